@@ -1,0 +1,39 @@
+# The two set-up commands are `make run` and `make test`; `make install` alone installs into .venv.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+
+.PHONY: install run test test-fast bench lint fmt clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==0.13.8
+
+install: $(BIN)/python
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
+
+run: install
+	$(BIN)/cradle init-db
+	$(BIN)/cradle serve --host 127.0.0.1 --port 8000
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: install
+	$(BIN)/pytest -n 2 -m "not browser and not postgres and not slow"
+
+bench: install
+	$(BIN)/python benchmarks/calc_latency.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

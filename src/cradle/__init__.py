@@ -1,0 +1,1 @@
+"""cradle: fertility-support policy as working software."""

@@ -1,0 +1,28 @@
+"""The `cradle` command. Each domain adds its commands in its own `cli` module, registered below."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="cradle",
+    help="cradle: fertility-support policy as working software.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each module exposes `register(app: typer.Typer) -> None`.
+COMMAND_MODULES = [
+    "cradle.policy.cli",
+    "cradle.web.cli",
+]
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+if __name__ == "__main__":
+    app()

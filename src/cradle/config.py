@@ -1,0 +1,28 @@
+"""Settings read once from the environment (CRADLE_*), with defaults for a local install."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_db_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'cradle.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=lambda: os.environ.get("CRADLE_DATABASE_URL", _default_db_url()))
+    secret_key: str = field(default_factory=lambda: os.environ.get("CRADLE_SECRET_KEY", "dev-only-secret-change-me"))
+    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("CRADLE_DATA_DIR", PROJECT_ROOT / "var")))
+    default_locale: str = field(default_factory=lambda: os.environ.get("CRADLE_LOCALE", "zh"))
+    seeds_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("CRADLE_SEEDS_DIR", PROJECT_ROOT.parent / "shared" / "seeds"))
+    )
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,23 @@
+"""`cradle serve` and `cradle init-db`."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(host: str = "127.0.0.1", port: int = 8000, reload: bool = False, workers: int = 1) -> None:
+        """Serve the web app and the JSON API."""
+        import uvicorn
+
+        uvicorn.run("cradle.web.app:create_app", factory=True, host=host, port=port, reload=reload,
+                    workers=workers, log_level="info")
+
+    @app.command("init-db")
+    def init_db(demo: bool = typer.Option(True, help="Load demo data when the database is new.")) -> None:
+        """Create or upgrade the database; load demo data into a new one."""
+        from cradle.demo import init_database
+
+        created = init_database(load_demo=demo)
+        typer.echo("database created" if created else "database up to date")
