@@ -72,11 +72,11 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
 
 
 def upgrade(url: str | None = None) -> None:
-    """Bring the database at `url` to the newest Alembic revision."""
+    """Bring the database at `url` to the newest revision of every domain branch."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url or get_settings().database_url)
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
