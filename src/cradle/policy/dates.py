@@ -1,0 +1,80 @@
+"""Calendar arithmetic on NumPy day arrays (datetime64[D]), exact for ages and month-end cases.
+
+Adding months or years clamps to the last day of the target month (2024-08-31 + 6 months = 2025-02-28,
+2024-02-29 + 3 years = 2027-02-28): the reading used for legal deadlines ("满六个月", "满3周岁").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+NAT = np.datetime64("NaT", "D")
+
+
+def day(value: dt.date | str | np.datetime64 | None) -> np.datetime64:
+    if value is None:
+        return NAT
+    return np.datetime64(value, "D")
+
+
+def days(values) -> np.ndarray:
+    """An array of datetime64[D]; None becomes NaT."""
+    return np.array([NAT if v is None else np.datetime64(v, "D") for v in values], dtype="datetime64[D]")
+
+
+def _ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    d = np.asarray(d, dtype="datetime64[D]")
+    y = d.astype("datetime64[Y]")
+    m = d.astype("datetime64[M]")
+    year = y.astype(np.int64) + 1970
+    month = (m - y.astype("datetime64[M]")).astype(np.int64) + 1
+    dom = (d - m.astype("datetime64[D]")).astype(np.int64) + 1
+    return year, month, dom
+
+
+def add_months(d, months) -> np.ndarray:
+    """`d` plus whole months, clamped to the end of the target month; NaT stays NaT."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    nat = np.isnat(d)
+    year, month, dom = _ymd(np.where(nat, np.datetime64("2000-01-01", "D"), d))
+    total = (year - 1970) * 12 + (month - 1) + np.asarray(months, dtype=np.int64)
+    first = total.astype("datetime64[M]").astype("datetime64[D]")
+    last_dom = ((total + 1).astype("datetime64[M]").astype("datetime64[D]") - first).astype(np.int64)
+    out = first + (np.minimum(dom, last_dom) - 1).astype("timedelta64[D]")
+    return np.where(nat, NAT, out)
+
+
+def add_years(d, years) -> np.ndarray:
+    return add_months(d, np.asarray(years, dtype=np.int64) * 12)
+
+
+def add_days(d, n) -> np.ndarray:
+    return np.asarray(d, dtype="datetime64[D]") + np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
+
+
+def age(birth, on) -> np.ndarray:
+    """Age in completed years on `on` (the birthday itself counts); -1 where birth is NaT."""
+    birth = np.asarray(birth, dtype="datetime64[D]")
+    nat = np.isnat(birth)
+    by, bm, bd = _ymd(np.where(nat, np.datetime64("2000-01-01", "D"), birth))
+    oy, om, od = _ymd(np.broadcast_to(np.asarray(on, dtype="datetime64[D]"), birth.shape))
+    years = oy - by - ((om < bm) | ((om == bm) & (od < bd)))
+    return np.where(nat, -1, years)
+
+
+def months_between(start, end) -> np.ndarray:
+    """Whole months from `start` to `end` (partial months count as whole): the number of monthly payments."""
+    start = np.asarray(start, dtype="datetime64[D]")
+    end = np.asarray(end, dtype="datetime64[D]")
+    sm = start.astype("datetime64[M]").astype(np.int64)
+    em = end.astype("datetime64[M]").astype(np.int64)
+    ed = (end - end.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    sd = (start - start.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    n = em - sm + (ed > sd)
+    return np.maximum(n, 0)
+
+
+def iso(d: np.datetime64) -> str | None:
+    return None if np.isnat(d) else str(d)

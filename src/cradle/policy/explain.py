@@ -1,0 +1,117 @@
+"""Turns one eligible row of a ProgramResult into the entitlement of the public output format, with its
+citations and a Chinese sentence saying which facts made it apply and how the amount follows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cradle.policy.engine import ProgramResult, _entity_rows
+from cradle.policy.parameters import LEVEL_NAMES, Value
+
+UNVERIFIED = "（所依据的规定文本尚未载入，数值待核实）"
+
+
+def fmt(value) -> str:
+    """A fact as a reader expects it: 300 not 300.0, dates as YYYY-MM-DD, booleans as 是/否."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if np.isnan(value):
+            return "—"
+        return f"{value:.0f}" if value == round(value) else f"{value:.2f}"
+    if value is None:
+        return "—"
+    return str(value)
+
+
+class RowFacts(dict):
+    """str.format mapping over one row: the rule's facts, then the entity's columns."""
+
+    def __init__(self, result: ProgramResult, row: int, extra: dict):
+        super().__init__(extra)
+        self._result, self._row = result, row
+
+    def __missing__(self, key):
+        facts = self._result.rule.facts
+        if key in facts:
+            v = facts[key]
+            return fmt(v[self._row] if np.ndim(v) else v)
+        entity = {"person": self._result.ctx.persons, "birth": self._result.ctx.births,
+                  "household": self._result.ctx.households}.get(self._result.program.entity)
+        if entity is not None and key in entity.__dict__:
+            return fmt(entity.__dict__[key][self._row])
+        raise KeyError(key)
+
+
+def _entry(use, row: int, ent_hh: int) -> Value | None:
+    on = use.on[row] if np.ndim(use.on) else use.on
+    region = None
+    if use.regions is not None:
+        region = str(use.regions[row] if np.ndim(use.regions) else use.regions)
+    return use.parameter.entry(on, region)
+
+
+def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
+    """The i-th eligible row of `result` in the output format."""
+    prog, rule = result.program, result.rule
+    row = int(result.rows[i])
+    _, hh, _ = _entity_rows(prog, result.ctx)
+    entries = [(u, _entry(u, row, int(hh[row]))) for u in result.uses]
+    citations = [c.as_dict() for c in prog.citations]
+    for _, e in entries:
+        if e is not None and {"document": e.document, "clause": e.clause} not in citations:
+            citations.append({"document": e.document, "clause": e.clause})
+    note = rule.note
+    amount = None
+    extra = {}
+    if result.amount is not None:
+        a = result.amount[i]
+        if isinstance(a, np.datetime64):
+            amount = None if np.isnat(a) else str(a)
+        elif np.isnan(a):
+            level = next((e.set_by for _, e in entries if e is not None and e.value is None and e.set_by), "county")
+            note = f"amount set by {level}"
+            extra["amount_note"] = f"金额由{LEVEL_NAMES.get(level, level)}核定"
+        else:
+            amount = int(a) if float(a).is_integer() else round(float(a), 2)
+    start, end = result.start[i], result.end[i]
+    extra.update(amount=fmt(amount), start=fmt(None if np.isnat(start) else str(start)),
+                 end=fmt(None if np.isnat(end) else str(end)))
+    sentence = rule.explanation.format_map(RowFacts(result, row, extra))
+    if "amount_note" in extra and "{amount_note}" not in rule.explanation:
+        sentence += "，" + extra["amount_note"]
+    verified = all(e is None or e.verified for _, e in entries)
+    if not verified:
+        sentence += UNVERIFIED
+    ben = int(result.beneficiary[i])
+    out = {
+        "program": prog.id,
+        "title": prog.title,
+        "beneficiary": str(person_ids[ben]) if ben >= 0 else "household",
+        "kind": prog.kind,
+        "amount": amount,
+        "unit": prog.unit,
+        "period": {"start": None if np.isnat(start) else str(start), "end": None if np.isnat(end) else str(end)},
+        "citations": citations,
+        "explanation": sentence,
+    }
+    if note:
+        out["note"] = note
+    if not verified:
+        out["verified"] = False
+    return out
+
+
+def not_applicable(result: ProgramResult) -> dict:
+    """Why a tested program gave nothing: the first failing condition of the row that came closest."""
+    prog = result.program
+    if result.n_rows == 0:
+        reason = {"birth": "没有生育事件", "person": "没有家庭成员", "household": "没有家庭"}[prog.entity]
+    elif result.failed is None or not len(result.rule.conditions):
+        reason = "条件不满足"
+    else:
+        best = int(result.failed.max())
+        reason = "不满足：" + result.rule.conditions[best][0]
+    return {"program": prog.id, "title": prog.title, "reason": reason}

@@ -1,0 +1,147 @@
+"""Policy packs: one folder per jurisdiction under cradle/packs/ with pack.yaml, parameters.yaml, programs.py
+and tests.yaml. Loaded and validated once; a malformed pack stops start-up with a PackError naming the file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from cradle import regions
+from cradle.policy.documents import Clause, is_loaded, parse_clauses
+from cradle.policy.errors import PackError
+from cradle.policy.parameters import Parameter, load_parameters
+from cradle.policy.program import Citation, Program
+
+PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
+LEVELS = {"national": 0, "province": 1, "city": 2, "county": 3}
+
+
+@dataclass
+class Document:
+    file: str
+    title: str
+    status: str
+
+
+@dataclass
+class Pack:
+    id: str
+    name: str
+    region: str  # GB/T 2260 code, or "cn" for the national layer
+    level: str
+    documents: list[Document]
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    programs: list[Program] = field(default_factory=list)
+    clauses: dict[tuple[str, str], Clause] = field(default_factory=dict)
+    path: Path | None = None
+
+    def applies_to(self, code: str) -> bool:
+        return self.region == "cn" or regions.is_within(code, self.region)
+
+
+def _load_pack(folder: Path) -> Pack:
+    meta_path = folder / "pack.yaml"
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+    for key in ("id", "name", "region", "level"):
+        if key not in meta:
+            raise PackError(f"{meta_path}: missing '{key}'")
+    if meta["id"] != folder.name:
+        raise PackError(f"{meta_path}: id '{meta['id']}' differs from the folder name")
+    if meta["level"] not in LEVELS:
+        raise PackError(f"{meta_path}: level must be one of {list(LEVELS)}")
+    region = str(meta["region"])
+    if region != "cn" and not regions.exists(region):
+        raise PackError(f"{meta_path}: unknown region {region}")
+    documents = [Document(str(d["file"]), str(d.get("title", "")), str(d.get("status", "")))
+                 for d in meta.get("documents") or []]
+    pack = Pack(id=meta["id"], name=meta["name"], region=region, level=meta["level"], documents=documents,
+                path=folder)
+    default_doc = documents[0].file if documents else ""
+    params_path = folder / "parameters.yaml"
+    if params_path.exists():
+        raw = yaml.safe_load(params_path.read_text(encoding="utf-8")) or {}
+        pack.parameters = load_parameters(pack.id, raw, default_doc, str(params_path))
+    module = importlib.import_module(f"cradle.packs.{pack.id}.programs")
+    for obj in vars(module).values():
+        prog = getattr(obj, "_cradle_program", None)
+        if prog is None:
+            continue
+        if not prog.id.startswith(pack.id + "."):
+            raise PackError(f"{folder}/programs.py: program {prog.id} must start with '{pack.id}.'")
+        if prog.clause:
+            if not default_doc:
+                raise PackError(f"{prog.id}: a clause needs a document in pack.yaml")
+            prog.citations = [Citation(default_doc, prog.clause), *prog.citations]
+        if not prog.citations:
+            raise PackError(f"{prog.id}: no citation")
+        prog.pack = pack
+        pack.programs.append(prog)
+    clauses_path = folder / "clauses.yaml"
+    if clauses_path.exists():
+        raw = yaml.safe_load(clauses_path.read_text(encoding="utf-8")) or {}
+        for document, spec in raw.items():
+            if not is_loaded(document):
+                raise PackError(f"{clauses_path}: document {document} is not loaded")
+            for clause in parse_clauses(document, spec, str(clauses_path)).values():
+                pack.clauses[(document, clause.clause)] = clause
+    _check_citations(pack)
+    return pack
+
+
+def _check_citations(pack: Pack) -> None:
+    """Every clause cited from a loaded document must be located in it, so each citation shows real text."""
+    cited = [(c.document, c.clause, prog.id) for prog in pack.programs for c in prog.citations]
+    cited += [(v.document, v.clause, prm.name) for prm in pack.parameters.values()
+              for v in [*prm.values, *(x for vs in prm.by_region.values() for x in vs)]]
+    for document, clause, where in cited:
+        if is_loaded(document) and (document, clause) not in pack.clauses:
+            raise PackError(f"{where}: clause {clause} of {document} is not in {pack.id}/clauses.yaml")
+
+
+def find_clause(document: str, clause: str) -> Clause:
+    for pack in load_packs():
+        if (document, clause) in pack.clauses:
+            return pack.clauses[(document, clause)]
+    raise KeyError((document, clause))
+
+
+@lru_cache(maxsize=1)
+def load_packs() -> tuple[Pack, ...]:
+    """Every pack, national first, then by level and id."""
+    packs = [_load_pack(f) for f in sorted(PACKS_DIR.iterdir()) if (f / "pack.yaml").exists()]
+    ids = [p.id for p in packs]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise PackError(f"duplicate pack ids: {sorted(dupes)}")
+    all_programs = [prog.id for p in packs for prog in p.programs]
+    dupes = {i for i in all_programs if all_programs.count(i) > 1}
+    if dupes:
+        raise PackError(f"duplicate program ids: {sorted(dupes)}")
+    return tuple(sorted(packs, key=lambda p: (LEVELS[p.level], p.id)))
+
+
+def all_parameters() -> dict[str, Parameter]:
+    return {name: prm for p in load_packs() for name, prm in p.parameters.items()}
+
+
+def packs_for(code: str) -> list[Pack]:
+    """The layers serving a household in `code`, national first."""
+    return [p for p in load_packs() if p.applies_to(code)]
+
+
+def programs_for(code: str | None = None) -> list[Program]:
+    packs = load_packs() if code is None else packs_for(code)
+    return [prog for p in packs for prog in p.programs]
+
+
+def find_program(program_id: str) -> Program:
+    for p in load_packs():
+        for prog in p.programs:
+            if prog.id == program_id:
+                return prog
+    raise KeyError(program_id)

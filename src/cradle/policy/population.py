@@ -1,0 +1,206 @@
+"""Households in columns: the one representation the engine computes on, for one household or millions.
+
+Three entities, each a dict of NumPy arrays of equal length:
+- persons:    one row per member; `hh` is the row of its household
+- households: one row per household
+- births:     one row per birth event; `child` and `mother` are person rows (-1 when absent)
+Enumerations are small integers (see the *_CODES maps) so that formulas are plain array comparisons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from cradle.policy.dates import NAT
+from cradle.policy.household import BirthEvent, HomePurchaseEvent, Household, RentingEvent
+
+RELATION = {"mother": 1, "father": 2, "child": 3, "grandparent": 4, "other": 5}
+EMPLOYMENT = {"none": 0, "employee": 1, "flexible": 2}
+INSURANCE = {"none": 0, "employee": 1, "resident": 2}
+CARE = {"none": 0, "home": 1, "nursery": 2, "kindergarten": 3}
+SPECIAL_FAMILY = {None: 0, "bereaved": 1, "disabled_child": 2}
+
+# Column name -> NumPy dtype, per entity. Dates are datetime64[D]; missing numbers are NaN.
+PERSON_COLUMNS = {
+    "hh": np.int64, "relation": np.int8, "female": bool, "birth_date": "datetime64[D]", "hukou": np.int64,
+    "employment": np.int8, "medical_insurance": np.int8, "maternity_insurance": bool,
+    "employer_avg_monthly_wage": float, "birth_order": np.int16, "care_type": np.int8, "care_public": bool,
+    "care_inclusive": bool, "care_registered": bool, "deceased": bool, "disability": bool, "orphan": bool,
+}
+HOUSEHOLD_COLUMNS = {
+    "jurisdiction": np.int64, "only_child_certificate": bool, "rural_two_daughters": bool,
+    "special_family": np.int8, "low_income": bool, "owns_home": bool, "public_rental_eligible": bool,
+    "purchase_date": "datetime64[D]", "purchase_new_commercial": bool, "purchase_home_number": np.int16,
+    "deed_tax_paid": float, "renting": bool, "monthly_rent": float,
+}
+BIRTH_COLUMNS = {
+    "hh": np.int64, "child": np.int64, "mother": np.int64, "date": "datetime64[D]", "babies": np.int16,
+    "dystocia": bool, "delivery_cost": float,
+}
+
+
+@dataclass
+class Population:
+    persons: dict[str, np.ndarray]
+    households: dict[str, np.ndarray]
+    births: dict[str, np.ndarray]
+    person_ids: np.ndarray  # member id within its household (output only)
+    household_ids: np.ndarray  # household id (output only)
+    person_origin: np.ndarray | None = None  # rows in the population this one was taken from
+    household_origin: np.ndarray | None = None
+
+    @property
+    def n_persons(self) -> int:
+        return len(self.person_ids)
+
+    @property
+    def n_households(self) -> int:
+        return len(self.household_ids)
+
+    def take_households(self, rows: np.ndarray) -> Population:
+        """The sub-population of the given household rows, with person and birth indices renumbered."""
+        rows = np.asarray(rows)
+        new_index = np.full(self.n_households, -1, dtype=np.int64)
+        new_index[rows] = np.arange(len(rows))
+        pmask = new_index[self.persons["hh"]] >= 0
+        pnew = np.full(self.n_persons, -1, dtype=np.int64)
+        pnew[pmask] = np.arange(int(pmask.sum()))
+        persons = {k: v[pmask] for k, v in self.persons.items()}
+        persons["hh"] = new_index[persons["hh"]]
+        bmask = new_index[self.births["hh"]] >= 0
+        births = {k: v[bmask] for k, v in self.births.items()}
+        births["hh"] = new_index[births["hh"]]
+        for key in ("child", "mother"):
+            births[key] = np.where(births[key] >= 0, pnew[np.maximum(births[key], 0)], -1)
+        households = {k: v[rows] for k, v in self.households.items()}
+        return Population(persons, households, births, self.person_ids[pmask], self.household_ids[rows],
+                          person_origin=np.flatnonzero(pmask), household_origin=rows)
+
+    # --- construction -------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_households(cls, households: list[Household], ids: list[str] | None = None) -> Population:
+        p: dict[str, list] = {k: [] for k in PERSON_COLUMNS}
+        h: dict[str, list] = {k: [] for k in HOUSEHOLD_COLUMNS}
+        b: dict[str, list] = {k: [] for k in BIRTH_COLUMNS}
+        person_ids: list[str] = []
+        for row, hh in enumerate(households):
+            index = {}
+            mother = -1
+            for m in hh.members:
+                index[m.id] = len(person_ids)
+                if m.relation == "mother":
+                    mother = len(person_ids)
+                person_ids.append(m.id)
+                care = m.care
+                p["hh"].append(row)
+                p["relation"].append(RELATION[m.relation])
+                p["female"].append(m.sex == "F")
+                p["birth_date"].append(m.birth_date)
+                p["hukou"].append(int(m.hukou or hh.jurisdiction))
+                p["employment"].append(EMPLOYMENT[m.employment])
+                p["medical_insurance"].append(INSURANCE[m.medical_insurance])
+                p["maternity_insurance"].append(m.maternity_insurance)
+                p["employer_avg_monthly_wage"].append(
+                    np.nan if m.employer_avg_monthly_wage is None else m.employer_avg_monthly_wage)
+                p["birth_order"].append(m.birth_order or 0)
+                p["care_type"].append(CARE[care.type] if care else 0)
+                p["care_public"].append(bool(care and care.public))
+                p["care_inclusive"].append(bool(care and care.inclusive))
+                p["care_registered"].append(bool(care and care.registered))
+                p["deceased"].append(m.deceased)
+                p["disability"].append(m.disability)
+                p["orphan"].append(m.orphan)
+            fp = hh.family_planning
+            h["jurisdiction"].append(int(hh.jurisdiction))
+            h["only_child_certificate"].append(fp.only_child_certificate)
+            h["rural_two_daughters"].append(fp.rural_two_daughters)
+            h["special_family"].append(SPECIAL_FAMILY[fp.special_family])
+            h["low_income"].append(hh.low_income)
+            h["owns_home"].append(hh.housing.owns_home)
+            h["public_rental_eligible"].append(hh.housing.public_rental_eligible)
+            purchase = next((e for e in hh.events if isinstance(e, HomePurchaseEvent)), None)
+            renting = next((e for e in hh.events if isinstance(e, RentingEvent)), None)
+            h["purchase_date"].append(purchase.date if purchase else None)
+            h["purchase_new_commercial"].append(bool(purchase and purchase.new_commercial))
+            h["purchase_home_number"].append(purchase.home_number if purchase else 0)
+            h["deed_tax_paid"].append(np.nan if not purchase or purchase.deed_tax_paid is None
+                                      else purchase.deed_tax_paid)
+            h["renting"].append(renting is not None)
+            h["monthly_rent"].append(renting.monthly_rent if renting else np.nan)
+            for e in hh.events:
+                if isinstance(e, BirthEvent):
+                    b["hh"].append(row)
+                    b["child"].append(index[e.child])
+                    b["mother"].append(mother)
+                    b["date"].append(e.date)
+                    b["babies"].append(e.babies)
+                    b["dystocia"].append(e.dystocia)
+                    b["delivery_cost"].append(np.nan if e.in_policy_delivery_cost is None
+                                              else e.in_policy_delivery_cost)
+        return cls(
+            persons=_arrays(p, PERSON_COLUMNS),
+            households=_arrays(h, HOUSEHOLD_COLUMNS),
+            births=_arrays(b, BIRTH_COLUMNS),
+            person_ids=np.array(person_ids, dtype=object),
+            household_ids=np.array(ids if ids is not None else [str(i) for i in range(len(households))],
+                                   dtype=object),
+        )
+
+    @classmethod
+    def from_frames(cls, households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataFrame) -> Population:
+        """From the batch layout (docs/batch-format.md): tables keyed by household_id / person_id.
+
+        households: household_id + HOUSEHOLD_COLUMNS; persons: household_id, person_id + PERSON_COLUMNS
+        (without hh); births: household_id, child_id + BIRTH_COLUMNS (without hh, child, mother).
+        """
+        hh_ids = households["household_id"]
+        hh_index = pl.DataFrame({"household_id": hh_ids, "_hh": np.arange(len(hh_ids))})
+        persons = persons.join(hh_index, on="household_id", how="left", maintain_order="left")
+        if persons["_hh"].null_count():
+            raise ValueError("persons: household_id not in households")
+        p = {"hh": persons["_hh"].to_numpy()}
+        for col, dtype in PERSON_COLUMNS.items():
+            if col != "hh":
+                p[col] = _column(persons, col, dtype)
+        h = {col: _column(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
+        pidx = persons.select("household_id", "person_id", "relation").with_row_index("_p")
+        b_frame = births.join(hh_index, on="household_id", how="left", maintain_order="left")
+        b_frame = b_frame.join(pidx.select("household_id", pl.col("person_id").alias("child_id"),
+                                           pl.col("_p").alias("_child")),
+                               on=["household_id", "child_id"], how="left", maintain_order="left")
+        mothers = pidx.filter(pl.col("relation") == RELATION["mother"]).group_by("household_id").agg(
+            pl.col("_p").first().alias("_mother"))
+        b_frame = b_frame.join(mothers, on="household_id", how="left", maintain_order="left")
+        b = {"hh": b_frame["_hh"].to_numpy(),
+             "child": b_frame["_child"].fill_null(-1).cast(pl.Int64).to_numpy(),
+             "mother": b_frame["_mother"].fill_null(-1).cast(pl.Int64).to_numpy()}
+        for col, dtype in BIRTH_COLUMNS.items():
+            if col not in b:
+                b[col] = _column(b_frame, col, dtype)
+        return cls(p, h, b, persons["person_id"].cast(pl.String).to_numpy(),
+                   hh_ids.cast(pl.String).to_numpy())
+
+
+def _arrays(cols: dict[str, list], schema: dict) -> dict[str, np.ndarray]:
+    out = {}
+    for k, dtype in schema.items():
+        if dtype == "datetime64[D]":
+            out[k] = np.array([NAT if v is None else np.datetime64(v, "D") for v in cols[k]], dtype=dtype)
+        else:
+            out[k] = np.array(cols[k], dtype=dtype)
+    return out
+
+
+def _column(frame: pl.DataFrame, col: str, dtype) -> np.ndarray:
+    s = frame[col]
+    if dtype == "datetime64[D]":
+        return s.cast(pl.Date).to_numpy().astype("datetime64[D]")
+    if dtype is float:
+        return s.cast(pl.Float64).fill_null(np.nan).to_numpy()
+    if dtype is bool:
+        return s.fill_null(False).cast(pl.Boolean).to_numpy()
+    return s.fill_null(0).to_numpy().astype(dtype)

@@ -1,0 +1,234 @@
+"""How a program is written: a small function from a context of columns to a Rule.
+
+    @program(id="zibo.nursery_fee_subsidy", title="保育费补助", entity="person",
+             kind="cash", unit="CNY/month", clause="二（四）2")
+    def nursery_fee_subsidy(c: Ctx) -> Rule:
+        p = c.persons
+        end = add_years(p.birth_date, 3)
+        return Rule(
+            conditions=[("是子女", c.is_child), ("第二孩及以上", p.birth_order >= 2), ...],
+            amount=np.where(p.birth_order >= 3, c.param("nursery_fee_subsidy.third"), c.param(...second)),
+            start=p.birth_date, end=end,
+            explanation="第{birth_order}孩在备案托育机构入托，每月{amount}元")
+
+The same function serves one household and a whole province: every value is an array over the entity's rows
+(scalars broadcast). Conditions are checked in order; the first that fails is the reason `--explain` gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from cradle.policy import dates
+from cradle.policy.parameters import Parameter
+from cradle.policy.population import CARE, EMPLOYMENT, INSURANCE, RELATION
+
+ENTITIES = ("person", "household", "birth", "facility")
+KINDS = ("cash", "reimbursement", "deduction", "waiver", "leave", "priority", "service", "deadline")
+UNITS = ("CNY", "CNY/month", "CNY/year", "days", "days/year", "percent", "date", None)
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str
+    clause: str
+
+    def as_dict(self) -> dict:
+        return {"document": self.document, "clause": self.clause}
+
+
+@dataclass
+class Rule:
+    conditions: list[tuple[str, Any]]  # (label in Chinese, bool array or scalar), checked in order
+    explanation: str  # str.format template over the row: entity columns, `facts`, amount, start, end
+    amount: Any = None  # float array/scalar (NaN: left to a lower level); datetime64 for deadlines; None: no amount
+    start: Any = None  # datetime64 array/scalar
+    end: Any = None
+    facts: dict[str, Any] = field(default_factory=dict)  # extra per-row values named in the explanation
+    note: str | None = None  # a fixed note, e.g. "encouraged" for leave an employer may grant
+    beneficiary: Any = None  # person rows; default: the person, the birth's mother, or the household (-1)
+
+
+@dataclass
+class Program:
+    id: str
+    title: str
+    entity: str
+    kind: str
+    unit: str | None
+    formula: Callable[[Ctx], Rule]
+    citations: list[Citation]
+    clause: str | None  # resolved against the pack's document when the pack loads
+    description: str = ""
+    pack: Any = None  # the Pack, set by the loader
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.pack.region if self.pack else "cn"
+
+
+def program(*, id: str, title: str, entity: str, kind: str, unit: str | None, clause: str | None = None,
+            citations: list[tuple[str, str]] | None = None, description: str = "") -> Callable:
+    """Marks a formula as a program; the pack loader collects the marked functions of programs.py."""
+    if entity not in ENTITIES:
+        raise ValueError(f"{id}: entity must be one of {ENTITIES}")
+    if kind not in KINDS:
+        raise ValueError(f"{id}: kind must be one of {KINDS}")
+    if unit not in UNITS:
+        raise ValueError(f"{id}: unit must be one of {UNITS}")
+
+    def mark(fn: Callable[[Ctx], Rule]) -> Callable[[Ctx], Rule]:
+        fn._cradle_program = Program(
+            id=id, title=title, entity=entity, kind=kind, unit=unit, formula=fn, clause=clause,
+            citations=[Citation(d, c) for d, c in (citations or [])], description=description or (fn.__doc__ or ""))
+        return fn
+
+    return mark
+
+
+class Columns:
+    """Attribute access to an entity's arrays: `c.persons.birth_date`."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.__dict__.update(arrays)
+        self._n = len(next(iter(arrays.values()))) if arrays else 0
+
+    def __len__(self) -> int:
+        return self._n
+
+
+@dataclass
+class ParamUse:
+    parameter: Parameter
+    on: Any  # datetime64 scalar or per-row array
+    regions: np.ndarray | None
+
+
+class Ctx:
+    """What a formula sees: the entities' columns as of a date, the pack's parameters, and shared derivations."""
+
+    RELATION = RELATION
+    EMPLOYMENT = EMPLOYMENT
+    INSURANCE = INSURANCE
+    CARE = CARE
+
+    def __init__(self, persons: dict, households: dict, births: dict, as_of: np.datetime64,
+                 parameters: dict[str, Parameter], pack_id: str, facilities: dict | None = None,
+                 overrides: dict[str, float | None] | None = None):
+        self.persons = Columns(persons)
+        self.households = Columns(households)
+        self.births = Columns(births)
+        self.facilities = Columns(facilities or {})
+        self.as_of = as_of
+        self._parameters = parameters
+        self._pack_id = pack_id
+        self._overrides = overrides or {}
+        self.uses: list[ParamUse] = []
+
+    # --- parameters ---------------------------------------------------------------------------------------
+
+    def parameter(self, key: str) -> Parameter:
+        name = key if key in self._parameters else f"{self._pack_id}.{key}"
+        try:
+            return self._parameters[name]
+        except KeyError:
+            raise KeyError(f"unknown parameter {name}") from None
+
+    def param(self, key: str, on=None, regions: np.ndarray | None = None):
+        """The value in force `on` (default: the as-of date), per row when `on` or `regions` are arrays."""
+        p = self.parameter(key)
+        on = self.as_of if on is None else on
+        self.uses.append(ParamUse(p, on, regions))
+        if p.name in self._overrides:  # what-if: a changed value replaces the dated one
+            value = self._overrides[p.name]
+            return np.nan if value is None else value
+        if regions is not None:
+            return p.at_regions(on, regions)
+        return p.at(on)
+
+    def layered(self, key: str, on=None) -> np.ndarray:
+        """Per household: `<pack>.<key>` from the most specific pack serving the household that defines it
+        (county over city over province over national), NaN where none does. This is how a lower level
+        replaces a higher level's figure, e.g. Guangdong's 30 days for dystocia instead of the national 15."""
+        from cradle.policy.packs import packs_for
+
+        codes = self.households.jurisdiction
+        out = np.full(len(codes), np.nan)
+        for code in np.unique(codes):
+            chosen = None
+            for pack in packs_for(str(code)):
+                if f"{pack.id}.{key}" in pack.parameters:
+                    chosen = pack.parameters[f"{pack.id}.{key}"]
+            if chosen is None:
+                continue
+            on_ = self.as_of if on is None else on
+            rows = codes == code
+            self.uses.append(ParamUse(chosen, on_, None))
+            if chosen.name in self._overrides:
+                value = self._overrides[chosen.name]
+                out[rows] = np.nan if value is None else value
+            else:
+                out[rows] = chosen.at(on_) if np.ndim(on_) == 0 else chosen.at(on_)[rows]
+        return out
+
+    # --- shared derivations (computed once per context) ---------------------------------------------------
+
+    def to_persons(self, household_values):
+        """A household column broadcast to its members."""
+        return np.asarray(household_values)[self.persons.hh]
+
+    def count_by_household(self, mask) -> np.ndarray:
+        return np.bincount(self.persons.hh[np.asarray(mask, dtype=bool)], minlength=len(self.households))
+
+    @cached_property
+    def age(self) -> np.ndarray:
+        return dates.age(self.persons.birth_date, self.as_of)
+
+    @cached_property
+    def is_child(self) -> np.ndarray:
+        return self.persons.relation == RELATION["child"]
+
+    @cached_property
+    def is_parent(self) -> np.ndarray:
+        r = self.persons.relation
+        return (r == RELATION["mother"]) | (r == RELATION["father"])
+
+    @cached_property
+    def alive(self) -> np.ndarray:
+        return ~self.persons.deceased
+
+    @cached_property
+    def n_children(self) -> np.ndarray:
+        """Per household: living children."""
+        return self.count_by_household(self.is_child & self.alive)
+
+    @cached_property
+    def n_minor_children(self) -> np.ndarray:
+        """Per household: living children under 18 on the as-of date."""
+        return self.count_by_household(self.is_child & self.alive & (self.age < 18))
+
+    @cached_property
+    def max_birth_order(self) -> np.ndarray:
+        """Per household: the highest birth order given (children counted by the parents, 1, 2, 3 …)."""
+        out = np.zeros(len(self.households), dtype=np.int64)
+        np.maximum.at(out, self.persons.hh, np.where(self.is_child, self.persons.birth_order, 0))
+        return np.maximum(out, self.n_children)
+
+    @cached_property
+    def jurisdiction(self) -> np.ndarray:
+        """Per person: the household's jurisdiction code."""
+        return self.to_persons(self.households.jurisdiction)
+
+    def hukou_within(self, code: int, hukou: np.ndarray | None = None) -> np.ndarray:
+        """Hukou inside region `code` (a province, city or county code), by GB/T 2260 prefix."""
+        hukou = self.persons.hukou if hukou is None else hukou
+        if code % 10000 == 0:
+            return hukou // 10000 == code // 10000
+        if code % 100 == 0:
+            return hukou // 100 == code // 100
+        return hukou == code
