@@ -72,8 +72,12 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
             amount = None if np.isnat(a) else str(a)
         elif np.isnan(a):
             level = next((e.set_by for _, e in entries if e is not None and e.value is None and e.set_by), "county")
-            note = f"amount set by {level}"
-            extra["amount_note"] = f"金额由{LEVEL_NAMES.get(level, level)}核定"
+            if level == "unconfirmed":  # the regulation holding the figure is not loaded yet
+                note = "amount unconfirmed: regulation not loaded"
+                extra["amount_note"] = "具体数值所依据的规定尚未载入，待核实"
+            else:
+                note = f"amount set by {level}"
+                extra["amount_note"] = f"金额由{LEVEL_NAMES.get(level, level)}核定"
         else:
             amount = int(a) if float(a).is_integer() else round(float(a), 2)
     start, end = result.start[i], result.end[i]
