@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := $(BIN)/uv
 
-.PHONY: install run test test-fast bench lint fmt clean
+.PHONY: install assets run test test-fast bench lint fmt clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -12,6 +12,12 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(MAKE) assets
+
+# Front-end libraries pinned in package-lock.json, copied into src/cradle/web/static/vendor/ (served locally).
+assets:
+	npm ci --no-audit --no-fund
+	npm run --silent vendor
 
 run: install
 	$(BIN)/cradle init-db

@@ -8,17 +8,25 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from cradle.web import errors, i18n
+
 STATIC_DIR = Path(__file__).parent / "static"
 
 # Each module exposes `router` (a fastapi.APIRouter); order matters only for overlapping paths.
 ROUTER_MODULES = [
     "cradle.policy.api",
+    "cradle.web.calculator",
+    "cradle.web.programs_page",
+    "cradle.web.documents_page",
 ]
 
 
-def create_app() -> FastAPI:
+def create_app(router_modules: list[str] | None = None) -> FastAPI:
+    """The app with the routers of `router_modules` (default ROUTER_MODULES; tests may swap in their own)."""
     app = FastAPI(title="cradle", version="0.1.0", docs_url="/docs", openapi_url="/openapi.json")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for name in ROUTER_MODULES:
+    errors.install(app)
+    i18n.install(app)
+    for name in ROUTER_MODULES if router_modules is None else router_modules:
         app.include_router(importlib.import_module(name).router)
     return app

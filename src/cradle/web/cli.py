@@ -14,6 +14,16 @@ def register(app: typer.Typer) -> None:
         uvicorn.run("cradle.web.app:create_app", factory=True, host=host, port=port, reload=reload,
                     workers=workers, log_level="info")
 
+    @app.command("i18n-update")
+    def i18n_update() -> None:
+        """Extract the web app's messages into its zh and en catalogues; list what still needs translating."""
+        from cradle.web.i18n_catalogues import update
+
+        for locale, missing in update().items():
+            typer.echo(f"{locale}: {len(missing)} untranslated")
+            for message in missing:
+                typer.echo(f"  {message}")
+
     @app.command("init-db")
     def init_db(demo: bool = typer.Option(True, help="Load demo data when the database is new.")) -> None:
         """Create or upgrade the database; load demo data into a new one."""

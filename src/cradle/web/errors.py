@@ -1,0 +1,110 @@
+"""One error shape everywhere: {"errors": [{"field": "members[2].birth_date" | null, "code": str, "message": str}]}.
+
+FastAPI's own validation errors and HTTP exceptions are rewritten into it; page requests from a browser get an
+HTML error page instead.
+"""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cradle.web.i18n import LOCALES, gettext
+from cradle.web.nav import N_
+
+# Pydantic error types whose message we say in our own words (the others keep pydantic's English text).
+MESSAGES = {
+    "missing": N_("This field is required."),
+    "extra_forbidden": N_("This field is not allowed."),
+    "json_invalid": N_("The request body is not valid JSON."),
+    "date_from_datetime_parsing": N_("Enter a date as YYYY-MM-DD."),
+    "date_parsing": N_("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_inexact": N_("Enter a date as YYYY-MM-DD."),
+    "int_parsing": N_("Enter a whole number."),
+    "float_parsing": N_("Enter a number."),
+    "bool_parsing": N_("Enter true or false."),
+    "literal_error": N_("Choose one of the allowed values."),
+    "enum": N_("Choose one of the allowed values."),
+    "string_type": N_("Enter text."),
+    "greater_than_equal": N_("The number is too small."),
+    "less_than_equal": N_("The number is too large."),
+}
+
+
+def error(field: str | None, code: str, message: str) -> dict:
+    return {"field": field, "code": code, "message": message}
+
+
+def error_response(status_code: int, errors: list[dict]) -> JSONResponse:
+    return JSONResponse({"errors": errors}, status_code=status_code)
+
+
+def field_path(loc: tuple | list) -> str | None:
+    """('body', 'members', 2, 'birth_date') -> 'members[2].birth_date'; the 'body'/'query' prefix is dropped."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path or None
+
+
+def _locale(request: Request) -> str:
+    return getattr(request.state, "locale", LOCALES[0])
+
+
+def validation_errors(exc: RequestValidationError, locale: str) -> list[dict]:
+    out = []
+    for err in exc.errors():
+        code = err.get("type", "invalid")
+        message = gettext(locale, MESSAGES[code]) if code in MESSAGES else err.get("msg", code)
+        out.append(error(field_path(err.get("loc", ())), code, message))
+    return out
+
+
+def _wants_html(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _slug(status_code: int) -> str:
+    try:
+        phrase = HTTPStatus(status_code).phrase.lower()
+    except ValueError:
+        return "error"
+    return re.sub(r"[^a-z0-9]+", "_", phrase.replace("'", "")).strip("_")
+
+
+def http_errors(exc: StarletteHTTPException) -> list[dict]:
+    detail = exc.detail
+    if isinstance(detail, dict) and isinstance(detail.get("errors"), list):
+        return detail["errors"]
+    if isinstance(detail, list):
+        return [d if isinstance(d, dict) else error(None, _slug(exc.status_code), str(d)) for d in detail]
+    return [error(None, _slug(exc.status_code), str(detail))]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(422, validation_errors(exc, _locale(request)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        errors = http_errors(exc)
+        if _wants_html(request):
+            from cradle.web.templating import render
+
+            return render(request, "error.html", status_code=exc.status_code, status=exc.status_code,
+                          errors=errors)
+        return JSONResponse({"errors": errors}, status_code=exc.status_code, headers=getattr(exc, "headers", None))

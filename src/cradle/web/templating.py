@@ -1,0 +1,62 @@
+"""Jinja2 rendering with gettext: one environment per locale, so concurrent requests never share a language."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from cradle.web import formatting
+from cradle.web.i18n import HTML_LANG, LOCALES, translations
+from cradle.web.nav import navigation
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+@cache
+def environment(locale: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(locale), newstyle=True)
+    env.globals.update(
+        locale=locale,
+        html_lang=HTML_LANG[locale],
+        locales=LOCALES,
+        format_date=lambda value, fmt="long": formatting.date(value, locale, fmt),
+        format_amount=lambda amount, unit: formatting.amount_with_unit(amount, unit, locale),
+        format_period=lambda start, end: formatting.period(start, end, locale),
+    )
+    return env
+
+
+def locale_of(request: Request) -> str:
+    return getattr(request.state, "locale", LOCALES[0])
+
+
+def lang_url(request: Request, locale: str) -> str:
+    """The current page in another language (keeps the path and the other query parameters)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    params.append(("lang", locale))
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    locale = locale_of(request)
+    env = environment(locale)
+    context.setdefault("breadcrumbs", [])
+    html = env.get_template(template).render(
+        request=request,
+        nav=navigation(request.app, request.url.path),
+        lang_urls={code: lang_url(request, code) for code in LOCALES},
+        **context,
+    )
+    return HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,54 @@
+"""Locale negotiation, catalogue completeness and locale-aware formatting."""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.web import formatting
+from cradle.web.i18n import choose_locale, parse_accept_language, translations
+from cradle.web.i18n_catalogues import extract, load, untranslated
+
+
+def test_locale_order_query_cookie_header_default():
+    assert choose_locale("en", "zh", "zh-CN") == "en"
+    assert choose_locale(None, "en", "zh-CN") == "en"
+    assert choose_locale("xx", None, "en-US,en;q=0.9") == "en"
+    assert choose_locale(None, None, "zh-TW,en;q=0.5") == "zh"
+    assert choose_locale(None, None, "fr, de;q=0.7") == "zh"
+    assert choose_locale(None, None, None) == "zh"
+
+
+def test_accept_language_honours_quality():
+    assert parse_accept_language("zh;q=0.3, en-GB;q=0.9, fr;q=0") == ["en_GB", "zh"]
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_catalogues_translate_every_message_in_the_code(locale):
+    assert untranslated(load(locale), extract()) == []
+
+
+def test_catalogues_load_from_po_files():
+    assert translations("zh").gettext("Benefit calculator") == "待遇测算"
+    assert translations("en").gettext("Benefit calculator") == "Benefit calculator"
+
+
+@pytest.mark.parametrize(("amount", "unit", "zh", "en"), [
+    (300, "CNY/month", "¥300 / 月", "CN¥300 per month"),
+    (1000, "CNY/year", "¥1,000 / 年", "CN¥1,000 per year"),
+    (7200.5, "CNY", "¥7,200.50", "CN¥7,200.50"),
+    (98, "days", "98 天", "98 days"),
+    (1, "days", "1 天", "1 day"),
+    (5, "days/year", "每年 5 天", "5 days per year"),
+    (90, "percent", "90%", "90%"),
+    ("2028-03-10", "date", "2028年3月10日", "March 10, 2028"),
+    (None, "CNY/month", None, None),
+])
+def test_amounts_per_locale(amount, unit, zh, en):
+    assert formatting.amount_with_unit(amount, unit, "zh") == zh
+    assert formatting.amount_with_unit(amount, unit, "en") == en
+
+
+def test_periods_per_locale():
+    assert formatting.period("2025-03-10", "2028-03-10", "zh") == "2025年3月10日 至 2028年3月10日"
+    assert formatting.period("2025-03-10", None, "en") == "from March 10, 2025"
+    assert formatting.period(None, None, "en") == ""
