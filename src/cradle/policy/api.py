@@ -1,3 +1,84 @@
-from fastapi import APIRouter
+"""JSON API of the policy engine: /api/v1/calc, /programs, /regions, /documents."""
 
-router = APIRouter()
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse
+
+from cradle import regions
+from cradle.policy.errors import FieldError, InputError
+
+router = APIRouter(prefix="/api/v1", tags=["policy"])
+
+
+def error_response(status: int, errors: list[FieldError]) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"errors": [e.as_dict() for e in errors]})
+
+
+@router.post("/calc", summary="Entitlements of one household")
+def calc(
+    household: dict[str, Any] = Body(..., description="the household input format of POLICY_CATALOGUE.md"),
+    on: dt.date | None = Query(None, description="as-of date (default: today)"),
+    explain: bool = Query(False, description="also list programs tested that did not apply, with the reason"),
+):
+    from cradle.policy.calc import calc_household
+
+    try:
+        return calc_household(household, on or dt.date.today(), explain=explain)
+    except InputError as e:
+        return error_response(422, e.errors)
+
+
+@router.post("/calc/facility", summary="Entitlements of one childcare facility")
+def calc_facility_endpoint(facility: dict[str, Any] = Body(...), on: dt.date | None = Query(None)):
+    from cradle.policy.facility import calc_facility
+
+    try:
+        return calc_facility(facility, on or dt.date.today(), explain=True)
+    except InputError as e:
+        return error_response(422, e.errors)
+
+
+@router.get("/programs", summary="Programs with parameters, current values and citations")
+def programs(jurisdiction: str | None = Query(None, pattern=r"^\d{6}$"), on: dt.date | None = Query(None)):
+    from cradle.policy.listing import list_programs
+
+    if jurisdiction and not regions.exists(jurisdiction):
+        return error_response(422, [FieldError("jurisdiction", "unknown_code", f"未知的行政区划代码 {jurisdiction}")])
+    return list_programs(jurisdiction, on)
+
+
+@router.get("/regions", summary="Regions served by a policy pack, with their parents")
+def served_regions():
+    from cradle.policy.packs import load_packs
+
+    codes: set[str] = set()
+    for pack in load_packs():
+        if pack.region == "cn":
+            continue
+        codes.update(regions.ancestors(pack.region))
+        codes.update(r.code for r in regions.descendants(pack.region))
+    return [{"code": r.code, "name": r.name, "level": r.level, "parent": r.parent}
+            for r in sorted((regions.get(c) for c in codes), key=lambda r: r.code)]
+
+
+@router.get("/documents", summary="The loaded policy documents")
+def documents():
+    from cradle.policy.packs import load_packs
+
+    return [{"document": d.file, "title": d.title, "jurisdiction": p.region, "status": d.status, "pack": p.id}
+            for p in load_packs() for d in p.documents]
+
+
+@router.get("/documents/{document}/clauses/{clause}", summary="The text of one clause")
+def clause(document: str, clause: str):
+    from cradle.policy.packs import find_clause
+
+    try:
+        c = find_clause(document, clause)
+    except KeyError:
+        return error_response(404, [FieldError("clause", "not_found", f"未找到 {document} 的条款 {clause}")])
+    return {"document": c.document, "clause": c.clause, "text": c.text}

@@ -1,2 +1,125 @@
-def register(app) -> None:
-    pass
+"""`cradle calc`, `cradle programs`, `cradle cases`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+class Format(StrEnum):
+    json = "json"
+    table = "table"
+
+
+def _date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value}", param_hint="--on") from None
+
+
+def _amount(e: dict) -> str:
+    if e["amount"] is None:
+        return e.get("note", "—") if e["unit"] else "—"
+    return f"{e['amount']} {e['unit'] or ''}".strip()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("calc")
+    def calc(
+        file: str = typer.Argument(..., help="household JSON file, or - for standard input"),
+        on: str = typer.Option(None, "--on", help="as-of date, YYYY-MM-DD (default: today)"),
+        explain: bool = typer.Option(False, "--explain", help="also list programs tested that did not apply"),
+        fmt: Format = typer.Option(Format.json, "--format"),
+    ) -> None:
+        """Entitlements of one household (the catalogue's household format)."""
+        from cradle.policy.calc import calc_household
+        from cradle.policy.errors import InputError
+
+        as_of = _date(on)
+        try:
+            raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        except OSError as e:
+            typer.echo(f"{file}: {e.strerror}", err=True)
+            raise typer.Exit(2) from None
+        try:
+            result = calc_household(raw, as_of, explain=explain)
+        except InputError as e:
+            for err in e.errors:
+                typer.echo(str(err), err=True)
+            raise typer.Exit(2) from None
+        if fmt is Format.json:
+            typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+            return
+        console = Console(width=max(Console().width, 160))
+        table = Table(title=f"{result['jurisdiction']} 截至 {result['as_of']} 的待遇", show_lines=True)
+        for col in ("项目", "享受人", "金额/天数", "期间", "说明与依据"):
+            table.add_column(col)
+        for e in result["entitlements"]:
+            period = " → ".join(x or "" for x in (e["period"]["start"], e["period"]["end"])).strip(" →")
+            cites = "；".join(f"{c['document']} {c['clause']}" for c in e["citations"])
+            table.add_row(f"{e['title']}\n[dim]{e['program']}[/dim]", e["beneficiary"], _amount(e), period,
+                          f"{e['explanation']}\n[dim]{cites}[/dim]")
+        console.print(table)
+        if explain:
+            skipped = Table(title="已检查但不适用的项目")
+            skipped.add_column("项目")
+            skipped.add_column("原因")
+            for s in result["not_applicable"]:
+                skipped.add_row(f"{s['title']} ({s['program']})", s["reason"])
+            console.print(skipped)
+
+    @app.command("programs")
+    def programs(
+        jurisdiction: str = typer.Option(None, "--jurisdiction", help="GB/T 2260 code; default: every program"),
+        on: str = typer.Option(None, "--on", help="values in force on this date (default: today)"),
+        fmt: Format = typer.Option(Format.table, "--format"),
+    ) -> None:
+        """Every program with its parameters, current values and citations."""
+        from cradle import regions
+        from cradle.policy.listing import list_programs
+
+        if jurisdiction and not regions.exists(jurisdiction):
+            typer.echo(f"--jurisdiction: 未知的行政区划代码 {jurisdiction}", err=True)
+            raise typer.Exit(2)
+        rows = list_programs(jurisdiction, _date(on))
+        if fmt is Format.json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        table = Table(title=f"{len(rows)} programs", show_lines=True)
+        for col in ("id", "项目", "类型", "参数（现行值）", "依据"):
+            table.add_column(col)
+        for r in rows:
+            params = "\n".join(
+                f"{p['name'].split('.', 1)[1]} = {p['value'] if p['value'] is not None else '—'} {p['unit']}"
+                f"{'' if p['verified'] else ' (待核实)'}" for p in r["parameters"])
+            cites = "\n".join(f"{c['document']} {c['clause']}" for c in r["citations"])
+            table.add_row(r["id"], r["title"], f"{r['kind']} {r['unit'] or ''}", params, cites)
+        Console(width=200).print(table)
+
+    @app.command("cases")
+    def cases(pack: str = typer.Option(None, "--pack", help="only this pack's tests.yaml")) -> None:
+        """Run the packs' worked household cases."""
+        from cradle.policy.cases import check_case, load_cases
+
+        failed = 0
+        all_cases = load_cases(pack)
+        for case in all_cases:
+            problems = check_case(case)
+            failed += bool(problems)
+            mark = "[red]FAIL[/red]" if problems else "[green]ok[/green]"
+            Console().print(f"{mark} {case.id}")
+            for p in problems:
+                Console().print(f"    {p}")
+        typer.echo(f"{len(all_cases) - failed} passed, {failed} failed")
+        if failed:
+            raise typer.Exit(1)

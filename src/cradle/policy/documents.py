@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from cradle.policy.errors import PackError
 
 DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "data" / "documents"

@@ -46,6 +46,9 @@ def _entity_rows(program: Program, ctx: Ctx) -> tuple[int, np.ndarray, np.ndarra
     if program.entity == "birth":
         n = len(ctx.births)
         return n, ctx.births.hh, ctx.births.mother
+    if program.entity == "facility":
+        n = len(ctx.facilities)
+        return n, np.arange(n), np.full(n, -1)
     n = len(ctx.households)
     return n, np.arange(n), np.full(n, -1)
 

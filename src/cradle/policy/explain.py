@@ -39,7 +39,8 @@ class RowFacts(dict):
             v = facts[key]
             return fmt(v[self._row] if np.ndim(v) else v)
         entity = {"person": self._result.ctx.persons, "birth": self._result.ctx.births,
-                  "household": self._result.ctx.households}.get(self._result.program.entity)
+                  "household": self._result.ctx.households,
+                  "facility": self._result.ctx.facilities}.get(self._result.program.entity)
         if entity is not None and key in entity.__dict__:
             return fmt(entity.__dict__[key][self._row])
         raise KeyError(key)
@@ -93,7 +94,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     out = {
         "program": prog.id,
         "title": prog.title,
-        "beneficiary": str(person_ids[ben]) if ben >= 0 else "household",
+        "beneficiary": str(person_ids[ben]) if ben >= 0 else prog.entity if prog.entity == "facility" else "household",
         "kind": prog.kind,
         "amount": amount,
         "unit": prog.unit,
@@ -112,7 +113,8 @@ def not_applicable(result: ProgramResult) -> dict:
     """Why a tested program gave nothing: the first failing condition of the row that came closest."""
     prog = result.program
     if result.n_rows == 0:
-        reason = {"birth": "没有生育事件", "person": "没有家庭成员", "household": "没有家庭"}[prog.entity]
+        reason = {"birth": "没有生育事件", "person": "没有家庭成员", "household": "没有家庭",
+                  "facility": "没有托育机构"}[prog.entity]
     elif result.failed is None or not len(result.rule.conditions):
         reason = "条件不满足"
     else:

@@ -10,12 +10,20 @@ import datetime as dt
 import json
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from cradle import idcard, regions
 from cradle.policy.errors import FieldError, InputError
 
-Code = Annotated[str, Field(pattern=r"^\d{6}$")]
+
+def _known_region(code: str) -> str:
+    if not regions.exists(code):
+        raise PydanticCustomError("unknown_code", "未知的行政区划代码 {code}", {"code": code})
+    return code
+
+
+Code = Annotated[str, Field(pattern=r"^\d{6}$"), AfterValidator(_known_region)]
 
 
 class _Model(BaseModel):
@@ -120,6 +128,7 @@ _MESSAGES = {
     "union_tag_not_found": "缺少事件类型 type",
     "string_too_short": "不能为空",
     "string_too_long": "过长",
+    "unknown_code": "未知的行政区划代码 {code}",
 }
 
 _EVENT_TAGS = {"birth", "home_purchase", "renting"}
@@ -153,16 +162,12 @@ def _pydantic_errors(exc: ValidationError) -> list[FieldError]:
 def _check_facts(h: Household, as_of: dt.date | None) -> list[FieldError]:
     errors: list[FieldError] = []
     add = errors.append
-    if not regions.exists(h.jurisdiction):
-        add(FieldError("jurisdiction", "unknown_code", f"未知的行政区划代码 {h.jurisdiction}"))
     seen: dict[str, int] = {}
     for i, m in enumerate(h.members):
         where = f"members[{i}]"
         if m.id in seen:
             add(FieldError(f"{where}.id", "duplicate", f"成员编号与 members[{seen[m.id]}] 重复"))
         seen.setdefault(m.id, i)
-        if m.hukou and not regions.exists(m.hukou):
-            add(FieldError(f"{where}.hukou", "unknown_code", f"未知的行政区划代码 {m.hukou}"))
         if as_of and m.birth_date > as_of:
             add(FieldError(f"{where}.birth_date", "after_as_of", "出生日期晚于参考日期"))
         if m.id_number:
