@@ -1,5 +1,6 @@
 """Imports every domain's tables so that `Base.metadata` (Alembic, tests) sees them all."""
 
+import cradle.childcare.models  # noqa: F401
 from cradle.db import Base
 
 __all__ = ["Base"]
