@@ -51,7 +51,8 @@ class Records:
 
     persons: one row per (deduplicated) person with the region they lived in;
     births: one row per live birth with the mother's birth date and the child's sex and order;
-    moves: one row per hukou move with the person's sex and birth date, +1 in / -1 out.
+    moves: one row per hukou move with the person's sex and birth date, +1 in / -1 out;
+    care: one row per child enrolled in a nursery or kindergarten on the reference date.
     """
 
     person_region: list[str]
@@ -68,6 +69,9 @@ class Records:
     move_sex: list[str] = field(default_factory=list)
     move_birth: list[dt.date] = field(default_factory=list)
     move_sign: list[int] = field(default_factory=list)
+    care_region: list[str] = field(default_factory=list)
+    care_type: list[str] = field(default_factory=list)  # nursery | kindergarten
+    care_inclusive: list[bool] = field(default_factory=list)  # public or 普惠性 (inclusive) private
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {
@@ -84,6 +88,10 @@ class Records:
             "m_sex": (np.array(self.move_sex) == "M").astype(int),
             "m_birth": _dates(self.move_birth),
             "m_sign": np.array(self.move_sign, dtype=int),
+            "b_order": np.array([0 if o is None else o for o in self.birth_order], dtype=int),
+            "c_region": np.array(self.care_region, dtype=object),
+            "c_type": np.array(self.care_type, dtype=object),
+            "c_inclusive": np.array(self.care_inclusive, dtype=bool),
         }
 
 
@@ -118,6 +126,7 @@ class Estimate:
     migration: np.ndarray  # [R, 2, A] per year
     srb: np.ndarray  # [R]
     births: np.ndarray  # [R] observed over the window
+    expected_births: np.ndarray  # [R] under the standard schedule
     deaths: np.ndarray  # [R, 2]
     fertility_fallback: np.ndarray  # [R] bool: standard schedule kept
     mortality_fallback: np.ndarray  # [R, 2] bool
@@ -175,5 +184,5 @@ def estimate(rec: Records, regions: list[str], base_date: dt.date, years: list[i
         migration = _count(idx, a["m_sex"], age_end, R, weights=a["m_sign"].astype(float)) / len(years)
 
     base = population_on(rec, regions, base_date)
-    return Estimate(tuple(regions), base, asfr, mortality, migration, srb, births, deaths,
+    return Estimate(tuple(regions), base, asfr, mortality, migration, srb, births, expected_b, deaths,
                     fert_fallback, mort_fallback, srb_fallback)

@@ -1,0 +1,80 @@
+"""The Excel template departments fill in, and its upload (all rows or none)."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook, load_workbook
+from sqlalchemy.orm import Session
+
+from cradle import regions
+from cradle.monitoring import catalogue, values
+from cradle.monitoring.errors import MonitoringError
+from cradle.monitoring.models import IndicatorValue
+
+COLUMNS = [
+    ("indicator_id", "指标代码"), ("indicator_name", "指标名称"), ("unit", "单位"), ("region", "行政区划代码"),
+    ("region_name", "地区"), ("year", "年度"), ("value", "数值"), ("numerator", "分子"),
+    ("denominator", "分母"), ("source", "数据来源"), ("source_date", "来源日期(YYYY-MM-DD)"), ("note", "备注"),
+]
+SHEET = "填报"
+
+
+def template(indicator_ids: list[str], region_codes: list[str], year: int) -> bytes:
+    """A workbook with one row per indicator and region to fill in, and a sheet of definitions."""
+    cat = catalogue.load()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append([label for _, label in COLUMNS])
+    ws.append([key for key, _ in COLUMNS])
+    for ind_id in indicator_ids:
+        ind = cat.indicator(ind_id)
+        for code in region_codes:
+            ws.append([ind.id, ind.name, ind.unit, code, regions.name(code), year, None, None, None, None, None, None])
+    defs = wb.create_sheet("指标口径")
+    defs.append(["指标代码", "指标名称", "分子", "分母", "倍数", "单位", "责任部门"])
+    for ind_id in indicator_ids:
+        ind = cat.indicator(ind_id)
+        defs.append([ind.id, ind.name, ind.numerator, ind.denominator or "", ind.scale, ind.unit, ind.department])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def read(data: bytes) -> list[tuple[int, dict]]:
+    """(spreadsheet row number, raw entry) for every row with a value; row 2 holds the field keys."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a file that is not a workbook
+        raise MonitoringError.one("file", f"不是有效的 Excel 文件 (not an .xlsx workbook): {exc}") from None
+    if SHEET not in wb.sheetnames:
+        raise MonitoringError.one("file", f"缺少工作表 “{SHEET}” (sheet missing)")
+    rows = wb[SHEET].iter_rows(values_only=True)
+    next(rows, None)
+    keys = [str(k).strip() if k is not None else "" for k in (next(rows, None) or [])]
+    missing = [k for k, _ in COLUMNS if k not in keys and k not in ("indicator_name", "unit", "region_name", "note")]
+    if missing:
+        raise MonitoringError.one("file", f"第2行缺少列 (row 2 lacks columns): {', '.join(missing)}")
+    out = []
+    for n, row in enumerate(rows, start=3):
+        raw = dict(zip(keys, row, strict=False))
+        if raw.get("value") in (None, ""):
+            continue
+        out.append((n, raw))
+    return out
+
+
+def upload(session: Session, data: bytes, department: str, entered_by: str) -> list[IndicatorValue]:
+    """Check every filled row; store them all, or none and raise naming each bad ``rows[N].field``."""
+    entries, errors = [], []
+    for n, raw in read(data):
+        entry, errs = values.parse_entry(raw, prefix=f"rows[{n}].")
+        errors.extend(errs)
+        if entry is not None:
+            entries.append(entry)
+    if errors:
+        raise MonitoringError(errors)
+    if not entries:
+        raise MonitoringError.one("file", "没有填写任何数值 (no values filled in)")
+    return values.record(session, entries, department, entered_by)
