@@ -51,7 +51,13 @@ def add_years(d, years) -> np.ndarray:
 
 
 def add_days(d, n) -> np.ndarray:
-    return np.asarray(d, dtype="datetime64[D]") + np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
+    """`d` plus `n` days; NaT where `n` is NaN (an unknown number of days gives no date)."""
+    n = np.asarray(n)
+    if n.dtype.kind == "f":
+        unknown = np.isnan(n)
+        out = np.asarray(d, dtype="datetime64[D]") + np.where(unknown, 0, n).astype(np.int64).astype("timedelta64[D]")
+        return np.where(unknown, NAT, out)
+    return np.asarray(d, dtype="datetime64[D]") + n.astype(np.int64).astype("timedelta64[D]")
 
 
 def age(birth, on) -> np.ndarray:

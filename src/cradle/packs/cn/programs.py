@@ -27,7 +27,8 @@ def maternity_leave(c: Ctx) -> Rule:
     days = leave_days(c)
     return Rule(
         conditions=[("有母亲信息", b.mother >= 0),
-                    ("母亲为职工", c.persons.employment[mother] == c.EMPLOYMENT["employee"])],
+                    ("母亲为职工", c.persons.employment[mother] == c.EMPLOYMENT["employee"]),
+                    ("生育时规定已施行", ~np.isnan(days))],
         amount=days, start=b.date, end=add_days(b.date, days),
         facts={"babies": b.babies, "dystocia": np.where(b.dystocia, "，难产", "")},
         explanation="女职工生育享受产假{amount}天（基本98天{dystocia}，生育{babies}个婴儿），自{start}起，{end}返岗")
@@ -49,6 +50,7 @@ def maternity_allowance(c: Ctx) -> Rule:
     return Rule(
         conditions=[("有母亲信息", b.mother >= 0),
                     ("母亲参加生育保险", p.maternity_insurance[mother]),
+                    ("生育时规定已施行", ~np.isnan(days)),
                     ("已知用人单位上年度职工月平均工资", ~np.isnan(wage))],
         amount=amount, start=b.date, end=add_days(b.date, days),
         facts={"wage": wage, "days": days},

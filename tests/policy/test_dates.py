@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+
+from cradle.policy import dates
+
+
+def d(s):
+    return np.datetime64(s, "D")
+
+
+@pytest.mark.parametrize(("start", "months", "expected"), [
+    ("2024-08-31", 6, "2025-02-28"),   # month-end clamps to the shorter month
+    ("2024-08-31", 36, "2027-08-31"),
+    ("2023-08-31", 6, "2024-02-29"),   # leap year
+    ("2024-02-29", 36, "2027-02-28"),
+    ("2024-01-31", 1, "2024-02-29"),
+    ("2025-03-10", 0, "2025-03-10"),
+])
+def test_add_months_clamps_to_month_end(start, months, expected):
+    assert dates.add_months(np.array([d(start)]), months)[0] == d(expected)
+
+
+def test_nat_stays_nat():
+    out = dates.add_years(np.array([d("2020-01-01"), np.datetime64("NaT", "D")]), 3)
+    assert out[0] == d("2023-01-01") and np.isnat(out[1])
+
+
+@pytest.mark.parametrize(("birth", "on", "age"), [
+    ("2022-07-01", "2025-06-30", 2),   # the day before the third birthday
+    ("2022-07-01", "2025-07-01", 3),   # the birthday itself counts
+    ("2020-02-29", "2023-02-28", 2),
+    ("2020-02-29", "2023-03-01", 3),
+])
+def test_age_in_completed_years(birth, on, age):
+    assert dates.age(np.array([d(birth)]), d(on))[0] == age
+
+
+def test_months_between_counts_partial_months():
+    assert dates.months_between(np.array([d("2025-01-01")]), np.array([d("2027-01-01")]))[0] == 24
+    assert dates.months_between(np.array([d("2024-03-10")]), np.array([d("2027-03-10")]))[0] == 36
+    assert dates.months_between(np.array([d("2025-03-10")]), np.array([d("2025-03-20")]))[0] == 1
+    assert dates.months_between(np.array([d("2025-05-01")]), np.array([d("2025-03-01")]))[0] == 0
