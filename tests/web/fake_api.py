@@ -82,7 +82,8 @@ def calc(household: dict = Body(...), on: dt.date = Query(...), explain: bool = 
                 "explanation": "二孩在备案普惠托育机构入托，按每人每月300元给予保育费补助"})
     entitlements.append({
         "program": "baiyin.childcare_allowance", "title": "育儿补贴", "beneficiary": None, "kind": "cash",
-        "amount": None, "unit": "CNY/month", "period": {"start": None, "end": None}, "citations": [],
+        "amount": None, "unit": "CNY/month", "period": {"start": None, "end": None},
+        "citations": [{"document": "女职工劳动保护特别规定", "clause": "第七条"}], "verified": False,
         "explanation": "金额待定", "note": "amount set by county"})
     out = {"as_of": on.isoformat(), "jurisdiction": household.get("jurisdiction"), "entitlements": entitlements}
     if explain:

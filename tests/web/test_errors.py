@@ -65,3 +65,20 @@ def test_http_exceptions_and_unknown_paths_use_the_shape():
     missing = client.get("/api/v1/nothing")
     assert missing.status_code == 404
     assert missing.json()["errors"][0]["code"] == "not_found"
+
+
+def test_a_crash_answers_500_in_the_shape():
+    from fastapi import FastAPI
+
+    app = FastAPI()
+    install(app)
+    install_locale(app)
+
+    @app.get("/api/v1/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = TestClient(app, raise_server_exceptions=False).get("/api/v1/boom")
+    assert response.status_code == 500
+    assert response.json() == {"errors": [{"field": None, "code": "internal_error",
+                                           "message": "服务器内部错误，请稍后再试。"}]}

@@ -68,7 +68,11 @@ def test_results_are_cards_with_amounts_periods_and_clause_links(client):
     assert "二孩在备案普惠托育机构入托" in card
     assert f'href="{CLAUSE_LINK}"' in card
     assert "淄博市优化生育政策促进人口长期均衡发展实施方案" in card
-    assert "金额由县区核定" in html  # the entitlement whose amount is null
+    other = html[html.index('data-program="baiyin.childcare_allowance"'):]
+    assert "金额由县区核定" in other  # the amount is null
+    assert "待核实" in other
+    # A citation of a text that is not loaded is shown, unlinked.
+    assert "女职工劳动保护特别规定" in other and "条文未载入" in other and "/clauses/" not in other
     assert "另有 1 个政策项目经核对不适用" in html and "无购房事项" in html
 
 

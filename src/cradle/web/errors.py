@@ -101,10 +101,18 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        errors = http_errors(exc)
-        if _wants_html(request):
-            from cradle.web.templating import render
+        return _answer(request, exc.status_code, http_errors(exc), getattr(exc, "headers", None))
 
-            return render(request, "error.html", status_code=exc.status_code, status=exc.status_code,
-                          errors=errors)
-        return JSONResponse({"errors": errors}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        # Logged by Starlette's ServerErrorMiddleware, which re-raises after this answer is sent.
+        message = gettext(_locale(request), N_("Internal server error. Please try again later."))
+        return _answer(request, 500, [error(None, "internal_error", message)])
+
+
+def _answer(request: Request, status_code: int, errors: list[dict], headers=None) -> Response:
+    if _wants_html(request):
+        from cradle.web.templating import render
+
+        return render(request, "error.html", status_code=status_code, status=status_code, errors=errors)
+    return JSONResponse({"errors": errors}, status_code=status_code, headers=headers)

@@ -36,6 +36,11 @@ def load(locale: str) -> Catalog:
         return read_po(fp, locale=locale)
 
 
+def _translated(strings) -> bool:
+    """A singular string, or a plural tuple, with nothing left empty."""
+    return bool(strings) and (isinstance(strings, str) or all(strings))
+
+
 def untranslated(catalog: Catalog, template: Catalog) -> list[str]:
     """Message ids of `template` that `catalog` lacks or leaves empty or fuzzy."""
     missing = []
@@ -43,9 +48,7 @@ def untranslated(catalog: Catalog, template: Catalog) -> list[str]:
         if not message.id:
             continue
         found = catalog.get(message.id, context=message.context)
-        strings = found.string if found is not None else None
-        empty = not strings or (isinstance(strings, tuple) and not all(strings))
-        if found is None or empty or found.fuzzy:
+        if found is None or not _translated(found.string) or found.fuzzy:
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing
 
@@ -59,7 +62,7 @@ def update() -> dict[str, list[str]]:
         catalog.update(template, no_fuzzy_matching=True)
         if locale == "en":  # message ids are English
             for message in catalog:
-                if message.id and not (message.string if isinstance(message.string, str) else all(message.string)):
+                if message.id and not _translated(message.string):
                     message.string = message.id  # a plural id is the (singular, plural) pair
                     message.flags.discard("fuzzy")
         path = po_path(locale)

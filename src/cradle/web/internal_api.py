@@ -21,7 +21,8 @@ class ApiError(Exception):
 async def call(request: Request, method: str, path: str, *, params: dict | None = None,
                json: Any = None) -> Any:
     """Call the app's own API as the current request's locale; raise ApiError on a non-2xx answer."""
-    transport = httpx.ASGITransport(app=request.app)
+    # A crash inside the API becomes its 500 answer, which the page reports, rather than a crash of the page.
+    transport = httpx.ASGITransport(app=request.app, raise_app_exceptions=False)
     locale = getattr(request.state, "locale", "zh")
     async with httpx.AsyncClient(transport=transport, base_url="http://cradle.internal",
                                  cookies={COOKIE: locale}) as client:
