@@ -1,0 +1,148 @@
+"""Plan tracker: every measure of every document, with its owners, and the departments' status updates.
+
+Measures are data (``data/measures_*.yaml``, clause-cited; 白银's 责任单位 verbatim). A department updates
+only the measures it owns (when the document names owners); the newest update per measure and region is
+the current status; a measure past its due date and not done is overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cradle import regions
+from cradle.monitoring.errors import MonitoringError
+from cradle.monitoring.models import MeasureUpdate
+
+STATUSES = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成", "blocked": "受阻"}
+FILES = ("measures_baiyin.yaml", "measures_shanxi.yaml", "measures_zibo.yaml", "measures_shaoxing.yaml",
+         "measures_luhe.yaml")
+# owners that stand for a whole class of departments
+ANY_MUNICIPAL = "市直各有关部门"
+COUNTY_GOVERNMENTS = "各县区党委和政府"
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    title: str
+    clause: str
+    section: str
+    document: str
+    jurisdiction: str
+    owners: tuple[str, ...]
+    owners_text: str | None
+    owners_note: str | None
+    due: dt.date | None
+    recurring: str | None = None
+    note: str | None = None
+
+
+@lru_cache(maxsize=1)
+def measures() -> dict[str, Measure]:
+    out: dict[str, Measure] = {}
+    for name in FILES:
+        data = yaml.safe_load((resources.files("cradle.monitoring") / "data" / name).read_text(encoding="utf-8"))
+        for i, m in enumerate(data["measures"]):
+            where = f"{name}: measures[{i}]"
+            if m["id"] in out:
+                raise ValueError(f"{where}.id: duplicate {m['id']!r}")
+            out[m["id"]] = Measure(
+                id=m["id"], title=m["title"], clause=str(m["clause"]), section=m.get("section") or "",
+                document=data["document"], jurisdiction=str(data["jurisdiction"]), owners=tuple(m.get("owners") or ()),
+                owners_text=m.get("owners_text"), owners_note=data.get("owners_note"), due=m.get("due"),
+                recurring=m.get("recurring"), note=m.get("note"),
+            )
+    return out
+
+
+def for_region(code: str) -> list[Measure]:
+    """Measures of the documents that bind ``code`` (its own and its ancestors')."""
+    above = set(regions.ancestors(code))
+    return [m for m in measures().values() if m.jurisdiction in above]
+
+
+def may_update(measure: Measure, department: str, region: str) -> bool:
+    if not measure.owners:
+        return True
+    if department in measure.owners:
+        return True
+    if ANY_MUNICIPAL in measure.owners and department.startswith("市"):
+        return True
+    # 白银 二、1: every county's Party committee and government carries out every measure
+    baiyin_counties = measure.document.startswith("002") and regions.get(region).level == "county"
+    return baiyin_counties and department.endswith(("县委", "区委", "县政府", "区政府", "县人民政府", "区人民政府"))
+
+
+def update(session: Session, measure_id: str, region: str, department: str, status: str, updated_by: str,
+           progress: int | None = None, evidence: str | None = None, due_date: dt.date | None = None) -> MeasureUpdate:
+    """Record a department's status report; raises MonitoringError naming the field."""
+    errors: list[tuple[str, str]] = []
+    m = measures().get(measure_id)
+    if m is None:
+        raise MonitoringError.one("measure_id", f"未知措施 (unknown measure) {measure_id!r}")
+    if not regions.exists(region):
+        errors.append(("region", f"未知的行政区划代码 (unknown region) {region!r}"))
+    elif not (region == m.jurisdiction or regions.is_within(region, m.jurisdiction)):
+        errors.append(("region", f"{region} 不在 {regions.name(m.jurisdiction)} 范围内 (outside the document's area)"))
+    if not department.strip():
+        errors.append(("department", "必填 (required)"))
+    elif not errors and not may_update(m, department, region):
+        errors.append(("department", f"“{department}”不是该措施的责任单位 (not an owner): {m.owners_text or '、'.join(m.owners)}"))
+    if status not in STATUSES:
+        errors.append(("status", f"应为 {'/'.join(STATUSES)} (unknown status) {status!r}"))
+    if progress is None:
+        progress = 100 if status == "done" else 0
+    if not 0 <= progress <= 100:
+        errors.append(("progress", f"应在0–100之间 (percent): {progress}"))
+    if status == "done" and not (evidence or "").strip():
+        errors.append(("evidence", "完成须附佐证材料 (evidence required when done)"))
+    if not updated_by.strip():
+        errors.append(("updated_by", "必填 (required)"))
+    if errors:
+        raise MonitoringError(errors)
+    row = MeasureUpdate(measure_id=measure_id, region=region, department=department, status=status,
+                        progress=progress, evidence=(evidence or "").strip() or None,
+                        due_date=due_date or m.due, updated_by=updated_by)
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    measure: Measure
+    region: str
+    status: str
+    progress: int
+    evidence: str | None
+    due: dt.date | None
+    department: str | None
+    updated_at: dt.datetime | None
+    overdue: bool
+
+
+def board(session: Session, region: str, today: dt.date | None = None) -> list[MeasureStatus]:
+    """Current status of every measure binding ``region``, as reported for ``region``."""
+    today = today or dt.date.today()
+    ms = for_region(region)
+    latest: dict[str, MeasureUpdate] = {}
+    stmt = select(MeasureUpdate).where(MeasureUpdate.region == region,
+                                       MeasureUpdate.measure_id.in_([m.id for m in ms])).order_by(MeasureUpdate.id)
+    for row in session.scalars(stmt):
+        latest[row.measure_id] = row
+    out = []
+    for m in ms:
+        u = latest.get(m.id)
+        status = u.status if u else "not_started"
+        due = u.due_date if u and u.due_date else m.due
+        out.append(MeasureStatus(m, region, status, u.progress if u else 0, u.evidence if u else None, due,
+                                 u.department if u else None, u.recorded_at if u else None,
+                                 overdue=due is not None and due < today and status != "done"))
+    return out
