@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cradle import regions
 from cradle.policy import dates
 from cradle.policy.packs import Pack, load_packs
 from cradle.policy.population import Population
@@ -35,7 +34,10 @@ class ProgramResult:
 
 
 def _broadcast(value, n: int, dtype) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=dtype), (n,))
+    arr = np.asarray(value, dtype=dtype)
+    if arr.shape == (n,):
+        return arr
+    return np.full(n, arr, dtype=dtype) if arr.ndim == 0 else np.broadcast_to(arr, (n,))
 
 
 def _entity_rows(program: Program, ctx: Ctx) -> tuple[int, np.ndarray, np.ndarray]:
@@ -57,8 +59,10 @@ def _pack_rows(pack: Pack, jurisdictions: np.ndarray) -> np.ndarray | None:
     """Household rows the pack serves; None means all of them."""
     if pack.region == "cn":
         return None
+    if len(jurisdictions) == 1:  # one household: the common case of calc, answered without array work
+        return None if pack.applies_to(str(jurisdictions[0])) else np.empty(0, dtype=np.int64)
     codes = np.unique(jurisdictions)
-    inside = np.array([regions.is_within(str(c), pack.region) for c in codes])
+    inside = np.array([pack.applies_to(str(c)) for c in codes])
     if inside.all():
         return None
     return np.flatnonzero(np.isin(jurisdictions, codes[inside]))

@@ -41,7 +41,7 @@ class Pack:
     path: Path | None = None
 
     def applies_to(self, code: str) -> bool:
-        return self.region == "cn" or regions.is_within(code, self.region)
+        return self.region == "cn" or _within(code, self.region)
 
 
 def _load_pack(folder: Path) -> Pack:
@@ -129,9 +129,19 @@ def all_parameters() -> dict[str, Parameter]:
     return {name: prm for p in load_packs() for name, prm in p.parameters.items()}
 
 
+@lru_cache(maxsize=4096)
+def _within(code: str, ancestor: str) -> bool:
+    return regions.is_within(code, ancestor)
+
+
+@lru_cache(maxsize=4096)
+def _packs_for(code: str) -> tuple[Pack, ...]:
+    return tuple(p for p in load_packs() if p.applies_to(code))
+
+
 def packs_for(code: str) -> list[Pack]:
     """The layers serving a household in `code`, national first."""
-    return [p for p in load_packs() if p.applies_to(code)]
+    return list(_packs_for(code))
 
 
 def programs_for(code: str | None = None) -> list[Program]:

@@ -37,6 +37,7 @@ class Parameter:
     by_region: dict[str, list[Value]] = field(default_factory=dict)  # a county's own values
     _starts: np.ndarray = field(init=False, repr=False)
     _values: np.ndarray = field(init=False, repr=False)
+    _scalar_cache: dict = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.values.sort(key=lambda v: v.start)
@@ -46,15 +47,25 @@ class Parameter:
     def entry(self, on: dt.date | np.datetime64, region: str | None = None) -> Value | None:
         """The value in force on `on` (a county's own value first), or None before the first start."""
         values = self.by_region.get(region, self.values) if region else self.values
-        on = np.datetime64(on, "D")
+        if isinstance(on, np.datetime64):
+            if np.isnat(on):
+                return None
+            on = on.astype("datetime64[D]").item()
         found = None
         for v in values:
-            if np.datetime64(v.start, "D") <= on:
+            if v.start <= on:
                 found = v
         return found
 
     def at(self, on) -> np.ndarray | float:
         """Vectorised value on each date of `on` (NaN before the first start or where the value is null)."""
+        if np.ndim(on) == 0:  # one date: the usual case (the as-of date), looked up once and remembered
+            key = np.datetime64(on, "D")
+            cached = self._scalar_cache.get(key)
+            if cached is None:
+                idx = int(np.searchsorted(self._starts, key, side="right")) - 1
+                cached = self._scalar_cache[key] = float(self._values[idx]) if idx >= 0 else np.nan
+            return cached
         on = np.asarray(on, dtype="datetime64[D]")
         idx = np.searchsorted(self._starts, on, side="right") - 1
         out = np.where(idx >= 0, self._values[np.clip(idx, 0, None)], np.nan)

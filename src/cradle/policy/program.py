@@ -159,7 +159,7 @@ class Ctx:
 
         codes = self.households.jurisdiction
         out = np.full(len(codes), np.nan)
-        for code in np.unique(codes):
+        for code in (codes if len(codes) == 1 else np.unique(codes)):
             chosen = None
             for pack in packs_for(str(code)):
                 if f"{pack.id}.{key}" in pack.parameters:
