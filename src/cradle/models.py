@@ -2,6 +2,7 @@
 
 import cradle.childcare.models  # noqa: F401
 import cradle.monitoring.models  # noqa: F401
+import cradle.registry.models  # noqa: F401
 from cradle.db import Base
 
 __all__ = ["Base"]
