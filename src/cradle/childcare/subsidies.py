@@ -20,7 +20,7 @@ import datetime as dt
 import importlib
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,7 +44,7 @@ TRANSITIONS = {
 MACHINE = StateMachine("托育机构补助", TRANSITIONS)
 RELEASING = {"rejected", "cancelled"}
 
-Calculator = Callable[[dict, dt.date], list[dict]]
+Calculator = Callable[[dict, dt.date], "dict | list[dict]"]
 
 
 class EngineUnavailable(RuntimeError):
@@ -62,15 +62,14 @@ def engine_calculator() -> Calculator:
     return calc
 
 
+def taken_slots(session: Session, facility_id: int, program: str) -> set[int]:
+    """Slot numbers granted or reserved under `program` (slot k is the facility's k-th inclusive slot)."""
+    return set(session.scalars(select(SubsidySlot.slot_no)
+                               .where(SubsidySlot.facility_id == facility_id, SubsidySlot.program == program)))
+
+
 def granted_units(session: Session, facility_id: int, program: str) -> int:
-    return session.scalar(select(func.count()).select_from(SubsidySlot)
-                          .where(SubsidySlot.facility_id == facility_id, SubsidySlot.program == program)) or 0
-
-
-def _next_slot_no(session: Session, facility_id: int, program: str) -> int:
-    top = session.scalar(select(func.max(SubsidySlot.slot_no))
-                         .where(SubsidySlot.facility_id == facility_id, SubsidySlot.program == program))
-    return (top or 0) + 1
+    return len(taken_slots(session, facility_id, program))
 
 
 def inclusive_slots(facility: Facility) -> int:
@@ -79,15 +78,24 @@ def inclusive_slots(facility: Facility) -> int:
 
 def engine_input(session: Session, facility: Facility) -> dict:
     """What the engine is asked about: only slots and awards not granted yet."""
-    return {"jurisdiction": facility.region_code, "facility_id": facility.id,
+    filing = latest_filing(session, facility.id)
+    return {"jurisdiction": facility.region_code, "inclusive": bool(facility.inclusive),
+            "registered": filing is not None and filing.status == "accepted",
             "inclusive_slots": max(inclusive_slots(facility) - granted_units(session, facility.id, CONSTRUCTION), 0),
             "demonstration": facility.demonstration and granted_units(session, facility.id, AWARD) == 0}
+
+
+def _run(calc: Calculator | None, data: dict, on: dt.date) -> list[dict]:
+    result = (calc or engine_calculator())(data, on)
+    if isinstance(result, dict):  # the engine answers {"as_of", "jurisdiction", "entitlements": [...]}
+        result = result.get("entitlements", [])
+    return list(result)
 
 
 def entitlements(session: Session, facility_id: int, on: dt.date, scope: str | None = None,
                  calc: Calculator | None = None) -> list[dict]:
     facility = get_facility(session, facility_id, scope)
-    return (calc or engine_calculator())(engine_input(session, facility), on)
+    return _run(calc, engine_input(session, facility), on)
 
 
 def apply(session: Session, facility_id: int, program: str, on: dt.date, scope: str | None = None,
@@ -110,7 +118,7 @@ def apply(session: Session, facility_id: int, program: str, on: dt.date, scope: 
         raise ChildcareError("program", f"{facility.name} 已享受过示范机构奖励")
     if program == AWARD and not facility.demonstration:
         raise ChildcareError("program", "仅市级示范托育机构可申请示范奖励")
-    result = [e for e in (calc or engine_calculator())(data, on) if e.get("program") == program]
+    result = [e for e in _run(calc, data, on) if e.get("program") == program]
     if not result:
         raise ChildcareError("program", f"规则引擎认定该机构在 {on} 不符合 {PROGRAMS[program]} 条件"
                                         f"（{places.name(facility.region_code)}）")
@@ -122,13 +130,17 @@ def apply(session: Session, facility_id: int, program: str, on: dt.date, scope: 
     app = SubsidyApplication(facility_id=facility.id, program=program, status="applied", units=units,
                              amount=int(round(float(ent["amount"]))), applied_on=on,
                              explanation=ent.get("explanation"), citation=citation or None)
-    first = _next_slot_no(session, facility.id, program) if program == CONSTRUCTION else 0
+    if program == CONSTRUCTION:  # the lowest free numbers among the facility's inclusive slots 1..N
+        taken = taken_slots(session, facility.id, program)
+        numbers = [k for k in range(1, inclusive_slots(facility) + 1) if k not in taken][:units]
+    else:
+        numbers = [0]
     try:
         with session.begin_nested():
             session.add(app)
             session.flush()
             session.add_all(SubsidySlot(application_id=app.id, facility_id=facility.id, program=program,
-                                        slot_no=first + i) for i in range(units))
+                                        slot_no=k) for k in numbers)
             session.flush()
     except IntegrityError:
         raise ChildcareError("program", "这些托位已在其他申请中享受或申请了补助，请刷新后重试") from None
