@@ -18,6 +18,7 @@ ROUTER_MODULES = [
     "cradle.web.calculator",
     "cradle.web.programs_page",
     "cradle.web.documents_page",
+    "cradle.monitoring.api",
 ]
 
 

@@ -1,0 +1,141 @@
+"""`cradle monitoring …`: indicators, entry, registry refresh, projection, plan, warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+
+from cradle import regions
+
+monitoring = typer.Typer(help="监测评估: indicators, projection, plan tracker, early warning.", no_args_is_help=True)
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(2)
+
+
+@monitoring.command("indicators")
+def indicators_cmd(region: str = typer.Option(None, help="only targets that apply to this region")) -> None:
+    """List indicators and their cited targets."""
+    from cradle.monitoring import catalogue
+
+    cat = catalogue.load()
+    targets = cat.targets_for(region, inherit=True) if region else list(cat.targets)
+    for t in targets:
+        ind = cat.indicator(t.indicator)
+        typer.echo(f"{t.jurisdiction} {regions.name(t.jurisdiction)}\t{ind.name}\t{t.describe()} {ind.unit}\t"
+                   f"{t.year or '每年'}\t{t.document[:3]} {t.clause}")
+
+
+@monitoring.command("project")
+def project_cmd(region: str = typer.Option(..., help="province, city or county code"),
+                years: int = 30, scenario: str = "medium", base_date: str = typer.Option(None),
+                tfr_effect: float = typer.Option(None, help="policy scenario: TFR change from the what-if"),
+                out: Path = typer.Option(None, help="write the yearly table as JSON")) -> None:
+    """Cohort-component projection of every county in REGION."""
+    from cradle.db import session_scope
+    from cradle.monitoring import scenarios
+    from cradle.monitoring.service import project_area
+
+    day = dt.date.fromisoformat(base_date) if base_date else dt.date(dt.date.today().year, 1, 1)
+    try:
+        sc = scenarios.policy_scenario(tfr_effect) if tfr_effect is not None else scenarios.get(scenario)
+        with session_scope() as s:
+            p = project_area(s, region, day, [day.year - 1], years=years, scenario=sc)
+    except (KeyError, ValueError) as exc:
+        _fail(exc)
+    r = p.result
+    total, under3, births = r.total().sum(1), r.under(3).sum(1), r.births_total().sum(1)
+    typer.echo(f"{regions.name(region)} {len(r.regions)} 个县级单位, {sc.label}; 基数取自人口普查拆分: {len(p.defaulted)}")
+    rows = []
+    for k, year in enumerate(r.years):
+        row = {"year": year, "population": round(float(total[k])), "under3": round(float(under3[k])),
+               "births": round(float(births[k])) if k < len(births) else None}
+        rows.append(row)
+        if k % 5 == 0 or k == len(r.years) - 1:
+            typer.echo(f"{year}\t总人口 {row['population']:>12,}\t3岁以下 {row['under3']:>10,}\t"
+                       f"出生 {row['births'] if row['births'] is not None else '-'}")
+    if out:
+        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+@monitoring.command("refresh")
+def refresh_cmd(region: list[str] = typer.Option(..., help="codes (repeat)"), year: int = typer.Option(...)) -> None:
+    """Compute the registry indicators for REGION and YEAR and store them."""
+    from cradle.db import session_scope
+    from cradle.monitoring.refresh import refresh
+
+    with session_scope() as s:
+        rows = refresh(s, list(region), year)
+        for r in rows:
+            typer.echo(f"{r.region}\t{r.indicator_id}\t{r.year}\t{r.value:.4g}")
+    typer.echo(f"{len(rows)} values stored")
+
+
+@monitoring.command("template")
+def template_cmd(out: Path, region: list[str] = typer.Option(...), year: int = typer.Option(...),
+                 indicator: list[str] = typer.Option(None, help="default: every entered indicator")) -> None:
+    """Write the Excel entry template."""
+    from cradle.monitoring import catalogue, excel
+
+    ids = list(indicator) or [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
+    try:
+        out.write_bytes(excel.template(ids, list(region), year))
+    except KeyError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {out}")
+
+
+@monitoring.command("upload")
+def upload_cmd(file: Path, department: str = typer.Option(...), user: str = typer.Option(...)) -> None:
+    """Load a filled template: every row or none."""
+    from cradle.db import session_scope
+    from cradle.monitoring import excel
+    from cradle.monitoring.errors import MonitoringError
+
+    try:
+        with session_scope() as s:
+            rows = excel.upload(s, file.read_bytes(), department, user)
+            typer.echo(f"{len(rows)} values stored")
+    except MonitoringError as exc:
+        for field, message in exc.errors:
+            typer.echo(f"{field}: {message}", err=True)
+        raise typer.Exit(2) from None
+
+
+@monitoring.command("plan")
+def plan_cmd(region: str = typer.Option(...), overdue: bool = False) -> None:
+    """The measures binding REGION with their current status."""
+    from cradle.db import session_scope
+    from cradle.monitoring import plan
+
+    with session_scope() as s:
+        for r in plan.board(s, region):
+            if overdue and not r.overdue:
+                continue
+            flag = "逾期" if r.overdue else ""
+            typer.echo(f"{r.measure.id}\t{r.measure.title}\t{plan.STATUSES[r.status]}\t{r.progress}%\t{r.due}\t{flag}\t"
+                       f"{r.measure.owners_text or '、'.join(r.measure.owners)}")
+
+
+@monitoring.command("warnings")
+def warnings_cmd(region: str = typer.Option(...), year: int = typer.Option(...)) -> None:
+    """Early warnings for the counties of REGION (and REGION itself)."""
+    from cradle.db import session_scope
+    from cradle.monitoring import warnings
+    from cradle.monitoring.service import counties_of
+
+    codes = list(dict.fromkeys([region, *counties_of(region)]))
+    with session_scope() as s:
+        ws = warnings.warnings_for(s, codes, year)
+    for w in ws:
+        typer.echo(f"{w.region} {w.region_name}\t{w.kind}\t{w.reason}")
+    typer.echo(f"{len(ws)} warnings")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(monitoring, name="monitoring")

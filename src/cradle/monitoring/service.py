@@ -1,0 +1,75 @@
+"""Projection for an area: inputs from the registry where it has history, documented defaults where not.
+
+Default base population where the registry has nobody in a county: the 2020 census resident population of
+the nearest ancestor in ``data/census2020_resident_population.csv`` (copied from the shared reference;
+cities and 山西省), split **equally over its county-level units** (the reference has no county figures),
+with the default age structure (:mod:`cradle.monitoring.schedules`). Results say which counties used it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from cradle import regions
+from cradle.monitoring import scenarios
+from cradle.monitoring.estimate import estimate
+from cradle.monitoring.projection import ProjectionResult, project
+from cradle.monitoring.registry_source import load_records
+from cradle.monitoring.schedules import default_base
+
+
+@lru_cache(maxsize=1)
+def census() -> dict[str, int]:
+    text = (resources.files("cradle.monitoring") / "data" / "census2020_resident_population.csv").read_text("utf-8")
+    return {row["code"]: int(row["resident_population_2020"]) for row in csv.DictReader(text.splitlines())}
+
+
+def counties_of(code: str) -> list[str]:
+    region = regions.get(code)
+    if region.level == "county":
+        return [code]
+    return [r.code for r in regions.descendants(code, "county")]
+
+
+def census_split(county: str) -> float | None:
+    """The county's share of its nearest census ancestor's population (equal split), or None."""
+    for anc in reversed(regions.ancestors(county)[:-1]):
+        if anc in census():
+            return census()[anc] / len(counties_of(anc))
+    return None
+
+
+@dataclass(frozen=True)
+class AreaProjection:
+    result: ProjectionResult
+    scenario: scenarios.Scenario
+    defaulted: tuple[str, ...]  # counties whose base came from the census split, not the registry
+    tfr: np.ndarray  # starting TFR per county
+
+
+def project_area(session: Session, code: str, base_date: dt.date, history_years: list[int], years: int = 30,
+                 scenario: scenarios.Scenario = scenarios.MEDIUM) -> AreaProjection:
+    counties = counties_of(code)
+    if not counties:
+        raise ValueError(f"region: {code} has no county-level units")
+    est = estimate(load_records(session, base_date), counties, base_date, history_years)
+    base = est.base.copy()
+    empty = base.sum(axis=(1, 2)) == 0
+    defaulted = []
+    for i in np.flatnonzero(empty):
+        total = census_split(counties[i])
+        if total is None:
+            raise ValueError(f"region: no registry population and no census figure for {counties[i]}")
+        base[i] = default_base(np.array([total]))[0]
+        defaulted.append(counties[i])
+    asfr = scenarios.scenario_asfr(est.asfr, scenario, years)
+    result = project(base, est.mortality, asfr, est.srb, est.migration, years=years,
+                     start_year=base_date.year, regions=tuple(counties))
+    return AreaProjection(result, scenario, tuple(defaulted), est.tfr)
