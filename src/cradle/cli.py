@@ -18,6 +18,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "cradle.policy.cli",
     "cradle.web.cli",
+    "cradle.childcare.cli",
     "cradle.monitoring.cli",
 ]
 

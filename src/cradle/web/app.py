@@ -14,6 +14,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 # Each module exposes `router` (a fastapi.APIRouter); order matters only for overlapping paths.
 ROUTER_MODULES = [
+    "cradle.childcare.api",
+    "cradle.childcare.pages",
     "cradle.policy.api",
     "cradle.web.calculator",
     "cradle.web.programs_page",

@@ -1,0 +1,82 @@
+import pytest
+from fastapi.testclient import TestClient
+
+from cradle.web.app import create_app
+
+from .helpers import SITE_ITEMS, child_id, facility_data
+
+
+@pytest.fixture
+def client(cc_url, monkeypatch):
+    monkeypatch.setenv("CRADLE_DATABASE_URL", cc_url)
+    with TestClient(create_app(["cradle.childcare.api"])) as c:
+        yield c
+
+
+def test_register_file_inspect_disclose(client):
+    import datetime as dt
+
+    r = client.post("/api/v1/childcare/facilities", json=facility_data(1, lat=36.81, lon=118.05))
+    assert r.status_code == 201, r.text
+    fid = r.json()["id"]
+    # 备案: operator submits, county reviews
+    r = client.post(f"/api/v1/childcare/facilities/{fid}/filings", json={"actor": "operator"})
+    filing_id = r.json()["id"]
+    assert r.json()["status"] == "submitted"
+    queue = client.get("/api/v1/childcare/filings").json()["filings"]
+    assert [f["id"] for f in queue] == [filing_id]
+    r = client.post(f"/api/v1/childcare/filings/{filing_id}/transitions", json={"action": "accept"})
+    assert r.status_code == 409 and r.json()["errors"][0]["code"] == "illegal_transition"
+    client.post(f"/api/v1/childcare/filings/{filing_id}/transitions", json={"action": "complete"})
+    client.post(f"/api/v1/childcare/filings/{filing_id}/checks", json=SITE_ITEMS)
+    r = client.post(f"/api/v1/childcare/filings/{filing_id}/transitions", json={"action": "accept"})
+    assert r.json()["status"] == "accepted"
+    # enrolment, vacancies
+    born = dt.date(2023, 9, 10)
+    r = client.post(f"/api/v1/childcare/facilities/{fid}/enrolments",
+                    json={"child_id_number": child_id(1, born), "child_name": "小明", "start_on": "2025-03-01"})
+    assert r.status_code == 201, r.text
+    listed = client.get("/api/v1/childcare/facilities", params={"on": "2025-03-02"}).json()["facilities"]
+    assert (listed[0]["slots"], listed[0]["vacancies"]) == (80, 79)
+    # inspection with a correction
+    r = client.post(f"/api/v1/childcare/facilities/{fid}/inspections", json={
+        "visited_on": "2025-04-01", "inspector": "刘", "result": "corrections",
+        "findings": [{"item": "fire_safety", "description": "灭火器过期", "deadline": "2025-04-10"}]})
+    assert r.status_code == 201
+    overdue = client.get("/api/v1/childcare/overdue", params={"on": "2025-04-11"}).json()["facilities"]
+    assert overdue[0]["facility_id"] == fid
+    # public listing and map
+    pub = client.get("/api/v1/childcare/public/facilities", params={"on": "2025-04-11"}).json()
+    county = pub["counties"][0]
+    assert county["region"] == "370303" and county["name"] == "山东省淄博市张店区"
+    item = county["facilities"][0]
+    assert item["vacancies"] == 79 and item["quality"]["flagged"] is True
+    assert item["quality"]["last_inspection"]["result"] == "corrections"
+    assert "child_id_number" not in str(pub)
+    svg = client.get("/api/v1/childcare/public/map.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert "<circle" in svg.text and "张店区" in svg.text
+    cap = client.get("/api/v1/childcare/capacity", params={"region": "370303", "on": "2025-04-11"}).json()
+    assert cap["region"]["slots"] == 80
+
+
+def test_errors_name_the_field(client):
+    bad = facility_data(1)
+    bad["slots"][0]["slots"] = -1
+    r = client.post("/api/v1/childcare/facilities", json=bad)
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "slots[0].slots"
+    r = client.post("/api/v1/childcare/facilities", json=facility_data(1, credit_code="91370303MA3C12345X"))
+    assert r.json()["errors"][0] == {"field": "credit_code", "code": "invalid", "message": "统一社会信用代码校验位错误"}
+    assert client.get("/api/v1/childcare/facilities").json()["facilities"] == []
+    assert client.get("/api/v1/childcare/facilities/99").status_code == 404
+
+
+def test_scope_header(client):
+    fid = client.post("/api/v1/childcare/facilities", json=facility_data(1)).json()["id"]
+    r = client.get(f"/api/v1/childcare/facilities/{fid}", headers={"X-Region-Scope": "620400"})
+    assert r.status_code == 403
+    assert client.get("/api/v1/childcare/facilities", headers={"X-Region-Scope": "620400"}).json()["facilities"] == []
+    assert len(client.get("/api/v1/childcare/facilities", headers={"X-Region-Scope": "370300"}).json()["facilities"]) == 1
+    r = client.get("/api/v1/childcare/facilities", headers={"X-Region-Scope": "999999"})
+    assert r.status_code == 422
