@@ -132,9 +132,11 @@ def special_assistance_disabled(c: Ctx) -> Rule:
 @program(id="baiyin.reward_assistance", title="计划生育家庭奖励扶助", entity="person", kind="cash",
          unit="CNY/year", clause="二、21")
 def reward_assistance(c: Ctx) -> Rule:
+    # 是否“符合条件”由计生部门认定，输入以独生子女证、农村二女户标记表达；不从子女人数反推（反推会使
+    # 删去一名子女反而产生待遇）。
     h = c.households
-    only = h.only_child_certificate & (c.max_birth_order <= 1)
-    two_daughters = h.rural_two_daughters & (c.max_birth_order <= 2)
+    only = h.only_child_certificate
+    two_daughters = h.rural_two_daughters
     what = np.where(only, "持独生子女证的独生子女家庭", "农村二女户家庭")
     return Rule(
         conditions=[("是父母", c.is_parent), ("在世", c.alive),

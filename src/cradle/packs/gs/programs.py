@@ -91,8 +91,7 @@ def only_child_parent_care_leave(c: Ctx) -> Rule:
     return Rule(
         conditions=[("是子女", c.is_child), ("在世", c.alive), ("已成年", c.age >= 18),
                     ("为职工", p.employment == c.EMPLOYMENT["employee"]),
-                    ("独生子女（家庭持独生子女证，仅此一个子女）",
-                     c.to_persons(h.only_child_certificate & (c.n_children == 1))),
+                    ("独生子女（家庭持独生子女证）", c.to_persons(h.only_child_certificate)),
                     ("父母在世", c.to_persons(has_parent))],
         amount=c.param("only_child_parent_care_leave.days_per_year"),
         explanation="本人为职工且是独生子女，父母患病住院等需要陪护时，按《甘肃省人口与计划生育条例》"
