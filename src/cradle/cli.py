@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "cradle.web.cli",
     "cradle.childcare.cli",
     "cradle.monitoring.cli",
+    "cradle.registry.cli",
 ]
 
 for _name in COMMAND_MODULES:

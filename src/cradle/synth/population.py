@@ -244,10 +244,10 @@ def generate(county: str, persons: int, seed: int, as_of: dt.date) -> Population
 
     fp_status = _family_planning(rng, n, sex, birth, death, mother, spouse, rural, parity, today)
 
-    name = np.char.add(names.surnames(rng, n), names.given_names(rng, sex))
-    has_father = father >= 0
-    sur_f = np.array([s[0] for s in name[father[has_father]]]) if has_father.any() else np.array([], dtype="<U1")
-    name[has_father] = np.char.add(sur_f, np.array([s[1:] for s in name[has_father]]))
+    surname = names.surnames(rng, n)
+    for k in np.flatnonzero(father >= 0)[np.argsort(birth[father >= 0])]:  # fathers before their children
+        surname[k] = surname[father[k]]
+    name = np.char.add(surname, names.given_names(rng, sex))
     return Population(as_of, county, n, sex, birth, death, name, mother, father, spouse, married_on, divorced_on,
                       household, rel, rural, id_region, moved_in, moved_out, resident_region, employment,
                       employed_from, wage, employer, low_income, fp_status,

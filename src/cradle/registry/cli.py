@@ -1,0 +1,225 @@
+"""`cradle ingest`, `cradle household`, `cradle synth`, `cradle quarantine …`, `cradle identity …`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+err = Console(stderr=True)
+
+
+def _date(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"日期格式应为 YYYY-MM-DD：{value}") from None
+
+
+def _print_summary(s) -> None:
+    if s.skipped_as_already_ingested:
+        err.print(f"[yellow]{s.file} 已在批次 {s.run_id} 完整导入，本次未作改动[/]（加 --force 重新核对）")
+        return
+    t = Table(title=f"导入批次 {s.run_id}：{s.dept} {s.file}", show_header=False)
+    for label, value in (("读取行数 rows read", s.rows_read), ("新入库 accepted", s.accepted),
+                         ("其中并入已有人员 merged", s.merged), ("重复（已入库）duplicates", s.duplicates),
+                         ("隔离 quarantined", s.quarantined), ("待人工确认 queued for review", s.queued),
+                         ("用时 seconds", f"{s.seconds:.1f}")):
+        t.add_row(label, str(value))
+    for reason, n in sorted(s.reasons.items(), key=lambda kv: -kv[1]):
+        t.add_row(f"  隔离原因 {reason}", str(n))
+    err.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("ingest")
+    def ingest(
+        dept: str = typer.Argument(..., help="gongan | weijian | minzheng | jiaoyu | yibao | renshe | tongji"),
+        file: Path = typer.Argument(..., help="CSV (UTF-8 or GB18030), .xlsx or .parquet"),
+        encoding: str = typer.Option(None, "--encoding", help="CSV encoding; detected when absent"),
+        batch_rows: int = typer.Option(100_000, "--batch-rows"),
+        force: bool = typer.Option(False, "--force", help="re-check a file already ingested (stores nothing twice)"),
+        as_json: bool = typer.Option(False, "--json", help="print the summary as JSON on stdout"),
+    ) -> None:
+        """Ingest one department's file: validate, quarantine bad rows, store the good ones."""
+        from cradle.registry.feeds import FEEDS
+        from cradle.registry.ingest import expected_rows, ingest_file
+        from cradle.registry.validation import FeedFormatError
+
+        if dept not in FEEDS:
+            err.print(f"[red]未知的部门 {dept}[/]；可用：{', '.join(FEEDS)}")
+            raise typer.Exit(2)
+        if not file.exists():
+            err.print(f"[red]文件不存在：{file}[/]")
+            raise typer.Exit(2)
+        columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task(f"{dept} {file.name}", total=expected_rows(file))
+            try:
+                s = ingest_file(dept, file, batch_rows=batch_rows, encoding=encoding, force=force,
+                                on_batch=lambda n: bar.advance(task, n))
+            except (FeedFormatError, ValueError, UnicodeDecodeError) as exc:
+                err.print(f"[red]导入失败：{exc}[/]")
+                raise typer.Exit(2) from None
+        _print_summary(s)
+        if as_json:
+            print(json.dumps(s.as_dict(), ensure_ascii=False))
+
+    @app.command("household")
+    def household(
+        id_number: str = typer.Argument(..., help="公民身份号码 of any member"),
+        on: str = typer.Option(None, "--on", help="date YYYY-MM-DD (default today)"),
+    ) -> None:
+        """Print the catalogue's household JSON built from the registry (feed it to `cradle calc -`)."""
+        from cradle.db import session_scope
+        from cradle.registry.household import HouseholdError, build_household
+
+        try:
+            with session_scope() as session:
+                data = build_household(session, id_number.strip().upper(), _date(on))
+        except HouseholdError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(1) from None
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+
+    @app.command("synth")
+    def synth(
+        region: str = typer.Option(..., "--region", help="county code, e.g. 441523 陆河县"),
+        persons: int = typer.Option(..., "--persons", min=10),
+        seed: int = typer.Option(1, "--seed"),
+        out: Path = typer.Option(..., "--out"),
+        dirty: float = typer.Option(0.02, "--dirty", min=0.0, max=0.5, help="share of dirty rows per file"),
+        as_of: str = typer.Option("2025-06-30", "--as-of"),
+        csv_only: bool = typer.Option(False, "--csv", help="every file as UTF-8 CSV (benchmarks)"),
+    ) -> None:
+        """Write synthetic feeds for every department (deterministic for a seed) and a manifest."""
+        from cradle.synth.feeds import FORMATS, write_feeds
+        from cradle.synth.population import generate
+
+        try:
+            pop = generate(region, persons, seed, _date(as_of))
+        except ValueError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+        formats = dict.fromkeys(FORMATS, ("csv", "utf-8")) if csv_only else None
+        manifest = write_feeds(pop, out, seed=seed, dirty_rate=dirty, formats=formats)
+        t = Table("部门 dept", "文件 file", "行 rows", "应入库 stored", "重复 dup", "脏数据 dirty")
+        for dept, f in manifest["feeds"].items():
+            t.add_row(dept, f["file"], str(f["rows"]), str(f["stored"]), str(f["duplicates"]),
+                      str(sum(f["dirty"].values())))
+        err.print(t)
+        err.print(f"manifest: {out / 'manifest.json'}")
+
+    q = typer.Typer(help="隔离区：列出、导出、更正、重新提交", no_args_is_help=True)
+    app.add_typer(q, name="quarantine")
+
+    @q.command("list")
+    def q_list(run: int = typer.Option(None, "--run"), dept: str = typer.Option(None, "--dept"),
+               reason: str = typer.Option(None, "--reason"), status: str = typer.Option("open", "--status"),
+               limit: int = typer.Option(50, "--limit")) -> None:
+        from cradle.db import session_scope
+        from cradle.registry.quarantine import list_rows
+
+        with session_scope() as session:
+            rows = list_rows(session, run_id=run, dept=dept, reason=reason, status=status, limit=limit)
+            t = Table("id", "dept", "file", "row", "field", "reason", "message")
+            for r in rows:
+                t.add_row(str(r.id), r.dept, Path(r.file_name).name, str(r.row_no), r.field, r.reason, r.message)
+        Console().print(t)
+
+    @q.command("export")
+    def q_export(out: Path = typer.Argument(..., help="CSV file to write"), run: int = typer.Option(None, "--run"),
+                 dept: str = typer.Option(None, "--dept"), status: str = typer.Option("open", "--status")) -> None:
+        from cradle.db import session_scope
+        from cradle.registry.quarantine import export_csv
+
+        with session_scope() as session:
+            n = export_csv(session, out, run_id=run, dept=dept, status=status)
+        err.print(f"{n} 行已导出到 {out}")
+
+    @q.command("correct")
+    def q_correct(row_id: int = typer.Argument(...),
+                  set_: list[str] = typer.Option(..., "--set", help="FIELD=VALUE, repeatable")) -> None:
+        from cradle.db import session_scope
+        from cradle.registry.quarantine import QuarantineError, correct
+
+        changes = {}
+        for item in set_:
+            if "=" not in item:
+                raise typer.BadParameter(f"应为 FIELD=VALUE：{item}")
+            k, v = item.split("=", 1)
+            changes[k.strip()] = v
+        try:
+            with session_scope() as session:
+                correct(session, row_id, changes)
+        except QuarantineError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+        err.print(f"隔离记录 {row_id} 已更正，待重新提交")
+
+    @q.command("resubmit")
+    def q_resubmit(row_ids: list[int] = typer.Argument(None), dept: str = typer.Option(None, "--dept")) -> None:
+        from cradle.registry.quarantine import QuarantineError, resubmit
+
+        try:
+            results = resubmit(row_ids or None, dept=dept)
+        except QuarantineError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+        for s in results:
+            _print_summary(s)
+
+    ident = typer.Typer(help="身份识别：待确认、确认/否决、合并/拆分", no_args_is_help=True)
+    app.add_typer(ident, name="identity")
+
+    @ident.command("pending")
+    def i_pending(limit: int = typer.Option(50, "--limit")) -> None:
+        from cradle.db import session_scope
+        from cradle.idcard import mask
+        from cradle.registry import identity
+        from cradle.registry.models import Person
+
+        t = Table("id", "record", "candidate", "name", "birth_date", "basis")
+        with session_scope() as session:
+            for c in identity.pending(session, limit):
+                a, b = session.get(Person, c.person_id), session.get(Person, c.candidate_id)
+                t.add_row(str(c.id), f"{a.id} {mask(a.id_number) or '（无证号）'}", f"{b.id} {mask(b.id_number)}",
+                          a.name, str(a.birth_date), c.basis)
+        Console().print(t)
+
+    @ident.command("decide")
+    def i_decide(candidate: int = typer.Argument(...), confirm: bool = typer.Option(..., "--confirm/--reject"),
+                 actor: str = typer.Option(..., "--by"), reason: str = typer.Option("", "--reason")) -> None:
+        from cradle.db import session_scope
+        from cradle.registry import identity
+
+        try:
+            with session_scope() as session:
+                c = identity.decide(session, candidate, confirm=confirm, actor=actor, reason=reason)
+                msg = f"待确认记录 {c.id}：{c.status}" + (f"（合并 {c.merge_id}）" if c.merge_id else "")
+        except identity.IdentityError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+        err.print(msg)
+
+    @ident.command("split")
+    def i_split(merge: int = typer.Argument(...), actor: str = typer.Option(..., "--by"),
+                reason: str = typer.Option(..., "--reason")) -> None:
+        from cradle.db import session_scope
+        from cradle.registry import identity
+
+        try:
+            with session_scope() as session:
+                a = identity.split(session, merge, actor=actor, reason=reason)
+                msg = f"合并 {merge} 已撤销（审计 {a.id}）"
+        except identity.IdentityError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+        err.print(msg)

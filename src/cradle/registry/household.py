@@ -1,0 +1,214 @@
+"""The catalogue's household JSON built from what the departments already reported (the basis of 免申即享).
+
+Who is in it: the person's own family if they have children or a spouse (they and their spouse are the parents),
+otherwise their parents' family; the parents' children, and the parents' living parents as grandparents.
+Every value is the newest fact with valid_from on or before the date, over all records merged into a person.
+Birth events are listed for children under three on the date: every birth-linked program (leave, allowance,
+delivery costs, claims within three years, childcare subsidy to age three) lies inside that window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from cradle import regions
+from cradle.registry import identity
+from cradle.registry import models as m
+
+
+class HouseholdError(LookupError):
+    pass
+
+
+def _latest(session: Session, model, ids: list[int], on: dt.date, *where, date_col=None):
+    date_col = date_col if date_col is not None else model.valid_from
+    q = select(model).where(model.person_id.in_(ids), date_col <= on, *where).order_by(date_col.desc(),
+                                                                                       model.source_id.desc())
+    return session.execute(q.limit(1)).scalar_one_or_none()
+
+
+class _Builder:
+    def __init__(self, session: Session, on: dt.date):
+        self.s, self.on = session, on
+        self._clusters: dict[int, list[int]] = {}
+
+    def ids(self, pid: int) -> list[int]:
+        if pid not in self._clusters:
+            self._clusters[pid] = identity.cluster(self.s, pid)
+        return self._clusters[pid]
+
+    def root(self, pid: int) -> int:
+        return identity.survivor(self.s, pid)
+
+    def parents(self, pid: int) -> dict[str, int]:
+        rows = self.s.execute(select(m.Relation.relation, m.Relation.relative_id).where(
+            m.Relation.person_id.in_(self.ids(pid)), m.Relation.relation.in_(("mother", "father")),
+            m.Relation.valid_from <= self.on)).all()
+        return {rel: self.root(rid) for rel, rid in rows}
+
+    def children(self, pid: int) -> set[int]:
+        rows = self.s.execute(select(m.Relation.person_id).where(
+            m.Relation.relative_id.in_(self.ids(pid)), m.Relation.relation.in_(("mother", "father")),
+            m.Relation.valid_from <= self.on)).scalars()
+        return {self.root(c) for c in rows}
+
+    def spouse(self, pid: int) -> int | None:
+        ids = self.ids(pid)
+        row = self.s.execute(select(m.Marriage).where(
+            or_(m.Marriage.person_id.in_(ids), m.Marriage.spouse_id.in_(ids)), m.Marriage.valid_from <= self.on)
+            .order_by(m.Marriage.valid_from.desc(), m.Marriage.source_id.desc()).limit(1)).scalar_one_or_none()
+        if row is None or row.event != "marriage":
+            return None
+        other = row.spouse_id if row.person_id in ids else row.person_id
+        return self.root(other)
+
+    def dead(self, pid: int) -> bool:
+        return self.s.execute(select(m.Death.source_id).where(
+            m.Death.person_id.in_(self.ids(pid)), m.Death.death_date <= self.on).limit(1)).first() is not None
+
+    def identity(self, pid: int) -> tuple[str, str, dt.date, str | None]:
+        p = self.s.get(m.Person, pid)
+        fact = _latest(self.s, m.IdentityFact, self.ids(pid), self.on)
+        if fact:
+            return fact.name, fact.sex, fact.birth_date, p.id_number
+        return p.name, p.sex, p.birth_date, p.id_number
+
+    def hukou(self, pid: int) -> str | None:
+        ev = _latest(self.s, m.HukouEvent, self.ids(pid), self.on, m.HukouEvent.event.in_(
+            ("register", "move_in", "move_out")))
+        return ev.region if ev and ev.event != "move_out" else None
+
+    def insurance(self, pid: int) -> tuple[str, bool]:
+        active = set()
+        for scheme in ("employee_medical", "resident_medical", "maternity"):
+            ev = _latest(self.s, m.Insurance, self.ids(pid), self.on, m.Insurance.scheme == scheme)
+            if ev and ev.event == "enrol":
+                active.add(scheme)
+        medical = "employee" if "employee_medical" in active else "resident" if "resident_medical" in active else "none"
+        return medical, "maternity" in active
+
+    def member(self, pid: int, relation: str, key: str) -> dict:
+        name, sex, birth, id_number = self.identity(pid)
+        out: dict = {"id": key, "relation": relation, "sex": sex, "birth_date": birth.isoformat(), "name": name}
+        if id_number:
+            out["id_number"] = id_number
+        hukou = self.hukou(pid)
+        if hukou and regions.exists(hukou):
+            out["hukou"] = hukou
+        if relation != "child" or (self.on - birth).days >= 16 * 365:
+            job = _latest(self.s, m.Employment, self.ids(pid), self.on)
+            out["employment"] = job.status if job else "none"
+            if job and job.status == "employee" and job.employer_avg_monthly_wage is not None:
+                out["employer_avg_monthly_wage"] = float(job.employer_avg_monthly_wage)
+        medical, maternity = self.insurance(pid)
+        out["medical_insurance"] = medical
+        if relation in ("mother", "father"):
+            out["maternity_insurance"] = maternity
+        if self.dead(pid):
+            out["deceased"] = True
+        orphan = _latest(self.s, m.Assistance, self.ids(pid), self.on, m.Assistance.kind == "orphan")
+        if orphan and orphan.event == "start":
+            out["orphan"] = True
+        return out
+
+    def care(self, pid: int) -> dict | None:
+        ev = _latest(self.s, m.CareEnrolment, self.ids(pid), self.on)
+        if ev is None or ev.event != "enrol":
+            return None
+        return {"type": ev.care_type, "public": bool(ev.public), "inclusive": bool(ev.inclusive),
+                "registered": bool(ev.registered)}
+
+    def birth(self, pid: int) -> m.Birth | None:
+        return self.s.execute(select(m.Birth).where(m.Birth.child_id.in_(self.ids(pid)))
+                              .order_by(m.Birth.source_id.desc()).limit(1)).scalar_one_or_none()
+
+
+def build_household(session: Session, id_number: str, on: dt.date) -> dict:
+    person = session.execute(select(m.Person).where(m.Person.id_number == id_number)).scalar_one_or_none()
+    if person is None:
+        raise HouseholdError(f"人口库中没有身份证号码为 {id_number} 的人员")
+    b = _Builder(session, on)
+    me = b.root(person.id)
+    if b.identity(me)[2] > on:
+        raise HouseholdError(f"{on} 时该人员尚未出生")
+    spouse = b.spouse(me)
+    if b.children(me) or spouse:
+        parents = [me] + ([spouse] if spouse else [])
+    else:
+        parents = list(b.parents(me).values()) or [me]
+    sexes = {p: b.identity(p)[1] for p in parents}
+    parents.sort(key=lambda p: sexes[p] != "F")  # the mother first
+    kids: set[int] = set()
+    for p in parents:
+        kids |= b.children(p)
+    kids = {k for k in kids if b.identity(k)[2] <= on}
+    if me not in parents and me not in kids:
+        kids.add(me)
+
+    members, keys = [], {}
+    for p in parents:
+        relation = "mother" if sexes[p] == "F" else "father"
+        if relation in keys.values():
+            relation = "other"
+        keys[p] = {"mother": "m", "father": "f"}.get(relation, f"o{len(keys)}")
+        members.append(b.member(p, relation, keys[p]))
+    ordered = sorted(kids, key=lambda k: (b.identity(k)[2], k))
+    births: dict[int, m.Birth | None] = {k: b.birth(k) for k in ordered}
+    for n, k in enumerate(ordered, 1):
+        keys[k] = f"c{n}"
+        child = b.member(k, "child", keys[k])
+        rec = births[k]
+        child["birth_order"] = rec.birth_order if rec and rec.birth_order else n
+        care = b.care(k)
+        if care:
+            child["care"] = care
+        members.append(child)
+    g = 0
+    for p in parents:
+        for gp in b.parents(p).values():
+            if gp not in keys and not b.dead(gp):
+                g += 1
+                keys[gp] = f"g{g}"
+                members.append(b.member(gp, "grandparent", keys[gp]))
+
+    fp = {"only_child_certificate": False, "rural_two_daughters": False, "special_family": None}
+    parent_ids = [i for p in parents for i in b.ids(p)]
+    for row in session.execute(select(m.FamilyPlanning).where(
+            m.FamilyPlanning.person_id.in_(parent_ids), m.FamilyPlanning.valid_from <= on)
+            .order_by(m.FamilyPlanning.valid_from, m.FamilyPlanning.source_id)).scalars():
+        if row.event == "revoke":
+            fp = {"only_child_certificate": False, "rural_two_daughters": False, "special_family": None}
+        elif row.status in ("only_child_certificate", "rural_two_daughters"):
+            fp[row.status] = True
+        elif row.status == "special_bereaved":
+            fp["special_family"] = "bereaved"
+        elif row.status == "special_disabled":
+            fp["special_family"] = "disabled_child"
+
+    low_income = False
+    for p in keys:
+        ev = _latest(session, m.Assistance, b.ids(p), on, m.Assistance.kind == "low_income")
+        low_income |= bool(ev and ev.event == "start")
+
+    events, seen = [], set()
+    for k in ordered:
+        rec = births[k]
+        if rec is None or (on - rec.birth_date).days >= 3 * 365 or (rec.mother_id, rec.birth_date) in seen:
+            continue
+        seen.add((rec.mother_id, rec.birth_date))  # one event per delivery, even for twins
+        ev = {"type": "birth", "child": keys[k], "date": rec.birth_date.isoformat(), "babies": rec.babies,
+              "dystocia": bool(rec.dystocia)}
+        if rec.in_policy_cost is not None:
+            ev["in_policy_delivery_cost"] = float(rec.in_policy_cost)
+        events.append(ev)
+
+    hukous = [x.get("hukou") for x in members if x["relation"] in ("mother", "father")]
+    hukous += [x.get("hukou") for x in members]
+    jurisdiction = next((h for h in hukous if h), None) or person.region
+    if not jurisdiction or not regions.exists(jurisdiction):
+        raise HouseholdError("无法确定家庭的户籍所在地（行政区划代码）")
+    return {"jurisdiction": jurisdiction, "members": members, "family_planning": fp, "low_income": low_income,
+            "events": events}

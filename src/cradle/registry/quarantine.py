@@ -1,0 +1,114 @@
+"""Quarantined rows: list, export, correct, re-submit. The row as read is never overwritten: a correction is
+stored beside it, and a re-submission runs the corrected row through the same ingest as a file row."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from cradle.db import get_engine
+from cradle.registry.feeds import get_feed
+from cradle.registry.ingest import IngestSummary, ingest_frames
+from cradle.registry.models import QuarantineRow
+from cradle.registry.reader import ROW_NO
+
+
+class QuarantineError(ValueError):
+    pass
+
+
+def _query(run_id=None, dept=None, reason=None, status="open"):
+    q = select(QuarantineRow).order_by(QuarantineRow.id)
+    if run_id is not None:
+        q = q.where(QuarantineRow.run_id == run_id)
+    if dept:
+        q = q.where(QuarantineRow.dept == dept)
+    if reason:
+        q = q.where(QuarantineRow.reason == reason)
+    if status and status != "all":
+        q = q.where(QuarantineRow.status == status)
+    return q
+
+
+def list_rows(session: Session, *, run_id=None, dept=None, reason=None, status="open", limit=100,
+              offset=0) -> list[QuarantineRow]:
+    return list(session.execute(_query(run_id, dept, reason, status).limit(limit).offset(offset)).scalars())
+
+
+def export_csv(session: Session, out: Path, *, run_id=None, dept=None, status="open") -> int:
+    """The rows as read, with where they came from and why they were refused; opens in Excel (UTF-8 BOM)."""
+    n = 0
+    with open(out, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = None
+        for r in session.execute(_query(run_id, dept, None, status).execution_options(yield_per=1000)).scalars():
+            if writer is None:
+                cols = ["quarantine_id", "dept", "file", "row_no", "field", "reason", "message"]
+                writer = csv.writer(fh)
+                writer.writerow(cols + list(r.raw))
+            writer.writerow([r.id, r.dept, r.file_name, r.row_no, r.field, r.reason, r.message,
+                             *[(r.corrected or {}).get(k, v) for k, v in r.raw.items()]])
+            n += 1
+    return n
+
+
+def correct(session: Session, row_id: int, changes: dict[str, str | None]) -> QuarantineRow:
+    row = session.get(QuarantineRow, row_id)
+    if row is None:
+        raise QuarantineError(f"隔离记录不存在：{row_id}")
+    if row.status != "open":
+        raise QuarantineError(f"隔离记录 {row_id} 已处理（{row.status}）")
+    unknown = [k for k in changes if k not in get_feed(row.dept).names]
+    if unknown:
+        raise QuarantineError(f"{row.dept} 没有字段：{', '.join(unknown)}")
+    row.corrected = {**(row.corrected or {}), **changes}
+    row.updated_at = dt.datetime.now()
+    return row
+
+
+def resubmit(row_ids: list[int] | None = None, *, dept: str | None = None, url: str | None = None,
+             engine: Engine | None = None) -> list[IngestSummary]:
+    """Run corrected (or, if named, uncorrected) open rows through ingest again, one run per department.
+    The old rows are closed; a row still refused is quarantined afresh with its new reason."""
+    engine = engine or get_engine(url)
+    with Session(engine) as session:
+        q = select(QuarantineRow).where(QuarantineRow.status == "open")
+        if row_ids:
+            q = q.where(QuarantineRow.id.in_(row_ids))
+        else:
+            q = q.where(QuarantineRow.corrected.is_not(None))
+        if dept:
+            q = q.where(QuarantineRow.dept == dept)
+        rows = list(session.execute(q.order_by(QuarantineRow.id)).scalars())
+        if row_ids and len(rows) != len(set(row_ids)):
+            missing = sorted(set(row_ids) - {r.id for r in rows})
+            raise QuarantineError(f"以下隔离记录不存在或已处理：{missing}")
+        by_dept: dict[str, list[QuarantineRow]] = {}
+        for r in rows:
+            by_dept.setdefault(r.dept, []).append(r)
+        payload = {d: [(r.id, r.row_no, r.file_name, {**r.raw, **(r.corrected or {})}) for r in rs]
+                   for d, rs in by_dept.items()}
+    results = []
+    for d, items in payload.items():
+        names = get_feed(d).names
+        frame = pl.DataFrame([{**{k: v.get(k) for k in names}, ROW_NO: row_no} for _, row_no, _, v in items],
+                             schema={**dict.fromkeys(names, pl.String), ROW_NO: pl.Int64})
+        ids = [i for i, _, _, _ in items]
+        files = sorted({f for _, _, f, _ in items})
+        with engine.begin() as conn:  # closed first, so the unchanged row is not mistaken for one already filed
+            conn.execute(update(QuarantineRow).where(QuarantineRow.id.in_(ids)).values(
+                status="resubmitted", updated_at=dt.datetime.now()))
+        try:
+            s = ingest_frames(engine, d, [frame], file_name=f"resubmit: {', '.join(files)}"[:500], kind="resubmit")
+        except BaseException:
+            with engine.begin() as conn:
+                conn.execute(update(QuarantineRow).where(QuarantineRow.id.in_(ids)).values(status="open"))
+            raise
+        with engine.begin() as conn:
+            conn.execute(update(QuarantineRow).where(QuarantineRow.id.in_(ids)).values(resolved_run_id=s.run_id))
+        results.append(s)
+    return results
