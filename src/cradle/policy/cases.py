@@ -46,6 +46,8 @@ def load_cases(pack: str | None = None) -> list[Case]:
         if pack and path.parent.name != pack:
             continue
         for i, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+            if True in raw:  # YAML 1.1 reads a bare `on:` key as the boolean true
+                raw["on"] = raw.pop(True)
             unknown = set(raw) - {"name", "source", "on", "household", "expect", "absent", "errors"}
             if unknown or "household" not in raw or "name" not in raw:
                 raise PackError(f"{path}[{i}]: needs name and household; unknown keys {sorted(unknown)}")

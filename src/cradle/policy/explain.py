@@ -88,7 +88,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     if "amount_note" in extra and "{amount_note}" not in rule.explanation:
         sentence += "，" + extra["amount_note"]
     verified = all(e is None or e.verified for _, e in entries)
-    if not verified:
+    if not verified and note != "amount unconfirmed: regulation not loaded":  # already says 待核实
         sentence += UNVERIFIED
     ben = int(result.beneficiary[i])
     out = {

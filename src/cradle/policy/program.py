@@ -151,29 +151,35 @@ class Ctx:
             return p.at_regions(on, regions)
         return p.at(on)
 
-    def layered(self, key: str, on=None) -> np.ndarray:
-        """Per household: `<pack>.<key>` from the most specific pack serving the household that defines it
-        (county over city over province over national), NaN where none does. This is how a lower level
-        replaces a higher level's figure, e.g. Guangdong's 30 days for dystocia instead of the national 15."""
+    def layered(self, key: str, on=None, hh: np.ndarray | None = None) -> np.ndarray:
+        """`<pack>.<key>` from the most specific pack serving each household that defines it (county over
+        city over province over national), NaN where none does. This is how a lower level replaces a higher
+        level's figure, e.g. Guangdong's 30 days for dystocia instead of the national 15.
+
+        Per household by default; with `hh` (the household row of each entity row, e.g. `c.births.hh`) per
+        entity row, and then `on` may be a per-row date array (the law in force at each birth)."""
         from cradle.policy.packs import packs_for
 
-        codes = self.households.jurisdiction
+        codes = self.households.jurisdiction if hh is None else self.households.jurisdiction[hh]
+        on = self.as_of if on is None else on
         out = np.full(len(codes), np.nan)
-        for code in (codes if len(codes) == 1 else np.unique(codes)):
+        for code in (codes[:1] if len(codes) and (len(codes) == 1 or hh is None and len(self.households) == 1)
+                     else np.unique(codes)):
             chosen = None
             for pack in packs_for(str(code)):
                 if f"{pack.id}.{key}" in pack.parameters:
                     chosen = pack.parameters[f"{pack.id}.{key}"]
             if chosen is None:
                 continue
-            on_ = self.as_of if on is None else on
             rows = codes == code
-            self.uses.append(ParamUse(chosen, on_, None))
+            self.uses.append(ParamUse(chosen, on, None))
             if chosen.name in self._overrides:
                 value = self._overrides[chosen.name]
                 out[rows] = np.nan if value is None else value
+            elif np.ndim(on) == 0:
+                out[rows] = chosen.at(on)
             else:
-                out[rows] = chosen.at(on_) if np.ndim(on_) == 0 else chosen.at(on_)[rows]
+                out[rows] = chosen.at(np.asarray(on)[rows])
         return out
 
     # --- shared derivations (computed once per context) ---------------------------------------------------
@@ -218,6 +224,37 @@ class Ctx:
         out = np.zeros(len(self.households), dtype=np.int64)
         np.maximum.at(out, self.persons.hh, np.where(self.is_child, self.persons.birth_order, 0))
         return np.maximum(out, self.n_children)
+
+    @cached_property
+    def birth_order(self) -> np.ndarray:
+        """Per person: the birth order given, or else the child's rank by birth date among the household's
+        children (1 for the eldest); 0 for adults."""
+        p = self.persons
+        rank = np.zeros(len(p), dtype=np.int64)
+        kids = np.flatnonzero(self.is_child)
+        if len(kids):
+            order = kids[np.lexsort((p.birth_date[kids], p.hh[kids]))]
+            hh = p.hh[order]
+            starts = np.r_[0, np.flatnonzero(np.diff(hh)) + 1]
+            pos = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+            rank[order] = pos + 1
+        return np.where(self.is_child, np.where(p.birth_order > 0, p.birth_order, rank), 0)
+
+    def _member_of(self, relation: str) -> np.ndarray:
+        out = np.full(len(self.households), -1, dtype=np.int64)
+        rows = np.flatnonzero(self.persons.relation == RELATION[relation])
+        out[self.persons.hh[rows[::-1]]] = rows[::-1]  # the first listed wins
+        return out
+
+    @cached_property
+    def mother_of(self) -> np.ndarray:
+        """Per household: the mother's person row, -1 when none is listed."""
+        return self._member_of("mother")
+
+    @cached_property
+    def father_of(self) -> np.ndarray:
+        """Per household: the father's person row, -1 when none is listed."""
+        return self._member_of("father")
 
     @cached_property
     def jurisdiction(self) -> np.ndarray:

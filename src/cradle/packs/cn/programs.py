@@ -10,13 +10,25 @@ from cradle.policy.program import Ctx, Rule, program
 
 
 def leave_days(c: Ctx) -> np.ndarray:
-    """Per birth: national maternity-leave days, with dystocia and multiple-birth additions. The dystocia
-    figure is layered: a province that replaces it (Guangdong: 30) wins."""
+    """Per birth: national maternity-leave days in force at the birth, with the dystocia and multiple-birth
+    additions. Each figure is layered: a province that replaces one (Guangdong: 30 days for dystocia) wins."""
     b = c.births
-    dystocia = c.layered("maternity_leave.dystocia_days")[b.hh]
-    return (c.param("maternity_leave.base_days", on=b.date)
-            + np.where(b.dystocia, dystocia, 0)
-            + (b.babies - 1) * c.param("maternity_leave.extra_baby_days", on=b.date))
+    base = c.layered("maternity_leave.base_days", on=b.date, hh=b.hh)
+    dystocia = c.layered("maternity_leave.dystocia_days", on=b.date, hh=b.hh)
+    extra = c.layered("maternity_leave.extra_baby_days", on=b.date, hh=b.hh)
+    return base + np.where(b.dystocia, dystocia, 0) + (b.babies - 1) * extra
+
+
+def extension_days(c: Ctx) -> np.ndarray:
+    """Per birth: the province's extra maternity leave in force at the birth (0 where none is known), for
+    births within the province's policy (its `policy.max_birth_order`, when it sets one)."""
+    b = c.births
+    order = c.birth_order[np.maximum(b.child, 0)]
+    first = c.layered("maternity_leave_extension.first_child_days", on=b.date, hh=b.hh)
+    later = c.layered("maternity_leave_extension.later_child_days", on=b.date, hh=b.hh)
+    limit = c.layered("policy.max_birth_order", on=b.date, hh=b.hh)
+    within = np.isnan(limit) | (order <= np.nan_to_num(limit))
+    return np.where(within, np.nan_to_num(np.where(order >= 2, later, first)), 0)
 
 
 @program(id="cn.maternity_leave", title="产假", entity="birth", kind="leave", unit="days",
@@ -40,11 +52,7 @@ def maternity_allowance(c: Ctx) -> Rule:
     b = c.births
     p = c.persons
     mother = np.maximum(b.mother, 0)
-    order = p.birth_order[b.child]
-    first = c.layered("maternity_leave_extension.first_child_days")[b.hh]
-    later = c.layered("maternity_leave_extension.later_child_days")[b.hh]
-    extension = np.nan_to_num(np.where(order >= 2, later, first))
-    days = leave_days(c) + extension
+    days = leave_days(c) + extension_days(c)
     wage = p.employer_avg_monthly_wage[mother]
     amount = np.round(wage / c.param("maternity_allowance.days_per_month") * days, 2)
     return Rule(
