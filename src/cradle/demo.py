@@ -9,7 +9,9 @@ from sqlalchemy import inspect
 from cradle.db import get_engine, upgrade
 
 # Each module exposes `load_demo(session) -> None`; called in order on a new database.
-DEMO_LOADERS: list[str] = []
+DEMO_LOADERS: list[str] = [
+    "cradle.childcare.demo",
+]
 
 
 def init_database(load_demo: bool = True, url: str | None = None) -> bool:
