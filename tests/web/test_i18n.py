@@ -52,3 +52,17 @@ def test_periods_per_locale():
     assert formatting.period("2025-03-10", "2028-03-10", "zh") == "2025年3月10日 至 2028年3月10日"
     assert formatting.period("2025-03-10", None, "en") == "from March 10, 2025"
     assert formatting.period(None, None, "en") == ""
+
+
+def test_engine_notes_in_the_readers_language():
+    from cradle.web import notes
+
+    assert notes.unset_amount("amount set by county", "zh") == "金额由县区核定"
+    assert notes.unset_amount("amount set by city", "zh") == "金额由市级核定"
+    assert notes.unset_amount("amount set by city", "en") == "Amount set by the city"
+    assert notes.unset_amount("amount unconfirmed: regulation not loaded", "zh") == "金额待核实"
+    assert notes.unset_amount(None, "en") == "Amount set by the county"
+    assert notes.describe("amount set by county", "zh") is None  # the amount line says it
+    assert notes.describe("encouraged", "zh") == "政策鼓励措施，由用人单位自愿决定是否给予。"
+    assert notes.describe("in force from 2026-01-01", "en") == "In force from January 1, 2026"
+    assert notes.describe("白银区", "en") == "白银区"

@@ -157,3 +157,16 @@ def test_pages_load_nothing_from_outside(client):
         assert not re.search(r'(src|href)="(https?:)?//', html), path
     assert client.get("/static/css/site.css").status_code == 200
     assert client.get("/static/js/calculator.js").status_code == 200
+
+
+def test_pages_degrade_when_the_api_fails():
+    from fastapi.testclient import TestClient
+
+    from cradle.web.app import create_app
+
+    client = TestClient(create_app(["broken_api", "cradle.web.calculator", "cradle.web.programs_page"]),
+                        raise_server_exceptions=False)
+    page = client.get("/")
+    assert page.status_code == 200 and "暂时无法获取地区列表" in page.text
+    programs = client.get("/programs?jurisdiction=370303")
+    assert "服务器内部错误" in programs.text

@@ -35,6 +35,7 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
     ]),
     (N_("Staff"), [
         Link("/staff", N_("Workbench")),
+        Link("/childcare/official", N_("Childcare filings")),
         Link("/registry", N_("Population registry")),
         Link("/payments", N_("Payments")),
     ]),

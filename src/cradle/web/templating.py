@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from cradle.web import formatting
+from cradle.web import formatting, notes
 from cradle.web.i18n import HTML_LANG, LOCALES, translations
 from cradle.web.nav import navigation
 
@@ -34,6 +34,8 @@ def environment(locale: str) -> Environment:
         format_date=lambda value, fmt="long": formatting.date(value, locale, fmt),
         format_amount=lambda amount, unit: formatting.amount_with_unit(amount, unit, locale),
         format_period=lambda start, end: formatting.period(start, end, locale),
+        unset_amount=lambda note: notes.unset_amount(note, locale),
+        describe_note=lambda note: notes.describe(note, locale),
     )
     return env
 
