@@ -1,0 +1,162 @@
+"""Bank files of the 财政补贴资金一卡通 (format: docs/payments.md).
+
+Export: one CSV per batch, UTF-8 with BOM (or GB18030 for banks that ask for it); the first line is the header,
+then one line per payment; the file's SHA-256 is stored with the batch. Import: the bank's return file, one line
+per payment with its result (S paid, F failed, R returned after payment). The import is all or nothing: any bad
+line is reported with its line number and field, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from cradle import audit
+from cradle.payments.batches import get_batch, summary
+from cradle.payments.errors import Conflict, Invalid
+from cradle.payments.models import Entitlement, Payment
+
+EXPORT_COLUMNS = ["序号", "付款编号", "收款人姓名", "一卡通账号", "开户行代码", "金额", "项目", "期间", "批次号"]
+RETURN_COLUMNS = ["付款编号", "结果", "银行流水号", "失败原因", "金额"]
+RESULTS = {"S": "paid", "F": "failed", "R": "returned"}
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def payment_ref(payment_id: int) -> str:
+    return f"P{payment_id:012d}"
+
+
+def _parse_ref(value: str) -> int | None:
+    if len(value) == 13 and value[0] == "P" and value[1:].isdigit():
+        return int(value[1:])
+    return None
+
+
+def export(session: Session, actor, batch_no: str, path: str | Path, encoding: str = "utf-8-sig") -> dict:
+    """Write the batch's payment file and mark its pending payments exported."""
+    if encoding not in ENCODINGS:
+        raise Invalid("encoding", f"编码应为 {', '.join(ENCODINGS)}")
+    batch = get_batch(session, actor, batch_no)
+    if batch.status != "draft":
+        raise Conflict("batch_no", f"批次状态为 {batch.status}，不能再导出")
+    q = (select(Payment.id, Entitlement.payee_name, Entitlement.account_no, Entitlement.bank_code, Payment.amount,
+                Payment.program, Payment.period)
+         .join(Entitlement, Entitlement.id == Payment.entitlement_id)
+         .where(Payment.batch_id == batch.id, Payment.status == "pending").order_by(Payment.id))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    n, total = 0, Decimal(0)
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(EXPORT_COLUMNS)
+        for part in session.execute(q.execution_options(yield_per=20000)).partitions():
+            for pid, name, account, bank, amount, program, period in part:
+                n += 1
+                total += amount
+                writer.writerow((n, payment_ref(pid), name, account, bank, f"{amount:.2f}", program, period,
+                                 batch.batch_no))
+            chunk = buf.getvalue()
+            fh.write(chunk)
+            digest.update(chunk.encode(encoding))
+            buf.seek(0)
+            buf.truncate()
+        chunk = buf.getvalue()
+        fh.write(chunk)
+        digest.update(chunk.encode(encoding))
+    if n == 0:
+        path.unlink()
+        raise Invalid("batch_no", "批次中没有待发放的款项")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    session.execute(update(Payment).where(Payment.batch_id == batch.id, Payment.status == "pending")
+                    .values(status="exported", updated_at=now))
+    batch.status, batch.exported_at = "exported", now
+    batch.file_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    audit.record(session, actor, "batch.export", f"batch:{batch.batch_no}",
+                 {"rows": n, "total": f"{total:.2f}", "sha256": batch.file_sha256, "encoding": encoding})
+    return {"batch_no": batch.batch_no, "rows": n, "total": f"{total:.2f}", "sha256": batch.file_sha256,
+            "path": str(path)}
+
+
+def _read_return(content: bytes) -> list[dict]:
+    for enc in ENCODINGS:
+        try:
+            textual = content.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise Invalid("file", "文件编码应为 UTF-8 或 GB18030")
+    reader = csv.DictReader(io.StringIO(textual))
+    if reader.fieldnames is None or [h.strip() for h in reader.fieldnames] != RETURN_COLUMNS:
+        raise Invalid("file", f"回盘文件表头应为：{','.join(RETURN_COLUMNS)}")
+    return list(reader)
+
+
+def import_return(session: Session, actor, batch_no: str, content: bytes) -> dict:
+    """Apply the bank's return file; errors name `line N.<column>` and leave everything as it was."""
+    batch = get_batch(session, actor, batch_no)
+    if batch.status not in ("exported", "reconciled"):
+        raise Conflict("batch_no", "批次尚未导出，不能导入回盘")
+    rows = _read_return(content)
+    if not rows:
+        raise Invalid("file", "回盘文件没有数据行")
+    payments = {p.id: p for p in session.execute(select(Payment).where(Payment.batch_id == batch.id)
+                                                 .with_for_update()).scalars()}
+    changes: list[dict] = []
+    seen: set[int] = set()
+    for line, row in enumerate(rows, start=2):
+        ref = (row.get("付款编号") or "").strip()
+        pid = _parse_ref(ref)
+        if pid is None or pid not in payments:
+            raise Invalid(f"line {line}.付款编号", f"{ref!r} 不是本批次的付款编号")
+        if pid in seen:
+            raise Invalid(f"line {line}.付款编号", f"{ref} 重复出现")
+        seen.add(pid)
+        result = RESULTS.get((row.get("结果") or "").strip())
+        if result is None:
+            raise Invalid(f"line {line}.结果", "结果应为 S（成功）、F（失败）或 R（退回）")
+        try:
+            amount = Decimal((row.get("金额") or "").strip())
+        except InvalidOperation:
+            raise Invalid(f"line {line}.金额", "金额应为数字") from None
+        pay = payments[pid]
+        if amount != pay.amount:
+            raise Invalid(f"line {line}.金额", f"金额 {amount} 与付款金额 {pay.amount:.2f} 不符")
+        allowed = {"paid": ("exported",), "failed": ("exported",), "returned": ("exported", "paid")}[result]
+        if pay.status == result:
+            continue  # the same return file imported again changes nothing
+        if pay.status not in allowed:
+            raise Invalid(f"line {line}.结果", f"付款状态为 {pay.status}，不能改为 {result}")
+        reason = (row.get("失败原因") or "").strip() or None
+        if result != "paid" and not reason:
+            raise Invalid(f"line {line}.失败原因", "失败或退回须注明原因")
+        changes.append({"pid": pid, "st": result, "ref": (row.get("银行流水号") or "").strip()[:40] or None,
+                        "why": reason[:200] if reason else None, "before": pay.status})
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if changes:
+        table = Payment.__table__
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("pid")).values(
+                status=bindparam("st"), bank_ref=bindparam("ref"), failure_reason=bindparam("why"), updated_at=now),
+            [{k: c[k] for k in ("pid", "st", "ref", "why")} for c in changes])
+        for c in changes:
+            payments[c["pid"]].status = c["st"]
+    if not any(p.status == "exported" for p in payments.values()):
+        batch.status, batch.reconciled_at = "reconciled", now
+    counts: dict[str, int] = {}
+    for c in changes:
+        counts[c["st"]] = counts.get(c["st"], 0) + 1
+    audit.record(session, actor, "batch.return", f"batch:{batch.batch_no}",
+                 {"lines": len(rows), "changed": counts, "sha256": hashlib.sha256(content).hexdigest()})
+    session.flush()
+    session.expire_all()
+    return {"applied": len(changes), "changed": counts, **summary(session, batch)}

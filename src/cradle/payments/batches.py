@@ -1,0 +1,130 @@
+"""Monthly cycles and one-off payments: a batch per program, period and county, generated set-based.
+
+`generate()` inserts one payment per payable entitlement with `ON CONFLICT DO NOTHING` against the unique
+(program, beneficiary, period) constraint, so concurrent or replayed generation can never pay twice. The regular
+batch's number is deterministic (program, county, period), so a second generation of the same cycle is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cradle import audit
+from cradle.payments.errors import Conflict, Forbidden, NotFound
+from cradle.payments.models import Batch, Entitlement, Payment
+from cradle.payments.periods import bounds
+
+_INSERT = """
+INSERT INTO pay_payment (batch_id, entitlement_id, program, beneficiary_id_number, period, amount, status, attempt)
+SELECT :batch, e.id, e.program, e.beneficiary_id_number, :period, e.amount, 'pending', 1
+FROM pay_entitlement e
+WHERE e.program = :program AND e.county = :county AND e.frequency = :frequency
+  AND e.start < :after AND (e."end" IS NULL OR e."end" >= :after)
+  AND (e.stop_date IS NULL OR e.stop_date >= :after) {once}
+ON CONFLICT DO NOTHING
+"""
+
+
+def _require_finance(actor, county: str) -> None:
+    if getattr(actor, "role", None) not in ("finance", "county", "system"):
+        raise Forbidden("actor.role", "发放批次须由财政或县区工作人员办理")
+    if actor.role != "system" and actor.county != county:
+        raise Forbidden("actor.scope", "该县区不在您的辖区内")
+
+
+def frequency_of(program: str) -> str:
+    from cradle.services.catalogue import service_program
+
+    return service_program(program).frequency
+
+
+def generate(session: Session, actor, program: str, period: str, county: str) -> Batch:
+    _require_finance(actor, county)
+    frequency = frequency_of(program)
+    _first, after = bounds(period, frequency)
+    batch = Batch(batch_no=f"{program}-{county}-{period}", program=program, period=period, county=county,
+                  created_by=actor.ref)
+    try:
+        with session.begin_nested():
+            session.add(batch)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("period", f"{period} 的 {program} 批次已生成（{county}）") from None
+    session.execute(text(_INSERT.format(once="AND e.status = 'active'" if frequency == "once" else "")),
+                    {"batch": batch.id, "period": period, "program": program, "county": county,
+                     "frequency": frequency, "after": after})
+    _totals(session, batch)
+    audit.record(session, actor, "batch.generate", f"batch:{batch.batch_no}",
+                 {"count": batch.count, "total": str(batch.total)})
+    return batch
+
+
+def _totals(session: Session, batch: Batch) -> None:
+    count, total = session.execute(select(func.count(), func.coalesce(func.sum(Payment.amount), 0))
+                                   .where(Payment.batch_id == batch.id)).one()
+    batch.count, batch.total = count, Decimal(str(total)).quantize(Decimal("0.01"))
+
+
+def retry_failures(session: Session, actor, program: str, period: str, county: str) -> Batch:
+    """Failed and returned payments of a cycle go into a retry batch: the same payment rows (attempt + 1)."""
+    _require_finance(actor, county)
+    frequency = frequency_of(program)
+    _first, after = bounds(period, frequency)
+    rows = list(session.execute(
+        select(Payment).join(Entitlement, Entitlement.id == Payment.entitlement_id).where(
+            Payment.program == program, Payment.period == period, Entitlement.county == county,
+            Payment.status.in_(("failed", "returned"))).with_for_update()).scalars())
+    if not rows:
+        raise NotFound("period", "该期没有失败或退回的发放")
+    n = session.execute(select(func.count()).select_from(Batch).where(
+        Batch.program == program, Batch.period == period, Batch.county == county, Batch.kind == "retry")).scalar()
+    batch = Batch(batch_no=f"{program}-{county}-{period}-R{n + 1}", program=program, period=period, county=county,
+                  kind="retry", created_by=actor.ref)
+    try:
+        with session.begin_nested():
+            session.add(batch)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("period", "重发批次正在生成，请稍后再试") from None
+    for pay in rows:
+        pay.batch_id, pay.status, pay.attempt, pay.bank_ref = batch.id, "pending", pay.attempt + 1, None
+        pay.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    session.flush()
+    _totals(session, batch)
+    audit.record(session, actor, "batch.retry", f"batch:{batch.batch_no}",
+                 {"count": batch.count, "total": str(batch.total), "payments": [p.id for p in rows][:1000]})
+    return batch
+
+
+def get_batch(session: Session, actor, batch_no: str) -> Batch:
+    batch = session.execute(select(Batch).where(Batch.batch_no == batch_no)).scalar_one_or_none()
+    if batch is None:
+        raise NotFound("batch_no", "没有这个批次")
+    _require_finance(actor, batch.county)
+    return batch
+
+
+def batches(session: Session, actor, county: str) -> list[Batch]:
+    _require_finance(actor, county)
+    return list(session.execute(select(Batch).where(Batch.county == county).order_by(Batch.id.desc())).scalars())
+
+
+def summary(session: Session, batch: Batch) -> dict:
+    """Reconciliation: how many payments (and how much) are in each state."""
+    rows = session.execute(select(Payment.status, func.count(), func.coalesce(func.sum(Payment.amount), 0))
+                           .where(Payment.batch_id == batch.id).group_by(Payment.status)).all()
+    by = {status: {"count": n, "amount": str(Decimal(str(total)).quantize(Decimal("0.01")))}
+          for status, n, total in rows}
+    return {"batch_no": batch.batch_no, "status": batch.status, "count": batch.count, "total": str(batch.total),
+            "by_status": by}
+
+
+def check_period(program: str, period: str) -> None:
+    bounds(period, frequency_of(program))
+
+

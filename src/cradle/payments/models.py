@@ -1,0 +1,115 @@
+"""Tables of the payments domain (branch `payments`, migration 0005_payments).
+
+The rule "the same beneficiary is never paid twice for the same program and period" is the unique constraint
+`uq_pay_payment_program_beneficiary_period`: a payment row is the obligation for one (program, beneficiary,
+period); retries reuse the row (attempt + 1), never add one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cradle.db import Base
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Rate(Base):
+    """A county's own standard where the document leaves it to the county (白银 育儿补贴 “由各县区自行核定”)."""
+
+    __tablename__ = "pay_rate"
+    __table_args__ = (UniqueConstraint("program", "county", "start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program: Mapped[str] = mapped_column(String(80))
+    county: Mapped[str] = mapped_column(String(6))
+    start: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    decision: Mapped[str] = mapped_column(String(200))  # the county's document number
+    decided_by: Mapped[str] = mapped_column(String(120))
+
+
+class Entitlement(Base):
+    """An approved, payable entitlement (OpenSPP: entitlement) of one beneficiary under one program."""
+
+    __tablename__ = "pay_entitlement"
+    __table_args__ = (UniqueConstraint("program", "beneficiary_id_number"), Index("ix_pay_ent_cycle", "program",
+                                                                                      "county", "status"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(40))
+    program: Mapped[str] = mapped_column(String(80))
+    beneficiary_id_number: Mapped[str] = mapped_column(String(18))
+    beneficiary_name: Mapped[str] = mapped_column(String(64))
+    payee_id_number: Mapped[str] = mapped_column(String(18))
+    payee_name: Mapped[str] = mapped_column(String(64))
+    account_no: Mapped[str] = mapped_column(String(32))
+    bank_code: Mapped[str] = mapped_column(String(12))
+    county: Mapped[str] = mapped_column(String(6))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    frequency: Mapped[str] = mapped_column(String(8))  # monthly | yearly | once
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date)  # exclusive: the third birthday ends the allowance
+    status: Mapped[str] = mapped_column(String(10), default="active")  # active | stopped
+    stop_reason: Mapped[str | None] = mapped_column(String(20))  # death | moved_away | declined | ended
+    stop_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Batch(Base):
+    """A payment batch: one program, one period, one county; exported to the bank as one file."""
+
+    __tablename__ = "pay_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_no: Mapped[str] = mapped_column(String(40), unique=True)
+    program: Mapped[str] = mapped_column(String(80))
+    period: Mapped[str] = mapped_column(String(10))  # 2025-07 | 2025 | once
+    county: Mapped[str] = mapped_column(String(6))
+    kind: Mapped[str] = mapped_column(String(8), default="regular")  # regular | retry
+    status: Mapped[str] = mapped_column(String(12), default="draft")  # draft | exported | reconciled
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=0)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    exported_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reconciled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Payment(Base):
+    """What one beneficiary is owed for one program and period, and what the bank said about it."""
+
+    __tablename__ = "pay_payment"
+    __table_args__ = (
+        UniqueConstraint("program", "beneficiary_id_number", "period",
+                         name="uq_pay_payment_program_beneficiary_period"),
+        Index("ix_pay_payment_batch_status", "batch_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("pay_batch.id"))
+    entitlement_id: Mapped[int] = mapped_column(BigId, ForeignKey("pay_entitlement.id"), index=True)
+    program: Mapped[str] = mapped_column(String(80))
+    beneficiary_id_number: Mapped[str] = mapped_column(String(18))
+    period: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|exported|paid|failed|returned
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    bank_ref: Mapped[str | None] = mapped_column(String(40))
+    failure_reason: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -1,0 +1,41 @@
+"""County-set standards: where a document leaves the figure to the county, the county's decision is recorded here
+and used as the engine's parameter for that county (never a made-up figure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cradle import audit, regions
+from cradle.payments.errors import Forbidden, Invalid
+from cradle.payments.models import Rate
+
+
+def set_rate(session: Session, actor, program: str, county: str, start: dt.date, amount, decision: str) -> Rate:
+    if getattr(actor, "role", None) != "county" or actor.county != county:
+        raise Forbidden("actor", "县区标准须由本县区工作人员录入")
+    if not regions.exists(county) or regions.get(county).level != "county":
+        raise Invalid("county", "应为县级行政区划代码")
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        raise Invalid("amount", "金额应为数字") from None
+    if not (Decimal(0) < value < Decimal(100000)):
+        raise Invalid("amount", "金额应大于0且小于100000")
+    if not (decision or "").strip():
+        raise Invalid("decision", "请填写县区核定文件文号")
+    row = Rate(program=program, county=county, start=start, amount=value.quantize(Decimal("0.01")),
+               decision=decision.strip(), decided_by=actor.ref)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "rate.set", f"rate:{program}:{county}",
+                 {"start": start, "amount": str(row.amount), "decision": row.decision})
+    return row
+
+
+def rate_on(session: Session, program: str, county: str, on: dt.date) -> Decimal | None:
+    return session.execute(select(Rate.amount).where(Rate.program == program, Rate.county == county,
+                                                     Rate.start <= on).order_by(Rate.start.desc()).limit(1)).scalar()

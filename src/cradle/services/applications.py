@@ -1,0 +1,277 @@
+"""Applications for programs and their review (town review → county confirmation), applied from `review.TABLE`.
+
+An application is pre-filled from the registry where it can be, checked by the rules engine (the explanation is
+stored with the case and shown), carries attachments, and moves through the review with who, when and why
+recorded as steps, in the audit log and in the citizen's notifications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cradle import audit, regions
+from cradle.idcard import check_id_number, mask
+from cradle.payments import entitlements as pay_entitlements
+from cradle.payments import rates
+from cradle.services import eligibility, notifications, proxy, review
+from cradle.services import validate as v
+from cradle.services.actors import Actor, can_see, require_office
+from cradle.services.catalogue import service_program
+from cradle.services.errors import Conflict, Forbidden, Invalid, NotFound
+from cradle.services.models import Attachment, Case, CaseStep
+
+MAX_ATTACHMENT = 5 * 1024 * 1024
+ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+STATUS_TEXT = {"offered": "待您确认", "submitted": "已提交", "town_review": "乡镇审核中",
+               "county_confirmation": "县级确认中", "returned": "退回补正", "approved": "已批准",
+               "rejected": "不予批准", "withdrawn": "已撤回", "declined": "已放弃"}
+
+
+def _identities(data: dict, household: dict) -> dict:
+    raw = data.get("identities")
+    if not isinstance(raw, dict) or not raw:
+        raise Invalid("identities", "请填写家庭成员的身份证号码和姓名")
+    member_ids = {m.get("id") for m in household.get("members", []) if isinstance(m, dict)}
+    out = {}
+    for member, ident in raw.items():
+        if member not in member_ids:
+            raise Invalid(f"identities.{member}", "家庭成员中没有此人")
+        if not isinstance(ident, dict):
+            raise Invalid(f"identities.{member}", "应为 {id_number, name}")
+        number = str(ident.get("id_number") or "").upper()
+        problem = check_id_number(number)
+        if problem is not None:
+            raise Invalid(f"identities.{member}.id_number", problem.message)
+        name = str(ident.get("name") or "").strip()
+        if not name:
+            raise Invalid(f"identities.{member}.name", "必填")
+        out[member] = {"id_number": number, "name": name}
+    return out
+
+
+def _sla(status: str, on: dt.date) -> dt.date | None:
+    days = review.SLA_DAYS.get(status)
+    return on + dt.timedelta(days=days) if days else None
+
+
+def evaluate(session: Session, program: str, household: dict, beneficiary: str | None, as_of: dt.date) -> dict:
+    """The engine's verdict, with a county-set amount (pay_rate) filled in where the document leaves it open."""
+    sp = service_program(program)
+    county = household.get("jurisdiction") if isinstance(household, dict) else None
+    overrides = {}
+    if sp.rate_parameter and isinstance(county, str) and regions.exists(county):
+        amount = rates.rate_on(session, program, county, as_of)
+        if amount is not None:
+            overrides[sp.rate_parameter] = float(amount)
+    return eligibility.check(household, program, beneficiary, as_of, overrides)
+
+
+def submit(session: Session, actor: Actor, data: dict, *, origin: str = "citizen",
+           as_of: dt.date | None = None) -> Case:
+    as_of = as_of or dt.date.today()
+    sp = service_program(v.text(data, "program", max_len=80))
+    household = data.get("household")
+    if not isinstance(household, dict):
+        raise Invalid("household", "请填写家庭信息（或从人口库预填）")
+    identities = _identities(data, household)
+    applicant, behalf = proxy.principal(session, actor, data.get("for_id_number"), "application")
+    if applicant not in {i["id_number"] for i in identities.values()}:
+        raise Invalid("identities", "申请人须是该家庭的成员")
+    beneficiary = v.text(data, "beneficiary", max_len=32)
+    if beneficiary != "household" and beneficiary not in identities:
+        raise Invalid("beneficiary", "请填写受益人的身份证号码")
+    county = v.region(household, "jurisdiction", level="county")
+    town = v.town(data, "town", county, required=True)
+    account_no = v.account(data)
+    bank_code = v.text(data, "bank_code", required=bool(account_no), max_len=12)
+    phone = v.phone(data)
+    verdict = evaluate(session, sp.program, household, beneficiary if beneficiary != "household" else None, as_of)
+    if not verdict["eligible"]:
+        raise Invalid("program", f"经规则引擎核对，不符合条件：{verdict['reason']}")
+    ent = verdict["entitlement"]
+    who = identities.get(beneficiary) or next(i for i in identities.values() if i["id_number"] == applicant)
+    applicant_name = next(i["name"] for i in identities.values() if i["id_number"] == applicant)
+    status = "offered" if origin == "proactive" else "submitted"
+    case = Case(case_no=v.reference("SQ", as_of), program=sp.program, applicant_id_number=applicant,
+                applicant_name=applicant_name, beneficiary_id_number=who["id_number"], beneficiary_name=who["name"],
+                beneficiary_member=beneficiary, county=county, town=town, household=household,
+                identities=identities, eligibility=verdict,
+                amount=None if ent["amount"] is None else Decimal(str(ent["amount"])), unit=ent.get("unit"),
+                period_start=dt.date.fromisoformat(ent["period"]["start"]) if ent.get("period") else None,
+                period_end=dt.date.fromisoformat(ent["period"]["end"]) if (ent.get("period") or {}).get("end")
+                else None,
+                phone=phone, account_no=account_no, bank_code=bank_code, status=status, origin=origin,
+                filed_by=actor.ref, on_behalf_of=behalf, sla_due=_sla(status, as_of), updated_at=v.now())
+    try:
+        with session.begin_nested():
+            session.add(case)
+            session.flush()
+    except IntegrityError:
+        existing = session.execute(select(Case.case_no).where(
+            Case.program == sp.program, Case.beneficiary_id_number == who["id_number"])).scalar()
+        raise Conflict("beneficiary", f"该受益人已有此项目的申请（{existing}）") from None
+    _step(session, case, actor, "submit" if status == "submitted" else "offer", None, status, None, behalf)
+    notifications.notify(session, applicant, f"case.{status}", f"case:{case.case_no}",
+                         f"{ent['title']}：{'已为您主动开通，请确认或放弃' if status == 'offered' else '申请已提交'}"
+                         f"（{case.case_no}）。{ent['explanation']}", phone)
+    return case
+
+
+def _step(session: Session, case: Case, actor: Actor, action: str, before: str | None, after: str,
+          reason: str | None, behalf: str | None) -> None:
+    session.add(CaseStep(case_id=case.id, action=action, from_status=before, to_status=after, actor=actor.ref,
+                         on_behalf_of=behalf, reason=reason, at=v.now()))
+    audit.record(session, actor, f"case.{action}", f"case:{case.case_no}",
+                 {"from": before, "to": after, "reason": reason, "program": case.program,
+                  "beneficiary": mask(case.beneficiary_id_number), "version": case.version}, on_behalf_of=behalf)
+
+
+def get(session: Session, actor: Actor, case_no: str, *, for_update: bool = False) -> Case:
+    q = select(Case).where(Case.case_no == case_no)
+    if for_update:
+        q = q.with_for_update()
+    case = session.execute(q).scalar_one_or_none()
+    if case is None or not may_read(session, actor, case):
+        raise NotFound("case_no", "没有这件申请")
+    return case
+
+
+def may_read(session: Session, actor: Actor, case: Case) -> bool:
+    if actor.role == "citizen":
+        return actor.id_number in (case.applicant_id_number, case.beneficiary_id_number) or (
+            proxy.active_consent(session, case.applicant_id_number, actor.id_number, "application") is not None)
+    if actor.role == "town":
+        return can_see(actor, case.county, case.town)
+    return can_see(actor, case.county, None)
+
+
+def act(session: Session, actor: Actor, case_no: str, action: str, reason: str | None = None,
+        expected_version: int | None = None, changes: dict | None = None) -> Case:
+    """Apply one review action. Refused (and nothing stored) when illegal, out of scope or stale."""
+    case = get(session, actor, case_no, for_update=True)
+    behalf = None
+    if actor.role == "citizen":
+        _, behalf = proxy.principal(session, actor, case.applicant_id_number, "application")
+    elif actor.role in ("town", "county"):
+        require_office(actor, case.county, case.town if actor.role == "town" else None, ("town", "county"))
+    elif actor.role != "system":
+        raise Forbidden("actor.role", "无权办理申请审核")
+    if expected_version is not None and expected_version != case.version:
+        raise Conflict("version", f"申请已被他人更新（当前版本 {case.version}），请刷新后再办理")
+    to = review.next_state(case.status, action, actor.role, reason)
+    sp = service_program(case.program)
+    if action == "town_pass":
+        have = {a.name.split(".")[0] for a in attachments(session, case)}
+        missing = [name for name in sp.attachments if name not in have]
+        if missing:
+            raise Invalid("attachments", f"缺少材料：{'、'.join(missing)}")
+    if action == "resubmit" and changes:
+        _apply_changes(session, case, changes)
+    if to == "approved" and case.amount is None:
+        raise Invalid("amount", "该项目金额须由县区核定后才能批准（请先录入县区标准）")
+    if to == "approved" and not case.account_no:
+        raise Invalid("account_no", "批准前须有受益家庭的一卡通账号")
+    before = case.status
+    case.status, case.version, case.updated_at = to, case.version + 1, v.now()
+    case.sla_due = _sla(to, dt.date.today())
+    _step(session, case, actor, action, before, to, reason, behalf)
+    if to == "approved":
+        pay_entitlements.register(session, actor, case_ref=f"case:{case.case_no}", program=case.program,
+                                  beneficiary_id_number=case.beneficiary_id_number,
+                                  beneficiary_name=case.beneficiary_name, payee_id_number=case.applicant_id_number,
+                                  payee_name=case.applicant_name, account_no=case.account_no,
+                                  bank_code=case.bank_code or "", county=case.county, amount=case.amount,
+                                  frequency=sp.frequency, start=case.period_start, end=case.period_end)
+    if before == "approved" and to == "declined":
+        pay_entitlements.stop(session, actor, case.program, case.beneficiary_id_number, "declined", dt.date.today())
+    text = f"您的申请 {case.case_no} 状态：{STATUS_TEXT[to]}" + (f"。理由：{reason}" if reason else "")
+    notifications.notify(session, case.applicant_id_number, f"case.{to}", f"case:{case.case_no}", text, case.phone)
+    return case
+
+
+def _apply_changes(session: Session, case: Case, changes: dict) -> None:
+    """Correction on resubmission: account, phone, household (re-checked by the engine)."""
+    if "account_no" in changes:
+        case.account_no = v.account(changes)
+        case.bank_code = v.text(changes, "bank_code", required=bool(case.account_no), max_len=12)
+    if "phone" in changes:
+        case.phone = v.phone(changes)
+    if "household" in changes:
+        household = changes["household"]
+        if not isinstance(household, dict):
+            raise Invalid("household", "应为家庭信息")
+        verdict = evaluate(session, case.program, household,
+                           None if case.beneficiary_member == "household" else case.beneficiary_member,
+                           dt.date.today())
+        if not verdict["eligible"]:
+            raise Invalid("program", f"经规则引擎核对，不符合条件：{verdict['reason']}")
+        case.household, case.eligibility = household, verdict
+        amount = verdict["entitlement"]["amount"]
+        case.amount = None if amount is None else Decimal(str(amount))
+
+
+def add_attachment(session: Session, actor: Actor, case_no: str, name: str, content_type: str,
+                   data: bytes) -> Attachment:
+    case = get(session, actor, case_no, for_update=True)
+    _, behalf = proxy.principal(session, actor, case.applicant_id_number, "application")
+    if case.status not in ("offered", "submitted", "town_review", "returned"):
+        raise Conflict("status", f"申请状态为“{STATUS_TEXT[case.status]}”，不能再补充材料")
+    name = v.text({"name": name}, "name", max_len=200)
+    if content_type not in ATTACHMENT_TYPES:
+        raise Invalid("content_type", "材料应为 PDF、JPEG 或 PNG")
+    if not data:
+        raise Invalid("file", "文件为空")
+    if len(data) > MAX_ATTACHMENT:
+        raise Invalid("file", "文件不能超过 5MB")
+    row = Attachment(case_id=case.id, name=name, content_type=content_type, size=len(data),
+                     sha256=hashlib.sha256(data).hexdigest(), data=data, added_by=actor.ref)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "case.attach", f"case:{case.case_no}",
+                 {"name": name, "sha256": row.sha256, "size": row.size}, on_behalf_of=behalf)
+    return row
+
+
+def attachments(session: Session, case: Case) -> list[Attachment]:
+    return list(session.execute(select(Attachment).where(Attachment.case_id == case.id)
+                                .order_by(Attachment.id)).scalars())
+
+
+def steps(session: Session, case: Case) -> list[CaseStep]:
+    return list(session.execute(select(CaseStep).where(CaseStep.case_id == case.id).order_by(CaseStep.id)).scalars())
+
+
+def queue(session: Session, actor: Actor, status: str | None = None, overdue_only: bool = False,
+          today: dt.date | None = None, limit: int = 200) -> list[Case]:
+    """An official's work list, scoped to their county (or town); the oldest deadline first."""
+    if actor.role not in ("town", "county"):
+        raise Forbidden("actor.role", "只有乡镇、县区工作人员有审核队列")
+    q = select(Case).where(Case.county == actor.county)
+    if actor.role == "town":
+        q = q.where(Case.town == actor.town)
+    default = ("submitted", "town_review") if actor.role == "town" else ("county_confirmation",)
+    if status:
+        if status not in review.STATES:
+            raise Invalid("status", f"未知状态 {status}")
+        q = q.where(Case.status == status)
+    else:
+        q = q.where(Case.status.in_(default))
+    if overdue_only:
+        q = q.where(Case.sla_due < (today or dt.date.today()))
+    return list(session.execute(q.order_by(Case.sla_due, Case.id).limit(limit)).scalars())
+
+
+def is_overdue(case: Case, today: dt.date | None = None) -> bool:
+    return case.status not in review.FINAL and case.sla_due is not None and case.sla_due < (today or dt.date.today())
+
+
+def of_citizen(session: Session, id_number: str) -> list[Case]:
+    return list(session.execute(select(Case).where(
+        (Case.applicant_id_number == id_number) | (Case.beneficiary_id_number == id_number))
+        .order_by(Case.id.desc())).scalars())

@@ -1,0 +1,88 @@
+"""Notifications: every state change a citizen cares about goes to the outbox as an in-app message and, when a
+phone number is known, an SMS that `dispatch()` hands to the configured sender.
+
+The sender is pluggable: `CRADLE_SMS_SENDER` is `file` (default: JSON lines in `<data_dir>/sms/outbox.jsonl`, so
+nothing leaves the machine in a test) or `module:Class` with a `send(phone, text)` method.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cradle.config import get_settings
+from cradle.idcard import mask
+from cradle.services.models import Notification
+from cradle.services.validate import now
+
+
+class FileSink:
+    def __init__(self, path: Path | None = None):
+        self.path = path or get_settings().data_dir / "sms" / "outbox.jsonl"
+
+    def send(self, phone: str, text: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"phone": phone, "text": text, "at": now().isoformat()}, ensure_ascii=False) + "\n")
+
+
+def configured_sender():
+    spec = os.environ.get("CRADLE_SMS_SENDER", "file")
+    if spec == "file":
+        return FileSink()
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)()
+
+
+def notify(session: Session, recipient_id_number: str, kind: str, subject: str, text: str,
+           phone: str | None = None) -> list[Notification]:
+    rows = [Notification(recipient_id_number=recipient_id_number, channel="inapp", kind=kind, subject=subject,
+                         text=text)]
+    if phone:
+        rows.append(Notification(recipient_id_number=recipient_id_number, channel="sms", kind=kind, subject=subject,
+                                 text=text, phone=phone))
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def inbox(session: Session, id_number: str, limit: int = 50) -> list[Notification]:
+    return list(session.execute(
+        select(Notification).where(Notification.recipient_id_number == id_number, Notification.channel == "inapp")
+        .order_by(Notification.id.desc()).limit(limit)).scalars())
+
+
+def mark_read(session: Session, id_number: str, notification_id: int) -> None:
+    row = session.get(Notification, notification_id)
+    if row is not None and row.recipient_id_number == id_number and row.channel == "inapp":
+        row.status = "read"
+
+
+def dispatch(session: Session, sender=None, limit: int = 1000) -> dict:
+    """Send pending SMS; a failure is kept (status failed, error) and retried on the next run up to 3 times."""
+    sender = sender or configured_sender()
+    rows = session.execute(select(Notification).where(
+        Notification.channel == "sms", Notification.status.in_(("pending", "failed")), Notification.attempts < 3)
+        .order_by(Notification.id).limit(limit).with_for_update(skip_locked=True)).scalars().all()
+    sent = failed = 0
+    for row in rows:
+        row.attempts += 1
+        try:
+            sender.send(row.phone, row.text)
+        except Exception as exc:  # a sender's failure must not lose the message
+            row.status, row.error = "failed", f"{type(exc).__name__}: {exc}"[:200]
+            failed += 1
+        else:
+            row.status, row.sent_at, row.error = "sent", now(), None
+            sent += 1
+    return {"sent": sent, "failed": failed}
+
+
+def describe(row: Notification) -> str:
+    """For logs: the recipient masked."""
+    return f"{row.channel} {row.kind} → {mask(row.recipient_id_number)}"
