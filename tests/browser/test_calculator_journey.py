@@ -97,6 +97,7 @@ def test_phone_journey(phone: Page, base_url, screenshot_dir):
     page.locator(NURSERY).locator(".citations a").first.click()
     expect(page.locator(".clause-text")).to_contain_text("保育费补助")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=screenshot_dir / "clause-phone.png", full_page=True)
 
 
 def test_english_switch(desktop: Page, base_url, screenshot_dir):

@@ -66,3 +66,13 @@ def test_engine_notes_in_the_readers_language():
     assert notes.describe("encouraged", "zh") == "政策鼓励措施，由用人单位自愿决定是否给予。"
     assert notes.describe("in force from 2026-01-01", "en") == "In force from January 1, 2026"
     assert notes.describe("白银区", "en") == "白银区"
+
+
+def test_document_status_per_locale():
+    from cradle.web.notes import document_status
+
+    assert document_status("issued 2023-09-20", "zh") == "2023年9月20日 印发"
+    assert document_status("issued 2023-09-20", "en") == "Issued September 20, 2023"
+    assert document_status("draft", "zh") == "征求意见稿"
+    assert document_status("征求意见稿", "en") == "Draft for comment"
+    assert document_status("issued", "zh") == "已印发"

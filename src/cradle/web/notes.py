@@ -40,3 +40,22 @@ def describe(note: str | None, locale: str) -> str | None:
     if match:
         return t.gettext("In force from %(date)s") % {"date": formatting.date(match.group(1), locale)}
     return note
+
+
+def is_draft(status: str | None) -> bool:
+    return bool(status) and ("draft" in status or "征求意见" in status)
+
+
+def document_status(status: str | None, locale: str) -> str:
+    """'issued 2023-09-20' -> '2023年9月20日印发'; 'draft' -> '征求意见稿'; anything else as it is."""
+    if not status:
+        return ""
+    t = translations(locale)
+    if is_draft(status):
+        return t.gettext("Draft for comment")
+    match = re.fullmatch(r"issued(?: (\d{4}-\d{2}-\d{2}))?", status)
+    if match and match.group(1):
+        return t.gettext("Issued %(date)s") % {"date": formatting.date(match.group(1), locale)}
+    if match:
+        return t.gettext("Issued")
+    return status

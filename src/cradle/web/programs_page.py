@@ -8,10 +8,13 @@ from fastapi.responses import Response
 from cradle.web import internal_api
 from cradle.web.calculator import KINDS, regions_or_none
 from cradle.web.citations import clause_url, document_titles
+from cradle.web.nav import N_
 from cradle.web.region_choices import grouped, name_of
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+LEVELS = {"national": N_("National"), "province": N_("Provincial"), "city": N_("City"), "county": N_("County")}
 
 
 @router.get("/programs")
@@ -29,6 +32,7 @@ async def programs_page(request: Request, jurisdiction: str | None = None) -> Re
         request, template,
         status_code=422 if errors and not request.headers.get("hx-request") else 200,
         region_groups=grouped(regions), jurisdiction=jurisdiction or "", programs=programs, errors=errors,
-        place=name_of(regions, jurisdiction), kinds=KINDS, clause_url=clause_url,
+        place=name_of(regions, jurisdiction), kinds=KINDS, levels=LEVELS, clause_url=clause_url,
+        region_name=lambda code: name_of(regions, code) or code,
         documents=await document_titles(request),
     )

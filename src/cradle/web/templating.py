@@ -36,6 +36,8 @@ def environment(locale: str) -> Environment:
         format_period=lambda start, end: formatting.period(start, end, locale),
         unset_amount=lambda note: notes.unset_amount(note, locale),
         describe_note=lambda note: notes.describe(note, locale),
+        document_status=lambda status: notes.document_status(status, locale),
+        is_draft=notes.is_draft,
     )
     return env
 
