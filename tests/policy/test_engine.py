@@ -77,3 +77,22 @@ def test_many_households_in_one_run_equal_one_by_one(household):
                      for row, h in enumerate((household, other, household))
                      for e in calc_household(h, dt.date(2025, 7, 1))["entitlements"]), key=repr)
     assert batch == single
+
+
+def test_date_valued_parameters_for_cut_offs():
+    raw = yaml.safe_load("""
+cut.off:
+  values:
+    - {start: 2024-05-17, value: 2024-01-01, clause: 二、13, verified: true}
+""")
+    prm = load_parameters("p", raw, "doc.txt", "x")["p.cut.off"]
+    assert prm.is_date and prm.at(np.datetime64("2025-01-01")) == np.datetime64("2024-01-01")
+    assert np.isnat(prm.at(np.datetime64("2024-05-16")))
+    mixed = yaml.safe_load("""
+cut.off:
+  values:
+    - {start: 2024-05-17, value: 2024-01-01, clause: 一, verified: true}
+    - {start: 2025-01-01, value: 3, clause: 一, verified: true}
+""")
+    with pytest.raises(PackError, match="mix numbers and dates"):
+        load_parameters("p", mixed, "doc.txt", "x")

@@ -18,7 +18,8 @@ def _value_dict(prm, on: dt.date) -> dict:
     if entry.value is None:
         note = note or ("amount unconfirmed: regulation not loaded" if entry.set_by == "unconfirmed"
                         else f"amount set by {entry.set_by}")
-    return {**base, "value": entry.value, "start": entry.start.isoformat(), "document": entry.document,
+    value = entry.value.isoformat() if isinstance(entry.value, dt.date) else entry.value
+    return {**base, "value": value, "start": entry.start.isoformat(), "document": entry.document,
             "clause": entry.clause, "verified": entry.verified, "note": note,
             **({"by_region": sorted(prm.by_region)} if prm.by_region else {})}
 

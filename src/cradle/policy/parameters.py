@@ -20,7 +20,7 @@ LEVEL_NAMES = {"national": "国家", "province": "省", "city": "市", "county":
 @dataclass(frozen=True)
 class Value:
     start: dt.date
-    value: float | None
+    value: float | dt.date | None  # a number, or a date for cut-offs ("2024年1月1日以后")
     document: str
     clause: str
     verified: bool
@@ -42,7 +42,19 @@ class Parameter:
     def __post_init__(self) -> None:
         self.values.sort(key=lambda v: v.start)
         self._starts = np.array([v.start for v in self.values], dtype="datetime64[D]")
-        self._values = np.array([np.nan if v.value is None else v.value for v in self.values], dtype=float)
+        if self.is_date:
+            self._values = np.array([np.datetime64("NaT", "D") if v.value is None else v.value
+                                     for v in self.values], dtype="datetime64[D]")
+        else:
+            self._values = np.array([np.nan if v.value is None else v.value for v in self.values], dtype=float)
+
+    @property
+    def is_date(self) -> bool:
+        return any(isinstance(v.value, dt.date) for v in self.values)
+
+    @property
+    def _missing(self):
+        return np.datetime64("NaT", "D") if self.is_date else np.nan
 
     def entry(self, on: dt.date | np.datetime64, region: str | None = None) -> Value | None:
         """The value in force on `on` (a county's own value first), or None before the first start."""
@@ -64,16 +76,19 @@ class Parameter:
             cached = self._scalar_cache.get(key)
             if cached is None:
                 idx = int(np.searchsorted(self._starts, key, side="right")) - 1
-                cached = self._scalar_cache[key] = float(self._values[idx]) if idx >= 0 else np.nan
+                if idx < 0:
+                    cached = self._missing
+                else:
+                    cached = self._values[idx] if self.is_date else float(self._values[idx])
+                self._scalar_cache[key] = cached
             return cached
         on = np.asarray(on, dtype="datetime64[D]")
         idx = np.searchsorted(self._starts, on, side="right") - 1
-        out = np.where(idx >= 0, self._values[np.clip(idx, 0, None)], np.nan)
-        return float(out) if out.ndim == 0 else out
+        return np.where(idx >= 0, self._values[np.clip(idx, 0, None)], self._missing)
 
     def at_regions(self, on, regions: np.ndarray) -> np.ndarray:
         """Per-row values where rows carry their own region code (int array); region entries override."""
-        base = np.broadcast_to(np.asarray(self.at(on), dtype=float), regions.shape).copy()
+        base = np.broadcast_to(np.asarray(self.at(on), dtype=self._values.dtype), regions.shape).copy()
         for code, values in self.by_region.items():
             rows = regions == int(code)
             if rows.any():
@@ -95,8 +110,8 @@ def _value(raw: dict, where: str, default_document: str) -> Value:
     if not isinstance(start, dt.date):
         raise PackError(f"{where}.start: not a date: {start!r}")
     value = raw.get("value")
-    if value is not None and not isinstance(value, int | float):
-        raise PackError(f"{where}.value: not a number: {value!r}")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | dt.date)):
+        raise PackError(f"{where}.value: not a number or a date: {value!r}")
     if value is None and not raw.get("set_by"):
         raise PackError(f"{where}: a null value must say who sets it (set_by)")
     if not isinstance(raw["verified"], bool):
@@ -119,6 +134,9 @@ def load_parameters(pack_id: str, raw: dict, default_document: str, source: str)
         if not spec.get("values"):
             raise PackError(f"{where}: no values")
         values = [_value(v, f"{where}.values[{i}]", default_document) for i, v in enumerate(spec["values"])]
+        kinds = {isinstance(v.value, dt.date) for v in values if v.value is not None}
+        if len(kinds) > 1:
+            raise PackError(f"{where}: values mix numbers and dates")
         by_region = {
             str(code): [_value(v, f"{where}.by_region.{code}[{i}]", default_document) for i, v in enumerate(vs)]
             for code, vs in (spec.get("by_region") or {}).items()

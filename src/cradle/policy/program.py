@@ -146,7 +146,9 @@ class Ctx:
         self.uses.append(ParamUse(p, on, regions))
         if p.name in self._overrides:  # what-if: a changed value replaces the dated one
             value = self._overrides[p.name]
-            return np.nan if value is None else value
+            if value is None:
+                return p._missing
+            return np.datetime64(value, "D") if p.is_date else float(value)
         if regions is not None:
             return p.at_regions(on, regions)
         return p.at(on)
@@ -175,7 +177,7 @@ class Ctx:
             self.uses.append(ParamUse(chosen, on, None))
             if chosen.name in self._overrides:
                 value = self._overrides[chosen.name]
-                out[rows] = np.nan if value is None else value
+                out[rows] = np.nan if value is None else float(value)
             elif np.ndim(on) == 0:
                 out[rows] = chosen.at(on)
             else:
@@ -255,6 +257,16 @@ class Ctx:
     def father_of(self) -> np.ndarray:
         """Per household: the father's person row, -1 when none is listed."""
         return self._member_of("father")
+
+    @cached_property
+    def youngest_child_birth(self) -> np.ndarray:
+        """Per household: the birth date of the youngest living child (NaT when there is none)."""
+        p = self.persons
+        days = np.where(self.is_child & self.alive & ~np.isnat(p.birth_date),
+                        p.birth_date.astype(np.int64), np.iinfo(np.int64).min)
+        out = np.full(len(self.households), np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(out, p.hh, days)
+        return np.where(out == np.iinfo(np.int64).min, np.datetime64("NaT", "D"), out.astype("datetime64[D]"))
 
     @cached_property
     def jurisdiction(self) -> np.ndarray:
