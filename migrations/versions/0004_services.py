@@ -48,11 +48,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("filed_by", sa.String(length=120), nullable=False),
         sa.Column("on_behalf_of", sa.String(length=120), nullable=True),
-        sa.Column("created_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_svc_birth_registration")),
-        sa.UniqueConstraint(
-            "mother_id_number", "expected_birth", name=op.f("uq_svc_birth_registration_mother_id_number")
-        ),
         sa.UniqueConstraint("reg_no", name=op.f("uq_svc_birth_registration_reg_no")),
     )
     op.create_index(
@@ -86,6 +83,7 @@ def upgrade() -> None:
         sa.Column("unit", sa.String(length=16), nullable=True),
         sa.Column("period_start", sa.Date(), nullable=True),
         sa.Column("period_end", sa.Date(), nullable=True),
+        sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("account_no", sa.String(length=32), nullable=True),
         sa.Column("bank_code", sa.String(length=12), nullable=True),
         sa.Column("status", sa.String(length=24), nullable=False),
@@ -94,8 +92,8 @@ def upgrade() -> None:
         sa.Column("on_behalf_of", sa.String(length=120), nullable=True),
         sa.Column("sla_due", sa.Date(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_svc_case")),
         sa.UniqueConstraint("case_no", name=op.f("uq_svc_case_case_no")),
         sa.UniqueConstraint("program", "beneficiary_id_number", name=op.f("uq_svc_case_program")),
@@ -116,7 +114,7 @@ def upgrade() -> None:
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("evidence", sa.String(length=200), nullable=False),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
-        sa.Column("created_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_svc_consent")),
     )
     op.create_index(
@@ -130,7 +128,7 @@ def upgrade() -> None:
         sa.Column("request_hash", sa.String(length=64), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=False),
         sa.Column("response", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("actor", "key", name=op.f("pk_svc_idempotency")),
     )
     op.create_table(
@@ -141,7 +139,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=80), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("signature", sa.String(length=64), nullable=False),
-        sa.Column("issued_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("issued_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_svc_issued_document")),
         sa.UniqueConstraint("doc_no", name=op.f("uq_svc_issued_document_doc_no")),
     )
@@ -157,7 +155,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=8), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("error", sa.String(length=200), nullable=True),
-        sa.Column("created_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_svc_notification")),
     )
@@ -178,7 +176,7 @@ def upgrade() -> None:
         sa.Column("opened", sa.Integer(), nullable=False),
         sa.Column("existing", sa.Integer(), nullable=False),
         sa.Column("run_by", sa.String(length=120), nullable=False),
-        sa.Column("at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_svc_proactive_run")),
     )
     op.create_table(
@@ -211,7 +209,7 @@ def upgrade() -> None:
         sa.Column("outcome", sa.Text(), nullable=True),
         sa.Column("decided_by", sa.String(length=120), nullable=True),
         sa.Column("decided_at", sa.DateTime(), nullable=True),
-        sa.Column("created_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["svc_case.id"], name=op.f("fk_svc_appeal_case_id_svc_case")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_svc_appeal")),
         sa.UniqueConstraint("appeal_no", name=op.f("uq_svc_appeal_appeal_no")),
@@ -230,7 +228,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.Column("added_by", sa.String(length=120), nullable=False),
-        sa.Column("added_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("added_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["case_id"], ["svc_case.id"], name=op.f("fk_svc_attachment_case_id_svc_case")
         ),
@@ -249,7 +247,7 @@ def upgrade() -> None:
         sa.Column("registration_id", sa.Integer(), nullable=True),
         sa.Column("filed_by", sa.String(length=120), nullable=False),
         sa.Column("on_behalf_of", sa.String(length=120), nullable=True),
-        sa.Column("created_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["registration_id"],
             ["svc_birth_registration.id"],
@@ -295,7 +293,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("updated_by", sa.String(length=120), nullable=True),
-        sa.Column("updated_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["bundle_id"], ["svc_birth_bundle.id"], name=op.f("fk_svc_bundle_task_bundle_id_svc_birth_bundle")
         ),

@@ -17,7 +17,7 @@ def upgrade() -> None:
     op.create_table(
         "pay_batch",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("batch_no", sa.String(length=40), nullable=False),
+        sa.Column("batch_no", sa.String(length=120), nullable=False),
         sa.Column("program", sa.String(length=80), nullable=False),
         sa.Column("period", sa.String(length=10), nullable=False),
         sa.Column("county", sa.String(length=6), nullable=False),
@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("total", sa.Numeric(precision=16, scale=2), nullable=False),
         sa.Column("file_sha256", sa.String(length=64), nullable=True),
         sa.Column("created_by", sa.String(length=120), nullable=False),
-        sa.Column("created_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.Column("exported_at", sa.DateTime(), nullable=True),
         sa.Column("reconciled_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pay_batch")),

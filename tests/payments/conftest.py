@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
 from cradle.db import session_factory, upgrade
 
-from services.helpers import copy_sqlite, pg_from_template
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the services tests' shared helpers
+
+from services.helpers import copy_sqlite, pg_from_template  # noqa: E402
 
 
 @pytest.fixture(scope="session")

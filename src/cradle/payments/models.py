@@ -76,7 +76,7 @@ class Batch(Base):
     __tablename__ = "pay_batch"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    batch_no: Mapped[str] = mapped_column(String(40), unique=True)
+    batch_no: Mapped[str] = mapped_column(String(120), unique=True)
     program: Mapped[str] = mapped_column(String(80))
     period: Mapped[str] = mapped_column(String(10))  # 2025-07 | 2025 | once
     county: Mapped[str] = mapped_column(String(6))

@@ -55,6 +55,10 @@ def _identities(data: dict, household: dict) -> dict:
     return out
 
 
+def _day(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
 def _sla(status: str, on: dt.date) -> dt.date | None:
     days = review.SLA_DAYS.get(status)
     return on + dt.timedelta(days=days) if days else None
@@ -103,9 +107,8 @@ def submit(session: Session, actor: Actor, data: dict, *, origin: str = "citizen
                 beneficiary_member=beneficiary, county=county, town=town, household=household,
                 identities=identities, eligibility=verdict,
                 amount=None if ent["amount"] is None else Decimal(str(ent["amount"])), unit=ent.get("unit"),
-                period_start=dt.date.fromisoformat(ent["period"]["start"]) if ent.get("period") else None,
-                period_end=dt.date.fromisoformat(ent["period"]["end"]) if (ent.get("period") or {}).get("end")
-                else None,
+                period_start=_day((ent.get("period") or {}).get("start")),
+                period_end=_day((ent.get("period") or {}).get("end")),
                 phone=phone, account_no=account_no, bank_code=bank_code, status=status, origin=origin,
                 filed_by=actor.ref, on_behalf_of=behalf, sla_due=_sla(status, as_of), updated_at=v.now())
     try:

@@ -28,8 +28,6 @@ class BirthRegistration(Base):
     """生育登记: registered at once, no approval (白银 取消再生育审批; 山西 全程网办、跨省通办)."""
 
     __tablename__ = "svc_birth_registration"
-    __table_args__ = (UniqueConstraint("mother_id_number", "expected_birth"),)
-
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reg_no: Mapped[str] = mapped_column(String(24), unique=True)
     mother_id_number: Mapped[str] = mapped_column(String(18), index=True)

@@ -11,7 +11,6 @@ import datetime as dt
 import zlib
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cradle import audit, regions
@@ -60,12 +59,8 @@ def register(session: Session, actor: Actor, data: dict) -> BirthRegistration:
                             father_id_number=father, father_name=father_name, hukou_region=hukou,
                             residence_region=residence, expected_birth=expected, child_order=order, phone=phone,
                             filed_by=actor.ref, on_behalf_of=behalf)
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        raise Conflict("expected_birth", "该母亲已有同一预产期的登记") from None
+    session.add(row)
+    session.flush()
     cross = regions.province_of(hukou) != regions.province_of(residence)
     audit.record(session, actor, "registration.create", f"registration:{row.reg_no}",
                  {"mother": mask(mother), "child_order": order, "expected_birth": expected,
