@@ -28,6 +28,7 @@ class Transition:
 TABLE: dict[tuple[str, str], Transition] = {
     ("offered", "accept"): Transition("submitted", CITIZEN_ROLES),
     ("offered", "decline"): Transition("declined", CITIZEN_ROLES),
+    ("offered", "grant_direct"): Transition("approved", ("system",)),  # 免申即享 where the program pays directly
     ("submitted", "town_accept"): Transition("town_review", ("town",)),
     ("submitted", "town_return"): Transition("returned", ("town",), True),
     ("submitted", "withdraw"): Transition("withdrawn", CITIZEN_ROLES),
@@ -41,7 +42,7 @@ TABLE: dict[tuple[str, str], Transition] = {
     ("returned", "resubmit"): Transition("submitted", CITIZEN_ROLES),
     ("returned", "withdraw"): Transition("withdrawn", CITIZEN_ROLES),
     ("approved", "decline"): Transition("declined", CITIZEN_ROLES),  # direct payment (免申即享) refused
-    ("rejected", "reopen"): Transition("town_review", ("county", "system"), True),  # an upheld appeal
+    ("rejected", "reopen"): Transition("town_review", ("town", "county"), True),  # an upheld appeal
 }
 ACTIONS = tuple(sorted({action for _, action in TABLE}))
 
