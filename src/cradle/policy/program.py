@@ -139,6 +139,15 @@ class Ctx:
         except KeyError:
             raise KeyError(f"unknown parameter {name}") from None
 
+    def has_param(self, key: str) -> bool:
+        return key in self._parameters or f"{self._pack_id}.{key}" in self._parameters
+
+    def in_force(self, key: str, on=None) -> np.ndarray | bool:
+        """Whether the parameter has a dated entry by `on` (a null value still counts: the rule exists, its
+        figure is left to another level); per row when `on` is an array."""
+        first = np.datetime64(self.parameter(key).values[0].start, "D")
+        return (self.as_of if on is None else np.asarray(on, dtype="datetime64[D]")) >= first
+
     def param(self, key: str, on=None, regions: np.ndarray | None = None):
         """The value in force `on` (default: the as-of date), per row when `on` or `regions` are arrays."""
         p = self.parameter(key)

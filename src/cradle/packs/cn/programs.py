@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from cradle.policy import leave
 from cradle.policy.dates import add_days, add_years, months_between
 from cradle.policy.program import Ctx, Rule, program
-
-
-def leave_days(c: Ctx) -> np.ndarray:
-    """Per birth: national maternity-leave days in force at the birth, with the dystocia and multiple-birth
-    additions. Each figure is layered: a province that replaces one (Guangdong: 30 days for dystocia) wins."""
-    b = c.births
-    base = c.layered("maternity_leave.base_days", on=b.date, hh=b.hh)
-    dystocia = c.layered("maternity_leave.dystocia_days", on=b.date, hh=b.hh)
-    extra = c.layered("maternity_leave.extra_baby_days", on=b.date, hh=b.hh)
-    return base + np.where(b.dystocia, dystocia, 0) + (b.babies - 1) * extra
 
 
 def extension_days(c: Ctx) -> np.ndarray:
@@ -36,7 +27,7 @@ def extension_days(c: Ctx) -> np.ndarray:
 def maternity_leave(c: Ctx) -> Rule:
     b = c.births
     mother = np.maximum(b.mother, 0)
-    days = leave_days(c)
+    days = leave.national_days(c)
     return Rule(
         conditions=[("有母亲信息", b.mother >= 0),
                     ("母亲为职工", c.persons.employment[mother] == c.EMPLOYMENT["employee"]),
@@ -52,7 +43,7 @@ def maternity_allowance(c: Ctx) -> Rule:
     b = c.births
     p = c.persons
     mother = np.maximum(b.mother, 0)
-    days = leave_days(c) + extension_days(c)
+    days = leave.national_days(c) + extension_days(c)
     wage = p.employer_avg_monthly_wage[mother]
     amount = np.round(wage / c.param("maternity_allowance.days_per_month") * days, 2)
     return Rule(
