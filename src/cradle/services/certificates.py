@@ -67,7 +67,7 @@ def issue_decision(session: Session, actor: Actor, case_no: str) -> IssuedDocume
     payload = {"title": "审核决定书", "case_no": case.case_no, "program": case.program,
                "program_title": ent.get("title", case.program), "decision": case.status,
                "beneficiary": mask(case.beneficiary_id_number), "beneficiary_name": case.beneficiary_name,
-               "amount": None if case.amount is None else str(case.amount), "unit": case.unit,
+               "amount": None if case.amount is None else f"{case.amount:.2f}", "unit": case.unit,
                "period_start": case.period_start and case.period_start.isoformat(),
                "period_end": case.period_end and case.period_end.isoformat(),
                "reason": last.reason, "decided_by": last.actor, "decided_at": last.at.isoformat(timespec="seconds"),
