@@ -1,0 +1,132 @@
+"""`cradle audit verify`, `cradle services …` (proactive run, reminders, SMS dispatch, actor tokens) and
+`cradle payments …` (generate, export, import the bank's return, retry, summary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+
+from cradle import audit
+from cradle.db import session_scope
+from cradle.services.actors import SYSTEM, Actor
+from cradle.services.errors import ServiceError
+
+
+def _fail(exc: ServiceError) -> None:
+    typer.echo(f"错误 {exc.field}: {exc.message}", err=True)
+    raise typer.Exit(2)
+
+
+def _finance(county: str) -> Actor:
+    return Actor(id="cli", role="finance", county=county)
+
+
+def register(app: typer.Typer) -> None:
+    audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
+    services_app = typer.Typer(help="Citizen services: 免申即享 runs, reminders, SMS, actor tokens.",
+                               no_args_is_help=True)
+    payments_app = typer.Typer(help="一卡通 payments: batches, bank files, reconciliation.", no_args_is_help=True)
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(services_app, name="services")
+    app.add_typer(payments_app, name="payments")
+
+    @audit_app.command("verify")
+    def verify() -> None:
+        """Recompute the whole chain; exit 1 at the first altered, missing or reordered entry."""
+        with session_scope() as s:
+            result = audit.verify(s)
+        if result.ok:
+            typer.echo(f"审计日志完整：{result.entries} 条，哈希链校验通过")
+            return
+        typer.echo(f"审计日志被篡改：第 {result.bad_seq} 条 — {result.problem}（此前 {result.entries} 条无误）", err=True)
+        raise typer.Exit(1)
+
+    @services_app.command("proactive")
+    def proactive_run(program: str, candidates: Path = typer.Argument(..., help="JSON lines: one household each"),
+                      on: str | None = None) -> None:
+        """免申即享: open cases for eligible households that have none."""
+        from cradle.services import proactive
+
+        rows = [json.loads(line) for line in candidates.read_text(encoding="utf-8").splitlines() if line.strip()]
+        try:
+            with session_scope() as s:
+                run = proactive.run_program(s, SYSTEM, program, rows, dt.date.fromisoformat(on) if on else None)
+                typer.echo(json.dumps({"examined": run.examined, "eligible": run.eligible, "opened": run.opened,
+                                       "existing": run.existing}, ensure_ascii=False))
+        except ServiceError as exc:
+            _fail(exc)
+
+    @services_app.command("reminders")
+    def reminders_run(on: str | None = None) -> None:
+        """The daily reminder job."""
+        from cradle.services import reminders
+
+        with session_scope() as s:
+            typer.echo(json.dumps(reminders.run_daily(s, dt.date.fromisoformat(on) if on else None)))
+
+    @services_app.command("dispatch")
+    def dispatch() -> None:
+        """Hand pending SMS to the configured sender (CRADLE_SMS_SENDER; a file by default)."""
+        from cradle.services import notifications
+
+        with session_scope() as s:
+            typer.echo(json.dumps(notifications.dispatch(s)))
+
+    @services_app.command("token")
+    def token(role: str, id: str = "dev", county: str | None = None, town: str | None = None,
+              dept: str | None = None, id_number: str | None = None, name: str = "") -> None:
+        """Mint a signed actor token (until accounts exist, issue 9)."""
+        from cradle.services import tokens
+
+        try:
+            typer.echo(tokens.mint(Actor(id=id, role=role, county=county, town=town, dept=dept,
+                                         id_number=id_number, name=name)))
+        except ServiceError as exc:
+            _fail(exc)
+
+    @payments_app.command("generate")
+    def generate(program: str, period: str, county: str) -> None:
+        from cradle.payments import batches
+
+        try:
+            with session_scope() as s:
+                b = batches.generate(s, _finance(county), program, period, county)
+                typer.echo(json.dumps(batches.summary(s, b), ensure_ascii=False))
+        except ServiceError as exc:
+            _fail(exc)
+
+    @payments_app.command("export")
+    def export(batch_no: str, out: Path, county: str, encoding: str = "utf-8-sig") -> None:
+        from cradle.payments import bankfile
+
+        try:
+            with session_scope() as s:
+                typer.echo(json.dumps(bankfile.export(s, _finance(county), batch_no, out, encoding),
+                                      ensure_ascii=False))
+        except ServiceError as exc:
+            _fail(exc)
+
+    @payments_app.command("import-return")
+    def import_return(batch_no: str, file: Path, county: str) -> None:
+        from cradle.payments import bankfile
+
+        try:
+            with session_scope() as s:
+                typer.echo(json.dumps(bankfile.import_return(s, _finance(county), batch_no, file.read_bytes()),
+                                      ensure_ascii=False))
+        except ServiceError as exc:
+            _fail(exc)
+
+    @payments_app.command("retry")
+    def retry(program: str, period: str, county: str) -> None:
+        from cradle.payments import batches
+
+        try:
+            with session_scope() as s:
+                b = batches.retry_failures(s, _finance(county), program, period, county)
+                typer.echo(json.dumps(batches.summary(s, b), ensure_ascii=False))
+        except ServiceError as exc:
+            _fail(exc)

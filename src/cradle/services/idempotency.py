@@ -1,0 +1,65 @@
+"""Idempotency keys for the JSON API: a request sent again with the same `Idempotency-Key` (by the same actor)
+gets the stored response and changes nothing; the same key with a different body is refused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cradle.db import session_scope
+from cradle.services.actors import Actor
+from cradle.services.errors import Conflict, Invalid, ServiceError
+from cradle.services.models import IdempotentRequest
+
+
+def request_hash(payload) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _stored(session: Session, actor: Actor, key: str, digest: str) -> tuple[int, dict] | None:
+    row = session.get(IdempotentRequest, (actor.ref, key))
+    if row is None:
+        return None
+    if row.request_hash != digest:
+        raise Conflict("Idempotency-Key", "同一幂等键已用于另一个请求")
+    return row.status_code, row.response
+
+
+def run(url: str | None, actor: Actor, key: str | None, payload, fn: Callable[[Session], tuple[int, dict]]
+        ) -> tuple[int, dict, bool]:
+    """(status, body, replayed). `fn` runs in the transaction that also stores its response."""
+    if key is not None and not (0 < len(key) <= 80):
+        raise Invalid("Idempotency-Key", "幂等键长度应为1到80个字符")
+    digest = request_hash(payload)
+    if key is None:
+        with session_scope(url) as s:
+            status, body = fn(s)
+        return status, body, False
+    with session_scope(url) as s:
+        found = _stored(s, actor, key, digest)
+        if found:
+            return found[0], found[1], True
+    try:
+        with session_scope(url) as s:
+            try:
+                status, body = fn(s)
+            except ServiceError:
+                s.rollback()
+                found = _stored(s, actor, key, digest)  # a concurrent twin committed first
+                if found:
+                    return found[0], found[1], True
+                raise
+            s.add(IdempotentRequest(actor=actor.ref, key=key, request_hash=digest, status_code=status,
+                                    response=json.loads(json.dumps(body, default=str))))
+            s.flush()
+        return status, body, False
+    except IntegrityError:
+        with session_scope(url) as s:  # a concurrent twin won: answer with its response
+            found = _stored(s, actor, key, digest)
+        if found is None:
+            raise
+        return found[0], found[1], True

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from cradle.services import tokens
+from cradle.web.app import create_app
+
+from .helpers import COUNTY, MOTHER, application, county, mother, town
+
+
+def client(url):
+    app = create_app(["cradle.services.api"])
+    app.state.database_url = url
+    return TestClient(app)
+
+
+def h(actor, key=None):
+    out = {tokens.HEADER: tokens.mint(actor)}
+    if key:
+        out["Idempotency-Key"] = key
+    return out
+
+
+def test_walk_and_idempotent_replay(svc_sqlite_url):
+    c = client(svc_sqlite_url)
+    reg = {"mother_id_number": MOTHER, "mother_name": "李梅", "hukou_region": COUNTY, "residence_region": COUNTY,
+           "expected_birth": (dt.date.today() + dt.timedelta(days=90)).isoformat(), "child_order": 2}
+    r1 = c.post("/api/v1/services/registrations", json=reg, headers=h(mother, "k1"))
+    r2 = c.post("/api/v1/services/registrations", json=reg, headers=h(mother, "k1"))
+    assert r1.status_code == r2.status_code == 201 and r1.json() == r2.json()
+    assert r2.headers["Idempotent-Replayed"] == "true" and "*" in r1.json()["mother"]
+    r3 = c.post("/api/v1/services/registrations", json={**reg, "child_order": 3}, headers=h(mother, "k1"))
+    assert r3.status_code == 409 and r3.json()["errors"][0]["field"] == "Idempotency-Key"
+    dup = c.post("/api/v1/services/registrations", json=reg, headers=h(mother, "k2"))
+    assert dup.status_code == 409 and dup.json()["errors"][0]["field"] == "expected_birth"
+
+    cert = c.post(f"/api/v1/services/registrations/{r1.json()['reg_no']}/certificate", headers=h(mother, "c1"))
+    assert cert.status_code == 201
+    pdf = c.get(cert.json()["pdf"], headers=h(mother))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    doc_no, sig = cert.json()["doc_no"], cert.json()["verify_url"].split("s=")[1]
+    assert c.get(f"/api/v1/services/verify/{doc_no}", params={"s": sig}).json()["valid"] is True
+
+    case = c.post("/api/v1/services/cases", json=application(), headers=h(mother, "a1"))
+    assert case.status_code == 201, case.text
+    no = case.json()["case_no"]
+    assert c.post(f"/api/v1/services/cases/{no}/actions/town_accept", json={}, headers=h(county)).status_code == 409
+    ok = c.post(f"/api/v1/services/cases/{no}/actions/town_accept", json={"version": 1}, headers=h(town, "t1"))
+    again = c.post(f"/api/v1/services/cases/{no}/actions/town_accept", json={"version": 1}, headers=h(town, "t1"))
+    assert ok.json()["status"] == again.json()["status"] == "town_review" and ok.json()["version"] == 2
+    queue = c.get("/api/v1/services/queue", headers=h(town)).json()
+    assert [x["case_no"] for x in queue] == [no]
+    me = c.get("/api/v1/services/me", headers=h(mother)).json()
+    assert me["cases"][0]["status"] == "town_review" and me["registrations"] and me["messages"]
+
+
+def test_refusals(svc_sqlite_url):
+    c = client(svc_sqlite_url)
+    assert c.post("/api/v1/services/cases", json=application()).status_code == 403
+    bad = c.post("/api/v1/services/cases", json=application(town="x"), headers=h(mother))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "town"
+    forged = {tokens.HEADER: tokens.mint(mother)[:-2] + "xx"}
+    assert c.get("/api/v1/services/me", headers=forged).status_code == 403
+
+
+def test_cli_audit_verify(svc_sqlite_url, monkeypatch):
+    from cradle.cli import app
+
+    monkeypatch.setenv("CRADLE_DATABASE_URL", svc_sqlite_url)
+    from cradle.db import session_scope
+    from cradle.services import registration
+
+    with session_scope(svc_sqlite_url) as s:
+        registration.register(s, mother, {
+            "mother_id_number": MOTHER, "mother_name": "李梅", "hukou_region": COUNTY, "residence_region": COUNTY,
+            "expected_birth": (dt.date.today() + dt.timedelta(days=90)).isoformat(), "child_order": 1})
+    import cradle.db
+
+    cradle.db.get_engine.cache_clear()
+    result = CliRunner().invoke(app, ["audit", "verify"])
+    assert result.exit_code == 0 and "1 条" in result.output
