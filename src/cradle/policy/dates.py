@@ -37,13 +37,12 @@ def _ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def add_months(d, months) -> np.ndarray:
     """`d` plus whole months, clamped to the end of the target month; NaT stays NaT."""
     d = np.asarray(d, dtype="datetime64[D]")
-    nat = np.isnat(d)
-    year, month, dom = _ymd(np.where(nat, np.datetime64("2000-01-01", "D"), d))
-    total = (year - 1970) * 12 + (month - 1) + np.asarray(months, dtype=np.int64)
-    first = total.astype("datetime64[M]").astype("datetime64[D]")
-    last_dom = ((total + 1).astype("datetime64[M]").astype("datetime64[D]") - first).astype(np.int64)
-    out = first + (np.minimum(dom, last_dom) - 1).astype("timedelta64[D]")
-    return np.where(nat, NAT, out)
+    month = d.astype("datetime64[M]")
+    offset = d - month.astype("datetime64[D]")  # days into the month, 0-based
+    target = month + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")
+    first = target.astype("datetime64[D]")
+    last = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return np.minimum(first + offset, last)  # NaT propagates through every step
 
 
 def add_years(d, years) -> np.ndarray:

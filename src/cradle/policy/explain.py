@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy.engine import ProgramResult, _entity_rows
+from cradle.policy.engine import ProgramResult
 from cradle.policy.parameters import LEVEL_NAMES, Value
 
 UNVERIFIED = "（所依据的规定文本尚未载入，数值待核实）"
@@ -46,7 +46,7 @@ class RowFacts(dict):
         raise KeyError(key)
 
 
-def _entry(use, row: int, ent_hh: int) -> Value | None:
+def _entry(use, row: int) -> Value | None:
     on = use.on[row] if np.ndim(use.on) else use.on
     region = None
     if use.regions is not None:
@@ -54,12 +54,21 @@ def _entry(use, row: int, ent_hh: int) -> Value | None:
     return use.parameter.entry(on, region)
 
 
+def _entries(result: ProgramResult, row: int) -> list[Value | None]:
+    """The parameter values behind one row (the same for every row when read on one date, so kept)."""
+    if all(np.ndim(u.on) == 0 and u.regions is None for u in result.uses):
+        cached = result.__dict__.get("_entries")
+        if cached is None:
+            cached = result.__dict__["_entries"] = [_entry(u, 0) for u in result.uses]
+        return cached
+    return [_entry(u, row) for u in result.uses]
+
+
 def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     """The i-th eligible row of `result` in the output format."""
     prog, rule = result.program, result.rule
     row = int(result.rows[i])
-    _, hh, _ = _entity_rows(prog, result.ctx)
-    entries = [(u, _entry(u, row, int(hh[row]))) for u in result.uses]
+    entries = [(None, e) for e in _entries(result, row)]
     citations = [c.as_dict() for c in prog.citations]
     for _, e in entries:
         if e is not None and {"document": e.document, "clause": e.clause} not in citations:

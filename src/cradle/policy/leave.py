@@ -23,6 +23,10 @@ NO_DAY = np.iinfo(np.int64).min
 def national_days(c: Ctx) -> np.ndarray:
     """Per birth: national maternity-leave days in force at the birth (98, + dystocia, + each extra baby),
     each figure layered so that a province replacing one (Guangdong: 30 days for dystocia) wins."""
+    return c.memo("national_leave_days", lambda: _national_days(c))
+
+
+def _national_days(c: Ctx) -> np.ndarray:
     b = c.births
     base = c.layered("maternity_leave.base_days", on=b.date, hh=b.hh)
     dystocia = c.layered("maternity_leave.dystocia_days", on=b.date, hh=b.hh)

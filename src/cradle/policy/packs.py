@@ -139,6 +139,16 @@ def _packs_for(code: str) -> tuple[Pack, ...]:
     return tuple(p for p in load_packs() if p.applies_to(code))
 
 
+@lru_cache(maxsize=4096)
+def layer_parameter(key: str, code: int) -> Parameter | None:
+    """`<pack>.<key>` of the most specific pack serving `code` that defines it."""
+    chosen = None
+    for pack in _packs_for(str(code)):
+        if f"{pack.id}.{key}" in pack.parameters:
+            chosen = pack.parameters[f"{pack.id}.{key}"]
+    return chosen
+
+
 def packs_for(code: str) -> list[Pack]:
     """The layers serving a household in `code`, national first."""
     return list(_packs_for(code))

@@ -83,8 +83,10 @@ class Parameter:
                 self._scalar_cache[key] = cached
             return cached
         on = np.asarray(on, dtype="datetime64[D]")
+        if on.size == 1:  # one household's one birth: the scalar path, kept as an array
+            return np.full(on.shape, self.at(on.reshape(())), dtype=self._values.dtype)
         idx = np.searchsorted(self._starts, on, side="right") - 1
-        return np.where(idx >= 0, self._values[np.clip(idx, 0, None)], self._missing)
+        return np.where(idx >= 0, self._values[np.maximum(idx, 0)], self._missing)
 
     def at_regions(self, on, regions: np.ndarray) -> np.ndarray:
         """Per-row values where rows carry their own region code (int array); region entries override."""

@@ -128,16 +128,28 @@ class Ctx:
         self._parameters = parameters
         self._pack_id = pack_id
         self._overrides = overrides or {}
+        self._memo: dict[str, tuple] = {}
         self.uses: list[ParamUse] = []
 
     # --- parameters ---------------------------------------------------------------------------------------
 
     def parameter(self, key: str) -> Parameter:
-        name = key if key in self._parameters else f"{self._pack_id}.{key}"
-        try:
-            return self._parameters[name]
-        except KeyError:
-            raise KeyError(f"unknown parameter {name}") from None
+        found = self._parameters.get(key) or self._parameters.get(f"{self._pack_id}.{key}")
+        if found is None:
+            raise KeyError(f"unknown parameter {self._pack_id}.{key}")
+        return found
+
+    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
+        """A derivation shared by several programs of the pack (e.g. national leave days), computed once.
+        The parameters it read are recorded again for each program that uses it."""
+        hit = self._memo.get(name)
+        if hit is None:
+            start = len(self.uses)
+            value = compute()
+            hit = self._memo[name] = (value, self.uses[start:])
+            return value
+        self.uses.extend(hit[1])
+        return hit[0]
 
     def has_param(self, key: str) -> bool:
         return key in self._parameters or f"{self._pack_id}.{key}" in self._parameters
@@ -169,17 +181,24 @@ class Ctx:
 
         Per household by default; with `hh` (the household row of each entity row, e.g. `c.births.hh`) per
         entity row, and then `on` may be a per-row date array (the law in force at each birth)."""
-        from cradle.policy.packs import packs_for
+        from cradle.policy.packs import layer_parameter
 
-        codes = self.households.jurisdiction if hh is None else self.households.jurisdiction[hh]
         on = self.as_of if on is None else on
+        if len(self.households) == 1:  # one household (calc): one layer lookup, no masks
+            chosen = layer_parameter(key, int(self.households.jurisdiction[0]))
+            n = len(self.households) if hh is None else len(hh)
+            if chosen is None:
+                return np.full(n, np.nan)
+            self.uses.append(ParamUse(chosen, on, None))
+            if chosen.name in self._overrides:
+                value = self._overrides[chosen.name]
+                return np.full(n, np.nan if value is None else float(value))
+            return np.full(n, chosen.at(on)) if np.ndim(on) == 0 else np.asarray(chosen.at(on), dtype=float)
+        codes = self.households.jurisdiction if hh is None else self.households.jurisdiction[hh]
         out = np.full(len(codes), np.nan)
         for code in (codes[:1] if len(codes) and (len(codes) == 1 or hh is None and len(self.households) == 1)
                      else np.unique(codes)):
-            chosen = None
-            for pack in packs_for(str(code)):
-                if f"{pack.id}.{key}" in pack.parameters:
-                    chosen = pack.parameters[f"{pack.id}.{key}"]
+            chosen = layer_parameter(key, int(code))
             if chosen is None:
                 continue
             rows = codes == code
