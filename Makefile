@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := $(BIN)/uv
 
-.PHONY: install assets run test test-fast bench lint fmt clean
+.PHONY: install assets run test test-fast bench lint fmt clean screenshots
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -43,3 +43,6 @@ fmt: install
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+screenshots: install
+	CRADLE_SCREENSHOTS=1 $(BIN)/pytest -q -m browser tests/browser

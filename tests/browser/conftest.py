@@ -87,6 +87,10 @@ def phone(browser):
 
 
 @pytest.fixture
-def screenshot_dir() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+def screenshot_dir(tmp_path) -> Path:
+    """docs/screenshots when CRADLE_SCREENSHOTS=1 (`make screenshots`), else a temporary folder, so an ordinary
+    test run leaves the committed pictures alone."""
+    if os.environ.get("CRADLE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path
