@@ -57,18 +57,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_pay_ent_cycle", "pay_entitlement", ["program", "county", "status"], unique=False)
     op.create_table(
-        "pay_rate",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("program", sa.String(length=80), nullable=False),
-        sa.Column("county", sa.String(length=6), nullable=False),
-        sa.Column("start", sa.Date(), nullable=False),
-        sa.Column("amount", sa.Numeric(precision=12, scale=2), nullable=False),
-        sa.Column("decision", sa.String(length=200), nullable=False),
-        sa.Column("decided_by", sa.String(length=120), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_pay_rate")),
-        sa.UniqueConstraint("program", "county", "start", name=op.f("uq_pay_rate_program")),
-    )
-    op.create_table(
         "pay_payment",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=False),
@@ -82,14 +70,6 @@ def upgrade() -> None:
         sa.Column("bank_ref", sa.String(length=40), nullable=True),
         sa.Column("failure_reason", sa.String(length=200), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["batch_id"], ["pay_batch.id"], name=op.f("fk_pay_payment_batch_id_pay_batch")
-        ),
-        sa.ForeignKeyConstraint(
-            ["entitlement_id"],
-            ["pay_entitlement.id"],
-            name=op.f("fk_pay_payment_entitlement_id_pay_entitlement"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pay_payment")),
         sa.UniqueConstraint(
             "program", "beneficiary_id_number", "period", name="uq_pay_payment_program_beneficiary_period"
@@ -97,10 +77,22 @@ def upgrade() -> None:
     )
     op.create_index("ix_pay_payment_batch_status", "pay_payment", ["batch_id", "status"], unique=False)
     op.create_index(op.f("ix_pay_payment_entitlement_id"), "pay_payment", ["entitlement_id"], unique=False)
+    op.create_table(
+        "pay_rate",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("program", sa.String(length=80), nullable=False),
+        sa.Column("county", sa.String(length=6), nullable=False),
+        sa.Column("start", sa.Date(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("decision", sa.String(length=200), nullable=False),
+        sa.Column("decided_by", sa.String(length=120), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pay_rate")),
+        sa.UniqueConstraint("program", "county", "start", name=op.f("uq_pay_rate_program")),
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("pay_payment")
     op.drop_table("pay_rate")
+    op.drop_table("pay_payment")
     op.drop_table("pay_entitlement")
     op.drop_table("pay_batch")

@@ -111,7 +111,7 @@ def test_bad_return_file_changes_nothing(session, tmp_path, lines, field):
     with pytest.raises(Invalid) as exc:
         bankfile.import_return(session, finance, batch.batch_no, out.getvalue().encode())
     assert exc.value.field == field
-    assert set(session.execute(select(Payment.status)).scalars()) == {"exported"}
+    assert set(session.execute(select(Payment.status)).scalars()) == {"pending"}
 
 
 def test_bad_header_and_encoding(session, tmp_path):

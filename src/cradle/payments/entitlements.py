@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from cradle import audit
 from cradle.idcard import mask
 from cradle.payments.errors import Conflict, Forbidden, Invalid, NotFound
-from cradle.payments.models import Entitlement, Payment
+from cradle.payments.models import Batch, Entitlement, Payment
 from cradle.payments.periods import bounds
 
 STOP_REASONS = ("death", "moved_away", "declined", "ended")
@@ -65,9 +65,10 @@ def stop(session: Session, actor, program: str | None, beneficiary_id_number: st
             raise Forbidden("actor.scope", "该待遇不在您的辖区内")
         ent.status, ent.stop_reason, ent.stop_date = "stopped", reason, effective
         cancelled = 0
-        for pay in session.execute(select(Payment).where(Payment.entitlement_id == ent.id,
-                                                         Payment.status.in_(("pending", "failed", "returned")))
-                                   ).scalars():
+        unsent = select(Payment).join(Batch, Batch.id == Payment.batch_id).where(
+            Payment.entitlement_id == ent.id, ((Payment.status == "pending") & (Batch.status == "draft"))
+            | Payment.status.in_(("failed", "returned")))
+        for pay in session.execute(unsent).scalars():
             if ent.frequency == "once" or effective < bounds(pay.period, ent.frequency)[1]:
                 pay.status, pay.failure_reason = "cancelled", f"停发：{reason}"
                 cancelled += 1
