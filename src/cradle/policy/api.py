@@ -11,8 +11,13 @@ from fastapi.responses import JSONResponse, Response
 
 from cradle import regions
 from cradle.policy.errors import FieldError, InputError
+from cradle.policy.packs import load_packs
 
 router = APIRouter(prefix="/api/v1", tags=["policy"])
+
+# Packs are loaded and validated when the app starts: a malformed pack stops start-up with a PackError naming
+# the file, and the first citizen does not wait for the loading.
+load_packs()
 
 
 def error_response(status: int, errors: list[FieldError]) -> JSONResponse:
