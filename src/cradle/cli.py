@@ -21,7 +21,10 @@ COMMAND_MODULES = [
     "cradle.web.cli",
     "cradle.childcare.cli",
     "cradle.monitoring.cli",
+    "cradle.monitoring.report.cli",
     "cradle.registry.cli",
+    "cradle.batch.cli",
+    "cradle.auth.cli",
 ]
 
 for _name in COMMAND_MODULES:

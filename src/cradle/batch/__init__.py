@@ -1,0 +1,1 @@
+"""Batch: every program for every household of a region, partitioned, resumable; what-if costing; Spark."""

@@ -1,0 +1,55 @@
+"""One partition's entitlements: the engine's ProgramResults flattened into one table.
+
+Columns (ENTITLEMENT_SCHEMA): program, kind, beneficiary (person_id, or "household"), amount (null where the
+document leaves it to a lower level or the program has no amount), deadline (for deadline programs, whose
+"amount" is a date), unit, period_start, period_end, household (household_id), county (jurisdiction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from cradle.policy.engine import run
+from cradle.policy.population import Population
+
+ENTITLEMENT_SCHEMA = {
+    "program": pl.String, "kind": pl.String, "beneficiary": pl.String, "amount": pl.Float64,
+    "deadline": pl.Date, "unit": pl.String, "period_start": pl.Date, "period_end": pl.Date,
+    "household": pl.String, "county": pl.Int64,
+}
+
+
+def _ids(ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Beneficiary ids as text: the person id, or "household" for a household row (-1)."""
+    ben = ids[np.maximum(rows, 0)].astype(str) if len(ids) else np.empty(len(rows), dtype=str)
+    return np.where(rows >= 0, ben, "household")
+
+
+def entitlements(pop: Population, as_of: dt.date, overrides: dict | None = None,
+                 only: set[str] | None = None) -> pl.DataFrame:
+    """Every eligible row of every program for `pop` as of `as_of`, in ENTITLEMENT_SCHEMA."""
+    frames = []
+    for res in run(pop, as_of, overrides=overrides, only=only):
+        k = len(res.rows)
+        if not k:
+            continue
+        amount = np.full(k, np.nan) if res.amount is None else res.amount
+        is_date = amount.dtype.kind == "M"
+        deadline = amount if is_date else np.full(k, np.datetime64("NaT"), dtype="datetime64[D]")
+        value = np.full(k, np.nan) if is_date else amount.astype(float)
+        frames.append(pl.DataFrame({
+            "program": np.full(k, res.program.id), "kind": np.full(k, res.program.kind),
+            "beneficiary": _ids(pop.person_ids, res.beneficiary),
+            "amount": pl.Series(value, dtype=pl.Float64, nan_to_null=True),
+            "deadline": deadline.astype("datetime64[D]"),
+            "unit": pl.Series([res.program.unit] * k, dtype=pl.String),
+            "period_start": res.start, "period_end": res.end,
+            "household": pop.household_ids[res.household].astype(str),
+            "county": pop.households["jurisdiction"][res.household],
+        }, schema_overrides={"deadline": pl.Date, "period_start": pl.Date, "period_end": pl.Date}))
+    if not frames:
+        return pl.DataFrame(schema=ENTITLEMENT_SCHEMA)
+    return pl.concat(frames).cast(ENTITLEMENT_SCHEMA)

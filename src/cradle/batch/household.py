@@ -1,0 +1,89 @@
+"""One household of the batch layout as the catalogue's household JSON, the input of `cradle calc`.
+
+This is how a batch row is checked against the single-household engine: the same facts, through the public
+format, give the same entitlements.
+"""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+
+from cradle.policy.population import CARE, EMPLOYMENT, INSURANCE, RELATION, SPECIAL_FAMILY
+
+_RELATION = {v: k for k, v in RELATION.items()}
+_EMPLOYMENT = {v: k for k, v in EMPLOYMENT.items()}
+_INSURANCE = {v: k for k, v in INSURANCE.items()}
+_CARE = {v: k for k, v in CARE.items()}
+_SPECIAL = {v: k for k, v in SPECIAL_FAMILY.items()}
+
+
+def _num(v):
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def household_json(household: dict, persons: list[dict], births: list[dict]) -> dict:
+    """`household`: a row of households; `persons`, `births`: that household's rows (as dicts)."""
+    jurisdiction = str(household["jurisdiction"])
+    members = []
+    for p in persons:
+        m = {"id": str(p["person_id"]), "relation": _RELATION[p["relation"]], "sex": "F" if p["female"] else "M",
+             "birth_date": p["birth_date"].isoformat(), "employment": _EMPLOYMENT[p["employment"]],
+             "medical_insurance": _INSURANCE[p["medical_insurance"]],
+             "maternity_insurance": bool(p["maternity_insurance"]),
+             "deceased": bool(p["deceased"]), "disability": bool(p["disability"]), "orphan": bool(p["orphan"])}
+        if p["hukou"] and str(p["hukou"]) != jurisdiction:
+            m["hukou"] = str(p["hukou"])
+        wage = _num(p["employer_avg_monthly_wage"])
+        if wage is not None:
+            m["employer_avg_monthly_wage"] = wage
+        if p["birth_order"]:
+            m["birth_order"] = int(p["birth_order"])
+        if p["care_type"]:
+            m["care"] = {"type": _CARE[p["care_type"]], "public": bool(p["care_public"]),
+                         "inclusive": bool(p["care_inclusive"]), "registered": bool(p["care_registered"])}
+        members.append(m)
+    events: list[dict] = []
+    for b in births:
+        e = {"type": "birth", "child": str(b["child_id"]), "date": b["date"].isoformat(), "babies": int(b["babies"]),
+             "dystocia": bool(b["dystocia"])}
+        cost = _num(b["delivery_cost"])
+        if cost is not None:
+            e["in_policy_delivery_cost"] = cost
+        events.append(e)
+    if household["purchase_date"] is not None:
+        e = {"type": "home_purchase", "date": household["purchase_date"].isoformat(),
+             "new_commercial": bool(household["purchase_new_commercial"]),
+             "home_number": int(household["purchase_home_number"] or 1)}
+        tax = _num(household["deed_tax_paid"])
+        if tax is not None:
+            e["deed_tax_paid"] = tax
+        events.append(e)
+    if household["renting"]:
+        events.append({"type": "renting", "monthly_rent": _num(household["monthly_rent"]) or 0.0})
+    return {
+        "jurisdiction": jurisdiction,
+        "members": members,
+        "family_planning": {"only_child_certificate": bool(household["only_child_certificate"]),
+                            "rural_two_daughters": bool(household["rural_two_daughters"]),
+                            "special_family": _SPECIAL[household["special_family"]]},
+        "low_income": bool(household["low_income"]),
+        "housing": {"owns_home": bool(household["owns_home"]),
+                    "public_rental_eligible": bool(household["public_rental_eligible"])},
+        "events": events,
+    }
+
+
+def households_json(households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataFrame,
+                    ids: list) -> dict[object, dict]:
+    """household_id -> household JSON, for the households `ids`."""
+    hh = households.filter(pl.col("household_id").is_in(ids))
+    ps = persons.filter(pl.col("household_id").is_in(ids))
+    bs = births.filter(pl.col("household_id").is_in(ids))
+    out = {}
+    for row in hh.iter_rows(named=True):
+        hid = row["household_id"]
+        out[hid] = household_json(row, ps.filter(pl.col("household_id") == hid).to_dicts(),
+                                  bs.filter(pl.col("household_id") == hid).to_dicts())
+    return out

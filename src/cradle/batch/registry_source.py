@@ -1,0 +1,74 @@
+"""`--source registry`: the three batch tables built from the population data hub.
+
+Every person with a citizen ID whose hukou on the date lies in the region gives a household through the
+registry's own builder (`cradle.registry.household.build_household`, the basis of 免申即享); households found
+from several members are kept once. This asks the database person by person, so it suits a county's registry
+of up to some hundred thousand persons; province-scale batches read the tables exported to Parquet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from sqlalchemy import func, select
+
+from cradle import regions
+from cradle.batch.synth import Frames
+from cradle.policy.household import parse_household
+from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Population
+
+
+def to_frames(households: list[dict], on: dt.date) -> Frames:
+    """Catalogue household dicts as the batch layout (household ids 1…n, person ids `<household>:<member>`)."""
+    pop = Population.from_households([parse_household(h, on) for h in households])
+    hh_ids = np.arange(1, pop.n_households + 1, dtype=np.int64)
+    pid = np.array([f"{hh_ids[h]}:{m}" for h, m in zip(pop.persons["hh"], pop.person_ids, strict=True)], dtype=object)
+    persons = {"household_id": hh_ids[pop.persons["hh"]], "person_id": pid}
+    persons.update({k: pop.persons[k] for k in PERSON_COLUMNS if k != "hh"})
+    births = {"household_id": hh_ids[pop.births["hh"]], "child_id": pid[pop.births["child"]]}
+    births.update({k: pop.births[k] for k in BIRTH_COLUMNS if k not in ("hh", "child", "mother")})
+    house = {"household_id": hh_ids, **{k: pop.households[k] for k in HOUSEHOLD_COLUMNS}}
+    return Frames(pl.DataFrame(house), pl.DataFrame(persons), pl.DataFrame(births))
+
+
+def registry_households(session, region: str, on: dt.date) -> list[dict]:
+    from cradle.registry import models as m
+    from cradle.registry.household import HouseholdError, build_household
+
+    latest = (select(m.HukouEvent.person_id, func.max(m.HukouEvent.valid_from).label("d"))
+              .where(m.HukouEvent.valid_from <= on).group_by(m.HukouEvent.person_id).subquery())
+    rows = session.execute(
+        select(m.Person.id_number, m.HukouEvent.region, m.HukouEvent.event)
+        .join(latest, (latest.c.person_id == m.HukouEvent.person_id) & (latest.c.d == m.HukouEvent.valid_from))
+        .join(m.Person, m.Person.id == m.HukouEvent.person_id)
+        .where(m.Person.id_number.is_not(None), m.Person.merged_into_id.is_(None))).all()
+    seen, out = set(), []
+    for id_number, code, event in rows:
+        if event == "move_out" or not regions.exists(code) or not regions.is_within(code, region):
+            continue
+        try:
+            household = build_household(session, id_number, on)
+        except HouseholdError:
+            continue
+        key = frozenset(mem.get("id_number") or f"{mem['name']}|{mem['birth_date']}" for mem in household["members"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(household)
+    return out
+
+
+def export_region(region: str, on: dt.date, directory: Path) -> Path:
+    """Writes the region's households from the registry database into `directory` (the batch layout)."""
+    from cradle.db import session_scope
+
+    if not regions.exists(region):
+        raise ValueError(f"--region: unknown region code {region}")
+    with session_scope() as session:
+        households = registry_households(session, region, on)
+    if not households:
+        raise ValueError(f"--source registry: no households of {region} in the registry on {on}")
+    return to_frames(households, on).write(directory)

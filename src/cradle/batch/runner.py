@@ -1,0 +1,163 @@
+"""The partitioned, resumable batch run.
+
+Output directory layout (`--out DIR`):
+    DIR/parts/<county>-<n>.parquet   one file per finished partition (written to .tmp, then renamed)
+    DIR/manifest.json                the run's settings and the finished partitions (replaced atomically)
+
+A rerun with the same settings skips the partitions the manifest lists, so an interrupted run resumes without
+redoing or duplicating anything: a partition is in the manifest only after its file was renamed into place,
+and a part file that is not in the manifest (killed between rename and manifest) is simply rewritten.
+Partitions run in worker processes (spawned, so Polars' thread pool is never forked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from cradle.batch.compute import ENTITLEMENT_SCHEMA, entitlements
+from cradle.batch.source import Partition, plan, read_partition
+from cradle.policy.population import Population
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class BatchSpec:
+    region: str
+    as_of: dt.date
+    source: str  # directory of the three tables
+    overrides: dict = field(default_factory=dict)
+    only: list[str] | None = None  # program ids; None: every program
+    max_households: int = 200_000
+
+    def settings(self) -> dict:
+        return {"region": self.region, "as_of": self.as_of.isoformat(), "source": str(Path(self.source).resolve()),
+                "overrides": self.overrides, "only": self.only, "max_households": self.max_households}
+
+
+@dataclass
+class PartResult:
+    key: str
+    households: int
+    persons: int
+    rows: int
+    seconds: float
+
+
+@dataclass
+class BatchSummary:
+    out: Path
+    partitions: int
+    skipped: int  # finished by an earlier run
+    households: int
+    persons: int
+    rows: int
+    seconds: float
+    parts: list[PartResult] = field(default_factory=list)
+
+
+class ManifestMismatch(ValueError):
+    pass
+
+
+def _write_json_atomic(path: Path, data: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_manifest(out: Path, settings: dict) -> dict:
+    path = Path(out) / MANIFEST
+    if not path.exists():
+        return {"settings": settings, "done": {}}
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("settings") != settings:
+        changed = sorted(k for k in settings if manifest.get("settings", {}).get(k) != settings[k])
+        raise ManifestMismatch(f"--out: {out} holds a batch with other settings ({', '.join(changed)}); "
+                               "use another --out or --restart")
+    return manifest
+
+
+def run_partition(spec: BatchSpec, part: Partition, out: Path) -> PartResult:
+    """Computes one partition and renames its file into place."""
+    t0 = time.perf_counter()
+    households, persons, births = read_partition(Path(spec.source), part)
+    pop = Population.from_frames(households, persons, births)
+    only = set(spec.only) if spec.only is not None else None
+    table = entitlements(pop, spec.as_of, spec.overrides or None, only)
+    final = out / "parts" / f"{part.key}.parquet"
+    tmp = final.with_name(final.name + f".{os.getpid()}.tmp")
+    table.write_parquet(tmp)
+    os.replace(tmp, final)
+    return PartResult(part.key, households.height, persons.height, table.height, time.perf_counter() - t0)
+
+
+def _work(args) -> PartResult:
+    spec, part, out = args
+    return run_partition(spec, part, out)
+
+
+def _worker_init() -> None:
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
+
+def run_batch(spec: BatchSpec, out: Path | str, *, workers: int | None = None, restart: bool = False,
+              progress: Callable[[PartResult, int, int], None] | None = None,
+              limit: int | None = None) -> BatchSummary:
+    """Runs every unfinished partition; `limit` stops after that many (for tests of resumption)."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    (out / "parts").mkdir(parents=True, exist_ok=True)
+    settings = spec.settings()
+    if restart and (out / MANIFEST).exists():
+        (out / MANIFEST).unlink()
+        for f in (out / "parts").glob("*.parquet"):
+            f.unlink()
+    manifest = load_manifest(out, settings)
+    for stray in (out / "parts").glob("*.tmp"):
+        stray.unlink()
+    parts = plan(Path(spec.source), spec.region, spec.max_households)
+    todo = [p for p in parts if p.key not in manifest["done"]]
+    if limit is not None:
+        todo = todo[:limit]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    results: list[PartResult] = []
+
+    def finish(res: PartResult) -> None:
+        manifest["done"][res.key] = asdict(res)
+        _write_json_atomic(out / MANIFEST, manifest)
+        results.append(res)
+        if progress:
+            progress(res, len(manifest["done"]), len(parts))
+
+    _write_json_atomic(out / MANIFEST, manifest)
+    if workers == 1:
+        for part in todo:
+            finish(run_partition(spec, part, out))
+    else:
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(workers, initializer=_worker_init) as pool:
+            for res in pool.imap_unordered(_work, [(spec, p, out) for p in todo]):
+                finish(res)
+    return BatchSummary(out, len(parts), len(parts) - len(todo), sum(r.households for r in results),
+                        sum(r.persons for r in results), sum(r.rows for r in results),
+                        time.perf_counter() - t0, results)
+
+
+def read_output(out: Path | str) -> pl.DataFrame:
+    """Every finished partition's entitlements (the manifest's, so half-written files are never read)."""
+    out = Path(out)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    files = [out / "parts" / f"{key}.parquet" for key in sorted(manifest["done"])]
+    if not files:
+        return pl.DataFrame(schema=ENTITLEMENT_SCHEMA)
+    return pl.read_parquet(files)

@@ -1,0 +1,80 @@
+"""Where a batch reads households: a directory of the three Parquet tables (the batch layout of
+`Population.from_frames`: households.parquet, persons.parquet, births.parquet) or the registry database.
+
+A batch is cut into partitions: the households of one county, split into household-id ranges of at most
+`max_households` each. Reading a partition scans the tables lazily with a household-id range filter, which
+Parquet row-group statistics turn into reading only the row groups that hold it when the tables are sorted by
+household id (as `cradle batch-synth` writes them); unsorted tables are still read correctly, only slower.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from cradle.batch.synth import TABLES, counties
+from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, PERSON_COLUMNS
+
+REQUIRED = {
+    "households": ["household_id", *HOUSEHOLD_COLUMNS],
+    "persons": ["household_id", "person_id", *(c for c in PERSON_COLUMNS if c != "hh")],
+    "births": ["household_id", "child_id", *(c for c in BIRTH_COLUMNS if c not in ("hh", "child", "mother"))],
+}
+
+
+@dataclass(frozen=True)
+class Partition:
+    key: str  # "<county>-<n>", also the part file's name
+    county: int
+    lo: object  # household_id range, inclusive
+    hi: object
+    households: int
+
+
+def check_layout(directory: Path) -> dict[str, Path]:
+    """The three table paths; ValueError naming the missing file or column."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ValueError(f"--source: {directory} is not a directory of households/persons/births.parquet")
+    paths = {}
+    for name in TABLES:
+        path = directory / f"{name}.parquet"
+        if not path.exists():
+            raise ValueError(f"--source: missing {path}")
+        have = set(pl.read_parquet_schema(path))
+        missing = [c for c in REQUIRED[name] if c not in have]
+        if missing:
+            raise ValueError(f"--source: {path.name}: missing column(s) {', '.join(missing)}")
+        paths[name] = path
+    return paths
+
+
+def plan(directory: Path, region: str, max_households: int = 200_000) -> list[Partition]:
+    """The partitions of the households of `region` (every county inside it), in county order."""
+    paths = check_layout(directory)
+    wanted = [int(c) for c in counties(region)]
+    hh = (pl.scan_parquet(paths["households"]).select("household_id", "jurisdiction")
+          .filter(pl.col("jurisdiction").is_in(wanted)).sort("jurisdiction", "household_id").collect())
+    out: list[Partition] = []
+    for (county,), group in hh.group_by("jurisdiction", maintain_order=True):
+        ids = group["household_id"]
+        for n, start in enumerate(range(0, len(ids), max_households)):
+            piece = ids.slice(start, max_households)
+            out.append(Partition(f"{county}-{n}", int(county), piece[0], piece[-1], len(piece)))
+    return out
+
+
+def read_partition(directory: Path, part: Partition) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(households, persons, births) of one partition."""
+    paths = {name: Path(directory) / f"{name}.parquet" for name in TABLES}
+    in_range = pl.col("household_id").is_between(part.lo, part.hi)
+    households = (pl.scan_parquet(paths["households"])
+                  .filter(in_range & (pl.col("jurisdiction") == part.county)).collect())
+    keep = households.select("household_id")
+    persons = pl.scan_parquet(paths["persons"]).filter(in_range).collect().join(
+        keep, on="household_id", how="semi", maintain_order="left")
+    births = pl.scan_parquet(paths["births"]).filter(in_range).collect().join(
+        keep, on="household_id", how="semi", maintain_order="left")
+    return households, persons, births
