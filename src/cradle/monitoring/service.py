@@ -56,6 +56,12 @@ class AreaProjection:
 
 def project_area(session: Session, code: str, base_date: dt.date, history_years: list[int], years: int = 30,
                  scenario: scenarios.Scenario = scenarios.MEDIUM) -> AreaProjection:
+    return project_scenarios(session, code, base_date, history_years, years, [scenario])[0]
+
+
+def project_scenarios(session: Session, code: str, base_date: dt.date, history_years: list[int], years: int,
+                      scenario_list: list[scenarios.Scenario]) -> list[AreaProjection]:
+    """Several scenarios from one reading of the registry (same inputs as :func:`project_area`)."""
     counties = counties_of(code)
     if not counties:
         raise ValueError(f"region: {code} has no county-level units")
@@ -69,7 +75,10 @@ def project_area(session: Session, code: str, base_date: dt.date, history_years:
             raise ValueError(f"region: no registry population and no census figure for {counties[i]}")
         base[i] = default_base(np.array([total]))[0]
         defaulted.append(counties[i])
-    asfr = scenarios.scenario_asfr(est.asfr, scenario, years)
-    result = project(base, est.mortality, asfr, est.srb, est.migration, years=years,
-                     start_year=base_date.year, regions=tuple(counties))
-    return AreaProjection(result, scenario, tuple(defaulted), est.tfr)
+    out = []
+    for scenario in scenario_list:
+        asfr = scenarios.scenario_asfr(est.asfr, scenario, years)
+        result = project(base, est.mortality, asfr, est.srb, est.migration, years=years,
+                         start_year=base_date.year, regions=tuple(counties))
+        out.append(AreaProjection(result, scenario, tuple(defaulted), est.tfr))
+    return out

@@ -165,3 +165,17 @@ def latest_years(session: Session, indicator_id: str, regions_: list[str]) -> di
     for region, year in session.execute(stmt):
         out[region] = max(year, out.get(region, year))
     return out
+
+
+def series_many(session: Session, regions_: list[str], indicator_ids: list[str] | None = None
+                ) -> dict[tuple[str, str], dict[int, float]]:
+    """``{(indicator, region): {year: current value}}`` for many regions in one query (same rule as
+    :func:`series`: the newest row for a key wins)."""
+    stmt = (select(IndicatorValue.indicator_id, IndicatorValue.region, IndicatorValue.year, IndicatorValue.value)
+            .where(IndicatorValue.region.in_(list(regions_))).order_by(IndicatorValue.id))
+    if indicator_ids is not None:
+        stmt = stmt.where(IndicatorValue.indicator_id.in_(list(indicator_ids)))
+    out: dict[tuple[str, str], dict[int, float]] = {}
+    for ind, region, year, value in session.execute(stmt):
+        out.setdefault((ind, region), {})[year] = value
+    return {key: dict(sorted(s.items())) for key, s in out.items()}

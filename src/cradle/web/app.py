@@ -22,6 +22,7 @@ ROUTER_MODULES = [
     "cradle.web.programs_page",
     "cradle.web.documents_page",
     "cradle.monitoring.api",
+    "cradle.monitoring.pages",
 ]
 
 

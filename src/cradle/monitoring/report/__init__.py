@@ -1,0 +1,1 @@
+"""The annual monitoring report and the scorecard the dashboards share with it."""

@@ -1,0 +1,45 @@
+// Monitoring dashboards: draw every [data-chart] element with the locally served ECharts.
+(function () {
+  "use strict";
+  if (!window.echarts) return;
+  function fmt(v) {
+    return v == null ? "—" : Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+  }
+  function goalLine(d) {
+    if (d.goal == null) return undefined;
+    return { symbol: "none", silent: true, lineStyle: { color: "#b3261e", type: "dashed" },
+             label: { formatter: "目标 " + fmt(d.goal), position: "insideEndTop", color: "#b3261e" },
+             data: [d.kind === "units" ? { xAxis: d.goal } : { yAxis: d.goal }] };
+  }
+  function trend(d) {
+    return {
+      grid: { left: 48, right: 16, top: 24, bottom: 28 },
+      tooltip: { trigger: "axis", valueFormatter: fmt },
+      xAxis: { type: "category", data: d.years },
+      yAxis: { type: "value", scale: true, axisLabel: { formatter: fmt } },
+      series: [{ type: "line", name: d.name, data: d.values, symbolSize: 7, lineStyle: { width: 2, color: "#1d4f91" },
+                 itemStyle: { color: "#1d4f91" }, markLine: goalLine(d) }],
+    };
+  }
+  function units(d) {
+    return {
+      grid: { left: 96, right: 48, top: 8, bottom: 24 },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: fmt },
+      xAxis: { type: "value", axisLabel: { formatter: fmt } },
+      yAxis: { type: "category", data: d.labels, inverse: true },
+      series: [{ type: "bar", name: d.name, label: { show: true, position: "right", formatter: function (p) { return fmt(p.value); } },
+                 data: d.values.map(function (v, i) { return { value: v, itemStyle: { color: d.colours[i] } }; }),
+                 markLine: goalLine(d) }],
+    };
+  }
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    var d = JSON.parse(el.getAttribute("data-chart"));
+    if (d.kind === "units") el.style.height = Math.max(160, d.labels.length * 28 + 40) + "px";
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption(d.kind === "units" ? units(d) : trend(d));
+    if (d.kind === "units") {
+      chart.on("click", function (p) { window.location.href = d.links[p.dataIndex]; });
+    }
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+})();
