@@ -35,12 +35,21 @@ def in_use(code: str, year: int) -> bool:
     return any(a <= year <= b for a, b, _ in historic_codes().get(code, ()))
 
 
-def code_for(code: str, year: int, names: list[str]) -> str:
+@lru_cache(maxsize=1)
+def _by_province() -> dict[str, list[tuple[str, list[tuple[int, int, str]]]]]:
+    out: dict[str, list] = {}
+    for c, spans in historic_codes().items():
+        out.setdefault(c[:2], []).append((c, spans))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def code_for(code: str, year: int, names: tuple[str, ...] = ()) -> str:
     """`code` if it was in use in `year`; otherwise a code of the same province then in use, preferring one
     whose county name is among `names` (the place's predecessors and neighbours)."""
     if in_use(code, year):
         return code
-    same_province = [(c, spans) for c, spans in historic_codes().items() if c[:2] == code[:2]]
+    same_province = _by_province().get(code[:2], [])
     for wanted in (set(names), None):
         for c, spans in same_province:
             if any(a <= year <= b and (wanted is None or n in wanted) for a, b, n in spans):

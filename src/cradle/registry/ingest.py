@@ -130,9 +130,13 @@ class Ingester:
         self.engine, self.feed, self.run_id, self.file_name = engine, feed, run_id, file_name
         self.stage = _stage_table(feed)
         self.conn = engine.connect()
+        if self.conn.dialect.name == "sqlite":  # a big page cache keeps the unique indexes' pages in memory
+            self.conn.exec_driver_sql("PRAGMA cache_size=-262144")
+            self.conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
         self.stage.create(self.conn, checkfirst=True)
         self.conn.commit()
         self.summary = IngestSummary(run_id, feed.dept, file_name)
+        self._rows_since_analyze, self._analyzed_at = 0, 0
         self.raw_columns = feed.names
         union = " UNION ALL ".join(_person_sources(feed)).replace("{S}", self.stage.name)
         self.new_persons_sql = text(
@@ -181,11 +185,25 @@ class Ingester:
         conn.execute(self.stage.delete())
         if good.height:
             _load_stage(conn, self.stage, good)
+            self._analyze(good.height)
             bad = self._drop_stored(raw, bad)
         self._quarantine(bad)
         if good.height:
             self._store()
         conn.commit()
+
+    def _analyze(self, staged: int) -> None:
+        """PostgreSQL plans from statistics: a never-analysed temp table, or tables that grew tenfold since
+        their last ANALYZE, turn the set-based joins into nested loops over millions of rows."""
+        if self.conn.dialect.name != "postgresql":
+            return
+        self.conn.execute(text(f"ANALYZE {self.stage.name}"))
+        self._rows_since_analyze += staged
+        if self._rows_since_analyze >= max(self._analyzed_at, 50_000):
+            for table in ("registry_person", "registry_source_record"):
+                self.conn.execute(text(f"ANALYZE {table}"))
+            self._analyzed_at += self._rows_since_analyze
+            self._rows_since_analyze = 0
 
     def _conflicts(self, raw: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
         if rows.height == 0:

@@ -33,12 +33,15 @@ from cradle.db import Base
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
+# Fact tables reference persons and source records without FOREIGN KEY constraints: they are written only by
+# ingest's set-based joins, which cannot produce a dangling id, and per-row FK triggers would cost PostgreSQL
+# more than the load itself (10-million-row feeds). Low-volume tables keep their constraints.
 def _person_fk(nullable: bool = False, index: bool = True) -> Mapped:
-    return mapped_column(BigId, ForeignKey("registry_person.id"), nullable=nullable, index=index)
+    return mapped_column(BigId, nullable=nullable, index=index)
 
 
 def _source_pk() -> Mapped:
-    return mapped_column(BigId, ForeignKey("registry_source_record.id"), primary_key=True)
+    return mapped_column(BigId, primary_key=True)
 
 
 class IngestRun(Base):
@@ -89,7 +92,7 @@ class SourceRecord(Base):
     dept: Mapped[str] = mapped_column(String(16))
     record_no: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[int] = mapped_column(BigInteger)
-    run_id: Mapped[int] = mapped_column(ForeignKey("registry_ingest_run.id"), index=True)
+    run_id: Mapped[int] = mapped_column(Integer, index=True)
     row_no: Mapped[int] = mapped_column(Integer)
     event: Mapped[str] = mapped_column(String(32))
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
@@ -140,7 +143,7 @@ class Relation(Base):
 
     __tablename__ = "registry_relation"
 
-    source_id: Mapped[int] = mapped_column(BigId, ForeignKey("registry_source_record.id"), primary_key=True)
+    source_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     relation: Mapped[str] = mapped_column(String(12), primary_key=True)  # mother | father | spouse
     person_id: Mapped[int] = _person_fk()
     relative_id: Mapped[int] = _person_fk()
@@ -280,8 +283,8 @@ class MatchCandidate(Base):
     __table_args__ = (UniqueConstraint("person_id", "candidate_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    person_id: Mapped[int] = _person_fk()  # the record without (or with the newer) identity
-    candidate_id: Mapped[int] = _person_fk()
+    person_id: Mapped[int] = mapped_column(BigId, ForeignKey("registry_person.id"), index=True)  # no ID number
+    candidate_id: Mapped[int] = mapped_column(BigId, ForeignKey("registry_person.id"), index=True)
     basis: Mapped[str] = mapped_column(String(64))  # which fields agreed
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)  # pending|confirmed|rejected
     decided_by: Mapped[str | None] = mapped_column(String(64))
@@ -296,8 +299,8 @@ class MergeAudit(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     action: Mapped[str] = mapped_column(String(8))  # merge | split
-    survivor_id: Mapped[int] = _person_fk()
-    merged_id: Mapped[int] = _person_fk()
+    survivor_id: Mapped[int] = mapped_column(BigId, ForeignKey("registry_person.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(BigId, ForeignKey("registry_person.id"), index=True)
     actor: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())

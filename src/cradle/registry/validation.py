@@ -65,16 +65,14 @@ def check_header(feed: Feed, columns: list[str]) -> None:
 
 def _id_parts(col: str) -> dict[str, pl.Expr]:
     v = pl.col(col)
-    fmt_ok = v.str.contains(r"^\d{17}[0-9X]$")
     total = pl.sum_horizontal(
         [v.str.slice(i, 1).cast(pl.Int32, strict=False) * w for i, w in enumerate(_WEIGHTS)]
     )
     check = (total % 11).replace_strict(list(range(11)), list(_CHECK), default=None, return_dtype=pl.String)
-    bd = v.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
     return {
-        "format": fmt_ok,
+        "format": v.str.contains(r"^\d{17}[0-9X]$"),
         "checksum": check == v.str.slice(17, 1),
-        "birth_date": bd,
+        "birth_date": v.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False),
         "region": v.str.slice(0, 6).is_in(id_region_codes().implode()),
         "sex": pl.when(v.str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1).then(pl.lit("M")).otherwise(
             pl.lit("F")
@@ -92,6 +90,8 @@ def _parse_date(col: str) -> pl.Expr:
 
 
 def validate(feed: Feed, batch: pl.DataFrame, today: dt.date | None = None) -> pl.DataFrame:
+    """Three passes, each computing every expression once: parse (ID parts, dates, codes) into helper
+    columns; evaluate every check as a boolean column; pick the first failing check by its index."""
     today = today or dt.date.today()
     for c in feed.columns:  # optional columns may be left out of a file
         if c.name not in batch.columns:
@@ -100,79 +100,92 @@ def validate(feed: Feed, batch: pl.DataFrame, today: dt.date | None = None) -> p
         [pl.col(c.name).str.strip_chars().replace("", None).alias(c.name) for c in feed.columns]
     ).with_columns(pl.col(c.name).str.to_uppercase() for c in feed.columns if c.kind == "id_number")
 
-    checks: list[tuple[pl.Expr, str, str]] = []  # (is_bad, field, reason), in the order they are reported
+    helpers: list[pl.Expr] = []
     typed: list[pl.Expr] = []
+    for c in feed.columns:
+        if c.kind == "id_number":
+            helpers += [e.alias(f"_id{k}_{c.name}") for k, e in _id_parts(c.name).items()]
+        elif c.kind == "date":
+            helpers.append(_parse_date(c.name).alias(f"_d_{c.name}"))
+            typed.append(pl.col(f"_d_{c.name}").alias(c.name))
+        elif c.kind in ("enum", "flag"):
+            mapped = pl.col(c.name).replace_strict(c.codes, default=None, return_dtype=pl.String)
+            helpers.append(mapped.alias(f"_e_{c.name}"))
+            typed.append((pl.col(f"_e_{c.name}") == "1") if c.kind == "flag" else pl.col(f"_e_{c.name}"))
+            typed[-1] = typed[-1].alias(c.name)
+        elif c.kind in ("int", "money"):
+            n = pl.col(c.name).cast(pl.Int64 if c.kind == "int" else pl.Float64, strict=False)
+            helpers.append(n.alias(f"_n_{c.name}"))
+            typed.append(pl.col(f"_n_{c.name}").alias(c.name))
+    work = raw.with_columns(helpers)
+
+    def h(kind: str, col: str) -> pl.Expr:
+        return pl.col(f"_{kind}_{col}")
+
+    checks: list[tuple[pl.Expr, str, str]] = []  # (is_bad, field, reason), in the order they are reported
     event = pl.col("event")
     present = {c.name: pl.col(c.name).is_not_null() for c in feed.columns}
-
     for c in feed.columns:
-        v = pl.col(c.name)
         required = pl.lit(c.required)
         if c.required_for:
             required = event.is_in(list(c.required_for))
         if c.name == "id_number" and feed.id_optional_for:
             required = ~event.is_in(list(feed.id_optional_for))
-        checks.append((v.is_null() & required, c.name, "missing"))
+        checks.append((present[c.name].not_() & required, c.name, "missing"))
         if c.kind == "id_number":
-            parts = _id_parts(c.name)
             checks += [
-                (present[c.name] & ~parts["format"], c.name, "id_format"),
-                (present[c.name] & ~parts["checksum"], c.name, "id_checksum"),
-                (present[c.name] & parts["birth_date"].is_null(), c.name, "id_birth_date"),
-                (present[c.name] & ~parts["region"], c.name, "id_region"),
+                (present[c.name] & ~h("idformat", c.name), c.name, "id_format"),
+                (present[c.name] & ~h("idchecksum", c.name), c.name, "id_checksum"),
+                (present[c.name] & h("idbirth_date", c.name).is_null(), c.name, "id_birth_date"),
+                (present[c.name] & ~h("idregion", c.name), c.name, "id_region"),
             ]
         elif c.kind == "date":
-            d = _parse_date(c.name)
+            d = h("d", c.name)
             checks += [
                 (present[c.name] & d.is_null(), c.name, "date_format"),
                 ((d < EARLIEST) | (d > today), c.name, "date_implausible"),
             ]
-            typed.append(d.alias(c.name))
         elif c.kind == "region":
-            checks.append((present[c.name] & ~v.is_in(region_codes().implode()), c.name, "region_unknown"))
+            checks.append((present[c.name] & ~pl.col(c.name).is_in(region_codes().implode()), c.name,
+                           "region_unknown"))
         elif c.kind in ("enum", "flag"):
-            mapped = v.replace_strict(c.codes, default=None, return_dtype=pl.String)
-            checks.append((present[c.name] & mapped.is_null(), c.name, "enum"))
-            typed.append((mapped == "1") if c.kind == "flag" else mapped.alias(c.name))
-            if c.kind == "flag":
-                typed[-1] = typed[-1].alias(c.name)
+            checks.append((present[c.name] & h("e", c.name).is_null(), c.name, "enum"))
         elif c.kind in ("int", "money"):
-            n = v.cast(pl.Int64 if c.kind == "int" else pl.Float64, strict=False)
+            n = h("n", c.name)
             checks.append((present[c.name] & (n.is_null() | (n < 0)), c.name, "number"))
-            typed.append(n.alias(c.name))
 
     # Agreement between an ID number and the columns that restate it.
     pairs = [("id_number", "birth_date", "sex")]
-    pairs += [(f"{p}id_number", f"{p}birth_date", f"{p}sex" if f"{p}sex" in feed.names else None) for p in feed.people]
+    pairs += [(f"{p}id_number", f"{p}birth_date", f"{p}sex" if f"{p}sex" in feed.names else None)
+              for p in feed.people]
     for id_col, bd_col, sex_col in pairs:
-        parts = _id_parts(id_col)
-        id_ok = present[id_col] & parts["format"] & parts["checksum"]
-        checks.append((id_ok & present[bd_col] & (parts["birth_date"] != _parse_date(bd_col)), bd_col, "birth_date_mismatch"))
+        id_ok = present[id_col] & h("idformat", id_col) & h("idchecksum", id_col)
+        checks.append((id_ok & present[bd_col] & (h("idbirth_date", id_col) != h("d", bd_col)), bd_col,
+                       "birth_date_mismatch"))
         if sex_col:
-            sex = pl.col(sex_col).replace_strict(feed.column(sex_col).codes, default=None, return_dtype=pl.String)
-            checks.append((id_ok & (parts["sex"] != sex), sex_col, "sex_mismatch"))
+            checks.append((id_ok & (h("idsex", id_col) != h("e", sex_col)), sex_col, "sex_mismatch"))
 
-    birth, when = _parse_date("birth_date"), _parse_date("event_date")
+    birth, when = h("d", "birth_date"), h("d", "event_date")
     checks.append(((event == "death") & (when < birth), "event_date", "death_before_birth"))
     checks.append(((event != "death") & (when < birth), "event_date", "event_before_birth"))
     if "mother_" in feed.people:
-        mparts = _id_parts("mother_id_number")
-        mother_bd = pl.coalesce(_parse_date("mother_birth_date"), mparts["birth_date"])
-        checks.append((present["mother_id_number"] & mparts["format"] & (mparts["sex"] != "F"),
-                       "mother_id_number", "mother_not_female"))
+        mother_bd = pl.coalesce(h("d", "mother_birth_date"), h("idbirth_date", "mother_id_number"))
+        checks.append((present["mother_id_number"] & h("idformat", "mother_id_number")
+                       & (h("idsex", "mother_id_number") != "F"), "mother_id_number", "mother_not_female"))
         checks.append(((event == "birth") & (mother_bd.dt.offset_by("12y") > birth), "mother_birth_date",
                        "mother_too_young"))
 
-    field_expr = pl.lit(None, dtype=pl.String)
-    reason_expr = pl.lit(None, dtype=pl.String)
-    for bad, fld, reason in reversed(checks):  # built inside-out so the first check listed wins
-        hit = bad.fill_null(False)
-        field_expr = pl.when(hit).then(pl.lit(fld)).otherwise(field_expr)
-        reason_expr = pl.when(hit).then(pl.lit(reason)).otherwise(reason_expr)
-    out = raw.with_columns(field_expr.alias(FIELD), reason_expr.alias(REASON))
-    out = out.with_columns(pl.col(REASON).replace_strict(REASONS, default=None).alias(MESSAGE))
-    # Typed columns replace the text ones for good rows; bad rows keep their text in `_raw_*` for quarantine.
-    return out.with_columns([e for e in typed])
+    first = pl.min_horizontal([pl.when(bad.fill_null(False)).then(pl.lit(i, dtype=pl.Int32))
+                               for i, (bad, _, _) in enumerate(checks)])
+    fields = {i: f for i, (_, f, _) in enumerate(checks)}
+    reasons = {i: r for i, (_, _, r) in enumerate(checks)}
+    out = work.with_columns(first.alias("_first"))
+    out = out.with_columns(
+        pl.col("_first").replace_strict(fields, default=None, return_dtype=pl.String).alias(FIELD),
+        pl.col("_first").replace_strict(reasons, default=None, return_dtype=pl.String).alias(REASON),
+    ).with_columns(pl.col(REASON).replace_strict(REASONS, default=None).alias(MESSAGE))
+    # Typed columns replace the text ones; the caller keeps the text batch for quarantine.
+    return out.with_columns(typed).select([*batch.columns, FIELD, REASON, MESSAGE])
 
 
 def row_hash(batch: pl.DataFrame, columns: list[str]) -> pl.Series:

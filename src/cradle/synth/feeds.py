@@ -219,10 +219,11 @@ _CHECK = "0123456789X"
 
 def _dirty(dept: str, df: pl.DataFrame, rate: float, rng, p: Population) -> tuple[pl.DataFrame, list[dict], int]:
     """Corrupt a share of rows (one fault each) and append duplicates and conflicting repeats."""
-    rows = df.to_dicts()
-    n = len(rows)
+    n = df.height
     k = int(round(n * rate))
     picks = rng.choice(n, size=min(k + k // 2, n), replace=False) if n else np.array([], dtype=int)
+    picks.sort()
+    rows = dict(zip(picks.tolist(), df[picks.tolist()].to_dicts(), strict=True))  # only the rows touched
     region_col = _REGION_COL.get(dept, "region")
     girls = np.flatnonzero(p.sex == "F")
     faults: list[dict] = []
@@ -280,7 +281,11 @@ def _dirty(dept: str, df: pl.DataFrame, rate: float, rng, p: Population) -> tupl
     for j, r in enumerate(conflict):
         faults.append({"dept": dept, "row_no": n + len(dup) + j + 2, "field": "record_no",
                        "reason": "record_conflict", "record_no": r["record_no"]})
-    out = pl.DataFrame(rows + dup + conflict, schema=df.schema)
+    touched = sorted({f["row_no"] - 2 for f in faults if f["reason"] != "record_conflict"})
+    mods = pl.DataFrame([rows[i] for i in touched], schema=df.schema).with_columns(
+        pl.Series("_i", touched, dtype=pl.UInt32))
+    out = df.with_row_index("_i").update(mods, on="_i", include_nulls=True).drop("_i")
+    out = pl.concat([out, pl.DataFrame(dup + conflict, schema=df.schema)])
     return out, faults, len(dup)
 
 

@@ -84,14 +84,15 @@ def _valid_at_birth(id_region: np.ndarray, birth: np.ndarray) -> np.ndarray:
     from cradle.registry.historic_regions import code_for
 
     years = birth.astype("datetime64[Y]").astype(int) + 1970
-    out = id_region.copy()
-    for region, year in set(zip(id_region.tolist(), years.tolist(), strict=True)):
+    key = id_region.astype(int) * 10000 + years
+    uniq, inverse = np.unique(key, return_inverse=True)
+    mapped = []
+    for k in uniq.tolist():
+        region, year = f"{k // 10000:06d}", k % 10000
         city = regions.city_of(region) or region
-        names_near = [r.name for r in regions.children(city)] if city != region else []
-        cand = code_for(region, year, names_near)
-        if cand != region:
-            out[(id_region == region) & (years == year)] = cand
-    return out
+        names_near = tuple(r.name for r in regions.children(city)) if city != region else ()
+        mapped.append(code_for(region, year, names_near))
+    return np.array(mapped, dtype="<U6")[inverse.reshape(-1)]
 
 
 def generate(county: str, persons: int, seed: int, as_of: dt.date) -> Population:
