@@ -40,3 +40,15 @@ def test_months_between_counts_partial_months():
     assert dates.months_between(np.array([d("2024-03-10")]), np.array([d("2027-03-10")]))[0] == 36
     assert dates.months_between(np.array([d("2025-03-10")]), np.array([d("2025-03-20")]))[0] == 1
     assert dates.months_between(np.array([d("2025-05-01")]), np.array([d("2025-03-01")]))[0] == 0
+
+
+def test_age_of_many_people_equals_the_calendar_reading():
+    """The threshold search used for large arrays agrees with the Y/M/D reading, leap days included."""
+    rng = np.random.default_rng(7)
+    births = rng.integers(-20000, 20300, 5000).astype("datetime64[D]")
+    births = np.concatenate([births, np.array(["2020-02-29", "2021-02-28", "NaT"], dtype="datetime64[D]")])
+    for on in ("2025-07-01", "2024-02-29", "2023-02-28", "2023-03-01"):
+        fast = dates.age(births, d(on))
+        slow = np.concatenate([dates.age(births[i:i + 10], d(on)) for i in range(0, len(births), 10)])
+        assert (fast[slow >= 0] == slow[slow >= 0]).all()
+        assert (fast[slow < 0] < 0).all()

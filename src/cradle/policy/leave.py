@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy.dates import NAT, add_days, add_years
+from cradle.policy.dates import NAT, add_days
 from cradle.policy.program import Ctx, Rule
 
 NO_DAY = np.iinfo(np.int64).min
@@ -88,7 +88,7 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     p = c.persons
     limit = (np.nan_to_num(c.param("parental_leave.child_age_limit"), nan=3).astype(np.int64)
              if c.has_param("parental_leave.child_age_limit") else 3)
-    until = add_years(p.birth_date, limit)
+    until = c.birthday(limit)
     young = c.is_child & c.alive & ~np.isnat(p.birth_date) & (c.as_of < until) & in_policy(c, c.birth_order)
     last = np.full(len(c.households), NO_DAY, dtype=np.int64)
     first = np.full(len(c.households), np.iinfo(np.int64).max, dtype=np.int64)

@@ -129,6 +129,7 @@ class Ctx:
         self._pack_id = pack_id
         self._overrides = overrides or {}
         self._memo: dict[str, tuple] = {}
+        self._birthdays: dict[int, np.ndarray] = {}
         self.uses: list[ParamUse] = []
 
     # --- parameters ---------------------------------------------------------------------------------------
@@ -285,6 +286,19 @@ class Ctx:
     def father_of(self) -> np.ndarray:
         """Per household: the father's person row, -1 when none is listed."""
         return self._member_of("father")
+
+    def birthday(self, years) -> np.ndarray:
+        """Per person: the date of the `years`-th birthday (clamped to month end: 29 Feb + 1 year = 28 Feb).
+        Computed once per whole number of years, since several programs ask for the third birthday."""
+        if np.ndim(years) == 0:
+            if np.isnan(years):
+                return np.full(len(self.persons), dates.NAT)
+            years = int(years)
+            found = self._birthdays.get(years)
+            if found is None:
+                found = self._birthdays[years] = dates.add_years(self.persons.birth_date, years)
+            return found
+        return dates.add_years(self.persons.birth_date, np.nan_to_num(years).astype(np.int64))
 
     @cached_property
     def youngest_child_birth(self) -> np.ndarray:

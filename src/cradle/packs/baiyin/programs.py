@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy.dates import add_years
 from cradle.policy.population import SPECIAL_FAMILY
 from cradle.policy.program import Ctx, Rule, program
 
@@ -24,7 +23,7 @@ def _three_child(c: Ctx) -> np.ndarray:
 def childcare_allowance(c: Ctx) -> Rule:
     p = c.persons
     limit = np.nan_to_num(c.param("childcare_allowance.age_limit"), nan=3).astype(np.int64)
-    end = add_years(p.birth_date, limit)
+    end = c.birthday(limit)
     return Rule(
         conditions=[("是子女", c.is_child), ("在世", c.alive),
                     ("按政策生育的二孩或三孩", (p.birth_order == 2) | (p.birth_order == 3)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from cradle.policy import leave
-from cradle.policy.dates import add_days, add_years, months_between
+from cradle.policy.dates import add_days, months_between
 from cradle.policy.program import Ctx, Rule, program
 
 
@@ -60,7 +60,7 @@ def maternity_allowance(c: Ctx) -> Rule:
          kind="deduction", unit="CNY/month", citations=[("国发〔2022〕8号", "全文"), ("国发〔2023〕13号", "全文")])
 def infant_care_tax_deduction(c: Ctx) -> Rule:
     p = c.persons
-    third = add_years(p.birth_date, 3)
+    third = c.birthday(3)
     monthly = c.param("infant_care_tax_deduction.monthly")
     return Rule(
         conditions=[("是子女", c.is_child), ("在世", c.alive), ("未满3周岁", c.age < 3),
@@ -74,7 +74,7 @@ def infant_care_tax_deduction(c: Ctx) -> Rule:
 def childcare_subsidy(c: Ctx) -> Rule:
     p = c.persons
     limit = c.param("childcare_subsidy.age_limit")
-    end = add_years(p.birth_date, np.nan_to_num(limit).astype(np.int64))
+    end = c.birthday(limit)
     start = np.maximum(p.birth_date, np.datetime64("2025-01-01"))
     months = months_between(start, end)
     yearly = c.param("childcare_subsidy.yearly")

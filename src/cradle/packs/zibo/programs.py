@@ -230,7 +230,7 @@ def public_rental_priority(c: Ctx) -> Rule:
          clause="二（四）2")
 def nursery_fee_subsidy(c: Ctx) -> Rule:
     p = c.persons
-    third = add_years(p.birth_date, 3)
+    third = c.birthday(3)
     window = c.param("nursery_fee_subsidy.window_open")
     return Rule(
         conditions=[("是子女", c.is_child), ("在世", c.alive), ("第二孩及以上", p.birth_order >= 2),
@@ -255,11 +255,11 @@ def kindergarten_priority_third_child(c: Ctx) -> Rule:
     order = c.param("kindergarten_priority_third_child.min_birth_order")
     entry = np.nan_to_num(c.param("kindergarten_priority_third_child.entry_age")).astype(np.int64)
     leaving = np.nan_to_num(c.param("kindergarten_priority_third_child.leaving_age")).astype(np.int64)
-    end = add_years(p.birth_date, leaving)
+    end = c.birthday(leaving)
     return Rule(
         conditions=[("是子女", c.is_child), ("在世", c.alive), ("第三孩及以上", p.birth_order >= order),
                     ("未到学龄（未满6周岁）", c.as_of < end)],
-        start=np.maximum(add_years(p.birth_date, entry), _since(c, "kindergarten_priority_third_child.min_birth_order")),
+        start=np.maximum(c.birthday(entry), _since(c, "kindergarten_priority_third_child.min_birth_order")),
         end=end, note="encouraged",
         explanation="第{birth_order}孩，方案鼓励各区县优先保障三孩入普惠性幼儿园（3—6岁入园，自{start}起至{end}止）")
 
@@ -270,13 +270,12 @@ def kindergarten_priority_third_child(c: Ctx) -> Rule:
 @program(id="zibo.special_family_ticket_waiver", title="计划生育特殊家庭旅游景点门票减免", entity="person",
          kind="waiver", unit=None, clause="二（五）1")
 def special_family_ticket_waiver(c: Ctx) -> Rule:
-    p = c.persons
     special, kind = _special_family(c)
     min_age = c.param("special_family_ticket_waiver.min_age")
     return Rule(
         conditions=[("计划生育特殊家庭", special), ("是父母", c.is_parent), ("在世", c.alive),
                     ("年满60周岁", c.age >= min_age)],
-        start=np.maximum(add_years(p.birth_date, np.nan_to_num(min_age).astype(np.int64)),
+        start=np.maximum(c.birthday(min_age),
                          _since(c, "special_family_ticket_waiver.min_age")),
         facts={"kind": kind, "age": c.age, "min_age": min_age},
         explanation="计划生育特殊家庭（{kind}）成员，{age}岁（{min_age}岁以上），在政府兴办或支持的旅游景点执行门票减免政策")
@@ -285,14 +284,13 @@ def special_family_ticket_waiver(c: Ctx) -> Rule:
 @program(id="zibo.special_family_health_check", title="计划生育特殊家庭健康查体", entity="person", kind="service",
          unit="CNY/year", clause="二（五）2")
 def special_family_health_check(c: Ctx) -> Rule:
-    p = c.persons
     special, kind = _special_family(c)
     min_age = c.param("special_family_health_check.min_age")
     return Rule(
         conditions=[("计划生育特殊家庭", special), ("是父母", c.is_parent), ("在世", c.alive),
                     ("年满65周岁", c.age >= min_age)],
         amount=c.param("special_family_health_check.standard"),
-        start=np.maximum(add_years(p.birth_date, np.nan_to_num(min_age).astype(np.int64)),
+        start=np.maximum(c.birthday(min_age),
                          _since(c, "special_family_health_check.min_age")),
         facts={"kind": kind, "age": c.age, "min_age": min_age},
         explanation="计划生育特殊家庭（{kind}）成员，{age}岁（{min_age}岁以上），区县每年为其购买一次二级以上公立医院健康查体服务，"
