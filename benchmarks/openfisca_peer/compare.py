@@ -53,9 +53,8 @@ def cradle_amounts(pop: Population, programs: dict[str, str], set_amount: float)
 
 
 def openfisca_amounts(pop: Population, programs: dict[str, str]) -> tuple[dict, float]:
-    from openfisca_core.simulation_builder import SimulationBuilder
-
     from benchmarks.openfisca_peer.system import CradleSubset
+    from openfisca_core.simulation_builder import SimulationBuilder
 
     tbs = CradleSubset()
     t0 = time.perf_counter()
