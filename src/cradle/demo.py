@@ -10,6 +10,7 @@ from cradle.db import get_engine, upgrade
 
 # Each module exposes `load_demo(session) -> None`; called in order on a new database.
 DEMO_LOADERS: list[str] = [
+    "cradle.registry.demo",
     "cradle.childcare.demo",
 ]
 

@@ -17,6 +17,7 @@ ROUTER_MODULES = [
     "cradle.childcare.api",
     "cradle.childcare.pages",
     "cradle.policy.api",
+    "cradle.registry.api",
     "cradle.services.api",
     "cradle.web.calculator",
     "cradle.web.programs_page",
