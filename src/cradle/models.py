@@ -1,6 +1,7 @@
 """Imports every domain's tables so that `Base.metadata` (Alembic, tests) sees them all."""
 
 import cradle.audit  # noqa: F401
+import cradle.auth.models  # noqa: F401
 import cradle.childcare.models  # noqa: F401
 import cradle.monitoring.models  # noqa: F401
 import cradle.payments.models  # noqa: F401

@@ -9,7 +9,10 @@ from .helpers import SITE_ITEMS, child_id, facility_data
 @pytest.fixture
 def client(cc_url, monkeypatch):
     monkeypatch.setenv("CRADLE_DATABASE_URL", cc_url)
+    from cradle.auth.testing import bearer_for
+
     with TestClient(create_app(["cradle.childcare.api"])) as c:
+        c.headers.update(bearer_for(cc_url, "administrator", "cn"))  # national scope; X-Region-Scope narrows it
         yield c
 
 

@@ -12,7 +12,10 @@ from .helpers import child_id, facility_data, filed_facility
 @pytest.fixture
 def client(cc_url, monkeypatch):
     monkeypatch.setenv("CRADLE_DATABASE_URL", cc_url)
+    from cradle.auth.testing import bearer_for
+
     with TestClient(create_app(["cradle.childcare.api", "cradle.childcare.pages"])) as c:
+        c.headers.update(bearer_for(cc_url, "administrator", "cn"))
         yield c
 
 

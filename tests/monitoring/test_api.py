@@ -13,7 +13,11 @@ from cradle.web.app import create_app
 def client(sqlite_url, monkeypatch):
     monkeypatch.setenv("CRADLE_DATABASE_URL", sqlite_url)
     upgrade(sqlite_url)
-    return TestClient(create_app(["cradle.monitoring.api"]))
+    from cradle.auth.testing import bearer_for
+
+    client = TestClient(create_app(["cradle.monitoring.api"]))
+    client.headers.update(bearer_for(sqlite_url, "administrator", "cn"))
+    return client
 
 
 def test_entry_series_plan_warnings_projection(client):

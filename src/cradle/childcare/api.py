@@ -120,9 +120,15 @@ def facility_roster(facility_id: int, session: SessionDep, scope: ScopeDep, on: 
 
 
 @router.get("/care")
-def child_care(session: SessionDep, id_number: str, on: str | None = None) -> dict:
-    """The household input's `care` object for a child on a day (for the policy engine)."""
-    return {"care": care_of_child(session, id_number, today(on))}
+def child_care(session: SessionDep, scope: ScopeDep, id_number: str, on: str | None = None) -> dict:
+    """The household input's `care` object for a child on a day (for the policy engine); a child cared for
+    outside the caller's scope is answered as not known (null)."""
+    from cradle.childcare.places import is_within
+
+    care = care_of_child(session, id_number, today(on))
+    if care is not None and not is_within(get_facility(session, care["facility_id"]).region_code, scope):
+        care = None
+    return {"care": care}
 
 
 # --- inspections, quality, credit -------------------------------------------------------------------------

@@ -10,10 +10,16 @@ from contextlib import contextmanager
 from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
 
+from cradle.auth import roles
 from cradle.childcare.errors import ChildcareError, IllegalTransition, NotFound, OutOfScope
 from cradle.childcare.subsidies import EngineUnavailable
 from cradle.config import get_settings
 from cradle.db import session_factory
+
+# Who may use the non-public childcare routes (each within their region scope).
+CHILDCARE_ROLES = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE, roles.DEPT, roles.OPERATOR, roles.AUDITOR,
+                   roles.ADMIN)
+CHILDCARE_DEPARTMENTS = ("weijian", "jiaoyu")  # 卫健 regulates 托育; 教育 runs 托幼一体 kindergartens
 
 
 def get_session() -> Iterator[Session]:
@@ -29,18 +35,28 @@ def get_session() -> Iterator[Session]:
 
 
 def caller_scope(request: Request) -> str | None:
-    """The region the caller may see and act on. Authentication (a later domain) sets `request.state.scope`;
-    until then an `X-Region-Scope` header can narrow it (it can never widen a scope the state sets)."""
+    """The region the caller may see and act on: the signed-in actor's scope (cradle.auth's middleware sets
+    `request.state.actor` and `request.state.scope`; None means national). Anonymous callers and citizens are
+    refused, a facility operator reaches only routes of their own facility, an auditor only reads. An
+    `X-Region-Scope` header can narrow the scope; it never widens it and never grants one."""
+    from cradle.auth.deps import current_actor, http_error, require
+    from cradle.auth.errors import Forbidden
     from cradle.childcare import places
 
-    scope = getattr(request.state, "scope", None)
+    require(*CHILDCARE_ROLES)(request)
+    actor = current_actor(request)
+    if actor.role == roles.DEPT and actor.dept not in CHILDCARE_DEPARTMENTS:
+        raise http_error(request, Forbidden(None, "forbidden_role", "Your role may not do this."))
+    if actor.role == roles.OPERATOR and str(request.path_params.get("facility_id")) != str(actor.facility_id):
+        raise http_error(request, Forbidden("facility_id", "not_your_facility", "Your role may not do this."))
+    scope = request.state.scope
     header = request.headers.get("x-region-scope") or None
     if header is not None and not places.exists(header):
         raise HTTPException(422, {"errors": [{"field": "X-Region-Scope", "code": "unknown_region",
                                               "message": f"未知的行政区划代码 {header}"}]})
-    if scope is None:
-        return header
-    return header if header and places.is_within(header, scope) else scope
+    if header is None:
+        return scope
+    return header if places.is_within(header, scope) else scope
 
 
 def today(on: str | None = None) -> dt.date:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from cradle import regions
+from cradle.auth import roles
+from cradle.auth.deps import check_scope, require
 from cradle.db import session_scope
 from cradle.monitoring import catalogue, excel, plan, scenarios, values, warnings
 from cradle.monitoring.errors import MonitoringError
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
+# Reading published indicators, plans, warnings and projections is public; entering data takes an official
+# (or a department's clerk) whose region scope holds every region written.
+ENTRY_ROLES = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE, roles.DEPT, roles.ADMIN)
+entry = require(*ENTRY_ROLES)
 
 
 def _region(code: str) -> str:
@@ -48,7 +54,8 @@ class ValueIn(BaseModel):
 
 
 @router.post("/values", status_code=201)
-def post_value(body: ValueIn):
+def post_value(body: ValueIn, request: Request, actor=Depends(entry)):
+    check_scope(request, actor, body.region)
     try:
         with session_scope() as s:
             row = values.enter(s, body.model_dump(exclude={"department", "entered_by"}), body.department,
@@ -70,7 +77,7 @@ def get_series(indicator_id: str, region: str) -> dict:
                 "series": values.series(s, indicator_id, region)}
 
 
-@router.get("/template.xlsx")
+@router.get("/template.xlsx", dependencies=[Depends(entry)])
 def get_template(region: list[str] = Query(...), year: int = Query(...),
                  indicator: list[str] = Query(None)) -> Response:
     ids = indicator or [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
@@ -85,11 +92,14 @@ def get_template(region: list[str] = Query(...), year: int = Query(...),
 
 
 @router.post("/upload", status_code=201)
-async def upload(file: UploadFile = File(...), department: str = Form(...), entered_by: str = Form(...)):
+async def upload(request: Request, file: UploadFile = File(...), department: str = Form(...),
+                 entered_by: str = Form(...), actor=Depends(entry)):
     data = await file.read()
     try:
         with session_scope() as s:
             rows = excel.upload(s, data, department, entered_by)
+            for row in rows:  # raising here rolls the whole upload back
+                check_scope(request, actor, row.region, "file")
             return {"stored": len(rows)}
     except MonitoringError as exc:
         return _errors(exc)
@@ -117,7 +127,8 @@ class MeasureIn(BaseModel):
 
 
 @router.post("/plan/measures/{measure_id}", status_code=201)
-def post_measure(measure_id: str, body: MeasureIn):
+def post_measure(measure_id: str, body: MeasureIn, request: Request, actor=Depends(entry)):
+    check_scope(request, actor, body.region)
     try:
         with session_scope() as s:
             row = plan.update(s, measure_id, **body.model_dump())

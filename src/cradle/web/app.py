@@ -8,12 +8,15 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from cradle.auth import middleware as auth_middleware
 from cradle.web import errors, i18n
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 # Each module exposes `router` (a fastapi.APIRouter); order matters only for overlapping paths.
 ROUTER_MODULES = [
+    "cradle.auth.api",
+    "cradle.auth.pages",
     "cradle.childcare.api",
     "cradle.childcare.pages",
     "cradle.policy.api",
@@ -33,6 +36,7 @@ def create_app(router_modules: list[str] | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
     i18n.install(app)
+    auth_middleware.install(app)  # request.state.actor / scope / csrf_token for every router, also tests' own
     for name in ROUTER_MODULES if router_modules is None else router_modules:
         app.include_router(importlib.import_module(name).router)
     return app

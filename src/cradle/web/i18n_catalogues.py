@@ -13,6 +13,8 @@ from babel.messages.pofile import read_po, write_po
 from cradle.web.i18n import LOCALES, po_path
 
 WEB_DIR = Path(__file__).parent
+# Other packages whose Python code says user-facing messages (their templates live under web/templates/).
+EXTRA_DIRS = [WEB_DIR.parent / "auth"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHOD_MAP = [("templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
@@ -21,10 +23,12 @@ OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "tr
 def extract() -> Catalog:
     """Every message the web package says, with where it is said."""
     template = Catalog(project="cradle", fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
-        WEB_DIR, method_map=METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True
-    ):
-        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for folder in [WEB_DIR, *EXTRA_DIRS]:
+        prefix = "" if folder == WEB_DIR else f"../{folder.name}/"
+        for filename, lineno, message, comments, context in extract_from_dir(
+            folder, method_map=METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True
+        ):
+            template.add(message, None, [(prefix + filename, lineno)], auto_comments=comments, context=context)
     return template
 
 

@@ -27,17 +27,21 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
         Link("/programs", N_("Programs")),
         Link("/documents", N_("Policy documents")),
         Link("/monitoring", N_("Monitoring")),
+        Link("/home", N_("My home")),
     ]),
     (N_("Citizens"), [
         Link("/services", N_("Online services")),
         Link("/applications", N_("My applications")),
         Link("/childcare", N_("Find childcare")),
+        Link("/auth/register", N_("Register")),
+        Link("/auth/account", N_("My account")),
     ]),
     (N_("Staff"), [
         Link("/staff", N_("Workbench")),
         Link("/childcare/official", N_("Childcare filings")),
         Link("/registry", N_("Population registry")),
         Link("/payments", N_("Payments")),
+        Link("/auth/admin/accounts", N_("Accounts")),
     ]),
 ]
 

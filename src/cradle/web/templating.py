@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cradle.web import formatting, notes
 from cradle.web.i18n import HTML_LANG, LOCALES, translations
-from cradle.web.nav import navigation
+from cradle.web.nav import is_served, navigation
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -38,6 +38,7 @@ def environment(locale: str) -> Environment:
         describe_note=lambda note: notes.describe(note, locale),
         document_status=lambda status: notes.document_status(status, locale),
         is_draft=notes.is_draft,
+        is_served=is_served,
     )
     return env
 

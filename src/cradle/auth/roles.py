@@ -1,0 +1,43 @@
+"""Roles, departments and what each may see. A role's region scope level is checked when an account is made."""
+
+from __future__ import annotations
+
+from cradle.web.nav import N_
+
+CITIZEN = "citizen"
+TOWN = "town_official"
+COUNTY = "county_official"
+CITY = "city_official"
+PROVINCE = "province_official"
+DEPT = "dept_clerk"
+OPERATOR = "facility_operator"
+AUDITOR = "auditor"
+ADMIN = "administrator"
+
+ROLES = (CITIZEN, TOWN, COUNTY, CITY, PROVINCE, DEPT, OPERATOR, AUDITOR, ADMIN)
+ROLE_LABELS = {
+    CITIZEN: N_("Citizen"), TOWN: N_("Town official"), COUNTY: N_("County official"), CITY: N_("City official"),
+    PROVINCE: N_("Province official"), DEPT: N_("Department clerk"), OPERATOR: N_("Facility operator"),
+    AUDITOR: N_("Auditor"), ADMIN: N_("Administrator"),
+}
+
+# Department codes (pinyin of the usual short names).
+DEPARTMENTS = {
+    "gongan": N_("Public security (公安)"), "weijian": N_("Health commission (卫健)"),
+    "yibao": N_("Medical insurance (医保)"), "renshe": N_("Human resources and social security (人社)"),
+    "minzheng": N_("Civil affairs (民政)"), "jiaoyu": N_("Education (教育)"), "tongji": N_("Statistics (统计)"),
+    "caizheng": N_("Finance (财政)"),
+}
+
+# Officials scoped to a region; they see persons, cases, facilities and payments only inside it.
+OFFICIALS = (TOWN, COUNTY, CITY, PROVINCE, DEPT)
+STAFF = (*OFFICIALS, OPERATOR, AUDITOR, ADMIN)
+# The level a role's region code must have ("town" is a 9-digit 乡镇/街道 code); None: any level or "cn".
+REGION_LEVEL = {TOWN: "town", COUNTY: "county", CITY: "city", PROVINCE: "province", OPERATOR: "county"}
+NATIONAL_ALLOWED = (AUDITOR, ADMIN)
+# Roles that handle individual cases and so see full ID and phone numbers (each such view is audited);
+# everybody else gets masked numbers. A citizen always sees their own.
+UNMASKED_ROLES = (TOWN, COUNTY)
+UNMASKED_DEPARTMENTS = ("gongan", "weijian", "yibao", "renshe", "minzheng", "jiaoyu")
+# Created by an administrator (citizens register themselves).
+ADMIN_CREATED = tuple(r for r in ROLES if r != CITIZEN)

@@ -1,0 +1,48 @@
+"""Region scope: GB/T 2260 codes (6 digits), 乡镇/街道 codes (9 digits, the first 6 a county) and "cn"."""
+
+from __future__ import annotations
+
+from cradle import regions
+from cradle.auth import roles
+from cradle.web.nav import N_
+
+
+def valid_region(code: str | None) -> bool:
+    if not code:
+        return False
+    if code == regions.NATIONAL:
+        return True
+    if len(code) == 9 and code.isdigit():
+        return regions.exists(code[:6]) and regions.get(code[:6]).level == "county"
+    return regions.exists(code)
+
+
+def level(code: str) -> str:
+    if code == regions.NATIONAL:
+        return "national"
+    return "town" if len(code) == 9 else regions.get(code).level
+
+
+def in_scope(code: str | None, scope: str | None) -> bool:
+    """True when `code` lies inside `scope` (or is it). Unknown or empty codes are outside every scope but "cn"."""
+    if scope == regions.NATIONAL:
+        return True
+    if not code or not scope or not valid_region(code) or not valid_region(scope):
+        return False
+    if len(scope) == 9:
+        return code[:9] == scope
+    return regions.is_within(code[:6], scope)
+
+
+def region_problem(role: str, region: str | None) -> str | None:
+    """None when `region` suits `role`; otherwise the message id of the problem."""
+    if role == roles.CITIZEN:
+        return None
+    if not valid_region(region):
+        return N_("Unknown region code.")
+    if region == regions.NATIONAL:
+        return None if role in roles.NATIONAL_ALLOWED else N_("Only auditors and administrators may have national scope.")
+    wanted = roles.REGION_LEVEL.get(role)
+    if wanted and level(region) != wanted:
+        return N_("This role needs a region code of another level.")
+    return None
