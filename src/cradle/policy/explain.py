@@ -68,10 +68,10 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     """The i-th eligible row of `result` in the output format."""
     prog, rule = result.program, result.rule
     row = int(result.rows[i])
-    entries = [(None, e) for e in _entries(result, row)]
+    entries = [e for e in _entries(result, row) if e is not None]
     citations = [c.as_dict() for c in prog.citations]
-    for _, e in entries:
-        if e is not None and {"document": e.document, "clause": e.clause} not in citations:
+    for e in entries:
+        if {"document": e.document, "clause": e.clause} not in citations:
             citations.append({"document": e.document, "clause": e.clause})
     note = rule.note
     amount = None
@@ -81,13 +81,16 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
         if isinstance(a, np.datetime64):
             amount = None if np.isnat(a) else str(a)
         elif np.isnan(a):
-            level = next((e.set_by for _, e in entries if e is not None and e.value is None and e.set_by), "county")
+            level = next((e.set_by for e in entries if e.value is None and e.set_by), None)
             if level == "unconfirmed":  # the regulation holding the figure is not loaded yet
                 note = "amount unconfirmed: regulation not loaded"
                 extra["amount_note"] = "具体数值所依据的规定尚未载入，待核实"
-            else:
+            elif level:
                 note = f"amount set by {level}"
                 extra["amount_note"] = f"金额由{LEVEL_NAMES.get(level, level)}核定"
+            else:  # a figure not in force for this case: say so rather than name a level that sets it
+                note = "amount not determined"
+                extra["amount_note"] = "金额暂无法确定"
         else:
             amount = int(a) if float(a).is_integer() else round(float(a), 2)
     start, end = result.start[i], result.end[i]
@@ -96,7 +99,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     sentence = rule.explanation.format_map(RowFacts(result, row, extra))
     if "amount_note" in extra and "{amount_note}" not in rule.explanation:
         sentence += "，" + extra["amount_note"]
-    verified = all(e is None or e.verified for _, e in entries)
+    verified = all(e.verified for e in entries)
     if not verified and note != "amount unconfirmed: regulation not loaded":  # already says 待核实
         sentence += UNVERIFIED
     ben = int(result.beneficiary[i])
