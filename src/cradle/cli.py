@@ -17,6 +17,7 @@ app = typer.Typer(
 # Each module exposes `register(app: typer.Typer) -> None`.
 COMMAND_MODULES = [
     "cradle.policy.cli",
+    "cradle.backup.cli",
     "cradle.services.cli",
     "cradle.web.cli",
     "cradle.childcare.cli",

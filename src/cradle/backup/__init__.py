@@ -1,0 +1,1 @@
+"""Encrypted backups of the whole database (`cradle backup`, `cradle restore`)."""

@@ -1,0 +1,56 @@
+"""`cradle backup` and `cradle restore`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("backup")
+    def backup_cmd(
+        out: Path = typer.Argument(None, help="file to write, e.g. backups/cradle-2026-11-23.bak"),
+        new_key: bool = typer.Option(False, "--new-key", help="print a new CRADLE_BACKUP_KEY and stop"),
+    ) -> None:
+        """Encrypted backup of the whole database (key: CRADLE_BACKUP_KEY)."""
+        from cradle.backup.crypto import BackupKeyError
+        from cradle.backup.crypto import new_key as make_key
+        from cradle.backup.service import backup
+        from cradle.config import get_settings
+
+        if new_key:
+            typer.echo(make_key())
+            return
+        if out is None:
+            typer.echo("OUT: the backup file to write", err=True)
+            raise typer.Exit(2)
+        try:
+            header = backup(get_settings().database_url, out, os.environ.get("CRADLE_BACKUP_KEY"))
+        except (BackupKeyError, ValueError) as e:
+            typer.echo(str(e), err=True)
+            raise typer.Exit(2) from None
+        typer.echo(f"{out}: {header['kind']}, {len(header['tables'])} tables, "
+                   f"{sum(header['tables'].values())} rows")
+
+    @app.command("restore")
+    def restore_cmd(
+        path: Path = typer.Argument(..., exists=True, dir_okay=False, help="a file written by cradle backup"),
+        info: bool = typer.Option(False, "--info", help="show the backup's header and stop"),
+    ) -> None:
+        """Restore a backup into the (empty) database of CRADLE_DATABASE_URL."""
+        from cradle.backup.crypto import BackupIntegrityError, BackupKeyError
+        from cradle.backup.service import RestoreError, describe, restore
+        from cradle.config import get_settings
+
+        try:
+            if info:
+                typer.echo(json.dumps(describe(path), ensure_ascii=False, indent=2))
+                return
+            header = restore(path, get_settings().database_url, os.environ.get("CRADLE_BACKUP_KEY"))
+        except (BackupKeyError, BackupIntegrityError, RestoreError) as e:
+            typer.echo(str(e), err=True)
+            raise typer.Exit(2) from None
+        typer.echo(f"restored {len(header['tables'])} tables, {sum(header['tables'].values())} rows")
