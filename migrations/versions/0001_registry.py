@@ -108,9 +108,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_id", name=op.f("pk_registry_hukou_event")),
     )
     op.create_index(
-        op.f("ix_registry_hukou_event_household_no"), "registry_hukou_event", ["household_no"], unique=False
-    )
-    op.create_index(
         op.f("ix_registry_hukou_event_person_id"), "registry_hukou_event", ["person_id"], unique=False
     )
     op.create_table(
@@ -233,12 +230,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_registry_source_record")),
         sa.UniqueConstraint("dept", "record_no", name=op.f("uq_registry_source_record_dept")),
     )
-    op.create_index(
-        op.f("ix_registry_source_record_person_id"), "registry_source_record", ["person_id"], unique=False
-    )
-    op.create_index(
-        op.f("ix_registry_source_record_run_id"), "registry_source_record", ["run_id"], unique=False
-    )
     op.create_table(
         "registry_match_candidate",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -355,8 +346,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_registry_match_candidate_person_id"), table_name="registry_match_candidate")
     op.drop_index(op.f("ix_registry_match_candidate_candidate_id"), table_name="registry_match_candidate")
     op.drop_table("registry_match_candidate")
-    op.drop_index(op.f("ix_registry_source_record_run_id"), table_name="registry_source_record")
-    op.drop_index(op.f("ix_registry_source_record_person_id"), table_name="registry_source_record")
     op.drop_table("registry_source_record")
     op.drop_index(op.f("ix_registry_residence_person_id"), table_name="registry_residence")
     op.drop_table("registry_residence")
@@ -376,7 +365,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_registry_identity_fact_person_id"), table_name="registry_identity_fact")
     op.drop_table("registry_identity_fact")
     op.drop_index(op.f("ix_registry_hukou_event_person_id"), table_name="registry_hukou_event")
-    op.drop_index(op.f("ix_registry_hukou_event_household_no"), table_name="registry_hukou_event")
     op.drop_table("registry_hukou_event")
     op.drop_index(op.f("ix_registry_family_planning_person_id"), table_name="registry_family_planning")
     op.drop_table("registry_family_planning")

@@ -140,11 +140,12 @@ class Ingester:
         self.raw_columns = feed.names
         union = " UNION ALL ".join(_person_sources(feed)).replace("{S}", self.stage.name)
         self.new_persons_sql = text(
+            # ON CONFLICT DO NOTHING also settles repeats within the batch (first one wins) without a GROUP BY
+            # sort; `WHERE true` is SQLite's required disambiguation of INSERT … SELECT … ON CONFLICT.
             f"""INSERT INTO registry_person (id_number, name, sex, birth_date, region)
-                SELECT u.id_number, COALESCE(MIN(u.name), ''), MIN(u.sex), MIN(u.birth_date), MIN(substr(u.id_number, 1, 6))
-                FROM ({union}) u
-                WHERE NOT EXISTS (SELECT 1 FROM registry_person p WHERE p.id_number = u.id_number)
-                GROUP BY u.id_number"""
+                SELECT u.id_number, COALESCE(u.name, ''), u.sex, u.birth_date, substr(u.id_number, 1, 6)
+                FROM ({union}) u WHERE true
+                ON CONFLICT (id_number) DO NOTHING"""
         )
 
     def close(self) -> None:

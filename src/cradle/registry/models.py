@@ -92,11 +92,13 @@ class SourceRecord(Base):
     dept: Mapped[str] = mapped_column(String(16))
     record_no: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[int] = mapped_column(BigInteger)
-    run_id: Mapped[int] = mapped_column(Integer, index=True)
+    # Not indexed: facts are found by their own person_id and reach this row by primary key, and every index
+    # here is paid for on each of millions of inserted rows.
+    run_id: Mapped[int] = mapped_column(Integer)
     row_no: Mapped[int] = mapped_column(Integer)
     event: Mapped[str] = mapped_column(String(32))
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
-    person_id: Mapped[int | None] = _person_fk(nullable=True)
+    person_id: Mapped[int | None] = _person_fk(nullable=True, index=False)
 
 
 class IdentityFact(Base):
@@ -121,7 +123,7 @@ class HukouEvent(Base):
     person_id: Mapped[int] = _person_fk()
     event: Mapped[str] = mapped_column(String(16))
     region: Mapped[str] = mapped_column(String(6))
-    household_no: Mapped[str | None] = mapped_column(String(32), index=True)
+    household_no: Mapped[str | None] = mapped_column(String(32))
     relation_to_head: Mapped[str | None] = mapped_column(String(2))  # GB/T 4761
     hukou_type: Mapped[str | None] = mapped_column(String(8))  # rural | urban
     valid_from: Mapped[dt.date] = mapped_column(Date)
