@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from cradle.monitoring import plan
+from cradle.monitoring import catalogue, plan
 from cradle.monitoring.report import charts
 from cradle.monitoring.report.annual import AnnualReport
 from cradle.monitoring.report.scorecard import STATUS_LABELS, format_value
@@ -18,6 +18,7 @@ STATUS_COLOURS = {"on_track": "#2e7d32", "at_risk": "#b26a00", "missed": "#c6282
                   "unjudged": "#757575", "no_target": "#757575"}
 LEVEL_NAMES = {"province": "省", "city": "市", "county": "县（区）"}
 MAX_TREND_CHARTS = 8
+MAX_UNIT_CHARTS = 6
 
 
 @cache
@@ -37,7 +38,7 @@ def _trend_charts(report: AnnualReport) -> list[dict]:
         t = row.target.target if row.target else None
         goal = t.value if t is not None and t.comparator in (">=", ">", "<=", "<") else None
         out.append({"row": row, "svg": Markup(charts.line_chart({row.indicator.name: row.series}, goal,
-                                                                  width=330, height=150,
+                                                                  width=320, height=150,
                                                                   title=f"{row.indicator.name}（{row.indicator.unit}）"))})
         if len(out) == MAX_TREND_CHARTS:
             break
@@ -47,13 +48,26 @@ def _trend_charts(report: AnnualReport) -> list[dict]:
 def _unit_charts(report: AnnualReport) -> list[dict]:
     out = []
     for row in report.scorecard.rows:
-        if not row.units or all(u.value is None for u in row.units):
+        if row.target is None or not row.units or all(u.value is None for u in row.units):
             continue
         t = row.target.target if row.target else None
         goal = t.value if t is not None and t.comparator in (">=", ">", "<=", "<") else None
         bars = [(u.name, u.value, STATUS_COLOURS[u.status]) for u in row.units]
         out.append({"row": row, "svg": Markup(charts.bar_chart(bars, goal))})
+        if len(out) == MAX_UNIT_CHARTS:
+            break
     return out
+
+
+def _late_groups(report: AnnualReport) -> list[dict]:
+    """Late-data warnings grouped by indicator (one line each, the regions named), the others kept whole."""
+    groups: dict[str, dict] = {}
+    for w in report.warnings:
+        if w.kind == "late":
+            g = groups.setdefault(w.indicator, {"indicator": catalogue.load().indicator(w.indicator),
+                                                "year": w.year, "regions": []})
+            g["regions"].append(w.region_name)
+    return list(groups.values())
 
 
 def _projection_charts(report: AnnualReport) -> dict:
@@ -72,6 +86,7 @@ def html(report: AnnualReport, for_pdf: bool = False) -> str:
     return env.get_template("annual.html").render(
         r=report, css=Markup(css), for_pdf=for_pdf, trend_charts=_trend_charts(report),
         unit_charts=_unit_charts(report), projection_charts=_projection_charts(report),
+        other_warnings=[w for w in report.warnings if w.kind != "late"], late_groups=_late_groups(report),
     )
 
 
