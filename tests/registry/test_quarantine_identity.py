@@ -86,3 +86,25 @@ def test_unnumbered_birth_is_queued_then_confirmed_and_split(migrated_db_url, tm
         assert actions == ["merge", "split"]
         session.commit()
     engine.dispose()
+
+
+def test_a_correction_keeps_the_earlier_value(migrated_db_url, tmp_path):
+    from cradle.registry.history import history
+    from cradle.registry.household import build_household
+
+    engine = make_engine(migrated_db_url)
+    f = tmp_path / "gongan.csv"
+    _gongan(f, [
+        ["G1", MOTHER, "赵敏", "2", "1992-03-04", "register", "1992-03-04", "370303", "H1", "02", "2"],
+        ["G2", MOTHER, "赵晓敏", "2", "1992-03-04", "correct", "2024-05-01", "370303", "H1", "02", "2"],
+    ])
+    assert ingest_file("gongan", f, engine=engine).accepted == 2
+    with Session(engine) as s:
+        person = s.execute(select(m.Person).where(m.Person.id_number == MOTHER)).scalar_one()
+        assert person.name == "赵敏"  # as first registered
+        names = [(x["valid_from"], x["name"]) for x in history(s, person.id)["facts"] if x["kind"] == "identity"]
+        assert names == [("2024-05-01", "赵晓敏")]
+        before = build_household(s, MOTHER, dt.date(2024, 4, 30))["members"][0]["name"]
+        after = build_household(s, MOTHER, dt.date(2024, 5, 1))["members"][0]["name"]
+        assert (before, after) == ("赵敏", "赵晓敏")
+    engine.dispose()
