@@ -22,7 +22,7 @@ class ProgramResult:
     program: Program
     ctx: Ctx  # the context the formula ran in (the pack's sub-population)
     uses: list[ParamUse]  # the parameters the formula read
-    rule: Rule
+    rule: Rule | None  # None when the entity had no rows and the formula was not run
     n_rows: int  # rows of the entity in the context
     rows: np.ndarray  # eligible entity rows (context numbering)
     household: np.ndarray  # household row of each, in the caller's population
@@ -31,6 +31,10 @@ class ProgramResult:
     start: np.ndarray
     end: np.ndarray
     failed: np.ndarray | None  # per context row, index of the first failing condition (-1: eligible)
+
+
+_NONE = np.empty(0, dtype=np.int64)
+_NO_DAY = np.empty(0, dtype="datetime64[D]")
 
 
 def _broadcast(value, n: int, dtype) -> np.ndarray:
@@ -99,8 +103,12 @@ def run(pop: Population, as_of: dt.date | np.datetime64, *, overrides: dict | No
         ctx = Ctx(sub.persons, sub.households, sub.births, as_of, pack.parameters, pack.id, overrides=overrides)
         for prog in programs:
             ctx.uses = []
-            rule, eligible, failed = evaluate(prog, ctx, explain)
             n, hh, default_ben = _entity_rows(prog, ctx)
+            if n == 0:  # no births (or no rows of the entity): nothing to compute, and nothing granted
+                results.append(ProgramResult(prog, ctx, [], None, 0, _NONE, _NONE, _NONE, None, _NO_DAY, _NO_DAY,
+                                             None))
+                continue
+            rule, eligible, failed = evaluate(prog, ctx, explain)
             ben = default_ben if rule.beneficiary is None else _broadcast(rule.beneficiary, n, np.int64)
             idx = np.flatnonzero(eligible)
             hh_rows, ben_rows = hh[idx], ben[idx]
