@@ -128,3 +128,8 @@ def check_period(program: str, period: str) -> None:
     bounds(period, frequency_of(program))
 
 
+
+
+def payments_in(session: Session, batch: Batch, limit: int = 500) -> list[Payment]:
+    return list(session.execute(select(Payment).where(Payment.batch_id == batch.id).order_by(Payment.id)
+                                .limit(limit)).scalars())

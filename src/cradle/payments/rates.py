@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from cradle import audit, regions
 from cradle.payments.errors import Forbidden, Invalid
 from cradle.payments.models import Rate
+from cradle.policy.packs import programs_for
 
 
 def set_rate(session: Session, actor, program: str, county: str, start: dt.date, amount, decision: str) -> Rate:
@@ -19,6 +20,8 @@ def set_rate(session: Session, actor, program: str, county: str, start: dt.date,
         raise Forbidden("actor", "县区标准须由本县区工作人员录入")
     if not regions.exists(county) or regions.get(county).level != "county":
         raise Invalid("county", "应为县级行政区划代码")
+    if program not in {p.id for p in programs_for(county)}:
+        raise Invalid("program", f"{program} 不适用于 {county}，不能录入县区标准")
     try:
         value = Decimal(str(amount))
     except InvalidOperation:

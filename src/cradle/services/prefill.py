@@ -1,42 +1,47 @@
 """Pre-filling an application from the population data hub.
 
-The registry owns the household builder (a person → the engine's household JSON, with the members' ID numbers).
-This module only calls it; it never reads the registry's tables. Until the registry publishes the builder
-(`cradle.registry.households.household_for_person(session, id_number, as_of)` returning
-`{"household": {...}, "identities": {member_id: {"id_number", "name"}}}`), `available()` is False and the
-application form asks the citizen for the household instead.
+The registry owns the household builder (`cradle.registry.household.build_household(session, id_number, on)`:
+a person → the engine's household JSON, each member carrying its `id_number` and `name` where the registry
+knows them). This module only calls it and never reads the registry's tables; it splits the identities off so
+the application gets `{"household": …, "identities": {member_id: {"id_number", "name"}}}`.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import importlib
 
 from sqlalchemy.orm import Session
 
 from cradle.services.errors import NotFound
 
-BUILDER = ("cradle.registry.households", "household_for_person")
-
 
 def _builder():
     try:
-        module = importlib.import_module(BUILDER[0])
-    except ModuleNotFoundError:
+        from cradle.registry.household import HouseholdError, build_household
+    except ImportError:  # a deployment without the registry domain
         return None
-    return getattr(module, BUILDER[1], None)
+    return build_household, HouseholdError
 
 
 def available() -> bool:
     return _builder() is not None
 
 
-def prefill(session: Session, id_number: str, as_of: dt.date) -> dict | None:
-    """{"household", "identities"} from the registry, or None when the builder is not there yet."""
-    builder = _builder()
-    if builder is None:
+def prefill(session: Session, id_number: str, as_of: dt.date, field: str = "applicant_id_number") -> dict | None:
+    """{"household", "identities"} from the registry, None without a registry; NotFound naming `field` when the
+    registry does not know the person."""
+    found = _builder()
+    if found is None:
         return None
-    found = builder(session, id_number, as_of)
-    if not found:
-        raise NotFound("applicant_id_number", "人口库中没有此人的家庭信息")
-    return found
+    build, HouseholdError = found
+    try:
+        household = copy.deepcopy(build(session, id_number, as_of))
+    except HouseholdError as exc:
+        raise NotFound(field, str(exc) or "人口库中没有此人的家庭信息") from None
+    identities = {}
+    for member in household.get("members", []):
+        number, name = member.pop("id_number", None), member.pop("name", None)
+        if number and name:
+            identities[member["id"]] = {"id_number": number, "name": name}
+    return {"household": household, "identities": identities}
