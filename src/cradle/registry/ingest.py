@@ -183,7 +183,10 @@ class Ingester:
             bad = pl.concat([bad, self._conflicts(raw, repeats.filter(~same))], how="diagonal_relaxed")
 
         good = good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON))
-        conn.execute(self.stage.delete())
+        if conn.dialect.name == "postgresql":  # no dead rows left behind in the temp table
+            conn.execute(text(f"TRUNCATE {self.stage.name}"))
+        else:
+            conn.execute(self.stage.delete())
         if good.height:
             _load_stage(conn, self.stage, good)
             self._analyze(good.height)
@@ -198,7 +201,8 @@ class Ingester:
         their last ANALYZE, turn the set-based joins into nested loops over millions of rows."""
         if self.conn.dialect.name != "postgresql":
             return
-        self.conn.execute(text(f"ANALYZE {self.stage.name}"))
+        if self._analyzed_at == 0 and self._rows_since_analyze == 0:  # batches are alike: once is enough
+            self.conn.execute(text(f"ANALYZE {self.stage.name}"))
         self._rows_since_analyze += staged
         if self._rows_since_analyze >= max(self._analyzed_at, 50_000):
             for table in ("registry_person", "registry_source_record"):
