@@ -80,6 +80,10 @@ class AuthMiddleware:
                 body, receive = await _buffer(receive)
                 if len(body) <= MAX_FORM:
                     given = (parse_qs(body.decode("latin-1")).get(sessions.CSRF_FIELD) or [None])[0]
+            if given is None and headers.get("content-type", "").startswith("multipart/form-data"):
+                # file uploads put the token in the form's action URL (the body is not parsed here)
+                given = (parse_qs(scope.get("query_string", b"").decode("latin-1")).get(sessions.CSRF_FIELD)
+                         or [None])[0]
             if not sessions.same_token(web_session.csrf_token, given):
                 actor, state["csrf_failed"] = ANONYMOUS, True
         state["actor"] = actor

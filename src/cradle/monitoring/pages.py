@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from cradle import regions
+from cradle.auth.deps import check_scope
 from cradle.db import session_scope
 from cradle.monitoring import catalogue, excel, values
+from cradle.monitoring.api import entry as entry_role
 from cradle.monitoring.errors import MonitoringError
 from cradle.monitoring.report import annual, dashboard, render, scorecard
 from cradle.web.templating import render as render_page
@@ -58,7 +60,7 @@ def _entry_page(request: Request, form: dict, errors: dict[str, str], stored=Non
                        breadcrumbs=[("监测评估", "/monitoring"), ("指标数据填报", None)])
 
 
-@router.get("/entry")
+@router.get("/entry", dependencies=[Depends(entry_role)])
 def entry_form(request: Request, region: str = "", indicator: str = "", year: int | None = None) -> Response:
     form = dict.fromkeys(ENTRY_FIELDS, "")
     form.update(region=region, indicator_id=indicator, year=str(year or dt.date.today().year - 1))
@@ -66,7 +68,7 @@ def entry_form(request: Request, region: str = "", indicator: str = "", year: in
 
 
 @router.post("/entry")
-async def entry_submit(request: Request) -> Response:
+async def entry_submit(request: Request, actor=Depends(entry_role)) -> Response:
     raw = await request.form()
     form = {k: str(raw.get(k) or "").strip() for k in ENTRY_FIELDS}
     errors: dict[str, str] = {}
@@ -78,6 +80,7 @@ async def entry_submit(request: Request) -> Response:
             errors[field] = "必填 (required)"
     if errors:
         return _entry_page(request, form, errors, status=422)
+    check_scope(request, actor, entry.region)
     with session_scope() as s:
         row = values.record(s, [entry], form["department"], form["entered_by"])[0]
         stored = {"indicator": catalogue.load().indicator(row.indicator_id).name, "region": row.region,
@@ -89,14 +92,14 @@ async def entry_submit(request: Request) -> Response:
     return _entry_page(request, blank, {}, stored=stored, status=201)
 
 
-@router.get("/upload")
+@router.get("/upload", dependencies=[Depends(entry_role)])
 def upload_page(request: Request, region: str = "", year: int | None = None) -> Response:
     return render_page(request, "monitoring/upload.html", title="Excel 模板下载与批量上传", region=region,
                        year=year or dt.date.today().year - 1, errors=[], stored=None,
                        breadcrumbs=[("监测评估", "/monitoring"), ("Excel 模板", None)])
 
 
-@router.get("/upload/template.xlsx")
+@router.get("/upload/template.xlsx", dependencies=[Depends(entry_role)])
 def upload_template(request: Request, region: str = "", year: int | None = None) -> Response:
     """The blank template for the regions typed (space or comma separated) and the year."""
     codes = [c for c in region.replace(",", " ").split() if c]
@@ -116,7 +119,7 @@ def upload_template(request: Request, region: str = "", year: int | None = None)
 
 @router.post("/upload")
 async def upload_submit(request: Request, file: UploadFile = File(...), department: str = Form(""),
-                        entered_by: str = Form("")) -> Response:
+                        entered_by: str = Form(""), actor=Depends(entry_role)) -> Response:
     errors: list[tuple[str, str]] = []
     if not department.strip():
         errors.append(("department", "必填 (required)"))
@@ -126,7 +129,10 @@ async def upload_submit(request: Request, file: UploadFile = File(...), departme
     if not errors:
         try:
             with session_scope() as s:
-                stored = len(excel.upload(s, await file.read(), department.strip(), entered_by.strip()))
+                rows = excel.upload(s, await file.read(), department.strip(), entered_by.strip())
+                for row in rows:  # a region outside the uploader's scope rolls the whole file back
+                    check_scope(request, actor, row.region, "file")
+                stored = len(rows)
         except MonitoringError as exc:
             errors = exc.errors
     return render_page(request, "monitoring/upload.html", status_code=422 if errors else 201,

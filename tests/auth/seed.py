@@ -1,0 +1,59 @@
+"""A 张店区 (370303) childcare facility with a filing, an enrolled child and an inspection finding, for the
+scope tests; MARKERS are strings that only its data contains."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from stdnum.cn import uscc
+
+from cradle.childcare import enrolment, filing, inspections
+from cradle.childcare.facilities import register_facility
+from cradle.childcare.standards import CHECKLIST
+from cradle.db import session_scope
+from cradle.idcard import make_id_number
+
+CHILD_ID = make_id_number("370303", dt.date(2023, 9, 10), 7, "M")
+CHILD_NAME = "范围测试小明"
+FACILITY_NAME = "范围测试托育园"
+
+
+def credit_code(region: str, n: int) -> str:
+    body = f"52{region}MJ{n:07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def facility_data(region: str = "370303", n: int = 1, name: str = FACILITY_NAME) -> dict:
+    return {
+        "credit_code": credit_code(region, n), "name": name, "type": "inclusive_private", "address": f"测试路{n}号",
+        "region_code": region, "floor_area_m2": 600, "outdoor_area_m2": 200, "rooms": 6,
+        "opening_date": "2024-01-01",
+        "slots": [{"age_group": "toddler", "slots": 30, "classes": 2, "fee_monthly": 1500}],
+        "staff": [{"name": "王园长", "role": "director", "education": "bachelor", "years_experience": 5,
+                   "qualification": "育婴员一级"}]
+        + [{"name": f"保育员{i}", "role": "caregiver", "qualification": "保育师"} for i in range(8)]
+        + [{"name": "李医生", "role": "health", "qualification": "护士"}, {"name": "张保安", "role": "security"}],
+    }
+
+
+def seed(url: str) -> dict:
+    with session_scope(url) as s:
+        f = register_facility(s, facility_data())
+        other = register_facility(s, facility_data("370304", 2, "淄川测试托育园"))
+        on = dt.date(2024, 2, 1)
+        fl = filing.open_filing(s, f.id, actor="operator", on=on)
+        filing.transition(s, fl.id, "complete", actor="county", on=on)
+        filing.record_checks(s, fl.id, {k: "pass" for k, v in CHECKLIST.items() if not v["auto"]})
+        filing.transition(s, fl.id, "accept", actor="county", on=on)
+        e = enrolment.enrol(s, f.id, {"child_id_number": CHILD_ID, "child_name": CHILD_NAME,
+                                      "start_on": "2025-03-01"})
+        ins = inspections.record_inspection(s, f.id, {
+            "visited_on": "2025-04-01", "inspector": "刘", "result": "corrections",
+            "findings": [{"item": "fire_safety", "description": "灭火器过期", "deadline": "2025-04-10"}]})
+        finding_id = ins.findings[0].id if getattr(ins, "findings", None) else 1
+        return {"facility_id": f.id, "other_facility_id": other.id, "filing_id": fl.id, "enrolment_id": e.id,
+                "finding_id": finding_id, "credit_code": f.credit_code}
+
+
+def markers(ids: dict) -> list[str]:
+    return [FACILITY_NAME, CHILD_ID, CHILD_NAME, ids["credit_code"], "灭火器过期"]
