@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import itertools
 
-from cradle.auth import tokens
+from argon2 import profiles
+
+from cradle.auth import passwords, tokens
 from cradle.auth.accounts import create_account
 from cradle.auth.actor import from_account
 from cradle.db import session_scope
 
 PASSWORD = "test-Passw0rd!"
 _serial = itertools.count(1)
+passwords.use_profile(profiles.CHEAPEST)  # importing this module means a test is running: hash fast
 
 
 def make_account(url: str, role: str, region: str | None = None, **fields):
