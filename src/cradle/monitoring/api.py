@@ -24,7 +24,8 @@ entry = require(*ENTRY_ROLES)
 
 def _region(code: str) -> str:
     if not regions.exists(code):
-        raise HTTPException(422, detail={"errors": [{"field": "region", "message": f"unknown region {code!r}"}]})
+        raise HTTPException(422, detail={"errors": [{"field": "region", "code": "unknown_code",
+                                                       "message": f"unknown region {code!r}"}]})
     return code
 
 
@@ -150,7 +151,7 @@ def get_warnings(region: str, year: int) -> dict:
 
 @router.get("/projection")
 def get_projection(region: str, years: int = Query(30, ge=1, le=100), scenario: str = "medium",
-                   tfr_effect: float | None = None, base_year: int | None = None) -> dict:
+                   tfr_effect: float | None = None, base_year: int | None = Query(None, ge=1950, le=2100)) -> dict:
     from cradle.monitoring.service import project_area
 
     base = dt.date(base_year or dt.date.today().year, 1, 1)

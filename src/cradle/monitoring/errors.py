@@ -13,4 +13,5 @@ class MonitoringError(ValueError):
         return cls([(field, message)])
 
     def as_dict(self) -> dict:
-        return {"errors": [{"field": f, "message": m} for f, m in self.errors]}
+        """The API's one error shape: {"errors": [{"field", "code", "message"}]}."""
+        return {"errors": [{"field": f, "code": "invalid", "message": m} for f, m in self.errors]}
