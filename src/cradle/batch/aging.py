@@ -70,8 +70,8 @@ def cohort(households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataFrame
     start = np.datetime64(base, "D") - np.timedelta64(365, "D")
     recent = births.filter(pl.col("date") > pl.lit(start.item()))
     ids = recent["household_id"].unique()
-    return (households.filter(pl.col("household_id").is_in(ids)), persons.filter(pl.col("household_id").is_in(ids)),
-            births.filter(pl.col("household_id").is_in(ids)), recent["child_id"])
+    return (households.filter(pl.col("household_id").is_in(ids.implode())), persons.filter(pl.col("household_id").is_in(ids.implode())),
+            births.filter(pl.col("household_id").is_in(ids.implode())), recent["child_id"])
 
 
 def _shift(frame: pl.DataFrame, cols: list[str], years: int) -> pl.DataFrame:

@@ -144,7 +144,7 @@ def _frames_for_year(frames, base: dt.date, year: int, aging: ag.Aging):
         for j in range(1, year - base.year + 1):
             h, p, b = ag.shifted(ch, cp, cb, j)
             parts.append((h, p, b))
-            newborn.append(b.filter(pl.col("child_id").is_in(kids.cast(pl.String) + f"~{j}")).select(
+            newborn.append(b.filter(pl.col("child_id").is_in((kids.cast(pl.String) + f"~{j}").implode())).select(
                 household=pl.col("household_id"), child=pl.col("child_id"), date=pl.col("date")))
             w = aging.weights[base.year + j][index] if aging.weights is not None else np.ones(len(index))
             weights.append(pl.DataFrame({"household": h["household_id"], "weight": w}))
@@ -160,7 +160,7 @@ def _keep_cohort_rows(table: pl.DataFrame, newborn: pl.DataFrame) -> pl.DataFram
     copy = pl.col("household").str.contains("~", literal=True)
     of_birth = table.filter(copy & pl.col("program").is_in(births)).join(
         newborn.select("household", period_start="date").unique(), on=["household", "period_start"], how="semi")
-    return pl.concat([table.filter(~copy | (pl.col("beneficiary").is_in(newborn["child"])
+    return pl.concat([table.filter(~copy | (pl.col("beneficiary").is_in(newborn["child"].implode())
                                             & ~pl.col("program").is_in(births))), of_birth])
 
 
