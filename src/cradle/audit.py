@@ -1,11 +1,18 @@
 """The shared audit log: append-only and hash-chained.
 
 Every domain records its changes with `record(session, actor, action, subject, detail, on_behalf_of=None)` inside
-the transaction that makes the change, so the entry and the change commit (or roll back) together. Each entry's
-`hash` is SHA-256 over the previous entry's hash and the entry's own canonical JSON; `verify()` recomputes the
-chain, so an edited, deleted or reordered row is found. The database refuses UPDATE and DELETE on the table
-(triggers in migration 0004_services), and entries are serialised by a PostgreSQL advisory lock (SQLite
-serialises writers itself) with a unique `seq` as the last guard.
+the transaction that makes the change, so the entry and the change commit (or roll back) together.
+
+The log is 64 hash chains; a subject's entries all go to chain `crc32(subject) % 64`, so each subject's history
+is one unbroken chain and writers about different subjects rarely wait for each other (one chain for everything
+made every write in the system queue behind one lock until its transaction committed). Each chain has a head row
+(`audit_chain`: its last `chain_seq`, the last entry's global `seq` and hash) that a writer locks
+(`SELECT … FOR UPDATE`) only for the rest of its transaction, so record an entry as late as the change allows.
+An entry's `hash` is SHA-256 over the previous entry's hash in its chain and the entry's canonical JSON (which
+names the chain and the position); `verify()` recomputes every chain and compares its end with the head row, so
+an edited, deleted, reordered or cut-off entry is found. The database refuses UPDATE and DELETE on the log
+(triggers in migration 0004_services). Entries written before migration 0007 stay in their single legacy chain
+(`chain` NULL), verified as before.
 """
 
 from __future__ import annotations
@@ -13,15 +20,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy import JSON, DateTime, Integer, String, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cradle.db import Base
 
 GENESIS = "0" * 64
-_LOCK_KEY = 727_001  # pg_advisory_xact_lock key for the chain head
+CHAINS = 64
 
 
 class AuditEntry(Base):
@@ -36,6 +44,19 @@ class AuditEntry(Base):
     detail: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    chain: Mapped[int | None] = mapped_column(Integer)
+    chain_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class AuditChain(Base):
+    """The head of one chain: how many entries it has, the last one's global seq and hash."""
+
+    __tablename__ = "audit_chain"
+
+    chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    last: Mapped[int | None] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
 
 
 def _who(value) -> str | None:
@@ -44,17 +65,23 @@ def _who(value) -> str | None:
     return getattr(value, "ref", None) or str(value)
 
 
+def chain_of(subject: str) -> int:
+    return zlib.crc32(subject.encode()) % CHAINS
+
+
 def _canonical(seq: int, at: dt.datetime, actor: str, on_behalf_of: str | None, action: str, subject: str,
-               detail: dict) -> bytes:
+               detail: dict, chain: int | None = None, chain_seq: int | None = None) -> bytes:
     body = {"seq": seq, "at": at.isoformat(timespec="microseconds"), "actor": actor, "on_behalf_of": on_behalf_of,
             "action": action, "subject": subject, "detail": detail}
+    if chain is not None:
+        body.update(chain=chain, chain_seq=chain_seq)
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
 def entry_hash(prev_hash: str, seq: int, at: dt.datetime, actor: str, on_behalf_of: str | None, action: str,
-               subject: str, detail: dict) -> str:
-    return hashlib.sha256(prev_hash.encode() + _canonical(seq, at, actor, on_behalf_of, action, subject,
-                                                          detail)).hexdigest()
+               subject: str, detail: dict, chain: int | None = None, chain_seq: int | None = None) -> str:
+    return hashlib.sha256(prev_hash.encode() + _canonical(seq, at, actor, on_behalf_of, action, subject, detail,
+                                                          chain, chain_seq)).hexdigest()
 
 
 def record(session: Session, actor, action: str, subject: str, detail: dict | None = None,
@@ -65,23 +92,39 @@ def record(session: Session, actor, action: str, subject: str, detail: dict | No
     if not subject:
         raise ValueError("subject: required")
     detail = json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))  # what is stored is hashed
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(_pg_lock()))
-    head = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
-    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    chain = chain_of(subject)
     at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     who, behalf = _who(actor), _who(on_behalf_of)
+    if session.get_bind().dialect.name == "postgresql":
+        # One round trip: the chain's head, locked until commit, and the next global number.
+        chain_seq, prev, seq = session.execute(_HEAD_PG, {"c": chain}).one()
+    else:  # SQLite serialises writers itself
+        chain_seq, prev = session.execute(_HEAD, {"c": chain}).one()
+        seq = (session.execute(select(func.max(AuditEntry.seq))).scalar() or 0) + 1
+    chain_seq += 1
     entry = AuditEntry(seq=seq, at=at, actor=who, on_behalf_of=behalf, action=action, subject=subject, detail=detail,
-                       prev_hash=prev, hash=entry_hash(prev, seq, at, who, behalf, action, subject, detail))
-    session.add(entry)
-    session.flush()
+                       prev_hash=prev, chain=chain, chain_seq=chain_seq,
+                       hash=entry_hash(prev, seq, at, who, behalf, action, subject, detail, chain, chain_seq))
+    row = {k: getattr(entry, k) for k in _COLUMNS}
+    if session.get_bind().dialect.name == "postgresql":  # the entry and the new head in one statement
+        session.execute(_APPEND_PG, {**row, "detail": json.dumps(detail, ensure_ascii=False)})
+    else:
+        session.execute(AuditEntry.__table__.insert().values(**row))
+        session.execute(_MOVE_HEAD, {"n": chain_seq, "last": seq, "h": entry.hash, "c": chain})
     return entry
 
 
-def _pg_lock():
-    from sqlalchemy import func
-
-    return func.pg_advisory_xact_lock(_LOCK_KEY)
+_COLUMNS = ("seq", "at", "actor", "on_behalf_of", "action", "subject", "detail", "prev_hash", "hash", "chain",
+            "chain_seq")
+_HEAD = text("SELECT seq, hash FROM audit_chain WHERE chain = :c")
+_HEAD_PG = text("SELECT seq, hash, nextval('audit_log_seq_global') FROM audit_chain WHERE chain = :c FOR UPDATE")
+_MOVE_HEAD = text("UPDATE audit_chain SET seq = :n, last = :last, hash = :h WHERE chain = :c")
+_APPEND_PG = text("""WITH entry AS (
+    INSERT INTO audit_log (seq, at, actor, on_behalf_of, action, subject, detail, prev_hash, hash, chain, chain_seq)
+    VALUES (:seq, :at, :actor, :on_behalf_of, :action, :subject, CAST(:detail AS json), :prev_hash, :hash, :chain,
+            :chain_seq) RETURNING seq, hash, chain, chain_seq)
+UPDATE audit_chain h SET seq = entry.chain_seq, last = entry.seq, hash = entry.hash FROM entry
+WHERE h.chain = entry.chain""")
 
 
 @dataclass
@@ -92,13 +135,15 @@ class Verification:
     problem: str | None = None
 
 
-def verify(session: Session, batch: int = 5000) -> Verification:
-    """Recompute the whole chain; the first broken entry is reported."""
-    prev, expected, count = GENESIS, 1, 0
-    last = 0
+def _hash_of(e: AuditEntry, prev: str) -> str:
+    return entry_hash(prev, e.seq, e.at, e.actor, e.on_behalf_of, e.action, e.subject, e.detail, e.chain, e.chain_seq)
+
+
+def _verify_legacy(session: Session, batch: int) -> Verification:
+    prev, expected, count, last = GENESIS, 1, 0, 0
     while True:
-        rows = session.execute(select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq)
-                               .limit(batch)).scalars().all()
+        rows = session.execute(select(AuditEntry).where(AuditEntry.chain.is_(None), AuditEntry.seq > last)
+                               .order_by(AuditEntry.seq).limit(batch)).scalars().all()
         if not rows:
             return Verification(True, count)
         for e in rows:
@@ -106,11 +151,48 @@ def verify(session: Session, batch: int = 5000) -> Verification:
                 return Verification(False, count, expected, f"entry {expected} is missing")
             if e.prev_hash != prev:
                 return Verification(False, count, e.seq, "prev_hash does not match the previous entry")
-            if entry_hash(prev, e.seq, e.at, e.actor, e.on_behalf_of, e.action, e.subject, e.detail) != e.hash:
+            if _hash_of(e, prev) != e.hash:
                 return Verification(False, count, e.seq, "entry was altered (hash mismatch)")
             prev, expected, count, last = e.hash, expected + 1, count + 1, e.seq
 
 
+def verify(session: Session, batch: int = 5000) -> Verification:
+    """Recompute every chain and compare its end with its head; the first broken entry is reported."""
+    legacy = _verify_legacy(session, batch)
+    if not legacy.ok:
+        return legacy
+    count = legacy.entries
+    heads = {h.chain: h for h in session.execute(select(AuditChain)).scalars()}
+    for chain in sorted(heads):
+        head = heads[chain]
+        prev, expected, last = GENESIS, 1, 0
+        while True:
+            rows = session.execute(select(AuditEntry).where(AuditEntry.chain == chain, AuditEntry.chain_seq > last)
+                                   .order_by(AuditEntry.chain_seq).limit(batch)).scalars().all()
+            if not rows:
+                break
+            for e in rows:
+                if e.chain_seq != expected:
+                    return Verification(False, count, e.seq, f"entry {expected} of chain {chain} is missing")
+                if e.prev_hash != prev:
+                    return Verification(False, count, e.seq, "prev_hash does not match the previous entry")
+                if _hash_of(e, prev) != e.hash:
+                    return Verification(False, count, e.seq, "entry was altered (hash mismatch)")
+                prev, expected, count, last = e.hash, expected + 1, count + 1, e.chain_seq
+        if expected - 1 != head.seq or prev != head.hash:
+            if expected - 1 < head.seq:
+                return Verification(False, count, head.last,
+                                    f"entries {expected}–{head.seq} of chain {chain} are missing")
+            return Verification(False, count, head.last, f"the head of chain {chain} does not match its last entry")
+    stray = session.execute(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.chain.is_not(None), AuditEntry.chain.not_in(list(heads) or [-1]))).scalar()
+    if stray:
+        return Verification(False, count, None, f"{stray} entries belong to no known chain")
+    return Verification(True, count)
+
+
 def history(session: Session, subject: str) -> list[AuditEntry]:
+    """A subject's entries in the order they were chained (its legacy entries first)."""
     return list(session.execute(select(AuditEntry).where(AuditEntry.subject == subject)
-                                .order_by(AuditEntry.seq)).scalars())
+                                .order_by(AuditEntry.chain_seq.is_not(None), AuditEntry.chain_seq,
+                                          AuditEntry.seq)).scalars())

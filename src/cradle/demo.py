@@ -12,6 +12,7 @@ from cradle.db import get_engine, upgrade
 DEMO_LOADERS: list[str] = [
     "cradle.registry.demo",
     "cradle.childcare.demo",
+    "cradle.services.demo",
 ]
 
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from cradle import audit
-from cradle.db import session_factory
+from cradle.db import get_engine, session_factory
 
 
 def test_chain_verifies_and_names_proxy(any_session):
@@ -17,8 +19,22 @@ def test_chain_verifies_and_names_proxy(any_session):
     assert result.ok and result.entries == 2
     entries = audit.history(s, "case:1")
     assert [e.seq for e in entries] == [1, 2]
+    assert [e.chain_seq for e in entries] == [1, 2] and entries[0].chain == audit.chain_of("case:1")
     assert entries[1].prev_hash == entries[0].hash
     assert entries[1].on_behalf_of == "citizen:a"
+
+
+def test_subjects_go_to_their_own_chains(session):
+    subjects = [f"case:{i}" for i in range(40)]
+    for sub in subjects:
+        audit.record(session, "x", "a", sub, {})
+    session.commit()
+    chains = {audit.chain_of(sub) for sub in subjects}
+    assert len(chains) > 20  # spread over the chains, so writers rarely meet
+    head = session.get(audit.AuditChain, audit.chain_of("case:0"))
+    last = audit.history(session, "case:0")[-1]
+    assert (head.last, head.hash) == (last.seq, last.hash)
+    assert audit.verify(session).ok and audit.verify(session).entries == 40
 
 
 def test_database_refuses_update_and_delete(any_session):
@@ -33,22 +49,108 @@ def test_database_refuses_update_and_delete(any_session):
     assert audit.verify(s).ok
 
 
-def test_tampering_is_found(svc_sqlite_url):
+def _tamperable(url):
+    s = session_factory(url)()
+    s.execute(text("DROP TRIGGER audit_log_no_update"))
+    s.execute(text("DROP TRIGGER audit_log_no_delete"))
+    s.commit()
+    return s
+
+
+def test_an_altered_entry_is_found(svc_sqlite_url):
     s = session_factory(svc_sqlite_url)()
     for i in range(3):
         audit.record(s, "x", "a", f"s{i}", {"i": i})
     s.commit()
-    # Someone with file access drops the trigger and edits an entry: verify finds it.
-    s.execute(text("DROP TRIGGER audit_log_no_update"))
+    s = _tamperable(svc_sqlite_url)
     s.execute(text("UPDATE audit_log SET detail = '{\"i\": 9}' WHERE seq = 2"))
     s.commit()
     result = audit.verify(s)
     assert not result.ok and result.bad_seq == 2 and "altered" in result.problem
-    s.execute(text("DROP TRIGGER audit_log_no_delete"))
-    s.execute(text("DELETE FROM audit_log WHERE seq = 1"))
+
+
+def test_a_deleted_entry_is_found_inside_and_at_the_end_of_a_chain(svc_sqlite_url):
+    s = session_factory(svc_sqlite_url)()
+    for i in range(3):
+        audit.record(s, "x", "a", "case:7", {"i": i})
+    s.commit()
+    s = _tamperable(svc_sqlite_url)
+    s.execute(text("DELETE FROM audit_log WHERE seq = 3"))  # the newest: only the head row knows it existed
     s.commit()
     result = audit.verify(s)
-    assert not result.ok and result.bad_seq == 1 and "missing" in result.problem
+    assert not result.ok and result.bad_seq == 3 and "missing" in result.problem
+    s.execute(text("DELETE FROM audit_log WHERE seq = 1"))  # the first: the chain has a gap
+    s.commit()
+    result = audit.verify(s)
+    assert not result.ok and result.bad_seq == 2 and "entry 1 of chain" in result.problem
+
+
+def test_a_rewritten_head_or_reordered_chain_is_found(svc_sqlite_url):
+    s = session_factory(svc_sqlite_url)()
+    audit.record(s, "x", "a", "case:8", {"i": 1})
+    audit.record(s, "x", "a", "case:8", {"i": 2})
+    s.commit()
+    s = _tamperable(svc_sqlite_url)
+    swap = ("UPDATE audit_log SET chain_seq = chain_seq + 10", "UPDATE audit_log SET chain_seq = 13 - chain_seq")
+    for stmt in swap:
+        s.execute(text(stmt))
+    s.commit()
+    assert not audit.verify(s).ok
+    for stmt in swap:
+        s.execute(text(stmt))
+    s.execute(text("UPDATE audit_chain SET hash = :h WHERE chain = :c"), {"h": "f" * 64, "c": audit.chain_of("case:8")})
+    s.commit()
+    result = audit.verify(s)
+    assert not result.ok and "head" in result.problem
+
+
+def test_entries_before_the_chains_verify_as_the_legacy_chain(svc_sqlite_url):
+    """Rows written by the single-chain log (chain NULL) keep verifying after the upgrade."""
+    s = session_factory(svc_sqlite_url)()
+    prev = audit.GENESIS
+    import datetime as dt
+
+    at = dt.datetime(2025, 1, 1, 8)
+    for seq in (1, 2):
+        h = audit.entry_hash(prev, seq, at, "x", None, "a", "old", {})
+        s.add(audit.AuditEntry(seq=seq, at=at, actor="x", on_behalf_of=None, action="a", subject="old", detail={},
+                               prev_hash=prev, hash=h))
+        prev = h
+    s.commit()
+    audit.record(s, "x", "a", "new", {})
+    s.commit()
+    result = audit.verify(s)
+    assert result.ok and result.entries == 3 and audit.history(s, "new")[0].seq == 3
+
+
+@pytest.mark.postgres
+def test_concurrent_writers_keep_every_chain_whole(svc_pg_url):
+    """Eight threads each write 25 entries about their own and a shared subject at the same time."""
+    errors = []
+
+    def work(n):
+        try:
+            for i in range(25):
+                with session_factory(svc_pg_url)() as s:
+                    audit.record(s, f"w{n}", "a", f"case:{n}", {"i": i})
+                    audit.record(s, f"w{n}", "a", "batch:shared", {"n": n, "i": i})
+                    s.commit()
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    with session_factory(svc_pg_url)() as s:
+        result = audit.verify(s)
+        assert result.ok and result.entries == 400
+        shared = audit.history(s, "batch:shared")
+        assert [e.chain_seq for e in shared] == sorted(e.chain_seq for e in shared)
+        assert len({e.seq for e in shared}) == 200
+    get_engine(svc_pg_url).dispose()
 
 
 def test_record_requires_action_and_subject(session):

@@ -119,10 +119,11 @@ def submit(session: Session, actor: Actor, data: dict, *, origin: str = "citizen
         existing = session.execute(select(Case.case_no).where(
             Case.program == sp.program, Case.beneficiary_id_number == who["id_number"])).scalar()
         raise Conflict("beneficiary", f"该受益人已有此项目的申请（{existing}）") from None
-    _step(session, case, actor, "submit" if status == "submitted" else "offer", None, status, None, behalf)
     notifications.notify(session, applicant, f"case.{status}", f"case:{case.case_no}",
                          f"{ent['title']}：{'已为您主动开通，请确认或放弃' if status == 'offered' else '申请已提交'}"
                          f"（{case.case_no}）。{ent['explanation']}", phone)
+    # Last, so the audit chain's head is held only for the entry and the commit.
+    _step(session, case, actor, "submit" if status == "submitted" else "offer", None, status, None, behalf)
     return case
 
 
