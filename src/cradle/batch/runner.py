@@ -1,7 +1,7 @@
 """The partitioned, resumable batch run.
 
 Output directory layout (`--out DIR`):
-    DIR/parts/<county>-<n>.parquet   one file per finished partition (written to .tmp, then renamed)
+    DIR/parts/<first county>-<n>.parquet   one file per finished partition (written to .tmp, then renamed)
     DIR/manifest.json                the run's settings and the finished partitions (replaced atomically)
 
 A rerun with the same settings skips the partitions the manifest lists, so an interrupted run resumes without

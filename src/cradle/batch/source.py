@@ -1,8 +1,8 @@
 """Where a batch reads households: a directory of the three Parquet tables (the batch layout of
 `Population.from_frames`: households.parquet, persons.parquet, births.parquet) or the registry database.
 
-A batch is cut into partitions: the households of one county, split into household-id ranges of at most
-`max_households` each. Reading a partition scans the tables lazily with a household-id range filter, which
+A batch is cut into partitions of at most `max_households` households: whole counties together (in code
+order) while they fit, and a county larger than that alone, split into household-id ranges. Reading a partition scans the tables lazily with a household-id range filter, which
 Parquet row-group statistics turn into reading only the row groups that hold it when the tables are sorted by
 household id (as `cradle batch-synth` writes them); unsorted tables are still read correctly, only slower.
 """
@@ -26,8 +26,8 @@ REQUIRED = {
 
 @dataclass(frozen=True)
 class Partition:
-    key: str  # "<county>-<n>", also the part file's name
-    county: int
+    key: str  # "<first county>-<n>", also the part file's name
+    counties: tuple[int, ...]
     lo: object  # household_id range, inclusive
     hi: object
     households: int
@@ -58,11 +58,26 @@ def plan(directory: Path, region: str, max_households: int = 200_000) -> list[Pa
     hh = (pl.scan_parquet(paths["households"]).select("household_id", "jurisdiction")
           .filter(pl.col("jurisdiction").is_in(wanted)).sort("jurisdiction", "household_id").collect())
     out: list[Partition] = []
-    for (county,), group in hh.group_by("jurisdiction", maintain_order=True):
-        ids = group["household_id"]
-        for n, start in enumerate(range(0, len(ids), max_households)):
-            piece = ids.slice(start, max_households)
-            out.append(Partition(f"{county}-{n}", int(county), piece[0], piece[-1], len(piece)))
+    group: list[tuple[int, pl.Series]] = []  # small counties waiting to fill a partition
+
+    def flush() -> None:
+        if group:
+            ids = pl.concat([g[1] for g in group])
+            out.append(Partition(f"{group[0][0]}-0", tuple(g[0] for g in group), ids.min(), ids.max(), len(ids)))
+            group.clear()
+
+    for (county,), rows in hh.group_by("jurisdiction", maintain_order=True):
+        ids = rows["household_id"]
+        if len(ids) > max_households:
+            flush()
+            for n, start in enumerate(range(0, len(ids), max_households)):
+                piece = ids.slice(start, max_households)
+                out.append(Partition(f"{county}-{n}", (int(county),), piece[0], piece[-1], len(piece)))
+            continue
+        if sum(len(g[1]) for g in group) + len(ids) > max_households:
+            flush()
+        group.append((int(county), ids))
+    flush()
     return out
 
 
@@ -71,7 +86,7 @@ def read_partition(directory: Path, part: Partition) -> tuple[pl.DataFrame, pl.D
     paths = {name: Path(directory) / f"{name}.parquet" for name in TABLES}
     in_range = pl.col("household_id").is_between(part.lo, part.hi)
     households = (pl.scan_parquet(paths["households"])
-                  .filter(in_range & (pl.col("jurisdiction") == part.county)).collect())
+                  .filter(in_range & pl.col("jurisdiction").is_in(list(part.counties))).collect())
     keep = households.select("household_id")
     persons = pl.scan_parquet(paths["persons"]).filter(in_range).collect().join(
         keep, on="household_id", how="semi", maintain_order="left")

@@ -1,0 +1,116 @@
+"""Batch throughput and peak memory at 1M, 5M and 35M persons (山西 140000, synthetic).
+
+    .venv/bin/python benchmarks/batch_scale.py --persons 1000000 5000000 35000000 [--workers 2] [--keep DIR]
+
+The population is generated county by county (so each county's households are one household-id range in the
+Parquet files, as a registry export sorted by county would be) and written once; the timed part is
+`cradle batch` itself: reading partitions, the engine, writing the entitlements. Peak memory is the largest
+sum of resident memory over this process and its workers, sampled every 0.1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import polars as pl
+import psutil
+import pyarrow.parquet as pq
+
+from cradle.batch.runner import BatchSpec, run_batch
+from cradle.batch.synth import TABLES, counties, generate
+
+ON = dt.date(2026, 6, 30)
+
+
+def write_population(region: str, persons: int, seed: int, out: Path) -> int:
+    """County by county into three Parquet files; returns the number of persons."""
+    codes = counties(region)
+    writers: dict[str, pq.ParquetWriter] = {}
+    offset_h = offset_p = total = 0
+    for i, code in enumerate(codes):
+        share = persons // len(codes) + (1 if i < persons % len(codes) else 0)
+        f = generate(code, share, seed + i, ON)
+        tables = {"households": f.households.with_columns(pl.col("household_id") + offset_h),
+                  "persons": f.persons.with_columns(pl.col("household_id") + offset_h,
+                                                    pl.col("person_id") + offset_p),
+                  "births": f.births.with_columns(pl.col("household_id") + offset_h, pl.col("child_id") + offset_p)}
+        for name in TABLES:
+            arrow = tables[name].to_arrow()
+            if name not in writers:
+                writers[name] = pq.ParquetWriter(out / f"{name}.parquet", arrow.schema)
+            writers[name].write_table(arrow, row_group_size=128 * 1024)
+        offset_h += f.households.height
+        offset_p += f.persons.height
+        total += f.persons.height
+    for w in writers.values():
+        w.close()
+    return total
+
+
+class PeakMemory:
+    def __init__(self):
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        me = psutil.Process()
+        while not self._stop.is_set():
+            try:
+                rss = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
+            except psutil.Error:
+                continue
+            self.peak = max(self.peak, rss)
+            time.sleep(0.1)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--region", default="140000")
+    parser.add_argument("--persons", type=int, nargs="+", default=[1_000_000, 5_000_000])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--partition-households", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="keep the generated populations here (reused when present)")
+    args = parser.parse_args()
+    base = args.keep or Path(tempfile.mkdtemp(prefix="cradle-bench-"))
+    rows = []
+    for n in args.persons:
+        src = base / f"{args.region}-{n}"
+        if not (src / "births.parquet").exists():
+            src.mkdir(parents=True, exist_ok=True)
+            t0 = time.perf_counter()
+            write_population(args.region, n, 1, src)
+            print(f"generated {n:,} persons in {time.perf_counter() - t0:.1f}s", flush=True)
+        out = Path(tempfile.mkdtemp(prefix="cradle-batch-out-"))
+        spec = BatchSpec(args.region, ON, str(src), max_households=args.partition_households)
+        with PeakMemory() as mem:
+            summary = run_batch(spec, out, workers=args.workers)
+        compute = sum(p.seconds for p in summary.parts)
+        rows.append((summary.persons, summary.seconds, compute, mem.peak, summary.rows, summary.partitions))
+        print(f"{summary.persons:>12,} persons  {summary.partitions:4} partitions  {summary.rows:>12,} entitlements  "
+              f"wall {summary.seconds:7.1f}s  ({summary.persons / summary.seconds:>9,.0f} persons/s)  "
+              f"worker compute {compute:7.1f}s  peak memory {mem.peak / 2**30:5.2f} GiB", flush=True)
+        shutil.rmtree(out)
+        if not args.keep:
+            shutil.rmtree(src)
+    if len(rows) > 1:
+        (p0, t0, *_), (p1, t1, *_) = rows[0], rows[-1]
+        print(f"time grows {t1 / t0:.2f}x for {p1 / p0:.2f}x persons")
+
+
+if __name__ == "__main__":
+    main()
