@@ -222,6 +222,8 @@ def parse_household(data: dict | str | bytes, as_of: dt.date | None = None) -> H
         except json.JSONDecodeError as e:
             raise InputError([FieldError(None, "malformed_json",
                                          f"JSON 格式错误：第{e.lineno}行第{e.colno}列，{e.msg}")]) from None
+        except (UnicodeDecodeError, RecursionError):  # bytes in no UTF-8/16/32 encoding; nesting too deep
+            raise InputError([FieldError(None, "malformed_json", "JSON 格式错误：请用 UTF-8 编码的 JSON")]) from None
     if not isinstance(data, dict):
         raise InputError([FieldError(None, "model_type", "家庭数据应为 JSON 对象")])
     try:

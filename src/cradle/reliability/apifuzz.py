@@ -8,6 +8,7 @@ answer is checked by `shape.answer_problem`. An exception escaping the app count
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from collections import Counter
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ class ApiFuzzResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # operations schemathesis could not generate for
     skipped: list[str] = field(default_factory=list)  # (operation, mode) with no input to generate
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent on each operation
 
     def unique_findings(self) -> list[Finding]:
         seen, out = set(), []
@@ -139,6 +141,7 @@ def fuzz_api(url: str, examples: int = 10, modes: tuple[str, ...] = ("positive",
             if only and only not in operation.path:
                 continue
             result.operations += 1
+            started = time.perf_counter()
             for mode in modes:
                 for name, headers in who.items():
                     try:
@@ -148,4 +151,5 @@ def fuzz_api(url: str, examples: int = 10, modes: tuple[str, ...] = ("positive",
                     except Exception as exc:  # generation itself failed
                         result.errors.append(f"{operation.method.upper()} {operation.path} {mode}: "
                                              f"{type(exc).__name__}: {exc}"[:300])
+            result.seconds[f"{operation.method.upper()} {operation.path}"] = time.perf_counter() - started
     return result

@@ -26,6 +26,7 @@ REFUSALS = (FeedFormatError, ValueError, UnicodeDecodeError)
 KNOWN_ESCAPES = {
     ("NoDataError", "empty CSV"): "test_empty_feed_file_is_refused_in_one_line",
     ("ComputeError", "invalid utf-8"): "test_feed_file_ending_in_a_cut_utf8_character_is_refused_in_one_line",
+    ("ComputeError", "more fields than defined"): "test_ragged_feed_line_is_refused_in_one_line",
 }
 
 

@@ -106,8 +106,18 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception) -> Response:
         # Logged by Starlette's ServerErrorMiddleware, which re-raises after this answer is sent.
+        if database_unavailable(exc):
+            message = gettext(_locale(request), N_("The database is unavailable. Please try again shortly."))
+            return _answer(request, 503, [error(None, "database_unavailable", message)], {"Retry-After": "5"})
         message = gettext(_locale(request), N_("Internal server error. Please try again later."))
         return _answer(request, 500, [error(None, "internal_error", message)])
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached (stopped, restarting, connection lost) or is busy: a 503, not a crash."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
 
 
 def _answer(request: Request, status_code: int, errors: list[dict], headers=None) -> Response:
