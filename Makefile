@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := $(BIN)/uv
 
-.PHONY: install assets run test test-fast bench lint fmt clean screenshots
+.PHONY: install assets run test test-fast bench lint fmt clean screenshots reliability
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,3 +46,9 @@ clean:
 
 screenshots: install
 	CRADLE_SCREENSHOTS=1 $(BIN)/pytest -q -m browser tests/browser
+
+# Fuzzing (schemathesis, hypothesis, atheris) and faults (kill -9, PostgreSQL restart), bounded; writes
+# docs/reliability.md with the counts. REL_ARGS=--quick for a shorter run.
+reliability: install
+	$(BIN)/pytest -q tests/reliability -m "slow or not slow"
+	$(BIN)/python -m cradle.reliability.report $(REL_ARGS)
