@@ -70,6 +70,7 @@ def register(app: typer.Typer) -> None:
         max_households: int = typer.Option(200_000, "--partition-households",
                                            help="at most this many households per partition"),
         restart: bool = typer.Option(False, "--restart", help="discard finished partitions and start again"),
+        db: bool = typer.Option(False, "--db", help="also store the entitlements in the database"),
         spark_master: str = typer.Option("local[2]", "--spark-master", help="with --engine spark"),
     ) -> None:
         """Every program for every household of the region, to Parquet (resumable)."""
@@ -98,6 +99,11 @@ def register(app: typer.Typer) -> None:
             _fail(str(e))
         typer.echo(f"{summary.partitions} partitions ({summary.skipped} already done), {summary.persons} persons, "
                    f"{summary.rows} entitlements in {summary.seconds:.1f}s -> {out}")
+        if db:
+            from cradle.batch.store import store
+
+            n = store(out, region, as_of)
+            typer.echo(f"{n} entitlements stored in the database (batch_entitlement)")
 
     @app.command("whatif")
     def whatif(
