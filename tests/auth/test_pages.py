@@ -75,3 +75,11 @@ def test_home_per_audience_and_english(client, auth_url):
     assert 'data-audience="staff"' in home.text and "县（区）工作人员" in home.text and "/childcare/official" in home.text
     assert "/auth/admin/accounts" not in re.search(r'<ul class="home-links">.*?</ul>', home.text, re.S).group(0)
     assert client.get("/auth/admin/accounts").status_code == 403
+
+
+def test_sign_in_returns_only_to_this_site(client, auth_url):
+    from cradle.auth.pages import _safe_next
+
+    assert _safe_next("/childcare/official") == "/childcare/official"
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", None):
+        assert _safe_next(target) == "/home"

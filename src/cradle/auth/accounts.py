@@ -132,6 +132,7 @@ def authenticate(session: Session, username: str, password: str, client: str = "
                 audit.record(session, "system", "auth.locked", f"account:{account.id}", {"client": client})
         raise Unauthenticated("password", "invalid_credentials", N_("Wrong user name or password."))
     ratelimit.note(session, key, ok=True)
+    ratelimit.prune(session)  # attempts older than a day no longer count for anything
     account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
     if passwords.needs_rehash(account.password_hash):
         account.password_hash = passwords.hash_password(password)

@@ -56,7 +56,7 @@ class AuthMiddleware:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):  # assets need nobody's identity
             return await self.app(scope, receive, send)
         headers = _headers(scope)
         cookies = _cookies(headers.get("cookie", ""))

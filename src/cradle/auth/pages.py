@@ -51,7 +51,9 @@ def _csrf_error(request: Request) -> AuthError:
 
 
 def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else "/home"
+    """Only a path of this site (never "//host" or "/\\host", which browsers treat as another site)."""
+    ok = target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target
+    return target if ok else "/home"
 
 
 def _errors(request: Request, exc: AuthError) -> list[dict]:
