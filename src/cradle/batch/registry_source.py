@@ -61,13 +61,13 @@ def registry_households(session, region: str, on: dt.date) -> list[dict]:
     return out
 
 
-def export_region(region: str, on: dt.date, directory: Path) -> Path:
+def export_region(region: str, on: dt.date, directory: Path, url: str | None = None) -> Path:
     """Writes the region's households from the registry database into `directory` (the batch layout)."""
     from cradle.db import session_scope
 
     if not regions.exists(region):
         raise ValueError(f"--region: unknown region code {region}")
-    with session_scope() as session:
+    with session_scope(url) as session:
         households = registry_households(session, region, on)
     if not households:
         raise ValueError(f"--source registry: no households of {region} in the registry on {on}")
