@@ -59,7 +59,7 @@ def test_walk_and_idempotent_replay(svc_sqlite_url):
 
 def test_refusals(svc_sqlite_url):
     c = client(svc_sqlite_url)
-    assert c.post("/api/v1/services/cases", json=application()).status_code == 403
+    assert c.post("/api/v1/services/cases", json=application()).status_code == 401  # nobody signed in
     bad = c.post("/api/v1/services/cases", json=application(town="x"), headers=h(mother))
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "town"
     forged = {tokens.HEADER: tokens.mint(mother)[:-2] + "xx"}

@@ -7,9 +7,9 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, Header, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Header, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from cradle import audit
@@ -28,6 +28,7 @@ from cradle.services import (
     reminders,
 )
 from cradle.services import tokens as tok
+from cradle.services.actors import Actor
 from cradle.services.errors import Invalid, ServiceError
 
 router = APIRouter(prefix="/api/v1/services", tags=["services"])
@@ -37,8 +38,29 @@ def _url(request: Request) -> str | None:
     return getattr(request.app.state, "database_url", None)
 
 
+def api_actor(request: Request):
+    """The caller as a services Actor: the signed-in account (session or bearer token, through cradle.auth), or a
+    signed `X-Cradle-Actor` token (`cradle services token`, for scripts and tests). Anonymous callers are refused
+    here, before the body is read (401 in the app's error shape)."""
+    token = request.headers.get(tok.HEADER)
+    if token:
+        try:
+            actor = tok.read(token)
+        except ServiceError as exc:
+            raise HTTPException(exc.status, {"errors": [exc.as_dict()]}) from None
+    else:
+        from cradle.auth.deps import service_actor
+
+        actor = service_actor()(request)
+    request.state.service_actor = actor
+    return actor
+
+
+ApiActor = Annotated[Actor, Depends(api_actor)]
+
+
 def _actor(request: Request):
-    return tok.read(request.headers.get(tok.HEADER) or request.cookies.get(tok.COOKIE))
+    return request.state.service_actor
 
 
 def _errors(exc: ServiceError) -> JSONResponse:
@@ -92,17 +114,17 @@ IdemKey = Header(None, alias="Idempotency-Key")
 
 
 @router.post("/registrations", status_code=201, summary="生育登记 (registered at once, no approval)")
-def post_registration(request: Request, body: dict = Body(...), key: str | None = IdemKey):
+def post_registration(request: Request, _caller: ApiActor, body: dict = Body(...), key: str | None = IdemKey):
     return _act(request, key, body, lambda s, a: (201, registration_json(registration.register(s, a, body))))
 
 
 @router.get("/registrations/{reg_no}")
-def get_registration(request: Request, reg_no: str):
+def get_registration(request: Request, _caller: ApiActor, reg_no: str):
     return _read(request, lambda s, a: registration_json(registration.get(s, a, reg_no)))
 
 
 @router.post("/registrations/{reg_no}/certificate", summary="Issue the 生育登记 receipt (PDF with QR)")
-def post_certificate(request: Request, reg_no: str, key: str | None = IdemKey):
+def post_certificate(request: Request, _caller: ApiActor, reg_no: str, key: str | None = IdemKey):
     return _act(request, key, {"reg_no": reg_no}, lambda s, a: (201, _doc_json(
         certificates.issue_registration(s, a, reg_no))))
 
@@ -113,7 +135,7 @@ def _doc_json(doc) -> dict:
 
 
 @router.get("/documents/{doc_no}.pdf")
-def get_pdf(request: Request, doc_no: str):
+def get_pdf(request: Request, _caller: ApiActor, doc_no: str):
     def fn(s, a):
         doc = certificates.get_document(s, doc_no)
         subject = doc.subject.split(":", 1)[1]
@@ -136,12 +158,12 @@ def verify(request: Request, doc_no: str, s: str = ""):
 
 
 @router.post("/cases", status_code=201, summary="Apply for a program (checked by the rules engine)")
-def post_case(request: Request, body: dict = Body(...), key: str | None = IdemKey):
+def post_case(request: Request, _caller: ApiActor, body: dict = Body(...), key: str | None = IdemKey):
     return _act(request, key, body, lambda s, a: (201, case_json(applications.submit(s, a, body))))
 
 
 @router.get("/cases/{case_no}")
-def get_case(request: Request, case_no: str):
+def get_case(request: Request, _caller: ApiActor, case_no: str):
     def fn(s, a):
         c = applications.get(s, a, case_no)
         return case_json(c, applications.steps(s, c))
@@ -149,7 +171,7 @@ def get_case(request: Request, case_no: str):
 
 
 @router.post("/cases/{case_no}/actions/{action}", summary="A review action (town_accept, county_approve, …)")
-def post_action(request: Request, case_no: str, action: str, body: dict = Body(default={}),
+def post_action(request: Request, _caller: ApiActor, case_no: str, action: str, body: dict = Body(default={}),
                 key: str | None = IdemKey):
     def fn(s, a):
         c = applications.act(s, a, case_no, action, reason=body.get("reason"),
@@ -159,7 +181,7 @@ def post_action(request: Request, case_no: str, action: str, body: dict = Body(d
 
 
 @router.post("/cases/{case_no}/attachments", status_code=201)
-async def post_attachment(request: Request, case_no: str, file: UploadFile = File(...),
+async def post_attachment(request: Request, _caller: ApiActor, case_no: str, file: UploadFile = File(...),
                           key: str | None = IdemKey):
     data = await file.read()
     payload = {"case": case_no, "name": file.filename, "sha": idempotency.request_hash(data.hex())}
@@ -171,18 +193,18 @@ async def post_attachment(request: Request, case_no: str, file: UploadFile = Fil
 
 
 @router.post("/cases/{case_no}/decision", status_code=201, summary="Issue the decision document (PDF with QR)")
-def post_decision(request: Request, case_no: str, key: str | None = IdemKey):
+def post_decision(request: Request, _caller: ApiActor, case_no: str, key: str | None = IdemKey):
     return _act(request, key, {"case": case_no}, lambda s, a: (201, _doc_json(
         certificates.issue_decision(s, a, case_no))))
 
 
 @router.get("/queue", summary="An official's work list (their county or town)")
-def get_queue(request: Request, status: str | None = None, overdue: bool = False):
+def get_queue(request: Request, _caller: ApiActor, status: str | None = None, overdue: bool = False):
     return _read(request, lambda s, a: [case_json(c) for c in applications.queue(s, a, status, overdue)])
 
 
 @router.post("/bundles", status_code=201, summary="出生一件事")
-def post_bundle(request: Request, body: dict = Body(...), key: str | None = IdemKey):
+def post_bundle(request: Request, _caller: ApiActor, body: dict = Body(...), key: str | None = IdemKey):
     def fn(s, a):
         b = bundle.apply(s, a, body)
         return 201, bundle.timeline(s, a, b.bundle_no) if a.role == "citizen" else {"bundle_no": b.bundle_no}
@@ -190,18 +212,18 @@ def post_bundle(request: Request, body: dict = Body(...), key: str | None = Idem
 
 
 @router.get("/bundles/{bundle_no}")
-def get_bundle(request: Request, bundle_no: str):
+def get_bundle(request: Request, _caller: ApiActor, bundle_no: str):
     return _read(request, lambda s, a: bundle.timeline(s, a, bundle_no))
 
 
 @router.get("/tasks", summary="A department's queue of 出生一件事 tasks")
-def get_tasks(request: Request, status: str | None = None):
+def get_tasks(request: Request, _caller: ApiActor, status: str | None = None):
     return _read(request, lambda s, a: [{**t, "deadline": _iso(t["deadline"])}
                                         for t in bundle.dept_queue(s, a, status)])
 
 
 @router.post("/tasks/{task_id}/{action}")
-def post_task(request: Request, task_id: int, action: str, body: dict = Body(default={}),
+def post_task(request: Request, _caller: ApiActor, task_id: int, action: str, body: dict = Body(default={}),
               key: str | None = IdemKey):
     def fn(s, a):
         t = bundle.move(s, a, task_id, action, reason=body.get("reason"), result=body.get("result"))
@@ -210,7 +232,7 @@ def post_task(request: Request, task_id: int, action: str, body: dict = Body(def
 
 
 @router.post("/consents", status_code=201, summary="亲情代办: record consent for a family member")
-def post_consent(request: Request, body: dict = Body(...), key: str | None = IdemKey):
+def post_consent(request: Request, _caller: ApiActor, body: dict = Body(...), key: str | None = IdemKey):
     def fn(s, a):
         c = proxy.grant(s, a, body)
         return 201, {"id": c.id, "proxy": mask(c.proxy_id_number), "scope": c.scope,
@@ -219,13 +241,13 @@ def post_consent(request: Request, body: dict = Body(...), key: str | None = Ide
 
 
 @router.delete("/consents/{consent_id}")
-def delete_consent(request: Request, consent_id: int, key: str | None = IdemKey):
+def delete_consent(request: Request, _caller: ApiActor, consent_id: int, key: str | None = IdemKey):
     return _act(request, key, {"revoke": consent_id},
                 lambda s, a: (200, {"id": proxy.revoke(s, a, consent_id).id, "revoked": True}))
 
 
 @router.post("/appeals", status_code=201, summary="投诉与申诉")
-def post_appeal(request: Request, body: dict = Body(...), key: str | None = IdemKey):
+def post_appeal(request: Request, _caller: ApiActor, body: dict = Body(...), key: str | None = IdemKey):
     def fn(s, a):
         ap = appeals.file(s, a, str(body.get("case_no") or ""), str(body.get("kind") or ""),
                           str(body.get("grounds") or ""), body.get("period"))
@@ -234,7 +256,8 @@ def post_appeal(request: Request, body: dict = Body(...), key: str | None = Idem
 
 
 @router.post("/appeals/{appeal_no}/decision")
-def post_appeal_decision(request: Request, appeal_no: str, body: dict = Body(...), key: str | None = IdemKey):
+def post_appeal_decision(request: Request, _caller: ApiActor, appeal_no: str, body: dict = Body(...),
+                         key: str | None = IdemKey):
     def fn(s, a):
         ap = appeals.decide(s, a, appeal_no, bool(body.get("upheld")), str(body.get("outcome") or ""))
         return 200, {"appeal_no": ap.appeal_no, "status": ap.status, "outcome": ap.outcome}
@@ -242,7 +265,7 @@ def post_appeal_decision(request: Request, appeal_no: str, body: dict = Body(...
 
 
 @router.get("/me", summary="A citizen's page: registrations, bundles, cases, payments, deadlines, messages")
-def me(request: Request):
+def me(request: Request, _caller: ApiActor):
     def fn(s, a):
         if a.role != "citizen":
             raise Invalid("actor.role", "仅限群众本人")
@@ -263,7 +286,7 @@ def me(request: Request):
 
 
 @router.post("/payments/batches", status_code=201, summary="Generate a payment batch (program, period, county)")
-def post_batch(request: Request, body: dict = Body(...), key: str | None = IdemKey):
+def post_batch(request: Request, _caller: ApiActor, body: dict = Body(...), key: str | None = IdemKey):
     def fn(s, a):
         b = batches.generate(s, a, str(body.get("program") or ""), str(body.get("period") or ""),
                              str(body.get("county") or ""))
@@ -272,7 +295,7 @@ def post_batch(request: Request, body: dict = Body(...), key: str | None = IdemK
 
 
 @router.post("/payments/batches/{batch_no}/export", summary="The bank file (CSV, docs/payments.md)")
-def post_export(request: Request, batch_no: str, encoding: str = "utf-8-sig"):
+def post_export(request: Request, _caller: ApiActor, batch_no: str, encoding: str = "utf-8-sig"):
     def fn(s, a):
         fd, path = tempfile.mkstemp(suffix=".csv")
         os.close(fd)
@@ -288,18 +311,18 @@ def post_export(request: Request, batch_no: str, encoding: str = "utf-8-sig"):
 
 
 @router.post("/payments/batches/{batch_no}/return", summary="Import the bank's return file")
-async def post_return(request: Request, batch_no: str, file: UploadFile = File(...)):
+async def post_return(request: Request, _caller: ApiActor, batch_no: str, file: UploadFile = File(...)):
     content = await file.read()
     return _read(request, lambda s, a: bankfile.import_return(s, a, batch_no, content))
 
 
 @router.get("/payments/batches/{batch_no}")
-def get_batch(request: Request, batch_no: str):
+def get_batch(request: Request, _caller: ApiActor, batch_no: str):
     return _read(request, lambda s, a: batches.summary(s, batches.get_batch(s, a, batch_no)))
 
 
 @router.get("/audit/verify", summary="Recompute the audit log's hash chain")
-def audit_verify(request: Request):
+def audit_verify(request: Request, _caller: ApiActor):
     def fn(s, a):
         if a.role not in ("county", "system", "finance"):
             raise Invalid("actor.role", "无权查看审计")
