@@ -1,6 +1,8 @@
 """Application submissions under concurrent load on a throw-away PostgreSQL, with replays.
 
-    .venv/bin/python benchmarks/services_submissions.py [submissions] [threads]
+    .venv/bin/python benchmarks/services_submissions.py [submissions] [threads] [processes]
+
+`processes` > 1 runs that many submitting processes (like `uvicorn --workers N`), each with `threads` threads.
 
 Each submission is a different second child in 白银区 (engine check, case, step, audit entry, notification);
 then every submission is sent again (a replay) and must be refused as a duplicate. Prints throughput, p50/p99
@@ -45,7 +47,37 @@ def application(i: int) -> tuple[Actor, dict]:
     return Actor(id=f"m{i}", role="citizen", id_number=mother, name=f"母{i}"), data
 
 
-def main(n: int, threads: int) -> None:
+def _submit(url: str, item) -> tuple[float, bool]:
+    actor, data = item
+    t = time.perf_counter()
+    try:
+        with session_scope(url) as s:
+            applications.submit(s, actor, data)
+        ok = True
+    except Conflict:
+        ok = False
+    return time.perf_counter() - t, ok
+
+
+def _worker(args) -> dict:
+    """One server process: `threads` concurrent submitters over its share, started at the shared instant."""
+    url, lo, hi, threads, warm, start_at = args
+    work = [application(i) for i in range(lo, hi)]
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(lambda it: _submit(url, it), [application(i) for i in warm]))  # connections, packs
+        time.sleep(max(0.0, start_at - time.time()))
+        cpu, t0 = time.process_time(), time.time()
+        results = list(pool.map(lambda it: _submit(url, it), work))
+        t1, cpu = time.time(), time.process_time() - cpu
+        replays = list(pool.map(lambda it: _submit(url, it), work))
+    get_engine(url).dispose()
+    return {"lat": [r[0] for r in results], "ok": sum(ok for _, ok in results), "t0": t0, "t1": t1, "cpu": cpu,
+            "replays_ok": sum(ok for _, ok in replays)}
+
+
+def main(n: int, threads: int, processes: int = 1) -> None:
+    import multiprocessing as mp
+
     server = start_temp_postgres()
     try:
         url = server.create_database("bench_svc")
@@ -53,40 +85,33 @@ def main(n: int, threads: int) -> None:
         with session_scope(url) as s:
             rates.set_rate(s, Actor(id="c", role="county", county=COUNTY), "baiyin.childcare_allowance", COUNTY,
                            dt.date(2024, 1, 1), 200, "bench")
-        work = [application(i) for i in range(n)]
-
-        def submit(item):
-            actor, data = item
-            t = time.perf_counter()
-            try:
-                with session_scope(url) as s:
-                    applications.submit(s, actor, data)
-                ok = True
-            except Conflict:
-                ok = False
-            return time.perf_counter() - t, ok
-
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(submit, work[:threads * 2]))  # warm-up: connections, packs
-            t0 = time.perf_counter()
-            results = list(pool.map(submit, work[threads * 2:]))
-            wall = time.perf_counter() - t0
-            replays = list(pool.map(submit, work))
-        lat = sorted(r[0] for r in results)
+        get_engine(url).dispose()
+        warm_n = threads * 2
+        share = (n - warm_n * processes) // processes
+        jobs, start_at = [], time.time() + 8 + 2 * processes
+        for p in range(processes):
+            base = p * (warm_n + share)
+            jobs.append((url, base + warm_n, base + warm_n + share, threads, range(base, base + warm_n), start_at))
+        with mp.get_context("fork").Pool(processes) as pool:
+            out = pool.map(_worker, jobs)
+        lat = sorted(x for o in out for x in o["lat"])
+        wall = max(o["t1"] for o in out) - min(o["t0"] for o in out)
         p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
         with session_scope(url) as s:
             cases = s.execute(select(func.count()).select_from(Case)).scalar()
             dups = s.execute(select(func.count()).select_from(
                 select(Case.program, Case.beneficiary_id_number).group_by(Case.program, Case.beneficiary_id_number)
                 .having(func.count() > 1).subquery())).scalar()
-        print(f"{len(results)} submissions, {threads} threads: {len(results) / wall:.0f}/s, "
-              f"p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, mean {statistics.mean(lat) * 1000:.1f} ms")
-        print(f"replays accepted: {sum(ok for _, ok in replays)} (must be 0); cases {cases} (expected {n}); "
-              f"duplicate (program, beneficiary) groups: {dups}")
+        print(f"{len(lat)} submissions, {processes} process(es) x {threads} threads: {len(lat) / wall:.0f}/s, "
+              f"p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, mean {statistics.mean(lat) * 1000:.1f} ms; "
+              f"client+app CPU {sum(o['cpu'] for o in out) / len(lat) * 1000:.2f} ms per submission")
+        print(f"replays accepted: {sum(o['replays_ok'] for o in out)} (must be 0); cases {cases} "
+              f"(expected {processes * (warm_n + share)}); duplicate (program, beneficiary) groups: {dups}")
         get_engine(url).dispose()
     finally:
         server.stop()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3000, int(sys.argv[2]) if len(sys.argv) > 2 else 8)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3000, int(sys.argv[2]) if len(sys.argv) > 2 else 8,
+         int(sys.argv[3]) if len(sys.argv) > 3 else 1)
