@@ -48,9 +48,15 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    return make_engine(url or get_settings().database_url)
+    """The shared engine for `url` (default: the configured database, read now, so a changed
+    CRADLE_DATABASE_URL is followed rather than the first one a process saw)."""
+    return _engine_for(url or get_settings().database_url)
+
+
+@lru_cache(maxsize=16)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:

@@ -77,8 +77,5 @@ def test_cli_audit_verify(svc_sqlite_url, monkeypatch):
         registration.register(s, mother, {
             "mother_id_number": MOTHER, "mother_name": "李梅", "hukou_region": COUNTY, "residence_region": COUNTY,
             "expected_birth": (dt.date.today() + dt.timedelta(days=90)).isoformat(), "child_order": 1})
-    import cradle.db
-
-    cradle.db.get_engine.cache_clear()
     result = CliRunner().invoke(app, ["audit", "verify"])
     assert result.exit_code == 0 and "1 条" in result.output
