@@ -62,7 +62,11 @@ class AuthMiddleware:
         cookies = _cookies(headers.get("cookie", ""))
         auth = headers.get("authorization", "")
         bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else None
-        actor, web_session, token_id = await run_in_threadpool(resolve, bearer, cookies.get(sessions.COOKIE))
+        cookie = cookies.get(sessions.COOKIE)
+        if bearer or cookie:  # a database look-up, off the event loop
+            actor, web_session, token_id = await run_in_threadpool(resolve, bearer, cookie)
+        else:  # anonymous (the public calculator): no thread hop, no query
+            actor, web_session, token_id = ANONYMOUS, None, None
         state = scope.setdefault("state", {})
         state["token_id"] = token_id
         new_csrf = None
