@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cradle import audit, regions
@@ -39,6 +39,11 @@ def set_rate(session: Session, actor, program: str, county: str, start: dt.date,
     return row
 
 
+_RATE_ON = text("SELECT amount FROM pay_rate WHERE program = :p AND county = :c AND start <= :on "
+                "ORDER BY start DESC LIMIT 1")
+
+
 def rate_on(session: Session, program: str, county: str, on: dt.date) -> Decimal | None:
-    return session.execute(select(Rate.amount).where(Rate.program == program, Rate.county == county,
-                                                     Rate.start <= on).order_by(Rate.start.desc()).limit(1)).scalar()
+    """The county's standard in force on `on` (one plain statement: it runs on every submission)."""
+    value = session.execute(_RATE_ON, {"p": program, "c": county, "on": on}).scalar()
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))

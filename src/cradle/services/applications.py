@@ -111,14 +111,15 @@ def submit(session: Session, actor: Actor, data: dict, *, origin: str = "citizen
                 period_end=_day((ent.get("period") or {}).get("end")),
                 phone=phone, account_no=account_no, bank_code=bank_code, status=status, origin=origin,
                 filed_by=actor.ref, on_behalf_of=behalf, sla_due=_sla(status, as_of), updated_at=v.now())
-    try:
-        with session.begin_nested():
-            session.add(case)
-            session.flush()
+    existing = session.execute(select(Case.case_no).where(
+        Case.program == sp.program, Case.beneficiary_id_number == who["id_number"])).scalar()
+    if existing is not None:
+        raise Conflict("beneficiary", f"该受益人已有此项目的申请（{existing}）")
+    session.add(case)
+    try:  # a twin submitted at the same instant loses here, on the unique (program, beneficiary)
+        session.flush()
     except IntegrityError:
-        existing = session.execute(select(Case.case_no).where(
-            Case.program == sp.program, Case.beneficiary_id_number == who["id_number"])).scalar()
-        raise Conflict("beneficiary", f"该受益人已有此项目的申请（{existing}）") from None
+        raise Conflict("beneficiary", "该受益人已有此项目的申请（同时提交）") from None
     notifications.notify(session, applicant, f"case.{status}", f"case:{case.case_no}",
                          f"{ent['title']}：{'已为您主动开通，请确认或放弃' if status == 'offered' else '申请已提交'}"
                          f"（{case.case_no}）。{ent['explanation']}", phone)

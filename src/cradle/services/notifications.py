@@ -46,8 +46,7 @@ def notify(session: Session, recipient_id_number: str, kind: str, subject: str, 
     if phone:
         rows.append(Notification(recipient_id_number=recipient_id_number, channel="sms", kind=kind, subject=subject,
                                  text=text, phone=phone))
-    session.add_all(rows)
-    session.flush()
+    session.add_all(rows)  # flushed with the caller's next statement (one flush for the whole change)
     return rows
 
 
