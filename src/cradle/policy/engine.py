@@ -38,6 +38,8 @@ _NO_DAY = np.empty(0, dtype="datetime64[D]")
 
 
 def _broadcast(value, n: int, dtype) -> np.ndarray:
+    if type(value) is np.ndarray and value.shape == (n,) and value.dtype == dtype:
+        return value  # the common case: a formula's own column
     arr = np.asarray(value, dtype=dtype)
     if arr.shape == (n,):
         return arr

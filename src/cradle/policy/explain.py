@@ -56,10 +56,11 @@ def _entry(use, row: int) -> Value | None:
 
 def _entries(result: ProgramResult, row: int) -> list[Value | None]:
     """The parameter values behind one row (the same for every row when read on one date, so kept)."""
+    cached = result.__dict__.get("_entries")
+    if cached is not None:
+        return cached
     if all(np.ndim(u.on) == 0 and u.regions is None for u in result.uses):
-        cached = result.__dict__.get("_entries")
-        if cached is None:
-            cached = result.__dict__["_entries"] = [_entry(u, 0) for u in result.uses]
+        cached = result.__dict__["_entries"] = [_entry(u, 0) for u in result.uses]
         return cached
     return [_entry(u, row) for u in result.uses]
 
