@@ -84,3 +84,20 @@ def test_outputs(result, tmp_path):
     assert {"year", "county", "program", "cost_base", "cost_scenario", "cost_diff", "county_name"} <= set(back.columns)
     page = report.write_html(result, tmp_path / "w.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 3 and "张店区" in page and "zibo.nursery_fee_subsidy=off" in page
+
+
+def test_active_rows_by_kind():
+    import datetime as dt
+
+    from cradle.batch.cost import active
+
+    t = pl.DataFrame({
+        "unit": ["CNY/month", "CNY", "days", None],
+        "kind": ["cash", "cash", "leave", "waiver"],
+        "period_start": [dt.date(2026, 3, 1), dt.date(2026, 2, 1), dt.date(2026, 5, 1), dt.date(2024, 1, 1)],
+        "period_end": [dt.date(2027, 3, 1), None, None, None],
+    })
+    assert active(t, 2026).tolist() == [True, True, True, True]
+    # a one-off payment and a leave of open length belong to their start year; a waiver holds on
+    assert active(t, 2027).tolist() == [True, False, False, True]
+    assert active(t, 2028).tolist() == [False, False, False, True]

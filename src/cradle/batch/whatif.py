@@ -153,13 +153,16 @@ def _frames_for_year(frames, base: dt.date, year: int, aging: ag.Aging):
 
 
 def _keep_cohort_rows(table: pl.DataFrame, newborn: pl.DataFrame) -> pl.DataFrame:
-    """Base households' rows, and of carried-forward households only the newborn's and its birth's rows."""
+    """Base households' rows, and of carried-forward households only the newborn's rows and the rows of its
+    birth (birth programs whose period starts on or after the newborn's birth). Other members' rows of a copy
+    (e.g. the parents' yearly parental leave) are not counted: the base household already has them."""
     from cradle.policy.packs import find_program
 
     births = [p for p in table["program"].unique() if find_program(p).entity == "birth"]
     copy = pl.col("household").str.contains("~", literal=True)
-    of_birth = table.filter(copy & pl.col("program").is_in(births)).join(
-        newborn.select("household", period_start="date").unique(), on=["household", "period_start"], how="semi")
+    first = newborn.group_by("household").agg(first=pl.col("date").min())
+    of_birth = (table.filter(copy & pl.col("program").is_in(births)).join(first, on="household", how="inner")
+                .filter(pl.col("period_start") >= pl.col("first")).drop("first"))
     return pl.concat([table.filter(~copy | (pl.col("beneficiary").is_in(newborn["child"].implode())
                                             & ~pl.col("program").is_in(births))), of_birth])
 
