@@ -101,3 +101,15 @@ def test_active_rows_by_kind():
     # a one-off payment and a leave of open length belong to their start year; a waiver holds on
     assert active(t, 2027).tolist() == [True, False, False, True]
     assert active(t, 2028).tolist() == [False, False, False, True]
+
+
+def test_scope_money_and_touched_programs(zibo_source):
+    change = parse_sets(["zibo.extra_parental_leave.days_per_year=10"])
+    r = run_whatif("370305", zibo_source, ON, [2026], change, workers=1)
+    programs = set(r.by_program["program"])
+    assert "zibo.extra_parental_leave" in programs and "cn.childcare_subsidy" in programs
+    assert "cn.maternity_leave" not in programs  # leave days the change does not touch
+    leave = r.by_program.filter(pl.col("program") == "zibo.extra_parental_leave")
+    assert (leave["cost_diff"] == 0).all() and leave["beneficiaries_base"].sum() > 0
+    everything = run_whatif("370305", zibo_source, ON, [2026], change, workers=1, all_programs=True)
+    assert "cn.maternity_leave" in set(everything.by_program["program"])

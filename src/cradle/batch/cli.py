@@ -115,6 +115,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("whatif"), "--out", help="directory for whatif.csv and whatif.html"),
         aging: bool = typer.Option(True, "--aging/--static", help="age the population with the projection"),
         workers: int = typer.Option(None, "--workers"),
+        all_programs: bool = typer.Option(False, "--all-programs",
+                                          help="also programs not paid in money that the change does not touch"),
     ) -> None:
         """A parameter change against the baseline: beneficiaries and cost by year and county."""
         from cradle.batch import report
@@ -126,7 +128,8 @@ def register(app: typer.Typer) -> None:
             span = parse_years(years, base)
             out.mkdir(parents=True, exist_ok=True)
             src = _source_dir(source, region, base, out)
-            result = run_whatif(region, src, base, span, change, aging=aging, workers=workers)
+            result = run_whatif(region, src, base, span, change, aging=aging, workers=workers,
+                                all_programs=all_programs)
         except ValueError as e:
             _fail(str(e))
         typer.echo(result.population_note)

@@ -2,7 +2,8 @@
 
 `--set NAME=VALUE` replaces a parameter's value (a number; `null` leaves it to a lower level);
 `--set PROGRAM=off` switches a program off. Only the programs that read a changed parameter are rerun for the
-scenario; every other program's rows are the baseline's. Each year is computed as of 1 July (or the base
+scenario; every other program's rows are the baseline's. By default the programs paid in money and the
+programs the change touches are computed (`all_programs` adds every other one). Each year is computed as of 1 July (or the base
 date, if later in the base year) and costed over the calendar year (`cost.yearly_cost`).
 """
 
@@ -170,8 +171,14 @@ def _keep_cohort_rows(table: pl.DataFrame, newborn: pl.DataFrame) -> pl.DataFram
 _LOADED: dict = {}
 
 
+def money_programs() -> set[str]:
+    from cradle.policy.packs import load_packs
+
+    return {p.id for pack in load_packs() for p in pack.programs if p.unit in ("CNY", "CNY/month", "CNY/year")}
+
+
 def year_figures(args) -> pl.DataFrame:
-    source, region, base, year, aging, change = args
+    source, region, base, year, aging, change, all_programs = args
     key = (str(source), region)
     if key not in _LOADED:  # once per worker process
         _LOADED.clear()
@@ -180,8 +187,9 @@ def year_figures(args) -> pl.DataFrame:
     as_of = as_of_for(year, base)
     (h, p, b), weights, newborn = _frames_for_year(frames, base, year, aging)
     pop = Population.from_frames(h, p, b)
-    baseline = entitlements(pop, as_of)
     affected = _affected(pop, as_of, change)
+    scope = None if all_programs else money_programs() | affected | change.off
+    baseline = entitlements(pop, as_of, only=scope)
     rerun = affected - change.off
     scenario = pl.concat([baseline.filter(~pl.col("program").is_in(list(affected | change.off))),
                           entitlements(pop, as_of, change.overrides, rerun) if rerun else baseline.clear()])
@@ -199,14 +207,16 @@ def year_figures(args) -> pl.DataFrame:
 
 
 def run_whatif(region: str, source: Path, base: dt.date, years: list[int], change: Change, *, aging: bool = True,
-               workers: int | None = None) -> WhatIfResult:
+               workers: int | None = None, all_programs: bool = False) -> WhatIfResult:
+    """Baseline and scenario by year, county and program: the programs paid in money and every program the
+    change touches (`all_programs`: every program, e.g. for leave days by county)."""
     frames = load_region(Path(source), region)
     if frames[0].height == 0:
         raise ValueError(f"--region: no households of {region} in {source}")
     plan = ag.projected(frames[0], frames[1], base, years, aging)
     _LOADED.clear()
     _LOADED[(str(source), region)] = frames
-    jobs = [(source, region, base, y, plan, change) for y in years]
+    jobs = [(source, region, base, y, plan, change, all_programs) for y in years]
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     if workers == 1:
         tables = [year_figures(j) for j in jobs]
