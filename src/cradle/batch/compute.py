@@ -22,16 +22,18 @@ ENTITLEMENT_SCHEMA = {
 }
 
 
-def _ids(ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Beneficiary ids as text: the person id, or "household" for a household row (-1)."""
-    ben = ids[np.maximum(rows, 0)].astype(str) if len(ids) else np.empty(len(rows), dtype=str)
-    return np.where(rows >= 0, ben, "household")
+def _id_lookup(ids: np.ndarray, extra: str | None = None) -> pl.Series:
+    """The ids as a text Series (with `extra` appended as the last entry), for gathering by row."""
+    series = pl.Series(ids).cast(pl.String)
+    return series.append(pl.Series([extra], dtype=pl.String)) if extra is not None else series
 
 
 def entitlements(pop: Population, as_of: dt.date, overrides: dict | None = None,
                  only: set[str] | None = None) -> pl.DataFrame:
     """Every eligible row of every program for `pop` as of `as_of`, in ENTITLEMENT_SCHEMA."""
     frames = []
+    persons = _id_lookup(pop.person_ids, "household")  # row -1 (a household's entitlement) -> "household"
+    households = _id_lookup(pop.household_ids)
     for res in run(pop, as_of, overrides=overrides, only=only):
         k = len(res.rows)
         if not k:
@@ -42,12 +44,12 @@ def entitlements(pop: Population, as_of: dt.date, overrides: dict | None = None,
         value = np.full(k, np.nan) if is_date else amount.astype(float)
         frames.append(pl.DataFrame({
             "program": np.full(k, res.program.id), "kind": np.full(k, res.program.kind),
-            "beneficiary": _ids(pop.person_ids, res.beneficiary),
+            "beneficiary": persons.gather(np.where(res.beneficiary >= 0, res.beneficiary, pop.n_persons)),
             "amount": pl.Series(value, dtype=pl.Float64, nan_to_null=True),
             "deadline": deadline.astype("datetime64[D]"),
             "unit": pl.Series([res.program.unit] * k, dtype=pl.String),
             "period_start": res.start, "period_end": res.end,
-            "household": pop.household_ids[res.household].astype(str),
+            "household": households.gather(res.household),
             "county": pop.households["jurisdiction"][res.household],
         }, schema_overrides={"deadline": pl.Date, "period_start": pl.Date, "period_end": pl.Date}))
     if not frames:
