@@ -35,3 +35,12 @@ def test_mask_hides_birth_date_and_sequence():
 def test_credit_code_check():
     assert idcard.check_credit_code("91110000802100433B") is None
     assert idcard.check_credit_code("91110000802100433A").code == "checksum"
+
+
+def test_unknown_or_retired_places_are_refused_not_crashed():
+    """python-stdnum raises KeyError for prefecture-level place entries (370399); we refuse the number."""
+    body = "37039919900101001"
+    number = body + idcard.ric.calc_check_digit(body + "0")
+    assert idcard.check_id_number(number).code == "region"
+    body = "99999919900101001"
+    assert idcard.check_id_number(body + idcard.ric.calc_check_digit(body + "0")).code == "region"

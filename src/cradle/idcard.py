@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
 
 @dataclass(frozen=True)
@@ -15,22 +16,34 @@ class IdProblem:
     message: str  # Chinese, for the person who typed it
 
 
-def check_id_number(number: str, *, birth_date: dt.date | None = None) -> IdProblem | None:
-    """None when `number` is a valid 18-digit ID number (and agrees with `birth_date` when given)."""
-    value = ric.compact(number or "")
+@lru_cache(maxsize=16384)
+def _place_known(prefix: str, year: int) -> bool:
+    """Whether the 6-digit place code was assigned in `year` (python-stdnum's table, historic codes included).
+    Cached: the table look-up is a linear scan, and the same few places recur in every batch."""
     try:
-        ric.validate(value)
-    except InvalidLength:
+        ric.get_birth_place(f"{prefix}{year:04d}0101000X")
+    except (ValidationError, KeyError):  # stdnum raises KeyError for a prefecture-level entry (e.g. 370399)
+        return False
+    return True
+
+
+def check_id_number(number: str, *, birth_date: dt.date | None = None) -> IdProblem | None:
+    """None when `number` is a valid 18-digit ID number (and agrees with `birth_date` when given).
+    The checks and their order are python-stdnum's `ric.validate`, with the place look-up cached."""
+    value = ric.compact(number or "")
+    if len(value) != 18:
         return IdProblem("length", "身份证号码应为18位")
-    except InvalidFormat:
+    if not value[:-1].isdigit() or not (value[-1].isdigit() or value[-1] == "X"):
         return IdProblem("format", "身份证号码格式不正确")
-    except InvalidChecksum:
+    if value[-1] != ric.calc_check_digit(value):
         return IdProblem("checksum", "身份证号码校验位错误")
-    except InvalidComponent:
-        return IdProblem("birth_date", "身份证号码中的出生日期无效")
+    try:
+        born = ric.get_birth_date(value)
     except ValidationError:
-        return IdProblem("format", "身份证号码无效")
-    if birth_date is not None and ric.get_birth_date(value) != birth_date:
+        return IdProblem("birth_date", "身份证号码中的出生日期无效")
+    if not _place_known(value[:6], born.year):
+        return IdProblem("region", "身份证号码中的地区代码无效")
+    if birth_date is not None and born != birth_date:
         return IdProblem("birth_date_mismatch", "身份证号码中的出生日期与出生日期不一致")
     return None
 
