@@ -1,21 +1,27 @@
-"""A 张店区 (370303) childcare facility with a filing, an enrolled child and an inspection finding, for the
-scope tests; MARKERS are strings that only its data contains."""
+"""A 张店区 (370303) childcare facility with a filing, an enrolled child and an inspection finding, and 张店区
+registry rows (an ingest run, a person, a quarantined row, an identity candidate and a merge), for the scope
+tests; MARKERS are strings that only its data contains."""
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 from stdnum.cn import uscc
 
 from cradle.childcare import enrolment, filing, inspections
 from cradle.childcare.facilities import register_facility
 from cradle.childcare.standards import CHECKLIST
-from cradle.db import session_scope
+from cradle.db import make_engine, session_scope
 from cradle.idcard import make_id_number
 
 CHILD_ID = make_id_number("370303", dt.date(2023, 9, 10), 7, "M")
 CHILD_NAME = "范围测试小明"
 FACILITY_NAME = "范围测试托育园"
+REG_ID = make_id_number("370303", dt.date(1991, 5, 6), 8, "F")
+REG_BAD_ID = REG_ID[:-1] + ("0" if REG_ID[-1] != "0" else "1")
+REG_NAMES = ("范围测试户主", "范围测试隔离人", "范围测试待核人", "范围测试合并人")
 
 
 def credit_code(region: str, n: int) -> str:
@@ -51,9 +57,43 @@ def seed(url: str) -> dict:
             "visited_on": "2025-04-01", "inspector": "刘", "result": "corrections",
             "findings": [{"item": "fire_safety", "description": "灭火器过期", "deadline": "2025-04-10"}]})
         finding_id = ins.findings[0].id if getattr(ins, "findings", None) else 1
-        return {"facility_id": f.id, "other_facility_id": other.id, "filing_id": fl.id, "enrolment_id": e.id,
-                "finding_id": finding_id, "credit_code": f.credit_code}
+        ids = {"facility_id": f.id, "other_facility_id": other.id, "filing_id": fl.id, "enrolment_id": e.id,
+               "finding_id": finding_id, "credit_code": f.credit_code}
+    return {**ids, **seed_registry(url)}
+
+
+def seed_registry(url: str) -> dict:
+    """A 370303 公安 file: one person stored, one row quarantined (bad check digit); a look-alike without an ID
+    number queued against the person, and another merged into them."""
+    from cradle.registry import identity
+    from cradle.registry import models as m
+    from cradle.registry.ingest import ingest_file
+
+    head = "record_no,id_number,name,sex,birth_date,event,event_date,hukou_region,household_no,relation_to_head\n"
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "gongan.csv"
+        path.write_text(head + f"S1,{REG_ID},{REG_NAMES[0]},2,1991-05-06,register,1991-05-06,370303,H9,02\n"
+                        f"S2,{REG_BAD_ID},{REG_NAMES[1]},2,1991-05-06,register,1991-05-06,370303,H9,20\n",
+                        encoding="utf-8")
+        engine = make_engine(url)
+        run_id = ingest_file("gongan", path, engine=engine).run_id
+        engine.dispose()
+    with session_scope(url) as s:
+        (person,) = s.query(m.Person).filter(m.Person.id_number == REG_ID).all()
+        (row,) = s.query(m.QuarantineRow).filter(m.QuarantineRow.run_id == run_id).all()
+        born = dt.date(1991, 5, 6)
+        lookalike = m.Person(name=REG_NAMES[2], sex="F", birth_date=born, region="370303")
+        merged = m.Person(name=REG_NAMES[3], sex="F", birth_date=born, region="370303")
+        s.add_all([lookalike, merged])
+        s.flush()
+        cand = m.MatchCandidate(person_id=lookalike.id, candidate_id=person.id, basis=identity.BASIS,
+                                status="pending")
+        s.add(cand)
+        merge = identity.merge(s, merged.id, person.id, actor="seed", reason="测试合并")
+        s.flush()
+        return {"run_id": run_id, "person_id": person.id, "row_id": row.id, "candidate_id": cand.id,
+                "merge_id": merge.id}
 
 
 def markers(ids: dict) -> list[str]:
-    return [FACILITY_NAME, CHILD_ID, CHILD_NAME, ids["credit_code"], "灭火器过期"]
+    return [FACILITY_NAME, CHILD_ID, CHILD_NAME, ids["credit_code"], "灭火器过期", REG_ID, REG_BAD_ID, *REG_NAMES]

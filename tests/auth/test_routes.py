@@ -11,7 +11,7 @@ from fastapi.routing import _IncludedRouter  # FastAPI ≥0.160 keeps included r
 from cradle.auth.testing import bearer_for
 from cradle.web.app import create_app
 
-from .seed import CHILD_ID, CHILD_NAME, markers, seed
+from .seed import CHILD_ID, CHILD_NAME, REG_ID, markers, seed
 
 # (method, path) of every route open to anonymous callers, and why.
 PUBLIC = {
@@ -68,20 +68,24 @@ def all_routes(app) -> list[tuple[str, str]]:
 def fill(path: str, ids: dict) -> str:
     values = {"facility_id": ids["facility_id"], "filing_id": ids["filing_id"], "enrolment_id": ids["enrolment_id"],
               "finding_id": ids["finding_id"], "region": "370303", "code": "370303", "indicator_id": "newborn_hearing_screening_rate",
-              "document": "003_9583e153e8ef1680.txt", "clause": "二（四）2", "measure_id": "zibo.1"}
+              "document": "003_9583e153e8ef1680.txt", "clause": "二（四）2", "measure_id": "zibo.1",
+              "run_id": ids["run_id"], "person_id": ids["person_id"], "row_id": ids["row_id"],
+              "candidate_id": ids["candidate_id"], "merge_id": ids["merge_id"]}
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values.get(m.group(1), 1)), path)
 
 
 QUERY = {"region": "370303", "on": "2025-06-01", "year": "2024", "communities_total": "1",
          "planned_population": "1000", "facility_id": "1"}
 # Asked of routes that look a person up by number (the number itself is then not a sign of a leak in the URL).
-PERSON_QUERY = {"/api/v1/childcare/care": {"id_number": CHILD_ID}}
+PERSON_QUERY = {"/api/v1/childcare/care": {"id_number": CHILD_ID}, "/api/v1/registry/persons": {"id_number": REG_ID},
+                "/registry/persons": {"q": REG_ID}}
 
 
 def body(ids: dict) -> dict:
     return {"region": "370303", "region_code": "370303", "action": "accept", "actor": "county",
             "child_id_number": CHILD_ID, "child_name": "x", "start_on": "2025-06-01", "end_on": "2025-07-01",
-            "program": "zibo.nursery_fee_subsidy", "visited_on": "2025-06-01", "inspector": "x", "result": "pass"}
+            "program": "zibo.nursery_fee_subsidy", "visited_on": "2025-06-01", "inspector": "x", "result": "pass",
+            "ids": [ids["row_id"]], "changes": {"name": "x"}, "confirm": True, "reason": "x"}
 
 
 def call(client, method, path, ids, headers=None):

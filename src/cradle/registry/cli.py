@@ -24,6 +24,9 @@ def _date(value: str | None) -> dt.date:
 
 
 def _print_summary(s) -> None:
+    for run_id in getattr(s, "interrupted_runs", []):
+        err.print(f"[yellow]批次 {run_id} 导入同一文件时中断（进程被终止），已标记为 interrupted；"
+                  "其已提交的行保留，本次按重复计[/]")
     if s.skipped_as_already_ingested:
         err.print(f"[yellow]{s.file} 已在批次 {s.run_id} 完整导入，本次未作改动[/]（加 --force 重新核对）")
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Connection, Table, insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from cradle.registry.feeds import Feed
 from cradle.registry.models import MatchCandidate, MergeAudit, Person
@@ -135,6 +135,12 @@ def decide(session: Session, candidate_id: int, *, confirm: bool, actor: str, re
     return c
 
 
-def pending(session: Session, limit: int = 100, offset: int = 0) -> list[MatchCandidate]:
-    return list(session.execute(select(MatchCandidate).where(MatchCandidate.status == "pending")
-                                .order_by(MatchCandidate.id).limit(limit).offset(offset)).scalars())
+def pending(session: Session, limit: int = 100, offset: int = 0, region: str | None = None) -> list[MatchCandidate]:
+    """Pairs waiting for a decision; with `region` (a region prefix) only pairs whose two persons were both
+    registered there (the API then checks each person's current hukou)."""
+    q = select(MatchCandidate).where(MatchCandidate.status == "pending")
+    if region:
+        a, b = aliased(Person), aliased(Person)
+        q = (q.join(a, a.id == MatchCandidate.person_id).join(b, b.id == MatchCandidate.candidate_id)
+             .where(a.region.like(f"{region}%"), b.region.like(f"{region}%")))
+    return list(session.execute(q.order_by(MatchCandidate.id).limit(limit).offset(offset)).scalars())

@@ -38,6 +38,7 @@ from sqlalchemy import (
 
 from cradle.db import get_engine
 from cradle.registry import identity
+from cradle.registry.access import covering_region, known, row_region
 from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import Feed, get_feed
 from cradle.registry.models import IngestRun, QuarantineRow
@@ -62,6 +63,7 @@ class IngestSummary:
     reasons: Counter = field(default_factory=Counter)
     skipped_as_already_ingested: bool = False
     seconds: float = 0.0
+    interrupted_runs: list[int] = field(default_factory=list)  # earlier runs of this file left `running`
 
     def as_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -138,6 +140,8 @@ class Ingester:
         self.summary = IngestSummary(run_id, feed.dept, file_name)
         self._rows_since_analyze, self._analyzed_at = 0, 0
         self.raw_columns = feed.names
+        self.regions: set[str] = set()
+        self.region: str | None = None
         union = " UNION ALL ".join(_person_sources(feed)).replace("{S}", self.stage.name)
         self.new_persons_sql = text(
             # ON CONFLICT DO NOTHING also settles repeats within the batch (first one wins) without a GROUP BY
@@ -167,6 +171,7 @@ class Ingester:
             pl.col(c).str.strip_chars().replace("", None) for c in self.raw_columns
         )
         raw = raw.with_columns(row_hash(raw, self.raw_columns))
+        self._note_regions(raw)
         checked = validate(self.feed, raw)
         bad_mask = checked[REASON].is_not_null()
         bad = raw.filter(bad_mask).with_columns(checked.filter(bad_mask).select(FIELD, REASON, MESSAGE))
@@ -195,6 +200,20 @@ class Ingester:
         if good.height:
             self._store()
         conn.commit()
+
+    def _note_regions(self, raw: pl.DataFrame) -> None:
+        """The run's region covers every row's region, or, for a row without one, its ID number's prefix (the
+        region of birth, so only then): what scopes an official's view of the run."""
+        cols = [c for c in ("hukou_region", "region") if c in self.raw_columns]
+        seen = {v for c in cols for v in raw[c].unique().to_list() if v}
+        without = raw.filter(pl.all_horizontal(pl.col(c).is_null() for c in cols)) if cols else raw
+        seen |= {v for v in without["id_number"].str.slice(0, 6).unique().to_list() if v}
+        if seen - self.regions:
+            self.regions |= {v for v in seen if known(v)}
+            region = covering_region(self.regions)
+            if region != self.region:
+                self.region = region
+                self.conn.execute(update(IngestRun).where(IngestRun.id == self.run_id).values(region=region))
 
     def _analyze(self, staged: int) -> None:
         """PostgreSQL plans from statistics: a never-analysed temp table, or tables that grew tenfold since
@@ -264,6 +283,7 @@ class Ingester:
                 "run_id": self.run_id, "dept": self.feed.dept, "file_name": self.file_name, "row_no": r[ROW_NO],
                 "record_no": r["record_no"], "row_hash": r[HASH], "field": r[FIELD], "reason": r[REASON],
                 "message": r[MESSAGE], "raw": {c: r[c] for c in self.raw_columns}, "status": "open",
+                "region": row_region(r, self.region),
             })
         if rows:
             self.conn.execute(insert(QuarantineRow), rows)
@@ -331,6 +351,20 @@ def ingest_frames(engine: Engine, dept: str, frames, *, file_name: str, sha: str
     return ing.summary
 
 
+def mark_interrupted(engine: Engine, dept: str, file_name: str, sha: str) -> list[int]:
+    """Earlier runs of this file still `running` were killed mid-file (a new run of the same file is starting):
+    mark them `interrupted`. What they committed stays; the new run counts those rows as duplicates."""
+    with engine.begin() as conn:
+        stale = list(conn.execute(select(IngestRun.id).where(
+            IngestRun.dept == dept, IngestRun.status == "running",
+            (IngestRun.file_sha256 == sha) | (IngestRun.file_name == file_name))).scalars())
+        if stale:
+            conn.execute(update(IngestRun).where(IngestRun.id.in_(stale)).values(
+                status="interrupted", finished_at=func.now(),
+                error="导入中断（进程在导入途中被终止）：同一文件的新导入开始时标记；已提交的行保留"))
+    return stale
+
+
 def ingest_file(dept: str, path: str | Path, *, url: str | None = None, engine: Engine | None = None,
                 batch_rows: int = 100_000, encoding: str | None = None, force: bool = False,
                 on_batch: Callable[[int], None] | None = None) -> IngestSummary:
@@ -340,14 +374,18 @@ def ingest_file(dept: str, path: str | Path, *, url: str | None = None, engine: 
         raise FileNotFoundError(f"文件不存在：{path}")
     engine = engine or get_engine(url)
     sha = file_sha256(path)
+    stale = mark_interrupted(engine, dept, str(path), sha)
     if not force:
         with engine.connect() as conn:
             prior = conn.execute(select(IngestRun.id).where(
                 IngestRun.dept == dept, IngestRun.file_sha256 == sha, IngestRun.status == "done")).first()
         if prior:
-            return IngestSummary(prior[0], dept, str(path), skipped_as_already_ingested=True)
-    return ingest_frames(engine, dept, read_batches(path, batch_rows, encoding), file_name=str(path), sha=sha,
-                         on_batch=on_batch)
+            return IngestSummary(prior[0], dept, str(path), skipped_as_already_ingested=True,
+                                 interrupted_runs=stale)
+    s = ingest_frames(engine, dept, read_batches(path, batch_rows, encoding), file_name=str(path), sha=sha,
+                      on_batch=on_batch)
+    s.interrupted_runs = stale
+    return s
 
 
 def expected_rows(path: str | Path) -> int | None:

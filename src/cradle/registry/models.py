@@ -54,7 +54,10 @@ class IngestRun(Base):
     kind: Mapped[str] = mapped_column(String(16), default="file")  # file | resubmit
     file_name: Mapped[str] = mapped_column(String(500))
     file_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | failed
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | failed | interrupted
+    # The narrowest region holding every row's region and ID-number prefix ("cn" across provinces; None while
+    # nothing is known): officials see a run whose region overlaps their scope (cradle.registry.access).
+    region: Mapped[str | None] = mapped_column(String(6), index=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
@@ -272,6 +275,8 @@ class QuarantineRow(Base):
     reason: Mapped[str] = mapped_column(String(40), index=True)
     message: Mapped[str] = mapped_column(String(200))
     raw: Mapped[dict] = mapped_column(JSON)
+    # The row's region (its region column, else its ID number's prefix; None when neither is a known code).
+    region: Mapped[str | None] = mapped_column(String(6), index=True)
     corrected: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | resubmitted | dismissed
     resolved_run_id: Mapped[int | None] = mapped_column(ForeignKey("registry_ingest_run.id"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from cradle.db import get_engine
@@ -22,8 +23,10 @@ class QuarantineError(ValueError):
     pass
 
 
-def _query(run_id=None, dept=None, reason=None, status="open"):
+def _query(run_id=None, dept=None, reason=None, status="open", where=None):
     q = select(QuarantineRow).order_by(QuarantineRow.id)
+    if where is not None:  # the caller's scope (cradle.registry.access.quarantine_filter)
+        q = q.where(where)
     if run_id is not None:
         q = q.where(QuarantineRow.run_id == run_id)
     if dept:
@@ -36,22 +39,34 @@ def _query(run_id=None, dept=None, reason=None, status="open"):
 
 
 def list_rows(session: Session, *, run_id=None, dept=None, reason=None, status="open", limit=100,
-              offset=0) -> list[QuarantineRow]:
-    return list(session.execute(_query(run_id, dept, reason, status).limit(limit).offset(offset)).scalars())
+              offset=0, where=None) -> list[QuarantineRow]:
+    q = _query(run_id, dept, reason, status, where)
+    return list(session.execute(q.limit(limit).offset(offset)).scalars())
 
 
-def export_csv(session: Session, out: Path, *, run_id=None, dept=None, status="open") -> int:
-    """The rows as read, with where they came from and why they were refused; opens in Excel (UTF-8 BOM)."""
+def count_rows(session: Session, *, run_id=None, dept=None, reason=None, status="open", where=None) -> int:
+    q = _query(run_id, dept, reason, status, where).order_by(None)
+    return session.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+
+
+def export_csv(session: Session, out: Path, *, run_id=None, dept=None, status="open", where=None,
+               values: Callable[[QuarantineRow], dict] | None = None) -> int:
+    """The rows as read (corrections applied), with where they came from and why they were refused; opens in
+    Excel (UTF-8 BOM). `values(row)` may replace a row's values (the API masks ID numbers with it)."""
     n = 0
     with open(out, "w", encoding="utf-8-sig", newline="") as fh:
         writer = None
-        for r in session.execute(_query(run_id, dept, None, status).execution_options(yield_per=1000)).scalars():
+        q = _query(run_id, dept, None, status, where).execution_options(yield_per=1000)
+        for r in session.execute(q).scalars():
+            row = values(r) if values else {k: (r.corrected or {}).get(k, v) for k, v in r.raw.items()}
+            if row is None:
+                continue
             if writer is None:
                 cols = ["quarantine_id", "dept", "file", "row_no", "field", "reason", "message"]
                 writer = csv.writer(fh)
                 writer.writerow(cols + list(r.raw))
             writer.writerow([r.id, r.dept, r.file_name, r.row_no, r.field, r.reason, r.message,
-                             *[(r.corrected or {}).get(k, v) for k, v in r.raw.items()]])
+                             *[row.get(k) for k in r.raw]])
             n += 1
     return n
 

@@ -7,6 +7,7 @@ an official at the exact line. Memory stays flat: no reader holds more than one 
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import os
 import tempfile
@@ -15,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
+
+from cradle.registry.validation import FeedFormatError
 
 ROW_NO = "_row_no"
 _CHUNK = 1 << 20
@@ -26,8 +29,8 @@ def sniff_encoding(path: Path) -> str:
         head = fh.read(_CHUNK)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    try:  # the whole file when it is shorter than the chunk: a cut last character is then not UTF-8
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _CHUNK)
         return "utf-8"
     except UnicodeDecodeError:
         return "gb18030"
@@ -41,11 +44,18 @@ def _utf8_path(path: Path, encoding: str) -> Iterator[Path]:
         return
     decoder = codecs.getincrementaldecoder(encoding)()
     fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="cradle-transcode-")
+    lines = 1
     try:
         with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
-            while chunk := src.read(_CHUNK):
-                dst.write(decoder.decode(chunk).encode("utf-8"))
-            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+            try:
+                while chunk := src.read(_CHUNK):
+                    dst.write(decoder.decode(chunk).encode("utf-8"))
+                    lines += chunk.count(b"\n")
+                dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+            except UnicodeDecodeError as exc:
+                at = lines + chunk[:max(exc.start, 0)].count(b"\n") if chunk else lines
+                raise FeedFormatError(f"{path.name} 第 {at} 行：不是有效的 {encoding} 编码（{exc.reason}），"
+                                      "请以 UTF-8 或 GB18030 保存后重新导入") from None
         yield Path(tmp)
     finally:
         os.unlink(tmp)
@@ -95,9 +105,39 @@ def _csv_batches(path: Path, batch_rows: int, encoding: str | None) -> Iterator[
     enc = encoding or sniff_encoding(path)
     if enc == "utf-8-sig":
         enc = "utf-8"  # polars strips the BOM itself
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if len(head) < 4096 and not head.replace(codecs.BOM_UTF8, b"").strip():
+        raise FeedFormatError(f"{path.name}：文件为空，没有表头和数据行")
     with _utf8_path(path, enc) as utf8:
         lf = pl.scan_csv(utf8, infer_schema=False)
-        yield from lf.collect_batches(chunk_size=batch_rows)
+        try:
+            yield from lf.collect_batches(chunk_size=batch_rows)
+        except pl.exceptions.PolarsError as exc:
+            raise FeedFormatError(f"{path.name}：{csv_problem(utf8) or _first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return "无法读取 CSV（" + (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200] + "）"
+
+
+def csv_problem(utf8: Path) -> str | None:
+    """Where a CSV that Polars refused goes wrong, named by line: a line that is not UTF-8, or a line with more
+    fields than the header (read again with the csv module; only on this error path)."""
+    with open(utf8, "rb") as fh:
+        for n, line in enumerate(fh, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return f"第 {n} 行不是有效的 UTF-8 文字，请以 UTF-8 或 GB18030 保存后重新导入"
+    with open(utf8, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        for row in reader:
+            if len(row) > len(header):
+                return (f"第 {reader.line_num} 行有 {len(row)} 个字段，多于表头的 {len(header)} 列"
+                        "（多余的逗号或未加引号的逗号），请更正后重新导入")
+    return None
 
 
 def _parquet_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:

@@ -23,11 +23,7 @@ REFUSALS = (FeedFormatError, ValueError, UnicodeDecodeError)
 
 # Escapes already reported by a strict xfail test in tests/reliability/test_known_bugs.py: counted as such, so a
 # fuzzing run goes on to find the next one. Remove an entry when its bug is fixed (the xfail then fails).
-KNOWN_ESCAPES = {
-    ("NoDataError", "empty CSV"): "test_empty_feed_file_is_refused_in_one_line",
-    ("ComputeError", "invalid utf-8"): "test_feed_file_ending_in_a_cut_utf8_character_is_refused_in_one_line",
-    ("ComputeError", "more fields than defined"): "test_ragged_feed_line_is_refused_in_one_line",
-}
+KNOWN_ESCAPES: dict[tuple[str, str], str] = {}
 
 
 def known_escape(exc: BaseException) -> str | None:
