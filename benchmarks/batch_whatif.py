@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -37,6 +38,7 @@ def main() -> None:
     t0 = time.perf_counter()
     result = run_whatif(args.region, src, ON, list(range(2026, 2031)), change, workers=args.workers)
     seconds = time.perf_counter() - t0
+    shutil.rmtree(src)
     years = result.by_year()
     print(f"{result.persons:,} persons, {args.region}, 2026–2030, {change.describe()}")
     print(result.population_note)
