@@ -77,8 +77,7 @@ def fill(path: str, ids: dict) -> str:
 QUERY = {"region": "370303", "on": "2025-06-01", "year": "2024", "communities_total": "1",
          "planned_population": "1000", "facility_id": "1"}
 # Asked of routes that look a person up by number (the number itself is then not a sign of a leak in the URL).
-PERSON_QUERY = {"/api/v1/childcare/care": {"id_number": CHILD_ID}, "/api/v1/registry/persons": {"id_number": REG_ID},
-                "/registry/persons": {"q": REG_ID}}
+PERSON_QUERY = {"/api/v1/childcare/care": {"id_number": CHILD_ID}, "/api/v1/registry/persons": {"id_number": REG_ID}}
 
 
 def body(ids: dict) -> dict:

@@ -21,6 +21,7 @@ ROUTER_MODULES = [
     "cradle.childcare.pages",
     "cradle.policy.api",
     "cradle.registry.api",
+    "cradle.registry.pages",
     "cradle.services.api",
     "cradle.services.pages_citizen",
     "cradle.services.pages_staff",
