@@ -52,3 +52,17 @@ def test_age_of_many_people_equals_the_calendar_reading():
         slow = np.concatenate([dates.age(births[i:i + 10], d(on)) for i in range(0, len(births), 10)])
         assert (fast[slow >= 0] == slow[slow >= 0]).all()
         assert (fast[slow < 0] < 0).all()
+
+
+def test_long_arrays_through_the_day_table_equal_the_direct_calendar():
+    rng = np.random.default_rng(11)
+    days = rng.integers(-20000, 20300, 60_000).astype("datetime64[D]")
+    days[::97] = np.datetime64("NaT")
+    other = rng.integers(-20000, 20300, 60_000).astype("datetime64[D]")
+    for months in (-1, 1, 6, 36, -36 * 12):
+        fast, slow = dates.add_months(days, months), dates._add_months(days, months)
+        assert ((fast == slow) | (np.isnat(fast) & np.isnat(slow))).all()
+    known = ~np.isnat(days)
+    chunked = np.concatenate([dates.months_between(days[i:i + 1000], other[i:i + 1000])
+                              for i in range(0, len(days), 1000)])
+    assert (dates.months_between(days, other)[known] == chunked[known]).all()

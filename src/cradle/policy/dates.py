@@ -34,9 +34,37 @@ def _ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return year, month, dom
 
 
+TABLE_FROM = 20_000  # arrays at least this long are answered through a table over their span of days
+TABLE_SPAN = 400_000  # days (about 1,100 years): a wider span is computed directly
+
+
+def _tabulated(d: np.ndarray, fn, missing):
+    """`fn(d)` for a long array of days, computed once per distinct day of its span and looked up: millions of
+    birth dates fall on a few tens of thousands of days, and NumPy's calendar conversions are the slow part."""
+    valid = ~np.isnat(d)
+    if not valid.any():
+        return None
+    lo, hi = d[valid].min(), d[valid].max()
+    span = int((hi - lo).astype(np.int64)) + 1
+    if span > TABLE_SPAN or span * 2 > d.size:
+        return None
+    table = fn(np.arange(lo, hi + np.timedelta64(1, "D")))
+    out = table[np.where(valid, (d - lo).astype(np.int64), 0)]
+    out[~valid] = missing
+    return out
+
+
 def add_months(d, months) -> np.ndarray:
     """`d` plus whole months, clamped to the end of the target month; NaT stays NaT."""
     d = np.asarray(d, dtype="datetime64[D]")
+    if d.size >= TABLE_FROM and np.ndim(months) == 0:
+        found = _tabulated(d, lambda days: _add_months(days, months), NAT)
+        if found is not None:
+            return found
+    return _add_months(d, months)
+
+
+def _add_months(d: np.ndarray, months) -> np.ndarray:
     month = d.astype("datetime64[M]")
     offset = d - month.astype("datetime64[D]")  # days into the month, 0-based
     target = month + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")
@@ -82,12 +110,22 @@ def months_between(start, end) -> np.ndarray:
     """Whole months from `start` to `end` (partial months count as whole): the number of monthly payments."""
     start = np.asarray(start, dtype="datetime64[D]")
     end = np.asarray(end, dtype="datetime64[D]")
-    sm = start.astype("datetime64[M]").astype(np.int64)
-    em = end.astype("datetime64[M]").astype(np.int64)
-    ed = (end - end.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
-    sd = (start - start.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    sm, sd = _month_and_day(start)
+    em, ed = _month_and_day(end)
     n = em - sm + (ed > sd)
     return np.maximum(n, 0)
+
+
+def _month_and_day(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(months since 1970-01, day of the month from 0) of each day; for NaT, values that compare as unknown."""
+    def split(days: np.ndarray) -> np.ndarray:
+        month = days.astype("datetime64[M]")
+        return month.astype(np.int64) * 32 + (days - month.astype("datetime64[D]")).astype(np.int64)
+
+    packed = _tabulated(d, split, np.iinfo(np.int64).min) if d.size >= TABLE_FROM else None
+    if packed is None:
+        packed = split(d)
+    return packed // 32, packed % 32
 
 
 def iso(d: np.datetime64) -> str | None:

@@ -197,12 +197,14 @@ class Ctx:
             return np.full(n, chosen.at(on)) if np.ndim(on) == 0 else np.asarray(chosen.at(on), dtype=float)
         codes = self.households.jurisdiction if hh is None else self.households.jurisdiction[hh]
         out = np.full(len(codes), np.nan)
-        for code in (codes[:1] if len(codes) and (len(codes) == 1 or hh is None and len(self.households) == 1)
-                     else np.unique(codes)):
+        # Counties that take the figure from the same layer (all of a province's, often) are filled at once.
+        by_param: dict[str, tuple[Parameter, list[int]]] = {}
+        for code in np.unique(codes):
             chosen = layer_parameter(key, int(code))
-            if chosen is None:
-                continue
-            rows = codes == code
+            if chosen is not None:
+                by_param.setdefault(chosen.name, (chosen, []))[1].append(int(code))
+        for chosen, members in by_param.values():
+            rows = codes == members[0] if len(members) == 1 else np.isin(codes, members)
             self.uses.append(ParamUse(chosen, on, None))
             if chosen.name in self._overrides:
                 value = self._overrides[chosen.name]
