@@ -93,6 +93,7 @@ def run(pop: Population, as_of: dt.date | np.datetime64, *, overrides: dict | No
     """Every program of every pack serving each household, as of `as_of`."""
     as_of = np.datetime64(as_of, "D")
     results: list[ProgramResult] = []
+    whole: dict = {}
     for pack in load_packs():
         programs = [p for p in pack.programs if p.entity != "facility" and (only is None or p.id in only)]
         if not programs or pop.n_households == 0:
@@ -101,8 +102,9 @@ def run(pop: Population, as_of: dt.date | np.datetime64, *, overrides: dict | No
         if rows is not None and len(rows) == 0:
             continue
         sub = pop if rows is None else pop.take_households(rows)
-        # One context per pack, so derivations (ages, child counts) are computed once for all its programs.
-        ctx = Ctx(sub.persons, sub.households, sub.births, as_of, pack.parameters, pack.id, overrides=overrides)
+        # One context per pack; packs over the whole population share its derivations (ages, child counts).
+        ctx = Ctx(sub.persons, sub.households, sub.births, as_of, pack.parameters, pack.id, overrides=overrides,
+                  shared=whole if rows is None else None)
         for prog in programs:
             ctx.uses = []
             n, hh, default_ben = _entity_rows(prog, ctx)

@@ -23,7 +23,7 @@ NO_DAY = np.iinfo(np.int64).min
 def national_days(c: Ctx) -> np.ndarray:
     """Per birth: national maternity-leave days in force at the birth (98, + dystocia, + each extra baby),
     each figure layered so that a province replacing one (Guangdong: 30 days for dystocia) wins."""
-    return c.memo("national_leave_days", lambda: _national_days(c))
+    return c.memo("national_leave_days", lambda: _national_days(c), across_packs=True)
 
 
 def _national_days(c: Ctx) -> np.ndarray:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -91,6 +90,21 @@ def program(*, id: str, title: str, entity: str, kind: str, unit: str | None, cl
     return mark
 
 
+class shared_property:  # noqa: N801 (used like functools.cached_property)
+    """A derivation computed once and kept in the context's shared store (see Ctx.__init__)."""
+
+    def __init__(self, fn: Callable):
+        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+
+    def __get__(self, ctx, owner=None):
+        if ctx is None:
+            return self
+        store = ctx._shared
+        if self.name not in store:
+            store[self.name] = self.fn(ctx)
+        return store[self.name]
+
+
 class Columns:
     """Attribute access to an entity's arrays: `c.persons.birth_date`."""
 
@@ -119,7 +133,7 @@ class Ctx:
 
     def __init__(self, persons: dict, households: dict, births: dict, as_of: np.datetime64,
                  parameters: dict[str, Parameter], pack_id: str, facilities: dict | None = None,
-                 overrides: dict[str, float | None] | None = None):
+                 overrides: dict[str, float | None] | None = None, shared: dict | None = None):
         self.persons = Columns(persons)
         self.households = Columns(households)
         self.births = Columns(births)
@@ -128,8 +142,11 @@ class Ctx:
         self._parameters = parameters
         self._pack_id = pack_id
         self._overrides = overrides or {}
-        self._memo: dict[str, tuple] = {}
-        self._birthdays: dict[int, np.ndarray] = {}
+        # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
+        # date and the overrides, so every pack's context over the same population shares them.
+        self._shared = {} if shared is None else shared
+        self._memo: dict = self._shared.setdefault("memo", {})
+        self._birthdays: dict[int, np.ndarray] = self._shared.setdefault("birthdays", {})
         self.uses: list[ParamUse] = []
 
     # --- parameters ---------------------------------------------------------------------------------------
@@ -140,14 +157,16 @@ class Ctx:
             raise KeyError(f"unknown parameter {self._pack_id}.{key}")
         return found
 
-    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
-        """A derivation shared by several programs of the pack (e.g. national leave days), computed once.
-        The parameters it read are recorded again for each program that uses it."""
-        hit = self._memo.get(name)
+    def memo(self, name: str, compute: Callable[[], Any], *, across_packs: bool = False) -> Any:
+        """A derivation shared by several programs, computed once: within the pack, or across every pack
+        when it reads only the population and layered figures (e.g. national leave days). The parameters it
+        read are recorded again for each program that uses it."""
+        key = name if across_packs else (self._pack_id, name)
+        hit = self._memo.get(key)
         if hit is None:
             start = len(self.uses)
             value = compute()
-            hit = self._memo[name] = (value, self.uses[start:])
+            self._memo[key] = (value, self.uses[start:])
             return value
         self.uses.extend(hit[1])
         return hit[0]
@@ -224,41 +243,41 @@ class Ctx:
     def count_by_household(self, mask) -> np.ndarray:
         return np.bincount(self.persons.hh[np.asarray(mask, dtype=bool)], minlength=len(self.households))
 
-    @cached_property
+    @shared_property
     def age(self) -> np.ndarray:
         return dates.age(self.persons.birth_date, self.as_of)
 
-    @cached_property
+    @shared_property
     def is_child(self) -> np.ndarray:
         return self.persons.relation == RELATION["child"]
 
-    @cached_property
+    @shared_property
     def is_parent(self) -> np.ndarray:
         r = self.persons.relation
         return (r == RELATION["mother"]) | (r == RELATION["father"])
 
-    @cached_property
+    @shared_property
     def alive(self) -> np.ndarray:
         return ~self.persons.deceased
 
-    @cached_property
+    @shared_property
     def n_children(self) -> np.ndarray:
         """Per household: living children."""
         return self.count_by_household(self.is_child & self.alive)
 
-    @cached_property
+    @shared_property
     def n_minor_children(self) -> np.ndarray:
         """Per household: living children under 18 on the as-of date."""
         return self.count_by_household(self.is_child & self.alive & (self.age < 18))
 
-    @cached_property
+    @shared_property
     def max_birth_order(self) -> np.ndarray:
         """Per household: the highest birth order given (children counted by the parents, 1, 2, 3 …)."""
         out = np.zeros(len(self.households), dtype=np.int64)
         np.maximum.at(out, self.persons.hh, np.where(self.is_child, self.persons.birth_order, 0))
         return np.maximum(out, self.n_children)
 
-    @cached_property
+    @shared_property
     def birth_order(self) -> np.ndarray:
         """Per person: the birth order given, or else the child's rank by birth date among the household's
         children (1 for the eldest); 0 for adults."""
@@ -279,12 +298,12 @@ class Ctx:
         out[self.persons.hh[rows[::-1]]] = rows[::-1]  # the first listed wins
         return out
 
-    @cached_property
+    @shared_property
     def mother_of(self) -> np.ndarray:
         """Per household: the mother's person row, -1 when none is listed."""
         return self._member_of("mother")
 
-    @cached_property
+    @shared_property
     def father_of(self) -> np.ndarray:
         """Per household: the father's person row, -1 when none is listed."""
         return self._member_of("father")
@@ -302,7 +321,7 @@ class Ctx:
             return found
         return dates.add_years(self.persons.birth_date, np.nan_to_num(years).astype(np.int64))
 
-    @cached_property
+    @shared_property
     def youngest_child_birth(self) -> np.ndarray:
         """Per household: the birth date of the youngest living child (NaT when there is none)."""
         p = self.persons
@@ -312,7 +331,7 @@ class Ctx:
         np.maximum.at(out, p.hh, days)
         return np.where(out == np.iinfo(np.int64).min, np.datetime64("NaT", "D"), out.astype("datetime64[D]"))
 
-    @cached_property
+    @shared_property
     def jurisdiction(self) -> np.ndarray:
         """Per person: the household's jurisdiction code."""
         return self.to_persons(self.households.jurisdiction)
