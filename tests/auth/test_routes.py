@@ -40,15 +40,6 @@ PUBLIC = {
 REFUSED = {401, 403}
 # What the refusals of cradle.auth say (zh), to tell them from a public route's own 401/403 (a wrong password).
 REFUSAL_TEXTS = ("请先登录", "无权办理", "不在您的管辖范围", "表单已过期")
-# Domains whose developers are still wiring cradle.auth in (see docs/security.md): checked by the xfail test
-# below, so the day they are done it passes and the prefix moves out of this list.
-PENDING_PREFIXES = ("/api/v1/services/", "/services", "/applications", "/staff", "/payments", "/api/v1/payments")
-
-
-def pending(path: str) -> bool:
-    return path.startswith(PENDING_PREFIXES)
-
-
 def all_routes(app) -> list[tuple[str, str]]:
     def walk(routes):
         for r in routes:
@@ -145,7 +136,7 @@ def test_public_list_names_only_existing_routes(app_client):
 
 def test_anonymous_callers_are_refused_everywhere_but_public_routes(app_client, auth_url):
     ids = seed(auth_url)
-    routes = [(m, p) for m, p in all_routes(app_client.app) if not pending(p)]
+    routes = [(m, p) for m, p in all_routes(app_client.app)]
     leaks = anonymous_leaks(app_client, ids, routes)
     assert leaks == [], "\n".join(leaks)
 
@@ -157,7 +148,7 @@ def test_an_official_of_370304_gets_nothing_of_370303(app_client, auth_url):
     # the same requests show the data to 370303's own official, so the markers are meaningful
     r = app_client.get(f"/api/v1/childcare/facilities/{ids['facility_id']}/roster", headers=own)
     assert r.status_code == 200 and CHILD_NAME in r.text
-    routes = [(m, p) for m, p in all_routes(app_client.app) if not pending(p)]
+    routes = [(m, p) for m, p in all_routes(app_client.app)]
     leaks = scope_leaks(app_client, ids, routes, other)
     assert leaks == [], "\n".join(leaks)
     # and nothing of 370303 changed: the filing is still accepted, the child still enrolled
@@ -166,12 +157,3 @@ def test_an_official_of_370304_gets_nothing_of_370303(app_client, auth_url):
     roster = app_client.get(f"/api/v1/childcare/facilities/{ids['facility_id']}/roster", headers=own).json()
     assert [c["child_name"] for c in roster["children"]] == [CHILD_NAME]
 
-
-@pytest.mark.xfail(reason="services and payments still authenticate with their own X-Cradle-Actor header; "
-                          "docs/security.md lists what they must change", strict=False)
-def test_domains_still_wiring_auth_refuse_anonymous_and_out_of_scope_callers(app_client, auth_url):
-    ids = seed(auth_url)
-    routes = [(m, p) for m, p in all_routes(app_client.app) if pending(p)]
-    leaks = anonymous_leaks(app_client, ids, routes)
-    leaks += scope_leaks(app_client, ids, routes, bearer_for(auth_url, "county_official", "370304"))
-    assert leaks == [], "\n".join(leaks)
