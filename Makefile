@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 UV := $(BIN)/uv
+# Optional dependency groups: the app needs `dev` only; the test suite also runs the OpenFisca peer and Spark.
+EXTRAS ?= dev
 
 .PHONY: install assets run test test-fast bench lint fmt clean screenshots reliability
 
@@ -11,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet uv==0.13.8
 
 install: $(BIN)/python
-	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[$(EXTRAS)]'
 	$(MAKE) assets
 
 # Front-end libraries pinned in package-lock.json, copied into src/cradle/web/static/vendor/ (served locally).
@@ -23,6 +25,7 @@ run: install
 	$(BIN)/cradle init-db
 	$(BIN)/cradle serve --host 127.0.0.1 --port 8000
 
+test: EXTRAS = dev,bench,spark
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
@@ -30,6 +33,7 @@ test: install
 test-fast: install
 	$(BIN)/pytest -n 2 -m "not browser and not postgres and not slow"
 
+bench: EXTRAS = dev,bench
 bench: install
 	$(BIN)/python benchmarks/calc_latency.py
 
