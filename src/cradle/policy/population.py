@@ -152,7 +152,7 @@ class Population:
 
     @classmethod
     def from_frames(cls, households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataFrame) -> Population:
-        """From the batch layout (docs/batch-format.md): tables keyed by household_id / person_id.
+        """From the batch layout (docs/batch.md): tables keyed by household_id / person_id.
 
         households: household_id + HOUSEHOLD_COLUMNS; persons: household_id, person_id + PERSON_COLUMNS
         (without hh); births: household_id, child_id + BIRTH_COLUMNS (without hh, child, mother).
