@@ -158,3 +158,17 @@ def test_report_numbers_match_the_dashboard(client):
         assert re.search(rf'<td>{re.escape(r.indicator.name)}<br>.*?{re.escape(r.status_label)}', report, re.S)
     assert client.get("/monitoring/370300/report.pdf", params={"year": 2024}).headers["content-type"] == \
         "application/pdf"
+
+
+def test_dashboard_and_indicator_page_in_english(client):
+    html = client.get("/monitoring/370300", params={"year": 2024, "lang": "en"}).text
+    assert "<h1>淄博市 · 2024 monitoring dashboard</h1>" in html
+    assert "<h2>Indicators</h2>" in html and "<h2>Units below (" in html
+    assert '<label for="year">Year</label>' in html and ">Annual report</a>" in html
+    card = _card(html, "childcare_places_per_1000")
+    assert "<dt>Target</dt>" in card and "At risk" in card and "No. 2 of 3 regions with data" in card
+    assert "有风险" not in html and "监测看板" not in html and "同级排名" not in html
+    page = client.get("/monitoring/370300/indicators/childcare_places_per_1000",
+                      params={"year": 2024, "lang": "en"}).text
+    assert "<h2>Trend by year</h2>" in page and "<h2>Rank among peers</h2>" in page and "历年趋势" not in page
+    assert "Monitoring" in client.get("/monitoring", params={"lang": "en"}).text

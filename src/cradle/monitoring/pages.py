@@ -17,6 +17,9 @@ from cradle.monitoring import catalogue, excel, values
 from cradle.monitoring.api import entry as entry_role
 from cradle.monitoring.errors import MonitoringError
 from cradle.monitoring.report import annual, dashboard, render, scorecard
+from cradle.web.i18n import gettext
+from cradle.web.nav import N_
+from cradle.web.templating import locale_of
 from cradle.web.templating import render as render_page
 
 router = APIRouter(prefix="/monitoring", include_in_schema=False)
@@ -25,6 +28,26 @@ CODE = r"^\d{6}$"
 DOCUMENT_AREAS = ("140000", "370300", "620400", "330600", "441523")
 ENTRY_FIELDS = ("indicator_id", "region", "year", "value", "numerator", "denominator", "source", "source_date",
                 "note", "department", "entered_by")
+
+
+# the statuses as the pages say them (English message ids; the zh catalogue has scorecard.STATUS_LABELS' words)
+STATUS_MESSAGES = {"on_track": N_("On track"), "at_risk": N_("At risk"), "missed": N_("Missed"),
+                   "no_data": N_("No data"), "unjudged": N_("Cannot be judged"), "no_target": N_("No target")}
+
+
+def _t(request: Request, message: str, **params) -> str:
+    """``message`` in the request's language, with ``%(name)s`` parameters filled in."""
+    text = gettext(locale_of(request), message)
+    return text % params if params else text
+
+
+def _labels(request: Request) -> dict[str, str]:
+    return {k: _t(request, m) for k, m in STATUS_MESSAGES.items()}
+
+
+def _crumbs(request: Request, code: str, year: int, last_link: bool = False) -> list[tuple[str, str | None]]:
+    out = dashboard.crumbs(code, year, last_link)
+    return [(_t(request, N_("Monitoring")), out[0][1]), *out[1:]]
 
 
 def _not_found(request: Request, message: str) -> Response:
@@ -47,8 +70,9 @@ def index(request: Request, region: str | None = None) -> Response:
     else:
         error = None
     areas = [regions.get(c) for c in DOCUMENT_AREAS]
-    return render_page(request, "monitoring/index.html", status_code=422 if error else 200, title="监测评估",
-                       areas=areas, region=region or "", error=error, breadcrumbs=[("监测评估", None)])
+    title = _t(request, N_("Monitoring"))
+    return render_page(request, "monitoring/index.html", status_code=422 if error else 200, title=title,
+                       areas=areas, region=region or "", error=error, breadcrumbs=[(title, None)])
 
 
 # --- entry form and Excel ----------------------------------------------------------------------------------
@@ -152,11 +176,12 @@ def region_dashboard(code: str, request: Request, year: int | None = None) -> Re
         years = dashboard.years_with_data(s, code)
     charts = {r.indicator.id: dashboard.trend_chart(r) for r in card.rows if r.series}
     unit_cols = [r for r in card.rows if any(u.value is not None for u in r.units)]
-    return render_page(request, "monitoring/dashboard.html", title=f"{card.name}监测看板", card=card,
+    title = _t(request, N_("%(region)s monitoring dashboard"), region=card.name)
+    return render_page(request, "monitoring/dashboard.html", title=title, card=card,
                        years=sorted(set(years) | {year}, reverse=True), charts=charts, unit_cols=unit_cols,
                        unit_names=[(u, regions.name(u)) for u in card.units],
-                       STATUS_COLOURS=dashboard.STATUS_COLOURS, LABELS=scorecard.STATUS_LABELS,
-                       fmt=scorecard.format_value, breadcrumbs=dashboard.crumbs(code, year))
+                       STATUS_COLOURS=dashboard.STATUS_COLOURS, LABELS=_labels(request),
+                       fmt=scorecard.format_value, breadcrumbs=_crumbs(request, code, year))
 
 
 @router.get("/{code}/indicators/{indicator_id}")
@@ -175,11 +200,11 @@ def indicator_page(code: str, indicator_id: str, request: Request, year: int | N
         source = ({"source": current.source, "source_date": current.source_date.isoformat(),
                    "department": current.department, "method": current.method} if current else None)
     peers = dashboard.peer_table(row, [(c, peer_values.get((indicator_id, c), {}).get(year)) for c in card.peers])
-    crumbs = dashboard.crumbs(code, year, last_link=True) + [(row.indicator.name, None)]
+    crumbs = _crumbs(request, code, year, last_link=True) + [(row.indicator.name, None)]
     return render_page(request, "monitoring/indicator.html", title=f"{card.name} · {row.indicator.name}",
                        card=card, row=row, peers=peers, source=source, trend=dashboard.trend_chart(row),
                        units=dashboard.units_chart(row) if row.units else None,
-                       LABELS=scorecard.STATUS_LABELS, fmt=scorecard.format_value, breadcrumbs=crumbs)
+                       LABELS=_labels(request), fmt=scorecard.format_value, breadcrumbs=crumbs)
 
 
 @router.get("/{code}/report")
