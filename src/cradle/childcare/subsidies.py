@@ -10,8 +10,9 @@ slot is never subsidised twice even when two applications race.
     applied ─approve─► payable ─pay─► paid
        └─reject─► rejected   └─cancel─► cancelled
 
-Payment batches (一卡通) belong to the payments domain: an approved application waits as `payable`, and
-`pay` records the payment reference that domain returns.
+Payment batches (一卡通) belong to the payments domain: an approved application waits as `payable`,
+`subsidy_payments.register_payment` makes it a one-off payment entitlement of the facility, and the bank's
+return marks it `paid` (`pay` records 付款编号/银行流水号).
 """
 
 from __future__ import annotations
@@ -163,6 +164,8 @@ def transition(session: Session, application_id: int, action: str, on: dt.date, 
         raise ChildcareError("note", "不予通过须说明理由")
     if action == "pay" and not (payment_ref or "").strip():
         raise ChildcareError("payment_ref", "须填写支付批次或流水号")
+    if action == "cancel" and _registered_for_payment(session, app.id):
+        raise ChildcareError("application_id", "该补助已登记一卡通发放，不能撤销（须先在发放中停发）")
     if action in ("approve", "reject"):
         app.decided_on = on
     if action == "pay":
@@ -174,6 +177,13 @@ def transition(session: Session, application_id: int, action: str, on: dt.date, 
     app.note = note or app.note
     session.flush()
     return app
+
+
+def _registered_for_payment(session: Session, application_id: int) -> bool:
+    from cradle.childcare.subsidy_payments import entitlement_of
+
+    ent = entitlement_of(session, application_id)
+    return ent is not None and ent.status == "active"
 
 
 def applications(session: Session, scope: str | None = None, status: str | None = None,

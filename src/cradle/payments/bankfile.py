@@ -27,6 +27,7 @@ EXPORT_COLUMNS = ["序号", "付款编号", "收款人姓名", "一卡通账号"
 RETURN_COLUMNS = ["付款编号", "结果", "银行流水号", "失败原因", "金额"]
 RESULTS = {"S": "paid", "F": "failed", "R": "returned"}
 ENCODINGS = ("utf-8-sig", "gb18030")
+FACILITY_PROGRAMS = ("zibo.nursery_construction_subsidy", "zibo.demo_nursery_award")  # cradle.childcare.subsidies
 
 
 def payment_ref(payment_id: int) -> str:
@@ -171,6 +172,10 @@ def import_return(session: Session, actor, batch_no: str, content: bytes) -> dic
             [{k: c[k] for k in ("pid", "st", "ref", "why")} for c in changes])
         for c in changes:
             payments[c["pid"]].status = c["st"]
+    if batch.program in FACILITY_PROGRAMS:  # a paid facility subsidy marks the childcare application paid
+        from cradle.childcare.subsidy_payments import settle
+
+        settle(session, actor, batch.batch_no, [p.id for p in payments.values() if p.status == "paid"])
     if not any(p.status == "pending" for p in payments.values()):
         batch.status, batch.reconciled_at = "reconciled", now
     counts: dict[str, int] = {}

@@ -38,7 +38,11 @@ def _require_finance(actor, county: str) -> None:
 
 
 def frequency_of(program: str) -> str:
+    from cradle.childcare.subsidies import PROGRAMS as FACILITY_PROGRAMS
     from cradle.services.catalogue import service_program
+
+    if program in FACILITY_PROGRAMS:  # 淄博 facility subsidies: one-off, registered by childcare.subsidy_payments
+        return "once"
 
     return service_program(program).frequency
 

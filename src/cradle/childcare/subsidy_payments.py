@@ -1,0 +1,100 @@
+"""Facility subsidies paid through the payments flow (一卡通 / bank batch), like the other one-off payments.
+
+A `payable` subsidy application becomes a one-off payment entitlement (`cradle.payments.entitlements.register`)
+of the facility: beneficiary and payee are identified by its 统一社会信用代码, the money goes to the facility's
+bank account given here, the amount is the approved one, the period `once`. The county's one-off batch for the
+program (`cradle payments generate zibo.nursery_construction_subsidy once COUNTY`) then holds one payment for it,
+the bank file carries it, and the bank's return `S` marks it paid, which marks the application `paid` (`settle`,
+called by `cradle.payments.bankfile.import_return`).
+
+Never twice: the payments domain's `UNIQUE (program, beneficiary_id_number, period)` holds for the facility's
+credit code, so one facility is paid at most once per program; a second application of the same program by the
+same facility (slots added later) cannot be registered for payment while that key is taken (refused, naming
+`application_id`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cradle import audit
+from cradle.childcare import subsidies
+from cradle.childcare.errors import ChildcareError
+from cradle.childcare.models import Facility, SubsidyApplication
+from cradle.payments import entitlements
+from cradle.payments.models import Entitlement, Payment
+
+CASE_PREFIX = "cc-subsidy:"
+_ACCOUNT = re.compile(r"^\d{12,32}$")
+
+
+def case_ref(application_id: int) -> str:
+    return f"{CASE_PREFIX}{application_id}"
+
+
+def entitlement_of(session: Session, application_id: int) -> Entitlement | None:
+    return session.execute(select(Entitlement).where(Entitlement.case_ref == case_ref(application_id))
+                           ).scalar_one_or_none()
+
+
+def register_payment(session: Session, actor, application_id: int, *, account_no: str, bank_code: str,
+                     account_name: str | None = None, scope: str | None = None) -> Entitlement:
+    """Register the approved subsidy for payment to the facility's bank account. Registering the same application
+    again returns its entitlement unchanged."""
+    app = subsidies.get_application(session, application_id, scope)
+    existing = entitlement_of(session, app.id)
+    if existing is not None:
+        return existing
+    if app.status != "payable":
+        raise ChildcareError("application_id", f"补助申请状态为{subsidies.STATUS[app.status]}，"
+                                               "只有审核通过（待支付）的申请可以登记发放")
+    account_no = (account_no or "").strip()
+    if not _ACCOUNT.match(account_no):
+        raise ChildcareError("account_no", "对公账号应为12–32位数字")
+    bank_code = (bank_code or "").strip()
+    if not bank_code or len(bank_code) > 12:
+        raise ChildcareError("bank_code", "须填写开户行代码（不超过12位）")
+    facility = session.get(Facility, app.facility_id)
+    payee = (account_name or facility.name).strip()
+    if not payee or len(payee) > 64:
+        raise ChildcareError("account_name", "账户名称须填写，且不超过64个字")
+    taken = session.execute(select(Entitlement.case_ref).where(
+        Entitlement.program == app.program, Entitlement.beneficiary_id_number == facility.credit_code)
+    ).scalar_one_or_none()
+    if taken is not None:
+        raise ChildcareError("application_id", f"{facility.name} 的{subsidies.PROGRAMS[app.program]}已登记发放"
+                                               f"（{taken}），同一机构同一项目只发放一次")
+    return entitlements.register(
+        session, actor, case_ref=case_ref(app.id), program=app.program,
+        beneficiary_id_number=facility.credit_code, beneficiary_name=facility.name[:64],
+        payee_id_number=facility.credit_code, payee_name=payee, account_no=account_no, bank_code=bank_code,
+        county=facility.region_code, amount=Decimal(app.amount), frequency="once",
+        start=app.decided_on, end=None)
+
+
+def settle(session: Session, actor, batch_no: str, payment_ids: list[int], on: dt.date | None = None) -> int:
+    """Mark `payable` applications whose payment the bank reported paid as `paid`; returns how many changed.
+    Applications already paid (the same return file imported again) are left as they are."""
+    if not payment_ids:
+        return 0
+    rows = session.execute(
+        select(Payment.id, Payment.bank_ref, Entitlement.case_ref)
+        .join(Entitlement, Entitlement.id == Payment.entitlement_id)
+        .where(Payment.id.in_(payment_ids), Payment.status == "paid",
+               Entitlement.case_ref.like(f"{CASE_PREFIX}%"))).all()
+    changed = 0
+    for pid, bank_ref, ref in rows:
+        app = session.get(SubsidyApplication, int(ref[len(CASE_PREFIX):]))
+        if app is None or app.status != "payable":
+            continue
+        reference = f"P{pid:012d}" + (f"/{bank_ref}" if bank_ref else "")  # 付款编号/银行流水号, ≤ 54 chars
+        subsidies.transition(session, app.id, "pay", on or dt.date.today(), payment_ref=reference)
+        audit.record(session, actor, "subsidy.paid", f"cc_subsidy:{app.id}",
+                     {"batch": batch_no, "payment": pid, "bank_ref": bank_ref, "amount": app.amount})
+        changed += 1
+    return changed
