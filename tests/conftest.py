@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 
-from cradle.testing.postgres import start_temp_postgres
+from cradle.db import session_factory, upgrade
+from cradle.testing.postgres import copy_sqlite, database_from_template, start_temp_postgres
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +43,53 @@ def migrated_db_url(db_url) -> str:
 
     upgrade(db_url)
     return db_url
+
+
+# Migrated databases copied from a template made once per session (the services and payments suites use them).
+@pytest.fixture(scope="session")
+def _svc_sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("svc_template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _svc_pg_template(pg_server):
+    from cradle.db import get_engine
+
+    name = "tmpl_" + uuid.uuid4().hex[:10]
+    url = pg_server.create_database(name)
+    upgrade(url)
+    get_engine(url).dispose()  # a template database must have no open connections
+    return name
+
+
+@pytest.fixture
+def svc_sqlite_url(_svc_sqlite_template, tmp_path) -> str:
+    return copy_sqlite(_svc_sqlite_template, tmp_path)
+
+
+@pytest.fixture
+def svc_pg_url(request) -> str:
+    return database_from_template(request.getfixturevalue("pg_server"), request.getfixturevalue("_svc_pg_template"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def svc_url(request) -> str:
+    """A migrated database: SQLite (copied from a template) and PostgreSQL (CREATE DATABASE … TEMPLATE)."""
+    return request.getfixturevalue("svc_sqlite_url" if request.param == "sqlite" else "svc_pg_url")
+
+
+@pytest.fixture
+def session(svc_sqlite_url):
+    """A session on migrated SQLite; most service tests run here, the database-specific ones on both."""
+    s = session_factory(svc_sqlite_url)()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def any_session(svc_url):
+    s = session_factory(svc_url)()
+    yield s
+    s.close()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import uuid
-from pathlib import Path
 
 from cradle.idcard import make_id_number
 from cradle.services.actors import Actor
@@ -55,22 +52,3 @@ def application(**over) -> dict:
             "phone": "13800000001"}
     data.update(over)
     return data
-
-
-def copy_sqlite(template: Path, tmp_path: Path) -> str:
-    target = tmp_path / "svc.db"
-    for suffix in ("", "-wal", "-shm"):
-        src = Path(str(template) + suffix)
-        if src.exists():
-            shutil.copy(src, str(target) + suffix)
-    return f"sqlite:///{target}"
-
-
-def pg_from_template(pg_server, template: str) -> str:
-    import psycopg
-
-    name = "s_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(f"host=127.0.0.1 port={pg_server.port} user={pg_server.user} dbname=postgres",
-                         autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    return f"postgresql+psycopg://{pg_server.user}@127.0.0.1:{pg_server.port}/{name}"
