@@ -109,8 +109,22 @@ def install(app: FastAPI) -> None:
         if database_unavailable(exc):
             message = gettext(_locale(request), N_("The database is unavailable. Please try again shortly."))
             return _answer(request, 503, [error(None, "database_unavailable", message)], {"Retry-After": "5"})
+        if beyond_any_key(exc):  # an id no row can have (larger than a 64-bit key): nothing to find
+            return _answer(request, 404, [error(None, "not_found", gettext(_locale(request), N_("Not found")))])
         message = gettext(_locale(request), N_("Internal server error. Please try again later."))
         return _answer(request, 500, [error(None, "internal_error", message)])
+
+
+def beyond_any_key(exc: BaseException) -> bool:
+    """A number too large for the database's integer columns reached a query (a path id of 30 digits):
+    SQLite's driver raises OverflowError, PostgreSQL answers 'out of range'."""
+    from sqlalchemy.exc import DataError, StatementError
+
+    if isinstance(exc, OverflowError):
+        return True
+    if isinstance(exc, StatementError) and isinstance(exc.orig, OverflowError):
+        return True
+    return isinstance(exc, DataError) and "out of range" in str(exc.orig)
 
 
 def database_unavailable(exc: BaseException) -> bool:
