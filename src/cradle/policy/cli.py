@@ -96,7 +96,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         table = Table(title=f"{len(rows)} programs", show_lines=True)
-        for col in ("id", "项目", "类型", "参数（现行值）", "依据"):
+        table.add_column("id", no_wrap=True)  # an id is copied into commands: never cut or wrapped
+        for col in ("项目", "类型", "参数（现行值）", "依据"):
             table.add_column(col)
         for r in rows:
             params = "\n".join(
