@@ -53,10 +53,11 @@ def migrated_db_url(db_url) -> str:
     return db_url
 
 
-# Migrated databases copied from a template made once per session (the services and payments suites use them).
+# Migrated databases copied from a template made once per session (services, payments, childcare, auth).
 @pytest.fixture(scope="session")
-def _svc_sqlite_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("svc_template") / "template.db"
+def _migrated_sqlite_template(tmp_path_factory):
+    """One SQLite database migrated once per test session (migrating takes over a second); tests get copies."""
+    path = tmp_path_factory.mktemp("migrated_template") / "template.db"
     upgrade(f"sqlite:///{path}")
     return path
 
@@ -73,8 +74,8 @@ def _svc_pg_template(pg_server):
 
 
 @pytest.fixture
-def svc_sqlite_url(_svc_sqlite_template, tmp_path) -> str:
-    return copy_sqlite(_svc_sqlite_template, tmp_path)
+def svc_sqlite_url(_migrated_sqlite_template, tmp_path) -> str:
+    return copy_sqlite(_migrated_sqlite_template, tmp_path, "svc.db")
 
 
 @pytest.fixture

@@ -77,6 +77,13 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         session.close()
 
 
+def request_session() -> Iterator[Session]:
+    """FastAPI dependency: one session per request on the configured database, committed when the endpoint
+    returns normally and rolled back when it raises."""
+    with session_scope() as session:
+        yield session
+
+
 def upgrade(url: str | None = None) -> None:
     """Bring the database at `url` to the newest revision of every domain branch."""
     from alembic import command

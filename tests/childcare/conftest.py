@@ -1,30 +1,15 @@
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from cradle.db import session_scope, upgrade
-
-
-@pytest.fixture(scope="session")
-def _cc_template(tmp_path_factory) -> Path:
-    """One SQLite database migrated once per test session; each test gets a copy (migrating takes ~1.5 s)."""
-    path = tmp_path_factory.mktemp("cc_template") / "template.db"
-    upgrade(f"sqlite:///{path}")
-    return path
+from cradle.db import session_scope
+from cradle.testing.postgres import copy_sqlite
 
 
 @pytest.fixture
-def cc_url(_cc_template, tmp_path) -> str:
+def cc_url(_migrated_sqlite_template, tmp_path) -> str:
     """A migrated SQLite database (most childcare tests; `migrated_db_url` covers PostgreSQL too)."""
-    target = tmp_path / "cc.db"
-    for suffix in ("", "-wal", "-shm"):
-        src = Path(str(_cc_template) + suffix)
-        if src.exists():
-            shutil.copy(src, str(target) + suffix)
-    return f"sqlite:///{target}"
+    return copy_sqlite(_migrated_sqlite_template, tmp_path, "cc.db")
 
 
 @pytest.fixture

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from cradle.auth import accounts, roles, service, tokens
 from cradle.auth.actor import Actor
-from cradle.auth.deps import get_db, http_error, require
+from cradle.auth.deps import http_error, require
 from cradle.auth.errors import AuthError
+from cradle.db import request_session
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(request_session)]
 SignedIn = Annotated[Actor, Depends(require())]
 Admin = Annotated[Actor, Depends(require(roles.ADMIN))]
 

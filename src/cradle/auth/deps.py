@@ -78,22 +78,6 @@ staff = require(*R.STAFF)
 officials = require(*R.OFFICIALS, R.ADMIN)
 
 
-def get_db():
-    """A database session per request, committed when the endpoint returns normally."""
-    from cradle.config import get_settings
-    from cradle.db import session_factory
-
-    session = session_factory(get_settings().database_url)()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
 def service_actor(*allowed: str):
     """For the services and payments routers: a dependency answering `cradle.services.actors.Actor` for the
     signed-in account (`Actor.service_actor()`), refusing anonymous callers, roles outside `allowed` and roles

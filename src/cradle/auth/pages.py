@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from cradle.auth import accounts, roles, service, sessions, tokens
 from cradle.auth.actor import Actor
-from cradle.auth.deps import CSRF_MESSAGE, current_actor, get_db, require
+from cradle.auth.deps import CSRF_MESSAGE, current_actor, require
 from cradle.auth.errors import AuthError, Forbidden
+from cradle.db import request_session
 from cradle.web.nav import N_, is_served
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(request_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 # Home links per audience: (path, label); shown only when some router serves the path.

@@ -12,18 +12,14 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, RELATION, Population
-
-
-def _column(frame: pl.DataFrame, col: str, dtype) -> np.ndarray:
-    s = frame[col]
-    if dtype == "datetime64[D]":
-        return s.cast(pl.Date).to_numpy().astype("datetime64[D]")
-    if dtype is float:
-        return s.cast(pl.Float64).fill_null(np.nan).to_numpy()
-    if dtype is bool:
-        return s.fill_null(False).cast(pl.Boolean).to_numpy()
-    return s.fill_null(0).to_numpy().astype(dtype)
+from cradle.policy.population import (
+    BIRTH_COLUMNS,
+    HOUSEHOLD_COLUMNS,
+    PERSON_COLUMNS,
+    RELATION,
+    Population,
+    column_array,
+)
 
 
 def _rows_of(keys: np.ndarray, wanted: np.ndarray, what: str) -> np.ndarray:
@@ -48,8 +44,8 @@ def population(households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataF
     p = {"hh": person_hh.astype(np.int64)}
     for col, dtype in PERSON_COLUMNS.items():
         if col != "hh":
-            p[col] = _column(persons, col, dtype)
-    h = {col: _column(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
+            p[col] = column_array(persons, col, dtype)
+    h = {col: column_array(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
     person_ids = persons["person_id"].to_numpy()
     # a person's key within its household: (household row, person id) -> person row
     stride = np.int64(person_ids.max() + 1) if len(person_ids) else np.int64(1)
@@ -65,5 +61,5 @@ def population(households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataF
     b = {"hh": birth_hh, "child": child.astype(np.int64), "mother": mother_of[birth_hh]}
     for col, dtype in BIRTH_COLUMNS.items():
         if col not in b:
-            b[col] = _column(births, col, dtype)
+            b[col] = column_array(births, col, dtype)
     return Population(p, h, b, person_ids, hh_ids)

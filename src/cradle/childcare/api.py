@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, subsidies
-from cradle.childcare.deps import caller_scope, domain_errors, get_session, today
+from cradle.childcare.deps import caller_scope, domain_errors, today
 from cradle.childcare.facilities import (
     facility_dict,
     get_facility,
@@ -19,10 +19,11 @@ from cradle.childcare.facilities import (
     update_facility,
 )
 from cradle.childcare.feeds import care_of_child
+from cradle.db import request_session
 
 router = APIRouter(prefix="/api/v1/childcare", tags=["childcare"])
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(request_session)]
 ScopeDep = Annotated[str | None, Depends(caller_scope)]
 JsonBody = Annotated[dict, Body()]
 

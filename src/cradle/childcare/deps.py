@@ -8,30 +8,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import HTTPException, Request
-from sqlalchemy.orm import Session
 
 from cradle.auth import roles
 from cradle.childcare.errors import ChildcareError, IllegalTransition, NotFound, OutOfScope
 from cradle.childcare.subsidies import EngineUnavailable
-from cradle.config import get_settings
-from cradle.db import session_factory
 
 # Who may use the non-public childcare routes (each within their region scope).
 CHILDCARE_ROLES = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE, roles.DEPT, roles.OPERATOR, roles.AUDITOR,
                    roles.ADMIN)
 CHILDCARE_DEPARTMENTS = ("weijian", "jiaoyu")  # 卫健 regulates 托育; 教育 runs 托幼一体 kindergartens
-
-
-def get_session() -> Iterator[Session]:
-    session = session_factory(get_settings().database_url)()  # get_engine(None) would pin the first URL
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def caller_scope(request: Request) -> str | None:

@@ -12,13 +12,14 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, subsidies
-from cradle.childcare.deps import DOMAIN_ERRORS, caller_scope, get_session, today
+from cradle.childcare.deps import DOMAIN_ERRORS, caller_scope, today
 from cradle.childcare.facilities import facility_dict, get_facility, latest_filing
 from cradle.childcare.standards import CHECKLIST, RESULTS
+from cradle.db import request_session
 from cradle.web.templating import render
 
 router = APIRouter(prefix="/childcare", include_in_schema=False)
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(request_session)]
 ScopeDep = Annotated[str | None, Depends(caller_scope)]
 
 

@@ -165,8 +165,8 @@ class Population:
         p = {"hh": persons["_hh"].to_numpy()}
         for col, dtype in PERSON_COLUMNS.items():
             if col != "hh":
-                p[col] = _column(persons, col, dtype)
-        h = {col: _column(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
+                p[col] = column_array(persons, col, dtype)
+        h = {col: column_array(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
         pidx = persons.select("household_id", "person_id", "relation").with_row_index("_p")
         b_frame = births.join(hh_index, on="household_id", how="left", maintain_order="left")
         b_frame = b_frame.join(pidx.select("household_id", pl.col("person_id").alias("child_id"),
@@ -180,7 +180,7 @@ class Population:
              "mother": b_frame["_mother"].fill_null(-1).cast(pl.Int64).to_numpy()}
         for col, dtype in BIRTH_COLUMNS.items():
             if col not in b:
-                b[col] = _column(b_frame, col, dtype)
+                b[col] = column_array(b_frame, col, dtype)
         return cls(p, h, b, persons["person_id"].cast(pl.String).to_numpy(),
                    hh_ids.cast(pl.String).to_numpy())
 
@@ -195,7 +195,8 @@ def _arrays(cols: dict[str, list], schema: dict) -> dict[str, np.ndarray]:
     return out
 
 
-def _column(frame: pl.DataFrame, col: str, dtype) -> np.ndarray:
+def column_array(frame: pl.DataFrame, col: str, dtype) -> np.ndarray:
+    """One column of a batch table as the engine's array: dates as days, missing numbers NaN, flags False."""
     s = frame[col]
     if dtype == "datetime64[D]":
         return s.cast(pl.Date).to_numpy().astype("datetime64[D]")

@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 
 from cradle.auth import masking
 from cradle.auth.actor import Actor
-from cradle.auth.deps import get_db, require
+from cradle.auth.deps import require
+from cradle.db import request_session
 from cradle.registry import access, identity
 from cradle.registry import history as hist
 from cradle.registry import models as m
 from cradle.registry.exposure import audit_unmasked, shown_raw
 
 router = APIRouter(prefix="/api/v1/registry", tags=["registry"])
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(request_session)]
 Official = Annotated[Actor, Depends(require(*access.READERS))]
 Writer = Annotated[Actor, Depends(require(*access.WRITERS))]
 Offset = Annotated[int, Query(ge=0, le=10**9)]

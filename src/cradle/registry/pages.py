@@ -14,13 +14,14 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cradle.auth.deps import current_actor, get_db, require
+from cradle.auth.deps import current_actor, require
+from cradle.db import request_session
 from cradle.registry import access, api
 from cradle.registry import models as m
 from cradle.web.templating import render
 
 router = APIRouter(prefix="/registry", include_in_schema=False)
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(request_session)]
 ID_LIKE = re.compile(r"^\d{6}[\dXx*]{9,12}$")
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cradle.db import request_session
 from cradle.idcard import mask, sex_of
 from cradle.payments import entitlements
 from cradle.services import (
@@ -26,11 +27,11 @@ from cradle.services import (
 )
 from cradle.services.errors import NotFound, ServiceError
 from cradle.services.models import IssuedDocument
-from cradle.services.web import error_list, form_data, get_session, guarded, page_actor, see_other
+from cradle.services.web import error_list, form_data, guarded, page_actor, see_other
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(request_session)]
 FormDep = Annotated[dict, Depends(form_data)]
 
 

@@ -10,14 +10,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from cradle.db import request_session
 from cradle.idcard import mask
 from cradle.services import applications, bundle, forms, review
 from cradle.services.errors import ServiceError
-from cradle.services.web import error_list, form_data, get_session, guarded, page_actor, see_other
+from cradle.services.web import error_list, form_data, guarded, page_actor, see_other
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(request_session)]
 FormDep = Annotated[dict, Depends(form_data)]
 STAFF = ("town", "county", "dept", "finance")
 

@@ -4,12 +4,10 @@ a database session per request, and a service error placed beside the form field
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from cradle.services.actors import Actor
 from cradle.services.errors import ServiceError
@@ -32,12 +30,6 @@ def guarded(fn):
         except PageRefusal as refusal:
             return refusal.response
     return wrapper
-
-
-def get_session() -> Iterator[Session]:
-    from cradle.auth.deps import get_db
-
-    yield from get_db()
 
 
 async def form_data(request: Request) -> dict:

@@ -96,9 +96,9 @@ def database_from_template(server: TempPostgres, template: str) -> str:
     return f"postgresql+psycopg://{server.user}@127.0.0.1:{server.port}/{name}"
 
 
-def copy_sqlite(template: Path, folder: Path) -> str:
-    """A copy of a migrated SQLite database file (with its WAL) in `folder`; returns its URL."""
-    target = folder / "svc.db"
+def copy_sqlite(template: Path, folder: Path, name: str = "cradle.db") -> str:
+    """A copy of a migrated SQLite database file (with its WAL) as `folder/name`; returns its URL."""
+    target = folder / name
     for suffix in ("", "-wal", "-shm"):
         src = Path(str(template) + suffix)
         if src.exists():
