@@ -137,5 +137,31 @@ def warnings_cmd(region: str = typer.Option(...), year: int = typer.Option(...))
     typer.echo(f"{len(ws)} warnings")
 
 
+@monitoring.command("survey")
+def survey_cmd(region: str = typer.Option(..., help="province, city or county code"),
+               year: int = typer.Option(..., help="births counted in this year"),
+               as_of: str = typer.Option(None, help="frame date (default 31 Dec of YEAR)"),
+               fraction: float = 0.01, seed: int = typer.Option(None, help="same seed, same sample"),
+               out: Path = typer.Option(None, help="write the sampled households and weights as CSV")) -> None:
+    """1% household sample of the registry (户号), stratified by county × urban/rural, with 95% CIs."""
+    from cradle.db import session_scope
+    from cradle.monitoring import household_survey as hs
+
+    try:
+        with session_scope() as s:
+            frame = hs.load_frame(s, region, year, dt.date.fromisoformat(as_of) if as_of else None)
+        sample, results = hs.estimate(frame, fraction, seed)
+    except (KeyError, ValueError) as exc:
+        _fail(exc)
+    typer.echo(f"{regions.name(region)}: {frame.household.size} 户 in {len(sample.N_h)} strata, "
+               f"{sample.index.size} sampled (seed {seed}); {frame.unnumbered} persons without 户号 left out")
+    for r in results:
+        e = r.estimate
+        typer.echo(f"{r.label}\t{e.value:,.4g}\t95% CI {e.low:,.4g} – {e.high:,.4g}\t(full registry {r.full:,.4g})")
+    if out:
+        hs.write_sample(frame, sample, out)
+        typer.echo(f"wrote {out}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(monitoring, name="monitoring")
