@@ -1,4 +1,8 @@
 // Monitoring dashboards: draw every [data-chart] element with the locally served ECharts.
+// A <select data-autosubmit> submits its form on change (no inline handler: the CSP allows no inline script).
+document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+  s.addEventListener("change", function () { s.form.submit(); });
+});
 (function () {
   "use strict";
   if (!window.echarts) return;
