@@ -2,26 +2,52 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from cradle.services import tokens
+from cradle.auth.testing import bearer_for, citizen_bearer
 from cradle.web.app import create_app
 
 from .helpers import COUNTY, MOTHER, application, county, mother, town
 
 
+@pytest.fixture
+def svc_sqlite_url(svc_sqlite_url, monkeypatch):
+    """The auth middleware finds bearer tokens in the configured database: point it at the test's."""
+    monkeypatch.setenv("CRADLE_DATABASE_URL", svc_sqlite_url)
+    return svc_sqlite_url
+
+
 def client(url):
+    _url[0] = url
     app = create_app(["cradle.services.api"])
     app.state.database_url = url
     return TestClient(app)
 
 
-def h(actor, key=None):
-    out = {tokens.HEADER: tokens.mint(actor)}
+_bearers: dict[tuple[str, str], dict] = {}
+
+
+def sign_in(url, actor) -> dict:
+    """A bearer token for an account matching the services `actor` (made once per database)."""
+    if (url, actor.ref) not in _bearers:
+        if actor.role == "citizen":
+            header = citizen_bearer(url, actor.id_number, actor.name)
+        else:
+            header = bearer_for(url, f"{actor.role}_official", actor.town or actor.county)
+        _bearers[(url, actor.ref)] = header
+    return _bearers[(url, actor.ref)]
+
+
+def h(actor, key=None, url=None):
+    out = dict(sign_in(url or _url[0], actor))
     if key:
         out["Idempotency-Key"] = key
     return out
+
+
+_url = [""]
 
 
 def test_walk_and_idempotent_replay(svc_sqlite_url):
@@ -62,8 +88,11 @@ def test_refusals(svc_sqlite_url):
     assert c.post("/api/v1/services/cases", json=application()).status_code == 401  # nobody signed in
     bad = c.post("/api/v1/services/cases", json=application(town="x"), headers=h(mother))
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "town"
-    forged = {tokens.HEADER: tokens.mint(mother)[:-2] + "xx"}
-    assert c.get("/api/v1/services/me", headers=forged).status_code == 403
+    forged = {"Authorization": h(mother)["Authorization"][:-2] + "xx"}
+    assert c.get("/api/v1/services/me", headers=forged).status_code == 401
+    # The retired X-Cradle-Actor header names nobody: only a session or an API token is an identity.
+    legacy = {"X-Cradle-Actor": "eyJpZCI6Im0iLCJyb2xlIjoiY2l0aXplbiJ9.sig"}
+    assert c.get("/api/v1/services/me", headers=legacy).status_code == 401
 
 
 def test_cli_audit_verify(svc_sqlite_url, monkeypatch):

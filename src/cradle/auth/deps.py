@@ -81,7 +81,7 @@ officials = require(*R.OFFICIALS, R.ADMIN)
 def service_actor(*allowed: str):
     """For the services and payments routers: a dependency answering `cradle.services.actors.Actor` for the
     signed-in account (`Actor.service_actor()`), refusing anonymous callers, roles outside `allowed` and roles
-    the services domain has no name for yet. Use it instead of the X-Cradle-Actor header:
+    the services domain has no name for yet:
 
         Svc = Annotated[svc.Actor, Depends(service_actor(roles.CITIZEN, roles.COUNTY, roles.TOWN, roles.DEPT))]
     """

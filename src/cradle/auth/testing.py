@@ -8,7 +8,7 @@ import itertools
 from argon2 import profiles
 
 from cradle.auth import passwords, tokens
-from cradle.auth.accounts import create_account
+from cradle.auth.accounts import create_account, register_citizen
 from cradle.auth.actor import from_account
 from cradle.db import session_scope
 
@@ -33,5 +33,13 @@ def bearer_for(url: str, role: str, region: str | None = None, **fields) -> dict
     """An Authorization header for a new account of `role` scoped to `region`."""
     account = make_account(url, role, region, **fields)
     with session_scope(url) as s:
+        token, _ = tokens.issue(s, from_account(account, "token"), "test", days=1)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def citizen_bearer(url: str, id_number: str, name: str = "测试") -> dict[str, str]:
+    """An Authorization header for a new citizen account (her ID number is her user name)."""
+    with session_scope(url) as s:
+        account = register_citizen(s, id_number, name, None, PASSWORD, f"test-{next(_serial)}")
         token, _ = tokens.issue(s, from_account(account, "token"), "test", days=1)
     return {"Authorization": f"Bearer {token}"}

@@ -53,7 +53,7 @@ def restart_under_load(workdir: Path, down_seconds: float = 3.0, clients: int = 
 
         get_engine(url).dispose()
         server = Server(url, workdir / "serve-pg.log").start()
-        subs = submissions(400)
+        subs = submissions(url, 400)
         acked: dict[str, str] = {}
         lock = threading.Lock()
         stop = threading.Event()

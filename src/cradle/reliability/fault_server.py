@@ -14,22 +14,22 @@ import httpx
 from cradle.db import upgrade
 from cradle.idcard import make_id_number
 from cradle.reliability.procs import Server
-from cradle.services import tokens
-from cradle.services.actors import Actor
 
 COUNTY = "620402"
 
 
-def submissions(n: int) -> list[tuple[str, dict, dict]]:
-    """(key, headers, body) of `n` mothers' registrations, each mother once."""
+def submissions(url: str, n: int) -> list[tuple[str, dict, dict]]:
+    """(key, headers, body) of `n` mothers' registrations, each mother once, each signed in with her own bearer
+    token (accounts created in the database at `url`)."""
+    from cradle.auth.testing import citizen_bearer
+
     out = []
     expected = (dt.date.today() + dt.timedelta(days=120)).isoformat()
     for i in range(n):
         idn = make_id_number(COUNTY, dt.date(1990, 1, 1) + dt.timedelta(days=i), 100 + i % 400, "F")
-        actor = Actor(id=f"m{i}", role="citizen", id_number=idn, name=f"母亲{i}")
         body = {"mother_id_number": idn, "mother_name": f"母亲{i}", "hukou_region": COUNTY,
                 "residence_region": COUNTY, "expected_birth": expected, "child_order": 1}
-        out.append((f"reg-{i}", {tokens.HEADER: tokens.mint(actor), "Idempotency-Key": f"reg-{i}"}, body))
+        out.append((f"reg-{i}", {**citizen_bearer(url, idn, f"母亲{i}"), "Idempotency-Key": f"reg-{i}"}, body))
     return out
 
 
@@ -53,7 +53,7 @@ def kill_and_replay(workdir: Path, n: int = 120, kill_after: int = 40, clients: 
     db = workdir / "server.db"
     url = f"sqlite:///{db}"
     upgrade(url)
-    subs = submissions(n)
+    subs = submissions(url, n)
     server = Server(url, workdir / "serve.log").start()
     acked: dict[str, dict] = {}
     failed, errors5xx = [0], [0]

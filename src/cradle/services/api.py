@@ -1,5 +1,6 @@
 """JSON API of the services and payments: /api/v1/services/... Every action takes an `Idempotency-Key` header;
-a replay returns the stored response. The actor comes from the signed `X-Cradle-Actor` header (see tokens)."""
+a replay returns the stored response. The actor is the signed-in account only (session cookie with its CSRF token,
+or a bearer API token, through cradle.auth); there is no other way to name an identity."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, File, Header, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Header, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from cradle import audit
@@ -27,7 +28,6 @@ from cradle.services import (
     registration,
     reminders,
 )
-from cradle.services import tokens as tok
 from cradle.services.actors import Actor
 from cradle.services.errors import Invalid, ServiceError
 
@@ -39,19 +39,11 @@ def _url(request: Request) -> str | None:
 
 
 def api_actor(request: Request):
-    """The caller as a services Actor: the signed-in account (session or bearer token, through cradle.auth), or a
-    signed `X-Cradle-Actor` token (`cradle services token`, for scripts and tests). Anonymous callers are refused
-    here, before the body is read (401 in the app's error shape)."""
-    token = request.headers.get(tok.HEADER)
-    if token:
-        try:
-            actor = tok.read(token)
-        except ServiceError as exc:
-            raise HTTPException(exc.status, {"errors": [exc.as_dict()]}) from None
-    else:
-        from cradle.auth.deps import service_actor
+    """The caller as a services Actor: the signed-in account (session or bearer token, through cradle.auth).
+    Anonymous callers are refused here, before the body is read (401 in the app's error shape)."""
+    from cradle.auth.deps import service_actor
 
-        actor = service_actor()(request)
+    actor = service_actor()(request)
     request.state.service_actor = actor
     return actor
 

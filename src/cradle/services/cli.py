@@ -75,18 +75,6 @@ def register(app: typer.Typer) -> None:
         with session_scope() as s:
             typer.echo(json.dumps(notifications.dispatch(s)))
 
-    @services_app.command("token")
-    def token(role: str, id: str = "dev", county: str | None = None, town: str | None = None,
-              dept: str | None = None, id_number: str | None = None, name: str = "") -> None:
-        """Mint a signed actor token (until accounts exist, issue 9)."""
-        from cradle.services import tokens
-
-        try:
-            typer.echo(tokens.mint(Actor(id=id, role=role, county=county, town=town, dept=dept,
-                                         id_number=id_number, name=name)))
-        except ServiceError as exc:
-            _fail(exc)
-
     @payments_app.command("generate")
     def generate(program: str, period: str, county: str) -> None:
         from cradle.payments import batches
