@@ -28,6 +28,7 @@ run: install
 test: EXTRAS = dev,bench,spark
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/python -m cradle.reliability.depaudit
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: install
