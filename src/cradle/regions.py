@@ -12,7 +12,7 @@ every known code, so callers can treat the national layer like any other ancesto
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -27,6 +27,8 @@ class Region:
     name: str
     level: str  # "province" | "city" | "county"
     parent: str | None
+    # Pinyin plus the type in English ("Zichuan District"), precomputed by cradle.region_english.
+    name_en: str = field(default="", compare=False)
 
 
 class UnknownRegion(KeyError):
@@ -44,6 +46,7 @@ class UnknownRegion(KeyError):
 class _Table:
     by_code: dict[str, Region]
     children: dict[str, tuple[Region, ...]]
+    english_by_name: dict[str, str]  # "" where one Chinese name has several English names
 
 
 @lru_cache(maxsize=1)
@@ -52,13 +55,20 @@ def _table() -> _Table:
     by_code: dict[str, Region] = {}
     with source.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            region = Region(row["code"], row["name"], row["level"], row["parent"] or None)
+            region = Region(
+                row["code"], row["name"], row["level"], row["parent"] or None, row.get("name_en") or ""
+            )
             by_code[region.code] = region
     children: dict[str, list[Region]] = {}
     for region in sorted(by_code.values(), key=lambda r: r.code):
         if region.parent is not None:
             children.setdefault(region.parent, []).append(region)
-    return _Table(by_code, {code: tuple(kids) for code, kids in children.items()})
+    english: dict[str, str] = {}
+    for region in by_code.values():
+        english[region.name] = (
+            region.name_en if english.get(region.name, region.name_en) == region.name_en else ""
+        )
+    return _Table(by_code, {code: tuple(kids) for code, kids in children.items()}, english)
 
 
 def get(code: str) -> Region:
@@ -75,6 +85,19 @@ def exists(code: str) -> bool:
 
 def name(code: str) -> str:
     return get(code).name
+
+
+def local_name(code: str, locale: str) -> str:
+    """The region's name for a reader of `locale`: the English name for "en", the Chinese one otherwise."""
+    region = get(code)
+    return region.name_en or region.name if locale == "en" else region.name
+
+
+def english_name_of(chinese: str) -> str | None:
+    """The English name of a region known by its Chinese name (None if no region has it, or the name is shared
+    by regions whose English names differ)."""
+    found = _table().english_by_name.get(chinese)
+    return found or None
 
 
 def chain(code: str) -> list[Region]:

@@ -78,7 +78,7 @@ def served_regions():
             continue
         codes.update(regions.ancestors(pack.region))
         codes.update(r.code for r in regions.descendants(pack.region))
-    return [{"code": r.code, "name": r.name, "level": r.level, "parent": r.parent}
+    return [{"code": r.code, "name": r.name, "name_en": r.name_en, "level": r.level, "parent": r.parent}
             for r in sorted((regions.get(c) for c in codes), key=lambda r: r.code)]
 
 

@@ -12,7 +12,7 @@ from cradle.web import internal_api
 from cradle.web.citations import clause_url, document_titles
 from cradle.web.i18n import gettext
 from cradle.web.nav import N_
-from cradle.web.region_choices import grouped, name_of
+from cradle.web.region_choices import grouped, localized, name_of
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -29,10 +29,12 @@ KINDS = {
 
 
 async def regions_or_none(request: Request) -> list[dict] | None:
+    """The served regions, named in the request's language."""
     try:
-        return await internal_api.get(request, "/api/v1/regions")
+        found = await internal_api.get(request, "/api/v1/regions")
     except internal_api.ApiError:
         return None
+    return localized(found, locale_of(request))
 
 
 @router.get("/")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cradle import regions as gbt2260
+
 
 @dataclass(frozen=True)
 class Option:
@@ -34,7 +36,9 @@ def grouped(regions: list[dict]) -> list[Group]:
             if not _is_national(by_code[parent]):
                 names.insert(0, by_code[parent]["name"])
             parent = by_code[parent].get("parent")
-        groups.setdefault(" · ".join(names) or region["name"], []).append(Option(region["code"], region["name"]))
+        groups.setdefault(" · ".join(names) or region["name"], []).append(
+            Option(region["code"], region["name"])
+        )
     return [Group(label, options) for label, options in groups.items()]
 
 
@@ -46,3 +50,13 @@ def _is_national(region: dict) -> bool:
 
 def name_of(regions: list[dict], code: str | None) -> str | None:
     return next((r["name"] for r in regions if r["code"] == code), None)
+
+
+def localized(regions: list[dict], locale: str) -> list[dict]:
+    """The regions with `name` in the reader's language: the API's `name_en`, else the GB/T 2260 table's English
+    name for that Chinese name, else the Chinese name."""
+    if locale != "en":
+        return regions
+    return [
+        {**r, "name": r.get("name_en") or gbt2260.english_name_of(r["name"]) or r["name"]} for r in regions
+    ]
