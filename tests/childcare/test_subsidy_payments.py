@@ -13,9 +13,10 @@ from cradle import audit
 from cradle.childcare import subsidies, subsidy_payments
 from cradle.childcare.errors import ChildcareError, OutOfScope
 from cradle.childcare.facilities import facility_input, update_facility
+from cradle.childcare.models import SubsidySlot
 from cradle.db import session_scope
-from cradle.payments import bankfile, batches
-from cradle.payments.models import Payment
+from cradle.payments import bankfile, batches, entitlements
+from cradle.payments.models import Batch, Payment
 from cradle.services.actors import Actor
 from cradle.services.errors import Conflict
 
@@ -138,26 +139,65 @@ def test_refusals(migrated_db_url):
         with pytest.raises(ChildcareError) as err:  # it may be sent to the bank: no silent cancel
             subsidies.transition(s, app.id, "cancel", ON, note="机构撤回")
         assert err.value.field == "application_id"
-        # the facility grows; the top-up application is approved but the facility's payment key is taken
-        f = subsidies.get_facility(s, fid)
-        data = facility_input(f)
-        data["slots"][2]["slots"], data["slots"][2]["classes"] = 60, 3
-        update_facility(s, fid, data, on=ON)
-        more = subsidies.apply(s, fid, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
-        subsidies.transition(s, more.id, "approve", ON)
-        with pytest.raises(ChildcareError) as err:
-            subsidy_payments.register_payment(s, FINANCE, more.id, **ACCOUNT)
-        assert err.value.field == "application_id" and f"cc-subsidy:{app.id}" in err.value.message
-        credit, app_id = f.credit_code, app.id
-    # the database itself refuses a second payment of the facility for the program
-    with pytest.raises(IntegrityError), session_scope(migrated_db_url) as s:
-        s.add(Payment(batch_id=1, entitlement_id=1, program=subsidies.CONSTRUCTION, beneficiary_id_number=credit,
-                      period="once", amount=Decimal("1500")))
-        s.add(Payment(batch_id=2, entitlement_id=1, program=subsidies.CONSTRUCTION, beneficiary_id_number=credit,
-                      period="once", amount=Decimal("1500")))
+        credit, app_id = subsidies.get_facility(s, fid).credit_code, app.id
+    # the database itself refuses a second payment of the same application (its claim) in the same period
+    with pytest.raises(IntegrityError, match="claim"), \
+            session_scope(migrated_db_url) as s:
+        for batch_id in (1, 2):
+            s.add(Payment(batch_id=batch_id, entitlement_id=1, program=subsidies.CONSTRUCTION, period="once",
+                          beneficiary_id_number=credit, claim=f"cc-subsidy:{app_id}", amount=Decimal("1500")))
         s.flush()
     with session_scope(migrated_db_url) as s:
         assert subsidies.get_application(s, app_id).status == "payable"
+
+
+def test_top_up_is_paid_once_and_no_slot_twice(migrated_db_url, tmp_path):
+    with session_scope(migrated_db_url) as s:
+        fid, first = approved(s, subsidies.CONSTRUCTION)
+        subsidy_payments.register_payment(s, FINANCE, first, **ACCOUNT)
+        batch = batches.generate(s, FINANCE, subsidies.CONSTRUCTION, "once", COUNTY)
+        assert (batch.count, batch.total) == (1, Decimal("120000.00"))
+        with pytest.raises(ChildcareError) as err:  # sent to the bank: its slots can no longer be freed
+            subsidies.transition(s, first, "cancel", ON, note="机构撤回")
+        assert err.value.field == "application_id"
+        # the facility grows by 20 inclusive slots: only those are granted, and paid in a follow-up batch
+        data = facility_input(subsidies.get_facility(s, fid))
+        data["slots"][2]["slots"], data["slots"][2]["classes"] = 60, 3
+        update_facility(s, fid, data, on=ON)
+        more = subsidies.apply(s, fid, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
+        assert (more.units, more.amount) == (20, 30000)
+        assert sorted(s.scalars(select(SubsidySlot.slot_no).where(SubsidySlot.application_id == more.id))) == \
+            list(range(81, 101))
+        with pytest.raises(ChildcareError, match="全部享受过"):  # nothing left to grant
+            subsidies.apply(s, fid, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
+        subsidies.transition(s, more.id, "approve", ON)
+        ent = subsidy_payments.register_payment(s, FINANCE, more.id, **ACCOUNT)
+        assert ent.claim == f"cc-subsidy:{more.id}"
+        top_up = batches.generate(s, FINANCE, subsidies.CONSTRUCTION, "once", COUNTY)
+        assert (top_up.batch_no, top_up.count, top_up.total) == (
+            f"{subsidies.CONSTRUCTION}-{COUNTY}-once-2", 1, Decimal("30000.00"))
+        credit = subsidies.get_facility(s, fid).credit_code
+    # a third generation holds nothing new: refused, no empty batch left behind
+    with pytest.raises(Conflict) as err, session_scope(migrated_db_url) as s:
+        batches.generate(s, FINANCE, subsidies.CONSTRUCTION, "once", COUNTY)
+    assert err.value.field == "period"
+    with session_scope(migrated_db_url) as s:
+        paid = s.execute(select(Payment.claim, Payment.amount).where(
+            Payment.beneficiary_id_number == credit).order_by(Payment.id)).all()
+        assert paid == [(f"cc-subsidy:{first}", Decimal("120000.00")), (f"cc-subsidy:{more.id}", Decimal("30000.00"))]
+        assert list(s.scalars(select(Batch.batch_no).where(Batch.program == subsidies.CONSTRUCTION))) == [
+            f"{subsidies.CONSTRUCTION}-{COUNTY}-once", f"{subsidies.CONSTRUCTION}-{COUNTY}-once-2"]
+        # the same slot under a second application: refused by the database
+        with pytest.raises(IntegrityError, match="slot_no"), s.begin_nested():
+            s.add(SubsidySlot(application_id=first, facility_id=fid, program=subsidies.CONSTRUCTION, slot_no=81))
+            s.flush()
+        # a second entitlement for the same application: refused
+        with pytest.raises(Conflict):
+            entitlements.register(s, FINANCE, case_ref="x", claim=f"cc-subsidy:{more.id}",
+                                  program=subsidies.CONSTRUCTION, beneficiary_id_number=credit, beneficiary_name="x",
+                                  payee_id_number=credit, payee_name="x", account_no="622700001234567890",
+                                  bank_code="ZBBANK", county=COUNTY, amount=Decimal(1), frequency="once", start=ON,
+                                  end=None)
 
 
 def test_payments_knows_the_facility_programs():

@@ -165,7 +165,7 @@ def transition(session: Session, application_id: int, action: str, on: dt.date, 
     if action == "pay" and not (payment_ref or "").strip():
         raise ChildcareError("payment_ref", "须填写支付批次或流水号")
     if action == "cancel" and _registered_for_payment(session, app.id):
-        raise ChildcareError("application_id", "该补助已登记一卡通发放，不能撤销（须先在发放中停发）")
+        raise ChildcareError("application_id", "该补助已登记一卡通发放或已送银行，不能撤销（须先在发放中停发）")
     if action in ("approve", "reject"):
         app.decided_on = on
     if action == "pay":
@@ -180,10 +180,16 @@ def transition(session: Session, application_id: int, action: str, on: dt.date, 
 
 
 def _registered_for_payment(session: Session, application_id: int) -> bool:
+    """Whether cancelling could free slots that are (or may yet be) paid: an active entitlement, or a payment of
+    a stopped one that was not cancelled (sent to the bank, or paid)."""
     from cradle.childcare.subsidy_payments import entitlement_of
+    from cradle.payments.models import Payment
 
     ent = entitlement_of(session, application_id)
-    return ent is not None and ent.status == "active"
+    if ent is None:
+        return False
+    return ent.status == "active" or session.scalar(select(Payment.id).where(
+        Payment.entitlement_id == ent.id, Payment.status != "cancelled").limit(1)) is not None
 
 
 def applications(session: Session, scope: str | None = None, status: str | None = None,

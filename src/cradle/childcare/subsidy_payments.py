@@ -7,10 +7,11 @@ program (`cradle payments generate zibo.nursery_construction_subsidy once COUNTY
 the bank file carries it, and the bank's return `S` marks it paid, which marks the application `paid` (`settle`,
 called by `cradle.payments.bankfile.import_return`).
 
-Never twice: the payments domain's `UNIQUE (program, beneficiary_id_number, period)` holds for the facility's
-credit code, so one facility is paid at most once per program; a second application of the same program by the
-same facility (slots added later) cannot be registered for payment while that key is taken (refused, naming
-`application_id`).
+Never twice, held by three unique constraints in a chain: a slot (or the once-per-facility award, slot 0) belongs
+to one application (`uq_cc_subsidy_slot_unit`); an application has one entitlement, its claim `cc-subsidy:<id>`
+(`uq_pay_entitlement_program_beneficiary_claim`); an entitlement gets one payment (`…_period_claim`). So a
+top-up application for slots added later, or the award, is paid on its own, and no slot is paid twice. An
+application's slots are only released (cancel) while nothing has been sent to the bank for it.
 """
 
 from __future__ import annotations
@@ -63,14 +64,8 @@ def register_payment(session: Session, actor, application_id: int, *, account_no
     payee = (account_name or facility.name).strip()
     if not payee or len(payee) > 64:
         raise ChildcareError("account_name", "账户名称须填写，且不超过64个字")
-    taken = session.execute(select(Entitlement.case_ref).where(
-        Entitlement.program == app.program, Entitlement.beneficiary_id_number == facility.credit_code)
-    ).scalar_one_or_none()
-    if taken is not None:
-        raise ChildcareError("application_id", f"{facility.name} 的{subsidies.PROGRAMS[app.program]}已登记发放"
-                                               f"（{taken}），同一机构同一项目只发放一次")
     return entitlements.register(
-        session, actor, case_ref=case_ref(app.id), program=app.program,
+        session, actor, case_ref=case_ref(app.id), claim=case_ref(app.id), program=app.program,
         beneficiary_id_number=facility.credit_code, beneficiary_name=facility.name[:64],
         payee_id_number=facility.credit_code, payee_name=payee, account_no=account_no, bank_code=bank_code,
         county=facility.region_code, amount=Decimal(app.amount), frequency="once",

@@ -1,8 +1,10 @@
 """Monthly cycles and one-off payments: a batch per program, period and county, generated set-based.
 
 `generate()` inserts one payment per payable entitlement with `ON CONFLICT DO NOTHING` against the unique
-(program, beneficiary, period) constraint, so concurrent or replayed generation can never pay twice. The regular
-batch's number is deterministic (program, county, period), so a second generation of the same cycle is refused.
+(program, beneficiary, period, claim) constraint, so concurrent or replayed generation can never pay twice. The
+regular batch's number is deterministic (program, county, period), so a second generation of the same cycle is
+refused. One-off programs may need more than one batch (a facility subsidy approved after the first batch): the
+n-th gets `-n` appended, and is refused when it would hold nothing new.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from cradle.payments.models import Batch, Entitlement, Payment
 from cradle.payments.periods import bounds
 
 _INSERT = """
-INSERT INTO pay_payment (batch_id, entitlement_id, program, beneficiary_id_number, period, amount, status, attempt)
-SELECT :batch, e.id, e.program, e.beneficiary_id_number, :period, e.amount, 'pending', 1
+INSERT INTO pay_payment (batch_id, entitlement_id, program, beneficiary_id_number, period, claim, amount, status,
+                         attempt)
+SELECT :batch, e.id, e.program, e.beneficiary_id_number, :period, e.claim, e.amount, 'pending', 1
 FROM pay_entitlement e
 WHERE e.program = :program AND e.county = :county AND e.frequency = :frequency
   AND e.start < :after AND (e."end" IS NULL OR e."end" >= :after)
@@ -51,8 +54,15 @@ def generate(session: Session, actor, program: str, period: str, county: str) ->
     _require_finance(actor, county)
     frequency = frequency_of(program)
     _first, after = bounds(period, frequency)
-    batch = Batch(batch_no=f"{program}-{county}-{period}", program=program, period=period, county=county,
-                  created_by=actor.ref)
+    before = 0
+    if frequency == "once":
+        before = session.execute(select(func.count()).select_from(Batch).where(
+            Batch.program == program, Batch.period == period, Batch.county == county, Batch.kind == "regular")
+        ).scalar()
+        if before and not _unpaid_once(session, program, county, period):
+            raise Conflict("period", f"{program} 的一次性发放已生成批次，没有新的待遇需要发放（{county}）")
+    batch_no = f"{program}-{county}-{period}" + (f"-{before + 1}" if before else "")
+    batch = Batch(batch_no=batch_no, program=program, period=period, county=county, created_by=actor.ref)
     try:
         with session.begin_nested():
             session.add(batch)
@@ -63,9 +73,24 @@ def generate(session: Session, actor, program: str, period: str, county: str) ->
                     {"batch": batch.id, "period": period, "program": program, "county": county,
                      "frequency": frequency, "after": after})
     _totals(session, batch)
+    if before and batch.count == 0:  # a replayed one-off generation inserted nothing: no empty batch
+        session.delete(batch)
+        session.flush()
+        raise Conflict("period", f"{program} 的一次性发放已生成批次，没有新的待遇需要发放（{county}）")
     audit.record(session, actor, "batch.generate", f"batch:{batch.batch_no}",
                  {"count": batch.count, "total": str(batch.total)})
     return batch
+
+
+def _unpaid_once(session: Session, program: str, county: str, period: str) -> bool:
+    """Whether an active one-off entitlement of the county has no payment yet (checked before a follow-up batch
+    is made, so a replay leaves no empty batch behind)."""
+    paid = select(Payment.id).where(Payment.program == Entitlement.program, Payment.period == period,
+                                    Payment.beneficiary_id_number == Entitlement.beneficiary_id_number,
+                                    Payment.claim == Entitlement.claim)
+    return session.execute(select(Entitlement.id).where(
+        Entitlement.program == program, Entitlement.county == county, Entitlement.frequency == "once",
+        Entitlement.status == "active", ~paid.exists()).limit(1)).first() is not None
 
 
 def _totals(session: Session, batch: Batch) -> None:

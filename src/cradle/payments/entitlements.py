@@ -22,14 +22,17 @@ FREQUENCIES = ("monthly", "yearly", "once")
 
 def register(session: Session, actor, *, case_ref: str, program: str, beneficiary_id_number: str,
              beneficiary_name: str, payee_id_number: str, payee_name: str, account_no: str, bank_code: str,
-             county: str, amount: Decimal, frequency: str, start: dt.date | None, end: dt.date | None) -> Entitlement:
+             county: str, amount: Decimal, frequency: str, start: dt.date | None, end: dt.date | None,
+             claim: str = "") -> Entitlement:
+    """`claim` tells apart distinct entitlements of one beneficiary under one program (a facility's subsidy
+    applications); '' for a person's benefit, of which there is one per program."""
     if frequency not in FREQUENCIES:
         raise Invalid("frequency", f"发放频率应为 {', '.join(FREQUENCIES)}")
     if amount is None or Decimal(amount) <= 0:
         raise Invalid("amount", "金额应大于0")
     if not account_no:
         raise Invalid("account_no", "须有一卡通账号")
-    row = Entitlement(case_ref=case_ref, program=program, beneficiary_id_number=beneficiary_id_number,
+    row = Entitlement(case_ref=case_ref, program=program, beneficiary_id_number=beneficiary_id_number, claim=claim,
                       beneficiary_name=beneficiary_name, payee_id_number=payee_id_number, payee_name=payee_name,
                       account_no=account_no, bank_code=bank_code, county=county, amount=Decimal(amount),
                       frequency=frequency, start=start or dt.date.today(), end=end)
@@ -40,7 +43,7 @@ def register(session: Session, actor, *, case_ref: str, program: str, beneficiar
     except IntegrityError:
         raise Conflict("beneficiary", "该受益人在此项目下已有待遇") from None
     audit.record(session, actor, "entitlement.register", f"entitlement:{row.id}",
-                 {"case": case_ref, "program": program, "beneficiary": mask(beneficiary_id_number),
+                 {"case": case_ref, "program": program, "beneficiary": mask(beneficiary_id_number), "claim": claim,
                   "amount": str(row.amount), "frequency": frequency, "start": row.start, "end": end})
     return row
 

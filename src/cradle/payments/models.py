@@ -1,8 +1,11 @@
 """Tables of the payments domain (branch `payments`, migration 0005_payments).
 
 The rule "the same beneficiary is never paid twice for the same program and period" is the unique constraint
-`uq_pay_payment_program_beneficiary_period`: a payment row is the obligation for one (program, beneficiary,
-period); retries reuse the row (attempt + 1), never add one.
+`uq_pay_payment_program_beneficiary_period_claim`: a payment row is the obligation for one (program, beneficiary,
+period, claim); retries reuse the row (attempt + 1), never add one. `claim` is empty for a person's benefit (one
+entitlement per beneficiary and program). A facility subsidy is paid per application (`cc-subsidy:<id>`), so a
+top-up for slots added later or an award gets its own claim, while each slot belongs to one application only
+(cc_subsidy_slot's unique constraint, migration 0009_payments_claim).
 """
 
 from __future__ import annotations
@@ -47,13 +50,16 @@ class Entitlement(Base):
     """An approved, payable entitlement (OpenSPP: entitlement) of one beneficiary under one program."""
 
     __tablename__ = "pay_entitlement"
-    __table_args__ = (UniqueConstraint("program", "beneficiary_id_number"), Index("ix_pay_ent_cycle", "program",
-                                                                                      "county", "status"))
+    __table_args__ = (UniqueConstraint("program", "beneficiary_id_number", "claim",
+                                       name="uq_pay_entitlement_program_beneficiary_claim"),
+                      Index("ix_pay_ent_cycle", "program", "county", "status"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_ref: Mapped[str] = mapped_column(String(40))
     program: Mapped[str] = mapped_column(String(80))
     beneficiary_id_number: Mapped[str] = mapped_column(String(18))
+    # '' for a person's benefit; a facility subsidy's application (cc-subsidy:<id>): see the module docstring
+    claim: Mapped[str] = mapped_column(String(40), default="", server_default="")
     beneficiary_name: Mapped[str] = mapped_column(String(64))
     payee_id_number: Mapped[str] = mapped_column(String(18))
     payee_name: Mapped[str] = mapped_column(String(64))
@@ -95,8 +101,8 @@ class Payment(Base):
 
     __tablename__ = "pay_payment"
     __table_args__ = (
-        UniqueConstraint("program", "beneficiary_id_number", "period",
-                         name="uq_pay_payment_program_beneficiary_period"),
+        UniqueConstraint("program", "beneficiary_id_number", "period", "claim",
+                         name="uq_pay_payment_program_beneficiary_period_claim"),
         Index("ix_pay_payment_batch_status", "batch_id", "status"),
     )
 
@@ -108,6 +114,7 @@ class Payment(Base):
     program: Mapped[str] = mapped_column(String(80))
     beneficiary_id_number: Mapped[str] = mapped_column(String(18))
     period: Mapped[str] = mapped_column(String(10))
+    claim: Mapped[str] = mapped_column(String(40), default="", server_default="")  # the entitlement's
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|paid|failed|returned|cancelled
     attempt: Mapped[int] = mapped_column(Integer, default=1)
