@@ -159,10 +159,13 @@ def bundle_timeline(request: Request, s: SessionDep, bundle_no: str) -> Response
 
 
 # --- applying for a program -------------------------------------------------------------------------------------
-def _apply_defaults(s: Session, actor) -> tuple[dict, str]:
-    """Form values: the registry's household where it knows the citizen, else what 出生一件事 already has."""
+def _apply_defaults(s: Session, actor, for_id: str = "") -> tuple[dict, str]:
+    """Form values: the registry's household where it knows the citizen, else what 出生一件事 already has.
+    A proxy filing `for_id` gets that person's household (her consent was checked by the caller)."""
+    pid = for_id or actor.id_number
+    name = "" if for_id else actor.name
     try:
-        found = prefill.prefill(s, actor.id_number, dt.date.today())
+        found = prefill.prefill(s, pid, dt.date.today())
     except NotFound:
         found = None
     if found:
@@ -170,7 +173,7 @@ def _apply_defaults(s: Session, actor) -> tuple[dict, str]:
         source = "registry"
     else:
         form, source = {}, "form"
-        bundles = bundle.of_person(s, actor.id_number)
+        bundles = bundle.of_person(s, pid)
         if bundles:
             d = bundles[0].data
             form.update(jurisdiction=d.get("hukou_region", ""), m_id_number=d.get("mother_id_number") or "",
@@ -178,26 +181,38 @@ def _apply_defaults(s: Session, actor) -> tuple[dict, str]:
                         f_name=d.get("father_name") or "", c2_name=d.get("child_name") or "",
                         phone=d.get("phone") or "", account_no=d.get("account_no") or "")
             source = "bundle"
-        elif sex_of(actor.id_number) == "F":
-            form.update(m_id_number=actor.id_number, m_name=actor.name)
+        elif sex_of(pid) == "F":
+            form.update(m_id_number=pid, m_name=name)
         else:
-            form.update(f_id_number=actor.id_number, f_name=actor.name)
+            form.update(f_id_number=pid, f_name=name)
     form.setdefault("beneficiary", "c2")
+    if for_id:
+        form["for_id_number"] = for_id
     return form, source
 
 
 def _apply_page(request: Request, form: dict, errors: list, source: str, verdict: dict | None = None,
                 status_code: int = 200) -> Response:
     return render(request, "services/apply.html", status_code=status_code, form=form, errors=errors, source=source,
-                  verdict=verdict, programs=forms.program_choices(), slots=forms.SLOTS,
+                  verdict=verdict, programs=forms.program_choices(), slots=forms.SLOTS, mask=mask,
                   breadcrumbs=[("网上办事", "/services"), ("申请待遇", None)])
 
 
 @router.get("/services/apply")
 @guarded
-def apply_form(request: Request, s: SessionDep, program: str = "") -> Response:
+def apply_form(request: Request, s: SessionDep, program: str = "", for_id: str = "") -> Response:
+    from cradle.services import proxy
+
     actor = _citizen(request)
-    form, source = _apply_defaults(s, actor)
+    for_id = for_id.strip().upper()
+    if for_id and for_id != actor.id_number:
+        try:  # 亲情代办: only with the person's recorded consent
+            proxy.principal(s, actor, for_id, "application")
+        except ServiceError as exc:
+            return render(request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc))
+    else:
+        for_id = ""
+    form, source = _apply_defaults(s, actor, for_id)
     if program:
         form["program"] = program
     return _apply_page(request, form, [], source)
@@ -213,7 +228,7 @@ def apply_submit(request: Request, s: SessionDep, form: FormDep) -> Response:
         data = {"program": form.get("program", ""), "household": household, "identities": identities,
                 "beneficiary": form.get("beneficiary", ""), "town": form.get("town", ""),
                 "account_no": form.get("account_no", ""), "bank_code": form.get("bank_code", ""),
-                "phone": form.get("phone", "")}
+                "phone": form.get("phone", ""), "for_id_number": form.get("for_id_number") or None}
         if form.get("intent") == "check":  # the engine's answer, nothing stored
             beneficiary = None if data["beneficiary"] == "household" else data["beneficiary"]
             verdict = applications.evaluate(s, data["program"], household, beneficiary, dt.date.today())
@@ -243,21 +258,30 @@ def my_application(request: Request, s: SessionDep, case_no: str, new: str = "")
     return _case_page(request, s, actor, case_no, [], new=bool(new))
 
 
-def _case_page(request, s, actor, case_no, errors, new=False, status_code=200) -> Response:
-    from cradle.services import review
+def case_page(request, s, actor, case_no, errors, new=False, status_code=200, form=None) -> Response:
+    """A citizen's application: status, explanation, steps, attachments, decision documents, appeals."""
+    from cradle.services import appeals, review
 
     try:
         case = applications.get(s, actor, case_no)
     except ServiceError as exc:
         return render(request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc))
     ident = case.identities or {}
+    docs = s.execute(select(IssuedDocument).where(IssuedDocument.subject == f"case:{case.case_no}")
+                     .order_by(IssuedDocument.id.desc())).scalars().all()
     return render(request, "services/case.html", status_code=status_code, c=case,
                   steps=applications.steps(s, case), status_text=applications.STATUS_TEXT,
                   title=forms.program_title(case.program), actions=review.allowed_actions(case.status, "citizen"),
-                  members=forms.masked_members(case.household, ident), errors=errors, new=new,
-                  payments=[p for p in entitlements.payments_of(s, actor.id_number) if p.program == case.program
+                  members=forms.masked_members(case.household, ident), errors=errors, new=new, form=form or {},
+                  attachments=applications.attachments(s, case), docs=docs,
+                  appeals=[a for a in appeals.of_citizen(s, case.applicant_id_number) if a.case_id == case.id],
+                  payments=[p for p in entitlements.payments_of(s, case.beneficiary_id_number)
+                            if p.program == case.program
                             and p.beneficiary_id_number == case.beneficiary_id_number],
                   breadcrumbs=[("我的申请", "/applications"), (case.case_no, None)])
+
+
+_case_page = case_page
 
 
 @router.post("/applications/{case_no}/act")

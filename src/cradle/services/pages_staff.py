@@ -46,19 +46,29 @@ def workbench(request: Request, s: SessionDep, status: str = "", done: str = "")
         return _workbench(request, s, actor, "", error_list(exc), status_code=exc.status)
 
 
-def _case(request: Request, s: Session, actor, case_no: str, errors: list, status_code: int = 200) -> Response:
+def staff_case_page(request: Request, s: Session, actor, case_no: str, errors: list,
+                    status_code: int = 200) -> Response:
+    from sqlalchemy import select
+
+    from cradle.services.models import IssuedDocument
+
     try:
         case = applications.get(s, actor, case_no)
     except ServiceError as exc:
         return render(request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc))
     actions = review.allowed_actions(case.status, actor.role)
-    return render(request, "services/staff_case.html", status_code=status_code, c=case,
+    docs = s.execute(select(IssuedDocument).where(IssuedDocument.subject == f"case:{case.case_no}")
+                     .order_by(IssuedDocument.id.desc())).scalars().all()
+    return render(request, "services/staff_case.html", status_code=status_code, c=case, docs=docs,
                   title=forms.program_title(case.program), steps=applications.steps(s, case),
                   attachments=applications.attachments(s, case), status_text=applications.STATUS_TEXT,
                   members=forms.masked_members(case.household, case.identities or {}), mask=mask,
                   actions=[(a, review.TABLE[(case.status, a)].reason_required) for a in actions],
                   overdue=applications.is_overdue(case), errors=errors,
                   breadcrumbs=[("工作台", "/staff"), (case.case_no, None)])
+
+
+_case = staff_case_page
 
 
 @router.get("/staff/cases/{case_no}")
