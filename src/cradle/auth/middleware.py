@@ -42,11 +42,18 @@ def resolve(bearer: str | None, cookie: str | None):
     credential is anonymous."""
     if not bearer and not cookie:
         return ANONYMOUS, None, None
+    hit = tokens.cached(bearer)
+    if hit is not None:  # checked a moment ago in this process: no database round trip
+        return hit[1], None, hit[0]
     with session_factory(get_settings().database_url)() as db:
         if bearer:
             found = tokens.lookup(db, bearer)
             db.commit()  # last_used_at
-            return (from_account(found[1], "token"), None, found[0].id) if found else (ANONYMOUS, None, None)
+            if found is None:
+                return ANONYMOUS, None, None
+            actor = from_account(found[1], "token")
+            tokens.remember(bearer, found[0], actor)
+            return actor, None, found[0].id
         found = sessions.lookup(db, cookie)
         return (from_account(found[1], "session"), found[0], None) if found else (ANONYMOUS, None, None)
 

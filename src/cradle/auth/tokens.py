@@ -1,5 +1,11 @@
 """API tokens for systems: `cradle_<prefix>_<secret>`, shown once when issued; the database keeps the prefix
-(to find the row) and the SHA-256 of the secret (tokens are 256-bit random, so a fast hash is enough)."""
+(to find the row) and the SHA-256 of the secret (tokens are 256-bit random, so a fast hash is enough).
+
+A checked token is remembered in the process for `CACHE_SECONDS` (keyed by an HMAC of the token under the secret
+key, never the token itself), so a system calling many times a second costs one database look-up per window, not
+one per request. Revoking clears it here at once; other server processes follow within `CACHE_SECONDS`, and
+`last_used_at` is as fresh as that window.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +21,13 @@ from sqlalchemy.orm import Session
 from cradle import audit
 from cradle.auth.errors import Forbidden, Invalid
 from cradle.auth.models import Account, ApiToken, utcnow
+from cradle.config import get_settings
 from cradle.web.nav import N_
 
 PREFIX = "cradle_"
+CACHE_SECONDS = 10.0
+CACHE_SIZE = 10_000
+_cache: dict[bytes, tuple[float, int, object]] = {}  # keyed token → (monotonic deadline, token id, auth Actor)
 
 
 def _digest(secret: str) -> str:
@@ -57,6 +68,41 @@ def lookup(session: Session, token: str | None) -> tuple[ApiToken, Account] | No
     return row, account
 
 
+def _cache_key(token: str) -> bytes:
+    return hmac.new(get_settings().secret_key.encode(), token.encode(), hashlib.sha256).digest()
+
+
+def cached(token: str | None) -> tuple[int, object] | None:
+    """(token id, auth Actor) when `token` was found valid less than CACHE_SECONDS ago in this process."""
+    if not token or not _cache:
+        return None
+    key = _cache_key(token)
+    hit = _cache.get(key)
+    if hit is None:
+        return None
+    if hit[0] <= time.monotonic():
+        _cache.pop(key, None)
+        return None
+    return hit[1], hit[2]
+
+
+def remember(token: str, row: ApiToken, actor) -> None:
+    """Keep a valid token's actor for CACHE_SECONDS, never past the token's own expiry."""
+    ttl = CACHE_SECONDS
+    if row.expires_at is not None:
+        ttl = min(ttl, (row.expires_at - utcnow()).total_seconds())
+    if ttl <= 0:
+        return
+    if len(_cache) >= CACHE_SIZE:
+        _cache.clear()  # simplest bound: a full cache starts over
+    _cache[_cache_key(token)] = (time.monotonic() + ttl, row.id, actor)
+
+
+def forget(token_id: int) -> None:
+    for key in [k for k, v in _cache.items() if v[1] == token_id]:
+        _cache.pop(key, None)
+
+
 def of_account(session: Session, account_id: int) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).where(ApiToken.account_id == account_id).order_by(ApiToken.id)))
 
@@ -67,6 +113,7 @@ def revoke(session: Session, actor, token_id: int) -> ApiToken:
         raise Forbidden("token_id", "not_yours", N_("No such token among yours."))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        forget(row.id)
         audit.record(session, actor, "auth.token_revoked", f"token:{row.prefix}", {})
     return row
 

@@ -39,12 +39,11 @@ def run(url: str | None, actor: Actor, key: str | None, payload, fn: Callable[[S
         with session_scope(url) as s:
             status, body = fn(s)
         return status, body, False
-    with session_scope(url) as s:
-        found = _stored(s, actor, key, digest)
-        if found:
-            return found[0], found[1], True
-    try:
+    try:  # one transaction (one pooled connection): the look-up, the action and its stored response
         with session_scope(url) as s:
+            found = _stored(s, actor, key, digest)
+            if found:
+                return found[0], found[1], True
             try:
                 status, body = fn(s)
             except ServiceError:
