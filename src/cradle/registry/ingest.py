@@ -1,9 +1,11 @@
 """`cradle ingest DEPT FILE`: stream a department's file into the registry.
 
-Per batch: validate (vectorised) → quarantine the bad rows → stage the good ones (PostgreSQL COPY, SQLite
-executemany) → drop rows already stored (same record number: a duplicate if the content is the same, a conflict
-otherwise) → create unknown persons by ID number → queue rows without one for review → write source records and
-facts with set-based SQL → commit. A file already ingested in full is recognised by its SHA-256 and skipped.
+Per batch: validate (vectorised) → quarantine the bad rows → stage the good ones, sorted by ID number
+(PostgreSQL COPY, SQLite executemany) → drop rows already stored (same record number: a duplicate if the content
+is the same, a conflict otherwise) → create unknown persons by ID number → give every staged row its person and
+its source-record id in one UPDATE → queue rows without an ID number for review → write source records and facts
+with set-based SQL that joins nothing per row → commit. A file already ingested in full is recognised by its
+SHA-256 and skipped.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy import (
     Date,
     Engine,
     Float,
+    Index,
     MetaData,
     String,
     Table,
@@ -45,7 +48,7 @@ from cradle.registry.models import IngestRun, QuarantineRow
 from cradle.registry.reader import ROW_NO, count_rows, read_batches
 from cradle.registry.validation import FIELD, MESSAGE, REASON, REASONS, check_header, row_hash, validate
 
-HASH, PERSON = "_row_hash", "_person_id"
+HASH, PERSON, SOURCE = "_row_hash", "_person_id", "_source_id"
 _TYPES = {"date": Date, "int": BigInteger, "money": Float, "flag": Boolean}
 
 
@@ -79,14 +82,19 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _stage_table(feed: Feed) -> Table:
+def _stage_table(feed: Feed, source_seq: str | None) -> Table:
+    """The batch's rows, typed. On PostgreSQL `_source_id` is drawn from the source records' own sequence while
+    COPY loads the row, so concurrent runs never collide; SQLite sets it under its write lock (`_resolve`)."""
     cols = [Column(c.name, _TYPES.get(c.kind, String)) for c in feed.columns]
-    cols += [Column(ROW_NO, BigInteger), Column(HASH, BigInteger), Column(PERSON, BigInteger)]
-    return Table(f"registry_stage_{feed.dept}", MetaData(), *cols, prefixes=["TEMPORARY"])
+    source = Column(SOURCE, BigInteger, server_default=text(f"nextval('{source_seq}')") if source_seq else None)
+    cols += [Column(ROW_NO, BigInteger), Column(HASH, BigInteger), Column(PERSON, BigInteger), source]
+    name = f"registry_stage_{feed.dept}"
+    return Table(name, MetaData(), *cols, Index(f"ix_{name}_record_no", "record_no"), prefixes=["TEMPORARY"])
 
 
 def _load_stage(conn: Connection, stage: Table, df: pl.DataFrame) -> None:
-    names = [c.name for c in stage.columns]
+    """The one write of file values into the database (a value transform belongs here)."""
+    names = [c.name for c in stage.columns if c.name != SOURCE]
     df = df.select(names)
     if conn.dialect.name == "postgresql":
         buf = io.BytesIO()
@@ -97,9 +105,9 @@ def _load_stage(conn: Connection, stage: Table, df: pl.DataFrame) -> None:
             cp.write(buf.getvalue())
         return
     df = df.with_columns(pl.col(n).dt.strftime("%Y-%m-%d") for n, t in df.schema.items() if t == pl.Date)
-    marks = ", ".join("?" * len(names))
+    marks, cols = ", ".join("?" * len(names)), ", ".join(names)
     cur = conn.connection.driver_connection.cursor()
-    cur.executemany(f"INSERT INTO {stage.name} VALUES ({marks})", df.iter_rows())
+    cur.executemany(f"INSERT INTO {stage.name} ({cols}) VALUES ({marks})", df.iter_rows())
     cur.close()
 
 
@@ -130,11 +138,15 @@ class Ingester:
 
     def __init__(self, engine: Engine, feed: Feed, run_id: int, file_name: str):
         self.engine, self.feed, self.run_id, self.file_name = engine, feed, run_id, file_name
-        self.stage = _stage_table(feed)
         self.conn = engine.connect()
-        if self.conn.dialect.name == "sqlite":  # a big page cache keeps the unique indexes' pages in memory
-            self.conn.exec_driver_sql("PRAGMA cache_size=-262144")
+        self.pg = self.conn.dialect.name == "postgresql"
+        seq = None
+        if self.pg:
+            seq = self.conn.execute(text("SELECT pg_get_serial_sequence('registry_source_record', 'id')")).scalar()
+        else:  # a big page cache keeps the unique indexes' pages in memory (5 million persons: ~600 MiB)
+            self.conn.exec_driver_sql("PRAGMA cache_size=-1048576")
             self.conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
+        self.stage = _stage_table(feed, seq)
         self.stage.create(self.conn, checkfirst=True)
         self.conn.commit()
         self.summary = IngestSummary(run_id, feed.dept, file_name)
@@ -187,7 +199,10 @@ class Ingester:
             s.duplicates += int(same.sum())
             bad = pl.concat([bad, self._conflicts(raw, repeats.filter(~same))], how="diagonal_relaxed")
 
-        good = good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON))
+        # Sorted by ID number, each batch's index insertions walk the person index in order (stable, so the
+        # file's first row still wins among rows naming the same person).
+        good = good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON)).sort(
+            "id_number", maintain_order=True, nulls_last=True)
         if conn.dialect.name == "postgresql":  # no dead rows left behind in the temp table
             conn.execute(text(f"TRUNCATE {self.stage.name}"))
         else:
@@ -256,9 +271,10 @@ class Ingester:
             ).scalars().all()
             bad = pl.concat([bad, self._conflicts(raw, pl.DataFrame({ROW_NO: rows}, schema={ROW_NO: pl.Int64}))],
                             how="diagonal_relaxed")
-        self.conn.execute(
-            text(f"DELETE FROM {S} WHERE record_no = :rn"), [{"rn": rn} for rn, _, _ in found]
-        )
+        self.conn.execute(text(
+            f"""DELETE FROM {S} WHERE EXISTS (SELECT 1 FROM registry_source_record sr
+                                               WHERE sr.dept = :dept AND sr.record_no = {S}.record_no)"""),
+            {"dept": self.feed.dept})
         return bad
 
     def _quarantine(self, bad: pl.DataFrame) -> None:
@@ -288,24 +304,38 @@ class Ingester:
         if rows:
             self.conn.execute(insert(QuarantineRow), rows)
 
+    def _resolve(self) -> None:
+        """Each staged row's person (by ID number; rows without one get theirs in identity.resolve_unnumbered)
+        and, on SQLite, its source-record id: the persons INSERT before it took the write lock, so MAX(id) cannot
+        move until the batch commits."""
+        S = self.stage.name
+        if self.pg:
+            self.conn.execute(text(
+                f"UPDATE {S} SET {PERSON} = p.id FROM registry_person p WHERE p.id_number = {S}.id_number"))
+            return
+        base = self.conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM registry_source_record")).scalar_one()
+        self.conn.execute(text(
+            f"""UPDATE {S} SET {SOURCE} = rowid + :base,
+                               {PERSON} = (SELECT p.id FROM registry_person p WHERE p.id_number = {S}.id_number)"""),
+            {"base": base})
+
     def _store(self) -> None:
         conn, s, S = self.conn, self.summary, self.stage.name
         params = {"dept": self.feed.dept, "run": self.run_id}
         staged = conn.execute(text(f"SELECT count(*) FROM {S}")).scalar_one()
         if staged == 0:
             return
-        s.merged += conn.execute(
-            text(f"SELECT count(*) FROM {S} s JOIN registry_person p ON p.id_number = s.id_number")
-        ).scalar_one()
         before = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM registry_person")).scalar_one()
         conn.execute(self.new_persons_sql)
+        self._resolve()
+        s.merged += conn.execute(text(f"SELECT count(*) FROM {S} WHERE {PERSON} <= :b"), {"b": before}).scalar_one()
         s.queued += identity.queue_new_against_unnumbered(conn, before)
         s.queued += identity.resolve_unnumbered(conn, self.stage, self.feed)
         conn.execute(text(
-            f"""INSERT INTO registry_source_record (dept, record_no, row_hash, run_id, row_no, event, valid_from,
+            f"""INSERT INTO registry_source_record (id, dept, record_no, row_hash, run_id, row_no, event, valid_from,
                                                     person_id)
-                SELECT :dept, s.record_no, s.{HASH}, :run, s.{ROW_NO}, s.event, s.event_date, COALESCE(s.{PERSON}, p.id)
-                FROM {S} s LEFT JOIN registry_person p ON p.id_number = s.id_number"""), params)
+                SELECT s.{SOURCE}, :dept, s.record_no, s.{HASH}, :run, s.{ROW_NO}, s.event, s.event_date, s.{PERSON}
+                FROM {S} s"""), params)
         for sql in FACT_SQL[self.feed.dept]:
             conn.execute(text(sql.replace("{S}", S)), params)
         s.accepted += staged
