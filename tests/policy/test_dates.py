@@ -66,3 +66,25 @@ def test_long_arrays_through_the_day_table_equal_the_direct_calendar():
     chunked = np.concatenate([dates.months_between(days[i:i + 1000], other[i:i + 1000])
                               for i in range(0, len(days), 1000)])
     assert (dates.months_between(days, other)[known] == chunked[known]).all()
+
+
+def test_calendar_days_agree_with_the_direct_reading_and_far_dates_fall_back():
+    """Long arrays read years, months and days from the calendar of day numbers; arrays holding a day outside
+    its years (here 1650 and 2450) take the direct path; both give the same dates, ages and month counts."""
+    rng = np.random.default_rng(5)
+    inside = rng.integers(-20000, 20300, 5000).astype("datetime64[D]")
+    inside[::41] = np.datetime64("NaT")
+    far = np.concatenate([inside, np.array(["1650-03-31", "2450-02-28"], dtype="datetime64[D]")])
+    other = rng.integers(-20000, 20300, len(far)).astype("datetime64[D]")
+    per_row = rng.integers(-40, 40, len(far))
+    for days in (inside, far):
+        known = ~np.isnat(days)
+        for months in (7, -13, per_row[: len(days)]):
+            fast = dates.add_months(days, months)
+            slow = dates._add_months(days, months)
+            assert ((fast == slow) | (np.isnat(fast) & np.isnat(slow))).all()
+        small = np.concatenate([dates.age(days[i:i + 10], d("2026-07-01")) for i in range(0, len(days), 10)])
+        assert (dates.age(days, d("2026-07-01")) == small).all()
+        chunked = np.concatenate([dates.months_between(days[i:i + 10], other[i:i + 10])
+                                  for i in range(0, len(days), 10)])
+        assert (dates.months_between(days, other[: len(days)])[known] == chunked[known]).all()

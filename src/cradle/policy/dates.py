@@ -2,15 +2,21 @@
 
 Adding months or years clamps to the last day of the target month (2024-08-31 + 6 months = 2025-02-28,
 2024-02-29 + 3 years = 2027-02-28): the reading used for legal deadlines ("满六个月", "满3周岁").
+
+Long arrays (a batch's millions of birth dates) are answered from a calendar of day numbers built once per
+process: a date's year, month and day are lookups by its integer day number instead of NumPy's datetime
+conversions, which are the slow part. Dates outside the calendar's years take the direct path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 
 NAT = np.datetime64("NaT", "D")
+_NAT_INT = np.iinfo(np.int64).min  # NaT's integer day number
 
 
 def day(value: dt.date | str | np.datetime64 | None) -> np.datetime64:
@@ -34,33 +40,68 @@ def _ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return year, month, dom
 
 
-TABLE_FROM = 20_000  # arrays at least this long are answered through a table over their span of days
-TABLE_SPAN = 400_000  # days (about 1,100 years): a wider span is computed directly
+# --- the calendar of day numbers -----------------------------------------------------------------------------
+
+TABLE_FROM = 64  # arrays at least this long go through the calendar
+CAL_FIRST = int(np.datetime64("1700-01-01", "D").astype(np.int64))
+CAL_DAYS = int(np.datetime64("2401-01-01", "D").astype(np.int64)) - CAL_FIRST
+_MONTH_FIRST = (1500 - 1970) * 12  # month number (months since 1970-01) of the first month in the month table
+_MONTHS = (2601 - 1500) * 12  # months 1500-01 … 2600-12: any calendar day ± 200 years
+MAX_MONTH_SHIFT = 200 * 12
 
 
-def _tabulated(d: np.ndarray, fn, missing):
-    """`fn(d)` for a long array of days, computed once per distinct day of its span and looked up: millions of
-    birth dates fall on a few tens of thousands of days, and NumPy's calendar conversions are the slow part."""
-    valid = ~np.isnat(d)
-    if not valid.any():
+@lru_cache(maxsize=1)
+def _calendar() -> dict[str, np.ndarray]:
+    """Per calendar day: month number and day of month (packed), and a key ordered like (year, month, day);
+    per month number: its first day and its length in days."""
+    d = np.arange(CAL_FIRST, CAL_FIRST + CAL_DAYS).astype("datetime64[D]")
+    year, month, dom = _ymd(d)
+    month_no = (year - 1970) * 12 + month - 1
+    months = np.arange(_MONTH_FIRST, _MONTH_FIRST + _MONTHS + 1).astype("datetime64[M]").astype("datetime64[D]")
+    first = months.astype(np.int64)
+    return {
+        "month_no": month_no.astype(np.int32), "dom0": (dom - 1).astype(np.int32),
+        # year*512 + month*32 + day grows with the date; two keys differ by whole years in their high bits
+        "ymd_key": year * 512 + month * 32 + dom,
+        "month_first": first[:-1], "month_len": np.diff(first).astype(np.int32),
+    }
+
+
+def _index(d: np.ndarray) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """Row of each day in the calendar (0 for NaT) and the NaT mask (None when there is none); None when a
+    day falls outside the calendar."""
+    raw = d.view(np.int64)
+    idx = raw - CAL_FIRST
+    if idx.max(initial=0) >= CAL_DAYS:
         return None
-    lo, hi = d[valid].min(), d[valid].max()
-    span = int((hi - lo).astype(np.int64)) + 1
-    if span > TABLE_SPAN or span * 2 > d.size:
+    low = idx < 0
+    if not low.any():
+        return idx, None
+    if (raw[low] != _NAT_INT).any():
         return None
-    table = fn(np.arange(lo, hi + np.timedelta64(1, "D")))
-    out = table[np.where(valid, (d - lo).astype(np.int64), 0)]
-    out[~valid] = missing
-    return out
+    return np.where(low, 0, idx), low
+
+
+def _days_of(values: np.ndarray, nat: np.ndarray | None) -> np.ndarray:
+    if nat is not None:
+        values[nat] = _NAT_INT
+    return values.view("datetime64[D]")
 
 
 def add_months(d, months) -> np.ndarray:
     """`d` plus whole months, clamped to the end of the target month; NaT stays NaT."""
     d = np.asarray(d, dtype="datetime64[D]")
-    if d.size >= TABLE_FROM and np.ndim(months) == 0:
-        found = _tabulated(d, lambda days: _add_months(days, months), NAT)
-        if found is not None:
-            return found
+    if d.size >= TABLE_FROM and d.ndim == 1:
+        shift = np.asarray(months, dtype=np.int64)
+        found = _index(d)
+        if found is not None and (shift.size == 0 or np.abs(shift).max() <= MAX_MONTH_SHIFT):
+            idx, nat = found
+            cal = _calendar()
+            target = cal["month_no"][idx] + (shift - _MONTH_FIRST)
+            if nat is not None:
+                target[nat] = 0
+            offset = np.minimum(cal["dom0"][idx], cal["month_len"][target] - 1)
+            return _days_of(cal["month_first"][target] + offset, nat)
     return _add_months(d, months)
 
 
@@ -87,18 +128,20 @@ def add_days(d, n) -> np.ndarray:
     return np.asarray(d, dtype="datetime64[D]") + n.astype(np.int64).astype("timedelta64[D]")
 
 
-MAX_AGE = 150
-
-
 def age(birth, on) -> np.ndarray:
     """Age in completed years on `on` (the birthday itself counts); -1 where birth is NaT."""
     birth = np.asarray(birth, dtype="datetime64[D]")
-    if np.ndim(on) == 0 and birth.size > 64:
-        # One as-of date: the k-th birthday threshold (the latest birth date still aged k) for every k, then a
-        # binary search per person, which is far cheaper than splitting millions of dates into Y/M/D.
-        thresholds = add_years(np.full(MAX_AGE + 1, np.datetime64(on, "D")), -np.arange(MAX_AGE + 1))[::-1]
-        years = len(thresholds) - np.searchsorted(thresholds, birth, side="left") - 1
-        return np.where(np.isnat(birth), -1, years)
+    if np.ndim(on) == 0 and birth.size >= TABLE_FROM and birth.ndim == 1:
+        on = np.datetime64(on, "D")
+        found = _index(birth)
+        if found is not None and not np.isnat(on):
+            idx, nat = found
+            oy, om, od = (int(v[0]) for v in _ymd(np.array([on])))
+            # (on key - birth key) >> 9 is the difference in years, less one before the birthday
+            years = (oy * 512 + om * 32 + od - _calendar()["ymd_key"][idx]) >> 9
+            if nat is not None:
+                years[nat] = -1
+            return years
     nat = np.isnat(birth)
     by, bm, bd = _ymd(np.where(nat, np.datetime64("2000-01-01", "D"), birth))
     oy, om, od = _ymd(np.broadcast_to(np.asarray(on, dtype="datetime64[D]"), birth.shape))
@@ -118,13 +161,16 @@ def months_between(start, end) -> np.ndarray:
 
 def _month_and_day(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(months since 1970-01, day of the month from 0) of each day; for NaT, values that compare as unknown."""
-    def split(days: np.ndarray) -> np.ndarray:
-        month = days.astype("datetime64[M]")
-        return month.astype(np.int64) * 32 + (days - month.astype("datetime64[D]")).astype(np.int64)
-
-    packed = _tabulated(d, split, np.iinfo(np.int64).min) if d.size >= TABLE_FROM else None
-    if packed is None:
-        packed = split(d)
+    found = _index(d) if d.size >= TABLE_FROM and d.ndim == 1 else None
+    if found is not None:
+        idx, nat = found
+        cal = _calendar()
+        month, dom0 = cal["month_no"][idx].astype(np.int64), cal["dom0"][idx]
+        if nat is not None:
+            month[nat] = np.iinfo(np.int64).min // 32
+        return month, dom0
+    month = d.astype("datetime64[M]")
+    packed = month.astype(np.int64) * 32 + (d - month.astype("datetime64[D]")).astype(np.int64)
     return packed // 32, packed % 32
 
 

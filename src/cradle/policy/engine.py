@@ -46,46 +46,74 @@ def _broadcast(value, n: int, dtype) -> np.ndarray:
     return np.full(n, arr, dtype=dtype) if arr.ndim == 0 else np.broadcast_to(arr, (n,))
 
 
-def _entity_rows(program: Program, ctx: Ctx) -> tuple[int, np.ndarray, np.ndarray]:
-    """(row count, household row per row, default beneficiary per row)."""
+def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
+    """`value` (an array over the n rows, or a scalar) at the rows `idx`."""
+    if np.ndim(value) == 0:
+        return np.full(len(idx), value, dtype=dtype)
+    return _broadcast(value, n, dtype)[idx]
+
+
+def _n_rows(program: Program, ctx: Ctx) -> int:
+    return len({"person": ctx.persons, "birth": ctx.births, "facility": ctx.facilities}.get(
+        program.entity, ctx.households))
+
+
+def _households_and_beneficiaries(program: Program, ctx: Ctx, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At the eligible rows `idx`: the household row, and the default beneficiary (the person, the birth's
+    mother, or -1 for the household)."""
     if program.entity == "person":
-        n = len(ctx.persons)
-        return n, ctx.persons.hh, np.arange(n)
+        return ctx.persons.hh[idx], idx
     if program.entity == "birth":
-        n = len(ctx.births)
-        return n, ctx.births.hh, ctx.births.mother
-    if program.entity == "facility":
-        n = len(ctx.facilities)
-        return n, np.arange(n), np.full(n, -1)
-    n = len(ctx.households)
-    return n, np.arange(n), np.full(n, -1)
+        return ctx.births.hh[idx], ctx.births.mother[idx]
+    return idx, np.full(len(idx), -1, dtype=np.int64)
 
 
-def _pack_rows(pack: Pack, jurisdictions: np.ndarray) -> np.ndarray | None:
-    """Household rows the pack serves; None means all of them."""
-    if pack.region == "cn":
-        return None
-    if len(jurisdictions) == 1:  # one household: the common case of calc, answered without array work
-        return None if pack.applies_to(str(jurisdictions[0])) else np.empty(0, dtype=np.int64)
-    codes = np.unique(jurisdictions)
-    inside = np.array([pack.applies_to(str(c)) for c in codes])
-    if inside.all():
-        return None
-    return np.flatnonzero(np.isin(jurisdictions, codes[inside]))
+class _Jurisdictions:
+    """The population's jurisdiction codes, found once per run, and the household rows each pack serves."""
+
+    TABLE = 1_000_000  # GB/T 2260 codes have six digits: a flag per possible code
+
+    def __init__(self, codes: np.ndarray):
+        self.codes = codes
+        self.table = len(codes) > 1 and codes.min() >= 0 and codes.max() < self.TABLE
+        if self.table:
+            present = np.zeros(self.TABLE, dtype=bool)
+            present[codes] = True
+            self.distinct = np.flatnonzero(present)
+        else:
+            self.distinct = np.unique(codes)
+
+    def rows(self, pack: Pack) -> np.ndarray | None:
+        """Household rows the pack serves; None means all of them."""
+        if pack.region == "cn":
+            return None
+        inside = np.array([pack.applies_to(str(c)) for c in self.distinct], dtype=bool)
+        if inside.all():
+            return None
+        if not inside.any():
+            return _NONE
+        if not self.table:
+            return np.flatnonzero(np.isin(self.codes, self.distinct[inside]))
+        served = np.zeros(self.TABLE, dtype=bool)
+        served[self.distinct[inside]] = True
+        return np.flatnonzero(served[self.codes])
 
 
 def evaluate(program: Program, ctx: Ctx, explain: bool = False) -> tuple[Rule, np.ndarray, np.ndarray | None]:
     """Runs one formula: (rule, eligible mask, first failing condition per row when `explain`)."""
-    n, _, _ = _entity_rows(program, ctx)
+    n = _n_rows(program, ctx)
     rule = program.formula(ctx)
-    eligible = np.ones(n, dtype=bool)
+    eligible = None
     failed = np.full(n, -1, dtype=np.int64) if explain else None
     for i, (_label, cond) in enumerate(rule.conditions):
         cond = _broadcast(cond, n, bool)
         if explain:
             failed = np.where((failed < 0) & ~cond, i, failed)
-        eligible &= cond
-    return rule, eligible, failed
+        if eligible is None:
+            eligible = cond.copy()
+        else:
+            eligible &= cond
+    return rule, np.ones(n, dtype=bool) if eligible is None else eligible, failed
 
 
 def run(pop: Population, as_of: dt.date | np.datetime64, *, overrides: dict | None = None,
@@ -94,37 +122,40 @@ def run(pop: Population, as_of: dt.date | np.datetime64, *, overrides: dict | No
     as_of = np.datetime64(as_of, "D")
     results: list[ProgramResult] = []
     whole: dict = {}
+    jurisdictions = _Jurisdictions(np.asarray(pop.households["jurisdiction"]))
     for pack in load_packs():
         programs = [p for p in pack.programs if p.entity != "facility" and (only is None or p.id in only)]
         if not programs or pop.n_households == 0:
             continue
-        rows = _pack_rows(pack, pop.households["jurisdiction"])
+        rows = jurisdictions.rows(pack)
         if rows is not None and len(rows) == 0:
             continue
-        sub = pop if rows is None else pop.take_households(rows)
+        sub = pop if rows is None else pop.columns_of(rows)
         # One context per pack; packs over the whole population share its derivations (ages, child counts).
         ctx = Ctx(sub.persons, sub.households, sub.births, as_of, pack.parameters, pack.id, overrides=overrides,
-                  shared=whole if rows is None else None)
+                  shared=whole if rows is None else None,
+                  whole=None if rows is None else (whole, sub.person_origin, sub.household_origin))
         for prog in programs:
             ctx.uses = []
-            n, hh, default_ben = _entity_rows(prog, ctx)
+            n = _n_rows(prog, ctx)
             if n == 0:  # no births (or no rows of the entity): nothing to compute, and nothing granted
                 results.append(ProgramResult(prog, ctx, [], None, 0, _NONE, _NONE, _NONE, None, _NO_DAY, _NO_DAY,
                                              None))
                 continue
             rule, eligible, failed = evaluate(prog, ctx, explain)
-            ben = default_ben if rule.beneficiary is None else _broadcast(rule.beneficiary, n, np.int64)
             idx = np.flatnonzero(eligible)
-            hh_rows, ben_rows = hh[idx], ben[idx]
+            hh_rows, ben_rows = _households_and_beneficiaries(prog, ctx, idx)
+            if rule.beneficiary is not None:
+                ben_rows = _at(rule.beneficiary, n, idx, np.int64)
             if rows is not None:  # back to the caller's numbering
                 hh_rows = sub.household_origin[hh_rows]
                 ben_rows = np.where(ben_rows >= 0, sub.person_origin[np.maximum(ben_rows, 0)], -1)
             amount = None
             if rule.amount is not None:
                 is_date = np.asarray(rule.amount).dtype.kind == "M"
-                amount = _broadcast(rule.amount, n, "datetime64[D]" if is_date else float)[idx]
-            start = _broadcast(dates.NAT if rule.start is None else rule.start, n, "datetime64[D]")[idx]
-            end = _broadcast(dates.NAT if rule.end is None else rule.end, n, "datetime64[D]")[idx]
+                amount = _at(rule.amount, n, idx, "datetime64[D]" if is_date else float)
+            start = _at(dates.NAT if rule.start is None else rule.start, n, idx, "datetime64[D]")
+            end = _at(dates.NAT if rule.end is None else rule.end, n, idx, "datetime64[D]")
             results.append(ProgramResult(prog, ctx, ctx.uses, rule, n, idx, hh_rows, ben_rows, amount, start, end,
                                          failed))
     return results

@@ -37,12 +37,14 @@ class RowFacts(dict):
         facts = self._result.rule.facts
         if key in facts:
             v = facts[key]
+            if callable(v):  # a fact only sentences need (see Rule.facts): computed when the first is written
+                v = facts[key] = v()
             return fmt(v[self._row] if np.ndim(v) else v)
         entity = {"person": self._result.ctx.persons, "birth": self._result.ctx.births,
                   "household": self._result.ctx.households,
                   "facility": self._result.ctx.facilities}.get(self._result.program.entity)
-        if entity is not None and key in entity.__dict__:
-            return fmt(entity.__dict__[key][self._row])
+        if entity is not None and key in entity:
+            return fmt(getattr(entity, key)[self._row])
         raise KeyError(key)
 
 

@@ -109,7 +109,7 @@ def _parent_rule(c: Ctx, key: str, facts: dict, explanation: str, note: str | No
                     ("有符合政策规定生育且未满3周岁的子女", n > 0),
                     ("规定已施行", c.in_force(key))],
         amount=c.param(key), start=start, end=end, note=note,
-        facts={"n": n, "role": np.where(p.relation == c.RELATION["mother"], "母亲", "父亲"), **facts},
+        facts={"n": n, "role": lambda: np.where(p.relation == c.RELATION["mother"], "母亲", "父亲"), **facts},
         explanation=explanation)
 
 

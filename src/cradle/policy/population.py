@@ -9,6 +9,7 @@ Enumerations are small integers (see the *_CODES maps) so that formulas are plai
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,10 +44,21 @@ BIRTH_COLUMNS = {
 
 
 @dataclass
+class Part:
+    """Some households' columns (Population.columns_of) and where their rows come from."""
+
+    persons: Mapping[str, np.ndarray]
+    households: Mapping[str, np.ndarray]
+    births: Mapping[str, np.ndarray]
+    person_origin: np.ndarray
+    household_origin: np.ndarray
+
+
+@dataclass
 class Population:
-    persons: dict[str, np.ndarray]
-    households: dict[str, np.ndarray]
-    births: dict[str, np.ndarray]
+    persons: Mapping[str, np.ndarray]  # dicts, or TakenColumns for a sub-population
+    households: Mapping[str, np.ndarray]
+    births: Mapping[str, np.ndarray]
     person_ids: np.ndarray  # member id within its household (output only)
     household_ids: np.ndarray  # household id (output only)
     person_origin: np.ndarray | None = None  # rows in the population this one was taken from
@@ -62,22 +74,30 @@ class Population:
 
     def take_households(self, rows: np.ndarray) -> Population:
         """The sub-population of the given household rows, with person and birth indices renumbered."""
-        rows = np.asarray(rows)
+        part = self.columns_of(rows)
+        return Population(part.persons, part.households, part.births, self.person_ids[part.person_origin],
+                          self.household_ids[part.household_origin], person_origin=part.person_origin,
+                          household_origin=part.household_origin)
+
+    def columns_of(self, rows: np.ndarray) -> Part:
+        """The columns of the given household rows (what the engine computes a pack on), without the ids.
+        Person and birth indices are renumbered; other columns are cut when first read (TakenColumns), since
+        a pack's formulas read a few of them."""
+        rows = np.asarray(rows, dtype=np.int64)
         new_index = np.full(self.n_households, -1, dtype=np.int64)
         new_index[rows] = np.arange(len(rows))
-        pmask = new_index[self.persons["hh"]] >= 0
-        pnew = np.full(self.n_persons, -1, dtype=np.int64)
-        pnew[pmask] = np.arange(int(pmask.sum()))
-        persons = {k: v[pmask] for k, v in self.persons.items()}
-        persons["hh"] = new_index[persons["hh"]]
-        bmask = new_index[self.births["hh"]] >= 0
-        births = {k: v[bmask] for k, v in self.births.items()}
-        births["hh"] = new_index[births["hh"]]
-        for key in ("child", "mother"):
-            births[key] = np.where(births[key] >= 0, pnew[np.maximum(births[key], 0)], -1)
-        households = {k: v[rows] for k, v in self.households.items()}
-        return Population(persons, households, births, self.person_ids[pmask], self.household_ids[rows],
-                          person_origin=np.flatnonzero(pmask), household_origin=rows)
+        person_hh = new_index[self.persons["hh"]]
+        prows = np.flatnonzero(person_hh >= 0)
+        birth_hh = new_index[self.births["hh"]]
+        brows = np.flatnonzero(birth_hh >= 0)
+        fixed_births = {"hh": birth_hh[brows]}
+        for key in ("child", "mother"):  # members of the birth's household, so found among `prows` (ascending)
+            old = self.births[key][brows]
+            pos = np.minimum(np.searchsorted(prows, old), max(len(prows) - 1, 0))
+            fixed_births[key] = np.where((old >= 0) & (len(prows) > 0) & (prows[pos] == old), pos, -1)
+        return Part(TakenColumns(self.persons, prows, {"hh": person_hh[prows]}),
+                    TakenColumns(self.households, rows, {}), TakenColumns(self.births, brows, fixed_births),
+                    prows, rows)
 
     # --- construction -------------------------------------------------------------------------------------
 
@@ -183,6 +203,25 @@ class Population:
                 b[col] = column_array(b_frame, col, dtype)
         return cls(p, h, b, persons["person_id"].cast(pl.String).to_numpy(),
                    hh_ids.cast(pl.String).to_numpy())
+
+
+class TakenColumns(Mapping):
+    """The columns of `source` at `rows`, each cut on first read and kept; `fixed` columns are given."""
+
+    def __init__(self, source: Mapping[str, np.ndarray], rows: np.ndarray, fixed: dict[str, np.ndarray]):
+        self._source, self._rows, self._taken = source, rows, dict(fixed)
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        found = self._taken.get(key)
+        if found is None:
+            found = self._taken[key] = self._source[key][self._rows]
+        return found
+
+    def __iter__(self):
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
 
 
 def _arrays(cols: dict[str, list], schema: dict) -> dict[str, np.ndarray]:

@@ -17,7 +17,7 @@ The same function serves one household and a whole province: every value is an a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,9 @@ class Rule:
     amount: Any = None  # float array/scalar (NaN: left to a lower level); datetime64 for deadlines; None: no amount
     start: Any = None  # datetime64 array/scalar
     end: Any = None
-    facts: dict[str, Any] = field(default_factory=dict)  # extra per-row values named in the explanation
+    # Extra per-row values named in the explanation. A value may be a function of no arguments, called only when
+    # a sentence is written: facts that cost work (texts per row, month counts) cost a batch run nothing.
+    facts: dict[str, Any] = field(default_factory=dict)
     note: str | None = None  # a fixed note, e.g. "encouraged" for leave an employer may grant
     beneficiary: Any = None  # person rows; default: the person, the birth's mother, or the household (-1)
 
@@ -91,26 +93,56 @@ def program(*, id: str, title: str, entity: str, kind: str, unit: str | None, cl
 
 
 class shared_property:  # noqa: N801 (used like functools.cached_property)
-    """A derivation computed once and kept in the context's shared store (see Ctx.__init__)."""
+    """A derivation computed once and kept in the context's shared store (see Ctx.__init__). `per` says what
+    its rows are ("person" or "household"): a pack's sub-population then cuts it from the whole population's
+    store when that already holds it, instead of computing it again. None: values that cannot be cut (person
+    row numbers)."""
 
-    def __init__(self, fn: Callable):
-        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+    def __init__(self, fn: Callable, per: str | None = "person"):
+        self.fn, self.name, self.per, self.__doc__ = fn, fn.__name__, per, fn.__doc__
 
     def __get__(self, ctx, owner=None):
         if ctx is None:
             return self
         store = ctx._shared
         if self.name not in store:
-            store[self.name] = self.fn(ctx)
+            whole = ctx._whole
+            if self.per is not None and whole is not None and self.name in whole[0]:
+                store[self.name] = whole[0][self.name][whole[1] if self.per == "person" else whole[2]]
+            else:
+                store[self.name] = self.fn(ctx)
         return store[self.name]
 
 
-class Columns:
-    """Attribute access to an entity's arrays: `c.persons.birth_date`."""
+def _per_household(fn: Callable) -> shared_property:
+    return shared_property(fn, per="household")
 
-    def __init__(self, arrays: dict[str, np.ndarray]):
-        self.__dict__.update(arrays)
-        self._n = len(next(iter(arrays.values()))) if arrays else 0
+
+def _uncut(fn: Callable) -> shared_property:
+    return shared_property(fn, per=None)
+
+
+class Columns:
+    """Attribute access to an entity's arrays: `c.persons.birth_date`. A column is read from the mapping when
+    first asked for, so a sub-population's columns (population.TakenColumns) are cut only if a formula reads
+    them."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray]):
+        self._arrays = arrays
+        self._n = len(arrays[next(iter(arrays))]) if arrays else 0
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            value = self._arrays[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        setattr(self, name, value)
+        return value
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._arrays
 
     def __len__(self) -> int:
         return self._n
@@ -133,7 +165,8 @@ class Ctx:
 
     def __init__(self, persons: dict, households: dict, births: dict, as_of: np.datetime64,
                  parameters: dict[str, Parameter], pack_id: str, facilities: dict | None = None,
-                 overrides: dict[str, float | None] | None = None, shared: dict | None = None):
+                 overrides: dict[str, float | None] | None = None, shared: dict | None = None,
+                 whole: tuple[dict, np.ndarray, np.ndarray] | None = None):
         self.persons = Columns(persons)
         self.households = Columns(households)
         self.births = Columns(births)
@@ -145,6 +178,8 @@ class Ctx:
         # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
         # date and the overrides, so every pack's context over the same population shares them.
         self._shared = {} if shared is None else shared
+        # A pack's sub-population: (the whole population's shared store, its person rows, its household rows).
+        self._whole = whole
         self._memo: dict = self._shared.setdefault("memo", {})
         self._birthdays: dict[int, np.ndarray] = self._shared.setdefault("birthdays", {})
         self.uses: list[ParamUse] = []
@@ -260,17 +295,17 @@ class Ctx:
     def alive(self) -> np.ndarray:
         return ~self.persons.deceased
 
-    @shared_property
+    @_per_household
     def n_children(self) -> np.ndarray:
         """Per household: living children."""
         return self.count_by_household(self.is_child & self.alive)
 
-    @shared_property
+    @_per_household
     def n_minor_children(self) -> np.ndarray:
         """Per household: living children under 18 on the as-of date."""
         return self.count_by_household(self.is_child & self.alive & (self.age < 18))
 
-    @shared_property
+    @_per_household
     def max_birth_order(self) -> np.ndarray:
         """Per household: the highest birth order given (children counted by the parents, 1, 2, 3 …)."""
         out = np.zeros(len(self.households), dtype=np.int64)
@@ -284,6 +319,13 @@ class Ctx:
         p = self.persons
         rank = np.zeros(len(p), dtype=np.int64)
         kids = np.flatnonzero(self.is_child)
+        unknown = p.birth_order[kids] <= 0
+        if not unknown.any():  # every child's order is given (the registry's usual case): nothing to rank
+            return np.where(self.is_child, p.birth_order, 0).astype(np.int64)
+        if not unknown.all():  # rank only the children of households with a child of unknown order
+            ranked = np.zeros(len(self.households), dtype=bool)
+            ranked[p.hh[kids[unknown]]] = True
+            kids = kids[ranked[p.hh[kids]]]
         if len(kids):
             order = kids[np.lexsort((p.birth_date[kids], p.hh[kids]))]
             hh = p.hh[order]
@@ -298,12 +340,12 @@ class Ctx:
         out[self.persons.hh[rows[::-1]]] = rows[::-1]  # the first listed wins
         return out
 
-    @shared_property
+    @_uncut
     def mother_of(self) -> np.ndarray:
         """Per household: the mother's person row, -1 when none is listed."""
         return self._member_of("mother")
 
-    @shared_property
+    @_uncut
     def father_of(self) -> np.ndarray:
         """Per household: the father's person row, -1 when none is listed."""
         return self._member_of("father")
@@ -317,11 +359,13 @@ class Ctx:
             years = int(years)
             found = self._birthdays.get(years)
             if found is None:
-                found = self._birthdays[years] = dates.add_years(self.persons.birth_date, years)
+                whole = self._whole[0].get("birthdays", {}).get(years) if self._whole else None
+                found = self._birthdays[years] = (dates.add_years(self.persons.birth_date, years) if whole is None
+                                                  else whole[self._whole[1]])
             return found
         return dates.add_years(self.persons.birth_date, np.nan_to_num(years).astype(np.int64))
 
-    @shared_property
+    @_per_household
     def youngest_child_birth(self) -> np.ndarray:
         """Per household: the birth date of the youngest living child (NaT when there is none)."""
         p = self.persons

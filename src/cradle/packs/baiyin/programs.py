@@ -43,16 +43,18 @@ def kindergarten_fee_waiver(c: Ctx) -> Rule:
     gansu = c.hukou_within(GANSU, p.hukou)
     low_income = c.to_persons(c.households.low_income)
     needy = low_income | p.orphan | p.disability
-    who = np.where(gansu, "具有甘肃户籍（" + p.hukou.astype(str) + "）",
-                   "为非甘肃户籍的" + np.where(p.orphan, "孤儿", np.where(p.disability, "残疾儿童", "家庭经济困难儿童")))
-    school = np.where(p.care_public, "公办幼儿园", "普惠性民办幼儿园")
+
+    def who():
+        return np.where(gansu, "具有甘肃户籍（" + p.hukou.astype(str) + "）",
+                        "为非甘肃户籍的" + np.where(p.orphan, "孤儿", np.where(p.disability, "残疾儿童", "家庭经济困难儿童")))
+
     return Rule(
         conditions=[("是子女", c.is_child), ("在世", c.alive),
                     ("在幼儿园就读", p.care_type == c.CARE["kindergarten"]),
                     ("在公办幼儿园或普惠性民办幼儿园就读", p.care_public | p.care_inclusive),
                     ("具有甘肃户籍，或为非甘肃户籍的家庭经济困难儿童、孤儿、残疾儿童", gansu | needy)],
         amount=c.param("kindergarten_fee_waiver.yearly"),
-        facts={"who": who, "school": school},
+        facts={"who": who, "school": lambda: np.where(p.care_public, "公办幼儿园", "普惠性民办幼儿园")},
         explanation="幼儿{who}，在辖区内{school}就读，每生每年减免保教费{amount}元")
 
 
@@ -81,10 +83,13 @@ def public_rental_by_minor_children(c: Ctx) -> Rule:
          kind="priority", unit=None, clause="二、17")
 def housing_fund_three_child(c: Ctx) -> Rule:
     h = c.households
-    how = np.where(~h.owns_home & h.renting, "家庭无房租赁住房，提取住房公积金时可适当提高最高提取额度",
-                   np.where(~h.owns_home, "无房租赁住房提取住房公积金的可适当提高最高提取额度，"
-                                          "购买首套自住住房申请公积金贷款的可适当提高最高贷款额度",
-                            "购买首套自住住房申请住房公积金贷款的，可适当提高最高贷款额度"))
+
+    def how():
+        return np.where(~h.owns_home & h.renting, "家庭无房租赁住房，提取住房公积金时可适当提高最高提取额度",
+                        np.where(~h.owns_home, "无房租赁住房提取住房公积金的可适当提高最高提取额度，"
+                                               "购买首套自住住房申请公积金贷款的可适当提高最高贷款额度",
+                                 "购买首套自住住房申请住房公积金贷款的，可适当提高最高贷款额度"))
+
     return Rule(
         conditions=[("三孩家庭", _three_child(c))],
         facts={"children": c.max_birth_order, "how": how},
@@ -110,7 +115,7 @@ def _special(c: Ctx, kind: str, key: str, label: str, sentence: str) -> Rule:
         conditions=[("是父母", c.is_parent), ("在世", c.alive),
                     (label, c.to_persons(h.special_family == SPECIAL_FAMILY[kind]))],
         amount=c.param(key),
-        facts={"who": np.where(c.persons.female, "母亲", "父亲")},
+        facts={"who": lambda: np.where(c.persons.female, "母亲", "父亲")},
         explanation=sentence)
 
 
@@ -136,11 +141,10 @@ def reward_assistance(c: Ctx) -> Rule:
     h = c.households
     only = h.only_child_certificate
     two_daughters = h.rural_two_daughters
-    what = np.where(only, "持独生子女证的独生子女家庭", "农村二女户家庭")
     return Rule(
         conditions=[("是父母", c.is_parent), ("在世", c.alive),
                     ("全面两孩政策实施前的独生子女家庭或农村二女户家庭", c.to_persons(only | two_daughters))],
         amount=c.param("reward_assistance.yearly"),
-        facts={"what": c.to_persons(what)},
+        facts={"what": lambda: c.to_persons(np.where(only, "持独生子女证的独生子女家庭", "农村二女户家庭"))},
         explanation="全面两孩政策实施前的{what}，继续实行现行各项奖励扶助制度和优惠政策，"
                     "扶助资金通过财政补贴资金“一卡通”平台直接发放")

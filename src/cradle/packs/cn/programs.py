@@ -33,7 +33,7 @@ def maternity_leave(c: Ctx) -> Rule:
                     ("母亲为职工", c.persons.employment[mother] == c.EMPLOYMENT["employee"]),
                     ("生育时规定已施行", ~np.isnan(days))],
         amount=days, start=b.date, end=add_days(b.date, days),
-        facts={"babies": b.babies, "dystocia": np.where(b.dystocia, "，难产", "")},
+        facts={"babies": b.babies, "dystocia": lambda: np.where(b.dystocia, "，难产", "")},
         explanation="女职工生育享受产假{amount}天（基本98天{dystocia}，生育{babies}个婴儿），自{start}起，{end}返岗")
 
 
@@ -76,11 +76,11 @@ def childcare_subsidy(c: Ctx) -> Rule:
     limit = c.param("childcare_subsidy.age_limit")
     end = c.birthday(limit)
     start = np.maximum(p.birth_date, np.datetime64("2025-01-01"))
-    months = months_between(start, end)
     yearly = c.param("childcare_subsidy.yearly")
     return Rule(
         conditions=[("是子女", c.is_child), ("在世", c.alive), ("补贴制度已实施", ~np.isnan(limit)),
                     ("未满3周岁", c.as_of < end)],
         amount=yearly, start=start, end=end,
-        facts={"months": months, "total": yearly / 12 * months},
+        facts={"months": lambda: months_between(start, end),
+               "total": lambda: yearly / 12 * months_between(start, end)},
         explanation="3周岁以下婴幼儿按每孩每年{amount}元发放育儿补贴，自{start}至{end}满3周岁共{months}个月，合计{total}元")

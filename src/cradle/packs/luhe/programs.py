@@ -91,6 +91,6 @@ def reward_assistance(c: Ctx) -> Rule:
                     ("全面两孩政策调整前的家庭（2016-01-01后未再生育）",
                      latest < TWO_CHILD_POLICY.astype(np.int64))],
         amount=c.param("reward_assistance.amount"),
-        facts={"family": np.where(h.only_child_certificate, "独生子女家庭", "农村计划生育双女家庭")},
+        facts={"family": lambda: np.where(h.only_child_certificate, "独生子女家庭", "农村计划生育双女家庭")},
         explanation="全面两孩政策调整前的{family}，继续享受现行各项奖励扶助制度和优惠政策，由镇审核资格、县确认后发放"
                     + DRAFT)

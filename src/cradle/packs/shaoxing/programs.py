@@ -31,7 +31,7 @@ def maternity_insurance_flexible(c: Ctx) -> Rule:
                     ("母亲为灵活就业人员", p.employment[mother] == c.EMPLOYMENT["flexible"]),
                     ("母亲参加生育保险（随职工医保同步参保）", _insured(c, mother))],
         start=b.date,
-        facts={"order": order, "third": np.where(order >= 3, "，落实三孩生育保险待遇，生育三孩的费用同样纳入支付范围", "")},
+        facts={"order": order, "third": lambda: np.where(order >= 3, "，落实三孩生育保险待遇，生育三孩的费用同样纳入支付范围", "")},
         explanation="母亲为灵活就业人员，同步参加生育保险，于{start}生育第{order}孩，生育医疗费用和生育津贴"
                     "按规定纳入生育保险待遇支付范围{third}" + DRAFT)
 

@@ -11,6 +11,8 @@ Every figure is in parameters.yaml, dated from the issue date and cited to its c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from cradle.policy.dates import NAT, add_years
@@ -57,10 +59,13 @@ def _tier(n) -> np.ndarray:
     return np.where(n >= 3, "三孩及以上", "二孩")
 
 
-def _special_family(c: Ctx) -> tuple[np.ndarray, np.ndarray]:
-    """Per person: in a 计划生育特殊家庭, and which kind (for the explanation)."""
+def _special_family(c: Ctx) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
+    """Per person: in a 计划生育特殊家庭, and which kind (a fact for the explanation, computed when asked)."""
     code = c.to_persons(c.households.special_family)
-    kind = np.where(code == SPECIAL_FAMILY["bereaved"], "失独家庭", "独生子女伤残家庭")
+
+    def kind() -> np.ndarray:
+        return np.where(code == SPECIAL_FAMILY["bereaved"], "失独家庭", "独生子女伤残家庭")
+
     return code != SPECIAL_FAMILY[None], kind
 
 
@@ -160,7 +165,7 @@ def home_purchase_subsidy(c: Ctx) -> Rule:
         conditions=[("有购房记录", ~np.isnat(when)), ("购买新建商品住宅", h.purchase_new_commercial),
                     ("在住房保障政策规定期限内购房（2023-09-20起）", window == 1),
                     ("购房时为二孩及以上家庭", n >= 2)],
-        amount=cap, start=when, facts={"n": n, "tier": _tier(n)},
+        amount=cap, start=when, facts={"n": n, "tier": lambda: _tier(n)},
         explanation="购房时家庭有{n}个孩子，于{start}在规定期限内购买新建商品住宅，按{tier}家庭标准给予购房补贴，"
                     "最高不超过{amount}元（具体金额按市住房保障政策核定）")
 
@@ -179,7 +184,7 @@ def deed_tax_subsidy(c: Ctx) -> Rule:
         conditions=[("有购房记录", ~np.isnat(when)), ("购买新建商品住宅", h.purchase_new_commercial),
                     ("在规定时间内购房（2023-09-20起）", window == 1),
                     ("购房时为二孩及以上家庭", n >= 2), ("已缴清契税", tax > 0)],
-        amount=np.round(tax * share / 100, 2), start=when, facts={"n": n, "tier": _tier(n), "tax": tax, "share": share},
+        amount=np.round(tax * share / 100, 2), start=when, facts={"n": n, "tier": lambda: _tier(n), "tax": tax, "share": share},
         explanation="购房时家庭有{n}个孩子，于{start}购买新建商品住宅并缴清契税{tax}元，{tier}家庭按所缴契税总额的"
                     "{share}%给予购房补贴{amount}元")
 
@@ -241,7 +246,7 @@ def nursery_fee_subsidy(c: Ctx) -> Rule:
         amount=np.where(p.birth_order >= 3, c.param("nursery_fee_subsidy.third_child"),
                         c.param("nursery_fee_subsidy.second_child")),
         start=np.maximum(p.birth_date, _since(c, "nursery_fee_subsidy.window_open")), end=third,
-        facts={"tier": _tier(p.birth_order)},
+        facts={"tier": lambda: _tier(p.birth_order)},
         explanation="{tier}婴幼儿在已备案的托育服务机构入托，区县按每人每月{amount}元给予保育费补助，至{end}满3周岁止")
 
 
