@@ -9,18 +9,31 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from cradle.db import request_session
 from cradle.services import applications, certificates, files
-from cradle.services.errors import ServiceError
+from cradle.services.errors import Invalid, ServiceError
 from cradle.services.web import error_list, guarded, page_actor, see_other
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(request_session)]
+
+
+async def _chosen_file(request: Request) -> tuple[str, str, bytes] | None:
+    """(name, content type, bytes) of the form's `file`, or None when no file was chosen. Read at most one byte
+    over the limit: enough for the service to refuse it."""
+    item = (await request.form()).get("file")
+    if isinstance(item, StarletteUpload) and item.filename:
+        return item.filename, item.content_type or "", await item.read(applications.MAX_ATTACHMENT + 1)
+    return None
+
+
+ChosenFile = Annotated[tuple[str, str, bytes] | None, Depends(_chosen_file)]
 
 
 def _back(actor, case_no: str) -> str:
@@ -47,11 +60,12 @@ def _refused(request: Request, s: Session, actor, case_no: str, exc: ServiceErro
 
 @router.post("/applications/{case_no}/attachments")
 @guarded
-def upload(request: Request, s: SessionDep, case_no: str, file: UploadFile = File(...)) -> Response:
+def upload(request: Request, s: SessionDep, case_no: str, chosen: ChosenFile) -> Response:
     actor = page_actor(request, "citizen")
-    data = file.file.read(applications.MAX_ATTACHMENT + 1)  # one byte over is enough to refuse
     try:
-        applications.add_attachment(s, actor, case_no, file.filename or "", file.content_type or "", data)
+        if chosen is None:  # the form was sent without a file chosen
+            raise Invalid("file", "请选择要上传的文件")
+        applications.add_attachment(s, actor, case_no, *chosen)
     except ServiceError as exc:
         return _refused(request, s, actor, case_no, exc)
     return see_other(f"/applications/{case_no}#attachments")
