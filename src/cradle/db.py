@@ -60,7 +60,13 @@ def _engine_for(url: str) -> Engine:
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(url), expire_on_commit=False)
+    return _factory_for(url or get_settings().database_url)
+
+
+@lru_cache(maxsize=16)
+def _factory_for(url: str) -> sessionmaker[Session]:
+    # One per engine: a new sessionmaker makes a new Session subclass, whose event set-up cost ~0.5 ms a request.
+    return sessionmaker(bind=_engine_for(url), expire_on_commit=False)
 
 
 @contextmanager

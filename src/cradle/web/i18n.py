@@ -14,6 +14,8 @@ from babel.core import negotiate_locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from starlette.requests import Request
+from starlette.responses import Response
 
 from cradle.config import get_settings
 
@@ -75,16 +77,40 @@ def gettext(locale: str, message: str) -> str:
     return translations(locale).gettext(message)
 
 
-def install(app) -> None:
-    """Negotiate each request's locale into `request.state.locale`; `?lang=` is remembered in a cookie."""
+class LocaleMiddleware:
+    """Pure ASGI (a `@app.middleware("http")` function costs a task and a body stream per request): negotiates
+    the locale into `request.state.locale`, adds Content-Language, and remembers `?lang=` in a cookie."""
 
-    @app.middleware("http")
-    async def locale_middleware(request, call_next):
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request = Request(scope)
         query = request.query_params.get("lang")
         cookie = request.cookies.get(COOKIE)
-        request.state.locale = choose_locale(query, cookie, request.headers.get("accept-language"))
-        response = await call_next(request)
+        locale = choose_locale(query, cookie, request.headers.get("accept-language"))
+        scope.setdefault("state", {})["locale"] = locale
+        extra = [(b"content-language", HTML_LANG[locale].encode())]
         if query in LOCALES and query != cookie:
-            response.set_cookie(COOKIE, query, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
-        response.headers.setdefault("Content-Language", HTML_LANG[request.state.locale])
-        return response
+            remember = Response()
+            remember.set_cookie(COOKIE, query, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+            extra += [h for h in remember.raw_headers if h[0] == b"set-cookie"]
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                if any(k.lower() == b"content-language" for k, _ in headers):  # the endpoint's own wins
+                    headers += extra[1:]
+                else:
+                    headers += extra
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
+def install(app) -> None:
+    """Negotiate each request's locale into `request.state.locale`; `?lang=` is remembered in a cookie."""
+    app.add_middleware(LocaleMiddleware)
