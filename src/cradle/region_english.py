@@ -27,6 +27,8 @@ WELL_KNOWN = {
     "新疆维吾尔自治区": "Xinjiang Uygur Autonomous Region",
     "香港特别行政区": "Hong Kong Special Administrative Region",
     "澳门特别行政区": "Macao Special Administrative Region",
+    "清新区": "Qingxin District",  # 清新 + 区, not a 新区
+    "神农架林区": "Shennongjia Forestry District",  # the one 林区; 万柏林区 is Wanbailin District
 }
 # Longest first, so 自治县 wins over 县.
 SUFFIXES = [
@@ -35,7 +37,6 @@ SUFFIXES = [
     ("自治州", "Autonomous Prefecture"),
     ("自治县", "Autonomous County"),
     ("自治旗", "Autonomous Banner"),
-    ("林区", "Forestry District"),
     ("新区", "New Area"),
     ("地区", "Prefecture"),
     ("盟", "League"),
@@ -130,6 +131,7 @@ READINGS = {
     "呼和浩特": "hohhot",
     "拉萨": "lhasa",
     "喀什": "kashgar",
+    "勒": "le",
 }
 _VOWEL_START = re.compile(r"^[aoe]")
 

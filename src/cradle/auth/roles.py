@@ -23,10 +23,10 @@ ROLE_LABELS = {
 
 # Department codes (pinyin of the usual short names).
 DEPARTMENTS = {
-    "gongan": N_("Public security (公安)"), "weijian": N_("Health commission (卫健)"),
-    "yibao": N_("Medical insurance (医保)"), "renshe": N_("Human resources and social security (人社)"),
-    "minzheng": N_("Civil affairs (民政)"), "jiaoyu": N_("Education (教育)"), "tongji": N_("Statistics (统计)"),
-    "caizheng": N_("Finance (财政)"),
+    "gongan": N_("Public security"), "weijian": N_("Health commission"),
+    "yibao": N_("Medical insurance"), "renshe": N_("Human resources and social security"),
+    "minzheng": N_("Civil affairs"), "jiaoyu": N_("Education"), "tongji": N_("Statistics"),
+    "caizheng": N_("Finance"),
 }
 
 # Officials scoped to a region; they see persons, cases, facilities and payments only inside it.
