@@ -108,3 +108,47 @@ def test_cli_audit_verify(svc_sqlite_url, monkeypatch):
             "expected_birth": (dt.date.today() + dt.timedelta(days=90)).isoformat(), "child_order": 1})
     result = CliRunner().invoke(app, ["audit", "verify"])
     assert result.exit_code == 0 and "1 条" in result.output
+
+
+def test_attachments_appeals_and_consents_through_the_api(svc_sqlite_url):
+    from .helpers import AUNT, aunt, other_town
+
+    c = client(svc_sqlite_url)
+    no = c.post("/api/v1/services/cases", json=application(), headers=h(mother, "a1")).json()["case_no"]
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    up = c.post(f"/api/v1/services/cases/{no}/attachments", files={"file": ("证明.pdf", pdf, "application/pdf")},
+                headers=h(mother, "up1"))
+    assert up.status_code == 201, up.text
+    listed = c.get(f"/api/v1/services/cases/{no}/attachments", headers=h(town)).json()
+    assert [x["name"] for x in listed] == ["证明.pdf"]
+    assert c.get(listed[0]["url"], headers=h(town)).content == pdf
+    assert c.get(listed[0]["url"], headers=h(other_town)).status_code == 404
+    assert c.get(f"/api/v1/services/cases/{no}/attachments", headers=h(aunt)).status_code == 404
+    bad = c.post(f"/api/v1/services/cases/{no}/attachments", files={"file": ("a.exe", b"MZ", "application/x-msdownload")},
+                 headers=h(mother, "up2"))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "content_type"
+
+    for action, body in (("town_accept", {}), ("town_reject", {"reason": "材料不全"})):
+        assert c.post(f"/api/v1/services/cases/{no}/actions/{action}", json=body, headers=h(town)).status_code == 200
+    filed = c.post("/api/v1/services/appeals", json={"case_no": no, "kind": "rejection", "grounds": "已补齐"},
+                   headers=h(mother, "ap1"))
+    assert filed.status_code == 201 and filed.json()["level"] == "town"
+    appeal_no = filed.json()["appeal_no"]
+    assert [x["appeal_no"] for x in c.get("/api/v1/services/appeals", headers=h(town)).json()] == [appeal_no]
+    assert c.get("/api/v1/services/appeals", headers=h(other_town)).json() == []
+    assert c.get("/api/v1/services/appeals", headers=h(mother)).json()[0]["status"] == "open"
+    wrong = c.post(f"/api/v1/services/appeals/{appeal_no}/decision", json={"upheld": True, "outcome": "成立"},
+                   headers=h(county))
+    assert wrong.status_code == 403
+    ok = c.post(f"/api/v1/services/appeals/{appeal_no}/decision", json={"upheld": True, "outcome": "成立"},
+                headers=h(town, "d1"))
+    assert ok.status_code == 200 and ok.json()["status"] == "upheld"
+    assert c.get(f"/api/v1/services/cases/{no}", headers=h(mother)).json()["status"] == "town_review"
+
+    consent = {"proxy_id_number": AUNT, "proxy_name": "李芳", "relation": "sibling", "scope": "appeal",
+               "valid_until": (dt.date.today() + dt.timedelta(days=30)).isoformat(), "evidence": "当面签字"}
+    assert c.post("/api/v1/services/consents", json=consent, headers=h(mother, "cs1")).status_code == 201
+    mine = c.get("/api/v1/services/consents", headers=h(mother)).json()
+    held = c.get("/api/v1/services/consents", headers=h(aunt)).json()
+    assert mine[0]["mine"] is True and held[0]["mine"] is False and "*" in held[0]["grantor"]
+    assert c.get("/api/v1/services/consents", headers=h(town)).status_code == 422

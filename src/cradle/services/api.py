@@ -321,3 +321,55 @@ def audit_verify(request: Request, _caller: ApiActor):
         r = audit.verify(s)
         return {"ok": r.ok, "entries": r.entries, "bad_seq": r.bad_seq, "problem": r.problem}
     return _read(request, fn)
+
+
+# --- attachments, appeals and consents: read side (the pages call the same functions) ---------------------------
+@router.get("/cases/{case_no}/attachments", summary="An application's attachments (owner and its reviewers)")
+def get_attachments(request: Request, _caller: ApiActor, case_no: str):
+    from cradle.services import files
+
+    def fn(s, a):
+        _, rows = files.listing(s, a, case_no)
+        return [{"id": r.id, "name": r.name, "content_type": r.content_type, "size": r.size, "sha256": r.sha256,
+                 "added_by": r.added_by, "url": f"/api/v1/services/cases/{case_no}/attachments/{r.id}"} for r in rows]
+    return _read(request, fn)
+
+
+@router.get("/cases/{case_no}/attachments/{attachment_id}", summary="Download one attachment (audited)")
+def get_attachment(request: Request, _caller: ApiActor, case_no: str, attachment_id: int):
+    from urllib.parse import quote
+
+    from cradle.services import files
+
+    def fn(s, a):
+        row = files.fetch(s, a, case_no, attachment_id)
+        return Response(row.data, media_type=row.content_type,
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.name)}",
+                                 "X-Content-Type-Options": "nosniff"})
+    return _read(request, fn)
+
+
+def _appeal_json(x) -> dict:
+    return {"appeal_no": x.appeal_no, "kind": x.kind, "period": x.period, "level": x.level, "county": x.county,
+            "town": x.town, "grounds": x.grounds, "due": _iso(x.due), "overdue": x.status == "open" and
+            x.due < dt.date.today(), "status": x.status, "outcome": x.outcome}
+
+
+@router.get("/appeals", summary="Open appeals to answer (town/county official) or a citizen's own appeals")
+def get_appeals(request: Request, _caller: ApiActor):
+    def fn(s, a):
+        rows = appeals.of_citizen(s, a.id_number) if a.role == "citizen" else appeals.queue(s, a)
+        return [_appeal_json(x) for x in rows]
+    return _read(request, fn)
+
+
+@router.get("/consents", summary="亲情代办: consent a citizen has given and holds")
+def get_consents(request: Request, _caller: ApiActor):
+    def fn(s, a):
+        if a.role != "citizen":
+            raise Invalid("actor.role", "仅限群众本人")
+        return [{"id": c.id, "grantor": mask(c.grantor_id_number), "grantor_name": c.grantor_name,
+                 "proxy": mask(c.proxy_id_number), "proxy_name": c.proxy_name, "relation": c.relation,
+                 "scope": c.scope, "valid_until": _iso(c.valid_until), "revoked": c.revoked_at is not None,
+                 "mine": c.grantor_id_number == a.id_number} for c in proxy.consents_of(s, a.id_number)]
+    return _read(request, fn)
