@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, subsidies
-from cradle.childcare.deps import caller_scope, domain_errors, today
+from cradle.childcare.deps import (
+    DOMAIN_ERRORS,
+    as_http,
+    caller,
+    caller_scope,
+    domain_errors,
+    subsidy_payer,
+    today,
+)
+from cradle.childcare.errors import ChildcareError
 from cradle.childcare.facilities import (
     facility_dict,
     get_facility,
@@ -25,6 +34,7 @@ router = APIRouter(prefix="/api/v1/childcare", tags=["childcare"])
 
 SessionDep = Annotated[Session, Depends(request_session)]
 ScopeDep = Annotated[str | None, Depends(caller_scope)]
+CallerDep = Annotated[object, Depends(caller)]  # who did the step: the signed-in account, never a body field
 JsonBody = Annotated[dict, Body()]
 
 
@@ -61,11 +71,11 @@ def replace_facility(facility_id: int, session: SessionDep, scope: ScopeDep, dat
 
 # --- 备案 -----------------------------------------------------------------------------------------------
 @router.post("/facilities/{facility_id}/filings", status_code=201)
-def file_facility(facility_id: int, session: SessionDep, scope: ScopeDep,
+def file_facility(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep,
                   data: Annotated[dict | None, Body()] = None) -> dict:
     data = data or {}
     with domain_errors():
-        f = filing.open_filing(session, facility_id, scope=scope, actor=data.get("actor"),
+        f = filing.open_filing(session, facility_id, scope=scope, actor=who.ref, role=who.role,
                                submit=data.get("submit", True))
         return filing.filing_dict(session, f)
 
@@ -90,9 +100,9 @@ def filing_checks(filing_id: int, session: SessionDep, scope: ScopeDep, data: Js
 
 
 @router.post("/filings/{filing_id}/transitions")
-def filing_transition(filing_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def filing_transition(filing_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
-        f = filing.transition(session, filing_id, str(data.get("action")), actor=data.get("actor"),
+        f = filing.transition(session, filing_id, str(data.get("action")), actor=who.ref, role=who.role,
                               note=data.get("note"), scope=scope)
         return filing.filing_dict(session, f)
 
@@ -134,9 +144,9 @@ def child_care(session: SessionDep, scope: ScopeDep, id_number: str, on: str | N
 
 # --- inspections, quality, credit -------------------------------------------------------------------------
 @router.post("/facilities/{facility_id}/inspections", status_code=201)
-def add_inspection(facility_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def add_inspection(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
-        ins = inspections.record_inspection(session, facility_id, data, scope)
+        ins = inspections.record_inspection(session, facility_id, data, scope, recorded_by=who.ref)
         return {"id": ins.id, "findings": [inspections.finding_dict(f) for f in ins.findings]}
 
 
@@ -147,9 +157,10 @@ def list_inspections(facility_id: int, session: SessionDep, scope: ScopeDep) -> 
 
 
 @router.post("/findings/{finding_id}/followups")
-def add_followup(finding_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def add_followup(finding_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
-        return inspections.finding_dict(inspections.record_followup(session, finding_id, data, scope))
+        return inspections.finding_dict(inspections.record_followup(session, finding_id, data, scope,
+                                                                    recorded_by=who.ref))
 
 
 @router.get("/overdue")
@@ -159,17 +170,17 @@ def overdue_corrections(session: SessionDep, scope: ScopeDep, on: str | None = N
 
 
 @router.post("/facilities/{facility_id}/grades", status_code=201)
-def add_grade(facility_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def add_grade(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
         g = inspections.set_grade(session, facility_id, data.get("grade"), data.get("assessed_on"),
-                                  data.get("assessor") or "", data.get("note"), scope)
+                                  data.get("assessor") or "", data.get("note"), scope, recorded_by=who.ref)
         return {"id": g.id, "grade": g.grade, "assessed_on": g.assessed_on.isoformat()}
 
 
 @router.post("/facilities/{facility_id}/credit", status_code=201)
-def add_credit(facility_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def add_credit(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
-        r = inspections.add_credit_record(session, facility_id, data, scope)
+        r = inspections.add_credit_record(session, facility_id, data, scope, recorded_by=who.ref)
         return {"id": r.id, "list_type": r.list_type, "start_on": r.start_on.isoformat()}
 
 
@@ -215,11 +226,45 @@ def subsidy_queue(session: SessionDep, scope: ScopeDep, status: str | None = Non
 
 
 @router.post("/subsidies/{application_id}/transitions")
-def subsidy_transition(application_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def subsidy_transition(application_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep,
+                       data: JsonBody) -> dict:
     with domain_errors():
-        app = subsidies.transition(session, application_id, str(data.get("action")), today(data.get("on")),
-                                   note=data.get("note"), payment_ref=data.get("payment_ref"), scope=scope)
+        action = str(data.get("action"))
+        if action == "pay":  # only the bank's return marks a subsidy paid (subsidy_payments.settle)
+            raise ChildcareError("action", "补助经一卡通发放，由银行回盘标记已支付；请先登记发放")
+        app = subsidies.transition(session, application_id, action, today(data.get("on")), note=data.get("note"),
+                                   scope=scope, actor=who)
         return subsidies.application_dict(session, app)
+
+
+@router.get("/subsidies/{application_id}/payment")
+def subsidy_payment(application_id: int, session: SessionDep, scope: ScopeDep) -> dict:
+    from cradle.childcare.subsidy_desk import describe
+
+    with domain_errors():
+        return describe(session, application_id, scope)
+
+
+@router.post("/subsidies/{application_id}/payment", status_code=201)
+def register_subsidy_payment(application_id: int, request: Request, scope: ScopeDep,
+                             who: Annotated[object, Depends(subsidy_payer)], data: JsonBody,
+                             key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> JSONResponse:
+    """Send an approved (payable) subsidy to the county's one-off payment batch, paid to the facility's account.
+    Takes an `Idempotency-Key` like the services API: a replay gets the stored answer and changes nothing."""
+    from cradle.childcare.subsidy_desk import register_and_describe
+    from cradle.services import idempotency
+    from cradle.services.errors import ServiceError
+
+    fields = {k: data.get(k) for k in ("account_no", "bank_code", "account_name")}
+    try:
+        status, body, replayed = idempotency.run(
+            getattr(request.app.state, "database_url", None), who, key, {"application_id": application_id, **fields},
+            lambda s: (201, register_and_describe(s, who, application_id, fields, scope)))
+    except ServiceError as exc:
+        return JSONResponse(status_code=exc.status, content={"errors": [exc.as_dict()]})
+    except DOMAIN_ERRORS as exc:
+        raise as_http(exc) from None
+    return JSONResponse(status_code=status, content=body, headers={"Idempotent-Replayed": str(replayed).lower()})
 
 
 # --- public (信息公示) --------------------------------------------------------------------------------------

@@ -130,4 +130,7 @@ def register(app: typer.Typer) -> None:
         out.write_text(registry_feed_csv(rows), encoding="utf-8")
         typer.echo(f"{len(rows)}条入托/离托记录已写入 {out}")
 
+    from cradle.childcare import cli_desk
+
+    cli_desk.register(facilities)  # subsidy-pay, quarantine list/export/correct/resubmit
     app.add_typer(facilities, name="facilities")

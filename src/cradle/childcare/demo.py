@@ -45,10 +45,10 @@ def load_demo(session: Session) -> None:
                 + [{"name": f"保育员{i + 1}", "role": "caregiver", "qualification": "保育师"} for i in range(caregivers)]
                 + [{"name": "保健员", "role": "health"}, {"name": "保安", "role": "security"}], **extra}
         facility = register_facility(session, data)
-        f = filing.open_filing(session, facility.id, actor="demo", on=opened)
-        filing.transition(session, f.id, "complete", actor="demo", on=opened)
+        f = filing.open_filing(session, facility.id, actor="demo", role="system", on=opened)
+        filing.transition(session, f.id, "complete", actor="demo", role="system", on=opened)
         filing.record_checks(session, f.id, {k: "pass" for k, v in CHECKLIST.items() if not v["auto"]})
-        filing.transition(session, f.id, "accept", actor="demo", on=opened)
+        filing.transition(session, f.id, "accept", actor="demo", role="system", on=opened)
         if n == 1:
             for i in range(12):
                 birth = dt.date(2023, 1 + i % 12, 10)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 
 from cradle.auth import roles
 from cradle.childcare.errors import ChildcareError, IllegalTransition, NotFound, OutOfScope
@@ -17,6 +17,9 @@ from cradle.childcare.subsidies import EngineUnavailable
 CHILDCARE_ROLES = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE, roles.DEPT, roles.OPERATOR, roles.AUDITOR,
                    roles.ADMIN)
 CHILDCARE_DEPARTMENTS = ("weijian", "jiaoyu")  # 卫健 regulates 托育; 教育 runs 托幼一体 kindergartens
+# Who may send an approved facility subsidy to the county's payment batch: county-level officials and above,
+# never the facility's own operator (it names the bank account) nor a town office.
+PAYMENT_ROLES = (roles.COUNTY, roles.CITY, roles.PROVINCE, roles.DEPT, roles.ADMIN)
 
 
 def caller_scope(request: Request) -> str | None:
@@ -42,6 +45,23 @@ def caller_scope(request: Request) -> str | None:
     if header is None:
         return scope
     return header if places.is_within(header, scope) else scope
+
+
+def caller(request: Request, _scope: str | None = Depends(caller_scope)):
+    """The signed-in actor, once `caller_scope` has let it in: recorded as who did each step."""
+    from cradle.auth.deps import current_actor
+
+    return current_actor(request)
+
+
+def subsidy_payer(request: Request, who=Depends(caller)):
+    """`caller`, refused (403) unless its role may register a subsidy for payment."""
+    from cradle.auth.deps import http_error
+    from cradle.auth.errors import Forbidden
+
+    if who.role not in PAYMENT_ROLES:
+        raise http_error(request, Forbidden(None, "forbidden_role", "Your role may not do this."))
+    return who
 
 
 def today(on: str | None = None) -> dt.date:

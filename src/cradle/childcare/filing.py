@@ -38,7 +38,7 @@ REVIEWER_ACTIONS = {"complete", "return", "accept", "revoke"}
 
 
 def open_filing(session: Session, facility_id: int, scope: str | None = None, actor: str | None = None,
-                submit: bool = True, on: dt.date | None = None) -> Filing:
+                submit: bool = True, on: dt.date | None = None, role: str | None = None) -> Filing:
     """Start a filing for a facility (and submit it unless `submit=False`). A facility whose current filing
     is still in progress or accepted must continue that one."""
     facility = get_facility(session, facility_id, scope)
@@ -50,7 +50,7 @@ def open_filing(session: Session, facility_id: int, scope: str | None = None, ac
     session.add(filing)
     session.flush()
     if submit:
-        transition(session, filing.id, "submit", actor=actor, on=on)
+        transition(session, filing.id, "submit", actor=actor, on=on, role=role)
     return filing
 
 
@@ -90,7 +90,8 @@ def record_checks(session: Session, filing_id: int, checks: dict[str, dict | str
 
 
 def transition(session: Session, filing_id: int, action: str, actor: str | None = None, note: str | None = None,
-               scope: str | None = None, on: dt.date | None = None) -> Filing:
+               scope: str | None = None, on: dt.date | None = None, role: str | None = None) -> Filing:
+    """`actor` and `role`: the signed-in account (Actor.ref) and its role, kept on the step."""
     filing = get_filing(session, filing_id, scope)
     target = MACHINE.next(filing.status, action)
     day = on or dt.date.today()
@@ -109,7 +110,7 @@ def transition(session: Session, filing_id: int, action: str, actor: str | None 
     if action in ("accept", "return", "revoke"):
         filing.decided_on = day
     filing.events.append(FilingEvent(action=action, from_status=filing.status, to_status=target, actor=actor,
-                                     note=note))
+                                     actor_role=role, note=note))
     filing.status = target
     if action == "complete":  # pre-fill the items that can be judged from the registered record
         facility = session.get(Facility, filing.facility_id)
@@ -142,5 +143,5 @@ def filing_dict(session: Session, filing: Filing) -> dict:
                     "result_label": RESULTS[c.result], "note": c.note} for c in filing.checks],
         "pending_items": [k for k in CHECKLIST if k not in {c.item for c in filing.checks}],
         "history": [{"action": e.action, "from": e.from_status, "to": e.to_status, "actor": e.actor,
-                     "note": e.note, "at": e.at.isoformat(timespec="seconds")} for e in filing.events],
+                     "actor_role": e.actor_role, "note": e.note, "at": e.at.isoformat(timespec="seconds")} for e in filing.events],
     }

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from cradle.childcare.errors import ChildcareError
 from cradle.childcare.facilities import by_credit_code, register_facility, update_facility
-from cradle.childcare.models import ImportQuarantine
+from cradle.childcare.models import Facility, ImportQuarantine
 from cradle.childcare.validate import check_facility
 from cradle.childcare.vocab import AGE_GROUPS, FACILITY_TYPES
 
@@ -133,6 +133,20 @@ def from_flat(row: dict) -> dict:
 
 
 
+def store(session: Session, record: dict, scope: str | None = None, on: dt.date | None = None
+          ) -> tuple[str, Facility]:
+    """Register a checked record, or update the facility with its credit code: ("created"|"updated", facility).
+    Nothing is stored when it raises (ChildcareError naming the field; a region outside `scope` as region_code)."""
+    try:
+        with session.begin_nested():
+            existing = by_credit_code(session, record["credit_code"])
+            if existing is None:
+                return "created", register_facility(session, record, scope=scope)
+            return "updated", update_facility(session, existing.id, record, scope=scope, on=on)
+    except PermissionError as exc:  # OutOfScope
+        raise ChildcareError("region_code", str(exc)) from None
+
+
 def import_file(session: Session, path: str | Path, strict: bool = False, scope: str | None = None,
                 on: dt.date | None = None) -> ImportResult:
     path = Path(path)
@@ -157,19 +171,13 @@ def import_file(session: Session, path: str | Path, strict: bool = False, scope:
     for line, record, problems in staged:
         if not problems:
             try:
-                with session.begin_nested():
-                    existing = by_credit_code(session, record["credit_code"])
-                    if existing is None:
-                        register_facility(session, record, scope=scope)
-                        result.created += 1
-                    else:
-                        update_facility(session, existing.id, record, scope=scope, on=on)
-                        result.updated += 1
+                outcome, _facility = store(session, record, scope, on)
+                setattr(result, outcome, getattr(result, outcome) + 1)
                 continue
-            except (ChildcareError, PermissionError) as exc:
+            except ChildcareError as exc:
                 if strict:
                     raise ChildcareError(f"rows[{line}]", str(exc)) from None
-                problems = [exc if isinstance(exc, ChildcareError) else ChildcareError("region_code", str(exc))]
+                problems = [exc]
         errors = [p.as_dict() for p in problems]
         session.add(ImportQuarantine(batch=result.batch, source=path.name, row_no=line,
                                      data=json.dumps(record, ensure_ascii=False, default=str),

@@ -29,7 +29,8 @@ def _choice(c: _Collector, value, path: str, choices: dict) -> str | None:
     return value
 
 
-def record_inspection(session: Session, facility_id: int, data: dict, scope: str | None = None) -> Inspection:
+def record_inspection(session: Session, facility_id: int, data: dict, scope: str | None = None,
+                      recorded_by: str | None = None) -> Inspection:
     facility = get_facility(session, facility_id, scope)
     if not isinstance(data, dict):
         raise ChildcareError("$", "应为对象")
@@ -67,14 +68,15 @@ def record_inspection(session: Session, facility_id: int, data: dict, scope: str
     if c.problems:
         raise c.problems[0]
     inspection = Inspection(facility_id=facility.id, visited_on=visited, kind=kind, inspector=inspector,
-                            result=result, summary=summary)
+                            result=result, summary=summary, recorded_by=recorded_by)
     inspection.findings = [Finding(facility_id=facility.id, **p) for p in parsed]
     session.add(inspection)
     session.flush()
     return inspection
 
 
-def record_followup(session: Session, finding_id: int, data: dict, scope: str | None = None) -> Finding:
+def record_followup(session: Session, finding_id: int, data: dict, scope: str | None = None,
+                    recorded_by: str | None = None) -> Finding:
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise NotFound("检查问题", finding_id)
@@ -98,7 +100,8 @@ def record_followup(session: Session, finding_id: int, data: dict, scope: str | 
         raise ChildcareError("visited_on", f"复查日期早于检查日期 {inspection.visited_on}")
     if not resolved and new_deadline is not None and new_deadline < visited:
         raise ChildcareError("new_deadline", "新的整改期限早于复查日期")
-    finding.followups.append(FollowUp(visited_on=visited, resolved=resolved, note=note, inspector=inspector))
+    finding.followups.append(FollowUp(visited_on=visited, resolved=resolved, note=note, inspector=inspector,
+                                      recorded_by=recorded_by))
     if resolved:
         finding.resolved_on = visited
     elif new_deadline is not None:
@@ -128,7 +131,7 @@ def overdue(session: Session, on: dt.date, scope: str | None = None) -> list[dic
 
 
 def set_grade(session: Session, facility_id: int, grade: str, assessed_on: dt.date | str, assessor: str,
-              note: str | None = None, scope: str | None = None) -> QualityGrade:
+              note: str | None = None, scope: str | None = None, recorded_by: str | None = None) -> QualityGrade:
     facility = get_facility(session, facility_id, scope)
     c = _Collector()
     _choice(c, grade, "grade", GRADES)
@@ -138,7 +141,7 @@ def set_grade(session: Session, facility_id: int, grade: str, assessed_on: dt.da
     if c.problems:
         raise c.problems[0]
     row = QualityGrade(facility_id=facility.id, grade=grade, assessed_on=day, assessor=assessor.strip(),
-                       note=note)
+                       note=note, recorded_by=recorded_by)
     session.add(row)
     session.flush()
     return row
@@ -149,7 +152,8 @@ def current_grade(session: Session, facility_id: int) -> QualityGrade | None:
                           .order_by(QualityGrade.assessed_on.desc(), QualityGrade.id.desc()).limit(1))
 
 
-def add_credit_record(session: Session, facility_id: int, data: dict, scope: str | None = None) -> CreditRecord:
+def add_credit_record(session: Session, facility_id: int, data: dict, scope: str | None = None,
+                      recorded_by: str | None = None) -> CreditRecord:
     facility = get_facility(session, facility_id, scope)
     c = _Collector()
     list_type = _choice(c, data.get("list_type"), "list_type", CREDIT_LISTS)
@@ -162,7 +166,7 @@ def add_credit_record(session: Session, facility_id: int, data: dict, scope: str
     if c.problems:
         raise c.problems[0]
     row = CreditRecord(facility_id=facility.id, list_type=list_type, reason=reason, decision_ref=ref,
-                       start_on=start, end_on=end)
+                       start_on=start, end_on=end, recorded_by=recorded_by)
     session.add(row)
     session.flush()
     return row
@@ -189,7 +193,7 @@ def inspections_of(session: Session, facility_id: int, scope: str | None = None)
                            .order_by(Inspection.visited_on.desc(), Inspection.id.desc()))
     return [{"id": i.id, "visited_on": i.visited_on.isoformat(), "kind": i.kind,
              "kind_label": INSPECTION_KINDS[i.kind], "inspector": i.inspector, "result": i.result,
-             "result_label": INSPECTION_RESULTS[i.result], "summary": i.summary,
+             "result_label": INSPECTION_RESULTS[i.result], "summary": i.summary, "recorded_by": i.recorded_by,
              "findings": [finding_dict(f) for f in i.findings]} for i in rows]
 
 

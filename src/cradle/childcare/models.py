@@ -131,7 +131,8 @@ class FilingEvent(Base):
     action: Mapped[str] = mapped_column(String(16))
     from_status: Mapped[str] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
-    actor: Mapped[str | None] = mapped_column(String(100))
+    actor: Mapped[str | None] = mapped_column(String(100))  # the signed-in account (Actor.ref)
+    actor_role: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
@@ -146,6 +147,7 @@ class Inspection(Base):
     inspector: Mapped[str] = mapped_column(String(100))
     result: Mapped[str] = mapped_column(String(16))  # passed, corrections, failed
     summary: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str | None] = mapped_column(String(120))  # the signed-in account (Actor.ref) that entered it
 
     findings: Mapped[list[Finding]] = relationship(cascade="all, delete-orphan", order_by="Finding.id")
 
@@ -174,6 +176,7 @@ class FollowUp(Base):
     resolved: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(Text)
     inspector: Mapped[str] = mapped_column(String(100))
+    recorded_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class QualityGrade(Base):
@@ -187,6 +190,7 @@ class QualityGrade(Base):
     assessed_on: Mapped[dt.date] = mapped_column(Date)
     assessor: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class CreditRecord(Base):
@@ -201,6 +205,7 @@ class CreditRecord(Base):
     decision_ref: Mapped[str | None] = mapped_column(String(100))
     start_on: Mapped[dt.date] = mapped_column(Date)
     end_on: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class Enrolment(Base):
@@ -255,7 +260,9 @@ class SubsidySlot(Base):
 
 
 class ImportQuarantine(Base):
-    """Rows of an imported facility list that failed validation, kept with their errors for correction."""
+    """Rows of an imported facility list that failed validation, kept with their errors for correction. `data` is
+    the row as read and is never overwritten: a correction goes to `corrected`; a re-submission that stores the
+    facility marks the row `resolved` (rows are never deleted)."""
 
     __tablename__ = "cc_import_quarantine"
 
@@ -264,5 +271,11 @@ class ImportQuarantine(Base):
     source: Mapped[str] = mapped_column(String(300))
     row_no: Mapped[int] = mapped_column(Integer)
     data: Mapped[str] = mapped_column(Text)  # the row as JSON
-    errors: Mapped[str] = mapped_column(Text)  # JSON list of {"field", "message"}
+    errors: Mapped[str] = mapped_column(Text)  # JSON list of {"field", "message"}: the latest attempt's
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    status: Mapped[str] = mapped_column(String(10), default="open", server_default="open", index=True)
+    corrected: Mapped[str | None] = mapped_column(Text)  # JSON object: the fields changed by corrections
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # re-submissions so far
+    facility_id: Mapped[int | None] = mapped_column(Integer)  # the facility stored on resolution
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, subsidies
-from cradle.childcare.deps import DOMAIN_ERRORS, caller_scope, today
+from cradle.childcare.deps import DOMAIN_ERRORS, PAYMENT_ROLES, caller, caller_scope, today
 from cradle.childcare.facilities import facility_dict, get_facility, latest_filing
 from cradle.childcare.standards import CHECKLIST, RESULTS
 from cradle.db import request_session
@@ -21,6 +21,7 @@ from cradle.web.templating import render
 router = APIRouter(prefix="/childcare", include_in_schema=False)
 SessionDep = Annotated[Session, Depends(request_session)]
 ScopeDep = Annotated[str | None, Depends(caller_scope)]
+CallerDep = Annotated[object, Depends(caller)]
 
 
 def _error_text(exc: Exception) -> str:
@@ -82,13 +83,13 @@ def _back(path: str, exc: Exception | None = None) -> RedirectResponse:
 
 
 @router.post("/operator/{facility_id}/filing")
-def operator_file(facility_id: int, session: SessionDep, scope: ScopeDep) -> Response:
+def operator_file(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep) -> Response:
     try:
         current = latest_filing(session, facility_id)
         if current is not None and current.status == "returned":
-            filing.transition(session, current.id, "submit", actor="operator", scope=scope)
+            filing.transition(session, current.id, "submit", actor=who.ref, role=who.role, scope=scope)
         else:
-            filing.open_filing(session, facility_id, scope=scope, actor="operator")
+            filing.open_filing(session, facility_id, scope=scope, actor=who.ref, role=who.role)
     except DOMAIN_ERRORS as exc:
         session.rollback()
         return _back(f"/childcare/operator/{facility_id}", exc)
@@ -155,7 +156,8 @@ def review_page(filing_id: int, request: Request, session: SessionDep, scope: Sc
 
 
 @router.post("/official/filings/{filing_id}")
-async def review_action(filing_id: int, request: Request, session: SessionDep, scope: ScopeDep) -> Response:
+async def review_action(filing_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+                        who: CallerDep) -> Response:
     form = await request.form()
     checks = {k[6:]: v for k, v in form.items() if k.startswith("check_") and v}
     try:
@@ -163,9 +165,53 @@ async def review_action(filing_id: int, request: Request, session: SessionDep, s
             filing.record_checks(session, filing_id, checks, scope)
         action = form.get("action")
         if action and action != "save":
-            filing.transition(session, filing_id, str(action), actor="county", note=form.get("note") or None,
-                              scope=scope)
+            filing.transition(session, filing_id, str(action), actor=who.ref, role=who.role,
+                              note=form.get("note") or None, scope=scope)
     except DOMAIN_ERRORS as exc:
         session.rollback()
         return _back(f"/childcare/official/filings/{filing_id}", exc)
     return _back(f"/childcare/official/filings/{filing_id}")
+
+
+@router.get("/official/subsidies/{application_id}")
+def subsidy_page(application_id: int, request: Request, session: SessionDep, scope: ScopeDep, who: CallerDep,
+                 error: str | None = None) -> Response:
+    from cradle.childcare.subsidy_desk import describe
+
+    try:
+        desk = describe(session, application_id, scope)
+    except DOMAIN_ERRORS as exc:
+        return render(request, "error.html", status_code=404, status=404,
+                      errors=[{"field": None, "code": "error", "message": str(exc)}])
+    name = desk["application"]["facility_name"]
+    return render(request, "childcare/subsidy.html", title=f"{desk['application']['title']} · {name}", desk=desk,
+                  error=error, can_pay=who.role in PAYMENT_ROLES,
+                  breadcrumbs=[("托育监管", "/childcare/official"), (name, None)])
+
+
+@router.post("/official/subsidies/{application_id}")
+async def subsidy_action(application_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+                         who: CallerDep) -> Response:
+    """Approve, reject or cancel; or register the approved subsidy for payment (county officials and above)."""
+    from cradle.childcare.errors import ChildcareError
+    from cradle.childcare.subsidy_desk import register_and_describe
+    from cradle.services.errors import ServiceError
+
+    form = await request.form()
+    action = str(form.get("action") or "")
+    back = f"/childcare/official/subsidies/{application_id}"
+    try:
+        if action == "register_payment":
+            if who.role not in PAYMENT_ROLES:
+                raise ChildcareError("action", "您的角色不能登记补助发放")
+            register_and_describe(session, who, application_id, {k: form.get(k) for k in
+                                                                 ("account_no", "bank_code", "account_name")}, scope)
+        elif action in ("approve", "reject", "cancel"):
+            subsidies.transition(session, application_id, action, today(), note=form.get("note") or None,
+                                 scope=scope, actor=who)
+        else:
+            raise ChildcareError("action", f"未知的操作 {action}")
+    except (*DOMAIN_ERRORS, ServiceError) as exc:
+        session.rollback()
+        return _back(back, exc)
+    return _back(back)

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cradle import audit
 from cradle.childcare import places
 from cradle.childcare.errors import ChildcareError, NotFound
 from cradle.childcare.facilities import check_scope, get_facility, latest_filing, total_slots
@@ -157,7 +158,9 @@ def get_application(session: Session, application_id: int, scope: str | None = N
 
 
 def transition(session: Session, application_id: int, action: str, on: dt.date, note: str | None = None,
-               payment_ref: str | None = None, scope: str | None = None) -> SubsidyApplication:
+               payment_ref: str | None = None, scope: str | None = None, actor=None,
+               audit_detail: dict | None = None) -> SubsidyApplication:
+    """`actor` (the signed-in account, or the bank-return import) is recorded in the audit log."""
     app = get_application(session, application_id, scope)
     target = MACHINE.next(app.status, action)
     if action == "reject" and not (note or "").strip():
@@ -173,9 +176,12 @@ def transition(session: Session, application_id: int, action: str, on: dt.date, 
     if target in RELEASING:
         for row in session.scalars(select(SubsidySlot).where(SubsidySlot.application_id == app.id)):
             session.delete(row)
-    app.status = target
+    before, app.status = app.status, target
     app.note = note or app.note
     session.flush()
+    audit.record(session, actor or "system", "subsidy.paid" if action == "pay" else f"subsidy.{action}",
+                 f"cc_subsidy:{app.id}", {"from": before, "to": target, "on": on, "note": note,
+                                          "payment_ref": payment_ref, **(audit_detail or {})})
     return app
 
 

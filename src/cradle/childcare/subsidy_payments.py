@@ -64,6 +64,9 @@ def register_payment(session: Session, actor, application_id: int, *, account_no
     payee = (account_name or facility.name).strip()
     if not payee or len(payee) > 64:
         raise ChildcareError("account_name", "账户名称须填写，且不超过64个字")
+    audit.record(session, actor, "subsidy.register_payment", f"cc_subsidy:{app.id}",
+                 {"program": app.program, "amount": app.amount, "units": app.units, "bank_code": bank_code,
+                  "account": f"…{account_no[-4:]}"})
     return entitlements.register(
         session, actor, case_ref=case_ref(app.id), claim=case_ref(app.id), program=app.program,
         beneficiary_id_number=facility.credit_code, beneficiary_name=facility.name[:64],
@@ -88,8 +91,8 @@ def settle(session: Session, actor, batch_no: str, payment_ids: list[int], on: d
         if app is None or app.status != "payable":
             continue
         reference = f"P{pid:012d}" + (f"/{bank_ref}" if bank_ref else "")  # 付款编号/银行流水号, ≤ 54 chars
-        subsidies.transition(session, app.id, "pay", on or dt.date.today(), payment_ref=reference)
-        audit.record(session, actor, "subsidy.paid", f"cc_subsidy:{app.id}",
-                     {"batch": batch_no, "payment": pid, "bank_ref": bank_ref, "amount": app.amount})
+        subsidies.transition(session, app.id, "pay", on or dt.date.today(), payment_ref=reference, actor=actor,
+                             audit_detail={"batch": batch_no, "payment": pid, "bank_ref": bank_ref,
+                                           "amount": app.amount})
         changed += 1
     return changed

@@ -1,0 +1,172 @@
+"""`cradle facilities subsidy-pay …` and `cradle facilities quarantine …`: the officials' desk from the command
+line (the same functions as the pages and the API). The CLI acts as a county official of the record's county;
+its steps are audited as `county:cli@<county>`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from cradle.childcare.errors import ChildcareError, NotFound, OutOfScope
+from cradle.payments.errors import Conflict
+
+ERRORS = (ChildcareError, NotFound, OutOfScope, Conflict)
+
+
+def _session():
+    from cradle.config import get_settings
+    from cradle.db import session_scope
+
+    return session_scope(get_settings().database_url)
+
+
+def _fail(exc: Exception) -> None:
+    field = getattr(exc, "field", None)
+    typer.echo(f"错误：{field + '：' if field else ''}{getattr(exc, 'message', str(exc))}", err=True)
+    raise typer.Exit(2)
+
+
+def _county_actor(county: str):
+    from cradle.services.actors import Actor
+
+    return Actor(id="cli", role="county", county=county)
+
+
+def _parse_changes(pairs: list[str]) -> dict:
+    changes = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{pair}：应写作 字段=值")
+        changes[key.strip()] = value
+    return changes
+
+
+def register(facilities: typer.Typer) -> None:
+    @facilities.command("subsidy-pay")
+    def subsidy_pay(
+        application_id: int = typer.Argument(..., help="补助申请编号（审核通过、待支付）"),
+        account_no: str = typer.Option(..., "--account-no", help="机构对公账号（12–32位数字）"),
+        bank_code: str = typer.Option(..., "--bank-code", help="开户行代码"),
+        account_name: str | None = typer.Option(None, "--account-name", help="账户名称，默认机构名称"),
+    ) -> None:
+        """Register an approved facility subsidy for the county's one-off payment batch."""
+        from cradle.childcare.models import Facility
+        from cradle.childcare.subsidies import get_application
+        from cradle.childcare.subsidy_desk import register_and_describe
+
+        try:
+            with _session() as session:
+                app = get_application(session, application_id)
+                actor = _county_actor(session.get(Facility, app.facility_id).region_code)
+                desk = register_and_describe(
+                    session,
+                    actor,
+                    application_id,
+                    {"account_no": account_no, "bank_code": bank_code, "account_name": account_name},
+                )
+        except ERRORS as exc:
+            _fail(exc)
+        ent = desk["entitlement"]
+        typer.echo(
+            f"补助申请 {application_id} 已登记发放：{ent['amount']}元 → {ent['payee_name']}（账号{ent['account']}）"
+        )
+        typer.echo(f"生成批次：{desk['batch_command']}")
+
+    quarantine = typer.Typer(help="导入隔离区：列出、导出、更正、重新提交。", no_args_is_help=True)
+
+    @quarantine.command("list")
+    def list_cmd(
+        status: str = typer.Option("open", "--status", help="open、resolved 或 all"),
+        batch: str | None = typer.Option(None, "--batch"),
+        fmt: str = typer.Option("table", "--format", help="json 或 table"),
+    ) -> None:
+        """Quarantined rows with their errors."""
+        from cradle.childcare.quarantine import list_rows, row_dict
+
+        try:
+            with _session() as session:
+                rows = [row_dict(r) for r in list_rows(session, status, batch)]
+        except ERRORS as exc:
+            _fail(exc)
+        if fmt == "json":
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+            return
+        for r in rows:
+            problems = "；".join(f"{e['field']}：{e['message']}" for e in r["errors"])
+            typer.echo(
+                f"#{r['id']} {r['source']} 第{r['row_no']}行 [{r['status']}] "
+                f"{r['record'].get('name', '') if isinstance(r['record'], dict) else ''} {problems}"
+            )
+        typer.echo(f"共{len(rows)}行")
+
+    @quarantine.command("export")
+    def export_cmd(
+        out: Path = typer.Argument(...),
+        status: str = typer.Option("open", "--status"),
+        batch: str | None = typer.Option(None, "--batch"),
+    ) -> None:
+        """Write the rows (corrections applied) and their errors as CSV."""
+        from cradle.childcare.quarantine import export_csv
+
+        try:
+            with _session() as session:
+                n = export_csv(session, out, status, batch)
+        except ERRORS as exc:
+            _fail(exc)
+        typer.echo(f"{n}行已写入 {out}")
+
+    @quarantine.command("correct")
+    def correct_cmd(
+        row_id: int = typer.Argument(..., help="隔离记录编号"),
+        changes: list[str] = typer.Argument(..., help="字段=值，如 credit_code=… 托大班托位=20"),
+    ) -> None:
+        """Record corrections beside the row as read (an empty value removes the field)."""
+        from cradle.childcare.quarantine import correct, current, get_row
+
+        parsed = _parse_changes(changes)
+        try:
+            with _session() as session:
+                record = current(get_row(session, row_id))
+                region = str(record.get("region_code") or "") if isinstance(record, dict) else ""
+                actor = _county_actor(region) if _known(region) else "cli"
+                row = correct(session, row_id, parsed, actor)
+                typer.echo(json.dumps(current(row), ensure_ascii=False, default=str))
+        except ERRORS as exc:
+            _fail(exc)
+
+    @quarantine.command("resubmit")
+    def resubmit_cmd(
+        row_ids: list[int] = typer.Argument(None, help="隔离记录编号；不写则提交全部已更正的记录"),
+        batch: str | None = typer.Option(None, "--batch"),
+    ) -> None:
+        """Check and store the rows again: good ones are stored and marked resolved, bad ones stay with new errors."""
+        from cradle.childcare.models import ImportQuarantine
+        from cradle.childcare.quarantine import resubmit
+
+        try:
+            with _session() as session:
+                result = resubmit(session, "cli", row_ids or None, batch)
+                still = [session.get(ImportQuarantine, i) for i in result["still_quarantined"]]
+                lines = [
+                    f"  #{r.id} 第{r.row_no}行 {e['field']}：{e['message']}"
+                    for r in still
+                    for e in json.loads(r.errors)
+                ]
+        except ERRORS as exc:
+            _fail(exc)
+        typer.echo(f"入库{len(result['stored'])}行，仍在隔离{len(result['still_quarantined'])}行")
+        for line in lines:
+            typer.echo(line)
+        if result["still_quarantined"]:
+            raise typer.Exit(1)
+
+    facilities.add_typer(quarantine, name="quarantine")
+
+
+def _known(region: str) -> bool:
+    from cradle import regions
+
+    return len(region) == 6 and regions.exists(region)
