@@ -5,24 +5,38 @@ resolved against a registry already holding the 公安 population.
 
 Prints the whole cross-department ingest (read, validate, resolve, store) and, within it, the time of the
 resolution statements themselves: persons matched or created by ID number, records without one queued against
-look-alikes, and each record's person attached.
+look-alikes, and each record's person attached. The load average and CPU seconds (this process's and, on
+PostgreSQL, the server's) are printed beside the figures: the machine may be shared.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import tempfile
 import time
 from pathlib import Path
 
 from sqlalchemy import event
 
-RESOLUTION = ("INSERT INTO registry_person", "INSERT INTO registry_match_candidate", "INSERT INTO registry_source_record",
-              "SELECT count(*) FROM registry_stage")
+from ingest_gongan import loadavg, server_cpu
+
+RESOLUTION = (
+    "INSERT INTO registry_person",
+    "INSERT INTO registry_match_candidate",
+    "INSERT INTO registry_source_record",
+    "UPDATE registry_stage",
+    "SELECT count(*) FROM registry_stage",
+)
 
 
-def measure(url: str, feeds: Path) -> None:
+def cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def measure(url: str, feeds: Path, data_dir: Path | None = None) -> None:
     from cradle.db import make_engine, upgrade
     from cradle.registry.ingest import ingest_file
 
@@ -41,15 +55,20 @@ def measure(url: str, feeds: Path) -> None:
             spent["resolution"] += time.perf_counter() - conn.info["t0"]
 
     rows = queued = merged = 0
+    load, cpu0, server0 = loadavg(), cpu(), server_cpu(data_dir)
     t = time.perf_counter()
     for dept in ("weijian", "minzheng", "jiaoyu", "yibao", "renshe", "tongji"):
         s = ingest_file(dept, feeds / f"{dept}.csv", engine=engine)
         rows, queued, merged = rows + s.rows_read, queued + s.queued, merged + s.merged
     total = time.perf_counter() - t
-    print(f"  {rows:,} cross-department records: whole ingest {total:.1f} s ({rows / total:,.0f} rows/s); "
-          f"resolution statements {spent['resolution']:.1f} s; {merged:,} joined an existing person, "
-          f"{queued:,} queued for review", flush=True)
     engine.dispose()
+    server = f" + server {server_cpu(data_dir) - server0:.0f} s" if data_dir else ""
+    print(
+        f"  {rows:,} cross-department records: whole ingest {total:.1f} s ({rows / total:,.0f} rows/s); "
+        f"resolution statements {spent['resolution']:.1f} s; {merged:,} joined an existing person, "
+        f"{queued:,} queued for review; CPU {cpu() - cpu0:.0f} s{server}; loadavg {load} → {loadavg()}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -77,7 +96,7 @@ def main() -> None:
         server = start_temp_postgres()
         try:
             print("PostgreSQL", flush=True)
-            measure(server.create_database("ident"), feeds)
+            measure(server.create_database("ident"), feeds, server.root / "data")
         finally:
             server.stop()
 

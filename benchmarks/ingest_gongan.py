@@ -1,9 +1,11 @@
-"""Ingest speed for a 公安 feed: rows/s into SQLite and PostgreSQL (COPY), with the ingest's peak memory.
+"""Ingest speed for a 公安 feed: rows/s into SQLite and PostgreSQL (COPY), with the ingest's peak memory and CPU.
 
-    .venv/bin/python benchmarks/ingest_gongan.py --persons 5000000 [--db sqlite|postgres|both] [--feeds DIR]
+    .venv/bin/python benchmarks/ingest_gongan.py --persons 5000000 [--db sqlite|postgres|both] [--file CSV]
 
-Generates the feed with `cradle synth` (1% dirty rows) unless --feeds names a directory that has it; each
-ingest runs in a child process so its peak RSS is its own.
+Generates the feed with `cradle synth`'s generator (1% dirty rows) unless --file names one; each ingest runs in a
+child process so its peak RSS and CPU seconds are its own. The machine may be shared: the load average is printed
+beside each figure, and CPU seconds (the ingest process's, plus on PostgreSQL the server's) move less with load
+than wall time does.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -22,20 +25,55 @@ CHILD = """
 import json, resource, sys, time
 from cradle.db import make_engine, upgrade
 from cradle.registry.ingest import ingest_file
-url, path, dept = sys.argv[1], sys.argv[2], sys.argv[3]
+url, path, dept, batch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 upgrade(url)
 t = time.perf_counter()
-s = ingest_file(dept, path, engine=make_engine(url))
+u = resource.getrusage(resource.RUSAGE_SELF)
+s = ingest_file(dept, path, engine=make_engine(url), batch_rows=batch)
+r = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": time.perf_counter() - t, "rows": s.rows_read, "accepted": s.accepted,
                   "quarantined": s.quarantined, "duplicates": s.duplicates,
-                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "cpu": r.ru_utime + r.ru_stime - u.ru_utime - u.ru_stime, "peak_rss_mib": r.ru_maxrss / 1024}))
 """
 
 
-def run(url: str, path: Path, dept: str = "gongan") -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, url, str(path), dept], check=True, capture_output=True,
-                         text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def server_cpu(data_dir: Path | None) -> float:
+    """CPU seconds of a PostgreSQL server: the postmaster with its reaped backends, plus its live children."""
+    if data_dir is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pm = int((data_dir / "postmaster.pid").read_text().split()[0])
+
+    def stat(pid: int) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    total = sum(int(v) for v in stat(pm)[11:15])  # utime stime cutime cstime
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                f = stat(int(d.name))
+            except OSError:
+                continue
+            if int(f[1]) == pm:
+                total += int(f[11]) + int(f[12])
+    return total / tick
+
+
+def run(url: str, path: Path, batch: int, data_dir: Path | None, dept: str = "gongan") -> dict:
+    before = server_cpu(data_dir)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, url, str(path), dept, str(batch)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r["server_cpu"] = server_cpu(data_dir) - before
+    return r
 
 
 def main() -> None:
@@ -43,40 +81,46 @@ def main() -> None:
     ap.add_argument("--persons", type=int, default=5_000_000)
     ap.add_argument("--region", default="441523")
     ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    ap.add_argument("--feeds", type=Path)
+    ap.add_argument("--batch-rows", type=int, default=200_000)
     ap.add_argument("--file", type=Path, help="an existing 公安 feed to ingest")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cradle-bench-"))
-    feeds = args.feeds or work / "feeds"
-    path = args.file or feeds / "gongan.csv"
+    path = args.file or work / "feeds" / "gongan.csv"
     if not path.exists():
         from cradle.synth.feeds import write_feeds
         from cradle.synth.population import generate
 
         t = time.perf_counter()
         pop = generate(args.region, args.persons, 1, dt.date(2025, 6, 30))
-        write_feeds(pop, feeds, seed=1, dirty_rate=0.01, depts=["gongan"], formats={"gongan": ("csv", "utf-8")})
+        write_feeds(
+            pop, path.parent, seed=1, dirty_rate=0.01, depts=["gongan"], formats={"gongan": ("csv", "utf-8")}
+        )
         del pop
-        print(f"synth: {args.persons:,} persons in {time.perf_counter() - t:.0f} s → {feeds}")
+        print(f"synth: {args.persons:,} persons in {time.perf_counter() - t:.0f} s → {path}")
     targets = []
     if args.db in ("sqlite", "both"):
-        targets.append(("SQLite", f"sqlite:///{work / 'bench.db'}"))
+        targets.append(("SQLite", f"sqlite:///{work / 'bench.db'}", None))
     server = None
     if args.db in ("postgres", "both"):
         from cradle.testing.postgres import start_temp_postgres
 
         server = start_temp_postgres()
-        targets.append(("PostgreSQL", server.create_database("bench")))
+        targets.append(("PostgreSQL", server.create_database("bench"), server.root / "data"))
     try:
-        for label, url in targets:
-            r = run(url, path)
-            print(f"{label:10s} {r['rows']:>10,} rows in {r['seconds']:7.1f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s"
-                  f"  (accepted {r['accepted']:,}, quarantined {r['quarantined']:,}, duplicates {r['duplicates']:,});"
-                  f" peak RSS {r['peak_rss_mib']:,.0f} MiB", flush=True)
+        for label, url, data_dir in targets:
+            load = loadavg()
+            r = run(url, path, args.batch_rows, data_dir)
+            srv = f" + server {r['server_cpu']:.0f} s" if data_dir else ""
+            print(
+                f"{label:10s} {r['rows']:>10,} rows in {r['seconds']:7.1f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s"
+                f"  (accepted {r['accepted']:,}, quarantined {r['quarantined']:,}, duplicates {r['duplicates']:,});"
+                f" CPU {r['cpu']:.0f} s{srv}; peak RSS {r['peak_rss_mib']:,.0f} MiB;"
+                f" loadavg {load} → {loadavg()}",
+                flush=True,
+            )
     finally:
         if server:
             server.stop()
-    sys.stdout.flush()
     print(f"this process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
 

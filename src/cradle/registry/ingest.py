@@ -95,7 +95,9 @@ def _stage_table(feed: Feed, source_seq: str | None) -> Table:
 def _load_stage(conn: Connection, stage: Table, df: pl.DataFrame) -> None:
     """The one write of file values into the database (a value transform belongs here)."""
     names = [c.name for c in stage.columns if c.name != SOURCE]
-    df = df.select(names)
+    # Sorted by ID number as stored, each batch's insertions walk the person index in order (stable, so the
+    # file's first row still wins among rows naming the same person).
+    df = df.select(names).sort("id_number", maintain_order=True, nulls_last=True)
     if conn.dialect.name == "postgresql":
         buf = io.BytesIO()
         df.write_csv(buf, include_header=False, date_format="%Y-%m-%d")
@@ -199,10 +201,7 @@ class Ingester:
             s.duplicates += int(same.sum())
             bad = pl.concat([bad, self._conflicts(raw, repeats.filter(~same))], how="diagonal_relaxed")
 
-        # Sorted by ID number, each batch's index insertions walk the person index in order (stable, so the
-        # file's first row still wins among rows naming the same person).
-        good = good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON)).sort(
-            "id_number", maintain_order=True, nulls_last=True)
+        good = good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON))
         if conn.dialect.name == "postgresql":  # no dead rows left behind in the temp table
             conn.execute(text(f"TRUNCATE {self.stage.name}"))
         else:
