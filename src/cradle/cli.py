@@ -6,7 +6,21 @@ import importlib
 
 import typer
 
-app = typer.Typer(
+
+class _Cradle(typer.Typer):
+    """Errors every command can meet (a full disk on export) in one line instead of a traceback."""
+
+    def __call__(self, *args, **kwargs):
+        from cradle.atomicfile import DiskFull
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except DiskFull as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise SystemExit(1) from None
+
+
+app = _Cradle(
     name="cradle",
     help="cradle: fertility-support policy as working software.",
     no_args_is_help=True,

@@ -8,6 +8,7 @@ a restore refuses a non-empty target, and checks the counts afterwards.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, create_engine, func, inspect, select
 from sqlalchemy.engine import make_url
 
+from cradle.atomicfile import DiskFull, is_space_error
 from cradle.backup.crypto import BackupIntegrityError, decrypt, encrypt, load_key, read_header
 
 
@@ -72,6 +74,15 @@ def _tables(url: str) -> list[str]:
         engine.dispose()
 
 
+def _out_of_space(exc: BaseException) -> bool:
+    """A full disk as the OS, SQLite's backup or pg_dump reports it."""
+    if is_space_error(exc):
+        return True
+    text = str(exc) + (exc.stderr.decode(errors="replace") if isinstance(exc, subprocess.CalledProcessError)
+                       and isinstance(exc.stderr, bytes) else "")
+    return any(m in text for m in ("database or disk is full", "No space left on device", "File too large"))
+
+
 def backup(url: str, out: Path, key_text: str | None) -> dict:
     """Writes an encrypted backup of the database at `url` to `out` (atomically); returns its header."""
     key = load_key(key_text)
@@ -83,25 +94,30 @@ def backup(url: str, out: Path, key_text: str | None) -> dict:
               "revisions": _revisions(url, counts), "tables": counts}
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
-        plain = Path(tmp) / "plain"
-        if kind == "sqlite":
-            src = sqlite3.connect(_sqlite_path(url))
-            dst = sqlite3.connect(plain)
-            with dst:
-                src.backup(dst)
-            src.close()
-            dst.close()
-        else:
-            args, env = _pg_args(url)
-            subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(plain), *args], env=env, check=True,
-                           capture_output=True)
-        partial = Path(tmp) / "partial"
-        with plain.open("rb") as source, partial.open("wb") as sink:
-            encrypt(key, json.dumps(header, sort_keys=True).encode(), source, sink)
-            sink.flush()
-            os.fsync(sink.fileno())
-        os.replace(partial, out)  # the backup appears whole or not at all
+    try:
+        with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+            plain = Path(tmp) / "plain"
+            if kind == "sqlite":
+                src = sqlite3.connect(_sqlite_path(url))
+                dst = sqlite3.connect(plain)
+                with dst:
+                    src.backup(dst)
+                src.close()
+                dst.close()
+            else:
+                args, env = _pg_args(url)
+                subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(plain), *args], env=env, check=True,
+                               capture_output=True)
+            partial = Path(tmp) / "partial"
+            with plain.open("rb") as source, partial.open("wb") as sink:
+                encrypt(key, json.dumps(header, sort_keys=True).encode(), source, sink)
+                sink.flush()
+                os.fsync(sink.fileno())
+            os.replace(partial, out)  # the backup appears whole or not at all
+    except (OSError, sqlite3.Error, subprocess.CalledProcessError) as exc:
+        if _out_of_space(exc):  # the temporary directory went with the error: nothing is left at `out`
+            raise DiskFull(out, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))) from exc
+        raise
     return header
 
 

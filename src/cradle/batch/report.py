@@ -9,7 +9,8 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from cradle import regions
+from cradle import atomicfile, regions
+from cradle.atomicfile import atomic_path
 from cradle.batch.whatif import WhatIfResult
 
 
@@ -43,8 +44,10 @@ def print_table(result: WhatIfResult, console: Console | None = None) -> None:
 
 def write_csv(result: WhatIfResult, path: Path) -> Path:
     """One row per year, county and program (every unit; cost is 0 for days and other non-money units)."""
-    result.by_program.with_columns(county_name=pl.col("county").map_elements(_county_name, return_dtype=pl.String)
-                                   ).write_csv(path)
+    table = result.by_program.with_columns(
+        county_name=pl.col("county").map_elements(_county_name, return_dtype=pl.String))
+    with atomic_path(path) as tmp:
+        table.write_csv(tmp)
     return path
 
 
@@ -103,5 +106,4 @@ svg{{width:100%;height:auto;margin:1rem 0}}</style></head><body>
 {rows}
 </tbody></table></body></html>
 """
-    path.write_text(page, encoding="utf-8")
-    return path
+    return atomicfile.write_text(path, page)

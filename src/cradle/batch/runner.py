@@ -23,6 +23,8 @@ from pathlib import Path
 
 import polars as pl
 
+from cradle import atomicfile
+from cradle.atomicfile import atomic_path
 from cradle.batch.compute import ENTITLEMENT_SCHEMA, entitlements
 from cradle.batch.load import population
 from cradle.batch.source import Partition, plan, read_partition
@@ -70,9 +72,7 @@ class ManifestMismatch(ValueError):
 
 
 def _write_json_atomic(path: Path, data: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    atomicfile.write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def load_manifest(out: Path, settings: dict) -> dict:
@@ -95,9 +95,8 @@ def run_partition(spec: BatchSpec, part: Partition, out: Path) -> PartResult:
     only = set(spec.only) if spec.only is not None else None
     table = entitlements(pop, spec.as_of, spec.overrides or None, only)
     final = out / "parts" / f"{part.key}.parquet"
-    tmp = final.with_name(final.name + f".{os.getpid()}.tmp")
-    table.write_parquet(tmp)
-    os.replace(tmp, final)
+    with atomic_path(final) as tmp:  # a part appears whole or not at all (a rerun redoes a missing one)
+        table.write_parquet(tmp)
     return PartResult(part.key, households.height, persons.height, table.height, time.perf_counter() - t0)
 
 

@@ -122,12 +122,13 @@ def register(app: typer.Typer) -> None:
     def export_cmd(out: Path = typer.Argument(..., help="输出 CSV（人口库 jiaoyu 格式）"),
                    since: str | None = typer.Option(None, "--since"), until: str | None = typer.Option(None, "--until")) -> None:
         """Write enrolments and leavings as the registry's 教育 (jiaoyu) feed: `cradle ingest jiaoyu FILE`."""
+        from cradle import atomicfile
         from cradle.childcare.feeds import registry_feed_csv, registry_feed_rows
 
         with _session() as session:
             rows = registry_feed_rows(session, since=_date(since) if since else None,
                                       until=_date(until) if until else None)
-        out.write_text(registry_feed_csv(rows), encoding="utf-8")
+        atomicfile.write_text(out, registry_feed_csv(rows))
         typer.echo(f"{len(rows)}条入托/离托记录已写入 {out}")
 
     from cradle.childcare import cli_desk

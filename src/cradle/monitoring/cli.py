@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from cradle import regions
+from cradle import atomicfile, regions
 
 monitoring = typer.Typer(help="监测评估: indicators, projection, plan tracker, early warning.", no_args_is_help=True)
 
@@ -60,7 +60,7 @@ def project_cmd(region: str = typer.Option(..., help="province, city or county c
             typer.echo(f"{year}\t总人口 {row['population']:>12,}\t3岁以下 {row['under3']:>10,}\t"
                        f"出生 {row['births'] if row['births'] is not None else '-'}")
     if out:
-        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        atomicfile.write_text(out, json.dumps(rows, ensure_ascii=False, indent=1))
 
 
 @monitoring.command("refresh")
@@ -82,9 +82,9 @@ def template_cmd(out: Path, region: list[str] = typer.Option(...), year: int = t
     """Write the Excel entry template."""
     from cradle.monitoring import catalogue, excel
 
-    ids = list(indicator) or [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
+    ids = list(indicator or []) or [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
     try:
-        out.write_bytes(excel.template(ids, list(region), year))
+        atomicfile.write_bytes(out, excel.template(ids, list(region), year))
     except KeyError as exc:
         _fail(exc)
     typer.echo(f"wrote {out}")

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import regions
+from cradle.atomicfile import atomic_open
 from cradle.monitoring import survey
 from cradle.registry.models import Birth, Death, HukouEvent, Person
 
@@ -144,7 +145,7 @@ def estimate(
 
 def write_sample(frame: Frame, s: survey.Sample, path: Path) -> None:
     """The sampled households with their design weights, one row each (CSV, UTF-8)."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["household_no", "stratum", "weight", "persons", "births", "under3"])
         for k, pos in enumerate(s.index):

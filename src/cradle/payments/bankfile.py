@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.atomicfile import atomic_path
 from cradle.payments.batches import get_batch, summary
 from cradle.payments.errors import Conflict, Invalid
 from cradle.payments.models import Entitlement, Payment
@@ -49,13 +50,13 @@ def export(session: Session, actor, batch_no: str, path: str | Path, encoding: s
         raise Conflict("batch_no", f"批次状态为 {batch.status}，不能再导出")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if session.get_bind().dialect.name == "postgresql":
-        n, total = _export_copy(session, batch, path, encoding)
-    else:
-        n, total = _export_rows(session, batch, path, encoding)
-    if n == 0:
-        path.unlink()
-        raise Invalid("batch_no", "批次中没有待发放的款项")
+    with atomic_path(path) as tmp:  # the bank never sees a half-written file (disk full: DiskFull, no file)
+        if session.get_bind().dialect.name == "postgresql":
+            n, total = _export_copy(session, batch, tmp, encoding)
+        else:
+            n, total = _export_rows(session, batch, tmp, encoding)
+        if n == 0:
+            raise Invalid("batch_no", "批次中没有待发放的款项")
     # The payments stay `pending`; in an exported batch that means "sent, awaiting the bank's return".
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     batch.status, batch.exported_at = "exported", now

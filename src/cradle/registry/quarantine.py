@@ -12,6 +12,7 @@ import polars as pl
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from cradle.atomicfile import atomic_open
 from cradle.db import get_engine
 from cradle.registry.feeds import get_feed
 from cradle.registry.ingest import IngestSummary, ingest_frames
@@ -54,7 +55,7 @@ def export_csv(session: Session, out: Path, *, run_id=None, dept=None, status="o
     """The rows as read (corrections applied), with where they came from and why they were refused; opens in
     Excel (UTF-8 BOM). `values(row)` may replace a row's values (the API masks ID numbers with it)."""
     n = 0
-    with open(out, "w", encoding="utf-8-sig", newline="") as fh:
+    with atomic_open(out, "w", encoding="utf-8-sig", newline="") as fh:  # whole or absent, even on a full disk
         writer = None
         q = _query(run_id, dept, None, status, where).execution_options(yield_per=1000)
         for r in session.execute(q).scalars():

@@ -15,7 +15,7 @@ def report_cmd(region: str = typer.Option(..., help="province, city or county co
                today: str = typer.Option(None, help="judge plan deadlines and late data on this date (YYYY-MM-DD)"),
                html_only: bool = typer.Option(False, "--html-only", help="skip the PDF")) -> None:
     """年度监测评估报告: the year's report in Chinese, HTML and PDF."""
-    from cradle import regions
+    from cradle import atomicfile, regions
     from cradle.db import session_scope
     from cradle.monitoring.report import annual, render
 
@@ -28,10 +28,10 @@ def report_cmd(region: str = typer.Option(..., help="province, city or county co
         rep = annual.build(s, region, year, day)
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"monitoring_report_{region}_{year}"
-    stem.with_suffix(".html").write_text(render.html(rep), encoding="utf-8")
+    atomicfile.write_text(stem.with_suffix(".html"), render.html(rep))
     typer.echo(f"wrote {stem.with_suffix('.html')}")
     if not html_only:
-        stem.with_suffix(".pdf").write_bytes(render.pdf(rep))
+        atomicfile.write_bytes(stem.with_suffix(".pdf"), render.pdf(rep))
         typer.echo(f"wrote {stem.with_suffix('.pdf')}")
     for line in rep.summary:
         typer.echo(line)
