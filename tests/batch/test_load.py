@@ -1,9 +1,17 @@
+"""Population.from_frames: the integer-id path (array searches) and the text-id path (joins) build the same
+population from the same tables."""
+
 import numpy as np
 import polars as pl
 import pytest
 
-from cradle.batch.load import population
 from cradle.policy.population import Population
+
+ID_COLUMNS = {
+    "households": ["household_id"],
+    "persons": ["household_id", "person_id"],
+    "births": ["household_id", "child_id"],
+}
 
 
 def _same(a: Population, b: Population) -> None:
@@ -17,16 +25,28 @@ def _same(a: Population, b: Population) -> None:
     assert (a.household_ids.astype(str) == b.household_ids.astype(str)).all()
 
 
-def test_same_as_from_frames(zibo_frames):
+def _as_text(frames):
+    return [
+        t.with_columns(pl.col(c).cast(pl.String) for c in ID_COLUMNS[name])
+        for name, t in zip(ID_COLUMNS, frames, strict=True)
+    ]
+
+
+def test_integer_and_text_ids_give_the_same_population(zibo_frames):
     f = zibo_frames
     # shuffled rows, so neither table order nor sortedness is assumed
-    h, p, b = (t.sample(fraction=1.0, shuffle=True, seed=3) for t in (f.households, f.persons, f.births))
-    _same(population(h, p, b), Population.from_frames(h, p, b))
+    frames = [t.sample(fraction=1.0, shuffle=True, seed=3) for t in (f.households, f.persons, f.births)]
+    by_int = Population.from_frames(*frames)
+    assert by_int.person_ids.dtype.kind == "i"  # the integer path was taken
+    by_text = Population.from_frames(*_as_text(frames))
+    assert by_text.person_ids.dtype == object
+    assert (by_int.births["child"] >= 0).all() and (by_int.births["mother"] >= 0).any()
+    _same(by_int, by_text)
 
 
-def test_text_ids_fall_back_and_missing_household_is_named(zibo_frames):
+@pytest.mark.parametrize("text", [False, True])
+def test_a_missing_household_is_named(zibo_frames, text):
     f = zibo_frames
-    text = [t.with_columns(pl.col("household_id").cast(pl.String)) for t in (f.households, f.persons, f.births)]
-    assert population(*text).n_persons == f.persons.height
+    frames = [f.households.head(10), f.persons, f.births]
     with pytest.raises(ValueError, match="persons: household_id not in households"):
-        population(f.households.head(10), f.persons, f.births)
+        Population.from_frames(*(_as_text(frames) if text else frames))

@@ -1,9 +1,9 @@
 """`--source registry`: the three batch tables built from the population data hub.
 
 Every person with a citizen ID whose hukou on the date lies in the region gives a household through the
-registry's own builder (`cradle.registry.household.build_household`, the basis of 免申即享); households found
-from several members are kept once. This asks the database person by person, so it suits a county's registry
-of up to some hundred thousand persons; province-scale batches read the tables exported to Parquet.
+registry's own household rules (`cradle.registry.household.household_of`, the basis of 免申即享); households
+found from several members are kept once. The facts are loaded set-based, one query per table and chunk of
+ids for the whole region (`cradle.batch.registry_region.RegionFacts`), not person by person.
 """
 
 from __future__ import annotations
@@ -34,23 +34,34 @@ def to_frames(households: list[dict], on: dt.date) -> Frames:
     return Frames(pl.DataFrame(house), pl.DataFrame(persons), pl.DataFrame(births))
 
 
-def registry_households(session, region: str, on: dt.date) -> list[dict]:
+def region_persons(session, region: str, on: dt.date) -> list:
+    """Persons (unmerged, with a citizen ID) whose newest hukou event on the date places them in `region`."""
     from cradle.registry import models as m
-    from cradle.registry.household import HouseholdError, build_household
 
     latest = (select(m.HukouEvent.person_id, func.max(m.HukouEvent.valid_from).label("d"))
               .where(m.HukouEvent.valid_from <= on).group_by(m.HukouEvent.person_id).subquery())
     rows = session.execute(
-        select(m.Person.id_number, m.HukouEvent.region, m.HukouEvent.event)
+        select(m.Person, m.HukouEvent.region, m.HukouEvent.event)
         .join(latest, (latest.c.person_id == m.HukouEvent.person_id) & (latest.c.d == m.HukouEvent.valid_from))
         .join(m.Person, m.Person.id == m.HukouEvent.person_id)
         .where(m.Person.id_number.is_not(None), m.Person.merged_into_id.is_(None))).all()
+    out = {}
+    for person, code, event in rows:
+        if event != "move_out" and regions.exists(code) and regions.is_within(code, region):
+            out[person.id] = person
+    return list(out.values())
+
+
+def registry_households(session, region: str, on: dt.date) -> list[dict]:
+    from cradle.batch.registry_region import RegionFacts
+    from cradle.registry.household import HouseholdError, household_of
+
+    persons = region_persons(session, region, on)
+    facts = RegionFacts(session, on, (p.id for p in persons))
     seen, out = set(), []
-    for id_number, code, event in rows:
-        if event == "move_out" or not regions.exists(code) or not regions.is_within(code, region):
-            continue
+    for person in persons:
         try:
-            household = build_household(session, id_number, on)
+            household = household_of(facts, person)
         except HouseholdError:
             continue
         key = frozenset(mem.get("id_number") or f"{mem['name']}|{mem['birth_date']}" for mem in household["members"])

@@ -26,8 +26,8 @@ import polars as pl
 from cradle import atomicfile
 from cradle.atomicfile import atomic_path
 from cradle.batch.compute import ENTITLEMENT_SCHEMA, entitlements
-from cradle.batch.load import population
 from cradle.batch.source import Partition, plan, read_partition
+from cradle.policy.population import Population
 
 MANIFEST = "manifest.json"
 
@@ -91,7 +91,7 @@ def run_partition(spec: BatchSpec, part: Partition, out: Path) -> PartResult:
     """Computes one partition and renames its file into place."""
     t0 = time.perf_counter()
     households, persons, births = read_partition(Path(spec.source), part)
-    pop = population(households, persons, births)
+    pop = Population.from_frames(households, persons, births)
     only = set(spec.only) if spec.only is not None else None
     table = entitlements(pop, spec.as_of, spec.overrides or None, only)
     final = out / "parts" / f"{part.key}.parquet"

@@ -22,10 +22,10 @@ import polars as pl
 import pyarrow as pa
 
 from cradle.batch.compute import ENTITLEMENT_SCHEMA, entitlements
-from cradle.batch.load import population
 from cradle.batch.runner import BatchSpec
 from cradle.batch.source import check_layout
 from cradle.batch.synth import counties
+from cradle.policy.population import Population
 
 BIRTH_FIELDS = {"date": "b_date", "babies": "b_babies", "dystocia": "b_dystocia", "delivery_cost": "b_delivery_cost"}
 SPARK_SCHEMA = ("program string, kind string, beneficiary string, amount double, deadline date, unit string, "
@@ -49,7 +49,7 @@ def county_entitlements(households: pa.Table, persons: pa.Table, as_of: dt.date,
               .select("household_id", pl.col("person_id").alias("child_id"),
                       *(pl.col(v).alias(k) for k, v in BIRTH_FIELDS.items())))
     p = p.drop("b_has", "county", *BIRTH_FIELDS.values())
-    pop = population(h.drop("county"), p, births)
+    pop = Population.from_frames(h.drop("county"), p, births)
     table = entitlements(pop, as_of, overrides or None, set(only) if only is not None else None)
     return table.to_arrow().cast(_arrow_schema())
 

@@ -176,7 +176,16 @@ class Population:
 
         households: household_id + HOUSEHOLD_COLUMNS; persons: household_id, person_id + PERSON_COLUMNS
         (without hh); births: household_id, child_id + BIRTH_COLUMNS (without hh, child, mother).
+
+        Rows keep table order: persons with `hh` their household's row, births with `child` the row of their
+        child in the same household and `mother` the first listed mother of the household. Integer ids (the
+        batch's case) are matched with array searches and stay integers; other ids go through joins and
+        become text. Both give the same arrays (a test checks this).
         """
+        if all(f[c].dtype.is_integer() for f, c in ((households, "household_id"), (persons, "household_id"),
+                                                   (persons, "person_id"), (births, "household_id"),
+                                                   (births, "child_id"))):
+            return cls._from_integer_frames(households, persons, births)
         hh_ids = households["household_id"]
         hh_index = pl.DataFrame({"household_id": hh_ids, "_hh": np.arange(len(hh_ids))})
         persons = persons.join(hh_index, on="household_id", how="left", maintain_order="left")
@@ -203,6 +212,48 @@ class Population:
                 b[col] = column_array(b_frame, col, dtype)
         return cls(p, h, b, persons["person_id"].cast(pl.String).to_numpy(),
                    hh_ids.cast(pl.String).to_numpy())
+
+    @classmethod
+    def _from_integer_frames(cls, households: pl.DataFrame, persons: pl.DataFrame,
+                             births: pl.DataFrame) -> Population:
+        """from_frames for integer ids: keys found by sorting and binary search, no joins, no id text (turning
+        millions of ids into Python strings costs as much as the engine on them; the output writes them as
+        text all the same)."""
+        hh_ids = households["household_id"].to_numpy()
+        person_hh = _rows_of(hh_ids, persons["household_id"].to_numpy(), "persons")
+        p = {"hh": person_hh}
+        for col, dtype in PERSON_COLUMNS.items():
+            if col != "hh":
+                p[col] = column_array(persons, col, dtype)
+        h = {col: column_array(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
+        person_ids = persons["person_id"].to_numpy()
+        # a person's key within its household: (household row, person id) -> person row
+        stride = np.int64(person_ids.max() + 1) if len(person_ids) else np.int64(1)
+        pkey = person_hh * stride + person_ids
+        birth_hh = _rows_of(hh_ids, births["household_id"].to_numpy(), "births")
+        bkey = birth_hh * stride + births["child_id"].to_numpy()
+        order = np.argsort(pkey, kind="stable")
+        pos = np.minimum(np.searchsorted(pkey[order], bkey), max(len(pkey) - 1, 0))
+        child = np.where((len(pkey) > 0) & (pkey[order][pos] == bkey), order[pos], -1) if len(bkey) else bkey
+        mother_of = np.full(len(hh_ids), -1, dtype=np.int64)
+        mothers = np.flatnonzero(p["relation"] == RELATION["mother"])[::-1]
+        mother_of[person_hh[mothers]] = mothers  # the first listed wins
+        b = {"hh": birth_hh, "child": child.astype(np.int64), "mother": mother_of[birth_hh]}
+        for col, dtype in BIRTH_COLUMNS.items():
+            if col not in b:
+                b[col] = column_array(births, col, dtype)
+        return cls(p, h, b, person_ids, hh_ids)
+
+
+def _rows_of(keys: np.ndarray, wanted: np.ndarray, what: str) -> np.ndarray:
+    """Row of each `wanted` key among `keys` (unique); ValueError naming `what` when one is missing."""
+    order = np.argsort(keys, kind="stable")
+    pos = np.searchsorted(keys[order], wanted)
+    pos = np.minimum(pos, len(keys) - 1) if len(keys) else pos
+    found = len(keys) > 0 and keys[order][pos] == wanted
+    if not np.all(found):
+        raise ValueError(f"{what}: household_id not in households")
+    return order[pos].astype(np.int64)
 
 
 class TakenColumns(Mapping):

@@ -30,10 +30,31 @@ def _latest(session: Session, model, ids: list[int], on: dt.date, *where, date_c
     return session.execute(q.limit(1)).scalar_one_or_none()
 
 
+def _where(model, equal: dict) -> list:
+    """Column filters: a tuple value means one of its values."""
+    return [getattr(model, k).in_(v) if isinstance(v, tuple) else getattr(model, k) == v for k, v in equal.items()]
+
+
 class _Builder:
+    """Answers the household's questions with queries person by person. The batch's registry source answers the
+    same questions from facts it loaded for a whole region at once (cradle.batch.registry_source)."""
+
     def __init__(self, session: Session, on: dt.date):
         self.s, self.on = session, on
         self._clusters: dict[int, list[int]] = {}
+
+    def latest(self, model, pid: int, **equal):
+        """The person's newest fact of `model` on the date (by valid_from, then source record)."""
+        return _latest(self.s, model, self.ids(pid), self.on, *_where(model, equal))
+
+    def person(self, pid: int) -> m.Person:
+        return self.s.get(m.Person, pid)
+
+    def family_planning(self, ids: list[int]) -> list[m.FamilyPlanning]:
+        """The parents' family-planning facts up to the date, oldest first."""
+        return list(self.s.execute(select(m.FamilyPlanning).where(
+            m.FamilyPlanning.person_id.in_(ids), m.FamilyPlanning.valid_from <= self.on)
+            .order_by(m.FamilyPlanning.valid_from, m.FamilyPlanning.source_id)).scalars())
 
     def ids(self, pid: int) -> list[int]:
         if pid not in self._clusters:
@@ -44,9 +65,11 @@ class _Builder:
         return identity.survivor(self.s, pid)
 
     def parents(self, pid: int) -> dict[str, int]:
+        # mother before father, and of several rows for one the newest wins: the same on every database
         rows = self.s.execute(select(m.Relation.relation, m.Relation.relative_id).where(
             m.Relation.person_id.in_(self.ids(pid)), m.Relation.relation.in_(("mother", "father")),
-            m.Relation.valid_from <= self.on)).all()
+            m.Relation.valid_from <= self.on).order_by(m.Relation.relation.desc(), m.Relation.valid_from,
+                                                       m.Relation.source_id)).all()
         return {rel: self.root(rid) for rel, rid in rows}
 
     def children(self, pid: int) -> set[int]:
@@ -70,21 +93,20 @@ class _Builder:
             m.Death.person_id.in_(self.ids(pid)), m.Death.death_date <= self.on).limit(1)).first() is not None
 
     def identity(self, pid: int) -> tuple[str, str, dt.date, str | None]:
-        p = self.s.get(m.Person, pid)
-        fact = _latest(self.s, m.IdentityFact, self.ids(pid), self.on)
+        p = self.person(pid)
+        fact = self.latest(m.IdentityFact, pid)
         if fact:
             return fact.name, fact.sex, fact.birth_date, p.id_number
         return p.name, p.sex, p.birth_date, p.id_number
 
     def hukou(self, pid: int) -> str | None:
-        ev = _latest(self.s, m.HukouEvent, self.ids(pid), self.on, m.HukouEvent.event.in_(
-            ("register", "move_in", "move_out")))
+        ev = self.latest(m.HukouEvent, pid, event=("register", "move_in", "move_out"))
         return ev.region if ev and ev.event != "move_out" else None
 
     def insurance(self, pid: int) -> tuple[str, bool]:
         active = set()
         for scheme in ("employee_medical", "resident_medical", "maternity"):
-            ev = _latest(self.s, m.Insurance, self.ids(pid), self.on, m.Insurance.scheme == scheme)
+            ev = self.latest(m.Insurance, pid, scheme=scheme)
             if ev and ev.event == "enrol":
                 active.add(scheme)
         medical = "employee" if "employee_medical" in active else "resident" if "resident_medical" in active else "none"
@@ -99,7 +121,7 @@ class _Builder:
         if hukou and regions.exists(hukou):
             out["hukou"] = hukou
         if relation != "child" or (self.on - birth).days >= 16 * 365:
-            job = _latest(self.s, m.Employment, self.ids(pid), self.on)
+            job = self.latest(m.Employment, pid)
             out["employment"] = job.status if job else "none"
             if job and job.status == "employee" and job.employer_avg_monthly_wage is not None:
                 out["employer_avg_monthly_wage"] = float(job.employer_avg_monthly_wage)
@@ -109,13 +131,13 @@ class _Builder:
             out["maternity_insurance"] = maternity
         if self.dead(pid):
             out["deceased"] = True
-        orphan = _latest(self.s, m.Assistance, self.ids(pid), self.on, m.Assistance.kind == "orphan")
+        orphan = self.latest(m.Assistance, pid, kind="orphan")
         if orphan and orphan.event == "start":
             out["orphan"] = True
         return out
 
     def care(self, pid: int) -> dict | None:
-        ev = _latest(self.s, m.CareEnrolment, self.ids(pid), self.on)
+        ev = self.latest(m.CareEnrolment, pid)
         if ev is None or ev.event != "enrol":
             return None
         return {"type": ev.care_type, "public": bool(ev.public), "inclusive": bool(ev.inclusive),
@@ -130,7 +152,12 @@ def build_household(session: Session, id_number: str, on: dt.date) -> dict:
     person = session.execute(select(m.Person).where(m.Person.id_number == id_number)).scalar_one_or_none()
     if person is None:
         raise HouseholdError(f"人口库中没有身份证号码为 {id_number} 的人员")
-    b = _Builder(session, on)
+    return household_of(_Builder(session, on), person)
+
+
+def household_of(b: _Builder, person: m.Person) -> dict:
+    """The household of `person`, asking `b` (the date is b.on)."""
+    on = b.on
     me = b.root(person.id)
     if b.identity(me)[2] > on:
         raise HouseholdError(f"{on} 时该人员尚未出生")
@@ -176,9 +203,7 @@ def build_household(session: Session, id_number: str, on: dt.date) -> dict:
 
     fp = {"only_child_certificate": False, "rural_two_daughters": False, "special_family": None}
     parent_ids = [i for p in parents for i in b.ids(p)]
-    for row in session.execute(select(m.FamilyPlanning).where(
-            m.FamilyPlanning.person_id.in_(parent_ids), m.FamilyPlanning.valid_from <= on)
-            .order_by(m.FamilyPlanning.valid_from, m.FamilyPlanning.source_id)).scalars():
+    for row in b.family_planning(parent_ids):
         if row.event == "revoke":
             fp = {"only_child_certificate": False, "rural_two_daughters": False, "special_family": None}
         elif row.status in ("only_child_certificate", "rural_two_daughters"):
@@ -190,7 +215,7 @@ def build_household(session: Session, id_number: str, on: dt.date) -> dict:
 
     low_income = False
     for p in keys:
-        ev = _latest(session, m.Assistance, b.ids(p), on, m.Assistance.kind == "low_income")
+        ev = b.latest(m.Assistance, p, kind="low_income")
         low_income |= bool(ev and ev.event == "start")
 
     events, seen = [], set()

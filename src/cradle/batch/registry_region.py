@@ -1,0 +1,221 @@
+"""The registry's household builder answered from facts loaded for a whole region at once (set-based).
+
+`cradle.registry.household.household_of` asks a builder about one person at a time (who are the parents, the
+newest hukou, insurance, …). Its own builder sends a query for each question, which suits one citizen's
+household; a batch over a county would send tens of queries per person. `RegionFacts` loads the same facts for
+the region's persons and their relatives with one query per table and chunk of ids, then answers every question
+from memory with the same rules (newest valid_from, then newest source record, on or before the date).
+
+Relatives reach two links from a person living in the region (spouse, children, parents, and their children
+and parents): as far as a household reaches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from cradle.registry import models as m
+from cradle.registry.household import _Builder
+
+CHUNK = 5_000  # ids per IN list: well under SQLite's parameter limit, and kind to PostgreSQL's planner
+PARENT = ("mother", "father")
+# facts read as "the newest on the date", by the person they belong to
+DATED = (
+    m.IdentityFact,
+    m.HukouEvent,
+    m.Insurance,
+    m.Employment,
+    m.Assistance,
+    m.CareEnrolment,
+    m.FamilyPlanning,
+)
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ids = sorted(set(ids))
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def _newest(rows):
+    return max(rows, key=lambda r: (r.valid_from, r.source_id), default=None)
+
+
+class RegionFacts(_Builder):
+    """A household builder over facts loaded in bulk; the same answers as the query-per-question builder."""
+
+    def __init__(self, session: Session, on: dt.date, seeds: Iterable[int]):
+        super().__init__(session, on)
+        self.persons: dict[int, m.Person] = {}
+        self._asked: set[int] = set()
+        self._merged: dict[int, list[int]] = defaultdict(list)  # survivor-ward link, reversed
+        self.relations: list[m.Relation] = []
+        self.marriages: list[m.Marriage] = []
+        self.facts: dict[type, dict[int, list]] = {}
+        self.deaths: set[int] = set()
+        self.births: dict[int, list[m.Birth]] = defaultdict(list)
+        self._load(set(seeds))
+
+    # --- loading ----------------------------------------------------------------------------------------------
+
+    def _load_persons(self, wanted: set[int]) -> None:
+        """Person rows of `wanted`, of the records they were merged into, and of the records merged into them."""
+        missing = wanted - self._asked
+        while missing:
+            self._asked |= missing
+            new: list[m.Person] = []
+            for chunk in _chunks(missing):
+                for p in self.s.execute(
+                    select(m.Person).where(or_(m.Person.id.in_(chunk), m.Person.merged_into_id.in_(chunk)))
+                ).scalars():
+                    if p.id not in self.persons:
+                        self.persons[p.id] = p
+                        new.append(p)
+                        if p.merged_into_id is not None:
+                            self._merged[p.merged_into_id].append(p.id)
+            # climb to the survivors, and down to records merged into the merged ones
+            missing = (
+                {p.merged_into_id for p in new if p.merged_into_id is not None} | {p.id for p in new}
+            ) - self._asked
+
+    def _cluster_ids(self, roots: Iterable[int]) -> set[int]:
+        return {i for r in roots for i in self.ids(r)}
+
+    def _load(self, seeds: set[int]) -> None:
+        self._load_persons(seeds)
+        seen = {self.root(s) for s in seeds}
+        frontier = set(seen)
+        for _ in range(2):  # a household reaches two links from the person
+            ids = self._cluster_ids(frontier)
+            found: set[int] = set()
+            for chunk in _chunks(ids):
+                rel = (
+                    self.s.execute(
+                        select(m.Relation).where(
+                            or_(m.Relation.person_id.in_(chunk), m.Relation.relative_id.in_(chunk)),
+                            m.Relation.relation.in_(PARENT),
+                            m.Relation.valid_from <= self.on,
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+                mar = (
+                    self.s.execute(
+                        select(m.Marriage).where(
+                            or_(m.Marriage.person_id.in_(chunk), m.Marriage.spouse_id.in_(chunk)),
+                            m.Marriage.valid_from <= self.on,
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+                self.relations += rel
+                self.marriages += mar
+                found |= {r.person_id for r in rel} | {r.relative_id for r in rel}
+                found |= {r.person_id for r in mar} | {r.spouse_id for r in mar}
+            self._load_persons(found)
+            frontier = {self.root(i) for i in found} - seen
+            seen |= frontier
+        relations = sorted(
+            {(r.source_id, r.relation): r for r in self.relations}.values(),
+            key=lambda r: (r.source_id, r.relation),
+        )
+        self.relations, self._of, self._to = relations, defaultdict(list), defaultdict(list)
+        for r in relations:
+            self._of[r.person_id].append(r)
+            self._to[r.relative_id].append(r)
+        self.marriages, self._married = (
+            list({r.source_id: r for r in self.marriages}.values()),
+            defaultdict(list),
+        )
+        for r in self.marriages:
+            self._married[r.person_id].append(r)
+            if r.spouse_id != r.person_id:
+                self._married[r.spouse_id].append(r)
+        ids = self._cluster_ids(seen)
+        for model in DATED:
+            by_person: dict[int, list] = defaultdict(list)
+            for chunk in _chunks(ids):
+                for row in self.s.execute(
+                    select(model).where(model.person_id.in_(chunk), model.valid_from <= self.on)
+                ).scalars():
+                    by_person[row.person_id].append(row)
+            self.facts[model] = by_person
+        for chunk in _chunks(ids):
+            self.deaths |= set(
+                self.s.execute(
+                    select(m.Death.person_id).where(
+                        m.Death.person_id.in_(chunk), m.Death.death_date <= self.on
+                    )
+                ).scalars()
+            )
+            for row in self.s.execute(select(m.Birth).where(m.Birth.child_id.in_(chunk))).scalars():
+                self.births[row.child_id].append(row)
+
+    # --- the builder's questions, answered from memory ----------------------------------------------------------
+
+    def root(self, pid: int) -> int:
+        seen = set()
+        while True:
+            nxt = self.persons[pid].merged_into_id
+            if nxt is None or nxt in seen:
+                return pid
+            seen.add(pid)
+            pid = nxt
+
+    def ids(self, pid: int) -> list[int]:
+        found = self._clusters.get(pid)
+        if found is None:
+            root = self.root(pid)
+            found, frontier = [root], [root]
+            while frontier:
+                frontier = [c for f in frontier for c in self._merged.get(f, ())]
+                found += frontier
+            self._clusters[pid] = found
+        return found
+
+    def person(self, pid: int) -> m.Person:
+        return self.persons[pid]
+
+    def latest(self, model, pid: int, **equal):
+        rows = [r for i in self.ids(pid) for r in self.facts[model].get(i, ())]
+        for k, v in equal.items():
+            rows = [r for r in rows if (getattr(r, k) in v if isinstance(v, tuple) else getattr(r, k) == v)]
+        return _newest(rows)
+
+    def family_planning(self, ids: list[int]) -> list[m.FamilyPlanning]:
+        rows = [r for i in ids for r in self.facts[m.FamilyPlanning].get(i, ())]
+        return sorted(rows, key=lambda r: (r.valid_from, r.source_id))
+
+    def parents(self, pid: int) -> dict[str, int]:
+        rows = sorted(
+            (r for i in self.ids(pid) for r in self._of.get(i, ())),
+            key=lambda r: (r.relation != "mother", r.valid_from, r.source_id),
+        )  # as the builder orders
+        return {r.relation: self.root(r.relative_id) for r in rows}
+
+    def children(self, pid: int) -> set[int]:
+        return {self.root(r.person_id) for i in self.ids(pid) for r in self._to.get(i, ())}
+
+    def spouse(self, pid: int) -> int | None:
+        ids = set(self.ids(pid))
+        row = _newest({r.source_id: r for i in ids for r in self._married.get(i, ())}.values())
+        if row is None or row.event != "marriage":
+            return None
+        return self.root(row.spouse_id if row.person_id in ids else row.person_id)
+
+    def dead(self, pid: int) -> bool:
+        return any(i in self.deaths for i in self.ids(pid))
+
+    def birth(self, pid: int) -> m.Birth | None:
+        return max(
+            (r for i in self.ids(pid) for r in self.births.get(i, ())),
+            key=lambda r: r.source_id,
+            default=None,
+        )
