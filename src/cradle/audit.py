@@ -13,6 +13,10 @@ names the chain and the position); `verify()` recomputes every chain and compare
 an edited, deleted, reordered or cut-off entry is found. The database refuses UPDATE and DELETE on the log
 (triggers in migration 0004_services). Entries written before migration 0007 stay in their single legacy chain
 (`chain` NULL), verified as before.
+
+Each chain records its hash algorithm (`audit_chain.algorithm`): SHA-256, or SM3 for deployments that require the
+national algorithms (`CRADLE_CRYPTO=sm`). A chain takes the configured algorithm with its first entry and keeps
+it, so switching the setting never breaks a chain, and `verify()` checks each chain with its own algorithm.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy import JSON, DateTime, Integer, String, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cradle.db import Base
+from cradle.fieldcrypt import audit_hash_name
 
 GENESIS = "0" * 64
 CHAINS = 64
@@ -57,6 +62,7 @@ class AuditChain(Base):
     seq: Mapped[int] = mapped_column(Integer, default=0)
     last: Mapped[int | None] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+    algorithm: Mapped[str] = mapped_column(String(8), default="sha256")  # sha256 | sm3
 
 
 def _who(value) -> str | None:
@@ -78,10 +84,26 @@ def _canonical(seq: int, at: dt.datetime, actor: str, on_behalf_of: str | None, 
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
+HASHES = ("sha256", "sm3")
+
+
+def _digest(algorithm: str, data: bytes) -> str:
+    if algorithm not in HASHES:
+        raise ValueError(f"audit chain algorithm {algorithm!r} is not one of {', '.join(HASHES)}")
+    if algorithm in hashlib.algorithms_available:
+        return hashlib.new(algorithm, data).hexdigest()
+    from cryptography.hazmat.primitives import hashes  # OpenSSL builds whose hashlib does not list SM3
+
+    h = hashes.Hash(hashes.SM3())
+    h.update(data)
+    return h.finalize().hex()
+
+
 def entry_hash(prev_hash: str, seq: int, at: dt.datetime, actor: str, on_behalf_of: str | None, action: str,
-               subject: str, detail: dict, chain: int | None = None, chain_seq: int | None = None) -> str:
-    return hashlib.sha256(prev_hash.encode() + _canonical(seq, at, actor, on_behalf_of, action, subject, detail,
-                                                          chain, chain_seq)).hexdigest()
+               subject: str, detail: dict, chain: int | None = None, chain_seq: int | None = None,
+               algorithm: str = "sha256") -> str:
+    return _digest(algorithm, prev_hash.encode() + _canonical(seq, at, actor, on_behalf_of, action, subject, detail,
+                                                              chain, chain_seq))
 
 
 def record(session: Session, actor, action: str, subject: str, detail: dict | None = None,
@@ -97,33 +119,37 @@ def record(session: Session, actor, action: str, subject: str, detail: dict | No
     who, behalf = _who(actor), _who(on_behalf_of)
     if session.get_bind().dialect.name == "postgresql":
         # One round trip: the chain's head, locked until commit, and the next global number.
-        chain_seq, prev, seq = session.execute(_HEAD_PG, {"c": chain}).one()
+        chain_seq, prev, seq, algorithm = session.execute(_HEAD_PG, {"c": chain}).one()
     else:  # SQLite serialises writers itself
-        chain_seq, prev = session.execute(_HEAD, {"c": chain}).one()
+        chain_seq, prev, algorithm = session.execute(_HEAD, {"c": chain}).one()
         seq = (session.execute(select(func.max(AuditEntry.seq))).scalar() or 0) + 1
+    if chain_seq == 0:  # an empty chain takes the configured algorithm and keeps it
+        algorithm = audit_hash_name()
     chain_seq += 1
     entry = AuditEntry(seq=seq, at=at, actor=who, on_behalf_of=behalf, action=action, subject=subject, detail=detail,
                        prev_hash=prev, chain=chain, chain_seq=chain_seq,
-                       hash=entry_hash(prev, seq, at, who, behalf, action, subject, detail, chain, chain_seq))
+                       hash=entry_hash(prev, seq, at, who, behalf, action, subject, detail, chain, chain_seq,
+                                       algorithm))
     row = {k: getattr(entry, k) for k in _COLUMNS}
     if session.get_bind().dialect.name == "postgresql":  # the entry and the new head in one statement
-        session.execute(_APPEND_PG, {**row, "detail": json.dumps(detail, ensure_ascii=False)})
+        session.execute(_APPEND_PG, {**row, "detail": json.dumps(detail, ensure_ascii=False), "alg": algorithm})
     else:
         session.execute(AuditEntry.__table__.insert().values(**row))
-        session.execute(_MOVE_HEAD, {"n": chain_seq, "last": seq, "h": entry.hash, "c": chain})
+        session.execute(_MOVE_HEAD, {"n": chain_seq, "last": seq, "h": entry.hash, "c": chain, "alg": algorithm})
     return entry
 
 
 _COLUMNS = ("seq", "at", "actor", "on_behalf_of", "action", "subject", "detail", "prev_hash", "hash", "chain",
             "chain_seq")
-_HEAD = text("SELECT seq, hash FROM audit_chain WHERE chain = :c")
-_HEAD_PG = text("SELECT seq, hash, nextval('audit_log_seq_global') FROM audit_chain WHERE chain = :c FOR UPDATE")
-_MOVE_HEAD = text("UPDATE audit_chain SET seq = :n, last = :last, hash = :h WHERE chain = :c")
+_HEAD = text("SELECT seq, hash, algorithm FROM audit_chain WHERE chain = :c")
+_HEAD_PG = text("SELECT seq, hash, nextval('audit_log_seq_global'), algorithm FROM audit_chain WHERE chain = :c "
+                "FOR UPDATE")
+_MOVE_HEAD = text("UPDATE audit_chain SET seq = :n, last = :last, hash = :h, algorithm = :alg WHERE chain = :c")
 _APPEND_PG = text("""WITH entry AS (
     INSERT INTO audit_log (seq, at, actor, on_behalf_of, action, subject, detail, prev_hash, hash, chain, chain_seq)
     VALUES (:seq, :at, :actor, :on_behalf_of, :action, :subject, CAST(:detail AS json), :prev_hash, :hash, :chain,
             :chain_seq) RETURNING seq, hash, chain, chain_seq)
-UPDATE audit_chain h SET seq = entry.chain_seq, last = entry.seq, hash = entry.hash FROM entry
+UPDATE audit_chain h SET seq = entry.chain_seq, last = entry.seq, hash = entry.hash, algorithm = :alg FROM entry
 WHERE h.chain = entry.chain""")
 
 
@@ -135,8 +161,9 @@ class Verification:
     problem: str | None = None
 
 
-def _hash_of(e: AuditEntry, prev: str) -> str:
-    return entry_hash(prev, e.seq, e.at, e.actor, e.on_behalf_of, e.action, e.subject, e.detail, e.chain, e.chain_seq)
+def _hash_of(e: AuditEntry, prev: str, algorithm: str = "sha256") -> str:
+    return entry_hash(prev, e.seq, e.at, e.actor, e.on_behalf_of, e.action, e.subject, e.detail, e.chain, e.chain_seq,
+                      algorithm)
 
 
 def _verify_legacy(session: Session, batch: int) -> Verification:
@@ -165,6 +192,8 @@ def verify(session: Session, batch: int = 5000) -> Verification:
     heads = {h.chain: h for h in session.execute(select(AuditChain)).scalars()}
     for chain in sorted(heads):
         head = heads[chain]
+        if head.algorithm not in HASHES:
+            return Verification(False, count, head.last, f"chain {chain} names no known algorithm ({head.algorithm})")
         prev, expected, last = GENESIS, 1, 0
         while True:
             rows = session.execute(select(AuditEntry).where(AuditEntry.chain == chain, AuditEntry.chain_seq > last)
@@ -176,7 +205,7 @@ def verify(session: Session, batch: int = 5000) -> Verification:
                     return Verification(False, count, e.seq, f"entry {expected} of chain {chain} is missing")
                 if e.prev_hash != prev:
                     return Verification(False, count, e.seq, "prev_hash does not match the previous entry")
-                if _hash_of(e, prev) != e.hash:
+                if _hash_of(e, prev, head.algorithm) != e.hash:
                     return Verification(False, count, e.seq, "entry was altered (hash mismatch)")
                 prev, expected, count, last = e.hash, expected + 1, count + 1, e.chain_seq
         if expected - 1 != head.seq or prev != head.hash:

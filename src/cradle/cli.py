@@ -40,6 +40,7 @@ COMMAND_MODULES = [
     "cradle.registry.cli",
     "cradle.batch.cli",
     "cradle.auth.cli",
+    "cradle.keys_cli",
 ]
 
 for _name in COMMAND_MODULES:

@@ -39,6 +39,7 @@ from sqlalchemy import (
     update,
 )
 
+from cradle import fieldcrypt
 from cradle.db import get_engine
 from cradle.registry import identity
 from cradle.registry.access import covering_region, known, row_region
@@ -82,12 +83,18 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _id_region(id_column: str) -> str:
+    """The stage column holding an ID number's region prefix, kept in clear when the number is encrypted."""
+    return f"_{id_column}_region"
+
+
 def _stage_table(feed: Feed, source_seq: str | None) -> Table:
     """The batch's rows, typed. On PostgreSQL `_source_id` is drawn from the source records' own sequence while
     COPY loads the row, so concurrent runs never collide; SQLite sets it under its write lock (`_resolve`)."""
     cols = [Column(c.name, _TYPES.get(c.kind, String)) for c in feed.columns]
     source = Column(SOURCE, BigInteger, server_default=text(f"nextval('{source_seq}')") if source_seq else None)
     cols += [Column(ROW_NO, BigInteger), Column(HASH, BigInteger), Column(PERSON, BigInteger), source]
+    cols += [Column(_id_region(c.name), String) for c in feed.columns if c.kind == "id_number"]
     name = f"registry_stage_{feed.dept}"
     return Table(name, MetaData(), *cols, Index(f"ix_{name}_record_no", "record_no"), prefixes=["TEMPORARY"])
 
@@ -95,6 +102,7 @@ def _stage_table(feed: Feed, source_seq: str | None) -> Table:
 def _load_stage(conn: Connection, stage: Table, df: pl.DataFrame) -> None:
     """The one write of file values into the database (a value transform belongs here)."""
     names = [c.name for c in stage.columns if c.name != SOURCE]
+    df = _encrypt_ids(df, [n for n in names if _id_region(n) in names])
     # Sorted by ID number as stored, each batch's insertions walk the person index in order (stable, so the
     # file's first row still wins among rows naming the same person).
     df = df.select(names).sort("id_number", maintain_order=True, nulls_last=True)
@@ -113,6 +121,16 @@ def _load_stage(conn: Connection, stage: Table, df: pl.DataFrame) -> None:
     cur.close()
 
 
+def _encrypt_ids(df: pl.DataFrame, id_columns: list[str]) -> pl.DataFrame:
+    """ID numbers are staged as stored (cradle.fieldcrypt: deterministic, so the SQL joins to persons still
+    match) beside their region prefix, which persons keep as their region of birth registration."""
+    ring = fieldcrypt.keyring()
+    return df.with_columns(
+        *(pl.col(c).str.slice(0, 6).alias(_id_region(c)) for c in id_columns),
+        *(pl.Series(c, ring.encrypt_many(df[c].to_list()), dtype=pl.String) for c in id_columns),
+    )
+
+
 def _with_related_defaults(feed: Feed, df: pl.DataFrame) -> pl.DataFrame:
     """Related persons (mother, father, spouse) get their birth date and sex from their ID number when blank."""
     exprs = []
@@ -128,10 +146,12 @@ def _with_related_defaults(feed: Feed, df: pl.DataFrame) -> pl.DataFrame:
 
 def _person_sources(feed: Feed) -> list[str]:
     """SELECTs over the stage listing every (id_number, name, sex, birth_date) a row names."""
-    parts = ["SELECT id_number, name, sex, birth_date FROM {S} WHERE id_number IS NOT NULL"]
+    parts = [f"SELECT id_number, name, sex, birth_date, {_id_region('id_number')} AS id_region FROM {{S}} "
+             "WHERE id_number IS NOT NULL"]
     for p in feed.people:
         sex = f"{p}sex" if f"{p}sex" in feed.names else ("'F'" if p == "mother_" else "'M'")
-        parts.append(f"SELECT {p}id_number, {p}name, {sex}, {p}birth_date FROM {{S}} WHERE {p}id_number IS NOT NULL")
+        parts.append(f"SELECT {p}id_number, {p}name, {sex}, {p}birth_date, {_id_region(p + 'id_number')} "
+                     f"FROM {{S}} WHERE {p}id_number IS NOT NULL")
     return parts
 
 
@@ -161,7 +181,7 @@ class Ingester:
             # ON CONFLICT DO NOTHING also settles repeats within the batch (first one wins) without a GROUP BY
             # sort; `WHERE true` is SQLite's required disambiguation of INSERT … SELECT … ON CONFLICT.
             f"""INSERT INTO registry_person (id_number, name, sex, birth_date, region)
-                SELECT u.id_number, COALESCE(u.name, ''), u.sex, u.birth_date, substr(u.id_number, 1, 6)
+                SELECT u.id_number, COALESCE(u.name, ''), u.sex, u.birth_date, u.id_region
                 FROM ({union}) u WHERE true
                 ON CONFLICT (id_number) DO NOTHING"""
         )

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cradle.db import Base
+from cradle.fieldcrypt import EncryptedString
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets 64-bit keys for 10-million-row feeds.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -77,7 +78,7 @@ class Person(Base):
     __table_args__ = (Index("ix_registry_person_match", "birth_date", "name"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    id_number: Mapped[str | None] = mapped_column(EncryptedString(), unique=True)  # cradle.fieldcrypt
     name: Mapped[str] = mapped_column(String(64))
     sex: Mapped[str] = mapped_column(String(1))  # F | M
     birth_date: Mapped[dt.date] = mapped_column(Date)

@@ -38,9 +38,10 @@ def _url(request: Request) -> str | None:
     return getattr(request.app.state, "database_url", None)
 
 
-def api_actor(request: Request):
+async def api_actor(request: Request):
     """The caller as a services Actor: the signed-in account (session or bearer token, through cradle.auth).
-    Anonymous callers are refused here, before the body is read (401 in the app's error shape)."""
+    Anonymous callers are refused here, before the body is read (401 in the app's error shape). Async because it
+    only reads what the auth middleware found: a sync dependency would cost a thread hop per request."""
     from cradle.auth.deps import service_actor
 
     actor = service_actor()(request)

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cradle.db import Base
+from cradle.fieldcrypt import EncryptedString
 
 
 class BirthRegistration(Base):
@@ -30,15 +31,15 @@ class BirthRegistration(Base):
     __tablename__ = "svc_birth_registration"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reg_no: Mapped[str] = mapped_column(String(24), unique=True)
-    mother_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    mother_id_number: Mapped[str] = mapped_column(EncryptedString(), index=True)
     mother_name: Mapped[str] = mapped_column(String(64))
-    father_id_number: Mapped[str | None] = mapped_column(String(18))
+    father_id_number: Mapped[str | None] = mapped_column(EncryptedString())
     father_name: Mapped[str | None] = mapped_column(String(64))
     hukou_region: Mapped[str] = mapped_column(String(6))  # may be in another province (跨省通办)
     residence_region: Mapped[str] = mapped_column(String(6), index=True)
     expected_birth: Mapped[dt.date] = mapped_column(Date)
     child_order: Mapped[int] = mapped_column(Integer)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(EncryptedString())
     status: Mapped[str] = mapped_column(String(12), default="registered")  # registered | cancelled
     filed_by: Mapped[str] = mapped_column(String(120))
     on_behalf_of: Mapped[str | None] = mapped_column(String(120))
@@ -57,9 +58,9 @@ class Case(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_no: Mapped[str] = mapped_column(String(24), unique=True)
     program: Mapped[str] = mapped_column(String(80))
-    applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    applicant_id_number: Mapped[str] = mapped_column(EncryptedString(), index=True)
     applicant_name: Mapped[str] = mapped_column(String(64))
-    beneficiary_id_number: Mapped[str] = mapped_column(String(18))
+    beneficiary_id_number: Mapped[str] = mapped_column(EncryptedString())
     beneficiary_name: Mapped[str] = mapped_column(String(64))
     beneficiary_member: Mapped[str] = mapped_column(String(32))  # the member id in the household snapshot
     county: Mapped[str] = mapped_column(String(6))
@@ -71,7 +72,7 @@ class Case(Base):
     unit: Mapped[str | None] = mapped_column(String(16))
     period_start: Mapped[dt.date | None] = mapped_column(Date)
     period_end: Mapped[dt.date | None] = mapped_column(Date)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(EncryptedString())
     account_no: Mapped[str | None] = mapped_column(String(32))  # 财政补贴资金一卡通 account
     bank_code: Mapped[str | None] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(24))
@@ -122,7 +123,7 @@ class BirthBundle(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bundle_no: Mapped[str] = mapped_column(String(24), unique=True)
-    mother_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    mother_id_number: Mapped[str] = mapped_column(EncryptedString(), index=True)
     child_name: Mapped[str] = mapped_column(String(64))
     child_birth_date: Mapped[dt.date] = mapped_column(Date)
     county: Mapped[str] = mapped_column(String(6), index=True)
@@ -158,9 +159,9 @@ class Consent(Base):
     __tablename__ = "svc_consent"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    grantor_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    grantor_id_number: Mapped[str] = mapped_column(EncryptedString(), index=True)
     grantor_name: Mapped[str] = mapped_column(String(64))
-    proxy_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    proxy_id_number: Mapped[str] = mapped_column(EncryptedString(), index=True)
     proxy_name: Mapped[str] = mapped_column(String(64))
     relation: Mapped[str] = mapped_column(String(16))
     scope: Mapped[str] = mapped_column(String(200), default="*")  # "*" or comma-separated service kinds
@@ -177,12 +178,12 @@ class Notification(Base):
     __table_args__ = (Index("ix_svc_notification_out", "channel", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    recipient_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    recipient_id_number: Mapped[str] = mapped_column(EncryptedString(), index=True)
     channel: Mapped[str] = mapped_column(String(8))  # inapp | sms
     kind: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(Text)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(EncryptedString())
     status: Mapped[str] = mapped_column(String(8), default="pending")  # pending | sent | failed | read
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(String(200))
@@ -197,7 +198,7 @@ class Reminder(Base):
     __table_args__ = (UniqueConstraint("recipient_id_number", "kind", "subject", "due"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    recipient_id_number: Mapped[str] = mapped_column(String(18))
+    recipient_id_number: Mapped[str] = mapped_column(EncryptedString())
     kind: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(80))
     due: Mapped[dt.date] = mapped_column(Date)
@@ -214,7 +215,7 @@ class Appeal(Base):
     kind: Mapped[str] = mapped_column(String(16))  # rejection | missing_payment
     case_id: Mapped[int] = mapped_column(ForeignKey("svc_case.id"), index=True)
     period: Mapped[str | None] = mapped_column(String(10))  # the payment period for missing_payment
-    citizen_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    citizen_id_number: Mapped[str] = mapped_column(EncryptedString(), index=True)
     level: Mapped[str] = mapped_column(String(8))  # town | county
     county: Mapped[str] = mapped_column(String(6))
     town: Mapped[str | None] = mapped_column(String(9))

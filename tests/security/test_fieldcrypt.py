@@ -1,0 +1,203 @@
+"""Field encryption at rest: the keyring, both algorithms (AES-256-SIV, SM4-SIV), lookups, rotation, migration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+from tests.services.helpers import MOTHER, county, mother
+
+from cradle import audit, fieldcrypt
+from cradle.config import PROJECT_ROOT
+from cradle.db import make_engine, upgrade
+from cradle.idcard import make_id_number
+from cradle.keyrotation import encrypted_columns, rotate
+from cradle.registry.models import Person
+from cradle.services import registration
+from cradle.services.models import BirthRegistration, Notification
+
+SOON = (dt.date.today() + dt.timedelta(days=120)).isoformat()
+PLAIN_ID = re.compile(r"^\d{17}[\dX]$")
+K1 = "k1:" + "A" * 43 + "="  # 32 zero bytes, a fixed key so the test's ciphertexts are reproducible
+K2 = "k2:" + fieldcrypt.new_key()
+
+
+@pytest.fixture(params=["aes", "sm"])
+def crypto(request, monkeypatch):
+    monkeypatch.setenv("CRADLE_CRYPTO", request.param)
+    monkeypatch.setenv("CRADLE_FIELD_KEYS", K1)
+    return request.param
+
+
+def _raw(url, sql):
+    engine = make_engine(url)
+    with engine.connect() as c:
+        rows = [tuple(r) for r in c.execute(text(sql))]
+    engine.dispose()
+    return rows
+
+
+def test_round_trip_is_deterministic_and_authenticated(crypto):
+    ring = fieldcrypt.keyring()
+    number = make_id_number("370303", dt.date(1990, 1, 1), 12, "F")
+    stored = ring.encrypt(number)
+    assert stored.startswith({"aes": "$a$k1$", "sm": "$s$k1$"}[crypto]) and number not in stored
+    assert ring.encrypt(number) == stored and ring.decrypt(stored) == number
+    assert ring.encrypt(number[:-1] + "0") != stored
+    body = stored.rsplit("$", 1)[1]
+    flipped = stored[: -len(body)] + ("B" if body[0] != "B" else "C") + body[1:]
+    with pytest.raises(fieldcrypt.FieldIntegrityError):
+        ring.decrypt(flipped)
+    with pytest.raises(fieldcrypt.FieldKeyError, match="k9"):
+        ring.decrypt(stored.replace("$k1$", "$k9$"))
+
+
+def test_keys_are_checked_and_production_refuses_the_development_key(monkeypatch):
+    monkeypatch.delenv("CRADLE_FIELD_KEYS", raising=False)
+    assert fieldcrypt.keyring().current == fieldcrypt.DEV_KEY_ID
+    monkeypatch.setenv("CRADLE_ENV", "production")
+    with pytest.raises(fieldcrypt.FieldKeyError, match="production"):
+        fieldcrypt.keyring()
+    monkeypatch.setenv("CRADLE_FIELD_KEYS", "k1:AAAA")
+    with pytest.raises(fieldcrypt.FieldKeyError, match=r"entry 1 \(k1\): key must be 32 bytes"):
+        fieldcrypt.keyring()
+    monkeypatch.setenv("CRADLE_FIELD_KEYS", f"{K1},{K1}")
+    with pytest.raises(fieldcrypt.FieldKeyError, match="entry 2: key id k1 appears twice"):
+        fieldcrypt.keyring()
+    monkeypatch.setenv("CRADLE_CRYPTO", "des")
+    with pytest.raises(fieldcrypt.FieldKeyError, match="CRADLE_CRYPTO"):
+        fieldcrypt.crypto_mode()
+
+
+def test_registration_stores_no_plain_number_and_is_found_by_it(crypto, svc_url):
+    s = Session(make_engine(svc_url))
+    reg_id = registration.register(
+        s,
+        mother,
+        {
+            "mother_id_number": MOTHER,
+            "mother_name": "李梅",
+            "hukou_region": "620402",
+            "residence_region": "620402",
+            "expected_birth": SOON,
+            "child_order": 1,
+            "phone": "13800000001",
+        },
+    )
+    reg_id, reg_no = reg_id.id, reg_id.reg_no
+    s.commit()
+    raw = _raw(svc_url, "SELECT mother_id_number, phone FROM svc_birth_registration")
+    assert raw and all(MOTHER not in v and "13800000001" not in v for row in raw for v in row)
+    assert all(v.startswith(f"${'as'[crypto == 'sm']}$k1$") for row in raw for v in row)
+    notes = _raw(svc_url, "SELECT recipient_id_number FROM svc_notification")
+    assert notes and not any(MOTHER in v for (v,) in notes)
+    s.expunge_all()
+    assert [r.id for r in registration.of_person(s, MOTHER)] == [reg_id]
+    found = s.execute(
+        select(BirthRegistration).where(BirthRegistration.mother_id_number == MOTHER)
+    ).scalar_one()
+    assert (found.mother_id_number, found.phone) == (MOTHER, "13800000001")
+    assert (
+        s.execute(select(Notification).where(Notification.recipient_id_number.in_([MOTHER, "x"])))
+        .scalars()
+        .all()
+    )
+    assert registration.get(s, county, reg_no).mother_id_number == MOTHER
+    s.close()
+
+
+def test_rotation_reencrypts_every_column_resumably_and_is_audited(crypto, svc_url, monkeypatch):
+    s = Session(make_engine(svc_url))
+    registration.register(
+        s,
+        mother,
+        {
+            "mother_id_number": MOTHER,
+            "mother_name": "李梅",
+            "hukou_region": "620402",
+            "residence_region": "620402",
+            "expected_birth": SOON,
+            "child_order": 1,
+            "phone": "13800000001",
+        },
+    )
+    plain = make_id_number("620402", dt.date(1980, 5, 5), 21, "M")
+    s.add(Person(id_number=MOTHER, name="李梅", sex="F", birth_date=dt.date(1993, 4, 2), region="620402"))
+    s.commit()
+    # a row written before encryption existed, in plain text
+    s.execute(
+        text(
+            "INSERT INTO registry_person (id_number, name, sex, birth_date, region) "
+            "VALUES (:n, '旧', 'M', '1980-05-05', '620402')"
+        ),
+        {"n": plain},
+    )
+    s.commit()
+    before = _raw(svc_url, "SELECT mother_id_number FROM svc_birth_registration")[0][0]
+
+    monkeypatch.setenv("CRADLE_FIELD_KEYS", f"{K2},{K1}")  # k2 is current; k1 rows still read and match
+    s.expunge_all()
+    assert s.execute(select(Person).where(Person.id_number == MOTHER)).scalar_one().name == "李梅"
+    assert registration.of_person(s, MOTHER)
+    s.close()
+
+    report = rotate(make_engine(svc_url), batch=1)
+    assert report.key == "k2" and report.columns["registry_person.id_number"] == 2
+    assert report.columns["svc_birth_registration.mother_id_number"] == 1
+    prefix = f"${'as'[crypto == 'sm']}$k2$"
+    for table, _pk, name in encrypted_columns():
+        for (v,) in _raw(svc_url, f"SELECT {name} FROM {table} WHERE {name} IS NOT NULL"):
+            assert v.startswith(prefix) and not PLAIN_ID.match(v), (table, name)
+    assert _raw(svc_url, "SELECT mother_id_number FROM svc_birth_registration")[0][0] != before
+    again = rotate(make_engine(svc_url))  # nothing left: resuming after a finished rotation rewrites nothing
+    assert sum(again.columns.values()) == 0
+
+    monkeypatch.setenv("CRADLE_FIELD_KEYS", K2)  # k1 retired
+    s = Session(make_engine(svc_url))
+    assert s.execute(select(Person).where(Person.id_number == plain)).scalar_one().name == "旧"
+    assert registration.of_person(s, MOTHER)[0].phone == "13800000001"
+    entries = audit.history(s, "column:registry_person.id_number")
+    assert [(e.action, e.detail["key"], e.detail["rows"]) for e in entries] == [
+        ("keys.rotate", "k2", 2),
+        ("keys.rotate", "k2", 0),
+    ]
+    assert audit.verify(s).ok
+    s.close()
+
+
+def test_migration_encrypts_existing_plain_rows(crypto, db_url):
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", db_url)
+    command.upgrade(cfg, "0008_registry_scope")
+    command.upgrade(cfg, "0007_services_audit_chains")
+    _exec(
+        db_url,
+        "INSERT INTO registry_person (id_number, name, sex, birth_date, region) "
+        f"VALUES ('{MOTHER}', '李梅', 'F', '1993-04-02', '620402')",
+    )
+    _exec(
+        db_url,
+        "INSERT INTO svc_consent (id, grantor_id_number, grantor_name, proxy_id_number, proxy_name, "
+        "relation, scope, valid_until, evidence) VALUES "
+        f"(1, '{MOTHER}', '李梅', '110101199001011237', '王强', 'spouse', '*', '2027-01-01', 'x')",
+    )
+    upgrade(db_url)
+    (stored,) = _raw(db_url, "SELECT id_number FROM registry_person")[0]
+    assert stored != MOTHER and fieldcrypt.keyring().decrypt(stored) == MOTHER
+    grantor, proxy = _raw(db_url, "SELECT grantor_id_number, proxy_id_number FROM svc_consent")[0]
+    assert fieldcrypt.is_encrypted(grantor) and fieldcrypt.keyring().decrypt(proxy) == "110101199001011237"
+    with Session(make_engine(db_url)) as s:
+        assert s.execute(select(Person.name).where(Person.id_number == MOTHER)).scalar_one() == "李梅"
+
+
+def _exec(url, sql):
+    engine = make_engine(url)
+    with engine.begin() as c:
+        c.execute(text(sql))
+    engine.dispose()
