@@ -374,3 +374,14 @@ def get_consents(request: Request, _caller: ApiActor):
                  "scope": c.scope, "valid_until": _iso(c.valid_until), "revoked": c.revoked_at is not None,
                  "mine": c.grantor_id_number == a.id_number} for c in proxy.consents_of(s, a.id_number)]
     return _read(request, fn)
+
+
+@router.post("/payments/stops", summary="Stop a beneficiary's payments on death or moving away (county/finance)")
+def post_stop(request: Request, _caller: ApiActor, body: dict = Body(...), key: str | None = IdemKey):
+    from cradle.payments import stops
+
+    def fn(s, a):
+        rows = stops.stop_for(s, a, body)
+        return 200, [{"entitlement": e.id, "program": e.program, "beneficiary": mask(e.beneficiary_id_number),
+                      "status": e.status, "stop_reason": e.stop_reason, "stop_date": _iso(e.stop_date)} for e in rows]
+    return _act(request, key, body, fn)
