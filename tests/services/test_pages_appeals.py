@@ -14,7 +14,7 @@ from cradle.services.models import Appeal, Case, IssuedDocument
 from cradle.web.app import create_app
 
 from .page_client import Signed, rejected_by_town, submitted
-from .pages_helpers import COUNTY, MOTHER, OTHER_TOWN, field_error, official
+from .pages_helpers import COUNTY, MOTHER, OTHER_TOWN, TOWN, field_error, official
 
 
 @pytest.fixture
@@ -145,3 +145,31 @@ def test_decision_pdf_verifies_and_only_readers_get_it(url):
     assert stranger.post(f"/services/cases/{case_no}/decision").status_code == 404
 
     assert _count(url, IssuedDocument) == 1
+
+
+def test_missing_payment_goes_to_the_county(url):
+    from .page_client import act
+
+    me, case_no = submitted(url, MOTHER)
+    town = Signed(official(url, "town_official", TOWN))
+    county = Signed(official(url, "county_official", COUNTY))
+    for who, action in ((town, "town_accept"), (town, "town_pass"), (county, "county_approve")):
+        assert act(who, case_no, action).status_code == 303
+    assert 'id="appeal-payment"' in me.get(f"/applications/{case_no}").text
+    r = me.post(
+        f"/applications/{case_no}/appeal", {"kind": "missing_payment", "period": "", "grounds": "没收到"}
+    )
+    assert r.status_code == 422 and field_error(r.text, "period") and _count(url, Appeal) == 0
+    r = me.post(
+        f"/applications/{case_no}/appeal",
+        {"kind": "missing_payment", "period": "2025-07", "grounds": "没收到"},
+    )
+    assert r.status_code == 303
+    appeal_no = r.headers["location"].split("=")[1]
+    assert appeal_no not in town.get("/staff/appeals").text
+    assert appeal_no in county.get("/staff/appeals").text
+    r = county.post(
+        f"/staff/appeals/{appeal_no}/decide", {"upheld": "0", f"outcome_{appeal_no}": "该月尚未到发放期"}
+    )
+    assert r.status_code == 303 and r.headers["location"].endswith(":dismissed")
+    assert _status(url, case_no) == "approved"

@@ -11,7 +11,7 @@ import pytest
 from cradle.audit import AuditEntry
 from cradle.db import session_scope
 from cradle.idcard import make_id_number, mask
-from cradle.services.models import Case, Consent
+from cradle.services.models import Attachment, Case, Consent
 
 from .page_client import Signed
 from .pages_helpers import COUNTY, MOTHER, apply_form, citizen_account, field_error
@@ -89,6 +89,18 @@ def test_proxy_files_with_consent_and_is_refused_without(url):
         assert mask(SISTER) in entry.actor and mask(MOTHER) in entry.on_behalf_of
     assert 'id="case-proxy"' in me.get(f"/applications/{case_no}").text  # the mother sees who filed it
     assert sister.get(f"/applications/{case_no}").status_code == 200
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    assert (
+        sister.upload(f"/applications/{case_no}/attachments", "证明.pdf", pdf, "application/pdf").status_code
+        == 303
+    )
+    with session_scope(url) as s:
+        att_id = s.query(Attachment).one().id
+    assert sister.get(f"/services/cases/{case_no}/attachments/{att_id}").content == pdf
+    with session_scope(url) as s:
+        for action in ("case.attach", "case.attachment_read"):
+            entry = s.query(AuditEntry).filter_by(action=action, subject=f"case:{case_no}").one()
+            assert mask(SISTER) in entry.actor and mask(MOTHER) in entry.on_behalf_of, action
 
     citizen_account(url, NEIGHBOUR, "赵敏")
     neighbour = Signed(NEIGHBOUR)

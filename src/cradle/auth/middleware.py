@@ -70,7 +70,10 @@ class AuthMiddleware:
         auth = headers.get("authorization", "")
         bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else None
         cookie = cookies.get(sessions.COOKIE)
-        if bearer or cookie:  # a database look-up, off the event loop
+        hit = tokens.cached(bearer) if bearer else None
+        if hit is not None:  # a token checked a moment ago: no thread hop, no query
+            actor, web_session, token_id = hit[1], None, hit[0]
+        elif bearer or cookie:  # a database look-up, off the event loop
             actor, web_session, token_id = await run_in_threadpool(resolve, bearer, cookie)
         else:  # anonymous (the public calculator): no thread hop, no query
             actor, web_session, token_id = ANONYMOUS, None, None

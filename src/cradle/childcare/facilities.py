@@ -99,6 +99,8 @@ def list_facilities(session: Session, region: str | None = None, scope: str | No
     """Facilities in `region` (and the caller's `scope`), ordered by region and name."""
     if region is not None and not places.is_code(region):
         raise ChildcareError("region", f"{region} 不是6位行政区划代码")
+    if region is not None and not places.exists(region):  # a typo must not pass for an empty region
+        raise ChildcareError("region", f"未知的行政区划代码 {region}")
     rows = session.scalars(select(Facility).options(selectinload(Facility.slots))
                            .order_by(Facility.region_code, Facility.name, Facility.id)).all()
     out = [f for f in rows if places.is_within(f.region_code, region) and places.is_within(f.region_code, scope)]

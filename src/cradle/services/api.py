@@ -38,9 +38,10 @@ def _url(request: Request) -> str | None:
     return getattr(request.app.state, "database_url", None)
 
 
-def api_actor(request: Request):
+async def api_actor(request: Request):
     """The caller as a services Actor: the signed-in account (session or bearer token, through cradle.auth).
-    Anonymous callers are refused here, before the body is read (401 in the app's error shape)."""
+    Anonymous callers are refused here, before the body is read (401 in the app's error shape). Async because it
+    only reads what the auth middleware found: a sync dependency would cost a thread hop per request."""
     from cradle.auth.deps import service_actor
 
     actor = service_actor()(request)
@@ -373,3 +374,14 @@ def get_consents(request: Request, _caller: ApiActor):
                  "scope": c.scope, "valid_until": _iso(c.valid_until), "revoked": c.revoked_at is not None,
                  "mine": c.grantor_id_number == a.id_number} for c in proxy.consents_of(s, a.id_number)]
     return _read(request, fn)
+
+
+@router.post("/payments/stops", summary="Stop a beneficiary's payments on death or moving away (county/finance)")
+def post_stop(request: Request, _caller: ApiActor, body: dict = Body(...), key: str | None = IdemKey):
+    from cradle.payments import stops
+
+    def fn(s, a):
+        rows = stops.stop_for(s, a, body)
+        return 200, [{"entitlement": e.id, "program": e.program, "beneficiary": mask(e.beneficiary_id_number),
+                      "status": e.status, "stop_reason": e.stop_reason, "stop_date": _iso(e.stop_date)} for e in rows]
+    return _act(request, key, body, fn)

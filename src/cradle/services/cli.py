@@ -26,7 +26,7 @@ def _finance(county: str) -> Actor:
 
 def register(app: typer.Typer) -> None:
     audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
-    services_app = typer.Typer(help="Citizen services: 免申即享 runs, reminders, SMS, actor tokens.",
+    services_app = typer.Typer(help="Citizen services: 免申即享 runs, reminders, SMS.",
                                no_args_is_help=True)
     payments_app = typer.Typer(help="一卡通 payments: batches, bank files, reconciliation.", no_args_is_help=True)
     app.add_typer(audit_app, name="audit")
@@ -74,6 +74,22 @@ def register(app: typer.Typer) -> None:
 
         with session_scope() as s:
             typer.echo(json.dumps(notifications.dispatch(s)))
+
+    @payments_app.command("stop")
+    def stop(beneficiary_id_number: str, reason: str, effective: str, county: str,
+             program: str | None = None) -> None:
+        """Stop a beneficiary's payments: REASON death or moved_away, EFFECTIVE the date (YYYY-MM-DD)."""
+        from cradle.payments import stops
+
+        try:
+            with session_scope() as s:
+                rows = stops.stop_for(s, _finance(county), {"beneficiary_id_number": beneficiary_id_number,
+                                                            "reason": reason, "effective": effective,
+                                                            "program": program})
+                typer.echo(json.dumps([{"entitlement": e.id, "program": e.program, "status": e.status}
+                                       for e in rows], ensure_ascii=False))
+        except ServiceError as exc:
+            _fail(exc)
 
     @payments_app.command("generate")
     def generate(program: str, period: str, county: str) -> None:

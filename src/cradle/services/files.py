@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import audit
-from cradle.services import applications
+from cradle.services import applications, proxy
 from cradle.services.actors import Actor
 from cradle.services.errors import NotFound
 from cradle.services.models import Attachment, Case
@@ -29,12 +29,17 @@ def fetch(session: Session, actor: Actor, case_no: str, attachment_id: int) -> A
     ).scalar_one_or_none()
     if row is None:
         raise NotFound("attachment_id", "没有这份材料")
+    behalf = None
+    own = (case.applicant_id_number, case.beneficiary_id_number)
+    if actor.role == "citizen" and actor.id_number not in own:  # a proxy: the audit names both people
+        _, behalf = proxy.principal(session, actor, case.applicant_id_number, "application")
     audit.record(
         session,
         actor,
         "case.attachment_read",
         f"case:{case.case_no}",
         {"attachment": row.id, "name": row.name, "sha256": row.sha256},
+        on_behalf_of=behalf,
     )
     return row
 

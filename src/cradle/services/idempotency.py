@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,9 @@ def request_hash(payload) -> str:
 
 
 def _stored(session: Session, actor: Actor, key: str, digest: str) -> tuple[int, dict] | None:
-    row = session.get(IdempotentRequest, (actor.ref, key))
+    t = IdempotentRequest
+    row = session.execute(select(t.request_hash, t.status_code, t.response)  # columns only: no ORM object
+                          .where(t.actor == actor.ref, t.key == key)).first()
     if row is None:
         return None
     if row.request_hash != digest:

@@ -28,6 +28,7 @@ ROUTER_MODULES = [
     "cradle.services.pages_appeals",
     "cradle.services.pages_proxy",
     "cradle.services.pages_files",
+    "cradle.payments.pages_stops",
     "cradle.payments.pages",
     "cradle.web.calculator",
     "cradle.web.programs_page",

@@ -10,7 +10,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from cradle.web import formatting, notes
+from cradle import regions as gbt2260
+from cradle.web import formatting, notes, terms
 from cradle.web.i18n import HTML_LANG, LOCALES, translations
 from cradle.web.nav import is_served, navigation
 
@@ -25,6 +26,8 @@ def environment(locale: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Domain labels the services return in Chinese ("已提交", "托小班") are shown in the page's language.
+        finalize=lambda value: terms.localize(value, locale),
     )
     env.install_gettext_translations(translations(locale), newstyle=True)
     env.globals.update(
@@ -39,8 +42,17 @@ def environment(locale: str) -> Environment:
         document_status=lambda status: notes.document_status(status, locale),
         is_draft=notes.is_draft,
         is_served=is_served,
+        region_name=lambda code: gbt2260.local_name(code, locale) if gbt2260.exists(code) else code,
     )
+    env.filters["place"] = lambda name: _place(name, locale)
     return env
+
+
+def _place(name, locale: str):
+    """A region's Chinese name in the page's language (the GB/T 2260 table's English name in English pages)."""
+    if locale != "en" or not isinstance(name, str):
+        return name
+    return gbt2260.english_name_of(name) or name
 
 
 def locale_of(request: Request) -> str:
