@@ -43,11 +43,13 @@ def entitlements(pop: Population, as_of: dt.date, overrides: dict | None = None,
         deadline = amount if is_date else np.full(k, np.datetime64("NaT"), dtype="datetime64[D]")
         value = np.full(k, np.nan) if is_date else amount.astype(float)
         frames.append(pl.DataFrame({
-            "program": np.full(k, res.program.id), "kind": np.full(k, res.program.kind),
+            # constant texts repeated by Polars, not built as NumPy string arrays
+            "program": pl.repeat(res.program.id, k, dtype=pl.String, eager=True),
+            "kind": pl.repeat(res.program.kind, k, dtype=pl.String, eager=True),
             "beneficiary": persons.gather(np.where(res.beneficiary >= 0, res.beneficiary, pop.n_persons)),
             "amount": pl.Series(value, dtype=pl.Float64, nan_to_null=True),
             "deadline": deadline.astype("datetime64[D]"),
-            "unit": pl.Series([res.program.unit] * k, dtype=pl.String),
+            "unit": pl.repeat(res.program.unit, k, dtype=pl.String, eager=True),
             "period_start": res.start, "period_end": res.end,
             "household": households.gather(res.household),
             "county": pop.households["jurisdiction"][res.household],

@@ -102,7 +102,7 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _parent_rule(c: Ctx, key: str, facts: dict, explanation: str, note: str | None = None) -> Rule:
     p = c.persons
-    n, start, end = _young_children(c)
+    n, start, end = c.memo("young_children", lambda: _young_children(c))  # 育儿假 and 保教费: the same children
     return Rule(
         conditions=[("是父母", c.is_parent), ("在世", c.alive),
                     ("为职工（由所在单位给予）", p.employment == c.EMPLOYMENT["employee"]),
