@@ -193,3 +193,40 @@ def test_cli_subsidy_pay(cc_url, monkeypatch):
             if e.action == "subsidy.register_payment"
         }
         assert actors == {"county:cli@370303"}
+
+
+def test_inspection_page_records_inspection_and_follow_up(client, cc_url):
+    with session_scope(cc_url) as s:
+        fid = filed_facility(s, 1).id
+        other = filed_facility(s, 2, region="370302").id
+    county = bearer_for(cc_url, "county_official", "370303")
+    page = client.get(f"/childcare/official/facilities/{fid}", headers=county)
+    assert page.status_code == 200 and 'name="inspector"' in page.text
+    assert client.get(f"/childcare/official/facilities/{other}", headers=county).status_code == 404
+    url = f"/childcare/official/facilities/{fid}/inspections"
+    form = {"visited_on": "2025-04-01", "kind": "routine", "inspector": "刘", "result": "corrections"}
+    r = client.post(url, data=form, headers=county, follow_redirects=True)  # corrections need a finding
+    assert "findings" in r.text
+    finding = {
+        "item": "fire_safety",
+        "description": "灭火器过期",
+        "severity": "major",
+        "deadline": "2025-04-10",
+    }
+    r = client.post(url, data={**form, **finding}, headers=county, follow_redirects=True)
+    assert r.status_code == 200 and "灭火器过期" in r.text and "county_official:account:" in r.text
+    from cradle.childcare.models import Finding, FollowUp, Inspection
+
+    with session_scope(cc_url) as s:
+        assert s.scalar(select(Inspection.recorded_by)).startswith("county_official:account:")
+        finding_id = s.scalar(select(Finding.id))
+    r = client.post(
+        f"/childcare/official/findings/{finding_id}/followups",
+        headers=county,
+        follow_redirects=True,
+        data={"visited_on": "2025-04-09", "inspector": "刘", "resolved": "yes"},
+    )
+    assert r.status_code == 200
+    with session_scope(cc_url) as s:
+        assert s.get(Finding, finding_id).resolved_on.isoformat() == "2025-04-09"
+        assert s.scalar(select(FollowUp.recorded_by)).startswith("county_official:account:")

@@ -11,12 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, subsidies
+from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, places, subsidies
 from cradle.childcare.deps import DOMAIN_ERRORS, PAYMENT_ROLES, caller, caller_scope, today
 from cradle.childcare.facilities import facility_dict, get_facility, latest_filing
 from cradle.childcare.standards import CHECKLIST, RESULTS
 from cradle.db import request_session
-from cradle.web.templating import render
+from cradle.web.templating import locale_of, render
 
 router = APIRouter(prefix="/childcare", include_in_schema=False)
 SessionDep = Annotated[Session, Depends(request_session)]
@@ -38,7 +38,7 @@ def public_page(request: Request, session: SessionDep, region: str | None = None
     except DOMAIN_ERRORS as exc:
         listing, error = disclosure.public_listing(session, day), _error_text(exc)
     return render(request, "childcare/public.html", title="托育机构信息公示", listing=listing, region=region or "",
-                  svg=Markup(disclosure.map_svg(listing)), error=error, breadcrumbs=[("托育机构", None)])
+                  svg=Markup(disclosure.map_svg(listing, locale=locale_of(request))), error=error, breadcrumbs=[("托育机构", None)])
 
 
 @router.get("/facilities/{facility_id}")
@@ -212,6 +212,61 @@ async def subsidy_action(application_id: int, request: Request, session: Session
         else:
             raise ChildcareError("action", f"未知的操作 {action}")
     except (*DOMAIN_ERRORS, ServiceError) as exc:
+        session.rollback()
+        return _back(back, exc)
+    return _back(back)
+
+
+# --- inspections (officials) ------------------------------------------------------------------------------
+@router.get("/official/facilities/{facility_id}")
+def inspect_page(facility_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+                 error: str | None = None) -> Response:
+    from cradle.childcare.vocab import INSPECTION_KINDS, INSPECTION_RESULTS, SEVERITIES
+
+    try:
+        f = get_facility(session, facility_id, scope)
+    except DOMAIN_ERRORS as exc:
+        return render(request, "error.html", status_code=404, status=404,
+                      errors=[{"field": None, "code": "error", "message": str(exc)}])
+    return render(request, "childcare/inspect.html", title=f"{f.name} · 督导检查", facility_id=f.id,
+                  inspections=inspections.inspections_of(session, f.id, scope), error=error,
+                  kinds=INSPECTION_KINDS, results=INSPECTION_RESULTS, severities=SEVERITIES,
+                  day=today().isoformat(), breadcrumbs=[("托育监管", "/childcare/official"), (f.name, None)])
+
+
+@router.post("/official/facilities/{facility_id}/inspections")
+async def inspect_action(facility_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+                         who: CallerDep) -> Response:
+    form = await request.form()
+    data = {k: form.get(k) or None for k in ("visited_on", "kind", "inspector", "result", "summary")}
+    if form.get("description"):  # the form carries at most one finding; the API takes a list
+        data["findings"] = [{k: form.get(k) or None for k in ("item", "description", "severity", "deadline")}]
+    back = f"/childcare/official/facilities/{facility_id}"
+    try:
+        inspections.record_inspection(session, facility_id, {k: v for k, v in data.items() if v is not None},
+                                      scope, recorded_by=who.ref)
+    except DOMAIN_ERRORS as exc:
+        session.rollback()
+        return _back(back, exc)
+    return _back(back)
+
+
+@router.post("/official/findings/{finding_id}/followups")
+async def followup_action(finding_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+                          who: CallerDep) -> Response:
+    from cradle.childcare.models import Finding
+
+    form = await request.form()
+    finding = session.get(Finding, finding_id)
+    facility = get_facility(session, finding.facility_id) if finding else None
+    visible = facility is not None and places.is_within(facility.region_code, scope)  # no id of another county
+    back = f"/childcare/official/facilities/{facility.id}" if visible else "/childcare/official"
+    data = {"visited_on": form.get("visited_on") or None, "inspector": form.get("inspector") or None,
+            "resolved": form.get("resolved") == "yes", "note": form.get("note") or None,
+            "new_deadline": form.get("new_deadline") or None}
+    try:
+        inspections.record_followup(session, finding_id, data, scope, recorded_by=who.ref)
+    except DOMAIN_ERRORS as exc:
         session.rollback()
         return _back(back, exc)
     return _back(back)
