@@ -192,14 +192,15 @@ def wrk_level(url: str, port: int, lo: int, hi: int, concurrency: int) -> dict:
     return {"n": int(n), "rate": int(n) / float(dur), "p50": float(p50), "p95": float(p95), "p99": float(p99)}
 
 
-def _cpu_ticks(pids: list[int]) -> int:
+def _cpu_ticks(root: int) -> int:
+    """CPU ticks of a process tree: each live process's own, and what its exited children left to its parent."""
     total = 0
-    for pid in pids:
+    for pid in _tree(root):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime
+        total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
     return total
 
 
@@ -305,9 +306,8 @@ def main(n: int, levels: list[int], use_wrk: bool = False, workers: int = 2) -> 
         )
         for c in levels:
             reqs = [] if use_wrk else build_requests(url, base, base + n, port)
-            app_pids, pg_pids = _tree(server.pid), _tree(postmaster)
             load = Path("/proc/loadavg").read_text().split()[:3]
-            cpu_app, cpu_pg = _cpu_ticks(app_pids), _cpu_ticks(pg_pids)
+            cpu_app, cpu_pg = _cpu_ticks(server.pid), _cpu_ticks(postmaster)
             hz = os.sysconf("SC_CLK_TCK")
             if use_wrk:
                 w = wrk_level(url, port, base, base + n, c)
@@ -319,8 +319,8 @@ def main(n: int, levels: list[int], use_wrk: bool = False, workers: int = 2) -> 
                 lat = sorted(r[0] for r in res)
                 p50, p95, p99 = _pct(lat, 0.5), _pct(lat, 0.95), _pct(lat, 0.99)
                 bad = sum(r[1] != 201 for r in res)
-            app_ms = (_cpu_ticks(app_pids) - cpu_app) / hz / count * 1000
-            pg_ms = (_cpu_ticks(_tree(postmaster)) - cpu_pg) / hz / count * 1000
+            app_ms = (_cpu_ticks(server.pid) - cpu_app) / hz / count * 1000
+            pg_ms = (_cpu_ticks(postmaster) - cpu_pg) / hz / count * 1000
             replays_ok = 0
             if not use_wrk:
                 first = {i: json.loads(r[3])["case_no"] for i, r in enumerate(res) if r[1] == 201}
