@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import shutil
 import tempfile
 import threading
@@ -51,6 +52,12 @@ def write_population(region: str, persons: int, seed: int, out: Path) -> int:
     for w in writers.values():
         w.close()
     return total
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the batch's worker processes)."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 class PeakMemory:
@@ -97,13 +104,16 @@ def main() -> None:
             print(f"generated {n:,} persons in {time.perf_counter() - t0:.1f}s", flush=True)
         out = Path(tempfile.mkdtemp(prefix="cradle-batch-out-"))
         spec = BatchSpec(args.region, ON, str(src), max_households=args.partition_households)
+        cpu0 = cpu_seconds()
         with PeakMemory() as mem:
             summary = run_batch(spec, out, workers=args.workers)
+        cpu = cpu_seconds() - cpu0
         compute = sum(p.seconds for p in summary.parts)
         rows.append((summary.persons, summary.seconds, compute, mem.peak, summary.rows, summary.partitions))
         print(f"{summary.persons:>12,} persons  {summary.partitions:4} partitions  {summary.rows:>12,} entitlements  "
               f"wall {summary.seconds:7.1f}s  ({summary.persons / summary.seconds:>9,.0f} persons/s)  "
-              f"worker compute {compute:7.1f}s  peak memory {mem.peak / 2**30:5.2f} GiB", flush=True)
+              f"worker compute {compute:7.1f}s  CPU {cpu:7.1f}s ({summary.persons / cpu:>9,.0f} persons per CPU s)  "
+              f"peak memory {mem.peak / 2**30:5.2f} GiB", flush=True)
         shutil.rmtree(out)
         if not args.keep:
             shutil.rmtree(src)

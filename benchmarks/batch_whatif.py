@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import shutil
 import tempfile
 import time
@@ -21,6 +22,12 @@ from cradle.batch.synth import generate
 from cradle.batch.whatif import parse_sets, run_whatif
 
 ON = dt.date(2026, 6, 30)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the worker processes)."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 def main() -> None:
@@ -35,9 +42,9 @@ def main() -> None:
     src = Path(tempfile.mkdtemp(prefix="cradle-whatif-"))
     generate(args.region, args.persons, 1, ON).write(src)
     change = parse_sets(args.sets)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     result = run_whatif(args.region, src, ON, list(range(2026, 2031)), change, workers=args.workers)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
     shutil.rmtree(src)
     years = result.by_year()
     print(f"{result.persons:,} persons, {args.region}, 2026–2030, {change.describe()}")
@@ -45,7 +52,7 @@ def main() -> None:
     with pl.Config(tbl_rows=20, tbl_cols=10, tbl_width_chars=160):
         print(years)
     print(f"what-if over 5 years: {seconds:.1f}s ({result.persons * 5 * 2 / seconds:,.0f} person-years/s, "
-          "baseline and scenario)")
+          f"baseline and scenario); CPU {cpu:.1f}s with the workers")
 
 
 if __name__ == "__main__":
