@@ -201,3 +201,52 @@ def _exec(url, sql):
     with engine.begin() as c:
         c.execute(text(sql))
     engine.dispose()
+
+
+def test_no_encrypted_column_of_any_domain_holds_a_plain_number(crypto, svc_url, monkeypatch):
+    from decimal import Decimal
+
+    from tests.auth.seed import CHILD_ID, REG_ID, seed
+
+    from cradle.payments import entitlements
+    from cradle.payments.models import Entitlement
+
+    monkeypatch.setenv("CRADLE_DATABASE_URL", svc_url)
+    seed(svc_url)  # childcare enrolment, registry ingest and identity queue
+    s = Session(make_engine(svc_url))
+    entitlements.register(
+        s,
+        "county:370303",
+        case_ref="case:1",
+        program="zibo.childcare_subsidy",
+        beneficiary_id_number=CHILD_ID,
+        beneficiary_name="小明",
+        payee_id_number=MOTHER,
+        payee_name="李梅",
+        account_no="6222000000000001",
+        bank_code="ICBC",
+        county="370303",
+        amount=Decimal("300"),
+        frequency="monthly",
+        start=dt.date(2025, 1, 1),
+        end=None,
+    )
+    s.commit()
+    filled = {}
+    for table, _pk, name in encrypted_columns():
+        values = [v for (v,) in _raw(svc_url, f"SELECT {name} FROM {table} WHERE {name} IS NOT NULL")]
+        filled[f"{table}.{name}"] = len(values)
+        assert not any(PLAIN_ID.search(v) or CHILD_ID in v or REG_ID in v for v in values), (table, name)
+    assert all(
+        filled[c]
+        for c in (
+            "registry_person.id_number",
+            "cc_enrolment.child_id_number",
+            "pay_entitlement.beneficiary_id_number",
+            "pay_entitlement.payee_id_number",
+        )
+    )
+    found = s.execute(select(Entitlement).where(Entitlement.payee_id_number == MOTHER)).scalar_one()
+    assert found.beneficiary_id_number == CHILD_ID
+    assert s.execute(select(Person).where(Person.id_number == REG_ID)).scalar_one().region == "370303"
+    s.close()

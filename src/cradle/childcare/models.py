@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cradle.db import Base
+from cradle.fieldcrypt import EncryptedString
 
 
 def _now() -> dt.datetime:
@@ -213,7 +214,7 @@ class Enrolment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("cc_facility.id", ondelete="CASCADE"), index=True)
-    child_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    child_id_number: Mapped[str] = mapped_column(EncryptedString(), index=True)
     child_name: Mapped[str] = mapped_column(String(100))
     birth_date: Mapped[dt.date] = mapped_column(Date)
     birth_order: Mapped[int | None] = mapped_column(Integer)

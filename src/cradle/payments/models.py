@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cradle.db import Base
+from cradle.fieldcrypt import EncryptedString
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -57,11 +58,11 @@ class Entitlement(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_ref: Mapped[str] = mapped_column(String(40))
     program: Mapped[str] = mapped_column(String(80))
-    beneficiary_id_number: Mapped[str] = mapped_column(String(18))
+    beneficiary_id_number: Mapped[str] = mapped_column(EncryptedString())
     # '' for a person's benefit; a facility subsidy's application (cc-subsidy:<id>): see the module docstring
     claim: Mapped[str] = mapped_column(String(40), default="", server_default="")
     beneficiary_name: Mapped[str] = mapped_column(String(64))
-    payee_id_number: Mapped[str] = mapped_column(String(18))
+    payee_id_number: Mapped[str] = mapped_column(EncryptedString())
     payee_name: Mapped[str] = mapped_column(String(64))
     account_no: Mapped[str] = mapped_column(String(32))
     bank_code: Mapped[str] = mapped_column(String(12))
@@ -112,7 +113,7 @@ class Payment(Base):
     batch_id: Mapped[int] = mapped_column(Integer)
     entitlement_id: Mapped[int] = mapped_column(BigId, index=True)
     program: Mapped[str] = mapped_column(String(80))
-    beneficiary_id_number: Mapped[str] = mapped_column(String(18))
+    beneficiary_id_number: Mapped[str] = mapped_column(EncryptedString())
     period: Mapped[str] = mapped_column(String(10))
     claim: Mapped[str] = mapped_column(String(40), default="", server_default="")  # the entitlement's
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
