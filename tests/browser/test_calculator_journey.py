@@ -59,7 +59,7 @@ def fill_household(page: Page, add: dict[str, str]) -> None:
 
 
 ZH_BUTTONS = {"mother": "＋ 母亲", "father": "＋ 父亲", "child": "＋ 子女", "birth": "＋ 生育"}
-EN_BUTTONS = {"mother": "＋ Mother", "father": "＋ Father", "child": "＋ Child", "birth": "＋ Birth"}
+EN_BUTTONS = {"mother": "+ Mother", "father": "+ Father", "child": "+ Child", "birth": "+ Birth"}
 
 
 def compute_and_follow_citation(page: Page, amount: str, submit: str) -> None:

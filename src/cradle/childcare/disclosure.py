@@ -8,6 +8,7 @@ from html import escape
 
 from sqlalchemy.orm import Session
 
+from cradle import regions
 from cradle.childcare import places
 from cradle.childcare.facilities import facility_dict, list_facilities
 from cradle.childcare.inspections import quality_summary
@@ -46,15 +47,26 @@ COLOURS = {"public": "#1b6ca8", "inclusive_private": "#2a9d8f", "private": "#8d6
            "community_station": "#e76f51", "family_point": "#f4a261", "kindergarten_class": "#588157"}
 
 
-def map_svg(listing: dict, width: int = 720, height: int = 480) -> str:
+def map_svg(listing: dict, width: int = 720, height: int = 480, locale: str = "zh") -> str:
     """Facilities placed by longitude/latitude (equirectangular, fitted to the box); each county labelled at
-    the mean position of its facilities. Facilities without coordinates are counted in the legend only."""
+    the mean position of its facilities. Facilities without coordinates are counted in the legend only.
+    Labels in `locale` (the web catalogues); county names in English for "en"."""
+    from cradle.web.i18n import translations
+    from cradle.web.terms import localize
+
+    t = translations(locale)
+
+    codes = {c["name"]: c["region"] for c in listing["counties"]}
+
+    def place(name: str) -> str:  # the county's own English name; the Chinese one with its province and city
+        return regions.local_name(codes[name], locale) if locale == "en" and regions.exists(codes[name]) else name
+
     points = [(f, c) for c in listing["counties"] for f in c["facilities"] if f["lat"] is not None]
     pad, legend_w = 40, 200
     plot_w = width - legend_w - 2 * pad
     plot_h = height - 2 * pad
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" role="img" aria-label="托育机构分布图" font-family="sans-serif" font-size="12">',
+             f'height="{height}" role="img" aria-label="{escape(t.gettext("Map of childcare institutions"))}" font-family="sans-serif" font-size="12">',
              f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fbfbf8" stroke="#ccc"/>']
     if points:
         lons = [f["lon"] for f, _ in points]
@@ -73,27 +85,30 @@ def map_svg(listing: dict, width: int = 720, height: int = 480) -> str:
             x, y = xy(f["lon"], f["lat"])
             by_county.setdefault(c["name"], []).append((x, y))
             r = 4 + min(f["slots"], 200) / 25
-            title = escape(f"{f['name']}：托位{f['slots']}，空位{f['vacancies']}")
+            title = escape(t.gettext("%(name)s: %(slots)s places, %(vacancies)s vacancies") % {
+                "name": f["name"], "slots": f["slots"], "vacancies": f["vacancies"]})
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{COLOURS.get(f["type"], "#555")}" '
                          f'fill-opacity="0.8" stroke="#fff"><title>{title}</title></circle>')
         for county_name, xys in by_county.items():
             mx = sum(p[0] for p in xys) / len(xys)
             my = sum(p[1] for p in xys) / len(xys)
             parts.append(f'<text x="{mx:.1f}" y="{my - 12:.1f}" text-anchor="middle" fill="#333">'
-                         f'{escape(county_name)}</text>')
+                         f'{escape(place(county_name))}</text>')
     else:
-        parts.append(f'<text x="{pad}" y="{pad + 20}" fill="#666">暂无带坐标的托育机构</text>')
+        parts.append(f'<text x="{pad}" y="{pad + 20}" fill="#666">{escape(t.gettext("No institutions with coordinates yet"))}</text>')
     lx = width - legend_w + 10
-    parts.append(f'<text x="{lx}" y="{pad}" font-weight="bold">图例</text>')
+    parts.append(f'<text x="{lx}" y="{pad}" font-weight="bold">{escape(t.gettext("Legend"))}</text>')
     y = pad + 20
     for key, label in FACILITY_TYPES.items():
         parts.append(f'<circle cx="{lx + 6}" cy="{y - 4}" r="5" fill="{COLOURS[key]}"/>'
-                     f'<text x="{lx + 16}" y="{y}">{escape(label[:10])}</text>')
+                     f'<text x="{lx + 16}" y="{y}">{escape(localize(label, locale)[:10 if locale == "zh" else 32])}</text>')
         y += 18
     y += 10
     for c in listing["counties"]:
-        parts.append(f'<text x="{lx}" y="{y}">{escape(c["name"][-6:])}：{len(c["facilities"])}所，'
-                     f'{c["slots"]}托位</text>')
+        name = place(c["name"]) if locale == "en" else c["name"][-6:]
+        line = t.gettext("%(name)s: %(count)s institutions, %(slots)s places") % {
+            "name": name, "count": len(c["facilities"]), "slots": c["slots"]}
+        parts.append(f'<text x="{lx}" y="{y}">{escape(line)}</text>')
         y += 16
     parts.append("</svg>")
     return "".join(parts)

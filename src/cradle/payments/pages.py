@@ -21,7 +21,7 @@ from cradle.services import forms, validate
 from cradle.services.catalogue import PROGRAMS
 from cradle.services.errors import ServiceError
 from cradle.services.web import error_list, form_data, guarded, page_actor, refused, see_other
-from cradle.web.templating import render
+from cradle.web.templating import locale_of, render
 
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(request_session)]
@@ -39,7 +39,7 @@ def _index(request: Request, s: Session, actor, errors: list, form: dict, status
             **form}
     return render(request, "payments/index.html", status_code=status_code, actor=actor,
                   batches=batches.batches(s, actor, actor.county), errors=errors, form=form,
-                  programs=forms.program_choices(),
+                  programs=forms.program_choices(locale_of(request)),
                   rate_programs=[(p, forms.program_title(p)) for p, sp in PROGRAMS.items() if sp.rate_parameter],
                   breadcrumbs=[("发放", None)])
 

@@ -16,11 +16,13 @@ SLOTS = (("m", "mother"), ("f", "father"), ("c1", "child"), ("c2", "child"), ("c
 CHILDREN = ("c1", "c2", "c3")
 
 
-def program_choices() -> list[tuple[str, str]]:
+def program_choices(locale: str = "zh") -> list[tuple[str, str]]:
+    """(id, "title（id）") per program; the title is the document's, the brackets the reader's."""
+    pattern = "{}（{}）" if locale == "zh" else "{} ({})"
     out = []
     for pid in PROGRAMS:
         try:
-            out.append((pid, f"{find_program(pid).title}（{pid}）"))
+            out.append((pid, pattern.format(find_program(pid).title, pid)))
         except Exception:  # a catalogue program whose pack is not loaded shows by its id
             out.append((pid, pid))
     return out

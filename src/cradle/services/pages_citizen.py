@@ -28,7 +28,7 @@ from cradle.services import (
 from cradle.services.errors import NotFound, ServiceError
 from cradle.services.models import IssuedDocument
 from cradle.services.web import error_list, form_data, guarded, page_actor, see_other
-from cradle.web.templating import render
+from cradle.web.templating import locale_of, render
 
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(request_session)]
@@ -194,7 +194,7 @@ def _apply_defaults(s: Session, actor, for_id: str = "") -> tuple[dict, str]:
 def _apply_page(request: Request, form: dict, errors: list, source: str, verdict: dict | None = None,
                 status_code: int = 200) -> Response:
     return render(request, "services/apply.html", status_code=status_code, form=form, errors=errors, source=source,
-                  verdict=verdict, programs=forms.program_choices(), slots=forms.SLOTS, mask=mask,
+                  verdict=verdict, programs=forms.program_choices(locale_of(request)), slots=forms.SLOTS, mask=mask,
                   breadcrumbs=[("网上办事", "/services"), ("申请待遇", None)])
 
 

@@ -14,7 +14,7 @@ from cradle.web.i18n import LOCALES, po_path
 
 WEB_DIR = Path(__file__).parent
 # Other packages whose Python code says user-facing messages (their templates live under web/templates/).
-EXTRA_DIRS = [WEB_DIR.parent / "auth", WEB_DIR.parent / "monitoring"]
+EXTRA_DIRS = [WEB_DIR.parent / name for name in ("auth", "monitoring", "childcare", "registry", "services", "payments")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHOD_MAP = [("templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}

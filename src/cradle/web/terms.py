@@ -31,6 +31,7 @@ TERMS = [
     N_("Red list"), N_("Blacklist"), N_("Minor"), N_("Serious"), N_("Critical"),
     N_("Routine inspection"), N_("Complaint check"), N_("Correction follow-up"), N_("Joint inspection"),
     N_("Passed"), N_("Corrections required"), N_("Failed"),
+    N_("Complies"), N_("Does not comply"), N_("Not applicable"),  # childcare/standards.py RESULTS
     # services/applications.py and bundle.py: case and task statuses, the departments' tasks
     N_("Awaiting your confirmation"), N_("Under town review"), N_("Under county confirmation"),
     N_("Returned for correction"), N_("Approved"), N_("Not approved"), N_("Withdrawn"), N_("Declined"),
