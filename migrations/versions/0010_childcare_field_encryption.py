@@ -20,7 +20,9 @@ def upgrade() -> None:
 
     conn = op.get_bind()
     if conn.dialect.name == "postgresql":  # SQLite does not enforce VARCHAR lengths
-        op.alter_column("cc_enrolment", "child_id_number", type_=sa.String(WIDTH), existing_type=sa.String(18))
+        op.alter_column(
+            "cc_enrolment", "child_id_number", type_=sa.String(WIDTH), existing_type=sa.String(18)
+        )
     reencrypt_column(conn, "cc_enrolment", ("id",), "child_id_number", commit=False)
 
 

@@ -13,7 +13,10 @@ branch_labels = None
 depends_on = None
 
 WIDTH = 96  # cradle.fieldcrypt.WIDTH when this revision was written
-COLUMNS = {"pay_entitlement": ("beneficiary_id_number", "payee_id_number"), "pay_payment": ("beneficiary_id_number",)}
+COLUMNS = {
+    "pay_entitlement": ("beneficiary_id_number", "payee_id_number"),
+    "pay_payment": ("beneficiary_id_number",),
+}
 
 
 def upgrade() -> None:

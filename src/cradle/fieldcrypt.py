@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import os
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,6 +43,7 @@ ALGORITHMS = {"aes": "a", "sm": "s"}
 DEV_KEY_ID = "dev"
 _DEV_KEY = hashlib.sha256(b"cradle embedded demo field key - not for production").digest()
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+_MASK128 = (1 << 128) - 1
 WIDTH = 96  # column width holding an encrypted ID (18) or phone (20) number with room to spare
 
 
@@ -84,14 +86,25 @@ class _AesSiv:
 class _Sm4Siv:
     def __init__(self, master: bytes):
         key = HKDF(hashes.SM3(), 48, salt=None, info=b"cradle field sm4-siv").derive(master)
-        self._mac, self._enc = key[:32], key[32:]
+        self._mac = hmac.new(key[:32], digestmod="sm3")
+        self._enc = key[32:]
+        self._local = threading.local()  # a cipher context is not shared between threads
 
     def _iv(self, data: bytes) -> bytes:
-        return hmac.new(self._mac, data, "sm3").digest()[:16]
+        mac = self._mac.copy()
+        mac.update(data)
+        return mac.digest()[:16]
 
     def _ctr(self, iv: bytes, data: bytes) -> bytes:
-        c = Cipher(algorithms.SM4(self._enc), modes.CTR(iv)).encryptor()
-        return c.update(data) + c.finalize()
+        """SM4-CTR (128-bit big-endian counter from `iv`, as `modes.CTR`), its key stream from one SM4-ECB context
+        per thread: making a CTR context per value cost three times the rest of the work."""
+        ecb = getattr(self._local, "ecb", None)
+        if ecb is None:
+            ecb = self._local.ecb = Cipher(algorithms.SM4(self._enc), modes.ECB()).encryptor()
+        start = int.from_bytes(iv, "big")
+        counters = b"".join(((start + i) & _MASK128).to_bytes(16, "big") for i in range(-(-len(data) // 16)))
+        stream = ecb.update(counters)
+        return bytes(a ^ b for a, b in zip(data, stream, strict=False))
 
     def seal(self, data: bytes) -> bytes:
         iv = self._iv(data)

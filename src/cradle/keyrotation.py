@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, String, and_, column, func, select, table, update
+from sqlalchemy import Connection, Engine, String, and_, bindparam, column, func, select, table, update
 
 from cradle.fieldcrypt import WIDTH, EncryptedString, keyring
 
@@ -43,6 +43,12 @@ def reencrypt_column(
     t = table(table_name, *(column(c) for c in pk), column(name, String(WIDTH)))
     value = t.c[name]
     stale = and_(value.is_not(None), func.substr(value, 1, len(ring.prefix)) != ring.prefix)
+    # a row is rewritten only if it still holds the value read: a concurrent writer's newer value wins
+    rewrite = (
+        update(t)
+        .where(*(t.c[c] == bindparam(f"k_{c}") for c in pk), value == bindparam("old"))
+        .values({name: bindparam("new")})
+    )
     done, after = 0, None
     while True:
         q = select(*(t.c[c] for c in pk), value).where(stale).order_by(*(t.c[c] for c in pk)).limit(batch)
@@ -52,11 +58,16 @@ def reencrypt_column(
         rows = conn.execute(q).all()
         if not rows:
             return done
-        for row in rows:
-            keys, old = row[:-1], row[-1]
-            new = ring.encrypt(ring.decrypt(old))
-            where = and_(*(t.c[c] == k for c, k in zip(pk, keys, strict=True)), value == old)
-            done += conn.execute(update(t).where(where).values({name: new})).rowcount
+        changes = [
+            {
+                **{f"k_{c}": k for c, k in zip(pk, row[:-1], strict=True)},
+                "old": row[-1],
+                "new": ring.encrypt(ring.decrypt(row[-1])),
+            }
+            for row in rows
+        ]
+        result = conn.execute(rewrite, changes)  # one executemany per batch
+        done += result.rowcount if conn.dialect.supports_sane_multi_rowcount else len(changes)
         after = rows[-1][0]
         if commit:
             conn.commit()

@@ -8,6 +8,7 @@ import re
 import pytest
 from alembic import command
 from alembic.config import Config
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from tests.services.helpers import MOTHER, county, mother
@@ -250,3 +251,18 @@ def test_no_encrypted_column_of_any_domain_holds_a_plain_number(crypto, svc_url,
     assert found.beneficiary_id_number == CHILD_ID
     assert s.execute(select(Person).where(Person.id_number == REG_ID)).scalar_one().region == "370303"
     s.close()
+
+
+@pytest.mark.parametrize("size", [0, 1, 15, 16, 17, 40])
+def test_sm4_siv_key_stream_is_standard_ctr(size):
+    """The per-thread ECB key stream equals cryptography's SM4-CTR, counter wrap-around included."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    sm = fieldcrypt._Sm4Siv(bytes(range(32)))
+    data, iv = bytes(range(size)), b"\xff" * 15 + b"\xfe"
+    ctr = Cipher(algorithms.SM4(sm._enc), modes.CTR(iv)).encryptor()
+    assert sm._ctr(iv, data) == ctr.update(data) + ctr.finalize()
+    sealed = sm.seal(data)
+    assert sm.open(sealed) == data and sm.seal(data) == sealed
+    with pytest.raises(InvalidTag):
+        sm.open(sealed[:-1] + bytes([sealed[-1] ^ 1]) if size else sealed[:15] + bytes([sealed[15] ^ 1]))
