@@ -230,3 +230,30 @@ def test_inspection_page_records_inspection_and_follow_up(client, cc_url):
     with session_scope(cc_url) as s:
         assert s.get(Finding, finding_id).resolved_on.isoformat() == "2025-04-09"
         assert s.scalar(select(FollowUp.recorded_by)).startswith("county_official:account:")
+
+
+def test_operator_applies_from_the_desk_and_it_is_audited(client, cc_url):
+    with session_scope(cc_url) as s:
+        fid = filed_facility(s, 1).id
+    operator = bearer_for(cc_url, "facility_operator", "370303", facility_id=fid)
+    r = client.post(
+        f"/childcare/operator/{fid}/subsidies",
+        data={"program": "nonsense"},
+        headers=operator,
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and "error=program" in r.headers["location"]
+    r = client.post(
+        f"/childcare/operator/{fid}/subsidies",
+        data={"program": subsidies.CONSTRUCTION},
+        headers=operator,
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    if "error=" in r.headers["location"]:
+        pytest.skip("the Zibo pack with the facility programs is not loaded")
+    with session_scope(cc_url) as s:
+        (app,) = subsidies.applications(s, facility_id=fid)
+        assert (app.units, app.amount, app.status) == (80, 120000, "applied")
+        (entry,) = audit.history(s, f"cc_subsidy:{app.id}")
+        assert entry.action == "subsidy.apply" and entry.actor.startswith("facility_operator:account:")

@@ -98,11 +98,11 @@ def test_approve_batch_export_return_marks_subsidy_paid(migrated_db_url, tmp_pat
         assert app.payment_ref == f"{rows[0]['付款编号']}/B{rows[0]['付款编号'][1:]}"
         assert app.paid_on is not None
         steps = [e.action for e in audit.history(s, f"cc_subsidy:{app_id}")]
-        assert sorted(steps) == ["subsidy.approve", "subsidy.paid", "subsidy.register_payment"]
+        assert steps == ["subsidy.apply", "subsidy.approve", "subsidy.register_payment", "subsidy.paid"]
         # the same return file again changes nothing
         bankfile.import_return(s, FINANCE, f"{subsidies.CONSTRUCTION}-{COUNTY}-once", return_file(rows, "S"))
         assert subsidies.get_application(s, app_id).status == "paid"
-        assert len(audit.history(s, f"cc_subsidy:{app_id}")) == 3
+        assert len(audit.history(s, f"cc_subsidy:{app_id}")) == 4
     # the award's payment fails at the bank: the subsidy stays payable until a retry is paid
     award_batch = f"{subsidies.AWARD}-{COUNTY}-once"
     with session_scope(migrated_db_url) as s:

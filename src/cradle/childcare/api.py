@@ -212,9 +212,10 @@ def residential(region: str, planned_population: int, existing: bool = False) ->
 
 # --- facility subsidies ------------------------------------------------------------------------------------
 @router.post("/facilities/{facility_id}/subsidies", status_code=201)
-def apply_subsidy(facility_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def apply_subsidy(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
-        app = subsidies.apply(session, facility_id, str(data.get("program")), today(data.get("on")), scope)
+        app = subsidies.apply(session, facility_id, str(data.get("program")), today(data.get("on")), scope,
+                              actor=who)
         return subsidies.application_dict(session, app)
 
 

@@ -270,3 +270,15 @@ async def followup_action(finding_id: int, request: Request, session: SessionDep
         session.rollback()
         return _back(back, exc)
     return _back(back)
+
+
+@router.post("/operator/{facility_id}/subsidies")
+def operator_apply(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep,
+                   program: Annotated[str, Form()]) -> Response:
+    """The facility applies for a subsidy program; the engine decides the amount for its unsubsidised slots."""
+    try:
+        subsidies.apply(session, facility_id, program, today(), scope, actor=who)
+    except DOMAIN_ERRORS as exc:
+        session.rollback()
+        return _back(f"/childcare/operator/{facility_id}", exc)
+    return _back(f"/childcare/operator/{facility_id}")

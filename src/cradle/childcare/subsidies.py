@@ -101,8 +101,9 @@ def entitlements(session: Session, facility_id: int, on: dt.date, scope: str | N
 
 
 def apply(session: Session, facility_id: int, program: str, on: dt.date, scope: str | None = None,
-          calc: Calculator | None = None) -> SubsidyApplication:
-    """Apply for one program; the amount and units are what the engine grants for the unsubsidised part."""
+          calc: Calculator | None = None, actor=None) -> SubsidyApplication:
+    """Apply for one program; the amount and units are what the engine grants for the unsubsidised part.
+    `actor` (the signed-in account) is recorded in the audit log."""
     if program not in PROGRAMS:
         raise ChildcareError("program", f"应为 {'、'.join(PROGRAMS)} 之一")
     facility = get_facility(session, facility_id, scope)
@@ -146,6 +147,9 @@ def apply(session: Session, facility_id: int, program: str, on: dt.date, scope: 
             session.flush()
     except IntegrityError:
         raise ChildcareError("program", "这些托位已在其他申请中享受或申请了补助，请刷新后重试") from None
+    audit.record(session, actor or "system", "subsidy.apply", f"cc_subsidy:{app.id}",
+                 {"facility_id": facility.id, "program": program, "units": units, "amount": app.amount,
+                  "slots": [min(numbers), max(numbers)]})
     return app
 
 
