@@ -236,6 +236,8 @@ def test_operator_applies_from_the_desk_and_it_is_audited(client, cc_url):
     with session_scope(cc_url) as s:
         fid = filed_facility(s, 1).id
     operator = bearer_for(cc_url, "facility_operator", "370303", facility_id=fid)
+    page = client.get(f"/childcare/operator/{fid}", headers=operator).text
+    assert f'action="/childcare/operator/{fid}/subsidies"' in page and subsidies.CONSTRUCTION in page
     r = client.post(
         f"/childcare/operator/{fid}/subsidies",
         data={"program": "nonsense"},
