@@ -199,6 +199,16 @@ def test_top_up_is_paid_once_and_no_slot_twice(migrated_db_url, tmp_path):
                                   payee_id_number=credit, payee_name="x", account_no="622700001234567890",
                                   bank_code="ZBBANK", county=COUNTY, amount=Decimal(1), frequency="once", start=ON,
                                   end=None)
+    # the follow-up batch goes to the bank; its return marks the top-up paid, the first application untouched
+    top_up_no = f"{subsidies.CONSTRUCTION}-{COUNTY}-once-2"
+    with session_scope(migrated_db_url) as s:
+        bankfile.export(s, FINANCE, top_up_no, tmp_path / "top_up.csv")
+    rows = read_export(tmp_path / "top_up.csv")
+    assert [r["金额"] for r in rows] == ["30000.00"]
+    with session_scope(migrated_db_url) as s:
+        bankfile.import_return(s, FINANCE, top_up_no, return_file(rows, "S"))
+        assert subsidies.get_application(s, more.id).status == "paid"
+        assert subsidies.get_application(s, first).status == "payable"
 
 
 def test_payments_knows_the_facility_programs():
