@@ -143,13 +143,12 @@ end
 function request()
   i = i + step
   if i >= #lines then i = id end  -- out of fresh requests: replays (answered as such; seconds are sized to avoid it)
-  local token, key, body = lines[i + 1]:match("([^	]*)	([^	]*)	(.*)")
+  local token, key, body = lines[i + 1]:match("([^\t]*)\t([^\t]*)\t(.*)")
   return wrk.format("POST", "PATH", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token,
                                      ["Idempotency-Key"] = key}, body)
 end
 function done(summary, latency, requests)
-  io.write(string.format("WRK %d %f %f %f %f
-", summary.requests, summary.duration / 1e6,
+  io.write(string.format("WRK %d %f %f %f %f\n", summary.requests, summary.duration / 1e6,
     latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3))
 end
 """
@@ -321,7 +320,7 @@ def main(n: int, levels: list[int], use_wrk: bool = False, workers: int = 2) -> 
                 bad = sum(r[1] != 201 for r in res)
             app_ms = (_cpu_ticks(server.pid) - cpu_app) / hz / count * 1000
             pg_ms = (_cpu_ticks(postmaster) - cpu_pg) / hz / count * 1000
-            replays_ok = 0
+            replays_ok: int | str = "not sent with --wrk" if use_wrk else 0
             if not use_wrk:
                 first = {i: json.loads(r[3])["case_no"] for i, r in enumerate(res) if r[1] == 201}
                 _, again = drive(port, reqs, c)  # same key: the first answer, marked replayed
