@@ -16,12 +16,21 @@ from cradle.childcare.deps import DOMAIN_ERRORS, PAYMENT_ROLES, caller, caller_s
 from cradle.childcare.facilities import facility_dict, get_facility, latest_filing
 from cradle.childcare.standards import CHECKLIST, RESULTS
 from cradle.db import request_session
+from cradle.web.nav import N_
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(prefix="/childcare", include_in_schema=False)
 SessionDep = Annotated[Session, Depends(request_session)]
 ScopeDep = Annotated[str | None, Depends(caller_scope)]
 CallerDep = Annotated[object, Depends(caller)]
+
+
+def _t(request: Request, message: str, **params) -> str:
+    """`message` (an English msgid) in the request's language."""
+    from cradle.web.i18n import gettext
+
+    text = gettext(locale_of(request), message)
+    return text % params if params else text
 
 
 def _error_text(exc: Exception) -> str:
@@ -186,7 +195,7 @@ def subsidy_page(application_id: int, request: Request, session: SessionDep, sco
     name = desk["application"]["facility_name"]
     return render(request, "childcare/subsidy.html", title=f"{desk['application']['title']} · {name}", desk=desk,
                   error=error, can_pay=who.role in PAYMENT_ROLES,
-                  breadcrumbs=[("托育监管", "/childcare/official"), (name, None)])
+                  breadcrumbs=[(_t(request, N_("Childcare supervision")), "/childcare/official"), (name, None)])
 
 
 @router.post("/official/subsidies/{application_id}")
@@ -228,10 +237,11 @@ def inspect_page(facility_id: int, request: Request, session: SessionDep, scope:
     except DOMAIN_ERRORS as exc:
         return render(request, "error.html", status_code=404, status=404,
                       errors=[{"field": None, "code": "error", "message": str(exc)}])
-    return render(request, "childcare/inspect.html", title=f"{f.name} · 督导检查", facility_id=f.id,
+    title = _t(request, N_("%(name)s · Inspections"), name=f.name)
+    return render(request, "childcare/inspect.html", title=title, facility_id=f.id,
                   inspections=inspections.inspections_of(session, f.id, scope), error=error,
-                  kinds=INSPECTION_KINDS, results=INSPECTION_RESULTS, severities=SEVERITIES,
-                  day=today().isoformat(), breadcrumbs=[("托育监管", "/childcare/official"), (f.name, None)])
+                  kinds=INSPECTION_KINDS, results=INSPECTION_RESULTS, severities=SEVERITIES, day=today().isoformat(),
+                  breadcrumbs=[(_t(request, N_("Childcare supervision")), "/childcare/official"), (f.name, None)])
 
 
 @router.post("/official/facilities/{facility_id}/inspections")
