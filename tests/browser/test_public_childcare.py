@@ -32,13 +32,13 @@ def test_public_childcare_page_in_both_languages(facilities, desktop: Page, phon
     page = desktop
     page.goto(f"{base_url}/childcare?region=370300")
     expect(page.locator("h1")).to_have_text("托育机构信息公示")
-    expect(page.locator("main h2").first).to_contain_text("张店区")
+    expect(page.locator("main h2").first).to_contain_text("淄川区")
     page.screenshot(path=screenshot_dir / "childcare-public-desktop.png", full_page=True)
 
     page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Childcare institution disclosure")
-    expect(page.locator("main h2").first).to_contain_text("Zhangdian District")
+    expect(page.locator("main h2").first).to_contain_text("Zichuan District")
     expect(page.locator("main table th").first).to_have_text("Institution")
     page.screenshot(path=screenshot_dir / "childcare-public-en.png", full_page=True)
 

@@ -32,13 +32,41 @@ PUBLIC = [
     "/programs?jurisdiction=370303",
     "/documents",
     "/childcare",
+    "/monitoring",
     "/auth/login",
     "/auth/register",
     "/home",
+    "/childcare/facilities/{facility}",
 ]
-CITIZEN = ["/home", "/services", "/services/registration", "/services/apply", "/applications"]
-COUNTY = ["/home", "/childcare/official?region=370303", "/monitoring/entry", "/monitoring/upload", "/staff"]
-TOWN = ["/home", "/staff"]
+CITIZEN = [
+    "/home",
+    "/services",
+    "/services/registration",
+    "/services/registrations/{registration}",
+    "/services/bundle",
+    "/services/bundles/{bundle}",
+    "/services/apply",
+    "/applications",
+    "/applications/{case}",
+    "/services/payments",
+    "/services/appeals",
+    "/auth/account",
+]
+COUNTY = [
+    "/home",
+    "/childcare/official?region=370303",
+    "/childcare/official/filings/{filing}",
+    "/monitoring/entry",
+    "/monitoring/upload",
+    "/staff",
+    "/staff/cases/{case}",
+    "/staff/appeals",
+    "/payments",
+    "/payments/batches/{batch}",
+    "/registry",
+]
+TOWN = ["/home", "/staff", "/staff/cases/{case}"]
+CLERK = ["/staff", "/registry"]
 
 
 @pytest.fixture(scope="module")
@@ -124,27 +152,42 @@ def _signed_in(app, url: str, username: str | None) -> TestClient:
 
 
 def _demo_mother(url: str) -> str:
-    with session_scope(url) as s:
+    from sqlalchemy import select
+
+    from cradle.auth.models import Account
+
+    with session_scope(url) as s:  # through the model: user names are encrypted at rest
         return s.execute(
-            text("SELECT username FROM auth_account WHERE role = 'citizen' ORDER BY id")
+            select(Account.username).where(Account.role == "citizen").order_by(Account.id)
         ).scalar()
 
 
-def _facility_and_filing(url: str) -> tuple[int, int]:
+def _ids(url: str) -> dict[str, str]:
+    """The first facility, filing, case, payment batch, 出生一件事 and 生育登记 of the demo data."""
+    queries = {
+        "facility": "SELECT facility_id FROM cc_filing",
+        "filing": "SELECT id FROM cc_filing",
+        "case": "SELECT case_no FROM svc_case",
+        "batch": "SELECT batch_no FROM pay_batch",
+        "bundle": "SELECT bundle_no FROM svc_birth_bundle",
+        "registration": "SELECT reg_no FROM svc_birth_registration",
+    }
     with session_scope(url) as s:
-        return tuple(s.execute(text("SELECT facility_id, id FROM cc_filing ORDER BY id")).first())
+        return {key: str(s.execute(text(f"{sql} ORDER BY id")).scalar()) for key, sql in queries.items()}
 
 
-@pytest.mark.parametrize("who", ["public", "citizen", "county", "town"])
+@pytest.mark.parametrize("who", ["public", "citizen", "county", "town", "clerk"])
 def test_english_pages_show_no_chinese_but_data(demo, data_values, who):
     url, app = demo
-    facility, filing = _facility_and_filing(url)
     username, paths = {
-        "public": (None, [*PUBLIC, f"/childcare/facilities/{facility}"]),
+        "public": (None, PUBLIC),
         "citizen": (_demo_mother(url), CITIZEN),
-        "county": ("demo-county", [*COUNTY, f"/childcare/official/filings/{filing}"]),
+        "county": ("demo-county", COUNTY),
         "town": ("demo-town", TOWN),
+        "clerk": ("demo-weijian", CLERK),
     }[who]
+    ids = _ids(url)
+    paths = [path.format(**ids) for path in paths]
     client = _signed_in(app, url, username)
     found = {}
     for path in paths:

@@ -62,7 +62,7 @@ def map_svg(listing: dict, width: int = 720, height: int = 480, locale: str = "z
         return regions.local_name(codes[name], locale) if locale == "en" and regions.exists(codes[name]) else name
 
     points = [(f, c) for c in listing["counties"] for f in c["facilities"] if f["lat"] is not None]
-    pad, legend_w = 40, 200
+    pad, legend_w = 40, 200 if locale == "zh" else 290  # English labels are longer
     plot_w = width - legend_w - 2 * pad
     plot_h = height - 2 * pad
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
@@ -101,13 +101,15 @@ def map_svg(listing: dict, width: int = 720, height: int = 480, locale: str = "z
     y = pad + 20
     for key, label in FACILITY_TYPES.items():
         parts.append(f'<circle cx="{lx + 6}" cy="{y - 4}" r="5" fill="{COLOURS[key]}"/>'
-                     f'<text x="{lx + 16}" y="{y}">{escape(localize(label, locale)[:10 if locale == "zh" else 32])}</text>')
+                     f'<text x="{lx + 16}" y="{y}">{escape(localize(label, locale)[:10 if locale == "zh" else 40])}</text>')
         y += 18
     y += 10
     for c in listing["counties"]:
         name = place(c["name"]) if locale == "en" else c["name"][-6:]
-        line = t.gettext("%(name)s: %(count)s institutions, %(slots)s places") % {
-            "name": name, "count": len(c["facilities"]), "slots": c["slots"]}
+        count = len(c["facilities"])
+        line = t.ngettext("%(name)s: %(num)s institution, %(slots)s places",
+                          "%(name)s: %(num)s institutions, %(slots)s places", count) % {
+            "name": name, "num": count, "slots": c["slots"]}
         parts.append(f'<text x="{lx}" y="{y}">{escape(line)}</text>')
         y += 16
     parts.append("</svg>")

@@ -13,6 +13,7 @@ from functools import cache
 
 from babel.messages.pofile import read_po
 
+from cradle import regions
 from cradle.web.i18n import po_path, translations
 from cradle.web.nav import N_
 
@@ -68,8 +69,11 @@ def english_for(chinese: str) -> str | None:
 
 
 def localize(value, locale: str):
-    """`value` in the reader's language when it is exactly a known Chinese label; otherwise unchanged."""
+    """`value` in the reader's language when it is exactly a known Chinese label or a region's name (its GB/T
+    2260 English name); otherwise unchanged."""
     if locale == "zh" or type(value) is not str:  # Markup and non-strings are left alone
         return value
     term = _by_chinese().get(value)
-    return translations(locale).gettext(term) if term else value
+    if term:
+        return translations(locale).gettext(term)
+    return (regions.english_name_of(value) or value) if locale == "en" else value
