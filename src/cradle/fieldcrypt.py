@@ -230,6 +230,10 @@ class EncryptedString(TypeDecorator):
     impl = String(WIDTH)
     cache_ok = True
 
+    # a plain value of n bytes takes about 4(n + 16)/3 + 8 characters
+    def __init__(self, length: int = WIDTH):
+        super().__init__(length)
+
     def process_bind_param(self, value, dialect):
         return None if value is None else keyring().encrypt(value)
 
@@ -238,7 +242,7 @@ class EncryptedString(TypeDecorator):
 
     class comparator_factory(TypeDecorator.Comparator):
         def operate(self, op, *other, **kw):
-            raw = type_coerce(self.expr, String(WIDTH))
+            raw = type_coerce(self.expr, String(self.type.impl.length))
             if op in (operators.eq, operators.ne) and isinstance(other[0], str):
                 stored = keyring().candidates(other[0])
                 return raw.in_(stored) if op is operators.eq else raw.not_in(stored)

@@ -209,6 +209,7 @@ def test_no_encrypted_column_of_any_domain_holds_a_plain_number(crypto, svc_url,
 
     from tests.auth.seed import CHILD_ID, REG_ID, seed
 
+    from cradle.auth import accounts
     from cradle.payments import entitlements
     from cradle.payments.models import Entitlement
 
@@ -232,12 +233,16 @@ def test_no_encrypted_column_of_any_domain_holds_a_plain_number(crypto, svc_url,
         start=dt.date(2025, 1, 1),
         end=None,
     )
+    account = accounts.register_citizen(s, REG_ID, "李梅", "13900000002", "secret-pass-123")
     s.commit()
     filled = {}
     for table, _pk, name in encrypted_columns():
         values = [v for (v,) in _raw(svc_url, f"SELECT {name} FROM {table} WHERE {name} IS NOT NULL")]
         filled[f"{table}.{name}"] = len(values)
-        assert not any(PLAIN_ID.search(v) or CHILD_ID in v or REG_ID in v for v in values), (table, name)
+        assert not any(PLAIN_ID.search(v) or CHILD_ID in v or REG_ID in v or "139000" in v for v in values), (
+            table,
+            name,
+        )
     assert all(
         filled[c]
         for c in (
@@ -245,8 +250,11 @@ def test_no_encrypted_column_of_any_domain_holds_a_plain_number(crypto, svc_url,
             "cc_enrolment.child_id_number",
             "pay_entitlement.beneficiary_id_number",
             "pay_entitlement.payee_id_number",
+            "auth_account.username",
+            "auth_account.phone",
         )
     )
+    assert accounts.authenticate(s, REG_ID, "secret-pass-123").id == account.id  # signs in by ID number
     found = s.execute(select(Entitlement).where(Entitlement.payee_id_number == MOTHER)).scalar_one()
     assert found.beneficiary_id_number == CHILD_ID
     assert s.execute(select(Person).where(Person.id_number == REG_ID)).scalar_one().region == "370303"

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cradle.db import Base
+from cradle.fieldcrypt import EncryptedString
 
 
 def utcnow() -> dt.datetime:
@@ -18,14 +19,15 @@ class Account(Base):
     __tablename__ = "auth_account"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)  # a citizen's is their ID number
+    # encrypted at rest (cradle.fieldcrypt): a citizen's user name is their ID number
+    username: Mapped[str] = mapped_column(EncryptedString(160), unique=True)
     role: Mapped[str] = mapped_column(String(24), index=True)
     region: Mapped[str | None] = mapped_column(String(9), index=True)  # scope: 6-digit, 9-digit town, or "cn"
     department: Mapped[str | None] = mapped_column(String(16))
     facility_id: Mapped[int | None] = mapped_column(Integer)  # a facility operator's 托育机构
     name: Mapped[str] = mapped_column(String(64))
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    id_number: Mapped[str | None] = mapped_column(EncryptedString(), unique=True)
+    phone: Mapped[str | None] = mapped_column(EncryptedString())
     password_hash: Mapped[str] = mapped_column(String(255))
     # citizens: "verified" against the registry, or "pending" until the registry can answer
     registry_status: Mapped[str | None] = mapped_column(String(16))
