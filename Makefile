@@ -54,8 +54,7 @@ screenshots: install
 
 # Fuzzing (schemathesis, hypothesis, atheris), faults (kill -9, PostgreSQL restart), load curves (locust,
 # SQLite and PostgreSQL) and exports onto a full disk, bounded (under 20 minutes on 2 cores); writes
-# docs/reliability.md with the counts. The tests' short versions first (the report runs the long ones).
+# docs/reliability.md with the counts. The short versions of the same runs are tests in `make test` (CI).
 # REL_ARGS=--quick for a shorter report.
 reliability: install
-	$(BIN)/pytest -q tests/reliability -m "not slow"
 	$(BIN)/python -m cradle.reliability.report $(REL_ARGS)
