@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, String, and_, bindparam, column, func, select, table, update
 
-from cradle.fieldcrypt import WIDTH, EncryptedString, keyring
+from cradle.fieldcrypt import WIDTH, EncryptedJSON, EncryptedString, keyring
 
 
 @dataclass
@@ -31,7 +31,9 @@ def encrypted_columns() -> list[tuple[str, tuple[str, ...], str]]:
     out = []
     for t in Base.metadata.sorted_tables:
         pk = tuple(c.name for c in t.primary_key.columns)
-        out += [(t.name, pk, c.name) for c in t.columns if isinstance(c.type, EncryptedString)]
+        out += [
+            (t.name, pk, c.name) for c in t.columns if isinstance(c.type, EncryptedString | EncryptedJSON)
+        ]
     return out
 
 

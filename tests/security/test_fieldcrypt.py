@@ -274,3 +274,26 @@ def test_sm4_siv_key_stream_is_standard_ctr(size):
     assert sm.open(sealed) == data and sm.seal(data) == sealed
     with pytest.raises(InvalidTag):
         sm.open(sealed[:-1] + bytes([sealed[-1] ^ 1]) if size else sealed[:15] + bytes([sealed[15] ^ 1]))
+
+
+def test_a_case_keeps_its_snapshots_encrypted_and_rotation_reaches_them(crypto, svc_url, monkeypatch):
+    from tests.services.helpers import CHILD2, IDENTITIES, application
+
+    from cradle.services import applications
+
+    s = Session(make_engine(svc_url))
+    case_no = applications.submit(s, mother, application()).case_no
+    s.commit()
+    stored = _raw(svc_url, "SELECT identities, household, applicant_id_number, phone FROM svc_case")
+    assert stored and all(
+        fieldcrypt.is_encrypted(v) and MOTHER not in v and CHILD2 not in v for v in stored[0]
+    )
+    s.expunge_all()
+    assert applications.get(s, county, case_no).identities == IDENTITIES
+    s.close()
+    monkeypatch.setenv("CRADLE_FIELD_KEYS", f"{K2},{K1}")
+    assert rotate(make_engine(svc_url)).columns["svc_case.identities"] == 1
+    (identities,) = _raw(svc_url, "SELECT identities FROM svc_case")[0]
+    assert identities.startswith(fieldcrypt.keyring().prefix)
+    with Session(make_engine(svc_url)) as s:
+        assert applications.get(s, county, case_no).identities == IDENTITIES

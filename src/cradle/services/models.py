@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cradle.db import Base
-from cradle.fieldcrypt import EncryptedString
+from cradle.fieldcrypt import EncryptedJSON, EncryptedString
 
 
 class BirthRegistration(Base):
@@ -65,8 +65,8 @@ class Case(Base):
     beneficiary_member: Mapped[str] = mapped_column(String(32))  # the member id in the household snapshot
     county: Mapped[str] = mapped_column(String(6))
     town: Mapped[str | None] = mapped_column(String(9))
-    household: Mapped[dict] = mapped_column(JSON)  # as filed (pre-filled from the registry where it can be)
-    identities: Mapped[dict] = mapped_column(JSON)  # member id -> {id_number, name}
+    household: Mapped[dict] = mapped_column(EncryptedJSON())  # as filed (pre-filled from the registry where it can be)
+    identities: Mapped[dict] = mapped_column(EncryptedJSON())  # member id -> {id_number, name}
     eligibility: Mapped[dict] = mapped_column(JSON)  # the engine's entitlement (or refusal) with its explanation
     amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     unit: Mapped[str | None] = mapped_column(String(16))
