@@ -20,7 +20,7 @@ from sqlalchemy import inspect, text
 
 from cradle import regions
 from cradle.childcare import standards, targets
-from cradle.db import get_engine, session_scope
+from cradle.db import Base, get_engine, session_scope
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]+")
 LANG_ZH = re.compile(r'<(\w+)[^>]*\blang="zh[^"]*"[^>]*>.*?</\1>', re.S)
@@ -33,6 +33,10 @@ PUBLIC = [
     "/documents",
     "/childcare",
     "/monitoring",
+    "/monitoring/370300",
+    "/monitoring/140000",
+    "/monitoring/370300/indicators/total_fertility_rate",
+    "/monitoring/370300/indicators/childcare_places_per_1000",
     "/auth/login",
     "/auth/register",
     "/home",
@@ -111,6 +115,12 @@ def data_values(demo) -> list[str]:
         for table in inspect(engine).get_table_names():
             for row in conn.execute(text(f'SELECT * FROM "{table}"')):
                 _strings(list(row), found)
+    # Through the models too, which decrypt the columns the database keeps encrypted (names of persons).
+    with session_scope(url) as session:
+        for mapper in Base.registry.mappers:
+            columns = [c.key for c in mapper.column_attrs]
+            for obj in session.query(mapper.class_):
+                _strings([getattr(obj, key) for key in columns], found)
     client = TestClient(app, base_url="https://testserver")
     _strings(client.get("/api/v1/documents").json(), found)
     for code in PACK_REGIONS:
