@@ -188,7 +188,28 @@ def test_migration_encrypts_existing_plain_rows(crypto, db_url):
         "relation, scope, valid_until, evidence) VALUES "
         f"(1, '{MOTHER}', '李梅', '110101199001011237', '王强', 'spouse', '*', '2027-01-01', 'x')",
     )
+    _exec(
+        db_url,
+        "INSERT INTO svc_case (id, case_no, program, applicant_id_number, applicant_name, beneficiary_id_number, "
+        "beneficiary_name, beneficiary_member, county, household, identities, eligibility, status, origin, filed_by, "
+        f"version) VALUES (1, 'C1', 'p', '{MOTHER}', '李梅', '{MOTHER}', '李梅', 'm', '620402', "
+        f'\'{{"members": []}}\', \'{{"m": {{"id_number": "{MOTHER}", "name": "李梅"}}}}\', \'{{}}\', '
+        "'submitted', 'citizen', 'x', 1)",
+    )
     upgrade(db_url)
+    identities, household = _raw(db_url, "SELECT identities, household FROM svc_case")[0]
+    assert (
+        fieldcrypt.is_encrypted(identities)
+        and MOTHER not in identities
+        and fieldcrypt.is_encrypted(household)
+    )
+    from cradle.services.models import Case
+
+    with Session(make_engine(db_url)) as s:
+        case = s.execute(select(Case).where(Case.applicant_id_number == MOTHER)).scalar_one()
+        assert case.identities == {"m": {"id_number": MOTHER, "name": "李梅"}} and case.household == {
+            "members": []
+        }
     (stored,) = _raw(db_url, "SELECT id_number FROM registry_person")[0]
     assert stored != MOTHER and fieldcrypt.keyring().decrypt(stored) == MOTHER
     grantor, proxy = _raw(db_url, "SELECT grantor_id_number, proxy_id_number FROM svc_consent")[0]
