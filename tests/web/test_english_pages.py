@@ -54,6 +54,8 @@ CITIZEN = [
     "/applications/{case}",
     "/services/payments",
     "/services/appeals",
+    "/services/messages",
+    "/services/consents",
     "/auth/account",
 ]
 COUNTY = [

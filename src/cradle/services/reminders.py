@@ -34,20 +34,23 @@ def _engine_deadlines(household: dict, on: dt.date) -> list[dict]:
 
 
 def deadlines(session: Session, id_number: str, today: dt.date | None = None) -> list[dict]:
-    """Every coming deadline for this person, soonest first."""
+    """Every coming deadline for this person, soonest first: `title` says it in Chinese (for SMS), `what`,
+    `who` and `why` are its parts, for pages in another language."""
     today = today or dt.date.today()
     out: list[dict] = []
     for b in bundles.of_person(session, id_number):
         for t in bundles.tasks(session, b):
             if t.deadline and t.status not in ("done",) and t.deadline >= today:
                 out.append({"kind": f"task.{t.kind}", "subject": f"bundle:{b.bundle_no}", "due": t.deadline,
-                            "title": f"{bundles.KINDS[t.kind].title}：请于 {t.deadline.isoformat()} 前办理"})
+                            "title": f"{bundles.KINDS[t.kind].title}：请于 {t.deadline.isoformat()} 前办理",
+                            "what": bundles.KINDS[t.kind].title})
     seen: set[str] = set()
     for c in session.execute(select(Case).where(Case.applicant_id_number == id_number)).scalars():
         if c.status == "approved" and c.period_end and c.period_end >= today:
             out.append({"kind": "subsidy_end", "subject": f"case:{c.case_no}", "due": c.period_end,
                         "title": f"{c.eligibility['entitlement']['title']}发放至 {c.period_end.isoformat()}"
-                                 f"（{c.beneficiary_name}满3周岁）止"})
+                                 f"（{c.beneficiary_name}满3周岁）止",
+                        "what": c.eligibility["entitlement"]["title"], "who": c.beneficiary_name})
         key = json.dumps(c.household, sort_keys=True)
         if key in seen:
             continue
@@ -56,7 +59,8 @@ def deadlines(session: Session, id_number: str, today: dt.date | None = None) ->
             due = dt.date.fromisoformat(e["amount"])
             if due >= today:
                 out.append({"kind": e["program"], "subject": f"case:{c.case_no}", "due": due,
-                            "title": f"{e['title']}：{due.isoformat()} 截止。{e['explanation']}"})
+                            "title": f"{e['title']}：{due.isoformat()} 截止。{e['explanation']}",
+                            "what": e["title"], "why": e["explanation"]})
     return sorted(out, key=lambda d: d["due"])
 
 

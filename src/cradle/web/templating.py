@@ -45,6 +45,7 @@ def environment(locale: str) -> Environment:
         region_name=lambda code: gbt2260.local_name(code, locale) if gbt2260.exists(code) else code,
     )
     env.filters["place"] = lambda name: _place(name, locale)
+    env.filters["term"] = lambda value: terms.localize(value, locale)  # for a label inside a message
     return env
 
 
