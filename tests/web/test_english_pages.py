@@ -72,7 +72,7 @@ COUNTY = [
     "/registry",
 ]
 TOWN = ["/home", "/staff", "/staff/cases/{case}"]
-CLERK = ["/staff", "/registry"]
+CLERK = ["/staff", "/registry", "/registry/runs/{run}", "/registry/persons", "/registry/persons/{person}"]
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def _demo_mother(url: str) -> str:
 
 
 def _ids(url: str) -> dict[str, str]:
-    """The first facility, filing, case, payment batch, 出生一件事 and 生育登记 of the demo data."""
+    """The first facility, filing, case, payment batch, 出生一件事, 生育登记, 卫健 feed run and person of the demo."""
     queries = {
         "facility": "SELECT facility_id FROM cc_filing",
         "filing": "SELECT id FROM cc_filing",
@@ -183,6 +183,8 @@ def _ids(url: str) -> dict[str, str]:
         "batch": "SELECT batch_no FROM pay_batch",
         "bundle": "SELECT bundle_no FROM svc_birth_bundle",
         "registration": "SELECT reg_no FROM svc_birth_registration",
+        "run": "SELECT id FROM registry_ingest_run WHERE dept = 'weijian'",
+        "person": "SELECT id FROM registry_person",
     }
     with session_scope(url) as s:
         return {key: str(s.execute(text(f"{sql} ORDER BY id")).scalar()) for key, sql in queries.items()}
