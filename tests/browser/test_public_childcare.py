@@ -20,15 +20,20 @@ def facilities(base_url):
     from cradle.db import session_scope
 
     with session_scope(os.environ["CRADLE_DATABASE_URL"]) as s:
-        for n, (region, name, kind, lat, lon) in enumerate([
-            ("370303", "张店区示范托育中心", "public", 36.80, 118.05),
-            ("370303", "张店区阳光宝贝托育园", "inclusive_private", 36.78, 118.02),
-            ("370302", "淄川区机关托育园", "employer", 36.64, 117.97),
-        ], start=901):
+        for n, (region, name, kind, lat, lon) in enumerate(
+            [
+                ("370303", "张店区示范托育中心", "public", 36.80, 118.05),
+                ("370303", "张店区阳光宝贝托育园", "inclusive_private", 36.78, 118.02),
+                ("370302", "淄川区机关托育园", "employer", 36.64, 117.97),
+            ],
+            start=901,
+        ):
             filed_facility(s, n, region=region, name=name, type=kind, lat=lat, lon=lon)
 
 
-def test_public_childcare_page_in_both_languages(facilities, desktop: Page, phone: Page, base_url, screenshot_dir):
+def test_public_childcare_page_in_both_languages(
+    facilities, desktop: Page, phone: Page, base_url, screenshot_dir
+):
     page = desktop
     page.goto(f"{base_url}/childcare?region=370300")
     expect(page.locator("h1")).to_have_text("托育机构信息公示")
