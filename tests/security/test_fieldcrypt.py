@@ -24,6 +24,7 @@ from cradle.services.models import BirthRegistration, Notification
 
 SOON = (dt.date.today() + dt.timedelta(days=120)).isoformat()
 PLAIN_ID = re.compile(r"^\d{17}[\dX]$")
+PLAIN_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")  # inside a JSON document too
 K1 = "k1:" + "A" * 43 + "="  # 32 zero bytes, a fixed key so the test's ciphertexts are reproducible
 K2 = "k2:" + fieldcrypt.new_key()
 
@@ -228,7 +229,7 @@ def _exec(url, sql):
 def test_no_encrypted_column_of_any_domain_holds_a_plain_number(crypto, svc_url, monkeypatch):
     from decimal import Decimal
 
-    from tests.auth.seed import CHILD_ID, REG_ID, seed
+    from tests.auth.seed import CHILD_ID, REG_BAD_ID, REG_ID, seed
 
     from cradle.auth import accounts
     from cradle.payments import entitlements
@@ -260,10 +261,10 @@ def test_no_encrypted_column_of_any_domain_holds_a_plain_number(crypto, svc_url,
     for table, _pk, name in encrypted_columns():
         values = [v for (v,) in _raw(svc_url, f"SELECT {name} FROM {table} WHERE {name} IS NOT NULL")]
         filled[f"{table}.{name}"] = len(values)
-        assert not any(PLAIN_ID.search(v) or CHILD_ID in v or REG_ID in v or "139000" in v for v in values), (
-            table,
-            name,
-        )
+        assert not any(
+            PLAIN_IN_TEXT.search(v) or CHILD_ID in v or REG_ID in v or REG_BAD_ID in v or "139000" in v
+            for v in values
+        ), (table, name)
     assert all(
         filled[c]
         for c in (
@@ -273,8 +274,11 @@ def test_no_encrypted_column_of_any_domain_holds_a_plain_number(crypto, svc_url,
             "pay_entitlement.payee_id_number",
             "auth_account.username",
             "auth_account.phone",
+            "registry_quarantine.raw",  # the seed's refused row carries REG_BAD_ID
         )
     )
+    (raw,) = _raw(svc_url, "SELECT raw FROM registry_quarantine")[0]
+    assert fieldcrypt.keyring().decrypt(raw).count(REG_BAD_ID) == 1  # encrypted, and the value survives
     assert accounts.authenticate(s, REG_ID, "secret-pass-123").id == account.id  # signs in by ID number
     found = s.execute(select(Entitlement).where(Entitlement.payee_id_number == MOTHER)).scalar_one()
     assert found.beneficiary_id_number == CHILD_ID

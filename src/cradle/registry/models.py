@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cradle.db import Base
-from cradle.fieldcrypt import EncryptedString
+from cradle.fieldcrypt import EncryptedJSON, EncryptedString
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets 64-bit keys for 10-million-row feeds.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -275,10 +275,11 @@ class QuarantineRow(Base):
     field: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(String(40), index=True)
     message: Mapped[str] = mapped_column(String(200))
-    raw: Mapped[dict] = mapped_column(JSON)
+    # the row as read, and an official's corrections: they carry ID numbers, so they are encrypted at rest
+    raw: Mapped[dict] = mapped_column(EncryptedJSON())
     # The row's region (its region column, else its ID number's prefix; None when neither is a known code).
     region: Mapped[str | None] = mapped_column(String(6), index=True)
-    corrected: Mapped[dict | None] = mapped_column(JSON)
+    corrected: Mapped[dict | None] = mapped_column(EncryptedJSON())
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | resubmitted | dismissed
     resolved_run_id: Mapped[int | None] = mapped_column(ForeignKey("registry_ingest_run.id"))
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -127,7 +127,7 @@ class BirthBundle(Base):
     child_name: Mapped[str] = mapped_column(String(64))
     child_birth_date: Mapped[dt.date] = mapped_column(Date)
     county: Mapped[str] = mapped_column(String(6), index=True)
-    data: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(EncryptedJSON())  # carries the parents' ID numbers and phone
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("svc_birth_registration.id"))
     filed_by: Mapped[str] = mapped_column(String(120))
     on_behalf_of: Mapped[str | None] = mapped_column(String(120))
