@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -143,7 +144,54 @@ def field_path(loc: tuple) -> str:
             continue  # the discriminator's branch name is not a field
         else:
             out += ("." if out else "") + str(part)
-    return out or None
+    return out or ROOT
+
+
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# the field path of the whole document (JSONPath's root), named when the document itself is refused
+ROOT = "$"
+
+
+def json_path_at(doc: str, pos: int) -> str:
+    """The field path of the value a JSON text was reading at `pos` when it broke off there
+    ('{"members": [{"id": ' -> "members[0].id"): a cut or mistyped document names where it went wrong."""
+    stack: list[list] = []  # [is_object, key or index, expecting a key]
+    i, end = 0, min(pos, len(doc))
+    while i < end:
+        ch = doc[i]
+        if ch == '"':
+            j = i + 1
+            while j < len(doc) and doc[j] != '"':
+                j += 2 if doc[j] == "\\" else 1
+            if stack and stack[-1][0] and stack[-1][2]:
+                try:
+                    stack[-1][1] = json.loads(doc[i : j + 1])
+                except ValueError:
+                    stack[-1][1] = doc[i + 1 : j]
+                stack[-1][2] = False
+            i = j + 1
+            continue
+        if ch == "{":
+            stack.append([True, None, True])
+        elif ch == "[":
+            stack.append([False, 0, False])
+        elif ch in "}]" and stack:
+            stack.pop()
+        elif ch == "," and stack:
+            if stack[-1][0]:
+                stack[-1][1:] = [None, True]
+            else:
+                stack[-1][1] += 1
+        i += 1
+    path = ""
+    for is_object, key, _ in stack:
+        if not is_object:
+            path += f"[{key}]"
+        elif key is not None:
+            if not _KEY.match(str(key)):  # a key broken by the damage itself (a lost quote): name its parent
+                break
+            path += ("." if path else "") + str(key)
+    return path or ROOT
 
 
 def _pydantic_errors(exc: ValidationError) -> list[FieldError]:
@@ -180,7 +228,13 @@ def _check_facts(h: Household, as_of: dt.date | None) -> list[FieldError]:
     for rel in ("mother", "father"):
         idx = [i for i, m in enumerate(h.members) if m.relation == rel]
         for i in idx[1:]:
-            add(FieldError(f"members[{i}].relation", "duplicate", f"家庭中只能有一位{'母亲' if rel == 'mother' else '父亲'}"))
+            add(
+                FieldError(
+                    f"members[{i}].relation",
+                    "duplicate",
+                    f"家庭中只能有一位{'母亲' if rel == 'mother' else '父亲'}",
+                )
+            )
     mother = next((m for m in h.members if m.relation == "mother"), None)
     if mother:
         for i, m in enumerate(h.members):
@@ -203,7 +257,11 @@ def _check_facts(h: Household, as_of: dt.date | None) -> list[FieldError]:
             if m.relation != "child":
                 add(FieldError(f"events[{j}].child", "not_a_child", f"members[{i}] 不是子女，不能有出生事件"))
             elif ev.date != m.birth_date:
-                add(FieldError(f"events[{j}].date", "date_mismatch", f"出生事件日期与 members[{i}].birth_date 不一致"))
+                add(
+                    FieldError(
+                        f"events[{j}].date", "date_mismatch", f"出生事件日期与 members[{i}].birth_date 不一致"
+                    )
+                )
             if ev.child in births:
                 add(FieldError(f"events[{j}].child", "duplicate", "同一子女只能有一个出生事件"))
             births.add(ev.child)
@@ -220,12 +278,21 @@ def parse_household(data: dict | str | bytes, as_of: dt.date | None = None) -> H
         try:
             data = json.loads(data)
         except json.JSONDecodeError as e:
-            raise InputError([FieldError(None, "malformed_json",
-                                         f"JSON 格式错误：第{e.lineno}行第{e.colno}列，{e.msg}")]) from None
+            raise InputError(
+                [
+                    FieldError(
+                        json_path_at(e.doc, e.pos),
+                        "malformed_json",
+                        f"JSON 格式错误：第{e.lineno}行第{e.colno}列，{e.msg}",
+                    )
+                ]
+            ) from None
         except (UnicodeDecodeError, RecursionError):  # bytes in no UTF-8/16/32 encoding; nesting too deep
-            raise InputError([FieldError(None, "malformed_json", "JSON 格式错误：请用 UTF-8 编码的 JSON")]) from None
+            raise InputError(
+                [FieldError(ROOT, "malformed_json", "JSON 格式错误：请用 UTF-8 编码的 JSON")]
+            ) from None
     if not isinstance(data, dict):
-        raise InputError([FieldError(None, "model_type", "家庭数据应为 JSON 对象")])
+        raise InputError([FieldError(ROOT, "model_type", "家庭数据应为 JSON 对象")])
     try:
         household = Household.model_validate(data)
     except ValidationError as exc:

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import Unsatisfiable
 
-from cradle.reliability.shape import answer_problem
+from cradle.reliability.shape import answer_problem, field_problem
 
 
 @dataclass
@@ -108,6 +108,7 @@ def _one_operation(operation, mode, headers: dict, principal: str, examples: int
         problem = answer_problem(status, response.headers.get("content-type", [""])[0]
                                  if isinstance(response.headers.get("content-type"), list)
                                  else response.headers.get("content-type", ""), response.text)
+        problem = problem or field_problem(label, status, response.text)
         if problem:
             result.findings.append(Finding(principal, label, problem, _describe(case)))
 

@@ -43,3 +43,24 @@ def answer_problem(status: int, content_type: str, text: str) -> str | None:
         return f"refusal {status} with a body that is not JSON"
     problem = error_shape_problem(body)
     return f"refusal {status}: {problem}" if problem else None
+
+
+# Operations whose input refusals (422) each name the field path ("$" for the whole document): the household
+# calculator reads one JSON document, so a refusal can always say where in it the problem is.
+FIELD_NAMED = {"POST /api/v1/calc"}
+
+
+def unnamed_refusals(errors: list) -> list:
+    """The errors (FieldError or the error-shape dicts) that name no field: each one is a finding."""
+    return [e for e in errors if not (e.get("field") if isinstance(e, dict) else e.field)]
+
+
+def field_problem(label: str, status: int, text: str) -> str | None:
+    """For an operation of FIELD_NAMED, a 422 whose errors do not each name a field; else None."""
+    if label not in FIELD_NAMED or status != 422:
+        return None
+    try:
+        unnamed = unnamed_refusals(json.loads(text)["errors"])
+    except (ValueError, KeyError, TypeError):
+        return None  # answer_problem reports a broken shape
+    return f"refusal 422 naming no field: {unnamed[0]}"[:300] if unnamed else None
