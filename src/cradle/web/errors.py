@@ -95,6 +95,10 @@ def http_errors(exc: StarletteHTTPException) -> list[dict]:
 
 
 def install(app: FastAPI) -> None:
+    from cradle.web.error_locale import ErrorLocaleMiddleware
+
+    app.add_middleware(ErrorLocaleMiddleware)  # inside the locale middleware: it reads the request's locale
+
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
         return error_response(422, validation_errors(exc, _locale(request)))
@@ -110,7 +114,9 @@ def install(app: FastAPI) -> None:
             message = gettext(_locale(request), N_("The database is unavailable. Please try again shortly."))
             return _answer(request, 503, [error(None, "database_unavailable", message)], {"Retry-After": "5"})
         if beyond_any_key(exc):  # an id no row can have (larger than a 64-bit key): nothing to find
-            return _answer(request, 404, [error(None, "not_found", gettext(_locale(request), N_("Not found")))])
+            return _answer(
+                request, 404, [error(None, "not_found", gettext(_locale(request), N_("Not found")))]
+            )
         message = gettext(_locale(request), N_("Internal server error. Please try again later."))
         return _answer(request, 500, [error(None, "internal_error", message)])
 
@@ -135,6 +141,9 @@ def database_unavailable(exc: BaseException) -> bool:
 
 
 def _answer(request: Request, status_code: int, errors: list[dict], headers=None) -> Response:
+    from cradle.web.terms import translate_errors
+
+    errors = translate_errors(errors, _locale(request))  # domain messages are raised in Chinese
     if _wants_html(request):
         from cradle.web.templating import render
 

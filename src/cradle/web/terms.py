@@ -9,11 +9,13 @@ backwards (these terms first, then every other message of the catalogue, so a pa
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from babel.messages.pofile import read_po
 
 from cradle import regions
+from cradle.web import domain_messages  # noqa: F401  (its ids are in the zh catalogue read below)
 from cradle.web.i18n import po_path, translations
 from cradle.web.nav import N_
 
@@ -129,4 +131,69 @@ def localize(value, locale: str):
     term = _by_chinese().get(value)
     if term:
         return translations(locale).gettext(term)
-    return (regions.english_name_of(value) or value) if locale == "en" else value
+    if locale == "en" and (place := regions.english_name_of(value)):
+        return place
+    return translate(value, locale) if CJK.search(value) else value
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+_PART = re.compile(r"%\((\w+)\)s")
+
+
+@cache
+def _patterns() -> list[tuple[re.Pattern, str]]:
+    """(the zh text as a pattern, its message id) for every message with `%(name)s` parts."""
+    zh = translations("zh")
+    found = []
+    for message_id in _catalogue_ids():
+        chinese = zh.gettext(message_id)
+        if "%(" not in message_id or chinese == message_id:
+            continue
+        pieces = _PART.split(chinese)  # text, name, text, name, ..., text
+        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(pieces))
+        try:
+            found.append((re.compile(regex, re.S), message_id))
+        except re.error:  # a name used twice: such a message is not matched
+            continue
+    # The most specific (longest fixed text) first, so "…或不在您的管辖范围：%(x)s" wins over "…：%(x)s".
+    return sorted(found, key=lambda pair: -len(_PART.sub("", translations("zh").gettext(pair[1]))))
+
+
+def translate(message: str, locale: str, _depth: int = 0) -> str:
+    """A domain message (an error, a flash) in `locale`: an exact message, a message whose parts are carried
+    into the translation (the parts themselves translated when they are labels), or a "field：message" or
+    "a；b" composite of those. Anything else (data) is returned unchanged."""
+    if locale == "zh" or type(message) is not str or not CJK.search(message) or _depth > 2:
+        return message
+    term = _by_chinese().get(message)
+    if term:
+        return translations(locale).gettext(term)
+    for pattern, message_id in _patterns():
+        if m := pattern.fullmatch(message):
+            parts = {
+                k: localize(v, locale) if _depth else translate(v, locale, _depth + 1)
+                for k, v in m.groupdict().items()
+            }
+            try:
+                return translations(locale).gettext(message_id) % parts
+            except (KeyError, ValueError, TypeError):
+                return message
+    for sep, joiner in (("；", "; "), ("：", ": ")):
+        if sep in message:
+            head, _, tail = message.partition(sep)
+            head_t, tail_t = translate(head, locale, _depth + 1), translate(tail, locale, _depth + 1)
+            if (head_t, tail_t) != (head, tail):  # data that merely contains the separator stay as they are
+                return head_t + joiner + tail_t
+    return message
+
+
+def translate_errors(errors: list, locale: str) -> list:
+    """The API's error list with each `message` in `locale` (`code` and `field` unchanged)."""
+    if locale == "zh":
+        return errors
+    return [
+        {**e, "message": translate(e["message"], locale)}
+        if isinstance(e, dict) and isinstance(e.get("message"), str)
+        else e
+        for e in errors
+    ]
