@@ -62,6 +62,7 @@ COUNTY = [
     "/home",
     "/childcare/official?region=370303",
     "/childcare/official/filings/{filing}",
+    "/childcare/official/facilities/{facility}",
     "/monitoring/entry",
     "/monitoring/upload",
     "/staff",
@@ -72,6 +73,8 @@ COUNTY = [
     "/registry",
 ]
 TOWN = ["/home", "/staff", "/staff/cases/{case}"]
+OPERATOR = ["/home", "/childcare/operator/{facility}"]
+ADMIN = ["/home", "/auth/admin/accounts"]
 CLERK = ["/staff", "/registry", "/registry/runs/{run}", "/registry/persons", "/registry/persons/{person}"]
 
 
@@ -190,7 +193,30 @@ def _ids(url: str) -> dict[str, str]:
         return {key: str(s.execute(text(f"{sql} ORDER BY id")).scalar()) for key, sql in queries.items()}
 
 
-@pytest.mark.parametrize("who", ["public", "citizen", "county", "town", "clerk"])
+def _staff_account(url: str, username: str, role: str, **fields) -> str:
+    """A facility operator's or an administrator's account (the demo has none); its name is in English, so
+    that it is not data the check would allow."""
+    from sqlalchemy import select
+
+    from cradle.auth import accounts
+    from cradle.auth.models import Account
+    from cradle.services.demo import DEMO_PASSWORD
+
+    with session_scope(url) as s:
+        if s.execute(select(Account.id).where(Account.username == username)).scalar() is None:
+            accounts.create_account(
+                s, "cli", username=username, role=role, name="Test", password=DEMO_PASSWORD, **fields
+            )
+    return username
+
+
+def _operator(url: str) -> str:
+    with session_scope(url) as s:
+        facility, region = s.execute(text("SELECT id, region_code FROM cc_facility ORDER BY id")).first()
+    return _staff_account(url, "test-operator", "facility_operator", region=region, facility_id=facility)
+
+
+@pytest.mark.parametrize("who", ["public", "citizen", "county", "town", "clerk", "operator", "admin"])
 def test_english_pages_show_no_chinese_but_data(demo, data_values, who):
     url, app = demo
     username, paths = {
@@ -199,6 +225,11 @@ def test_english_pages_show_no_chinese_but_data(demo, data_values, who):
         "county": ("demo-county", COUNTY),
         "town": ("demo-town", TOWN),
         "clerk": ("demo-weijian", CLERK),
+        "operator": (_operator(url) if who == "operator" else None, OPERATOR),
+        "admin": (
+            _staff_account(url, "test-admin", "administrator", region="cn") if who == "admin" else None,
+            ADMIN,
+        ),
     }[who]
     ids = _ids(url)
     paths = [path.format(**ids) for path in paths]
@@ -219,3 +250,53 @@ def test_the_check_finds_chinese_outside_data(data_values):
     assert leaks('<input placeholder="请选择">', data_values) == ["请选择"]
     assert leaks('<a lang="zh-CN" href="/?lang=zh">中文</a><h1>保育费补助</h1>', data_values) == []
     assert leaks("<td>张店区</td>", data_values) == ["张店区"]  # a region name must be in English
+
+
+def test_errors_in_english(demo, data_values):
+    """A refusal page and the API's error answers follow the request's language; the default stays Chinese.
+    Both messages are raised in Chinese by the domain code."""
+    url, app = demo
+    citizen = _signed_in(app, url, _demo_mother(url))
+    page = citizen.get("/staff", params={"lang": "en"}, headers={"accept": "text/html"})
+    assert page.status_code == 403
+    assert "Your role cannot handle this matter." in page.text
+    assert leaks(page.text, data_values) == []
+
+    county = _signed_in(app, url, "demo-county")
+    answer = county.get("/api/v1/registry/runs/987654", params={"lang": "en"})
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "errors": [
+            {
+                "field": "run_id",
+                "code": "not_found",
+                "message": "Import run does not exist or is outside your jurisdiction: 987654",
+            }
+        ]
+    }
+    assert answer.headers["content-length"] == str(len(answer.content))
+    chinese = county.get("/api/v1/registry/runs/987654", params={"lang": "zh"})
+    assert chinese.json()["errors"][0]["message"] == "导入批次不存在或不在您的管辖范围：987654"
+
+
+def test_domain_messages_translate_with_their_parts():
+    from cradle.web.terms import translate
+
+    assert (
+        translate("申请状态为“已批准”，不能再补充材料", "en")
+        == "The application is “Approved”: no more materials can be added"
+    )
+    assert (
+        translate("members[0].id_number：公民身份号码无效", "en")
+        == "members[0].id_number: Invalid citizen ID number"
+    )
+    assert (
+        translate("2024年总和生育率0.95，低于1.0的预警线", "en")
+        == "2024: total fertility rate 0.95, below the 1.0 warning line"
+    )
+    assert translate("出生一件事·户口登记：已退回。原因：材料不全", "en").startswith(
+        "Birth bundle · Hukou registration: "
+    )
+    # Data are left alone, separators and all; Chinese requests are not touched.
+    assert translate("第一条：总则", "en") == "第一条：总则"
+    assert translate("公民身份号码无效", "zh") == "公民身份号码无效"

@@ -216,4 +216,22 @@ MESSAGES = [
     N_("Quarantined row"),
     N_("Could not read the CSV (%(detail)s)"),
     N_("%(machine)s: state %(state)s does not allow %(action)s (allowed: %(allowed)s)"),
+    # services/bundle.py: the applicant's in-app and SMS texts (SMS go out in Chinese, the default)
+    N_(
+        "Your birth bundle has been received (%(bundle)s); each department handles its part, and you can follow progress under “My matters”."
+    ),
+    N_("Birth bundle · %(task)s: %(status)s. Reason: %(reason)s"),
+    N_("Birth bundle · %(task)s: %(status)s"),
+    # monitoring/warnings.py: warning reasons
+    N_("%(year)s: %(births)s births, down %(drop)s on the year before, beyond the %(line)s warning line"),
+    N_("%(year)s: total fertility rate %(tfr)s, below the %(line)s warning line"),
+    N_("%(year)s: sex ratio at birth %(srb)s, outside the normal range %(range)s"),
+    N_("%(indicator)s was %(value)s in %(year)s, short of the target%(source)s"),
+    N_("On recent trends %(indicator)s will be about %(value)s in %(year)s, short of the target%(source)s"),
+    N_("%(indicator)s data for %(year)s were due by %(due)s (%(who)s) and have not been reported"),
+    N_(" (%(document)s %(clause)s, target %(target)s)"),
+    N_("Population database (computed by the system)"),
+    # childcare/subsidies.py PROGRAMS
+    N_("One-off construction subsidy for inclusive childcare institutions"),
+    N_("One-off award for city model childcare institutions"),
 ]

@@ -15,7 +15,7 @@ from functools import cache
 from babel.messages.pofile import read_po
 
 from cradle import regions
-from cradle.web import domain_messages  # noqa: F401  (its ids are in the zh catalogue read below)
+from cradle.web import domain_messages
 from cradle.web.i18n import po_path, translations
 from cradle.web.nav import N_
 
@@ -142,21 +142,27 @@ _PART = re.compile(r"%\((\w+)\)s")
 
 @cache
 def _patterns() -> list[tuple[re.Pattern, str]]:
-    """(the zh text as a pattern, its message id) for every message with `%(name)s` parts."""
+    """(the zh text as a pattern, its message id) for every domain message with `%(name)s` parts. Only those:
+    a page's own message such as "%(name)s（%(code)s）" would match any data in brackets."""
     zh = translations("zh")
     found = []
-    for message_id in _catalogue_ids():
+    for message_id in domain_messages.MESSAGES:
         chinese = zh.gettext(message_id)
         if "%(" not in message_id or chinese == message_id:
             continue
         pieces = _PART.split(chinese)  # text, name, text, name, ..., text
-        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(pieces))
+        regex = "".join(re.escape(p) if i % 2 == 0 else _wildcard(p) for i, p in enumerate(pieces))
         try:
             found.append((re.compile(regex, re.S), message_id))
         except re.error:  # a name used twice: such a message is not matched
             continue
     # The most specific (longest fixed text) first, so "…或不在您的管辖范围：%(x)s" wins over "…：%(x)s".
     return sorted(found, key=lambda pair: -len(_PART.sub("", translations("zh").gettext(pair[1]))))
+
+
+def _wildcard(name: str) -> str:
+    # A year is four digits, so "出生率2025年" splits into the indicator's name and the year.
+    return rf"(?P<{name}>\d{{4}})" if name == "year" else f"(?P<{name}>.+?)"
 
 
 def translate(message: str, locale: str, _depth: int = 0) -> str:
@@ -182,8 +188,11 @@ def translate(message: str, locale: str, _depth: int = 0) -> str:
         if sep in message:
             head, _, tail = message.partition(sep)
             head_t, tail_t = translate(head, locale, _depth + 1), translate(tail, locale, _depth + 1)
-            if (head_t, tail_t) != (head, tail):  # data that merely contains the separator stay as they are
-                return head_t + joiner + tail_t
+            joined = head_t + joiner + tail_t
+            if not CJK.search(
+                joined
+            ):  # only a composite of messages; data containing the separator stay as they are
+                return joined
     return message
 
 
