@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from cradle.web.i18n import BABEL_LOCALE, translations
@@ -28,6 +28,22 @@ def date(value: str | dt.date | None, locale: str, fmt: str = "long") -> str:
     if parsed is None:
         return "" if value is None else str(value)
     return format_date(parsed, fmt, locale=_babel(locale))
+
+
+def moment(value: str | dt.datetime | None, locale: str) -> str:
+    """A time stamp (a datetime or its ISO text) to the minute, the locale's way: "2025年7月3日 09:30" or
+    "Jul 3, 2025 9:30 AM". Text that is not a time stamp is returned as it is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, dt.datetime):
+        return date(value, locale)
+    babel = _babel(locale)
+    return f"{format_date(value, 'medium', locale=babel)} {format_time(value, 'short', locale=babel)}"
 
 
 def money(amount: float, locale: str) -> str:

@@ -36,6 +36,8 @@ def environment(locale: str) -> Environment:
         locales=LOCALES,
         format_date=lambda value, fmt="long": formatting.date(value, locale, fmt),
         format_amount=lambda amount, unit: formatting.amount_with_unit(amount, unit, locale),
+        format_moment=lambda value: formatting.moment(value, locale),
+        format_money=lambda amount: "" if amount is None else formatting.money(amount, locale),
         format_period=lambda start, end: formatting.period(start, end, locale),
         unset_amount=lambda note: notes.unset_amount(note, locale),
         describe_note=lambda note: notes.describe(note, locale),
