@@ -275,6 +275,8 @@ def test_errors_in_english(demo, data_values):
         ]
     }
     assert answer.headers["content-length"] == str(len(answer.content))
+    head = county.head("/api/v1/registry/runs/987654", headers={"accept-language": "en"})
+    assert head.status_code in (404, 405) and head.content == b""
     chinese = county.get("/api/v1/registry/runs/987654", params={"lang": "zh"})
     assert chinese.json()["errors"][0]["message"] == "导入批次不存在或不在您的管辖范围：987654"
 

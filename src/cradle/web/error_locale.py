@@ -35,8 +35,11 @@ class ErrorLocaleMiddleware:
                 if message.get("more_body"):
                     return None
                 out = _translated(bytes(body), locale)
-                headers = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
-                await send({**start, "headers": [*headers, (b"content-length", str(len(out)).encode())]})
+                headers = list(start.get("headers") or [])
+                if out != body:  # a HEAD answer (no body) keeps its length
+                    headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+                    headers.append((b"content-length", str(len(out)).encode()))
+                await send({**start, "headers": headers})
                 return await send({"type": "http.response.body", "body": out})
             return await send(message)
 
