@@ -74,6 +74,8 @@ def test_citizen_registers_and_signs_in(desktop, base_url, world):
     expect(page).to_have_url(f"{base_url}/auth/account")
     expect(page.locator("#registry-status")).to_contain_text("待核验")
     page.get_by_role("main").get_by_role("button", name="退出登录").click()
+    # the sign-out must land before the sign-in page is fetched, or its cookie reset can race the new session
+    expect(page.locator("[data-audience]")).to_have_attribute("data-audience", "public")
     page.goto(f"{base_url}/auth/login")
     page.fill("#f-username", number)
     page.fill("#f-password", "Guangming-2025")
