@@ -21,6 +21,7 @@ from sqlalchemy import inspect, text
 from cradle import regions
 from cradle.childcare import standards, targets
 from cradle.db import Base, get_engine, session_scope
+from cradle.monitoring import plan
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]+")
 LANG_ZH = re.compile(r'<(\w+)[^>]*\blang="zh[^"]*"[^>]*>.*?</\1>', re.S)
@@ -34,6 +35,7 @@ PUBLIC = [
     "/childcare",
     "/monitoring",
     "/monitoring/370300",
+    "/monitoring/370300/report",
     "/monitoring/140000",
     "/monitoring/370300/indicators/total_fertility_rate",
     "/monitoring/370300/indicators/childcare_places_per_1000",
@@ -134,6 +136,9 @@ def data_values(demo) -> list[str]:
     catalogue = resources.files("cradle.monitoring") / "data" / "indicators.yaml"
     indicators = yaml.safe_load(catalogue.read_text("utf-8"))
     _strings(indicators, found)
+    # The implementation plans' measures (clause numbers, titles, responsible units), quoted in the annual report.
+    for name in plan.FILES:
+        _strings(yaml.safe_load((catalogue.parent / name).read_text("utf-8")), found)
     units = {i["unit"] for i in indicators["indicators"]}  # "个", "所": one character, and data all the same
     for module in (standards, targets):
         _strings([v for k, v in vars(module).items() if k.isupper()], found)

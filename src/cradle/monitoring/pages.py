@@ -26,13 +26,30 @@ router = APIRouter(prefix="/monitoring", include_in_schema=False)
 CODE = r"^\d{6}$"
 # the areas whose documents set targets, shown on the landing page
 DOCUMENT_AREAS = ("140000", "370300", "620400", "330600", "441523")
-ENTRY_FIELDS = ("indicator_id", "region", "year", "value", "numerator", "denominator", "source", "source_date",
-                "note", "department", "entered_by")
+ENTRY_FIELDS = (
+    "indicator_id",
+    "region",
+    "year",
+    "value",
+    "numerator",
+    "denominator",
+    "source",
+    "source_date",
+    "note",
+    "department",
+    "entered_by",
+)
 
 
 # the statuses as the pages say them (English message ids; the zh catalogue has scorecard.STATUS_LABELS' words)
-STATUS_MESSAGES = {"on_track": N_("On track"), "at_risk": N_("At risk"), "missed": N_("Missed"),
-                   "no_data": N_("No data"), "unjudged": N_("Cannot be judged"), "no_target": N_("No target")}
+STATUS_MESSAGES = {
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "missed": N_("Missed"),
+    "no_data": N_("No data"),
+    "unjudged": N_("Cannot be judged"),
+    "no_target": N_("No target"),
+}
 
 
 def _t(request: Request, message: str, **params) -> str:
@@ -51,8 +68,13 @@ def _crumbs(request: Request, code: str, year: int, last_link: bool = False) -> 
 
 
 def _not_found(request: Request, message: str) -> Response:
-    return render_page(request, "error.html", status_code=404, status=404,
-                       errors=[{"field": "region", "code": "not_found", "message": message}])
+    return render_page(
+        request,
+        "error.html",
+        status_code=404,
+        status=404,
+        errors=[{"field": "region", "code": "not_found", "message": message}],
+    )
 
 
 def _year(session, code: str, year: int | None) -> int:
@@ -71,17 +93,35 @@ def index(request: Request, region: str | None = None) -> Response:
         error = None
     areas = [regions.get(c) for c in DOCUMENT_AREAS]
     title = _t(request, N_("Monitoring"))
-    return render_page(request, "monitoring/index.html", status_code=422 if error else 200, title=title,
-                       areas=areas, region=region or "", error=error, breadcrumbs=[(title, None)])
+    return render_page(
+        request,
+        "monitoring/index.html",
+        status_code=422 if error else 200,
+        title=title,
+        areas=areas,
+        region=region or "",
+        error=error,
+        breadcrumbs=[(title, None)],
+    )
 
 
 # --- entry form and Excel ----------------------------------------------------------------------------------
-def _entry_page(request: Request, form: dict, errors: dict[str, str], stored=None, status: int = 200) -> Response:
+def _entry_page(
+    request: Request, form: dict, errors: dict[str, str], stored=None, status: int = 200
+) -> Response:
     cat = catalogue.load()
     choices = sorted(cat.indicators.values(), key=lambda i: (i.source != "entered", i.id))
-    return render_page(request, "monitoring/entry.html", status_code=status, title="指标数据填报", form=form,
-                       errors=errors, stored=stored, indicators=choices,
-                       breadcrumbs=[("监测评估", "/monitoring"), ("指标数据填报", None)])
+    return render_page(
+        request,
+        "monitoring/entry.html",
+        status_code=status,
+        title="指标数据填报",
+        form=form,
+        errors=errors,
+        stored=stored,
+        indicators=choices,
+        breadcrumbs=[("监测评估", "/monitoring"), ("指标数据填报", None)],
+    )
 
 
 @router.get("/entry", dependencies=[Depends(entry_role)])
@@ -107,20 +147,38 @@ async def entry_submit(request: Request, actor=Depends(entry_role)) -> Response:
     check_scope(request, actor, entry.region)
     with session_scope() as s:
         row = values.record(s, [entry], form["department"], form["entered_by"])[0]
-        stored = {"indicator": catalogue.load().indicator(row.indicator_id).name, "region": row.region,
-                  "region_name": regions.name(row.region), "year": row.year,
-                  "value": scorecard.format_value(row.value), "id": row.id}
+        stored = {
+            "indicator": catalogue.load().indicator(row.indicator_id).name,
+            "region": row.region,
+            "region_name": regions.name(row.region),
+            "year": row.year,
+            "value": scorecard.format_value(row.value),
+            "id": row.id,
+        }
     blank = dict.fromkeys(ENTRY_FIELDS, "")
-    blank.update(region=form["region"], year=form["year"], department=form["department"],
-                 entered_by=form["entered_by"], source=form["source"], source_date=form["source_date"])
+    blank.update(
+        region=form["region"],
+        year=form["year"],
+        department=form["department"],
+        entered_by=form["entered_by"],
+        source=form["source"],
+        source_date=form["source_date"],
+    )
     return _entry_page(request, blank, {}, stored=stored, status=201)
 
 
 @router.get("/upload", dependencies=[Depends(entry_role)])
 def upload_page(request: Request, region: str = "", year: int | None = None) -> Response:
-    return render_page(request, "monitoring/upload.html", title="Excel 模板下载与批量上传", region=region,
-                       year=year or dt.date.today().year - 1, errors=[], stored=None,
-                       breadcrumbs=[("监测评估", "/monitoring"), ("Excel 模板", None)])
+    return render_page(
+        request,
+        "monitoring/upload.html",
+        title="Excel 模板下载与批量上传",
+        region=region,
+        year=year or dt.date.today().year - 1,
+        errors=[],
+        stored=None,
+        breadcrumbs=[("监测评估", "/monitoring"), ("Excel 模板", None)],
+    )
 
 
 @router.get("/upload/template.xlsx", dependencies=[Depends(entry_role)])
@@ -129,21 +187,38 @@ def upload_template(request: Request, region: str = "", year: int | None = None)
     codes = [c for c in region.replace(",", " ").split() if c]
     bad = [c for c in codes if not regions.exists(c)]
     if not codes or bad or year is None:
-        errors = [("region", f"未知的行政区划代码 (unknown region): {', '.join(bad)}" if bad else "必填 (required)")]
+        errors = [
+            ("region", f"未知的行政区划代码 (unknown region): {', '.join(bad)}" if bad else "必填 (required)")
+        ]
         if year is None:
             errors.append(("year", "必填 (required)"))
-        return render_page(request, "monitoring/upload.html", status_code=422, title="Excel 模板下载与批量上传",
-                           region=region, year=year or "", errors=errors, stored=None,
-                           breadcrumbs=[("监测评估", "/monitoring"), ("Excel 模板", None)])
+        return render_page(
+            request,
+            "monitoring/upload.html",
+            status_code=422,
+            title="Excel 模板下载与批量上传",
+            region=region,
+            year=year or "",
+            errors=errors,
+            stored=None,
+            breadcrumbs=[("监测评估", "/monitoring"), ("Excel 模板", None)],
+        )
     ids = [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
-    return Response(excel.template(ids, codes, year),
-                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="monitoring_{codes[0]}_{year}.xlsx"'})
+    return Response(
+        excel.template(ids, codes, year),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="monitoring_{codes[0]}_{year}.xlsx"'},
+    )
 
 
 @router.post("/upload")
-async def upload_submit(request: Request, file: UploadFile = File(...), department: str = Form(""),
-                        entered_by: str = Form(""), actor=Depends(entry_role)) -> Response:
+async def upload_submit(
+    request: Request,
+    file: UploadFile = File(...),
+    department: str = Form(""),
+    entered_by: str = Form(""),
+    actor=Depends(entry_role),
+) -> Response:
     errors: list[tuple[str, str]] = []
     if not department.strip():
         errors.append(("department", "必填 (required)"))
@@ -159,10 +234,19 @@ async def upload_submit(request: Request, file: UploadFile = File(...), departme
                 stored = len(rows)
         except MonitoringError as exc:
             errors = exc.errors
-    return render_page(request, "monitoring/upload.html", status_code=422 if errors else 201,
-                       title="Excel 模板下载与批量上传", region="", year=dt.date.today().year - 1, errors=errors,
-                       stored=stored, department=department, entered_by=entered_by,
-                       breadcrumbs=[("监测评估", "/monitoring"), ("Excel 模板", None)])
+    return render_page(
+        request,
+        "monitoring/upload.html",
+        status_code=422 if errors else 201,
+        title="Excel 模板下载与批量上传",
+        region="",
+        year=dt.date.today().year - 1,
+        errors=errors,
+        stored=stored,
+        department=department,
+        entered_by=entered_by,
+        breadcrumbs=[("监测评估", "/monitoring"), ("Excel 模板", None)],
+    )
 
 
 # --- dashboards --------------------------------------------------------------------------------------------
@@ -177,11 +261,20 @@ def region_dashboard(code: str, request: Request, year: int | None = None) -> Re
     charts = {r.indicator.id: dashboard.trend_chart(r) for r in card.rows if r.series}
     unit_cols = [r for r in card.rows if any(u.value is not None for u in r.units)]
     title = _t(request, N_("%(region)s monitoring dashboard"), region=card.name)
-    return render_page(request, "monitoring/dashboard.html", title=title, card=card,
-                       years=sorted(set(years) | {year}, reverse=True), charts=charts, unit_cols=unit_cols,
-                       unit_names=[(u, regions.name(u)) for u in card.units],
-                       STATUS_COLOURS=dashboard.STATUS_COLOURS, LABELS=_labels(request),
-                       fmt=scorecard.format_value, breadcrumbs=_crumbs(request, code, year))
+    return render_page(
+        request,
+        "monitoring/dashboard.html",
+        title=title,
+        card=card,
+        years=sorted(set(years) | {year}, reverse=True),
+        charts=charts,
+        unit_cols=unit_cols,
+        unit_names=[(u, regions.name(u)) for u in card.units],
+        STATUS_COLOURS=dashboard.STATUS_COLOURS,
+        LABELS=_labels(request),
+        fmt=scorecard.format_value,
+        breadcrumbs=_crumbs(request, code, year),
+    )
 
 
 @router.get("/{code}/indicators/{indicator_id}")
@@ -197,14 +290,34 @@ def indicator_page(code: str, indicator_id: str, request: Request, year: int | N
             return _not_found(request, str(exc))
         peer_values = values.series_many(s, card.peers, [indicator_id])
         current = values.current(s, indicator_id, code, year)
-        source = ({"source": current.source, "source_date": current.source_date.isoformat(),
-                   "department": current.department, "method": current.method} if current else None)
-    peers = dashboard.peer_table(row, [(c, peer_values.get((indicator_id, c), {}).get(year)) for c in card.peers])
+        source = (
+            {
+                "source": current.source,
+                "source_date": current.source_date.isoformat(),
+                "department": current.department,
+                "method": current.method,
+            }
+            if current
+            else None
+        )
+    peers = dashboard.peer_table(
+        row, [(c, peer_values.get((indicator_id, c), {}).get(year)) for c in card.peers]
+    )
     crumbs = _crumbs(request, code, year, last_link=True) + [(row.indicator.name, None)]
-    return render_page(request, "monitoring/indicator.html", title=f"{card.name} · {row.indicator.name}",
-                       card=card, row=row, peers=peers, source=source, trend=dashboard.trend_chart(row),
-                       units=dashboard.units_chart(row) if row.units else None,
-                       LABELS=_labels(request), fmt=scorecard.format_value, breadcrumbs=crumbs)
+    return render_page(
+        request,
+        "monitoring/indicator.html",
+        title=f"{card.name} · {row.indicator.name}",
+        card=card,
+        row=row,
+        peers=peers,
+        source=source,
+        trend=dashboard.trend_chart(row),
+        units=dashboard.units_chart(row) if row.units else None,
+        LABELS=_labels(request),
+        fmt=scorecard.format_value,
+        breadcrumbs=crumbs,
+    )
 
 
 @router.get("/{code}/report")
@@ -213,7 +326,8 @@ def report_html(code: str, request: Request, year: int | None = None) -> Respons
         return _not_found(request, f"未知的行政区划代码 {code!r}")
     with session_scope() as s:
         rep = annual.build(s, code, _year(s, code, year))
-    return Response(render.html(rep), media_type="text/html; charset=utf-8")
+    # The page in the reader's language; the PDF below is the Chinese report the issue asks for.
+    return Response(render.html(rep, locale=locale_of(request)), media_type="text/html; charset=utf-8")
 
 
 @router.get("/{code}/report.pdf")
@@ -223,5 +337,8 @@ def report_pdf(code: str, request: Request, year: int | None = None) -> Response
     with session_scope() as s:
         rep = annual.build(s, code, _year(s, code, year))
     name = f"monitoring_report_{code}_{rep.year}.pdf"
-    return Response(render.pdf(rep), media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return Response(
+        render.pdf(rep),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )

@@ -13,11 +13,18 @@ from babel.messages.pofile import read_po, write_po
 from cradle.web.i18n import LOCALES, po_path
 
 WEB_DIR = Path(__file__).parent
-# Other packages whose Python code says user-facing messages (their templates live under web/templates/).
-EXTRA_DIRS = [WEB_DIR.parent / name for name in ("auth", "monitoring", "childcare", "registry", "services", "payments")]
+# Other packages whose Python code says user-facing messages (their page templates live under web/templates/;
+# the monitoring report's template is its own, under monitoring/report/templates/).
+EXTRA_DIRS = [
+    WEB_DIR.parent / name for name in ("auth", "monitoring", "childcare", "registry", "services", "payments")
+]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-METHOD_MAP = [("templates/**.html", "jinja2"), ("**.py", "python")]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+METHOD_MAP = [("templates/**.html", "jinja2"), ("**/templates/**.html", "jinja2"), ("**.py", "python")]
+OPTIONS = {
+    pattern: {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+    for pattern, method in METHOD_MAP
+    if method == "jinja2"
+}
 
 
 def extract() -> Catalog:
@@ -28,7 +35,9 @@ def extract() -> Catalog:
         for filename, lineno, message, comments, context in extract_from_dir(
             folder, method_map=METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True
         ):
-            template.add(message, None, [(prefix + filename, lineno)], auto_comments=comments, context=context)
+            template.add(
+                message, None, [(prefix + filename, lineno)], auto_comments=comments, context=context
+            )
     return template
 
 

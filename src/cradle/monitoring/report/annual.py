@@ -14,6 +14,7 @@ from cradle import regions
 from cradle.monitoring import plan, scenarios, warnings
 from cradle.monitoring.report import benefits, scorecard
 from cradle.monitoring.service import counties_of, project_scenarios
+from cradle.web.nav import N_
 
 PROJECTION_YEARS = 30
 # indicators named in the summary when the scorecard has them
@@ -50,6 +51,7 @@ class AnnualReport:
     projection: Projection | None
     projection_note: str | None
     summary: list[str] = field(default_factory=list)
+    sentences: list = field(default_factory=list)  # the summary as Sentence, for other languages
 
     @property
     def plan_counts(self) -> dict[str, int]:
@@ -76,8 +78,9 @@ def _capacity(session: Session, code: str, on: dt.date) -> tuple[dict | None, st
 
 def _projection(session: Session, code: str, year: int) -> tuple[Projection | None, str | None]:
     base = dt.date(year + 1, 1, 1)
-    runs = project_scenarios(session, code, base, [year], PROJECTION_YEARS,
-                             [scenarios.LOW, scenarios.MEDIUM, scenarios.HIGH])
+    runs = project_scenarios(
+        session, code, base, [year], PROJECTION_YEARS, [scenarios.LOW, scenarios.MEDIUM, scenarios.HIGH]
+    )
     medium = runs[1].result
     target = scorecard.choose_target(code, "childcare_places_per_1000")
     per_1000 = target.target.value if target and target.target.comparator in (">=", ">") else None
@@ -91,11 +94,68 @@ def _projection(session: Session, code: str, year: int) -> tuple[Projection | No
         under3=medium.under(3).sum(1).round().tolist(),
         slots_needed=(total * per_1000 / 1000).round().tolist() if per_1000 else None,
         slots_standard=per_1000,
-        counties=len(medium.regions), defaulted=len(runs[1].defaulted), tfr=tfr,
+        counties=len(medium.regions),
+        defaulted=len(runs[1].defaulted),
+        tfr=tfr,
     ), None
 
 
-def _summary(r: AnnualReport) -> list[str]:
+# The summary's sentences: (English message id for the web page, the Chinese the report and the PDF print).
+SENTENCES = {
+    "facts": (N_("In %(year)s, %(name)s: %(facts)s."), "%(year)s年，%(name)s%(facts)s。"),
+    "fact": (N_("%(indicator)s %(value)s%(unit)s"), "%(indicator)s%(value)s%(unit)s"),
+    "indicators": (
+        N_(
+            "%(rows)s indicators monitored, %(judged)s of them judged against a target: %(on_track)s on track, "
+            "%(at_risk)s at risk, %(missed)s missed; %(no_data)s without data for the year."
+        ),
+        "监测指标%(rows)s项，其中可对照目标评价%(judged)s项：达标或进度正常%(on_track)s项，"
+        "有风险%(at_risk)s项，未达标%(missed)s项；无本年数据%(no_data)s项。",
+    ),
+    "plan": (
+        N_(
+            "%(total)s tasks and measures in the implementation plan: %(done)s done, %(in_progress)s in progress, "
+            "%(blocked)s blocked, %(not_started)s not started; %(overdue)s overdue and not done."
+        ),
+        "实施方案任务措施%(total)s项：已完成%(done)s项，推进中%(in_progress)s项，"
+        "受阻%(blocked)s项，未启动%(not_started)s项；逾期未完成%(overdue)s项。",
+    ),
+    "paid": (
+        N_("%(count)s birth-support payments made in the year, %(amount)s yuan in all."),
+        "全年发放生育支持待遇%(count)s笔，合计%(amount)s元。",
+    ),
+    "no_payments": (N_("No benefit payments this year."), "本年度无待遇发放记录。"),
+    "warnings": (N_("%(count)s warnings."), "预警%(count)s条。"),
+    "no_warnings": (N_("No warnings this year."), "本年度无预警。"),
+    "projection_down": (
+        N_(
+            "Projected on the medium variant (current fertility level kept), the total population in %(end)s is "
+            "about %(population)s, %(change)s less than in %(start)s."
+        ),
+        "按中方案（保持现有生育水平）预测，%(end)s年总人口约%(population)s人，比%(start)s年减少%(change)s。",
+    ),
+    "projection_up": (
+        N_(
+            "Projected on the medium variant (current fertility level kept), the total population in %(end)s is "
+            "about %(population)s, %(change)s more than in %(start)s."
+        ),
+        "按中方案（保持现有生育水平）预测，%(end)s年总人口约%(population)s人，比%(start)s年增加%(change)s。",
+    ),
+}
+
+
+@dataclass
+class Sentence:
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def text(self, say=None) -> str:
+        """The sentence in Chinese, or through ``say`` (message id → translation) in another language."""
+        english, chinese = SENTENCES[self.key]
+        return (say(english) if say else chinese) % self.params
+
+
+def _summary_sentences(r: AnnualReport) -> list[Sentence]:
     out = []
     facts = []
     for ind_id in HEADLINE:
@@ -104,30 +164,49 @@ def _summary(r: AnnualReport) -> list[str]:
         except KeyError:
             continue
         if row.value is not None:
-            facts.append(f"{row.indicator.name}{row.value_text}"
-                         f"{'' if row.indicator.unit in ('%', '‰') else row.indicator.unit}")
+            unit = "" if row.indicator.unit in ("%", "‰") else row.indicator.unit
+            facts.append(
+                Sentence("fact", {"indicator": row.indicator.name, "value": row.value_text, "unit": unit})
+            )
     if facts:
-        out.append(f"{r.year}年，{r.name}" + "，".join(facts) + "。")
+        out.append(Sentence("facts", {"year": r.year, "name": r.name, "facts": facts}))
     counts = r.scorecard.counts()
     judged = counts["on_track"] + counts["at_risk"] + counts["missed"]
-    out.append(f"监测指标{len(r.scorecard.rows)}项，其中可对照目标评价{judged}项：达标或进度正常{counts['on_track']}项，"
-               f"有风险{counts['at_risk']}项，未达标{counts['missed']}项；无本年数据{counts['no_data']}项。")
-    pc = r.plan_counts
-    out.append(f"实施方案任务措施{len(r.plan)}项：已完成{pc['done']}项，推进中{pc['in_progress']}项，"
-               f"受阻{pc['blocked']}项，未启动{pc['not_started']}项；逾期未完成{pc['overdue']}项。")
+    out.append(Sentence("indicators", {"rows": len(r.scorecard.rows), "judged": judged, **counts}))
+    out.append(Sentence("plan", {"total": len(r.plan), **r.plan_counts}))
     if r.benefits:
         paid = sum(b.paid_count for b in r.benefits)
-        out.append(f"全年发放生育支持待遇{paid}笔，合计{r.benefits_total:,.2f}元。")
+        out.append(Sentence("paid", {"count": paid, "amount": f"{r.benefits_total:,.2f}"}))
     else:
-        out.append("本年度无待遇发放记录。")
-    out.append(f"预警{len(r.warnings)}条。" if r.warnings else "本年度无预警。")
+        out.append(Sentence("no_payments"))
+    out.append(Sentence("warnings", {"count": len(r.warnings)}) if r.warnings else Sentence("no_warnings"))
     if r.projection:
         p = r.projection
         medium = p.population["中方案"]
-        out.append(f"按中方案（保持现有生育水平）预测，{p.years[-1]}年总人口约{medium[-1]:,.0f}人，"
-                   f"比{p.years[0]}年{'减少' if medium[-1] < medium[0] else '增加'}"
-                   f"{abs(medium[-1] - medium[0]) / medium[0]:.1%}。" if medium[0] else "")
-    return [s for s in out if s]
+        if medium[0]:
+            out.append(
+                Sentence(
+                    "projection_down" if medium[-1] < medium[0] else "projection_up",
+                    {
+                        "end": p.years[-1],
+                        "population": f"{medium[-1]:,.0f}",
+                        "start": p.years[0],
+                        "change": f"{abs(medium[-1] - medium[0]) / medium[0]:.1%}",
+                    },
+                )
+            )
+    return out
+
+
+def summary_text(sentences: list[Sentence], say=None, join: str = "，") -> list[str]:
+    """The summary's sentences as text: Chinese, or through ``say`` with facts joined by ``join``."""
+    out = []
+    for s in sentences:
+        if s.key == "facts":
+            facts = join.join(f.text(say) for f in s.params["facts"])
+            s = Sentence("facts", {**s.params, "facts": facts})
+        out.append(s.text(say))
+    return out
 
 
 def build(session: Session, code: str, year: int, today: dt.date | None = None) -> AnnualReport:
@@ -145,10 +224,21 @@ def build(session: Session, code: str, year: int, today: dt.date | None = None) 
     except ValueError as exc:
         projection, projection_note = None, str(exc)
     report = AnnualReport(
-        region=code, name=region.name, level=region.level, year=year, generated_on=today, scorecard=card,
-        capacity=capacity, capacity_note=capacity_note, benefits=paid, benefit_programs=benefits.by_program(paid),
-        plan=plan.board(session, code, today), warnings=warnings.warnings_for(session, codes, year, today),
-        projection=projection, projection_note=projection_note,
+        region=code,
+        name=region.name,
+        level=region.level,
+        year=year,
+        generated_on=today,
+        scorecard=card,
+        capacity=capacity,
+        capacity_note=capacity_note,
+        benefits=paid,
+        benefit_programs=benefits.by_program(paid),
+        plan=plan.board(session, code, today),
+        warnings=warnings.warnings_for(session, codes, year, today),
+        projection=projection,
+        projection_note=projection_note,
     )
-    report.summary = _summary(report)
+    report.sentences = _summary_sentences(report)
+    report.summary = summary_text(report.sentences)
     return report

@@ -5,55 +5,110 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from cradle import regions
 from cradle.monitoring import catalogue, plan
-from cradle.monitoring.report import charts
+from cradle.monitoring.report import annual, charts
 from cradle.monitoring.report.annual import AnnualReport
 from cradle.monitoring.report.scorecard import STATUS_LABELS, format_value
+from cradle.web import terms
+from cradle.web.i18n import HTML_LANG, translations
+from cradle.web.nav import N_
+from cradle.web.templating import TEMPLATE_DIR
 
 TEMPLATES = Path(__file__).parent / "templates"
-STATUS_COLOURS = {"on_track": "#2e7d32", "at_risk": "#b26a00", "missed": "#c62828", "no_data": "#757575",
-                  "unjudged": "#757575", "no_target": "#757575"}
+STATUS_COLOURS = {
+    "on_track": "#2e7d32",
+    "at_risk": "#b26a00",
+    "missed": "#c62828",
+    "no_data": "#757575",
+    "unjudged": "#757575",
+    "no_target": "#757575",
+}
 LEVEL_NAMES = {"province": "省", "city": "市", "county": "县（区）"}
 MAX_TREND_CHARTS = 8
 MAX_UNIT_CHARTS = 6
 
 
 @cache
-def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(fmt=format_value, STATUS_LABELS=STATUS_LABELS, STATUS_COLOURS=STATUS_COLOURS,
-                       PLAN_STATUSES=plan.STATUSES, LEVEL_NAMES=LEVEL_NAMES)
+def environment(locale: str = "zh") -> Environment:
+    """The report's fixed text is English message ids (the zh catalogue holds the Chinese the PDF prints); the
+    domain's Chinese labels and region names are shown in the reader's language by `finalize`, as on the pages."""
+    # The web templates too: the dashboard's words for a target and its assessment (monitoring/_target.html).
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(TEMPLATE_DIR)]),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+        finalize=lambda value: terms.localize(value, locale),
+    )
+    env.install_gettext_translations(translations(locale), newstyle=True)
+    env.globals.update(
+        fmt=format_value,
+        STATUS_LABELS=STATUS_LABELS,
+        STATUS_COLOURS=STATUS_COLOURS,
+        PLAN_STATUSES=plan.STATUSES,
+        LEVEL_NAMES=LEVEL_NAMES,
+        html_lang=HTML_LANG[locale],
+        list_sep="、" if locale == "zh" else ", ",
+        locale=locale,
+        region_name=lambda code: terms.localize(regions.name(code), locale),
+    )
+    env.filters["term"] = lambda value: terms.localize(value, locale)
+    env.filters["place"] = lambda value: terms.localize(value, locale)
     return env
 
 
-def _trend_charts(report: AnnualReport) -> list[dict]:
+def _say(locale: str):
+    """Message id → its text in ``locale``."""
+    return lambda message: translations(locale).gettext(message)
+
+
+def _chart_words(locale: str) -> dict[str, str] | None:
+    return None if locale == "zh" else {"no_data": _say(locale)("No data"), "target": _say(locale)("Target")}
+
+
+def _trend_charts(report: AnnualReport, locale: str = "zh") -> list[dict]:
     out = []
     for row in report.scorecard.rows:
         if len(row.series) < 2 and row.value is None:
             continue
         t = row.target.target if row.target else None
         goal = t.value if t is not None and t.comparator in (">=", ">", "<=", "<") else None
-        out.append({"row": row, "svg": Markup(charts.line_chart({row.indicator.name: row.series}, goal,
-                                                                  width=320, height=150,
-                                                                  title=f"{row.indicator.name}（{row.indicator.unit}）"))})
+        name, unit = row.indicator.name, row.indicator.unit
+        title = f"{name}（{unit}）" if locale == "zh" else f"{name} ({terms.localize(unit, locale)})"
+        out.append(
+            {
+                "row": row,
+                "svg": Markup(
+                    charts.line_chart(
+                        {name: row.series},
+                        goal,
+                        width=320,
+                        height=150,
+                        title=title,
+                        words=_chart_words(locale),
+                    )
+                ),
+            }
+        )
         if len(out) == MAX_TREND_CHARTS:
             break
     return out
 
 
-def _unit_charts(report: AnnualReport) -> list[dict]:
+def _unit_charts(report: AnnualReport, locale: str = "zh") -> list[dict]:
     out = []
     for row in report.scorecard.rows:
         if row.target is None or not row.units or all(u.value is None for u in row.units):
             continue
         t = row.target.target if row.target else None
         goal = t.value if t is not None and t.comparator in (">=", ">", "<=", "<") else None
-        bars = [(u.name, u.value, STATUS_COLOURS[u.status]) for u in row.units]
-        out.append({"row": row, "svg": Markup(charts.bar_chart(bars, goal))})
+        bars = [(terms.localize(u.name, locale), u.value, STATUS_COLOURS[u.status]) for u in row.units]
+        out.append({"row": row, "svg": Markup(charts.bar_chart(bars, goal, words=_chart_words(locale)))})
         if len(out) == MAX_UNIT_CHARTS:
             break
     return out
@@ -64,30 +119,62 @@ def _late_groups(report: AnnualReport) -> list[dict]:
     groups: dict[str, dict] = {}
     for w in report.warnings:
         if w.kind == "late":
-            g = groups.setdefault(w.indicator, {"indicator": catalogue.load().indicator(w.indicator),
-                                                "year": w.year, "regions": []})
+            g = groups.setdefault(
+                w.indicator,
+                {"indicator": catalogue.load().indicator(w.indicator), "year": w.year, "regions": []},
+            )
             g["regions"].append(w.region_name)
     return list(groups.values())
 
 
-def _projection_charts(report: AnnualReport) -> dict:
+def _projection_charts(report: AnnualReport, locale: str = "zh") -> dict:
     p = report.projection
     if p is None:
         return {}
-    pop = {k: dict(zip(p.years, v, strict=True)) for k, v in p.population.items()}
-    births = {k: dict(zip(p.years, v, strict=False)) for k, v in p.births.items()}
-    return {"population": Markup(charts.line_chart(pop, title="总人口（人）", height=220)),
-            "births": Markup(charts.line_chart(births, title="年出生人口（人）", height=220))}
+    # The scenarios' data keys stay Chinese ("中方案"); their labels are translated for display only.
+    pop = {terms.localize(k, locale): dict(zip(p.years, v, strict=True)) for k, v in p.population.items()}
+    births = {terms.localize(k, locale): dict(zip(p.years, v, strict=False)) for k, v in p.births.items()}
+    say, words = _say(locale), _chart_words(locale)
+    return {
+        "population": Markup(
+            charts.line_chart(pop, title=say(N_("Total population (people)")), height=220, words=words)
+        ),
+        "births": Markup(
+            charts.line_chart(births, title=say(N_("Births per year (people)")), height=220, words=words)
+        ),
+    }
 
 
-def html(report: AnnualReport, for_pdf: bool = False) -> str:
-    env = environment()
+def html(report: AnnualReport, for_pdf: bool = False, locale: str = "zh") -> str:
+    """The report in ``locale`` (the PDF and `cradle report` print it in Chinese)."""
+    env = environment(locale)
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return env.get_template("annual.html").render(
-        r=report, css=Markup(css), for_pdf=for_pdf, trend_charts=_trend_charts(report),
-        unit_charts=_unit_charts(report), projection_charts=_projection_charts(report),
-        other_warnings=[w for w in report.warnings if w.kind != "late"], late_groups=_late_groups(report),
+    summary = (
+        report.summary
+        if locale == "zh"
+        else annual.summary_text([_localized(s, locale) for s in report.sentences], _say(locale), join=", ")
     )
+    return env.get_template("annual.html").render(
+        r=report,
+        css=Markup(css),
+        for_pdf=for_pdf,
+        trend_charts=_trend_charts(report, locale),
+        summary=summary,
+        unit_charts=_unit_charts(report, locale),
+        projection_charts=_projection_charts(report, locale),
+        other_warnings=[w for w in report.warnings if w.kind != "late"],
+        late_groups=_late_groups(report),
+    )
+
+
+def _localized(sentence: annual.Sentence, locale: str) -> annual.Sentence:
+    """A summary sentence with its region name and units in ``locale`` (indicator names are catalogue data)."""
+    params = {
+        k: terms.localize(v, locale) if k in ("name", "unit") else v for k, v in sentence.params.items()
+    }
+    if "facts" in params:
+        params["facts"] = [_localized(f, locale) for f in params["facts"]]
+    return annual.Sentence(sentence.key, params)
 
 
 def pdf(report: AnnualReport) -> bytes:
