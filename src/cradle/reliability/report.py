@@ -54,7 +54,15 @@ def _parsers(examples: int) -> dict:
 
 def run(quick: bool) -> dict:
     from cradle.db import upgrade
-    from cradle.reliability import atheris_feeds, diskfull, fault_ingest, fault_postgres, fault_server, load
+    from cradle.reliability import (
+        atheris_feeds,
+        diskfull,
+        fault_batch,
+        fault_ingest,
+        fault_postgres,
+        fault_server,
+        load,
+    )
     from cradle.reliability.apifuzz import fuzz_api
 
     out: dict = {"date": dt.date.today().isoformat(), "quick": quick, "load_before": _loadavg()}
@@ -73,6 +81,8 @@ def run(quick: bool) -> dict:
         (tmp / "ingest").mkdir()
         out["ingest"] = fault_ingest.kill_and_rerun(tmp / "ingest", persons=1500 if quick else 5000,
                                                     batch_rows=100 if quick else 250)
+        (tmp / "batch").mkdir()
+        out["batch"] = fault_batch.kill_and_rerun(tmp / "batch", persons=2000 if quick else 6000)
         (tmp / "server").mkdir()
         out["server"] = fault_server.kill_and_replay(tmp / "server", n=60 if quick else 200,
                                                      kill_after=20 if quick else 70)
@@ -109,10 +119,10 @@ def _load_lines(results) -> list[str]:
 
 def render(r: dict) -> str:
     api, ing, srv, pg, ath, par = r["api"], r["ingest"], r["server"], r["postgres"], r["atheris"], r["parsers"]
-    ld, disk = r["load"], r["diskfull"]
+    ld, disk, bat = r["load"], r["diskfull"], r["batch"]
     five = api.server_errors + srv.server_errors + pg.server_errors_other_than_503 + sum(x.server_errors for x in ld)
-    lost = ing.lost + srv.lost + pg.lost + sum(x.lost for x in ld)
-    dup = ing.duplicated + srv.duplicated + pg.duplicated + sum(x.duplicated + x.ingest_duplicated for x in ld)
+    lost = ing.lost + abs(bat.lost) + srv.lost + pg.lost + sum(x.lost for x in ld)
+    dup = ing.duplicated + bat.duplicated + srv.duplicated + pg.duplicated + sum(x.duplicated + x.ingest_duplicated for x in ld)
     out_of_scope = sum(x.out_of_scope_reads for x in ld)
     lines = [
         "# Reliability: proof under stress",
@@ -167,6 +177,10 @@ def render(r: dict) -> str:
         f"then the same command | stored {ing.stored} (expected {ing.expected_stored}); lost {ing.lost}; "
         f"duplicated {ing.duplicated}; quarantined {ing.quarantined_open} rows, each once; runs left 'running': "
         f"{ing.runs_left_running} |",
+        f"| kill -9 of `cradle batch` (with its workers) after {bat.done_when_killed} of {bat.partitions} partitions, "
+        f"then the same command | skipped {bat.skipped_on_rerun} finished partitions; entitlements {bat.rows} "
+        f"(uninterrupted run {bat.expected_rows}); lost {bat.lost}; duplicated {bat.duplicated}; temp files left "
+        f"{bat.temp_files_left} |",
         f"| kill -9 of `cradle serve` during {srv.submitted} 生育登记 submissions with Idempotency-Key, restart, "
         f"replay all | acknowledged before the kill {srv.acknowledged_before_kill}; replays answered 201 "
         f"{srv.replayed_ok}; stored {srv.stored}; lost {srv.lost}; duplicated {srv.duplicated}; changed answers "
