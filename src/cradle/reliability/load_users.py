@@ -149,7 +149,10 @@ def run(plan: dict) -> dict:
         step = _step(env, users, plan["step_seconds"])
         steps.append(step)
         best = min(s["p99_ms"] or 1 for s in steps)
-        if step["p99_ms"] > plan.get("saturate_p99_factor", 5) * best or (
+        # Saturated: more users bring under 20% more throughput while p99 climbs (a latency spike alone, e.g. while
+        # the batch starts, is not saturation), or over 1% of requests fail.
+        stalled = len(steps) > 1 and step["rps"] < 1.2 * steps[-2]["rps"]
+        if (stalled and step["p99_ms"] > plan.get("saturate_p99_factor", 2) * best) or (
             step["requests"] and step["failures"] / step["requests"] > 0.01
         ):
             step["saturated"] = True

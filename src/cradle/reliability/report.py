@@ -194,8 +194,8 @@ def render(r: dict) -> str:
         "Locust (headless, on loopback) against one `cradle serve` worker: anonymous calculator requests (4), "
         "citizens submitting 生育登记 with Idempotency-Key (3), county officials reading their queue and the "
         "registrations (2), each read also tried by an official of another county; a `cradle batch` and a "
-        "`cradle ingest` start at the same moment. Users step up until p99 passes 5× its lowest or errors pass "
-        "1%. Counts from the database afterwards.",
+        "`cradle ingest` start at the same moment. Users step up until more users bring under 20% more "
+        "throughput while p99 passes 2× its lowest, or errors pass 1%. Counts from the database afterwards.",
         "",
         *_load_lines(ld),
         "",
