@@ -9,23 +9,11 @@ from pathlib import Path
 
 import typer
 
+from cradle.childcare.cli import _fail, _session
 from cradle.childcare.errors import ChildcareError, NotFound, OutOfScope
 from cradle.payments.errors import Conflict
 
 ERRORS = (ChildcareError, NotFound, OutOfScope, Conflict)
-
-
-def _session():
-    from cradle.config import get_settings
-    from cradle.db import session_scope
-
-    return session_scope(get_settings().database_url)
-
-
-def _fail(exc: Exception) -> None:
-    field = getattr(exc, "field", None)
-    typer.echo(f"错误：{field + '：' if field else ''}{getattr(exc, 'message', str(exc))}", err=True)
-    raise typer.Exit(2)
 
 
 def _county_actor(county: str):
