@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, Table, insert, select, text, update
+from sqlalchemy import Connection, Table, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from cradle.registry.feeds import Feed
@@ -22,9 +22,13 @@ class IdentityError(ValueError):
 
 
 def queue_new_against_unnumbered(conn: Connection, before_id: int) -> int:
-    """Persons just created from an ID number that look like an existing person without one."""
-    return conn.execute(text(
-        f"""INSERT INTO registry_match_candidate (person_id, candidate_id, basis, status)
+    """Persons just created from an ID number that look like an existing person without one. Driven from the
+    new persons (a primary-key range) into the partial index of unnumbered persons, so its cost follows the
+    batch, not the registry."""
+    return (
+        conn.execute(
+            text(
+                f"""INSERT INTO registry_match_candidate (person_id, candidate_id, basis, status)
             SELECT o.id, n.id, '{BASIS}', 'pending'
             FROM registry_person n
             JOIN registry_person o ON o.birth_date = n.birth_date AND o.name = n.name AND o.sex = n.sex
@@ -32,31 +36,54 @@ def queue_new_against_unnumbered(conn: Connection, before_id: int) -> int:
             WHERE n.id > :before AND n.id_number IS NOT NULL
               AND substr(o.region, 1, 4) = substr(n.region, 1, 4)
               AND NOT EXISTS (SELECT 1 FROM registry_match_candidate c
-                              WHERE c.person_id = o.id AND c.candidate_id = n.id)"""), {"before": before_id}
-    ).rowcount or 0
+                              WHERE c.person_id = o.id AND c.candidate_id = n.id)"""
+            ),
+            {"before": before_id},
+        ).rowcount
+        or 0
+    )
 
 
 def resolve_unnumbered(conn: Connection, stage: Table, feed: Feed) -> int:
-    """Staged rows whose subject has no ID number: a new person each, queued against look-alikes."""
-    region_col = "region" if "region" in feed.names else "hukou_region"
-    rows = conn.execute(text(
-        f"SELECT record_no, name, sex, birth_date, {region_col} FROM {stage.name} WHERE id_number IS NULL")).all()
-    queued = 0
-    for record_no, name, sex, birth_date, region in rows:
-        if isinstance(birth_date, str):
-            birth_date = dt.date.fromisoformat(birth_date)
-        pid = conn.execute(insert(Person).values(name=name, sex=sex, birth_date=birth_date, region=region)
-                           .returning(Person.id)).scalar_one()
-        conn.execute(text(f"UPDATE {stage.name} SET _person_id = :pid WHERE record_no = :rn"),
-                     {"pid": pid, "rn": record_no})
-        found = conn.execute(select(Person.id).where(
-            Person.name == name, Person.sex == sex, Person.birth_date == birth_date, Person.id != pid,
-            Person.merged_into_id.is_(None), Person.region.like(f"{(region or '')[:4]}%"))).scalars().all()
-        for cand in found:
-            conn.execute(insert(MatchCandidate).values(person_id=pid, candidate_id=cand, basis=BASIS,
-                                                       status="pending"))
-        queued += bool(found)
-    return queued
+    """Staged rows whose subject has no ID number: a new person each, queued against every earlier look-alike
+    (numbered or not). Set-based: the rows get person ids first (PostgreSQL from the persons' sequence, SQLite
+    above MAX(id) under the batch's write lock), then one INSERT creates the persons and one queues the pairs."""
+    S = stage.name
+    region = "region" if "region" in feed.names else "hukou_region"
+    if not conn.execute(text(f"SELECT count(*) FROM {S} WHERE id_number IS NULL")).scalar_one():
+        return 0
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(f"""UPDATE {S} SET _person_id = nextval(pg_get_serial_sequence('registry_person', 'id'))
+                              WHERE id_number IS NULL""")
+        )
+    else:
+        base = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM registry_person")).scalar_one()
+        conn.execute(
+            text(f"UPDATE {S} SET _person_id = rowid + :base WHERE id_number IS NULL"), {"base": base}
+        )
+    conn.execute(
+        text(
+            f"""INSERT INTO registry_person (id, name, sex, birth_date, region)
+            SELECT _person_id, name, sex, birth_date, {region} FROM {S} WHERE id_number IS NULL"""
+        )
+    )
+    # p.id < s._person_id: each pair once, the newer record pointing at the older (as the rows arrived)
+    conn.execute(
+        text(
+            f"""INSERT INTO registry_match_candidate (person_id, candidate_id, basis, status)
+            SELECT s._person_id, p.id, '{BASIS}', 'pending' FROM {S} s
+            JOIN registry_person p ON p.birth_date = s.birth_date AND p.name = s.name AND p.sex = s.sex
+                 AND p.merged_into_id IS NULL AND p.id < s._person_id
+            WHERE s.id_number IS NULL AND p.region LIKE COALESCE(substr(s.{region}, 1, 4), '') || '%'"""
+        )
+    )
+    return conn.execute(
+        text(
+            f"""SELECT count(*) FROM {S} s WHERE s.id_number IS NULL
+            AND EXISTS (SELECT 1 FROM registry_match_candidate c WHERE c.person_id = s._person_id)"""
+        )
+    ).scalar_one()
 
 
 def survivor(session: Session, person_id: int) -> int:
@@ -75,7 +102,9 @@ def cluster(session: Session, person_id: int) -> list[int]:
     root = survivor(session, person_id)
     ids, frontier = [root], [root]
     while frontier:
-        frontier = list(session.execute(select(Person.id).where(Person.merged_into_id.in_(frontier))).scalars())
+        frontier = list(
+            session.execute(select(Person.id).where(Person.merged_into_id.in_(frontier))).scalars()
+        )
         ids += frontier
     return ids
 
@@ -93,8 +122,14 @@ def merge(session: Session, merged_id: int, into_id: int, *, actor: str, reason:
     if a.id_number and b.id_number and a.id_number != b.id_number and not reason:
         raise IdentityError("两个不同的身份证号码合并须说明理由")
     a.merged_into_id = into_id
-    audit = MergeAudit(action="merge", survivor_id=into_id, merged_id=merged_id, actor=actor, reason=reason,
-                       at=dt.datetime.now())
+    audit = MergeAudit(
+        action="merge",
+        survivor_id=into_id,
+        merged_id=merged_id,
+        actor=actor,
+        reason=reason,
+        at=dt.datetime.now(),
+    )
     session.add(audit)
     session.flush()
     return audit
@@ -110,16 +145,28 @@ def split(session: Session, merge_id: int, *, actor: str, reason: str) -> MergeA
     if person.merged_into_id != m.survivor_id:
         raise IdentityError(f"人员 {m.merged_id} 当前不在合并 {merge_id} 的状态")
     person.merged_into_id = None
-    audit = MergeAudit(action="split", survivor_id=m.survivor_id, merged_id=m.merged_id, actor=actor,
-                       reason=reason, at=dt.datetime.now(), reverses_id=merge_id)
+    audit = MergeAudit(
+        action="split",
+        survivor_id=m.survivor_id,
+        merged_id=m.merged_id,
+        actor=actor,
+        reason=reason,
+        at=dt.datetime.now(),
+        reverses_id=merge_id,
+    )
     session.add(audit)
-    session.execute(update(MatchCandidate).where(MatchCandidate.merge_id == merge_id)
-                    .values(status="pending", decided_by=None, decided_at=None, merge_id=None))
+    session.execute(
+        update(MatchCandidate)
+        .where(MatchCandidate.merge_id == merge_id)
+        .values(status="pending", decided_by=None, decided_at=None, merge_id=None)
+    )
     session.flush()
     return audit
 
 
-def decide(session: Session, candidate_id: int, *, confirm: bool, actor: str, reason: str = "") -> MatchCandidate:
+def decide(
+    session: Session, candidate_id: int, *, confirm: bool, actor: str, reason: str = ""
+) -> MatchCandidate:
     """An official's decision on a queued pair: confirm merges the record into the candidate."""
     c = session.get(MatchCandidate, candidate_id)
     if c is None:
@@ -127,7 +174,9 @@ def decide(session: Session, candidate_id: int, *, confirm: bool, actor: str, re
     if c.status != "pending":
         raise IdentityError(f"待确认记录 {candidate_id} 已处理（{c.status}）")
     if confirm:
-        audit = merge(session, c.person_id, c.candidate_id, actor=actor, reason=reason or f"确认待匹配记录 {c.id}")
+        audit = merge(
+            session, c.person_id, c.candidate_id, actor=actor, reason=reason or f"确认待匹配记录 {c.id}"
+        )
         c.merge_id = audit.id
     c.status = "confirmed" if confirm else "rejected"
     c.decided_by, c.decided_at = actor, dt.datetime.now()
@@ -135,12 +184,17 @@ def decide(session: Session, candidate_id: int, *, confirm: bool, actor: str, re
     return c
 
 
-def pending(session: Session, limit: int = 100, offset: int = 0, region: str | None = None) -> list[MatchCandidate]:
+def pending(
+    session: Session, limit: int = 100, offset: int = 0, region: str | None = None
+) -> list[MatchCandidate]:
     """Pairs waiting for a decision; with `region` (a region prefix) only pairs whose two persons were both
     registered there (the API then checks each person's current hukou)."""
     q = select(MatchCandidate).where(MatchCandidate.status == "pending")
     if region:
         a, b = aliased(Person), aliased(Person)
-        q = (q.join(a, a.id == MatchCandidate.person_id).join(b, b.id == MatchCandidate.candidate_id)
-             .where(a.region.like(f"{region}%"), b.region.like(f"{region}%")))
+        q = (
+            q.join(a, a.id == MatchCandidate.person_id)
+            .join(b, b.id == MatchCandidate.candidate_id)
+            .where(a.region.like(f"{region}%"), b.region.like(f"{region}%"))
+        )
     return list(session.execute(q.order_by(MatchCandidate.id).limit(limit).offset(offset)).scalars())

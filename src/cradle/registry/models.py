@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,7 +76,12 @@ class Person(Base):
     """A person as first registered. Later name/sex/birth-date corrections are `IdentityFact` rows."""
 
     __tablename__ = "registry_person"
-    __table_args__ = (Index("ix_registry_person_match", "birth_date", "name"),)
+    __table_args__ = (
+        Index("ix_registry_person_match", "birth_date", "name"),
+        # the few persons without an ID number: what look-alikes are queued against (cradle.registry.identity)
+        Index("ix_registry_person_unnumbered", "birth_date", "name", postgresql_where=text("id_number IS NULL"),
+              sqlite_where=text("id_number IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     id_number: Mapped[str | None] = mapped_column(EncryptedString(), unique=True)  # cradle.fieldcrypt
@@ -279,6 +285,8 @@ class QuarantineRow(Base):
     raw: Mapped[dict] = mapped_column(EncryptedJSON())
     # The row's region (its region column, else its ID number's prefix; None when neither is a known code).
     region: Mapped[str | None] = mapped_column(String(6), index=True)
+    # The 乡镇/街道 (9-digit code) the row names in its `town` column, if any: town officials see only these.
+    town: Mapped[str | None] = mapped_column(String(9), index=True)
     corrected: Mapped[dict | None] = mapped_column(EncryptedJSON())
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | resubmitted | dismissed
     resolved_run_id: Mapped[int | None] = mapped_column(ForeignKey("registry_ingest_run.id"))
