@@ -22,13 +22,26 @@ from cradle import audit
 from cradle.atomicfile import atomic_path
 from cradle.payments.batches import get_batch, summary
 from cradle.payments.errors import Conflict, Invalid
-from cradle.payments.models import Entitlement, Payment
+from cradle.payments.models import Batch, Entitlement, Payment
 
-EXPORT_COLUMNS = ["序号", "付款编号", "收款人姓名", "一卡通账号", "开户行代码", "金额", "项目", "期间", "批次号"]
+EXPORT_COLUMNS = [
+    "序号",
+    "付款编号",
+    "收款人姓名",
+    "一卡通账号",
+    "开户行代码",
+    "金额",
+    "项目",
+    "期间",
+    "批次号",
+]
 RETURN_COLUMNS = ["付款编号", "结果", "银行流水号", "失败原因", "金额"]
 RESULTS = {"S": "paid", "F": "failed", "R": "returned"}
 ENCODINGS = ("utf-8-sig", "gb18030")
-FACILITY_PROGRAMS = ("zibo.nursery_construction_subsidy", "zibo.demo_nursery_award")  # cradle.childcare.subsidies
+FACILITY_PROGRAMS = (
+    "zibo.nursery_construction_subsidy",
+    "zibo.demo_nursery_award",
+)  # cradle.childcare.subsidies
 
 
 def payment_ref(payment_id: int) -> str:
@@ -46,7 +59,18 @@ def export(session: Session, actor, batch_no: str, path: str | Path, encoding: s
     if encoding not in ENCODINGS:
         raise Invalid("encoding", f"编码应为 {', '.join(ENCODINGS)}")
     batch = get_batch(session, actor, batch_no)
-    if batch.status != "draft":
+    # Claim the batch before writing a line: two files of one batch would have the bank pay every line twice.
+    # The row stays locked until commit, so a concurrent export waits and is refused, and a stop waits rather
+    # than cancel a payment that is in the file (entitlements.stop locks the batch too).
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    claimed = session.execute(
+        update(Batch)
+        .where(Batch.id == batch.id, Batch.status == "draft")
+        .values(status="exported", exported_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(batch)
+    if not claimed:
         raise Conflict("batch_no", f"批次状态为 {batch.status}，不能再导出")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,17 +82,25 @@ def export(session: Session, actor, batch_no: str, path: str | Path, encoding: s
         if n == 0:
             raise Invalid("batch_no", "批次中没有待发放的款项")
     # The payments stay `pending`; in an exported batch that means "sent, awaiting the bank's return".
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    batch.status, batch.exported_at = "exported", now
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     batch.file_sha256 = digest.hexdigest()
-    audit.record(session, actor, "batch.export", f"batch:{batch.batch_no}",
-                 {"rows": n, "total": f"{total:.2f}", "sha256": batch.file_sha256, "encoding": encoding})
-    return {"batch_no": batch.batch_no, "rows": n, "total": f"{total:.2f}", "sha256": batch.file_sha256,
-            "path": str(path)}
+    audit.record(
+        session,
+        actor,
+        "batch.export",
+        f"batch:{batch.batch_no}",
+        {"rows": n, "total": f"{total:.2f}", "sha256": batch.file_sha256, "encoding": encoding},
+    )
+    return {
+        "batch_no": batch.batch_no,
+        "rows": n,
+        "total": f"{total:.2f}",
+        "sha256": batch.file_sha256,
+        "path": str(path),
+    }
 
 
 _COPY = """COPY (SELECT row_number() OVER (ORDER BY p.id), 'P' || lpad(p.id::text, 12, '0'), e.payee_name,
@@ -85,18 +117,34 @@ def _export_copy(session: Session, batch, path: Path, encoding: str) -> tuple[in
         with cur.copy(_COPY, (batch.batch_no, batch.id)) as copy:
             for chunk in copy:
                 data = bytes(chunk)
-                fh.write(data.replace(b"\n", b"\r\n").decode().encode(encoding) if encoding != "utf-8-sig"
-                         else data.replace(b"\n", b"\r\n"))
-    n, total = session.execute(select(func.count(), func.coalesce(func.sum(Payment.amount), 0)).where(
-        Payment.batch_id == batch.id, Payment.status == "pending")).one()
+                fh.write(
+                    data.replace(b"\n", b"\r\n").decode().encode(encoding)
+                    if encoding != "utf-8-sig"
+                    else data.replace(b"\n", b"\r\n")
+                )
+    n, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(Payment.amount), 0)).where(
+            Payment.batch_id == batch.id, Payment.status == "pending"
+        )
+    ).one()
     return n, Decimal(str(total))
 
 
 def _export_rows(session: Session, batch, path: Path, encoding: str) -> tuple[int, Decimal]:
-    q = (select(Payment.id, Entitlement.payee_name, Entitlement.account_no, Entitlement.bank_code, Payment.amount,
-                Payment.program, Payment.period)
-         .join(Entitlement, Entitlement.id == Payment.entitlement_id)
-         .where(Payment.batch_id == batch.id, Payment.status == "pending").order_by(Payment.id))
+    q = (
+        select(
+            Payment.id,
+            Entitlement.payee_name,
+            Entitlement.account_no,
+            Entitlement.bank_code,
+            Payment.amount,
+            Payment.program,
+            Payment.period,
+        )
+        .join(Entitlement, Entitlement.id == Payment.entitlement_id)
+        .where(Payment.batch_id == batch.id, Payment.status == "pending")
+        .order_by(Payment.id)
+    )
     n, total = 0, Decimal(0)
     with open(path, "w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
@@ -104,8 +152,9 @@ def _export_rows(session: Session, batch, path: Path, encoding: str) -> tuple[in
         for pid, name, account, bank, amount, program, period in session.execute(q):
             n += 1
             total += amount
-            writer.writerow((n, payment_ref(pid), name, account, bank, f"{amount:.2f}", program, period,
-                             batch.batch_no))
+            writer.writerow(
+                (n, payment_ref(pid), name, account, bank, f"{amount:.2f}", program, period, batch.batch_no)
+            )
     return n, total
 
 
@@ -132,8 +181,12 @@ def import_return(session: Session, actor, batch_no: str, content: bytes) -> dic
     rows = _read_return(content)
     if not rows:
         raise Invalid("file", "回盘文件没有数据行")
-    payments = {p.id: p for p in session.execute(select(Payment).where(Payment.batch_id == batch.id)
-                                                 .with_for_update()).scalars()}
+    payments = {
+        p.id: p
+        for p in session.execute(
+            select(Payment).where(Payment.batch_id == batch.id).with_for_update()
+        ).scalars()
+    }
     changes: list[dict] = []
     seen: set[int] = set()
     for line, row in enumerate(rows, start=2):
@@ -162,15 +215,29 @@ def import_return(session: Session, actor, batch_no: str, content: bytes) -> dic
         reason = (row.get("失败原因") or "").strip() or None
         if result != "paid" and not reason:
             raise Invalid(f"line {line}.失败原因", "失败或退回须注明原因")
-        changes.append({"pid": pid, "st": result, "ref": (row.get("银行流水号") or "").strip()[:40] or None,
-                        "why": reason[:200] if reason else None, "before": pay.status})
+        changes.append(
+            {
+                "pid": pid,
+                "st": result,
+                "ref": (row.get("银行流水号") or "").strip()[:40] or None,
+                "why": reason[:200] if reason else None,
+                "before": pay.status,
+            }
+        )
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if changes:
         table = Payment.__table__
         session.connection().execute(
-            update(table).where(table.c.id == bindparam("pid")).values(
-                status=bindparam("st"), bank_ref=bindparam("ref"), failure_reason=bindparam("why"), updated_at=now),
-            [{k: c[k] for k in ("pid", "st", "ref", "why")} for c in changes])
+            update(table)
+            .where(table.c.id == bindparam("pid"))
+            .values(
+                status=bindparam("st"),
+                bank_ref=bindparam("ref"),
+                failure_reason=bindparam("why"),
+                updated_at=now,
+            ),
+            [{k: c[k] for k in ("pid", "st", "ref", "why")} for c in changes],
+        )
         for c in changes:
             payments[c["pid"]].status = c["st"]
     if batch.program in FACILITY_PROGRAMS:  # a paid facility subsidy marks the childcare application paid
@@ -182,8 +249,13 @@ def import_return(session: Session, actor, batch_no: str, content: bytes) -> dic
     counts: dict[str, int] = {}
     for c in changes:
         counts[c["st"]] = counts.get(c["st"], 0) + 1
-    audit.record(session, actor, "batch.return", f"batch:{batch.batch_no}",
-                 {"lines": len(rows), "changed": counts, "sha256": hashlib.sha256(content).hexdigest()})
+    audit.record(
+        session,
+        actor,
+        "batch.return",
+        f"batch:{batch.batch_no}",
+        {"lines": len(rows), "changed": counts, "sha256": hashlib.sha256(content).hexdigest()},
+    )
     session.flush()
     session.expire_all()
     return {"applied": len(changes), "changed": counts, **summary(session, batch)}

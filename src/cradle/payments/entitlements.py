@@ -20,10 +20,25 @@ STOP_REASONS = ("death", "moved_away", "declined", "ended")
 FREQUENCIES = ("monthly", "yearly", "once")
 
 
-def register(session: Session, actor, *, case_ref: str, program: str, beneficiary_id_number: str,
-             beneficiary_name: str, payee_id_number: str, payee_name: str, account_no: str, bank_code: str,
-             county: str, amount: Decimal, frequency: str, start: dt.date | None, end: dt.date | None,
-             claim: str = "") -> Entitlement:
+def register(
+    session: Session,
+    actor,
+    *,
+    case_ref: str,
+    program: str,
+    beneficiary_id_number: str,
+    beneficiary_name: str,
+    payee_id_number: str,
+    payee_name: str,
+    account_no: str,
+    bank_code: str,
+    county: str,
+    amount: Decimal,
+    frequency: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    claim: str = "",
+) -> Entitlement:
     """`claim` tells apart distinct entitlements of one beneficiary under one program (a facility's subsidy
     applications); '' for a person's benefit, of which there is one per program."""
     if frequency not in FREQUENCIES:
@@ -32,32 +47,59 @@ def register(session: Session, actor, *, case_ref: str, program: str, beneficiar
         raise Invalid("amount", "金额应大于0")
     if not account_no:
         raise Invalid("account_no", "须有一卡通账号")
-    row = Entitlement(case_ref=case_ref, program=program, beneficiary_id_number=beneficiary_id_number, claim=claim,
-                      beneficiary_name=beneficiary_name, payee_id_number=payee_id_number, payee_name=payee_name,
-                      account_no=account_no, bank_code=bank_code, county=county, amount=Decimal(amount),
-                      frequency=frequency, start=start or dt.date.today(), end=end)
+    row = Entitlement(
+        case_ref=case_ref,
+        program=program,
+        beneficiary_id_number=beneficiary_id_number,
+        claim=claim,
+        beneficiary_name=beneficiary_name,
+        payee_id_number=payee_id_number,
+        payee_name=payee_name,
+        account_no=account_no,
+        bank_code=bank_code,
+        county=county,
+        amount=Decimal(amount),
+        frequency=frequency,
+        start=start or dt.date.today(),
+        end=end,
+    )
     try:
         with session.begin_nested():
             session.add(row)
             session.flush()
     except IntegrityError:
         raise Conflict("beneficiary", "该受益人在此项目下已有待遇") from None
-    audit.record(session, actor, "entitlement.register", f"entitlement:{row.id}",
-                 {"case": case_ref, "program": program, "beneficiary": mask(beneficiary_id_number), "claim": claim,
-                  "amount": str(row.amount), "frequency": frequency, "start": row.start, "end": end})
+    audit.record(
+        session,
+        actor,
+        "entitlement.register",
+        f"entitlement:{row.id}",
+        {
+            "case": case_ref,
+            "program": program,
+            "beneficiary": mask(beneficiary_id_number),
+            "claim": claim,
+            "amount": str(row.amount),
+            "frequency": frequency,
+            "start": row.start,
+            "end": end,
+        },
+    )
     return row
 
 
-def stop(session: Session, actor, program: str | None, beneficiary_id_number: str, reason: str,
-         effective: dt.date) -> list[Entitlement]:
+def stop(
+    session: Session, actor, program: str | None, beneficiary_id_number: str, reason: str, effective: dt.date
+) -> list[Entitlement]:
     """Stop the beneficiary's entitlements (one program, or all when `program` is None). Unsent payments for
     periods the stop rules out are cancelled; what was already sent stays for reconciliation."""
     if reason not in STOP_REASONS:
         raise Invalid("reason", f"停发原因应为 {', '.join(STOP_REASONS)}")
     if getattr(actor, "role", None) not in ("county", "finance", "system", "citizen"):
         raise Forbidden("actor.role", "无权停发")
-    q = select(Entitlement).where(Entitlement.beneficiary_id_number == beneficiary_id_number,
-                                  Entitlement.status == "active")
+    q = select(Entitlement).where(
+        Entitlement.beneficiary_id_number == beneficiary_id_number, Entitlement.status == "active"
+    )
     if program:
         q = q.where(Entitlement.program == program)
     rows = list(session.execute(q.with_for_update()).scalars())
@@ -68,33 +110,58 @@ def stop(session: Session, actor, program: str | None, beneficiary_id_number: st
             raise Forbidden("actor.scope", "该待遇不在您的辖区内")
         ent.status, ent.stop_reason, ent.stop_date = "stopped", reason, effective
         cancelled = 0
-        unsent = select(Payment).join(Batch, Batch.id == Payment.batch_id).where(
-            Payment.entitlement_id == ent.id, ((Payment.status == "pending") & (Batch.status == "draft"))
-            | Payment.status.in_(("failed", "returned")))
+        unsent = (
+            select(Payment)
+            .join(Batch, Batch.id == Payment.batch_id)
+            .where(
+                Payment.entitlement_id == ent.id,
+                ((Payment.status == "pending") & (Batch.status == "draft"))
+                | Payment.status.in_(("failed", "returned")),
+            )
+        )
+        # the batch rows locked (in id order: no deadlock between two stops): an export claiming the batch
+        # meanwhile makes its pending payments sent, and the re-checked condition leaves them alone
+        unsent = unsent.order_by(Batch.id, Payment.id).with_for_update(of=Batch)
         for pay in session.execute(unsent).scalars():
             if ent.frequency == "once" or effective < bounds(pay.period, ent.frequency)[1]:
                 pay.status, pay.failure_reason = "cancelled", f"停发：{reason}"
                 cancelled += 1
-        audit.record(session, actor, "entitlement.stop", f"entitlement:{ent.id}",
-                     {"reason": reason, "effective": effective, "cancelled_payments": cancelled})
+        audit.record(
+            session,
+            actor,
+            "entitlement.stop",
+            f"entitlement:{ent.id}",
+            {"reason": reason, "effective": effective, "cancelled_payments": cancelled},
+        )
     return rows
 
 
 def of_beneficiary(session: Session, id_number: str) -> list[Entitlement]:
-    return list(session.execute(select(Entitlement).where(
-        (Entitlement.beneficiary_id_number == id_number) | (Entitlement.payee_id_number == id_number))).scalars())
+    return list(
+        session.execute(
+            select(Entitlement).where(
+                (Entitlement.beneficiary_id_number == id_number) | (Entitlement.payee_id_number == id_number)
+            )
+        ).scalars()
+    )
 
 
 def payments_of(session: Session, id_number: str) -> list[Payment]:
-    ids = select(Entitlement.id).where((Entitlement.beneficiary_id_number == id_number)
-                                       | (Entitlement.payee_id_number == id_number))
-    return list(session.execute(select(Payment).where(Payment.entitlement_id.in_(ids))
-                                .order_by(Payment.period.desc())).scalars())
+    ids = select(Entitlement.id).where(
+        (Entitlement.beneficiary_id_number == id_number) | (Entitlement.payee_id_number == id_number)
+    )
+    return list(
+        session.execute(
+            select(Payment).where(Payment.entitlement_id.in_(ids)).order_by(Payment.period.desc())
+        ).scalars()
+    )
 
 
 def end_expired(session: Session, on: dt.date) -> int:
     """Mark entitlements whose period has ended (the third birthday) as stopped with reason `ended`."""
-    result = session.execute(update(Entitlement).where(Entitlement.status == "active", Entitlement.end.is_not(None),
-                                                       Entitlement.end <= on)
-                             .values(status="stopped", stop_reason="ended", stop_date=Entitlement.end))
+    result = session.execute(
+        update(Entitlement)
+        .where(Entitlement.status == "active", Entitlement.end.is_not(None), Entitlement.end <= on)
+        .values(status="stopped", stop_reason="ended", stop_date=Entitlement.end)
+    )
     return result.rowcount or 0
