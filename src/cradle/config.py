@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -25,5 +26,15 @@ class Settings:
     )
 
 
+_ENV = ("CRADLE_DATABASE_URL", "CRADLE_SECRET_KEY", "CRADLE_DATA_DIR", "CRADLE_LOCALE", "CRADLE_SEEDS_DIR")
+
+
 def get_settings() -> Settings:
+    """The settings for the environment as it is now (a changed variable is followed), built once per distinct
+    environment: building them costs path parsing that a request path pays several times."""
+    return _settings_for(tuple(os.environ.get(k) for k in _ENV))
+
+
+@lru_cache(maxsize=32)
+def _settings_for(_env: tuple) -> Settings:
     return Settings()

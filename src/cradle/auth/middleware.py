@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from cradle.auth import sessions, tokens
 from cradle.auth.actor import ANONYMOUS, from_account
 from cradle.config import get_settings
-from cradle.db import session_factory
+from cradle.db import get_engine, session_factory
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_FORM = 1_000_000  # bytes of a url-encoded form read to find its csrf_token
@@ -45,15 +45,12 @@ def resolve(bearer: str | None, cookie: str | None):
     hit = tokens.cached(bearer)
     if hit is not None:  # checked a moment ago in this process: no database round trip
         return hit[1], None, hit[0]
-    with session_factory(get_settings().database_url)() as db:
-        if bearer:
-            found = tokens.lookup(db, bearer)
-            db.commit()  # last_used_at
-            if found is None:
-                return ANONYMOUS, None, None
-            actor = from_account(found[1], "token")
-            tokens.remember(bearer, found[0], actor)
-            return actor, None, found[0].id
+    url = get_settings().database_url
+    if bearer:
+        with get_engine(url).begin() as conn:  # Core: one statement on PostgreSQL, committed (last_used_at)
+            found = tokens.check(conn, bearer)
+        return (found[1], None, found[0]) if found else (ANONYMOUS, None, None)
+    with session_factory(url)() as db:
         found = sessions.lookup(db, cookie)
         return (from_account(found[1], "session"), found[0], None) if found else (ANONYMOUS, None, None)
 
@@ -82,6 +79,8 @@ class AuthMiddleware:
         new_csrf = None
         if web_session is not None:
             state["csrf_token"] = web_session.csrf_token
+        elif bearer:  # a system's call: no browser form to protect, so no random token minted per request
+            state["csrf_token"] = cookies.get(sessions.CSRF_COOKIE) or ""
         else:
             state["csrf_token"] = cookies.get(sessions.CSRF_COOKIE) or sessions.new_csrf_token()
             if cookies.get(sessions.CSRF_COOKIE) != state["csrf_token"]:

@@ -29,6 +29,7 @@ from cradle.childcare.facilities import (
 )
 from cradle.childcare.feeds import care_of_child
 from cradle.db import request_session
+from cradle.web.errors import refuse
 
 router = APIRouter(prefix="/api/v1/childcare", tags=["childcare"])
 
@@ -262,7 +263,7 @@ def register_subsidy_payment(application_id: int, request: Request, scope: Scope
             getattr(request.app.state, "database_url", None), who, key, {"application_id": application_id, **fields},
             lambda s: (201, register_and_describe(s, who, application_id, fields, scope)))
     except ServiceError as exc:
-        return JSONResponse(status_code=exc.status, content={"errors": [exc.as_dict()]})
+        refuse(exc.status, [exc.as_dict()])
     except DOMAIN_ERRORS as exc:
         raise as_http(exc) from None
     return JSONResponse(status_code=status, content=body, headers={"Idempotent-Replayed": str(replayed).lower()})

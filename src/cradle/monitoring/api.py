@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NoReturn
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from cradle import regions
@@ -14,6 +15,7 @@ from cradle.auth.deps import check_scope, require
 from cradle.db import session_scope
 from cradle.monitoring import catalogue, excel, plan, scenarios, values, warnings
 from cradle.monitoring.errors import MonitoringError
+from cradle.web.errors import refuse
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 # Reading published indicators, plans, warnings and projections is public; entering data takes an official
@@ -29,8 +31,8 @@ def _region(code: str) -> str:
     return code
 
 
-def _errors(exc: MonitoringError) -> JSONResponse:
-    return JSONResponse(exc.as_dict(), status_code=422)
+def _errors(exc: MonitoringError) -> NoReturn:
+    refuse(422, exc.as_dict()["errors"])  # the one handler says it in the request's language
 
 
 @router.get("/indicators")

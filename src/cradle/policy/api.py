@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
 from fastapi import APIRouter, Body, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from cradle import regions
 from cradle.policy.errors import FieldError, InputError
 from cradle.policy.packs import load_packs
+from cradle.web.errors import refuse
 
 router = APIRouter(prefix="/api/v1", tags=["policy"])
 
@@ -20,8 +21,8 @@ router = APIRouter(prefix="/api/v1", tags=["policy"])
 load_packs()
 
 
-def error_response(status: int, errors: list[FieldError]) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"errors": [e.as_dict() for e in errors]})
+def error_response(status: int, errors: list[FieldError]) -> NoReturn:
+    refuse(status, [e.as_dict() for e in errors])  # the one handler says it in the request's language
 
 
 def _household_schema() -> dict:

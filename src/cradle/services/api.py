@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from fastapi import APIRouter, Body, Depends, File, Header, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -30,6 +30,7 @@ from cradle.services import (
 )
 from cradle.services.actors import Actor
 from cradle.services.errors import Invalid, ServiceError
+from cradle.web.errors import refuse
 
 router = APIRouter(prefix="/api/v1/services", tags=["services"])
 
@@ -56,8 +57,8 @@ def _actor(request: Request):
     return request.state.service_actor
 
 
-def _errors(exc: ServiceError) -> JSONResponse:
-    return JSONResponse(status_code=exc.status, content={"errors": [exc.as_dict()]})
+def _errors(exc: ServiceError) -> NoReturn:
+    refuse(exc.status, [exc.as_dict()])
 
 
 def _iso(value):

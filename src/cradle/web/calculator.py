@@ -14,6 +14,7 @@ from cradle.web.i18n import gettext
 from cradle.web.nav import N_
 from cradle.web.region_choices import grouped, localized, name_of
 from cradle.web.templating import locale_of, render
+from cradle.web.terms import translate_errors
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,7 +73,7 @@ async def calculator_results(request: Request, household: dict = Body(...),
         result = await internal_api.call(request, "POST", "/api/v1/calc",
                                          params={"on": on.isoformat(), "explain": "true"}, json=household)
     except internal_api.ApiError as exc:
-        return JSONResponse({"errors": exc.errors}, status_code=exc.status_code)
+        return JSONResponse({"errors": translate_errors(exc.errors, locale_of(request))}, status_code=exc.status_code)
     locale = locale_of(request)
     regions = await regions_or_none(request) or []
     return render(

@@ -3,7 +3,7 @@ English message ids so that errors and flash messages can be answered in the req
 
 The zh catalogue maps each id to the exact Chinese the domain code says; a message with `%(name)s` parts is
 matched as a pattern (the zh text with each part a wildcard) and its parts are carried into the translation.
-`translate` is applied at response time: by the error handler and the JSON error middleware (error_locale.py),
+`translate` is applied at response time: by the error handler (web/errors.py, which every API refusal is raised into)
 and by the templates' `finalize` (terms.localize) for messages shown on pages.
 """
 

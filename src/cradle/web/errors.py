@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from http import HTTPStatus
+from typing import NoReturn
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -94,11 +95,13 @@ def http_errors(exc: StarletteHTTPException) -> list[dict]:
     return [error(None, _slug(exc.status_code), str(detail))]
 
 
+def refuse(status_code: int, errors: list[dict], headers: dict | None = None) -> NoReturn:
+    """Raise an API refusal into the one handler below, which says its messages in the request's language (domain
+    code raises them in Chinese). Routers raise this rather than building their own error answer."""
+    raise StarletteHTTPException(status_code, {"errors": errors}, headers=headers)
+
+
 def install(app: FastAPI) -> None:
-    from cradle.web.error_locale import ErrorLocaleMiddleware
-
-    app.add_middleware(ErrorLocaleMiddleware)  # inside the locale middleware: it reads the request's locale
-
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
         return error_response(422, validation_errors(exc, _locale(request)))
