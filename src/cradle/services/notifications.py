@@ -39,15 +39,21 @@ def configured_sender():
     return getattr(importlib.import_module(module), name)()
 
 
+def rows(recipient_id_number: str, kind: str, subject: str, text: str, phone: str | None = None) -> list[dict]:
+    """The outbox rows for one change: the in-app message, and the SMS when a phone number is known (for a
+    Core `insert(Notification)`, as the busiest writes use)."""
+    out = [{"recipient_id_number": recipient_id_number, "channel": "inapp", "kind": kind, "subject": subject,
+            "text": text, "phone": None}]
+    if phone:
+        out.append({**out[0], "channel": "sms", "phone": phone})
+    return out
+
+
 def notify(session: Session, recipient_id_number: str, kind: str, subject: str, text: str,
            phone: str | None = None) -> list[Notification]:
-    rows = [Notification(recipient_id_number=recipient_id_number, channel="inapp", kind=kind, subject=subject,
-                         text=text)]
-    if phone:
-        rows.append(Notification(recipient_id_number=recipient_id_number, channel="sms", kind=kind, subject=subject,
-                                 text=text, phone=phone))
-    session.add_all(rows)  # flushed with the caller's next statement (one flush for the whole change)
-    return rows
+    found = [Notification(**row) for row in rows(recipient_id_number, kind, subject, text, phone)]
+    session.add_all(found)  # flushed with the caller's next statement (one flush for the whole change)
+    return found
 
 
 def inbox(session: Session, id_number: str, limit: int = 50) -> list[Notification]:
