@@ -116,23 +116,27 @@ def submit(session: Session, actor: Actor, data: dict, *, origin: str = "citizen
     _insert_case(session, case, sp.program, who["id_number"])
     text = (f"{ent['title']}：{'已为您主动开通，请确认或放弃' if status == 'offered' else '申请已提交'}"
             f"（{case.case_no}）。{ent['explanation']}")
-    session.execute(insert(Notification), notifications.rows(applicant, f"case.{status}", f"case:{case.case_no}",
+    session.execute(insert(Notification.__table__), notifications.rows(applicant, f"case.{status}", f"case:{case.case_no}",
                                                              text, phone))
     # Last, so the audit chain's head is held only for the entry and the commit.
     _step(session, case, actor, "submit" if status == "submitted" else "offer", None, status, None, behalf)
     return case
 
 
+# Built once: coercing the values into a new statement per submission cost more than executing it.
+_INSERT_CASE = {
+    name: make(Case.__table__).on_conflict_do_nothing(index_elements=["program", "beneficiary_id_number"])
+    .returning(Case.__table__.c.id)
+    for name, make in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
 def _insert_case(session: Session, case: Case, program: str, beneficiary: str) -> None:
     """The case as one Core INSERT … ON CONFLICT DO NOTHING RETURNING id (no ORM flush on the busiest write);
     the database's unique (program, beneficiary) decides between twins, even ones submitted at the same instant.
     The object then joins the session as if loaded, so callers (and later changes to it) work as with `add`."""
-    values = {c.key: getattr(case, c.key) for c in Case.__mapper__.column_attrs
-              if c.key not in ("id", "created_at") and getattr(case, c.key) is not None}
-    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    case.id = session.execute(dialect_insert(Case).values(**values)
-                              .on_conflict_do_nothing(index_elements=["program", "beneficiary_id_number"])
-                              .returning(Case.id)).scalar()
+    values = {c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key not in ("id", "created_at")}
+    case.id = session.execute(_INSERT_CASE[session.get_bind().dialect.name], values).scalar()
     if case.id is None:
         existing = session.execute(select(Case.case_no).where(
             Case.program == program, Case.beneficiary_id_number == beneficiary)).scalar()
@@ -143,7 +147,7 @@ def _insert_case(session: Session, case: Case, program: str, beneficiary: str) -
 
 def _step(session: Session, case: Case, actor: Actor, action: str, before: str | None, after: str,
           reason: str | None, behalf: str | None) -> None:
-    session.execute(insert(CaseStep), {"case_id": case.id, "action": action, "from_status": before,
+    session.execute(insert(CaseStep.__table__), {"case_id": case.id, "action": action, "from_status": before,
                                        "to_status": after, "actor": actor.ref, "on_behalf_of": behalf,
                                        "reason": reason, "at": v.now()})
     audit.record(session, actor, f"case.{action}", f"case:{case.case_no}",

@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -55,9 +55,9 @@ def run(url: str | None, actor: Actor, key: str | None, payload, fn: Callable[[S
                 if found:
                     return found[0], found[1], True
                 raise
-            s.add(IdempotentRequest(actor=actor.ref, key=key, request_hash=digest, status_code=status,
-                                    response=json.loads(json.dumps(body, default=str))))
-            s.flush()
+            s.execute(insert(IdempotentRequest.__table__),  # Core: no unit of work for one row
+                      {"actor": actor.ref, "key": key, "request_hash": digest, "status_code": status,
+                       "response": json.loads(json.dumps(body, default=str))})
         return status, body, False
     except IntegrityError:
         with session_scope(url) as s:  # a concurrent twin won: answer with its response
