@@ -231,7 +231,7 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
             sys.executable,
             "-m",
             "uvicorn",
-            "cradle.web.app:create_app",
+            "cradle.web.app:serve_app",
             "--factory",
             "--host",
             "127.0.0.1",

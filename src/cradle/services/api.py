@@ -10,8 +10,9 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import orjson
 from fastapi import APIRouter, Body, Depends, File, Header, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from cradle import audit
 from cradle.db import session_scope
@@ -86,13 +87,15 @@ def case_json(c, with_steps: list | None = None) -> dict:
     return out
 
 
-def _act(request: Request, key: str | None, payload, fn) -> JSONResponse:
+def _act(request: Request, key: str | None, payload, fn) -> Response:
     try:
         actor = _actor(request)
         status, body, replayed = idempotency.run(_url(request), actor, key, payload, lambda s: fn(s, actor))
     except ServiceError as exc:
         return _errors(exc)
-    return JSONResponse(status_code=status, content=body, headers={"Idempotent-Replayed": str(replayed).lower()})
+    # orjson: the actions' answers (a case with its explanation) are the API's busiest JSON
+    return Response(orjson.dumps(body, default=str, option=orjson.OPT_NON_STR_KEYS), status_code=status,
+                    media_type="application/json", headers={"Idempotent-Replayed": str(replayed).lower()})
 
 
 def _read(request: Request, fn) -> Any:

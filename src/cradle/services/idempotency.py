@@ -7,7 +7,8 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from sqlalchemy import insert, select
+import orjson
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,10 +22,13 @@ def request_hash(payload) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
+_T = IdempotentRequest.__table__
+_STORED = select(_T.c.request_hash, _T.c.status_code, _T.c.response).where(  # Core, built once: no ORM compile
+    _T.c.actor == bindparam("actor"), _T.c.key == bindparam("key"))
+
+
 def _stored(session: Session, actor: Actor, key: str, digest: str) -> tuple[int, dict] | None:
-    t = IdempotentRequest
-    row = session.execute(select(t.request_hash, t.status_code, t.response)  # columns only: no ORM object
-                          .where(t.actor == actor.ref, t.key == key)).first()
+    row = session.execute(_STORED, {"actor": actor.ref, "key": key}).first()
     if row is None:
         return None
     if row.request_hash != digest:
@@ -57,7 +61,7 @@ def run(url: str | None, actor: Actor, key: str | None, payload, fn: Callable[[S
                 raise
             s.execute(insert(IdempotentRequest.__table__),  # Core: no unit of work for one row
                       {"actor": actor.ref, "key": key, "request_hash": digest, "status_code": status,
-                       "response": json.loads(json.dumps(body, default=str))})
+                       "response": orjson.loads(orjson.dumps(body, default=str, option=orjson.OPT_NON_STR_KEYS))})
         return status, body, False
     except IntegrityError:
         with session_scope(url) as s:  # a concurrent twin won: answer with its response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 from pathlib import Path
 
@@ -50,4 +51,14 @@ def create_app(router_modules: list[str] | None = None) -> FastAPI:
     security.install(app)  # outermost: headers on every answer, 429 before any work
     for name in ROUTER_MODULES if router_modules is None else router_modules:
         app.include_router(importlib.import_module(name).router)
+    return app
+
+
+def serve_app() -> FastAPI:
+    """The app for a server process (`cradle serve`, uvicorn's factory): after start-up everything loaded so far
+    (packs, regions, catalogues, the app itself: long-lived) is moved out of the cyclic collector's sight, so its
+    full collections stop re-scanning it while requests run."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
     return app

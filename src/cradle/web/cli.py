@@ -11,7 +11,7 @@ def register(app: typer.Typer) -> None:
         """Serve the web app and the JSON API."""
         import uvicorn
 
-        uvicorn.run("cradle.web.app:create_app", factory=True, host=host, port=port, reload=reload,
+        uvicorn.run("cradle.web.app:serve_app", factory=True, host=host, port=port, reload=reload,
                     workers=workers, log_level="info")
 
     @app.command("i18n-update")
