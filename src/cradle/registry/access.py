@@ -38,6 +38,20 @@ def row_region(raw: dict, file_region: str | None = None) -> str | None:
     return None
 
 
+def row_town(raw: dict, file_region: str | None = None) -> str | None:
+    """The 乡镇/街道 a row names in its `town` column, kept only when it lies in the row's region (`row_region`;
+    a town that does not is no scope: the row then stays with its county)."""
+    town, region = raw.get("town"), row_region(raw, file_region)
+    if isinstance(town, str) and len(town) == 9 and town.isdigit() and region and town[:6] == region:
+        return town
+    return None
+
+
+def row_scope(row: m.QuarantineRow) -> str | None:
+    """The narrowest region a quarantined row is known to belong to: its town, else its county (or wider)."""
+    return row.town or row.region
+
+
 def covering_region(codes: Iterable[str]) -> str | None:
     """The narrowest region holding all `codes` ("cn" when they lie in several provinces)."""
     common: list[str] | None = None
@@ -67,17 +81,21 @@ def _department(actor) -> str | None:
 
 
 def quarantine_filter(actor) -> ColumnElement[bool]:
-    """SQL condition: quarantined rows the actor may see (a prefilter; `sees_row` decides)."""
+    """SQL condition: quarantined rows the actor may see (a prefilter; `sees_row` decides). A town official
+    sees the rows naming that town; rows naming none stay with the county."""
     if actor.region is None:
         return false()
-    cond = true() if actor.scope is None else m.QuarantineRow.region.like(f"{_prefix(actor)}%")
+    if actor.town is not None:
+        cond = m.QuarantineRow.town == actor.town
+    else:
+        cond = true() if actor.scope is None else m.QuarantineRow.region.like(f"{_prefix(actor)}%")
     dept = _department(actor)
     return cond & (m.QuarantineRow.dept == dept) if dept else cond
 
 
 def sees_row(actor, row: m.QuarantineRow) -> bool:
     dept = _department(actor)
-    return actor.can_see(row.region) and (dept is None or row.dept == dept)
+    return actor.can_see(row_scope(row)) and (dept is None or row.dept == dept)
 
 
 def run_filter(actor) -> ColumnElement[bool]:

@@ -107,15 +107,15 @@ def _run_json(r: m.IngestRun) -> dict:
 
 def _quarantine_list(db: Session, actor: Actor, rows: list[m.QuarantineRow], purpose: str) -> list[dict]:
     rows = [q for q in rows if access.sees_row(actor, q)]
-    unmasked = [q for q in rows if masking.may_unmask(actor, q.region)]
+    unmasked = [q for q in rows if masking.may_unmask(actor, access.row_scope(q))]
     audit_unmasked(db, actor, unmasked, purpose)
     return [_quarantine_json(actor, q) for q in rows]
 
 
 def _quarantine_json(actor: Actor, q: m.QuarantineRow) -> dict:
     return {"id": q.id, "run_id": q.run_id, "dept": q.dept, "file": q.file_name, "row_no": q.row_no,
-            "region": q.region, "field": q.field, "reason": q.reason, "message": q.message, "status": q.status,
-            "raw": shown_raw(actor, q, q.raw), "corrected": shown_raw(actor, q, q.corrected),
+            "region": q.region, "town": q.town, "field": q.field, "reason": q.reason, "message": q.message,
+            "status": q.status, "raw": shown_raw(actor, q, q.raw), "corrected": shown_raw(actor, q, q.corrected),
             "resolved_run_id": q.resolved_run_id}
 
 
@@ -163,7 +163,7 @@ def quarantine_csv(db: Db, actor: Official, run_id: int | None = None, dept: str
     def values(q: m.QuarantineRow) -> dict | None:
         if not access.sees_row(actor, q):
             return None
-        if masking.may_unmask(actor, q.region):
+        if masking.may_unmask(actor, access.row_scope(q)):
             unmasked.append(q)
         return shown_raw(actor, q, {**q.raw, **(q.corrected or {})})
 

@@ -123,28 +123,43 @@ def register(app: typer.Typer) -> None:
     q = typer.Typer(help="隔离区：列出、导出、更正、重新提交", no_args_is_help=True)
     app.add_typer(q, name="quarantine")
 
+    town_opt = typer.Option(None, "--town", help="9-digit 乡镇/街道 code: only the rows naming that town")
+
+    def _town_where(town: str | None):
+        from cradle.registry.quarantine import QuarantineError, town_filter
+
+        try:
+            return town_filter(town)
+        except QuarantineError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+
     @q.command("list")
     def q_list(run: int = typer.Option(None, "--run"), dept: str = typer.Option(None, "--dept"),
                reason: str = typer.Option(None, "--reason"), status: str = typer.Option("open", "--status"),
-               limit: int = typer.Option(50, "--limit")) -> None:
+               limit: int = typer.Option(50, "--limit"), town: str = town_opt) -> None:
         from cradle.db import session_scope
         from cradle.registry.quarantine import list_rows
 
+        where = _town_where(town)
         with session_scope() as session:
-            rows = list_rows(session, run_id=run, dept=dept, reason=reason, status=status, limit=limit)
-            t = Table("id", "dept", "file", "row", "field", "reason", "message")
+            rows = list_rows(session, run_id=run, dept=dept, reason=reason, status=status, limit=limit, where=where)
+            t = Table("id", "dept", "file", "row", "town", "field", "reason", "message")
             for r in rows:
-                t.add_row(str(r.id), r.dept, Path(r.file_name).name, str(r.row_no), r.field, r.reason, r.message)
-        Console().print(t)
+                t.add_row(str(r.id), r.dept, Path(r.file_name).name, str(r.row_no), r.town or "", r.field, r.reason,
+                          r.message)
+        Console(width=200).print(t)
 
     @q.command("export")
     def q_export(out: Path = typer.Argument(..., help="CSV file to write"), run: int = typer.Option(None, "--run"),
-                 dept: str = typer.Option(None, "--dept"), status: str = typer.Option("open", "--status")) -> None:
+                 dept: str = typer.Option(None, "--dept"), status: str = typer.Option("open", "--status"),
+                 town: str = town_opt) -> None:
         from cradle.db import session_scope
         from cradle.registry.quarantine import export_csv
 
+        where = _town_where(town)
         with session_scope() as session:
-            n = export_csv(session, out, run_id=run, dept=dept, status=status)
+            n = export_csv(session, out, run_id=run, dept=dept, status=status, where=where)
         err.print(f"{n} 行已导出到 {out}")
 
     @q.command("correct")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from cradle import audit
 from cradle.auth import masking
 from cradle.idcard import mask
+from cradle.registry.access import row_scope
 from cradle.registry.models import QuarantineRow
 
 
@@ -19,7 +20,7 @@ def id_fields(values: dict) -> list[str]:
 
 def shown_raw(actor, row: QuarantineRow, values: dict | None) -> dict | None:
     """`values` (the row as read, or its correction) with ID numbers masked unless the actor may see them."""
-    if values is None or masking.may_unmask(actor, row.region):
+    if values is None or masking.may_unmask(actor, row_scope(row)):
         return values
     return {k: (mask(v) if k.endswith("id_number") and v else v) for k, v in values.items()}
 

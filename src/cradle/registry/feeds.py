@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | id_number | date | region | enum | int | money | flag
+    kind: str  # text | id_number | date | region | town | enum | int | money | flag
     label: str
     required: bool = False
     codes: dict[str, str] | None = None  # code in the file → stored value
@@ -51,6 +51,11 @@ def _common(events: dict[str, str]) -> tuple[Column, ...]:
         Column("event", "enum", "事项", required=True, codes={k: k for k in events}),
         Column("event_date", "date", "生效日期", required=True),
     )
+
+
+def _town() -> Column:
+    """The 乡镇/街道 the row belongs to (9 digits, the first 6 the row's county): scopes a town official's view."""
+    return Column("town", "town", "乡镇（街道）代码")
 
 
 def _person(prefix: str, label: str, required_for: tuple[str, ...] = ()) -> tuple[Column, ...]:
@@ -104,6 +109,7 @@ FEEDS: dict[str, Feed] = {
             Column("household_no", "text", "户号"),
             Column("relation_to_head", "enum", "与户主关系", codes={k: k for k in RELATION_TO_HEAD}),
             Column("hukou_type", "enum", "户口性质", codes={"1": "rural", "2": "urban"}),
+            _town(),
         ),
         GONGAN_EVENTS,
     ),
@@ -119,6 +125,7 @@ FEEDS: dict[str, Feed] = {
             Column("delivery_mode", "enum", "分娩方式", codes={"1": "natural", "2": "caesarean", "3": "assisted"}),
             Column("dystocia", "flag", "难产", codes=FLAG),
             Column("in_policy_cost", "money", "政策范围内分娩费用（元）"),
+            _town(),
         ),
         WEIJIAN_EVENTS,
         id_optional_for=("birth",),
@@ -129,7 +136,7 @@ FEEDS: dict[str, Feed] = {
         _common(MINZHENG_EVENTS)
         + (Column("region", "region", "登记地行政区划代码"),)
         + _person("spouse_", "配偶", required_for=("marriage", "divorce"))
-        + (Column("spouse_sex", "enum", "配偶性别", codes=SEX, required_for=("marriage", "divorce")),),
+        + (Column("spouse_sex", "enum", "配偶性别", codes=SEX, required_for=("marriage", "divorce")), _town()),
         MINZHENG_EVENTS,
         people=("spouse_",),
     ),
@@ -144,6 +151,7 @@ FEEDS: dict[str, Feed] = {
             Column("inclusive", "flag", "普惠性", codes=FLAG),
             Column("registered", "flag", "已备案", codes=FLAG),
             Column("region", "region", "机构所在地行政区划代码"),
+            _town(),
         ),
         JIAOYU_EVENTS,
     ),
@@ -154,6 +162,7 @@ FEEDS: dict[str, Feed] = {
             Column("scheme", "enum", "险种类型", required=True,
                    codes={"310": "employee_medical", "390": "resident_medical", "510": "maternity"}),
             Column("region", "region", "参保地行政区划代码"),
+            _town(),
         ),
         YIBAO_EVENTS,
     ),
@@ -164,12 +173,13 @@ FEEDS: dict[str, Feed] = {
             Column("employer_code", "text", "单位统一社会信用代码"),
             Column("employer_avg_monthly_wage", "money", "单位上年度职工月平均工资（元）"),
             Column("region", "region", "就业地行政区划代码"),
+            _town(),
         ),
         RENSHE_EVENTS,
     ),
     "tongji": Feed(
         "tongji", "统计（常住人口）",
-        _common(TONGJI_EVENTS) + (Column("region", "region", "常住地行政区划代码", required=True),),
+        _common(TONGJI_EVENTS) + (Column("region", "region", "常住地行政区划代码", required=True), _town()),
         TONGJI_EVENTS,
     ),
 }

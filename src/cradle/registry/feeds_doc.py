@@ -12,7 +12,8 @@ from cradle.registry.feeds import FEEDS, RELATION_TO_HEAD, Feed
 from cradle.registry.validation import REASONS
 
 KINDS = {"text": "文本", "id_number": "18位公民身份号码（GB 11643）", "date": "日期 YYYY-MM-DD（也接受 YYYYMMDD、YYYY/MM/DD）",
-         "region": "6位行政区划代码（GB/T 2260）", "enum": "代码", "int": "非负整数", "money": "非负金额（元）",
+         "region": "6位行政区划代码（GB/T 2260）", "town": "9位乡镇（街道）代码（前6位为本行的县级行政区划代码）",
+         "enum": "代码", "int": "非负整数", "money": "非负金额（元）",
          "flag": "0 否 / 1 是"}
 
 
@@ -65,7 +66,14 @@ def index() -> str:
               "GB 11643 check digit, a valid birth date, and a region prefix that is a current GB/T 2260 code or "
               "one in use at some time (older ID numbers keep abolished codes). The ID number must agree with the "
               "birth-date and sex columns; `event_date` may not precede the birth (a death before the birth is "
-              "`death_before_birth`); a mother must be at least 12 at the birth.", ""]
+              "`death_before_birth`); a mother must be at least 12 at the birth.", "",
+              "`town` (optional in every feed) is the row's 9-digit 乡镇/街道 code, its first six digits the row's "
+              "county: a quarantined row naming a town is seen by that town's officials (and the county's); one "
+              "naming none, or a town outside its county (`town_unknown`), by the county only.", "",
+              "公安's `household_no` and `relation_to_head` also give parents to persons no 卫健 birth record "
+              "covers (`cradle.registry.kinship`, after each 公安 ingest): a child of the head (`20`, `30`) is the "
+              "child of the head and the head's spouse, a grandchild (`40`) the child of the head's only child in "
+              "the same 户; these links cite the 公安 row and never override a birth record.", ""]
     return "\n".join(lines)
 
 

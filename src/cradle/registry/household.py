@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from cradle import regions
@@ -65,11 +65,14 @@ class _Builder:
         return identity.survivor(self.s, pid)
 
     def parents(self, pid: int) -> dict[str, int]:
-        # mother before father, and of several rows for one the newest wins: the same on every database
-        rows = self.s.execute(select(m.Relation.relation, m.Relation.relative_id).where(
+        # mother before father, and of several rows for one the last wins: a 卫健 birth record over a link
+        # derived from the 户 (cradle.registry.kinship), then the newest; the same on every database
+        birth_record = case((m.SourceRecord.dept == "weijian", 1), else_=0)
+        rows = self.s.execute(select(m.Relation.relation, m.Relation.relative_id)
+            .join(m.SourceRecord, m.SourceRecord.id == m.Relation.source_id, isouter=True).where(
             m.Relation.person_id.in_(self.ids(pid)), m.Relation.relation.in_(("mother", "father")),
-            m.Relation.valid_from <= self.on).order_by(m.Relation.relation.desc(), m.Relation.valid_from,
-                                                       m.Relation.source_id)).all()
+            m.Relation.valid_from <= self.on).order_by(m.Relation.relation.desc(), birth_record,
+                                                       m.Relation.valid_from, m.Relation.source_id)).all()
         return {rel: self.root(rid) for rel, rid in rows}
 
     def children(self, pid: int) -> set[int]:

@@ -41,8 +41,8 @@ from sqlalchemy import (
 
 from cradle import fieldcrypt
 from cradle.db import get_engine
-from cradle.registry import identity
-from cradle.registry.access import covering_region, known, row_region
+from cradle.registry import identity, kinship
+from cradle.registry.access import covering_region, known, row_region, row_town
 from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import Feed, get_feed
 from cradle.registry.models import IngestRun, QuarantineRow
@@ -320,7 +320,7 @@ class Ingester:
                 "run_id": self.run_id, "dept": self.feed.dept, "file_name": self.file_name, "row_no": r[ROW_NO],
                 "record_no": r["record_no"], "row_hash": r[HASH], "field": r[FIELD], "reason": r[REASON],
                 "message": r[MESSAGE], "raw": {c: r[c] for c in self.raw_columns}, "status": "open",
-                "region": row_region(r, self.region),
+                "region": row_region(r, self.region), "town": row_town(r, self.region),
             })
         if rows:
             self.conn.execute(insert(QuarantineRow), rows)
@@ -390,6 +390,9 @@ def ingest_frames(engine: Engine, dept: str, frames, *, file_name: str, sha: str
             ing.process(batch)
             if on_batch:
                 on_batch(batch.height)
+        if dept == "gongan":  # a 户 is judged once the whole run is in (cradle.registry.kinship)
+            kinship.derive_parents(ing.conn)
+            ing.conn.commit()
     except BaseException as exc:
         ing.conn.rollback()
         ing.close()

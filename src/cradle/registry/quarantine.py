@@ -24,6 +24,15 @@ class QuarantineError(ValueError):
     pass
 
 
+def town_filter(town: str | None):
+    """The rows naming `town` (a 9-digit 乡镇/街道 code), or None for no filter; a malformed code is refused."""
+    if town is None:
+        return None
+    if not (len(town) == 9 and town.isdigit()):
+        raise QuarantineError(f"town 应为9位乡镇（街道）代码：{town}")
+    return QuarantineRow.town == town
+
+
 def _query(run_id=None, dept=None, reason=None, status="open", where=None):
     q = select(QuarantineRow).order_by(QuarantineRow.id)
     if where is not None:  # the caller's scope (cradle.registry.access.quarantine_filter)

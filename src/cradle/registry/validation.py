@@ -32,6 +32,7 @@ REASONS = {
     "date_format": "日期格式应为 YYYY-MM-DD",
     "date_implausible": "日期早于1900年或晚于今天",
     "region_unknown": "未知的行政区划代码",
+    "town_unknown": "乡镇（街道）代码应为9位，前6位为本行的县级行政区划代码",
     "enum": "代码不在允许范围内",
     "number": "应为非负数",
     "death_before_birth": "死亡日期早于出生日期",
@@ -49,6 +50,11 @@ class FeedFormatError(ValueError):
 @lru_cache(maxsize=1)
 def region_codes() -> pl.Series:
     return pl.Series("code", [r.code for r in regions.all_regions()], dtype=pl.String)
+
+
+@lru_cache(maxsize=1)
+def county_codes() -> pl.Series:
+    return pl.Series("code", [r.code for r in regions.all_regions() if r.level == "county"], dtype=pl.String)
 
 
 @lru_cache(maxsize=1)
@@ -148,6 +154,12 @@ def validate(feed: Feed, batch: pl.DataFrame, today: dt.date | None = None) -> p
         elif c.kind == "region":
             checks.append((present[c.name] & ~pl.col(c.name).is_in(region_codes().implode()), c.name,
                            "region_unknown"))
+        elif c.kind == "town":  # a 乡镇/街道 of a county, of the row's own county when it names one
+            town, county = pl.col(c.name), pl.col(c.name).str.slice(0, 6)
+            own = next((pl.col(r) for r in ("hukou_region", "region") if r in feed.names), county)
+            ok = town.str.contains(r"^\d{9}$") & county.is_in(county_codes().implode()) & (
+                own.is_null() | (county == own))
+            checks.append((present[c.name] & ~ok, c.name, "town_unknown"))
         elif c.kind in ("enum", "flag"):
             checks.append((present[c.name] & h("e", c.name).is_null(), c.name, "enum"))
         elif c.kind in ("int", "money"):

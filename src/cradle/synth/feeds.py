@@ -29,8 +29,19 @@ def _iso(a: np.ndarray) -> list[str | None]:
     return [None if np.isnat(x) else str(x) for x in a]
 
 
+TOWNS = 12  # 乡镇/街道 per synthetic county, codes <county>101 … <county>112
+
+
+def _towns(p: Population, idx: np.ndarray, regions=None) -> list[str]:
+    """Each person's 乡镇/街道: their household's, inside `regions` (one per person; default the county)."""
+    suffix = (101 + p.household[idx] % TOWNS).astype(str)
+    return np.char.add(np.asarray(regions if regions is not None else [p.county] * len(idx), dtype="<U6"),
+                       suffix).tolist()
+
+
 def _base(p: Population, idx: np.ndarray, event, when: np.ndarray, prefix: str) -> dict[str, list]:
     return {
+        "town": _towns(p, idx),
         "record_no": [f"{prefix}{i:09d}" for i in range(len(idx))],
         "id_number": p.id_number[idx].tolist(),
         "name": p.name[idx].tolist(),
@@ -207,7 +218,8 @@ def tongji(p: Population, rng) -> pl.DataFrame:
     idx = np.flatnonzero(p.resident_region != "")
     when = np.minimum(np.maximum(today - rng.integers(30, 5 * 365, len(idx)) * DAY, p.birth[idx] + 18 * 365 * DAY),
                       today - DAY)
-    part = _base(p, idx, "resident", when, "") | {"region": p.resident_region[idx].tolist()}
+    part = _base(p, idx, "resident", when, "") | {"region": p.resident_region[idx].tolist(),
+                                                  "town": _towns(p, idx, p.resident_region[idx])}
     return _cat("tongji", [part], "TJ")
 
 

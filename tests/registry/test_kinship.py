@@ -1,0 +1,210 @@
+"""Parents from 公安's household register for persons born before the 卫健 birth records, on both databases."""
+
+import datetime as dt
+import json
+
+import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from cradle.cli import app
+from cradle.db import make_engine
+from cradle.idcard import make_id_number
+from cradle.registry import kinship
+from cradle.registry import models as m
+from cradle.registry.household import build_household
+from cradle.registry.ingest import ingest_file
+
+ON = dt.date(2025, 7, 1)
+COLS = [
+    "record_no",
+    "id_number",
+    "name",
+    "sex",
+    "birth_date",
+    "event",
+    "event_date",
+    "hukou_region",
+    "household_no",
+    "relation_to_head",
+    "hukou_type",
+]
+_seq = iter(range(100, 999))
+
+
+def _id(born: str, sex: str) -> str:
+    return make_id_number("370303", dt.date.fromisoformat(born), next(_seq), sex)
+
+
+def _person(rec: str, name: str, sex: str, born: str, hh: str, rel: str) -> dict:
+    return {"rec": rec, "id": _id(born, sex), "name": name, "sex": sex, "born": born, "hh": hh, "rel": rel}
+
+
+# 户 H1: three generations; the grandchild (born 1995) has no birth record
+ZHANG = _person("G01", "张建国", "M", "1940-02-03", "H1", "02")
+LI = _person("G02", "李秀英", "F", "1942-05-06", "H1", "10")
+WEI = _person("G03", "张伟", "M", "1968-07-08", "H1", "20")
+WANG = _person("G04", "王芳", "F", "1970-01-02", "H1", "80")
+LILY = _person("G05", "张丽", "F", "1995-09-10", "H1", "40")
+# 户 H2: a daughter born 1995, and a son whose 卫健 birth record names another father
+ZHAO = _person("G11", "赵刚", "M", "1966-03-04", "H2", "02")
+QIAN = _person("G12", "钱红", "F", "1968-04-05", "H2", "10")
+MIN = _person("G13", "赵敏", "F", "1995-06-07", "H2", "30")
+QIANG = _person("G14", "赵强", "M", "2010-08-09", "H2", "20")
+SUN = _person("G15", "孙明", "M", "1965-10-11", "H9", "02")
+# 户 H3: two children of the head, so the grandchild's parent is ambiguous
+ZHOU = _person("G21", "周海", "M", "1945-01-01", "H3", "02")
+ZHOU_A = _person("G22", "周安", "M", "1970-02-02", "H3", "20")
+ZHOU_B = _person("G23", "周蓓", "F", "1972-03-03", "H3", "30")
+ZHOU_C = _person("G24", "周晨", "F", "1998-04-04", "H3", "40")
+# 户 H5: a child with derived parents first, whose later birth record names another father
+WU = _person("G31", "吴勇", "M", "1975-05-05", "H5", "02")
+ZHENG = _person("G32", "郑丹", "F", "1977-06-06", "H5", "10")
+WU_JR = _person("G33", "吴小", "M", "2012-07-07", "H5", "20")
+FENG = _person("G34", "冯涛", "M", "1974-08-08", "H8", "02")
+EVERYONE = [
+    ZHANG,
+    LI,
+    WEI,
+    WANG,
+    LILY,
+    ZHAO,
+    QIAN,
+    MIN,
+    QIANG,
+    SUN,
+    ZHOU,
+    ZHOU_A,
+    ZHOU_B,
+    ZHOU_C,
+    WU,
+    ZHENG,
+    WU_JR,
+    FENG,
+]
+
+
+def _gongan(path, people, event="register"):
+    rows = [
+        [
+            p["rec"],
+            p["id"],
+            p["name"],
+            "1" if p["sex"] == "M" else "2",
+            p["born"],
+            event,
+            p["born"],
+            "370303",
+            p["hh"],
+            p["rel"],
+            "2",
+        ]
+        for p in people
+    ]
+    pl.DataFrame(rows, schema=dict.fromkeys(COLS, pl.String), orient="row").write_csv(path)
+
+
+def _birth(path, rec, child, mother, father):
+    pl.DataFrame(
+        [
+            {
+                "record_no": rec,
+                "id_number": child["id"],
+                "name": child["name"],
+                "sex": "1" if child["sex"] == "M" else "2",
+                "birth_date": child["born"],
+                "event": "birth",
+                "event_date": child["born"],
+                "region": "370303",
+                "mother_id_number": mother["id"],
+                "mother_name": mother["name"],
+                "father_id_number": father["id"],
+                "father_name": father["name"],
+                "birth_order": "1",
+                "babies": "1",
+                "delivery_mode": "1",
+                "dystocia": "0",
+                "in_policy_cost": "5000",
+            }
+        ]
+    ).write_csv(path)
+
+
+def _parents(s: Session, person: dict) -> dict[str, tuple[str, str]]:
+    """relation → (relative's name, the source department)."""
+    rel = m.Relation
+    q = (
+        select(rel.relation, m.Person.name, m.SourceRecord.dept)
+        .join(m.Person, m.Person.id == rel.relative_id)
+        .join(m.SourceRecord, m.SourceRecord.id == rel.source_id)
+        .where(rel.person_id == _pid(s, person), rel.relation.in_(("mother", "father")))
+    )
+    found = s.execute(q).all()
+    assert len(found) == len({r for r, _, _ in found}), found  # one link per relation
+    return {r: (name, dept) for r, name, dept in found}
+
+
+def _pid(s: Session, person: dict) -> int:
+    return s.execute(select(m.Person.id).where(m.Person.id_number == person["id"])).scalar_one()
+
+
+def test_parents_and_grandparents_from_the_household_register(migrated_db_url, tmp_path, monkeypatch):
+    engine = make_engine(migrated_db_url)
+    _birth(tmp_path / "weijian.csv", "W1", QIANG, QIAN, SUN)  # 卫健 first for 赵强
+    ingest_file("weijian", tmp_path / "weijian.csv", engine=engine)
+    _gongan(tmp_path / "gongan.csv", EVERYONE)
+    assert ingest_file("gongan", tmp_path / "gongan.csv", engine=engine).accepted == len(EVERYONE)
+
+    with Session(engine) as s:
+        assert _parents(s, LILY) == {"father": ("张伟", "gongan")}  # the head's only child in the 户
+        assert _parents(s, WEI) == {"father": ("张建国", "gongan"), "mother": ("李秀英", "gongan")}
+        assert _parents(s, MIN) == {"father": ("赵刚", "gongan"), "mother": ("钱红", "gongan")}
+        assert _parents(s, QIANG) == {
+            "father": ("孙明", "weijian"),
+            "mother": ("钱红", "weijian"),
+        }  # not overridden
+        assert _parents(s, ZHOU_A) == {"father": ("周海", "gongan")}
+        assert _parents(s, ZHOU_C) == {}  # two children of the head: which one is the parent is not known
+        assert _parents(s, ZHANG) == {} and _parents(s, WANG) == {}
+        # each derived link points at the 公安 record that placed the child in the 户
+        rec = s.execute(
+            select(m.SourceRecord.record_no)
+            .join(m.Relation, m.Relation.source_id == m.SourceRecord.id)
+            .where(m.Relation.person_id == _pid(s, LILY))
+        ).scalar_one()
+        assert rec == LILY["rec"]
+        links = s.execute(select(func.count()).select_from(m.Relation)).scalar_one()
+
+    # `cradle household` for the grandchild born in 1995 finds her father and his parents
+    monkeypatch.setenv("CRADLE_DATABASE_URL", migrated_db_url)
+    out = CliRunner().invoke(app, ["household", LILY["id"], "--on", ON.isoformat()])
+    assert out.exit_code == 0, out.output
+    members = {x["name"]: x["relation"] for x in json.loads(out.stdout)["members"]}
+    assert members == {"张伟": "father", "张丽": "child", "张建国": "grandparent", "李秀英": "grandparent"}
+    with Session(engine) as s:
+        h = {x["name"]: x["relation"] for x in build_household(s, MIN["id"], ON)["members"]}
+        assert h["赵刚"] == "father" and h["钱红"] == "mother" and h["赵敏"] == "child"
+
+    # another 公安 run, and the derivation run again, store no link twice
+    _gongan(tmp_path / "gongan2.csv", [{**FENG, "rec": "G98"}], event="move_out")
+    ingest_file("gongan", tmp_path / "gongan2.csv", engine=engine)
+    with engine.begin() as conn:
+        assert kinship.derive_parents(conn) == 0
+    with Session(engine) as s:
+        assert s.execute(select(func.count()).select_from(m.Relation)).scalar_one() == links
+    engine.dispose()
+
+
+def test_a_later_birth_record_wins_over_the_household_register(migrated_db_url, tmp_path):
+    engine = make_engine(migrated_db_url)
+    _gongan(tmp_path / "gongan.csv", [WU, ZHENG, WU_JR, FENG])
+    ingest_file("gongan", tmp_path / "gongan.csv", engine=engine)
+    with Session(engine) as s:
+        assert _parents(s, WU_JR) == {"father": ("吴勇", "gongan"), "mother": ("郑丹", "gongan")}
+    _birth(tmp_path / "weijian.csv", "W1", WU_JR, ZHENG, FENG)
+    ingest_file("weijian", tmp_path / "weijian.csv", engine=engine)
+    with Session(engine) as s:
+        h = {x["name"]: x["relation"] for x in build_household(s, WU_JR["id"], ON)["members"]}
+        assert h["冯涛"] == "father" and h["郑丹"] == "mother" and "吴勇" not in h
+    engine.dispose()
