@@ -47,7 +47,9 @@ def resolve(bearer: str | None, cookie: str | None):
         return hit[1], None, hit[0]
     url = get_settings().database_url
     if bearer:
-        with get_engine(url).begin() as conn:  # Core: one statement on PostgreSQL, committed (last_used_at)
+        # Core, autocommit: on PostgreSQL one statement and no BEGIN/COMMIT round trips (last_used_at is all it
+        # writes, and one statement is atomic on its own)
+        with get_engine(url).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             found = tokens.check(conn, bearer)
         return (found[1], None, found[0]) if found else (ANONYMOUS, None, None)
     with session_factory(url)() as db:

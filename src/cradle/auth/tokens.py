@@ -70,10 +70,10 @@ def lookup(session: Session, token: str | None) -> tuple[ApiToken, Account] | No
 
 
 def check(conn, token: str | None) -> tuple[int, object] | None:
-    """(token id, auth Actor) for a valid token, its `last_used_at` set, as Core statements on `conn` (the
-    caller commits): what `lookup` does, without the ORM's unit of work on every request's first use. On
-    PostgreSQL one statement; the secret's digest is compared in SQL, which tells a timing observer nothing
-    usable (a 256-bit random secret's SHA-256, never the secret)."""
+    """(token id, auth Actor) for a valid token, its `last_used_at` set, as Core statements on `conn` (committed
+    by the caller, or in autocommit): what `lookup` does, without the ORM's unit of work on every request's first
+    use. On PostgreSQL one statement; the secret's digest is compared in SQL, which tells a timing observer
+    nothing usable (a 256-bit random secret's SHA-256, never the secret)."""
     from cradle.auth.actor import from_account
 
     if not token or not token.startswith(PREFIX):
