@@ -77,6 +77,14 @@ def gettext(locale: str, message: str) -> str:
     return translations(locale).gettext(message)
 
 
+def _lang_query(raw: bytes) -> str | None:
+    if b"lang=" not in raw:
+        return None
+    from urllib.parse import parse_qs
+
+    return (parse_qs(raw.decode("latin-1")).get("lang") or [None])[-1]
+
+
 class LocaleMiddleware:
     """Pure ASGI (a `@app.middleware("http")` function costs a task and a body stream per request): negotiates
     the locale into `request.state.locale`, adds Content-Language, and remembers `?lang=` in a cookie."""
@@ -87,10 +95,14 @@ class LocaleMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        request = Request(scope)
-        query = request.query_params.get("lang")
-        cookie = request.cookies.get(COOKIE)
-        locale = choose_locale(query, cookie, request.headers.get("accept-language"))
+        query = _lang_query(scope.get("query_string", b""))
+        cookie = accept = None
+        for k, v in scope.get("headers", ()):  # raw headers: no Request object on the busiest path
+            if k == b"cookie" and b"lang=" in v:
+                cookie = Request(scope).cookies.get(COOKIE)
+            elif k == b"accept-language":
+                accept = v.decode("latin-1")
+        locale = choose_locale(query, cookie, accept)
         scope.setdefault("state", {})["locale"] = locale
         extra = [(b"content-language", HTML_LANG[locale].encode())]
         if query in LOCALES and query != cookie:
