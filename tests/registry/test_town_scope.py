@@ -110,3 +110,23 @@ def test_cli_lists_and_exports_one_town(town_db, tmp_path):
     assert "东一" in text and "西二" not in text and "无镇" not in text
     bad = runner.invoke(app, ["quarantine", "list", "--town", "3703"])
     assert bad.exit_code == 2 and "town" in bad.output
+
+
+def test_a_row_without_a_town_keeps_the_hash_it_was_stored_with():
+    from cradle.registry.feeds import get_feed
+    from cradle.registry.validation import row_hash
+
+    names = get_feed("gongan").names
+    row = dict(
+        zip(
+            COLS,
+            ["G1", ROWS[0][1], "东一", "1", "1990-01-01", "register", "1990-01-01", "370303"],
+            strict=False,
+        )
+    )
+    frame = pl.DataFrame([{c: row.get(c) for c in names}], schema=dict.fromkeys(names, pl.String))
+    before = [c for c in names if c != "town"]  # the feed as it was before the town column
+    old = pl.concat_str([pl.col(c).fill_null("\x00") for c in before], separator="\x1f").hash(seed=1105) // 2
+    assert row_hash(frame, names)[0] == frame.select(old.cast(pl.Int64)).item()
+    with_town = frame.with_columns(pl.lit("370303101").alias("town"))
+    assert row_hash(with_town, names)[0] != row_hash(frame, names)[0]

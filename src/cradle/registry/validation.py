@@ -200,7 +200,16 @@ def validate(feed: Feed, batch: pl.DataFrame, today: dt.date | None = None) -> p
     return out.with_columns(typed).select([*batch.columns, FIELD, REASON, MESSAGE])
 
 
+# Columns added to the feeds later: hashed only when given, so a row without them keeps the hash it was stored
+# with (sent again, it is a duplicate, not a record_conflict).
+LATER_COLUMNS = ("town",)
+
+
 def row_hash(batch: pl.DataFrame, columns: list[str]) -> pl.Series:
     """A 63-bit content hash of the row as read (stable within the pinned Polars version)."""
-    joined = pl.concat_str([pl.col(c).fill_null("\x00") for c in columns], separator="\x1f")
+    joined = pl.concat_str([pl.col(c).fill_null("\x00") for c in columns if c not in LATER_COLUMNS],
+                           separator="\x1f")
+    for c in (c for c in columns if c in LATER_COLUMNS):
+        joined = pl.when(pl.col(c).is_null()).then(joined).otherwise(pl.concat_str([joined, pl.col(c)],
+                                                                                   separator="\x1f"))
     return batch.select((joined.hash(seed=1105) // 2).cast(pl.Int64).alias("_row_hash")).to_series()
