@@ -1,5 +1,5 @@
-"""Application submissions over HTTP: `POST /api/v1/services/cases` against `uvicorn --workers 2` on a throw-away
-PostgreSQL, from a load generator in its own process, at several concurrency levels.
+"""Application submissions over HTTP: `POST /api/v1/services/cases` against `uvicorn --workers 2` (the app as
+`cradle serve` starts it: `cradle.web.app:serve_app`) on a throw-away PostgreSQL, from a load generator in its own process, at several concurrency levels.
 
     .venv/bin/python benchmarks/services_http.py [submissions per level] [levels, e.g. 4,8,16] [--wrk]
 
