@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/ingest_gongan.py --persons 5000000 [--db sqlite|postgres|both] [--file CSV]
 
-Generates the feed with `cradle synth`'s generator (1% dirty rows) unless --file names one; each ingest runs in a
-child process so its peak RSS and CPU seconds are its own. The machine may be shared: the load average is printed
+PostgreSQL runs with `cradle.testing.postgres.PRODUCTION_SETTINGS` (shared_buffers, checkpoints) unless
+--default-settings. Generates the feed with `cradle synth`'s generator (1% dirty rows) unless --file names one;
+each ingest runs in a child process so its peak RSS and CPU seconds are its own. The machine may be shared: the load average is printed
 beside each figure, and CPU seconds (the ingest process's, plus on PostgreSQL the server's) move less with load
 than wall time does.
 """
@@ -83,6 +84,11 @@ def main() -> None:
     ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     ap.add_argument("--batch-rows", type=int, default=200_000)
     ap.add_argument("--file", type=Path, help="an existing 公安 feed to ingest")
+    ap.add_argument(
+        "--default-settings",
+        action="store_true",
+        help="PostgreSQL with its default settings, not production's",
+    )
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cradle-bench-"))
     path = args.file or work / "feeds" / "gongan.csv"
@@ -102,9 +108,9 @@ def main() -> None:
         targets.append(("SQLite", f"sqlite:///{work / 'bench.db'}", None))
     server = None
     if args.db in ("postgres", "both"):
-        from cradle.testing.postgres import start_temp_postgres
+        from cradle.testing.postgres import PRODUCTION_SETTINGS, start_temp_postgres
 
-        server = start_temp_postgres()
+        server = start_temp_postgres(None if args.default_settings else PRODUCTION_SETTINGS)
         targets.append(("PostgreSQL", server.create_database("bench"), server.root / "data"))
     try:
         for label, url, data_dir in targets:

@@ -46,11 +46,24 @@ from cradle.registry.access import covering_region, known, row_region, row_town
 from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import Feed, get_feed
 from cradle.registry.models import IngestRun, QuarantineRow
+from cradle.registry.pipeline import prepared_ahead
 from cradle.registry.reader import ROW_NO, count_rows, read_batches
+from cradle.registry.scratch import Scratch
 from cradle.registry.validation import FIELD, MESSAGE, REASON, REASONS, check_header, row_hash, validate
 
 HASH, PERSON, SOURCE = "_row_hash", "_person_id", "_source_id"
 _TYPES = {"date": Date, "int": BigInteger, "money": Float, "flag": Boolean}
+
+
+@dataclass
+class Prepared:
+    """One batch ready for the database (see `Ingester.prepare`)."""
+
+    raw: pl.DataFrame  # the rows as read, for quarantine
+    bad: pl.DataFrame
+    good: pl.DataFrame  # as staged: ID numbers encrypted, sorted
+    duplicates: int
+    payload: bytes | str | None  # PostgreSQL: CSV for COPY; SQLite: the scratch table holding `good`
 
 
 @dataclass
@@ -92,33 +105,47 @@ def _stage_table(feed: Feed, source_seq: str | None) -> Table:
     """The batch's rows, typed. On PostgreSQL `_source_id` is drawn from the source records' own sequence while
     COPY loads the row, so concurrent runs never collide; SQLite sets it under its write lock (`_resolve`)."""
     cols = [Column(c.name, _TYPES.get(c.kind, String)) for c in feed.columns]
-    source = Column(SOURCE, BigInteger, server_default=text(f"nextval('{source_seq}')") if source_seq else None)
+    source = Column(
+        SOURCE, BigInteger, server_default=text(f"nextval('{source_seq}')") if source_seq else None
+    )
     cols += [Column(ROW_NO, BigInteger), Column(HASH, BigInteger), Column(PERSON, BigInteger), source]
     cols += [Column(_id_region(c.name), String) for c in feed.columns if c.kind == "id_number"]
     name = f"registry_stage_{feed.dept}"
     return Table(name, MetaData(), *cols, Index(f"ix_{name}_record_no", "record_no"), prefixes=["TEMPORARY"])
 
 
-def _load_stage(conn: Connection, stage: Table, df: pl.DataFrame) -> None:
-    """The one write of file values into the database (a value transform belongs here)."""
+def _stage_frame(stage: Table, df: pl.DataFrame) -> pl.DataFrame:
+    """The good rows as they will be staged: the one place file values are transformed for writing (ID numbers
+    encrypted). Runs in the preparing thread, so it overlaps the database's work on the previous batch."""
     names = [c.name for c in stage.columns if c.name != SOURCE]
     df = _encrypt_ids(df, [n for n in names if _id_region(n) in names])
     # Sorted by ID number as stored, each batch's insertions walk the person index in order (stable, so the
     # file's first row still wins among rows naming the same person).
-    df = df.select(names).sort("id_number", maintain_order=True, nulls_last=True)
+    return df.select(names).sort("id_number", maintain_order=True, nulls_last=True)
+
+
+def _load_stage(conn: Connection, stage: Table, df: pl.DataFrame, payload: bytes | str | None = None) -> None:
+    """Stage the prepared frame. `payload` is what the preparing thread made of it: on PostgreSQL the CSV text
+    to COPY, on SQLite the name of the scratch table it filled through ADBC (copied here in file order)."""
+    cols = ", ".join(f'"{n}"' for n in df.columns)
     if conn.dialect.name == "postgresql":
-        buf = io.BytesIO()
-        df.write_csv(buf, include_header=False, date_format="%Y-%m-%d")
-        cols = ", ".join(f'"{n}"' for n in names)
         raw = conn.connection.driver_connection
         with raw.cursor() as cur, cur.copy(f"COPY {stage.name} ({cols}) FROM STDIN (FORMAT csv)") as cp:
-            cp.write(buf.getvalue())
+            cp.write(payload if payload is not None else _csv(df))
+        return
+    if payload is not None:
+        conn.exec_driver_sql(f"INSERT INTO {stage.name} ({cols}) SELECT {cols} FROM {payload} ORDER BY rowid")
         return
     df = df.with_columns(pl.col(n).dt.strftime("%Y-%m-%d") for n, t in df.schema.items() if t == pl.Date)
-    marks, cols = ", ".join("?" * len(names)), ", ".join(names)
     cur = conn.connection.driver_connection.cursor()
-    cur.executemany(f"INSERT INTO {stage.name} ({cols}) VALUES ({marks})", df.iter_rows())
+    cur.executemany(f"INSERT INTO {stage.name} ({cols}) VALUES ({', '.join('?' * df.width)})", df.iter_rows())
     cur.close()
+
+
+def _csv(df: pl.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.write_csv(buf, include_header=False, date_format="%Y-%m-%d")
+    return buf.getvalue()
 
 
 def _encrypt_ids(df: pl.DataFrame, id_columns: list[str]) -> pl.DataFrame:
@@ -146,12 +173,16 @@ def _with_related_defaults(feed: Feed, df: pl.DataFrame) -> pl.DataFrame:
 
 def _person_sources(feed: Feed) -> list[str]:
     """SELECTs over the stage listing every (id_number, name, sex, birth_date) a row names."""
-    parts = [f"SELECT id_number, name, sex, birth_date, {_id_region('id_number')} AS id_region FROM {{S}} "
-             "WHERE id_number IS NOT NULL"]
+    parts = [
+        f"SELECT id_number, name, sex, birth_date, {_id_region('id_number')} AS id_region FROM {{S}} "
+        "WHERE id_number IS NOT NULL"
+    ]
     for p in feed.people:
         sex = f"{p}sex" if f"{p}sex" in feed.names else ("'F'" if p == "mother_" else "'M'")
-        parts.append(f"SELECT {p}id_number, {p}name, {sex}, {p}birth_date, {_id_region(p + 'id_number')} "
-                     f"FROM {{S}} WHERE {p}id_number IS NOT NULL")
+        parts.append(
+            f"SELECT {p}id_number, {p}name, {sex}, {p}birth_date, {_id_region(p + 'id_number')} "
+            f"FROM {{S}} WHERE {p}id_number IS NOT NULL"
+        )
     return parts
 
 
@@ -164,7 +195,9 @@ class Ingester:
         self.pg = self.conn.dialect.name == "postgresql"
         seq = None
         if self.pg:
-            seq = self.conn.execute(text("SELECT pg_get_serial_sequence('registry_source_record', 'id')")).scalar()
+            seq = self.conn.execute(
+                text("SELECT pg_get_serial_sequence('registry_source_record', 'id')")
+            ).scalar()
         else:  # a page cache holding the unique indexes of 5 million persons (~600 MiB), peak RSS under 2 GiB
             self.conn.exec_driver_sql("PRAGMA cache_size=-786432")
             self.conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
@@ -173,6 +206,11 @@ class Ingester:
         if self.pg:  # room on each page, so `_resolve`'s UPDATE rewrites rows in place (HOT), not their index
             self.conn.execute(text(f"ALTER TABLE {self.stage.name} SET (fillfactor = 50)"))
         self.conn.commit()
+        self.scratch: Scratch | None = None
+        self._attached: list[str] = []
+        if not self.pg:
+            self.scratch = Scratch()
+            self._attached = self.scratch.attach(self.conn.connection.driver_connection)
         self.summary = IngestSummary(run_id, feed.dept, file_name)
         self._rows_since_analyze, self._analyzed_at = 0, 0
         self.raw_columns = feed.names
@@ -192,13 +230,18 @@ class Ingester:
         try:
             self.stage.drop(self.conn, checkfirst=True)
             self.conn.commit()
+            for name in self._attached:  # the pooled connection goes back without the scratch files
+                self.conn.connection.driver_connection.execute(f"DETACH DATABASE {name}")
         finally:
             self.conn.close()
+            if self.scratch:
+                self.scratch.close()
 
     # -- one batch ---------------------------------------------------------------------------------------------
-    def process(self, raw: pl.DataFrame) -> None:
-        s, conn, _dept = self.summary, self.conn, self.feed.dept
-        s.rows_read += raw.height
+    def prepare(self, raw: pl.DataFrame) -> Prepared:
+        """Everything a batch needs before the database: validate, split, settle repeats inside the batch,
+        encrypt and sort the good rows and serialise them for the bulk load. Touches no connection of the
+        run's transaction, so it runs in the preparing thread while the previous batch is written."""
         check_header(self.feed, raw.columns)
         for c in self.raw_columns:
             if c not in raw.columns:
@@ -207,7 +250,6 @@ class Ingester:
             pl.col(c).str.strip_chars().replace("", None) for c in self.raw_columns
         )
         raw = raw.with_columns(row_hash(raw, self.raw_columns))
-        self._note_regions(raw)
         checked = validate(self.feed, raw)
         bad_mask = checked[REASON].is_not_null()
         bad = raw.filter(bad_mask).with_columns(checked.filter(bad_mask).select(FIELD, REASON, MESSAGE))
@@ -217,23 +259,37 @@ class Ingester:
         first = good.select(pl.col("record_no").is_first_distinct()).to_series()
         repeats = good.filter(~first)
         good = good.filter(first)
+        duplicates = 0
         if repeats.height:
             firsts = dict(good.select("record_no", HASH).iter_rows())
             same = repeats.select(pl.col(HASH) == pl.col("record_no").replace_strict(firsts)).to_series()
-            s.duplicates += int(same.sum())
+            duplicates = int(same.sum())
             bad = pl.concat([bad, self._conflicts(raw, repeats.filter(~same))], how="diagonal_relaxed")
+        good = _stage_frame(self.stage, good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON)))
+        payload = None
+        if good.height:
+            payload = _csv(good) if self.pg else self.scratch.fill(good) if self.scratch else None
+        return Prepared(raw, bad, good, duplicates, payload)
 
-        good = good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON))
-        if conn.dialect.name == "postgresql":  # no dead rows left behind in the temp table
+    def process(self, raw: pl.DataFrame) -> None:
+        self.write(self.prepare(raw))
+
+    def write(self, p: Prepared) -> None:
+        s, conn = self.summary, self.conn
+        s.rows_read += p.raw.height
+        s.duplicates += p.duplicates
+        self._note_regions(p.raw)
+        bad = p.bad
+        if self.pg:  # no dead rows left behind in the temp table
             conn.execute(text(f"TRUNCATE {self.stage.name}"))
         else:
             conn.execute(self.stage.delete())
-        if good.height:
-            _load_stage(conn, self.stage, good)
-            self._analyze(good.height)
-            bad = self._drop_stored(raw, bad)
+        if p.good.height:
+            _load_stage(conn, self.stage, p.good, p.payload)
+            self._analyze(p.good.height)
+            bad = self._drop_stored(p.raw, bad)
         self._quarantine(bad)
-        if good.height:
+        if p.good.height:
             self._store()
         conn.commit()
 
@@ -269,7 +325,8 @@ class Ingester:
         if rows.height == 0:
             return raw.clear()
         return raw.filter(pl.col(ROW_NO).is_in(rows[ROW_NO].implode())).with_columns(
-            pl.lit("record_no").alias(FIELD), pl.lit("record_conflict").alias(REASON),
+            pl.lit("record_no").alias(FIELD),
+            pl.lit("record_conflict").alias(REASON),
             pl.lit(REASONS["record_conflict"]).alias(MESSAGE),
         )
 
@@ -286,16 +343,27 @@ class Ingester:
         self.summary.duplicates += sum(1 for _, new, old in found if new == old)
         conflicts = [rn for rn, new, old in found if new != old]
         if conflicts:
-            rows = self.conn.execute(
-                text(f"SELECT {ROW_NO} FROM {S} WHERE record_no IN :rns").bindparams(
-                    bindparam("rns", expanding=True)), {"rns": conflicts}
-            ).scalars().all()
-            bad = pl.concat([bad, self._conflicts(raw, pl.DataFrame({ROW_NO: rows}, schema={ROW_NO: pl.Int64}))],
-                            how="diagonal_relaxed")
-        self.conn.execute(text(
-            f"""DELETE FROM {S} WHERE EXISTS (SELECT 1 FROM registry_source_record sr
-                                               WHERE sr.dept = :dept AND sr.record_no = {S}.record_no)"""),
-            {"dept": self.feed.dept})
+            rows = (
+                self.conn.execute(
+                    text(f"SELECT {ROW_NO} FROM {S} WHERE record_no IN :rns").bindparams(
+                        bindparam("rns", expanding=True)
+                    ),
+                    {"rns": conflicts},
+                )
+                .scalars()
+                .all()
+            )
+            bad = pl.concat(
+                [bad, self._conflicts(raw, pl.DataFrame({ROW_NO: rows}, schema={ROW_NO: pl.Int64}))],
+                how="diagonal_relaxed",
+            )
+        self.conn.execute(
+            text(
+                f"""DELETE FROM {S} WHERE EXISTS (SELECT 1 FROM registry_source_record sr
+                                               WHERE sr.dept = :dept AND sr.record_no = {S}.record_no)"""
+            ),
+            {"dept": self.feed.dept},
+        )
         return bad
 
     def _quarantine(self, bad: pl.DataFrame) -> None:
@@ -305,23 +373,38 @@ class Ingester:
         hashes = bad[HASH].to_list()
         known: set[int] = set()
         for i in range(0, len(hashes), 500):  # a row refused before and still open is not filed twice
-            known.update(self.conn.execute(
-                select(QuarantineRow.row_hash).where(
-                    QuarantineRow.dept == self.feed.dept, QuarantineRow.status == "open",
-                    QuarantineRow.row_hash.in_(hashes[i:i + 500]))
-            ).scalars())
+            known.update(
+                self.conn.execute(
+                    select(QuarantineRow.row_hash).where(
+                        QuarantineRow.dept == self.feed.dept,
+                        QuarantineRow.status == "open",
+                        QuarantineRow.row_hash.in_(hashes[i : i + 500]),
+                    )
+                ).scalars()
+            )
         rows = []
         for r in bad.iter_rows(named=True):
             s.quarantined += 1
             s.reasons[r[REASON]] += 1
             if r[HASH] in known:
                 continue
-            rows.append({
-                "run_id": self.run_id, "dept": self.feed.dept, "file_name": self.file_name, "row_no": r[ROW_NO],
-                "record_no": r["record_no"], "row_hash": r[HASH], "field": r[FIELD], "reason": r[REASON],
-                "message": r[MESSAGE], "raw": {c: r[c] for c in self.raw_columns}, "status": "open",
-                "region": row_region(r, self.region), "town": row_town(r, self.region),
-            })
+            rows.append(
+                {
+                    "run_id": self.run_id,
+                    "dept": self.feed.dept,
+                    "file_name": self.file_name,
+                    "row_no": r[ROW_NO],
+                    "record_no": r["record_no"],
+                    "row_hash": r[HASH],
+                    "field": r[FIELD],
+                    "reason": r[REASON],
+                    "message": r[MESSAGE],
+                    "raw": {c: r[c] for c in self.raw_columns},
+                    "status": "open",
+                    "region": row_region(r, self.region),
+                    "town": row_town(r, self.region),
+                }
+            )
         if rows:
             self.conn.execute(insert(QuarantineRow), rows)
 
@@ -331,14 +414,20 @@ class Ingester:
         move until the batch commits."""
         S = self.stage.name
         if self.pg:
-            self.conn.execute(text(
-                f"UPDATE {S} SET {PERSON} = p.id FROM registry_person p WHERE p.id_number = {S}.id_number"))
+            self.conn.execute(
+                text(
+                    f"UPDATE {S} SET {PERSON} = p.id FROM registry_person p WHERE p.id_number = {S}.id_number"
+                )
+            )
             return
         base = self.conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM registry_source_record")).scalar_one()
-        self.conn.execute(text(
-            f"""UPDATE {S} SET {SOURCE} = rowid + :base,
-                               {PERSON} = (SELECT p.id FROM registry_person p WHERE p.id_number = {S}.id_number)"""),
-            {"base": base})
+        self.conn.execute(
+            text(
+                f"""UPDATE {S} SET {SOURCE} = rowid + :base,
+                               {PERSON} = (SELECT p.id FROM registry_person p WHERE p.id_number = {S}.id_number)"""
+            ),
+            {"base": base},
+        )
 
     def _store(self) -> None:
         conn, s, S = self.conn, self.summary, self.stage.name
@@ -349,14 +438,20 @@ class Ingester:
         before = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM registry_person")).scalar_one()
         conn.execute(self.new_persons_sql)
         self._resolve()
-        s.merged += conn.execute(text(f"SELECT count(*) FROM {S} WHERE {PERSON} <= :b"), {"b": before}).scalar_one()
+        s.merged += conn.execute(
+            text(f"SELECT count(*) FROM {S} WHERE {PERSON} <= :b"), {"b": before}
+        ).scalar_one()
         s.queued += identity.queue_new_against_unnumbered(conn, before)
         s.queued += identity.resolve_unnumbered(conn, self.stage, self.feed)
-        conn.execute(text(
-            f"""INSERT INTO registry_source_record (id, dept, record_no, row_hash, run_id, row_no, event, valid_from,
+        conn.execute(
+            text(
+                f"""INSERT INTO registry_source_record (id, dept, record_no, row_hash, run_id, row_no, event, valid_from,
                                                     person_id)
                 SELECT s.{SOURCE}, :dept, s.record_no, s.{HASH}, :run, s.{ROW_NO}, s.event, s.event_date, s.{PERSON}
-                FROM {S} s"""), params)
+                FROM {S} s"""
+            ),
+            params,
+        )
         for sql in FACT_SQL[self.feed.dept]:
             conn.execute(text(sql.replace("{S}", S)), params)
         s.accepted += staged
@@ -365,31 +460,52 @@ class Ingester:
 def _begin_run(engine: Engine, dept: str, file_name: str, sha: str | None, kind: str = "file") -> int:
     with engine.begin() as conn:
         return conn.execute(
-            insert(IngestRun).values(dept=dept, kind=kind, file_name=file_name, file_sha256=sha, status="running",
-                                     reasons={}).returning(IngestRun.id)
+            insert(IngestRun)
+            .values(dept=dept, kind=kind, file_name=file_name, file_sha256=sha, status="running", reasons={})
+            .returning(IngestRun.id)
         ).scalar_one()
 
 
 def _end_run(engine: Engine, s: IngestSummary, status: str, error: str | None = None) -> None:
     with engine.begin() as conn:
-        conn.execute(update(IngestRun).where(IngestRun.id == s.run_id).values(
-            status=status, finished_at=func.now(), rows_read=s.rows_read, accepted=s.accepted, merged=s.merged,
-            duplicates=s.duplicates, quarantined=s.quarantined, queued=s.queued, reasons=dict(s.reasons),
-            error=error))
+        conn.execute(
+            update(IngestRun)
+            .where(IngestRun.id == s.run_id)
+            .values(
+                status=status,
+                finished_at=func.now(),
+                rows_read=s.rows_read,
+                accepted=s.accepted,
+                merged=s.merged,
+                duplicates=s.duplicates,
+                quarantined=s.quarantined,
+                queued=s.queued,
+                reasons=dict(s.reasons),
+                error=error,
+            )
+        )
 
 
-def ingest_frames(engine: Engine, dept: str, frames, *, file_name: str, sha: str | None = None,
-                  kind: str = "file", on_batch: Callable[[int], None] | None = None) -> IngestSummary:
+def ingest_frames(
+    engine: Engine,
+    dept: str,
+    frames,
+    *,
+    file_name: str,
+    sha: str | None = None,
+    kind: str = "file",
+    on_batch: Callable[[int], None] | None = None,
+) -> IngestSummary:
     """Ingest text batches (each with `_row_no`) as one run."""
     feed = get_feed(dept)
     run_id = _begin_run(engine, dept, file_name, sha, kind)
     started = time.perf_counter()
     ing = Ingester(engine, feed, run_id, file_name)
     try:
-        for batch in frames:
-            ing.process(batch)
+        for p in prepared_ahead(ing.prepare, frames):
+            ing.write(p)
             if on_batch:
-                on_batch(batch.height)
+                on_batch(p.raw.height)
         if dept == "gongan":  # a 户 is judged once the whole run is in (cradle.registry.kinship)
             kinship.derive_parents(ing.conn)
             ing.conn.commit()
@@ -409,19 +525,39 @@ def mark_interrupted(engine: Engine, dept: str, file_name: str, sha: str) -> lis
     """Earlier runs of this file still `running` were killed mid-file (a new run of the same file is starting):
     mark them `interrupted`. What they committed stays; the new run counts those rows as duplicates."""
     with engine.begin() as conn:
-        stale = list(conn.execute(select(IngestRun.id).where(
-            IngestRun.dept == dept, IngestRun.status == "running",
-            (IngestRun.file_sha256 == sha) | (IngestRun.file_name == file_name))).scalars())
+        stale = list(
+            conn.execute(
+                select(IngestRun.id).where(
+                    IngestRun.dept == dept,
+                    IngestRun.status == "running",
+                    (IngestRun.file_sha256 == sha) | (IngestRun.file_name == file_name),
+                )
+            ).scalars()
+        )
         if stale:
-            conn.execute(update(IngestRun).where(IngestRun.id.in_(stale)).values(
-                status="interrupted", finished_at=func.now(),
-                error="导入中断（进程在导入途中被终止）：同一文件的新导入开始时标记；已提交的行保留"))
+            conn.execute(
+                update(IngestRun)
+                .where(IngestRun.id.in_(stale))
+                .values(
+                    status="interrupted",
+                    finished_at=func.now(),
+                    error="导入中断（进程在导入途中被终止）：同一文件的新导入开始时标记；已提交的行保留",
+                )
+            )
     return stale
 
 
-def ingest_file(dept: str, path: str | Path, *, url: str | None = None, engine: Engine | None = None,
-                batch_rows: int = 100_000, encoding: str | None = None, force: bool = False,
-                on_batch: Callable[[int], None] | None = None) -> IngestSummary:
+def ingest_file(
+    dept: str,
+    path: str | Path,
+    *,
+    url: str | None = None,
+    engine: Engine | None = None,
+    batch_rows: int = 100_000,
+    encoding: str | None = None,
+    force: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> IngestSummary:
     get_feed(dept)  # an unknown department fails before anything is written
     path = Path(path)
     if not path.exists():
@@ -431,13 +567,23 @@ def ingest_file(dept: str, path: str | Path, *, url: str | None = None, engine: 
     stale = mark_interrupted(engine, dept, str(path), sha)
     if not force:
         with engine.connect() as conn:
-            prior = conn.execute(select(IngestRun.id).where(
-                IngestRun.dept == dept, IngestRun.file_sha256 == sha, IngestRun.status == "done")).first()
+            prior = conn.execute(
+                select(IngestRun.id).where(
+                    IngestRun.dept == dept, IngestRun.file_sha256 == sha, IngestRun.status == "done"
+                )
+            ).first()
         if prior:
-            return IngestSummary(prior[0], dept, str(path), skipped_as_already_ingested=True,
-                                 interrupted_runs=stale)
-    s = ingest_frames(engine, dept, read_batches(path, batch_rows, encoding), file_name=str(path), sha=sha,
-                      on_batch=on_batch)
+            return IngestSummary(
+                prior[0], dept, str(path), skipped_as_already_ingested=True, interrupted_runs=stale
+            )
+    s = ingest_frames(
+        engine,
+        dept,
+        read_batches(path, batch_rows, encoding),
+        file_name=str(path),
+        sha=sha,
+        on_batch=on_batch,
+    )
     s.interrupted_runs = stale
     return s
 
@@ -449,8 +595,9 @@ def expected_rows(path: str | Path) -> int | None:
         return None
 
 
-def ingest_directory(directory: str | Path, *, url: str | None = None, engine: Engine | None = None,
-                     batch_rows: int = 100_000) -> dict[str, IngestSummary]:
+def ingest_directory(
+    directory: str | Path, *, url: str | None = None, engine: Engine | None = None, batch_rows: int = 100_000
+) -> dict[str, IngestSummary]:
     """Ingest every department file of a `cradle synth` output directory (named <dept>.<ext>)."""
     from cradle.registry.feeds import FEEDS
 
