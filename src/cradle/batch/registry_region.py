@@ -194,10 +194,12 @@ class RegionFacts(_Builder):
         return sorted(rows, key=lambda r: (r.valid_from, r.source_id))
 
     def parents(self, pid: int) -> dict[str, int]:
+        # as the builder orders: a birth record's link (its source is the birth's) over one from the 户
+        births = {b.source_id for i in self.ids(pid) for b in self.births.get(i, ())}
         rows = sorted(
             (r for i in self.ids(pid) for r in self._of.get(i, ())),
-            key=lambda r: (r.relation != "mother", r.valid_from, r.source_id),
-        )  # as the builder orders
+            key=lambda r: (r.relation != "mother", r.source_id in births, r.valid_from, r.source_id),
+        )
         return {r.relation: self.root(r.relative_id) for r in rows}
 
     def children(self, pid: int) -> set[int]:
