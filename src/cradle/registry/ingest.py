@@ -112,7 +112,13 @@ def _stage_table(feed: Feed, source_seq: str | None) -> Table:
     cols += [Column(ROW_NO, BigInteger), Column(HASH, BigInteger), Column(PERSON, BigInteger), source]
     cols += [Column(_id_region(c.name), String) for c in feed.columns if c.kind == "id_number"]
     name = f"registry_stage_{feed.dept}"
-    return Table(name, MetaData(), *cols, Index(f"ix_{name}_record_no", "record_no"), prefixes=["TEMPORARY"])
+    return Table(name, MetaData(), *cols, prefixes=["TEMPORARY"])
+
+
+def _record_no_index(stage: Table) -> Index:
+    """Only rows without an ID number are looked up in the stage one by one (identity.resolve_unnumbered): the
+    index is made the first time a batch has such rows, not paid for on every staged row of every run."""
+    return Index(f"ix_{stage.name}_record_no", stage.c.record_no)
 
 
 def _stage_frame(stage: Table, df: pl.DataFrame) -> pl.DataFrame:
@@ -214,6 +220,7 @@ class Ingester:
             self._attached = self.scratch.attach(self.conn.connection.driver_connection)
         self.summary = IngestSummary(run_id, feed.dept, file_name)
         self._rows_since_analyze, self._analyzed_at = 0, 0
+        self._indexed = False
         self.raw_columns = feed.names
         self.regions: set[str] = set()
         self.region: str | None = None
@@ -286,6 +293,9 @@ class Ingester:
         else:
             conn.execute(self.stage.delete())
         if p.good.height:
+            if not self._indexed and p.good["id_number"].null_count():
+                _record_no_index(self.stage).create(conn)
+                self._indexed = True
             _load_stage(conn, self.stage, p.good, p.payload)
             self._analyze(p.good.height)
             bad = self._drop_stored(p.raw, bad)
