@@ -115,13 +115,9 @@ def _export_copy(session: Session, batch, path: Path, encoding: str) -> tuple[in
     with open(path, "wb") as fh:
         fh.write((",".join(EXPORT_COLUMNS) + "\r\n").encode(encoding))
         with cur.copy(_COPY, (batch.batch_no, batch.id)) as copy:
-            for chunk in copy:
-                data = bytes(chunk)
-                fh.write(
-                    data.replace(b"\n", b"\r\n").decode().encode(encoding)
-                    if encoding != "utf-8-sig"
-                    else data.replace(b"\n", b"\r\n")
-                )
+            for chunk in copy:  # one row each; gathering them into bigger writes measured no faster
+                data = bytes(chunk).replace(b"\n", b"\r\n")
+                fh.write(data if encoding == "utf-8-sig" else data.decode().encode(encoding))
     n, total = session.execute(
         select(func.count(), func.coalesce(func.sum(Payment.amount), 0)).where(
             Payment.batch_id == batch.id, Payment.status == "pending"

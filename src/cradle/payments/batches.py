@@ -44,7 +44,9 @@ def frequency_of(program: str) -> str:
     from cradle.childcare.subsidies import PROGRAMS as FACILITY_PROGRAMS
     from cradle.services.catalogue import service_program
 
-    if program in FACILITY_PROGRAMS:  # 淄博 facility subsidies: one-off, registered by childcare.subsidy_payments
+    if (
+        program in FACILITY_PROGRAMS
+    ):  # 淄博 facility subsidies: one-off, registered by childcare.subsidy_payments
         return "once"
 
     return service_program(program).frequency
@@ -56,8 +58,15 @@ def generate(session: Session, actor, program: str, period: str, county: str) ->
     _first, after = bounds(period, frequency)
     before = 0
     if frequency == "once":
-        before = session.execute(select(func.count()).select_from(Batch).where(
-            Batch.program == program, Batch.period == period, Batch.county == county, Batch.kind == "regular")
+        before = session.execute(
+            select(func.count())
+            .select_from(Batch)
+            .where(
+                Batch.program == program,
+                Batch.period == period,
+                Batch.county == county,
+                Batch.kind == "regular",
+            )
         ).scalar()
         if before and not _unpaid_once(session, program, county, period):
             raise Conflict("period", f"{program} 的一次性发放已生成批次，没有新的待遇需要发放（{county}）")
@@ -69,33 +78,71 @@ def generate(session: Session, actor, program: str, period: str, county: str) ->
             session.flush()
     except IntegrityError:
         raise Conflict("period", f"{period} 的 {program} 批次已生成（{county}）") from None
-    session.execute(text(_INSERT.format(once="AND e.status = 'active'" if frequency == "once" else "")),
-                    {"batch": batch.id, "period": period, "program": program, "county": county,
-                     "frequency": frequency, "after": after})
-    _totals(session, batch)
+    insert = _INSERT.format(once="AND e.status = 'active'" if frequency == "once" else "")
+    params = {
+        "batch": batch.id,
+        "period": period,
+        "program": program,
+        "county": county,
+        "frequency": frequency,
+        "after": after,
+    }
+    if (
+        session.get_bind().dialect.name == "postgresql"
+    ):  # count and total from the insert itself: no second scan
+        count, total = session.execute(
+            text(
+                f"WITH ins AS ({insert} RETURNING amount) SELECT count(*), coalesce(sum(amount), 0) FROM ins"
+            ),
+            params,
+        ).one()
+        batch.count, batch.total = count, Decimal(str(total)).quantize(Decimal("0.01"))
+    else:
+        session.execute(text(insert), params)
+        _totals(session, batch)
     if before and batch.count == 0:  # a replayed one-off generation inserted nothing: no empty batch
         session.delete(batch)
         session.flush()
         raise Conflict("period", f"{program} 的一次性发放已生成批次，没有新的待遇需要发放（{county}）")
-    audit.record(session, actor, "batch.generate", f"batch:{batch.batch_no}",
-                 {"count": batch.count, "total": str(batch.total)})
+    audit.record(
+        session,
+        actor,
+        "batch.generate",
+        f"batch:{batch.batch_no}",
+        {"count": batch.count, "total": str(batch.total)},
+    )
     return batch
 
 
 def _unpaid_once(session: Session, program: str, county: str, period: str) -> bool:
     """Whether an active one-off entitlement of the county has no payment yet (checked before a follow-up batch
     is made, so a replay leaves no empty batch behind)."""
-    paid = select(Payment.id).where(Payment.program == Entitlement.program, Payment.period == period,
-                                    Payment.beneficiary_id_number == Entitlement.beneficiary_id_number,
-                                    Payment.claim == Entitlement.claim)
-    return session.execute(select(Entitlement.id).where(
-        Entitlement.program == program, Entitlement.county == county, Entitlement.frequency == "once",
-        Entitlement.status == "active", ~paid.exists()).limit(1)).first() is not None
+    paid = select(Payment.id).where(
+        Payment.program == Entitlement.program,
+        Payment.period == period,
+        Payment.beneficiary_id_number == Entitlement.beneficiary_id_number,
+        Payment.claim == Entitlement.claim,
+    )
+    return (
+        session.execute(
+            select(Entitlement.id)
+            .where(
+                Entitlement.program == program,
+                Entitlement.county == county,
+                Entitlement.frequency == "once",
+                Entitlement.status == "active",
+                ~paid.exists(),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def _totals(session: Session, batch: Batch) -> None:
-    count, total = session.execute(select(func.count(), func.coalesce(func.sum(Payment.amount), 0))
-                                   .where(Payment.batch_id == batch.id)).one()
+    count, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(Payment.amount), 0)).where(Payment.batch_id == batch.id)
+    ).one()
     batch.count, batch.total = count, Decimal(str(total)).quantize(Decimal("0.01"))
 
 
@@ -104,16 +151,36 @@ def retry_failures(session: Session, actor, program: str, period: str, county: s
     _require_finance(actor, county)
     frequency = frequency_of(program)
     _first, after = bounds(period, frequency)
-    rows = list(session.execute(
-        select(Payment).join(Entitlement, Entitlement.id == Payment.entitlement_id).where(
-            Payment.program == program, Payment.period == period, Entitlement.county == county,
-            Payment.status.in_(("failed", "returned"))).with_for_update()).scalars())
+    rows = list(
+        session.execute(
+            select(Payment)
+            .join(Entitlement, Entitlement.id == Payment.entitlement_id)
+            .where(
+                Payment.program == program,
+                Payment.period == period,
+                Entitlement.county == county,
+                Payment.status.in_(("failed", "returned")),
+            )
+            .with_for_update()
+        ).scalars()
+    )
     if not rows:
         raise NotFound("period", "该期没有失败或退回的发放")
-    n = session.execute(select(func.count()).select_from(Batch).where(
-        Batch.program == program, Batch.period == period, Batch.county == county, Batch.kind == "retry")).scalar()
-    batch = Batch(batch_no=f"{program}-{county}-{period}-R{n + 1}", program=program, period=period, county=county,
-                  kind="retry", created_by=actor.ref)
+    n = session.execute(
+        select(func.count())
+        .select_from(Batch)
+        .where(
+            Batch.program == program, Batch.period == period, Batch.county == county, Batch.kind == "retry"
+        )
+    ).scalar()
+    batch = Batch(
+        batch_no=f"{program}-{county}-{period}-R{n + 1}",
+        program=program,
+        period=period,
+        county=county,
+        kind="retry",
+        created_by=actor.ref,
+    )
     try:
         with session.begin_nested():
             session.add(batch)
@@ -125,8 +192,13 @@ def retry_failures(session: Session, actor, program: str, period: str, county: s
         pay.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     session.flush()
     _totals(session, batch)
-    audit.record(session, actor, "batch.retry", f"batch:{batch.batch_no}",
-                 {"count": batch.count, "total": str(batch.total), "payments": [p.id for p in rows][:1000]})
+    audit.record(
+        session,
+        actor,
+        "batch.retry",
+        f"batch:{batch.batch_no}",
+        {"count": batch.count, "total": str(batch.total), "payments": [p.id for p in rows][:1000]},
+    )
     return batch
 
 
@@ -140,25 +212,38 @@ def get_batch(session: Session, actor, batch_no: str) -> Batch:
 
 def batches(session: Session, actor, county: str) -> list[Batch]:
     _require_finance(actor, county)
-    return list(session.execute(select(Batch).where(Batch.county == county).order_by(Batch.id.desc())).scalars())
+    return list(
+        session.execute(select(Batch).where(Batch.county == county).order_by(Batch.id.desc())).scalars()
+    )
 
 
 def summary(session: Session, batch: Batch) -> dict:
     """Reconciliation: how many payments (and how much) are in each state."""
-    rows = session.execute(select(Payment.status, func.count(), func.coalesce(func.sum(Payment.amount), 0))
-                           .where(Payment.batch_id == batch.id).group_by(Payment.status)).all()
-    by = {status: {"count": n, "amount": str(Decimal(str(total)).quantize(Decimal("0.01")))}
-          for status, n, total in rows}
-    return {"batch_no": batch.batch_no, "status": batch.status, "count": batch.count, "total": str(batch.total),
-            "by_status": by}
+    rows = session.execute(
+        select(Payment.status, func.count(), func.coalesce(func.sum(Payment.amount), 0))
+        .where(Payment.batch_id == batch.id)
+        .group_by(Payment.status)
+    ).all()
+    by = {
+        status: {"count": n, "amount": str(Decimal(str(total)).quantize(Decimal("0.01")))}
+        for status, n, total in rows
+    }
+    return {
+        "batch_no": batch.batch_no,
+        "status": batch.status,
+        "count": batch.count,
+        "total": str(batch.total),
+        "by_status": by,
+    }
 
 
 def check_period(program: str, period: str) -> None:
     bounds(period, frequency_of(program))
 
 
-
-
 def payments_in(session: Session, batch: Batch, limit: int = 500) -> list[Payment]:
-    return list(session.execute(select(Payment).where(Payment.batch_id == batch.id).order_by(Payment.id)
-                                .limit(limit)).scalars())
+    return list(
+        session.execute(
+            select(Payment).where(Payment.batch_id == batch.id).order_by(Payment.id).limit(limit)
+        ).scalars()
+    )
