@@ -116,11 +116,11 @@ def generate(session: Session, actor, program: str, period: str, county: str) ->
 
 def _unpaid_once(session: Session, program: str, county: str, period: str) -> bool:
     """Whether an active one-off entitlement of the county has no payment yet (checked before a follow-up batch
-    is made, so a replay leaves no empty batch behind)."""
+    is made, so a replay leaves no empty batch behind). Matched by entitlement, not by the encrypted ID number,
+    whose text differs between entitlement and payment while a key rotation is part-way."""
     paid = select(Payment.id).where(
-        Payment.program == Entitlement.program,
+        Payment.entitlement_id == Entitlement.id,
         Payment.period == period,
-        Payment.beneficiary_id_number == Entitlement.beneficiary_id_number,
         Payment.claim == Entitlement.claim,
     )
     return (

@@ -6,6 +6,11 @@ period, claim); retries reuse the row (attempt + 1), never add one. `claim` is e
 entitlement per beneficiary and program). A facility subsidy is paid per application (`cc-subsidy:<id>`), so a
 top-up for slots added later or an award gets its own claim, while each slot belongs to one application only
 (cc_subsidy_slot's unique constraint, migration 0009_payments_claim).
+
+That constraint compares the *encrypted* ID number, and while `cradle keys rotate` is part-way an entitlement may
+already hold the new key's ciphertext and its earlier payment the old one's. The unique index
+`uq_pay_payment_entitlement_period_claim` (migration 0015_payments_entitlement_period) is the same rule over
+ciphertext-free columns, so a batch generated mid-rotation still skips what was paid (ON CONFLICT DO NOTHING).
 """
 
 from __future__ import annotations
@@ -51,9 +56,12 @@ class Entitlement(Base):
     """An approved, payable entitlement (OpenSPP: entitlement) of one beneficiary under one program."""
 
     __tablename__ = "pay_entitlement"
-    __table_args__ = (UniqueConstraint("program", "beneficiary_id_number", "claim",
-                                       name="uq_pay_entitlement_program_beneficiary_claim"),
-                      Index("ix_pay_ent_cycle", "program", "county", "status"))
+    __table_args__ = (
+        UniqueConstraint(
+            "program", "beneficiary_id_number", "claim", name="uq_pay_entitlement_program_beneficiary_claim"
+        ),
+        Index("ix_pay_ent_cycle", "program", "county", "status"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_ref: Mapped[str] = mapped_column(String(40))
@@ -102,22 +110,30 @@ class Payment(Base):
 
     __tablename__ = "pay_payment"
     __table_args__ = (
-        UniqueConstraint("program", "beneficiary_id_number", "period", "claim",
-                         name="uq_pay_payment_program_beneficiary_period_claim"),
+        UniqueConstraint(
+            "program",
+            "beneficiary_id_number",
+            "period",
+            "claim",
+            name="uq_pay_payment_program_beneficiary_period_claim",
+        ),
         Index("ix_pay_payment_batch_status", "batch_id", "status"),
+        # also serves look-ups by entitlement (its leading column), so it replaced ix_pay_payment_entitlement_id
+        Index("uq_pay_payment_entitlement_period_claim", "entitlement_id", "period", "claim", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # No foreign keys here, on purpose: rows are only made by the set-based generator from existing entitlements
     # and a just-created batch, and never deleted; per-row FK checks doubled the time of a million-row cycle.
     batch_id: Mapped[int] = mapped_column(Integer)
-    entitlement_id: Mapped[int] = mapped_column(BigId, index=True)
+    entitlement_id: Mapped[int] = mapped_column(BigId)
     program: Mapped[str] = mapped_column(String(80))
     beneficiary_id_number: Mapped[str] = mapped_column(EncryptedString())
     period: Mapped[str] = mapped_column(String(10))
     claim: Mapped[str] = mapped_column(String(40), default="", server_default="")  # the entitlement's
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|paid|failed|returned|cancelled
+    # pending | paid | failed | returned | cancelled
+    status: Mapped[str] = mapped_column(String(10), default="pending")
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     bank_ref: Mapped[str | None] = mapped_column(String(40))
     failure_reason: Mapped[str | None] = mapped_column(String(200))
