@@ -54,11 +54,16 @@ def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
 
 
 def _n_rows(program: Program, ctx: Ctx) -> int:
-    return len({"person": ctx.persons, "birth": ctx.births, "facility": ctx.facilities}.get(
-        program.entity, ctx.households))
+    return len(
+        {"person": ctx.persons, "birth": ctx.births, "facility": ctx.facilities}.get(
+            program.entity, ctx.households
+        )
+    )
 
 
-def _households_and_beneficiaries(program: Program, ctx: Ctx, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _households_and_beneficiaries(
+    program: Program, ctx: Ctx, idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """At the eligible rows `idx`: the household row, and the default beneficiary (the person, the birth's
     mother, or -1 for the household)."""
     if program.entity == "person":
@@ -80,6 +85,8 @@ class _Jurisdictions:
             present = np.zeros(self.TABLE, dtype=bool)
             present[codes] = True
             self.distinct = np.flatnonzero(present)
+        elif len(codes) == 1:  # one household (a submission's check): its code is the distinct set
+            self.distinct = codes
         else:
             self.distinct = np.unique(codes)
 
@@ -116,8 +123,14 @@ def evaluate(program: Program, ctx: Ctx, explain: bool = False) -> tuple[Rule, n
     return rule, np.ones(n, dtype=bool) if eligible is None else eligible, failed
 
 
-def run(pop: Population, as_of: dt.date | np.datetime64, *, overrides: dict | None = None,
-        explain: bool = False, only: set[str] | None = None) -> list[ProgramResult]:
+def run(
+    pop: Population,
+    as_of: dt.date | np.datetime64,
+    *,
+    overrides: dict | None = None,
+    explain: bool = False,
+    only: set[str] | None = None,
+) -> list[ProgramResult]:
     """Every program of every pack serving each household, as of `as_of`."""
     as_of = np.datetime64(as_of, "D")
     results: list[ProgramResult] = []
@@ -132,15 +145,24 @@ def run(pop: Population, as_of: dt.date | np.datetime64, *, overrides: dict | No
             continue
         sub = pop if rows is None else pop.columns_of(rows)
         # One context per pack; packs over the whole population share its derivations (ages, child counts).
-        ctx = Ctx(sub.persons, sub.households, sub.births, as_of, pack.parameters, pack.id, overrides=overrides,
-                  shared=whole if rows is None else None,
-                  whole=None if rows is None else (whole, sub.person_origin, sub.household_origin))
+        ctx = Ctx(
+            sub.persons,
+            sub.households,
+            sub.births,
+            as_of,
+            pack.parameters,
+            pack.id,
+            overrides=overrides,
+            shared=whole if rows is None else None,
+            whole=None if rows is None else (whole, sub.person_origin, sub.household_origin),
+        )
         for prog in programs:
             ctx.uses = []
             n = _n_rows(prog, ctx)
             if n == 0:  # no births (or no rows of the entity): nothing to compute, and nothing granted
-                results.append(ProgramResult(prog, ctx, [], None, 0, _NONE, _NONE, _NONE, None, _NO_DAY, _NO_DAY,
-                                             None))
+                results.append(
+                    ProgramResult(prog, ctx, [], None, 0, _NONE, _NONE, _NONE, None, _NO_DAY, _NO_DAY, None)
+                )
                 continue
             rule, eligible, failed = evaluate(prog, ctx, explain)
             idx = np.flatnonzero(eligible)
@@ -156,6 +178,9 @@ def run(pop: Population, as_of: dt.date | np.datetime64, *, overrides: dict | No
                 amount = _at(rule.amount, n, idx, "datetime64[D]" if is_date else float)
             start = _at(dates.NAT if rule.start is None else rule.start, n, idx, "datetime64[D]")
             end = _at(dates.NAT if rule.end is None else rule.end, n, idx, "datetime64[D]")
-            results.append(ProgramResult(prog, ctx, ctx.uses, rule, n, idx, hh_rows, ben_rows, amount, start, end,
-                                         failed))
+            results.append(
+                ProgramResult(
+                    prog, ctx, ctx.uses, rule, n, idx, hh_rows, ben_rows, amount, start, end, failed
+                )
+            )
     return results
