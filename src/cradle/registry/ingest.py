@@ -16,6 +16,7 @@ import io
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -514,10 +515,11 @@ def ingest_frames(
     started = time.perf_counter()
     ing = Ingester(engine, feed, run_id, file_name)
     try:
-        for p in prepared_ahead(ing.prepare, frames):
-            ing.write(p)
-            if on_batch:
-                on_batch(p.raw.height)
+        with closing(prepared_ahead(ing.prepare, frames)) as batches:  # on failure the worker stops first
+            for p in batches:
+                ing.write(p)
+                if on_batch:
+                    on_batch(p.raw.height)
         if dept == "gongan":  # a 户 is judged once the whole run is in (cradle.registry.kinship)
             kinship.derive_parents(ing.conn)
             ing.conn.commit()
