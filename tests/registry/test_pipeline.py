@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import threading
 import time
@@ -84,3 +85,23 @@ def test_scratch_slots_alternate_and_read_back_equal():
     finally:
         s.close()
     assert not s.dir.exists()
+
+
+def test_scratch_of_a_killed_run_is_removed_by_the_next(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    orphan = tmp_path / f"cradle-stage-{dead.stdout.strip()}-abc"
+    orphan.mkdir()
+    live = tmp_path / f"cradle-stage-{os.getpid()}-def"
+    live.mkdir()
+    s = Scratch()
+    try:
+        assert not orphan.exists() and live.exists()
+    finally:
+        s.close()

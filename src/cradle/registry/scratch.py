@@ -11,6 +11,7 @@ written without a journal or fsync and are deleted when the run ends.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -21,11 +22,26 @@ SLOTS = 2
 TABLE = "stage"
 
 
+def _remove_orphans() -> None:
+    """Scratch directories of runs killed with `kill -9` (their process is gone): deleted by the next run."""
+    for d in Path(tempfile.gettempdir()).glob("cradle-stage-*-*"):
+        pid = d.name.split("-")[2]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            pass
+
+
 class Scratch:
     def __init__(self) -> None:
         import adbc_driver_sqlite.dbapi as adbc
 
-        self.dir = Path(tempfile.mkdtemp(prefix="cradle-stage-"))
+        _remove_orphans()
+        self.dir = Path(tempfile.mkdtemp(prefix=f"cradle-stage-{os.getpid()}-"))
         self.paths = [self.dir / f"slot{i}.db" for i in range(SLOTS)]
         self.conns = [adbc.connect(str(p), autocommit=True) for p in self.paths]
         for c in self.conns:
