@@ -216,3 +216,54 @@ def test_a_later_birth_record_wins_over_the_household_register(migrated_db_url, 
         bulk = household_of(RegionFacts(s, ON, [child.id]), child)
         assert {x["name"]: x["relation"] for x in bulk["members"]} == h
     engine.dispose()
+
+
+def _links(conn) -> set[tuple]:
+    rel = m.Relation
+    return set(
+        conn.execute(select(rel.source_id, rel.relation, rel.person_id, rel.relative_id, rel.valid_from))
+    )
+
+
+def test_a_run_judges_only_the_households_it_touched(migrated_db_url, tmp_path):
+    engine = make_engine(migrated_db_url)
+    # 户 H1 split across two files: the grandchild comes in the second, which touches no other 户
+    first = [p for p in EVERYONE if p is not LILY]
+    _gongan(tmp_path / "gongan1.csv", first)
+    ingest_file("gongan", tmp_path / "gongan1.csv", engine=engine)
+    with Session(engine) as s:
+        assert _parents(s, WEI) == {"father": ("张建国", "gongan"), "mother": ("李秀英", "gongan")}
+        min_id = _pid(s, MIN)
+    # 户 H2 loses its links: only a run touching H2 (or the whole register) restores them
+    with engine.begin() as conn:
+        conn.execute(m.Relation.__table__.delete().where(m.Relation.person_id == min_id))
+        before = _links(conn)
+    _gongan(tmp_path / "gongan2.csv", [LILY])
+    ingest_file("gongan", tmp_path / "gongan2.csv", engine=engine)
+    with engine.connect() as conn:
+        added = _links(conn) - before
+        assert _links(conn) >= before
+    with Session(engine) as s:
+        # judged with the members the first file stored: the head's only child is her father
+        assert _parents(s, LILY) == {"father": ("张伟", "gongan")}
+        assert _parents(s, MIN) == {}  # H2 was not touched by the second run
+        assert {r[2] for r in added} == {_pid(s, LILY)}
+
+    # the whole-register derivation restores H2 and otherwise finds what the scoped runs wrote
+    with engine.begin() as conn:
+        assert kinship.derive_parents(conn) == 2
+        scoped = _links(conn)
+    with Session(engine) as s:
+        assert _parents(s, MIN) == {"father": ("赵刚", "gongan"), "mother": ("钱红", "gongan")}
+    # from nothing: the whole register and a scope of every 户 write the same links
+    with engine.connect() as conn:
+        conn.execute(m.Relation.__table__.delete())
+        assert kinship.derive_parents(conn) == len(scoped)
+        whole = _links(conn)
+        conn.rollback()
+        conn.execute(m.Relation.__table__.delete())
+        conn.execute(m.IngestRun.__table__.update().values(status="failed"))  # never derived: all in scope
+        assert kinship.derive_parents(conn, run_id=0) == len(scoped)
+        assert _links(conn) == whole == scoped
+        conn.rollback()
+    engine.dispose()

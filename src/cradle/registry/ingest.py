@@ -521,7 +521,7 @@ def ingest_frames(
                 if on_batch:
                     on_batch(p.raw.height)
         if dept == "gongan":  # a 户 is judged once the whole run is in (cradle.registry.kinship)
-            kinship.derive_parents(ing.conn)
+            kinship.derive_parents(ing.conn, ing.run_id)
             ing.conn.commit()
     except BaseException as exc:
         ing.conn.rollback()

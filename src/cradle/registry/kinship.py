@@ -6,8 +6,11 @@ parents and no grandparents in `cradle household`. The 户 says more: a child of
 grandchild of the head (`40`) is the child of the head's child in the same 户, when there is exactly one.
 
 Set-based, the same SQL on both databases, run after each 公安 ingest (`cradle.registry.ingest.ingest_frames`)
-over the whole register, so a 户 split across files or batches is judged once all of it is in. A link is a
-relation row whose source is the 公安 record that names the child's place in the 户 (a fact keeps its source),
+over the households (region + 户号) that run touched, each judged with all its members stored so far, so a 户
+split across files or batches is judged once all of it is in and the result is that of the whole register (the
+derivation reads only the 户's own events; persons, births and links are never changed by a 公安 run). A
+one-row correction file pays for its own 户, not for the register. Runs that failed or were interrupted never
+derived their 户, so their households are taken in too. A link is a relation row whose source is the 公安 record that names the child's place in the 户 (a fact keeps its source),
 written once (idempotent), never for a person who has a 卫健 birth record, and only when unambiguous: one
 head, one spouse, parents of different sexes, each born before the child.
 """
@@ -20,10 +23,22 @@ HEAD, SPOUSE, CHILD, GRANDCHILD = ("01", "02"), ("10", "11", "12"), ("20", "30")
 _PLACED = "event IN ('register', 'move_in') AND household_no IS NOT NULL"
 # Subqueries over the base table, not CTEs: PostgreSQL plans a CTE used several times from no statistics, and
 # its one-row guesses turned the anti-joins into nested loops over the whole registry.
-MEMBERS = (
-    "(SELECT source_id, person_id, region, household_no AS hh, relation_to_head AS rel, valid_from "
-    f"FROM registry_hukou_event WHERE {_PLACED} AND relation_to_head IS NOT NULL)"
+WHOLE = "registry_hukou_event"
+SCOPE = "kinship_scope"  # temporary: the (region, 户号) pairs a run touched
+# The touched 户's events, found through ix_registry_hukou_event_household (one probe per 户).
+SCOPED = (
+    f"(SELECT e.* FROM {SCOPE} k JOIN registry_hukou_event e "
+    "ON e.region = k.region AND e.household_no = k.household_no)"
 )
+
+
+def _members(events: str) -> str:
+    return (
+        "(SELECT source_id, person_id, region, household_no AS hh, relation_to_head AS rel, valid_from "
+        f"FROM {events} ev WHERE {_PLACED} AND relation_to_head IS NOT NULL)"
+    )
+
+
 RELATION = "CASE WHEN p.sex = 'F' THEN 'mother' ELSE 'father' END"
 
 
@@ -31,30 +46,32 @@ def _codes(codes: tuple[str, ...]) -> str:
     return ", ".join(f"'{c}'" for c in codes)
 
 
-def _one(codes: tuple[str, ...]) -> str:
+def _one(events: str, codes: tuple[str, ...]) -> str:
     """Per 户 (region + 户号), the one person holding one of `codes` (MIN = MAX: hashable, unlike DISTINCT)."""
     return (
-        "(SELECT region, household_no AS hh, MIN(person_id) AS pid FROM registry_hukou_event "
+        f"(SELECT region, household_no AS hh, MIN(person_id) AS pid FROM {events} ev "
         f"WHERE {_PLACED} AND relation_to_head IN ({_codes(codes)}) "
         "GROUP BY region, household_no HAVING MIN(person_id) = MAX(person_id))"
     )
 
 
-def _links(children: tuple[str, ...], parents: tuple[str, ...]) -> str:
+def _links(events: str, children: tuple[str, ...], parents: tuple[str, ...]) -> str:
     return (
-        f"SELECT c.source_id, c.person_id, x.pid AS parent, c.valid_from FROM {MEMBERS} c "
-        f"JOIN {_one(parents)} x ON x.region = c.region AND x.hh = c.hh WHERE c.rel IN ({_codes(children)})"
+        f"SELECT c.source_id, c.person_id, x.pid AS parent, c.valid_from FROM {_members(events)} c "
+        f"JOIN {_one(events, parents)} x ON x.region = c.region AND x.hh = c.hh WHERE c.rel IN ({_codes(children)})"
     )
 
 
 # Two candidates for one relation of one record (head and spouse of one sex): neither. A person with a 卫健
 # birth record (registry_birth, whose source also gave the birth-record links) gets nothing from the 户.
-DERIVE_SQL = f"""
+def derive_sql(events: str) -> str:
+    return f"""
 INSERT INTO registry_relation (source_id, relation, person_id, relative_id, valid_from)
 SELECT l.source_id, l.relation, l.person_id, l.relative_id, l.valid_from FROM (
     SELECT c.source_id, {RELATION} AS relation, MIN(c.person_id) AS person_id, MIN(c.parent) AS relative_id,
            MIN(c.valid_from) AS valid_from
-    FROM ({_links(CHILD, HEAD)} UNION ALL {_links(CHILD, SPOUSE)} UNION ALL {_links(GRANDCHILD, CHILD)}) c
+    FROM ({_links(events, CHILD, HEAD)} UNION ALL {_links(events, CHILD, SPOUSE)}
+          UNION ALL {_links(events, GRANDCHILD, CHILD)}) c
     JOIN registry_person p ON p.id = c.parent
     JOIN registry_person k ON k.id = c.person_id
     WHERE c.parent <> c.person_id AND p.birth_date < k.birth_date
@@ -65,6 +82,32 @@ WHERE NOT EXISTS (SELECT 1 FROM registry_relation r WHERE r.source_id = l.source
 """
 
 
-def derive_parents(conn: Connection) -> int:
-    """Write the 户-derived mother/father links not yet stored; returns how many (the caller commits)."""
-    return conn.execute(text(DERIVE_SQL)).rowcount or 0
+# The run's records, and those of 公安 runs that ended without deriving (failed, interrupted, killed): their
+# committed batches count as duplicates when the file is ingested again, so the new run would not name them.
+_TOUCHED = f"""
+INSERT INTO {SCOPE} (region, household_no)
+SELECT DISTINCT e.region, e.household_no FROM registry_hukou_event e
+JOIN registry_source_record s ON s.id = e.source_id
+WHERE e.household_no IS NOT NULL AND s.run_id IN (
+    SELECT id FROM registry_ingest_run WHERE id = :run OR (dept = 'gongan' AND status <> 'done'))
+"""
+
+
+def derive_parents(conn: Connection, run_id: int | None = None) -> int:
+    """Write the 户-derived mother/father links not yet stored, over the households run `run_id` touched (None:
+    the whole register); returns how many (the caller commits)."""
+    if run_id is None:
+        return conn.execute(text(derive_sql(WHOLE))).rowcount or 0
+    conn.execute(text(f"DROP TABLE IF EXISTS {SCOPE}"))
+    conn.execute(
+        text(
+            f"CREATE TEMPORARY TABLE {SCOPE} (region VARCHAR(6) NOT NULL, household_no VARCHAR(32) NOT NULL, "
+            "PRIMARY KEY (region, household_no))"
+        )
+    )
+    try:
+        conn.execute(text(_TOUCHED), {"run": run_id})
+        conn.execute(text(f"ANALYZE {SCOPE}"))  # row count for the planner: a few 户 or the whole register
+        return conn.execute(text(derive_sql(SCOPED))).rowcount or 0
+    finally:
+        conn.execute(text(f"DROP TABLE IF EXISTS {SCOPE}"))
