@@ -16,10 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_registry_source_record_run", "registry_source_record", ["run_id"])
+    op.create_index("ix_registry_source_record_run_id", "registry_source_record", ["run_id"])
     op.create_index("ix_registry_hukou_event_household", "registry_hukou_event", ["region", "household_no"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_registry_hukou_event_household", "registry_hukou_event")
-    op.drop_index("ix_registry_source_record_run", "registry_source_record")
+    op.drop_index("ix_registry_source_record_run_id", "registry_source_record")

@@ -102,9 +102,9 @@ class SourceRecord(Base):
     dept: Mapped[str] = mapped_column(String(16))
     record_no: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[int] = mapped_column(BigInteger)
-    # Not indexed: facts are found by their own person_id and reach this row by primary key, and every index
-    # here is paid for on each of millions of inserted rows.
-    run_id: Mapped[int] = mapped_column(Integer)
+    # Indexed only for the 户 a 公安 run touched (cradle.registry.kinship): one run id per run, so the index
+    # grows at its right edge; facts are found by their own person_id and reach this row by primary key.
+    run_id: Mapped[int] = mapped_column(Integer, index=True)
     row_no: Mapped[int] = mapped_column(Integer)
     event: Mapped[str] = mapped_column(String(32))
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
@@ -128,6 +128,7 @@ class HukouEvent(Base):
     """户籍: registration, move in/out, death cancellation, correction; carries the 户号 (household)."""
 
     __tablename__ = "registry_hukou_event"
+    __table_args__ = (Index("ix_registry_hukou_event_household", "region", "household_no"),)  # kinship
 
     source_id: Mapped[int] = _source_pk()
     person_id: Mapped[int] = _person_fk()
