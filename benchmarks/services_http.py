@@ -2,6 +2,7 @@
 `cradle serve` starts it: `cradle.web.app:serve_app`) on a throw-away PostgreSQL, from a load generator in its own process, at several concurrency levels.
 
     .venv/bin/python benchmarks/services_http.py [submissions per level] [levels, e.g. 4,8,16] [--wrk]
+        [--workers=N] [--threadpool=N]   (uvicorn workers, 2 by default; worker threads per process: CRADLE_THREADPOOL)
 
 Each submission is a different mother's second child in 白银区 (her own citizen account and bearer token, her own Idempotency-Key).
 After each level every request is sent again with the same key (must answer the first case, marked replayed) and
@@ -224,8 +225,10 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, threadpool: int | None = None) -> subprocess.Popen:
     env = {**os.environ, "CRADLE_DATABASE_URL": url, "CRADLE_SECRET_KEY": SECRET}
+    if threadpool:
+        env["CRADLE_THREADPOOL"] = str(threadpool)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -266,7 +269,9 @@ def _pct(lat: list[float], q: float) -> float:
     return lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
 
 
-def main(n: int, levels: list[int], use_wrk: bool = False, workers: int = 2) -> None:
+def main(
+    n: int, levels: list[int], use_wrk: bool = False, workers: int = 2, threadpool: int | None = None
+) -> None:
     import datetime as dt
 
     from sqlalchemy import func, select
@@ -295,13 +300,14 @@ def main(n: int, levels: list[int], use_wrk: bool = False, workers: int = 2) -> 
             )
         get_engine(url).dispose()
         port = _free_port()
-        server = start_server(url, port, workers)
+        server = start_server(url, port, workers, threadpool)
         postmaster = int((pg.root / "data" / "postmaster.pid").read_text().split()[0])
         base = 0
         warm = build_requests(url, 900_000, 900_000 + 40, port)
         drive(port, warm, 8)  # connections, packs, caches
         print(
-            f"POST {PATH}, uvicorn --workers {workers} --http httptools --loop uvloop; {os.cpu_count()} cores"
+            f"POST {PATH}, uvicorn --workers {workers} --http httptools --loop uvloop"
+            f"{f', {threadpool} threads each' if threadpool else ''}; {os.cpu_count()} cores"
         )
         for c in levels:
             reqs = [] if use_wrk else build_requests(url, base, base + n, port)
@@ -361,9 +367,12 @@ def main(n: int, levels: list[int], use_wrk: bool = False, workers: int = 2) -> 
 
 
 if __name__ == "__main__":
+    opts = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     main(
         int(args[0]) if args else 3000,
         [int(x) for x in (args[1] if len(args) > 1 else "4,8,16").split(",")],
         use_wrk="--wrk" in sys.argv,
+        workers=int(opts.get("workers", 2)),
+        threadpool=int(opts["threadpool"]) if "threadpool" in opts else None,
     )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -59,6 +62,23 @@ def serve_app() -> FastAPI:
     (packs, regions, catalogues, the app itself: long-lived) is moved out of the cyclic collector's sight, so its
     full collections stop re-scanning it while requests run."""
     app = create_app()
+    threads = os.environ.get("CRADLE_THREADPOOL")
+    if threads:
+        _limit_threads(app, int(threads))
     gc.collect()
     gc.freeze()
     return app
+
+
+def _limit_threads(app: FastAPI, n: int) -> None:
+    """At most `n` sync endpoints (and database look-ups) at once per process (anyio's default is 40): fewer
+    threads contend less for the GIL with the event loop. Set at start-up, on the serving event loop."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a):
+        anyio.to_thread.current_default_thread_limiter().total_tokens = n
+        async with inner(a) as state:
+            yield state
+
+    app.router.lifespan_context = lifespan
