@@ -24,11 +24,16 @@ _PLACED = "event IN ('register', 'move_in') AND household_no IS NOT NULL"
 # Subqueries over the base table, not CTEs: PostgreSQL plans a CTE used several times from no statistics, and
 # its one-row guesses turned the anti-joins into nested loops over the whole registry.
 WHOLE = "registry_hukou_event"
+# Records of a run beyond which the whole register is judged at once (the same links): building the scope and
+# probing it cost more than one hash pass over all the events (benchmarks/kinship_derive.py).
+WHOLE_BEYOND = 20_000
 SCOPE = "kinship_scope"  # temporary: the (region, 户号) pairs a run touched
 # The touched 户's events, found through ix_registry_hukou_event_household (one probe per 户).
+# A semi-join, not a join: PostgreSQL estimated the join of two (region, 户号) sets at one row and took nested
+# loops; IN lets SQLite drive the probes from the scope and PostgreSQL hash it when the scope is large.
 SCOPED = (
-    f"(SELECT e.* FROM {SCOPE} k JOIN registry_hukou_event e "
-    "ON e.region = k.region AND e.household_no = k.household_no)"
+    "(SELECT * FROM registry_hukou_event WHERE (region, household_no) IN "
+    f"(SELECT region, household_no FROM {SCOPE}))"
 )
 
 
@@ -46,19 +51,32 @@ def _codes(codes: tuple[str, ...]) -> str:
     return ", ".join(f"'{c}'" for c in codes)
 
 
-def _one(events: str, codes: tuple[str, ...]) -> str:
-    """Per 户 (region + 户号), the one person holding one of `codes` (MIN = MAX: hashable, unlike DISTINCT)."""
+def _one(codes: tuple[str, ...], name: str) -> str:
+    """The 户's one person holding one of `codes`, NULL if none or several (MIN = MAX)."""
+    pid = f"CASE WHEN rel IN ({_codes(codes)}) THEN person_id END"
+    return f"CASE WHEN MIN({pid}) = MAX({pid}) THEN MIN({pid}) END AS {name}"
+
+
+def _households(events: str) -> str:
+    """One row per 户 with its one head, spouse and child of the head: one GROUP BY over the members, where three
+    (one per role, each joined back) made PostgreSQL misjudge the HAVING filters' rows and loop over the scope."""
     return (
-        f"(SELECT region, household_no AS hh, MIN(person_id) AS pid FROM {events} ev "
-        f"WHERE {_PLACED} AND relation_to_head IN ({_codes(codes)}) "
-        "GROUP BY region, household_no HAVING MIN(person_id) = MAX(person_id))"
+        f"(SELECT region, hh, {_one(HEAD, 'head')}, {_one(SPOUSE, 'spouse')}, {_one(CHILD, 'child')} "
+        f"FROM {_members(events)} mm GROUP BY region, hh)"
     )
 
 
-def _links(events: str, children: tuple[str, ...], parents: tuple[str, ...]) -> str:
+# Each child of the head meets the head (kind 1) and the spouse (2); a grandchild the head's child (3).
+_KINDS = "(SELECT 1 AS kind UNION ALL SELECT 2 UNION ALL SELECT 3)"
+_PARENT = "CASE n.kind WHEN 1 THEN h.head WHEN 2 THEN h.spouse ELSE h.child END"
+
+
+def _links(events: str) -> str:
     return (
-        f"SELECT c.source_id, c.person_id, x.pid AS parent, c.valid_from FROM {_members(events)} c "
-        f"JOIN {_one(events, parents)} x ON x.region = c.region AND x.hh = c.hh WHERE c.rel IN ({_codes(children)})"
+        f"SELECT c.source_id, c.person_id, {_PARENT} AS parent, c.valid_from FROM {_members(events)} c "
+        f"JOIN {_households(events)} h ON h.region = c.region AND h.hh = c.hh "
+        f"JOIN {_KINDS} n ON (n.kind < 3 AND c.rel IN ({_codes(CHILD)})) "
+        f"OR (n.kind = 3 AND c.rel IN ({_codes(GRANDCHILD)}))"
     )
 
 
@@ -70,8 +88,7 @@ INSERT INTO registry_relation (source_id, relation, person_id, relative_id, vali
 SELECT l.source_id, l.relation, l.person_id, l.relative_id, l.valid_from FROM (
     SELECT c.source_id, {RELATION} AS relation, MIN(c.person_id) AS person_id, MIN(c.parent) AS relative_id,
            MIN(c.valid_from) AS valid_from
-    FROM ({_links(events, CHILD, HEAD)} UNION ALL {_links(events, CHILD, SPOUSE)}
-          UNION ALL {_links(events, GRANDCHILD, CHILD)}) c
+    FROM ({_links(events)}) c
     JOIN registry_person p ON p.id = c.parent
     JOIN registry_person k ON k.id = c.person_id
     WHERE c.parent <> c.person_id AND p.birth_date < k.birth_date
@@ -84,19 +101,20 @@ WHERE NOT EXISTS (SELECT 1 FROM registry_relation r WHERE r.source_id = l.source
 
 # The run's records, and those of 公安 runs that ended without deriving (failed, interrupted, killed): their
 # committed batches count as duplicates when the file is ingested again, so the new run would not name them.
+_RUNS = "SELECT id FROM registry_ingest_run WHERE id = :run OR (dept = 'gongan' AND status <> 'done')"
+_RECORDS = f"SELECT COUNT(*) FROM registry_source_record WHERE run_id IN ({_RUNS})"
 _TOUCHED = f"""
 INSERT INTO {SCOPE} (region, household_no)
 SELECT DISTINCT e.region, e.household_no FROM registry_hukou_event e
 JOIN registry_source_record s ON s.id = e.source_id
-WHERE e.household_no IS NOT NULL AND s.run_id IN (
-    SELECT id FROM registry_ingest_run WHERE id = :run OR (dept = 'gongan' AND status <> 'done'))
+WHERE e.household_no IS NOT NULL AND s.run_id IN ({_RUNS})
 """
 
 
 def derive_parents(conn: Connection, run_id: int | None = None) -> int:
     """Write the 户-derived mother/father links not yet stored, over the households run `run_id` touched (None:
     the whole register); returns how many (the caller commits)."""
-    if run_id is None:
+    if run_id is None or conn.execute(text(_RECORDS), {"run": run_id}).scalar_one() > WHOLE_BEYOND:
         return conn.execute(text(derive_sql(WHOLE))).rowcount or 0
     conn.execute(text(f"DROP TABLE IF EXISTS {SCOPE}"))
     conn.execute(
@@ -107,7 +125,7 @@ def derive_parents(conn: Connection, run_id: int | None = None) -> int:
     )
     try:
         conn.execute(text(_TOUCHED), {"run": run_id})
-        conn.execute(text(f"ANALYZE {SCOPE}"))  # row count for the planner: a few 户 or the whole register
+        conn.execute(text(f"ANALYZE {SCOPE}"))  # its row count, for the planner
         return conn.execute(text(derive_sql(SCOPED))).rowcount or 0
     finally:
         conn.execute(text(f"DROP TABLE IF EXISTS {SCOPE}"))
