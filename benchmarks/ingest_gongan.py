@@ -14,13 +14,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from cradle.testing.postgres import server_cpu_seconds
 
 CHILD = """
 import json, resource, sys, time
@@ -42,30 +43,8 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def server_cpu(data_dir: Path | None) -> float:
-    """CPU seconds of a PostgreSQL server: the postmaster with its reaped backends, plus its live children."""
-    if data_dir is None:
-        return 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    pm = int((data_dir / "postmaster.pid").read_text().split()[0])
-
-    def stat(pid: int) -> list[str]:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-    total = sum(int(v) for v in stat(pm)[11:15])  # utime stime cutime cstime
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                f = stat(int(d.name))
-            except OSError:
-                continue
-            if int(f[1]) == pm:
-                total += int(f[11]) + int(f[12])
-    return total / tick
-
-
 def run(url: str, path: Path, batch: int, data_dir: Path | None, dept: str = "gongan") -> dict:
-    before = server_cpu(data_dir)
+    before = server_cpu_seconds(data_dir)
     out = subprocess.run(
         [sys.executable, "-c", CHILD, url, str(path), dept, str(batch)],
         check=True,
@@ -73,7 +52,7 @@ def run(url: str, path: Path, batch: int, data_dir: Path | None, dept: str = "go
         text=True,
     )
     r = json.loads(out.stdout.strip().splitlines()[-1])
-    r["server_cpu"] = server_cpu(data_dir) - before
+    r["server_cpu"] = server_cpu_seconds(data_dir) - before
     return r
 
 

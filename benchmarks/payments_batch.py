@@ -17,7 +17,6 @@ import argparse
 import csv
 import datetime as dt
 import io
-import os
 import random
 import resource
 import tempfile
@@ -35,7 +34,7 @@ from cradle.payments import bankfile, batches
 from cradle.payments.errors import Conflict
 from cradle.payments.models import Payment
 from cradle.services.actors import Actor
-from cradle.testing.postgres import start_temp_postgres
+from cradle.testing.postgres import server_cpu_seconds, start_temp_postgres
 
 COUNTY = "620402"
 PROGRAM = "baiyin.childcare_allowance"
@@ -50,27 +49,6 @@ def loadavg() -> str:
 def cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
-
-
-def server_cpu(data_dir: Path | None) -> float:
-    """CPU seconds of the PostgreSQL server: the postmaster with its reaped backends, plus its live children."""
-    if data_dir is None:
-        return 0.0
-
-    def stat(pid: int) -> list[str]:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-    pm = int((data_dir / "postmaster.pid").read_text().split()[0])
-    total = sum(int(v) for v in stat(pm)[11:15])  # utime stime cutime cstime
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                f = stat(int(d.name))
-            except OSError:
-                continue
-            if int(f[1]) == pm:
-                total += int(f[11]) + int(f[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def person(i: int) -> tuple[str, str]:
@@ -145,9 +123,9 @@ def load(url: str, n: int) -> list[str]:
 
 
 def timed(label: str, data_dir: Path | None, fn):
-    load0, t0, c0, s0 = loadavg(), time.perf_counter(), cpu(), server_cpu(data_dir)
+    load0, t0, c0, s0 = loadavg(), time.perf_counter(), cpu(), server_cpu_seconds(data_dir)
     result = fn()
-    wall, proc, server = time.perf_counter() - t0, cpu() - c0, server_cpu(data_dir) - s0
+    wall, proc, server = time.perf_counter() - t0, cpu() - c0, server_cpu_seconds(data_dir) - s0
     srv = f", server CPU {server:.1f} s" if data_dir else ""
     print(
         f"{label}: {wall:.1f} s wall, process CPU {proc:.1f} s{srv}; load {load0} → {loadavg()}", flush=True

@@ -142,3 +142,25 @@ def start_temp_postgres(settings: dict[str, str] | None = None) -> TempPostgres:
     root = Path(tempfile.mkdtemp(prefix="cradle-pg-"))
     os.chmod(root, 0o700)
     return TempPostgres(root=root, port=_free_port(), settings=settings).start()
+
+
+def server_cpu_seconds(data_dir: Path | None) -> float:
+    """CPU seconds of the PostgreSQL server in `data_dir` (the benchmarks' figure beside wall time): the
+    postmaster with its reaped backends, plus its live children; 0 without a server (SQLite runs)."""
+    if data_dir is None:
+        return 0.0
+
+    def stat(pid: int) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    pm = int((data_dir / "postmaster.pid").read_text().split()[0])
+    total = sum(int(v) for v in stat(pm)[11:15])  # utime stime cutime cstime
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                f = stat(int(d.name))
+            except OSError:
+                continue
+            if int(f[1]) == pm:
+                total += int(f[11]) + int(f[12])
+    return total / os.sysconf("SC_CLK_TCK")
