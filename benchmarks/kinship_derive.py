@@ -2,6 +2,10 @@
 migration 0016, against the households the run touched.
 
     flock /tmp/bench.lock .venv/bin/python benchmarks/kinship_derive.py --file /tmp/bench/gongan_1m.csv [--explain]
+        [--old OLD_KINSHIP.py]
+
+--old names an earlier kinship module (e.g. `git show REV:src/cradle/registry/kinship.py`): "before" then uses
+its whole-register statement, and it is timed from no links too.
 
 Two databases on one throw-away server (production settings): "before" without the two indexes of migration 0016
 and with the whole-register derivation, "after" as the code is. Each ingests the file (wall, client CPU, server
@@ -13,6 +17,8 @@ without the indexes, and scoped to the whole run (as if below kinship.WHOLE_BEYO
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import time
 from pathlib import Path
 
@@ -20,7 +26,33 @@ from sqlalchemy import text
 
 from cradle.db import make_engine, upgrade
 from cradle.registry import ingest, kinship
-from ingest_gongan import loadavg, server_cpu
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def server_cpu(data_dir: Path | None) -> float:
+    """CPU seconds of a PostgreSQL server: the postmaster with its reaped backends, plus its live children."""
+    if data_dir is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pm = int((data_dir / "postmaster.pid").read_text().split()[0])
+
+    def stat(pid: int) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    total = sum(int(v) for v in stat(pm)[11:15])  # utime stime cutime cstime
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                f = stat(int(d.name))
+            except OSError:
+                continue
+            if int(f[1]) == pm:
+                total += int(f[11]) + int(f[12])
+    return total / tick
+
 
 INDEXES = ("ix_registry_source_record_run_id", "ix_registry_hukou_event_household")
 spent: list[float] = []
@@ -32,6 +64,22 @@ def timed(conn, run_id=None, whole=False):
     n = _derive(conn, None if whole else run_id)
     spent.append(time.perf_counter() - t)
     return n
+
+
+def timed_old(old, conn):
+    t = time.perf_counter()
+    n = old.derive_parents(conn)
+    spent.append(time.perf_counter() - t)
+    return n
+
+
+def load_old(path: Path | None):
+    if path is None:
+        return None
+    spec = importlib.util.spec_from_file_location("kinship_before", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def clock(data_dir: Path):
@@ -53,10 +101,13 @@ def one_row(src: Path, dst: Path) -> None:
     dst.write_text(head + f"FIX{rec},{rest}", encoding="utf-8")
 
 
-def ingest_run(label: str, url: str, path: Path, data_dir: Path, whole: bool) -> None:
+def ingest_run(label: str, url: str, path: Path, data_dir: Path, whole: bool, old=None) -> None:
     engine = make_engine(url)
     spent.clear()
-    kinship.derive_parents = lambda conn, run_id=None: timed(conn, run_id, whole)
+    if old is not None:
+        kinship.derive_parents = lambda conn, run_id=None: timed_old(old, conn)
+    else:
+        kinship.derive_parents = lambda conn, run_id=None: timed(conn, run_id, whole)
     try:
         c0 = clock(data_dir)
         s = ingest.ingest_file("gongan", path, engine=engine, batch_rows=200_000)
@@ -70,7 +121,7 @@ def ingest_run(label: str, url: str, path: Path, data_dir: Path, whole: bool) ->
         engine.dispose()
 
 
-def derive_from_nothing(url: str, data_dir: Path, explain: bool) -> None:
+def derive_from_nothing(url: str, data_dir: Path, explain: bool, old=None) -> None:
     engine = make_engine(url)
     with engine.connect() as conn:
         run = conn.execute(text("SELECT MIN(id) FROM registry_ingest_run WHERE dept = 'gongan'")).scalar_one()
@@ -79,27 +130,38 @@ def derive_from_nothing(url: str, data_dir: Path, explain: bool) -> None:
             ("whole register, 0016 indexes", None, False),
             ("scoped to the whole run (forced)", run, False),
         ]
+        if old is not None:
+            variants.insert(0, ("whole register, statement before, no 0016 indexes", old, True))
         for label, run_id, drop in variants:
             conn.execute(text("DELETE FROM registry_relation"))
             for ix in INDEXES if drop else ():
                 conn.execute(text(f"DROP INDEX {ix}"))
             kinship.WHOLE_BEYOND = 10**12 if run_id else kinship.WHOLE_BEYOND
             c0 = clock(data_dir)
-            n = _derive(conn, run_id)
+            n = old.derive_parents(conn) if old is not None and run_id is old else _derive(conn, run_id)
             print(
                 f"  from no links, {label}: {n:,} links, {since(c0, data_dir)}; loadavg {loadavg()}",
                 flush=True,
             )
             conn.rollback()
-        if explain:
-            conn.execute(text("DELETE FROM registry_relation"))
+        if explain:  # the one-row correction run's statements
+            last = conn.execute(
+                text("SELECT MAX(id) FROM registry_ingest_run WHERE dept = 'gongan'")
+            ).scalar_one()
             conn.execute(
                 text(f"CREATE TEMPORARY TABLE {kinship.SCOPE} (region VARCHAR(6), household_no VARCHAR(32))")
             )
-            conn.execute(text(kinship._TOUCHED), {"run": run})
-            conn.execute(text(f"ANALYZE {kinship.SCOPE}"))
-            plan = conn.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + kinship.derive_sql(kinship.SCOPED)))
-            print("\n".join(r[0] for r in plan))
+            for sql in (
+                kinship._RECORDS,
+                kinship._TOUCHED,
+                f"ANALYZE {kinship.SCOPE}",
+                kinship.derive_sql(kinship.SCOPED),
+            ):
+                if sql.startswith("ANALYZE"):
+                    conn.execute(text(sql))
+                    continue
+                plan = conn.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + sql), {"run": last})
+                print("\n".join(r[0] for r in plan))
             conn.rollback()
     engine.dispose()
 
@@ -108,6 +170,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--file", type=Path, required=True)
     ap.add_argument("--explain", action="store_true")
+    ap.add_argument("--old", type=Path, help="an earlier kinship.py, for the before figures")
     args = ap.parse_args()
     from cradle.testing.postgres import PRODUCTION_SETTINGS, start_temp_postgres
 
@@ -124,11 +187,12 @@ def main() -> None:
             for ix in INDEXES:
                 conn.execute(text(f"DROP INDEX {ix}"))
         engine.dispose()
-        ingest_run("before", before, args.file, data_dir, whole=True)
+        old = load_old(args.old)
+        ingest_run("before", before, args.file, data_dir, whole=True, old=old)
         ingest_run("after ", after, args.file, data_dir, whole=False)
-        ingest_run("before", before, fix, data_dir, whole=True)
+        ingest_run("before", before, fix, data_dir, whole=True, old=old)
         ingest_run("after ", after, fix, data_dir, whole=False)
-        derive_from_nothing(after, data_dir, args.explain)
+        derive_from_nothing(after, data_dir, args.explain, old)
     finally:
         server.stop()
 

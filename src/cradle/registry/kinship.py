@@ -17,7 +17,7 @@ head, one spouse, parents of different sexes, each born before the child.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 HEAD, SPOUSE, CHILD, GRANDCHILD = ("01", "02"), ("10", "11", "12"), ("20", "30"), ("40",)
 _PLACED = "event IN ('register', 'move_in') AND household_no IS NOT NULL"
@@ -102,19 +102,24 @@ WHERE NOT EXISTS (SELECT 1 FROM registry_relation r WHERE r.source_id = l.source
 # The run's records, and those of 公安 runs that ended without deriving (failed, interrupted, killed): their
 # committed batches count as duplicates when the file is ingested again, so the new run would not name them.
 _RUNS = "SELECT id FROM registry_ingest_run WHERE id = :run OR (dept = 'gongan' AND status <> 'done')"
-_RECORDS = f"SELECT COUNT(*) FROM registry_source_record WHERE run_id IN ({_RUNS})"
+# The run ids as values, not as a subquery: PostgreSQL then reads their frequency from the statistics and probes
+# ix_registry_source_record_run_id for a small run (as a subquery it guessed a share of the table and scanned it).
+_RECORDS = text("SELECT COUNT(*) FROM registry_source_record WHERE run_id IN :runs").bindparams(
+    bindparam("runs", expanding=True)
+)
 _TOUCHED = f"""
 INSERT INTO {SCOPE} (region, household_no)
 SELECT DISTINCT e.region, e.household_no FROM registry_hukou_event e
 JOIN registry_source_record s ON s.id = e.source_id
-WHERE e.household_no IS NOT NULL AND s.run_id IN ({_RUNS})
+WHERE e.household_no IS NOT NULL AND s.run_id IN :runs
 """
 
 
 def derive_parents(conn: Connection, run_id: int | None = None) -> int:
     """Write the 户-derived mother/father links not yet stored, over the households run `run_id` touched (None:
     the whole register); returns how many (the caller commits)."""
-    if run_id is None or conn.execute(text(_RECORDS), {"run": run_id}).scalar_one() > WHOLE_BEYOND:
+    runs = [] if run_id is None else list(conn.execute(text(_RUNS), {"run": run_id}).scalars())
+    if run_id is None or conn.execute(_RECORDS, {"runs": runs}).scalar_one() > WHOLE_BEYOND:
         return conn.execute(text(derive_sql(WHOLE))).rowcount or 0
     conn.execute(text(f"DROP TABLE IF EXISTS {SCOPE}"))
     conn.execute(
@@ -124,7 +129,7 @@ def derive_parents(conn: Connection, run_id: int | None = None) -> int:
         )
     )
     try:
-        conn.execute(text(_TOUCHED), {"run": run_id})
+        conn.execute(text(_TOUCHED).bindparams(bindparam("runs", expanding=True)), {"runs": runs})
         conn.execute(text(f"ANALYZE {SCOPE}"))  # its row count, for the planner
         return conn.execute(text(derive_sql(SCOPED))).rowcount or 0
     finally:
