@@ -151,16 +151,18 @@ def derive_from_nothing(url: str, data_dir: Path, explain: bool, old=None) -> No
             conn.execute(
                 text(f"CREATE TEMPORARY TABLE {kinship.SCOPE} (region VARCHAR(6), household_no VARCHAR(32))")
             )
+            runs = "(" + ", ".join(map(str, conn.execute(text(kinship._RUNS), {"run": last}).scalars())) + ")"
+            count = kinship._RECORDS.text.replace(":runs", runs)
             for sql in (
-                kinship._RECORDS,
-                kinship._TOUCHED,
-                f"ANALYZE {kinship.SCOPE}",
+                count,
+                kinship._TOUCHED.replace(":runs", runs),
+                "ANALYZE",
                 kinship.derive_sql(kinship.SCOPED),
             ):
-                if sql.startswith("ANALYZE"):
-                    conn.execute(text(sql))
+                if sql == "ANALYZE":
+                    conn.execute(text(f"ANALYZE {kinship.SCOPE}"))
                     continue
-                plan = conn.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + sql), {"run": last})
+                plan = conn.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + sql))
                 print("\n".join(r[0] for r in plan))
             conn.rollback()
     engine.dispose()
