@@ -121,7 +121,7 @@ def ingest_run(label: str, url: str, path: Path, data_dir: Path, whole: bool, ol
         engine.dispose()
 
 
-def derive_from_nothing(url: str, data_dir: Path, explain: bool, old=None) -> None:
+def derive_from_nothing(url: str, data_dir: Path, explain: bool, old=None, forced: bool = True) -> None:
     engine = make_engine(url)
     with engine.connect() as conn:
         run = conn.execute(text("SELECT MIN(id) FROM registry_ingest_run WHERE dept = 'gongan'")).scalar_one()
@@ -130,6 +130,7 @@ def derive_from_nothing(url: str, data_dir: Path, explain: bool, old=None) -> No
             ("whole register, 0016 indexes", None, False),
             ("scoped to the whole run (forced)", run, False),
         ]
+        variants = variants if forced else variants[:2]
         if old is not None:
             variants.insert(0, ("whole register, statement before, no 0016 indexes", old, True))
         for label, run_id, drop in variants:
@@ -172,6 +173,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--file", type=Path, required=True)
     ap.add_argument("--explain", action="store_true")
+    ap.add_argument(
+        "--after-only", action="store_true", help="no 'before' database, no forced scope (big files)"
+    )
     ap.add_argument("--old", type=Path, help="an earlier kinship.py, for the before figures")
     args = ap.parse_args()
     from cradle.testing.postgres import PRODUCTION_SETTINGS, start_temp_postgres
@@ -190,11 +194,13 @@ def main() -> None:
                 conn.execute(text(f"DROP INDEX {ix}"))
         engine.dispose()
         old = load_old(args.old)
-        ingest_run("before", before, args.file, data_dir, whole=True, old=old)
+        if not args.after_only:
+            ingest_run("before", before, args.file, data_dir, whole=True, old=old)
         ingest_run("after ", after, args.file, data_dir, whole=False)
-        ingest_run("before", before, fix, data_dir, whole=True, old=old)
+        if not args.after_only:
+            ingest_run("before", before, fix, data_dir, whole=True, old=old)
         ingest_run("after ", after, fix, data_dir, whole=False)
-        derive_from_nothing(after, data_dir, args.explain, old)
+        derive_from_nothing(after, data_dir, args.explain, old, forced=not args.after_only)
     finally:
         server.stop()
 
