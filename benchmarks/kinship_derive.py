@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
 import time
 from pathlib import Path
 
@@ -26,32 +25,11 @@ from sqlalchemy import text
 
 from cradle.db import make_engine, upgrade
 from cradle.registry import ingest, kinship
+from cradle.testing.postgres import server_cpu_seconds
 
 
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def server_cpu(data_dir: Path | None) -> float:
-    """CPU seconds of a PostgreSQL server: the postmaster with its reaped backends, plus its live children."""
-    if data_dir is None:
-        return 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    pm = int((data_dir / "postmaster.pid").read_text().split()[0])
-
-    def stat(pid: int) -> list[str]:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-    total = sum(int(v) for v in stat(pm)[11:15])  # utime stime cutime cstime
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                f = stat(int(d.name))
-            except OSError:
-                continue
-            if int(f[1]) == pm:
-                total += int(f[11]) + int(f[12])
-    return total / tick
 
 
 INDEXES = ("ix_registry_source_record_run_id", "ix_registry_hukou_event_household")
@@ -83,7 +61,7 @@ def load_old(path: Path | None):
 
 
 def clock(data_dir: Path):
-    return time.perf_counter(), time.process_time(), server_cpu(data_dir)
+    return time.perf_counter(), time.process_time(), server_cpu_seconds(data_dir)
 
 
 def since(c0, data_dir: Path) -> str:

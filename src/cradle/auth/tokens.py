@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import secrets
 import time
-from functools import lru_cache
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -99,12 +98,7 @@ def check(conn, token: str | None) -> tuple[int, object] | None:
 
 
 def _cache_key(token: str) -> bytes:
-    return hmac.new(_secret(get_settings().secret_key), token.encode(), hashlib.sha256).digest()
-
-
-@lru_cache(maxsize=4)
-def _secret(key: str) -> bytes:
-    return key.encode()
+    return hmac.new(get_settings().secret_key.encode(), token.encode(), hashlib.sha256).digest()
 
 
 def cached(token: str | None) -> tuple[int, object] | None:
@@ -122,7 +116,7 @@ def cached(token: str | None) -> tuple[int, object] | None:
 
 
 def remember(token: str, row, actor) -> None:
-    """Keep a valid token's actor for CACHE_SECONDS, never past the token's own expiry."""
+    """Keep a valid token's actor for CACHE_SECONDS, never past the token's own expiry (`row`: `check`'s row)."""
     ttl = CACHE_SECONDS
     if row.expires_at is not None:
         ttl = min(ttl, (row.expires_at - utcnow()).total_seconds())
@@ -130,7 +124,7 @@ def remember(token: str, row, actor) -> None:
         return
     if len(_cache) >= CACHE_SIZE:
         _cache.clear()  # simplest bound: a full cache starts over
-    _cache[_cache_key(token)] = (time.monotonic() + ttl, getattr(row, "token_id", None) or row.id, actor)
+    _cache[_cache_key(token)] = (time.monotonic() + ttl, row.token_id, actor)
 
 
 def forget(token_id: int) -> None:

@@ -44,9 +44,7 @@ def frequency_of(program: str) -> str:
     from cradle.childcare.subsidies import PROGRAMS as FACILITY_PROGRAMS
     from cradle.services.catalogue import service_program
 
-    if (
-        program in FACILITY_PROGRAMS
-    ):  # 淄博 facility subsidies: one-off, registered by childcare.subsidy_payments
+    if program in FACILITY_PROGRAMS:  # 淄博 facility subsidies: one-off, registered by childcare.subsidy_payments
         return "once"
 
     return service_program(program).frequency
@@ -78,28 +76,11 @@ def generate(session: Session, actor, program: str, period: str, county: str) ->
             session.flush()
     except IntegrityError:
         raise Conflict("period", f"{period} 的 {program} 批次已生成（{county}）") from None
-    insert = _INSERT.format(once="AND e.status = 'active'" if frequency == "once" else "")
-    params = {
-        "batch": batch.id,
-        "period": period,
-        "program": program,
-        "county": county,
-        "frequency": frequency,
-        "after": after,
-    }
-    if (
-        session.get_bind().dialect.name == "postgresql"
-    ):  # count and total from the insert itself: no second scan
-        count, total = session.execute(
-            text(
-                f"WITH ins AS ({insert} RETURNING amount) SELECT count(*), coalesce(sum(amount), 0) FROM ins"
-            ),
-            params,
-        ).one()
-        batch.count, batch.total = count, Decimal(str(total)).quantize(Decimal("0.01"))
-    else:
-        session.execute(text(insert), params)
-        _totals(session, batch)
+    once = "AND e.status = 'active'" if frequency == "once" else ""
+    params = {"batch": batch.id, "period": period, "program": program, "county": county, "frequency": frequency,
+              "after": after}
+    session.execute(text(_INSERT.format(once=once)), params)
+    _totals(session, batch)
     if before and batch.count == 0:  # a replayed one-off generation inserted nothing: no empty batch
         session.delete(batch)
         session.flush()

@@ -132,22 +132,16 @@ def _stage_frame(stage: Table, df: pl.DataFrame) -> pl.DataFrame:
     return df.select(names).sort("id_number", maintain_order=True, nulls_last=True)
 
 
-def _load_stage(conn: Connection, stage: Table, df: pl.DataFrame, payload: bytes | str | None = None) -> None:
-    """Stage the prepared frame. `payload` is what the preparing thread made of it: on PostgreSQL the CSV text
-    to COPY, on SQLite the name of the scratch table it filled through ADBC (copied here in file order)."""
-    cols = ", ".join(f'"{n}"' for n in df.columns)
+def _load_stage(conn: Connection, stage: Table, columns: list[str], payload: bytes | str) -> None:
+    """Stage a prepared batch. `payload` is what the preparing thread made of it: on PostgreSQL the CSV text to
+    COPY, on SQLite the name of the scratch table it filled through ADBC (copied here in file order)."""
+    cols = ", ".join(f'"{n}"' for n in columns)
     if conn.dialect.name == "postgresql":
         raw = conn.connection.driver_connection
         with raw.cursor() as cur, cur.copy(f"COPY {stage.name} ({cols}) FROM STDIN (FORMAT csv)") as cp:
-            cp.write(payload if payload is not None else _csv(df))
+            cp.write(payload)
         return
-    if payload is not None:
-        conn.exec_driver_sql(f"INSERT INTO {stage.name} ({cols}) SELECT {cols} FROM {payload} ORDER BY rowid")
-        return
-    df = df.with_columns(pl.col(n).dt.strftime("%Y-%m-%d") for n, t in df.schema.items() if t == pl.Date)
-    cur = conn.connection.driver_connection.cursor()
-    cur.executemany(f"INSERT INTO {stage.name} ({cols}) VALUES ({', '.join('?' * df.width)})", df.iter_rows())
-    cur.close()
+    conn.exec_driver_sql(f"INSERT INTO {stage.name} ({cols}) SELECT {cols} FROM {payload} ORDER BY rowid")
 
 
 def _csv(df: pl.DataFrame) -> bytes:
@@ -278,7 +272,7 @@ class Ingester:
         good = _stage_frame(self.stage, good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON)))
         payload = None
         if good.height:
-            payload = _csv(good) if self.pg else self.scratch.fill(good) if self.scratch else None
+            payload = _csv(good) if self.pg else self.scratch.fill(good)
         return Prepared(raw, bad, good, duplicates, payload)
 
     def process(self, raw: pl.DataFrame) -> None:
@@ -298,7 +292,7 @@ class Ingester:
             if not self._indexed and p.good["id_number"].null_count():
                 _record_no_index(self.stage).create(conn)
                 self._indexed = True
-            _load_stage(conn, self.stage, p.good, p.payload)
+            _load_stage(conn, self.stage, p.good.columns, p.payload)
             self._analyze(p.good.height)
             bad = self._drop_stored(p.raw, bad)
         self._quarantine(bad)

@@ -61,7 +61,7 @@ class Scratch:
         """Write `df` into the next slot (replacing its previous batch); returns `schema.table` to read."""
         slot = self._next
         self._next = (slot + 1) % SLOTS
-        # SQLite has no date type: ISO text, as the stage's other path binds it
+        # SQLite has no date type: ISO text, as SQLAlchemy's Date columns store it
         df = df.with_columns(pl.col(n).dt.strftime("%Y-%m-%d") for n, t in df.schema.items() if t == pl.Date)
         with self.conns[slot].cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
