@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
+from fastapi import Depends
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -121,6 +123,12 @@ def request_session() -> Iterator[Session]:
     returns normally and rolled back when it raises."""
     with session_scope() as session:
         yield session
+
+
+# scope="function": the commit runs before the response is sent. With FastAPI's default ("request") it runs
+# after, so a browser following a 303 could ask for the new case before it was committed, and a failed commit
+# would follow an answer that already said "saved".
+RequestSession = Annotated[Session, Depends(request_session, scope="function")]
 
 
 def upgrade(url: str | None = None) -> None:

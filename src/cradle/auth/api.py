@@ -13,10 +13,9 @@ from cradle.auth import accounts, roles, service, tokens
 from cradle.auth.actor import Actor
 from cradle.auth.deps import http_error, require
 from cradle.auth.errors import AuthError
-from cradle.db import request_session
+from cradle.db import RequestSession
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-Db = Annotated[Session, Depends(request_session)]
 SignedIn = Annotated[Actor, Depends(require())]
 Admin = Annotated[Actor, Depends(require(roles.ADMIN))]
 
@@ -62,7 +61,7 @@ def _refuse(request: Request, db: Session, exc: AuthError):
 
 
 @router.post("/login")
-def login(body: LoginIn, request: Request, response: Response, db: Db) -> dict:
+def login(body: LoginIn, request: Request, response: Response, db: RequestSession) -> dict:
     try:
         account = accounts.authenticate(db, body.username, body.password, service.client_of(request))
         me = service.account_dict(db, None, account)
@@ -79,7 +78,7 @@ def login(body: LoginIn, request: Request, response: Response, db: Db) -> dict:
 
 
 @router.post("/logout")
-def logout(request: Request, response: Response, db: Db, actor: SignedIn) -> dict:
+def logout(request: Request, response: Response, db: RequestSession, actor: SignedIn) -> dict:
     if actor.via == "token":
         tokens.revoke(db, actor, request.state.token_id)
     service.sign_out_browser(db, request, response)
@@ -87,19 +86,19 @@ def logout(request: Request, response: Response, db: Db, actor: SignedIn) -> dic
 
 
 @router.get("/me")
-def me(request: Request, db: Db, actor: SignedIn) -> dict:
+def me(request: Request, db: RequestSession, actor: SignedIn) -> dict:
     account = accounts.get(db, actor.account_id)
     return {**service.account_dict(db, actor, account), "via": actor.via,
             "csrf_token": request.state.csrf_token if actor.via == "session" else None}
 
 
 @router.get("/tokens")
-def list_tokens(db: Db, actor: SignedIn) -> dict:
+def list_tokens(db: RequestSession, actor: SignedIn) -> dict:
     return {"tokens": [tokens.token_dict(t) for t in tokens.of_account(db, actor.account_id)]}
 
 
 @router.post("/tokens", status_code=201)
-def new_token(body: TokenIn, request: Request, db: Db, actor: SignedIn) -> dict:
+def new_token(body: TokenIn, request: Request, db: RequestSession, actor: SignedIn) -> dict:
     try:
         token, row = tokens.issue(db, actor, body.name, body.days)
     except AuthError as exc:
@@ -108,7 +107,7 @@ def new_token(body: TokenIn, request: Request, db: Db, actor: SignedIn) -> dict:
 
 
 @router.delete("/tokens/{token_id}")
-def delete_token(token_id: int, request: Request, db: Db, actor: SignedIn) -> dict:
+def delete_token(token_id: int, request: Request, db: RequestSession, actor: SignedIn) -> dict:
     try:
         return tokens.token_dict(tokens.revoke(db, actor, token_id))
     except AuthError as exc:
@@ -116,7 +115,7 @@ def delete_token(token_id: int, request: Request, db: Db, actor: SignedIn) -> di
 
 
 @router.post("/register", status_code=201)
-def register(body: RegisterIn, request: Request, db: Db) -> dict:
+def register(body: RegisterIn, request: Request, db: RequestSession) -> dict:
     try:
         account = accounts.register_citizen(db, body.id_number, body.name, body.phone, body.password,
                                             service.client_of(request))
@@ -126,12 +125,12 @@ def register(body: RegisterIn, request: Request, db: Db) -> dict:
 
 
 @router.get("/accounts")
-def list_accounts(request: Request, db: Db, actor: Admin) -> dict:
+def list_accounts(request: Request, db: RequestSession, actor: Admin) -> dict:
     return {"accounts": [service.account_dict(db, actor, a) for a in accounts.visible_accounts(db, actor)]}
 
 
 @router.post("/accounts", status_code=201)
-def create_account(body: AccountIn, request: Request, db: Db, actor: Admin) -> dict:
+def create_account(body: AccountIn, request: Request, db: RequestSession, actor: Admin) -> dict:
     try:
         account = accounts.create_account(db, actor, **body.model_dump())
     except AuthError as exc:

@@ -7,18 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from cradle.auth import accounts, roles, service, sessions, tokens
 from cradle.auth.actor import Actor
 from cradle.auth.deps import CSRF_MESSAGE, current_actor, require
 from cradle.auth.errors import AuthError, Forbidden
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.web.nav import N_, is_served
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Db = Annotated[Session, Depends(request_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 # Home links per audience: (path, label); shown only when some router serves the path.
@@ -76,7 +74,7 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/auth/login")
-def login_form(request: Request, db: Db, username: Annotated[str, Form()] = "",
+def login_form(request: Request, db: RequestSession, username: Annotated[str, Form()] = "",
                password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
                next: Annotated[str, Form()] = "/home") -> Response:
     try:
@@ -93,7 +91,7 @@ def login_form(request: Request, db: Db, username: Annotated[str, Form()] = "",
 
 
 @router.post("/auth/logout")
-def logout_form(request: Request, db: Db, actor: ActorDep, csrf_token: Annotated[str, Form()] = "") -> Response:
+def logout_form(request: Request, db: RequestSession, actor: ActorDep, csrf_token: Annotated[str, Form()] = "") -> Response:
     response = RedirectResponse("/home", status_code=303)
     if actor.authenticated:  # the middleware turned a forged form into an anonymous request
         service.sign_out_browser(db, request, response)
@@ -106,7 +104,7 @@ def register_page(request: Request) -> Response:
 
 
 @router.post("/auth/register")
-def register_form(request: Request, db: Db, id_number: Annotated[str, Form()] = "",
+def register_form(request: Request, db: RequestSession, id_number: Annotated[str, Form()] = "",
                   name: Annotated[str, Form()] = "", phone: Annotated[str, Form()] = "",
                   password: Annotated[str, Form()] = "", password2: Annotated[str, Form()] = "",
                   csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -139,7 +137,7 @@ def _sign_in_first(request: Request, actor: Actor, *allowed: str) -> Response | 
 
 
 @router.get("/auth/account")
-def account_page(request: Request, db: Db, actor: ActorDep) -> Response:
+def account_page(request: Request, db: RequestSession, actor: ActorDep) -> Response:
     if (redirect := _sign_in_first(request, actor)) is not None:
         return redirect
     account = accounts.get(db, actor.account_id)
@@ -149,7 +147,7 @@ def account_page(request: Request, db: Db, actor: ActorDep) -> Response:
 
 
 @router.get("/auth/admin/accounts")
-def admin_page(request: Request, db: Db, actor: ActorDep) -> Response:
+def admin_page(request: Request, db: RequestSession, actor: ActorDep) -> Response:
     if (redirect := _sign_in_first(request, actor, roles.ADMIN)) is not None:
         return redirect
     return _admin(request, db, actor, errors=[], form={}, created=None)
@@ -163,7 +161,7 @@ def _admin(request, db, actor, errors, form, created, status_code=200) -> Respon
 
 
 @router.post("/auth/admin/accounts")
-def admin_create(request: Request, db: Db, actor: Annotated[Actor, Depends(require(roles.ADMIN))],
+def admin_create(request: Request, db: RequestSession, actor: Annotated[Actor, Depends(require(roles.ADMIN))],
                  username: Annotated[str, Form()] = "", role: Annotated[str, Form()] = "",
                  name: Annotated[str, Form()] = "", region: Annotated[str, Form()] = "",
                  department: Annotated[str, Form()] = "", facility_id: Annotated[str, Form()] = "",

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.orm import Session
 
 from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, subsidies
 from cradle.childcare.deps import (
@@ -28,12 +27,11 @@ from cradle.childcare.facilities import (
     update_facility,
 )
 from cradle.childcare.feeds import care_of_child
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.web.errors import refuse
 
 router = APIRouter(prefix="/api/v1/childcare", tags=["childcare"])
 
-SessionDep = Annotated[Session, Depends(request_session)]
 ScopeDep = Annotated[str | None, Depends(caller_scope)]
 CallerDep = Annotated[object, Depends(caller)]  # who did the step: the signed-in account, never a body field
 JsonBody = Annotated[dict, Body()]
@@ -41,7 +39,7 @@ JsonBody = Annotated[dict, Body()]
 
 # --- facilities -------------------------------------------------------------------------------------------
 @router.get("/facilities")
-def facilities(session: SessionDep, scope: ScopeDep, region: str | None = None, on: str | None = None,
+def facilities(session: RequestSession, scope: ScopeDep, region: str | None = None, on: str | None = None,
                filed_only: bool = False) -> dict:
     day = today(on)
     with domain_errors():
@@ -50,13 +48,13 @@ def facilities(session: SessionDep, scope: ScopeDep, region: str | None = None, 
 
 
 @router.post("/facilities", status_code=201)
-def create_facility(session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def create_facility(session: RequestSession, scope: ScopeDep, data: JsonBody) -> dict:
     with domain_errors():
         return facility_dict(session, register_facility(session, data, scope=scope), detail=True)
 
 
 @router.get("/facilities/{facility_id}")
-def show_facility(facility_id: int, session: SessionDep, scope: ScopeDep, on: str | None = None) -> dict:
+def show_facility(facility_id: int, session: RequestSession, scope: ScopeDep, on: str | None = None) -> dict:
     day = today(on)
     with domain_errors():
         f = get_facility(session, facility_id, scope)
@@ -65,14 +63,14 @@ def show_facility(facility_id: int, session: SessionDep, scope: ScopeDep, on: st
 
 
 @router.put("/facilities/{facility_id}")
-def replace_facility(facility_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def replace_facility(facility_id: int, session: RequestSession, scope: ScopeDep, data: JsonBody) -> dict:
     with domain_errors():
         return facility_dict(session, update_facility(session, facility_id, data, scope=scope), detail=True)
 
 
 # --- 备案 -----------------------------------------------------------------------------------------------
 @router.post("/facilities/{facility_id}/filings", status_code=201)
-def file_facility(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep,
+def file_facility(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep,
                   data: Annotated[dict | None, Body()] = None) -> dict:
     data = data or {}
     with domain_errors():
@@ -82,26 +80,26 @@ def file_facility(facility_id: int, session: SessionDep, scope: ScopeDep, who: C
 
 
 @router.get("/filings")
-def filing_queue(session: SessionDep, scope: ScopeDep, status: Annotated[list[str] | None, Query()] = None) -> dict:
+def filing_queue(session: RequestSession, scope: ScopeDep, status: Annotated[list[str] | None, Query()] = None) -> dict:
     statuses = tuple(status) if status else ("submitted", "complete")
     with domain_errors():
         return {"filings": [filing.filing_dict(session, f) for f in filing.queue(session, scope, statuses)]}
 
 
 @router.get("/filings/{filing_id}")
-def show_filing(filing_id: int, session: SessionDep, scope: ScopeDep) -> dict:
+def show_filing(filing_id: int, session: RequestSession, scope: ScopeDep) -> dict:
     with domain_errors():
         return filing.filing_dict(session, filing.get_filing(session, filing_id, scope))
 
 
 @router.post("/filings/{filing_id}/checks")
-def filing_checks(filing_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def filing_checks(filing_id: int, session: RequestSession, scope: ScopeDep, data: JsonBody) -> dict:
     with domain_errors():
         return filing.filing_dict(session, filing.record_checks(session, filing_id, data, scope))
 
 
 @router.post("/filings/{filing_id}/transitions")
-def filing_transition(filing_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def filing_transition(filing_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
         f = filing.transition(session, filing_id, str(data.get("action")), actor=who.ref, role=who.role,
                               note=data.get("note"), scope=scope)
@@ -110,20 +108,20 @@ def filing_transition(filing_id: int, session: SessionDep, scope: ScopeDep, who:
 
 # --- enrolment ---------------------------------------------------------------------------------------------
 @router.post("/facilities/{facility_id}/enrolments", status_code=201)
-def enrol_child(facility_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def enrol_child(facility_id: int, session: RequestSession, scope: ScopeDep, data: JsonBody) -> dict:
     with domain_errors():
         return enrolment.enrolment_dict(enrolment.enrol(session, facility_id, data, scope))
 
 
 @router.post("/enrolments/{enrolment_id}/leave")
-def leave_facility(enrolment_id: int, session: SessionDep, scope: ScopeDep, data: JsonBody) -> dict:
+def leave_facility(enrolment_id: int, session: RequestSession, scope: ScopeDep, data: JsonBody) -> dict:
     with domain_errors():
         e = enrolment.leave(session, enrolment_id, data.get("end_on"), data.get("reason"), scope)
         return enrolment.enrolment_dict(e)
 
 
 @router.get("/facilities/{facility_id}/roster")
-def facility_roster(facility_id: int, session: SessionDep, scope: ScopeDep, on: str | None = None,
+def facility_roster(facility_id: int, session: RequestSession, scope: ScopeDep, on: str | None = None,
                     include_past: bool = False) -> dict:
     day = today(on)
     with domain_errors():
@@ -132,7 +130,7 @@ def facility_roster(facility_id: int, session: SessionDep, scope: ScopeDep, on: 
 
 
 @router.get("/care")
-def child_care(session: SessionDep, scope: ScopeDep, id_number: str, on: str | None = None) -> dict:
+def child_care(session: RequestSession, scope: ScopeDep, id_number: str, on: str | None = None) -> dict:
     """The household input's `care` object for a child on a day (for the policy engine); a child cared for
     outside the caller's scope is answered as not known (null)."""
     from cradle.childcare.places import is_within
@@ -145,33 +143,33 @@ def child_care(session: SessionDep, scope: ScopeDep, id_number: str, on: str | N
 
 # --- inspections, quality, credit -------------------------------------------------------------------------
 @router.post("/facilities/{facility_id}/inspections", status_code=201)
-def add_inspection(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def add_inspection(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
         ins = inspections.record_inspection(session, facility_id, data, scope, recorded_by=who.ref)
         return {"id": ins.id, "findings": [inspections.finding_dict(f) for f in ins.findings]}
 
 
 @router.get("/facilities/{facility_id}/inspections")
-def list_inspections(facility_id: int, session: SessionDep, scope: ScopeDep) -> dict:
+def list_inspections(facility_id: int, session: RequestSession, scope: ScopeDep) -> dict:
     with domain_errors():
         return {"inspections": inspections.inspections_of(session, facility_id, scope)}
 
 
 @router.post("/findings/{finding_id}/followups")
-def add_followup(finding_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def add_followup(finding_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
         return inspections.finding_dict(inspections.record_followup(session, finding_id, data, scope,
                                                                     recorded_by=who.ref))
 
 
 @router.get("/overdue")
-def overdue_corrections(session: SessionDep, scope: ScopeDep, on: str | None = None) -> dict:
+def overdue_corrections(session: RequestSession, scope: ScopeDep, on: str | None = None) -> dict:
     day = today(on)
     return {"as_of": day.isoformat(), "facilities": inspections.overdue(session, day, scope)}
 
 
 @router.post("/facilities/{facility_id}/grades", status_code=201)
-def add_grade(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def add_grade(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
         g = inspections.set_grade(session, facility_id, data.get("grade"), data.get("assessed_on"),
                                   data.get("assessor") or "", data.get("note"), scope, recorded_by=who.ref)
@@ -179,7 +177,7 @@ def add_grade(facility_id: int, session: SessionDep, scope: ScopeDep, who: Calle
 
 
 @router.post("/facilities/{facility_id}/credit", status_code=201)
-def add_credit(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def add_credit(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
         r = inspections.add_credit_record(session, facility_id, data, scope, recorded_by=who.ref)
         return {"id": r.id, "list_type": r.list_type, "start_on": r.start_on.isoformat()}
@@ -187,19 +185,19 @@ def add_credit(facility_id: int, session: SessionDep, scope: ScopeDep, who: Call
 
 # --- capacity -----------------------------------------------------------------------------------------------
 @router.get("/capacity")
-def capacity_of(session: SessionDep, scope: ScopeDep, region: str, on: str | None = None) -> dict:
+def capacity_of(session: RequestSession, scope: ScopeDep, region: str, on: str | None = None) -> dict:
     with domain_errors():
         return capacity.capacity_report(session, region, today(on), scope)
 
 
 @router.get("/coverage")
-def coverage_of(session: SessionDep, scope: ScopeDep, region: str, on: str | None = None) -> dict:
+def coverage_of(session: RequestSession, scope: ScopeDep, region: str, on: str | None = None) -> dict:
     with domain_errors():
         return capacity.coverage(session, region, today(on), scope)
 
 
 @router.get("/stations")
-def stations_of(session: SessionDep, scope: ScopeDep, region: str, communities_total: int,
+def stations_of(session: RequestSession, scope: ScopeDep, region: str, communities_total: int,
                 on: str | None = None) -> dict:
     with domain_errors():
         return capacity.station_coverage(session, region, communities_total, today(on), scope)
@@ -213,7 +211,7 @@ def residential(region: str, planned_population: int, existing: bool = False) ->
 
 # --- facility subsidies ------------------------------------------------------------------------------------
 @router.post("/facilities/{facility_id}/subsidies", status_code=201)
-def apply_subsidy(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def apply_subsidy(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
     with domain_errors():
         app = subsidies.apply(session, facility_id, str(data.get("program")), today(data.get("on")), scope,
                               actor=who)
@@ -221,14 +219,14 @@ def apply_subsidy(facility_id: int, session: SessionDep, scope: ScopeDep, who: C
 
 
 @router.get("/subsidies")
-def subsidy_queue(session: SessionDep, scope: ScopeDep, status: str | None = None,
+def subsidy_queue(session: RequestSession, scope: ScopeDep, status: str | None = None,
                   facility_id: int | None = None) -> dict:
     rows = subsidies.applications(session, scope, status, facility_id)
     return {"applications": [subsidies.application_dict(session, a) for a in rows]}
 
 
 @router.post("/subsidies/{application_id}/transitions")
-def subsidy_transition(application_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep,
+def subsidy_transition(application_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep,
                        data: JsonBody) -> dict:
     with domain_errors():
         action = str(data.get("action"))
@@ -240,7 +238,7 @@ def subsidy_transition(application_id: int, session: SessionDep, scope: ScopeDep
 
 
 @router.get("/subsidies/{application_id}/payment")
-def subsidy_payment(application_id: int, session: SessionDep, scope: ScopeDep) -> dict:
+def subsidy_payment(application_id: int, session: RequestSession, scope: ScopeDep) -> dict:
     from cradle.childcare.subsidy_desk import describe
 
     with domain_errors():
@@ -271,13 +269,13 @@ def register_subsidy_payment(application_id: int, request: Request, scope: Scope
 
 # --- public (信息公示) --------------------------------------------------------------------------------------
 @router.get("/public/facilities")
-def public_facilities(session: SessionDep, region: str | None = None, on: str | None = None) -> dict:
+def public_facilities(session: RequestSession, region: str | None = None, on: str | None = None) -> dict:
     with domain_errors():
         return disclosure.public_listing(session, today(on), region)
 
 
 @router.get("/public/map.svg")
-def public_map(session: SessionDep, region: str | None = None, on: str | None = None) -> Response:
+def public_map(session: RequestSession, region: str | None = None, on: str | None = None) -> Response:
     with domain_errors():
         svg = disclosure.map_svg(disclosure.public_listing(session, today(on), region))
     return Response(svg, media_type="image/svg+xml")

@@ -9,18 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 
 from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, places, subsidies
 from cradle.childcare.deps import DOMAIN_ERRORS, PAYMENT_ROLES, caller, caller_scope, today
 from cradle.childcare.facilities import facility_dict, get_facility, latest_filing
 from cradle.childcare.standards import CHECKLIST, RESULTS
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.web.nav import N_
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(prefix="/childcare", include_in_schema=False)
-SessionDep = Annotated[Session, Depends(request_session)]
 ScopeDep = Annotated[str | None, Depends(caller_scope)]
 CallerDep = Annotated[object, Depends(caller)]
 
@@ -39,7 +37,7 @@ def _error_text(exc: Exception) -> str:
 
 
 @router.get("")
-def public_page(request: Request, session: SessionDep, region: str | None = None, on: str | None = None) -> Response:
+def public_page(request: Request, session: RequestSession, region: str | None = None, on: str | None = None) -> Response:
     day = today(on)
     error = None
     try:
@@ -51,7 +49,7 @@ def public_page(request: Request, session: SessionDep, region: str | None = None
 
 
 @router.get("/facilities/{facility_id}")
-def facility_page(facility_id: int, request: Request, session: SessionDep, on: str | None = None) -> Response:
+def facility_page(facility_id: int, request: Request, session: RequestSession, on: str | None = None) -> Response:
     day = today(on)
     try:
         f = get_facility(session, facility_id)
@@ -65,7 +63,7 @@ def facility_page(facility_id: int, request: Request, session: SessionDep, on: s
 
 # --- operator ----------------------------------------------------------------------------------------------
 @router.get("/operator/{facility_id}")
-def operator_page(facility_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+def operator_page(facility_id: int, request: Request, session: RequestSession, scope: ScopeDep,
                   on: str | None = None, error: str | None = None) -> Response:
     day = today(on)
     try:
@@ -92,7 +90,7 @@ def _back(path: str, exc: Exception | None = None) -> RedirectResponse:
 
 
 @router.post("/operator/{facility_id}/filing")
-def operator_file(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep) -> Response:
+def operator_file(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep) -> Response:
     try:
         current = latest_filing(session, facility_id)
         if current is not None and current.status == "returned":
@@ -106,7 +104,7 @@ def operator_file(facility_id: int, session: SessionDep, scope: ScopeDep, who: C
 
 
 @router.post("/operator/{facility_id}/enrol")
-def operator_enrol(facility_id: int, session: SessionDep, scope: ScopeDep,
+def operator_enrol(facility_id: int, session: RequestSession, scope: ScopeDep,
                    child_id_number: Annotated[str, Form()], child_name: Annotated[str, Form()],
                    start_on: Annotated[str, Form()]) -> Response:
     try:
@@ -119,7 +117,7 @@ def operator_enrol(facility_id: int, session: SessionDep, scope: ScopeDep,
 
 
 @router.post("/operator/{facility_id}/leave/{enrolment_id}")
-def operator_leave(facility_id: int, enrolment_id: int, session: SessionDep, scope: ScopeDep,
+def operator_leave(facility_id: int, enrolment_id: int, session: RequestSession, scope: ScopeDep,
                    end_on: Annotated[str, Form()], reason: Annotated[str, Form()] = "") -> Response:
     try:
         enrolment.leave(session, enrolment_id, end_on, reason, scope)
@@ -131,7 +129,7 @@ def operator_leave(facility_id: int, enrolment_id: int, session: SessionDep, sco
 
 # --- officials ---------------------------------------------------------------------------------------------
 @router.get("/official")
-def official_page(request: Request, session: SessionDep, scope: ScopeDep, region: str | None = None,
+def official_page(request: Request, session: RequestSession, scope: ScopeDep, region: str | None = None,
                   on: str | None = None) -> Response:
     day = today(on)
     report, error = None, None
@@ -150,7 +148,7 @@ def official_page(request: Request, session: SessionDep, scope: ScopeDep, region
 
 
 @router.get("/official/filings/{filing_id}")
-def review_page(filing_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+def review_page(filing_id: int, request: Request, session: RequestSession, scope: ScopeDep,
                 error: str | None = None) -> Response:
     try:
         f = filing.get_filing(session, filing_id, scope)
@@ -165,7 +163,7 @@ def review_page(filing_id: int, request: Request, session: SessionDep, scope: Sc
 
 
 @router.post("/official/filings/{filing_id}")
-async def review_action(filing_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+async def review_action(filing_id: int, request: Request, session: RequestSession, scope: ScopeDep,
                         who: CallerDep) -> Response:
     form = await request.form()
     checks = {k[6:]: v for k, v in form.items() if k.startswith("check_") and v}
@@ -183,7 +181,7 @@ async def review_action(filing_id: int, request: Request, session: SessionDep, s
 
 
 @router.get("/official/subsidies/{application_id}")
-def subsidy_page(application_id: int, request: Request, session: SessionDep, scope: ScopeDep, who: CallerDep,
+def subsidy_page(application_id: int, request: Request, session: RequestSession, scope: ScopeDep, who: CallerDep,
                  error: str | None = None) -> Response:
     from cradle.childcare.subsidy_desk import describe
 
@@ -199,7 +197,7 @@ def subsidy_page(application_id: int, request: Request, session: SessionDep, sco
 
 
 @router.post("/official/subsidies/{application_id}")
-async def subsidy_action(application_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+async def subsidy_action(application_id: int, request: Request, session: RequestSession, scope: ScopeDep,
                          who: CallerDep) -> Response:
     """Approve, reject or cancel; or register the approved subsidy for payment (county officials and above)."""
     from cradle.childcare.errors import ChildcareError
@@ -228,7 +226,7 @@ async def subsidy_action(application_id: int, request: Request, session: Session
 
 # --- inspections (officials) ------------------------------------------------------------------------------
 @router.get("/official/facilities/{facility_id}")
-def inspect_page(facility_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+def inspect_page(facility_id: int, request: Request, session: RequestSession, scope: ScopeDep,
                  error: str | None = None) -> Response:
     from cradle.childcare.vocab import INSPECTION_KINDS, INSPECTION_RESULTS, SEVERITIES
 
@@ -245,7 +243,7 @@ def inspect_page(facility_id: int, request: Request, session: SessionDep, scope:
 
 
 @router.post("/official/facilities/{facility_id}/inspections")
-async def inspect_action(facility_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+async def inspect_action(facility_id: int, request: Request, session: RequestSession, scope: ScopeDep,
                          who: CallerDep) -> Response:
     form = await request.form()
     data = {k: form.get(k) or None for k in ("visited_on", "kind", "inspector", "result", "summary")}
@@ -262,7 +260,7 @@ async def inspect_action(facility_id: int, request: Request, session: SessionDep
 
 
 @router.post("/official/findings/{finding_id}/followups")
-async def followup_action(finding_id: int, request: Request, session: SessionDep, scope: ScopeDep,
+async def followup_action(finding_id: int, request: Request, session: RequestSession, scope: ScopeDep,
                           who: CallerDep) -> Response:
     from cradle.childcare.models import Finding
 
@@ -283,7 +281,7 @@ async def followup_action(finding_id: int, request: Request, session: SessionDep
 
 
 @router.post("/operator/{facility_id}/subsidies")
-def operator_apply(facility_id: int, session: SessionDep, scope: ScopeDep, who: CallerDep,
+def operator_apply(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep,
                    program: Annotated[str, Form()]) -> Response:
     """The facility applies for a subsidy program; the engine decides the amount for its unsubsidised slots."""
     try:

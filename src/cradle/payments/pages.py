@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.idcard import mask
 from cradle.payments import bankfile, batches, rates
 from cradle.services import forms, validate
@@ -24,7 +24,6 @@ from cradle.services.web import error_list, form_data, guarded, page_actor, refu
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(request_session)]
 FormDep = Annotated[dict, Depends(form_data)]
 ROLES = ("county", "finance")
 
@@ -46,14 +45,14 @@ def _index(request: Request, s: Session, actor, errors: list, form: dict, status
 
 @router.get("/payments")
 @guarded
-def index(request: Request, s: SessionDep) -> Response:
+def index(request: Request, s: RequestSession) -> Response:
     actor = page_actor(request, *ROLES)
     return _index(request, s, actor, [], {})
 
 
 @router.post("/payments/batches")
 @guarded
-def generate(request: Request, s: SessionDep, form: FormDep) -> Response:
+def generate(request: Request, s: RequestSession, form: FormDep) -> Response:
     actor = page_actor(request, *ROLES)
     try:
         b = batches.generate(s, actor, form.get("program", ""), form.get("period", ""), actor.county)
@@ -65,7 +64,7 @@ def generate(request: Request, s: SessionDep, form: FormDep) -> Response:
 
 @router.post("/payments/rates")
 @guarded
-def set_rate(request: Request, s: SessionDep, form: FormDep) -> Response:
+def set_rate(request: Request, s: RequestSession, form: FormDep) -> Response:
     actor = page_actor(request, "county")
     try:
         start = validate.date(form, "rate_start")  # the error names rate_start
@@ -91,14 +90,14 @@ def _batch(request: Request, s: Session, actor, batch_no: str, errors: list, sta
 
 @router.get("/payments/batches/{batch_no}")
 @guarded
-def batch_page(request: Request, s: SessionDep, batch_no: str) -> Response:
+def batch_page(request: Request, s: RequestSession, batch_no: str) -> Response:
     actor = page_actor(request, *ROLES)
     return _batch(request, s, actor, batch_no, [])
 
 
 @router.post("/payments/batches/{batch_no}/export")
 @guarded
-def export(request: Request, s: SessionDep, batch_no: str, form: FormDep) -> Response:
+def export(request: Request, s: RequestSession, batch_no: str, form: FormDep) -> Response:
     actor = page_actor(request, *ROLES)
     fd, path = tempfile.mkstemp(suffix=".csv")
     os.close(fd)
@@ -117,7 +116,7 @@ def export(request: Request, s: SessionDep, batch_no: str, form: FormDep) -> Res
 
 @router.post("/payments/batches/{batch_no}/return")
 @guarded
-def import_return(request: Request, s: SessionDep, batch_no: str, file: UploadFile = File(None)) -> Response:
+def import_return(request: Request, s: RequestSession, batch_no: str, file: UploadFile = File(None)) -> Response:
     """A multipart upload: the page sends it through htmx, whose request carries the X-CSRF-Token header."""
     actor = page_actor(request, *ROLES)
     try:
@@ -136,7 +135,7 @@ def import_return(request: Request, s: SessionDep, batch_no: str, file: UploadFi
 
 @router.post("/payments/batches/{batch_no}/retry")
 @guarded
-def retry(request: Request, s: SessionDep, batch_no: str) -> Response:
+def retry(request: Request, s: RequestSession, batch_no: str) -> Response:
     actor = page_actor(request, *ROLES)
     try:
         b = batches.get_batch(s, actor, batch_no)

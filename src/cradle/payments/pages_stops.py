@@ -7,15 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.payments import stops
 from cradle.services.errors import ServiceError
 from cradle.services.web import error_list, form_data, guarded, page_actor, see_other
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(request_session)]
 FormDep = Annotated[dict, Depends(form_data)]
 # The service's field names → the form's ("nothing being paid" names the person).
 RENAME = {"beneficiary": "beneficiary_id_number", "program": "stop_program"}
@@ -23,7 +21,7 @@ RENAME = {"beneficiary": "beneficiary_id_number", "program": "stop_program"}
 
 @router.post("/payments/stops")
 @guarded
-def stop(request: Request, s: SessionDep, form: FormDep) -> Response:
+def stop(request: Request, s: RequestSession, form: FormDep) -> Response:
     from cradle.payments.pages import ROLES, _index
 
     actor = page_actor(request, *ROLES)

@@ -16,14 +16,13 @@ from sqlalchemy.orm import Session
 from cradle.auth import masking
 from cradle.auth.actor import Actor
 from cradle.auth.deps import require
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.registry import access, identity
 from cradle.registry import history as hist
 from cradle.registry import models as m
 from cradle.registry.exposure import audit_unmasked, shown_raw
 
 router = APIRouter(prefix="/api/v1/registry", tags=["registry"])
-Db = Annotated[Session, Depends(request_session)]
 Official = Annotated[Actor, Depends(require(*access.READERS))]
 Writer = Annotated[Actor, Depends(require(*access.WRITERS))]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
@@ -54,7 +53,7 @@ def _person_json(db: Session, actor: Actor, p: m.Person) -> dict:
 
 
 @router.get("/persons", summary="Search persons")
-def persons(db: Db, actor: Official, id_number: str | None = None, name: str | None = None,
+def persons(db: RequestSession, actor: Official, id_number: str | None = None, name: str | None = None,
             birth_date: dt.date | None = None, limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
     if not (id_number or name or birth_date):
         raise _error(422, "id_number", "missing", "请至少提供身份证号码、姓名或出生日期之一")
@@ -64,13 +63,13 @@ def persons(db: Db, actor: Official, id_number: str | None = None, name: str | N
 
 
 @router.get("/persons/{person_id}", summary="A person with the history of every fact and its source")
-def person(person_id: Id, db: Db, actor: Official) -> dict:
+def person(person_id: Id, db: RequestSession, actor: Official) -> dict:
     p = _person_or_404(db, actor, person_id)
     return {"person": _person_json(db, actor, p), **hist.history(db, p.id)}
 
 
 @router.get("/persons/{person_id}/household", summary="The catalogue's household JSON for this person")
-def household(person_id: Id, db: Db, actor: Official, on: dt.date | None = None) -> dict:
+def household(person_id: Id, db: RequestSession, actor: Official, on: dt.date | None = None) -> dict:
     from cradle.registry.household import HouseholdError, build_household
 
     p = _person_or_404(db, actor, person_id)
@@ -89,7 +88,7 @@ def household(person_id: Id, db: Db, actor: Official, on: dt.date | None = None)
 
 
 @router.get("/runs", summary="Ingest runs overlapping your scope, newest first")
-def runs(db: Db, actor: Official, dept: str | None = None, limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
+def runs(db: RequestSession, actor: Official, dept: str | None = None, limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
     q = select(m.IngestRun).where(access.run_filter(actor)).order_by(m.IngestRun.id.desc())
     if dept:
         q = q.where(m.IngestRun.dept == dept)
@@ -127,7 +126,7 @@ def _run_or_404(db: Session, actor: Actor, run_id: int) -> m.IngestRun:
 
 
 @router.get("/runs/{run_id}", summary="One run with its quarantined rows inside your scope")
-def run(run_id: Id, db: Db, actor: Official, limit: int = Query(100, ge=1, le=1000), offset: Offset = 0) -> dict:
+def run(run_id: Id, db: RequestSession, actor: Official, limit: int = Query(100, ge=1, le=1000), offset: Offset = 0) -> dict:
     from cradle.registry.quarantine import list_rows
 
     r = _run_or_404(db, actor, run_id)
@@ -137,7 +136,7 @@ def run(run_id: Id, db: Db, actor: Official, limit: int = Query(100, ge=1, le=10
 
 
 @router.get("/quarantine", summary="Quarantined rows inside your scope")
-def quarantine(db: Db, actor: Official, run_id: int | None = None, dept: str | None = None,
+def quarantine(db: RequestSession, actor: Official, run_id: int | None = None, dept: str | None = None,
                reason: str | None = None, status: str = "open", limit: int = Query(100, ge=1, le=1000),
                offset: Offset = 0) -> dict:
     from cradle.registry.quarantine import count_rows, list_rows
@@ -151,7 +150,7 @@ def quarantine(db: Db, actor: Official, run_id: int | None = None, dept: str | N
 
 @router.get("/quarantine.csv", summary="Export quarantined rows inside your scope as CSV (ID numbers masked "
                                        "unless your role handles cases; unmasked exports are audited)")
-def quarantine_csv(db: Db, actor: Official, run_id: int | None = None, dept: str | None = None,
+def quarantine_csv(db: RequestSession, actor: Official, run_id: int | None = None, dept: str | None = None,
                    status: str = "open") -> StreamingResponse:
     import pathlib
     import tempfile
@@ -191,7 +190,7 @@ def _writable_rows(db: Session, actor: Actor, ids: list[int], field: str) -> lis
 
 
 @router.post("/quarantine/{row_id}/correct", summary="Store a correction beside the row as read")
-def correct(row_id: Id, db: Db, actor: Writer, changes: dict[str, str | None] = Body(..., embed=True)) -> dict:
+def correct(row_id: Id, db: RequestSession, actor: Writer, changes: dict[str, str | None] = Body(..., embed=True)) -> dict:
     from cradle.registry.quarantine import QuarantineError
     from cradle.registry.quarantine import correct as do_correct
 
@@ -207,7 +206,7 @@ def correct(row_id: Id, db: Db, actor: Writer, changes: dict[str, str | None] = 
 
 
 @router.post("/quarantine/resubmit", summary="Run corrected rows through ingest again")
-def resubmit(db: Db, actor: Writer, ids: list[int] = Body(..., embed=True, min_length=1)) -> dict:
+def resubmit(db: RequestSession, actor: Writer, ids: list[int] = Body(..., embed=True, min_length=1)) -> dict:
     from cradle.registry.quarantine import QuarantineError
     from cradle.registry.quarantine import resubmit as do_resubmit
 
@@ -221,7 +220,7 @@ def resubmit(db: Db, actor: Writer, ids: list[int] = Body(..., embed=True, min_l
 
 
 @router.get("/identity/pending", summary="Candidate matches inside your scope waiting for an official")
-def pending(db: Db, actor: Official, limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
+def pending(db: RequestSession, actor: Official, limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
     out = []
     for c in identity.pending(db, limit, offset, region=hist.scope_prefix(actor.scope[:6]) if actor.scope else None):
         a, b = db.get(m.Person, c.person_id), db.get(m.Person, c.candidate_id)
@@ -237,7 +236,7 @@ def _may_decide(actor: Actor, field: str) -> None:
 
 
 @router.post("/identity/candidates/{candidate_id}/decide", summary="Confirm (merge) or reject a candidate match")
-def decide(candidate_id: Id, db: Db, actor: Writer, confirm: bool = Body(...), reason: str = Body("")) -> dict:
+def decide(candidate_id: Id, db: RequestSession, actor: Writer, confirm: bool = Body(...), reason: str = Body("")) -> dict:
     _may_decide(actor, "candidate_id")
     c = db.get(m.MatchCandidate, candidate_id)
     if c is None:
@@ -253,7 +252,7 @@ def decide(candidate_id: Id, db: Db, actor: Writer, confirm: bool = Body(...), r
 
 
 @router.post("/identity/merges/{merge_id}/split", summary="Reverse a merge")
-def split(merge_id: Id, db: Db, actor: Writer, reason: str = Body(..., embed=True)) -> dict:
+def split(merge_id: Id, db: RequestSession, actor: Writer, reason: str = Body(..., embed=True)) -> dict:
     _may_decide(actor, "merge_id")
     merge = db.get(m.MergeAudit, merge_id)
     if merge is None or not all(access.sees_person(db, actor, db.get(m.Person, pid))

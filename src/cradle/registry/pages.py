@@ -12,16 +12,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from cradle.auth.deps import current_actor, require
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.registry import access, api
 from cradle.registry import models as m
 from cradle.web.templating import render
 
 router = APIRouter(prefix="/registry", include_in_schema=False)
-Db = Annotated[Session, Depends(request_session)]
 ID_LIKE = re.compile(r"^\d{6}[\dXx*]{9,12}$")
 
 
@@ -39,7 +37,7 @@ def _not_found(request: Request, exc: HTTPException) -> Response:
 
 
 @router.get("")
-def index(request: Request, db: Db, actor=Depends(_reader)) -> Response:
+def index(request: Request, db: RequestSession, actor=Depends(_reader)) -> Response:
     if isinstance(actor, Response):
         return actor
     runs = api.runs(db, actor, limit=20)["runs"]
@@ -48,7 +46,7 @@ def index(request: Request, db: Db, actor=Depends(_reader)) -> Response:
 
 
 @router.get("/persons")
-def persons(request: Request, db: Db, actor=Depends(_reader), q: str = "", birth_date: str = "",
+def persons(request: Request, db: RequestSession, actor=Depends(_reader), q: str = "", birth_date: str = "",
             offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Response:
     if isinstance(actor, Response):
         return actor
@@ -68,7 +66,7 @@ def persons(request: Request, db: Db, actor=Depends(_reader), q: str = "", birth
 
 
 @router.get("/persons/{person_id}")
-def person(request: Request, db: Db, person_id: api.Id, actor=Depends(_reader)) -> Response:
+def person(request: Request, db: RequestSession, person_id: api.Id, actor=Depends(_reader)) -> Response:
     if isinstance(actor, Response):
         return actor
     try:
@@ -81,7 +79,7 @@ def person(request: Request, db: Db, person_id: api.Id, actor=Depends(_reader)) 
 
 
 @router.get("/runs/{run_id}")
-def run(request: Request, db: Db, run_id: api.Id, actor=Depends(_reader),
+def run(request: Request, db: RequestSession, run_id: api.Id, actor=Depends(_reader),
         offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Response:
     if isinstance(actor, Response):
         return actor

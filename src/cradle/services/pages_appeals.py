@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.idcard import mask
 from cradle.services import appeals, applications, forms
 from cradle.services.errors import ServiceError
@@ -21,13 +21,12 @@ from cradle.services.web import error_list, form_data, guarded, page_actor, see_
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(request_session)]
 FormDep = Annotated[dict, Depends(form_data)]
 
 
 @router.post("/applications/{case_no}/appeal")
 @guarded
-def file_appeal(request: Request, s: SessionDep, form: FormDep, case_no: str) -> Response:
+def file_appeal(request: Request, s: RequestSession, form: FormDep, case_no: str) -> Response:
     from cradle.services.pages_citizen import case_page
 
     actor = page_actor(request, "citizen")
@@ -43,7 +42,7 @@ def file_appeal(request: Request, s: SessionDep, form: FormDep, case_no: str) ->
 
 @router.get("/services/appeals")
 @guarded
-def my_appeals(request: Request, s: SessionDep, filed: str = "") -> Response:
+def my_appeals(request: Request, s: RequestSession, filed: str = "") -> Response:
     actor = page_actor(request, "citizen")
     rows = appeals.of_citizen(s, actor.id_number)
     return render(
@@ -59,7 +58,7 @@ def my_appeals(request: Request, s: SessionDep, filed: str = "") -> Response:
 
 @router.get("/staff/appeals")
 @guarded
-def appeals_queue(request: Request, s: SessionDep, done: str = "") -> Response:
+def appeals_queue(request: Request, s: RequestSession, done: str = "") -> Response:
     actor = page_actor(request, "town", "county")
     return _queue(request, s, actor, [], done)
 
@@ -94,7 +93,7 @@ def _queue(
 
 @router.post("/staff/appeals/{appeal_no}/decide")
 @guarded
-def decide_appeal(request: Request, s: SessionDep, form: FormDep, appeal_no: str) -> Response:
+def decide_appeal(request: Request, s: RequestSession, form: FormDep, appeal_no: str) -> Response:
     actor = page_actor(request, "town", "county")
     try:
         appeal = appeals.decide(

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.idcard import mask, sex_of
 from cradle.payments import entitlements
 from cradle.services import (
@@ -31,7 +31,6 @@ from cradle.services.web import error_list, form_data, guarded, page_actor, see_
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(request_session)]
 FormDep = Annotated[dict, Depends(form_data)]
 
 
@@ -42,7 +41,7 @@ def _citizen(request: Request):
 # --- hub --------------------------------------------------------------------------------------------------------
 @router.get("/services")
 @guarded
-def hub(request: Request, s: SessionDep) -> Response:
+def hub(request: Request, s: RequestSession) -> Response:
     actor = page_actor(request)
     if actor.role != "citizen":
         return see_other("/payments" if actor.role == "finance" else "/staff")
@@ -71,7 +70,7 @@ def _registration_page(request: Request, form: dict, errors: list, status_code: 
 
 @router.post("/services/registration")
 @guarded
-def registration_submit(request: Request, s: SessionDep, form: FormDep) -> Response:
+def registration_submit(request: Request, s: RequestSession, form: FormDep) -> Response:
     actor = _citizen(request)
     try:
         row = registration.register(s, actor, form)
@@ -84,7 +83,7 @@ def registration_submit(request: Request, s: SessionDep, form: FormDep) -> Respo
 
 @router.get("/services/registrations/{reg_no}")
 @guarded
-def registration_receipt(request: Request, s: SessionDep, reg_no: str) -> Response:
+def registration_receipt(request: Request, s: RequestSession, reg_no: str) -> Response:
     actor = _citizen(request)
     try:
         row = registration.get(s, actor, reg_no)
@@ -99,7 +98,7 @@ def registration_receipt(request: Request, s: SessionDep, reg_no: str) -> Respon
 
 @router.get("/services/documents/{doc_no}.pdf")
 @guarded
-def document_pdf(request: Request, s: SessionDep, doc_no: str) -> Response:
+def document_pdf(request: Request, s: RequestSession, doc_no: str) -> Response:
     actor = page_actor(request)
     try:
         doc = certificates.get_document(s, doc_no)
@@ -114,7 +113,7 @@ def document_pdf(request: Request, s: SessionDep, doc_no: str) -> Response:
 # --- 出生一件事 ----------------------------------------------------------------------------------------------------
 @router.get("/services/bundle")
 @guarded
-def bundle_form(request: Request, s: SessionDep) -> Response:
+def bundle_form(request: Request, s: RequestSession) -> Response:
     actor = _citizen(request)
     form = {"maternity_insured": ""}
     regs = [r for r in registration.of_person(s, actor.id_number) if r.status == "registered"]
@@ -135,7 +134,7 @@ def _bundle_page(request: Request, form: dict, errors: list, status_code: int = 
 
 @router.post("/services/bundle")
 @guarded
-def bundle_submit(request: Request, s: SessionDep, form: FormDep) -> Response:
+def bundle_submit(request: Request, s: RequestSession, form: FormDep) -> Response:
     actor = _citizen(request)
     data = {**form, "maternity_insured": bool(form.get("maternity_insured"))}
     try:
@@ -148,7 +147,7 @@ def bundle_submit(request: Request, s: SessionDep, form: FormDep) -> Response:
 
 @router.get("/services/bundles/{bundle_no}")
 @guarded
-def bundle_timeline(request: Request, s: SessionDep, bundle_no: str) -> Response:
+def bundle_timeline(request: Request, s: RequestSession, bundle_no: str) -> Response:
     actor = _citizen(request)
     try:
         view = bundle.timeline(s, actor, bundle_no)
@@ -200,7 +199,7 @@ def _apply_page(request: Request, form: dict, errors: list, source: str, verdict
 
 @router.get("/services/apply")
 @guarded
-def apply_form(request: Request, s: SessionDep, program: str = "", for_id: str = "") -> Response:
+def apply_form(request: Request, s: RequestSession, program: str = "", for_id: str = "") -> Response:
     from cradle.services import proxy
 
     actor = _citizen(request)
@@ -220,7 +219,7 @@ def apply_form(request: Request, s: SessionDep, program: str = "", for_id: str =
 
 @router.post("/services/apply")
 @guarded
-def apply_submit(request: Request, s: SessionDep, form: FormDep) -> Response:
+def apply_submit(request: Request, s: RequestSession, form: FormDep) -> Response:
     actor = _citizen(request)
     household = None
     try:
@@ -244,7 +243,7 @@ def apply_submit(request: Request, s: SessionDep, form: FormDep) -> Response:
 # --- my applications --------------------------------------------------------------------------------------------
 @router.get("/applications")
 @guarded
-def my_applications(request: Request, s: SessionDep) -> Response:
+def my_applications(request: Request, s: RequestSession) -> Response:
     actor = _citizen(request)
     return render(request, "services/applications.html", cases=applications.of_citizen(s, actor.id_number),
                   status_text=applications.STATUS_TEXT, title_of=forms.program_title, mask=mask,
@@ -253,7 +252,7 @@ def my_applications(request: Request, s: SessionDep) -> Response:
 
 @router.get("/applications/{case_no}")
 @guarded
-def my_application(request: Request, s: SessionDep, case_no: str, new: str = "") -> Response:
+def my_application(request: Request, s: RequestSession, case_no: str, new: str = "") -> Response:
     actor = _citizen(request)
     return _case_page(request, s, actor, case_no, [], new=bool(new))
 
@@ -286,7 +285,7 @@ _case_page = case_page
 
 @router.post("/applications/{case_no}/act")
 @guarded
-def my_application_act(request: Request, s: SessionDep, form: FormDep, case_no: str) -> Response:
+def my_application_act(request: Request, s: RequestSession, form: FormDep, case_no: str) -> Response:
     actor = _citizen(request)
     try:
         version = int(form["version"]) if form.get("version", "").isdigit() else None
@@ -301,7 +300,7 @@ def my_application_act(request: Request, s: SessionDep, form: FormDep, case_no: 
 # --- payments, messages and deadlines ---------------------------------------------------------------------------
 @router.get("/services/payments")
 @guarded
-def my_payments(request: Request, s: SessionDep) -> Response:
+def my_payments(request: Request, s: RequestSession) -> Response:
     actor = _citizen(request)
     return render(request, "services/payments.html", payments=entitlements.payments_of(s, actor.id_number),
                   mask=mask, title_of=forms.program_title, breadcrumbs=[("网上办事", "/services"), ("我的发放", None)])
@@ -309,7 +308,7 @@ def my_payments(request: Request, s: SessionDep) -> Response:
 
 @router.get("/services/messages")
 @guarded
-def my_messages(request: Request, s: SessionDep) -> Response:
+def my_messages(request: Request, s: RequestSession) -> Response:
     actor = _citizen(request)
     return render(request, "services/messages.html", messages=notifications.inbox(s, actor.id_number),
                   deadlines=reminders.deadlines(s, actor.id_number), today=dt.date.today(),

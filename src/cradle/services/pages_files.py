@@ -14,14 +14,13 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.services import applications, certificates, files
 from cradle.services.errors import Invalid, ServiceError
 from cradle.services.web import error_list, guarded, page_actor, see_other
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(request_session)]
 
 
 async def _chosen_file(request: Request) -> tuple[str, str, bytes] | None:
@@ -60,7 +59,7 @@ def _refused(request: Request, s: Session, actor, case_no: str, exc: ServiceErro
 
 @router.post("/applications/{case_no}/attachments")
 @guarded
-def upload(request: Request, s: SessionDep, case_no: str, chosen: ChosenFile) -> Response:
+def upload(request: Request, s: RequestSession, case_no: str, chosen: ChosenFile) -> Response:
     actor = page_actor(request, "citizen")
     try:
         if chosen is None:  # the form was sent without a file chosen
@@ -73,7 +72,7 @@ def upload(request: Request, s: SessionDep, case_no: str, chosen: ChosenFile) ->
 
 @router.get("/services/cases/{case_no}/attachments/{attachment_id}")
 @guarded
-def download(request: Request, s: SessionDep, case_no: str, attachment_id: int) -> Response:
+def download(request: Request, s: RequestSession, case_no: str, attachment_id: int) -> Response:
     actor = page_actor(request)
     try:
         row = files.fetch(s, actor, case_no, attachment_id)
@@ -94,7 +93,7 @@ def download(request: Request, s: SessionDep, case_no: str, attachment_id: int) 
 
 @router.post("/services/cases/{case_no}/decision")
 @guarded
-def issue_decision(request: Request, s: SessionDep, case_no: str) -> Response:
+def issue_decision(request: Request, s: RequestSession, case_no: str) -> Response:
     actor = page_actor(request, "citizen", "town", "county")
     try:
         doc = certificates.issue_decision(s, actor, case_no)

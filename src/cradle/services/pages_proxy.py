@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.idcard import mask
 from cradle.services import proxy
 from cradle.services.errors import Invalid, ServiceError
@@ -20,7 +20,6 @@ from cradle.services.web import error_list, guarded, page_actor, see_other
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(request_session)]
 
 
 async def _form(request: Request) -> dict:
@@ -71,13 +70,13 @@ def _page(
 
 @router.get("/services/consents")
 @guarded
-def consents(request: Request, s: SessionDep, done: str = "") -> Response:
+def consents(request: Request, s: RequestSession, done: str = "") -> Response:
     return _page(request, s, page_actor(request, "citizen"), [], done=done)
 
 
 @router.post("/services/consents")
 @guarded
-def grant(request: Request, s: SessionDep, form: FormDep) -> Response:
+def grant(request: Request, s: RequestSession, form: FormDep) -> Response:
     actor = page_actor(request, "citizen")
     # The services ticked, never "*": consent covers what the person saw, and none ticked is not "everything".
     scope = form["scope"]
@@ -94,7 +93,7 @@ def grant(request: Request, s: SessionDep, form: FormDep) -> Response:
 
 @router.post("/services/consents/{consent_id}/revoke")
 @guarded
-def revoke(request: Request, s: SessionDep, consent_id: int) -> Response:
+def revoke(request: Request, s: RequestSession, consent_id: int) -> Response:
     actor = page_actor(request, "citizen")
     try:
         proxy.revoke(s, actor, consent_id)

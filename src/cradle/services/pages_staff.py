@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from cradle.db import request_session
+from cradle.db import RequestSession
 from cradle.idcard import mask
 from cradle.services import applications, bundle, forms, review
 from cradle.services.errors import ServiceError
@@ -18,7 +18,6 @@ from cradle.services.web import error_list, form_data, guarded, page_actor, see_
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(request_session)]
 FormDep = Annotated[dict, Depends(form_data)]
 STAFF = ("town", "county", "dept", "finance")
 
@@ -38,7 +37,7 @@ def _workbench(request: Request, s: Session, actor, status: str | None, errors: 
 
 @router.get("/staff")
 @guarded
-def workbench(request: Request, s: SessionDep, status: str = "", done: str = "") -> Response:
+def workbench(request: Request, s: RequestSession, status: str = "", done: str = "") -> Response:
     actor = page_actor(request, *STAFF)
     try:
         return _workbench(request, s, actor, status, [], done)
@@ -73,14 +72,14 @@ _case = staff_case_page
 
 @router.get("/staff/cases/{case_no}")
 @guarded
-def staff_case(request: Request, s: SessionDep, case_no: str) -> Response:
+def staff_case(request: Request, s: RequestSession, case_no: str) -> Response:
     actor = page_actor(request, "town", "county")
     return _case(request, s, actor, case_no, [])
 
 
 @router.post("/staff/cases/{case_no}/act")
 @guarded
-def staff_case_act(request: Request, s: SessionDep, form: FormDep, case_no: str) -> Response:
+def staff_case_act(request: Request, s: RequestSession, form: FormDep, case_no: str) -> Response:
     actor = page_actor(request, "town", "county")
     action = form.get("action", "")
     try:
@@ -96,7 +95,7 @@ def staff_case_act(request: Request, s: SessionDep, form: FormDep, case_no: str)
 
 @router.post("/staff/tasks/{task_id}/act")
 @guarded
-def staff_task_act(request: Request, s: SessionDep, form: FormDep, task_id: int) -> Response:
+def staff_task_act(request: Request, s: RequestSession, form: FormDep, task_id: int) -> Response:
     actor = page_actor(request, "dept")
     try:
         task = bundle.move(s, actor, task_id, form.get("action", ""), reason=form.get(f"reason-{task_id}") or None)
