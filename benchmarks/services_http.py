@@ -313,6 +313,7 @@ def main(
             reqs = [] if use_wrk else build_requests(url, base, base + n, port)
             load = Path("/proc/loadavg").read_text().split()[:3]
             cpu_app, cpu_pg = _cpu_ticks(server.pid), _cpu_ticks(postmaster)
+            per_worker = {w: _cpu_ticks(w) for w in _children(server.pid)}
             hz = os.sysconf("SC_CLK_TCK")
             if use_wrk:
                 w = wrk_level(url, port, base, base + n, c)
@@ -326,6 +327,8 @@ def main(
                 bad = sum(r[1] != 201 for r in res)
             app_ms = (_cpu_ticks(server.pid) - cpu_app) / hz / count * 1000
             pg_ms = (_cpu_ticks(postmaster) - cpu_pg) / hz / count * 1000
+            split = [_cpu_ticks(w) - before for w, before in per_worker.items()]
+            split = "/".join(f"{100 * x / max(1, sum(split)):.0f}%" for x in sorted(split, reverse=True))
             replays_ok: int | str = "not sent with --wrk" if use_wrk else 0
             if not use_wrk:
                 first = {i: json.loads(r[3])["case_no"] for i, r in enumerate(res) if r[1] == 201}
@@ -353,7 +356,7 @@ def main(
                 f"{c:>3} clients: {count} submissions {count / wall:.0f}/s, p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
                 f"p99 {p99:.1f} ms"
                 + (f", non-201 {bad}" if bad is not None else "")
-                + f"; server CPU {app_ms:.2f} ms/submission (PostgreSQL {pg_ms:.2f} ms); "
+                + f"; server CPU {app_ms:.2f} ms/submission (workers {split}; PostgreSQL {pg_ms:.2f} ms); "
                 f"replays accepted {replays_ok}; duplicate groups {dups}; cases {cases}; "
                 f"loadavg before {' '.join(load)}"
             )

@@ -113,7 +113,7 @@ def submit(session: Session, actor: Actor, data: dict, *, origin: str = "citizen
                 phone=phone, account_no=account_no, bank_code=bank_code, status=status, origin=origin,
                 filed_by=actor.ref, on_behalf_of=behalf, sla_due=_sla(status, as_of), updated_at=v.now())
     case.version = 1  # what the column's default stores; the object is answered without a reload
-    _insert_case(session, case, sp.program, who["id_number"])
+    _insert_case(session, case, as_of)
     text = (f"{ent['title']}：{'已为您主动开通，请确认或放弃' if status == 'offered' else '申请已提交'}"
             f"（{case.case_no}）。{ent['explanation']}")
     session.execute(insert(Notification.__table__), notifications.rows(applicant, f"case.{status}", f"case:{case.case_no}",
@@ -123,24 +123,31 @@ def submit(session: Session, actor: Actor, data: dict, *, origin: str = "citizen
     return case
 
 
-# Built once: coercing the values into a new statement per submission cost more than executing it.
+# Built once: coercing the values into a new statement per submission cost more than executing it. No conflict
+# target: a clash on the case number is caught here too (and drawn again), not raised as an error.
 _INSERT_CASE = {
-    name: make(Case.__table__).on_conflict_do_nothing(index_elements=["program", "beneficiary_id_number"])
-    .returning(Case.__table__.c.id)
+    name: make(Case.__table__).on_conflict_do_nothing().returning(Case.__table__.c.id)
     for name, make in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 
 
-def _insert_case(session: Session, case: Case, program: str, beneficiary: str) -> None:
+def _insert_case(session: Session, case: Case, as_of: dt.date) -> None:
     """The case as one Core INSERT … ON CONFLICT DO NOTHING RETURNING id (no ORM flush on the busiest write);
     the database's unique (program, beneficiary) decides between twins, even ones submitted at the same instant.
     The object then joins the session as if loaded, so callers (and later changes to it) work as with `add`."""
-    values = {c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key not in ("id", "created_at")}
-    case.id = session.execute(_INSERT_CASE[session.get_bind().dialect.name], values).scalar()
-    if case.id is None:
+    statement = _INSERT_CASE[session.get_bind().dialect.name]
+    for _ in range(3):
+        values = {c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key not in ("id", "created_at")}
+        case.id = session.execute(statement, values).scalar()
+        if case.id is not None:
+            break
         existing = session.execute(select(Case.case_no).where(
-            Case.program == program, Case.beneficiary_id_number == beneficiary)).scalar()
-        raise Conflict("beneficiary", f"该受益人已有此项目的申请（{existing or '同时提交'}）")
+            Case.program == case.program, Case.beneficiary_id_number == case.beneficiary_id_number)).scalar()
+        if existing is not None:
+            raise Conflict("beneficiary", f"该受益人已有此项目的申请（{existing}）")
+        case.case_no = v.reference("SQ", as_of)  # the number was taken
+    else:
+        raise Conflict("beneficiary", "该受益人已有此项目的申请（同时提交）")
     make_transient_to_detached(case)
     session.add(case)
 
