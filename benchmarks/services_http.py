@@ -19,6 +19,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import os
+import queue
 import signal
 import socket
 import subprocess
@@ -129,7 +130,13 @@ def drive(port: int, requests: list[bytes], concurrency: int) -> tuple[float, li
         target=_client, args=(port, requests, concurrency, time.time() + 0.3, q)
     )
     p.start()
-    t0, t1, res = q.get()
+    while True:
+        try:
+            t0, t1, res = q.get(timeout=1)
+            break
+        except queue.Empty:
+            if not p.is_alive():  # a connection the server dropped: say so instead of waiting for ever
+                raise RuntimeError(f"the load generator died (exit code {p.exitcode}); see its traceback above") from None
     p.join()
     return t1 - t0, res
 
