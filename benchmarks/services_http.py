@@ -3,6 +3,8 @@
 
     .venv/bin/python benchmarks/services_http.py [submissions per level] [levels, e.g. 4,8,16] [--wrk]
         [--workers=N] [--threadpool=N]   (uvicorn workers, 2 by default; worker threads per process: CRADLE_THREADPOOL)
+        [--durable]   (PostgreSQL with fsync, synchronous_commit and full_page_writes on, as in production;
+                       otherwise off, as in the test suite's throw-away servers)
 
 Each submission is a different mother's second child in 白银区 (her own citizen account and bearer token, her own Idempotency-Key).
 After each level every request is sent again with the same key (must answer the first case, marked replayed) and
@@ -34,6 +36,7 @@ from services_submissions import COUNTY, application  # noqa: E402
 
 PATH = "/api/v1/services/cases"
 SECRET = "benchmark-secret-key"
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}  # each commit waits for its WAL
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -277,7 +280,8 @@ def _pct(lat: list[float], q: float) -> float:
 
 
 def main(
-    n: int, levels: list[int], use_wrk: bool = False, workers: int = 2, threadpool: int | None = None
+    n: int, levels: list[int], use_wrk: bool = False, workers: int = 2, threadpool: int | None = None,
+    durable: bool = False,
 ) -> None:
     import datetime as dt
 
@@ -290,7 +294,7 @@ def main(
     from cradle.testing.postgres import start_temp_postgres
 
     os.environ["CRADLE_SECRET_KEY"] = SECRET
-    pg = start_temp_postgres()
+    pg = start_temp_postgres(DURABLE if durable else None)
     server = None
     try:
         url = pg.create_database("bench_http")
@@ -314,7 +318,8 @@ def main(
         drive(port, warm, 8)  # connections, packs, caches
         print(
             f"POST {PATH}, uvicorn --workers {workers} --http httptools --loop uvloop"
-            f"{f', {threadpool} threads each' if threadpool else ''}; {os.cpu_count()} cores"
+            f"{f', {threadpool} threads each' if threadpool else ''}; {os.cpu_count()} cores; PostgreSQL "
+            f"{'durable (fsync, synchronous_commit on)' if durable else 'fsync and synchronous_commit off'}"
         )
         for c in levels:
             reqs = [] if use_wrk else build_requests(url, base, base + n, port)
@@ -385,4 +390,5 @@ if __name__ == "__main__":
         use_wrk="--wrk" in sys.argv,
         workers=int(opts.get("workers", 2)),
         threadpool=int(opts["threadpool"]) if "threadpool" in opts else None,
+        durable="--durable" in sys.argv,
     )
