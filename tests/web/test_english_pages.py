@@ -286,6 +286,16 @@ def test_errors_in_english(demo, data_values):
     assert chinese.json()["errors"][0]["message"] == "导入批次不存在或不在您的管辖范围：987654"
 
 
+def test_every_quarantine_reason_reads_in_english():
+    """The run page shows a quarantined row's stored (Chinese) message; each reason has its English."""
+    from cradle.registry.validation import REASONS
+    from cradle.web.terms import CJK, translate
+
+    untranslated = {code: text for code, text in REASONS.items() if CJK.search(translate(text, "en"))}
+    assert not untranslated
+    assert translate(REASONS["id_checksum"], "en") == "The ID number's check digit is wrong"
+
+
 def test_domain_messages_translate_with_their_parts():
     from cradle.web.terms import translate
 
