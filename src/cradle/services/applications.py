@@ -103,7 +103,7 @@ def submit(session: Session, actor: Actor, data: dict, *, origin: str = "citizen
     who = identities.get(beneficiary) or next(i for i in identities.values() if i["id_number"] == applicant)
     applicant_name = next(i["name"] for i in identities.values() if i["id_number"] == applicant)
     status = "offered" if origin == "proactive" else "submitted"
-    case = Case(case_no=v.reference("SQ", as_of), program=sp.program, applicant_id_number=applicant,
+    case = Case(program=sp.program, applicant_id_number=applicant,
                 applicant_name=applicant_name, beneficiary_id_number=who["id_number"], beneficiary_name=who["name"],
                 beneficiary_member=beneficiary, county=county, town=town, household=household,
                 identities=identities, eligibility=verdict,
@@ -132,12 +132,14 @@ _INSERT_CASE = {
 
 
 def _insert_case(session: Session, case: Case, as_of: dt.date) -> None:
-    """The case as one Core INSERT … ON CONFLICT DO NOTHING RETURNING id (no ORM flush on the busiest write);
-    the database's unique (program, beneficiary) decides between twins, even ones submitted at the same instant.
-    The object then joins the session as if loaded, so callers (and later changes to it) work as with `add`."""
+    """The case, numbered here, as one Core INSERT … ON CONFLICT DO NOTHING RETURNING id (no ORM flush on the
+    busiest write); the database's unique (program, beneficiary) decides between twins, even ones submitted at the
+    same instant, and a taken case number is drawn again. The object then joins the session as if loaded, so
+    callers (and later changes to it) work as with `add`."""
     statement = _INSERT_CASE[session.get_bind().dialect.name]
+    values = {c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key not in ("id", "created_at")}
     for _ in range(3):
-        values = {c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key not in ("id", "created_at")}
+        values["case_no"] = case.case_no = v.reference("SQ", as_of)
         case.id = session.execute(statement, values).scalar()
         if case.id is not None:
             break
@@ -145,7 +147,6 @@ def _insert_case(session: Session, case: Case, as_of: dt.date) -> None:
             Case.program == case.program, Case.beneficiary_id_number == case.beneficiary_id_number)).scalar()
         if existing is not None:
             raise Conflict("beneficiary", f"该受益人已有此项目的申请（{existing}）")
-        case.case_no = v.reference("SQ", as_of)  # the number was taken
     else:
         raise Conflict("beneficiary", "该受益人已有此项目的申请（同时提交）")
     make_transient_to_detached(case)
