@@ -63,7 +63,7 @@ def test_scratch_slots_alternate_and_read_back_equal():
             "flag": [True, False, None],
         }
     )
-    s = Scratch()
+    s = Scratch(2)
     try:
         conn = sqlite3.connect(":memory:")
         first = s.fill(df)
@@ -100,8 +100,51 @@ def test_scratch_of_a_killed_run_is_removed_by_the_next(tmp_path, monkeypatch):
     orphan.mkdir()
     live = tmp_path / f"cradle-stage-{os.getpid()}-def"
     live.mkdir()
-    s = Scratch()
+    s = Scratch(2)
     try:
         assert not orphan.exists() and live.exists()
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("commit_batches", [1, 3, 9])
+def test_every_batch_of_a_transaction_is_read_from_its_own_scratch_file(tmp_path, commit_batches):
+    """Several batches per transaction: a scratch file filled again before the commit would be read as SQLite
+    cached it (the earlier batch twice, this one never)."""
+    from cradle.db import make_engine, upgrade
+    from cradle.idcard import make_id_number
+    from cradle.registry.ingest import ingest_file
+
+    from .test_quarantine_identity import _gongan
+
+    rows = []
+    for i in range(230):
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=97 * i)
+        sex = "F" if i % 2 else "M"
+        rows.append([f"R{i:04d}", make_id_number("370303", born, i % 900, sex), f"人{i}", "2" if i % 2 else "1",
+                     born.isoformat(), "register", born.isoformat(), "370303", f"H{i}", "02", "2"])
+    f = tmp_path / "gongan.csv"
+    _gongan(f, rows)
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    s = ingest_file("gongan", f, engine=engine, batch_rows=20, commit_batches=commit_batches)  # 12 batches
+    assert (s.rows_read, s.accepted, s.duplicates, s.quarantined) == (230, 230, 0, 0)
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT record_no FROM registry_source_record ORDER BY record_no").scalars()
+        assert list(stored) == [r[0] for r in rows]
+    engine.dispose()
+
+
+def test_batches_per_transaction_beyond_the_scratch_files_are_refused(tmp_path):
+    from cradle.db import make_engine, upgrade
+    from cradle.registry.ingest import ingest_frames
+
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with pytest.raises(ValueError, match="commit_batches"):
+        ingest_frames(engine, "gongan", [], file_name="x.csv", commit_batches=10)
+    with engine.connect() as conn:  # refused before the run is recorded
+        assert conn.exec_driver_sql("SELECT count(*) FROM registry_ingest_run").scalar_one() == 0
+    engine.dispose()

@@ -48,6 +48,9 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="CSV (UTF-8 or GB18030), .xlsx or .parquet"),
         encoding: str = typer.Option(None, "--encoding", help="CSV encoding; detected when absent"),
         batch_rows: int = typer.Option(100_000, "--batch-rows"),
+        commit_batches: int = typer.Option(
+            5, "--commit-batches", min=1, max=9, help="batches per transaction: what a killed run keeps"
+        ),
         force: bool = typer.Option(False, "--force", help="re-check a file already ingested (stores nothing twice)"),
         as_json: bool = typer.Option(False, "--json", help="print the summary as JSON on stdout"),
     ) -> None:
@@ -67,7 +70,7 @@ def register(app: typer.Typer) -> None:
             task = bar.add_task(f"{dept} {file.name}", total=expected_rows(file))
             try:
                 s = ingest_file(dept, file, batch_rows=batch_rows, encoding=encoding, force=force,
-                                on_batch=lambda n: bar.advance(task, n))
+                                on_batch=lambda n: bar.advance(task, n), commit_batches=commit_batches)
             except (FeedFormatError, ValueError, UnicodeDecodeError) as exc:
                 err.print(f"[red]导入失败：{exc}[/]")
                 raise typer.Exit(2) from None

@@ -5,98 +5,229 @@ parents and no grandparents in `cradle household`. The 户 says more: a child of
 `30` 女) is the child of the head and of the head's spouse (`10`/`11`/`12`), mother or father by their sex; a
 grandchild of the head (`40`) is the child of the head's child in the same 户, when there is exactly one.
 
-Set-based, the same SQL on both databases, run after each 公安 ingest (`cradle.registry.ingest.ingest_frames`)
-over the households (region + 户号) that run touched, each judged with all its members stored so far, so a 户
-split across files or batches is judged once all of it is in and the result is that of the whole register (the
-derivation reads only the 户's own events; persons, births and links are never changed by a 公安 run). A
-one-row correction file pays for its own 户, not for the register. Runs that failed or were interrupted never
-derived their 户, so their households are taken in too. A link is a relation row whose source is the 公安 record that names the child's place in the 户 (a fact keeps its source),
-written once (idempotent), never for a person who has a 卫健 birth record, and only when unambiguous: one
-head, one spouse, parents of different sexes, each born before the child.
+Run after each 公安 ingest (`cradle.registry.ingest.ingest_frames`) over the households (region + 户号) that run
+touched, each judged with all its members stored so far, so a 户 split across files or batches is judged once
+all of it is in and the result is that of the whole register (the derivation reads only the 户's own events;
+persons, births and links are never changed by a 公安 run). A one-row correction file pays for its own 户, not
+for the register. Runs that failed or were interrupted never derived their 户, so their households are taken in
+too. A link is a relation row whose source is the 公安 record that names the child's place in the 户 (a fact
+keeps its source), written once (idempotent), never for a person who has a 卫健 birth record, and only when
+unambiguous: one head, one spouse, parents of different sexes, each born before the child.
+
+The members and their persons are read in one sequential pass each and judged in Polars (`links`): the same
+rule as one SQL statement made SQLite look up each 户 and each parent at random, 84 of a 5-million-row file's
+302 s. The links found are staged and inserted by one statement that skips those already stored.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import polars as pl
 from sqlalchemy import Connection, bindparam, text
 
 HEAD, SPOUSE, CHILD, GRANDCHILD = ("01", "02"), ("10", "11", "12"), ("20", "30"), ("40",)
-_PLACED = "event IN ('register', 'move_in') AND household_no IS NOT NULL"
-# Subqueries over the base table, not CTEs: PostgreSQL plans a CTE used several times from no statistics, and
-# its one-row guesses turned the anti-joins into nested loops over the whole registry.
+# Only the members a rule reads: the head, the spouse, the children and the grandchildren of the head.
+_PLACED = (
+    "event IN ('register', 'move_in') AND household_no IS NOT NULL AND relation_to_head IN "
+    f"({', '.join(repr(c) for c in HEAD + SPOUSE + CHILD + GRANDCHILD)})"
+)
 WHOLE = "registry_hukou_event"
 # Records of a run beyond which the whole register is judged at once (the same links): building the scope and
-# probing it cost more than one hash pass over all the events (benchmarks/kinship_derive.py).
+# probing it cost more than one pass over all the events (benchmarks/kinship_derive.py).
 WHOLE_BEYOND = 20_000
 SCOPE = "kinship_scope"  # temporary: the (region, 户号) pairs a run touched
 # The touched 户's events, found through ix_registry_hukou_event_household (one probe per 户).
-# A semi-join, not a join: PostgreSQL estimated the join of two (region, 户号) sets at one row and took nested
-# loops; IN lets SQLite drive the probes from the scope and PostgreSQL hash it when the scope is large.
 SCOPED = (
     "(SELECT * FROM registry_hukou_event WHERE (region, household_no) IN "
     f"(SELECT region, household_no FROM {SCOPE}))"
 )
+LINKS = "kinship_link"  # temporary: the links found, before the insert that skips stored ones
+# Dates as dates and codes as enums, not text: text columns tripled the memory the joins below took.
+MEMBERS = {
+    "source_id": pl.Int64,
+    "person_id": pl.Int64,
+    "region": pl.String,
+    "hh": pl.String,
+    "rel": pl.Enum(HEAD + SPOUSE + CHILD + GRANDCHILD),
+    "valid_from": pl.Date,
+}
+PERSONS = {"id": pl.Int64, "sex": pl.Enum(["F", "M"]), "birth_date": pl.Date}
 
 
-def _members(events: str) -> str:
+def _members_sql(events: str) -> str:
     return (
-        "(SELECT source_id, person_id, region, household_no AS hh, relation_to_head AS rel, valid_from "
-        f"FROM {events} ev WHERE {_PLACED} AND relation_to_head IS NOT NULL)"
+        "SELECT source_id, person_id, region, household_no, relation_to_head, "
+        f"CAST(valid_from AS VARCHAR(10)) FROM {events} ev WHERE {_PLACED}"
     )
 
 
-RELATION = "CASE WHEN p.sex = 'F' THEN 'mother' ELSE 'father' END"
+def _persons_sql(events: str) -> str:
+    where = "" if events == WHOLE else f" WHERE id IN (SELECT person_id FROM {events} ev WHERE {_PLACED})"
+    return f"SELECT id, sex, CAST(birth_date AS VARCHAR(10)) FROM registry_person{where}"
 
 
-def _codes(codes: tuple[str, ...]) -> str:
-    return ", ".join(f"'{c}'" for c in codes)
+def _household_key(members: pl.DataFrame) -> pl.DataFrame:
+    """The 户 (region and 户号, two strings) as a 128-bit key of two seeded hashes: grouping 5 million members
+    on the strings took 800 MiB more. Two 户 share a key about as often as two random UUIDs agree."""
+    hh = pl.struct("region", "hh")
+    return members.select(hh.hash(1).alias("h1"), hh.hash(2).alias("h2"), pl.exclude("region", "hh"))
 
 
-def _one(codes: tuple[str, ...], name: str) -> str:
-    """The 户's one person holding one of `codes`, NULL if none or several (MIN = MAX)."""
-    pid = f"CASE WHEN rel IN ({_codes(codes)}) THEN person_id END"
-    return f"CASE WHEN MIN({pid}) = MAX({pid}) THEN MIN({pid}) END AS {name}"
+def _read(conn: Connection, sql: str, schema: dict, then=lambda df: df) -> pl.DataFrame:
+    """A query's rows as a frame of `schema`, passed through `then`, inside the caller's transaction: PostgreSQL
+    through COPY, SQLite through its cursor in chunks, each made compact as it comes (no SQLAlchemy rows)."""
+    text_schema = {n: pl.Int64 if t == pl.Int64 else pl.String for n, t in schema.items()}
+
+    def typed(df: pl.DataFrame) -> pl.DataFrame:
+        return then(
+            df.with_columns(
+                pl.col(n).str.to_date("%Y-%m-%d") if t == pl.Date else pl.col(n).cast(t)
+                for n, t in schema.items()
+            )
+        )
+
+    raw = conn.connection.driver_connection
+    frames = [typed(pl.DataFrame(schema=text_schema))]
+    if conn.dialect.name == "postgresql":
+        buf = io.BytesIO()
+        with raw.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as cp:
+            for chunk in cp:
+                buf.write(chunk)
+        if buf.tell():
+            buf.seek(0)
+            frames.append(
+                typed(pl.read_csv(buf, has_header=False, new_columns=list(schema), schema=text_schema))
+            )
+    else:
+        cur = raw.cursor()
+        cur.execute(sql)
+        while rows := cur.fetchmany(200_000):
+            frames.append(typed(pl.DataFrame(rows, schema=text_schema, orient="row")))
+    return pl.concat(frames, rechunk=False)
 
 
-def _households(events: str) -> str:
-    """One row per 户 with its one head, spouse and child of the head: one GROUP BY over the members, where three
-    (one per role, each joined back) made PostgreSQL misjudge the HAVING filters' rows and loop over the scope."""
-    return (
-        f"(SELECT region, hh, {_one(HEAD, 'head')}, {_one(SPOUSE, 'spouse')}, {_one(CHILD, 'child')} "
-        f"FROM {_members(events)} mm GROUP BY region, hh)"
+ROLES = {"head": HEAD, "spouse": SPOUSE, "child": CHILD}
+
+
+def _placed(members: pl.DataFrame) -> pl.DataFrame:
+    """The members sorted by 户, each with its 户's one head, spouse and child of the head (null if none or
+    several: MIN = MAX). Sorted, a 户 is a run of rows and its roles a window over it; a hash GROUP BY of 5 million
+    members took twice the memory of the sort."""
+    placed = members.sort("h1", "h2").select(
+        pl.struct("h1", "h2").rle_id().set_sorted().alias("household"), pl.exclude("h1", "h2")
+    )
+    placed = placed.with_columns(
+        pl.when(pl.col("rel").is_in(codes)).then(pl.col("person_id")).alias(r) for r, codes in ROLES.items()
+    )
+    lo, hi = (
+        (pl.col(r).min().over("household") for r in ROLES),
+        (pl.col(r).max().over("household") for r in ROLES),
+    )
+    return placed.with_columns(
+        pl.when(a == b).then(a).alias(r) for r, a, b in zip(ROLES, lo, hi, strict=True)
     )
 
 
-# Each child of the head meets the head (kind 1) and the spouse (2); a grandchild the head's child (3).
-_KINDS = "(SELECT 1 AS kind UNION ALL SELECT 2 UNION ALL SELECT 3)"
-_PARENT = "CASE n.kind WHEN 1 THEN h.head WHEN 2 THEN h.spouse ELSE h.child END"
-
-
-def _links(events: str) -> str:
-    return (
-        f"SELECT c.source_id, c.person_id, {_PARENT} AS parent, c.valid_from FROM {_members(events)} c "
-        f"JOIN {_households(events)} h ON h.region = c.region AND h.hh = c.hh "
-        f"JOIN {_KINDS} n ON (n.kind < 3 AND c.rel IN ({_codes(CHILD)})) "
-        f"OR (n.kind = 3 AND c.rel IN ({_codes(GRANDCHILD)}))"
+def links(members: pl.DataFrame, persons: pl.DataFrame) -> pl.DataFrame:
+    """The mother/father links the 户 make unambiguous, one per (source record, relation); `members` keyed by
+    `_household_key`."""
+    kids = _placed(members).filter(pl.col("rel").is_in(CHILD + GRANDCHILD))
+    keep = ["source_id", "person_id", "valid_from"]
+    children = kids.filter(pl.col("rel").is_in(CHILD))
+    candidates = pl.concat(
+        [
+            children.select(*keep, pl.col("head").alias("parent")),
+            children.select(*keep, pl.col("spouse").alias("parent")),
+            kids.filter(pl.col("rel").is_in(GRANDCHILD)).select(*keep, pl.col("child").alias("parent")),
+        ]
+    ).drop_nulls("parent")
+    del kids, children
+    found = (
+        candidates.join(persons.rename({"id": "parent", "birth_date": "parent_born"}), on="parent")
+        .join(
+            persons.select(pl.col("id").alias("person_id"), pl.col("birth_date").alias("born")),
+            on="person_id",
+        )
+        .filter((pl.col("parent") != pl.col("person_id")) & (pl.col("parent_born") < pl.col("born")))
+        .select(
+            "source_id",
+            pl.when(pl.col("sex") == "F")
+            .then(pl.lit("mother"))
+            .otherwise(pl.lit("father"))
+            .alias("relation"),
+            "person_id",
+            pl.col("parent").alias("relative_id"),
+            "valid_from",
+        )
+        .sort("source_id", "relation")
     )
+    # two candidates for one relation of one record (head and spouse of one sex): neither. Sorted, a pair is
+    # two neighbours (a GROUP BY here took more memory than all the joins).
+    key = pl.struct("source_id", "relation")
+    return found.filter((key != key.shift(1)).fill_null(True) & (key != key.shift(-1)).fill_null(True))
 
 
-# Two candidates for one relation of one record (head and spouse of one sex): neither. A person with a 卫健
-# birth record (registry_birth, whose source also gave the birth-record links) gets nothing from the 户.
-def derive_sql(events: str) -> str:
-    return f"""
+def _stage(conn: Connection, found: pl.DataFrame) -> None:
+    conn.execute(text(f"DROP TABLE IF EXISTS {LINKS}"))
+    conn.execute(
+        text(
+            f"CREATE TEMPORARY TABLE {LINKS} (source_id BIGINT NOT NULL, relation VARCHAR(12) NOT NULL, "
+            "person_id BIGINT NOT NULL, relative_id BIGINT NOT NULL, valid_from DATE NOT NULL)"
+        )
+    )
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        buf = io.BytesIO()
+        found.write_csv(buf, include_header=False)
+        with raw.cursor() as cur, cur.copy(f"COPY {LINKS} FROM STDIN (FORMAT csv)") as cp:
+            cp.write(buf.getvalue())
+        conn.execute(text(f"ANALYZE {LINKS}"))
+        return
+    found = found.with_columns(pl.col("valid_from").dt.strftime("%Y-%m-%d"))  # as SQLAlchemy's Date stores it
+    raw.executemany(f"INSERT INTO {LINKS} VALUES (?, ?, ?, ?, ?)", found.iter_rows())
+
+
+# A person with a 卫健 birth record (registry_birth, whose source also gave the birth-record links) gets nothing
+# from the 户.
+_INSERT = f"""
 INSERT INTO registry_relation (source_id, relation, person_id, relative_id, valid_from)
-SELECT l.source_id, l.relation, l.person_id, l.relative_id, l.valid_from FROM (
-    SELECT c.source_id, {RELATION} AS relation, MIN(c.person_id) AS person_id, MIN(c.parent) AS relative_id,
-           MIN(c.valid_from) AS valid_from
-    FROM ({_links(events)}) c
-    JOIN registry_person p ON p.id = c.parent
-    JOIN registry_person k ON k.id = c.person_id
-    WHERE c.parent <> c.person_id AND p.birth_date < k.birth_date
-    GROUP BY c.source_id, {RELATION} HAVING COUNT(*) = 1
-) l
+SELECT l.source_id, l.relation, l.person_id, l.relative_id, l.valid_from FROM {LINKS} l
 WHERE NOT EXISTS (SELECT 1 FROM registry_relation r WHERE r.source_id = l.source_id AND r.relation = l.relation)
   AND NOT EXISTS (SELECT 1 FROM registry_birth b WHERE b.child_id = l.person_id)
 """
+
+
+@contextmanager
+def _lean_cache(conn: Connection) -> Iterator[None]:
+    """SQLite's page cache handed back while the frames are built: an ingest leaves it full (512 MiB), and the
+    sequential reads need none of it; restored for the insert, whose index probes do."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    size = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    conn.exec_driver_sql("PRAGMA cache_size=-16384")
+    conn.exec_driver_sql("PRAGMA shrink_memory")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(size)}")
+
+
+def _derive(conn: Connection, events: str) -> int:
+    with _lean_cache(conn):
+        members = _read(conn, _members_sql(events), MEMBERS, _household_key)
+        found = links(members, _read(conn, _persons_sql(events), PERSONS))
+    if found.is_empty():
+        return 0
+    _stage(conn, found)
+    del found
+    try:
+        return conn.execute(text(_INSERT)).rowcount or 0
+    finally:
+        conn.execute(text(f"DROP TABLE IF EXISTS {LINKS}"))
 
 
 # The run's records, and those of 公安 runs that ended without deriving (failed, interrupted, killed): their
@@ -120,7 +251,7 @@ def derive_parents(conn: Connection, run_id: int | None = None) -> int:
     the whole register); returns how many (the caller commits)."""
     runs = [] if run_id is None else list(conn.execute(text(_RUNS), {"run": run_id}).scalars())
     if run_id is None or conn.execute(_RECORDS, {"runs": runs}).scalar_one() > WHOLE_BEYOND:
-        return conn.execute(text(derive_sql(WHOLE))).rowcount or 0
+        return _derive(conn, WHOLE)
     conn.execute(text(f"DROP TABLE IF EXISTS {SCOPE}"))
     conn.execute(
         text(
@@ -131,6 +262,6 @@ def derive_parents(conn: Connection, run_id: int | None = None) -> int:
     try:
         conn.execute(text(_TOUCHED).bindparams(bindparam("runs", expanding=True)), {"runs": runs})
         conn.execute(text(f"ANALYZE {SCOPE}"))  # its row count, for the planner
-        return conn.execute(text(derive_sql(SCOPED))).rowcount or 0
+        return _derive(conn, SCOPED)
     finally:
         conn.execute(text(f"DROP TABLE IF EXISTS {SCOPE}"))

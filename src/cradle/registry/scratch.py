@@ -2,9 +2,11 @@
 without a Python object per value (Python's `executemany` was ~40% of a SQLite ingest's CPU).
 
 The ingest connection ATTACHes the scratch files and copies a batch into its temporary stage with one
-`INSERT … SELECT` inside its own write transaction, so a batch still commits (or is lost) as a whole. Two files
-alternate: the preparing thread fills one while the ingest connection reads the other, and SQLite locks whole
-files, so they never wait on each other. The files hold nothing that is not re-derived from the feed file, are
+`INSERT … SELECT` inside its own write transaction, so a batch still commits (or is lost) as a whole. The files
+take turns: the preparing thread fills one while the ingest connection reads another, and SQLite locks whole
+files, so they never wait on each other. There is one file more than the batches of a transaction: a connection
+keeps the pages it read from an attached file until its transaction ends, so a file filled again within it would
+be read as it was. The files hold nothing that is not re-derived from the feed file, are
 written without a journal or fsync and are deleted when the run ends.
 """
 
@@ -18,8 +20,8 @@ from pathlib import Path
 
 import polars as pl
 
-SLOTS = 2
 TABLE = "stage"
+MAX_ATTACHED = 10  # SQLite's default limit on attached databases
 
 
 def _remove_orphans() -> None:
@@ -37,12 +39,13 @@ def _remove_orphans() -> None:
 
 
 class Scratch:
-    def __init__(self) -> None:
+    def __init__(self, slots: int) -> None:
         import adbc_driver_sqlite.dbapi as adbc
 
         _remove_orphans()
         self.dir = Path(tempfile.mkdtemp(prefix=f"cradle-stage-{os.getpid()}-"))
-        self.paths = [self.dir / f"slot{i}.db" for i in range(SLOTS)]
+        self.slots = slots
+        self.paths = [self.dir / f"slot{i}.db" for i in range(slots)]
         self.conns = [adbc.connect(str(p), autocommit=True) for p in self.paths]
         for c in self.conns:
             with c.cursor() as cur:
@@ -52,7 +55,7 @@ class Scratch:
 
     def attach(self, dbapi_conn) -> list[str]:
         """ATTACH every slot to the ingest connection (outside a transaction); returns the schema names."""
-        names = [f"cradle_scratch{i}" for i in range(SLOTS)]
+        names = [f"cradle_scratch{i}" for i in range(self.slots)]
         for name, path in zip(names, self.paths, strict=True):
             dbapi_conn.execute(f"ATTACH DATABASE '{path}' AS {name}")
         return names
@@ -60,7 +63,7 @@ class Scratch:
     def fill(self, df: pl.DataFrame) -> str:
         """Write `df` into the next slot (replacing its previous batch); returns `schema.table` to read."""
         slot = self._next
-        self._next = (slot + 1) % SLOTS
+        self._next = (slot + 1) % self.slots
         # SQLite has no date type: ISO text, as SQLAlchemy's Date columns store it
         df = df.with_columns(pl.col(n).dt.strftime("%Y-%m-%d") for n, t in df.schema.items() if t == pl.Date)
         with self.conns[slot].cursor() as cur:

@@ -58,7 +58,8 @@ def kill_and_rerun(workdir: Path, *, persons: int = 3000, dept: str = "gongan", 
     init = cradle(["init-db", "--no-demo"], url)
     if init.returncode != 0:
         raise RuntimeError(init.stderr[-2000:])
-    args = ["ingest", dept, str(feeds / info["file"]), "--batch-rows", str(batch_rows)]
+    # a commit per batch, so the kill finds some of the file stored
+    args = ["ingest", dept, str(feeds / info["file"]), "--batch-rows", str(batch_rows), "--commit-batches", "1"]
     proc = start_cradle(args, url, workdir / "ingest-1.log")
     target = max(1, int(info["stored"] * kill_at_fraction))
     deadline = time.monotonic() + timeout
