@@ -4,7 +4,7 @@ Per batch: validate (vectorised) → quarantine the bad rows → stage the good 
 (PostgreSQL COPY, SQLite an ADBC-filled scratch table) → drop rows already stored (same record number: a duplicate if the content
 is the same, a conflict otherwise) → create unknown persons by ID number → give every staged row its person and
 its source-record id in one UPDATE → queue rows without an ID number for review → write source records and facts
-with set-based SQL that joins nothing per row → commit. A file already ingested in full is recognised by its
+with set-based SQL that joins nothing per row → commit, every `COMMIT_BATCHES` batches. A file already ingested in full is recognised by its
 SHA-256 and skipped. Everything before the database (read, validate, encrypt, serialise) runs for the next
 batch in a thread while this one is written (`cradle.registry.pipeline`).
 """

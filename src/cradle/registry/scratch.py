@@ -2,7 +2,7 @@
 without a Python object per value (Python's `executemany` was ~40% of a SQLite ingest's CPU).
 
 The ingest connection ATTACHes the scratch files and copies a batch into its temporary stage with one
-`INSERT … SELECT` inside its own write transaction, so a batch still commits (or is lost) as a whole. The files
+`INSERT … SELECT` inside the ingest's write transaction, so a batch commits (or is lost) with its transaction. The files
 take turns: the preparing thread fills one while the ingest connection reads another, and SQLite locks whole
 files, so they never wait on each other. There is one file more than the batches of a transaction: a connection
 keeps the pages it read from an attached file until its transaction ends, so a file filled again within it would
