@@ -246,12 +246,38 @@ WHERE e.household_no IS NOT NULL AND s.run_id IN :runs
 """
 
 
+# Persons beyond which the whole register is judged in parts: the Polars pass holds about 90 bytes per member
+# (0.45 GiB at 5 million), so a province-sized register would not fit at once.
+PART_MEMBERS = 8_000_000
+_LAST = "substr(household_no, length(household_no), 1)"  # same in both databases
+
+
+def _whole_in_parts(conn: Connection) -> list[str]:
+    """The whole register as one event set, or, past PART_MEMBERS persons, as parts of at most about that many
+    placed members each, split by the last character of the 户号: a 户 lies wholly in one part, so the parts give
+    the links the whole would."""
+    if (conn.execute(text("SELECT MAX(id) FROM registry_person")).scalar() or 0) <= PART_MEMBERS:
+        return [WHOLE]
+    counts = conn.execute(
+        text(f"SELECT {_LAST}, COUNT(*) FROM registry_hukou_event ev WHERE {_PLACED} GROUP BY 1")
+    )
+    parts: list[list[str]] = [[]]
+    size = 0
+    for last, n in sorted(counts):
+        if parts[-1] and size + n > PART_MEMBERS:
+            parts.append([])
+            size = 0
+        parts[-1].append("'" + last.replace("'", "''") + "'")
+        size += n
+    return [f"(SELECT * FROM registry_hukou_event WHERE {_LAST} IN ({', '.join(p)}))" for p in parts if p]
+
+
 def derive_parents(conn: Connection, run_id: int | None = None) -> int:
     """Write the 户-derived mother/father links not yet stored, over the households run `run_id` touched (None:
     the whole register); returns how many (the caller commits)."""
     runs = [] if run_id is None else list(conn.execute(text(_RUNS), {"run": run_id}).scalars())
     if run_id is None or conn.execute(_RECORDS, {"runs": runs}).scalar_one() > WHOLE_BEYOND:
-        return _derive(conn, WHOLE)
+        return sum(_derive(conn, events) for events in _whole_in_parts(conn))
     conn.execute(text(f"DROP TABLE IF EXISTS {SCOPE}"))
     conn.execute(
         text(
