@@ -4,8 +4,8 @@ Per batch: validate (vectorised) → quarantine the bad rows → stage the good 
 (PostgreSQL COPY, SQLite an ADBC-filled scratch table) → drop rows already stored (same record number: a duplicate if the content
 is the same, a conflict otherwise) → create unknown persons by ID number → give every staged row its person and
 its source-record id in one UPDATE → queue rows without an ID number for review → write source records and facts
-with set-based SQL that joins nothing per row → commit, every `COMMIT_BATCHES` batches. A file already ingested in full is recognised by its
-SHA-256 and skipped. Everything before the database (read, validate, encrypt, serialise) runs for the next
+with set-based SQL that joins nothing per row → commit, every `COMMIT_BATCHES` batches. A file already ingested
+in full is recognised by its SHA-256 and skipped. Everything before the database (read, validate, encrypt, serialise) runs for the next
 batch in a thread while this one is written (`cradle.registry.pipeline`).
 """
 
@@ -196,7 +196,7 @@ def _person_sources(feed: Feed) -> list[str]:
 class Ingester:
     """Holds one connection and one staging table for the length of a run."""
 
-    def __init__(self, engine: Engine, feed: Feed, run_id: int, file_name: str, commit_batches: int = COMMIT_BATCHES):
+    def __init__(self, engine: Engine, feed: Feed, run_id: int, file_name: str, commit_batches: int):
         self.engine, self.feed, self.run_id, self.file_name = engine, feed, run_id, file_name
         self.commit_batches, self._uncommitted = commit_batches, 0
         self.conn = engine.connect()

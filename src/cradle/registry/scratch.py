@@ -2,12 +2,12 @@
 without a Python object per value (Python's `executemany` was ~40% of a SQLite ingest's CPU).
 
 The ingest connection ATTACHes the scratch files and copies a batch into its temporary stage with one
-`INSERT … SELECT` inside the ingest's write transaction, so a batch commits (or is lost) with its transaction. The files
-take turns: the preparing thread fills one while the ingest connection reads another, and SQLite locks whole
-files, so they never wait on each other. There is one file more than the batches of a transaction: a connection
-keeps the pages it read from an attached file until its transaction ends, so a file filled again within it would
-be read as it was. The files hold nothing that is not re-derived from the feed file, are
-written without a journal or fsync and are deleted when the run ends.
+`INSERT … SELECT` inside the ingest's write transaction, so a batch commits (or is lost) with its transaction.
+The files take turns: the preparing thread fills one while the ingest connection reads another, and SQLite locks
+whole files, so they never wait on each other. There is one file more than the batches of a transaction: a
+connection keeps the pages it read from an attached file until its transaction ends, so a file filled again
+within it would be read as it was. The files hold nothing that is not re-derived from the feed file, are written
+without a journal or fsync and are deleted when the run ends.
 """
 
 from __future__ import annotations
