@@ -1,8 +1,9 @@
-"""Application submissions over HTTP: `POST /api/v1/services/cases` against `uvicorn --workers 2` (the app as
-`cradle serve` starts it: `cradle.web.app:serve_app`) on a throw-away PostgreSQL, from a load generator in its own process, at several concurrency levels.
+"""Application submissions over HTTP: `POST /api/v1/services/cases` against `cradle serve --workers 2` on a
+throw-away PostgreSQL, from a load generator in its own process, at several concurrency levels.
 
     .venv/bin/python benchmarks/services_http.py [submissions per level] [levels, e.g. 4,8,16] [--wrk]
         [--workers=N] [--threadpool=N]   (uvicorn workers, 2 by default; worker threads per process: CRADLE_THREADPOOL)
+        [--shared-socket]   (uvicorn's own workers, one listening socket for all, instead of `cradle serve`)
         [--durable]   (PostgreSQL with fsync, synchronous_commit and full_page_writes on, as in production;
                        otherwise off, as in the test suite's throw-away servers)
 
@@ -121,9 +122,9 @@ async def _drive(port: int, requests: list[bytes], concurrency: int) -> list[tup
 
 def _client(port, requests, concurrency, start_at, out):
     time.sleep(max(0.0, start_at - time.time()))
-    t0 = time.time()
+    t0, cpu = time.time(), time.process_time()
     res = asyncio.run(_drive(port, requests, concurrency))
-    out.put((t0, time.time(), res))
+    out.put((t0, time.time(), time.process_time() - cpu, res))
 
 
 def drive(port: int, requests: list[bytes], concurrency: int) -> tuple[float, list]:
@@ -135,12 +136,13 @@ def drive(port: int, requests: list[bytes], concurrency: int) -> tuple[float, li
     p.start()
     while True:
         try:
-            t0, t1, res = q.get(timeout=1)
+            t0, t1, cpu, res = q.get(timeout=1)
             break
         except queue.Empty:
             if not p.is_alive():  # a connection the server dropped: say so instead of waiting for ever
                 raise RuntimeError(f"the load generator died (exit code {p.exitcode}); see its traceback above") from None
     p.join()
+    drive.client_cpu = cpu  # the load generator's CPU seconds in its last run (it shares the cores)
     return t1 - t0, res
 
 
@@ -235,35 +237,20 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def start_server(url: str, port: int, workers: int, threadpool: int | None = None) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, threadpool: int | None = None,
+                 shared_socket: bool = False) -> subprocess.Popen:
+    """`cradle serve --workers N` (a listening socket per worker), or with `shared_socket` uvicorn's own workers
+    (one socket for all of them: the layout before `cradle.web.serving`)."""
     env = {**os.environ, "CRADLE_DATABASE_URL": url, "CRADLE_SECRET_KEY": SECRET}
     if threadpool:
         env["CRADLE_THREADPOOL"] = str(threadpool)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "cradle.web.app:serve_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--http",
-            "httptools",
-            "--loop",
-            "uvloop",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    common = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log"]
+    if shared_socket:
+        command = [sys.executable, "-m", "uvicorn", "cradle.web.app:serve_app", "--factory", *common,
+                   "--http", "httptools", "--loop", "uvloop", "--log-level", "warning"]
+    else:
+        command = [str(Path(sys.executable).with_name("cradle")), "serve", *common]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
         with socket.socket() as s:
@@ -281,7 +268,7 @@ def _pct(lat: list[float], q: float) -> float:
 
 def main(
     n: int, levels: list[int], use_wrk: bool = False, workers: int = 2, threadpool: int | None = None,
-    durable: bool = False,
+    durable: bool = False, shared_socket: bool = False,
 ) -> None:
     import datetime as dt
 
@@ -311,13 +298,14 @@ def main(
             )
         get_engine(url).dispose()
         port = _free_port()
-        server = start_server(url, port, workers, threadpool)
+        server = start_server(url, port, workers, threadpool, shared_socket)
         postmaster = int((pg.root / "data" / "postmaster.pid").read_text().split()[0])
         base = 0
         warm = build_requests(url, 900_000, 900_000 + 40, port)
         drive(port, warm, 8)  # connections, packs, caches
         print(
-            f"POST {PATH}, uvicorn --workers {workers} --http httptools --loop uvloop"
+            f"POST {PATH}, "
+            f"{'uvicorn --workers' if shared_socket else 'cradle serve --workers'} {workers} (httptools, uvloop)"
             f"{f', {threadpool} threads each' if threadpool else ''}; {os.cpu_count()} cores; PostgreSQL "
             f"{'durable (fsync, synchronous_commit on)' if durable else 'fsync and synchronous_commit off'}"
         )
@@ -330,10 +318,11 @@ def main(
             if use_wrk:
                 w = wrk_level(url, port, base, base + n, c)
                 count, wall = w["n"], w["n"] / w["rate"]
-                p50, p95, p99, bad = w["p50"], w["p95"], w["p99"], None
+                p50, p95, p99, bad, client_ms = w["p50"], w["p95"], w["p99"], None, None
             else:
                 wall, res = drive(port, reqs, c)
                 count = len(res)
+                client_ms = drive.client_cpu / count * 1000
                 lat = sorted(r[0] for r in res)
                 p50, p95, p99 = _pct(lat, 0.5), _pct(lat, 0.95), _pct(lat, 0.99)
                 bad = sum(r[1] != 201 for r in res)
@@ -368,7 +357,8 @@ def main(
                 f"{c:>3} clients: {count} submissions {count / wall:.0f}/s, p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
                 f"p99 {p99:.1f} ms"
                 + (f", non-201 {bad}" if bad is not None else "")
-                + f"; server CPU {app_ms:.2f} ms/submission (workers {split}; PostgreSQL {pg_ms:.2f} ms); "
+                + f"; server CPU {app_ms:.2f} ms/submission (workers {split}; PostgreSQL {pg_ms:.2f} ms"
+                + (f"; load generator {client_ms:.2f} ms" if client_ms is not None else "") + "); "
                 f"replays accepted {replays_ok}; duplicate groups {dups}; cases {cases}; "
                 f"loadavg before {' '.join(load)}"
             )
@@ -391,4 +381,5 @@ if __name__ == "__main__":
         workers=int(opts.get("workers", 2)),
         threadpool=int(opts["threadpool"]) if "threadpool" in opts else None,
         durable="--durable" in sys.argv,
+        shared_socket="--shared-socket" in sys.argv,
     )

@@ -15,7 +15,7 @@ import hmac
 import secrets
 import time
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from cradle import audit
@@ -68,28 +68,41 @@ def lookup(session: Session, token: str | None) -> tuple[ApiToken, Account] | No
     return row, account
 
 
+def _check_statements() -> dict[str, tuple]:
+    """The token check's statements, built once with bound parameters: building and keying a new statement per
+    request cost more than running it. On PostgreSQL one UPDATE … FROM … RETURNING; SQLite's RETURNING cannot
+    name the FROM table, so there a SELECT and an UPDATE."""
+    t, a = ApiToken.__table__, Account.__table__
+    live = (t.c.prefix == bindparam("b_prefix"), t.c.secret_hash == bindparam("digest"), t.c.revoked_at.is_(None),
+            or_(t.c.expires_at.is_(None), t.c.expires_at > bindparam("now")), a.c.active.is_(True))
+    cols = (t.c.id.label("token_id"), t.c.expires_at, a.c.id, a.c.role, a.c.region, a.c.department, a.c.id_number,
+            a.c.name, a.c.facility_id)
+    touch = update(t).values(last_used_at=bindparam("now"))
+    return {
+        "postgresql": (touch.where(t.c.account_id == a.c.id, *live).returning(*cols),),
+        "sqlite": (select(*cols).join_from(t, a, a.c.id == t.c.account_id).where(*live),
+                   touch.where(t.c.id == bindparam("b_token_id"))),
+    }
+
+
+_CHECK = _check_statements()
+
+
 def check(conn, token: str | None) -> tuple[int, object] | None:
     """(token id, auth Actor) for a valid token, its `last_used_at` set, as Core statements on `conn` (committed
     by the caller, or in autocommit): what `lookup` does, without the ORM's unit of work on every request's first
-    use. On PostgreSQL one statement; the secret's digest is compared in SQL, which tells a timing observer
-    nothing usable (a 256-bit random secret's SHA-256, never the secret)."""
+    use. The secret's digest is compared in SQL, which tells a timing observer nothing usable (a 256-bit random
+    secret's SHA-256, never the secret)."""
     from cradle.auth.actor import from_account
 
     if not token or not token.startswith(PREFIX):
         return None
     prefix, _, secret = token[len(PREFIX):].partition("_")
-    t, a, now = ApiToken.__table__, Account.__table__, utcnow()
-    live = (t.c.prefix == prefix, t.c.secret_hash == _digest(secret), t.c.revoked_at.is_(None),
-            or_(t.c.expires_at.is_(None), t.c.expires_at > now), a.c.active.is_(True))
-    cols = (t.c.id.label("token_id"), t.c.expires_at, a.c.id, a.c.role, a.c.region, a.c.department, a.c.id_number,
-            a.c.name, a.c.facility_id)
-    if conn.dialect.name == "postgresql":
-        row = conn.execute(update(t).where(t.c.account_id == a.c.id, *live).values(last_used_at=now)
-                           .returning(*cols)).first()
-    else:  # SQLite's RETURNING cannot name the FROM table
-        row = conn.execute(select(*cols).join_from(t, a, a.c.id == t.c.account_id).where(*live)).first()
-        if row is not None:
-            conn.execute(update(t).where(t.c.id == row.token_id).values(last_used_at=now))
+    params = {"b_prefix": prefix, "digest": _digest(secret), "now": utcnow()}
+    statements = _CHECK[conn.dialect.name]
+    row = conn.execute(statements[0], params).first()
+    if row is not None and len(statements) > 1:
+        conn.execute(statements[1], {"now": params["now"], "b_token_id": row.token_id})
     if row is None:
         return None
     actor = from_account(row, "token")

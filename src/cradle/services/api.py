@@ -87,10 +87,11 @@ def case_json(c, with_steps: list | None = None) -> dict:
     return out
 
 
-def _act(request: Request, key: str | None, payload, fn) -> Response:
+def _act(request: Request, key: str | None, payload, fn, look_first: bool = True) -> Response:
     try:
         actor = _actor(request)
-        status, body, replayed = idempotency.run(_url(request), actor, key, payload, lambda s: fn(s, actor))
+        status, body, replayed = idempotency.run(_url(request), actor, key, payload, lambda s: fn(s, actor),
+                                                 look_first)
     except ServiceError as exc:
         return _errors(exc)
     # orjson: the actions' answers (a case with its explanation) are the API's busiest JSON
@@ -156,7 +157,8 @@ def verify(request: Request, doc_no: str, s: str = ""):
 
 @router.post("/cases", status_code=201, summary="Apply for a program (checked by the rules engine)")
 def post_case(request: Request, _caller: ApiActor, body: dict = Body(...), key: str | None = IdemKey):
-    return _act(request, key, body, lambda s, a: (201, case_json(applications.submit(s, a, body))))
+    # An application writes only rows: its replay needs no look-up first (see idempotency.run)
+    return _act(request, key, body, lambda s, a: (201, case_json(applications.submit(s, a, body))), look_first=False)
 
 
 @router.get("/cases/{case_no}")

@@ -7,12 +7,27 @@ import typer
 
 def register(app: typer.Typer) -> None:
     @app.command("serve")
-    def serve(host: str = "127.0.0.1", port: int = 8000, reload: bool = False, workers: int = 1) -> None:
+    def serve(
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        reload: bool = False,
+        workers: int = typer.Option(1, min=1, help="Processes, each with its own listening socket."),
+        access_log: bool = typer.Option(True, help="Log each request (method, path, status)."),
+    ) -> None:
         """Serve the web app and the JSON API."""
         import uvicorn
 
-        uvicorn.run("cradle.web.app:serve_app", factory=True, host=host, port=port, reload=reload,
-                    workers=workers, log_level="info")
+        options = {"log_level": "info", "access_log": access_log}
+        if workers == 1 or reload:
+            uvicorn.run("cradle.web.app:serve_app", factory=True, host=host, port=port, reload=reload, **options)
+            return
+        from cradle.web.serving import serve as serve_workers
+
+        try:
+            code = serve_workers("cradle.web.app:serve_app", host, port, workers, **options)
+        except OSError as exc:
+            raise typer.BadParameter(f"{host}:{port} cannot be served: {exc.strerror}", param_hint="--port") from exc
+        raise typer.Exit(code)
 
     @app.command("i18n-update")
     def i18n_update() -> None:

@@ -1,0 +1,57 @@
+"""Idempotency keys without the look-up first (`idempotency.run(look_first=False)`, what an application uses):
+a replay still answers the first response and leaves nothing of its own run behind, on both databases."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from cradle.audit import AuditEntry
+from cradle.auth.testing import citizen_bearer
+from cradle.db import session_scope
+from cradle.services import idempotency
+from cradle.services.errors import Conflict
+from cradle.services.models import Case, Notification
+from cradle.web.app import create_app
+
+from .helpers import MOTHER, application, mother
+
+
+def _count(url, model) -> int:
+    with session_scope(url) as s:
+        return s.execute(select(func.count()).select_from(model)).scalar()
+
+
+def _note(s, text: str):
+    s.add(Notification(recipient_id_number=MOTHER, channel="inapp", kind="test", subject="s", text=text))
+    s.flush()
+    return 201, {"text": text}
+
+
+@pytest.mark.parametrize("look_first", [True, False])
+def test_a_replayed_action_is_rolled_back_and_answered_with_the_first_response(svc_url, look_first):
+    first = idempotency.run(svc_url, mother, "k1", {"n": 1}, lambda s: _note(s, "first"), look_first)
+    again = idempotency.run(svc_url, mother, "k1", {"n": 1}, lambda s: _note(s, "again"), look_first)
+    assert first == (201, {"text": "first"}, False)
+    assert again == (201, {"text": "first"}, True)
+    with pytest.raises(Conflict) as refused:  # the same key for another request
+        idempotency.run(svc_url, mother, "k1", {"n": 2}, lambda s: _note(s, "other"), look_first)
+    assert refused.value.field == "Idempotency-Key"
+    assert _count(svc_url, Notification) == 1  # the replays' own rows were rolled back
+
+
+def test_a_replayed_application_makes_no_second_case_step_or_audit_entry(svc_url, monkeypatch):
+    monkeypatch.setenv("CRADLE_DATABASE_URL", svc_url)  # where the auth middleware finds the bearer token
+    app = create_app(["cradle.services.api"])
+    app.state.database_url = svc_url
+    c = TestClient(app)
+    headers = {**citizen_bearer(svc_url, MOTHER, "李梅"), "Idempotency-Key": "a1"}
+    r1 = c.post("/api/v1/services/cases", json=application(), headers=headers)
+    assert r1.status_code == 201, r1.text
+    before = (_count(svc_url, Case), _count(svc_url, AuditEntry), _count(svc_url, Notification))
+    r2 = c.post("/api/v1/services/cases", json=application(), headers=headers)
+    assert r2.status_code == 201 and r2.headers["Idempotent-Replayed"] == "true" and r2.json() == r1.json()
+    r3 = c.post("/api/v1/services/cases", json=application(phone="13900000009"), headers=headers)
+    assert r3.status_code == 409 and r3.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert (_count(svc_url, Case), _count(svc_url, AuditEntry), _count(svc_url, Notification)) == before

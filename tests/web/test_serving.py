@@ -1,0 +1,145 @@
+"""`cradle serve --workers N`: every worker accepts on its own socket, so connections opened together are spread
+over the workers; the port must be free; SIGTERM stops every worker."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cradle.testing.postgres import _free_port
+
+pytestmark = pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="needs SO_REUSEPORT")
+
+CRADLE = str(Path(sys.executable).with_name("cradle"))
+
+
+def _serve(tmp_path: Path, port: int, workers: int = 2) -> subprocess.Popen:
+    env = {**os.environ, "CRADLE_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+           "CRADLE_API_RATE_PER_MINUTE": "0"}
+    return subprocess.Popen([CRADLE, "serve", "--port", str(port), "--workers", str(workers), "--no-access-log"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _wait_listening(port: int, proc: subprocess.Popen) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        assert proc.poll() is None, proc.stdout.read()
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError("the server did not start")
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(d.name))
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+    return out
+
+
+def _workers(proc: subprocess.Popen) -> list[int]:
+    """The serving processes (multiprocessing's resource tracker is a child too)."""
+    out = []
+    for pid in _children(proc.pid):
+        try:
+            if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text():
+                out.append(pid)
+        except FileNotFoundError:
+            continue
+    return out
+
+
+def _connections_held(pid: int, port: int) -> int:
+    """Established connections to `port` whose server side process `pid` holds."""
+    established = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1].endswith(f":{port:04X}") and fields[3] == "01":
+            established.add(fields[9])
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            m = re.fullmatch(r"socket:\[(\d+)\]", os.readlink(fd))
+        except OSError:
+            continue
+        held += bool(m and m.group(1) in established)
+    return held
+
+
+def _stop(proc: subprocess.Popen) -> int:
+    proc.send_signal(signal.SIGTERM)
+    return proc.wait(timeout=40)
+
+
+def test_connections_opened_together_are_spread_over_the_workers(tmp_path):
+    port = _free_port()
+    proc = _serve(tmp_path, port)
+    try:
+        _wait_listening(port, proc)
+        time.sleep(2)  # every worker listening
+        # 16 connections made at once, as a proxy's pool or a busy client opens them; the kernel places each on a
+        # worker's socket by its addresses
+        conns = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(16)]
+        for c in conns:
+            c.sendall(b"GET /api/v1/programs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        for c in conns:
+            assert c.recv(64).startswith(b"HTTP/1.1 200 ")  # and kept open (keep-alive)
+        held = sorted(_connections_held(p, port) for p in _workers(proc))
+        assert len(held) == 2 and sum(held) == 16 and held[0] >= 1, held  # all on one of 2: 1 chance in 32,768
+        for c in conns:
+            c.close()
+    finally:
+        code = _stop(proc)
+    assert code == 0
+    assert not [p for p in _children(proc.pid)]  # no worker left behind
+
+
+def test_a_port_in_use_is_refused_naming_it(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _serve(tmp_path, port)
+        out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "--port" in out and f"127.0.0.1:{port}" in out and "in use" in out
+
+
+def test_a_worker_that_dies_is_replaced(tmp_path):
+    port = _free_port()
+    proc = _serve(tmp_path, port)
+    try:
+        _wait_listening(port, proc)
+        time.sleep(2)
+        workers = _workers(proc)
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            now = _workers(proc)
+            if len(now) == 2 and workers[0] not in now:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("the dead worker was not replaced")
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request("GET", "/api/v1/programs")
+        assert c.getresponse().status == 200
+        c.close()
+    finally:
+        assert _stop(proc) == 0
