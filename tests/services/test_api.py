@@ -152,3 +152,34 @@ def test_attachments_appeals_and_consents_through_the_api(svc_sqlite_url):
     held = c.get("/api/v1/services/consents", headers=h(aunt)).json()
     assert mine[0]["mine"] is True and held[0]["mine"] is False and "*" in held[0]["grantor"]
     assert c.get("/api/v1/services/consents", headers=h(town)).status_code == 422
+
+
+def test_the_services_api_checks_a_bearer_token_in_its_own_thread(svc_sqlite_url):
+    """The auth middleware leaves a services API bearer token to the endpoint (no thread hop of its own): a valid
+    token acts and is stamped; a revoked, forged or malformed one is refused 401 with nothing stored."""
+    from sqlalchemy import func, select, update
+
+    from cradle.auth import tokens
+    from cradle.auth.models import ApiToken
+    from cradle.db import session_scope
+    from cradle.services.models import Case
+
+    c = client(svc_sqlite_url)
+    headers = citizen_bearer(svc_sqlite_url, MOTHER, "李梅")
+    prefix = headers["Authorization"].split("_")[1]
+    tokens._cache.clear()  # the token is checked by the endpoint, not served from this process's memory
+    ok = c.post("/api/v1/services/cases", json=application(), headers={**headers, "Idempotency-Key": "t1"})
+    assert ok.status_code == 201, ok.text
+    with session_scope(svc_sqlite_url) as s:
+        assert s.scalar(select(ApiToken.last_used_at).where(ApiToken.prefix == prefix)) is not None
+        s.execute(update(ApiToken).where(ApiToken.prefix == prefix).values(revoked_at=dt.datetime(2026, 1, 1)))
+    tokens._cache.clear()
+    other = application(beneficiary="c1")
+    revoked = c.post("/api/v1/services/cases", json=other, headers={**headers, "Idempotency-Key": "t2"})
+    assert revoked.status_code == 401 and revoked.json()["errors"][0]["code"] == "unauthenticated"
+    forged = {"Authorization": headers["Authorization"][:-3] + "xyz", "Idempotency-Key": "t3"}
+    assert c.post("/api/v1/services/cases", json=other, headers=forged).status_code == 401
+    malformed = {"Authorization": "Bearer nope", "Idempotency-Key": "t4"}  # not a token: refused by the middleware
+    assert c.post("/api/v1/services/cases", json=other, headers=malformed).status_code == 401
+    with session_scope(svc_sqlite_url) as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 1

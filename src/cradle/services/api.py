@@ -13,6 +13,7 @@ from typing import Annotated, Any, NoReturn
 import orjson
 from fastapi import APIRouter, Body, Depends, File, Header, Request, UploadFile
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from cradle import audit
 from cradle.db import session_scope
@@ -43,7 +44,16 @@ def _url(request: Request) -> str | None:
 async def api_actor(request: Request):
     """The caller as a services Actor: the signed-in account (session or bearer token, through cradle.auth).
     Anonymous callers are refused here, before the body is read (401 in the app's error shape). Async because it
-    only reads what the auth middleware found: a sync dependency would cost a thread hop per request."""
+    only reads what the auth middleware found: a sync dependency would cost a thread hop per request. A bearer
+    token the middleware left unchecked (`CHECKED_BY_ENDPOINT`) is checked by `_actor`, in the endpoint's own
+    worker thread."""
+    if getattr(request.state, "bearer", None) and not request.state.actor.authenticated:
+        request.state.service_actor = None
+        return None
+    return _service_actor(request)
+
+
+def _service_actor(request: Request):
     from cradle.auth.deps import service_actor
 
     actor = service_actor()(request)
@@ -54,8 +64,18 @@ async def api_actor(request: Request):
 ApiActor = Annotated[Actor, Depends(api_actor)]
 
 
-def _actor(request: Request):
-    return request.state.service_actor
+def _actor(request: Request, session: Session):
+    """The caller (see `api_actor`). A bearer token left for the endpoint is checked here, in `session`'s
+    transaction (no connection of its own), and refused with 401."""
+    actor = request.state.service_actor
+    if actor is None:
+        from cradle.auth import tokens
+        from cradle.auth.actor import ANONYMOUS
+
+        found = tokens.check(session.connection(), request.state.bearer)
+        request.state.actor, request.state.token_id = (found[1], found[0]) if found else (ANONYMOUS, None)
+        actor = _service_actor(request)
+    return actor
 
 
 def _errors(exc: ServiceError) -> NoReturn:
@@ -89,9 +109,8 @@ def case_json(c, with_steps: list | None = None) -> dict:
 
 def _act(request: Request, key: str | None, payload, fn, look_first: bool = True) -> Response:
     try:
-        actor = _actor(request)
-        status, body, replayed = idempotency.run(_url(request), actor, key, payload, lambda s: fn(s, actor),
-                                                 look_first)
+        status, body, replayed = idempotency.run(_url(request), lambda s: _actor(request, s), key, payload,
+                                                 lambda s: fn(s, _actor(request, s)), look_first)
     except ServiceError as exc:
         return _errors(exc)
     # orjson: the actions' answers (a case with its explanation) are the API's busiest JSON
@@ -101,9 +120,8 @@ def _act(request: Request, key: str | None, payload, fn, look_first: bool = True
 
 def _read(request: Request, fn) -> Any:
     try:
-        actor = _actor(request)
         with session_scope(_url(request)) as s:
-            return fn(s, actor)
+            return fn(s, _actor(request, s))
     except ServiceError as exc:
         return _errors(exc)
 

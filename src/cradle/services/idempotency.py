@@ -36,9 +36,14 @@ def _stored(session: Session, actor: Actor, key: str, digest: str) -> tuple[int,
     return row.status_code, row.response
 
 
-def run(url: str | None, actor: Actor, key: str | None, payload, fn: Callable[[Session], tuple[int, dict]],
-        look_first: bool = True) -> tuple[int, dict, bool]:
-    """(status, body, replayed). `fn` runs in the transaction that also stores its response.
+def _who(actor, session: Session) -> Actor:
+    return actor(session) if callable(actor) else actor
+
+
+def run(url: str | None, actor: Actor | Callable[[Session], Actor], key: str | None, payload,
+        fn: Callable[[Session], tuple[int, dict]], look_first: bool = True) -> tuple[int, dict, bool]:
+    """(status, body, replayed). `fn` runs in the transaction that also stores its response. `actor` may be a
+    function of the session, called first in that transaction (a bearer token checked on the same connection).
 
     `look_first=False` skips the look-up before the action, for actions that write nothing outside the database
     (the busiest, an application, saves a statement): a replay then runs the action again, and its stored
@@ -48,10 +53,12 @@ def run(url: str | None, actor: Actor, key: str | None, payload, fn: Callable[[S
     digest = request_hash(payload)
     if key is None:
         with session_scope(url) as s:
+            _who(actor, s)
             status, body = fn(s)
         return status, body, False
     try:  # one transaction (one pooled connection): the look-up, the action and its stored response
         with session_scope(url) as s:
+            actor = _who(actor, s)
             found = _stored(s, actor, key, digest) if look_first else None
             if found:
                 return found[0], found[1], True
