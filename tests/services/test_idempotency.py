@@ -55,3 +55,37 @@ def test_a_replayed_application_makes_no_second_case_step_or_audit_entry(svc_url
     r3 = c.post("/api/v1/services/cases", json=application(phone="13900000009"), headers=headers)
     assert r3.status_code == 409 and r3.json()["errors"][0]["field"] == "Idempotency-Key"
     assert (_count(svc_url, Case), _count(svc_url, AuditEntry), _count(svc_url, Notification)) == before
+
+
+@pytest.mark.postgres
+def test_fifty_concurrent_replays_of_one_application_make_one_case(svc_pg_url):
+    """The same application sent 50 times at once with one key, without the look-up first: every answer is the
+    one case (49 of them replays), and the database holds one case, one submit step and one stored response."""
+    import datetime as dt
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cradle.db import get_engine
+    from cradle.payments import rates
+    from cradle.services import applications
+    from cradle.services.api import case_json
+    from cradle.services.models import CaseStep, IdempotentRequest
+
+    from .helpers import COUNTY, county
+
+    with session_scope(svc_pg_url) as s:
+        rates.set_rate(s, county, "baiyin.childcare_allowance", COUNTY, dt.date(2024, 1, 1), 200, "白区政发〔2024〕1号")
+    barrier = threading.Barrier(50)
+
+    def send(_i):
+        barrier.wait()
+        return idempotency.run(svc_pg_url, mother, "same-key", application(),
+                               lambda s: (201, case_json(applications.submit(s, mother, application()))),
+                               look_first=False)
+
+    with ThreadPoolExecutor(50) as pool:
+        answers = list(pool.map(send, range(50)))
+    assert len({a[1]["case_no"] for a in answers}) == 1
+    assert sorted(a[2] for a in answers) == [False] + [True] * 49
+    assert (_count(svc_pg_url, Case), _count(svc_pg_url, CaseStep), _count(svc_pg_url, IdempotentRequest)) == (1, 1, 1)
+    get_engine(svc_pg_url).dispose()
