@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from services_submissions import COUNTY, application  # noqa: E402
+from services_submissions import application, prepared_database  # noqa: E402
 
 PATH = "/api/v1/services/cases"
 SECRET = "benchmark-secret-key"
@@ -270,13 +270,10 @@ def main(
     n: int, levels: list[int], use_wrk: bool = False, workers: int = 2, threadpool: int | None = None,
     durable: bool = False, shared_socket: bool = False,
 ) -> None:
-    import datetime as dt
 
     from sqlalchemy import func, select
 
-    from cradle.db import get_engine, session_scope, upgrade
-    from cradle.payments import rates
-    from cradle.services.actors import Actor
+    from cradle.db import get_engine, session_scope
     from cradle.services.models import Case
     from cradle.testing.postgres import start_temp_postgres
 
@@ -284,19 +281,7 @@ def main(
     pg = start_temp_postgres(DURABLE if durable else None)
     server = None
     try:
-        url = pg.create_database("bench_http")
-        upgrade(url)
-        with session_scope(url) as s:
-            rates.set_rate(
-                s,
-                Actor(id="c", role="county", county=COUNTY),
-                "baiyin.childcare_allowance",
-                COUNTY,
-                dt.date(2024, 1, 1),
-                200,
-                "bench",
-            )
-        get_engine(url).dispose()
+        url = prepared_database(pg, "bench_http")
         port = _free_port()
         server = start_server(url, port, workers, threadpool, shared_socket)
         postmaster = int((pg.root / "data" / "postmaster.pid").read_text().split()[0])

@@ -12,7 +12,6 @@ Needs `valgrind` (Debian package). Takes about 3 minutes: the start-up runs unde
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import glob
 import json
 import os
@@ -71,22 +70,15 @@ def driver(requests_file: str) -> None:
 
 
 def main(n: int) -> None:
-    from cradle.db import get_engine, session_scope, upgrade
-    from cradle.payments import rates
-    from cradle.services.actors import Actor
     from cradle.testing.postgres import start_temp_postgres
     from services_http import make_citizens
-    from services_submissions import COUNTY, application
+    from services_submissions import application, prepared_database
 
     os.environ.setdefault("CRADLE_SECRET_KEY", "benchmark-secret-key")
     pg = start_temp_postgres(None)
     folder = Path(tempfile.mkdtemp(prefix="cradle-callgrind-"))
     try:
-        url = pg.create_database("bench_instructions")
-        upgrade(url)
-        with session_scope(url) as s:
-            rates.set_rate(s, Actor(id="c", role="county", county=COUNTY), "baiyin.childcare_allowance", COUNTY,
-                           dt.date(2024, 1, 1), 200, "bench")
+        url = prepared_database(pg, "bench_instructions")
         tokens = make_citizens(url, 0, n)
         reqs = []
         for i in range(n):
@@ -96,7 +88,6 @@ def main(n: int) -> None:
                           (b"authorization", f"Bearer {tokens[i]}".encode()),
                           (b"idempotency-key", f"k{i}".encode())], body))
         (folder / "requests.pickle").write_bytes(pickle.dumps(reqs))
-        get_engine(url).dispose()
         env = {**os.environ, "CRADLE_DATABASE_URL": url, "CRADLE_API_RATE_PER_MINUTE": "0",
                "PYTHONMALLOC": "malloc"}
         proc = subprocess.Popen(
