@@ -29,15 +29,14 @@ def _serve(tmp_path: Path, port: int, workers: int = 2) -> subprocess.Popen:
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _wait_listening(port: int, proc: subprocess.Popen) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        assert proc.poll() is None, proc.stdout.read()
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError("the server did not start")
+def _wait_serving(proc: subprocess.Popen, workers: int = 2) -> None:
+    """Until every worker has said its app started (a worker that dies before that stops the server)."""
+    seen, started = [], 0
+    while started < workers:
+        line = proc.stdout.readline()
+        assert line, "".join(seen)  # the server ended
+        seen.append(line)
+        started += "Application startup complete" in line
 
 
 def _children(pid: int) -> list[int]:
@@ -90,8 +89,7 @@ def test_connections_opened_together_are_spread_over_the_workers(tmp_path):
     port = _free_port()
     proc = _serve(tmp_path, port)
     try:
-        _wait_listening(port, proc)
-        time.sleep(2)  # every worker listening
+        _wait_serving(proc)
         # 16 connections made at once, as a proxy's pool or a busy client opens them; the kernel places each on a
         # worker's socket by its addresses
         conns = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(16)]
@@ -124,8 +122,8 @@ def test_a_worker_that_dies_is_replaced(tmp_path):
     port = _free_port()
     proc = _serve(tmp_path, port)
     try:
-        _wait_listening(port, proc)
-        time.sleep(2)
+        _wait_serving(proc)
+        time.sleep(1)  # the supervisor learns a worker is serving a moment after its start-up message
         workers = _workers(proc)
         assert len(workers) == 2
         os.kill(workers[0], signal.SIGKILL)
@@ -143,3 +141,11 @@ def test_a_worker_that_dies_is_replaced(tmp_path):
         c.close()
     finally:
         assert _stop(proc) == 0
+
+
+def test_an_app_that_cannot_start_stops_the_server_instead_of_restarting_it(tmp_path):
+    env = {**os.environ, "CRADLE_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", "CRADLE_THREADPOOL": "many"}
+    proc = subprocess.run([CRADLE, "serve", "--port", str(_free_port()), "--workers", "2"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3
+    assert "before serving" in proc.stderr and "starting another" not in proc.stderr

@@ -17,7 +17,7 @@ from typing import Any
 
 log = logging.getLogger("cradle.serve")
 
-STARTUP_FAILURE = 3  # uvicorn's exit code when the app cannot start: replacing the worker would only loop
+STARTUP_FAILURE = 3  # uvicorn's exit code when the app cannot start
 
 
 def _listener(host: str, port: int, reuse_port: bool) -> socket.socket:
@@ -29,26 +29,39 @@ def _listener(host: str, port: int, reuse_port: bool) -> socket.socket:
     return sock
 
 
-def _worker(app: str, host: str, port: int, options: dict[str, Any]) -> None:
+def _worker(app: str, host: str, port: int, options: dict[str, Any], ready) -> None:
+    import threading
+
     import uvicorn
 
     sock = _listener(host, port, reuse_port=True)
     sock.listen(2048)
-    uvicorn.Server(uvicorn.Config(app, factory=True, **options)).run(sockets=[sock])
+    server = uvicorn.Server(uvicorn.Config(app, factory=True, **options))
+
+    def tell_when_serving() -> None:
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            ready.set()
+
+    threading.Thread(target=tell_when_serving, daemon=True).start()
+    server.run(sockets=[sock])
 
 
 def serve(app: str, host: str, port: int, workers: int, **options: Any) -> int:
-    """Run `workers` processes of the app factory `app` until SIGINT or SIGTERM; a worker that dies is replaced.
-    Returns the exit code: 0, or STARTUP_FAILURE when a worker could not start the app."""
+    """Run `workers` processes of the app factory `app` until SIGINT or SIGTERM; a worker that dies after it
+    began serving is replaced. Returns the exit code: 0, or STARTUP_FAILURE when a worker exited before serving
+    (the app cannot start: replacing it would only repeat the failure)."""
     # The port must be free: without this, a second server of the same user would silently share it.
     with _listener(host, port, reuse_port=False):
         pass
     ctx = mp.get_context("spawn")  # a fresh interpreter per worker, as uvicorn's own workers
 
-    def start() -> mp.process.BaseProcess:
-        p = ctx.Process(target=_worker, args=(app, host, port, options), daemon=False)
+    def start() -> tuple[mp.process.BaseProcess, Any]:
+        ready = ctx.Event()
+        p = ctx.Process(target=_worker, args=(app, host, port, options, ready), daemon=False)
         p.start()
-        return p
+        return p, ready
 
     stopping: list[int] = []
     previous = {s: signal.signal(s, lambda signum, _frame: stopping.append(signum))
@@ -57,10 +70,11 @@ def serve(app: str, host: str, port: int, workers: int, **options: Any) -> int:
     code = 0
     try:
         while not stopping:
-            for i, p in enumerate(procs):
+            for i, (p, ready) in enumerate(procs):
                 if p.is_alive():
                     continue
-                if p.exitcode == STARTUP_FAILURE:
+                if not ready.is_set():
+                    log.error("worker %s exited with %s before serving; stopping", p.pid, p.exitcode)
                     code = STARTUP_FAILURE
                     stopping.append(0)
                     break
@@ -68,10 +82,10 @@ def serve(app: str, host: str, port: int, workers: int, **options: Any) -> int:
                 procs[i] = start()
             time.sleep(0.2)
     finally:
-        for p in procs:
+        for p, _ in procs:
             if p.is_alive():
                 p.terminate()  # SIGTERM: uvicorn finishes the requests in flight
-        for p in procs:
+        for p, _ in procs:
             p.join(timeout=30)
             if p.is_alive():
                 p.kill()
