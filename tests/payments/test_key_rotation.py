@@ -177,3 +177,24 @@ def test_the_migration_names_payments_already_made_twice(db_url):
             )
         )
     engine.dispose()
+
+
+def test_a_second_entitlement_for_one_person_is_refused_mid_rotation(svc_url, monkeypatch):
+    """The unique key on the encrypted ID number cannot see a person registered under the old key; the look-up
+    before the insert matches every key, so a second entitlement (say from a duplicate case let in while the
+    rotation was part-way) is refused and nothing is stored."""
+    monkeypatch.setenv("CRADLE_FIELD_KEYS", K1)
+    engine = make_engine(svc_url)
+    s = Session(engine)
+    _subsidy(s, "cc-subsidy:1")
+    s.commit()
+    monkeypatch.setenv("CRADLE_FIELD_KEYS", f"{K2},{K1}")  # k2 current, the row still under k1
+    with pytest.raises(Conflict) as refused:
+        _subsidy(s, "cc-subsidy:1")
+    assert refused.value.field == "beneficiary"
+    s.rollback()
+    assert s.execute(select(func.count()).select_from(entitlements.Entitlement)).scalar() == 1
+    assert _subsidy(s, "cc-subsidy:2").id  # another claim of the same person is its own entitlement
+    s.rollback()
+    s.close()
+    engine.dispose()
