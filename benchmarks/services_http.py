@@ -127,8 +127,9 @@ def _client(port, requests, concurrency, start_at, out):
     out.put((t0, time.time(), time.process_time() - cpu, res))
 
 
-def drive(port: int, requests: list[bytes], concurrency: int) -> tuple[float, list]:
-    """Runs the client in its own process (so its CPU is not the server's): (wall seconds, results)."""
+def drive(port: int, requests: list[bytes], concurrency: int) -> tuple[float, list, float]:
+    """Runs the client in its own process (so its CPU is not the server's, though it shares the cores):
+    (wall seconds, results, the client's CPU seconds)."""
     q = mp.get_context("fork").Queue()
     p = mp.get_context("fork").Process(
         target=_client, args=(port, requests, concurrency, time.time() + 0.3, q)
@@ -142,8 +143,7 @@ def drive(port: int, requests: list[bytes], concurrency: int) -> tuple[float, li
             if not p.is_alive():  # a connection the server dropped: say so instead of waiting for ever
                 raise RuntimeError(f"the load generator died (exit code {p.exitcode}); see its traceback above") from None
     p.join()
-    drive.client_cpu = cpu  # the load generator's CPU seconds in its last run (it shares the cores)
-    return t1 - t0, res
+    return t1 - t0, res, cpu
 
 
 WRK_LUA = r"""
@@ -305,9 +305,9 @@ def main(
                 count, wall = w["n"], w["n"] / w["rate"]
                 p50, p95, p99, bad, client_ms = w["p50"], w["p95"], w["p99"], None, None
             else:
-                wall, res = drive(port, reqs, c)
+                wall, res, client_cpu = drive(port, reqs, c)
                 count = len(res)
-                client_ms = drive.client_cpu / count * 1000
+                client_ms = client_cpu / count * 1000
                 lat = sorted(r[0] for r in res)
                 p50, p95, p99 = _pct(lat, 0.5), _pct(lat, 0.95), _pct(lat, 0.99)
                 bad = sum(r[1] != 201 for r in res)
@@ -318,7 +318,7 @@ def main(
             replays_ok: int | str = "not sent with --wrk" if use_wrk else 0
             if not use_wrk:
                 first = {i: json.loads(r[3])["case_no"] for i, r in enumerate(res) if r[1] == 201}
-                _, again = drive(port, reqs, c)  # same key: the first answer, marked replayed
+                _, again, _ = drive(port, reqs, c)  # same key: the first answer, marked replayed
                 replays_ok += sum(
                     r[1] == 201 and (r[2] != "true" or json.loads(r[3])["case_no"] != first.get(i))
                     for i, r in enumerate(again)
@@ -326,7 +326,7 @@ def main(
                 sample = [
                     r.replace(b"Idempotency-Key: k", b"Idempotency-Key: new-k") for r in reqs[: n // 10]
                 ]
-                _, fresh = drive(port, sample, c)  # a new key for the same beneficiary: refused
+                _, fresh, _ = drive(port, sample, c)  # a new key for the same beneficiary: refused
                 replays_ok += sum(r[1] < 300 for r in fresh)
             with session_scope(url) as s:
                 cases = s.execute(select(func.count()).select_from(Case)).scalar()

@@ -101,10 +101,10 @@ def check(conn, token: str | None) -> tuple[int, object] | None:
     params = {"b_prefix": prefix, "digest": _digest(secret), "now": utcnow()}
     statements = _CHECK[conn.dialect.name]
     row = conn.execute(statements[0], params).first()
-    if row is not None and len(statements) > 1:
-        conn.execute(statements[1], {"now": params["now"], "b_token_id": row.token_id})
     if row is None:
         return None
+    if len(statements) > 1:  # SQLite: stamp the row found
+        conn.execute(statements[1], {"now": params["now"], "b_token_id": row.token_id})
     actor = from_account(row, "token")
     remember(token, row, actor)
     return row.token_id, actor

@@ -43,7 +43,7 @@ def _url(request: Request) -> str | None:
 
 async def api_actor(request: Request):
     """The caller as a services Actor: the signed-in account (session or bearer token, through cradle.auth).
-    Anonymous callers are refused here, before the body is read (401 in the app's error shape). Async because it
+    Anonymous callers are refused here (401 in the app's error shape). Async because it
     only reads what the auth middleware found: a sync dependency would cost a thread hop per request. A bearer
     token the middleware left unchecked (`CHECKED_BY_ENDPOINT`) is checked by `_actor`, in the endpoint's own
     worker thread."""
