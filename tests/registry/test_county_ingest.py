@@ -2,9 +2,11 @@
 with their reasons, no clean row lost, and a second ingest changes nothing."""
 
 import polars as pl
+import pytest
 from sqlalchemy import func, select
 
 from cradle.db import make_engine
+from cradle.registry import bulk
 from cradle.registry import models as m
 from cradle.registry.ingest import ingest_directory, ingest_file
 
@@ -15,7 +17,10 @@ def _counts(engine):
         return {t.__tablename__: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
 
 
-def test_synthetic_county_from_all_departments(migrated_db_url, county_feeds):
+@pytest.mark.parametrize("min_rows", [bulk.MIN_ROWS, 1], ids=["indexes-kept", "indexes-set-aside"])
+def test_synthetic_county_from_all_departments(migrated_db_url, county_feeds, min_rows, monkeypatch):
+    """With min_rows 1 the 公安 file, the first into the empty registry, is loaded with indexes set aside."""
+    monkeypatch.setattr(bulk, "MIN_ROWS", min_rows)
     out, manifest = county_feeds
     engine = make_engine(migrated_db_url)
     summaries = ingest_directory(out, engine=engine, batch_rows=700)  # several batches per file

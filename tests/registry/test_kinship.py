@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import polars as pl
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -274,3 +275,35 @@ def test_a_run_judges_only_the_households_it_touched(migrated_db_url, tmp_path, 
         assert _links(conn) == whole
         conn.rollback()
     engine.dispose()
+
+
+def test_sqlite_reads_the_register_through_a_child_process_as_its_cursor_would(sqlite_url, tmp_path, monkeypatch):
+    from cradle.db import upgrade
+
+    upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    _gongan(tmp_path / "gongan.csv", EVERYONE)
+    ingest_file("gongan", tmp_path / "gongan.csv", engine=engine)
+    with engine.connect() as conn:
+        members, persons = kinship._members_sql(kinship.WHOLE), kinship._persons_sql(kinship.WHOLE)
+        assert kinship._committed_file(conn)  # nothing uncommitted: the child process reads
+        by_child = kinship._read(conn, members, kinship.MEMBERS), kinship._read(conn, persons, kinship.PERSONS)
+        with monkeypatch.context() as mp:
+            mp.setattr(kinship, "_committed_file", lambda conn: None)
+            by_cursor = kinship._read(conn, members, kinship.MEMBERS), kinship._read(conn, persons, kinship.PERSONS)
+        assert by_child[0].height == len(EVERYONE) - 1 and by_child[1].height == len(EVERYONE)  # 王芳: 其他
+        for a, b in zip(by_child, by_cursor, strict=True):
+            assert a.schema == b.schema and a.sort(a.columns).equals(b.sort(b.columns))
+        conn.execute(m.Relation.__table__.delete())  # uncommitted: a reader elsewhere would not see it
+        assert kinship._committed_file(conn) is None
+    engine.dispose()
+
+
+def test_a_failed_read_of_the_register_names_the_file(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "register.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE t (a INTEGER)")
+    with pytest.raises(RuntimeError, match="(?s)register.db.*no such column: missing"):
+        list(kinship._arrow_batches(str(path), "SELECT missing FROM t"))

@@ -16,7 +16,7 @@ import io
 import time
 from collections import Counter
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +43,7 @@ from sqlalchemy import (
 
 from cradle import fieldcrypt
 from cradle.db import get_engine
-from cradle.registry import identity, kinship
+from cradle.registry import bulk, identity, kinship
 from cradle.registry.access import covering_region, known, row_region, row_town
 from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import Feed, get_feed
@@ -225,6 +225,7 @@ class Ingester:
         self.summary = IngestSummary(run_id, feed.dept, file_name)
         self._rows_since_analyze, self._analyzed_at = 0, 0
         self._indexed = False
+        self.deferred: list[str] = []  # indexes set aside for this run (cradle.registry.bulk)
         self.raw_columns = feed.names
         self.regions: set[str] = set()
         self.region: str | None = None
@@ -300,6 +301,9 @@ class Ingester:
             if not self._indexed and p.good["id_number"].null_count():
                 _record_no_index(self.stage).create(conn)
                 self._indexed = True
+                if bulk.MATCH in self.deferred:  # rows without an ID number are matched by name and birth date
+                    bulk.restore(conn, [bulk.MATCH])
+                    self.deferred.remove(bulk.MATCH)
             _load_stage(conn, self.stage, p.good.columns, p.payload)
             self._analyze(p.good.height)
             bad = self._drop_stored(p.raw, bad)
@@ -507,6 +511,13 @@ def _end_run(engine: Engine, s: IngestSummary, status: str, error: str | None = 
         )
 
 
+def _build_deferred(engine: Engine) -> None:
+    """On a connection of its own, with SQLite's default page cache and temporary store: the ingest's made the
+    builds two to three times slower."""
+    with engine.begin() as conn:
+        bulk.restore(conn)
+
+
 def ingest_frames(
     engine: Engine,
     dept: str,
@@ -517,14 +528,20 @@ def ingest_frames(
     kind: str = "file",
     on_batch: Callable[[int], None] | None = None,
     commit_batches: int = COMMIT_BATCHES,
+    expected_rows: int | None = None,
 ) -> IngestSummary:
-    """Ingest text batches (each with `_row_no`) as one run, committing every `commit_batches` batches."""
+    """Ingest text batches (each with `_row_no`) as one run, committing every `commit_batches` batches.
+    `expected_rows` (the file's, when known) decides whether indexes are set aside (cradle.registry.bulk)."""
     feed = get_feed(dept)
     if not 1 <= commit_batches <= MAX_ATTACHED - 1:  # refused before the run is recorded
         raise ValueError(f"commit_batches：每次提交的批数须在 1 到 {MAX_ATTACHED - 1} 之间，收到 {commit_batches}")
     run_id = _begin_run(engine, dept, file_name, sha, kind)
     started = time.perf_counter()
+    with engine.begin() as conn:
+        bulk.restore(conn)  # a run that died with its indexes set aside
+        deferred = bulk.set_aside(conn) if bulk.worth_it(conn, expected_rows) else []
     ing = Ingester(engine, feed, run_id, file_name, commit_batches)
+    ing.deferred = deferred
     try:
         with closing(prepared_ahead(ing.prepare, frames)) as batches:  # on failure the worker stops first
             for p in batches:
@@ -538,10 +555,15 @@ def ingest_frames(
     except BaseException as exc:
         ing.conn.rollback()
         ing.close()
+        if ing.deferred:  # what was committed stays, and the schema is whole (else the next run's start mends it)
+            with suppress(Exception):
+                _build_deferred(engine)
         ing.summary.seconds = time.perf_counter() - started
         _end_run(engine, ing.summary, "failed", str(exc)[:2000])
         raise
     ing.close()
+    if ing.deferred:
+        _build_deferred(engine)
     ing.summary.seconds = time.perf_counter() - started
     _end_run(engine, ing.summary, "done")
     return ing.summary
@@ -611,6 +633,7 @@ def ingest_file(
         sha=sha,
         on_batch=on_batch,
         commit_batches=commit_batches,
+        expected_rows=expected_rows(path),
     )
     s.interrupted_runs = stale
     return s

@@ -39,12 +39,12 @@ def _remove_orphans() -> None:
 
 
 class Scratch:
-    def __init__(self, slots: int) -> None:
+    def __init__(self, slots: int, schema: str = "cradle_scratch") -> None:
         import adbc_driver_sqlite.dbapi as adbc
 
         _remove_orphans()
         self.dir = Path(tempfile.mkdtemp(prefix=f"cradle-stage-{os.getpid()}-"))
-        self.slots = slots
+        self.slots, self.schema = slots, schema  # attached as schema0, schema1, …
         self.paths = [self.dir / f"slot{i}.db" for i in range(slots)]
         self.conns = [adbc.connect(str(p), autocommit=True) for p in self.paths]
         for c in self.conns:
@@ -55,7 +55,7 @@ class Scratch:
 
     def attach(self, dbapi_conn) -> list[str]:
         """ATTACH every slot to the ingest connection (outside a transaction); returns the schema names."""
-        names = [f"cradle_scratch{i}" for i in range(self.slots)]
+        names = [f"{self.schema}{i}" for i in range(self.slots)]
         for name, path in zip(names, self.paths, strict=True):
             dbapi_conn.execute(f"ATTACH DATABASE '{path}' AS {name}")
         return names
@@ -69,7 +69,7 @@ class Scratch:
         with self.conns[slot].cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
             cur.adbc_ingest(TABLE, df.to_arrow(), mode="create")
-        return f"cradle_scratch{slot}.{TABLE}"
+        return f"{self.schema}{slot}.{TABLE}"
 
     def close(self) -> None:
         for c in self.conns:

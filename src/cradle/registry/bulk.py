@@ -1,0 +1,73 @@
+"""Two secondary indexes set aside while a large file goes into a registry smaller than it, and built once at
+the end: one sort instead of millions of insertions at random places.
+
+On SQLite, a 5-million-row 公安 file into an empty registry spent 98 of 290 s keeping the person match index
+(birth date, name) and the 户 index (region, 户号) up to date row by row; building both afterwards took 16–20 s.
+Only indexes no statement of the run reads are set aside: the 户 index serves a run that judges only its own 户,
+and a run this large judges the whole register (`kinship.WHOLE_BEYOND`); the match index serves rows without an
+ID number, so it is built again (`restore([MATCH])`) before the first batch that has one. Readers meanwhile find persons
+by name and birth date by a scan: a first load, not a daily feed.
+
+A run that dies leaves them missing: `restore` builds every missing one, at the start of every ingest and at
+`upgrade`, so the schema is whole again before anything else writes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Index, inspect, text
+
+from cradle.registry.models import HukouEvent, Person
+
+# Rows a run must bring, at least, and at least as many as the registry holds persons.
+MIN_ROWS = 500_000
+MATCH, HOUSEHOLD = "ix_registry_person_match", "ix_registry_hukou_event_household"
+
+
+def _indexes() -> dict[str, Index]:
+    tables = (Person.__table__, HukouEvent.__table__)
+    return {ix.name: ix for t in tables for ix in t.indexes if ix.name in (MATCH, HOUSEHOLD)}
+
+
+def worth_it(conn: Connection, expected_rows: int | None) -> bool:
+    if not expected_rows or expected_rows < MIN_ROWS:
+        return False
+    persons = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM registry_person")).scalar_one()
+    return expected_rows >= persons
+
+
+def _present(conn: Connection) -> set[str]:
+    found = set()
+    for table in ("registry_person", "registry_hukou_event"):
+        found |= {ix["name"] for ix in inspect(conn).get_indexes(table)}
+    return found
+
+
+def set_aside(conn: Connection) -> list[str]:
+    """Drop the deferrable indexes (the caller commits); returns their names."""
+    names = sorted(_indexes())
+    for name in names:
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    return names
+
+
+def restore(conn: Connection, names: list[str] | None = None) -> list[str]:
+    """Build the deferrable indexes (or `names` of them) that are missing; returns those built. SQLite sorts
+    with two threads and the default page cache: the ingest's 512 MiB made each build twice as slow."""
+    present = _present(conn)
+    missing = [
+        ix for name, ix in sorted(_indexes().items()) if name not in present and (names is None or name in names)
+    ]
+    if not missing:
+        return []
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        conn.exec_driver_sql("PRAGMA cache_size=-2000")
+        conn.exec_driver_sql("PRAGMA threads=2")
+    try:
+        for ix in missing:
+            ix.create(conn)
+    finally:
+        if sqlite:
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+    return [ix.name for ix in missing]
