@@ -67,10 +67,11 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
         with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task(f"{dept} {file.name}", total=expected_rows(file))
+            rows = expected_rows(file)
+            task = bar.add_task(f"{dept} {file.name}", total=rows)
             try:
                 s = ingest_file(dept, file, batch_rows=batch_rows, encoding=encoding, force=force,
-                                on_batch=lambda n: bar.advance(task, n), commit_batches=commit_batches)
+                                on_batch=lambda n: bar.advance(task, n), commit_batches=commit_batches, rows=rows)
             except (FeedFormatError, ValueError, UnicodeDecodeError) as exc:
                 err.print(f"[red]导入失败：{exc}[/]")
                 raise typer.Exit(2) from None

@@ -606,7 +606,10 @@ def ingest_file(
     force: bool = False,
     on_batch: Callable[[int], None] | None = None,
     commit_batches: int = COMMIT_BATCHES,
+    rows: int | None = None,
 ) -> IngestSummary:
+    """`rows`: the file's data rows, when the caller has counted them (the CLI's progress bar); counted here
+    otherwise."""
     get_feed(dept)  # an unknown department fails before anything is written
     path = Path(path)
     if not path.exists():
@@ -633,7 +636,7 @@ def ingest_file(
         sha=sha,
         on_batch=on_batch,
         commit_batches=commit_batches,
-        expected_rows=expected_rows(path),
+        expected_rows=rows if rows is not None else expected_rows(path),
     )
     s.interrupted_runs = stale
     return s
