@@ -71,6 +71,8 @@ class Prepared:
     good: pl.DataFrame  # as staged: ID numbers encrypted, sorted
     duplicates: int
     payload: bytes | str | None  # PostgreSQL: CSV for COPY; SQLite: the scratch table holding `good`
+    region: str | None  # the run's region once this batch is in (`Ingester._regions`)
+    refused: list[tuple]  # `bad` as the quarantine stores it (`Ingester._refused`)
 
 
 @dataclass
@@ -193,6 +195,26 @@ def _person_sources(feed: Feed) -> list[str]:
     return parts
 
 
+# The quarantine's columns as `Ingester._refused` fills them.
+QUARANTINE = (
+    "run_id", "dept", "file_name", "row_no", "record_no", "row_hash", "field", "reason", "message", "raw", "status",
+    "region", "town",
+)
+
+
+def _insert_rows(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple], chunk: int = 500) -> None:
+    """Rows already in their stored form, many per INSERT: `executemany` gave up the GIL once per row and waited
+    for it again behind the preparing thread."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    one = f"({', '.join([mark] * len(columns))})"
+    for i in range(0, len(rows), chunk):
+        part = rows[i : i + chunk]
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(part))}",
+            tuple(v for r in part for v in r),
+        )
+
+
 class Ingester:
     """Holds one connection and one staging table for the length of a run."""
 
@@ -201,6 +223,7 @@ class Ingester:
         self.commit_batches, self._uncommitted = commit_batches, 0
         self.conn = engine.connect()
         self.pg = self.conn.dialect.name == "postgresql"
+        self._pragmas: dict[str, int] = {}  # SQLite's settings as the pool gave the connection
         seq = None
         if self.pg:
             seq = self.conn.execute(
@@ -208,6 +231,9 @@ class Ingester:
             ).scalar()
         else:  # most of the 5-million-person unique indexes in the page cache; with two batches in flight
             # (`pipeline`), 768 MiB peaked at 2.04 GiB on a 5-million-row file, 512 MiB keeps it under 2 GiB
+            self._pragmas = {
+                p: self.conn.exec_driver_sql(f"PRAGMA {p}").scalar_one() for p in ("cache_size", "temp_store")
+            }
             self.conn.exec_driver_sql("PRAGMA cache_size=-524288")
             self.conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
         self.stage = _stage_table(feed, seq)
@@ -227,8 +253,9 @@ class Ingester:
         self._indexed = False
         self.deferred: list[str] = []  # indexes set aside for this run (cradle.registry.bulk)
         self.raw_columns = feed.names
-        self.regions: set[str] = set()
-        self.region: str | None = None
+        self.regions: set[str] = set()  # the known region codes of the batches prepared so far
+        self.region: str | None = None  # the run's region as recorded
+        self._store_raw = QuarantineRow.__table__.c.raw.type.bind_processor(self.conn.dialect)
         union = " UNION ALL ".join(_person_sources(feed)).replace("{S}", self.stage.name)
         self.new_persons_sql = text(
             # ON CONFLICT DO NOTHING also settles repeats within the batch (first one wins) without a GROUP BY
@@ -245,6 +272,10 @@ class Ingester:
             self.conn.commit()
             for name in self._attached:  # the pooled connection goes back without the scratch files
                 self.conn.connection.driver_connection.execute(f"DETACH DATABASE {name}")
+            # … and with the settings it came with: the next user of it may be `_build_deferred`, whose two
+            # CREATE INDEX took 44.9 s with this in-memory temporary store and 15.7 s with SQLite's default
+            for pragma, value in self._pragmas.items():
+                self.conn.exec_driver_sql(f"PRAGMA {pragma}={int(value)}")
         finally:
             self.conn.close()
             if self.scratch:
@@ -282,7 +313,8 @@ class Ingester:
         payload = None
         if good.height:
             payload = _csv(good) if self.pg else self.scratch.fill(good)
-        return Prepared(raw, bad, good, duplicates, payload)
+        region = self._regions(raw)
+        return Prepared(raw, bad, good, duplicates, payload, region, self._refused(bad, region))
 
     def process(self, raw: pl.DataFrame) -> None:
         self.write(self.prepare(raw))
@@ -291,8 +323,10 @@ class Ingester:
         s, conn = self.summary, self.conn
         s.rows_read += p.raw.height
         s.duplicates += p.duplicates
-        self._note_regions(p.raw)
-        bad = p.bad
+        if p.region != self.region:
+            self.region = p.region
+            conn.execute(update(IngestRun).where(IngestRun.id == self.run_id).values(region=p.region))
+        refused = p.refused
         if self.pg:  # no dead rows left behind in the temp table
             conn.execute(text(f"TRUNCATE {self.stage.name}"))
         else:
@@ -306,8 +340,8 @@ class Ingester:
                     self.deferred.remove(bulk.MATCH)
             _load_stage(conn, self.stage, p.good.columns, p.payload)
             self._analyze(p.good.height)
-            bad = self._drop_stored(p.raw, bad)
-        self._quarantine(bad)
+            refused = refused + self._refused(self._drop_stored(p.raw), self.region)
+        self._quarantine(refused)
         if p.good.height:
             self._store()
         self._uncommitted += 1
@@ -318,19 +352,16 @@ class Ingester:
         self.conn.commit()
         self._uncommitted = 0
 
-    def _note_regions(self, raw: pl.DataFrame) -> None:
-        """The run's region covers every row's region, or, for a row without one, its ID number's prefix (the
-        region of birth, so only then): what scopes an official's view of the run."""
+    def _regions(self, raw: pl.DataFrame) -> str | None:
+        """The run's region once this batch is in: it covers every row's region, or, for a row without one, its
+        ID number's prefix (the region of birth, so only then); what scopes an official's view of the run. Batches
+        are prepared in file order, so this is the region their refused rows fall back to (`row_region`)."""
         cols = [c for c in ("hukou_region", "region") if c in self.raw_columns]
         seen = {v for c in cols for v in raw[c].unique().to_list() if v}
         without = raw.filter(pl.all_horizontal(pl.col(c).is_null() for c in cols)) if cols else raw
         seen |= {v for v in without["id_number"].str.slice(0, 6).unique().to_list() if v}
-        if seen - self.regions:
-            self.regions |= {v for v in seen if known(v)}
-            region = covering_region(self.regions)
-            if region != self.region:
-                self.region = region
-                self.conn.execute(update(IngestRun).where(IngestRun.id == self.run_id).values(region=region))
+        self.regions |= {v for v in seen - self.regions if known(v)}
+        return covering_region(self.regions)
 
     def _analyze(self, staged: int) -> None:
         """PostgreSQL plans from statistics: a never-analysed temp table, or tables that grew tenfold since
@@ -355,8 +386,9 @@ class Ingester:
             pl.lit(REASONS["record_conflict"]).alias(MESSAGE),
         )
 
-    def _drop_stored(self, raw: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:
-        """Rows whose record number is already stored: count duplicates, quarantine conflicts, unstage both."""
+    def _drop_stored(self, raw: pl.DataFrame) -> pl.DataFrame:
+        """Rows whose record number is already stored: count duplicates, unstage both; returns the conflicts
+        (as refused rows) for the quarantine."""
         S = self.stage.name
         # A scalar subquery, not a join: one index probe per staged row. As a join PostgreSQL hashed the whole
         # source-record table for every batch (45 of 275 server CPU s over a 5-million-row file).
@@ -370,9 +402,10 @@ class Ingester:
             {"dept": self.feed.dept},
         ).all()
         if not found:
-            return bad
+            return raw.clear()
         self.summary.duplicates += sum(1 for _, new, old in found if new == old)
         conflicts = [rn for rn, new, old in found if new != old]
+        refused = raw.clear()
         if conflicts:
             rows = (
                 self.conn.execute(
@@ -384,10 +417,7 @@ class Ingester:
                 .scalars()
                 .all()
             )
-            bad = pl.concat(
-                [bad, self._conflicts(raw, pl.DataFrame({ROW_NO: rows}, schema={ROW_NO: pl.Int64}))],
-                how="diagonal_relaxed",
-            )
+            refused = self._conflicts(raw, pl.DataFrame({ROW_NO: rows}, schema={ROW_NO: pl.Int64}))
         self.conn.execute(
             text(
                 f"""DELETE FROM {S} WHERE EXISTS (SELECT 1 FROM registry_source_record sr
@@ -395,13 +425,30 @@ class Ingester:
             ),
             {"dept": self.feed.dept},
         )
-        return bad
+        return refused
 
-    def _quarantine(self, bad: pl.DataFrame) -> None:
-        if bad.height == 0:
+    def _refused(self, bad: pl.DataFrame, region: str | None) -> list[tuple]:
+        """Refused rows as the quarantine stores them (`QUARANTINE` order; the row as read encrypted by its
+        column's own type), made in the preparing thread: built per row in the writing thread, they and their
+        insert took 18.5 s of a 5-million-row file, contending for the GIL with the next batch's preparation."""
+        raw_columns = self.raw_columns
+        return [
+            (
+                self.run_id, self.feed.dept, self.file_name, r[ROW_NO], r["record_no"], r[HASH], r[FIELD], r[REASON],
+                r[MESSAGE], self._store_raw({c: r[c] for c in raw_columns}), "open", row_region(r, region),
+                row_town(r, region),
+            )
+            for r in bad.iter_rows(named=True)
+        ]
+
+    def _quarantine(self, refused: list[tuple]) -> None:
+        if not refused:
             return
         s = self.summary
-        hashes = bad[HASH].to_list()
+        s.quarantined += len(refused)
+        s.reasons.update(r[QUARANTINE.index("reason")] for r in refused)
+        at = QUARANTINE.index("row_hash")
+        hashes = [r[at] for r in refused]
         known: set[int] = set()
         for i in range(0, len(hashes), 500):  # a row refused before and still open is not filed twice
             known.update(
@@ -413,31 +460,7 @@ class Ingester:
                     )
                 ).scalars()
             )
-        rows = []
-        for r in bad.iter_rows(named=True):
-            s.quarantined += 1
-            s.reasons[r[REASON]] += 1
-            if r[HASH] in known:
-                continue
-            rows.append(
-                {
-                    "run_id": self.run_id,
-                    "dept": self.feed.dept,
-                    "file_name": self.file_name,
-                    "row_no": r[ROW_NO],
-                    "record_no": r["record_no"],
-                    "row_hash": r[HASH],
-                    "field": r[FIELD],
-                    "reason": r[REASON],
-                    "message": r[MESSAGE],
-                    "raw": {c: r[c] for c in self.raw_columns},
-                    "status": "open",
-                    "region": row_region(r, self.region),
-                    "town": row_town(r, self.region),
-                }
-            )
-        if rows:
-            self.conn.execute(insert(QuarantineRow), rows)
+        _insert_rows(self.conn, QuarantineRow.__tablename__, QUARANTINE, [r for r in refused if r[at] not in known])
 
     def _resolve(self) -> None:
         """Each staged row's person (by ID number; rows without one get theirs in identity.resolve_unnumbered)
