@@ -83,12 +83,17 @@ def count_rows(path: Path) -> int | None:
 
 
 def _numbered(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
-    line = 2
+    """Each batch with its rows' line numbers. A file with a header and no data rows still gives one empty
+    batch, so its header is checked like any other (a wrong one is refused, not taken for an empty run)."""
+    line, header = 2, None
     for df in batches:
         if df.height == 0:
+            header = df
             continue
         yield df.with_columns(pl.int_range(line, line + df.height, dtype=pl.Int64).alias(ROW_NO))
         line += df.height
+    if line == 2 and header is not None:
+        yield header.with_columns(pl.lit(None, dtype=pl.Int64).alias(ROW_NO))
 
 
 def _text(df: pl.DataFrame) -> pl.DataFrame:
@@ -113,6 +118,7 @@ def _csv_batches(path: Path, batch_rows: int, encoding: str | None) -> Iterator[
         lf = pl.scan_csv(utf8, infer_schema=False)
         try:
             yield from lf.collect_batches(chunk_size=batch_rows)
+            yield pl.DataFrame(schema=lf.collect_schema())  # the header, for a file without data rows
         except pl.exceptions.PolarsError as exc:
             raise FeedFormatError(f"{path.name}：{csv_problem(utf8) or _first_line(exc)}") from None
 
@@ -146,6 +152,7 @@ def _parquet_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
     pf = pq.ParquetFile(path)
     for rb in pf.iter_batches(batch_size=batch_rows):
         yield _text(pl.from_arrow(rb))
+    yield _text(pl.from_arrow(pf.schema_arrow.empty_table()))  # the header, for a file without data rows
 
 
 def _cell(value) -> str | None:
@@ -173,8 +180,7 @@ def _excel_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
             if len(buf) >= batch_rows:
                 yield pl.DataFrame(buf, schema=dict.fromkeys(header, pl.String), orient="row")
                 buf = []
-        if buf:
-            yield pl.DataFrame(buf, schema=dict.fromkeys(header, pl.String), orient="row")
+        yield pl.DataFrame(buf, schema=dict.fromkeys(header, pl.String), orient="row")  # empty: just the header
     finally:
         wb.close()
 
