@@ -66,13 +66,12 @@ _TYPES = {"date": Date, "int": BigInteger, "money": Float, "flag": Boolean}
 class Prepared:
     """One batch ready for the database (see `Ingester.prepare`)."""
 
-    raw: pl.DataFrame  # the rows as read, for quarantine
-    bad: pl.DataFrame
+    raw: pl.DataFrame  # the rows as read
     good: pl.DataFrame  # as staged: ID numbers encrypted, sorted
     duplicates: int
     payload: bytes | str | None  # PostgreSQL: CSV for COPY; SQLite: the scratch table holding `good`
     region: str | None  # the run's region once this batch is in (`Ingester._regions`)
-    refused: list[tuple]  # `bad` as the quarantine stores it (`Ingester._refused`)
+    refused: list[tuple]  # the bad rows as the quarantine stores them (`Ingester._refused`)
 
 
 @dataclass
@@ -200,6 +199,7 @@ QUARANTINE = (
     "run_id", "dept", "file_name", "row_no", "record_no", "row_hash", "field", "reason", "message", "raw", "status",
     "region", "town",
 )
+_REASON, _ROW_HASH = QUARANTINE.index("reason"), QUARANTINE.index("row_hash")
 
 
 def _insert_rows(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple], chunk: int = 500) -> None:
@@ -314,7 +314,7 @@ class Ingester:
         if good.height:
             payload = _csv(good) if self.pg else self.scratch.fill(good)
         region = self._regions(raw)
-        return Prepared(raw, bad, good, duplicates, payload, region, self._refused(bad, region))
+        return Prepared(raw, good, duplicates, payload, region, self._refused(bad, region))
 
     def process(self, raw: pl.DataFrame) -> None:
         self.write(self.prepare(raw))
@@ -446,9 +446,8 @@ class Ingester:
             return
         s = self.summary
         s.quarantined += len(refused)
-        s.reasons.update(r[QUARANTINE.index("reason")] for r in refused)
-        at = QUARANTINE.index("row_hash")
-        hashes = [r[at] for r in refused]
+        s.reasons.update(r[_REASON] for r in refused)
+        hashes = [r[_ROW_HASH] for r in refused]
         known: set[int] = set()
         for i in range(0, len(hashes), 500):  # a row refused before and still open is not filed twice
             known.update(
@@ -460,7 +459,7 @@ class Ingester:
                     )
                 ).scalars()
             )
-        _insert_rows(self.conn, QuarantineRow.__tablename__, QUARANTINE, [r for r in refused if r[at] not in known])
+        _insert_rows(self.conn, QuarantineRow.__tablename__, QUARANTINE, [r for r in refused if r[_ROW_HASH] not in known])
 
     def _resolve(self) -> None:
         """Each staged row's person (by ID number; rows without one get theirs in identity.resolve_unnumbered)
