@@ -42,6 +42,7 @@ test: EXTRAS = $(TEST_EXTRAS)
 test: install
 	@echo "free disk: $(FREE_MB) MB; extras: $(TEST_EXTRAS)"
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m cradle.reliability.depaudit
 	$(BIN)/pytest -n 2 --dist loadgroup
 

@@ -37,10 +37,13 @@ def write_population(region: str, persons: int, seed: int, out: Path) -> int:
     for i, code in enumerate(codes):
         share = persons // len(codes) + (1 if i < persons % len(codes) else 0)
         f = generate(code, share, seed + i, ON)
-        tables = {"households": f.households.with_columns(pl.col("household_id") + offset_h),
-                  "persons": f.persons.with_columns(pl.col("household_id") + offset_h,
-                                                    pl.col("person_id") + offset_p),
-                  "births": f.births.with_columns(pl.col("household_id") + offset_h, pl.col("child_id") + offset_p)}
+        tables = {
+            "households": f.households.with_columns(pl.col("household_id") + offset_h),
+            "persons": f.persons.with_columns(
+                pl.col("household_id") + offset_h, pl.col("person_id") + offset_p
+            ),
+            "births": f.births.with_columns(pl.col("household_id") + offset_h, pl.col("child_id") + offset_p),
+        }
         for name in TABLES:
             arrow = tables[name].to_arrow()
             if name not in writers:
@@ -56,8 +59,10 @@ def write_population(region: str, persons: int, seed: int, out: Path) -> int:
 
 def cpu_seconds() -> float:
     """CPU seconds of this process and of its finished children (the batch's worker processes)."""
-    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
-                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
 
 
 class PeakMemory:
@@ -110,10 +115,13 @@ def main() -> None:
         cpu = cpu_seconds() - cpu0
         compute = sum(p.seconds for p in summary.parts)
         rows.append((summary.persons, summary.seconds, compute, mem.peak, summary.rows, summary.partitions))
-        print(f"{summary.persons:>12,} persons  {summary.partitions:4} partitions  {summary.rows:>12,} entitlements  "
-              f"wall {summary.seconds:7.1f}s  ({summary.persons / summary.seconds:>9,.0f} persons/s)  "
-              f"worker compute {compute:7.1f}s  CPU {cpu:7.1f}s ({summary.persons / cpu:>9,.0f} persons per CPU s)  "
-              f"peak memory {mem.peak / 2**30:5.2f} GiB", flush=True)
+        print(
+            f"{summary.persons:>12,} persons  {summary.partitions:4} partitions  {summary.rows:>12,} entitlements  "
+            f"wall {summary.seconds:7.1f}s  ({summary.persons / summary.seconds:>9,.0f} persons/s)  "
+            f"worker compute {compute:7.1f}s  CPU {cpu:7.1f}s ({summary.persons / cpu:>9,.0f} persons per CPU s)  "
+            f"peak memory {mem.peak / 2**30:5.2f} GiB",
+            flush=True,
+        )
         shutil.rmtree(out)
         if not args.keep:
             shutil.rmtree(src)

@@ -26,8 +26,10 @@ ON = dt.date(2026, 6, 30)
 
 def cpu_seconds() -> float:
     """CPU seconds of this process and of its finished children (the worker processes)."""
-    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
-                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
 
 
 def main() -> None:
@@ -35,9 +37,16 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--region", default="370300")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--set", dest="sets", nargs="*",
-                        default=["cn.childcare_subsidy.yearly=5000", "zibo.nursery_fee_subsidy.second_child=500",
-                                 "zibo.deed_tax_subsidy=off"])
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        nargs="*",
+        default=[
+            "cn.childcare_subsidy.yearly=5000",
+            "zibo.nursery_fee_subsidy.second_child=500",
+            "zibo.deed_tax_subsidy=off",
+        ],
+    )
     args = parser.parse_args()
     src = Path(tempfile.mkdtemp(prefix="cradle-whatif-"))
     generate(args.region, args.persons, 1, ON).write(src)
@@ -51,8 +60,10 @@ def main() -> None:
     print(result.population_note)
     with pl.Config(tbl_rows=20, tbl_cols=10, tbl_width_chars=160):
         print(years)
-    print(f"what-if over 5 years: {seconds:.1f}s ({result.persons * 5 * 2 / seconds:,.0f} person-years/s, "
-          f"baseline and scenario); CPU {cpu:.1f}s with the workers")
+    print(
+        f"what-if over 5 years: {seconds:.1f}s ({result.persons * 5 * 2 / seconds:,.0f} person-years/s, "
+        f"baseline and scenario); CPU {cpu:.1f}s with the workers"
+    )
 
 
 if __name__ == "__main__":

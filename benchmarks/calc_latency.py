@@ -67,9 +67,26 @@ def free_port() -> int:
 def start_server(port: int, workers: int, db: Path) -> subprocess.Popen:
     # the per-client rate limit is off: every request comes from 127.0.0.1 and the app is what is measured
     env = dict(os.environ, CRADLE_DATABASE_URL=f"sqlite:///{db}", CRADLE_API_RATE_PER_MINUTE="0")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "cradle.web.app:create_app", "--factory",
-                             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-                             "--log-level", "warning", "--no-access-log"], env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "cradle.web.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with socket.socket() as s:
@@ -82,18 +99,34 @@ def start_server(port: int, workers: int, db: Path) -> subprocess.Popen:
 
 def wrk_load(port: int, seconds: int, clients: int) -> tuple[float, float, float, int]:
     body = json.dumps(households()[0], ensure_ascii=False)
-    lua = ('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-           f"wrk.body = [[{body}]]\n"
-           "done = function(summary, latency, requests)\n"
-           "  io.write(string.format('P50 %d\\nP99 %d\\nREQ %d\\nERR %d\\n', latency:percentile(50),"
-           " latency:percentile(99), summary.requests, summary.errors.status + summary.errors.connect"
-           " + summary.errors.timeout))\nend\n")
+    lua = (
+        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        f"wrk.body = [[{body}]]\n"
+        "done = function(summary, latency, requests)\n"
+        "  io.write(string.format('P50 %d\\nP99 %d\\nREQ %d\\nERR %d\\n', latency:percentile(50),"
+        " latency:percentile(99), summary.requests, summary.errors.status + summary.errors.connect"
+        " + summary.errors.timeout))\nend\n"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "calc.lua"
         script.write_text(lua, encoding="utf-8")
-        out = subprocess.run(["wrk", "-t", "1", "-c", str(clients), "-d", f"{seconds}s", "-s", str(script),
-                              f"http://127.0.0.1:{port}/api/v1/calc?on=2025-07-01"],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "1",
+                "-c",
+                str(clients),
+                "-d",
+                f"{seconds}s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}/api/v1/calc?on=2025-07-01",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     val = {k: int(v) for k, v in re.findall(r"^(P50|P99|REQ|ERR) (\d+)$", out, re.M)}
     return val["P50"] / 1000, val["P99"] / 1000, val["REQ"] / seconds, val["ERR"]
 
@@ -117,7 +150,9 @@ def python_load(port: int, seconds: int, clients: int) -> tuple[float, float, fl
         url = f"http://127.0.0.1:{port}/api/v1/calc?on=2025-07-01"
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=clients)) as client:
             stop = time.monotonic() + seconds
-            await asyncio.gather(*[_client_loop(client, url, body, stop, lat, errors) for _ in range(clients)])
+            await asyncio.gather(
+                *[_client_loop(client, url, body, stop, lat, errors) for _ in range(clients)]
+            )
         return lat, errors
 
     lat, errors = asyncio.run(main())
@@ -135,8 +170,10 @@ def main() -> None:
 
     t = in_process(args.calls)
     p50, p99 = np.percentile(t, 50), np.percentile(t, 99)
-    print(f"in-process calc ({args.calls} calls, {len(COUNTIES)} jurisdictions): "
-          f"p50 {p50:.3f} ms, p99 {p99:.3f} ms   target p50 < 2 ms: ratio {2 / p50:.2f}x")
+    print(
+        f"in-process calc ({args.calls} calls, {len(COUNTIES)} jurisdictions): "
+        f"p50 {p50:.3f} ms, p99 {p99:.3f} ms   target p50 < 2 ms: ratio {2 / p50:.2f}x"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
@@ -149,9 +186,11 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"API POST /api/v1/calc ({args.clients} clients, {args.seconds} s, {args.workers} workers, load by {tool}): "
-          f"p50 {a50:.2f} ms, p99 {a99:.2f} ms, {rps:.0f} req/s, {errs} errors   "
-          f"targets p99 < 20 ms: ratio {20 / a99:.2f}x; >= 500 req/s: ratio {rps / 500:.2f}x")
+    print(
+        f"API POST /api/v1/calc ({args.clients} clients, {args.seconds} s, {args.workers} workers, load by {tool}): "
+        f"p50 {a50:.2f} ms, p99 {a99:.2f} ms, {rps:.0f} req/s, {errs} errors   "
+        f"targets p99 < 20 ms: ratio {20 / a99:.2f}x; >= 500 req/s: ratio {rps / 500:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -127,7 +127,9 @@ def floor(label: str, url: str, path: Path, batch_rows: int, data_dir: Path | No
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--file", type=Path, required=True, help="a 公安 feed, as benchmarks/ingest_gongan.py writes")
+    ap.add_argument(
+        "--file", type=Path, required=True, help="a 公安 feed, as benchmarks/ingest_gongan.py writes"
+    )
     ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     ap.add_argument("--batch-rows", type=int, default=200_000)
     args = ap.parse_args()
@@ -142,7 +144,13 @@ def main() -> None:
 
         server = start_temp_postgres(PRODUCTION_SETTINGS)
         try:
-            floor("PostgreSQL", server.create_database("floor"), args.file, args.batch_rows, server.root / "data")
+            floor(
+                "PostgreSQL",
+                server.create_database("floor"),
+                args.file,
+                args.batch_rows,
+                server.root / "data",
+            )
         finally:
             server.stop()
 

@@ -38,14 +38,30 @@ def seed(url: str) -> int:
             for year in range(YEAR - 4, YEAR + 1):
                 v = level * (1 + 0.03 * (year - YEAR)) * rng.uniform(0.97, 1.03)
                 v = min(v, 100.0) if ind.unit == "%" else v
-                entries.append(values.Entry(ind.id, code, year, round(float(v), 2), "benchmark synthetic",
-                                            dt.date(YEAR + 1, 1, 15)))
+                entries.append(
+                    values.Entry(
+                        ind.id,
+                        code,
+                        year,
+                        round(float(v), 2),
+                        "benchmark synthetic",
+                        dt.date(YEAR + 1, 1, 15),
+                    )
+                )
     with session_scope(url) as s:
         values.record(s, entries, department="benchmark", entered_by="bench")
         for i, m in enumerate(plan.for_region(REGION)):
             if m.owners:
                 status = ("in_progress", "done", "blocked")[i % 3]
-                plan.update(s, m.id, REGION, m.owners[0], status, "bench", evidence="文件" if status == "done" else None)
+                plan.update(
+                    s,
+                    m.id,
+                    REGION,
+                    m.owners[0],
+                    status,
+                    "bench",
+                    evidence="文件" if status == "done" else None,
+                )
     return len(entries)
 
 
@@ -82,10 +98,14 @@ def main() -> None:
             args.keep.mkdir(parents=True, exist_ok=True)
             (args.keep / f"report_{REGION}_{YEAR}.html").write_text(html, encoding="utf-8")
             (args.keep / f"report_{REGION}_{YEAR}.pdf").write_bytes(pdf)
-    print(f"{rep.name} {YEAR}: {len(rep.scorecard.rows)} indicators, {len(rep.scorecard.units)} cities, "
-          f"{rep.projection.counties if rep.projection else 0} counties projected, {len(rep.warnings)} warnings, "
-          f"{len(rep.plan)} measures")
-    print(f"gather {t1 - t0:.2f} s  html {t2 - t1:.2f} s  pdf {t3 - t2:.2f} s ({pages} pages, {len(pdf) / 1e6:.1f} MB)")
+    print(
+        f"{rep.name} {YEAR}: {len(rep.scorecard.rows)} indicators, {len(rep.scorecard.units)} cities, "
+        f"{rep.projection.counties if rep.projection else 0} counties projected, {len(rep.warnings)} warnings, "
+        f"{len(rep.plan)} measures"
+    )
+    print(
+        f"gather {t1 - t0:.2f} s  html {t2 - t1:.2f} s  pdf {t3 - t2:.2f} s ({pages} pages, {len(pdf) / 1e6:.1f} MB)"
+    )
     print(f"total {t3 - t0:.2f} s (target < 30 s)")
 
 

@@ -37,7 +37,11 @@ from services_submissions import application, prepared_database  # noqa: E402
 
 PATH = "/api/v1/services/cases"
 SECRET = "benchmark-secret-key"
-DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}  # each commit waits for its WAL
+DURABLE = {
+    "fsync": "on",
+    "synchronous_commit": "on",
+    "full_page_writes": "on",
+}  # each commit waits for its WAL
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -141,7 +145,9 @@ def drive(port: int, requests: list[bytes], concurrency: int) -> tuple[float, li
             break
         except queue.Empty:
             if not p.is_alive():  # a connection the server dropped: say so instead of waiting for ever
-                raise RuntimeError(f"the load generator died (exit code {p.exitcode}); see its traceback above") from None
+                raise RuntimeError(
+                    f"the load generator died (exit code {p.exitcode}); see its traceback above"
+                ) from None
     p.join()
     return t1 - t0, res, cpu
 
@@ -237,8 +243,9 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def start_server(url: str, port: int, workers: int, threadpool: int | None = None,
-                 shared_socket: bool = False) -> subprocess.Popen:
+def start_server(
+    url: str, port: int, workers: int, threadpool: int | None = None, shared_socket: bool = False
+) -> subprocess.Popen:
     """`cradle serve --workers N` (a listening socket per worker), or with `shared_socket` uvicorn's own workers
     (one socket for all of them: the layout before `cradle.web.serving`)."""
     env = {**os.environ, "CRADLE_DATABASE_URL": url, "CRADLE_SECRET_KEY": SECRET}
@@ -246,8 +253,20 @@ def start_server(url: str, port: int, workers: int, threadpool: int | None = Non
         env["CRADLE_THREADPOOL"] = str(threadpool)
     common = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log"]
     if shared_socket:
-        command = [sys.executable, "-m", "uvicorn", "cradle.web.app:serve_app", "--factory", *common,
-                   "--http", "httptools", "--loop", "uvloop", "--log-level", "warning"]
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "cradle.web.app:serve_app",
+            "--factory",
+            *common,
+            "--http",
+            "httptools",
+            "--loop",
+            "uvloop",
+            "--log-level",
+            "warning",
+        ]
     else:
         command = [str(Path(sys.executable).with_name("cradle")), "serve", *common]
     proc = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
@@ -267,8 +286,13 @@ def _pct(lat: list[float], q: float) -> float:
 
 
 def main(
-    n: int, levels: list[int], use_wrk: bool = False, workers: int = 2, threadpool: int | None = None,
-    durable: bool = False, shared_socket: bool = False,
+    n: int,
+    levels: list[int],
+    use_wrk: bool = False,
+    workers: int = 2,
+    threadpool: int | None = None,
+    durable: bool = False,
+    shared_socket: bool = False,
 ) -> None:
 
     from sqlalchemy import func, select
@@ -343,7 +367,8 @@ def main(
                 f"p99 {p99:.1f} ms"
                 + (f", non-201 {bad}" if bad is not None else "")
                 + f"; server CPU {app_ms:.2f} ms/submission (workers {split}; PostgreSQL {pg_ms:.2f} ms"
-                + (f"; load generator {client_ms:.2f} ms" if client_ms is not None else "") + "); "
+                + (f"; load generator {client_ms:.2f} ms" if client_ms is not None else "")
+                + "); "
                 f"replays accepted {replays_ok}; duplicate groups {dups}; cases {cases}; "
                 f"loadavg before {' '.join(load)}"
             )

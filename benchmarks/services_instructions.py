@@ -38,9 +38,20 @@ def driver(requests_file: str) -> None:
     app = serve_app()
 
     async def call(headers, body) -> int:
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-                 "scheme": "http", "path": PATH, "raw_path": PATH.encode(), "query_string": b"", "root_path": "",
-                 "headers": headers, "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": PATH,
+            "raw_path": PATH.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": headers,
+            "client": ("127.0.0.1", 5000),
+            "server": ("127.0.0.1", 8000),
+        }
         sent, out = False, []
 
         async def receive():
@@ -83,17 +94,41 @@ def main(n: int) -> None:
         reqs = []
         for i in range(n):
             body = json.dumps(application(i)[1], ensure_ascii=False).encode()
-            reqs.append(([(b"host", b"127.0.0.1"), (b"content-type", b"application/json"),
-                          (b"content-length", str(len(body)).encode()),
-                          (b"authorization", f"Bearer {tokens[i]}".encode()),
-                          (b"idempotency-key", f"k{i}".encode())], body))
+            reqs.append(
+                (
+                    [
+                        (b"host", b"127.0.0.1"),
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"authorization", f"Bearer {tokens[i]}".encode()),
+                        (b"idempotency-key", f"k{i}".encode()),
+                    ],
+                    body,
+                )
+            )
         (folder / "requests.pickle").write_bytes(pickle.dumps(reqs))
-        env = {**os.environ, "CRADLE_DATABASE_URL": url, "CRADLE_API_RATE_PER_MINUTE": "0",
-               "PYTHONMALLOC": "malloc"}
+        env = {
+            **os.environ,
+            "CRADLE_DATABASE_URL": url,
+            "CRADLE_API_RATE_PER_MINUTE": "0",
+            "PYTHONMALLOC": "malloc",
+        }
         proc = subprocess.Popen(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/callgrind.%p", "-q",
-             sys.executable, __file__, "--driver", str(folder / "requests.pickle")],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={folder}/callgrind.%p",
+                "-q",
+                sys.executable,
+                __file__,
+                "--driver",
+                str(folder / "requests.pickle"),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         assert proc.stdout.readline().strip() == "READY"
         subprocess.run(["callgrind_control", "--zero", str(proc.pid)], check=True, capture_output=True)
         proc.stdin.write("\n")
@@ -103,11 +138,15 @@ def main(n: int) -> None:
         proc.stdin.write("\n")
         proc.stdin.flush()
         proc.wait()
-        dump = next(f for f in glob.glob(f"{folder}/callgrind.*") if re.search(r"\.\d+\.1$", f))  # the first dump
+        dump = next(
+            f for f in glob.glob(f"{folder}/callgrind.*") if re.search(r"\.\d+\.1$", f)
+        )  # the first dump
         total = int(re.search(r"^(?:summary|totals): (\d+)", Path(dump).read_text(), re.M).group(1))
         counted = n - WARM
-        print(f"{PATH}: {counted} submissions counted, {total / counted / 1e6:.2f} million instructions each "
-              f"(callgrind, Python {sys.version.split()[0]})")
+        print(
+            f"{PATH}: {counted} submissions counted, {total / counted / 1e6:.2f} million instructions each "
+            f"(callgrind, Python {sys.version.split()[0]})"
+        )
     finally:
         pg.stop()
 

@@ -35,15 +35,28 @@ def application(i: int) -> tuple[Actor, dict]:
     mother = make_id_number(COUNTY, dt.date(1990, 1, 1) + dt.timedelta(days=i // 400), i % 400, "F")
     c1 = make_id_number(COUNTY, dt.date(2020, 1, 1) + dt.timedelta(days=i // 400), i % 400, "M")
     c2 = make_id_number(COUNTY, dt.date(2025, 1, 1) + dt.timedelta(days=i // 400 % 300), i % 400, "M")
-    hh = {"jurisdiction": COUNTY, "members": [
-        {"id": "m", "relation": "mother", "sex": "F", "birth_date": "1990-01-01"},
-        {"id": "c1", "relation": "child", "sex": "M", "birth_date": "2020-01-01", "birth_order": 1},
-        {"id": "c2", "relation": "child", "sex": "M", "birth_date": "2025-03-01", "birth_order": 2}],
-        "events": [{"type": "birth", "child": "c2", "date": "2025-03-01"}]}
-    data = {"program": "baiyin.childcare_allowance", "household": hh, "beneficiary": "c2", "town": "620402001",
-            "identities": {"m": {"id_number": mother, "name": f"母{i}"}, "c1": {"id_number": c1, "name": "甲"},
-                           "c2": {"id_number": c2, "name": "乙"}},
-            "account_no": f"62170000{i:011d}", "bank_code": "GSBANK"}
+    hh = {
+        "jurisdiction": COUNTY,
+        "members": [
+            {"id": "m", "relation": "mother", "sex": "F", "birth_date": "1990-01-01"},
+            {"id": "c1", "relation": "child", "sex": "M", "birth_date": "2020-01-01", "birth_order": 1},
+            {"id": "c2", "relation": "child", "sex": "M", "birth_date": "2025-03-01", "birth_order": 2},
+        ],
+        "events": [{"type": "birth", "child": "c2", "date": "2025-03-01"}],
+    }
+    data = {
+        "program": "baiyin.childcare_allowance",
+        "household": hh,
+        "beneficiary": "c2",
+        "town": "620402001",
+        "identities": {
+            "m": {"id_number": mother, "name": f"母{i}"},
+            "c1": {"id_number": c1, "name": "甲"},
+            "c2": {"id_number": c2, "name": "乙"},
+        },
+        "account_no": f"62170000{i:011d}",
+        "bank_code": "GSBANK",
+    }
     return Actor(id=f"m{i}", role="citizen", id_number=mother, name=f"母{i}"), data
 
 
@@ -71,8 +84,14 @@ def _worker(args) -> dict:
         t1, cpu = time.time(), time.process_time() - cpu
         replays = list(pool.map(lambda it: _submit(url, it), work))
     get_engine(url).dispose()
-    return {"lat": [r[0] for r in results], "ok": sum(ok for _, ok in results), "t0": t0, "t1": t1, "cpu": cpu,
-            "replays_ok": sum(ok for _, ok in replays)}
+    return {
+        "lat": [r[0] for r in results],
+        "ok": sum(ok for _, ok in results),
+        "t0": t0,
+        "t1": t1,
+        "cpu": cpu,
+        "replays_ok": sum(ok for _, ok in replays),
+    }
 
 
 def prepared_database(pg, name: str) -> str:
@@ -80,8 +99,15 @@ def prepared_database(pg, name: str) -> str:
     url = pg.create_database(name)
     upgrade(url)
     with session_scope(url) as s:
-        rates.set_rate(s, Actor(id="c", role="county", county=COUNTY), "baiyin.childcare_allowance", COUNTY,
-                       dt.date(2024, 1, 1), 200, "bench")
+        rates.set_rate(
+            s,
+            Actor(id="c", role="county", county=COUNTY),
+            "baiyin.childcare_allowance",
+            COUNTY,
+            dt.date(2024, 1, 1),
+            200,
+            "bench",
+        )
     get_engine(url).dispose()
     return url
 
@@ -97,7 +123,9 @@ def main(n: int, threads: int, processes: int = 1) -> None:
         jobs, start_at = [], time.time() + 8 + 2 * processes
         for p in range(processes):
             base = p * (warm_n + share)
-            jobs.append((url, base + warm_n, base + warm_n + share, threads, range(base, base + warm_n), start_at))
+            jobs.append(
+                (url, base + warm_n, base + warm_n + share, threads, range(base, base + warm_n), start_at)
+            )
         with mp.get_context("fork").Pool(processes) as pool:
             out = pool.map(_worker, jobs)
         lat = sorted(x for o in out for x in o["lat"])
@@ -105,19 +133,31 @@ def main(n: int, threads: int, processes: int = 1) -> None:
         p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
         with session_scope(url) as s:
             cases = s.execute(select(func.count()).select_from(Case)).scalar()
-            dups = s.execute(select(func.count()).select_from(
-                select(Case.program, Case.beneficiary_id_number).group_by(Case.program, Case.beneficiary_id_number)
-                .having(func.count() > 1).subquery())).scalar()
-        print(f"{len(lat)} submissions, {processes} process(es) x {threads} threads: {len(lat) / wall:.0f}/s, "
-              f"p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, mean {statistics.mean(lat) * 1000:.1f} ms; "
-              f"client+app CPU {sum(o['cpu'] for o in out) / len(lat) * 1000:.2f} ms per submission")
-        print(f"replays accepted: {sum(o['replays_ok'] for o in out)} (must be 0); cases {cases} "
-              f"(expected {processes * (warm_n + share)}); duplicate (program, beneficiary) groups: {dups}")
+            dups = s.execute(
+                select(func.count()).select_from(
+                    select(Case.program, Case.beneficiary_id_number)
+                    .group_by(Case.program, Case.beneficiary_id_number)
+                    .having(func.count() > 1)
+                    .subquery()
+                )
+            ).scalar()
+        print(
+            f"{len(lat)} submissions, {processes} process(es) x {threads} threads: {len(lat) / wall:.0f}/s, "
+            f"p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, mean {statistics.mean(lat) * 1000:.1f} ms; "
+            f"client+app CPU {sum(o['cpu'] for o in out) / len(lat) * 1000:.2f} ms per submission"
+        )
+        print(
+            f"replays accepted: {sum(o['replays_ok'] for o in out)} (must be 0); cases {cases} "
+            f"(expected {processes * (warm_n + share)}); duplicate (program, beneficiary) groups: {dups}"
+        )
         get_engine(url).dispose()
     finally:
         server.stop()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3000, int(sys.argv[2]) if len(sys.argv) > 2 else 8,
-         int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+    main(
+        int(sys.argv[1]) if len(sys.argv) > 1 else 3000,
+        int(sys.argv[2]) if len(sys.argv) > 2 else 8,
+        int(sys.argv[3]) if len(sys.argv) > 3 else 1,
+    )

@@ -82,7 +82,9 @@ def svc_sqlite_url(_migrated_sqlite_template, tmp_path) -> str:
 
 @pytest.fixture
 def svc_pg_url(request) -> str:
-    return database_from_template(request.getfixturevalue("pg_server"), request.getfixturevalue("_svc_pg_template"))
+    return database_from_template(
+        request.getfixturevalue("pg_server"), request.getfixturevalue("_svc_pg_template")
+    )
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -22,8 +22,11 @@ def test_every_font_family_the_documents_name_is_installed_by_the_script():
     fonts = {probe.removeprefix("font:") for probe in needs.values() if probe.startswith("font:")}
     assert needs.get("fonts-noto-cjk") == "font:Noto Sans CJK SC"
     named = set()
-    for rel in ("src/cradle/monitoring/report/templates/report.css", "src/cradle/monitoring/report/charts.py",
-                "src/cradle/services/certificates.py"):
+    for rel in (
+        "src/cradle/monitoring/report/templates/report.css",
+        "src/cradle/monitoring/report/charts.py",
+        "src/cradle/services/certificates.py",
+    ):
         text = (ROOT / rel).read_text(encoding="utf-8")
         first = re.search(r'font-family:\s*"([^"]+)"|FONT = "([^,"]+)', text)
         assert first, rel
@@ -41,7 +44,11 @@ def test_postgresql_node_and_java_are_installed_by_the_script():
     needs = _needs()
     server = (ROOT / "src" / "cradle" / "testing" / "postgres.py").read_text(encoding="utf-8")
     assert '_pg_bin("initdb")' in server and needs.get("postgresql") == "initdb"
-    assert "npm ci" in (ROOT / "Makefile").read_text() and needs.get("npm") == "npm" and needs.get("nodejs") == "node"
+    assert (
+        "npm ci" in (ROOT / "Makefile").read_text()
+        and needs.get("npm") == "npm"
+        and needs.get("nodejs") == "node"
+    )
     assert 'shutil.which("java")' in (ROOT / "tests" / "batch" / "test_spark.py").read_text()
     assert needs.get("default-jre-headless") == "java"
 
@@ -50,5 +57,7 @@ def test_make_install_runs_the_script_and_ci_runs_only_make_test():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^install: system-deps", makefile, re.M)
     assert "./scripts/system-deps.sh" in makefile
-    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
+    ci = [
+        line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")
+    ]
     assert ci[-1] == "exec make test" and not any("apt-get" in line for line in ci)

@@ -28,18 +28,35 @@ NAT = np.datetime64("NaT", "D")
 
 Person = build_entity(key="person", plural="persons", label="个人", is_person=True)
 Household = build_entity(
-    key="household", plural="households", label="家庭",
-    roles=[{"key": "mother", "max": 1}, {"key": "father", "max": 1}, {"key": "child", "plural": "children"},
-           {"key": "other", "plural": "others"}])
+    key="household",
+    plural="households",
+    label="家庭",
+    roles=[
+        {"key": "mother", "max": 1},
+        {"key": "father", "max": 1},
+        {"key": "child", "plural": "children"},
+        {"key": "other", "plural": "others"},
+    ],
+)
 ENTITIES = [Person, Household]
 
-PARAMS = ["cn.infant_care_tax_deduction.monthly", "cn.childcare_subsidy.yearly", "cn.childcare_subsidy.age_limit",
-          "zibo.nursery_fee_subsidy.window_open", "zibo.nursery_fee_subsidy.second_child",
-          "zibo.nursery_fee_subsidy.third_child", "zibo.housing_policy_window.open",
-          "zibo.deed_tax_subsidy.two_children_share", "zibo.deed_tax_subsidy.three_children_share",
-          "baiyin.childcare_allowance.age_limit", "sx.policy.max_birth_order",
-          "sx.maternity_leave_extension.first_child_days", "sx.maternity_leave_extension.later_child_days",
-          "sx.paternity_leave.days", "sx.parental_leave.days_per_year"]
+PARAMS = [
+    "cn.infant_care_tax_deduction.monthly",
+    "cn.childcare_subsidy.yearly",
+    "cn.childcare_subsidy.age_limit",
+    "zibo.nursery_fee_subsidy.window_open",
+    "zibo.nursery_fee_subsidy.second_child",
+    "zibo.nursery_fee_subsidy.third_child",
+    "zibo.housing_policy_window.open",
+    "zibo.deed_tax_subsidy.two_children_share",
+    "zibo.deed_tax_subsidy.three_children_share",
+    "baiyin.childcare_allowance.age_limit",
+    "sx.policy.max_birth_order",
+    "sx.maternity_leave_extension.first_child_days",
+    "sx.maternity_leave_extension.later_child_days",
+    "sx.paternity_leave.days",
+    "sx.parental_leave.days_per_year",
+]
 
 
 def _parameter_data() -> dict:
@@ -53,11 +70,14 @@ def _parameter_data() -> dict:
         for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = {"values": values}
-    tree.setdefault("baiyin__childcare_allowance", {})["monthly"] = {"values": {"2024-01-01": {"value": BAIYIN_MONTHLY}}}
+    tree.setdefault("baiyin__childcare_allowance", {})["monthly"] = {
+        "values": {"2024-01-01": {"value": BAIYIN_MONTHLY}}
+    }
     return tree
 
 
 # --- helpers: calendar arithmetic and dated lookups on arrays -------------------------------------------------
+
 
 def _ymd(d):
     z = d.astype(np.int64) + 719468
@@ -118,8 +138,14 @@ def within(code, region: int):
 
 # --- inputs ---------------------------------------------------------------------------------------------------
 
+
 def _input(name, entity, value_type, default=None, label=""):
-    attrs = {"value_type": value_type, "entity": entity, "definition_period": DateUnit.ETERNITY, "label": label}
+    attrs = {
+        "value_type": value_type,
+        "entity": entity,
+        "definition_period": DateUnit.ETERNITY,
+        "label": label,
+    }
     if default is not None:
         attrs["default_value"] = default
     return type(name, (Variable,), attrs)
@@ -143,8 +169,17 @@ INPUTS = [
 
 
 def _v(name, entity, value_type, formula, label=""):
-    return type(name, (Variable,), {"value_type": value_type, "entity": entity, "label": label,
-                                    "definition_period": DateUnit.MONTH, "formula": formula})
+    return type(
+        name,
+        (Variable,),
+        {
+            "value_type": value_type,
+            "entity": entity,
+            "label": label,
+            "definition_period": DateUnit.MONTH,
+            "formula": formula,
+        },
+    )
 
 
 def _is_child(person, period):
@@ -156,6 +191,7 @@ def _serves(person, period, region):
 
 
 # --- national ---------------------------------------------------------------------------------------------
+
 
 def infant_care_tax_deduction(person, period, parameters):
     monthly = parameters(period).cn__infant_care_tax_deduction.monthly
@@ -171,63 +207,98 @@ def childcare_subsidy(person, period, parameters):
 
 # --- 淄博 ---------------------------------------------------------------------------------------------------
 
+
 def nursery_fee_subsidy(person, period, parameters):
     p = parameters(period).zibo__nursery_fee_subsidy
     order = person("birth_order", period)
-    ok = (_serves(person, period, 370300) & _is_child(person, period) & (order >= 2)
-          & person("nursery_registered", period) & (p.window_open == 1)
-          & (on(period) < add_years(person("birth_date", period), 3)))
+    ok = (
+        _serves(person, period, 370300)
+        & _is_child(person, period)
+        & (order >= 2)
+        & person("nursery_registered", period)
+        & (p.window_open == 1)
+        & (on(period) < add_years(person("birth_date", period), 3))
+    )
     return np.where(ok, np.where(order >= 3, p.third_child, p.second_child), 0)
 
 
 def deed_tax_subsidy_cents(household, period, parameters):
     when = household("purchase_date", period)
     has = household("has_purchase", period)
-    born = (household.members("relation", period) == 3) & ~household.members("deceased", period) & (
-        household.members("birth_date", period) <= household.project(when))
-    n = np.maximum(household.sum(born), household.max(np.where(born, household.members("birth_order", period), 0)))
+    born = (
+        (household.members("relation", period) == 3)
+        & ~household.members("deceased", period)
+        & (household.members("birth_date", period) <= household.project(when))
+    )
+    n = np.maximum(
+        household.sum(born), household.max(np.where(born, household.members("birth_order", period), 0))
+    )
     zibo = tree(household).zibo__deed_tax_subsidy
-    share = np.where(n >= 3, at_dates(zibo.three_children_share, when), at_dates(zibo.two_children_share, when))
+    share = np.where(
+        n >= 3, at_dates(zibo.three_children_share, when), at_dates(zibo.two_children_share, when)
+    )
     window = at_dates(tree(household).zibo__housing_policy_window.open, when)
     tax = household("deed_tax_paid", period)
-    ok = (within(household("jurisdiction", period), 370300) & has & household("purchase_new_commercial", period)
-          & (window == 1) & (n >= 2) & (tax > 0))
+    ok = (
+        within(household("jurisdiction", period), 370300)
+        & has
+        & household("purchase_new_commercial", period)
+        & (window == 1)
+        & (n >= 2)
+        & (tax > 0)
+    )
     return np.where(ok, np.round(np.round(tax * share / 100, 2) * 100), 0).astype(np.int64)
 
 
 # --- 白银 ---------------------------------------------------------------------------------------------------
 
+
 def baiyin_childcare_allowance(person, period, parameters):
     p = parameters(period).baiyin__childcare_allowance
     birth = person("birth_date", period)
     order = person("birth_order", period)
-    ok = (_serves(person, period, 620400) & _is_child(person, period) & ((order == 2) | (order == 3))
-          & (birth >= np.datetime64("2024-01-01")) & within(person("hukou", period), 620400)
-          & (on(period) < add_years(birth, int(p.age_limit))))
+    ok = (
+        _serves(person, period, 620400)
+        & _is_child(person, period)
+        & ((order == 2) | (order == 3))
+        & (birth >= np.datetime64("2024-01-01"))
+        & within(person("hukou", period), 620400)
+        & (on(period) < add_years(birth, int(p.age_limit)))
+    )
     return np.where(ok, p.monthly, 0)
 
 
 # --- 山西 leave days --------------------------------------------------------------------------------------------
+
 
 def _sx_birth(person, period, parameters):
     """Per child: a birth within the policy, in Shanxi, the rule in force at the birth."""
     birth = person("birth_date", period)
     sx = tree(person).sx__policy
     limit = at_dates(sx.max_birth_order, birth)
-    return (_serves(person, period, 140000) & person("has_birth_event", period)
-            & (person("birth_order", period) <= np.nan_to_num(limit, nan=-1)))
+    return (
+        _serves(person, period, 140000)
+        & person("has_birth_event", period)
+        & (person("birth_order", period) <= np.nan_to_num(limit, nan=-1))
+    )
 
 
 def sx_maternity_extension_of_birth(person, period, parameters):
     birth = person("birth_date", period)
     ext = tree(person).sx__maternity_leave_extension
-    days = np.where(person("birth_order", period) >= 2, at_dates(ext.later_child_days, birth),
-                    at_dates(ext.first_child_days, birth))
+    days = np.where(
+        person("birth_order", period) >= 2,
+        at_dates(ext.later_child_days, birth),
+        at_dates(ext.first_child_days, birth),
+    )
     hh = person.simulation.populations["household"]
     mother_employee = hh.value_from_person(person("employee", period), role=Household.MOTHER)
     has_mother = hh.nb_persons(Household.MOTHER) > 0
-    ok = (_sx_birth(person, period, parameters) & hh.project(has_mother & mother_employee)
-          & (birth >= first_start(ext.first_child_days)))
+    ok = (
+        _sx_birth(person, period, parameters)
+        & hh.project(has_mother & mother_employee)
+        & (birth >= first_start(ext.first_child_days))
+    )
     return np.where(ok, days, 0)
 
 
@@ -240,9 +311,14 @@ def sx_paternity_of_birth(person, period, parameters):
     birth = person("birth_date", period)
     days = at_dates(tree(person).sx__paternity_leave.days, birth)
     hh = person.simulation.populations["household"]
-    father_ok = hh.value_from_person(person("employee", period) & ~person("deceased", period), role=Household.FATHER)
-    ok = (_sx_birth(person, period, parameters) & hh.project(father_ok)
-          & (birth >= first_start(tree(person).sx__paternity_leave.days)))
+    father_ok = hh.value_from_person(
+        person("employee", period) & ~person("deceased", period), role=Household.FATHER
+    )
+    ok = (
+        _sx_birth(person, period, parameters)
+        & hh.project(father_ok)
+        & (birth >= first_start(tree(person).sx__paternity_leave.days))
+    )
     return np.where(ok, days, 0)
 
 
@@ -253,14 +329,24 @@ def sx_paternity_leave(person, period, parameters):
 
 def sx_parental_leave(person, period, parameters):
     birth = person("birth_date", period)
-    young = (_is_child(person, period) & (on(period) < add_years(birth, 3))
-             & (person("birth_order", period) <= np.nan_to_num(
-                 parameters(period).sx__policy.max_birth_order, nan=-1)))
+    young = (
+        _is_child(person, period)
+        & (on(period) < add_years(birth, 3))
+        & (
+            person("birth_order", period)
+            <= np.nan_to_num(parameters(period).sx__policy.max_birth_order, nan=-1)
+        )
+    )
     n = person.household.sum(young)
     relation = person("relation", period)
-    ok = (_serves(person, period, 140000) & ((relation == 1) | (relation == 2)) & ~person("deceased", period)
-          & person("employee", period) & (n > 0)
-          & (on(period) >= first_start(tree(person).sx__parental_leave.days_per_year)))
+    ok = (
+        _serves(person, period, 140000)
+        & ((relation == 1) | (relation == 2))
+        & ~person("deceased", period)
+        & person("employee", period)
+        & (n > 0)
+        & (on(period) >= first_start(tree(person).sx__parental_leave.days_per_year))
+    )
     return np.where(ok, parameters(period).sx__parental_leave.days_per_year, 0)
 
 

@@ -32,7 +32,9 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_indicator_value")),
     )
-    op.create_index("ix_monitoring_value_key", "monitoring_indicator_value", ["indicator_id", "region", "year"])
+    op.create_index(
+        "ix_monitoring_value_key", "monitoring_indicator_value", ["indicator_id", "region", "year"]
+    )
     op.create_table(
         "monitoring_measure_update",
         sa.Column("id", sa.Integer(), nullable=False),

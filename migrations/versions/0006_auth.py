@@ -48,8 +48,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("ended_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["account_id"], ["auth_account.id"],
-                                name=op.f("fk_auth_session_account_id_auth_account")),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["auth_account.id"], name=op.f("fk_auth_session_account_id_auth_account")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_session")),
         sa.UniqueConstraint("key_hash", name=op.f("uq_auth_session_key_hash")),
     )
@@ -65,8 +66,9 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(), nullable=True),
         sa.Column("last_used_at", sa.DateTime(), nullable=True),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["account_id"], ["auth_account.id"],
-                                name=op.f("fk_auth_token_account_id_auth_account")),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["auth_account.id"], name=op.f("fk_auth_token_account_id_auth_account")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_token")),
         sa.UniqueConstraint("prefix", name=op.f("uq_auth_token_prefix")),
     )

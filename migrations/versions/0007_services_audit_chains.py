@@ -32,7 +32,9 @@ def upgrade() -> None:
     op.bulk_insert(head, [{"chain": c, "seq": 0, "last": None, "hash": GENESIS} for c in range(CHAINS)])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE SEQUENCE audit_log_seq_global")
-        op.execute("SELECT setval('audit_log_seq_global', COALESCE((SELECT max(seq) FROM audit_log), 0) + 1, false)")
+        op.execute(
+            "SELECT setval('audit_log_seq_global', COALESCE((SELECT max(seq) FROM audit_log), 0) + 1, false)"
+        )
 
 
 def downgrade() -> None:

@@ -25,8 +25,13 @@ def _backfill(conn) -> None:
     """Rows filed before this revision: the region read from the row as stored; runs: what their rows cover."""
     from cradle.registry.access import covering_region, row_region
 
-    q = sa.table("registry_quarantine", sa.column("id"), sa.column("raw", sa.JSON), sa.column("region"),
-                 sa.column("run_id"))
+    q = sa.table(
+        "registry_quarantine",
+        sa.column("id"),
+        sa.column("raw", sa.JSON),
+        sa.column("region"),
+        sa.column("run_id"),
+    )
     run = sa.table("registry_ingest_run", sa.column("id"), sa.column("region"))
     by_run: dict[int, set[str]] = {}
     for row_id, raw, run_id in conn.execute(sa.select(q.c.id, q.c.raw, q.c.run_id)).all():
@@ -34,9 +39,12 @@ def _backfill(conn) -> None:
         if region:
             conn.execute(q.update().where(q.c.id == row_id).values(region=region))
             by_run.setdefault(run_id, set()).add(region)
-    persons = conn.execute(sa.text(
-        "SELECT DISTINCT s.run_id, p.region FROM registry_source_record s "
-        "JOIN registry_person p ON p.id = s.person_id WHERE p.region IS NOT NULL")).all()
+    persons = conn.execute(
+        sa.text(
+            "SELECT DISTINCT s.run_id, p.region FROM registry_source_record s "
+            "JOIN registry_person p ON p.id = s.person_id WHERE p.region IS NOT NULL"
+        )
+    ).all()
     for run_id, region in persons:
         by_run.setdefault(run_id, set()).add(region)
     for run_id, codes in by_run.items():

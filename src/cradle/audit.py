@@ -75,10 +75,26 @@ def chain_of(subject: str) -> int:
     return zlib.crc32(subject.encode()) % CHAINS
 
 
-def _canonical(seq: int, at: dt.datetime, actor: str, on_behalf_of: str | None, action: str, subject: str,
-               detail: dict, chain: int | None = None, chain_seq: int | None = None) -> bytes:
-    body = {"seq": seq, "at": at.isoformat(timespec="microseconds"), "actor": actor, "on_behalf_of": on_behalf_of,
-            "action": action, "subject": subject, "detail": detail}
+def _canonical(
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    on_behalf_of: str | None,
+    action: str,
+    subject: str,
+    detail: dict,
+    chain: int | None = None,
+    chain_seq: int | None = None,
+) -> bytes:
+    body = {
+        "seq": seq,
+        "at": at.isoformat(timespec="microseconds"),
+        "actor": actor,
+        "on_behalf_of": on_behalf_of,
+        "action": action,
+        "subject": subject,
+        "detail": detail,
+    }
     if chain is not None:
         body.update(chain=chain, chain_seq=chain_seq)
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
@@ -99,15 +115,29 @@ def _digest(algorithm: str, data: bytes) -> str:
     return h.finalize().hex()
 
 
-def entry_hash(prev_hash: str, seq: int, at: dt.datetime, actor: str, on_behalf_of: str | None, action: str,
-               subject: str, detail: dict, chain: int | None = None, chain_seq: int | None = None,
-               algorithm: str = "sha256") -> str:
-    return _digest(algorithm, prev_hash.encode() + _canonical(seq, at, actor, on_behalf_of, action, subject, detail,
-                                                              chain, chain_seq))
+def entry_hash(
+    prev_hash: str,
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    on_behalf_of: str | None,
+    action: str,
+    subject: str,
+    detail: dict,
+    chain: int | None = None,
+    chain_seq: int | None = None,
+    algorithm: str = "sha256",
+) -> str:
+    return _digest(
+        algorithm,
+        prev_hash.encode()
+        + _canonical(seq, at, actor, on_behalf_of, action, subject, detail, chain, chain_seq),
+    )
 
 
-def record(session: Session, actor, action: str, subject: str, detail: dict | None = None,
-           on_behalf_of=None) -> AuditEntry:
+def record(
+    session: Session, actor, action: str, subject: str, detail: dict | None = None, on_behalf_of=None
+) -> AuditEntry:
     """Append one entry in the caller's transaction. `actor`/`on_behalf_of` are strings or objects with `.ref`."""
     if not action:
         raise ValueError("action: required")
@@ -126,25 +156,53 @@ def record(session: Session, actor, action: str, subject: str, detail: dict | No
     if chain_seq == 0:  # an empty chain takes the configured algorithm and keeps it
         algorithm = audit_hash_name()
     chain_seq += 1
-    entry = AuditEntry(seq=seq, at=at, actor=who, on_behalf_of=behalf, action=action, subject=subject, detail=detail,
-                       prev_hash=prev, chain=chain, chain_seq=chain_seq,
-                       hash=entry_hash(prev, seq, at, who, behalf, action, subject, detail, chain, chain_seq,
-                                       algorithm))
+    entry = AuditEntry(
+        seq=seq,
+        at=at,
+        actor=who,
+        on_behalf_of=behalf,
+        action=action,
+        subject=subject,
+        detail=detail,
+        prev_hash=prev,
+        chain=chain,
+        chain_seq=chain_seq,
+        hash=entry_hash(prev, seq, at, who, behalf, action, subject, detail, chain, chain_seq, algorithm),
+    )
     row = {k: getattr(entry, k) for k in _COLUMNS}
     if session.get_bind().dialect.name == "postgresql":  # the entry and the new head in one statement
-        session.execute(_APPEND_PG, {**row, "detail": json.dumps(detail, ensure_ascii=False), "alg": algorithm})
+        session.execute(
+            _APPEND_PG, {**row, "detail": json.dumps(detail, ensure_ascii=False), "alg": algorithm}
+        )
     else:
         session.execute(AuditEntry.__table__.insert().values(**row))
-        session.execute(_MOVE_HEAD, {"n": chain_seq, "last": seq, "h": entry.hash, "c": chain, "alg": algorithm})
+        session.execute(
+            _MOVE_HEAD, {"n": chain_seq, "last": seq, "h": entry.hash, "c": chain, "alg": algorithm}
+        )
     return entry
 
 
-_COLUMNS = ("seq", "at", "actor", "on_behalf_of", "action", "subject", "detail", "prev_hash", "hash", "chain",
-            "chain_seq")
+_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "on_behalf_of",
+    "action",
+    "subject",
+    "detail",
+    "prev_hash",
+    "hash",
+    "chain",
+    "chain_seq",
+)
 _HEAD = text("SELECT seq, hash, algorithm FROM audit_chain WHERE chain = :c")
-_HEAD_PG = text("SELECT seq, hash, nextval('audit_log_seq_global'), algorithm FROM audit_chain WHERE chain = :c "
-                "FOR UPDATE")
-_MOVE_HEAD = text("UPDATE audit_chain SET seq = :n, last = :last, hash = :h, algorithm = :alg WHERE chain = :c")
+_HEAD_PG = text(
+    "SELECT seq, hash, nextval('audit_log_seq_global'), algorithm FROM audit_chain WHERE chain = :c "
+    "FOR UPDATE"
+)
+_MOVE_HEAD = text(
+    "UPDATE audit_chain SET seq = :n, last = :last, hash = :h, algorithm = :alg WHERE chain = :c"
+)
 _APPEND_PG = text("""WITH entry AS (
     INSERT INTO audit_log (seq, at, actor, on_behalf_of, action, subject, detail, prev_hash, hash, chain, chain_seq)
     VALUES (:seq, :at, :actor, :on_behalf_of, :action, :subject, CAST(:detail AS json), :prev_hash, :hash, :chain,
@@ -162,15 +220,34 @@ class Verification:
 
 
 def _hash_of(e: AuditEntry, prev: str, algorithm: str = "sha256") -> str:
-    return entry_hash(prev, e.seq, e.at, e.actor, e.on_behalf_of, e.action, e.subject, e.detail, e.chain, e.chain_seq,
-                      algorithm)
+    return entry_hash(
+        prev,
+        e.seq,
+        e.at,
+        e.actor,
+        e.on_behalf_of,
+        e.action,
+        e.subject,
+        e.detail,
+        e.chain,
+        e.chain_seq,
+        algorithm,
+    )
 
 
 def _verify_legacy(session: Session, batch: int) -> Verification:
     prev, expected, count, last = GENESIS, 1, 0, 0
     while True:
-        rows = session.execute(select(AuditEntry).where(AuditEntry.chain.is_(None), AuditEntry.seq > last)
-                               .order_by(AuditEntry.seq).limit(batch)).scalars().all()
+        rows = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.chain.is_(None), AuditEntry.seq > last)
+                .order_by(AuditEntry.seq)
+                .limit(batch)
+            )
+            .scalars()
+            .all()
+        )
         if not rows:
             return Verification(True, count)
         for e in rows:
@@ -193,11 +270,21 @@ def verify(session: Session, batch: int = 5000) -> Verification:
     for chain in sorted(heads):
         head = heads[chain]
         if head.algorithm not in HASHES:
-            return Verification(False, count, head.last, f"chain {chain} names no known algorithm ({head.algorithm})")
+            return Verification(
+                False, count, head.last, f"chain {chain} names no known algorithm ({head.algorithm})"
+            )
         prev, expected, last = GENESIS, 1, 0
         while True:
-            rows = session.execute(select(AuditEntry).where(AuditEntry.chain == chain, AuditEntry.chain_seq > last)
-                                   .order_by(AuditEntry.chain_seq).limit(batch)).scalars().all()
+            rows = (
+                session.execute(
+                    select(AuditEntry)
+                    .where(AuditEntry.chain == chain, AuditEntry.chain_seq > last)
+                    .order_by(AuditEntry.chain_seq)
+                    .limit(batch)
+                )
+                .scalars()
+                .all()
+            )
             if not rows:
                 break
             for e in rows:
@@ -210,11 +297,17 @@ def verify(session: Session, batch: int = 5000) -> Verification:
                 prev, expected, count, last = e.hash, expected + 1, count + 1, e.chain_seq
         if expected - 1 != head.seq or prev != head.hash:
             if expected - 1 < head.seq:
-                return Verification(False, count, head.last,
-                                    f"entries {expected}–{head.seq} of chain {chain} are missing")
-            return Verification(False, count, head.last, f"the head of chain {chain} does not match its last entry")
-    stray = session.execute(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.chain.is_not(None), AuditEntry.chain.not_in(list(heads) or [-1]))).scalar()
+                return Verification(
+                    False, count, head.last, f"entries {expected}–{head.seq} of chain {chain} are missing"
+                )
+            return Verification(
+                False, count, head.last, f"the head of chain {chain} does not match its last entry"
+            )
+    stray = session.execute(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.chain.is_not(None), AuditEntry.chain.not_in(list(heads) or [-1]))
+    ).scalar()
     if stray:
         return Verification(False, count, None, f"{stray} entries belong to no known chain")
     return Verification(True, count)
@@ -222,6 +315,10 @@ def verify(session: Session, batch: int = 5000) -> Verification:
 
 def history(session: Session, subject: str) -> list[AuditEntry]:
     """A subject's entries in the order they were chained (its legacy entries first)."""
-    return list(session.execute(select(AuditEntry).where(AuditEntry.subject == subject)
-                                .order_by(AuditEntry.chain_seq.is_not(None), AuditEntry.chain_seq,
-                                          AuditEntry.seq)).scalars())
+    return list(
+        session.execute(
+            select(AuditEntry)
+            .where(AuditEntry.subject == subject)
+            .order_by(AuditEntry.chain_seq.is_not(None), AuditEntry.chain_seq, AuditEntry.seq)
+        ).scalars()
+    )

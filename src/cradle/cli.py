@@ -30,8 +30,11 @@ class _Cradle(typer.Typer):
         except DBAPIError as exc:
             if not _missing_table(exc):
                 raise
-            typer.echo("error: 数据库尚未建立或未升级到本版本：请先运行 cradle init-db（CRADLE_DATABASE_URL 所指的库）"
-                       f"；{str(exc.orig).splitlines()[0]}", err=True)
+            typer.echo(
+                "error: 数据库尚未建立或未升级到本版本：请先运行 cradle init-db（CRADLE_DATABASE_URL 所指的库）"
+                f"；{str(exc.orig).splitlines()[0]}",
+                err=True,
+            )
             raise SystemExit(1) from None
 
 

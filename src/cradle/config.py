@@ -16,13 +16,21 @@ def _default_db_url() -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = field(default_factory=lambda: os.environ.get("CRADLE_DATABASE_URL", _default_db_url()))
-    secret_key: str = field(default_factory=lambda: os.environ.get("CRADLE_SECRET_KEY", "dev-only-secret-change-me"))
-    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("CRADLE_DATA_DIR", PROJECT_ROOT / "var")))
+    database_url: str = field(
+        default_factory=lambda: os.environ.get("CRADLE_DATABASE_URL", _default_db_url())
+    )
+    secret_key: str = field(
+        default_factory=lambda: os.environ.get("CRADLE_SECRET_KEY", "dev-only-secret-change-me")
+    )
+    data_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("CRADLE_DATA_DIR", PROJECT_ROOT / "var"))
+    )
     default_locale: str = field(default_factory=lambda: os.environ.get("CRADLE_LOCALE", "zh"))
     # The policy documents: the project's own copies (cradle/data/documents), so a checkout is self-contained.
     seeds_dir: Path = field(
-        default_factory=lambda: Path(os.environ.get("CRADLE_SEEDS_DIR", Path(__file__).parent / "data" / "documents"))
+        default_factory=lambda: Path(
+            os.environ.get("CRADLE_SEEDS_DIR", Path(__file__).parent / "data" / "documents")
+        )
     )
 
 

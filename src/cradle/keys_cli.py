@@ -6,8 +6,9 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    keys = typer.Typer(help="Field-encryption keys for ID and phone numbers (CRADLE_FIELD_KEYS).",
-                       no_args_is_help=True)
+    keys = typer.Typer(
+        help="Field-encryption keys for ID and phone numbers (CRADLE_FIELD_KEYS).", no_args_is_help=True
+    )
     app.add_typer(keys, name="keys")
 
     @keys.command("new")
@@ -31,10 +32,13 @@ def register(app: typer.Typer) -> None:
         from cradle.keyrotation import rotate
 
         try:
-            report = rotate(get_engine(), batch=batch,
-                            progress=lambda col, n: typer.echo(f"{col}: {n} rows re-encrypted"))
+            report = rotate(
+                get_engine(), batch=batch, progress=lambda col, n: typer.echo(f"{col}: {n} rows re-encrypted")
+            )
         except (FieldKeyError, FieldIntegrityError) as e:
             typer.echo(str(e), err=True)
             raise typer.Exit(2) from None
-        typer.echo(f"every encrypted column is under key {report.key} ({report.algorithm}): "
-                   f"{sum(report.columns.values())} rows rewritten")
+        typer.echo(
+            f"every encrypted column is under key {report.key} ({report.algorithm}): "
+            f"{sum(report.columns.values())} rows rewritten"
+        )

@@ -31,14 +31,30 @@ def credit_code(region: str, n: int) -> str:
 
 def facility_data(region: str = "370303", n: int = 1, name: str = FACILITY_NAME) -> dict:
     return {
-        "credit_code": credit_code(region, n), "name": name, "type": "inclusive_private", "address": f"测试路{n}号",
-        "region_code": region, "floor_area_m2": 600, "outdoor_area_m2": 200, "rooms": 6,
+        "credit_code": credit_code(region, n),
+        "name": name,
+        "type": "inclusive_private",
+        "address": f"测试路{n}号",
+        "region_code": region,
+        "floor_area_m2": 600,
+        "outdoor_area_m2": 200,
+        "rooms": 6,
         "opening_date": "2024-01-01",
         "slots": [{"age_group": "toddler", "slots": 30, "classes": 2, "fee_monthly": 1500}],
-        "staff": [{"name": "王园长", "role": "director", "education": "bachelor", "years_experience": 5,
-                   "qualification": "育婴员一级"}]
+        "staff": [
+            {
+                "name": "王园长",
+                "role": "director",
+                "education": "bachelor",
+                "years_experience": 5,
+                "qualification": "育婴员一级",
+            }
+        ]
         + [{"name": f"保育员{i}", "role": "caregiver", "qualification": "保育师"} for i in range(8)]
-        + [{"name": "李医生", "role": "health", "qualification": "护士"}, {"name": "张保安", "role": "security"}],
+        + [
+            {"name": "李医生", "role": "health", "qualification": "护士"},
+            {"name": "张保安", "role": "security"},
+        ],
     }
 
 
@@ -51,14 +67,28 @@ def seed(url: str) -> dict:
         filing.transition(s, fl.id, "complete", actor="county", on=on)
         filing.record_checks(s, fl.id, {k: "pass" for k, v in CHECKLIST.items() if not v["auto"]})
         filing.transition(s, fl.id, "accept", actor="county", on=on)
-        e = enrolment.enrol(s, f.id, {"child_id_number": CHILD_ID, "child_name": CHILD_NAME,
-                                      "start_on": "2025-03-01"})
-        ins = inspections.record_inspection(s, f.id, {
-            "visited_on": "2025-04-01", "inspector": "刘", "result": "corrections",
-            "findings": [{"item": "fire_safety", "description": "灭火器过期", "deadline": "2025-04-10"}]})
+        e = enrolment.enrol(
+            s, f.id, {"child_id_number": CHILD_ID, "child_name": CHILD_NAME, "start_on": "2025-03-01"}
+        )
+        ins = inspections.record_inspection(
+            s,
+            f.id,
+            {
+                "visited_on": "2025-04-01",
+                "inspector": "刘",
+                "result": "corrections",
+                "findings": [{"item": "fire_safety", "description": "灭火器过期", "deadline": "2025-04-10"}],
+            },
+        )
         finding_id = ins.findings[0].id if getattr(ins, "findings", None) else 1
-        ids = {"facility_id": f.id, "other_facility_id": other.id, "filing_id": fl.id, "enrolment_id": e.id,
-               "finding_id": finding_id, "credit_code": f.credit_code}
+        ids = {
+            "facility_id": f.id,
+            "other_facility_id": other.id,
+            "filing_id": fl.id,
+            "enrolment_id": e.id,
+            "finding_id": finding_id,
+            "credit_code": f.credit_code,
+        }
     return {**ids, **seed_registry(url)}
 
 
@@ -72,9 +102,11 @@ def seed_registry(url: str) -> dict:
     head = "record_no,id_number,name,sex,birth_date,event,event_date,hukou_region,household_no,relation_to_head\n"
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "gongan.csv"
-        path.write_text(head + f"S1,{REG_ID},{REG_NAMES[0]},2,1991-05-06,register,1991-05-06,370303,H9,02\n"
-                        f"S2,{REG_BAD_ID},{REG_NAMES[1]},2,1991-05-06,register,1991-05-06,370303,H9,20\n",
-                        encoding="utf-8")
+        path.write_text(
+            head + f"S1,{REG_ID},{REG_NAMES[0]},2,1991-05-06,register,1991-05-06,370303,H9,02\n"
+            f"S2,{REG_BAD_ID},{REG_NAMES[1]},2,1991-05-06,register,1991-05-06,370303,H9,20\n",
+            encoding="utf-8",
+        )
         engine = make_engine(url)
         run_id = ingest_file("gongan", path, engine=engine).run_id
         engine.dispose()
@@ -86,14 +118,29 @@ def seed_registry(url: str) -> dict:
         merged = m.Person(name=REG_NAMES[3], sex="F", birth_date=born, region="370303")
         s.add_all([lookalike, merged])
         s.flush()
-        cand = m.MatchCandidate(person_id=lookalike.id, candidate_id=person.id, basis=identity.BASIS,
-                                status="pending")
+        cand = m.MatchCandidate(
+            person_id=lookalike.id, candidate_id=person.id, basis=identity.BASIS, status="pending"
+        )
         s.add(cand)
         merge = identity.merge(s, merged.id, person.id, actor="seed", reason="测试合并")
         s.flush()
-        return {"run_id": run_id, "person_id": person.id, "row_id": row.id, "candidate_id": cand.id,
-                "merge_id": merge.id}
+        return {
+            "run_id": run_id,
+            "person_id": person.id,
+            "row_id": row.id,
+            "candidate_id": cand.id,
+            "merge_id": merge.id,
+        }
 
 
 def markers(ids: dict) -> list[str]:
-    return [FACILITY_NAME, CHILD_ID, CHILD_NAME, ids["credit_code"], "灭火器过期", REG_ID, REG_BAD_ID, *REG_NAMES]
+    return [
+        FACILITY_NAME,
+        CHILD_ID,
+        CHILD_NAME,
+        ids["credit_code"],
+        "灭火器过期",
+        REG_ID,
+        REG_BAD_ID,
+        *REG_NAMES,
+    ]

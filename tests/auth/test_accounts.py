@@ -19,7 +19,12 @@ from .helpers import CITIZEN_ID
 def test_register_citizen_pending_registry_check(migrated_db_url):
     with session_scope(migrated_db_url) as s:
         a = accounts.register_citizen(s, CITIZEN_ID.lower(), "王芳", "13800138000", PASSWORD, "1.2.3.4")
-        assert (a.username, a.id_number, a.role, a.registry_status) == (CITIZEN_ID, CITIZEN_ID, "citizen", "pending")
+        assert (a.username, a.id_number, a.role, a.registry_status) == (
+            CITIZEN_ID,
+            CITIZEN_ID,
+            "citizen",
+            "pending",
+        )
         assert a.password_hash.startswith("$argon2id$") and PASSWORD not in a.password_hash
         with pytest.raises(Conflict) as e:
             accounts.register_citizen(s, CITIZEN_ID, "王芳", None, PASSWORD, "1.2.3.4")
@@ -30,14 +35,17 @@ def test_register_citizen_pending_registry_check(migrated_db_url):
         assert CITIZEN_ID not in entry.actor and CITIZEN_ID[:6] in entry.actor
 
 
-@pytest.mark.parametrize(("field", "kwargs"), [
-    ("id_number", {"id_number": CITIZEN_ID[:-1] + ("0" if CITIZEN_ID[-1] != "0" else "1")}),
-    ("id_number", {"id_number": "12345"}),
-    ("name", {"name": " "}),
-    ("phone", {"phone": "12345"}),
-    ("password", {"password": "short1"}),
-    ("password", {"password": "onlyletterslong"}),
-])
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [
+        ("id_number", {"id_number": CITIZEN_ID[:-1] + ("0" if CITIZEN_ID[-1] != "0" else "1")}),
+        ("id_number", {"id_number": "12345"}),
+        ("name", {"name": " "}),
+        ("phone", {"phone": "12345"}),
+        ("password", {"password": "short1"}),
+        ("password", {"password": "onlyletterslong"}),
+    ],
+)
 def test_registration_errors_name_the_field(auth_url, field, kwargs):
     data = {"id_number": CITIZEN_ID, "name": "王芳", "phone": None, "password": PASSWORD, **kwargs}
     with session_scope(auth_url) as s:
@@ -47,28 +55,37 @@ def test_registration_errors_name_the_field(auth_url, field, kwargs):
         assert s.scalar(select(Account.id)) is None
 
 
-@pytest.mark.parametrize(("role", "region", "field"), [
-    ("county_official", "370300", "region"),  # a city code for a county role
-    ("city_official", "370303", "region"),
-    ("province_official", "370000", None),
-    ("town_official", "370303001", None),
-    ("town_official", "370303", "region"),
-    ("county_official", "cn", "region"),
-    ("auditor", "cn", None),
-    ("county_official", "999999", "region"),
-    ("dept_clerk", "370303", "department"),
-    ("facility_operator", "370303", "facility_id"),
-    ("citizen", "370303", "role"),
-    ("mayor", "370303", "role"),
-])
+@pytest.mark.parametrize(
+    ("role", "region", "field"),
+    [
+        ("county_official", "370300", "region"),  # a city code for a county role
+        ("city_official", "370303", "region"),
+        ("province_official", "370000", None),
+        ("town_official", "370303001", None),
+        ("town_official", "370303", "region"),
+        ("county_official", "cn", "region"),
+        ("auditor", "cn", None),
+        ("county_official", "999999", "region"),
+        ("dept_clerk", "370303", "department"),
+        ("facility_operator", "370303", "facility_id"),
+        ("citizen", "370303", "role"),
+        ("mayor", "370303", "role"),
+    ],
+)
 def test_administrator_accounts_need_a_scope_fit_for_the_role(auth_url, role, region, field):
     with session_scope(auth_url) as s:
         if field is None:
-            assert accounts.create_account(s, "cli", username=f"u{role}", role=role, name="李", password=PASSWORD,
-                                           region=region).region == region
+            assert (
+                accounts.create_account(
+                    s, "cli", username=f"u{role}", role=role, name="李", password=PASSWORD, region=region
+                ).region
+                == region
+            )
             return
         with pytest.raises(Invalid) as e:
-            accounts.create_account(s, "cli", username="user1", role=role, name="李", password=PASSWORD, region=region)
+            accounts.create_account(
+                s, "cli", username="user1", role=role, name="李", password=PASSWORD, region=region
+            )
         assert e.value.field == field
 
 
@@ -76,23 +93,52 @@ def test_only_administrators_create_accounts_and_only_inside_their_scope(auth_ur
     from cradle.auth.actor import from_account
 
     with session_scope(auth_url) as s:
-        admin = from_account(accounts.create_account(s, "cli", username="adm", role="administrator", name="管",
-                                                     password=PASSWORD, region="370300"), "session")
-        county = from_account(accounts.create_account(s, admin, username="cty1", role="county_official", name="张",
-                                                      password=PASSWORD, region="370303"), "session")
+        admin = from_account(
+            accounts.create_account(
+                s, "cli", username="adm", role="administrator", name="管", password=PASSWORD, region="370300"
+            ),
+            "session",
+        )
+        county = from_account(
+            accounts.create_account(
+                s,
+                admin,
+                username="cty1",
+                role="county_official",
+                name="张",
+                password=PASSWORD,
+                region="370303",
+            ),
+            "session",
+        )
         with pytest.raises(Forbidden):
-            accounts.create_account(s, county, username="cty2", role="county_official", name="赵", password=PASSWORD,
-                                    region="370303")
+            accounts.create_account(
+                s,
+                county,
+                username="cty2",
+                role="county_official",
+                name="赵",
+                password=PASSWORD,
+                region="370303",
+            )
         with pytest.raises(Forbidden) as e:
-            accounts.create_account(s, admin, username="cty3", role="county_official", name="赵", password=PASSWORD,
-                                    region="620402")
+            accounts.create_account(
+                s,
+                admin,
+                username="cty3",
+                role="county_official",
+                name="赵",
+                password=PASSWORD,
+                region="620402",
+            )
         assert e.value.field == "region"
 
 
 def test_five_failures_lock_the_account(auth_url):
     with session_scope(auth_url) as s:
-        accounts.create_account(s, "cli", username="zhang", role="county_official", name="张", password=PASSWORD,
-                                region="370303")
+        accounts.create_account(
+            s, "cli", username="zhang", role="county_official", name="张", password=PASSWORD, region="370303"
+        )
     for _ in range(ratelimit.ACCOUNT_LOCK_AFTER):
         with session_scope(auth_url) as s, pytest.raises(Unauthenticated):
             accounts.authenticate(s, "zhang", "wrong-password-1", "10.0.0.1")
@@ -119,12 +165,42 @@ def test_cli_creates_an_official(auth_url):
 
     from cradle.cli import app
 
-    r = CliRunner().invoke(app, ["users", "create", "--username", "zd-county", "--role", "county_official",
-                                 "--region", "370303", "--name", "张店区工作人员", "--password", PASSWORD])
+    r = CliRunner().invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--username",
+            "zd-county",
+            "--role",
+            "county_official",
+            "--region",
+            "370303",
+            "--name",
+            "张店区工作人员",
+            "--password",
+            PASSWORD,
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "county_official @ 370303" in r.output
-    r = CliRunner().invoke(app, ["users", "create", "--username", "bad", "--role", "county_official",
-                                 "--region", "370300", "--name", "x", "--password", PASSWORD])
+    r = CliRunner().invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--username",
+            "bad",
+            "--role",
+            "county_official",
+            "--region",
+            "370300",
+            "--name",
+            "x",
+            "--password",
+            PASSWORD,
+        ],
+    )
     assert r.exit_code == 2 and "region:" in r.output
     listed = CliRunner().invoke(app, ["users", "list"]).output
     assert "zd-county" in listed and "bad" not in listed

@@ -41,8 +41,10 @@ def test_unsafe_requests_with_the_session_need_the_csrf_token(client, auth_url):
 
 def test_tokens_are_shown_once_and_stored_hashed(client, auth_url):
     a = official(auth_url)
-    r = client.post("/api/v1/auth/login", json={"username": a.username, "password": PASSWORD, "mode": "token",
-                                                "token_name": "统计系统"})
+    r = client.post(
+        "/api/v1/auth/login",
+        json={"username": a.username, "password": PASSWORD, "mode": "token", "token_name": "统计系统"},
+    )
     assert r.status_code == 200 and "set-cookie" not in r.headers
     token = r.json()["token"]
     assert token.startswith("cradle_")
@@ -62,7 +64,9 @@ def test_tokens_are_shown_once_and_stored_hashed(client, auth_url):
     second = {"Authorization": f"Bearer {new.json()['token']}"}
     assert client.delete(f"/api/v1/auth/tokens/{new.json()['id']}", headers=second).json()["revoked"] is True
     assert client.get("/api/v1/auth/me", headers=second).status_code == 401
-    assert client.get("/api/v1/auth/me", headers={"Authorization": "Bearer cradle_nope_nope"}).status_code == 401
+    assert (
+        client.get("/api/v1/auth/me", headers={"Authorization": "Bearer cradle_nope_nope"}).status_code == 401
+    )
 
 
 def test_logout_ends_the_session(client, auth_url):
@@ -70,14 +74,18 @@ def test_logout_ends_the_session(client, auth_url):
     csrf = login(client, a.username)
     cookie = client.cookies.get("cradle_session")
     assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 200
-    client.cookies.set("cradle_session", cookie, domain="testserver")  # a stolen copy of the cookie is dead too
+    client.cookies.set(
+        "cradle_session", cookie, domain="testserver"
+    )  # a stolen copy of the cookie is dead too
     assert client.get("/api/v1/auth/me").status_code == 401
 
 
 def test_errors_come_in_the_one_shape(client, auth_url):
     r = client.post("/api/v1/auth/login", json={"username": "nobody", "password": "x"})
     assert r.status_code == 401
-    assert r.json() == {"errors": [{"field": "password", "code": "invalid_credentials", "message": "用户名或密码错误。"}]}
+    assert r.json() == {
+        "errors": [{"field": "password", "code": "invalid_credentials", "message": "用户名或密码错误。"}]
+    }
     r = client.post("/api/v1/auth/login?lang=en", json={"username": "nobody", "password": "x"})
     assert r.json()["errors"][0]["message"] == "Wrong user name or password."
     r = client.post("/api/v1/auth/login", json={"username": "nobody"})
@@ -87,10 +95,14 @@ def test_errors_come_in_the_one_shape(client, auth_url):
 
 
 def test_register_then_sign_in_masks_nothing_of_ones_own(client, auth_url):
-    r = client.post("/api/v1/auth/register", json={"id_number": CITIZEN_ID, "name": "王芳", "phone": "13800138000",
-                                                   "password": PASSWORD})
+    r = client.post(
+        "/api/v1/auth/register",
+        json={"id_number": CITIZEN_ID, "name": "王芳", "phone": "13800138000", "password": PASSWORD},
+    )
     assert r.status_code == 201, r.text
-    assert r.json()["id_number"] != CITIZEN_ID and "*" in r.json()["id_number"]  # the anonymous answer is masked
+    assert (
+        r.json()["id_number"] != CITIZEN_ID and "*" in r.json()["id_number"]
+    )  # the anonymous answer is masked
     assert r.json()["registry_status"] == "pending"
     login(client, CITIZEN_ID)
     me = client.get("/api/v1/auth/me").json()
@@ -101,14 +113,25 @@ def test_administrator_creates_accounts_in_scope(client, auth_url):
     from cradle.auth.testing import bearer_for
 
     admin = bearer_for(auth_url, "administrator", "370300")
-    body = {"username": "zd-1", "role": "county_official", "region": "370303", "name": "张", "password": PASSWORD,
-            "phone": "13900139000"}
+    body = {
+        "username": "zd-1",
+        "role": "county_official",
+        "region": "370303",
+        "name": "张",
+        "password": PASSWORD,
+        "phone": "13900139000",
+    }
     r = client.post("/api/v1/auth/accounts", json=body, headers=admin)
     assert r.status_code == 201, r.text
     assert r.json()["phone"] == "139****9000"  # administrators see masked numbers
-    r = client.post("/api/v1/auth/accounts", json={**body, "username": "by-1", "region": "620402"}, headers=admin)
+    r = client.post(
+        "/api/v1/auth/accounts", json={**body, "username": "by-1", "region": "620402"}, headers=admin
+    )
     assert r.status_code == 403 and r.json()["errors"][0]["field"] == "region"
     county = bearer_for(auth_url, "county_official", "370303")
-    assert client.post("/api/v1/auth/accounts", json={**body, "username": "x-2"}, headers=county).status_code == 403
+    assert (
+        client.post("/api/v1/auth/accounts", json={**body, "username": "x-2"}, headers=county).status_code
+        == 403
+    )
     listed = [a["username"] for a in client.get("/api/v1/auth/accounts", headers=admin).json()["accounts"]]
     assert "zd-1" in listed and "by-1" not in listed

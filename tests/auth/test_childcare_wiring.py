@@ -33,7 +33,9 @@ def test_roles_on_the_childcare_api(client, auth_url):
     narrowed = client.get("/api/v1/childcare/facilities", headers={**city, "X-Region-Scope": "370304"}).json()
     assert {f["id"] for f in narrowed["facilities"]} == {other}
     county = bearer_for(auth_url, "county_official", "370304")
-    widened = client.get("/api/v1/childcare/facilities", headers={**county, "X-Region-Scope": "370300"}).json()
+    widened = client.get(
+        "/api/v1/childcare/facilities", headers={**county, "X-Region-Scope": "370300"}
+    ).json()
     assert {f["id"] for f in widened["facilities"]} == {other}  # the header cannot widen a scope
     assert client.get("/api/v1/childcare/facilities", headers={"X-Region-Scope": "370303"}).status_code == 401
 
@@ -50,6 +52,8 @@ def test_citizens_are_refused_the_officials_childcare_api(client, auth_url):
     with session_scope(auth_url) as s:
         account = accounts.register_citizen(s, CITIZEN_ID, "王芳", None, PASSWORD)
         token, _ = tokens.issue(s, from_account(account, "token"), "app")
-    r = client.get(f"/api/v1/childcare/facilities/{ids['facility_id']}/roster",
-                   headers={"Authorization": f"Bearer {token}"})
+    r = client.get(
+        f"/api/v1/childcare/facilities/{ids['facility_id']}/roster",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 403 and r.json()["errors"][0]["code"] == "forbidden_role"

@@ -13,11 +13,18 @@ from .helpers import CITIZEN_ID
 
 
 def actor(role, region=None, dept=None, id_number=None):
-    return Actor(id="account:9", role=role, region=region, dept=dept, id_number=id_number, name="测", account_id=9)
+    return Actor(
+        id="account:9", role=role, region=region, dept=dept, id_number=id_number, name="测", account_id=9
+    )
 
 
 def test_who_sees_full_numbers(auth_url):
-    person = {"subject": "registry:person:1", "region": "370303", "id_number": CITIZEN_ID, "phone": "13800138000"}
+    person = {
+        "subject": "registry:person:1",
+        "region": "370303",
+        "id_number": CITIZEN_ID,
+        "phone": "13800138000",
+    }
     with session_scope(auth_url) as s:
         seen = {
             "county in scope": show_person(s, actor("county_official", "370303"), **person),
@@ -33,7 +40,11 @@ def test_who_sees_full_numbers(auth_url):
         }
     unmasked = {k for k, v in seen.items() if not v["masked"]}
     assert unmasked == {"county in scope", "weijian clerk", "the person"}
-    assert seen["city"] == {"id_number": "370303**********" + CITIZEN_ID[-2:], "phone": "138****8000", "masked": True}
+    assert seen["city"] == {
+        "id_number": "370303**********" + CITIZEN_ID[-2:],
+        "phone": "138****8000",
+        "masked": True,
+    }
     assert mask_phone("13800138000") == "138****8000"
     with session_scope(auth_url) as s:
         entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "view_unmasked")).all()

@@ -15,31 +15,56 @@ from .seed import CHILD_ID, CHILD_NAME, REG_ID, markers, seed
 
 # (method, path) of every route open to anonymous callers, and why.
 PUBLIC = {
-    ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc"),
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/redoc"),
     # the calculator, programs, documents and regions (policy engine and its pages)
-    ("POST", "/api/v1/calc"), ("POST", "/api/v1/calc/facility"), ("GET", "/api/v1/programs"),
-    ("GET", "/api/v1/regions"), ("GET", "/api/v1/documents"), ("GET", "/api/v1/documents/{document}/clauses/{clause}"),
-    ("GET", "/"), ("POST", "/calc/results"), ("GET", "/programs"), ("GET", "/documents"),
+    ("POST", "/api/v1/calc"),
+    ("POST", "/api/v1/calc/facility"),
+    ("GET", "/api/v1/programs"),
+    ("GET", "/api/v1/regions"),
+    ("GET", "/api/v1/documents"),
+    ("GET", "/api/v1/documents/{document}/clauses/{clause}"),
+    ("GET", "/"),
+    ("POST", "/calc/results"),
+    ("GET", "/programs"),
+    ("GET", "/documents"),
     ("GET", "/clauses/{document}/{clause:path}"),
     # public facility disclosure (托育机构信息公示) and the residential-area rule (a pure calculation)
-    ("GET", "/api/v1/childcare/public/facilities"), ("GET", "/api/v1/childcare/public/map.svg"),
-    ("GET", "/api/v1/childcare/residential-requirement"), ("GET", "/childcare"),
+    ("GET", "/api/v1/childcare/public/facilities"),
+    ("GET", "/api/v1/childcare/public/map.svg"),
+    ("GET", "/api/v1/childcare/residential-requirement"),
+    ("GET", "/childcare"),
     ("GET", "/childcare/facilities/{facility_id}"),
     # published indicators, plan boards, warnings and projections
-    ("GET", "/api/v1/monitoring/indicators"), ("GET", "/api/v1/monitoring/values/{indicator_id}/{region}"),
-    ("GET", "/api/v1/monitoring/plan/{region}"), ("GET", "/api/v1/monitoring/warnings"),
-    ("GET", "/api/v1/monitoring/projection"), ("GET", "/monitoring"), ("GET", "/monitoring/{code}"),
-    ("GET", "/monitoring/{code}/indicators/{indicator_id}"), ("GET", "/monitoring/{code}/report"),
+    ("GET", "/api/v1/monitoring/indicators"),
+    ("GET", "/api/v1/monitoring/values/{indicator_id}/{region}"),
+    ("GET", "/api/v1/monitoring/plan/{region}"),
+    ("GET", "/api/v1/monitoring/warnings"),
+    ("GET", "/api/v1/monitoring/projection"),
+    ("GET", "/monitoring"),
+    ("GET", "/monitoring/{code}"),
+    ("GET", "/monitoring/{code}/indicators/{indicator_id}"),
+    ("GET", "/monitoring/{code}/report"),
     ("GET", "/monitoring/{code}/report.pdf"),
     # signing in and registering; signing out is a no-op for anonymous callers
-    ("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/register"), ("GET", "/auth/login"), ("POST", "/auth/login"),
-    ("GET", "/auth/register"), ("POST", "/auth/register"), ("POST", "/auth/logout"), ("GET", "/home"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/register"),
+    ("GET", "/auth/login"),
+    ("POST", "/auth/login"),
+    ("GET", "/auth/register"),
+    ("POST", "/auth/register"),
+    ("POST", "/auth/logout"),
+    ("GET", "/home"),
     # anyone holding an issued document's number may check that it is genuine (the QR code's target)
     ("GET", "/api/v1/services/verify/{doc_no}"),
 }
 REFUSED = {401, 403}
 # What the refusals of cradle.auth say (zh), to tell them from a public route's own 401/403 (a wrong password).
 REFUSAL_TEXTS = ("请先登录", "无权办理", "不在您的管辖范围", "表单已过期")
+
+
 def all_routes(app) -> list[tuple[str, str]]:
     def walk(routes):
         for r in routes:
@@ -47,6 +72,7 @@ def all_routes(app) -> list[tuple[str, str]]:
                 yield from walk(r.effective_candidates())
             else:
                 yield r
+
     out = []
     for r in walk(app.routes):
         original = getattr(r, "original_route", r)
@@ -57,25 +83,60 @@ def all_routes(app) -> list[tuple[str, str]]:
 
 
 def fill(path: str, ids: dict) -> str:
-    values = {"facility_id": ids["facility_id"], "filing_id": ids["filing_id"], "enrolment_id": ids["enrolment_id"],
-              "finding_id": ids["finding_id"], "region": "370303", "code": "370303", "indicator_id": "newborn_hearing_screening_rate",
-              "document": "003_9583e153e8ef1680.txt", "clause": "二（四）2", "measure_id": "zibo.1",
-              "run_id": ids["run_id"], "person_id": ids["person_id"], "row_id": ids["row_id"],
-              "candidate_id": ids["candidate_id"], "merge_id": ids["merge_id"]}
+    values = {
+        "facility_id": ids["facility_id"],
+        "filing_id": ids["filing_id"],
+        "enrolment_id": ids["enrolment_id"],
+        "finding_id": ids["finding_id"],
+        "region": "370303",
+        "code": "370303",
+        "indicator_id": "newborn_hearing_screening_rate",
+        "document": "003_9583e153e8ef1680.txt",
+        "clause": "二（四）2",
+        "measure_id": "zibo.1",
+        "run_id": ids["run_id"],
+        "person_id": ids["person_id"],
+        "row_id": ids["row_id"],
+        "candidate_id": ids["candidate_id"],
+        "merge_id": ids["merge_id"],
+    }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values.get(m.group(1), 1)), path)
 
 
-QUERY = {"region": "370303", "on": "2025-06-01", "year": "2024", "communities_total": "1",
-         "planned_population": "1000", "facility_id": "1"}
+QUERY = {
+    "region": "370303",
+    "on": "2025-06-01",
+    "year": "2024",
+    "communities_total": "1",
+    "planned_population": "1000",
+    "facility_id": "1",
+}
 # Asked of routes that look a person up by number (the number itself is then not a sign of a leak in the URL).
-PERSON_QUERY = {"/api/v1/childcare/care": {"id_number": CHILD_ID}, "/api/v1/registry/persons": {"id_number": REG_ID}}
+PERSON_QUERY = {
+    "/api/v1/childcare/care": {"id_number": CHILD_ID},
+    "/api/v1/registry/persons": {"id_number": REG_ID},
+}
 
 
 def body(ids: dict) -> dict:
-    return {"region": "370303", "region_code": "370303", "action": "accept", "actor": "county",
-            "child_id_number": CHILD_ID, "child_name": "x", "start_on": "2025-06-01", "end_on": "2025-07-01",
-            "program": "zibo.nursery_fee_subsidy", "visited_on": "2025-06-01", "inspector": "x", "result": "pass",
-            "ids": [ids["row_id"]], "changes": {"name": "x"}, "confirm": True, "reason": "x"}
+    return {
+        "region": "370303",
+        "region_code": "370303",
+        "action": "accept",
+        "actor": "county",
+        "child_id_number": CHILD_ID,
+        "child_name": "x",
+        "start_on": "2025-06-01",
+        "end_on": "2025-07-01",
+        "program": "zibo.nursery_fee_subsidy",
+        "visited_on": "2025-06-01",
+        "inspector": "x",
+        "result": "pass",
+        "ids": [ids["row_id"]],
+        "changes": {"name": "x"},
+        "confirm": True,
+        "reason": "x",
+    }
 
 
 def call(client, method, path, ids, headers=None):
@@ -156,4 +217,3 @@ def test_an_official_of_370304_gets_nothing_of_370303(app_client, auth_url):
     assert r["status"] == "accepted"
     roster = app_client.get(f"/api/v1/childcare/facilities/{ids['facility_id']}/roster", headers=own).json()
     assert [c["child_name"] for c in roster["children"]] == [CHILD_NAME]
-

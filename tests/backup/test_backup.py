@@ -18,7 +18,9 @@ def _rows(url: str) -> dict[str, list[tuple]]:
     meta = MetaData()
     meta.reflect(bind=engine)
     with engine.connect() as conn:
-        out = {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr) for t in meta.sorted_tables}
+        out = {
+            t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr) for t in meta.sorted_tables
+        }
     engine.dispose()
     return out
 
@@ -46,7 +48,7 @@ def test_restore_brings_back_every_table_row_for_row(populated, tmp_path, reques
     out = tmp_path / "cradle.bak"
     header = backup(populated, out, KEY)
     assert describe(out) == header and header["tables"] == table_counts(populated)
-    assert b"alembic_version" not in out.read_bytes()[len(out.read_bytes()) // 2:]  # the body is encrypted
+    assert b"alembic_version" not in out.read_bytes()[len(out.read_bytes()) // 2 :]  # the body is encrypted
     target = _empty_like(populated, tmp_path, request)
     restore(out, target, KEY)
     assert _rows(target) == _rows(populated)

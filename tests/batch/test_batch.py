@@ -25,7 +25,11 @@ def test_every_partition_written(full_run, zibo_frames):
     assert summary.households == zibo_frames.households.height
     assert summary.persons == zibo_frames.persons.height
     assert table.height == summary.rows > 0
-    assert set(table["program"]) >= {"cn.childcare_subsidy", "zibo.nursery_fee_subsidy", "zibo.deed_tax_subsidy"}
+    assert set(table["program"]) >= {
+        "cn.childcare_subsidy",
+        "zibo.nursery_fee_subsidy",
+        "zibo.deed_tax_subsidy",
+    }
 
 
 def test_random_households_equal_cradle_calc(full_run, zibo_frames):
@@ -63,7 +67,9 @@ def test_resume_skips_finished_partitions_without_duplicates(zibo_source, tmp_pa
 def test_other_settings_in_the_same_out_are_refused(zibo_source, tmp_path):
     run_batch(BatchSpec("370300", ON, str(zibo_source), max_households=300), tmp_path, workers=1, limit=1)
     with pytest.raises(ManifestMismatch, match="as_of"):
-        run_batch(BatchSpec("370300", ON.replace(day=1), str(zibo_source), max_households=300), tmp_path, workers=1)
+        run_batch(
+            BatchSpec("370300", ON.replace(day=1), str(zibo_source), max_households=300), tmp_path, workers=1
+        )
 
 
 def test_two_worker_processes_give_the_same_rows(zibo_source, tmp_path, full_run):

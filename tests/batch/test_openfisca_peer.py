@@ -20,6 +20,10 @@ def test_peer_agrees_exactly():
     assert len(by_program) == 8
     for row in by_program.values():
         assert row["mismatched"] == 0 and row["total_cradle"] == row["total_openfisca"], row
-    for program in ("cn.childcare_subsidy", "zibo.deed_tax_subsidy", "baiyin.childcare_allowance",
-                    "sx.parental_leave"):
+    for program in (
+        "cn.childcare_subsidy",
+        "zibo.deed_tax_subsidy",
+        "baiyin.childcare_allowance",
+        "sx.parental_leave",
+    ):
         assert by_program[program]["beneficiaries"] > 0, program

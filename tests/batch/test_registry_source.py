@@ -26,7 +26,8 @@ def test_households_through_the_batch_layout_equal_calc(tmp_path):
     assert expected
     for hid in ("1", "2"):
         rows = table.filter(pl.col("household") == hid).with_columns(
-            pl.col("beneficiary").str.replace(r"^\d+:", ""))
+            pl.col("beneficiary").str.replace(r"^\d+:", "")
+        )
         assert batch_rows(rows.to_dicts()) == expected
 
 
@@ -96,7 +97,9 @@ def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path)
                 household = build_household(session, person.id_number, on)
             except HouseholdError:
                 continue
-            key = frozenset(m.get("id_number") or f"{m['name']}|{m['birth_date']}" for m in household["members"])
+            key = frozenset(
+                m.get("id_number") or f"{m['name']}|{m['birth_date']}" for m in household["members"]
+            )
             if key not in seen:
                 seen.add(key)
                 reference.append(household)

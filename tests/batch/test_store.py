@@ -18,6 +18,8 @@ def test_store_replaces_the_same_run(zibo_source, tmp_path, migrated_db_url):
     t = BatchEntitlement.__table__
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t)).scalar() == expected.height
-        cost = conn.execute(select(func.sum(t.c.amount)).where(t.c.program == "cn.childcare_subsidy")).scalar()
+        cost = conn.execute(
+            select(func.sum(t.c.amount)).where(t.c.program == "cn.childcare_subsidy")
+        ).scalar()
     assert cost == expected.filter(pl.col("program") == "cn.childcare_subsidy")["amount"].sum()
     engine.dispose()

@@ -23,7 +23,9 @@ def test_every_county_and_realistic_shares(zibo_frames):
     f = zibo_frames
     counties = {int(r.code) for r in regions.descendants("370300", "county")}
     assert set(f.households["jurisdiction"].unique()) == counties
-    age = (np.datetime64(ON) - f.persons["birth_date"].to_numpy().astype("datetime64[D]")).astype(int) / 365.25
+    age = (np.datetime64(ON) - f.persons["birth_date"].to_numpy().astype("datetime64[D]")).astype(
+        int
+    ) / 365.25
     under3 = (age < 3).mean()
     assert 0.01 < under3 < 0.06
     children = f.persons.filter(pl.col("relation") == RELATION["child"])

@@ -9,9 +9,17 @@ from .conftest import ON
 
 
 def test_parse_sets_names_the_parameter():
-    change = parse_sets(["cn.childcare_subsidy.yearly=5000", "zibo.nursery_fee_subsidy=off",
-                         "baiyin.childcare_allowance.monthly=null"])
-    assert change.overrides == {"cn.childcare_subsidy.yearly": 5000.0, "baiyin.childcare_allowance.monthly": None}
+    change = parse_sets(
+        [
+            "cn.childcare_subsidy.yearly=5000",
+            "zibo.nursery_fee_subsidy=off",
+            "baiyin.childcare_allowance.monthly=null",
+        ]
+    )
+    assert change.overrides == {
+        "cn.childcare_subsidy.yearly": 5000.0,
+        "baiyin.childcare_allowance.monthly": None,
+    }
     assert change.off == {"zibo.nursery_fee_subsidy"}
     with pytest.raises(ValueError, match="--set cn.nope: unknown parameter"):
         parse_sets(["cn.nope=1"])
@@ -35,13 +43,21 @@ def test_parse_years():
 def test_yearly_cost_by_unit():
     import datetime as dt
 
-    t = pl.DataFrame({
-        "amount": [300.0, 3600.0, 20000.0, 20000.0, 15.0, None],
-        "unit": ["CNY/month", "CNY/year", "CNY", "CNY", "days", "CNY/month"],
-        "period_start": [dt.date(2025, 3, 10), dt.date(2026, 4, 1), dt.date(2026, 2, 1), dt.date(2025, 2, 1),
-                         dt.date(2026, 1, 1), dt.date(2026, 1, 1)],
-        "period_end": [dt.date(2026, 5, 10), None, None, None, None, None],
-    })
+    t = pl.DataFrame(
+        {
+            "amount": [300.0, 3600.0, 20000.0, 20000.0, 15.0, None],
+            "unit": ["CNY/month", "CNY/year", "CNY", "CNY", "days", "CNY/month"],
+            "period_start": [
+                dt.date(2025, 3, 10),
+                dt.date(2026, 4, 1),
+                dt.date(2026, 2, 1),
+                dt.date(2025, 2, 1),
+                dt.date(2026, 1, 1),
+                dt.date(2026, 1, 1),
+            ],
+            "period_end": [dt.date(2026, 5, 10), None, None, None, None, None],
+        }
+    )
     # 2026: Jan–May (a started month counts) = 5 months; 9 of 12 months; one-off in 2026; one-off in 2025
     assert yearly_cost(t, 2026).tolist() == [1500.0, 2700.0, 20000.0, 0.0, 0.0, 0.0]
 
@@ -65,8 +81,12 @@ def test_changes_cost_only_what_they_touch(result):
 
 def test_later_years_are_aged_with_the_projection(result):
     assert "预测" in result.population_note
-    t = result.by_program.filter(pl.col("program") == "cn.childcare_subsidy").group_by("year").agg(
-        pl.col("beneficiaries_base").sum()).sort("year")
+    t = (
+        result.by_program.filter(pl.col("program") == "cn.childcare_subsidy")
+        .group_by("year")
+        .agg(pl.col("beneficiaries_base").sum())
+        .sort("year")
+    )
     # newborns carried forward keep the under-three programs populated in 2027
     assert t["beneficiaries_base"][1] > 0.5 * t["beneficiaries_base"][0]
     assert set(result.by_county()["county"]) == set(result.by_program["county"])
@@ -81,7 +101,9 @@ def test_static_population_says_so(zibo_source):
 def test_outputs(result, tmp_path):
     csv = report.write_csv(result, tmp_path / "w.csv")
     back = pl.read_csv(csv)
-    assert {"year", "county", "program", "cost_base", "cost_scenario", "cost_diff", "county_name"} <= set(back.columns)
+    assert {"year", "county", "program", "cost_base", "cost_scenario", "cost_diff", "county_name"} <= set(
+        back.columns
+    )
     page = report.write_html(result, tmp_path / "w.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 3 and "张店区" in page and "zibo.nursery_fee_subsidy=off" in page
 
@@ -91,12 +113,19 @@ def test_active_rows_by_kind():
 
     from cradle.batch.cost import active
 
-    t = pl.DataFrame({
-        "unit": ["CNY/month", "CNY", "days", None],
-        "kind": ["cash", "cash", "leave", "waiver"],
-        "period_start": [dt.date(2026, 3, 1), dt.date(2026, 2, 1), dt.date(2026, 5, 1), dt.date(2024, 1, 1)],
-        "period_end": [dt.date(2027, 3, 1), None, None, None],
-    })
+    t = pl.DataFrame(
+        {
+            "unit": ["CNY/month", "CNY", "days", None],
+            "kind": ["cash", "cash", "leave", "waiver"],
+            "period_start": [
+                dt.date(2026, 3, 1),
+                dt.date(2026, 2, 1),
+                dt.date(2026, 5, 1),
+                dt.date(2024, 1, 1),
+            ],
+            "period_end": [dt.date(2027, 3, 1), None, None, None],
+        }
+    )
     assert active(t, 2026).tolist() == [True, True, True, True]
     # a one-off payment and a leave of open length belong to their start year; a waiver holds on
     assert active(t, 2027).tolist() == [True, False, False, True]

@@ -46,12 +46,15 @@ def test_birth_to_paid_allowance_in_the_browser(base_url, browser, screenshot_di
     from cradle.auth.testing import make_account
 
     url = os.environ["CRADLE_DATABASE_URL"]
-    accounts = {role: make_account(url, role, region, password=PASSWORD, **extra).username
-                for role, region, extra in (("town_official", TOWN, {}), ("county_official", COUNTY, {}))}
+    accounts = {
+        role: make_account(url, role, region, password=PASSWORD, **extra).username
+        for role, region, extra in (("town_official", TOWN, {}), ("county_official", COUNTY, {}))
+    }
 
     def context(width=1280, height=900, **kw):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True,
-                                  **kw)
+        ctx = browser.new_context(
+            viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True, **kw
+        )
         ctx.set_default_timeout(15_000)
         return ctx, ctx.new_page()
 
@@ -146,8 +149,9 @@ def test_birth_to_paid_allowance_in_the_browser(base_url, browser, screenshot_di
     assert "刘芳" in exported.decode("utf-8-sig") and MOTHER not in exported.decode("utf-8-sig")
     county.reload()
     expect(county.locator("#batch-status")).to_have_text("exported")
-    county.set_input_files("#f-file", files=[{"name": "return.csv", "mimeType": "text/csv",
-                                              "buffer": return_file(exported)}])
+    county.set_input_files(
+        "#f-file", files=[{"name": "return.csv", "mimeType": "text/csv", "buffer": return_file(exported)}]
+    )
     county.get_by_role("button", name="导入回盘文件").click()
     expect(county.locator("#imported")).to_be_visible()
     expect(county.locator("#batch-status")).to_have_text("reconciled")

@@ -19,17 +19,34 @@ def credit_code(region: str = "370303", n: int = 1) -> str:
 
 def facility_data(n: int = 1, region: str = "370303", **overrides) -> dict:
     data = {
-        "credit_code": credit_code(region, n), "name": f"测试托育园{n}", "type": "inclusive_private",
-        "address": f"测试路{n}号", "region_code": region, "floor_area_m2": 600, "outdoor_area_m2": 200,
-        "rooms": 6, "opening_date": "2024-01-01",
-        "slots": [{"age_group": "infant", "slots": 10, "classes": 1, "fee_monthly": 1800},
-                  {"age_group": "toddler", "slots": 30, "classes": 2, "fee_monthly": 1500},
-                  {"age_group": "older", "slots": 40, "classes": 2, "fee_monthly": 1200}],
-        "staff": [{"name": "王园长", "role": "director", "education": "bachelor", "years_experience": 5,
-                   "qualification": "育婴员一级"}]
+        "credit_code": credit_code(region, n),
+        "name": f"测试托育园{n}",
+        "type": "inclusive_private",
+        "address": f"测试路{n}号",
+        "region_code": region,
+        "floor_area_m2": 600,
+        "outdoor_area_m2": 200,
+        "rooms": 6,
+        "opening_date": "2024-01-01",
+        "slots": [
+            {"age_group": "infant", "slots": 10, "classes": 1, "fee_monthly": 1800},
+            {"age_group": "toddler", "slots": 30, "classes": 2, "fee_monthly": 1500},
+            {"age_group": "older", "slots": 40, "classes": 2, "fee_monthly": 1200},
+        ],
+        "staff": [
+            {
+                "name": "王园长",
+                "role": "director",
+                "education": "bachelor",
+                "years_experience": 5,
+                "qualification": "育婴员一级",
+            }
+        ]
         + [{"name": f"保育员{i}", "role": "caregiver", "qualification": "保育师"} for i in range(16)]
-        + [{"name": "李医生", "role": "health", "qualification": "护士"},
-           {"name": "张保安", "role": "security"}],
+        + [
+            {"name": "李医生", "role": "health", "qualification": "护士"},
+            {"name": "张保安", "role": "security"},
+        ],
     }
     data.update(overrides)
     return data
@@ -38,7 +55,9 @@ def facility_data(n: int = 1, region: str = "370303", **overrides) -> dict:
 SITE_ITEMS = {k: "pass" for k, v in CHECKLIST.items() if not v["auto"]}
 
 
-def filed_facility(session, n: int = 1, region: str = "370303", on: dt.date = dt.date(2024, 2, 1), **overrides):
+def filed_facility(
+    session, n: int = 1, region: str = "370303", on: dt.date = dt.date(2024, 2, 1), **overrides
+):
     """A facility registered and taken through submit → complete → accept."""
     facility = register_facility(session, facility_data(n, region, **overrides))
     f = filing.open_filing(session, facility.id, actor="operator", on=on)

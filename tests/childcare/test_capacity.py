@@ -61,8 +61,12 @@ def test_target_met_and_shanxi_inclusive_share(session, monkeypatch):
     filed_facility(session, 1, region="140105", type="private", inclusive=False, slots=_slots(60))
     filed_facility(session, 2, region="140105", type="public", slots=_slots(40))
     row = capacity_report(session, "140105", ON)["region"]
-    assert row["population"] == {"region": "140105", "value": 20000, "source": "registry",
-                                 "note": "人口登记库 2025-06-30 常住人口"}
+    assert row["population"] == {
+        "region": "140105",
+        "value": 20000,
+        "source": "registry",
+        "note": "人口登记库 2025-06-30 常住人口",
+    }
     assert row["slots_per_1000"] == 5.0 and row["inclusive_share"] == 0.4
     assert row["target"]["inclusive_share"] == 0.6
     assert row["meets_target"] is False  # enough slots, but only 40% 普惠 (山西 requires 60%)
@@ -104,9 +108,15 @@ def test_public_nursery_per_county_and_centre_per_city(session):
     assert counties["140105"]["meets"] is True
     assert counties["140106"]["meets"] is False and counties["140107"]["meets"] is False
     assert [c["region"] for c in cov["counties"] if c["meets"]] == ["140105"]
-    assert cov["cities"] == [{"region": "140100", "name": "太原市", "centres": [
-        {"id": 3, "name": "测试托育园3", "type": "inclusive_private"}], "meets": True,
-        "rule": cov["cities"][0]["rule"]}]
+    assert cov["cities"] == [
+        {
+            "region": "140100",
+            "name": "太原市",
+            "centres": [{"id": 3, "name": "测试托育园3", "type": "inclusive_private"}],
+            "meets": True,
+            "rule": cov["cities"][0]["rule"],
+        }
+    ]
     assert cov["cities"][0]["rule"]["clause"] == "二、(三)10"
     # 淄博: each 区县 needs a public nursery and a comprehensive guidance centre
     filed_facility(session, 4, region="370303", type="public")
@@ -119,13 +129,21 @@ def test_public_nursery_per_county_and_centre_per_city(session):
 
 def test_station_share_and_small_sites(session):
     for n, community in enumerate(["府山社区", "塔山社区", "府山社区"], start=1):
-        filed_facility(session, n, region="330602", type="community_station", community=community,
-                       slots=_slots(20))
+        filed_facility(
+            session, n, region="330602", type="community_station", community=community, slots=_slots(20)
+        )
     got = station_coverage(session, "330600", 4, ON)
     assert (got["communities_with_station"], got["share"], got["meets"]) == (2, 0.5, True)
     assert station_coverage(session, "330600", 5, ON)["meets"] is False
-    filed_facility(session, 9, region="620402", type="community_station", community="x", floor_area_m2=150,
-                   slots=_slots(20))
+    filed_facility(
+        session,
+        9,
+        region="620402",
+        type="community_station",
+        community="x",
+        floor_area_m2=150,
+        slots=_slots(20),
+    )
     small = capacity_report(session, "620400", ON)["community_sites_below_minimum"]
     assert [(s["name"], s["min_m2"]) for s in small] == [("测试托育园9", 200)]
 

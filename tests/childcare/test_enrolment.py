@@ -23,7 +23,11 @@ def test_enrol_leave_and_vacancies(session):
     enrol(session, fac.id, _child(2, dt.date(2024, 6, 1)))  # 9 months → 乳儿班
     got = facility_dict(session, fac, on=START)
     assert got["enrolled"] == 2 and got["vacancies"] == 78
-    assert {g["age_group"]: g["vacancies"] for g in got["slot_groups"]} == {"infant": 9, "toddler": 29, "older": 40}
+    assert {g["age_group"]: g["vacancies"] for g in got["slot_groups"]} == {
+        "infant": 9,
+        "toddler": 29,
+        "older": 40,
+    }
     leave(session, e1.id, "2025-06-30", "搬家")
     assert enrolled_counts(session, fac.id, dt.date(2025, 6, 30)) == {"toddler": 1, "infant": 1}
     assert enrolled_counts(session, fac.id, dt.date(2025, 7, 1)) == {"infant": 1}
@@ -65,13 +69,16 @@ def test_future_enrolment_counts_against_capacity(session):
         enrol(session, fac.id, {**_child(51, born), "start_on": "2025-04-01"})
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"child_id_number": "370303202309100000"}, "child_id_number"),
-    ({"birth_date": "2023-01-01"}, "child_id_number"),
-    ({"start_on": "2025-02-30"}, "start_on"),
-    ({"child_name": ""}, "child_name"),
-    ({"nickname": "x"}, "nickname"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"child_id_number": "370303202309100000"}, "child_id_number"),
+        ({"birth_date": "2023-01-01"}, "child_id_number"),
+        ({"start_on": "2025-02-30"}, "start_on"),
+        ({"child_name": ""}, "child_name"),
+        ({"nickname": "x"}, "nickname"),
+    ],
+)
 def test_bad_enrolment_input(session, change, field):
     fac = filed_facility(session)
     with pytest.raises(ChildcareError) as err:
@@ -107,8 +114,13 @@ def test_feeds_for_policy_engine_and_registry(session):
     e = enrol(session, fac.id, {**_child(1), "birth_order": 2})
     number = _child(1)["child_id_number"]
     assert care_of_child(session, number, START) == {
-        "type": "nursery", "inclusive": True, "registered": True, "public": False, "facility_id": fac.id,
-        "facility_credit_code": fac.credit_code}
+        "type": "nursery",
+        "inclusive": True,
+        "registered": True,
+        "public": False,
+        "facility_id": fac.id,
+        "facility_credit_code": fac.credit_code,
+    }
     assert care_of_child(session, number, dt.date(2025, 2, 1)) is None
     leave(session, e.id, "2025-06-30")
     rows = registry_feed_rows(session)
@@ -116,4 +128,6 @@ def test_feeds_for_policy_engine_and_registry(session):
     assert rows[0]["institution_code"] == fac.credit_code and rows[0]["registered"] == "1"
     assert registry_feed_rows(session, since=dt.date(2025, 6, 1))[0]["event"] == "leave"
     text = registry_feed_csv(rows)
-    assert text.splitlines()[0].startswith("record_no,id_number,name,sex,birth_date,event,event_date,care_type")
+    assert text.splitlines()[0].startswith(
+        "record_no,id_number,name,sex,birth_date,event,event_date,care_type"
+    )

@@ -28,7 +28,10 @@ def test_full_review_with_history(session):
     assert f.status == "accepted" and f.decided_on == D
     d = filing.filing_dict(session, f)
     assert [(h["from"], h["to"]) for h in d["history"]] == [
-        ("draft", "submitted"), ("submitted", "complete"), ("complete", "accepted")]
+        ("draft", "submitted"),
+        ("submitted", "complete"),
+        ("complete", "accepted"),
+    ]
     assert d["allowed_actions"] == ["revoke"]
     assert facility_dict(session, fac)["filing_status"] == "accepted"
 

@@ -11,15 +11,41 @@ from cradle.childcare.models import Facility, ImportQuarantine
 
 from .helpers import credit_code
 
-HEADER = ["统一社会信用代码", "机构名称", "机构类型", "地址", "行政区划代码", "建筑面积", "用房间数", "开办日期",
-          "普惠", "托小班托位", "托小班班数", "托小班月收费", "托大班托位", "托大班月收费"]
+HEADER = [
+    "统一社会信用代码",
+    "机构名称",
+    "机构类型",
+    "地址",
+    "行政区划代码",
+    "建筑面积",
+    "用房间数",
+    "开办日期",
+    "普惠",
+    "托小班托位",
+    "托小班班数",
+    "托小班月收费",
+    "托大班托位",
+    "托大班月收费",
+]
 
 
 def _row(n, **kw):
-    row = {"统一社会信用代码": credit_code("370303", n), "机构名称": f"导入托育园{n}", "机构类型": "普惠性民办托育机构",
-           "地址": f"导入路{n}号", "行政区划代码": "370303", "建筑面积": "400", "用房间数": "4",
-           "开办日期": "2024-09-01", "普惠": "是", "托小班托位": "15", "托小班班数": "1", "托小班月收费": "1500",
-           "托大班托位": "20", "托大班月收费": "1300"}
+    row = {
+        "统一社会信用代码": credit_code("370303", n),
+        "机构名称": f"导入托育园{n}",
+        "机构类型": "普惠性民办托育机构",
+        "地址": f"导入路{n}号",
+        "行政区划代码": "370303",
+        "建筑面积": "400",
+        "用房间数": "4",
+        "开办日期": "2024-09-01",
+        "普惠": "是",
+        "托小班托位": "15",
+        "托小班班数": "1",
+        "托小班月收费": "1500",
+        "托大班托位": "20",
+        "托大班月收费": "1300",
+    }
     row.update(kw)
     return [row[h] for h in HEADER]
 
@@ -33,9 +59,11 @@ def _write_csv(path, rows, encoding="utf-8"):
 
 
 def test_csv_import_with_quarantine(session, tmp_path):
-    path = _write_csv(tmp_path / "list.csv", [
-        _row(1), _row(2, 统一社会信用代码="91370303MA3C12345X"), _row(3, 托大班托位="-4"), _row(4), _row(1)],
-        encoding="gb18030")
+    path = _write_csv(
+        tmp_path / "list.csv",
+        [_row(1), _row(2, 统一社会信用代码="91370303MA3C12345X"), _row(3, 托大班托位="-4"), _row(4), _row(1)],
+        encoding="gb18030",
+    )
     result = import_file(session, path)
     assert (result.rows, result.created, result.updated) == (5, 2, 0)
     problems = {q["row"]: q["errors"] for q in result.quarantined}
@@ -43,7 +71,9 @@ def test_csv_import_with_quarantine(session, tmp_path):
     assert problems[4] == [{"field": "slots[1].slots", "message": "不能为负数"}]
     assert problems[6] == [{"field": "credit_code", "message": "与第2行重复"}]
     assert session.scalar(select(func.count()).select_from(ImportQuarantine)) == 3
-    stored = json.loads(session.scalars(select(ImportQuarantine.data).where(ImportQuarantine.row_no == 4)).one())
+    stored = json.loads(
+        session.scalars(select(ImportQuarantine.data).where(ImportQuarantine.row_no == 4)).one()
+    )
     assert stored["slots"][1]["slots"] == "-4"
     f = by_credit_code(session, credit_code("370303", 1))
     assert f.type == "inclusive_private" and sorted(g.slots for g in f.slots) == [15, 20]
@@ -66,8 +96,9 @@ def test_json_and_xlsx(session, tmp_path):
 
     from .helpers import facility_data
 
-    (tmp_path / "list.json").write_text(json.dumps([facility_data(7), {"name": "缺很多"}], ensure_ascii=False),
-                                        encoding="utf-8")
+    (tmp_path / "list.json").write_text(
+        json.dumps([facility_data(7), {"name": "缺很多"}], ensure_ascii=False), encoding="utf-8"
+    )
     result = import_file(session, tmp_path / "list.json")
     assert result.created == 1 and result.quarantined[0]["row"] == 2
     assert {e["field"] for e in result.quarantined[0]["errors"]} >= {"credit_code", "type", "slots"}

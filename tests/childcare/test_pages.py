@@ -28,16 +28,25 @@ def test_public_operator_and_official_pages(client, cc_url):
     assert "测试托育园1" in client.get(f"/childcare/facilities/{fid}").text
     # operator enrols a child through the form; the roster shows the masked ID number
     number = child_id(1, dt.date(2024, 1, 5))
-    r = client.post(f"/childcare/operator/{fid}/enrol", data={"child_id_number": number, "child_name": "小红",
-                                                             "start_on": dt.date.today().isoformat()},
-                    follow_redirects=True)
+    r = client.post(
+        f"/childcare/operator/{fid}/enrol",
+        data={"child_id_number": number, "child_name": "小红", "start_on": dt.date.today().isoformat()},
+        follow_redirects=True,
+    )
     assert r.status_code == 200 and "小红" in r.text and number not in r.text
     # a bad ID comes back as a named error, nothing stored
-    r = client.post(f"/childcare/operator/{fid}/enrol", data={"child_id_number": "123", "child_name": "x",
-                                                             "start_on": "2025-01-01"}, follow_redirects=True)
+    r = client.post(
+        f"/childcare/operator/{fid}/enrol",
+        data={"child_id_number": "123", "child_name": "x", "start_on": "2025-01-01"},
+        follow_redirects=True,
+    )
     assert "child_id_number" in r.text and "身份证号码应为18位" in r.text
     official = client.get("/childcare/official", params={"region": "370300"})
-    assert official.status_code == 200 and "淄博市" in official.text and "003_9583e153e8ef1680.txt" in official.text
+    assert (
+        official.status_code == 200
+        and "淄博市" in official.text
+        and "003_9583e153e8ef1680.txt" in official.text
+    )
 
 
 def test_review_page_flow(client, cc_url):
@@ -47,12 +56,15 @@ def test_review_page_flow(client, cc_url):
     filing_id = client.get("/api/v1/childcare/filings").json()["filings"][0]["id"]
     page = client.get(f"/childcare/official/filings/{filing_id}")
     assert "托育机构设置标准审核项目" in page.text
-    r = client.post(f"/childcare/official/filings/{filing_id}", data={"action": "accept"}, follow_redirects=True)
+    r = client.post(
+        f"/childcare/official/filings/{filing_id}", data={"action": "accept"}, follow_redirects=True
+    )
     assert "不允许" in r.text  # submitted → accept is not a transition
     client.post(f"/childcare/official/filings/{filing_id}", data={"action": "complete"})
     from cradle.childcare.standards import CHECKLIST
 
     form = {f"check_{k}": "pass" for k, v in CHECKLIST.items() if not v["auto"]}
-    r = client.post(f"/childcare/official/filings/{filing_id}", data={**form, "action": "accept"},
-                    follow_redirects=True)
+    r = client.post(
+        f"/childcare/official/filings/{filing_id}", data={**form, "action": "accept"}, follow_redirects=True
+    )
     assert "已备案" in r.text

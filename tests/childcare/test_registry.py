@@ -25,22 +25,28 @@ def test_register_and_read_back(session):
     assert got["inclusive"] is True  # inclusive_private defaults to 普惠
     assert got["region_name"] == "张店区"
     assert got["filing_status"] is None and got["filing_status_label"] == "未备案"
-    assert {g["age_group"]: g["fee_monthly"] for g in got["slot_groups"]} == {"infant": 1800, "toddler": 1500,
-                                                                             "older": 1200}
+    assert {g["age_group"]: g["fee_monthly"] for g in got["slot_groups"]} == {
+        "infant": 1800,
+        "toddler": 1500,
+        "older": 1200,
+    }
     assert len(got["staff"]) == 19
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("credit_code", "91370303MA3C12345X", "校验位"),
-    ("credit_code", "12345", "18位"),
-    ("region_code", "370399", "县级行政区划代码"),
-    ("region_code", "370300", "县级行政区划代码"),
-    ("type", "hotel", "应为"),
-    ("floor_area_m2", -5, "应大于0"),
-    ("rooms", -1, "不能为负数"),
-    ("opening_date", "2024-13-01", "日期格式"),
-    ("colour", "red", "未知字段"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("credit_code", "91370303MA3C12345X", "校验位"),
+        ("credit_code", "12345", "18位"),
+        ("region_code", "370399", "县级行政区划代码"),
+        ("region_code", "370300", "县级行政区划代码"),
+        ("type", "hotel", "应为"),
+        ("floor_area_m2", -5, "应大于0"),
+        ("rooms", -1, "不能为负数"),
+        ("opening_date", "2024-13-01", "日期格式"),
+        ("colour", "red", "未知字段"),
+    ],
+)
 def test_bad_fields_are_refused_by_name(session, field, value, message):
     with pytest.raises(ChildcareError) as err:
         register_facility(session, facility_data(1, **{field: value}))

@@ -22,12 +22,22 @@ def zibo_rule(facility: dict, on: dt.date) -> dict:
     out = []
     if facility["jurisdiction"].startswith("3703") and facility["registered"]:
         if facility["inclusive"] and facility["inclusive_slots"] > 0:
-            out.append({"program": subsidies.CONSTRUCTION, "amount": 1500 * facility["inclusive_slots"],
-                        "citations": [{"document": "003_9583e153e8ef1680.txt", "clause": "二（三）1"}],
-                        "explanation": f"普惠托位{facility['inclusive_slots']}个×1500元"})
+            out.append(
+                {
+                    "program": subsidies.CONSTRUCTION,
+                    "amount": 1500 * facility["inclusive_slots"],
+                    "citations": [{"document": "003_9583e153e8ef1680.txt", "clause": "二（三）1"}],
+                    "explanation": f"普惠托位{facility['inclusive_slots']}个×1500元",
+                }
+            )
         if facility["demonstration"]:
-            out.append({"program": subsidies.AWARD, "amount": 50000,
-                        "citations": [{"document": "003_9583e153e8ef1680.txt", "clause": "二（三）1"}]})
+            out.append(
+                {
+                    "program": subsidies.AWARD,
+                    "amount": 50000,
+                    "citations": [{"document": "003_9583e153e8ef1680.txt", "clause": "二（三）1"}],
+                }
+            )
     return {"as_of": on.isoformat(), "jurisdiction": facility["jurisdiction"], "entitlements": out}
 
 
@@ -61,8 +71,9 @@ def test_apply_review_pay_and_never_twice(migrated_db_url):
         update_facility(s, fid, data, on=ON)
         more = subsidies.apply(s, fid, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
         assert (more.units, more.amount) == (20, 30000)
-        slot_nos = sorted(s.scalars(select(SubsidySlot.slot_no)
-                                    .where(SubsidySlot.program == subsidies.CONSTRUCTION)))
+        slot_nos = sorted(
+            s.scalars(select(SubsidySlot.slot_no).where(SubsidySlot.program == subsidies.CONSTRUCTION))
+        )
         assert slot_nos == list(range(1, 101))
         subsidies.transition(s, more.id, "reject", ON, note="材料不全")
         assert subsidies.granted_units(s, fid, subsidies.CONSTRUCTION) == 80  # released for a new application

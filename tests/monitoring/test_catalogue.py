@@ -32,34 +32,37 @@ def test_every_quote_is_in_its_document(docs):
             assert f"{t.value:g}" in digits or f"{t.value:.1f}" in digits, t
 
 
-@pytest.mark.parametrize("indicator, code, comparator, value", [
-    ("childcare_places_per_1000", "441523", ">=", 4.2),
-    ("childcare_places_per_1000", "330600", ">=", 4.6),
-    ("childcare_places_per_1000", "620400", ">=", 4.5),
-    ("childcare_places_per_1000", "370300", ">=", 4.7),
-    ("childcare_places_per_1000", "140000", ">=", 4.5),
-    ("inclusive_places_share", "140000", ">=", 60),
-    ("maternal_mortality", "441523", "<", 8),
-    ("maternal_mortality", "620400", "<", 14.5),
-    ("maternal_mortality", "370300", "<", 8.0),
-    ("infant_mortality", "370300", "<", 3.3),
-    ("infant_toddler_mortality", "620400", "<", 5),
-    ("neonatal_mortality", "441523", "<", 2),
-    ("under5_mortality", "370300", "<", 4),
-    ("maternal_system_management_rate", "370300", ">=", 90),
-    ("two_cancer_screening_rate", "370300", ">=", 90),
-    ("cervical_cancer_screening_rate", "441523", ">=", 70),
-    ("prenatal_hiv_syphilis_hbv_testing_rate", "441523", ">=", 98.5),
-    ("hiv_mother_to_child_transmission_rate", "441523", "<", 2),
-    ("hiv_syphilis_treatment_rate", "441523", ">=", 95),
-    ("newborn_metabolic_screening_rate", "441523", ">=", 98),
-    ("newborn_hearing_screening_rate", "441523", ">=", 95),
-    ("community_childcare_station_share", "330600", ">=", 50),
-    ("complete_community_childcare_compliance", "330600", ">=", 60),
-    ("inclusive_kindergarten_coverage", "370300", ">=", 90),
-    ("new_residential_places_per_1000", "620400", ">=", 5),
-    ("community_childcare_site_area", "620400", ">=", 200),
-])
+@pytest.mark.parametrize(
+    "indicator, code, comparator, value",
+    [
+        ("childcare_places_per_1000", "441523", ">=", 4.2),
+        ("childcare_places_per_1000", "330600", ">=", 4.6),
+        ("childcare_places_per_1000", "620400", ">=", 4.5),
+        ("childcare_places_per_1000", "370300", ">=", 4.7),
+        ("childcare_places_per_1000", "140000", ">=", 4.5),
+        ("inclusive_places_share", "140000", ">=", 60),
+        ("maternal_mortality", "441523", "<", 8),
+        ("maternal_mortality", "620400", "<", 14.5),
+        ("maternal_mortality", "370300", "<", 8.0),
+        ("infant_mortality", "370300", "<", 3.3),
+        ("infant_toddler_mortality", "620400", "<", 5),
+        ("neonatal_mortality", "441523", "<", 2),
+        ("under5_mortality", "370300", "<", 4),
+        ("maternal_system_management_rate", "370300", ">=", 90),
+        ("two_cancer_screening_rate", "370300", ">=", 90),
+        ("cervical_cancer_screening_rate", "441523", ">=", 70),
+        ("prenatal_hiv_syphilis_hbv_testing_rate", "441523", ">=", 98.5),
+        ("hiv_mother_to_child_transmission_rate", "441523", "<", 2),
+        ("hiv_syphilis_treatment_rate", "441523", ">=", 95),
+        ("newborn_metabolic_screening_rate", "441523", ">=", 98),
+        ("newborn_hearing_screening_rate", "441523", ">=", 95),
+        ("community_childcare_station_share", "330600", ">=", 50),
+        ("complete_community_childcare_compliance", "330600", ">=", 60),
+        ("inclusive_kindergarten_coverage", "370300", ">=", 90),
+        ("new_residential_places_per_1000", "620400", ">=", 5),
+        ("community_childcare_site_area", "620400", ">=", 200),
+    ],
+)
 def test_policy_catalogue_targets_are_present(indicator, code, comparator, value):
     found = catalogue.load().targets_for(code, indicator)
     assert any(t.comparator == comparator and t.value == value for t in found), found
@@ -71,7 +74,10 @@ def test_targets_reach_counties():
     assert own == {"childcare_guidance_centres", "public_childcare_institutions"}
     inherited = {t.indicator for t in cat.targets_for("370303", inherit=True)}
     assert {"infant_mortality", "childcare_places_per_1000"} <= inherited
-    assert {t.indicator for t in cat.targets_for("140100")} == {"standard_mch_institutions", "childcare_guidance_centres"}
+    assert {t.indicator for t in cat.targets_for("140100")} == {
+        "standard_mch_institutions",
+        "childcare_guidance_centres",
+    }
 
 
 def test_target_judgement():
@@ -84,9 +90,34 @@ def test_target_judgement():
 
 def test_bad_catalogue_names_the_field():
     with pytest.raises(ValueError, match=r"targets\[0\]\.comparator"):
-        catalogue._parse({"indicators": [{"id": "x", "name": "x", "numerator": "a", "denominator": None, "scale": 1,
-                                          "unit": "%", "direction": "higher", "source": "entered",
-                                          "department": "d", "due": "03-31"}],
-                          "targets": [{"indicator": "x", "jurisdiction": "140000", "applies_to": "jurisdiction",
-                                       "comparator": "≈", "value": 1, "year": 2025, "document": "d",
-                                       "clause": "c", "quote": "q"}]})
+        catalogue._parse(
+            {
+                "indicators": [
+                    {
+                        "id": "x",
+                        "name": "x",
+                        "numerator": "a",
+                        "denominator": None,
+                        "scale": 1,
+                        "unit": "%",
+                        "direction": "higher",
+                        "source": "entered",
+                        "department": "d",
+                        "due": "03-31",
+                    }
+                ],
+                "targets": [
+                    {
+                        "indicator": "x",
+                        "jurisdiction": "140000",
+                        "applies_to": "jurisdiction",
+                        "comparator": "≈",
+                        "value": 1,
+                        "year": 2025,
+                        "document": "d",
+                        "clause": "c",
+                        "quote": "q",
+                    }
+                ],
+            }
+        )

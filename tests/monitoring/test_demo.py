@@ -31,8 +31,11 @@ def _registry_births(url: str, year: int) -> int:
 
     with session_scope(url) as s:
         col = Birth.birth_date
-        return s.scalar(select(func.count()).select_from(Birth).where(
-            col >= dt.date(year, 1, 1), col <= dt.date(year, 12, 31)))
+        return s.scalar(
+            select(func.count())
+            .select_from(Birth)
+            .where(col >= dt.date(year, 1, 1), col <= dt.date(year, 12, 31))
+        )
 
 
 def test_monitoring_demo_runs_after_the_registry_demo():

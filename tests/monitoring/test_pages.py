@@ -20,7 +20,9 @@ from cradle.web.app import create_app
 
 
 def _load_seed():
-    spec = importlib.util.spec_from_file_location("monitoring_report_seed", Path(__file__).with_name("test_report_seed.py"))
+    spec = importlib.util.spec_from_file_location(
+        "monitoring_report_seed", Path(__file__).with_name("test_report_seed.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -37,14 +39,19 @@ def client(tmp_path_factory, tmp_path, monkeypatch):
     from cradle.auth.testing import bearer_for
 
     client = TestClient(create_app(ROUTERS))
-    client.headers.update(bearer_for(url, "administrator", "cn"))  # entry and upload need a signed-in official
+    client.headers.update(
+        bearer_for(url, "administrator", "cn")
+    )  # entry and upload need a signed-in official
     return client
 
 
 def _card(html: str, indicator: str) -> str:
     """The dashboard card of one indicator."""
-    m = re.search(rf'<li class="mon-card[^"]*" data-indicator="{indicator}">(.*?)</li>\s*(?=<li class="mon-card|</ul>)',
-                  html, re.S)
+    m = re.search(
+        rf'<li class="mon-card[^"]*" data-indicator="{indicator}">(.*?)</li>\s*(?=<li class="mon-card|</ul>)',
+        html,
+        re.S,
+    )
     assert m, f"no card for {indicator}"
     return m.group(1)
 
@@ -69,10 +76,15 @@ def test_city_dashboard_values_targets_status_rank_drilldown(client):
 def test_province_and_county_dashboards(client):
     province = client.get("/monitoring/370000", params={"year": 2024}).text
     assert '<a href="/monitoring/370300?year=2024">淄博市</a>' in province
-    assert re.search(r'<a href="/monitoring/370100\?year=2024">济南市</a></th>\s*<td class="num status-[a-z_]+">4', province)
+    assert re.search(
+        r'<a href="/monitoring/370100\?year=2024">济南市</a></th>\s*<td class="num status-[a-z_]+">4',
+        province,
+    )
     county = client.get("/monitoring/370303", params={"year": 2024}).text
     c = _card(county, "childcare_places_per_1000")
-    assert '<span class="mon-number">4.9</span>' in c and "参照淄博市目标" in c and "第1位 / 2个有数据地区" in c
+    assert (
+        '<span class="mon-number">4.9</span>' in c and "参照淄博市目标" in c and "第1位 / 2个有数据地区" in c
+    )
     assert '<a href="/monitoring/370300?year=2024">淄博市</a>' in county  # breadcrumb back up
     assert client.get("/monitoring/999999").status_code == 404
 
@@ -83,26 +95,46 @@ def test_indicator_page_trend_units_and_peers(client):
     html = r.text
     assert "每千人口拥有3岁以下婴幼儿托位数达到4.7个" in html  # the document's words
     assert "淄博市卫生健康委 年报（2025-02-01，淄博市卫生健康委）" in html
-    peers = re.findall(r'<td class="num">(\d)</td><td><a [^>]+>([^<]+)</a></td><td class="num">([\d.]+)</td>', html)
+    peers = re.findall(
+        r'<td class="num">(\d)</td><td><a [^>]+>([^<]+)</a></td><td class="num">([\d.]+)</td>', html
+    )
     assert peers == [("1", "青岛市", "4.4"), ("2", "淄博市", "4.1"), ("3", "济南市", "4")]
     assert "&#34;kind&#34;: &#34;units&#34;" in html
     assert client.get("/monitoring/370300/indicators/nope").status_code == 404
 
 
 def test_entry_form_shows_errors_beside_inputs_then_stores(client):
-    form = client.get("/monitoring/entry", params={"region": "370300", "indicator": "maternal_mortality"}).text
+    form = client.get(
+        "/monitoring/entry", params={"region": "370300", "indicator": "maternal_mortality"}
+    ).text
     assert '<option value="maternal_mortality" selected>' in form
-    bad = {"indicator_id": "maternal_mortality", "region": "370300", "year": "2024", "value": "abc", "source": "",
-           "source_date": "2024-13-01", "department": "", "entered_by": "u1"}
+    bad = {
+        "indicator_id": "maternal_mortality",
+        "region": "370300",
+        "year": "2024",
+        "value": "abc",
+        "source": "",
+        "source_date": "2024-13-01",
+        "department": "",
+        "entered_by": "u1",
+    }
     r = client.post("/monitoring/entry", data=bad)
     assert r.status_code == 422
     for field in ("value", "source", "source_date", "department"):
-        assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"[^>]*aria-describedby="f-{field}-error">\s*'
-                         rf'(<p class="hint">[^<]*</p>\s*)?<p class="field-error" id="f-{field}-error">', r.text), field
+        assert re.search(
+            rf'id="f-{field}"[^>]*aria-invalid="true"[^>]*aria-describedby="f-{field}-error">\s*'
+            rf'(<p class="hint">[^<]*</p>\s*)?<p class="field-error" id="f-{field}-error">',
+            r.text,
+        ), field
     assert 'id="f-entered_by-error"' not in r.text
     assert 'value="abc"' in r.text  # what was typed stays
-    good = {**bad, "value": "7.5", "source": "妇幼卫生年报 2024", "source_date": "2025-01-20",
-            "department": "淄博市卫生健康委"}
+    good = {
+        **bad,
+        "value": "7.5",
+        "source": "妇幼卫生年报 2024",
+        "source_date": "2025-01-20",
+        "department": "淄博市卫生健康委",
+    }
     ok = client.post("/monitoring/entry", data=good)
     assert ok.status_code == 201 and "已保存：淄博市 2024年 孕产妇死亡率 = 7.5" in ok.text
     card = _card(client.get("/monitoring/370300", params={"year": 2024}).text, "maternal_mortality")
@@ -112,19 +144,28 @@ def test_entry_form_shows_errors_beside_inputs_then_stores(client):
 def test_excel_template_download_and_upload(client):
     page = client.get("/monitoring/upload", params={"region": "370303", "year": 2024}).text
     assert 'action="/monitoring/upload/template.xlsx"' in page and 'value="370303"' in page
-    assert client.get("/monitoring/upload/template.xlsx", params={"region": "370399", "year": 2024}).status_code == 422
+    assert (
+        client.get("/monitoring/upload/template.xlsx", params={"region": "370399", "year": 2024}).status_code
+        == 422
+    )
     t = client.get("/monitoring/upload/template.xlsx", params={"region": "370303", "year": 2024})
     assert t.status_code == 200 and t.content[:2] == b"PK"
     wb = load_workbook(io.BytesIO(t.content))
     ws = wb["填报"]
     keys = [c.value for c in ws[2]]
     row = {k: i + 1 for i, k in enumerate(keys)}
-    n = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, row["indicator_id"]).value == "public_childcare_institutions")
+    n = next(
+        r
+        for r in range(3, ws.max_row + 1)
+        if ws.cell(r, row["indicator_id"]).value == "public_childcare_institutions"
+    )
     ws.cell(n, row["value"], "two")
     buf = io.BytesIO()
     wb.save(buf)
     files = {"file": ("t.xlsx", buf.getvalue())}
-    r = client.post("/monitoring/upload", files=files, data={"department": "张店区卫生健康局", "entered_by": "u1"})
+    r = client.post(
+        "/monitoring/upload", files=files, data={"department": "张店区卫生健康局", "entered_by": "u1"}
+    )
     assert r.status_code == 422
     assert f"<code>rows[{n}].value</code>" in r.text and f"<code>rows[{n}].source</code>" in r.text
     ws.cell(n, row["value"], 2)
@@ -132,8 +173,11 @@ def test_excel_template_download_and_upload(client):
     ws.cell(n, row["source_date"], "2025-01-15")
     buf = io.BytesIO()
     wb.save(buf)
-    ok = client.post("/monitoring/upload", files={"file": ("t.xlsx", buf.getvalue())},
-                     data={"department": "张店区卫生健康局", "entered_by": "u1"})
+    ok = client.post(
+        "/monitoring/upload",
+        files={"file": ("t.xlsx", buf.getvalue())},
+        data={"department": "张店区卫生健康局", "entered_by": "u1"},
+    )
     assert ok.status_code == 201 and "已保存 1 个数值" in ok.text
     county = client.get("/monitoring/370303", params={"year": 2024}).text
     assert '<span class="mon-number">2</span>' in _card(county, "public_childcare_institutions")
@@ -151,13 +195,22 @@ def test_report_numbers_match_the_dashboard(client):
     shown = [r for r in card.rows if r.value is not None]
     assert {r.indicator.id for r in shown} >= {"childcare_places_per_1000", "births", "infant_mortality"}
     for r in shown:
-        on_dashboard = re.search(r'<span class="mon-number">([^<]+)</span>', _card(dash, r.indicator.id)).group(1)
-        in_report = re.search(rf'<td>{re.escape(r.indicator.name)}<br><small>[^<]*</small></td>\s*'
-                              r'<td class="num">([^<]+)</td>', report).group(1)
+        on_dashboard = re.search(
+            r'<span class="mon-number">([^<]+)</span>', _card(dash, r.indicator.id)
+        ).group(1)
+        in_report = re.search(
+            rf"<td>{re.escape(r.indicator.name)}<br><small>[^<]*</small></td>\s*"
+            r'<td class="num">([^<]+)</td>',
+            report,
+        ).group(1)
         assert on_dashboard == in_report == r.value_text
-        assert re.search(rf'<td>{re.escape(r.indicator.name)}<br>.*?{re.escape(r.status_label)}', report, re.S)
-    assert client.get("/monitoring/370300/report.pdf", params={"year": 2024}).headers["content-type"] == \
-        "application/pdf"
+        assert re.search(
+            rf"<td>{re.escape(r.indicator.name)}<br>.*?{re.escape(r.status_label)}", report, re.S
+        )
+    assert (
+        client.get("/monitoring/370300/report.pdf", params={"year": 2024}).headers["content-type"]
+        == "application/pdf"
+    )
 
 
 def test_dashboard_and_indicator_page_in_english(client):
@@ -168,7 +221,8 @@ def test_dashboard_and_indicator_page_in_english(client):
     card = _card(html, "childcare_places_per_1000")
     assert "<dt>Target</dt>" in card and "At risk" in card and "No. 2 of 3 regions with data" in card
     assert "有风险" not in html and "监测看板" not in html and "同级排名" not in html
-    page = client.get("/monitoring/370300/indicators/childcare_places_per_1000",
-                      params={"year": 2024, "lang": "en"}).text
+    page = client.get(
+        "/monitoring/370300/indicators/childcare_places_per_1000", params={"year": 2024, "lang": "en"}
+    ).text
     assert "<h2>Trend by year</h2>" in page and "<h2>Rank among peers</h2>" in page and "历年趋势" not in page
     assert "Monitoring" in client.get("/monitoring", params={"lang": "en"}).text

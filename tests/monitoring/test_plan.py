@@ -19,7 +19,9 @@ def test_measure_counts_and_baiyin_owners_verbatim():
     for m in ms.values():
         by_doc[m.jurisdiction] = by_doc.get(m.jurisdiction, 0) + 1
     assert by_doc == {"620400": 23, "140000": 23, "370300": 16, "330600": 10, "441523": 18}
-    text = re.sub(r"\s+", "", (get_settings().seeds_dir / "002_1981582cf3246a7b.txt").read_text(encoding="utf-8"))
+    text = re.sub(
+        r"\s+", "", (get_settings().seeds_dir / "002_1981582cf3246a7b.txt").read_text(encoding="utf-8")
+    )
     for n in range(1, 24):
         m = ms[f"baiyin.{n:02d}"]
         assert f"{n}.{m.title}" in text
@@ -33,7 +35,9 @@ def test_titles_are_in_their_documents():
     seeds = get_settings().seeds_dir
     texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in seeds.glob("*.txt")}
     for m in plan.measures().values():
-        assert m.title.replace("“", "").replace("”", "") in texts[m.document].replace("“", "").replace("”", ""), m.id
+        assert m.title.replace("“", "").replace("”", "") in texts[m.document].replace("“", "").replace(
+            "”", ""
+        ), m.id
 
 
 def test_owner_updates_and_overdue(sqlite_url):
@@ -53,13 +57,16 @@ def test_owner_updates_and_overdue(sqlite_url):
         assert not any(r.overdue for r in early.values())
 
 
-@pytest.mark.parametrize("args, field", [
-    (("baiyin.99", "620400", "市财政局", "done"), "measure_id"),
-    (("baiyin.13", "370300", "市财政局", "in_progress"), "region"),
-    (("baiyin.13", "620400", "市教育局", "in_progress"), "department"),
-    (("baiyin.13", "620400", "市财政局", "finished"), "status"),
-    (("baiyin.13", "620400", "市财政局", "done"), "evidence"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (("baiyin.99", "620400", "市财政局", "done"), "measure_id"),
+        (("baiyin.13", "370300", "市财政局", "in_progress"), "region"),
+        (("baiyin.13", "620400", "市教育局", "in_progress"), "department"),
+        (("baiyin.13", "620400", "市财政局", "finished"), "status"),
+        (("baiyin.13", "620400", "市财政局", "done"), "evidence"),
+    ],
+)
 def test_bad_update_names_the_field(sqlite_url, args, field):
     upgrade(sqlite_url)
     with pytest.raises(MonitoringError) as exc, session_scope(sqlite_url) as s:

@@ -99,8 +99,10 @@ def test_scenarios_follow_wpp_variants():
     assert pol == pytest.approx([1.35, 1.4, 1.45, 1.5, 1.5, 1.5])
     lt = life_table(default_mx())
     base = default_base(np.array([500_000.0]))
-    b = {n: project(base, lt, scenarios.scenario_asfr(asfr, s, 30), years=30).births_total().sum()
-         for n, s in scenarios.STANDARD.items()}
+    b = {
+        n: project(base, lt, scenarios.scenario_asfr(asfr, s, 30), years=30).births_total().sum()
+        for n, s in scenarios.STANDARD.items()
+    }
     assert b["low"] < b["medium"] < b["high"]
 
 
@@ -126,8 +128,12 @@ def test_needs_and_cost():
     ],
 )
 def test_bad_input_names_the_field(kwargs, field):
-    args = {"base": np.full((1, 2, 3), 100.0), "mortality": toy_table(), "asfr": np.array([0.0, 0.5, 0.0]),
-            "years": 1}
+    args = {
+        "base": np.full((1, 2, 3), 100.0),
+        "mortality": toy_table(),
+        "asfr": np.array([0.0, 0.5, 0.0]),
+        "years": 1,
+    }
     args.update(kwargs)
     with pytest.raises(ValueError, match=field):
         project(**args)

@@ -21,19 +21,27 @@ CITY, PEERS, DISTRICTS = "370300", ("370100", "370200"), ("370302", "370303")
 SOURCE_DATE = dt.date(2025, 2, 1)
 
 VALUES = [
-    ("childcare_places_per_1000", CITY, 2022, 3.1), ("childcare_places_per_1000", CITY, 2023, 3.6),
+    ("childcare_places_per_1000", CITY, 2022, 3.1),
+    ("childcare_places_per_1000", CITY, 2023, 3.6),
     ("childcare_places_per_1000", CITY, 2024, 4.1),
-    ("childcare_places_per_1000", "370100", 2024, 4.0), ("childcare_places_per_1000", "370200", 2024, 4.4),
-    ("childcare_places_per_1000", "370302", 2024, 3.2), ("childcare_places_per_1000", "370303", 2024, 4.9),
-    ("infant_mortality", CITY, 2024, 2.9), ("under5_mortality", CITY, 2024, 4.5),
-    ("births", CITY, 2023, 30000), ("births", CITY, 2024, 26000),
-    ("births", "370302", 2024, 3100), ("births", "370303", 2024, 5200),
+    ("childcare_places_per_1000", "370100", 2024, 4.0),
+    ("childcare_places_per_1000", "370200", 2024, 4.4),
+    ("childcare_places_per_1000", "370302", 2024, 3.2),
+    ("childcare_places_per_1000", "370303", 2024, 4.9),
+    ("infant_mortality", CITY, 2024, 2.9),
+    ("under5_mortality", CITY, 2024, 4.5),
+    ("births", CITY, 2023, 30000),
+    ("births", CITY, 2024, 26000),
+    ("births", "370302", 2024, 3100),
+    ("births", "370303", 2024, 5200),
 ]
 
 
 def seed(session) -> None:
-    entries = [values.Entry(ind, region, year, float(v), "淄博市卫生健康委 年报", SOURCE_DATE)
-               for ind, region, year, v in VALUES]
+    entries = [
+        values.Entry(ind, region, year, float(v), "淄博市卫生健康委 年报", SOURCE_DATE)
+        for ind, region, year, v in VALUES
+    ]
     values.record(session, entries, department="淄博市卫生健康委", entered_by="test")
 
 
@@ -67,5 +75,7 @@ def test_seed_is_read_back(sqlite_url):
     with session_scope(sqlite_url) as s:
         assert values.series(s, "childcare_places_per_1000", CITY) == {2022: 3.1, 2023: 3.6, 2024: 4.1}
         many = values.series_many(s, [CITY, *DISTRICTS])
-        assert many[("childcare_places_per_1000", CITY)] == values.series(s, "childcare_places_per_1000", CITY)
+        assert many[("childcare_places_per_1000", CITY)] == values.series(
+            s, "childcare_places_per_1000", CITY
+        )
         assert many[("births", "370303")] == {2024: 5200.0}

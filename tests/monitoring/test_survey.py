@@ -20,8 +20,13 @@ def test_sizes_and_weights():
 def test_total_by_hand():
     # stratum a: N=4, sample y = 1, 3 → N·ȳ = 8, s² = 2, var = 16·(1−2/4)·2/2 = 8
     # stratum b: N=2, sample y = 5, 5 (all) → 10, var 0
-    s = survey.Sample(np.array([0, 1, 4, 5]), np.array(["a", "a", "b", "b"]), np.array([2, 2, 1, 1.0]),
-                      {"a": 4, "b": 2}, {"a": 2, "b": 2})
+    s = survey.Sample(
+        np.array([0, 1, 4, 5]),
+        np.array(["a", "a", "b", "b"]),
+        np.array([2, 2, 1, 1.0]),
+        {"a": 4, "b": 2},
+        {"a": 2, "b": 2},
+    )
     est = survey.total(s, np.array([1, 3, 5, 5]))
     assert est.value == pytest.approx(18) and est.se == pytest.approx(np.sqrt(8))
     assert est.low == pytest.approx(18 - 1.96 * np.sqrt(8))

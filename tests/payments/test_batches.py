@@ -32,8 +32,9 @@ def return_file(rows, results):
     return out.getvalue().encode("utf-8")
 
 
-@pytest.mark.parametrize(("period", "paid"), [
-    ("2025-02", False), ("2025-03", True), ("2028-02", True), ("2028-03", False)])
+@pytest.mark.parametrize(
+    ("period", "paid"), [("2025-02", False), ("2025-03", True), ("2028-02", True), ("2028-03", False)]
+)
 def test_monthly_period_rule(period, paid):
     # born 2025-03-10: paid from March 2025; the third birthday ends it after February 2028 (36 months)
     assert periods.payable(dt.date(2025, 3, 10), dt.date(2028, 3, 10), None, period, "monthly") is paid
@@ -41,7 +42,10 @@ def test_monthly_period_rule(period, paid):
 
 def test_thirty_six_months():
     months = [f"{y}-{m:02d}" for y in range(2025, 2029) for m in range(1, 13)]
-    assert sum(periods.payable(dt.date(2025, 3, 10), dt.date(2028, 3, 10), None, p, "monthly") for p in months) == 36
+    assert (
+        sum(periods.payable(dt.date(2025, 3, 10), dt.date(2028, 3, 10), None, p, "monthly") for p in months)
+        == 36
+    )
 
 
 @pytest.mark.parametrize(("period", "freq"), [("2025-13", "monthly"), ("25", "yearly"), ("2025", "once")])
@@ -90,14 +94,17 @@ def test_cycle_export_return_reconcile_retry(any_session, tmp_path):
     assert audit.verify(s).ok
 
 
-@pytest.mark.parametrize(("lines", "field"), [
-    ([["P999999999999", "S", "", "", "200.00"]], "line 2.付款编号"),
-    ([["{ref}", "X", "", "", "200.00"]], "line 2.结果"),
-    ([["{ref}", "S", "", "", "201.00"]], "line 2.金额"),
-    ([["{ref}", "S", "", "", "abc"]], "line 2.金额"),
-    ([["{ref}", "F", "", "", "200.00"]], "line 2.失败原因"),
-    ([["{ref}", "S", "", "", "200.00"], ["{ref}", "S", "", "", "200.00"]], "line 3.付款编号"),
-])
+@pytest.mark.parametrize(
+    ("lines", "field"),
+    [
+        ([["P999999999999", "S", "", "", "200.00"]], "line 2.付款编号"),
+        ([["{ref}", "X", "", "", "200.00"]], "line 2.结果"),
+        ([["{ref}", "S", "", "", "201.00"]], "line 2.金额"),
+        ([["{ref}", "S", "", "", "abc"]], "line 2.金额"),
+        ([["{ref}", "F", "", "", "200.00"]], "line 2.失败原因"),
+        ([["{ref}", "S", "", "", "200.00"], ["{ref}", "S", "", "", "200.00"]], "line 3.付款编号"),
+    ],
+)
 def test_bad_return_file_changes_nothing(session, tmp_path, lines, field):
     add_entitlements(session, 2)
     batch = batches.generate(session, finance, PROGRAM, "2025-07", COUNTY)
@@ -135,11 +142,17 @@ def test_stop_on_death_and_moving_away(session):
     assert batches.generate(session, finance, PROGRAM, "2025-08", COUNTY).count == 2
     assert batches.generate(session, finance, PROGRAM, "2025-09", COUNTY).count == 1
     with pytest.raises(NotFound):
-        entitlements.stop(session, county, PROGRAM, ents[0].beneficiary_id_number, "death", dt.date(2025, 7, 20))
+        entitlements.stop(
+            session, county, PROGRAM, ents[0].beneficiary_id_number, "death", dt.date(2025, 7, 20)
+        )
     with pytest.raises(Invalid):
-        entitlements.stop(session, county, PROGRAM, ents[2].beneficiary_id_number, "bored", dt.date(2025, 7, 1))
+        entitlements.stop(
+            session, county, PROGRAM, ents[2].beneficiary_id_number, "bored", dt.date(2025, 7, 1)
+        )
     with pytest.raises(Forbidden):
-        entitlements.stop(session, other_county, PROGRAM, ents[2].beneficiary_id_number, "death", dt.date(2025, 7, 1))
+        entitlements.stop(
+            session, other_county, PROGRAM, ents[2].beneficiary_id_number, "death", dt.date(2025, 7, 1)
+        )
 
 
 def test_stop_cancels_unsent_payments(session):
@@ -150,8 +163,16 @@ def test_stop_cancels_unsent_payments(session):
 
 
 def test_one_off_payment(session):
-    add_entitlements(session, 2, program="zibo.home_purchase_subsidy", frequency="once", county="370303",
-                     amount="20000", start=dt.date(2025, 6, 1), end=None)
+    add_entitlements(
+        session,
+        2,
+        program="zibo.home_purchase_subsidy",
+        frequency="once",
+        county="370303",
+        amount="20000",
+        start=dt.date(2025, 6, 1),
+        end=None,
+    )
     fin = type(finance)(id="f", role="finance", county="370303")
     assert batches.generate(session, fin, "zibo.home_purchase_subsidy", "once", "370303").count == 2
     with pytest.raises(Invalid):

@@ -37,8 +37,9 @@ def test_calc_refusal_is_422_with_field_paths(client, household):
     assert {e["field"] for e in errors} == {"bogus"}  # shape errors first; fact checks need a valid shape
     del household["bogus"]
     errors = client.post("/api/v1/calc?on=2025-07-01", json=household).json()["errors"]
-    assert errors == [{"field": "members[2].birth_date", "code": "before_mother",
-                       "message": "子女出生日期早于母亲出生日期"}]
+    assert errors == [
+        {"field": "members[2].birth_date", "code": "before_mother", "message": "子女出生日期早于母亲出生日期"}
+    ]
 
 
 def test_programs_and_unknown_jurisdiction(client):

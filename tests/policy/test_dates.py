@@ -8,14 +8,17 @@ def d(s):
     return np.datetime64(s, "D")
 
 
-@pytest.mark.parametrize(("start", "months", "expected"), [
-    ("2024-08-31", 6, "2025-02-28"),   # month-end clamps to the shorter month
-    ("2024-08-31", 36, "2027-08-31"),
-    ("2023-08-31", 6, "2024-02-29"),   # leap year
-    ("2024-02-29", 36, "2027-02-28"),
-    ("2024-01-31", 1, "2024-02-29"),
-    ("2025-03-10", 0, "2025-03-10"),
-])
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        ("2024-08-31", 6, "2025-02-28"),  # month-end clamps to the shorter month
+        ("2024-08-31", 36, "2027-08-31"),
+        ("2023-08-31", 6, "2024-02-29"),  # leap year
+        ("2024-02-29", 36, "2027-02-28"),
+        ("2024-01-31", 1, "2024-02-29"),
+        ("2025-03-10", 0, "2025-03-10"),
+    ],
+)
 def test_add_months_clamps_to_month_end(start, months, expected):
     assert dates.add_months(np.array([d(start)]), months)[0] == d(expected)
 
@@ -25,12 +28,15 @@ def test_nat_stays_nat():
     assert out[0] == d("2023-01-01") and np.isnat(out[1])
 
 
-@pytest.mark.parametrize(("birth", "on", "age"), [
-    ("2022-07-01", "2025-06-30", 2),   # the day before the third birthday
-    ("2022-07-01", "2025-07-01", 3),   # the birthday itself counts
-    ("2020-02-29", "2023-02-28", 2),
-    ("2020-02-29", "2023-03-01", 3),
-])
+@pytest.mark.parametrize(
+    ("birth", "on", "age"),
+    [
+        ("2022-07-01", "2025-06-30", 2),  # the day before the third birthday
+        ("2022-07-01", "2025-07-01", 3),  # the birthday itself counts
+        ("2020-02-29", "2023-02-28", 2),
+        ("2020-02-29", "2023-03-01", 3),
+    ],
+)
 def test_age_in_completed_years(birth, on, age):
     assert dates.age(np.array([d(birth)]), d(on))[0] == age
 
@@ -49,7 +55,7 @@ def test_age_of_many_people_equals_the_calendar_reading():
     births = np.concatenate([births, np.array(["2020-02-29", "2021-02-28", "NaT"], dtype="datetime64[D]")])
     for on in ("2025-07-01", "2024-02-29", "2023-02-28", "2023-03-01"):
         fast = dates.age(births, d(on))
-        slow = np.concatenate([dates.age(births[i:i + 10], d(on)) for i in range(0, len(births), 10)])
+        slow = np.concatenate([dates.age(births[i : i + 10], d(on)) for i in range(0, len(births), 10)])
         assert (fast[slow >= 0] == slow[slow >= 0]).all()
         assert (fast[slow < 0] < 0).all()
 
@@ -63,8 +69,9 @@ def test_long_arrays_through_the_day_table_equal_the_direct_calendar():
         fast, slow = dates.add_months(days, months), dates._add_months(days, months)
         assert ((fast == slow) | (np.isnat(fast) & np.isnat(slow))).all()
     known = ~np.isnat(days)
-    chunked = np.concatenate([dates.months_between(days[i:i + 1000], other[i:i + 1000])
-                              for i in range(0, len(days), 1000)])
+    chunked = np.concatenate(
+        [dates.months_between(days[i : i + 1000], other[i : i + 1000]) for i in range(0, len(days), 1000)]
+    )
     assert (dates.months_between(days, other)[known] == chunked[known]).all()
 
 
@@ -83,8 +90,11 @@ def test_calendar_days_agree_with_the_direct_reading_and_far_dates_fall_back():
             fast = dates.add_months(days, months)
             slow = dates._add_months(days, months)
             assert ((fast == slow) | (np.isnat(fast) & np.isnat(slow))).all()
-        small = np.concatenate([dates.age(days[i:i + 10], d("2026-07-01")) for i in range(0, len(days), 10)])
+        small = np.concatenate(
+            [dates.age(days[i : i + 10], d("2026-07-01")) for i in range(0, len(days), 10)]
+        )
         assert (dates.age(days, d("2026-07-01")) == small).all()
-        chunked = np.concatenate([dates.months_between(days[i:i + 10], other[i:i + 10])
-                                  for i in range(0, len(days), 10)])
+        chunked = np.concatenate(
+            [dates.months_between(days[i : i + 10], other[i : i + 10]) for i in range(0, len(days), 10)]
+        )
         assert (dates.months_between(days, other[: len(days)])[known] == chunked[known]).all()

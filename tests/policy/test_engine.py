@@ -15,7 +15,9 @@ from cradle.policy.population import Population
 
 
 def _ent(result, program, beneficiary):
-    return next(e for e in result["entitlements"] if e["program"] == program and e["beneficiary"] == beneficiary)
+    return next(
+        e for e in result["entitlements"] if e["program"] == program and e["beneficiary"] == beneficiary
+    )
 
 
 def test_value_in_force_follows_the_as_of_date(household):
@@ -25,14 +27,18 @@ def test_value_in_force_follows_the_as_of_date(household):
     r2023 = calc_household(household, dt.date(2023, 6, 1))
     assert _ent(r2022, "cn.infant_care_tax_deduction", "c2")["amount"] == 1000
     assert _ent(r2023, "cn.infant_care_tax_deduction", "c2")["amount"] == 2000
-    assert {"document": "国发〔2023〕13号", "clause": "全文"} in _ent(r2023, "cn.infant_care_tax_deduction", "c2")["citations"]
+    assert {"document": "国发〔2023〕13号", "clause": "全文"} in _ent(
+        r2023, "cn.infant_care_tax_deduction", "c2"
+    )["citations"]
 
 
 def test_parameter_validation_names_the_parameter():
     raw = yaml.safe_load("x.y:\n  values:\n    - {start: 2020-01-01, value: 1, clause: 一}\n")
     with pytest.raises(PackError, match="x.y.values\\[0\\]: missing 'verified'"):
         load_parameters("p", raw, "doc.txt", "parameters.yaml")
-    raw = yaml.safe_load("x.y:\n  values:\n    - {start: 2020-01-01, value: null, clause: 一, verified: true}\n")
+    raw = yaml.safe_load(
+        "x.y:\n  values:\n    - {start: 2020-01-01, value: null, clause: 一, verified: true}\n"
+    )
     with pytest.raises(PackError, match="set_by"):
         load_parameters("p", raw, "doc.txt", "parameters.yaml")
 
@@ -60,8 +66,9 @@ def test_overrides_replace_a_value(household):
 
 def test_many_households_in_one_run_equal_one_by_one(household):
     """The batch path (one population of many households) gives each household what calc gives it."""
-    other = dict(household, jurisdiction="441523",
-                 members=[dict(m, hukou="441523") for m in household["members"]])
+    other = dict(
+        household, jurisdiction="441523", members=[dict(m, hukou="441523") for m in household["members"]]
+    )
     parsed = [parse_household(h, dt.date(2025, 7, 1)) for h in (household, other, household)]
     pop = Population.from_households(parsed, ids=["a", "b", "c"])
     results = run(pop, dt.date(2025, 7, 1))
@@ -71,11 +78,22 @@ def test_many_households_in_one_run_equal_one_by_one(household):
             return None
         return round(float(a), 2)
 
-    batch = sorted(((r.program.id, int(h), number(None if r.amount is None else r.amount[i]))
-                    for r in results for i, h in enumerate(r.household)), key=repr)
-    single = sorted(((e["program"], row, number(e["amount"]))
-                     for row, h in enumerate((household, other, household))
-                     for e in calc_household(h, dt.date(2025, 7, 1))["entitlements"]), key=repr)
+    batch = sorted(
+        (
+            (r.program.id, int(h), number(None if r.amount is None else r.amount[i]))
+            for r in results
+            for i, h in enumerate(r.household)
+        ),
+        key=repr,
+    )
+    single = sorted(
+        (
+            (e["program"], row, number(e["amount"]))
+            for row, h in enumerate((household, other, household))
+            for e in calc_household(h, dt.date(2025, 7, 1))["entitlements"]
+        ),
+        key=repr,
+    )
     assert batch == single
 
 

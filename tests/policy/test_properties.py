@@ -23,19 +23,41 @@ def households(draw):
     mother_birth = _day(draw, dt.date(1960, 1, 1), dt.date(2003, 1, 1))
     members = []
     insured = draw(st.sampled_from(["employee", "resident", "none"]))
-    members.append({"id": "m", "relation": "mother", "sex": "F", "birth_date": mother_birth.isoformat(),
-                    "hukou": draw(other_hukou), "employment": draw(st.sampled_from(["employee", "flexible", "none"])),
-                    "medical_insurance": insured, "maternity_insurance": draw(st.booleans()),
-                    "employer_avg_monthly_wage": draw(st.sampled_from([None, 5000, 7800.5])),
-                    "deceased": draw(st.booleans().filter(lambda _: True)) and draw(st.booleans())})
+    members.append(
+        {
+            "id": "m",
+            "relation": "mother",
+            "sex": "F",
+            "birth_date": mother_birth.isoformat(),
+            "hukou": draw(other_hukou),
+            "employment": draw(st.sampled_from(["employee", "flexible", "none"])),
+            "medical_insurance": insured,
+            "maternity_insurance": draw(st.booleans()),
+            "employer_avg_monthly_wage": draw(st.sampled_from([None, 5000, 7800.5])),
+            "deceased": draw(st.booleans().filter(lambda _: True)) and draw(st.booleans()),
+        }
+    )
     if draw(st.booleans()):
-        members.append({"id": "f", "relation": "father", "sex": "M",
-                        "birth_date": _day(draw, dt.date(1955, 1, 1), dt.date(2003, 1, 1)).isoformat(),
-                        "hukou": draw(other_hukou), "employment": draw(st.sampled_from(["employee", "none"])),
-                        "medical_insurance": draw(st.sampled_from(["employee", "resident", "none"]))})
+        members.append(
+            {
+                "id": "f",
+                "relation": "father",
+                "sex": "M",
+                "birth_date": _day(draw, dt.date(1955, 1, 1), dt.date(2003, 1, 1)).isoformat(),
+                "hukou": draw(other_hukou),
+                "employment": draw(st.sampled_from(["employee", "none"])),
+                "medical_insurance": draw(st.sampled_from(["employee", "resident", "none"])),
+            }
+        )
     if draw(st.booleans()):
-        members.append({"id": "g", "relation": "grandparent", "sex": "F",
-                        "birth_date": _day(draw, dt.date(1940, 1, 1), dt.date(1965, 1, 1)).isoformat()})
+        members.append(
+            {
+                "id": "g",
+                "relation": "grandparent",
+                "sex": "F",
+                "birth_date": _day(draw, dt.date(1940, 1, 1), dt.date(1965, 1, 1)).isoformat(),
+            }
+        )
     n_children = draw(st.integers(0, 4))
     earliest = max(mother_birth + dt.timedelta(days=366 * 18), dt.date(1990, 1, 1))
     births = sorted(_day(draw, earliest, ON) for _ in range(n_children)) if earliest < ON else []
@@ -43,29 +65,56 @@ def households(draw):
     for order, born in enumerate(births, start=1):
         cid = f"c{order}"
         care = draw(st.sampled_from([None, "home", "nursery", "kindergarten"]))
-        child = {"id": cid, "relation": "child", "sex": draw(st.sampled_from(["F", "M"])),
-                 "birth_date": born.isoformat(), "birth_order": order, "hukou": draw(other_hukou),
-                 "orphan": draw(st.booleans()) and draw(st.booleans()),
-                 "disability": draw(st.booleans()) and draw(st.booleans())}
+        child = {
+            "id": cid,
+            "relation": "child",
+            "sex": draw(st.sampled_from(["F", "M"])),
+            "birth_date": born.isoformat(),
+            "birth_order": order,
+            "hukou": draw(other_hukou),
+            "orphan": draw(st.booleans()) and draw(st.booleans()),
+            "disability": draw(st.booleans()) and draw(st.booleans()),
+        }
         if care:
-            child["care"] = {"type": care, "public": draw(st.booleans()), "inclusive": draw(st.booleans()),
-                             "registered": draw(st.booleans())}
+            child["care"] = {
+                "type": care,
+                "public": draw(st.booleans()),
+                "inclusive": draw(st.booleans()),
+                "registered": draw(st.booleans()),
+            }
         members.append(child)
         if draw(st.booleans()):
-            events.append({"type": "birth", "child": cid, "date": born.isoformat(),
-                           "babies": draw(st.integers(1, 3)), "dystocia": draw(st.booleans()),
-                           "in_policy_delivery_cost": draw(st.sampled_from([None, 2500, 5000, 12000]))})
+            events.append(
+                {
+                    "type": "birth",
+                    "child": cid,
+                    "date": born.isoformat(),
+                    "babies": draw(st.integers(1, 3)),
+                    "dystocia": draw(st.booleans()),
+                    "in_policy_delivery_cost": draw(st.sampled_from([None, 2500, 5000, 12000])),
+                }
+            )
     if draw(st.booleans()):
-        events.append({"type": "home_purchase", "date": _day(draw, dt.date(2022, 1, 1), ON).isoformat(),
-                       "new_commercial": draw(st.booleans()), "home_number": draw(st.integers(1, 3)),
-                       "deed_tax_paid": draw(st.sampled_from([None, 9000, 15000]))})
+        events.append(
+            {
+                "type": "home_purchase",
+                "date": _day(draw, dt.date(2022, 1, 1), ON).isoformat(),
+                "new_commercial": draw(st.booleans()),
+                "home_number": draw(st.integers(1, 3)),
+                "deed_tax_paid": draw(st.sampled_from([None, 9000, 15000])),
+            }
+        )
     if draw(st.booleans()):
         events.append({"type": "renting", "monthly_rent": draw(st.sampled_from([800, 1800]))})
     return {
-        "jurisdiction": county, "members": members, "events": events,
-        "family_planning": {"only_child_certificate": draw(st.booleans()),
-                            "rural_two_daughters": draw(st.booleans()),
-                            "special_family": draw(st.sampled_from([None, "bereaved", "disabled_child"]))},
+        "jurisdiction": county,
+        "members": members,
+        "events": events,
+        "family_planning": {
+            "only_child_certificate": draw(st.booleans()),
+            "rural_two_daughters": draw(st.booleans()),
+            "special_family": draw(st.sampled_from([None, "bereaved", "disabled_child"])),
+        },
         "low_income": draw(st.booleans()),
         "housing": {"owns_home": draw(st.booleans()), "public_rental_eligible": draw(st.booleans())},
     }
@@ -115,8 +164,11 @@ FEWER_BIRTHS_QUALIFY = {"luhe.reward_assistance"}
 @given(households(), st.data())
 def test_removing_a_member_never_raises_another_members_entitlement(h, data):
     gone = data.draw(st.sampled_from([m["id"] for m in h["members"]]))
-    fewer = dict(h, members=[m for m in h["members"] if m["id"] != gone],
-                 events=[e for e in h["events"] if e.get("child") != gone])
+    fewer = dict(
+        h,
+        members=[m for m in h["members"] if m["id"] != gone],
+        events=[e for e in h["events"] if e.get("child") != gone],
+    )
     if not fewer["members"]:
         return
     full, reduced = _amounts(calc_household(h, ON)), _amounts(calc_household(fewer, ON))
@@ -128,6 +180,9 @@ def test_removing_a_member_never_raises_another_members_entitlement(h, data):
         assert len(amounts) <= len(full[key]), f"removing {gone} added {key}"
         # Several entitlements can share a key (two births on one day): the reduced ones, largest first,
         # must each be covered by a full one, largest first.
-        for a, b in zip(sorted(map(number, amounts), reverse=True), sorted(map(number, full[key]), reverse=True),
-                        strict=False):
+        for a, b in zip(
+            sorted(map(number, amounts), reverse=True),
+            sorted(map(number, full[key]), reverse=True),
+            strict=False,
+        ):
             assert a <= b + 1e-9, f"removing {gone} raised {key}: {b} -> {a}"

@@ -10,8 +10,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_readme_tour_matches_cradle_calc():
-    out = subprocess.run([sys.executable, "-m", "cradle.cli", "calc", str(ROOT / "docs" / "family.json"),
-                          "--on", "2025-07-01"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cradle.cli",
+            "calc",
+            str(ROOT / "docs" / "family.json"),
+            "--on",
+            "2025-07-01",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     got = {(e["program"], e["beneficiary"], e["amount"]) for e in json.loads(out)["entitlements"]}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `([a-z_.]+)` \| (\w+) \| (\d+) ", readme, re.M)

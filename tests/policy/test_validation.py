@@ -34,8 +34,11 @@ def test_unknown_fields_and_wrong_types_each_named(household):
     household["members"][1]["sex"] = "X"
     household["events"][0]["babies"] = 0
     got = fields(household)
-    assert got == {"members[0].salary": "extra_forbidden", "members[1].sex": "literal_error",
-                   "events[0].babies": "greater_than_equal"}
+    assert got == {
+        "members[0].salary": "extra_forbidden",
+        "members[1].sex": "literal_error",
+        "events[0].babies": "greater_than_equal",
+    }
 
 
 def test_unknown_codes(household):

@@ -16,7 +16,9 @@ def _ents(result):
 
 
 def test_inclusive_registered_nursery_gets_1500_per_slot_once():
-    r = calc_facility({"jurisdiction": "370303", "inclusive": True, "registered": True, "inclusive_slots": 40}, ON)
+    r = calc_facility(
+        {"jurisdiction": "370303", "inclusive": True, "registered": True, "inclusive_slots": 40}, ON
+    )
     ent = _ents(r)["zibo.nursery_construction_subsidy"]
     assert ent["amount"] == 60000 and ent["unit"] == "CNY" and ent["beneficiary"] == "facility"
     assert {"document": "003_9583e153e8ef1680.txt", "clause": "二（三）1"} in ent["citations"]
@@ -25,8 +27,16 @@ def test_inclusive_registered_nursery_gets_1500_per_slot_once():
 
 
 def test_demonstration_facility_gets_50000_award_and_slot_subsidy():
-    r = calc_facility({"jurisdiction": "370305", "inclusive": True, "registered": True, "inclusive_slots": 1,
-                       "demonstration": True}, ON)
+    r = calc_facility(
+        {
+            "jurisdiction": "370305",
+            "inclusive": True,
+            "registered": True,
+            "inclusive_slots": 1,
+            "demonstration": True,
+        },
+        ON,
+    )
     ents = _ents(r)
     assert ents["zibo.demo_nursery_award"]["amount"] == 50000
     assert ents["zibo.nursery_construction_subsidy"]["amount"] == 1500
@@ -45,12 +55,21 @@ def test_non_inclusive_or_unregistered_or_no_slots_get_no_construction_subsidy()
 
 
 def test_before_the_plan_and_outside_zibo_nothing():
-    facility = {"jurisdiction": "370303", "inclusive": True, "registered": True, "inclusive_slots": 10,
-                "demonstration": True}
+    facility = {
+        "jurisdiction": "370303",
+        "inclusive": True,
+        "registered": True,
+        "inclusive_slots": 10,
+        "demonstration": True,
+    }
     assert _ents(calc_facility(facility, dt.date(2023, 9, 19))) == {}
     assert set(_ents(calc_facility(facility, dt.date(2023, 9, 20)))) == {
-        "zibo.nursery_construction_subsidy", "zibo.demo_nursery_award"}
-    assert not any(p.startswith("zibo.") for p in _ents(calc_facility({**facility, "jurisdiction": "370102"}, ON)))
+        "zibo.nursery_construction_subsidy",
+        "zibo.demo_nursery_award",
+    }
+    assert not any(
+        p.startswith("zibo.") for p in _ents(calc_facility({**facility, "jurisdiction": "370102"}, ON))
+    )
 
 
 def test_unknown_fields_are_refused():

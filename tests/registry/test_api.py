@@ -29,20 +29,26 @@ def api(county_feeds, tmp_path_factory):
 def test_search_masks_id_numbers_unless_the_role_handles_cases(api):
     client, url = api
     with Session(make_engine(url)) as s:
-        p = s.execute(select(m.Person).where(m.Person.region == "441523", m.Person.id_number.is_not(None))
-                      .limit(1)).scalar_one()
+        p = s.execute(
+            select(m.Person).where(m.Person.region == "441523", m.Person.id_number.is_not(None)).limit(1)
+        ).scalar_one()
     assert client.get("/api/v1/registry/persons", params={"name": p.name}).status_code == 401
     city = bearer_for(url, roles.CITY, "441500")
     found = client.get("/api/v1/registry/persons", params={"id_number": p.id_number}, headers=city).json()
     (hit,) = found["persons"]
     assert hit["masked"] and hit["id_number"] != p.id_number and hit["id_number"].startswith("441523")
     county = bearer_for(url, roles.COUNTY, "441523")
-    (hit,) = client.get("/api/v1/registry/persons", params={"id_number": p.id_number},
-                        headers=county).json()["persons"]
+    (hit,) = client.get("/api/v1/registry/persons", params={"id_number": p.id_number}, headers=county).json()[
+        "persons"
+    ]
     assert hit["id_number"] == p.id_number and not hit["masked"]
     other = bearer_for(url, roles.COUNTY, "370303")
-    assert client.get("/api/v1/registry/persons", params={"id_number": p.id_number},
-                      headers=other).json()["persons"] == []
+    assert (
+        client.get("/api/v1/registry/persons", params={"id_number": p.id_number}, headers=other).json()[
+            "persons"
+        ]
+        == []
+    )
     assert client.get("/api/v1/registry/persons", headers=county).status_code == 422
 
 
@@ -56,8 +62,9 @@ def test_history_runs_and_quarantine(api):
     assert {"hukou", "birth"} <= kinds
     src = next(f for f in h["facts"] if f["kind"] == "birth")["source"]
     assert src["dept"] == "weijian" and src["file"].endswith("weijian.csv") and src["row"] >= 2
-    hh = client.get(f"/api/v1/registry/persons/{mother}/household", headers=county,
-                    params={"on": "2025-07-01"}).json()
+    hh = client.get(
+        f"/api/v1/registry/persons/{mother}/household", headers=county, params={"on": "2025-07-01"}
+    ).json()
     assert any(x["relation"] == "child" for x in hh["members"])
     runs = client.get("/api/v1/registry/runs", headers=county).json()["runs"]
     assert len(runs) == 7

@@ -45,7 +45,9 @@ def test_rows_without_an_id_number_get_the_match_index_back_before_they_are_matc
     assert spied["restore"][1] == [bulk.MATCH] and spied["restore"][-1] == sorted(DEFERRED - {bulk.MATCH})
     with engine.connect() as conn:
         unnumbered = conn.execute(select(func.count()).where(m.Person.id_number.is_(None))).scalar_one()
-    assert unnumbered == manifest["unnumbered_births"] and s.accepted == manifest["feeds"]["weijian"]["stored"]
+    assert (
+        unnumbered == manifest["unnumbered_births"] and s.accepted == manifest["feeds"]["weijian"]["stored"]
+    )
     assert _present(engine) == DEFERRED
     engine.dispose()
 
@@ -74,7 +76,9 @@ def test_a_failed_run_builds_its_indexes_again(migrated_db_url, county_feeds, sp
     engine.dispose()
 
 
-def test_indexes_a_killed_run_left_aside_are_built_by_the_next_run(migrated_db_url, county_feeds, monkeypatch):
+def test_indexes_a_killed_run_left_aside_are_built_by_the_next_run(
+    migrated_db_url, county_feeds, monkeypatch
+):
     out, _ = county_feeds
     engine = make_engine(migrated_db_url)
     with engine.begin() as conn:  # as a run killed mid-file leaves the schema
@@ -98,6 +102,8 @@ def test_the_ingest_connection_goes_back_to_the_pool_with_sqlites_own_settings(s
     ingest_file("gongan", out / "gongan.csv", engine=engine, batch_rows=700)
     with engine.connect() as a, engine.connect() as b:  # the pool's connections, the ingest's among them
         for conn in (a, b):
-            assert [conn.exec_driver_sql(f"PRAGMA {p}").scalar_one() for p in ("cache_size", "temp_store")] == before
+            assert [
+                conn.exec_driver_sql(f"PRAGMA {p}").scalar_one() for p in ("cache_size", "temp_store")
+            ] == before
     assert before == [-2000, 0]
     engine.dispose()

@@ -14,7 +14,9 @@ from cradle.registry.ingest import ingest_directory, ingest_file
 def _counts(engine):
     tables = [m.Person, m.SourceRecord, m.QuarantineRow, m.Birth, m.HukouEvent, m.MatchCandidate, m.Relation]
     with engine.connect() as conn:
-        return {t.__tablename__: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
+        return {
+            t.__tablename__: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables
+        }
 
 
 @pytest.mark.parametrize("min_rows", [bulk.MIN_ROWS, 1], ids=["indexes-kept", "indexes-set-aside"])
@@ -33,8 +35,12 @@ def test_synthetic_county_from_all_departments(migrated_db_url, county_feeds, mi
         assert dict(s.reasons) == want["dirty"], dept
 
     with engine.connect() as conn:
-        stored = dict(conn.execute(select(m.SourceRecord.dept, func.count()).group_by(m.SourceRecord.dept)).all())
-        numbered = conn.execute(select(func.count()).select_from(m.Person).where(m.Person.id_number.is_not(None)))
+        stored = dict(
+            conn.execute(select(m.SourceRecord.dept, func.count()).group_by(m.SourceRecord.dept)).all()
+        )
+        numbered = conn.execute(
+            select(func.count()).select_from(m.Person).where(m.Person.id_number.is_not(None))
+        )
         assert numbered.scalar_one() == manifest["distinct_id_numbers"]
         quarantined = {(q.dept, q.row_no): (q.field, q.reason) for q in conn.execute(select(m.QuarantineRow))}
         pending = conn.execute(select(func.count()).select_from(m.MatchCandidate)).scalar_one()
@@ -48,7 +54,10 @@ def test_synthetic_county_from_all_departments(migrated_db_url, county_feeds, mi
     again = ingest_directory(out, engine=engine)
     assert all(s.skipped_as_already_ingested for s in again.values())
     forced = ingest_file("gongan", out / "gongan.csv", engine=engine, force=True)
-    assert forced.accepted == 0 and forced.duplicates == manifest["feeds"]["gongan"]["stored"] + manifest[
-        "feeds"]["gongan"]["duplicates"]
+    assert (
+        forced.accepted == 0
+        and forced.duplicates
+        == manifest["feeds"]["gongan"]["stored"] + manifest["feeds"]["gongan"]["duplicates"]
+    )
     assert _counts(engine) == before
     engine.dispose()

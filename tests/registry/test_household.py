@@ -27,8 +27,13 @@ def county_db(county_feeds, tmp_path_factory):
 
 
 def _recent_mothers(session, n=8):
-    q = (select(m.Person.id_number).join(m.Birth, m.Birth.mother_id == m.Person.id)
-         .where(m.Birth.birth_date >= dt.date(2023, 1, 1)).distinct().limit(n))
+    q = (
+        select(m.Person.id_number)
+        .join(m.Birth, m.Birth.mother_id == m.Person.id)
+        .where(m.Birth.birth_date >= dt.date(2023, 1, 1))
+        .distinct()
+        .limit(n)
+    )
     return list(session.execute(q).scalars())
 
 
@@ -48,7 +53,9 @@ def test_household_of_a_recent_mother_matches_the_catalogue(county_db):
             # the same household is reached from the child's ID number
             if child.get("id_number"):
                 again = build_household(s, child["id_number"], ON)
-                assert {x.get("id_number") for x in again["members"] if x["relation"] == "mother"} == {id_number}
+                assert {x.get("id_number") for x in again["members"] if x["relation"] == "mother"} == {
+                    id_number
+                }
 
 
 def test_household_reflects_the_date(county_db):
@@ -58,7 +65,8 @@ def test_household_reflects_the_date(county_db):
         born = min(e["date"] for e in now["events"])
         before = build_household(s, id_number, dt.date.fromisoformat(born) - dt.timedelta(days=1))
         assert len([x for x in before["members"] if x["relation"] == "child"]) < len(
-            [x for x in now["members"] if x["relation"] == "child"])
+            [x for x in now["members"] if x["relation"] == "child"]
+        )
         with pytest.raises(HouseholdError):
             build_household(s, "110101199001011234", ON)
 
@@ -66,8 +74,11 @@ def test_household_reflects_the_date(county_db):
 def test_household_feeds_calc_end_to_end(county_db, monkeypatch):
     monkeypatch.setenv("CRADLE_DATABASE_URL", county_db)
     with Session(make_engine(county_db)) as s:  # an employed mother, whom maternity leave covers
-        id_number = next(n for n in _recent_mothers(s, 50) if build_household(s, n, ON)["members"][0].get(
-            "employment") == "employee")
+        id_number = next(
+            n
+            for n in _recent_mothers(s, 50)
+            if build_household(s, n, ON)["members"][0].get("employment") == "employee"
+        )
     runner = CliRunner()
     built = runner.invoke(app, ["household", id_number, "--on", ON.isoformat()])
     assert built.exit_code == 0, built.output
@@ -76,5 +87,7 @@ def test_household_feeds_calc_end_to_end(county_db, monkeypatch):
     result = json.loads(calc.stdout)
     programs = {e["program"] for e in result["entitlements"]}
     assert "cn.maternity_leave" in programs
-    assert all(e["beneficiary"] in {x["id"] for x in json.loads(built.stdout)["members"]} | {None}
-               for e in result["entitlements"])
+    assert all(
+        e["beneficiary"] in {x["id"] for x in json.loads(built.stdout)["members"]} | {None}
+        for e in result["entitlements"]
+    )

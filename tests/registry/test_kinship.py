@@ -277,7 +277,9 @@ def test_a_run_judges_only_the_households_it_touched(migrated_db_url, tmp_path, 
     engine.dispose()
 
 
-def test_sqlite_reads_the_register_through_a_child_process_as_its_cursor_would(sqlite_url, tmp_path, monkeypatch):
+def test_sqlite_reads_the_register_through_a_child_process_as_its_cursor_would(
+    sqlite_url, tmp_path, monkeypatch
+):
     from cradle.db import upgrade
 
     upgrade(sqlite_url)
@@ -287,10 +289,16 @@ def test_sqlite_reads_the_register_through_a_child_process_as_its_cursor_would(s
     with engine.connect() as conn:
         members, persons = kinship._members_sql(kinship.WHOLE), kinship._persons_sql(kinship.WHOLE)
         assert kinship._committed_file(conn)  # nothing uncommitted: the child process reads
-        by_child = kinship._read(conn, members, kinship.MEMBERS), kinship._read(conn, persons, kinship.PERSONS)
+        by_child = (
+            kinship._read(conn, members, kinship.MEMBERS),
+            kinship._read(conn, persons, kinship.PERSONS),
+        )
         with monkeypatch.context() as mp:
             mp.setattr(kinship, "_committed_file", lambda conn: None)
-            by_cursor = kinship._read(conn, members, kinship.MEMBERS), kinship._read(conn, persons, kinship.PERSONS)
+            by_cursor = (
+                kinship._read(conn, members, kinship.MEMBERS),
+                kinship._read(conn, persons, kinship.PERSONS),
+            )
         assert by_child[0].height == len(EVERYONE) - 1 and by_child[1].height == len(EVERYONE)  # 王芳: 其他
         for a, b in zip(by_child, by_cursor, strict=True):
             assert a.schema == b.schema and a.sort(a.columns).equals(b.sort(b.columns))

@@ -17,11 +17,14 @@ FATHER = make_id_number("370303", dt.date(1990, 6, 7), 2, "M")
 
 def _registry(url, tmp_path):
     f = tmp_path / "gongan.csv"
-    _gongan(f, [
-        ["L1", MOTHER, "赵敏", "2", "1992-03-04", "register", "1992-03-04", "370303", "H1", "02", "2"],
-        ["L2", FATHER, "孙浩", "1", "1990-06-07", "register", "1990-06-07", "370303", "H1", "01", "2"],
-        ["L3", FATHER, "孙皓", "1", "1990-06-07", "correct", "2024-05-01", "370303", "H1", "01", "2"],
-    ])
+    _gongan(
+        f,
+        [
+            ["L1", MOTHER, "赵敏", "2", "1992-03-04", "register", "1992-03-04", "370303", "H1", "02", "2"],
+            ["L2", FATHER, "孙浩", "1", "1990-06-07", "register", "1990-06-07", "370303", "H1", "01", "2"],
+            ["L3", FATHER, "孙皓", "1", "1990-06-07", "correct", "2024-05-01", "370303", "H1", "01", "2"],
+        ],
+    )
     engine = make_engine(url)
     assert ingest_file("gongan", f, engine=engine).accepted == 3
     engine.dispose()

@@ -39,10 +39,14 @@ def test_search_history_and_run_pages(pages):
     assert "Ingest run" in client.get(f"/registry/runs/{ids['run_id']}?lang=en", headers=own).text
     city = bearer_for(url, roles.CITY, "370300")
     masked = client.get("/registry/persons", params={"q": REG_ID}, headers=city).text
-    assert REG_NAMES[0] in masked and f"<td>{mask(REG_ID)}</td>" in masked and f"<td>{REG_ID}</td>" not in masked
+    assert (
+        REG_NAMES[0] in masked and f"<td>{mask(REG_ID)}</td>" in masked and f"<td>{REG_ID}</td>" not in masked
+    )
     assert REG_BAD_ID not in client.get(f"/registry/runs/{ids['run_id']}", headers=city).text
     other = bearer_for(url, roles.COUNTY, "370304")
     assert client.get(f"/registry/persons/{ids['person_id']}", headers=other).status_code == 404
     assert client.get(f"/registry/runs/{ids['run_id']}", headers=other).status_code == 404
     assert REG_NAMES[0] not in client.get("/registry/persons", params={"q": REG_ID}, headers=other).text
-    assert "没有找到" in client.get("/registry/persons", params={"q": REG_ID, "lang": "zh"}, headers=other).text
+    assert (
+        "没有找到" in client.get("/registry/persons", params={"q": REG_ID, "lang": "zh"}, headers=other).text
+    )

@@ -121,8 +121,21 @@ def test_every_batch_of_a_transaction_is_read_from_its_own_scratch_file(tmp_path
     for i in range(230):
         born = dt.date(1960, 1, 1) + dt.timedelta(days=97 * i)
         sex = "F" if i % 2 else "M"
-        rows.append([f"R{i:04d}", make_id_number("370303", born, i % 900, sex), f"人{i}", "2" if i % 2 else "1",
-                     born.isoformat(), "register", born.isoformat(), "370303", f"H{i}", "02", "2"])
+        rows.append(
+            [
+                f"R{i:04d}",
+                make_id_number("370303", born, i % 900, sex),
+                f"人{i}",
+                "2" if i % 2 else "1",
+                born.isoformat(),
+                "register",
+                born.isoformat(),
+                "370303",
+                f"H{i}",
+                "02",
+                "2",
+            ]
+        )
     f = tmp_path / "gongan.csv"
     _gongan(f, rows)
     url = f"sqlite:///{tmp_path / 'r.db'}"
@@ -131,7 +144,9 @@ def test_every_batch_of_a_transaction_is_read_from_its_own_scratch_file(tmp_path
     s = ingest_file("gongan", f, engine=engine, batch_rows=20, commit_batches=commit_batches)  # 12 batches
     assert (s.rows_read, s.accepted, s.duplicates, s.quarantined) == (230, 230, 0, 0)
     with engine.connect() as conn:
-        stored = conn.exec_driver_sql("SELECT record_no FROM registry_source_record ORDER BY record_no").scalars()
+        stored = conn.exec_driver_sql(
+            "SELECT record_no FROM registry_source_record ORDER BY record_no"
+        ).scalars()
         assert list(stored) == [r[0] for r in rows]
     engine.dispose()
 

@@ -16,7 +16,9 @@ def test_a_batch_of_more_refused_rows_than_one_statement_holds_is_stored_whole(m
         f"GA{i:09d},441523198803270007,罗雪瑶{i},2,1988-03-27,register,1988-03-27,441523,44152314{i:05d},02,2,441523104"
         for i in range(1201)
     ]
-    rows.append("GA999999999,441523198803270006,罗雪瑶,2,1988-03-27,register,1988-03-27,441523,4415231429347,02,2,441523104")
+    rows.append(
+        "GA999999999,441523198803270006,罗雪瑶,2,1988-03-27,register,1988-03-27,441523,4415231429347,02,2,441523104"
+    )
     path = tmp_path / "gongan.csv"
     path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     engine = make_engine(migrated_db_url)

@@ -28,9 +28,15 @@ def test_every_operation_keeps_the_error_property_negative(migrated_sqlite):
 def test_shape_check_catches_breaches():
     assert answer_problem(500, "application/json", '{"errors": []}') == "status 500"
     assert "keys" in answer_problem(422, "application/json", '{"errors": [{"field": "x", "message": "m"}]}')
-    assert "trace" in answer_problem(400, "application/json", '{"errors": [{"field": null, "code": "c", '
-                                                               '"message": "Traceback (most recent call last)"}]}')
-    assert answer_problem(422, "application/json", '{"errors": [{"field": null, "code": "c", "message": "m"}]}') is None
+    assert "trace" in answer_problem(
+        400,
+        "application/json",
+        '{"errors": [{"field": null, "code": "c", "message": "Traceback (most recent call last)"}]}',
+    )
+    assert (
+        answer_problem(422, "application/json", '{"errors": [{"field": null, "code": "c", "message": "m"}]}')
+        is None
+    )
 
 
 def test_database_unavailable_is_a_503_in_the_error_shape():

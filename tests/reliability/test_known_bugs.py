@@ -32,10 +32,15 @@ def test_empty_feed_file_is_refused_in_one_line(tmp_path, monkeypatch, migrated_
     _refused_in_one_line(_ingest(tmp_path, monkeypatch, migrated_sqlite, b""), "feed.csv", "文件为空")
 
 
-def test_feed_file_ending_in_a_cut_utf8_character_is_refused_in_one_line(tmp_path, monkeypatch, migrated_sqlite):
+def test_feed_file_ending_in_a_cut_utf8_character_is_refused_in_one_line(
+    tmp_path, monkeypatch, migrated_sqlite
+):
     _refused_in_one_line(_ingest(tmp_path, monkeypatch, migrated_sqlite, b"V\n\xda"), "feed.csv", "第 2 行")
 
 
 def test_ragged_feed_line_is_refused_in_one_line(tmp_path, monkeypatch, migrated_sqlite):
-    _refused_in_one_line(_ingest(tmp_path, monkeypatch, migrated_sqlite, HEADER + b"1,2,3,4,5,6,7,8\n3,4,5,6,7,8,9,1,2\n"),
-                         "feed.csv", "第 3 行")
+    _refused_in_one_line(
+        _ingest(tmp_path, monkeypatch, migrated_sqlite, HEADER + b"1,2,3,4,5,6,7,8\n3,4,5,6,7,8,9,1,2\n"),
+        "feed.csv",
+        "第 3 行",
+    )

@@ -42,13 +42,24 @@ def household(child2_birth: str = "2025-03-10", jurisdiction: str = COUNTY) -> d
     }
 
 
-IDENTITIES = {"m": {"id_number": MOTHER, "name": "李梅"}, "f": {"id_number": FATHER, "name": "王强"},
-              "c1": {"id_number": CHILD1, "name": "王一"}, "c2": {"id_number": CHILD2, "name": "王二"}}
+IDENTITIES = {
+    "m": {"id_number": MOTHER, "name": "李梅"},
+    "f": {"id_number": FATHER, "name": "王强"},
+    "c1": {"id_number": CHILD1, "name": "王一"},
+    "c2": {"id_number": CHILD2, "name": "王二"},
+}
 
 
 def application(**over) -> dict:
-    data = {"program": "baiyin.childcare_allowance", "household": household(), "identities": IDENTITIES,
-            "beneficiary": "c2", "town": TOWN, "account_no": "6217000000000000001", "bank_code": "GSBANK",
-            "phone": "13800000001"}
+    data = {
+        "program": "baiyin.childcare_allowance",
+        "household": household(),
+        "identities": IDENTITIES,
+        "beneficiary": "c2",
+        "town": TOWN,
+        "account_no": "6217000000000000001",
+        "bank_code": "GSBANK",
+        "phone": "13800000001",
+    }
     data.update(over)
     return data

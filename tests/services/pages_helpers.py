@@ -40,24 +40,57 @@ def official(url: str, role: str, region: str, **fields):
 
 
 def registration_form() -> dict:
-    return {"mother_name": "刘芳", "mother_id_number": MOTHER, "father_name": "张伟", "father_id_number": FATHER,
-            "hukou_region": COUNTY, "residence_region": COUNTY, "expected_birth": BORN.isoformat(),
-            "child_order": "2", "phone": "13800000021"}
+    return {
+        "mother_name": "刘芳",
+        "mother_id_number": MOTHER,
+        "father_name": "张伟",
+        "father_id_number": FATHER,
+        "hukou_region": COUNTY,
+        "residence_region": COUNTY,
+        "expected_birth": BORN.isoformat(),
+        "child_order": "2",
+        "phone": "13800000021",
+    }
 
 
 def bundle_form(reg_no: str) -> dict:
-    return {"registration_no": reg_no, "mother_name": "刘芳", "mother_id_number": MOTHER, "father_name": "张伟",
-            "father_id_number": FATHER, "child_name": "张小二", "child_sex": "M",
-            "child_birth_date": BORN.isoformat(), "birth_hospital": "淄博市妇幼保健院", "hukou_region": COUNTY,
-            "phone": "13800000021", "account_no": "6217000000000000021", "maternity_insured": "1"}
+    return {
+        "registration_no": reg_no,
+        "mother_name": "刘芳",
+        "mother_id_number": MOTHER,
+        "father_name": "张伟",
+        "father_id_number": FATHER,
+        "child_name": "张小二",
+        "child_sex": "M",
+        "child_birth_date": BORN.isoformat(),
+        "birth_hospital": "淄博市妇幼保健院",
+        "hukou_region": COUNTY,
+        "phone": "13800000021",
+        "account_no": "6217000000000000021",
+        "maternity_insured": "1",
+    }
 
 
 def apply_form(**over) -> dict:
-    data = {"program": "zibo.nursery_fee_subsidy", "jurisdiction": COUNTY, "town": TOWN,
-            "m_name": "刘芳", "m_id_number": MOTHER, "f_name": "张伟", "f_id_number": FATHER,
-            "c1_name": "张小一", "c1_id_number": CHILD1, "c2_name": "张小二", "c2_id_number": CHILD2,
-            "c2_nursery": "1", "beneficiary": "c2", "account_no": "6217000000000000021", "bank_code": "ZBBANK",
-            "phone": "13800000021", "intent": "submit"}
+    data = {
+        "program": "zibo.nursery_fee_subsidy",
+        "jurisdiction": COUNTY,
+        "town": TOWN,
+        "m_name": "刘芳",
+        "m_id_number": MOTHER,
+        "f_name": "张伟",
+        "f_id_number": FATHER,
+        "c1_name": "张小一",
+        "c1_id_number": CHILD1,
+        "c2_name": "张小二",
+        "c2_id_number": CHILD2,
+        "c2_nursery": "1",
+        "beneficiary": "c2",
+        "account_no": "6217000000000000021",
+        "bank_code": "ZBBANK",
+        "phone": "13800000021",
+        "intent": "submit",
+    }
     data.update(over)
     return data
 

@@ -28,7 +28,9 @@ from .helpers import (
 
 
 def set_rate(s, amount=200):
-    rates.set_rate(s, county, "baiyin.childcare_allowance", COUNTY, dt.date(2024, 1, 1), amount, "白区政发〔2024〕1号")
+    rates.set_rate(
+        s, county, "baiyin.childcare_allowance", COUNTY, dt.date(2024, 1, 1), amount, "白区政发〔2024〕1号"
+    )
 
 
 def walk_to_approval(s, case):
@@ -50,8 +52,11 @@ def test_application_prefilled_checked_and_approved(any_session):
     assert case.status == "approved"
     steps = applications.steps(s, case)
     assert [(st.action, st.to_status) for st in steps] == [
-        ("submit", "submitted"), ("town_accept", "town_review"), ("town_pass", "county_confirmation"),
-        ("county_approve", "approved")]
+        ("submit", "submitted"),
+        ("town_accept", "town_review"),
+        ("town_pass", "county_confirmation"),
+        ("county_approve", "approved"),
+    ]
     assert all(st.actor and st.at for st in steps)
     ents = entitlements.of_beneficiary(s, CHILD2)
     assert len(ents) == 1 and ents[0].amount == Decimal("200.00") and ents[0].end == dt.date(2028, 3, 10)
@@ -69,18 +74,21 @@ def test_engine_refusal_is_explained_and_nothing_stored(session):
     assert session.execute(select(func.count()).select_from(Case)).scalar() == 0
 
 
-@pytest.mark.parametrize(("over", "field"), [
-    ({"program": "cn.maternity_leave"}, "program"),
-    ({"household": None}, "household"),
-    ({"household": {**household(), "members": [{"id": "m", "relation": "aunt"}]}}, "identities.f"),
-    ({"identities": {"m": {"id_number": "1", "name": "x"}}}, "identities.m.id_number"),
-    ({"identities": {"zz": {"id_number": MOTHER, "name": "x"}}}, "identities.zz"),
-    ({"beneficiary": "zz"}, "beneficiary"),
-    ({"town": "620403001"}, "town"),
-    ({"account_no": "abc"}, "account_no"),
-    ({"phone": "1"}, "phone"),
-    ({"household": {**household(), "jurisdiction": "620400"}}, "jurisdiction"),
-])
+@pytest.mark.parametrize(
+    ("over", "field"),
+    [
+        ({"program": "cn.maternity_leave"}, "program"),
+        ({"household": None}, "household"),
+        ({"household": {**household(), "members": [{"id": "m", "relation": "aunt"}]}}, "identities.f"),
+        ({"identities": {"m": {"id_number": "1", "name": "x"}}}, "identities.m.id_number"),
+        ({"identities": {"zz": {"id_number": MOTHER, "name": "x"}}}, "identities.zz"),
+        ({"beneficiary": "zz"}, "beneficiary"),
+        ({"town": "620403001"}, "town"),
+        ({"account_no": "abc"}, "account_no"),
+        ({"phone": "1"}, "phone"),
+        ({"household": {**household(), "jurisdiction": "620400"}}, "jurisdiction"),
+    ],
+)
 def test_bad_application_names_field(session, over, field):
     with pytest.raises(Invalid) as exc:
         applications.submit(session, mother, application(**over))
@@ -110,7 +118,9 @@ def test_taken_case_number_is_drawn_again(any_session, monkeypatch):
     an error (a 25,000-submission benchmark met one as a 500)."""
     s = any_session
     first = applications.submit(s, mother, application())
-    s.execute(update(Case).where(Case.id == first.id).values(program="other.program"))  # frees (program, child)
+    s.execute(
+        update(Case).where(Case.id == first.id).values(program="other.program")
+    )  # frees (program, child)
     draws = iter([first.case_no])
     real = applications.v.reference
     monkeypatch.setattr(applications.v, "reference", lambda *a: next(draws, None) or real(*a))
@@ -127,8 +137,13 @@ def test_return_for_correction_and_resubmit(session):
         applications.act(session, town, case.case_no, "town_return")
     applications.act(session, town, case.case_no, "town_return", reason="请补充一卡通账号")
     assert case.status == "returned"
-    applications.act(session, mother, case.case_no, "resubmit",
-                     changes={"account_no": "6217000000000000009", "bank_code": "GSBANK"})
+    applications.act(
+        session,
+        mother,
+        case.case_no,
+        "resubmit",
+        changes={"account_no": "6217000000000000009", "bank_code": "GSBANK"},
+    )
     assert case.status == "submitted" and case.account_no == "6217000000000000009"
 
 
@@ -174,7 +189,9 @@ def test_sla_and_overdue(session):
     case = applications.submit(session, mother, application())
     later = dt.date.today() + dt.timedelta(days=4)
     assert applications.is_overdue(case, later) and not applications.is_overdue(case)
-    assert [c.case_no for c in applications.queue(session, town, overdue_only=True, today=later)] == [case.case_no]
+    assert [c.case_no for c in applications.queue(session, town, overdue_only=True, today=later)] == [
+        case.case_no
+    ]
     assert applications.queue(session, town, overdue_only=True) == []
 
 
@@ -193,11 +210,17 @@ def test_attachments_required_before_town_pass(session):
         applications.act(session, town, case.case_no, "town_pass")
     assert exc.value.field == "attachments"
     with pytest.raises(Invalid) as exc:
-        applications.add_attachment(session, mother, case.case_no, "独生子女死亡证明.exe", "application/x-exe", b"x")
+        applications.add_attachment(
+            session, mother, case.case_no, "独生子女死亡证明.exe", "application/x-exe", b"x"
+        )
     assert exc.value.field == "content_type"
     with pytest.raises(Invalid):
-        applications.add_attachment(session, mother, case.case_no, "独生子女死亡证明.pdf", "application/pdf", b"")
-    applications.add_attachment(session, mother, case.case_no, "独生子女死亡证明.pdf", "application/pdf", b"%PDF-1")
+        applications.add_attachment(
+            session, mother, case.case_no, "独生子女死亡证明.pdf", "application/pdf", b""
+        )
+    applications.add_attachment(
+        session, mother, case.case_no, "独生子女死亡证明.pdf", "application/pdf", b"%PDF-1"
+    )
     applications.act(session, town, case.case_no, "town_pass")
     assert case.status == "county_confirmation"
     applications.act(session, county, case.case_no, "county_approve")

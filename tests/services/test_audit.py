@@ -91,14 +91,20 @@ def test_a_rewritten_head_or_reordered_chain_is_found(svc_sqlite_url):
     audit.record(s, "x", "a", "case:8", {"i": 2})
     s.commit()
     s = _tamperable(svc_sqlite_url)
-    swap = ("UPDATE audit_log SET chain_seq = chain_seq + 10", "UPDATE audit_log SET chain_seq = 13 - chain_seq")
+    swap = (
+        "UPDATE audit_log SET chain_seq = chain_seq + 10",
+        "UPDATE audit_log SET chain_seq = 13 - chain_seq",
+    )
     for stmt in swap:
         s.execute(text(stmt))
     s.commit()
     assert not audit.verify(s).ok
     for stmt in swap:
         s.execute(text(stmt))
-    s.execute(text("UPDATE audit_chain SET hash = :h WHERE chain = :c"), {"h": "f" * 64, "c": audit.chain_of("case:8")})
+    s.execute(
+        text("UPDATE audit_chain SET hash = :h WHERE chain = :c"),
+        {"h": "f" * 64, "c": audit.chain_of("case:8")},
+    )
     s.commit()
     result = audit.verify(s)
     assert not result.ok and "head" in result.problem
@@ -113,8 +119,19 @@ def test_entries_before_the_chains_verify_as_the_legacy_chain(svc_sqlite_url):
     at = dt.datetime(2025, 1, 1, 8)
     for seq in (1, 2):
         h = audit.entry_hash(prev, seq, at, "x", None, "a", "old", {})
-        s.add(audit.AuditEntry(seq=seq, at=at, actor="x", on_behalf_of=None, action="a", subject="old", detail={},
-                               prev_hash=prev, hash=h))
+        s.add(
+            audit.AuditEntry(
+                seq=seq,
+                at=at,
+                actor="x",
+                on_behalf_of=None,
+                action="a",
+                subject="old",
+                detail={},
+                prev_hash=prev,
+                hash=h,
+            )
+        )
         prev = h
     s.commit()
     audit.record(s, "x", "a", "new", {})

@@ -10,17 +10,27 @@ from cradle.services.errors import Conflict, Forbidden, IllegalTransition, Inval
 
 from .helpers import COUNTY, FATHER, MOTHER, mother, outsider
 
-BORN = (dt.date.today() - dt.timedelta(days=10))
+BORN = dt.date.today() - dt.timedelta(days=10)
 weijian = Actor(id="w", role="dept", dept="weijian", county=COUNTY)
 yibao = Actor(id="y", role="dept", dept="yibao", county=COUNTY)
 yibao_elsewhere = Actor(id="y2", role="dept", dept="yibao", county="620403")
 
 
 def data(**over):
-    d = {"mother_id_number": MOTHER, "mother_name": "李梅", "father_id_number": FATHER, "father_name": "王强",
-         "child_name": "王二", "child_sex": "M", "child_birth_date": BORN.isoformat(), "birth_hospital": "白银市妇幼保健院",
-         "hukou_region": COUNTY, "phone": "13800000001", "account_no": "6217000000000000001",
-         "maternity_insured": True}
+    d = {
+        "mother_id_number": MOTHER,
+        "mother_name": "李梅",
+        "father_id_number": FATHER,
+        "father_name": "王强",
+        "child_name": "王二",
+        "child_sex": "M",
+        "child_birth_date": BORN.isoformat(),
+        "birth_hospital": "白银市妇幼保健院",
+        "hukou_region": COUNTY,
+        "phone": "13800000001",
+        "account_no": "6217000000000000001",
+        "maternity_insured": True,
+    }
     d.update(over)
     return d
 
@@ -64,15 +74,26 @@ def test_task_states_and_timeline(session):
     view = bundle.timeline(session, mother, b.bundle_no)
     row = next(t for t in view["tasks"] if t["kind"] == "medical_insurance")
     assert row["status"] == "done"
-    assert [e["to"] for e in view["events"] if e["task"] == "medical_insurance"] == ["rejected", "in_progress", "done"]
+    assert [e["to"] for e in view["events"] if e["task"] == "medical_insurance"] == [
+        "rejected",
+        "in_progress",
+        "done",
+    ]
     with pytest.raises(NotFound):
         bundle.timeline(session, outsider, b.bundle_no)
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("child_birth_date", (dt.date.today() + dt.timedelta(days=1)).isoformat()), ("child_sex", "X"),
-    ("hukou_region", "620400"), ("phone", None), ("registration_no", "SY000"), ("child_name", ""),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("child_birth_date", (dt.date.today() + dt.timedelta(days=1)).isoformat()),
+        ("child_sex", "X"),
+        ("hukou_region", "620400"),
+        ("phone", None),
+        ("registration_no", "SY000"),
+        ("child_name", ""),
+    ],
+)
 def test_bad_bundle_input(session, field, value):
     with pytest.raises(Invalid) as exc:
         bundle.apply(session, mother, data(**{field: value}))
@@ -81,9 +102,18 @@ def test_bad_bundle_input(session, field, value):
 
 
 def test_linked_to_registration_and_no_duplicates(session):
-    reg = registration.register(session, mother, {
-        "mother_id_number": MOTHER, "mother_name": "李梅", "hukou_region": COUNTY, "residence_region": COUNTY,
-        "expected_birth": BORN.isoformat(), "child_order": 2})
+    reg = registration.register(
+        session,
+        mother,
+        {
+            "mother_id_number": MOTHER,
+            "mother_name": "李梅",
+            "hukou_region": COUNTY,
+            "residence_region": COUNTY,
+            "expected_birth": BORN.isoformat(),
+            "child_order": 2,
+        },
+    )
     b = bundle.apply(session, mother, data(registration_no=reg.reg_no))
     assert b.registration_id == reg.id
     with pytest.raises(Conflict):

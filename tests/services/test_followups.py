@@ -25,7 +25,9 @@ from .test_bundle import data as bundle_data
 
 
 def approved_case(s):
-    rates.set_rate(s, county, "baiyin.childcare_allowance", COUNTY, dt.date(2024, 1, 1), 200, "白区政发〔2024〕1号")
+    rates.set_rate(
+        s, county, "baiyin.childcare_allowance", COUNTY, dt.date(2024, 1, 1), 200, "白区政发〔2024〕1号"
+    )
     case = applications.submit(s, mother, application())
     for actor, action in ((town, "town_accept"), (town, "town_pass"), (county, "county_approve")):
         applications.act(s, actor, case.case_no, action)
@@ -46,19 +48,38 @@ def test_deadlines_and_daily_job_send_once(session):
 
 
 def test_engine_deadline_for_luhe_household(session):
-    hh = {"jurisdiction": "441523", "members": [
-        {"id": "m", "relation": "mother", "sex": "F", "birth_date": "1993-04-02"},
-        {"id": "c", "relation": "child", "sex": "M", "birth_date": dt.date.today().isoformat(), "birth_order": 1}],
-        "events": [{"type": "birth", "child": "c", "date": dt.date.today().isoformat()}]}
+    hh = {
+        "jurisdiction": "441523",
+        "members": [
+            {"id": "m", "relation": "mother", "sex": "F", "birth_date": "1993-04-02"},
+            {
+                "id": "c",
+                "relation": "child",
+                "sex": "M",
+                "birth_date": dt.date.today().isoformat(),
+                "birth_order": 1,
+            },
+        ],
+        "events": [{"type": "birth", "child": "c", "date": dt.date.today().isoformat()}],
+    }
     got = reminders._engine_deadlines(hh, dt.date.today())
     assert {e["program"] for e in got} >= {"luhe.newborn_insurance_window"}
 
 
 def test_outbox_and_pluggable_sender(session, tmp_path):
-    registration.register(session, mother, {
-        "mother_id_number": MOTHER, "mother_name": "李梅", "hukou_region": COUNTY, "residence_region": COUNTY,
-        "expected_birth": (dt.date.today() + dt.timedelta(days=100)).isoformat(), "child_order": 1,
-        "phone": "13800000001"})
+    registration.register(
+        session,
+        mother,
+        {
+            "mother_id_number": MOTHER,
+            "mother_name": "李梅",
+            "hukou_region": COUNTY,
+            "residence_region": COUNTY,
+            "expected_birth": (dt.date.today() + dt.timedelta(days=100)).isoformat(),
+            "child_order": 1,
+            "phone": "13800000001",
+        },
+    )
     sink = notifications.FileSink(tmp_path / "sms.jsonl")
     assert notifications.dispatch(session, sink) == {"sent": 1, "failed": 0}
     line = json.loads((tmp_path / "sms.jsonl").read_text().splitlines()[0])
@@ -68,6 +89,7 @@ def test_outbox_and_pluggable_sender(session, tmp_path):
     class Broken:
         def send(self, phone, text):
             raise RuntimeError("gateway down")
+
     notifications.notify(session, MOTHER, "x", "s", "t", "13800000001")
     assert notifications.dispatch(session, Broken()) == {"sent": 0, "failed": 1}
     row = session.query(Notification).filter_by(kind="x", channel="sms").one()
@@ -114,9 +136,18 @@ def test_appeal_missing_payment(session, tmp_path):
 
 
 def test_certificates_verify_against_database(session):
-    reg = registration.register(session, mother, {
-        "mother_id_number": MOTHER, "mother_name": "李梅", "hukou_region": COUNTY, "residence_region": COUNTY,
-        "expected_birth": (dt.date.today() + dt.timedelta(days=100)).isoformat(), "child_order": 2})
+    reg = registration.register(
+        session,
+        mother,
+        {
+            "mother_id_number": MOTHER,
+            "mother_name": "李梅",
+            "hukou_region": COUNTY,
+            "residence_region": COUNTY,
+            "expected_birth": (dt.date.today() + dt.timedelta(days=100)).isoformat(),
+            "child_order": 2,
+        },
+    )
     doc = certificates.issue_registration(session, mother, reg.reg_no)
     pdf = certificates.pdf(doc)
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
@@ -133,7 +164,9 @@ def test_certificates_verify_against_database(session):
 
 
 def test_decision_document(session):
-    rates.set_rate(session, county, "baiyin.childcare_allowance", COUNTY, dt.date(2024, 1, 1), 200, "白区政发〔2024〕1号")
+    rates.set_rate(
+        session, county, "baiyin.childcare_allowance", COUNTY, dt.date(2024, 1, 1), 200, "白区政发〔2024〕1号"
+    )
     case = applications.submit(session, mother, application())
     with pytest.raises(Conflict):  # nothing decided yet
         certificates.issue_decision(session, mother, case.case_no)

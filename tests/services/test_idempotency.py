@@ -74,18 +74,29 @@ def test_fifty_concurrent_replays_of_one_application_make_one_case(svc_pg_url):
     from .helpers import COUNTY, county
 
     with session_scope(svc_pg_url) as s:
-        rates.set_rate(s, county, "baiyin.childcare_allowance", COUNTY, dt.date(2024, 1, 1), 200, "白区政发〔2024〕1号")
+        rates.set_rate(
+            s, county, "baiyin.childcare_allowance", COUNTY, dt.date(2024, 1, 1), 200, "白区政发〔2024〕1号"
+        )
     barrier = threading.Barrier(50)
 
     def send(_i):
         barrier.wait()
-        return idempotency.run(svc_pg_url, mother, "same-key", application(),
-                               lambda s: (201, case_json(applications.submit(s, mother, application()))),
-                               look_first=False)
+        return idempotency.run(
+            svc_pg_url,
+            mother,
+            "same-key",
+            application(),
+            lambda s: (201, case_json(applications.submit(s, mother, application()))),
+            look_first=False,
+        )
 
     with ThreadPoolExecutor(50) as pool:
         answers = list(pool.map(send, range(50)))
     assert len({a[1]["case_no"] for a in answers}) == 1
     assert sorted(a[2] for a in answers) == [False] + [True] * 49
-    assert (_count(svc_pg_url, Case), _count(svc_pg_url, CaseStep), _count(svc_pg_url, IdempotentRequest)) == (1, 1, 1)
+    assert (
+        _count(svc_pg_url, Case),
+        _count(svc_pg_url, CaseStep),
+        _count(svc_pg_url, IdempotentRequest),
+    ) == (1, 1, 1)
     get_engine(svc_pg_url).dispose()

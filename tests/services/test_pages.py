@@ -95,7 +95,9 @@ def test_birth_to_paid_allowance_through_the_pages(url):
     tcsrf = sign_in(town, official(url, "town_official", TOWN))
     assert case_no in town.get("/staff").text
     for action in ("town_accept", "town_pass"):
-        version = re.search(r'name="version" value="(\d+)"', town.get(f"/staff/cases/{case_no}").text).group(1)
+        version = re.search(r'name="version" value="(\d+)"', town.get(f"/staff/cases/{case_no}").text).group(
+            1
+        )
         r = _post(town, f"/staff/cases/{case_no}/act", tcsrf, {"action": action, "version": version})
         assert r.status_code == 303, r.text
     county = client()
@@ -111,8 +113,10 @@ def test_birth_to_paid_allowance_through_the_pages(url):
     task_id = re.search(r'data-task="(\d+)" data-kind="birth_certificate"', tasks).group(1)
     for action in ("start", "complete"):
         assert _post(clerk, f"/staff/tasks/{task_id}/act", dcsrf, {"action": action}).status_code == 303
-    assert 'data-kind="birth_certificate"><td>出生医学证明</td><td><span class="svc-status" data-status="done"' in \
-        me.get(f"/services/bundles/{bundle_no(me)}").text
+    assert (
+        'data-kind="birth_certificate"><td>出生医学证明</td><td><span class="svc-status" data-status="done"'
+        in me.get(f"/services/bundles/{bundle_no(me)}").text
+    )
 
     period = f"{BORN:%Y-%m}"
     r = _post(county, "/payments/batches", ccsrf, {"program": "zibo.nursery_fee_subsidy", "period": period})
@@ -122,8 +126,11 @@ def test_birth_to_paid_allowance_through_the_pages(url):
     exported = _post(county, f"/payments/batches/{batch_no}/export", ccsrf, {"encoding": "utf-8-sig"})
     assert exported.headers["content-type"].startswith("text/csv")
     assert MOTHER not in exported.content.decode("utf-8-sig")  # no ID numbers in the bank file
-    r = county.post(f"/payments/batches/{batch_no}/return", files={"file": ("r.csv", return_file(exported.content))},
-                    headers={"X-CSRF-Token": ccsrf, "HX-Request": "true"})
+    r = county.post(
+        f"/payments/batches/{batch_no}/return",
+        files={"file": ("r.csv", return_file(exported.content))},
+        headers={"X-CSRF-Token": ccsrf, "HX-Request": "true"},
+    )
     assert r.status_code == 204 and r.headers["HX-Redirect"].endswith("?imported=1")
     assert 'id="batch-status" data-status="reconciled"' in county.get(f"/payments/batches/{batch_no}").text
 
@@ -152,7 +159,10 @@ def test_errors_are_shown_beside_their_fields_and_nothing_is_stored(url):
     assert r.status_code == 422 and "在符合条件（已备案）的托育服务机构入托" in field_error(r.text, "program")
     r = _post(me, "/services/apply", csrf, apply_form(town=OTHER_TOWN[:6] + "99"))
     assert r.status_code == 422 and field_error(r.text, "town")
-    assert "SQ" not in me.get("/applications").text and "SY" not in me.get("/services").text.split("do-bundle")[0]
+    assert (
+        "SQ" not in me.get("/applications").text
+        and "SY" not in me.get("/services").text.split("do-bundle")[0]
+    )
 
 
 def test_refusals_of_the_review_pages(url):
@@ -174,11 +184,16 @@ def test_refusals_of_the_review_pages(url):
     assert r.status_code == 409  # not the town's step, and not in this state
     r = _post(town, f"/staff/cases/{case_no}/act", tcsrf, {"action": "town_accept", "version": "7"})
     assert r.status_code == 409 and "当前版本 1" in r.text  # a stale form
-    r = town.post(f"/staff/cases/{case_no}/act", data={"action": "town_accept", "version": "1"},
-                  follow_redirects=False)  # no CSRF token: the session gives no authority
+    r = town.post(
+        f"/staff/cases/{case_no}/act", data={"action": "town_accept", "version": "1"}, follow_redirects=False
+    )  # no CSRF token: the session gives no authority
     assert r.status_code == 403
-    r = _post(town, f"/staff/cases/{case_no}/act", tcsrf,
-              {"action": "town_return", "version": "1", "reason_town_return": "请补充入托证明"})
+    r = _post(
+        town,
+        f"/staff/cases/{case_no}/act",
+        tcsrf,
+        {"action": "town_return", "version": "1", "reason_town_return": "请补充入托证明"},
+    )
     assert r.status_code == 303 and r.headers["location"].endswith(":returned")
     page = me.get(f"/applications/{case_no}").text
     assert "请补充入托证明" in page and 'value="resubmit"' in page
@@ -194,12 +209,27 @@ def test_payments_pages_are_for_the_county_and_refuse_bad_input(url):
     assert town.get("/payments").status_code == 403
     county = client()
     ccsrf = sign_in(county, official(url, "county_official", COUNTY))
-    r = _post(county, "/payments/batches", ccsrf, {"program": "zibo.nursery_fee_subsidy", "period": "2025-13"})
+    r = _post(
+        county, "/payments/batches", ccsrf, {"program": "zibo.nursery_fee_subsidy", "period": "2025-13"}
+    )
     assert r.status_code == 422 and field_error(r.text, "period") == "月度期间应为 YYYY-MM"
-    r = _post(county, "/payments/rates", ccsrf, {"rate_program": "baiyin.childcare_allowance", "rate_start": "2025-01-01",
-                                                 "rate_amount": "200", "rate_decision": "x"})
-    assert r.status_code == 422 and "不适用于 370303" in field_error(r.text, "rate_program")  # 白银's, not 张店区's
-    r = _post(county, "/payments/batches", ccsrf, {"program": "zibo.nursery_fee_subsidy", "period": f"{BORN:%Y-%m}"})
+    r = _post(
+        county,
+        "/payments/rates",
+        ccsrf,
+        {
+            "rate_program": "baiyin.childcare_allowance",
+            "rate_start": "2025-01-01",
+            "rate_amount": "200",
+            "rate_decision": "x",
+        },
+    )
+    assert r.status_code == 422 and "不适用于 370303" in field_error(
+        r.text, "rate_program"
+    )  # 白银's, not 张店区's
+    r = _post(
+        county, "/payments/batches", ccsrf, {"program": "zibo.nursery_fee_subsidy", "period": f"{BORN:%Y-%m}"}
+    )
     batch_no = r.headers["location"].rsplit("/", 1)[1]
     r = _post(county, f"/payments/batches/{batch_no}/export", ccsrf, {"encoding": "utf-8-sig"})
     assert r.status_code == 422 and "没有待发放" in r.text  # nothing approved yet

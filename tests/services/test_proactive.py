@@ -18,14 +18,22 @@ from .helpers import COUNTY, IDENTITIES, MOTHER, TOWN, county, household, mother
 
 def candidate(i: int, eligible: bool = True) -> dict:
     if i == 0:
-        return {"household": household(), "identities": IDENTITIES, "applicant": MOTHER, "town": TOWN,
-                "phone": "13800000001"}
+        return {
+            "household": household(),
+            "identities": IDENTITIES,
+            "applicant": MOTHER,
+            "town": TOWN,
+            "phone": "13800000001",
+        }
     m = make_id_number(COUNTY, dt.date(1992, 1, 1), 100 + i, "F")
     c1 = make_id_number(COUNTY, dt.date(2020, 1, 1), 100 + i, "M")
     c2 = make_id_number(COUNTY, dt.date(2025, 1, 1), 100 + i, "M")
     hh = household("2025-01-01" if eligible else "2023-01-01")
-    ids = {"m": {"id_number": m, "name": f"母{i}"}, "c1": {"id_number": c1, "name": f"甲{i}"},
-           "c2": {"id_number": c2, "name": f"乙{i}"}}
+    ids = {
+        "m": {"id_number": m, "name": f"母{i}"},
+        "c1": {"id_number": c1, "name": f"甲{i}"},
+        "c2": {"id_number": c2, "name": f"乙{i}"},
+    }
     hh["members"] = [x for x in hh["members"] if x["id"] != "f"]
     return {"household": hh, "identities": ids, "applicant": m, "town": TOWN}
 
@@ -49,18 +57,38 @@ def test_run_opens_offered_cases_once(any_session):
 
 
 def test_direct_payment_program_and_decline(session):
-    hh = {"jurisdiction": "370303", "members": [
-        {"id": "m", "relation": "mother", "sex": "F", "birth_date": "1993-04-02"},
-        {"id": "c1", "relation": "child", "sex": "F", "birth_date": "2019-05-01", "birth_order": 1},
-        {"id": "c2", "relation": "child", "sex": "M", "birth_date": "2025-03-10", "birth_order": 2,
-         "care": {"type": "nursery", "inclusive": True, "registered": True}}]}
+    hh = {
+        "jurisdiction": "370303",
+        "members": [
+            {"id": "m", "relation": "mother", "sex": "F", "birth_date": "1993-04-02"},
+            {"id": "c1", "relation": "child", "sex": "F", "birth_date": "2019-05-01", "birth_order": 1},
+            {
+                "id": "c2",
+                "relation": "child",
+                "sex": "M",
+                "birth_date": "2025-03-10",
+                "birth_order": 2,
+                "care": {"type": "nursery", "inclusive": True, "registered": True},
+            },
+        ],
+    }
     m = make_id_number("370303", dt.date(1993, 4, 2), 21, "F")
-    ids = {"m": {"id_number": m, "name": "孙丽"}, "c1": {"id_number": make_id_number(
-        "370303", dt.date(2019, 5, 1), 22, "F"), "name": "甲"},
-           "c2": {"id_number": make_id_number("370303", dt.date(2025, 3, 10), 23, "M"), "name": "乙"}}
-    cand = {"household": hh, "identities": ids, "applicant": m, "town": "370303001",
-            "account_no": "6217000000000000077", "bank_code": "ZBBANK"}
-    run = proactive.run_program(session, SYSTEM, "zibo.nursery_fee_subsidy", [cand], as_of=dt.date(2025, 7, 1))
+    ids = {
+        "m": {"id_number": m, "name": "孙丽"},
+        "c1": {"id_number": make_id_number("370303", dt.date(2019, 5, 1), 22, "F"), "name": "甲"},
+        "c2": {"id_number": make_id_number("370303", dt.date(2025, 3, 10), 23, "M"), "name": "乙"},
+    }
+    cand = {
+        "household": hh,
+        "identities": ids,
+        "applicant": m,
+        "town": "370303001",
+        "account_no": "6217000000000000077",
+        "bank_code": "ZBBANK",
+    }
+    run = proactive.run_program(
+        session, SYSTEM, "zibo.nursery_fee_subsidy", [cand], as_of=dt.date(2025, 7, 1)
+    )
     assert run.opened == 1
     case = session.execute(select(Case)).scalar_one()
     assert case.status == "approved"

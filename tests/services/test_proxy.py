@@ -14,8 +14,14 @@ UNTIL = (dt.date.today() + dt.timedelta(days=90)).isoformat()
 
 
 def consent(**over):
-    d = {"proxy_id_number": AUNT, "proxy_name": "李芳", "relation": "sibling", "scope": "*",
-         "valid_until": UNTIL, "evidence": "人脸核验 2025-07-01"}
+    d = {
+        "proxy_id_number": AUNT,
+        "proxy_name": "李芳",
+        "relation": "sibling",
+        "scope": "*",
+        "valid_until": UNTIL,
+        "evidence": "人脸核验 2025-07-01",
+    }
     d.update(over)
     return d
 
@@ -40,19 +46,35 @@ def test_scope_limits_and_revocation(session):
     c = proxy.grant(session, mother, consent(scope="registration"))
     with pytest.raises(Forbidden):
         applications.submit(session, aunt, application(for_id_number=MOTHER))
-    reg = registration.register(session, aunt, {
-        "mother_id_number": MOTHER, "mother_name": "李梅", "hukou_region": "620402", "residence_region": "620402",
-        "expected_birth": UNTIL, "child_order": 2})
+    reg = registration.register(
+        session,
+        aunt,
+        {
+            "mother_id_number": MOTHER,
+            "mother_name": "李梅",
+            "hukou_region": "620402",
+            "residence_region": "620402",
+            "expected_birth": UNTIL,
+            "child_order": 2,
+        },
+    )
     assert reg.on_behalf_of and "李梅" in reg.on_behalf_of
     proxy.revoke(session, mother, c.id)
     with pytest.raises(Forbidden):
         proxy.principal(session, aunt, MOTHER, "registration")
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("proxy_id_number", "x"), ("proxy_id_number", MOTHER), ("relation", "friend"), ("scope", "everything"),
-    ("valid_until", "2000-01-01"), ("evidence", ""),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("proxy_id_number", "x"),
+        ("proxy_id_number", MOTHER),
+        ("relation", "friend"),
+        ("scope", "everything"),
+        ("valid_until", "2000-01-01"),
+        ("evidence", ""),
+    ],
+)
 def test_bad_consent(session, field, value):
     with pytest.raises(Invalid) as exc:
         proxy.grant(session, mother, consent(**{field: value}))

@@ -16,9 +16,17 @@ SOON = (dt.date.today() + dt.timedelta(days=120)).isoformat()
 
 
 def data(**over):
-    d = {"mother_id_number": MOTHER, "mother_name": "李梅", "father_id_number": FATHER, "father_name": "王强",
-         "hukou_region": "620402", "residence_region": "620402", "expected_birth": SOON, "child_order": 2,
-         "phone": "13800000001"}
+    d = {
+        "mother_id_number": MOTHER,
+        "mother_name": "李梅",
+        "father_id_number": FATHER,
+        "father_name": "王强",
+        "hukou_region": "620402",
+        "residence_region": "620402",
+        "expected_birth": SOON,
+        "child_order": 2,
+        "phone": "13800000001",
+    }
     d.update(over)
     return d
 
@@ -34,7 +42,9 @@ def test_immediate_registration_without_approval(any_session):
     assert reg.status == "registered" and reg.reg_no.startswith("SY")
     assert registration.get(s, county, reg.reg_no).id == reg.id
     assert [e.action for e in audit.history(s, f"registration:{reg.reg_no}")] == ["registration.create"]
-    kinds = s.execute(select(Notification.channel).where(Notification.recipient_id_number == MOTHER)).scalars()
+    kinds = s.execute(
+        select(Notification.channel).where(Notification.recipient_id_number == MOTHER)
+    ).scalars()
     assert sorted(kinds) == ["inapp", "sms"]
 
 
@@ -62,12 +72,22 @@ def test_duplicate_same_mother_same_pregnancy(any_session):
     assert count(s) == 1
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("mother_id_number", "123"), ("mother_id_number", FATHER), ("father_id_number", MOTHER),
-    ("hukou_region", "999999"), ("residence_region", "620400"), ("expected_birth", "2020-01-01"),
-    ("expected_birth", "soon"), ("child_order", 0), ("child_order", "x"), ("phone", "12345"),
-    ("mother_name", ""),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("mother_id_number", "123"),
+        ("mother_id_number", FATHER),
+        ("father_id_number", MOTHER),
+        ("hukou_region", "999999"),
+        ("residence_region", "620400"),
+        ("expected_birth", "2020-01-01"),
+        ("expected_birth", "soon"),
+        ("child_order", 0),
+        ("child_order", "x"),
+        ("phone", "12345"),
+        ("mother_name", ""),
+    ],
+)
 def test_bad_input_names_the_field_and_stores_nothing(session, field, value):
     with pytest.raises(Invalid) as exc:
         registration.register(session, mother, data(**{field: value}))

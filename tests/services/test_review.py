@@ -18,8 +18,10 @@ def test_happy_path():
     assert s == "approved"
 
 
-@pytest.mark.parametrize(("state", "action", "role"), [
-    (s, a, r) for s, a, r in itertools.product(review.STATES, review.ACTIONS, ROLES)])
+@pytest.mark.parametrize(
+    ("state", "action", "role"),
+    [(s, a, r) for s, a, r in itertools.product(review.STATES, review.ACTIONS, ROLES)],
+)
 def test_every_combination(state, action, role):
     t = review.TABLE.get((state, action))
     if t is not None and role in t.roles:

@@ -32,17 +32,20 @@ def test_catalogues_load_from_po_files():
     assert translations("en").gettext("Benefit calculator") == "Benefit calculator"
 
 
-@pytest.mark.parametrize(("amount", "unit", "zh", "en"), [
-    (300, "CNY/month", "¥300 / 月", "CN¥300 per month"),
-    (1000, "CNY/year", "¥1,000 / 年", "CN¥1,000 per year"),
-    (7200.5, "CNY", "¥7,200.50", "CN¥7,200.50"),
-    (98, "days", "98 天", "98 days"),
-    (1, "days", "1 天", "1 day"),
-    (5, "days/year", "每年 5 天", "5 days per year"),
-    (90, "percent", "90%", "90%"),
-    ("2028-03-10", "date", "2028年3月10日", "March 10, 2028"),
-    (None, "CNY/month", None, None),
-])
+@pytest.mark.parametrize(
+    ("amount", "unit", "zh", "en"),
+    [
+        (300, "CNY/month", "¥300 / 月", "CN¥300 per month"),
+        (1000, "CNY/year", "¥1,000 / 年", "CN¥1,000 per year"),
+        (7200.5, "CNY", "¥7,200.50", "CN¥7,200.50"),
+        (98, "days", "98 天", "98 days"),
+        (1, "days", "1 天", "1 day"),
+        (5, "days/year", "每年 5 天", "5 days per year"),
+        (90, "percent", "90%", "90%"),
+        ("2028-03-10", "date", "2028年3月10日", "March 10, 2028"),
+        (None, "CNY/month", None, None),
+    ],
+)
 def test_amounts_per_locale(amount, unit, zh, en):
     assert formatting.amount_with_unit(amount, unit, "zh") == zh
     assert formatting.amount_with_unit(amount, unit, "en") == en

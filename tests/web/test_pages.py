@@ -11,8 +11,14 @@ HOUSEHOLD = {
         {"id": "m1", "relation": "mother", "sex": "F", "birth_date": "1993-04-02"},
         {"id": "f1", "relation": "father", "sex": "M", "birth_date": "1991-08-20"},
         {"id": "c1", "relation": "child", "sex": "F", "birth_date": "2019-05-01", "birth_order": 1},
-        {"id": "c2", "relation": "child", "sex": "M", "birth_date": "2025-03-10", "birth_order": 2,
-         "care": {"type": "nursery", "inclusive": True, "registered": True}},
+        {
+            "id": "c2",
+            "relation": "child",
+            "sex": "M",
+            "birth_date": "2025-03-10",
+            "birth_order": 2,
+            "care": {"type": "nursery", "inclusive": True, "registered": True},
+        },
     ],
     "events": [{"type": "birth", "child": "c2", "date": "2025-03-10", "babies": 1}],
 }
@@ -26,8 +32,11 @@ def test_calculator_page_is_chinese_by_default_with_counties_grouped(client):
     assert '<html lang="zh-CN">' in html
     assert "<h1>待遇测算</h1>" in html
     assert "优化生育 · 惠民服务平台" in html
-    assert re.search(r'<optgroup label="山东省 · 淄博市">\s*<option value="370302">淄川区（370302）</option>\s*'
-                     r'<option value="370303">张店区（370303）</option>', html)
+    assert re.search(
+        r'<optgroup label="山东省 · 淄博市">\s*<option value="370302">淄川区（370302）</option>\s*'
+        r'<option value="370303">张店区（370303）</option>',
+        html,
+    )
     # A city served without counties is itself the choice, under its province.
     assert re.search(r'<optgroup label="山西省">\s*<option value="140100">太原市（140100）</option>', html)
     assert 'href="#main"' in html and 'id="main"' in html  # skip link
@@ -41,7 +50,9 @@ def test_calculator_page_in_english_by_query_cookie_and_header(client):
     # The cookie now carries the choice.
     assert "<h1>Benefit calculator</h1>" in client.get("/").text
     client.cookies.clear()
-    assert "<h1>Benefit calculator</h1>" in client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"}).text
+    assert (
+        "<h1>Benefit calculator</h1>" in client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"}).text
+    )
     assert "<h1>待遇测算</h1>" in client.get("/", headers={"Accept-Language": "fr-FR,de;q=0.5"}).text
     # ?lang= wins over the cookie.
     client.cookies.set("lang", "en")
@@ -59,8 +70,8 @@ def test_results_are_cards_with_amounts_periods_and_clause_links(client):
     html = response.text
     assert "可享受 2 项待遇" in html
     assert "张店区，测算日期 2025年7月1日" in html
-    card = html[html.index('data-program="zibo.nursery_fee_subsidy"'):]
-    card = card[:card.index("</li>\n")]
+    card = html[html.index('data-program="zibo.nursery_fee_subsidy"') :]
+    card = card[: card.index("</li>\n")]
     assert "<h3>保育费补助</h3>" in card
     assert "¥300 / 月" in card
     assert "子女 2" in card  # beneficiary c2 is the second child
@@ -68,7 +79,7 @@ def test_results_are_cards_with_amounts_periods_and_clause_links(client):
     assert "二孩在备案普惠托育机构入托" in card
     assert f'href="{CLAUSE_LINK}"' in card
     assert "淄博市优化生育政策促进人口长期均衡发展实施方案" in card
-    other = html[html.index('data-program="baiyin.childcare_allowance"'):]
+    other = html[html.index('data-program="baiyin.childcare_allowance"') :]
     assert "金额由县区核定" in other  # the amount is null
     assert "待核实" in other
     # A citation of a text that is not loaded is shown, unlinked.
@@ -86,12 +97,21 @@ def test_results_in_english(client):
 
 
 def test_results_pass_api_field_errors_through(client):
-    bad = {**HOUSEHOLD, "members": [*HOUSEHOLD["members"][:2],
-                                    {**HOUSEHOLD["members"][2], "birth_date": "1980-01-01"}]}
+    bad = {
+        **HOUSEHOLD,
+        "members": [*HOUSEHOLD["members"][:2], {**HOUSEHOLD["members"][2], "birth_date": "1980-01-01"}],
+    }
     response = client.post("/calc/results?on=2025-07-01", json=bad)
     assert response.status_code == 422
-    assert response.json() == {"errors": [{"field": "members[2].birth_date", "code": "born_before_mother",
-                                           "message": "子女出生日期早于母亲出生日期"}]}
+    assert response.json() == {
+        "errors": [
+            {
+                "field": "members[2].birth_date",
+                "code": "born_before_mother",
+                "message": "子女出生日期早于母亲出生日期",
+            }
+        ]
+    }
 
 
 def test_results_refuse_a_bad_date_in_the_error_shape(client):
@@ -146,7 +166,7 @@ def test_documents_page(client):
 
 def test_navigation_has_no_dead_links(client):
     html = client.get("/").text
-    header = html[html.index("<header"):html.index("</header>")]
+    header = html[html.index("<header") : html.index("</header>")]
     links = set(re.findall(r'href="([^"#]+)"', header))
     assert {"/", "/programs", "/documents"} <= {link.split("?")[0] for link in links}
     for link in links:

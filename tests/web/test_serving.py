@@ -23,10 +23,18 @@ CRADLE = str(Path(sys.executable).with_name("cradle"))
 
 
 def _serve(tmp_path: Path, port: int, workers: int = 2) -> subprocess.Popen:
-    env = {**os.environ, "CRADLE_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
-           "CRADLE_API_RATE_PER_MINUTE": "0"}
-    return subprocess.Popen([CRADLE, "serve", "--port", str(port), "--workers", str(workers), "--no-access-log"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "CRADLE_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "CRADLE_API_RATE_PER_MINUTE": "0",
+    }
+    return subprocess.Popen(
+        [CRADLE, "serve", "--port", str(port), "--workers", str(workers), "--no-access-log"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _wait_serving(proc: subprocess.Popen, workers: int = 2) -> None:
@@ -98,7 +106,9 @@ def test_connections_opened_together_are_spread_over_the_workers(tmp_path):
         for c in conns:
             assert c.recv(64).startswith(b"HTTP/1.1 200 ")  # and kept open (keep-alive)
         held = sorted(_connections_held(p, port) for p in _workers(proc))
-        assert len(held) == 2 and sum(held) == 16 and held[0] >= 1, held  # all on one of 2: 1 chance in 32,768
+        assert len(held) == 2 and sum(held) == 16 and held[0] >= 1, (
+            held
+        )  # all on one of 2: 1 chance in 32,768
         for c in conns:
             c.close()
     finally:
@@ -144,8 +154,17 @@ def test_a_worker_that_dies_is_replaced(tmp_path):
 
 
 def test_an_app_that_cannot_start_stops_the_server_instead_of_restarting_it(tmp_path):
-    env = {**os.environ, "CRADLE_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", "CRADLE_THREADPOOL": "many"}
-    proc = subprocess.run([CRADLE, "serve", "--port", str(_free_port()), "--workers", "2"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "CRADLE_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "CRADLE_THREADPOOL": "many",
+    }
+    proc = subprocess.run(
+        [CRADLE, "serve", "--port", str(_free_port()), "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 3
     assert "before serving" in proc.stderr and "starting another" not in proc.stderr

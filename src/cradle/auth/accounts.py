@@ -26,7 +26,7 @@ def normalise_id(number: str) -> str:
 
 
 def registry_status(session: Session, id_number: str, name: str) -> str:
-    """"verified" when the population registry knows the person under this name. The registry domain has no
+    """ "verified" when the population registry knows the person under this name. The registry domain has no
     person lookup yet (`cradle.registry.lookup.find_person(session, id_number)`), so until it has one every
     citizen account is recorded as "pending" after the GB 11643 check digit passed."""
     try:
@@ -47,8 +47,9 @@ def _check_common(session: Session, name: str, phone: str | None, password: str)
         raise Invalid("password", "weak_password", problem)
 
 
-def register_citizen(session: Session, id_number: str, name: str, phone: str | None, password: str,
-                     client: str = "") -> Account:
+def register_citizen(
+    session: Session, id_number: str, name: str, phone: str | None, password: str, client: str = ""
+) -> Account:
     if ratelimit.count(session, f"register:{client}") >= ratelimit.REGISTRATIONS_PER_CLIENT:
         raise TooMany(None, "rate_limited", N_("Too many attempts. Try again in 15 minutes."))
     ratelimit.note(session, f"register:{client}", ok=True)
@@ -59,20 +60,46 @@ def register_citizen(session: Session, id_number: str, name: str, phone: str | N
     _check_common(session, name, phone, password)
     if session.scalar(select(Account.id).where(Account.id_number == id_number)) is not None:
         raise Conflict("id_number", "taken", N_("An account with this ID number exists already."))
-    account = Account(username=id_number, role=roles.CITIZEN, region=None, name=name.strip(), id_number=id_number,
-                      phone=phone or None, password_hash=passwords.hash_password(password),
-                      registry_status=registry_status(session, id_number, name.strip()), active=True,
-                      failed_logins=0, created_at=utcnow(), created_by="self")
+    account = Account(
+        username=id_number,
+        role=roles.CITIZEN,
+        region=None,
+        name=name.strip(),
+        id_number=id_number,
+        phone=phone or None,
+        password_hash=passwords.hash_password(password),
+        registry_status=registry_status(session, id_number, name.strip()),
+        active=True,
+        failed_logins=0,
+        created_at=utcnow(),
+        created_by="self",
+    )
     session.add(account)
     session.flush()
-    audit.record(session, f"citizen:{mask(id_number)}", "auth.register", f"account:{account.id}",
-                 {"registry_status": account.registry_status})
+    audit.record(
+        session,
+        f"citizen:{mask(id_number)}",
+        "auth.register",
+        f"account:{account.id}",
+        {"registry_status": account.registry_status},
+    )
     return account
 
 
-def create_account(session: Session, creator, *, username: str, role: str, name: str, password: str,
-                   region: str | None = None, department: str | None = None, facility_id: int | None = None,
-                   phone: str | None = None, id_number: str | None = None) -> Account:
+def create_account(
+    session: Session,
+    creator,
+    *,
+    username: str,
+    role: str,
+    name: str,
+    password: str,
+    region: str | None = None,
+    department: str | None = None,
+    facility_id: int | None = None,
+    phone: str | None = None,
+    id_number: str | None = None,
+) -> Account:
     """An official's (or operator's, auditor's, administrator's) account; `creator` is an administrator's Actor,
     or the string "cli" for `cradle users create`."""
     if creator != "cli" and getattr(creator, "role", None) != roles.ADMIN:
@@ -80,7 +107,11 @@ def create_account(session: Session, creator, *, username: str, role: str, name:
     if role not in roles.ADMIN_CREATED:
         raise Invalid("role", "unknown_role", N_("Choose one of the allowed values."))
     if not USERNAME.match(username or ""):
-        raise Invalid("username", "format", N_("The user name must be 3–64 letters, digits, dots, dashes or underscores."))
+        raise Invalid(
+            "username",
+            "format",
+            N_("The user name must be 3–64 letters, digits, dots, dashes or underscores."),
+        )
     problem = region_problem(role, region)
     if problem:
         raise Invalid("region", "region", problem)
@@ -99,14 +130,30 @@ def create_account(session: Session, creator, *, username: str, role: str, name:
     _check_common(session, name, phone, password)
     if session.scalar(select(Account.id).where(Account.username == username)) is not None:
         raise Conflict("username", "taken", N_("This user name is taken."))
-    account = Account(username=username, role=role, region=region, department=department, facility_id=facility_id,
-                      name=name.strip(), phone=phone or None, id_number=id_number or None,
-                      password_hash=passwords.hash_password(password), active=True, failed_logins=0,
-                      created_at=utcnow(), created_by=getattr(creator, "ref", str(creator)))
+    account = Account(
+        username=username,
+        role=role,
+        region=region,
+        department=department,
+        facility_id=facility_id,
+        name=name.strip(),
+        phone=phone or None,
+        id_number=id_number or None,
+        password_hash=passwords.hash_password(password),
+        active=True,
+        failed_logins=0,
+        created_at=utcnow(),
+        created_by=getattr(creator, "ref", str(creator)),
+    )
     session.add(account)
     session.flush()
-    audit.record(session, creator, "auth.create_account", f"account:{account.id}",
-                 {"username": username, "role": role, "region": region, "department": department})
+    audit.record(
+        session,
+        creator,
+        "auth.create_account",
+        f"account:{account.id}",
+        {"username": username, "role": role, "region": region, "department": department},
+    )
     return account
 
 
@@ -121,7 +168,9 @@ def authenticate(session: Session, username: str, password: str, client: str = "
     now = utcnow()
     if account is not None and account.locked_until and account.locked_until > now:
         ratelimit.note(session, key, ok=False)
-        raise TooMany("username", "locked", N_("This account is locked after repeated failures. Try again later."))
+        raise TooMany(
+            "username", "locked", N_("This account is locked after repeated failures. Try again later.")
+        )
     if not passwords.verify(account.password_hash if account else None, password or "") or not account.active:
         ratelimit.note(session, key, ok=False)
         if account is not None:

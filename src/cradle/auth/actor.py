@@ -37,8 +37,13 @@ class Actor:
 
     @property
     def county(self) -> str | None:
-        return self.region[:6] if self.region and self.region != regions.NATIONAL and (
-            len(self.region) == 9 or regions.get(self.region).level == "county") else None
+        return (
+            self.region[:6]
+            if self.region
+            and self.region != regions.NATIONAL
+            and (len(self.region) == 9 or regions.get(self.region).level == "county")
+            else None
+        )
 
     @property
     def town(self) -> str | None:
@@ -75,14 +80,29 @@ class Actor:
                 role = None
         if role is None:
             return None
-        return svc.Actor(id=self.id, role=role, county=self.county, town=self.town,
-                         dept=self.dept if role == "dept" else None, id_number=self.id_number, name=self.name)
+        return svc.Actor(
+            id=self.id,
+            role=role,
+            county=self.county,
+            town=self.town,
+            dept=self.dept if role == "dept" else None,
+            id_number=self.id_number,
+            name=self.name,
+        )
 
 
 ANONYMOUS = Actor(id="anonymous", role=None)
 
 
 def from_account(account, via: str) -> Actor:
-    return Actor(id=f"account:{account.id}", role=account.role, region=account.region, dept=account.department,
-                 id_number=account.id_number, name=account.name, account_id=account.id,
-                 facility_id=account.facility_id, via=via)
+    return Actor(
+        id=f"account:{account.id}",
+        role=account.role,
+        region=account.region,
+        dept=account.department,
+        id_number=account.id_number,
+        name=account.name,
+        account_id=account.id,
+        facility_id=account.facility_id,
+        via=via,
+    )

@@ -69,8 +69,12 @@ def login(body: LoginIn, request: Request, response: Response, db: RequestSessio
             from cradle.auth.actor import from_account
 
             token, row = tokens.issue(db, from_account(account, "token"), body.token_name, days=30)
-            return {"account": me, "token": token, "token_id": row.id,
-                    "expires_at": row.expires_at.isoformat() if row.expires_at else None}
+            return {
+                "account": me,
+                "token": token,
+                "token_id": row.id,
+                "expires_at": row.expires_at.isoformat() if row.expires_at else None,
+            }
         web = service.sign_in_browser(db, request, response, account)
         return {"account": me, "csrf_token": web.csrf_token}
     except AuthError as exc:
@@ -88,8 +92,11 @@ def logout(request: Request, response: Response, db: RequestSession, actor: Sign
 @router.get("/me")
 def me(request: Request, db: RequestSession, actor: SignedIn) -> dict:
     account = accounts.get(db, actor.account_id)
-    return {**service.account_dict(db, actor, account), "via": actor.via,
-            "csrf_token": request.state.csrf_token if actor.via == "session" else None}
+    return {
+        **service.account_dict(db, actor, account),
+        "via": actor.via,
+        "csrf_token": request.state.csrf_token if actor.via == "session" else None,
+    }
 
 
 @router.get("/tokens")
@@ -117,8 +124,9 @@ def delete_token(token_id: int, request: Request, db: RequestSession, actor: Sig
 @router.post("/register", status_code=201)
 def register(body: RegisterIn, request: Request, db: RequestSession) -> dict:
     try:
-        account = accounts.register_citizen(db, body.id_number, body.name, body.phone, body.password,
-                                            service.client_of(request))
+        account = accounts.register_citizen(
+            db, body.id_number, body.name, body.phone, body.password, service.client_of(request)
+        )
     except AuthError as exc:
         raise _refuse(request, db, exc) from None
     return service.account_dict(db, None, account)

@@ -6,8 +6,9 @@ import typer
 
 from cradle.auth import roles
 
-users = typer.Typer(help="Accounts of officials, departments, operators, auditors and administrators.",
-                    no_args_is_help=True)
+users = typer.Typer(
+    help="Accounts of officials, departments, operators, auditors and administrators.", no_args_is_help=True
+)
 
 
 def _fail(exc) -> None:
@@ -33,8 +34,18 @@ def create(
 
     try:
         with session_scope() as s:
-            account = create_account(s, "cli", username=username, role=role, name=name, password=password,
-                                     region=region, department=department, facility_id=facility_id, phone=phone)
+            account = create_account(
+                s,
+                "cli",
+                username=username,
+                role=role,
+                name=name,
+                password=password,
+                region=region,
+                department=department,
+                facility_id=facility_id,
+                phone=phone,
+            )
             typer.echo(f"account {account.id}: {account.username} ({account.role} @ {account.region or '-'})")
     except AuthError as exc:
         _fail(exc)

@@ -53,7 +53,9 @@ def require(*allowed: str, scope_of: Callable[[Request], str | None] | None = No
         if problem is None and scope_of is not None:
             region = scope_of(request)
             if region is not None and not actor.can_see(region):
-                problem = Forbidden("region", "out_of_scope", N_("{region} is outside your scope."), region=region)
+                problem = Forbidden(
+                    "region", "out_of_scope", N_("{region} is outside your scope."), region=region
+                )
         if problem is not None:
             raise http_error(request, problem)
         return actor
@@ -70,8 +72,10 @@ def path_region(name: str = "region") -> Callable[[Request], str | None]:
 def check_scope(request: Request, actor: Actor, region: str | None, field: str = "region") -> None:
     """Refuses (403, naming `field`) a region taken from a request body that lies outside the actor's scope."""
     if not actor.can_see(region):
-        raise http_error(request, Forbidden(field, "out_of_scope", N_("{region} is outside your scope."),
-                                            region=region or ""))
+        raise http_error(
+            request,
+            Forbidden(field, "out_of_scope", N_("{region} is outside your scope."), region=region or ""),
+        )
 
 
 staff = require(*R.STAFF)

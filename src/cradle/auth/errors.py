@@ -14,7 +14,11 @@ class AuthError(Exception):
         from cradle.web.i18n import gettext
 
         text = gettext(locale, self.message)
-        return {"field": self.field, "code": self.code, "message": text.format(**self.params) if self.params else text}
+        return {
+            "field": self.field,
+            "code": self.code,
+            "message": text.format(**self.params) if self.params else text,
+        }
 
 
 class Invalid(AuthError):

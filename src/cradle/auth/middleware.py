@@ -98,14 +98,18 @@ class AuthMiddleware:
         state["csrf_failed"] = False
         if web_session is not None and scope["method"] in UNSAFE:
             given = headers.get(sessions.CSRF_HEADER)
-            if given is None and headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            if given is None and headers.get("content-type", "").startswith(
+                "application/x-www-form-urlencoded"
+            ):
                 body, receive = await _buffer(receive)
                 if len(body) <= MAX_FORM:
                     given = (parse_qs(body.decode("latin-1")).get(sessions.CSRF_FIELD) or [None])[0]
             if given is None and headers.get("content-type", "").startswith("multipart/form-data"):
                 # file uploads put the token in the form's action URL (the body is not parsed here)
-                given = (parse_qs(scope.get("query_string", b"").decode("latin-1")).get(sessions.CSRF_FIELD)
-                         or [None])[0]
+                given = (
+                    parse_qs(scope.get("query_string", b"").decode("latin-1")).get(sessions.CSRF_FIELD)
+                    or [None]
+                )[0]
             if not sessions.same_token(web_session.csrf_token, given):
                 actor, state["csrf_failed"] = ANONYMOUS, True
         state["actor"] = actor

@@ -21,14 +21,28 @@ ActorDep = Annotated[Actor, Depends(current_actor)]
 
 # Home links per audience: (path, label); shown only when some router serves the path.
 HOME_LINKS = {
-    "public": [("/", N_("Benefit calculator")), ("/programs", N_("Programs")), ("/documents", N_("Policy documents")),
-               ("/childcare", N_("Find childcare")), ("/monitoring", N_("Monitoring"))],
-    "citizen": [("/", N_("Benefit calculator")), ("/services", N_("Online services")),
-                ("/applications", N_("My applications")), ("/childcare", N_("Find childcare")),
-                ("/auth/account", N_("My account"))],
-    "staff": [("/childcare/official", N_("Childcare filings")), ("/staff", N_("Workbench")),
-              ("/registry", N_("Population registry")), ("/payments", N_("Payments")),
-              ("/auth/admin/accounts", N_("Accounts")), ("/auth/account", N_("My account"))],
+    "public": [
+        ("/", N_("Benefit calculator")),
+        ("/programs", N_("Programs")),
+        ("/documents", N_("Policy documents")),
+        ("/childcare", N_("Find childcare")),
+        ("/monitoring", N_("Monitoring")),
+    ],
+    "citizen": [
+        ("/", N_("Benefit calculator")),
+        ("/services", N_("Online services")),
+        ("/applications", N_("My applications")),
+        ("/childcare", N_("Find childcare")),
+        ("/auth/account", N_("My account")),
+    ],
+    "staff": [
+        ("/childcare/official", N_("Childcare filings")),
+        ("/staff", N_("Workbench")),
+        ("/registry", N_("Population registry")),
+        ("/payments", N_("Payments")),
+        ("/auth/admin/accounts", N_("Accounts")),
+        ("/auth/account", N_("My account")),
+    ],
 }
 
 
@@ -62,10 +76,20 @@ def _errors(request: Request, exc: AuthError) -> list[dict]:
 @router.get("/home")
 def home(request: Request, actor: ActorDep) -> Response:
     who = audience(actor)
-    links = [(path, label) for path, label in HOME_LINKS[who] if is_served(request.app, path)
-             and (path != "/auth/admin/accounts" or actor.role == roles.ADMIN)]
-    return render(request, "auth/home.html", title="", audience=who, actor=actor, links=links,
-                  role_label=roles.ROLE_LABELS.get(actor.role or "", ""))
+    links = [
+        (path, label)
+        for path, label in HOME_LINKS[who]
+        if is_served(request.app, path) and (path != "/auth/admin/accounts" or actor.role == roles.ADMIN)
+    ]
+    return render(
+        request,
+        "auth/home.html",
+        title="",
+        audience=who,
+        actor=actor,
+        links=links,
+        role_label=roles.ROLE_LABELS.get(actor.role or "", ""),
+    )
 
 
 @router.get("/auth/login")
@@ -74,24 +98,37 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/auth/login")
-def login_form(request: Request, db: RequestSession, username: Annotated[str, Form()] = "",
-               password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
-               next: Annotated[str, Form()] = "/home") -> Response:
+def login_form(
+    request: Request,
+    db: RequestSession,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/home",
+) -> Response:
     try:
         if not _form_csrf_ok(request, csrf_token):
             raise _csrf_error(request)
         account = accounts.authenticate(db, username, password, service.client_of(request))
     except AuthError as exc:
         db.commit()
-        return render(request, "auth/login.html", status_code=exc.status, next=_safe_next(next),
-                      errors=_errors(request, exc), username=username)
+        return render(
+            request,
+            "auth/login.html",
+            status_code=exc.status,
+            next=_safe_next(next),
+            errors=_errors(request, exc),
+            username=username,
+        )
     response = RedirectResponse(_safe_next(next), status_code=303)
     service.sign_in_browser(db, request, response, account)
     return response
 
 
 @router.post("/auth/logout")
-def logout_form(request: Request, db: RequestSession, actor: ActorDep, csrf_token: Annotated[str, Form()] = "") -> Response:
+def logout_form(
+    request: Request, db: RequestSession, actor: ActorDep, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
     response = RedirectResponse("/home", status_code=303)
     if actor.authenticated:  # the middleware turned a forged form into an anonymous request
         service.sign_out_browser(db, request, response)
@@ -104,10 +141,16 @@ def register_page(request: Request) -> Response:
 
 
 @router.post("/auth/register")
-def register_form(request: Request, db: RequestSession, id_number: Annotated[str, Form()] = "",
-                  name: Annotated[str, Form()] = "", phone: Annotated[str, Form()] = "",
-                  password: Annotated[str, Form()] = "", password2: Annotated[str, Form()] = "",
-                  csrf_token: Annotated[str, Form()] = "") -> Response:
+def register_form(
+    request: Request,
+    db: RequestSession,
+    id_number: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    password2: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
     form = {"id_number": id_number, "name": name, "phone": phone}
     try:
         if not _form_csrf_ok(request, csrf_token):
@@ -116,11 +159,14 @@ def register_form(request: Request, db: RequestSession, id_number: Annotated[str
             from cradle.auth.errors import Invalid
 
             raise Invalid("password2", "mismatch", N_("The two passwords differ."))
-        account = accounts.register_citizen(db, id_number, name, phone or None, password,
-                                            service.client_of(request))
+        account = accounts.register_citizen(
+            db, id_number, name, phone or None, password, service.client_of(request)
+        )
     except AuthError as exc:
         db.commit()
-        return render(request, "auth/register.html", status_code=exc.status, errors=_errors(request, exc), form=form)
+        return render(
+            request, "auth/register.html", status_code=exc.status, errors=_errors(request, exc), form=form
+        )
     response = RedirectResponse("/auth/account", status_code=303)
     service.sign_in_browser(db, request, response, account)
     return response
@@ -141,9 +187,13 @@ def account_page(request: Request, db: RequestSession, actor: ActorDep) -> Respo
     if (redirect := _sign_in_first(request, actor)) is not None:
         return redirect
     account = accounts.get(db, actor.account_id)
-    return render(request, "auth/account.html", account=service.account_dict(db, actor, account),
-                  role_label=roles.ROLE_LABELS[account.role], tokens=[tokens.token_dict(t)
-                                                                       for t in tokens.of_account(db, account.id)])
+    return render(
+        request,
+        "auth/account.html",
+        account=service.account_dict(db, actor, account),
+        role_label=roles.ROLE_LABELS[account.role],
+        tokens=[tokens.token_dict(t) for t in tokens.of_account(db, account.id)],
+    )
 
 
 @router.get("/auth/admin/accounts")
@@ -155,28 +205,60 @@ def admin_page(request: Request, db: RequestSession, actor: ActorDep) -> Respons
 
 def _admin(request, db, actor, errors, form, created, status_code=200) -> Response:
     rows = [service.account_dict(db, actor, a) for a in accounts.visible_accounts(db, actor)]
-    return render(request, "auth/admin_accounts.html", status_code=status_code, accounts=rows, errors=errors,
-                  form=form, created=created, roles=[(r, roles.ROLE_LABELS[r]) for r in roles.ADMIN_CREATED],
-                  departments=list(roles.DEPARTMENTS.items()), role_labels=roles.ROLE_LABELS)
+    return render(
+        request,
+        "auth/admin_accounts.html",
+        status_code=status_code,
+        accounts=rows,
+        errors=errors,
+        form=form,
+        created=created,
+        roles=[(r, roles.ROLE_LABELS[r]) for r in roles.ADMIN_CREATED],
+        departments=list(roles.DEPARTMENTS.items()),
+        role_labels=roles.ROLE_LABELS,
+    )
 
 
 @router.post("/auth/admin/accounts")
-def admin_create(request: Request, db: RequestSession, actor: Annotated[Actor, Depends(require(roles.ADMIN))],
-                 username: Annotated[str, Form()] = "", role: Annotated[str, Form()] = "",
-                 name: Annotated[str, Form()] = "", region: Annotated[str, Form()] = "",
-                 department: Annotated[str, Form()] = "", facility_id: Annotated[str, Form()] = "",
-                 phone: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "") -> Response:
-    form = {"username": username, "role": role, "name": name, "region": region, "department": department,
-            "facility_id": facility_id, "phone": phone}
+def admin_create(
+    request: Request,
+    db: RequestSession,
+    actor: Annotated[Actor, Depends(require(roles.ADMIN))],
+    username: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    region: Annotated[str, Form()] = "",
+    department: Annotated[str, Form()] = "",
+    facility_id: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    form = {
+        "username": username,
+        "role": role,
+        "name": name,
+        "region": region,
+        "department": department,
+        "facility_id": facility_id,
+        "phone": phone,
+    }
     try:
         if facility_id and not facility_id.isdigit():
             from cradle.auth.errors import Invalid
 
             raise Invalid("facility_id", "int_parsing", N_("Enter a whole number."))
-        account = accounts.create_account(db, actor, username=username.strip(), role=role, name=name,
-                                          password=password, region=region.strip() or None,
-                                          department=department or None,
-                                          facility_id=int(facility_id) if facility_id else None, phone=phone or None)
+        account = accounts.create_account(
+            db,
+            actor,
+            username=username.strip(),
+            role=role,
+            name=name,
+            password=password,
+            region=region.strip() or None,
+            department=department or None,
+            facility_id=int(facility_id) if facility_id else None,
+            phone=phone or None,
+        )
     except AuthError as exc:
         db.rollback()
         return _admin(request, db, actor, _errors(request, exc), form, None, status_code=exc.status)

@@ -18,13 +18,24 @@ ACCOUNT_LOCK_FOR = dt.timedelta(minutes=15)  # … for this long
 
 def failures(session: Session, key: str, window: dt.timedelta = WINDOW) -> int:
     since = utcnow() - window
-    return session.scalar(select(func.count()).select_from(Attempt)
-                          .where(Attempt.key == key, Attempt.at >= since, Attempt.ok.is_(False))) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Attempt)
+            .where(Attempt.key == key, Attempt.at >= since, Attempt.ok.is_(False))
+        )
+        or 0
+    )
 
 
 def count(session: Session, key: str, window: dt.timedelta = WINDOW) -> int:
     since = utcnow() - window
-    return session.scalar(select(func.count()).select_from(Attempt).where(Attempt.key == key, Attempt.at >= since)) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(Attempt).where(Attempt.key == key, Attempt.at >= since)
+        )
+        or 0
+    )
 
 
 def note(session: Session, key: str, ok: bool) -> None:

@@ -16,16 +16,26 @@ ADMIN = "administrator"
 
 ROLES = (CITIZEN, TOWN, COUNTY, CITY, PROVINCE, DEPT, OPERATOR, AUDITOR, ADMIN)
 ROLE_LABELS = {
-    CITIZEN: N_("Citizen"), TOWN: N_("Town official"), COUNTY: N_("County official"), CITY: N_("City official"),
-    PROVINCE: N_("Province official"), DEPT: N_("Department clerk"), OPERATOR: N_("Facility operator"),
-    AUDITOR: N_("Auditor"), ADMIN: N_("Administrator"),
+    CITIZEN: N_("Citizen"),
+    TOWN: N_("Town official"),
+    COUNTY: N_("County official"),
+    CITY: N_("City official"),
+    PROVINCE: N_("Province official"),
+    DEPT: N_("Department clerk"),
+    OPERATOR: N_("Facility operator"),
+    AUDITOR: N_("Auditor"),
+    ADMIN: N_("Administrator"),
 }
 
 # Department codes (pinyin of the usual short names).
 DEPARTMENTS = {
-    "gongan": N_("Public security"), "weijian": N_("Health commission"),
-    "yibao": N_("Medical insurance"), "renshe": N_("Human resources and social security"),
-    "minzheng": N_("Civil affairs"), "jiaoyu": N_("Education"), "tongji": N_("Statistics"),
+    "gongan": N_("Public security"),
+    "weijian": N_("Health commission"),
+    "yibao": N_("Medical insurance"),
+    "renshe": N_("Human resources and social security"),
+    "minzheng": N_("Civil affairs"),
+    "jiaoyu": N_("Education"),
+    "tongji": N_("Statistics"),
     "caizheng": N_("Finance"),
 }
 

@@ -41,7 +41,11 @@ def region_problem(role: str, region: str | None) -> str | None:
     if not valid_region(region):
         return N_("Unknown region code.")
     if region == regions.NATIONAL:
-        return None if role in roles.NATIONAL_ALLOWED else N_("Only auditors and administrators may have national scope.")
+        return (
+            None
+            if role in roles.NATIONAL_ALLOWED
+            else N_("Only auditors and administrators may have national scope.")
+        )
     wanted = roles.REGION_LEVEL.get(role)
     if wanted and level(region) != wanted:
         return N_("This role needs a region code of another level.")

@@ -21,10 +21,22 @@ def sign_in_browser(db: Session, request: Request, response: Response, account: 
     if old is not None and (row := db.get(WebSession, old)) is not None:
         sessions.end(db, row)
     cookie, row = sessions.start(db, account)
-    response.set_cookie(sessions.COOKIE, cookie, max_age=int(sessions.LIFETIME.total_seconds()), path="/",
-                        httponly=True, secure=sessions.cookie_secure(), samesite="lax")
-    audit.record(db, from_account(account, "session"), "auth.sign_in", f"account:{account.id}",
-                 {"client": client_of(request)})
+    response.set_cookie(
+        sessions.COOKIE,
+        cookie,
+        max_age=int(sessions.LIFETIME.total_seconds()),
+        path="/",
+        httponly=True,
+        secure=sessions.cookie_secure(),
+        samesite="lax",
+    )
+    audit.record(
+        db,
+        from_account(account, "session"),
+        "auth.sign_in",
+        f"account:{account.id}",
+        {"client": client_of(request)},
+    )
     return row
 
 
@@ -32,15 +44,32 @@ def sign_out_browser(db: Session, request: Request, response: Response) -> None:
     row_id = getattr(request.state, "web_session_id", None)
     if row_id is not None and (row := db.get(WebSession, row_id)) is not None:
         sessions.end(db, row)
-    response.delete_cookie(sessions.COOKIE, path="/", httponly=True, secure=sessions.cookie_secure(),
-                           samesite="lax")
+    response.delete_cookie(
+        sessions.COOKIE, path="/", httponly=True, secure=sessions.cookie_secure(), samesite="lax"
+    )
 
 
 def account_dict(db: Session, viewer, account: Account) -> dict:
     """An account as `viewer` may see it: numbers masked unless they are the viewer's own."""
-    shown = masking.show_person(db, viewer, subject=f"account:{account.id}", region=account.region,
-                                id_number=account.id_number, phone=account.phone, purpose="account")
-    return {"id": account.id, "username": account.username if account.role != roles.CITIZEN else shown["id_number"],
-            "role": account.role, "region": account.region, "department": account.department,
-            "facility_id": account.facility_id, "name": account.name, "id_number": shown["id_number"] or None,
-            "phone": shown["phone"] or None, "registry_status": account.registry_status, "active": account.active}
+    shown = masking.show_person(
+        db,
+        viewer,
+        subject=f"account:{account.id}",
+        region=account.region,
+        id_number=account.id_number,
+        phone=account.phone,
+        purpose="account",
+    )
+    return {
+        "id": account.id,
+        "username": account.username if account.role != roles.CITIZEN else shown["id_number"],
+        "role": account.role,
+        "region": account.region,
+        "department": account.department,
+        "facility_id": account.facility_id,
+        "name": account.name,
+        "id_number": shown["id_number"] or None,
+        "phone": shown["phone"] or None,
+        "registry_status": account.registry_status,
+        "active": account.active,
+    }

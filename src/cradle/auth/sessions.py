@@ -39,8 +39,13 @@ def _digest(key: str) -> str:
 def start(session: Session, account: Account) -> tuple[str, WebSession]:
     """A new session for `account`: (cookie value, row)."""
     key = secrets.token_urlsafe(32)
-    row = WebSession(key_hash=_digest(key), account_id=account.id, csrf_token=secrets.token_urlsafe(32),
-                     created_at=utcnow(), expires_at=utcnow() + LIFETIME)
+    row = WebSession(
+        key_hash=_digest(key),
+        account_id=account.id,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=utcnow(),
+        expires_at=utcnow() + LIFETIME,
+    )
     session.add(row)
     session.flush()
     return _serializer().dumps(key), row
@@ -54,8 +59,11 @@ def lookup(session: Session, cookie: str | None) -> tuple[WebSession, Account] |
         key = _serializer().loads(cookie)
     except BadSignature:
         return None
-    found = session.execute(select(WebSession, Account).join(Account, Account.id == WebSession.account_id)
-                            .where(WebSession.key_hash == _digest(str(key)))).first()
+    found = session.execute(
+        select(WebSession, Account)
+        .join(Account, Account.id == WebSession.account_id)
+        .where(WebSession.key_hash == _digest(str(key)))
+    ).first()
     if found is None:
         return None
     row, account = found
@@ -69,8 +77,11 @@ def end(session: Session, row: WebSession) -> None:
 
 
 def end_all(session: Session, account_id: int) -> None:
-    session.execute(update(WebSession).where(WebSession.account_id == account_id, WebSession.ended_at.is_(None))
-                    .values(ended_at=utcnow()))
+    session.execute(
+        update(WebSession)
+        .where(WebSession.account_id == account_id, WebSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
 
 
 def same_token(expected: str | None, given: str | None) -> bool:

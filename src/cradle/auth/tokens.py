@@ -27,7 +27,9 @@ from cradle.web.nav import N_
 PREFIX = "cradle_"
 CACHE_SECONDS = 10.0
 CACHE_SIZE = 10_000
-_cache: dict[bytes, tuple[float, int, object]] = {}  # keyed token → (monotonic deadline, token id, auth Actor)
+_cache: dict[
+    bytes, tuple[float, int, object]
+] = {}  # keyed token → (monotonic deadline, token id, auth Actor)
 
 
 def _digest(secret: str) -> str:
@@ -42,8 +44,14 @@ def issue(session: Session, actor, name: str, days: int | None = 365) -> tuple[s
     if days is not None and not (1 <= days <= 3650):
         raise Invalid("days", "range", N_("A token lasts 1 to 3650 days."))
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-    row = ApiToken(prefix=prefix, secret_hash=_digest(secret), account_id=actor.account_id, name=name[:80],
-                   created_at=utcnow(), expires_at=utcnow() + dt.timedelta(days=days) if days else None)
+    row = ApiToken(
+        prefix=prefix,
+        secret_hash=_digest(secret),
+        account_id=actor.account_id,
+        name=name[:80],
+        created_at=utcnow(),
+        expires_at=utcnow() + dt.timedelta(days=days) if days else None,
+    )
     session.add(row)
     session.flush()
     audit.record(session, actor, "auth.token_issued", f"token:{prefix}", {"name": row.name})
@@ -53,16 +61,23 @@ def issue(session: Session, actor, name: str, days: int | None = 365) -> tuple[s
 def lookup(session: Session, token: str | None) -> tuple[ApiToken, Account] | None:
     if not token or not token.startswith(PREFIX):
         return None
-    prefix, _, secret = token[len(PREFIX):].partition("_")
-    found = session.execute(select(ApiToken, Account).join(Account, Account.id == ApiToken.account_id)
-                            .where(ApiToken.prefix == prefix)).first()
+    prefix, _, secret = token[len(PREFIX) :].partition("_")
+    found = session.execute(
+        select(ApiToken, Account)
+        .join(Account, Account.id == ApiToken.account_id)
+        .where(ApiToken.prefix == prefix)
+    ).first()
     if found is None:
         return None
     row, account = found
     if not hmac.compare_digest(row.secret_hash, _digest(secret)):
         return None
     now = utcnow()
-    if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now) or not account.active:
+    if (
+        row.revoked_at is not None
+        or (row.expires_at is not None and row.expires_at <= now)
+        or not account.active
+    ):
         return None
     row.last_used_at = now
     return row, account
@@ -73,15 +88,31 @@ def _check_statements() -> dict[str, tuple]:
     request cost more than running it. On PostgreSQL one UPDATE … FROM … RETURNING; SQLite's RETURNING cannot
     name the FROM table, so there a SELECT and an UPDATE."""
     t, a = ApiToken.__table__, Account.__table__
-    live = (t.c.prefix == bindparam("b_prefix"), t.c.secret_hash == bindparam("digest"), t.c.revoked_at.is_(None),
-            or_(t.c.expires_at.is_(None), t.c.expires_at > bindparam("now")), a.c.active.is_(True))
-    cols = (t.c.id.label("token_id"), t.c.expires_at, a.c.id, a.c.role, a.c.region, a.c.department, a.c.id_number,
-            a.c.name, a.c.facility_id)
+    live = (
+        t.c.prefix == bindparam("b_prefix"),
+        t.c.secret_hash == bindparam("digest"),
+        t.c.revoked_at.is_(None),
+        or_(t.c.expires_at.is_(None), t.c.expires_at > bindparam("now")),
+        a.c.active.is_(True),
+    )
+    cols = (
+        t.c.id.label("token_id"),
+        t.c.expires_at,
+        a.c.id,
+        a.c.role,
+        a.c.region,
+        a.c.department,
+        a.c.id_number,
+        a.c.name,
+        a.c.facility_id,
+    )
     touch = update(t).values(last_used_at=bindparam("now"))
     return {
         "postgresql": (touch.where(t.c.account_id == a.c.id, *live).returning(*cols),),
-        "sqlite": (select(*cols).join_from(t, a, a.c.id == t.c.account_id).where(*live),
-                   touch.where(t.c.id == bindparam("b_token_id"))),
+        "sqlite": (
+            select(*cols).join_from(t, a, a.c.id == t.c.account_id).where(*live),
+            touch.where(t.c.id == bindparam("b_token_id")),
+        ),
     }
 
 
@@ -97,7 +128,7 @@ def check(conn, token: str | None) -> tuple[int, object] | None:
 
     if not token or not token.startswith(PREFIX):
         return None
-    prefix, _, secret = token[len(PREFIX):].partition("_")
+    prefix, _, secret = token[len(PREFIX) :].partition("_")
     params = {"b_prefix": prefix, "digest": _digest(secret), "now": utcnow()}
     statements = _CHECK[conn.dialect.name]
     row = conn.execute(statements[0], params).first()
@@ -146,7 +177,9 @@ def forget(token_id: int) -> None:
 
 
 def of_account(session: Session, account_id: int) -> list[ApiToken]:
-    return list(session.scalars(select(ApiToken).where(ApiToken.account_id == account_id).order_by(ApiToken.id)))
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.account_id == account_id).order_by(ApiToken.id))
+    )
 
 
 def revoke(session: Session, actor, token_id: int) -> ApiToken:
@@ -162,6 +195,12 @@ def revoke(session: Session, actor, token_id: int) -> ApiToken:
 
 def token_dict(row: ApiToken) -> dict:
     iso = lambda v: v.isoformat() if v else None  # noqa: E731
-    return {"id": row.id, "name": row.name, "prefix": row.prefix, "created_at": iso(row.created_at),
-            "expires_at": iso(row.expires_at), "last_used_at": iso(row.last_used_at),
-            "revoked": row.revoked_at is not None}
+    return {
+        "id": row.id,
+        "name": row.name,
+        "prefix": row.prefix,
+        "created_at": iso(row.created_at),
+        "expires_at": iso(row.expires_at),
+        "last_used_at": iso(row.last_used_at),
+        "revoked": row.revoked_at is not None,
+    }

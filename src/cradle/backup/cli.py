@@ -32,8 +32,9 @@ def register(app: typer.Typer) -> None:
         except (BackupKeyError, ValueError) as e:
             typer.echo(str(e), err=True)
             raise typer.Exit(2) from None
-        typer.echo(f"{out}: {header['kind']}, {len(header['tables'])} tables, "
-                   f"{sum(header['tables'].values())} rows")
+        typer.echo(
+            f"{out}: {header['kind']}, {len(header['tables'])} tables, {sum(header['tables'].values())} rows"
+        )
 
     @app.command("restore")
     def restore_cmd(

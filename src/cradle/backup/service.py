@@ -34,8 +34,10 @@ def table_counts(url: str) -> dict[str, int]:
         meta = MetaData()
         meta.reflect(bind=engine)
         with engine.connect() as conn:
-            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                    for t in meta.sorted_tables}
+            return {
+                t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in meta.sorted_tables
+            }
     finally:
         engine.dispose()
 
@@ -78,8 +80,11 @@ def _out_of_space(exc: BaseException) -> bool:
     """A full disk as the OS, SQLite's backup or pg_dump reports it."""
     if is_space_error(exc):
         return True
-    text = str(exc) + (exc.stderr.decode(errors="replace") if isinstance(exc, subprocess.CalledProcessError)
-                       and isinstance(exc.stderr, bytes) else "")
+    text = str(exc) + (
+        exc.stderr.decode(errors="replace")
+        if isinstance(exc, subprocess.CalledProcessError) and isinstance(exc.stderr, bytes)
+        else ""
+    )
     return any(m in text for m in ("database or disk is full", "No space left on device", "File too large"))
 
 
@@ -90,8 +95,13 @@ def backup(url: str, out: Path, key_text: str | None) -> dict:
     kind = make_url(url).get_backend_name()
     if kind not in ("sqlite", "postgresql"):
         raise ValueError(f"unsupported database: {kind}")
-    header = {"format": 1, "kind": kind, "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-              "revisions": _revisions(url, counts), "tables": counts}
+    header = {
+        "format": 1,
+        "kind": kind,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "revisions": _revisions(url, counts),
+        "tables": counts,
+    }
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -106,8 +116,12 @@ def backup(url: str, out: Path, key_text: str | None) -> dict:
                 dst.close()
             else:
                 args, env = _pg_args(url)
-                subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(plain), *args], env=env, check=True,
-                               capture_output=True)
+                subprocess.run(
+                    ["pg_dump", "-Fc", "--no-owner", "-f", str(plain), *args],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                )
             partial = Path(tmp) / "partial"
             with plain.open("rb") as source, partial.open("wb") as sink:
                 encrypt(key, json.dumps(header, sort_keys=True).encode(), source, sink)
@@ -136,7 +150,9 @@ def restore(path: Path, url: str, key_text: str | None) -> dict:
         raise RestoreError(f"the backup is of a {header['kind']} database; the target is {kind}")
     existing = _tables(url)
     if existing:
-        raise RestoreError(f"the target database is not empty ({len(existing)} tables): restore into an empty one")
+        raise RestoreError(
+            f"the target database is not empty ({len(existing)} tables): restore into an empty one"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "plain"
         with Path(path).open("rb") as source, plain.open("wb") as sink:
@@ -148,8 +164,12 @@ def restore(path: Path, url: str, key_text: str | None) -> dict:
             shutil.copyfile(plain, target)
         else:
             args, env = _pg_args(url)
-            subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", env["PGDATABASE"], *args,
-                            str(plain)], env=env, check=True, capture_output=True)
+            subprocess.run(
+                ["pg_restore", "--no-owner", "--exit-on-error", "-d", env["PGDATABASE"], *args, str(plain)],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
     counts = table_counts(url)
     if counts != header["tables"]:
         raise RestoreError("row counts after the restore differ from the backup's")

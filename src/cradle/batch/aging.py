@@ -29,18 +29,23 @@ from cradle.policy.dates import add_years
 class Aging:
     note: str
     counties: list[int]
-    weights: dict[int, np.ndarray] | None  # year -> births weight per county (index as `counties`); None: static
+    weights: (
+        dict[int, np.ndarray] | None
+    )  # year -> births weight per county (index as `counties`); None: static
 
 
-def _ages(persons: pl.DataFrame, households: pl.DataFrame, on: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _ages(
+    persons: pl.DataFrame, households: pl.DataFrame, on: dt.date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     p = persons.join(households.select("household_id", "jurisdiction"), on="household_id", how="left")
     birth = p["birth_date"].to_numpy().astype("datetime64[D]")
     age = ((np.datetime64(on, "D") - birth).astype(np.int64) / 365.25).astype(np.int64)
     return p["jurisdiction"].to_numpy(), np.where(p["female"].to_numpy(), 0, 1), np.clip(age, 0, 100)
 
 
-def projected(households: pl.DataFrame, persons: pl.DataFrame, base: dt.date, years: list[int],
-              aging: bool = True) -> Aging:
+def projected(
+    households: pl.DataFrame, persons: pl.DataFrame, base: dt.date, years: list[int], aging: bool = True
+) -> Aging:
     """Births weights per year and county, from the monitoring projection when available."""
     counties = sorted(int(c) for c in households["jurisdiction"].unique())
     if not aging:
@@ -56,8 +61,16 @@ def projected(households: pl.DataFrame, persons: pl.DataFrame, base: dt.date, ye
     base_pop = np.zeros((len(counties), 2, 101))
     np.add.at(base_pop, (index, sex, age), 1.0)
     horizon = max(1, max(years) - base.year + 1)
-    result = project(base_pop, life_table(default_mx()), default_asfr(), DEFAULT_SRB, None, years=horizon,
-                     start_year=base.year, regions=tuple(str(c) for c in counties))
+    result = project(
+        base_pop,
+        life_table(default_mx()),
+        default_asfr(),
+        DEFAULT_SRB,
+        None,
+        years=horizon,
+        start_year=base.year,
+        regions=tuple(str(c) for c in counties),
+    )
     births = result.births.sum(axis=2)  # [year, county]
     b0 = np.where(births[0] > 0, births[0], 1.0)
     weights = {base.year + k: births[k] / b0 for k in range(horizon)}
@@ -70,8 +83,12 @@ def cohort(households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataFrame
     start = np.datetime64(base, "D") - np.timedelta64(365, "D")
     recent = births.filter(pl.col("date") > pl.lit(start.item()))
     ids = recent["household_id"].unique()
-    return (households.filter(pl.col("household_id").is_in(ids.implode())), persons.filter(pl.col("household_id").is_in(ids.implode())),
-            births.filter(pl.col("household_id").is_in(ids.implode())), recent["child_id"])
+    return (
+        households.filter(pl.col("household_id").is_in(ids.implode())),
+        persons.filter(pl.col("household_id").is_in(ids.implode())),
+        births.filter(pl.col("household_id").is_in(ids.implode())),
+        recent["child_id"],
+    )
 
 
 def _shift(frame: pl.DataFrame, cols: list[str], years: int) -> pl.DataFrame:
@@ -89,6 +106,8 @@ def shifted(households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataFram
     def ids(frame: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
         return frame.with_columns(*(pl.col(c).cast(pl.String) + tag for c in cols))
 
-    return (ids(_shift(households, ["purchase_date"], years), ["household_id"]),
-            ids(_shift(persons, ["birth_date"], years), ["household_id", "person_id"]),
-            ids(_shift(births, ["date"], years), ["household_id", "child_id"]))
+    return (
+        ids(_shift(households, ["purchase_date"], years), ["household_id"]),
+        ids(_shift(persons, ["birth_date"], years), ["household_id", "person_id"]),
+        ids(_shift(births, ["date"], years), ["household_id", "child_id"]),
+    )

@@ -42,7 +42,9 @@ def _source_dir(source: str, region: str, on: dt.date, out: Path) -> Path:
 def register(app: typer.Typer) -> None:
     @app.command("batch-synth")
     def batch_synth(
-        region: str = typer.Option(..., "--region", help="GB/T 2260 code; households spread over its counties"),
+        region: str = typer.Option(
+            ..., "--region", help="GB/T 2260 code; households spread over its counties"
+        ),
         persons: int = typer.Option(..., "--persons", help="number of persons"),
         seed: int = typer.Option(1, "--seed"),
         on: str = typer.Option(None, "--on", help="reference date (default: today)"),
@@ -56,19 +58,24 @@ def register(app: typer.Typer) -> None:
         except ValueError as e:
             _fail(str(e))
         frames.write(out)
-        typer.echo(f"{frames.households.height} households, {frames.persons.height} persons, "
-                    f"{frames.births.height} births -> {out}")
+        typer.echo(
+            f"{frames.households.height} households, {frames.persons.height} persons, "
+            f"{frames.births.height} births -> {out}"
+        )
 
     @app.command("batch")
     def batch(
         region: str = typer.Option(..., "--region", help="GB/T 2260 code of the region"),
         on: str = typer.Option(None, "--on", help="as-of date, YYYY-MM-DD (default: today)"),
-        source: str = typer.Option("registry", "--source", help="'registry' or a directory of the three tables"),
+        source: str = typer.Option(
+            "registry", "--source", help="'registry' or a directory of the three tables"
+        ),
         out: Path = typer.Option(..., "--out", help="output directory (parts/*.parquet + manifest.json)"),
         engine: Engine = typer.Option(Engine.local, "--engine"),
         workers: int = typer.Option(None, "--workers", help="processes (default: one per core)"),
-        max_households: int = typer.Option(200_000, "--partition-households",
-                                           help="at most this many households per partition"),
+        max_households: int = typer.Option(
+            200_000, "--partition-households", help="at most this many households per partition"
+        ),
         restart: bool = typer.Option(False, "--restart", help="discard finished partitions and start again"),
         db: bool = typer.Option(False, "--db", help="also store the entitlements in the database"),
         spark_master: str = typer.Option("local[2]", "--spark-master", help="with --engine spark"),
@@ -91,14 +98,18 @@ def register(app: typer.Typer) -> None:
                 return
 
             def progress(res, done, total):
-                console.print(f"[{done}/{total}] {res.key}: {res.households} households, {res.persons} persons, "
-                              f"{res.rows} entitlements, {res.seconds:.1f}s")
+                console.print(
+                    f"[{done}/{total}] {res.key}: {res.households} households, {res.persons} persons, "
+                    f"{res.rows} entitlements, {res.seconds:.1f}s"
+                )
 
             summary = run_batch(spec, out, workers=workers, restart=restart, progress=progress)
         except (ValueError, ManifestMismatch) as e:
             _fail(str(e))
-        typer.echo(f"{summary.partitions} partitions ({summary.skipped} already done), {summary.persons} persons, "
-                   f"{summary.rows} entitlements in {summary.seconds:.1f}s -> {out}")
+        typer.echo(
+            f"{summary.partitions} partitions ({summary.skipped} already done), {summary.persons} persons, "
+            f"{summary.rows} entitlements in {summary.seconds:.1f}s -> {out}"
+        )
         if db:
             from cradle.batch.store import store
 
@@ -111,12 +122,15 @@ def register(app: typer.Typer) -> None:
         sets: list[str] = typer.Option([], "--set", help="PARAM=VALUE (a number, 'null') or PROGRAM=off"),
         years: str = typer.Option(None, "--years", help="e.g. 2026-2030 (default: the year of --on)"),
         on: str = typer.Option(None, "--on", help="base date of the population (default: today)"),
-        source: str = typer.Option("registry", "--source", help="'registry' or a directory of the three tables"),
+        source: str = typer.Option(
+            "registry", "--source", help="'registry' or a directory of the three tables"
+        ),
         out: Path = typer.Option(Path("whatif"), "--out", help="directory for whatif.csv and whatif.html"),
         aging: bool = typer.Option(True, "--aging/--static", help="age the population with the projection"),
         workers: int = typer.Option(None, "--workers"),
-        all_programs: bool = typer.Option(False, "--all-programs",
-                                          help="also programs not paid in money that the change does not touch"),
+        all_programs: bool = typer.Option(
+            False, "--all-programs", help="also programs not paid in money that the change does not touch"
+        ),
     ) -> None:
         """A parameter change against the baseline: beneficiaries and cost by year and county."""
         from cradle.batch import report
@@ -128,8 +142,9 @@ def register(app: typer.Typer) -> None:
             span = parse_years(years, base)
             out.mkdir(parents=True, exist_ok=True)
             src = _source_dir(source, region, base, out)
-            result = run_whatif(region, src, base, span, change, aging=aging, workers=workers,
-                                all_programs=all_programs)
+            result = run_whatif(
+                region, src, base, span, change, aging=aging, workers=workers, all_programs=all_programs
+            )
         except ValueError as e:
             _fail(str(e))
         typer.echo(result.population_note)

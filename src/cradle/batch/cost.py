@@ -30,7 +30,9 @@ def active(table: pl.DataFrame, year: int) -> np.ndarray:
     y0, y1, start, end = _bounds(table, year)
     started = np.isnat(start) | (start < y1)
     with_end = ~np.isnat(end) & (end > y0)
-    once = (table["unit"].fill_null("").to_numpy() == "CNY") | np.isin(table["kind"].to_numpy(), ["leave", "deadline"])
+    once = (table["unit"].fill_null("").to_numpy() == "CNY") | np.isin(
+        table["kind"].to_numpy(), ["leave", "deadline"]
+    )
     open_ended = np.isnat(end) & (~once | np.isnat(start) | (start >= y0))
     return started & (with_end | open_ended)
 
@@ -46,8 +48,11 @@ def yearly_cost(table: pl.DataFrame, year: int) -> np.ndarray:
     e = np.where(np.isnat(end), y1, np.minimum(end, y1))
     months = np.where(e > s, months_between(s, e), 0)
     in_year = np.isnat(start) | ((start >= y0) & (start < y1))
-    return np.select([unit == "CNY/month", unit == "CNY/year", unit == "CNY"],
-                     [amount * months, amount * months / 12.0, np.where(in_year, amount, 0.0)], 0.0)
+    return np.select(
+        [unit == "CNY/month", unit == "CNY/year", unit == "CNY"],
+        [amount * months, amount * months / 12.0, np.where(in_year, amount, 0.0)],
+        0.0,
+    )
 
 
 def summarise(table: pl.DataFrame, year: int, weight: pl.Series | None = None) -> pl.DataFrame:
@@ -55,7 +60,10 @@ def summarise(table: pl.DataFrame, year: int, weight: pl.Series | None = None) -
     w = np.ones(table.height) if weight is None else weight.to_numpy()
     frame = table.select("county", "program", "unit").with_columns(
         beneficiaries=pl.Series(w * active(table, year), dtype=pl.Float64),
-        cost=pl.Series(yearly_cost(table, year) * w, dtype=pl.Float64))
-    return (frame.group_by("county", "program", "unit")
-            .agg(pl.col("beneficiaries").sum(), pl.col("cost").sum())
-            .with_columns(year=pl.lit(year, dtype=pl.Int32)))
+        cost=pl.Series(yearly_cost(table, year) * w, dtype=pl.Float64),
+    )
+    return (
+        frame.group_by("county", "program", "unit")
+        .agg(pl.col("beneficiaries").sum(), pl.col("cost").sum())
+        .with_columns(year=pl.lit(year, dtype=pl.Int32))
+    )

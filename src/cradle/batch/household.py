@@ -28,11 +28,18 @@ def household_json(household: dict, persons: list[dict], births: list[dict]) -> 
     jurisdiction = str(household["jurisdiction"])
     members = []
     for p in persons:
-        m = {"id": str(p["person_id"]), "relation": _RELATION[p["relation"]], "sex": "F" if p["female"] else "M",
-             "birth_date": p["birth_date"].isoformat(), "employment": _EMPLOYMENT[p["employment"]],
-             "medical_insurance": _INSURANCE[p["medical_insurance"]],
-             "maternity_insurance": bool(p["maternity_insurance"]),
-             "deceased": bool(p["deceased"]), "disability": bool(p["disability"]), "orphan": bool(p["orphan"])}
+        m = {
+            "id": str(p["person_id"]),
+            "relation": _RELATION[p["relation"]],
+            "sex": "F" if p["female"] else "M",
+            "birth_date": p["birth_date"].isoformat(),
+            "employment": _EMPLOYMENT[p["employment"]],
+            "medical_insurance": _INSURANCE[p["medical_insurance"]],
+            "maternity_insurance": bool(p["maternity_insurance"]),
+            "deceased": bool(p["deceased"]),
+            "disability": bool(p["disability"]),
+            "orphan": bool(p["orphan"]),
+        }
         if p["hukou"] and str(p["hukou"]) != jurisdiction:
             m["hukou"] = str(p["hukou"])
         wage = _num(p["employer_avg_monthly_wage"])
@@ -41,21 +48,33 @@ def household_json(household: dict, persons: list[dict], births: list[dict]) -> 
         if p["birth_order"]:
             m["birth_order"] = int(p["birth_order"])
         if p["care_type"]:
-            m["care"] = {"type": _CARE[p["care_type"]], "public": bool(p["care_public"]),
-                         "inclusive": bool(p["care_inclusive"]), "registered": bool(p["care_registered"])}
+            m["care"] = {
+                "type": _CARE[p["care_type"]],
+                "public": bool(p["care_public"]),
+                "inclusive": bool(p["care_inclusive"]),
+                "registered": bool(p["care_registered"]),
+            }
         members.append(m)
     events: list[dict] = []
     for b in births:
-        e = {"type": "birth", "child": str(b["child_id"]), "date": b["date"].isoformat(), "babies": int(b["babies"]),
-             "dystocia": bool(b["dystocia"])}
+        e = {
+            "type": "birth",
+            "child": str(b["child_id"]),
+            "date": b["date"].isoformat(),
+            "babies": int(b["babies"]),
+            "dystocia": bool(b["dystocia"]),
+        }
         cost = _num(b["delivery_cost"])
         if cost is not None:
             e["in_policy_delivery_cost"] = cost
         events.append(e)
     if household["purchase_date"] is not None:
-        e = {"type": "home_purchase", "date": household["purchase_date"].isoformat(),
-             "new_commercial": bool(household["purchase_new_commercial"]),
-             "home_number": int(household["purchase_home_number"] or 1)}
+        e = {
+            "type": "home_purchase",
+            "date": household["purchase_date"].isoformat(),
+            "new_commercial": bool(household["purchase_new_commercial"]),
+            "home_number": int(household["purchase_home_number"] or 1),
+        }
         tax = _num(household["deed_tax_paid"])
         if tax is not None:
             e["deed_tax_paid"] = tax
@@ -65,18 +84,23 @@ def household_json(household: dict, persons: list[dict], births: list[dict]) -> 
     return {
         "jurisdiction": jurisdiction,
         "members": members,
-        "family_planning": {"only_child_certificate": bool(household["only_child_certificate"]),
-                            "rural_two_daughters": bool(household["rural_two_daughters"]),
-                            "special_family": _SPECIAL[household["special_family"]]},
+        "family_planning": {
+            "only_child_certificate": bool(household["only_child_certificate"]),
+            "rural_two_daughters": bool(household["rural_two_daughters"]),
+            "special_family": _SPECIAL[household["special_family"]],
+        },
         "low_income": bool(household["low_income"]),
-        "housing": {"owns_home": bool(household["owns_home"]),
-                    "public_rental_eligible": bool(household["public_rental_eligible"])},
+        "housing": {
+            "owns_home": bool(household["owns_home"]),
+            "public_rental_eligible": bool(household["public_rental_eligible"]),
+        },
         "events": events,
     }
 
 
-def households_json(households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataFrame,
-                    ids: list) -> dict[object, dict]:
+def households_json(
+    households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataFrame, ids: list
+) -> dict[object, dict]:
     """household_id -> household JSON, for the households `ids`."""
     hh = households.filter(pl.col("household_id").is_in(ids))
     ps = persons.filter(pl.col("household_id").is_in(ids))
@@ -84,6 +108,9 @@ def households_json(households: pl.DataFrame, persons: pl.DataFrame, births: pl.
     out = {}
     for row in hh.iter_rows(named=True):
         hid = row["household_id"]
-        out[hid] = household_json(row, ps.filter(pl.col("household_id") == hid).to_dicts(),
-                                  bs.filter(pl.col("household_id") == hid).to_dicts())
+        out[hid] = household_json(
+            row,
+            ps.filter(pl.col("household_id") == hid).to_dicts(),
+            bs.filter(pl.col("household_id") == hid).to_dicts(),
+        )
     return out

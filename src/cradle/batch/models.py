@@ -13,8 +13,10 @@ from cradle.db import Base
 
 class BatchEntitlement(Base):
     __tablename__ = "batch_entitlement"
-    __table_args__ = (Index("ix_batch_entitlement_run", "region", "as_of", "county"),
-                      Index("ix_batch_entitlement_household", "household"))
+    __table_args__ = (
+        Index("ix_batch_entitlement_run", "region", "as_of", "county"),
+        Index("ix_batch_entitlement_household", "household"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     region: Mapped[str] = mapped_column(String(6))

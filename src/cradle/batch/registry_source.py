@@ -25,7 +25,9 @@ def to_frames(households: list[dict], on: dt.date) -> Frames:
     """Catalogue household dicts as the batch layout (household ids 1…n, person ids `<household>:<member>`)."""
     pop = Population.from_households([parse_household(h, on) for h in households])
     hh_ids = np.arange(1, pop.n_households + 1, dtype=np.int64)
-    pid = np.array([f"{hh_ids[h]}:{m}" for h, m in zip(pop.persons["hh"], pop.person_ids, strict=True)], dtype=object)
+    pid = np.array(
+        [f"{hh_ids[h]}:{m}" for h, m in zip(pop.persons["hh"], pop.person_ids, strict=True)], dtype=object
+    )
     persons = {"household_id": hh_ids[pop.persons["hh"]], "person_id": pid}
     persons.update({k: pop.persons[k] for k in PERSON_COLUMNS if k != "hh"})
     births = {"household_id": hh_ids[pop.births["hh"]], "child_id": pid[pop.births["child"]]}
@@ -38,13 +40,20 @@ def region_persons(session, region: str, on: dt.date) -> list:
     """Persons (unmerged, with a citizen ID) whose newest hukou event on the date places them in `region`."""
     from cradle.registry import models as m
 
-    latest = (select(m.HukouEvent.person_id, func.max(m.HukouEvent.valid_from).label("d"))
-              .where(m.HukouEvent.valid_from <= on).group_by(m.HukouEvent.person_id).subquery())
+    latest = (
+        select(m.HukouEvent.person_id, func.max(m.HukouEvent.valid_from).label("d"))
+        .where(m.HukouEvent.valid_from <= on)
+        .group_by(m.HukouEvent.person_id)
+        .subquery()
+    )
     rows = session.execute(
         select(m.Person, m.HukouEvent.region, m.HukouEvent.event)
-        .join(latest, (latest.c.person_id == m.HukouEvent.person_id) & (latest.c.d == m.HukouEvent.valid_from))
+        .join(
+            latest, (latest.c.person_id == m.HukouEvent.person_id) & (latest.c.d == m.HukouEvent.valid_from)
+        )
         .join(m.Person, m.Person.id == m.HukouEvent.person_id)
-        .where(m.Person.id_number.is_not(None), m.Person.merged_into_id.is_(None))).all()
+        .where(m.Person.id_number.is_not(None), m.Person.merged_into_id.is_(None))
+    ).all()
     out = {}
     for person, code, event in rows:
         if event != "move_out" and regions.exists(code) and regions.is_within(code, region):
@@ -64,7 +73,9 @@ def registry_households(session, region: str, on: dt.date) -> list[dict]:
             household = household_of(facts, person)
         except HouseholdError:
             continue
-        key = frozenset(mem.get("id_number") or f"{mem['name']}|{mem['birth_date']}" for mem in household["members"])
+        key = frozenset(
+            mem.get("id_number") or f"{mem['name']}|{mem['birth_date']}" for mem in household["members"]
+        )
         if key in seen:
             continue
         seen.add(key)

@@ -42,8 +42,14 @@ class BatchSpec:
     max_households: int = 200_000
 
     def settings(self) -> dict:
-        return {"region": self.region, "as_of": self.as_of.isoformat(), "source": str(Path(self.source).resolve()),
-                "overrides": self.overrides, "only": self.only, "max_households": self.max_households}
+        return {
+            "region": self.region,
+            "as_of": self.as_of.isoformat(),
+            "source": str(Path(self.source).resolve()),
+            "overrides": self.overrides,
+            "only": self.only,
+            "max_households": self.max_households,
+        }
 
 
 @dataclass
@@ -82,8 +88,10 @@ def load_manifest(out: Path, settings: dict) -> dict:
     manifest = json.loads(path.read_text(encoding="utf-8"))
     if manifest.get("settings") != settings:
         changed = sorted(k for k in settings if manifest.get("settings", {}).get(k) != settings[k])
-        raise ManifestMismatch(f"--out: {out} holds a batch with other settings ({', '.join(changed)}); "
-                               "use another --out or --restart")
+        raise ManifestMismatch(
+            f"--out: {out} holds a batch with other settings ({', '.join(changed)}); "
+            "use another --out or --restart"
+        )
     return manifest
 
 
@@ -109,9 +117,15 @@ def _worker_init() -> None:
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
 
-def run_batch(spec: BatchSpec, out: Path | str, *, workers: int | None = None, restart: bool = False,
-              progress: Callable[[PartResult, int, int], None] | None = None,
-              limit: int | None = None) -> BatchSummary:
+def run_batch(
+    spec: BatchSpec,
+    out: Path | str,
+    *,
+    workers: int | None = None,
+    restart: bool = False,
+    progress: Callable[[PartResult, int, int], None] | None = None,
+    limit: int | None = None,
+) -> BatchSummary:
     """Runs every unfinished partition; `limit` stops after that many (for tests of resumption)."""
     t0 = time.perf_counter()
     out = Path(out)
@@ -147,9 +161,16 @@ def run_batch(spec: BatchSpec, out: Path | str, *, workers: int | None = None, r
         with ctx.Pool(workers, initializer=_worker_init) as pool:
             for res in pool.imap_unordered(_work, [(spec, p, out) for p in todo]):
                 finish(res)
-    return BatchSummary(out, len(parts), len(parts) - len(todo), sum(r.households for r in results),
-                        sum(r.persons for r in results), sum(r.rows for r in results),
-                        time.perf_counter() - t0, results)
+    return BatchSummary(
+        out,
+        len(parts),
+        len(parts) - len(todo),
+        sum(r.households for r in results),
+        sum(r.persons for r in results),
+        sum(r.rows for r in results),
+        time.perf_counter() - t0,
+        results,
+    )
 
 
 def read_output(out: Path | str) -> pl.DataFrame:

@@ -55,15 +55,22 @@ def plan(directory: Path, region: str, max_households: int = 200_000) -> list[Pa
     """The partitions of the households of `region` (every county inside it), in county order."""
     paths = check_layout(directory)
     wanted = [int(c) for c in counties(region)]
-    hh = (pl.scan_parquet(paths["households"]).select("household_id", "jurisdiction")
-          .filter(pl.col("jurisdiction").is_in(wanted)).sort("jurisdiction", "household_id").collect())
+    hh = (
+        pl.scan_parquet(paths["households"])
+        .select("household_id", "jurisdiction")
+        .filter(pl.col("jurisdiction").is_in(wanted))
+        .sort("jurisdiction", "household_id")
+        .collect()
+    )
     out: list[Partition] = []
     group: list[tuple[int, pl.Series]] = []  # small counties waiting to fill a partition
 
     def flush() -> None:
         if group:
             ids = pl.concat([g[1] for g in group])
-            out.append(Partition(f"{group[0][0]}-0", tuple(g[0] for g in group), ids.min(), ids.max(), len(ids)))
+            out.append(
+                Partition(f"{group[0][0]}-0", tuple(g[0] for g in group), ids.min(), ids.max(), len(ids))
+            )
             group.clear()
 
     for (county,), rows in hh.group_by("jurisdiction", maintain_order=True):
@@ -85,11 +92,22 @@ def read_partition(directory: Path, part: Partition) -> tuple[pl.DataFrame, pl.D
     """(households, persons, births) of one partition."""
     paths = {name: Path(directory) / f"{name}.parquet" for name in TABLES}
     in_range = pl.col("household_id").is_between(part.lo, part.hi)
-    households = (pl.scan_parquet(paths["households"])
-                  .filter(in_range & pl.col("jurisdiction").is_in(list(part.counties))).collect())
+    households = (
+        pl.scan_parquet(paths["households"])
+        .filter(in_range & pl.col("jurisdiction").is_in(list(part.counties)))
+        .collect()
+    )
     keep = households.select("household_id")
-    persons = pl.scan_parquet(paths["persons"]).filter(in_range).collect().join(
-        keep, on="household_id", how="semi", maintain_order="left")
-    births = pl.scan_parquet(paths["births"]).filter(in_range).collect().join(
-        keep, on="household_id", how="semi", maintain_order="left")
+    persons = (
+        pl.scan_parquet(paths["persons"])
+        .filter(in_range)
+        .collect()
+        .join(keep, on="household_id", how="semi", maintain_order="left")
+    )
+    births = (
+        pl.scan_parquet(paths["births"])
+        .filter(in_range)
+        .collect()
+        .join(keep, on="household_id", how="semi", maintain_order="left")
+    )
     return households, persons, births

@@ -27,27 +27,39 @@ from cradle.batch.source import check_layout
 from cradle.batch.synth import counties
 from cradle.policy.population import Population
 
-BIRTH_FIELDS = {"date": "b_date", "babies": "b_babies", "dystocia": "b_dystocia", "delivery_cost": "b_delivery_cost"}
-SPARK_SCHEMA = ("program string, kind string, beneficiary string, amount double, deadline date, unit string, "
-                "period_start date, period_end date, household string, county long")
+BIRTH_FIELDS = {
+    "date": "b_date",
+    "babies": "b_babies",
+    "dystocia": "b_dystocia",
+    "delivery_cost": "b_delivery_cost",
+}
+SPARK_SCHEMA = (
+    "program string, kind string, beneficiary string, amount double, deadline date, unit string, "
+    "period_start date, period_end date, household string, county long"
+)
 
 
 def _arrow_schema() -> pa.Schema:
     """Spark's Arrow types: plain (not large) strings."""
     schema = pl.DataFrame(schema=ENTITLEMENT_SCHEMA).to_arrow().schema
-    return pa.schema([pa.field(f.name, pa.string() if f.type == pa.large_string() else f.type) for f in schema])
+    return pa.schema(
+        [pa.field(f.name, pa.string() if f.type == pa.large_string() else f.type) for f in schema]
+    )
 
 
-def county_entitlements(households: pa.Table, persons: pa.Table, as_of: dt.date, overrides: dict | None,
-                        only: list[str] | None) -> pa.Table:
+def county_entitlements(
+    households: pa.Table, persons: pa.Table, as_of: dt.date, overrides: dict | None, only: list[str] | None
+) -> pa.Table:
     """One county's entitlements from its co-grouped Arrow tables (the function each Spark worker runs)."""
     if households.num_rows == 0:
         return pl.DataFrame(schema=ENTITLEMENT_SCHEMA).to_arrow().cast(_arrow_schema())
     h = pl.from_arrow(households)
     p = pl.from_arrow(persons)
-    births = (p.filter(pl.col("b_has"))
-              .select("household_id", pl.col("person_id").alias("child_id"),
-                      *(pl.col(v).alias(k) for k, v in BIRTH_FIELDS.items())))
+    births = p.filter(pl.col("b_has")).select(
+        "household_id",
+        pl.col("person_id").alias("child_id"),
+        *(pl.col(v).alias(k) for k, v in BIRTH_FIELDS.items()),
+    )
     p = p.drop("b_has", "county", *BIRTH_FIELDS.values())
     pop = Population.from_frames(h.drop("county"), p, births)
     table = entitlements(pop, as_of, overrides or None, set(only) if only is not None else None)
@@ -59,12 +71,15 @@ def session(master: str):
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    return (SparkSession.builder.master(master).appName("cradle-batch")
-            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .config("spark.sql.shuffle.partitions", str(max(2, os.cpu_count() or 2)))
-            .config("spark.driver.host", os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"))
-            .config("spark.ui.enabled", "false")
-            .getOrCreate())
+    return (
+        SparkSession.builder.master(master)
+        .appName("cradle-batch")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.shuffle.partitions", str(max(2, os.cpu_count() or 2)))
+        .config("spark.driver.host", os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"))
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
 
 
 def run_spark(spec: BatchSpec, out: Path | str, master: str = "local[2]", spark=None) -> int:
@@ -76,23 +91,38 @@ def run_spark(spec: BatchSpec, out: Path | str, master: str = "local[2]", spark=
     paths = check_layout(Path(spec.source))
     wanted = [int(c) for c in counties(spec.region)]
     spark = spark or session(master)
-    households = (spark.read.parquet(str(paths["households"])).where(F.col("jurisdiction").isin(wanted))
-                  .withColumn("county", F.col("jurisdiction")))
+    households = (
+        spark.read.parquet(str(paths["households"]))
+        .where(F.col("jurisdiction").isin(wanted))
+        .withColumn("county", F.col("jurisdiction"))
+    )
     births = spark.read.parquet(str(paths["births"])).select(
-        "household_id", F.col("child_id").alias("person_id"), F.lit(True).alias("b_has"),
-        *(F.col(k).alias(v) for k, v in BIRTH_FIELDS.items()))
-    persons = (spark.read.parquet(str(paths["persons"]))
-               .join(spark.read.parquet(str(paths["households"])).where(F.col("jurisdiction").isin(wanted))
-                     .select("household_id", F.col("jurisdiction").alias("county")), "household_id")
-               .join(births, ["household_id", "person_id"], "left")
-               .withColumn("b_has", F.coalesce(F.col("b_has"), F.lit(False))))
+        "household_id",
+        F.col("child_id").alias("person_id"),
+        F.lit(True).alias("b_has"),
+        *(F.col(k).alias(v) for k, v in BIRTH_FIELDS.items()),
+    )
+    persons = (
+        spark.read.parquet(str(paths["persons"]))
+        .join(
+            spark.read.parquet(str(paths["households"]))
+            .where(F.col("jurisdiction").isin(wanted))
+            .select("household_id", F.col("jurisdiction").alias("county")),
+            "household_id",
+        )
+        .join(births, ["household_id", "person_id"], "left")
+        .withColumn("b_has", F.coalesce(F.col("b_has"), F.lit(False)))
+    )
     as_of, overrides, only = spec.as_of, dict(spec.overrides), spec.only
 
     def work(h: pa.Table, p: pa.Table) -> pa.Table:
         return county_entitlements(h, p, as_of, overrides, only)
 
-    result = (households.groupBy("county").cogroup(persons.groupBy("county"))
-              .applyInArrow(work, schema=SPARK_SCHEMA))
+    result = (
+        households.groupBy("county")
+        .cogroup(persons.groupBy("county"))
+        .applyInArrow(work, schema=SPARK_SCHEMA)
+    )
     target = Path(out) / "spark"
     result.write.mode("overwrite").partitionBy("county").parquet(str(target))
     return spark.read.parquet(str(target)).count()

@@ -27,7 +27,8 @@ def store(out: Path | str, region: str, as_of: dt.date, url: str | None = None) 
         session.execute(delete(table).where(table.c.region == region, table.c.as_of == as_of))
         for key in sorted(done):
             part = pl.read_parquet(out / "parts" / f"{key}.parquet").with_columns(
-                region=pl.lit(region), as_of=pl.lit(as_of))
+                region=pl.lit(region), as_of=pl.lit(as_of)
+            )
             for chunk in part.iter_slices(CHUNK):
                 session.execute(insert(table), chunk.to_dicts())
                 n += chunk.height

@@ -107,8 +107,13 @@ def generate(region: str, persons: int, seed: int, as_of: dt.date) -> Frames:
     child_k = slot - n_par  # 0-based child index when < kids
     is_child = (child_k >= 0) & (child_k < kids[hh_of])
 
-    relation = np.where(is_mother, RELATION["mother"], np.where(is_father, RELATION["father"], np.where(
-        is_child, RELATION["child"], RELATION["grandparent"]))).astype(np.int8)
+    relation = np.where(
+        is_mother,
+        RELATION["mother"],
+        np.where(
+            is_father, RELATION["father"], np.where(is_child, RELATION["child"], RELATION["grandparent"])
+        ),
+    ).astype(np.int8)
     female = np.where(is_mother, True, np.where(is_father, False, rng.random(n) < 0.485))
     # Ages: mother, father (±), children spaced from the youngest, grandparents.
     m_age = mother_age[hh_of]
@@ -120,7 +125,8 @@ def generate(region: str, persons: int, seed: int, as_of: dt.date) -> Frames:
     age = np.select(
         [is_mother, is_father, is_child],
         [m_age, m_age + rng.normal(2, 2.5, n), youngest + (n_kids - 1 - child_k) * gap],
-        m_age + rng.uniform(24, 32, n))
+        m_age + rng.uniform(24, 32, n),
+    )
     # Children must be at least 12 years younger than the mother: compress gaps when needed.
     age = np.where(is_child, np.minimum(age, np.maximum(m_age - 16 - child_k * 0.5, 0)), age)
     age = np.where(is_father, np.maximum(age, 20), age)
@@ -131,25 +137,35 @@ def generate(region: str, persons: int, seed: int, as_of: dt.date) -> Frames:
     own = jurisdiction[hh_of]
     other_county = codes[rng.integers(0, len(codes), n)]
     r = rng.random(n)
-    hukou = np.where(r < 0.87, own, np.where(r < 0.97, other_county, 110101 if province != 110000 else 310101))
+    hukou = np.where(
+        r < 0.87, own, np.where(r < 0.97, other_county, 110101 if province != 110000 else 310101)
+    )
 
     adult = ~is_child
     work_age = adult & (age < 60)
     er = rng.random(n)
-    employment = np.where(work_age & (er < 0.55), EMPLOYMENT["employee"],
-                          np.where(work_age & (er < 0.70), EMPLOYMENT["flexible"], EMPLOYMENT["none"])).astype(np.int8)
+    employment = np.where(
+        work_age & (er < 0.55),
+        EMPLOYMENT["employee"],
+        np.where(work_age & (er < 0.70), EMPLOYMENT["flexible"], EMPLOYMENT["none"]),
+    ).astype(np.int8)
     employee = employment == EMPLOYMENT["employee"]
-    medical = np.where(employee | ((employment == EMPLOYMENT["flexible"]) & (rng.random(n) < 0.5)),
-                       INSURANCE["employee"], np.where(rng.random(n) < 0.95, INSURANCE["resident"],
-                                                       INSURANCE["none"])).astype(np.int8)
+    medical = np.where(
+        employee | ((employment == EMPLOYMENT["flexible"]) & (rng.random(n) < 0.5)),
+        INSURANCE["employee"],
+        np.where(rng.random(n) < 0.95, INSURANCE["resident"], INSURANCE["none"]),
+    ).astype(np.int8)
     maternity = employee & (rng.random(n) < 0.9)
     wage = np.where(employee, np.round(rng.lognormal(8.9, 0.35, n), 0), np.nan)
 
     care_r = rng.random(n)
     under3 = is_child & (age < 3)
     preschool = is_child & (age >= 3) & (age < 6)
-    care = np.select([under3 & (care_r < 0.10), under3 & (care_r < 0.45), preschool & (care_r < 0.88)],
-                     [CARE["nursery"], CARE["home"], CARE["kindergarten"]], CARE["none"]).astype(np.int8)
+    care = np.select(
+        [under3 & (care_r < 0.10), under3 & (care_r < 0.45), preschool & (care_r < 0.88)],
+        [CARE["nursery"], CARE["home"], CARE["kindergarten"]],
+        CARE["none"],
+    ).astype(np.int8)
     in_care = (care == CARE["nursery"]) | (care == CARE["kindergarten"])
     care_public = in_care & (rng.random(n) < 0.5)
     care_inclusive = in_care & ~care_public & (rng.random(n) < 0.6)
@@ -159,22 +175,44 @@ def generate(region: str, persons: int, seed: int, as_of: dt.date) -> Frames:
     orphan = is_child & (rng.random(n) < 0.0005)
     person_ids = np.arange(n, dtype=np.int64) + 1
 
-    persons_df = pl.DataFrame({
-        "household_id": hh_ids[hh_of], "person_id": person_ids, "relation": relation, "female": female,
-        "birth_date": birth_date, "hukou": hukou, "employment": employment, "medical_insurance": medical,
-        "maternity_insurance": maternity, "employer_avg_monthly_wage": wage, "birth_order": birth_order,
-        "care_type": care, "care_public": care_public, "care_inclusive": care_inclusive,
-        "care_registered": care_registered, "deceased": deceased, "disability": disability, "orphan": orphan,
-    })
+    persons_df = pl.DataFrame(
+        {
+            "household_id": hh_ids[hh_of],
+            "person_id": person_ids,
+            "relation": relation,
+            "female": female,
+            "birth_date": birth_date,
+            "hukou": hukou,
+            "employment": employment,
+            "medical_insurance": medical,
+            "maternity_insurance": maternity,
+            "employer_avg_monthly_wage": wage,
+            "birth_order": birth_order,
+            "care_type": care,
+            "care_public": care_public,
+            "care_inclusive": care_inclusive,
+            "care_registered": care_registered,
+            "deceased": deceased,
+            "disability": disability,
+            "orphan": orphan,
+        }
+    )
 
     # Births: one event per child under three (the window of every birth-linked program).
     b_rows = np.flatnonzero(under3)
     nb = len(b_rows)
-    births_df = pl.DataFrame({
-        "household_id": hh_ids[hh_of[b_rows]], "child_id": person_ids[b_rows], "date": birth_date[b_rows],
-        "babies": np.ones(nb, dtype=np.int16), "dystocia": rng.random(nb) < 0.1,
-        "delivery_cost": np.where(rng.random(nb) < 0.7, np.round(rng.uniform(2500, 12000, nb), 0), np.nan),
-    })
+    births_df = pl.DataFrame(
+        {
+            "household_id": hh_ids[hh_of[b_rows]],
+            "child_id": person_ids[b_rows],
+            "date": birth_date[b_rows],
+            "babies": np.ones(nb, dtype=np.int16),
+            "dystocia": rng.random(nb) < 0.1,
+            "delivery_cost": np.where(
+                rng.random(nb) < 0.7, np.round(rng.uniform(2500, 12000, nb), 0), np.nan
+            ),
+        }
+    )
 
     # Households: family planning, housing, a recent purchase (within three years) or renting.
     n_children = kids
@@ -182,17 +220,24 @@ def generate(region: str, persons: int, seed: int, as_of: dt.date) -> Frames:
     bought = rng.random(n_hh) < 0.05
     purchase = np.where(bought, today - _days(rng, 0, 3, n_hh), np.datetime64("NaT")).astype("datetime64[D]")
     renting = ~owns & (rng.random(n_hh) < 0.6)
-    households_df = pl.DataFrame({
-        "household_id": hh_ids, "jurisdiction": jurisdiction,
-        "only_child_certificate": (n_children == 1) & (rng.random(n_hh) < 0.3),
-        "rural_two_daughters": (n_children == 2) & (rng.random(n_hh) < 0.05),
-        "special_family": np.where(rng.random(n_hh) < 0.003, rng.integers(1, 3, n_hh), 0).astype(np.int8),
-        "low_income": rng.random(n_hh) < 0.03, "owns_home": owns | bought,
-        "public_rental_eligible": ~owns & (rng.random(n_hh) < 0.15),
-        "purchase_date": purchase, "purchase_new_commercial": bought & (rng.random(n_hh) < 0.6),
-        "purchase_home_number": np.where(bought, rng.choice([1, 2, 3], n_hh, p=[0.6, 0.35, 0.05]), 0).astype(np.int16),
-        "deed_tax_paid": np.where(bought, np.round(rng.uniform(8000, 60000, n_hh), 0), np.nan),
-        "renting": renting & ~bought, "monthly_rent": np.where(renting & ~bought,
-                                                                np.round(rng.uniform(600, 3500, n_hh), 0), np.nan),
-    })
+    households_df = pl.DataFrame(
+        {
+            "household_id": hh_ids,
+            "jurisdiction": jurisdiction,
+            "only_child_certificate": (n_children == 1) & (rng.random(n_hh) < 0.3),
+            "rural_two_daughters": (n_children == 2) & (rng.random(n_hh) < 0.05),
+            "special_family": np.where(rng.random(n_hh) < 0.003, rng.integers(1, 3, n_hh), 0).astype(np.int8),
+            "low_income": rng.random(n_hh) < 0.03,
+            "owns_home": owns | bought,
+            "public_rental_eligible": ~owns & (rng.random(n_hh) < 0.15),
+            "purchase_date": purchase,
+            "purchase_new_commercial": bought & (rng.random(n_hh) < 0.6),
+            "purchase_home_number": np.where(
+                bought, rng.choice([1, 2, 3], n_hh, p=[0.6, 0.35, 0.05]), 0
+            ).astype(np.int16),
+            "deed_tax_paid": np.where(bought, np.round(rng.uniform(8000, 60000, n_hh), 0), np.nan),
+            "renting": renting & ~bought,
+            "monthly_rent": np.where(renting & ~bought, np.round(rng.uniform(600, 3500, n_hh), 0), np.nan),
+        }
+    )
     return Frames(households_df, persons_df, births_df)

@@ -112,7 +112,9 @@ def load_region(directory: Path, region: str) -> tuple[pl.DataFrame, pl.DataFram
     wanted = [int(c) for c in counties_of(region)]
     households = pl.scan_parquet(paths["households"]).filter(pl.col("jurisdiction").is_in(wanted)).collect()
     keep = households.select("household_id")
-    persons = pl.read_parquet(paths["persons"]).join(keep, on="household_id", how="semi", maintain_order="left")
+    persons = pl.read_parquet(paths["persons"]).join(
+        keep, on="household_id", how="semi", maintain_order="left"
+    )
     births = pl.read_parquet(paths["births"]).join(keep, on="household_id", how="semi", maintain_order="left")
     return households, persons, births
 
@@ -124,19 +126,28 @@ def _affected(pop: Population, as_of: dt.date, change: Change) -> set[str]:
 
     if not change.overrides:
         return set()
-    per_county = pl.DataFrame({"j": pop.households["jurisdiction"], "i": np.arange(pop.n_households)}).group_by(
-        "j").agg(pl.col("i").head(200))
+    per_county = (
+        pl.DataFrame({"j": pop.households["jurisdiction"], "i": np.arange(pop.n_households)})
+        .group_by("j")
+        .agg(pl.col("i").head(200))
+    )
     rows = np.sort(np.concatenate([np.asarray(x) for x in per_county["i"].to_list()]))
     sample = pop.take_households(rows)
-    return {r.program.id for r in run(sample, as_of) if any(u.parameter.name in change.overrides for u in r.uses)}
+    return {
+        r.program.id for r in run(sample, as_of) if any(u.parameter.name in change.overrides for u in r.uses)
+    }
 
 
 def _frames_for_year(frames, base: dt.date, year: int, aging: ag.Aging):
     """The year's population frames with the carried-forward cohorts, and each household's weight."""
     households, persons, births = frames
-    parts = [(households.with_columns(pl.col("household_id").cast(pl.String)),
-              persons.with_columns(pl.col("household_id").cast(pl.String), pl.col("person_id").cast(pl.String)),
-              births.with_columns(pl.col("household_id").cast(pl.String), pl.col("child_id").cast(pl.String)))]
+    parts = [
+        (
+            households.with_columns(pl.col("household_id").cast(pl.String)),
+            persons.with_columns(pl.col("household_id").cast(pl.String), pl.col("person_id").cast(pl.String)),
+            births.with_columns(pl.col("household_id").cast(pl.String), pl.col("child_id").cast(pl.String)),
+        )
+    ]
     newborn: list[pl.DataFrame] = []
     weights = [pl.DataFrame({"household": parts[0][0]["household_id"], "weight": 1.0})]
     if year > base.year:
@@ -145,8 +156,11 @@ def _frames_for_year(frames, base: dt.date, year: int, aging: ag.Aging):
         for j in range(1, year - base.year + 1):
             h, p, b = ag.shifted(ch, cp, cb, j)
             parts.append((h, p, b))
-            newborn.append(b.filter(pl.col("child_id").is_in((kids.cast(pl.String) + f"~{j}").implode())).select(
-                household=pl.col("household_id"), child=pl.col("child_id"), date=pl.col("date")))
+            newborn.append(
+                b.filter(pl.col("child_id").is_in((kids.cast(pl.String) + f"~{j}").implode())).select(
+                    household=pl.col("household_id"), child=pl.col("child_id"), date=pl.col("date")
+                )
+            )
             w = aging.weights[base.year + j][index] if aging.weights is not None else np.ones(len(index))
             weights.append(pl.DataFrame({"household": h["household_id"], "weight": w}))
     merged = tuple(pl.concat([x[i] for x in parts]) for i in range(3))
@@ -162,10 +176,21 @@ def _keep_cohort_rows(table: pl.DataFrame, newborn: pl.DataFrame) -> pl.DataFram
     births = [p for p in table["program"].unique() if find_program(p).entity == "birth"]
     copy = pl.col("household").str.contains("~", literal=True)
     first = newborn.group_by("household").agg(first=pl.col("date").min())
-    of_birth = (table.filter(copy & pl.col("program").is_in(births)).join(first, on="household", how="inner")
-                .filter(pl.col("period_start") >= pl.col("first")).drop("first"))
-    return pl.concat([table.filter(~copy | (pl.col("beneficiary").is_in(newborn["child"].implode())
-                                            & ~pl.col("program").is_in(births))), of_birth])
+    of_birth = (
+        table.filter(copy & pl.col("program").is_in(births))
+        .join(first, on="household", how="inner")
+        .filter(pl.col("period_start") >= pl.col("first"))
+        .drop("first")
+    )
+    return pl.concat(
+        [
+            table.filter(
+                ~copy
+                | (pl.col("beneficiary").is_in(newborn["child"].implode()) & ~pl.col("program").is_in(births))
+            ),
+            of_birth,
+        ]
+    )
 
 
 _LOADED: dict = {}
@@ -174,7 +199,9 @@ _LOADED: dict = {}
 def money_programs() -> set[str]:
     from cradle.policy.packs import load_packs
 
-    return {p.id for pack in load_packs() for p in pack.programs if p.unit in ("CNY", "CNY/month", "CNY/year")}
+    return {
+        p.id for pack in load_packs() for p in pack.programs if p.unit in ("CNY", "CNY/month", "CNY/year")
+    }
 
 
 def year_figures(args) -> pl.DataFrame:
@@ -191,23 +218,45 @@ def year_figures(args) -> pl.DataFrame:
     scope = None if all_programs else money_programs() | affected | change.off
     baseline = entitlements(pop, as_of, only=scope)
     rerun = affected - change.off
-    scenario = pl.concat([baseline.filter(~pl.col("program").is_in(list(affected | change.off))),
-                          entitlements(pop, as_of, change.overrides, rerun) if rerun else baseline.clear()])
+    scenario = pl.concat(
+        [
+            baseline.filter(~pl.col("program").is_in(list(affected | change.off))),
+            entitlements(pop, as_of, change.overrides, rerun) if rerun else baseline.clear(),
+        ]
+    )
     if newborn is not None:
         baseline, scenario = _keep_cohort_rows(baseline, newborn), _keep_cohort_rows(scenario, newborn)
     out = []
     for name, table in (("base", baseline), ("scenario", scenario)):
-        w = table.select("household").join(weights, on="household", how="left", maintain_order="left")["weight"]
-        out.append(summarise(table, year, w).rename({"beneficiaries": f"beneficiaries_{name}", "cost": f"cost_{name}"}))
+        w = table.select("household").join(weights, on="household", how="left", maintain_order="left")[
+            "weight"
+        ]
+        out.append(
+            summarise(table, year, w).rename(
+                {"beneficiaries": f"beneficiaries_{name}", "cost": f"cost_{name}"}
+            )
+        )
     keys = ["year", "county", "program", "unit"]
-    merged = out[0].join(out[1], on=keys, how="full", coalesce=True).with_columns(
-        pl.exclude(keys).fill_null(0.0))
-    return merged.with_columns(beneficiaries_diff=pl.col("beneficiaries_scenario") - pl.col("beneficiaries_base"),
-                               cost_diff=pl.col("cost_scenario") - pl.col("cost_base"))
+    merged = (
+        out[0].join(out[1], on=keys, how="full", coalesce=True).with_columns(pl.exclude(keys).fill_null(0.0))
+    )
+    return merged.with_columns(
+        beneficiaries_diff=pl.col("beneficiaries_scenario") - pl.col("beneficiaries_base"),
+        cost_diff=pl.col("cost_scenario") - pl.col("cost_base"),
+    )
 
 
-def run_whatif(region: str, source: Path, base: dt.date, years: list[int], change: Change, *, aging: bool = True,
-               workers: int | None = None, all_programs: bool = False) -> WhatIfResult:
+def run_whatif(
+    region: str,
+    source: Path,
+    base: dt.date,
+    years: list[int],
+    change: Change,
+    *,
+    aging: bool = True,
+    workers: int | None = None,
+    all_programs: bool = False,
+) -> WhatIfResult:
     """Baseline and scenario by year, county and program: the programs paid in money and every program the
     change touches (`all_programs`: every program, e.g. for leave days by county)."""
     frames = load_region(Path(source), region)

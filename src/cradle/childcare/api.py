@@ -39,8 +39,13 @@ JsonBody = Annotated[dict, Body()]
 
 # --- facilities -------------------------------------------------------------------------------------------
 @router.get("/facilities")
-def facilities(session: RequestSession, scope: ScopeDep, region: str | None = None, on: str | None = None,
-               filed_only: bool = False) -> dict:
+def facilities(
+    session: RequestSession,
+    scope: ScopeDep,
+    region: str | None = None,
+    on: str | None = None,
+    filed_only: bool = False,
+) -> dict:
     day = today(on)
     with domain_errors():
         rows = list_facilities(session, region=region, scope=scope, filed_only=filed_only, on=day)
@@ -58,8 +63,10 @@ def show_facility(facility_id: int, session: RequestSession, scope: ScopeDep, on
     day = today(on)
     with domain_errors():
         f = get_facility(session, facility_id, scope)
-        return {**facility_dict(session, f, day, detail=True),
-                "quality": inspections.quality_summary(session, f.id, day)}
+        return {
+            **facility_dict(session, f, day, detail=True),
+            "quality": inspections.quality_summary(session, f.id, day),
+        }
 
 
 @router.put("/facilities/{facility_id}")
@@ -70,17 +77,25 @@ def replace_facility(facility_id: int, session: RequestSession, scope: ScopeDep,
 
 # --- 备案 -----------------------------------------------------------------------------------------------
 @router.post("/facilities/{facility_id}/filings", status_code=201)
-def file_facility(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep,
-                  data: Annotated[dict | None, Body()] = None) -> dict:
+def file_facility(
+    facility_id: int,
+    session: RequestSession,
+    scope: ScopeDep,
+    who: CallerDep,
+    data: Annotated[dict | None, Body()] = None,
+) -> dict:
     data = data or {}
     with domain_errors():
-        f = filing.open_filing(session, facility_id, scope=scope, actor=who.ref, role=who.role,
-                               submit=data.get("submit", True))
+        f = filing.open_filing(
+            session, facility_id, scope=scope, actor=who.ref, role=who.role, submit=data.get("submit", True)
+        )
         return filing.filing_dict(session, f)
 
 
 @router.get("/filings")
-def filing_queue(session: RequestSession, scope: ScopeDep, status: Annotated[list[str] | None, Query()] = None) -> dict:
+def filing_queue(
+    session: RequestSession, scope: ScopeDep, status: Annotated[list[str] | None, Query()] = None
+) -> dict:
     statuses = tuple(status) if status else ("submitted", "complete")
     with domain_errors():
         return {"filings": [filing.filing_dict(session, f) for f in filing.queue(session, scope, statuses)]}
@@ -99,10 +114,19 @@ def filing_checks(filing_id: int, session: RequestSession, scope: ScopeDep, data
 
 
 @router.post("/filings/{filing_id}/transitions")
-def filing_transition(filing_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def filing_transition(
+    filing_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody
+) -> dict:
     with domain_errors():
-        f = filing.transition(session, filing_id, str(data.get("action")), actor=who.ref, role=who.role,
-                              note=data.get("note"), scope=scope)
+        f = filing.transition(
+            session,
+            filing_id,
+            str(data.get("action")),
+            actor=who.ref,
+            role=who.role,
+            note=data.get("note"),
+            scope=scope,
+        )
         return filing.filing_dict(session, f)
 
 
@@ -121,12 +145,19 @@ def leave_facility(enrolment_id: int, session: RequestSession, scope: ScopeDep, 
 
 
 @router.get("/facilities/{facility_id}/roster")
-def facility_roster(facility_id: int, session: RequestSession, scope: ScopeDep, on: str | None = None,
-                    include_past: bool = False) -> dict:
+def facility_roster(
+    facility_id: int,
+    session: RequestSession,
+    scope: ScopeDep,
+    on: str | None = None,
+    include_past: bool = False,
+) -> dict:
     day = today(on)
     with domain_errors():
-        return {"as_of": day.isoformat(),
-                "children": enrolment.roster(session, facility_id, day, scope, include_past)}
+        return {
+            "as_of": day.isoformat(),
+            "children": enrolment.roster(session, facility_id, day, scope, include_past),
+        }
 
 
 @router.get("/care")
@@ -143,7 +174,9 @@ def child_care(session: RequestSession, scope: ScopeDep, id_number: str, on: str
 
 # --- inspections, quality, credit -------------------------------------------------------------------------
 @router.post("/facilities/{facility_id}/inspections", status_code=201)
-def add_inspection(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def add_inspection(
+    facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody
+) -> dict:
     with domain_errors():
         ins = inspections.record_inspection(session, facility_id, data, scope, recorded_by=who.ref)
         return {"id": ins.id, "findings": [inspections.finding_dict(f) for f in ins.findings]}
@@ -156,10 +189,13 @@ def list_inspections(facility_id: int, session: RequestSession, scope: ScopeDep)
 
 
 @router.post("/findings/{finding_id}/followups")
-def add_followup(finding_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def add_followup(
+    finding_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody
+) -> dict:
     with domain_errors():
-        return inspections.finding_dict(inspections.record_followup(session, finding_id, data, scope,
-                                                                    recorded_by=who.ref))
+        return inspections.finding_dict(
+            inspections.record_followup(session, finding_id, data, scope, recorded_by=who.ref)
+        )
 
 
 @router.get("/overdue")
@@ -169,15 +205,27 @@ def overdue_corrections(session: RequestSession, scope: ScopeDep, on: str | None
 
 
 @router.post("/facilities/{facility_id}/grades", status_code=201)
-def add_grade(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def add_grade(
+    facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody
+) -> dict:
     with domain_errors():
-        g = inspections.set_grade(session, facility_id, data.get("grade"), data.get("assessed_on"),
-                                  data.get("assessor") or "", data.get("note"), scope, recorded_by=who.ref)
+        g = inspections.set_grade(
+            session,
+            facility_id,
+            data.get("grade"),
+            data.get("assessed_on"),
+            data.get("assessor") or "",
+            data.get("note"),
+            scope,
+            recorded_by=who.ref,
+        )
         return {"id": g.id, "grade": g.grade, "assessed_on": g.assessed_on.isoformat()}
 
 
 @router.post("/facilities/{facility_id}/credit", status_code=201)
-def add_credit(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def add_credit(
+    facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody
+) -> dict:
     with domain_errors():
         r = inspections.add_credit_record(session, facility_id, data, scope, recorded_by=who.ref)
         return {"id": r.id, "list_type": r.list_type, "start_on": r.start_on.isoformat()}
@@ -197,8 +245,9 @@ def coverage_of(session: RequestSession, scope: ScopeDep, region: str, on: str |
 
 
 @router.get("/stations")
-def stations_of(session: RequestSession, scope: ScopeDep, region: str, communities_total: int,
-                on: str | None = None) -> dict:
+def stations_of(
+    session: RequestSession, scope: ScopeDep, region: str, communities_total: int, on: str | None = None
+) -> dict:
     with domain_errors():
         return capacity.station_coverage(session, region, communities_total, today(on), scope)
 
@@ -211,29 +260,41 @@ def residential(region: str, planned_population: int, existing: bool = False) ->
 
 # --- facility subsidies ------------------------------------------------------------------------------------
 @router.post("/facilities/{facility_id}/subsidies", status_code=201)
-def apply_subsidy(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody) -> dict:
+def apply_subsidy(
+    facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody
+) -> dict:
     with domain_errors():
-        app = subsidies.apply(session, facility_id, str(data.get("program")), today(data.get("on")), scope,
-                              actor=who)
+        app = subsidies.apply(
+            session, facility_id, str(data.get("program")), today(data.get("on")), scope, actor=who
+        )
         return subsidies.application_dict(session, app)
 
 
 @router.get("/subsidies")
-def subsidy_queue(session: RequestSession, scope: ScopeDep, status: str | None = None,
-                  facility_id: int | None = None) -> dict:
+def subsidy_queue(
+    session: RequestSession, scope: ScopeDep, status: str | None = None, facility_id: int | None = None
+) -> dict:
     rows = subsidies.applications(session, scope, status, facility_id)
     return {"applications": [subsidies.application_dict(session, a) for a in rows]}
 
 
 @router.post("/subsidies/{application_id}/transitions")
-def subsidy_transition(application_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep,
-                       data: JsonBody) -> dict:
+def subsidy_transition(
+    application_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep, data: JsonBody
+) -> dict:
     with domain_errors():
         action = str(data.get("action"))
         if action == "pay":  # only the bank's return marks a subsidy paid (subsidy_payments.settle)
             raise ChildcareError("action", "补助经一卡通发放，由银行回盘标记已支付；请先登记发放")
-        app = subsidies.transition(session, application_id, action, today(data.get("on")), note=data.get("note"),
-                                   scope=scope, actor=who)
+        app = subsidies.transition(
+            session,
+            application_id,
+            action,
+            today(data.get("on")),
+            note=data.get("note"),
+            scope=scope,
+            actor=who,
+        )
         return subsidies.application_dict(session, app)
 
 
@@ -246,9 +307,14 @@ def subsidy_payment(application_id: int, session: RequestSession, scope: ScopeDe
 
 
 @router.post("/subsidies/{application_id}/payment", status_code=201)
-def register_subsidy_payment(application_id: int, request: Request, scope: ScopeDep,
-                             who: Annotated[object, Depends(subsidy_payer)], data: JsonBody,
-                             key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> JSONResponse:
+def register_subsidy_payment(
+    application_id: int,
+    request: Request,
+    scope: ScopeDep,
+    who: Annotated[object, Depends(subsidy_payer)],
+    data: JsonBody,
+    key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
     """Send an approved (payable) subsidy to the county's one-off payment batch, paid to the facility's account.
     Takes an `Idempotency-Key` like the services API: a replay gets the stored answer and changes nothing."""
     from cradle.childcare.subsidy_desk import register_and_describe
@@ -258,13 +324,19 @@ def register_subsidy_payment(application_id: int, request: Request, scope: Scope
     fields = {k: data.get(k) for k in ("account_no", "bank_code", "account_name")}
     try:
         status, body, replayed = idempotency.run(
-            getattr(request.app.state, "database_url", None), who, key, {"application_id": application_id, **fields},
-            lambda s: (201, register_and_describe(s, who, application_id, fields, scope)))
+            getattr(request.app.state, "database_url", None),
+            who,
+            key,
+            {"application_id": application_id, **fields},
+            lambda s: (201, register_and_describe(s, who, application_id, fields, scope)),
+        )
     except ServiceError as exc:
         refuse(exc.status, [exc.as_dict()])
     except DOMAIN_ERRORS as exc:
         raise as_http(exc) from None
-    return JSONResponse(status_code=status, content=body, headers={"Idempotent-Replayed": str(replayed).lower()})
+    return JSONResponse(
+        status_code=status, content=body, headers={"Idempotent-Replayed": str(replayed).lower()}
+    )
 
 
 # --- public (信息公示) --------------------------------------------------------------------------------------

@@ -46,16 +46,30 @@ def indicator(session: Session, region: str, facilities: list[Facility], on: dt.
     pop = population(session, region, on)
     per_1000 = round(slots / pop.value * 1000, 2) if pop.value else None
     share = round(inclusive / slots, 4) if slots else None
-    row = {"region": region, "name": places.name(region), "level": places.level(region),
-           "facilities": len(inside), "slots": slots, "inclusive_slots": inclusive,
-           "population": pop.as_dict(), "slots_per_1000": per_1000, "inclusive_share": share,
-           "target": None, "meets_target": None}
+    row = {
+        "region": region,
+        "name": places.name(region),
+        "level": places.level(region),
+        "facilities": len(inside),
+        "slots": slots,
+        "inclusive_slots": inclusive,
+        "population": pop.as_dict(),
+        "slots_per_1000": per_1000,
+        "inclusive_share": share,
+        "target": None,
+        "meets_target": None,
+    }
     found = applicable(SLOT_TARGETS, places.chain(region))
     if found:
         code, target = found
-        row["target"] = {"jurisdiction": code, "jurisdiction_name": places.name(code),
-                         "slots_per_1000": target["per_1000"], "inclusive_share": target.get("inclusive_share"),
-                         "year": target["year"], **_citation(target)}
+        row["target"] = {
+            "jurisdiction": code,
+            "jurisdiction_name": places.name(code),
+            "slots_per_1000": target["per_1000"],
+            "inclusive_share": target.get("inclusive_share"),
+            "year": target["year"],
+            **_citation(target),
+        }
         if pop.value:
             row["slots_needed"] = required_slots(pop.value, target["per_1000"])
             row["shortfall"] = max(row["slots_needed"] - slots, 0)
@@ -73,11 +87,16 @@ def capacity_report(session: Session, region: str, on: dt.date, scope: str | Non
     check_scope(region, scope)
     facilities = list_facilities(session, region=region, filed_only=True, on=on)
     lv = places.level(region)
-    below = places.cities_of(region) if lv == "province" else (places.counties_of(region) if lv == "city" else [])
-    return {"as_of": on.isoformat(), "region": indicator(session, region, facilities, on),
-            "units": [indicator(session, code, facilities, on) for code in below],
-            "community_sites_below_minimum": _small_sites(facilities),
-            "counted": "已备案且在营的托育机构；托位含各班型"}
+    below = (
+        places.cities_of(region) if lv == "province" else (places.counties_of(region) if lv == "city" else [])
+    )
+    return {
+        "as_of": on.isoformat(),
+        "region": indicator(session, region, facilities, on),
+        "units": [indicator(session, code, facilities, on) for code in below],
+        "community_sites_below_minimum": _small_sites(facilities),
+        "counted": "已备案且在营的托育机构；托位含各班型",
+    }
 
 
 def _small_sites(facilities: list[Facility]) -> list[dict]:
@@ -85,25 +104,47 @@ def _small_sites(facilities: list[Facility]) -> list[dict]:
     for f in facilities:
         rule = applicable(COMMUNITY_SITE_MIN_M2, places.chain(f.region_code))
         if rule and f.type == "community_station" and float(f.floor_area_m2) < rule[1]["min_m2"]:
-            out.append({"facility_id": f.id, "name": f.name, "floor_area_m2": float(f.floor_area_m2),
-                        "min_m2": rule[1]["min_m2"], "document": rule[1]["document"], "clause": rule[1]["clause"]})
+            out.append(
+                {
+                    "facility_id": f.id,
+                    "name": f.name,
+                    "floor_area_m2": float(f.floor_area_m2),
+                    "min_m2": rule[1]["min_m2"],
+                    "document": rule[1]["document"],
+                    "clause": rule[1]["clause"],
+                }
+            )
     return out
 
 
 def residential_requirement(region: str, planned_population: int, existing: bool = False) -> dict:
     """托位 a residential area of `planned_population` residents must provide under the local rule."""
     _check_region(region)
-    if isinstance(planned_population, bool) or not isinstance(planned_population, int) or planned_population < 0:
+    if (
+        isinstance(planned_population, bool)
+        or not isinstance(planned_population, int)
+        or planned_population < 0
+    ):
         raise ChildcareError("planned_population", "应为非负整数")
     found = applicable(RESIDENTIAL_RULES, places.chain(region))
     if found is None:
-        return {"region": region, "planned_population": planned_population, "required_slots": None,
-                "note": "本地文件未规定新建居住区托位配建标准（仅要求与常住人口规模相适应）"}
+        return {
+            "region": region,
+            "planned_population": planned_population,
+            "required_slots": None,
+            "note": "本地文件未规定新建居住区托位配建标准（仅要求与常住人口规模相适应）",
+        }
     code, rule = found
     per_1000 = rule["existing_per_1000"] if existing else rule["new_per_1000"]
-    return {"region": region, "planned_population": planned_population, "existing_area": existing,
-            "per_1000": per_1000, "required_slots": required_slots(planned_population, per_1000),
-            "jurisdiction": code, **_citation(rule)}
+    return {
+        "region": region,
+        "planned_population": planned_population,
+        "existing_area": existing,
+        "per_1000": per_1000,
+        "required_slots": required_slots(planned_population, per_1000),
+        "jurisdiction": code,
+        **_citation(rule),
+    }
 
 
 def coverage(session: Session, region: str, on: dt.date, scope: str | None = None) -> dict:
@@ -119,8 +160,12 @@ def coverage(session: Session, region: str, on: dt.date, scope: str | None = Non
         rule = found[1]
         here = [f for f in facilities if f.region_code == county]
         public = [f for f in here if f.type in PUBLIC_TYPES and (f.guidance_role or found[0] != "140000")]
-        entry = {"region": county, "name": places.name(county), "public_nurseries": [_ref(f) for f in public],
-                 "rule": _citation(rule)}
+        entry = {
+            "region": county,
+            "name": places.name(county),
+            "public_nurseries": [_ref(f) for f in public],
+            "rule": _citation(rule),
+        }
         ok = bool(public)
         if rule["county_centre"]:
             centres = [f for f in here if f.comprehensive_centre]
@@ -133,27 +178,46 @@ def coverage(session: Session, region: str, on: dt.date, scope: str | None = Non
         if not found or not found[1]["city_centre"]:
             continue
         centres = [f for f in facilities if places.is_within(f.region_code, city) and f.comprehensive_centre]
-        cities.append({"region": city, "name": places.name(city), "centres": [_ref(f) for f in centres],
-                       "meets": bool(centres), "rule": _citation(found[1])})
+        cities.append(
+            {
+                "region": city,
+                "name": places.name(city),
+                "centres": [_ref(f) for f in centres],
+                "meets": bool(centres),
+                "rule": _citation(found[1]),
+            }
+        )
     return {"as_of": on.isoformat(), "region": region, "counties": counties, "cities": cities}
 
 
-def station_coverage(session: Session, region: str, communities_total: int, on: dt.date,
-                     scope: str | None = None) -> dict:
+def station_coverage(
+    session: Session, region: str, communities_total: int, on: dt.date, scope: str | None = None
+) -> dict:
     """绍兴: share of the region's urban communities that have a filed, open 托育驿站."""
     _check_region(region)
     check_scope(region, scope)
-    if isinstance(communities_total, bool) or not isinstance(communities_total, int) or communities_total <= 0:
+    if (
+        isinstance(communities_total, bool)
+        or not isinstance(communities_total, int)
+        or communities_total <= 0
+    ):
         raise ChildcareError("communities_total", "城市社区总数应为正整数")
     facilities = list_facilities(session, region=region, filed_only=True, on=on)
-    with_station = sorted({(f.region_code, f.community) for f in facilities
-                           if f.type == "community_station" and f.community})
+    with_station = sorted(
+        {(f.region_code, f.community) for f in facilities if f.type == "community_station" and f.community}
+    )
     if len(with_station) > communities_total:
         raise ChildcareError("communities_total", f"已有{len(with_station)}个社区建有驿站，多于社区总数")
     share = round(len(with_station) / communities_total, 4)
     found = applicable(STATION_RULES, places.chain(region))
-    out = {"region": region, "communities_total": communities_total, "communities_with_station": len(with_station),
-           "share": share, "target": None, "meets": None}
+    out = {
+        "region": region,
+        "communities_total": communities_total,
+        "communities_with_station": len(with_station),
+        "share": share,
+        "target": None,
+        "meets": None,
+    }
     if found:
         out["target"] = {"share": found[1]["share"], **_citation(found[1])}
         out["meets"] = share >= found[1]["share"]

@@ -42,9 +42,18 @@ def _table(rows: list[dict]) -> None:
     for col in ("ID", "统一社会信用代码", "名称", "类型", "区划", "托位", "在托", "空位", "普惠", "备案状态"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["id"]), r["credit_code"], r["name"], r["type_label"], f"{r['region_code']} {r['region_name']}",
-                      str(r["slots"]), str(r["enrolled"]), str(r["vacancies"]), "是" if r["inclusive"] else "否",
-                      r["filing_status_label"])
+        table.add_row(
+            str(r["id"]),
+            r["credit_code"],
+            r["name"],
+            r["type_label"],
+            f"{r['region_code']} {r['region_name']}",
+            str(r["slots"]),
+            str(r["enrolled"]),
+            str(r["vacancies"]),
+            "是" if r["inclusive"] else "否",
+            r["filing_status_label"],
+        )
     Console(width=200).print(table)
 
 
@@ -52,11 +61,13 @@ def register(app: typer.Typer) -> None:
     facilities = typer.Typer(help="托育机构：列表、导入、托位与目标、入托数据推送。", no_args_is_help=False)
 
     @facilities.callback(invoke_without_command=True)
-    def list_cmd(ctx: typer.Context,
-                 region: str | None = typer.Option(None, "--region", help="行政区划代码（省、市或县）"),
-                 fmt: str = typer.Option("table", "--format", help="json 或 table"),
-                 on: str | None = typer.Option(None, "--on", help="统计日期 YYYY-MM-DD，默认今天"),
-                 filed_only: bool = typer.Option(False, "--filed-only", help="只列已备案且在营的机构")) -> None:
+    def list_cmd(
+        ctx: typer.Context,
+        region: str | None = typer.Option(None, "--region", help="行政区划代码（省、市或县）"),
+        fmt: str = typer.Option("table", "--format", help="json 或 table"),
+        on: str | None = typer.Option(None, "--on", help="统计日期 YYYY-MM-DD，默认今天"),
+        filed_only: bool = typer.Option(False, "--filed-only", help="只列已备案且在营的机构"),
+    ) -> None:
         """List facilities with slots, vacancies and 备案 status."""
         if ctx.invoked_subcommand is not None:
             return
@@ -67,18 +78,24 @@ def register(app: typer.Typer) -> None:
         day = _date(on)
         try:
             with _session() as session:
-                rows = [facility_dict(session, f, day)
-                        for f in list_facilities(session, region=region, filed_only=filed_only, on=day)]
+                rows = [
+                    facility_dict(session, f, day)
+                    for f in list_facilities(session, region=region, filed_only=filed_only, on=day)
+                ]
         except (ChildcareError, NotFound, OutOfScope) as exc:
             _fail(exc)
         if fmt == "json":
-            typer.echo(json.dumps({"as_of": day.isoformat(), "facilities": rows}, ensure_ascii=False, indent=2))
+            typer.echo(
+                json.dumps({"as_of": day.isoformat(), "facilities": rows}, ensure_ascii=False, indent=2)
+            )
         else:
             _table(rows)
 
     @facilities.command("import")
-    def import_cmd(file: Path = typer.Argument(..., help="CSV (UTF-8/GB18030)、Excel (.xlsx) 或 JSON"),
-                   strict: bool = typer.Option(False, "--strict", help="有任何错误行则整个文件不入库")) -> None:
+    def import_cmd(
+        file: Path = typer.Argument(..., help="CSV (UTF-8/GB18030)、Excel (.xlsx) 或 JSON"),
+        strict: bool = typer.Option(False, "--strict", help="有任何错误行则整个文件不入库"),
+    ) -> None:
         """Load a department's facility list; bad rows go to quarantine with their errors."""
         from cradle.childcare.importer import import_file
 
@@ -87,8 +104,10 @@ def register(app: typer.Typer) -> None:
                 result = import_file(session, file, strict=strict)
         except ChildcareError as exc:
             _fail(exc)
-        typer.echo(f"{result.source}：读取{result.rows}行，新登记{result.created}，更新{result.updated}，"
-                   f"隔离{len(result.quarantined)}（批次 {result.batch}）")
+        typer.echo(
+            f"{result.source}：读取{result.rows}行，新登记{result.created}，更新{result.updated}，"
+            f"隔离{len(result.quarantined)}（批次 {result.batch}）"
+        )
         for q in result.quarantined:
             for e in q["errors"]:
                 typer.echo(f"  第{q['row']}行 {e['field']}：{e['message']}")
@@ -96,8 +115,11 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
     @facilities.command("capacity")
-    def capacity_cmd(region: str = typer.Option(..., "--region"), on: str | None = typer.Option(None, "--on"),
-                     fmt: str = typer.Option("table", "--format")) -> None:
+    def capacity_cmd(
+        region: str = typer.Option(..., "--region"),
+        on: str | None = typer.Option(None, "--on"),
+        fmt: str = typer.Option("table", "--format"),
+    ) -> None:
         """Slots per 1000 population and 普惠 share against the document's target."""
         from cradle.childcare.capacity import capacity_report
 
@@ -111,23 +133,33 @@ def register(app: typer.Typer) -> None:
             return
         for row in [report["region"], *report["units"]]:
             target = row["target"]
-            goal = f"目标≥{target['slots_per_1000']}（{target['document']} {target['clause']}）" if target else "无目标"
+            goal = (
+                f"目标≥{target['slots_per_1000']}（{target['document']} {target['clause']}）"
+                if target
+                else "无目标"
+            )
             pop = row["population"]
             share = f"{row['inclusive_share']:.1%}" if row["inclusive_share"] is not None else "—"
-            typer.echo(f"{row['region']} {row['name']}：托位{row['slots']}（普惠{share}），"
-                       f"每千人{row['slots_per_1000'] if row['slots_per_1000'] is not None else '—'}；{goal}；"
-                       f"人口{pop['value'] or '—'}（来源 {pop['source']}）")
+            typer.echo(
+                f"{row['region']} {row['name']}：托位{row['slots']}（普惠{share}），"
+                f"每千人{row['slots_per_1000'] if row['slots_per_1000'] is not None else '—'}；{goal}；"
+                f"人口{pop['value'] or '—'}（来源 {pop['source']}）"
+            )
 
     @facilities.command("export-enrolments")
-    def export_cmd(out: Path = typer.Argument(..., help="输出 CSV（人口库 jiaoyu 格式）"),
-                   since: str | None = typer.Option(None, "--since"), until: str | None = typer.Option(None, "--until")) -> None:
+    def export_cmd(
+        out: Path = typer.Argument(..., help="输出 CSV（人口库 jiaoyu 格式）"),
+        since: str | None = typer.Option(None, "--since"),
+        until: str | None = typer.Option(None, "--until"),
+    ) -> None:
         """Write enrolments and leavings as the registry's 教育 (jiaoyu) feed: `cradle ingest jiaoyu FILE`."""
         from cradle import atomicfile
         from cradle.childcare.feeds import registry_feed_csv, registry_feed_rows
 
         with _session() as session:
-            rows = registry_feed_rows(session, since=_date(since) if since else None,
-                                      until=_date(until) if until else None)
+            rows = registry_feed_rows(
+                session, since=_date(since) if since else None, until=_date(until) if until else None
+            )
         atomicfile.write_text(out, registry_feed_csv(rows))
         typer.echo(f"{len(rows)}条入托/离托记录已写入 {out}")
 

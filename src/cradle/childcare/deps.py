@@ -14,8 +14,16 @@ from cradle.childcare.errors import ChildcareError, IllegalTransition, NotFound,
 from cradle.childcare.subsidies import EngineUnavailable
 
 # Who may use the non-public childcare routes (each within their region scope).
-CHILDCARE_ROLES = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE, roles.DEPT, roles.OPERATOR, roles.AUDITOR,
-                   roles.ADMIN)
+CHILDCARE_ROLES = (
+    roles.TOWN,
+    roles.COUNTY,
+    roles.CITY,
+    roles.PROVINCE,
+    roles.DEPT,
+    roles.OPERATOR,
+    roles.AUDITOR,
+    roles.ADMIN,
+)
 CHILDCARE_DEPARTMENTS = ("weijian", "jiaoyu")  # 卫健 regulates 托育; 教育 runs 托幼一体 kindergartens
 # Who may send an approved facility subsidy to the county's payment batch: county-level officials and above,
 # never the facility's own operator (it names the bank account) nor a town office.
@@ -40,8 +48,18 @@ def caller_scope(request: Request) -> str | None:
     scope = request.state.scope
     header = request.headers.get("x-region-scope") or None
     if header is not None and not places.exists(header):
-        raise HTTPException(422, {"errors": [{"field": "X-Region-Scope", "code": "unknown_region",
-                                              "message": f"未知的行政区划代码 {header}"}]})
+        raise HTTPException(
+            422,
+            {
+                "errors": [
+                    {
+                        "field": "X-Region-Scope",
+                        "code": "unknown_region",
+                        "message": f"未知的行政区划代码 {header}",
+                    }
+                ]
+            },
+        )
     if header is None:
         return scope
     return header if places.is_within(header, scope) else scope
@@ -70,21 +88,28 @@ def today(on: str | None = None) -> dt.date:
     try:
         return dt.date.fromisoformat(on)
     except ValueError:
-        raise HTTPException(422, {"errors": [{"field": "on", "code": "date", "message": "日期格式应为 YYYY-MM-DD"}]}) \
-            from None
+        raise HTTPException(
+            422, {"errors": [{"field": "on", "code": "date", "message": "日期格式应为 YYYY-MM-DD"}]}
+        ) from None
 
 
 def as_http(exc: Exception) -> HTTPException:
     if isinstance(exc, ChildcareError):
-        return HTTPException(422, {"errors": [{"field": exc.field, "code": "invalid", "message": exc.message}]})
+        return HTTPException(
+            422, {"errors": [{"field": exc.field, "code": "invalid", "message": exc.message}]}
+        )
     if isinstance(exc, IllegalTransition):
-        return HTTPException(409, {"errors": [{"field": "action", "code": "illegal_transition", "message": str(exc)}]})
+        return HTTPException(
+            409, {"errors": [{"field": "action", "code": "illegal_transition", "message": str(exc)}]}
+        )
     if isinstance(exc, NotFound):
         return HTTPException(404, {"errors": [{"field": None, "code": "not_found", "message": str(exc)}]})
     if isinstance(exc, OutOfScope):
         return HTTPException(403, {"errors": [{"field": None, "code": "out_of_scope", "message": str(exc)}]})
     if isinstance(exc, EngineUnavailable):
-        return HTTPException(503, {"errors": [{"field": None, "code": "engine_unavailable", "message": str(exc)}]})
+        return HTTPException(
+            503, {"errors": [{"field": None, "code": "engine_unavailable", "message": str(exc)}]}
+        )
     raise exc
 
 

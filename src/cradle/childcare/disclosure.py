@@ -14,9 +14,25 @@ from cradle.childcare.facilities import facility_dict, list_facilities
 from cradle.childcare.inspections import quality_summary
 from cradle.childcare.vocab import FACILITY_TYPES
 
-PUBLIC_KEYS = ("id", "name", "type", "type_label", "address", "region_code", "region_name", "community",
-               "inclusive", "demonstration", "opening_date", "slots", "enrolled", "vacancies", "slot_groups",
-               "lat", "lon")
+PUBLIC_KEYS = (
+    "id",
+    "name",
+    "type",
+    "type_label",
+    "address",
+    "region_code",
+    "region_name",
+    "community",
+    "inclusive",
+    "demonstration",
+    "opening_date",
+    "slots",
+    "enrolled",
+    "vacancies",
+    "slot_groups",
+    "lat",
+    "lon",
+)
 
 
 def public_facility(session: Session, facility, on: dt.date) -> dict:
@@ -32,9 +48,17 @@ def public_listing(session: Session, on: dt.date, region: str | None = None) -> 
     facilities = list_facilities(session, region=region, filed_only=True, on=on)
     counties: dict[str, dict] = {}
     for f in facilities:
-        entry = counties.setdefault(f.region_code, {"region": f.region_code, "name": places.full_name(f.region_code),
-                                                    "facilities": [], "slots": 0, "vacancies": 0,
-                                                    "inclusive_slots": 0})
+        entry = counties.setdefault(
+            f.region_code,
+            {
+                "region": f.region_code,
+                "name": places.full_name(f.region_code),
+                "facilities": [],
+                "slots": 0,
+                "vacancies": 0,
+                "inclusive_slots": 0,
+            },
+        )
         item = public_facility(session, f, on)
         entry["facilities"].append(item)
         entry["slots"] += item["slots"]
@@ -43,8 +67,15 @@ def public_listing(session: Session, on: dt.date, region: str | None = None) -> 
     return {"as_of": on.isoformat(), "region": region, "counties": list(counties.values())}
 
 
-COLOURS = {"public": "#1b6ca8", "inclusive_private": "#2a9d8f", "private": "#8d6e63", "employer": "#6a4c93",
-           "community_station": "#e76f51", "family_point": "#f4a261", "kindergarten_class": "#588157"}
+COLOURS = {
+    "public": "#1b6ca8",
+    "inclusive_private": "#2a9d8f",
+    "private": "#8d6e63",
+    "employer": "#6a4c93",
+    "community_station": "#e76f51",
+    "family_point": "#f4a261",
+    "kindergarten_class": "#588157",
+}
 
 
 def map_svg(listing: dict, width: int = 720, height: int = 480, locale: str = "zh") -> str:
@@ -59,15 +90,21 @@ def map_svg(listing: dict, width: int = 720, height: int = 480, locale: str = "z
     codes = {c["name"]: c["region"] for c in listing["counties"]}
 
     def place(name: str) -> str:  # the county's own English name; the Chinese one with its province and city
-        return regions.local_name(codes[name], locale) if locale == "en" and regions.exists(codes[name]) else name
+        return (
+            regions.local_name(codes[name], locale)
+            if locale == "en" and regions.exists(codes[name])
+            else name
+        )
 
     points = [(f, c) for c in listing["counties"] for f in c["facilities"] if f["lat"] is not None]
     pad, legend_w = 40, 200 if locale == "zh" else 290  # English labels are longer
     plot_w = width - legend_w - 2 * pad
     plot_h = height - 2 * pad
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" role="img" aria-label="{escape(t.gettext("Map of childcare institutions"))}" font-family="sans-serif" font-size="12">',
-             f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fbfbf8" stroke="#ccc"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(t.gettext("Map of childcare institutions"))}" font-family="sans-serif" font-size="12">',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fbfbf8" stroke="#ccc"/>',
+    ]
     if points:
         lons = [f["lon"] for f, _ in points]
         lats = [f["lat"] for f, _ in points]
@@ -85,31 +122,43 @@ def map_svg(listing: dict, width: int = 720, height: int = 480, locale: str = "z
             x, y = xy(f["lon"], f["lat"])
             by_county.setdefault(c["name"], []).append((x, y))
             r = 4 + min(f["slots"], 200) / 25
-            title = escape(t.gettext("%(name)s: %(slots)s places, %(vacancies)s vacancies") % {
-                "name": f["name"], "slots": f["slots"], "vacancies": f["vacancies"]})
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{COLOURS.get(f["type"], "#555")}" '
-                         f'fill-opacity="0.8" stroke="#fff"><title>{title}</title></circle>')
+            title = escape(
+                t.gettext("%(name)s: %(slots)s places, %(vacancies)s vacancies")
+                % {"name": f["name"], "slots": f["slots"], "vacancies": f["vacancies"]}
+            )
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{COLOURS.get(f["type"], "#555")}" '
+                f'fill-opacity="0.8" stroke="#fff"><title>{title}</title></circle>'
+            )
         for county_name, xys in by_county.items():
             mx = sum(p[0] for p in xys) / len(xys)
             my = sum(p[1] for p in xys) / len(xys)
-            parts.append(f'<text x="{mx:.1f}" y="{my - 12:.1f}" text-anchor="middle" fill="#333">'
-                         f'{escape(place(county_name))}</text>')
+            parts.append(
+                f'<text x="{mx:.1f}" y="{my - 12:.1f}" text-anchor="middle" fill="#333">'
+                f"{escape(place(county_name))}</text>"
+            )
     else:
-        parts.append(f'<text x="{pad}" y="{pad + 20}" fill="#666">{escape(t.gettext("No institutions with coordinates yet"))}</text>')
+        parts.append(
+            f'<text x="{pad}" y="{pad + 20}" fill="#666">{escape(t.gettext("No institutions with coordinates yet"))}</text>'
+        )
     lx = width - legend_w + 10
     parts.append(f'<text x="{lx}" y="{pad}" font-weight="bold">{escape(t.gettext("Legend"))}</text>')
     y = pad + 20
     for key, label in FACILITY_TYPES.items():
-        parts.append(f'<circle cx="{lx + 6}" cy="{y - 4}" r="5" fill="{COLOURS[key]}"/>'
-                     f'<text x="{lx + 16}" y="{y}">{escape(localize(label, locale)[:10 if locale == "zh" else 40])}</text>')
+        parts.append(
+            f'<circle cx="{lx + 6}" cy="{y - 4}" r="5" fill="{COLOURS[key]}"/>'
+            f'<text x="{lx + 16}" y="{y}">{escape(localize(label, locale)[: 10 if locale == "zh" else 40])}</text>'
+        )
         y += 18
     y += 10
     for c in listing["counties"]:
         name = place(c["name"]) if locale == "en" else c["name"][-6:]
         count = len(c["facilities"])
-        line = t.ngettext("%(name)s: %(num)s institution, %(slots)s places",
-                          "%(name)s: %(num)s institutions, %(slots)s places", count) % {
-            "name": name, "num": count, "slots": c["slots"]}
+        line = t.ngettext(
+            "%(name)s: %(num)s institution, %(slots)s places",
+            "%(name)s: %(num)s institutions, %(slots)s places",
+            count,
+        ) % {"name": name, "num": count, "slots": c["slots"]}
         parts.append(f'<text x="{lx}" y="{y}">{escape(line)}</text>')
         y += 16
     parts.append("</svg>")

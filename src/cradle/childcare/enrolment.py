@@ -28,8 +28,9 @@ def active_on(enrolment: Enrolment, on: dt.date) -> bool:
 
 def enrolled_counts(session: Session, facility_id: int, on: dt.date) -> dict[str, int]:
     counts: dict[str, int] = {}
-    rows = session.scalars(select(Enrolment).where(Enrolment.facility_id == facility_id,
-                                                   Enrolment.start_on <= on))
+    rows = session.scalars(
+        select(Enrolment).where(Enrolment.facility_id == facility_id, Enrolment.start_on <= on)
+    )
     for e in rows:
         if active_on(e, on):
             counts[e.age_group] = counts.get(e.age_group, 0) + 1
@@ -38,8 +39,11 @@ def enrolled_counts(session: Session, facility_id: int, on: dt.date) -> dict[str
 
 def _peak(intervals: list[tuple[dt.date, dt.date | None]], start: dt.date, end: dt.date | None) -> int:
     """Most intervals in force on any one day of [start, end] (None: open-ended)."""
-    inside = [(max(s, start), e if end is None or (e is not None and e < end) else end)
-              for s, e in intervals if (end is None or s <= end) and (e is None or e >= start)]
+    inside = [
+        (max(s, start), e if end is None or (e is not None and e < end) else end)
+        for s, e in intervals
+        if (end is None or s <= end) and (e is None or e >= start)
+    ]
     events = []
     for s, e in inside:
         events.append((s, 1))
@@ -94,20 +98,36 @@ def enrol(session: Session, facility_id: int, data: dict, scope: str | None = No
         raise ChildcareError("age_group", f"{facility.name} 没有{AGE_GROUPS[group]['label']}托位")
     for other in session.scalars(select(Enrolment).where(Enrolment.child_id_number == number)):
         if other.end_on is None or other.end_on >= start:
-            raise ChildcareError("start_on", f"与已有入托记录重叠：{_describe(other, session.get(Facility, other.facility_id))}")
-    same_group = session.scalars(select(Enrolment).where(Enrolment.facility_id == facility.id,
-                                                         Enrolment.age_group == group)).all()
+            raise ChildcareError(
+                "start_on",
+                f"与已有入托记录重叠：{_describe(other, session.get(Facility, other.facility_id))}",
+            )
+    same_group = session.scalars(
+        select(Enrolment).where(Enrolment.facility_id == facility.id, Enrolment.age_group == group)
+    ).all()
     if _peak([(e.start_on, e.end_on) for e in same_group], start, None) + 1 > slot_group.slots:
         raise ChildcareError("age_group", f"{AGE_GROUPS[group]['label']}托位已满（{slot_group.slots}个）")
-    enrolment = Enrolment(facility_id=facility.id, child_id_number=number, child_name=name, birth_date=birth,
-                          birth_order=order, age_group=group, start_on=start)
+    enrolment = Enrolment(
+        facility_id=facility.id,
+        child_id_number=number,
+        child_name=name,
+        birth_date=birth,
+        birth_order=order,
+        age_group=group,
+        start_on=start,
+    )
     session.add(enrolment)
     session.flush()
     return enrolment
 
 
-def leave(session: Session, enrolment_id: int, end_on: dt.date | str, reason: str | None = None,
-          scope: str | None = None) -> Enrolment:
+def leave(
+    session: Session,
+    enrolment_id: int,
+    end_on: dt.date | str,
+    reason: str | None = None,
+    scope: str | None = None,
+) -> Enrolment:
     """离托: `end_on` is the last day attended."""
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
@@ -128,18 +148,30 @@ def leave(session: Session, enrolment_id: int, end_on: dt.date | str, reason: st
     return enrolment
 
 
-def roster(session: Session, facility_id: int, on: dt.date, scope: str | None = None,
-           include_past: bool = False) -> list[dict]:
+def roster(
+    session: Session, facility_id: int, on: dt.date, scope: str | None = None, include_past: bool = False
+) -> list[dict]:
     """The facility's children (ID numbers masked): those enrolled on `on`, or all when include_past."""
     get_facility(session, facility_id, scope)
-    rows = session.scalars(select(Enrolment).where(Enrolment.facility_id == facility_id)
-                           .order_by(Enrolment.age_group, Enrolment.start_on, Enrolment.id))
+    rows = session.scalars(
+        select(Enrolment)
+        .where(Enrolment.facility_id == facility_id)
+        .order_by(Enrolment.age_group, Enrolment.start_on, Enrolment.id)
+    )
     return [enrolment_dict(e) for e in rows if include_past or active_on(e, on)]
 
 
 def enrolment_dict(e: Enrolment) -> dict:
-    return {"id": e.id, "facility_id": e.facility_id, "child_id_number": mask(e.child_id_number),
-            "child_name": e.child_name, "birth_date": e.birth_date.isoformat(), "birth_order": e.birth_order,
-            "age_group": e.age_group, "age_group_label": AGE_GROUPS[e.age_group]["label"],
-            "start_on": e.start_on.isoformat(), "end_on": e.end_on.isoformat() if e.end_on else None,
-            "leave_reason": e.leave_reason}
+    return {
+        "id": e.id,
+        "facility_id": e.facility_id,
+        "child_id_number": mask(e.child_id_number),
+        "child_name": e.child_name,
+        "birth_date": e.birth_date.isoformat(),
+        "birth_order": e.birth_order,
+        "age_group": e.age_group,
+        "age_group_label": AGE_GROUPS[e.age_group]["label"],
+        "start_on": e.start_on.isoformat(),
+        "end_on": e.end_on.isoformat() if e.end_on else None,
+        "leave_reason": e.leave_reason,
+    }

@@ -63,8 +63,9 @@ def register_facility(session: Session, data: dict, scope: str | None = None) ->
     return facility
 
 
-def update_facility(session: Session, facility_id: int, data: dict, scope: str | None = None,
-                    on: dt.date | None = None) -> Facility:
+def update_facility(
+    session: Session, facility_id: int, data: dict, scope: str | None = None, on: dt.date | None = None
+) -> Facility:
     """Replace a facility's record. Slots may not fall below the children enrolled in that age group."""
     facility = get_facility(session, facility_id, scope)
     clean = clean_facility(data)
@@ -79,8 +80,7 @@ def update_facility(session: Session, facility_id: int, data: dict, scope: str |
     new_slots = {s["age_group"]: s["slots"] for s in clean["slots"]}
     for i, s in enumerate(clean["slots"]):
         if counts.get(s["age_group"], 0) > s["slots"]:
-            raise ChildcareError(f"slots[{i}].slots",
-                                 f"在托{counts[s['age_group']]}人，托位不能少于在托人数")
+            raise ChildcareError(f"slots[{i}].slots", f"在托{counts[s['age_group']]}人，托位不能少于在托人数")
     for group, n in counts.items():
         if n and group not in new_slots:
             raise ChildcareError("slots", f"{AGE_GROUPS[group]['label']}仍有{n}名在托婴幼儿，不能删除该班型")
@@ -90,20 +90,31 @@ def update_facility(session: Session, facility_id: int, data: dict, scope: str |
 
 
 def latest_filing(session: Session, facility_id: int) -> Filing | None:
-    return session.scalar(select(Filing).where(Filing.facility_id == facility_id)
-                          .order_by(Filing.id.desc()).limit(1))
+    return session.scalar(
+        select(Filing).where(Filing.facility_id == facility_id).order_by(Filing.id.desc()).limit(1)
+    )
 
 
-def list_facilities(session: Session, region: str | None = None, scope: str | None = None,
-                    filed_only: bool = False, on: dt.date | None = None) -> list[Facility]:
+def list_facilities(
+    session: Session,
+    region: str | None = None,
+    scope: str | None = None,
+    filed_only: bool = False,
+    on: dt.date | None = None,
+) -> list[Facility]:
     """Facilities in `region` (and the caller's `scope`), ordered by region and name."""
     if region is not None and not places.is_code(region):
         raise ChildcareError("region", f"{region} 不是6位行政区划代码")
     if region is not None and not places.exists(region):  # a typo must not pass for an empty region
         raise ChildcareError("region", f"未知的行政区划代码 {region}")
-    rows = session.scalars(select(Facility).options(selectinload(Facility.slots))
-                           .order_by(Facility.region_code, Facility.name, Facility.id)).all()
-    out = [f for f in rows if places.is_within(f.region_code, region) and places.is_within(f.region_code, scope)]
+    rows = session.scalars(
+        select(Facility)
+        .options(selectinload(Facility.slots))
+        .order_by(Facility.region_code, Facility.name, Facility.id)
+    ).all()
+    out = [
+        f for f in rows if places.is_within(f.region_code, region) and places.is_within(f.region_code, scope)
+    ]
     if filed_only:
         accepted = filed_ids(session)
         day = on or dt.date.today()
@@ -127,27 +138,46 @@ def total_slots(facility: Facility) -> int:
     return sum(g.slots for g in facility.slots)
 
 
-def facility_dict(session: Session, facility: Facility, on: dt.date | None = None, detail: bool = False) -> dict:
+def facility_dict(
+    session: Session, facility: Facility, on: dt.date | None = None, detail: bool = False
+) -> dict:
     from cradle.childcare.enrolment import enrolled_counts
 
     day = on or dt.date.today()
     counts = enrolled_counts(session, facility.id, day)
     filing = latest_filing(session, facility.id)
-    groups = [{"age_group": g.age_group, "label": AGE_GROUPS[g.age_group]["label"], "slots": g.slots,
-               "classes": g.classes, "enrolled": counts.get(g.age_group, 0),
-               "vacancies": max(g.slots - counts.get(g.age_group, 0), 0), "fee_monthly": g.fee_monthly}
-              for g in facility.slots]
+    groups = [
+        {
+            "age_group": g.age_group,
+            "label": AGE_GROUPS[g.age_group]["label"],
+            "slots": g.slots,
+            "classes": g.classes,
+            "enrolled": counts.get(g.age_group, 0),
+            "vacancies": max(g.slots - counts.get(g.age_group, 0), 0),
+            "fee_monthly": g.fee_monthly,
+        }
+        for g in facility.slots
+    ]
     out = {
-        "id": facility.id, "credit_code": facility.credit_code, "name": facility.name, "type": facility.type,
-        "type_label": FACILITY_TYPES.get(facility.type, facility.type), "address": facility.address,
-        "region_code": facility.region_code, "region_name": places.name(facility.region_code),
-        "community": facility.community, "inclusive": facility.inclusive,
-        "demonstration": facility.demonstration, "comprehensive_centre": facility.comprehensive_centre,
+        "id": facility.id,
+        "credit_code": facility.credit_code,
+        "name": facility.name,
+        "type": facility.type,
+        "type_label": FACILITY_TYPES.get(facility.type, facility.type),
+        "address": facility.address,
+        "region_code": facility.region_code,
+        "region_name": places.name(facility.region_code),
+        "community": facility.community,
+        "inclusive": facility.inclusive,
+        "demonstration": facility.demonstration,
+        "comprehensive_centre": facility.comprehensive_centre,
         "guidance_role": facility.guidance_role,
         "opening_date": facility.opening_date.isoformat(),
         "closed_on": facility.closed_on.isoformat() if facility.closed_on else None,
-        "slots": sum(g["slots"] for g in groups), "enrolled": sum(g["enrolled"] for g in groups),
-        "vacancies": sum(g["vacancies"] for g in groups), "slot_groups": groups,
+        "slots": sum(g["slots"] for g in groups),
+        "enrolled": sum(g["enrolled"] for g in groups),
+        "vacancies": sum(g["vacancies"] for g in groups),
+        "slot_groups": groups,
         "filing_status": filing.status if filing else None,
         "filing_status_label": FILING_STATUS[filing.status] if filing else "未备案",
         "lat": float(facility.lat) if facility.lat is not None else None,
@@ -155,34 +185,65 @@ def facility_dict(session: Session, facility: Facility, on: dt.date | None = Non
     }
     if detail:
         out["floor_area_m2"] = float(facility.floor_area_m2)
-        out["outdoor_area_m2"] = float(facility.outdoor_area_m2) if facility.outdoor_area_m2 is not None else None
+        out["outdoor_area_m2"] = (
+            float(facility.outdoor_area_m2) if facility.outdoor_area_m2 is not None else None
+        )
         out["rooms"] = facility.rooms
-        out["staff"] = [{"name": s.name, "role": s.role, "qualification": s.qualification,
-                         "education": s.education, "years_experience": s.years_experience}
-                        for s in facility.staff]
+        out["staff"] = [
+            {
+                "name": s.name,
+                "role": s.role,
+                "qualification": s.qualification,
+                "education": s.education,
+                "years_experience": s.years_experience,
+            }
+            for s in facility.staff
+        ]
     return out
 
 
 def facility_input(facility: Facility) -> dict:
     """The facility as an input record (what register/update accept), e.g. to edit one field and update."""
     return {
-        "credit_code": facility.credit_code, "name": facility.name, "type": facility.type,
-        "address": facility.address, "region_code": facility.region_code, "community": facility.community,
+        "credit_code": facility.credit_code,
+        "name": facility.name,
+        "type": facility.type,
+        "address": facility.address,
+        "region_code": facility.region_code,
+        "community": facility.community,
         "floor_area_m2": str(facility.floor_area_m2),
         "outdoor_area_m2": str(facility.outdoor_area_m2) if facility.outdoor_area_m2 is not None else None,
-        "rooms": facility.rooms, "inclusive": facility.inclusive, "demonstration": facility.demonstration,
-        "comprehensive_centre": facility.comprehensive_centre, "guidance_role": facility.guidance_role,
+        "rooms": facility.rooms,
+        "inclusive": facility.inclusive,
+        "demonstration": facility.demonstration,
+        "comprehensive_centre": facility.comprehensive_centre,
+        "guidance_role": facility.guidance_role,
         "opening_date": facility.opening_date.isoformat(),
         "closed_on": facility.closed_on.isoformat() if facility.closed_on else None,
         "lat": str(facility.lat) if facility.lat is not None else None,
         "lon": str(facility.lon) if facility.lon is not None else None,
-        "slots": [{"age_group": g.age_group, "slots": g.slots, "classes": g.classes,
-                   "fee_monthly": g.fee_monthly} for g in facility.slots],
-        "staff": [{"name": s.name, "role": s.role, "qualification": s.qualification, "education": s.education,
-                   "years_experience": s.years_experience} for s in facility.staff],
+        "slots": [
+            {"age_group": g.age_group, "slots": g.slots, "classes": g.classes, "fee_monthly": g.fee_monthly}
+            for g in facility.slots
+        ],
+        "staff": [
+            {
+                "name": s.name,
+                "role": s.role,
+                "qualification": s.qualification,
+                "education": s.education,
+                "years_experience": s.years_experience,
+            }
+            for s in facility.staff
+        ],
     }
 
 
 def enrolments_of(session: Session, facility_id: int) -> list[Enrolment]:
-    return list(session.scalars(select(Enrolment).where(Enrolment.facility_id == facility_id)
-                                .order_by(Enrolment.start_on, Enrolment.id)))
+    return list(
+        session.scalars(
+            select(Enrolment)
+            .where(Enrolment.facility_id == facility_id)
+            .order_by(Enrolment.start_on, Enrolment.id)
+        )
+    )

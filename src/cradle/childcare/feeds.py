@@ -24,8 +24,22 @@ from cradle.childcare.models import Enrolment, Facility
 from cradle.childcare.vocab import PUBLIC_TYPES
 from cradle.idcard import check_id_number, sex_of
 
-JIAOYU_COLUMNS = ["record_no", "id_number", "name", "sex", "birth_date", "event", "event_date", "care_type",
-                  "institution_code", "institution_name", "public", "inclusive", "registered", "region"]
+JIAOYU_COLUMNS = [
+    "record_no",
+    "id_number",
+    "name",
+    "sex",
+    "birth_date",
+    "event",
+    "event_date",
+    "care_type",
+    "institution_code",
+    "institution_name",
+    "public",
+    "inclusive",
+    "registered",
+    "region",
+]
 
 
 def care_of_child(session: Session, id_number: str, on: dt.date) -> dict | None:
@@ -33,18 +47,28 @@ def care_of_child(session: Session, id_number: str, on: dt.date) -> dict | None:
     for e in session.scalars(select(Enrolment).where(Enrolment.child_id_number == number)):
         if active_on(e, on):
             facility = session.get(Facility, e.facility_id)
-            return {"type": "nursery", "inclusive": bool(facility.inclusive),
-                    "registered": facility.id in filed_ids(session), "public": facility.type in PUBLIC_TYPES,
-                    "facility_id": facility.id, "facility_credit_code": facility.credit_code}
+            return {
+                "type": "nursery",
+                "inclusive": bool(facility.inclusive),
+                "registered": facility.id in filed_ids(session),
+                "public": facility.type in PUBLIC_TYPES,
+                "facility_id": facility.id,
+                "facility_credit_code": facility.credit_code,
+            }
     return None
 
 
-def registry_feed_rows(session: Session, since: dt.date | None = None, until: dt.date | None = None,
-                       scope: str | None = None) -> list[dict]:
+def registry_feed_rows(
+    session: Session, since: dt.date | None = None, until: dt.date | None = None, scope: str | None = None
+) -> list[dict]:
     """One row per enrol or leave event dated within [since, until] (inclusive; open ends allowed)."""
     filed = filed_ids(session)
     rows = []
-    q = select(Enrolment, Facility).join(Facility, Facility.id == Enrolment.facility_id).order_by(Enrolment.id)
+    q = (
+        select(Enrolment, Facility)
+        .join(Facility, Facility.id == Enrolment.facility_id)
+        .order_by(Enrolment.id)
+    )
     for e, f in session.execute(q):
         if not places.is_within(f.region_code, scope) or check_id_number(e.child_id_number):
             continue
@@ -52,12 +76,24 @@ def registry_feed_rows(session: Session, since: dt.date | None = None, until: dt
         for event, day in events:
             if (since and day < since) or (until and day > until):
                 continue
-            rows.append({"record_no": f"cc-{e.id}-{event}", "id_number": e.child_id_number, "name": e.child_name,
-                         "sex": "1" if sex_of(e.child_id_number) == "M" else "2",
-                         "birth_date": e.birth_date.isoformat(), "event": event, "event_date": day.isoformat(),
-                         "care_type": "1", "institution_code": f.credit_code, "institution_name": f.name,
-                         "public": "1" if f.type in PUBLIC_TYPES else "0", "inclusive": "1" if f.inclusive else "0",
-                         "registered": "1" if f.id in filed else "0", "region": f.region_code})
+            rows.append(
+                {
+                    "record_no": f"cc-{e.id}-{event}",
+                    "id_number": e.child_id_number,
+                    "name": e.child_name,
+                    "sex": "1" if sex_of(e.child_id_number) == "M" else "2",
+                    "birth_date": e.birth_date.isoformat(),
+                    "event": event,
+                    "event_date": day.isoformat(),
+                    "care_type": "1",
+                    "institution_code": f.credit_code,
+                    "institution_name": f.name,
+                    "public": "1" if f.type in PUBLIC_TYPES else "0",
+                    "inclusive": "1" if f.inclusive else "0",
+                    "registered": "1" if f.id in filed else "0",
+                    "region": f.region_code,
+                }
+            )
     return rows
 
 

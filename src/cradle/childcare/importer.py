@@ -29,13 +29,32 @@ from cradle.childcare.validate import check_facility
 from cradle.childcare.vocab import AGE_GROUPS, FACILITY_TYPES
 
 HEADER_ALIASES = {
-    "统一社会信用代码": "credit_code", "机构名称": "name", "机构类型": "type", "地址": "address",
-    "行政区划代码": "region_code", "社区": "community", "建筑面积": "floor_area_m2", "室外面积": "outdoor_area_m2",
-    "用房间数": "rooms", "普惠": "inclusive", "示范": "demonstration", "综合服务中心": "comprehensive_centre",
-    "承担指导功能": "guidance_role", "开办日期": "opening_date", "停办日期": "closed_on", "纬度": "lat", "经度": "lon",
-    "乳儿班托位": "slots_infant", "托小班托位": "slots_toddler", "托大班托位": "slots_older",
-    "乳儿班班数": "classes_infant", "托小班班数": "classes_toddler", "托大班班数": "classes_older",
-    "乳儿班月收费": "fee_infant", "托小班月收费": "fee_toddler", "托大班月收费": "fee_older",
+    "统一社会信用代码": "credit_code",
+    "机构名称": "name",
+    "机构类型": "type",
+    "地址": "address",
+    "行政区划代码": "region_code",
+    "社区": "community",
+    "建筑面积": "floor_area_m2",
+    "室外面积": "outdoor_area_m2",
+    "用房间数": "rooms",
+    "普惠": "inclusive",
+    "示范": "demonstration",
+    "综合服务中心": "comprehensive_centre",
+    "承担指导功能": "guidance_role",
+    "开办日期": "opening_date",
+    "停办日期": "closed_on",
+    "纬度": "lat",
+    "经度": "lon",
+    "乳儿班托位": "slots_infant",
+    "托小班托位": "slots_toddler",
+    "托大班托位": "slots_older",
+    "乳儿班班数": "classes_infant",
+    "托小班班数": "classes_toddler",
+    "托大班班数": "classes_older",
+    "乳儿班月收费": "fee_infant",
+    "托小班月收费": "fee_toddler",
+    "托大班月收费": "fee_older",
 }
 TYPE_BY_LABEL = {label: key for key, label in FACILITY_TYPES.items()}
 SLOT_COLUMNS = {f"{p}_{g}" for p in ("slots", "classes", "fee") for g in AGE_GROUPS}
@@ -51,8 +70,15 @@ class ImportResult:
     quarantined: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"batch": self.batch, "source": self.source, "rows": self.rows, "created": self.created,
-                "updated": self.updated, "quarantined": len(self.quarantined), "problems": self.quarantined}
+        return {
+            "batch": self.batch,
+            "source": self.source,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "quarantined": len(self.quarantined),
+            "problems": self.quarantined,
+        }
 
 
 def _read_text(raw: bytes) -> str:
@@ -123,7 +149,11 @@ def from_flat(row: dict) -> dict:
     for group in AGE_GROUPS:
         if row.get(f"slots_{group}") is None and row.get(f"fee_{group}") is None:
             continue
-        entry = {"age_group": group, "slots": row.get(f"slots_{group}"), "fee_monthly": row.get(f"fee_{group}")}
+        entry = {
+            "age_group": group,
+            "slots": row.get(f"slots_{group}"),
+            "fee_monthly": row.get(f"fee_{group}"),
+        }
         if row.get(f"classes_{group}") is not None:
             entry["classes"] = row.get(f"classes_{group}")
         slots.append(entry)
@@ -131,10 +161,9 @@ def from_flat(row: dict) -> dict:
     return record
 
 
-
-
-def store(session: Session, record: dict, scope: str | None = None, on: dt.date | None = None
-          ) -> tuple[str, Facility]:
+def store(
+    session: Session, record: dict, scope: str | None = None, on: dt.date | None = None
+) -> tuple[str, Facility]:
     """Register a checked record, or update the facility with its credit code: ("created"|"updated", facility).
     Nothing is stored when it raises (ChildcareError naming the field; a region outside `scope` as region_code)."""
     try:
@@ -147,8 +176,13 @@ def store(session: Session, record: dict, scope: str | None = None, on: dt.date 
         raise ChildcareError("region_code", str(exc)) from None
 
 
-def import_file(session: Session, path: str | Path, strict: bool = False, scope: str | None = None,
-                on: dt.date | None = None) -> ImportResult:
+def import_file(
+    session: Session,
+    path: str | Path,
+    strict: bool = False,
+    scope: str | None = None,
+    on: dt.date | None = None,
+) -> ImportResult:
     path = Path(path)
     if not path.exists():
         raise ChildcareError("file", f"文件 {path} 不存在")
@@ -179,9 +213,15 @@ def import_file(session: Session, path: str | Path, strict: bool = False, scope:
                     raise ChildcareError(f"rows[{line}]", str(exc)) from None
                 problems = [exc]
         errors = [p.as_dict() for p in problems]
-        session.add(ImportQuarantine(batch=result.batch, source=path.name, row_no=line,
-                                     data=json.dumps(record, ensure_ascii=False, default=str),
-                                     errors=json.dumps(errors, ensure_ascii=False)))
+        session.add(
+            ImportQuarantine(
+                batch=result.batch,
+                source=path.name,
+                row_no=line,
+                data=json.dumps(record, ensure_ascii=False, default=str),
+                errors=json.dumps(errors, ensure_ascii=False),
+            )
+        )
         result.quarantined.append({"row": line, "errors": errors})
     session.flush()
     return result

@@ -29,8 +29,9 @@ def _choice(c: _Collector, value, path: str, choices: dict) -> str | None:
     return value
 
 
-def record_inspection(session: Session, facility_id: int, data: dict, scope: str | None = None,
-                      recorded_by: str | None = None) -> Inspection:
+def record_inspection(
+    session: Session, facility_id: int, data: dict, scope: str | None = None, recorded_by: str | None = None
+) -> Inspection:
     facility = get_facility(session, facility_id, scope)
     if not isinstance(data, dict):
         raise ChildcareError("$", "应为对象")
@@ -67,16 +68,24 @@ def record_inspection(session: Session, facility_id: int, data: dict, scope: str
         c.add("result", "有整改问题时结果不能为合格")
     if c.problems:
         raise c.problems[0]
-    inspection = Inspection(facility_id=facility.id, visited_on=visited, kind=kind, inspector=inspector,
-                            result=result, summary=summary, recorded_by=recorded_by)
+    inspection = Inspection(
+        facility_id=facility.id,
+        visited_on=visited,
+        kind=kind,
+        inspector=inspector,
+        result=result,
+        summary=summary,
+        recorded_by=recorded_by,
+    )
     inspection.findings = [Finding(facility_id=facility.id, **p) for p in parsed]
     session.add(inspection)
     session.flush()
     return inspection
 
 
-def record_followup(session: Session, finding_id: int, data: dict, scope: str | None = None,
-                    recorded_by: str | None = None) -> Finding:
+def record_followup(
+    session: Session, finding_id: int, data: dict, scope: str | None = None, recorded_by: str | None = None
+) -> Finding:
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise NotFound("检查问题", finding_id)
@@ -100,8 +109,11 @@ def record_followup(session: Session, finding_id: int, data: dict, scope: str | 
         raise ChildcareError("visited_on", f"复查日期早于检查日期 {inspection.visited_on}")
     if not resolved and new_deadline is not None and new_deadline < visited:
         raise ChildcareError("new_deadline", "新的整改期限早于复查日期")
-    finding.followups.append(FollowUp(visited_on=visited, resolved=resolved, note=note, inspector=inspector,
-                                      recorded_by=recorded_by))
+    finding.followups.append(
+        FollowUp(
+            visited_on=visited, resolved=resolved, note=note, inspector=inspector, recorded_by=recorded_by
+        )
+    )
     if resolved:
         finding.resolved_on = visited
     elif new_deadline is not None:
@@ -111,27 +123,50 @@ def record_followup(session: Session, finding_id: int, data: dict, scope: str | 
 
 
 def open_findings(session: Session, facility_id: int) -> list[Finding]:
-    return list(session.scalars(select(Finding).where(Finding.facility_id == facility_id,
-                                                      Finding.resolved_on.is_(None)).order_by(Finding.deadline)))
+    return list(
+        session.scalars(
+            select(Finding)
+            .where(Finding.facility_id == facility_id, Finding.resolved_on.is_(None))
+            .order_by(Finding.deadline)
+        )
+    )
 
 
 def overdue(session: Session, on: dt.date, scope: str | None = None) -> list[dict]:
     """Facilities with corrections past their deadline on `on`, with the overdue findings."""
-    rows = session.execute(select(Finding, Facility).join(Facility, Facility.id == Finding.facility_id)
-                           .where(Finding.resolved_on.is_(None), Finding.deadline < on)
-                           .order_by(Facility.region_code, Facility.id, Finding.deadline)).all()
+    rows = session.execute(
+        select(Finding, Facility)
+        .join(Facility, Facility.id == Finding.facility_id)
+        .where(Finding.resolved_on.is_(None), Finding.deadline < on)
+        .order_by(Facility.region_code, Facility.id, Finding.deadline)
+    ).all()
     out: dict[int, dict] = {}
     for finding, facility in rows:
         if not places.is_within(facility.region_code, scope):
             continue
-        entry = out.setdefault(facility.id, {"facility_id": facility.id, "name": facility.name,
-                                             "region_code": facility.region_code, "findings": []})
+        entry = out.setdefault(
+            facility.id,
+            {
+                "facility_id": facility.id,
+                "name": facility.name,
+                "region_code": facility.region_code,
+                "findings": [],
+            },
+        )
         entry["findings"].append({**finding_dict(finding), "days_overdue": (on - finding.deadline).days})
     return list(out.values())
 
 
-def set_grade(session: Session, facility_id: int, grade: str, assessed_on: dt.date | str, assessor: str,
-              note: str | None = None, scope: str | None = None, recorded_by: str | None = None) -> QualityGrade:
+def set_grade(
+    session: Session,
+    facility_id: int,
+    grade: str,
+    assessed_on: dt.date | str,
+    assessor: str,
+    note: str | None = None,
+    scope: str | None = None,
+    recorded_by: str | None = None,
+) -> QualityGrade:
     facility = get_facility(session, facility_id, scope)
     c = _Collector()
     _choice(c, grade, "grade", GRADES)
@@ -140,20 +175,31 @@ def set_grade(session: Session, facility_id: int, grade: str, assessed_on: dt.da
         c.add("assessor", "必填")
     if c.problems:
         raise c.problems[0]
-    row = QualityGrade(facility_id=facility.id, grade=grade, assessed_on=day, assessor=assessor.strip(),
-                       note=note, recorded_by=recorded_by)
+    row = QualityGrade(
+        facility_id=facility.id,
+        grade=grade,
+        assessed_on=day,
+        assessor=assessor.strip(),
+        note=note,
+        recorded_by=recorded_by,
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def current_grade(session: Session, facility_id: int) -> QualityGrade | None:
-    return session.scalar(select(QualityGrade).where(QualityGrade.facility_id == facility_id)
-                          .order_by(QualityGrade.assessed_on.desc(), QualityGrade.id.desc()).limit(1))
+    return session.scalar(
+        select(QualityGrade)
+        .where(QualityGrade.facility_id == facility_id)
+        .order_by(QualityGrade.assessed_on.desc(), QualityGrade.id.desc())
+        .limit(1)
+    )
 
 
-def add_credit_record(session: Session, facility_id: int, data: dict, scope: str | None = None,
-                      recorded_by: str | None = None) -> CreditRecord:
+def add_credit_record(
+    session: Session, facility_id: int, data: dict, scope: str | None = None, recorded_by: str | None = None
+) -> CreditRecord:
     facility = get_facility(session, facility_id, scope)
     c = _Collector()
     list_type = _choice(c, data.get("list_type"), "list_type", CREDIT_LISTS)
@@ -165,50 +211,93 @@ def add_credit_record(session: Session, facility_id: int, data: dict, scope: str
         c.add("end_on", "结束日期早于开始日期")
     if c.problems:
         raise c.problems[0]
-    row = CreditRecord(facility_id=facility.id, list_type=list_type, reason=reason, decision_ref=ref,
-                       start_on=start, end_on=end, recorded_by=recorded_by)
+    row = CreditRecord(
+        facility_id=facility.id,
+        list_type=list_type,
+        reason=reason,
+        decision_ref=ref,
+        start_on=start,
+        end_on=end,
+        recorded_by=recorded_by,
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def credit_status(session: Session, facility_id: int, on: dt.date) -> str | None:
-    """"black" when a black-list record is in force (it outranks red), "red", or None."""
-    rows = session.scalars(select(CreditRecord).where(CreditRecord.facility_id == facility_id,
-                                                      CreditRecord.start_on <= on))
+    """ "black" when a black-list record is in force (it outranks red), "red", or None."""
+    rows = session.scalars(
+        select(CreditRecord).where(CreditRecord.facility_id == facility_id, CreditRecord.start_on <= on)
+    )
     lists = {r.list_type for r in rows if r.end_on is None or r.end_on >= on}
     return "black" if "black" in lists else ("red" if "red" in lists else None)
 
 
 def finding_dict(f: Finding) -> dict:
-    return {"id": f.id, "inspection_id": f.inspection_id, "item": f.item, "description": f.description,
-            "severity": f.severity, "severity_label": SEVERITIES[f.severity],
-            "deadline": f.deadline.isoformat() if f.deadline else None,
-            "resolved_on": f.resolved_on.isoformat() if f.resolved_on else None}
+    return {
+        "id": f.id,
+        "inspection_id": f.inspection_id,
+        "item": f.item,
+        "description": f.description,
+        "severity": f.severity,
+        "severity_label": SEVERITIES[f.severity],
+        "deadline": f.deadline.isoformat() if f.deadline else None,
+        "resolved_on": f.resolved_on.isoformat() if f.resolved_on else None,
+    }
 
 
 def inspections_of(session: Session, facility_id: int, scope: str | None = None) -> list[dict]:
     get_facility(session, facility_id, scope)
-    rows = session.scalars(select(Inspection).where(Inspection.facility_id == facility_id)
-                           .order_by(Inspection.visited_on.desc(), Inspection.id.desc()))
-    return [{"id": i.id, "visited_on": i.visited_on.isoformat(), "kind": i.kind,
-             "kind_label": INSPECTION_KINDS[i.kind], "inspector": i.inspector, "result": i.result,
-             "result_label": INSPECTION_RESULTS[i.result], "summary": i.summary, "recorded_by": i.recorded_by,
-             "findings": [finding_dict(f) for f in i.findings]} for i in rows]
+    rows = session.scalars(
+        select(Inspection)
+        .where(Inspection.facility_id == facility_id)
+        .order_by(Inspection.visited_on.desc(), Inspection.id.desc())
+    )
+    return [
+        {
+            "id": i.id,
+            "visited_on": i.visited_on.isoformat(),
+            "kind": i.kind,
+            "kind_label": INSPECTION_KINDS[i.kind],
+            "inspector": i.inspector,
+            "result": i.result,
+            "result_label": INSPECTION_RESULTS[i.result],
+            "summary": i.summary,
+            "recorded_by": i.recorded_by,
+            "findings": [finding_dict(f) for f in i.findings],
+        }
+        for i in rows
+    ]
 
 
 def quality_summary(session: Session, facility_id: int, on: dt.date) -> dict:
     """What the public page shows: grade, credit list, last inspection result, open and overdue findings."""
     grade = current_grade(session, facility_id)
-    last = session.scalar(select(Inspection).where(Inspection.facility_id == facility_id)
-                          .order_by(Inspection.visited_on.desc(), Inspection.id.desc()).limit(1))
+    last = session.scalar(
+        select(Inspection)
+        .where(Inspection.facility_id == facility_id)
+        .order_by(Inspection.visited_on.desc(), Inspection.id.desc())
+        .limit(1)
+    )
     pending = open_findings(session, facility_id)
     late = [f for f in pending if f.deadline is not None and f.deadline < on]
     credit = credit_status(session, facility_id, on)
     return {
-        "grade": grade.grade if grade else None, "grade_label": GRADES[grade.grade] if grade else "未评估",
-        "credit": credit, "credit_label": CREDIT_LISTS.get(credit, "") if credit else "",
-        "last_inspection": ({"visited_on": last.visited_on.isoformat(), "result": last.result,
-                             "result_label": INSPECTION_RESULTS[last.result]} if last else None),
-        "open_findings": len(pending), "overdue_findings": len(late), "flagged": bool(late),
+        "grade": grade.grade if grade else None,
+        "grade_label": GRADES[grade.grade] if grade else "未评估",
+        "credit": credit,
+        "credit_label": CREDIT_LISTS.get(credit, "") if credit else "",
+        "last_inspection": (
+            {
+                "visited_on": last.visited_on.isoformat(),
+                "result": last.result,
+                "result_label": INSPECTION_RESULTS[last.result],
+            }
+            if last
+            else None
+        ),
+        "open_findings": len(pending),
+        "overdue_findings": len(late),
+        "flagged": bool(late),
     }

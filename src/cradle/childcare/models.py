@@ -50,10 +50,12 @@ class Facility(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
 
-    slots: Mapped[list[SlotGroup]] = relationship(back_populates="facility", cascade="all, delete-orphan",
-                                                  order_by="SlotGroup.id")
-    staff: Mapped[list[StaffMember]] = relationship(back_populates="facility", cascade="all, delete-orphan",
-                                                    order_by="StaffMember.id")
+    slots: Mapped[list[SlotGroup]] = relationship(
+        back_populates="facility", cascade="all, delete-orphan", order_by="SlotGroup.id"
+    )
+    staff: Mapped[list[StaffMember]] = relationship(
+        back_populates="facility", cascade="all, delete-orphan", order_by="StaffMember.id"
+    )
 
     __table_args__ = (
         CheckConstraint("floor_area_m2 > 0", name="floor_area_positive"),
@@ -148,7 +150,9 @@ class Inspection(Base):
     inspector: Mapped[str] = mapped_column(String(100))
     result: Mapped[str] = mapped_column(String(16))  # passed, corrections, failed
     summary: Mapped[str | None] = mapped_column(Text)
-    recorded_by: Mapped[str | None] = mapped_column(String(120))  # the signed-in account (Actor.ref) that entered it
+    recorded_by: Mapped[str | None] = mapped_column(
+        String(120)
+    )  # the signed-in account (Actor.ref) that entered it
 
     findings: Mapped[list[Finding]] = relationship(cascade="all, delete-orphan", order_by="Finding.id")
 
@@ -252,8 +256,9 @@ class SubsidySlot(Base):
     __tablename__ = "cc_subsidy_slot"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("cc_subsidy_application.id", ondelete="CASCADE"),
-                                                index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("cc_subsidy_application.id", ondelete="CASCADE"), index=True
+    )
     facility_id: Mapped[int] = mapped_column(ForeignKey("cc_facility.id", ondelete="CASCADE"))
     program: Mapped[str] = mapped_column(String(64))
     slot_no: Mapped[int] = mapped_column(Integer)

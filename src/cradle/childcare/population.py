@@ -71,13 +71,16 @@ def from_census(code: str) -> Population:
         city = places.city_of(code)
         if city in table:
             n = len(places.counties_of(city))
-            return Population(code, round(table[city] / n), "census2020_equal_split",
-                              f"{places.name(city)}2020年普查常住人口{table[city]}人按{n}个县级单位等分（估算）")
+            return Population(
+                code,
+                round(table[city] / n),
+                "census2020_equal_split",
+                f"{places.name(city)}2020年普查常住人口{table[city]}人按{n}个县级单位等分（估算）",
+            )
     if lv == "province":
         cities = places.cities_of(code)
         if cities and all(c in table for c in cities):
-            return Population(code, sum(table[c] for c in cities), "census2020",
-                              "2020年普查各市常住人口之和")
+            return Population(code, sum(table[c] for c in cities), "census2020", "2020年普查各市常住人口之和")
     return Population(code, None, "none", "登记库无常住人口且普查表无此地区数据")
 
 

@@ -36,7 +36,13 @@ from cradle.childcare.statemachine import StateMachine
 CONSTRUCTION = "zibo.nursery_construction_subsidy"
 AWARD = "zibo.demo_nursery_award"
 PROGRAMS = {CONSTRUCTION: "普惠托育机构一次性建设补贴", AWARD: "市级示范托育机构一次性奖励"}
-STATUS = {"applied": "已申请", "payable": "待支付", "rejected": "未通过", "paid": "已支付", "cancelled": "已撤销"}
+STATUS = {
+    "applied": "已申请",
+    "payable": "待支付",
+    "rejected": "未通过",
+    "paid": "已支付",
+    "cancelled": "已撤销",
+}
 TRANSITIONS = {
     ("applied", "approve"): "payable",
     ("applied", "reject"): "rejected",
@@ -66,8 +72,13 @@ def engine_calculator() -> Calculator:
 
 def taken_slots(session: Session, facility_id: int, program: str) -> set[int]:
     """Slot numbers granted or reserved under `program` (slot k is the facility's k-th inclusive slot)."""
-    return set(session.scalars(select(SubsidySlot.slot_no)
-                               .where(SubsidySlot.facility_id == facility_id, SubsidySlot.program == program)))
+    return set(
+        session.scalars(
+            select(SubsidySlot.slot_no).where(
+                SubsidySlot.facility_id == facility_id, SubsidySlot.program == program
+            )
+        )
+    )
 
 
 def granted_units(session: Session, facility_id: int, program: str) -> int:
@@ -81,10 +92,15 @@ def inclusive_slots(facility: Facility) -> int:
 def engine_input(session: Session, facility: Facility) -> dict:
     """What the engine is asked about: only slots and awards not granted yet."""
     filing = latest_filing(session, facility.id)
-    return {"jurisdiction": facility.region_code, "inclusive": bool(facility.inclusive),
-            "registered": filing is not None and filing.status == "accepted",
-            "inclusive_slots": max(inclusive_slots(facility) - granted_units(session, facility.id, CONSTRUCTION), 0),
-            "demonstration": facility.demonstration and granted_units(session, facility.id, AWARD) == 0}
+    return {
+        "jurisdiction": facility.region_code,
+        "inclusive": bool(facility.inclusive),
+        "registered": filing is not None and filing.status == "accepted",
+        "inclusive_slots": max(
+            inclusive_slots(facility) - granted_units(session, facility.id, CONSTRUCTION), 0
+        ),
+        "demonstration": facility.demonstration and granted_units(session, facility.id, AWARD) == 0,
+    }
 
 
 def _run(calc: Calculator | None, data: dict, on: dt.date) -> list[dict]:
@@ -94,14 +110,22 @@ def _run(calc: Calculator | None, data: dict, on: dt.date) -> list[dict]:
     return list(result)
 
 
-def entitlements(session: Session, facility_id: int, on: dt.date, scope: str | None = None,
-                 calc: Calculator | None = None) -> list[dict]:
+def entitlements(
+    session: Session, facility_id: int, on: dt.date, scope: str | None = None, calc: Calculator | None = None
+) -> list[dict]:
     facility = get_facility(session, facility_id, scope)
     return _run(calc, engine_input(session, facility), on)
 
 
-def apply(session: Session, facility_id: int, program: str, on: dt.date, scope: str | None = None,
-          calc: Calculator | None = None, actor=None) -> SubsidyApplication:
+def apply(
+    session: Session,
+    facility_id: int,
+    program: str,
+    on: dt.date,
+    scope: str | None = None,
+    calc: Calculator | None = None,
+    actor=None,
+) -> SubsidyApplication:
     """Apply for one program; the amount and units are what the engine grants for the unsubsidised part.
     `actor` (the signed-in account) is recorded in the audit log."""
     if program not in PROGRAMS:
@@ -123,16 +147,26 @@ def apply(session: Session, facility_id: int, program: str, on: dt.date, scope: 
         raise ChildcareError("program", "仅市级示范托育机构可申请示范奖励")
     result = [e for e in _run(calc, data, on) if e.get("program") == program]
     if not result:
-        raise ChildcareError("program", f"规则引擎认定该机构在 {on} 不符合 {PROGRAMS[program]} 条件"
-                                        f"（{places.name(facility.region_code)}）")
+        raise ChildcareError(
+            "program",
+            f"规则引擎认定该机构在 {on} 不符合 {PROGRAMS[program]} 条件"
+            f"（{places.name(facility.region_code)}）",
+        )
     ent = result[0]
     if ent.get("amount") is None:
         raise ChildcareError("program", ent.get("note") or "补助标准未确定")
     units = data["inclusive_slots"] if program == CONSTRUCTION else 1
     citation = ", ".join(f"{c.get('document')} {c.get('clause')}" for c in ent.get("citations", []))
-    app = SubsidyApplication(facility_id=facility.id, program=program, status="applied", units=units,
-                             amount=int(round(float(ent["amount"]))), applied_on=on,
-                             explanation=ent.get("explanation"), citation=citation or None)
+    app = SubsidyApplication(
+        facility_id=facility.id,
+        program=program,
+        status="applied",
+        units=units,
+        amount=int(round(float(ent["amount"]))),
+        applied_on=on,
+        explanation=ent.get("explanation"),
+        citation=citation or None,
+    )
     if program == CONSTRUCTION:  # the lowest free numbers among the facility's inclusive slots 1..N
         taken = taken_slots(session, facility.id, program)
         numbers = [k for k in range(1, inclusive_slots(facility) + 1) if k not in taken][:units]
@@ -142,14 +176,26 @@ def apply(session: Session, facility_id: int, program: str, on: dt.date, scope: 
         with session.begin_nested():
             session.add(app)
             session.flush()
-            session.add_all(SubsidySlot(application_id=app.id, facility_id=facility.id, program=program,
-                                        slot_no=k) for k in numbers)
+            session.add_all(
+                SubsidySlot(application_id=app.id, facility_id=facility.id, program=program, slot_no=k)
+                for k in numbers
+            )
             session.flush()
     except IntegrityError:
         raise ChildcareError("program", "这些托位已在其他申请中享受或申请了补助，请刷新后重试") from None
-    audit.record(session, actor or "system", "subsidy.apply", f"cc_subsidy:{app.id}",
-                 {"facility_id": facility.id, "program": program, "units": units, "amount": app.amount,
-                  "slots": [min(numbers), max(numbers)]})
+    audit.record(
+        session,
+        actor or "system",
+        "subsidy.apply",
+        f"cc_subsidy:{app.id}",
+        {
+            "facility_id": facility.id,
+            "program": program,
+            "units": units,
+            "amount": app.amount,
+            "slots": [min(numbers), max(numbers)],
+        },
+    )
     return app
 
 
@@ -161,9 +207,17 @@ def get_application(session: Session, application_id: int, scope: str | None = N
     return app
 
 
-def transition(session: Session, application_id: int, action: str, on: dt.date, note: str | None = None,
-               payment_ref: str | None = None, scope: str | None = None, actor=None,
-               audit_detail: dict | None = None) -> SubsidyApplication:
+def transition(
+    session: Session,
+    application_id: int,
+    action: str,
+    on: dt.date,
+    note: str | None = None,
+    payment_ref: str | None = None,
+    scope: str | None = None,
+    actor=None,
+    audit_detail: dict | None = None,
+) -> SubsidyApplication:
     """`actor` (the signed-in account, or the bank-return import) is recorded in the audit log."""
     app = get_application(session, application_id, scope)
     target = MACHINE.next(app.status, action)
@@ -172,7 +226,9 @@ def transition(session: Session, application_id: int, action: str, on: dt.date, 
     if action == "pay" and not (payment_ref or "").strip():
         raise ChildcareError("payment_ref", "须填写支付批次或流水号")
     if action == "cancel" and _registered_for_payment(session, app.id):
-        raise ChildcareError("application_id", "该补助已登记一卡通发放或已送银行，不能撤销（须先在发放中停发）")
+        raise ChildcareError(
+            "application_id", "该补助已登记一卡通发放或已送银行，不能撤销（须先在发放中停发）"
+        )
     if action in ("approve", "reject"):
         app.decided_on = on
     if action == "pay":
@@ -183,9 +239,20 @@ def transition(session: Session, application_id: int, action: str, on: dt.date, 
     before, app.status = app.status, target
     app.note = note or app.note
     session.flush()
-    audit.record(session, actor or "system", "subsidy.paid" if action == "pay" else f"subsidy.{action}",
-                 f"cc_subsidy:{app.id}", {"from": before, "to": target, "on": on, "note": note,
-                                          "payment_ref": payment_ref, **(audit_detail or {})})
+    audit.record(
+        session,
+        actor or "system",
+        "subsidy.paid" if action == "pay" else f"subsidy.{action}",
+        f"cc_subsidy:{app.id}",
+        {
+            "from": before,
+            "to": target,
+            "on": on,
+            "note": note,
+            "payment_ref": payment_ref,
+            **(audit_detail or {}),
+        },
+    )
     return app
 
 
@@ -198,13 +265,21 @@ def _registered_for_payment(session: Session, application_id: int) -> bool:
     ent = entitlement_of(session, application_id)
     if ent is None:
         return False
-    return ent.status == "active" or session.scalar(select(Payment.id).where(
-        Payment.entitlement_id == ent.id, Payment.status != "cancelled").limit(1)) is not None
+    return (
+        ent.status == "active"
+        or session.scalar(
+            select(Payment.id).where(Payment.entitlement_id == ent.id, Payment.status != "cancelled").limit(1)
+        )
+        is not None
+    )
 
 
-def applications(session: Session, scope: str | None = None, status: str | None = None,
-                 facility_id: int | None = None) -> list[SubsidyApplication]:
-    q = select(SubsidyApplication, Facility.region_code).join(Facility, Facility.id == SubsidyApplication.facility_id)
+def applications(
+    session: Session, scope: str | None = None, status: str | None = None, facility_id: int | None = None
+) -> list[SubsidyApplication]:
+    q = select(SubsidyApplication, Facility.region_code).join(
+        Facility, Facility.id == SubsidyApplication.facility_id
+    )
     if status:
         q = q.where(SubsidyApplication.status == status)
     if facility_id is not None:
@@ -215,10 +290,22 @@ def applications(session: Session, scope: str | None = None, status: str | None 
 
 def application_dict(session: Session, app: SubsidyApplication) -> dict:
     facility = session.get(Facility, app.facility_id)
-    return {"id": app.id, "facility_id": app.facility_id, "facility_name": facility.name, "program": app.program,
-            "title": PROGRAMS[app.program], "status": app.status, "status_label": STATUS[app.status],
-            "allowed_actions": MACHINE.allowed(app.status), "units": app.units, "amount": app.amount,
-            "applied_on": app.applied_on.isoformat(),
-            "decided_on": app.decided_on.isoformat() if app.decided_on else None,
-            "paid_on": app.paid_on.isoformat() if app.paid_on else None, "payment_ref": app.payment_ref,
-            "explanation": app.explanation, "citation": app.citation, "note": app.note}
+    return {
+        "id": app.id,
+        "facility_id": app.facility_id,
+        "facility_name": facility.name,
+        "program": app.program,
+        "title": PROGRAMS[app.program],
+        "status": app.status,
+        "status_label": STATUS[app.status],
+        "allowed_actions": MACHINE.allowed(app.status),
+        "units": app.units,
+        "amount": app.amount,
+        "applied_on": app.applied_on.isoformat(),
+        "decided_on": app.decided_on.isoformat() if app.decided_on else None,
+        "paid_on": app.paid_on.isoformat() if app.paid_on else None,
+        "payment_ref": app.payment_ref,
+        "explanation": app.explanation,
+        "citation": app.citation,
+        "note": app.note,
+    }

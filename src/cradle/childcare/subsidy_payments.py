@@ -39,12 +39,21 @@ def case_ref(application_id: int) -> str:
 
 
 def entitlement_of(session: Session, application_id: int) -> Entitlement | None:
-    return session.execute(select(Entitlement).where(Entitlement.case_ref == case_ref(application_id))
-                           ).scalar_one_or_none()
+    return session.execute(
+        select(Entitlement).where(Entitlement.case_ref == case_ref(application_id))
+    ).scalar_one_or_none()
 
 
-def register_payment(session: Session, actor, application_id: int, *, account_no: str, bank_code: str,
-                     account_name: str | None = None, scope: str | None = None) -> Entitlement:
+def register_payment(
+    session: Session,
+    actor,
+    application_id: int,
+    *,
+    account_no: str,
+    bank_code: str,
+    account_name: str | None = None,
+    scope: str | None = None,
+) -> Entitlement:
     """Register the approved subsidy for payment to the facility's bank account. Registering the same application
     again returns its entitlement unchanged."""
     app = subsidies.get_application(session, application_id, scope)
@@ -52,8 +61,10 @@ def register_payment(session: Session, actor, application_id: int, *, account_no
     if existing is not None:
         return existing
     if app.status != "payable":
-        raise ChildcareError("application_id", f"补助申请状态为{subsidies.STATUS[app.status]}，"
-                                               "只有审核通过（待支付）的申请可以登记发放")
+        raise ChildcareError(
+            "application_id",
+            f"补助申请状态为{subsidies.STATUS[app.status]}，只有审核通过（待支付）的申请可以登记发放",
+        )
     account_no = (account_no or "").strip()
     if not _ACCOUNT.match(account_no):
         raise ChildcareError("account_no", "对公账号应为12–32位数字")
@@ -64,15 +75,37 @@ def register_payment(session: Session, actor, application_id: int, *, account_no
     payee = (account_name or facility.name).strip()
     if not payee or len(payee) > 64:
         raise ChildcareError("account_name", "账户名称须填写，且不超过64个字")
-    audit.record(session, actor, "subsidy.register_payment", f"cc_subsidy:{app.id}",
-                 {"program": app.program, "amount": app.amount, "units": app.units, "bank_code": bank_code,
-                  "account": f"…{account_no[-4:]}"})
+    audit.record(
+        session,
+        actor,
+        "subsidy.register_payment",
+        f"cc_subsidy:{app.id}",
+        {
+            "program": app.program,
+            "amount": app.amount,
+            "units": app.units,
+            "bank_code": bank_code,
+            "account": f"…{account_no[-4:]}",
+        },
+    )
     return entitlements.register(
-        session, actor, case_ref=case_ref(app.id), claim=case_ref(app.id), program=app.program,
-        beneficiary_id_number=facility.credit_code, beneficiary_name=facility.name[:64],
-        payee_id_number=facility.credit_code, payee_name=payee, account_no=account_no, bank_code=bank_code,
-        county=facility.region_code, amount=Decimal(app.amount), frequency="once",
-        start=app.decided_on, end=None)
+        session,
+        actor,
+        case_ref=case_ref(app.id),
+        claim=case_ref(app.id),
+        program=app.program,
+        beneficiary_id_number=facility.credit_code,
+        beneficiary_name=facility.name[:64],
+        payee_id_number=facility.credit_code,
+        payee_name=payee,
+        account_no=account_no,
+        bank_code=bank_code,
+        county=facility.region_code,
+        amount=Decimal(app.amount),
+        frequency="once",
+        start=app.decided_on,
+        end=None,
+    )
 
 
 def settle(session: Session, actor, batch_no: str, payment_ids: list[int], on: dt.date | None = None) -> int:
@@ -83,16 +116,26 @@ def settle(session: Session, actor, batch_no: str, payment_ids: list[int], on: d
     rows = session.execute(
         select(Payment.id, Payment.bank_ref, Entitlement.case_ref)
         .join(Entitlement, Entitlement.id == Payment.entitlement_id)
-        .where(Payment.id.in_(payment_ids), Payment.status == "paid",
-               Entitlement.case_ref.like(f"{CASE_PREFIX}%"))).all()
+        .where(
+            Payment.id.in_(payment_ids),
+            Payment.status == "paid",
+            Entitlement.case_ref.like(f"{CASE_PREFIX}%"),
+        )
+    ).all()
     changed = 0
     for pid, bank_ref, ref in rows:
-        app = session.get(SubsidyApplication, int(ref[len(CASE_PREFIX):]))
+        app = session.get(SubsidyApplication, int(ref[len(CASE_PREFIX) :]))
         if app is None or app.status != "payable":
             continue
         reference = f"P{pid:012d}" + (f"/{bank_ref}" if bank_ref else "")  # 付款编号/银行流水号, ≤ 54 chars
-        subsidies.transition(session, app.id, "pay", on or dt.date.today(), payment_ref=reference, actor=actor,
-                             audit_detail={"batch": batch_no, "payment": pid, "bank_ref": bank_ref,
-                                           "amount": app.amount})
+        subsidies.transition(
+            session,
+            app.id,
+            "pay",
+            on or dt.date.today(),
+            payment_ref=reference,
+            actor=actor,
+            audit_detail={"batch": batch_no, "payment": pid, "bank_ref": bank_ref, "amount": app.amount},
+        )
         changed += 1
     return changed

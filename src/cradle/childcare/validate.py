@@ -15,12 +15,37 @@ from cradle.childcare.vocab import AGE_GROUPS, EDUCATION, FACILITY_TYPES, PUBLIC
 from cradle.idcard import check_credit_code
 
 FACILITY_FIELDS = {
-    "credit_code", "name", "type", "address", "region_code", "community", "floor_area_m2", "outdoor_area_m2",
-    "rooms", "inclusive", "demonstration", "comprehensive_centre", "guidance_role", "opening_date", "closed_on",
-    "lat", "lon", "slots", "staff",
+    "credit_code",
+    "name",
+    "type",
+    "address",
+    "region_code",
+    "community",
+    "floor_area_m2",
+    "outdoor_area_m2",
+    "rooms",
+    "inclusive",
+    "demonstration",
+    "comprehensive_centre",
+    "guidance_role",
+    "opening_date",
+    "closed_on",
+    "lat",
+    "lon",
+    "slots",
+    "staff",
 }
-REQUIRED = ("credit_code", "name", "type", "address", "region_code", "floor_area_m2", "rooms", "opening_date",
-            "slots")
+REQUIRED = (
+    "credit_code",
+    "name",
+    "type",
+    "address",
+    "region_code",
+    "floor_area_m2",
+    "rooms",
+    "opening_date",
+    "slots",
+)
 SLOT_FIELDS = {"age_group", "slots", "classes", "fee_monthly"}
 STAFF_FIELDS = {"name", "role", "qualification", "education", "years_experience"}
 
@@ -77,8 +102,15 @@ def _int(c: _Collector, value, path: str, minimum: int | None = 0, required: boo
     return value
 
 
-def _decimal(c: _Collector, value, path: str, required: bool, positive: bool = False,
-             lo: float | None = None, hi: float | None = None) -> Decimal | None:
+def _decimal(
+    c: _Collector,
+    value,
+    path: str,
+    required: bool,
+    positive: bool = False,
+    lo: float | None = None,
+    hi: float | None = None,
+) -> Decimal | None:
     if value is None or value == "":
         if required:
             c.add(path, "必填")
@@ -166,8 +198,11 @@ def _slots(c: _Collector, value) -> list[dict]:
         if group and slots is not None and classes:
             limit = AGE_GROUPS[group]["class_size"] * classes
             if slots > limit:
-                c.add(f"{path}.slots", f"{AGE_GROUPS[group]['label']}每班不超过{AGE_GROUPS[group]['class_size']}人，"
-                                       f"{classes}个班最多{limit}个托位")
+                c.add(
+                    f"{path}.slots",
+                    f"{AGE_GROUPS[group]['label']}每班不超过{AGE_GROUPS[group]['class_size']}人，"
+                    f"{classes}个班最多{limit}个托位",
+                )
         if group and slots is not None and fee is not None and classes:
             out.append({"age_group": group, "slots": slots, "classes": classes, "fee_monthly": fee})
     return out
@@ -196,8 +231,15 @@ def _staff(c: _Collector, value) -> list[dict]:
             c.add(f"{path}.education", f"应为 {'、'.join(EDUCATION)} 之一")
         qual = _text(c, row, "qualification", f"{path}.qualification", 200, False)
         years = _int(c, row.get("years_experience", 0), f"{path}.years_experience")
-        out.append({"name": name, "role": role, "qualification": qual, "education": education,
-                    "years_experience": years or 0})
+        out.append(
+            {
+                "name": name,
+                "role": role,
+                "qualification": qual,
+                "education": education,
+                "years_experience": years or 0,
+            }
+        )
     return out
 
 
@@ -247,7 +289,8 @@ def check_facility(data: object) -> tuple[dict, list[ChildcareError]]:
     clean["lat"] = _decimal(c, data.get("lat"), "lat", False, lo=-90, hi=90)
     clean["lon"] = _decimal(c, data.get("lon"), "lon", False, lo=-180, hi=180)
     if (clean["lat"] is None) != (clean["lon"] is None) and not any(
-            p.field in ("lat", "lon") for p in c.problems):
+        p.field in ("lat", "lon") for p in c.problems
+    ):
         c.add("lat" if clean["lat"] is None else "lon", "经纬度须同时填写")
     clean["slots"] = _slots(c, data.get("slots"))
     clean["staff"] = _staff(c, data.get("staff"))

@@ -29,16 +29,32 @@ STAFF_ROLES: dict[str, str] = {
     "security": "保安人员",
     "other": "其他人员",
 }
-EDUCATION = {"postgraduate": "研究生", "bachelor": "本科", "college": "大专", "secondary": "中专/高中",
-             "other": "其他"}
+EDUCATION = {
+    "postgraduate": "研究生",
+    "bachelor": "本科",
+    "college": "大专",
+    "secondary": "中专/高中",
+    "other": "其他",
+}
 COLLEGE_OR_ABOVE = {"postgraduate", "bachelor", "college"}
 
-FILING_STATUS = {"draft": "草稿", "submitted": "已提交", "complete": "材料齐全", "returned": "已退回",
-                 "accepted": "已备案", "revoked": "已撤销"}
+FILING_STATUS = {
+    "draft": "草稿",
+    "submitted": "已提交",
+    "complete": "材料齐全",
+    "returned": "已退回",
+    "accepted": "已备案",
+    "revoked": "已撤销",
+}
 GRADES = {"A": "优秀", "B": "良好", "C": "合格", "D": "不合格"}
 CREDIT_LISTS = {"red": "红名单", "black": "黑名单"}
 SEVERITIES = {"minor": "一般", "major": "较重", "critical": "严重"}
-INSPECTION_KINDS = {"routine": "日常检查", "complaint": "投诉核查", "followup": "整改复查", "joint": "多部门联合督导"}
+INSPECTION_KINDS = {
+    "routine": "日常检查",
+    "complaint": "投诉核查",
+    "followup": "整改复查",
+    "joint": "多部门联合督导",
+}
 INSPECTION_RESULTS = {"passed": "合格", "corrections": "限期整改", "failed": "不合格"}
 
 

@@ -26,8 +26,12 @@ entry = require(*ENTRY_ROLES)
 
 def _region(code: str) -> str:
     if not regions.exists(code):
-        raise HTTPException(422, detail={"errors": [{"field": "region", "code": "unknown_code",
-                                                       "message": f"unknown region {code!r}"}]})
+        raise HTTPException(
+            422,
+            detail={
+                "errors": [{"field": "region", "code": "unknown_code", "message": f"unknown region {code!r}"}]
+            },
+        )
     return code
 
 
@@ -61,10 +65,16 @@ def post_value(body: ValueIn, request: Request, actor=Depends(entry)):
     check_scope(request, actor, body.region)
     try:
         with session_scope() as s:
-            row = values.enter(s, body.model_dump(exclude={"department", "entered_by"}), body.department,
-                               body.entered_by)
-            return {"id": row.id, "indicator_id": row.indicator_id, "region": row.region, "year": row.year,
-                    "value": row.value}
+            row = values.enter(
+                s, body.model_dump(exclude={"department", "entered_by"}), body.department, body.entered_by
+            )
+            return {
+                "id": row.id,
+                "indicator_id": row.indicator_id,
+                "region": row.region,
+                "year": row.year,
+                "value": row.value,
+            }
     except MonitoringError as exc:
         return _errors(exc)
 
@@ -76,13 +86,17 @@ def get_series(indicator_id: str, region: str) -> dict:
     except KeyError as exc:
         raise HTTPException(404, detail=str(exc)) from None
     with session_scope() as s:
-        return {"indicator_id": indicator_id, "region": _region(region),
-                "series": values.series(s, indicator_id, region)}
+        return {
+            "indicator_id": indicator_id,
+            "region": _region(region),
+            "series": values.series(s, indicator_id, region),
+        }
 
 
 @router.get("/template.xlsx", dependencies=[Depends(entry)])
-def get_template(region: list[str] = Query(...), year: int = Query(...),
-                 indicator: list[str] = Query(None)) -> Response:
+def get_template(
+    region: list[str] = Query(...), year: int = Query(...), indicator: list[str] = Query(None)
+) -> Response:
     ids = indicator or [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
     for code in region:
         _region(code)
@@ -90,13 +104,21 @@ def get_template(region: list[str] = Query(...), year: int = Query(...),
         data = excel.template(ids, region, year)
     except KeyError as exc:
         raise HTTPException(422, detail=str(exc)) from None
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="monitoring_{year}.xlsx"'})
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="monitoring_{year}.xlsx"'},
+    )
 
 
 @router.post("/upload", status_code=201)
-async def upload(request: Request, file: UploadFile = File(...), department: str = Form(...),
-                 entered_by: str = Form(...), actor=Depends(entry)):
+async def upload(
+    request: Request,
+    file: UploadFile = File(...),
+    department: str = Form(...),
+    entered_by: str = Form(...),
+    actor=Depends(entry),
+):
     data = await file.read()
     try:
         with session_scope() as s:
@@ -112,11 +134,25 @@ async def upload(request: Request, file: UploadFile = File(...), department: str
 def get_plan(region: str) -> dict:
     with session_scope() as s:
         board = plan.board(s, _region(region))
-        return {"region": region, "measures": [
-            {"id": r.measure.id, "title": r.measure.title, "clause": r.measure.clause, "document": r.measure.document,
-             "owners": list(r.measure.owners), "owners_text": r.measure.owners_text, "status": r.status,
-             "progress": r.progress, "evidence": r.evidence, "due": r.due.isoformat() if r.due else None,
-             "overdue": r.overdue} for r in board]}
+        return {
+            "region": region,
+            "measures": [
+                {
+                    "id": r.measure.id,
+                    "title": r.measure.title,
+                    "clause": r.measure.clause,
+                    "document": r.measure.document,
+                    "owners": list(r.measure.owners),
+                    "owners_text": r.measure.owners_text,
+                    "status": r.status,
+                    "progress": r.progress,
+                    "evidence": r.evidence,
+                    "due": r.due.isoformat() if r.due else None,
+                    "overdue": r.overdue,
+                }
+                for r in board
+            ],
+        }
 
 
 class MeasureIn(BaseModel):
@@ -147,13 +183,29 @@ def get_warnings(region: str, year: int) -> dict:
     codes = list(dict.fromkeys([_region(region), *counties_of(region)]))
     with session_scope() as s:
         ws = warnings.warnings_for(s, codes, year)
-    return {"warnings": [{"region": w.region, "region_name": w.region_name, "kind": w.kind,
-                          "indicator": w.indicator, "year": w.year, "reason": w.reason} for w in ws]}
+    return {
+        "warnings": [
+            {
+                "region": w.region,
+                "region_name": w.region_name,
+                "kind": w.kind,
+                "indicator": w.indicator,
+                "year": w.year,
+                "reason": w.reason,
+            }
+            for w in ws
+        ]
+    }
 
 
 @router.get("/projection")
-def get_projection(region: str, years: int = Query(30, ge=1, le=100), scenario: str = "medium",
-                   tfr_effect: float | None = None, base_year: int | None = Query(None, ge=1950, le=2100)) -> dict:
+def get_projection(
+    region: str,
+    years: int = Query(30, ge=1, le=100),
+    scenario: str = "medium",
+    tfr_effect: float | None = None,
+    base_year: int | None = Query(None, ge=1950, le=2100),
+) -> dict:
     from cradle.monitoring.service import project_area
 
     base = dt.date(base_year or dt.date.today().year, 1, 1)
@@ -164,6 +216,13 @@ def get_projection(region: str, years: int = Query(30, ge=1, le=100), scenario: 
     except (KeyError, ValueError) as exc:
         raise HTTPException(422, detail=str(exc)) from None
     r = p.result
-    return {"region": region, "scenario": sc.name, "years": list(r.years), "counties": list(r.regions),
-            "defaulted": list(p.defaulted), "population": r.total().sum(1).round().tolist(),
-            "under3": r.under(3).sum(1).round().tolist(), "births": r.births_total().sum(1).round().tolist()}
+    return {
+        "region": region,
+        "scenario": sc.name,
+        "years": list(r.years),
+        "counties": list(r.regions),
+        "defaulted": list(p.defaulted),
+        "population": r.total().sum(1).round().tolist(),
+        "under3": r.under(3).sum(1).round().tolist(),
+        "births": r.births_total().sum(1).round().tolist(),
+    }

@@ -47,7 +47,9 @@ class Target:
             return {"increase": "提高", "normal": "趋于正常", "plan": "控制在规划目标之内"}[self.comparator]
         return f"{self.comparator} {self.value:g}"
 
-    def met(self, value: float, previous: float | None = None, band: tuple[float, float] | None = None) -> bool | None:
+    def met(
+        self, value: float, previous: float | None = None, band: tuple[float, float] | None = None
+    ) -> bool | None:
         """Whether ``value`` meets the target; None when it cannot be judged (no number, no previous)."""
         c = self.comparator
         if c == ">=":

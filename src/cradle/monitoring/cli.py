@@ -10,7 +10,9 @@ import typer
 
 from cradle import atomicfile, regions
 
-monitoring = typer.Typer(help="监测评估: indicators, projection, plan tracker, early warning.", no_args_is_help=True)
+monitoring = typer.Typer(
+    help="监测评估: indicators, projection, plan tracker, early warning.", no_args_is_help=True
+)
 
 
 def _fail(exc: Exception) -> None:
@@ -27,15 +29,21 @@ def indicators_cmd(region: str = typer.Option(None, help="only targets that appl
     targets = cat.targets_for(region, inherit=True) if region else list(cat.targets)
     for t in targets:
         ind = cat.indicator(t.indicator)
-        typer.echo(f"{t.jurisdiction} {regions.name(t.jurisdiction)}\t{ind.name}\t{t.describe()} {ind.unit}\t"
-                   f"{t.year or '每年'}\t{t.document[:3]} {t.clause}")
+        typer.echo(
+            f"{t.jurisdiction} {regions.name(t.jurisdiction)}\t{ind.name}\t{t.describe()} {ind.unit}\t"
+            f"{t.year or '每年'}\t{t.document[:3]} {t.clause}"
+        )
 
 
 @monitoring.command("project")
-def project_cmd(region: str = typer.Option(..., help="province, city or county code"),
-                years: int = 30, scenario: str = "medium", base_date: str = typer.Option(None),
-                tfr_effect: float = typer.Option(None, help="policy scenario: TFR change from the what-if"),
-                out: Path = typer.Option(None, help="write the yearly table as JSON")) -> None:
+def project_cmd(
+    region: str = typer.Option(..., help="province, city or county code"),
+    years: int = 30,
+    scenario: str = "medium",
+    base_date: str = typer.Option(None),
+    tfr_effect: float = typer.Option(None, help="policy scenario: TFR change from the what-if"),
+    out: Path = typer.Option(None, help="write the yearly table as JSON"),
+) -> None:
     """Cohort-component projection of every county in REGION."""
     from cradle.db import session_scope
     from cradle.monitoring import scenarios
@@ -50,21 +58,31 @@ def project_cmd(region: str = typer.Option(..., help="province, city or county c
         _fail(exc)
     r = p.result
     total, under3, births = r.total().sum(1), r.under(3).sum(1), r.births_total().sum(1)
-    typer.echo(f"{regions.name(region)} {len(r.regions)} 个县级单位, {sc.label}; 基数取自人口普查拆分: {len(p.defaulted)}")
+    typer.echo(
+        f"{regions.name(region)} {len(r.regions)} 个县级单位, {sc.label}; 基数取自人口普查拆分: {len(p.defaulted)}"
+    )
     rows = []
     for k, year in enumerate(r.years):
-        row = {"year": year, "population": round(float(total[k])), "under3": round(float(under3[k])),
-               "births": round(float(births[k])) if k < len(births) else None}
+        row = {
+            "year": year,
+            "population": round(float(total[k])),
+            "under3": round(float(under3[k])),
+            "births": round(float(births[k])) if k < len(births) else None,
+        }
         rows.append(row)
         if k % 5 == 0 or k == len(r.years) - 1:
-            typer.echo(f"{year}\t总人口 {row['population']:>12,}\t3岁以下 {row['under3']:>10,}\t"
-                       f"出生 {row['births'] if row['births'] is not None else '-'}")
+            typer.echo(
+                f"{year}\t总人口 {row['population']:>12,}\t3岁以下 {row['under3']:>10,}\t"
+                f"出生 {row['births'] if row['births'] is not None else '-'}"
+            )
     if out:
         atomicfile.write_text(out, json.dumps(rows, ensure_ascii=False, indent=1))
 
 
 @monitoring.command("refresh")
-def refresh_cmd(region: list[str] = typer.Option(..., help="codes (repeat)"), year: int = typer.Option(...)) -> None:
+def refresh_cmd(
+    region: list[str] = typer.Option(..., help="codes (repeat)"), year: int = typer.Option(...)
+) -> None:
     """Compute the registry indicators for REGION and YEAR and store them."""
     from cradle.db import session_scope
     from cradle.monitoring.refresh import refresh
@@ -77,12 +95,18 @@ def refresh_cmd(region: list[str] = typer.Option(..., help="codes (repeat)"), ye
 
 
 @monitoring.command("template")
-def template_cmd(out: Path, region: list[str] = typer.Option(...), year: int = typer.Option(...),
-                 indicator: list[str] = typer.Option(None, help="default: every entered indicator")) -> None:
+def template_cmd(
+    out: Path,
+    region: list[str] = typer.Option(...),
+    year: int = typer.Option(...),
+    indicator: list[str] = typer.Option(None, help="default: every entered indicator"),
+) -> None:
     """Write the Excel entry template."""
     from cradle.monitoring import catalogue, excel
 
-    ids = list(indicator or []) or [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
+    ids = list(indicator or []) or [
+        i.id for i in catalogue.load().indicators.values() if i.source == "entered"
+    ]
     try:
         atomicfile.write_bytes(out, excel.template(ids, list(region), year))
     except KeyError as exc:
@@ -118,8 +142,10 @@ def plan_cmd(region: str = typer.Option(...), overdue: bool = False) -> None:
             if overdue and not r.overdue:
                 continue
             flag = "逾期" if r.overdue else ""
-            typer.echo(f"{r.measure.id}\t{r.measure.title}\t{plan.STATUSES[r.status]}\t{r.progress}%\t{r.due}\t{flag}\t"
-                       f"{r.measure.owners_text or '、'.join(r.measure.owners)}")
+            typer.echo(
+                f"{r.measure.id}\t{r.measure.title}\t{plan.STATUSES[r.status]}\t{r.progress}%\t{r.due}\t{flag}\t"
+                f"{r.measure.owners_text or '、'.join(r.measure.owners)}"
+            )
 
 
 @monitoring.command("warnings")
@@ -138,11 +164,14 @@ def warnings_cmd(region: str = typer.Option(...), year: int = typer.Option(...))
 
 
 @monitoring.command("survey")
-def survey_cmd(region: str = typer.Option(..., help="province, city or county code"),
-               year: int = typer.Option(..., help="births counted in this year"),
-               as_of: str = typer.Option(None, help="frame date (default 31 Dec of YEAR)"),
-               fraction: float = 0.01, seed: int = typer.Option(None, help="same seed, same sample"),
-               out: Path = typer.Option(None, help="write the sampled households and weights as CSV")) -> None:
+def survey_cmd(
+    region: str = typer.Option(..., help="province, city or county code"),
+    year: int = typer.Option(..., help="births counted in this year"),
+    as_of: str = typer.Option(None, help="frame date (default 31 Dec of YEAR)"),
+    fraction: float = 0.01,
+    seed: int = typer.Option(None, help="same seed, same sample"),
+    out: Path = typer.Option(None, help="write the sampled households and weights as CSV"),
+) -> None:
     """1% household sample of the registry (户号), stratified by county × urban/rural, with 95% CIs."""
     from cradle.db import session_scope
     from cradle.monitoring import household_survey as hs
@@ -153,11 +182,15 @@ def survey_cmd(region: str = typer.Option(..., help="province, city or county co
         sample, results = hs.estimate(frame, fraction, seed)
     except (KeyError, ValueError) as exc:
         _fail(exc)
-    typer.echo(f"{regions.name(region)}: {frame.household.size} 户 in {len(sample.N_h)} strata, "
-               f"{sample.index.size} sampled (seed {seed}); {frame.unnumbered} persons without 户号 left out")
+    typer.echo(
+        f"{regions.name(region)}: {frame.household.size} 户 in {len(sample.N_h)} strata, "
+        f"{sample.index.size} sampled (seed {seed}); {frame.unnumbered} persons without 户号 left out"
+    )
     for r in results:
         e = r.estimate
-        typer.echo(f"{r.label}\t{e.value:,.4g}\t95% CI {e.low:,.4g} – {e.high:,.4g}\t(full registry {r.full:,.4g})")
+        typer.echo(
+            f"{r.label}\t{e.value:,.4g}\t95% CI {e.low:,.4g} – {e.high:,.4g}\t(full registry {r.full:,.4g})"
+        )
     if out:
         hs.write_sample(frame, sample, out)
         typer.echo(f"wrote {out}")

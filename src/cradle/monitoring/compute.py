@@ -72,13 +72,17 @@ def _child_deaths(a, code, year, under_days: int | None = None, under_years: int
     died = _within(a["p_region"], code) & (_year(a["p_death"]) == year)
     if under_days is not None:
         return int(((a["p_death"][died] - a["p_birth"][died]).astype(int) < under_days).sum())
-    ages = np.array([age_on(a["p_birth"][i : i + 1], a["p_death"][i].item())[0] for i in np.flatnonzero(died)])
+    ages = np.array(
+        [age_on(a["p_birth"][i : i + 1], a["p_death"][i].item())[0] for i in np.flatnonzero(died)]
+    )
     return int((ages < under_years).sum()) if ages.size else 0
 
 
 def _mortality(under_days=None, under_years=None):
     def rate(a, code, year) -> Result:
-        return _ratio(_child_deaths(a, code, year, under_days, under_years), _births_mask(a, code, year).sum(), 1000)
+        return _ratio(
+            _child_deaths(a, code, year, under_days, under_years), _births_mask(a, code, year).sum(), 1000
+        )
 
     return rate
 
@@ -104,7 +108,9 @@ COMPUTERS: dict[str, Callable] = {
 def total_fertility_rate(rec: Records, code: str, year: int) -> Result:
     """TFR by indirect standardisation (see :mod:`cradle.monitoring.estimate`); numerator the observed
     births, denominator the births the standard schedule would give. ``None`` when too few are expected."""
-    rec_codes = sorted({c for c in rec.person_region if c == code or (regions.exists(c) and regions.is_within(c, code))})
+    rec_codes = sorted(
+        {c for c in rec.person_region if c == code or (regions.exists(c) and regions.is_within(c, code))}
+    )
     if not rec_codes:
         return None
     est = estimate(rec, rec_codes, dt.date(year, 12, 31), [year])

@@ -137,8 +137,14 @@ class Estimate:
         return self.asfr.sum(axis=-1)
 
 
-def estimate(rec: Records, regions: list[str], base_date: dt.date, years: list[int],
-             min_expected: float = 20.0, min_births_srb: int = 500) -> Estimate:
+def estimate(
+    rec: Records,
+    regions: list[str],
+    base_date: dt.date,
+    years: list[int],
+    min_expected: float = 20.0,
+    min_births_srb: int = 500,
+) -> Estimate:
     """Estimate every input of :func:`cradle.monitoring.projection.project` from ``rec`` for ``regions``,
     with the base population on ``base_date`` and rates from the calendar ``years`` (pooled)."""
     if not years:
@@ -163,8 +169,7 @@ def estimate(rec: Records, regions: list[str], base_date: dt.date, years: list[i
     srb_fallback = (births < min_births_srb) | (girls == 0)
     srb = np.where(srb_fallback, DEFAULT_SRB, boys / np.where(girls > 0, girls, 1.0))
 
-    d_year = np.where(np.isnat(a["p_death"]), 0,
-                      a["p_death"].astype("datetime64[Y]").astype(int) + 1970)
+    d_year = np.where(np.isnat(a["p_death"]), 0, a["p_death"].astype("datetime64[Y]").astype(int) + 1970)
     dead = np.isin(d_year, years)
     d_idx = np.where(dead, _index(regions, a["p_region"]), -1)
     deaths = np.zeros((R, 2))
@@ -184,5 +189,17 @@ def estimate(rec: Records, regions: list[str], base_date: dt.date, years: list[i
         migration = _count(idx, a["m_sex"], age_end, R, weights=a["m_sign"].astype(float)) / len(years)
 
     base = population_on(rec, regions, base_date)
-    return Estimate(tuple(regions), base, asfr, mortality, migration, srb, births, expected_b, deaths,
-                    fert_fallback, mort_fallback, srb_fallback)
+    return Estimate(
+        tuple(regions),
+        base,
+        asfr,
+        mortality,
+        migration,
+        srb,
+        births,
+        expected_b,
+        deaths,
+        fert_fallback,
+        mort_fallback,
+        srb_fallback,
+    )

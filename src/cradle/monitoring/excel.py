@@ -13,9 +13,18 @@ from cradle.monitoring.errors import MonitoringError
 from cradle.monitoring.models import IndicatorValue
 
 COLUMNS = [
-    ("indicator_id", "指标代码"), ("indicator_name", "指标名称"), ("unit", "单位"), ("region", "行政区划代码"),
-    ("region_name", "地区"), ("year", "年度"), ("value", "数值"), ("numerator", "分子"),
-    ("denominator", "分母"), ("source", "数据来源"), ("source_date", "来源日期(YYYY-MM-DD)"), ("note", "备注"),
+    ("indicator_id", "指标代码"),
+    ("indicator_name", "指标名称"),
+    ("unit", "单位"),
+    ("region", "行政区划代码"),
+    ("region_name", "地区"),
+    ("year", "年度"),
+    ("value", "数值"),
+    ("numerator", "分子"),
+    ("denominator", "分母"),
+    ("source", "数据来源"),
+    ("source_date", "来源日期(YYYY-MM-DD)"),
+    ("note", "备注"),
 ]
 SHEET = "填报"
 
@@ -31,12 +40,29 @@ def template(indicator_ids: list[str], region_codes: list[str], year: int) -> by
     for ind_id in indicator_ids:
         ind = cat.indicator(ind_id)
         for code in region_codes:
-            ws.append([ind.id, ind.name, ind.unit, code, regions.name(code), year, None, None, None, None, None, None])
+            ws.append(
+                [
+                    ind.id,
+                    ind.name,
+                    ind.unit,
+                    code,
+                    regions.name(code),
+                    year,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ]
+            )
     defs = wb.create_sheet("指标口径")
     defs.append(["指标代码", "指标名称", "分子", "分母", "倍数", "单位", "责任部门"])
     for ind_id in indicator_ids:
         ind = cat.indicator(ind_id)
-        defs.append([ind.id, ind.name, ind.numerator, ind.denominator or "", ind.scale, ind.unit, ind.department])
+        defs.append(
+            [ind.id, ind.name, ind.numerator, ind.denominator or "", ind.scale, ind.unit, ind.department]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -53,7 +79,9 @@ def read(data: bytes) -> list[tuple[int, dict]]:
     rows = wb[SHEET].iter_rows(values_only=True)
     next(rows, None)
     keys = [str(k).strip() if k is not None else "" for k in (next(rows, None) or [])]
-    missing = [k for k, _ in COLUMNS if k not in keys and k not in ("indicator_name", "unit", "region_name", "note")]
+    missing = [
+        k for k, _ in COLUMNS if k not in keys and k not in ("indicator_name", "unit", "region_name", "note")
+    ]
     if missing:
         raise MonitoringError.one("file", f"第2行缺少列 (row 2 lacks columns): {', '.join(missing)}")
     out = []

@@ -27,8 +27,9 @@ def child_years_under(result: ProjectionResult, age: int = 3) -> np.ndarray:
     return (u[:-1] + u[1:]) / 2.0
 
 
-def benefit_cost(result: ProjectionResult, annual_amount: float, eligible_share: float | np.ndarray = 1.0,
-                 age: int = 3) -> np.ndarray:
+def benefit_cost(
+    result: ProjectionResult, annual_amount: float, eligible_share: float | np.ndarray = 1.0, age: int = 3
+) -> np.ndarray:
     """Cost of a per-child benefit paid to children under ``age`` (e.g. 3600 CNY/year for the national
     育儿补贴), for the share of them that is eligible (e.g. second and later children), ``[year, region]``
     for ``result.years[:-1]``."""

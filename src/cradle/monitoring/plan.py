@@ -21,8 +21,13 @@ from cradle.monitoring.errors import MonitoringError
 from cradle.monitoring.models import MeasureUpdate
 
 STATUSES = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成", "blocked": "受阻"}
-FILES = ("measures_baiyin.yaml", "measures_shanxi.yaml", "measures_zibo.yaml", "measures_shaoxing.yaml",
-         "measures_luhe.yaml")
+FILES = (
+    "measures_baiyin.yaml",
+    "measures_shanxi.yaml",
+    "measures_zibo.yaml",
+    "measures_shaoxing.yaml",
+    "measures_luhe.yaml",
+)
 # owners that stand for a whole class of departments
 ANY_MUNICIPAL = "市直各有关部门"
 COUNTY_GOVERNMENTS = "各县区党委和政府"
@@ -48,16 +53,26 @@ class Measure:
 def measures() -> dict[str, Measure]:
     out: dict[str, Measure] = {}
     for name in FILES:
-        data = yaml.safe_load((resources.files("cradle.monitoring") / "data" / name).read_text(encoding="utf-8"))
+        data = yaml.safe_load(
+            (resources.files("cradle.monitoring") / "data" / name).read_text(encoding="utf-8")
+        )
         for i, m in enumerate(data["measures"]):
             where = f"{name}: measures[{i}]"
             if m["id"] in out:
                 raise ValueError(f"{where}.id: duplicate {m['id']!r}")
             out[m["id"]] = Measure(
-                id=m["id"], title=m["title"], clause=str(m["clause"]), section=m.get("section") or "",
-                document=data["document"], jurisdiction=str(data["jurisdiction"]), owners=tuple(m.get("owners") or ()),
-                owners_text=m.get("owners_text"), owners_note=data.get("owners_note"), due=m.get("due"),
-                recurring=m.get("recurring"), note=m.get("note"),
+                id=m["id"],
+                title=m["title"],
+                clause=str(m["clause"]),
+                section=m.get("section") or "",
+                document=data["document"],
+                jurisdiction=str(data["jurisdiction"]),
+                owners=tuple(m.get("owners") or ()),
+                owners_text=m.get("owners_text"),
+                owners_note=data.get("owners_note"),
+                due=m.get("due"),
+                recurring=m.get("recurring"),
+                note=m.get("note"),
             )
     return out
 
@@ -77,11 +92,22 @@ def may_update(measure: Measure, department: str, region: str) -> bool:
         return True
     # 白银 二、1: every county's Party committee and government carries out every measure
     baiyin_counties = measure.document.startswith("002") and regions.get(region).level == "county"
-    return baiyin_counties and department.endswith(("县委", "区委", "县政府", "区政府", "县人民政府", "区人民政府"))
+    return baiyin_counties and department.endswith(
+        ("县委", "区委", "县政府", "区政府", "县人民政府", "区人民政府")
+    )
 
 
-def update(session: Session, measure_id: str, region: str, department: str, status: str, updated_by: str,
-           progress: int | None = None, evidence: str | None = None, due_date: dt.date | None = None) -> MeasureUpdate:
+def update(
+    session: Session,
+    measure_id: str,
+    region: str,
+    department: str,
+    status: str,
+    updated_by: str,
+    progress: int | None = None,
+    evidence: str | None = None,
+    due_date: dt.date | None = None,
+) -> MeasureUpdate:
     """Record a department's status report; raises MonitoringError naming the field."""
     errors: list[tuple[str, str]] = []
     m = measures().get(measure_id)
@@ -90,11 +116,18 @@ def update(session: Session, measure_id: str, region: str, department: str, stat
     if not regions.exists(region):
         errors.append(("region", f"未知的行政区划代码 (unknown region) {region!r}"))
     elif not (region == m.jurisdiction or regions.is_within(region, m.jurisdiction)):
-        errors.append(("region", f"{region} 不在 {regions.name(m.jurisdiction)} 范围内 (outside the document's area)"))
+        errors.append(
+            ("region", f"{region} 不在 {regions.name(m.jurisdiction)} 范围内 (outside the document's area)")
+        )
     if not department.strip():
         errors.append(("department", "必填 (required)"))
     elif not errors and not may_update(m, department, region):
-        errors.append(("department", f"“{department}”不是该措施的责任单位 (not an owner): {m.owners_text or '、'.join(m.owners)}"))
+        errors.append(
+            (
+                "department",
+                f"“{department}”不是该措施的责任单位 (not an owner): {m.owners_text or '、'.join(m.owners)}",
+            )
+        )
     if status not in STATUSES:
         errors.append(("status", f"应为 {'/'.join(STATUSES)} (unknown status) {status!r}"))
     if progress is None:
@@ -107,9 +140,16 @@ def update(session: Session, measure_id: str, region: str, department: str, stat
         errors.append(("updated_by", "必填 (required)"))
     if errors:
         raise MonitoringError(errors)
-    row = MeasureUpdate(measure_id=measure_id, region=region, department=department, status=status,
-                        progress=progress, evidence=(evidence or "").strip() or None,
-                        due_date=due_date or m.due, updated_by=updated_by)
+    row = MeasureUpdate(
+        measure_id=measure_id,
+        region=region,
+        department=department,
+        status=status,
+        progress=progress,
+        evidence=(evidence or "").strip() or None,
+        due_date=due_date or m.due,
+        updated_by=updated_by,
+    )
     session.add(row)
     session.flush()
     return row
@@ -133,8 +173,11 @@ def board(session: Session, region: str, today: dt.date | None = None) -> list[M
     today = today or dt.date.today()
     ms = for_region(region)
     latest: dict[str, MeasureUpdate] = {}
-    stmt = select(MeasureUpdate).where(MeasureUpdate.region == region,
-                                       MeasureUpdate.measure_id.in_([m.id for m in ms])).order_by(MeasureUpdate.id)
+    stmt = (
+        select(MeasureUpdate)
+        .where(MeasureUpdate.region == region, MeasureUpdate.measure_id.in_([m.id for m in ms]))
+        .order_by(MeasureUpdate.id)
+    )
     for row in session.scalars(stmt):
         latest[row.measure_id] = row
     out = []
@@ -142,7 +185,17 @@ def board(session: Session, region: str, today: dt.date | None = None) -> list[M
         u = latest.get(m.id)
         status = u.status if u else "not_started"
         due = u.due_date if u and u.due_date else m.due
-        out.append(MeasureStatus(m, region, status, u.progress if u else 0, u.evidence if u else None, due,
-                                 u.department if u else None, u.recorded_at if u else None,
-                                 overdue=due is not None and due < today and status != "done"))
+        out.append(
+            MeasureStatus(
+                m,
+                region,
+                status,
+                u.progress if u else 0,
+                u.evidence if u else None,
+                due,
+                u.department if u else None,
+                u.recorded_at if u else None,
+                overdue=due is not None and due < today and status != "done",
+            )
+        )
     return out

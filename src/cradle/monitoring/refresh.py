@@ -14,7 +14,9 @@ from cradle.monitoring.registry_source import load_records
 SOURCE = "全员人口数据库 (cradle registry)"
 
 
-def refresh(session: Session, codes: list[str], year: int, as_of: dt.date | None = None) -> list[IndicatorValue]:
+def refresh(
+    session: Session, codes: list[str], year: int, as_of: dt.date | None = None
+) -> list[IndicatorValue]:
     """Store every registry indicator computable for ``codes`` in ``year``; a value equal to the current one
     is not stored again. Returns the new rows."""
     as_of = as_of or min(dt.date(year, 12, 31), dt.date.today())

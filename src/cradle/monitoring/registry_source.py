@@ -37,18 +37,48 @@ def _newest(rows, as_of: dt.date | None = None) -> dict:
 
 def load_records(session: Session, as_of: dt.date) -> Records:
     """Everything monitoring needs from the registry, as known on ``as_of``."""
-    persons = {pid: (sex, birth) for pid, sex, birth in session.execute(
-        select(Person.id, Person.sex, Person.birth_date).where(Person.merged_into_id.is_(None)))}
-    identity = _newest(((p, v, s, (sex, birth)) for p, v, s, sex, birth in session.execute(
-        select(IdentityFact.person_id, IdentityFact.valid_from, IdentityFact.source_id, IdentityFact.sex,
-               IdentityFact.birth_date))), as_of)
+    persons = {
+        pid: (sex, birth)
+        for pid, sex, birth in session.execute(
+            select(Person.id, Person.sex, Person.birth_date).where(Person.merged_into_id.is_(None))
+        )
+    }
+    identity = _newest(
+        (
+            (p, v, s, (sex, birth))
+            for p, v, s, sex, birth in session.execute(
+                select(
+                    IdentityFact.person_id,
+                    IdentityFact.valid_from,
+                    IdentityFact.source_id,
+                    IdentityFact.sex,
+                    IdentityFact.birth_date,
+                )
+            )
+        ),
+        as_of,
+    )
     for pid, fact in identity.items():
         if pid in persons:
             persons[pid] = fact
-    residence = _newest(((p, v, s, r) for p, v, s, r in session.execute(
-        select(Residence.person_id, Residence.valid_from, Residence.source_id, Residence.region))), as_of)
-    hukou_rows = session.execute(select(HukouEvent.person_id, HukouEvent.valid_from, HukouEvent.source_id,
-                                        HukouEvent.event, HukouEvent.region)).all()
+    residence = _newest(
+        (
+            (p, v, s, r)
+            for p, v, s, r in session.execute(
+                select(Residence.person_id, Residence.valid_from, Residence.source_id, Residence.region)
+            )
+        ),
+        as_of,
+    )
+    hukou_rows = session.execute(
+        select(
+            HukouEvent.person_id,
+            HukouEvent.valid_from,
+            HukouEvent.source_id,
+            HukouEvent.event,
+            HukouEvent.region,
+        )
+    ).all()
     hukou = _newest(((p, v, s, (e, r)) for p, v, s, e, r in hukou_rows if e != "correct"), as_of)
     deaths: dict[int, dt.date] = {}
     for pid, date in session.execute(select(Death.person_id, Death.death_date)):
@@ -75,7 +105,8 @@ def load_records(session: Session, as_of: dt.date) -> Records:
         rec.person_death.append(death if death is not None and death <= as_of else None)
 
     for child, mother, date, region, order in session.execute(
-            select(Birth.child_id, Birth.mother_id, Birth.birth_date, Birth.region, Birth.birth_order)):
+        select(Birth.child_id, Birth.mother_id, Birth.birth_date, Birth.region, Birth.birth_order)
+    ):
         if date > as_of or child not in persons or mother not in persons:
             continue
         rec.birth_region.append(region)
@@ -92,9 +123,23 @@ def load_records(session: Session, as_of: dt.date) -> Records:
             rec.move_birth.append(persons[pid][1])
             rec.move_sign.append(1 if event == "move_in" else -1)
 
-    care = _newest(((p, v, s, (e, t, pub, inc)) for p, v, s, e, t, pub, inc in session.execute(
-        select(CareEnrolment.person_id, CareEnrolment.valid_from, CareEnrolment.source_id, CareEnrolment.event,
-               CareEnrolment.care_type, CareEnrolment.public, CareEnrolment.inclusive))), as_of)
+    care = _newest(
+        (
+            (p, v, s, (e, t, pub, inc))
+            for p, v, s, e, t, pub, inc in session.execute(
+                select(
+                    CareEnrolment.person_id,
+                    CareEnrolment.valid_from,
+                    CareEnrolment.source_id,
+                    CareEnrolment.event,
+                    CareEnrolment.care_type,
+                    CareEnrolment.public,
+                    CareEnrolment.inclusive,
+                )
+            )
+        ),
+        as_of,
+    )
     for pid, (event, care_type, public, inclusive) in care.items():
         region = region_of(pid) if pid in persons else None
         if event != "enrol" or region is None:

@@ -50,14 +50,18 @@ def policy_scenario(tfr_effect: float, phase_in_years: int = 5, label: str = "æ”
         raise ValueError("tfr_effect: must be a finite number")
     if phase_in_years < 1:
         raise ValueError("phase_in_years: must be at least 1")
-    return Scenario("policy", label, kind="policy", tfr_effect=float(tfr_effect), phase_in_years=phase_in_years)
+    return Scenario(
+        "policy", label, kind="policy", tfr_effect=float(tfr_effect), phase_in_years=phase_in_years
+    )
 
 
 def get(name: str) -> Scenario:
     try:
         return STANDARD[name]
     except KeyError:
-        raise KeyError(f"scenario: unknown {name!r}; one of {', '.join(STANDARD)} or a policy scenario") from None
+        raise KeyError(
+            f"scenario: unknown {name!r}; one of {', '.join(STANDARD)} or a policy scenario"
+        ) from None
 
 
 def scenario_asfr(asfr: np.ndarray, scenario: Scenario, years: int) -> np.ndarray:

@@ -35,8 +35,26 @@ DEFAULT_IMR = 0.0054
 DEFAULT_E0 = {"F": 80.9, "M": 75.4}
 
 _ASFR_5Y = {15: 6.07, 20: 55.18, 25: 98.96, 30: 70.09, 35: 30.19, 40: 7.47, 45: 1.65}
-_AGE_SHARES_5Y = [5.43, 6.43, 6.09, 5.23, 5.33, 6.58, 8.79, 6.94, 6.71, 8.24, 8.66, 7.15, 5.19, 5.11,
-                  3.55, 2.21, 1.43, 0.96]
+_AGE_SHARES_5Y = [
+    5.43,
+    6.43,
+    6.09,
+    5.23,
+    5.33,
+    6.58,
+    8.79,
+    6.94,
+    6.71,
+    8.24,
+    8.66,
+    7.15,
+    5.19,
+    5.11,
+    3.55,
+    2.21,
+    1.43,
+    0.96,
+]
 
 
 def default_asfr(tfr: float = DEFAULT_TFR) -> np.ndarray:
@@ -66,8 +84,9 @@ def _solve_a(e0: float, sex: int, imr: float) -> float:
 
 
 @lru_cache(maxsize=16)
-def default_mx(e0_female: float = DEFAULT_E0["F"], e0_male: float = DEFAULT_E0["M"],
-               imr: float = DEFAULT_IMR) -> np.ndarray:
+def default_mx(
+    e0_female: float = DEFAULT_E0["F"], e0_male: float = DEFAULT_E0["M"], imr: float = DEFAULT_IMR
+) -> np.ndarray:
     """Central death rates ``[sex, age]`` (female first) with the stated life expectancies."""
     out = np.stack([_mx(_solve_a(e0_female, 0, imr), imr), _mx(_solve_a(e0_male, 1, imr), imr)])
     out.setflags(write=False)

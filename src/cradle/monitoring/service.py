@@ -27,7 +27,9 @@ from cradle.monitoring.schedules import default_base
 
 @lru_cache(maxsize=1)
 def census() -> dict[str, int]:
-    text = (resources.files("cradle.monitoring") / "data" / "census2020_resident_population.csv").read_text("utf-8")
+    text = (resources.files("cradle.monitoring") / "data" / "census2020_resident_population.csv").read_text(
+        "utf-8"
+    )
     return {row["code"]: int(row["resident_population_2020"]) for row in csv.DictReader(text.splitlines())}
 
 
@@ -54,13 +56,25 @@ class AreaProjection:
     tfr: np.ndarray  # starting TFR per county
 
 
-def project_area(session: Session, code: str, base_date: dt.date, history_years: list[int], years: int = 30,
-                 scenario: scenarios.Scenario = scenarios.MEDIUM) -> AreaProjection:
+def project_area(
+    session: Session,
+    code: str,
+    base_date: dt.date,
+    history_years: list[int],
+    years: int = 30,
+    scenario: scenarios.Scenario = scenarios.MEDIUM,
+) -> AreaProjection:
     return project_scenarios(session, code, base_date, history_years, years, [scenario])[0]
 
 
-def project_scenarios(session: Session, code: str, base_date: dt.date, history_years: list[int], years: int,
-                      scenario_list: list[scenarios.Scenario]) -> list[AreaProjection]:
+def project_scenarios(
+    session: Session,
+    code: str,
+    base_date: dt.date,
+    history_years: list[int],
+    years: int,
+    scenario_list: list[scenarios.Scenario],
+) -> list[AreaProjection]:
     """Several scenarios from one reading of the registry (same inputs as :func:`project_area`)."""
     counties = counties_of(code)
     if not counties:
@@ -78,7 +92,15 @@ def project_scenarios(session: Session, code: str, base_date: dt.date, history_y
     out = []
     for scenario in scenario_list:
         asfr = scenarios.scenario_asfr(est.asfr, scenario, years)
-        result = project(base, est.mortality, asfr, est.srb, est.migration, years=years,
-                         start_year=base_date.year, regions=tuple(counties))
+        result = project(
+            base,
+            est.mortality,
+            asfr,
+            est.srb,
+            est.migration,
+            years=years,
+            start_year=base_date.year,
+            regions=tuple(counties),
+        )
         out.append(AreaProjection(result, scenario, tuple(defaulted), est.tfr))
     return out

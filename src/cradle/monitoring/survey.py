@@ -64,7 +64,9 @@ def total(sample: Sample, y: np.ndarray, z: float = 1.96) -> Estimate:
     """Estimated population total of ``y`` (one value per sampled household, in sample order)."""
     y = np.asarray(y, dtype=float)
     if y.shape != sample.index.shape:
-        raise ValueError(f"y: {y.shape[0] if y.ndim else 0} values for {sample.index.size} sampled households")
+        raise ValueError(
+            f"y: {y.shape[0] if y.ndim else 0} values for {sample.index.size} sampled households"
+        )
     est, var = 0.0, 0.0
     for h, N in sample.N_h.items():
         yh = y[sample.stratum == h]

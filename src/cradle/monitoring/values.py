@@ -98,25 +98,51 @@ def parse_entry(raw: dict, prefix: str = "", today: dt.date | None = None) -> tu
     if ind is not None and value is not None and num is not None and den:
         implied = num / den * ind.scale
         if abs(implied - value) > max(0.005 * abs(value), 0.01):
-            errors.append((f"{prefix}value", f"与分子/分母不符 (numerator/denominator give {implied:.4g}, not {value:g})"))
+            errors.append(
+                (
+                    f"{prefix}value",
+                    f"与分子/分母不符 (numerator/denominator give {implied:.4g}, not {value:g})",
+                )
+            )
     if errors:
         return None, errors
     note = raw.get("note")
-    return Entry(ind_id, region, int(year), value, source, source_date, num, den,
-                 str(note).strip() if note not in (None, "") else None), []
+    return Entry(
+        ind_id,
+        region,
+        int(year),
+        value,
+        source,
+        source_date,
+        num,
+        den,
+        str(note).strip() if note not in (None, "") else None,
+    ), []
 
 
-def record(session: Session, entries: list[Entry], department: str, entered_by: str,
-           method: str = "entered") -> list[IndicatorValue]:
+def record(
+    session: Session, entries: list[Entry], department: str, entered_by: str, method: str = "entered"
+) -> list[IndicatorValue]:
     """Store checked entries (one transaction: the caller's session)."""
     if not department.strip():
         raise MonitoringError.one("department", "必填 (required)")
     if not entered_by.strip():
         raise MonitoringError.one("entered_by", "必填 (required)")
     rows = [
-        IndicatorValue(indicator_id=e.indicator_id, region=e.region, year=e.year, value=e.value,
-                       numerator=e.numerator, denominator=e.denominator, method=method, source=e.source,
-                       source_date=e.source_date, department=department, entered_by=entered_by, note=e.note)
+        IndicatorValue(
+            indicator_id=e.indicator_id,
+            region=e.region,
+            year=e.year,
+            value=e.value,
+            numerator=e.numerator,
+            denominator=e.denominator,
+            method=method,
+            source=e.source,
+            source_date=e.source_date,
+            department=department,
+            entered_by=entered_by,
+            note=e.note,
+        )
         for e in entries
     ]
     session.add_all(rows)
@@ -133,10 +159,15 @@ def enter(session: Session, raw: dict, department: str, entered_by: str) -> Indi
 
 
 def history(session: Session, indicator_id: str, region: str, year: int) -> list[IndicatorValue]:
-    stmt = (select(IndicatorValue)
-            .where(IndicatorValue.indicator_id == indicator_id, IndicatorValue.region == region,
-                   IndicatorValue.year == year)
-            .order_by(IndicatorValue.id))
+    stmt = (
+        select(IndicatorValue)
+        .where(
+            IndicatorValue.indicator_id == indicator_id,
+            IndicatorValue.region == region,
+            IndicatorValue.year == year,
+        )
+        .order_by(IndicatorValue.id)
+    )
     return list(session.scalars(stmt))
 
 
@@ -148,9 +179,11 @@ def current(session: Session, indicator_id: str, region: str, year: int) -> Indi
 
 def series(session: Session, indicator_id: str, region: str) -> dict[int, float]:
     """``{year: current value}`` for one indicator and region, years ascending."""
-    stmt = (select(IndicatorValue.year, IndicatorValue.value)
-            .where(IndicatorValue.indicator_id == indicator_id, IndicatorValue.region == region)
-            .order_by(IndicatorValue.year, IndicatorValue.id))
+    stmt = (
+        select(IndicatorValue.year, IndicatorValue.value)
+        .where(IndicatorValue.indicator_id == indicator_id, IndicatorValue.region == region)
+        .order_by(IndicatorValue.year, IndicatorValue.id)
+    )
     out: dict[int, float] = {}
     for year, value in session.execute(stmt):
         out[year] = value
@@ -159,20 +192,25 @@ def series(session: Session, indicator_id: str, region: str) -> dict[int, float]
 
 def latest_years(session: Session, indicator_id: str, regions_: list[str]) -> dict[str, int]:
     """For each region, the latest year with a value (regions without any are absent)."""
-    stmt = (select(IndicatorValue.region, IndicatorValue.year)
-            .where(IndicatorValue.indicator_id == indicator_id, IndicatorValue.region.in_(regions_)))
+    stmt = select(IndicatorValue.region, IndicatorValue.year).where(
+        IndicatorValue.indicator_id == indicator_id, IndicatorValue.region.in_(regions_)
+    )
     out: dict[str, int] = {}
     for region, year in session.execute(stmt):
         out[region] = max(year, out.get(region, year))
     return out
 
 
-def series_many(session: Session, regions_: list[str], indicator_ids: list[str] | None = None
-                ) -> dict[tuple[str, str], dict[int, float]]:
+def series_many(
+    session: Session, regions_: list[str], indicator_ids: list[str] | None = None
+) -> dict[tuple[str, str], dict[int, float]]:
     """``{(indicator, region): {year: current value}}`` for many regions in one query (same rule as
     :func:`series`: the newest row for a key wins)."""
-    stmt = (select(IndicatorValue.indicator_id, IndicatorValue.region, IndicatorValue.year, IndicatorValue.value)
-            .where(IndicatorValue.region.in_(list(regions_))).order_by(IndicatorValue.id))
+    stmt = (
+        select(IndicatorValue.indicator_id, IndicatorValue.region, IndicatorValue.year, IndicatorValue.value)
+        .where(IndicatorValue.region.in_(list(regions_)))
+        .order_by(IndicatorValue.id)
+    )
     if indicator_ids is not None:
         stmt = stmt.where(IndicatorValue.indicator_id.in_(list(indicator_ids)))
     out: dict[tuple[str, str], dict[int, float]] = {}

@@ -16,7 +16,9 @@ from cradle.monitoring import catalogue, values
 @dataclass(frozen=True)
 class Bands:
     births_drop: float = 0.10  # year-on-year fall in births that triggers a warning
-    tfr_low: float = 1.0  # TFR below this (超低生育水平 threshold used in demography is 1.3; 1.0 is "critical")
+    tfr_low: float = (
+        1.0  # TFR below this (超低生育水平 threshold used in demography is 1.3; 1.0 is "critical")
+    )
     srb: tuple[float, float] | None = None  # default: the catalogue's conventional band 103–107
     srb_min_births: float = 500  # below this, a sex ratio is too noisy to judge
 
@@ -50,19 +52,40 @@ def band_warnings(session: Session, code: str, year: int, bands: Bands) -> list[
     if year in births and year - 1 in births and births[year - 1] > 0:
         change = births[year] / births[year - 1] - 1
         if change < -bands.births_drop:
-            out.append(Warning(code, "band", "births", year,
-                               f"{year}年出生{births[year]:.0f}人，比上年下降{-change:.1%}，超过{bands.births_drop:.0%}的预警线"))
+            out.append(
+                Warning(
+                    code,
+                    "band",
+                    "births",
+                    year,
+                    f"{year}年出生{births[year]:.0f}人，比上年下降{-change:.1%}，超过{bands.births_drop:.0%}的预警线",
+                )
+            )
     tfr = values.series(session, "total_fertility_rate", code)
     if year in tfr and tfr[year] < bands.tfr_low:
-        out.append(Warning(code, "band", "total_fertility_rate", year,
-                           f"{year}年总和生育率{tfr[year]:.2f}，低于{bands.tfr_low:.1f}的预警线"))
+        out.append(
+            Warning(
+                code,
+                "band",
+                "total_fertility_rate",
+                year,
+                f"{year}年总和生育率{tfr[year]:.2f}，低于{bands.tfr_low:.1f}的预警线",
+            )
+        )
     srb_row = values.current(session, "sex_ratio_at_birth", code, year)
     low, high = bands.srb or catalogue.load().bands["sex_ratio_at_birth"]
     if srb_row is not None:
         n = (srb_row.numerator or 0) + (srb_row.denominator or 0)
         if (n == 0 or n >= bands.srb_min_births) and not low <= srb_row.value <= high:
-            out.append(Warning(code, "band", "sex_ratio_at_birth", year,
-                               f"{year}年出生人口性别比{srb_row.value:.1f}，超出正常范围{low:g}–{high:g}"))
+            out.append(
+                Warning(
+                    code,
+                    "band",
+                    "sex_ratio_at_birth",
+                    year,
+                    f"{year}年出生人口性别比{srb_row.value:.1f}，超出正常范围{low:g}–{high:g}",
+                )
+            )
     return out
 
 
@@ -79,18 +102,39 @@ def target_warnings(session: Session, code: str, year: int) -> list[Warning]:
         last_year = max(series)
         if t.year is not None and last_year >= t.year:
             if t.year in series and not t.met(series[t.year]):
-                out.append(Warning(code, "missed", t.indicator, t.year,
-                                   f"{ind.name}{t.year}年为{series[t.year]:g}{ind.unit}，未达到目标{source}"))
+                out.append(
+                    Warning(
+                        code,
+                        "missed",
+                        t.indicator,
+                        t.year,
+                        f"{ind.name}{t.year}年为{series[t.year]:g}{ind.unit}，未达到目标{source}",
+                    )
+                )
             continue
         if t.year is None:
             if not t.met(series[last_year]):
-                out.append(Warning(code, "missed", t.indicator, last_year,
-                                   f"{ind.name}{last_year}年为{series[last_year]:g}{ind.unit}，未达到目标{source}"))
+                out.append(
+                    Warning(
+                        code,
+                        "missed",
+                        t.indicator,
+                        last_year,
+                        f"{ind.name}{last_year}年为{series[last_year]:g}{ind.unit}，未达到目标{source}",
+                    )
+                )
             continue
         projected = _trend(series, t.year)
         if projected is not None and not t.met(projected):
-            out.append(Warning(code, "trend", t.indicator, t.year,
-                               f"按近年趋势，{ind.name}{t.year}年约为{projected:.3g}{ind.unit}，将达不到目标{source}"))
+            out.append(
+                Warning(
+                    code,
+                    "trend",
+                    t.indicator,
+                    t.year,
+                    f"按近年趋势，{ind.name}{t.year}年约为{projected:.3g}{ind.unit}，将达不到目标{source}",
+                )
+            )
     return out
 
 
@@ -109,13 +153,21 @@ def late_warnings(session: Session, code: str, today: dt.date) -> list[Warning]:
         due = dt.date(today.year, month, day)
         if today > due and values.current(session, ind.id, code, year) is None:
             who = "全员人口数据库（系统计算）" if ind.source == "registry" else ind.department
-            out.append(Warning(code, "late", ind.id, year,
-                               f"{ind.name}{year}年数据应于{due.isoformat()}前报送（{who}），尚未报送"))
+            out.append(
+                Warning(
+                    code,
+                    "late",
+                    ind.id,
+                    year,
+                    f"{ind.name}{year}年数据应于{due.isoformat()}前报送（{who}），尚未报送",
+                )
+            )
     return out
 
 
-def warnings_for(session: Session, codes: list[str], year: int, today: dt.date | None = None,
-                 bands: Bands | None = None) -> list[Warning]:
+def warnings_for(
+    session: Session, codes: list[str], year: int, today: dt.date | None = None, bands: Bands | None = None
+) -> list[Warning]:
     """All warnings for ``codes`` about ``year`` (late data judged on ``today``)."""
     today = today or dt.date.today()
     bands = bands or Bands()

@@ -44,7 +44,9 @@ def frequency_of(program: str) -> str:
     from cradle.childcare.subsidies import PROGRAMS as FACILITY_PROGRAMS
     from cradle.services.catalogue import service_program
 
-    if program in FACILITY_PROGRAMS:  # 淄博 facility subsidies: one-off, registered by childcare.subsidy_payments
+    if (
+        program in FACILITY_PROGRAMS
+    ):  # 淄博 facility subsidies: one-off, registered by childcare.subsidy_payments
         return "once"
 
     return service_program(program).frequency
@@ -77,8 +79,14 @@ def generate(session: Session, actor, program: str, period: str, county: str) ->
     except IntegrityError:
         raise Conflict("period", f"{period} 的 {program} 批次已生成（{county}）") from None
     once = "AND e.status = 'active'" if frequency == "once" else ""
-    params = {"batch": batch.id, "period": period, "program": program, "county": county, "frequency": frequency,
-              "after": after}
+    params = {
+        "batch": batch.id,
+        "period": period,
+        "program": program,
+        "county": county,
+        "frequency": frequency,
+        "after": after,
+    }
     session.execute(text(_INSERT.format(once=once)), params)
     _totals(session, batch)
     if before and batch.count == 0:  # a replayed one-off generation inserted nothing: no empty batch

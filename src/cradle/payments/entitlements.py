@@ -65,9 +65,18 @@ def register(
     )
     # The unique key compares ciphertext, which differs under two keys while `cradle keys rotate` is part-way;
     # this look-up matches the ID number under every key (a second case let in meanwhile gets no second payee).
-    if session.execute(select(Entitlement.id).where(
-            Entitlement.program == program, Entitlement.beneficiary_id_number == beneficiary_id_number,
-            Entitlement.claim == claim).limit(1)).first() is not None:
+    if (
+        session.execute(
+            select(Entitlement.id)
+            .where(
+                Entitlement.program == program,
+                Entitlement.beneficiary_id_number == beneficiary_id_number,
+                Entitlement.claim == claim,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    ):
         raise Conflict("beneficiary", "该受益人在此项目下已有待遇")
     try:
         with session.begin_nested():

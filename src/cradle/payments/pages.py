@@ -34,13 +34,24 @@ def _last_month() -> str:
 
 
 def _index(request: Request, s: Session, actor, errors: list, form: dict, status_code: int = 200) -> Response:
-    form = {"program": "zibo.nursery_fee_subsidy", "period": _last_month(), "rate_start": f"{dt.date.today():%Y-01-01}",
-            **form}
-    return render(request, "payments/index.html", status_code=status_code, actor=actor,
-                  batches=batches.batches(s, actor, actor.county), errors=errors, form=form,
-                  programs=forms.program_choices(locale_of(request)),
-                  rate_programs=[(p, forms.program_title(p)) for p, sp in PROGRAMS.items() if sp.rate_parameter],
-                  breadcrumbs=[("发放", None)])
+    form = {
+        "program": "zibo.nursery_fee_subsidy",
+        "period": _last_month(),
+        "rate_start": f"{dt.date.today():%Y-01-01}",
+        **form,
+    }
+    return render(
+        request,
+        "payments/index.html",
+        status_code=status_code,
+        actor=actor,
+        batches=batches.batches(s, actor, actor.county),
+        errors=errors,
+        form=form,
+        programs=forms.program_choices(locale_of(request)),
+        rate_programs=[(p, forms.program_title(p)) for p, sp in PROGRAMS.items() if sp.rate_parameter],
+        breadcrumbs=[("发放", None)],
+    )
 
 
 @router.get("/payments")
@@ -68,24 +79,49 @@ def set_rate(request: Request, s: RequestSession, form: FormDep) -> Response:
     actor = page_actor(request, "county")
     try:
         start = validate.date(form, "rate_start")  # the error names rate_start
-        rates.set_rate(s, actor, form.get("rate_program", ""), actor.county, start, form.get("rate_amount", ""),
-                       form.get("rate_decision", ""))
+        rates.set_rate(
+            s,
+            actor,
+            form.get("rate_program", ""),
+            actor.county,
+            start,
+            form.get("rate_amount", ""),
+            form.get("rate_decision", ""),
+        )
     except ServiceError as exc:
         s.rollback()
-        errors = error_list(exc, {"amount": "rate_amount", "decision": "rate_decision", "program": "rate_program",
-                                  "start": "rate_start"})
+        errors = error_list(
+            exc,
+            {
+                "amount": "rate_amount",
+                "decision": "rate_decision",
+                "program": "rate_program",
+                "start": "rate_start",
+            },
+        )
         return _index(request, s, actor, errors, form, status_code=exc.status)
     return see_other("/payments?rate=1")
 
 
-def _batch(request: Request, s: Session, actor, batch_no: str, errors: list, status_code: int = 200) -> Response:
+def _batch(
+    request: Request, s: Session, actor, batch_no: str, errors: list, status_code: int = 200
+) -> Response:
     try:
         b = batches.get_batch(s, actor, batch_no)
     except ServiceError as exc:
         return refused(request, exc.status, exc.message, exc.field)
-    return render(request, "payments/batch.html", status_code=status_code, b=b, recon=batches.summary(s, b),
-                  payments=batches.payments_in(s, b), mask=mask, errors=errors,
-                  title_of=forms.program_title, breadcrumbs=[("发放", "/payments"), (b.batch_no, None)])
+    return render(
+        request,
+        "payments/batch.html",
+        status_code=status_code,
+        b=b,
+        recon=batches.summary(s, b),
+        payments=batches.payments_in(s, b),
+        mask=mask,
+        errors=errors,
+        title_of=forms.program_title,
+        breadcrumbs=[("发放", "/payments"), (b.batch_no, None)],
+    )
 
 
 @router.get("/payments/batches/{batch_no}")
@@ -110,13 +146,18 @@ def export(request: Request, s: RequestSession, batch_no: str, form: FormDep) ->
     finally:
         if os.path.exists(path):
             os.unlink(path)
-    return Response(content, media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{batch_no}.csv"'})
+    return Response(
+        content,
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{batch_no}.csv"'},
+    )
 
 
 @router.post("/payments/batches/{batch_no}/return")
 @guarded
-def import_return(request: Request, s: RequestSession, batch_no: str, file: UploadFile = File(None)) -> Response:
+def import_return(
+    request: Request, s: RequestSession, batch_no: str, file: UploadFile = File(None)
+) -> Response:
     """A multipart upload: the page sends it through htmx, whose request carries the X-CSRF-Token header."""
     actor = page_actor(request, *ROLES)
     try:

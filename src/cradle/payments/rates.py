@@ -15,7 +15,9 @@ from cradle.payments.models import Rate
 from cradle.policy.packs import programs_for
 
 
-def set_rate(session: Session, actor, program: str, county: str, start: dt.date, amount, decision: str) -> Rate:
+def set_rate(
+    session: Session, actor, program: str, county: str, start: dt.date, amount, decision: str
+) -> Rate:
     if getattr(actor, "role", None) != "county" or actor.county != county:
         raise Forbidden("actor", "县区标准须由本县区工作人员录入")
     if not regions.exists(county) or regions.get(county).level != "county":
@@ -30,17 +32,30 @@ def set_rate(session: Session, actor, program: str, county: str, start: dt.date,
         raise Invalid("amount", "金额应大于0且小于100000")
     if not (decision or "").strip():
         raise Invalid("decision", "请填写县区核定文件文号")
-    row = Rate(program=program, county=county, start=start, amount=value.quantize(Decimal("0.01")),
-               decision=decision.strip(), decided_by=actor.ref)
+    row = Rate(
+        program=program,
+        county=county,
+        start=start,
+        amount=value.quantize(Decimal("0.01")),
+        decision=decision.strip(),
+        decided_by=actor.ref,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "rate.set", f"rate:{program}:{county}",
-                 {"start": start, "amount": str(row.amount), "decision": row.decision})
+    audit.record(
+        session,
+        actor,
+        "rate.set",
+        f"rate:{program}:{county}",
+        {"start": start, "amount": str(row.amount), "decision": row.decision},
+    )
     return row
 
 
-_RATE_ON = text("SELECT amount FROM pay_rate WHERE program = :p AND county = :c AND start <= :on "
-                "ORDER BY start DESC LIMIT 1")
+_RATE_ON = text(
+    "SELECT amount FROM pay_rate WHERE program = :p AND county = :c AND start <= :on "
+    "ORDER BY start DESC LIMIT 1"
+)
 
 
 def rate_on(session: Session, program: str, county: str, on: dt.date) -> Decimal | None:

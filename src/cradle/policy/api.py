@@ -28,8 +28,16 @@ def error_response(status: int, errors: list[FieldError]) -> NoReturn:
 def _household_schema() -> dict:
     from cradle.policy.household import Household
 
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": Household.model_json_schema(
-        ref_template="#/components/schemas/{model}")}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": Household.model_json_schema(ref_template="#/components/schemas/{model}")
+                }
+            },
+        }
+    }
 
 
 @router.post("/calc", summary="Entitlements of one household", openapi_extra=_household_schema())
@@ -65,7 +73,9 @@ def programs(jurisdiction: str | None = Query(None, pattern=r"^\d{6}$"), on: dt.
     from cradle.policy.listing import list_programs
 
     if jurisdiction and not regions.exists(jurisdiction):
-        return error_response(422, [FieldError("jurisdiction", "unknown_code", f"未知的行政区划代码 {jurisdiction}")])
+        return error_response(
+            422, [FieldError("jurisdiction", "unknown_code", f"未知的行政区划代码 {jurisdiction}")]
+        )
     return list_programs(jurisdiction, on)
 
 
@@ -79,16 +89,21 @@ def served_regions():
             continue
         codes.update(regions.ancestors(pack.region))
         codes.update(r.code for r in regions.descendants(pack.region))
-    return [{"code": r.code, "name": r.name, "name_en": r.name_en, "level": r.level, "parent": r.parent}
-            for r in sorted((regions.get(c) for c in codes), key=lambda r: r.code)]
+    return [
+        {"code": r.code, "name": r.name, "name_en": r.name_en, "level": r.level, "parent": r.parent}
+        for r in sorted((regions.get(c) for c in codes), key=lambda r: r.code)
+    ]
 
 
 @router.get("/documents", summary="The loaded policy documents")
 def documents():
     from cradle.policy.packs import load_packs
 
-    return [{"document": d.file, "title": d.title, "jurisdiction": p.region, "status": d.status, "pack": p.id}
-            for p in load_packs() for d in p.documents]
+    return [
+        {"document": d.file, "title": d.title, "jurisdiction": p.region, "status": d.status, "pack": p.id}
+        for p in load_packs()
+        for d in p.documents
+    ]
 
 
 @router.get("/documents/{document}/clauses/{clause}", summary="The text of one clause")

@@ -10,8 +10,9 @@ from cradle.policy.household import Household, parse_household
 from cradle.policy.population import Population
 
 
-def calc_household(data: dict | str | bytes | Household, as_of: dt.date, explain: bool = False,
-                   overrides: dict | None = None) -> dict:
+def calc_household(
+    data: dict | str | bytes | Household, as_of: dt.date, explain: bool = False, overrides: dict | None = None
+) -> dict:
     """Validates `data` (InputError lists every problem) and computes every applicable program."""
     household = data if isinstance(data, Household) else parse_household(data, as_of)
     pop = Population.from_households([household])

@@ -52,10 +52,18 @@ def load_cases(pack: str | None = None) -> list[Case]:
             if unknown or "household" not in raw or "name" not in raw:
                 raise PackError(f"{path}[{i}]: needs name and household; unknown keys {sorted(unknown)}")
             on = raw.get("on", dt.date(2025, 7, 1))
-            cases.append(Case(path.parent.name, raw["name"], raw.get("source", ""),
-                              on if isinstance(on, dt.date) else dt.date.fromisoformat(on),
-                              _stringify_dates(raw["household"]), raw.get("expect") or [],
-                              raw.get("absent") or [], raw.get("errors") or []))
+            cases.append(
+                Case(
+                    path.parent.name,
+                    raw["name"],
+                    raw.get("source", ""),
+                    on if isinstance(on, dt.date) else dt.date.fromisoformat(on),
+                    _stringify_dates(raw["household"]),
+                    raw.get("expect") or [],
+                    raw.get("absent") or [],
+                    raw.get("errors") or [],
+                )
+            )
     return cases
 
 

@@ -67,8 +67,13 @@ def register(app: typer.Typer) -> None:
         for e in result["entitlements"]:
             period = " → ".join(x or "" for x in (e["period"]["start"], e["period"]["end"])).strip(" →")
             cites = "；".join(f"{c['document']} {c['clause']}" for c in e["citations"])
-            table.add_row(f"{e['title']}\n[dim]{e['program']}[/dim]", e["beneficiary"], _amount(e), period,
-                          f"{e['explanation']}\n[dim]{cites}[/dim]")
+            table.add_row(
+                f"{e['title']}\n[dim]{e['program']}[/dim]",
+                e["beneficiary"],
+                _amount(e),
+                period,
+                f"{e['explanation']}\n[dim]{cites}[/dim]",
+            )
         console.print(table)
         if explain:
             skipped = Table(title="已检查但不适用的项目")
@@ -80,7 +85,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("programs")
     def programs(
-        jurisdiction: str = typer.Option(None, "--jurisdiction", help="GB/T 2260 code; default: every program"),
+        jurisdiction: str = typer.Option(
+            None, "--jurisdiction", help="GB/T 2260 code; default: every program"
+        ),
         on: str = typer.Option(None, "--on", help="values in force on this date (default: today)"),
         fmt: Format = typer.Option(Format.table, "--format"),
     ) -> None:
@@ -102,7 +109,9 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             params = "\n".join(
                 f"{p['name'].split('.', 1)[1]} = {p['value'] if p['value'] is not None else '—'} {p['unit']}"
-                f"{'' if p['verified'] else ' (待核实)'}" for p in r["parameters"])
+                f"{'' if p['verified'] else ' (待核实)'}"
+                for p in r["parameters"]
+            )
             cites = "\n".join(f"{c['document']} {c['clause']}" for c in r["citations"])
             table.add_row(r["id"], r["title"], f"{r['kind']} {r['unit'] or ''}", params, cites)
         Console(width=200).print(table)

@@ -57,13 +57,17 @@ def _calendar() -> dict[str, np.ndarray]:
     d = np.arange(CAL_FIRST, CAL_FIRST + CAL_DAYS).astype("datetime64[D]")
     year, month, dom = _ymd(d)
     month_no = (year - 1970) * 12 + month - 1
-    months = np.arange(_MONTH_FIRST, _MONTH_FIRST + _MONTHS + 1).astype("datetime64[M]").astype("datetime64[D]")
+    months = (
+        np.arange(_MONTH_FIRST, _MONTH_FIRST + _MONTHS + 1).astype("datetime64[M]").astype("datetime64[D]")
+    )
     first = months.astype(np.int64)
     return {
-        "month_no": month_no.astype(np.int32), "dom0": (dom - 1).astype(np.int32),
+        "month_no": month_no.astype(np.int32),
+        "dom0": (dom - 1).astype(np.int32),
         # year*512 + month*32 + day grows with the date; two keys differ by whole years in their high bits
         "ymd_key": year * 512 + month * 32 + dom,
-        "month_first": first[:-1], "month_len": np.diff(first).astype(np.int32),
+        "month_first": first[:-1],
+        "month_len": np.diff(first).astype(np.int32),
     }
 
 
@@ -123,7 +127,9 @@ def add_days(d, n) -> np.ndarray:
     n = np.asarray(n)
     if n.dtype.kind == "f":
         unknown = np.isnan(n)
-        out = np.asarray(d, dtype="datetime64[D]") + np.where(unknown, 0, n).astype(np.int64).astype("timedelta64[D]")
+        out = np.asarray(d, dtype="datetime64[D]") + np.where(unknown, 0, n).astype(np.int64).astype(
+            "timedelta64[D]"
+        )
         return np.where(unknown, NAT, out)
     return np.asarray(d, dtype="datetime64[D]") + n.astype(np.int64).astype("timedelta64[D]")
 

@@ -46,7 +46,9 @@ def parse_clauses(document: str, spec: dict, source: str) -> dict[str, Clause]:
             raise PackError(f"{source}: {clause}: needs 'starts'")
         at = text.find(anchor["starts"])
         if at < 0:
-            raise PackError(f"{source}: {clause}: opening words not found in {document}: {anchor['starts']!r}")
+            raise PackError(
+                f"{source}: {clause}: opening words not found in {document}: {anchor['starts']!r}"
+            )
         found.append((at, str(clause), anchor.get("ends")))
     found.sort()
     clauses = {}

@@ -40,9 +40,12 @@ class RowFacts(dict):
             if callable(v):  # a fact only sentences need (see Rule.facts): computed when the first is written
                 v = facts[key] = v()
             return fmt(v[self._row] if np.ndim(v) else v)
-        entity = {"person": self._result.ctx.persons, "birth": self._result.ctx.births,
-                  "household": self._result.ctx.households,
-                  "facility": self._result.ctx.facilities}.get(self._result.program.entity)
+        entity = {
+            "person": self._result.ctx.persons,
+            "birth": self._result.ctx.births,
+            "household": self._result.ctx.households,
+            "facility": self._result.ctx.facilities,
+        }.get(self._result.program.entity)
         if entity is not None and key in entity:
             return fmt(getattr(entity, key)[self._row])
         raise KeyError(key)
@@ -97,8 +100,11 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
         else:
             amount = int(a) if float(a).is_integer() else round(float(a), 2)
     start, end = result.start[i], result.end[i]
-    extra.update(amount=fmt(amount), start=fmt(None if np.isnat(start) else str(start)),
-                 end=fmt(None if np.isnat(end) else str(end)))
+    extra.update(
+        amount=fmt(amount),
+        start=fmt(None if np.isnat(start) else str(start)),
+        end=fmt(None if np.isnat(end) else str(end)),
+    )
     sentence = rule.explanation.format_map(RowFacts(result, row, extra))
     if "amount_note" in extra and "{amount_note}" not in rule.explanation:
         sentence += "，" + extra["amount_note"]
@@ -109,11 +115,18 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     out = {
         "program": prog.id,
         "title": prog.title,
-        "beneficiary": str(person_ids[ben]) if ben >= 0 else prog.entity if prog.entity == "facility" else "household",
+        "beneficiary": str(person_ids[ben])
+        if ben >= 0
+        else prog.entity
+        if prog.entity == "facility"
+        else "household",
         "kind": prog.kind,
         "amount": amount,
         "unit": prog.unit,
-        "period": {"start": None if np.isnat(start) else str(start), "end": None if np.isnat(end) else str(end)},
+        "period": {
+            "start": None if np.isnat(start) else str(start),
+            "end": None if np.isnat(end) else str(end),
+        },
         "citations": citations,
         "explanation": sentence,
     }
@@ -128,8 +141,12 @@ def not_applicable(result: ProgramResult) -> dict:
     """Why a tested program gave nothing: the first failing condition of the row that came closest."""
     prog = result.program
     if result.n_rows == 0:
-        reason = {"birth": "没有生育事件", "person": "没有家庭成员", "household": "没有家庭",
-                  "facility": "没有托育机构"}[prog.entity]
+        reason = {
+            "birth": "没有生育事件",
+            "person": "没有家庭成员",
+            "household": "没有家庭",
+            "facility": "没有托育机构",
+        }[prog.entity]
     elif result.failed is None or not len(result.rule.conditions):
         reason = "条件不满足"
     else:

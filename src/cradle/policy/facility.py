@@ -33,7 +33,9 @@ def parse_facility(data: dict) -> Facility:
     except ValidationError as exc:
         raise InputError(_pydantic_errors(exc)) from None
     if not regions.exists(facility.jurisdiction):
-        raise InputError([FieldError("jurisdiction", "unknown_code", f"未知的行政区划代码 {facility.jurisdiction}")])
+        raise InputError(
+            [FieldError("jurisdiction", "unknown_code", f"未知的行政区划代码 {facility.jurisdiction}")]
+        )
     return facility
 
 
@@ -59,10 +61,17 @@ def calc_facility(data: dict | Facility, on: dt.date, explain: bool = False) -> 
             if rule.amount is not None:
                 amount = np.broadcast_to(np.asarray(rule.amount, dtype=float), (1,))[idx]
             nat = np.array([np.datetime64("NaT", "D")] * len(idx), dtype="datetime64[D]")
-            start = nat if rule.start is None else np.broadcast_to(np.asarray(rule.start, "datetime64[D]"), (1,))[idx]
-            end = nat if rule.end is None else np.broadcast_to(np.asarray(rule.end, "datetime64[D]"), (1,))[idx]
-            res = ProgramResult(prog, ctx, ctx.uses, rule, 1, idx, idx, np.full(len(idx), -1), amount,
-                                start, end, failed)
+            start = (
+                nat
+                if rule.start is None
+                else np.broadcast_to(np.asarray(rule.start, "datetime64[D]"), (1,))[idx]
+            )
+            end = (
+                nat if rule.end is None else np.broadcast_to(np.asarray(rule.end, "datetime64[D]"), (1,))[idx]
+            )
+            res = ProgramResult(
+                prog, ctx, ctx.uses, rule, 1, idx, idx, np.full(len(idx), -1), amount, start, end, failed
+            )
             if len(idx):
                 out["entitlements"].append(entitlement(res, 0, np.array([], dtype=object)))
             elif explain:

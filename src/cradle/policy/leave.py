@@ -50,19 +50,27 @@ def extension(c: Ctx, *, law: str) -> Rule:
     b, p = c.births, c.persons
     mother = np.maximum(b.mother, 0)
     order = c.birth_order[np.maximum(b.child, 0)]
-    days = np.where(order >= 2, c.param("maternity_leave_extension.later_child_days", on=b.date),
-                    c.param("maternity_leave_extension.first_child_days", on=b.date))
+    days = np.where(
+        order >= 2,
+        c.param("maternity_leave_extension.later_child_days", on=b.date),
+        c.param("maternity_leave_extension.first_child_days", on=b.date),
+    )
     national = national_days(c)
     start = add_days(b.date, _days(national))
     return Rule(
-        conditions=[("有母亲信息", b.mother >= 0),
-                    ("母亲为职工", p.employment[mother] == c.EMPLOYMENT["employee"]),
-                    ("符合政策规定生育", in_policy(c, order, on=b.date)),
-                    ("生育时延长产假规定已施行", c.in_force("maternity_leave_extension.first_child_days", b.date))],
-        amount=days, start=start, end=add_days(start, days),
+        conditions=[
+            ("有母亲信息", b.mother >= 0),
+            ("母亲为职工", p.employment[mother] == c.EMPLOYMENT["employee"]),
+            ("符合政策规定生育", in_policy(c, order, on=b.date)),
+            ("生育时延长产假规定已施行", c.in_force("maternity_leave_extension.first_child_days", b.date)),
+        ],
+        amount=days,
+        start=start,
+        end=add_days(start, days),
         facts={"order": order, "national": national, "law": law},
         explanation="第{order}孩符合政策规定生育，女方在国家规定产假{national}天的基础上，按{law}延长产假{amount}天，"
-                    "自{start}起，{end}返岗")
+        "自{start}起，{end}返岗",
+    )
 
 
 def paternity(c: Ctx, *, law: str, name: str = "护理假") -> Rule:
@@ -73,21 +81,31 @@ def paternity(c: Ctx, *, law: str, name: str = "护理假") -> Rule:
     order = c.birth_order[np.maximum(b.child, 0)]
     days = c.param("paternity_leave.days", on=b.date)
     return Rule(
-        conditions=[("有父亲信息", father >= 0), ("父亲在世", c.alive[f]),
-                    ("父亲为职工", p.employment[f] == c.EMPLOYMENT["employee"]),
-                    ("符合政策规定生育", in_policy(c, order, on=b.date)),
-                    (f"生育时{name}规定已施行", c.in_force("paternity_leave.days", b.date))],
-        amount=days, start=b.date, end=add_days(b.date, days), beneficiary=father,
+        conditions=[
+            ("有父亲信息", father >= 0),
+            ("父亲在世", c.alive[f]),
+            ("父亲为职工", p.employment[f] == c.EMPLOYMENT["employee"]),
+            ("符合政策规定生育", in_policy(c, order, on=b.date)),
+            (f"生育时{name}规定已施行", c.in_force("paternity_leave.days", b.date)),
+        ],
+        amount=days,
+        start=b.date,
+        end=add_days(b.date, days),
+        beneficiary=father,
         facts={"order": order, "law": law, "name": name},
-        explanation="第{order}孩符合政策规定生育，男方为职工，按{law}享受{name}{amount}天，自{start}起，{end}返岗")
+        explanation="第{order}孩符合政策规定生育，男方为职工，按{law}享受{name}{amount}天，自{start}起，{end}返岗",
+    )
 
 
 def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per person: living children in the household under the age limit and born within the policy, the first
     such child's birth date and the day the youngest reaches the limit."""
     p = c.persons
-    limit = (np.nan_to_num(c.param("parental_leave.child_age_limit"), nan=3).astype(np.int64)
-             if c.has_param("parental_leave.child_age_limit") else 3)
+    limit = (
+        np.nan_to_num(c.param("parental_leave.child_age_limit"), nan=3).astype(np.int64)
+        if c.has_param("parental_leave.child_age_limit")
+        else 3
+    )
     until = c.birthday(limit)
     young = c.is_child & c.alive & ~np.isnat(p.birth_date) & (c.as_of < until) & in_policy(c, c.birth_order)
     last = np.full(len(c.households), NO_DAY, dtype=np.int64)
@@ -102,28 +120,46 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _parent_rule(c: Ctx, key: str, facts: dict, explanation: str, note: str | None = None) -> Rule:
     p = c.persons
-    n, start, end = c.memo("young_children", lambda: _young_children(c))  # 育儿假 and 保教费: the same children
+    n, start, end = c.memo(
+        "young_children", lambda: _young_children(c)
+    )  # 育儿假 and 保教费: the same children
     return Rule(
-        conditions=[("是父母", c.is_parent), ("在世", c.alive),
-                    ("为职工（由所在单位给予）", p.employment == c.EMPLOYMENT["employee"]),
-                    ("有符合政策规定生育且未满3周岁的子女", n > 0),
-                    ("规定已施行", c.in_force(key))],
-        amount=c.param(key), start=start, end=end, note=note,
+        conditions=[
+            ("是父母", c.is_parent),
+            ("在世", c.alive),
+            ("为职工（由所在单位给予）", p.employment == c.EMPLOYMENT["employee"]),
+            ("有符合政策规定生育且未满3周岁的子女", n > 0),
+            ("规定已施行", c.in_force(key)),
+        ],
+        amount=c.param(key),
+        start=start,
+        end=end,
+        note=note,
         facts={"n": n, "role": lambda: np.where(p.relation == c.RELATION["mother"], "母亲", "父亲"), **facts},
-        explanation=explanation)
+        explanation=explanation,
+    )
 
 
 def parental(c: Ctx, *, law: str) -> Rule:
     """Each employed parent's yearly leave while a child is under the age limit."""
-    return _parent_rule(c, "parental_leave.days_per_year", {"law": law},
-                        "家中有{n}名不满3周岁的子女，{role}按{law}每年享受育儿假{amount}天，至{end}最小子女满3周岁止")
+    return _parent_rule(
+        c,
+        "parental_leave.days_per_year",
+        {"law": law},
+        "家中有{n}名不满3周岁的子女，{role}按{law}每年享受育儿假{amount}天，至{end}最小子女满3周岁止",
+    )
 
 
 def employer_allowance(c: Ctx, *, law: str) -> Rule:
     """The monthly 婴幼儿保教费 an employer may pay each parent while a child is under 3."""
-    return _parent_rule(c, "childcare_fee_allowance.monthly", {"law": law},
-                        "家中有{n}名不满3周岁的子女，按{law}，{role}所在单位可以每月发放不低于{amount}元的婴幼儿保教费"
-                        "（由单位决定，非强制），至{end}最小子女满3周岁止", note="encouraged")
+    return _parent_rule(
+        c,
+        "childcare_fee_allowance.monthly",
+        {"law": law},
+        "家中有{n}名不满3周岁的子女，按{law}，{role}所在单位可以每月发放不低于{amount}元的婴幼儿保教费"
+        "（由单位决定，非强制），至{end}最小子女满3周岁止",
+        note="encouraged",
+    )
 
 
 def only_child_care(c: Ctx, *, law: str, key: str = "only_child_parent_care_leave.days") -> Rule:
@@ -132,10 +168,16 @@ def only_child_care(c: Ctx, *, law: str, key: str = "only_child_parent_care_leav
     p = c.persons
     parents_alive = c.count_by_household(c.is_parent & c.alive) > 0
     return Rule(
-        conditions=[("是子女", c.is_child), ("在世", c.alive), ("已成年", c.age >= 18),
-                    ("家庭持有独生子女父母光荣证", c.to_persons(c.households.only_child_certificate)),
-                    ("出生于全面两孩政策调整（2016-01-01）前", p.birth_date < np.datetime64("2016-01-01")),
-                    ("本人为职工（由所在单位给予）", p.employment == c.EMPLOYMENT["employee"]),
-                    ("父母在世", c.to_persons(parents_alive))],
-        amount=c.param(key), facts={"law": law},
-        explanation="独生子女本人为职工，父母患病住院等需要照料时，按{law}享受独生子女父母照料（护理）假")
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("已成年", c.age >= 18),
+            ("家庭持有独生子女父母光荣证", c.to_persons(c.households.only_child_certificate)),
+            ("出生于全面两孩政策调整（2016-01-01）前", p.birth_date < np.datetime64("2016-01-01")),
+            ("本人为职工（由所在单位给予）", p.employment == c.EMPLOYMENT["employee"]),
+            ("父母在世", c.to_persons(parents_alive)),
+        ],
+        amount=c.param(key),
+        facts={"law": law},
+        explanation="独生子女本人为职工，父母患病住院等需要照料时，按{law}享受独生子女父母照料（护理）假",
+    )

@@ -12,16 +12,33 @@ def _value_dict(prm, on: dt.date) -> dict:
     base = {"name": prm.name, "description": prm.description, "unit": prm.unit}
     if entry is None:
         first = prm.values[0]
-        return {**base, "value": None, "start": first.start.isoformat(), "document": first.document,
-                "clause": first.clause, "verified": first.verified, "note": f"in force from {first.start}"}
+        return {
+            **base,
+            "value": None,
+            "start": first.start.isoformat(),
+            "document": first.document,
+            "clause": first.clause,
+            "verified": first.verified,
+            "note": f"in force from {first.start}",
+        }
     note = entry.note
     if entry.value is None:
-        note = note or ("amount unconfirmed: regulation not loaded" if entry.set_by == "unconfirmed"
-                        else f"amount set by {entry.set_by}")
+        note = note or (
+            "amount unconfirmed: regulation not loaded"
+            if entry.set_by == "unconfirmed"
+            else f"amount set by {entry.set_by}"
+        )
     value = entry.value.isoformat() if isinstance(entry.value, dt.date) else entry.value
-    return {**base, "value": value, "start": entry.start.isoformat(), "document": entry.document,
-            "clause": entry.clause, "verified": entry.verified, "note": note,
-            **({"by_region": sorted(prm.by_region)} if prm.by_region else {})}
+    return {
+        **base,
+        "value": value,
+        "start": entry.start.isoformat(),
+        "document": entry.document,
+        "clause": entry.clause,
+        "verified": entry.verified,
+        "note": note,
+        **({"by_region": sorted(prm.by_region)} if prm.by_region else {}),
+    }
 
 
 def list_programs(jurisdiction: str | None = None, on: dt.date | None = None) -> list[dict]:
@@ -34,10 +51,19 @@ def list_programs(jurisdiction: str | None = None, on: dt.date | None = None) ->
         for prog in pack.programs:
             key = prog.id.split(".", 1)[1]
             params = [_value_dict(p, on) for name, p in used.items() if name.split(".", 2)[1] == key]
-            out.append({
-                "id": prog.id, "title": prog.title, "kind": prog.kind, "unit": prog.unit, "entity": prog.entity,
-                "jurisdiction": pack.region, "level": pack.level, "pack": pack.id,
-                "description": prog.description.strip(),
-                "citations": [c.as_dict() for c in prog.citations], "parameters": params,
-            })
+            out.append(
+                {
+                    "id": prog.id,
+                    "title": prog.title,
+                    "kind": prog.kind,
+                    "unit": prog.unit,
+                    "entity": prog.entity,
+                    "jurisdiction": pack.region,
+                    "level": pack.level,
+                    "pack": pack.id,
+                    "description": prog.description.strip(),
+                    "citations": [c.as_dict() for c in prog.citations],
+                    "parameters": params,
+                }
+            )
     return out

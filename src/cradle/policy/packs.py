@@ -57,10 +57,13 @@ def _load_pack(folder: Path) -> Pack:
     region = str(meta["region"])
     if region != "cn" and not regions.exists(region):
         raise PackError(f"{meta_path}: unknown region {region}")
-    documents = [Document(str(d["file"]), str(d.get("title", "")), str(d.get("status", "")))
-                 for d in meta.get("documents") or []]
-    pack = Pack(id=meta["id"], name=meta["name"], region=region, level=meta["level"], documents=documents,
-                path=folder)
+    documents = [
+        Document(str(d["file"]), str(d.get("title", "")), str(d.get("status", "")))
+        for d in meta.get("documents") or []
+    ]
+    pack = Pack(
+        id=meta["id"], name=meta["name"], region=region, level=meta["level"], documents=documents, path=folder
+    )
     default_doc = documents[0].file if documents else ""
     params_path = folder / "parameters.yaml"
     if params_path.exists():
@@ -96,8 +99,11 @@ def _load_pack(folder: Path) -> Pack:
 def _check_citations(pack: Pack) -> None:
     """Every clause cited from a loaded document must be located in it, so each citation shows real text."""
     cited = [(c.document, c.clause, prog.id) for prog in pack.programs for c in prog.citations]
-    cited += [(v.document, v.clause, prm.name) for prm in pack.parameters.values()
-              for v in [*prm.values, *(x for vs in prm.by_region.values() for x in vs)]]
+    cited += [
+        (v.document, v.clause, prm.name)
+        for prm in pack.parameters.values()
+        for v in [*prm.values, *(x for vs in prm.by_region.values() for x in vs)]
+    ]
     for document, clause, where in cited:
         if is_loaded(document) and (document, clause) not in pack.clauses:
             raise PackError(f"{where}: clause {clause} of {document} is not in {pack.id}/clauses.yaml")

@@ -43,10 +43,14 @@ class Parameter:
         self.values.sort(key=lambda v: v.start)
         self._starts = np.array([v.start for v in self.values], dtype="datetime64[D]")
         if self.is_date:
-            self._values = np.array([np.datetime64("NaT", "D") if v.value is None else v.value
-                                     for v in self.values], dtype="datetime64[D]")
+            self._values = np.array(
+                [np.datetime64("NaT", "D") if v.value is None else v.value for v in self.values],
+                dtype="datetime64[D]",
+            )
         else:
-            self._values = np.array([np.nan if v.value is None else v.value for v in self.values], dtype=float)
+            self._values = np.array(
+                [np.nan if v.value is None else v.value for v in self.values], dtype=float
+            )
 
     @property
     def is_date(self) -> bool:
@@ -118,9 +122,15 @@ def _value(raw: dict, where: str, default_document: str) -> Value:
         raise PackError(f"{where}: a null value must say who sets it (set_by)")
     if not isinstance(raw["verified"], bool):
         raise PackError(f"{where}.verified: must be true or false")
-    return Value(start=start, value=value, document=str(raw.get("document", default_document)),
-                 clause=str(raw["clause"]), verified=raw["verified"], note=str(raw.get("note", "")),
-                 set_by=raw.get("set_by"))
+    return Value(
+        start=start,
+        value=value,
+        document=str(raw.get("document", default_document)),
+        clause=str(raw["clause"]),
+        verified=raw["verified"],
+        note=str(raw.get("note", "")),
+        set_by=raw.get("set_by"),
+    )
 
 
 def load_parameters(pack_id: str, raw: dict, default_document: str, source: str) -> dict[str, Parameter]:
@@ -140,10 +150,17 @@ def load_parameters(pack_id: str, raw: dict, default_document: str, source: str)
         if len(kinds) > 1:
             raise PackError(f"{where}: values mix numbers and dates")
         by_region = {
-            str(code): [_value(v, f"{where}.by_region.{code}[{i}]", default_document) for i, v in enumerate(vs)]
+            str(code): [
+                _value(v, f"{where}.by_region.{code}[{i}]", default_document) for i, v in enumerate(vs)
+            ]
             for code, vs in (spec.get("by_region") or {}).items()
         }
         name = f"{pack_id}.{key}"
-        params[name] = Parameter(name=name, description=str(spec.get("description", "")),
-                                 unit=str(spec.get("unit", "")), values=values, by_region=by_region)
+        params[name] = Parameter(
+            name=name,
+            description=str(spec.get("description", "")),
+            unit=str(spec.get("unit", "")),
+            values=values,
+            by_region=by_region,
+        )
     return params

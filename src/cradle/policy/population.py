@@ -26,20 +26,47 @@ SPECIAL_FAMILY = {None: 0, "bereaved": 1, "disabled_child": 2}
 
 # Column name -> NumPy dtype, per entity. Dates are datetime64[D]; missing numbers are NaN.
 PERSON_COLUMNS = {
-    "hh": np.int64, "relation": np.int8, "female": bool, "birth_date": "datetime64[D]", "hukou": np.int64,
-    "employment": np.int8, "medical_insurance": np.int8, "maternity_insurance": bool,
-    "employer_avg_monthly_wage": float, "birth_order": np.int16, "care_type": np.int8, "care_public": bool,
-    "care_inclusive": bool, "care_registered": bool, "deceased": bool, "disability": bool, "orphan": bool,
+    "hh": np.int64,
+    "relation": np.int8,
+    "female": bool,
+    "birth_date": "datetime64[D]",
+    "hukou": np.int64,
+    "employment": np.int8,
+    "medical_insurance": np.int8,
+    "maternity_insurance": bool,
+    "employer_avg_monthly_wage": float,
+    "birth_order": np.int16,
+    "care_type": np.int8,
+    "care_public": bool,
+    "care_inclusive": bool,
+    "care_registered": bool,
+    "deceased": bool,
+    "disability": bool,
+    "orphan": bool,
 }
 HOUSEHOLD_COLUMNS = {
-    "jurisdiction": np.int64, "only_child_certificate": bool, "rural_two_daughters": bool,
-    "special_family": np.int8, "low_income": bool, "owns_home": bool, "public_rental_eligible": bool,
-    "purchase_date": "datetime64[D]", "purchase_new_commercial": bool, "purchase_home_number": np.int16,
-    "deed_tax_paid": float, "renting": bool, "monthly_rent": float,
+    "jurisdiction": np.int64,
+    "only_child_certificate": bool,
+    "rural_two_daughters": bool,
+    "special_family": np.int8,
+    "low_income": bool,
+    "owns_home": bool,
+    "public_rental_eligible": bool,
+    "purchase_date": "datetime64[D]",
+    "purchase_new_commercial": bool,
+    "purchase_home_number": np.int16,
+    "deed_tax_paid": float,
+    "renting": bool,
+    "monthly_rent": float,
 }
 BIRTH_COLUMNS = {
-    "hh": np.int64, "child": np.int64, "mother": np.int64, "date": "datetime64[D]", "babies": np.int16,
-    "dystocia": bool, "delivery_cost": float,
+    "hh": np.int64,
+    "child": np.int64,
+    "mother": np.int64,
+    "date": "datetime64[D]",
+    "babies": np.int16,
+    "dystocia": bool,
+    "delivery_cost": float,
 }
 
 
@@ -75,9 +102,15 @@ class Population:
     def take_households(self, rows: np.ndarray) -> Population:
         """The sub-population of the given household rows, with person and birth indices renumbered."""
         part = self.columns_of(rows)
-        return Population(part.persons, part.households, part.births, self.person_ids[part.person_origin],
-                          self.household_ids[part.household_origin], person_origin=part.person_origin,
-                          household_origin=part.household_origin)
+        return Population(
+            part.persons,
+            part.households,
+            part.births,
+            self.person_ids[part.person_origin],
+            self.household_ids[part.household_origin],
+            person_origin=part.person_origin,
+            household_origin=part.household_origin,
+        )
 
     def columns_of(self, rows: np.ndarray) -> Part:
         """The columns of the given household rows (what the engine computes a pack on), without the ids.
@@ -91,13 +124,20 @@ class Population:
         birth_hh = new_index[self.births["hh"]]
         brows = np.flatnonzero(birth_hh >= 0)
         fixed_births = {"hh": birth_hh[brows]}
-        for key in ("child", "mother"):  # members of the birth's household, so found among `prows` (ascending)
+        for key in (
+            "child",
+            "mother",
+        ):  # members of the birth's household, so found among `prows` (ascending)
             old = self.births[key][brows]
             pos = np.minimum(np.searchsorted(prows, old), max(len(prows) - 1, 0))
             fixed_births[key] = np.where((old >= 0) & (len(prows) > 0) & (prows[pos] == old), pos, -1)
-        return Part(TakenColumns(self.persons, prows, {"hh": person_hh[prows]}),
-                    TakenColumns(self.households, rows, {}), TakenColumns(self.births, brows, fixed_births),
-                    prows, rows)
+        return Part(
+            TakenColumns(self.persons, prows, {"hh": person_hh[prows]}),
+            TakenColumns(self.households, rows, {}),
+            TakenColumns(self.births, brows, fixed_births),
+            prows,
+            rows,
+        )
 
     # --- construction -------------------------------------------------------------------------------------
 
@@ -125,7 +165,8 @@ class Population:
                 p["medical_insurance"].append(INSURANCE[m.medical_insurance])
                 p["maternity_insurance"].append(m.maternity_insurance)
                 p["employer_avg_monthly_wage"].append(
-                    np.nan if m.employer_avg_monthly_wage is None else m.employer_avg_monthly_wage)
+                    np.nan if m.employer_avg_monthly_wage is None else m.employer_avg_monthly_wage
+                )
                 p["birth_order"].append(m.birth_order or 0)
                 p["care_type"].append(CARE[care.type] if care else 0)
                 p["care_public"].append(bool(care and care.public))
@@ -147,8 +188,9 @@ class Population:
             h["purchase_date"].append(purchase.date if purchase else None)
             h["purchase_new_commercial"].append(bool(purchase and purchase.new_commercial))
             h["purchase_home_number"].append(purchase.home_number if purchase else 0)
-            h["deed_tax_paid"].append(np.nan if not purchase or purchase.deed_tax_paid is None
-                                      else purchase.deed_tax_paid)
+            h["deed_tax_paid"].append(
+                np.nan if not purchase or purchase.deed_tax_paid is None else purchase.deed_tax_paid
+            )
             h["renting"].append(renting is not None)
             h["monthly_rent"].append(renting.monthly_rent if renting else np.nan)
             for e in hh.events:
@@ -159,15 +201,17 @@ class Population:
                     b["date"].append(e.date)
                     b["babies"].append(e.babies)
                     b["dystocia"].append(e.dystocia)
-                    b["delivery_cost"].append(np.nan if e.in_policy_delivery_cost is None
-                                              else e.in_policy_delivery_cost)
+                    b["delivery_cost"].append(
+                        np.nan if e.in_policy_delivery_cost is None else e.in_policy_delivery_cost
+                    )
         return cls(
             persons=_arrays(p, PERSON_COLUMNS),
             households=_arrays(h, HOUSEHOLD_COLUMNS),
             births=_arrays(b, BIRTH_COLUMNS),
             person_ids=np.array(person_ids, dtype=object),
-            household_ids=np.array(ids if ids is not None else [str(i) for i in range(len(households))],
-                                   dtype=object),
+            household_ids=np.array(
+                ids if ids is not None else [str(i) for i in range(len(households))], dtype=object
+            ),
         )
 
     @classmethod
@@ -182,9 +226,16 @@ class Population:
         batch's case) are matched with array searches and stay integers; other ids go through joins and
         become text. Both give the same arrays (a test checks this).
         """
-        if all(f[c].dtype.is_integer() for f, c in ((households, "household_id"), (persons, "household_id"),
-                                                   (persons, "person_id"), (births, "household_id"),
-                                                   (births, "child_id"))):
+        if all(
+            f[c].dtype.is_integer()
+            for f, c in (
+                (households, "household_id"),
+                (persons, "household_id"),
+                (persons, "person_id"),
+                (births, "household_id"),
+                (births, "child_id"),
+            )
+        ):
             return cls._from_integer_frames(households, persons, births)
         hh_ids = households["household_id"]
         hh_index = pl.DataFrame({"household_id": hh_ids, "_hh": np.arange(len(hh_ids))})
@@ -198,24 +249,34 @@ class Population:
         h = {col: column_array(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
         pidx = persons.select("household_id", "person_id", "relation").with_row_index("_p")
         b_frame = births.join(hh_index, on="household_id", how="left", maintain_order="left")
-        b_frame = b_frame.join(pidx.select("household_id", pl.col("person_id").alias("child_id"),
-                                           pl.col("_p").alias("_child")),
-                               on=["household_id", "child_id"], how="left", maintain_order="left")
-        mothers = pidx.filter(pl.col("relation") == RELATION["mother"]).group_by("household_id").agg(
-            pl.col("_p").first().alias("_mother"))
+        b_frame = b_frame.join(
+            pidx.select("household_id", pl.col("person_id").alias("child_id"), pl.col("_p").alias("_child")),
+            on=["household_id", "child_id"],
+            how="left",
+            maintain_order="left",
+        )
+        mothers = (
+            pidx.filter(pl.col("relation") == RELATION["mother"])
+            .group_by("household_id")
+            .agg(pl.col("_p").first().alias("_mother"))
+        )
         b_frame = b_frame.join(mothers, on="household_id", how="left", maintain_order="left")
-        b = {"hh": b_frame["_hh"].to_numpy(),
-             "child": b_frame["_child"].fill_null(-1).cast(pl.Int64).to_numpy(),
-             "mother": b_frame["_mother"].fill_null(-1).cast(pl.Int64).to_numpy()}
+        b = {
+            "hh": b_frame["_hh"].to_numpy(),
+            "child": b_frame["_child"].fill_null(-1).cast(pl.Int64).to_numpy(),
+            "mother": b_frame["_mother"].fill_null(-1).cast(pl.Int64).to_numpy(),
+        }
         for col, dtype in BIRTH_COLUMNS.items():
             if col not in b:
                 b[col] = column_array(b_frame, col, dtype)
-        return cls(p, h, b, persons["person_id"].cast(pl.String).to_numpy(),
-                   hh_ids.cast(pl.String).to_numpy())
+        return cls(
+            p, h, b, persons["person_id"].cast(pl.String).to_numpy(), hh_ids.cast(pl.String).to_numpy()
+        )
 
     @classmethod
-    def _from_integer_frames(cls, households: pl.DataFrame, persons: pl.DataFrame,
-                             births: pl.DataFrame) -> Population:
+    def _from_integer_frames(
+        cls, households: pl.DataFrame, persons: pl.DataFrame, births: pl.DataFrame
+    ) -> Population:
         """from_frames for integer ids: keys found by sorting and binary search, no joins, no id text (turning
         millions of ids into Python strings costs as much as the engine on them; the output writes them as
         text all the same)."""

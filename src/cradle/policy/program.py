@@ -45,7 +45,9 @@ class Citation:
 class Rule:
     conditions: list[tuple[str, Any]]  # (label in Chinese, bool array or scalar), checked in order
     explanation: str  # str.format template over the row: entity columns, `facts`, amount, start, end
-    amount: Any = None  # float array/scalar (NaN: left to a lower level); datetime64 for deadlines; None: no amount
+    amount: Any = (
+        None  # float array/scalar (NaN: left to a lower level); datetime64 for deadlines; None: no amount
+    )
     start: Any = None  # datetime64 array/scalar
     end: Any = None
     # Extra per-row values named in the explanation. A value may be a function of no arguments, called only when
@@ -73,8 +75,17 @@ class Program:
         return self.pack.region if self.pack else "cn"
 
 
-def program(*, id: str, title: str, entity: str, kind: str, unit: str | None, clause: str | None = None,
-            citations: list[tuple[str, str]] | None = None, description: str = "") -> Callable:
+def program(
+    *,
+    id: str,
+    title: str,
+    entity: str,
+    kind: str,
+    unit: str | None,
+    clause: str | None = None,
+    citations: list[tuple[str, str]] | None = None,
+    description: str = "",
+) -> Callable:
     """Marks a formula as a program; the pack loader collects the marked functions of programs.py."""
     if entity not in ENTITIES:
         raise ValueError(f"{id}: entity must be one of {ENTITIES}")
@@ -85,8 +96,16 @@ def program(*, id: str, title: str, entity: str, kind: str, unit: str | None, cl
 
     def mark(fn: Callable[[Ctx], Rule]) -> Callable[[Ctx], Rule]:
         fn._cradle_program = Program(
-            id=id, title=title, entity=entity, kind=kind, unit=unit, formula=fn, clause=clause,
-            citations=[Citation(d, c) for d, c in (citations or [])], description=description or (fn.__doc__ or ""))
+            id=id,
+            title=title,
+            entity=entity,
+            kind=kind,
+            unit=unit,
+            formula=fn,
+            clause=clause,
+            citations=[Citation(d, c) for d, c in (citations or [])],
+            description=description or (fn.__doc__ or ""),
+        )
         return fn
 
     return mark
@@ -163,10 +182,19 @@ class Ctx:
     INSURANCE = INSURANCE
     CARE = CARE
 
-    def __init__(self, persons: dict, households: dict, births: dict, as_of: np.datetime64,
-                 parameters: dict[str, Parameter], pack_id: str, facilities: dict | None = None,
-                 overrides: dict[str, float | None] | None = None, shared: dict | None = None,
-                 whole: tuple[dict, np.ndarray, np.ndarray] | None = None):
+    def __init__(
+        self,
+        persons: dict,
+        households: dict,
+        births: dict,
+        as_of: np.datetime64,
+        parameters: dict[str, Parameter],
+        pack_id: str,
+        facilities: dict | None = None,
+        overrides: dict[str, float | None] | None = None,
+        shared: dict | None = None,
+        whole: tuple[dict, np.ndarray, np.ndarray] | None = None,
+    ):
         self.persons = Columns(persons)
         self.households = Columns(households)
         self.births = Columns(births)
@@ -360,8 +388,11 @@ class Ctx:
             found = self._birthdays.get(years)
             if found is None:
                 whole = self._whole[0].get("birthdays", {}).get(years) if self._whole else None
-                found = self._birthdays[years] = (dates.add_years(self.persons.birth_date, years) if whole is None
-                                                  else whole[self._whole[1]])
+                found = self._birthdays[years] = (
+                    dates.add_years(self.persons.birth_date, years)
+                    if whole is None
+                    else whole[self._whole[1]]
+                )
             return found
         return dates.add_years(self.persons.birth_date, np.nan_to_num(years).astype(np.int64))
 
@@ -369,8 +400,11 @@ class Ctx:
     def youngest_child_birth(self) -> np.ndarray:
         """Per household: the birth date of the youngest living child (NaT when there is none)."""
         p = self.persons
-        days = np.where(self.is_child & self.alive & ~np.isnat(p.birth_date),
-                        p.birth_date.astype(np.int64), np.iinfo(np.int64).min)
+        days = np.where(
+            self.is_child & self.alive & ~np.isnat(p.birth_date),
+            p.birth_date.astype(np.int64),
+            np.iinfo(np.int64).min,
+        )
         out = np.full(len(self.households), np.iinfo(np.int64).min, dtype=np.int64)
         np.maximum.at(out, p.hh, days)
         return np.where(out == np.iinfo(np.int64).min, np.datetime64("NaT", "D"), out.astype("datetime64[D]"))

@@ -105,8 +105,10 @@ def run_filter(actor) -> ColumnElement[bool]:
     cond = true()
     if actor.scope is not None:
         county = actor.scope[:6]
-        cond = or_(m.IngestRun.region.in_([regions.NATIONAL, *regions.ancestors(county)]),
-                   m.IngestRun.region.like(f"{_prefix(actor)}%"))
+        cond = or_(
+            m.IngestRun.region.in_([regions.NATIONAL, *regions.ancestors(county)]),
+            m.IngestRun.region.like(f"{_prefix(actor)}%"),
+        )
     dept = _department(actor)
     return cond & (m.IngestRun.dept == dept) if dept else cond
 
@@ -119,8 +121,11 @@ def sees_run(actor, run: m.IngestRun) -> bool:
         return True
     if run.region is None:
         return False
-    return (run.region == regions.NATIONAL or run.region in regions.ancestors(actor.scope[:6])
-            or actor.can_see(run.region))
+    return (
+        run.region == regions.NATIONAL
+        or run.region in regions.ancestors(actor.scope[:6])
+        or actor.can_see(run.region)
+    )
 
 
 def person_region(session: Session, person: m.Person) -> str | None:
@@ -141,4 +146,5 @@ def may_write_rows(actor, dept: str) -> bool:
 def may_decide_identity(actor) -> bool:
     """Merge and split persons: town and county officials, clerks of the departments that handle cases."""
     return actor.role in roles.UNMASKED_ROLES or (
-        actor.role == roles.DEPT and actor.dept in roles.UNMASKED_DEPARTMENTS)
+        actor.role == roles.DEPT and actor.dept in roles.UNMASKED_DEPARTMENTS
+    )

@@ -46,19 +46,42 @@ def _person_or_404(db: Session, actor: Actor, person_id: int, field: str = "pers
 
 def _person_json(db: Session, actor: Actor, p: m.Person) -> dict:
     region = hist.current_hukou(db, p.id) or p.region
-    shown = masking.show_person(db, actor, subject=f"registry:person:{p.id}", region=region,
-                                id_number=p.id_number, purpose="registry")
-    return {"id": p.id, "id_number": shown["id_number"], "masked": shown["masked"], "name": p.name, "sex": p.sex,
-            "birth_date": p.birth_date.isoformat(), "hukou": region, "merged_into_id": p.merged_into_id}
+    shown = masking.show_person(
+        db, actor, subject=f"registry:person:{p.id}", region=region, id_number=p.id_number, purpose="registry"
+    )
+    return {
+        "id": p.id,
+        "id_number": shown["id_number"],
+        "masked": shown["masked"],
+        "name": p.name,
+        "sex": p.sex,
+        "birth_date": p.birth_date.isoformat(),
+        "hukou": region,
+        "merged_into_id": p.merged_into_id,
+    }
 
 
 @router.get("/persons", summary="Search persons")
-def persons(db: RequestSession, actor: Official, id_number: str | None = None, name: str | None = None,
-            birth_date: dt.date | None = None, limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
+def persons(
+    db: RequestSession,
+    actor: Official,
+    id_number: str | None = None,
+    name: str | None = None,
+    birth_date: dt.date | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: Offset = 0,
+) -> dict:
     if not (id_number or name or birth_date):
         raise _error(422, "id_number", "missing", "请至少提供身份证号码、姓名或出生日期之一")
-    found = hist.search(db, id_number=id_number, name=name, birth_date=birth_date, region=_scope(actor),
-                        limit=limit, offset=offset)
+    found = hist.search(
+        db,
+        id_number=id_number,
+        name=name,
+        birth_date=birth_date,
+        region=_scope(actor),
+        limit=limit,
+        offset=offset,
+    )
     return {"persons": [_person_json(db, actor, p) for p in found if access.sees_person(db, actor, p)]}
 
 
@@ -82,13 +105,24 @@ def household(person_id: Id, db: RequestSession, actor: Official, on: dt.date | 
     for member in data["members"]:
         if member.get("id_number"):
             member["id_number"] = masking.show_person(
-                db, actor, subject=f"registry:household:{p.id}:{member.get('id', '')}", region=member.get("hukou"),
-                id_number=member["id_number"], purpose="registry household")["id_number"]
+                db,
+                actor,
+                subject=f"registry:household:{p.id}:{member.get('id', '')}",
+                region=member.get("hukou"),
+                id_number=member["id_number"],
+                purpose="registry household",
+            )["id_number"]
     return data
 
 
 @router.get("/runs", summary="Ingest runs overlapping your scope, newest first")
-def runs(db: RequestSession, actor: Official, dept: str | None = None, limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
+def runs(
+    db: RequestSession,
+    actor: Official,
+    dept: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: Offset = 0,
+) -> dict:
     q = select(m.IngestRun).where(access.run_filter(actor)).order_by(m.IngestRun.id.desc())
     if dept:
         q = q.where(m.IngestRun.dept == dept)
@@ -97,11 +131,24 @@ def runs(db: RequestSession, actor: Official, dept: str | None = None, limit: in
 
 
 def _run_json(r: m.IngestRun) -> dict:
-    return {"id": r.id, "dept": r.dept, "kind": r.kind, "file": r.file_name, "status": r.status,
-            "region": r.region, "started_at": r.started_at.isoformat() if r.started_at else None,
-            "finished_at": r.finished_at.isoformat() if r.finished_at else None, "rows_read": r.rows_read,
-            "accepted": r.accepted, "merged": r.merged, "duplicates": r.duplicates, "quarantined": r.quarantined,
-            "queued": r.queued, "reasons": r.reasons, "error": r.error}
+    return {
+        "id": r.id,
+        "dept": r.dept,
+        "kind": r.kind,
+        "file": r.file_name,
+        "status": r.status,
+        "region": r.region,
+        "started_at": r.started_at.isoformat() if r.started_at else None,
+        "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+        "rows_read": r.rows_read,
+        "accepted": r.accepted,
+        "merged": r.merged,
+        "duplicates": r.duplicates,
+        "quarantined": r.quarantined,
+        "queued": r.queued,
+        "reasons": r.reasons,
+        "error": r.error,
+    }
 
 
 def _quarantine_list(db: Session, actor: Actor, rows: list[m.QuarantineRow], purpose: str) -> list[dict]:
@@ -112,10 +159,22 @@ def _quarantine_list(db: Session, actor: Actor, rows: list[m.QuarantineRow], pur
 
 
 def _quarantine_json(actor: Actor, q: m.QuarantineRow) -> dict:
-    return {"id": q.id, "run_id": q.run_id, "dept": q.dept, "file": q.file_name, "row_no": q.row_no,
-            "region": q.region, "town": q.town, "field": q.field, "reason": q.reason, "message": q.message,
-            "status": q.status, "raw": shown_raw(actor, q, q.raw), "corrected": shown_raw(actor, q, q.corrected),
-            "resolved_run_id": q.resolved_run_id}
+    return {
+        "id": q.id,
+        "run_id": q.run_id,
+        "dept": q.dept,
+        "file": q.file_name,
+        "row_no": q.row_no,
+        "region": q.region,
+        "town": q.town,
+        "field": q.field,
+        "reason": q.reason,
+        "message": q.message,
+        "status": q.status,
+        "raw": shown_raw(actor, q, q.raw),
+        "corrected": shown_raw(actor, q, q.corrected),
+        "resolved_run_id": q.resolved_run_id,
+    }
 
 
 def _run_or_404(db: Session, actor: Actor, run_id: int) -> m.IngestRun:
@@ -126,32 +185,55 @@ def _run_or_404(db: Session, actor: Actor, run_id: int) -> m.IngestRun:
 
 
 @router.get("/runs/{run_id}", summary="One run with its quarantined rows inside your scope")
-def run(run_id: Id, db: RequestSession, actor: Official, limit: int = Query(100, ge=1, le=1000), offset: Offset = 0) -> dict:
+def run(
+    run_id: Id,
+    db: RequestSession,
+    actor: Official,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: Offset = 0,
+) -> dict:
     from cradle.registry.quarantine import list_rows
 
     r = _run_or_404(db, actor, run_id)
-    rows = list_rows(db, run_id=run_id, status="all", limit=limit, offset=offset,
-                     where=access.quarantine_filter(actor))
+    rows = list_rows(
+        db, run_id=run_id, status="all", limit=limit, offset=offset, where=access.quarantine_filter(actor)
+    )
     return {"run": _run_json(r), "quarantine": _quarantine_list(db, actor, rows, "registry run")}
 
 
 @router.get("/quarantine", summary="Quarantined rows inside your scope")
-def quarantine(db: RequestSession, actor: Official, run_id: int | None = None, dept: str | None = None,
-               reason: str | None = None, status: str = "open", limit: int = Query(100, ge=1, le=1000),
-               offset: Offset = 0) -> dict:
+def quarantine(
+    db: RequestSession,
+    actor: Official,
+    run_id: int | None = None,
+    dept: str | None = None,
+    reason: str | None = None,
+    status: str = "open",
+    limit: int = Query(100, ge=1, le=1000),
+    offset: Offset = 0,
+) -> dict:
     from cradle.registry.quarantine import count_rows, list_rows
 
     where = access.quarantine_filter(actor)
-    rows = list_rows(db, run_id=run_id, dept=dept, reason=reason, status=status, limit=limit, offset=offset,
-                     where=where)
+    rows = list_rows(
+        db, run_id=run_id, dept=dept, reason=reason, status=status, limit=limit, offset=offset, where=where
+    )
     total = count_rows(db, run_id=run_id, dept=dept, reason=reason, status=status, where=where)
     return {"total": total, "rows": _quarantine_list(db, actor, rows, "registry quarantine")}
 
 
-@router.get("/quarantine.csv", summary="Export quarantined rows inside your scope as CSV (ID numbers masked "
-                                       "unless your role handles cases; unmasked exports are audited)")
-def quarantine_csv(db: RequestSession, actor: Official, run_id: int | None = None, dept: str | None = None,
-                   status: str = "open") -> StreamingResponse:
+@router.get(
+    "/quarantine.csv",
+    summary="Export quarantined rows inside your scope as CSV (ID numbers masked "
+    "unless your role handles cases; unmasked exports are audited)",
+)
+def quarantine_csv(
+    db: RequestSession,
+    actor: Official,
+    run_id: int | None = None,
+    dept: str | None = None,
+    status: str = "open",
+) -> StreamingResponse:
     import pathlib
     import tempfile
 
@@ -168,12 +250,22 @@ def quarantine_csv(db: RequestSession, actor: Official, run_id: int | None = Non
 
     with tempfile.TemporaryDirectory() as d:
         path = pathlib.Path(d) / "quarantine.csv"
-        export_csv(db, path, run_id=run_id, dept=dept, status=status, where=access.quarantine_filter(actor),
-                   values=values)
+        export_csv(
+            db,
+            path,
+            run_id=run_id,
+            dept=dept,
+            status=status,
+            where=access.quarantine_filter(actor),
+            values=values,
+        )
         data = path.read_bytes()
     audit_unmasked(db, actor, unmasked, "registry quarantine.csv")
-    return StreamingResponse(io.BytesIO(data), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": "attachment; filename=quarantine.csv"})
+    return StreamingResponse(
+        io.BytesIO(data),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=quarantine.csv"},
+    )
 
 
 def _writable_rows(db: Session, actor: Actor, ids: list[int], field: str) -> list[m.QuarantineRow]:
@@ -190,12 +282,14 @@ def _writable_rows(db: Session, actor: Actor, ids: list[int], field: str) -> lis
 
 
 @router.post("/quarantine/{row_id}/correct", summary="Store a correction beside the row as read")
-def correct(row_id: Id, db: RequestSession, actor: Writer, changes: dict[str, str | None] = Body(..., embed=True)) -> dict:
+def correct(
+    row_id: Id, db: RequestSession, actor: Writer, changes: dict[str, str | None] = Body(..., embed=True)
+) -> dict:
     from cradle.registry.quarantine import QuarantineError
     from cradle.registry.quarantine import correct as do_correct
 
     _writable_rows(db, actor, [row_id], "row_id")
-    region = (changes.get("hukou_region") or changes.get("region"))
+    region = changes.get("hukou_region") or changes.get("region")
     if region and not actor.can_see(region):
         raise _error(403, "changes.region", "out_of_scope", f"{region} 不在您的管辖范围")
     try:
@@ -220,13 +314,23 @@ def resubmit(db: RequestSession, actor: Writer, ids: list[int] = Body(..., embed
 
 
 @router.get("/identity/pending", summary="Candidate matches inside your scope waiting for an official")
-def pending(db: RequestSession, actor: Official, limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
+def pending(
+    db: RequestSession, actor: Official, limit: int = Query(50, ge=1, le=500), offset: Offset = 0
+) -> dict:
     out = []
-    for c in identity.pending(db, limit, offset, region=hist.scope_prefix(actor.scope[:6]) if actor.scope else None):
+    for c in identity.pending(
+        db, limit, offset, region=hist.scope_prefix(actor.scope[:6]) if actor.scope else None
+    ):
         a, b = db.get(m.Person, c.person_id), db.get(m.Person, c.candidate_id)
         if access.sees_person(db, actor, a) and access.sees_person(db, actor, b):
-            out.append({"id": c.id, "basis": c.basis, "record": _person_json(db, actor, a),
-                        "candidate": _person_json(db, actor, b)})
+            out.append(
+                {
+                    "id": c.id,
+                    "basis": c.basis,
+                    "record": _person_json(db, actor, a),
+                    "candidate": _person_json(db, actor, b),
+                }
+            )
     return {"pending": out}
 
 
@@ -235,15 +339,21 @@ def _may_decide(actor: Actor, field: str) -> None:
         raise _error(403, field, "forbidden_role", "只有乡镇、县级官员和办理个案的部门可以确认或拆分人员合并")
 
 
-@router.post("/identity/candidates/{candidate_id}/decide", summary="Confirm (merge) or reject a candidate match")
-def decide(candidate_id: Id, db: RequestSession, actor: Writer, confirm: bool = Body(...), reason: str = Body("")) -> dict:
+@router.post(
+    "/identity/candidates/{candidate_id}/decide", summary="Confirm (merge) or reject a candidate match"
+)
+def decide(
+    candidate_id: Id, db: RequestSession, actor: Writer, confirm: bool = Body(...), reason: str = Body("")
+) -> dict:
     _may_decide(actor, "candidate_id")
     c = db.get(m.MatchCandidate, candidate_id)
     if c is None:
         raise _error(404, "candidate_id", "not_found", f"待确认记录不存在：{candidate_id}")
     for pid in (c.person_id, c.candidate_id):
         if not access.sees_person(db, actor, db.get(m.Person, pid)):
-            raise _error(404, "candidate_id", "not_found", f"待确认记录不存在或不在您的管辖范围：{candidate_id}")
+            raise _error(
+                404, "candidate_id", "not_found", f"待确认记录不存在或不在您的管辖范围：{candidate_id}"
+            )
     try:
         c = identity.decide(db, candidate_id, confirm=confirm, actor=actor.ref, reason=reason)
     except identity.IdentityError as exc:
@@ -255,8 +365,9 @@ def decide(candidate_id: Id, db: RequestSession, actor: Writer, confirm: bool = 
 def split(merge_id: Id, db: RequestSession, actor: Writer, reason: str = Body(..., embed=True)) -> dict:
     _may_decide(actor, "merge_id")
     merge = db.get(m.MergeAudit, merge_id)
-    if merge is None or not all(access.sees_person(db, actor, db.get(m.Person, pid))
-                                for pid in (merge.survivor_id, merge.merged_id)):
+    if merge is None or not all(
+        access.sees_person(db, actor, db.get(m.Person, pid)) for pid in (merge.survivor_id, merge.merged_id)
+    ):
         raise _error(404, "merge_id", "not_found", f"合并记录不存在或不在您的管辖范围：{merge_id}")
     try:
         a = identity.split(db, merge_id, actor=actor.ref, reason=reason)

@@ -59,7 +59,9 @@ def restore(conn: Connection, names: list[str] | None = None) -> list[str]:
     with two threads and the default page cache: the ingest's 512 MiB made each build twice as slow."""
     present = _present(conn)
     missing = [
-        ix for name, ix in sorted(_indexes().items()) if name not in present and (names is None or name in names)
+        ix
+        for name, ix in sorted(_indexes().items())
+        if name not in present and (names is None or name in names)
     ]
     if not missing:
         return []

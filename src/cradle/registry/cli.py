@@ -25,16 +25,23 @@ def _date(value: str | None) -> dt.date:
 
 def _print_summary(s) -> None:
     for run_id in getattr(s, "interrupted_runs", []):
-        err.print(f"[yellow]批次 {run_id} 导入同一文件时中断（进程被终止），已标记为 interrupted；"
-                  "其已提交的行保留，本次按重复计[/]")
+        err.print(
+            f"[yellow]批次 {run_id} 导入同一文件时中断（进程被终止），已标记为 interrupted；"
+            "其已提交的行保留，本次按重复计[/]"
+        )
     if s.skipped_as_already_ingested:
         err.print(f"[yellow]{s.file} 已在批次 {s.run_id} 完整导入，本次未作改动[/]（加 --force 重新核对）")
         return
     t = Table(title=f"导入批次 {s.run_id}：{s.dept} {s.file}", show_header=False)
-    for label, value in (("读取行数 rows read", s.rows_read), ("新入库 accepted", s.accepted),
-                         ("其中并入已有人员 merged", s.merged), ("重复（已入库）duplicates", s.duplicates),
-                         ("隔离 quarantined", s.quarantined), ("待人工确认 queued for review", s.queued),
-                         ("用时 seconds", f"{s.seconds:.1f}")):
+    for label, value in (
+        ("读取行数 rows read", s.rows_read),
+        ("新入库 accepted", s.accepted),
+        ("其中并入已有人员 merged", s.merged),
+        ("重复（已入库）duplicates", s.duplicates),
+        ("隔离 quarantined", s.quarantined),
+        ("待人工确认 queued for review", s.queued),
+        ("用时 seconds", f"{s.seconds:.1f}"),
+    ):
         t.add_row(label, str(value))
     for reason, n in sorted(s.reasons.items(), key=lambda kv: -kv[1]):
         t.add_row(f"  隔离原因 {reason}", str(n))
@@ -44,14 +51,18 @@ def _print_summary(s) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest(
-        dept: str = typer.Argument(..., help="gongan | weijian | minzheng | jiaoyu | yibao | renshe | tongji"),
+        dept: str = typer.Argument(
+            ..., help="gongan | weijian | minzheng | jiaoyu | yibao | renshe | tongji"
+        ),
         file: Path = typer.Argument(..., help="CSV (UTF-8 or GB18030), .xlsx or .parquet"),
         encoding: str = typer.Option(None, "--encoding", help="CSV encoding; detected when absent"),
         batch_rows: int = typer.Option(100_000, "--batch-rows"),
         commit_batches: int = typer.Option(
             5, "--commit-batches", min=1, max=9, help="batches per transaction: what a killed run keeps"
         ),
-        force: bool = typer.Option(False, "--force", help="re-check a file already ingested (stores nothing twice)"),
+        force: bool = typer.Option(
+            False, "--force", help="re-check a file already ingested (stores nothing twice)"
+        ),
         as_json: bool = typer.Option(False, "--json", help="print the summary as JSON on stdout"),
     ) -> None:
         """Ingest one department's file: validate, quarantine bad rows, store the good ones."""
@@ -70,8 +81,16 @@ def register(app: typer.Typer) -> None:
             rows = expected_rows(file)
             task = bar.add_task(f"{dept} {file.name}", total=rows)
             try:
-                s = ingest_file(dept, file, batch_rows=batch_rows, encoding=encoding, force=force,
-                                on_batch=lambda n: bar.advance(task, n), commit_batches=commit_batches, rows=rows)
+                s = ingest_file(
+                    dept,
+                    file,
+                    batch_rows=batch_rows,
+                    encoding=encoding,
+                    force=force,
+                    on_batch=lambda n: bar.advance(task, n),
+                    commit_batches=commit_batches,
+                    rows=rows,
+                )
             except (FeedFormatError, ValueError, UnicodeDecodeError) as exc:
                 err.print(f"[red]导入失败：{exc}[/]")
                 raise typer.Exit(2) from None
@@ -119,8 +138,14 @@ def register(app: typer.Typer) -> None:
         manifest = write_feeds(pop, out, seed=seed, dirty_rate=dirty, formats=formats)
         t = Table("部门 dept", "文件 file", "行 rows", "应入库 stored", "重复 dup", "脏数据 dirty")
         for dept, f in manifest["feeds"].items():
-            t.add_row(dept, f["file"], str(f["rows"]), str(f["stored"]), str(f["duplicates"]),
-                      str(sum(f["dirty"].values())))
+            t.add_row(
+                dept,
+                f["file"],
+                str(f["rows"]),
+                str(f["stored"]),
+                str(f["duplicates"]),
+                str(sum(f["dirty"].values())),
+            )
         err.print(t)
         err.print(f"manifest: {out / 'manifest.json'}")
 
@@ -139,25 +164,44 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
 
     @q.command("list")
-    def q_list(run: int = typer.Option(None, "--run"), dept: str = typer.Option(None, "--dept"),
-               reason: str = typer.Option(None, "--reason"), status: str = typer.Option("open", "--status"),
-               limit: int = typer.Option(50, "--limit"), town: str = town_opt) -> None:
+    def q_list(
+        run: int = typer.Option(None, "--run"),
+        dept: str = typer.Option(None, "--dept"),
+        reason: str = typer.Option(None, "--reason"),
+        status: str = typer.Option("open", "--status"),
+        limit: int = typer.Option(50, "--limit"),
+        town: str = town_opt,
+    ) -> None:
         from cradle.db import session_scope
         from cradle.registry.quarantine import list_rows
 
         where = _town_where(town)
         with session_scope() as session:
-            rows = list_rows(session, run_id=run, dept=dept, reason=reason, status=status, limit=limit, where=where)
+            rows = list_rows(
+                session, run_id=run, dept=dept, reason=reason, status=status, limit=limit, where=where
+            )
             t = Table("id", "dept", "file", "row", "town", "field", "reason", "message")
             for r in rows:
-                t.add_row(str(r.id), r.dept, Path(r.file_name).name, str(r.row_no), r.town or "", r.field, r.reason,
-                          r.message)
+                t.add_row(
+                    str(r.id),
+                    r.dept,
+                    Path(r.file_name).name,
+                    str(r.row_no),
+                    r.town or "",
+                    r.field,
+                    r.reason,
+                    r.message,
+                )
         Console(width=200).print(t)
 
     @q.command("export")
-    def q_export(out: Path = typer.Argument(..., help="CSV file to write"), run: int = typer.Option(None, "--run"),
-                 dept: str = typer.Option(None, "--dept"), status: str = typer.Option("open", "--status"),
-                 town: str = town_opt) -> None:
+    def q_export(
+        out: Path = typer.Argument(..., help="CSV file to write"),
+        run: int = typer.Option(None, "--run"),
+        dept: str = typer.Option(None, "--dept"),
+        status: str = typer.Option("open", "--status"),
+        town: str = town_opt,
+    ) -> None:
         from cradle.db import session_scope
         from cradle.registry.quarantine import export_csv
 
@@ -167,8 +211,10 @@ def register(app: typer.Typer) -> None:
         err.print(f"{n} 行已导出到 {out}")
 
     @q.command("correct")
-    def q_correct(row_id: int = typer.Argument(...),
-                  set_: list[str] = typer.Option(..., "--set", help="FIELD=VALUE, repeatable")) -> None:
+    def q_correct(
+        row_id: int = typer.Argument(...),
+        set_: list[str] = typer.Option(..., "--set", help="FIELD=VALUE, repeatable"),
+    ) -> None:
         from cradle.db import session_scope
         from cradle.registry.quarantine import QuarantineError, correct
 
@@ -187,7 +233,9 @@ def register(app: typer.Typer) -> None:
         err.print(f"隔离记录 {row_id} 已更正，待重新提交")
 
     @q.command("resubmit")
-    def q_resubmit(row_ids: list[int] = typer.Argument(None), dept: str = typer.Option(None, "--dept")) -> None:
+    def q_resubmit(
+        row_ids: list[int] = typer.Argument(None), dept: str = typer.Option(None, "--dept")
+    ) -> None:
         from cradle.registry.quarantine import QuarantineError, resubmit
 
         try:
@@ -212,13 +260,23 @@ def register(app: typer.Typer) -> None:
         with session_scope() as session:
             for c in identity.pending(session, limit):
                 a, b = session.get(Person, c.person_id), session.get(Person, c.candidate_id)
-                t.add_row(str(c.id), f"{a.id} {mask(a.id_number) or '（无证号）'}", f"{b.id} {mask(b.id_number)}",
-                          a.name, str(a.birth_date), c.basis)
+                t.add_row(
+                    str(c.id),
+                    f"{a.id} {mask(a.id_number) or '（无证号）'}",
+                    f"{b.id} {mask(b.id_number)}",
+                    a.name,
+                    str(a.birth_date),
+                    c.basis,
+                )
         Console().print(t)
 
     @ident.command("decide")
-    def i_decide(candidate: int = typer.Argument(...), confirm: bool = typer.Option(..., "--confirm/--reject"),
-                 actor: str = typer.Option(..., "--by"), reason: str = typer.Option("", "--reason")) -> None:
+    def i_decide(
+        candidate: int = typer.Argument(...),
+        confirm: bool = typer.Option(..., "--confirm/--reject"),
+        actor: str = typer.Option(..., "--by"),
+        reason: str = typer.Option("", "--reason"),
+    ) -> None:
         from cradle.db import session_scope
         from cradle.registry import identity
 
@@ -232,8 +290,11 @@ def register(app: typer.Typer) -> None:
         err.print(msg)
 
     @ident.command("split")
-    def i_split(merge: int = typer.Argument(...), actor: str = typer.Option(..., "--by"),
-                reason: str = typer.Option(..., "--reason")) -> None:
+    def i_split(
+        merge: int = typer.Argument(...),
+        actor: str = typer.Option(..., "--by"),
+        reason: str = typer.Option(..., "--reason"),
+    ) -> None:
         from cradle.db import session_scope
         from cradle.registry import identity
 

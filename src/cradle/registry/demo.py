@@ -19,5 +19,7 @@ def load_demo(session: Session) -> None:
 
     session.commit()  # ingest writes on its own connections
     with tempfile.TemporaryDirectory(prefix="cradle-demo-") as d:
-        write_feeds(generate(DEMO_COUNTY, DEMO_PERSONS, DEMO_SEED, dt.date(2025, 6, 30)), Path(d), seed=DEMO_SEED)
+        write_feeds(
+            generate(DEMO_COUNTY, DEMO_PERSONS, DEMO_SEED, dt.date(2025, 6, 30)), Path(d), seed=DEMO_SEED
+        )
         ingest_directory(d, engine=session.get_bind())

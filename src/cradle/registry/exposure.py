@@ -33,6 +33,10 @@ def audit_unmasked(session: Session, actor, rows: list[QuarantineRow], purpose: 
             by_region[r.region].append(r)
     for region, shown in by_region.items():
         fields = sorted({k for r in shown for k in id_fields(r.raw) if r.raw.get(k)})
-        audit.record(session, actor, "view_unmasked", f"registry:quarantine:{region or 'unknown'}",
-                     {"fields": fields, "purpose": purpose, "region": region,
-                      "rows": [r.id for r in shown]})
+        audit.record(
+            session,
+            actor,
+            "view_unmasked",
+            f"registry:quarantine:{region or 'unknown'}",
+            {"fields": fields, "purpose": purpose, "region": region, "rows": [r.id for r in shown]},
+        )

@@ -75,8 +75,18 @@ GONGAN_EVENTS = {
 }
 # GB/T 4761-2008 家庭关系代码 (the codes 公安 户籍 uses for 与户主关系)
 RELATION_TO_HEAD = {
-    "01": "本人", "02": "户主", "10": "配偶", "11": "夫", "12": "妻", "20": "子", "30": "女",
-    "40": "孙子女/外孙子女", "50": "父母", "60": "祖父母/外祖父母", "70": "兄弟姐妹", "80": "其他",
+    "01": "本人",
+    "02": "户主",
+    "10": "配偶",
+    "11": "夫",
+    "12": "妻",
+    "20": "子",
+    "30": "女",
+    "40": "孙子女/外孙子女",
+    "50": "父母",
+    "60": "祖父母/外祖父母",
+    "70": "兄弟姐妹",
+    "80": "其他",
 }
 
 WEIJIAN_EVENTS = {
@@ -98,11 +108,14 @@ MINZHENG_EVENTS = {
 JIAOYU_EVENTS = {"enrol": "入托/入园", "leave": "离托/离园"}
 YIBAO_EVENTS = {"enrol": "参保", "stop": "停保"}
 RENSHE_EVENTS = {"employed": "单位就业登记", "flexible": "灵活就业登记", "unemployed": "失业/就业登记注销"}
-TONGJI_EVENTS = {"resident": "常住地登记", }
+TONGJI_EVENTS = {
+    "resident": "常住地登记",
+}
 
 FEEDS: dict[str, Feed] = {
     "gongan": Feed(
-        "gongan", "公安（户籍）",
+        "gongan",
+        "公安（户籍）",
         _common(GONGAN_EVENTS)
         + (
             Column("hukou_region", "region", "户籍地行政区划代码", required=True),
@@ -114,7 +127,8 @@ FEEDS: dict[str, Feed] = {
         GONGAN_EVENTS,
     ),
     "weijian": Feed(
-        "weijian", "卫健（出生医学证明、计划生育）",
+        "weijian",
+        "卫健（出生医学证明、计划生育）",
         _common(WEIJIAN_EVENTS)
         + (Column("region", "region", "发生地行政区划代码", required=True),)
         + _person("mother_", "母亲", required_for=("birth",))
@@ -122,7 +136,9 @@ FEEDS: dict[str, Feed] = {
         + (
             Column("birth_order", "int", "孩次"),
             Column("babies", "int", "胎数（本次分娩婴儿数）"),
-            Column("delivery_mode", "enum", "分娩方式", codes={"1": "natural", "2": "caesarean", "3": "assisted"}),
+            Column(
+                "delivery_mode", "enum", "分娩方式", codes={"1": "natural", "2": "caesarean", "3": "assisted"}
+            ),
             Column("dystocia", "flag", "难产", codes=FLAG),
             Column("in_policy_cost", "money", "政策范围内分娩费用（元）"),
             _town(),
@@ -132,19 +148,26 @@ FEEDS: dict[str, Feed] = {
         people=("mother_", "father_"),
     ),
     "minzheng": Feed(
-        "minzheng", "民政（婚姻、殡葬、社会救助）",
+        "minzheng",
+        "民政（婚姻、殡葬、社会救助）",
         _common(MINZHENG_EVENTS)
         + (Column("region", "region", "登记地行政区划代码"),)
         + _person("spouse_", "配偶", required_for=("marriage", "divorce"))
-        + (Column("spouse_sex", "enum", "配偶性别", codes=SEX, required_for=("marriage", "divorce")), _town()),
+        + (
+            Column("spouse_sex", "enum", "配偶性别", codes=SEX, required_for=("marriage", "divorce")),
+            _town(),
+        ),
         MINZHENG_EVENTS,
         people=("spouse_",),
     ),
     "jiaoyu": Feed(
-        "jiaoyu", "教育（托育、幼儿园在园）",
+        "jiaoyu",
+        "教育（托育、幼儿园在园）",
         _common(JIAOYU_EVENTS)
         + (
-            Column("care_type", "enum", "机构类型", required=True, codes={"1": "nursery", "2": "kindergarten"}),
+            Column(
+                "care_type", "enum", "机构类型", required=True, codes={"1": "nursery", "2": "kindergarten"}
+            ),
             Column("institution_code", "text", "机构统一社会信用代码"),
             Column("institution_name", "text", "机构名称"),
             Column("public", "flag", "公办", codes=FLAG),
@@ -156,18 +179,25 @@ FEEDS: dict[str, Feed] = {
         JIAOYU_EVENTS,
     ),
     "yibao": Feed(
-        "yibao", "医保（参保）",
+        "yibao",
+        "医保（参保）",
         _common(YIBAO_EVENTS)
         + (
-            Column("scheme", "enum", "险种类型", required=True,
-                   codes={"310": "employee_medical", "390": "resident_medical", "510": "maternity"}),
+            Column(
+                "scheme",
+                "enum",
+                "险种类型",
+                required=True,
+                codes={"310": "employee_medical", "390": "resident_medical", "510": "maternity"},
+            ),
             Column("region", "region", "参保地行政区划代码"),
             _town(),
         ),
         YIBAO_EVENTS,
     ),
     "renshe": Feed(
-        "renshe", "人社（就业登记）",
+        "renshe",
+        "人社（就业登记）",
         _common(RENSHE_EVENTS)
         + (
             Column("employer_code", "text", "单位统一社会信用代码"),
@@ -178,7 +208,8 @@ FEEDS: dict[str, Feed] = {
         RENSHE_EVENTS,
     ),
     "tongji": Feed(
-        "tongji", "统计（常住人口）",
+        "tongji",
+        "统计（常住人口）",
         _common(TONGJI_EVENTS) + (Column("region", "region", "常住地行政区划代码", required=True), _town()),
         TONGJI_EVENTS,
     ),

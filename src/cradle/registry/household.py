@@ -25,14 +25,19 @@ class HouseholdError(LookupError):
 
 def _latest(session: Session, model, ids: list[int], on: dt.date, *where, date_col=None):
     date_col = date_col if date_col is not None else model.valid_from
-    q = select(model).where(model.person_id.in_(ids), date_col <= on, *where).order_by(date_col.desc(),
-                                                                                       model.source_id.desc())
+    q = (
+        select(model)
+        .where(model.person_id.in_(ids), date_col <= on, *where)
+        .order_by(date_col.desc(), model.source_id.desc())
+    )
     return session.execute(q.limit(1)).scalar_one_or_none()
 
 
 def _where(model, equal: dict) -> list:
     """Column filters: a tuple value means one of its values."""
-    return [getattr(model, k).in_(v) if isinstance(v, tuple) else getattr(model, k) == v for k, v in equal.items()]
+    return [
+        getattr(model, k).in_(v) if isinstance(v, tuple) else getattr(model, k) == v for k, v in equal.items()
+    ]
 
 
 class _Builder:
@@ -52,9 +57,13 @@ class _Builder:
 
     def family_planning(self, ids: list[int]) -> list[m.FamilyPlanning]:
         """The parents' family-planning facts up to the date, oldest first."""
-        return list(self.s.execute(select(m.FamilyPlanning).where(
-            m.FamilyPlanning.person_id.in_(ids), m.FamilyPlanning.valid_from <= self.on)
-            .order_by(m.FamilyPlanning.valid_from, m.FamilyPlanning.source_id)).scalars())
+        return list(
+            self.s.execute(
+                select(m.FamilyPlanning)
+                .where(m.FamilyPlanning.person_id.in_(ids), m.FamilyPlanning.valid_from <= self.on)
+                .order_by(m.FamilyPlanning.valid_from, m.FamilyPlanning.source_id)
+            ).scalars()
+        )
 
     def ids(self, pid: int) -> list[int]:
         if pid not in self._clusters:
@@ -68,32 +77,53 @@ class _Builder:
         # mother before father, and of several rows for one the last wins: a 卫健 birth record over a link
         # derived from the 户 (cradle.registry.kinship), then the newest; the same on every database
         birth_record = case((m.SourceRecord.dept == "weijian", 1), else_=0)
-        rows = self.s.execute(select(m.Relation.relation, m.Relation.relative_id)
-            .join(m.SourceRecord, m.SourceRecord.id == m.Relation.source_id, isouter=True).where(
-            m.Relation.person_id.in_(self.ids(pid)), m.Relation.relation.in_(("mother", "father")),
-            m.Relation.valid_from <= self.on).order_by(m.Relation.relation.desc(), birth_record,
-                                                       m.Relation.valid_from, m.Relation.source_id)).all()
+        rows = self.s.execute(
+            select(m.Relation.relation, m.Relation.relative_id)
+            .join(m.SourceRecord, m.SourceRecord.id == m.Relation.source_id, isouter=True)
+            .where(
+                m.Relation.person_id.in_(self.ids(pid)),
+                m.Relation.relation.in_(("mother", "father")),
+                m.Relation.valid_from <= self.on,
+            )
+            .order_by(m.Relation.relation.desc(), birth_record, m.Relation.valid_from, m.Relation.source_id)
+        ).all()
         return {rel: self.root(rid) for rel, rid in rows}
 
     def children(self, pid: int) -> set[int]:
-        rows = self.s.execute(select(m.Relation.person_id).where(
-            m.Relation.relative_id.in_(self.ids(pid)), m.Relation.relation.in_(("mother", "father")),
-            m.Relation.valid_from <= self.on)).scalars()
+        rows = self.s.execute(
+            select(m.Relation.person_id).where(
+                m.Relation.relative_id.in_(self.ids(pid)),
+                m.Relation.relation.in_(("mother", "father")),
+                m.Relation.valid_from <= self.on,
+            )
+        ).scalars()
         return {self.root(c) for c in rows}
 
     def spouse(self, pid: int) -> int | None:
         ids = self.ids(pid)
-        row = self.s.execute(select(m.Marriage).where(
-            or_(m.Marriage.person_id.in_(ids), m.Marriage.spouse_id.in_(ids)), m.Marriage.valid_from <= self.on)
-            .order_by(m.Marriage.valid_from.desc(), m.Marriage.source_id.desc()).limit(1)).scalar_one_or_none()
+        row = self.s.execute(
+            select(m.Marriage)
+            .where(
+                or_(m.Marriage.person_id.in_(ids), m.Marriage.spouse_id.in_(ids)),
+                m.Marriage.valid_from <= self.on,
+            )
+            .order_by(m.Marriage.valid_from.desc(), m.Marriage.source_id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
         if row is None or row.event != "marriage":
             return None
         other = row.spouse_id if row.person_id in ids else row.person_id
         return self.root(other)
 
     def dead(self, pid: int) -> bool:
-        return self.s.execute(select(m.Death.source_id).where(
-            m.Death.person_id.in_(self.ids(pid)), m.Death.death_date <= self.on).limit(1)).first() is not None
+        return (
+            self.s.execute(
+                select(m.Death.source_id)
+                .where(m.Death.person_id.in_(self.ids(pid)), m.Death.death_date <= self.on)
+                .limit(1)
+            ).first()
+            is not None
+        )
 
     def identity(self, pid: int) -> tuple[str, str, dt.date, str | None]:
         p = self.person(pid)
@@ -112,12 +142,24 @@ class _Builder:
             ev = self.latest(m.Insurance, pid, scheme=scheme)
             if ev and ev.event == "enrol":
                 active.add(scheme)
-        medical = "employee" if "employee_medical" in active else "resident" if "resident_medical" in active else "none"
+        medical = (
+            "employee"
+            if "employee_medical" in active
+            else "resident"
+            if "resident_medical" in active
+            else "none"
+        )
         return medical, "maternity" in active
 
     def member(self, pid: int, relation: str, key: str) -> dict:
         name, sex, birth, id_number = self.identity(pid)
-        out: dict = {"id": key, "relation": relation, "sex": sex, "birth_date": birth.isoformat(), "name": name}
+        out: dict = {
+            "id": key,
+            "relation": relation,
+            "sex": sex,
+            "birth_date": birth.isoformat(),
+            "name": name,
+        }
         if id_number:
             out["id_number"] = id_number
         hukou = self.hukou(pid)
@@ -143,12 +185,20 @@ class _Builder:
         ev = self.latest(m.CareEnrolment, pid)
         if ev is None or ev.event != "enrol":
             return None
-        return {"type": ev.care_type, "public": bool(ev.public), "inclusive": bool(ev.inclusive),
-                "registered": bool(ev.registered)}
+        return {
+            "type": ev.care_type,
+            "public": bool(ev.public),
+            "inclusive": bool(ev.inclusive),
+            "registered": bool(ev.registered),
+        }
 
     def birth(self, pid: int) -> m.Birth | None:
-        return self.s.execute(select(m.Birth).where(m.Birth.child_id.in_(self.ids(pid)))
-                              .order_by(m.Birth.source_id.desc()).limit(1)).scalar_one_or_none()
+        return self.s.execute(
+            select(m.Birth)
+            .where(m.Birth.child_id.in_(self.ids(pid)))
+            .order_by(m.Birth.source_id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
 
 
 def build_household(session: Session, id_number: str, on: dt.date) -> dict:
@@ -227,8 +277,13 @@ def household_of(b: _Builder, person: m.Person) -> dict:
         if rec is None or (on - rec.birth_date).days >= 3 * 365 or (rec.mother_id, rec.birth_date) in seen:
             continue
         seen.add((rec.mother_id, rec.birth_date))  # one event per delivery, even for twins
-        ev = {"type": "birth", "child": keys[k], "date": rec.birth_date.isoformat(), "babies": rec.babies,
-              "dystocia": bool(rec.dystocia)}
+        ev = {
+            "type": "birth",
+            "child": keys[k],
+            "date": rec.birth_date.isoformat(),
+            "babies": rec.babies,
+            "dystocia": bool(rec.dystocia),
+        }
         if rec.in_policy_cost is not None:
             ev["in_policy_delivery_cost"] = float(rec.in_policy_cost)
         events.append(ev)
@@ -238,5 +293,10 @@ def household_of(b: _Builder, person: m.Person) -> dict:
     jurisdiction = next((h for h in hukous if h), None) or person.region
     if not jurisdiction or not regions.exists(jurisdiction):
         raise HouseholdError("无法确定家庭的户籍所在地（行政区划代码）")
-    return {"jurisdiction": jurisdiction, "members": members, "family_planning": fp, "low_income": low_income,
-            "events": events}
+    return {
+        "jurisdiction": jurisdiction,
+        "members": members,
+        "family_planning": fp,
+        "low_income": low_income,
+        "events": events,
+    }

@@ -196,13 +196,26 @@ def _person_sources(feed: Feed) -> list[str]:
 
 # The quarantine's columns as `Ingester._refused` fills them.
 QUARANTINE = (
-    "run_id", "dept", "file_name", "row_no", "record_no", "row_hash", "field", "reason", "message", "raw", "status",
-    "region", "town",
+    "run_id",
+    "dept",
+    "file_name",
+    "row_no",
+    "record_no",
+    "row_hash",
+    "field",
+    "reason",
+    "message",
+    "raw",
+    "status",
+    "region",
+    "town",
 )
 _REASON, _ROW_HASH = QUARANTINE.index("reason"), QUARANTINE.index("row_hash")
 
 
-def _insert_rows(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple], chunk: int = 500) -> None:
+def _insert_rows(
+    conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple], chunk: int = 500
+) -> None:
     """Rows already in their stored form, many per INSERT: `executemany` gave up the GIL once per row and waited
     for it again behind the preparing thread."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -335,7 +348,9 @@ class Ingester:
             if not self._indexed and p.good["id_number"].null_count():
                 _record_no_index(self.stage).create(conn)
                 self._indexed = True
-                if bulk.MATCH in self.deferred:  # rows without an ID number are matched by name and birth date
+                if (
+                    bulk.MATCH in self.deferred
+                ):  # rows without an ID number are matched by name and birth date
                     bulk.restore(conn, [bulk.MATCH])
                     self.deferred.remove(bulk.MATCH)
             _load_stage(conn, self.stage, p.good.columns, p.payload)
@@ -434,8 +449,18 @@ class Ingester:
         raw_columns = self.raw_columns
         return [
             (
-                self.run_id, self.feed.dept, self.file_name, r[ROW_NO], r["record_no"], r[HASH], r[FIELD], r[REASON],
-                r[MESSAGE], self._store_raw({c: r[c] for c in raw_columns}), "open", row_region(r, region),
+                self.run_id,
+                self.feed.dept,
+                self.file_name,
+                r[ROW_NO],
+                r["record_no"],
+                r[HASH],
+                r[FIELD],
+                r[REASON],
+                r[MESSAGE],
+                self._store_raw({c: r[c] for c in raw_columns}),
+                "open",
+                row_region(r, region),
                 row_town(r, region),
             )
             for r in bad.iter_rows(named=True)
@@ -459,7 +484,12 @@ class Ingester:
                     )
                 ).scalars()
             )
-        _insert_rows(self.conn, QuarantineRow.__tablename__, QUARANTINE, [r for r in refused if r[_ROW_HASH] not in known])
+        _insert_rows(
+            self.conn,
+            QuarantineRow.__tablename__,
+            QUARANTINE,
+            [r for r in refused if r[_ROW_HASH] not in known],
+        )
 
     def _resolve(self) -> None:
         """Each staged row's person (by ID number; rows without one get theirs in identity.resolve_unnumbered)
@@ -556,7 +586,9 @@ def ingest_frames(
     `expected_rows` (the file's, when known) decides whether indexes are set aside (cradle.registry.bulk)."""
     feed = get_feed(dept)
     if not 1 <= commit_batches <= MAX_ATTACHED - 1:  # refused before the run is recorded
-        raise ValueError(f"commit_batches：每次提交的批数须在 1 到 {MAX_ATTACHED - 1} 之间，收到 {commit_batches}")
+        raise ValueError(
+            f"commit_batches：每次提交的批数须在 1 到 {MAX_ATTACHED - 1} 之间，收到 {commit_batches}"
+        )
     run_id = _begin_run(engine, dept, file_name, sha, kind)
     started = time.perf_counter()
     with engine.begin() as conn:
@@ -577,7 +609,9 @@ def ingest_frames(
     except BaseException as exc:
         ing.conn.rollback()
         ing.close()
-        if ing.deferred:  # what was committed stays, and the schema is whole (else the next run's start mends it)
+        if (
+            ing.deferred
+        ):  # what was committed stays, and the schema is whole (else the next run's start mends it)
             with suppress(Exception):
                 _build_deferred(engine)
         ing.summary.seconds = time.perf_counter() - started

@@ -110,7 +110,9 @@ def _read(conn: Connection, sql: str, schema: dict, then=lambda df: df) -> pl.Da
             )
     elif path := _committed_file(conn):
         for batch in _arrow_batches(path, sql):
-            frames.append(typed(pl.from_arrow(batch.rename_columns(list(schema)), schema_overrides=text_schema)))
+            frames.append(
+                typed(pl.from_arrow(batch.rename_columns(list(schema)), schema_overrides=text_schema))
+            )
     else:
         cur = raw.cursor()
         cur.execute(sql)
@@ -124,7 +126,9 @@ def _committed_file(conn: Connection) -> str | None:
     None for an in-memory database or an open write transaction."""
     if conn.connection.driver_connection.in_transaction:
         return None
-    return next((row[2] for row in conn.exec_driver_sql("PRAGMA database_list") if row[1] == "main"), "") or None
+    return (
+        next((row[2] for row in conn.exec_driver_sql("PRAGMA database_list") if row[1] == "main"), "") or None
+    )
 
 
 # ADBC fills Arrow columns in C: 5.9 s for the 5 million members a Python cursor took 17 s to turn into tuples.
@@ -155,7 +159,9 @@ def _arrow_batches(path: str, sql: str) -> Iterator:
 
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
-            [sys.executable, "-c", _ARROW_CHILD, f"file:{quote(path)}?mode=ro", sql], stdout=subprocess.PIPE, stderr=err
+            [sys.executable, "-c", _ARROW_CHILD, f"file:{quote(path)}?mode=ro", sql],
+            stdout=subprocess.PIPE,
+            stderr=err,
         )
         broken = None
         try:

@@ -34,9 +34,12 @@ def find_person(session: Session, id_number: str) -> FoundPerson | None:
         return None
     current = session.get(m.Person, identity.survivor(session, person.id))
     fact = session.execute(
-        select(m.IdentityFact).where(m.IdentityFact.person_id.in_(identity.cluster(session, current.id)))
-        .order_by(m.IdentityFact.valid_from.desc(), m.IdentityFact.source_id.desc()).limit(1)
+        select(m.IdentityFact)
+        .where(m.IdentityFact.person_id.in_(identity.cluster(session, current.id)))
+        .order_by(m.IdentityFact.valid_from.desc(), m.IdentityFact.source_id.desc())
+        .limit(1)
     ).scalar_one_or_none()
-    name, sex, birth = (fact.name, fact.sex, fact.birth_date) if fact else (
-        current.name, current.sex, current.birth_date)
+    name, sex, birth = (
+        (fact.name, fact.sex, fact.birth_date) if fact else (current.name, current.sex, current.birth_date)
+    )
     return FoundPerson(current.id, number, name, sex, birth, current.region)

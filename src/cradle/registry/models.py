@@ -56,7 +56,9 @@ class IngestRun(Base):
     kind: Mapped[str] = mapped_column(String(16), default="file")  # file | resubmit
     file_name: Mapped[str] = mapped_column(String(500))
     file_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | failed | interrupted
+    status: Mapped[str] = mapped_column(
+        String(16), default="running"
+    )  # running | done | failed | interrupted
     # The narrowest region holding every row's region and ID-number prefix ("cn" across provinces; None while
     # nothing is known): officials see a run whose region overlaps their scope (cradle.registry.access).
     region: Mapped[str | None] = mapped_column(String(6), index=True)
@@ -79,8 +81,13 @@ class Person(Base):
     __table_args__ = (
         Index("ix_registry_person_match", "birth_date", "name"),
         # the few persons without an ID number: what look-alikes are queued against (cradle.registry.identity)
-        Index("ix_registry_person_unnumbered", "birth_date", "name", postgresql_where=text("id_number IS NULL"),
-              sqlite_where=text("id_number IS NULL")),
+        Index(
+            "ix_registry_person_unnumbered",
+            "birth_date",
+            "name",
+            postgresql_where=text("id_number IS NULL"),
+            sqlite_where=text("id_number IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -301,10 +308,14 @@ class MatchCandidate(Base):
     __table_args__ = (UniqueConstraint("person_id", "candidate_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    person_id: Mapped[int] = mapped_column(BigId, ForeignKey("registry_person.id"), index=True)  # no ID number
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("registry_person.id"), index=True
+    )  # no ID number
     candidate_id: Mapped[int] = mapped_column(BigId, ForeignKey("registry_person.id"), index=True)
     basis: Mapped[str] = mapped_column(String(64))  # which fields agreed
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)  # pending|confirmed|rejected
+    status: Mapped[str] = mapped_column(
+        String(12), default="pending", index=True
+    )  # pending|confirmed|rejected
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     merge_id: Mapped[int | None] = mapped_column(Integer)

@@ -32,8 +32,13 @@ def _reader(request: Request):
 
 
 def _not_found(request: Request, exc: HTTPException) -> Response:
-    return render(request, "error.html", status_code=exc.status_code, status=exc.status_code,
-                  errors=exc.detail["errors"])
+    return render(
+        request,
+        "error.html",
+        status_code=exc.status_code,
+        status=exc.status_code,
+        errors=exc.detail["errors"],
+    )
 
 
 @router.get("")
@@ -46,8 +51,14 @@ def index(request: Request, db: RequestSession, actor=Depends(_reader)) -> Respo
 
 
 @router.get("/persons")
-def persons(request: Request, db: RequestSession, actor=Depends(_reader), q: str = "", birth_date: str = "",
-            offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Response:
+def persons(
+    request: Request,
+    db: RequestSession,
+    actor=Depends(_reader),
+    q: str = "",
+    birth_date: str = "",
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> Response:
     if isinstance(actor, Response):
         return actor
     q, error, found = q.strip(), None, []
@@ -59,10 +70,25 @@ def persons(request: Request, db: RequestSession, actor=Depends(_reader), q: str
             error = ("birth_date", birth_date)
     if (q or born) and not error:
         by_id = bool(ID_LIKE.match(q))
-        found = api.persons(db, actor, id_number=q if by_id else None, name=None if by_id else (q or None),
-                            birth_date=born, limit=50, offset=offset)["persons"]
-    return render(request, "registry/persons.html", q=q, birth_date=birth_date, persons=found, error=error,
-                  searched=bool(q or born), offset=offset)
+        found = api.persons(
+            db,
+            actor,
+            id_number=q if by_id else None,
+            name=None if by_id else (q or None),
+            birth_date=born,
+            limit=50,
+            offset=offset,
+        )["persons"]
+    return render(
+        request,
+        "registry/persons.html",
+        q=q,
+        birth_date=birth_date,
+        persons=found,
+        error=error,
+        searched=bool(q or born),
+        offset=offset,
+    )
 
 
 @router.get("/persons/{person_id}")
@@ -75,12 +101,19 @@ def person(request: Request, db: RequestSession, person_id: api.Id, actor=Depend
         return _not_found(request, exc)
     for fact in data["facts"]:
         fact["source"]["file_name"] = fact["source"]["file"].replace("\\", "/").rsplit("/", 1)[-1]
-    return render(request, "registry/person.html", p=data["person"], facts=data["facts"], merges=data["merges"])
+    return render(
+        request, "registry/person.html", p=data["person"], facts=data["facts"], merges=data["merges"]
+    )
 
 
 @router.get("/runs/{run_id}")
-def run(request: Request, db: RequestSession, run_id: api.Id, actor=Depends(_reader),
-        offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Response:
+def run(
+    request: Request,
+    db: RequestSession,
+    run_id: api.Id,
+    actor=Depends(_reader),
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> Response:
     if isinstance(actor, Response):
         return actor
     try:
@@ -92,6 +125,13 @@ def run(request: Request, db: RequestSession, run_id: api.Id, actor=Depends(_rea
     persons = {}
     if data["quarantine"]:  # rows already stored under the same record number point at their person
         nos = [q["raw"].get("record_no") for q in data["quarantine"] if q["raw"].get("record_no")]
-        persons = dict(db.execute(select(m.SourceRecord.record_no, m.SourceRecord.person_id).where(
-            m.SourceRecord.dept == r["dept"], m.SourceRecord.record_no.in_(nos))).all())
-    return render(request, "registry/run.html", run=r, rows=data["quarantine"], persons=persons, offset=offset)
+        persons = dict(
+            db.execute(
+                select(m.SourceRecord.record_no, m.SourceRecord.person_id).where(
+                    m.SourceRecord.dept == r["dept"], m.SourceRecord.record_no.in_(nos)
+                )
+            ).all()
+        )
+    return render(
+        request, "registry/run.html", run=r, rows=data["quarantine"], persons=persons, offset=offset
+    )

@@ -48,8 +48,9 @@ def _query(run_id=None, dept=None, reason=None, status="open", where=None):
     return q
 
 
-def list_rows(session: Session, *, run_id=None, dept=None, reason=None, status="open", limit=100,
-              offset=0, where=None) -> list[QuarantineRow]:
+def list_rows(
+    session: Session, *, run_id=None, dept=None, reason=None, status="open", limit=100, offset=0, where=None
+) -> list[QuarantineRow]:
     q = _query(run_id, dept, reason, status, where)
     return list(session.execute(q.limit(limit).offset(offset)).scalars())
 
@@ -59,12 +60,22 @@ def count_rows(session: Session, *, run_id=None, dept=None, reason=None, status=
     return session.execute(select(func.count()).select_from(q.subquery())).scalar_one()
 
 
-def export_csv(session: Session, out: Path, *, run_id=None, dept=None, status="open", where=None,
-               values: Callable[[QuarantineRow], dict] | None = None) -> int:
+def export_csv(
+    session: Session,
+    out: Path,
+    *,
+    run_id=None,
+    dept=None,
+    status="open",
+    where=None,
+    values: Callable[[QuarantineRow], dict] | None = None,
+) -> int:
     """The rows as read (corrections applied), with where they came from and why they were refused; opens in
     Excel (UTF-8 BOM). `values(row)` may replace a row's values (the API masks ID numbers with it)."""
     n = 0
-    with atomic_open(out, "w", encoding="utf-8-sig", newline="") as fh:  # whole or absent, even on a full disk
+    with atomic_open(
+        out, "w", encoding="utf-8-sig", newline=""
+    ) as fh:  # whole or absent, even on a full disk
         writer = None
         q = _query(run_id, dept, None, status, where).execution_options(yield_per=1000)
         for r in session.execute(q).scalars():
@@ -75,8 +86,18 @@ def export_csv(session: Session, out: Path, *, run_id=None, dept=None, status="o
                 cols = ["quarantine_id", "dept", "file", "row_no", "field", "reason", "message"]
                 writer = csv.writer(fh)
                 writer.writerow(cols + list(r.raw))
-            writer.writerow([r.id, r.dept, r.file_name, r.row_no, r.field, r.reason, r.message,
-                             *[row.get(k) for k in r.raw]])
+            writer.writerow(
+                [
+                    r.id,
+                    r.dept,
+                    r.file_name,
+                    r.row_no,
+                    r.field,
+                    r.reason,
+                    r.message,
+                    *[row.get(k) for k in r.raw],
+                ]
+            )
             n += 1
     return n
 
@@ -95,8 +116,13 @@ def correct(session: Session, row_id: int, changes: dict[str, str | None]) -> Qu
     return row
 
 
-def resubmit(row_ids: list[int] | None = None, *, dept: str | None = None, url: str | None = None,
-             engine: Engine | None = None) -> list[IngestSummary]:
+def resubmit(
+    row_ids: list[int] | None = None,
+    *,
+    dept: str | None = None,
+    url: str | None = None,
+    engine: Engine | None = None,
+) -> list[IngestSummary]:
     """Run corrected (or, if named, uncorrected) open rows through ingest again, one run per department.
     The old rows are closed; a row still refused is quarantined afresh with its new reason."""
     engine = engine or get_engine(url)
@@ -115,25 +141,38 @@ def resubmit(row_ids: list[int] | None = None, *, dept: str | None = None, url: 
         by_dept: dict[str, list[QuarantineRow]] = {}
         for r in rows:
             by_dept.setdefault(r.dept, []).append(r)
-        payload = {d: [(r.id, r.row_no, r.file_name, {**r.raw, **(r.corrected or {})}) for r in rs]
-                   for d, rs in by_dept.items()}
+        payload = {
+            d: [(r.id, r.row_no, r.file_name, {**r.raw, **(r.corrected or {})}) for r in rs]
+            for d, rs in by_dept.items()
+        }
     results = []
     for d, items in payload.items():
         names = get_feed(d).names
-        frame = pl.DataFrame([{**{k: v.get(k) for k in names}, ROW_NO: row_no} for _, row_no, _, v in items],
-                             schema={**dict.fromkeys(names, pl.String), ROW_NO: pl.Int64})
+        frame = pl.DataFrame(
+            [{**{k: v.get(k) for k in names}, ROW_NO: row_no} for _, row_no, _, v in items],
+            schema={**dict.fromkeys(names, pl.String), ROW_NO: pl.Int64},
+        )
         ids = [i for i, _, _, _ in items]
         files = sorted({f for _, _, f, _ in items})
-        with engine.begin() as conn:  # closed first, so the unchanged row is not mistaken for one already filed
-            conn.execute(update(QuarantineRow).where(QuarantineRow.id.in_(ids)).values(
-                status="resubmitted", updated_at=dt.datetime.now()))
+        with (
+            engine.begin() as conn
+        ):  # closed first, so the unchanged row is not mistaken for one already filed
+            conn.execute(
+                update(QuarantineRow)
+                .where(QuarantineRow.id.in_(ids))
+                .values(status="resubmitted", updated_at=dt.datetime.now())
+            )
         try:
-            s = ingest_frames(engine, d, [frame], file_name=f"resubmit: {', '.join(files)}"[:500], kind="resubmit")
+            s = ingest_frames(
+                engine, d, [frame], file_name=f"resubmit: {', '.join(files)}"[:500], kind="resubmit"
+            )
         except BaseException:
             with engine.begin() as conn:
                 conn.execute(update(QuarantineRow).where(QuarantineRow.id.in_(ids)).values(status="open"))
             raise
         with engine.begin() as conn:
-            conn.execute(update(QuarantineRow).where(QuarantineRow.id.in_(ids)).values(resolved_run_id=s.run_id))
+            conn.execute(
+                update(QuarantineRow).where(QuarantineRow.id.in_(ids)).values(resolved_run_id=s.run_id)
+            )
         results.append(s)
     return results

@@ -53,9 +53,11 @@ def _utf8_path(path: Path, encoding: str) -> Iterator[Path]:
                     lines += chunk.count(b"\n")
                 dst.write(decoder.decode(b"", final=True).encode("utf-8"))
             except UnicodeDecodeError as exc:
-                at = lines + chunk[:max(exc.start, 0)].count(b"\n") if chunk else lines
-                raise FeedFormatError(f"{path.name} 第 {at} 行：不是有效的 {encoding} 编码（{exc.reason}），"
-                                      "请以 UTF-8 或 GB18030 保存后重新导入") from None
+                at = lines + chunk[: max(exc.start, 0)].count(b"\n") if chunk else lines
+                raise FeedFormatError(
+                    f"{path.name} 第 {at} 行：不是有效的 {encoding} 编码（{exc.reason}），"
+                    "请以 UTF-8 或 GB18030 保存后重新导入"
+                ) from None
         yield Path(tmp)
     finally:
         os.unlink(tmp)
@@ -141,8 +143,10 @@ def csv_problem(utf8: Path) -> str | None:
         header = next(reader, [])
         for row in reader:
             if len(row) > len(header):
-                return (f"第 {reader.line_num} 行有 {len(row)} 个字段，多于表头的 {len(header)} 列"
-                        "（多余的逗号或未加引号的逗号），请更正后重新导入")
+                return (
+                    f"第 {reader.line_num} 行有 {len(row)} 个字段，多于表头的 {len(header)} 列"
+                    "（多余的逗号或未加引号的逗号），请更正后重新导入"
+                )
     return None
 
 
@@ -180,12 +184,16 @@ def _excel_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
             if len(buf) >= batch_rows:
                 yield pl.DataFrame(buf, schema=dict.fromkeys(header, pl.String), orient="row")
                 buf = []
-        yield pl.DataFrame(buf, schema=dict.fromkeys(header, pl.String), orient="row")  # empty: just the header
+        yield pl.DataFrame(
+            buf, schema=dict.fromkeys(header, pl.String), orient="row"
+        )  # empty: just the header
     finally:
         wb.close()
 
 
-def read_batches(path: str | Path, batch_rows: int = 100_000, encoding: str | None = None) -> Iterator[pl.DataFrame]:
+def read_batches(
+    path: str | Path, batch_rows: int = 100_000, encoding: str | None = None
+) -> Iterator[pl.DataFrame]:
     """Yield the file as text batches of at most `batch_rows` rows, each with `_row_no`."""
     path = Path(path)
     suffix = path.suffix.lower()

@@ -66,7 +66,9 @@ def id_region_codes() -> pl.Series:
 def check_header(feed: Feed, columns: list[str]) -> None:
     missing = [c.name for c in feed.columns if c.name not in columns and (c.required or c.required_for)]
     if missing:
-        raise FeedFormatError(f"{feed.dept} 文件缺少列：{', '.join(missing)}（应有列：{', '.join(feed.names)}）")
+        raise FeedFormatError(
+            f"{feed.dept} 文件缺少列：{', '.join(missing)}（应有列：{', '.join(feed.names)}）"
+        )
 
 
 def _id_parts(col: str) -> dict[str, pl.Expr]:
@@ -80,9 +82,9 @@ def _id_parts(col: str) -> dict[str, pl.Expr]:
         "checksum": check == v.str.slice(17, 1),
         "birth_date": v.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False),
         "region": v.str.slice(0, 6).is_in(id_region_codes().implode()),
-        "sex": pl.when(v.str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1).then(pl.lit("M")).otherwise(
-            pl.lit("F")
-        ),
+        "sex": pl.when(v.str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1)
+        .then(pl.lit("M"))
+        .otherwise(pl.lit("F")),
     }
 
 
@@ -152,13 +154,17 @@ def validate(feed: Feed, batch: pl.DataFrame, today: dt.date | None = None) -> p
                 ((d < EARLIEST) | (d > today), c.name, "date_implausible"),
             ]
         elif c.kind == "region":
-            checks.append((present[c.name] & ~pl.col(c.name).is_in(region_codes().implode()), c.name,
-                           "region_unknown"))
+            checks.append(
+                (present[c.name] & ~pl.col(c.name).is_in(region_codes().implode()), c.name, "region_unknown")
+            )
         elif c.kind == "town":  # a 乡镇/街道 of a county, of the row's own county when it names one
             town, county = pl.col(c.name), pl.col(c.name).str.slice(0, 6)
             own = next((pl.col(r) for r in ("hukou_region", "region") if r in feed.names), county)
-            ok = town.str.contains(r"^\d{9}$") & county.is_in(county_codes().implode()) & (
-                own.is_null() | (county == own))
+            ok = (
+                town.str.contains(r"^\d{9}$")
+                & county.is_in(county_codes().implode())
+                & (own.is_null() | (county == own))
+            )
             checks.append((present[c.name] & ~ok, c.name, "town_unknown"))
         elif c.kind in ("enum", "flag"):
             checks.append((present[c.name] & h("e", c.name).is_null(), c.name, "enum"))
@@ -168,12 +174,19 @@ def validate(feed: Feed, batch: pl.DataFrame, today: dt.date | None = None) -> p
 
     # Agreement between an ID number and the columns that restate it.
     pairs = [("id_number", "birth_date", "sex")]
-    pairs += [(f"{p}id_number", f"{p}birth_date", f"{p}sex" if f"{p}sex" in feed.names else None)
-              for p in feed.people]
+    pairs += [
+        (f"{p}id_number", f"{p}birth_date", f"{p}sex" if f"{p}sex" in feed.names else None)
+        for p in feed.people
+    ]
     for id_col, bd_col, sex_col in pairs:
         id_ok = present[id_col] & h("idformat", id_col) & h("idchecksum", id_col)
-        checks.append((id_ok & present[bd_col] & (h("idbirth_date", id_col) != h("d", bd_col)), bd_col,
-                       "birth_date_mismatch"))
+        checks.append(
+            (
+                id_ok & present[bd_col] & (h("idbirth_date", id_col) != h("d", bd_col)),
+                bd_col,
+                "birth_date_mismatch",
+            )
+        )
         if sex_col:
             checks.append((id_ok & (h("idsex", id_col) != h("e", sex_col)), sex_col, "sex_mismatch"))
 
@@ -182,13 +195,29 @@ def validate(feed: Feed, batch: pl.DataFrame, today: dt.date | None = None) -> p
     checks.append(((event != "death") & (when < birth), "event_date", "event_before_birth"))
     if "mother_" in feed.people:
         mother_bd = pl.coalesce(h("d", "mother_birth_date"), h("idbirth_date", "mother_id_number"))
-        checks.append((present["mother_id_number"] & h("idformat", "mother_id_number")
-                       & (h("idsex", "mother_id_number") != "F"), "mother_id_number", "mother_not_female"))
-        checks.append(((event == "birth") & (mother_bd.dt.offset_by("12y") > birth), "mother_birth_date",
-                       "mother_too_young"))
+        checks.append(
+            (
+                present["mother_id_number"]
+                & h("idformat", "mother_id_number")
+                & (h("idsex", "mother_id_number") != "F"),
+                "mother_id_number",
+                "mother_not_female",
+            )
+        )
+        checks.append(
+            (
+                (event == "birth") & (mother_bd.dt.offset_by("12y") > birth),
+                "mother_birth_date",
+                "mother_too_young",
+            )
+        )
 
-    first = pl.min_horizontal([pl.when(bad.fill_null(False)).then(pl.lit(i, dtype=pl.Int32))
-                               for i, (bad, _, _) in enumerate(checks)])
+    first = pl.min_horizontal(
+        [
+            pl.when(bad.fill_null(False)).then(pl.lit(i, dtype=pl.Int32))
+            for i, (bad, _, _) in enumerate(checks)
+        ]
+    )
     fields = {i: f for i, (_, f, _) in enumerate(checks)}
     reasons = {i: r for i, (_, _, r) in enumerate(checks)}
     out = work.with_columns(first.alias("_first"))
@@ -207,9 +236,13 @@ LATER_COLUMNS = ("town",)
 
 def row_hash(batch: pl.DataFrame, columns: list[str]) -> pl.Series:
     """A 63-bit content hash of the row as read (stable within the pinned Polars version)."""
-    joined = pl.concat_str([pl.col(c).fill_null("\x00") for c in columns if c not in LATER_COLUMNS],
-                           separator="\x1f")
+    joined = pl.concat_str(
+        [pl.col(c).fill_null("\x00") for c in columns if c not in LATER_COLUMNS], separator="\x1f"
+    )
     for c in (c for c in columns if c in LATER_COLUMNS):
-        joined = pl.when(pl.col(c).is_null()).then(joined).otherwise(pl.concat_str([joined, pl.col(c)],
-                                                                                   separator="\x1f"))
+        joined = (
+            pl.when(pl.col(c).is_null())
+            .then(joined)
+            .otherwise(pl.concat_str([joined, pl.col(c)], separator="\x1f"))
+        )
     return batch.select((joined.hash(seed=1105) // 2).cast(pl.Int64).alias("_row_hash")).to_series()

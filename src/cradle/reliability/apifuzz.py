@@ -68,8 +68,11 @@ def principals(url: str) -> dict[str, dict[str, str]]:
     """Headers of each principal the fuzzer acts as (accounts are created in the database at `url`)."""
     from cradle.auth.testing import bearer_for
 
-    return {"anonymous": {}, "administrator": bearer_for(url, "administrator", "cn"),
-            "county": bearer_for(url, "county_official", "370303")}
+    return {
+        "anonymous": {},
+        "administrator": bearer_for(url, "administrator", "cn"),
+        "county": bearer_for(url, "county_official", "370303"),
+    }
 
 
 def _describe(case) -> str:
@@ -82,14 +85,21 @@ def _describe(case) -> str:
     return " ".join(parts)
 
 
-def _one_operation(operation, mode, headers: dict, principal: str, examples: int, seed: int,
-                   result: ApiFuzzResult) -> None:
+def _one_operation(
+    operation, mode, headers: dict, principal: str, examples: int, seed: int, result: ApiFuzzResult
+) -> None:
     label = f"{operation.method.upper()} {operation.path}"
 
     # Seeded: the same seed draws the same requests, so CI is repeatable; `make reliability` draws a new seed.
     @hypothesis_seed(seed)
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         result.requests += 1
@@ -98,16 +108,21 @@ def _one_operation(operation, mode, headers: dict, principal: str, examples: int
         except Exception as exc:  # the app raised: the client would have seen a 500
             result.server_errors += 1
             result.statuses["exception"] += 1
-            result.findings.append(Finding(principal, label, f"exception {type(exc).__name__}: {exc}"[:300],
-                                           _describe(case)))
+            result.findings.append(
+                Finding(principal, label, f"exception {type(exc).__name__}: {exc}"[:300], _describe(case))
+            )
             return
         status = response.status_code
         result.statuses[status] += 1
         if status >= 500:
             result.server_errors += 1
-        problem = answer_problem(status, response.headers.get("content-type", [""])[0]
-                                 if isinstance(response.headers.get("content-type"), list)
-                                 else response.headers.get("content-type", ""), response.text)
+        problem = answer_problem(
+            status,
+            response.headers.get("content-type", [""])[0]
+            if isinstance(response.headers.get("content-type"), list)
+            else response.headers.get("content-type", ""),
+            response.text,
+        )
         problem = problem or field_problem(label, status, response.text)
         if problem:
             result.findings.append(Finding(principal, label, problem, _describe(case)))
@@ -115,8 +130,13 @@ def _one_operation(operation, mode, headers: dict, principal: str, examples: int
     run()
 
 
-def fuzz_api(url: str, examples: int = 10, modes: tuple[str, ...] = ("positive", "negative"),
-             only: str | None = None, seed: int = 10) -> ApiFuzzResult:
+def fuzz_api(
+    url: str,
+    examples: int = 10,
+    modes: tuple[str, ...] = ("positive", "negative"),
+    only: str | None = None,
+    seed: int = 10,
+) -> ApiFuzzResult:
     """Fuzz every operation of the schema; `url` is a migrated database the app will use."""
     import schemathesis
     from schemathesis import GenerationMode
@@ -147,7 +167,9 @@ def fuzz_api(url: str, examples: int = 10, modes: tuple[str, ...] = ("positive",
                     except Unsatisfiable:  # nothing can break the schema (no parameters, or only free text)
                         result.skipped.append(f"{operation.method.upper()} {operation.path} {mode}")
                     except Exception as exc:  # generation itself failed
-                        result.errors.append(f"{operation.method.upper()} {operation.path} {mode}: "
-                                             f"{type(exc).__name__}: {exc}"[:300])
+                        result.errors.append(
+                            f"{operation.method.upper()} {operation.path} {mode}: "
+                            f"{type(exc).__name__}: {exc}"[:300]
+                        )
             result.seconds[f"{operation.method.upper()} {operation.path}"] = time.perf_counter() - started
     return result

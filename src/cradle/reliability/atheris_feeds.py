@@ -61,8 +61,15 @@ def run(runs: int = 2000, seconds: int = 60, workdir: str | None = None) -> Athe
         import atheris  # noqa: F401
     except ImportError:
         return AtherisResult(available=False)
-    cmd = [sys.executable, "-m", "cradle.reliability.atheris_feeds", f"-runs={runs}",
-           f"-max_total_time={seconds}", "-rss_limit_mb=2048", "-print_final_stats=1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cradle.reliability.atheris_feeds",
+        f"-runs={runs}",
+        f"-max_total_time={seconds}",
+        "-rss_limit_mb=2048",
+        "-print_final_stats=1",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120, cwd=workdir)
     out = proc.stdout + proc.stderr
     done = re.search(r"Done (\d+) runs", out)

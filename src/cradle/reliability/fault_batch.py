@@ -45,18 +45,52 @@ def _rows(out: Path) -> pl.DataFrame:
     return pl.read_parquet(sorted((out / "parts").glob("*.parquet")))
 
 
-def kill_and_rerun(workdir: Path, *, persons: int = 3000, households_per_part: int = 60,
-                   kill_after_parts: int = 2, timeout: float = 300) -> BatchFaultResult:
+def kill_and_rerun(
+    workdir: Path,
+    *,
+    persons: int = 3000,
+    households_per_part: int = 60,
+    kill_after_parts: int = 2,
+    timeout: float = 300,
+) -> BatchFaultResult:
     url = f"sqlite:///{workdir / 'unused.db'}"
     src = workdir / "src"
-    made = cradle(["batch-synth", "--region", REGION, "--persons", str(persons), "--seed", "11", "--on", ON,
-                   "--out", str(src)], url, timeout=timeout)
+    made = cradle(
+        [
+            "batch-synth",
+            "--region",
+            REGION,
+            "--persons",
+            str(persons),
+            "--seed",
+            "11",
+            "--on",
+            ON,
+            "--out",
+            str(src),
+        ],
+        url,
+        timeout=timeout,
+    )
     if made.returncode != 0:
         raise RuntimeError(made.stderr[-2000:])
 
     def args(out: Path) -> list[str]:
-        return ["batch", "--region", REGION, "--on", ON, "--source", str(src), "--out", str(out),
-                "--workers", "1", "--partition-households", str(households_per_part)]
+        return [
+            "batch",
+            "--region",
+            REGION,
+            "--on",
+            ON,
+            "--source",
+            str(src),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+            "--partition-households",
+            str(households_per_part),
+        ]
 
     killed = workdir / "killed"
     proc = start_cradle(args(killed), url, workdir / "batch-1.log")
@@ -82,9 +116,15 @@ def kill_and_rerun(workdir: Path, *, persons: int = 3000, households_per_part: i
     if lost == 0 and duplicated == 0 and not got.sort(got.columns).equals(expected.sort(got.columns)):
         lost = -1  # same keys but different amounts: report it as a failure rather than hide it
     return BatchFaultResult(
-        partitions=len(manifest["done"]), done_when_killed=done_at_kill,
-        skipped_on_rerun=_skipped(again.stdout), rows=got.height, expected_rows=expected.height, lost=lost,
-        duplicated=duplicated, temp_files_left=len(list((killed / "parts").glob("*.tmp"))))
+        partitions=len(manifest["done"]),
+        done_when_killed=done_at_kill,
+        skipped_on_rerun=_skipped(again.stdout),
+        rows=got.height,
+        expected_rows=expected.height,
+        lost=lost,
+        duplicated=duplicated,
+        temp_files_left=len(list((killed / "parts").glob("*.tmp"))),
+    )
 
 
 def _keys(rows: pl.DataFrame) -> pl.Series:

@@ -31,8 +31,21 @@ class IngestFaultResult:
 
 
 def synth(out: Path, persons: int, seed: int = 7) -> dict:
-    done = cradle(["synth", "--region", "370303", "--persons", str(persons), "--seed", str(seed), "--out", str(out),
-                   "--csv"], "sqlite:///" + str(out / "unused.db"))
+    done = cradle(
+        [
+            "synth",
+            "--region",
+            "370303",
+            "--persons",
+            str(persons),
+            "--seed",
+            str(seed),
+            "--out",
+            str(out),
+            "--csv",
+        ],
+        "sqlite:///" + str(out / "unused.db"),
+    )
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     return json.loads((out / "manifest.json").read_text())
@@ -48,8 +61,15 @@ def _count(db: Path, sql: str, *args) -> int:
         con.close()
 
 
-def kill_and_rerun(workdir: Path, *, persons: int = 3000, dept: str = "gongan", batch_rows: int = 200,
-                   kill_at_fraction: float = 0.4, timeout: float = 240) -> IngestFaultResult:
+def kill_and_rerun(
+    workdir: Path,
+    *,
+    persons: int = 3000,
+    dept: str = "gongan",
+    batch_rows: int = 200,
+    kill_at_fraction: float = 0.4,
+    timeout: float = 240,
+) -> IngestFaultResult:
     feeds = workdir / "feeds"
     manifest = synth(feeds, persons)
     info = manifest["feeds"][dept]
@@ -59,7 +79,15 @@ def kill_and_rerun(workdir: Path, *, persons: int = 3000, dept: str = "gongan", 
     if init.returncode != 0:
         raise RuntimeError(init.stderr[-2000:])
     # a commit per batch, so the kill finds some of the file stored
-    args = ["ingest", dept, str(feeds / info["file"]), "--batch-rows", str(batch_rows), "--commit-batches", "1"]
+    args = [
+        "ingest",
+        dept,
+        str(feeds / info["file"]),
+        "--batch-rows",
+        str(batch_rows),
+        "--commit-batches",
+        "1",
+    ]
     proc = start_cradle(args, url, workdir / "ingest-1.log")
     target = max(1, int(info["stored"] * kill_at_fraction))
     deadline = time.monotonic() + timeout
@@ -79,10 +107,23 @@ def kill_and_rerun(workdir: Path, *, persons: int = 3000, dept: str = "gongan", 
     stored = _count(db, "SELECT count(*) FROM registry_source_record WHERE dept = ?", dept)
     distinct = _count(db, "SELECT count(DISTINCT record_no) FROM registry_source_record WHERE dept = ?", dept)
     q_open = _count(db, "SELECT count(*) FROM registry_quarantine WHERE dept = ? AND status = 'open'", dept)
-    q_rows = _count(db, "SELECT count(DISTINCT row_no) FROM registry_quarantine WHERE dept = ? AND status = 'open'",
-                    dept)
-    running = _count(db, "SELECT count(*) FROM registry_ingest_run WHERE dept = ? AND status = 'running'", dept)
+    q_rows = _count(
+        db, "SELECT count(DISTINCT row_no) FROM registry_quarantine WHERE dept = ? AND status = 'open'", dept
+    )
+    running = _count(
+        db, "SELECT count(*) FROM registry_ingest_run WHERE dept = ? AND status = 'running'", dept
+    )
     expected = info["stored"]
-    return IngestFaultResult(dept, info["rows"], expected, stored_at_kill, stored, distinct,
-                             lost=max(0, expected - distinct), duplicated=stored - distinct + max(0, distinct - expected),
-                             quarantined_open=q_open, quarantined_distinct_rows=q_rows, runs_left_running=running)
+    return IngestFaultResult(
+        dept,
+        info["rows"],
+        expected,
+        stored_at_kill,
+        stored,
+        distinct,
+        lost=max(0, expected - distinct),
+        duplicated=stored - distinct + max(0, distinct - expected),
+        quarantined_open=q_open,
+        quarantined_distinct_rows=q_rows,
+        runs_left_running=running,
+    )

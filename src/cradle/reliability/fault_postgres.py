@@ -22,7 +22,9 @@ from cradle.testing.postgres import _pg_bin, start_temp_postgres
 class PostgresFaultResult:
     requests: int = 0
     statuses: Counter = field(default_factory=Counter)
-    unclean: list[str] = field(default_factory=list)  # answers that broke the property while the database was down
+    unclean: list[str] = field(
+        default_factory=list
+    )  # answers that broke the property while the database was down
     recovered_after_s: float | None = None
     lost: int = 0
     duplicated: int = 0
@@ -41,8 +43,9 @@ def _pg_ctl(pg, *args: str) -> None:
     pg._run(_pg_bin("pg_ctl"), "-D", str(pg.root / "data"), *args)
 
 
-def restart_under_load(workdir: Path, down_seconds: float = 3.0, clients: int = 3,
-                       budget_s: float = 60) -> PostgresFaultResult:
+def restart_under_load(
+    workdir: Path, down_seconds: float = 3.0, clients: int = 3, budget_s: float = 60
+) -> PostgresFaultResult:
     pg = start_temp_postgres()
     result = PostgresFaultResult()
     server = None
@@ -75,9 +78,11 @@ def restart_under_load(workdir: Path, down_seconds: float = 3.0, clients: int = 
                             result.requests += 1
                             result.statuses[r.status_code] += 1
                             problem = answer_problem(r.status_code, r.headers.get("content-type", ""), r.text)
-                            if problem and not (r.status_code == 503 and down.is_set()
-                                                and answer_problem(422, r.headers.get("content-type", ""),
-                                                                   r.text) is None):
+                            if problem and not (
+                                r.status_code == 503
+                                and down.is_set()
+                                and answer_problem(422, r.headers.get("content-type", ""), r.text) is None
+                            ):
                                 result.unclean.append(f"{r.status_code} {problem}"[:300])
                             if r.status_code == 201:
                                 acked[key] = r.json()["reg_no"]
@@ -93,8 +98,10 @@ def restart_under_load(workdir: Path, down_seconds: float = 3.0, clients: int = 
         down.set()
         _pg_ctl(pg, "-m", "fast", "-w", "stop")
         time.sleep(down_seconds)
-        opts = (f"-p {pg.port} -k {pg.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        opts = (
+            f"-p {pg.port} -k {pg.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
         _pg_ctl(pg, "-o", opts, "-l", str(pg.root / "log"), "-w", "start")
         back = time.monotonic()
         deadline = back + budget_s

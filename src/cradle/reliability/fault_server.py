@@ -27,9 +27,17 @@ def submissions(url: str, n: int) -> list[tuple[str, dict, dict]]:
     expected = (dt.date.today() + dt.timedelta(days=120)).isoformat()
     for i in range(n):
         idn = make_id_number(COUNTY, dt.date(1990, 1, 1) + dt.timedelta(days=i), 100 + i % 400, "F")
-        body = {"mother_id_number": idn, "mother_name": f"母亲{i}", "hukou_region": COUNTY,
-                "residence_region": COUNTY, "expected_birth": expected, "child_order": 1}
-        out.append((f"reg-{i}", {**citizen_bearer(url, idn, f"母亲{i}"), "Idempotency-Key": f"reg-{i}"}, body))
+        body = {
+            "mother_id_number": idn,
+            "mother_name": f"母亲{i}",
+            "hukou_region": COUNTY,
+            "residence_region": COUNTY,
+            "expected_birth": expected,
+            "child_order": 1,
+        }
+        out.append(
+            (f"reg-{i}", {**citizen_bearer(url, idn, f"母亲{i}"), "Idempotency-Key": f"reg-{i}"}, body)
+        )
     return out
 
 
@@ -105,6 +113,14 @@ def kill_and_replay(workdir: Path, n: int = 120, kill_after: int = 40, clients: 
     stored_regs = {r[0] for r in rows}
     mothers = [r[1] for r in rows]
     lost = sum(1 for body in acked.values() if body["reg_no"] not in stored_regs)
-    return ServerFaultResult(n, before_restart, failed[0], replayed, len(rows), lost,
-                             duplicated=len(mothers) - len(set(mothers)), changed_answers=changed,
-                             server_errors=errors5xx[0])
+    return ServerFaultResult(
+        n,
+        before_restart,
+        failed[0],
+        replayed,
+        len(rows),
+        lost,
+        duplicated=len(mothers) - len(set(mothers)),
+        changed_answers=changed,
+        server_errors=errors5xx[0],
+    )

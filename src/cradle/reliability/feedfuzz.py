@@ -57,8 +57,13 @@ def check_rows(dept: str, batch: pl.DataFrame) -> int:
     refused = 0
     for row in checked.iter_rows(named=True):
         if row[REASON] is None:
-            missing = [c.name for c in feed.columns if c.required and row[c.name] is None
-                       and not (c.name == "id_number" and row["event"] in feed.id_optional_for)]
+            missing = [
+                c.name
+                for c in feed.columns
+                if c.required
+                and row[c.name] is None
+                and not (c.name == "id_number" and row["event"] in feed.id_optional_for)
+            ]
             if missing:
                 raise PropertyBroken(f"row accepted without {missing}: {row}")
             continue

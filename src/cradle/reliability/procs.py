@@ -27,14 +27,25 @@ def cradle_env(url: str, **extra: str) -> dict[str, str]:
 
 
 def cradle(args: list[str], url: str, timeout: float = 300, **popen) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cradle.cli", *args], env=cradle_env(url), capture_output=True,
-                          text=True, timeout=timeout, **popen)
+    return subprocess.run(
+        [sys.executable, "-m", "cradle.cli", *args],
+        env=cradle_env(url),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **popen,
+    )
 
 
 def start_cradle(args: list[str], url: str, log: Path) -> subprocess.Popen:
     fh = open(log, "ab")  # noqa: SIM115 - handed to the child
-    return subprocess.Popen([sys.executable, "-m", "cradle.cli", *args], env=cradle_env(url), stdout=fh,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "cradle.cli", *args],
+        env=cradle_env(url),
+        stdout=fh,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def kill9(proc: subprocess.Popen) -> None:
@@ -56,7 +67,9 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, wait: float = 90) -> Server:
-        self.proc = start_cradle(["serve", "--host", "127.0.0.1", "--port", str(self.port)], self.url, self.log)
+        self.proc = start_cradle(
+            ["serve", "--host", "127.0.0.1", "--port", str(self.port)], self.url, self.log
+        )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

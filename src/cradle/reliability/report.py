@@ -25,8 +25,12 @@ def _parsers(examples: int) -> dict:
     from cradle.reliability.shape import unnamed_refusals
     from cradle.reliability.strategies import ON, damaged, damaged_text, feed_rows, households
 
-    counts = {"household inputs": 0, "household refusals without a field": 0, "feed files": 0,
-              "feed crashes": 0}
+    counts = {
+        "household inputs": 0,
+        "household refusals without a field": 0,
+        "feed files": 0,
+        "feed crashes": 0,
+    }
 
     @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(st.one_of(damaged(households()), damaged_text(households())))
@@ -34,7 +38,9 @@ def _parsers(examples: int) -> dict:
         counts["household inputs"] += 1
         try:
             calc_household(doc, ON)
-        except InputError as e:  # each refusal names a field ("$" for the whole document); one naming none is a finding
+        except (
+            InputError
+        ) as e:  # each refusal names a field ("$" for the whole document); one naming none is a finding
             counts["household refusals without a field"] += len(unnamed_refusals(e.errors))
 
     @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -72,20 +78,27 @@ def run(quick: bool) -> dict:
         t = time.perf_counter()
         url = f"sqlite:///{tmp / 'fuzz.db'}"
         upgrade(url)
-        out["api"] = fuzz_api(url, examples=2 if quick else 6, modes=("positive",) if quick else
-                              ("positive", "negative"), seed=int(time.time()))  # new requests each run
+        out["api"] = fuzz_api(
+            url,
+            examples=2 if quick else 6,
+            modes=("positive",) if quick else ("positive", "negative"),
+            seed=int(time.time()),
+        )  # new requests each run
         out["api_s"] = time.perf_counter() - t
         out["parsers"] = _parsers(60 if quick else 300)
-        out["atheris"] = atheris_feeds.run(runs=2000 if quick else 200_000, seconds=20 if quick else 120,
-                                           workdir=str(tmp))
+        out["atheris"] = atheris_feeds.run(
+            runs=2000 if quick else 200_000, seconds=20 if quick else 120, workdir=str(tmp)
+        )
         (tmp / "ingest").mkdir()
-        out["ingest"] = fault_ingest.kill_and_rerun(tmp / "ingest", persons=1500 if quick else 5000,
-                                                    batch_rows=100 if quick else 250)
+        out["ingest"] = fault_ingest.kill_and_rerun(
+            tmp / "ingest", persons=1500 if quick else 5000, batch_rows=100 if quick else 250
+        )
         (tmp / "batch").mkdir()
         out["batch"] = fault_batch.kill_and_rerun(tmp / "batch", persons=2000 if quick else 6000)
         (tmp / "server").mkdir()
-        out["server"] = fault_server.kill_and_replay(tmp / "server", n=60 if quick else 200,
-                                                     kill_after=20 if quick else 70)
+        out["server"] = fault_server.kill_and_replay(
+            tmp / "server", n=60 if quick else 200, kill_after=20 if quick else 70
+        )
         (tmp / "pg").mkdir()
         out["postgres"] = fault_postgres.restart_under_load(tmp / "pg")
         (tmp / "load").mkdir()
@@ -100,29 +113,57 @@ def _loadavg() -> str:
 
 
 def _load_lines(results) -> list[str]:
-    lines = ["| database | users | requests | req/s | p50 ms | p95 ms | p99 ms | failures | 5xx |", "|---" * 9 + "|"]
+    lines = [
+        "| database | users | requests | req/s | p50 ms | p95 ms | p99 ms | failures | 5xx |",
+        "|---" * 9 + "|",
+    ]
     for r in results:
         for step in r.steps:
             mark = " (saturated)" if step.get("saturated") else ""
-            lines.append(f"| {r.database} | {step['users']}{mark} | {step['requests']} | {step['rps']:.1f} | "
-                         f"{step['p50_ms']:.0f} | {step['p95_ms']:.0f} | {step['p99_ms']:.0f} | {step['failures']} | "
-                         f"{step['server_errors']} |")
-    lines += ["", "| database | 生育登记 acknowledged / stored | lost | duplicated | 5xx | out-of-scope reads "
-              "(of attempts) | `cradle batch` | `cradle ingest gongan` rows stored / expected (duplicated) |",
-              "|---" * 8 + "|"]
+            lines.append(
+                f"| {r.database} | {step['users']}{mark} | {step['requests']} | {step['rps']:.1f} | "
+                f"{step['p50_ms']:.0f} | {step['p95_ms']:.0f} | {step['p99_ms']:.0f} | {step['failures']} | "
+                f"{step['server_errors']} |"
+            )
+    lines += [
+        "",
+        "| database | 生育登记 acknowledged / stored | lost | duplicated | 5xx | out-of-scope reads "
+        "(of attempts) | `cradle batch` | `cradle ingest gongan` rows stored / expected (duplicated) |",
+        "|---" * 8 + "|",
+    ]
     for r in results:
-        lines.append(f"| {r.database} | {r.acknowledged} / {r.stored} | {r.lost} | {r.duplicated} | "
-                     f"{r.server_errors} | {r.out_of_scope_reads} (of {r.outsider_reads}) | exit {r.batch_exit} | "
-                     f"{r.ingest_stored} / {r.ingest_expected} ({r.ingest_duplicated}) |")
+        lines.append(
+            f"| {r.database} | {r.acknowledged} / {r.stored} | {r.lost} | {r.duplicated} | "
+            f"{r.server_errors} | {r.out_of_scope_reads} (of {r.outsider_reads}) | exit {r.batch_exit} | "
+            f"{r.ingest_stored} / {r.ingest_expected} ({r.ingest_duplicated}) |"
+        )
     return lines
 
 
 def render(r: dict) -> str:
-    api, ing, srv, pg, ath, par = r["api"], r["ingest"], r["server"], r["postgres"], r["atheris"], r["parsers"]
+    api, ing, srv, pg, ath, par = (
+        r["api"],
+        r["ingest"],
+        r["server"],
+        r["postgres"],
+        r["atheris"],
+        r["parsers"],
+    )
     ld, disk, bat = r["load"], r["diskfull"], r["batch"]
-    five = api.server_errors + srv.server_errors + pg.server_errors_other_than_503 + sum(x.server_errors for x in ld)
+    five = (
+        api.server_errors
+        + srv.server_errors
+        + pg.server_errors_other_than_503
+        + sum(x.server_errors for x in ld)
+    )
     lost = ing.lost + abs(bat.lost) + srv.lost + pg.lost + sum(x.lost for x in ld)
-    dup = ing.duplicated + bat.duplicated + srv.duplicated + pg.duplicated + sum(x.duplicated + x.ingest_duplicated for x in ld)
+    dup = (
+        ing.duplicated
+        + bat.duplicated
+        + srv.duplicated
+        + pg.duplicated
+        + sum(x.duplicated + x.ingest_duplicated for x in ld)
+    )
     out_of_scope = sum(x.out_of_scope_reads for x in ld)
     lines = [
         "# Reliability: proof under stress",
@@ -158,13 +199,18 @@ def render(r: dict) -> str:
         f"- **Department feed files** (hypothesis, every department, junk cells, missing and extra columns): "
         f"{par['feed files']} files; crashes: {par['feed crashes']}.",
         "- **Feed parsers under atheris** (coverage-guided, raw bytes and structured CSV): "
-        + (f"{ath.runs} runs; stopped on a new crash: {'yes' if ath.crashed else 'no'}."
-           if ath.available else "atheris not installed here; the hypothesis fuzzing above covers the parsers."),
+        + (
+            f"{ath.runs} runs; stopped on a new crash: {'yes' if ath.crashed else 'no'}."
+            if ath.available
+            else "atheris not installed here; the hypothesis fuzzing above covers the parsers."
+        ),
         "",
         "Unique findings of this run:",
         "",
     ]
-    lines += [f"- `{f.operation}` ({f.principal}): {f.problem} — `{f.request[:200]}`" for f in api.unique_findings()]
+    lines += [
+        f"- `{f.operation}` ({f.principal}): {f.problem} — `{f.request[:200]}`" for f in api.unique_findings()
+    ]
     if not api.unique_findings():
         lines.append("- none")
     lines += [
@@ -206,7 +252,10 @@ def render(r: dict) -> str:
         "",
         "| command | exit | files left | message |",
         "|---|---|---|---|",
-        *[f"| `cradle {a.command}` | {a.exit_code} | {len(a.left_behind)} | {a.message[:160]} |" for a in disk],
+        *[
+            f"| `cradle {a.command}` | {a.exit_code} | {len(a.left_behind)} | {a.message[:160]} |"
+            for a in disk
+        ],
         "",
         "## Known bugs (strict xfail in tests/reliability/test_known_bugs.py)",
         "",

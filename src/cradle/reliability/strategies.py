@@ -19,15 +19,52 @@ COUNTIES = ["370303", "370323", "620402", "620423", "330602", "330681", "441523"
 ON = dt.date(2025, 7, 1)
 
 # Values of the wrong type, size or shape, and strings that break naive parsers.
-NASTY_TEXT = ["", " ", "\x00", "null", "NaN", "Infinity", "-1", "1e309", "9" * 40, "2025-02-30", "0000-00-00",
-              "9999-12-31", "2025-13-01", "１２３", "𠀀𠀁", "\u202e", "\ufeff", "'; DROP TABLE x; --", "a" * 5000,
-              "370303", "X", "\r\n", "\"", ",", "2025/02/29", "20250230", "--", "true"]
-json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(-(2**70), 2**70),
-                      st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20),
-                      st.sampled_from(NASTY_TEXT))
-json_value = st.recursive(json_leaf, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                            st.dictionaries(st.text(max_size=8), inner,
-                                                                            max_size=3)), max_leaves=6)
+NASTY_TEXT = [
+    "",
+    " ",
+    "\x00",
+    "null",
+    "NaN",
+    "Infinity",
+    "-1",
+    "1e309",
+    "9" * 40,
+    "2025-02-30",
+    "0000-00-00",
+    "9999-12-31",
+    "2025-13-01",
+    "１２３",
+    "𠀀𠀁",
+    "\u202e",
+    "\ufeff",
+    "'; DROP TABLE x; --",
+    "a" * 5000,
+    "370303",
+    "X",
+    "\r\n",
+    '"',
+    ",",
+    "2025/02/29",
+    "20250230",
+    "--",
+    "true",
+]
+json_leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.sampled_from(NASTY_TEXT),
+)
+json_value = st.recursive(
+    json_leaf,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 
 def _day(draw, lo: dt.date, hi: dt.date) -> dt.date:
@@ -39,26 +76,56 @@ def households(draw) -> dict:
     """A valid household (the catalogue's format), with a mother, maybe a father, and 0–3 children."""
     county = draw(st.sampled_from(COUNTIES))
     mother_birth = _day(draw, dt.date(1965, 1, 1), dt.date(2002, 1, 1))
-    members = [{"id": "m", "relation": "mother", "sex": "F", "birth_date": mother_birth.isoformat(),
-                "hukou": county, "employment": draw(st.sampled_from(["employee", "flexible", "none"])),
-                "medical_insurance": draw(st.sampled_from(["employee", "resident", "none"])),
-                "maternity_insurance": draw(st.booleans()),
-                "employer_avg_monthly_wage": draw(st.sampled_from([None, 5000, 7800.5]))}]
+    members = [
+        {
+            "id": "m",
+            "relation": "mother",
+            "sex": "F",
+            "birth_date": mother_birth.isoformat(),
+            "hukou": county,
+            "employment": draw(st.sampled_from(["employee", "flexible", "none"])),
+            "medical_insurance": draw(st.sampled_from(["employee", "resident", "none"])),
+            "maternity_insurance": draw(st.booleans()),
+            "employer_avg_monthly_wage": draw(st.sampled_from([None, 5000, 7800.5])),
+        }
+    ]
     if draw(st.booleans()):
-        members.append({"id": "f", "relation": "father", "sex": "M",
-                        "birth_date": _day(draw, dt.date(1960, 1, 1), dt.date(2002, 1, 1)).isoformat()})
+        members.append(
+            {
+                "id": "f",
+                "relation": "father",
+                "sex": "M",
+                "birth_date": _day(draw, dt.date(1960, 1, 1), dt.date(2002, 1, 1)).isoformat(),
+            }
+        )
     events = []
     earliest = mother_birth + dt.timedelta(days=366 * 18)
     for order in range(1, draw(st.integers(0, 3)) + 1):
         born = _day(draw, earliest, ON)
         cid = f"c{order}"
-        members.append({"id": cid, "relation": "child", "sex": draw(st.sampled_from(["F", "M"])),
-                        "birth_date": born.isoformat(), "birth_order": order,
-                        "care": {"type": draw(st.sampled_from(["home", "nursery", "kindergarten"])),
-                                 "inclusive": draw(st.booleans()), "registered": draw(st.booleans())}})
+        members.append(
+            {
+                "id": cid,
+                "relation": "child",
+                "sex": draw(st.sampled_from(["F", "M"])),
+                "birth_date": born.isoformat(),
+                "birth_order": order,
+                "care": {
+                    "type": draw(st.sampled_from(["home", "nursery", "kindergarten"])),
+                    "inclusive": draw(st.booleans()),
+                    "registered": draw(st.booleans()),
+                },
+            }
+        )
         if draw(st.booleans()):
-            events.append({"type": "birth", "child": cid, "date": born.isoformat(),
-                           "in_policy_delivery_cost": draw(st.sampled_from([None, 2500, 12000]))})
+            events.append(
+                {
+                    "type": "birth",
+                    "child": cid,
+                    "date": born.isoformat(),
+                    "in_policy_delivery_cost": draw(st.sampled_from([None, 2500, 12000])),
+                }
+            )
     return {"jurisdiction": county, "members": members, "events": events}
 
 

@@ -33,7 +33,9 @@ class Actor:
             raise Invalid("actor.id_number", "公民身份号码无效")
         if self.role in ("town", "county", "dept", "finance") and not regions.exists(self.county or ""):
             raise Invalid("actor.county", "工作人员须有所属县区代码")
-        if self.role == "town" and not (self.town and len(self.town) == 9 and self.town.startswith(self.county)):
+        if self.role == "town" and not (
+            self.town and len(self.town) == 9 and self.town.startswith(self.county)
+        ):
             raise Invalid("actor.town", "乡镇工作人员须有所属乡镇代码（9位，属于本县区）")
         if self.role == "dept" and self.dept not in DEPARTMENTS:
             raise Invalid("actor.dept", f"部门须为 {', '.join(DEPARTMENTS)} 之一")

@@ -21,7 +21,9 @@ RESPONSE_DAYS = 15
 KINDS = ("rejection", "missing_payment")
 
 
-def file(session: Session, actor: Actor, case_no: str, kind: str, grounds: str, period: str | None = None) -> Appeal:
+def file(
+    session: Session, actor: Actor, case_no: str, kind: str, grounds: str, period: str | None = None
+) -> Appeal:
     case = applications.get(session, actor, case_no)
     _, behalf = proxy.principal(session, actor, case.applicant_id_number, "appeal")
     if kind not in KINDS:
@@ -37,31 +39,56 @@ def file(session: Session, actor: Actor, case_no: str, kind: str, grounds: str, 
             raise Conflict("case_no", "只有已批准的待遇才会发放")
         if not period:
             raise Invalid("period", "请填写未收到款项的期间（如 2025-07）")
-        paid = {p.period: p.status for p in pay_entitlements.payments_of(session, case.beneficiary_id_number)
-                if p.program == case.program}
+        paid = {
+            p.period: p.status
+            for p in pay_entitlements.payments_of(session, case.beneficiary_id_number)
+            if p.program == case.program
+        }
         if paid.get(period) == "paid":
             raise Conflict("period", "该期款项银行已回盘成功，如有疑问请联系开户银行")
         level = "county"
-    open_one = session.execute(select(Appeal).where(Appeal.case_id == case.id, Appeal.status == "open",
-                                                    Appeal.kind == kind)).scalar_one_or_none()
+    open_one = session.execute(
+        select(Appeal).where(Appeal.case_id == case.id, Appeal.status == "open", Appeal.kind == kind)
+    ).scalar_one_or_none()
     if open_one is not None:
         raise Conflict("case_no", f"已有未答复的申诉（{open_one.appeal_no}）")
-    appeal = Appeal(appeal_no=v.reference("SS"), kind=kind, case_id=case.id, period=period,
-                    citizen_id_number=case.applicant_id_number, level=level, county=case.county, town=case.town,
-                    grounds=grounds, due=dt.date.today() + dt.timedelta(days=RESPONSE_DAYS))
+    appeal = Appeal(
+        appeal_no=v.reference("SS"),
+        kind=kind,
+        case_id=case.id,
+        period=period,
+        citizen_id_number=case.applicant_id_number,
+        level=level,
+        county=case.county,
+        town=case.town,
+        grounds=grounds,
+        due=dt.date.today() + dt.timedelta(days=RESPONSE_DAYS),
+    )
     session.add(appeal)
     session.flush()
-    audit.record(session, actor, "appeal.file", f"case:{case.case_no}",
-                 {"appeal": appeal.appeal_no, "kind": kind, "level": level, "period": period, "due": appeal.due},
-                 on_behalf_of=behalf)
-    notifications.notify(session, case.applicant_id_number, "appeal.filed", f"appeal:{appeal.appeal_no}",
-                         f"您的申诉已受理（{appeal.appeal_no}），将于 {appeal.due.isoformat()} 前答复。", case.phone)
+    audit.record(
+        session,
+        actor,
+        "appeal.file",
+        f"case:{case.case_no}",
+        {"appeal": appeal.appeal_no, "kind": kind, "level": level, "period": period, "due": appeal.due},
+        on_behalf_of=behalf,
+    )
+    notifications.notify(
+        session,
+        case.applicant_id_number,
+        "appeal.filed",
+        f"appeal:{appeal.appeal_no}",
+        f"您的申诉已受理（{appeal.appeal_no}），将于 {appeal.due.isoformat()} 前答复。",
+        case.phone,
+    )
     return appeal
 
 
 def decide(session: Session, actor: Actor, appeal_no: str, upheld: bool, outcome: str) -> Appeal:
-    appeal = session.execute(select(Appeal).where(Appeal.appeal_no == appeal_no).with_for_update()
-                             ).scalar_one_or_none()
+    appeal = session.execute(
+        select(Appeal).where(Appeal.appeal_no == appeal_no).with_for_update()
+    ).scalar_one_or_none()
     if appeal is None:
         raise NotFound("appeal_no", "没有这件申诉")
     if actor.role != appeal.level:
@@ -73,12 +100,25 @@ def decide(session: Session, actor: Actor, appeal_no: str, upheld: bool, outcome
     appeal.status = "upheld" if upheld else "dismissed"
     appeal.outcome, appeal.decided_by, appeal.decided_at = outcome, actor.ref, v.now()
     case = applications.get(session, actor, _case_no(session, appeal))
-    audit.record(session, actor, "appeal.decide", f"case:{case.case_no}",
-                 {"appeal": appeal.appeal_no, "status": appeal.status, "outcome": outcome})
+    audit.record(
+        session,
+        actor,
+        "appeal.decide",
+        f"case:{case.case_no}",
+        {"appeal": appeal.appeal_no, "status": appeal.status, "outcome": outcome},
+    )
     if upheld and appeal.kind == "rejection":
-        applications.act(session, actor, case.case_no, "reopen", reason=f"申诉 {appeal.appeal_no} 成立：{outcome}")
-    notifications.notify(session, appeal.citizen_id_number, f"appeal.{appeal.status}", f"appeal:{appeal.appeal_no}",
-                         f"您的申诉 {appeal.appeal_no} {'成立' if upheld else '不成立'}：{outcome}", case.phone)
+        applications.act(
+            session, actor, case.case_no, "reopen", reason=f"申诉 {appeal.appeal_no} 成立：{outcome}"
+        )
+    notifications.notify(
+        session,
+        appeal.citizen_id_number,
+        f"appeal.{appeal.status}",
+        f"appeal:{appeal.appeal_no}",
+        f"您的申诉 {appeal.appeal_no} {'成立' if upheld else '不成立'}：{outcome}",
+        case.phone,
+    )
     return appeal
 
 
@@ -91,12 +131,17 @@ def _case_no(session: Session, appeal: Appeal) -> str:
 def queue(session: Session, actor: Actor) -> list[Appeal]:
     if actor.role not in ("town", "county"):
         raise Forbidden("actor.role", "只有乡镇、县区工作人员答复申诉")
-    q = select(Appeal).where(Appeal.status == "open", Appeal.level == actor.role, Appeal.county == actor.county)
+    q = select(Appeal).where(
+        Appeal.status == "open", Appeal.level == actor.role, Appeal.county == actor.county
+    )
     if actor.role == "town":
         q = q.where(Appeal.town == actor.town)
     return list(session.execute(q.order_by(Appeal.due)).scalars())
 
 
 def of_citizen(session: Session, id_number: str) -> list[Appeal]:
-    return list(session.execute(select(Appeal).where(Appeal.citizen_id_number == id_number)
-                                .order_by(Appeal.id.desc())).scalars())
+    return list(
+        session.execute(
+            select(Appeal).where(Appeal.citizen_id_number == id_number).order_by(Appeal.id.desc())
+        ).scalars()
+    )

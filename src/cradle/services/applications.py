@@ -29,9 +29,17 @@ from cradle.services.models import Attachment, Case, CaseStep, Notification
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
 ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
-STATUS_TEXT = {"offered": "待您确认", "submitted": "已提交", "town_review": "乡镇审核中",
-               "county_confirmation": "县级确认中", "returned": "退回补正", "approved": "已批准",
-               "rejected": "不予批准", "withdrawn": "已撤回", "declined": "已放弃"}
+STATUS_TEXT = {
+    "offered": "待您确认",
+    "submitted": "已提交",
+    "town_review": "乡镇审核中",
+    "county_confirmation": "县级确认中",
+    "returned": "退回补正",
+    "approved": "已批准",
+    "rejected": "不予批准",
+    "withdrawn": "已撤回",
+    "declined": "已放弃",
+}
 
 
 def _identities(data: dict, household: dict) -> dict:
@@ -65,7 +73,9 @@ def _sla(status: str, on: dt.date) -> dt.date | None:
     return on + dt.timedelta(days=days) if days else None
 
 
-def evaluate(session: Session, program: str, household: dict, beneficiary: str | None, as_of: dt.date) -> dict:
+def evaluate(
+    session: Session, program: str, household: dict, beneficiary: str | None, as_of: dt.date
+) -> dict:
     """The engine's verdict, with a county-set amount (pay_rate) filled in where the document leaves it open."""
     sp = service_program(program)
     county = household.get("jurisdiction") if isinstance(household, dict) else None
@@ -77,8 +87,9 @@ def evaluate(session: Session, program: str, household: dict, beneficiary: str |
     return eligibility.check(household, program, beneficiary, as_of, overrides)
 
 
-def submit(session: Session, actor: Actor, data: dict, *, origin: str = "citizen",
-           as_of: dt.date | None = None) -> Case:
+def submit(
+    session: Session, actor: Actor, data: dict, *, origin: str = "citizen", as_of: dt.date | None = None
+) -> Case:
     as_of = as_of or dt.date.today()
     sp = service_program(v.text(data, "program", max_len=80))
     household = data.get("household")
@@ -96,28 +107,51 @@ def submit(session: Session, actor: Actor, data: dict, *, origin: str = "citizen
     account_no = v.account(data)
     bank_code = v.text(data, "bank_code", required=bool(account_no), max_len=12)
     phone = v.phone(data)
-    verdict = evaluate(session, sp.program, household, beneficiary if beneficiary != "household" else None, as_of)
+    verdict = evaluate(
+        session, sp.program, household, beneficiary if beneficiary != "household" else None, as_of
+    )
     if not verdict["eligible"]:
         raise Invalid("program", f"经规则引擎核对，不符合条件：{verdict['reason']}")
     ent = verdict["entitlement"]
     who = identities.get(beneficiary) or next(i for i in identities.values() if i["id_number"] == applicant)
     applicant_name = next(i["name"] for i in identities.values() if i["id_number"] == applicant)
     status = "offered" if origin == "proactive" else "submitted"
-    case = Case(program=sp.program, applicant_id_number=applicant,
-                applicant_name=applicant_name, beneficiary_id_number=who["id_number"], beneficiary_name=who["name"],
-                beneficiary_member=beneficiary, county=county, town=town, household=household,
-                identities=identities, eligibility=verdict,
-                amount=None if ent["amount"] is None else Decimal(str(ent["amount"])), unit=ent.get("unit"),
-                period_start=_day((ent.get("period") or {}).get("start")),
-                period_end=_day((ent.get("period") or {}).get("end")),
-                phone=phone, account_no=account_no, bank_code=bank_code, status=status, origin=origin,
-                filed_by=actor.ref, on_behalf_of=behalf, sla_due=_sla(status, as_of), updated_at=v.now())
+    case = Case(
+        program=sp.program,
+        applicant_id_number=applicant,
+        applicant_name=applicant_name,
+        beneficiary_id_number=who["id_number"],
+        beneficiary_name=who["name"],
+        beneficiary_member=beneficiary,
+        county=county,
+        town=town,
+        household=household,
+        identities=identities,
+        eligibility=verdict,
+        amount=None if ent["amount"] is None else Decimal(str(ent["amount"])),
+        unit=ent.get("unit"),
+        period_start=_day((ent.get("period") or {}).get("start")),
+        period_end=_day((ent.get("period") or {}).get("end")),
+        phone=phone,
+        account_no=account_no,
+        bank_code=bank_code,
+        status=status,
+        origin=origin,
+        filed_by=actor.ref,
+        on_behalf_of=behalf,
+        sla_due=_sla(status, as_of),
+        updated_at=v.now(),
+    )
     case.version = 1  # what the column's default stores; the object is answered without a reload
     _insert_case(session, case, as_of)
-    text = (f"{ent['title']}：{'已为您主动开通，请确认或放弃' if status == 'offered' else '申请已提交'}"
-            f"（{case.case_no}）。{ent['explanation']}")
-    session.execute(_INSERT_NOTIFICATION, notifications.rows(applicant, f"case.{status}", f"case:{case.case_no}",
-                                                             text, phone))
+    text = (
+        f"{ent['title']}：{'已为您主动开通，请确认或放弃' if status == 'offered' else '申请已提交'}"
+        f"（{case.case_no}）。{ent['explanation']}"
+    )
+    session.execute(
+        _INSERT_NOTIFICATION,
+        notifications.rows(applicant, f"case.{status}", f"case:{case.case_no}", text, phone),
+    )
     # Last, so the audit chain's head is held only for the entry and the commit.
     _step(session, case, actor, "submit" if status == "submitted" else "offer", None, status, None, behalf)
     return case
@@ -143,14 +177,19 @@ def _insert_case(session: Session, case: Case, as_of: dt.date) -> None:
     same instant, and a taken case number is drawn again. The object then joins the session as if loaded, so
     callers (and later changes to it) work as with `add`."""
     statement = _INSERT_CASE[session.get_bind().dialect.name]
-    values = {c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key not in ("id", "created_at")}
+    values = {
+        c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key not in ("id", "created_at")
+    }
     for _ in range(3):
         values["case_no"] = case.case_no = v.reference("SQ", as_of)
         case.id = session.execute(statement, values).scalar()
         if case.id is not None:
             break
-        existing = session.execute(select(Case.case_no).where(
-            Case.program == case.program, Case.beneficiary_id_number == case.beneficiary_id_number)).scalar()
+        existing = session.execute(
+            select(Case.case_no).where(
+                Case.program == case.program, Case.beneficiary_id_number == case.beneficiary_id_number
+            )
+        ).scalar()
         if existing is not None:
             raise Conflict("beneficiary", f"该受益人已有此项目的申请（{existing}）")
     else:
@@ -159,14 +198,44 @@ def _insert_case(session: Session, case: Case, as_of: dt.date) -> None:
     session.add(case)
 
 
-def _step(session: Session, case: Case, actor: Actor, action: str, before: str | None, after: str,
-          reason: str | None, behalf: str | None) -> None:
-    session.execute(_INSERT_STEP, {"case_id": case.id, "action": action, "from_status": before,
-                                       "to_status": after, "actor": actor.ref, "on_behalf_of": behalf,
-                                       "reason": reason, "at": v.now()})
-    audit.record(session, actor, f"case.{action}", f"case:{case.case_no}",
-                 {"from": before, "to": after, "reason": reason, "program": case.program,
-                  "beneficiary": mask(case.beneficiary_id_number), "version": case.version}, on_behalf_of=behalf)
+def _step(
+    session: Session,
+    case: Case,
+    actor: Actor,
+    action: str,
+    before: str | None,
+    after: str,
+    reason: str | None,
+    behalf: str | None,
+) -> None:
+    session.execute(
+        _INSERT_STEP,
+        {
+            "case_id": case.id,
+            "action": action,
+            "from_status": before,
+            "to_status": after,
+            "actor": actor.ref,
+            "on_behalf_of": behalf,
+            "reason": reason,
+            "at": v.now(),
+        },
+    )
+    audit.record(
+        session,
+        actor,
+        f"case.{action}",
+        f"case:{case.case_no}",
+        {
+            "from": before,
+            "to": after,
+            "reason": reason,
+            "program": case.program,
+            "beneficiary": mask(case.beneficiary_id_number),
+            "version": case.version,
+        },
+        on_behalf_of=behalf,
+    )
 
 
 def get(session: Session, actor: Actor, case_no: str, *, for_update: bool = False) -> Case:
@@ -182,14 +251,23 @@ def get(session: Session, actor: Actor, case_no: str, *, for_update: bool = Fals
 def may_read(session: Session, actor: Actor, case: Case) -> bool:
     if actor.role == "citizen":
         return actor.id_number in (case.applicant_id_number, case.beneficiary_id_number) or (
-            proxy.active_consent(session, case.applicant_id_number, actor.id_number, "application") is not None)
+            proxy.active_consent(session, case.applicant_id_number, actor.id_number, "application")
+            is not None
+        )
     if actor.role == "town":
         return can_see(actor, case.county, case.town)
     return can_see(actor, case.county, None)
 
 
-def act(session: Session, actor: Actor, case_no: str, action: str, reason: str | None = None,
-        expected_version: int | None = None, changes: dict | None = None) -> Case:
+def act(
+    session: Session,
+    actor: Actor,
+    case_no: str,
+    action: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    changes: dict | None = None,
+) -> Case:
     """Apply one review action. Refused (and nothing stored) when illegal, out of scope or stale."""
     case = get(session, actor, case_no, for_update=True)
     behalf = None
@@ -219,16 +297,31 @@ def act(session: Session, actor: Actor, case_no: str, action: str, reason: str |
     case.sla_due = _sla(to, dt.date.today())
     _step(session, case, actor, action, before, to, reason, behalf)
     if to == "approved":
-        pay_entitlements.register(session, actor, case_ref=f"case:{case.case_no}", program=case.program,
-                                  beneficiary_id_number=case.beneficiary_id_number,
-                                  beneficiary_name=case.beneficiary_name, payee_id_number=case.applicant_id_number,
-                                  payee_name=case.applicant_name, account_no=case.account_no,
-                                  bank_code=case.bank_code or "", county=case.county, amount=case.amount,
-                                  frequency=sp.frequency, start=case.period_start, end=case.period_end)
+        pay_entitlements.register(
+            session,
+            actor,
+            case_ref=f"case:{case.case_no}",
+            program=case.program,
+            beneficiary_id_number=case.beneficiary_id_number,
+            beneficiary_name=case.beneficiary_name,
+            payee_id_number=case.applicant_id_number,
+            payee_name=case.applicant_name,
+            account_no=case.account_no,
+            bank_code=case.bank_code or "",
+            county=case.county,
+            amount=case.amount,
+            frequency=sp.frequency,
+            start=case.period_start,
+            end=case.period_end,
+        )
     if before == "approved" and to == "declined":
-        pay_entitlements.stop(session, actor, case.program, case.beneficiary_id_number, "declined", dt.date.today())
+        pay_entitlements.stop(
+            session, actor, case.program, case.beneficiary_id_number, "declined", dt.date.today()
+        )
     text = f"您的申请 {case.case_no} 状态：{STATUS_TEXT[to]}" + (f"。理由：{reason}" if reason else "")
-    notifications.notify(session, case.applicant_id_number, f"case.{to}", f"case:{case.case_no}", text, case.phone)
+    notifications.notify(
+        session, case.applicant_id_number, f"case.{to}", f"case:{case.case_no}", text, case.phone
+    )
     return case
 
 
@@ -243,9 +336,13 @@ def _apply_changes(session: Session, case: Case, changes: dict) -> None:
         household = changes["household"]
         if not isinstance(household, dict):
             raise Invalid("household", "应为家庭信息")
-        verdict = evaluate(session, case.program, household,
-                           None if case.beneficiary_member == "household" else case.beneficiary_member,
-                           dt.date.today())
+        verdict = evaluate(
+            session,
+            case.program,
+            household,
+            None if case.beneficiary_member == "household" else case.beneficiary_member,
+            dt.date.today(),
+        )
         if not verdict["eligible"]:
             raise Invalid("program", f"经规则引擎核对，不符合条件：{verdict['reason']}")
         case.household, case.eligibility = household, verdict
@@ -253,8 +350,9 @@ def _apply_changes(session: Session, case: Case, changes: dict) -> None:
         case.amount = None if amount is None else Decimal(str(amount))
 
 
-def add_attachment(session: Session, actor: Actor, case_no: str, name: str, content_type: str,
-                   data: bytes) -> Attachment:
+def add_attachment(
+    session: Session, actor: Actor, case_no: str, name: str, content_type: str, data: bytes
+) -> Attachment:
     case = get(session, actor, case_no, for_update=True)
     _, behalf = proxy.principal(session, actor, case.applicant_id_number, "application")
     if case.status not in ("offered", "submitted", "town_review", "returned"):
@@ -266,26 +364,50 @@ def add_attachment(session: Session, actor: Actor, case_no: str, name: str, cont
         raise Invalid("file", "文件为空")
     if len(data) > MAX_ATTACHMENT:
         raise Invalid("file", "文件不能超过 5MB")
-    row = Attachment(case_id=case.id, name=name, content_type=content_type, size=len(data),
-                     sha256=hashlib.sha256(data).hexdigest(), data=data, added_by=actor.ref)
+    row = Attachment(
+        case_id=case.id,
+        name=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        added_by=actor.ref,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "case.attach", f"case:{case.case_no}",
-                 {"name": name, "sha256": row.sha256, "size": row.size}, on_behalf_of=behalf)
+    audit.record(
+        session,
+        actor,
+        "case.attach",
+        f"case:{case.case_no}",
+        {"name": name, "sha256": row.sha256, "size": row.size},
+        on_behalf_of=behalf,
+    )
     return row
 
 
 def attachments(session: Session, case: Case) -> list[Attachment]:
-    return list(session.execute(select(Attachment).where(Attachment.case_id == case.id)
-                                .order_by(Attachment.id)).scalars())
+    return list(
+        session.execute(
+            select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
+        ).scalars()
+    )
 
 
 def steps(session: Session, case: Case) -> list[CaseStep]:
-    return list(session.execute(select(CaseStep).where(CaseStep.case_id == case.id).order_by(CaseStep.id)).scalars())
+    return list(
+        session.execute(select(CaseStep).where(CaseStep.case_id == case.id).order_by(CaseStep.id)).scalars()
+    )
 
 
-def queue(session: Session, actor: Actor, status: str | None = None, overdue_only: bool = False,
-          today: dt.date | None = None, limit: int = 200) -> list[Case]:
+def queue(
+    session: Session,
+    actor: Actor,
+    status: str | None = None,
+    overdue_only: bool = False,
+    today: dt.date | None = None,
+    limit: int = 200,
+) -> list[Case]:
     """An official's work list, scoped to their county (or town); the oldest deadline first."""
     if actor.role not in ("town", "county"):
         raise Forbidden("actor.role", "只有乡镇、县区工作人员有审核队列")
@@ -305,10 +427,18 @@ def queue(session: Session, actor: Actor, status: str | None = None, overdue_onl
 
 
 def is_overdue(case: Case, today: dt.date | None = None) -> bool:
-    return case.status not in review.FINAL and case.sla_due is not None and case.sla_due < (today or dt.date.today())
+    return (
+        case.status not in review.FINAL
+        and case.sla_due is not None
+        and case.sla_due < (today or dt.date.today())
+    )
 
 
 def of_citizen(session: Session, id_number: str) -> list[Case]:
-    return list(session.execute(select(Case).where(
-        (Case.applicant_id_number == id_number) | (Case.beneficiary_id_number == id_number))
-        .order_by(Case.id.desc())).scalars())
+    return list(
+        session.execute(
+            select(Case)
+            .where((Case.applicant_id_number == id_number) | (Case.beneficiary_id_number == id_number))
+            .order_by(Case.id.desc())
+        ).scalars()
+    )

@@ -36,25 +36,80 @@ class TaskKind:
 
 
 TASKS = (
-    TaskKind("birth_certificate", "weijian", "出生医学证明", ("child_name", "child_sex", "child_birth_date",
-             "birth_hospital", "mother_id_number", "father_id_number"), days=5),
-    TaskKind("vaccination_certificate", "weijian", "预防接种证", ("child_name", "child_birth_date",
-             "mother_id_number", "phone"), days=5),
-    TaskKind("hukou_registration", "gongan", "户口登记", ("child_name", "child_sex", "child_birth_date",
-             "hukou_region", "mother_id_number", "father_id_number"), days=10),
-    TaskKind("medical_insurance", "yibao", "医保参保（出生6个月内参保，参保前费用可报销）",
-             ("child_name", "child_birth_date", "hukou_region"), rule_deadline="insurance_6_months"),
-    TaskKind("social_security_card", "renshe", "社保卡申领", ("child_name", "child_sex", "child_birth_date",
-             "phone", "hukou_region"), days=15),
-    TaskKind("maternity_reimbursement", "yibao", "生育保险报销", ("mother_id_number", "child_birth_date",
-             "birth_hospital", "account_no"), rule_deadline="claim_3_years", needs_maternity_insurance=True),
-    TaskKind("maternity_allowance", "renshe", "生育津贴", ("mother_id_number", "child_birth_date", "account_no"),
-             rule_deadline="claim_3_years", needs_maternity_insurance=True),
+    TaskKind(
+        "birth_certificate",
+        "weijian",
+        "出生医学证明",
+        (
+            "child_name",
+            "child_sex",
+            "child_birth_date",
+            "birth_hospital",
+            "mother_id_number",
+            "father_id_number",
+        ),
+        days=5,
+    ),
+    TaskKind(
+        "vaccination_certificate",
+        "weijian",
+        "预防接种证",
+        ("child_name", "child_birth_date", "mother_id_number", "phone"),
+        days=5,
+    ),
+    TaskKind(
+        "hukou_registration",
+        "gongan",
+        "户口登记",
+        (
+            "child_name",
+            "child_sex",
+            "child_birth_date",
+            "hukou_region",
+            "mother_id_number",
+            "father_id_number",
+        ),
+        days=10,
+    ),
+    TaskKind(
+        "medical_insurance",
+        "yibao",
+        "医保参保（出生6个月内参保，参保前费用可报销）",
+        ("child_name", "child_birth_date", "hukou_region"),
+        rule_deadline="insurance_6_months",
+    ),
+    TaskKind(
+        "social_security_card",
+        "renshe",
+        "社保卡申领",
+        ("child_name", "child_sex", "child_birth_date", "phone", "hukou_region"),
+        days=15,
+    ),
+    TaskKind(
+        "maternity_reimbursement",
+        "yibao",
+        "生育保险报销",
+        ("mother_id_number", "child_birth_date", "birth_hospital", "account_no"),
+        rule_deadline="claim_3_years",
+        needs_maternity_insurance=True,
+    ),
+    TaskKind(
+        "maternity_allowance",
+        "renshe",
+        "生育津贴",
+        ("mother_id_number", "child_birth_date", "account_no"),
+        rule_deadline="claim_3_years",
+        needs_maternity_insurance=True,
+    ),
 )
 KINDS = {t.kind: t for t in TASKS}
-TASK_TABLE = {("received", "start"): "in_progress", ("in_progress", "complete"): "done",
-              ("received", "reject"): "rejected", ("in_progress", "reject"): "rejected",
-              ("rejected", "start"): "in_progress"}
+TASK_TABLE = {
+    ("received", "start"): "in_progress",
+    ("in_progress", "complete"): "done",
+    ("received", "reject"): "rejected",
+    ("in_progress", "reject"): "rejected",
+    ("rejected", "start"): "in_progress",
+}
 STATUS_TEXT = {"received": "已受理", "in_progress": "办理中", "done": "已办结", "rejected": "已退回"}
 
 
@@ -75,14 +130,19 @@ def apply(session: Session, actor: Actor, data: dict) -> BirthBundle:
         _, behalf = proxy.principal(session, actor, mother, "bundle")
     today = dt.date.today()
     clean = {
-        "mother_id_number": mother, "mother_name": v.text(data, "mother_name"), "father_id_number": father,
+        "mother_id_number": mother,
+        "mother_name": v.text(data, "mother_name"),
+        "father_id_number": father,
         "father_name": v.text(data, "father_name", required=bool(father)),
         "child_name": v.text(data, "child_name", max_len=32),
         "child_sex": v.text(data, "child_sex", max_len=1),
-        "child_birth_date": v.date(data, "child_birth_date", earliest=today - dt.timedelta(days=366), latest=today),
+        "child_birth_date": v.date(
+            data, "child_birth_date", earliest=today - dt.timedelta(days=366), latest=today
+        ),
         "birth_hospital": v.text(data, "birth_hospital", max_len=100),
         "hukou_region": v.region(data, "hukou_region", level="county"),
-        "phone": v.phone(data, required=True), "account_no": v.account(data),
+        "phone": v.phone(data, required=True),
+        "account_no": v.account(data),
         "maternity_insured": bool(data.get("maternity_insured")),
         "registration_no": v.text(data, "registration_no", required=False, max_len=24),
     }
@@ -92,15 +152,24 @@ def apply(session: Session, actor: Actor, data: dict) -> BirthBundle:
         raise Invalid("account_no", "申领生育保险待遇须填写银行账号")
     registration_id = None
     if clean["registration_no"]:
-        reg = session.execute(select(BirthRegistration).where(
-            BirthRegistration.reg_no == clean["registration_no"])).scalar_one_or_none()
+        reg = session.execute(
+            select(BirthRegistration).where(BirthRegistration.reg_no == clean["registration_no"])
+        ).scalar_one_or_none()
         if reg is None or reg.mother_id_number != mother:
             raise Invalid("registration_no", "没有该母亲的这条生育登记")
         registration_id = reg.id
     stored = {k: (val.isoformat() if isinstance(val, dt.date) else val) for k, val in clean.items()}
-    bundle = BirthBundle(bundle_no=v.reference("CS", today), mother_id_number=mother, child_name=clean["child_name"],
-                         child_birth_date=clean["child_birth_date"], county=clean["hukou_region"], data=stored,
-                         registration_id=registration_id, filed_by=actor.ref, on_behalf_of=behalf)
+    bundle = BirthBundle(
+        bundle_no=v.reference("CS", today),
+        mother_id_number=mother,
+        child_name=clean["child_name"],
+        child_birth_date=clean["child_birth_date"],
+        county=clean["hukou_region"],
+        data=stored,
+        registration_id=registration_id,
+        filed_by=actor.ref,
+        on_behalf_of=behalf,
+    )
     try:
         with session.begin_nested():
             session.add(bundle)
@@ -110,22 +179,47 @@ def apply(session: Session, actor: Actor, data: dict) -> BirthBundle:
     for t in TASKS:
         if t.needs_maternity_insurance and not clean["maternity_insured"]:
             continue
-        session.add(BundleTask(bundle_id=bundle.id, kind=t.kind, dept=t.dept, county=bundle.county,
-                               deadline=_deadline(t, clean["child_birth_date"], today), updated_by=actor.ref,
-                               updated_at=v.now()))
+        session.add(
+            BundleTask(
+                bundle_id=bundle.id,
+                kind=t.kind,
+                dept=t.dept,
+                county=bundle.county,
+                deadline=_deadline(t, clean["child_birth_date"], today),
+                updated_by=actor.ref,
+                updated_at=v.now(),
+            )
+        )
     session.flush()
-    audit.record(session, actor, "bundle.apply", f"bundle:{bundle.bundle_no}",
-                 {"mother": mask(mother), "child_birth_date": clean["child_birth_date"],
-                  "tasks": [t.kind for t in tasks(session, bundle)]}, on_behalf_of=behalf)
-    notifications.notify(session, mother, "bundle.received", f"bundle:{bundle.bundle_no}",
-                         f"出生一件事已受理（{bundle.bundle_no}），各部门将分别办理，进度可在“我的事项”查看。",
-                         clean["phone"])
+    audit.record(
+        session,
+        actor,
+        "bundle.apply",
+        f"bundle:{bundle.bundle_no}",
+        {
+            "mother": mask(mother),
+            "child_birth_date": clean["child_birth_date"],
+            "tasks": [t.kind for t in tasks(session, bundle)],
+        },
+        on_behalf_of=behalf,
+    )
+    notifications.notify(
+        session,
+        mother,
+        "bundle.received",
+        f"bundle:{bundle.bundle_no}",
+        f"出生一件事已受理（{bundle.bundle_no}），各部门将分别办理，进度可在“我的事项”查看。",
+        clean["phone"],
+    )
     return bundle
 
 
 def tasks(session: Session, bundle: BirthBundle) -> list[BundleTask]:
-    return list(session.execute(select(BundleTask).where(BundleTask.bundle_id == bundle.id)
-                                .order_by(BundleTask.id)).scalars())
+    return list(
+        session.execute(
+            select(BundleTask).where(BundleTask.bundle_id == bundle.id).order_by(BundleTask.id)
+        ).scalars()
+    )
 
 
 def task_view(bundle: BirthBundle, task: BundleTask) -> dict:
@@ -135,14 +229,30 @@ def task_view(bundle: BirthBundle, task: BundleTask) -> dict:
     for f in ("mother_id_number", "father_id_number"):
         if data.get(f):
             data[f] = mask(data[f])
-    return {"task_id": task.id, "bundle_no": bundle.bundle_no, "kind": task.kind, "title": t.title,
-            "dept": task.dept, "status": task.status, "deadline": task.deadline, "reason": task.reason,
-            "data": data}
+    return {
+        "task_id": task.id,
+        "bundle_no": bundle.bundle_no,
+        "kind": task.kind,
+        "title": t.title,
+        "dept": task.dept,
+        "status": task.status,
+        "deadline": task.deadline,
+        "reason": task.reason,
+        "data": data,
+    }
 
 
-def move(session: Session, actor: Actor, task_id: int, action: str, reason: str | None = None,
-         result: dict | None = None) -> BundleTask:
-    task = session.execute(select(BundleTask).where(BundleTask.id == task_id).with_for_update()).scalar_one_or_none()
+def move(
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    action: str,
+    reason: str | None = None,
+    result: dict | None = None,
+) -> BundleTask:
+    task = session.execute(
+        select(BundleTask).where(BundleTask.id == task_id).with_for_update()
+    ).scalar_one_or_none()
     if task is None:
         raise NotFound("task_id", "没有这项任务")
     if actor.role != "dept" or actor.dept != task.dept or actor.county != task.county:
@@ -153,48 +263,97 @@ def move(session: Session, actor: Actor, task_id: int, action: str, reason: str 
     if to == "rejected" and not (reason or "").strip():
         raise Invalid("reason", "退回须说明原因")
     before = task.status
-    task.status, task.reason, task.updated_by, task.updated_at = to, reason if to == "rejected" else None, \
-        actor.ref, v.now()
+    task.status, task.reason, task.updated_by, task.updated_at = (
+        to,
+        reason if to == "rejected" else None,
+        actor.ref,
+        v.now(),
+    )
     if result is not None:
         task.result = result
     bundle = session.get(BirthBundle, task.bundle_id)
-    audit.record(session, actor, f"task.{action}", f"bundle:{bundle.bundle_no}",
-                 {"task": task.kind, "from": before, "to": to, "reason": reason, "result": result})
+    audit.record(
+        session,
+        actor,
+        f"task.{action}",
+        f"bundle:{bundle.bundle_no}",
+        {"task": task.kind, "from": before, "to": to, "reason": reason, "result": result},
+    )
     if to in ("done", "rejected"):
         title = KINDS[task.kind].title
-        notifications.notify(session, bundle.mother_id_number, f"task.{to}", f"bundle:{bundle.bundle_no}",
-                             f"出生一件事·{title}：{STATUS_TEXT[to]}" + (f"。原因：{reason}" if reason else ""),
-                             bundle.data.get("phone"))
+        notifications.notify(
+            session,
+            bundle.mother_id_number,
+            f"task.{to}",
+            f"bundle:{bundle.bundle_no}",
+            f"出生一件事·{title}：{STATUS_TEXT[to]}" + (f"。原因：{reason}" if reason else ""),
+            bundle.data.get("phone"),
+        )
     return task
 
 
 def dept_queue(session: Session, actor: Actor, status: str | None = None) -> list[dict]:
     if actor.role != "dept":
         raise Forbidden("actor.role", "只有部门窗口有任务队列")
-    q = select(BundleTask, BirthBundle).join(BirthBundle, BirthBundle.id == BundleTask.bundle_id).where(
-        BundleTask.dept == actor.dept, BundleTask.county == actor.county)
-    q = q.where(BundleTask.status == status) if status else q.where(BundleTask.status.in_(("received", "in_progress")))
+    q = (
+        select(BundleTask, BirthBundle)
+        .join(BirthBundle, BirthBundle.id == BundleTask.bundle_id)
+        .where(BundleTask.dept == actor.dept, BundleTask.county == actor.county)
+    )
+    q = (
+        q.where(BundleTask.status == status)
+        if status
+        else q.where(BundleTask.status.in_(("received", "in_progress")))
+    )
     return [task_view(b, t) for t, b in session.execute(q.order_by(BundleTask.deadline, BundleTask.id))]
 
 
 def timeline(session: Session, actor: Actor, bundle_no: str) -> dict:
     """The citizen's single view of every department's progress."""
-    bundle = session.execute(select(BirthBundle).where(BirthBundle.bundle_no == bundle_no)).scalar_one_or_none()
+    bundle = session.execute(
+        select(BirthBundle).where(BirthBundle.bundle_no == bundle_no)
+    ).scalar_one_or_none()
     if bundle is None or not (
-            actor.role == "citizen" and (actor.id_number in (bundle.mother_id_number, bundle.data.get("father_id_number"))
-                                         or proxy.active_consent(session, bundle.mother_id_number, actor.id_number,
-                                                                 "bundle"))):
+        actor.role == "citizen"
+        and (
+            actor.id_number in (bundle.mother_id_number, bundle.data.get("father_id_number"))
+            or proxy.active_consent(session, bundle.mother_id_number, actor.id_number, "bundle")
+        )
+    ):
         raise NotFound("bundle_no", "没有这件出生一件事")
     events = audit.history(session, f"bundle:{bundle.bundle_no}")
-    return {"bundle_no": bundle.bundle_no, "child_name": bundle.child_name,
-            "child_birth_date": bundle.child_birth_date.isoformat(),
-            "tasks": [{"kind": t.kind, "title": KINDS[t.kind].title, "status": t.status,
-                       "status_text": STATUS_TEXT[t.status], "deadline": t.deadline and t.deadline.isoformat(),
-                       "reason": t.reason} for t in tasks(session, bundle)],
-            "events": [{"at": e.at.isoformat(timespec="seconds"), "action": e.action,
-                        "task": e.detail.get("task"), "to": e.detail.get("to")} for e in events]}
+    return {
+        "bundle_no": bundle.bundle_no,
+        "child_name": bundle.child_name,
+        "child_birth_date": bundle.child_birth_date.isoformat(),
+        "tasks": [
+            {
+                "kind": t.kind,
+                "title": KINDS[t.kind].title,
+                "status": t.status,
+                "status_text": STATUS_TEXT[t.status],
+                "deadline": t.deadline and t.deadline.isoformat(),
+                "reason": t.reason,
+            }
+            for t in tasks(session, bundle)
+        ],
+        "events": [
+            {
+                "at": e.at.isoformat(timespec="seconds"),
+                "action": e.action,
+                "task": e.detail.get("task"),
+                "to": e.detail.get("to"),
+            }
+            for e in events
+        ],
+    }
 
 
 def of_person(session: Session, id_number: str) -> list[BirthBundle]:
-    return list(session.execute(select(BirthBundle).where(BirthBundle.mother_id_number == id_number)
-                                .order_by(BirthBundle.id.desc())).scalars())
+    return list(
+        session.execute(
+            select(BirthBundle)
+            .where(BirthBundle.mother_id_number == id_number)
+            .order_by(BirthBundle.id.desc())
+        ).scalars()
+    )

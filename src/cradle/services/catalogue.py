@@ -16,19 +16,36 @@ class ServiceProgram:
     rate_parameter: str | None = None  # the county-set parameter (amount null in the pack) read from pay_rate
 
 
-PROGRAMS = {p.program: p for p in (
-    ServiceProgram("baiyin.childcare_allowance", "monthly", "open",
-                   rate_parameter="baiyin.childcare_allowance.monthly"),
-    ServiceProgram("baiyin.special_assistance_bereaved", "monthly", "open", ("独生子女死亡证明",)),
-    ServiceProgram("baiyin.special_assistance_disabled", "monthly", "open", ("残疾证",)),
-    ServiceProgram("baiyin.reward_assistance", "yearly", "open", ("独生子女父母光荣证或二女户证明",),
-                   rate_parameter="baiyin.reward_assistance.yearly"),
-    ServiceProgram("luhe.reward_assistance", "yearly", "open", ("独生子女父母光荣证或二女户证明",),
-                   rate_parameter="luhe.reward_assistance.amount"),
-    ServiceProgram("zibo.nursery_fee_subsidy", "monthly", "direct"),
-    ServiceProgram("zibo.home_purchase_subsidy", "once", None, ("购房合同", "不动产权证书")),
-    ServiceProgram("zibo.deed_tax_subsidy", "once", None, ("契税完税凭证",)),
-)}
+PROGRAMS = {
+    p.program: p
+    for p in (
+        ServiceProgram(
+            "baiyin.childcare_allowance",
+            "monthly",
+            "open",
+            rate_parameter="baiyin.childcare_allowance.monthly",
+        ),
+        ServiceProgram("baiyin.special_assistance_bereaved", "monthly", "open", ("独生子女死亡证明",)),
+        ServiceProgram("baiyin.special_assistance_disabled", "monthly", "open", ("残疾证",)),
+        ServiceProgram(
+            "baiyin.reward_assistance",
+            "yearly",
+            "open",
+            ("独生子女父母光荣证或二女户证明",),
+            rate_parameter="baiyin.reward_assistance.yearly",
+        ),
+        ServiceProgram(
+            "luhe.reward_assistance",
+            "yearly",
+            "open",
+            ("独生子女父母光荣证或二女户证明",),
+            rate_parameter="luhe.reward_assistance.amount",
+        ),
+        ServiceProgram("zibo.nursery_fee_subsidy", "monthly", "direct"),
+        ServiceProgram("zibo.home_purchase_subsidy", "once", None, ("购房合同", "不动产权证书")),
+        ServiceProgram("zibo.deed_tax_subsidy", "once", None, ("契税完税凭证",)),
+    )
+}
 
 
 def service_program(program_id: str, field: str = "program") -> ServiceProgram:

@@ -29,7 +29,9 @@ def public_url() -> str:
 
 
 def sign(doc_no: str, payload: dict, key: str | None = None) -> str:
-    body = json.dumps({"doc_no": doc_no, **payload}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    body = json.dumps(
+        {"doc_no": doc_no, **payload}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     return hmac.new((key or get_settings().secret_key).encode(), body.encode(), hashlib.sha256).hexdigest()
 
 
@@ -39,8 +41,9 @@ def verify_url(doc: IssuedDocument) -> str:
 
 def _issue(session: Session, actor: Actor, kind: str, subject: str, payload: dict) -> IssuedDocument:
     doc_no = v.reference("ZS")
-    doc = IssuedDocument(doc_no=doc_no, kind=kind, subject=subject, payload=payload,
-                         signature=sign(doc_no, payload))
+    doc = IssuedDocument(
+        doc_no=doc_no, kind=kind, subject=subject, payload=payload, signature=sign(doc_no, payload)
+    )
     session.add(doc)
     session.flush()
     audit.record(session, actor, "document.issue", subject, {"doc_no": doc_no, "kind": kind})
@@ -51,10 +54,17 @@ def issue_registration(session: Session, actor: Actor, reg_no: str) -> IssuedDoc
     reg = registration.get(session, actor, reg_no)
     if reg.status != "registered":
         raise Conflict("reg_no", "该登记已注销，不能出具凭证")
-    payload = {"title": "生育登记凭证", "reg_no": reg.reg_no, "mother": mask(reg.mother_id_number),
-               "mother_name": reg.mother_name, "child_order": reg.child_order,
-               "expected_birth": reg.expected_birth.isoformat(), "hukou_region": reg.hukou_region,
-               "residence_region": reg.residence_region, "registered_on": reg.created_at.date().isoformat()}
+    payload = {
+        "title": "生育登记凭证",
+        "reg_no": reg.reg_no,
+        "mother": mask(reg.mother_id_number),
+        "mother_name": reg.mother_name,
+        "child_order": reg.child_order,
+        "expected_birth": reg.expected_birth.isoformat(),
+        "hukou_region": reg.hukou_region,
+        "residence_region": reg.residence_region,
+        "registered_on": reg.created_at.date().isoformat(),
+    }
     return _issue(session, actor, "registration", f"registration:{reg.reg_no}", payload)
 
 
@@ -64,14 +74,23 @@ def issue_decision(session: Session, actor: Actor, case_no: str) -> IssuedDocume
         raise Conflict("case_no", "申请尚未作出决定")
     last = applications.steps(session, case)[-1]
     ent = case.eligibility.get("entitlement") or {}
-    payload = {"title": "审核决定书", "case_no": case.case_no, "program": case.program,
-               "program_title": ent.get("title", case.program), "decision": case.status,
-               "beneficiary": mask(case.beneficiary_id_number), "beneficiary_name": case.beneficiary_name,
-               "amount": None if case.amount is None else f"{case.amount:.2f}", "unit": case.unit,
-               "period_start": case.period_start and case.period_start.isoformat(),
-               "period_end": case.period_end and case.period_end.isoformat(),
-               "reason": last.reason, "decided_by": last.actor, "decided_at": last.at.isoformat(timespec="seconds"),
-               "explanation": ent.get("explanation")}
+    payload = {
+        "title": "审核决定书",
+        "case_no": case.case_no,
+        "program": case.program,
+        "program_title": ent.get("title", case.program),
+        "decision": case.status,
+        "beneficiary": mask(case.beneficiary_id_number),
+        "beneficiary_name": case.beneficiary_name,
+        "amount": None if case.amount is None else f"{case.amount:.2f}",
+        "unit": case.unit,
+        "period_start": case.period_start and case.period_start.isoformat(),
+        "period_end": case.period_end and case.period_end.isoformat(),
+        "reason": last.reason,
+        "decided_by": last.actor,
+        "decided_at": last.at.isoformat(timespec="seconds"),
+        "explanation": ent.get("explanation"),
+    }
     return _issue(session, actor, "decision", f"case:{case.case_no}", payload)
 
 
@@ -80,19 +99,30 @@ def verify(session: Session, doc_no: str, signature: str) -> dict:
     if doc is None:
         raise NotFound("doc_no", "没有这份文书")
     genuine = hmac.compare_digest(signature or "", doc.signature) and hmac.compare_digest(
-        doc.signature, sign(doc.doc_no, doc.payload))
+        doc.signature, sign(doc.doc_no, doc.payload)
+    )
     current = None
     if doc.kind == "registration":
-        reg = session.execute(select(BirthRegistration).where(
-            BirthRegistration.reg_no == doc.payload["reg_no"])).scalar_one_or_none()
+        reg = session.execute(
+            select(BirthRegistration).where(BirthRegistration.reg_no == doc.payload["reg_no"])
+        ).scalar_one_or_none()
         current = reg.status if reg else "missing"
     else:
-        case = session.execute(select(Case).where(Case.case_no == doc.payload["case_no"])).scalar_one_or_none()
+        case = session.execute(
+            select(Case).where(Case.case_no == doc.payload["case_no"])
+        ).scalar_one_or_none()
         current = case.status if case else "missing"
-    valid = genuine and current == ({"registration": "registered"}.get(doc.kind) or doc.payload.get("decision"))
-    return {"doc_no": doc.doc_no, "genuine": genuine, "valid": valid, "current_status": current,
-            "issued_at": doc.issued_at.isoformat(timespec="seconds") if doc.issued_at else None,
-            "payload": doc.payload if genuine else None}
+    valid = genuine and current == (
+        {"registration": "registered"}.get(doc.kind) or doc.payload.get("decision")
+    )
+    return {
+        "doc_no": doc.doc_no,
+        "genuine": genuine,
+        "valid": valid,
+        "current_status": current,
+        "issued_at": doc.issued_at.isoformat(timespec="seconds") if doc.issued_at else None,
+        "payload": doc.payload if genuine else None,
+    }
 
 
 def qr_svg(url: str) -> str:
@@ -101,17 +131,37 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=3)
 
 
-_LABELS = {"reg_no": "登记号", "mother_name": "母亲姓名", "mother": "母亲身份证号", "child_order": "孩次",
-           "expected_birth": "预产期", "hukou_region": "户籍地代码", "residence_region": "现居住地代码",
-           "registered_on": "登记日期", "case_no": "申请编号", "program_title": "项目", "decision": "决定",
-           "beneficiary_name": "受益人", "beneficiary": "受益人身份证号", "amount": "金额", "unit": "单位",
-           "period_start": "起始日期", "period_end": "截止日期", "reason": "理由", "decided_by": "决定人",
-           "decided_at": "决定时间", "explanation": "依据说明"}
+_LABELS = {
+    "reg_no": "登记号",
+    "mother_name": "母亲姓名",
+    "mother": "母亲身份证号",
+    "child_order": "孩次",
+    "expected_birth": "预产期",
+    "hukou_region": "户籍地代码",
+    "residence_region": "现居住地代码",
+    "registered_on": "登记日期",
+    "case_no": "申请编号",
+    "program_title": "项目",
+    "decision": "决定",
+    "beneficiary_name": "受益人",
+    "beneficiary": "受益人身份证号",
+    "amount": "金额",
+    "unit": "单位",
+    "period_start": "起始日期",
+    "period_end": "截止日期",
+    "reason": "理由",
+    "decided_by": "决定人",
+    "decided_at": "决定时间",
+    "explanation": "依据说明",
+}
 
 
 def html(doc: IssuedDocument) -> str:
-    rows = "".join(f"<tr><th>{escape(_LABELS[k])}</th><td>{escape(str(val))}</td></tr>"
-                   for k, val in doc.payload.items() if k in _LABELS and val not in (None, ""))
+    rows = "".join(
+        f"<tr><th>{escape(_LABELS[k])}</th><td>{escape(str(val))}</td></tr>"
+        for k, val in doc.payload.items()
+        if k in _LABELS and val not in (None, "")
+    )
     url = verify_url(doc)
     return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 20mm; }}
@@ -136,5 +186,3 @@ def get_document(session: Session, doc_no: str) -> IssuedDocument:
     if doc is None:
         raise NotFound("doc_no", "没有这份文书")
     return doc
-
-

@@ -26,9 +26,10 @@ def _finance(county: str) -> Actor:
 
 def register(app: typer.Typer) -> None:
     audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
-    services_app = typer.Typer(help="Citizen services: 免申即享 runs, reminders, SMS.",
-                               no_args_is_help=True)
-    payments_app = typer.Typer(help="一卡通 payments: batches, bank files, reconciliation.", no_args_is_help=True)
+    services_app = typer.Typer(help="Citizen services: 免申即享 runs, reminders, SMS.", no_args_is_help=True)
+    payments_app = typer.Typer(
+        help="一卡通 payments: batches, bank files, reconciliation.", no_args_is_help=True
+    )
     app.add_typer(audit_app, name="audit")
     app.add_typer(services_app, name="services")
     app.add_typer(payments_app, name="payments")
@@ -41,21 +42,40 @@ def register(app: typer.Typer) -> None:
         if result.ok:
             typer.echo(f"审计日志完整：{result.entries} 条，哈希链校验通过")
             return
-        typer.echo(f"审计日志被篡改：第 {result.bad_seq} 条 — {result.problem}（此前 {result.entries} 条无误）", err=True)
+        typer.echo(
+            f"审计日志被篡改：第 {result.bad_seq} 条 — {result.problem}（此前 {result.entries} 条无误）",
+            err=True,
+        )
         raise typer.Exit(1)
 
     @services_app.command("proactive")
-    def proactive_run(program: str, candidates: Path = typer.Argument(..., help="JSON lines: one household each"),
-                      on: str | None = None) -> None:
+    def proactive_run(
+        program: str,
+        candidates: Path = typer.Argument(..., help="JSON lines: one household each"),
+        on: str | None = None,
+    ) -> None:
         """免申即享: open cases for eligible households that have none."""
         from cradle.services import proactive
 
-        rows = [json.loads(line) for line in candidates.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [
+            json.loads(line) for line in candidates.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
         try:
             with session_scope() as s:
-                run = proactive.run_program(s, SYSTEM, program, rows, dt.date.fromisoformat(on) if on else None)
-                typer.echo(json.dumps({"examined": run.examined, "eligible": run.eligible, "opened": run.opened,
-                                       "existing": run.existing}, ensure_ascii=False))
+                run = proactive.run_program(
+                    s, SYSTEM, program, rows, dt.date.fromisoformat(on) if on else None
+                )
+                typer.echo(
+                    json.dumps(
+                        {
+                            "examined": run.examined,
+                            "eligible": run.eligible,
+                            "opened": run.opened,
+                            "existing": run.existing,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
         except ServiceError as exc:
             _fail(exc)
 
@@ -76,18 +96,30 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(notifications.dispatch(s)))
 
     @payments_app.command("stop")
-    def stop(beneficiary_id_number: str, reason: str, effective: str, county: str,
-             program: str | None = None) -> None:
+    def stop(
+        beneficiary_id_number: str, reason: str, effective: str, county: str, program: str | None = None
+    ) -> None:
         """Stop a beneficiary's payments: REASON death or moved_away, EFFECTIVE the date (YYYY-MM-DD)."""
         from cradle.payments import stops
 
         try:
             with session_scope() as s:
-                rows = stops.stop_for(s, _finance(county), {"beneficiary_id_number": beneficiary_id_number,
-                                                            "reason": reason, "effective": effective,
-                                                            "program": program})
-                typer.echo(json.dumps([{"entitlement": e.id, "program": e.program, "status": e.status}
-                                       for e in rows], ensure_ascii=False))
+                rows = stops.stop_for(
+                    s,
+                    _finance(county),
+                    {
+                        "beneficiary_id_number": beneficiary_id_number,
+                        "reason": reason,
+                        "effective": effective,
+                        "program": program,
+                    },
+                )
+                typer.echo(
+                    json.dumps(
+                        [{"entitlement": e.id, "program": e.program, "status": e.status} for e in rows],
+                        ensure_ascii=False,
+                    )
+                )
         except ServiceError as exc:
             _fail(exc)
 
@@ -108,8 +140,11 @@ def register(app: typer.Typer) -> None:
 
         try:
             with session_scope() as s:
-                typer.echo(json.dumps(bankfile.export(s, _finance(county), batch_no, out, encoding),
-                                      ensure_ascii=False))
+                typer.echo(
+                    json.dumps(
+                        bankfile.export(s, _finance(county), batch_no, out, encoding), ensure_ascii=False
+                    )
+                )
         except ServiceError as exc:
             _fail(exc)
 
@@ -119,8 +154,12 @@ def register(app: typer.Typer) -> None:
 
         try:
             with session_scope() as s:
-                typer.echo(json.dumps(bankfile.import_return(s, _finance(county), batch_no, file.read_bytes()),
-                                      ensure_ascii=False))
+                typer.echo(
+                    json.dumps(
+                        bankfile.import_return(s, _finance(county), batch_no, file.read_bytes()),
+                        ensure_ascii=False,
+                    )
+                )
         except ServiceError as exc:
             _fail(exc)
 

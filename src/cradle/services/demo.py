@@ -22,9 +22,14 @@ DEMO_PASSWORD = "Demo-Passw0rd!"
 FAMILIES = ("刘芳", "陈静", "王丽", "赵敏", "孙悦", "周洁", "吴倩")
 # The review state each family's application is left in (the first is the demo mother's, approved and paid).
 STATES = ("approved", "approved", "county_confirmation", "town_review", "submitted", "returned", "rejected")
-PATHS = {"submitted": (), "town_review": ("town_accept",), "county_confirmation": ("town_accept", "town_pass"),
-         "approved": ("town_accept", "town_pass", "county_approve"), "returned": ("town_return",),
-         "rejected": ("town_accept", "town_reject")}
+PATHS = {
+    "submitted": (),
+    "town_review": ("town_accept",),
+    "county_confirmation": ("town_accept", "town_pass"),
+    "approved": ("town_accept", "town_pass", "county_approve"),
+    "returned": ("town_return",),
+    "rejected": ("town_accept", "town_reject"),
+}
 
 town = Actor(id="demo-town", role="town", county=COUNTY, town=TOWN, name="马站街道 乡镇专干")
 county = Actor(id="demo-county", role="county", county=COUNTY, name="张店区卫健局")
@@ -33,49 +38,111 @@ weijian = Actor(id="demo-weijian", role="dept", county=COUNTY, dept="weijian", n
 
 def family(n: int, today: dt.date) -> dict:
     born = today - dt.timedelta(days=70 + 9 * n)
-    return {"name": FAMILIES[n], "born": born,
-            "mother": make_id_number(COUNTY, dt.date(1992, 3, 1) + dt.timedelta(days=40 * n), 60 + n, "F"),
-            "father": make_id_number(COUNTY, dt.date(1990, 6, 1) + dt.timedelta(days=40 * n), 70 + n, "M"),
-            "c1": make_id_number(COUNTY, dt.date(2020, 4, 1) + dt.timedelta(days=20 * n), 80 + n, "F"),
-            "c2": make_id_number(COUNTY, born, 90 + n, "M")}
+    return {
+        "name": FAMILIES[n],
+        "born": born,
+        "mother": make_id_number(COUNTY, dt.date(1992, 3, 1) + dt.timedelta(days=40 * n), 60 + n, "F"),
+        "father": make_id_number(COUNTY, dt.date(1990, 6, 1) + dt.timedelta(days=40 * n), 70 + n, "M"),
+        "c1": make_id_number(COUNTY, dt.date(2020, 4, 1) + dt.timedelta(days=20 * n), 80 + n, "F"),
+        "c2": make_id_number(COUNTY, born, 90 + n, "M"),
+    }
 
 
 def _apply(s: Session, f: dict, n: int) -> str:
     mother = Actor(id=f"demo-m{n}", role="citizen", id_number=f["mother"], name=f["name"])
-    reg = registration.register(s, mother, {
-        "mother_id_number": f["mother"], "mother_name": f["name"], "father_id_number": f["father"],
-        "father_name": f"{f['name'][0]}先生", "hukou_region": COUNTY, "residence_region": COUNTY,
-        "expected_birth": f["born"].isoformat(), "child_order": 2, "phone": f"1380000{n:04d}"})
+    reg = registration.register(
+        s,
+        mother,
+        {
+            "mother_id_number": f["mother"],
+            "mother_name": f["name"],
+            "father_id_number": f["father"],
+            "father_name": f"{f['name'][0]}先生",
+            "hukou_region": COUNTY,
+            "residence_region": COUNTY,
+            "expected_birth": f["born"].isoformat(),
+            "child_order": 2,
+            "phone": f"1380000{n:04d}",
+        },
+    )
     certificates.issue_registration(s, mother, reg.reg_no)
-    b = bundle.apply(s, mother, {
-        "registration_no": reg.reg_no, "mother_id_number": f["mother"], "mother_name": f["name"],
-        "father_id_number": f["father"], "father_name": f"{f['name'][0]}先生", "child_name": f"宝宝{n + 1}",
-        "child_sex": "M", "child_birth_date": f["born"].isoformat(), "birth_hospital": "淄博市妇幼保健院",
-        "hukou_region": COUNTY, "phone": f"1380000{n:04d}", "account_no": f"62170000000000{n:05d}",
-        "maternity_insured": n % 2 == 0})
+    b = bundle.apply(
+        s,
+        mother,
+        {
+            "registration_no": reg.reg_no,
+            "mother_id_number": f["mother"],
+            "mother_name": f["name"],
+            "father_id_number": f["father"],
+            "father_name": f"{f['name'][0]}先生",
+            "child_name": f"宝宝{n + 1}",
+            "child_sex": "M",
+            "child_birth_date": f["born"].isoformat(),
+            "birth_hospital": "淄博市妇幼保健院",
+            "hukou_region": COUNTY,
+            "phone": f"1380000{n:04d}",
+            "account_no": f"62170000000000{n:05d}",
+            "maternity_insured": n % 2 == 0,
+        },
+    )
     tasks = bundle.tasks(s, b)
     for i, t in enumerate(tasks):  # departments at different points
         if t.dept == "weijian" and i <= n % 3:
             bundle.move(s, weijian, t.id, "start")
             if n % 2 == 0:
                 bundle.move(s, weijian, t.id, "complete", result={"certificate_no": f"Q37{n:07d}"})
-    household = {"jurisdiction": COUNTY, "members": [
-        {"id": "m", "relation": "mother", "sex": "F", "birth_date": birth_date_of(f["mother"]).isoformat(),
-         "hukou": COUNTY},
-        {"id": "c1", "relation": "child", "sex": "F", "birth_date": birth_date_of(f["c1"]).isoformat(),
-         "birth_order": 1},
-        {"id": "c2", "relation": "child", "sex": "M", "birth_date": f["born"].isoformat(), "birth_order": 2,
-         "care": {"type": "nursery", "registered": True, "inclusive": True}}],
-        "events": [{"type": "birth", "child": "c2", "date": f["born"].isoformat()}]}
-    case = applications.submit(s, mother, {
-        "program": PROGRAM, "household": household, "beneficiary": "c2", "town": TOWN,
-        "identities": {"m": {"id_number": f["mother"], "name": f["name"]},
-                       "c1": {"id_number": f["c1"], "name": f"大宝{n + 1}"},
-                       "c2": {"id_number": f["c2"], "name": f"宝宝{n + 1}"}},
-        "account_no": f"62170000000000{n:05d}", "bank_code": "ZBBANK", "phone": f"1380000{n:04d}"})
+    household = {
+        "jurisdiction": COUNTY,
+        "members": [
+            {
+                "id": "m",
+                "relation": "mother",
+                "sex": "F",
+                "birth_date": birth_date_of(f["mother"]).isoformat(),
+                "hukou": COUNTY,
+            },
+            {
+                "id": "c1",
+                "relation": "child",
+                "sex": "F",
+                "birth_date": birth_date_of(f["c1"]).isoformat(),
+                "birth_order": 1,
+            },
+            {
+                "id": "c2",
+                "relation": "child",
+                "sex": "M",
+                "birth_date": f["born"].isoformat(),
+                "birth_order": 2,
+                "care": {"type": "nursery", "registered": True, "inclusive": True},
+            },
+        ],
+        "events": [{"type": "birth", "child": "c2", "date": f["born"].isoformat()}],
+    }
+    case = applications.submit(
+        s,
+        mother,
+        {
+            "program": PROGRAM,
+            "household": household,
+            "beneficiary": "c2",
+            "town": TOWN,
+            "identities": {
+                "m": {"id_number": f["mother"], "name": f["name"]},
+                "c1": {"id_number": f["c1"], "name": f"大宝{n + 1}"},
+                "c2": {"id_number": f["c2"], "name": f"宝宝{n + 1}"},
+            },
+            "account_no": f"62170000000000{n:05d}",
+            "bank_code": "ZBBANK",
+            "phone": f"1380000{n:04d}",
+        },
+    )
     for action in PATHS[STATES[n]]:
         actor = county if action.startswith("county") else town
-        reason = {"town_return": "请补充托育机构出具的入托证明", "town_reject": "经核实未在已备案托育机构入托"}.get(action)
+        reason = {
+            "town_return": "请补充托育机构出具的入托证明",
+            "town_reject": "经核实未在已备案托育机构入托",
+        }.get(action)
         applications.act(s, actor, case.case_no, action, reason=reason)
     return case.case_no
 
@@ -84,11 +151,21 @@ def _accounts(s: Session, mother: dict) -> None:
     from cradle.auth.accounts import create_account, register_citizen
 
     register_citizen(s, mother["mother"], mother["name"], "13800000000", DEMO_PASSWORD, "demo")
-    for username, role, region, dept in (("demo-town", "town_official", TOWN, None),
-                                         ("demo-county", "county_official", COUNTY, None),
-                                         ("demo-weijian", "dept_clerk", COUNTY, "weijian")):
-        create_account(s, "cli", username=username, role=role, name=username, password=DEMO_PASSWORD,
-                       region=region, department=dept)
+    for username, role, region, dept in (
+        ("demo-town", "town_official", TOWN, None),
+        ("demo-county", "county_official", COUNTY, None),
+        ("demo-weijian", "dept_clerk", COUNTY, "weijian"),
+    ):
+        create_account(
+            s,
+            "cli",
+            username=username,
+            role=role,
+            name=username,
+            password=DEMO_PASSWORD,
+            region=region,
+            department=dept,
+        )
 
 
 def load_demo(session: Session, today: dt.date | None = None) -> None:

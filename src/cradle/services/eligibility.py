@@ -17,7 +17,9 @@ from cradle.policy.population import Population
 from cradle.services.errors import Invalid
 
 
-def _calc(household: dict, program: str, as_of: dt.date, overrides: dict | None) -> tuple[list[dict], list[dict]]:
+def _calc(
+    household: dict, program: str, as_of: dt.date, overrides: dict | None
+) -> tuple[list[dict], list[dict]]:
     parsed = parse_household(household, as_of)
     pop = Population.from_households([parsed])
     found, skipped = [], []
@@ -29,8 +31,9 @@ def _calc(household: dict, program: str, as_of: dt.date, overrides: dict | None)
     return found, skipped
 
 
-def check(household: dict, program: str, beneficiary: str | None, as_of: dt.date,
-          overrides: dict | None = None) -> dict:
+def check(
+    household: dict, program: str, beneficiary: str | None, as_of: dt.date, overrides: dict | None = None
+) -> dict:
     """{"eligible": bool, "entitlement": {...} | None, "reason": str | None, "as_of": date}.
 
     Bad household input raises Invalid naming `household.<path>`.

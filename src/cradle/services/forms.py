@@ -53,8 +53,16 @@ def household_from_form(form: dict, as_of: dt.date) -> tuple[dict, dict]:
             raise Invalid(f"{key}_name", "必填")
         want = {"mother": "F", "father": "M"}.get(relation)
         if want and sex_of(number) != want:
-            raise Invalid(f"{key}_id_number", "身份证号码的性别不符" + ("（应为女性）" if want == "F" else "（应为男性）"))
-        member = {"id": key, "relation": relation, "sex": sex_of(number), "birth_date": birth_date_of(number).isoformat()}
+            raise Invalid(
+                f"{key}_id_number",
+                "身份证号码的性别不符" + ("（应为女性）" if want == "F" else "（应为男性）"),
+            )
+        member = {
+            "id": key,
+            "relation": relation,
+            "sex": sex_of(number),
+            "birth_date": birth_date_of(number).isoformat(),
+        }
         if relation != "child":
             member["hukou"] = county
         else:
@@ -66,8 +74,11 @@ def household_from_form(form: dict, as_of: dt.date) -> tuple[dict, dict]:
         identities[key] = {"id_number": number, "name": name}
     if "m" not in identities and "f" not in identities:
         raise Invalid("m_id_number", "请填写父亲或母亲")
-    events = [{"type": "birth", "child": m["id"], "date": m["birth_date"]} for m in members
-              if m["relation"] == "child" and (as_of - dt.date.fromisoformat(m["birth_date"])).days < 3 * 365]
+    events = [
+        {"type": "birth", "child": m["id"], "date": m["birth_date"]}
+        for m in members
+        if m["relation"] == "child" and (as_of - dt.date.fromisoformat(m["birth_date"])).days < 3 * 365
+    ]
     return {"jurisdiction": county, "members": members, "events": events}, identities
 
 
@@ -111,6 +122,13 @@ def form_field(exc: ServiceError, household: dict | None) -> str:
 
 
 def masked_members(household: dict, identities: dict) -> list[dict]:
-    return [{"id": m["id"], "relation": m["relation"], "birth_date": m.get("birth_date"),
-             "name": (identities.get(m["id"]) or {}).get("name", ""),
-             "id_number": mask((identities.get(m["id"]) or {}).get("id_number"))} for m in household.get("members", [])]
+    return [
+        {
+            "id": m["id"],
+            "relation": m["relation"],
+            "birth_date": m.get("birth_date"),
+            "name": (identities.get(m["id"]) or {}).get("name", ""),
+            "id_number": mask((identities.get(m["id"]) or {}).get("id_number")),
+        }
+        for m in household.get("members", [])
+    ]

@@ -19,12 +19,17 @@ from cradle.services.models import IdempotentRequest
 
 
 def request_hash(payload) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
 
 
 _T = IdempotentRequest.__table__
-_STORED = select(_T.c.request_hash, _T.c.status_code, _T.c.response).where(  # Core, built once: no ORM compile
-    _T.c.actor == bindparam("actor"), _T.c.key == bindparam("key"))
+_STORED = select(
+    _T.c.request_hash, _T.c.status_code, _T.c.response
+).where(  # Core, built once: no ORM compile
+    _T.c.actor == bindparam("actor"), _T.c.key == bindparam("key")
+)
 
 
 def _stored(session: Session, actor: Actor, key: str, digest: str) -> tuple[int, dict] | None:
@@ -40,8 +45,14 @@ def _who(actor, session: Session) -> Actor:
     return actor(session) if callable(actor) else actor
 
 
-def run(url: str | None, actor: Actor | Callable[[Session], Actor], key: str | None, payload,
-        fn: Callable[[Session], tuple[int, dict]], look_first: bool = True) -> tuple[int, dict, bool]:
+def run(
+    url: str | None,
+    actor: Actor | Callable[[Session], Actor],
+    key: str | None,
+    payload,
+    fn: Callable[[Session], tuple[int, dict]],
+    look_first: bool = True,
+) -> tuple[int, dict, bool]:
     """(status, body, replayed). `fn` runs in the transaction that also stores its response. `actor` may be a
     function of the session, called first in that transaction (a bearer token checked on the same connection).
 
@@ -70,9 +81,16 @@ def run(url: str | None, actor: Actor | Callable[[Session], Actor], key: str | N
                 if found:
                     return found[0], found[1], True
                 raise
-            s.execute(insert(IdempotentRequest.__table__),  # Core: no unit of work for one row
-                      {"actor": actor.ref, "key": key, "request_hash": digest, "status_code": status,
-                       "response": orjson.loads(orjson.dumps(body, default=str, option=orjson.OPT_NON_STR_KEYS))})
+            s.execute(
+                insert(IdempotentRequest.__table__),  # Core: no unit of work for one row
+                {
+                    "actor": actor.ref,
+                    "key": key,
+                    "request_hash": digest,
+                    "status_code": status,
+                    "response": orjson.loads(orjson.dumps(body, default=str, option=orjson.OPT_NON_STR_KEYS)),
+                },
+            )
         return status, body, False
     except IntegrityError:
         with session_scope(url) as s:  # a concurrent twin won: answer with its response

@@ -65,9 +65,13 @@ class Case(Base):
     beneficiary_member: Mapped[str] = mapped_column(String(32))  # the member id in the household snapshot
     county: Mapped[str] = mapped_column(String(6))
     town: Mapped[str | None] = mapped_column(String(9))
-    household: Mapped[dict] = mapped_column(EncryptedJSON())  # as filed (pre-filled from the registry where it can be)
+    household: Mapped[dict] = mapped_column(
+        EncryptedJSON()
+    )  # as filed (pre-filled from the registry where it can be)
     identities: Mapped[dict] = mapped_column(EncryptedJSON())  # member id -> {id_number, name}
-    eligibility: Mapped[dict] = mapped_column(JSON)  # the engine's entitlement (or refusal) with its explanation
+    eligibility: Mapped[dict] = mapped_column(
+        JSON
+    )  # the engine's entitlement (or refusal) with its explanation
     amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     unit: Mapped[str | None] = mapped_column(String(16))
     period_start: Mapped[dt.date | None] = mapped_column(Date)
@@ -138,7 +142,10 @@ class BundleTask(Base):
     """One department's part of 出生一件事: received → in_progress → done | rejected (with a reason)."""
 
     __tablename__ = "svc_bundle_task"
-    __table_args__ = (UniqueConstraint("bundle_id", "kind"), Index("ix_svc_task_queue", "dept", "county", "status"))
+    __table_args__ = (
+        UniqueConstraint("bundle_id", "kind"),
+        Index("ix_svc_task_queue", "dept", "county", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bundle_id: Mapped[int] = mapped_column(ForeignKey("svc_birth_bundle.id"), index=True)
@@ -166,7 +173,9 @@ class Consent(Base):
     relation: Mapped[str] = mapped_column(String(16))
     scope: Mapped[str] = mapped_column(String(200), default="*")  # "*" or comma-separated service kinds
     valid_until: Mapped[dt.date] = mapped_column(Date)
-    evidence: Mapped[str] = mapped_column(String(200))  # how the consent was given (face check, signed form no.)
+    evidence: Mapped[str] = mapped_column(
+        String(200)
+    )  # how the consent was given (face check, signed form no.)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
@@ -269,5 +278,3 @@ class ProactiveRun(Base):
     existing: Mapped[int] = mapped_column(Integer, default=0)
     run_by: Mapped[str] = mapped_column(String(120))
     at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
-
-

@@ -28,7 +28,9 @@ class FileSink:
     def send(self, phone: str, text: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"phone": phone, "text": text, "at": now().isoformat()}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps({"phone": phone, "text": text, "at": now().isoformat()}, ensure_ascii=False) + "\n"
+            )
 
 
 def configured_sender():
@@ -39,27 +41,43 @@ def configured_sender():
     return getattr(importlib.import_module(module), name)()
 
 
-def rows(recipient_id_number: str, kind: str, subject: str, text: str, phone: str | None = None) -> list[dict]:
+def rows(
+    recipient_id_number: str, kind: str, subject: str, text: str, phone: str | None = None
+) -> list[dict]:
     """The outbox rows for one change: the in-app message, and the SMS when a phone number is known (for a
     Core `insert(Notification)`, as the busiest writes use)."""
-    out = [{"recipient_id_number": recipient_id_number, "channel": "inapp", "kind": kind, "subject": subject,
-            "text": text, "phone": None}]
+    out = [
+        {
+            "recipient_id_number": recipient_id_number,
+            "channel": "inapp",
+            "kind": kind,
+            "subject": subject,
+            "text": text,
+            "phone": None,
+        }
+    ]
     if phone:
         out.append({**out[0], "channel": "sms", "phone": phone})
     return out
 
 
-def notify(session: Session, recipient_id_number: str, kind: str, subject: str, text: str,
-           phone: str | None = None) -> list[Notification]:
+def notify(
+    session: Session, recipient_id_number: str, kind: str, subject: str, text: str, phone: str | None = None
+) -> list[Notification]:
     found = [Notification(**row) for row in rows(recipient_id_number, kind, subject, text, phone)]
     session.add_all(found)  # flushed with the caller's next statement (one flush for the whole change)
     return found
 
 
 def inbox(session: Session, id_number: str, limit: int = 50) -> list[Notification]:
-    return list(session.execute(
-        select(Notification).where(Notification.recipient_id_number == id_number, Notification.channel == "inapp")
-        .order_by(Notification.id.desc()).limit(limit)).scalars())
+    return list(
+        session.execute(
+            select(Notification)
+            .where(Notification.recipient_id_number == id_number, Notification.channel == "inapp")
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def mark_read(session: Session, id_number: str, notification_id: int) -> None:
@@ -71,9 +89,21 @@ def mark_read(session: Session, id_number: str, notification_id: int) -> None:
 def dispatch(session: Session, sender=None, limit: int = 1000) -> dict:
     """Send pending SMS; a failure is kept (status failed, error) and retried on the next run up to 3 times."""
     sender = sender or configured_sender()
-    rows = session.execute(select(Notification).where(
-        Notification.channel == "sms", Notification.status.in_(("pending", "failed")), Notification.attempts < 3)
-        .order_by(Notification.id).limit(limit).with_for_update(skip_locked=True)).scalars().all()
+    rows = (
+        session.execute(
+            select(Notification)
+            .where(
+                Notification.channel == "sms",
+                Notification.status.in_(("pending", "failed")),
+                Notification.attempts < 3,
+            )
+            .order_by(Notification.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        .scalars()
+        .all()
+    )
     sent = failed = 0
     for row in rows:
         row.attempts += 1

@@ -22,17 +22,38 @@ FormDep = Annotated[dict, Depends(form_data)]
 STAFF = ("town", "county", "dept", "finance")
 
 
-def _workbench(request: Request, s: Session, actor, status: str | None, errors: list, done: str = "",
-               status_code: int = 200) -> Response:
+def _workbench(
+    request: Request,
+    s: Session,
+    actor,
+    status: str | None,
+    errors: list,
+    done: str = "",
+    status_code: int = 200,
+) -> Response:
     cases, tasks = [], []
     if actor.role in ("town", "county"):
         cases = applications.queue(s, actor, status or None)
     elif actor.role == "dept":
         tasks = bundle.dept_queue(s, actor, status or None)
-    return render(request, "services/staff.html", status_code=status_code, actor=actor, cases=cases, tasks=tasks,
-                  status=status or "", states=review.STATES, status_text=applications.STATUS_TEXT,
-                  task_status=bundle.STATUS_TEXT, title_of=forms.program_title, mask=mask, errors=errors,
-                  done=done, overdue=applications.is_overdue, breadcrumbs=[("工作台", None)])
+    return render(
+        request,
+        "services/staff.html",
+        status_code=status_code,
+        actor=actor,
+        cases=cases,
+        tasks=tasks,
+        status=status or "",
+        states=review.STATES,
+        status_text=applications.STATUS_TEXT,
+        task_status=bundle.STATUS_TEXT,
+        title_of=forms.program_title,
+        mask=mask,
+        errors=errors,
+        done=done,
+        overdue=applications.is_overdue,
+        breadcrumbs=[("工作台", None)],
+    )
 
 
 @router.get("/staff")
@@ -45,8 +66,9 @@ def workbench(request: Request, s: RequestSession, status: str = "", done: str =
         return _workbench(request, s, actor, "", error_list(exc), status_code=exc.status)
 
 
-def staff_case_page(request: Request, s: Session, actor, case_no: str, errors: list,
-                    status_code: int = 200) -> Response:
+def staff_case_page(
+    request: Request, s: Session, actor, case_no: str, errors: list, status_code: int = 200
+) -> Response:
     from sqlalchemy import select
 
     from cradle.services.models import IssuedDocument
@@ -54,17 +76,36 @@ def staff_case_page(request: Request, s: Session, actor, case_no: str, errors: l
     try:
         case = applications.get(s, actor, case_no)
     except ServiceError as exc:
-        return render(request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc))
+        return render(
+            request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc)
+        )
     actions = review.allowed_actions(case.status, actor.role)
-    docs = s.execute(select(IssuedDocument).where(IssuedDocument.subject == f"case:{case.case_no}")
-                     .order_by(IssuedDocument.id.desc())).scalars().all()
-    return render(request, "services/staff_case.html", status_code=status_code, c=case, docs=docs,
-                  title=forms.program_title(case.program), steps=applications.steps(s, case),
-                  attachments=applications.attachments(s, case), status_text=applications.STATUS_TEXT,
-                  members=forms.masked_members(case.household, case.identities or {}), mask=mask,
-                  actions=[(a, review.TABLE[(case.status, a)].reason_required) for a in actions],
-                  overdue=applications.is_overdue(case), errors=errors,
-                  breadcrumbs=[("工作台", "/staff"), (case.case_no, None)])
+    docs = (
+        s.execute(
+            select(IssuedDocument)
+            .where(IssuedDocument.subject == f"case:{case.case_no}")
+            .order_by(IssuedDocument.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    return render(
+        request,
+        "services/staff_case.html",
+        status_code=status_code,
+        c=case,
+        docs=docs,
+        title=forms.program_title(case.program),
+        steps=applications.steps(s, case),
+        attachments=applications.attachments(s, case),
+        status_text=applications.STATUS_TEXT,
+        members=forms.masked_members(case.household, case.identities or {}),
+        mask=mask,
+        actions=[(a, review.TABLE[(case.status, a)].reason_required) for a in actions],
+        overdue=applications.is_overdue(case),
+        errors=errors,
+        breadcrumbs=[("工作台", "/staff"), (case.case_no, None)],
+    )
 
 
 _case = staff_case_page
@@ -84,12 +125,19 @@ def staff_case_act(request: Request, s: RequestSession, form: FormDep, case_no: 
     action = form.get("action", "")
     try:
         version = int(form["version"]) if form.get("version", "").isdigit() else None
-        case = applications.act(s, actor, case_no, action, reason=form.get(f"reason_{action}") or None,
-                                expected_version=version)
+        case = applications.act(
+            s, actor, case_no, action, reason=form.get(f"reason_{action}") or None, expected_version=version
+        )
     except ServiceError as exc:
         s.rollback()
-        return _case(request, s, actor, case_no, error_list(exc, {"reason": f"reason_{action}"}),
-                     status_code=exc.status)
+        return _case(
+            request,
+            s,
+            actor,
+            case_no,
+            error_list(exc, {"reason": f"reason_{action}"}),
+            status_code=exc.status,
+        )
     return see_other(f"/staff?done={case.case_no}:{case.status}")
 
 
@@ -98,7 +146,9 @@ def staff_case_act(request: Request, s: RequestSession, form: FormDep, case_no: 
 def staff_task_act(request: Request, s: RequestSession, form: FormDep, task_id: int) -> Response:
     actor = page_actor(request, "dept")
     try:
-        task = bundle.move(s, actor, task_id, form.get("action", ""), reason=form.get(f"reason-{task_id}") or None)
+        task = bundle.move(
+            s, actor, task_id, form.get("action", ""), reason=form.get(f"reason-{task_id}") or None
+        )
     except ServiceError as exc:
         s.rollback()
         errors = [{**error_list(exc)[0], "field": f"{exc.field}-{task_id}"}]

@@ -28,7 +28,9 @@ def available() -> bool:
     return _builder() is not None
 
 
-def prefill(session: Session, id_number: str, as_of: dt.date, field: str = "applicant_id_number") -> dict | None:
+def prefill(
+    session: Session, id_number: str, as_of: dt.date, field: str = "applicant_id_number"
+) -> dict | None:
     """{"household", "identities"} from the registry, None without a registry; NotFound naming `field` when the
     registry does not know the person."""
     found = _builder()

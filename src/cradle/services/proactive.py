@@ -50,8 +50,9 @@ def screen(program: str, candidates: list[dict], as_of: dt.date) -> list[tuple[i
     return found
 
 
-def run_program(session: Session, actor: Actor, program: str, candidates: Iterable[dict],
-                as_of: dt.date | None = None) -> ProactiveRun:
+def run_program(
+    session: Session, actor: Actor, program: str, candidates: Iterable[dict], as_of: dt.date | None = None
+) -> ProactiveRun:
     """Each candidate: {household, identities, applicant (ID number), town, account_no?, bank_code?, phone?}."""
     if actor.role != "system":
         raise Forbidden("actor.role", "免申即享由系统定时任务运行")
@@ -61,19 +62,39 @@ def run_program(session: Session, actor: Actor, program: str, candidates: Iterab
     as_of = as_of or dt.date.today()
     candidates = list(candidates)
     found = screen(program, candidates, as_of)
-    existing = set(session.execute(select(Case.beneficiary_id_number).where(Case.program == program)).scalars())
-    record = ProactiveRun(program=program, as_of=as_of, examined=len(candidates), eligible=len(found), opened=0,
-                          existing=0,
-                          run_by=actor.ref)
+    existing = set(
+        session.execute(select(Case.beneficiary_id_number).where(Case.program == program)).scalars()
+    )
+    record = ProactiveRun(
+        program=program,
+        as_of=as_of,
+        examined=len(candidates),
+        eligible=len(found),
+        opened=0,
+        existing=0,
+        run_by=actor.ref,
+    )
     for i, member in found:
         c = candidates[i]
-        ident = (c.get("identities") or {}).get(member) if member != "household" else {"id_number": c["applicant"]}
+        ident = (
+            (c.get("identities") or {}).get(member)
+            if member != "household"
+            else {"id_number": c["applicant"]}
+        )
         if ident and ident.get("id_number") in existing:
             record.existing += 1
             continue
-        data = {"program": program, "household": c["household"], "identities": c.get("identities"),
-                "beneficiary": member, "town": c.get("town"), "account_no": c.get("account_no"),
-                "bank_code": c.get("bank_code"), "phone": c.get("phone"), "for_id_number": c.get("applicant")}
+        data = {
+            "program": program,
+            "household": c["household"],
+            "identities": c.get("identities"),
+            "beneficiary": member,
+            "town": c.get("town"),
+            "account_no": c.get("account_no"),
+            "bank_code": c.get("bank_code"),
+            "phone": c.get("phone"),
+            "for_id_number": c.get("applicant"),
+        }
         try:
             with session.begin_nested():
                 case = applications.submit(session, SYSTEM, data, origin="proactive", as_of=as_of)
@@ -85,9 +106,18 @@ def run_program(session: Session, actor: Actor, program: str, candidates: Iterab
         record.opened += 1
     session.add(record)
     session.flush()
-    audit.record(session, actor, "proactive.run", f"proactive:{record.id}",
-                 {"program": program, "as_of": as_of, "examined": record.examined, "eligible": record.eligible,
-                  "opened": record.opened, "existing": record.existing})
+    audit.record(
+        session,
+        actor,
+        "proactive.run",
+        f"proactive:{record.id}",
+        {
+            "program": program,
+            "as_of": as_of,
+            "examined": record.examined,
+            "eligible": record.eligible,
+            "opened": record.opened,
+            "existing": record.existing,
+        },
+    )
     return record
-
-

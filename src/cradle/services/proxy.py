@@ -44,13 +44,31 @@ def grant(session: Session, actor: Actor, data: dict) -> Consent:
     today = dt.date.today()
     valid_until = v.date(data, "valid_until", earliest=today, latest=today + dt.timedelta(days=3 * 366))
     evidence = v.text(data, "evidence", max_len=200)
-    row = Consent(grantor_id_number=actor.id_number, grantor_name=actor.name or "", proxy_id_number=proxy_id,
-                  proxy_name=proxy_name, relation=relation, scope=scope, valid_until=valid_until, evidence=evidence)
+    row = Consent(
+        grantor_id_number=actor.id_number,
+        grantor_name=actor.name or "",
+        proxy_id_number=proxy_id,
+        proxy_name=proxy_name,
+        relation=relation,
+        scope=scope,
+        valid_until=valid_until,
+        evidence=evidence,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "consent.grant", f"consent:{row.id}",
-                 {"proxy": mask(proxy_id), "proxy_name": proxy_name, "relation": relation, "scope": scope,
-                  "valid_until": valid_until})
+    audit.record(
+        session,
+        actor,
+        "consent.grant",
+        f"consent:{row.id}",
+        {
+            "proxy": mask(proxy_id),
+            "proxy_name": proxy_name,
+            "relation": relation,
+            "scope": scope,
+            "valid_until": valid_until,
+        },
+    )
     return row
 
 
@@ -64,15 +82,24 @@ def revoke(session: Session, actor: Actor, consent_id: int) -> Consent:
     return row
 
 
-def active_consent(session: Session, grantor: str, proxy: str, scope: str, on: dt.date | None = None) -> Consent | None:
+def active_consent(
+    session: Session, grantor: str, proxy: str, scope: str, on: dt.date | None = None
+) -> Consent | None:
     on = on or dt.date.today()
-    rows = session.execute(select(Consent).where(
-        Consent.grantor_id_number == grantor, Consent.proxy_id_number == proxy, Consent.revoked_at.is_(None),
-        Consent.valid_until >= on)).scalars()
+    rows = session.execute(
+        select(Consent).where(
+            Consent.grantor_id_number == grantor,
+            Consent.proxy_id_number == proxy,
+            Consent.revoked_at.is_(None),
+            Consent.valid_until >= on,
+        )
+    ).scalars()
     return next((c for c in rows if c.scope == "*" or scope in c.scope.split(",")), None)
 
 
-def principal(session: Session, actor: Actor, for_id_number: str | None, scope: str) -> tuple[str, str | None]:
+def principal(
+    session: Session, actor: Actor, for_id_number: str | None, scope: str
+) -> tuple[str, str | None]:
     """(the person acted for, the audit's on_behalf_of) — or Forbidden when the actor may not act for them."""
     if actor.role == "system":
         if not for_id_number:
@@ -89,6 +116,10 @@ def principal(session: Session, actor: Actor, for_id_number: str | None, scope: 
 
 
 def consents_of(session: Session, id_number: str) -> list[Consent]:
-    return list(session.execute(select(Consent).where(
-        (Consent.grantor_id_number == id_number) | (Consent.proxy_id_number == id_number))
-        .order_by(Consent.id.desc())).scalars())
+    return list(
+        session.execute(
+            select(Consent)
+            .where((Consent.grantor_id_number == id_number) | (Consent.proxy_id_number == id_number))
+            .order_by(Consent.id.desc())
+        ).scalars()
+    )

@@ -42,37 +42,75 @@ def register(session: Session, actor: Actor, data: dict) -> BirthRegistration:
     hukou = v.region(data, "hukou_region")
     residence = v.region(data, "residence_region", level="county")
     today = dt.date.today()
-    expected = v.date(data, "expected_birth", earliest=today - dt.timedelta(days=365),
-                      latest=today + dt.timedelta(days=300))
+    expected = v.date(
+        data, "expected_birth", earliest=today - dt.timedelta(days=365), latest=today + dt.timedelta(days=300)
+    )
     order = v.integer(data, "child_order", 1, 10)
     phone = v.phone(data)
 
     lock_person(session, 1, mother)
     window = dt.timedelta(days=SAME_PREGNANCY_DAYS)
-    dup = session.execute(select(BirthRegistration).where(
-        BirthRegistration.mother_id_number == mother, BirthRegistration.status == "registered",
-        BirthRegistration.expected_birth > expected - window,
-        BirthRegistration.expected_birth < expected + window)).scalars().first()
+    dup = (
+        session.execute(
+            select(BirthRegistration).where(
+                BirthRegistration.mother_id_number == mother,
+                BirthRegistration.status == "registered",
+                BirthRegistration.expected_birth > expected - window,
+                BirthRegistration.expected_birth < expected + window,
+            )
+        )
+        .scalars()
+        .first()
+    )
     if dup is not None:
         raise Conflict("expected_birth", f"该母亲已有本次生育的登记（登记号 {dup.reg_no}）")
-    row = BirthRegistration(reg_no=v.reference("SY", today), mother_id_number=mother, mother_name=mother_name,
-                            father_id_number=father, father_name=father_name, hukou_region=hukou,
-                            residence_region=residence, expected_birth=expected, child_order=order, phone=phone,
-                            filed_by=actor.ref, on_behalf_of=behalf)
+    row = BirthRegistration(
+        reg_no=v.reference("SY", today),
+        mother_id_number=mother,
+        mother_name=mother_name,
+        father_id_number=father,
+        father_name=father_name,
+        hukou_region=hukou,
+        residence_region=residence,
+        expected_birth=expected,
+        child_order=order,
+        phone=phone,
+        filed_by=actor.ref,
+        on_behalf_of=behalf,
+    )
     session.add(row)
     session.flush()
     cross = regions.province_of(hukou) != regions.province_of(residence)
-    audit.record(session, actor, "registration.create", f"registration:{row.reg_no}",
-                 {"mother": mask(mother), "child_order": order, "expected_birth": expected,
-                  "hukou_region": hukou, "residence_region": residence, "cross_province": cross},
-                 on_behalf_of=behalf)
-    notifications.notify(session, mother, "registration.created", f"registration:{row.reg_no}",
-                         f"您的生育登记已完成，登记号 {row.reg_no}（无需审批，可下载打印登记凭证）。", phone)
+    audit.record(
+        session,
+        actor,
+        "registration.create",
+        f"registration:{row.reg_no}",
+        {
+            "mother": mask(mother),
+            "child_order": order,
+            "expected_birth": expected,
+            "hukou_region": hukou,
+            "residence_region": residence,
+            "cross_province": cross,
+        },
+        on_behalf_of=behalf,
+    )
+    notifications.notify(
+        session,
+        mother,
+        "registration.created",
+        f"registration:{row.reg_no}",
+        f"您的生育登记已完成，登记号 {row.reg_no}（无需审批，可下载打印登记凭证）。",
+        phone,
+    )
     return row
 
 
 def get(session: Session, actor: Actor, reg_no: str) -> BirthRegistration:
-    row = session.execute(select(BirthRegistration).where(BirthRegistration.reg_no == reg_no)).scalar_one_or_none()
+    row = session.execute(
+        select(BirthRegistration).where(BirthRegistration.reg_no == reg_no)
+    ).scalar_one_or_none()
     if row is None or not _may_read(session, actor, row):
         raise NotFound("reg_no", "没有这条登记")
     return row
@@ -82,8 +120,11 @@ def _may_read(session: Session, actor: Actor, row: BirthRegistration) -> bool:
     if actor.role == "system":
         return True
     if actor.role == "citizen":
-        return actor.id_number in (row.mother_id_number, row.father_id_number) or proxy.active_consent(
-            session, row.mother_id_number, actor.id_number, "registration") is not None
+        return (
+            actor.id_number in (row.mother_id_number, row.father_id_number)
+            or proxy.active_consent(session, row.mother_id_number, actor.id_number, "registration")
+            is not None
+        )
     return actor.role in ("county", "town") and actor.county == row.residence_region
 
 
@@ -100,6 +141,13 @@ def cancel(session: Session, actor: Actor, reg_no: str, reason: str) -> BirthReg
 
 
 def of_person(session: Session, id_number: str) -> list[BirthRegistration]:
-    return list(session.execute(select(BirthRegistration).where(
-        (BirthRegistration.mother_id_number == id_number) | (BirthRegistration.father_id_number == id_number))
-        .order_by(BirthRegistration.id.desc())).scalars())
+    return list(
+        session.execute(
+            select(BirthRegistration)
+            .where(
+                (BirthRegistration.mother_id_number == id_number)
+                | (BirthRegistration.father_id_number == id_number)
+            )
+            .order_by(BirthRegistration.id.desc())
+        ).scalars()
+    )

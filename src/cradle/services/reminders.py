@@ -41,16 +41,29 @@ def deadlines(session: Session, id_number: str, today: dt.date | None = None) ->
     for b in bundles.of_person(session, id_number):
         for t in bundles.tasks(session, b):
             if t.deadline and t.status not in ("done",) and t.deadline >= today:
-                out.append({"kind": f"task.{t.kind}", "subject": f"bundle:{b.bundle_no}", "due": t.deadline,
-                            "title": f"{bundles.KINDS[t.kind].title}：请于 {t.deadline.isoformat()} 前办理",
-                            "what": bundles.KINDS[t.kind].title})
+                out.append(
+                    {
+                        "kind": f"task.{t.kind}",
+                        "subject": f"bundle:{b.bundle_no}",
+                        "due": t.deadline,
+                        "title": f"{bundles.KINDS[t.kind].title}：请于 {t.deadline.isoformat()} 前办理",
+                        "what": bundles.KINDS[t.kind].title,
+                    }
+                )
     seen: set[str] = set()
     for c in session.execute(select(Case).where(Case.applicant_id_number == id_number)).scalars():
         if c.status == "approved" and c.period_end and c.period_end >= today:
-            out.append({"kind": "subsidy_end", "subject": f"case:{c.case_no}", "due": c.period_end,
-                        "title": f"{c.eligibility['entitlement']['title']}发放至 {c.period_end.isoformat()}"
-                                 f"（{c.beneficiary_name}满3周岁）止",
-                        "what": c.eligibility["entitlement"]["title"], "who": c.beneficiary_name})
+            out.append(
+                {
+                    "kind": "subsidy_end",
+                    "subject": f"case:{c.case_no}",
+                    "due": c.period_end,
+                    "title": f"{c.eligibility['entitlement']['title']}发放至 {c.period_end.isoformat()}"
+                    f"（{c.beneficiary_name}满3周岁）止",
+                    "what": c.eligibility["entitlement"]["title"],
+                    "who": c.beneficiary_name,
+                }
+            )
         key = json.dumps(c.household, sort_keys=True)
         if key in seen:
             continue
@@ -58,19 +71,34 @@ def deadlines(session: Session, id_number: str, today: dt.date | None = None) ->
         for e in _engine_deadlines(c.household, today):
             due = dt.date.fromisoformat(e["amount"])
             if due >= today:
-                out.append({"kind": e["program"], "subject": f"case:{c.case_no}", "due": due,
-                            "title": f"{e['title']}：{due.isoformat()} 截止。{e['explanation']}",
-                            "what": e["title"], "why": e["explanation"]})
+                out.append(
+                    {
+                        "kind": e["program"],
+                        "subject": f"case:{c.case_no}",
+                        "due": due,
+                        "title": f"{e['title']}：{due.isoformat()} 截止。{e['explanation']}",
+                        "what": e["title"],
+                        "why": e["explanation"],
+                    }
+                )
     return sorted(out, key=lambda d: d["due"])
 
 
 def run_daily(session: Session, today: dt.date | None = None, horizon: int = HORIZON_DAYS) -> dict:
     """Send a reminder for each deadline within `horizon` days that has not been reminded yet."""
     today = today or dt.date.today()
-    people = set(session.execute(select(BirthBundle.mother_id_number).join(
-        BundleTask, BundleTask.bundle_id == BirthBundle.id).where(BundleTask.status != "done")).scalars())
-    people |= set(session.execute(select(Case.applicant_id_number).where(
-        Case.status.not_in(("withdrawn", "declined", "rejected")))).scalars())
+    people = set(
+        session.execute(
+            select(BirthBundle.mother_id_number)
+            .join(BundleTask, BundleTask.bundle_id == BirthBundle.id)
+            .where(BundleTask.status != "done")
+        ).scalars()
+    )
+    people |= set(
+        session.execute(
+            select(Case.applicant_id_number).where(Case.status.not_in(("withdrawn", "declined", "rejected")))
+        ).scalars()
+    )
     sent = 0
     for person in sorted(people):
         for d in deadlines(session, person, today):
@@ -78,8 +106,15 @@ def run_daily(session: Session, today: dt.date | None = None, horizon: int = HOR
                 continue
             try:
                 with session.begin_nested():
-                    session.add(Reminder(recipient_id_number=person, kind=d["kind"], subject=d["subject"],
-                                         due=d["due"], sent_on=today))
+                    session.add(
+                        Reminder(
+                            recipient_id_number=person,
+                            kind=d["kind"],
+                            subject=d["subject"],
+                            due=d["due"],
+                            sent_on=today,
+                        )
+                    )
                     session.flush()
             except IntegrityError:
                 continue  # already reminded

@@ -11,8 +11,17 @@ from dataclasses import dataclass
 
 from cradle.services.errors import IllegalTransition, Invalid
 
-STATES = ("offered", "submitted", "town_review", "county_confirmation", "returned", "approved", "rejected",
-          "withdrawn", "declined")
+STATES = (
+    "offered",
+    "submitted",
+    "town_review",
+    "county_confirmation",
+    "returned",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "declined",
+)
 FINAL = ("approved", "rejected", "withdrawn", "declined")
 CITIZEN_ROLES = ("citizen",)
 
@@ -28,7 +37,9 @@ class Transition:
 TABLE: dict[tuple[str, str], Transition] = {
     ("offered", "accept"): Transition("submitted", CITIZEN_ROLES),
     ("offered", "decline"): Transition("declined", CITIZEN_ROLES),
-    ("offered", "grant_direct"): Transition("approved", ("system",)),  # 免申即享 where the program pays directly
+    ("offered", "grant_direct"): Transition(
+        "approved", ("system",)
+    ),  # 免申即享 where the program pays directly
     ("submitted", "town_accept"): Transition("town_review", ("town",)),
     ("submitted", "town_return"): Transition("returned", ("town",), True),
     ("submitted", "withdraw"): Transition("withdrawn", CITIZEN_ROLES),

@@ -42,8 +42,14 @@ def id_number(data: dict, field: str, *, required: bool = True, sex: str | None 
     return value
 
 
-def date(data: dict, field: str, *, required: bool = True, earliest: dt.date | None = None,
-         latest: dt.date | None = None) -> dt.date | None:
+def date(
+    data: dict,
+    field: str,
+    *,
+    required: bool = True,
+    earliest: dt.date | None = None,
+    latest: dt.date | None = None,
+) -> dt.date | None:
     value = data.get(field)
     if value in (None, ""):
         if required:

@@ -23,12 +23,14 @@ class PageRefusal(Exception):
 
 def guarded(fn):
     """A page function whose `page_actor` refusal becomes the response."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except PageRefusal as refusal:
             return refusal.response
+
     return wrapper
 
 
@@ -53,8 +55,13 @@ def page_actor(request: Request, *roles: str) -> Actor:
 
 
 def refused(request: Request, status: int, message: str, field: str | None = None) -> Response:
-    return render(request, "error.html", status_code=status, status=status,
-                  errors=[{"field": field, "code": "refused", "message": message}])
+    return render(
+        request,
+        "error.html",
+        status_code=status,
+        status=status,
+        errors=[{"field": field, "code": "refused", "message": message}],
+    )
 
 
 def error_list(exc: ServiceError, rename: dict[str, str] | None = None) -> list[dict]:

@@ -19,8 +19,13 @@ from cradle.synth.population import DAY, Population
 
 # How each department's file is written: exercises every reader (CSV UTF-8 and GB18030, Excel, Parquet).
 FORMATS = {
-    "gongan": ("csv", "utf-8"), "weijian": ("csv", "utf-8"), "minzheng": ("csv", "gb18030"),
-    "jiaoyu": ("xlsx", None), "yibao": ("parquet", None), "renshe": ("csv", "utf-8"), "tongji": ("csv", "gb18030"),
+    "gongan": ("csv", "utf-8"),
+    "weijian": ("csv", "utf-8"),
+    "minzheng": ("csv", "gb18030"),
+    "jiaoyu": ("xlsx", None),
+    "yibao": ("parquet", None),
+    "renshe": ("csv", "utf-8"),
+    "tongji": ("csv", "gb18030"),
 }
 SEXCODE = {"M": "1", "F": "2"}
 
@@ -35,8 +40,9 @@ TOWNS = 12  # 乡镇/街道 per synthetic county, codes <county>101 … <county>
 def _towns(p: Population, idx: np.ndarray, regions=None) -> list[str]:
     """Each person's 乡镇/街道: their household's, inside `regions` (one per person; default the county)."""
     suffix = (101 + p.household[idx] % TOWNS).astype(str)
-    return np.char.add(np.asarray(regions if regions is not None else [p.county] * len(idx), dtype="<U6"),
-                       suffix).tolist()
+    return np.char.add(
+        np.asarray(regions if regions is not None else [p.county] * len(idx), dtype="<U6"), suffix
+    ).tolist()
 
 
 def _base(p: Population, idx: np.ndarray, event, when: np.ndarray, prefix: str) -> dict[str, list]:
@@ -61,17 +67,27 @@ def _frame(dept: str, cols: dict[str, list]) -> pl.DataFrame:
 def _cat(dept: str, parts: list[dict[str, list]], prefix: str) -> pl.DataFrame:
     df = pl.concat([_frame(dept, p) for p in parts if len(p["record_no"])])
     return df.with_columns(
-        (pl.lit(prefix) + pl.int_range(1, df.height + 1).cast(pl.String).str.zfill(9)).alias("record_no"))
+        (pl.lit(prefix) + pl.int_range(1, df.height + 1).cast(pl.String).str.zfill(9)).alias("record_no")
+    )
 
 
 def gongan(p: Population, rng) -> pl.DataFrame:
     today = np.datetime64(p.as_of, "D")
     everyone = np.arange(p.n)
     hh = [f"{p.county}{h:07d}" for h in p.household]
-    reg = _base(p, everyone, np.where(np.isnat(p.moved_in), "register", "move_in"),
-                np.where(np.isnat(p.moved_in), p.birth, p.moved_in), "")
-    reg |= {"hukou_region": [p.county] * p.n, "household_no": hh, "relation_to_head": p.rel_to_head.tolist(),
-            "hukou_type": np.where(p.rural, "1", "2").tolist()}
+    reg = _base(
+        p,
+        everyone,
+        np.where(np.isnat(p.moved_in), "register", "move_in"),
+        np.where(np.isnat(p.moved_in), p.birth, p.moved_in),
+        "",
+    )
+    reg |= {
+        "hukou_region": [p.county] * p.n,
+        "household_no": hh,
+        "relation_to_head": p.rel_to_head.tolist(),
+        "hukou_type": np.where(p.rural, "1", "2").tolist(),
+    }
     parts = [reg]
     out = np.flatnonzero(~np.isnat(p.moved_out))
     dead = np.flatnonzero(~np.isnat(p.death) & np.isnat(p.moved_out))
@@ -109,13 +125,15 @@ def weijian(p: Population, rng) -> tuple[pl.DataFrame, int]:
     has_f = fathers >= 0
     b |= {
         "region": [p.county] * len(kids),
-        "mother_id_number": p.id_number[mothers].tolist(), "mother_name": p.name[mothers].tolist(),
+        "mother_id_number": p.id_number[mothers].tolist(),
+        "mother_name": p.name[mothers].tolist(),
         "mother_birth_date": _iso(p.birth[mothers]),
         "father_id_number": np.where(has_f, p.id_number[np.maximum(fathers, 0)], None).tolist(),
         "father_name": np.where(has_f, p.name[np.maximum(fathers, 0)], None).tolist(),
         "birth_order": [str(o) for o in orders],
         "babies": [str(babies[(m, d)]) for m, d in zip(mothers, p.birth[kids], strict=True)],
-        "delivery_mode": mode.tolist(), "dystocia": np.where(rng.random(len(kids)) < 0.04, "1", "0").tolist(),
+        "delivery_mode": mode.tolist(),
+        "dystocia": np.where(rng.random(len(kids)) < 0.04, "1", "0").tolist(),
         "in_policy_cost": [str(c) for c in cost],
     }
     fp = np.flatnonzero(p.fp_status != "")
@@ -139,14 +157,20 @@ def minzheng(p: Population, rng) -> pl.DataFrame:
     today = np.datetime64(p.as_of, "D")
     wives = np.flatnonzero((p.sex == "F") & (p.spouse >= 0))
     parts = []
-    for event, idx, when in (("marriage", wives, p.married_on[wives]),
-                             ("divorce", wives[~np.isnat(p.divorced_on[wives])], None)):
+    for event, idx, when in (
+        ("marriage", wives, p.married_on[wives]),
+        ("divorce", wives[~np.isnat(p.divorced_on[wives])], None),
+    ):
         when = p.divorced_on[idx] if when is None else when
         part = _base(p, idx, event, when, "")
         h = p.spouse[idx]
-        part |= {"region": [p.county] * len(idx), "spouse_id_number": p.id_number[h].tolist(),
-                 "spouse_name": p.name[h].tolist(), "spouse_birth_date": _iso(p.birth[h]),
-                 "spouse_sex": [SEXCODE[s] for s in p.sex[h]]}
+        part |= {
+            "region": [p.county] * len(idx),
+            "spouse_id_number": p.id_number[h].tolist(),
+            "spouse_name": p.name[h].tolist(),
+            "spouse_birth_date": _iso(p.birth[h]),
+            "spouse_sex": [SEXCODE[s] for s in p.sex[h]],
+        }
         parts.append(part)
     dead = np.flatnonzero(~np.isnat(p.death))
     parts.append(_base(p, dead, "death", p.death[dead], "") | {"region": [p.county] * len(dead)})
@@ -163,9 +187,16 @@ def jiaoyu(p: Population, rng) -> pl.DataFrame:
     kinds = {"nursery": ("1", 0.3, 0.7, 0.9), "kindergarten": ("2", 0.5, 0.85, 1.0)}
     pools = {}
     for kind, (code, pub, inc, reg) in kinds.items():
-        pools[kind] = [(f"52{p.county}MJ{kind[0].upper()}{i:03d}00"[:18], f"{'第' + str(i + 1)}{'托育园' if code == '1' else '幼儿园'}",
-                        str(int(rng.random() < pub)), str(int(rng.random() < inc)), str(int(rng.random() < reg)))
-                       for i in range(12)]
+        pools[kind] = [
+            (
+                f"52{p.county}MJ{kind[0].upper()}{i:03d}00"[:18],
+                f"{'第' + str(i + 1)}{'托育园' if code == '1' else '幼儿园'}",
+                str(int(rng.random() < pub)),
+                str(int(rng.random() < inc)),
+                str(int(rng.random() < reg)),
+            )
+            for i in range(12)
+        ]
     parts = []
     nursery = np.flatnonzero(alive & (age_days >= 365) & (age_days < 3 * 365) & (rng.random(p.n) < 0.12))
     kg = np.flatnonzero(alive & (age_days >= 3 * 365 + 60) & (age_days < 6 * 365) & (rng.random(p.n) < 0.9))
@@ -179,10 +210,15 @@ def jiaoyu(p: Population, rng) -> pl.DataFrame:
         start = np.minimum(start, today - DAY)
         inst = [pools[kind][j] for j in rng.integers(0, 12, len(idx))]
         part = _base(p, idx, event, start, "")
-        part |= {"care_type": [kinds[kind][0]] * len(idx), "institution_code": [i[0] for i in inst],
-                 "institution_name": [i[1] for i in inst], "public": [i[2] for i in inst],
-                 "inclusive": [i[3] for i in inst], "registered": [i[4] for i in inst],
-                 "region": [p.county] * len(idx)}
+        part |= {
+            "care_type": [kinds[kind][0]] * len(idx),
+            "institution_code": [i[0] for i in inst],
+            "institution_name": [i[1] for i in inst],
+            "public": [i[2] for i in inst],
+            "inclusive": [i[3] for i in inst],
+            "registered": [i[4] for i in inst],
+            "region": [p.county] * len(idx),
+        }
         parts.append(part)
     return _cat("jiaoyu", parts, "JY")
 
@@ -195,41 +231,67 @@ def yibao(p: Population, rng) -> pl.DataFrame:
     res = np.setdiff1d(np.flatnonzero(alive), np.r_[emp, flex_emp])
     res_from = np.minimum(np.maximum(p.birth[res] + 60 * DAY, np.datetime64("2008-01-01")), today - DAY)
     parts = []
-    for scheme, idx, when in (("310", emp, p.employed_from[emp]), ("510", emp, p.employed_from[emp]),
-                              ("310", flex_emp, p.employed_from[flex_emp]),
-                              ("510", flex_emp[p.sex[flex_emp] == "F"], p.employed_from[flex_emp][p.sex[flex_emp] == "F"]),
-                              ("390", res, res_from)):
-        parts.append(_base(p, idx, "enrol", when, "") | {"scheme": [scheme] * len(idx), "region": [p.county] * len(idx)})
+    for scheme, idx, when in (
+        ("310", emp, p.employed_from[emp]),
+        ("510", emp, p.employed_from[emp]),
+        ("310", flex_emp, p.employed_from[flex_emp]),
+        ("510", flex_emp[p.sex[flex_emp] == "F"], p.employed_from[flex_emp][p.sex[flex_emp] == "F"]),
+        ("390", res, res_from),
+    ):
+        parts.append(
+            _base(p, idx, "enrol", when, "")
+            | {"scheme": [scheme] * len(idx), "region": [p.county] * len(idx)}
+        )
     return _cat("yibao", parts, "YB")
 
 
 def renshe(p: Population, rng) -> pl.DataFrame:
     idx = np.flatnonzero(p.employment != "none")
-    part = _base(p, idx, np.where(p.employment[idx] == "employee", "employed", "flexible").tolist(),
-                 p.employed_from[idx], "")
-    part |= {"employer_code": [e or None for e in p.employer[idx]],
-             "employer_avg_monthly_wage": [str(w) if w else None for w in p.wage[idx]],
-             "region": [p.county] * len(idx)}
+    part = _base(
+        p,
+        idx,
+        np.where(p.employment[idx] == "employee", "employed", "flexible").tolist(),
+        p.employed_from[idx],
+        "",
+    )
+    part |= {
+        "employer_code": [e or None for e in p.employer[idx]],
+        "employer_avg_monthly_wage": [str(w) if w else None for w in p.wage[idx]],
+        "region": [p.county] * len(idx),
+    }
     return _cat("renshe", [part], "RS")
 
 
 def tongji(p: Population, rng) -> pl.DataFrame:
     today = np.datetime64(p.as_of, "D")
     idx = np.flatnonzero(p.resident_region != "")
-    when = np.minimum(np.maximum(today - rng.integers(30, 5 * 365, len(idx)) * DAY, p.birth[idx] + 18 * 365 * DAY),
-                      today - DAY)
-    part = _base(p, idx, "resident", when, "") | {"region": p.resident_region[idx].tolist(),
-                                                  "town": _towns(p, idx, p.resident_region[idx])}
+    when = np.minimum(
+        np.maximum(today - rng.integers(30, 5 * 365, len(idx)) * DAY, p.birth[idx] + 18 * 365 * DAY),
+        today - DAY,
+    )
+    part = _base(p, idx, "resident", when, "") | {
+        "region": p.resident_region[idx].tolist(),
+        "town": _towns(p, idx, p.resident_region[idx]),
+    }
     return _cat("tongji", [part], "TJ")
 
 
-BUILDERS = {"gongan": gongan, "weijian": weijian, "minzheng": minzheng, "jiaoyu": jiaoyu, "yibao": yibao,
-            "renshe": renshe, "tongji": tongji}
+BUILDERS = {
+    "gongan": gongan,
+    "weijian": weijian,
+    "minzheng": minzheng,
+    "jiaoyu": jiaoyu,
+    "yibao": yibao,
+    "renshe": renshe,
+    "tongji": tongji,
+}
 _REGION_COL = {"gongan": "hukou_region"}
 _CHECK = "0123456789X"
 
 
-def _dirty(dept: str, df: pl.DataFrame, rate: float, rng, p: Population) -> tuple[pl.DataFrame, list[dict], int]:
+def _dirty(
+    dept: str, df: pl.DataFrame, rate: float, rng, p: Population
+) -> tuple[pl.DataFrame, list[dict], int]:
     """Corrupt a share of rows (one fault each) and append duplicates and conflicting repeats."""
     n = df.height
     k = int(round(n * rate))
@@ -250,13 +312,17 @@ def _dirty(dept: str, df: pl.DataFrame, rate: float, rng, p: Population) -> tupl
             kinds.append("death_before_birth")
         if r["event"] == "birth":
             kinds += ["mother_too_young"] * 3
-        kind = kinds[len(faults) % len(kinds)] if r["id_number"] else kinds[2 + len(faults) % (len(kinds) - 2)]
+        kind = (
+            kinds[len(faults) % len(kinds)] if r["id_number"] else kinds[2 + len(faults) % (len(kinds) - 2)]
+        )
         if kind == "id_checksum":
             c = r["id_number"][-1]
             r["id_number"] = r["id_number"][:-1] + _CHECK[(_CHECK.index(c) + 1) % 11]
             fault = ("id_number", "id_checksum")
         elif kind == "birth_date_mismatch":
-            r["birth_date"] = str(dt.date.fromisoformat(r["birth_date"]) - dt.timedelta(days=int(rng.integers(1, 30))))
+            r["birth_date"] = str(
+                dt.date.fromisoformat(r["birth_date"]) - dt.timedelta(days=int(rng.integers(1, 30)))
+            )
             fault = ("birth_date", "birth_date_mismatch")
         elif kind == "sex_enum":
             r["sex"] = "9"
@@ -282,20 +348,35 @@ def _dirty(dept: str, df: pl.DataFrame, rate: float, rng, p: Population) -> tupl
             r["mother_id_number"], r["mother_name"] = str(p.id_number[g]), str(p.name[g])
             r["mother_birth_date"] = str(p.birth[g])
             fault = ("mother_birth_date", "mother_too_young")
-        faults.append({"dept": dept, "row_no": int(i) + 2, "field": fault[0], "reason": fault[1],
-                       "record_no": r["record_no"]})
+        faults.append(
+            {
+                "dept": dept,
+                "row_no": int(i) + 2,
+                "field": fault[0],
+                "reason": fault[1],
+                "record_no": r["record_no"],
+            }
+        )
     dup = [dict(rows[i]) for i in plain[: len(plain) // 2]]
     conflict = []
-    for i in plain[len(plain) // 2:]:
+    for i in plain[len(plain) // 2 :]:
         r = dict(rows[i])
         r["name"] = r["name"] + "某"
         conflict.append(r)
     for j, r in enumerate(conflict):
-        faults.append({"dept": dept, "row_no": n + len(dup) + j + 2, "field": "record_no",
-                       "reason": "record_conflict", "record_no": r["record_no"]})
+        faults.append(
+            {
+                "dept": dept,
+                "row_no": n + len(dup) + j + 2,
+                "field": "record_no",
+                "reason": "record_conflict",
+                "record_no": r["record_no"],
+            }
+        )
     touched = sorted({f["row_no"] - 2 for f in faults if f["reason"] != "record_conflict"})
     mods = pl.DataFrame([rows[i] for i in touched], schema=df.schema).with_columns(
-        pl.Series("_i", touched, dtype=pl.UInt32))
+        pl.Series("_i", touched, dtype=pl.UInt32)
+    )
     out = df.with_row_index("_i").update(mods, on="_i", include_nulls=True).drop("_i")
     out = pl.concat([out, pl.DataFrame(dup + conflict, schema=df.schema)])
     return out, faults, len(dup)
@@ -320,13 +401,26 @@ def _write(df: pl.DataFrame, path: Path, fmt: str, encoding: str | None) -> None
             fh.write(df.write_csv())
 
 
-def write_feeds(p: Population, out: Path, *, seed: int, dirty_rate: float = 0.02,
-                depts: list[str] | None = None, formats: dict | None = None) -> dict:
+def write_feeds(
+    p: Population,
+    out: Path,
+    *,
+    seed: int,
+    dirty_rate: float = 0.02,
+    depts: list[str] | None = None,
+    formats: dict | None = None,
+) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed + 1)
     formats = {**FORMATS, **(formats or {})}
-    manifest = {"region": p.county, "persons": p.n, "seed": seed, "as_of": p.as_of.isoformat(),
-                "dirty_rate": dirty_rate, "feeds": {}}
+    manifest = {
+        "region": p.county,
+        "persons": p.n,
+        "seed": seed,
+        "as_of": p.as_of.isoformat(),
+        "dirty_rate": dirty_rate,
+        "feeds": {},
+    }
     all_faults, ids, unnumbered = [], set(), 0
     for dept in depts or list(BUILDERS):
         built = BUILDERS[dept](p, rng)
@@ -344,13 +438,27 @@ def write_feeds(p: Population, out: Path, *, seed: int, dirty_rate: float = 0.02
         reasons: dict[str, int] = {}
         for f in faults:
             reasons[f["reason"]] = reasons.get(f["reason"], 0) + 1
-        manifest["feeds"][dept] = {"file": name, "format": fmt, "encoding": enc, "rows": df.height,
-                                   "stored": df.height - len(faults) - dups, "duplicates": dups,
-                                   "dirty": reasons}
+        manifest["feeds"][dept] = {
+            "file": name,
+            "format": fmt,
+            "encoding": enc,
+            "rows": df.height,
+            "stored": df.height - len(faults) - dups,
+            "duplicates": dups,
+            "dirty": reasons,
+        }
         all_faults += faults
     manifest["distinct_id_numbers"] = len(ids)
     manifest["unnumbered_births"] = unnumbered
-    pl.DataFrame(all_faults, schema={"dept": pl.String, "row_no": pl.Int64, "field": pl.String,
-                                     "reason": pl.String, "record_no": pl.String}).write_csv(out / "dirty_rows.csv")
+    pl.DataFrame(
+        all_faults,
+        schema={
+            "dept": pl.String,
+            "row_no": pl.Int64,
+            "field": pl.String,
+            "reason": pl.String,
+            "record_no": pl.String,
+        },
+    ).write_csv(out / "dirty_rows.csv")
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest

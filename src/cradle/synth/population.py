@@ -45,7 +45,9 @@ class Population:
     wage: np.ndarray
     employer: np.ndarray
     low_income: np.ndarray  # bool (per household head)
-    fp_status: np.ndarray  # '' | only_child_certificate | rural_two_daughters | special_bereaved | special_disabled
+    fp_status: (
+        np.ndarray
+    )  # '' | only_child_certificate | rural_two_daughters | special_bereaved | special_disabled
     id_number: np.ndarray
 
 
@@ -131,7 +133,7 @@ def generate(county: str, persons: int, seed: int, as_of: dt.date) -> Population
         age_then = _years(birth[women], np.full(len(women), mid))
         spaced = (mid - last_birth[women]).astype(int) > 300
         w = asfr(age_then) * PARITY_WEIGHT[np.minimum(parity[women], 4)] * spaced
-        w *= (np.isnat(death[women]) | (death[women] > mid))
+        w *= np.isnat(death[women]) | (death[women] > mid)
         ok = np.flatnonzero(w > 0)
         if len(ok) == 0:
             continue
@@ -178,8 +180,11 @@ def generate(county: str, persons: int, seed: int, as_of: dt.date) -> Population
     order = kids_all[np.argsort(birth[kids_all])[::-1]]
     first_child[mother[order]] = birth[order]  # the last write is the oldest child
     adult_from = np.maximum(birth[wives] + 22 * 365 * DAY, birth[husbands] + 22 * 365 * DAY)
-    wed = np.where(np.isnat(first_child[wives]), adult_from + rng.integers(0, 3 * 365, len(wives)) * DAY,
-                   first_child[wives] - rng.integers(200, 3 * 365, len(wives)) * DAY)
+    wed = np.where(
+        np.isnat(first_child[wives]),
+        adult_from + rng.integers(0, 3 * 365, len(wives)) * DAY,
+        first_child[wives] - rng.integers(200, 3 * 365, len(wives)) * DAY,
+    )
     wed = np.minimum(np.maximum(wed, birth[wives] + 20 * 365 * DAY), today - DAY)
     married_on[wives] = wed
     married_on[husbands] = wed
@@ -249,10 +254,34 @@ def generate(county: str, persons: int, seed: int, as_of: dt.date) -> Population
     for k in np.flatnonzero(father >= 0)[np.argsort(birth[father >= 0])]:  # fathers before their children
         surname[k] = surname[father[k]]
     name = np.char.add(surname, names.given_names(rng, sex))
-    return Population(as_of, county, n, sex, birth, death, name, mother, father, spouse, married_on, divorced_on,
-                      household, rel, rural, id_region, moved_in, moved_out, resident_region, employment,
-                      employed_from, wage, employer, low_income, fp_status,
-                      id_numbers(_valid_at_birth(id_region, birth), birth, sex))
+    return Population(
+        as_of,
+        county,
+        n,
+        sex,
+        birth,
+        death,
+        name,
+        mother,
+        father,
+        spouse,
+        married_on,
+        divorced_on,
+        household,
+        rel,
+        rural,
+        id_region,
+        moved_in,
+        moved_out,
+        resident_region,
+        employment,
+        employed_from,
+        wage,
+        employer,
+        low_income,
+        fp_status,
+        id_numbers(_valid_at_birth(id_region, birth), birth, sex),
+    )
 
 
 def _family_planning(rng, n, sex, birth, death, mother, spouse, rural, parity, today) -> np.ndarray:

@@ -13,8 +13,26 @@ from __future__ import annotations
 
 import numpy as np
 
-AGE_GROUPS_MILLIONS = [77.9, 90.2, 85.3, 72.7, 74.9, 91.8, 124.1, 99.0, 93.0, 114.2, 121.2, 101.4, 73.4, 74.0,
-                       49.6, 31.0, 20.4, 15.8]  # 0-4, 5-9, …, 80-84, 85+
+AGE_GROUPS_MILLIONS = [
+    77.9,
+    90.2,
+    85.3,
+    72.7,
+    74.9,
+    91.8,
+    124.1,
+    99.0,
+    93.0,
+    114.2,
+    121.2,
+    101.4,
+    73.4,
+    74.0,
+    49.6,
+    31.0,
+    20.4,
+    15.8,
+]  # 0-4, 5-9, …, 80-84, 85+
 
 # Province → (0–14, 15–59, 60+) shares, seventh census provincial bulletins.
 BROAD_SHARES = {
@@ -35,7 +53,7 @@ def single_year_age_weights(province: str) -> np.ndarray:
     """Weights for ages 0..100: five-year groups spread evenly, 85+ decaying, bands rescaled to the province."""
     w = np.zeros(101)
     for g, m in enumerate(AGE_GROUPS_MILLIONS[:-1]):
-        w[g * 5:(g + 1) * 5] = m / 5
+        w[g * 5 : (g + 1) * 5] = m / 5
     tail = np.exp(-np.arange(16) / 4.0)
     w[85:101] = AGE_GROUPS_MILLIONS[-1] * tail / tail.sum()
     target = BROAD_SHARES.get(province[:2], NATIONAL_SHARES)

@@ -19,13 +19,21 @@ from cradle.web.terms import translate_errors
 router = APIRouter(include_in_schema=False)
 
 RELATIONS = {
-    "mother": N_("Mother"), "father": N_("Father"), "child": N_("Child"),
-    "grandparent": N_("Grandparent"), "other": N_("Other member"),
+    "mother": N_("Mother"),
+    "father": N_("Father"),
+    "child": N_("Child"),
+    "grandparent": N_("Grandparent"),
+    "other": N_("Other member"),
 }
 KINDS = {
-    "cash": N_("Cash"), "reimbursement": N_("Reimbursement"), "deduction": N_("Tax deduction"),
-    "waiver": N_("Fee waiver"), "leave": N_("Leave"), "priority": N_("Priority"),
-    "service": N_("Service"), "deadline": N_("Deadline"),
+    "cash": N_("Cash"),
+    "reimbursement": N_("Reimbursement"),
+    "deduction": N_("Tax deduction"),
+    "waiver": N_("Fee waiver"),
+    "leave": N_("Leave"),
+    "priority": N_("Priority"),
+    "service": N_("Service"),
+    "deadline": N_("Deadline"),
 }
 
 
@@ -42,9 +50,12 @@ async def regions_or_none(request: Request) -> list[dict] | None:
 async def calculator_page(request: Request, jurisdiction: str | None = None) -> Response:
     regions = await regions_or_none(request)
     return render(
-        request, "calculator.html",
-        region_groups=grouped(regions or []), regions_unavailable=regions is None,
-        jurisdiction=jurisdiction or "", today=dt.date.today().isoformat(),
+        request,
+        "calculator.html",
+        region_groups=grouped(regions or []),
+        regions_unavailable=regions is None,
+        jurisdiction=jurisdiction or "",
+        today=dt.date.today().isoformat(),
         relations=RELATIONS,
     )
 
@@ -66,19 +77,27 @@ def member_labels(household: dict, locale: str) -> dict[str, str]:
 
 
 @router.post("/calc/results")
-async def calculator_results(request: Request, household: dict = Body(...),
-                             on: dt.date = Query(default_factory=dt.date.today)) -> Response:
+async def calculator_results(
+    request: Request, household: dict = Body(...), on: dt.date = Query(default_factory=dt.date.today)
+) -> Response:
     """The result cards as an HTML fragment; API field errors come back as the API's own 422 JSON."""
     try:
-        result = await internal_api.call(request, "POST", "/api/v1/calc",
-                                         params={"on": on.isoformat(), "explain": "true"}, json=household)
+        result = await internal_api.call(
+            request, "POST", "/api/v1/calc", params={"on": on.isoformat(), "explain": "true"}, json=household
+        )
     except internal_api.ApiError as exc:
-        return JSONResponse({"errors": translate_errors(exc.errors, locale_of(request))}, status_code=exc.status_code)
+        return JSONResponse(
+            {"errors": translate_errors(exc.errors, locale_of(request))}, status_code=exc.status_code
+        )
     locale = locale_of(request)
     regions = await regions_or_none(request) or []
     return render(
-        request, "_results.html",
-        result=result, members=member_labels(household, locale), kinds=KINDS,
-        documents=await document_titles(request), clause_url=clause_url,
+        request,
+        "_results.html",
+        result=result,
+        members=member_labels(household, locale),
+        kinds=KINDS,
+        documents=await document_titles(request),
+        clause_url=clause_url,
         place=name_of(regions, result.get("jurisdiction")) or result.get("jurisdiction"),
     )

@@ -19,14 +19,18 @@ def register(app: typer.Typer) -> None:
 
         options = {"log_level": "info", "access_log": access_log}
         if workers == 1 or reload:
-            uvicorn.run("cradle.web.app:serve_app", factory=True, host=host, port=port, reload=reload, **options)
+            uvicorn.run(
+                "cradle.web.app:serve_app", factory=True, host=host, port=port, reload=reload, **options
+            )
             return
         from cradle.web.serving import serve as serve_workers
 
         try:
             code = serve_workers("cradle.web.app:serve_app", host, port, workers, **options)
         except OSError as exc:
-            raise typer.BadParameter(f"{host}:{port} cannot be served: {exc.strerror}", param_hint="--port") from exc
+            raise typer.BadParameter(
+                f"{host}:{port} cannot be served: {exc.strerror}", param_hint="--port"
+            ) from exc
         raise typer.Exit(code)
 
     @app.command("i18n-update")

@@ -30,7 +30,9 @@ async def documents_page(request: Request) -> Response:
 @router.get("/clauses/{document}/{clause:path}")
 async def clause_page(request: Request, document: str, clause: str) -> Response:
     try:
-        found = await internal_api.get(request, f"/api/v1/documents/{quote(document, safe='')}/clauses/{quote(clause, safe='')}")
+        found = await internal_api.get(
+            request, f"/api/v1/documents/{quote(document, safe='')}/clauses/{quote(clause, safe='')}"
+        )
     except internal_api.ApiError as exc:
         raise HTTPException(exc.status_code, {"errors": exc.errors}) from exc
     try:
@@ -39,5 +41,6 @@ async def clause_page(request: Request, document: str, clause: str) -> Response:
         documents = []
     info = next((d for d in documents if d["document"] == document), {"document": document})
     regions = await regions_or_none(request) or []
-    return render(request, "clause.html", clause=found, doc=info,
-                  place=name_of(regions, info.get("jurisdiction")))
+    return render(
+        request, "clause.html", clause=found, doc=info, place=name_of(regions, info.get("jurisdiction"))
+    )

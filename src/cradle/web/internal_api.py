@@ -18,16 +18,19 @@ class ApiError(Exception):
         self.errors = errors
 
 
-async def call(request: Request, method: str, path: str, *, params: dict | None = None,
-               json: Any = None) -> Any:
+async def call(
+    request: Request, method: str, path: str, *, params: dict | None = None, json: Any = None
+) -> Any:
     """Call the app's own API as the current request's locale; raise ApiError on a non-2xx answer."""
     # A crash inside the API becomes its 500 answer, which the page reports, rather than a crash of the page.
     transport = httpx.ASGITransport(app=request.app, raise_app_exceptions=False)
     locale = getattr(request.state, "locale", "zh")
-    async with httpx.AsyncClient(transport=transport, base_url="http://cradle.internal",
-                                 cookies={COOKIE: locale}) as client:
-        response = await client.request(method, path, params=params, json=json,
-                                        headers={"accept": "application/json"})
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://cradle.internal", cookies={COOKIE: locale}
+    ) as client:
+        response = await client.request(
+            method, path, params=params, json=json, headers={"accept": "application/json"}
+        )
     if response.is_success:
         return response.json()
     try:

@@ -22,27 +22,36 @@ class Link:
 
 # (audience label, links); a domain adds its page here when it adds the route.
 AUDIENCES: list[tuple[str, list[Link]]] = [
-    (N_("Public"), [
-        Link("/", N_("Benefit calculator")),
-        Link("/programs", N_("Programs")),
-        Link("/documents", N_("Policy documents")),
-        Link("/monitoring", N_("Monitoring")),
-        Link("/home", N_("My home")),
-    ]),
-    (N_("Citizens"), [
-        Link("/services", N_("Online services")),
-        Link("/applications", N_("My applications")),
-        Link("/childcare", N_("Find childcare")),
-        Link("/auth/register", N_("Register")),
-        Link("/auth/account", N_("My account")),
-    ]),
-    (N_("Staff"), [
-        Link("/staff", N_("Workbench")),
-        Link("/childcare/official", N_("Childcare filings")),
-        Link("/registry", N_("Population registry")),
-        Link("/payments", N_("Payments")),
-        Link("/auth/admin/accounts", N_("Accounts")),
-    ]),
+    (
+        N_("Public"),
+        [
+            Link("/", N_("Benefit calculator")),
+            Link("/programs", N_("Programs")),
+            Link("/documents", N_("Policy documents")),
+            Link("/monitoring", N_("Monitoring")),
+            Link("/home", N_("My home")),
+        ],
+    ),
+    (
+        N_("Citizens"),
+        [
+            Link("/services", N_("Online services")),
+            Link("/applications", N_("My applications")),
+            Link("/childcare", N_("Find childcare")),
+            Link("/auth/register", N_("Register")),
+            Link("/auth/account", N_("My account")),
+        ],
+    ),
+    (
+        N_("Staff"),
+        [
+            Link("/staff", N_("Workbench")),
+            Link("/childcare/official", N_("Childcare filings")),
+            Link("/registry", N_("Population registry")),
+            Link("/payments", N_("Payments")),
+            Link("/auth/admin/accounts", N_("Accounts")),
+        ],
+    ),
 ]
 
 
@@ -55,7 +64,14 @@ class NavGroup:
 def is_served(app: FastAPI, path: str) -> bool:
     """Whether some route answers GET `path` (asked through Starlette's public `matches`, which also sees
     routes inside included routers)."""
-    scope = {"type": "http", "path": path, "method": "GET", "root_path": "", "headers": [], "query_string": b""}
+    scope = {
+        "type": "http",
+        "path": path,
+        "method": "GET",
+        "root_path": "",
+        "headers": [],
+        "query_string": b"",
+    }
     return any(route.matches(scope)[0] is Match.FULL for route in app.routes)
 
 

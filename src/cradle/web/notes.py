@@ -35,7 +35,9 @@ def describe(note: str | None, locale: str) -> str | None:
     if note == "encouraged":
         return t.gettext("Encouraged by the policy: the employer decides whether to grant it.")
     if note == UNCONFIRMED:
-        return t.gettext("The regulation that holds this figure is not loaded yet; the value is to be confirmed.")
+        return t.gettext(
+            "The regulation that holds this figure is not loaded yet; the value is to be confirmed."
+        )
     match = re.fullmatch(r"in force from (\d{4}-\d{2}-\d{2})", note)
     if match:
         return t.gettext("In force from %(date)s") % {"date": formatting.date(match.group(1), locale)}

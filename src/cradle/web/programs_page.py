@@ -14,7 +14,12 @@ from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-LEVELS = {"national": N_("National"), "province": N_("Provincial"), "city": N_("City"), "county": N_("County")}
+LEVELS = {
+    "national": N_("National"),
+    "province": N_("Provincial"),
+    "city": N_("City"),
+    "county": N_("County"),
+}
 
 
 @router.get("/programs")
@@ -29,10 +34,17 @@ async def programs_page(request: Request, jurisdiction: str | None = None) -> Re
     # htmx swaps only the listing when the picker changes.
     template = "_programs_list.html" if request.headers.get("hx-request") else "programs.html"
     return render(
-        request, template,
+        request,
+        template,
         status_code=422 if errors and not request.headers.get("hx-request") else 200,
-        region_groups=grouped(regions), jurisdiction=jurisdiction or "", programs=programs, errors=errors,
-        place=name_of(regions, jurisdiction), kinds=KINDS, levels=LEVELS, clause_url=clause_url,
+        region_groups=grouped(regions),
+        jurisdiction=jurisdiction or "",
+        programs=programs,
+        errors=errors,
+        place=name_of(regions, jurisdiction),
+        kinds=KINDS,
+        levels=LEVELS,
+        clause_url=clause_url,
         region_name=lambda code: name_of(regions, code) or code,
         documents=await document_titles(request),
     )

@@ -64,8 +64,10 @@ def serve(app: str, host: str, port: int, workers: int, **options: Any) -> int:
         return p, ready
 
     stopping: list[int] = []
-    previous = {s: signal.signal(s, lambda signum, _frame: stopping.append(signum))
-                for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        s: signal.signal(s, lambda signum, _frame: stopping.append(signum))
+        for s in (signal.SIGINT, signal.SIGTERM)
+    }
     procs = [start() for _ in range(workers)]
     code = 0
     try:

@@ -49,9 +49,15 @@ def paid_by_program_county(session: Session, code: str, year: int) -> list[Progr
     """Rows for every (program, county within ``code``) with a payment in ``year``, program then county order."""
     from cradle.payments.models import Batch, Payment
 
-    stmt = (select(Payment.program, Batch.county, Payment.status, Payment.amount, Batch.period,
-                   Batch.exported_at, Batch.created_at)
-            .join(Batch, Payment.batch_id == Batch.id))
+    stmt = select(
+        Payment.program,
+        Batch.county,
+        Payment.status,
+        Payment.amount,
+        Batch.period,
+        Batch.exported_at,
+        Batch.created_at,
+    ).join(Batch, Payment.batch_id == Batch.id)
     totals: dict[tuple[str, str], list] = {}
     within: dict[str, bool] = {}
     for program, county, status, amount, period, exported_at, created_at in session.execute(stmt):
@@ -63,15 +69,25 @@ def paid_by_program_county(session: Session, code: str, year: int) -> list[Progr
         k = 0 if status == "paid" else 2
         t[k] += 1
         t[k + 1] += Decimal(str(amount))
-    return [ProgramCounty(p, program_title(p), c, regions.name(c), *t) for (p, c), t in sorted(totals.items())]
+    return [
+        ProgramCounty(p, program_title(p), c, regions.name(c), *t) for (p, c), t in sorted(totals.items())
+    ]
 
 
 def by_program(rows: list[ProgramCounty]) -> list[dict]:
     """Totals per program over the counties."""
     out: dict[str, dict] = {}
     for r in rows:
-        t = out.setdefault(r.program, {"program": r.program, "title": r.title, "paid_count": 0,
-                                       "paid_amount": Decimal(0), "counties": 0})
+        t = out.setdefault(
+            r.program,
+            {
+                "program": r.program,
+                "title": r.title,
+                "paid_count": 0,
+                "paid_amount": Decimal(0),
+                "counties": 0,
+            },
+        )
         t["paid_count"] += r.paid_count
         t["paid_amount"] += r.paid_amount
         t["counties"] += 1

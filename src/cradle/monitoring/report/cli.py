@@ -9,11 +9,13 @@ from pathlib import Path
 import typer
 
 
-def report_cmd(region: str = typer.Option(..., help="province, city or county code, e.g. 140000"),
-               year: int = typer.Option(..., help="the year reported on"),
-               out: Path = typer.Option(Path("."), help="directory for the .html and .pdf"),
-               today: str = typer.Option(None, help="judge plan deadlines and late data on this date (YYYY-MM-DD)"),
-               html_only: bool = typer.Option(False, "--html-only", help="skip the PDF")) -> None:
+def report_cmd(
+    region: str = typer.Option(..., help="province, city or county code, e.g. 140000"),
+    year: int = typer.Option(..., help="the year reported on"),
+    out: Path = typer.Option(Path("."), help="directory for the .html and .pdf"),
+    today: str = typer.Option(None, help="judge plan deadlines and late data on this date (YYYY-MM-DD)"),
+    html_only: bool = typer.Option(False, "--html-only", help="skip the PDF"),
+) -> None:
     """年度监测评估报告: the year's report in Chinese, HTML and PDF."""
     from cradle import atomicfile, regions
     from cradle.db import session_scope

@@ -10,8 +10,14 @@ from cradle import regions
 from cradle.monitoring.models import IndicatorValue
 from cradle.monitoring.report.scorecard import NUMERIC, IndicatorRow
 
-STATUS_COLOURS = {"on_track": "#1e7b34", "at_risk": "#b26a00", "missed": "#b3261e", "no_data": "#8a939e",
-                  "unjudged": "#8a939e", "no_target": "#8a939e"}
+STATUS_COLOURS = {
+    "on_track": "#1e7b34",
+    "at_risk": "#b26a00",
+    "missed": "#b3261e",
+    "no_data": "#8a939e",
+    "unjudged": "#8a939e",
+    "no_target": "#8a939e",
+}
 
 
 def goal(row: IndicatorRow) -> float | None:
@@ -21,17 +27,29 @@ def goal(row: IndicatorRow) -> float | None:
 
 def trend_chart(row: IndicatorRow) -> dict:
     """Data for a line chart of the region's yearly values with the target as a dashed line."""
-    return {"kind": "trend", "name": row.indicator.name, "unit": row.indicator.unit,
-            "years": [str(y) for y in row.series], "values": list(row.series.values()), "goal": goal(row),
-            "goal_year": row.target.target.year if row.target else None}
+    return {
+        "kind": "trend",
+        "name": row.indicator.name,
+        "unit": row.indicator.unit,
+        "years": [str(y) for y in row.series],
+        "values": list(row.series.values()),
+        "goal": goal(row),
+        "goal_year": row.target.target.year if row.target else None,
+    }
 
 
 def units_chart(row: IndicatorRow) -> dict:
     """Data for a bar chart of the units below, coloured by their status."""
-    return {"kind": "units", "name": row.indicator.name, "unit": row.indicator.unit, "goal": goal(row),
-            "labels": [u.name for u in row.units],
-            "links": [f"/monitoring/{u.region}/indicators/{row.indicator.id}?year={row.year}" for u in row.units],
-            "values": [u.value for u in row.units], "colours": [STATUS_COLOURS[u.status] for u in row.units]}
+    return {
+        "kind": "units",
+        "name": row.indicator.name,
+        "unit": row.indicator.unit,
+        "goal": goal(row),
+        "labels": [u.name for u in row.units],
+        "links": [f"/monitoring/{u.region}/indicators/{row.indicator.id}?year={row.year}" for u in row.units],
+        "values": [u.value for u in row.units],
+        "colours": [STATUS_COLOURS[u.status] for u in row.units],
+    }
 
 
 def crumbs(code: str, year: int, last_link: bool = False) -> list[tuple[str, str | None]]:
@@ -54,6 +72,11 @@ def peer_table(row: IndicatorRow, data_rows: list[tuple[str, float | None]]) -> 
     from cradle.monitoring.report.scorecard import _rank_key
 
     known = sorted(((_rank_key(row.indicator, v), c, v) for c, v in data_rows if v is not None))
-    out = [{"region": c, "name": regions.name(c), "value": v, "rank": i + 1} for i, (_k, c, v) in enumerate(known)]
-    out += [{"region": c, "name": regions.name(c), "value": None, "rank": None} for c, v in data_rows if v is None]
+    out = [
+        {"region": c, "name": regions.name(c), "value": v, "rank": i + 1}
+        for i, (_k, c, v) in enumerate(known)
+    ]
+    out += [
+        {"region": c, "name": regions.name(c), "value": None, "rank": None} for c, v in data_rows if v is None
+    ]
     return out

@@ -24,8 +24,12 @@ from cradle.monitoring.catalogue import Indicator, Target
 from cradle.monitoring.warnings import _trend
 
 STATUS_LABELS = {
-    "on_track": "达标/进度正常", "at_risk": "有风险", "missed": "未达标",
-    "no_data": "无数据", "unjudged": "无法判定", "no_target": "无目标",
+    "on_track": "达标/进度正常",
+    "at_risk": "有风险",
+    "missed": "未达标",
+    "no_data": "无数据",
+    "unjudged": "无法判定",
+    "no_target": "无目标",
 }
 NUMERIC = (">=", ">", "<=", "<")
 
@@ -160,10 +164,14 @@ def judge(target: TargetView | None, series: dict[int, float], year: int) -> Jud
             return Judgement("missed", f"{format_value(value)}，未达到目标")
         projected = _trend({y: v for y, v in series.items() if y <= year}, t.year)
         if projected is not None and t.met(projected):
-            return Judgement("on_track", f"尚未达标，按近年趋势{t.year}年约为{format_value(projected)}，可达标",
-                             projected)
-        why = (f"按近年趋势{t.year}年约为{format_value(projected)}，达不到目标" if projected is not None
-               else "尚未达标，数据不足以判断趋势")
+            return Judgement(
+                "on_track", f"尚未达标，按近年趋势{t.year}年约为{format_value(projected)}，可达标", projected
+            )
+        why = (
+            f"按近年趋势{t.year}年约为{format_value(projected)}，达不到目标"
+            if projected is not None
+            else "尚未达标，数据不足以判断趋势"
+        )
         return Judgement("at_risk", why, projected)
     if t.comparator == "increase":
         previous = series.get(year - 1)
@@ -206,8 +214,9 @@ def units_of(code: str) -> list[str]:
 
 def rank_among(ind: Indicator, code: str, year: int, data: dict, peers: list[str]) -> tuple[int | None, int]:
     """(rank of ``code`` among ``peers`` with a value for ``year``, number of such peers); best is 1."""
-    scored = [(_rank_key(ind, data[(ind.id, p)][year]), p) for p in peers
-              if year in data.get((ind.id, p), {})]
+    scored = [
+        (_rank_key(ind, data[(ind.id, p)][year]), p) for p in peers if year in data.get((ind.id, p), {})
+    ]
     scored.sort()
     for i, (_key, p) in enumerate(scored):
         if p == code:
@@ -234,9 +243,23 @@ def build(session: Session, code: str, year: int) -> Scorecard:
         unit_values = []
         for u in units:
             s = data.get((ind.id, u), {})
-            unit_values.append(UnitValue(u, regions.name(u), s.get(year), judge(choose_target(u, ind.id), s, year).status))
-        rows.append(IndicatorRow(ind, code, year, series.get(year), series, target, judge(target, series, year),
-                                 rank, n, unit_values))
+            unit_values.append(
+                UnitValue(u, regions.name(u), s.get(year), judge(choose_target(u, ind.id), s, year).status)
+            )
+        rows.append(
+            IndicatorRow(
+                ind,
+                code,
+                year,
+                series.get(year),
+                series,
+                target,
+                judge(target, series, year),
+                rank,
+                n,
+                unit_values,
+            )
+        )
     return Scorecard(code, region.name, region.level, year, rows, peers, units)
 
 

@@ -18,26 +18,44 @@ def _three_child(c: Ctx) -> np.ndarray:
     return c.max_birth_order >= 3
 
 
-@program(id="baiyin.childcare_allowance", title="育儿补贴", entity="person", kind="cash", unit="CNY/month",
-         clause="二、13")
+@program(
+    id="baiyin.childcare_allowance",
+    title="育儿补贴",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause="二、13",
+)
 def childcare_allowance(c: Ctx) -> Rule:
     p = c.persons
     limit = np.nan_to_num(c.param("childcare_allowance.age_limit"), nan=3).astype(np.int64)
     end = c.birthday(limit)
     return Rule(
-        conditions=[("是子女", c.is_child), ("在世", c.alive),
-                    ("按政策生育的二孩或三孩", (p.birth_order == 2) | (p.birth_order == 3)),
-                    ("2024年1月1日以后出生", p.birth_date >= ALLOWANCE_FROM),
-                    ("落户白银市户籍", c.hukou_within(BAIYIN, p.hukou)),
-                    ("未满3周岁", c.as_of < end)],
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("按政策生育的二孩或三孩", (p.birth_order == 2) | (p.birth_order == 3)),
+            ("2024年1月1日以后出生", p.birth_date >= ALLOWANCE_FROM),
+            ("落户白银市户籍", c.hukou_within(BAIYIN, p.hukou)),
+            ("未满3周岁", c.as_of < end),
+        ],
         amount=c.param("childcare_allowance.monthly", regions=c.jurisdiction),
-        start=p.birth_date, end=end, facts={"county": c.jurisdiction},
+        start=p.birth_date,
+        end=end,
+        facts={"county": c.jurisdiction},
         explanation="第{birth_order}孩于{birth_date}出生（2024年1月1日以后），户籍落在白银市（{hukou}），"
-                    "按所在县区（{county}）政府核定的标准每月发放育儿补贴，直至{end}满3周岁")
+        "按所在县区（{county}）政府核定的标准每月发放育儿补贴，直至{end}满3周岁",
+    )
 
 
-@program(id="baiyin.kindergarten_fee_waiver", title="幼儿园保教费减免", entity="person", kind="waiver",
-         unit="CNY/year", clause="二、18")
+@program(
+    id="baiyin.kindergarten_fee_waiver",
+    title="幼儿园保教费减免",
+    entity="person",
+    kind="waiver",
+    unit="CNY/year",
+    clause="二、18",
+)
 def kindergarten_fee_waiver(c: Ctx) -> Rule:
     p = c.persons
     gansu = c.hukou_within(GANSU, p.hukou)
@@ -45,96 +63,176 @@ def kindergarten_fee_waiver(c: Ctx) -> Rule:
     needy = low_income | p.orphan | p.disability
 
     def who():
-        return np.where(gansu, "具有甘肃户籍（" + p.hukou.astype(str) + "）",
-                        "为非甘肃户籍的" + np.where(p.orphan, "孤儿", np.where(p.disability, "残疾儿童", "家庭经济困难儿童")))
+        return np.where(
+            gansu,
+            "具有甘肃户籍（" + p.hukou.astype(str) + "）",
+            "为非甘肃户籍的"
+            + np.where(p.orphan, "孤儿", np.where(p.disability, "残疾儿童", "家庭经济困难儿童")),
+        )
 
     return Rule(
-        conditions=[("是子女", c.is_child), ("在世", c.alive),
-                    ("在幼儿园就读", p.care_type == c.CARE["kindergarten"]),
-                    ("在公办幼儿园或普惠性民办幼儿园就读", p.care_public | p.care_inclusive),
-                    ("具有甘肃户籍，或为非甘肃户籍的家庭经济困难儿童、孤儿、残疾儿童", gansu | needy)],
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("在幼儿园就读", p.care_type == c.CARE["kindergarten"]),
+            ("在公办幼儿园或普惠性民办幼儿园就读", p.care_public | p.care_inclusive),
+            ("具有甘肃户籍，或为非甘肃户籍的家庭经济困难儿童、孤儿、残疾儿童", gansu | needy),
+        ],
         amount=c.param("kindergarten_fee_waiver.yearly"),
         facts={"who": who, "school": lambda: np.where(p.care_public, "公办幼儿园", "普惠性民办幼儿园")},
-        explanation="幼儿{who}，在辖区内{school}就读，每生每年减免保教费{amount}元")
+        explanation="幼儿{who}，在辖区内{school}就读，每生每年减免保教费{amount}元",
+    )
 
 
-@program(id="baiyin.affordable_rental_three_child", title="三孩家庭保障性租赁住房配租", entity="household",
-         kind="priority", unit=None, clause="二、17")
+@program(
+    id="baiyin.affordable_rental_three_child",
+    title="三孩家庭保障性租赁住房配租",
+    entity="household",
+    kind="priority",
+    unit=None,
+    clause="二、17",
+)
 def affordable_rental_three_child(c: Ctx) -> Rule:
     return Rule(
         conditions=[("三孩家庭", _three_child(c))],
         facts={"children": c.max_birth_order},
         explanation="家庭为三孩家庭（{children}个子女），可申请配租保障性租赁住房中筹集的超过70平方米的住房"
-                    "（须符合保障性租赁住房配租条件）")
+        "（须符合保障性租赁住房配租条件）",
+    )
 
 
-@program(id="baiyin.public_rental_by_minor_children", title="公租房户型选择照顾（按未成年子女数）",
-         entity="household", kind="priority", unit=None, clause="二、17")
+@program(
+    id="baiyin.public_rental_by_minor_children",
+    title="公租房户型选择照顾（按未成年子女数）",
+    entity="household",
+    kind="priority",
+    unit=None,
+    clause="二、17",
+)
 def public_rental_by_minor_children(c: Ctx) -> Rule:
     h = c.households
     return Rule(
-        conditions=[("符合当地住房保障条件", h.public_rental_eligible), ("有未成年子女", c.n_minor_children >= 1)],
+        conditions=[
+            ("符合当地住房保障条件", h.public_rental_eligible),
+            ("有未成年子女", c.n_minor_children >= 1),
+        ],
         facts={"minors": c.n_minor_children},
         explanation="家庭符合当地住房保障条件且有{minors}个未成年子女，县区配租公租房时根据未成年子女数量"
-                    "在户型选择等方面给予适当照顾")
+        "在户型选择等方面给予适当照顾",
+    )
 
 
-@program(id="baiyin.housing_fund_three_child", title="三孩家庭住房公积金支持", entity="household",
-         kind="priority", unit=None, clause="二、17")
+@program(
+    id="baiyin.housing_fund_three_child",
+    title="三孩家庭住房公积金支持",
+    entity="household",
+    kind="priority",
+    unit=None,
+    clause="二、17",
+)
 def housing_fund_three_child(c: Ctx) -> Rule:
     h = c.households
 
     def how():
-        return np.where(~h.owns_home & h.renting, "家庭无房租赁住房，提取住房公积金时可适当提高最高提取额度",
-                        np.where(~h.owns_home, "无房租赁住房提取住房公积金的可适当提高最高提取额度，"
-                                               "购买首套自住住房申请公积金贷款的可适当提高最高贷款额度",
-                                 "购买首套自住住房申请住房公积金贷款的，可适当提高最高贷款额度"))
+        return np.where(
+            ~h.owns_home & h.renting,
+            "家庭无房租赁住房，提取住房公积金时可适当提高最高提取额度",
+            np.where(
+                ~h.owns_home,
+                "无房租赁住房提取住房公积金的可适当提高最高提取额度，"
+                "购买首套自住住房申请公积金贷款的可适当提高最高贷款额度",
+                "购买首套自住住房申请住房公积金贷款的，可适当提高最高贷款额度",
+            ),
+        )
 
     return Rule(
         conditions=[("三孩家庭", _three_child(c))],
         facts={"children": c.max_birth_order, "how": how},
-        explanation="符合国家生育政策的三孩家庭（{children}个子女）在白银市缴存住房公积金的，{how}")
+        explanation="符合国家生育政策的三孩家庭（{children}个子女）在白银市缴存住房公积金的，{how}",
+    )
 
 
-@program(id="baiyin.elderly_care_priority_three_child", title="三孩家庭老年人优先优惠入住公办养老机构",
-         entity="person", kind="priority", unit=None, clause="二、17")
+@program(
+    id="baiyin.elderly_care_priority_three_child",
+    title="三孩家庭老年人优先优惠入住公办养老机构",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二、17",
+)
 def elderly_care_priority_three_child(c: Ctx) -> Rule:
     p = c.persons
     elder = (p.relation == c.RELATION["grandparent"]) | c.is_parent
     return Rule(
-        conditions=[("是家庭中的祖辈或父母", elder), ("在世", c.alive),
-                    ("三孩家庭", c.to_persons(_three_child(c))),
-                    ("年满60周岁", c.age >= c.param("elderly_care_priority.min_age"))],
+        conditions=[
+            ("是家庭中的祖辈或父母", elder),
+            ("在世", c.alive),
+            ("三孩家庭", c.to_persons(_three_child(c))),
+            ("年满60周岁", c.age >= c.param("elderly_care_priority.min_age")),
+        ],
         facts={"age": c.age},
-        explanation="三孩家庭的老年人（{age}岁，年满60周岁），优先优惠入住公办养老机构")
+        explanation="三孩家庭的老年人（{age}岁，年满60周岁），优先优惠入住公办养老机构",
+    )
 
 
 def _special(c: Ctx, kind: str, key: str, label: str, sentence: str) -> Rule:
     h = c.households
     return Rule(
-        conditions=[("是父母", c.is_parent), ("在世", c.alive),
-                    (label, c.to_persons(h.special_family == SPECIAL_FAMILY[kind]))],
+        conditions=[
+            ("是父母", c.is_parent),
+            ("在世", c.alive),
+            (label, c.to_persons(h.special_family == SPECIAL_FAMILY[kind])),
+        ],
         amount=c.param(key),
         facts={"who": lambda: np.where(c.persons.female, "母亲", "父亲")},
-        explanation=sentence)
+        explanation=sentence,
+    )
 
 
-@program(id="baiyin.special_assistance_bereaved", title="失独家庭特别扶助金", entity="person", kind="cash",
-         unit="CNY/month", clause="二、21")
+@program(
+    id="baiyin.special_assistance_bereaved",
+    title="失独家庭特别扶助金",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause="二、21",
+)
 def special_assistance_bereaved(c: Ctx) -> Rule:
-    return _special(c, "bereaved", "special_assistance.bereaved_monthly", "失独家庭",
-                    "家庭为符合条件的失独家庭，夫妻每人每月发放特别扶助金{amount}元，在世的{who}按月领取")
+    return _special(
+        c,
+        "bereaved",
+        "special_assistance.bereaved_monthly",
+        "失独家庭",
+        "家庭为符合条件的失独家庭，夫妻每人每月发放特别扶助金{amount}元，在世的{who}按月领取",
+    )
 
 
-@program(id="baiyin.special_assistance_disabled", title="独生子女伤残家庭特别扶助金", entity="person",
-         kind="cash", unit="CNY/month", clause="二、21")
+@program(
+    id="baiyin.special_assistance_disabled",
+    title="独生子女伤残家庭特别扶助金",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause="二、21",
+)
 def special_assistance_disabled(c: Ctx) -> Rule:
-    return _special(c, "disabled_child", "special_assistance.disabled_monthly", "独生子女伤（病）残家庭",
-                    "家庭为独生子女伤（病）残家庭，夫妻每人每月发放特别扶助金{amount}元，在世的{who}按月领取")
+    return _special(
+        c,
+        "disabled_child",
+        "special_assistance.disabled_monthly",
+        "独生子女伤（病）残家庭",
+        "家庭为独生子女伤（病）残家庭，夫妻每人每月发放特别扶助金{amount}元，在世的{who}按月领取",
+    )
 
 
-@program(id="baiyin.reward_assistance", title="计划生育家庭奖励扶助", entity="person", kind="cash",
-         unit="CNY/year", clause="二、21")
+@program(
+    id="baiyin.reward_assistance",
+    title="计划生育家庭奖励扶助",
+    entity="person",
+    kind="cash",
+    unit="CNY/year",
+    clause="二、21",
+)
 def reward_assistance(c: Ctx) -> Rule:
     # 是否“符合条件”由计生部门认定，输入以独生子女证、农村二女户标记表达；不从子女人数反推（反推会使
     # 删去一名子女反而产生待遇）。
@@ -142,9 +240,13 @@ def reward_assistance(c: Ctx) -> Rule:
     only = h.only_child_certificate
     two_daughters = h.rural_two_daughters
     return Rule(
-        conditions=[("是父母", c.is_parent), ("在世", c.alive),
-                    ("全面两孩政策实施前的独生子女家庭或农村二女户家庭", c.to_persons(only | two_daughters))],
+        conditions=[
+            ("是父母", c.is_parent),
+            ("在世", c.alive),
+            ("全面两孩政策实施前的独生子女家庭或农村二女户家庭", c.to_persons(only | two_daughters)),
+        ],
         amount=c.param("reward_assistance.yearly"),
         facts={"what": lambda: c.to_persons(np.where(only, "持独生子女证的独生子女家庭", "农村二女户家庭"))},
         explanation="全面两孩政策实施前的{what}，继续实行现行各项奖励扶助制度和优惠政策，"
-                    "扶助资金通过财政补贴资金“一卡通”平台直接发放")
+        "扶助资金通过财政补贴资金“一卡通”平台直接发放",
+    )

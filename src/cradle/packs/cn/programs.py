@@ -22,23 +22,40 @@ def extension_days(c: Ctx) -> np.ndarray:
     return np.where(within, np.nan_to_num(np.where(order >= 2, later, first)), 0)
 
 
-@program(id="cn.maternity_leave", title="产假", entity="birth", kind="leave", unit="days",
-         citations=[("女职工劳动保护特别规定", "第七条")])
+@program(
+    id="cn.maternity_leave",
+    title="产假",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    citations=[("女职工劳动保护特别规定", "第七条")],
+)
 def maternity_leave(c: Ctx) -> Rule:
     b = c.births
     mother = np.maximum(b.mother, 0)
     days = leave.national_days(c)
     return Rule(
-        conditions=[("有母亲信息", b.mother >= 0),
-                    ("母亲为职工", c.persons.employment[mother] == c.EMPLOYMENT["employee"]),
-                    ("生育时规定已施行", ~np.isnan(days))],
-        amount=days, start=b.date, end=add_days(b.date, days),
+        conditions=[
+            ("有母亲信息", b.mother >= 0),
+            ("母亲为职工", c.persons.employment[mother] == c.EMPLOYMENT["employee"]),
+            ("生育时规定已施行", ~np.isnan(days)),
+        ],
+        amount=days,
+        start=b.date,
+        end=add_days(b.date, days),
         facts={"babies": b.babies, "dystocia": lambda: np.where(b.dystocia, "，难产", "")},
-        explanation="女职工生育享受产假{amount}天（基本98天{dystocia}，生育{babies}个婴儿），自{start}起，{end}返岗")
+        explanation="女职工生育享受产假{amount}天（基本98天{dystocia}，生育{babies}个婴儿），自{start}起，{end}返岗",
+    )
 
 
-@program(id="cn.maternity_allowance", title="生育津贴", entity="birth", kind="cash", unit="CNY",
-         citations=[("社会保险法", "第五十六条")])
+@program(
+    id="cn.maternity_allowance",
+    title="生育津贴",
+    entity="birth",
+    kind="cash",
+    unit="CNY",
+    citations=[("社会保险法", "第五十六条")],
+)
 def maternity_allowance(c: Ctx) -> Rule:
     b = c.births
     p = c.persons
@@ -47,30 +64,54 @@ def maternity_allowance(c: Ctx) -> Rule:
     wage = p.employer_avg_monthly_wage[mother]
     amount = np.round(wage / c.param("maternity_allowance.days_per_month") * days, 2)
     return Rule(
-        conditions=[("有母亲信息", b.mother >= 0),
-                    ("母亲参加生育保险", p.maternity_insurance[mother]),
-                    ("生育时规定已施行", ~np.isnan(days)),
-                    ("已知用人单位上年度职工月平均工资", ~np.isnan(wage))],
-        amount=amount, start=b.date, end=add_days(b.date, days),
+        conditions=[
+            ("有母亲信息", b.mother >= 0),
+            ("母亲参加生育保险", p.maternity_insurance[mother]),
+            ("生育时规定已施行", ~np.isnan(days)),
+            ("已知用人单位上年度职工月平均工资", ~np.isnan(wage)),
+        ],
+        amount=amount,
+        start=b.date,
+        end=add_days(b.date, days),
         facts={"wage": wage, "days": days},
-        explanation="母亲参加生育保险，按用人单位上年度职工月平均工资{wage}元÷30×产假{days}天计发生育津贴{amount}元")
+        explanation="母亲参加生育保险，按用人单位上年度职工月平均工资{wage}元÷30×产假{days}天计发生育津贴{amount}元",
+    )
 
 
-@program(id="cn.infant_care_tax_deduction", title="3岁以下婴幼儿照护个人所得税专项附加扣除", entity="person",
-         kind="deduction", unit="CNY/month", citations=[("国发〔2022〕8号", "全文"), ("国发〔2023〕13号", "全文")])
+@program(
+    id="cn.infant_care_tax_deduction",
+    title="3岁以下婴幼儿照护个人所得税专项附加扣除",
+    entity="person",
+    kind="deduction",
+    unit="CNY/month",
+    citations=[("国发〔2022〕8号", "全文"), ("国发〔2023〕13号", "全文")],
+)
 def infant_care_tax_deduction(c: Ctx) -> Rule:
     p = c.persons
     third = c.birthday(3)
     monthly = c.param("infant_care_tax_deduction.monthly")
     return Rule(
-        conditions=[("是子女", c.is_child), ("在世", c.alive), ("未满3周岁", c.age < 3),
-                    ("扣除政策已实施", ~np.isnan(np.broadcast_to(monthly, p.hh.shape)))],
-        amount=monthly, start=np.maximum(p.birth_date, np.datetime64("2022-01-01")), end=third,
-        explanation="子女未满3周岁，父母可按每孩每月{amount}元标准扣除（一方全额或双方各50%），至{end}满3周岁止")
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("未满3周岁", c.age < 3),
+            ("扣除政策已实施", ~np.isnan(np.broadcast_to(monthly, p.hh.shape))),
+        ],
+        amount=monthly,
+        start=np.maximum(p.birth_date, np.datetime64("2022-01-01")),
+        end=third,
+        explanation="子女未满3周岁，父母可按每孩每月{amount}元标准扣除（一方全额或双方各50%），至{end}满3周岁止",
+    )
 
 
-@program(id="cn.childcare_subsidy", title="国家育儿补贴", entity="person", kind="cash", unit="CNY/year",
-         citations=[("育儿补贴制度实施方案", "全文")])
+@program(
+    id="cn.childcare_subsidy",
+    title="国家育儿补贴",
+    entity="person",
+    kind="cash",
+    unit="CNY/year",
+    citations=[("育儿补贴制度实施方案", "全文")],
+)
 def childcare_subsidy(c: Ctx) -> Rule:
     p = c.persons
     limit = c.param("childcare_subsidy.age_limit")
@@ -78,9 +119,18 @@ def childcare_subsidy(c: Ctx) -> Rule:
     start = np.maximum(p.birth_date, np.datetime64("2025-01-01"))
     yearly = c.param("childcare_subsidy.yearly")
     return Rule(
-        conditions=[("是子女", c.is_child), ("在世", c.alive), ("补贴制度已实施", ~np.isnan(limit)),
-                    ("未满3周岁", c.as_of < end)],
-        amount=yearly, start=start, end=end,
-        facts={"months": lambda: months_between(start, end),
-               "total": lambda: yearly / 12 * months_between(start, end)},
-        explanation="3周岁以下婴幼儿按每孩每年{amount}元发放育儿补贴，自{start}至{end}满3周岁共{months}个月，合计{total}元")
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("补贴制度已实施", ~np.isnan(limit)),
+            ("未满3周岁", c.as_of < end),
+        ],
+        amount=yearly,
+        start=start,
+        end=end,
+        facts={
+            "months": lambda: months_between(start, end),
+            "total": lambda: yearly / 12 * months_between(start, end),
+        },
+        explanation="3周岁以下婴幼儿按每孩每年{amount}元发放育儿补贴，自{start}至{end}满3周岁共{months}个月，合计{total}元",
+    )

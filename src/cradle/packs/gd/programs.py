@@ -14,25 +14,49 @@ REGULATION = "广东省人口与计划生育条例"
 LUHE = "000_297e707e5151f0b6.txt"  # the 陆河 draft names the leaves (no figures)
 
 
-@program(id="gd.maternity_leave_extension", title="奖励假（延长产假）", entity="birth", kind="leave", unit="days",
-         citations=[(REGULATION, "第三十条")])
+@program(
+    id="gd.maternity_leave_extension",
+    title="奖励假（延长产假）",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    citations=[(REGULATION, "第三十条")],
+)
 def maternity_leave_extension(c: Ctx) -> Rule:
     return leave.extension(c, law=REGULATION)
 
 
-@program(id="gd.paternity_leave", title="陪产假", entity="birth", kind="leave", unit="days",
-         citations=[(REGULATION, "第三十条")])
+@program(
+    id="gd.paternity_leave",
+    title="陪产假",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    citations=[(REGULATION, "第三十条")],
+)
 def paternity_leave(c: Ctx) -> Rule:
     return leave.paternity(c, law=REGULATION, name="陪产假")
 
 
-@program(id="gd.parental_leave", title="育儿假", entity="person", kind="leave", unit="days/year",
-         citations=[(REGULATION, "全文"), (LUHE, "促进福利待遇健全完善")])
+@program(
+    id="gd.parental_leave",
+    title="育儿假",
+    entity="person",
+    kind="leave",
+    unit="days/year",
+    citations=[(REGULATION, "全文"), (LUHE, "促进福利待遇健全完善")],
+)
 def parental_leave(c: Ctx) -> Rule:
     return leave.parental(c, law=REGULATION)
 
 
-@program(id="gd.only_child_parent_care_leave", title="独生子女父母护理假", entity="person", kind="leave",
-         unit="days", citations=[(REGULATION, "全文"), (LUHE, "促进福利待遇健全完善")])
+@program(
+    id="gd.only_child_parent_care_leave",
+    title="独生子女父母护理假",
+    entity="person",
+    kind="leave",
+    unit="days",
+    citations=[(REGULATION, "全文"), (LUHE, "促进福利待遇健全完善")],
+)
 def only_child_parent_care_leave(c: Ctx) -> Rule:
     return leave.only_child_care(c, law=REGULATION)

@@ -13,25 +13,49 @@ LAW = "甘肃省人口与计划生育条例"
 REGULATION = [(LAW, "全文")]
 
 
-@program(id="gs.maternity_leave_extension", title="延长产假（甘肃）", entity="birth", kind="leave", unit="days",
-         citations=REGULATION)
+@program(
+    id="gs.maternity_leave_extension",
+    title="延长产假（甘肃）",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    citations=REGULATION,
+)
 def maternity_leave_extension(c: Ctx) -> Rule:
     return leave.extension(c, law=LAW)
 
 
-@program(id="gs.paternity_leave", title="男方护理假（甘肃）", entity="birth", kind="leave", unit="days",
-         citations=REGULATION)
+@program(
+    id="gs.paternity_leave",
+    title="男方护理假（甘肃）",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    citations=REGULATION,
+)
 def paternity_leave(c: Ctx) -> Rule:
     return leave.paternity(c, law=LAW, name="护理假")
 
 
-@program(id="gs.parental_leave", title="育儿假（甘肃）", entity="person", kind="leave", unit="days/year",
-         citations=REGULATION)
+@program(
+    id="gs.parental_leave",
+    title="育儿假（甘肃）",
+    entity="person",
+    kind="leave",
+    unit="days/year",
+    citations=REGULATION,
+)
 def parental_leave(c: Ctx) -> Rule:
     return leave.parental(c, law=LAW)
 
 
-@program(id="gs.only_child_parent_care_leave", title="独生子女父母陪护假（甘肃）", entity="person", kind="leave",
-         unit="days/year", citations=REGULATION)
+@program(
+    id="gs.only_child_parent_care_leave",
+    title="独生子女父母陪护假（甘肃）",
+    entity="person",
+    kind="leave",
+    unit="days/year",
+    citations=REGULATION,
+)
 def only_child_parent_care_leave(c: Ctx) -> Rule:
     return leave.only_child_care(c, law=LAW, key="only_child_parent_care_leave.days_per_year")

@@ -17,8 +17,14 @@ DRAFT = "（征求意见稿）"
 TWO_CHILD_POLICY = np.datetime64("2016-01-01")  # 全面两孩政策 in force
 
 
-@program(id="luhe.newborn_insurance_window", title="新生儿参加居民医保期限", entity="birth", kind="deadline",
-         unit="date", clause="加大医疗和生育保险保障力度")
+@program(
+    id="luhe.newborn_insurance_window",
+    title="新生儿参加居民医保期限",
+    entity="birth",
+    kind="deadline",
+    unit="date",
+    clause="加大医疗和生育保险保障力度",
+)
 def newborn_insurance_window(c: Ctx) -> Rule:
     b = c.births
     p = c.persons
@@ -26,47 +32,82 @@ def newborn_insurance_window(c: Ctx) -> Rule:
     deadline = add_months(b.date, int(np.nan_to_num(months)))
     child = np.maximum(b.child, 0)
     return Rule(
-        conditions=[("有新生儿信息", b.child >= 0), ("新生儿在世", c.alive[child]),
-                    ("新生儿尚未参加基本医疗保险", p.medical_insurance[child] == c.INSURANCE["none"]),
-                    ("规定已施行", ~np.isnan(np.broadcast_to(months, b.hh.shape))),
-                    ("未过参保期限", c.as_of <= deadline)],
-        amount=deadline, start=b.date, end=deadline, beneficiary=b.child,
+        conditions=[
+            ("有新生儿信息", b.child >= 0),
+            ("新生儿在世", c.alive[child]),
+            ("新生儿尚未参加基本医疗保险", p.medical_insurance[child] == c.INSURANCE["none"]),
+            ("规定已施行", ~np.isnan(np.broadcast_to(months, b.hh.shape))),
+            ("未过参保期限", c.as_of <= deadline),
+        ],
+        amount=deadline,
+        start=b.date,
+        end=deadline,
+        beneficiary=b.child,
         explanation="新生儿于{date}出生，可在出生后六个月内（截至{amount}）参加居民医保，参保前发生的医疗费用按规定支付"
-                    + DRAFT)
+        + DRAFT,
+    )
 
 
-@program(id="luhe.maternity_claim_deadline", title="生育医疗费用报销和生育津贴申报期限", entity="birth",
-         kind="deadline", unit="date", clause="加大医疗和生育保险保障力度")
+@program(
+    id="luhe.maternity_claim_deadline",
+    title="生育医疗费用报销和生育津贴申报期限",
+    entity="birth",
+    kind="deadline",
+    unit="date",
+    clause="加大医疗和生育保险保障力度",
+)
 def maternity_claim_deadline(c: Ctx) -> Rule:
     b = c.births
     mother = np.maximum(b.mother, 0)
     years = c.param("maternity_claim_deadline.years")
     deadline = add_years(b.date, int(np.nan_to_num(years)))
     return Rule(
-        conditions=[("有母亲信息", b.mother >= 0),
-                    ("母亲参加生育保险", c.persons.maternity_insurance[mother]),
-                    ("规定已施行", ~np.isnan(np.broadcast_to(years, b.hh.shape))),
-                    ("未过申报期限", c.as_of <= deadline)],
-        amount=deadline, start=b.date, end=deadline,
-        explanation="母亲参加生育保险，于{date}分娩，生育医疗费用报销和生育津贴可在分娩3年内（截至{amount}）申报" + DRAFT)
+        conditions=[
+            ("有母亲信息", b.mother >= 0),
+            ("母亲参加生育保险", c.persons.maternity_insurance[mother]),
+            ("规定已施行", ~np.isnan(np.broadcast_to(years, b.hh.shape))),
+            ("未过申报期限", c.as_of <= deadline),
+        ],
+        amount=deadline,
+        start=b.date,
+        end=deadline,
+        explanation="母亲参加生育保险，于{date}分娩，生育医疗费用报销和生育津贴可在分娩3年内（截至{amount}）申报"
+        + DRAFT,
+    )
 
 
-@program(id="luhe.maternity_insurance_from_next_month", title="生育保险自缴费次月起享受待遇", entity="person",
-         kind="service", unit=None, clause="加大医疗和生育保险保障力度")
+@program(
+    id="luhe.maternity_insurance_from_next_month",
+    title="生育保险自缴费次月起享受待遇",
+    entity="person",
+    kind="service",
+    unit=None,
+    clause="加大医疗和生育保险保障力度",
+)
 def maternity_insurance_from_next_month(c: Ctx) -> Rule:
     """No date to compute (the contribution start is not in the household): a service rule saying when the
     benefits begin, shown to the insured employee mother."""
     p = c.persons
     return Rule(
-        conditions=[("是母亲", p.relation == c.RELATION["mother"]), ("在世", c.alive),
-                    ("为职工", p.employment == c.EMPLOYMENT["employee"]),
-                    ("参加生育保险", p.maternity_insurance)],
+        conditions=[
+            ("是母亲", p.relation == c.RELATION["mother"]),
+            ("在世", c.alive),
+            ("为职工", p.employment == c.EMPLOYMENT["employee"]),
+            ("参加生育保险", p.maternity_insurance),
+        ],
         explanation="母亲为参加生育保险的职工，用人单位按时足额缴纳生育保险费的，自缴费次月起即可享受生育保险待遇"
-                    + DRAFT)
+        + DRAFT,
+    )
 
 
-@program(id="luhe.public_rental_by_minor_children", title="配租公租房照顾有未成年子女家庭", entity="household",
-         kind="priority", unit=None, clause="促进支持政策优惠减免")
+@program(
+    id="luhe.public_rental_by_minor_children",
+    title="配租公租房照顾有未成年子女家庭",
+    entity="household",
+    kind="priority",
+    unit=None,
+    clause="促进支持政策优惠减免",
+)
 def public_rental_by_minor_children(c: Ctx) -> Rule:
     h = c.households
     n = c.n_minor_children
@@ -74,11 +115,18 @@ def public_rental_by_minor_children(c: Ctx) -> Rule:
         conditions=[("符合当地住房保障条件", h.public_rental_eligible), ("有未成年子女", n > 0)],
         facts={"n": n},
         explanation="家庭符合当地住房保障条件且有{n}名未成年子女，配租公租房时可根据未成年子女数量在住房面积、"
-                    "户型选择等方面给予适当照顾" + DRAFT)
+        "户型选择等方面给予适当照顾" + DRAFT,
+    )
 
 
-@program(id="luhe.reward_assistance", title="计划生育家庭奖励扶助", entity="household", kind="cash", unit=None,
-         clause="维护计划生育家庭合法权益")
+@program(
+    id="luhe.reward_assistance",
+    title="计划生育家庭奖励扶助",
+    entity="household",
+    kind="cash",
+    unit=None,
+    clause="维护计划生育家庭合法权益",
+)
 def reward_assistance(c: Ctx) -> Rule:
     h = c.households
     p = c.persons
@@ -87,10 +135,12 @@ def reward_assistance(c: Ctx) -> Rule:
     np.maximum.at(latest, p.hh[kids], p.birth_date[kids].astype(np.int64))
     family = h.only_child_certificate | h.rural_two_daughters
     return Rule(
-        conditions=[("独生子女家庭或农村计划生育双女家庭", family),
-                    ("全面两孩政策调整前的家庭（2016-01-01后未再生育）",
-                     latest < TWO_CHILD_POLICY.astype(np.int64))],
+        conditions=[
+            ("独生子女家庭或农村计划生育双女家庭", family),
+            ("全面两孩政策调整前的家庭（2016-01-01后未再生育）", latest < TWO_CHILD_POLICY.astype(np.int64)),
+        ],
         amount=c.param("reward_assistance.amount"),
         facts={"family": lambda: np.where(h.only_child_certificate, "独生子女家庭", "农村计划生育双女家庭")},
         explanation="全面两孩政策调整前的{family}，继续享受现行各项奖励扶助制度和优惠政策，由镇审核资格、县确认后发放"
-                    + DRAFT)
+        + DRAFT,
+    )

@@ -13,19 +13,37 @@ from cradle.policy.program import Ctx, Rule, program
 LAW = "山东省人口与计划生育条例"
 
 
-@program(id="sd.maternity_leave_extension", title="山东省增加产假", entity="birth", kind="leave", unit="days",
-         citations=[(LAW, "产假条款（条号待核实）")])
+@program(
+    id="sd.maternity_leave_extension",
+    title="山东省增加产假",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    citations=[(LAW, "产假条款（条号待核实）")],
+)
 def maternity_leave_extension(c: Ctx) -> Rule:
     return leave.extension(c, law=LAW)
 
 
-@program(id="sd.paternity_leave", title="山东省陪产假", entity="birth", kind="leave", unit="days",
-         citations=[(LAW, "陪产假条款（条号待核实）")])
+@program(
+    id="sd.paternity_leave",
+    title="山东省陪产假",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    citations=[(LAW, "陪产假条款（条号待核实）")],
+)
 def paternity_leave(c: Ctx) -> Rule:
     return leave.paternity(c, law=LAW, name="陪产假")
 
 
-@program(id="sd.parental_leave", title="山东省育儿假", entity="person", kind="leave", unit="days/year",
-         citations=[(LAW, "育儿假条款（条号待核实）")])
+@program(
+    id="sd.parental_leave",
+    title="山东省育儿假",
+    entity="person",
+    kind="leave",
+    unit="days/year",
+    citations=[(LAW, "育儿假条款（条号待核实）")],
+)
 def parental_leave(c: Ctx) -> Rule:
     return leave.parental(c, law=LAW)

@@ -19,62 +19,108 @@ def _insured(c: Ctx, rows: np.ndarray) -> np.ndarray:
     return p.maternity_insurance[rows] | (p.medical_insurance[rows] == c.INSURANCE["employee"])
 
 
-@program(id="shaoxing.maternity_insurance_flexible", title="灵活就业人员生育保险待遇", entity="birth",
-         kind="reimbursement", unit=None, clause="（四）")
+@program(
+    id="shaoxing.maternity_insurance_flexible",
+    title="灵活就业人员生育保险待遇",
+    entity="birth",
+    kind="reimbursement",
+    unit=None,
+    clause="（四）",
+)
 def maternity_insurance_flexible(c: Ctx) -> Rule:
     b = c.births
     p = c.persons
     mother = np.maximum(b.mother, 0)
     order = np.maximum(p.birth_order[b.child], 1)
     return Rule(
-        conditions=[("有母亲信息", b.mother >= 0),
-                    ("母亲为灵活就业人员", p.employment[mother] == c.EMPLOYMENT["flexible"]),
-                    ("母亲参加生育保险（随职工医保同步参保）", _insured(c, mother))],
+        conditions=[
+            ("有母亲信息", b.mother >= 0),
+            ("母亲为灵活就业人员", p.employment[mother] == c.EMPLOYMENT["flexible"]),
+            ("母亲参加生育保险（随职工医保同步参保）", _insured(c, mother)),
+        ],
         start=b.date,
-        facts={"order": order, "third": lambda: np.where(order >= 3, "，落实三孩生育保险待遇，生育三孩的费用同样纳入支付范围", "")},
+        facts={
+            "order": order,
+            "third": lambda: np.where(
+                order >= 3, "，落实三孩生育保险待遇，生育三孩的费用同样纳入支付范围", ""
+            ),
+        },
         explanation="母亲为灵活就业人员，同步参加生育保险，于{start}生育第{order}孩，生育医疗费用和生育津贴"
-                    "按规定纳入生育保险待遇支付范围{third}" + DRAFT)
+        "按规定纳入生育保险待遇支付范围{third}" + DRAFT,
+    )
 
 
-@program(id="shaoxing.maternity_social_insurance_subsidy", title="产假期间社会保险补贴", entity="birth",
-         kind="cash", unit="CNY", clause="（四）")
+@program(
+    id="shaoxing.maternity_social_insurance_subsidy",
+    title="产假期间社会保险补贴",
+    entity="birth",
+    kind="cash",
+    unit="CNY",
+    clause="（四）",
+)
 def maternity_social_insurance_subsidy(c: Ctx) -> Rule:
     b = c.births
     p = c.persons
     mother = np.maximum(b.mother, 0)
     return Rule(
-        conditions=[("有母亲信息", b.mother >= 0),
-                    ("母亲为用人单位职工", p.employment[mother] == c.EMPLOYMENT["employee"]),
-                    ("母亲参加职工社会保险", p.medical_insurance[mother] == c.INSURANCE["employee"])],
+        conditions=[
+            ("有母亲信息", b.mother >= 0),
+            ("母亲为用人单位职工", p.employment[mother] == c.EMPLOYMENT["employee"]),
+            ("母亲参加职工社会保险", p.medical_insurance[mother] == c.INSURANCE["employee"]),
+        ],
         amount=c.param("maternity_social_insurance_subsidy.amount", on=b.date),
         start=b.date,
-        explanation="母亲为参加企业职工社会保险的女职工，于{start}生育，产假期间给予社会保险补贴" + DRAFT)
+        explanation="母亲为参加企业职工社会保险的女职工，于{start}生育，产假期间给予社会保险补贴" + DRAFT,
+    )
 
 
-@program(id="shaoxing.public_rental_three_child", title="三孩家庭公租房保障", entity="household",
-         kind="priority", unit="CNY/month", clause="（九）")
+@program(
+    id="shaoxing.public_rental_three_child",
+    title="三孩家庭公租房保障",
+    entity="household",
+    kind="priority",
+    unit="CNY/month",
+    clause="（九）",
+)
 def public_rental_three_child(c: Ctx) -> Rule:
     h = c.households
     return Rule(
-        conditions=[("三孩家庭", c.max_birth_order >= 3), ("符合当地公租房保障条件", h.public_rental_eligible)],
+        conditions=[
+            ("三孩家庭", c.max_birth_order >= 3),
+            ("符合当地公租房保障条件", h.public_rental_eligible),
+        ],
         amount=c.param("public_rental_three_child.rental_subsidy", regions=h.jurisdiction),
         facts={"children": c.max_birth_order},
         explanation="三孩家庭（{children}个子女）符合当地公租房保障条件：选择实物配租的，户型选择、房源面积适当照顾，"
-                    "同等条件下优先配租，保障面积标准内租金全免；选择租赁补贴的，按低保家庭标准发放补贴" + DRAFT)
+        "同等条件下优先配租，保障面积标准内租金全免；选择租赁补贴的，按低保家庭标准发放补贴" + DRAFT,
+    )
 
 
-@program(id="shaoxing.housing_fund_multi_child", title="二孩、三孩家庭住房公积金支持", entity="household",
-         kind="priority", unit=None, clause="（九）")
+@program(
+    id="shaoxing.housing_fund_multi_child",
+    title="二孩、三孩家庭住房公积金支持",
+    entity="household",
+    kind="priority",
+    unit=None,
+    clause="（九）",
+)
 def housing_fund_multi_child(c: Ctx) -> Rule:
     return Rule(
         conditions=[("二孩或三孩家庭", c.max_birth_order >= 2)],
         facts={"children": c.max_birth_order},
         explanation="家庭为多孩家庭（{children}个子女），适用二孩、三孩家庭住房公积金支持政策，具体措施以住房公积金"
-                    "管理部门细则为准" + DRAFT)
+        "管理部门细则为准" + DRAFT,
+    )
 
 
-@program(id="shaoxing.siblings_same_school", title="长幼随学（园）", entity="person", kind="priority", unit=None,
-         clause="（八）")
+@program(
+    id="shaoxing.siblings_same_school",
+    title="长幼随学（园）",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="（八）",
+)
 def siblings_same_school(c: Ctx) -> Rule:
     """The younger child (from a year before kindergarten age until school age) may be placed with an elder
     sibling who is in kindergarten or of compulsory-school age."""
@@ -94,9 +140,14 @@ def siblings_same_school(c: Ctx) -> Rule:
     np.minimum.at(kg_elder, p.hh, np.where(in_kg, born, NO_DATE))
     elder = np.where(c.to_persons(kg_elder) < born, "兄姐在幼儿园就读", "兄姐处于义务教育阶段")
     return Rule(
-        conditions=[("是子女", c.is_child), ("在世", c.alive), ("多孩家庭", c.to_persons(c.n_children >= 2)),
-                    ("已到或临近入园年龄、未到入学年龄", (c.age >= kg - 1) & (c.age < school)),
-                    ("有在园或义务教育阶段的兄姐", has_elder)],
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("多孩家庭", c.to_persons(c.n_children >= 2)),
+            ("已到或临近入园年龄、未到入学年龄", (c.age >= kg - 1) & (c.age < school)),
+            ("有在园或义务教育阶段的兄姐", has_elder),
+        ],
         facts={"age": c.age, "elder": elder},
         explanation="多孩家庭中{elder}，本人{age}周岁、已到或临近入园年龄，可按“长幼随学（园）”机制"
-                    "随兄姐入同一幼儿园或学校" + DRAFT)
+        "随兄姐入同一幼儿园或学校" + DRAFT,
+    )

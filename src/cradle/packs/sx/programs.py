@@ -14,29 +14,57 @@ from cradle.policy.program import Ctx, Rule, program
 LAW = "山西省实施方案"
 
 
-@program(id="sx.maternity_leave_extension", title="奖励延长产假", entity="birth", kind="leave", unit="days",
-         clause="二（四）14")
+@program(
+    id="sx.maternity_leave_extension",
+    title="奖励延长产假",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    clause="二（四）14",
+)
 def maternity_leave_extension(c: Ctx) -> Rule:
     return leave.extension(c, law=LAW)
 
 
-@program(id="sx.paternity_leave", title="护理假", entity="birth", kind="leave", unit="days", clause="二（四）14")
+@program(
+    id="sx.paternity_leave", title="护理假", entity="birth", kind="leave", unit="days", clause="二（四）14"
+)
 def paternity_leave(c: Ctx) -> Rule:
     return leave.paternity(c, law=LAW, name="护理假")
 
 
-@program(id="sx.parental_leave", title="育儿假", entity="person", kind="leave", unit="days/year", clause="二（四）14")
+@program(
+    id="sx.parental_leave",
+    title="育儿假",
+    entity="person",
+    kind="leave",
+    unit="days/year",
+    clause="二（四）14",
+)
 def parental_leave(c: Ctx) -> Rule:
     return leave.parental(c, law=LAW)
 
 
-@program(id="sx.childcare_fee_allowance", title="婴幼儿保教费", entity="person", kind="cash", unit="CNY/month",
-         clause="二（四）14")
+@program(
+    id="sx.childcare_fee_allowance",
+    title="婴幼儿保教费",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause="二（四）14",
+)
 def childcare_fee_allowance(c: Ctx) -> Rule:
     return leave.employer_allowance(c, law=LAW)
 
 
-@program(id="sx.only_child_parent_care_leave", title="独生子女父母照料假", entity="person", kind="leave",
-         unit="days", clause="二（五）21", citations=[("山西省人口和计划生育条例", "独生子女父母照料假条款")])
+@program(
+    id="sx.only_child_parent_care_leave",
+    title="独生子女父母照料假",
+    entity="person",
+    kind="leave",
+    unit="days",
+    clause="二（五）21",
+    citations=[("山西省人口和计划生育条例", "独生子女父母照料假条款")],
+)
 def only_child_parent_care_leave(c: Ctx) -> Rule:
     return leave.only_child_care(c, law="山西省人口和计划生育条例")

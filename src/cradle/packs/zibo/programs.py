@@ -72,24 +72,43 @@ def _special_family(c: Ctx) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
 # --- 二（四）1 降低生育成本 --------------------------------------------------------------------------------------
 
 
-@program(id="zibo.extra_paternity_leave", title="增加配偶陪产假（鼓励）", entity="birth", kind="leave", unit="days",
-         clause="二（四）1")
+@program(
+    id="zibo.extra_paternity_leave",
+    title="增加配偶陪产假（鼓励）",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    clause="二（四）1",
+)
 def extra_paternity_leave(c: Ctx) -> Rule:
     b, p = c.births, c.persons
     father = _member_row(c, "father")[b.hh]
     f = np.maximum(father, 0)
     days = c.param("extra_paternity_leave.days", on=b.date)
     return Rule(
-        conditions=[("有父亲信息", father >= 0), ("父亲在世", c.alive[f]),
-                    ("父亲为用人单位职工", p.employment[f] == c.EMPLOYMENT["employee"]),
-                    ("子女在方案施行（2023-09-20）后出生", ~np.isnan(days))],
-        amount=days, start=b.date, beneficiary=father, note="encouraged",
+        conditions=[
+            ("有父亲信息", father >= 0),
+            ("父亲在世", c.alive[f]),
+            ("父亲为用人单位职工", p.employment[f] == c.EMPLOYMENT["employee"]),
+            ("子女在方案施行（2023-09-20）后出生", ~np.isnan(days)),
+        ],
+        amount=days,
+        start=b.date,
+        beneficiary=father,
+        note="encouraged",
         explanation="子女于{start}出生，父亲为用人单位职工：在省规定的陪产假之外，方案鼓励有条件的单位再增加配偶陪产假"
-                    "{amount}天，期间视为出勤，工资照发，福利待遇不变（单位自愿给予，非强制）")
+        "{amount}天，期间视为出勤，工资照发，福利待遇不变（单位自愿给予，非强制）",
+    )
 
 
-@program(id="zibo.extra_parental_leave", title="增加育儿假（鼓励）", entity="person", kind="leave", unit="days/year",
-         clause="二（四）1")
+@program(
+    id="zibo.extra_parental_leave",
+    title="增加育儿假（鼓励）",
+    entity="person",
+    kind="leave",
+    unit="days/year",
+    clause="二（四）1",
+)
 def extra_parental_leave(c: Ctx) -> Rule:
     p = c.persons
     days = c.param("extra_parental_leave.days_per_year")
@@ -97,18 +116,30 @@ def extra_parental_leave(c: Ctx) -> Rule:
     youngest = _youngest_birth(c)[p.hh]
     until = add_years(youngest, limit)
     return Rule(
-        conditions=[("是父母", c.is_parent), ("在世", c.alive),
-                    ("为用人单位职工", p.employment == c.EMPLOYMENT["employee"]),
-                    ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(days, p.hh.shape))),
-                    ("有3岁以下子女", c.as_of < until)],
-        amount=days, start=np.maximum(youngest, _since(c, "extra_parental_leave.days_per_year")), end=until,
+        conditions=[
+            ("是父母", c.is_parent),
+            ("在世", c.alive),
+            ("为用人单位职工", p.employment == c.EMPLOYMENT["employee"]),
+            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(days, p.hh.shape))),
+            ("有3岁以下子女", c.as_of < until),
+        ],
+        amount=days,
+        start=np.maximum(youngest, _since(c, "extra_parental_leave.days_per_year")),
+        end=until,
         note="encouraged",
         explanation="本人为用人单位职工，最小子女{end}满3周岁前，方案鼓励有条件的单位为3岁以下婴幼儿父母每年各再增加育儿假"
-                    "{amount}天，期间视为出勤，工资照发，福利待遇不变（单位自愿给予，非强制）")
+        "{amount}天，期间视为出勤，工资照发，福利待遇不变（单位自愿给予，非强制）",
+    )
 
 
-@program(id="zibo.employee_delivery_reimbursement", title="职工住院分娩医疗费用报销", entity="birth",
-         kind="reimbursement", unit="CNY", clause="二（四）1")
+@program(
+    id="zibo.employee_delivery_reimbursement",
+    title="职工住院分娩医疗费用报销",
+    entity="birth",
+    kind="reimbursement",
+    unit="CNY",
+    clause="二（四）1",
+)
 def employee_delivery_reimbursement(c: Ctx) -> Rule:
     b, p = c.births, c.persons
     mother = np.maximum(b.mother, 0)
@@ -116,19 +147,35 @@ def employee_delivery_reimbursement(c: Ctx) -> Rule:
     cost = b.delivery_cost
     flexible = p.employment[mother] == c.EMPLOYMENT["flexible"]
     return Rule(
-        conditions=[("有母亲信息", b.mother >= 0),
-                    ("母亲参加职工基本医疗保险", p.medical_insurance[mother] == c.INSURANCE["employee"]),
-                    ("在方案施行（2023-09-20）后分娩", ~np.isnan(rate)),
-                    ("已填写医保政策范围内住院分娩医疗费用", ~np.isnan(cost))],
-        amount=np.round(cost * rate / 100, 2), start=b.date,
-        facts={"cost": cost, "rate": rate,
-               "who": np.where(flexible, "母亲为个体灵活就业人员并参加职工基本医疗保险，按职工住院分娩报销政策执行",
-                               "母亲参加职工基本医疗保险")},
-        explanation="{who}：{start}住院分娩，医保政策范围内医疗费用{cost}元按{rate}%比例报销，报销{amount}元")
+        conditions=[
+            ("有母亲信息", b.mother >= 0),
+            ("母亲参加职工基本医疗保险", p.medical_insurance[mother] == c.INSURANCE["employee"]),
+            ("在方案施行（2023-09-20）后分娩", ~np.isnan(rate)),
+            ("已填写医保政策范围内住院分娩医疗费用", ~np.isnan(cost)),
+        ],
+        amount=np.round(cost * rate / 100, 2),
+        start=b.date,
+        facts={
+            "cost": cost,
+            "rate": rate,
+            "who": np.where(
+                flexible,
+                "母亲为个体灵活就业人员并参加职工基本医疗保险，按职工住院分娩报销政策执行",
+                "母亲参加职工基本医疗保险",
+            ),
+        },
+        explanation="{who}：{start}住院分娩，医保政策范围内医疗费用{cost}元按{rate}%比例报销，报销{amount}元",
+    )
 
 
-@program(id="zibo.resident_delivery_payment", title="城乡居民住院分娩医疗费用支付", entity="birth",
-         kind="reimbursement", unit="CNY", clause="二（四）1")
+@program(
+    id="zibo.resident_delivery_payment",
+    title="城乡居民住院分娩医疗费用支付",
+    entity="birth",
+    kind="reimbursement",
+    unit="CNY",
+    clause="二（四）1",
+)
 def resident_delivery_payment(c: Ctx) -> Rule:
     b, p = c.births, c.persons
     mother = np.maximum(b.mother, 0)
@@ -136,61 +183,108 @@ def resident_delivery_payment(c: Ctx) -> Rule:
     cost = b.delivery_cost
     below = cost < minimum
     return Rule(
-        conditions=[("有母亲信息", b.mother >= 0),
-                    ("母亲参加城乡居民基本医疗保险", p.medical_insurance[mother] == c.INSURANCE["resident"]),
-                    ("在方案施行（2023-09-20）后分娩", ~np.isnan(minimum)),
-                    ("已填写医保政策范围内住院分娩医疗费用", ~np.isnan(cost))],
+        conditions=[
+            ("有母亲信息", b.mother >= 0),
+            ("母亲参加城乡居民基本医疗保险", p.medical_insurance[mother] == c.INSURANCE["resident"]),
+            ("在方案施行（2023-09-20）后分娩", ~np.isnan(minimum)),
+            ("已填写医保政策范围内住院分娩医疗费用", ~np.isnan(cost)),
+        ],
         # At least the minimum, the actual cost when it is lower: the guaranteed payment is min(cost, minimum).
-        amount=np.minimum(cost, minimum), start=b.date,
-        facts={"cost": cost, "minimum": minimum,
-               "reading": np.where(below, "实际发生医疗费用低于限额，据实结算",
-                                   "按城乡居民基本医疗保险政策规定支付且不低于限额，此处计保障的最低支付额")},
+        amount=np.minimum(cost, minimum),
+        start=b.date,
+        facts={
+            "cost": cost,
+            "minimum": minimum,
+            "reading": np.where(
+                below,
+                "实际发生医疗费用低于限额，据实结算",
+                "按城乡居民基本医疗保险政策规定支付且不低于限额，此处计保障的最低支付额",
+            ),
+        },
         explanation="母亲参加城乡居民基本医疗保险，{start}住院分娩，医疗费用{cost}元；支付额不低于{minimum}元，"
-                    "{reading}：支付{amount}元")
+        "{reading}：支付{amount}元",
+    )
 
 
 # --- 二（四）2 降低养育成本 --------------------------------------------------------------------------------------
 
 
-@program(id="zibo.home_purchase_subsidy", title="多孩家庭购买新建商品住宅补贴", entity="household", kind="cash",
-         unit="CNY", clause="二（四）2")
+@program(
+    id="zibo.home_purchase_subsidy",
+    title="多孩家庭购买新建商品住宅补贴",
+    entity="household",
+    kind="cash",
+    unit="CNY",
+    clause="二（四）2",
+)
 def home_purchase_subsidy(c: Ctx) -> Rule:
     h = c.households
     when = h.purchase_date
     n = _children_by(c, when)
     window = c.param("housing_policy_window.open", on=when)
-    cap = np.where(n >= 3, c.param("home_purchase_subsidy.three_children_max", on=when),
-                   c.param("home_purchase_subsidy.two_children_max", on=when))
+    cap = np.where(
+        n >= 3,
+        c.param("home_purchase_subsidy.three_children_max", on=when),
+        c.param("home_purchase_subsidy.two_children_max", on=when),
+    )
     return Rule(
-        conditions=[("有购房记录", ~np.isnat(when)), ("购买新建商品住宅", h.purchase_new_commercial),
-                    ("在住房保障政策规定期限内购房（2023-09-20起）", window == 1),
-                    ("购房时为二孩及以上家庭", n >= 2)],
-        amount=cap, start=when, facts={"n": n, "tier": lambda: _tier(n)},
+        conditions=[
+            ("有购房记录", ~np.isnat(when)),
+            ("购买新建商品住宅", h.purchase_new_commercial),
+            ("在住房保障政策规定期限内购房（2023-09-20起）", window == 1),
+            ("购房时为二孩及以上家庭", n >= 2),
+        ],
+        amount=cap,
+        start=when,
+        facts={"n": n, "tier": lambda: _tier(n)},
         explanation="购房时家庭有{n}个孩子，于{start}在规定期限内购买新建商品住宅，按{tier}家庭标准给予购房补贴，"
-                    "最高不超过{amount}元（具体金额按市住房保障政策核定）")
+        "最高不超过{amount}元（具体金额按市住房保障政策核定）",
+    )
 
 
-@program(id="zibo.deed_tax_subsidy", title="多孩家庭购房契税补贴", entity="household", kind="cash", unit="CNY",
-         clause="二（四）2")
+@program(
+    id="zibo.deed_tax_subsidy",
+    title="多孩家庭购房契税补贴",
+    entity="household",
+    kind="cash",
+    unit="CNY",
+    clause="二（四）2",
+)
 def deed_tax_subsidy(c: Ctx) -> Rule:
     h = c.households
     when = h.purchase_date
     n = _children_by(c, when)
     window = c.param("housing_policy_window.open", on=when)
-    share = np.where(n >= 3, c.param("deed_tax_subsidy.three_children_share", on=when),
-                     c.param("deed_tax_subsidy.two_children_share", on=when))
+    share = np.where(
+        n >= 3,
+        c.param("deed_tax_subsidy.three_children_share", on=when),
+        c.param("deed_tax_subsidy.two_children_share", on=when),
+    )
     tax = h.deed_tax_paid
     return Rule(
-        conditions=[("有购房记录", ~np.isnat(when)), ("购买新建商品住宅", h.purchase_new_commercial),
-                    ("在规定时间内购房（2023-09-20起）", window == 1),
-                    ("购房时为二孩及以上家庭", n >= 2), ("已缴清契税", tax > 0)],
-        amount=np.round(tax * share / 100, 2), start=when, facts={"n": n, "tier": lambda: _tier(n), "tax": tax, "share": share},
+        conditions=[
+            ("有购房记录", ~np.isnat(when)),
+            ("购买新建商品住宅", h.purchase_new_commercial),
+            ("在规定时间内购房（2023-09-20起）", window == 1),
+            ("购房时为二孩及以上家庭", n >= 2),
+            ("已缴清契税", tax > 0),
+        ],
+        amount=np.round(tax * share / 100, 2),
+        start=when,
+        facts={"n": n, "tier": lambda: _tier(n), "tax": tax, "share": share},
         explanation="购房时家庭有{n}个孩子，于{start}购买新建商品住宅并缴清契税{tax}元，{tier}家庭按所缴契税总额的"
-                    "{share}%给予购房补贴{amount}元")
+        "{share}%给予购房补贴{amount}元",
+    )
 
 
-@program(id="zibo.housing_fund_loan_uplift", title="多孩家庭住房公积金贷款额度上浮", entity="household",
-         kind="service", unit="percent", clause="二（四）2")
+@program(
+    id="zibo.housing_fund_loan_uplift",
+    title="多孩家庭住房公积金贷款额度上浮",
+    entity="household",
+    kind="service",
+    unit="percent",
+    clause="二（四）2",
+)
 def housing_fund_loan_uplift(c: Ctx) -> Rule:
     h = c.households
     when = h.purchase_date
@@ -198,63 +292,113 @@ def housing_fund_loan_uplift(c: Ctx) -> Rule:
     uplift = c.param("housing_fund_loan_uplift.percent", on=when)
     homes = c.param("housing_fund_loan_uplift.max_home_number", on=when)
     return Rule(
-        conditions=[("有购房记录", ~np.isnat(when)), ("在方案施行（2023-09-20）后购房", ~np.isnan(uplift)),
-                    ("购买首套或二套自住住房", (h.purchase_home_number >= 1) & (h.purchase_home_number <= homes)),
-                    ("购房时为二孩及以上家庭", n >= 2)],
-        amount=uplift, start=when, facts={"n": n, "home": h.purchase_home_number},
-        explanation="购房时家庭有{n}个孩子，购买第{home}套自住住房，二孩及以上家庭住房公积金可贷额度上浮{amount}%")
+        conditions=[
+            ("有购房记录", ~np.isnat(when)),
+            ("在方案施行（2023-09-20）后购房", ~np.isnan(uplift)),
+            ("购买首套或二套自住住房", (h.purchase_home_number >= 1) & (h.purchase_home_number <= homes)),
+            ("购房时为二孩及以上家庭", n >= 2),
+        ],
+        amount=uplift,
+        start=when,
+        facts={"n": n, "home": h.purchase_home_number},
+        explanation="购房时家庭有{n}个孩子，购买第{home}套自住住房，二孩及以上家庭住房公积金可贷额度上浮{amount}%",
+    )
 
 
-@program(id="zibo.housing_fund_rent_withdrawal", title="多孩家庭按实际房租提取住房公积金", entity="household",
-         kind="service", unit="CNY/month", clause="二（四）2")
+@program(
+    id="zibo.housing_fund_rent_withdrawal",
+    title="多孩家庭按实际房租提取住房公积金",
+    entity="household",
+    kind="service",
+    unit="CNY/month",
+    clause="二（四）2",
+)
 def housing_fund_rent_withdrawal(c: Ctx) -> Rule:
     h = c.households
     n = _children_by(c, c.as_of)
     share = c.param("housing_fund_rent_withdrawal.share")
     return Rule(
-        conditions=[("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(share, n.shape))),
-                    ("二孩及以上家庭", n >= 2), ("无自有住房", ~h.owns_home), ("租赁住房", h.renting)],
-        amount=np.round(h.monthly_rent * share / 100, 2), facts={"n": n},
-        explanation="家庭有{n}个孩子，无自有住房且租赁住房，可按实际房租支出提取住房公积金，每月{amount}元")
+        conditions=[
+            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(share, n.shape))),
+            ("二孩及以上家庭", n >= 2),
+            ("无自有住房", ~h.owns_home),
+            ("租赁住房", h.renting),
+        ],
+        amount=np.round(h.monthly_rent * share / 100, 2),
+        facts={"n": n},
+        explanation="家庭有{n}个孩子，无自有住房且租赁住房，可按实际房租支出提取住房公积金，每月{amount}元",
+    )
 
 
-@program(id="zibo.public_rental_priority", title="多孩家庭公租房优先分配", entity="household", kind="priority",
-         unit=None, clause="二（四）2")
+@program(
+    id="zibo.public_rental_priority",
+    title="多孩家庭公租房优先分配",
+    entity="household",
+    kind="priority",
+    unit=None,
+    clause="二（四）2",
+)
 def public_rental_priority(c: Ctx) -> Rule:
     h = c.households
     need = c.param("public_rental_priority.min_minor_children")
     return Rule(
-        conditions=[("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(need, (len(h),)))),
-                    ("符合公租房申请条件", h.public_rental_eligible),
-                    ("有未成年二孩及以上", c.n_minor_children >= need)],
+        conditions=[
+            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(need, (len(h),)))),
+            ("符合公租房申请条件", h.public_rental_eligible),
+            ("有未成年二孩及以上", c.n_minor_children >= need),
+        ],
         facts={"n": c.n_minor_children},
-        explanation="家庭符合公租房申请条件且有{n}个未成年子女，申请公租房时优先予以分配")
+        explanation="家庭符合公租房申请条件且有{n}个未成年子女，申请公租房时优先予以分配",
+    )
 
 
-@program(id="zibo.nursery_fee_subsidy", title="保育费补助", entity="person", kind="cash", unit="CNY/month",
-         clause="二（四）2")
+@program(
+    id="zibo.nursery_fee_subsidy",
+    title="保育费补助",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause="二（四）2",
+)
 def nursery_fee_subsidy(c: Ctx) -> Rule:
     p = c.persons
     third = c.birthday(3)
     window = c.param("nursery_fee_subsidy.window_open")
     return Rule(
-        conditions=[("是子女", c.is_child), ("在世", c.alive), ("第二孩及以上", p.birth_order >= 2),
-                    ("在符合条件（已备案）的托育服务机构入托",
-                     (p.care_type == c.CARE["nursery"]) & p.care_registered),
-                    ("在相关政策规定期限内（2023-09-20起）", np.broadcast_to(window == 1, p.hh.shape)),
-                    ("未满3周岁", c.as_of < third)],
-        amount=np.where(p.birth_order >= 3, c.param("nursery_fee_subsidy.third_child"),
-                        c.param("nursery_fee_subsidy.second_child")),
-        start=np.maximum(p.birth_date, _since(c, "nursery_fee_subsidy.window_open")), end=third,
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("第二孩及以上", p.birth_order >= 2),
+            (
+                "在符合条件（已备案）的托育服务机构入托",
+                (p.care_type == c.CARE["nursery"]) & p.care_registered,
+            ),
+            ("在相关政策规定期限内（2023-09-20起）", np.broadcast_to(window == 1, p.hh.shape)),
+            ("未满3周岁", c.as_of < third),
+        ],
+        amount=np.where(
+            p.birth_order >= 3,
+            c.param("nursery_fee_subsidy.third_child"),
+            c.param("nursery_fee_subsidy.second_child"),
+        ),
+        start=np.maximum(p.birth_date, _since(c, "nursery_fee_subsidy.window_open")),
+        end=third,
         facts={"tier": lambda: _tier(p.birth_order)},
-        explanation="{tier}婴幼儿在已备案的托育服务机构入托，区县按每人每月{amount}元给予保育费补助，至{end}满3周岁止")
+        explanation="{tier}婴幼儿在已备案的托育服务机构入托，区县按每人每月{amount}元给予保育费补助，至{end}满3周岁止",
+    )
 
 
 # --- 二（四）3 降低教育成本 --------------------------------------------------------------------------------------
 
 
-@program(id="zibo.kindergarten_priority_third_child", title="三孩优先入普惠性幼儿园", entity="person",
-         kind="priority", unit=None, clause="二（四）3")
+@program(
+    id="zibo.kindergarten_priority_third_child",
+    title="三孩优先入普惠性幼儿园",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二（四）3",
+)
 def kindergarten_priority_third_child(c: Ctx) -> Rule:
     p = c.persons
     order = c.param("kindergarten_priority_third_child.min_birth_order")
@@ -262,87 +406,145 @@ def kindergarten_priority_third_child(c: Ctx) -> Rule:
     leaving = np.nan_to_num(c.param("kindergarten_priority_third_child.leaving_age")).astype(np.int64)
     end = c.birthday(leaving)
     return Rule(
-        conditions=[("是子女", c.is_child), ("在世", c.alive), ("第三孩及以上", p.birth_order >= order),
-                    ("未到学龄（未满6周岁）", c.as_of < end)],
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("第三孩及以上", p.birth_order >= order),
+            ("未到学龄（未满6周岁）", c.as_of < end),
+        ],
         start=np.maximum(c.birthday(entry), _since(c, "kindergarten_priority_third_child.min_birth_order")),
-        end=end, note="encouraged",
-        explanation="第{birth_order}孩，方案鼓励各区县优先保障三孩入普惠性幼儿园（3—6岁入园，自{start}起至{end}止）")
+        end=end,
+        note="encouraged",
+        explanation="第{birth_order}孩，方案鼓励各区县优先保障三孩入普惠性幼儿园（3—6岁入园，自{start}起至{end}止）",
+    )
 
 
 # --- 二（五） 计划生育特殊家庭 ----------------------------------------------------------------------------------
 
 
-@program(id="zibo.special_family_ticket_waiver", title="计划生育特殊家庭旅游景点门票减免", entity="person",
-         kind="waiver", unit=None, clause="二（五）1")
+@program(
+    id="zibo.special_family_ticket_waiver",
+    title="计划生育特殊家庭旅游景点门票减免",
+    entity="person",
+    kind="waiver",
+    unit=None,
+    clause="二（五）1",
+)
 def special_family_ticket_waiver(c: Ctx) -> Rule:
     special, kind = _special_family(c)
     min_age = c.param("special_family_ticket_waiver.min_age")
     return Rule(
-        conditions=[("计划生育特殊家庭", special), ("是父母", c.is_parent), ("在世", c.alive),
-                    ("年满60周岁", c.age >= min_age)],
-        start=np.maximum(c.birthday(min_age),
-                         _since(c, "special_family_ticket_waiver.min_age")),
+        conditions=[
+            ("计划生育特殊家庭", special),
+            ("是父母", c.is_parent),
+            ("在世", c.alive),
+            ("年满60周岁", c.age >= min_age),
+        ],
+        start=np.maximum(c.birthday(min_age), _since(c, "special_family_ticket_waiver.min_age")),
         facts={"kind": kind, "age": c.age, "min_age": min_age},
-        explanation="计划生育特殊家庭（{kind}）成员，{age}岁（{min_age}岁以上），在政府兴办或支持的旅游景点执行门票减免政策")
+        explanation="计划生育特殊家庭（{kind}）成员，{age}岁（{min_age}岁以上），在政府兴办或支持的旅游景点执行门票减免政策",
+    )
 
 
-@program(id="zibo.special_family_health_check", title="计划生育特殊家庭健康查体", entity="person", kind="service",
-         unit="CNY/year", clause="二（五）2")
+@program(
+    id="zibo.special_family_health_check",
+    title="计划生育特殊家庭健康查体",
+    entity="person",
+    kind="service",
+    unit="CNY/year",
+    clause="二（五）2",
+)
 def special_family_health_check(c: Ctx) -> Rule:
     special, kind = _special_family(c)
     min_age = c.param("special_family_health_check.min_age")
     return Rule(
-        conditions=[("计划生育特殊家庭", special), ("是父母", c.is_parent), ("在世", c.alive),
-                    ("年满65周岁", c.age >= min_age)],
+        conditions=[
+            ("计划生育特殊家庭", special),
+            ("是父母", c.is_parent),
+            ("在世", c.alive),
+            ("年满65周岁", c.age >= min_age),
+        ],
         amount=c.param("special_family_health_check.standard"),
-        start=np.maximum(c.birthday(min_age),
-                         _since(c, "special_family_health_check.min_age")),
+        start=np.maximum(c.birthday(min_age), _since(c, "special_family_health_check.min_age")),
         facts={"kind": kind, "age": c.age, "min_age": min_age},
         explanation="计划生育特殊家庭（{kind}）成员，{age}岁（{min_age}岁以上），区县每年为其购买一次二级以上公立医院健康查体服务，"
-                    "具体标准由各区县自行研究确定")
+        "具体标准由各区县自行研究确定",
+    )
 
 
-@program(id="zibo.special_family_medical_fee_waiver", title="计划生育特殊家庭就医费用减免", entity="person",
-         kind="waiver", unit=None, clause="二（五）2")
+@program(
+    id="zibo.special_family_medical_fee_waiver",
+    title="计划生育特殊家庭就医费用减免",
+    entity="person",
+    kind="waiver",
+    unit=None,
+    clause="二（五）2",
+)
 def special_family_medical_fee_waiver(c: Ctx) -> Rule:
     p = c.persons
     special, kind = _special_family(c)
     ordinary = c.param("special_family_medical_fee_waiver.ordinary_waived")
     expert = c.param("special_family_medical_fee_waiver.expert_waived")
     return Rule(
-        conditions=[("计划生育特殊家庭", special), ("是父母", c.is_parent), ("在世", c.alive),
-                    ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(ordinary, p.hh.shape)))],
+        conditions=[
+            ("计划生育特殊家庭", special),
+            ("是父母", c.is_parent),
+            ("在世", c.alive),
+            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(ordinary, p.hh.shape))),
+        ],
         start=_since(c, "special_family_medical_fee_waiver.ordinary_waived"),
         facts={"kind": kind, "ordinary": ordinary, "expert": expert},
         explanation="计划生育特殊家庭（{kind}）成员在市及区县定点医疗机构就医，免收普通门诊挂号费和诊查费（减免{ordinary}%），"
-                    "专家诊查费和大型设备检查费减半收取（减免{expert}%）")
+        "专家诊查费和大型设备检查费减半收取（减免{expert}%）",
+    )
 
 
 # --- 二（三）1 托育机构 ------------------------------------------------------------------------------------------
 
 
-@program(id="zibo.nursery_construction_subsidy", title="普惠性托育机构一次性建设补贴", entity="facility",
-         kind="cash", unit="CNY", clause="二（三）1")
+@program(
+    id="zibo.nursery_construction_subsidy",
+    title="普惠性托育机构一次性建设补贴",
+    entity="facility",
+    kind="cash",
+    unit="CNY",
+    clause="二（三）1",
+)
 def nursery_construction_subsidy(c: Ctx) -> Rule:
     f = c.facilities
     per_slot = c.param("nursery_construction_subsidy.per_slot")
     slots = np.asarray(f.inclusive_slots, dtype=float)
     return Rule(
-        conditions=[("位于淄博市", c.hukou_within(370300, np.asarray(f.jurisdiction))),
-                    ("普惠性托育机构", f.inclusive), ("已备案", f.registered), ("有普惠托位", slots > 0),
-                    ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(per_slot, slots.shape)))],
-        amount=per_slot * slots, facts={"per_slot": per_slot},
-        explanation="已备案的普惠性托育机构，普惠托位{inclusive_slots}个，按每个托位{per_slot}元标准给予一次性建设补贴{amount}元")
+        conditions=[
+            ("位于淄博市", c.hukou_within(370300, np.asarray(f.jurisdiction))),
+            ("普惠性托育机构", f.inclusive),
+            ("已备案", f.registered),
+            ("有普惠托位", slots > 0),
+            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(per_slot, slots.shape))),
+        ],
+        amount=per_slot * slots,
+        facts={"per_slot": per_slot},
+        explanation="已备案的普惠性托育机构，普惠托位{inclusive_slots}个，按每个托位{per_slot}元标准给予一次性建设补贴{amount}元",
+    )
 
 
-@program(id="zibo.demo_nursery_award", title="市级示范托育机构一次性奖励补助", entity="facility", kind="cash",
-         unit="CNY", clause="二（三）1")
+@program(
+    id="zibo.demo_nursery_award",
+    title="市级示范托育机构一次性奖励补助",
+    entity="facility",
+    kind="cash",
+    unit="CNY",
+    clause="二（三）1",
+)
 def demo_nursery_award(c: Ctx) -> Rule:
     f = c.facilities
     award = c.param("demo_nursery_award.amount")
     return Rule(
-        conditions=[("位于淄博市", c.hukou_within(370300, np.asarray(f.jurisdiction))),
-                    ("为市级具有示范引领作用的托育服务机构", f.demonstration),
-                    ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(award, (len(f),))))],
+        conditions=[
+            ("位于淄博市", c.hukou_within(370300, np.asarray(f.jurisdiction))),
+            ("为市级具有示范引领作用的托育服务机构", f.demonstration),
+            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(award, (len(f),)))),
+        ],
         amount=award,
-        explanation="市级具有示范引领作用的托育服务机构，由市财政按每个{amount}元给予一次性奖励补助")
+        explanation="市级具有示范引领作用的托育服务机构，由市财政按每个{amount}元给予一次性奖励补助",
+    )

@@ -13,19 +13,37 @@ LAW = "浙江省人口与计划生育条例"
 REGULATION = [(LAW, "全文")]
 
 
-@program(id="zj.maternity_leave_extension", title="延长产假（浙江）", entity="birth", kind="leave", unit="days",
-         citations=REGULATION)
+@program(
+    id="zj.maternity_leave_extension",
+    title="延长产假（浙江）",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    citations=REGULATION,
+)
 def maternity_leave_extension(c: Ctx) -> Rule:
     return leave.extension(c, law=LAW)
 
 
-@program(id="zj.paternity_leave", title="男方护理假（浙江）", entity="birth", kind="leave", unit="days",
-         citations=REGULATION)
+@program(
+    id="zj.paternity_leave",
+    title="男方护理假（浙江）",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    citations=REGULATION,
+)
 def paternity_leave(c: Ctx) -> Rule:
     return leave.paternity(c, law=LAW, name="护理假")
 
 
-@program(id="zj.parental_leave", title="育儿假（浙江）", entity="person", kind="leave", unit="days/year",
-         citations=REGULATION)
+@program(
+    id="zj.parental_leave",
+    title="育儿假（浙江）",
+    entity="person",
+    kind="leave",
+    unit="days/year",
+    citations=REGULATION,
+)
 def parental_leave(c: Ctx) -> Rule:
     return leave.parental(c, law=LAW)
