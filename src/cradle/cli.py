@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import importlib
 
+import click
 import typer
+from sqlalchemy.exc import DBAPIError
+from typer.core import TyperGroup
+
+from cradle.atomicfile import DiskFull
+from cradle.errors import DomainError
 
 
 def _missing_table(exc: Exception) -> bool:
@@ -13,20 +19,21 @@ def _missing_table(exc: Exception) -> bool:
     return "no such table" in str(orig) or getattr(orig, "sqlstate", None) == "42P01"
 
 
-class _Cradle(typer.Typer):
-    """Errors every command can meet (a full disk on export, a database not set up) in one line instead of a
-    traceback."""
+class _Commands(TyperGroup):
+    """Errors every command can meet, each in one line instead of a traceback: a refusal of the domain code
+    (`cradle.errors`: exit 2 for bad input, 1 otherwise, naming the field), a full disk on export, a database not
+    set up."""
 
-    def __call__(self, *args, **kwargs):
-        from sqlalchemy.exc import DBAPIError
-
-        from cradle.atomicfile import DiskFull
-
+    def invoke(self, ctx: click.Context):
         try:
-            return super().__call__(*args, **kwargs)
+            return super().invoke(ctx)
+        except DomainError as exc:
+            for problem in exc.items():
+                typer.echo(f"error: {problem}", err=True)
+            ctx.exit(2 if exc.bad_input else 1)
         except DiskFull as exc:
             typer.echo(f"error: {exc}", err=True)
-            raise SystemExit(1) from None
+            ctx.exit(1)
         except DBAPIError as exc:
             if not _missing_table(exc):
                 raise
@@ -35,10 +42,11 @@ class _Cradle(typer.Typer):
                 f"；{str(exc.orig).splitlines()[0]}",
                 err=True,
             )
-            raise SystemExit(1) from None
+            ctx.exit(1)
 
 
-app = _Cradle(
+app = typer.Typer(
+    cls=_Commands,
     name="cradle",
     help="cradle: fertility-support policy as working software.",
     no_args_is_help=True,

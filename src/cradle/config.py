@@ -1,46 +1,83 @@
-"""Settings read once from the environment (CRADLE_*), with defaults for a local install."""
+"""Settings: every `CRADLE_*` environment variable is read here and nowhere else, with defaults for a local
+install. Code asks `get_settings().<field>`; tests and tools that need another value set the variable."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEV_SECRET_KEY = "dev-only-secret-change-me"
 
 
-def _default_db_url() -> str:
-    return f"sqlite:///{PROJECT_ROOT / 'var' / 'cradle.db'}"
+def _env(name: str, default: str = "", *, doc: str):
+    """A field read from `CRADLE_<NAME>`; `doc` says what it does (listed by docs/deploy.md)."""
+    return field(
+        default_factory=lambda: os.environ.get(f"CRADLE_{name}", default), metadata={"env": name, "doc": doc}
+    )
 
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = field(
-        default_factory=lambda: os.environ.get("CRADLE_DATABASE_URL", _default_db_url())
+    env: str = _env("ENV", doc="`production` turns on the production refusals (development keys, secret)")
+    database_url: str = _env(
+        "DATABASE_URL",
+        f"sqlite:///{PROJECT_ROOT / 'var' / 'cradle.db'}",
+        doc="SQLAlchemy URL of the database",
     )
-    secret_key: str = field(
-        default_factory=lambda: os.environ.get("CRADLE_SECRET_KEY", "dev-only-secret-change-me")
+    secret_key: str = _env("SECRET_KEY", DEV_SECRET_KEY, doc="signs sessions, CSRF tokens and certificates")
+    data_dir_text: str = _env(
+        "DATA_DIR", str(PROJECT_ROOT / "var"), doc="files: SMS outbox, exports, uploads"
     )
-    data_dir: Path = field(
-        default_factory=lambda: Path(os.environ.get("CRADLE_DATA_DIR", PROJECT_ROOT / "var"))
-    )
-    default_locale: str = field(default_factory=lambda: os.environ.get("CRADLE_LOCALE", "zh"))
+    default_locale: str = _env("LOCALE", "zh", doc="the language of a request that asks for none")
     # The policy documents: the project's own copies (cradle/data/documents), so a checkout is self-contained.
-    seeds_dir: Path = field(
-        default_factory=lambda: Path(
-            os.environ.get("CRADLE_SEEDS_DIR", Path(__file__).parent / "data" / "documents")
-        )
+    seeds_dir_text: str = _env(
+        "SEEDS_DIR",
+        str(Path(__file__).parent / "data" / "documents"),
+        doc="folder of the policy documents' text",
     )
+    field_keys: str = _env("FIELD_KEYS", doc="`id:base64key,…` field-encryption keys, the first is current")
+    crypto: str = _env("CRYPTO", "aes", doc="field cipher: `aes` or `sm` (SM4)")
+    backup_key: str = _env("BACKUP_KEY", doc="key of `cradle backup` / `cradle restore`")
+    insecure_cookies: str = _env(
+        "INSECURE_COOKIES", doc="`1`: cookies without Secure (plain-http development)"
+    )
+    public_url: str = _env("PUBLIC_URL", "http://localhost:8000", doc="the address printed on certificates")
+    sms_sender: str = _env("SMS_SENDER", "file", doc="`file` or `module:Class` sending notifications")
+    # far above a person, well below a scraper loop
+    api_rate_text: str = _env("API_RATE_PER_MINUTE", "300", doc="API requests per minute per client; 0: off")
+    threadpool_text: str = _env("THREADPOOL", doc="sync endpoints at once per worker (default: anyio's 40)")
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.data_dir_text)
+
+    @property
+    def seeds_dir(self) -> Path:
+        return Path(self.seeds_dir_text)
+
+    @property
+    def production(self) -> bool:
+        return self.env.strip().lower() == "production"
+
+    @property
+    def api_rate_per_minute(self) -> int:
+        return int(self.api_rate_text)
+
+    @property
+    def threadpool(self) -> int | None:
+        return int(self.threadpool_text) if self.threadpool_text else None
 
 
-_ENV = ("CRADLE_DATABASE_URL", "CRADLE_SECRET_KEY", "CRADLE_DATA_DIR", "CRADLE_LOCALE", "CRADLE_SEEDS_DIR")
+ENV_NAMES = tuple(f"CRADLE_{f.metadata['env']}" for f in fields(Settings))
 
 
 def get_settings() -> Settings:
     """The settings for the environment as it is now (a changed variable is followed), built once per distinct
     environment: building them costs path parsing that a request path pays several times."""
-    return _settings_for(tuple(os.environ.get(k) for k in _ENV))
+    return _settings_for(tuple(os.environ.get(k) for k in ENV_NAMES))
 
 
 @lru_cache(maxsize=32)

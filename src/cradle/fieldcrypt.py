@@ -40,6 +40,8 @@ from sqlalchemy import String, Text, type_coerce
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
+from cradle.config import get_settings
+
 ALGORITHMS = {"aes": "a", "sm": "s"}
 DEV_KEY_ID = "dev"
 _DEV_KEY = hashlib.sha256(b"cradle embedded demo field key - not for production").digest()
@@ -57,7 +59,7 @@ class FieldIntegrityError(ValueError):
 
 
 def crypto_mode() -> str:
-    mode = os.environ.get("CRADLE_CRYPTO", "aes").strip().lower() or "aes"
+    mode = get_settings().crypto.strip().lower() or "aes"
     if mode not in ALGORITHMS:
         raise FieldKeyError(f"CRADLE_CRYPTO must be one of {', '.join(ALGORITHMS)}, got {mode!r}")
     return mode
@@ -212,14 +214,15 @@ def parse_keys(text: str) -> tuple[tuple[str, bytes], ...]:
 
 def keyring() -> Keyring:
     """The ring from the environment (read each time, parsed once per distinct setting)."""
-    return _ring(os.environ.get("CRADLE_FIELD_KEYS", ""), crypto_mode(), os.environ.get("CRADLE_ENV", ""))
+    settings = get_settings()
+    return _ring(settings.field_keys, crypto_mode(), settings.production)
 
 
 @lru_cache(maxsize=8)
-def _ring(keys_text: str, mode: str, env: str) -> Keyring:
+def _ring(keys_text: str, mode: str, production: bool) -> Keyring:
     if keys_text.strip():
         keys = parse_keys(keys_text)
-    elif env.strip().lower() == "production":
+    elif production:
         raise FieldKeyError("CRADLE_FIELD_KEYS is not set: production refuses the development field key")
     else:
         keys = ((DEV_KEY_ID, _DEV_KEY),)

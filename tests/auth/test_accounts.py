@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from cradle.audit import AuditEntry
 from cradle.auth import accounts, ratelimit
-from cradle.auth.errors import Conflict, Forbidden, Invalid, TooMany, Unauthenticated
 from cradle.auth.models import Account
 from cradle.auth.testing import PASSWORD
 from cradle.db import session_scope
+from cradle.errors import Conflict, Forbidden, Invalid, TooMany, Unauthenticated
 
 from .helpers import CITIZEN_ID
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from cradle import audit
 from cradle.auth import passwords, ratelimit, roles
-from cradle.auth.errors import Conflict, Forbidden, Invalid, TooMany, Unauthenticated
 from cradle.auth.models import Account, utcnow
 from cradle.auth.scope import region_problem
+from cradle.errors import Conflict, Forbidden, Invalid, TooMany, Unauthenticated
 from cradle.idcard import check_id_number, mask
 from cradle.web.nav import N_
 
@@ -39,27 +39,27 @@ def registry_status(session: Session, id_number: str, name: str) -> str:
 
 def _check_common(session: Session, name: str, phone: str | None, password: str) -> None:
     if not (name or "").strip():
-        raise Invalid("name", "required", N_("Enter the name."))
+        raise Invalid("name", N_("Enter the name."), code="required")
     if phone and not PHONE.match(phone):
-        raise Invalid("phone", "phone", N_("Enter an 11-digit mobile number."))
+        raise Invalid("phone", N_("Enter an 11-digit mobile number."), code="phone")
     problem = passwords.password_problem(password)
     if problem:
-        raise Invalid("password", "weak_password", problem)
+        raise Invalid("password", problem, code="weak_password")
 
 
 def register_citizen(
     session: Session, id_number: str, name: str, phone: str | None, password: str, client: str = ""
 ) -> Account:
     if ratelimit.count(session, f"register:{client}") >= ratelimit.REGISTRATIONS_PER_CLIENT:
-        raise TooMany(None, "rate_limited", N_("Too many attempts. Try again in 15 minutes."))
+        raise TooMany(None, N_("Too many attempts. Try again in 15 minutes."), code="rate_limited")
     ratelimit.note(session, f"register:{client}", ok=True)
     id_number = normalise_id(id_number)
     problem = check_id_number(id_number)
     if problem is not None:
-        raise Invalid("id_number", problem.code, N_("The ID number is not valid."))
+        raise Invalid("id_number", N_("The ID number is not valid."), code=problem.code)
     _check_common(session, name, phone, password)
     if session.scalar(select(Account.id).where(Account.id_number == id_number)) is not None:
-        raise Conflict("id_number", "taken", N_("An account with this ID number exists already."))
+        raise Conflict("id_number", N_("An account with this ID number exists already."), code="taken")
     account = Account(
         username=id_number,
         role=roles.CITIZEN,
@@ -103,33 +103,33 @@ def create_account(
     """An official's (or operator's, auditor's, administrator's) account; `creator` is an administrator's Actor,
     or the string "cli" for `cradle users create`."""
     if creator != "cli" and getattr(creator, "role", None) != roles.ADMIN:
-        raise Forbidden("role", "forbidden", N_("Only administrators create accounts."))
+        raise Forbidden("role", N_("Only administrators create accounts."), code="forbidden")
     if role not in roles.ADMIN_CREATED:
-        raise Invalid("role", "unknown_role", N_("Choose one of the allowed values."))
+        raise Invalid("role", N_("Choose one of the allowed values."), code="unknown_role")
     if not USERNAME.match(username or ""):
         raise Invalid(
             "username",
-            "format",
             N_("The user name must be 3–64 letters, digits, dots, dashes or underscores."),
+            code="format",
         )
     problem = region_problem(role, region)
     if problem:
-        raise Invalid("region", "region", problem)
+        raise Invalid("region", problem, code="region")
     if creator != "cli" and creator.region != "cn" and (region == "cn" or not creator.can_see(region)):
-        raise Forbidden("region", "out_of_scope", N_("This region is outside your scope."))
+        raise Forbidden("region", N_("This region is outside your scope."), code="out_of_scope")
     if role == roles.DEPT and department not in roles.DEPARTMENTS:
-        raise Invalid("department", "unknown_department", N_("Choose one of the allowed values."))
+        raise Invalid("department", N_("Choose one of the allowed values."), code="unknown_department")
     if role != roles.DEPT:
         department = None
     if role == roles.OPERATOR and not facility_id:
-        raise Invalid("facility_id", "required", N_("A facility operator needs the facility's number."))
+        raise Invalid("facility_id", N_("A facility operator needs the facility's number."), code="required")
     if id_number:
         id_number = normalise_id(id_number)
         if check_id_number(id_number) is not None:
-            raise Invalid("id_number", "invalid", N_("The ID number is not valid."))
+            raise Invalid("id_number", N_("The ID number is not valid."), code="invalid")
     _check_common(session, name, phone, password)
     if session.scalar(select(Account.id).where(Account.username == username)) is not None:
-        raise Conflict("username", "taken", N_("This user name is taken."))
+        raise Conflict("username", N_("This user name is taken."), code="taken")
     account = Account(
         username=username,
         role=role,
@@ -162,14 +162,14 @@ def authenticate(session: Session, username: str, password: str, client: str = "
     account is locked; five wrong passwords in a row lock the account for 15 minutes."""
     key = f"login:{client}"
     if ratelimit.failures(session, key) >= ratelimit.LOGIN_FAILURES_PER_CLIENT:
-        raise TooMany(None, "rate_limited", N_("Too many attempts. Try again in 15 minutes."))
+        raise TooMany(None, N_("Too many attempts. Try again in 15 minutes."), code="rate_limited")
     username = (username or "").strip()
     account = session.scalar(select(Account).where(Account.username.in_([username, normalise_id(username)])))
     now = utcnow()
     if account is not None and account.locked_until and account.locked_until > now:
         ratelimit.note(session, key, ok=False)
         raise TooMany(
-            "username", "locked", N_("This account is locked after repeated failures. Try again later.")
+            "username", N_("This account is locked after repeated failures. Try again later."), code="locked"
         )
     if not passwords.verify(account.password_hash if account else None, password or "") or not account.active:
         ratelimit.note(session, key, ok=False)
@@ -179,7 +179,7 @@ def authenticate(session: Session, username: str, password: str, client: str = "
                 account.locked_until = now + ratelimit.ACCOUNT_LOCK_FOR
                 account.failed_logins = 0
                 audit.record(session, "system", "auth.locked", f"account:{account.id}", {"client": client})
-        raise Unauthenticated("password", "invalid_credentials", N_("Wrong user name or password."))
+        raise Unauthenticated("password", N_("Wrong user name or password."), code="invalid_credentials")
     ratelimit.note(session, key, ok=True)
     ratelimit.prune(session)  # attempts older than a day no longer count for anything
     account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
@@ -195,6 +195,6 @@ def get(session: Session, account_id: int) -> Account | None:
 def visible_accounts(session: Session, viewer) -> list[Account]:
     """Accounts an administrator may list: those inside their scope (all, for national administrators)."""
     if viewer.role != roles.ADMIN:
-        raise Forbidden("role", "forbidden", N_("Only administrators manage accounts."))
+        raise Forbidden("role", N_("Only administrators manage accounts."), code="forbidden")
     rows = session.scalars(select(Account).where(Account.role != roles.CITIZEN).order_by(Account.id)).all()
     return [a for a in rows if viewer.region == "cn" or viewer.can_see(a.region)]

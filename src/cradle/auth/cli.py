@@ -11,11 +11,6 @@ users = typer.Typer(
 )
 
 
-def _fail(exc) -> None:
-    typer.echo(f"{exc.field or 'error'}: {exc}", err=True)
-    raise typer.Exit(2)
-
-
 @users.command("create")
 def create(
     username: str = typer.Option(..., help="Sign-in name."),
@@ -28,27 +23,24 @@ def create(
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
 ) -> None:
     """Create an account (administrator's command)."""
+    # deferred: `cradle` loads every command module at start; a command imports its work when it runs
     from cradle.auth.accounts import create_account
-    from cradle.auth.errors import AuthError
     from cradle.db import session_scope
 
-    try:
-        with session_scope() as s:
-            account = create_account(
-                s,
-                "cli",
-                username=username,
-                role=role,
-                name=name,
-                password=password,
-                region=region,
-                department=department,
-                facility_id=facility_id,
-                phone=phone,
-            )
-            typer.echo(f"account {account.id}: {account.username} ({account.role} @ {account.region or '-'})")
-    except AuthError as exc:
-        _fail(exc)
+    with session_scope() as s:
+        account = create_account(
+            s,
+            "cli",
+            username=username,
+            role=role,
+            name=name,
+            password=password,
+            region=region,
+            department=department,
+            facility_id=facility_id,
+            phone=phone,
+        )
+        typer.echo(f"account {account.id}: {account.username} ({account.role} @ {account.region or '-'})")
 
 
 @users.command("list")
@@ -74,12 +66,12 @@ def set_active(username: str, active: bool = typer.Option(..., "--active/--disab
     from cradle.auth import sessions
     from cradle.auth.models import Account
     from cradle.db import session_scope
+    from cradle.errors import N_, NotFound
 
     with session_scope() as s:
         account = s.scalar(select(Account).where(Account.username == username))
         if account is None:
-            typer.echo(f"username: no account {username!r}", err=True)
-            raise typer.Exit(2)
+            raise NotFound("username", N_("No account %(username)s"), username=username)
         account.active, account.locked_until, account.failed_logins = active, None, 0
         if not active:
             sessions.end_all(s, account.id)

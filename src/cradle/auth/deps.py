@@ -1,27 +1,23 @@
-"""FastAPI dependencies: `current_actor` (anonymous allowed), `require(*roles, scope_of=...)`, and
-`check_scope` for a region found inside a request body. Refusals are HTTPExceptions in the app's one error
-shape: 401 when nobody (or a forged form) is signed in, 403 for a wrong role or a region outside the scope."""
+"""Who may call a route, as FastAPI dependencies:
+
+- `require(*roles, scope_of=...)` guards a JSON route: 401 when nobody (or a forged form) is signed in, 403 for a
+  wrong role or a region outside the actor's scope;
+- `PageActor(*roles)` guards a page: a visitor who is not signed in is sent to the sign-in page and back, a wrong
+  role gets the error page (403);
+- `check_scope` refuses a region found inside a request body.
+
+Refusals are `cradle.errors` errors, answered by the app's one handler (`cradle.web.errors`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 
 from cradle.auth import roles as R
 from cradle.auth.actor import ANONYMOUS, Actor
-from cradle.auth.errors import AuthError, Forbidden, Unauthenticated
-from cradle.web.nav import N_
-
-
-def locale_of(request: Request) -> str:
-    return getattr(request.state, "locale", "zh")
-
-
-def http_error(request: Request, exc: AuthError) -> HTTPException:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return HTTPException(exc.status, {"errors": [exc.as_error(locale_of(request))]}, headers=headers)
-
+from cradle.errors import N_, DomainError, Forbidden, OutOfScope, Unauthenticated
+from cradle.web.errors import SignInFirst, mark_page
 
 CSRF_MESSAGE = N_("The form has expired or did not come from this site. Reload the page and try again.")
 
@@ -31,15 +27,15 @@ def current_actor(request: Request) -> Actor:
     return getattr(request.state, "actor", None) or ANONYMOUS
 
 
-def refusal(request: Request, actor: Actor, allowed: tuple[str, ...]) -> AuthError | None:
+def refusal(request: Request, actor: Actor, allowed: tuple[str, ...]) -> DomainError | None:
     if not actor.authenticated:
         if getattr(request.state, "csrf_failed", False):
-            return Forbidden(None, "csrf", CSRF_MESSAGE)
-        return Unauthenticated(None, "unauthenticated", N_("Sign in first."))
+            return Forbidden(None, CSRF_MESSAGE, code="csrf")
+        return Unauthenticated(None, N_("Sign in first."), code="unauthenticated")
     if allowed and actor.role not in allowed:
-        return Forbidden(None, "forbidden_role", N_("Your role may not do this."))
+        return Forbidden(None, N_("Your role may not do this."), code="forbidden_role")
     if actor.role == R.AUDITOR and request.method not in ("GET", "HEAD"):
-        return Forbidden(None, "read_only", N_("Auditors may read but not change anything."))
+        return Forbidden(None, N_("Auditors may read but not change anything."), code="read_only")
     return None
 
 
@@ -53,11 +49,9 @@ def require(*allowed: str, scope_of: Callable[[Request], str | None] | None = No
         if problem is None and scope_of is not None:
             region = scope_of(request)
             if region is not None and not actor.can_see(region):
-                problem = Forbidden(
-                    "region", "out_of_scope", N_("{region} is outside your scope."), region=region
-                )
+                problem = out_of_scope("region", region)
         if problem is not None:
-            raise http_error(request, problem)
+            raise problem
         return actor
 
     dependency.allowed_roles = allowed  # for the route inventory test and docs
@@ -69,13 +63,37 @@ def path_region(name: str = "region") -> Callable[[Request], str | None]:
     return lambda request: request.path_params.get(name) or request.query_params.get(name)
 
 
-def check_scope(request: Request, actor: Actor, region: str | None, field: str = "region") -> None:
+def out_of_scope(field: str, region: str | None) -> OutOfScope:
+    return OutOfScope(field, N_("%(region)s is outside your scope."), region=region or "")
+
+
+def check_scope(actor: Actor, region: str | None, field: str = "region") -> None:
     """Refuses (403, naming `field`) a region taken from a request body that lies outside the actor's scope."""
     if not actor.can_see(region):
-        raise http_error(
-            request,
-            Forbidden(field, "out_of_scope", N_("{region} is outside your scope."), region=region or ""),
-        )
+        raise out_of_scope(field, region)
+
+
+def PageActor(*allowed: str):  # noqa: N802 (a dependency factory, read like a type: Depends(PageActor(...)))
+    """The one guard of every page: the signed-in Actor when it has one of `allowed` roles (any signed-in role when
+    none are given). A visitor who is not signed in goes to the sign-in page and comes back; a wrong role, a
+    forged form or an auditor's change gets the error page.
+
+        @router.get("/payments")
+        def batches(request: Request, actor: Annotated[Actor, Depends(PageActor(roles.COUNTY))]) -> Response:
+    """
+
+    def dependency(request: Request) -> Actor:
+        mark_page(request)
+        actor = current_actor(request)
+        if not actor.authenticated and not getattr(request.state, "csrf_failed", False):
+            raise SignInFirst(request.url.path)
+        problem = refusal(request, actor, allowed)
+        if problem is not None:
+            raise problem
+        return actor
+
+    dependency.allowed_roles = allowed  # for the route inventory test and docs
+    return dependency
 
 
 staff = require(*R.STAFF)
@@ -94,7 +112,7 @@ def service_actor(*allowed: str):
         actor = require(*allowed)(request)
         svc = actor.service_actor()
         if svc is None:
-            raise http_error(request, Forbidden(None, "forbidden_role", "Your role may not do this."))
+            raise Forbidden(None, N_("Your role may not do this."), code="forbidden_role")
         return svc
 
     return dependency

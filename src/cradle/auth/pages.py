@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from cradle.auth import accounts, roles, service, sessions, tokens
 from cradle.auth.actor import Actor
-from cradle.auth.deps import CSRF_MESSAGE, current_actor, require
-from cradle.auth.errors import AuthError, Forbidden
+from cradle.auth.deps import CSRF_MESSAGE, PageActor, current_actor
 from cradle.db import RequestSession
+from cradle.errors import DomainError, Forbidden, Invalid
 from cradle.web.nav import N_, is_served
 from cradle.web.templating import render
 
@@ -59,8 +59,8 @@ def _form_csrf_ok(request: Request, token: str) -> bool:
     return sessions.same_token(request.cookies.get(sessions.CSRF_COOKIE), token)
 
 
-def _csrf_error(request: Request) -> AuthError:
-    return Forbidden(None, "csrf", CSRF_MESSAGE)
+def _csrf_error() -> DomainError:
+    return Forbidden(None, CSRF_MESSAGE, code="csrf")
 
 
 def _safe_next(target: str | None) -> str:
@@ -69,8 +69,8 @@ def _safe_next(target: str | None) -> str:
     return target if ok else "/home"
 
 
-def _errors(request: Request, exc: AuthError) -> list[dict]:
-    return [exc.as_error(request.state.locale)]
+def _errors(request: Request, exc: DomainError) -> list[dict]:
+    return [exc.as_dict(request.state.locale)]
 
 
 @router.get("/home")
@@ -108,9 +108,9 @@ def login_form(
 ) -> Response:
     try:
         if not _form_csrf_ok(request, csrf_token):
-            raise _csrf_error(request)
+            raise _csrf_error()
         account = accounts.authenticate(db, username, password, service.client_of(request))
-    except AuthError as exc:
+    except DomainError as exc:
         db.commit()
         return render(
             request,
@@ -154,15 +154,13 @@ def register_form(
     form = {"id_number": id_number, "name": name, "phone": phone}
     try:
         if not _form_csrf_ok(request, csrf_token):
-            raise _csrf_error(request)
+            raise _csrf_error()
         if password != password2:
-            from cradle.auth.errors import Invalid
-
-            raise Invalid("password2", "mismatch", N_("The two passwords differ."))
+            raise Invalid("password2", N_("The two passwords differ."), code="mismatch")
         account = accounts.register_citizen(
             db, id_number, name, phone or None, password, service.client_of(request)
         )
-    except AuthError as exc:
+    except DomainError as exc:
         db.commit()
         return render(
             request, "auth/register.html", status_code=exc.status, errors=_errors(request, exc), form=form
@@ -172,20 +170,10 @@ def register_form(
     return response
 
 
-def _sign_in_first(request: Request, actor: Actor, *allowed: str) -> Response | None:
-    """Anonymous visitors go to the sign-in page (and come back); a wrong role is refused by `require`."""
-    if not actor.authenticated and not request.state.csrf_failed:
-        from urllib.parse import quote
-
-        return RedirectResponse(f"/auth/login?next={quote(request.url.path)}", status_code=303)
-    require(*allowed)(request)
-    return None
-
-
 @router.get("/auth/account")
-def account_page(request: Request, db: RequestSession, actor: ActorDep) -> Response:
-    if (redirect := _sign_in_first(request, actor)) is not None:
-        return redirect
+def account_page(
+    request: Request, db: RequestSession, actor: Annotated[Actor, Depends(PageActor())]
+) -> Response:
     account = accounts.get(db, actor.account_id)
     return render(
         request,
@@ -197,9 +185,9 @@ def account_page(request: Request, db: RequestSession, actor: ActorDep) -> Respo
 
 
 @router.get("/auth/admin/accounts")
-def admin_page(request: Request, db: RequestSession, actor: ActorDep) -> Response:
-    if (redirect := _sign_in_first(request, actor, roles.ADMIN)) is not None:
-        return redirect
+def admin_page(
+    request: Request, db: RequestSession, actor: Annotated[Actor, Depends(PageActor(roles.ADMIN))]
+) -> Response:
     return _admin(request, db, actor, errors=[], form={}, created=None)
 
 
@@ -223,7 +211,7 @@ def _admin(request, db, actor, errors, form, created, status_code=200) -> Respon
 def admin_create(
     request: Request,
     db: RequestSession,
-    actor: Annotated[Actor, Depends(require(roles.ADMIN))],
+    actor: Annotated[Actor, Depends(PageActor(roles.ADMIN))],
     username: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
@@ -244,9 +232,7 @@ def admin_create(
     }
     try:
         if facility_id and not facility_id.isdigit():
-            from cradle.auth.errors import Invalid
-
-            raise Invalid("facility_id", "int_parsing", N_("Enter a whole number."))
+            raise Invalid("facility_id", N_("Enter a whole number."), code="int_parsing")
         account = accounts.create_account(
             db,
             actor,
@@ -259,7 +245,7 @@ def admin_create(
             facility_id=int(facility_id) if facility_id else None,
             phone=phone or None,
         )
-    except AuthError as exc:
+    except DomainError as exc:
         db.rollback()
         return _admin(request, db, actor, _errors(request, exc), form, None, status_code=exc.status)
     return _admin(request, db, actor, [], {}, account.username, status_code=201)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -25,7 +24,7 @@ LIFETIME = dt.timedelta(hours=12)
 
 def cookie_secure() -> bool:
     """Secure cookies unless CRADLE_INSECURE_COOKIES=1 (plain-http development only)."""
-    return os.environ.get("CRADLE_INSECURE_COOKIES", "") != "1"
+    return get_settings().insecure_cookies != "1"
 
 
 def _serializer() -> URLSafeSerializer:

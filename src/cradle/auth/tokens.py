@@ -19,9 +19,9 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from cradle import audit
-from cradle.auth.errors import Forbidden, Invalid
 from cradle.auth.models import Account, ApiToken, utcnow
 from cradle.config import get_settings
+from cradle.errors import Forbidden, Invalid
 from cradle.web.nav import N_
 
 PREFIX = "cradle_"
@@ -40,9 +40,9 @@ def issue(session: Session, actor, name: str, days: int | None = 365) -> tuple[s
     """(the token, shown this once; its row)."""
     name = (name or "").strip()
     if not name:
-        raise Invalid("name", "required", N_("Name the token (which system uses it)."))
+        raise Invalid("name", N_("Name the token (which system uses it)."), code="required")
     if days is not None and not (1 <= days <= 3650):
-        raise Invalid("days", "range", N_("A token lasts 1 to 3650 days."))
+        raise Invalid("days", N_("A token lasts 1 to 3650 days."), code="range")
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     row = ApiToken(
         prefix=prefix,
@@ -185,7 +185,7 @@ def of_account(session: Session, account_id: int) -> list[ApiToken]:
 def revoke(session: Session, actor, token_id: int) -> ApiToken:
     row = session.get(ApiToken, token_id)
     if row is None or row.account_id != actor.account_id:
-        raise Forbidden("token_id", "not_yours", N_("No such token among yours."))
+        raise Forbidden("token_id", N_("No such token among yours."), code="not_yours")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         forget(row.id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
@@ -28,7 +27,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("OUT: the backup file to write", err=True)
             raise typer.Exit(2)
         try:
-            header = backup(get_settings().database_url, out, os.environ.get("CRADLE_BACKUP_KEY"))
+            header = backup(get_settings().database_url, out, get_settings().backup_key or None)
         except (BackupKeyError, ValueError) as e:
             typer.echo(str(e), err=True)
             raise typer.Exit(2) from None
@@ -50,7 +49,7 @@ def register(app: typer.Typer) -> None:
             if info:
                 typer.echo(json.dumps(describe(path), ensure_ascii=False, indent=2))
                 return
-            header = restore(path, get_settings().database_url, os.environ.get("CRADLE_BACKUP_KEY"))
+            header = restore(path, get_settings().database_url, get_settings().backup_key or None)
         except (BackupKeyError, BackupIntegrityError, RestoreError) as e:
             typer.echo(str(e), err=True)
             raise typer.Exit(2) from None

@@ -35,16 +35,16 @@ def caller_scope(request: Request) -> str | None:
     `request.state.actor` and `request.state.scope`; None means national). Anonymous callers and citizens are
     refused, a facility operator reaches only routes of their own facility, an auditor only reads. An
     `X-Region-Scope` header can narrow the scope; it never widens it and never grants one."""
-    from cradle.auth.deps import current_actor, http_error, require
-    from cradle.auth.errors import Forbidden
+    from cradle.auth.deps import current_actor, require
     from cradle.childcare import places
+    from cradle.errors import Forbidden
 
     require(*CHILDCARE_ROLES)(request)
     actor = current_actor(request)
     if actor.role == roles.DEPT and actor.dept not in CHILDCARE_DEPARTMENTS:
-        raise http_error(request, Forbidden(None, "forbidden_role", "Your role may not do this."))
+        raise Forbidden(None, "Your role may not do this.", code="forbidden_role")
     if actor.role == roles.OPERATOR and str(request.path_params.get("facility_id")) != str(actor.facility_id):
-        raise http_error(request, Forbidden("facility_id", "not_your_facility", "Your role may not do this."))
+        raise Forbidden("facility_id", "Your role may not do this.", code="not_your_facility")
     scope = request.state.scope
     header = request.headers.get("x-region-scope") or None
     if header is not None and not places.exists(header):
@@ -74,11 +74,10 @@ def caller(request: Request, _scope: str | None = Depends(caller_scope)):
 
 def subsidy_payer(request: Request, who=Depends(caller)):
     """`caller`, refused (403) unless its role may register a subsidy for payment."""
-    from cradle.auth.deps import http_error
-    from cradle.auth.errors import Forbidden
+    from cradle.errors import Forbidden
 
     if who.role not in PAYMENT_ROLES:
-        raise http_error(request, Forbidden(None, "forbidden_role", "Your role may not do this."))
+        raise Forbidden(None, "Your role may not do this.", code="forbidden_role")
     return who
 
 

@@ -62,7 +62,7 @@ class ValueIn(BaseModel):
 
 @router.post("/values", status_code=201)
 def post_value(body: ValueIn, request: Request, actor=Depends(entry)):
-    check_scope(request, actor, body.region)
+    check_scope(actor, body.region)
     try:
         with session_scope() as s:
             row = values.enter(
@@ -124,7 +124,7 @@ async def upload(
         with session_scope() as s:
             rows = excel.upload(s, data, department, entered_by)
             for row in rows:  # raising here rolls the whole upload back
-                check_scope(request, actor, row.region, "file")
+                check_scope(actor, row.region, "file")
             return {"stored": len(rows)}
     except MonitoringError as exc:
         return _errors(exc)
@@ -167,7 +167,7 @@ class MeasureIn(BaseModel):
 
 @router.post("/plan/measures/{measure_id}", status_code=201)
 def post_measure(measure_id: str, body: MeasureIn, request: Request, actor=Depends(entry)):
-    check_scope(request, actor, body.region)
+    check_scope(actor, body.region)
     try:
         with session_scope() as s:
             row = plan.update(s, measure_id, **body.model_dump())

@@ -144,7 +144,7 @@ async def entry_submit(request: Request, actor=Depends(entry_role)) -> Response:
             errors[field] = "必填 (required)"
     if errors:
         return _entry_page(request, form, errors, status=422)
-    check_scope(request, actor, entry.region)
+    check_scope(actor, entry.region)
     with session_scope() as s:
         row = values.record(s, [entry], form["department"], form["entered_by"])[0]
         stored = {
@@ -230,7 +230,7 @@ async def upload_submit(
             with session_scope() as s:
                 rows = excel.upload(s, await file.read(), department.strip(), entered_by.strip())
                 for row in rows:  # a region outside the uploader's scope rolls the whole file back
-                    check_scope(request, actor, row.region, "file")
+                    check_scope(actor, row.region, "file")
                 stored = len(rows)
         except MonitoringError as exc:
             errors = exc.errors

@@ -11,8 +11,8 @@ import os
 import time
 import warnings
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+from unittest import mock
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
@@ -50,18 +50,9 @@ class ApiFuzzResult:
         return out
 
 
-@contextmanager
 def database_env(url: str):
     """Routers read CRADLE_DATABASE_URL (services read app.state too); set it for the length of a run."""
-    before = os.environ.get("CRADLE_DATABASE_URL")
-    os.environ["CRADLE_DATABASE_URL"] = url
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("CRADLE_DATABASE_URL", None)
-        else:
-            os.environ["CRADLE_DATABASE_URL"] = before
+    return mock.patch.dict(os.environ, {"CRADLE_DATABASE_URL": url})
 
 
 def principals(url: str) -> dict[str, dict[str, str]]:

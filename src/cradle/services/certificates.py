@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 from html import escape
 
 from sqlalchemy import select
@@ -25,7 +24,7 @@ from cradle.services.models import BirthRegistration, Case, IssuedDocument
 
 
 def public_url() -> str:
-    return os.environ.get("CRADLE_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+    return get_settings().public_url.rstrip("/")
 
 
 def sign(doc_no: str, payload: dict, key: str | None = None) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 from pathlib import Path
 
 from sqlalchemy import select
@@ -34,7 +33,7 @@ class FileSink:
 
 
 def configured_sender():
-    spec = os.environ.get("CRADLE_SMS_SENDER", "file")
+    spec = get_settings().sms_sender
     if spec == "file":
         return FileSink()
     module, _, name = spec.partition(":")

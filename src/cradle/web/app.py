@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cradle.auth import middleware as auth_middleware
+from cradle.config import get_settings
 from cradle.web import errors, i18n, security
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -62,9 +62,9 @@ def serve_app() -> FastAPI:
     (packs, regions, catalogues, the app itself: long-lived) is moved out of the cyclic collector's sight, so its
     full collections stop re-scanning it while requests run."""
     app = create_app()
-    threads = os.environ.get("CRADLE_THREADPOOL")
+    threads = get_settings().threadpool
     if threads:
-        _limit_threads(app, int(threads))
+        _limit_threads(app, threads)
     gc.collect()
     gc.freeze()
     return app

@@ -1,7 +1,8 @@
 """One error shape everywhere: {"errors": [{"field": "members[2].birth_date" | null, "code": str, "message": str}]}.
 
-FastAPI's own validation errors and HTTP exceptions are rewritten into it; page requests from a browser get an
-HTML error page instead.
+The domain's `cradle.errors.DomainError`, FastAPI's own validation errors and HTTP exceptions are all answered
+here, in the request's language; a page (a route guarded by `PageActor`, or a browser asking for HTML) gets the
+HTML error page instead, and a page whose visitor must sign in first is sent to the sign-in page.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cradle.errors import DomainError, Unauthenticated
 from cradle.web.i18n import LOCALES, gettext
 from cradle.web.nav import N_
 
@@ -72,10 +74,23 @@ def validation_errors(exc: RequestValidationError, locale: str) -> list[dict]:
     return out
 
 
+class SignInFirst(Exception):
+    """Raised by `PageActor` for a visitor who is not signed in: the answer is the sign-in page, then back."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.path = path
+
+
+def mark_page(request: Request) -> None:
+    """This request is for a page: its errors are answered as the HTML error page whatever the Accept header."""
+    request.state.page = True
+
+
 def _wants_html(request: Request) -> bool:
     if request.url.path.startswith("/api/"):
         return False
-    return "text/html" in request.headers.get("accept", "")
+    return getattr(request.state, "page", False) or "text/html" in request.headers.get("accept", "")
 
 
 def _slug(status_code: int) -> str:
@@ -102,6 +117,20 @@ def refuse(status_code: int, errors: list[dict], headers: dict | None = None) ->
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def on_domain_error(request: Request, exc: DomainError) -> Response:
+        locale = _locale(request)
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+        return _answer(request, exc.status, [e.as_dict(locale) for e in exc.items()], headers)
+
+    @app.exception_handler(SignInFirst)
+    async def on_sign_in_first(request: Request, exc: SignInFirst) -> Response:
+        from urllib.parse import quote
+
+        from fastapi.responses import RedirectResponse
+
+        return RedirectResponse(f"/auth/login?next={quote(exc.path)}", status_code=303)
+
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
         return error_response(422, validation_errors(exc, _locale(request)))

@@ -13,8 +13,9 @@ per process and in memory: it bounds one client's share of a worker, it is not a
 from __future__ import annotations
 
 import json
-import os
 import time
+
+from cradle.config import get_settings
 
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
@@ -36,11 +37,10 @@ PUBLIC_API = (
     "/api/v1/documents",
     "/api/v1/childcare/public",
 )
-DEFAULT_RATE = 300  # requests per minute per client: far above a person, well below a scraper loop
 
 
 def rate_per_minute() -> int:
-    return int(os.environ.get("CRADLE_API_RATE_PER_MINUTE", DEFAULT_RATE))
+    return get_settings().api_rate_per_minute
 
 
 class Window:
