@@ -8,6 +8,8 @@ import pytest
 
 from cradle.config import get_settings
 from cradle.monitoring import catalogue
+from cradle.policy.errors import PackError
+from cradle.policy.targets import load_targets
 
 
 def _norm(text: str) -> str:
@@ -88,36 +90,24 @@ def test_target_judgement():
     assert srb.met(112.0, band=catalogue.load().bands["sex_ratio_at_birth"]) is False
 
 
-def test_bad_catalogue_names_the_field():
-    with pytest.raises(ValueError, match=r"targets\[0\]\.comparator"):
-        catalogue._parse(
+def test_bad_target_names_the_file_and_field():
+    with pytest.raises(PackError, match=r"sx/targets\.yaml: targets\[0\]\.comparator"):
+        load_targets(
             {
-                "indicators": [
-                    {
-                        "id": "x",
-                        "name": "x",
-                        "numerator": "a",
-                        "denominator": None,
-                        "scale": 1,
-                        "unit": "%",
-                        "direction": "higher",
-                        "source": "entered",
-                        "department": "d",
-                        "due": "03-31",
-                    }
-                ],
                 "targets": [
                     {
                         "indicator": "x",
-                        "jurisdiction": "140000",
                         "applies_to": "jurisdiction",
                         "comparator": "≈",
                         "value": 1,
                         "year": 2025,
-                        "document": "d",
                         "clause": "c",
                         "quote": "q",
                     }
-                ],
-            }
+                ]
+            },
+            "140000",
+            "province",
+            ["004_6658702c9a2a6fff.txt"],
+            "packs/sx/targets.yaml",
         )

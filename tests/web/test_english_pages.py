@@ -19,9 +19,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 
 from cradle import regions
-from cradle.childcare import standards, targets
+from cradle.childcare import standards
 from cradle.db import Base, get_engine, session_scope
-from cradle.monitoring import plan
+from cradle.policy.packs import load_packs
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]+")
 LANG_ZH = re.compile(r'<(\w+)[^>]*\blang="zh[^"]*"[^>]*>.*?</\1>', re.S)
@@ -132,16 +132,18 @@ def data_values(demo) -> list[str]:
     _strings(client.get("/api/v1/documents").json(), found)
     for code in PACK_REGIONS:
         _strings(client.get("/api/v1/programs", params={"jurisdiction": code}).json(), found)
-    # Texts quoted from the policy documents: indicator definitions and targets, the childcare standard's items.
+    # Texts quoted from the policy documents: indicator definitions, each document's targets (indicators and
+    # 托育 standards) and plan measures (clause numbers, titles, responsible units, quoted in the annual
+    # report), the childcare standard's items.
     catalogue = resources.files("cradle.monitoring") / "data" / "indicators.yaml"
     indicators = yaml.safe_load(catalogue.read_text("utf-8"))
     _strings(indicators, found)
-    # The implementation plans' measures (clause numbers, titles, responsible units), quoted in the annual report.
-    for name in plan.FILES:
-        _strings(yaml.safe_load((catalogue.parent / name).read_text("utf-8")), found)
+    for pack in load_packs():
+        for name in ("targets.yaml", "measures.yaml"):
+            if (pack.path / name).exists():
+                _strings(yaml.safe_load((pack.path / name).read_text("utf-8")), found)
     units = {i["unit"] for i in indicators["indicators"]}  # "个", "所": one character, and data all the same
-    for module in (standards, targets):
-        _strings([v for k, v in vars(module).items() if k.isupper()], found)
+    _strings([v for k, v in vars(standards).items() if k.isupper()], found)
     place_names = {r.name for r in regions.all_regions()}
     # Stored values may be whole sentences in Chinese; a data value split by markup is also allowed by its parts.
     parts = {p for v in found for p in re.split(r"[\s·：:，,（）()]+", v) if CJK.search(p) and len(p) > 2}

@@ -17,15 +17,7 @@ from cradle.childcare.errors import ChildcareError
 from cradle.childcare.facilities import check_scope, list_facilities, total_slots
 from cradle.childcare.models import Facility
 from cradle.childcare.population import population
-from cradle.childcare.targets import (
-    COMMUNITY_SITE_MIN_M2,
-    COVERAGE_RULES,
-    RESIDENTIAL_RULES,
-    SLOT_TARGETS,
-    STATION_RULES,
-    applicable,
-    required_slots,
-)
+from cradle.childcare.targets import applicable, required_slots
 from cradle.childcare.vocab import PUBLIC_TYPES
 
 
@@ -59,7 +51,7 @@ def indicator(session: Session, region: str, facilities: list[Facility], on: dt.
         "target": None,
         "meets_target": None,
     }
-    found = applicable(SLOT_TARGETS, places.chain(region))
+    found = applicable("slots", places.chain(region))
     if found:
         code, target = found
         row["target"] = {
@@ -102,7 +94,7 @@ def capacity_report(session: Session, region: str, on: dt.date, scope: str | Non
 def _small_sites(facilities: list[Facility]) -> list[dict]:
     out = []
     for f in facilities:
-        rule = applicable(COMMUNITY_SITE_MIN_M2, places.chain(f.region_code))
+        rule = applicable("community_site", places.chain(f.region_code))
         if rule and f.type == "community_station" and float(f.floor_area_m2) < rule[1]["min_m2"]:
             out.append(
                 {
@@ -126,7 +118,7 @@ def residential_requirement(region: str, planned_population: int, existing: bool
         or planned_population < 0
     ):
         raise ChildcareError("planned_population", "应为非负整数")
-    found = applicable(RESIDENTIAL_RULES, places.chain(region))
+    found = applicable("residential", places.chain(region))
     if found is None:
         return {
             "region": region,
@@ -154,12 +146,16 @@ def coverage(session: Session, region: str, on: dt.date, scope: str | None = Non
     facilities = list_facilities(session, region=region, filed_only=True, on=on)
     counties, cities = [], []
     for county in places.counties_of(region):
-        found = applicable(COVERAGE_RULES, places.chain(county))
+        found = applicable("coverage", places.chain(county))
         if not found:
             continue
         rule = found[1]
         here = [f for f in facilities if f.region_code == county]
-        public = [f for f in here if f.type in PUBLIC_TYPES and (f.guidance_role or found[0] != "140000")]
+        public = [
+            f
+            for f in here
+            if f.type in PUBLIC_TYPES and (f.guidance_role or not rule["county_public_guidance"])
+        ]
         entry = {
             "region": county,
             "name": places.name(county),
@@ -174,7 +170,7 @@ def coverage(session: Session, region: str, on: dt.date, scope: str | None = Non
         entry["meets"] = ok
         counties.append(entry)
     for city in places.cities_of(region):
-        found = applicable(COVERAGE_RULES, places.chain(city))
+        found = applicable("coverage", places.chain(city))
         if not found or not found[1]["city_centre"]:
             continue
         centres = [f for f in facilities if places.is_within(f.region_code, city) and f.comprehensive_centre]
@@ -209,7 +205,7 @@ def station_coverage(
     if len(with_station) > communities_total:
         raise ChildcareError("communities_total", f"已有{len(with_station)}个社区建有驿站，多于社区总数")
     share = round(len(with_station) / communities_total, 4)
-    found = applicable(STATION_RULES, places.chain(region))
+    found = applicable("stations", places.chain(region))
     out = {
         "region": region,
         "communities_total": communities_total,

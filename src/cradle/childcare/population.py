@@ -3,7 +3,7 @@
 1. The population registry, when it can count residents: `cradle.registry.resident_count(session, code, on)`
    (or `cradle.registry.counts.resident_count`), used when it returns a positive number.
 2. Otherwise the 2020 census (第七次全国人口普查公报) resident population of the city or province, from
-   `census2020_resident_population.csv` (a copy of /work/shared/reference). The census bulletins give no
+   `cradle.census` (the one census table, in `cradle/data/`). The census bulletins give no
    county figures, so a county gets its city's figure divided equally among the city's county-level units
    (rule `census2020_equal_split`): a coarse figure, shown as such wherever it is used.
 3. A province missing from the census table but with all its cities listed gets their sum.
@@ -11,18 +11,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import importlib
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from cradle.census import resident_population
 from cradle.childcare import places
-
-CENSUS_FILE = Path(__file__).with_name("census2020_resident_population.csv")
 
 
 @dataclass(frozen=True)
@@ -34,12 +30,6 @@ class Population:
 
     def as_dict(self) -> dict:
         return {"region": self.region, "value": self.value, "source": self.source, "note": self.note}
-
-
-@lru_cache(maxsize=1)
-def census_table() -> dict[str, int]:
-    with CENSUS_FILE.open(encoding="utf-8") as fh:
-        return {row["code"]: int(row["resident_population_2020"]) for row in csv.DictReader(fh)}
 
 
 def _registry_counter():
@@ -63,7 +53,7 @@ def from_registry(session: Session, code: str, on: dt.date) -> int | None:
 
 
 def from_census(code: str) -> Population:
-    table = census_table()
+    table = resident_population()
     if code in table:
         return Population(code, table[code], "census2020", "2020年第七次全国人口普查常住人口")
     lv = places.level(code)

@@ -18,6 +18,9 @@ from cradle.monitoring.errors import MonitoringError
 from cradle.web.errors import refuse
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
+# The catalogue is put together when the app starts, as the packs are: a pack's target naming an indicator that
+# is not defined stops start-up with a PackError naming the file and the field.
+catalogue.load()
 # Reading published indicators, plans, warnings and projections is public; entering data takes an official
 # (or a department's clerk) whose region scope holds every region written.
 ENTRY_ROLES = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE, roles.DEPT, roles.ADMIN)

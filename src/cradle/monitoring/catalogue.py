@@ -1,4 +1,5 @@
-"""The indicator catalogue: definitions and cited targets, read from ``data/indicators.yaml``."""
+"""The indicator catalogue: the definitions (``data/indicators.yaml``, national, shared by every jurisdiction) and
+the cited targets each document sets for them (its pack's targets.yaml, read through ``cradle.policy.packs``)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from importlib import resources
 import yaml
 
 from cradle import regions
+from cradle.policy.errors import PackError
+from cradle.policy.packs import Pack, load_packs
+from cradle.policy.targets import Target
 
-COMPARATORS = (">=", ">", "<=", "<", "increase", "normal", "plan")
 DIRECTIONS = ("higher", "lower", "band", "none")
 SOURCES = ("registry", "entered")
-APPLIES = ("jurisdiction", "each_county", "each_city")
 
 
 @dataclass(frozen=True)
@@ -28,43 +30,6 @@ class Indicator:
     source: str
     department: str
     due: str  # MM-DD of the following year
-
-
-@dataclass(frozen=True)
-class Target:
-    indicator: str
-    jurisdiction: str
-    applies_to: str
-    comparator: str
-    value: float | None
-    year: int | None
-    document: str
-    clause: str
-    quote: str
-
-    def describe(self) -> str:
-        if self.comparator in ("increase", "normal", "plan"):
-            return {"increase": "提高", "normal": "趋于正常", "plan": "控制在规划目标之内"}[self.comparator]
-        return f"{self.comparator} {self.value:g}"
-
-    def met(
-        self, value: float, previous: float | None = None, band: tuple[float, float] | None = None
-    ) -> bool | None:
-        """Whether ``value`` meets the target; None when it cannot be judged (no number, no previous)."""
-        c = self.comparator
-        if c == ">=":
-            return value >= self.value
-        if c == ">":
-            return value > self.value
-        if c == "<=":
-            return value <= self.value
-        if c == "<":
-            return value < self.value
-        if c == "increase":
-            return None if previous is None else value > previous
-        if c == "normal" and band is not None:
-            return band[0] <= value <= band[1]
-        return None
 
 
 @dataclass(frozen=True)
@@ -99,7 +64,7 @@ class Catalogue:
         return out
 
 
-def _parse(data: dict) -> Catalogue:
+def _parse(data: dict) -> tuple[dict[str, Indicator], dict[str, tuple[float, float]]]:
     indicators: dict[str, Indicator] = {}
     for i, row in enumerate(data.get("indicators") or []):
         where = f"indicators[{i}]"
@@ -114,29 +79,28 @@ def _parse(data: dict) -> Catalogue:
         if ind.source not in SOURCES:
             raise ValueError(f"{where}.source: {ind.source!r} not one of {SOURCES}")
         indicators[ind.id] = ind
-    targets = []
-    for i, row in enumerate(data.get("targets") or []):
-        where = f"targets[{i}]"
-        try:
-            t = Target(**row)
-        except TypeError as exc:
-            raise ValueError(f"{where}: {exc}") from None
-        if t.indicator not in indicators:
-            raise ValueError(f"{where}.indicator: unknown {t.indicator!r}")
-        if t.comparator not in COMPARATORS:
-            raise ValueError(f"{where}.comparator: {t.comparator!r} not one of {COMPARATORS}")
-        if t.comparator in (">=", ">", "<=", "<") and t.value is None:
-            raise ValueError(f"{where}.value: comparator {t.comparator} needs a value")
-        if t.applies_to not in APPLIES:
-            raise ValueError(f"{where}.applies_to: {t.applies_to!r} not one of {APPLIES}")
-        if not regions.exists(t.jurisdiction):
-            raise ValueError(f"{where}.jurisdiction: unknown region {t.jurisdiction!r}")
-        targets.append(t)
     bands = {k: (float(v["low"]), float(v["high"])) for k, v in (data.get("bands") or {}).items()}
-    return Catalogue(indicators, tuple(targets), bands)
+    return indicators, bands
 
 
 @lru_cache(maxsize=1)
-def load() -> Catalogue:
+def _definitions() -> tuple[dict[str, Indicator], dict[str, tuple[float, float]]]:
     text = (resources.files("cradle.monitoring") / "data" / "indicators.yaml").read_text(encoding="utf-8")
     return _parse(yaml.safe_load(text))
+
+
+def load() -> Catalogue:
+    return _catalogue(load_packs())
+
+
+@lru_cache(maxsize=1)
+def _catalogue(packs: tuple[Pack, ...]) -> Catalogue:
+    """The definitions with every pack's targets, each checked to name a defined indicator."""
+    indicators, bands = _definitions()
+    for pack in packs:
+        for i, t in enumerate(pack.targets):
+            if t.indicator not in indicators:
+                raise PackError(
+                    f"{pack.path / 'targets.yaml'}: targets[{i}].indicator: unknown {t.indicator!r}"
+                )
+    return Catalogue(indicators, tuple(t for p in packs for t in p.targets), bands)

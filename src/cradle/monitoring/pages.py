@@ -17,6 +17,7 @@ from cradle.monitoring import catalogue, excel, values
 from cradle.monitoring.api import entry as entry_role
 from cradle.monitoring.errors import MonitoringError
 from cradle.monitoring.report import annual, dashboard, render, scorecard
+from cradle.policy import packs
 from cradle.web.i18n import gettext
 from cradle.web.nav import N_
 from cradle.web.templating import locale_of
@@ -24,8 +25,6 @@ from cradle.web.templating import render as render_page
 
 router = APIRouter(prefix="/monitoring", include_in_schema=False)
 CODE = r"^\d{6}$"
-# the areas whose documents set targets, shown on the landing page
-DOCUMENT_AREAS = ("140000", "370300", "620400", "330600", "441523")
 ENTRY_FIELDS = (
     "indicator_id",
     "region",
@@ -91,7 +90,7 @@ def index(request: Request, region: str | None = None) -> Response:
         error = f"未知的行政区划代码 {region!r}"
     else:
         error = None
-    areas = [regions.get(c) for c in DOCUMENT_AREAS]
+    areas = [regions.get(p.region) for p in packs.with_targets()]  # the areas whose documents set targets
     title = _t(request, N_("Monitoring"))
     return render_page(
         request,

@@ -1,6 +1,7 @@
 """Plan tracker: every measure of every document, with its owners, and the departments' status updates.
 
-Measures are data (``data/measures_*.yaml``, clause-cited; 白银's 责任单位 verbatim). A department updates
+Measures are data, in the pack of the document that lists them (``cradle/packs/<id>/measures.yaml``,
+clause-cited; 白银's 责任单位 verbatim, see ``cradle.policy.measures``). A department updates
 only the measures it owns (when the document names owners); the newest update per measure and region is
 the current status; a measure past its due date and not done is overdue.
 """
@@ -10,71 +11,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import regions
 from cradle.monitoring.errors import MonitoringError
 from cradle.monitoring.models import MeasureUpdate
+from cradle.policy.measures import Measure
+from cradle.policy.packs import Pack, load_packs
 
 STATUSES = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成", "blocked": "受阻"}
-FILES = (
-    "measures_baiyin.yaml",
-    "measures_shanxi.yaml",
-    "measures_zibo.yaml",
-    "measures_shaoxing.yaml",
-    "measures_luhe.yaml",
-)
-# owners that stand for a whole class of departments
+# an owner that stands for every municipal department
 ANY_MUNICIPAL = "市直各有关部门"
-COUNTY_GOVERNMENTS = "各县区党委和政府"
 
 
-@dataclass(frozen=True)
-class Measure:
-    id: str
-    title: str
-    clause: str
-    section: str
-    document: str
-    jurisdiction: str
-    owners: tuple[str, ...]
-    owners_text: str | None
-    owners_note: str | None
-    due: dt.date | None
-    recurring: str | None = None
-    note: str | None = None
+def measures() -> dict[str, Measure]:
+    """Every pack's measures by id (ids are unique across packs: checked when the packs load)."""
+    return _measures(load_packs())
 
 
 @lru_cache(maxsize=1)
-def measures() -> dict[str, Measure]:
-    out: dict[str, Measure] = {}
-    for name in FILES:
-        data = yaml.safe_load(
-            (resources.files("cradle.monitoring") / "data" / name).read_text(encoding="utf-8")
-        )
-        for i, m in enumerate(data["measures"]):
-            where = f"{name}: measures[{i}]"
-            if m["id"] in out:
-                raise ValueError(f"{where}.id: duplicate {m['id']!r}")
-            out[m["id"]] = Measure(
-                id=m["id"],
-                title=m["title"],
-                clause=str(m["clause"]),
-                section=m.get("section") or "",
-                document=data["document"],
-                jurisdiction=str(data["jurisdiction"]),
-                owners=tuple(m.get("owners") or ()),
-                owners_text=m.get("owners_text"),
-                owners_note=data.get("owners_note"),
-                due=m.get("due"),
-                recurring=m.get("recurring"),
-                note=m.get("note"),
-            )
-    return out
+def _measures(packs: tuple[Pack, ...]) -> dict[str, Measure]:
+    return {m.id: m for p in packs for m in p.measures}
 
 
 def for_region(code: str) -> list[Measure]:
@@ -90,11 +49,9 @@ def may_update(measure: Measure, department: str, region: str) -> bool:
         return True
     if ANY_MUNICIPAL in measure.owners and department.startswith("市"):
         return True
-    # 白银 二、1: every county's Party committee and government carries out every measure
-    baiyin_counties = measure.document.startswith("002") and regions.get(region).level == "county"
-    return baiyin_counties and department.endswith(
-        ("县委", "区委", "县政府", "区政府", "县人民政府", "区人民政府")
-    )
+    # a document may have every county's Party committee and government carry out every measure (白银 二、1)
+    counties = measure.county_governments and regions.get(region).level == "county"
+    return counties and department.endswith(("县委", "区委", "县政府", "区政府", "县人民政府", "区人民政府"))
 
 
 def update(

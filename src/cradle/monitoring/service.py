@@ -1,36 +1,26 @@
 """Projection for an area: inputs from the registry where it has history, documented defaults where not.
 
 Default base population where the registry has nobody in a county: the 2020 census resident population of
-the nearest ancestor in ``data/census2020_resident_population.csv`` (copied from the shared reference;
-cities and 山西省), split **equally over its county-level units** (the reference has no county figures),
-with the default age structure (:mod:`cradle.monitoring.schedules`). Results say which counties used it.
+the nearest ancestor in :mod:`cradle.census` (cities and 山西省), split **equally over its county-level
+units** (the census table has no county figures), with the default age structure
+(:mod:`cradle.monitoring.schedules`). Results say which counties used it.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from cradle import regions
+from cradle.census import resident_population
 from cradle.monitoring import scenarios
 from cradle.monitoring.estimate import estimate
 from cradle.monitoring.projection import ProjectionResult, project
 from cradle.monitoring.registry_source import load_records
 from cradle.monitoring.schedules import default_base
-
-
-@lru_cache(maxsize=1)
-def census() -> dict[str, int]:
-    text = (resources.files("cradle.monitoring") / "data" / "census2020_resident_population.csv").read_text(
-        "utf-8"
-    )
-    return {row["code"]: int(row["resident_population_2020"]) for row in csv.DictReader(text.splitlines())}
 
 
 def counties_of(code: str) -> list[str]:
@@ -43,8 +33,8 @@ def counties_of(code: str) -> list[str]:
 def census_split(county: str) -> float | None:
     """The county's share of its nearest census ancestor's population (equal split), or None."""
     for anc in reversed(regions.ancestors(county)[:-1]):
-        if anc in census():
-            return census()[anc] / len(counties_of(anc))
+        if anc in resident_population():
+            return resident_population()[anc] / len(counties_of(anc))
     return None
 
 

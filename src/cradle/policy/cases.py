@@ -21,7 +21,7 @@ import yaml
 
 from cradle.policy.calc import calc_household
 from cradle.policy.errors import InputError, PackError
-from cradle.policy.packs import PACKS_DIR
+from cradle.policy.packs import load_packs
 
 
 @dataclass
@@ -42,8 +42,9 @@ class Case:
 
 def load_cases(pack: str | None = None) -> list[Case]:
     cases = []
-    for path in sorted(PACKS_DIR.glob("*/tests.yaml")):
-        if pack and path.parent.name != pack:
+    for p in sorted(load_packs(), key=lambda p: p.id):
+        path = p.path / "tests.yaml"
+        if (pack and p.id != pack) or not path.exists():
             continue
         for i, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
             if True in raw:  # YAML 1.1 reads a bare `on:` key as the boolean true

@@ -1,23 +1,29 @@
-"""Policy packs: one folder per jurisdiction under cradle/packs/ with pack.yaml, parameters.yaml, programs.py
-and tests.yaml. Loaded and validated once; a malformed pack stops start-up with a PackError naming the file.
+"""Policy packs: one folder per jurisdiction under cradle/packs/ with pack.yaml, parameters.yaml, programs.py,
+clauses.yaml, tests.yaml, and the document's targets.yaml and measures.yaml. Loaded and validated once; a
+malformed pack stops start-up with a PackError naming the file.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
 
 from cradle import regions
-from cradle.policy.documents import Clause, is_loaded, parse_clauses
+from cradle.policy.documents import Clause, document_text, is_loaded, parse_clauses
 from cradle.policy.errors import PackError
+from cradle.policy.measures import Measure, load_measures
 from cradle.policy.parameters import Parameter, load_parameters
 from cradle.policy.program import Citation, Program
+from cradle.policy.targets import Target, load_targets
 
-PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
+OWN_PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
+PACKS_DIR = OWN_PACKS_DIR  # where load_packs() looks; see reload()
 LEVELS = {"national": 0, "province": 1, "city": 2, "county": 3}
 
 
@@ -28,7 +34,7 @@ class Document:
     status: str
 
 
-@dataclass
+@dataclass(eq=False)  # a pack is itself: load_packs()'s answer can key the caches of what is read from it
 class Pack:
     id: str
     name: str
@@ -38,12 +44,33 @@ class Pack:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     programs: list[Program] = field(default_factory=list)
     clauses: dict[tuple[str, str], Clause] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+    childcare: dict[str, dict] = field(default_factory=dict)  # targets.yaml's 托育 standards, by kind
+    measures: list[Measure] = field(default_factory=list)
     path: Path | None = None
 
     def applies_to(self, code: str) -> bool:
         return self.region == "cn" or _within(code, self.region)
 
 
+def _yaml(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _programs_module(folder: Path, pack_id: str):
+    """The pack's programs.py, as module cradle.packs.<id>.programs; a folder outside cradle/packs/ (a
+    jurisdiction tried in a folder of its own, see reload()) is imported from its file."""
+    name = f"cradle.packs.{pack_id}.programs"
+    if folder.parent == OWN_PACKS_DIR:
+        return importlib.import_module(name)
+    spec = importlib.util.spec_from_file_location(name, folder / "programs.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # as an import would (dataclasses and pickling look modules up there)
+    spec.loader.exec_module(module)
+    return module
+
+
+@cache  # once per folder: loading annotates the Program objects programs.py defines
 def _load_pack(folder: Path) -> Pack:
     meta_path = folder / "pack.yaml"
     meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
@@ -69,7 +96,7 @@ def _load_pack(folder: Path) -> Pack:
     if params_path.exists():
         raw = yaml.safe_load(params_path.read_text(encoding="utf-8")) or {}
         pack.parameters = load_parameters(pack.id, raw, default_doc, str(params_path))
-    module = importlib.import_module(f"cradle.packs.{pack.id}.programs")
+    module = _programs_module(folder, pack.id)
     for obj in vars(module).values():
         prog = getattr(obj, "_cradle_program", None)
         if prog is None:
@@ -93,6 +120,14 @@ def _load_pack(folder: Path) -> Pack:
             for clause in parse_clauses(document, spec, str(clauses_path)).values():
                 pack.clauses[(document, clause.clause)] = clause
     _check_citations(pack)
+    files = [d.file for d in documents]
+    targets_path, measures_path = folder / "targets.yaml", folder / "measures.yaml"
+    if targets_path.exists():
+        pack.targets, pack.childcare = load_targets(
+            _yaml(targets_path), region, pack.level, files, str(targets_path)
+        )
+    if measures_path.exists():
+        pack.measures = load_measures(_yaml(measures_path), region, files, str(measures_path))
     return pack
 
 
@@ -119,7 +154,7 @@ def find_clause(document: str, clause: str) -> Clause:
 @lru_cache(maxsize=1)
 def load_packs() -> tuple[Pack, ...]:
     """Every pack, national first, then by level and id."""
-    packs = [_load_pack(f) for f in sorted(PACKS_DIR.iterdir()) if (f / "pack.yaml").exists()]
+    packs = [_load_pack(f.resolve()) for f in sorted(PACKS_DIR.iterdir()) if (f / "pack.yaml").exists()]
     ids = [p.id for p in packs]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
@@ -128,7 +163,26 @@ def load_packs() -> tuple[Pack, ...]:
     dupes = {i for i in all_programs if all_programs.count(i) > 1}
     if dupes:
         raise PackError(f"duplicate program ids: {sorted(dupes)}")
+    measures = [m.id for p in packs for m in p.measures]
+    dupes = {i for i in measures if measures.count(i) > 1}
+    if dupes:
+        raise PackError(f"duplicate measure ids: {sorted(dupes)}")
     return tuple(sorted(packs, key=lambda p: (LEVELS[p.level], p.id)))
+
+
+def reload() -> None:
+    """Forget the packs and texts loaded so far: the next load_packs() reads PACKS_DIR and
+    documents.DOCUMENTS_DIR again. The seam for trying a jurisdiction in a folder of its own: a test points
+    both at a temporary folder holding the new pack and text beside links to cradle's own (see
+    tests/policy/test_new_jurisdiction.py). A folder is read once per process; the caches others keep of
+    what they read from the packs are keyed on load_packs()'s answer, so they follow."""
+    for cached in (load_packs, _packs_for, layer_parameter, document_text):
+        cached.cache_clear()
+
+
+def with_targets() -> list[Pack]:
+    """The packs whose documents set targets or plan measures (the areas monitoring follows)."""
+    return [p for p in load_packs() if p.targets or p.childcare or p.measures]
 
 
 def all_parameters() -> dict[str, Parameter]:

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from cradle import regions
 from cradle.monitoring import catalogue, values
-from cradle.monitoring.catalogue import Indicator, Target
+from cradle.monitoring.catalogue import Indicator
 from cradle.monitoring.warnings import _trend
+from cradle.policy.targets import Target
 
 STATUS_LABELS = {
     "on_track": "达标/进度正常",
