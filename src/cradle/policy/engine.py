@@ -14,7 +14,7 @@ import numpy as np
 from cradle.policy import dates
 from cradle.policy.packs import Pack, load_packs
 from cradle.policy.population import Population
-from cradle.policy.program import Ctx, ParamUse, Program, Rule
+from cradle.policy.program import Columns, Ctx, ParamUse, Program, Rule
 
 
 @dataclass
@@ -53,12 +53,40 @@ def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
     return _broadcast(value, n, dtype)[idx]
 
 
-def _n_rows(program: Program, ctx: Ctx) -> int:
-    return len(
-        {"person": ctx.persons, "birth": ctx.births, "facility": ctx.facilities}.get(
-            program.entity, ctx.households
-        )
+def _entity(program: Program, ctx: Ctx) -> Columns:
+    return {"person": ctx.persons, "birth": ctx.births, "facility": ctx.facilities}.get(
+        program.entity, ctx.households
     )
+
+
+def _n_rows(program: Program, ctx: Ctx) -> int:
+    return len(_entity(program, ctx))
+
+
+def _in_force(program: Program, ctx: Ctx):
+    """Whether the program is in force on the date each row is judged on: one comparison of the as-of date
+    (a scalar) or of an event date column with the program's first (and last) day. A row without the event
+    (no purchase: NaT) passes, so that the program's own condition (有购房记录) is the reason it fails."""
+    on = ctx.as_of if program.in_force_on is None else getattr(_entity(program, ctx), program.in_force_on)
+    held = ~(on < program.in_force_from)
+    if not np.isnat(program.in_force_until):
+        held &= ~(on > program.in_force_until)
+    return held
+
+
+def period(program: Program, rule: Rule, n: int, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of the period at the eligible rows `idx`. A program in force from a day starts no period
+    before it (its default start when the rule gives none), except a deadline: its period is the window the
+    event opened."""
+    start = _at(dates.NAT if rule.start is None else rule.start, n, idx, "datetime64[D]")
+    end = _at(dates.NAT if rule.end is None else rule.end, n, idx, "datetime64[D]")
+    if not np.isnat(program.in_force_from) and program.kind != "deadline":
+        start = (
+            np.full(len(idx), program.in_force_from)
+            if rule.start is None
+            else np.maximum(start, program.in_force_from)
+        )
+    return start, end
 
 
 def _households_and_beneficiaries(
@@ -109,10 +137,15 @@ class _Jurisdictions:
 def evaluate(program: Program, ctx: Ctx, explain: bool = False) -> tuple[Rule, np.ndarray, np.ndarray | None]:
     """Runs one formula: (rule, eligible mask, first failing condition per row when `explain`)."""
     n = _n_rows(program, ctx)
+    ctx.program = program
     rule = program.formula(ctx)
+    if not np.isnat(program.in_force_from):  # the engine's, before the formula's own conditions
+        rule.conditions.insert(0, (program.in_force_label, _in_force(program, ctx)))
     eligible = None
     failed = np.full(n, -1, dtype=np.int64) if explain else None
     for i, (_label, cond) in enumerate(rule.conditions):
+        if np.ndim(cond) == 0 and cond:  # holds for every row (in force on the as-of date): nothing to do
+            continue
         cond = _broadcast(cond, n, bool)
         if explain:
             failed = np.where((failed < 0) & ~cond, i, failed)
@@ -152,6 +185,7 @@ def run(
             as_of,
             pack.parameters,
             pack.id,
+            region=pack.region,
             overrides=overrides,
             shared=whole if rows is None else None,
             whole=None if rows is None else (whole, sub.person_origin, sub.household_origin),
@@ -176,8 +210,7 @@ def run(
             if rule.amount is not None:
                 is_date = np.asarray(rule.amount).dtype.kind == "M"
                 amount = _at(rule.amount, n, idx, "datetime64[D]" if is_date else float)
-            start = _at(dates.NAT if rule.start is None else rule.start, n, idx, "datetime64[D]")
-            end = _at(dates.NAT if rule.end is None else rule.end, n, idx, "datetime64[D]")
+            start, end = period(prog, rule, n, idx)
             results.append(
                 ProgramResult(
                     prog, ctx, ctx.uses, rule, n, idx, hh_rows, ben_rows, amount, start, end, failed

@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cradle import regions
-from cradle.policy.engine import ProgramResult, evaluate
+from cradle.policy.engine import ProgramResult, evaluate, period
 from cradle.policy.errors import FieldError, InputError
 from cradle.policy.explain import entitlement, not_applicable
 from cradle.policy.household import _pydantic_errors
@@ -52,7 +52,7 @@ def calc_facility(data: dict | Facility, on: dt.date, explain: bool = False) -> 
     out = {"as_of": on.isoformat(), "jurisdiction": facility.jurisdiction, "entitlements": []}
     skipped = []
     for pack in packs_for(facility.jurisdiction):
-        ctx = Ctx({}, {}, {}, as_of, pack.parameters, pack.id, facilities=cols)
+        ctx = Ctx({}, {}, {}, as_of, pack.parameters, pack.id, facilities=cols, region=pack.region)
         for prog in (p for p in pack.programs if p.entity == "facility"):
             ctx.uses = []
             rule, eligible, failed = evaluate(prog, ctx, explain)
@@ -60,15 +60,7 @@ def calc_facility(data: dict | Facility, on: dt.date, explain: bool = False) -> 
             amount = None
             if rule.amount is not None:
                 amount = np.broadcast_to(np.asarray(rule.amount, dtype=float), (1,))[idx]
-            nat = np.array([np.datetime64("NaT", "D")] * len(idx), dtype="datetime64[D]")
-            start = (
-                nat
-                if rule.start is None
-                else np.broadcast_to(np.asarray(rule.start, "datetime64[D]"), (1,))[idx]
-            )
-            end = (
-                nat if rule.end is None else np.broadcast_to(np.asarray(rule.end, "datetime64[D]"), (1,))[idx]
-            )
+            start, end = period(prog, rule, 1, idx)
             res = ProgramResult(
                 prog, ctx, ctx.uses, rule, 1, idx, idx, np.full(len(idx), -1), amount, start, end, failed
             )

@@ -8,6 +8,8 @@ A province's pack defines the parameters (any it lacks, its programs do not use)
     only_child_parent_care_leave.days[_per_year]                      the only child's leave to care for parents
     policy.max_birth_order                                            births "符合政策规定" (three-child policy)
 and each program is one line: `return leave.paternity(c, law="…")`. `law` names the regulation in the sentence.
+The program declares when it is in force with the parameter the function reads (IN_FORCE), e.g.
+`@program(..., in_force=leave.IN_FORCE["paternity"])`: the engine judges a birth's leave on the birth's date.
 """
 
 from __future__ import annotations
@@ -18,6 +20,13 @@ from cradle.policy.dates import NAT, add_days
 from cradle.policy.program import Ctx, Rule
 
 NO_DAY = np.iinfo(np.int64).min
+# The parameter each function's program is in force from.
+IN_FORCE = {
+    "extension": "maternity_leave_extension.first_child_days",
+    "paternity": "paternity_leave.days",
+    "parental": "parental_leave.days_per_year",
+    "employer_allowance": "childcare_fee_allowance.monthly",
+}
 
 
 def national_days(c: Ctx) -> np.ndarray:
@@ -62,7 +71,6 @@ def extension(c: Ctx, *, law: str) -> Rule:
             ("有母亲信息", b.mother >= 0),
             ("母亲为职工", p.employment[mother] == c.EMPLOYMENT["employee"]),
             ("符合政策规定生育", in_policy(c, order, on=b.date)),
-            ("生育时延长产假规定已施行", c.in_force("maternity_leave_extension.first_child_days", b.date)),
         ],
         amount=days,
         start=start,
@@ -86,7 +94,6 @@ def paternity(c: Ctx, *, law: str, name: str = "护理假") -> Rule:
             ("父亲在世", c.alive[f]),
             ("父亲为职工", p.employment[f] == c.EMPLOYMENT["employee"]),
             ("符合政策规定生育", in_policy(c, order, on=b.date)),
-            (f"生育时{name}规定已施行", c.in_force("paternity_leave.days", b.date)),
         ],
         amount=days,
         start=b.date,
@@ -129,7 +136,6 @@ def _parent_rule(c: Ctx, key: str, facts: dict, explanation: str, note: str | No
             ("在世", c.alive),
             ("为职工（由所在单位给予）", p.employment == c.EMPLOYMENT["employee"]),
             ("有符合政策规定生育且未满3周岁的子女", n > 0),
-            ("规定已施行", c.in_force(key)),
         ],
         amount=c.param(key),
         start=start,
@@ -144,7 +150,7 @@ def parental(c: Ctx, *, law: str) -> Rule:
     """Each employed parent's yearly leave while a child is under the age limit."""
     return _parent_rule(
         c,
-        "parental_leave.days_per_year",
+        IN_FORCE["parental"],
         {"law": law},
         "家中有{n}名不满3周岁的子女，{role}按{law}每年享受育儿假{amount}天，至{end}最小子女满3周岁止",
     )
@@ -154,7 +160,7 @@ def employer_allowance(c: Ctx, *, law: str) -> Rule:
     """The monthly 婴幼儿保教费 an employer may pay each parent while a child is under 3."""
     return _parent_rule(
         c,
-        "childcare_fee_allowance.monthly",
+        IN_FORCE["employer_allowance"],
         {"law": law},
         "家中有{n}名不满3周岁的子女，按{law}，{role}所在单位可以每月发放不低于{amount}元的婴幼儿保教费"
         "（由单位决定，非强制），至{end}最小子女满3周岁止",

@@ -5,6 +5,7 @@ malformed pack stops start-up with a PackError naming the file.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import importlib.util
 import sys
@@ -12,14 +13,16 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from cradle import regions
+from cradle.policy import dates
 from cradle.policy.documents import Clause, document_text, is_loaded, parse_clauses
 from cradle.policy.errors import PackError
 from cradle.policy.measures import Measure, load_measures
 from cradle.policy.parameters import Parameter, load_parameters
-from cradle.policy.program import Citation, Program
+from cradle.policy.program import EVENT_DATES, Citation, Program
 from cradle.policy.targets import Target, load_targets
 
 OWN_PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
@@ -109,6 +112,7 @@ def _load_pack(folder: Path) -> Pack:
             prog.citations = [Citation(default_doc, prog.clause), *prog.citations]
         if not prog.citations:
             raise PackError(f"{prog.id}: no citation")
+        _resolve_in_force(prog, pack)
         prog.pack = pack
         pack.programs.append(prog)
     clauses_path = folder / "clauses.yaml"
@@ -129,6 +133,39 @@ def _load_pack(folder: Path) -> Pack:
     if measures_path.exists():
         pack.measures = load_measures(_yaml(measures_path), region, files, str(measures_path))
     return pack
+
+
+def _resolve_in_force(prog: Program, pack: Pack) -> None:
+    """The days a program is in force and its condition's label, from its `in_force` declaration: a parameter
+    is in force from its first dated entry (a null value counts: the figure is left to another level, the
+    rule exists), dates are (first day, last day or None). The label says what took effect: the pack's own
+    issued plan (方案) or a regulation (规定)."""
+    spec = prog.in_force
+    if spec is None:
+        return
+    issued = {d.file for d in pack.documents if d.status.startswith("issued")}
+    if isinstance(spec, str):
+        prm = pack.parameters.get(f"{pack.id}.{spec}")
+        if prm is None:
+            raise PackError(f"{prog.id}: in_force names unknown parameter {pack.id}.{spec}")
+        start, end, plan = prm.values[0].start, None, prm.values[0].document in issued
+    else:
+        try:
+            start, end = (
+                d if d is None or isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in spec
+            )
+        except (TypeError, ValueError):
+            start = end = None
+        if start is None or (end is not None and end < start):
+            raise PackError(f"{prog.id}: in_force must be a parameter key or (first day, last day or None)")
+        plan = bool(issued)
+    what = "方案" if plan else "规定"
+    when = EVENT_DATES.get((prog.entity, prog.in_force_on), "")
+    prog.in_force_from = np.datetime64(start, "D")
+    prog.in_force_until = dates.NAT if end is None else np.datetime64(end, "D")
+    prog.in_force_label = (
+        f"{when}{what}已施行（{start}起）" if end is None else f"{when}{what}施行期内（{start}至{end}）"
+    )
 
 
 def _check_citations(pack: Pack) -> None:

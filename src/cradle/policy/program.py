@@ -13,6 +13,11 @@
 
 The same function serves one household and a whole province: every value is an array over the entity's rows
 (scalars broadcast). Conditions are checked in order; the first that fails is the reason `--explain` gives.
+
+When a program is in force is declared, not written as a condition (as OpenFisca dates its formulas and ends a
+variable with `end`): `in_force="nursery_fee_subsidy.second_child"` (from that parameter's first dated entry)
+or `in_force=("2023-09-20", None)` (first and last day; None: open). The engine then puts the condition
+“方案已施行（2023-09-20起）” before the formula's own and starts no period before that day (see engine.evaluate).
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from cradle.policy.parameters import Parameter
 from cradle.policy.population import CARE, EMPLOYMENT, INSURANCE, RELATION
 
 ENTITIES = ("person", "household", "birth", "facility")
+# The event dates a program may be judged on instead of the as-of date (`in_force_on`), and how the in-force
+# condition names them. A birth program is judged on its birth's date unless it says "as_of".
+EVENT_DATES = {("birth", "date"): "生育时", ("household", "purchase_date"): "购房时"}
 KINDS = ("cash", "reimbursement", "deduction", "waiver", "leave", "priority", "service", "deadline")
 UNITS = ("CNY", "CNY/month", "CNY/year", "days", "days/year", "percent", "date", None)
 
@@ -68,7 +76,13 @@ class Program:
     citations: list[Citation]
     clause: str | None  # resolved against the pack's document when the pack loads
     description: str = ""
+    in_force: str | tuple | None = None  # a parameter key or (first day, last day or None), as declared
+    in_force_on: str | None = None  # the entity's date column it is judged on; None: the as-of date
     pack: Any = None  # the Pack, set by the loader
+    # Set by the loader from `in_force`: the first and last day (NaT: open) and the condition's label.
+    in_force_from: np.datetime64 = dates.NAT
+    in_force_until: np.datetime64 = dates.NAT
+    in_force_label: str = ""
 
     @property
     def jurisdiction(self) -> str:
@@ -85,14 +99,26 @@ def program(
     clause: str | None = None,
     citations: list[tuple[str, str]] | None = None,
     description: str = "",
+    in_force: str | tuple[str, str | None] | None = None,
+    in_force_on: str | None = None,
 ) -> Callable:
-    """Marks a formula as a program; the pack loader collects the marked functions of programs.py."""
+    """Marks a formula as a program; the pack loader collects the marked functions of programs.py.
+
+    `in_force`: when the program is in force, a parameter key or (first day, last day or None); `in_force_on`:
+    "as_of" or an event date column of the entity (EVENT_DATES) to judge it on, instead of the default (a
+    birth's date for birth programs, the as-of date otherwise)."""
     if entity not in ENTITIES:
         raise ValueError(f"{id}: entity must be one of {ENTITIES}")
     if kind not in KINDS:
         raise ValueError(f"{id}: kind must be one of {KINDS}")
     if unit not in UNITS:
         raise ValueError(f"{id}: unit must be one of {UNITS}")
+    if in_force_on is None and in_force is not None and entity == "birth":
+        in_force_on = "date"
+    if in_force_on == "as_of":
+        in_force_on = None
+    if in_force_on is not None and ((entity, in_force_on) not in EVENT_DATES or in_force is None):
+        raise ValueError(f"{id}: in_force_on must be 'as_of' or one of {sorted(EVENT_DATES)}, with in_force")
 
     def mark(fn: Callable[[Ctx], Rule]) -> Callable[[Ctx], Rule]:
         fn._cradle_program = Program(
@@ -105,6 +131,8 @@ def program(
             clause=clause,
             citations=[Citation(d, c) for d, c in (citations or [])],
             description=description or (fn.__doc__ or ""),
+            in_force=in_force,
+            in_force_on=in_force_on,
         )
         return fn
 
@@ -194,6 +222,7 @@ class Ctx:
         overrides: dict[str, float | None] | None = None,
         shared: dict | None = None,
         whole: tuple[dict, np.ndarray, np.ndarray] | None = None,
+        region: str = "cn",
     ):
         self.persons = Columns(persons)
         self.households = Columns(households)
@@ -202,6 +231,8 @@ class Ctx:
         self.as_of = as_of
         self._parameters = parameters
         self._pack_id = pack_id
+        self.region = region  # the pack's GB/T 2260 code, "cn" for the national layer
+        self.program: Program | None = None  # the program being evaluated, set by the engine
         self._overrides = overrides or {}
         # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
         # date and the overrides, so every pack's context over the same population shares them.
@@ -237,11 +268,11 @@ class Ctx:
     def has_param(self, key: str) -> bool:
         return key in self._parameters or f"{self._pack_id}.{key}" in self._parameters
 
-    def in_force(self, key: str, on=None) -> np.ndarray | bool:
-        """Whether the parameter has a dated entry by `on` (a null value still counts: the rule exists, its
-        figure is left to another level); per row when `on` is an array."""
-        first = np.datetime64(self.parameter(key).values[0].start, "D")
-        return (self.as_of if on is None else np.asarray(on, dtype="datetime64[D]")) >= first
+    @property
+    def in_force_from(self) -> np.datetime64:
+        """The first day the program being evaluated is in force (NaT when it declares no `in_force`), for a
+        formula whose facts need the period's start (the engine already starts the period no earlier)."""
+        return self.program.in_force_from if self.program else dates.NAT
 
     def param(self, key: str, on=None, regions: np.ndarray | None = None):
         """The value in force `on` (default: the as-of date), per row when `on` or `regions` are arrays."""
@@ -368,14 +399,16 @@ class Ctx:
         out[self.persons.hh[rows[::-1]]] = rows[::-1]  # the first listed wins
         return out
 
+    # Which parent: the first mother (father) listed in the household, as births' `mother` is chosen
+    # (population.py). A household submitted for calc has at most one of each; registry data may list more.
     @_uncut
     def mother_of(self) -> np.ndarray:
-        """Per household: the mother's person row, -1 when none is listed."""
+        """Per household: the (first listed) mother's person row, -1 when none is listed."""
         return self._member_of("mother")
 
     @_uncut
     def father_of(self) -> np.ndarray:
-        """Per household: the father's person row, -1 when none is listed."""
+        """Per household: the (first listed) father's person row, -1 when none is listed."""
         return self._member_of("father")
 
     def birthday(self, years) -> np.ndarray:
@@ -413,6 +446,15 @@ class Ctx:
     def jurisdiction(self) -> np.ndarray:
         """Per person: the household's jurisdiction code."""
         return self.to_persons(self.households.jurisdiction)
+
+    def within_pack(self, codes: np.ndarray | None = None, *, province: bool = False) -> np.ndarray:
+        """Region codes (default: each person's hukou) inside the pack's own region, or with `province` inside
+        the province it belongs to: a pack names its place through pack.yaml, never by a literal code."""
+        codes = self.persons.hukou if codes is None else np.asarray(codes)
+        if self.region == "cn":
+            return np.ones(codes.shape, dtype=bool)
+        code = int(self.region)
+        return self.hukou_within(code // 10000 * 10000 if province else code, codes)
 
     def hukou_within(self, code: int, hukou: np.ndarray | None = None) -> np.ndarray:
         """Hukou inside region `code` (a province, city or county code), by GB/T 2260 prefix."""

@@ -7,8 +7,6 @@ import numpy as np
 from cradle.policy.population import SPECIAL_FAMILY
 from cradle.policy.program import Ctx, Rule, program
 
-BAIYIN = 620400
-GANSU = 620000
 # 二、13 “2024年1月1日以后按政策生育二孩、三孩”（载入文本作“202411日以后”，“年”“月”二字在转录中丢失）
 ALLOWANCE_FROM = np.datetime64("2024-01-01")
 
@@ -34,15 +32,15 @@ def childcare_allowance(c: Ctx) -> Rule:
         conditions=[
             ("是子女", c.is_child),
             ("在世", c.alive),
-            ("按政策生育的二孩或三孩", (p.birth_order == 2) | (p.birth_order == 3)),
+            ("按政策生育的二孩或三孩", (c.birth_order == 2) | (c.birth_order == 3)),
             ("2024年1月1日以后出生", p.birth_date >= ALLOWANCE_FROM),
-            ("落户白银市户籍", c.hukou_within(BAIYIN, p.hukou)),
+            ("落户白银市户籍", c.within_pack(p.hukou)),
             ("未满3周岁", c.as_of < end),
         ],
         amount=c.param("childcare_allowance.monthly", regions=c.jurisdiction),
         start=p.birth_date,
         end=end,
-        facts={"county": c.jurisdiction},
+        facts={"county": c.jurisdiction, "birth_order": c.birth_order},
         explanation="第{birth_order}孩于{birth_date}出生（2024年1月1日以后），户籍落在白银市（{hukou}），"
         "按所在县区（{county}）政府核定的标准每月发放育儿补贴，直至{end}满3周岁",
     )
@@ -58,7 +56,7 @@ def childcare_allowance(c: Ctx) -> Rule:
 )
 def kindergarten_fee_waiver(c: Ctx) -> Rule:
     p = c.persons
-    gansu = c.hukou_within(GANSU, p.hukou)
+    gansu = c.within_pack(p.hukou, province=True)
     low_income = c.to_persons(c.households.low_income)
     needy = low_income | p.orphan | p.disability
 

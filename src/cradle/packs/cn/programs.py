@@ -9,6 +9,10 @@ from cradle.policy import leave
 from cradle.policy.dates import add_days, months_between
 from cradle.policy.program import Ctx, Rule, program
 
+# After the national rules are in force, a birth's leave days are unknown only where a province's figure that
+# replaces a national one was not yet in force at the birth (Guangdong's 30 days for dystocia, from 2016).
+DAYS_KNOWN = "生育时适用的产假天数已有规定"
+
 
 def extension_days(c: Ctx) -> np.ndarray:
     """Per birth: the province's extra maternity leave in force at the birth (0 where none is known), for
@@ -29,6 +33,7 @@ def extension_days(c: Ctx) -> np.ndarray:
     kind="leave",
     unit="days",
     citations=[("女职工劳动保护特别规定", "第七条")],
+    in_force="maternity_leave.base_days",
 )
 def maternity_leave(c: Ctx) -> Rule:
     b = c.births
@@ -38,7 +43,7 @@ def maternity_leave(c: Ctx) -> Rule:
         conditions=[
             ("有母亲信息", b.mother >= 0),
             ("母亲为职工", c.persons.employment[mother] == c.EMPLOYMENT["employee"]),
-            ("生育时规定已施行", ~np.isnan(days)),
+            (DAYS_KNOWN, ~np.isnan(days)),
         ],
         amount=days,
         start=b.date,
@@ -55,6 +60,7 @@ def maternity_leave(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY",
     citations=[("社会保险法", "第五十六条")],
+    in_force="maternity_leave.base_days",
 )
 def maternity_allowance(c: Ctx) -> Rule:
     b = c.births
@@ -67,7 +73,7 @@ def maternity_allowance(c: Ctx) -> Rule:
         conditions=[
             ("有母亲信息", b.mother >= 0),
             ("母亲参加生育保险", p.maternity_insurance[mother]),
-            ("生育时规定已施行", ~np.isnan(days)),
+            (DAYS_KNOWN, ~np.isnan(days)),
             ("已知用人单位上年度职工月平均工资", ~np.isnan(wage)),
         ],
         amount=amount,
@@ -85,6 +91,7 @@ def maternity_allowance(c: Ctx) -> Rule:
     kind="deduction",
     unit="CNY/month",
     citations=[("国发〔2022〕8号", "全文"), ("国发〔2023〕13号", "全文")],
+    in_force="infant_care_tax_deduction.monthly",
 )
 def infant_care_tax_deduction(c: Ctx) -> Rule:
     p = c.persons
@@ -95,10 +102,9 @@ def infant_care_tax_deduction(c: Ctx) -> Rule:
             ("是子女", c.is_child),
             ("在世", c.alive),
             ("未满3周岁", c.age < 3),
-            ("扣除政策已实施", ~np.isnan(np.broadcast_to(monthly, p.hh.shape))),
         ],
         amount=monthly,
-        start=np.maximum(p.birth_date, np.datetime64("2022-01-01")),
+        start=p.birth_date,
         end=third,
         explanation="子女未满3周岁，父母可按每孩每月{amount}元标准扣除（一方全额或双方各50%），至{end}满3周岁止",
     )
@@ -111,18 +117,18 @@ def infant_care_tax_deduction(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY/year",
     citations=[("育儿补贴制度实施方案", "全文")],
+    in_force="childcare_subsidy.yearly",
 )
 def childcare_subsidy(c: Ctx) -> Rule:
     p = c.persons
     limit = c.param("childcare_subsidy.age_limit")
     end = c.birthday(limit)
-    start = np.maximum(p.birth_date, np.datetime64("2025-01-01"))
+    start = np.maximum(p.birth_date, c.in_force_from)  # the months counted in the explanation
     yearly = c.param("childcare_subsidy.yearly")
     return Rule(
         conditions=[
             ("是子女", c.is_child),
             ("在世", c.alive),
-            ("补贴制度已实施", ~np.isnan(limit)),
             ("未满3周岁", c.as_of < end),
         ],
         amount=yearly,

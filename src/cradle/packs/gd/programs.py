@@ -21,6 +21,7 @@ LUHE = "000_297e707e5151f0b6.txt"  # the 陆河 draft names the leaves (no figur
     kind="leave",
     unit="days",
     citations=[(REGULATION, "第三十条")],
+    in_force=leave.IN_FORCE["extension"],
 )
 def maternity_leave_extension(c: Ctx) -> Rule:
     return leave.extension(c, law=REGULATION)
@@ -33,6 +34,7 @@ def maternity_leave_extension(c: Ctx) -> Rule:
     kind="leave",
     unit="days",
     citations=[(REGULATION, "第三十条")],
+    in_force=leave.IN_FORCE["paternity"],
 )
 def paternity_leave(c: Ctx) -> Rule:
     return leave.paternity(c, law=REGULATION, name="陪产假")
@@ -45,6 +47,7 @@ def paternity_leave(c: Ctx) -> Rule:
     kind="leave",
     unit="days/year",
     citations=[(REGULATION, "全文"), (LUHE, "促进福利待遇健全完善")],
+    in_force=leave.IN_FORCE["parental"],
 )
 def parental_leave(c: Ctx) -> Rule:
     return leave.parental(c, law=REGULATION)

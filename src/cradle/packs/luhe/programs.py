@@ -2,7 +2,8 @@
 with minor children, and the continued reward assistance for family-planning households.
 
 Deadlines are listed only while they have not passed on the as-of date (the deadline day itself included): a
-passed deadline is no longer something the family can act on. Months and years are added with month-end
+passed deadline is no longer something the family can act on. They apply from the as-of date the rules are in
+force, to births before it too (`in_force_on="as_of"`). Months and years are added with month-end
 clamping (2024-08-31 + 6 months = 2025-02-28; 2024-02-29 + 3 years = 2027-02-28).
 """
 
@@ -24,6 +25,8 @@ TWO_CHILD_POLICY = np.datetime64("2016-01-01")  # 全面两孩政策 in force
     kind="deadline",
     unit="date",
     clause="加大医疗和生育保险保障力度",
+    in_force="newborn_insurance_window.months",
+    in_force_on="as_of",
 )
 def newborn_insurance_window(c: Ctx) -> Rule:
     b = c.births
@@ -36,7 +39,6 @@ def newborn_insurance_window(c: Ctx) -> Rule:
             ("有新生儿信息", b.child >= 0),
             ("新生儿在世", c.alive[child]),
             ("新生儿尚未参加基本医疗保险", p.medical_insurance[child] == c.INSURANCE["none"]),
-            ("规定已施行", ~np.isnan(np.broadcast_to(months, b.hh.shape))),
             ("未过参保期限", c.as_of <= deadline),
         ],
         amount=deadline,
@@ -55,6 +57,8 @@ def newborn_insurance_window(c: Ctx) -> Rule:
     kind="deadline",
     unit="date",
     clause="加大医疗和生育保险保障力度",
+    in_force="maternity_claim_deadline.years",
+    in_force_on="as_of",
 )
 def maternity_claim_deadline(c: Ctx) -> Rule:
     b = c.births
@@ -65,7 +69,6 @@ def maternity_claim_deadline(c: Ctx) -> Rule:
         conditions=[
             ("有母亲信息", b.mother >= 0),
             ("母亲参加生育保险", c.persons.maternity_insurance[mother]),
-            ("规定已施行", ~np.isnan(np.broadcast_to(years, b.hh.shape))),
             ("未过申报期限", c.as_of <= deadline),
         ],
         amount=deadline,

@@ -20,6 +20,7 @@ LAW = "山东省人口与计划生育条例"
     kind="leave",
     unit="days",
     citations=[(LAW, "产假条款（条号待核实）")],
+    in_force=leave.IN_FORCE["extension"],
 )
 def maternity_leave_extension(c: Ctx) -> Rule:
     return leave.extension(c, law=LAW)
@@ -32,6 +33,7 @@ def maternity_leave_extension(c: Ctx) -> Rule:
     kind="leave",
     unit="days",
     citations=[(LAW, "陪产假条款（条号待核实）")],
+    in_force=leave.IN_FORCE["paternity"],
 )
 def paternity_leave(c: Ctx) -> Rule:
     return leave.paternity(c, law=LAW, name="陪产假")
@@ -44,6 +46,7 @@ def paternity_leave(c: Ctx) -> Rule:
     kind="leave",
     unit="days/year",
     citations=[(LAW, "育儿假条款（条号待核实）")],
+    in_force=leave.IN_FORCE["parental"],
 )
 def parental_leave(c: Ctx) -> Rule:
     return leave.parental(c, law=LAW)

@@ -31,7 +31,7 @@ def maternity_insurance_flexible(c: Ctx) -> Rule:
     b = c.births
     p = c.persons
     mother = np.maximum(b.mother, 0)
-    order = np.maximum(p.birth_order[b.child], 1)
+    order = np.maximum(c.birth_order[b.child], 1)
     return Rule(
         conditions=[
             ("有母亲信息", b.mother >= 0),

@@ -21,13 +21,20 @@ LAW = "山西省实施方案"
     kind="leave",
     unit="days",
     clause="二（四）14",
+    in_force=leave.IN_FORCE["extension"],
 )
 def maternity_leave_extension(c: Ctx) -> Rule:
     return leave.extension(c, law=LAW)
 
 
 @program(
-    id="sx.paternity_leave", title="护理假", entity="birth", kind="leave", unit="days", clause="二（四）14"
+    id="sx.paternity_leave",
+    title="护理假",
+    entity="birth",
+    kind="leave",
+    unit="days",
+    clause="二（四）14",
+    in_force=leave.IN_FORCE["paternity"],
 )
 def paternity_leave(c: Ctx) -> Rule:
     return leave.paternity(c, law=LAW, name="护理假")
@@ -40,6 +47,7 @@ def paternity_leave(c: Ctx) -> Rule:
     kind="leave",
     unit="days/year",
     clause="二（四）14",
+    in_force=leave.IN_FORCE["parental"],
 )
 def parental_leave(c: Ctx) -> Rule:
     return leave.parental(c, law=LAW)
@@ -52,6 +60,7 @@ def parental_leave(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY/month",
     clause="二（四）14",
+    in_force=leave.IN_FORCE["employer_allowance"],
 )
 def childcare_fee_allowance(c: Ctx) -> Rule:
     return leave.employer_allowance(c, law=LAW)

@@ -7,6 +7,8 @@ Every figure is in parameters.yaml, dated from the issue date and cited to its c
   reported is the guaranteed minimum and the explanation says so.
 - 二（四）2 housing: “在我市相关住房保障政策规定期限内” names no end date. The window is the parameter
   `housing_policy_window.open` (1 from 2023-09-20, open-ended until the city's end date is added as a 0).
+Each program is in force from its parameters' date (`in_force=`): births and purchases are judged on their own
+date, everything else on the as-of date.
 """
 
 from __future__ import annotations
@@ -15,44 +17,21 @@ from collections.abc import Callable
 
 import numpy as np
 
-from cradle.policy.dates import NAT, add_years
+from cradle.policy.dates import add_years
 from cradle.policy.population import SPECIAL_FAMILY
 from cradle.policy.program import Ctx, Rule, program
 
 # --- shared derivations ---------------------------------------------------------------------------------------
 
 
-def _since(c: Ctx, key: str) -> np.datetime64:
-    """The date a parameter first takes effect (the document's issue date for this pack)."""
-    return np.datetime64(c.parameter(key).values[0].start, "D")
-
-
-def _member_row(c: Ctx, relation: str) -> np.ndarray:
-    """Per household: the person row of its (only) mother or father, -1 when absent."""
-    p = c.persons
-    out = np.full(len(c.households), -1, dtype=np.int64)
-    rows = np.flatnonzero(p.relation == c.RELATION[relation])
-    out[p.hh[rows]] = rows
-    return out
-
-
 def _children_by(c: Ctx, when) -> np.ndarray:
     """Per household: how many children the parents had on `when` (per household dates): living children born
-    by then, or the highest birth order given among them, whichever is larger."""
+    by then, or the highest birth order among them, whichever is larger."""
     p = c.persons
     born = c.is_child & c.alive & (p.birth_date <= c.to_persons(np.broadcast_to(when, (len(c.households),))))
     order = np.zeros(len(c.households), dtype=np.int64)
-    np.maximum.at(order, p.hh, np.where(born, p.birth_order, 0).astype(np.int64))
+    np.maximum.at(order, p.hh, np.where(born, c.birth_order, 0))
     return np.maximum(c.count_by_household(born), order)
-
-
-def _youngest_birth(c: Ctx) -> np.ndarray:
-    """Per household: the birth date of the youngest living child (NaT when none)."""
-    p = c.persons
-    values = np.where(c.is_child & c.alive, p.birth_date, NAT).astype(np.int64)  # NaT is the smallest int64
-    out = np.full(len(c.households), np.iinfo(np.int64).min, dtype=np.int64)
-    np.maximum.at(out, p.hh, values)
-    return out.astype("datetime64[D]")
 
 
 def _tier(n) -> np.ndarray:
@@ -79,10 +58,11 @@ def _special_family(c: Ctx) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
     kind="leave",
     unit="days",
     clause="二（四）1",
+    in_force="extra_paternity_leave.days",
 )
 def extra_paternity_leave(c: Ctx) -> Rule:
     b, p = c.births, c.persons
-    father = _member_row(c, "father")[b.hh]
+    father = c.father_of[b.hh]
     f = np.maximum(father, 0)
     days = c.param("extra_paternity_leave.days", on=b.date)
     return Rule(
@@ -90,7 +70,6 @@ def extra_paternity_leave(c: Ctx) -> Rule:
             ("有父亲信息", father >= 0),
             ("父亲在世", c.alive[f]),
             ("父亲为用人单位职工", p.employment[f] == c.EMPLOYMENT["employee"]),
-            ("子女在方案施行（2023-09-20）后出生", ~np.isnan(days)),
         ],
         amount=days,
         start=b.date,
@@ -108,23 +87,23 @@ def extra_paternity_leave(c: Ctx) -> Rule:
     kind="leave",
     unit="days/year",
     clause="二（四）1",
+    in_force="extra_parental_leave.days_per_year",
 )
 def extra_parental_leave(c: Ctx) -> Rule:
     p = c.persons
     days = c.param("extra_parental_leave.days_per_year")
     limit = np.nan_to_num(c.param("extra_parental_leave.child_age_limit")).astype(np.int64)
-    youngest = _youngest_birth(c)[p.hh]
+    youngest = c.youngest_child_birth[p.hh]
     until = add_years(youngest, limit)
     return Rule(
         conditions=[
             ("是父母", c.is_parent),
             ("在世", c.alive),
             ("为用人单位职工", p.employment == c.EMPLOYMENT["employee"]),
-            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(days, p.hh.shape))),
             ("有3岁以下子女", c.as_of < until),
         ],
         amount=days,
-        start=np.maximum(youngest, _since(c, "extra_parental_leave.days_per_year")),
+        start=youngest,
         end=until,
         note="encouraged",
         explanation="本人为用人单位职工，最小子女{end}满3周岁前，方案鼓励有条件的单位为3岁以下婴幼儿父母每年各再增加育儿假"
@@ -139,6 +118,7 @@ def extra_parental_leave(c: Ctx) -> Rule:
     kind="reimbursement",
     unit="CNY",
     clause="二（四）1",
+    in_force="employee_delivery_reimbursement.rate",
 )
 def employee_delivery_reimbursement(c: Ctx) -> Rule:
     b, p = c.births, c.persons
@@ -150,7 +130,6 @@ def employee_delivery_reimbursement(c: Ctx) -> Rule:
         conditions=[
             ("有母亲信息", b.mother >= 0),
             ("母亲参加职工基本医疗保险", p.medical_insurance[mother] == c.INSURANCE["employee"]),
-            ("在方案施行（2023-09-20）后分娩", ~np.isnan(rate)),
             ("已填写医保政策范围内住院分娩医疗费用", ~np.isnan(cost)),
         ],
         amount=np.round(cost * rate / 100, 2),
@@ -175,6 +154,7 @@ def employee_delivery_reimbursement(c: Ctx) -> Rule:
     kind="reimbursement",
     unit="CNY",
     clause="二（四）1",
+    in_force="resident_delivery_payment.minimum",
 )
 def resident_delivery_payment(c: Ctx) -> Rule:
     b, p = c.births, c.persons
@@ -186,7 +166,6 @@ def resident_delivery_payment(c: Ctx) -> Rule:
         conditions=[
             ("有母亲信息", b.mother >= 0),
             ("母亲参加城乡居民基本医疗保险", p.medical_insurance[mother] == c.INSURANCE["resident"]),
-            ("在方案施行（2023-09-20）后分娩", ~np.isnan(minimum)),
             ("已填写医保政策范围内住院分娩医疗费用", ~np.isnan(cost)),
         ],
         # At least the minimum, the actual cost when it is lower: the guaranteed payment is min(cost, minimum).
@@ -216,6 +195,8 @@ def resident_delivery_payment(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY",
     clause="二（四）2",
+    in_force="home_purchase_subsidy.two_children_max",
+    in_force_on="purchase_date",
 )
 def home_purchase_subsidy(c: Ctx) -> Rule:
     h = c.households
@@ -231,7 +212,7 @@ def home_purchase_subsidy(c: Ctx) -> Rule:
         conditions=[
             ("有购房记录", ~np.isnat(when)),
             ("购买新建商品住宅", h.purchase_new_commercial),
-            ("在住房保障政策规定期限内购房（2023-09-20起）", window == 1),
+            ("在住房保障政策规定期限内购房", window == 1),
             ("购房时为二孩及以上家庭", n >= 2),
         ],
         amount=cap,
@@ -249,6 +230,8 @@ def home_purchase_subsidy(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY",
     clause="二（四）2",
+    in_force="deed_tax_subsidy.two_children_share",
+    in_force_on="purchase_date",
 )
 def deed_tax_subsidy(c: Ctx) -> Rule:
     h = c.households
@@ -265,7 +248,7 @@ def deed_tax_subsidy(c: Ctx) -> Rule:
         conditions=[
             ("有购房记录", ~np.isnat(when)),
             ("购买新建商品住宅", h.purchase_new_commercial),
-            ("在规定时间内购房（2023-09-20起）", window == 1),
+            ("在规定时间内购房", window == 1),
             ("购房时为二孩及以上家庭", n >= 2),
             ("已缴清契税", tax > 0),
         ],
@@ -284,6 +267,8 @@ def deed_tax_subsidy(c: Ctx) -> Rule:
     kind="service",
     unit="percent",
     clause="二（四）2",
+    in_force="housing_fund_loan_uplift.percent",
+    in_force_on="purchase_date",
 )
 def housing_fund_loan_uplift(c: Ctx) -> Rule:
     h = c.households
@@ -294,7 +279,6 @@ def housing_fund_loan_uplift(c: Ctx) -> Rule:
     return Rule(
         conditions=[
             ("有购房记录", ~np.isnat(when)),
-            ("在方案施行（2023-09-20）后购房", ~np.isnan(uplift)),
             ("购买首套或二套自住住房", (h.purchase_home_number >= 1) & (h.purchase_home_number <= homes)),
             ("购房时为二孩及以上家庭", n >= 2),
         ],
@@ -312,6 +296,7 @@ def housing_fund_loan_uplift(c: Ctx) -> Rule:
     kind="service",
     unit="CNY/month",
     clause="二（四）2",
+    in_force="housing_fund_rent_withdrawal.share",
 )
 def housing_fund_rent_withdrawal(c: Ctx) -> Rule:
     h = c.households
@@ -319,7 +304,6 @@ def housing_fund_rent_withdrawal(c: Ctx) -> Rule:
     share = c.param("housing_fund_rent_withdrawal.share")
     return Rule(
         conditions=[
-            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(share, n.shape))),
             ("二孩及以上家庭", n >= 2),
             ("无自有住房", ~h.owns_home),
             ("租赁住房", h.renting),
@@ -337,13 +321,13 @@ def housing_fund_rent_withdrawal(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause="二（四）2",
+    in_force="public_rental_priority.min_minor_children",
 )
 def public_rental_priority(c: Ctx) -> Rule:
     h = c.households
     need = c.param("public_rental_priority.min_minor_children")
     return Rule(
         conditions=[
-            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(need, (len(h),)))),
             ("符合公租房申请条件", h.public_rental_eligible),
             ("有未成年二孩及以上", c.n_minor_children >= need),
         ],
@@ -359,31 +343,33 @@ def public_rental_priority(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY/month",
     clause="二（四）2",
+    in_force="nursery_fee_subsidy.second_child",
 )
 def nursery_fee_subsidy(c: Ctx) -> Rule:
     p = c.persons
     third = c.birthday(3)
     window = c.param("nursery_fee_subsidy.window_open")
+    order = c.birth_order
     return Rule(
         conditions=[
             ("是子女", c.is_child),
             ("在世", c.alive),
-            ("第二孩及以上", p.birth_order >= 2),
+            ("第二孩及以上", order >= 2),
             (
                 "在符合条件（已备案）的托育服务机构入托",
                 (p.care_type == c.CARE["nursery"]) & p.care_registered,
             ),
-            ("在相关政策规定期限内（2023-09-20起）", np.broadcast_to(window == 1, p.hh.shape)),
+            ("在相关政策规定期限内", np.broadcast_to(window == 1, p.hh.shape)),
             ("未满3周岁", c.as_of < third),
         ],
         amount=np.where(
-            p.birth_order >= 3,
+            order >= 3,
             c.param("nursery_fee_subsidy.third_child"),
             c.param("nursery_fee_subsidy.second_child"),
         ),
-        start=np.maximum(p.birth_date, _since(c, "nursery_fee_subsidy.window_open")),
+        start=p.birth_date,
         end=third,
-        facts={"tier": lambda: _tier(p.birth_order)},
+        facts={"tier": lambda: _tier(order)},
         explanation="{tier}婴幼儿在已备案的托育服务机构入托，区县按每人每月{amount}元给予保育费补助，至{end}满3周岁止",
     )
 
@@ -398,9 +384,9 @@ def nursery_fee_subsidy(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause="二（四）3",
+    in_force="kindergarten_priority_third_child.min_birth_order",
 )
 def kindergarten_priority_third_child(c: Ctx) -> Rule:
-    p = c.persons
     order = c.param("kindergarten_priority_third_child.min_birth_order")
     entry = np.nan_to_num(c.param("kindergarten_priority_third_child.entry_age")).astype(np.int64)
     leaving = np.nan_to_num(c.param("kindergarten_priority_third_child.leaving_age")).astype(np.int64)
@@ -409,11 +395,12 @@ def kindergarten_priority_third_child(c: Ctx) -> Rule:
         conditions=[
             ("是子女", c.is_child),
             ("在世", c.alive),
-            ("第三孩及以上", p.birth_order >= order),
+            ("第三孩及以上", c.birth_order >= order),
             ("未到学龄（未满6周岁）", c.as_of < end),
         ],
-        start=np.maximum(c.birthday(entry), _since(c, "kindergarten_priority_third_child.min_birth_order")),
+        start=c.birthday(entry),
         end=end,
+        facts={"birth_order": c.birth_order},
         note="encouraged",
         explanation="第{birth_order}孩，方案鼓励各区县优先保障三孩入普惠性幼儿园（3—6岁入园，自{start}起至{end}止）",
     )
@@ -429,6 +416,7 @@ def kindergarten_priority_third_child(c: Ctx) -> Rule:
     kind="waiver",
     unit=None,
     clause="二（五）1",
+    in_force="special_family_ticket_waiver.min_age",
 )
 def special_family_ticket_waiver(c: Ctx) -> Rule:
     special, kind = _special_family(c)
@@ -440,7 +428,7 @@ def special_family_ticket_waiver(c: Ctx) -> Rule:
             ("在世", c.alive),
             ("年满60周岁", c.age >= min_age),
         ],
-        start=np.maximum(c.birthday(min_age), _since(c, "special_family_ticket_waiver.min_age")),
+        start=c.birthday(min_age),
         facts={"kind": kind, "age": c.age, "min_age": min_age},
         explanation="计划生育特殊家庭（{kind}）成员，{age}岁（{min_age}岁以上），在政府兴办或支持的旅游景点执行门票减免政策",
     )
@@ -453,6 +441,7 @@ def special_family_ticket_waiver(c: Ctx) -> Rule:
     kind="service",
     unit="CNY/year",
     clause="二（五）2",
+    in_force="special_family_health_check.min_age",
 )
 def special_family_health_check(c: Ctx) -> Rule:
     special, kind = _special_family(c)
@@ -465,7 +454,7 @@ def special_family_health_check(c: Ctx) -> Rule:
             ("年满65周岁", c.age >= min_age),
         ],
         amount=c.param("special_family_health_check.standard"),
-        start=np.maximum(c.birthday(min_age), _since(c, "special_family_health_check.min_age")),
+        start=c.birthday(min_age),
         facts={"kind": kind, "age": c.age, "min_age": min_age},
         explanation="计划生育特殊家庭（{kind}）成员，{age}岁（{min_age}岁以上），区县每年为其购买一次二级以上公立医院健康查体服务，"
         "具体标准由各区县自行研究确定",
@@ -479,9 +468,9 @@ def special_family_health_check(c: Ctx) -> Rule:
     kind="waiver",
     unit=None,
     clause="二（五）2",
+    in_force="special_family_medical_fee_waiver.ordinary_waived",
 )
 def special_family_medical_fee_waiver(c: Ctx) -> Rule:
-    p = c.persons
     special, kind = _special_family(c)
     ordinary = c.param("special_family_medical_fee_waiver.ordinary_waived")
     expert = c.param("special_family_medical_fee_waiver.expert_waived")
@@ -490,9 +479,7 @@ def special_family_medical_fee_waiver(c: Ctx) -> Rule:
             ("计划生育特殊家庭", special),
             ("是父母", c.is_parent),
             ("在世", c.alive),
-            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(ordinary, p.hh.shape))),
         ],
-        start=_since(c, "special_family_medical_fee_waiver.ordinary_waived"),
         facts={"kind": kind, "ordinary": ordinary, "expert": expert},
         explanation="计划生育特殊家庭（{kind}）成员在市及区县定点医疗机构就医，免收普通门诊挂号费和诊查费（减免{ordinary}%），"
         "专家诊查费和大型设备检查费减半收取（减免{expert}%）",
@@ -509,6 +496,7 @@ def special_family_medical_fee_waiver(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY",
     clause="二（三）1",
+    in_force="nursery_construction_subsidy.per_slot",
 )
 def nursery_construction_subsidy(c: Ctx) -> Rule:
     f = c.facilities
@@ -516,11 +504,10 @@ def nursery_construction_subsidy(c: Ctx) -> Rule:
     slots = np.asarray(f.inclusive_slots, dtype=float)
     return Rule(
         conditions=[
-            ("位于淄博市", c.hukou_within(370300, np.asarray(f.jurisdiction))),
+            ("位于淄博市", c.within_pack(f.jurisdiction)),
             ("普惠性托育机构", f.inclusive),
             ("已备案", f.registered),
             ("有普惠托位", slots > 0),
-            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(per_slot, slots.shape))),
         ],
         amount=per_slot * slots,
         facts={"per_slot": per_slot},
@@ -535,15 +522,15 @@ def nursery_construction_subsidy(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY",
     clause="二（三）1",
+    in_force="demo_nursery_award.amount",
 )
 def demo_nursery_award(c: Ctx) -> Rule:
     f = c.facilities
     award = c.param("demo_nursery_award.amount")
     return Rule(
         conditions=[
-            ("位于淄博市", c.hukou_within(370300, np.asarray(f.jurisdiction))),
+            ("位于淄博市", c.within_pack(f.jurisdiction)),
             ("为市级具有示范引领作用的托育服务机构", f.demonstration),
-            ("方案已施行（2023-09-20起）", ~np.isnan(np.broadcast_to(award, (len(f),)))),
         ],
         amount=award,
         explanation="市级具有示范引领作用的托育服务机构，由市财政按每个{amount}元给予一次性奖励补助",
