@@ -233,7 +233,7 @@ class EncryptedString(TypeDecorator):
     """A string column stored encrypted; `==`, `!=` and `in_` compare with the value as stored under every key
     in the ring, so lookups work the same before, during and after a rotation."""
 
-    impl = String(WIDTH)
+    impl = String  # a class, so that the length below reaches the column
     cache_ok = True
 
     # a plain value of n bytes takes about 4(n + 16)/3 + 8 characters

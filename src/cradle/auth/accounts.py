@@ -99,6 +99,7 @@ def create_account(
     facility_id: int | None = None,
     phone: str | None = None,
     id_number: str | None = None,
+    institution_id: int | None = None,
 ) -> Account:
     """An official's (or operator's, auditor's, administrator's) account; `creator` is an administrator's Actor,
     or the string "cli" for `cradle users create`."""
@@ -123,6 +124,10 @@ def create_account(
         department = None
     if role == roles.OPERATOR and not facility_id:
         raise Invalid("facility_id", N_("A facility operator needs the facility's number."), code="required")
+    if role == roles.HEALTH and not institution_id:
+        raise Invalid(
+            "institution_id", N_("A health worker needs the institution's number."), code="required"
+        )
     if id_number:
         id_number = normalise_id(id_number)
         if check_id_number(id_number) is not None:
@@ -136,6 +141,7 @@ def create_account(
         region=region,
         department=department,
         facility_id=facility_id,
+        institution_id=institution_id if role == roles.HEALTH else None,
         name=name.strip(),
         phone=phone or None,
         id_number=id_number or None,

@@ -25,6 +25,7 @@ class Actor:
     name: str = ""
     account_id: int | None = None
     facility_id: int | None = None
+    institution_id: int | None = None  # a health worker's 医疗机构
     via: str = "anonymous"  # "session", "token" or "anonymous"
 
     @property
@@ -104,5 +105,6 @@ def from_account(account, via: str) -> Actor:
         name=account.name,
         account_id=account.id,
         facility_id=account.facility_id,
+        institution_id=account.institution_id,
         via=via,
     )

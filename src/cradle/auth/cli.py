@@ -19,6 +19,7 @@ def create(
     region: str = typer.Option(None, help="Scope: GB/T 2260 code, 9-digit town code, or cn."),
     department: str = typer.Option(None, help=f"For dept_clerk: {', '.join(roles.DEPARTMENTS)}."),
     facility_id: int = typer.Option(None, help="For facility_operator: the facility's number."),
+    institution_id: int = typer.Option(None, help="For health_worker: the institution's number."),
     phone: str = typer.Option(None),
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
 ) -> None:
@@ -38,6 +39,7 @@ def create(
             region=region,
             department=department,
             facility_id=facility_id,
+            institution_id=institution_id,
             phone=phone,
         )
         typer.echo(f"account {account.id}: {account.username} ({account.role} @ {account.region or '-'})")

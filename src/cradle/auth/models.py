@@ -25,6 +25,9 @@ class Account(Base):
     region: Mapped[str | None] = mapped_column(String(9), index=True)  # scope: 6-digit, 9-digit town, or "cn"
     department: Mapped[str | None] = mapped_column(String(16))
     facility_id: Mapped[int | None] = mapped_column(Integer)  # a facility operator's 托育机构
+    institution_id: Mapped[int | None] = mapped_column(
+        Integer
+    )  # a health worker's 医疗机构 (health_institution)
     name: Mapped[str] = mapped_column(String(64))
     id_number: Mapped[str | None] = mapped_column(EncryptedString(), unique=True)
     phone: Mapped[str | None] = mapped_column(EncryptedString())

@@ -218,6 +218,7 @@ def admin_create(
     region: Annotated[str, Form()] = "",
     department: Annotated[str, Form()] = "",
     facility_id: Annotated[str, Form()] = "",
+    institution_id: Annotated[str, Form()] = "",
     phone: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
@@ -228,11 +229,13 @@ def admin_create(
         "region": region,
         "department": department,
         "facility_id": facility_id,
+        "institution_id": institution_id,
         "phone": phone,
     }
     try:
-        if facility_id and not facility_id.isdigit():
-            raise Invalid("facility_id", N_("Enter a whole number."), code="int_parsing")
+        for name, value in (("facility_id", facility_id), ("institution_id", institution_id)):
+            if value and not value.isdigit():
+                raise Invalid(name, N_("Enter a whole number."), code="int_parsing")
         account = accounts.create_account(
             db,
             actor,
@@ -243,6 +246,7 @@ def admin_create(
             region=region.strip() or None,
             department=department or None,
             facility_id=int(facility_id) if facility_id else None,
+            institution_id=int(institution_id) if institution_id else None,
             phone=phone or None,
         )
     except DomainError as exc:

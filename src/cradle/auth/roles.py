@@ -12,9 +12,10 @@ PROVINCE = "province_official"
 DEPT = "dept_clerk"
 OPERATOR = "facility_operator"
 AUDITOR = "auditor"
+HEALTH = "health_worker"  # 妇幼 doctor or nurse of one 医疗机构/妇幼保健院 (Account.institution_id)
 ADMIN = "administrator"
 
-ROLES = (CITIZEN, TOWN, COUNTY, CITY, PROVINCE, DEPT, OPERATOR, AUDITOR, ADMIN)
+ROLES = (CITIZEN, TOWN, COUNTY, CITY, PROVINCE, DEPT, OPERATOR, HEALTH, AUDITOR, ADMIN)
 ROLE_LABELS = {
     CITIZEN: N_("Citizen"),
     TOWN: N_("Town official"),
@@ -23,6 +24,7 @@ ROLE_LABELS = {
     PROVINCE: N_("Province official"),
     DEPT: N_("Department clerk"),
     OPERATOR: N_("Facility operator"),
+    HEALTH: N_("Maternal and child health worker"),
     AUDITOR: N_("Auditor"),
     ADMIN: N_("Administrator"),
 }
@@ -41,9 +43,16 @@ DEPARTMENTS = {
 
 # Officials scoped to a region; they see persons, cases, facilities and payments only inside it.
 OFFICIALS = (TOWN, COUNTY, CITY, PROVINCE, DEPT)
-STAFF = (*OFFICIALS, OPERATOR, AUDITOR, ADMIN)
+STAFF = (*OFFICIALS, OPERATOR, HEALTH, AUDITOR, ADMIN)
 # The level a role's region code must have ("town" is a 9-digit 乡镇/街道 code); None: any level or "cn".
-REGION_LEVEL = {TOWN: "town", COUNTY: "county", CITY: "city", PROVINCE: "province", OPERATOR: "county"}
+REGION_LEVEL = {
+    TOWN: "town",
+    COUNTY: "county",
+    CITY: "city",
+    PROVINCE: "province",
+    OPERATOR: "county",
+    HEALTH: "county",
+}
 NATIONAL_ALLOWED = (AUDITOR, ADMIN)
 # Roles that handle individual cases and so see full ID and phone numbers (each such view is audited);
 # everybody else gets masked numbers. A citizen always sees their own.

@@ -42,6 +42,7 @@ class AccountIn(Body):
     facility_id: int | None = None
     phone: str | None = None
     id_number: str | None = None
+    institution_id: int | None = None
 
 
 class AccountOut(BaseModel):
@@ -53,6 +54,7 @@ class AccountOut(BaseModel):
     region: str | None
     department: str | None
     facility_id: int | None
+    institution_id: int | None = None
     name: str
     id_number: str | None
     phone: str | None

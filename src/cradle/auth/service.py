@@ -67,6 +67,7 @@ def account_dict(db: Session, viewer, account: Account) -> dict:
         "region": account.region,
         "department": account.department,
         "facility_id": account.facility_id,
+        "institution_id": account.institution_id,
         "name": account.name,
         "id_number": shown["id_number"] or None,
         "phone": shown["phone"] or None,

@@ -7,6 +7,8 @@ and their person (`_person_id`): a fact reaches its department, file, row and va
 
 from __future__ import annotations
 
+from cradle.health.feeds import FACT_SQL as HEALTH_FACT_SQL
+
 _FP = ("only_child_certificate", "rural_two_daughters", "special_bereaved", "special_disabled", "fp_revoke")
 
 
@@ -82,3 +84,4 @@ FACT_SQL: dict[str, list[str]] = {
             SELECT s._source_id, s._person_id, s.region, s.event_date FROM {S} s""",
     ],
 }
+FACT_SQL.update(HEALTH_FACT_SQL)  # the 妇幼 feeds store into the health domain's tables

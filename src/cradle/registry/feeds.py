@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cradle.health import feeds as health_feeds
+
 
 @dataclass(frozen=True)
 class Column:
@@ -18,6 +20,9 @@ class Column:
     required: bool = False
     codes: dict[str, str] | None = None  # code in the file → stored value
     required_for: tuple[str, ...] = ()  # events for which the column is required
+    encrypted: bool = (
+        False  # staged and stored encrypted (cradle.fieldcrypt): health results, causes of death
+    )
 
 
 @dataclass(frozen=True)
@@ -214,6 +219,15 @@ FEEDS: dict[str, Feed] = {
         TONGJI_EVENTS,
     ),
 }
+
+# The 妇幼 feeds, declared by the health domain in this format and stored into its tables by the SQL it gives
+# (cradle.health.feeds, cradle.registry.facts).
+FEEDS.update(
+    {
+        dept: Feed(dept, spec.label, tuple(Column(*c) for c in spec.columns), spec.events)
+        for dept, spec in health_feeds.FEEDS.items()
+    }
+)
 
 DEPT_LABELS = {k: f.label for k, f in FEEDS.items()}
 

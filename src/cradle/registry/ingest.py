@@ -112,7 +112,7 @@ def _id_region(id_column: str) -> str:
 def _stage_table(feed: Feed, source_seq: str | None) -> Table:
     """The batch's rows, typed. On PostgreSQL `_source_id` is drawn from the source records' own sequence while
     COPY loads the row, so concurrent runs never collide; SQLite sets it under its write lock (`_resolve`)."""
-    cols = [Column(c.name, _TYPES.get(c.kind, String)) for c in feed.columns]
+    cols = [Column(c.name, _TYPES.get(c.kind, String), info={"encrypted": c.encrypted}) for c in feed.columns]
     source = Column(
         SOURCE, BigInteger, server_default=text(f"nextval('{source_seq}')") if source_seq else None
     )
@@ -133,6 +133,12 @@ def _stage_frame(stage: Table, df: pl.DataFrame) -> pl.DataFrame:
     encrypted). Runs in the preparing thread, so it overlaps the database's work on the previous batch."""
     names = [c.name for c in stage.columns if c.name != SOURCE]
     df = _encrypt_ids(df, [n for n in names if _id_region(n) in names])
+    secret = [c.name for c in stage.columns if c.info.get("encrypted")]
+    if secret:  # health results and causes, stored encrypted like ID numbers
+        ring = fieldcrypt.keyring()
+        df = df.with_columns(
+            pl.Series(n, ring.encrypt_many(df[n].to_list()), dtype=pl.String) for n in secret
+        )
     # Sorted by ID number as stored, each batch's insertions walk the person index in order (stable, so the
     # file's first row still wins among rows naming the same person).
     return df.select(names).sort("id_number", maintain_order=True, nulls_last=True)

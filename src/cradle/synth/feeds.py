@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from cradle.registry.feeds import FEEDS
+from cradle.synth import health
 from cradle.synth.population import DAY, Population
 
 # How each department's file is written: exercises every reader (CSV UTF-8 and GB18030, Excel, Parquet).
@@ -26,6 +27,10 @@ FORMATS = {
     "yibao": ("parquet", None),
     "renshe": ("csv", "utf-8"),
     "tongji": ("csv", "gb18030"),
+    "fuyou_maternal": ("csv", "utf-8"),
+    "fuyou_child": ("csv", "utf-8"),
+    "fuyou_death": ("csv", "utf-8"),
+    "fuyou_women": ("csv", "gb18030"),
 }
 SEXCODE = {"M": "1", "F": "2"}
 
@@ -409,6 +414,7 @@ def write_feeds(
     dirty_rate: float = 0.02,
     depts: list[str] | None = None,
     formats: dict | None = None,
+    health_rates: health.HealthRates | None = None,
 ) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed + 1)
@@ -422,8 +428,13 @@ def write_feeds(
         "feeds": {},
     }
     all_faults, ids, unnumbered = [], set(), 0
-    for dept in depts or list(BUILDERS):
-        built = BUILDERS[dept](p, rng)
+    fuyou = None  # the 妇幼 feeds are drawn together (a death names its pregnancy), after the others
+    for dept in depts or [*BUILDERS, *health.DEPTS]:
+        if dept in health.DEPTS:
+            fuyou = fuyou or health.frames(p, np.random.default_rng(seed + 2), health_rates)
+            built = fuyou[dept]
+        else:
+            built = BUILDERS[dept](p, rng)
         if dept == "weijian":
             built, unnumbered = built
         df, faults, dups = _dirty(dept, built, dirty_rate, rng, p)
