@@ -94,6 +94,59 @@ def refresh_cmd(
     typer.echo(f"{len(rows)} values stored")
 
 
+@monitoring.command("values")
+def values_cmd(
+    region: str = typer.Option(..., help="GB/T 2260 code"),
+    year: int = typer.Option(...),
+    output: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Each indicator's value for REGION and YEAR with numerator, denominator and source: `records` (computed
+    now from the 妇幼 records), else the value stored: `registry` (computed) or `entered`."""
+    from cradle.db import session_scope
+    from cradle.monitoring import catalogue, values
+    from cradle.monitoring.refresh import from_records
+
+    if not regions.exists(region):
+        _fail(KeyError(f"region: unknown code {region!r}"))
+    if output not in ("table", "json"):
+        _fail(ValueError(f"--format: table or json, not {output!r}"))
+    sources = {"records": "records", "computed": "registry", "entered": "entered"}
+    rows = []
+    with session_scope() as s:
+        records = from_records(s, region, year)
+        for ind in catalogue.load().indicators.values():
+            if ind.id in records:
+                value, num, den = records[ind.id]
+                source = "records"
+            elif (stored := values.current(s, ind.id, region, year)) is not None:
+                value, num, den, source = (
+                    stored.value,
+                    stored.numerator,
+                    stored.denominator,
+                    sources[stored.method],
+                )
+            else:
+                continue
+            rows.append(
+                {
+                    "indicator": ind.id,
+                    "name": ind.name,
+                    "unit": ind.unit,
+                    "value": value,
+                    "numerator": num,
+                    "denominator": den,
+                    "source": source,
+                }
+            )
+    if output == "json":
+        typer.echo(json.dumps({"region": region, "year": year, "values": rows}, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['indicator']}\t{r['name']}\t{r['value']:.4g}{r['unit']}\t{r['numerator']}/{r['denominator']}\t{r['source']}"
+        )
+
+
 @monitoring.command("template")
 def template_cmd(
     out: Path,

@@ -1,0 +1,374 @@
+"""The 妇幼 indicators, computed from the records for a region (its counties' records) and a calendar year.
+
+Each indicator is `(value, numerator, denominator)`, value = numerator / denominator × the catalogue's scale
+(cradle/monitoring/data/indicators.yaml). An indicator is left out when its records do not exist for the region
+and year (no deliveries, no marriages, nobody of the age in the registry): monitoring then keeps the value a
+department entered. The definitions (`DEFINITIONS`, docs/health.md) follow the national 妇幼卫生 statistics and
+the 国家基本公共卫生服务规范 (第三版); where the records call for a choice, it is said there.
+
+Records count where the woman or child lives (`region` of the record); births are 活产 of the year's deliveries;
+populations (women 35–64, girls, children) are the registry's residents on the year's last day (or today),
+through `cradle.registry.roster`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import String, distinct, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from cradle.health import access
+from cradle.health.models import (
+    ChildRecord,
+    DeathReport,
+    Delivery,
+    InfectionRecord,
+    MaternalVisit,
+    Pregnancy,
+    WomenService,
+)
+from cradle.registry import roster
+
+Result = tuple[float, float, float]
+EARLY_WEEKS = 13  # 早孕: filed and first checked before the 13th week
+CHECKS = 5  # 系统管理: at least five antenatal checks (the filing's counts as the first)
+POSTPARTUM_DAYS = 28  # 产后访视 within 28 days of the delivery
+CERVICAL_YEARS = 5  # 宫颈癌人群筛查: screened within the last five years
+TWO_CANCER_YEARS = 3  # 两癌检查: one screening of each per three-year cycle
+HPV_AGE = 13  # 适龄女生: the year a girl turns 13
+UNDER3_MONTHS = (1, 3, 6, 8, 12, 18, 24, 30)  # checks due before the third birthday (4:2:2)
+MAX_BATCH = 900  # values per IN list
+
+
+@dataclass(frozen=True)
+class Definition:
+    numerator: str
+    denominator: str
+
+
+DEFINITIONS: dict[str, Definition] = {
+    "maternal_system_management_rate": Definition(
+        "年内分娩、孕13周前建册并首次产前检查、产前检查不少于5次、新法接生、产后28天内接受产后访视的产妇数",
+        "年内活产数",
+    ),
+    "early_booking_rate": Definition("年内分娩、孕13周前建册并进行第一次产前检查的产妇数", "年内活产数"),
+    "maternal_mortality": Definition("年内孕产妇死亡数（死亡个案报告）", "年内活产数"),
+    "neonatal_mortality": Definition("年内出生后28天内死亡的新生儿数", "年内活产数"),
+    "infant_mortality": Definition("年内未满1岁的婴儿死亡数", "年内活产数"),
+    "infant_toddler_mortality": Definition("年内未满3岁的婴幼儿死亡数", "年内活产数"),
+    "under5_mortality": Definition("年内未满5岁的儿童死亡数", "年内活产数"),
+    "prenatal_hiv_syphilis_hbv_testing_rate": Definition(
+        "年内分娩的产妇中孕期接受艾滋病、梅毒和乙肝三项检测的人数", "年内分娩的产妇数"
+    ),
+    "hiv_syphilis_treatment_rate": Definition(
+        "年内检出的艾滋病、梅毒感染孕产妇中接受相应治疗的人次", "年内检出的艾滋病、梅毒感染孕产妇人次"
+    ),
+    "hiv_mother_to_child_transmission_rate": Definition(
+        "年内随访结局确定的艾滋病感染孕产妇所生儿童中感染艾滋病的人数",
+        "年内随访结局确定的艾滋病感染孕产妇所生儿童数",
+    ),
+    "newborn_metabolic_screening_rate": Definition(
+        "年内出生并接受遗传代谢性疾病筛查的新生儿数", "年内活产数"
+    ),
+    "newborn_hearing_screening_rate": Definition("年内出生并接受听力筛查的新生儿数", "年内活产数"),
+    "cervical_cancer_screening_rate": Definition(
+        "35—64岁妇女中近5年（含当年）接受过宫颈癌筛查的人数", "年末35—64岁常住（户籍）妇女数"
+    ),
+    "two_cancer_screening_rate": Definition(
+        "35—64岁妇女中本轮（近3年，含当年）宫颈癌、乳腺癌均已检查的人数",
+        "年末35—64岁常住（户籍）妇女数（应查人数）",
+    ),
+    "premarital_check_rate": Definition("年内接受婚前医学检查的人数", "年内结婚登记人数（每对2人）"),
+    "preconception_check_coverage": Definition(
+        "年内建册的孕妇中建册前12个月内接受过孕前优生健康检查的人数",
+        "年内建册的孕妇数（计划怀孕并已怀孕的目标人群）",
+    ),
+    "child_health_management_rate": Definition(
+        "年内接受1次及以上健康检查的0—6岁儿童数", "年末0—6岁常住（户籍）儿童数"
+    ),
+    "under3_system_management_rate": Definition(
+        "年内按月龄（1、3、6、8、12、18、24、30月龄）接受了应查次数健康检查的3岁以下儿童数",
+        "年末3岁以下常住（户籍）儿童数（11月30日前出生）",
+    ),
+    "hpv_vaccination_coverage": Definition(
+        "年内满13周岁的女孩中已接种HPV疫苗（至少1剂）的人数", "年内满13周岁的常住（户籍）女孩数"
+    ),
+}
+SCALE = {
+    "maternal_mortality": 100_000,
+    "neonatal_mortality": 1000,
+    "infant_mortality": 1000,
+    "infant_toddler_mortality": 1000,
+    "under5_mortality": 1000,
+}
+
+
+def _ratio(out: dict, key: str, num: float, den: float) -> None:
+    if den > 0:
+        out[key] = (num / den * SCALE.get(key, 100), float(num), float(den))
+
+
+def _years(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _chunks(values: list) -> list[list]:
+    return [values[i : i + MAX_BATCH] for i in range(0, len(values), MAX_BATCH)]
+
+
+def _births(session: Session, counties: list[str], start: dt.date, end: dt.date, out: dict) -> None:
+    """Indicators over the year's deliveries: 系统管理, 早孕建册, testing, mortality, newborn screening."""
+    d = Delivery
+    born = list(
+        session.execute(
+            select(d.pregnancy_no, d.live_births, d.new_method, d.delivered_on).where(
+                d.region.in_(counties), d.delivered_on.between(start, end)
+            )
+        )
+    )
+    live = sum(b.live_births for b in born)
+    if not born or live == 0:
+        return
+    numbers = [b.pregnancy_no for b in born]
+    weeks, checks, postpartum, tested = {}, defaultdict(int), {}, defaultdict(set)
+    for part in _chunks(numbers):
+        weeks.update(
+            session.execute(
+                select(Pregnancy.pregnancy_no, Pregnancy.weeks_at_filing).where(
+                    Pregnancy.pregnancy_no.in_(part)
+                )
+            ).all()
+        )
+        for no, kind, n, first in session.execute(
+            select(
+                MaternalVisit.pregnancy_no,
+                MaternalVisit.kind,
+                func.count(),
+                func.min(MaternalVisit.visited_on),
+            )
+            .where(MaternalVisit.pregnancy_no.in_(part))
+            .group_by(MaternalVisit.pregnancy_no, MaternalVisit.kind)
+        ):
+            if kind == "antenatal":
+                checks[no] = n
+            else:
+                postpartum[no] = first
+        i = InfectionRecord
+        for no, hiv, syph, hbv in session.execute(
+            select(
+                i.pregnancy_no,
+                type_coerce(i.hiv, String),  # present or not is all that counts here: no decryption
+                type_coerce(i.syphilis, String),
+                type_coerce(i.hbv, String),
+            ).where(i.kind == "test", i.pregnancy_no.in_(part))
+        ):
+            tested[no].update(k for k, v in (("hiv", hiv), ("syphilis", syph), ("hbv", hbv)) if v)
+    early = managed = all_three = 0
+    for b in born:
+        w = weeks.get(b.pregnancy_no)
+        is_early = w is not None and w < EARLY_WEEKS
+        early += is_early
+        visited = postpartum.get(b.pregnancy_no)
+        managed += (
+            is_early
+            and 1 + checks.get(b.pregnancy_no, 0) >= CHECKS
+            and b.new_method
+            and visited is not None
+            and (visited - b.delivered_on).days <= POSTPARTUM_DAYS
+        )
+        all_three += len(tested.get(b.pregnancy_no, ())) == 3
+    _ratio(out, "maternal_system_management_rate", managed, live)
+    _ratio(out, "early_booking_rate", early, live)
+    _ratio(out, "prenatal_hiv_syphilis_hbv_testing_rate", all_three, len(born))
+
+    deaths = session.execute(
+        select(DeathReport.kind, DeathReport.birth_date, DeathReport.died_on).where(
+            DeathReport.region.in_(counties), DeathReport.died_on.between(start, end)
+        )
+    ).all()
+    _ratio(out, "maternal_mortality", sum(k == "maternal" for k, _, _ in deaths), live)
+    children = [(b, on) for k, b, on in deaths if k == "child"]
+    _ratio(out, "neonatal_mortality", sum((on - b).days < 28 for b, on in children), live)
+    for key, years in (("infant_mortality", 1), ("infant_toddler_mortality", 3), ("under5_mortality", 5)):
+        _ratio(out, key, sum(_years(b, on) < years for b, on in children), live)
+
+    c = ChildRecord
+    for kind, key in (
+        ("metabolic", "newborn_metabolic_screening_rate"),
+        ("hearing", "newborn_hearing_screening_rate"),
+    ):
+        screened = session.scalar(
+            select(func.count(distinct(type_coerce(c.id_number, String)))).where(
+                c.kind == kind, c.region.in_(counties), c.birth_date.between(start, end)
+            )
+        )
+        _ratio(out, key, screened, live)
+
+
+def _infections(session: Session, counties: list[str], start: dt.date, end: dt.date, out: dict) -> None:
+    i = InfectionRecord
+    positive: set[tuple[str, str]] = set()
+    for no, hiv, syph in session.execute(
+        select(i.pregnancy_no, i.hiv, i.syphilis).where(
+            i.kind == "test",
+            i.region.in_(counties),
+            i.recorded_on.between(start, end),
+            (i.hiv == "positive") | (i.syphilis == "positive"),
+        )
+    ):
+        positive |= {(no, name) for name, value in (("hiv", hiv), ("syphilis", syph)) if value == "positive"}
+    if positive:
+        treated: set[tuple[str, str]] = set()
+        for part in _chunks(sorted({no for no, _ in positive})):
+            treated |= set(
+                session.execute(
+                    select(i.pregnancy_no, i.infection).where(i.kind == "treat", i.pregnancy_no.in_(part))
+                )
+                .tuples()
+                .all()
+            )
+        _ratio(out, "hiv_syphilis_treatment_rate", len(positive & treated), len(positive))
+    results = session.scalars(
+        select(i.result).where(
+            i.kind == "child", i.infection == "hiv", i.region.in_(counties), i.recorded_on.between(start, end)
+        )
+    ).all()
+    _ratio(out, "hiv_mother_to_child_transmission_rate", sum(r == "positive" for r in results), len(results))
+
+
+def _people(
+    session: Session, counties: list[str], on: dt.date, born_from: dt.date, born_to: dt.date, sex=None
+) -> int:
+    return sum(roster.residents_by_birth_date(session, counties, on, born_from, born_to, sex).values())
+
+
+def _distinct(session: Session, model, date_col, kinds, counties, start, end, born_from, born_to) -> int:
+    return session.scalar(
+        select(func.count(distinct(type_coerce(model.id_number, String)))).where(
+            model.kind.in_(kinds),
+            model.region.in_(counties),
+            date_col.between(start, end),
+            model.birth_date.between(born_from, born_to),
+        )
+    )
+
+
+def _women(session: Session, counties: list[str], year: int, on: dt.date, out: dict) -> None:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    w = WomenService
+    wed = roster.marriages_registered(session, counties, start, end)
+    checked = session.scalar(
+        select(func.count(distinct(type_coerce(w.id_number, String)))).where(
+            w.kind == "premarital", w.region.in_(counties), w.served_on.between(start, end)
+        )
+    )
+    _ratio(out, "premarital_check_rate", checked, 2 * wed)
+
+    filed = session.execute(
+        select(type_coerce(Pregnancy.id_number, String), Pregnancy.filed_on).where(
+            Pregnancy.region.in_(counties), Pregnancy.filed_on.between(start, end)
+        )
+    ).all()
+    if filed:
+        before: dict[str, list[dt.date]] = defaultdict(list)
+        for part in _chunks(sorted({n for n, _ in filed})):
+            for number, served in session.execute(
+                select(type_coerce(w.id_number, String), w.served_on).where(
+                    w.kind == "preconception",
+                    type_coerce(w.id_number, String).in_(part),
+                    w.served_on.between(dt.date(year - 1, 1, 1), end),
+                )
+            ):
+                before[number].append(served)
+        covered = sum(
+            any(filed_on - dt.timedelta(days=365) <= s <= filed_on for s in before.get(number, ()))
+            for number, filed_on in filed
+        )
+        _ratio(out, "preconception_check_coverage", covered, len(filed))
+
+    women = _people(session, counties, on, dt.date(year - 64, 1, 1), dt.date(year - 35, 12, 31), "F")
+    if women:
+        cervical = _distinct(
+            session,
+            w,
+            w.served_on,
+            ("cervical",),
+            counties,
+            dt.date(year - CERVICAL_YEARS + 1, 1, 1),
+            end,
+            dt.date(year - 64, 1, 1),
+            dt.date(year - 35, 12, 31),
+        )
+        _ratio(out, "cervical_cancer_screening_rate", cervical, women)
+        both = session.execute(
+            select(type_coerce(w.id_number, String))
+            .where(
+                w.kind.in_(("cervical", "breast")),
+                w.region.in_(counties),
+                w.served_on.between(dt.date(year - TWO_CANCER_YEARS + 1, 1, 1), end),
+                w.birth_date.between(dt.date(year - 64, 1, 1), dt.date(year - 35, 12, 31)),
+            )
+            .group_by(type_coerce(w.id_number, String))
+            .having(func.count(distinct(w.kind)) == 2)
+        ).all()
+        _ratio(out, "two_cancer_screening_rate", len(both), women)
+    girls_born = dt.date(year - HPV_AGE, 1, 1), dt.date(year - HPV_AGE, 12, 31)
+    girls = _people(session, counties, on, *girls_born, "F")
+    if girls:
+        jabbed = _distinct(session, w, w.served_on, ("hpv",), counties, dt.date(1900, 1, 1), end, *girls_born)
+        _ratio(out, "hpv_vaccination_coverage", jabbed, girls)
+
+
+def _children(session: Session, counties: list[str], year: int, on: dt.date, out: dict) -> None:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    c = ChildRecord
+    pop = roster.residents_by_birth_date(session, counties, on, dt.date(year - 6, 1, 1), end)
+    young = sum(pop.values())
+    if young:
+        seen = _distinct(
+            session, c, c.recorded_on, ("visit",), counties, start, end, dt.date(year - 6, 1, 1), end
+        )
+        _ratio(out, "child_health_management_rate", seen, young)
+    last_born = dt.date(year, 11, 30)
+    under3 = sum(n for (_, born), n in pop.items() if dt.date(year - 2, 1, 1) <= born <= last_born)
+    if under3:
+        visits: dict[tuple[str, dt.date], int] = defaultdict(int)
+        for number, born in session.execute(
+            select(type_coerce(c.id_number, String), c.birth_date).where(
+                c.kind == "visit",
+                c.region.in_(counties),
+                c.recorded_on.between(start, end),
+                c.birth_date.between(dt.date(year - 2, 1, 1), last_born),
+            )
+        ):
+            visits[(number, born)] += 1
+        complete = 0
+        for (_, born), n in visits.items():
+            due = sum(start <= _add_months(born, months) <= end for months in UNDER3_MONTHS)
+            complete += due > 0 and n >= due
+        _ratio(out, "under3_system_management_rate", complete, under3)
+
+
+def compute(session: Session, code: str, year: int, today: dt.date | None = None) -> dict[str, Result]:
+    """Every 妇幼 indicator the records give for region `code` in `year`."""
+    counties = access.counties_within(code)
+    if not counties:
+        return {}
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    on = min(end, today or dt.date.today())
+    out: dict[str, Result] = {}
+    _births(session, counties, start, end, out)
+    _infections(session, counties, start, end, out)
+    _women(session, counties, year, on, out)
+    _children(session, counties, year, on, out)
+    return out
