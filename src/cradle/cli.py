@@ -66,6 +66,7 @@ COMMAND_MODULES = [
     "cradle.registry.cli",
     "cradle.batch.cli",
     "cradle.auth.cli",
+    "cradle.health.cli",
     "cradle.keys_cli",
 ]
 

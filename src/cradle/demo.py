@@ -11,6 +11,7 @@ from cradle.db import get_engine, upgrade
 # Each module exposes `load_demo(session) -> None`; called in order on a new database.
 DEMO_LOADERS: list[str] = [
     "cradle.registry.demo",
+    "cradle.health.demo",  # after the registry demo, whose feeds carry the 妇幼 records
     "cradle.monitoring.demo",  # indicator values computed from the registry demo
     "cradle.childcare.demo",
     "cradle.services.demo",

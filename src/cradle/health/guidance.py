@@ -43,7 +43,7 @@ def for_registration(session: Session, registration, today: dt.date | None = Non
     session.add(row)
     session.flush()
     audit.record(
-        session, SYSTEM, "health.guidance_open", f"registration:{registration.reg_no}", {"due": row.due_on}
+        session, SYSTEM, "health.guidance_open", f"guidance:{row.id}", {"registration": registration.reg_no}
     )
     return row
 
@@ -66,7 +66,7 @@ def done(session: Session, actor, guidance_id: int, data: dict) -> Guidance:
     note = f.text("note")
     f.done()
     row.status, row.done_on, row.note, row.done_by = "done", on, note, actor.ref
-    audit.record(session, actor, "health.guidance_done", f"registration:{row.registration_no}", {"on": on})
+    audit.record(session, actor, "health.guidance_done", f"guidance:{row.id}", {"on": on})
     return row
 
 

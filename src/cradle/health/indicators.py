@@ -90,7 +90,7 @@ DEFINITIONS: dict[str, Definition] = {
         "年内接受1次及以上健康检查的0—6岁儿童数", "年末0—6岁常住（户籍）儿童数"
     ),
     "under3_system_management_rate": Definition(
-        "年内按月龄（1、3、6、8、12、18、24、30月龄）接受了应查次数健康检查的3岁以下儿童数",
+        "年内（至统计日）按月龄（1、3、6、8、12、18、24、30月龄）接受了应查次数健康检查的3岁以下儿童数",
         "年末3岁以下常住（户籍）儿童数（11月30日前出生）",
     ),
     "hpv_vaccination_coverage": Definition(
@@ -354,7 +354,7 @@ def _children(session: Session, counties: list[str], year: int, on: dt.date, out
             visits[(number, born)] += 1
         complete = 0
         for (_, born), n in visits.items():
-            due = sum(start <= _add_months(born, months) <= end for months in UNDER3_MONTHS)
+            due = sum(start <= _add_months(born, months) <= on for months in UNDER3_MONTHS)
             complete += due > 0 and n >= due
         _ratio(out, "under3_system_management_rate", complete, under3)
 

@@ -124,9 +124,15 @@ def register(app: typer.Typer) -> None:
         dirty: float = typer.Option(0.02, "--dirty", min=0.0, max=0.5, help="share of dirty rows per file"),
         as_of: str = typer.Option("2025-06-30", "--as-of"),
         csv_only: bool = typer.Option(False, "--csv", help="every file as UTF-8 CSV (benchmarks)"),
+        health_rate: list[str] = typer.Option(
+            None,
+            "--health-rate",
+            help="妇幼 records: NAME=VALUE, repeatable (cradle.synth.health.HealthRates)",
+        ),
     ) -> None:
         """Write synthetic feeds for every department (deterministic for a seed) and a manifest."""
         from cradle.synth.feeds import FORMATS, write_feeds
+        from cradle.synth.health import HealthRates, parse_overrides
         from cradle.synth.population import generate
 
         try:
@@ -135,7 +141,8 @@ def register(app: typer.Typer) -> None:
             err.print(f"[red]{exc}[/]")
             raise typer.Exit(2) from None
         formats = dict.fromkeys(FORMATS, ("csv", "utf-8")) if csv_only else None
-        manifest = write_feeds(pop, out, seed=seed, dirty_rate=dirty, formats=formats)
+        rates = HealthRates().with_overrides(parse_overrides(health_rate or []))
+        manifest = write_feeds(pop, out, seed=seed, dirty_rate=dirty, formats=formats, health_rates=rates)
         t = Table("部门 dept", "文件 file", "行 rows", "应入库 stored", "重复 dup", "脏数据 dirty")
         for dept, f in manifest["feeds"].items():
             t.add_row(

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cradle import audit, regions
+from cradle.health import guidance
 from cradle.idcard import mask
 from cradle.services import notifications, proxy
 from cradle.services import validate as v
@@ -104,6 +105,7 @@ def register(session: Session, actor: Actor, data: dict) -> BirthRegistration:
         f"您的生育登记已完成，登记号 {row.reg_no}（无需审批，可下载打印登记凭证）。",
         phone,
     )
+    guidance.for_registration(session, row)  # the town's 生育咨询指导 follow-up (cradle.health)
     return row
 
 

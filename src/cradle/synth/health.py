@@ -90,6 +90,17 @@ class HealthRates:
         return replace(self, **changes)
 
 
+def parse_overrides(items: list[str]) -> dict[str, str]:
+    """`["hiv_positive=0.02", …]` → {"hiv_positive": "0.02"}; a malformed item is refused naming it."""
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise Invalid("health_rate", N_("Write a rate as NAME=VALUE: %(value)s"), value=item)
+        out[name.strip()] = value.strip()
+    return out
+
+
 def institutions(county: str) -> list[tuple[str, str, str]]:
     """(code, name, kind code) of the county's 妇幼保健院, its people's hospital and one health centre per town."""
     name = regions.name(county)

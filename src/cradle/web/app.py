@@ -41,6 +41,8 @@ ROUTER_MODULES = [
     "cradle.web.documents_page",
     "cradle.monitoring.api",
     "cradle.monitoring.pages",
+    "cradle.health.api",
+    "cradle.health.pages",
 ]
 
 
