@@ -22,6 +22,9 @@ FACILITY_NAME = "范围测试托育园"
 REG_ID = make_id_number("370303", dt.date(1991, 5, 6), 8, "F")
 REG_BAD_ID = REG_ID[:-1] + ("0" if REG_ID[-1] != "0" else "1")
 REG_NAMES = ("范围测试户主", "范围测试隔离人", "范围测试待核人", "范围测试合并人")
+HEALTH_ID = make_id_number("370303", dt.date(1993, 3, 3), 9, "F")
+HEALTH_NAME = "范围测试孕妇"
+HEALTH_CHILD_ID = make_id_number("370303", dt.date(2024, 8, 8), 11, "M")
 
 
 def credit_code(region: str, n: int) -> str:
@@ -89,7 +92,93 @@ def seed(url: str) -> dict:
             "finding_id": finding_id,
             "credit_code": f.credit_code,
         }
-    return {**ids, **seed_registry(url)}
+    return {**ids, **seed_registry(url), **seed_health(url)}
+
+
+def seed_health(url: str) -> dict:
+    """A 370303 妇幼保健院 with a red-grade pregnancy (its 高危专案), a maternal death report, a child's screening, a
+    woman's check, an offer and a 生育咨询指导 follow-up."""
+    from types import SimpleNamespace
+
+    from cradle.auth.actor import from_account
+    from cradle.auth.testing import make_account
+    from cradle.health import deaths, guidance, institutions, pregnancies, screenings
+    from cradle.health.models import Offer
+
+    with session_scope(url) as s:
+        inst = institutions.register(s, "cli", "HSCOPE01", "范围测试妇幼保健院", "370303", "mch", True)
+        inst_id = inst.id
+    worker = from_account(make_account(url, "health_worker", "370303", institution_id=inst_id), "session")
+    with session_scope(url) as s:
+        data = {
+            "pregnancy_no": "SCOPE-P1",
+            "id_number": HEALTH_ID,
+            "name": HEALTH_NAME,
+            "filed_on": "2025-01-10",
+        }
+        pregnancies.file(s, worker, {**data, "weeks": "9"})
+        pregnancies.assess(s, worker, "SCOPE-P1", {"grade": "red", "assessed_on": "2025-01-10"})
+        death = deaths.report(
+            s,
+            worker,
+            {
+                "kind": "maternal",
+                "id_number": HEALTH_ID,
+                "name": HEALTH_NAME,
+                "died_on": "2025-03-01",
+                "cause": "O72.1",
+            },
+        )
+        screenings.record_child(
+            s,
+            worker,
+            {
+                "kind": "hearing",
+                "id_number": HEALTH_CHILD_ID,
+                "name": HEALTH_NAME + "之子",
+                "recorded_on": "2024-08-10",
+                "result": "pass",
+            },
+        )
+        screenings.record_women(
+            s,
+            worker,
+            {
+                "kind": "cervical",
+                "id_number": HEALTH_ID,
+                "name": HEALTH_NAME,
+                "served_on": "2025-02-01",
+                "result": "normal",
+            },
+        )
+        offer = Offer(
+            marriage_ref=1,
+            id_number=HEALTH_ID,
+            name=HEALTH_NAME,
+            sex="F",
+            birth_date=dt.date(1993, 3, 3),
+            spouse_name="范围测试丈夫",
+            region="370303",
+            married_on=dt.date(2025, 1, 1),
+            kind="premarital",
+            status="offered",
+            offered_on=dt.date(2025, 1, 2),
+            institution_code="HSCOPE01",
+        )
+        s.add(offer)
+        registration = SimpleNamespace(
+            reg_no="SYSCOPE1", mother_id_number=HEALTH_ID, mother_name=HEALTH_NAME, residence_region="370303"
+        )
+        follow_up = guidance.for_registration(s, registration)
+        s.flush()
+        return {
+            "pregnancy_no": "SCOPE-P1",
+            "case_id": pregnancies.detail(s, worker, "SCOPE-P1")["case"].id,
+            "death_id": death.id,
+            "offer_id": offer.id,
+            "guidance_id": follow_up.id,
+            "institution_code": "HSCOPE01",
+        }
 
 
 def seed_registry(url: str) -> dict:
@@ -143,4 +232,7 @@ def markers(ids: dict) -> list[str]:
         REG_ID,
         REG_BAD_ID,
         *REG_NAMES,
+        HEALTH_ID,
+        HEALTH_NAME,
+        HEALTH_CHILD_ID,
     ]

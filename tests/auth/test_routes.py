@@ -99,6 +99,13 @@ def fill(path: str, ids: dict) -> str:
         "row_id": ids["row_id"],
         "candidate_id": ids["candidate_id"],
         "merge_id": ids["merge_id"],
+        "pregnancy_no": ids["pregnancy_no"],
+        "case_id": ids["case_id"],
+        "death_id": ids["death_id"],
+        "offer_id": ids["offer_id"],
+        "guidance_id": ids["guidance_id"],
+        "institution_code": ids["institution_code"],
+        "action": "visits",
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values.get(m.group(1), 1)), path)
 

@@ -29,6 +29,7 @@ ASKED = {
     "/monitoring/{code}/report.pdf": [{}],
     "/api/v1/services/documents/{doc_no}.pdf": [{}],
     "/services/documents/{doc_no}.pdf": [{}],
+    "/api/v1/health/export.csv": [{"kind": "pregnancies"}, {"kind": "cases"}, {"kind": "deaths"}],
 }
 SEARCHES = ("/api/v1/registry/persons", "/registry/persons", "/api/v1/childcare/care")
 

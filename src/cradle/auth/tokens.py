@@ -105,6 +105,7 @@ def _check_statements() -> dict[str, tuple]:
         a.c.id_number,
         a.c.name,
         a.c.facility_id,
+        a.c.institution_id,
     )
     touch = update(t).values(last_used_at=bindparam("now"))
     return {

@@ -252,6 +252,19 @@ def _people(
     return sum(roster.residents_by_birth_date(session, counties, on, born_from, born_to, sex).values())
 
 
+def _kept(session: Session, model, date_col, kinds, counties, start: dt.date, end: dt.date) -> bool:
+    """Whether the region has any record of these kinds in the period: without them the records say nothing
+    (the institutions do not send them yet), and the indicator is left to the entered values."""
+    return (
+        session.scalar(
+            select(model.id)
+            .where(model.kind.in_(kinds), model.region.in_(counties), date_col.between(start, end))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def _distinct(session: Session, model, date_col, kinds, counties, start, end, born_from, born_to) -> int:
     return session.scalar(
         select(func.count(distinct(type_coerce(model.id_number, String)))).where(
@@ -266,19 +279,24 @@ def _distinct(session: Session, model, date_col, kinds, counties, start, end, bo
 def _women(session: Session, counties: list[str], year: int, on: dt.date, out: dict) -> None:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     w = WomenService
-    wed = roster.marriages_registered(session, counties, start, end)
-    checked = session.scalar(
-        select(func.count(distinct(type_coerce(w.id_number, String)))).where(
-            w.kind == "premarital", w.region.in_(counties), w.served_on.between(start, end)
+    if _kept(session, w, w.served_on, ("premarital",), counties, start, end):
+        wed = roster.marriages_registered(session, counties, start, end)
+        checked = session.scalar(
+            select(func.count(distinct(type_coerce(w.id_number, String)))).where(
+                w.kind == "premarital", w.region.in_(counties), w.served_on.between(start, end)
+            )
         )
-    )
-    _ratio(out, "premarital_check_rate", checked, 2 * wed)
+        _ratio(out, "premarital_check_rate", checked, 2 * wed)
 
-    filed = session.execute(
-        select(type_coerce(Pregnancy.id_number, String), Pregnancy.filed_on).where(
-            Pregnancy.region.in_(counties), Pregnancy.filed_on.between(start, end)
-        )
-    ).all()
+    kept = _kept(session, w, w.served_on, ("preconception",), counties, dt.date(year - 1, 1, 1), end)
+    filed = (
+        kept
+        and session.execute(
+            select(type_coerce(Pregnancy.id_number, String), Pregnancy.filed_on).where(
+                Pregnancy.region.in_(counties), Pregnancy.filed_on.between(start, end)
+            )
+        ).all()
+    )
     if filed:
         before: dict[str, list[dt.date]] = defaultdict(list)
         for part in _chunks(sorted({n for n, _ in filed})):
@@ -296,7 +314,18 @@ def _women(session: Session, counties: list[str], year: int, on: dt.date, out: d
         )
         _ratio(out, "preconception_check_coverage", covered, len(filed))
 
-    women = _people(session, counties, on, dt.date(year - 64, 1, 1), dt.date(year - 35, 12, 31), "F")
+    screened = _kept(
+        session,
+        w,
+        w.served_on,
+        ("cervical", "breast"),
+        counties,
+        dt.date(year - CERVICAL_YEARS + 1, 1, 1),
+        end,
+    )
+    women = screened and _people(
+        session, counties, on, dt.date(year - 64, 1, 1), dt.date(year - 35, 12, 31), "F"
+    )
     if women:
         cervical = _distinct(
             session,
@@ -323,7 +352,9 @@ def _women(session: Session, counties: list[str], year: int, on: dt.date, out: d
         ).all()
         _ratio(out, "two_cancer_screening_rate", len(both), women)
     girls_born = dt.date(year - HPV_AGE, 1, 1), dt.date(year - HPV_AGE, 12, 31)
-    girls = _people(session, counties, on, *girls_born, "F")
+    girls = _kept(session, w, w.served_on, ("hpv",), counties, start, end) and _people(
+        session, counties, on, *girls_born, "F"
+    )
     if girls:
         jabbed = _distinct(session, w, w.served_on, ("hpv",), counties, dt.date(1900, 1, 1), end, *girls_born)
         _ratio(out, "hpv_vaccination_coverage", jabbed, girls)
@@ -332,6 +363,8 @@ def _women(session: Session, counties: list[str], year: int, on: dt.date, out: d
 def _children(session: Session, counties: list[str], year: int, on: dt.date, out: dict) -> None:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     c = ChildRecord
+    if not _kept(session, c, c.recorded_on, ("visit",), counties, start, end):
+        return
     pop = roster.residents_by_birth_date(session, counties, on, dt.date(year - 6, 1, 1), end)
     young = sum(pop.values())
     if young:
