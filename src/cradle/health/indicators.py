@@ -230,13 +230,12 @@ def _infections(session: Session, counties: list[str], start: dt.date, end: dt.d
     if positive:
         treated: set[tuple[str, str]] = set()
         for part in _chunks(sorted({no for no, _ in positive})):
-            treated |= set(
-                session.execute(
+            treated |= {
+                (no, infection)
+                for no, infection in session.execute(
                     select(i.pregnancy_no, i.infection).where(i.kind == "treat", i.pregnancy_no.in_(part))
                 )
-                .tuples()
-                .all()
-            )
+            }
         _ratio(out, "hiv_syphilis_treatment_rate", len(positive & treated), len(positive))
     results = session.scalars(
         select(i.result).where(

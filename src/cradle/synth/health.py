@@ -9,7 +9,8 @@ screening of women 35–64 on a three-year cycle, and HPV vaccination of girls i
 
 Rates are shares (0–1) and per-event probabilities; `HealthRates.years` says how many calendar years of records
 are written (up to the population's date). So that a small county still shows every indicator, at least one
-HIV-positive and one syphilis-positive pregnancy is drawn in each year with births while those rates are above 0.
+HIV-positive and one syphilis-positive pregnancy is drawn in each year with tests, and one HIV-exposed child's final
+status in each year that can have one, while those rates are above 0.
 """
 
 from __future__ import annotations
@@ -270,6 +271,10 @@ def frames(
     t_on = filed[tested] + rng.integers(0, 14, len(tested)) * DAY
     t_year = t_on.astype("datetime64[Y]").astype(int)
     hiv = _at_least_one_a_year(rng.random(len(tested)) < r.hiv_positive, t_year, r.hiv_positive, rng)
+    # … and one exposed child whose final status (18 months after the birth) falls in each year that can have one
+    settled = np.flatnonzero(is_born[tested] & (end[tested] + 540 * DAY <= today))
+    settled_year = (end[tested][settled] + 540 * DAY).astype("datetime64[Y]").astype(int)
+    hiv[settled] = _at_least_one_a_year(hiv[settled], settled_year, r.hiv_positive, rng)
     syph = _at_least_one_a_year(
         rng.random(len(tested)) < r.syphilis_positive, t_year, r.syphilis_positive, rng
     )
