@@ -48,7 +48,10 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        "ix_health_child_record_kind_on", "health_child_record", ["kind", "recorded_on"], unique=False
+        "ix_health_child_record_kind_on",
+        "health_child_record",
+        ["kind", "recorded_on", "region", "birth_date", "id_number"],
+        unique=False,
     )
     op.create_index(
         op.f("ix_health_child_record_person_id"), "health_child_record", ["person_id"], unique=False
@@ -211,7 +214,10 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        op.f("ix_health_maternal_visit_pregnancy_no"), "health_maternal_visit", ["pregnancy_no"], unique=False
+        "ix_health_maternal_visit_pregnancy",
+        "health_maternal_visit",
+        ["pregnancy_no", "kind", "visited_on"],
+        unique=False,
     )
     op.create_index(
         op.f("ix_health_maternal_visit_source_id"), "health_maternal_visit", ["source_id"], unique=False
@@ -329,7 +335,10 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        "ix_health_women_service_kind_on", "health_women_service", ["kind", "served_on"], unique=False
+        "ix_health_women_service_kind_on",
+        "health_women_service",
+        ["kind", "served_on", "region", "birth_date", "id_number"],
+        unique=False,
     )
     op.create_index(
         op.f("ix_health_women_service_person_id"), "health_women_service", ["person_id"], unique=False

@@ -65,6 +65,14 @@ def test_pregnancy_case_and_refusals_through_the_api(api, lite, worker):
     assert r.status_code == 201 and r.json()["case"]["grade"] == "red"
     case_id = r.json()["case"]["id"]
     r = api.post(
+        "/api/v1/health/pregnancies/A1/rescues",
+        json={"started_on": "2025-01-12", "condition": "子痫抽搐", "outcome": "transferred"},
+        headers=worker,
+    )
+    assert r.status_code == 201
+    detail = api.get("/api/v1/health/pregnancies/A1", headers=worker).json()
+    assert [(x["condition"], x["outcome"]) for x in detail["rescues"]] == [("子痫抽搐", "transferred")]
+    r = api.post(
         f"/api/v1/health/cases/{case_id}/close",
         json={"reason": "moved", "closed_on": "2025-01-20"},
         headers=worker,

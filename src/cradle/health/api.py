@@ -86,6 +86,7 @@ def _pregnancy(detail: dict) -> dict:
         "assessments": detail["assessments"],
         "delivery": detail["delivery"],
         "infections": detail["infections"],
+        "rescues": detail["rescues"],
         "case": detail["case"],
     }
 

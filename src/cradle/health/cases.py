@@ -189,6 +189,10 @@ def close(session: Session, actor, case_id: int, data: dict) -> RiskCase:
     on = f.date("closed_on", earliest=case.opened_on)
     f.done()
     case.status, case.closed_on, case.close_reason = "closed", on, reason
+    if reason in ("terminated", "moved", "died"):  # the pregnancy's file ends with the case
+        preg = session.scalar(select(Pregnancy).where(Pregnancy.pregnancy_no == case.pregnancy_no))
+        if preg is not None and preg.status == "open":
+            preg.status = "closed"
     audit.record(session, actor, "health.case_close", f"case:{case.id}", {"reason": reason})
     return case
 

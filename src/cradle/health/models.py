@@ -72,9 +72,11 @@ class MaternalVisit(_Provenance, Base):
     """产前检查 (antenatal) or 产后访视 (postpartum)."""
 
     __tablename__ = "health_maternal_visit"
+    # covering the indicators' count of a pregnancy's checks and its first postpartum visit
+    __table_args__ = (Index("ix_health_maternal_visit_pregnancy", "pregnancy_no", "kind", "visited_on"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    pregnancy_no: Mapped[str] = mapped_column(String(40), index=True)
+    pregnancy_no: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(12))  # antenatal | postpartum
     visited_on: Mapped[dt.date] = mapped_column(Date)
     weeks: Mapped[int | None] = mapped_column(Integer)
@@ -140,7 +142,10 @@ class ChildRecord(_Provenance, Base):
     """A child's newborn screening (metabolic, hearing), birth defect or 0–6 health check."""
 
     __tablename__ = "health_child_record"
-    __table_args__ = (Index("ix_health_child_record_kind_on", "kind", "recorded_on"),)
+    # covering the indicators' counts (a kind's records of a period, by region and birth date, per person)
+    __table_args__ = (
+        Index("ix_health_child_record_kind_on", "kind", "recorded_on", "region", "birth_date", "id_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(BigId, index=True)
@@ -161,7 +166,9 @@ class WomenService(_Provenance, Base):
     """婚前医学检查, 孕前优生健康检查 (both partners), 宫颈癌/乳腺癌筛查, HPV疫苗接种."""
 
     __tablename__ = "health_women_service"
-    __table_args__ = (Index("ix_health_women_service_kind_on", "kind", "served_on"),)
+    __table_args__ = (
+        Index("ix_health_women_service_kind_on", "kind", "served_on", "region", "birth_date", "id_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(BigId, index=True)

@@ -410,6 +410,11 @@ def detail(session: Session, actor, pregnancy_no: str) -> dict:
         )
     )
     case = session.scalar(select(RiskCase).where(RiskCase.pregnancy_no == preg.pregnancy_no))
+    rescues = list(
+        session.scalars(
+            select(Rescue).where(Rescue.pregnancy_no == preg.pregnancy_no).order_by(Rescue.started_on)
+        )
+    )
     access.read(session, actor, f"pregnancy:{preg.pregnancy_no}", {"institution": inst.code})
     return {
         "pregnancy": preg,
@@ -418,6 +423,7 @@ def detail(session: Session, actor, pregnancy_no: str) -> dict:
         "delivery": _delivery(session, preg.pregnancy_no),
         "infections": infections,
         "case": case,
+        "rescues": rescues,
         "checks": 1 + sum(v.kind == "antenatal" for v in visits),
     }
 

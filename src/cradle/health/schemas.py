@@ -210,6 +210,13 @@ class InfectionOut(Out):
     result: str | None
 
 
+class RescueOut(Out):
+    started_on: dt.date
+    condition: str
+    outcome: str
+    institution_code: str
+
+
 class CaseOut(Out):
     id: int
     pregnancy_no: str
@@ -243,6 +250,7 @@ class PregnancyOut(BaseModel):
     assessments: list[AssessmentOut]
     delivery: DeliveryOut | None
     infections: list[InfectionOut]
+    rescues: list[RescueOut]
     case: CaseOut | None
 
 

@@ -11,56 +11,59 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, Integer, String, bindparam, column, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from cradle.registry import models as m
 
+Window = tuple[dt.date, dt.date, str | None]  # born from, born to, sex (None: both)
+_NEWER = """NOT EXISTS (SELECT 1 FROM registry_hukou_event n
+                  WHERE n.person_id = h.person_id AND n.valid_from <= :on AND n.event != 'correct'
+                    AND (n.valid_from > h.valid_from OR (n.valid_from = h.valid_from AND n.source_id > h.source_id)))"""
+_ALIVE = "NOT EXISTS (SELECT 1 FROM registry_death d WHERE d.person_id = p.id AND d.death_date <= :on)"
+
 
 def residents_by_birth_date(
-    session: Session,
-    counties: list[str],
-    on: dt.date,
-    born_from: dt.date,
-    born_to: dt.date,
-    sex: str | None = None,
+    session: Session, counties: list[str], on: dt.date, windows: list[Window]
 ) -> dict[tuple[str, dt.date], int]:
-    """{(sex, birth date): residents} of the 6-digit `counties` on `on`, born between the two dates."""
-    if not counties:
+    """{(sex, birth date): residents} of the 6-digit `counties` on `on`, for the persons born in any of the
+    `windows`. One pass over the persons: on SQLite a sequential scan of the person table, each match's 户籍
+    events then looked up by person (walking the birth-date index instead fetched every person of the range
+    at random, three times slower for 5 million persons)."""
+    if not counties or not windows:
         return {}
-    h, newer = m.HukouEvent, aliased(m.HukouEvent)
-    p = m.Person
-    later = (
-        select(newer.source_id)
-        .where(
-            newer.person_id == h.person_id,
-            newer.valid_from <= on,
-            newer.event != "correct",
-            or_(
-                newer.valid_from > h.valid_from,
-                and_(newer.valid_from == h.valid_from, newer.source_id > h.source_id),
-            ),
-        )
-        .exists()
-    )
-    dead = select(m.Death.source_id).where(m.Death.person_id == p.id, m.Death.death_date <= on).exists()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    params: dict = {"on": on, "counties": list(counties)}
+    binds = [bindparam("on", type_=Date), bindparam("counties", expanding=True)]
+    wanted = []
+    for i, (born_from, born_to, sex) in enumerate(windows):
+        params |= {f"lo{i}": born_from, f"hi{i}": born_to}
+        binds += [bindparam(f"lo{i}", type_=Date), bindparam(f"hi{i}", type_=Date)]
+        if sex is not None:
+            params[f"sex{i}"] = sex
+        wanted.append(f"(p.birth_date BETWEEN :lo{i} AND :hi{i}" + (f" AND p.sex = :sex{i})" if sex else ")"))
+    persons = "registry_person p NOT INDEXED CROSS JOIN" if sqlite else "registry_person p JOIN"
     stmt = (
-        select(p.sex, p.birth_date, func.count())
-        .join(h, h.person_id == p.id)
-        .where(
-            p.merged_into_id.is_(None),
-            p.birth_date.between(born_from, born_to),
-            h.valid_from <= on,
-            h.event.in_(("register", "move_in")),
-            h.region.in_(counties),
-            ~later,
-            ~dead,
+        text(
+            f"""SELECT p.sex, p.birth_date, COUNT(*) FROM {persons} registry_hukou_event h ON h.person_id = p.id
+                WHERE p.merged_into_id IS NULL AND ({" OR ".join(wanted)})
+                  AND h.valid_from <= :on AND h.event IN ('register', 'move_in') AND h.region IN :counties
+                  AND {_NEWER} AND {_ALIVE}
+                GROUP BY p.sex, p.birth_date"""
         )
-        .group_by(p.sex, p.birth_date)
+        .bindparams(*binds)
+        .columns(column("sex", String), column("birth_date", Date), column("n", Integer))
     )
-    if sex is not None:
-        stmt = stmt.where(p.sex == sex)
-    return {(s, b): n for s, b, n in session.execute(stmt)}
+    return {(sex, born): n for sex, born, n in session.execute(stmt, params)}
+
+
+def version(session: Session) -> tuple[int, int]:
+    """Changes whenever what the registry says of its residents may have: a new source record (an ingest, a
+    re-submitted correction) or a merge or split of two persons."""
+    return (
+        session.scalar(select(func.max(m.SourceRecord.id))) or 0,
+        session.scalar(select(func.max(m.MergeAudit.id))) or 0,
+    )
 
 
 def marriages_registered(session: Session, counties: list[str], start: dt.date, end: dt.date) -> int:
