@@ -5,6 +5,9 @@ from __future__ import annotations
 import importlib
 
 import typer
+from sqlalchemy.exc import DBAPIError
+
+from cradle.atomicfile import DiskFull
 
 
 def _missing_table(exc: Exception) -> bool:
@@ -18,10 +21,6 @@ class _Cradle(typer.Typer):
     traceback."""
 
     def __call__(self, *args, **kwargs):
-        from sqlalchemy.exc import DBAPIError
-
-        from cradle.atomicfile import DiskFull
-
         try:
             return super().__call__(*args, **kwargs)
         except DiskFull as exc:
