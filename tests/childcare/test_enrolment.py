@@ -2,10 +2,11 @@ import datetime as dt
 
 import pytest
 
-from cradle.childcare.enrolment import enrol, enrolled_counts, leave, roster
+from cradle.childcare.enrolment import enrol, leave, roster
 from cradle.childcare.errors import ChildcareError
 from cradle.childcare.facilities import facility_dict, register_facility
 from cradle.childcare.feeds import care_of_child, registry_feed_csv, registry_feed_rows
+from cradle.childcare.occupancy import enrolled_counts
 
 from .helpers import child_id, facility_data, filed_facility
 

@@ -12,7 +12,7 @@ from cradle.policy.calc import calc_household
 from cradle.policy.engine import evaluate, period, run
 from cradle.policy.errors import PackError
 from cradle.policy.household import parse_household
-from cradle.policy.packs import Document, Pack, _resolve_in_force
+from cradle.policy.packs import Document, Pack, _resolve_in_force, layer_parameter
 from cradle.policy.parameters import load_parameters
 from cradle.policy.population import RELATION, Population
 from cradle.policy.program import Ctx, Rule, program
@@ -41,7 +41,7 @@ def _ctx(as_of: str) -> Ctx:
         "eligible": np.array([True, True, False]),
         "purchase_date": np.array(["2023-09-19", "2023-09-20", "NaT"], dtype="datetime64[D]"),
     }
-    return Ctx({}, households, {}, np.datetime64(as_of, "D"), {}, "t", region="370300")
+    return Ctx({}, households, {}, np.datetime64(as_of, "D"), {}, "t", region="370300", layer=layer_parameter)
 
 
 def test_a_parameter_sets_the_first_day_and_the_label_says_what_took_effect():
@@ -145,8 +145,8 @@ def test_an_unknown_birth_order_is_the_rank_by_birth_date(household):
 
 def test_a_pack_names_its_place_through_its_region():
     codes = np.array([620402, 620102, 370303])
-    ctx = Ctx({}, {}, {}, np.datetime64("2025-07-01"), {}, "baiyin", region="620400")
+    ctx = Ctx({}, {}, {}, np.datetime64("2025-07-01"), {}, "baiyin", region="620400", layer=layer_parameter)
     assert ctx.within_pack(codes).tolist() == [True, False, False]
     assert ctx.within_pack(codes, province=True).tolist() == [True, True, False]
-    national = Ctx({}, {}, {}, np.datetime64("2025-07-01"), {}, "cn")
+    national = Ctx({}, {}, {}, np.datetime64("2025-07-01"), {}, "cn", layer=layer_parameter)
     assert national.within_pack(codes).all()

@@ -7,6 +7,11 @@ from pathlib import Path
 
 import typer
 
+from cradle.backup.crypto import BackupIntegrityError, BackupKeyError
+from cradle.backup.crypto import new_key as make_key
+from cradle.backup.service import RestoreError, backup, describe, restore
+from cradle.config import get_settings
+
 
 def register(app: typer.Typer) -> None:
     @app.command("backup")
@@ -15,11 +20,6 @@ def register(app: typer.Typer) -> None:
         new_key: bool = typer.Option(False, "--new-key", help="print a new CRADLE_BACKUP_KEY and stop"),
     ) -> None:
         """Encrypted backup of the whole database (key: CRADLE_BACKUP_KEY)."""
-        from cradle.backup.crypto import BackupKeyError
-        from cradle.backup.crypto import new_key as make_key
-        from cradle.backup.service import backup
-        from cradle.config import get_settings
-
         if new_key:
             typer.echo(make_key())
             return
@@ -41,10 +41,6 @@ def register(app: typer.Typer) -> None:
         info: bool = typer.Option(False, "--info", help="show the backup's header and stop"),
     ) -> None:
         """Restore a backup into the (empty) database of CRADLE_DATABASE_URL."""
-        from cradle.backup.crypto import BackupIntegrityError, BackupKeyError
-        from cradle.backup.service import RestoreError, describe, restore
-        from cradle.config import get_settings
-
         try:
             if info:
                 typer.echo(json.dumps(describe(path), ensure_ascii=False, indent=2))

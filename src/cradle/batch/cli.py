@@ -32,6 +32,7 @@ def _source_dir(source: str, region: str, on: dt.date, out: Path) -> Path:
     """A directory of the three tables: the given one, or one exported from the registry."""
     if source != "registry":
         return Path(source)
+    # deferred: polars, numpy and the packs take over a second; `cradle --help` needs none of them
     from cradle.batch.registry_source import export_region
 
     directory = out / "registry-source"
@@ -51,6 +52,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="directory for households/persons/births.parquet"),
     ) -> None:
         """A synthetic population in the batch layout (three Parquet tables)."""
+        # deferred: polars, numpy and the packs take over a second; `cradle --help` needs none of them
         from cradle.batch.synth import generate
 
         try:
@@ -83,6 +85,7 @@ def register(app: typer.Typer) -> None:
         """Every program for every household of the region, to Parquet (resumable)."""
         from rich.console import Console
 
+        # deferred: polars, numpy and the packs take over a second; `cradle --help` needs none of them
         from cradle.batch.runner import BatchSpec, ManifestMismatch, run_batch
 
         as_of = _date(on)
@@ -91,7 +94,7 @@ def register(app: typer.Typer) -> None:
             src = _source_dir(source, region, as_of, out)
             spec = BatchSpec(region, as_of, str(src), max_households=max_households)
             if engine is Engine.spark:
-                from cradle.batch.spark import run_spark
+                from cradle.batch.spark import run_spark  # deferred: pyarrow and polars, as above
 
                 n = run_spark(spec, out, master=spark_master)
                 typer.echo(f"{n} entitlements -> {out}")
@@ -111,7 +114,7 @@ def register(app: typer.Typer) -> None:
             f"{summary.rows} entitlements in {summary.seconds:.1f}s -> {out}"
         )
         if db:
-            from cradle.batch.store import store
+            from cradle.batch.store import store  # deferred: polars, as above
 
             n = store(out, region, as_of)
             typer.echo(f"{n} entitlements stored in the database (batch_entitlement)")
@@ -133,6 +136,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """A parameter change against the baseline: beneficiaries and cost by year and county."""
+        # deferred: polars, numpy and the packs take over a second; `cradle --help` needs none of them
         from cradle.batch import report
         from cradle.batch.whatif import parse_sets, parse_years, run_whatif
 

@@ -24,6 +24,8 @@ from cradle.batch.compute import entitlements
 from cradle.batch.cost import summarise
 from cradle.batch.source import check_layout
 from cradle.batch.synth import counties as counties_of
+from cradle.policy.engine import run
+from cradle.policy.packs import all_parameters, find_program, load_packs
 from cradle.policy.population import Population
 
 
@@ -39,8 +41,6 @@ class Change:
 
 def parse_sets(sets: list[str]) -> Change:
     """`--set` values; ValueError naming the option and the parameter."""
-    from cradle.policy.packs import all_parameters, find_program
-
     params = all_parameters()
     change = Change()
     for item in sets:
@@ -122,8 +122,6 @@ def load_region(directory: Path, region: str) -> tuple[pl.DataFrame, pl.DataFram
 def _affected(pop: Population, as_of: dt.date, change: Change) -> set[str]:
     """Programs that read a changed parameter (on a small slice: which parameters a formula reads does not
     depend on the rows)."""
-    from cradle.policy.engine import run
-
     if not change.overrides:
         return set()
     per_county = (
@@ -171,8 +169,6 @@ def _keep_cohort_rows(table: pl.DataFrame, newborn: pl.DataFrame) -> pl.DataFram
     """Base households' rows, and of carried-forward households only the newborn's rows and the rows of its
     birth (birth programs whose period starts on or after the newborn's birth). Other members' rows of a copy
     (e.g. the parents' yearly parental leave) are not counted: the base household already has them."""
-    from cradle.policy.packs import find_program
-
     births = [p for p in table["program"].unique() if find_program(p).entity == "birth"]
     copy = pl.col("household").str.contains("~", literal=True)
     first = newborn.group_by("household").agg(first=pl.col("date").min())
@@ -197,8 +193,6 @@ _LOADED: dict = {}
 
 
 def money_programs() -> set[str]:
-    from cradle.policy.packs import load_packs
-
     return {
         p.id for pack in load_packs() for p in pack.programs if p.unit in ("CNY", "CNY/month", "CNY/year")
     }

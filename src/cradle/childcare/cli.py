@@ -9,6 +9,8 @@ from pathlib import Path
 
 import typer
 
+from cradle.childcare import cli_desk
+from cradle.childcare.cli_support import fail, open_session
 from cradle.childcare.errors import ChildcareError, NotFound, OutOfScope
 
 
@@ -19,19 +21,6 @@ def _date(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"--on {value}: 日期格式应为 YYYY-MM-DD") from None
-
-
-def _session():
-    from cradle.config import get_settings
-    from cradle.db import session_scope
-
-    return session_scope(get_settings().database_url)
-
-
-def _fail(exc: Exception) -> None:
-    field = getattr(exc, "field", None)
-    typer.echo(f"错误：{field + '：' if field else ''}{getattr(exc, 'message', str(exc))}", err=True)
-    raise typer.Exit(2)
 
 
 def _table(rows: list[dict]) -> None:
@@ -77,13 +66,13 @@ def register(app: typer.Typer) -> None:
 
         day = _date(on)
         try:
-            with _session() as session:
+            with open_session() as session:
                 rows = [
                     facility_dict(session, f, day)
                     for f in list_facilities(session, region=region, filed_only=filed_only, on=day)
                 ]
         except (ChildcareError, NotFound, OutOfScope) as exc:
-            _fail(exc)
+            fail(exc)
         if fmt == "json":
             typer.echo(
                 json.dumps({"as_of": day.isoformat(), "facilities": rows}, ensure_ascii=False, indent=2)
@@ -100,10 +89,10 @@ def register(app: typer.Typer) -> None:
         from cradle.childcare.importer import import_file
 
         try:
-            with _session() as session:
+            with open_session() as session:
                 result = import_file(session, file, strict=strict)
         except ChildcareError as exc:
-            _fail(exc)
+            fail(exc)
         typer.echo(
             f"{result.source}：读取{result.rows}行，新登记{result.created}，更新{result.updated}，"
             f"隔离{len(result.quarantined)}（批次 {result.batch}）"
@@ -124,10 +113,10 @@ def register(app: typer.Typer) -> None:
         from cradle.childcare.capacity import capacity_report
 
         try:
-            with _session() as session:
+            with open_session() as session:
                 report = capacity_report(session, region, _date(on))
         except ChildcareError as exc:
-            _fail(exc)
+            fail(exc)
         if fmt == "json":
             typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
             return
@@ -156,14 +145,12 @@ def register(app: typer.Typer) -> None:
         from cradle import atomicfile
         from cradle.childcare.feeds import registry_feed_csv, registry_feed_rows
 
-        with _session() as session:
+        with open_session() as session:
             rows = registry_feed_rows(
                 session, since=_date(since) if since else None, until=_date(until) if until else None
             )
         atomicfile.write_text(out, registry_feed_csv(rows))
         typer.echo(f"{len(rows)}条入托/离托记录已写入 {out}")
-
-    from cradle.childcare import cli_desk
 
     cli_desk.register(facilities)  # subsidy-pay, quarantine list/export/correct/resubmit
     app.add_typer(facilities, name="facilities")

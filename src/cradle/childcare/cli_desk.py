@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from cradle.childcare.cli import _fail, _session
+from cradle.childcare.cli_support import fail, open_session
 from cradle.childcare.errors import ChildcareError, NotFound, OutOfScope
 from cradle.payments.errors import Conflict
 
@@ -46,7 +46,7 @@ def register(facilities: typer.Typer) -> None:
         from cradle.childcare.subsidy_desk import register_and_describe
 
         try:
-            with _session() as session:
+            with open_session() as session:
                 app = get_application(session, application_id)
                 actor = _county_actor(session.get(Facility, app.facility_id).region_code)
                 desk = register_and_describe(
@@ -56,7 +56,7 @@ def register(facilities: typer.Typer) -> None:
                     {"account_no": account_no, "bank_code": bank_code, "account_name": account_name},
                 )
         except ERRORS as exc:
-            _fail(exc)
+            fail(exc)
         ent = desk["entitlement"]
         typer.echo(
             f"补助申请 {application_id} 已登记发放：{ent['amount']}元 → {ent['payee_name']}（账号{ent['account']}）"
@@ -75,10 +75,10 @@ def register(facilities: typer.Typer) -> None:
         from cradle.childcare.quarantine import list_rows, row_dict
 
         try:
-            with _session() as session:
+            with open_session() as session:
                 rows = [row_dict(r) for r in list_rows(session, status, batch)]
         except ERRORS as exc:
-            _fail(exc)
+            fail(exc)
         if fmt == "json":
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
             return
@@ -100,10 +100,10 @@ def register(facilities: typer.Typer) -> None:
         from cradle.childcare.quarantine import export_csv
 
         try:
-            with _session() as session:
+            with open_session() as session:
                 n = export_csv(session, out, status, batch)
         except ERRORS as exc:
-            _fail(exc)
+            fail(exc)
         typer.echo(f"{n}行已写入 {out}")
 
     @quarantine.command("correct")
@@ -116,14 +116,14 @@ def register(facilities: typer.Typer) -> None:
 
         parsed = _parse_changes(changes)
         try:
-            with _session() as session:
+            with open_session() as session:
                 record = current(get_row(session, row_id))
                 region = str(record.get("region_code") or "") if isinstance(record, dict) else ""
                 actor = _county_actor(region) if _known(region) else "cli"
                 row = correct(session, row_id, parsed, actor)
                 typer.echo(json.dumps(current(row), ensure_ascii=False, default=str))
         except ERRORS as exc:
-            _fail(exc)
+            fail(exc)
 
     @quarantine.command("resubmit")
     def resubmit_cmd(
@@ -135,7 +135,7 @@ def register(facilities: typer.Typer) -> None:
         from cradle.childcare.quarantine import resubmit
 
         try:
-            with _session() as session:
+            with open_session() as session:
                 result = resubmit(session, "cli", row_ids or None, batch)
                 still = [session.get(ImportQuarantine, i) for i in result["still_quarantined"]]
                 lines = [
@@ -144,7 +144,7 @@ def register(facilities: typer.Typer) -> None:
                     for e in json.loads(r.errors)
                 ]
         except ERRORS as exc:
-            _fail(exc)
+            fail(exc)
         typer.echo(f"入库{len(result['stored'])}行，仍在隔离{len(result['still_quarantined'])}行")
         for line in lines:
             typer.echo(line)

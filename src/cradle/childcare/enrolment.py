@@ -15,26 +15,12 @@ from sqlalchemy.orm import Session
 from cradle.childcare.errors import ChildcareError, NotFound
 from cradle.childcare.facilities import check_scope, get_facility, is_open, latest_filing
 from cradle.childcare.models import Enrolment, Facility
+from cradle.childcare.occupancy import active_on
 from cradle.childcare.validate import _Collector, _int, _text, parse_date
 from cradle.childcare.vocab import AGE_GROUPS, age_group_for, months_between
 from cradle.idcard import birth_date_of, check_id_number, mask
 
 ENROL_FIELDS = {"child_id_number", "child_name", "birth_date", "birth_order", "age_group", "start_on"}
-
-
-def active_on(enrolment: Enrolment, on: dt.date) -> bool:
-    return enrolment.start_on <= on and (enrolment.end_on is None or enrolment.end_on >= on)
-
-
-def enrolled_counts(session: Session, facility_id: int, on: dt.date) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    rows = session.scalars(
-        select(Enrolment).where(Enrolment.facility_id == facility_id, Enrolment.start_on <= on)
-    )
-    for e in rows:
-        if active_on(e, on):
-            counts[e.age_group] = counts.get(e.age_group, 0) + 1
-    return counts
 
 
 def _peak(intervals: list[tuple[dt.date, dt.date | None]], start: dt.date, end: dt.date | None) -> int:

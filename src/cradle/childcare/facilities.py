@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from cradle.childcare import places
 from cradle.childcare.errors import ChildcareError, NotFound, OutOfScope
 from cradle.childcare.models import Enrolment, Facility, Filing, SlotGroup, StaffMember
+from cradle.childcare.occupancy import enrolled_counts
 from cradle.childcare.validate import clean_facility
 from cradle.childcare.vocab import AGE_GROUPS, FACILITY_TYPES, FILING_STATUS
 
@@ -74,8 +75,6 @@ def update_facility(
         other = by_credit_code(session, clean["credit_code"])
         if other is not None and other.id != facility.id:
             raise ChildcareError("credit_code", f"统一社会信用代码 {clean['credit_code']} 已登记")
-    from cradle.childcare.enrolment import enrolled_counts
-
     counts = enrolled_counts(session, facility.id, on or dt.date.today())
     new_slots = {s["age_group"]: s["slots"] for s in clean["slots"]}
     for i, s in enumerate(clean["slots"]):
@@ -141,8 +140,6 @@ def total_slots(facility: Facility) -> int:
 def facility_dict(
     session: Session, facility: Facility, on: dt.date | None = None, detail: bool = False
 ) -> dict:
-    from cradle.childcare.enrolment import enrolled_counts
-
     day = on or dt.date.today()
     counts = enrolled_counts(session, facility.id, day)
     filing = latest_filing(session, facility.id)

@@ -32,6 +32,7 @@ from cradle.childcare.facilities import check_scope, get_facility, latest_filing
 from cradle.childcare.inspections import credit_status
 from cradle.childcare.models import Facility, SubsidyApplication, SubsidySlot
 from cradle.childcare.statemachine import StateMachine
+from cradle.childcare.subsidy_entitlement import registered_for_payment
 
 CONSTRUCTION = "zibo.nursery_construction_subsidy"
 AWARD = "zibo.demo_nursery_award"
@@ -225,7 +226,7 @@ def transition(
         raise ChildcareError("note", "不予通过须说明理由")
     if action == "pay" and not (payment_ref or "").strip():
         raise ChildcareError("payment_ref", "须填写支付批次或流水号")
-    if action == "cancel" and _registered_for_payment(session, app.id):
+    if action == "cancel" and registered_for_payment(session, app.id):
         raise ChildcareError(
             "application_id", "该补助已登记一卡通发放或已送银行，不能撤销（须先在发放中停发）"
         )
@@ -254,24 +255,6 @@ def transition(
         },
     )
     return app
-
-
-def _registered_for_payment(session: Session, application_id: int) -> bool:
-    """Whether cancelling could free slots that are (or may yet be) paid: an active entitlement, or a payment of
-    a stopped one that was not cancelled (sent to the bank, or paid)."""
-    from cradle.childcare.subsidy_payments import entitlement_of
-    from cradle.payments.models import Payment
-
-    ent = entitlement_of(session, application_id)
-    if ent is None:
-        return False
-    return (
-        ent.status == "active"
-        or session.scalar(
-            select(Payment.id).where(Payment.entitlement_id == ent.id, Payment.status != "cancelled").limit(1)
-        )
-        is not None
-    )
 
 
 def applications(

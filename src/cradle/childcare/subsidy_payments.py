@@ -27,21 +27,11 @@ from cradle import audit
 from cradle.childcare import subsidies
 from cradle.childcare.errors import ChildcareError
 from cradle.childcare.models import Facility, SubsidyApplication
+from cradle.childcare.subsidy_entitlement import CASE_PREFIX, case_ref, entitlement_of
 from cradle.payments import entitlements
 from cradle.payments.models import Entitlement, Payment
 
-CASE_PREFIX = "cc-subsidy:"
 _ACCOUNT = re.compile(r"^\d{12,32}$")
-
-
-def case_ref(application_id: int) -> str:
-    return f"{CASE_PREFIX}{application_id}"
-
-
-def entitlement_of(session: Session, application_id: int) -> Entitlement | None:
-    return session.execute(
-        select(Entitlement).where(Entitlement.case_ref == case_ref(application_id))
-    ).scalar_one_or_none()
 
 
 def register_payment(

@@ -13,7 +13,7 @@ from cradle.policy.engine import ProgramResult, evaluate, period
 from cradle.policy.errors import FieldError, InputError
 from cradle.policy.explain import entitlement, not_applicable
 from cradle.policy.household import _pydantic_errors
-from cradle.policy.packs import packs_for
+from cradle.policy.packs import layer_parameter, packs_for
 from cradle.policy.program import Ctx
 
 
@@ -52,7 +52,9 @@ def calc_facility(data: dict | Facility, on: dt.date, explain: bool = False) -> 
     out = {"as_of": on.isoformat(), "jurisdiction": facility.jurisdiction, "entitlements": []}
     skipped = []
     for pack in packs_for(facility.jurisdiction):
-        ctx = Ctx({}, {}, {}, as_of, pack.parameters, pack.id, facilities=cols, region=pack.region)
+        ctx = Ctx(
+            {}, {}, {}, as_of, pack.parameters, pack.id, facilities=cols, region=pack.region, layer=layer_parameter
+        )
         for prog in (p for p in pack.programs if p.entity == "facility"):
             ctx.uses = []
             rule, eligible, failed = evaluate(prog, ctx, explain)

@@ -223,6 +223,8 @@ class Ctx:
         shared: dict | None = None,
         whole: tuple[dict, np.ndarray, np.ndarray] | None = None,
         region: str = "cn",
+        *,
+        layer: Callable[[str, int], Parameter | None],
     ):
         self.persons = Columns(persons)
         self.households = Columns(households)
@@ -234,6 +236,7 @@ class Ctx:
         self.region = region  # the pack's GB/T 2260 code, "cn" for the national layer
         self.program: Program | None = None  # the program being evaluated, set by the engine
         self._overrides = overrides or {}
+        self._layer = layer  # `<pack>.<key>` of the most specific pack serving a region (the engine's packs)
         # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
         # date and the overrides, so every pack's context over the same population shares them.
         self._shared = {} if shared is None else shared
@@ -295,11 +298,9 @@ class Ctx:
 
         Per household by default; with `hh` (the household row of each entity row, e.g. `c.births.hh`) per
         entity row, and then `on` may be a per-row date array (the law in force at each birth)."""
-        from cradle.policy.packs import layer_parameter
-
         on = self.as_of if on is None else on
         if len(self.households) == 1:  # one household (calc): one layer lookup, no masks
-            chosen = layer_parameter(key, int(self.households.jurisdiction[0]))
+            chosen = self._layer(key, int(self.households.jurisdiction[0]))
             n = len(self.households) if hh is None else len(hh)
             if chosen is None:
                 return np.full(n, np.nan)
@@ -313,7 +314,7 @@ class Ctx:
         # Counties that take the figure from the same layer (all of a province's, often) are filled at once.
         by_param: dict[str, tuple[Parameter, list[int]]] = {}
         for code in np.unique(codes):
-            chosen = layer_parameter(key, int(code))
+            chosen = self._layer(key, int(code))
             if chosen is not None:
                 by_param.setdefault(chosen.name, (chosen, []))[1].append(int(code))
         for chosen, members in by_param.values():

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cradle.backup.crypto import new_key
+
 FREE = 4096  # bytes left on the small disk: less than any export below
 
 
@@ -106,16 +108,10 @@ def commands(out: Path) -> list[list[str]]:
 
 def run(url: str) -> list[Attempt]:
     """Every export of :func:`commands` onto a full disk, against the migrated database at ``url``."""
-    env = dict(os.environ, CRADLE_DATABASE_URL=url, CRADLE_BACKUP_KEY=_key())
+    env = dict(os.environ, CRADLE_DATABASE_URL=url, CRADLE_BACKUP_KEY=new_key())
     out = []
     with small_disk() as (directory, mode):
         before = {p.name for p in directory.iterdir()}
         for args in commands(directory):
             out.append(attempt(args, directory, mode, env, before))
     return out
-
-
-def _key() -> str:
-    from cradle.backup.crypto import new_key
-
-    return new_key()
