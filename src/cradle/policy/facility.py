@@ -53,7 +53,15 @@ def calc_facility(data: dict | Facility, on: dt.date, explain: bool = False) -> 
     skipped = []
     for pack in packs_for(facility.jurisdiction):
         ctx = Ctx(
-            {}, {}, {}, as_of, pack.parameters, pack.id, facilities=cols, region=pack.region, layer=layer_parameter
+            {},
+            {},
+            {},
+            as_of,
+            pack.parameters,
+            pack.id,
+            facilities=cols,
+            region=pack.region,
+            layer=layer_parameter,
         )
         for prog in (p for p in pack.programs if p.entity == "facility"):
             ctx.uses = []
