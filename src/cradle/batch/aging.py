@@ -50,7 +50,7 @@ def projected(
     counties = sorted(int(c) for c in households["jurisdiction"].unique())
     if not aging:
         return Aging("人口静态：未推算人口变化（--static）", counties, None)
-    try:
+    try:  # deferred: the monitoring domain is optional (without it the population stays as it is)
         from cradle.monitoring.lifetable import life_table
         from cradle.monitoring.projection import project
         from cradle.monitoring.schedules import DEFAULT_SRB, default_asfr, default_mx
