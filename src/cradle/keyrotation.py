@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, String, and_, bindparam, column, func, select, table, update
 from sqlalchemy.orm import Session
 
-import cradle.models  # noqa: F401  (every domain's tables, so Base.metadata lists them all)
+import cradle.models  # noqa: F401  (every domain's tables on Base.metadata, whose encrypted columns rotate)
 from cradle import audit
 from cradle.db import Base
 from cradle.fieldcrypt import WIDTH, EncryptedJSON, EncryptedString, keyring

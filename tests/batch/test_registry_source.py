@@ -72,7 +72,8 @@ def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path)
 
     from cradle.batch.registry_source import region_persons, registry_households
     from cradle.db import make_engine, session_scope, upgrade
-    from cradle.registry.household import HouseholdError, build_household
+    from cradle.errors import Invalid
+    from cradle.registry.household import build_household
     from cradle.registry.ingest import ingest_directory
     from cradle.synth.feeds import write_feeds
     from cradle.synth.population import generate as registry_synth
@@ -95,7 +96,7 @@ def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path)
         for person in persons:
             try:
                 household = build_household(session, person.id_number, on)
-            except HouseholdError:
+            except Invalid:
                 continue
             key = frozenset(
                 m.get("id_number") or f"{m['name']}|{m['birth_date']}" for m in household["members"]

@@ -24,6 +24,9 @@ def _date(value: str | None, hint: str = "--on") -> dt.date:
 
 
 def _fail(message: str) -> None:
+    """The population tables' own checks (`cradle.policy.population`: a row naming a household that is not
+    there) raise ValueError naming the table: one line, exit 2. Refusals of the batch code itself are
+    `cradle.errors`, answered by the `cradle` command."""
     typer.echo(message, err=True)
     raise typer.Exit(2)
 
@@ -32,7 +35,7 @@ def _source_dir(source: str, region: str, on: dt.date, out: Path) -> Path:
     """A directory of the three tables: the given one, or one exported from the registry."""
     if source != "registry":
         return Path(source)
-    # deferred: polars, numpy and the packs take over a second; `cradle --help` needs none of them
+    # deferred: the registry's tables and queries load only for --source registry
     from cradle.batch.registry_source import export_region
 
     directory = out / "registry-source"
@@ -52,13 +55,10 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="directory for households/persons/births.parquet"),
     ) -> None:
         """A synthetic population in the batch layout (three Parquet tables)."""
-        # deferred: polars, numpy and the packs take over a second; `cradle --help` needs none of them
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.batch.synth import generate
 
-        try:
-            frames = generate(region, persons, seed, _date(on))
-        except ValueError as e:
-            _fail(str(e))
+        frames = generate(region, persons, seed, _date(on))
         frames.write(out)
         typer.echo(
             f"{frames.households.height} households, {frames.persons.height} persons, "
@@ -85,8 +85,8 @@ def register(app: typer.Typer) -> None:
         """Every program for every household of the region, to Parquet (resumable)."""
         from rich.console import Console
 
-        # deferred: polars, numpy and the packs take over a second; `cradle --help` needs none of them
-        from cradle.batch.runner import BatchSpec, ManifestMismatch, run_batch
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
+        from cradle.batch.runner import BatchSpec, run_batch
 
         as_of = _date(on)
         console = Console(stderr=True)
@@ -94,7 +94,8 @@ def register(app: typer.Typer) -> None:
             src = _source_dir(source, region, as_of, out)
             spec = BatchSpec(region, as_of, str(src), max_households=max_households)
             if engine is Engine.spark:
-                from cradle.batch.spark import run_spark  # deferred: pyarrow and polars, as above
+                # deferred: PySpark, only for --engine spark
+                from cradle.batch.spark import run_spark
 
                 n = run_spark(spec, out, master=spark_master)
                 typer.echo(f"{n} entitlements -> {out}")
@@ -107,14 +108,15 @@ def register(app: typer.Typer) -> None:
                 )
 
             summary = run_batch(spec, out, workers=workers, restart=restart, progress=progress)
-        except (ValueError, ManifestMismatch) as e:
+        except ValueError as e:
             _fail(str(e))
         typer.echo(
             f"{summary.partitions} partitions ({summary.skipped} already done), {summary.persons} persons, "
             f"{summary.rows} entitlements in {summary.seconds:.1f}s -> {out}"
         )
         if db:
-            from cradle.batch.store import store  # deferred: polars, as above
+            # deferred: `cradle` loads every command module at start; a command imports its work when it runs
+            from cradle.batch.store import store
 
             n = store(out, region, as_of)
             typer.echo(f"{n} entitlements stored in the database (batch_entitlement)")
@@ -136,7 +138,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """A parameter change against the baseline: beneficiaries and cost by year and county."""
-        # deferred: polars, numpy and the packs take over a second; `cradle --help` needs none of them
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.batch import report
         from cradle.batch.whatif import parse_sets, parse_years, run_whatif
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from cradle.batch.synth import TABLES, counties
+from cradle.errors import N_, Invalid
 from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, PERSON_COLUMNS
 
 REQUIRED = {
@@ -34,19 +35,28 @@ class Partition:
 
 
 def check_layout(directory: Path) -> dict[str, Path]:
-    """The three table paths; ValueError naming the missing file or column."""
+    """The three table paths; Invalid naming the missing file or column."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise ValueError(f"--source: {directory} is not a directory of households/persons/births.parquet")
+        raise Invalid(
+            "--source",
+            N_("%(directory)s is not a directory of households/persons/births.parquet"),
+            directory=directory,
+        )
     paths = {}
     for name in TABLES:
         path = directory / f"{name}.parquet"
         if not path.exists():
-            raise ValueError(f"--source: missing {path}")
+            raise Invalid("--source", N_("missing %(path)s"), path=path)
         have = set(pl.read_parquet_schema(path))
         missing = [c for c in REQUIRED[name] if c not in have]
         if missing:
-            raise ValueError(f"--source: {path.name}: missing column(s) {', '.join(missing)}")
+            raise Invalid(
+                "--source",
+                N_("%(file)s: missing column(s) %(columns)s"),
+                file=path.name,
+                columns=", ".join(missing),
+            )
         paths[name] = path
     return paths
 
