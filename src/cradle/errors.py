@@ -51,6 +51,10 @@ class DomainError(Exception):
     def text(self, locale: str = DEFAULT_LOCALE) -> str:
         return translate(self.message_id, self.params, locale)
 
+    def __reduce__(self):
+        """Pickled whole (a worker process's refusal reaches its parent with its params and code)."""
+        return _rebuild, (type(self), self.field, self.message_id, self.params, self.__dict__)
+
     @property
     def message(self) -> str:
         """The message in the default language (Chinese)."""
@@ -111,6 +115,13 @@ class Unavailable(DomainError):
     """A part the request needs is not there (the database, the policy engine): try again later."""
 
     status, code, bad_input = 503, "unavailable", False
+
+
+def _rebuild(kind: type[DomainError], field, message_id, params, state) -> DomainError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, field, message_id)
+    error.__dict__.update(state)
+    return error
 
 
 class Problems(DomainError):
