@@ -12,7 +12,11 @@ def test_message_in_each_language_with_params_and_str_in_chinese():
     assert e.text("zh") == "370303 不在您的管辖范围内。"
     assert e.text("en") == "370303 is outside your scope."
     assert str(e) == "region: 370303 不在您的管辖范围内。"
-    assert e.as_dict("en") == {"field": "region", "code": "invalid", "message": "370303 is outside your scope."}
+    assert e.as_dict("en") == {
+        "field": "region",
+        "code": "invalid",
+        "message": "370303 is outside your scope.",
+    }
 
 
 def test_kinds_status_code_and_a_specific_code():
