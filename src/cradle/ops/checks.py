@@ -261,7 +261,7 @@ def readiness(settings: Settings) -> list[Problem]:
     problems = database(settings.database_url)
     if not problems:
         problems += migrations(settings.database_url)
-    return problems + field_keys(settings) + fonts()
+    return problems + field_keys(settings) + fonts(PDF_FONT)
 
 
 def doctor(settings: Settings, worker_count: int) -> list[Problem]:
