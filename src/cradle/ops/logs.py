@@ -62,7 +62,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        request_id = REQUEST_ID.get()
+        request_id = REQUEST_ID.get()  # a record written while a request is served (its own line carries it)
         if request_id is not None:
             out["request_id"] = request_id
         out.update((k, v) for k, v in vars(record).items() if k not in _STANDARD)

@@ -51,10 +51,10 @@ class RequestMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            self._done(scope, status, time.perf_counter() - start)
+            self._done(scope, request_id, status, time.perf_counter() - start)
             REQUEST_ID.reset(token)
 
-    def _done(self, scope, status: int, seconds: float) -> None:
+    def _done(self, scope, request_id: str, status: int, seconds: float) -> None:
         method = (
             scope["method"] if scope["method"] in METHODS else "OTHER"
         )  # a client's own word: not a label
@@ -78,6 +78,7 @@ class RequestMiddleware:
                 route,
                 status,
                 extra={
+                    "request_id": request_id,
                     "method": method,
                     "route": route,
                     "status": status,
