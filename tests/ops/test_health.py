@@ -16,8 +16,8 @@ def test_healthz_answers_without_asking_the_database(client, use_db, tmp_path):
     assert not (tmp_path / "never-created.db").exists()
 
 
-def test_readyz_is_ready_on_a_migrated_database(client, use_db, migrated_db_url):
-    use_db(migrated_db_url)
+def test_readyz_is_ready_on_a_migrated_database(client, use_db, svc_url):
+    use_db(svc_url)
     r = client.get("/readyz")
     assert r.status_code == 200, r.text
     assert r.json() == {"ready": True, "problems": []}
@@ -32,9 +32,9 @@ def test_readyz_names_a_database_never_set_up(client, use_db, db_url, tmp_path):
     assert "cradle init-db" in problems[0]["message"]
 
 
-def test_readyz_names_the_migrations_a_database_lacks(client, use_db, migrated_db_url):
-    use_db(migrated_db_url)
-    engine = create_engine(migrated_db_url)
+def test_readyz_names_the_migrations_a_database_lacks(client, use_db, svc_url):
+    use_db(svc_url)
+    engine = create_engine(svc_url)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM alembic_version WHERE version_num = '0017_ops'"))
     engine.dispose()
@@ -56,8 +56,8 @@ def test_readyz_names_an_unreachable_database(client, use_db, pg_server):
     assert [p["check"] for p in r.json()["problems"]] == ["database"]
 
 
-def test_readyz_names_missing_field_keys_in_production(client, use_db, migrated_db_url, monkeypatch):
-    use_db(migrated_db_url)
+def test_readyz_names_missing_field_keys_in_production(client, use_db, svc_url, monkeypatch):
+    use_db(svc_url)
     monkeypatch.setenv("CRADLE_ENV", "production")
     monkeypatch.delenv("CRADLE_FIELD_KEYS", raising=False)
     r = client.get("/readyz")
@@ -66,8 +66,8 @@ def test_readyz_names_missing_field_keys_in_production(client, use_db, migrated_
     assert "CRADLE_FIELD_KEYS" in r.json()["problems"][0]["message"]
 
 
-def test_readyz_names_a_font_that_is_not_installed(client, use_db, migrated_db_url, monkeypatch):
-    use_db(migrated_db_url)
+def test_readyz_names_a_font_that_is_not_installed(client, use_db, svc_url, monkeypatch):
+    use_db(svc_url)
     monkeypatch.setattr(checks, "PDF_FONT", "Cradle Missing Font Sans")
     r = client.get("/readyz")
     assert r.status_code == 503
