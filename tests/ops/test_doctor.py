@@ -32,6 +32,7 @@ def _production(monkeypatch, tmp_path, url: str) -> dict:
         "CRADLE_DATA_DIR": str(tmp_path / "var"),
         "CRADLE_BACKUP_DIR": str(tmp_path / "backups"),
         "CRADLE_MIN_FREE_DISK_MB": "1",
+        "CRADLE_PUBLIC_URL": "https://cradle.example.gov.cn",
     }
     for k, v in env.items():
         monkeypatch.setenv(k, v)
@@ -72,12 +73,18 @@ def test_the_development_field_key_is_refused(production, monkeypatch):
 
 
 def test_the_development_defaults_are_each_named(production, monkeypatch):
-    for name in ("CRADLE_SECRET_KEY", "CRADLE_FIELD_KEYS", "CRADLE_BACKUP_KEY"):
+    for name in ("CRADLE_SECRET_KEY", "CRADLE_FIELD_KEYS", "CRADLE_BACKUP_KEY", "CRADLE_PUBLIC_URL"):
         monkeypatch.delenv(name)
     monkeypatch.setenv("CRADLE_INSECURE_COOKIES", "1")
     code, lines = doctor()
     assert code == 1
-    assert [line.split(":")[0] for line in lines] == ["secret_key", "backup_key", "cookies", "field_keys"]
+    assert [line.split(":")[0] for line in lines] == [
+        "secret_key",
+        "backup_key",
+        "public_url",
+        "cookies",
+        "field_keys",
+    ]
 
 
 def test_outside_production_the_development_defaults_are_allowed(production, monkeypatch):

@@ -148,10 +148,18 @@ def production_settings(settings: Settings) -> list[Problem]:
     if not settings.production:
         return []
     from cradle.auth.sessions import cookie_secure
+    from cradle.services.certificates import public_url
 
     out = []
     if not settings.backup_key:
         out.append(Problem("backup_key", "CRADLE_BACKUP_KEY 未设置：cradle backup 无法加密备份"))
+    if not public_url().startswith("https://"):
+        out.append(
+            Problem(
+                "public_url",
+                f"CRADLE_PUBLIC_URL 为 {public_url()}：证明上二维码的核验地址须是本站的 https 地址",
+            )
+        )
     if not cookie_secure():
         out.append(Problem("cookies", "CRADLE_INSECURE_COOKIES=1：生产环境的会话 Cookie 必须只经 HTTPS 发送"))
     return out
