@@ -1,6 +1,6 @@
 """docs/deploy.md's PostgreSQL roles, run as written on a throw-away server: the owner migrates; the app role
 serves, ingests (temporary tables), records runs and backs up, and cannot ALTER, DROP, TRUNCATE or CREATE a
-table; the backup it wrote restores, as the owner, into a fresh database (the monthly drill)."""
+table, nor rewrite or delete an audit entry; the backup it wrote restores, as the owner, into a fresh database (the monthly drill)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def test_the_app_role_serves_but_cannot_change_the_schema(pg_server, tmp_path, m
     app = f"postgresql+psycopg://cradle_app@127.0.0.1:{port}/cradle"
     upgrade(owner)
     get_engine(owner).dispose()
+    _run(port, "cradle", guide_sql(3))
 
     # serve: ready, and the services' writes (applications, reviews, a payment batch and its bank file)
     monkeypatch.setenv("CRADLE_DATABASE_URL", app)
@@ -67,6 +68,8 @@ def test_the_app_role_serves_but_cannot_change_the_schema(pg_server, tmp_path, m
         "TRUNCATE audit_log",
         "CREATE TABLE intruder (x integer)",
         "DROP INDEX ix_svc_case_queue",
+        "UPDATE audit_log SET actor = 'someone else'",
+        "DELETE FROM audit_log",
     ):
         with engine.connect() as conn, pytest.raises(Exception) as refused:
             conn.execute(text(statement))

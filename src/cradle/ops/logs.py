@@ -28,15 +28,13 @@ REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 # digits (a request id's hex, a hash).
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+_ELEVEN_DIGITS = re.compile(r"\d{11}")  # in both shapes: the cheap test that passes most text untouched
 # A record's own attributes, not `extra` fields; uvicorn's `color_message` is its message with terminal colours.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
     "asctime",
     "color_message",
 }
-
-
-_ELEVEN_DIGITS = re.compile(r"\d{11}")  # in both shapes: the cheap test that passes most text untouched
 
 
 def mask_text(text: str) -> str:

@@ -55,9 +55,8 @@ class RequestMiddleware:
             REQUEST_ID.reset(token)
 
     def _done(self, scope, request_id: str, status: int, seconds: float) -> None:
-        method = (
-            scope["method"] if scope["method"] in METHODS else "OTHER"
-        )  # a client's own word: not a label
+        # the method is the client's own word: any but HTTP's are one label, not a new series each
+        method = scope["method"] if scope["method"] in METHODS else "OTHER"
         route = metrics.route_of(scope)
         key = (method, route, status)
         series = self._series.get(key)
