@@ -15,7 +15,7 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
 from cradle.auth.testing import bearer_for
-from cradle.ops.logs import JsonFormatter, MaskPersonalData, mask_text
+from cradle.ops.logs import JsonFormatter, MaskPersonalData, is_record, mask_text
 from cradle.web.app import create_app
 
 CRADLE = str(Path(sys.executable).with_name("cradle"))
@@ -99,6 +99,7 @@ def test_a_cradle_command_ends_with_one_json_line(tmp_path):
         [CRADLE, "init-db", "--no-demo"], env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
+    assert all(is_record(line) for line in done.stderr.splitlines())
     lines = [json.loads(line) for line in done.stderr.splitlines()]
     assert lines[-1]["job"] == "init-db" and lines[-1]["exit_code"] == 0 and lines[-1]["level"] == "info"
     failed = subprocess.run(
@@ -108,6 +109,8 @@ def test_a_cradle_command_ends_with_one_json_line(tmp_path):
         text=True,
         timeout=300,
     )
-    last = json.loads(failed.stderr.splitlines()[-1])
+    said, last = failed.stderr.splitlines()[-2:]
+    last = json.loads(last)
+    assert not is_record(said)  # the error the command printed for its user, just before its job line
     assert failed.returncode != 0 and last["job"] == "household" and last["exit_code"] == failed.returncode
     assert ID not in failed.stderr  # the command's argument is not logged

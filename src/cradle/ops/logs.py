@@ -44,6 +44,18 @@ def mask_text(text: str) -> str:
     return MOBILE.sub(lambda m: m.group()[:3] + "****" + m.group()[-4:], text)
 
 
+def is_record(line: str) -> bool:
+    """Whether a line of a process's standard error is one of these JSON log records (and not, say, the error a
+    command printed for its user)."""
+    if not line.startswith("{"):
+        return False
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(record, dict) and "logger" in record and "level" in record
+
+
 class MaskPersonalData(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
