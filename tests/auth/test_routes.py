@@ -59,7 +59,8 @@ PUBLIC = {
     ("GET", "/home"),
     # anyone holding an issued document's number may check that it is genuine (the QR code's target)
     ("GET", "/api/v1/services/verify/{doc_no}"),
-    # a load balancer's and systemd's probes: alive, and ready (which check fails, never any data)
+    # a load balancer's and systemd's probes: alive, and ready (which check fails, never any data); /metrics is
+    # not public: it answers the metrics token, or a caller on the server itself (cradle.ops.api)
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 }
