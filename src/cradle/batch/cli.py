@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from enum import StrEnum
 from pathlib import Path
 
@@ -87,6 +88,7 @@ def register(app: typer.Typer) -> None:
 
         # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.batch.runner import BatchSpec, run_batch
+        from cradle.ops.runs import record_run
 
         as_of = _date(on)
         console = Console(stderr=True)
@@ -97,8 +99,10 @@ def register(app: typer.Typer) -> None:
                 # deferred: PySpark, only for --engine spark
                 from cradle.batch.spark import run_spark
 
+                started = time.perf_counter()
                 n = run_spark(spec, out, master=spark_master)
                 typer.echo(f"{n} entitlements -> {out}")
+                record_run("batch", time.perf_counter() - started, n)
                 return
 
             def progress(res, done, total):
@@ -114,6 +118,7 @@ def register(app: typer.Typer) -> None:
             f"{summary.partitions} partitions ({summary.skipped} already done), {summary.persons} persons, "
             f"{summary.rows} entitlements in {summary.seconds:.1f}s -> {out}"
         )
+        record_run("batch", summary.seconds, summary.rows)
         if db:
             # deferred: `cradle` loads every command module at start; a command imports its work when it runs
             from cradle.batch.store import store

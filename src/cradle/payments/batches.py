@@ -10,6 +10,7 @@ n-th gets `-n` appended, and is refused when it would hold nothing new.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 from sqlalchemy import func, select, text
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.ops.runs import record_run
 from cradle.payments.errors import Conflict, Forbidden, NotFound
 from cradle.payments.models import Batch, Entitlement, Payment
 from cradle.payments.periods import bounds
@@ -53,6 +55,7 @@ def frequency_of(program: str) -> str:
 
 
 def generate(session: Session, actor, program: str, period: str, county: str) -> Batch:
+    started = time.perf_counter()
     _require_finance(actor, county)
     frequency = frequency_of(program)
     _first, after = bounds(period, frequency)
@@ -100,6 +103,7 @@ def generate(session: Session, actor, program: str, period: str, county: str) ->
         f"batch:{batch.batch_no}",
         {"count": batch.count, "total": str(batch.total)},
     )
+    record_run("payment", time.perf_counter() - started, batch.count, session=session)
     return batch
 
 

@@ -11,12 +11,14 @@ eligible beneficiary without one.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.ops.runs import record_run
 from cradle.policy.engine import run
 from cradle.policy.errors import InputError
 from cradle.policy.household import parse_household
@@ -54,6 +56,7 @@ def run_program(
     session: Session, actor: Actor, program: str, candidates: Iterable[dict], as_of: dt.date | None = None
 ) -> ProactiveRun:
     """Each candidate: {household, identities, applicant (ID number), town, account_no?, bank_code?, phone?}."""
+    started = time.perf_counter()
     if actor.role != "system":
         raise Forbidden("actor.role", "免申即享由系统定时任务运行")
     sp = service_program(program)
@@ -120,4 +123,5 @@ def run_program(
             "existing": record.existing,
         },
     )
+    record_run("proactive", time.perf_counter() - started, record.examined, session=session)
     return record

@@ -27,6 +27,7 @@ EXTRA_DIRS = [
         "batch",
         "backup",
         "synth",
+        "ops",
     )
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
