@@ -27,9 +27,26 @@ load_packs()
 
 
 def _body_schema(model: type[BaseModel]) -> dict:
-    """The request body `/docs` shows for a route that reads and validates its body itself."""
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+    """The request body `/docs` shows for a route that reads and validates its body itself: the model's JSON
+    schema with its nested models written out in place (OpenAPI resolves a `$ref` against the whole document,
+    whose components hold only the models FastAPI validates)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node):
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            return inline({**defs[node["$ref"].rsplit("/", 1)[-1]], **rest})
+        if "mapping" in node and "propertyName" in node:  # a discriminator: its mapping names $defs
+            return {"propertyName": node["propertyName"]}
+        return {key: inline(value) for key, value in node.items()}
+
+    body = inline(schema)
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": body}}}}
 
 
 def _json(answer: dict) -> Response:
