@@ -31,8 +31,8 @@ class _Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except DomainError as exc:
-            for problem in exc.items():
-                typer.echo(f"error: {problem}", err=True)
+            for problem in exc.items():  # "members[2].birth_date: …": the field first, as the README shows
+                typer.echo(str(problem) if problem.field else f"error: {problem}", err=True)
             ctx.exit(2 if exc.bad_input else 1)
         except DiskFull as exc:
             typer.echo(f"error: {exc}", err=True)

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import yaml
 
+from cradle.errors import Problems
 from cradle.policy.calc import calc_household
-from cradle.policy.errors import InputError, PackError
+from cradle.policy.errors import PackError
 from cradle.policy.packs import load_packs
 
 
@@ -100,8 +101,8 @@ def check_case(case: Case) -> list[str]:
     """The problems with `case` (empty when it passes)."""
     try:
         result = calc_household(case.household, case.on, explain=True)
-    except InputError as e:
-        got = sorted({err.field or "" for err in e.errors})
+    except Problems as e:
+        got = sorted({err.field or "" for err in e.items()})
         if case.errors:
             missing = [f for f in case.errors if f not in got]
             return [f"expected errors on {missing}, got {got}"] if missing else []

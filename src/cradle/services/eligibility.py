@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cradle.errors import Problems
 from cradle.policy.engine import run
-from cradle.policy.errors import InputError
 from cradle.policy.explain import entitlement, not_applicable
 from cradle.policy.household import parse_household
 from cradle.policy.population import Population
@@ -40,8 +40,8 @@ def check(
     """
     try:
         found, skipped = _calc(household, program, as_of, overrides)
-    except InputError as exc:
-        first = exc.errors[0]
+    except Problems as exc:
+        first = exc.items()[0]
         raise Invalid(f"household.{first.field}" if first.field else "household", first.message) from None
     chosen = next((e for e in found if beneficiary in (None, e["beneficiary"])), None)
     if chosen is not None:

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.errors import Problems
 from cradle.ops.runs import record_run
 from cradle.policy.engine import run
-from cradle.policy.errors import InputError
 from cradle.policy.household import parse_household
 from cradle.policy.population import Population
 from cradle.services import applications
@@ -37,7 +37,7 @@ def screen(program: str, candidates: list[dict], as_of: dt.date) -> list[tuple[i
         try:
             parsed.append(parse_household(c["household"], as_of))
             index.append(i)
-        except (InputError, KeyError, TypeError):
+        except (Problems, KeyError, TypeError):
             continue  # a broken registry record is not a reason to stop the run; it is counted as examined
     if not parsed:
         return []

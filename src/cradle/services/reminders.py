@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cradle.errors import Problems
 from cradle.policy.calc import calc_household
-from cradle.policy.errors import InputError
 from cradle.services import bundle as bundles
 from cradle.services import notifications
 from cradle.services.models import BirthBundle, BundleTask, Case, Reminder
@@ -28,7 +28,7 @@ HORIZON_DAYS = 30
 def _engine_deadlines(household: dict, on: dt.date) -> list[dict]:
     try:
         result = calc_household(household, on)
-    except InputError:
+    except Problems:
         return []
     return [e for e in result["entitlements"] if e["kind"] == "deadline" and e.get("amount")]
 

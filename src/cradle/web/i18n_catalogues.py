@@ -28,6 +28,7 @@ EXTRA_DIRS = [
         "backup",
         "synth",
         "ops",
+        "policy",
     )
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}

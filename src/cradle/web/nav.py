@@ -8,10 +8,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from starlette.routing import Match
 
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; it is translated when rendered."""
-    return message
+from cradle.errors import N_
 
 
 @dataclass(frozen=True)
