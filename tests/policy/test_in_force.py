@@ -86,6 +86,20 @@ def test_no_period_starts_before_the_program_is_in_force_except_a_deadline_windo
     assert deadline.tolist() == [dt.date(2020, 1, 1), dt.date(2024, 5, 1)]
 
 
+def test_the_in_force_parameter_is_read_like_any_other_so_a_guessed_date_says_so():
+    """The day a program takes effect is part of its answer: its parameter's entry (verified flag, clause) is
+    among the values the explanation rests on, read on the day each row is judged on, even when the formula
+    itself reads nothing."""
+    ctx = _ctx("2025-07-01")
+    ctx._parameters = load_parameters("t", yaml.safe_load(PARAMS), "doc.txt", "parameters.yaml")
+    ctx.program = _program("a.b", in_force_on="purchase_date")
+    (use,) = ctx.uses
+    assert use.parameter.name == "t.a.b" and use.on.tolist() == ctx.households.purchase_date.tolist()
+    ctx.uses = []
+    ctx.program = _program(("2023-09-20", None))  # literal dates: no parameter to read
+    assert ctx.uses == []
+
+
 def test_a_wrong_declaration_is_refused_naming_the_program():
     with pytest.raises(PackError, match="t.x: in_force names unknown parameter t.a.c"):
         _program("a.c")

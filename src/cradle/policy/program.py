@@ -49,6 +49,21 @@ class Citation:
         return {"document": self.document, "clause": self.clause}
 
 
+@dataclass(frozen=True)
+class PackDocument:
+    """A pack's document named through the pack, never by its file name: `pack_document("luhe")` in
+    `citations=[(pack_document("luhe"), "促进福利待遇健全完善")]`. The loader puts the file of the pack's
+    first document in its place; the clause must be located in some pack's clauses.yaml (usually that pack's)."""
+
+    pack: str
+
+
+def pack_document(pack_id: str) -> PackDocument:
+    """The document of pack `pack_id` (its first), to cite a clause of another pack's document, or of the
+    pack's own document besides the program's `clause`."""
+    return PackDocument(pack_id)
+
+
 @dataclass
 class Rule:
     conditions: list[tuple[str, Any]]  # (label in Chinese, bool array or scalar), checked in order
@@ -97,7 +112,7 @@ def program(
     kind: str,
     unit: str | None,
     clause: str | None = None,
-    citations: list[tuple[str, str]] | None = None,
+    citations: list[tuple[str | PackDocument, str]] | None = None,
     description: str = "",
     in_force: str | tuple[str, str | None] | None = None,
     in_force_on: str | None = None,
@@ -232,7 +247,7 @@ class Ctx:
         self._parameters = parameters
         self._pack_id = pack_id
         self.region = region  # the pack's GB/T 2260 code, "cn" for the national layer
-        self.program: Program | None = None  # the program being evaluated, set by the engine
+        self._program: Program | None = None  # the program being evaluated, set by the engine
         self._overrides = overrides or {}
         # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
         # date and the overrides, so every pack's context over the same population shares them.
@@ -242,6 +257,24 @@ class Ctx:
         self._memo: dict = self._shared.setdefault("memo", {})
         self._birthdays: dict[int, np.ndarray] = self._shared.setdefault("birthdays", {})
         self.uses: list[ParamUse] = []
+
+    @property
+    def program(self) -> Program | None:
+        return self._program
+
+    @program.setter
+    def program(self, prog: Program | None) -> None:
+        """Set by the engine before it runs `prog`'s formula. The parameter `prog` is in force from is read
+        like any other (on the date each row is judged on): the in-force date is part of every answer, so its
+        entry's `verified` flag and clause count in the explanation (a guessed start says 待核实)."""
+        self._program = prog
+        if prog is None or not isinstance(prog.in_force, str) or not self.has_param(prog.in_force):
+            return
+        entity = {"person": self.persons, "birth": self.births, "facility": self.facilities}.get(
+            prog.entity, self.households
+        )
+        on = self.as_of if prog.in_force_on is None else getattr(entity, prog.in_force_on)
+        self.uses.append(ParamUse(self.parameter(prog.in_force), on, None))
 
     # --- parameters ---------------------------------------------------------------------------------------
 

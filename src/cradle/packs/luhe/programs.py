@@ -1,4 +1,4 @@
-"""陆河县 (000_297e707e5151f0b6.txt, a 征求意见稿): insurance deadlines, public-rental consideration for families
+"""陆河县 (the pack's document, a 征求意见稿): insurance deadlines, public-rental consideration for families
 with minor children, and the continued reward assistance for family-planning households.
 
 Deadlines are listed only while they have not passed on the as-of date (the deadline day itself included): a

@@ -1,4 +1,4 @@
-"""山西省 provincial layer (004_6658702c9a2a6fff.txt 二（四）14, 二（五）21): leave on top of the national rules,
+"""山西省 provincial layer (the pack's document, 二（四）14, 二（五）21): leave on top of the national rules,
 the employer's 婴幼儿保教费, and the only-child parents' care leave.
 
 “符合政策规定生育” is read as a birth within the three-child policy (二（一）1 “依法实施三孩生育政策”): birth order

@@ -1,4 +1,4 @@
-"""淄博市 (370300): 《优化生育政策促进人口长期均衡发展实施方案》 (003_9583e153e8ef1680.txt), issued 2023-09-20.
+"""淄博市: 《优化生育政策促进人口长期均衡发展实施方案》 (the pack's document), issued 2023-09-20.
 
 Every figure is in parameters.yaml, dated from the issue date and cited to its clause. Two readings worth knowing:
 - 二（四）1 城乡居民住院分娩: “支付额不低于3000元，实际发生医疗费用低于限额的，据实结算”. The document guarantees
