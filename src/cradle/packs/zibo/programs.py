@@ -1,12 +1,16 @@
 """淄博市: 《优化生育政策促进人口长期均衡发展实施方案》 (the pack's document), issued 2023-09-20.
 
 Every figure is in parameters.yaml, dated from the issue date and cited to its clause. Two readings worth knowing:
-- 二（四）1 城乡居民住院分娩: “支付额不低于3000元，实际发生医疗费用低于限额的，据实结算”. The document guarantees
-  a payment of at least 3000 CNY, and the actual cost when the cost is below that: the guaranteed amount is
-  min(cost, 3000). The resident-insurance rules may pay more; they are not in the document, so the amount
-  reported is the guaranteed minimum and the explanation says so.
-- 二（四）2 housing: “在我市相关住房保障政策规定期限内” names no end date. The window is the parameter
-  `housing_policy_window.open` (1 from 2023-09-20, open-ended until the city's end date is added as a 0).
+- 二（四）1 城乡居民住院分娩: “支付额不低于3000元，实际发生医疗费用低于限额的，据实结算”. 3000 CNY is a floor, not
+  a cap: a cost of 5000 is paid at least 3000 (the resident-insurance rules, not in the document, say how much
+  more), a cost below 3000 is paid in full. The amount reported is min(cost, 3000), which the payment is never
+  below, with `note: "at least"` and the explanation saying 不低于.
+- 二（四）2 housing: “在我市相关住房保障政策规定期限内”, “在规定时间内” name no end date. The window is the parameter
+  `housing_policy_window.open` (1 from 2023-09-20, open-ended and verified: false until the city's end date is
+  added as a 0). The 购房补贴 and the 契税 购房补贴 are two programs: the document does not say whether a family
+  gets both, and each explanation says so.
+- 二（五） 计划生育特殊家庭成员: every living member of a household marked as a special family (the couple, their
+  children, and the elders of a 失独 couple raising a grandchild, listed as grandparents), not only the parents.
 Each program is in force from its parameters' date (`in_force=`): births and purchases are judged on their own
 date, everything else on the as-of date.
 """
@@ -19,7 +23,7 @@ import numpy as np
 
 from cradle.policy.dates import add_years
 from cradle.policy.population import SPECIAL_FAMILY
-from cradle.policy.program import Ctx, Rule, program
+from cradle.policy.program import Ctx, Rule, pack_document, program
 
 # --- shared derivations ---------------------------------------------------------------------------------------
 
@@ -39,7 +43,8 @@ def _tier(n) -> np.ndarray:
 
 
 def _special_family(c: Ctx) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
-    """Per person: in a 计划生育特殊家庭, and which kind (a fact for the explanation, computed when asked)."""
+    """Per person: a member of a 计划生育特殊家庭 (every member of a household so marked, see the module's
+    docstring), and which kind (a fact for the explanation, computed when asked)."""
     code = c.to_persons(c.households.special_family)
 
     def kind() -> np.ndarray:
@@ -168,20 +173,22 @@ def resident_delivery_payment(c: Ctx) -> Rule:
             ("母亲参加城乡居民基本医疗保险", p.medical_insurance[mother] == c.INSURANCE["resident"]),
             ("已填写医保政策范围内住院分娩医疗费用", ~np.isnan(cost)),
         ],
-        # At least the minimum, the actual cost when it is lower: the guaranteed payment is min(cost, minimum).
+        # A floor, not a cap: the payment is never below min(cost, minimum) (see the module's docstring).
         amount=np.minimum(cost, minimum),
         start=b.date,
+        note="at least",
         facts={
             "cost": cost,
             "minimum": minimum,
-            "reading": np.where(
+            "paid": lambda: np.where(
                 below,
-                "实际发生医疗费用低于限额，据实结算",
-                "按城乡居民基本医疗保险政策规定支付且不低于限额，此处计保障的最低支付额",
+                "实际发生医疗费用低于限额，据实结算，支付",
+                "按城乡居民基本医疗保险政策规定支付，支付额不低于",
             ),
+            "floor": lambda: np.where(below, "", "（文件只规定下限，实际支付额按医保政策结算，可能更高）"),
         },
-        explanation="母亲参加城乡居民基本医疗保险，{start}住院分娩，医疗费用{cost}元；支付额不低于{minimum}元，"
-        "{reading}：支付{amount}元",
+        explanation="母亲参加城乡居民基本医疗保险，{start}住院分娩，医疗费用{cost}元（支付额下限{minimum}元），"
+        "{paid}{amount}元{floor}",
     )
 
 
@@ -219,7 +226,7 @@ def home_purchase_subsidy(c: Ctx) -> Rule:
         start=when,
         facts={"n": n, "tier": lambda: _tier(n)},
         explanation="购房时家庭有{n}个孩子，于{start}在规定期限内购买新建商品住宅，按{tier}家庭标准给予购房补贴，"
-        "最高不超过{amount}元（具体金额按市住房保障政策核定）",
+        "最高不超过{amount}元（具体金额按市住房保障政策核定）；文件未说明本项补贴与缴清契税后的购房补贴能否同时享受",
     )
 
 
@@ -256,7 +263,7 @@ def deed_tax_subsidy(c: Ctx) -> Rule:
         start=when,
         facts={"n": n, "tier": lambda: _tier(n), "tax": tax, "share": share},
         explanation="购房时家庭有{n}个孩子，于{start}购买新建商品住宅并缴清契税{tax}元，{tier}家庭按所缴契税总额的"
-        "{share}%给予购房补贴{amount}元",
+        "{share}%给予购房补贴{amount}元；文件未说明本项补贴与购买新建商品住宅的限额购房补贴能否同时享受",
     )
 
 
@@ -384,6 +391,7 @@ def nursery_fee_subsidy(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause="二（四）3",
+    citations=[(pack_document("zibo"), "二（三）2")],  # the ages: “满足当地3—6岁幼儿入园需求”
     in_force="kindergarten_priority_third_child.min_birth_order",
 )
 def kindergarten_priority_third_child(c: Ctx) -> Rule:
@@ -402,7 +410,8 @@ def kindergarten_priority_third_child(c: Ctx) -> Rule:
         end=end,
         facts={"birth_order": c.birth_order},
         note="encouraged",
-        explanation="第{birth_order}孩，方案鼓励各区县优先保障三孩入普惠性幼儿园（3—6岁入园，自{start}起至{end}止）",
+        explanation="第{birth_order}孩，方案鼓励各区县优先保障三孩入普惠性幼儿园（按二（三）2“3—6岁幼儿入园”，"
+        "自{start}起至{end}止）",
     )
 
 
@@ -423,8 +432,7 @@ def special_family_ticket_waiver(c: Ctx) -> Rule:
     min_age = c.param("special_family_ticket_waiver.min_age")
     return Rule(
         conditions=[
-            ("计划生育特殊家庭", special),
-            ("是父母", c.is_parent),
+            ("计划生育特殊家庭成员", special),
             ("在世", c.alive),
             ("年满60周岁", c.age >= min_age),
         ],
@@ -448,8 +456,7 @@ def special_family_health_check(c: Ctx) -> Rule:
     min_age = c.param("special_family_health_check.min_age")
     return Rule(
         conditions=[
-            ("计划生育特殊家庭", special),
-            ("是父母", c.is_parent),
+            ("计划生育特殊家庭成员", special),
             ("在世", c.alive),
             ("年满65周岁", c.age >= min_age),
         ],
@@ -476,8 +483,7 @@ def special_family_medical_fee_waiver(c: Ctx) -> Rule:
     expert = c.param("special_family_medical_fee_waiver.expert_waived")
     return Rule(
         conditions=[
-            ("计划生育特殊家庭", special),
-            ("是父母", c.is_parent),
+            ("计划生育特殊家庭成员", special),
             ("在世", c.alive),
         ],
         facts={"kind": kind, "ordinary": ordinary, "expert": expert},
