@@ -30,7 +30,7 @@ import numpy as np
 
 from cradle.policy import dates
 from cradle.policy.parameters import Parameter
-from cradle.policy.population import CARE, EMPLOYMENT, INSURANCE, RELATION
+from cradle.policy.population import CARE, DIAGNOSIS, EMPLOYMENT, INSURANCE, RELATION, SOCIAL_INSURANCE
 
 ENTITIES = ("person", "household", "birth", "facility")
 # The event dates a program may be judged on instead of the as-of date (`in_force_on`), and how the in-force
@@ -224,6 +224,8 @@ class Ctx:
     EMPLOYMENT = EMPLOYMENT
     INSURANCE = INSURANCE
     CARE = CARE
+    SOCIAL_INSURANCE = SOCIAL_INSURANCE
+    DIAGNOSIS = DIAGNOSIS
 
     def __init__(
         self,
