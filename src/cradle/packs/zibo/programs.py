@@ -53,6 +53,71 @@ def _special_family(c: Ctx) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
     return code != SPECIAL_FAMILY[None], kind
 
 
+# --- 二（二）1 保障孕产妇和儿童健康 ------------------------------------------------------------------------------
+
+
+@program(
+    id="zibo.prenatal_check_insurance",
+    title="职工生育产前检查费纳入职工医保支付",
+    entity="person",
+    kind="reimbursement",
+    unit="CNY",
+    clause="二（二）1",
+    in_force="prenatal_check_insurance.amount",
+)
+def prenatal_check_insurance(c: Ctx) -> Rule:
+    """“将符合规定的职工生育产前检查费纳入职工基本医疗保险基金支付范围”: a pregnant woman in employee medical
+    insurance (flexible workers in it included); what is paid follows the 医保 rules, not the document."""
+    p = c.persons
+    return Rule(
+        conditions=[
+            ("女性", p.female),
+            ("在世", c.alive),
+            ("正在怀孕", p.pregnancy_months >= 1),
+            ("参加职工基本医疗保险", p.medical_insurance == c.INSURANCE["employee"]),
+        ],
+        amount=c.param("prenatal_check_insurance.amount"),
+        facts={"months": p.pregnancy_months},
+        explanation="怀孕{months}个月，参加职工基本医疗保险：符合规定的生育产前检查费纳入职工基本医疗保险基金支付范围",
+    )
+
+
+@program(
+    id="zibo.child_rehabilitation_insurance",
+    title="0—17岁脑瘫、残疾和孤独症儿童康复治疗费纳入居民医保支付",
+    entity="person",
+    kind="reimbursement",
+    unit="CNY",
+    clause="二（二）1",
+    in_force="child_rehabilitation_insurance.amount",
+)
+def child_rehabilitation_insurance(c: Ctx) -> Rule:
+    """“将0—17岁脑瘫、残疾儿童和孤独症儿童符合规定的康复治疗费纳入城乡居民基本医疗保险支付范围”: a child under
+    18 with `disability`, or diagnosed with cerebral palsy or autism (`diagnosis`), in resident insurance."""
+    p = c.persons
+    max_age = c.param("child_rehabilitation_insurance.max_age")
+    end = c.birthday(max_age + 1)
+    return Rule(
+        conditions=[
+            ("在世", c.alive),
+            ("0—17岁", c.age <= max_age),
+            ("脑瘫、残疾或孤独症儿童", p.disability | (p.diagnosis != c.DIAGNOSIS[None])),
+            ("参加城乡居民基本医疗保险", p.medical_insurance == c.INSURANCE["resident"]),
+        ],
+        amount=c.param("child_rehabilitation_insurance.amount"),
+        start=p.birth_date,
+        end=end,
+        facts={
+            "who": lambda: np.where(
+                p.diagnosis == c.DIAGNOSIS["cerebral_palsy"],
+                "脑瘫儿童",
+                np.where(p.diagnosis == c.DIAGNOSIS["autism"], "孤独症儿童", "残疾儿童"),
+            )
+        },
+        explanation="{who}参加城乡居民基本医疗保险，符合规定的康复治疗费纳入城乡居民基本医疗保险支付范围，至{end}满18周岁止",
+    )
+
+
 # --- 二（四）1 降低生育成本 --------------------------------------------------------------------------------------
 
 
@@ -381,6 +446,30 @@ def nursery_fee_subsidy(c: Ctx) -> Rule:
     )
 
 
+@program(
+    id="zibo.county_childcare_allowance",
+    title="区县育儿补贴（鼓励）",
+    entity="household",
+    kind="cash",
+    unit="CNY",
+    clause="二（四）2",
+    in_force="county_childcare_allowance.amount",
+)
+def county_childcare_allowance(c: Ctx) -> Rule:
+    """“鼓励各区县结合自身实际情况发放育儿补贴，具体补贴形式及标准由各区县自行确定”: the form, the standard and
+    who gets it are the county's; a household raising minor children is told of it, with the county's figure where
+    one is recorded (by_region) and none otherwise."""
+    n = c.n_minor_children
+    return Rule(
+        conditions=[("有未成年子女", n >= 1)],
+        amount=c.param("county_childcare_allowance.amount", regions=c.households.jurisdiction),
+        note="encouraged",
+        facts={"n": n},
+        explanation="家庭有{n}名未成年子女：方案鼓励各区县结合自身实际情况发放育儿补贴，具体补贴形式及标准由各区县"
+        "自行确定（是否发放以所在区县规定为准）",
+    )
+
+
 # --- 二（四）3 降低教育成本 --------------------------------------------------------------------------------------
 
 
@@ -412,6 +501,37 @@ def kindergarten_priority_third_child(c: Ctx) -> Rule:
         note="encouraged",
         explanation="第{birth_order}孩，方案鼓励各区县优先保障三孩入普惠性幼儿园（按二（三）2“3—6岁幼儿入园”，"
         "自{start}起至{end}止）",
+    )
+
+
+@program(
+    id="zibo.preschool_financial_aid",
+    title="学前教育资助",
+    entity="person",
+    kind="cash",
+    unit="CNY/year",
+    clause="二（四）3",
+    in_force="plan.issued",
+)
+def preschool_financial_aid(c: Ctx) -> Rule:
+    """“落实家庭经济困难儿童、孤儿和残疾儿童等学前教育资助制度”: a kindergarten child who is from a household in
+    economic difficulty (低保 or 家庭经济困难), an orphan or disabled; the standard is the existing 资助 rules'."""
+    p = c.persons
+    needy = c.to_persons(c.households.low_income)
+
+    def who():
+        return np.where(p.orphan, "孤儿", np.where(p.disability, "残疾儿童", "家庭经济困难儿童"))
+
+    return Rule(
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("在幼儿园就读", p.care_type == c.CARE["kindergarten"]),
+            ("家庭经济困难儿童、孤儿或残疾儿童", needy | p.orphan | p.disability),
+        ],
+        amount=c.param("preschool_financial_aid.yearly"),
+        facts={"who": who},
+        explanation="{who}在幼儿园就读，落实学前教育资助制度",
     )
 
 
