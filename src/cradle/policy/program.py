@@ -35,7 +35,11 @@ from cradle.policy.population import CARE, DIAGNOSIS, EMPLOYMENT, INSURANCE, REL
 ENTITIES = ("person", "household", "birth", "facility")
 # The event dates a program may be judged on instead of the as-of date (`in_force_on`), and how the in-force
 # condition names them. A birth program is judged on its birth's date unless it says "as_of".
-EVENT_DATES = {("birth", "date"): "生育时", ("household", "purchase_date"): "购房时"}
+EVENT_DATES = {
+    ("birth", "date"): "生育时",
+    ("household", "purchase_date"): "购房时",
+    ("person", "marriage_date"): "结婚时",
+}
 KINDS = ("cash", "reimbursement", "deduction", "waiver", "leave", "priority", "service", "deadline")
 UNITS = ("CNY", "CNY/month", "CNY/year", "days", "days/year", "percent", "date", None)
 
