@@ -164,3 +164,17 @@ def test_a_pack_names_its_place_through_its_region():
     assert ctx.within_pack(codes, province=True).tolist() == [True, True, False]
     national = Ctx({}, {}, {}, np.datetime64("2025-07-01"), {}, "cn")
     assert national.within_pack(codes).all()
+
+
+def test_the_highest_birth_order_is_the_largest_given_or_the_living_children_counted():
+    persons = {
+        "hh": np.array([0, 0, 0, 1, 1, 1, 2, 2, 3]),
+        "relation": np.array([1, 3, 3, 1, 3, 3, 3, 3, 1], dtype=np.int8),
+        "birth_order": np.array([0, 1, 4, 0, 0, 0, 2, 0, 0], dtype=np.int16),  # 0: not given
+        "deceased": np.array([False, False, True, False, False, False, False, False, False]),
+    }
+    ctx = Ctx(
+        persons, {"jurisdiction": np.zeros(4, dtype=np.int64)}, {}, np.datetime64("2025-07-01"), {}, "t"
+    )
+    # a fourth child who died still counts; two children without orders count 2; a mother alone has 0
+    assert ctx.max_birth_order.tolist() == [4, 2, 2, 0]

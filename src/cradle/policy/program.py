@@ -405,9 +405,18 @@ class Ctx:
 
     @_per_household
     def max_birth_order(self) -> np.ndarray:
-        """Per household: the highest birth order given (children counted by the parents, 1, 2, 3 …)."""
+        """Per household: the highest birth order given (children counted by the parents, 1, 2, 3 …), or the
+        number of living children when that is more."""
+        # Level by level (a household reaches level k when a child's order is k or more): a few counts over
+        # fewer and fewer children, instead of np.maximum.at over every person (several times slower).
+        kids = np.flatnonzero(self.is_child & (self.persons.birth_order > 0))
+        hh, order = self.persons.hh[kids], self.persons.birth_order[kids]
         out = np.zeros(len(self.households), dtype=np.int64)
-        np.maximum.at(out, self.persons.hh, np.where(self.is_child, self.persons.birth_order, 0))
+        level = 1
+        while len(hh):
+            out += np.bincount(hh, minlength=len(out)) > 0
+            above = order > level
+            hh, order, level = hh[above], order[above], level + 1
         return np.maximum(out, self.n_children)
 
     @shared_property

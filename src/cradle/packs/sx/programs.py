@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from cradle.policy import leave
-from cradle.policy.dates import NAT, add_years
+from cradle.policy.dates import NAT
 from cradle.policy.program import Ctx, Rule, pack_document, program
 
 LAW = "山西省实施方案"
@@ -103,9 +103,8 @@ def pregnancy_night_shift_protection(c: Ctx) -> Rule:
     p = c.persons
     months = c.param("pregnancy_night_shift_protection.min_pregnancy_months")
     limit = np.nan_to_num(c.param("pregnancy_night_shift_protection.infant_age_limit"), nan=1)
-    youngest = c.youngest_child_birth
-    first_birthday = add_years(youngest, int(limit))[p.hh]
-    nursing = (p.relation == c.RELATION["mother"]) & (c.as_of < first_birthday)
+    born, first_birthday = leave.infant(c, int(limit))
+    nursing = (p.relation == c.RELATION["mother"]) & ~np.isnat(born)
     pregnant = p.pregnancy_months >= months
     return Rule(
         conditions=[
@@ -114,7 +113,7 @@ def pregnancy_night_shift_protection(c: Ctx) -> Rule:
             ("为用人单位职工", p.employment == c.EMPLOYMENT["employee"]),
             ("怀孕7个月以上或哺乳未满1周岁婴儿", pregnant | nursing),
         ],
-        start=np.where(nursing, youngest[p.hh], NAT),
+        start=np.where(nursing, born, NAT),
         end=np.where(nursing, first_birthday, NAT),
         facts={
             "why": lambda: np.where(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from cradle.policy import leave
-from cradle.policy.dates import add_years
 from cradle.policy.program import Ctx, Rule, pack_document, program
 
 LAW = "浙江省人口与计划生育条例"
@@ -98,17 +97,16 @@ def nursing_leave(c: Ctx) -> Rule:
     conditions beyond these are in the regulation (not loaded)."""
     p = c.persons
     limit = np.nan_to_num(c.param("nursing_leave.infant_age_limit"), nan=1)
-    youngest = c.youngest_child_birth
-    until = add_years(youngest, int(limit))[p.hh]
+    born, until = leave.infant(c, int(limit))
     return Rule(
         conditions=[
             ("是母亲", p.relation == c.RELATION["mother"]),
             ("在世", c.alive),
             ("为职工（由所在单位给予）", p.employment == c.EMPLOYMENT["employee"]),
-            ("有未满1周岁的婴儿", c.as_of < until),
+            ("有未满1周岁的婴儿", ~np.isnat(born)),
         ],
         amount=c.param("nursing_leave.days"),
-        start=youngest[p.hh],
+        start=born,
         end=until,
         facts={"law": LAW},
         explanation="母亲为职工，抚育未满1周岁的婴儿，按{law}可享受哺乳假，至{end}婴儿满1周岁止",
