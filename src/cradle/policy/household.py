@@ -56,6 +56,13 @@ class Member(_Model):
     deceased: bool = False
     disability: bool = False
     orphan: bool = False
+    # facts that some documents' entitlements turn on (optional)
+    diagnosis: Literal["cerebral_palsy", "autism"] | None = None  # 脑瘫, 孤独症
+    pregnancy_months: Annotated[int, Field(ge=1, le=10)] | None = None  # completed months on the as-of date
+    # the scheme of social insurance: 企业职工, 机关事业单位, 城乡居民
+    social_insurance: Literal["enterprise", "public_institution", "resident", "none"] = "none"
+    marriage_date: dt.date | None = None  # 结婚登记日
+    assisted_reproduction: bool = False  # in 辅助生殖技术 treatment
 
 
 class FamilyPlanning(_Model):
