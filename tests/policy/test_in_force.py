@@ -174,7 +174,13 @@ def test_the_highest_birth_order_is_the_largest_given_or_the_living_children_cou
         "deceased": np.array([False, False, True, False, False, False, False, False, False]),
     }
     ctx = Ctx(
-        persons, {"jurisdiction": np.zeros(4, dtype=np.int64)}, {}, np.datetime64("2025-07-01"), {}, "t"
+        persons,
+        {"jurisdiction": np.zeros(4, dtype=np.int64)},
+        {},
+        np.datetime64("2025-07-01"),
+        {},
+        "t",
+        layer=layer_parameter,
     )
     # a fourth child who died still counts; two children without orders count 2; a mother alone has 0
     assert ctx.max_birth_order.tolist() == [4, 2, 2, 0]
