@@ -48,7 +48,7 @@ def test_results_pass_a_broken_body_to_the_api_which_names_where(real):
 
 def test_results_of_the_readme_household(real):
     r = real.post("/calc/results?on=2025-07-01&lang=en", json=FAMILY, headers={"accept": "text/html"})
-    assert r.status_code == 200 and "9 benefits found" in r.text
+    assert r.status_code == 200 and "10 benefits found" in r.text
 
 
 def test_a_page_answers_an_api_failure_with_its_status(broken_client):
