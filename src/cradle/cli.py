@@ -59,6 +59,7 @@ COMMAND_MODULES = [
     "cradle.batch.cli",
     "cradle.auth.cli",
     "cradle.keys_cli",
+    "cradle.jobs.cli",
 ]
 
 for _name in COMMAND_MODULES:

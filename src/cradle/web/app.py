@@ -41,6 +41,7 @@ ROUTER_MODULES = [
     "cradle.web.documents_page",
     "cradle.monitoring.api",
     "cradle.monitoring.pages",
+    "cradle.jobs.pages",
 ]
 
 

@@ -16,7 +16,8 @@ WEB_DIR = Path(__file__).parent
 # Other packages whose Python code says user-facing messages (their page templates live under web/templates/;
 # the monitoring report's template is its own, under monitoring/report/templates/).
 EXTRA_DIRS = [
-    WEB_DIR.parent / name for name in ("auth", "monitoring", "childcare", "registry", "services", "payments")
+    WEB_DIR.parent / name
+    for name in ("auth", "monitoring", "childcare", "registry", "services", "payments", "jobs")
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHOD_MAP = [("templates/**.html", "jinja2"), ("**/templates/**.html", "jinja2"), ("**.py", "python")]
