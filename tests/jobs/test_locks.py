@@ -93,7 +93,8 @@ def test_sqlite_claims_of_dead_processes_and_lapsed_hosts_are_taken(svc_sqlite_u
         s.get(JobLock, "dispatch").expires_at = locks.utcnow() - dt.timedelta(seconds=1)  # the host crashed
     with locks.hold(url, "dispatch"):
         pass
-    _claim(url, f"{socket.gethostname()}:{os.getpid()}:live0000", later)  # this very process: alive
+    # this very process, alive: busy, even past its lease (a process of this host is asked, not its lease)
+    _claim(url, f"{socket.gethostname()}:{os.getpid()}:live0000", locks.utcnow() - dt.timedelta(minutes=1))
     with pytest.raises(locks.JobBusy), locks.hold(url, "dispatch"):
         pass
     get_engine(url).dispose()

@@ -6,7 +6,8 @@ the server drops it with the connection, so a crashed host never leaves it behin
 
 SQLite: a row in `jobs_lock` naming the holder, claimed with an INSERT (or an UPDATE of a lapsed claim that
 names the claim it replaces, so two claimants cannot both win) and renewed every LEASE/4 while the job runs.
-A claim lapses when it expires (a crashed host), or at once when it names a process of this host that is gone.
+A claim of this host lapses exactly when its process is gone; another host's when its lease runs out (the host
+crashed, or lost the database for a whole lease).
 """
 
 from __future__ import annotations
@@ -95,19 +96,19 @@ def _advisory_holder(conn: Connection, key: int) -> str | None:
     return f"{row[0].split(' ', 1)[-1]}，自 {row[1]:%Y-%m-%d %H:%M:%S}"
 
 
-def _alive_here(holder: str) -> bool:
-    """Whether a claim names a live process; a process of another host is taken to be alive (its lease
-    decides)."""
+def _lapsed(holder: str, expires_at: dt.datetime, now: dt.datetime) -> bool:
+    """A claim of this host lapses when its process is gone (whatever its lease says); another host's when its
+    lease has run out."""
     host, _, rest = holder.partition(":")
     if host != socket.gethostname():
-        return True
+        return expires_at <= now
     try:
         os.kill(int(rest.split(":")[0]), 0)
     except ProcessLookupError:
-        return False
-    except (PermissionError, ValueError):
         return True
-    return True
+    except (PermissionError, ValueError):
+        return False
+    return False
 
 
 @contextmanager
@@ -136,7 +137,7 @@ def _take(engine, name: str, me: str, lease: dt.timedelta) -> None:
                     insert(JobLock).values(name=name, holder=me, acquired_at=now, expires_at=now + lease)
                 )
                 return
-            if held.expires_at > now and _alive_here(held.holder):
+            if not _lapsed(held.holder, held.expires_at, now):
                 raise JobBusy(
                     f"作业 {name} 正在运行（{held.holder.rsplit(':', 1)[0]}，自 {held.acquired_at:%Y-%m-%d %H:%M:%S} "
                     "UTC），本次不运行"
