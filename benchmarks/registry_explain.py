@@ -1,7 +1,7 @@
 """The population data hub's main queries on PostgreSQL, measured: EXPLAIN (ANALYZE, BUFFERS) of each on a
 throw-away server (production settings) holding a synthetic county registry, with the tables' and indexes'
-sizes; and the same per-person and per-chunk reads against a fact table hash-partitioned by person, as
-docs/deploy.md proposes for a province.
+sizes; and the same per-person and per-chunk reads against a fact table partitioned by person (by hash, and by
+ranges of ids), the choice docs/deploy.md makes for a province.
 
     flock /tmp/bench.lock .venv/bin/python benchmarks/registry_explain.py --persons 500000 [--region 140105]
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -139,9 +140,15 @@ def samples(conn) -> dict:
     }
 
 
-def explain(conn, sql: str, params: dict) -> str:
+def explain(conn, sql: str, params: dict, seqscan: bool = True) -> str:
+    """The plan as run; a long id list is shown as its length. `seqscan=False` shows the index path, which the
+    planner takes on its own once a table is large against the list (a province's tables are ~70× these)."""
+    conn.execute(text(f"SET enable_seqscan = {'on' if seqscan else 'off'}"))
     rows = conn.execute(text(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}"), params).scalars().all()
-    return "\n".join(rows)
+    conn.execute(text("RESET enable_seqscan"))
+    return re.sub(
+        r"'\{[0-9,]{200,}\}'", lambda m: f"'{{…{m.group(0).count(',') + 1} ids…}}'", "\n".join(rows)
+    )
 
 
 def sizes(conn) -> str:
@@ -163,39 +170,40 @@ def sizes(conn) -> str:
     )
 
 
-def partitioned(conn, p: dict) -> list[tuple[str, str]]:
-    """registry_insurance copied into a table hash-partitioned by person, with the same index per partition."""
+def partitioned(conn, p: dict, method: str) -> list[tuple[str, str]]:
+    """registry_insurance copied into a table partitioned by person (`method` HASH or RANGE of person_id, in
+    PARTITIONS parts), keyed (person_id, source_id) in every partition."""
     conn.execute(text("DROP TABLE IF EXISTS part_insurance"))
     conn.execute(
         text(
-            "CREATE TABLE part_insurance (LIKE registry_insurance INCLUDING DEFAULTS) PARTITION BY HASH (person_id)"
+            "CREATE TABLE part_insurance (LIKE registry_insurance INCLUDING DEFAULTS) "
+            f"PARTITION BY {method} (person_id)"
         )
     )
+    lo, hi = conn.execute(text("SELECT min(person_id), max(person_id) + 1 FROM registry_insurance")).one()
+    step = -(-(hi - lo) // PARTITIONS)
     for i in range(PARTITIONS):
-        conn.execute(
-            text(
-                f"CREATE TABLE part_insurance_{i} PARTITION OF part_insurance "
-                f"FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {i})"
-            )
+        bounds = (
+            f"WITH (MODULUS {PARTITIONS}, REMAINDER {i})"
+            if method == "HASH"
+            else f"FROM ({lo + i * step}) TO ({lo + (i + 1) * step})"
         )
+        conn.execute(text(f"CREATE TABLE part_insurance_{i} PARTITION OF part_insurance FOR VALUES {bounds}"))
     conn.execute(text("INSERT INTO part_insurance SELECT * FROM registry_insurance"))
     conn.execute(text("ALTER TABLE part_insurance ADD PRIMARY KEY (person_id, source_id)"))
     conn.execute(text("ANALYZE part_insurance"))
     conn.commit()
     one = (
-        "SELECT * FROM {t} WHERE person_id IN (:id) AND valid_from <= :on "
+        "SELECT * FROM part_insurance WHERE person_id IN (:id) AND valid_from <= :on "
         "ORDER BY valid_from DESC, source_id DESC LIMIT 1"
     )
-    chunk = "SELECT * FROM {t} WHERE person_id = ANY(CAST(:ids AS bigint[])) AND valid_from <= :on"
-    out = []
-    for table in ("registry_insurance", "part_insurance"):
-        out.append(
-            (f"{table}: one person", explain(conn, one.format(t=table), {"id": p["mother"], "on": ON}))
-        )
-        out.append(
-            (f"{table}: 5,000 persons", explain(conn, chunk.format(t=table), {"ids": p["chunk"], "on": ON}))
-        )
-    return out
+    chunk = "SELECT * FROM part_insurance WHERE person_id = ANY(CAST(:ids AS bigint[])) AND valid_from <= :on"
+    ids = {"ids": p["chunk"], "on": ON}
+    return [
+        ("one person", explain(conn, one, {"id": p["mother"], "on": ON})),
+        ("5,000 persons, as planned", explain(conn, chunk, ids)),
+        ("5,000 persons, index path", explain(conn, chunk, ids, seqscan=False)),
+    ]
 
 
 def main() -> None:
@@ -223,14 +231,22 @@ def main() -> None:
             conn.commit()
             print("\n## Tables and indexes\n")
             print(sizes(conn))
+            total = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+            print(f"\ndatabase: {total / 2**20:.0f} MiB")
             p = samples(conn)
             for what, sql, params in queries(p):
                 print(f"\n## {what}\n\n{sql}\n")
                 print(explain(conn, sql, params))
+                if "5,000" in what:
+                    print("\n### index path\n")
+                    print(explain(conn, sql, params, seqscan=False))
                 conn.rollback()
-            print(f"\n## Hash-partitioned by person ({PARTITIONS} partitions) against one table\n")
-            for what, plan in partitioned(conn, p):
-                print(f"\n### {what}\n\n{plan}")
+            for method in ("HASH", "RANGE"):
+                print(
+                    f"\n## registry_insurance partitioned by {method} (person_id), {PARTITIONS} partitions\n"
+                )
+                for what, plan in partitioned(conn, p, method):
+                    print(f"\n### {what}\n\n{plan}")
         engine.dispose()
     finally:
         server.stop()
