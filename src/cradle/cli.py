@@ -115,6 +115,7 @@ COMMAND_MODULES = [
     "cradle.auth.cli",
     "cradle.keys_cli",
     "cradle.ops.cli",
+    "cradle.jobs.cli",
 ]
 
 for _name in COMMAND_MODULES:

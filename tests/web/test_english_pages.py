@@ -76,7 +76,7 @@ COUNTY = [
 ]
 TOWN = ["/home", "/staff", "/staff/cases/{case}"]
 OPERATOR = ["/home", "/childcare/operator/{facility}"]
-ADMIN = ["/home", "/auth/admin/accounts"]
+ADMIN = ["/home", "/auth/admin/accounts", "/admin/jobs"]
 CLERK = ["/staff", "/registry", "/registry/runs/{run}", "/registry/persons", "/registry/persons/{person}"]
 
 

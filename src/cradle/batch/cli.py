@@ -81,7 +81,12 @@ def register(app: typer.Typer) -> None:
         ),
         restart: bool = typer.Option(False, "--restart", help="discard finished partitions and start again"),
         db: bool = typer.Option(False, "--db", help="also store the entitlements in the database"),
-        spark_master: str = typer.Option("local[2]", "--spark-master", help="with --engine spark"),
+        spark_master: str = typer.Option(
+            "local[2]",
+            "--spark-master",
+            "--master",
+            help="with --engine spark: local[N], spark://HOST:PORT, …",
+        ),
     ) -> None:
         """Every program for every household of the region, to Parquet (resumable)."""
         from rich.console import Console

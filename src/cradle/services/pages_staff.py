@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from cradle.db import RequestSession
 from cradle.idcard import mask
-from cradle.services import applications, bundle, forms, review
+from cradle.services import applications, bundle, escalation, forms, review
 from cradle.services.errors import ServiceError
 from cradle.services.web import error_list, form_data, guarded, page_actor, see_other
 from cradle.web.templating import render
@@ -36,6 +36,7 @@ def _workbench(
         cases = applications.queue(s, actor, status or None)
     elif actor.role == "dept":
         tasks = bundle.dept_queue(s, actor, status or None)
+    escalated = escalation.open_for(s, actor)
     return render(
         request,
         "services/staff.html",
@@ -43,6 +44,7 @@ def _workbench(
         actor=actor,
         cases=cases,
         tasks=tasks,
+        escalated=escalated,
         status=status or "",
         states=review.STATES,
         status_text=applications.STATUS_TEXT,

@@ -43,6 +43,7 @@ ROUTER_MODULES = [
     "cradle.monitoring.api",
     "cradle.monitoring.pages",
     "cradle.ops.api",
+    "cradle.jobs.pages",
 ]
 
 

@@ -29,6 +29,7 @@ EXTRA_DIRS = [
         "synth",
         "ops",
         "policy",
+        "jobs",
     )
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}

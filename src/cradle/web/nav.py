@@ -47,6 +47,7 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
             Link("/registry", N_("Population registry")),
             Link("/payments", N_("Payments")),
             Link("/auth/admin/accounts", N_("Accounts")),
+            Link("/admin/jobs", N_("Scheduled jobs")),
         ],
     ),
 ]
