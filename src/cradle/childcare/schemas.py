@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema, create_model
+
+from cradle.childcare.standards import CHECKLIST
 
 Text = Annotated[JsonValue, WithJsonSchema({"type": "string"})]
 Integer = Annotated[JsonValue, WithJsonSchema({"type": "integer"})]
@@ -83,23 +85,29 @@ class FilingIn(ReadBody):
     submit: bool = Field(True, description="false keeps the new filing as a draft")
 
 
-class ChecksIn(CheckedBody):
-    """Checklist results by item (`standards.CHECKLIST`): "pass", "fail" or "na", or {"result", "note"}."""
-
-    model_config = ConfigDict(
-        extra="allow",
-        json_schema_extra={
-            "additionalProperties": {
-                "anyOf": [
-                    {"type": "string", "enum": ["pass", "fail", "na"]},
-                    {
-                        "type": "object",
-                        "properties": {"result": {"type": "string"}, "note": {"type": "string"}},
+CheckResult = Annotated[
+    JsonValue,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "enum": ["pass", "fail", "na"]},
+                {
+                    "type": "object",
+                    "properties": {
+                        "result": {"type": "string", "enum": ["pass", "fail", "na"]},
+                        "note": {"type": "string"},
                     },
-                ]
-            }
-        },
-    )
+                },
+            ]
+        }
+    ),
+]
+ChecksIn = create_model(
+    "ChecksIn",
+    __base__=CheckedBody,
+    __doc__="Results of the review checklist's items (`standards.CHECKLIST`): a result, or one with a note.",
+    **{item: (CheckResult, Field(None, description=spec["title"])) for item, spec in CHECKLIST.items()},
+)
 
 
 class FilingActionIn(ReadBody):
