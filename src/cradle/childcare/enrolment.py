@@ -16,6 +16,7 @@ from cradle.childcare.facilities import check_scope, get_facility, is_open, late
 from cradle.childcare.models import Enrolment, Facility
 from cradle.childcare.occupancy import active_on
 from cradle.childcare.validate import (
+    ID_NUMBER_PROBLEMS,
     NOT_AN_OBJECT,
     ONE_OF,
     UNKNOWN_FIELD,
@@ -30,15 +31,6 @@ from cradle.errors import N_, Invalid, NotFound
 from cradle.idcard import birth_date_of, check_id_number, mask
 
 ENROL_FIELDS = {"child_id_number", "child_name", "birth_date", "birth_order", "age_group", "start_on"}
-# What `cradle.idcard.check_id_number` finds wrong, by its code
-ID_NUMBER_PROBLEMS = {
-    "length": N_("The ID number should have 18 characters"),
-    "format": N_("The ID number's format is wrong"),
-    "checksum": N_("The ID number's check digit is wrong"),
-    "birth_date": N_("The birth date inside the ID number is not a valid date"),
-    "region": N_("The region code inside the ID number is not valid"),
-    "birth_date_mismatch": N_("The birth date inside the ID number does not match the date of birth"),
-}
 # Refusals naming the age group (its label is part of the sentence), by age group
 TOO_OLD_OR_YOUNG = {
     "infant": N_("An age of %(months)s months does not suit an infant class"),

@@ -59,6 +59,15 @@ NOT_A_NUMBER = N_("Should be a number")
 NEGATIVE = N_("Cannot be negative")
 ONE_OF = N_("Should be one of %(choices)s")
 DATE_FORMAT = N_("Enter the date as YYYY-MM-DD")
+# What `cradle.idcard.check_id_number` finds wrong, by its code
+ID_NUMBER_PROBLEMS = {
+    "length": N_("The ID number should have 18 characters"),
+    "format": N_("The ID number's format is wrong"),
+    "checksum": N_("The ID number's check digit is wrong"),
+    "birth_date": N_("The birth date inside the ID number is not a valid date"),
+    "region": N_("The region code inside the ID number is not valid"),
+    "birth_date_mismatch": N_("The birth date inside the ID number does not match the date of birth"),
+}
 # What `cradle.idcard.check_credit_code` finds wrong, by its code
 CREDIT_CODE_PROBLEMS = {
     "length": N_("The unified social credit code should have 18 characters"),
