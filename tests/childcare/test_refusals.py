@@ -108,12 +108,12 @@ def test_pages_show_stored_codes_in_the_page_language(client, cc_url):
     assert "Inclusive private childcare institution" in public and "Not assessed" in public
 
 
-def test_a_facility_out_of_scope_is_not_found_on_pages(client, cc_url):
+def test_a_facility_out_of_scope_is_answered_404_on_pages(client, cc_url):
     with session_scope(cc_url) as s:
         other = filed_facility(s, 2, region="370302").id
     county = bearer_for(cc_url, "county_official", "370303")
     r = client.get(f"/childcare/operator/{other}", headers=county)
-    assert r.status_code == 404 and f"托育机构 {other} 不存在" in r.text
+    assert r.status_code == 404 and "区划 370302 不在当前用户的管辖范围 370303 内" in r.text
 
 
 def test_every_label_has_its_chinese_in_the_catalogue():

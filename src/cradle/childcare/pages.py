@@ -3,7 +3,7 @@
 capacity dashboard, subsidy queue). They call the same service functions as the API.
 
 A form whose input the domain refuses comes back with the error beside it (the redirect names it); a record
-outside the caller's scope is not found (404), as for one that does not exist.
+outside the caller's scope is answered 404, as one that does not exist, with the out-of-scope message.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from cradle.auth.actor import Actor
 from cradle.auth.deps import current_actor
 from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, places, subsidies
 from cradle.childcare.deps import PAYMENT_ROLES, PageCaller, PageScope, today
-from cradle.childcare.facilities import FACILITY_MISSING, facility_dict, get_facility, latest_filing
+from cradle.childcare.facilities import facility_dict, get_facility, latest_filing
 from cradle.childcare.models import Finding
 from cradle.childcare.standards import CHECKLIST
 from cradle.childcare.subsidy_desk import describe, register_and_describe
@@ -75,12 +75,12 @@ def _error_text(request: Request, exc: DomainError) -> str:
     return _t(request, "; ").join(texts)
 
 
-def _in_scope(find: Callable[[], T], missing: str, key: int) -> T:
-    """The record `find` looks up; one outside the caller's scope is answered as not found."""
+def _in_scope(find: Callable[[], T]) -> T:
+    """The record `find` looks up; one outside the caller's scope is answered as not found (404), saying so."""
     try:
         return find()
-    except OutOfScope:
-        raise NotFound(None, missing, key=key) from None
+    except OutOfScope as exc:
+        raise NotFound(exc.field, exc.message_id, **exc.params) from None
 
 
 def _back(request: Request, path: str, exc: DomainError | None = None) -> RedirectResponse:
@@ -144,7 +144,7 @@ def operator_page(
     error: str | None = None,
 ) -> Response:
     day = today(on)
-    f = _in_scope(lambda: get_facility(session, facility_id, scope), FACILITY_MISSING, facility_id)
+    f = _in_scope(lambda: get_facility(session, facility_id, scope))
     current = latest_filing(session, f.id)
     return render(
         request,
@@ -284,9 +284,7 @@ def official_page(
 def review_page(
     filing_id: int, request: Request, session: RequestSession, scope: PageScope, error: str | None = None
 ) -> Response:
-    f = _in_scope(
-        lambda: filing.get_filing(session, filing_id, scope), N_("Filing %(key)s does not exist"), filing_id
-    )
+    f = _in_scope(lambda: filing.get_filing(session, filing_id, scope))
     data = filing.filing_dict(session, f)
     recorded = {c["item"]: c for c in data["checks"]}
     return render(
@@ -338,11 +336,7 @@ def subsidy_page(
     who: PageCaller,
     error: str | None = None,
 ) -> Response:
-    desk = _in_scope(
-        lambda: describe(session, application_id, scope),
-        N_("Subsidy application %(key)s does not exist"),
-        application_id,
-    )
+    desk = _in_scope(lambda: describe(session, application_id, scope))
     application = desk["application"]
     return render(
         request,
@@ -403,7 +397,7 @@ async def subsidy_action(
 def inspect_page(
     facility_id: int, request: Request, session: RequestSession, scope: PageScope, error: str | None = None
 ) -> Response:
-    f = _in_scope(lambda: get_facility(session, facility_id, scope), FACILITY_MISSING, facility_id)
+    f = _in_scope(lambda: get_facility(session, facility_id, scope))
     return render(
         request,
         "childcare/inspect.html",
