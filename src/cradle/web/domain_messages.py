@@ -154,8 +154,6 @@ MESSAGES = [
     N_(" (%(document)s %(clause)s, target %(target)s)"),
     N_("Population database (computed by the system)"),
     N_("Should be one of %(choices)s"),
-    N_(),
-    N_(),
     N_("Unknown role %(role)s"),
     N_("The department should be one of %(choices)s"),
     N_("%(program)s is not a programme that needs an application (available: %(programs)s)"),
