@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 from cradle.config import get_settings
@@ -16,8 +15,7 @@ from cradle.services.actors import SYSTEM
 def candidates_dir() -> Path:
     """Where the data hub drops 免申即享 candidates: `<program>.jsonl`, one household a line, as `cradle services
     proactive` reads them (the registry holds no 乡镇, which a case needs, so the export supplies it)."""
-    configured = os.environ.get("CRADLE_PROACTIVE_DIR")
-    return Path(configured) if configured else get_settings().data_dir / "proactive"
+    return get_settings().proactive_dir
 
 
 def _read(path: Path) -> list[dict]:
