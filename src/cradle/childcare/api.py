@@ -318,8 +318,8 @@ def register_subsidy_payment(
     """Send an approved (payable) subsidy to the county's one-off payment batch, paid to the facility's account.
     Takes an `Idempotency-Key` like the services API: a replay gets the stored answer and changes nothing."""
     from cradle.childcare.subsidy_desk import register_and_describe
+    from cradle.errors import DomainError
     from cradle.services import idempotency
-    from cradle.services.errors import ServiceError
 
     fields = {k: data.get(k) for k in ("account_no", "bank_code", "account_name")}
     try:
@@ -330,7 +330,7 @@ def register_subsidy_payment(
             {"application_id": application_id, **fields},
             lambda s: (201, register_and_describe(s, who, application_id, fields, scope)),
         )
-    except ServiceError as exc:
+    except DomainError as exc:
         refuse(exc.status, [exc.as_dict()])
     except DOMAIN_ERRORS as exc:
         raise as_http(exc) from None

@@ -1,6 +1,6 @@
 """`cradle facilities subsidy-pay …` and `cradle facilities quarantine …`: the officials' desk from the command
 line (the same functions as the pages and the API). The CLI acts as a county official of the record's county;
-its steps are audited as `county:cli@<county>`."""
+its steps are audited as `county:cli@<county>`, the services' name for it."""
 
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ import typer
 
 from cradle.childcare.cli import _fail, _session
 from cradle.childcare.errors import ChildcareError, NotFound, OutOfScope
-from cradle.payments.errors import Conflict
+from cradle.errors import Conflict
 
 ERRORS = (ChildcareError, NotFound, OutOfScope, Conflict)
 
 
-def _county_actor(county: str):
-    from cradle.services.actors import Actor
+def _county_actor(county: str) -> str:
+    from cradle.auth import roles
+    from cradle.auth.actor import Actor
+    from cradle.services.offices import ref
 
-    return Actor(id="cli", role="county", county=county)
+    return ref(Actor(id="cli", role=roles.COUNTY, region=county))
 
 
 def _parse_changes(pairs: list[str]) -> dict:

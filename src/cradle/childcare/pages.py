@@ -315,7 +315,7 @@ async def subsidy_action(
     """Approve, reject or cancel; or register the approved subsidy for payment (county officials and above)."""
     from cradle.childcare.errors import ChildcareError
     from cradle.childcare.subsidy_desk import register_and_describe
-    from cradle.services.errors import ServiceError
+    from cradle.errors import DomainError
 
     form = await request.form()
     action = str(form.get("action") or "")
@@ -343,7 +343,7 @@ async def subsidy_action(
             )
         else:
             raise ChildcareError("action", f"未知的操作 {action}")
-    except (*DOMAIN_ERRORS, ServiceError) as exc:
+    except (*DOMAIN_ERRORS, DomainError) as exc:
         session.rollback()
         return _back(back, exc)
     return _back(back)

@@ -13,7 +13,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from cradle.services.errors import NotFound
+from cradle.errors import N_, NotFound
 
 
 def _builder():
@@ -39,8 +39,9 @@ def prefill(
     build, HouseholdError = found
     try:
         household = copy.deepcopy(build(session, id_number, as_of))
-    except HouseholdError as exc:
-        raise NotFound(field, str(exc) or "人口库中没有此人的家庭信息") from None
+    except HouseholdError as exc:  # worded by the registry, which knows why
+        message = str(exc) or N_("The population database has no household information for this person")
+        raise NotFound(field, message) from None
     identities = {}
     for member in household.get("members", []):
         number, name = member.pop("id_number", None), member.pop("name", None)
