@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from cradle import audit
 from cradle.atomicfile import atomic_path
 from cradle.auth.actor import Actor
+from cradle.childcare.subsidies import PROGRAMS as FACILITY_PROGRAMS
+from cradle.childcare.subsidy_payments import settle
 from cradle.errors import N_, Conflict, Invalid
 from cradle.payments.batches import get_batch, summary
 from cradle.payments.models import Batch, Entitlement, Payment
@@ -40,10 +42,6 @@ EXPORT_COLUMNS = [
 RETURN_COLUMNS = ["付款编号", "结果", "银行流水号", "失败原因", "金额"]
 RESULTS = {"S": "paid", "F": "failed", "R": "returned"}
 ENCODINGS = ("utf-8-sig", "gb18030")
-FACILITY_PROGRAMS = (
-    "zibo.nursery_construction_subsidy",
-    "zibo.demo_nursery_award",
-)  # cradle.childcare.subsidies
 
 
 def payment_ref(payment_id: int) -> str:
@@ -261,8 +259,6 @@ def import_return(session: Session, actor: Actor, batch_no: str, content: bytes)
         for c in changes:
             payments[c["pid"]].status = c["st"]
     if batch.program in FACILITY_PROGRAMS:  # a paid facility subsidy marks the childcare application paid
-        from cradle.childcare.subsidy_payments import settle
-
         settle(session, ref(actor), batch.batch_no, [p.id for p in payments.values() if p.status == "paid"])
     if not any(p.status == "pending" for p in payments.values()):
         batch.status, batch.reconciled_at = "reconciled", now

@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from cradle import audit
 from cradle.auth.actor import Actor
+from cradle.childcare.subsidies import PROGRAMS as FACILITY_PROGRAMS
 from cradle.errors import N_, Conflict, Forbidden, NotFound
 from cradle.payments.models import Batch, Entitlement, Payment
 from cradle.payments.periods import bounds
+from cradle.services.catalogue import service_program
 from cradle.services.offices import office, ref
 
 _INSERT = """
@@ -49,14 +51,10 @@ def _require_finance(actor: Actor, county: str) -> None:
 
 
 def frequency_of(program: str) -> str:
-    from cradle.childcare.subsidies import PROGRAMS as FACILITY_PROGRAMS
-    from cradle.services.catalogue import service_program
-
     if (
         program in FACILITY_PROGRAMS
     ):  # 淄博 facility subsidies: one-off, registered by childcare.subsidy_payments
         return "once"
-
     return service_program(program).frequency
 
 

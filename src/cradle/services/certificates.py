@@ -124,6 +124,7 @@ def verify(session: Session, doc_no: str, signature: str) -> dict:
 
 
 def qr_svg(url: str) -> str:
+    # deferred: only a document being drawn needs the QR code library
     import segno
 
     return segno.make(url, error="m").svg_inline(scale=3)
@@ -174,6 +175,7 @@ th, td {{ border: 1px solid #999; padding: 6px; text-align: left; }} th {{ width
 
 
 def pdf(doc: IssuedDocument) -> bytes:
+    # deferred: WeasyPrint and its fonts take seconds to load; only a PDF needs them
     from weasyprint import HTML
 
     return HTML(string=html(doc)).write_pdf()

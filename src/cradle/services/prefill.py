@@ -17,7 +17,7 @@ from cradle.errors import N_, NotFound
 
 
 def _builder():
-    try:
+    try:  # deferred: the registry is a domain a deployment may leave out
         from cradle.registry.household import HouseholdError, build_household
     except ImportError:  # a deployment without the registry domain
         return None
