@@ -129,7 +129,7 @@ def idempotent(*, look_first: bool = True, payload: Callable[..., object] | None
         @router.post("/cases", status_code=201, response_model=CaseOut)
         @idempotent(look_first=False)
         def post_case(body: CaseIn, *, db: Session, actor: Actor) -> dict:
-            return case_json(applications.submit(db, actor, body.model_dump(exclude_unset=True)))
+            return case_json(applications.submit(db, actor, body_of(body)))
 
     The action takes FastAPI's parameters (path, query, body, file) and `db` (the session of the transaction
     that also stores its answer) and `actor` (the caller, `callers.caller`, checked in that transaction); it
@@ -137,7 +137,7 @@ def idempotent(*, look_first: bool = True, payload: Callable[..., object] | None
     with the stored status and body, and the header `Idempotent-Replayed: true`.
 
     `payload`, a function of FastAPI's parameters, is what a replay must repeat: by default the request body,
-    or the path parameters of a route without one."""
+    or the route's parameters when it has none."""
 
     def decorate(action: Callable[..., dict | list]):
         hints = typing.get_type_hints(action, include_extras=True)
@@ -148,6 +148,7 @@ def idempotent(*, look_first: bool = True, payload: Callable[..., object] | None
         ]
         params += [
             inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
+            # refuses a caller it can refuse before the body is read; `callers.caller` gives the actor
             inspect.Parameter(
                 "idempotency_caller", inspect.Parameter.KEYWORD_ONLY, annotation=callers.ApiCaller
             ),

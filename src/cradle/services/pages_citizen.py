@@ -59,9 +59,7 @@ def hub(request: Request, s: RequestSession, actor: AnyOffice) -> Response:
         registrations=registration.of_person(s, pid),
         bundles=bundle.of_person(s, pid),
         cases=applications.of_citizen(s, pid),
-        status_labels=applications.STATUS_LABELS,
         messages=notifications.inbox(s, pid, limit=5),
-        title_of=forms.program_title,
         breadcrumbs=[(label(request, SERVICES), None)],
     )
 
