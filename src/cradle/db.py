@@ -142,6 +142,7 @@ RequestSession = Annotated[Session, Depends(request_session, scope="function")]
 
 def upgrade(url: str | None = None) -> None:
     """Bring the database at `url` to the newest revision of every domain branch."""
+    # deferred: alembic is some 150 modules, needed only to migrate; every command imports this module
     from alembic import command
     from alembic.config import Config
 

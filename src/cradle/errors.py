@@ -8,7 +8,8 @@ answered (the zh catalogue holds the Chinese), so every front door says it in th
 
 - the web app answers it once (`cradle.web.errors`): JSON `{"errors": [{"field", "code", "message"}]}` under
   `/api/`, the error page for a browser;
-- the CLI catches it once (`cradle.cli`): one line `error: field: message`, exit 2 for bad input, 1 otherwise;
+- the CLI catches it once (`cradle.cli`): one line `field: message` per problem (`error: message` when no
+  field is named), exit 2 for bad input, 1 otherwise;
 - `str(exc)` is the Chinese text, for logs and tests.
 
 Several problems found at once (each bad field of a household) travel together as `Problems([...])`.
@@ -50,6 +51,10 @@ class DomainError(Exception):
 
     def text(self, locale: str = DEFAULT_LOCALE) -> str:
         return translate(self.message_id, self.params, locale)
+
+    def __reduce__(self):
+        """Pickled whole (a worker process's refusal reaches its parent with its params and code)."""
+        return _rebuild, (type(self), self.field, self.message_id, self.params, self.__dict__)
 
     @property
     def message(self) -> str:
@@ -111,6 +116,13 @@ class Unavailable(DomainError):
     """A part the request needs is not there (the database, the policy engine): try again later."""
 
     status, code, bad_input = 503, "unavailable", False
+
+
+def _rebuild(kind: type[DomainError], field, message_id, params, state) -> DomainError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, field, message_id)
+    error.__dict__.update(state)
+    return error
 
 
 class Problems(DomainError):

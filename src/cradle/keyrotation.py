@@ -12,7 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, String, and_, bindparam, column, func, select, table, update
+from sqlalchemy.orm import Session
 
+import cradle.models  # noqa: F401  (every domain's tables on Base.metadata, whose encrypted columns rotate)
+from cradle import audit
+from cradle.db import Base
 from cradle.fieldcrypt import WIDTH, EncryptedJSON, EncryptedString, keyring
 
 
@@ -25,9 +29,6 @@ class RotationReport:
 
 def encrypted_columns() -> list[tuple[str, tuple[str, ...], str]]:
     """(table, primary-key columns, column) for every EncryptedString column of every domain."""
-    import cradle.models  # noqa: F401  (every domain's tables)
-    from cradle.db import Base
-
     out = []
     for t in Base.metadata.sorted_tables:
         pk = tuple(c.name for c in t.primary_key.columns)
@@ -82,10 +83,6 @@ def rotate(
     progress: Callable[[str, int], None] | None = None,
 ) -> RotationReport:
     """Every encrypted column under the current key; one audit entry per column rewritten."""
-    from sqlalchemy.orm import Session
-
-    from cradle import audit
-
     ring = keyring()
     report = RotationReport(ring.current, {"a": "AES-256-SIV", "s": "SM4-SIV"}[ring.alg])
     for table_name, pk, name in encrypted_columns():

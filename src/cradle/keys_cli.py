@@ -14,6 +14,7 @@ def register(app: typer.Typer) -> None:
     @keys.command("new")
     def new_cmd(key_id: str = typer.Argument(..., help="the new key's id, e.g. k2")) -> None:
         """Print a new `id:key` entry; put it first in CRADLE_FIELD_KEYS, then run `cradle keys rotate`."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.fieldcrypt import FieldKeyError, new_key, parse_keys
 
         entry = f"{key_id}:{new_key()}"
@@ -27,6 +28,7 @@ def register(app: typer.Typer) -> None:
     @keys.command("rotate")
     def rotate_cmd(batch: int = typer.Option(1000, min=1, help="rows per committed batch")) -> None:
         """Re-encrypt every encrypted column under the current key (resumable; each column audited)."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.db import get_engine
         from cradle.fieldcrypt import FieldIntegrityError, FieldKeyError
         from cradle.keyrotation import rotate

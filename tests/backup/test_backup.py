@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, select
 
-from cradle.backup.crypto import BackupIntegrityError, BackupKeyError, new_key
-from cradle.backup.service import RestoreError, backup, describe, restore, table_counts
+from cradle.backup.crypto import new_key
+from cradle.backup.service import backup, describe, restore, table_counts
 from cradle.demo import init_database
+from cradle.errors import Conflict, Invalid
 
 KEY = new_key()
 
@@ -58,7 +59,7 @@ def test_a_non_empty_target_is_refused_and_left_alone(populated, tmp_path):
     out = tmp_path / "cradle.bak"
     backup(populated, out, KEY)
     before = table_counts(populated)
-    with pytest.raises(RestoreError, match="not empty"):
+    with pytest.raises(Conflict, match="not empty"):
         restore(out, populated, KEY)
     assert table_counts(populated) == before
 
@@ -79,7 +80,7 @@ def test_tampered_or_truncated_backups_are_refused(damage, tmp_path):
         data = data[:-20]
     out.write_bytes(bytes(data))
     target = tmp_path / "target.db"
-    with pytest.raises(BackupIntegrityError):
+    with pytest.raises(Invalid):
         restore(out, f"sqlite:///{target}", key)
     assert not target.exists()
 
@@ -87,6 +88,6 @@ def test_tampered_or_truncated_backups_are_refused(damage, tmp_path):
 def test_backups_need_a_key(tmp_path):
     src = f"sqlite:///{tmp_path / 'src.db'}"
     init_database(load_demo=False, url=src)
-    with pytest.raises(BackupKeyError):
+    with pytest.raises(Invalid):
         backup(src, tmp_path / "x.bak", None)
     assert not (tmp_path / "x.bak").exists()

@@ -5,7 +5,8 @@ import polars as pl
 import pytest
 
 from cradle.batch.household import households_json
-from cradle.batch.runner import BatchSpec, ManifestMismatch, read_output, run_batch
+from cradle.batch.runner import BatchSpec, read_output, run_batch
+from cradle.errors import Invalid
 from cradle.policy.calc import calc_household
 
 from .conftest import ON
@@ -66,7 +67,7 @@ def test_resume_skips_finished_partitions_without_duplicates(zibo_source, tmp_pa
 
 def test_other_settings_in_the_same_out_are_refused(zibo_source, tmp_path):
     run_batch(BatchSpec("370300", ON, str(zibo_source), max_households=300), tmp_path, workers=1, limit=1)
-    with pytest.raises(ManifestMismatch, match="as_of"):
+    with pytest.raises(Invalid, match="as_of"):
         run_batch(
             BatchSpec("370300", ON.replace(day=1), str(zibo_source), max_households=300), tmp_path, workers=1
         )

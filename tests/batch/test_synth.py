@@ -6,6 +6,7 @@ import pytest
 
 from cradle import regions
 from cradle.batch.synth import generate
+from cradle.errors import Invalid
 from cradle.policy.population import CARE, RELATION, Population
 
 from .conftest import ON
@@ -48,5 +49,5 @@ def test_seeded_and_sorted_by_county():
 
 
 def test_unknown_region_names_the_field():
-    with pytest.raises(ValueError, match="region: unknown region code 999999"):
+    with pytest.raises(Invalid, match="region: unknown region code 999999"):
         generate("999999", 10, 1, ON)

@@ -4,6 +4,7 @@ import pytest
 from cradle.batch import report
 from cradle.batch.cost import yearly_cost
 from cradle.batch.whatif import parse_sets, parse_years, run_whatif
+from cradle.errors import Invalid
 
 from .conftest import ON
 
@@ -21,22 +22,22 @@ def test_parse_sets_names_the_parameter():
         "baiyin.childcare_allowance.monthly": None,
     }
     assert change.off == {"zibo.nursery_fee_subsidy"}
-    with pytest.raises(ValueError, match="--set cn.nope: unknown parameter"):
+    with pytest.raises(Invalid, match="--set cn.nope: unknown parameter"):
         parse_sets(["cn.nope=1"])
-    with pytest.raises(ValueError, match="--set zibo.nope: unknown program"):
+    with pytest.raises(Invalid, match="--set zibo.nope: unknown program"):
         parse_sets(["zibo.nope=off"])
-    with pytest.raises(ValueError, match="not a number"):
+    with pytest.raises(Invalid, match="not a number"):
         parse_sets(["cn.childcare_subsidy.yearly=lots"])
-    with pytest.raises(ValueError, match="date values are not supported yet"):
+    with pytest.raises(Invalid, match="date values are not supported yet"):
         parse_sets(["cn.childcare_subsidy.yearly=2027-01-01"])
-    with pytest.raises(ValueError, match="--set: expected NAME=VALUE"):
+    with pytest.raises(Invalid, match="--set: expected NAME=VALUE"):
         parse_sets(["cn.childcare_subsidy.yearly"])
 
 
 def test_parse_years():
     assert parse_years("2026-2030", ON) == [2026, 2027, 2028, 2029, 2030]
     assert parse_years(None, ON) == [2026]
-    with pytest.raises(ValueError, match="--years: 2020 is before the population's base year"):
+    with pytest.raises(Invalid, match="--years: 2020 is before the population's base year"):
         parse_years("2020-2022", ON)
 
 

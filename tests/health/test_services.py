@@ -18,7 +18,6 @@ from cradle.health.models import Guidance, Offer
 from cradle.idcard import make_id_number
 from cradle.registry.ingest import ingest_file
 from cradle.services import notifications, registration
-from cradle.services.actors import Actor as ServiceActor
 
 from .conftest import COUNTY, county_official
 
@@ -97,7 +96,7 @@ def test_a_married_couple_is_offered_both_checks_books_and_is_done(hurl, workers
 
 
 def test_a_birth_registration_gives_the_town_a_counselling_follow_up(hurl, workers):
-    mother = ServiceActor(id="m", role="citizen", id_number=WIFE, name="李娜")
+    mother = Actor(id="m", role="citizen", id_number=WIFE, name="李娜")
     with session_scope(hurl) as s:
         reg = registration.register(
             s,

@@ -12,7 +12,7 @@ from cradle.policy.calc import calc_household
 from cradle.policy.engine import evaluate, period, run
 from cradle.policy.errors import PackError
 from cradle.policy.household import parse_household
-from cradle.policy.packs import Document, Pack, _resolve_in_force
+from cradle.policy.packs import Document, Pack, _resolve_in_force, layer_parameter
 from cradle.policy.parameters import load_parameters
 from cradle.policy.population import RELATION, Population
 from cradle.policy.program import Ctx, Rule, program
@@ -41,7 +41,7 @@ def _ctx(as_of: str) -> Ctx:
         "eligible": np.array([True, True, False]),
         "purchase_date": np.array(["2023-09-19", "2023-09-20", "NaT"], dtype="datetime64[D]"),
     }
-    return Ctx({}, households, {}, np.datetime64(as_of, "D"), {}, "t", region="370300")
+    return Ctx({}, households, {}, np.datetime64(as_of, "D"), {}, "t", region="370300", layer=layer_parameter)
 
 
 def test_a_parameter_sets_the_first_day_and_the_label_says_what_took_effect():
@@ -84,6 +84,20 @@ def test_no_period_starts_before_the_program_is_in_force_except_a_deadline_windo
     assert clamped.tolist() == [dt.date(2023, 9, 20), dt.date(2024, 5, 1)]
     deadline = period(_program("a.b", kind="deadline"), Rule([], "", start=starts), 2, idx)[0]
     assert deadline.tolist() == [dt.date(2020, 1, 1), dt.date(2024, 5, 1)]
+
+
+def test_the_in_force_parameter_is_read_like_any_other_so_a_guessed_date_says_so():
+    """The day a program takes effect is part of its answer: its parameter's entry (verified flag, clause) is
+    among the values the explanation rests on, read on the day each row is judged on, even when the formula
+    itself reads nothing."""
+    ctx = _ctx("2025-07-01")
+    ctx._parameters = load_parameters("t", yaml.safe_load(PARAMS), "doc.txt", "parameters.yaml")
+    ctx.program = _program("a.b", in_force_on="purchase_date")
+    (use,) = ctx.uses
+    assert use.parameter.name == "t.a.b" and use.on.tolist() == ctx.households.purchase_date.tolist()
+    ctx.uses = []
+    ctx.program = _program(("2023-09-20", None))  # literal dates: no parameter to read
+    assert ctx.uses == []
 
 
 def test_a_wrong_declaration_is_refused_naming_the_program():
@@ -145,8 +159,28 @@ def test_an_unknown_birth_order_is_the_rank_by_birth_date(household):
 
 def test_a_pack_names_its_place_through_its_region():
     codes = np.array([620402, 620102, 370303])
-    ctx = Ctx({}, {}, {}, np.datetime64("2025-07-01"), {}, "baiyin", region="620400")
+    ctx = Ctx({}, {}, {}, np.datetime64("2025-07-01"), {}, "baiyin", region="620400", layer=layer_parameter)
     assert ctx.within_pack(codes).tolist() == [True, False, False]
     assert ctx.within_pack(codes, province=True).tolist() == [True, True, False]
-    national = Ctx({}, {}, {}, np.datetime64("2025-07-01"), {}, "cn")
+    national = Ctx({}, {}, {}, np.datetime64("2025-07-01"), {}, "cn", layer=layer_parameter)
     assert national.within_pack(codes).all()
+
+
+def test_the_highest_birth_order_is_the_largest_given_or_the_living_children_counted():
+    persons = {
+        "hh": np.array([0, 0, 0, 1, 1, 1, 2, 2, 3]),
+        "relation": np.array([1, 3, 3, 1, 3, 3, 3, 3, 1], dtype=np.int8),
+        "birth_order": np.array([0, 1, 4, 0, 0, 0, 2, 0, 0], dtype=np.int16),  # 0: not given
+        "deceased": np.array([False, False, True, False, False, False, False, False, False]),
+    }
+    ctx = Ctx(
+        persons,
+        {"jurisdiction": np.zeros(4, dtype=np.int64)},
+        {},
+        np.datetime64("2025-07-01"),
+        {},
+        "t",
+        layer=layer_parameter,
+    )
+    # a fourth child who died still counts; two children without orders count 2; a mother alone has 0
+    assert ctx.max_birth_order.tolist() == [4, 2, 2, 0]

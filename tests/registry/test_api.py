@@ -74,3 +74,21 @@ def test_history_runs_and_quarantine(api):
     assert {q["reason"] for q in detail["quarantine"]} == set(run["reasons"])
     csv = client.get("/api/v1/registry/quarantine.csv", params={"run_id": run["id"]}, headers=county)
     assert csv.status_code == 200 and csv.text.count("\n") == run["quarantined"] + 1
+
+
+def test_openapi_shows_every_answer_and_body(api):
+    client, _ = api
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    routes = {p: ops for p, ops in spec["paths"].items() if p.startswith("/api/v1/registry/")}
+    assert len(routes) == 12
+    for path, ops in routes.items():
+        for op in ops.values():
+            answer = op["responses"]["200"]["content"]
+            if path.endswith(".csv"):
+                assert list(answer) == ["text/csv"], path
+                continue
+            bodies = [answer["application/json"]["schema"]]
+            bodies += [c["schema"] for c in op.get("requestBody", {}).get("content", {}).values()]
+            for body in bodies:
+                assert schemas[body["$ref"].rsplit("/", 1)[-1]]["properties"], path

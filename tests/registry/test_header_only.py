@@ -7,10 +7,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from cradle.db import make_engine
+from cradle.errors import Invalid
 from cradle.registry import models as m
 from cradle.registry.feeds import get_feed
 from cradle.registry.ingest import ingest_file
-from cradle.registry.validation import FeedFormatError
 
 
 def _write(path, columns):
@@ -29,7 +29,7 @@ def test_a_wrong_header_without_data_rows_is_refused(migrated_db_url, tmp_path, 
     path = tmp_path / f"gongan{suffix}"
     _write(path, ["编号", "姓名"])
     engine = make_engine(migrated_db_url)
-    with pytest.raises(FeedFormatError, match="缺少列：record_no, id_number"):
+    with pytest.raises(Invalid, match="缺少列：record_no, id_number"):
         ingest_file("gongan", path, engine=engine)
     with engine.connect() as conn:
         assert conn.execute(select(m.IngestRun.status)).scalars().all() == ["failed"]

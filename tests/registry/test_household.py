@@ -10,9 +10,10 @@ from typer.testing import CliRunner
 
 from cradle.cli import app
 from cradle.db import make_engine, upgrade
+from cradle.errors import NotFound
 from cradle.policy.household import parse_household
 from cradle.registry import models as m
-from cradle.registry.household import HouseholdError, build_household
+from cradle.registry.household import build_household
 from cradle.registry.ingest import ingest_directory
 
 ON = dt.date(2025, 7, 1)
@@ -67,7 +68,7 @@ def test_household_reflects_the_date(county_db):
         assert len([x for x in before["members"] if x["relation"] == "child"]) < len(
             [x for x in now["members"] if x["relation"] == "child"]
         )
-        with pytest.raises(HouseholdError):
+        with pytest.raises(NotFound):
             build_household(s, "110101199001011234", ON)
 
 

@@ -11,6 +11,7 @@ import time
 import polars as pl
 import pytest
 
+from cradle.errors import Invalid
 from cradle.registry.pipeline import prepared_ahead
 from cradle.registry.scratch import Scratch
 
@@ -158,7 +159,7 @@ def test_batches_per_transaction_beyond_the_scratch_files_are_refused(tmp_path):
     url = f"sqlite:///{tmp_path / 'r.db'}"
     upgrade(url)
     engine = make_engine(url)
-    with pytest.raises(ValueError, match="commit_batches"):
+    with pytest.raises(Invalid, match="commit_batches"):
         ingest_frames(engine, "gongan", [], file_name="x.csv", commit_batches=10)
     with engine.connect() as conn:  # refused before the run is recorded
         assert conn.exec_driver_sql("SELECT count(*) FROM registry_ingest_run").scalar_one() == 0

@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cradle.db import make_engine
+from cradle.errors import Invalid
 from cradle.idcard import make_id_number
 from cradle.registry import identity
 from cradle.registry import models as m
 from cradle.registry.ingest import ingest_file
-from cradle.registry.quarantine import QuarantineError, correct, export_csv, list_rows, resubmit
+from cradle.registry.quarantine import correct, export_csv, list_rows, resubmit
 
 MOTHER = make_id_number("370303", dt.date(1992, 3, 4), 1, "F")
 FATHER = make_id_number("370303", dt.date(1990, 6, 7), 2, "M")
@@ -58,7 +59,7 @@ def test_correct_and_resubmit(migrated_db_url, tmp_path):
             BAD,
         )
         assert export_csv(session, tmp_path / "q.csv") == 1
-        with pytest.raises(QuarantineError):
+        with pytest.raises(Invalid):
             correct(session, row.id, {"no_such_field": "x"})
         correct(session, row.id, {"id_number": CHILD})
         session.commit()
@@ -117,7 +118,7 @@ def test_unnumbered_birth_is_queued_then_confirmed_and_split(migrated_db_url, tm
         assert birth.child_id == cand.person_id != numbered.id
         c = identity.decide(session, cand.id, confirm=True, actor="official-1")
         assert identity.cluster(session, numbered.id) == [numbered.id, cand.person_id]
-        with pytest.raises(identity.IdentityError):
+        with pytest.raises(Invalid):
             identity.decide(session, cand.id, confirm=True, actor="official-1")
         identity.split(session, c.merge_id, actor="official-2", reason="不是同一人")
         assert identity.cluster(session, numbered.id) == [numbered.id]

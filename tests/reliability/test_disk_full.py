@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cradle import atomicfile
+from cradle.backup.crypto import new_key
 from cradle.reliability import diskfull
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `from payments.helpers import …`
@@ -26,7 +27,7 @@ def test_every_export_command_on_a_full_disk(migrated_sqlite):
 
 def test_the_same_commands_write_their_files_when_there_is_room(migrated_sqlite, tmp_path):
     """The failure above is the disk's, not a broken command."""
-    env = dict(os.environ, CRADLE_DATABASE_URL=migrated_sqlite, CRADLE_BACKUP_KEY=diskfull._key())
+    env = dict(os.environ, CRADLE_DATABASE_URL=migrated_sqlite, CRADLE_BACKUP_KEY=new_key())
     for args in diskfull.commands(tmp_path):
         a = diskfull.attempt(args, tmp_path, "tmpfs", env, set())
         assert a.exit_code == 0, (a.command, a.message)

@@ -43,9 +43,11 @@ HOME_LINKS = {
         ("/payments", N_("Payments")),
         ("/health", N_("Maternal and child health")),
         ("/auth/admin/accounts", N_("Accounts")),
+        ("/admin/jobs", N_("Scheduled jobs")),
         ("/auth/account", N_("My account")),
     ],
 }
+ADMIN_ONLY = ("/auth/admin/accounts", "/admin/jobs")
 
 
 def audience(actor: Actor) -> str:
@@ -81,7 +83,7 @@ def home(request: Request, actor: ActorDep) -> Response:
     links = [
         (path, label)
         for path, label in HOME_LINKS[who]
-        if is_served(request.app, path) and (path != "/auth/admin/accounts" or actor.role == roles.ADMIN)
+        if is_served(request.app, path) and (path not in ADMIN_ONLY or actor.role == roles.ADMIN)
     ]
     return render(
         request,

@@ -1,4 +1,5 @@
-"""`cradle backup` and `cradle restore`."""
+"""`cradle backup` and `cradle restore`. A refused key, file or target (`cradle.errors`) is answered by the
+`cradle` command in one line."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 from pathlib import Path
 
 import typer
+
+from cradle.errors import N_, Invalid
 
 
 def register(app: typer.Typer) -> None:
@@ -15,7 +18,7 @@ def register(app: typer.Typer) -> None:
         new_key: bool = typer.Option(False, "--new-key", help="print a new CRADLE_BACKUP_KEY and stop"),
     ) -> None:
         """Encrypted backup of the whole database (key: CRADLE_BACKUP_KEY)."""
-        from cradle.backup.crypto import BackupKeyError
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.backup.crypto import new_key as make_key
         from cradle.backup.service import backup
         from cradle.config import get_settings
@@ -24,13 +27,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(make_key())
             return
         if out is None:
-            typer.echo("OUT: the backup file to write", err=True)
-            raise typer.Exit(2)
-        try:
-            header = backup(get_settings().database_url, out, get_settings().backup_key or None)
-        except (BackupKeyError, ValueError) as e:
-            typer.echo(str(e), err=True)
-            raise typer.Exit(2) from None
+            raise Invalid("OUT", N_("give the backup file to write"))
+        header = backup(get_settings().database_url, out, get_settings().backup_key or None)
         typer.echo(
             f"{out}: {header['kind']}, {len(header['tables'])} tables, {sum(header['tables'].values())} rows"
         )
@@ -41,16 +39,12 @@ def register(app: typer.Typer) -> None:
         info: bool = typer.Option(False, "--info", help="show the backup's header and stop"),
     ) -> None:
         """Restore a backup into the (empty) database of CRADLE_DATABASE_URL."""
-        from cradle.backup.crypto import BackupIntegrityError, BackupKeyError
-        from cradle.backup.service import RestoreError, describe, restore
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
+        from cradle.backup.service import describe, restore
         from cradle.config import get_settings
 
-        try:
-            if info:
-                typer.echo(json.dumps(describe(path), ensure_ascii=False, indent=2))
-                return
-            header = restore(path, get_settings().database_url, get_settings().backup_key or None)
-        except (BackupKeyError, BackupIntegrityError, RestoreError) as e:
-            typer.echo(str(e), err=True)
-            raise typer.Exit(2) from None
+        if info:
+            typer.echo(json.dumps(describe(path), ensure_ascii=False, indent=2))
+            return
+        header = restore(path, get_settings().database_url, get_settings().backup_key or None)
         typer.echo(f"restored {len(header['tables'])} tables, {sum(header['tables'].values())} rows")

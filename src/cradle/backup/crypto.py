@@ -2,7 +2,8 @@
 
 Each chunk's nonce is a random 8-byte prefix (per file) plus its 4-byte counter, and its associated data say
 whether it is the last chunk, so reordered, dropped or truncated chunks fail to decrypt instead of restoring
-part of a database.
+part of a database. A missing or malformed key (field CRADLE_BACKUP_KEY) and an altered, truncated or foreign
+file (field path) are refused with `cradle.errors.Invalid`.
 """
 
 from __future__ import annotations
@@ -16,28 +17,27 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from cradle.errors import N_, Invalid
+
 MAGIC = b"CRADLEBK1\n"
 CHUNK = 1 << 20
+KEY = "CRADLE_BACKUP_KEY"
 
 
-class BackupKeyError(ValueError):
-    """The backup key is missing or malformed."""
-
-
-class BackupIntegrityError(ValueError):
-    """The backup file was altered, truncated, or encrypted with another key."""
+def _damaged(message_id: str) -> Invalid:
+    return Invalid("path", message_id)
 
 
 def load_key(text: str | None) -> bytes:
     """The 32-byte key from its base64 form (CRADLE_BACKUP_KEY); `cradle backup --new-key` makes one."""
     if not text:
-        raise BackupKeyError("CRADLE_BACKUP_KEY is not set: backups are always encrypted")
+        raise Invalid(KEY, N_("not set: backups are always encrypted"))
     try:
         key = base64.b64decode(text, validate=True)
     except ValueError:
-        raise BackupKeyError("CRADLE_BACKUP_KEY is not base64") from None
+        raise Invalid(KEY, N_("not base64")) from None
     if len(key) != 32:
-        raise BackupKeyError(f"CRADLE_BACKUP_KEY must be 32 bytes, got {len(key)}")
+        raise Invalid(KEY, N_("must be 32 bytes, got %(size)s"), size=len(key))
     return key
 
 
@@ -66,14 +66,14 @@ def encrypt(key: bytes, header: bytes, source: BinaryIO, out: BinaryIO) -> None:
 def read_header(source: BinaryIO) -> tuple[bytes, bytes]:
     """(nonce prefix, header) from the start of a backup file."""
     if source.read(len(MAGIC)) != MAGIC:
-        raise BackupIntegrityError("not a cradle backup file")
+        raise _damaged(N_("not a cradle backup file"))
     prefix = source.read(8)
     (size,) = struct.unpack(">I", source.read(4))
     return prefix, source.read(size)
 
 
 def decrypt(key: bytes, source: BinaryIO) -> Iterator[bytes]:
-    """The plaintext chunks, after read_header(); raises BackupIntegrityError on any tampering."""
+    """The plaintext chunks, after read_header(); Invalid on any tampering."""
     source.seek(0)
     prefix, header = read_header(source)
     aes = AESGCM(key)
@@ -81,7 +81,7 @@ def decrypt(key: bytes, source: BinaryIO) -> Iterator[bytes]:
     while True:
         raw = source.read(4)
         if len(raw) < 4:
-            raise BackupIntegrityError("the backup file is truncated")
+            raise _damaged(N_("the backup file is truncated"))
         (size,) = struct.unpack(">I", raw)
         sealed = source.read(size)
         nonce = prefix + struct.pack(">I", counter)
@@ -93,9 +93,9 @@ def decrypt(key: bytes, source: BinaryIO) -> Iterator[bytes]:
             yield plain
             if flag == b"L":
                 if source.read(1):
-                    raise BackupIntegrityError("data after the last chunk")
+                    raise _damaged(N_("data after the last chunk"))
                 return
             break
         else:
-            raise BackupIntegrityError("the backup file was altered or the key is wrong")
+            raise _damaged(N_("the backup file was altered or the key is wrong"))
         counter += 1

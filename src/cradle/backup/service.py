@@ -2,7 +2,8 @@
 
 SQLite: the online backup API (a consistent copy while the app runs). PostgreSQL: pg_dump's custom format and
 pg_restore. The readable header records the kind, the time, the schema revisions and every table's row count;
-a restore refuses a non-empty target, and checks the counts afterwards.
+a restore refuses a non-empty target, and checks the counts afterwards. Refusals are `cradle.errors`: the key or
+file (`cradle.backup.crypto`), the database of CRADLE_DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from sqlalchemy import MetaData, create_engine, func, inspect, select
 from sqlalchemy.engine import make_url
 
 from cradle.atomicfile import DiskFull, is_space_error
-from cradle.backup.crypto import BackupIntegrityError, decrypt, encrypt, load_key, read_header
+from cradle.backup.crypto import decrypt, encrypt, load_key, read_header
+from cradle.errors import N_, Conflict, Invalid
 
-
-class RestoreError(RuntimeError):
-    """The target cannot take the backup (not empty, another kind of database, counts differ)."""
+TARGET = "CRADLE_DATABASE_URL"
 
 
 def table_counts(url: str) -> dict[str, int]:
@@ -94,7 +94,7 @@ def backup(url: str, out: Path, key_text: str | None) -> dict:
     counts = table_counts(url)
     kind = make_url(url).get_backend_name()
     if kind not in ("sqlite", "postgresql"):
-        raise ValueError(f"unsupported database: {kind}")
+        raise Invalid(TARGET, N_("unsupported database: %(kind)s"), kind=kind)
     header = {
         "format": 1,
         "kind": kind,
@@ -147,11 +147,18 @@ def restore(path: Path, url: str, key_text: str | None) -> dict:
     header = describe(path)
     kind = make_url(url).get_backend_name()
     if kind != header["kind"]:
-        raise RestoreError(f"the backup is of a {header['kind']} database; the target is {kind}")
+        raise Invalid(
+            TARGET,
+            N_("the backup is of a %(backup)s database; the target is %(target)s"),
+            backup=header["kind"],
+            target=kind,
+        )
     existing = _tables(url)
     if existing:
-        raise RestoreError(
-            f"the target database is not empty ({len(existing)} tables): restore into an empty one"
+        raise Conflict(
+            TARGET,
+            N_("the target database is not empty (%(tables)s tables): restore into an empty one"),
+            tables=len(existing),
         )
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "plain"
@@ -172,8 +179,8 @@ def restore(path: Path, url: str, key_text: str | None) -> dict:
             )
     counts = table_counts(url)
     if counts != header["tables"]:
-        raise RestoreError("row counts after the restore differ from the backup's")
+        raise Conflict(TARGET, N_("row counts after the restore differ from the backup's"))
     return header
 
 
-__all__ = ["BackupIntegrityError", "RestoreError", "backup", "describe", "restore", "table_counts"]
+__all__ = ["backup", "describe", "restore", "table_counts"]

@@ -9,9 +9,8 @@ by the projected number of births in that year relative to the base year, per co
 
 The projected births come from the monitoring module's cohort-component projection
 (`cradle.monitoring.projection.project`), started from the base population's own counts by county, sex and
-single year of age, with its default (2020 census-shaped) mortality and fertility schedules. When that
-projection is not available the cohort is carried forward with weight 1 (constant births) and the note says
-the population is static.
+single year of age, with its default (2020 census-shaped) mortality and fertility schedules. With `--static`
+the cohort is carried forward with weight 1 (constant births) and the note says the population is static.
 """
 
 from __future__ import annotations
@@ -22,6 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from cradle.monitoring.lifetable import life_table
+from cradle.monitoring.projection import project
+from cradle.monitoring.schedules import DEFAULT_SRB, default_asfr, default_mx
 from cradle.policy.dates import add_years
 
 
@@ -46,16 +48,10 @@ def _ages(
 def projected(
     households: pl.DataFrame, persons: pl.DataFrame, base: dt.date, years: list[int], aging: bool = True
 ) -> Aging:
-    """Births weights per year and county, from the monitoring projection when available."""
+    """Births weights per year and county, from the monitoring projection (none with `aging=False`)."""
     counties = sorted(int(c) for c in households["jurisdiction"].unique())
     if not aging:
         return Aging("人口静态：未推算人口变化（--static）", counties, None)
-    try:
-        from cradle.monitoring.lifetable import life_table
-        from cradle.monitoring.projection import project
-        from cradle.monitoring.schedules import DEFAULT_SRB, default_asfr, default_mx
-    except ImportError:
-        return Aging("人口静态：未找到人口预测模块，按基期人口计算", counties, None)
     county, sex, age = _ages(persons, households, base)
     index = np.searchsorted(counties, county)
     base_pop = np.zeros((len(counties), 2, 101))

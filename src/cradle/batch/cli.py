@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from enum import StrEnum
 from pathlib import Path
 
@@ -24,6 +25,9 @@ def _date(value: str | None, hint: str = "--on") -> dt.date:
 
 
 def _fail(message: str) -> None:
+    """The population tables' own checks (`cradle.policy.population`: a row naming a household that is not
+    there) raise ValueError naming the table: one line, exit 2. Refusals of the batch code itself are
+    `cradle.errors`, answered by the `cradle` command."""
     typer.echo(message, err=True)
     raise typer.Exit(2)
 
@@ -32,6 +36,7 @@ def _source_dir(source: str, region: str, on: dt.date, out: Path) -> Path:
     """A directory of the three tables: the given one, or one exported from the registry."""
     if source != "registry":
         return Path(source)
+    # deferred: the registry's tables and queries load only for --source registry
     from cradle.batch.registry_source import export_region
 
     directory = out / "registry-source"
@@ -51,12 +56,10 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="directory for households/persons/births.parquet"),
     ) -> None:
         """A synthetic population in the batch layout (three Parquet tables)."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.batch.synth import generate
 
-        try:
-            frames = generate(region, persons, seed, _date(on))
-        except ValueError as e:
-            _fail(str(e))
+        frames = generate(region, persons, seed, _date(on))
         frames.write(out)
         typer.echo(
             f"{frames.households.height} households, {frames.persons.height} persons, "
@@ -78,12 +81,19 @@ def register(app: typer.Typer) -> None:
         ),
         restart: bool = typer.Option(False, "--restart", help="discard finished partitions and start again"),
         db: bool = typer.Option(False, "--db", help="also store the entitlements in the database"),
-        spark_master: str = typer.Option("local[2]", "--spark-master", help="with --engine spark"),
+        spark_master: str = typer.Option(
+            "local[2]",
+            "--spark-master",
+            "--master",
+            help="with --engine spark: local[N], spark://HOST:PORT, …",
+        ),
     ) -> None:
         """Every program for every household of the region, to Parquet (resumable)."""
         from rich.console import Console
 
-        from cradle.batch.runner import BatchSpec, ManifestMismatch, run_batch
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
+        from cradle.batch.runner import BatchSpec, run_batch
+        from cradle.ops.runs import record_run
 
         as_of = _date(on)
         console = Console(stderr=True)
@@ -91,10 +101,13 @@ def register(app: typer.Typer) -> None:
             src = _source_dir(source, region, as_of, out)
             spec = BatchSpec(region, as_of, str(src), max_households=max_households)
             if engine is Engine.spark:
+                # deferred: PySpark, only for --engine spark
                 from cradle.batch.spark import run_spark
 
+                started = time.perf_counter()
                 n = run_spark(spec, out, master=spark_master)
                 typer.echo(f"{n} entitlements -> {out}")
+                record_run("batch", time.perf_counter() - started, n)
                 return
 
             def progress(res, done, total):
@@ -104,13 +117,15 @@ def register(app: typer.Typer) -> None:
                 )
 
             summary = run_batch(spec, out, workers=workers, restart=restart, progress=progress)
-        except (ValueError, ManifestMismatch) as e:
+        except ValueError as e:
             _fail(str(e))
         typer.echo(
             f"{summary.partitions} partitions ({summary.skipped} already done), {summary.persons} persons, "
             f"{summary.rows} entitlements in {summary.seconds:.1f}s -> {out}"
         )
+        record_run("batch", summary.seconds, summary.rows)
         if db:
+            # deferred: `cradle` loads every command module at start; a command imports its work when it runs
             from cradle.batch.store import store
 
             n = store(out, region, as_of)
@@ -133,6 +148,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """A parameter change against the baseline: beneficiaries and cost by year and county."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.batch import report
         from cradle.batch.whatif import parse_sets, parse_years, run_whatif
 

@@ -16,9 +16,14 @@ import polars as pl
 from sqlalchemy import func, select
 
 from cradle import regions
+from cradle.batch.registry_region import RegionFacts
 from cradle.batch.synth import Frames
+from cradle.db import session_scope
+from cradle.errors import N_, Invalid
 from cradle.policy.household import parse_household
 from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Population
+from cradle.registry import models as m
+from cradle.registry.household import household_of
 
 
 def to_frames(households: list[dict], on: dt.date) -> Frames:
@@ -38,8 +43,6 @@ def to_frames(households: list[dict], on: dt.date) -> Frames:
 
 def region_persons(session, region: str, on: dt.date) -> list:
     """Persons (unmerged, with a citizen ID) whose newest hukou event on the date places them in `region`."""
-    from cradle.registry import models as m
-
     latest = (
         select(m.HukouEvent.person_id, func.max(m.HukouEvent.valid_from).label("d"))
         .where(m.HukouEvent.valid_from <= on)
@@ -62,16 +65,13 @@ def region_persons(session, region: str, on: dt.date) -> list:
 
 
 def registry_households(session, region: str, on: dt.date) -> list[dict]:
-    from cradle.batch.registry_region import RegionFacts
-    from cradle.registry.household import HouseholdError, household_of
-
     persons = region_persons(session, region, on)
     facts = RegionFacts(session, on, (p.id for p in persons))
     seen, out = set(), []
     for person in persons:
         try:
             household = household_of(facts, person)
-        except HouseholdError:
+        except Invalid:  # no household on the date (not yet born, no known hukou): that person gives none
             continue
         key = frozenset(
             mem.get("id_number") or f"{mem['name']}|{mem['birth_date']}" for mem in household["members"]
@@ -85,12 +85,12 @@ def registry_households(session, region: str, on: dt.date) -> list[dict]:
 
 def export_region(region: str, on: dt.date, directory: Path, url: str | None = None) -> Path:
     """Writes the region's households from the registry database into `directory` (the batch layout)."""
-    from cradle.db import session_scope
-
     if not regions.exists(region):
-        raise ValueError(f"--region: unknown region code {region}")
+        raise Invalid("--region", N_("unknown region code %(region)s"), region=region)
     with session_scope(url) as session:
         households = registry_households(session, region, on)
     if not households:
-        raise ValueError(f"--source registry: no households of {region} in the registry on {on}")
+        raise Invalid(
+            "--source", N_("no households of %(region)s in the registry on %(date)s"), region=region, date=on
+        )
     return to_frames(households, on).write(directory)

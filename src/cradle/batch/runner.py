@@ -27,6 +27,7 @@ from cradle import atomicfile
 from cradle.atomicfile import atomic_path
 from cradle.batch.compute import ENTITLEMENT_SCHEMA, entitlements
 from cradle.batch.source import Partition, plan, read_partition
+from cradle.errors import N_, Invalid
 from cradle.policy.population import Population
 
 MANIFEST = "manifest.json"
@@ -73,10 +74,6 @@ class BatchSummary:
     parts: list[PartResult] = field(default_factory=list)
 
 
-class ManifestMismatch(ValueError):
-    pass
-
-
 def _write_json_atomic(path: Path, data: dict) -> None:
     atomicfile.write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
@@ -88,9 +85,11 @@ def load_manifest(out: Path, settings: dict) -> dict:
     manifest = json.loads(path.read_text(encoding="utf-8"))
     if manifest.get("settings") != settings:
         changed = sorted(k for k in settings if manifest.get("settings", {}).get(k) != settings[k])
-        raise ManifestMismatch(
-            f"--out: {out} holds a batch with other settings ({', '.join(changed)}); "
-            "use another --out or --restart"
+        raise Invalid(
+            "--out",
+            N_("%(out)s holds a batch with other settings (%(changed)s); use another --out or --restart"),
+            out=out,
+            changed=", ".join(changed),
         )
     return manifest
 

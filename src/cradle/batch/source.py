@@ -15,11 +15,16 @@ from pathlib import Path
 import polars as pl
 
 from cradle.batch.synth import TABLES, counties
-from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, PERSON_COLUMNS
+from cradle.errors import N_, Invalid
+from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, OPTIONAL_PERSON_COLUMNS, PERSON_COLUMNS
 
 REQUIRED = {
     "households": ["household_id", *HOUSEHOLD_COLUMNS],
-    "persons": ["household_id", "person_id", *(c for c in PERSON_COLUMNS if c != "hh")],
+    "persons": [
+        "household_id",
+        "person_id",
+        *(c for c in PERSON_COLUMNS if c != "hh" and c not in OPTIONAL_PERSON_COLUMNS),
+    ],
     "births": ["household_id", "child_id", *(c for c in BIRTH_COLUMNS if c not in ("hh", "child", "mother"))],
 }
 
@@ -34,19 +39,28 @@ class Partition:
 
 
 def check_layout(directory: Path) -> dict[str, Path]:
-    """The three table paths; ValueError naming the missing file or column."""
+    """The three table paths; Invalid naming the missing file or column."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise ValueError(f"--source: {directory} is not a directory of households/persons/births.parquet")
+        raise Invalid(
+            "--source",
+            N_("%(directory)s is not a directory of households/persons/births.parquet"),
+            directory=directory,
+        )
     paths = {}
     for name in TABLES:
         path = directory / f"{name}.parquet"
         if not path.exists():
-            raise ValueError(f"--source: missing {path}")
+            raise Invalid("--source", N_("missing %(path)s"), path=path)
         have = set(pl.read_parquet_schema(path))
         missing = [c for c in REQUIRED[name] if c not in have]
         if missing:
-            raise ValueError(f"--source: {path.name}: missing column(s) {', '.join(missing)}")
+            raise Invalid(
+                "--source",
+                N_("%(file)s: missing column(s) %(columns)s"),
+                file=path.name,
+                columns=", ".join(missing),
+            )
         paths[name] = path
     return paths
 

@@ -25,6 +25,7 @@ from cradle.batch.compute import ENTITLEMENT_SCHEMA, entitlements
 from cradle.batch.runner import BatchSpec
 from cradle.batch.source import check_layout
 from cradle.batch.synth import counties
+from cradle.errors import N_, Invalid
 from cradle.policy.population import Population
 
 BIRTH_FIELDS = {
@@ -87,7 +88,7 @@ def run_spark(spec: BatchSpec, out: Path | str, master: str = "local[2]", spark=
     try:
         from pyspark.sql import functions as F
     except ImportError:
-        raise ValueError("--engine spark: PySpark is not installed (pip install 'cradle[spark]')") from None
+        raise Invalid("--engine", N_("PySpark is not installed (pip install 'cradle[spark]')")) from None
     paths = check_layout(Path(spec.source))
     wanted = [int(c) for c in counties(spec.region)]
     spark = spark or session(master)

@@ -12,13 +12,12 @@ from sqlalchemy import delete, insert
 
 from cradle.batch.models import BatchEntitlement
 from cradle.batch.runner import MANIFEST
+from cradle.db import session_scope
 
 CHUNK = 20_000
 
 
 def store(out: Path | str, region: str, as_of: dt.date, url: str | None = None) -> int:
-    from cradle.db import session_scope
-
     out = Path(out)
     done = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["done"]
     table = BatchEntitlement.__table__

@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from cradle import regions
+from cradle.errors import N_, Invalid
 from cradle.policy.population import CARE, EMPLOYMENT, INSURANCE, RELATION
 
 TABLES = ("households", "persons", "births")
@@ -52,15 +53,15 @@ class Frames:
 
 
 def counties(code: str) -> list[str]:
-    """The county-level units of `code` (itself for a county); ValueError naming the field when unknown."""
+    """The county-level units of `code` (itself for a county); Invalid naming the field when unknown."""
     if not regions.exists(code):
-        raise ValueError(f"region: unknown region code {code}")
+        raise Invalid("region", N_("unknown region code %(region)s"), region=code)
     region = regions.get(code)
     if region.level == "county":
         return [code]
     found = [r.code for r in regions.descendants(code, "county")]
     if not found:
-        raise ValueError(f"region: {code} has no county-level units")
+        raise Invalid("region", N_("%(region)s has no county-level units"), region=code)
     return found
 
 
@@ -71,7 +72,7 @@ def _days(rng, lo_years: float, hi_years: float, n: int) -> np.ndarray:
 def generate(region: str, persons: int, seed: int, as_of: dt.date) -> Frames:
     """About `persons` persons (exactly, unless the last household would overshoot by its size) in `region`."""
     if persons < 1:
-        raise ValueError("persons: must be at least 1")
+        raise Invalid("persons", N_("must be at least 1"))
     rng = np.random.default_rng(seed)
     codes = np.array([int(c) for c in counties(region)], dtype=np.int64)
     province = int(regions.province_of(str(codes[0])))
@@ -85,7 +86,7 @@ def generate(region: str, persons: int, seed: int, as_of: dt.date) -> Frames:
     size = 2 - single + kids + grand
     total = np.cumsum(size)
     if total[-1] < persons:
-        raise ValueError("persons: too few households drawn")  # impossible: the mean size is above 2
+        raise Invalid("persons", N_("too few households drawn"))  # impossible: the mean size is above 2
     n_hh = int(np.searchsorted(total, persons) + 1)
     kids, grand, single, size = kids[:n_hh], grand[:n_hh], single[:n_hh], size[:n_hh]
     n = int(size.sum())

@@ -24,6 +24,9 @@ from cradle.batch.compute import entitlements
 from cradle.batch.cost import summarise
 from cradle.batch.source import check_layout
 from cradle.batch.synth import counties as counties_of
+from cradle.errors import N_, Invalid
+from cradle.policy.engine import run
+from cradle.policy.packs import all_parameters, find_program, load_packs
 from cradle.policy.population import Population
 
 
@@ -38,34 +41,32 @@ class Change:
 
 
 def parse_sets(sets: list[str]) -> Change:
-    """`--set` values; ValueError naming the option and the parameter."""
-    from cradle.policy.packs import all_parameters, find_program
-
+    """`--set` values; Invalid naming the option and the parameter."""
     params = all_parameters()
     change = Change()
     for item in sets:
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name or not value:
-            raise ValueError(f"--set: expected NAME=VALUE, got {item!r}")
+            raise Invalid("--set", N_("expected NAME=VALUE, got %(item)s"), item=repr(item))
         if value.lower() == "off":
             try:
                 find_program(name)
             except KeyError:
-                raise ValueError(f"--set {name}: unknown program") from None
+                raise Invalid(f"--set {name}", N_("unknown program")) from None
             change.off.add(name)
             continue
         if name not in params:
-            raise ValueError(f"--set {name}: unknown parameter (see `cradle programs`)")
+            raise Invalid(f"--set {name}", N_("unknown parameter (see `cradle programs`)"))
         if value.lower() in ("null", "none"):
             change.overrides[name] = None
             continue
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError(f"--set {name}: date values are not supported yet (parameters hold numbers)")
+            raise Invalid(f"--set {name}", N_("date values are not supported yet (parameters hold numbers)"))
         try:
             change.overrides[name] = float(value)
         except ValueError:
-            raise ValueError(f"--set {name}: not a number: {value!r}") from None
+            raise Invalid(f"--set {name}", N_("not a number: %(value)s"), value=repr(value)) from None
     return change
 
 
@@ -74,12 +75,17 @@ def parse_years(text: str | None, base: dt.date) -> list[int]:
         return [base.year]
     m = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", text.strip())
     if not m:
-        raise ValueError(f"--years: expected YYYY or YYYY-YYYY, got {text!r}")
+        raise Invalid("--years", N_("expected YYYY or YYYY-YYYY, got %(text)s"), text=repr(text))
     first, last = int(m[1]), int(m[2] or m[1])
     if last < first:
-        raise ValueError(f"--years: {last} is before {first}")
+        raise Invalid("--years", N_("%(last)s is before %(first)s"), last=last, first=first)
     if first < base.year:
-        raise ValueError(f"--years: {first} is before the population's base year {base.year} (--on)")
+        raise Invalid(
+            "--years",
+            N_("%(first)s is before the population's base year %(base)s (--on)"),
+            first=first,
+            base=base.year,
+        )
     return list(range(first, last + 1))
 
 
@@ -122,8 +128,6 @@ def load_region(directory: Path, region: str) -> tuple[pl.DataFrame, pl.DataFram
 def _affected(pop: Population, as_of: dt.date, change: Change) -> set[str]:
     """Programs that read a changed parameter (on a small slice: which parameters a formula reads does not
     depend on the rows)."""
-    from cradle.policy.engine import run
-
     if not change.overrides:
         return set()
     per_county = (
@@ -171,8 +175,6 @@ def _keep_cohort_rows(table: pl.DataFrame, newborn: pl.DataFrame) -> pl.DataFram
     """Base households' rows, and of carried-forward households only the newborn's rows and the rows of its
     birth (birth programs whose period starts on or after the newborn's birth). Other members' rows of a copy
     (e.g. the parents' yearly parental leave) are not counted: the base household already has them."""
-    from cradle.policy.packs import find_program
-
     births = [p for p in table["program"].unique() if find_program(p).entity == "birth"]
     copy = pl.col("household").str.contains("~", literal=True)
     first = newborn.group_by("household").agg(first=pl.col("date").min())
@@ -197,8 +199,6 @@ _LOADED: dict = {}
 
 
 def money_programs() -> set[str]:
-    from cradle.policy.packs import load_packs
-
     return {
         p.id for pack in load_packs() for p in pack.programs if p.unit in ("CNY", "CNY/month", "CNY/year")
     }
@@ -261,7 +261,9 @@ def run_whatif(
     change touches (`all_programs`: every program, e.g. for leave days by county)."""
     frames = load_region(Path(source), region)
     if frames[0].height == 0:
-        raise ValueError(f"--region: no households of {region} in {source}")
+        raise Invalid(
+            "--region", N_("no households of %(region)s in %(source)s"), region=region, source=source
+        )
     plan = ag.projected(frames[0], frames[1], base, years, aging)
     _LOADED.clear()
     _LOADED[(str(source), region)] = frames

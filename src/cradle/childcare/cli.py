@@ -9,7 +9,8 @@ from pathlib import Path
 
 import typer
 
-from cradle.childcare.errors import ChildcareError, NotFound, OutOfScope
+from cradle.childcare import cli_desk
+from cradle.childcare.cli_support import open_session
 
 
 def _date(value: str | None) -> dt.date:
@@ -21,20 +22,8 @@ def _date(value: str | None) -> dt.date:
         raise typer.BadParameter(f"--on {value}: 日期格式应为 YYYY-MM-DD") from None
 
 
-def _session():
-    from cradle.config import get_settings
-    from cradle.db import session_scope
-
-    return session_scope(get_settings().database_url)
-
-
-def _fail(exc: Exception) -> None:
-    field = getattr(exc, "field", None)
-    typer.echo(f"错误：{field + '：' if field else ''}{getattr(exc, 'message', str(exc))}", err=True)
-    raise typer.Exit(2)
-
-
 def _table(rows: list[dict]) -> None:
+    # deferred: rich is loaded only to print a table
     from rich.console import Console
     from rich.table import Table
 
@@ -73,17 +62,15 @@ def register(app: typer.Typer) -> None:
             return
         if fmt not in ("json", "table"):
             raise typer.BadParameter("--format 应为 json 或 table")
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.facilities import facility_dict, list_facilities
 
         day = _date(on)
-        try:
-            with _session() as session:
-                rows = [
-                    facility_dict(session, f, day)
-                    for f in list_facilities(session, region=region, filed_only=filed_only, on=day)
-                ]
-        except (ChildcareError, NotFound, OutOfScope) as exc:
-            _fail(exc)
+        with open_session() as session:
+            rows = [
+                facility_dict(session, f, day)
+                for f in list_facilities(session, region=region, filed_only=filed_only, on=day)
+            ]
         if fmt == "json":
             typer.echo(
                 json.dumps({"as_of": day.isoformat(), "facilities": rows}, ensure_ascii=False, indent=2)
@@ -97,13 +84,11 @@ def register(app: typer.Typer) -> None:
         strict: bool = typer.Option(False, "--strict", help="有任何错误行则整个文件不入库"),
     ) -> None:
         """Load a department's facility list; bad rows go to quarantine with their errors."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.importer import import_file
 
-        try:
-            with _session() as session:
-                result = import_file(session, file, strict=strict)
-        except ChildcareError as exc:
-            _fail(exc)
+        with open_session() as session:
+            result = import_file(session, file, strict=strict)
         typer.echo(
             f"{result.source}：读取{result.rows}行，新登记{result.created}，更新{result.updated}，"
             f"隔离{len(result.quarantined)}（批次 {result.batch}）"
@@ -121,13 +106,11 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format"),
     ) -> None:
         """Slots per 1000 population and 普惠 share against the document's target."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.capacity import capacity_report
 
-        try:
-            with _session() as session:
-                report = capacity_report(session, region, _date(on))
-        except ChildcareError as exc:
-            _fail(exc)
+        with open_session() as session:
+            report = capacity_report(session, region, _date(on))
         if fmt == "json":
             typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
             return
@@ -153,17 +136,16 @@ def register(app: typer.Typer) -> None:
         until: str | None = typer.Option(None, "--until"),
     ) -> None:
         """Write enrolments and leavings as the registry's 教育 (jiaoyu) feed: `cradle ingest jiaoyu FILE`."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle import atomicfile
         from cradle.childcare.feeds import registry_feed_csv, registry_feed_rows
 
-        with _session() as session:
+        with open_session() as session:
             rows = registry_feed_rows(
                 session, since=_date(since) if since else None, until=_date(until) if until else None
             )
         atomicfile.write_text(out, registry_feed_csv(rows))
         typer.echo(f"{len(rows)}条入托/离托记录已写入 {out}")
-
-    from cradle.childcare import cli_desk
 
     cli_desk.register(facilities)  # subsidy-pay, quarantine list/export/correct/resubmit
     app.add_typer(facilities, name="facilities")

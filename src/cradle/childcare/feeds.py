@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle.childcare import places
-from cradle.childcare.enrolment import active_on
 from cradle.childcare.facilities import filed_ids
 from cradle.childcare.models import Enrolment, Facility
+from cradle.childcare.occupancy import active_on
 from cradle.childcare.vocab import PUBLIC_TYPES
 from cradle.idcard import check_id_number, sex_of
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cradle.policy import dates
-from cradle.policy.packs import Pack, load_packs
+from cradle.policy.packs import Pack, layer_parameter, load_packs
 from cradle.policy.population import Population
 from cradle.policy.program import Columns, Ctx, ParamUse, Program, Rule
 
@@ -189,6 +189,7 @@ def run(
             overrides=overrides,
             shared=whole if rows is None else None,
             whole=None if rows is None else (whole, sub.person_origin, sub.household_origin),
+            layer=layer_parameter,
         )
         for prog in programs:
             ctx.uses = []

@@ -1,4 +1,8 @@
-"""`cradle ingest`, `cradle household`, `cradle synth`, `cradle quarantine …`, `cradle identity …`."""
+"""`cradle ingest`, `cradle household`, `cradle synth`, `cradle quarantine …`, `cradle identity …`.
+
+Refusals of the registry code (`cradle.errors`) are answered by the `cradle` command: one line naming the field,
+exit 2 for bad input. Each command imports its work when it runs, since `cradle` loads every command module at
+start."""
 
 from __future__ import annotations
 
@@ -11,16 +15,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cradle.errors import N_, Invalid
+
 err = Console(stderr=True)
 
 
-def _date(value: str | None) -> dt.date:
+def _date(value: str | None, option: str) -> dt.date:
     if not value:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"日期格式应为 YYYY-MM-DD：{value}") from None
+        raise Invalid(option, N_("Enter the date as YYYY-MM-DD: %(value)s"), value=value) from None
 
 
 def _print_summary(s) -> None:
@@ -66,16 +72,13 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="print the summary as JSON on stdout"),
     ) -> None:
         """Ingest one department's file: validate, quarantine bad rows, store the good ones."""
-        from cradle.registry.feeds import FEEDS
+        # deferred: the command's work (Polars, the ingest)
+        from cradle.registry.feeds import get_feed
         from cradle.registry.ingest import expected_rows, ingest_file
-        from cradle.registry.validation import FeedFormatError
 
-        if dept not in FEEDS:
-            err.print(f"[red]未知的部门 {dept}[/]；可用：{', '.join(FEEDS)}")
-            raise typer.Exit(2)
+        get_feed(dept)
         if not file.exists():
-            err.print(f"[red]文件不存在：{file}[/]")
-            raise typer.Exit(2)
+            raise Invalid("file", N_("File does not exist: %(path)s"), path=file)
         columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
         with Progress(*columns, console=err, transient=True) as bar:
             rows = expected_rows(file)
@@ -91,9 +94,8 @@ def register(app: typer.Typer) -> None:
                     commit_batches=commit_batches,
                     rows=rows,
                 )
-            except (FeedFormatError, ValueError, UnicodeDecodeError) as exc:
-                err.print(f"[red]导入失败：{exc}[/]")
-                raise typer.Exit(2) from None
+            except ValueError as exc:  # a reader's own error on a damaged file (pyarrow's ArrowInvalid, …)
+                raise Invalid("file", N_("Ingest failed: %(reason)s"), reason=exc) from None
         _print_summary(s)
         if as_json:
             print(json.dumps(s.as_dict(), ensure_ascii=False))
@@ -104,15 +106,12 @@ def register(app: typer.Typer) -> None:
         on: str = typer.Option(None, "--on", help="date YYYY-MM-DD (default today)"),
     ) -> None:
         """Print the catalogue's household JSON built from the registry (feed it to `cradle calc -`)."""
+        # deferred: the command's work
         from cradle.db import session_scope
-        from cradle.registry.household import HouseholdError, build_household
+        from cradle.registry.household import build_household
 
-        try:
-            with session_scope() as session:
-                data = build_household(session, id_number.strip().upper(), _date(on))
-        except HouseholdError as exc:
-            err.print(f"[red]{exc}[/]")
-            raise typer.Exit(1) from None
+        with session_scope() as session:
+            data = build_household(session, id_number.strip().upper(), _date(on, "--on"))
         print(json.dumps(data, ensure_ascii=False, indent=2))
 
     @app.command("synth")
@@ -131,15 +130,12 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Write synthetic feeds for every department (deterministic for a seed) and a manifest."""
+        # deferred: the command's work (NumPy, Polars)
         from cradle.synth.feeds import FORMATS, write_feeds
         from cradle.synth.health import HealthRates, parse_overrides
         from cradle.synth.population import generate
 
-        try:
-            pop = generate(region, persons, seed, _date(as_of))
-        except ValueError as exc:
-            err.print(f"[red]{exc}[/]")
-            raise typer.Exit(2) from None
+        pop = generate(region, persons, seed, _date(as_of, "--as-of"))
         formats = dict.fromkeys(FORMATS, ("csv", "utf-8")) if csv_only else None
         rates = HealthRates().with_overrides(parse_overrides(health_rate or []))
         manifest = write_feeds(pop, out, seed=seed, dirty_rate=dirty, formats=formats, health_rates=rates)
@@ -162,13 +158,10 @@ def register(app: typer.Typer) -> None:
     town_opt = typer.Option(None, "--town", help="9-digit 乡镇/街道 code: only the rows naming that town")
 
     def _town_where(town: str | None):
-        from cradle.registry.quarantine import QuarantineError, town_filter
+        # deferred: the command's work
+        from cradle.registry.quarantine import town_filter
 
-        try:
-            return town_filter(town)
-        except QuarantineError as exc:
-            err.print(f"[red]{exc}[/]")
-            raise typer.Exit(2) from None
+        return town_filter(town)
 
     @q.command("list")
     def q_list(
@@ -179,6 +172,7 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(50, "--limit"),
         town: str = town_opt,
     ) -> None:
+        # deferred: the command's work
         from cradle.db import session_scope
         from cradle.registry.quarantine import list_rows
 
@@ -209,6 +203,7 @@ def register(app: typer.Typer) -> None:
         status: str = typer.Option("open", "--status"),
         town: str = town_opt,
     ) -> None:
+        # deferred: the command's work
         from cradle.db import session_scope
         from cradle.registry.quarantine import export_csv
 
@@ -222,34 +217,28 @@ def register(app: typer.Typer) -> None:
         row_id: int = typer.Argument(...),
         set_: list[str] = typer.Option(..., "--set", help="FIELD=VALUE, repeatable"),
     ) -> None:
+        # deferred: the command's work
         from cradle.db import session_scope
-        from cradle.registry.quarantine import QuarantineError, correct
+        from cradle.registry.quarantine import correct
 
         changes = {}
         for item in set_:
             if "=" not in item:
-                raise typer.BadParameter(f"应为 FIELD=VALUE：{item}")
+                raise Invalid("--set", N_("Expected FIELD=VALUE: %(item)s"), item=item)
             k, v = item.split("=", 1)
             changes[k.strip()] = v
-        try:
-            with session_scope() as session:
-                correct(session, row_id, changes)
-        except QuarantineError as exc:
-            err.print(f"[red]{exc}[/]")
-            raise typer.Exit(2) from None
+        with session_scope() as session:
+            correct(session, row_id, changes)
         err.print(f"隔离记录 {row_id} 已更正，待重新提交")
 
     @q.command("resubmit")
     def q_resubmit(
         row_ids: list[int] = typer.Argument(None), dept: str = typer.Option(None, "--dept")
     ) -> None:
-        from cradle.registry.quarantine import QuarantineError, resubmit
+        # deferred: the command's work
+        from cradle.registry.quarantine import resubmit
 
-        try:
-            results = resubmit(row_ids or None, dept=dept)
-        except QuarantineError as exc:
-            err.print(f"[red]{exc}[/]")
-            raise typer.Exit(2) from None
+        results = resubmit(row_ids or None, dept=dept)
         for s in results:
             _print_summary(s)
 
@@ -258,6 +247,7 @@ def register(app: typer.Typer) -> None:
 
     @ident.command("pending")
     def i_pending(limit: int = typer.Option(50, "--limit")) -> None:
+        # deferred: the command's work
         from cradle.db import session_scope
         from cradle.idcard import mask
         from cradle.registry import identity
@@ -284,16 +274,13 @@ def register(app: typer.Typer) -> None:
         actor: str = typer.Option(..., "--by"),
         reason: str = typer.Option("", "--reason"),
     ) -> None:
+        # deferred: the command's work
         from cradle.db import session_scope
         from cradle.registry import identity
 
-        try:
-            with session_scope() as session:
-                c = identity.decide(session, candidate, confirm=confirm, actor=actor, reason=reason)
-                msg = f"待确认记录 {c.id}：{c.status}" + (f"（合并 {c.merge_id}）" if c.merge_id else "")
-        except identity.IdentityError as exc:
-            err.print(f"[red]{exc}[/]")
-            raise typer.Exit(2) from None
+        with session_scope() as session:
+            c = identity.decide(session, candidate, confirm=confirm, actor=actor, reason=reason)
+            msg = f"待确认记录 {c.id}：{c.status}" + (f"（合并 {c.merge_id}）" if c.merge_id else "")
         err.print(msg)
 
     @ident.command("split")
@@ -302,14 +289,11 @@ def register(app: typer.Typer) -> None:
         actor: str = typer.Option(..., "--by"),
         reason: str = typer.Option(..., "--reason"),
     ) -> None:
+        # deferred: the command's work
         from cradle.db import session_scope
         from cradle.registry import identity
 
-        try:
-            with session_scope() as session:
-                a = identity.split(session, merge, actor=actor, reason=reason)
-                msg = f"合并 {merge} 已撤销（审计 {a.id}）"
-        except identity.IdentityError as exc:
-            err.print(f"[red]{exc}[/]")
-            raise typer.Exit(2) from None
+        with session_scope() as session:
+            a = identity.split(session, merge, actor=actor, reason=reason)
+            msg = f"合并 {merge} 已撤销（审计 {a.id}）"
         err.print(msg)

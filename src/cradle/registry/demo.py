@@ -9,14 +9,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from cradle.registry.ingest import ingest_directory
+from cradle.synth.feeds import write_feeds
+from cradle.synth.population import generate
+
 DEMO_COUNTY, DEMO_PERSONS, DEMO_SEED = "370303", 3000, 2025
 
 
 def load_demo(session: Session) -> None:
-    from cradle.registry.ingest import ingest_directory
-    from cradle.synth.feeds import write_feeds
-    from cradle.synth.population import generate
-
     session.commit()  # ingest writes on its own connections
     with tempfile.TemporaryDirectory(prefix="cradle-demo-") as d:
         write_feeds(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cradle.errors import N_, Invalid
 from cradle.health import feeds as health_feeds
 
 
@@ -236,4 +237,9 @@ def get_feed(dept: str) -> Feed:
     try:
         return FEEDS[dept]
     except KeyError:
-        raise ValueError(f"未知的部门 {dept!r}；可用：{', '.join(FEEDS)}") from None
+        raise Invalid(
+            "dept",
+            N_("Unknown department %(dept)s; available: %(available)s"),
+            dept=dept,
+            available=", ".join(FEEDS),
+        ) from None

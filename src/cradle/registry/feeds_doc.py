@@ -10,6 +10,8 @@ from pathlib import Path
 
 from cradle.registry.feeds import FEEDS, RELATION_TO_HEAD, Feed
 from cradle.registry.validation import REASONS
+from cradle.synth.feeds import write_feeds
+from cradle.synth.population import generate
 
 KINDS = {
     "text": "文本",
@@ -121,9 +123,6 @@ def index() -> str:
 
 
 def main(out: Path) -> None:
-    from cradle.synth.feeds import write_feeds
-    from cradle.synth.population import generate
-
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as d:
         write_feeds(

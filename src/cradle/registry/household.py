@@ -15,12 +15,9 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from cradle import regions
+from cradle.errors import N_, Invalid, NotFound
 from cradle.registry import identity
 from cradle.registry import models as m
-
-
-class HouseholdError(LookupError):
-    pass
 
 
 def _latest(session: Session, model, ids: list[int], on: dt.date, *where, date_col=None):
@@ -202,9 +199,13 @@ class _Builder:
 
 
 def build_household(session: Session, id_number: str, on: dt.date) -> dict:
+    """The household of the person with `id_number` on `on`: NotFound when the registry does not know them,
+    Invalid (code "household") when no household can be built for the date."""
     person = session.execute(select(m.Person).where(m.Person.id_number == id_number)).scalar_one_or_none()
     if person is None:
-        raise HouseholdError(f"人口库中没有身份证号码为 {id_number} 的人员")
+        raise NotFound(
+            "id_number", N_("The population database has no person with ID number %(id)s"), id=id_number
+        )
     return household_of(_Builder(session, on), person)
 
 
@@ -213,7 +214,7 @@ def household_of(b: _Builder, person: m.Person) -> dict:
     on = b.on
     me = b.root(person.id)
     if b.identity(me)[2] > on:
-        raise HouseholdError(f"{on} 时该人员尚未出生")
+        raise Invalid("on", N_("The person was not yet born on %(date)s"), code="household", date=on)
     spouse = b.spouse(me)
     if b.children(me) or spouse:
         parents = [me] + ([spouse] if spouse else [])
@@ -292,7 +293,11 @@ def household_of(b: _Builder, person: m.Person) -> dict:
     hukous += [x.get("hukou") for x in members]
     jurisdiction = next((h for h in hukous if h), None) or person.region
     if not jurisdiction or not regions.exists(jurisdiction):
-        raise HouseholdError("无法确定家庭的户籍所在地（行政区划代码）")
+        raise Invalid(
+            "jurisdiction",
+            N_("The household's registered residence (region code) cannot be determined"),
+            code="household",
+        )
     return {
         "jurisdiction": jurisdiction,
         "members": members,

@@ -11,14 +11,11 @@ import datetime as dt
 from sqlalchemy import Connection, Table, select, text, update
 from sqlalchemy.orm import Session, aliased
 
+from cradle.errors import N_, Invalid, NotFound
 from cradle.registry.feeds import Feed
 from cradle.registry.models import MatchCandidate, MergeAudit, Person
 
 BASIS = "name+sex+birth_date+city"
-
-
-class IdentityError(ValueError):
-    pass
 
 
 def queue_new_against_unnumbered(conn: Connection, before_id: int) -> int:
@@ -109,18 +106,28 @@ def cluster(session: Session, person_id: int) -> list[int]:
     return ids
 
 
-def merge(session: Session, merged_id: int, into_id: int, *, actor: str, reason: str) -> MergeAudit:
+def merge(
+    session: Session, merged_id: int, into_id: int, *, actor: str, reason: str, field: str = "merged_id"
+) -> MergeAudit:
+    """Points `merged_id` at `into_id`; a refusal names `field` (the caller's name for the pair), or `reason`."""
     if merged_id == into_id:
-        raise IdentityError("不能把一个人合并到自己")
+        raise Invalid(field, N_("A person cannot be merged into themselves"))
     a, b = session.get(Person, merged_id), session.get(Person, into_id)
     if a is None or b is None:
-        raise IdentityError(f"人员不存在：{merged_id if a is None else into_id}")
+        raise NotFound(
+            field, N_("Person does not exist: %(person)s"), person=merged_id if a is None else into_id
+        )
     if a.merged_into_id is not None:
-        raise IdentityError(f"人员 {merged_id} 已合并到 {a.merged_into_id}")
+        raise Invalid(
+            field,
+            N_("Person %(person)s has been merged into %(into)s"),
+            person=merged_id,
+            into=a.merged_into_id,
+        )
     if survivor(session, into_id) == merged_id:
-        raise IdentityError("合并会形成循环")
+        raise Invalid(field, N_("A merge would form a cycle"))
     if a.id_number and b.id_number and a.id_number != b.id_number and not reason:
-        raise IdentityError("两个不同的身份证号码合并须说明理由")
+        raise Invalid("reason", N_("Merging two different ID numbers needs a reason"))
     a.merged_into_id = into_id
     audit = MergeAudit(
         action="merge",
@@ -138,12 +145,17 @@ def merge(session: Session, merged_id: int, into_id: int, *, actor: str, reason:
 def split(session: Session, merge_id: int, *, actor: str, reason: str) -> MergeAudit:
     m = session.get(MergeAudit, merge_id)
     if m is None or m.action != "merge":
-        raise IdentityError(f"合并记录不存在：{merge_id}")
+        raise NotFound("merge_id", N_("Merge record does not exist: %(merge)s"), merge=merge_id)
     if session.execute(select(MergeAudit.id).where(MergeAudit.reverses_id == merge_id)).first():
-        raise IdentityError(f"合并 {merge_id} 已撤销")
+        raise Invalid("merge_id", N_("Merge %(merge)s has been undone"), merge=merge_id)
     person = session.get(Person, m.merged_id)
     if person.merged_into_id != m.survivor_id:
-        raise IdentityError(f"人员 {m.merged_id} 当前不在合并 {merge_id} 的状态")
+        raise Invalid(
+            "merge_id",
+            N_("Person %(person)s is not in the state of merge %(merge)s"),
+            person=m.merged_id,
+            merge=merge_id,
+        )
     person.merged_into_id = None
     audit = MergeAudit(
         action="split",
@@ -170,12 +182,24 @@ def decide(
     """An official's decision on a queued pair: confirm merges the record into the candidate."""
     c = session.get(MatchCandidate, candidate_id)
     if c is None:
-        raise IdentityError(f"待确认记录不存在：{candidate_id}")
+        raise NotFound(
+            "candidate_id", N_("Pending match does not exist: %(candidate)s"), candidate=candidate_id
+        )
     if c.status != "pending":
-        raise IdentityError(f"待确认记录 {candidate_id} 已处理（{c.status}）")
+        raise Invalid(
+            "candidate_id",
+            N_("Pending match %(candidate)s already handled (%(status)s)"),
+            candidate=candidate_id,
+            status=c.status,
+        )
     if confirm:
         audit = merge(
-            session, c.person_id, c.candidate_id, actor=actor, reason=reason or f"确认待匹配记录 {c.id}"
+            session,
+            c.person_id,
+            c.candidate_id,
+            actor=actor,
+            reason=reason or f"确认待匹配记录 {c.id}",
+            field="candidate_id",
         )
         c.merge_id = audit.id
     c.status = "confirmed" if confirm else "rejected"

@@ -43,10 +43,12 @@ from sqlalchemy import (
 
 from cradle import fieldcrypt
 from cradle.db import get_engine
+from cradle.errors import N_, DomainError, Invalid
+from cradle.ops.runs import record_run
 from cradle.registry import bulk, identity, kinship
 from cradle.registry.access import covering_region, known, row_region, row_town
 from cradle.registry.facts import FACT_SQL
-from cradle.registry.feeds import Feed, get_feed
+from cradle.registry.feeds import FEEDS, Feed, get_feed
 from cradle.registry.models import IngestRun, QuarantineRow
 from cradle.registry.pipeline import prepared_ahead
 from cradle.registry.reader import ROW_NO, count_rows, read_batches
@@ -592,8 +594,11 @@ def ingest_frames(
     `expected_rows` (the file's, when known) decides whether indexes are set aside (cradle.registry.bulk)."""
     feed = get_feed(dept)
     if not 1 <= commit_batches <= MAX_ATTACHED - 1:  # refused before the run is recorded
-        raise ValueError(
-            f"commit_batches：每次提交的批数须在 1 到 {MAX_ATTACHED - 1} 之间，收到 {commit_batches}"
+        raise Invalid(
+            "commit_batches",
+            N_("The batches per commit should be between 1 and %(most)s; got %(value)s"),
+            most=MAX_ATTACHED - 1,
+            value=commit_batches,
         )
     run_id = _begin_run(engine, dept, file_name, sha, kind)
     started = time.perf_counter()
@@ -621,7 +626,9 @@ def ingest_frames(
             with suppress(Exception):
                 _build_deferred(engine)
         ing.summary.seconds = time.perf_counter() - started
-        _end_run(engine, ing.summary, "failed", str(exc)[:2000])
+        # a refusal is kept as its message (in Chinese), naming the file and line itself
+        error = exc.message if isinstance(exc, DomainError) else str(exc)
+        _end_run(engine, ing.summary, "failed", error[:2000])
         raise
     ing.close()
     if ing.deferred:
@@ -675,7 +682,7 @@ def ingest_file(
     get_feed(dept)  # an unknown department fails before anything is written
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"文件不存在：{path}")
+        raise Invalid("file", N_("File does not exist: %(path)s"), path=path)
     engine = engine or get_engine(url)
     sha = file_sha256(path)
     stale = mark_interrupted(engine, dept, str(path), sha)
@@ -701,6 +708,7 @@ def ingest_file(
         expected_rows=rows if rows is not None else expected_rows(path),
     )
     s.interrupted_runs = stale
+    record_run("ingest", s.seconds, s.rows_read, engine=engine)
     return s
 
 
@@ -715,8 +723,6 @@ def ingest_directory(
     directory: str | Path, *, url: str | None = None, engine: Engine | None = None, batch_rows: int = 100_000
 ) -> dict[str, IngestSummary]:
     """Ingest every department file of a `cradle synth` output directory (named <dept>.<ext>)."""
-    from cradle.registry.feeds import FEEDS
-
     directory = Path(directory)
     engine = engine or get_engine(url)
     out = {}

@@ -1,66 +1,46 @@
 """Pages of the population data hub for officials (/registry): person search (ID numbers masked unless the role
 handles cases in that region; unmasked views audited), a person's history with the source of every fact, and
-ingest runs with their quarantined rows. The same scope and masking as the JSON API, which they call."""
+ingest runs with their quarantined rows. The same scope and masking as the JSON API (`cradle.registry.browse`);
+a record outside the scope is the error page (404), from the app's one handler."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from typing import Annotated
-from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
 
-from cradle.auth.deps import current_actor, require
+from cradle.auth.actor import Actor
+from cradle.auth.deps import PageActor
 from cradle.db import RequestSession
-from cradle.registry import access, api
-from cradle.registry import models as m
+from cradle.registry import access, browse
+from cradle.registry.validation import REASON_MESSAGES
 from cradle.web.templating import render
 
 router = APIRouter(prefix="/registry", include_in_schema=False)
 ID_LIKE = re.compile(r"^\d{6}[\dXx*]{9,12}$")
+Reader = Annotated[Actor, Depends(PageActor(*access.READERS))]
+Offset = Annotated[int, Query(ge=0, le=10**9)]
+Id = Annotated[int, Path(ge=1, le=2**62)]
 
 
-def _reader(request: Request):
-    """Anonymous visitors go to the sign-in page and come back; other roles than officials are refused."""
-    actor = current_actor(request)
-    if not actor.authenticated and not getattr(request.state, "csrf_failed", False):
-        return RedirectResponse(f"/auth/login?next={quote(request.url.path)}", status_code=303)
-    return require(*access.READERS)(request)
-
-
-def _not_found(request: Request, exc: HTTPException) -> Response:
-    return render(
-        request,
-        "error.html",
-        status_code=exc.status_code,
-        status=exc.status_code,
-        errors=exc.detail["errors"],
-    )
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 @router.get("")
-def index(request: Request, db: RequestSession, actor=Depends(_reader)) -> Response:
-    if isinstance(actor, Response):
-        return actor
-    runs = api.runs(db, actor, limit=20)["runs"]
-    queue = api.pending(db, actor, limit=20)["pending"]
+def index(request: Request, db: RequestSession, actor: Reader) -> Response:
+    runs = browse.runs(db, actor, limit=20)
+    queue = browse.pending(db, actor, limit=20)
     return render(request, "registry/index.html", runs=runs, queue=queue, q="")
 
 
 @router.get("/persons")
 def persons(
-    request: Request,
-    db: RequestSession,
-    actor=Depends(_reader),
-    q: str = "",
-    birth_date: str = "",
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    request: Request, db: RequestSession, actor: Reader, q: str = "", birth_date: str = "", offset: Offset = 0
 ) -> Response:
-    if isinstance(actor, Response):
-        return actor
     q, error, found = q.strip(), None, []
     born = None
     if birth_date:
@@ -70,7 +50,7 @@ def persons(
             error = ("birth_date", birth_date)
     if (q or born) and not error:
         by_id = bool(ID_LIKE.match(q))
-        found = api.persons(
+        found = browse.find_persons(
             db,
             actor,
             id_number=q if by_id else None,
@@ -78,7 +58,7 @@ def persons(
             birth_date=born,
             limit=50,
             offset=offset,
-        )["persons"]
+        )
     return render(
         request,
         "registry/persons.html",
@@ -92,46 +72,29 @@ def persons(
 
 
 @router.get("/persons/{person_id}")
-def person(request: Request, db: RequestSession, person_id: api.Id, actor=Depends(_reader)) -> Response:
-    if isinstance(actor, Response):
-        return actor
-    try:
-        data = api.person(person_id, db, actor)
-    except HTTPException as exc:
-        return _not_found(request, exc)
+def person(request: Request, db: RequestSession, person_id: Id, actor: Reader) -> Response:
+    data = browse.person_history(db, actor, person_id)
     for fact in data["facts"]:
-        fact["source"]["file_name"] = fact["source"]["file"].replace("\\", "/").rsplit("/", 1)[-1]
+        fact["source"]["file_name"] = _file_name(fact["source"]["file"])
     return render(
         request, "registry/person.html", p=data["person"], facts=data["facts"], merges=data["merges"]
     )
 
 
 @router.get("/runs/{run_id}")
-def run(
-    request: Request,
-    db: RequestSession,
-    run_id: api.Id,
-    actor=Depends(_reader),
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
-) -> Response:
-    if isinstance(actor, Response):
-        return actor
-    try:
-        data = api.run(run_id, db, actor, limit=200, offset=offset)
-    except HTTPException as exc:
-        return _not_found(request, exc)
+def run(request: Request, db: RequestSession, run_id: Id, actor: Reader, offset: Offset = 0) -> Response:
+    data = browse.run_with_rows(db, actor, run_id, limit=200, offset=offset)
     r = data["run"]
-    r["file_name"] = r["file"].replace("\\", "/").rsplit("/", 1)[-1]
-    persons = {}
-    if data["quarantine"]:  # rows already stored under the same record number point at their person
-        nos = [q["raw"].get("record_no") for q in data["quarantine"] if q["raw"].get("record_no")]
-        persons = dict(
-            db.execute(
-                select(m.SourceRecord.record_no, m.SourceRecord.person_id).where(
-                    m.SourceRecord.dept == r["dept"], m.SourceRecord.record_no.in_(nos)
-                )
-            ).all()
-        )
+    r["file_name"] = _file_name(r["file"])
+    nos = [q["raw"].get("record_no") for q in data["quarantine"] if q["raw"].get("record_no")]
+    # rows already stored under the same record number point at their person
+    persons = browse.stored_persons(db, r["dept"], nos) if nos else {}
     return render(
-        request, "registry/run.html", run=r, rows=data["quarantine"], persons=persons, offset=offset
+        request,
+        "registry/run.html",
+        run=r,
+        rows=data["quarantine"],
+        persons=persons,
+        offset=offset,
+        reasons=REASON_MESSAGES,
     )

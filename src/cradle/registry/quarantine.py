@@ -14,14 +14,11 @@ from sqlalchemy.orm import Session
 
 from cradle.atomicfile import atomic_open
 from cradle.db import get_engine
+from cradle.errors import N_, Invalid, NotFound
 from cradle.registry.feeds import get_feed
 from cradle.registry.ingest import IngestSummary, ingest_frames
 from cradle.registry.models import QuarantineRow
 from cradle.registry.reader import ROW_NO
-
-
-class QuarantineError(ValueError):
-    pass
 
 
 def town_filter(town: str | None):
@@ -29,7 +26,7 @@ def town_filter(town: str | None):
     if town is None:
         return None
     if not (len(town) == 9 and town.isdigit()):
-        raise QuarantineError(f"town 应为9位乡镇（街道）代码：{town}")
+        raise Invalid("town", N_("Should be a 9-digit town (street) code: %(town)s"), town=town)
     return QuarantineRow.town == town
 
 
@@ -105,12 +102,19 @@ def export_csv(
 def correct(session: Session, row_id: int, changes: dict[str, str | None]) -> QuarantineRow:
     row = session.get(QuarantineRow, row_id)
     if row is None:
-        raise QuarantineError(f"隔离记录不存在：{row_id}")
+        raise NotFound("row_id", N_("Quarantined row does not exist: %(row)s"), row=row_id)
     if row.status != "open":
-        raise QuarantineError(f"隔离记录 {row_id} 已处理（{row.status}）")
+        raise Invalid(
+            "row_id",
+            N_("Quarantined row %(row)s already handled (%(status)s)"),
+            row=row_id,
+            status=row.status,
+        )
     unknown = [k for k in changes if k not in get_feed(row.dept).names]
     if unknown:
-        raise QuarantineError(f"{row.dept} 没有字段：{', '.join(unknown)}")
+        raise Invalid(
+            "changes", N_("%(dept)s has no fields: %(fields)s"), dept=row.dept, fields=", ".join(unknown)
+        )
     row.corrected = {**(row.corrected or {}), **changes}
     row.updated_at = dt.datetime.now()
     return row
@@ -137,7 +141,11 @@ def resubmit(
         rows = list(session.execute(q.order_by(QuarantineRow.id)).scalars())
         if row_ids and len(rows) != len(set(row_ids)):
             missing = sorted(set(row_ids) - {r.id for r in rows})
-            raise QuarantineError(f"以下隔离记录不存在或已处理：{missing}")
+            raise Invalid(
+                "ids",
+                N_("These quarantined rows do not exist or are already handled: %(rows)s"),
+                rows=missing,
+            )
         by_dept: dict[str, list[QuarantineRow]] = {}
         for r in rows:
             by_dept.setdefault(r.dept, []).append(r)

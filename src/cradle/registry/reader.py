@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from cradle.registry.validation import FeedFormatError
+from cradle.errors import N_, Invalid
 
 ROW_NO = "_row_no"
 _CHUNK = 1 << 20
@@ -54,9 +54,16 @@ def _utf8_path(path: Path, encoding: str) -> Iterator[Path]:
                 dst.write(decoder.decode(b"", final=True).encode("utf-8"))
             except UnicodeDecodeError as exc:
                 at = lines + chunk[: max(exc.start, 0)].count(b"\n") if chunk else lines
-                raise FeedFormatError(
-                    f"{path.name} 第 {at} 行：不是有效的 {encoding} 编码（{exc.reason}），"
-                    "请以 UTF-8 或 GB18030 保存后重新导入"
+                raise Invalid(
+                    "file",
+                    N_(
+                        "%(file)s line %(line)s: not valid %(encoding)s (%(reason)s); save it as UTF-8 or "
+                        "GB18030 and import it again"
+                    ),
+                    file=path.name,
+                    line=at,
+                    encoding=encoding,
+                    reason=exc.reason,
                 ) from None
         yield Path(tmp)
     finally:
@@ -115,21 +122,24 @@ def _csv_batches(path: Path, batch_rows: int, encoding: str | None) -> Iterator[
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if len(head) < 4096 and not head.replace(codecs.BOM_UTF8, b"").strip():
-        raise FeedFormatError(f"{path.name}：文件为空，没有表头和数据行")
+        raise Invalid(
+            "file", N_("%(file)s: the file is empty, with no header and no data rows"), file=path.name
+        )
     with _utf8_path(path, enc) as utf8:
         lf = pl.scan_csv(utf8, infer_schema=False)
         try:
             yield from lf.collect_batches(chunk_size=batch_rows)
             yield pl.DataFrame(schema=lf.collect_schema())  # the header, for a file without data rows
         except pl.exceptions.PolarsError as exc:
-            raise FeedFormatError(f"{path.name}：{csv_problem(utf8) or _first_line(exc)}") from None
+            raise csv_problem(path.name, utf8) or _unreadable(path.name, exc) from None
 
 
-def _first_line(exc: Exception) -> str:
-    return "无法读取 CSV（" + (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200] + "）"
+def _unreadable(file: str, exc: Exception) -> Invalid:
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return Invalid("file", N_("%(file)s: could not read the CSV (%(detail)s)"), file=file, detail=detail)
 
 
-def csv_problem(utf8: Path) -> str | None:
+def csv_problem(file: str, utf8: Path) -> Invalid | None:
     """Where a CSV that Polars refused goes wrong, named by line: a line that is not UTF-8, or a line with more
     fields than the header (read again with the csv module; only on this error path)."""
     with open(utf8, "rb") as fh:
@@ -137,15 +147,29 @@ def csv_problem(utf8: Path) -> str | None:
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError:
-                return f"第 {n} 行不是有效的 UTF-8 文字，请以 UTF-8 或 GB18030 保存后重新导入"
+                return Invalid(
+                    "file",
+                    N_(
+                        "%(file)s: line %(line)s is not valid UTF-8 text; save it as UTF-8 or GB18030 and import it again"
+                    ),
+                    file=file,
+                    line=n,
+                )
     with open(utf8, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
         for row in reader:
             if len(row) > len(header):
-                return (
-                    f"第 {reader.line_num} 行有 {len(row)} 个字段，多于表头的 {len(header)} 列"
-                    "（多余的逗号或未加引号的逗号），请更正后重新导入"
+                return Invalid(
+                    "file",
+                    N_(
+                        "%(file)s: line %(line)s has %(fields)s fields, more than the header's %(columns)s "
+                        "columns (an extra comma or a comma outside quotes); correct it and import it again"
+                    ),
+                    file=file,
+                    line=reader.line_num,
+                    fields=len(row),
+                    columns=len(header),
                 )
     return None
 
@@ -204,5 +228,7 @@ def read_batches(
     elif suffix in (".csv", ".txt", ".tsv"):
         batches = _csv_batches(path, batch_rows, encoding)
     else:
-        raise ValueError(f"不支持的文件类型 {suffix}：请使用 CSV、Excel (.xlsx) 或 Parquet")
+        raise Invalid(
+            "file", N_("Unsupported file type %(suffix)s: use CSV, Excel (.xlsx) or Parquet"), suffix=suffix
+        )
     return _numbered(batches)

@@ -13,6 +13,7 @@ from functools import lru_cache
 import polars as pl
 
 from cradle import regions
+from cradle.errors import N_, Invalid
 from cradle.registry.feeds import Feed
 from cradle.registry.historic_regions import historic_codes
 
@@ -21,6 +22,8 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 EARLIEST = dt.date(1900, 1, 1)
 
+# A refused row is quarantined with its reason code and the Chinese message of REASONS (data, stored as said);
+# pages show the reason's message id of REASON_MESSAGES in the reader's language.
 REASONS = {
     "missing": "缺少必填字段",
     "id_format": "身份证号码应为17位数字加1位数字或X",
@@ -41,10 +44,28 @@ REASONS = {
     "mother_not_female": "母亲的身份证号码为男性",
     "record_conflict": "业务记录号已存在且内容不同",
 }
-
-
-class FeedFormatError(ValueError):
-    """The file as a whole does not fit the department's format (e.g. a missing column)."""
+REASON_MESSAGES = {
+    "missing": N_("Required field missing"),
+    "id_format": N_("The ID number should be 17 digits followed by a digit or X"),
+    "id_checksum": N_("The ID number's check digit is wrong"),
+    "id_birth_date": N_("The birth date inside the ID number is not a valid date"),
+    "id_region": N_("The ID number's address code is not a valid region code"),
+    "birth_date_mismatch": N_("The birth date does not match the ID number"),
+    "sex_mismatch": N_("The sex does not match the ID number"),
+    "date_format": N_("Dates should be written YYYY-MM-DD"),
+    "date_implausible": N_("The date is before 1900 or after today"),
+    "region_unknown": N_("Unknown region code"),
+    "town_unknown": N_(
+        "The town (street) code should have 9 digits, its first 6 the row's county-level region code"
+    ),
+    "enum": N_("The code is not one of the allowed values"),
+    "number": N_("Should be a non-negative number"),
+    "death_before_birth": N_("The death date is before the birth date"),
+    "event_before_birth": N_("The effective date is before the birth date"),
+    "mother_too_young": N_("The mother was under 12 at the birth"),
+    "mother_not_female": N_("The mother's ID number is a man's"),
+    "record_conflict": N_("The record number is already stored with different content"),
+}
 
 
 @lru_cache(maxsize=1)
@@ -66,8 +87,12 @@ def id_region_codes() -> pl.Series:
 def check_header(feed: Feed, columns: list[str]) -> None:
     missing = [c.name for c in feed.columns if c.name not in columns and (c.required or c.required_for)]
     if missing:
-        raise FeedFormatError(
-            f"{feed.dept} 文件缺少列：{', '.join(missing)}（应有列：{', '.join(feed.names)}）"
+        raise Invalid(
+            "file",
+            N_("The %(dept)s file lacks columns: %(missing)s (columns expected: %(expected)s)"),
+            dept=feed.dept,
+            missing=", ".join(missing),
+            expected=", ".join(feed.names),
         )
 
 

@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import Unsatisfiable
 
+from cradle.auth.testing import bearer_for
 from cradle.reliability.shape import answer_problem, field_problem
+from cradle.web.app import create_app
 
 
 @dataclass
@@ -57,8 +59,6 @@ def database_env(url: str):
 
 def principals(url: str) -> dict[str, dict[str, str]]:
     """Headers of each principal the fuzzer acts as (accounts are created in the database at `url`)."""
-    from cradle.auth.testing import bearer_for
-
     return {
         "anonymous": {},
         "administrator": bearer_for(url, "administrator", "cn"),
@@ -131,8 +131,6 @@ def fuzz_api(
     """Fuzz every operation of the schema; `url` is a migrated database the app will use."""
     import schemathesis
     from schemathesis import GenerationMode
-
-    from cradle.web.app import create_app
 
     result = ApiFuzzResult()
     with database_env(url), warnings.catch_warnings():

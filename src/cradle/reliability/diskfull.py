@@ -17,6 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cradle.backup.crypto import new_key
+from cradle.ops.logs import is_record
+
 FREE = 4096  # bytes left on the small disk: less than any export below
 
 
@@ -79,7 +82,8 @@ def attempt(args: list[str], directory: Path, mode: str, env: dict, before: set[
     )
     err = (proc.stderr or proc.stdout).strip()
     left = sorted(p.name for p in directory.iterdir() if p.name not in before)
-    last = err.splitlines()[-1] if err else ""
+    said = [line for line in err.splitlines() if not is_record(line)]  # not the command's JSON job line
+    last = said[-1] if said else ""
     return Attempt(" ".join(args[:2]), proc.returncode, last if "Traceback" not in err else err[-400:], left)
 
 
@@ -106,16 +110,10 @@ def commands(out: Path) -> list[list[str]]:
 
 def run(url: str) -> list[Attempt]:
     """Every export of :func:`commands` onto a full disk, against the migrated database at ``url``."""
-    env = dict(os.environ, CRADLE_DATABASE_URL=url, CRADLE_BACKUP_KEY=_key())
+    env = dict(os.environ, CRADLE_DATABASE_URL=url, CRADLE_BACKUP_KEY=new_key())
     out = []
     with small_disk() as (directory, mode):
         before = {p.name for p in directory.iterdir()}
         for args in commands(directory):
             out.append(attempt(args, directory, mode, env, before))
     return out
-
-
-def _key() -> str:
-    from cradle.backup.crypto import new_key
-
-    return new_key()

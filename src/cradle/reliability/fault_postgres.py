@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from cradle.db import upgrade
+from cradle.db import get_engine, upgrade
 from cradle.reliability.fault_server import submissions
 from cradle.reliability.procs import Server
 from cradle.reliability.shape import answer_problem
@@ -52,8 +52,6 @@ def restart_under_load(
     try:
         url = pg.create_database("fault")
         upgrade(url)
-        from cradle.db import get_engine
-
         get_engine(url).dispose()
         server = Server(url, workdir / "serve-pg.log").start()
         subs = submissions(url, 400)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from cradle.auth.testing import citizen_bearer
 from cradle.db import upgrade
 from cradle.idcard import make_id_number
 from cradle.reliability.procs import Server
@@ -21,8 +22,6 @@ COUNTY = "620402"
 def submissions(url: str, n: int) -> list[tuple[str, dict, dict]]:
     """(key, headers, body) of `n` mothers' registrations, each mother once, each signed in with her own bearer
     token (accounts created in the database at `url`)."""
-    from cradle.auth.testing import citizen_bearer
-
     out = []
     expected = (dt.date.today() + dt.timedelta(days=120)).isoformat()
     for i in range(n):

@@ -1,6 +1,6 @@
 """The feed parsers on arbitrary input: a department file (bytes) read, header-checked and validated the way
 `cradle ingest` does, without a database. The property: the file is refused with an error `cradle ingest`
-reports (FeedFormatError, ValueError, UnicodeDecodeError: one line, exit code 2), or every row either passes or
+reports (a `cradle.errors` refusal, ValueError, UnicodeDecodeError: one line, exit code 2), or every row either passes or
 names the failing field and a known reason."""
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from pathlib import Path
 
 import polars as pl
 
+from cradle.errors import DomainError
 from cradle.registry.feeds import FEEDS
 from cradle.registry.reader import read_batches
-from cradle.registry.validation import FIELD, REASON, REASONS, FeedFormatError, check_header, validate
+from cradle.registry.validation import FIELD, REASON, REASONS, check_header, validate
 
 # What `cradle ingest` turns into a one-line refusal (see cradle.registry.cli).
-REFUSALS = (FeedFormatError, ValueError, UnicodeDecodeError)
+REFUSALS = (DomainError, ValueError, UnicodeDecodeError)
 
 
 # Escapes already reported by a strict xfail test in tests/reliability/test_known_bugs.py: counted as such, so a

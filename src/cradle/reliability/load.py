@@ -19,11 +19,13 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from cradle.auth.testing import bearer_for
 from cradle.config import PROJECT_ROOT
 from cradle.db import upgrade
 from cradle.reliability.fault_ingest import synth
 from cradle.reliability.fault_server import COUNTY, submissions
 from cradle.reliability.procs import Server, cradle_env, start_cradle
+from cradle.testing.postgres import start_temp_postgres
 
 HOUSEHOLD = PROJECT_ROOT / "tests" / "policy" / "household_370303.json"
 OTHER_COUNTY = "620403"
@@ -60,8 +62,6 @@ class LoadResult:
 
 
 def _plan(url: str, base: str, mothers: int, users: list[int], step_seconds: float) -> dict:
-    from cradle.auth.testing import bearer_for
-
     subs = [{"key": k, "headers": h, "body": b} for k, h, b in submissions(url, mothers)]
     return {
         "host": base,
@@ -205,8 +205,6 @@ def run_curve(
 
 
 def run_both(workdir: Path, *, quick: bool) -> list[LoadResult]:
-    from cradle.testing.postgres import start_temp_postgres
-
     kw = {
         "users": [2, 4, 8] if quick else [2, 4, 8, 16, 32, 64],
         "step_seconds": 4 if quick else 10,

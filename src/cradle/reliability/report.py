@@ -15,16 +15,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cradle.config import PROJECT_ROOT
+from cradle.db import upgrade
+from cradle.errors import Problems
+from cradle.policy.calc import calc_household
+from cradle.registry.feeds import FEEDS
+from cradle.reliability import (
+    atheris_feeds,
+    diskfull,
+    fault_batch,
+    fault_ingest,
+    fault_postgres,
+    fault_server,
+    load,
+)
+from cradle.reliability.apifuzz import fuzz_api
+from cradle.reliability.feedfuzz import check_file, csv_bytes
+from cradle.reliability.shape import unnamed_refusals
+from cradle.reliability.strategies import ON, damaged, damaged_text, feed_rows, households
 
 
 def _parsers(examples: int) -> dict:
-    from cradle.policy.calc import calc_household
-    from cradle.policy.errors import InputError
-    from cradle.registry.feeds import FEEDS
-    from cradle.reliability.feedfuzz import check_file, csv_bytes
-    from cradle.reliability.shape import unnamed_refusals
-    from cradle.reliability.strategies import ON, damaged, damaged_text, feed_rows, households
-
     counts = {
         "household inputs": 0,
         "household refusals without a field": 0,
@@ -39,9 +49,9 @@ def _parsers(examples: int) -> dict:
         try:
             calc_household(doc, ON)
         except (
-            InputError
+            Problems
         ) as e:  # each refusal names a field ("$" for the whole document); one naming none is a finding
-            counts["household refusals without a field"] += len(unnamed_refusals(e.errors))
+            counts["household refusals without a field"] += len(unnamed_refusals(e.items()))
 
     @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(st.sampled_from(sorted(FEEDS)), st.data())
@@ -59,18 +69,6 @@ def _parsers(examples: int) -> dict:
 
 
 def run(quick: bool) -> dict:
-    from cradle.db import upgrade
-    from cradle.reliability import (
-        atheris_feeds,
-        diskfull,
-        fault_batch,
-        fault_ingest,
-        fault_postgres,
-        fault_server,
-        load,
-    )
-    from cradle.reliability.apifuzz import fuzz_api
-
     out: dict = {"date": dt.date.today().isoformat(), "quick": quick, "load_before": _loadavg()}
     t_all = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cradle-reliability-") as tmp:

@@ -13,15 +13,15 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from cradle.services.errors import NotFound
+from cradle.errors import DomainError, NotFound
 
 
 def _builder():
-    try:
-        from cradle.registry.household import HouseholdError, build_household
+    try:  # deferred: the registry is a domain a deployment may leave out
+        from cradle.registry.household import build_household
     except ImportError:  # a deployment without the registry domain
         return None
-    return build_household, HouseholdError
+    return build_household
 
 
 def available() -> bool:
@@ -33,14 +33,13 @@ def prefill(
 ) -> dict | None:
     """{"household", "identities"} from the registry, None without a registry; NotFound naming `field` when the
     registry does not know the person."""
-    found = _builder()
-    if found is None:
+    build = _builder()
+    if build is None:
         return None
-    build, HouseholdError = found
     try:
         household = copy.deepcopy(build(session, id_number, as_of))
-    except HouseholdError as exc:
-        raise NotFound(field, str(exc) or "人口库中没有此人的家庭信息") from None
+    except DomainError as exc:  # the registry's refusal (no such person, no household on the date), its words
+        raise NotFound(field, exc.message_id, code=exc.code, **exc.params) from None
     identities = {}
     for member in household.get("members", []):
         number, name = member.pop("id_number", None), member.pop("name", None)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from cradle import regions
+from cradle.errors import N_, Invalid
+from cradle.registry.historic_regions import code_for
 from cradle.synth import names
 from cradle.synth.shape import SEX_RATIO_AT_BIRTH, TWIN_RATE, asfr, single_year_age_weights
 
@@ -83,8 +85,6 @@ def id_numbers(region: np.ndarray, birth: np.ndarray, sex: np.ndarray) -> np.nda
 def _valid_at_birth(id_region: np.ndarray, birth: np.ndarray) -> np.ndarray:
     """An ID number carries the code in use when it was first issued: persons born before their county got its
     present code get the predecessor's (cradle.idcard, via stdnum, checks that the code existed then)."""
-    from cradle.registry.historic_regions import code_for
-
     years = birth.astype("datetime64[Y]").astype(int) + 1970
     key = id_region.astype(int) * 10000 + years
     uniq, inverse = np.unique(key, return_inverse=True)
@@ -99,7 +99,7 @@ def _valid_at_birth(id_region: np.ndarray, birth: np.ndarray) -> np.ndarray:
 
 def generate(county: str, persons: int, seed: int, as_of: dt.date) -> Population:
     if not regions.exists(county):
-        raise ValueError(f"未知的行政区划代码 {county}")
+        raise Invalid("region", N_("Unknown region code %(region)s"), region=county)
     rng = np.random.default_rng(seed)
     n = persons
     today = np.datetime64(as_of, "D")

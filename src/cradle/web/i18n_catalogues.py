@@ -17,7 +17,21 @@ WEB_DIR = Path(__file__).parent
 # the monitoring report's template is its own, under monitoring/report/templates/).
 EXTRA_DIRS = [
     WEB_DIR.parent / name
-    for name in ("auth", "monitoring", "childcare", "registry", "services", "payments", "health", "synth")
+    for name in (
+        "auth",
+        "monitoring",
+        "childcare",
+        "registry",
+        "services",
+        "payments",
+        "batch",
+        "backup",
+        "synth",
+        "ops",
+        "policy",
+        "jobs",
+        "health",
+    )
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHOD_MAP = [("templates/**.html", "jinja2"), ("**/templates/**.html", "jinja2"), ("**.py", "python")]

@@ -1,5 +1,5 @@
-"""Domain labels that the services store and return in Chinese (facility types, 班型, case and task statuses,
-menu names), declared here by their English message ids so that English pages can show them.
+"""Domain labels that the services store and return in Chinese (case and task statuses, menu names), declared
+here by their English message ids so that English pages can show them.
 
 The zh catalogue maps each id to the exact Chinese label the domain code uses; `english_for` reads that mapping
 backwards (these terms first, then every other message of the catalogue, so a page module's Chinese breadcrumb
@@ -20,85 +20,6 @@ from cradle.web.i18n import po_path, translations
 from cradle.web.nav import N_
 
 TERMS = [
-    # childcare/vocab.py: facility types, class types, staff, filing, quality, inspections
-    N_("Public childcare institution"),
-    N_("Inclusive private childcare institution"),
-    N_("Private childcare institution"),
-    N_("Employer-run childcare institution"),
-    N_("Community childcare station"),
-    N_("Family childcare point"),
-    N_("Kindergarten nursery class"),
-    N_("Infant class"),
-    N_("Younger toddler class"),
-    N_("Older toddler class"),
-    N_("Director"),
-    N_("Caregiver"),
-    N_("Health staff"),
-    N_("Cook"),
-    N_("Security guard"),
-    N_("Other staff"),
-    N_("Postgraduate"),
-    N_("Bachelor's degree"),
-    N_("Junior college"),
-    N_("Vocational or senior high school"),
-    N_("Other education"),
-    N_("Draft"),
-    N_("Submitted"),
-    N_("Documents complete"),
-    N_("Returned"),
-    N_("Filed"),
-    N_("Revoked"),
-    N_("Not filed"),
-    N_("Excellent"),
-    N_("Good"),
-    N_("Satisfactory"),
-    N_("Unsatisfactory"),
-    N_("Not assessed"),
-    N_("Red list"),
-    N_("Blacklist"),
-    N_("Minor"),
-    N_("Serious"),
-    N_("Critical"),
-    N_("Routine inspection"),
-    N_("Complaint check"),
-    N_("Correction follow-up"),
-    N_("Joint inspection"),
-    N_("Passed"),
-    N_("Corrections required"),
-    N_("Failed"),
-    N_("Complies"),
-    N_("Does not comply"),
-    N_("Not applicable"),  # childcare/standards.py RESULTS
-    # services/applications.py and bundle.py: case and task statuses, the departments' tasks
-    N_("Awaiting your confirmation"),
-    N_("Under town review"),
-    N_("Under county confirmation"),
-    N_("Returned for correction"),
-    N_("Approved"),
-    N_("Not approved"),
-    N_("Withdrawn"),
-    N_("Declined"),
-    N_("Received"),
-    N_("In progress"),
-    N_("Completed"),
-    N_("Sent back"),
-    N_("Birth medical certificate"),
-    N_("Vaccination certificate"),
-    N_("Hukou registration"),
-    N_("Medical insurance enrolment (within 6 months of birth; costs before enrolment are reimbursed)"),
-    N_("Social security card"),
-    N_("Maternity insurance reimbursement"),
-    N_("Maternity allowance"),
-    # menu and page names the page modules pass as breadcrumbs and titles
-    N_("Workbench"),
-    N_("Disbursement"),
-    N_("Childcare institutions"),
-    N_("Childcare supervision"),
-    N_("Appeal answers"),
-    N_("Childcare institution disclosure"),
-    N_("Childcare supervision workbench"),
-    N_("Messages and deadlines"),
-    N_("Acting for family members"),
     # monitoring: the plan's task statuses (plan.STATUSES), the projection's scenarios (scenarios.py), the scope
     # of the childcare capacity count (childcare/capacity.py)
     N_("Not started"),
@@ -107,7 +28,6 @@ TERMS = [
     N_("Low variant"),
     N_("Medium variant"),
     N_("High variant"),
-    N_("Filed childcare institutions in operation; places of every class type"),
 ]
 
 

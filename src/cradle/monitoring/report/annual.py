@@ -68,11 +68,11 @@ class AnnualReport:
 
 def _capacity(session: Session, code: str, on: dt.date) -> tuple[dict | None, str | None]:
     from cradle.childcare import capacity
-    from cradle.childcare.errors import ChildcareError
+    from cradle.errors import Invalid
 
     try:
         return capacity.capacity_report(session, code, on), None
-    except ChildcareError as exc:
+    except Invalid as exc:
         return None, str(exc)
 
 

@@ -1,16 +1,18 @@
 """auth: a health worker's account names its 医疗机构 (health_institution), whose women and children it sees.
 
-Revision ID: 0020_auth_institution
-Revises: 0010_auth_field_encryption
+Revision ID: health_0002
+Revises: health_0001
+Depends on: 0006_auth, which makes auth_account. Not auth's head: a dependency on a head folds it into this
+branch's row of alembic_version, and each branch keeps its own head there (tests/test_migrations.py).
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020_auth_institution"
-down_revision = "0010_auth_field_encryption"
+revision = "health_0002"
+down_revision = "health_0001"
 branch_labels = None
-depends_on = None
+depends_on = "0006_auth"
 
 
 def upgrade() -> None:

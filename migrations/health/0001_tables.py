@@ -2,14 +2,14 @@
 records, child and women's health records, deaths and reviews, 高危专案 with follow-ups, referrals and rescues, 约谈,
 婚育 offers, 生育咨询指导 follow-ups). Results, grades, causes and notes are stored encrypted (cradle.fieldcrypt).
 
-Revision ID: 0019_health
+Revision ID: health_0001
 Revises: 0000_base
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_health"
+revision = "health_0001"
 down_revision = "0000_base"
 branch_labels = ("health",)
 depends_on = None
