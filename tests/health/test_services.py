@@ -16,6 +16,8 @@ from cradle.errors import DomainError, IllegalTransition, OutOfScope
 from cradle.health import guidance, offers, screenings, sync
 from cradle.health.models import Guidance, Offer
 from cradle.idcard import make_id_number
+from cradle.jobs import runner
+from cradle.jobs.models import JobRun
 from cradle.registry.ingest import ingest_file
 from cradle.services import notifications, registration
 
@@ -93,6 +95,17 @@ def test_a_married_couple_is_offered_both_checks_books_and_is_done(hurl, workers
         with pytest.raises(IllegalTransition):
             offers.decline(s, wife, wife_offer)
         assert offers.counts(s, county_official()) == {"done": 1, "offered": 3}
+
+
+def test_the_scheduled_sync_offers_the_checks_and_keeps_its_counts(hurl, workers, tmp_path):
+    _marriages(hurl, tmp_path / "minzheng.csv")
+    record = runner.run("health-sync", hurl, today=dt.date(2025, 6, 1))
+    assert (record.result, record.error) == ("ok", None)
+    assert record.summary == {"cases_opened": 0, "cases_closed": 0, "offers_made": 4, "offers_done": 0}
+    with session_scope(hurl) as s:
+        assert s.scalar(select(func.count()).select_from(Offer)) == 4
+        (stored,) = s.scalars(select(JobRun).where(JobRun.name == "health-sync")).all()
+        assert (stored.result, stored.summary["offers_made"]) == ("ok", 4)
 
 
 def test_a_birth_registration_gives_the_town_a_counselling_follow_up(hurl, workers):

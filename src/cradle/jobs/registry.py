@@ -74,6 +74,12 @@ JOBS: tuple[Job, ...] = (
         N_("Payment batches of the month just ended (and of the year, in January)"),
     ),
     Job("backup", "cradle.backup.jobs:backup", "*-*-* 03:00", N_("Encrypted backup of the database")),
+    Job(
+        "health-sync",
+        "cradle.health.jobs:sync",
+        "*-*-* 02:30",
+        N_("Maternal and child health: high-risk cases from the feeds, free checks offered to newlyweds"),
+    ),
 )
 
 
