@@ -12,7 +12,8 @@ import typer
 from cradle.errors import N_, Invalid
 
 health = typer.Typer(
-    help="妇幼健康: sync, institutions, warnings, 约谈通报, synthetic feeds.", no_args_is_help=True
+    help="Maternal and child health (妇幼健康): sync, institutions, warnings, interviews (约谈通报), synthetic feeds.",
+    no_args_is_help=True,
 )
 
 
@@ -27,7 +28,7 @@ def _day(value: str | None) -> dt.date:
 def sync_cmd(today: str = typer.Option(None, help="the day to run as (YYYY-MM-DD, default today)")) -> None:
     """Open the cases of newly fed high-risk assessments, close cases 42 days after delivery, offer the free
     checks to newly married couples, complete offers whose checks arrived (run nightly)."""
-    # deferred: the command's work
+    # deferred: `cradle --help` imports every command module; the command's work loads when it runs
     from cradle.db import session_scope
     from cradle.health import sync
 
@@ -44,10 +45,15 @@ def institution_cmd(
     kind: str = typer.Option(
         "hospital", help="mch (妇幼保健院), hospital or primary (乡镇卫生院/社区卫生服务中心)"
     ),
-    critical_care: bool = typer.Option(None, "--critical-care/--no-critical-care", help="危重孕产妇救治中心"),
+    critical_care: bool = typer.Option(
+        None,
+        "--critical-care/--no-critical-care",
+        help="A critical care centre for pregnant women (危重孕产妇救治中心)",
+    ),
 ) -> None:
-    """Register an institution (with --name and --region), or change its 危重孕产妇救治中心 designation."""
-    # deferred: the command's work
+    """Register an institution (with --name and --region), or change its designation as a critical care centre
+    for pregnant women (危重孕产妇救治中心)."""
+    # deferred: `cradle --help` imports every command module; the command's work loads when it runs
     from cradle.db import session_scope
     from cradle.health import access, institutions
 
@@ -63,8 +69,8 @@ def institution_cmd(
 
 @health.command("interviews")
 def interviews_cmd(region: str = typer.Option(...), year: int = typer.Option(...)) -> None:
-    """The 约谈通报 list of REGION for YEAR."""
-    # deferred: the command's work
+    """The interview list (约谈通报) of REGION for YEAR."""
+    # deferred: `cradle --help` imports every command module; the command's work loads when it runs
     from cradle.db import session_scope
     from cradle.health import access, interviews
 
@@ -85,8 +91,9 @@ def synth_cmd(
         None, "--rate", help="NAME=VALUE, repeatable (cradle.synth.health.HealthRates)"
     ),
 ) -> None:
-    """Write only the four 妇幼 feeds of a synthetic county (the same population `cradle synth` writes)."""
-    # deferred: the command's work (NumPy, Polars)
+    """Write only the four maternal and child health (妇幼) feeds of a synthetic county (the same population
+    `cradle synth` writes)."""
+    # deferred: `cradle --help` imports every command module; the synthesis (NumPy, Polars) loads when it runs
     from cradle.synth.feeds import write_feeds
     from cradle.synth.health import DEPTS, HealthRates, parse_overrides
     from cradle.synth.population import generate

@@ -126,7 +126,7 @@ def register(app: typer.Typer) -> None:
         health_rate: list[str] = typer.Option(
             None,
             "--health-rate",
-            help="妇幼 records: NAME=VALUE, repeatable (cradle.synth.health.HealthRates)",
+            help="Maternal and child health (妇幼) records: NAME=VALUE, repeatable (cradle.synth.health.HealthRates)",
         ),
     ) -> None:
         """Write synthetic feeds for every department (deterministic for a seed) and a manifest."""
