@@ -64,6 +64,10 @@ class Settings:
         "BACKUP_MAX_AGE_HOURS", "26", doc="age of the newest backup past which `cradle doctor` reports it"
     )
     min_free_disk_text: str = _env("MIN_FREE_DISK_MB", "1024", doc="free space below which doctor reports")
+    # The parameter desk (docs/params.md): how stale another process's published values may be.
+    params_refresh_text: str = _env(
+        "PARAMS_REFRESH_MS", "1000", doc="how often a process asks whether the parameter desk published (ms)"
+    )
 
     @property
     def data_dir(self) -> Path:
@@ -100,6 +104,10 @@ class Settings:
     @property
     def min_free_disk_mb(self) -> int:
         return int(self.min_free_disk_text)
+
+    @property
+    def params_refresh_seconds(self) -> float:
+        return int(self.params_refresh_text) / 1000
 
     @property
     def threadpool(self) -> int | None:
