@@ -39,7 +39,10 @@ def refresh() -> None:
     """Lays the desk's newest published values over the parameters when the database's version moved. A
     thread finding another at it goes on with the values as they are."""
     global _checked, _interval, _applied
-    if time.monotonic() - _checked < _interval:
+    settings = get_settings()
+    url = settings.database_url
+    # another database (a test's, a CLI's --database) is asked at once
+    if time.monotonic() - _checked < _interval and _applied is not None and _applied[0] == url:
         return
     if not _lock.acquire(blocking=False):
         return
@@ -47,8 +50,7 @@ def refresh() -> None:
         # deferred: the database layer (SQLAlchemy) loads when the desk is first asked, not with the engine
         from cradle.params import snapshot
 
-        settings = get_settings()
-        url, _interval = settings.database_url, settings.params_refresh_seconds
+        _interval = settings.params_refresh_seconds
         packs = load_packs()
         version = snapshot.version(url)
         if (url, version, id(packs)) != _applied:
