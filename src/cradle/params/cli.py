@@ -135,7 +135,7 @@ def approve(
 
     with session_scope() as s:
         who = _actor(s, actor)
-        shown = cost(s, desk.get(s, who, proposal))
+        shown = cost(s, desk.decidable(s, who, proposal))  # four eyes checked before the preview is costed
         for y in shown["years"]:
             typer.echo(
                 f"{y['year']}: {y['beneficiaries_current']} → {y['beneficiaries_proposed']} beneficiaries, "

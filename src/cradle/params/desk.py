@@ -211,7 +211,7 @@ def get(session: Session, actor: Actor, proposal_id: int) -> Proposal:
     return p
 
 
-def _decidable(session: Session, actor: Actor, proposal_id: int) -> Proposal:
+def decidable(session: Session, actor: Actor, proposal_id: int) -> Proposal:
     p = get(session, actor, proposal_id)
     if p.state != "proposed":
         raise IllegalTransition(
@@ -228,7 +228,7 @@ def approve(
     session: Session, actor: Actor, proposal_id: int, preview: dict | None = None, reason: str = ""
 ) -> PublishedValue:
     """Publishes the proposal (four eyes); `preview` is the cost preview the approver saw, kept with it."""
-    p = _decidable(session, actor, proposal_id)
+    p = decidable(session, actor, proposal_id)
     document = published.document(p.document_key)
     p.state, p.decided_by, p.decider_account, p.decided_at = "approved", actor.ref, actor.account_id, utcnow()
     p.reason, p.preview = reason, preview
@@ -260,7 +260,7 @@ def return_(session: Session, actor: Actor, proposal_id: int, reason: str) -> Pr
     """Sends the proposal back to its proposer with the reason; nothing is published."""
     if not reason.strip():
         raise Invalid("reason", N_("Say why the proposal is returned"))
-    p = _decidable(session, actor, proposal_id)
+    p = decidable(session, actor, proposal_id)
     p.state, p.decided_by, p.decider_account, p.decided_at = "returned", actor.ref, actor.account_id, utcnow()
     p.reason = reason.strip()
     session.flush()
