@@ -45,6 +45,7 @@ ROUTER_MODULES = [
     "cradle.monitoring.pages",
     "cradle.ops.api",
     "cradle.jobs.pages",
+    "cradle.params.api",
 ]
 
 
