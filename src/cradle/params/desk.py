@@ -70,12 +70,15 @@ def check_scope(actor: Actor, name: str, scope: str, field: str = "parameter") -
             field,
             N_("%(parameter)s is decided by the officials of %(office)s"),
             parameter=name,
-            office=_office(scope),
+            office=office_name(scope),
         )
 
 
-def _office(scope: str) -> str:
-    return "全国" if scope == regions.NATIONAL else regions.get(scope).name
+def office_name(scope: str | None) -> str:
+    """The jurisdiction's name as the desk's records give it, e.g. 陆河县."""
+    if not scope or scope == regions.NATIONAL:
+        return "全国"
+    return regions.get(scope[:6]).name
 
 
 def parse(prm: Parameter, text: str, field: str = "value") -> float | dt.date:
@@ -214,9 +217,7 @@ def get(session: Session, actor: Actor, proposal_id: int) -> Proposal:
 def decidable(session: Session, actor: Actor, proposal_id: int) -> Proposal:
     p = get(session, actor, proposal_id)
     if p.state != "proposed":
-        raise IllegalTransition(
-            "proposal", N_("Proposal %(id)s is already %(state)s"), id=proposal_id, state=p.state
-        )
+        raise IllegalTransition("proposal", N_("Proposal %(id)s has been decided already"), id=proposal_id)
     if p.proposer_account == actor.account_id:
         raise Forbidden(
             "proposal", N_("A proposal is approved or returned by another official than its proposer")
@@ -244,7 +245,7 @@ def approve(
         clause=p.clause,
         doc_number=document.doc_number if document else "",
         note=p.note,
-        office=_office(p.scope),
+        office=office_name(p.scope),
         proposed_by=p.proposed_by,
         approved_by=actor.ref,
         published_at=utcnow(),

@@ -46,6 +46,7 @@ ROUTER_MODULES = [
     "cradle.ops.api",
     "cradle.jobs.pages",
     "cradle.params.api",
+    "cradle.params.pages",
 ]
 
 

@@ -48,6 +48,7 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
             Link("/payments", N_("Payments")),
             Link("/auth/admin/accounts", N_("Accounts")),
             Link("/admin/jobs", N_("Scheduled jobs")),
+            Link("/params", N_("Parameter desk")),
         ],
     ),
 ]
