@@ -53,7 +53,7 @@ class TargetView:
 
     @property
     def citation(self) -> str:
-        return f"《{published.title(self.target.document)}》{self.target.clause}"
+        return f"{published.title(self.target.document)} {self.target.clause}"
 
 
 @dataclass(frozen=True)
