@@ -18,9 +18,9 @@ ACTOR = typer.Option(..., "--actor", help="The account (user name) on whose beha
 
 
 def _actor(session, username: str):
-    # deferred: `cradle` loads every command module at start; a command imports its work when it runs
     from sqlalchemy import select
 
+    # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.auth.actor import from_account
     from cradle.auth.models import Account
     from cradle.errors import N_, NotFound
@@ -41,6 +41,7 @@ def list_params(
     on: str = typer.Option(None, "--on", help="Values in force on this date (default today)."),
 ) -> None:
     """Parameters with the value in force and where it comes from."""
+    # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.db import session_scope
     from cradle.params import views
 
@@ -59,6 +60,7 @@ def show(
     region: str = typer.Option(None, help="A county's own value (parameters set per county)."),
 ) -> None:
     """A parameter's dated history (JSON), with each value's provenance."""
+    # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.params import desk
 
     _echo({"parameter": name, "region": region, "history": desk.history(name, region)})
@@ -70,6 +72,7 @@ def history(
     region: str = typer.Option(None, help="A county's own value (parameters set per county)."),
 ) -> None:
     """A parameter's dated history, one line a value, oldest first."""
+    # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.params import desk
 
     for v in desk.history(name, region):
@@ -93,6 +96,7 @@ def propose(
     actor: str = ACTOR,
 ) -> None:
     """Propose a dated value; another official of the same jurisdiction approves or returns it."""
+    # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.db import session_scope
     from cradle.params import desk
 
@@ -116,6 +120,7 @@ def propose(
 @params.command("preview")
 def preview(proposal: int, actor: str = ACTOR) -> None:
     """The cost preview of a proposal (JSON): beneficiaries and cost by year, current and proposed."""
+    # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.db import session_scope
     from cradle.params import desk
     from cradle.params.preview import preview as cost
@@ -129,6 +134,7 @@ def approve(
     proposal: int, actor: str = ACTOR, reason: str = typer.Option("", help="A remark kept with the decision.")
 ) -> None:
     """Approve a proposal after its cost preview: published at once, for every process."""
+    # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.db import session_scope
     from cradle.params import desk
     from cradle.params.preview import preview as cost
@@ -150,6 +156,7 @@ def return_(
     proposal: int, reason: str = typer.Option(..., help="Why it goes back."), actor: str = ACTOR
 ) -> None:
     """Return a proposal to its proposer with the reason; nothing is published."""
+    # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.db import session_scope
     from cradle.params import desk
 
@@ -167,6 +174,7 @@ def register_document(
     actor: str = ACTOR,
 ) -> None:
     """Register a policy document with its text, so that published values can cite it."""
+    # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.db import session_scope
     from cradle.errors import N_, Invalid
     from cradle.params.register import register as register_document
