@@ -172,3 +172,30 @@ def test_a_county_publishes_its_own_value_of_a_city_parameter(desk_url):
     assert [h["value"] for h in desk.history(name, "620402")] == [None, 200]
     assert [h["value"] for h in desk.history(name, "620403")] == [None]  # the next county's is untouched
     assert desk.history(name)[-1]["value"] is None
+
+
+def test_the_batch_reads_the_published_value(desk_url, luhe_household):
+    from cradle.batch.compute import entitlements
+    from cradle.policy.household import parse_household
+    from cradle.policy.population import Population
+
+    a, b = official(desk_url), official(desk_url)
+    with session_scope(desk_url) as s:
+        pid = desk.propose(s, a, REWARD, **PROPOSAL).id
+    with session_scope(desk_url) as s:
+        desk.approve(s, b, pid)
+    on = dt.date(2026, 6, 1)
+    pop = Population.from_households([parse_household(luhe_household, on)] * 3)
+    rows = entitlements(pop, on, only={"luhe.reward_assistance"})
+    assert rows["amount"].to_list() == [1440.0] * 3
+
+
+def test_a_desk_that_cannot_be_read_answers_with_the_values_last_read(desk_url, monkeypatch, luhe_household):
+    a, b = official(desk_url), official(desk_url)
+    with session_scope(desk_url) as s:
+        pid = desk.propose(s, a, REWARD, **PROPOSAL).id
+    with session_scope(desk_url) as s:
+        desk.approve(s, b, pid)
+    assert _reward(luhe_household, dt.date(2026, 6, 1))["amount"] == 1440
+    monkeypatch.setenv("CRADLE_DATABASE_URL", "postgresql+psycopg://nobody:x@127.0.0.1:1/none")
+    assert _reward(luhe_household, dt.date(2026, 6, 1))["amount"] == 1440  # no error, nothing forgotten

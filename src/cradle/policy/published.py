@@ -12,20 +12,24 @@ new value; any other process uses it within the refresh interval (docs/params.md
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
 from collections import defaultdict
 
 from cradle.config import get_settings
+from cradle.errors import Unavailable
 from cradle.policy.documents import Clause, DocumentInfo
 from cradle.policy.packs import all_parameters, find_clause, load_packs
 from cradle.policy.parameters import Snapshot, Value
 
 EMPTY = Snapshot(None)
+log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _checked = -math.inf  # time.monotonic() of the last check
+_checked_url = ""  # the database it asked
 _interval = 1.0
 _applied: tuple | None = None  # (database url, version, id of the packs) laid over the parameters
 _snapshot = EMPTY
@@ -38,11 +42,11 @@ _provenance: dict[tuple[str, Value], dict] = {}
 def refresh() -> None:
     """Lays the desk's newest published values over the parameters when the database's version moved. A
     thread finding another at it goes on with the values as they are."""
-    global _checked, _interval, _applied
+    global _checked, _checked_url, _interval, _applied
     settings = get_settings()
     url = settings.database_url
     # another database (a test's, a CLI's --database) is asked at once
-    if time.monotonic() - _checked < _interval and _applied is not None and _applied[0] == url:
+    if time.monotonic() - _checked < _interval and _checked_url == url:
         return
     if not _lock.acquire(blocking=False):
         return
@@ -52,12 +56,16 @@ def refresh() -> None:
 
         _interval = settings.params_refresh_seconds
         packs = load_packs()
-        version = snapshot.version(url)
-        if (url, version, id(packs)) != _applied:
-            found = snapshot.load(url) if version is not None else EMPTY
-            _apply(found)
-            _applied = (url, found.version, id(packs))
-        _checked = time.monotonic()
+        try:
+            version = snapshot.version(url)
+            if (url, version, id(packs)) != _applied:
+                found = snapshot.load(url) if version is not None else EMPTY
+                _apply(found)
+                _applied = (url, found.version, id(packs))
+        except Unavailable:
+            # the database is down: answers go on with the values last read, and the desk is asked again later
+            log.warning("parameter desk unavailable; answering with the values last read")
+        _checked, _checked_url = time.monotonic(), url
     finally:
         _lock.release()
 
