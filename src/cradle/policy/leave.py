@@ -58,7 +58,7 @@ def extension(c: Ctx, *, law: str) -> Rule:
     """Extra maternity leave, taken after the national leave."""
     b, p = c.births, c.persons
     mother = np.maximum(b.mother, 0)
-    order = c.birth_order[np.maximum(b.child, 0)]
+    order = c.delivery_order
     days = np.where(
         order >= 2,
         c.param("maternity_leave_extension.later_child_days", on=b.date),
@@ -86,7 +86,7 @@ def paternity(c: Ctx, *, law: str, name: str = "护理假") -> Rule:
     b, p = c.births, c.persons
     father = c.father_of[b.hh]
     f = np.maximum(father, 0)
-    order = c.birth_order[np.maximum(b.child, 0)]
+    order = c.delivery_order
     days = c.param("paternity_leave.days", on=b.date)
     return Rule(
         conditions=[

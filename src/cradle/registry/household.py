@@ -236,13 +236,18 @@ def household_of(b: _Builder, person: m.Person) -> dict:
             relation = "other"
         keys[p] = {"mother": "m", "father": "f"}.get(relation, f"o{len(keys)}")
         members.append(b.member(p, relation, keys[p]))
-    ordered = sorted(kids, key=lambda k: (b.identity(k)[2], k))
-    births: dict[int, m.Birth | None] = {k: b.birth(k) for k in ordered}
+    births: dict[int, m.Birth | None] = {k: b.birth(k) for k in kids}
+    # by birth date; twins by their recorded order
+    ordered = sorted(kids, key=lambda k: (b.identity(k)[2], getattr(births[k], "birth_order", None) or 0, k))
+    before = 0  # the order of the child listed before
     for n, k in enumerate(ordered, 1):
         keys[k] = f"c{n}"
         child = b.member(k, "child", keys[k])
         rec = births[k]
-        child["birth_order"] = rec.birth_order if rec and rec.birth_order else n
+        # The order counts the parents' children: the birth record's (the mother's count, which may count
+        # children not listed), but never below the children listed before (a father's child from an earlier
+        # marriage, a record that counts from a later year), as parse_household requires.
+        before = child["birth_order"] = max(rec.birth_order if rec and rec.birth_order else n, before + 1)
         care = b.care(k)
         if care:
             child["care"] = care
