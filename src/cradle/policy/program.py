@@ -6,9 +6,10 @@
         p = c.persons
         end = add_years(p.birth_date, 3)
         return Rule(
-            conditions=[("是子女", c.is_child), ("第二孩及以上", p.birth_order >= 2), ...],
-            amount=np.where(p.birth_order >= 3, c.param("nursery_fee_subsidy.third"), c.param(...second)),
+            conditions=[("是子女", c.is_child), ("第二孩及以上", c.birth_order >= 2), ...],
+            amount=np.where(c.birth_order >= 3, c.param("nursery_fee_subsidy.third"), c.param(...second)),
             start=p.birth_date, end=end,
+            facts={"birth_order": c.birth_order},
             explanation="第{birth_order}孩在备案托育机构入托，每月{amount}元")
 
 The same function serves one household and a whole province: every value is an array over the entity's rows
