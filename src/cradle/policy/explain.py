@@ -127,6 +127,10 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     }
     if note:
         out["note"] = note
+    if note == "encouraged":  # the document only encourages (鼓励): the employer or county decides
+        out["encouraged"] = True
+    if prog.draft:
+        out["draft"] = True
     if not verified:
         out["verified"] = False
     return out

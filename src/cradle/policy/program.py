@@ -117,6 +117,13 @@ class Program:
     def jurisdiction(self) -> str:
         return self.pack.region if self.pack else "cn"
 
+    @property
+    def draft(self) -> bool:
+        """The entitlement comes from a draft for comment (征求意见稿): the clause is in the pack's own document
+        and that document is a draft."""
+        documents = self.pack.documents if self.pack else []
+        return self.clause is not None and bool(documents) and "draft" in documents[0].status
+
 
 def program(
     *,
