@@ -75,6 +75,8 @@ def household_json(household: dict, persons: list[dict], births: list[dict]) -> 
                 "inclusive": bool(p["care_inclusive"]),
                 "registered": bool(p["care_registered"]),
             }
+            if p.get("care_left") is not None:
+                m["care"]["left"] = p["care_left"].isoformat()
         members.append(m)
     events: list[dict] = []
     deliveries: dict = {}  # date -> the birth event: the batch's rows per newborn of one date are one delivery

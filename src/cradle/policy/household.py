@@ -37,6 +37,7 @@ class Care(_Model):
     public: bool = False
     inclusive: bool = False
     registered: bool = False
+    left: dt.date | None = None  # the day the child left this nursery or kindergarten (its enrolment record)
 
 
 class Member(_Model):
@@ -473,6 +474,12 @@ def _check_person_facts(h: Household, as_of: dt.date | None) -> list[Invalid]:
             elif as_of and _years(m.birth_date, as_of) < 18:
                 message = N_("A member under 18 cannot be in assisted reproduction treatment")
                 add(Invalid(f"{where}.assisted_reproduction", message, code="minor"))
+        if m.care is not None and m.care.left is not None:
+            if m.care.left < m.birth_date:
+                message = N_("The child cannot leave care before being born")
+                add(Invalid(f"{where}.care.left", message, code="before_birth"))
+            elif as_of and m.care.left > as_of:
+                add(Invalid(f"{where}.care.left", N_("The date is after the as-of date"), code="after_as_of"))
         employee_scheme = m.social_insurance in ("enterprise", "public_institution")
         if employee_scheme and as_of and _years(m.birth_date, as_of) < _WORKING_AGE:
             message = N_("Employees' social insurance is for members aged %(age)s or more")

@@ -52,6 +52,7 @@ PERSON_COLUMNS = {
     "social_insurance": np.int8,
     "marriage_date": "datetime64[D]",
     "assisted_reproduction": bool,
+    "care_left": "datetime64[D]",
 }
 # Person columns a batch table may lack (added after the batch layout was fixed): read as "not given".
 OPTIONAL_PERSON_COLUMNS = (
@@ -60,6 +61,7 @@ OPTIONAL_PERSON_COLUMNS = (
     "social_insurance",
     "marriage_date",
     "assisted_reproduction",
+    "care_left",
 )
 HOUSEHOLD_COLUMNS = {
     "jurisdiction": np.int64,
@@ -194,6 +196,7 @@ class Population:
                 p["social_insurance"].append(SOCIAL_INSURANCE[m.social_insurance])
                 p["marriage_date"].append(m.marriage_date)
                 p["assisted_reproduction"].append(m.assisted_reproduction)
+                p["care_left"].append(care.left if care else None)
             fp = hh.family_planning
             h["jurisdiction"].append(int(hh.jurisdiction))
             h["only_child_certificate"].append(fp.only_child_certificate)

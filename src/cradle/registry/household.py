@@ -179,15 +179,27 @@ class _Builder:
         return out
 
     def care(self, pid: int) -> dict | None:
+        """The child's care on the date: the latest enrolment; after a leaving record, that enrolment with the
+        day it ended (`left`) until the month after it, which a monthly subsidy still covers (淄博 保育费补助)."""
         ev = self.latest(m.CareEnrolment, pid)
-        if ev is None or ev.event != "enrol":
+        left = None
+        if ev is not None and ev.event == "leave":
+            month_after = (ev.valid_from.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+            if self.on >= month_after:
+                return None
+            left = ev.valid_from
+            ev = self.latest(m.CareEnrolment, pid, event="enrol", care_type=ev.care_type)
+        if ev is None:
             return None
-        return {
+        out = {
             "type": ev.care_type,
             "public": bool(ev.public),
             "inclusive": bool(ev.inclusive),
             "registered": bool(ev.registered),
         }
+        if left is not None:
+            out["left"] = left.isoformat()
+        return out
 
     def birth(self, pid: int) -> m.Birth | None:
         return self.s.execute(
