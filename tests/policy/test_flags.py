@@ -82,3 +82,17 @@ def test_the_results_page_marks_a_drafts_card():
     cards = dict(re.findall(r'data-program="([^"]+)">(.*?)</li>', r.text, flags=re.S))
     assert "征求意见稿</span>" in cards["shaoxing.maternity_insurance_third_child"].split("</div>")[0]
     assert "征求意见稿</span>" not in cards["zj.paternity_leave"].split("</div>")[0]
+
+
+def test_a_floor_says_at_least_and_an_encouraged_floor_says_both():
+    household = _household("140105")
+    fee = _by_program("140105")[
+        "sx.childcare_fee_allowance"
+    ]  # 二（四）14 “每月发放不低于200元的婴幼儿保教费”
+    assert (fee["note"], fee["encouraged"], fee["amount"]) == ("at least", True, 200)
+    client = TestClient(create_app())
+    r = client.post("/calc/results?on=2025-07-01&lang=zh", json=household, headers={"accept": "text/html"})
+    card = dict(re.findall(r'data-program="([^"]+)">(.*?)</li>', r.text, flags=re.S))[
+        "sx.childcare_fee_allowance"
+    ]
+    assert "最低标准" in card and "鼓励" in card

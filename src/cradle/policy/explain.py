@@ -127,7 +127,9 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     }
     if note:
         out["note"] = note
-    if note == "encouraged":  # the document only encourages (鼓励): the employer or county decides
+    if (
+        rule.encouraged or note == "encouraged"
+    ):  # the document only encourages (鼓励): the employer or county decides
         out["encouraged"] = True
     if prog.draft:
         out["draft"] = True

@@ -90,7 +90,8 @@ class Rule:
     # Extra per-row values named in the explanation. A value may be a function of no arguments, called only when
     # a sentence is written: facts that cost work (texts per row, month counts) cost a batch run nothing.
     facts: dict[str, Any] = field(default_factory=dict)
-    note: str | None = None  # a fixed note, e.g. "encouraged" for leave an employer may grant
+    note: str | None = None  # a fixed note, e.g. "encouraged" for leave an employer may grant, "at least"
+    encouraged: bool = False  # the document only encourages it (鼓励), when the note says something else
     beneficiary: Any = None  # person rows; default: the person, the birth's mother, or the household (-1)
 
 
