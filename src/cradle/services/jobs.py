@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
+from cradle.auth.actor import SYSTEM
 from cradle.config import get_settings
+from cradle.errors import DomainError
 from cradle.jobs.registry import JobContext
-from cradle.services.actors import SYSTEM
+from cradle.services import escalation as sla
+from cradle.services import notifications
+from cradle.services import proactive as runs
+from cradle.services import reminders as daily
 
 
 def candidates_dir() -> Path:
     """Where the data hub drops 免申即享 candidates: `<program>.jsonl`, one household a line, as `cradle services
     proactive` reads them (the registry holds no 乡镇, which a case needs, so the export supplies it)."""
-    configured = os.environ.get("CRADLE_PROACTIVE_DIR")
-    return Path(configured) if configured else get_settings().data_dir / "proactive"
+    return get_settings().proactive_dir
 
 
 def _read(path: Path) -> list[dict]:
@@ -38,8 +41,6 @@ def _read(path: Path) -> list[dict]:
 def proactive(ctx: JobContext) -> dict:
     """Runs each candidate file through `proactive.run_program` in its own transaction and moves it to done/;
     a file that cannot be read or run stays where it is and fails the run, naming it."""
-    from cradle.services import proactive as runs
-    from cradle.services.errors import ServiceError
 
     folder = candidates_dir()
     totals = {"files": 0, "examined": 0, "eligible": 0, "opened": 0, "existing": 0}
@@ -50,7 +51,7 @@ def proactive(ctx: JobContext) -> dict:
             with ctx.session() as s:
                 run = runs.run_program(s, SYSTEM, path.stem, rows, ctx.today)
                 counts = (run.examined, run.eligible, run.opened, run.existing)
-        except (ValueError, ServiceError) as exc:
+        except (ValueError, DomainError) as exc:
             problems.append(f"{path.name}: {exc}")
             continue
         done = folder / "done"
@@ -65,21 +66,18 @@ def proactive(ctx: JobContext) -> dict:
 
 
 def escalation(ctx: JobContext) -> dict:
-    from cradle.services import escalation as sla
 
     with ctx.session() as s:
         return sla.escalate(s, ctx.today)
 
 
 def reminders(ctx: JobContext) -> dict:
-    from cradle.services import reminders as daily
 
     with ctx.session() as s:
         return daily.run_daily(s, ctx.today)
 
 
 def dispatch(ctx: JobContext) -> dict:
-    from cradle.services import notifications
 
     with ctx.session() as s:
         return notifications.dispatch(s)
