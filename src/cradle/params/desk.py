@@ -12,6 +12,7 @@ layer's figures change with a release.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from sqlalchemy import event, func, select, update
@@ -93,7 +94,7 @@ def parse(prm: Parameter, text: str, field: str = "value") -> float | dt.date:
         number = float(text)
     except ValueError:
         raise Invalid(field, N_("Expected a number, got %(value)s"), value=text) from None
-    if number != number or number < 0 or number in (float("inf"),):
+    if not math.isfinite(number) or number < 0:
         raise Invalid(field, N_("Expected a number not below zero, got %(value)s"), value=text)
     return number
 
