@@ -9,8 +9,8 @@ import pytest
 
 from cradle.config import get_settings
 from cradle.db import session_scope, upgrade
+from cradle.errors import DomainError
 from cradle.monitoring import plan
-from cradle.monitoring.errors import MonitoringError
 
 
 def test_measure_counts_and_baiyin_owners_verbatim():
@@ -69,8 +69,8 @@ def test_owner_updates_and_overdue(sqlite_url):
 )
 def test_bad_update_names_the_field(sqlite_url, args, field):
     upgrade(sqlite_url)
-    with pytest.raises(MonitoringError) as exc, session_scope(sqlite_url) as s:
+    with pytest.raises(DomainError) as exc, session_scope(sqlite_url) as s:
         plan.update(s, *args, updated_by="u")
-    assert field in [f for f, _ in exc.value.errors]
+    assert field in [p.field for p in exc.value.items()]
     with session_scope(sqlite_url) as s:
         assert all(r.status == "not_started" for r in plan.board(s, "620400"))

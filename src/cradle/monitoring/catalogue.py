@@ -10,6 +10,8 @@ from importlib import resources
 import yaml
 
 from cradle import regions
+from cradle.errors import N_, NotFound
+from cradle.monitoring.areas import checked
 from cradle.policy.errors import PackError
 from cradle.policy.packs import Pack, load_packs
 from cradle.policy.targets import Target
@@ -42,14 +44,15 @@ class Catalogue:
         try:
             return self.indicators[indicator_id]
         except KeyError:
-            raise KeyError(f"indicator: unknown id {indicator_id!r}") from None
+            raise NotFound(
+                "indicator_id", N_("Unknown indicator %(indicator)s"), indicator=repr(indicator_id)
+            ) from None
 
     def targets_for(self, code: str, indicator_id: str | None = None, inherit: bool = False) -> list[Target]:
         """Targets that apply to region ``code``: its own (applies_to jurisdiction), those an ancestor sets for
         each county or each city below it, and with ``inherit`` the area-wide targets of its ancestors (a
         county measured against its city's or province's target as a benchmark)."""
-        if not regions.exists(code):
-            raise KeyError(f"region: unknown code {code!r}")
+        checked(code)
         level = regions.get(code).level
         above = set(regions.ancestors(code))
         out = []

@@ -8,8 +8,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy.orm import Session
 
 from cradle import regions
+from cradle.errors import N_, Invalid, Problems
 from cradle.monitoring import catalogue, values
-from cradle.monitoring.errors import MonitoringError
 from cradle.monitoring.models import IndicatorValue
 
 COLUMNS = [
@@ -32,6 +32,9 @@ SHEET = "填报"
 def template(indicator_ids: list[str], region_codes: list[str], year: int) -> bytes:
     """A workbook with one row per indicator and region to fill in, and a sheet of definitions."""
     cat = catalogue.load()
+    for ind_id in indicator_ids:
+        if ind_id not in cat.indicators:
+            raise Invalid("indicator", N_("Unknown indicator %(indicator)s"), indicator=repr(ind_id))
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -73,9 +76,11 @@ def read(data: bytes) -> list[tuple[int, dict]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a file that is not a workbook
-        raise MonitoringError.one("file", f"不是有效的 Excel 文件 (not an .xlsx workbook): {exc}") from None
+        raise Invalid(
+            "file", N_("Not a valid Excel file (not an .xlsx workbook): %(detail)s"), detail=str(exc)
+        ) from None
     if SHEET not in wb.sheetnames:
-        raise MonitoringError.one("file", f"缺少工作表 “{SHEET}” (sheet missing)")
+        raise Invalid("file", N_("Sheet “%(sheet)s” missing"), sheet=SHEET)
     rows = wb[SHEET].iter_rows(values_only=True)
     next(rows, None)
     keys = [str(k).strip() if k is not None else "" for k in (next(rows, None) or [])]
@@ -83,7 +88,7 @@ def read(data: bytes) -> list[tuple[int, dict]]:
         k for k, _ in COLUMNS if k not in keys and k not in ("indicator_name", "unit", "region_name", "note")
     ]
     if missing:
-        raise MonitoringError.one("file", f"第2行缺少列 (row 2 lacks columns): {', '.join(missing)}")
+        raise Invalid("file", N_("Row 2 lacks columns: %(columns)s"), columns=", ".join(missing))
     out = []
     for n, row in enumerate(rows, start=3):
         raw = dict(zip(keys, row, strict=False))
@@ -95,14 +100,15 @@ def read(data: bytes) -> list[tuple[int, dict]]:
 
 def upload(session: Session, data: bytes, department: str, entered_by: str) -> list[IndicatorValue]:
     """Check every filled row; store them all, or none and raise naming each bad ``rows[N].field``."""
-    entries, errors = [], []
+    entries: list[values.Entry] = []
+    errors: list[Invalid] = []
     for n, raw in read(data):
         entry, errs = values.parse_entry(raw, prefix=f"rows[{n}].")
         errors.extend(errs)
         if entry is not None:
             entries.append(entry)
     if errors:
-        raise MonitoringError(errors)
+        raise Problems(errors)
     if not entries:
-        raise MonitoringError.one("file", "没有填写任何数值 (no values filled in)")
+        raise Invalid("file", N_("No values filled in (no values filled in)"))
     return values.record(session, entries, department, entered_by)

@@ -1,29 +1,35 @@
 """Monitoring pages under /monitoring: dashboards by province, city and county (value, target, trend, rank,
 status colours, drill-down), an indicator's page, the entry form, the Excel template download and upload, and
 the annual report (HTML and PDF). Every page calls the same service functions as the API and the CLI; the
-dashboards and the report share :func:`cradle.monitoring.report.scorecard.build`."""
+dashboards and the report share :func:`cradle.monitoring.report.scorecard.build`. Dashboards and reports are
+public; entry takes an official (`PageActor`). Refusals are `cradle.errors`, answered by the app's one handler
+as the error page (every route here is a page)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from cradle import regions
-from cradle.auth.deps import check_scope
-from cradle.db import session_scope
+from cradle.auth.actor import Actor
+from cradle.auth.deps import PageActor, check_scope
+from cradle.db import RequestSession
+from cradle.errors import N_, DomainError, Invalid
 from cradle.monitoring import catalogue, excel, values
-from cradle.monitoring.api import entry as entry_role
-from cradle.monitoring.errors import MonitoringError
+from cradle.monitoring.api import ENTRY_ROLES
+from cradle.monitoring.areas import UNKNOWN, found
 from cradle.monitoring.report import annual, dashboard, render, scorecard
 from cradle.policy import packs
+from cradle.web.errors import mark_page
 from cradle.web.i18n import gettext
-from cradle.web.nav import N_
 from cradle.web.templating import locale_of
 from cradle.web.templating import render as render_page
 
-router = APIRouter(prefix="/monitoring", include_in_schema=False)
+router = APIRouter(prefix="/monitoring", include_in_schema=False, dependencies=[Depends(mark_page)])
+Official = Annotated[Actor, Depends(PageActor(*ENTRY_ROLES))]
 CODE = r"^\d{6}$"
 ENTRY_FIELDS = (
     "indicator_id",
@@ -38,6 +44,10 @@ ENTRY_FIELDS = (
     "department",
     "entered_by",
 )
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REQUIRED = values.REQUIRED
+ENTRY_TITLE = N_("Indicator data entry")
+UPLOAD_TITLE = N_("Excel template download and bulk upload")
 
 
 # the statuses as the pages say them (English message ids; the zh catalogue has scorecard.STATUS_LABELS' words)
@@ -66,14 +76,8 @@ def _crumbs(request: Request, code: str, year: int, last_link: bool = False) -> 
     return [(_t(request, N_("Monitoring")), out[0][1]), *out[1:]]
 
 
-def _not_found(request: Request, message: str) -> Response:
-    return render_page(
-        request,
-        "error.html",
-        status_code=404,
-        status=404,
-        errors=[{"field": "region", "code": "not_found", "message": message}],
-    )
+def _own(request: Request, title: str) -> list[tuple[str, str | None]]:
+    return [(_t(request, N_("Monitoring")), "/monitoring"), (title, None)]
 
 
 def _year(session, code: str, year: int | None) -> int:
@@ -87,7 +91,7 @@ def index(request: Request, region: str | None = None) -> Response:
     if region:
         if regions.exists(region.strip()):
             return RedirectResponse(f"/monitoring/{region.strip()}", status_code=303)
-        error = f"未知的行政区划代码 {region!r}"
+        error = _t(request, UNKNOWN, region=repr(region))
     else:
         error = None
     areas = [regions.get(p.region) for p in packs.with_targets()]  # the areas whose documents set targets
@@ -114,46 +118,48 @@ def _entry_page(
         request,
         "monitoring/entry.html",
         status_code=status,
-        title="指标数据填报",
+        title=_t(request, ENTRY_TITLE),
         form=form,
         errors=errors,
         stored=stored,
         indicators=choices,
-        breadcrumbs=[("监测评估", "/monitoring"), ("指标数据填报", None)],
+        breadcrumbs=_own(request, _t(request, ENTRY_TITLE)),
     )
 
 
-@router.get("/entry", dependencies=[Depends(entry_role)])
-def entry_form(request: Request, region: str = "", indicator: str = "", year: int | None = None) -> Response:
+@router.get("/entry")
+def entry_form(
+    request: Request, actor: Official, region: str = "", indicator: str = "", year: int | None = None
+) -> Response:
     form = dict.fromkeys(ENTRY_FIELDS, "")
     form.update(region=region, indicator_id=indicator, year=str(year or dt.date.today().year - 1))
     return _entry_page(request, form, {})
 
 
 @router.post("/entry")
-async def entry_submit(request: Request, actor=Depends(entry_role)) -> Response:
+async def entry_submit(request: Request, db: RequestSession, actor: Official) -> Response:
     raw = await request.form()
     form = {k: str(raw.get(k) or "").strip() for k in ENTRY_FIELDS}
+    locale = locale_of(request)
     errors: dict[str, str] = {}
     entry, problems = values.parse_entry({k: form[k] for k in ENTRY_FIELDS[:9]})
-    for field, message in problems:
-        errors.setdefault(field, message)
+    for problem in problems:
+        errors.setdefault(problem.field, problem.text(locale))
     for field in ("department", "entered_by"):
         if not form[field]:
-            errors[field] = "必填 (required)"
+            errors[field] = _t(request, REQUIRED)
     if errors:
         return _entry_page(request, form, errors, status=422)
     check_scope(actor, entry.region)
-    with session_scope() as s:
-        row = values.record(s, [entry], form["department"], form["entered_by"])[0]
-        stored = {
-            "indicator": catalogue.load().indicator(row.indicator_id).name,
-            "region": row.region,
-            "region_name": regions.name(row.region),
-            "year": row.year,
-            "value": scorecard.format_value(row.value),
-            "id": row.id,
-        }
+    row = values.record(db, [entry], form["department"], form["entered_by"])[0]
+    stored = {
+        "indicator": catalogue.load().indicator(row.indicator_id).name,
+        "region": row.region,
+        "region_name": regions.name(row.region),
+        "year": row.year,
+        "value": scorecard.format_value(row.value),
+        "id": row.id,
+    }
     blank = dict.fromkeys(ENTRY_FIELDS, "")
     blank.update(
         region=form["region"],
@@ -166,46 +172,44 @@ async def entry_submit(request: Request, actor=Depends(entry_role)) -> Response:
     return _entry_page(request, blank, {}, stored=stored, status=201)
 
 
-@router.get("/upload", dependencies=[Depends(entry_role)])
-def upload_page(request: Request, region: str = "", year: int | None = None) -> Response:
+def _upload_page(request: Request, status: int = 200, **context) -> Response:
+    context.setdefault("errors", [])
+    context.setdefault("stored", None)
     return render_page(
         request,
         "monitoring/upload.html",
-        title="Excel 模板下载与批量上传",
-        region=region,
-        year=year or dt.date.today().year - 1,
-        errors=[],
-        stored=None,
-        breadcrumbs=[("监测评估", "/monitoring"), ("Excel 模板", None)],
+        status_code=status,
+        title=_t(request, UPLOAD_TITLE),
+        breadcrumbs=_own(request, _t(request, N_("Excel template"))),
+        **context,
     )
 
 
-@router.get("/upload/template.xlsx", dependencies=[Depends(entry_role)])
-def upload_template(request: Request, region: str = "", year: int | None = None) -> Response:
+@router.get("/upload")
+def upload_page(request: Request, actor: Official, region: str = "", year: int | None = None) -> Response:
+    return _upload_page(request, region=region, year=year or dt.date.today().year - 1)
+
+
+@router.get("/upload/template.xlsx", response_class=Response)
+def upload_template(request: Request, actor: Official, region: str = "", year: int | None = None) -> Response:
     """The blank template for the regions typed (space or comma separated) and the year."""
     codes = [c for c in region.replace(",", " ").split() if c]
     bad = [c for c in codes if not regions.exists(c)]
-    if not codes or bad or year is None:
-        errors = [
-            ("region", f"未知的行政区划代码 (unknown region): {', '.join(bad)}" if bad else "必填 (required)")
-        ]
-        if year is None:
-            errors.append(("year", "必填 (required)"))
-        return render_page(
-            request,
-            "monitoring/upload.html",
-            status_code=422,
-            title="Excel 模板下载与批量上传",
-            region=region,
-            year=year or "",
-            errors=errors,
-            stored=None,
-            breadcrumbs=[("监测评估", "/monitoring"), ("Excel 模板", None)],
-        )
+    problems = []
+    if bad:
+        problems.append(Invalid("region", N_("Unknown region codes: %(codes)s"), codes=", ".join(bad)))
+    elif not codes:
+        problems.append(Invalid("region", REQUIRED))
+    if year is None:
+        problems.append(Invalid("year", REQUIRED))
+    if problems:
+        locale = locale_of(request)
+        errors = [(p.field, p.text(locale)) for p in problems]
+        return _upload_page(request, 422, region=region, year=year or "", errors=errors)
     ids = [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
     return Response(
         excel.template(ids, codes, year),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="monitoring_{codes[0]}_{year}.xlsx"'},
     )
 
@@ -213,50 +217,50 @@ def upload_template(request: Request, region: str = "", year: int | None = None)
 @router.post("/upload")
 async def upload_submit(
     request: Request,
-    file: UploadFile = File(...),
-    department: str = Form(""),
-    entered_by: str = Form(""),
-    actor=Depends(entry_role),
+    db: RequestSession,
+    actor: Official,
+    file: Annotated[UploadFile, File()],
+    department: Annotated[str, Form()] = "",
+    entered_by: Annotated[str, Form()] = "",
 ) -> Response:
-    errors: list[tuple[str, str]] = []
+    locale = locale_of(request)
+    problems: list[DomainError] = []
     if not department.strip():
-        errors.append(("department", "必填 (required)"))
+        problems.append(Invalid("department", REQUIRED))
     if not entered_by.strip():
-        errors.append(("entered_by", "必填 (required)"))
+        problems.append(Invalid("entered_by", REQUIRED))
     stored = None
-    if not errors:
+    if not problems:
         try:
-            with session_scope() as s:
-                rows = excel.upload(s, await file.read(), department.strip(), entered_by.strip())
-                for row in rows:  # a region outside the uploader's scope rolls the whole file back
-                    check_scope(actor, row.region, "file")
-                stored = len(rows)
-        except MonitoringError as exc:
-            errors = exc.errors
-    return render_page(
+            rows = excel.upload(db, await file.read(), department.strip(), entered_by.strip())
+            for row in rows:  # a region outside the uploader's scope rolls the whole file back
+                check_scope(actor, row.region, "file")
+            stored = len(rows)
+        except DomainError as exc:
+            if not exc.bad_input:  # a region outside the uploader's scope is the error page
+                raise
+            db.rollback()
+            problems = exc.items()
+    errors = [(p.field, p.text(locale)) for p in problems]
+    return _upload_page(
         request,
-        "monitoring/upload.html",
-        status_code=422 if errors else 201,
-        title="Excel 模板下载与批量上传",
+        422 if errors else 201,
         region="",
         year=dt.date.today().year - 1,
         errors=errors,
         stored=stored,
         department=department,
         entered_by=entered_by,
-        breadcrumbs=[("监测评估", "/monitoring"), ("Excel 模板", None)],
     )
 
 
 # --- dashboards --------------------------------------------------------------------------------------------
 @router.get("/{code}")
-def region_dashboard(code: str, request: Request, year: int | None = None) -> Response:
-    if not regions.exists(code):
-        return _not_found(request, f"未知的行政区划代码 {code!r}")
-    with session_scope() as s:
-        year = _year(s, code, year)
-        card = scorecard.build(s, code, year)
-        years = dashboard.years_with_data(s, code)
+def region_dashboard(code: str, request: Request, db: RequestSession, year: int | None = None) -> Response:
+    found(code)
+    year = _year(db, code, year)
+    card = scorecard.build(db, code, year)
+    years = dashboard.years_with_data(db, code)
     charts = {r.indicator.id: dashboard.trend_chart(r) for r in card.rows if r.series}
     unit_cols = [r for r in card.rows if any(u.value is not None for u in r.units)]
     title = _t(request, N_("%(region)s monitoring dashboard"), region=card.name)
@@ -277,28 +281,25 @@ def region_dashboard(code: str, request: Request, year: int | None = None) -> Re
 
 
 @router.get("/{code}/indicators/{indicator_id}")
-def indicator_page(code: str, indicator_id: str, request: Request, year: int | None = None) -> Response:
-    if not regions.exists(code):
-        return _not_found(request, f"未知的行政区划代码 {code!r}")
-    with session_scope() as s:
-        year = _year(s, code, year)
-        card = scorecard.build(s, code, year)
-        try:
-            row = card.row(indicator_id)
-        except KeyError as exc:
-            return _not_found(request, str(exc))
-        peer_values = values.series_many(s, card.peers, [indicator_id])
-        current = values.current(s, indicator_id, code, year)
-        source = (
-            {
-                "source": current.source,
-                "source_date": current.source_date.isoformat(),
-                "department": current.department,
-                "method": current.method,
-            }
-            if current
-            else None
-        )
+def indicator_page(
+    code: str, indicator_id: str, request: Request, db: RequestSession, year: int | None = None
+) -> Response:
+    found(code)
+    year = _year(db, code, year)
+    card = scorecard.build(db, code, year)
+    row = card.row(indicator_id)
+    peer_values = values.series_many(db, card.peers, [indicator_id])
+    current = values.current(db, indicator_id, code, year)
+    source = (
+        {
+            "source": current.source,
+            "source_date": current.source_date.isoformat(),
+            "department": current.department,
+            "method": current.method,
+        }
+        if current
+        else None
+    )
     peers = dashboard.peer_table(
         row, [(c, peer_values.get((indicator_id, c), {}).get(year)) for c in card.peers]
     )
@@ -320,21 +321,15 @@ def indicator_page(code: str, indicator_id: str, request: Request, year: int | N
 
 
 @router.get("/{code}/report")
-def report_html(code: str, request: Request, year: int | None = None) -> Response:
-    if not regions.exists(code):
-        return _not_found(request, f"未知的行政区划代码 {code!r}")
-    with session_scope() as s:
-        rep = annual.build(s, code, _year(s, code, year))
+def report_html(code: str, request: Request, db: RequestSession, year: int | None = None) -> Response:
+    rep = annual.build(db, found(code), _year(db, code, year))
     # The page in the reader's language; the PDF below is the Chinese report the issue asks for.
     return Response(render.html(rep, locale=locale_of(request)), media_type="text/html; charset=utf-8")
 
 
-@router.get("/{code}/report.pdf")
-def report_pdf(code: str, request: Request, year: int | None = None) -> Response:
-    if not regions.exists(code):
-        return _not_found(request, f"未知的行政区划代码 {code!r}")
-    with session_scope() as s:
-        rep = annual.build(s, code, _year(s, code, year))
+@router.get("/{code}/report.pdf", response_class=Response)
+def report_pdf(code: str, request: Request, db: RequestSession, year: int | None = None) -> Response:
+    rep = annual.build(db, found(code), _year(db, code, year))
     name = f"monitoring_report_{code}_{rep.year}.pdf"
     return Response(
         render.pdf(rep),

@@ -16,12 +16,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import regions
-from cradle.monitoring.errors import MonitoringError
+from cradle.errors import N_, DomainError, Invalid, Problems
 from cradle.monitoring.models import MeasureUpdate
 from cradle.policy.measures import Measure
 from cradle.policy.packs import Pack, load_packs
 
-STATUSES = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成", "blocked": "受阻"}
+STATUSES = {
+    "not_started": N_("Not started"),
+    "in_progress": N_("Under way"),
+    "done": N_("Done"),
+    "blocked": N_("Blocked"),
+}
+REQUIRED = N_("This value is required")
 # an owner that stands for every municipal department
 ANY_MUNICIPAL = "市直各有关部门"
 
@@ -65,38 +71,52 @@ def update(
     evidence: str | None = None,
     due_date: dt.date | None = None,
 ) -> MeasureUpdate:
-    """Record a department's status report; raises MonitoringError naming the field."""
-    errors: list[tuple[str, str]] = []
+    """Record a department's status report; raises the problems, each naming its field."""
+    errors: list[DomainError] = []
     m = measures().get(measure_id)
     if m is None:
-        raise MonitoringError.one("measure_id", f"未知措施 (unknown measure) {measure_id!r}")
+        raise Invalid("measure_id", N_("Unknown measure %(measure)s"), measure=repr(measure_id))
     if not regions.exists(region):
-        errors.append(("region", f"未知的行政区划代码 (unknown region) {region!r}"))
+        errors.append(Invalid("region", N_("Unknown region %(region)s"), region=repr(region)))
     elif not (region == m.jurisdiction or regions.is_within(region, m.jurisdiction)):
         errors.append(
-            ("region", f"{region} 不在 {regions.name(m.jurisdiction)} 范围内 (outside the document's area)")
+            Invalid(
+                "region",
+                N_("%(region)s is outside %(area)s (the document's area)"),
+                region=region,
+                area=regions.name(m.jurisdiction),
+            )
         )
     if not department.strip():
-        errors.append(("department", "必填 (required)"))
+        errors.append(Invalid("department", REQUIRED))
     elif not errors and not may_update(m, department, region):
         errors.append(
-            (
+            Invalid(
                 "department",
-                f"“{department}”不是该措施的责任单位 (not an owner): {m.owners_text or '、'.join(m.owners)}",
+                N_("“%(department)s” is not a responsible unit of this measure: %(owners)s"),
+                department=department,
+                owners=m.owners_text or "、".join(m.owners),
             )
         )
     if status not in STATUSES:
-        errors.append(("status", f"应为 {'/'.join(STATUSES)} (unknown status) {status!r}"))
+        errors.append(
+            Invalid(
+                "status",
+                N_("Should be %(choices)s: %(value)s"),
+                choices="/".join(STATUSES),
+                value=repr(status),
+            )
+        )
     if progress is None:
         progress = 100 if status == "done" else 0
     if not 0 <= progress <= 100:
-        errors.append(("progress", f"应在0–100之间 (percent): {progress}"))
+        errors.append(Invalid("progress", N_("A percentage from 0 to 100: %(value)s"), value=progress))
     if status == "done" and not (evidence or "").strip():
-        errors.append(("evidence", "完成须附佐证材料 (evidence required when done)"))
+        errors.append(Invalid("evidence", N_("A measure reported done needs evidence")))
     if not updated_by.strip():
-        errors.append(("updated_by", "必填 (required)"))
+        errors.append(Invalid("updated_by", REQUIRED))
     if errors:
-        raise MonitoringError(errors)
+        raise Problems(errors)
     row = MeasureUpdate(
         measure_id=measure_id,
         region=region,

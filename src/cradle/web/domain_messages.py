@@ -179,7 +179,6 @@ MESSAGES = [
     N_("The file encoding cannot be recognised (UTF-8 or GB18030 expected)"),
     N_("The file encoding should be UTF-8 or GB18030"),
     N_("A JSON file should be a list of institution records"),
-    N_("No values filled in (no values filled in)"),
     N_("The number of urban communities should be a positive whole number"),
     N_("The region %(region)s is not within your jurisdiction %(scope)s"),
     N_("%(what)s %(key)s does not exist"),
@@ -196,15 +195,6 @@ MESSAGES = [
     ),
     N_("Birth bundle · %(task)s: %(status)s. Reason: %(reason)s"),
     N_("Birth bundle · %(task)s: %(status)s"),
-    # monitoring/warnings.py: warning reasons
-    N_("%(year)s: %(births)s births, down %(drop)s on the year before, beyond the %(line)s warning line"),
-    N_("%(year)s: total fertility rate %(tfr)s, below the %(line)s warning line"),
-    N_("%(year)s: sex ratio at birth %(srb)s, outside the normal range %(range)s"),
-    N_("%(indicator)s was %(value)s in %(year)s, short of the target%(source)s"),
-    N_("On recent trends %(indicator)s will be about %(value)s in %(year)s, short of the target%(source)s"),
-    N_("%(indicator)s data for %(year)s were due by %(due)s (%(who)s) and have not been reported"),
-    N_(" (%(document)s %(clause)s, target %(target)s)"),
-    N_("Population database (computed by the system)"),
     # Messages the childcare, services, payments and monitoring code raise that reach pages and API
     # answers (importer file formats, records, choices); a NotFound kind has its own message (a singular label).
     N_("Childcare institution %(key)s does not exist"),
@@ -251,10 +241,6 @@ MESSAGES = [
     N_("Unknown payment frequency %(frequency)s"),
     N_("The period of a one-off payment is once"),
     N_("%(program)s does not apply to %(county)s: no county rate can be entered"),
-    N_("Sheet “%(sheet)s” missing"),
-    N_("Row 2 lacks columns: %(columns)s"),
-    N_("Not a valid Excel file (not an .xlsx workbook): %(detail)s"),
-    N_("Unknown measure %(measure)s"),
     # childcare/subsidies.py PROGRAMS
     N_("One-off construction subsidy for inclusive childcare institutions"),
     N_("One-off award for city model childcare institutions"),

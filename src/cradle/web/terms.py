@@ -99,14 +99,7 @@ TERMS = [
     N_("Childcare supervision workbench"),
     N_("Messages and deadlines"),
     N_("Acting for family members"),
-    # monitoring: the plan's task statuses (plan.STATUSES), the projection's scenarios (scenarios.py), the scope
-    # of the childcare capacity count (childcare/capacity.py)
-    N_("Not started"),
-    N_("Under way"),
-    N_("Blocked"),
-    N_("Low variant"),
-    N_("Medium variant"),
-    N_("High variant"),
+    # the scope of the childcare capacity count (childcare/capacity.py), which the monitoring report prints
     N_("Filed childcare institutions in operation; places of every class type"),
 ]
 

@@ -11,10 +11,13 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from cradle import regions
+from cradle.childcare import capacity
+from cradle.childcare.errors import ChildcareError
+from cradle.errors import N_, Invalid
 from cradle.monitoring import plan, scenarios, warnings
+from cradle.monitoring.areas import found
 from cradle.monitoring.report import benefits, scorecard
 from cradle.monitoring.service import counties_of, project_scenarios
-from cradle.web.nav import N_
 
 PROJECTION_YEARS = 30
 # indicators named in the summary when the scorecard has them
@@ -24,7 +27,7 @@ HEADLINE = ("births", "total_fertility_rate", "sex_ratio_at_birth", "childcare_p
 @dataclass
 class Projection:
     years: list[int]
-    population: dict[str, list[float]]  # scenario label → totals by year
+    population: dict[str, list[float]]  # scenario label (低方案, 中方案, 高方案) → totals by year
     births: dict[str, list[float]]
     under3: list[float]  # medium
     slots_needed: list[float] | None  # medium population × the region's 托位 per-1000 target
@@ -49,7 +52,7 @@ class AnnualReport:
     plan: list[plan.MeasureStatus]
     warnings: list[warnings.Warning]
     projection: Projection | None
-    projection_note: str | None
+    projection_note: Invalid | None  # why there is no projection
     summary: list[str] = field(default_factory=list)
     sentences: list = field(default_factory=list)  # the summary as Sentence, for other languages
 
@@ -67,9 +70,6 @@ class AnnualReport:
 
 
 def _capacity(session: Session, code: str, on: dt.date) -> tuple[dict | None, str | None]:
-    from cradle.childcare import capacity
-    from cradle.childcare.errors import ChildcareError
-
     try:
         return capacity.capacity_report(session, code, on), None
     except ChildcareError as exc:
@@ -158,11 +158,8 @@ class Sentence:
 def _summary_sentences(r: AnnualReport) -> list[Sentence]:
     out = []
     facts = []
-    for ind_id in HEADLINE:
-        try:
-            row = r.scorecard.row(ind_id)
-        except KeyError:
-            continue
+    rows = {row.indicator.id: row for row in r.scorecard.rows}
+    for row in (rows[i] for i in HEADLINE if i in rows):
         if row.value is not None:
             unit = "" if row.indicator.unit in ("%", "‰") else row.indicator.unit
             facts.append(
@@ -182,7 +179,7 @@ def _summary_sentences(r: AnnualReport) -> list[Sentence]:
     out.append(Sentence("warnings", {"count": len(r.warnings)}) if r.warnings else Sentence("no_warnings"))
     if r.projection:
         p = r.projection
-        medium = p.population["中方案"]
+        medium = p.population[scenarios.MEDIUM.label]
         if medium[0]:
             out.append(
                 Sentence(
@@ -211,8 +208,7 @@ def summary_text(sentences: list[Sentence], say=None, join: str = "，") -> list
 
 def build(session: Session, code: str, year: int, today: dt.date | None = None) -> AnnualReport:
     """Gather the report of ``code`` for ``year`` (plan status and late data judged on ``today``)."""
-    if not regions.exists(code):
-        raise KeyError(f"region: unknown code {code!r}")
+    found(code)
     today = today or dt.date.today()
     region = regions.get(code)
     card = scorecard.build(session, code, year)
@@ -221,8 +217,8 @@ def build(session: Session, code: str, year: int, today: dt.date | None = None) 
     codes = list(dict.fromkeys([code, *counties_of(code)]))
     try:
         projection, projection_note = _projection(session, code, year)
-    except ValueError as exc:
-        projection, projection_note = None, str(exc)
+    except Invalid as exc:
+        projection, projection_note = None, exc
     report = AnnualReport(
         region=code,
         name=region.name,

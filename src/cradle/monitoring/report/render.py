@@ -13,6 +13,7 @@ from cradle.monitoring import catalogue, plan
 from cradle.monitoring.report import annual, charts
 from cradle.monitoring.report.annual import AnnualReport
 from cradle.monitoring.report.scorecard import STATUS_LABELS, format_value
+from cradle.monitoring.scenarios import MEDIUM, TITLE_OF_LABEL
 from cradle.web import terms
 from cradle.web.i18n import HTML_LANG, translations
 from cradle.web.nav import N_
@@ -51,6 +52,8 @@ def environment(locale: str = "zh") -> Environment:
         STATUS_LABELS=STATUS_LABELS,
         STATUS_COLOURS=STATUS_COLOURS,
         PLAN_STATUSES=plan.STATUSES,
+        SCENARIO_TITLES=TITLE_OF_LABEL,
+        MEDIUM=MEDIUM.label,
         LEVEL_NAMES=LEVEL_NAMES,
         html_lang=HTML_LANG[locale],
         list_sep="、" if locale == "zh" else ", ",
@@ -131,10 +134,9 @@ def _projection_charts(report: AnnualReport, locale: str = "zh") -> dict:
     p = report.projection
     if p is None:
         return {}
-    # The scenarios' data keys stay Chinese ("中方案"); their labels are translated for display only.
-    pop = {terms.localize(k, locale): dict(zip(p.years, v, strict=True)) for k, v in p.population.items()}
-    births = {terms.localize(k, locale): dict(zip(p.years, v, strict=False)) for k, v in p.births.items()}
     say, words = _say(locale), _chart_words(locale)
+    pop = {say(TITLE_OF_LABEL[k]): dict(zip(p.years, v, strict=True)) for k, v in p.population.items()}
+    births = {say(TITLE_OF_LABEL[k]): dict(zip(p.years, v, strict=False)) for k, v in p.births.items()}
     return {
         "population": Markup(
             charts.line_chart(pop, title=say(N_("Total population (people)")), height=220, words=words)

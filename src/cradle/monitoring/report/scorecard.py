@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from cradle import regions
+from cradle.errors import N_, NotFound
 from cradle.monitoring import catalogue, values
+from cradle.monitoring.areas import found
 from cradle.monitoring.catalogue import Indicator
 from cradle.monitoring.warnings import _trend
 from cradle.policy.targets import Target
@@ -112,7 +114,12 @@ class Scorecard:
         for r in self.rows:
             if r.indicator.id == indicator_id:
                 return r
-        raise KeyError(f"indicator: {indicator_id!r} not on the scorecard of {self.region}")
+        raise NotFound(
+            "indicator_id",
+            N_("%(indicator)s is not on the scorecard of %(region)s"),
+            indicator=repr(indicator_id),
+            region=self.region,
+        )
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUS_LABELS, 0)
@@ -191,7 +198,7 @@ def judge(target: TargetView | None, series: dict[int, float], year: int) -> Jud
     return Judgement("unjudged", "文件未给出目标数值（控制在规划目标之内）")
 
 
-def _rank_key(ind: Indicator, value: float) -> float:
+def rank_key(ind: Indicator, value: float) -> float:
     if ind.direction == "lower":
         return value
     if ind.direction == "band":
@@ -215,9 +222,7 @@ def units_of(code: str) -> list[str]:
 
 def rank_among(ind: Indicator, code: str, year: int, data: dict, peers: list[str]) -> tuple[int | None, int]:
     """(rank of ``code`` among ``peers`` with a value for ``year``, number of such peers); best is 1."""
-    scored = [
-        (_rank_key(ind, data[(ind.id, p)][year]), p) for p in peers if year in data.get((ind.id, p), {})
-    ]
+    scored = [(rank_key(ind, data[(ind.id, p)][year]), p) for p in peers if year in data.get((ind.id, p), {})]
     scored.sort()
     for i, (_key, p) in enumerate(scored):
         if p == code:
@@ -228,8 +233,7 @@ def rank_among(ind: Indicator, code: str, year: int, data: dict, peers: list[str
 def build(session: Session, code: str, year: int) -> Scorecard:
     """The scorecard of ``code`` for ``year``: every indicator with a target binding ``code`` or with a value
     for it or for a unit below it, in catalogue order."""
-    if not regions.exists(code):
-        raise KeyError(f"region: unknown code {code!r}")
+    found(code)
     cat = catalogue.load()
     region = regions.get(code)
     peers, units = peers_of(code), units_of(code)
