@@ -14,13 +14,16 @@ from cradle.auth.actor import Actor
 from cradle.auth.deps import check_scope, require
 from cradle.db import RequestSession
 from cradle.monitoring import catalogue, excel, plan, scenarios, values, warnings
+from cradle.monitoring.access import ENTRY_ROLES
 from cradle.monitoring.areas import checked
+from cradle.monitoring.models import PlanReport
 from cradle.monitoring.schemas import (
     IndicatorsOut,
-    MeasureIn,
-    MeasureUpdateOut,
     PlanOut,
     ProjectionOut,
+    ReportIn,
+    ReportOut,
+    ReviewIn,
     SeriesOut,
     StoredOut,
     ValueIn,
@@ -35,9 +38,10 @@ router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 catalogue.load()
 # Reading published indicators, plans, warnings and projections is public; entering data takes an official
 # (or a department's clerk) whose region scope holds every region written.
-ENTRY_ROLES = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE, roles.DEPT, roles.ADMIN)
 entry = require(*ENTRY_ROLES)
 Entry = Annotated[Actor, Depends(entry)]
+# Plan reports are the units' (department accounts); the plan service says which unit may do what.
+Unit = Annotated[Actor, Depends(require(roles.DEPT))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -75,6 +79,7 @@ def get_series(indicator_id: str, region: str, db: RequestSession) -> dict:
 
 @router.get("/template.xlsx", dependencies=[Depends(entry)], response_class=Response)
 def get_template(
+    db: RequestSession,
     region: Annotated[list[str], Query()],
     year: Annotated[int, Query()],
     indicator: Annotated[list[str] | None, Query()] = None,
@@ -83,7 +88,7 @@ def get_template(
     for code in region:
         checked(code)
     return Response(
-        excel.template(ids, region, year),
+        excel.template(ids, region, year, db),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="monitoring_{year}.xlsx"'},
     )
@@ -103,35 +108,71 @@ async def upload(
     return {"stored": len(rows)}
 
 
-@router.get("/plan/{region}", response_model=PlanOut)
-def get_plan(region: str, db: RequestSession) -> dict:
-    board = plan.board(db, checked(region))
+def task_dict(row: plan.TaskStatus, today: dt.date) -> dict:
+    t = row.task
     return {
-        "region": region,
-        "measures": [
-            {
-                "id": r.measure.id,
-                "title": r.measure.title,
-                "clause": r.measure.clause,
-                "document": r.measure.document,
-                "owners": list(r.measure.owners),
-                "owners_text": r.measure.owners_text,
-                "status": r.status,
-                "progress": r.progress,
-                "evidence": r.evidence,
-                "due": r.due,
-                "overdue": r.overdue,
-            }
-            for r in board
+        "id": t.id,
+        "measure_id": t.measure.id,
+        "title": t.task.title,
+        "measure_title": t.measure.title,
+        "clause": t.measure.clause,
+        "document": t.measure.document,
+        "section": t.measure.section,
+        "lead": list(t.lead),
+        "support": list(t.support),
+        "basis": t.basis,
+        "recurring": t.task.recurring,
+        "items": [
+            {"period": i.period, "due": i.due, "state": i.state, "overdue": i.overdue(today)}
+            for i in row.items
         ],
     }
 
 
-@router.post("/plan/measures/{measure_id}", status_code=201, response_model=MeasureUpdateOut)
-def post_measure(measure_id: str, body: MeasureIn, db: RequestSession, actor: Entry) -> dict:
-    check_scope(actor, body.region)
-    row = plan.update(db, measure_id, **body.model_dump())
-    return {"id": row.id, "measure_id": measure_id, "status": row.status}
+def report_dict(row: PlanReport) -> dict:
+    return {
+        "id": row.id,
+        "task_id": row.task_id,
+        "region": row.region,
+        "period": row.period,
+        "department": row.department,
+        "progress": row.progress,
+        "figures": row.figures or [],
+        "reported_on": row.reported_on,
+        "status": row.status,
+        "reported_by": row.reported_by,
+        "reviewed_by": row.reviewed_by,
+        "reason": row.reason,
+        "evidence": [
+            {"id": e.id, "name": e.name, "content_type": e.content_type, "size": e.size} for e in row.evidence
+        ],
+    }
+
+
+@router.get("/plan/{region}", response_model=PlanOut)
+def get_plan(region: str, db: RequestSession) -> dict:
+    today = dt.date.today()
+    return {"region": region, "tasks": [task_dict(r, today) for r in plan.board(db, checked(region), today)]}
+
+
+@router.post("/plan/{region}/tasks/{task_id}/reports", status_code=201, response_model=ReportOut)
+def post_report(region: str, task_id: str, body: ReportIn, db: RequestSession, actor: Unit) -> dict:
+    row = plan.submit(
+        db,
+        actor,
+        checked(region),
+        task_id,
+        body.period,
+        body.progress,
+        body.reported_on,
+        [f.model_dump() for f in body.figures],
+    )
+    return report_dict(row)
+
+
+@router.post("/plan/{region}/reports/{report_id}/review", response_model=ReportOut)
+def review_report(region: str, report_id: int, body: ReviewIn, db: RequestSession, actor: Unit) -> dict:
+    return report_dict(plan.review(db, actor, checked(region), report_id, body.action, body.reason))
 
 
 @router.get("/warnings", response_model=WarningsOut)

@@ -17,7 +17,7 @@ from cradle.policy.packs import Pack, load_packs
 from cradle.policy.targets import Target
 
 DIRECTIONS = ("higher", "lower", "band", "none")
-SOURCES = ("registry", "entered")
+SOURCES = ("registry", "childcare", "entered")  # where the values come from (the computations: sources)
 
 
 @dataclass(frozen=True)

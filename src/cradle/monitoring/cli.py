@@ -133,21 +133,32 @@ def upload_cmd(file: Path, department: str = typer.Option(...), user: str = type
 
 
 @monitoring.command("plan")
-def plan_cmd(region: str = typer.Option(...), overdue: bool = False) -> None:
-    """The measures binding REGION with their current status."""
-    # deferred: the command's work (the packs, the plan's tables)
+def plan_cmd(
+    region: str = typer.Option(...),
+    overdue: bool = typer.Option(False, help="only the items past their due date and not reported"),
+    scorecard: Path = typer.Option(None, help="write the 考核 scorecard (by unit, by chapter) as Excel"),
+) -> None:
+    """The tasks binding REGION, their lead units and each due item's state."""
+    # deferred: the command's work (the packs, the plan's tables, openpyxl)
     from cradle.db import session_scope
-    from cradle.monitoring import plan
+    from cradle.errors import translate
+    from cradle.monitoring import plan, plan_score, units
+    from cradle.monitoring.areas import checked
 
+    today = dt.date.today()
     with session_scope() as s:
-        for r in plan.board(s, region):
-            if overdue and not r.overdue:
+        rows = plan.board(s, checked(region, "--region"), today)
+    for r in rows:
+        lead = "、".join(units.office(c, region) for c in r.task.lead)
+        for i in r.items:
+            if overdue and not i.overdue(today):
                 continue
-            flag = "逾期" if r.overdue else ""
-            typer.echo(
-                f"{r.measure.id}\t{r.measure.title}\t{plan.STATUSES[r.status]}\t{r.progress}%\t{r.due}\t{flag}\t"
-                f"{r.measure.owners_text or '、'.join(r.measure.owners)}"
-            )
+            state = translate(plan.STATES[i.state], {})
+            flag = "逾期" if i.overdue(today) else ""
+            typer.echo(f"{r.task.id}\t{r.task.task.title}\t{lead}\t{i.period}\t{i.due}\t{state}\t{flag}")
+    if scorecard:
+        atomicfile.write_bytes(scorecard, plan_score.workbook(region, rows, today))
+        typer.echo(f"wrote {scorecard}")
 
 
 @monitoring.command("warnings")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from cradle import regions
 from cradle.errors import N_, Invalid, Problems
-from cradle.monitoring import catalogue, values
+from cradle.monitoring import catalogue, sources, values
 from cradle.monitoring.models import IndicatorValue
 
 COLUMNS = [
@@ -29,8 +29,11 @@ COLUMNS = [
 SHEET = "填报"
 
 
-def template(indicator_ids: list[str], region_codes: list[str], year: int) -> bytes:
-    """A workbook with one row per indicator and region to fill in, and a sheet of definitions."""
+def template(
+    indicator_ids: list[str], region_codes: list[str], year: int, session: Session | None = None
+) -> bytes:
+    """A workbook with one row per indicator and region to fill in, and a sheet of definitions. With
+    ``session``, the rows the platform computes (closed to typed entry, `sources`) are left out."""
     cat = catalogue.load()
     for ind_id in indicator_ids:
         if ind_id not in cat.indicators:
@@ -40,9 +43,12 @@ def template(indicator_ids: list[str], region_codes: list[str], year: int) -> by
     ws.title = SHEET
     ws.append([label for _, label in COLUMNS])
     ws.append([key for key, _ in COLUMNS])
+    ctx = sources.context(session) if session is not None else None
     for ind_id in indicator_ids:
         ind = cat.indicator(ind_id)
         for code in region_codes:
+            if ctx is not None and sources.computed_here(ctx, ind_id, code, year):
+                continue
             ws.append(
                 [
                     ind.id,
@@ -102,8 +108,9 @@ def upload(session: Session, data: bytes, department: str, entered_by: str) -> l
     """Check every filled row; store them all, or none and raise naming each bad ``rows[N].field``."""
     entries: list[values.Entry] = []
     errors: list[Invalid] = []
+    ctx = sources.context(session)
     for n, raw in read(data):
-        entry, errs = values.parse_entry(raw, prefix=f"rows[{n}].")
+        entry, errs = values.parse_entry(raw, prefix=f"rows[{n}].", ctx=ctx)
         errors.extend(errs)
         if entry is not None:
             entries.append(entry)

@@ -14,22 +14,22 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from cradle import regions
-from cradle.auth.actor import Actor
-from cradle.auth.deps import PageActor, check_scope
+from cradle.auth.deps import check_scope, current_actor
 from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid
-from cradle.monitoring import catalogue, excel, values
-from cradle.monitoring.api import ENTRY_ROLES
+from cradle.monitoring import catalogue, excel, plan, plan_pages, sources, values, warnings
+from cradle.monitoring.access import STAFF_ROLES
 from cradle.monitoring.areas import UNKNOWN, found
+from cradle.monitoring.outlook import Projection, outlook
+from cradle.monitoring.pagekit import Official, say
 from cradle.monitoring.report import annual, dashboard, render, scorecard
+from cradle.monitoring.scenarios import MEDIUM, TITLE_OF_LABEL
 from cradle.policy import packs
 from cradle.web.errors import mark_page
-from cradle.web.i18n import gettext
 from cradle.web.templating import locale_of
 from cradle.web.templating import render as render_page
 
-router = APIRouter(prefix="/monitoring", include_in_schema=False, dependencies=[Depends(mark_page)])
-Official = Annotated[Actor, Depends(PageActor(*ENTRY_ROLES))]
+dashboards = APIRouter(prefix="/monitoring")
 CODE = r"^\d{6}$"
 ENTRY_FIELDS = (
     "indicator_id",
@@ -47,6 +47,8 @@ ENTRY_FIELDS = (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REQUIRED = values.REQUIRED
 ENTRY_TITLE = N_("Indicator data entry")
+COMPUTED = N_("Computed by the platform from the data it holds, %(date)s")
+ENTERED = N_("Entered by %(who)s (%(department)s), %(date)s")
 UPLOAD_TITLE = N_("Excel template download and bulk upload")
 
 
@@ -61,23 +63,17 @@ STATUS_MESSAGES = {
 }
 
 
-def _t(request: Request, message: str, **params) -> str:
-    """``message`` in the request's language, with ``%(name)s`` parameters filled in."""
-    text = gettext(locale_of(request), message)
-    return text % params if params else text
-
-
 def _labels(request: Request) -> dict[str, str]:
-    return {k: _t(request, m) for k, m in STATUS_MESSAGES.items()}
+    return {k: say(request, m) for k, m in STATUS_MESSAGES.items()}
 
 
 def _crumbs(request: Request, code: str, year: int, last_link: bool = False) -> list[tuple[str, str | None]]:
     out = dashboard.crumbs(code, year, last_link)
-    return [(_t(request, N_("Monitoring")), out[0][1]), *out[1:]]
+    return [(say(request, N_("Monitoring")), out[0][1]), *out[1:]]
 
 
 def _own(request: Request, title: str) -> list[tuple[str, str | None]]:
-    return [(_t(request, N_("Monitoring")), "/monitoring"), (title, None)]
+    return [(say(request, N_("Monitoring")), "/monitoring"), (title, None)]
 
 
 def _year(session, code: str, year: int | None) -> int:
@@ -86,16 +82,16 @@ def _year(session, code: str, year: int | None) -> int:
     return scorecard.latest_year(session, code) or dt.date.today().year - 1
 
 
-@router.get("")
+@dashboards.get("")
 def index(request: Request, region: str | None = None) -> Response:
     if region:
         if regions.exists(region.strip()):
             return RedirectResponse(f"/monitoring/{region.strip()}", status_code=303)
-        error = _t(request, UNKNOWN, region=repr(region))
+        error = say(request, UNKNOWN, region=repr(region))
     else:
         error = None
     areas = [regions.get(p.region) for p in packs.with_targets()]  # the areas whose documents set targets
-    title = _t(request, N_("Monitoring"))
+    title = say(request, N_("Monitoring"))
     return render_page(
         request,
         "monitoring/index.html",
@@ -118,16 +114,16 @@ def _entry_page(
         request,
         "monitoring/entry.html",
         status_code=status,
-        title=_t(request, ENTRY_TITLE),
+        title=say(request, ENTRY_TITLE),
         form=form,
         errors=errors,
         stored=stored,
         indicators=choices,
-        breadcrumbs=_own(request, _t(request, ENTRY_TITLE)),
+        breadcrumbs=_own(request, say(request, ENTRY_TITLE)),
     )
 
 
-@router.get("/entry")
+@dashboards.get("/entry")
 def entry_form(
     request: Request, actor: Official, region: str = "", indicator: str = "", year: int | None = None
 ) -> Response:
@@ -136,18 +132,18 @@ def entry_form(
     return _entry_page(request, form, {})
 
 
-@router.post("/entry")
+@dashboards.post("/entry")
 async def entry_submit(request: Request, db: RequestSession, actor: Official) -> Response:
     raw = await request.form()
     form = {k: str(raw.get(k) or "").strip() for k in ENTRY_FIELDS}
     locale = locale_of(request)
     errors: dict[str, str] = {}
-    entry, problems = values.parse_entry({k: form[k] for k in ENTRY_FIELDS[:9]})
+    entry, problems = values.parse_entry({k: form[k] for k in ENTRY_FIELDS[:9]}, ctx=sources.context(db))
     for problem in problems:
         errors.setdefault(problem.field, problem.text(locale))
     for field in ("department", "entered_by"):
         if not form[field]:
-            errors[field] = _t(request, REQUIRED)
+            errors[field] = say(request, REQUIRED)
     if errors:
         return _entry_page(request, form, errors, status=422)
     check_scope(actor, entry.region)
@@ -179,19 +175,21 @@ def _upload_page(request: Request, status: int = 200, **context) -> Response:
         request,
         "monitoring/upload.html",
         status_code=status,
-        title=_t(request, UPLOAD_TITLE),
-        breadcrumbs=_own(request, _t(request, N_("Excel template"))),
+        title=say(request, UPLOAD_TITLE),
+        breadcrumbs=_own(request, say(request, N_("Excel template"))),
         **context,
     )
 
 
-@router.get("/upload")
+@dashboards.get("/upload")
 def upload_page(request: Request, actor: Official, region: str = "", year: int | None = None) -> Response:
     return _upload_page(request, region=region, year=year or dt.date.today().year - 1)
 
 
-@router.get("/upload/template.xlsx", response_class=Response)
-def upload_template(request: Request, actor: Official, region: str = "", year: int | None = None) -> Response:
+@dashboards.get("/upload/template.xlsx", response_class=Response)
+def upload_template(
+    request: Request, db: RequestSession, actor: Official, region: str = "", year: int | None = None
+) -> Response:
     """The blank template for the regions typed (space or comma separated) and the year."""
     codes = [c for c in region.replace(",", " ").split() if c]
     bad = [c for c in codes if not regions.exists(c)]
@@ -208,13 +206,13 @@ def upload_template(request: Request, actor: Official, region: str = "", year: i
         return _upload_page(request, 422, region=region, year=year or "", errors=errors)
     ids = [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
     return Response(
-        excel.template(ids, codes, year),
+        excel.template(ids, codes, year, db),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="monitoring_{codes[0]}_{year}.xlsx"'},
     )
 
 
-@router.post("/upload")
+@dashboards.post("/upload")
 async def upload_submit(
     request: Request,
     db: RequestSession,
@@ -255,7 +253,27 @@ async def upload_submit(
 
 
 # --- dashboards --------------------------------------------------------------------------------------------
-@router.get("/{code}")
+def provenance(request: Request, row) -> str | None:
+    """How a value came to be, by whom and when, in the request's language."""
+    if row is None:
+        return None
+    when = row.recorded_at.date().isoformat() if row.recorded_at else row.source_date.isoformat()
+    if row.method == "computed":
+        return say(request, COMPUTED, date=when)
+    return say(request, ENTERED, who=row.entered_by, department=row.department, date=when)
+
+
+def _outlook(request: Request, db, code: str, year: int) -> tuple[Projection | None, str | None, dict | None]:
+    """The 30-year outlook, or why there is none; and its chart."""
+    try:
+        proj = outlook(db, code, year)
+    except Invalid as exc:
+        return None, exc.text(locale_of(request)), None
+    titles = {label: say(request, title) for label, title in TITLE_OF_LABEL.items()}
+    return proj, None, proj.chart(titles, say(request, N_("people")))
+
+
+@dashboards.get("/{code}")
 def region_dashboard(code: str, request: Request, db: RequestSession, year: int | None = None) -> Response:
     found(code)
     year = _year(db, code, year)
@@ -263,7 +281,17 @@ def region_dashboard(code: str, request: Request, db: RequestSession, year: int 
     years = dashboard.years_with_data(db, code)
     charts = {r.indicator.id: dashboard.trend_chart(r) for r in card.rows if r.series}
     unit_cols = [r for r in card.rows if any(u.value is not None for u in r.units)]
-    title = _t(request, N_("%(region)s monitoring dashboard"), region=card.name)
+    title = say(request, N_("%(region)s monitoring dashboard"), region=card.name)
+    found_warnings = warnings.warnings_for(db, [code, *card.units], year)
+    late: dict[str, list[warnings.Warning]] = {}
+    for w in found_warnings:
+        if w.kind == "late":
+            late.setdefault(w.indicator, []).append(w)
+    projection, projection_note, projection_chart = _outlook(request, db, code, year)
+    actor = current_actor(request)
+    staff = actor.role in STAFF_ROLES and actor.can_see(code)
+    overdue = plan.overdue_items(plan.board(db, code), dt.date.today()) if staff else []
+    current = values.current_rows(db, code, year)
     return render_page(
         request,
         "monitoring/dashboard.html",
@@ -277,10 +305,21 @@ def region_dashboard(code: str, request: Request, db: RequestSession, year: int 
         LABELS=_labels(request),
         fmt=scorecard.format_value,
         breadcrumbs=_crumbs(request, code, year),
+        warnings=[w for w in found_warnings if w.kind != "late"],
+        late=late,
+        KINDS=warnings.KINDS,
+        projection=projection,
+        projection_note=projection_note,
+        projection_chart=projection_chart,
+        SCENARIO_TITLES=TITLE_OF_LABEL,
+        MEDIUM=MEDIUM.label,
+        staff=staff,
+        overdue=overdue,
+        provenance={k: provenance(request, r) for k, r in current.items()},
     )
 
 
-@router.get("/{code}/indicators/{indicator_id}")
+@dashboards.get("/{code}/indicators/{indicator_id}")
 def indicator_page(
     code: str, indicator_id: str, request: Request, db: RequestSession, year: int | None = None
 ) -> Response:
@@ -296,6 +335,7 @@ def indicator_page(
             "source_date": current.source_date.isoformat(),
             "department": current.department,
             "method": current.method,
+            "provenance": provenance(request, current),
         }
         if current
         else None
@@ -314,20 +354,21 @@ def indicator_page(
         source=source,
         trend=dashboard.trend_chart(row),
         units=dashboard.units_chart(row) if row.units else None,
+        computed=sources.computed_here(sources.context(db), indicator_id, code, year) is not None,
         LABELS=_labels(request),
         fmt=scorecard.format_value,
         breadcrumbs=crumbs,
     )
 
 
-@router.get("/{code}/report")
+@dashboards.get("/{code}/report")
 def report_html(code: str, request: Request, db: RequestSession, year: int | None = None) -> Response:
     rep = annual.build(db, found(code), _year(db, code, year))
     # The page in the reader's language; the PDF below is the Chinese report the issue asks for.
     return Response(render.html(rep, locale=locale_of(request)), media_type="text/html; charset=utf-8")
 
 
-@router.get("/{code}/report.pdf", response_class=Response)
+@dashboards.get("/{code}/report.pdf", response_class=Response)
 def report_pdf(code: str, request: Request, db: RequestSession, year: int | None = None) -> Response:
     rep = annual.build(db, found(code), _year(db, code, year))
     name = f"monitoring_report_{code}_{rep.year}.pdf"
@@ -336,3 +377,10 @@ def report_pdf(code: str, request: Request, db: RequestSession, year: int | None
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{name}"'},
     )
+
+
+# Every monitoring page: the dashboards above, the plan, the survey and the what-if. Each is a page, so a refusal
+# is the error page whatever the browser asks for.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(mark_page)])
+for part in (dashboards, plan_pages.router):
+    router.include_router(part)

@@ -75,39 +75,74 @@ class StoredOut(BaseModel):
     stored: int
 
 
-class MeasureOut(BaseModel):
+class DueItemOut(BaseModel):
+    period: str
+    due: dt.date
+    state: str  # open | submitted | returned | accepted
+    overdue: bool
+
+
+class TaskOut(BaseModel):
     id: str
+    measure_id: str
     title: str
+    measure_title: str
     clause: str
     document: str
-    owners: list[str]
-    owners_text: str | None
-    status: str
-    progress: int
-    evidence: str | None
-    due: dt.date | None
-    overdue: bool
+    section: str
+    lead: list[str]  # department codes (cradle.auth.roles.DEPARTMENTS); "*" every department concerned
+    support: list[str]
+    basis: str  # text | duty | assumed
+    recurring: str | None
+    items: list[DueItemOut]
 
 
 class PlanOut(BaseModel):
     region: str
-    measures: list[MeasureOut]
+    tasks: list[TaskOut]
 
 
-class MeasureIn(Body):
-    region: str
-    department: str
-    status: str
-    updated_by: str
-    progress: int | None = None
-    evidence: str | None = None
-    due_date: dt.date | None = None
+class Figure(BaseModel):
+    label: str
+    value: float
+    unit: str = ""
 
 
-class MeasureUpdateOut(BaseModel):
+class ReportIn(Body):
+    """A unit's report on one due item; the unit and the region are the signed-in account's."""
+
+    period: str
+    progress: str
+    reported_on: dt.date
+    figures: list[Figure] = []
+
+
+class ReviewIn(Body):
+    action: str  # accept | return
+    reason: str = ""
+
+
+class EvidenceOut(BaseModel):
     id: int
-    measure_id: str
+    name: str
+    content_type: str
+    size: int
+
+
+class ReportOut(BaseModel):
+    id: int
+    task_id: str
+    region: str
+    period: str
+    department: str
+    progress: str
+    figures: list[Figure]
+    reported_on: dt.date
     status: str
+    reported_by: str
+    reviewed_by: str | None
+    reason: str | None
+    evidence: list[EvidenceOut]
 
 
 class WarningOut(BaseModel):

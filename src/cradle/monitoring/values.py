@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from cradle import regions
 from cradle.errors import N_, Invalid, Problems
-from cradle.monitoring import catalogue
+from cradle.monitoring import catalogue, sources
 from cradle.monitoring.models import IndicatorValue
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -63,10 +63,11 @@ def _date(raw, field: str, errors: list) -> dt.date | None:
 
 
 def parse_entry(
-    raw: dict, prefix: str = "", today: dt.date | None = None
+    raw: dict, prefix: str = "", today: dt.date | None = None, ctx: sources.Context | None = None
 ) -> tuple[Entry | None, list[Invalid]]:
     """Check one raw entry (form fields or a template row); returns the entry or the problems, each naming its
-    field. An indicator the platform computes is closed to typed entry (its one source is the computation)."""
+    field. With ``ctx``, an indicator the platform computes for the region (`sources`) is closed to typed entry:
+    its one source is the computation."""
     today = today or dt.date.today()
     errors: list[Invalid] = []
     cat = catalogue.load()
@@ -75,15 +76,6 @@ def parse_entry(
     if ind is None:
         errors.append(
             Invalid(f"{prefix}indicator_id", N_("Unknown indicator %(indicator)s"), indicator=repr(ind_id))
-        )
-    elif ind.source != "entered":
-        errors.append(
-            Invalid(
-                f"{prefix}indicator_id",
-                N_("%(indicator)s is computed by the platform and cannot be typed in"),
-                indicator=ind.name,
-                code="computed",
-            )
         )
     region = str(raw.get("region") or "").strip()
     if not regions.exists(region):
@@ -135,6 +127,15 @@ def parse_entry(
                     value=f"{value:g}",
                 )
             )
+    if not errors and ctx is not None and sources.computed_here(ctx, ind_id, region, int(year)):
+        errors.append(
+            Invalid(
+                f"{prefix}indicator_id",
+                N_("%(indicator)s is computed by the platform and cannot be typed in"),
+                indicator=ind.name,
+                code="computed",
+            )
+        )
     if errors:
         return None, errors
     note = raw.get("note")
@@ -183,7 +184,7 @@ def record(
 
 def enter(session: Session, raw: dict, department: str, entered_by: str) -> IndicatorValue:
     """Check and store one value typed into the form; raises the problems, each naming its field."""
-    entry, errors = parse_entry(raw)
+    entry, errors = parse_entry(raw, ctx=sources.context(session))
     if errors:
         raise Problems(errors)
     return record(session, [entry], department, entered_by)[0]
@@ -248,3 +249,13 @@ def series_many(
     for ind, region, year, value in session.execute(stmt):
         out.setdefault((ind, region), {})[year] = value
     return {key: dict(sorted(s.items())) for key, s in out.items()}
+
+
+def current_rows(session: Session, region: str, year: int) -> dict[str, IndicatorValue]:
+    """``{indicator: current row}`` of one region and year (who recorded it, how and when)."""
+    stmt = (
+        select(IndicatorValue)
+        .where(IndicatorValue.region == region, IndicatorValue.year == year)
+        .order_by(IndicatorValue.id)
+    )
+    return {row.indicator_id: row for row in session.scalars(stmt)}

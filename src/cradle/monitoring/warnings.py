@@ -213,7 +213,7 @@ def late_warnings(session: Session, code: str, today: dt.date) -> list[Warning]:
         month, day = (int(p) for p in ind.due.split("-"))
         due = dt.date(today.year, month, day)
         if today > due and values.current(session, ind.id, code, year) is None:
-            computed = ind.source == "registry"
+            computed = ind.source != "entered"
             out.append(
                 Warning(
                     code,

@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from markupsafe import Markup
 
 from cradle import regions
-from cradle.monitoring import catalogue, plan
+from cradle.monitoring import catalogue, plan, units
 from cradle.monitoring.report import annual, charts
 from cradle.monitoring.report.annual import AnnualReport
 from cradle.monitoring.report.scorecard import STATUS_LABELS, format_value
@@ -51,7 +51,8 @@ def environment(locale: str = "zh") -> Environment:
         fmt=format_value,
         STATUS_LABELS=STATUS_LABELS,
         STATUS_COLOURS=STATUS_COLOURS,
-        PLAN_STATUSES=plan.STATUSES,
+        PLAN_STATES=plan.STATES,
+        office=lambda code, region: units.office(code, region, locale),
         SCENARIO_TITLES=TITLE_OF_LABEL,
         MEDIUM=MEDIUM.label,
         LEVEL_NAMES=LEVEL_NAMES,
@@ -162,6 +163,7 @@ def html(report: AnnualReport, for_pdf: bool = False, locale: str = "zh") -> str
         for_pdf=for_pdf,
         trend_charts=_trend_charts(report, locale),
         summary=summary,
+        summary_plan=summary[[x.key for x in report.sentences].index("plan")],
         unit_charts=_unit_charts(report, locale),
         projection_charts=_projection_charts(report, locale),
         other_warnings=[w for w in report.warnings if w.kind != "late"],
