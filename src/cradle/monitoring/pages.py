@@ -17,7 +17,17 @@ from cradle import regions
 from cradle.auth.deps import check_scope, current_actor
 from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid
-from cradle.monitoring import catalogue, excel, plan, plan_pages, sources, values, warnings
+from cradle.monitoring import (
+    catalogue,
+    excel,
+    plan,
+    plan_pages,
+    sources,
+    survey_pages,
+    values,
+    warnings,
+    whatif_pages,
+)
 from cradle.monitoring.access import STAFF_ROLES
 from cradle.monitoring.areas import UNKNOWN, found
 from cradle.monitoring.outlook import Projection, outlook
@@ -382,5 +392,5 @@ def report_pdf(code: str, request: Request, db: RequestSession, year: int | None
 # Every monitoring page: the dashboards above, the plan, the survey and the what-if. Each is a page, so a refusal
 # is the error page whatever the browser asks for.
 router = APIRouter(include_in_schema=False, dependencies=[Depends(mark_page)])
-for part in (dashboards, plan_pages.router):
+for part in (dashboards, plan_pages.router, survey_pages.router, whatif_pages.router):
     router.include_router(part)
