@@ -31,6 +31,7 @@ CONVERTED = (
     "cradle.fieldcrypt",
     "cradle.audit",
     "cradle.monitoring",
+    "cradle.childcare",
 )
 
 

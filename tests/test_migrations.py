@@ -238,8 +238,9 @@ def test_a_database_from_before_the_move_upgrades(db_url, tmp_path):
 
     upgrade(db_url)
 
-    heads = set(ScriptDirectory.from_config(_config()).get_heads())
-    assert heads == {
+    scripts = ScriptDirectory.from_config(_config())
+    heads = set(scripts.get_heads())
+    before_the_move = {
         "0016_registry_kinship_scope",
         "0010_childcare_field_encryption",
         "monitoring_0002",
@@ -248,6 +249,9 @@ def test_a_database_from_before_the_move_upgrades(db_url, tmp_path):
         "0010_auth_field_encryption",
         "0007_batch",
     }
+    # every head of before the move is one of today's heads or lies below one (later branches and revisions add)
+    below_heads = {r.revision for h in heads for r in scripts.iterate_revisions(h, "base")}
+    assert before_the_move <= below_heads
     assert {r for (r,) in _rows(db_url, "SELECT version_num FROM alembic_version")} == heads
     assert _rows(db_url, "SELECT id, entitlement_id, period, amount, status FROM pay_payment") == [
         (1, 7, "2025-07", 200, "pending")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import logging
+import sys
+import time
 
 import click
 import typer
@@ -28,8 +31,8 @@ class _Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except DomainError as exc:
-            for problem in exc.items():
-                typer.echo(f"error: {problem}", err=True)
+            for problem in exc.items():  # "members[2].birth_date: …": the field first, as the README shows
+                typer.echo(str(problem) if problem.field else f"error: {problem}", err=True)
             ctx.exit(2 if exc.bad_input else 1)
         except DiskFull as exc:
             typer.echo(f"error: {exc}", err=True)
@@ -45,7 +48,51 @@ class _Commands(TyperGroup):
             ctx.exit(1)
 
 
-app = typer.Typer(
+class _Cradle(typer.Typer):
+    """The `cradle` process: logs as JSON lines on standard error, and one line per command run (a job run by
+    a timer, or a command whose standard error is not a terminal): its command, exit code and duration, never its
+    arguments (an ID number may be one)."""
+
+    def __call__(self, *args, **kwargs):
+        # deferred: only a real process configures logging (not CliRunner's tests)
+        from cradle.ops import logs
+
+        logs.configure()
+        job, start, code = _command_name(self, sys.argv[1:]), time.perf_counter(), 1
+        try:
+            super().__call__(*args, **kwargs)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            raise
+        finally:
+            if not sys.stderr.isatty():
+                logging.getLogger("cradle.job").log(
+                    logging.INFO if code == 0 else logging.ERROR,
+                    "%s exited with %s",
+                    job,
+                    code,
+                    extra={
+                        "job": job,
+                        "exit_code": code,
+                        "duration_ms": round((time.perf_counter() - start) * 1000, 1),
+                    },
+                )
+
+
+def _command_name(app: typer.Typer, argv: list[str]) -> str:
+    """The command words of `argv` (`services proactive`), without its arguments and options."""
+    command = typer.main.get_command(app)
+    words = []
+    for word in argv:
+        command = getattr(command, "commands", {}).get(word)
+        if command is None:
+            break
+        words.append(word)
+    return " ".join(words) or "cradle"
+
+
+app = _Cradle(
     cls=_Commands,
     name="cradle",
     help="cradle: fertility-support policy as working software.",
@@ -67,6 +114,8 @@ COMMAND_MODULES = [
     "cradle.batch.cli",
     "cradle.auth.cli",
     "cradle.keys_cli",
+    "cradle.ops.cli",
+    "cradle.jobs.cli",
 ]
 
 for _name in COMMAND_MODULES:

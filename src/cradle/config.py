@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEV_SECRET_KEY = "dev-only-secret-change-me"
+DEV_SECRET_KEY = "dev-only-secret-change-me"  # the local install's; `cradle doctor` refuses it in production
 
 
 def _env(name: str, default: str = "", *, doc: str):
@@ -49,6 +49,28 @@ class Settings:
     # far above a person, well below a scraper loop
     api_rate_text: str = _env("API_RATE_PER_MINUTE", "300", doc="API requests per minute per client; 0: off")
     threadpool_text: str = _env("THREADPOOL", doc="sync endpoints at once per worker (default: anyio's 40)")
+    # Deployment (cradle.ops, docs/deploy.md)
+    workers_text: str = _env(
+        "WORKERS", "1", doc="processes `cradle serve` starts when --workers is not given"
+    )
+    metrics_token: str = _env("METRICS_TOKEN", doc="bearer token that may read /metrics (else loopback only)")
+    metrics_dir_text: str = _env(
+        "METRICS_DIR", doc="prometheus multiprocess files (default <data_dir>/metrics)"
+    )
+    backup_dir_text: str = _env(
+        "BACKUP_DIR", doc="where the backup timer writes (default <data_dir>/backups)"
+    )
+    backup_max_age_text: str = _env(
+        "BACKUP_MAX_AGE_HOURS", "26", doc="age of the newest backup past which `cradle doctor` reports it"
+    )
+    min_free_disk_text: str = _env("MIN_FREE_DISK_MB", "1024", doc="free space below which doctor reports")
+    backup_keep_text: str = _env("BACKUP_KEEP", "14", doc="how many of the backup timer's backups are kept")
+    job_schedules: str = _env(
+        "JOB_SCHEDULES", doc="`name=schedule;…` overriding scheduled jobs' default calendars"
+    )
+    proactive_dir_text: str = _env(
+        "PROACTIVE_DIR", doc="where the data hub drops 免申即享 candidates (default <data_dir>/proactive)"
+    )
 
     @property
     def data_dir(self) -> Path:
@@ -65,6 +87,30 @@ class Settings:
     @property
     def api_rate_per_minute(self) -> int:
         return int(self.api_rate_text)
+
+    @property
+    def workers(self) -> int:
+        return int(self.workers_text)
+
+    @property
+    def metrics_dir(self) -> Path | None:
+        return Path(self.metrics_dir_text) if self.metrics_dir_text else None
+
+    @property
+    def backup_dir(self) -> Path | None:
+        return Path(self.backup_dir_text) if self.backup_dir_text else None
+
+    @property
+    def backup_max_age_hours(self) -> float:
+        return float(self.backup_max_age_text)
+
+    @property
+    def min_free_disk_mb(self) -> int:
+        return int(self.min_free_disk_text)
+
+    @property
+    def proactive_dir(self) -> Path:
+        return Path(self.proactive_dir_text) if self.proactive_dir_text else self.data_dir / "proactive"
 
     @property
     def threadpool(self) -> int | None:

@@ -8,7 +8,8 @@ answered (the zh catalogue holds the Chinese), so every front door says it in th
 
 - the web app answers it once (`cradle.web.errors`): JSON `{"errors": [{"field", "code", "message"}]}` under
   `/api/`, the error page for a browser;
-- the CLI catches it once (`cradle.cli`): one line `error: field: message`, exit 2 for bad input, 1 otherwise;
+- the CLI catches it once (`cradle.cli`): one line `field: message` per problem (`error: message` when no
+  field is named), exit 2 for bad input, 1 otherwise;
 - `str(exc)` is the Chinese text, for logs and tests.
 
 Several problems found at once (each bad field of a household) travel together as `Problems([...])`.

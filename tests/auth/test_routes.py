@@ -59,6 +59,10 @@ PUBLIC = {
     ("GET", "/home"),
     # anyone holding an issued document's number may check that it is genuine (the QR code's target)
     ("GET", "/api/v1/services/verify/{doc_no}"),
+    # a load balancer's and systemd's probes: alive, and ready (which check fails, never any data); /metrics is
+    # not public: it answers the metrics token, or a caller on the server itself (cradle.ops.api)
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
 }
 REFUSED = {401, 403}
 # What the refusals of cradle.auth say (zh), to tell them from a public route's own 401/403 (a wrong password).

@@ -31,6 +31,39 @@ def test_households_through_the_batch_layout_equal_calc(tmp_path):
         assert batch_rows(rows.to_dicts()) == expected
 
 
+def test_optional_person_facts_travel_through_the_batch_layout_and_may_be_missing(tmp_path):
+    """The person facts added for issue 20 (pregnancy, diagnosis, social insurance, marriage, assisted
+    reproduction) go through the batch tables and back to the household JSON; a table written before they
+    existed reads as "not given"."""
+    from cradle.batch.household import households_json
+    from cradle.policy.population import OPTIONAL_PERSON_COLUMNS
+
+    household = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    mother, father, c1, _ = household["members"]
+    mother.update(pregnancy_months=8, social_insurance="enterprise", marriage_date="2018-05-20")
+    father.update(marriage_date="2018-05-20", assisted_reproduction=True)
+    c1.update(diagnosis="autism")
+    frames = to_frames([household], ON)
+    table = entitlements(Population.from_frames(frames.households, frames.persons, frames.births), ON)
+    assert batch_rows(table.with_columns(pl.col("beneficiary").str.replace(r"^\d+:", "")).to_dicts()) == (
+        calc_rows(calc_household(household, ON))
+    )
+    (back,) = households_json(frames.households, frames.persons, frames.births, [1]).values()
+    facts = {m["id"]: {k: m.get(k) for k in OPTIONAL_PERSON_COLUMNS if k in m} for m in back["members"]}
+    assert facts["1:m"] == {
+        "pregnancy_months": 8,
+        "social_insurance": "enterprise",
+        "marriage_date": "2018-05-20",
+    }
+    assert facts["1:f"] == {"marriage_date": "2018-05-20", "assisted_reproduction": True}
+    assert facts["1:c1"] == {"diagnosis": "autism"}
+    older = Population.from_frames(
+        frames.households, frames.persons.drop(OPTIONAL_PERSON_COLUMNS), frames.births
+    )
+    assert not older.persons["pregnancy_months"].any() and not older.persons["assisted_reproduction"].any()
+    assert older.persons["marriage_date"].dtype == "datetime64[D]"
+
+
 def test_registry_source_equals_calc(tmp_path):
     """A small 陆河县 registry (the registry's own synthetic feeds, ingested), exported and run as a batch."""
     import datetime as dt

@@ -39,7 +39,8 @@ def world(base_url):
 def test_official_sees_own_county_facility_and_is_refused_the_neighbours(desktop, base_url, world):
     page, ids = desktop, world["ids"]
     page.goto(f"{base_url}/childcare/operator/{ids['facility_id']}")
-    expect(page.locator("main")).to_contain_text("请先登录")  # anonymous: refused
+    # anonymous: sent to the sign-in page, which brings the visitor back
+    expect(page).to_have_url(f"{base_url}/auth/login?next=/childcare/operator/{ids['facility_id']}")
     page.goto(f"{base_url}/auth/login?next=/childcare/operator/{ids['facility_id']}")
     page.fill("#f-username", "zhangdian-official")
     page.fill("#f-password", world["password"])

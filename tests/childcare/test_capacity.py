@@ -6,10 +6,10 @@ import pytest
 
 from cradle.childcare import filing
 from cradle.childcare.capacity import capacity_report, coverage, residential_requirement, station_coverage
-from cradle.childcare.errors import ChildcareError, OutOfScope
 from cradle.childcare.facilities import register_facility
 from cradle.childcare.population import from_census, population
 from cradle.childcare.targets import required_slots
+from cradle.errors import Invalid, OutOfScope
 
 from .helpers import facility_data, filed_facility
 
@@ -94,7 +94,7 @@ def test_residential_requirement():
     assert new["required_slots"] == 16 and new["clause"] == "二、(三)8"
     assert residential_requirement("620402", 3001, existing=True)["required_slots"] == 14  # 13.5045 → 14
     assert residential_requirement("370303", 3001)["required_slots"] is None
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         residential_requirement("620402", -1)
     assert err.value.field == "planned_population"
 

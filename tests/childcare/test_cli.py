@@ -4,13 +4,14 @@ import typer
 from typer.testing import CliRunner
 
 from cradle.childcare import cli
+from cradle.cli import _Commands as Commands
 from cradle.db import session_scope
 
 from .helpers import credit_code, filed_facility
 
 
 def _app():
-    app = typer.Typer()
+    app = typer.Typer(cls=Commands)  # the `cradle` command's group: its one catch answers refusals
 
     @app.command("version")
     def version() -> None:  # a second command so that `facilities` stays a sub-command

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from cradle import audit
 from cradle.auth.testing import PASSWORD, bearer_for, make_account
 from cradle.childcare import cli, subsidies
+from cradle.cli import _Commands as Commands
 from cradle.db import session_scope
 from cradle.payments.models import Entitlement
 from cradle.web.app import create_app
@@ -162,7 +163,7 @@ def test_review_page_registers_payment_with_csrf(client, cc_url):
 
 
 def _app():
-    app = typer.Typer()
+    app = typer.Typer(cls=Commands)  # the `cradle` command's group: its one catch answers refusals
 
     @app.command("version")
     def version() -> None:

@@ -3,10 +3,10 @@ import datetime as dt
 import pytest
 
 from cradle.childcare.enrolment import enrol, leave, roster
-from cradle.childcare.errors import ChildcareError
 from cradle.childcare.facilities import facility_dict, register_facility
 from cradle.childcare.feeds import care_of_child, registry_feed_csv, registry_feed_rows
 from cradle.childcare.occupancy import enrolled_counts
+from cradle.errors import Invalid
 
 from .helpers import child_id, facility_data, filed_facility
 
@@ -41,12 +41,12 @@ def test_overlapping_enrolment_refused(session):
     a = filed_facility(session, 1)
     b = filed_facility(session, 2)
     e = enrol(session, a.id, _child(1))
-    with pytest.raises(ChildcareError, match="重叠") as err:
+    with pytest.raises(Invalid, match="重叠") as err:
         enrol(session, b.id, {**_child(1), "start_on": "2025-05-01"})
     assert err.value.field == "start_on" and "测试托育园1" in err.value.message
     # after leaving, a later start elsewhere is fine; one overlapping the attended period is not
     leave(session, e.id, "2025-04-30")
-    with pytest.raises(ChildcareError, match="重叠"):
+    with pytest.raises(Invalid, match="重叠"):
         enrol(session, b.id, {**_child(1), "start_on": "2025-04-30"})
     assert enrol(session, b.id, {**_child(1), "start_on": "2025-05-01"}).facility_id == b.id
 
@@ -55,7 +55,7 @@ def test_full_age_group_refused(session):
     fac = filed_facility(session)
     for n in range(10):
         enrol(session, fac.id, _child(10 + n, dt.date(2024, 6, 1)))
-    with pytest.raises(ChildcareError, match="托位已满") as err:
+    with pytest.raises(Invalid, match="托位已满") as err:
         enrol(session, fac.id, _child(99, dt.date(2024, 6, 1)))
     assert err.value.field == "age_group"
 
@@ -66,7 +66,7 @@ def test_future_enrolment_counts_against_capacity(session):
     first = [enrol(session, fac.id, {**_child(n, born), "start_on": "2025-03-01"}) for n in range(10)]
     leave(session, first[0].id, "2025-03-31")  # 9 children in April
     enrol(session, fac.id, {**_child(50, born), "start_on": "2025-05-01"})  # 10 again from May
-    with pytest.raises(ChildcareError, match="托位已满"):  # April has room, but it would be 11 in May
+    with pytest.raises(Invalid, match="托位已满"):  # April has room, but it would be 11 in May
         enrol(session, fac.id, {**_child(51, born), "start_on": "2025-04-01"})
 
 
@@ -82,7 +82,7 @@ def test_future_enrolment_counts_against_capacity(session):
 )
 def test_bad_enrolment_input(session, change, field):
     fac = filed_facility(session)
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         enrol(session, fac.id, {**_child(1), **change})
     assert err.value.field == field
     assert enrolled_counts(session, fac.id, START) == {}
@@ -90,23 +90,23 @@ def test_bad_enrolment_input(session, change, field):
 
 def test_age_and_filing_rules(session):
     fac = filed_facility(session)
-    with pytest.raises(ChildcareError, match="6至36个月"):
+    with pytest.raises(Invalid, match="6至36个月"):
         enrol(session, fac.id, _child(1, dt.date(2021, 1, 1)))
-    with pytest.raises(ChildcareError, match="不适合"):
+    with pytest.raises(Invalid, match="不适合"):
         enrol(session, fac.id, {**_child(2), "age_group": "infant"})
     unfiled = register_facility(session, facility_data(5))
-    with pytest.raises(ChildcareError, match="未完成备案"):
+    with pytest.raises(Invalid, match="未完成备案"):
         enrol(session, unfiled.id, _child(3))
 
 
 def test_leave_errors(session):
     fac = filed_facility(session)
     e = enrol(session, fac.id, _child(1))
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         leave(session, e.id, "2025-02-01")
     assert err.value.field == "end_on"
     leave(session, e.id, "2025-04-01")
-    with pytest.raises(ChildcareError, match="已于"):
+    with pytest.raises(Invalid, match="已于"):
         leave(session, e.id, "2025-05-01")
 
 

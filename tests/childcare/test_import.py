@@ -4,10 +4,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from cradle.childcare.errors import ChildcareError
 from cradle.childcare.facilities import by_credit_code
 from cradle.childcare.importer import import_file
 from cradle.childcare.models import Facility, ImportQuarantine
+from cradle.errors import Invalid
 
 from .helpers import credit_code
 
@@ -85,7 +85,7 @@ def test_csv_import_with_quarantine(session, tmp_path):
 
 def test_strict_import_stores_nothing(session, tmp_path):
     path = _write_csv(tmp_path / "list.csv", [_row(1), _row(2, 行政区划代码="999999")])
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         import_file(session, path, strict=True)
     assert err.value.field == "rows[3].region_code"
     assert session.scalar(select(func.count()).select_from(Facility)) == 0
@@ -107,5 +107,5 @@ def test_json_and_xlsx(session, tmp_path):
     wb.active.append(_row(8))
     wb.save(tmp_path / "list.xlsx")
     assert import_file(session, tmp_path / "list.xlsx").created == 1
-    with pytest.raises(ChildcareError, match="不支持"):
+    with pytest.raises(Invalid, match="不支持"):
         import_file(session, tmp_path / "list.doc") if (tmp_path / "list.doc").write_text("x") else None

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from cradle.childcare import inspections as ins
-from cradle.childcare.errors import ChildcareError
+from cradle.errors import Invalid
 
 from .helpers import filed_facility
 
@@ -52,7 +52,7 @@ def test_findings_followups_and_overdue(session):
     ins.record_followup(session, fire.id, {"visited_on": "2025-04-28", "inspector": "刘", "resolved": True})
     assert fire.resolved_on == dt.date(2025, 4, 28) and len(fire.followups) == 2
     assert [x["findings"][0]["item"] for x in ins.overdue(session, dt.date(2025, 5, 2))] == ["food_safety"]
-    with pytest.raises(ChildcareError, match="已于"):
+    with pytest.raises(Invalid, match="已于"):
         ins.record_followup(
             session, fire.id, {"visited_on": "2025-05-01", "inspector": "刘", "resolved": True}
         )
@@ -72,7 +72,7 @@ def test_findings_followups_and_overdue(session):
 )
 def test_bad_inspections_refused(session, change, field):
     fac = filed_facility(session)
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         ins.record_inspection(session, fac.id, _visit(**change))
     assert err.value.field == field
     assert ins.inspections_of(session, fac.id) == []
@@ -84,7 +84,7 @@ def test_grade_and_credit(session):
     ins.set_grade(session, fac.id, "B", "2025-01-10", "市托育评估组")
     ins.set_grade(session, fac.id, "A", "2025-03-10", "市托育评估组")
     assert ins.current_grade(session, fac.id).grade == "A"
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         ins.set_grade(session, fac.id, "S", "2025-03-10", "x")
     assert err.value.field == "grade"
     ins.add_credit_record(
@@ -98,6 +98,6 @@ def test_grade_and_credit(session):
     )
     assert ins.credit_status(session, fac.id, D) == "black"
     assert ins.credit_status(session, fac.id, dt.date(2026, 3, 1)) == "red"
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         ins.add_credit_record(session, fac.id, {"list_type": "grey", "reason": "x", "start_on": "2025-01-01"})
     assert err.value.field == "list_type"

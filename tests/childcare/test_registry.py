@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from cradle.childcare.errors import ChildcareError, OutOfScope
 from cradle.childcare.facilities import (
     facility_dict,
     facility_input,
@@ -14,6 +13,7 @@ from cradle.childcare.facilities import (
 )
 from cradle.childcare.models import Facility
 from cradle.db import session_scope
+from cradle.errors import Invalid, OutOfScope
 
 from .helpers import credit_code, facility_data
 
@@ -48,7 +48,7 @@ def test_register_and_read_back(session):
     ],
 )
 def test_bad_fields_are_refused_by_name(session, field, value, message):
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         register_facility(session, facility_data(1, **{field: value}))
     assert err.value.field == field
     assert message in err.value.message
@@ -58,7 +58,7 @@ def test_bad_fields_are_refused_by_name(session, field, value, message):
 def test_negative_slots_refused_with_path(session):
     data = facility_data(1)
     data["slots"][1]["slots"] = -3
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         register_facility(session, data)
     assert err.value.field == "slots[1].slots"
     assert "负数" in err.value.message
@@ -67,14 +67,14 @@ def test_negative_slots_refused_with_path(session):
 def test_class_size_limit_of_the_standard(session):
     data = facility_data(1)
     data["slots"][0] = {"age_group": "infant", "slots": 11, "classes": 1, "fee_monthly": 1000}
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         register_facility(session, data)
     assert err.value.field == "slots[0].slots" and "10" in err.value.message
 
 
 def test_duplicate_credit_code_refused(session):
     register_facility(session, facility_data(1))
-    with pytest.raises(ChildcareError, match="已登记") as err:
+    with pytest.raises(Invalid, match="已登记") as err:
         register_facility(session, facility_data(1, name="另一家"))
     assert err.value.field == "credit_code"
 
@@ -99,7 +99,7 @@ def test_update_keeps_data_when_refused(cc_url):
     with session_scope(cc_url) as s:
         data = facility_input(get_facility(s, fid))
         data["slots"][2]["slots"] = -1
-        with pytest.raises(ChildcareError):
+        with pytest.raises(Invalid):
             update_facility(s, fid, data)
     with session_scope(cc_url) as s:
         assert sorted(g.slots for g in get_facility(s, fid).slots) == [10, 30, 40]

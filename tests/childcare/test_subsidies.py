@@ -5,11 +5,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from cradle.childcare import subsidies
-from cradle.childcare.errors import ChildcareError, IllegalTransition
 from cradle.childcare.facilities import facility_input, update_facility
 from cradle.childcare.inspections import add_credit_record
 from cradle.childcare.models import SubsidyApplication, SubsidySlot
 from cradle.db import session_scope
+from cradle.errors import IllegalTransition, Invalid, Unavailable
 
 from .helpers import filed_facility
 
@@ -48,11 +48,11 @@ def test_apply_review_pay_and_never_twice(migrated_db_url):
         app = subsidies.apply(s, fid, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
         assert (app.units, app.amount, app.status) == (80, 120000, "applied")
         assert app.citation == "003_9583e153e8ef1680.txt 二（三）1"
-        with pytest.raises(ChildcareError, match="全部享受过"):  # reserved while under review
+        with pytest.raises(Invalid, match="全部享受过"):  # reserved while under review
             subsidies.apply(s, fid, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
         subsidies.transition(s, app.id, "approve", ON)
         assert app.status == "payable"
-        with pytest.raises(ChildcareError) as err:
+        with pytest.raises(Invalid) as err:
             subsidies.transition(s, app.id, "pay", ON)
         assert err.value.field == "payment_ref"
         subsidies.transition(s, app.id, "pay", ON, payment_ref="YKT-2025-0001")
@@ -60,7 +60,7 @@ def test_apply_review_pay_and_never_twice(migrated_db_url):
             subsidies.transition(s, app.id, "approve", ON)
         award = subsidies.apply(s, fid, subsidies.AWARD, ON, calc=zibo_rule)
         assert (award.units, award.amount) == (1, 50000)
-        with pytest.raises(ChildcareError, match="已享受过示范"):
+        with pytest.raises(Invalid, match="已享受过示范"):
             subsidies.apply(s, fid, subsidies.AWARD, ON, calc=zibo_rule)
     with session_scope(migrated_db_url) as s:
         # the facility grows by 20 slots: only those 20 can still be subsidised
@@ -101,7 +101,7 @@ def test_racing_applications_cannot_both_take_the_slots(migrated_db_url, monkeyp
         subsidies.apply(a, fid, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
     monkeypatch.setattr(subsidies, "taken_slots", lambda *args: set())  # b's view from before a committed
     with session_scope(migrated_db_url) as b:
-        with pytest.raises(ChildcareError, match="已在其他申请"):
+        with pytest.raises(Invalid, match="已在其他申请"):
             subsidies.apply(b, fid, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
         assert b.scalar(select(func.count()).select_from(SubsidyApplication)) == 1  # savepoint rolled back
     with session_scope(migrated_db_url) as s:
@@ -110,19 +110,19 @@ def test_racing_applications_cannot_both_take_the_slots(migrated_db_url, monkeyp
 
 def test_refusals(session):
     fac = filed_facility(session, 1, type="private", inclusive=False)
-    with pytest.raises(ChildcareError, match="仅普惠"):
+    with pytest.raises(Invalid, match="仅普惠"):
         subsidies.apply(session, fac.id, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
-    with pytest.raises(ChildcareError, match="仅市级示范"):
+    with pytest.raises(Invalid, match="仅市级示范"):
         subsidies.apply(session, fac.id, subsidies.AWARD, ON, calc=zibo_rule)
-    with pytest.raises(ChildcareError) as err:
+    with pytest.raises(Invalid) as err:
         subsidies.apply(session, fac.id, "zibo.free_money", ON, calc=zibo_rule)
     assert err.value.field == "program"
     other = filed_facility(session, 2, region="620402")
-    with pytest.raises(ChildcareError, match="不符合"):
+    with pytest.raises(Invalid, match="不符合"):
         subsidies.apply(session, other.id, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
     black = filed_facility(session, 3)
     add_credit_record(session, black.id, {"list_type": "black", "reason": "x", "start_on": "2025-01-01"})
-    with pytest.raises(ChildcareError, match="黑名单"):
+    with pytest.raises(Invalid, match="黑名单"):
         subsidies.apply(session, black.id, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
 
 
@@ -130,7 +130,7 @@ def test_real_engine(session):
     fac = filed_facility(session, demonstration=True)
     try:
         found = subsidies.entitlements(session, fac.id, ON)
-    except subsidies.EngineUnavailable:
+    except Unavailable:
         pytest.skip("policy engine has no cradle.policy.facility yet")
     if not any(e["program"] == subsidies.CONSTRUCTION for e in found):
         pytest.skip("the Zibo pack with the facility programs is not loaded yet")

@@ -10,21 +10,21 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from cradle import audit
+from cradle.auth import roles
+from cradle.auth.actor import Actor
 from cradle.childcare import subsidies, subsidy_payments
-from cradle.childcare.errors import ChildcareError, OutOfScope
 from cradle.childcare.facilities import facility_input, update_facility
 from cradle.childcare.models import SubsidySlot
 from cradle.db import session_scope
+from cradle.errors import Conflict, Invalid, OutOfScope
 from cradle.payments import bankfile, batches, entitlements
 from cradle.payments.models import Batch, Payment
-from cradle.services.actors import Actor
-from cradle.services.errors import Conflict
 
 from .helpers import filed_facility
 from .test_subsidies import ON, zibo_rule
 
 COUNTY = "370303"
-FINANCE = Actor(id="f1", role="finance", county=COUNTY)
+FINANCE = Actor(id="f1", role=roles.DEPT, region=COUNTY, dept="caizheng")
 ACCOUNT = {"account_no": "622700001234567890", "bank_code": "ZBBANK", "account_name": "测试托育园1（对公）"}
 
 
@@ -158,7 +158,7 @@ def test_refusals(migrated_db_url):
     with session_scope(migrated_db_url) as s:
         fid = filed_facility(s).id
         app = subsidies.apply(s, fid, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
-        with pytest.raises(ChildcareError) as err:  # not approved yet
+        with pytest.raises(Invalid) as err:  # not approved yet
             subsidy_payments.register_payment(s, FINANCE, app.id, **ACCOUNT)
         assert err.value.field == "application_id"
         subsidies.transition(s, app.id, "approve", ON)
@@ -167,14 +167,14 @@ def test_refusals(migrated_db_url):
             ("bank_code", {"bank_code": ""}),
             ("account_name", {"account_name": "名" * 65}),
         ):
-            with pytest.raises(ChildcareError) as err:
+            with pytest.raises(Invalid) as err:
                 subsidy_payments.register_payment(s, FINANCE, app.id, **{**ACCOUNT, **bad})
             assert err.value.field == field
         with pytest.raises(OutOfScope):
             subsidy_payments.register_payment(s, FINANCE, app.id, scope="370302", **ACCOUNT)
         assert subsidy_payments.entitlement_of(s, app.id) is None
         subsidy_payments.register_payment(s, FINANCE, app.id, **ACCOUNT)
-        with pytest.raises(ChildcareError) as err:  # it may be sent to the bank: no silent cancel
+        with pytest.raises(Invalid) as err:  # it may be sent to the bank: no silent cancel
             subsidies.transition(s, app.id, "cancel", ON, note="机构撤回")
         assert err.value.field == "application_id"
         credit, app_id = subsidies.get_facility(s, fid).credit_code, app.id
@@ -203,7 +203,7 @@ def test_top_up_is_paid_once_and_no_slot_twice(migrated_db_url, tmp_path):
         subsidy_payments.register_payment(s, FINANCE, first, **ACCOUNT)
         batch = batches.generate(s, FINANCE, subsidies.CONSTRUCTION, "once", COUNTY)
         assert (batch.count, batch.total) == (1, Decimal("120000.00"))
-        with pytest.raises(ChildcareError) as err:  # sent to the bank: its slots can no longer be freed
+        with pytest.raises(Invalid) as err:  # sent to the bank: its slots can no longer be freed
             subsidies.transition(s, first, "cancel", ON, note="机构撤回")
         assert err.value.field == "application_id"
         # the facility grows by 20 inclusive slots: only those are granted, and paid in a follow-up batch
@@ -215,7 +215,7 @@ def test_top_up_is_paid_once_and_no_slot_twice(migrated_db_url, tmp_path):
         assert sorted(
             s.scalars(select(SubsidySlot.slot_no).where(SubsidySlot.application_id == more.id))
         ) == list(range(81, 101))
-        with pytest.raises(ChildcareError, match="全部享受过"):  # nothing left to grant
+        with pytest.raises(Invalid, match="全部享受过"):  # nothing left to grant
             subsidies.apply(s, fid, subsidies.CONSTRUCTION, ON, calc=zibo_rule)
         subsidies.transition(s, more.id, "approve", ON)
         ent = subsidy_payments.register_payment(s, FINANCE, more.id, **ACCOUNT)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from cradle.cli import app
-from cradle.policy.errors import InputError
+from cradle.errors import Problems
 from cradle.policy.household import ROOT, json_path_at, parse_household
 from cradle.web.app import create_app
 
@@ -48,9 +48,9 @@ def test_the_path_of_a_json_text_where_it_breaks(doc, path):
     ],
 )
 def test_a_document_refused_whole_names_where(raw, code, field):
-    with pytest.raises(InputError) as e:
+    with pytest.raises(Problems) as e:
         parse_household(raw)
-    assert [(x.code, x.field) for x in e.value.errors] == [(code, field)]
+    assert [(x.code, x.field) for x in e.value.items()] == [(code, field)]
 
 
 def test_api_refusals_each_name_a_field(client):

@@ -86,6 +86,20 @@ def test_no_period_starts_before_the_program_is_in_force_except_a_deadline_windo
     assert deadline.tolist() == [dt.date(2020, 1, 1), dt.date(2024, 5, 1)]
 
 
+def test_the_in_force_parameter_is_read_like_any_other_so_a_guessed_date_says_so():
+    """The day a program takes effect is part of its answer: its parameter's entry (verified flag, clause) is
+    among the values the explanation rests on, read on the day each row is judged on, even when the formula
+    itself reads nothing."""
+    ctx = _ctx("2025-07-01")
+    ctx._parameters = load_parameters("t", yaml.safe_load(PARAMS), "doc.txt", "parameters.yaml")
+    ctx.program = _program("a.b", in_force_on="purchase_date")
+    (use,) = ctx.uses
+    assert use.parameter.name == "t.a.b" and use.on.tolist() == ctx.households.purchase_date.tolist()
+    ctx.uses = []
+    ctx.program = _program(("2023-09-20", None))  # literal dates: no parameter to read
+    assert ctx.uses == []
+
+
 def test_a_wrong_declaration_is_refused_naming_the_program():
     with pytest.raises(PackError, match="t.x: in_force names unknown parameter t.a.c"):
         _program("a.c")
@@ -150,3 +164,23 @@ def test_a_pack_names_its_place_through_its_region():
     assert ctx.within_pack(codes, province=True).tolist() == [True, True, False]
     national = Ctx({}, {}, {}, np.datetime64("2025-07-01"), {}, "cn", layer=layer_parameter)
     assert national.within_pack(codes).all()
+
+
+def test_the_highest_birth_order_is_the_largest_given_or_the_living_children_counted():
+    persons = {
+        "hh": np.array([0, 0, 0, 1, 1, 1, 2, 2, 3]),
+        "relation": np.array([1, 3, 3, 1, 3, 3, 3, 3, 1], dtype=np.int8),
+        "birth_order": np.array([0, 1, 4, 0, 0, 0, 2, 0, 0], dtype=np.int16),  # 0: not given
+        "deceased": np.array([False, False, True, False, False, False, False, False, False]),
+    }
+    ctx = Ctx(
+        persons,
+        {"jurisdiction": np.zeros(4, dtype=np.int64)},
+        {},
+        np.datetime64("2025-07-01"),
+        {},
+        "t",
+        layer=layer_parameter,
+    )
+    # a fourth child who died still counts; two children without orders count 2; a mother alone has 0
+    assert ctx.max_birth_order.tolist() == [4, 2, 2, 0]

@@ -192,3 +192,40 @@ def test_a_target_of_an_undefined_indicator_stops_the_catalogue(with_files):
     with_files(files)
     with pytest.raises(PackError, match=r"example/targets\.yaml: targets\[1\]\.indicator: unknown"):
         catalogue.load()
+
+
+@pytest.mark.parametrize(
+    "cited, error",
+    [
+        (("luhe", "促进支持政策优惠减免"), None),
+        (
+            ("luhe", "没有这一条"),
+            r"example\.birth_grant: clause 没有这一条 of 000_\w+\.txt is not in any pack",
+        ),
+        (("nowhere", "一"), r"example\.birth_grant: cites the document of unknown pack 'nowhere'"),
+    ],
+)
+def test_a_program_cites_another_packs_document_through_the_pack(with_files, cited, error):
+    """`pack_document("luhe")` stands for the 陆河 pack's document: the citation shows its file and the clause
+    must be located in a clauses.yaml, or loading stops naming the program."""
+    files = example_files()
+    path = PACK_DIR + "programs.py"
+    files[path] = (
+        files[path]
+        .replace("import Ctx, Rule, program", "import Ctx, Rule, pack_document, program")
+        .replace(
+            '    clause="二、1",\n',
+            f'    clause="二、1",\n    citations=[(pack_document("{cited[0]}"), "{cited[1]}")],\n',
+        )
+    )
+    with_files(files)
+    if error:
+        with pytest.raises(PackError, match=error):
+            packs.load_packs()
+        return
+    luhe = next(p for p in packs.load_packs() if p.id == "luhe").documents[0].file
+    cites = [c.as_dict() for c in packs.find_program("example.birth_grant").citations]
+    assert cites == [
+        {"document": "005_0123456789abcdef.txt", "clause": "二、1"},
+        {"document": luhe, "clause": "促进支持政策优惠减免"},
+    ]

@@ -1,5 +1,6 @@
 """Packs leave dates, parents, birth order and their own place to the engine (issue 18): every programs.py is
-scanned for a hand-written in-force test, a private copy of a Ctx helper and a literal region code."""
+scanned for a hand-written in-force test, a private copy of a Ctx helper, a literal region code and a document
+named by its file name (issue 20: a program cites another pack's document through `pack_document`)."""
 
 import ast
 import re
@@ -17,6 +18,10 @@ IN_FORCE_WORDS = re.compile("施行|已实施")  # not “政策实施前”: th
 
 def _region_codes() -> set[str]:
     return {p.region for p in load_packs() if p.region != "cn"}
+
+
+def _document_files() -> set[str]:
+    return {d.file for p in load_packs() for d in p.documents}
 
 
 def _text(node: ast.AST, constants: dict[str, str]) -> str:
@@ -38,8 +43,8 @@ def _is_call(node: ast.AST, name: str) -> bool:
     return (isinstance(f, ast.Name) and f.id == name) or (isinstance(f, ast.Attribute) and f.attr == name)
 
 
-def problems(source: str, codes: set[str]) -> list[str]:
-    """What a pack's programs.py does by hand that the engine or Ctx owns."""
+def problems(source: str, codes: set[str], files: set[str] = frozenset()) -> list[str]:
+    """What a pack's programs.py does by hand that the engine, Ctx or the pack API owns."""
     tree = ast.parse(source)
     found = []
     constants = {
@@ -97,6 +102,8 @@ def problems(source: str, codes: set[str]) -> list[str]:
             text = str(node.value) if isinstance(node.value, int | str) else ""
             if re.fullmatch(r"\d{6}", text) and text in codes:
                 found.append(f"line {node.lineno}: region code {text} written out (pack.yaml holds it)")
+            for file in sorted(f for f in files if f in text):
+                found.append(f"line {node.lineno}: document {file} named by its file name (pack_document)")
     return found
 
 
@@ -105,13 +112,14 @@ PROGRAM_FILES = sorted(PACKS_DIR.glob("*/programs.py"))
 
 @pytest.mark.parametrize("path", PROGRAM_FILES, ids=[p.parent.name for p in PROGRAM_FILES])
 def test_pack_leaves_dates_parents_and_places_to_the_engine(path):
-    assert problems(path.read_text(encoding="utf-8"), _region_codes()) == []
+    assert problems(path.read_text(encoding="utf-8"), _region_codes(), _document_files()) == []
 
 
 def test_the_scan_finds_each_thing_done_by_hand():
     source = """
 TAKES_EFFECT = "方案已施行（2023-09-20起）"
 HERE = 370300
+LUHE = "000_297e707e5151f0b6.txt"
 
 def _since(c, key):
     return np.datetime64(c.parameter(key).values[0].start, "D")
@@ -134,7 +142,7 @@ def subsidy(c):
         explanation="",
     )
 """
-    found = problems(source, {"370300"})
+    found = problems(source, {"370300"}, {"000_297e707e5151f0b6.txt"})
     joined = "\n".join(found)
     assert "_since copies a Ctx helper" in joined
     assert "_youngest_child_birth copies a Ctx helper" in joined
@@ -143,5 +151,6 @@ def subsidy(c):
     assert "a period starting on a literal date" in joined
     assert "reads a parameter's first date by hand" in joined
     assert sum("region code 370300" in f for f in found) == 2
+    assert "document 000_297e707e5151f0b6.txt named by its file name" in joined
     assert "delivery_cost" not in joined  # a missing input is not an in-force test
-    assert len(found) == 11
+    assert len(found) == 12

@@ -36,8 +36,14 @@ def households(draw):
             "maternity_insurance": draw(st.booleans()),
             "employer_avg_monthly_wage": draw(st.sampled_from([None, 5000, 7800.5])),
             "deceased": draw(st.booleans().filter(lambda _: True)) and draw(st.booleans()),
+            "social_insurance": draw(st.sampled_from(["enterprise", "public_institution", "none"])),
+            "assisted_reproduction": draw(st.booleans()) and draw(st.booleans()),
         }
     )
+    if draw(st.booleans()):
+        members[0]["pregnancy_months"] = draw(st.integers(1, 10))
+    if draw(st.booleans()):
+        members[0]["marriage_date"] = _day(draw, mother_birth + dt.timedelta(days=366 * 20), ON).isoformat()
     if draw(st.booleans()):
         members.append(
             {
@@ -75,6 +81,8 @@ def households(draw):
             "hukou": draw(other_hukou),
             "orphan": draw(st.booleans()) and draw(st.booleans()),
             "disability": draw(st.booleans()) and draw(st.booleans()),
+            "diagnosis": draw(st.sampled_from([None, None, "cerebral_palsy", "autism"])),
+            "medical_insurance": draw(st.sampled_from(["resident", "employee", "none"])),
         }
         if care:
             child["care"] = {

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from cradle.policy.errors import InputError
+from cradle.errors import Problems
 from cradle.policy.facility import calc_facility
 
 ON = dt.date(2025, 7, 1)
@@ -73,5 +73,5 @@ def test_before_the_plan_and_outside_zibo_nothing():
 
 
 def test_unknown_fields_are_refused():
-    with pytest.raises(InputError):
+    with pytest.raises(Problems):
         calc_facility({"jurisdiction": "370303", "slots": 10}, ON)

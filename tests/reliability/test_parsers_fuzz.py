@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cradle.errors import Problems
 from cradle.policy.calc import calc_household
-from cradle.policy.errors import InputError
 from cradle.registry.feeds import FEEDS
 from cradle.reliability.feedfuzz import check_file, check_rows, csv_bytes
 from cradle.reliability.shape import unnamed_refusals
@@ -22,10 +22,10 @@ FAST = settings(max_examples=120, deadline=None, suppress_health_check=list(Heal
 def _refusal_names_fields(doc) -> None:
     try:
         calc_household(doc, ON)
-    except InputError as e:
-        assert e.errors
-        assert not unnamed_refusals(e.errors), e.errors  # the whole document is named too: "$"
-        for err in e.errors:
+    except Problems as e:
+        assert e.items()
+        assert not unnamed_refusals(e.items()), e.items()  # the whole document is named too: "$"
+        for err in e.items():
             assert err.code and err.message
             if isinstance(doc, dict) and err.field != "$":
                 assert err.field.split(".")[0].split("[")[0], err
@@ -49,9 +49,9 @@ def test_a_damaged_value_is_named():
         "members": [{"id": "m", "relation": "mother", "sex": "F", "birth_date": {"x": 1}}],
         "events": [],
     }
-    with pytest.raises(InputError) as e:
+    with pytest.raises(Problems) as e:
         calc_household(json.dumps(doc), ON)
-    assert [x.field for x in e.value.errors] == ["members[0].birth_date"]
+    assert [x.field for x in e.value.items()] == ["members[0].birth_date"]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
@@ -92,6 +92,6 @@ def test_a_junk_id_number_is_refused_by_name():
 @pytest.mark.parametrize("raw", [b'\x00{"jurisdiction": "370303"}', b"\xff\xfe{\x00", b"[" * 100_000])
 def test_undecodable_or_too_deep_json_is_a_named_refusal(raw):
     """Found by the fuzzer: a NUL byte made json.loads guess UTF-16 and raise UnicodeDecodeError (a 500)."""
-    with pytest.raises(InputError) as e:
+    with pytest.raises(Problems) as e:
         calc_household(raw, ON)
-    assert e.value.errors[0].code == "malformed_json"
+    assert e.value.items()[0].code == "malformed_json"

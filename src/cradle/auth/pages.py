@@ -42,9 +42,11 @@ HOME_LINKS = {
         ("/registry", N_("Population registry")),
         ("/payments", N_("Payments")),
         ("/auth/admin/accounts", N_("Accounts")),
+        ("/admin/jobs", N_("Scheduled jobs")),
         ("/auth/account", N_("My account")),
     ],
 }
+ADMIN_ONLY = ("/auth/admin/accounts", "/admin/jobs")
 
 
 def audience(actor: Actor) -> str:
@@ -80,7 +82,7 @@ def home(request: Request, actor: ActorDep) -> Response:
     links = [
         (path, label)
         for path, label in HOME_LINKS[who]
-        if is_served(request.app, path) and (path != "/auth/admin/accounts" or actor.role == roles.ADMIN)
+        if is_served(request.app, path) and (path not in ADMIN_ONLY or actor.role == roles.ADMIN)
     ]
     return render(
         request,

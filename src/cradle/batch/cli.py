@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from enum import StrEnum
 from pathlib import Path
 
@@ -80,13 +81,19 @@ def register(app: typer.Typer) -> None:
         ),
         restart: bool = typer.Option(False, "--restart", help="discard finished partitions and start again"),
         db: bool = typer.Option(False, "--db", help="also store the entitlements in the database"),
-        spark_master: str = typer.Option("local[2]", "--spark-master", help="with --engine spark"),
+        spark_master: str = typer.Option(
+            "local[2]",
+            "--spark-master",
+            "--master",
+            help="with --engine spark: local[N], spark://HOST:PORT, …",
+        ),
     ) -> None:
         """Every program for every household of the region, to Parquet (resumable)."""
         from rich.console import Console
 
         # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.batch.runner import BatchSpec, run_batch
+        from cradle.ops.runs import record_run
 
         as_of = _date(on)
         console = Console(stderr=True)
@@ -97,8 +104,10 @@ def register(app: typer.Typer) -> None:
                 # deferred: PySpark, only for --engine spark
                 from cradle.batch.spark import run_spark
 
+                started = time.perf_counter()
                 n = run_spark(spec, out, master=spark_master)
                 typer.echo(f"{n} entitlements -> {out}")
+                record_run("batch", time.perf_counter() - started, n)
                 return
 
             def progress(res, done, total):
@@ -114,6 +123,7 @@ def register(app: typer.Typer) -> None:
             f"{summary.partitions} partitions ({summary.skipped} already done), {summary.persons} persons, "
             f"{summary.rows} entitlements in {summary.seconds:.1f}s -> {out}"
         )
+        record_run("batch", summary.seconds, summary.rows)
         if db:
             # deferred: `cradle` loads every command module at start; a command imports its work when it runs
             from cradle.batch.store import store

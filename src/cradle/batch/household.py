@@ -10,13 +10,23 @@ import math
 
 import polars as pl
 
-from cradle.policy.population import CARE, EMPLOYMENT, INSURANCE, RELATION, SPECIAL_FAMILY
+from cradle.policy.population import (
+    CARE,
+    DIAGNOSIS,
+    EMPLOYMENT,
+    INSURANCE,
+    RELATION,
+    SOCIAL_INSURANCE,
+    SPECIAL_FAMILY,
+)
 
 _RELATION = {v: k for k, v in RELATION.items()}
 _EMPLOYMENT = {v: k for k, v in EMPLOYMENT.items()}
 _INSURANCE = {v: k for k, v in INSURANCE.items()}
 _CARE = {v: k for k, v in CARE.items()}
 _SPECIAL = {v: k for k, v in SPECIAL_FAMILY.items()}
+_SOCIAL_INSURANCE = {v: k for k, v in SOCIAL_INSURANCE.items()}
+_DIAGNOSIS = {v: k for k, v in DIAGNOSIS.items()}
 
 
 def _num(v):
@@ -47,6 +57,17 @@ def household_json(household: dict, persons: list[dict], births: list[dict]) -> 
             m["employer_avg_monthly_wage"] = wage
         if p["birth_order"]:
             m["birth_order"] = int(p["birth_order"])
+        # optional columns (a table may lack them): written only when given
+        if p.get("diagnosis"):
+            m["diagnosis"] = _DIAGNOSIS[p["diagnosis"]]
+        if p.get("pregnancy_months"):
+            m["pregnancy_months"] = int(p["pregnancy_months"])
+        if p.get("social_insurance"):
+            m["social_insurance"] = _SOCIAL_INSURANCE[p["social_insurance"]]
+        if p.get("marriage_date") is not None:
+            m["marriage_date"] = p["marriage_date"].isoformat()
+        if p.get("assisted_reproduction"):
+            m["assisted_reproduction"] = True
         if p["care_type"]:
             m["care"] = {
                 "type": _CARE[p["care_type"]],

@@ -16,11 +16,15 @@ import polars as pl
 
 from cradle.batch.synth import TABLES, counties
 from cradle.errors import N_, Invalid
-from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, PERSON_COLUMNS
+from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, OPTIONAL_PERSON_COLUMNS, PERSON_COLUMNS
 
 REQUIRED = {
     "households": ["household_id", *HOUSEHOLD_COLUMNS],
-    "persons": ["household_id", "person_id", *(c for c in PERSON_COLUMNS if c != "hh")],
+    "persons": [
+        "household_id",
+        "person_id",
+        *(c for c in PERSON_COLUMNS if c != "hh" and c not in OPTIONAL_PERSON_COLUMNS),
+    ],
     "births": ["household_id", "child_id", *(c for c in BIRTH_COLUMNS if c not in ("hh", "child", "mother"))],
 }
 

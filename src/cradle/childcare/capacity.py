@@ -13,17 +13,19 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from cradle.childcare import places
-from cradle.childcare.errors import ChildcareError
 from cradle.childcare.facilities import check_scope, list_facilities, total_slots
 from cradle.childcare.models import Facility
 from cradle.childcare.population import population
 from cradle.childcare.targets import applicable, required_slots
-from cradle.childcare.vocab import PUBLIC_TYPES
+from cradle.childcare.vocab import PUBLIC_TYPES, chinese
+from cradle.errors import N_, Invalid
+
+COUNTED = N_("Filed childcare institutions in operation; places of every class type")
 
 
 def _check_region(region: str) -> None:
     if not places.exists(region):
-        raise ChildcareError("region", f"{region} 不是有效的行政区划代码")
+        raise Invalid("region", N_("%(region)s is not a valid region code"), region=region)
 
 
 def _citation(entry: dict) -> dict:
@@ -87,7 +89,7 @@ def capacity_report(session: Session, region: str, on: dt.date, scope: str | Non
         "region": indicator(session, region, facilities, on),
         "units": [indicator(session, code, facilities, on) for code in below],
         "community_sites_below_minimum": _small_sites(facilities),
-        "counted": "已备案且在营的托育机构；托位含各班型",
+        "counted": chinese(COUNTED),
     }
 
 
@@ -117,7 +119,7 @@ def residential_requirement(region: str, planned_population: int, existing: bool
         or not isinstance(planned_population, int)
         or planned_population < 0
     ):
-        raise ChildcareError("planned_population", "应为非负整数")
+        raise Invalid("planned_population", N_("Should be a non-negative whole number"))
     found = applicable("residential", places.chain(region))
     if found is None:
         return {
@@ -197,13 +199,19 @@ def station_coverage(
         or not isinstance(communities_total, int)
         or communities_total <= 0
     ):
-        raise ChildcareError("communities_total", "城市社区总数应为正整数")
+        raise Invalid(
+            "communities_total", N_("The number of urban communities should be a positive whole number")
+        )
     facilities = list_facilities(session, region=region, filed_only=True, on=on)
     with_station = sorted(
         {(f.region_code, f.community) for f in facilities if f.type == "community_station" and f.community}
     )
     if len(with_station) > communities_total:
-        raise ChildcareError("communities_total", f"已有{len(with_station)}个社区建有驿站，多于社区总数")
+        raise Invalid(
+            "communities_total",
+            N_("%(count)s communities already have a station, more than the number of communities"),
+            count=len(with_station),
+        )
     share = round(len(with_station) / communities_total, 4)
     found = applicable("stations", places.chain(region))
     out = {

@@ -10,8 +10,7 @@ from pathlib import Path
 import typer
 
 from cradle.childcare import cli_desk
-from cradle.childcare.cli_support import fail, open_session
-from cradle.childcare.errors import ChildcareError, NotFound, OutOfScope
+from cradle.childcare.cli_support import open_session
 
 
 def _date(value: str | None) -> dt.date:
@@ -24,6 +23,7 @@ def _date(value: str | None) -> dt.date:
 
 
 def _table(rows: list[dict]) -> None:
+    # deferred: rich is loaded only to print a table
     from rich.console import Console
     from rich.table import Table
 
@@ -62,17 +62,15 @@ def register(app: typer.Typer) -> None:
             return
         if fmt not in ("json", "table"):
             raise typer.BadParameter("--format 应为 json 或 table")
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.facilities import facility_dict, list_facilities
 
         day = _date(on)
-        try:
-            with open_session() as session:
-                rows = [
-                    facility_dict(session, f, day)
-                    for f in list_facilities(session, region=region, filed_only=filed_only, on=day)
-                ]
-        except (ChildcareError, NotFound, OutOfScope) as exc:
-            fail(exc)
+        with open_session() as session:
+            rows = [
+                facility_dict(session, f, day)
+                for f in list_facilities(session, region=region, filed_only=filed_only, on=day)
+            ]
         if fmt == "json":
             typer.echo(
                 json.dumps({"as_of": day.isoformat(), "facilities": rows}, ensure_ascii=False, indent=2)
@@ -86,13 +84,11 @@ def register(app: typer.Typer) -> None:
         strict: bool = typer.Option(False, "--strict", help="有任何错误行则整个文件不入库"),
     ) -> None:
         """Load a department's facility list; bad rows go to quarantine with their errors."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.importer import import_file
 
-        try:
-            with open_session() as session:
-                result = import_file(session, file, strict=strict)
-        except ChildcareError as exc:
-            fail(exc)
+        with open_session() as session:
+            result = import_file(session, file, strict=strict)
         typer.echo(
             f"{result.source}：读取{result.rows}行，新登记{result.created}，更新{result.updated}，"
             f"隔离{len(result.quarantined)}（批次 {result.batch}）"
@@ -110,13 +106,11 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format"),
     ) -> None:
         """Slots per 1000 population and 普惠 share against the document's target."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.capacity import capacity_report
 
-        try:
-            with open_session() as session:
-                report = capacity_report(session, region, _date(on))
-        except ChildcareError as exc:
-            fail(exc)
+        with open_session() as session:
+            report = capacity_report(session, region, _date(on))
         if fmt == "json":
             typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
             return
@@ -142,6 +136,7 @@ def register(app: typer.Typer) -> None:
         until: str | None = typer.Option(None, "--until"),
     ) -> None:
         """Write enrolments and leavings as the registry's 教育 (jiaoyu) feed: `cradle ingest jiaoyu FILE`."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle import atomicfile
         from cradle.childcare.feeds import registry_feed_csv, registry_feed_rows
 

@@ -1,6 +1,6 @@
 """`cradle facilities subsidy-pay …` and `cradle facilities quarantine …`: the officials' desk from the command
 line (the same functions as the pages and the API). The CLI acts as a county official of the record's county;
-its steps are audited as `county:cli@<county>`."""
+its steps are audited as `county:cli@<county>`, the services' name for it."""
 
 from __future__ import annotations
 
@@ -9,17 +9,15 @@ from pathlib import Path
 
 import typer
 
-from cradle.childcare.cli_support import fail, open_session
-from cradle.childcare.errors import ChildcareError, NotFound, OutOfScope
-from cradle.payments.errors import Conflict
+from cradle import regions
+from cradle.auth import roles
+from cradle.auth.actor import Actor
+from cradle.childcare.cli_support import open_session
+from cradle.services.offices import ref
 
-ERRORS = (ChildcareError, NotFound, OutOfScope, Conflict)
 
-
-def _county_actor(county: str):
-    from cradle.services.actors import Actor
-
-    return Actor(id="cli", role="county", county=county)
+def _county_actor(county: str) -> str:
+    return ref(Actor(id="cli", role=roles.COUNTY, region=county))
 
 
 def _parse_changes(pairs: list[str]) -> dict:
@@ -41,22 +39,20 @@ def register(facilities: typer.Typer) -> None:
         account_name: str | None = typer.Option(None, "--account-name", help="账户名称，默认机构名称"),
     ) -> None:
         """Register an approved facility subsidy for the county's one-off payment batch."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.models import Facility
         from cradle.childcare.subsidies import get_application
         from cradle.childcare.subsidy_desk import register_and_describe
 
-        try:
-            with open_session() as session:
-                app = get_application(session, application_id)
-                actor = _county_actor(session.get(Facility, app.facility_id).region_code)
-                desk = register_and_describe(
-                    session,
-                    actor,
-                    application_id,
-                    {"account_no": account_no, "bank_code": bank_code, "account_name": account_name},
-                )
-        except ERRORS as exc:
-            fail(exc)
+        with open_session() as session:
+            app = get_application(session, application_id)
+            actor = _county_actor(session.get(Facility, app.facility_id).region_code)
+            desk = register_and_describe(
+                session,
+                actor,
+                application_id,
+                {"account_no": account_no, "bank_code": bank_code, "account_name": account_name},
+            )
         ent = desk["entitlement"]
         typer.echo(
             f"补助申请 {application_id} 已登记发放：{ent['amount']}元 → {ent['payee_name']}（账号{ent['account']}）"
@@ -72,13 +68,11 @@ def register(facilities: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", help="json 或 table"),
     ) -> None:
         """Quarantined rows with their errors."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.quarantine import list_rows, row_dict
 
-        try:
-            with open_session() as session:
-                rows = [row_dict(r) for r in list_rows(session, status, batch)]
-        except ERRORS as exc:
-            fail(exc)
+        with open_session() as session:
+            rows = [row_dict(r) for r in list_rows(session, status, batch)]
         if fmt == "json":
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
             return
@@ -97,13 +91,11 @@ def register(facilities: typer.Typer) -> None:
         batch: str | None = typer.Option(None, "--batch"),
     ) -> None:
         """Write the rows (corrections applied) and their errors as CSV."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.quarantine import export_csv
 
-        try:
-            with open_session() as session:
-                n = export_csv(session, out, status, batch)
-        except ERRORS as exc:
-            fail(exc)
+        with open_session() as session:
+            n = export_csv(session, out, status, batch)
         typer.echo(f"{n}行已写入 {out}")
 
     @quarantine.command("correct")
@@ -112,18 +104,16 @@ def register(facilities: typer.Typer) -> None:
         changes: list[str] = typer.Argument(..., help="字段=值，如 credit_code=… 托大班托位=20"),
     ) -> None:
         """Record corrections beside the row as read (an empty value removes the field)."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.quarantine import correct, current, get_row
 
         parsed = _parse_changes(changes)
-        try:
-            with open_session() as session:
-                record = current(get_row(session, row_id))
-                region = str(record.get("region_code") or "") if isinstance(record, dict) else ""
-                actor = _county_actor(region) if _known(region) else "cli"
-                row = correct(session, row_id, parsed, actor)
-                typer.echo(json.dumps(current(row), ensure_ascii=False, default=str))
-        except ERRORS as exc:
-            fail(exc)
+        with open_session() as session:
+            record = current(get_row(session, row_id))
+            region = str(record.get("region_code") or "") if isinstance(record, dict) else ""
+            actor = _county_actor(region) if _known(region) else "cli"
+            row = correct(session, row_id, parsed, actor)
+            typer.echo(json.dumps(current(row), ensure_ascii=False, default=str))
 
     @quarantine.command("resubmit")
     def resubmit_cmd(
@@ -131,20 +121,18 @@ def register(facilities: typer.Typer) -> None:
         batch: str | None = typer.Option(None, "--batch"),
     ) -> None:
         """Check and store the rows again: good ones are stored and marked resolved, bad ones stay with new errors."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.models import ImportQuarantine
         from cradle.childcare.quarantine import resubmit
 
-        try:
-            with open_session() as session:
-                result = resubmit(session, "cli", row_ids or None, batch)
-                still = [session.get(ImportQuarantine, i) for i in result["still_quarantined"]]
-                lines = [
-                    f"  #{r.id} 第{r.row_no}行 {e['field']}：{e['message']}"
-                    for r in still
-                    for e in json.loads(r.errors)
-                ]
-        except ERRORS as exc:
-            fail(exc)
+        with open_session() as session:
+            result = resubmit(session, "cli", row_ids or None, batch)
+            still = [session.get(ImportQuarantine, i) for i in result["still_quarantined"]]
+            lines = [
+                f"  #{r.id} 第{r.row_no}行 {e['field']}：{e['message']}"
+                for r in still
+                for e in json.loads(r.errors)
+            ]
         typer.echo(f"入库{len(result['stored'])}行，仍在隔离{len(result['still_quarantined'])}行")
         for line in lines:
             typer.echo(line)
@@ -155,6 +143,4 @@ def register(facilities: typer.Typer) -> None:
 
 
 def _known(region: str) -> bool:
-    from cradle import regions
-
     return len(region) == 6 and regions.exists(region)

@@ -1,17 +1,23 @@
-"""Request plumbing shared by the childcare API and pages: a session per request, the caller's region
-scope, and the mapping of domain errors to the web app's error shape."""
+"""Who may use the childcare routes, and the region each request acts in.
+
+The roles are cradle.auth's (`require` for the API, `PageActor` for pages); on top of them the domain's own rules:
+a department official only of 卫健 or 教育, a facility operator only on the routes of their own facility, and an
+`X-Region-Scope` header that narrows the caller's scope (never widens it, never grants one). Auditors only read
+(cradle.auth refuses their changes). Refusals are `cradle.errors` errors, answered by the app's one handler.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Header, Request
 
 from cradle.auth import roles
-from cradle.childcare.errors import ChildcareError, IllegalTransition, NotFound, OutOfScope
-from cradle.childcare.subsidies import EngineUnavailable
+from cradle.auth.actor import Actor
+from cradle.auth.deps import PageActor, require
+from cradle.childcare import places
+from cradle.errors import N_, Forbidden, Invalid
 
 # Who may use the non-public childcare routes (each within their region scope).
 CHILDCARE_ROLES = (
@@ -28,97 +34,75 @@ CHILDCARE_DEPARTMENTS = ("weijian", "jiaoyu")  # 卫健 regulates 托育; 教育
 # Who may send an approved facility subsidy to the county's payment batch: county-level officials and above,
 # never the facility's own operator (it names the bank account) nor a town office.
 PAYMENT_ROLES = (roles.COUNTY, roles.CITY, roles.PROVINCE, roles.DEPT, roles.ADMIN)
+NOT_YOUR_ROLE = N_("Your role may not do this.")
+
+_api_roles = require(*CHILDCARE_ROLES)
+_page_roles = PageActor(*CHILDCARE_ROLES)
 
 
-def caller_scope(request: Request) -> str | None:
-    """The region the caller may see and act on: the signed-in actor's scope (cradle.auth's middleware sets
-    `request.state.actor` and `request.state.scope`; None means national). Anonymous callers and citizens are
-    refused, a facility operator reaches only routes of their own facility, an auditor only reads. An
-    `X-Region-Scope` header can narrow the scope; it never widens it and never grants one."""
-    from cradle.auth.deps import current_actor, require
-    from cradle.childcare import places
-    from cradle.errors import Forbidden
-
-    require(*CHILDCARE_ROLES)(request)
-    actor = current_actor(request)
+def _own_rules(request: Request, actor: Actor) -> Actor:
     if actor.role == roles.DEPT and actor.dept not in CHILDCARE_DEPARTMENTS:
-        raise Forbidden(None, "Your role may not do this.", code="forbidden_role")
+        raise Forbidden(None, NOT_YOUR_ROLE, code="forbidden_role")
     if actor.role == roles.OPERATOR and str(request.path_params.get("facility_id")) != str(actor.facility_id):
-        raise Forbidden("facility_id", "Your role may not do this.", code="not_your_facility")
-    scope = request.state.scope
-    header = request.headers.get("x-region-scope") or None
-    if header is not None and not places.exists(header):
-        raise HTTPException(
-            422,
-            {
-                "errors": [
-                    {
-                        "field": "X-Region-Scope",
-                        "code": "unknown_region",
-                        "message": f"未知的行政区划代码 {header}",
-                    }
-                ]
-            },
-        )
+        raise Forbidden("facility_id", NOT_YOUR_ROLE, code="not_your_facility")
+    return actor
+
+
+def api_caller(request: Request, actor: Annotated[Actor, Depends(_api_roles)]) -> Actor:
+    """The signed-in actor of a JSON route, recorded as who did each step (never a body field)."""
+    return _own_rules(request, actor)
+
+
+def page_caller(request: Request, actor: Annotated[Actor, Depends(_page_roles)]) -> Actor:
+    """The signed-in actor of a page: a visitor goes to the sign-in page first, a wrong role gets the error page."""
+    return _own_rules(request, actor)
+
+
+def _narrowed(actor: Actor, header: str | None) -> str | None:
+    """The region the caller acts in: their scope (None: national), or the header's region inside it."""
     if header is None:
-        return scope
-    return header if places.is_within(header, scope) else scope
+        return actor.scope
+    if not places.exists(header):
+        raise Invalid(
+            "X-Region-Scope", N_("Unknown region code %(region)s"), code="unknown_region", region=header
+        )
+    return header if places.is_within(header, actor.scope) else actor.scope
 
 
-def caller(request: Request, _scope: str | None = Depends(caller_scope)):
-    """The signed-in actor, once `caller_scope` has let it in: recorded as who did each step."""
-    from cradle.auth.deps import current_actor
+def api_scope(
+    actor: Annotated[Actor, Depends(api_caller)],
+    x_region_scope: Annotated[
+        str | None, Header(description="a region inside your scope, to narrow it")
+    ] = None,
+) -> str | None:
+    return _narrowed(actor, x_region_scope or None)
 
-    return current_actor(request)
+
+def page_scope(
+    actor: Annotated[Actor, Depends(page_caller)],
+    x_region_scope: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> str | None:
+    return _narrowed(actor, x_region_scope or None)
 
 
-def subsidy_payer(request: Request, who=Depends(caller)):
-    """`caller`, refused (403) unless its role may register a subsidy for payment."""
-    from cradle.errors import Forbidden
-
-    if who.role not in PAYMENT_ROLES:
-        raise Forbidden(None, "Your role may not do this.", code="forbidden_role")
-    return who
+def subsidy_payer(actor: Annotated[Actor, Depends(api_caller)]) -> Actor:
+    """`api_caller`, refused (403) unless its role may register a subsidy for payment."""
+    if actor.role not in PAYMENT_ROLES:
+        raise Forbidden(None, NOT_YOUR_ROLE, code="forbidden_role")
+    return actor
 
 
 def today(on: str | None = None) -> dt.date:
+    """The day a request asks about (`on`, YYYY-MM-DD), today when it names none."""
     if not on:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(on)
     except ValueError:
-        raise HTTPException(
-            422, {"errors": [{"field": "on", "code": "date", "message": "日期格式应为 YYYY-MM-DD"}]}
-        ) from None
+        raise Invalid("on", N_("Enter the date as YYYY-MM-DD"), code="date") from None
 
 
-def as_http(exc: Exception) -> HTTPException:
-    if isinstance(exc, ChildcareError):
-        return HTTPException(
-            422, {"errors": [{"field": exc.field, "code": "invalid", "message": exc.message}]}
-        )
-    if isinstance(exc, IllegalTransition):
-        return HTTPException(
-            409, {"errors": [{"field": "action", "code": "illegal_transition", "message": str(exc)}]}
-        )
-    if isinstance(exc, NotFound):
-        return HTTPException(404, {"errors": [{"field": None, "code": "not_found", "message": str(exc)}]})
-    if isinstance(exc, OutOfScope):
-        return HTTPException(403, {"errors": [{"field": None, "code": "out_of_scope", "message": str(exc)}]})
-    if isinstance(exc, EngineUnavailable):
-        return HTTPException(
-            503, {"errors": [{"field": None, "code": "engine_unavailable", "message": str(exc)}]}
-        )
-    raise exc
-
-
-DOMAIN_ERRORS = (ChildcareError, IllegalTransition, NotFound, OutOfScope, EngineUnavailable)
-
-
-@contextmanager
-def domain_errors() -> Iterator[None]:
-    """Turns the domain's errors into HTTP errors in the app's shape (422, 409, 404, 403)."""
-    try:
-        yield
-    except DOMAIN_ERRORS as exc:
-        raise as_http(exc) from None
+ApiCaller = Annotated[Actor, Depends(api_caller)]
+ApiScope = Annotated[str | None, Depends(api_scope)]
+PageCaller = Annotated[Actor, Depends(page_caller)]
+PageScope = Annotated[str | None, Depends(page_scope)]

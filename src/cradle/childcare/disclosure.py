@@ -13,6 +13,7 @@ from cradle.childcare import places
 from cradle.childcare.facilities import facility_dict, list_facilities
 from cradle.childcare.inspections import quality_summary
 from cradle.childcare.vocab import FACILITY_TYPES
+from cradle.web.i18n import translations
 
 PUBLIC_KEYS = (
     "id",
@@ -82,9 +83,6 @@ def map_svg(listing: dict, width: int = 720, height: int = 480, locale: str = "z
     """Facilities placed by longitude/latitude (equirectangular, fitted to the box); each county labelled at
     the mean position of its facilities. Facilities without coordinates are counted in the legend only.
     Labels in `locale` (the web catalogues); county names in English for "en"."""
-    from cradle.web.i18n import translations
-    from cradle.web.terms import localize
-
     t = translations(locale)
 
     codes = {c["name"]: c["region"] for c in listing["counties"]}
@@ -147,7 +145,7 @@ def map_svg(listing: dict, width: int = 720, height: int = 480, locale: str = "z
     for key, label in FACILITY_TYPES.items():
         parts.append(
             f'<circle cx="{lx + 6}" cy="{y - 4}" r="5" fill="{COLOURS[key]}"/>'
-            f'<text x="{lx + 16}" y="{y}">{escape(localize(label, locale)[: 10 if locale == "zh" else 40])}</text>'
+            f'<text x="{lx + 16}" y="{y}">{escape(t.gettext(label)[: 10 if locale == "zh" else 40])}</text>'
         )
         y += 18
     y += 10

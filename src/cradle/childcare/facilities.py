@@ -8,22 +8,40 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from cradle.childcare import places
-from cradle.childcare.errors import ChildcareError, NotFound, OutOfScope
 from cradle.childcare.models import Enrolment, Facility, Filing, SlotGroup, StaffMember
 from cradle.childcare.occupancy import enrolled_counts
 from cradle.childcare.validate import clean_facility
-from cradle.childcare.vocab import AGE_GROUPS, FACILITY_TYPES, FILING_STATUS
+from cradle.childcare.vocab import AGE_GROUPS, FACILITY_TYPES, FILING_STATUS, NOT_FILED, chinese
+from cradle.errors import N_, Invalid, NotFound, OutOfScope
+
+FACILITY_MISSING = N_("Childcare institution %(key)s does not exist")
+REGISTERED_ALREADY = N_("Unified social credit code %(credit_code)s is already registered")
+# A class type still holding children cannot go, by age group (the label is part of the sentence)
+GROUP_IN_USE = {
+    "infant": N_("The infant class still has %(count)s children enrolled: the class type cannot be removed"),
+    "toddler": N_(
+        "The younger toddler class still has %(count)s children enrolled: the class type cannot be removed"
+    ),
+    "older": N_(
+        "The older toddler class still has %(count)s children enrolled: the class type cannot be removed"
+    ),
+}
 
 
 def check_scope(region_code: str, scope: str | None) -> None:
     if not places.is_within(region_code, scope):
-        raise OutOfScope(region_code, scope or "")
+        raise OutOfScope(
+            None,
+            N_("The region %(region)s is not within your jurisdiction %(scope)s"),
+            region=region_code,
+            scope=scope or "",
+        )
 
 
 def get_facility(session: Session, facility_id: int, scope: str | None = None) -> Facility:
     facility = session.get(Facility, facility_id)
     if facility is None:
-        raise NotFound("托育机构", facility_id)
+        raise NotFound(None, FACILITY_MISSING, key=facility_id)
     check_scope(facility.region_code, scope)
     return facility
 
@@ -56,7 +74,7 @@ def register_facility(session: Session, data: dict, scope: str | None = None) ->
     clean = clean_facility(data)
     check_scope(clean["region_code"], scope)
     if by_credit_code(session, clean["credit_code"]) is not None:
-        raise ChildcareError("credit_code", f"统一社会信用代码 {clean['credit_code']} 已登记")
+        raise Invalid("credit_code", REGISTERED_ALREADY, credit_code=clean["credit_code"])
     facility = Facility()
     _apply(facility, clean)
     session.add(facility)
@@ -74,15 +92,19 @@ def update_facility(
     if clean["credit_code"] != facility.credit_code:
         other = by_credit_code(session, clean["credit_code"])
         if other is not None and other.id != facility.id:
-            raise ChildcareError("credit_code", f"统一社会信用代码 {clean['credit_code']} 已登记")
+            raise Invalid("credit_code", REGISTERED_ALREADY, credit_code=clean["credit_code"])
     counts = enrolled_counts(session, facility.id, on or dt.date.today())
     new_slots = {s["age_group"]: s["slots"] for s in clean["slots"]}
     for i, s in enumerate(clean["slots"]):
         if counts.get(s["age_group"], 0) > s["slots"]:
-            raise ChildcareError(f"slots[{i}].slots", f"在托{counts[s['age_group']]}人，托位不能少于在托人数")
+            raise Invalid(
+                f"slots[{i}].slots",
+                N_("%(count)s children enrolled: places cannot be fewer than the children enrolled"),
+                count=counts[s["age_group"]],
+            )
     for group, n in counts.items():
         if n and group not in new_slots:
-            raise ChildcareError("slots", f"{AGE_GROUPS[group]['label']}仍有{n}名在托婴幼儿，不能删除该班型")
+            raise Invalid("slots", GROUP_IN_USE[group], count=n)
     _apply(facility, clean)
     session.flush()
     return facility
@@ -103,9 +125,9 @@ def list_facilities(
 ) -> list[Facility]:
     """Facilities in `region` (and the caller's `scope`), ordered by region and name."""
     if region is not None and not places.is_code(region):
-        raise ChildcareError("region", f"{region} 不是6位行政区划代码")
+        raise Invalid("region", N_("%(region)s is not a 6-digit region code"), region=region)
     if region is not None and not places.exists(region):  # a typo must not pass for an empty region
-        raise ChildcareError("region", f"未知的行政区划代码 {region}")
+        raise Invalid("region", N_("Unknown region code %(region)s"), region=region)
     rows = session.scalars(
         select(Facility)
         .options(selectinload(Facility.slots))
@@ -146,7 +168,7 @@ def facility_dict(
     groups = [
         {
             "age_group": g.age_group,
-            "label": AGE_GROUPS[g.age_group]["label"],
+            "label": chinese(AGE_GROUPS[g.age_group]["label"]),
             "slots": g.slots,
             "classes": g.classes,
             "enrolled": counts.get(g.age_group, 0),
@@ -160,7 +182,9 @@ def facility_dict(
         "credit_code": facility.credit_code,
         "name": facility.name,
         "type": facility.type,
-        "type_label": FACILITY_TYPES.get(facility.type, facility.type),
+        "type_label": chinese(FACILITY_TYPES[facility.type])
+        if facility.type in FACILITY_TYPES
+        else facility.type,
         "address": facility.address,
         "region_code": facility.region_code,
         "region_name": places.name(facility.region_code),
@@ -176,7 +200,7 @@ def facility_dict(
         "vacancies": sum(g["vacancies"] for g in groups),
         "slot_groups": groups,
         "filing_status": filing.status if filing else None,
-        "filing_status_label": FILING_STATUS[filing.status] if filing else "未备案",
+        "filing_status_label": chinese(FILING_STATUS[filing.status] if filing else NOT_FILED),
         "lat": float(facility.lat) if facility.lat is not None else None,
         "lon": float(facility.lon) if facility.lon is not None else None,
     }

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle.childcare import places
-from cradle.childcare.errors import ChildcareError, NotFound
 from cradle.childcare.facilities import check_scope, get_facility, latest_filing
 from cradle.childcare.models import Facility, Filing, FilingCheck, FilingEvent
-from cradle.childcare.standards import CHECKLIST, RESULTS, assess
+from cradle.childcare.standards import CHECKLIST, assess
 from cradle.childcare.statemachine import StateMachine
-from cradle.childcare.vocab import FILING_STATUS
+from cradle.childcare.validate import NOT_AN_OBJECT, choices
+from cradle.childcare.vocab import CHECK_RESULTS, FILING_STATUS, chinese
+from cradle.errors import N_, Invalid, NotFound
 
 TRANSITIONS = {
     ("draft", "submit"): "submitted",
@@ -32,9 +33,28 @@ TRANSITIONS = {
     ("complete", "accept"): "accepted",
     ("accepted", "revoke"): "revoked",
 }
-MACHINE = StateMachine("备案", TRANSITIONS)
+MACHINE = StateMachine(
+    TRANSITIONS,
+    N_("Filing: state %(state)s does not allow %(action)s (allowed: %(allowed)s)"),
+    N_("Filing: state %(state)s does not allow %(action)s (allowed: none)"),
+)
 OPERATOR_ACTIONS = {"submit"}
 REVIEWER_ACTIONS = {"complete", "return", "accept", "revoke"}
+# A new filing refused while the current one is in progress or accepted, by its state (named in the sentence)
+FILED_ALREADY = {
+    "draft": N_("%(facility)s already has a filing (a draft): continue with that filing"),
+    "submitted": N_("%(facility)s already has a filing (submitted): continue with that filing"),
+    "complete": N_("%(facility)s already has a filing (documents complete): continue with that filing"),
+    "returned": N_("%(facility)s already has a filing (returned): continue with that filing"),
+    "accepted": N_("%(facility)s already has a filing (filed): continue with that filing"),
+}
+# Review items are recorded only while the filing is under review
+NOT_UNDER_REVIEW = {
+    "draft": N_("The filing is a draft: review items cannot be recorded"),
+    "returned": N_("The filing was returned: review items cannot be recorded"),
+    "accepted": N_("The filing is accepted: review items cannot be recorded"),
+    "revoked": N_("The filing was revoked: review items cannot be recorded"),
+}
 
 
 def open_filing(
@@ -51,10 +71,7 @@ def open_filing(
     facility = get_facility(session, facility_id, scope)
     current = latest_filing(session, facility.id)
     if current is not None and current.status != "revoked":
-        raise ChildcareError(
-            "facility_id",
-            f"{facility.name} 已有备案（{FILING_STATUS[current.status]}），请在原备案上继续办理",
-        )
+        raise Invalid("facility_id", FILED_ALREADY[current.status], facility=facility.name)
     filing = Filing(facility_id=facility.id, status="draft")
     session.add(filing)
     session.flush()
@@ -66,7 +83,7 @@ def open_filing(
 def get_filing(session: Session, filing_id: int, scope: str | None = None) -> Filing:
     filing = session.get(Filing, filing_id)
     if filing is None:
-        raise NotFound("备案", filing_id)
+        raise NotFound(None, N_("Filing %(key)s does not exist"), key=filing_id)
     check_scope(session.get(Facility, filing.facility_id).region_code, scope)
     return filing
 
@@ -77,16 +94,20 @@ def record_checks(
     """Record checklist results: {item: "pass"|"fail"|"na"} or {item: {"result": ..., "note": ...}}."""
     filing = get_filing(session, filing_id, scope)
     if filing.status not in ("submitted", "complete"):
-        raise ChildcareError("status", f"备案状态为{FILING_STATUS[filing.status]}，不能记录审核项目")
+        raise Invalid("status", NOT_UNDER_REVIEW[filing.status])
     if not isinstance(checks, dict):
-        raise ChildcareError("checks", "应为对象")
+        raise Invalid("checks", NOT_AN_OBJECT)
     parsed = {}
     for item, value in checks.items():
         if item not in CHECKLIST:
-            raise ChildcareError(f"checks.{item}", "不是设置标准中的审核项目")
+            raise Invalid(f"checks.{item}", N_("Not an item of the setting standard"))
         result, note = (value.get("result"), value.get("note")) if isinstance(value, dict) else (value, None)
-        if result not in RESULTS:
-            raise ChildcareError(f"checks.{item}", f"结果应为 {'、'.join(RESULTS)} 之一")
+        if result not in CHECK_RESULTS:
+            raise Invalid(
+                f"checks.{item}",
+                N_("The result should be one of %(choices)s"),
+                choices=choices(CHECK_RESULTS),
+            )
         parsed[item] = (result, note)
     existing = {c.item: c for c in filing.checks}
     for item, (result, note) in parsed.items():
@@ -114,15 +135,19 @@ def transition(
     target = MACHINE.next(filing.status, action)
     day = on or dt.date.today()
     if action == "return" and not (note or "").strip():
-        raise ChildcareError("note", "退回须说明理由")
+        raise Invalid("note", N_("Returning needs a reason"))
     if action == "accept":
         recorded = {c.item: c.result for c in filing.checks}
         missing = [k for k in CHECKLIST if k not in recorded]
         if missing:
-            raise ChildcareError("checks", f"尚未审核：{'、'.join(missing)}")
+            raise Invalid("checks", N_("Not yet reviewed: %(items)s"), items="、".join(missing))
         failed = [k for k, r in recorded.items() if r == "fail"]
         if failed:
-            raise ChildcareError("checks", f"不符合设置标准：{'、'.join(failed)}；请退回整改")
+            raise Invalid(
+                "checks",
+                N_("Does not meet the setting standard: %(items)s; return it for correction"),
+                items="、".join(failed),
+            )
     if action == "submit":
         filing.submitted_on = day
     if action in ("accept", "return", "revoke"):
@@ -173,7 +198,7 @@ def filing_dict(session: Session, filing: Filing) -> dict:
         "facility_name": facility.name,
         "region_code": facility.region_code,
         "status": filing.status,
-        "status_label": FILING_STATUS[filing.status],
+        "status_label": chinese(FILING_STATUS[filing.status]),
         "allowed_actions": MACHINE.allowed(filing.status),
         "submitted_on": filing.submitted_on.isoformat() if filing.submitted_on else None,
         "decided_on": filing.decided_on.isoformat() if filing.decided_on else None,
@@ -182,7 +207,7 @@ def filing_dict(session: Session, filing: Filing) -> dict:
                 "item": c.item,
                 "title": CHECKLIST[c.item]["title"],
                 "result": c.result,
-                "result_label": RESULTS[c.result],
+                "result_label": chinese(CHECK_RESULTS[c.result]),
                 "note": c.note,
             }
             for c in filing.checks

@@ -18,15 +18,16 @@ import io
 import json
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from cradle.childcare.errors import ChildcareError
 from cradle.childcare.facilities import by_credit_code, register_facility, update_facility
 from cradle.childcare.models import Facility, ImportQuarantine
-from cradle.childcare.validate import check_facility
-from cradle.childcare.vocab import AGE_GROUPS, FACILITY_TYPES
+from cradle.childcare.validate import check_facility, stored
+from cradle.childcare.vocab import AGE_GROUPS, FACILITY_TYPES, chinese
+from cradle.errors import N_, Invalid, OutOfScope
 
 HEADER_ALIASES = {
     "统一社会信用代码": "credit_code",
@@ -56,7 +57,6 @@ HEADER_ALIASES = {
     "托小班月收费": "fee_toddler",
     "托大班月收费": "fee_older",
 }
-TYPE_BY_LABEL = {label: key for key, label in FACILITY_TYPES.items()}
 SLOT_COLUMNS = {f"{p}_{g}" for p in ("slots", "classes", "fee") for g in AGE_GROUPS}
 
 
@@ -81,13 +81,19 @@ class ImportResult:
         }
 
 
+@cache
+def _types_by_label() -> dict[str, str]:
+    """A department's list may name a facility type by its Chinese label."""
+    return {chinese(label): key for key, label in FACILITY_TYPES.items()}
+
+
 def _read_text(raw: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ChildcareError("file", "无法识别文件编码（应为 UTF-8 或 GB18030）")
+    raise Invalid("file", N_("The file encoding cannot be recognised (UTF-8 or GB18030 expected)"))
 
 
 def _cell(value) -> str | None:
@@ -110,9 +116,9 @@ def read_rows(path: Path) -> list[tuple[int, dict]]:
         try:
             data = json.loads(_read_text(path.read_bytes()))
         except json.JSONDecodeError as exc:
-            raise ChildcareError("file", f"JSON 格式错误：第{exc.lineno}行") from None
+            raise Invalid("file", N_("JSON format error: line %(line)s"), line=exc.lineno) from None
         if not isinstance(data, list):
-            raise ChildcareError("file", "JSON 文件应为机构记录的列表")
+            raise Invalid("file", N_("A JSON file should be a list of institution records"))
         return [(i + 1, row) for i, row in enumerate(data)]
     if suffix in (".csv", ".txt"):
         reader = csv.reader(io.StringIO(_read_text(path.read_bytes())))
@@ -126,9 +132,11 @@ def read_rows(path: Path) -> list[tuple[int, dict]]:
         finally:
             wb.close()
     else:
-        raise ChildcareError("file", f"不支持的文件类型 {suffix}：请使用 CSV、Excel (.xlsx) 或 JSON")
+        raise Invalid(
+            "file", N_("Unsupported file type %(suffix)s: use CSV, Excel (.xlsx) or JSON"), suffix=suffix
+        )
     if not rows:
-        raise ChildcareError("file", "文件为空")
+        raise Invalid("file", N_("The file is empty"))
     header = [HEADER_ALIASES.get((h or "").strip(), (h or "").strip()) for h in rows[0]]
     out = []
     for n, row in enumerate(rows[1:], start=2):
@@ -143,8 +151,8 @@ def from_flat(row: dict) -> dict:
     if any(isinstance(v, list | dict) for v in row.values()):
         return row
     record = {k: v for k, v in row.items() if k not in SLOT_COLUMNS and v is not None}
-    if record.get("type") in TYPE_BY_LABEL:
-        record["type"] = TYPE_BY_LABEL[record["type"]]
+    if record.get("type") in _types_by_label():
+        record["type"] = _types_by_label()[record["type"]]
     slots = []
     for group in AGE_GROUPS:
         if row.get(f"slots_{group}") is None and row.get(f"fee_{group}") is None:
@@ -165,15 +173,15 @@ def store(
     session: Session, record: dict, scope: str | None = None, on: dt.date | None = None
 ) -> tuple[str, Facility]:
     """Register a checked record, or update the facility with its credit code: ("created"|"updated", facility).
-    Nothing is stored when it raises (ChildcareError naming the field; a region outside `scope` as region_code)."""
+    Nothing is stored when it raises (Invalid naming the field; a region outside `scope` as region_code)."""
     try:
         with session.begin_nested():
             existing = by_credit_code(session, record["credit_code"])
             if existing is None:
                 return "created", register_facility(session, record, scope=scope)
             return "updated", update_facility(session, existing.id, record, scope=scope, on=on)
-    except PermissionError as exc:  # OutOfScope
-        raise ChildcareError("region_code", str(exc)) from None
+    except OutOfScope as exc:  # the row's problem, quarantined like the others
+        raise Invalid("region_code", exc.message_id, **exc.params) from None
 
 
 def import_file(
@@ -185,10 +193,10 @@ def import_file(
 ) -> ImportResult:
     path = Path(path)
     if not path.exists():
-        raise ChildcareError("file", f"文件 {path} 不存在")
+        raise Invalid("file", N_("File %(path)s does not exist"), path=path)
     result = ImportResult(batch=uuid.uuid4().hex[:12], source=path.name)
     seen: dict[str, int] = {}
-    staged: list[tuple[int, dict, list[ChildcareError]]] = []
+    staged: list[tuple[int, dict, list[Invalid]]] = []
     for line, raw in read_rows(path):
         result.rows += 1
         record = from_flat(raw) if isinstance(raw, dict) else raw
@@ -196,23 +204,24 @@ def import_file(
         code = clean.get("credit_code") if isinstance(clean, dict) else None
         if code and not problems:
             if code in seen:
-                problems.append(ChildcareError("credit_code", f"与第{seen[code]}行重复"))
+                problems.append(Invalid("credit_code", N_("Duplicates row %(row)s"), row=seen[code]))
             seen.setdefault(code, line)
         staged.append((line, record, problems))
     if strict and any(p for _, _, p in staged):
         line, _, problems = next(s for s in staged if s[2])
-        raise ChildcareError(f"rows[{line}].{problems[0].field}", problems[0].message)
+        first = problems[0]
+        raise Invalid(f"rows[{line}].{first.field}", first.message_id, **first.params)
     for line, record, problems in staged:
         if not problems:
             try:
                 outcome, _facility = store(session, record, scope, on)
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 continue
-            except ChildcareError as exc:
+            except Invalid as exc:
                 if strict:
-                    raise ChildcareError(f"rows[{line}]", str(exc)) from None
+                    raise Invalid(f"rows[{line}].{exc.field}", exc.message_id, **exc.params) from None
                 problems = [exc]
-        errors = [p.as_dict() for p in problems]
+        errors = [stored(p) for p in problems]
         session.add(
             ImportQuarantine(
                 batch=result.batch,

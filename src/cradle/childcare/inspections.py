@@ -12,19 +12,37 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle.childcare import places
-from cradle.childcare.errors import ChildcareError, NotFound
 from cradle.childcare.facilities import check_scope, get_facility
 from cradle.childcare.models import CreditRecord, Facility, Finding, FollowUp, Inspection, QualityGrade
-from cradle.childcare.validate import _Collector, _text, parse_date
-from cradle.childcare.vocab import CREDIT_LISTS, GRADES, INSPECTION_KINDS, INSPECTION_RESULTS, SEVERITIES
+from cradle.childcare.validate import (
+    MISSING,
+    NOT_A_LIST,
+    NOT_AN_OBJECT,
+    ONE_OF,
+    UNKNOWN_FIELD,
+    _Collector,
+    _text,
+    choices,
+    parse_date,
+)
+from cradle.childcare.vocab import (
+    CREDIT_LISTS,
+    GRADES,
+    INSPECTION_KINDS,
+    INSPECTION_RESULTS,
+    NOT_ASSESSED,
+    SEVERITIES,
+    chinese,
+)
+from cradle.errors import N_, Invalid, NotFound
 
 INSPECTION_FIELDS = {"visited_on", "kind", "inspector", "result", "summary", "findings"}
 FINDING_FIELDS = {"item", "description", "severity", "deadline"}
 
 
-def _choice(c: _Collector, value, path: str, choices: dict) -> str | None:
-    if value not in choices:
-        c.add(path, f"应为 {'、'.join(choices)} 之一")
+def _choice(c: _Collector, value, path: str, options: dict) -> str | None:
+    if value not in options:
+        c.add(path, ONE_OF, choices=choices(options))
         return None
     return value
 
@@ -34,10 +52,10 @@ def record_inspection(
 ) -> Inspection:
     facility = get_facility(session, facility_id, scope)
     if not isinstance(data, dict):
-        raise ChildcareError("$", "应为对象")
+        raise Invalid("$", NOT_AN_OBJECT)
     c = _Collector()
     for key in sorted(set(data) - INSPECTION_FIELDS):
-        c.add(key, "未知字段")
+        c.add(key, UNKNOWN_FIELD)
     visited = parse_date(c, data.get("visited_on"), "visited_on", True)
     kind = _choice(c, data.get("kind", "routine"), "kind", INSPECTION_KINDS)
     inspector = _text(c, data, "inspector", "inspector", 100, True)
@@ -45,27 +63,27 @@ def record_inspection(
     summary = _text(c, data, "summary", "summary", 2000, False)
     findings = data.get("findings") or []
     if not isinstance(findings, list):
-        c.add("findings", "应为列表")
+        c.add("findings", NOT_A_LIST)
         findings = []
     parsed = []
     for i, row in enumerate(findings):
         path = f"findings[{i}]"
         if not isinstance(row, dict):
-            c.add(path, "应为对象")
+            c.add(path, NOT_AN_OBJECT)
             continue
         for key in sorted(set(row) - FINDING_FIELDS):
-            c.add(f"{path}.{key}", "未知字段")
+            c.add(f"{path}.{key}", UNKNOWN_FIELD)
         item = _text(c, row, "item", f"{path}.item", 32, True)
         desc = _text(c, row, "description", f"{path}.description", 2000, True)
         severity = _choice(c, row.get("severity", "minor"), f"{path}.severity", SEVERITIES)
         deadline = parse_date(c, row.get("deadline"), f"{path}.deadline", True)
         if visited and deadline and deadline < visited:
-            c.add(f"{path}.deadline", "整改期限早于检查日期")
+            c.add(f"{path}.deadline", N_("The correction deadline is before the inspection date"))
         parsed.append({"item": item, "description": desc, "severity": severity, "deadline": deadline})
     if result == "corrections" and not findings:
-        c.add("findings", "限期整改须列明问题和整改期限")
+        c.add("findings", N_("Corrections required: list the findings and their deadlines"))
     if result == "passed" and findings:
-        c.add("result", "有整改问题时结果不能为合格")
+        c.add("result", N_("With findings to correct the result cannot be passed"))
     if c.problems:
         raise c.problems[0]
     inspection = Inspection(
@@ -88,9 +106,9 @@ def record_followup(
 ) -> Finding:
     finding = session.get(Finding, finding_id)
     if finding is None:
-        raise NotFound("检查问题", finding_id)
+        raise NotFound(None, N_("Inspection finding %(key)s does not exist"), key=finding_id)
     if not isinstance(data, dict):
-        raise ChildcareError("$", "应为对象")
+        raise Invalid("$", NOT_AN_OBJECT)
     check_scope(session.get(Facility, finding.facility_id).region_code, scope)
     c = _Collector()
     visited = parse_date(c, data.get("visited_on"), "visited_on", True)
@@ -98,17 +116,21 @@ def record_followup(
     note = _text(c, data, "note", "note", 2000, False)
     resolved = data.get("resolved")
     if not isinstance(resolved, bool):
-        c.add("resolved", "应为 true/false")
+        c.add("resolved", N_("Should be true or false"))
     new_deadline = parse_date(c, data.get("new_deadline"), "new_deadline", False)
     if c.problems:
         raise c.problems[0]
     if finding.resolved_on is not None:
-        raise ChildcareError("finding_id", f"该问题已于 {finding.resolved_on} 整改完毕")
+        raise Invalid("finding_id", N_("The problem was corrected on %(date)s"), date=finding.resolved_on)
     inspection = session.get(Inspection, finding.inspection_id)
     if visited < inspection.visited_on:
-        raise ChildcareError("visited_on", f"复查日期早于检查日期 {inspection.visited_on}")
+        raise Invalid(
+            "visited_on",
+            N_("Follow-up date is before the inspection date %(date)s"),
+            date=inspection.visited_on,
+        )
     if not resolved and new_deadline is not None and new_deadline < visited:
-        raise ChildcareError("new_deadline", "新的整改期限早于复查日期")
+        raise Invalid("new_deadline", N_("The new correction deadline is before the follow-up date"))
     finding.followups.append(
         FollowUp(
             visited_on=visited, resolved=resolved, note=note, inspector=inspector, recorded_by=recorded_by
@@ -172,7 +194,7 @@ def set_grade(
     _choice(c, grade, "grade", GRADES)
     day = parse_date(c, assessed_on, "assessed_on", True)
     if not (assessor or "").strip():
-        c.add("assessor", "必填")
+        c.add("assessor", MISSING)
     if c.problems:
         raise c.problems[0]
     row = QualityGrade(
@@ -208,7 +230,7 @@ def add_credit_record(
     start = parse_date(c, data.get("start_on"), "start_on", True)
     end = parse_date(c, data.get("end_on"), "end_on", False)
     if start and end and end < start:
-        c.add("end_on", "结束日期早于开始日期")
+        c.add("end_on", N_("The end date is before the start date"))
     if c.problems:
         raise c.problems[0]
     row = CreditRecord(
@@ -241,7 +263,7 @@ def finding_dict(f: Finding) -> dict:
         "item": f.item,
         "description": f.description,
         "severity": f.severity,
-        "severity_label": SEVERITIES[f.severity],
+        "severity_label": chinese(SEVERITIES[f.severity]),
         "deadline": f.deadline.isoformat() if f.deadline else None,
         "resolved_on": f.resolved_on.isoformat() if f.resolved_on else None,
     }
@@ -259,10 +281,10 @@ def inspections_of(session: Session, facility_id: int, scope: str | None = None)
             "id": i.id,
             "visited_on": i.visited_on.isoformat(),
             "kind": i.kind,
-            "kind_label": INSPECTION_KINDS[i.kind],
+            "kind_label": chinese(INSPECTION_KINDS[i.kind]),
             "inspector": i.inspector,
             "result": i.result,
-            "result_label": INSPECTION_RESULTS[i.result],
+            "result_label": chinese(INSPECTION_RESULTS[i.result]),
             "summary": i.summary,
             "recorded_by": i.recorded_by,
             "findings": [finding_dict(f) for f in i.findings],
@@ -285,14 +307,14 @@ def quality_summary(session: Session, facility_id: int, on: dt.date) -> dict:
     credit = credit_status(session, facility_id, on)
     return {
         "grade": grade.grade if grade else None,
-        "grade_label": GRADES[grade.grade] if grade else "未评估",
+        "grade_label": chinese(GRADES[grade.grade] if grade else NOT_ASSESSED),
         "credit": credit,
-        "credit_label": CREDIT_LISTS.get(credit, "") if credit else "",
+        "credit_label": chinese(CREDIT_LISTS[credit]) if credit else "",
         "last_inspection": (
             {
                 "visited_on": last.visited_on.isoformat(),
                 "result": last.result,
-                "result_label": INSPECTION_RESULTS[last.result],
+                "result_label": chinese(INSPECTION_RESULTS[last.result]),
             }
             if last
             else None

@@ -1,85 +1,135 @@
 """Pages under /childcare: the public listing and map, a facility's public page, the operator's desk
 (备案, roster, vacancies, enrol/leave) and the officials' desk (review queue, overdue corrections,
-capacity dashboard, subsidy queue). They call the same service functions as the API."""
+capacity dashboard, subsidy queue). They call the same service functions as the API.
+
+A form whose input the domain refuses comes back with the error beside it (the redirect names it); a record
+outside the caller's scope is answered 404, as one that does not exist, with the out-of-scope message.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
+from cradle.auth.actor import Actor
+from cradle.auth.deps import current_actor
 from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, places, subsidies
-from cradle.childcare.deps import DOMAIN_ERRORS, PAYMENT_ROLES, caller, caller_scope, today
+from cradle.childcare.deps import PAYMENT_ROLES, PageCaller, PageScope, today
 from cradle.childcare.facilities import facility_dict, get_facility, latest_filing
-from cradle.childcare.standards import CHECKLIST, RESULTS
+from cradle.childcare.models import Finding
+from cradle.childcare.standards import CHECKLIST
+from cradle.childcare.subsidy_desk import describe, register_and_describe
+from cradle.childcare.vocab import CHECK_RESULTS, INSPECTION_KINDS, INSPECTION_RESULTS, LABELS, SEVERITIES
 from cradle.db import RequestSession
-from cradle.web.nav import N_
+from cradle.errors import (
+    N_,
+    Conflict,
+    DomainError,
+    Forbidden,
+    IllegalTransition,
+    Invalid,
+    NotFound,
+    OutOfScope,
+)
+from cradle.web.errors import mark_page
+from cradle.web.i18n import gettext
 from cradle.web.templating import locale_of, render
 
+T = TypeVar("T")
+
+# What a form shows beside itself: the input or the state was wrong. Other refusals get the error page.
+FORM_ERRORS = (Invalid, Conflict, IllegalTransition)
+INSTITUTIONS = N_("Childcare institutions")
+SUPERVISION = N_("Childcare supervision")
+
+
+def anyone(request: Request) -> Actor:
+    """The visitor of a page anyone may see (signed in or not): its errors are answered as the error page."""
+    mark_page(request)
+    return current_actor(request)
+
+
 router = APIRouter(prefix="/childcare", include_in_schema=False)
-ScopeDep = Annotated[str | None, Depends(caller_scope)]
-CallerDep = Annotated[object, Depends(caller)]
+Visitor = Annotated[Actor, Depends(anyone)]
 
 
 def _t(request: Request, message: str, **params) -> str:
     """`message` (an English msgid) in the request's language."""
-    from cradle.web.i18n import gettext
-
     text = gettext(locale_of(request), message)
     return text % params if params else text
 
 
-def _error_text(exc: Exception) -> str:
-    field = getattr(exc, "field", None)
-    return f"{field}：{exc.message}" if field and hasattr(exc, "message") else str(exc)
+def _error_text(request: Request, exc: DomainError) -> str:
+    """The refusal as a line beside the form: "field: message" in the reader's language."""
+    texts = []
+    for problem in exc.items():
+        error = problem.as_dict(locale_of(request))
+        texts.append(
+            f"{error['field']}{_t(request, ': ')}{error['message']}" if error["field"] else error["message"]
+        )
+    return _t(request, "; ").join(texts)
+
+
+def _in_scope(find: Callable[[], T]) -> T:
+    """The record `find` looks up; one outside the caller's scope is answered as not found (404), saying so."""
+    try:
+        return find()
+    except OutOfScope as exc:
+        raise NotFound(exc.field, exc.message_id, **exc.params) from None
+
+
+def _back(request: Request, path: str, exc: DomainError | None = None) -> RedirectResponse:
+    if exc is not None:
+        path += ("&" if "?" in path else "?") + "error=" + quote(_error_text(request, exc))
+    return RedirectResponse(path, status_code=303)
 
 
 @router.get("")
 def public_page(
-    request: Request, session: RequestSession, region: str | None = None, on: str | None = None
+    request: Request,
+    session: RequestSession,
+    visitor: Visitor,
+    region: str | None = None,
+    on: str | None = None,
 ) -> Response:
     day = today(on)
     error = None
     try:
         listing = disclosure.public_listing(session, day, region or None)
-    except DOMAIN_ERRORS as exc:
-        listing, error = disclosure.public_listing(session, day), _error_text(exc)
+    except Invalid as exc:  # a region the filter cannot use: the whole listing, and why
+        listing, error = disclosure.public_listing(session, day), _error_text(request, exc)
     return render(
         request,
         "childcare/public.html",
-        title="托育机构信息公示",
+        title=_t(request, N_("Childcare institution disclosure")),
         listing=listing,
+        labels=LABELS,
         region=region or "",
         svg=Markup(disclosure.map_svg(listing, locale=locale_of(request))),
         error=error,
-        breadcrumbs=[("托育机构", None)],
+        breadcrumbs=[(_t(request, INSTITUTIONS), None)],
     )
 
 
 @router.get("/facilities/{facility_id}")
 def facility_page(
-    facility_id: int, request: Request, session: RequestSession, on: str | None = None
+    facility_id: int, request: Request, session: RequestSession, visitor: Visitor, on: str | None = None
 ) -> Response:
     day = today(on)
-    try:
-        f = get_facility(session, facility_id)
-    except DOMAIN_ERRORS as exc:
-        return render(
-            request,
-            "error.html",
-            status_code=404,
-            status=404,
-            errors=[{"field": None, "code": "not_found", "message": str(exc)}],
-        )
+    f = get_facility(session, facility_id)
     return render(
         request,
         "childcare/facility.html",
         title=f.name,
         f=disclosure.public_facility(session, f, day),
+        labels=LABELS,
         inspections=inspections.inspections_of(session, f.id),
-        breadcrumbs=[("托育机构", "/childcare"), (f.name, None)],
+        breadcrumbs=[(_t(request, INSTITUTIONS), "/childcare"), (f.name, None)],
     )
 
 
@@ -89,27 +139,18 @@ def operator_page(
     facility_id: int,
     request: Request,
     session: RequestSession,
-    scope: ScopeDep,
+    scope: PageScope,
     on: str | None = None,
     error: str | None = None,
 ) -> Response:
     day = today(on)
-    try:
-        f = get_facility(session, facility_id, scope)
-    except DOMAIN_ERRORS as exc:
-        return render(
-            request,
-            "error.html",
-            status_code=404,
-            status=404,
-            errors=[{"field": None, "code": "error", "message": str(exc)}],
-        )
+    f = _in_scope(lambda: get_facility(session, facility_id, scope))
     current = latest_filing(session, f.id)
     return render(
         request,
         "childcare/operator.html",
-        title=f"{f.name} · 机构工作台",
         f=facility_dict(session, f, day, detail=True),
+        labels=LABELS,
         filing=filing.filing_dict(session, current) if current else None,
         roster=enrolment.roster(session, f.id, day, scope),
         day=day.isoformat(),
@@ -119,41 +160,38 @@ def operator_page(
             for a in subsidies.applications(session, scope, facility_id=f.id)
         ],
         programs=subsidies.PROGRAMS,
-        breadcrumbs=[("托育机构", "/childcare"), (f.name, None)],
+        breadcrumbs=[(_t(request, INSTITUTIONS), "/childcare"), (f.name, None)],
     )
 
 
-def _back(path: str, exc: Exception | None = None) -> RedirectResponse:
-    if exc is not None:
-        from urllib.parse import quote
-
-        path += ("&" if "?" in path else "?") + "error=" + quote(_error_text(exc))
-    return RedirectResponse(path, status_code=303)
-
-
 @router.post("/operator/{facility_id}/filing")
-def operator_file(facility_id: int, session: RequestSession, scope: ScopeDep, who: CallerDep) -> Response:
+def operator_file(
+    facility_id: int, request: Request, session: RequestSession, scope: PageScope, who: PageCaller
+) -> Response:
+    back = f"/childcare/operator/{facility_id}"
     try:
         current = latest_filing(session, facility_id)
         if current is not None and current.status == "returned":
             filing.transition(session, current.id, "submit", actor=who.ref, role=who.role, scope=scope)
         else:
             filing.open_filing(session, facility_id, scope=scope, actor=who.ref, role=who.role)
-    except DOMAIN_ERRORS as exc:
+    except FORM_ERRORS as exc:
         session.rollback()
-        return _back(f"/childcare/operator/{facility_id}", exc)
-    return _back(f"/childcare/operator/{facility_id}")
+        return _back(request, back, exc)
+    return _back(request, back)
 
 
 @router.post("/operator/{facility_id}/enrol")
 def operator_enrol(
     facility_id: int,
+    request: Request,
     session: RequestSession,
-    scope: ScopeDep,
+    scope: PageScope,
     child_id_number: Annotated[str, Form()],
     child_name: Annotated[str, Form()],
     start_on: Annotated[str, Form()],
 ) -> Response:
+    back = f"/childcare/operator/{facility_id}"
     try:
         enrolment.enrol(
             session,
@@ -161,27 +199,48 @@ def operator_enrol(
             {"child_id_number": child_id_number, "child_name": child_name, "start_on": start_on},
             scope,
         )
-    except DOMAIN_ERRORS as exc:
+    except FORM_ERRORS as exc:
         session.rollback()
-        return _back(f"/childcare/operator/{facility_id}", exc)
-    return _back(f"/childcare/operator/{facility_id}")
+        return _back(request, back, exc)
+    return _back(request, back)
 
 
 @router.post("/operator/{facility_id}/leave/{enrolment_id}")
 def operator_leave(
     facility_id: int,
     enrolment_id: int,
+    request: Request,
     session: RequestSession,
-    scope: ScopeDep,
+    scope: PageScope,
     end_on: Annotated[str, Form()],
     reason: Annotated[str, Form()] = "",
 ) -> Response:
+    back = f"/childcare/operator/{facility_id}"
     try:
         enrolment.leave(session, enrolment_id, end_on, reason, scope)
-    except DOMAIN_ERRORS as exc:
+    except FORM_ERRORS as exc:
         session.rollback()
-        return _back(f"/childcare/operator/{facility_id}", exc)
-    return _back(f"/childcare/operator/{facility_id}")
+        return _back(request, back, exc)
+    return _back(request, back)
+
+
+@router.post("/operator/{facility_id}/subsidies")
+def operator_apply(
+    facility_id: int,
+    request: Request,
+    session: RequestSession,
+    scope: PageScope,
+    who: PageCaller,
+    program: Annotated[str, Form()],
+) -> Response:
+    """The facility applies for a subsidy program; the engine decides the amount for its unsubsidised slots."""
+    back = f"/childcare/operator/{facility_id}"
+    try:
+        subsidies.apply(session, facility_id, program, today(), scope, actor=who)
+    except FORM_ERRORS as exc:
+        session.rollback()
+        return _back(request, back, exc)
+    return _back(request, back)
 
 
 # --- officials ---------------------------------------------------------------------------------------------
@@ -189,7 +248,7 @@ def operator_leave(
 def official_page(
     request: Request,
     session: RequestSession,
-    scope: ScopeDep,
+    scope: PageScope,
     region: str | None = None,
     on: str | None = None,
 ) -> Response:
@@ -199,12 +258,13 @@ def official_page(
     if target:
         try:
             report = capacity.capacity_report(session, target, day, scope)
-        except DOMAIN_ERRORS as exc:
-            error = _error_text(exc)
+        except (Invalid, OutOfScope) as exc:  # said beside the region form
+            error = _error_text(request, exc)
     return render(
         request,
         "childcare/official.html",
-        title="托育监管工作台",
+        title=_t(request, N_("Childcare supervision workbench")),
+        labels=LABELS,
         region=target or "",
         queue=[filing.filing_dict(session, f) for f in filing.queue(session, scope)],
         overdue=inspections.overdue(session, day, scope),
@@ -216,45 +276,37 @@ def official_page(
             if a.status in ("applied", "payable")
         ],
         day=day.isoformat(),
-        breadcrumbs=[("托育监管", None)],
+        breadcrumbs=[(_t(request, SUPERVISION), None)],
     )
 
 
 @router.get("/official/filings/{filing_id}")
 def review_page(
-    filing_id: int, request: Request, session: RequestSession, scope: ScopeDep, error: str | None = None
+    filing_id: int, request: Request, session: RequestSession, scope: PageScope, error: str | None = None
 ) -> Response:
-    try:
-        f = filing.get_filing(session, filing_id, scope)
-    except DOMAIN_ERRORS as exc:
-        return render(
-            request,
-            "error.html",
-            status_code=404,
-            status=404,
-            errors=[{"field": None, "code": "error", "message": str(exc)}],
-        )
+    f = _in_scope(lambda: filing.get_filing(session, filing_id, scope))
     data = filing.filing_dict(session, f)
     recorded = {c["item"]: c for c in data["checks"]}
     return render(
         request,
         "childcare/review.html",
-        title=f"备案审核 · {data['facility_name']}",
         filing=data,
+        labels=LABELS,
         checklist=CHECKLIST,
-        results=RESULTS,
+        results=CHECK_RESULTS,
         recorded=recorded,
         error=error,
-        breadcrumbs=[("托育监管", "/childcare/official"), (data["facility_name"], None)],
+        breadcrumbs=[(_t(request, SUPERVISION), "/childcare/official"), (data["facility_name"], None)],
     )
 
 
 @router.post("/official/filings/{filing_id}")
 async def review_action(
-    filing_id: int, request: Request, session: RequestSession, scope: ScopeDep, who: CallerDep
+    filing_id: int, request: Request, session: RequestSession, scope: PageScope, who: PageCaller
 ) -> Response:
     form = await request.form()
     checks = {k[6:]: v for k, v in form.items() if k.startswith("check_") and v}
+    back = f"/childcare/official/filings/{filing_id}"
     try:
         if checks:
             filing.record_checks(session, filing_id, checks, scope)
@@ -269,10 +321,10 @@ async def review_action(
                 note=form.get("note") or None,
                 scope=scope,
             )
-    except DOMAIN_ERRORS as exc:
+    except FORM_ERRORS as exc:
         session.rollback()
-        return _back(f"/childcare/official/filings/{filing_id}", exc)
-    return _back(f"/childcare/official/filings/{filing_id}")
+        return _back(request, back, exc)
+    return _back(request, back)
 
 
 @router.get("/official/subsidies/{application_id}")
@@ -280,50 +332,41 @@ def subsidy_page(
     application_id: int,
     request: Request,
     session: RequestSession,
-    scope: ScopeDep,
-    who: CallerDep,
+    scope: PageScope,
+    who: PageCaller,
     error: str | None = None,
 ) -> Response:
-    from cradle.childcare.subsidy_desk import describe
-
-    try:
-        desk = describe(session, application_id, scope)
-    except DOMAIN_ERRORS as exc:
-        return render(
-            request,
-            "error.html",
-            status_code=404,
-            status=404,
-            errors=[{"field": None, "code": "error", "message": str(exc)}],
-        )
-    name = desk["application"]["facility_name"]
+    desk = _in_scope(lambda: describe(session, application_id, scope))
+    application = desk["application"]
     return render(
         request,
         "childcare/subsidy.html",
-        title=f"{desk['application']['title']} · {name}",
+        title=f"{_t(request, LABELS['program'][application['program']])} · {application['facility_name']}",
         desk=desk,
+        labels=LABELS,
         error=error,
         can_pay=who.role in PAYMENT_ROLES,
-        breadcrumbs=[(_t(request, N_("Childcare supervision")), "/childcare/official"), (name, None)],
+        breadcrumbs=[
+            (_t(request, SUPERVISION), "/childcare/official"),
+            (application["facility_name"], None),
+        ],
     )
 
 
 @router.post("/official/subsidies/{application_id}")
 async def subsidy_action(
-    application_id: int, request: Request, session: RequestSession, scope: ScopeDep, who: CallerDep
+    application_id: int, request: Request, session: RequestSession, scope: PageScope, who: PageCaller
 ) -> Response:
     """Approve, reject or cancel; or register the approved subsidy for payment (county officials and above)."""
-    from cradle.childcare.errors import ChildcareError
-    from cradle.childcare.subsidy_desk import register_and_describe
-    from cradle.services.errors import ServiceError
-
     form = await request.form()
     action = str(form.get("action") or "")
     back = f"/childcare/official/subsidies/{application_id}"
     try:
         if action == "register_payment":
             if who.role not in PAYMENT_ROLES:
-                raise ChildcareError("action", "您的角色不能登记补助发放")
+                raise Forbidden(
+                    "action", N_("Your role cannot register subsidy payments"), code="forbidden_role"
+                )
             register_and_describe(
                 session,
                 who,
@@ -342,49 +385,38 @@ async def subsidy_action(
                 actor=who,
             )
         else:
-            raise ChildcareError("action", f"未知的操作 {action}")
-    except (*DOMAIN_ERRORS, ServiceError) as exc:
+            raise Invalid("action", N_("Unknown action %(action)s"), action=action)
+    except FORM_ERRORS as exc:
         session.rollback()
-        return _back(back, exc)
-    return _back(back)
+        return _back(request, back, exc)
+    return _back(request, back)
 
 
 # --- inspections (officials) ------------------------------------------------------------------------------
 @router.get("/official/facilities/{facility_id}")
 def inspect_page(
-    facility_id: int, request: Request, session: RequestSession, scope: ScopeDep, error: str | None = None
+    facility_id: int, request: Request, session: RequestSession, scope: PageScope, error: str | None = None
 ) -> Response:
-    from cradle.childcare.vocab import INSPECTION_KINDS, INSPECTION_RESULTS, SEVERITIES
-
-    try:
-        f = get_facility(session, facility_id, scope)
-    except DOMAIN_ERRORS as exc:
-        return render(
-            request,
-            "error.html",
-            status_code=404,
-            status=404,
-            errors=[{"field": None, "code": "error", "message": str(exc)}],
-        )
-    title = _t(request, N_("%(name)s · Inspections"), name=f.name)
+    f = _in_scope(lambda: get_facility(session, facility_id, scope))
     return render(
         request,
         "childcare/inspect.html",
-        title=title,
+        title=_t(request, N_("%(name)s · Inspections"), name=f.name),
         facility_id=f.id,
+        labels=LABELS,
         inspections=inspections.inspections_of(session, f.id, scope),
         error=error,
         kinds=INSPECTION_KINDS,
         results=INSPECTION_RESULTS,
         severities=SEVERITIES,
         day=today().isoformat(),
-        breadcrumbs=[(_t(request, N_("Childcare supervision")), "/childcare/official"), (f.name, None)],
+        breadcrumbs=[(_t(request, SUPERVISION), "/childcare/official"), (f.name, None)],
     )
 
 
 @router.post("/official/facilities/{facility_id}/inspections")
 async def inspect_action(
-    facility_id: int, request: Request, session: RequestSession, scope: ScopeDep, who: CallerDep
+    facility_id: int, request: Request, session: RequestSession, scope: PageScope, who: PageCaller
 ) -> Response:
     form = await request.form()
     data = {k: form.get(k) or None for k in ("visited_on", "kind", "inspector", "result", "summary")}
@@ -395,18 +427,16 @@ async def inspect_action(
         inspections.record_inspection(
             session, facility_id, {k: v for k, v in data.items() if v is not None}, scope, recorded_by=who.ref
         )
-    except DOMAIN_ERRORS as exc:
+    except FORM_ERRORS as exc:
         session.rollback()
-        return _back(back, exc)
-    return _back(back)
+        return _back(request, back, exc)
+    return _back(request, back)
 
 
 @router.post("/official/findings/{finding_id}/followups")
 async def followup_action(
-    finding_id: int, request: Request, session: RequestSession, scope: ScopeDep, who: CallerDep
+    finding_id: int, request: Request, session: RequestSession, scope: PageScope, who: PageCaller
 ) -> Response:
-    from cradle.childcare.models import Finding
-
     form = await request.form()
     finding = session.get(Finding, finding_id)
     facility = get_facility(session, finding.facility_id) if finding else None
@@ -423,24 +453,7 @@ async def followup_action(
     }
     try:
         inspections.record_followup(session, finding_id, data, scope, recorded_by=who.ref)
-    except DOMAIN_ERRORS as exc:
+    except FORM_ERRORS as exc:
         session.rollback()
-        return _back(back, exc)
-    return _back(back)
-
-
-@router.post("/operator/{facility_id}/subsidies")
-def operator_apply(
-    facility_id: int,
-    session: RequestSession,
-    scope: ScopeDep,
-    who: CallerDep,
-    program: Annotated[str, Form()],
-) -> Response:
-    """The facility applies for a subsidy program; the engine decides the amount for its unsubsidised slots."""
-    try:
-        subsidies.apply(session, facility_id, program, today(), scope, actor=who)
-    except DOMAIN_ERRORS as exc:
-        session.rollback()
-        return _back(f"/childcare/operator/{facility_id}", exc)
-    return _back(f"/childcare/operator/{facility_id}")
+        return _back(request, back, exc)
+    return _back(request, back)

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from cradle import audit
 from cradle.childcare import places
-from cradle.childcare.errors import ChildcareError, NotFound
 from cradle.childcare.importer import HEADER_ALIASES, from_flat, store
 from cradle.childcare.models import ImportQuarantine
-from cradle.childcare.validate import check_facility
+from cradle.childcare.validate import ONE_OF, check_facility, choices, stored
 from cradle.childcare.vocab import AGE_GROUPS
+from cradle.errors import N_, Invalid, NotFound
 
 STATUSES = ("open", "resolved", "all")
 _SLOT_FIELDS = {"slots": "slots", "classes": "classes", "fee": "fee_monthly"}
@@ -67,7 +67,7 @@ def list_rows(
     session: Session, status: str = "open", batch: str | None = None, scope: str | None = None
 ) -> list[ImportQuarantine]:
     if status not in STATUSES:
-        raise ChildcareError("status", f"应为 {'、'.join(STATUSES)} 之一")
+        raise Invalid("status", ONE_OF, choices=choices(STATUSES))
     q = select(ImportQuarantine).order_by(ImportQuarantine.id)
     if status != "all":
         q = q.where(ImportQuarantine.status == status)
@@ -79,7 +79,7 @@ def list_rows(
 def get_row(session: Session, row_id: int, scope: str | None = None) -> ImportQuarantine:
     row = session.get(ImportQuarantine, row_id)
     if row is None or not _in_scope(row, scope):
-        raise NotFound("隔离记录", row_id)
+        raise NotFound(None, N_("Quarantined row %(key)s does not exist"), key=row_id)
     return row
 
 
@@ -130,14 +130,19 @@ def correct(
     Chinese headers of the facility list, or flat slot columns (slots_toddler=20)."""
     row = get_row(session, row_id, scope)
     if row.status != "open":
-        raise ChildcareError("quarantine_id", f"隔离记录 {row_id} 已处理（{row.status}）")
+        raise Invalid(
+            "quarantine_id",
+            N_("Quarantined row %(row)s already handled (%(status)s)"),
+            row=row_id,
+            status=row.status,
+        )
     if not changes:
-        raise ChildcareError("changes", "没有要更正的字段")
+        raise Invalid("changes", N_("No fields to correct"))
     clean = {}
     for key, value in changes.items():
         name = HEADER_ALIASES.get(str(key).strip(), str(key).strip())
         if not name:
-            raise ChildcareError("changes", "字段名不能为空")
+            raise Invalid("changes", N_("The field name cannot be empty"))
         clean[name] = None if value is None or (isinstance(value, str) and not value.strip()) else value
     row.corrected = json.dumps(
         {**json.loads(row.corrected or "{}"), **clean}, ensure_ascii=False, default=str
@@ -162,7 +167,9 @@ def resubmit(
         rows = [get_row(session, i, scope) for i in dict.fromkeys(row_ids)]
         done = [r.id for r in rows if r.status != "open"]
         if done:
-            raise ChildcareError("quarantine_id", f"以下隔离记录已处理：{done}")
+            raise Invalid(
+                "quarantine_id", N_("These quarantined rows are already handled: %(rows)s"), rows=done
+            )
     else:
         rows = [r for r in list_rows(session, "open", batch, scope) if r.corrected]
     out = {"stored": [], "still_quarantined": []}
@@ -174,11 +181,11 @@ def resubmit(
         if not problems:
             try:
                 _outcome, facility = store(session, record, scope, on)
-            except ChildcareError as exc:
+            except Invalid as exc:
                 problems = [exc]
         row.attempts, row.updated_at = row.attempts + 1, _now()
         if problems:
-            row.errors = json.dumps([p.as_dict() for p in problems], ensure_ascii=False)
+            row.errors = json.dumps([stored(p) for p in problems], ensure_ascii=False)
             out["still_quarantined"].append(row.id)
         else:
             row.status, row.facility_id, row.resolved_by = (

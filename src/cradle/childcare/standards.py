@@ -9,7 +9,7 @@ is not among the project's seed documents, so the checklist is marked unverified
 from __future__ import annotations
 
 from cradle.childcare.models import Facility
-from cradle.childcare.vocab import AGE_GROUPS, COLLEGE_OR_ABOVE
+from cradle.childcare.vocab import AGE_GROUPS, COLLEGE_OR_ABOVE, chinese
 
 SOURCE = {"document": "托育机构设置标准（试行）国卫人口发〔2019〕58号", "verified": False}
 
@@ -56,7 +56,6 @@ CHECKLIST: dict[str, dict] = {
     "food_safety": {"title": "提供餐饮服务的，食品安全符合要求", "clause": "第三章", "auto": False},
     "surveillance": {"title": "视频监控覆盖婴幼儿活动区域", "clause": "第三章", "auto": False},
 }
-RESULTS = {"pass": "符合", "fail": "不符合", "na": "不适用"}
 
 
 def _count(facility: Facility, role: str) -> int:
@@ -84,7 +83,7 @@ def assess(facility: Facility) -> dict[str, dict]:
             "note": f"室外{float(facility.outdoor_area_m2):g}㎡，{children}托位需{need}㎡",
         }
     over = [
-        f"{AGE_GROUPS[k]['label']}{g.slots}人/{g.classes}班"
+        f"{chinese(AGE_GROUPS[k]['label'])}{g.slots}人/{g.classes}班"
         for k, g in groups.items()
         if g.slots > AGE_GROUPS[k]["class_size"] * g.classes
     ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from cradle.childcare.errors import IllegalTransition
+from cradle.errors import IllegalTransition
 
 
 class StateMachine:
-    def __init__(self, name: str, transitions: dict[tuple[str, str], str]):
-        self.name = name
+    def __init__(self, transitions: dict[tuple[str, str], str], refusal: str, refusal_in_end_state: str):
+        """`refusal`: the message id of a move the table lacks (`%(state)s`, `%(action)s`, `%(allowed)s`);
+        `refusal_in_end_state`: the same for a state no move leaves."""
         self.transitions = transitions
+        self.refusal = refusal
+        self.refusal_in_end_state = refusal_in_end_state
 
     def allowed(self, state: str) -> list[str]:
         return sorted(action for (s, action) in self.transitions if s == state)
@@ -17,4 +20,8 @@ class StateMachine:
         try:
             return self.transitions[(state, action)]
         except KeyError:
-            raise IllegalTransition(self.name, state, action, self.allowed(state)) from None
+            allowed = self.allowed(state)
+            message = self.refusal if allowed else self.refusal_in_end_state
+            raise IllegalTransition(
+                "action", message, state=state, action=action, allowed="、".join(allowed)
+            ) from None

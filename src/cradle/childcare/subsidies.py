@@ -27,47 +27,53 @@ from sqlalchemy.orm import Session
 
 from cradle import audit
 from cradle.childcare import places
-from cradle.childcare.errors import ChildcareError, NotFound
 from cradle.childcare.facilities import check_scope, get_facility, latest_filing, total_slots
 from cradle.childcare.inspections import credit_status
 from cradle.childcare.models import Facility, SubsidyApplication, SubsidySlot
 from cradle.childcare.statemachine import StateMachine
 from cradle.childcare.subsidy_entitlement import registered_for_payment
+from cradle.childcare.validate import ONE_OF, choices
+from cradle.childcare.vocab import PROGRAMS, SUBSIDY_STATUS, chinese
+from cradle.errors import N_, Invalid, NotFound, Unavailable
 
 CONSTRUCTION = "zibo.nursery_construction_subsidy"
 AWARD = "zibo.demo_nursery_award"
-PROGRAMS = {CONSTRUCTION: "普惠托育机构一次性建设补贴", AWARD: "市级示范托育机构一次性奖励"}
-STATUS = {
-    "applied": "已申请",
-    "payable": "待支付",
-    "rejected": "未通过",
-    "paid": "已支付",
-    "cancelled": "已撤销",
+# The engine's refusal of a program, by program (its title is part of the sentence)
+NOT_ELIGIBLE = {
+    CONSTRUCTION: N_(
+        "The rules engine finds the institution does not meet the conditions of the one-off construction subsidy"
+        " for inclusive childcare institutions on %(date)s (%(region)s)"
+    ),
+    AWARD: N_(
+        "The rules engine finds the institution does not meet the conditions of the one-off award for city model"
+        " childcare institutions on %(date)s (%(region)s)"
+    ),
 }
+NO_ENGINE = N_("The rules engine does not yet provide cradle.policy.facility.calc_facility")
 TRANSITIONS = {
     ("applied", "approve"): "payable",
     ("applied", "reject"): "rejected",
     ("payable", "pay"): "paid",
     ("payable", "cancel"): "cancelled",
 }
-MACHINE = StateMachine("托育机构补助", TRANSITIONS)
+MACHINE = StateMachine(
+    TRANSITIONS,
+    N_("Institution subsidy: state %(state)s does not allow %(action)s (allowed: %(allowed)s)"),
+    N_("Institution subsidy: state %(state)s does not allow %(action)s (allowed: none)"),
+)
 RELEASING = {"rejected", "cancelled"}
 
 Calculator = Callable[[dict, dt.date], "dict | list[dict]"]
-
-
-class EngineUnavailable(RuntimeError):
-    pass
 
 
 def engine_calculator() -> Calculator:
     try:
         module = importlib.import_module("cradle.policy.facility")
     except ImportError as exc:
-        raise EngineUnavailable("规则引擎尚未提供 cradle.policy.facility.calc_facility") from exc
+        raise Unavailable(None, NO_ENGINE, code="engine_unavailable") from exc
     calc = getattr(module, "calc_facility", None)
     if not callable(calc):
-        raise EngineUnavailable("规则引擎尚未提供 cradle.policy.facility.calc_facility")
+        raise Unavailable(None, NO_ENGINE, code="engine_unavailable")
     return calc
 
 
@@ -130,32 +136,45 @@ def apply(
     """Apply for one program; the amount and units are what the engine grants for the unsubsidised part.
     `actor` (the signed-in account) is recorded in the audit log."""
     if program not in PROGRAMS:
-        raise ChildcareError("program", f"应为 {'、'.join(PROGRAMS)} 之一")
+        raise Invalid("program", ONE_OF, choices=choices(PROGRAMS))
     facility = get_facility(session, facility_id, scope)
     filing = latest_filing(session, facility.id)
     if filing is None or filing.status != "accepted":
-        raise ChildcareError("facility_id", f"{facility.name} 未完成备案，不能申请补助")
+        raise Invalid(
+            "facility_id",
+            N_("%(facility)s has not completed filing: it cannot apply for subsidies"),
+            facility=facility.name,
+        )
     if credit_status(session, facility.id, on) == "black":
-        raise ChildcareError("facility_id", f"{facility.name} 在失信黑名单中，不能申请补助")
+        raise Invalid(
+            "facility_id",
+            N_("%(facility)s is on the blacklist: it cannot apply for subsidies"),
+            facility=facility.name,
+        )
     data = engine_input(session, facility)
     if program == CONSTRUCTION and not facility.inclusive:
-        raise ChildcareError("program", "仅普惠托育机构可申请建设补贴")
+        raise Invalid(
+            "program", N_("Only inclusive childcare institutions can apply for the construction subsidy")
+        )
     if program == CONSTRUCTION and data["inclusive_slots"] == 0:
-        raise ChildcareError("program", f"{facility.name} 的普惠托位已全部享受过建设补贴")
+        raise Invalid(
+            "program",
+            N_("%(facility)s: every inclusive place has already received the construction subsidy"),
+            facility=facility.name,
+        )
     if program == AWARD and granted_units(session, facility.id, AWARD):
-        raise ChildcareError("program", f"{facility.name} 已享受过示范机构奖励")
+        raise Invalid(
+            "program", N_("%(facility)s has already received the model award"), facility=facility.name
+        )
     if program == AWARD and not facility.demonstration:
-        raise ChildcareError("program", "仅市级示范托育机构可申请示范奖励")
+        raise Invalid("program", N_("Only city model childcare institutions can apply for the model award"))
     result = [e for e in _run(calc, data, on) if e.get("program") == program]
     if not result:
-        raise ChildcareError(
-            "program",
-            f"规则引擎认定该机构在 {on} 不符合 {PROGRAMS[program]} 条件"
-            f"（{places.name(facility.region_code)}）",
-        )
+        raise Invalid("program", NOT_ELIGIBLE[program], date=on, region=places.name(facility.region_code))
     ent = result[0]
     if ent.get("amount") is None:
-        raise ChildcareError("program", ent.get("note") or "补助标准未确定")
+        # the engine's own note says why no amount is set; it is said as the engine wrote it
+        raise Invalid("program", ent.get("note") or N_("The subsidy standard is not yet set"))
     units = data["inclusive_slots"] if program == CONSTRUCTION else 1
     citation = ", ".join(f"{c.get('document')} {c.get('clause')}" for c in ent.get("citations", []))
     app = SubsidyApplication(
@@ -183,7 +202,12 @@ def apply(
             )
             session.flush()
     except IntegrityError:
-        raise ChildcareError("program", "这些托位已在其他申请中享受或申请了补助，请刷新后重试") from None
+        raise Invalid(
+            "program",
+            N_(
+                "These places already have a subsidy or an application for one elsewhere; refresh and try again"
+            ),
+        ) from None
     audit.record(
         session,
         actor or "system",
@@ -203,7 +227,7 @@ def apply(
 def get_application(session: Session, application_id: int, scope: str | None = None) -> SubsidyApplication:
     app = session.get(SubsidyApplication, application_id)
     if app is None:
-        raise NotFound("补助申请", application_id)
+        raise NotFound(None, N_("Subsidy application %(key)s does not exist"), key=application_id)
     check_scope(session.get(Facility, app.facility_id).region_code, scope)
     return app
 
@@ -223,12 +247,16 @@ def transition(
     app = get_application(session, application_id, scope)
     target = MACHINE.next(app.status, action)
     if action == "reject" and not (note or "").strip():
-        raise ChildcareError("note", "不予通过须说明理由")
+        raise Invalid("note", N_("Rejection needs a reason"))
     if action == "pay" and not (payment_ref or "").strip():
-        raise ChildcareError("payment_ref", "须填写支付批次或流水号")
+        raise Invalid("payment_ref", N_("Enter the payment batch or transaction number"))
     if action == "cancel" and registered_for_payment(session, app.id):
-        raise ChildcareError(
-            "application_id", "该补助已登记一卡通发放或已送银行，不能撤销（须先在发放中停发）"
+        raise Invalid(
+            "application_id",
+            N_(
+                "This subsidy was registered as paid through the one-card account or sent to the bank: it cannot be"
+                " withdrawn (stop it under Disbursement first)"
+            ),
         )
     if action in ("approve", "reject"):
         app.decided_on = on
@@ -278,9 +306,9 @@ def application_dict(session: Session, app: SubsidyApplication) -> dict:
         "facility_id": app.facility_id,
         "facility_name": facility.name,
         "program": app.program,
-        "title": PROGRAMS[app.program],
+        "title": chinese(PROGRAMS[app.program]),
         "status": app.status,
-        "status_label": STATUS[app.status],
+        "status_label": chinese(SUBSIDY_STATUS[app.status]),
         "allowed_actions": MACHINE.allowed(app.status),
         "units": app.units,
         "amount": app.amount,

@@ -25,13 +25,31 @@ from sqlalchemy.orm import Session
 
 from cradle import audit
 from cradle.childcare import subsidies
-from cradle.childcare.errors import ChildcareError
 from cradle.childcare.models import Facility, SubsidyApplication
 from cradle.childcare.subsidy_entitlement import CASE_PREFIX, case_ref, entitlement_of
+from cradle.errors import N_, Invalid
 from cradle.payments import entitlements
 from cradle.payments.models import Entitlement, Payment
 
 _ACCOUNT = re.compile(r"^\d{12,32}$")
+# Only an approved (payable) application is registered for payment; the refusal names its state
+NOT_PAYABLE = {
+    "applied": N_(
+        "The subsidy application is applied for: only approved (awaiting payment) applications can have a"
+        " payment recorded"
+    ),
+    "rejected": N_(
+        "The subsidy application was rejected: only approved (awaiting payment) applications can have a payment"
+        " recorded"
+    ),
+    "paid": N_(
+        "The subsidy application is paid: only approved (awaiting payment) applications can have a payment recorded"
+    ),
+    "cancelled": N_(
+        "The subsidy application was cancelled: only approved (awaiting payment) applications can have a payment"
+        " recorded"
+    ),
+}
 
 
 def register_payment(
@@ -51,20 +69,17 @@ def register_payment(
     if existing is not None:
         return existing
     if app.status != "payable":
-        raise ChildcareError(
-            "application_id",
-            f"补助申请状态为{subsidies.STATUS[app.status]}，只有审核通过（待支付）的申请可以登记发放",
-        )
+        raise Invalid("application_id", NOT_PAYABLE[app.status])
     account_no = (account_no or "").strip()
     if not _ACCOUNT.match(account_no):
-        raise ChildcareError("account_no", "对公账号应为12–32位数字")
+        raise Invalid("account_no", N_("The corporate account should be 12–32 digits"))
     bank_code = (bank_code or "").strip()
     if not bank_code or len(bank_code) > 12:
-        raise ChildcareError("bank_code", "须填写开户行代码（不超过12位）")
+        raise Invalid("bank_code", N_("Enter the bank code (at most 12 characters)"))
     facility = session.get(Facility, app.facility_id)
     payee = (account_name or facility.name).strip()
     if not payee or len(payee) > 64:
-        raise ChildcareError("account_name", "账户名称须填写，且不超过64个字")
+        raise Invalid("account_name", N_("The account name is required, at most 64 characters"))
     audit.record(
         session,
         actor,

@@ -1,61 +1,122 @@
-"""Vocabulary of the childcare domain: facility types, age groups (班型), staff roles, with Chinese labels."""
+"""Vocabulary of the childcare domain: facility types, age groups (班型), staff roles, statuses, each code with
+its label as an English message id.
+
+Pages show a label in the reader's language (`{{ _(labels.type[f.type]) }}`, `labels` being `LABELS`); the JSON
+API, the CLI and the department's facility lists say it in Chinese, the zh catalogue's text (`chinese`).
+"""
 
 from __future__ import annotations
 
+from cradle.errors import N_, translate
+
 FACILITY_TYPES: dict[str, str] = {
-    "public": "公办托育机构",
-    "inclusive_private": "普惠性民办托育机构",
-    "private": "民办托育机构",
-    "employer": "用人单位办托育机构",
-    "community_station": "婴幼儿照护服务驿站（托育驿站）",
-    "family_point": "家庭托育点",
-    "kindergarten_class": "幼儿园托班",
+    "public": N_("Public childcare institution"),
+    "inclusive_private": N_("Inclusive private childcare institution"),
+    "private": N_("Private childcare institution"),
+    "employer": N_("Employer-run childcare institution"),
+    "community_station": N_("Community childcare station"),
+    "family_point": N_("Family childcare point"),
+    "kindergarten_class": N_("Kindergarten nursery class"),
 }
 PUBLIC_TYPES = {"public"}  # 具有公办性质 (山西 "公办托育机构", 淄博 "具有公办性质的托育机构")
 
 # 托育机构设置标准（试行）(国卫人口发〔2019〕58号) 第十条、第十二条: class types, class size and
 # caregiver-to-child ratios. Months are the age at enrolment: [min, max).
 AGE_GROUPS: dict[str, dict] = {
-    "infant": {"label": "乳儿班", "min_months": 6, "max_months": 12, "class_size": 10, "ratio": 3},
-    "toddler": {"label": "托小班", "min_months": 12, "max_months": 24, "class_size": 15, "ratio": 5},
-    "older": {"label": "托大班", "min_months": 24, "max_months": 36, "class_size": 20, "ratio": 7},
+    "infant": {"label": N_("Infant class"), "min_months": 6, "max_months": 12, "class_size": 10, "ratio": 3},
+    "toddler": {
+        "label": N_("Younger toddler class"),
+        "min_months": 12,
+        "max_months": 24,
+        "class_size": 15,
+        "ratio": 5,
+    },
+    "older": {
+        "label": N_("Older toddler class"),
+        "min_months": 24,
+        "max_months": 36,
+        "class_size": 20,
+        "ratio": 7,
+    },
 }
 
 STAFF_ROLES: dict[str, str] = {
-    "director": "机构负责人",
-    "caregiver": "保育人员",
-    "health": "保健人员",
-    "cook": "炊事人员",
-    "security": "保安人员",
-    "other": "其他人员",
+    "director": N_("Director"),
+    "caregiver": N_("Caregiver"),
+    "health": N_("Health staff"),
+    "cook": N_("Cook"),
+    "security": N_("Security guard"),
+    "other": N_("Other staff"),
 }
 EDUCATION = {
-    "postgraduate": "研究生",
-    "bachelor": "本科",
-    "college": "大专",
-    "secondary": "中专/高中",
-    "other": "其他",
+    "postgraduate": N_("Postgraduate"),
+    "bachelor": N_("Bachelor's degree"),
+    "college": N_("Junior college"),
+    "secondary": N_("Vocational or senior high school"),
+    "other": N_("Other education"),
 }
 COLLEGE_OR_ABOVE = {"postgraduate", "bachelor", "college"}
 
 FILING_STATUS = {
-    "draft": "草稿",
-    "submitted": "已提交",
-    "complete": "材料齐全",
-    "returned": "已退回",
-    "accepted": "已备案",
-    "revoked": "已撤销",
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "complete": N_("Documents complete"),
+    "returned": N_("Returned"),
+    "accepted": N_("Filed"),
+    "revoked": N_("Revoked"),
 }
-GRADES = {"A": "优秀", "B": "良好", "C": "合格", "D": "不合格"}
-CREDIT_LISTS = {"red": "红名单", "black": "黑名单"}
-SEVERITIES = {"minor": "一般", "major": "较重", "critical": "严重"}
+NOT_FILED = N_("Not filed")
+GRADES = {"A": N_("Excellent"), "B": N_("Good"), "C": N_("Satisfactory"), "D": N_("Unsatisfactory")}
+NOT_ASSESSED = N_("Not assessed")
+CREDIT_LISTS = {"red": N_("Red list"), "black": N_("Blacklist")}
+SEVERITIES = {"minor": N_("Minor"), "major": N_("Serious"), "critical": N_("Critical")}
 INSPECTION_KINDS = {
-    "routine": "日常检查",
-    "complaint": "投诉核查",
-    "followup": "整改复查",
-    "joint": "多部门联合督导",
+    "routine": N_("Routine inspection"),
+    "complaint": N_("Complaint check"),
+    "followup": N_("Correction follow-up"),
+    "joint": N_("Joint inspection"),
 }
-INSPECTION_RESULTS = {"passed": "合格", "corrections": "限期整改", "failed": "不合格"}
+INSPECTION_RESULTS = {
+    "passed": N_("Passed"),
+    "corrections": N_("Corrections required"),
+    "failed": N_("Failed"),
+}
+# A checklist item's result in a 备案 review (standards.CHECKLIST)
+CHECK_RESULTS = {"pass": N_("Complies"), "fail": N_("Does not comply"), "na": N_("Not applicable")}
+
+PROGRAMS = {
+    "zibo.nursery_construction_subsidy": N_(
+        "One-off construction subsidy for inclusive childcare institutions"
+    ),
+    "zibo.demo_nursery_award": N_("One-off award for city model childcare institutions"),
+}
+SUBSIDY_STATUS = {
+    "applied": N_("Applied for"),
+    "payable": N_("Awaiting payment"),
+    "rejected": N_("Rejected"),
+    "paid": N_("Payment made"),
+    "cancelled": N_("Cancelled"),
+}
+
+# What the templates look a stored code up in: `{{ _(labels.filing[q.status]) }}`.
+LABELS = {
+    "type": FACILITY_TYPES,
+    "age_group": {key: group["label"] for key, group in AGE_GROUPS.items()},
+    "filing": FILING_STATUS,
+    "grade": GRADES,
+    "credit": CREDIT_LISTS,
+    "severity": SEVERITIES,
+    "kind": INSPECTION_KINDS,
+    "result": INSPECTION_RESULTS,
+    "check": CHECK_RESULTS,
+    "program": PROGRAMS,
+    "subsidy": SUBSIDY_STATUS,
+}
+
+
+def chinese(label: str) -> str:
+    """A label as the JSON API, the CLI and a department's facility list say it: the zh catalogue's text."""
+    return translate(label, {})
 
 
 def months_between(birth, on) -> int:

@@ -1,18 +1,23 @@
-"""JSON API of the policy engine: /api/v1/calc, /programs, /regions, /documents."""
+"""JSON API of the policy engine: /api/v1/calc, /programs, /regions, /documents. Refusals are `cradle.errors`
+errors, answered by the app's one handler."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NoReturn
 
 import orjson
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from cradle import regions
-from cradle.policy.errors import FieldError, InputError
-from cradle.policy.packs import load_packs
-from cradle.web.errors import refuse
+from cradle.errors import N_, Invalid, NotFound
+from cradle.policy.calc import calc_household
+from cradle.policy.facility import Facility, calc_facility
+from cradle.policy.household import Household, json_object
+from cradle.policy.listing import list_programs
+from cradle.policy.packs import find_clause, load_packs
+from cradle.policy.schemas import CalcOut, ClauseOut, DocumentOut, ProgramOut, RegionOut
 
 router = APIRouter(prefix="/api/v1", tags=["policy"])
 
@@ -21,68 +26,82 @@ router = APIRouter(prefix="/api/v1", tags=["policy"])
 load_packs()
 
 
-def error_response(status: int, errors: list[FieldError]) -> NoReturn:
-    refuse(status, [e.as_dict() for e in errors])  # the one handler says it in the request's language
+def _body_schema(model: type[BaseModel]) -> dict:
+    """The request body `/docs` shows for a route that reads and validates its body itself: the model's JSON
+    schema with its nested models written out in place (OpenAPI resolves a `$ref` against the whole document,
+    whose components hold only the models FastAPI validates)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node):
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            return inline({**defs[node["$ref"].rsplit("/", 1)[-1]], **rest})
+        if "mapping" in node and "propertyName" in node:  # a discriminator: its mapping names $defs
+            return {"propertyName": node["propertyName"]}
+        return {key: inline(value) for key, value in node.items()}
+
+    body = inline(schema)
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": body}}}}
 
 
-def _household_schema() -> dict:
-    from cradle.policy.household import Household
-
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": Household.model_json_schema(ref_template="#/components/schemas/{model}")
-                }
-            },
-        }
-    }
+def _json(answer: dict) -> Response:
+    """The answer serialised once, by orjson. FastAPI passes a Response through as it is, so the response model
+    describes the answer in /docs without being run on it: the calc itself takes about a millisecond, and
+    validating and serialising its answer again would cost about as much."""
+    return Response(orjson.dumps(answer), media_type="application/json")
 
 
-@router.post("/calc", summary="Entitlements of one household", openapi_extra=_household_schema())
+@router.post(
+    "/calc",
+    summary="Entitlements of one household",
+    response_model=CalcOut,
+    openapi_extra=_body_schema(Household),
+)
 async def calc(
     request: Request,
     on: dt.date | None = Query(None, description="as-of date (default: today)"),
     explain: bool = Query(False, description="also list programs tested that did not apply, with the reason"),
-):
+) -> Response:
     """Body: the household input format of POLICY_CATALOGUE.md. The body is read and validated here, once,
-    by the same parser as `cradle calc` (so both front doors give the same field errors), and the answer is
-    serialised with orjson: the calc itself takes about a millisecond, so framework overhead matters."""
-    from cradle.policy.calc import calc_household
-
-    try:
-        result = calc_household(await request.body(), on or dt.date.today(), explain=explain)
-    except InputError as e:
-        return error_response(422, e.errors)
-    return Response(orjson.dumps(result), media_type="application/json")
+    by the same parser as `cradle calc` (so both front doors give the same field errors)."""
+    return _json(calc_household(await request.body(), on or dt.date.today(), explain=explain))
 
 
-@router.post("/calc/facility", summary="Entitlements of one childcare facility")
-def calc_facility_endpoint(facility: dict[str, Any] = Body(...), on: dt.date | None = Query(None)):
-    from cradle.policy.facility import calc_facility
+@router.post(
+    "/calc/facility",
+    summary="Entitlements of one childcare facility",
+    response_model=CalcOut,
+    openapi_extra=_body_schema(Facility),
+)
+async def calc_facility_endpoint(
+    request: Request, on: dt.date | None = Query(None, description="as-of date (default: today)")
+) -> Response:
+    facility = json_object(await request.body(), N_("The facility data should be a JSON object"))
+    return _json(calc_facility(facility, on or dt.date.today(), explain=True))
 
-    try:
-        return calc_facility(facility, on or dt.date.today(), explain=True)
-    except InputError as e:
-        return error_response(422, e.errors)
 
-
-@router.get("/programs", summary="Programs with parameters, current values and citations")
+@router.get(
+    "/programs",
+    summary="Programs with parameters, current values and citations",
+    response_model=list[ProgramOut],
+    response_model_exclude_unset=True,
+)
 def programs(jurisdiction: str | None = Query(None, pattern=r"^\d{6}$"), on: dt.date | None = Query(None)):
-    from cradle.policy.listing import list_programs
-
     if jurisdiction and not regions.exists(jurisdiction):
-        return error_response(
-            422, [FieldError("jurisdiction", "unknown_code", f"未知的行政区划代码 {jurisdiction}")]
-        )
+        unknown = N_("Unknown region code %(region)s")
+        raise Invalid("jurisdiction", unknown, code="unknown_code", region=jurisdiction)
     return list_programs(jurisdiction, on)
 
 
-@router.get("/regions", summary="Regions served by a policy pack, with their parents")
+@router.get(
+    "/regions", summary="Regions served by a policy pack, with their parents", response_model=list[RegionOut]
+)
 def served_regions():
-    from cradle.policy.packs import load_packs
-
     codes: set[str] = set()
     for pack in load_packs():
         if pack.region == "cn":
@@ -95,10 +114,8 @@ def served_regions():
     ]
 
 
-@router.get("/documents", summary="The loaded policy documents")
+@router.get("/documents", summary="The loaded policy documents", response_model=list[DocumentOut])
 def documents():
-    from cradle.policy.packs import load_packs
-
     return [
         {"document": d.file, "title": d.title, "jurisdiction": p.region, "status": d.status, "pack": p.id}
         for p in load_packs()
@@ -106,12 +123,14 @@ def documents():
     ]
 
 
-@router.get("/documents/{document}/clauses/{clause}", summary="The text of one clause")
+@router.get(
+    "/documents/{document}/clauses/{clause}", summary="The text of one clause", response_model=ClauseOut
+)
 def clause(document: str, clause: str):
-    from cradle.policy.packs import find_clause
-
     try:
         c = find_clause(document, clause)
     except KeyError:
-        return error_response(404, [FieldError("clause", "not_found", f"未找到 {document} 的条款 {clause}")])
+        raise NotFound(
+            "clause", N_("Clause %(clause)s of %(document)s not found"), document=document, clause=clause
+        ) from None
     return {"document": c.document, "clause": c.clause, "text": c.text}

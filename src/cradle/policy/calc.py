@@ -13,7 +13,7 @@ from cradle.policy.population import Population
 def calc_household(
     data: dict | str | bytes | Household, as_of: dt.date, explain: bool = False, overrides: dict | None = None
 ) -> dict:
-    """Validates `data` (InputError lists every problem) and computes every applicable program."""
+    """Validates `data` (`Problems` lists every problem) and computes every applicable program."""
     household = data if isinstance(data, Household) else parse_household(data, as_of)
     pop = Population.from_households([household])
     results = run(pop, as_of, explain=explain, overrides=overrides)

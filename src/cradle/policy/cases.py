@@ -5,7 +5,8 @@ entitlements they must and must not get. Run by pytest and by `cradle cases`.
       source: 二（四）2 “二孩、三孩及以上婴幼儿，各区县按照每人每月300元、500元标准给予保育费补助”
       on: 2025-07-01
       household: {jurisdiction: "370303", members: [...], events: [...]}
-      expect:   # each entry must match an entitlement on every key given (period keys too)
+      expect:   # each entry must match an entitlement on every key given (period keys too); `explains`: words
+                # the explanation must contain
         - {program: zibo.nursery_fee_subsidy, beneficiary: c2, amount: 300, period: {end: "2028-03-10"}}
       absent:   # no entitlement may match these keys
         - {program: zibo.nursery_fee_subsidy, beneficiary: c1}
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 
 import yaml
 
+from cradle.errors import Problems
 from cradle.policy.calc import calc_household
-from cradle.policy.errors import InputError, PackError
+from cradle.policy.errors import PackError
 from cradle.policy.packs import load_packs
 
 
@@ -82,7 +84,10 @@ def _stringify_dates(value):
 def _matches(ent: dict, want: dict) -> bool:
     for key, value in want.items():
         have = ent.get(key)
-        if isinstance(value, dict):
+        if key == "explains":
+            if str(value) not in ent.get("explanation", ""):
+                return False
+        elif isinstance(value, dict):
             if not isinstance(have, dict) or not _matches(have, value):
                 return False
         elif isinstance(value, dt.date):
@@ -100,8 +105,8 @@ def check_case(case: Case) -> list[str]:
     """The problems with `case` (empty when it passes)."""
     try:
         result = calc_household(case.household, case.on, explain=True)
-    except InputError as e:
-        got = sorted({err.field or "" for err in e.errors})
+    except Problems as e:
+        got = sorted({err.field or "" for err in e.items()})
         if case.errors:
             missing = [f for f in case.errors if f not in got]
             return [f"expected errors on {missing}, got {got}"] if missing else []

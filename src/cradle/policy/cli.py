@@ -1,4 +1,5 @@
-"""`cradle calc`, `cradle programs`, `cradle cases`."""
+"""`cradle calc`, `cradle programs`, `cradle cases`. A refused input is a `cradle.errors` error, printed by the
+`cradle` command's one catch (one line per problem naming the field, exit 2)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from cradle.errors import N_, Invalid
 
 
 class Format(StrEnum):
@@ -42,8 +45,8 @@ def register(app: typer.Typer) -> None:
         fmt: Format = typer.Option(Format.json, "--format"),
     ) -> None:
         """Entitlements of one household (the catalogue's household format)."""
+        # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.policy.calc import calc_household
-        from cradle.policy.errors import InputError
 
         as_of = _date(on)
         try:
@@ -51,12 +54,7 @@ def register(app: typer.Typer) -> None:
         except OSError as e:
             typer.echo(f"{file}: {e.strerror}", err=True)
             raise typer.Exit(2) from None
-        try:
-            result = calc_household(raw, as_of, explain=explain)
-        except InputError as e:
-            for err in e.errors:
-                typer.echo(str(err), err=True)
-            raise typer.Exit(2) from None
+        result = calc_household(raw, as_of, explain=explain)
         if fmt is Format.json:
             typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
             return
@@ -92,12 +90,13 @@ def register(app: typer.Typer) -> None:
         fmt: Format = typer.Option(Format.table, "--format"),
     ) -> None:
         """Every program with its parameters, current values and citations."""
+        # deferred: the work's imports, as in `calc`
         from cradle import regions
         from cradle.policy.listing import list_programs
 
         if jurisdiction and not regions.exists(jurisdiction):
-            typer.echo(f"--jurisdiction: 未知的行政区划代码 {jurisdiction}", err=True)
-            raise typer.Exit(2)
+            unknown = N_("Unknown region code %(region)s")
+            raise Invalid("--jurisdiction", unknown, code="unknown_code", region=jurisdiction)
         rows = list_programs(jurisdiction, _date(on))
         if fmt is Format.json:
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -119,6 +118,7 @@ def register(app: typer.Typer) -> None:
     @app.command("cases")
     def cases(pack: str = typer.Option(None, "--pack", help="only this pack's tests.yaml")) -> None:
         """Run the packs' worked household cases."""
+        # deferred: the work's imports, as in `calc`
         from cradle.policy.cases import check_case, load_cases
 
         failed = 0

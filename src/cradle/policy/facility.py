@@ -9,10 +9,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cradle import regions
+from cradle.errors import N_, Invalid, Problems
 from cradle.policy.engine import ProgramResult, evaluate, period
-from cradle.policy.errors import FieldError, InputError
 from cradle.policy.explain import entitlement, not_applicable
-from cradle.policy.household import _pydantic_errors
+from cradle.policy.household import pydantic_problems
 from cradle.policy.packs import layer_parameter, packs_for
 from cradle.policy.program import Ctx
 
@@ -28,14 +28,14 @@ class Facility(BaseModel):
 
 
 def parse_facility(data: dict) -> Facility:
+    """A validated Facility, or `Problems` naming each bad field."""
     try:
         facility = Facility.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_pydantic_errors(exc)) from None
+        raise Problems(pydantic_problems(exc)) from None
     if not regions.exists(facility.jurisdiction):
-        raise InputError(
-            [FieldError("jurisdiction", "unknown_code", f"未知的行政区划代码 {facility.jurisdiction}")]
-        )
+        unknown = N_("Unknown region code %(region)s")
+        raise Problems([Invalid("jurisdiction", unknown, code="unknown_code", region=facility.jurisdiction)])
     return facility
 
 

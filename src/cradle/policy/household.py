@@ -1,7 +1,8 @@
 """The household input format (POLICY_CATALOGUE.md "Household input"), validated with Pydantic.
 
-`parse_household(data, as_of)` returns a Household or raises InputError listing every problem with its field
-path (`members[2].birth_date`), in Chinese, so the CLI (exit 2) and the API (422) can show the same list.
+`parse_household(data, as_of)` returns a Household or raises `cradle.errors.Problems` listing every problem with
+its field path (`members[2].birth_date`), so the CLI (exit 2) and the API (422) show the same list, each message
+said in the reader's language when answered.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from cradle import idcard, regions
-from cradle.policy.errors import FieldError, InputError
+from cradle.errors import N_, Invalid, Problems
 
 
 def _known_region(code: str) -> str:
     if not regions.exists(code):
-        raise PydanticCustomError("unknown_code", "未知的行政区划代码 {code}", {"code": code})
+        raise PydanticCustomError("unknown_code", "unknown region code {region}", {"region": code})
     return code
 
 
@@ -55,6 +56,13 @@ class Member(_Model):
     deceased: bool = False
     disability: bool = False
     orphan: bool = False
+    # facts that some documents' entitlements turn on (optional)
+    diagnosis: Literal["cerebral_palsy", "autism"] | None = None  # 脑瘫, 孤独症
+    pregnancy_months: Annotated[int, Field(ge=1, le=10)] | None = None  # completed months on the as-of date
+    # the scheme of social insurance: 企业职工, 机关事业单位, 城乡居民
+    social_insurance: Literal["enterprise", "public_institution", "resident", "none"] = "none"
+    marriage_date: dt.date | None = None  # 结婚登记日
+    assisted_reproduction: bool = False  # in 辅助生殖技术 treatment
 
 
 class FamilyPlanning(_Model):
@@ -102,34 +110,50 @@ class Household(_Model):
     events: list[Event] = []
 
 
+# Pydantic's error types said in our words; a message's %(name)s parts come from the error's `ctx`.
 _MESSAGES = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "未知字段",
-    "literal_error": "取值不在允许范围内（{expected}）",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_type": "日期格式应为 YYYY-MM-DD",
-    "string_pattern_mismatch": "应为6位行政区划代码",
-    "string_type": "应为文本",
-    "bool_parsing": "应为 true 或 false",
-    "bool_type": "应为 true 或 false",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "greater_than_equal": "不能小于 {ge}",
-    "less_than_equal": "不能大于 {le}",
-    "too_short": "不能为空",
-    "too_long": "条目过多",
-    "list_type": "应为列表",
-    "model_type": "应为对象",
-    "dict_type": "应为对象",
-    "union_tag_invalid": "未知的事件类型（{expected_tags}）",
-    "union_tag_not_found": "缺少事件类型 type",
-    "string_too_short": "不能为空",
-    "string_too_long": "过长",
-    "unknown_code": "未知的行政区划代码 {code}",
+    "missing": N_("Required field missing"),
+    "extra_forbidden": N_("Unknown field"),
+    "literal_error": N_("Not one of the allowed values (%(expected)s)"),
+    "date_from_datetime_parsing": N_("Enter the date as YYYY-MM-DD"),
+    "date_parsing": N_("Enter the date as YYYY-MM-DD"),
+    "date_type": N_("Enter the date as YYYY-MM-DD"),
+    "string_pattern_mismatch": N_("Should be a 6-digit region code"),
+    "string_type": N_("Should be a text string"),
+    "bool_parsing": N_("Should be true or false"),
+    "bool_type": N_("Should be true or false"),
+    "int_parsing": N_("Should be a whole number"),
+    "int_type": N_("Should be a whole number"),
+    "int_from_float": N_("Should be a whole number"),
+    "float_parsing": N_("Should be a number"),
+    "float_type": N_("Should be a number"),
+    "greater_than_equal": N_("Cannot be less than %(ge)s"),
+    "less_than_equal": N_("Cannot be more than %(le)s"),
+    "too_short": N_("Cannot be empty"),
+    "too_long": N_("Too many entries"),
+    "list_type": N_("Should be a list"),
+    "model_type": N_("Should be an object"),
+    "dict_type": N_("Should be an object"),
+    "union_tag_invalid": N_("Unknown event type (%(expected_tags)s)"),
+    "union_tag_not_found": N_("The event type (type) is missing"),
+    "string_too_short": N_("Cannot be empty"),
+    "string_too_long": N_("Too long"),
+    "unknown_code": N_("Unknown region code %(region)s"),
+}
+_PARAMS = {kind: tuple(re.findall(r"%\((\w+)\)s", message)) for kind, message in _MESSAGES.items()}
+
+# cradle.idcard's problem codes said as message ids
+_ID_NUMBER = {
+    "length": N_("The ID number should have 18 characters"),
+    "format": N_("The ID number is not in the right format"),
+    "checksum": N_("The ID number's check digit is wrong"),
+    "birth_date": N_("The birth date inside the ID number is not a valid date"),
+    "region": N_("The region code inside the ID number is not valid"),
+    "birth_date_mismatch": N_("The birth date inside the ID number differs from the date of birth"),
+}
+_ONLY_ONE = {
+    "mother": N_("A household can have only one mother"),
+    "father": N_("A household can have only one father"),
 }
 
 _EVENT_TAGS = {"birth", "home_purchase", "renting"}
@@ -194,110 +218,171 @@ def json_path_at(doc: str, pos: int) -> str:
     return path or ROOT
 
 
-def _pydantic_errors(exc: ValidationError) -> list[FieldError]:
-    errors = []
+def pydantic_problems(exc: ValidationError) -> list[Invalid]:
+    """Each of pydantic's errors as a problem naming its field (pydantic's own English words for a type that
+    `_MESSAGES` does not say)."""
+    problems = []
     for e in exc.errors(include_url=False):
-        template = _MESSAGES.get(e["type"])
-        ctx = {k: str(v) for k, v in (e.get("ctx") or {}).items()}
-        try:
-            message = template.format(**ctx) if template else e["msg"]
-        except KeyError:
-            message = e["msg"]
-        errors.append(FieldError(field_path(tuple(e["loc"])), e["type"], message))
-    return errors
+        kind, ctx = e["type"], e.get("ctx") or {}
+        path = field_path(tuple(e["loc"]))
+        names = _PARAMS.get(kind)
+        if names is None or any(name not in ctx for name in names):
+            problems.append(Invalid(path, e["msg"], code=kind))
+        else:
+            problems.append(Invalid(path, _MESSAGES[kind], code=kind, **{n: str(ctx[n]) for n in names}))
+    return problems
 
 
-def _check_facts(h: Household, as_of: dt.date | None) -> list[FieldError]:
-    errors: list[FieldError] = []
-    add = errors.append
+def _check_facts(h: Household, as_of: dt.date | None) -> list[Invalid]:
+    problems: list[Invalid] = []
+    add = problems.append
     seen: dict[str, int] = {}
     for i, m in enumerate(h.members):
         where = f"members[{i}]"
         if m.id in seen:
-            add(FieldError(f"{where}.id", "duplicate", f"成员编号与 members[{seen[m.id]}] 重复"))
+            add(
+                Invalid(
+                    f"{where}.id",
+                    N_("Same member id as %(other)s"),
+                    code="duplicate",
+                    other=f"members[{seen[m.id]}]",
+                )
+            )
         seen.setdefault(m.id, i)
         if as_of and m.birth_date > as_of:
-            add(FieldError(f"{where}.birth_date", "after_as_of", "出生日期晚于参考日期"))
+            add(
+                Invalid(
+                    f"{where}.birth_date", N_("The birth date is after the as-of date"), code="after_as_of"
+                )
+            )
         if m.id_number:
             problem = idcard.check_id_number(m.id_number, birth_date=m.birth_date)
             if problem:
-                add(FieldError(f"{where}.id_number", problem.code, problem.message))
+                message = _ID_NUMBER.get(problem.code, problem.message)
+                add(Invalid(f"{where}.id_number", message, code=problem.code))
         if m.relation != "child" and (m.birth_order or m.care):
             key = "birth_order" if m.birth_order else "care"
-            add(FieldError(f"{where}.{key}", "not_a_child", "只有子女可以填写孩次和照护方式"))
+            add(
+                Invalid(
+                    f"{where}.{key}",
+                    N_("Only a child can have a birth order or a care arrangement"),
+                    code="not_a_child",
+                )
+            )
     for rel in ("mother", "father"):
         idx = [i for i, m in enumerate(h.members) if m.relation == rel]
         for i in idx[1:]:
-            add(
-                FieldError(
-                    f"members[{i}].relation",
-                    "duplicate",
-                    f"家庭中只能有一位{'母亲' if rel == 'mother' else '父亲'}",
-                )
-            )
+            add(Invalid(f"members[{i}].relation", _ONLY_ONE[rel], code="duplicate"))
     mother = next((m for m in h.members if m.relation == "mother"), None)
     if mother:
         for i, m in enumerate(h.members):
             if m.relation != "child":
                 continue
             if m.birth_date <= mother.birth_date:
-                add(FieldError(f"members[{i}].birth_date", "before_mother", "子女出生日期早于母亲出生日期"))
+                add(
+                    Invalid(
+                        f"members[{i}].birth_date",
+                        N_("A child cannot be born before its mother"),
+                        code="before_mother",
+                    )
+                )
             elif (m.birth_date - mother.birth_date).days < 12 * 365:
-                add(FieldError(f"members[{i}].birth_date", "mother_too_young", "子女出生时母亲不满12周岁"))
+                add(
+                    Invalid(
+                        f"members[{i}].birth_date",
+                        N_("The mother was under 12 when the child was born"),
+                        code="mother_too_young",
+                    )
+                )
     by_id = {m.id: (i, m) for i, m in enumerate(h.members)}
     births = set()
     for j, ev in enumerate(h.events):
         if as_of and getattr(ev, "date", None) and ev.date > as_of:
-            add(FieldError(f"events[{j}].date", "after_as_of", "事件日期晚于参考日期"))
+            add(
+                Invalid(f"events[{j}].date", N_("The event date is after the as-of date"), code="after_as_of")
+            )
         if isinstance(ev, BirthEvent):
             if ev.child not in by_id:
-                add(FieldError(f"events[{j}].child", "unknown_member", f"没有编号为 {ev.child} 的成员"))
+                add(
+                    Invalid(
+                        f"events[{j}].child",
+                        N_("No member has the id %(id)s"),
+                        code="unknown_member",
+                        id=ev.child,
+                    )
+                )
                 continue
             i, m = by_id[ev.child]
             if m.relation != "child":
-                add(FieldError(f"events[{j}].child", "not_a_child", f"members[{i}] 不是子女，不能有出生事件"))
+                add(
+                    Invalid(
+                        f"events[{j}].child",
+                        N_("%(member)s is not a child and cannot have a birth event"),
+                        code="not_a_child",
+                        member=f"members[{i}]",
+                    )
+                )
             elif ev.date != m.birth_date:
                 add(
-                    FieldError(
-                        f"events[{j}].date", "date_mismatch", f"出生事件日期与 members[{i}].birth_date 不一致"
+                    Invalid(
+                        f"events[{j}].date",
+                        N_("The birth event's date differs from %(field)s"),
+                        code="date_mismatch",
+                        field=f"members[{i}].birth_date",
                     )
                 )
             if ev.child in births:
-                add(FieldError(f"events[{j}].child", "duplicate", "同一子女只能有一个出生事件"))
+                add(
+                    Invalid(
+                        f"events[{j}].child", N_("A child can have only one birth event"), code="duplicate"
+                    )
+                )
             births.add(ev.child)
     for kind in ("home_purchase", "renting"):
         idx = [j for j, ev in enumerate(h.events) if ev.type == kind]
         for j in idx[1:]:
-            add(FieldError(f"events[{j}].type", "duplicate", "每个家庭只填写一个该类事件"))
-    return errors
+            add(
+                Invalid(
+                    f"events[{j}].type",
+                    N_("A household can have only one event of this type"),
+                    code="duplicate",
+                )
+            )
+    return problems
 
 
-def parse_household(data: dict | str | bytes, as_of: dt.date | None = None) -> Household:
-    """A validated Household, or InputError with every problem found."""
+def json_object(data: dict | str | bytes, not_an_object: str) -> dict:
+    """`data` (a JSON text, or already a dict) as a dict, or `Problems` naming where a broken text breaks off, or
+    the root "$" with the message id `not_an_object` for a document that is not an object."""
     if isinstance(data, str | bytes):
         try:
             data = json.loads(data)
         except json.JSONDecodeError as e:
-            raise InputError(
+            malformed = N_("JSON format error: line %(line)s, column %(column)s, %(reason)s")
+            where = json_path_at(e.doc, e.pos)
+            raise Problems(
                 [
-                    FieldError(
-                        json_path_at(e.doc, e.pos),
-                        "malformed_json",
-                        f"JSON 格式错误：第{e.lineno}行第{e.colno}列，{e.msg}",
+                    Invalid(
+                        where, malformed, code="malformed_json", line=e.lineno, column=e.colno, reason=e.msg
                     )
                 ]
             ) from None
         except (UnicodeDecodeError, RecursionError):  # bytes in no UTF-8/16/32 encoding; nesting too deep
-            raise InputError(
-                [FieldError(ROOT, "malformed_json", "JSON 格式错误：请用 UTF-8 编码的 JSON")]
-            ) from None
+            message = N_("JSON format error: use JSON encoded in UTF-8")
+            raise Problems([Invalid(ROOT, message, code="malformed_json")]) from None
     if not isinstance(data, dict):
-        raise InputError([FieldError(ROOT, "model_type", "家庭数据应为 JSON 对象")])
+        raise Problems([Invalid(ROOT, not_an_object, code="model_type")])
+    return data
+
+
+def parse_household(data: dict | str | bytes, as_of: dt.date | None = None) -> Household:
+    """A validated Household, or `Problems` with every problem found."""
+    data = json_object(data, N_("The household data should be a JSON object"))
     try:
         household = Household.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_pydantic_errors(exc)) from None
+        raise Problems(pydantic_problems(exc)) from None
     problems = _check_facts(household, as_of)
     if problems:
-        raise InputError(problems)
+        raise Problems(problems)
     return household

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy.dates import NAT, add_days
+from cradle.policy.dates import NAT, add_days, add_years
 from cradle.policy.program import Ctx, Rule
 
 NO_DAY = np.iinfo(np.int64).min
@@ -166,6 +166,22 @@ def employer_allowance(c: Ctx, *, law: str) -> Rule:
         "（由单位决定，非强制），至{end}最小子女满3周岁止",
         note="encouraged",
     )
+
+
+def infant(c: Ctx, years: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per person: the birth date of the youngest living child in the household under `years` on the as-of date
+    and the day it reaches that age (NaT where there is none), for 哺乳: the mother of such a child nurses it.
+    Only children born within the last `years` years and a day can be that young, so the birthdays are worked
+    out on those few rows (a batch has a child under one in about one household in a hundred)."""
+    p = c.persons
+    recent = np.flatnonzero(
+        c.is_child & c.alive & (p.birth_date > c.as_of - np.timedelta64(366 * years + 1, "D"))
+    )
+    young = recent[c.as_of < add_years(p.birth_date[recent], years)]
+    last = np.full(len(c.households), NO_DAY, dtype=np.int64)
+    np.maximum.at(last, p.hh[young], p.birth_date[young].astype(np.int64))
+    born = np.where(last == NO_DAY, NAT.astype(np.int64), last).astype("datetime64[D]")
+    return born[p.hh], add_years(born, years)[p.hh]
 
 
 def only_child_care(c: Ctx, *, law: str, key: str = "only_child_parent_care_leave.days") -> Rule:

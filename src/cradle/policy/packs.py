@@ -22,7 +22,7 @@ from cradle.policy.documents import Clause, document_text, is_loaded, parse_clau
 from cradle.policy.errors import PackError
 from cradle.policy.measures import Measure, load_measures
 from cradle.policy.parameters import Parameter, load_parameters
-from cradle.policy.program import EVENT_DATES, Citation, Program
+from cradle.policy.program import EVENT_DATES, Citation, PackDocument, Program
 from cradle.policy.targets import Target, load_targets
 
 OWN_PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
@@ -106,6 +106,7 @@ def _load_pack(folder: Path) -> Pack:
             continue
         if not prog.id.startswith(pack.id + "."):
             raise PackError(f"{folder}/programs.py: program {prog.id} must start with '{pack.id}.'")
+        prog.citations = [_resolve_citation(c, folder.parent, prog.id) for c in prog.citations]
         if prog.clause:
             if not default_doc:
                 raise PackError(f"{prog.id}: a clause needs a document in pack.yaml")
@@ -123,7 +124,7 @@ def _load_pack(folder: Path) -> Pack:
                 raise PackError(f"{clauses_path}: document {document} is not loaded")
             for clause in parse_clauses(document, spec, str(clauses_path)).values():
                 pack.clauses[(document, clause.clause)] = clause
-    _check_citations(pack)
+    _check_citations(pack, pack.clauses, own=True)
     files = [d.file for d in documents]
     targets_path, measures_path = folder / "targets.yaml", folder / "measures.yaml"
     if targets_path.exists():
@@ -168,8 +169,26 @@ def _resolve_in_force(prog: Program, pack: Pack) -> None:
     )
 
 
-def _check_citations(pack: Pack) -> None:
-    """Every clause cited from a loaded document must be located in it, so each citation shows real text."""
+def _resolve_citation(citation: Citation, packs_dir: Path, where: str) -> Citation:
+    """A citation of another pack's document (`pack_document(id)`) as the file of that pack's first document,
+    read from its pack.yaml (the pack itself may not be loaded yet)."""
+    ref = citation.document
+    if not isinstance(ref, PackDocument):
+        return citation
+    meta_path = packs_dir / ref.pack / "pack.yaml"
+    if not meta_path.exists():
+        raise PackError(f"{where}: cites the document of unknown pack '{ref.pack}'")
+    documents = (yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}).get("documents") or []
+    if not documents:
+        raise PackError(f"{where}: pack '{ref.pack}' has no document to cite")
+    return Citation(str(documents[0]["file"]), citation.clause)
+
+
+def _check_citations(pack: Pack, located: dict, *, own: bool) -> None:
+    """Every clause cited from a loaded document must be located in it, so each citation shows real text.
+    When a pack loads (`own`), the clauses of its own documents must be in its clauses.yaml; once every pack
+    is loaded, a clause of another pack's document must be in some pack's clauses.yaml (`located`)."""
+    files = {d.file for d in pack.documents}
     cited = [(c.document, c.clause, prog.id) for prog in pack.programs for c in prog.citations]
     cited += [
         (v.document, v.clause, prm.name)
@@ -177,8 +196,11 @@ def _check_citations(pack: Pack) -> None:
         for v in [*prm.values, *(x for vs in prm.by_region.values() for x in vs)]
     ]
     for document, clause, where in cited:
-        if is_loaded(document) and (document, clause) not in pack.clauses:
+        if (document in files) != own or not is_loaded(document) or (document, clause) in located:
+            continue
+        if own:
             raise PackError(f"{where}: clause {clause} of {document} is not in {pack.id}/clauses.yaml")
+        raise PackError(f"{where}: clause {clause} of {document} is not in any pack's clauses.yaml")
 
 
 def find_clause(document: str, clause: str) -> Clause:
@@ -204,6 +226,9 @@ def load_packs() -> tuple[Pack, ...]:
     dupes = {i for i in measures if measures.count(i) > 1}
     if dupes:
         raise PackError(f"duplicate measure ids: {sorted(dupes)}")
+    located = {key: clause for p in packs for key, clause in p.clauses.items()}
+    for p in packs:
+        _check_citations(p, located, own=False)
     return tuple(sorted(packs, key=lambda p: (LEVELS[p.level], p.id)))
 
 

@@ -23,6 +23,8 @@ EMPLOYMENT = {"none": 0, "employee": 1, "flexible": 2}
 INSURANCE = {"none": 0, "employee": 1, "resident": 2}
 CARE = {"none": 0, "home": 1, "nursery": 2, "kindergarten": 3}
 SPECIAL_FAMILY = {None: 0, "bereaved": 1, "disabled_child": 2}
+SOCIAL_INSURANCE = {"none": 0, "enterprise": 1, "public_institution": 2, "resident": 3}
+DIAGNOSIS = {None: 0, "cerebral_palsy": 1, "autism": 2}
 
 # Column name -> NumPy dtype, per entity. Dates are datetime64[D]; missing numbers are NaN.
 PERSON_COLUMNS = {
@@ -43,7 +45,20 @@ PERSON_COLUMNS = {
     "deceased": bool,
     "disability": bool,
     "orphan": bool,
+    "diagnosis": np.int8,
+    "pregnancy_months": np.int8,
+    "social_insurance": np.int8,
+    "marriage_date": "datetime64[D]",
+    "assisted_reproduction": bool,
 }
+# Person columns a batch table may lack (added after the batch layout was fixed): read as "not given".
+OPTIONAL_PERSON_COLUMNS = (
+    "diagnosis",
+    "pregnancy_months",
+    "social_insurance",
+    "marriage_date",
+    "assisted_reproduction",
+)
 HOUSEHOLD_COLUMNS = {
     "jurisdiction": np.int64,
     "only_child_certificate": bool,
@@ -175,6 +190,11 @@ class Population:
                 p["deceased"].append(m.deceased)
                 p["disability"].append(m.disability)
                 p["orphan"].append(m.orphan)
+                p["diagnosis"].append(DIAGNOSIS[m.diagnosis])
+                p["pregnancy_months"].append(m.pregnancy_months or 0)
+                p["social_insurance"].append(SOCIAL_INSURANCE[m.social_insurance])
+                p["marriage_date"].append(m.marriage_date)
+                p["assisted_reproduction"].append(m.assisted_reproduction)
             fp = hh.family_planning
             h["jurisdiction"].append(int(hh.jurisdiction))
             h["only_child_certificate"].append(fp.only_child_certificate)
@@ -245,7 +265,7 @@ class Population:
         p = {"hh": persons["_hh"].to_numpy()}
         for col, dtype in PERSON_COLUMNS.items():
             if col != "hh":
-                p[col] = column_array(persons, col, dtype)
+                p[col] = person_column(persons, col, dtype)
         h = {col: column_array(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
         pidx = persons.select("household_id", "person_id", "relation").with_row_index("_p")
         b_frame = births.join(hh_index, on="household_id", how="left", maintain_order="left")
@@ -285,7 +305,7 @@ class Population:
         p = {"hh": person_hh}
         for col, dtype in PERSON_COLUMNS.items():
             if col != "hh":
-                p[col] = column_array(persons, col, dtype)
+                p[col] = person_column(persons, col, dtype)
         h = {col: column_array(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
         person_ids = persons["person_id"].to_numpy()
         # a person's key within its household: (household row, person id) -> person row
@@ -344,6 +364,13 @@ def _arrays(cols: dict[str, list], schema: dict) -> dict[str, np.ndarray]:
         else:
             out[k] = np.array(cols[k], dtype=dtype)
     return out
+
+
+def person_column(persons: pl.DataFrame, col: str, dtype) -> np.ndarray:
+    """A person column of a batch table; an optional one the table lacks is "not given" for everyone."""
+    if col in OPTIONAL_PERSON_COLUMNS and col not in persons.columns:
+        return np.full(persons.height, NAT) if dtype == "datetime64[D]" else np.zeros(persons.height, dtype)
+    return column_array(persons, col, dtype)
 
 
 def column_array(frame: pl.DataFrame, col: str, dtype) -> np.ndarray:

@@ -30,12 +30,16 @@ import numpy as np
 
 from cradle.policy import dates
 from cradle.policy.parameters import Parameter
-from cradle.policy.population import CARE, EMPLOYMENT, INSURANCE, RELATION
+from cradle.policy.population import CARE, DIAGNOSIS, EMPLOYMENT, INSURANCE, RELATION, SOCIAL_INSURANCE
 
 ENTITIES = ("person", "household", "birth", "facility")
 # The event dates a program may be judged on instead of the as-of date (`in_force_on`), and how the in-force
 # condition names them. A birth program is judged on its birth's date unless it says "as_of".
-EVENT_DATES = {("birth", "date"): "生育时", ("household", "purchase_date"): "购房时"}
+EVENT_DATES = {
+    ("birth", "date"): "生育时",
+    ("household", "purchase_date"): "购房时",
+    ("person", "marriage_date"): "结婚时",
+}
 KINDS = ("cash", "reimbursement", "deduction", "waiver", "leave", "priority", "service", "deadline")
 UNITS = ("CNY", "CNY/month", "CNY/year", "days", "days/year", "percent", "date", None)
 
@@ -47,6 +51,21 @@ class Citation:
 
     def as_dict(self) -> dict:
         return {"document": self.document, "clause": self.clause}
+
+
+@dataclass(frozen=True)
+class PackDocument:
+    """A pack's document named through the pack, never by its file name: `pack_document("luhe")` in
+    `citations=[(pack_document("luhe"), "促进福利待遇健全完善")]`. The loader puts the file of the pack's
+    first document in its place; the clause must be located in some pack's clauses.yaml (usually that pack's)."""
+
+    pack: str
+
+
+def pack_document(pack_id: str) -> PackDocument:
+    """The document of pack `pack_id` (its first), to cite a clause of another pack's document, or of the
+    pack's own document besides the program's `clause`."""
+    return PackDocument(pack_id)
 
 
 @dataclass
@@ -97,7 +116,7 @@ def program(
     kind: str,
     unit: str | None,
     clause: str | None = None,
-    citations: list[tuple[str, str]] | None = None,
+    citations: list[tuple[str | PackDocument, str]] | None = None,
     description: str = "",
     in_force: str | tuple[str, str | None] | None = None,
     in_force_on: str | None = None,
@@ -209,6 +228,8 @@ class Ctx:
     EMPLOYMENT = EMPLOYMENT
     INSURANCE = INSURANCE
     CARE = CARE
+    SOCIAL_INSURANCE = SOCIAL_INSURANCE
+    DIAGNOSIS = DIAGNOSIS
 
     def __init__(
         self,
@@ -234,7 +255,7 @@ class Ctx:
         self._parameters = parameters
         self._pack_id = pack_id
         self.region = region  # the pack's GB/T 2260 code, "cn" for the national layer
-        self.program: Program | None = None  # the program being evaluated, set by the engine
+        self._program: Program | None = None  # the program being evaluated, set by the engine
         self._overrides = overrides or {}
         self._layer = layer  # `<pack>.<key>` of the most specific pack serving a region (the engine's packs)
         # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
@@ -245,6 +266,24 @@ class Ctx:
         self._memo: dict = self._shared.setdefault("memo", {})
         self._birthdays: dict[int, np.ndarray] = self._shared.setdefault("birthdays", {})
         self.uses: list[ParamUse] = []
+
+    @property
+    def program(self) -> Program | None:
+        return self._program
+
+    @program.setter
+    def program(self, prog: Program | None) -> None:
+        """Set by the engine before it runs `prog`'s formula. The parameter `prog` is in force from is read
+        like any other (on the date each row is judged on): the in-force date is part of every answer, so its
+        entry's `verified` flag and clause count in the explanation (a guessed start says 待核实)."""
+        self._program = prog
+        if prog is None or not isinstance(prog.in_force, str) or not self.has_param(prog.in_force):
+            return
+        entity = {"person": self.persons, "birth": self.births, "facility": self.facilities}.get(
+            prog.entity, self.households
+        )
+        on = self.as_of if prog.in_force_on is None else getattr(entity, prog.in_force_on)
+        self.uses.append(ParamUse(self.parameter(prog.in_force), on, None))
 
     # --- parameters ---------------------------------------------------------------------------------------
 
@@ -367,9 +406,18 @@ class Ctx:
 
     @_per_household
     def max_birth_order(self) -> np.ndarray:
-        """Per household: the highest birth order given (children counted by the parents, 1, 2, 3 …)."""
+        """Per household: the highest birth order given (children counted by the parents, 1, 2, 3 …), or the
+        number of living children when that is more."""
+        # Level by level (a household reaches level k when a child's order is k or more): a few counts over
+        # fewer and fewer children, instead of np.maximum.at over every person (several times slower).
+        kids = np.flatnonzero(self.is_child & (self.persons.birth_order > 0))
+        hh, order = self.persons.hh[kids], self.persons.birth_order[kids]
         out = np.zeros(len(self.households), dtype=np.int64)
-        np.maximum.at(out, self.persons.hh, np.where(self.is_child, self.persons.birth_order, 0))
+        level = 1
+        while len(hh):
+            out += np.bincount(hh, minlength=len(out)) > 0
+            above = order > level
+            hh, order, level = hh[above], order[above], level + 1
         return np.maximum(out, self.n_children)
 
     @shared_property

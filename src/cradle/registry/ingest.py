@@ -44,6 +44,7 @@ from sqlalchemy import (
 from cradle import fieldcrypt
 from cradle.db import get_engine
 from cradle.errors import N_, DomainError, Invalid
+from cradle.ops.runs import record_run
 from cradle.registry import bulk, identity, kinship
 from cradle.registry.access import covering_region, known, row_region, row_town
 from cradle.registry.facts import FACT_SQL
@@ -701,6 +702,7 @@ def ingest_file(
         expected_rows=rows if rows is not None else expected_rows(path),
     )
     s.interrupted_runs = stale
+    record_run("ingest", s.seconds, s.rows_read, engine=engine)
     return s
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cradle.backup.crypto import new_key
+from cradle.ops.logs import is_record
 
 FREE = 4096  # bytes left on the small disk: less than any export below
 
@@ -81,7 +82,8 @@ def attempt(args: list[str], directory: Path, mode: str, env: dict, before: set[
     )
     err = (proc.stderr or proc.stdout).strip()
     left = sorted(p.name for p in directory.iterdir() if p.name not in before)
-    last = err.splitlines()[-1] if err else ""
+    said = [line for line in err.splitlines() if not is_record(line)]  # not the command's JSON job line
+    last = said[-1] if said else ""
     return Attempt(" ".join(args[:2]), proc.returncode, last if "Traceback" not in err else err[-400:], left)
 
 

@@ -51,7 +51,7 @@ FIELD_NAMED = {"POST /api/v1/calc"}
 
 
 def unnamed_refusals(errors: list) -> list:
-    """The errors (FieldError or the error-shape dicts) that name no field: each one is a finding."""
+    """The errors (`cradle.errors` problems or the error-shape dicts) that name no field: each one is a finding."""
     return [e for e in errors if not (e.get("field") if isinstance(e, dict) else e.field)]
 
 

@@ -278,3 +278,18 @@ class ProactiveRun(Base):
     existing: Mapped[int] = mapped_column(Integer, default=0)
     run_by: Mapped[str] = mapped_column(String(120))
     at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Escalation(Base):
+    """督办: a case an official held past its deadline in one state, reported once to the level above."""
+
+    __tablename__ = "svc_escalation"
+    __table_args__ = (UniqueConstraint("case_id", "status", "sla_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("svc_case.id"), index=True)
+    status: Mapped[str] = mapped_column(String(24))  # the state the case sat in past its deadline
+    sla_due: Mapped[dt.date] = mapped_column(Date)
+    level: Mapped[str] = mapped_column(String(8))  # county | city: who is told
+    county: Mapped[str] = mapped_column(String(6), index=True)
+    escalated_on: Mapped[dt.date] = mapped_column(Date)

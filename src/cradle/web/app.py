@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from cradle.auth import middleware as auth_middleware
 from cradle.config import get_settings
+from cradle.ops import middleware as ops_middleware
 from cradle.web import errors, i18n, security
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -22,6 +23,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 # another router) comes first.
 ROUTER_MODULES = [
     "cradle.services.api",
+    "cradle.payments.api",
     "cradle.auth.api",
     "cradle.auth.pages",
     "cradle.childcare.api",
@@ -41,6 +43,8 @@ ROUTER_MODULES = [
     "cradle.web.documents_page",
     "cradle.monitoring.api",
     "cradle.monitoring.pages",
+    "cradle.ops.api",
+    "cradle.jobs.pages",
 ]
 
 
@@ -51,7 +55,8 @@ def create_app(router_modules: list[str] | None = None) -> FastAPI:
     errors.install(app)
     i18n.install(app)
     auth_middleware.install(app)  # request.state.actor / scope / csrf_token for every router, also tests' own
-    security.install(app)  # outermost: headers on every answer, 429 before any work
+    security.install(app)  # outermost of the app's middlewares: headers on every answer, 429 before any work
+    ops_middleware.install(app)  # around all of it: request id, metrics and the log line, crashes included
     for name in ROUTER_MODULES if router_modules is None else router_modules:
         app.include_router(importlib.import_module(name).router)
     return app

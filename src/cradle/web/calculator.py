@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from cradle.errors import N_, DomainError
 from cradle.web import internal_api
 from cradle.web.citations import clause_url, document_titles
 from cradle.web.i18n import gettext
-from cradle.web.nav import N_
 from cradle.web.region_choices import grouped, localized, name_of
 from cradle.web.templating import locale_of, render
-from cradle.web.terms import translate_errors
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,7 +41,7 @@ async def regions_or_none(request: Request) -> list[dict] | None:
     """The served regions, named in the request's language."""
     try:
         found = await internal_api.get(request, "/api/v1/regions")
-    except internal_api.ApiError:
+    except DomainError:
         return None
     return localized(found, locale_of(request))
 
@@ -78,18 +78,19 @@ def member_labels(household: dict, locale: str) -> dict[str, str]:
 
 @router.post("/calc/results")
 async def calculator_results(
-    request: Request, household: dict = Body(...), on: dt.date = Query(default_factory=dt.date.today)
+    request: Request, on: dt.date = Query(default_factory=dt.date.today)
 ) -> Response:
-    """The result cards as an HTML fragment; API field errors come back as the API's own 422 JSON."""
+    """The result cards as an HTML fragment. The body (the household, as the API takes it) goes to the API as it
+    is; its field errors come back as the API's own JSON, which the form shows beside each field."""
+    locale = locale_of(request)
+    body = await request.body()
     try:
         result = await internal_api.call(
-            request, "POST", "/api/v1/calc", params={"on": on.isoformat(), "explain": "true"}, json=household
+            request, "POST", "/api/v1/calc", params={"on": on.isoformat(), "explain": "true"}, content=body
         )
-    except internal_api.ApiError as exc:
-        return JSONResponse(
-            {"errors": translate_errors(exc.errors, locale_of(request))}, status_code=exc.status_code
-        )
-    locale = locale_of(request)
+    except DomainError as exc:
+        return JSONResponse({"errors": [p.as_dict(locale) for p in exc.items()]}, status_code=exc.status)
+    household = json.loads(body)  # the API read it as a JSON object
     regions = await regions_or_none(request) or []
     return render(
         request,

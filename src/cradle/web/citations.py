@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 
+from cradle.errors import DomainError
 from cradle.web import internal_api
 
 
@@ -17,6 +18,6 @@ async def document_titles(request: Request) -> dict[str, dict]:
     """document file name -> its entry in GET /api/v1/documents (empty when the list is unavailable)."""
     try:
         documents = await internal_api.get(request, "/api/v1/documents")
-    except internal_api.ApiError:
+    except DomainError:
         return {}
     return {d["document"]: d for d in documents}

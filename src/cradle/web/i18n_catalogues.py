@@ -27,6 +27,9 @@ EXTRA_DIRS = [
         "batch",
         "backup",
         "synth",
+        "ops",
+        "policy",
+        "jobs",
     )
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}

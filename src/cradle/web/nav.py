@@ -8,10 +8,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from starlette.routing import Match
 
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; it is translated when rendered."""
-    return message
+from cradle.errors import N_
 
 
 @dataclass(frozen=True)
@@ -51,6 +48,7 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
             Link("/registry", N_("Population registry")),
             Link("/payments", N_("Payments")),
             Link("/auth/admin/accounts", N_("Accounts")),
+            Link("/admin/jobs", N_("Scheduled jobs")),
         ],
     ),
 ]

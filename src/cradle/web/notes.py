@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
+from cradle.errors import N_
 from cradle.web import formatting
 from cradle.web.i18n import translations
-from cradle.web.nav import N_
 
 LEVELS = {"county": N_("county"), "city": N_("city"), "province": N_("province"), "national": N_("state")}
 UNCONFIRMED = "amount unconfirmed: regulation not loaded"

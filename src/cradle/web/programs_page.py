@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from cradle.errors import N_, DomainError
 from cradle.web import internal_api
 from cradle.web.calculator import KINDS, regions_or_none
 from cradle.web.citations import clause_url, document_titles
-from cradle.web.nav import N_
 from cradle.web.region_choices import grouped, name_of
-from cradle.web.templating import render
+from cradle.web.templating import locale_of, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,8 +29,8 @@ async def programs_page(request: Request, jurisdiction: str | None = None) -> Re
     if jurisdiction:
         try:
             programs = await internal_api.get(request, "/api/v1/programs", jurisdiction=jurisdiction)
-        except internal_api.ApiError as exc:
-            errors = exc.errors
+        except DomainError as exc:  # shown beside the place picker
+            errors = [problem.as_dict(locale_of(request)) for problem in exc.items()]
     # htmx swaps only the listing when the picker changes.
     template = "_programs_list.html" if request.headers.get("hx-request") else "programs.html"
     return render(

@@ -15,6 +15,8 @@ import socket
 import time
 from typing import Any
 
+from cradle.ops import multiproc
+
 log = logging.getLogger("cradle.serve")
 
 STARTUP_FAILURE = 3  # uvicorn's exit code when the app cannot start
@@ -81,6 +83,7 @@ def serve(app: str, host: str, port: int, workers: int, **options: Any) -> int:
                     stopping.append(0)
                     break
                 log.warning("worker %s exited with %s; starting another", p.pid, p.exitcode)
+                multiproc.worker_gone(p.pid)
                 procs[i] = start()
             time.sleep(0.2)
     finally:

@@ -1,10 +1,9 @@
-"""Domain labels that the services store and return in Chinese (facility types, 班型, case and task statuses,
-menu names), declared here by their English message ids so that English pages can show them.
+"""Chinese text still stored or returned by code that predates message ids (the services' notifications, a page
+module's Chinese breadcrumb), shown in English by reading the zh catalogue backwards.
 
-The zh catalogue maps each id to the exact Chinese label the domain code uses; `english_for` reads that mapping
-backwards (these terms first, then every other message of the catalogue, so a page module's Chinese breadcrumb
-"网上办事" also finds "Online services"). Templates need nothing special: the Jinja environment's `finalize` passes every printed value through
-`localize`, which swaps a value that is exactly one of these labels for its translation (see templating.py).
+`english_for` finds the message id whose zh translation is exactly a given Chinese text. Templates need nothing
+special: the Jinja environment's `finalize` passes every printed value through `localize`, which swaps a value that
+is exactly such a text for its translation (see templating.py).
 """
 
 from __future__ import annotations
@@ -17,98 +16,13 @@ from babel.messages.pofile import read_po
 from cradle import regions
 from cradle.web import domain_messages
 from cradle.web.i18n import po_path, translations
-from cradle.web.nav import N_
-
-TERMS = [
-    # childcare/vocab.py: facility types, class types, staff, filing, quality, inspections
-    N_("Public childcare institution"),
-    N_("Inclusive private childcare institution"),
-    N_("Private childcare institution"),
-    N_("Employer-run childcare institution"),
-    N_("Community childcare station"),
-    N_("Family childcare point"),
-    N_("Kindergarten nursery class"),
-    N_("Infant class"),
-    N_("Younger toddler class"),
-    N_("Older toddler class"),
-    N_("Director"),
-    N_("Caregiver"),
-    N_("Health staff"),
-    N_("Cook"),
-    N_("Security guard"),
-    N_("Other staff"),
-    N_("Postgraduate"),
-    N_("Bachelor's degree"),
-    N_("Junior college"),
-    N_("Vocational or senior high school"),
-    N_("Other education"),
-    N_("Draft"),
-    N_("Submitted"),
-    N_("Documents complete"),
-    N_("Returned"),
-    N_("Filed"),
-    N_("Revoked"),
-    N_("Not filed"),
-    N_("Excellent"),
-    N_("Good"),
-    N_("Satisfactory"),
-    N_("Unsatisfactory"),
-    N_("Not assessed"),
-    N_("Red list"),
-    N_("Blacklist"),
-    N_("Minor"),
-    N_("Serious"),
-    N_("Critical"),
-    N_("Routine inspection"),
-    N_("Complaint check"),
-    N_("Correction follow-up"),
-    N_("Joint inspection"),
-    N_("Passed"),
-    N_("Corrections required"),
-    N_("Failed"),
-    N_("Complies"),
-    N_("Does not comply"),
-    N_("Not applicable"),  # childcare/standards.py RESULTS
-    # services/applications.py and bundle.py: case and task statuses, the departments' tasks
-    N_("Awaiting your confirmation"),
-    N_("Under town review"),
-    N_("Under county confirmation"),
-    N_("Returned for correction"),
-    N_("Approved"),
-    N_("Not approved"),
-    N_("Withdrawn"),
-    N_("Declined"),
-    N_("Received"),
-    N_("In progress"),
-    N_("Completed"),
-    N_("Sent back"),
-    N_("Birth medical certificate"),
-    N_("Vaccination certificate"),
-    N_("Hukou registration"),
-    N_("Medical insurance enrolment (within 6 months of birth; costs before enrolment are reimbursed)"),
-    N_("Social security card"),
-    N_("Maternity insurance reimbursement"),
-    N_("Maternity allowance"),
-    # menu and page names the page modules pass as breadcrumbs and titles
-    N_("Workbench"),
-    N_("Disbursement"),
-    N_("Childcare institutions"),
-    N_("Childcare supervision"),
-    N_("Appeal answers"),
-    N_("Childcare institution disclosure"),
-    N_("Childcare supervision workbench"),
-    N_("Messages and deadlines"),
-    N_("Acting for family members"),
-    # the scope of the childcare capacity count (childcare/capacity.py), which the monitoring report prints
-    N_("Filed childcare institutions in operation; places of every class type"),
-]
 
 
 @cache
 def _by_chinese() -> dict[str, str]:
     zh = translations("zh")
     found: dict[str, str] = {}
-    for message_id in [*TERMS, *_catalogue_ids()]:
+    for message_id in _catalogue_ids():
         chinese = zh.gettext(message_id)
         if chinese != message_id and "%(" not in message_id:
             found.setdefault(chinese, message_id)

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from cradle import regions
 from cradle.childcare import capacity
-from cradle.childcare.errors import ChildcareError
 from cradle.errors import N_, Invalid
 from cradle.monitoring import plan, plan_score, scenarios, warnings
 from cradle.monitoring.areas import found
@@ -64,7 +63,7 @@ class AnnualReport:
 def _capacity(session: Session, code: str, on: dt.date) -> tuple[dict | None, str | None]:
     try:
         return capacity.capacity_report(session, code, on), None
-    except ChildcareError as exc:
+    except Invalid as exc:
         return None, str(exc)
 
 

@@ -1,19 +1,31 @@
-"""白银市（620400）：《白银市关于优化生育政策促进人口长期均衡发展的实施方案》（2024-05-17 印发）。"""
+"""白银市（620400）：《白银市关于优化生育政策促进人口长期均衡发展的实施方案》（2024-05-17 发布）。
+
+Every program is in force from the day the document was issued (`plan.issued`, its “发布时间:2024-05-17”) unless
+the document dates it otherwise: the 育儿补贴 is for births from 2024-01-01 (二、13), in force from that day.
+
+三孩家庭 (二、17, and the 公积金 rule's “符合国家生育政策…的三孩家庭”) is one rule, `_three_child`: a household
+with at least three living children. The document's policy is the three-child policy (二、1 “实施一对夫妻可以生育
+三个子女的生育政策”), so any third child is within it; a child who died is not counted, nor is a birth order
+given for a child whose elder siblings are not listed.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from cradle.policy.population import SPECIAL_FAMILY
-from cradle.policy.program import Ctx, Rule, program
+from cradle.policy.program import Ctx, Rule, pack_document, program
 
-# 二、13 “2024年1月1日以后按政策生育二孩、三孩”（载入文本作“202411日以后”，“年”“月”二字在转录中丢失）
-ALLOWANCE_FROM = np.datetime64("2024-01-01")
+THREE_CHILD_POLICY = (pack_document("baiyin"), "二、1")  # whose children make a 三孩家庭
 
 
-def _three_child(c: Ctx) -> np.ndarray:
-    """Per household: 三孩家庭 (a third child by birth order, or three living children)."""
-    return c.max_birth_order >= 3
+def _three_child(c: Ctx, when=None) -> np.ndarray:
+    """Per household: 三孩家庭, at least three living children (see the module's docstring); with `when` (per
+    household dates) counting the children born by then."""
+    if when is None:
+        return c.n_children >= 3
+    born = c.is_child & c.alive & (c.persons.birth_date <= c.to_persons(when))
+    return c.count_by_household(born) >= 3
 
 
 @program(
@@ -23,6 +35,7 @@ def _three_child(c: Ctx) -> np.ndarray:
     kind="cash",
     unit="CNY/month",
     clause="二、13",
+    in_force="childcare_allowance.monthly",
 )
 def childcare_allowance(c: Ctx) -> Rule:
     p = c.persons
@@ -33,7 +46,7 @@ def childcare_allowance(c: Ctx) -> Rule:
             ("是子女", c.is_child),
             ("在世", c.alive),
             ("按政策生育的二孩或三孩", (c.birth_order == 2) | (c.birth_order == 3)),
-            ("2024年1月1日以后出生", p.birth_date >= ALLOWANCE_FROM),
+            ("2024年1月1日以后出生", p.birth_date >= c.param("childcare_allowance.born_from")),
             ("落户白银市户籍", c.within_pack(p.hukou)),
             ("未满3周岁", c.as_of < end),
         ],
@@ -53,6 +66,7 @@ def childcare_allowance(c: Ctx) -> Rule:
     kind="waiver",
     unit="CNY/year",
     clause="二、18",
+    in_force="kindergarten_fee_waiver.yearly",
 )
 def kindergarten_fee_waiver(c: Ctx) -> Rule:
     p = c.persons
@@ -89,12 +103,14 @@ def kindergarten_fee_waiver(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause="二、17",
+    citations=[THREE_CHILD_POLICY],
+    in_force="plan.issued",
 )
 def affordable_rental_three_child(c: Ctx) -> Rule:
     return Rule(
         conditions=[("三孩家庭", _three_child(c))],
-        facts={"children": c.max_birth_order},
-        explanation="家庭为三孩家庭（{children}个子女），可申请配租保障性租赁住房中筹集的超过70平方米的住房"
+        facts={"children": c.n_children},
+        explanation="家庭为三孩家庭（{children}个在世子女），可申请配租保障性租赁住房中筹集的超过70平方米的住房"
         "（须符合保障性租赁住房配租条件）",
     )
 
@@ -106,6 +122,7 @@ def affordable_rental_three_child(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause="二、17",
+    in_force="plan.issued",
 )
 def public_rental_by_minor_children(c: Ctx) -> Rule:
     h = c.households
@@ -127,6 +144,8 @@ def public_rental_by_minor_children(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause="二、17",
+    citations=[THREE_CHILD_POLICY],
+    in_force="plan.issued",
 )
 def housing_fund_three_child(c: Ctx) -> Rule:
     h = c.households
@@ -145,8 +164,36 @@ def housing_fund_three_child(c: Ctx) -> Rule:
 
     return Rule(
         conditions=[("三孩家庭", _three_child(c))],
-        facts={"children": c.max_birth_order, "how": how},
-        explanation="符合国家生育政策的三孩家庭（{children}个子女）在白银市缴存住房公积金的，{how}",
+        facts={"children": c.n_children, "how": how},
+        explanation="符合国家生育政策的三孩家庭（{children}个在世子女）在白银市缴存住房公积金的，{how}",
+    )
+
+
+@program(
+    id="baiyin.three_child_home_purchase_subsidy",
+    title="三孩家庭购房补助（县区）",
+    entity="household",
+    kind="cash",
+    unit="CNY",
+    clause="二、17",
+    citations=[THREE_CHILD_POLICY],
+    in_force="three_child_home_purchase_subsidy.amount",
+    in_force_on="purchase_date",
+)
+def three_child_home_purchase_subsidy(c: Ctx) -> Rule:
+    """“有条件的县区可向三孩家庭发放购房补助”: a county that has one sets its figure (by_region); the document
+    sets none, so the amount is left to the county."""
+    h = c.households
+    when = h.purchase_date
+    return Rule(
+        conditions=[
+            ("有购房记录", ~np.isnat(when)),
+            ("购房时为三孩家庭", _three_child(c, when)),
+        ],
+        amount=c.param("three_child_home_purchase_subsidy.amount", on=when, regions=h.jurisdiction),
+        start=when,
+        note="encouraged",
+        explanation="家庭于{start}购房时为三孩家庭：有条件的县区可向三孩家庭发放购房补助（是否发放由所在县区确定）",
     )
 
 
@@ -157,6 +204,8 @@ def housing_fund_three_child(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause="二、17",
+    citations=[THREE_CHILD_POLICY],
+    in_force="plan.issued",
 )
 def elderly_care_priority_three_child(c: Ctx) -> Rule:
     p = c.persons
@@ -194,6 +243,7 @@ def _special(c: Ctx, kind: str, key: str, label: str, sentence: str) -> Rule:
     kind="cash",
     unit="CNY/month",
     clause="二、21",
+    in_force="special_assistance.bereaved_monthly",
 )
 def special_assistance_bereaved(c: Ctx) -> Rule:
     return _special(
@@ -212,6 +262,7 @@ def special_assistance_bereaved(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY/month",
     clause="二、21",
+    in_force="special_assistance.disabled_monthly",
 )
 def special_assistance_disabled(c: Ctx) -> Rule:
     return _special(
@@ -230,6 +281,7 @@ def special_assistance_disabled(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY/year",
     clause="二、21",
+    in_force="plan.issued",
 )
 def reward_assistance(c: Ctx) -> Rule:
     # 是否“符合条件”由计生部门认定，输入以独生子女证、农村二女户标记表达；不从子女人数反推（反推会使
@@ -247,4 +299,30 @@ def reward_assistance(c: Ctx) -> Rule:
         facts={"what": lambda: c.to_persons(np.where(only, "持独生子女证的独生子女家庭", "农村二女户家庭"))},
         explanation="全面两孩政策实施前的{what}，继续实行现行各项奖励扶助制度和优惠政策，"
         "扶助资金通过财政补贴资金“一卡通”平台直接发放",
+    )
+
+
+@program(
+    id="baiyin.nursery_operating_subsidy",
+    title="托育机构运营补贴、托位补助（县区）",
+    entity="facility",
+    kind="cash",
+    unit="CNY",
+    clause="二、10",
+    citations=[(pack_document("baiyin"), "二、8"), (pack_document("baiyin"), "二、9")],
+    in_force="nursery_operating_subsidy.amount",
+)
+def nursery_operating_subsidy(c: Ctx) -> Rule:
+    """二、10 “有能力的县区探索建立托育机构运营补贴、建设补贴和托位补助等制度” (二、8, 二、9: 政府补贴措施 for
+    普惠托育): a registered facility in a county that has such a scheme; the county sets the figure."""
+    f = c.facilities
+    return Rule(
+        conditions=[
+            ("位于白银市", c.within_pack(f.jurisdiction)),
+            ("已备案", f.registered),
+        ],
+        amount=c.param("nursery_operating_subsidy.amount", regions=f.jurisdiction),
+        note="encouraged",
+        explanation="已备案的托育机构：方案鼓励有能力的县区探索建立托育机构运营补贴、托位补助等制度"
+        "（是否发放由所在县区确定）",
     )

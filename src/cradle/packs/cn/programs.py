@@ -1,5 +1,6 @@
 """National layer: rules every jurisdiction builds on. Their texts are not loaded yet, so every value is
-verified: false and every explanation says 待核实."""
+verified: false and every explanation says 待核实. The local documents that restate a national rule are cited
+beside it (through their packs): each of the five restates the 个税 deduction and the 生育津贴."""
 
 from __future__ import annotations
 
@@ -7,7 +8,24 @@ import numpy as np
 
 from cradle.policy import leave
 from cradle.policy.dates import add_days, months_between
-from cradle.policy.program import Ctx, Rule, program
+from cradle.policy.program import Ctx, Rule, pack_document, program
+
+# “落实3岁以下婴幼儿照护个人所得税专项附加扣除” and the like, in each document
+TAX_DEDUCTION_RESTATED = [
+    (pack_document("luhe"), "促进支持政策优惠减免"),
+    (pack_document("shaoxing"), "（三）"),
+    (pack_document("baiyin"), "二、16"),
+    (pack_document("zibo"), "二（四）2"),
+    (pack_document("sx"), "二（四）16"),
+]
+# “生育津贴待遇保障”, “参保女职工按规定享受生育津贴” and the like
+MATERNITY_ALLOWANCE_RESTATED = [
+    (pack_document("luhe"), "促进福利待遇健全完善"),
+    (pack_document("shaoxing"), "（四）"),
+    (pack_document("baiyin"), "二、14"),
+    (pack_document("zibo"), "二（四）1"),
+    (pack_document("sx"), "二（四）15"),
+]
 
 # After the national rules are in force, a birth's leave days are unknown only where a province's figure that
 # replaces a national one was not yet in force at the birth (Guangdong's 30 days for dystocia, from 2016).
@@ -32,7 +50,8 @@ def extension_days(c: Ctx) -> np.ndarray:
     entity="birth",
     kind="leave",
     unit="days",
-    citations=[("女职工劳动保护特别规定", "第七条")],
+    # 山西 二（四）14 “女方在享受国家及本省规定产假的基础上”
+    citations=[("女职工劳动保护特别规定", "第七条"), (pack_document("sx"), "二（四）14")],
     in_force="maternity_leave.base_days",
 )
 def maternity_leave(c: Ctx) -> Rule:
@@ -59,7 +78,7 @@ def maternity_leave(c: Ctx) -> Rule:
     entity="birth",
     kind="cash",
     unit="CNY",
-    citations=[("社会保险法", "第五十六条")],
+    citations=[("社会保险法", "第五十六条"), *MATERNITY_ALLOWANCE_RESTATED],
     in_force="maternity_leave.base_days",
 )
 def maternity_allowance(c: Ctx) -> Rule:
@@ -90,7 +109,7 @@ def maternity_allowance(c: Ctx) -> Rule:
     entity="person",
     kind="deduction",
     unit="CNY/month",
-    citations=[("国发〔2022〕8号", "全文"), ("国发〔2023〕13号", "全文")],
+    citations=[("国发〔2022〕8号", "全文"), ("国发〔2023〕13号", "全文"), *TAX_DEDUCTION_RESTATED],
     in_force="infant_care_tax_deduction.monthly",
 )
 def infant_care_tax_deduction(c: Ctx) -> Rule:

@@ -8,10 +8,11 @@ for dystocia replace the national 15 through `maternity_leave.dystocia_days` (re
 from __future__ import annotations
 
 from cradle.policy import leave
-from cradle.policy.program import Ctx, Rule, program
+from cradle.policy.program import Ctx, Rule, pack_document, program
 
 REGULATION = "广东省人口与计划生育条例"
-LUHE = "000_297e707e5151f0b6.txt"  # the 陆河 draft names the leaves (no figures)
+# The 陆河 draft names the four leaves (no figures): “做好生育奖励假、陪产假、独生子女父母护理假和父母育儿假等相关假期宣传”.
+LUHE = (pack_document("luhe"), "促进福利待遇健全完善")
 
 
 @program(
@@ -20,7 +21,7 @@ LUHE = "000_297e707e5151f0b6.txt"  # the 陆河 draft names the leaves (no figur
     entity="birth",
     kind="leave",
     unit="days",
-    citations=[(REGULATION, "第三十条")],
+    citations=[(REGULATION, "第三十条"), LUHE],
     in_force=leave.IN_FORCE["extension"],
 )
 def maternity_leave_extension(c: Ctx) -> Rule:
@@ -33,7 +34,7 @@ def maternity_leave_extension(c: Ctx) -> Rule:
     entity="birth",
     kind="leave",
     unit="days",
-    citations=[(REGULATION, "第三十条")],
+    citations=[(REGULATION, "第三十条"), LUHE],
     in_force=leave.IN_FORCE["paternity"],
 )
 def paternity_leave(c: Ctx) -> Rule:
@@ -46,7 +47,7 @@ def paternity_leave(c: Ctx) -> Rule:
     entity="person",
     kind="leave",
     unit="days/year",
-    citations=[(REGULATION, "全文"), (LUHE, "促进福利待遇健全完善")],
+    citations=[(REGULATION, "全文"), LUHE],
     in_force=leave.IN_FORCE["parental"],
 )
 def parental_leave(c: Ctx) -> Rule:
@@ -59,7 +60,7 @@ def parental_leave(c: Ctx) -> Rule:
     entity="person",
     kind="leave",
     unit="days",
-    citations=[(REGULATION, "全文"), (LUHE, "促进福利待遇健全完善")],
+    citations=[(REGULATION, "全文"), LUHE],
 )
 def only_child_parent_care_leave(c: Ctx) -> Rule:
     return leave.only_child_care(c, law=REGULATION)

@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 from cradle.policy import leave
-from cradle.policy.program import Ctx, Rule, program
+from cradle.policy.program import Ctx, Rule, pack_document, program
 
 LAW = "甘肃省人口与计划生育条例"
-REGULATION = [(LAW, "全文")]
+# 白银 二、14 “严格落实《甘肃省人口与计划生育条例》规定的产假、哺乳假、男方护理假、育儿假等制度”
+REGULATION = [(LAW, "全文"), (pack_document("baiyin"), "二、14")]
 
 
 @program(
@@ -58,7 +59,7 @@ def parental_leave(c: Ctx) -> Rule:
     entity="person",
     kind="leave",
     unit="days/year",
-    citations=REGULATION,
+    citations=[(LAW, "全文"), (pack_document("baiyin"), "二、21")],  # 白银 “落实独生子女父母陪护假”
 )
 def only_child_parent_care_leave(c: Ctx) -> Rule:
     return leave.only_child_care(c, law=LAW, key="only_child_parent_care_leave.days_per_year")

@@ -1,4 +1,4 @@
-"""陆河县 (000_297e707e5151f0b6.txt, a 征求意见稿): insurance deadlines, public-rental consideration for families
+"""陆河县 (the pack's document, a 征求意见稿): insurance deadlines, public-rental consideration for families
 with minor children, and the continued reward assistance for family-planning households.
 
 Deadlines are listed only while they have not passed on the as-of date (the deadline day itself included): a
@@ -75,6 +75,32 @@ def maternity_claim_deadline(c: Ctx) -> Rule:
         start=b.date,
         end=deadline,
         explanation="母亲参加生育保险，于{date}分娩，生育医疗费用报销和生育津贴可在分娩3年内（截至{amount}）申报"
+        + DRAFT,
+    )
+
+
+@program(
+    id="luhe.no_filing_reimbursement_cut_removed",
+    title="取消无备案降低10%报销比例",
+    entity="birth",
+    kind="waiver",
+    unit="percent",
+    clause="加大医疗和生育保险保障力度",
+    in_force="no_filing_reimbursement_cut_removed.percent",
+)
+def no_filing_reimbursement_cut_removed(c: Ctx) -> Rule:
+    """“提高生育医疗保险待遇水平，取消无备案降低10%报销比例的规定”: a delivery of a mother in maternity insurance
+    after the rule is in force is reimbursed without the 10% cut, whether or not it was filed (备案)."""
+    b = c.births
+    mother = np.maximum(b.mother, 0)
+    return Rule(
+        conditions=[
+            ("有母亲信息", b.mother >= 0),
+            ("母亲参加生育保险", c.persons.maternity_insurance[mother]),
+        ],
+        amount=c.param("no_filing_reimbursement_cut_removed.percent", on=b.date),
+        start=b.date,
+        explanation="母亲参加生育保险，于{date}分娩：生育医疗费用报销不再因未备案降低{amount}%报销比例（原规定取消）"
         + DRAFT,
     )
 

@@ -8,9 +8,10 @@ The extension days are `maternity_leave_extension.first_child_days` / `.later_ch
 from __future__ import annotations
 
 from cradle.policy import leave
-from cradle.policy.program import Ctx, Rule, program
+from cradle.policy.program import Ctx, Rule, pack_document, program
 
 LAW = "山东省人口与计划生育条例"
+ZIBO = (pack_document("zibo"), "二（四）1")  # “落实省关于产假、陪产假、育儿假规定”
 
 
 @program(
@@ -19,7 +20,7 @@ LAW = "山东省人口与计划生育条例"
     entity="birth",
     kind="leave",
     unit="days",
-    citations=[(LAW, "产假条款（条号待核实）")],
+    citations=[(LAW, "产假条款（条号待核实）"), ZIBO],
     in_force=leave.IN_FORCE["extension"],
 )
 def maternity_leave_extension(c: Ctx) -> Rule:
@@ -32,7 +33,7 @@ def maternity_leave_extension(c: Ctx) -> Rule:
     entity="birth",
     kind="leave",
     unit="days",
-    citations=[(LAW, "陪产假条款（条号待核实）")],
+    citations=[(LAW, "陪产假条款（条号待核实）"), ZIBO],
     in_force=leave.IN_FORCE["paternity"],
 )
 def paternity_leave(c: Ctx) -> Rule:
@@ -45,7 +46,7 @@ def paternity_leave(c: Ctx) -> Rule:
     entity="person",
     kind="leave",
     unit="days/year",
-    citations=[(LAW, "育儿假条款（条号待核实）")],
+    citations=[(LAW, "育儿假条款（条号待核实）"), ZIBO],
     in_force=leave.IN_FORCE["parental"],
 )
 def parental_leave(c: Ctx) -> Rule:

@@ -1,6 +1,10 @@
 """绍兴市（330600）：《绍兴市优化生育政策促进人口长期均衡发展实施方案（征求意见稿）》。
 
 文本为征求意见稿，尚未正式印发：每条解释均以“（征求意见稿）”结尾。
+
+（四）生育保险：灵活就业人员同步参保（`maternity_insurance_flexible`）；“确保参保女职工生育三孩的费用纳入生育保险
+支付范围”对每一位参保女职工（职工和参保的灵活就业人员）成立（`maternity_insurance_third_child`）；产假期间社会
+保险补贴只给“参加企业职工社会保险的女性”（`social_insurance == enterprise`，不含机关事业单位）。
 """
 
 from __future__ import annotations
@@ -65,12 +69,40 @@ def maternity_social_insurance_subsidy(c: Ctx) -> Rule:
     return Rule(
         conditions=[
             ("有母亲信息", b.mother >= 0),
-            ("母亲为用人单位职工", p.employment[mother] == c.EMPLOYMENT["employee"]),
-            ("母亲参加职工社会保险", p.medical_insurance[mother] == c.INSURANCE["employee"]),
+            ("母亲参加企业职工社会保险", p.social_insurance[mother] == c.SOCIAL_INSURANCE["enterprise"]),
         ],
         amount=c.param("maternity_social_insurance_subsidy.amount", on=b.date),
         start=b.date,
-        explanation="母亲为参加企业职工社会保险的女职工，于{start}生育，产假期间给予社会保险补贴" + DRAFT,
+        explanation="母亲参加企业职工社会保险，于{start}生育，产假期间给予社会保险补贴" + DRAFT,
+    )
+
+
+@program(
+    id="shaoxing.maternity_insurance_third_child",
+    title="三孩生育保险待遇",
+    entity="birth",
+    kind="reimbursement",
+    unit=None,
+    clause="（四）",
+)
+def maternity_insurance_third_child(c: Ctx) -> Rule:
+    b = c.births
+    p = c.persons
+    mother = np.maximum(b.mother, 0)
+    return Rule(
+        conditions=[
+            ("有母亲信息", b.mother >= 0),
+            ("母亲参加生育保险", _insured(c, mother)),
+            ("生育第三孩", c.birth_order[np.maximum(b.child, 0)] == 3),
+        ],
+        start=b.date,
+        facts={
+            "who": lambda: np.where(
+                p.employment[mother] == c.EMPLOYMENT["flexible"], "灵活就业人员", "女职工"
+            )
+        },
+        explanation="母亲为参加生育保险的{who}，于{start}生育第三孩：落实三孩生育保险待遇政策，生育三孩的费用纳入"
+        "生育保险支付范围" + DRAFT,
     )
 
 
@@ -150,4 +182,50 @@ def siblings_same_school(c: Ctx) -> Rule:
         facts={"age": c.age, "elder": elder},
         explanation="多孩家庭中{elder}，本人{age}周岁、已到或临近入园年龄，可按“长幼随学（园）”机制"
         "随兄姐入同一幼儿园或学校" + DRAFT,
+    )
+
+
+@program(
+    id="shaoxing.assisted_reproduction_cost_relief",
+    title="辅助生殖技术治疗自费部分减免",
+    entity="household",
+    kind="waiver",
+    unit="CNY",
+    clause="（六）",
+)
+def assisted_reproduction_cost_relief(c: Ctx) -> Rule:
+    """“对开展辅助生殖技术治疗的家庭治疗自费部分按照一定标准进行减免”: a household with a living member in
+    treatment; the standard is left to the responsible departments (and the 属地政府 pays)."""
+    treated = c.count_by_household(c.persons.assisted_reproduction & c.alive)
+    return Rule(
+        conditions=[("家庭成员正在开展辅助生殖技术治疗", treated > 0)],
+        amount=c.param("assisted_reproduction_cost_relief.amount", regions=c.households.jurisdiction),
+        explanation="家庭正在开展辅助生殖技术治疗，治疗自费部分按照一定标准进行减免" + DRAFT,
+    )
+
+
+@program(
+    id="shaoxing.preschool_financial_aid",
+    title="学前教育资助（家庭经济困难儿童）",
+    entity="person",
+    kind="cash",
+    unit="CNY/year",
+    clause="（八）",
+)
+def preschool_financial_aid(c: Ctx) -> Rule:
+    """“依法依规落实学前教育资助政策，切实保障家庭经济困难儿童接受普惠性学前教育”: a child of a household in
+    economic difficulty (低保 or 家庭经济困难) at a public or inclusive kindergarten; the standard is the existing
+    资助 rules' (not loaded)."""
+    p = c.persons
+    return Rule(
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("在幼儿园就读", p.care_type == c.CARE["kindergarten"]),
+            ("接受普惠性学前教育（公办或普惠性幼儿园）", p.care_public | p.care_inclusive),
+            ("家庭经济困难", c.to_persons(c.households.low_income)),
+        ],
+        amount=c.param("preschool_financial_aid.yearly"),
+        explanation="家庭经济困难儿童在公办或普惠性幼儿园接受普惠性学前教育，依法依规落实学前教育资助政策"
+        + DRAFT,
     )

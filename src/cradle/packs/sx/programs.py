@@ -1,15 +1,22 @@
-"""山西省 provincial layer (004_6658702c9a2a6fff.txt 二（四）14, 二（五）21): leave on top of the national rules,
-the employer's 婴幼儿保教费, and the only-child parents' care leave.
+"""山西省 provincial layer (the pack's document): leave on top of the national rules, the employer's 婴幼儿保教费
+and the protection of pregnant and nursing women (二（四）14), housing (二（四）17), the only-child parents' care
+leave (二（五）21), and the operating subsidies the province encourages for nurseries (二（三）9–10).
 
 “符合政策规定生育” is read as a birth within the three-child policy (二（一）1 “依法实施三孩生育政策”): birth order
 1 to 3 (`policy.max_birth_order`). A fourth child still has the national maternity leave (cn), but none of the
 Shanxi additions.
+
+The document is undated: programs without a dated figure of their own are in force from `plan.in_force_from`, a
+start date the document does not give (verified: false, so their explanations say 待核实).
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from cradle.policy import leave
-from cradle.policy.program import Ctx, Rule, program
+from cradle.policy.dates import NAT
+from cradle.policy.program import Ctx, Rule, pack_document, program
 
 LAW = "山西省实施方案"
 
@@ -77,3 +84,110 @@ def childcare_fee_allowance(c: Ctx) -> Rule:
 )
 def only_child_parent_care_leave(c: Ctx) -> Rule:
     return leave.only_child_care(c, law="山西省人口和计划生育条例")
+
+
+@program(
+    id="sx.pregnancy_night_shift_protection",
+    title="孕期、哺乳期不延长劳动时间、不安排夜班",
+    entity="person",
+    kind="service",
+    unit=None,
+    clause="二（四）14",
+    in_force="pregnancy_night_shift_protection.min_pregnancy_months",
+)
+def pregnancy_night_shift_protection(c: Ctx) -> Rule:
+    """“对怀孕7个月以上、哺乳未满1周岁婴儿的女性，用人单位不得延长劳动时间或者安排夜班劳动”: a duty of the
+    employer to a woman employee (kind service, no amount: the catalogue's kinds have none for a protection, and a
+    new kind would need a label in every front door). Nursing is read as being the mother of a living child
+    under one; pregnancy is `pregnancy_months` (completed months on the as-of date), whose start is not known."""
+    p = c.persons
+    months = c.param("pregnancy_night_shift_protection.min_pregnancy_months")
+    limit = np.nan_to_num(c.param("pregnancy_night_shift_protection.infant_age_limit"), nan=1)
+    born, first_birthday = leave.infant(c, int(limit))
+    nursing = (p.relation == c.RELATION["mother"]) & ~np.isnat(born)
+    pregnant = p.pregnancy_months >= months
+    return Rule(
+        conditions=[
+            ("女性", p.female),
+            ("在世", c.alive),
+            ("为用人单位职工", p.employment == c.EMPLOYMENT["employee"]),
+            ("怀孕7个月以上或哺乳未满1周岁婴儿", pregnant | nursing),
+        ],
+        start=np.where(nursing, born, NAT),
+        end=np.where(nursing, first_birthday, NAT),
+        facts={
+            "why": lambda: np.where(
+                nursing,
+                "正在哺乳未满1周岁的婴儿",
+                np.char.add(np.char.add("怀孕", p.pregnancy_months.astype(str)), "个月"),
+            )
+        },
+        explanation="女职工{why}，用人单位不得延长其劳动时间或者安排夜班劳动",
+    )
+
+
+@program(
+    id="sx.public_rental_by_minor_children",
+    title="配租公租房照顾有未成年子女家庭",
+    entity="household",
+    kind="priority",
+    unit=None,
+    clause="二（四）17",
+    in_force="plan.in_force_from",
+)
+def public_rental_by_minor_children(c: Ctx) -> Rule:
+    return Rule(
+        conditions=[
+            ("符合当地住房保障条件", c.households.public_rental_eligible),
+            ("有未成年子女", c.n_minor_children >= 1),
+        ],
+        facts={"n": c.n_minor_children},
+        explanation="家庭符合当地住房保障条件且有{n}名未成年子女，各级政府配租公租房时应根据未成年子女数量在户型选择等"
+        "方面给予适当照顾",
+    )
+
+
+@program(
+    id="sx.housing_fund_loan_uplift",
+    title="二孩、三孩家庭住房公积金贷款额度上浮",
+    entity="household",
+    kind="service",
+    unit="percent",
+    clause="二（四）17",
+    in_force="housing_fund_loan_uplift.percent",
+)
+def housing_fund_loan_uplift(c: Ctx) -> Rule:
+    return Rule(
+        conditions=[("生育二孩或三孩的家庭", c.max_birth_order >= 2)],
+        amount=c.param("housing_fund_loan_uplift.percent"),
+        facts={"n": c.max_birth_order},
+        explanation="家庭生育了{n}个子女（二孩、三孩家庭），住房公积金贷款额度可在本人可贷额度基础上给予一定幅度的上浮"
+        "（幅度未定）",
+    )
+
+
+@program(
+    id="sx.nursery_operating_subsidy",
+    title="托育机构运营补贴",
+    entity="facility",
+    kind="cash",
+    unit="CNY",
+    clause="二（三）9",
+    citations=[(pack_document("sx"), "二（三）10")],
+    in_force="nursery_operating_subsidy.amount",
+)
+def nursery_operating_subsidy(c: Ctx) -> Rule:
+    """二（三）9 “鼓励各地通过发放运营补贴、托育费用补助等措施，支持托育机构发展”; 二（三）10 “加大对普惠托育机构的
+    财政支持力度……给予建设补贴和运营补贴”: a registered facility; the figure is the county's (city's) where one is
+    set, so the amount is left to it."""
+    f = c.facilities
+    return Rule(
+        conditions=[
+            ("位于山西省", c.within_pack(f.jurisdiction)),
+            ("已备案", f.registered),
+        ],
+        amount=c.param("nursery_operating_subsidy.amount", regions=f.jurisdiction),
+        note="encouraged",
+        facts={"inclusive": lambda: np.where(f.inclusive, "普惠性托育机构（财政加大支持）", "托育机构")},
+        explanation="已备案的{inclusive}：方案鼓励各地通过发放运营补贴等措施支持托育机构发展（是否发放由各地确定）",
+    )

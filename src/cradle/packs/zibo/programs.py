@@ -1,12 +1,16 @@
-"""淄博市 (370300): 《优化生育政策促进人口长期均衡发展实施方案》 (003_9583e153e8ef1680.txt), issued 2023-09-20.
+"""淄博市: 《优化生育政策促进人口长期均衡发展实施方案》 (the pack's document), issued 2023-09-20.
 
 Every figure is in parameters.yaml, dated from the issue date and cited to its clause. Two readings worth knowing:
-- 二（四）1 城乡居民住院分娩: “支付额不低于3000元，实际发生医疗费用低于限额的，据实结算”. The document guarantees
-  a payment of at least 3000 CNY, and the actual cost when the cost is below that: the guaranteed amount is
-  min(cost, 3000). The resident-insurance rules may pay more; they are not in the document, so the amount
-  reported is the guaranteed minimum and the explanation says so.
-- 二（四）2 housing: “在我市相关住房保障政策规定期限内” names no end date. The window is the parameter
-  `housing_policy_window.open` (1 from 2023-09-20, open-ended until the city's end date is added as a 0).
+- 二（四）1 城乡居民住院分娩: “支付额不低于3000元，实际发生医疗费用低于限额的，据实结算”. 3000 CNY is a floor, not
+  a cap: a cost of 5000 is paid at least 3000 (the resident-insurance rules, not in the document, say how much
+  more), a cost below 3000 is paid in full. The amount reported is min(cost, 3000), which the payment is never
+  below, with `note: "at least"` and the explanation saying 不低于.
+- 二（四）2 housing: “在我市相关住房保障政策规定期限内”, “在规定时间内” name no end date. The window is the parameter
+  `housing_policy_window.open` (1 from 2023-09-20, open-ended and verified: false until the city's end date is
+  added as a 0). The 购房补贴 and the 契税 购房补贴 are two programs: the document does not say whether a family
+  gets both, and each explanation says so.
+- 二（五） 计划生育特殊家庭成员: every living member of a household marked as a special family (the couple, their
+  children, and the elders of a 失独 couple raising a grandchild, listed as grandparents), not only the parents.
 Each program is in force from its parameters' date (`in_force=`): births and purchases are judged on their own
 date, everything else on the as-of date.
 """
@@ -19,7 +23,7 @@ import numpy as np
 
 from cradle.policy.dates import add_years
 from cradle.policy.population import SPECIAL_FAMILY
-from cradle.policy.program import Ctx, Rule, program
+from cradle.policy.program import Ctx, Rule, pack_document, program
 
 # --- shared derivations ---------------------------------------------------------------------------------------
 
@@ -39,13 +43,79 @@ def _tier(n) -> np.ndarray:
 
 
 def _special_family(c: Ctx) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
-    """Per person: in a 计划生育特殊家庭, and which kind (a fact for the explanation, computed when asked)."""
+    """Per person: a member of a 计划生育特殊家庭 (every member of a household so marked, see the module's
+    docstring), and which kind (a fact for the explanation, computed when asked)."""
     code = c.to_persons(c.households.special_family)
 
     def kind() -> np.ndarray:
         return np.where(code == SPECIAL_FAMILY["bereaved"], "失独家庭", "独生子女伤残家庭")
 
     return code != SPECIAL_FAMILY[None], kind
+
+
+# --- 二（二）1 保障孕产妇和儿童健康 ------------------------------------------------------------------------------
+
+
+@program(
+    id="zibo.prenatal_check_insurance",
+    title="职工生育产前检查费纳入职工医保支付",
+    entity="person",
+    kind="reimbursement",
+    unit="CNY",
+    clause="二（二）1",
+    in_force="prenatal_check_insurance.amount",
+)
+def prenatal_check_insurance(c: Ctx) -> Rule:
+    """“将符合规定的职工生育产前检查费纳入职工基本医疗保险基金支付范围”: a pregnant woman in employee medical
+    insurance (flexible workers in it included); what is paid follows the 医保 rules, not the document."""
+    p = c.persons
+    return Rule(
+        conditions=[
+            ("女性", p.female),
+            ("在世", c.alive),
+            ("正在怀孕", p.pregnancy_months >= 1),
+            ("参加职工基本医疗保险", p.medical_insurance == c.INSURANCE["employee"]),
+        ],
+        amount=c.param("prenatal_check_insurance.amount"),
+        facts={"months": p.pregnancy_months},
+        explanation="怀孕{months}个月，参加职工基本医疗保险：符合规定的生育产前检查费纳入职工基本医疗保险基金支付范围",
+    )
+
+
+@program(
+    id="zibo.child_rehabilitation_insurance",
+    title="0—17岁脑瘫、残疾和孤独症儿童康复治疗费纳入居民医保支付",
+    entity="person",
+    kind="reimbursement",
+    unit="CNY",
+    clause="二（二）1",
+    in_force="child_rehabilitation_insurance.amount",
+)
+def child_rehabilitation_insurance(c: Ctx) -> Rule:
+    """“将0—17岁脑瘫、残疾儿童和孤独症儿童符合规定的康复治疗费纳入城乡居民基本医疗保险支付范围”: a child under
+    18 with `disability`, or diagnosed with cerebral palsy or autism (`diagnosis`), in resident insurance."""
+    p = c.persons
+    max_age = c.param("child_rehabilitation_insurance.max_age")
+    end = c.birthday(max_age + 1)
+    return Rule(
+        conditions=[
+            ("在世", c.alive),
+            ("0—17岁", c.age <= max_age),
+            ("脑瘫、残疾或孤独症儿童", p.disability | (p.diagnosis != c.DIAGNOSIS[None])),
+            ("参加城乡居民基本医疗保险", p.medical_insurance == c.INSURANCE["resident"]),
+        ],
+        amount=c.param("child_rehabilitation_insurance.amount"),
+        start=p.birth_date,
+        end=end,
+        facts={
+            "who": lambda: np.where(
+                p.diagnosis == c.DIAGNOSIS["cerebral_palsy"],
+                "脑瘫儿童",
+                np.where(p.diagnosis == c.DIAGNOSIS["autism"], "孤独症儿童", "残疾儿童"),
+            )
+        },
+        explanation="{who}参加城乡居民基本医疗保险，符合规定的康复治疗费纳入城乡居民基本医疗保险支付范围，至{end}满18周岁止",
+    )
 
 
 # --- 二（四）1 降低生育成本 --------------------------------------------------------------------------------------
@@ -168,20 +238,22 @@ def resident_delivery_payment(c: Ctx) -> Rule:
             ("母亲参加城乡居民基本医疗保险", p.medical_insurance[mother] == c.INSURANCE["resident"]),
             ("已填写医保政策范围内住院分娩医疗费用", ~np.isnan(cost)),
         ],
-        # At least the minimum, the actual cost when it is lower: the guaranteed payment is min(cost, minimum).
+        # A floor, not a cap: the payment is never below min(cost, minimum) (see the module's docstring).
         amount=np.minimum(cost, minimum),
         start=b.date,
+        note="at least",
         facts={
             "cost": cost,
             "minimum": minimum,
-            "reading": np.where(
+            "paid": lambda: np.where(
                 below,
-                "实际发生医疗费用低于限额，据实结算",
-                "按城乡居民基本医疗保险政策规定支付且不低于限额，此处计保障的最低支付额",
+                "实际发生医疗费用低于限额，据实结算，支付",
+                "按城乡居民基本医疗保险政策规定支付，支付额不低于",
             ),
+            "floor": lambda: np.where(below, "", "（文件只规定下限，实际支付额按医保政策结算，可能更高）"),
         },
-        explanation="母亲参加城乡居民基本医疗保险，{start}住院分娩，医疗费用{cost}元；支付额不低于{minimum}元，"
-        "{reading}：支付{amount}元",
+        explanation="母亲参加城乡居民基本医疗保险，{start}住院分娩，医疗费用{cost}元（支付额下限{minimum}元），"
+        "{paid}{amount}元{floor}",
     )
 
 
@@ -219,7 +291,7 @@ def home_purchase_subsidy(c: Ctx) -> Rule:
         start=when,
         facts={"n": n, "tier": lambda: _tier(n)},
         explanation="购房时家庭有{n}个孩子，于{start}在规定期限内购买新建商品住宅，按{tier}家庭标准给予购房补贴，"
-        "最高不超过{amount}元（具体金额按市住房保障政策核定）",
+        "最高不超过{amount}元（具体金额按市住房保障政策核定）；文件未说明本项补贴与缴清契税后的购房补贴能否同时享受",
     )
 
 
@@ -256,7 +328,7 @@ def deed_tax_subsidy(c: Ctx) -> Rule:
         start=when,
         facts={"n": n, "tier": lambda: _tier(n), "tax": tax, "share": share},
         explanation="购房时家庭有{n}个孩子，于{start}购买新建商品住宅并缴清契税{tax}元，{tier}家庭按所缴契税总额的"
-        "{share}%给予购房补贴{amount}元",
+        "{share}%给予购房补贴{amount}元；文件未说明本项补贴与购买新建商品住宅的限额购房补贴能否同时享受",
     )
 
 
@@ -374,6 +446,30 @@ def nursery_fee_subsidy(c: Ctx) -> Rule:
     )
 
 
+@program(
+    id="zibo.county_childcare_allowance",
+    title="区县育儿补贴（鼓励）",
+    entity="household",
+    kind="cash",
+    unit="CNY",
+    clause="二（四）2",
+    in_force="county_childcare_allowance.amount",
+)
+def county_childcare_allowance(c: Ctx) -> Rule:
+    """“鼓励各区县结合自身实际情况发放育儿补贴，具体补贴形式及标准由各区县自行确定”: the form, the standard and
+    who gets it are the county's; a household raising minor children is told of it, with the county's figure where
+    one is recorded (by_region) and none otherwise."""
+    n = c.n_minor_children
+    return Rule(
+        conditions=[("有未成年子女", n >= 1)],
+        amount=c.param("county_childcare_allowance.amount", regions=c.households.jurisdiction),
+        note="encouraged",
+        facts={"n": n},
+        explanation="家庭有{n}名未成年子女：方案鼓励各区县结合自身实际情况发放育儿补贴，具体补贴形式及标准由各区县"
+        "自行确定（是否发放以所在区县规定为准）",
+    )
+
+
 # --- 二（四）3 降低教育成本 --------------------------------------------------------------------------------------
 
 
@@ -384,6 +480,7 @@ def nursery_fee_subsidy(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause="二（四）3",
+    citations=[(pack_document("zibo"), "二（三）2")],  # the ages: “满足当地3—6岁幼儿入园需求”
     in_force="kindergarten_priority_third_child.min_birth_order",
 )
 def kindergarten_priority_third_child(c: Ctx) -> Rule:
@@ -402,7 +499,39 @@ def kindergarten_priority_third_child(c: Ctx) -> Rule:
         end=end,
         facts={"birth_order": c.birth_order},
         note="encouraged",
-        explanation="第{birth_order}孩，方案鼓励各区县优先保障三孩入普惠性幼儿园（3—6岁入园，自{start}起至{end}止）",
+        explanation="第{birth_order}孩，方案鼓励各区县优先保障三孩入普惠性幼儿园（按二（三）2“3—6岁幼儿入园”，"
+        "自{start}起至{end}止）",
+    )
+
+
+@program(
+    id="zibo.preschool_financial_aid",
+    title="学前教育资助",
+    entity="person",
+    kind="cash",
+    unit="CNY/year",
+    clause="二（四）3",
+    in_force="plan.issued",
+)
+def preschool_financial_aid(c: Ctx) -> Rule:
+    """“落实家庭经济困难儿童、孤儿和残疾儿童等学前教育资助制度”: a kindergarten child who is from a household in
+    economic difficulty (低保 or 家庭经济困难), an orphan or disabled; the standard is the existing 资助 rules'."""
+    p = c.persons
+    needy = c.to_persons(c.households.low_income)
+
+    def who():
+        return np.where(p.orphan, "孤儿", np.where(p.disability, "残疾儿童", "家庭经济困难儿童"))
+
+    return Rule(
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("在幼儿园就读", p.care_type == c.CARE["kindergarten"]),
+            ("家庭经济困难儿童、孤儿或残疾儿童", needy | p.orphan | p.disability),
+        ],
+        amount=c.param("preschool_financial_aid.yearly"),
+        facts={"who": who},
+        explanation="{who}在幼儿园就读，落实学前教育资助制度",
     )
 
 
@@ -423,8 +552,7 @@ def special_family_ticket_waiver(c: Ctx) -> Rule:
     min_age = c.param("special_family_ticket_waiver.min_age")
     return Rule(
         conditions=[
-            ("计划生育特殊家庭", special),
-            ("是父母", c.is_parent),
+            ("计划生育特殊家庭成员", special),
             ("在世", c.alive),
             ("年满60周岁", c.age >= min_age),
         ],
@@ -448,8 +576,7 @@ def special_family_health_check(c: Ctx) -> Rule:
     min_age = c.param("special_family_health_check.min_age")
     return Rule(
         conditions=[
-            ("计划生育特殊家庭", special),
-            ("是父母", c.is_parent),
+            ("计划生育特殊家庭成员", special),
             ("在世", c.alive),
             ("年满65周岁", c.age >= min_age),
         ],
@@ -476,8 +603,7 @@ def special_family_medical_fee_waiver(c: Ctx) -> Rule:
     expert = c.param("special_family_medical_fee_waiver.expert_waived")
     return Rule(
         conditions=[
-            ("计划生育特殊家庭", special),
-            ("是父母", c.is_parent),
+            ("计划生育特殊家庭成员", special),
             ("在世", c.alive),
         ],
         facts={"kind": kind, "ordinary": ordinary, "expert": expert},
