@@ -161,9 +161,9 @@ def test_its_measures_take_progress_reports(with_files, migrated_db_url):
         ),
         (
             "targets.yaml",
-            "per_1000: 4.5",
-            "per_1000: 四点五",
-            r"example/targets\.yaml: childcare\.slots\.per_1000",
+            "slots: {clause",
+            "slots: {per_1000: 4.5, clause",
+            r"example/targets\.yaml: childcare\.slots\.per_1000: kept once",
         ),
         (
             "measures.yaml",
