@@ -8,6 +8,7 @@ import datetime as dt
 import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -71,7 +72,7 @@ def world(base_url, tmp_path_factory):
 
 
 def sign_in(page, base_url, username, password, next_path):
-    page.goto(f"{base_url}/auth/login?next={next_path}")
+    page.goto(f"{base_url}/auth/login?next={quote(next_path)}")
     page.fill("#f-username", username)
     page.fill("#f-password", password)
     page.locator("#f-password").press("Enter")
@@ -132,45 +133,66 @@ def test_the_health_office_sees_the_overdue_items_in_english(phone, base_url, wo
     fits_the_phone(page)
 
 
-def test_the_survey_is_drawn_and_its_results_entered(phone, base_url, world):
+@pytest.mark.parametrize(
+    "lang, year, draw, sample, save, births_label",
+    [
+        ("en", 2024, "Draw the sample", "Sample", "Save the results", "Births in the year"),
+        ("zh", 2023, "抽取", "样本", "保存", "年内出生"),
+    ],
+)
+def test_the_survey_is_drawn_and_its_results_entered(
+    phone, base_url, world, lang, year, draw, sample, save, births_label
+):
     page = phone
-    sign_in(page, base_url, "mon-linzi", world["password"], "/monitoring/370305/survey?lang=en")
-    page.fill("#f-year", "2024")
+    sign_in(page, base_url, "mon-linzi", world["password"], f"/monitoring/370305/survey?lang={lang}")
+    page.fill("#f-year", str(year))
     page.fill("#f-fraction", "1")
     page.fill("#f-seed", "11")
-    page.get_by_role("button", name="Draw the sample").click()
-    expect(page.locator("h1")).to_contain_text("Sample")
+    page.get_by_role("button", name=draw).click()
+    expect(page.locator("h1")).to_contain_text(sample)
     expect(page.locator("#sample-table tbody tr")).to_have_count(4)
     for n in range(4):
         page.select_option("#f-household_no", f"LZ{n}")
         page.fill("#f-persons", "3")
         page.fill("#f-births", "1" if n < 2 else "0")
         page.fill("#f-under3", "1")
-        page.get_by_role("button", name="Save the results").click()
+        page.get_by_role("button", name=save).click()
         expect(page.locator("#results-saved")).to_be_visible()
     births = page.locator('#estimate-table tr[data-quantity="births"]')
-    expect(births).to_contain_text("Births in the year")
+    expect(births).to_contain_text(births_label)
     expect(births.locator("td").first).to_have_text("2")
     fits_the_phone(page)
 
 
-def test_a_whatif_shows_its_chart(desktop, base_url, world, screenshot_dir):
-    page = desktop
-    sign_in(page, base_url, "mon-zhangdian", world["password"], "/whatif?region=370303")
+@pytest.mark.parametrize(
+    "width, lang, run, baseline, county",
+    [
+        ("desktop", "zh", "开始模拟", "现行政策", "张店区"),
+        ("phone", "en", "Run the what-if", "Baseline", "Zhangdian"),
+    ],
+)
+def test_a_whatif_shows_its_chart(
+    request, base_url, world, screenshot_dir, width, lang, run, baseline, county
+):
+    page = request.getfixturevalue(width)
+    sign_in(page, base_url, "mon-zhangdian", world["password"], f"/whatif?region=370303&lang={lang}")
     page.select_option("#f-parameter", "zibo.nursery_fee_subsidy.second_child")
     page.fill("#f-value", "600")
     page.fill("#f-years", "2025-2027")
     page.fill("#f-on", "2025-06-30")
     page.check("#f-source-synthetic")
     page.fill("#f-persons", "3000")
-    page.get_by_role("button", name="开始模拟").click()
+    page.get_by_role("button", name=run).click()
     expect(page.locator("#run-status")).to_have_attribute("data-status", "done", timeout=60_000)
     chart = page.locator("#whatif-chart")
     expect(chart.locator("svg path").first).to_be_attached()  # ECharts drew the bars
-    expect(chart).to_contain_text("现行政策")
-    expect(page.locator("#whatif-table")).to_contain_text("张店区")
+    expect(chart).to_contain_text(baseline)
+    expect(page.locator("#whatif-table")).to_contain_text(county)
     expect(page.locator("#download")).to_be_visible()
-    page.screenshot(path=str(screenshot_dir / "monitoring-whatif-desktop.png"), full_page=True)
+    if width == "phone":
+        fits_the_phone(page)
+    else:
+        page.screenshot(path=str(screenshot_dir / "monitoring-whatif-desktop.png"), full_page=True)
 
 
 @pytest.mark.parametrize(
