@@ -23,7 +23,6 @@ MESSAGES = [
     N_("Unknown region code %(code)s"),
     N_("Should be between %(lo)s and %(hi)s"),
     N_("No more than %(n)s characters"),
-    N_("No values filled in (no values filled in)"),
     # services/bundle.py: the applicant's in-app and SMS texts (SMS go out in Chinese, the default)
     N_(
         "Your birth bundle has been received (%(bundle)s); each department handles its part, and you can follow progress under “My matters”."
