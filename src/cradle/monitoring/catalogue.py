@@ -10,7 +10,7 @@ from importlib import resources
 import yaml
 
 from cradle import regions
-from cradle.errors import N_, NotFound
+from cradle.errors import N_, NotFound, translate
 from cradle.monitoring.areas import checked
 from cradle.policy.errors import PackError
 from cradle.policy.packs import Pack, load_packs
@@ -18,6 +18,24 @@ from cradle.policy.targets import Target
 
 DIRECTIONS = ("higher", "lower", "band", "none")
 SOURCES = ("registry", "childcare", "entered")  # where the values come from (the computations: sources)
+# The units the definitions write in Chinese, as other languages say them (message ids; the zh catalogue holds the
+# unit). "%" and "‰" read the same in every language; a count (个, 所, 家) is a count.
+UNITS = {
+    "人": N_("people"),
+    "个/千人": N_("places per 1,000 people"),
+    "1/10万": N_("per 100,000"),
+    "平方米": N_("square metres"),
+    "女婴=100": N_("boys per 100 girls"),
+    "孩/妇女": N_("children per woman"),
+    "个": N_("count"),
+    "所": N_("count"),
+    "家": N_("count"),
+}
+
+
+def unit_text(unit: str, locale: str) -> str:
+    """An indicator's unit in ``locale`` (the definitions' own words in Chinese)."""
+    return unit if locale == "zh" or unit not in UNITS else translate(UNITS[unit], {}, locale)
 
 
 @dataclass(frozen=True)

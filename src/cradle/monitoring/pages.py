@@ -62,19 +62,8 @@ ENTERED = N_("Entered by %(who)s (%(department)s), %(date)s")
 UPLOAD_TITLE = N_("Excel template download and bulk upload")
 
 
-# the statuses as the pages say them (English message ids; the zh catalogue has scorecard.STATUS_LABELS' words)
-STATUS_MESSAGES = {
-    "on_track": N_("On track"),
-    "at_risk": N_("At risk"),
-    "missed": N_("Missed"),
-    "no_data": N_("No data"),
-    "unjudged": N_("Cannot be judged"),
-    "no_target": N_("No target"),
-}
-
-
 def _labels(request: Request) -> dict[str, str]:
-    return {k: say(request, m) for k, m in STATUS_MESSAGES.items()}
+    return {k: say(request, m) for k, m in scorecard.STATUS_MESSAGES.items()}
 
 
 def _crumbs(request: Request, code: str, year: int, last_link: bool = False) -> list[tuple[str, str | None]]:

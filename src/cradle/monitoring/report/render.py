@@ -12,7 +12,7 @@ from cradle import regions
 from cradle.monitoring import catalogue, plan, units
 from cradle.monitoring.report import annual, charts
 from cradle.monitoring.report.annual import AnnualReport
-from cradle.monitoring.report.scorecard import STATUS_LABELS, format_value
+from cradle.monitoring.report.scorecard import STATUS_MESSAGES, format_value
 from cradle.monitoring.scenarios import MEDIUM, TITLE_OF_LABEL
 from cradle.web import terms
 from cradle.web.i18n import HTML_LANG, translations
@@ -49,7 +49,7 @@ def environment(locale: str = "zh") -> Environment:
     env.install_gettext_translations(translations(locale), newstyle=True)
     env.globals.update(
         fmt=format_value,
-        STATUS_LABELS=STATUS_LABELS,
+        STATUS_LABELS={k: translations(locale).gettext(m) for k, m in STATUS_MESSAGES.items()},
         STATUS_COLOURS=STATUS_COLOURS,
         PLAN_STATES=plan.STATES,
         office=lambda code, region: units.office(code, region, locale),
@@ -63,6 +63,7 @@ def environment(locale: str = "zh") -> Environment:
     )
     env.filters["term"] = lambda value: terms.localize(value, locale)
     env.filters["place"] = lambda value: terms.localize(value, locale)
+    env.filters["unit"] = lambda unit: catalogue.unit_text(unit, locale)
     return env
 
 
@@ -83,7 +84,7 @@ def _trend_charts(report: AnnualReport, locale: str = "zh") -> list[dict]:
         t = row.target.target if row.target else None
         goal = t.value if t is not None and t.comparator in (">=", ">", "<=", "<") else None
         name, unit = row.indicator.name, row.indicator.unit
-        title = f"{name}（{unit}）" if locale == "zh" else f"{name} ({terms.localize(unit, locale)})"
+        title = f"{name}（{unit}）" if locale == "zh" else f"{name} ({catalogue.unit_text(unit, locale)})"
         out.append(
             {
                 "row": row,
@@ -173,9 +174,11 @@ def html(report: AnnualReport, for_pdf: bool = False, locale: str = "zh") -> str
 
 def _localized(sentence: annual.Sentence, locale: str) -> annual.Sentence:
     """A summary sentence with its region name and units in ``locale`` (indicator names are catalogue data)."""
-    params = {
-        k: terms.localize(v, locale) if k in ("name", "unit") else v for k, v in sentence.params.items()
-    }
+    params = dict(sentence.params)
+    if "name" in params:
+        params["name"] = terms.localize(params["name"], locale)
+    if "unit" in params:
+        params["unit"] = catalogue.unit_text(params["unit"], locale)
     if "facts" in params:
         params["facts"] = [_localized(f, locale) for f in params["facts"]]
     return annual.Sentence(sentence.key, params)

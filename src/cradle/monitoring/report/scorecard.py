@@ -19,20 +19,21 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from cradle import regions
-from cradle.errors import N_, NotFound
+from cradle.errors import N_, NotFound, translate
 from cradle.monitoring import catalogue, values
 from cradle.monitoring.areas import found
 from cradle.monitoring.catalogue import Indicator
 from cradle.monitoring.warnings import _trend
 from cradle.policy.targets import Target
 
-STATUS_LABELS = {
-    "on_track": "达标/进度正常",
-    "at_risk": "有风险",
-    "missed": "未达标",
-    "no_data": "无数据",
-    "unjudged": "无法判定",
-    "no_target": "无目标",
+# the statuses as the dashboards and the report say them (English message ids; the zh catalogue has the Chinese)
+STATUS_MESSAGES = {
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "missed": N_("Missed"),
+    "no_data": N_("No data"),
+    "unjudged": N_("Cannot be judged"),
+    "no_target": N_("No target"),
 }
 NUMERIC = (">=", ">", "<=", "<")
 
@@ -93,7 +94,8 @@ class IndicatorRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        """The status in Chinese, as the printed report and the exports say it."""
+        return translate(STATUS_MESSAGES[self.status], {})
 
     @property
     def value_text(self) -> str:
@@ -122,7 +124,7 @@ class Scorecard:
         )
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(STATUS_LABELS, 0)
+        out = dict.fromkeys(STATUS_MESSAGES, 0)
         for r in self.rows:
             out[r.status] += 1
         return out
