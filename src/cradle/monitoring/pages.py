@@ -66,6 +66,11 @@ def _labels(request: Request) -> dict[str, str]:
     return {k: say(request, m) for k, m in scorecard.STATUS_MESSAGES.items()}
 
 
+def _units(request: Request):
+    locale = locale_of(request)
+    return lambda unit: catalogue.unit_text(unit, locale)
+
+
 def _crumbs(request: Request, code: str, year: int, last_link: bool = False) -> list[tuple[str, str | None]]:
     out = dashboard.crumbs(code, year, last_link)
     return [(say(request, N_("Monitoring")), out[0][1]), *out[1:]]
@@ -118,6 +123,7 @@ def _entry_page(
         errors=errors,
         stored=stored,
         indicators=choices,
+        unit_text=_units(request),
         breadcrumbs=_own(request, say(request, ENTRY_TITLE)),
     )
 
@@ -302,6 +308,7 @@ def region_dashboard(code: str, request: Request, db: RequestSession, year: int 
         unit_names=[(u, regions.name(u)) for u in card.units],
         STATUS_COLOURS=dashboard.STATUS_COLOURS,
         LABELS=_labels(request),
+        unit_text=_units(request),
         fmt=scorecard.format_value,
         breadcrumbs=_crumbs(request, code, year),
         warnings=[w for w in found_warnings if w.kind != "late"],
@@ -355,6 +362,7 @@ def indicator_page(
         units=dashboard.units_chart(row) if row.units else None,
         computed=sources.computed_here(sources.context(db), indicator_id, code, year) is not None,
         LABELS=_labels(request),
+        unit_text=_units(request),
         fmt=scorecard.format_value,
         breadcrumbs=crumbs,
     )
