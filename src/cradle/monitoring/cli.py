@@ -16,7 +16,7 @@ from cradle import atomicfile, regions
 from cradle.errors import N_, Invalid
 
 monitoring = typer.Typer(
-    help="监测评估: indicators, projection, plan tracker, early warning.", no_args_is_help=True
+    help="Monitoring (监测评估): indicators, projection, plan tracker, early warning.", no_args_is_help=True
 )
 
 
