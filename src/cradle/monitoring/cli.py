@@ -136,7 +136,9 @@ def upload_cmd(file: Path, department: str = typer.Option(...), user: str = type
 def plan_cmd(
     region: str = typer.Option(...),
     overdue: bool = typer.Option(False, help="only the items past their due date and not reported"),
-    scorecard: Path = typer.Option(None, help="write the 考核 scorecard (by unit, by chapter) as Excel"),
+    scorecard: Path = typer.Option(
+        None, help="write the assessment (考核) scorecard, by unit and by chapter, as Excel"
+    ),
 ) -> None:
     """The tasks binding REGION, their lead units and each due item's state."""
     # deferred: the command's work (the packs, the plan's tables, openpyxl)
