@@ -30,6 +30,7 @@ CONVERTED = (
     "cradle.keyrotation",
     "cradle.fieldcrypt",
     "cradle.audit",
+    "cradle.monitoring",
     "cradle.childcare",
 )
 

@@ -42,6 +42,7 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
     (
         N_("Staff"),
         [
+            Link("/whatif", N_("What-if")),
             Link("/staff", N_("Workbench")),
             Link("/childcare/official", N_("Childcare filings")),
             Link("/registry", N_("Population registry")),
