@@ -1,6 +1,6 @@
 """The 妇幼 indicators computed from the records: exact numerators and denominators on a small county built by
 hand (both databases), and, for synthetic counties of the five documents' jurisdictions, every health indicator a
-document sets a target for computed from the records, stored by monitoring's refresh (source `records`) and shown
+document sets a target for computed from the records, stored by monitoring's refresh (computed, source 妇幼健康记录) and shown
 on the dashboard against its target."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from cradle.db import make_engine, session_scope, upgrade
+from cradle.errors import DomainError
 from cradle.health import deaths, indicators, pregnancies, screenings
 from cradle.idcard import make_id_number
 from cradle.monitoring import catalogue, values
@@ -237,7 +238,8 @@ def test_each_indicator_counts_its_records(hurl, workers, tmp_path):
             indicators.compute(s, "370304", YEAR, dt.date(2025, 6, 30)) == {}
         )  # no records, nothing computed
         assert set(indicators.DEFINITIONS) == set(EXPECTED)
-        # monitoring stores them (source records); an entered value stays where the records say nothing
+        # monitoring stores them (computed, from the health records); an entered value stays where the records say
+        # nothing
         values.record(
             s,
             [values.Entry("standard_mch_institutions", COUNTY, YEAR, 1, "年报", dt.date(2025, 1, 5))],
@@ -245,10 +247,17 @@ def test_each_indicator_counts_its_records(hurl, workers, tmp_path):
             "u",
         )
         rows = refresh(s, [COUNTY], YEAR, dt.date(2025, 6, 30))
-        stored = {r.indicator_id: r for r in rows if r.method == "records"}
+        stored = {r.indicator_id: r for r in rows if r.source.startswith("妇幼健康记录")}
         assert set(stored) == set(EXPECTED)
         assert (stored["early_booking_rate"].numerator, stored["early_booking_rate"].denominator) == (3, 5)
         assert values.current(s, "standard_mch_institutions", COUNTY, YEAR).method == "entered"
+        # typed entry is closed where the records give the indicator, open where they do not
+        typed = {"indicator_id": "early_booking_rate", "year": str(YEAR), "value": "60", "source": "年报"}
+        typed["source_date"] = "2025-01-05"
+        with pytest.raises(DomainError) as exc:
+            values.enter(s, {**typed, "region": COUNTY}, "卫生健康委", "u")
+        assert [(p.field, p.code) for p in exc.value.items()] == [("indicator_id", "computed")]
+        assert values.enter(s, {**typed, "region": "370304"}, "卫生健康委", "u").method == "entered"
 
 
 def _health_targets() -> dict[str, set[str]]:
@@ -308,7 +317,7 @@ def test_every_health_indicator_of_the_five_documents_is_computed_from_records(f
         for region, wanted in targets.items():
             for ind in wanted:
                 row = values.current(s, ind, region, YEAR)
-                assert row is not None and row.method == "records", (region, ind)
+                assert row is not None and row.method == "computed", (region, ind)
                 assert row.denominator > 0 and row.source.startswith("妇幼健康记录")
             html = client.get(f"/monitoring/{region}", params={"year": YEAR}).text
             for ind in wanted:  # each shown with its value and the document's target

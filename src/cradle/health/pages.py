@@ -32,7 +32,6 @@ from cradle.health import (
     warnings,
 )
 from cradle.monitoring import catalogue
-from cradle.monitoring.pages import STATUS_MESSAGES
 from cradle.monitoring.report import scorecard
 from cradle.web.i18n import gettext
 from cradle.web.templating import locale_of, render
@@ -318,7 +317,8 @@ def home(request: Request, db: RequestSession, actor: Reader) -> Response:
         warnings=warnings.for_actor(db, actor),
         may_review=access.may_review(actor),
         guides=actor.role in access.GUIDES,
-        STATUS=STATUS_MESSAGES,
+        STATUS=scorecard.STATUS_MESSAGES,
+        unit_text=lambda unit: catalogue.unit_text(unit, locale_of(request)),
     )
     return _page(request, "health/home.html", _t(request, N_("Maternal and child health")), **context)
 

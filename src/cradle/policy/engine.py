@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cradle.policy import dates
+from cradle.policy import dates, published
 from cradle.policy.packs import Pack, layer_parameter, load_packs
 from cradle.policy.population import Population
 from cradle.policy.program import Columns, Ctx, ParamUse, Program, Rule
@@ -54,9 +54,7 @@ def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
 
 
 def _entity(program: Program, ctx: Ctx) -> Columns:
-    return {"person": ctx.persons, "birth": ctx.births, "facility": ctx.facilities}.get(
-        program.entity, ctx.households
-    )
+    return ctx.entity(program.entity)
 
 
 def _n_rows(program: Program, ctx: Ctx) -> int:
@@ -93,11 +91,13 @@ def _households_and_beneficiaries(
     program: Program, ctx: Ctx, idx: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """At the eligible rows `idx`: the household row, and the default beneficiary (the person, the birth's
-    mother, or -1 for the household)."""
+    mother, the newborn, or -1 for the household)."""
     if program.entity == "person":
         return ctx.persons.hh[idx], idx
     if program.entity == "birth":
         return ctx.births.hh[idx], ctx.births.mother[idx]
+    if program.entity == "newborn":
+        return ctx.newborns.hh[idx], ctx.newborns.child[idx]
     return idx, np.full(len(idx), -1, dtype=np.int64)
 
 
@@ -164,7 +164,9 @@ def run(
     explain: bool = False,
     only: set[str] | None = None,
 ) -> list[ProgramResult]:
-    """Every program of every pack serving each household, as of `as_of`."""
+    """Every program of every pack serving each household, as of `as_of`, with the values the parameter desk
+    has published (`published.refresh()`: a check of a clock, and now and then of one database row)."""
+    published.refresh()
     as_of = np.datetime64(as_of, "D")
     results: list[ProgramResult] = []
     whole: dict = {}

@@ -43,6 +43,7 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
     (
         N_("Staff"),
         [
+            Link("/whatif", N_("What-if")),
             Link("/staff", N_("Workbench")),
             Link("/childcare/official", N_("Childcare filings")),
             Link("/registry", N_("Population registry")),
@@ -50,6 +51,7 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
             Link("/health", N_("Maternal and child health")),
             Link("/auth/admin/accounts", N_("Accounts")),
             Link("/admin/jobs", N_("Scheduled jobs")),
+            Link("/params", N_("Parameter desk")),
         ],
     ),
 ]
