@@ -103,6 +103,11 @@ def fill(path: str, ids: dict) -> str:
         "row_id": ids["row_id"],
         "candidate_id": ids["candidate_id"],
         "merge_id": ids["merge_id"],
+        "year": 2024,
+        "entry_id": ids["entry_id"],
+        "objection_id": ids["objection_id"],
+        "family_id": ids["family_id"],
+        "task_id": ids["task_id"],
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values.get(m.group(1), 1)), path)
 

@@ -35,7 +35,7 @@ def setting(session: Session, county: str) -> Setting:
 def set_setting(session: Session, actor: Actor, county: str, publicity_days: int, visit_interval_days: int):
     access.require(actor, _county(county), "county")
     if not isinstance(publicity_days, int) or not 5 <= publicity_days <= 30:
-        raise Invalid("publicity_days", N_("The 公示 should run 5 to 30 days"))
+        raise Invalid("publicity_days", N_("The public notice should run 5 to 30 days"))
     if not isinstance(visit_interval_days, int) or not 7 <= visit_interval_days <= 180:
         raise Invalid("visit_interval_days", N_("The visit interval should be 7 to 180 days"))
     row = session.get(Setting, county) or Setting(county=county)

@@ -380,7 +380,7 @@ def publicize(
     cycle = get_cycle(session, actor, county, year, lock=True)
     days = days if days is not None else setting(session, county).publicity_days
     if not isinstance(days, int) or not 5 <= days <= 30:
-        raise Invalid("days", N_("The 公示 should run 5 to 30 days"))
+        raise Invalid("days", N_("The public notice should run 5 to 30 days"))
     _move(cycle, "publicized", ("open",))
     start = _today(start)
     cycle.publicity_start, cycle.publicity_end = start, start + dt.timedelta(days=days - 1)
@@ -414,11 +414,11 @@ def object_to(
     if today > cycle.publicity_end:
         raise IllegalTransition(
             "raised_on",
-            N_("The 公示 closed on %(date)s: the objection is too late"),
+            N_("The public notice closed on %(date)s: the objection is too late"),
             date=cycle.publicity_end,
         )
     if today < cycle.publicity_start:
-        raise Invalid("raised_on", N_("The 公示 starts on %(date)s"), date=cycle.publicity_start)
+        raise Invalid("raised_on", N_("The public notice starts on %(date)s"), date=cycle.publicity_start)
     if entry.status != "posted":
         raise Conflict("entry", N_("This person is not on the posted list"))
     grounds = (grounds or "").strip()
@@ -470,7 +470,7 @@ def _publicity_over(session: Session, cycle: Cycle, today: dt.date) -> None:
     if cycle.publicity_end is None or today <= cycle.publicity_end:
         raise IllegalTransition(
             "status",
-            N_("The 公示 runs until %(date)s: wait until it has ended"),
+            N_("The public notice runs until %(date)s: wait until it has ended"),
             date=cycle.publicity_end or "-",
         )
     open_ = session.execute(
@@ -542,3 +542,16 @@ def file(session: Session, actor: Actor, county: str, year: int) -> Cycle:
     cycle.filed_by = ref(actor)
     audit.record(session, ref(actor), "assistance.file", _subject(cycle), {})
     return cycle
+
+
+def cycle_of_entry(session: Session, entry_id: int) -> Cycle | None:
+    return session.execute(
+        select(Cycle).join(Entry, Entry.cycle_id == Cycle.id).where(Entry.id == entry_id)
+    ).scalar_one_or_none()
+
+
+def objection(session: Session, objection_id: int) -> Objection:
+    row = session.get(Objection, objection_id)
+    if row is None:
+        raise NotFound("objection", N_("No such objection"))
+    return row

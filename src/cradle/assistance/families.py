@@ -300,3 +300,7 @@ def reminders(session: Session, actor: Actor, county: str) -> list[Reminder]:
             .order_by(Reminder.due)
         ).scalars()
     )
+
+
+def tasks_of_visit(session: Session, visit: Visit) -> list[Task]:
+    return list(session.execute(select(Task).where(Task.visit_id == visit.id).order_by(Task.id)).scalars())

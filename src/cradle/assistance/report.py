@@ -8,9 +8,12 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cradle.assistance.county_settings import setting
 from cradle.assistance.cycle import counts, entries
-from cradle.assistance.models import Cycle, Entry, Objection
+from cradle.assistance.families import contacts
+from cradle.assistance.models import Contact, Cycle, Entry, Family, Objection, Task
 from cradle.idcard import mask
+from cradle.payments.entitlements import payments_of
 from cradle.payments.models import Batch
 
 
@@ -83,4 +86,57 @@ def status(
             for b in batches
         ],
         "entries": [entry_row(e) for e in entries(session, cycle)] if with_entries else [],
+    }
+
+
+def mine(session: Session, id_number: str) -> dict:
+    """The family's own view: its places on the lists (newest year first), its payments and its contact persons."""
+    rows = session.execute(
+        select(Entry, Cycle.year)
+        .join(Cycle, Cycle.id == Entry.cycle_id)
+        .where(Entry.id_number == id_number)
+        .order_by(Cycle.year.desc(), Entry.id)
+    ).all()
+    households = {e.household for e, _year in rows} | {id_number}
+    family = session.execute(select(Family).where(Family.household.in_(households))).scalars().first()
+    programs = {e.program for e, _year in rows}
+    paid = [p for p in payments_of(session, id_number) if p.program in programs]
+    return {
+        "entries": [{**entry_row(e), "year": year} for e, year in rows],
+        "payments": [
+            {"program": p.program, "period": p.period, "amount": str(p.amount), "status": p.status}
+            for p in paid
+        ],
+        "contacts": [contact_row(c) for c in contacts(session, family)] if family else [],
+    }
+
+
+def contact_row(c: Contact) -> dict:
+    return {"kind": c.kind, "name": c.name, "since": c.since.isoformat()}
+
+
+def family_row(session: Session, f: Family, today: dt.date) -> dict:
+    interval = setting(session, f.county).visit_interval_days
+    since = f.last_visit or f.joined_on
+    return {
+        "id": f.id,
+        "name": f.name,
+        "household": mask(f.household),
+        "town": f.town,
+        "kind": f.kind,
+        "doctor_contract": f.doctor_contract,
+        "last_visit": f.last_visit.isoformat() if f.last_visit else None,
+        "contacts": [contact_row(c) for c in contacts(session, f)],
+        "overdue": since + dt.timedelta(days=interval) < today,
+    }
+
+
+def task_row(t: Task) -> dict:
+    return {
+        "id": t.id,
+        "family": t.family_id,
+        "need": t.need,
+        "department": t.department,
+        "deadline": t.deadline.isoformat(),
+        "status": t.status,
     }
