@@ -68,9 +68,9 @@ def year_2026() -> list[dict]:
     return out
 
 
-def accounts(ids: list[str]) -> list[dict]:
+def accounts(ids: list[str], town: str = TOWN) -> list[dict]:
     return [
-        {"id_number": n, "account_no": f"6217000{i:012d}", "bank_code": "GSBANK", "town": TOWN}
+        {"id_number": n, "account_no": f"6217000{i:012d}", "bank_code": "GSBANK", "town": town}
         for i, n in enumerate(ids)
     ]
 

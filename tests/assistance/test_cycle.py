@@ -91,10 +91,9 @@ def run_2025(url, tmp_path):
 def test_the_yearly_cycle_end_to_end(svc_url, tmp_path):
     found = run_2025(svc_url, tmp_path)
     # candidates with the engine's reasons: both parents of the 失独 family, each reward parent
-    assert found[(SPECIAL, mother(0))][2:] == (
-        "registry",
-        "家庭为符合条件的失独家庭，夫妻每人每月发放特别扶助金1000元，在世的母亲按月领取",
-    )
+    source, reason = found[(SPECIAL, mother(0))][2:]
+    assert source == "registry" and reason.startswith("家庭为符合条件的失独家庭（女方65岁")
+    assert "每月发放特别扶助金1000元，在世的母亲按月领取" in reason
     assert {k[0] for k in found if k[1] in (mother(1), father(1))} == {REWARD}
     assert len(found) == 16  # 8 families, both parents each
     listed = _entries(svc_url, 2025)
@@ -275,3 +274,45 @@ def test_each_step_is_for_its_level_and_area(session):
     with pytest.raises(Forbidden):
         cycle.publicize(session, city, COUNTY, 2025)
     assert session.execute(select(Cycle.status)).scalar_one() == "open"
+
+
+def test_a_zibo_county_runs_its_own_programs_at_its_own_rates(session):
+    from cradle.assistance import sample
+    from cradle.auth import roles
+    from cradle.auth.actor import Actor
+
+    zibo = "370303"
+    official = Actor(id="z", role=roles.COUNTY, region=zibo)
+    desk = Actor(id="zt", role=roles.TOWN, region=f"{zibo}001")
+    households = [sample.family(zibo, n, kind) for n, kind in enumerate(("bereaved", "reward", "disabled"))]
+    cycle.find_candidates(session, official, zibo, 2025, households)
+    c = cycle.get_cycle(session, official, zibo, 2025)
+    listed = {e.program: e for e in cycle.entries(session, c)}
+    assert set(listed) == {
+        "zibo.special_assistance_bereaved",
+        "zibo.reward_assistance",
+        "zibo.special_assistance_disabled",
+    }
+    assert all(e.amount is None for e in listed.values())  # 淄博 leaves the amounts to the county
+    cycle.set_accounts(
+        session,
+        desk,
+        zibo,
+        2025,
+        accounts(sorted({e.id_number for e in cycle.entries(session, c)}), f"{zibo}001"),
+    )
+    cycle.publicize(session, desk, zibo, 2025, start=day("2025-03-01"))
+    cycle.review(session, desk, zibo, 2025, today=day("2025-03-08"))
+    cycle.approve(session, official, zibo, 2025, today=day("2025-03-08"))
+    with pytest.raises(Invalid) as exc:
+        payment.pay(session, official, zibo, 2025, "2025-01")
+    assert exc.value.field == "amount"
+    for program, amount in (
+        ("zibo.special_assistance_bereaved", "900"),
+        ("zibo.special_assistance_disabled", "700"),
+    ):
+        rates.set_rate(session, official, program, zibo, day("2025-01-01"), amount, "张店区卫健发〔2025〕2号")
+    result = payment.pay(session, official, zibo, 2025, "2025-01")
+    assert result["registered"] == 4 and len(result["batches"]) == 2
+    amounts = sorted(session.execute(select(Payment.amount).where(Payment.period == "2025-01")).scalars())
+    assert amounts == [Decimal("700.00")] * 2 + [Decimal("900.00")] * 2

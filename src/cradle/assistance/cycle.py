@@ -120,7 +120,7 @@ def _leave_reason(
         return "death"
     if not P.is_special(entry.program) and entry.id_number in special:
         return "to_special"
-    if standing.newest_child is not None and standing.newest_child >= since:
+    if standing.adopted or (standing.newest_child is not None and standing.newest_child >= since):
         return "new_child"
     return "not_eligible"
 

@@ -77,20 +77,18 @@ def detect(households: list[dict], as_of: dt.date, programs: set[str]) -> list[F
 @dataclass(frozen=True)
 class Standing:
     deceased: bool
-    newest_child: dt.date | None  # the youngest child's birth (or adoption) date
+    newest_child: dt.date | None  # the youngest child's birth date
+    adopted: bool  # a child adopted (the registry keeps no adoption date)
 
 
 def index(households: list[dict]) -> dict[str, Standing]:
     """Every parent with an ID number in `households`, with what the yearly review asks of them."""
     out: dict[str, Standing] = {}
     for h in households:
-        kids = [
-            dt.date.fromisoformat(m.get("adopted_on") or m["birth_date"])
-            for m in h.get("members", [])
-            if m.get("relation") == "child" and m.get("birth_date")
-        ]
-        newest = max(kids, default=None)
+        kids = [m for m in h.get("members", []) if m.get("relation") == "child" and m.get("birth_date")]
+        newest = max((dt.date.fromisoformat(m["birth_date"]) for m in kids), default=None)
+        adopted = any(m.get("adopted") for m in kids)
         for m in h.get("members", []):
             if m.get("relation") in PARENTS and m.get("id_number"):
-                out[m["id_number"]] = Standing(bool(m.get("deceased")), newest)
+                out[m["id_number"]] = Standing(bool(m.get("deceased")), newest, adopted)
     return out

@@ -46,6 +46,8 @@ def family(county: str, n: int, kind: str, *, children: list[dict] | None = None
             kids = [{"birth_date": "1986-03-01", "sex": "F"}, {"birth_date": "1990-03-01", "sex": "F"}]
         if kind == "bereaved":
             kids[0]["deceased"] = True
+        if kind == "disabled":
+            kids[0].update(disability=True, disability_grade=2)
     members = [_parent(n, "mother", county), _parent(n, "father", county)]
     for i, kid in enumerate(kids, 1):
         members.append({"id": f"c{i}", "relation": "child", "birth_order": i, **kid})
