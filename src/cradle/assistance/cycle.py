@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from cradle import audit, regions
-from cradle.assistance import access, detection, families
+from cradle.assistance import access, detection, families, rows
 from cradle.assistance import programs as P
 from cradle.assistance.county_settings import setting
 from cradle.assistance.models import Cycle, Entry, Objection
@@ -102,23 +102,22 @@ def _subject(cycle: Cycle) -> str:
     return f"asst_cycle:{cycle.county}:{cycle.year}"
 
 
-def _previous(session: Session, county: str, year: int) -> dict[tuple[str, str], Entry]:
+def _previous(session: Session, county: str, year: int) -> dict[tuple[str, str], dict]:
     """Last year's approved list, by (program, ID number)."""
     prev = session.execute(select(Cycle).where(Cycle.county == county, Cycle.year == year - 1)).scalar()
     if prev is None:
         return {}
-    rows = session.execute(select(Entry).where(Entry.cycle_id == prev.id, Entry.status == "approved"))
-    return {(e.program, e.id_number): e for e in rows.scalars()}
+    return {
+        (e["program"], e["id_number"]): e for e in rows.read(session, prev.id, Entry.status == "approved")
+    }
 
 
-def _leave_reason(
-    entry: Entry, standing: detection.Standing | None, special: set[str], since: dt.date
-) -> str:
+def _leave_reason(entry: dict, standing: detection.Standing | None, special: set[str], since: dt.date) -> str:
     if standing is None:
         return "moved_away"
     if standing.deceased:
         return "death"
-    if not P.is_special(entry.program) and entry.id_number in special:
+    if not P.is_special(entry["program"]) and entry["id_number"] in special:
         return "to_special"
     if standing.adopted or (standing.newest_child is not None and standing.newest_child >= since):
         return "new_child"
@@ -155,12 +154,12 @@ def find_candidates(
             N_("The %(year)s list has been posted: candidates can no longer be found again"),
             year=year,
         )
-    kept = {(e.program, e.id_number): e for e in entries(session, cycle) if e.source == "manual"}
-    session.query(Entry).filter(Entry.cycle_id == cycle.id, Entry.source != "manual").delete()
+    kept = {(e["program"], e["id_number"]) for e in rows.read(session, cycle.id, Entry.source == "manual")}
+    session.execute(delete(Entry).where(Entry.cycle_id == cycle.id, Entry.source != "manual"))
     previous = _previous(session, county, year)
-    rows: dict[tuple[str, str], dict] = {}
+    listed: dict[tuple[str, str], dict] = {}
     for f in detection.detect(households, as_of, progs):
-        rows.setdefault(
+        listed.setdefault(
             (f.program, f.id_number),
             {
                 "program": f.program,
@@ -176,7 +175,7 @@ def find_candidates(
         key = (a.get("program"), a.get("id_number"))
         if key[0] not in progs:
             continue
-        row = rows.setdefault(
+        row = listed.setdefault(
             key,
             {
                 "program": key[0],
@@ -190,48 +189,39 @@ def find_candidates(
         )
         for field in ("town", "account_no", "bank_code"):
             row[field] = row.get(field) or a.get(field)
-    for key, row in rows.items():
+    for key, row in listed.items():
         before = previous.get(key)
         if before is not None:
             row["source"] = "carried"
             for field in ("town", "account_no", "bank_code"):
-                row[field] = row.get(field) or getattr(before, field)
+                row[field] = row.get(field) or before[field]
     # special assistance replaces reward assistance: one person is on one of them
-    special_now = {k[1] for k in rows if P.is_special(k[0])}
-    for key in [k for k in rows if not P.is_special(k[0]) and k[1] in special_now]:
-        del rows[key]
+    special_now = {k[1] for k in listed if P.is_special(k[0])}
+    for key in [k for k in listed if not P.is_special(k[0]) and k[1] in special_now]:
+        del listed[key]
     standing = detection.index(households)
     leavers = []
     for key, before in previous.items():
-        if key in rows or key in kept:
+        if key in listed or key in kept:
             continue
-        why = _leave_reason(before, standing.get(before.id_number), special_now, dt.date(year - 1, 1, 1))
+        why = _leave_reason(before, standing.get(before["id_number"]), special_now, dt.date(year - 1, 1, 1))
         leavers.append(
             {
-                "program": before.program,
-                "id_number": before.id_number,
-                "name": before.name,
-                "household": before.household,
-                "town": before.town,
+                **before,
+                "cycle_id": cycle.id,
                 "reason": LEAVE_TEXT[why],
                 "source": "carried",
                 "status": "left",
                 "leave_reason": why,
-                "account_no": before.account_no,
-                "bank_code": before.bank_code,
             }
         )
     new = [
-        Entry(
-            cycle_id=cycle.id,
-            frequency=P.frequency_of(r["program"]),
-            status=r.pop("status", "candidate"),
-            **r,
-        )
-        for r in [*(rows[k] for k in rows if k not in kept), *leavers]
+        {"cycle_id": cycle.id, "frequency": P.frequency_of(r["program"]), "status": "candidate", **r}
+        for k, r in listed.items()
+        if k not in kept
     ]
-    session.add_all(new)
-    session.flush()
+    new += leavers
+    rows.write(session, new)
     tally = counts(session, cycle)
     audit.record(
         session,
@@ -241,9 +231,9 @@ def find_candidates(
         {
             "as_of": as_of,
             "households": len(households),
-            "registry": sum(1 for r in new if r.source == "registry"),
-            "applications": sum(1 for r in new if r.source == "application"),
-            "carried": sum(1 for r in new if r.source == "carried" and r.status != "left"),
+            "registry": sum(1 for r in new if r["source"] == "registry"),
+            "applications": sum(1 for r in new if r["source"] == "application"),
+            "carried": sum(1 for r in new if r["source"] == "carried" and r["status"] != "left"),
             "left": {why: sum(1 for r in leavers if r["leave_reason"] == why) for why in LEAVE_TEXT},
             "counts": tally,
         },
@@ -333,17 +323,17 @@ def add_candidate(
     return row
 
 
-def set_accounts(session: Session, actor: Actor, county: str, year: int, rows: list[dict]) -> int:
+def set_accounts(session: Session, actor: Actor, county: str, year: int, rows_in: list[dict]) -> int:
     """The village's check: each listed person's 一卡通 account (and town). All rows or none."""
     access.require(actor, _county(county), "town", "county")
     cycle = get_cycle(session, actor, county, year)
     if cycle.status not in ("open", "publicized"):
         raise IllegalTransition("status", N_("Accounts are entered before the list is reviewed"))
-    found = {}
-    for e in entries(session, cycle):
-        found.setdefault(e.id_number, []).append(e)
+    found: dict[str, list[int]] = {}
+    for e in rows.read(session, cycle.id):
+        found.setdefault(e["id_number"], []).append(e["id"])
     changes = []
-    for i, r in enumerate(rows):
+    for i, r in enumerate(rows_in):
         number, account = (r.get("id_number") or "").strip(), (r.get("account_no") or "").strip()
         if number not in found:
             raise Invalid(
@@ -356,14 +346,24 @@ def set_accounts(session: Session, actor: Actor, county: str, year: int, rows: l
             raise Invalid(
                 f"rows[{i}].town", N_("The town code should be a 9-digit code of %(region)s"), region=county
             )
-        changes.append((found[number], account, (r.get("bank_code") or "").strip() or None, town))
-    for items, account, bank, town in changes:
-        for e in items:
-            e.account_no, e.bank_code = account, bank or e.bank_code
-            e.town = town or e.town
-    session.flush()
-    audit.record(session, ref(actor), "assistance.accounts", _subject(cycle), {"rows": len(rows)})
-    return len(rows)
+        bank = (r.get("bank_code") or "").strip() or None
+        changes += [{"eid": eid, "acc": account, "bank": bank, "town": town} for eid in found[number]]
+    if changes:
+        t = Entry.__table__
+        session.flush()
+        session.connection().execute(
+            update(t)
+            .where(t.c.id == bindparam("eid"))
+            .values(
+                account_no=bindparam("acc"),
+                bank_code=func.coalesce(bindparam("bank"), t.c.bank_code),
+                town=func.coalesce(bindparam("town"), t.c.town),
+            ),
+            changes,
+        )
+        session.expire_all()
+    audit.record(session, ref(actor), "assistance.accounts", _subject(cycle), {"rows": len(rows_in)})
+    return len(rows_in)
 
 
 def publicize(
@@ -384,11 +384,10 @@ def publicize(
     _move(cycle, "publicized", ("open",))
     start = _today(start)
     cycle.publicity_start, cycle.publicity_end = start, start + dt.timedelta(days=days - 1)
-    posted = 0
-    for e in entries(session, cycle, "candidate"):
-        e.status = "posted"
-        posted += 1
     session.flush()
+    posted = session.execute(
+        update(Entry).where(Entry.cycle_id == cycle.id, Entry.status == "candidate").values(status="posted")
+    ).rowcount
     audit.record(
         session,
         ref(actor),
@@ -502,16 +501,18 @@ def approve(session: Session, actor: Actor, county: str, year: int, *, today: dt
         _publicity_over(session, cycle, today)
     _move(cycle, "approved", ("reviewed",))
     cycle.approved_by, cycle.approved_on = ref(actor), today
-    approved = 0
-    for e in entries(session, cycle, "posted"):
-        e.status = "approved"
-        approved += 1
+    session.flush()
+    approved = session.execute(
+        update(Entry).where(Entry.cycle_id == cycle.id, Entry.status == "posted").values(status="approved")
+    ).rowcount
     stopped = 0
-    for e in entries(session, cycle, "left"):
-        reason = LEAVE_REASONS[e.leave_reason]
+    for e in rows.read(session, cycle.id, Entry.status == "left"):
+        reason = LEAVE_REASONS[e["leave_reason"]]
         try:
             stopped += len(
-                entitlements.stop(session, actor, e.program, e.id_number, reason, dt.date(cycle.year, 1, 1))
+                entitlements.stop(
+                    session, actor, e["program"], e["id_number"], reason, dt.date(cycle.year, 1, 1)
+                )
             )
         except NotFound:
             continue  # stopped already (a death recorded during the year)

@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cradle import audit
-from cradle.assistance import access
+from cradle.assistance import access, rows
 from cradle.assistance import programs as P
 from cradle.assistance.county_settings import setting
 from cradle.assistance.models import Contact, Cycle, Entry, Family, Reminder, Task, Visit
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.errors import N_, Forbidden, IllegalTransition, Invalid, NotFound
+from cradle.fieldcrypt import keyring
 from cradle.idcard import is_valid_id_number, mask
 from cradle.services.offices import office, ref
 
@@ -37,24 +38,23 @@ HOSPITAL_DEPARTMENTS = ("weijian", "yibao")
 
 def join(session: Session, cycle: Cycle) -> int:
     """Families of the cycle's approved special-assistance people that are not yet followed."""
-    have = set(session.execute(select(Family.household)).scalars())
+    ring = keyring()
+    have = {ring.decrypt(h) for h in session.execute(select(rows.raw(Family.household))).scalars()}
     added = 0
-    for e in session.execute(
-        select(Entry).where(Entry.cycle_id == cycle.id, Entry.status == "approved")
-    ).scalars():
-        if not P.is_special(e.program) or e.household in have:
+    for e in rows.read(session, cycle.id, Entry.status == "approved"):
+        if not P.is_special(e["program"]) or e["household"] in have:
             continue
         session.add(
             Family(
-                household=e.household,
-                name=e.name,
+                household=e["household"],
+                name=e["name"],
                 county=cycle.county,
-                town=e.town,
-                kind=P.kind_of(e.program),
+                town=e["town"],
+                kind=P.kind_of(e["program"]),
                 joined_on=cycle.approved_on,
             )
         )
-        have.add(e.household)
+        have.add(e["household"])
         added += 1
     session.flush()
     return added

@@ -6,16 +6,17 @@ program and period) make a rerun, or two runs at once, pay nobody twice."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import audit
-from cradle.assistance import access
-from cradle.assistance.cycle import entries, get_cycle
+from cradle.assistance import access, rows
+from cradle.assistance.cycle import get_cycle
+from cradle.assistance.models import Entry
 from cradle.auth.actor import Actor
 from cradle.errors import N_, Conflict, IllegalTransition, Invalid
+from cradle.fieldcrypt import keyring
 from cradle.idcard import mask
 from cradle.payments import batches, entitlements, rates
 from cradle.payments.models import Entitlement
@@ -23,10 +24,6 @@ from cradle.payments.periods import bounds
 from cradle.services.offices import ref
 
 PAYABLE = ("approved", "confirmed", "filed")
-
-
-def _amounts(session: Session, county: str, programs: set[str], on: dt.date) -> dict[str, Decimal | None]:
-    return {p: rates.rate_on(session, p, county, on) for p in programs}
 
 
 def pay(
@@ -51,9 +48,11 @@ def pay(
     first, _after = bounds(period, frequency)
     if first.year != cycle.year:
         raise Invalid("period", N_("The period should lie in %(year)s"), year=cycle.year)
-    approved = [e for e in entries(session, cycle, "approved") if e.frequency == frequency]
+    approved = [
+        e for e in rows.read(session, cycle.id, Entry.status == "approved") if e["frequency"] == frequency
+    ]
     if id_numbers is not None:
-        mine = {e.id_number for e in approved}
+        mine = {e["id_number"] for e in approved}
         for i, number in enumerate(id_numbers):
             if number not in mine:
                 raise Invalid(
@@ -62,15 +61,11 @@ def pay(
                     id=mask(number),
                     year=cycle.year,
                 )
-        approved = [e for e in approved if e.id_number in set(id_numbers)]
-    programs = {e.program for e in approved}
-    county_rate = _amounts(
-        session,
-        county,
-        {p for p in programs if any(e.amount is None for e in approved if e.program == p)},
-        first,
-    )
-    for p, amount in county_rate.items():
+        approved = [e for e in approved if e["id_number"] in set(id_numbers)]
+    programs = {e["program"] for e in approved}
+    unset = {e["program"] for e in approved if e["amount"] is None}
+    county_rate = {p: rates.rate_on(session, p, county, first) for p in unset}
+    for p, amount in sorted(county_rate.items()):
         if amount is None:
             raise Invalid(
                 "amount",
@@ -78,42 +73,40 @@ def pay(
                 program=p,
                 region=county,
             )
+    ring = keyring()
     existing = {
-        (program, number)
+        (program, ring.decrypt(number))
         for program, number in session.execute(
-            select(Entitlement.program, Entitlement.beneficiary_id_number).where(
+            select(Entitlement.program, rows.raw(Entitlement.beneficiary_id_number)).where(
                 Entitlement.county == county, Entitlement.program.in_(programs)
             )
         )
     }
-    registered = no_account = 0
-    for e in approved:
-        if (e.program, e.id_number) in existing:
-            continue
-        if not e.account_no:
-            no_account += 1
-            continue
-        try:
-            entitlements.register(
-                session,
-                actor,
-                case_ref=f"asst:{county}:{cycle.year}:{e.id}",
-                program=e.program,
-                beneficiary_id_number=e.id_number,
-                beneficiary_name=e.name,
-                payee_id_number=e.id_number,
-                payee_name=e.name,
-                account_no=e.account_no,
-                bank_code=e.bank_code or "",
-                county=county,
-                amount=e.amount if e.amount is not None else county_rate[e.program],
-                frequency=e.frequency,
-                start=dt.date(cycle.year, 1, 1),
-                end=None,
-            )
-            registered += 1
-        except Conflict:
-            continue  # registered meanwhile by a concurrent run: the unique key kept it to one
+    new = [e for e in approved if (e["program"], e["id_number"]) not in existing]
+    payable = [e for e in new if e["account_no"]]
+    registered = entitlements.register_many(
+        session,
+        ref(actor),
+        county,
+        [
+            {
+                "case_ref": f"asst:{county}:{cycle.year}:{e['id']}",
+                "program": e["program"],
+                "beneficiary_id_number": e["id_number"],
+                "beneficiary_name": e["name"],
+                "payee_id_number": e["id_number"],
+                "payee_name": e["name"],
+                "account_no": e["account_no"],
+                "bank_code": e["bank_code"] or "",
+                "amount": e["amount"] if e["amount"] is not None else county_rate[e["program"]],
+                "frequency": e["frequency"],
+                "start": dt.date(cycle.year, 1, 1),
+                "end": None,
+            }
+            for e in payable
+        ],
+    )
+    no_account = len(new) - len(payable)
     made, already = [], []
     for program in sorted(programs):
         try:
