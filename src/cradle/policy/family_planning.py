@@ -5,10 +5,12 @@ The documents continue the national systems without restating their conditions (
 (`cn/parameters.yaml`, verified: false until the texts are loaded): 农村部分计划生育家庭奖励扶助制度
 (国办发〔2004〕21号) and 计划生育家庭特别扶助制度 (国人口发〔2007〕78号). Amounts are each pack's own parameter.
 
-- 奖励扶助: a parent, alive, of an only-child family (独生子女父母光荣证, issued before 全面两孩) or a rural
-  two-daughter family, with no child born since 全面两孩, aged 60 or more.
-- 特别扶助: a parent, alive, of a 失独 family (no living child, none born or adopted since) or of a family whose
-  only child is disabled (grade 3 or worse where a grade is given; no other living child); the mother 49 or more.
+- 奖励扶助: a parent, alive, with the hukou inside the pack's region (who moved away leaves the list), of an
+  only-child family (独生子女父母光荣证, issued before 全面两孩) or a rural two-daughter family, with no child born
+  since 全面两孩, aged 60 or more.
+- 特别扶助: a parent, alive, with the hukou inside the pack's region, of a 失独 family (no living child, none born
+  or adopted since) or of a family whose only child is disabled (grade 3 or worse where a grade is given; no
+  other living child); the mother 49 or more.
 - The special families' help (`special_member`): every living member of a household marked `special_family`.
 
 A pack's program is one call: `return family_planning.reward(c, amount="reward_assistance.yearly", sentence=…)`.
@@ -58,6 +60,7 @@ def reward(c: Ctx, *, amount: str, sentence: str, note: str | None = None) -> Ru
         conditions=[
             ("是父母", c.is_parent),
             ("在世", c.alive),
+            ("户籍在本地", c.within_pack()),
             ("独生子女家庭或农村二女户家庭", c.to_persons(h.only_child_certificate | h.rural_two_daughters)),
             ("独生子女父母光荣证于全面两孩政策实施前领取", c.to_persons(only | two_daughters)),
             ("全面两孩政策实施后未再生育", c.to_persons(~_born_since(c, cutoff))),
@@ -98,6 +101,7 @@ def special(c: Ctx, kind: str, *, amount: str, sentence: str) -> Rule:
     conditions = [
         ("是父母", c.is_parent),
         ("在世", c.alive),
+        ("户籍在本地", c.within_pack()),
         (KINDS[kind], c.to_persons(h.special_family == SPECIAL_FAMILY[kind])),
     ]
     if kind == "bereaved":
