@@ -61,7 +61,10 @@ def _out(data: dict, fmt: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    a = typer.Typer(help="计划生育家庭扶助: the county's yearly cycle.", no_args_is_help=True)
+    a = typer.Typer(
+        help="Family-planning family assistance (计划生育家庭扶助): the county's yearly cycle.",
+        no_args_is_help=True,
+    )
     app.add_typer(a, name="assistance")
     region_opt = typer.Option(..., "--region", help="the county's code")
     year_opt = typer.Option(..., "--year")
@@ -132,7 +135,7 @@ def register(app: typer.Typer) -> None:
         on: str | None = typer.Option(None, "--on"),
         fmt: str = fmt_opt,
     ) -> None:
-        """Record an objection raised during the 公示."""
+        """Record an objection raised during the public notice (公示)."""
         # deferred: the command's work is loaded when it runs
         from cradle.assistance import cycle
 
@@ -180,7 +183,10 @@ def register(app: typer.Typer) -> None:
         a.command(name)(command)
 
     _step(
-        "review", "town", "The town's review, once the 公示 has ended and its objections are decided.", True
+        "review",
+        "town",
+        "The town's review, once the public notice (公示) has ended and its objections are decided.",
+        True,
     )
     _step("approve", "county", "The county approves and posts the final list.", True)
     _step("confirm", "city", "The city confirms the county's list.", False)
@@ -211,6 +217,6 @@ def register(app: typer.Typer) -> None:
         fmt: str = fmt_opt,
         list_: bool = typer.Option(False, "--list", help="the whole list (ID numbers masked)"),
     ) -> None:
-        """The cycle's state, the 公示's countdown, objections, counts and batches."""
+        """The cycle's state, the public notice's (公示) countdown, objections, counts and batches."""
         with session_scope() as s:
             _status(s, county, year, fmt, with_entries=list_)
