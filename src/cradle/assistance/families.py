@@ -37,11 +37,11 @@ HOSPITAL_DEPARTMENTS = ("weijian", "yibao")
 
 
 def join(session: Session, cycle: Cycle) -> int:
-    """Families of the cycle's approved special-assistance people that are not yet followed."""
+    """Families of the cycle's approved special-assistance people (paid monthly) that are not yet followed."""
     ring = keyring()
     have = {ring.decrypt(h) for h in session.execute(select(rows.raw(Family.household))).scalars()}
     added = 0
-    for e in rows.read(session, cycle.id, Entry.status == "approved"):
+    for e in rows.read(session, cycle.id, Entry.status == "approved", Entry.frequency == "monthly"):
         if not P.is_special(e["program"]) or e["household"] in have:
             continue
         session.add(

@@ -48,9 +48,7 @@ def pay(
     first, _after = bounds(period, frequency)
     if first.year != cycle.year:
         raise Invalid("period", N_("The period should lie in %(year)s"), year=cycle.year)
-    approved = [
-        e for e in rows.read(session, cycle.id, Entry.status == "approved") if e["frequency"] == frequency
-    ]
+    approved = rows.read(session, cycle.id, Entry.status == "approved", Entry.frequency == frequency)
     if id_numbers is not None:
         mine = {e["id_number"] for e in approved}
         for i, number in enumerate(id_numbers):
