@@ -10,6 +10,7 @@ from cradle.web.i18n_catalogues import extract, load, untranslated
 
 
 def test_locale_order_query_cookie_header_default():
+    """The order; the middleware gives the header only for the JSON API (pages: test_pages)."""
     assert choose_locale("en", "zh", "zh-CN") == "en"
     assert choose_locale(None, "en", "zh-CN") == "en"
     assert choose_locale("xx", None, "en-US,en;q=0.9") == "en"

@@ -42,18 +42,22 @@ def test_calculator_page_is_chinese_by_default_with_counties_grouped(client):
     assert 'href="#main"' in html and 'id="main"' in html  # skip link
 
 
-def test_calculator_page_in_english_by_query_cookie_and_header(client):
-    page = client.get("/?lang=en")
+def test_calculator_page_in_english_by_query_and_cookie_never_the_browser(client):
+    # A browser asking for English still gets Chinese until the person picks English.
+    english_browser = {"Accept-Language": "en-GB,en;q=0.8"}
+    page = client.get("/", headers=english_browser)
+    assert '<html lang="zh-CN">' in page.text and "<h1>待遇测算</h1>" in page.text
+    page = client.get("/?lang=en", headers=english_browser)
     assert '<html lang="en">' in page.text
     assert "<h1>Benefit calculator</h1>" in page.text
     assert page.cookies.get("lang") == "en"
     # The cookie now carries the choice.
     assert "<h1>Benefit calculator</h1>" in client.get("/").text
     client.cookies.clear()
-    assert (
-        "<h1>Benefit calculator</h1>" in client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"}).text
-    )
-    assert "<h1>待遇测算</h1>" in client.get("/", headers={"Accept-Language": "fr-FR,de;q=0.5"}).text
+    assert "<h1>待遇测算</h1>" in client.get("/", headers=english_browser).text
+    # The JSON API still answers a client in the language its header asks for.
+    refusal = client.get("/api/v1/programs", params={"on": "x"}, headers=english_browser)
+    assert refusal.status_code == 422 and refusal.headers["content-language"] == "en"
     # ?lang= wins over the cookie.
     client.cookies.set("lang", "en")
     assert "<h1>待遇测算</h1>" in client.get("/?lang=zh").text
