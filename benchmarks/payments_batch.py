@@ -28,12 +28,13 @@ from sqlalchemy import String, func, select, type_coerce
 
 from cradle import fieldcrypt
 from cradle.audit import AuditEntry
+from cradle.auth import roles
+from cradle.auth.actor import Actor
 from cradle.db import get_engine, session_scope, upgrade
+from cradle.errors import Conflict
 from cradle.idcard import make_id_number
 from cradle.payments import bankfile, batches
-from cradle.payments.errors import Conflict
 from cradle.payments.models import Payment
-from cradle.services.actors import Actor
 from cradle.testing.postgres import server_cpu_seconds, start_temp_postgres
 
 COUNTY = "620402"
@@ -196,7 +197,7 @@ def main(n: int, db: str) -> None:
             f"{time.perf_counter() - t:.1f} s (setup, not timed)",
             flush=True,
         )
-        actor = Actor(id="bench", role="finance", county=COUNTY)
+        actor = Actor(id="bench", role=roles.DEPT, region=COUNTY, dept="caizheng")
         out = folder / "batch.csv"
 
         def generate():

@@ -19,12 +19,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
+from cradle.auth import roles
+from cradle.auth.actor import Actor
 from cradle.db import get_engine, session_scope, upgrade
+from cradle.errors import Conflict
 from cradle.idcard import make_id_number
 from cradle.payments import rates
 from cradle.services import applications
-from cradle.services.actors import Actor
-from cradle.services.errors import Conflict
 from cradle.services.models import Case
 from cradle.testing.postgres import start_temp_postgres
 
@@ -57,7 +58,7 @@ def application(i: int) -> tuple[Actor, dict]:
         "account_no": f"62170000{i:011d}",
         "bank_code": "GSBANK",
     }
-    return Actor(id=f"m{i}", role="citizen", id_number=mother, name=f"母{i}"), data
+    return Actor(id=f"m{i}", role=roles.CITIZEN, id_number=mother, name=f"母{i}"), data
 
 
 def _submit(url: str, item) -> tuple[float, bool]:
@@ -101,7 +102,7 @@ def prepared_database(pg, name: str) -> str:
     with session_scope(url) as s:
         rates.set_rate(
             s,
-            Actor(id="c", role="county", county=COUNTY),
+            Actor(id="c", role=roles.COUNTY, region=COUNTY),
             "baiyin.childcare_allowance",
             COUNTY,
             dt.date(2024, 1, 1),

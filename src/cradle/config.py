@@ -64,6 +64,13 @@ class Settings:
         "BACKUP_MAX_AGE_HOURS", "26", doc="age of the newest backup past which `cradle doctor` reports it"
     )
     min_free_disk_text: str = _env("MIN_FREE_DISK_MB", "1024", doc="free space below which doctor reports")
+    backup_keep_text: str = _env("BACKUP_KEEP", "14", doc="how many of the backup timer's backups are kept")
+    job_schedules: str = _env(
+        "JOB_SCHEDULES", doc="`name=schedule;…` overriding scheduled jobs' default calendars"
+    )
+    proactive_dir_text: str = _env(
+        "PROACTIVE_DIR", doc="where the data hub drops 免申即享 candidates (default <data_dir>/proactive)"
+    )
 
     @property
     def data_dir(self) -> Path:
@@ -100,6 +107,10 @@ class Settings:
     @property
     def min_free_disk_mb(self) -> int:
         return int(self.min_free_disk_text)
+
+    @property
+    def proactive_dir(self) -> Path:
+        return Path(self.proactive_dir_text) if self.proactive_dir_text else self.data_dir / "proactive"
 
     @property
     def threadpool(self) -> int | None:

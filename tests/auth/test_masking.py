@@ -51,19 +51,3 @@ def test_who_sees_full_numbers(auth_url):
         assert [e.subject for e in entries] == ["registry:person:1"] * 2  # not the person's own view
         assert entries[0].detail["fields"] == ["id_number", "phone"] and CITIZEN_ID not in entries[0].actor
         assert verify(s).ok
-
-
-def test_accounts_map_onto_the_services_actor():
-    from cradle.services import actors as svc
-
-    county = actor("county_official", "370303").service_actor()
-    assert isinstance(county, svc.Actor) and (county.role, county.county) == ("county", "370303")
-    assert svc.can_see(county, "370303", None) and not svc.can_see(county, "370304", None)
-    town = actor("town_official", "370303001").service_actor()
-    assert (town.role, town.county, town.town) == ("town", "370303", "370303001")
-    clerk = actor("dept_clerk", "370303", dept="weijian").service_actor()
-    assert (clerk.role, clerk.dept) == ("dept", "weijian")
-    assert actor("dept_clerk", "370303", dept="caizheng").service_actor().role == "finance"
-    citizen = actor("citizen", id_number=CITIZEN_ID).service_actor()
-    assert (citizen.role, citizen.id_number) == ("citizen", CITIZEN_ID)
-    assert actor("city_official", "370300").service_actor() is None  # services has no city role yet

@@ -11,10 +11,7 @@ from fastapi.testclient import TestClient
 
 from cradle.auth.testing import bearer_for
 from cradle.childcare import vocab
-from cradle.childcare.subsidy_desk import register_and_describe
 from cradle.db import session_scope
-from cradle.errors import Conflict
-from cradle.services import errors as service_errors
 from cradle.web.app import create_app
 from cradle.web.i18n import translations
 
@@ -123,17 +120,3 @@ def test_every_label_has_its_chinese_in_the_catalogue():
     assert [label for label in labels if zh.gettext(label) == label] == []
     assert vocab.chinese(vocab.FILING_STATUS["accepted"]) == "已备案"
     assert vocab.chinese(vocab.AGE_GROUPS["toddler"]["label"]) == "托小班"
-
-
-def test_the_payments_refusal_reaches_the_desk_as_the_domains_own(session, monkeypatch):
-    def clash(*args, **kwargs):
-        raise service_errors.Conflict("beneficiary", "该受益人在此项目下已有待遇")
-
-    monkeypatch.setattr("cradle.childcare.subsidy_payments.register_payment", clash)
-    with pytest.raises(Conflict) as err:
-        register_and_describe(session, "system", 1, {})
-    assert (err.value.status, err.value.field, str(err.value)) == (
-        409,
-        "beneficiary",
-        "beneficiary: 该受益人在此项目下已有待遇",
-    )

@@ -10,21 +10,21 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from cradle import audit
+from cradle.auth import roles
+from cradle.auth.actor import Actor
 from cradle.childcare import subsidies, subsidy_payments
 from cradle.childcare.facilities import facility_input, update_facility
 from cradle.childcare.models import SubsidySlot
 from cradle.db import session_scope
-from cradle.errors import Invalid, OutOfScope
+from cradle.errors import Conflict, Invalid, OutOfScope
 from cradle.payments import bankfile, batches, entitlements
 from cradle.payments.models import Batch, Payment
-from cradle.services.actors import Actor
-from cradle.services.errors import Conflict
 
 from .helpers import filed_facility
 from .test_subsidies import ON, zibo_rule
 
 COUNTY = "370303"
-FINANCE = Actor(id="f1", role="finance", county=COUNTY)
+FINANCE = Actor(id="f1", role=roles.DEPT, region=COUNTY, dept="caizheng")
 ACCOUNT = {"account_no": "622700001234567890", "bank_code": "ZBBANK", "account_name": "测试托育园1（对公）"}
 
 

@@ -99,9 +99,9 @@ def db(tmp_path_factory, tmp_path, monkeypatch):
 
 def _pay_zhangdian(url: str, tmp_path: Path) -> None:
     """Three 托育费补助 entitlements in 张店区, the May 2024 batch, the bank paying two and failing one."""
+    from cradle.auth.actor import SYSTEM
     from cradle.idcard import make_id_number
     from cradle.payments import bankfile, batches, entitlements
-    from cradle.services.actors import SYSTEM
 
     program, county = "zibo.nursery_fee_subsidy", "370303"
     with session_scope(url) as s:

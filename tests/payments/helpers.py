@@ -3,9 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from cradle.auth.actor import SYSTEM
 from cradle.idcard import make_id_number
 from cradle.payments import entitlements
-from cradle.services.actors import SYSTEM
 
 COUNTY = "620402"
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from cradle import audit
+from cradle.errors import Conflict, Forbidden, Invalid, NotFound
 from cradle.payments import bankfile, batches, entitlements, periods
 from cradle.payments.models import Payment
-from cradle.services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.helpers import county, finance, other_county
 
 from .helpers import COUNTY, add_entitlements
@@ -173,7 +173,7 @@ def test_one_off_payment(session):
         start=dt.date(2025, 6, 1),
         end=None,
     )
-    fin = type(finance)(id="f", role="finance", county="370303")
+    fin = type(finance)(id="f", role=finance.role, region="370303", dept=finance.dept)
     assert batches.generate(session, fin, "zibo.home_purchase_subsidy", "once", "370303").count == 2
     with pytest.raises(Invalid):
         batches.generate(session, fin, "zibo.home_purchase_subsidy", "2025-07", "370303")

@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 from cradle.audit import AuditEntry
 from cradle.db import get_engine, session_scope
+from cradle.errors import DomainError
 from cradle.payments import bankfile, batches, entitlements
 from cradle.payments.models import Batch, Entitlement, Payment
 from cradle.services import applications
-from cradle.services.errors import ServiceError
 from cradle.services.models import Case
 from services.helpers import application, county, finance, mother, town
 
@@ -34,7 +34,7 @@ def hammer(fn, n=50):
         barrier.wait()
         try:
             return fn(i)
-        except ServiceError as exc:
+        except DomainError as exc:
             return type(exc).__name__
 
     with ThreadPoolExecutor(n) as pool:

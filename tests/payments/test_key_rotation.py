@@ -16,22 +16,22 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from cradle import fieldcrypt
+from cradle.auth.actor import SYSTEM
 from cradle.childcare.subsidies import CONSTRUCTION
 from cradle.config import PROJECT_ROOT
 from cradle.db import make_engine
+from cradle.errors import Conflict
 from cradle.idcard import make_id_number
 from cradle.keyrotation import reencrypt_column
 from cradle.payments import batches, entitlements
 from cradle.payments.models import Batch, Payment
-from cradle.services.actors import SYSTEM
-from cradle.services.errors import Conflict
 from services.helpers import finance
 
 ZIBO = "370303"
 K1 = "k1:" + "A" * 43 + "="
 K2 = "k2:" + fieldcrypt.new_key()
 FACILITY = make_id_number(ZIBO, dt.date(1985, 1, 1), 7, "M")  # the payee the subsidy is registered to
-FIN = type(finance)(id="f", role="finance", county=ZIBO)
+FIN = type(finance)(id="f", role=finance.role, region=ZIBO, dept=finance.dept)
 
 
 def _subsidy(s: Session, claim: str, beneficiary: str = FACILITY):

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from cradle.auth.testing import PASSWORD, bearer_for, make_account
 from cradle.db import session_scope
+from cradle.errors import Forbidden, Invalid, NotFound
 from cradle.payments import batches, stops
 from cradle.payments.models import Entitlement, Payment
-from cradle.services.errors import Forbidden, Invalid, NotFound
 from cradle.web.app import create_app
 from services.helpers import county, finance, mother, other_county, town
 
@@ -148,7 +148,7 @@ def test_stop_through_the_api_and_the_cli(url, monkeypatch):
     from cradle.cli import app
 
     child, second = _beneficiaries(url, 2)
-    c = TestClient(create_app(["cradle.services.api"]))
+    c = TestClient(create_app(["cradle.payments.api"]))
     c.app.state.database_url = url
     body = {"beneficiary_id_number": child, "reason": "death", "effective": YESTERDAY}
     auth = {**bearer_for(url, "county_official", "370303"), "Idempotency-Key": "stop-1"}

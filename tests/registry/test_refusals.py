@@ -80,17 +80,17 @@ def test_cli_refusals_in_one_line(reg, tmp_path):
     client, url, ids = reg
     runner = CliRunner()
     r = runner.invoke(app, ["ingest", "nosuch", str(tmp_path / "x.csv")])
-    assert r.exit_code == 2 and "error: dept: 未知的部门 nosuch；可用：gongan" in r.output
+    assert r.exit_code == 2 and "dept: 未知的部门 nosuch；可用：gongan" in r.output
     r = runner.invoke(app, ["ingest", "gongan", str(tmp_path / "x.csv")])
-    assert r.exit_code == 2 and f"error: file: 文件不存在：{tmp_path / 'x.csv'}" in r.output
+    assert r.exit_code == 2 and f"file: 文件不存在：{tmp_path / 'x.csv'}" in r.output
     r = runner.invoke(app, ["household", REG_ID, "--on", "1990-01-01"])
-    assert r.exit_code == 2 and "error: on: 1990-01-01 时该人员尚未出生" in r.output
+    assert r.exit_code == 2 and "on: 1990-01-01 时该人员尚未出生" in r.output
     r = runner.invoke(app, ["household", REG_ID, "--on", "2025-13-01"])
-    assert r.exit_code == 2 and "error: --on: 日期格式应为 YYYY-MM-DD：2025-13-01" in r.output
+    assert r.exit_code == 2 and "--on: 日期格式应为 YYYY-MM-DD：2025-13-01" in r.output
     r = runner.invoke(app, ["quarantine", "correct", str(ids["row_id"]), "--set", "nope"])
-    assert r.exit_code == 2 and "error: --set: 应为 FIELD=VALUE：nope" in r.output
+    assert r.exit_code == 2 and "--set: 应为 FIELD=VALUE：nope" in r.output
     r = runner.invoke(app, ["identity", "decide", "987654", "--confirm", "--by", "official-1"])
-    assert r.exit_code == 1 and "error: candidate_id: 待确认记录不存在：987654" in r.output
+    assert r.exit_code == 1 and "candidate_id: 待确认记录不存在：987654" in r.output
     r = runner.invoke(
         app, ["identity", "split", str(ids["merge_id"]), "--by", "official-1", "--reason", "误合并"]
     )
@@ -98,4 +98,4 @@ def test_cli_refusals_in_one_line(reg, tmp_path):
     r = runner.invoke(
         app, ["identity", "split", str(ids["merge_id"]), "--by", "official-1", "--reason", "again"]
     )
-    assert r.exit_code == 2 and f"error: merge_id: 合并 {ids['merge_id']} 已撤销" in r.output
+    assert r.exit_code == 2 and f"merge_id: 合并 {ids['merge_id']} 已撤销" in r.output

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cradle.auth import roles
+from cradle.auth.actor import Actor
 from cradle.idcard import make_id_number
-from cradle.services.actors import Actor
 
 COUNTY = "620402"  # 白银区
 TOWN = "620402001"
@@ -18,15 +19,15 @@ CHILD2 = make_id_number("620402", dt.date(2025, 3, 10), 14, "M")
 AUNT = make_id_number("620421", dt.date(1992, 2, 2), 15, "F")
 OUTSIDER = make_id_number("620423", dt.date(1990, 8, 8), 16, "F")
 
-mother = Actor(id="m", role="citizen", id_number=MOTHER, name="李梅")
-father = Actor(id="f", role="citizen", id_number=FATHER, name="王强")
-aunt = Actor(id="a", role="citizen", id_number=AUNT, name="李芳")
-outsider = Actor(id="o", role="citizen", id_number=OUTSIDER, name="赵敏")
-town = Actor(id="t1", role="town", county=COUNTY, town=TOWN, name="乡镇专干")
-other_town = Actor(id="t2", role="town", county=COUNTY, town=OTHER_TOWN)
-county = Actor(id="c1", role="county", county=COUNTY, name="县卫健局")
-other_county = Actor(id="c2", role="county", county="620403")
-finance = Actor(id="fin", role="finance", county=COUNTY)
+mother = Actor(id="m", role=roles.CITIZEN, id_number=MOTHER, name="李梅")
+father = Actor(id="f", role=roles.CITIZEN, id_number=FATHER, name="王强")
+aunt = Actor(id="a", role=roles.CITIZEN, id_number=AUNT, name="李芳")
+outsider = Actor(id="o", role=roles.CITIZEN, id_number=OUTSIDER, name="赵敏")
+town = Actor(id="t1", role=roles.TOWN, region=TOWN, name="乡镇专干")
+other_town = Actor(id="t2", role=roles.TOWN, region=OTHER_TOWN)
+county = Actor(id="c1", role=roles.COUNTY, region=COUNTY, name="县卫健局")
+other_county = Actor(id="c2", role=roles.COUNTY, region="620403")
+finance = Actor(id="fin", role=roles.DEPT, region=COUNTY, dept="caizheng")
 
 
 def household(child2_birth: str = "2025-03-10", jurisdiction: str = COUNTY) -> dict:

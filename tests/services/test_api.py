@@ -35,7 +35,7 @@ def sign_in(url, actor) -> dict:
         if actor.role == "citizen":
             header = citizen_bearer(url, actor.id_number, actor.name)
         else:
-            header = bearer_for(url, f"{actor.role}_official", actor.town or actor.county)
+            header = bearer_for(url, actor.role, actor.region)
         _bearers[(url, actor.ref)] = header
     return _bearers[(url, actor.ref)]
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from cradle import audit
+from cradle.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from cradle.payments import entitlements, rates
 from cradle.services import applications
-from cradle.services.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from cradle.services.models import Case
 
 from .helpers import (

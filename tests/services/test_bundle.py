@@ -4,16 +4,17 @@ import datetime as dt
 
 import pytest
 
+from cradle.auth import roles
+from cradle.auth.actor import Actor
+from cradle.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from cradle.services import bundle, registration
-from cradle.services.actors import Actor
-from cradle.services.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 
 from .helpers import COUNTY, FATHER, MOTHER, mother, outsider
 
 BORN = dt.date.today() - dt.timedelta(days=10)
-weijian = Actor(id="w", role="dept", dept="weijian", county=COUNTY)
-yibao = Actor(id="y", role="dept", dept="yibao", county=COUNTY)
-yibao_elsewhere = Actor(id="y2", role="dept", dept="yibao", county="620403")
+weijian = Actor(id="w", role=roles.DEPT, dept="weijian", region=COUNTY)
+yibao = Actor(id="y", role=roles.DEPT, dept="yibao", region=COUNTY)
+yibao_elsewhere = Actor(id="y2", role=roles.DEPT, dept="yibao", region="620403")
 
 
 def data(**over):

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from cradle.errors import Conflict, Forbidden, Invalid, NotFound
 from cradle.payments import bankfile, batches, rates
 from cradle.services import (
     appeals,
@@ -17,7 +18,6 @@ from cradle.services import (
     registration,
     reminders,
 )
-from cradle.services.errors import Conflict, Forbidden, Invalid, NotFound
 from cradle.services.models import Notification
 
 from .helpers import COUNTY, MOTHER, application, county, finance, mother, other_town, town

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from cradle.audit import AuditEntry
 from cradle.auth.testing import citizen_bearer
 from cradle.db import session_scope
+from cradle.errors import Conflict
 from cradle.services import idempotency
-from cradle.services.errors import Conflict
 from cradle.services.models import Case, Notification
 from cradle.web.app import create_app
 

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from cradle import audit
+from cradle.auth.actor import SYSTEM
+from cradle.errors import Forbidden, Invalid
 from cradle.idcard import make_id_number
 from cradle.payments import entitlements
 from cradle.services import applications, notifications, proactive
-from cradle.services.actors import SYSTEM
-from cradle.services.errors import Forbidden, Invalid
 from cradle.services.models import Case
 
 from .helpers import COUNTY, IDENTITIES, MOTHER, TOWN, county, household, mother

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from cradle import audit
+from cradle.errors import Forbidden, Invalid
 from cradle.services import applications, proxy, registration
-from cradle.services.errors import Forbidden, Invalid
 
 from .helpers import AUNT, MOTHER, application, aunt, county, mother, outsider
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from cradle import audit
+from cradle.errors import Conflict, Forbidden, Invalid, NotFound
 from cradle.services import registration
-from cradle.services.errors import Conflict, Forbidden, Invalid, NotFound
 from cradle.services.models import BirthRegistration, Notification
 
 from .helpers import FATHER, MOTHER, aunt, county, father, mother, other_county, outsider

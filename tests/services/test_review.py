@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
+from cradle.errors import IllegalTransition, Invalid
 from cradle.services import review
-from cradle.services.actors import ROLES
-from cradle.services.errors import IllegalTransition, Invalid
+from cradle.services.offices import OFFICES as ROLES
 
 
 def test_happy_path():

@@ -1,8 +1,6 @@
-"""Who is asking: the signed-in account as seen by the rest of the app.
-
-Field names follow `cradle.services.actors.Actor` (id, role, county, town, dept, id_number, name, `ref`,
-`is_official`), and `service_actor()` gives the services domain its own Actor for the roles it knows, so the
-two stay one idea: an identity with a role and a region scope.
+"""Who is asking: the one Actor of the app, an identity with a role and a region scope. It is the signed-in
+account (`from_account`), or an actor the code names itself: `SYSTEM` for scheduled jobs, a command acting for an
+office. The services domain reads it through `cradle.services.offices` (its names for the roles, its scope rule).
 """
 
 from __future__ import annotations
@@ -57,7 +55,7 @@ class Actor:
     @property
     def ref(self) -> str:
         """How the audit log names the actor (ID numbers masked)."""
-        if not self.authenticated:
+        if self.role is None:
             return "anonymous"
         if self.role == roles.CITIZEN:
             return f"citizen:{mask(self.id_number)}:{self.name}"
@@ -67,31 +65,10 @@ class Actor:
         """Whether a person, case, facility or payment registered in `code` is inside this actor's scope."""
         return self.role in roles.STAFF and self.region is not None and in_scope(code, self.region)
 
-    def service_actor(self):
-        """The services domain's Actor for this account, or None for roles the services domain has no name for
-        yet (city/province officials, operators, auditors, administrators, departments outside its list)."""
-        from cradle.services import actors as svc
-
-        mapping = {roles.CITIZEN: "citizen", roles.TOWN: "town", roles.COUNTY: "county"}
-        role = mapping.get(self.role)
-        if self.role == roles.DEPT:
-            role = "finance" if self.dept == "caizheng" else "dept" if self.dept in svc.DEPARTMENTS else None
-            if self.county is None:
-                role = None
-        if role is None:
-            return None
-        return svc.Actor(
-            id=self.id,
-            role=role,
-            county=self.county,
-            town=self.town,
-            dept=self.dept if role == "dept" else None,
-            id_number=self.id_number,
-            name=self.name,
-        )
-
 
 ANONYMOUS = Actor(id="anonymous", role=None)
+# Scheduled jobs acting for the system itself (免申即享 runs): no account, no region; audited as "system:system@".
+SYSTEM = Actor(id="system", role="system")
 
 
 def from_account(account, via: str) -> Actor:

@@ -98,21 +98,3 @@ def PageActor(*allowed: str):  # noqa: N802 (a dependency factory, read like a t
 
 staff = require(*R.STAFF)
 officials = require(*R.OFFICIALS, R.ADMIN)
-
-
-def service_actor(*allowed: str):
-    """For the services and payments routers: a dependency answering `cradle.services.actors.Actor` for the
-    signed-in account (`Actor.service_actor()`), refusing anonymous callers, roles outside `allowed` and roles
-    the services domain has no name for yet:
-
-        Svc = Annotated[svc.Actor, Depends(service_actor(roles.CITIZEN, roles.COUNTY, roles.TOWN, roles.DEPT))]
-    """
-
-    def dependency(request: Request):
-        actor = require(*allowed)(request)
-        svc = actor.service_actor()
-        if svc is None:
-            raise Forbidden(None, N_("Your role may not do this."), code="forbidden_role")
-        return svc
-
-    return dependency

@@ -5,9 +5,9 @@ Only files of that name are ever removed, and only after the new one is written 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
+from cradle.backup.service import backup as write_backup
 from cradle.config import get_settings
 from cradle.jobs.registry import JobContext
 
@@ -15,20 +15,17 @@ PATTERN = "cradle-*.bak"
 
 
 def backup_dir() -> Path:
-    configured = os.environ.get("CRADLE_BACKUP_DIR")
-    return Path(configured) if configured else get_settings().data_dir / "backups"
+    return get_settings().backup_dir or get_settings().data_dir / "backups"
 
 
 def backup(ctx: JobContext) -> dict:
-    from cradle.backup.service import backup as write_backup
-
-    keep_text = os.environ.get("CRADLE_BACKUP_KEEP", "14")
+    keep_text = get_settings().backup_keep_text
     if not keep_text.isdigit() or int(keep_text) < 1:
         raise ValueError(f"CRADLE_BACKUP_KEEP={keep_text!r}: the number of backups to keep (1 or more)")
     keep = int(keep_text)
     folder = backup_dir()
     out = folder / f"cradle-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.bak"
-    header = write_backup(ctx.url, out, os.environ.get("CRADLE_BACKUP_KEY"))
+    header = write_backup(ctx.url, out, get_settings().backup_key or None)
     older = sorted(folder.glob(PATTERN))[:-keep]
     for path in older:
         path.unlink()

@@ -60,9 +60,8 @@ from cradle.childcare.schemas import (
 )
 from cradle.childcare.subsidy_desk import describe, register_and_describe
 from cradle.db import RequestSession
-from cradle.errors import N_, Invalid
+from cradle.errors import N_, DomainError, Invalid
 from cradle.services import idempotency
-from cradle.services.errors import ServiceError
 from cradle.web.errors import refuse
 
 router = APIRouter(prefix="/api/v1/childcare", tags=["childcare"])
@@ -314,7 +313,7 @@ def register_subsidy_payment(
             {"application_id": application_id, **fields},
             lambda s: (201, register_and_describe(s, who, application_id, fields, scope)),
         )
-    except ServiceError as exc:  # the key's own refusals (services domain)
+    except DomainError as exc:
         refuse(exc.status, [exc.as_dict()])
     return JSONResponse(
         status_code=status, content=answer, headers={"Idempotent-Replayed": str(replayed).lower()}

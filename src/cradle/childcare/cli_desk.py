@@ -1,6 +1,6 @@
 """`cradle facilities subsidy-pay …` and `cradle facilities quarantine …`: the officials' desk from the command
 line (the same functions as the pages and the API). The CLI acts as a county official of the record's county;
-its steps are audited as `county:cli@<county>`."""
+its steps are audited as `county:cli@<county>`, the services' name for it."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from pathlib import Path
 import typer
 
 from cradle import regions
+from cradle.auth import roles
+from cradle.auth.actor import Actor
 from cradle.childcare.cli_support import open_session
-from cradle.services.actors import Actor
+from cradle.services.offices import ref
 
 
-def _county_actor(county: str) -> Actor:
-    return Actor(id="cli", role="county", county=county)
+def _county_actor(county: str) -> str:
+    return ref(Actor(id="cli", role=roles.COUNTY, region=county))
 
 
 def _parse_changes(pairs: list[str]) -> dict:

@@ -6,13 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from cradle.childcare import subsidies, subsidy_payments
-from cradle.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from cradle.payments.models import Entitlement
-from cradle.services.errors import ServiceError
-
-# The payments domain refuses with the services' errors (their message in Chinese); the desk says them as
-# cradle.errors of the same status, so that the page, the API and the CLI answer them as the domain's own.
-_KINDS: dict[int, type[DomainError]] = {422: Invalid, 409: Conflict, 403: Forbidden, 404: NotFound}
 
 
 def entitlement_dict(ent: Entitlement | None) -> dict | None:
@@ -46,17 +40,14 @@ def describe(session: Session, application_id: int, scope: str | None = None) ->
 def register_and_describe(
     session: Session, actor, application_id: int, fields: dict, scope: str | None = None
 ) -> dict:
-    try:
-        subsidy_payments.register_payment(
-            session,
-            actor,
-            application_id,
-            account_no=fields.get("account_no") or "",
-            bank_code=fields.get("bank_code") or "",
-            account_name=fields.get("account_name") or None,
-            scope=scope,
-        )
-    except ServiceError as exc:
-        raise _KINDS.get(exc.status, Invalid)(exc.field, exc.message, code=exc.code) from None
+    subsidy_payments.register_payment(
+        session,
+        actor,
+        application_id,
+        account_no=fields.get("account_no") or "",
+        bank_code=fields.get("bank_code") or "",
+        account_name=fields.get("account_name") or None,
+        scope=scope,
+    )
     session.flush()
     return describe(session, application_id, scope)

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from cradle.config import get_settings
 from cradle.jobs.schedule import Calendar, ScheduleError, parse
 from cradle.web.nav import N_
 
@@ -84,7 +84,7 @@ class UnknownJob(LookupError):
 def _overrides() -> dict[str, str]:
     """CRADLE_JOB_SCHEDULES as {name: schedule}; a wrong entry is an error naming it."""
     out = {}
-    for entry in filter(None, (e.strip() for e in os.environ.get("CRADLE_JOB_SCHEDULES", "").split(";"))):
+    for entry in filter(None, (e.strip() for e in get_settings().job_schedules.split(";"))):
         name, sep, schedule = entry.partition("=")
         name = name.strip()
         if not sep or name not in {j.name for j in JOBS}:

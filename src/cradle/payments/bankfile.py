@@ -20,9 +20,13 @@ from sqlalchemy.orm import Session
 
 from cradle import audit
 from cradle.atomicfile import atomic_path
+from cradle.auth.actor import Actor
+from cradle.childcare.subsidies import PROGRAMS as FACILITY_PROGRAMS
+from cradle.childcare.subsidy_payments import settle
+from cradle.errors import N_, Conflict, Invalid
 from cradle.payments.batches import get_batch, summary
-from cradle.payments.errors import Conflict, Invalid
 from cradle.payments.models import Batch, Entitlement, Payment
+from cradle.services.offices import ref
 
 EXPORT_COLUMNS = [
     "序号",
@@ -38,10 +42,6 @@ EXPORT_COLUMNS = [
 RETURN_COLUMNS = ["付款编号", "结果", "银行流水号", "失败原因", "金额"]
 RESULTS = {"S": "paid", "F": "failed", "R": "returned"}
 ENCODINGS = ("utf-8-sig", "gb18030")
-FACILITY_PROGRAMS = (
-    "zibo.nursery_construction_subsidy",
-    "zibo.demo_nursery_award",
-)  # cradle.childcare.subsidies
 
 
 def payment_ref(payment_id: int) -> str:
@@ -54,10 +54,12 @@ def _parse_ref(value: str) -> int | None:
     return None
 
 
-def export(session: Session, actor, batch_no: str, path: str | Path, encoding: str = "utf-8-sig") -> dict:
+def export(
+    session: Session, actor: Actor, batch_no: str, path: str | Path, encoding: str = "utf-8-sig"
+) -> dict:
     """Write the batch's payment file and mark its pending payments exported."""
     if encoding not in ENCODINGS:
-        raise Invalid("encoding", f"编码应为 {', '.join(ENCODINGS)}")
+        raise Invalid("encoding", N_("The encoding should be %(choices)s"), choices=", ".join(ENCODINGS))
     batch = get_batch(session, actor, batch_no)
     # Claim the batch before writing a line: two files of one batch would have the bank pay every line twice.
     # The row stays locked until commit, so a concurrent export waits and is refused, and a stop waits rather
@@ -71,7 +73,9 @@ def export(session: Session, actor, batch_no: str, path: str | Path, encoding: s
     ).rowcount
     session.refresh(batch)
     if not claimed:
-        raise Conflict("batch_no", f"批次状态为 {batch.status}，不能再导出")
+        raise Conflict(
+            "batch_no", N_("Batch status is %(status)s: it cannot be exported again"), status=batch.status
+        )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:  # the bank never sees a half-written file (disk full: DiskFull, no file)
@@ -80,7 +84,7 @@ def export(session: Session, actor, batch_no: str, path: str | Path, encoding: s
         else:
             n, total = _export_rows(session, batch, tmp, encoding)
         if n == 0:
-            raise Invalid("batch_no", "批次中没有待发放的款项")
+            raise Invalid("batch_no", N_("The batch has no payments to send"))
     # The payments stay `pending`; in an exported batch that means "sent, awaiting the bank's return".
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -89,7 +93,7 @@ def export(session: Session, actor, batch_no: str, path: str | Path, encoding: s
     batch.file_sha256 = digest.hexdigest()
     audit.record(
         session,
-        actor,
+        ref(actor),
         "batch.export",
         f"batch:{batch.batch_no}",
         {"rows": n, "total": f"{total:.2f}", "sha256": batch.file_sha256, "encoding": encoding},
@@ -162,21 +166,23 @@ def _read_return(content: bytes) -> list[dict]:
         except UnicodeDecodeError:
             continue
     else:
-        raise Invalid("file", "文件编码应为 UTF-8 或 GB18030")
+        raise Invalid("file", N_("The file encoding should be UTF-8 or GB18030"))
     reader = csv.DictReader(io.StringIO(textual))
     if reader.fieldnames is None or [h.strip() for h in reader.fieldnames] != RETURN_COLUMNS:
-        raise Invalid("file", f"回盘文件表头应为：{','.join(RETURN_COLUMNS)}")
+        raise Invalid(
+            "file", N_("The bank return file header should be: %(columns)s"), columns=",".join(RETURN_COLUMNS)
+        )
     return list(reader)
 
 
-def import_return(session: Session, actor, batch_no: str, content: bytes) -> dict:
+def import_return(session: Session, actor: Actor, batch_no: str, content: bytes) -> dict:
     """Apply the bank's return file; errors name `line N.<column>` and leave everything as it was."""
     batch = get_batch(session, actor, batch_no)
     if batch.status not in ("exported", "reconciled"):
-        raise Conflict("batch_no", "批次尚未导出，不能导入回盘")
+        raise Conflict("batch_no", N_("The batch has not been exported yet: no bank return can be imported"))
     rows = _read_return(content)
     if not rows:
-        raise Invalid("file", "回盘文件没有数据行")
+        raise Invalid("file", N_("The bank return file has no data rows"))
     payments = {
         p.id: p
         for p in session.execute(
@@ -186,31 +192,47 @@ def import_return(session: Session, actor, batch_no: str, content: bytes) -> dic
     changes: list[dict] = []
     seen: set[int] = set()
     for line, row in enumerate(rows, start=2):
-        ref = (row.get("付款编号") or "").strip()
-        pid = _parse_ref(ref)
+        number = (row.get("付款编号") or "").strip()
+        pid = _parse_ref(number)
         if pid is None or pid not in payments:
-            raise Invalid(f"line {line}.付款编号", f"{ref!r} 不是本批次的付款编号")
+            raise Invalid(
+                f"line {line}.付款编号",
+                N_("%(ref)s is not a payment reference of this batch"),
+                ref=repr(number),
+            )
         if pid in seen:
-            raise Invalid(f"line {line}.付款编号", f"{ref} 重复出现")
+            raise Invalid(f"line {line}.付款编号", N_("%(ref)s appears twice"), ref=number)
         seen.add(pid)
         result = RESULTS.get((row.get("结果") or "").strip())
         if result is None:
-            raise Invalid(f"line {line}.结果", "结果应为 S（成功）、F（失败）或 R（退回）")
+            raise Invalid(
+                f"line {line}.结果", N_("Result should be S (success), F (failure) or R (returned)")
+            )
         try:
             amount = Decimal((row.get("金额") or "").strip())
         except InvalidOperation:
-            raise Invalid(f"line {line}.金额", "金额应为数字") from None
+            raise Invalid(f"line {line}.金额", N_("Amount should be a number")) from None
         pay = payments[pid]
         if amount != pay.amount:
-            raise Invalid(f"line {line}.金额", f"金额 {amount} 与付款金额 {pay.amount:.2f} 不符")
+            raise Invalid(
+                f"line {line}.金额",
+                N_("Amount %(amount)s does not match the payment amount %(expected)s"),
+                amount=amount,
+                expected=f"{pay.amount:.2f}",
+            )
         allowed = {"paid": ("pending",), "failed": ("pending",), "returned": ("pending", "paid")}[result]
         if pay.status == result:
             continue  # the same return file imported again changes nothing
         if pay.status not in allowed:
-            raise Invalid(f"line {line}.结果", f"付款状态为 {pay.status}，不能改为 {result}")
+            raise Invalid(
+                f"line {line}.结果",
+                N_("Payment status is %(status)s: it cannot become %(result)s"),
+                status=pay.status,
+                result=result,
+            )
         reason = (row.get("失败原因") or "").strip() or None
         if result != "paid" and not reason:
-            raise Invalid(f"line {line}.失败原因", "失败或退回须注明原因")
+            raise Invalid(f"line {line}.失败原因", N_("Failed or returned payments need a reason"))
         changes.append(
             {
                 "pid": pid,
@@ -237,9 +259,7 @@ def import_return(session: Session, actor, batch_no: str, content: bytes) -> dic
         for c in changes:
             payments[c["pid"]].status = c["st"]
     if batch.program in FACILITY_PROGRAMS:  # a paid facility subsidy marks the childcare application paid
-        from cradle.childcare.subsidy_payments import settle
-
-        settle(session, actor, batch.batch_no, [p.id for p in payments.values() if p.status == "paid"])
+        settle(session, ref(actor), batch.batch_no, [p.id for p in payments.values() if p.status == "paid"])
     if not any(p.status == "pending" for p in payments.values()):
         batch.status, batch.reconciled_at = "reconciled", now
     counts: dict[str, int] = {}
@@ -247,7 +267,7 @@ def import_return(session: Session, actor, batch_no: str, content: bytes) -> dic
         counts[c["st"]] = counts.get(c["st"], 0) + 1
     audit.record(
         session,
-        actor,
+        ref(actor),
         "batch.return",
         f"batch:{batch.batch_no}",
         {"lines": len(rows), "changed": counts, "sha256": hashlib.sha256(content).hexdigest()},

@@ -18,10 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.auth.actor import Actor
+from cradle.childcare.subsidies import PROGRAMS as FACILITY_PROGRAMS
+from cradle.errors import N_, Conflict, Forbidden, NotFound
 from cradle.ops.runs import record_run
-from cradle.payments.errors import Conflict, Forbidden, NotFound
 from cradle.payments.models import Batch, Entitlement, Payment
 from cradle.payments.periods import bounds
+from cradle.services.catalogue import service_program
+from cradle.services.offices import office, ref
 
 _INSERT = """
 INSERT INTO pay_payment (batch_id, entitlement_id, program, beneficiary_id_number, period, claim, amount, status,
@@ -35,26 +39,28 @@ ON CONFLICT DO NOTHING
 """
 
 
-def _require_finance(actor, county: str) -> None:
-    if getattr(actor, "role", None) not in ("finance", "county", "system"):
-        raise Forbidden("actor.role", "发放批次须由财政或县区工作人员办理")
-    if actor.role != "system" and actor.county != county:
-        raise Forbidden("actor.scope", "该县区不在您的辖区内")
+NOTHING_NEW_ONCE = N_(
+    "%(program)s: the one-off payment already has a batch; no new benefits to pay (%(county)s)"
+)
+
+
+def _require_finance(actor: Actor, county: str) -> None:
+    name = office(actor)
+    if name not in ("finance", "county", "system"):
+        raise Forbidden("actor.role", N_("Payment batches are for finance or county staff"))
+    if name != "system" and actor.county != county:
+        raise Forbidden("actor.scope", N_("The county is outside your jurisdiction"))
 
 
 def frequency_of(program: str) -> str:
-    from cradle.childcare.subsidies import PROGRAMS as FACILITY_PROGRAMS
-    from cradle.services.catalogue import service_program
-
     if (
         program in FACILITY_PROGRAMS
     ):  # 淄博 facility subsidies: one-off, registered by childcare.subsidy_payments
         return "once"
-
     return service_program(program).frequency
 
 
-def generate(session: Session, actor, program: str, period: str, county: str) -> Batch:
+def generate(session: Session, actor: Actor, program: str, period: str, county: str) -> Batch:
     started = time.perf_counter()
     _require_finance(actor, county)
     frequency = frequency_of(program)
@@ -72,15 +78,21 @@ def generate(session: Session, actor, program: str, period: str, county: str) ->
             )
         ).scalar()
         if before and not _unpaid_once(session, program, county, period):
-            raise Conflict("period", f"{program} 的一次性发放已生成批次，没有新的待遇需要发放（{county}）")
+            raise Conflict("period", NOTHING_NEW_ONCE, program=program, county=county)
     batch_no = f"{program}-{county}-{period}" + (f"-{before + 1}" if before else "")
-    batch = Batch(batch_no=batch_no, program=program, period=period, county=county, created_by=actor.ref)
+    batch = Batch(batch_no=batch_no, program=program, period=period, county=county, created_by=ref(actor))
     try:
         with session.begin_nested():
             session.add(batch)
             session.flush()
     except IntegrityError:
-        raise Conflict("period", f"{period} 的 {program} 批次已生成（{county}）") from None
+        raise Conflict(
+            "period",
+            N_("A batch for %(program)s %(period)s has already been generated (%(county)s)"),
+            program=program,
+            period=period,
+            county=county,
+        ) from None
     once = "AND e.status = 'active'" if frequency == "once" else ""
     params = {
         "batch": batch.id,
@@ -95,10 +107,10 @@ def generate(session: Session, actor, program: str, period: str, county: str) ->
     if before and batch.count == 0:  # a replayed one-off generation inserted nothing: no empty batch
         session.delete(batch)
         session.flush()
-        raise Conflict("period", f"{program} 的一次性发放已生成批次，没有新的待遇需要发放（{county}）")
+        raise Conflict("period", NOTHING_NEW_ONCE, program=program, county=county)
     audit.record(
         session,
-        actor,
+        batch.created_by,
         "batch.generate",
         f"batch:{batch.batch_no}",
         {"count": batch.count, "total": str(batch.total)},
@@ -139,7 +151,7 @@ def _totals(session: Session, batch: Batch) -> None:
     batch.count, batch.total = count, Decimal(str(total)).quantize(Decimal("0.01"))
 
 
-def retry_failures(session: Session, actor, program: str, period: str, county: str) -> Batch:
+def retry_failures(session: Session, actor: Actor, program: str, period: str, county: str) -> Batch:
     """Failed and returned payments of a cycle go into a retry batch: the same payment rows (attempt + 1)."""
     _require_finance(actor, county)
     frequency = frequency_of(program)
@@ -158,7 +170,7 @@ def retry_failures(session: Session, actor, program: str, period: str, county: s
         ).scalars()
     )
     if not rows:
-        raise NotFound("period", "该期没有失败或退回的发放")
+        raise NotFound("period", N_("No failed or returned payment in that period"))
     n = session.execute(
         select(func.count())
         .select_from(Batch)
@@ -172,14 +184,14 @@ def retry_failures(session: Session, actor, program: str, period: str, county: s
         period=period,
         county=county,
         kind="retry",
-        created_by=actor.ref,
+        created_by=ref(actor),
     )
     try:
         with session.begin_nested():
             session.add(batch)
             session.flush()
     except IntegrityError:
-        raise Conflict("period", "重发批次正在生成，请稍后再试") from None
+        raise Conflict("period", N_("A resend batch is being generated; please try again shortly")) from None
     for pay in rows:
         pay.batch_id, pay.status, pay.attempt, pay.bank_ref = batch.id, "pending", pay.attempt + 1, None
         pay.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -187,7 +199,7 @@ def retry_failures(session: Session, actor, program: str, period: str, county: s
     _totals(session, batch)
     audit.record(
         session,
-        actor,
+        batch.created_by,
         "batch.retry",
         f"batch:{batch.batch_no}",
         {"count": batch.count, "total": str(batch.total), "payments": [p.id for p in rows][:1000]},
@@ -195,15 +207,15 @@ def retry_failures(session: Session, actor, program: str, period: str, county: s
     return batch
 
 
-def get_batch(session: Session, actor, batch_no: str) -> Batch:
+def get_batch(session: Session, actor: Actor, batch_no: str) -> Batch:
     batch = session.execute(select(Batch).where(Batch.batch_no == batch_no)).scalar_one_or_none()
     if batch is None:
-        raise NotFound("batch_no", "没有这个批次")
+        raise NotFound("batch_no", N_("No such batch"))
     _require_finance(actor, batch.county)
     return batch
 
 
-def batches(session: Session, actor, county: str) -> list[Batch]:
+def batches(session: Session, actor: Actor, county: str) -> list[Batch]:
     _require_finance(actor, county)
     return list(
         session.execute(select(Batch).where(Batch.county == county).order_by(Batch.id.desc())).scalars()

@@ -1,5 +1,5 @@
 """Entitlements: registered when a case is approved (or paid directly by 免申即享), stopped on death, moving away or
-declining. Called by the services domain through these functions only."""
+declining. Called by the services and childcare domains through these functions only."""
 
 from __future__ import annotations
 
@@ -11,18 +11,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.auth.actor import Actor
+from cradle.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from cradle.idcard import mask
-from cradle.payments.errors import Conflict, Forbidden, Invalid, NotFound
 from cradle.payments.models import Batch, Entitlement, Payment
 from cradle.payments.periods import bounds
+from cradle.services.offices import office, ref
 
 STOP_REASONS = ("death", "moved_away", "declined", "ended")
 FREQUENCIES = ("monthly", "yearly", "once")
+ALREADY_ENTITLED = N_("This beneficiary already has a benefit under this programme")
 
 
 def register(
     session: Session,
-    actor,
+    actor: Actor | str,
     *,
     case_ref: str,
     program: str,
@@ -39,14 +42,17 @@ def register(
     end: dt.date | None,
     claim: str = "",
 ) -> Entitlement:
-    """`claim` tells apart distinct entitlements of one beneficiary under one program (a facility's subsidy
+    """`actor`: who registers it, as the audit log names them (the caller's own name for the actor, or the Actor).
+    `claim` tells apart distinct entitlements of one beneficiary under one program (a facility's subsidy
     applications); '' for a person's benefit, of which there is one per program."""
     if frequency not in FREQUENCIES:
-        raise Invalid("frequency", f"发放频率应为 {', '.join(FREQUENCIES)}")
+        raise Invalid(
+            "frequency", N_("The payment frequency should be %(choices)s"), choices=", ".join(FREQUENCIES)
+        )
     if amount is None or Decimal(amount) <= 0:
-        raise Invalid("amount", "金额应大于0")
+        raise Invalid("amount", N_("Amount should be greater than 0"))
     if not account_no:
-        raise Invalid("account_no", "须有一卡通账号")
+        raise Invalid("account_no", N_("A one-card account is needed"))
     row = Entitlement(
         case_ref=case_ref,
         program=program,
@@ -77,13 +83,13 @@ def register(
         ).first()
         is not None
     ):
-        raise Conflict("beneficiary", "该受益人在此项目下已有待遇")
+        raise Conflict("beneficiary", ALREADY_ENTITLED)
     try:
         with session.begin_nested():
             session.add(row)
             session.flush()
     except IntegrityError:
-        raise Conflict("beneficiary", "该受益人在此项目下已有待遇") from None
+        raise Conflict("beneficiary", ALREADY_ENTITLED) from None
     audit.record(
         session,
         actor,
@@ -104,14 +110,20 @@ def register(
 
 
 def stop(
-    session: Session, actor, program: str | None, beneficiary_id_number: str, reason: str, effective: dt.date
+    session: Session,
+    actor: Actor,
+    program: str | None,
+    beneficiary_id_number: str,
+    reason: str,
+    effective: dt.date,
 ) -> list[Entitlement]:
     """Stop the beneficiary's entitlements (one program, or all when `program` is None). Unsent payments for
     periods the stop rules out are cancelled; what was already sent stays for reconciliation."""
     if reason not in STOP_REASONS:
-        raise Invalid("reason", f"停发原因应为 {', '.join(STOP_REASONS)}")
-    if getattr(actor, "role", None) not in ("county", "finance", "system", "citizen"):
-        raise Forbidden("actor.role", "无权停发")
+        raise Invalid("reason", N_("The stop reason should be %(choices)s"), choices=", ".join(STOP_REASONS))
+    name = office(actor)
+    if name not in ("county", "finance", "system", "citizen"):
+        raise Forbidden("actor.role", N_("Not allowed to stop payments"))
     q = select(Entitlement).where(
         Entitlement.beneficiary_id_number == beneficiary_id_number, Entitlement.status == "active"
     )
@@ -119,10 +131,10 @@ def stop(
         q = q.where(Entitlement.program == program)
     rows = list(session.execute(q.with_for_update()).scalars())
     if not rows:
-        raise NotFound("beneficiary", "没有正在发放的待遇")
+        raise NotFound("beneficiary", N_("No benefit is being paid"))
     for ent in rows:
-        if getattr(actor, "role", None) in ("county", "finance") and actor.county != ent.county:
-            raise Forbidden("actor.scope", "该待遇不在您的辖区内")
+        if name in ("county", "finance") and actor.county != ent.county:
+            raise Forbidden("actor.scope", N_("The benefit is outside your jurisdiction"))
         ent.status, ent.stop_reason, ent.stop_date = "stopped", reason, effective
         cancelled = 0
         unsent = (
@@ -143,7 +155,7 @@ def stop(
                 cancelled += 1
         audit.record(
             session,
-            actor,
+            ref(actor),
             "entitlement.stop",
             f"entitlement:{ent.id}",
             {"reason": reason, "effective": effective, "cancelled_payments": cancelled},

@@ -14,12 +14,12 @@ import datetime as dt
 
 from sqlalchemy import func, or_, select
 
+from cradle.auth.actor import SYSTEM
+from cradle.errors import Conflict
 from cradle.jobs.registry import JobContext
 from cradle.payments import batches
-from cradle.payments.errors import Conflict
 from cradle.payments.models import Entitlement
 from cradle.payments.periods import bounds
-from cradle.services.actors import SYSTEM
 
 
 def period_for(frequency: str, today: dt.date) -> str:

@@ -3,28 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from cradle.db import RequestSession
+from cradle.errors import DomainError
 from cradle.payments import stops
-from cradle.services.errors import ServiceError
-from cradle.services.web import error_list, form_data, guarded, page_actor, see_other
+from cradle.payments.pages import FormDep, Payer, index_page
+from cradle.services.web import error_list, see_other
 
 router = APIRouter(include_in_schema=False)
-FormDep = Annotated[dict, Depends(form_data)]
 # The service's field names → the form's ("nothing being paid" names the person).
 RENAME = {"beneficiary": "beneficiary_id_number", "program": "stop_program"}
 
 
 @router.post("/payments/stops")
-@guarded
-def stop(request: Request, s: RequestSession, form: FormDep) -> Response:
-    from cradle.payments.pages import ROLES, _index
-
-    actor = page_actor(request, *ROLES)
+def stop(request: Request, s: RequestSession, actor: Payer, form: FormDep) -> Response:
     data = {
         **form,
         "beneficiary_id_number": form.get("beneficiary_id_number", "").upper(),
@@ -32,7 +26,7 @@ def stop(request: Request, s: RequestSession, form: FormDep) -> Response:
     }
     try:
         rows = stops.stop_for(s, actor, data)
-    except ServiceError as exc:
+    except DomainError as exc:
         s.rollback()
-        return _index(request, s, actor, error_list(exc, RENAME), form, status_code=exc.status)
+        return index_page(request, s, actor, error_list(request, exc, RENAME), form, status_code=exc.status)
     return see_other(f"/payments?stopped={len(rows)}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from cradle.payments.errors import Invalid
+from cradle.errors import N_, Invalid
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -18,18 +18,18 @@ def bounds(period: str, frequency: str) -> tuple[dt.date, dt.date]:
     if frequency == "monthly":
         m = _MONTH.match(period or "")
         if not m:
-            raise Invalid("period", "月度期间应为 YYYY-MM")
+            raise Invalid("period", N_("Monthly period should be YYYY-MM"))
         y, mo = int(m.group(1)), int(m.group(2))
         return dt.date(y, mo, 1), dt.date(y + mo // 12, mo % 12 + 1, 1)
     if frequency == "yearly":
         if not _YEAR.match(period or ""):
-            raise Invalid("period", "年度期间应为 YYYY")
+            raise Invalid("period", N_("Yearly period should be YYYY"))
         return dt.date(int(period), 1, 1), dt.date(int(period) + 1, 1, 1)
     if frequency == "once":
         if period != "once":
-            raise Invalid("period", "一次性发放的期间为 once")
+            raise Invalid("period", N_("The period of a one-off payment is once"))
         return dt.date(1900, 1, 1), dt.date(9999, 1, 1)
-    raise Invalid("frequency", f"未知的发放频率 {frequency}")
+    raise Invalid("frequency", N_("Unknown payment frequency %(frequency)s"), frequency=frequency)
 
 
 def payable(start: dt.date, end: dt.date | None, stop: dt.date | None, period: str, frequency: str) -> bool:

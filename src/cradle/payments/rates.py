@@ -10,41 +10,48 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cradle import audit, regions
-from cradle.payments.errors import Forbidden, Invalid
+from cradle.auth.actor import Actor
+from cradle.errors import N_, Forbidden, Invalid
 from cradle.payments.models import Rate
 from cradle.policy.packs import programs_for
+from cradle.services.offices import office, ref
 
 
 def set_rate(
-    session: Session, actor, program: str, county: str, start: dt.date, amount, decision: str
+    session: Session, actor: Actor, program: str, county: str, start: dt.date, amount, decision: str
 ) -> Rate:
-    if getattr(actor, "role", None) != "county" or actor.county != county:
-        raise Forbidden("actor", "县区标准须由本县区工作人员录入")
+    if office(actor) != "county" or actor.county != county:
+        raise Forbidden("actor", N_("The county standard must be entered by staff of that county"))
     if not regions.exists(county) or regions.get(county).level != "county":
-        raise Invalid("county", "应为县级行政区划代码")
+        raise Invalid("county", N_("Should be a county-level region code"))
     if program not in {p.id for p in programs_for(county)}:
-        raise Invalid("program", f"{program} 不适用于 {county}，不能录入县区标准")
+        raise Invalid(
+            "program",
+            N_("%(program)s does not apply to %(county)s: no county rate can be entered"),
+            program=program,
+            county=county,
+        )
     try:
         value = Decimal(str(amount))
     except InvalidOperation:
-        raise Invalid("amount", "金额应为数字") from None
+        raise Invalid("amount", N_("Amount should be a number")) from None
     if not (Decimal(0) < value < Decimal(100000)):
-        raise Invalid("amount", "金额应大于0且小于100000")
+        raise Invalid("amount", N_("Amount should be greater than 0 and less than 100000"))
     if not (decision or "").strip():
-        raise Invalid("decision", "请填写县区核定文件文号")
+        raise Invalid("decision", N_("Enter the county's approval document number"))
     row = Rate(
         program=program,
         county=county,
         start=start,
         amount=value.quantize(Decimal("0.01")),
         decision=decision.strip(),
-        decided_by=actor.ref,
+        decided_by=ref(actor),
     )
     session.add(row)
     session.flush()
     audit.record(
         session,
-        actor,
+        row.decided_by,
         "rate.set",
         f"rate:{program}:{county}",
         {"start": start, "amount": str(row.amount), "decision": row.decision},

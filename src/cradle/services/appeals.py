@@ -10,15 +10,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.auth.actor import Actor
+from cradle.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from cradle.payments import entitlements as pay_entitlements
 from cradle.services import applications, notifications, proxy
 from cradle.services import validate as v
-from cradle.services.actors import Actor, require_office
-from cradle.services.errors import Conflict, Forbidden, Invalid, NotFound
-from cradle.services.models import Appeal
+from cradle.services.models import Appeal, Case
+from cradle.services.offices import office, ref, require_office
 
 RESPONSE_DAYS = 15
 KINDS = ("rejection", "missing_payment")
+ANSWERED_BY = {
+    "town": N_("This appeal is answered by the town"),
+    "county": N_("This appeal is answered by the county"),
+}
 
 
 def file(
@@ -27,31 +32,33 @@ def file(
     case = applications.get(session, actor, case_no)
     _, behalf = proxy.principal(session, actor, case.applicant_id_number, "appeal")
     if kind not in KINDS:
-        raise Invalid("kind", "申诉类型应为 rejection（不予批准）或 missing_payment（未收到款项）")
+        raise Invalid("kind", N_("Appeal type should be rejection or missing_payment"))
     grounds = v.text({"grounds": grounds}, "grounds", max_len=2000)
     if kind == "rejection":
         if case.status != "rejected":
-            raise Conflict("case_no", "只能对不予批准的申请提出申诉")
+            raise Conflict("case_no", N_("Only a rejected application can be appealed"))
         last = applications.steps(session, case)[-1]
         level = "town" if last.action == "town_reject" else "county"
     else:
         if case.status != "approved":
-            raise Conflict("case_no", "只有已批准的待遇才会发放")
+            raise Conflict("case_no", N_("Only approved benefits are paid"))
         if not period:
-            raise Invalid("period", "请填写未收到款项的期间（如 2025-07）")
+            raise Invalid("period", N_("Enter the period you were not paid for (e.g. 2025-07)"))
         paid = {
             p.period: p.status
             for p in pay_entitlements.payments_of(session, case.beneficiary_id_number)
             if p.program == case.program
         }
         if paid.get(period) == "paid":
-            raise Conflict("period", "该期款项银行已回盘成功，如有疑问请联系开户银行")
+            raise Conflict("period", N_("The bank confirmed that period's payment; please ask your bank"))
         level = "county"
     open_one = session.execute(
         select(Appeal).where(Appeal.case_id == case.id, Appeal.status == "open", Appeal.kind == kind)
     ).scalar_one_or_none()
     if open_one is not None:
-        raise Conflict("case_no", f"已有未答复的申诉（{open_one.appeal_no}）")
+        raise Conflict(
+            "case_no", N_("There is already an unanswered appeal (%(appeal)s)"), appeal=open_one.appeal_no
+        )
     appeal = Appeal(
         appeal_no=v.reference("SS"),
         kind=kind,
@@ -68,7 +75,7 @@ def file(
     session.flush()
     audit.record(
         session,
-        actor,
+        ref(actor),
         "appeal.file",
         f"case:{case.case_no}",
         {"appeal": appeal.appeal_no, "kind": kind, "level": level, "period": period, "due": appeal.due},
@@ -90,19 +97,19 @@ def decide(session: Session, actor: Actor, appeal_no: str, upheld: bool, outcome
         select(Appeal).where(Appeal.appeal_no == appeal_no).with_for_update()
     ).scalar_one_or_none()
     if appeal is None:
-        raise NotFound("appeal_no", "没有这件申诉")
-    if actor.role != appeal.level:
-        raise Forbidden("actor.role", f"该申诉由{'乡镇' if appeal.level == 'town' else '县区'}答复")
+        raise NotFound("appeal_no", N_("No such appeal"))
+    if office(actor) != appeal.level:
+        raise Forbidden("actor.role", ANSWERED_BY[appeal.level])
     require_office(actor, appeal.county, appeal.town if appeal.level == "town" else None, (appeal.level,))
     if appeal.status != "open":
-        raise Conflict("appeal_no", "该申诉已答复")
+        raise Conflict("appeal_no", N_("This appeal has already been answered"))
     outcome = v.text({"outcome": outcome}, "outcome", max_len=2000)
     appeal.status = "upheld" if upheld else "dismissed"
-    appeal.outcome, appeal.decided_by, appeal.decided_at = outcome, actor.ref, v.now()
-    case = applications.get(session, actor, _case_no(session, appeal))
+    appeal.outcome, appeal.decided_by, appeal.decided_at = outcome, ref(actor), v.now()
+    case = applications.get(session, actor, session.get(Case, appeal.case_id).case_no)
     audit.record(
         session,
-        actor,
+        appeal.decided_by,
         "appeal.decide",
         f"case:{case.case_no}",
         {"appeal": appeal.appeal_no, "status": appeal.status, "outcome": outcome},
@@ -122,19 +129,12 @@ def decide(session: Session, actor: Actor, appeal_no: str, upheld: bool, outcome
     return appeal
 
 
-def _case_no(session: Session, appeal: Appeal) -> str:
-    from cradle.services.models import Case
-
-    return session.get(Case, appeal.case_id).case_no
-
-
 def queue(session: Session, actor: Actor) -> list[Appeal]:
-    if actor.role not in ("town", "county"):
-        raise Forbidden("actor.role", "只有乡镇、县区工作人员答复申诉")
-    q = select(Appeal).where(
-        Appeal.status == "open", Appeal.level == actor.role, Appeal.county == actor.county
-    )
-    if actor.role == "town":
+    name = office(actor)
+    if name not in ("town", "county"):
+        raise Forbidden("actor.role", N_("Appeals are answered only by town and county staff"))
+    q = select(Appeal).where(Appeal.status == "open", Appeal.level == name, Appeal.county == actor.county)
+    if name == "town":
         q = q.where(Appeal.town == actor.town)
     return list(session.execute(q.order_by(Appeal.due)).scalars())
 

@@ -17,49 +17,64 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from cradle import audit, regions
-from cradle.idcard import check_id_number, mask
+from cradle.auth.actor import Actor
+from cradle.errors import N_, Conflict, Forbidden, Invalid, NotFound, translate
+from cradle.idcard import mask
 from cradle.payments import entitlements as pay_entitlements
 from cradle.payments import rates
 from cradle.services import eligibility, notifications, proxy, review
 from cradle.services import validate as v
-from cradle.services.actors import Actor, can_see, require_office
 from cradle.services.catalogue import service_program
-from cradle.services.errors import Conflict, Forbidden, Invalid, NotFound
 from cradle.services.models import Attachment, Case, CaseStep, Notification
+from cradle.services.offices import can_see, office, ref, require_office
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
 ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
-STATUS_TEXT = {
-    "offered": "待您确认",
-    "submitted": "已提交",
-    "town_review": "乡镇审核中",
-    "county_confirmation": "县级确认中",
-    "returned": "退回补正",
-    "approved": "已批准",
-    "rejected": "不予批准",
-    "withdrawn": "已撤回",
-    "declined": "已放弃",
+STATUS_LABELS = {
+    "offered": N_("Awaiting your confirmation"),
+    "submitted": N_("Submitted"),
+    "town_review": N_("Under town review"),
+    "county_confirmation": N_("Under county confirmation"),
+    "returned": N_("Returned for correction"),
+    "approved": N_("Approved"),
+    "rejected": N_("Not approved"),
+    "withdrawn": N_("Withdrawn"),
+    "declined": N_("Declined"),
 }
+ATTACHABLE = ("offered", "submitted", "town_review", "returned")
+# Why no material can be added in the other states.
+NOT_ATTACHABLE = {
+    "county_confirmation": N_(
+        "The application is “Under county confirmation”: no more materials can be added"
+    ),
+    "approved": N_("The application is “Approved”: no more materials can be added"),
+    "rejected": N_("The application is “Not approved”: no more materials can be added"),
+    "withdrawn": N_("The application is “Withdrawn”: no more materials can be added"),
+    "declined": N_("The application is “Declined”: no more materials can be added"),
+}
+
+
+def status_text(status: str) -> str:
+    """The status in Chinese, as the API answers it and the citizen's messages (SMS) say it."""
+    return translate(STATUS_LABELS[status], {})
 
 
 def _identities(data: dict, household: dict) -> dict:
     raw = data.get("identities")
     if not isinstance(raw, dict) or not raw:
-        raise Invalid("identities", "请填写家庭成员的身份证号码和姓名")
+        raise Invalid("identities", N_("Enter the household members' ID numbers and names"))
     member_ids = {m.get("id") for m in household.get("members", []) if isinstance(m, dict)}
     out = {}
     for member, ident in raw.items():
         if member not in member_ids:
-            raise Invalid(f"identities.{member}", "家庭成员中没有此人")
+            raise Invalid(f"identities.{member}", N_("No such person in the household"))
         if not isinstance(ident, dict):
-            raise Invalid(f"identities.{member}", "应为 {id_number, name}")
+            raise Invalid(f"identities.{member}", N_("Should be {id_number, name}"))
         number = str(ident.get("id_number") or "").upper()
-        problem = check_id_number(number)
-        if problem is not None:
-            raise Invalid(f"identities.{member}.id_number", problem.message)
+        v.check_id(f"identities.{member}.id_number", number)
         name = str(ident.get("name") or "").strip()
         if not name:
-            raise Invalid(f"identities.{member}.name", "必填")
+            raise Invalid(f"identities.{member}.name", N_("Required"))
         out[member] = {"id_number": number, "name": name}
     return out
 
@@ -94,15 +109,17 @@ def submit(
     sp = service_program(v.text(data, "program", max_len=80))
     household = data.get("household")
     if not isinstance(household, dict):
-        raise Invalid("household", "请填写家庭信息（或从人口库预填）")
+        raise Invalid(
+            "household", N_("Enter the household information (or prefill it from the population database)")
+        )
     identities = _identities(data, household)
     applicant, behalf = proxy.principal(session, actor, data.get("for_id_number"), "application")
     if applicant not in {i["id_number"] for i in identities.values()}:
-        raise Invalid("identities", "申请人须是该家庭的成员")
+        raise Invalid("identities", N_("The applicant must be a member of the household"))
     beneficiary = v.text(data, "beneficiary", max_len=32)
     if beneficiary != "household" and beneficiary not in identities:
-        raise Invalid("beneficiary", "请填写受益人的身份证号码")
-    county = v.region(household, "jurisdiction", level="county")
+        raise Invalid("beneficiary", N_("Enter the beneficiary's ID number"))
+    county = v.region(household, "jurisdiction", county=True)
     town = v.town(data, "town", county, required=True)
     account_no = v.account(data)
     bank_code = v.text(data, "bank_code", required=bool(account_no), max_len=12)
@@ -111,7 +128,7 @@ def submit(
         session, sp.program, household, beneficiary if beneficiary != "household" else None, as_of
     )
     if not verdict["eligible"]:
-        raise Invalid("program", f"经规则引擎核对，不符合条件：{verdict['reason']}")
+        raise _not_eligible(verdict)
     ent = verdict["entitlement"]
     who = identities.get(beneficiary) or next(i for i in identities.values() if i["id_number"] == applicant)
     applicant_name = next(i["name"] for i in identities.values() if i["id_number"] == applicant)
@@ -137,7 +154,7 @@ def submit(
         bank_code=bank_code,
         status=status,
         origin=origin,
-        filed_by=actor.ref,
+        filed_by=ref(actor),
         on_behalf_of=behalf,
         sla_due=_sla(status, as_of),
         updated_at=v.now(),
@@ -155,6 +172,12 @@ def submit(
     # Last, so the audit chain's head is held only for the entry and the commit.
     _step(session, case, actor, "submit" if status == "submitted" else "offer", None, status, None, behalf)
     return case
+
+
+def _not_eligible(verdict: dict) -> Invalid:
+    return Invalid(
+        "program", N_("Checked by the rules engine, not eligible: %(reason)s"), reason=verdict["reason"]
+    )
 
 
 # Built once: coercing the values into a new statement per submission cost more than executing it. No conflict
@@ -191,9 +214,16 @@ def _insert_case(session: Session, case: Case, as_of: dt.date) -> None:
             )
         ).scalar()
         if existing is not None:
-            raise Conflict("beneficiary", f"该受益人已有此项目的申请（{existing}）")
+            raise Conflict(
+                "beneficiary",
+                N_("This beneficiary already has an application for this programme (%(case)s)"),
+                case=existing,
+            )
     else:
-        raise Conflict("beneficiary", "该受益人已有此项目的申请（同时提交）")
+        raise Conflict(
+            "beneficiary",
+            N_("This beneficiary already has an application for this programme (submitted at the same time)"),
+        )
     make_transient_to_detached(case)
     session.add(case)
 
@@ -208,6 +238,7 @@ def _step(
     reason: str | None,
     behalf: str | None,
 ) -> None:
+    name = ref(actor)
     session.execute(
         _INSERT_STEP,
         {
@@ -215,7 +246,7 @@ def _step(
             "action": action,
             "from_status": before,
             "to_status": after,
-            "actor": actor.ref,
+            "actor": name,
             "on_behalf_of": behalf,
             "reason": reason,
             "at": v.now(),
@@ -223,7 +254,7 @@ def _step(
     )
     audit.record(
         session,
-        actor,
+        name,
         f"case.{action}",
         f"case:{case.case_no}",
         {
@@ -244,17 +275,18 @@ def get(session: Session, actor: Actor, case_no: str, *, for_update: bool = Fals
         q = q.with_for_update()
     case = session.execute(q).scalar_one_or_none()
     if case is None or not may_read(session, actor, case):
-        raise NotFound("case_no", "没有这件申请")
+        raise NotFound("case_no", N_("No such application"))
     return case
 
 
 def may_read(session: Session, actor: Actor, case: Case) -> bool:
-    if actor.role == "citizen":
+    name = office(actor)
+    if name == "citizen":
         return actor.id_number in (case.applicant_id_number, case.beneficiary_id_number) or (
             proxy.active_consent(session, case.applicant_id_number, actor.id_number, "application")
             is not None
         )
-    if actor.role == "town":
+    if name == "town":
         return can_see(actor, case.county, case.town)
     return can_see(actor, case.county, None)
 
@@ -271,27 +303,39 @@ def act(
     """Apply one review action. Refused (and nothing stored) when illegal, out of scope or stale."""
     case = get(session, actor, case_no, for_update=True)
     behalf = None
-    if actor.role == "citizen":
+    name = office(actor)
+    if name == "citizen":
         _, behalf = proxy.principal(session, actor, case.applicant_id_number, "application")
-    elif actor.role in ("town", "county"):
-        require_office(actor, case.county, case.town if actor.role == "town" else None, ("town", "county"))
-    elif actor.role != "system":
-        raise Forbidden("actor.role", "无权办理申请审核")
+    elif name in ("town", "county"):
+        require_office(actor, case.county, case.town if name == "town" else None, ("town", "county"))
+    elif name != "system":
+        raise Forbidden("actor.role", N_("Not allowed to review applications"))
     if expected_version is not None and expected_version != case.version:
-        raise Conflict("version", f"申请已被他人更新（当前版本 {case.version}），请刷新后再办理")
-    to = review.next_state(case.status, action, actor.role, reason)
+        raise Conflict(
+            "version",
+            N_(
+                "The application was updated by someone else (current version %(version)s); refresh and try again"
+            ),
+            version=case.version,
+        )
+    to = review.next_state(case.status, action, name, reason)
     sp = service_program(case.program)
     if action == "town_pass":
         have = {a.name.split(".")[0] for a in attachments(session, case)}
-        missing = [name for name in sp.attachments if name not in have]
+        missing = [item for item in sp.attachments if item not in have]
         if missing:
-            raise Invalid("attachments", f"缺少材料：{'、'.join(missing)}")
+            raise Invalid("attachments", N_("Missing materials: %(items)s"), items="、".join(missing))
     if action == "resubmit" and changes:
         _apply_changes(session, case, changes)
     if to == "approved" and case.amount is None:
-        raise Invalid("amount", "该项目金额须由县区核定后才能批准（请先录入县区标准）")
+        raise Invalid(
+            "amount",
+            N_(
+                "The county must set this programme's amount before approval (enter the county standard first)"
+            ),
+        )
     if to == "approved" and not case.account_no:
-        raise Invalid("account_no", "批准前须有受益家庭的一卡通账号")
+        raise Invalid("account_no", N_("The household's one-card account is needed before approval"))
     before = case.status
     case.status, case.version, case.updated_at = to, case.version + 1, v.now()
     case.sla_due = _sla(to, dt.date.today())
@@ -299,7 +343,7 @@ def act(
     if to == "approved":
         pay_entitlements.register(
             session,
-            actor,
+            ref(actor),
             case_ref=f"case:{case.case_no}",
             program=case.program,
             beneficiary_id_number=case.beneficiary_id_number,
@@ -318,7 +362,7 @@ def act(
         pay_entitlements.stop(
             session, actor, case.program, case.beneficiary_id_number, "declined", dt.date.today()
         )
-    text = f"您的申请 {case.case_no} 状态：{STATUS_TEXT[to]}" + (f"。理由：{reason}" if reason else "")
+    text = f"您的申请 {case.case_no} 状态：{status_text(to)}" + (f"。理由：{reason}" if reason else "")
     notifications.notify(
         session, case.applicant_id_number, f"case.{to}", f"case:{case.case_no}", text, case.phone
     )
@@ -335,7 +379,7 @@ def _apply_changes(session: Session, case: Case, changes: dict) -> None:
     if "household" in changes:
         household = changes["household"]
         if not isinstance(household, dict):
-            raise Invalid("household", "应为家庭信息")
+            raise Invalid("household", N_("Should be household information"))
         verdict = evaluate(
             session,
             case.program,
@@ -344,7 +388,7 @@ def _apply_changes(session: Session, case: Case, changes: dict) -> None:
             dt.date.today(),
         )
         if not verdict["eligible"]:
-            raise Invalid("program", f"经规则引擎核对，不符合条件：{verdict['reason']}")
+            raise _not_eligible(verdict)
         case.household, case.eligibility = household, verdict
         amount = verdict["entitlement"]["amount"]
         case.amount = None if amount is None else Decimal(str(amount))
@@ -355,15 +399,15 @@ def add_attachment(
 ) -> Attachment:
     case = get(session, actor, case_no, for_update=True)
     _, behalf = proxy.principal(session, actor, case.applicant_id_number, "application")
-    if case.status not in ("offered", "submitted", "town_review", "returned"):
-        raise Conflict("status", f"申请状态为“{STATUS_TEXT[case.status]}”，不能再补充材料")
+    if case.status not in ATTACHABLE:
+        raise Conflict("status", NOT_ATTACHABLE[case.status])
     name = v.text({"name": name}, "name", max_len=200)
     if content_type not in ATTACHMENT_TYPES:
-        raise Invalid("content_type", "材料应为 PDF、JPEG 或 PNG")
+        raise Invalid("content_type", N_("Materials should be PDF, JPEG or PNG"))
     if not data:
-        raise Invalid("file", "文件为空")
+        raise Invalid("file", N_("The file is empty"))
     if len(data) > MAX_ATTACHMENT:
-        raise Invalid("file", "文件不能超过 5MB")
+        raise Invalid("file", N_("The file cannot exceed 5MB"))
     row = Attachment(
         case_id=case.id,
         name=name,
@@ -371,13 +415,13 @@ def add_attachment(
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         data=data,
-        added_by=actor.ref,
+        added_by=ref(actor),
     )
     session.add(row)
     session.flush()
     audit.record(
         session,
-        actor,
+        row.added_by,
         "case.attach",
         f"case:{case.case_no}",
         {"name": name, "sha256": row.sha256, "size": row.size},
@@ -409,15 +453,16 @@ def queue(
     limit: int = 200,
 ) -> list[Case]:
     """An official's work list, scoped to their county (or town); the oldest deadline first."""
-    if actor.role not in ("town", "county"):
-        raise Forbidden("actor.role", "只有乡镇、县区工作人员有审核队列")
+    name = office(actor)
+    if name not in ("town", "county"):
+        raise Forbidden("actor.role", N_("Only town and county staff have a review queue"))
     q = select(Case).where(Case.county == actor.county)
-    if actor.role == "town":
+    if name == "town":
         q = q.where(Case.town == actor.town)
-    default = ("submitted", "town_review") if actor.role == "town" else ("county_confirmation",)
+    default = ("submitted", "town_review") if name == "town" else ("county_confirmation",)
     if status:
         if status not in review.STATES:
-            raise Invalid("status", f"未知状态 {status}")
+            raise Invalid("status", N_("Unknown status %(status)s"), status=status)
         q = q.where(Case.status == status)
     else:
         q = q.where(Case.status.in_(default))

@@ -15,20 +15,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.auth.actor import Actor
+from cradle.errors import N_, Conflict, Forbidden, IllegalTransition, Invalid, NotFound, translate
 from cradle.idcard import mask
 from cradle.policy.dates import add_months, add_years, day, iso
 from cradle.services import notifications, proxy
 from cradle.services import validate as v
-from cradle.services.actors import Actor
-from cradle.services.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from cradle.services.models import BirthBundle, BirthRegistration, BundleTask
+from cradle.services.offices import office, ref
 
 
 @dataclass(frozen=True)
 class TaskKind:
     kind: str
     dept: str
-    title: str
+    title: str  # message id; in Chinese (`title_text`) in the API's answers and the citizen's messages
     fields: tuple[str, ...]  # which of the bundle's data this department uses
     days: int | None = None  # service deadline in days from the application
     rule_deadline: str | None = None  # "insurance_6_months" | "claim_3_years"
@@ -39,7 +40,7 @@ TASKS = (
     TaskKind(
         "birth_certificate",
         "weijian",
-        "出生医学证明",
+        N_("Birth medical certificate"),
         (
             "child_name",
             "child_sex",
@@ -53,14 +54,14 @@ TASKS = (
     TaskKind(
         "vaccination_certificate",
         "weijian",
-        "预防接种证",
+        N_("Vaccination certificate"),
         ("child_name", "child_birth_date", "mother_id_number", "phone"),
         days=5,
     ),
     TaskKind(
         "hukou_registration",
         "gongan",
-        "户口登记",
+        N_("Hukou registration"),
         (
             "child_name",
             "child_sex",
@@ -74,21 +75,21 @@ TASKS = (
     TaskKind(
         "medical_insurance",
         "yibao",
-        "医保参保（出生6个月内参保，参保前费用可报销）",
+        N_("Medical insurance enrolment (within 6 months of birth; costs before enrolment are reimbursed)"),
         ("child_name", "child_birth_date", "hukou_region"),
         rule_deadline="insurance_6_months",
     ),
     TaskKind(
         "social_security_card",
         "renshe",
-        "社保卡申领",
+        N_("Social security card"),
         ("child_name", "child_sex", "child_birth_date", "phone", "hukou_region"),
         days=15,
     ),
     TaskKind(
         "maternity_reimbursement",
         "yibao",
-        "生育保险报销",
+        N_("Maternity insurance reimbursement"),
         ("mother_id_number", "child_birth_date", "birth_hospital", "account_no"),
         rule_deadline="claim_3_years",
         needs_maternity_insurance=True,
@@ -96,13 +97,14 @@ TASKS = (
     TaskKind(
         "maternity_allowance",
         "renshe",
-        "生育津贴",
+        N_("Maternity allowance"),
         ("mother_id_number", "child_birth_date", "account_no"),
         rule_deadline="claim_3_years",
         needs_maternity_insurance=True,
     ),
 )
 KINDS = {t.kind: t for t in TASKS}
+TITLES = {t.kind: t.title for t in TASKS}  # message ids, for the pages
 TASK_TABLE = {
     ("received", "start"): "in_progress",
     ("in_progress", "complete"): "done",
@@ -110,7 +112,28 @@ TASK_TABLE = {
     ("in_progress", "reject"): "rejected",
     ("rejected", "start"): "in_progress",
 }
-STATUS_TEXT = {"received": "已受理", "in_progress": "办理中", "done": "已办结", "rejected": "已退回"}
+STATUS_LABELS = {
+    "received": N_("Received"),
+    "in_progress": N_("In progress"),
+    "done": N_("Completed"),
+    "rejected": N_("Sent back"),
+}
+# Why `action` (a parameter) cannot be done in the task's status.
+NOT_NOW = {
+    "received": N_("“%(action)s” cannot be done while the task is “Received”"),
+    "in_progress": N_("“%(action)s” cannot be done while the task is “In progress”"),
+    "done": N_("“%(action)s” cannot be done while the task is “Completed”"),
+    "rejected": N_("“%(action)s” cannot be done while the task is “Sent back”"),
+}
+
+
+def title_text(kind: str) -> str:
+    """A task's title in Chinese (the API's answers, the citizen's messages and SMS)."""
+    return translate(KINDS[kind].title, {})
+
+
+def status_text(status: str) -> str:
+    return translate(STATUS_LABELS[status], {})
 
 
 def _deadline(t: TaskKind, birth: dt.date, today: dt.date) -> dt.date | None:
@@ -124,7 +147,7 @@ def _deadline(t: TaskKind, birth: dt.date, today: dt.date) -> dt.date | None:
 def apply(session: Session, actor: Actor, data: dict) -> BirthBundle:
     mother = v.id_number(data, "mother_id_number", sex="F")
     father = v.id_number(data, "father_id_number", required=False, sex="M")
-    if actor.role == "citizen" and actor.id_number in (mother, father):
+    if office(actor) == "citizen" and actor.id_number in (mother, father):
         behalf = None
     else:
         _, behalf = proxy.principal(session, actor, mother, "bundle")
@@ -140,23 +163,23 @@ def apply(session: Session, actor: Actor, data: dict) -> BirthBundle:
             data, "child_birth_date", earliest=today - dt.timedelta(days=366), latest=today
         ),
         "birth_hospital": v.text(data, "birth_hospital", max_len=100),
-        "hukou_region": v.region(data, "hukou_region", level="county"),
+        "hukou_region": v.region(data, "hukou_region", county=True),
         "phone": v.phone(data, required=True),
         "account_no": v.account(data),
         "maternity_insured": bool(data.get("maternity_insured")),
         "registration_no": v.text(data, "registration_no", required=False, max_len=24),
     }
     if clean["child_sex"] not in ("F", "M"):
-        raise Invalid("child_sex", "性别应为 F 或 M")
+        raise Invalid("child_sex", N_("Sex should be F or M"))
     if clean["maternity_insured"] and not clean["account_no"]:
-        raise Invalid("account_no", "申领生育保险待遇须填写银行账号")
+        raise Invalid("account_no", N_("The bank account is needed to claim maternity insurance benefits"))
     registration_id = None
     if clean["registration_no"]:
         reg = session.execute(
             select(BirthRegistration).where(BirthRegistration.reg_no == clean["registration_no"])
         ).scalar_one_or_none()
         if reg is None or reg.mother_id_number != mother:
-            raise Invalid("registration_no", "没有该母亲的这条生育登记")
+            raise Invalid("registration_no", N_("No such birth registration for this mother"))
         registration_id = reg.id
     stored = {k: (val.isoformat() if isinstance(val, dt.date) else val) for k, val in clean.items()}
     bundle = BirthBundle(
@@ -167,7 +190,7 @@ def apply(session: Session, actor: Actor, data: dict) -> BirthBundle:
         county=clean["hukou_region"],
         data=stored,
         registration_id=registration_id,
-        filed_by=actor.ref,
+        filed_by=ref(actor),
         on_behalf_of=behalf,
     )
     try:
@@ -175,7 +198,7 @@ def apply(session: Session, actor: Actor, data: dict) -> BirthBundle:
             session.add(bundle)
             session.flush()
     except IntegrityError:
-        raise Conflict("child_name", "这个孩子的出生一件事已经申请过") from None
+        raise Conflict("child_name", N_("This child's birth bundle has already been applied for")) from None
     for t in TASKS:
         if t.needs_maternity_insurance and not clean["maternity_insured"]:
             continue
@@ -186,14 +209,14 @@ def apply(session: Session, actor: Actor, data: dict) -> BirthBundle:
                 dept=t.dept,
                 county=bundle.county,
                 deadline=_deadline(t, clean["child_birth_date"], today),
-                updated_by=actor.ref,
+                updated_by=bundle.filed_by,
                 updated_at=v.now(),
             )
         )
     session.flush()
     audit.record(
         session,
-        actor,
+        bundle.filed_by,
         "bundle.apply",
         f"bundle:{bundle.bundle_no}",
         {
@@ -233,7 +256,7 @@ def task_view(bundle: BirthBundle, task: BundleTask) -> dict:
         "task_id": task.id,
         "bundle_no": bundle.bundle_no,
         "kind": task.kind,
-        "title": t.title,
+        "title": title_text(task.kind),
         "dept": task.dept,
         "status": task.status,
         "deadline": task.deadline,
@@ -254,19 +277,19 @@ def move(
         select(BundleTask).where(BundleTask.id == task_id).with_for_update()
     ).scalar_one_or_none()
     if task is None:
-        raise NotFound("task_id", "没有这项任务")
-    if actor.role != "dept" or actor.dept != task.dept or actor.county != task.county:
-        raise Forbidden("actor", "该任务不属于您的部门或辖区")
+        raise NotFound("task_id", N_("No such task"))
+    if office(actor) != "dept" or actor.dept != task.dept or actor.county != task.county:
+        raise Forbidden("actor", N_("The task does not belong to your department or jurisdiction"))
     to = TASK_TABLE.get((task.status, action))
     if to is None:
-        raise IllegalTransition("action", f"任务状态“{STATUS_TEXT[task.status]}”下不能执行“{action}”")
+        raise IllegalTransition("action", NOT_NOW[task.status], action=action)
     if to == "rejected" and not (reason or "").strip():
-        raise Invalid("reason", "退回须说明原因")
+        raise Invalid("reason", N_("Returning needs a reason given"))
     before = task.status
     task.status, task.reason, task.updated_by, task.updated_at = (
         to,
         reason if to == "rejected" else None,
-        actor.ref,
+        ref(actor),
         v.now(),
     )
     if result is not None:
@@ -274,27 +297,27 @@ def move(
     bundle = session.get(BirthBundle, task.bundle_id)
     audit.record(
         session,
-        actor,
+        task.updated_by,
         f"task.{action}",
         f"bundle:{bundle.bundle_no}",
         {"task": task.kind, "from": before, "to": to, "reason": reason, "result": result},
     )
     if to in ("done", "rejected"):
-        title = KINDS[task.kind].title
         notifications.notify(
             session,
             bundle.mother_id_number,
             f"task.{to}",
             f"bundle:{bundle.bundle_no}",
-            f"出生一件事·{title}：{STATUS_TEXT[to]}" + (f"。原因：{reason}" if reason else ""),
+            f"出生一件事·{title_text(task.kind)}：{status_text(to)}"
+            + (f"。原因：{reason}" if reason else ""),
             bundle.data.get("phone"),
         )
     return task
 
 
 def dept_queue(session: Session, actor: Actor, status: str | None = None) -> list[dict]:
-    if actor.role != "dept":
-        raise Forbidden("actor.role", "只有部门窗口有任务队列")
+    if office(actor) != "dept":
+        raise Forbidden("actor.role", N_("Only department desks have a task queue"))
     q = (
         select(BundleTask, BirthBundle)
         .join(BirthBundle, BirthBundle.id == BundleTask.bundle_id)
@@ -314,13 +337,13 @@ def timeline(session: Session, actor: Actor, bundle_no: str) -> dict:
         select(BirthBundle).where(BirthBundle.bundle_no == bundle_no)
     ).scalar_one_or_none()
     if bundle is None or not (
-        actor.role == "citizen"
+        office(actor) == "citizen"
         and (
             actor.id_number in (bundle.mother_id_number, bundle.data.get("father_id_number"))
             or proxy.active_consent(session, bundle.mother_id_number, actor.id_number, "bundle")
         )
     ):
-        raise NotFound("bundle_no", "没有这件出生一件事")
+        raise NotFound("bundle_no", N_("No such birth bundle"))
     events = audit.history(session, f"bundle:{bundle.bundle_no}")
     return {
         "bundle_no": bundle.bundle_no,
@@ -329,9 +352,9 @@ def timeline(session: Session, actor: Actor, bundle_no: str) -> dict:
         "tasks": [
             {
                 "kind": t.kind,
-                "title": KINDS[t.kind].title,
+                "title": title_text(t.kind),
                 "status": t.status,
-                "status_text": STATUS_TEXT[t.status],
+                "status_text": status_text(t.status),
                 "deadline": t.deadline and t.deadline.isoformat(),
                 "reason": t.reason,
             }

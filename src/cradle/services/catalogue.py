@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cradle.services.errors import Invalid
+from cradle.errors import N_, Invalid
 
 
 @dataclass(frozen=True)
@@ -52,4 +52,9 @@ def service_program(program_id: str, field: str = "program") -> ServiceProgram:
     try:
         return PROGRAMS[program_id]
     except KeyError:
-        raise Invalid(field, f"{program_id!r} 不是需要申请的项目（可申请：{', '.join(PROGRAMS)}）") from None
+        raise Invalid(
+            field,
+            N_("%(program)s is not a programme that needs an application (available: %(programs)s)"),
+            program=repr(program_id),
+            programs=", ".join(PROGRAMS),
+        ) from None

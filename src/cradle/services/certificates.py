@@ -14,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.auth.actor import Actor
 from cradle.config import get_settings
+from cradle.errors import N_, Conflict, NotFound
 from cradle.idcard import mask
 from cradle.services import applications, registration
 from cradle.services import validate as v
-from cradle.services.actors import Actor
-from cradle.services.errors import Conflict, NotFound
 from cradle.services.models import BirthRegistration, Case, IssuedDocument
+from cradle.services.offices import ref
 
 
 def public_url() -> str:
@@ -45,14 +46,14 @@ def _issue(session: Session, actor: Actor, kind: str, subject: str, payload: dic
     )
     session.add(doc)
     session.flush()
-    audit.record(session, actor, "document.issue", subject, {"doc_no": doc_no, "kind": kind})
+    audit.record(session, ref(actor), "document.issue", subject, {"doc_no": doc_no, "kind": kind})
     return doc
 
 
 def issue_registration(session: Session, actor: Actor, reg_no: str) -> IssuedDocument:
     reg = registration.get(session, actor, reg_no)
     if reg.status != "registered":
-        raise Conflict("reg_no", "该登记已注销，不能出具凭证")
+        raise Conflict("reg_no", N_("This registration is cancelled: no certificate can be issued"))
     payload = {
         "title": "生育登记凭证",
         "reg_no": reg.reg_no,
@@ -70,7 +71,7 @@ def issue_registration(session: Session, actor: Actor, reg_no: str) -> IssuedDoc
 def issue_decision(session: Session, actor: Actor, case_no: str) -> IssuedDocument:
     case = applications.get(session, actor, case_no)
     if case.status not in ("approved", "rejected"):
-        raise Conflict("case_no", "申请尚未作出决定")
+        raise Conflict("case_no", N_("The application has not been decided yet"))
     last = applications.steps(session, case)[-1]
     ent = case.eligibility.get("entitlement") or {}
     payload = {
@@ -94,9 +95,7 @@ def issue_decision(session: Session, actor: Actor, case_no: str) -> IssuedDocume
 
 
 def verify(session: Session, doc_no: str, signature: str) -> dict:
-    doc = session.execute(select(IssuedDocument).where(IssuedDocument.doc_no == doc_no)).scalar_one_or_none()
-    if doc is None:
-        raise NotFound("doc_no", "没有这份文书")
+    doc = get_document(session, doc_no)
     genuine = hmac.compare_digest(signature or "", doc.signature) and hmac.compare_digest(
         doc.signature, sign(doc.doc_no, doc.payload)
     )
@@ -125,6 +124,7 @@ def verify(session: Session, doc_no: str, signature: str) -> dict:
 
 
 def qr_svg(url: str) -> str:
+    # deferred: only a document being drawn needs the QR code library
     import segno
 
     return segno.make(url, error="m").svg_inline(scale=3)
@@ -175,6 +175,7 @@ th, td {{ border: 1px solid #999; padding: 6px; text-align: left; }} th {{ width
 
 
 def pdf(doc: IssuedDocument) -> bytes:
+    # deferred: WeasyPrint and its fonts take seconds to load; only a PDF needs them
     from weasyprint import HTML
 
     return HTML(string=html(doc)).write_pdf()
@@ -183,5 +184,5 @@ def pdf(doc: IssuedDocument) -> bytes:
 def get_document(session: Session, doc_no: str) -> IssuedDocument:
     doc = session.execute(select(IssuedDocument).where(IssuedDocument.doc_no == doc_no)).scalar_one_or_none()
     if doc is None:
-        raise NotFound("doc_no", "没有这份文书")
+        raise NotFound("doc_no", N_("No such document"))
     return doc

@@ -10,18 +10,15 @@ from pathlib import Path
 import typer
 
 from cradle import audit
+from cradle.auth import roles
+from cradle.auth.actor import SYSTEM, Actor
 from cradle.db import session_scope
-from cradle.services.actors import SYSTEM, Actor
-from cradle.services.errors import ServiceError
-
-
-def _fail(exc: ServiceError) -> None:
-    typer.echo(f"错误 {exc.field}: {exc.message}", err=True)
-    raise typer.Exit(2)
+from cradle.services.offices import FINANCE_DEPARTMENT
 
 
 def _finance(county: str) -> Actor:
-    return Actor(id="cli", role="finance", county=county)
+    """The command acts as the county's finance desk (audited as `finance:cli@<county>`)."""
+    return Actor(id="cli", role=roles.DEPT, region=county, dept=FINANCE_DEPARTMENT)
 
 
 def register(app: typer.Typer) -> None:
@@ -55,33 +52,30 @@ def register(app: typer.Typer) -> None:
         on: str | None = None,
     ) -> None:
         """免申即享: open cases for eligible households that have none."""
+        # deferred: the command's work is loaded when it runs
         from cradle.services import proactive
 
         rows = [
             json.loads(line) for line in candidates.read_text(encoding="utf-8").splitlines() if line.strip()
         ]
-        try:
-            with session_scope() as s:
-                run = proactive.run_program(
-                    s, SYSTEM, program, rows, dt.date.fromisoformat(on) if on else None
+        with session_scope() as s:
+            run = proactive.run_program(s, SYSTEM, program, rows, dt.date.fromisoformat(on) if on else None)
+            typer.echo(
+                json.dumps(
+                    {
+                        "examined": run.examined,
+                        "eligible": run.eligible,
+                        "opened": run.opened,
+                        "existing": run.existing,
+                    },
+                    ensure_ascii=False,
                 )
-                typer.echo(
-                    json.dumps(
-                        {
-                            "examined": run.examined,
-                            "eligible": run.eligible,
-                            "opened": run.opened,
-                            "existing": run.existing,
-                        },
-                        ensure_ascii=False,
-                    )
-                )
-        except ServiceError as exc:
-            _fail(exc)
+            )
 
     @services_app.command("reminders")
     def reminders_run(on: str | None = None) -> None:
         """The daily reminder job."""
+        # deferred: the command's work is loaded when it runs
         from cradle.services import reminders
 
         with session_scope() as s:
@@ -90,6 +84,7 @@ def register(app: typer.Typer) -> None:
     @services_app.command("dispatch")
     def dispatch() -> None:
         """Hand pending SMS to the configured sender (CRADLE_SMS_SENDER; a file by default)."""
+        # deferred: the command's work is loaded when it runs
         from cradle.services import notifications
 
         with session_scope() as s:
@@ -100,76 +95,64 @@ def register(app: typer.Typer) -> None:
         beneficiary_id_number: str, reason: str, effective: str, county: str, program: str | None = None
     ) -> None:
         """Stop a beneficiary's payments: REASON death or moved_away, EFFECTIVE the date (YYYY-MM-DD)."""
+        # deferred: the command's work is loaded when it runs
         from cradle.payments import stops
 
-        try:
-            with session_scope() as s:
-                rows = stops.stop_for(
-                    s,
-                    _finance(county),
-                    {
-                        "beneficiary_id_number": beneficiary_id_number,
-                        "reason": reason,
-                        "effective": effective,
-                        "program": program,
-                    },
+        with session_scope() as s:
+            rows = stops.stop_for(
+                s,
+                _finance(county),
+                {
+                    "beneficiary_id_number": beneficiary_id_number,
+                    "reason": reason,
+                    "effective": effective,
+                    "program": program,
+                },
+            )
+            typer.echo(
+                json.dumps(
+                    [{"entitlement": e.id, "program": e.program, "status": e.status} for e in rows],
+                    ensure_ascii=False,
                 )
-                typer.echo(
-                    json.dumps(
-                        [{"entitlement": e.id, "program": e.program, "status": e.status} for e in rows],
-                        ensure_ascii=False,
-                    )
-                )
-        except ServiceError as exc:
-            _fail(exc)
+            )
 
     @payments_app.command("generate")
     def generate(program: str, period: str, county: str) -> None:
+        # deferred: the command's work is loaded when it runs
         from cradle.payments import batches
 
-        try:
-            with session_scope() as s:
-                b = batches.generate(s, _finance(county), program, period, county)
-                typer.echo(json.dumps(batches.summary(s, b), ensure_ascii=False))
-        except ServiceError as exc:
-            _fail(exc)
+        with session_scope() as s:
+            b = batches.generate(s, _finance(county), program, period, county)
+            typer.echo(json.dumps(batches.summary(s, b), ensure_ascii=False))
 
     @payments_app.command("export")
     def export(batch_no: str, out: Path, county: str, encoding: str = "utf-8-sig") -> None:
+        # deferred: the command's work is loaded when it runs
         from cradle.payments import bankfile
 
-        try:
-            with session_scope() as s:
-                typer.echo(
-                    json.dumps(
-                        bankfile.export(s, _finance(county), batch_no, out, encoding), ensure_ascii=False
-                    )
-                )
-        except ServiceError as exc:
-            _fail(exc)
+        with session_scope() as s:
+            typer.echo(
+                json.dumps(bankfile.export(s, _finance(county), batch_no, out, encoding), ensure_ascii=False)
+            )
 
     @payments_app.command("import-return")
     def import_return(batch_no: str, file: Path, county: str) -> None:
+        # deferred: the command's work is loaded when it runs
         from cradle.payments import bankfile
 
-        try:
-            with session_scope() as s:
-                typer.echo(
-                    json.dumps(
-                        bankfile.import_return(s, _finance(county), batch_no, file.read_bytes()),
-                        ensure_ascii=False,
-                    )
+        with session_scope() as s:
+            typer.echo(
+                json.dumps(
+                    bankfile.import_return(s, _finance(county), batch_no, file.read_bytes()),
+                    ensure_ascii=False,
                 )
-        except ServiceError as exc:
-            _fail(exc)
+            )
 
     @payments_app.command("retry")
     def retry(program: str, period: str, county: str) -> None:
+        # deferred: the command's work is loaded when it runs
         from cradle.payments import batches
 
-        try:
-            with session_scope() as s:
-                b = batches.retry_failures(s, _finance(county), program, period, county)
-                typer.echo(json.dumps(batches.summary(s, b), ensure_ascii=False))
-        except ServiceError as exc:
-            _fail(exc)
+        with session_scope() as s:
+            b = batches.retry_failures(s, _finance(county), program, period, county)
+            typer.echo(json.dumps(batches.summary(s, b), ensure_ascii=False))

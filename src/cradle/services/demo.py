@@ -11,10 +11,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from cradle.auth import roles
+from cradle.auth.accounts import create_account, register_citizen
+from cradle.auth.actor import Actor
 from cradle.idcard import birth_date_of, make_id_number
 from cradle.payments import bankfile, batches
 from cradle.services import applications, bundle, certificates, registration
-from cradle.services.actors import Actor
 
 COUNTY, TOWN = "370303", "370303001"
 PROGRAM = "zibo.nursery_fee_subsidy"
@@ -31,9 +33,9 @@ PATHS = {
     "rejected": ("town_accept", "town_reject"),
 }
 
-town = Actor(id="demo-town", role="town", county=COUNTY, town=TOWN, name="马站街道 乡镇专干")
-county = Actor(id="demo-county", role="county", county=COUNTY, name="张店区卫健局")
-weijian = Actor(id="demo-weijian", role="dept", county=COUNTY, dept="weijian", name="张店区卫健窗口")
+town = Actor(id="demo-town", role=roles.TOWN, region=TOWN, name="马站街道 乡镇专干")
+county = Actor(id="demo-county", role=roles.COUNTY, region=COUNTY, name="张店区卫健局")
+weijian = Actor(id="demo-weijian", role=roles.DEPT, region=COUNTY, dept="weijian", name="张店区卫健窗口")
 
 
 def family(n: int, today: dt.date) -> dict:
@@ -49,7 +51,7 @@ def family(n: int, today: dt.date) -> dict:
 
 
 def _apply(s: Session, f: dict, n: int) -> str:
-    mother = Actor(id=f"demo-m{n}", role="citizen", id_number=f["mother"], name=f["name"])
+    mother = Actor(id=f"demo-m{n}", role=roles.CITIZEN, id_number=f["mother"], name=f["name"])
     reg = registration.register(
         s,
         mother,
@@ -148,13 +150,11 @@ def _apply(s: Session, f: dict, n: int) -> str:
 
 
 def _accounts(s: Session, mother: dict) -> None:
-    from cradle.auth.accounts import create_account, register_citizen
-
     register_citizen(s, mother["mother"], mother["name"], "13800000000", DEMO_PASSWORD, "demo")
     for username, role, region, dept in (
-        ("demo-town", "town_official", TOWN, None),
-        ("demo-county", "county_official", COUNTY, None),
-        ("demo-weijian", "dept_clerk", COUNTY, "weijian"),
+        ("demo-town", roles.TOWN, TOWN, None),
+        ("demo-county", roles.COUNTY, COUNTY, None),
+        ("demo-weijian", roles.DEPT, COUNTY, "weijian"),
     ):
         create_account(
             s,

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cradle.errors import Problems
+from cradle.errors import Invalid, Problems
 from cradle.policy.engine import run
 from cradle.policy.explain import entitlement, not_applicable
 from cradle.policy.household import parse_household
 from cradle.policy.population import Population
-from cradle.services.errors import Invalid
 
 
 def _calc(
@@ -36,13 +35,14 @@ def check(
 ) -> dict:
     """{"eligible": bool, "entitlement": {...} | None, "reason": str | None, "as_of": date}.
 
-    Bad household input raises Invalid naming `household.<path>`.
+    Bad household input raises Invalid naming `household.<path>`, with the engine's own message.
     """
     try:
         found, skipped = _calc(household, program, as_of, overrides)
     except Problems as exc:
         first = exc.items()[0]
-        raise Invalid(f"household.{first.field}" if first.field else "household", first.message) from None
+        field = f"household.{first.field}" if first.field else "household"
+        raise Invalid(field, first.message_id, code=first.code, **first.params) from None
     chosen = next((e for e in found if beneficiary in (None, e["beneficiary"])), None)
     if chosen is not None:
         return {"eligible": True, "entitlement": chosen, "reason": None, "as_of": as_of.isoformat()}

@@ -14,8 +14,9 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from cradle import audit
-from cradle.services.actors import SYSTEM, Actor
+from cradle.auth.actor import SYSTEM, Actor
 from cradle.services.models import Case, Escalation
+from cradle.services.offices import office
 
 ESCALATE_TO = {"submitted": "county", "town_review": "county", "county_confirmation": "city"}
 
@@ -64,7 +65,7 @@ def escalate(session: Session, today: dt.date | None = None) -> dict:
 
 def open_for(session: Session, actor: Actor) -> list[tuple[Case, Escalation]]:
     """A county official's escalated town cases still where they were when escalated, the oldest first."""
-    if actor.role != "county":
+    if office(actor) != "county":
         return []
     return [
         (case, esc)

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.auth.actor import Actor
+from cradle.errors import N_, NotFound
 from cradle.services import applications, proxy
-from cradle.services.actors import Actor
-from cradle.services.errors import NotFound
 from cradle.services.models import Attachment, Case
+from cradle.services.offices import office, ref
 
 READERS = ("citizen", "town", "county", "system")
 
@@ -28,14 +29,14 @@ def fetch(session: Session, actor: Actor, case_no: str, attachment_id: int) -> A
         select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)
     ).scalar_one_or_none()
     if row is None:
-        raise NotFound("attachment_id", "没有这份材料")
+        raise NotFound("attachment_id", N_("No such material"))
     behalf = None
     own = (case.applicant_id_number, case.beneficiary_id_number)
-    if actor.role == "citizen" and actor.id_number not in own:  # a proxy: the audit names both people
+    if office(actor) == "citizen" and actor.id_number not in own:  # a proxy: the audit names both people
         _, behalf = proxy.principal(session, actor, case.applicant_id_number, "application")
     audit.record(
         session,
-        actor,
+        ref(actor),
         "case.attachment_read",
         f"case:{case.case_no}",
         {"attachment": row.id, "name": row.name, "sha256": row.sha256},
@@ -46,6 +47,6 @@ def fetch(session: Session, actor: Actor, case_no: str, attachment_id: int) -> A
 
 def _case(session: Session, actor: Actor, case_no: str) -> Case:
     # Same answer as a case that does not exist, so a refusal does not reveal that the case does.
-    if actor.role not in READERS:
-        raise NotFound("case_no", "没有这件申请")
+    if office(actor) not in READERS:
+        raise NotFound("case_no", N_("No such application"))
     return applications.get(session, actor, case_no)

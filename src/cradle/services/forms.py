@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from cradle.idcard import birth_date_of, check_id_number, mask, sex_of
+from cradle.errors import N_, DomainError, Invalid
+from cradle.idcard import birth_date_of, mask, sex_of
 from cradle.policy.packs import find_program
 from cradle.services.catalogue import PROGRAMS
-from cradle.services.errors import Invalid, ServiceError
+from cradle.services.validate import WRONG_SEX, check_id
 
 SLOTS = (("m", "mother"), ("f", "father"), ("c1", "child"), ("c2", "child"), ("c3", "child"))
 CHILDREN = ("c1", "c2", "c3")
@@ -45,18 +46,13 @@ def household_from_form(form: dict, as_of: dt.date) -> tuple[dict, dict]:
         if not number and not name:
             continue
         if not number:
-            raise Invalid(f"{key}_id_number", "必填")
-        problem = check_id_number(number)
-        if problem is not None:
-            raise Invalid(f"{key}_id_number", problem.message)
+            raise Invalid(f"{key}_id_number", N_("Required"))
+        check_id(f"{key}_id_number", number)
         if not name:
-            raise Invalid(f"{key}_name", "必填")
+            raise Invalid(f"{key}_name", N_("Required"))
         want = {"mother": "F", "father": "M"}.get(relation)
         if want and sex_of(number) != want:
-            raise Invalid(
-                f"{key}_id_number",
-                "身份证号码的性别不符" + ("（应为女性）" if want == "F" else "（应为男性）"),
-            )
+            raise Invalid(f"{key}_id_number", WRONG_SEX[want])
         member = {
             "id": key,
             "relation": relation,
@@ -73,7 +69,7 @@ def household_from_form(form: dict, as_of: dt.date) -> tuple[dict, dict]:
         members.append(member)
         identities[key] = {"id_number": number, "name": name}
     if "m" not in identities and "f" not in identities:
-        raise Invalid("m_id_number", "请填写父亲或母亲")
+        raise Invalid("m_id_number", N_("Enter the father or the mother"))
     events = [
         {"type": "birth", "child": m["id"], "date": m["birth_date"]}
         for m in members
@@ -102,7 +98,7 @@ def rows_from_household(household: dict, identities: dict) -> dict:
 _MEMBER = re.compile(r"^household\.members\[(\d+)\]")
 
 
-def form_field(exc: ServiceError, household: dict | None) -> str:
+def form_field(exc: DomainError, household: dict | None) -> str:
     """The form input a service error is about."""
     f = exc.field
     if f.startswith("identities."):

@@ -1,21 +1,35 @@
 """Idempotency keys for the JSON API: a request sent again with the same `Idempotency-Key` (by the same actor)
-gets the stored response and changes nothing; the same key with a different body is refused."""
+gets the stored response and changes nothing; the same key with a different body is refused.
+
+A route declares it with `@idempotent(...)` under its `@router.post(...)`; `run` is the machinery, which other
+domains' routes may call themselves."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
+import typing
 from collections.abc import Callable
+from typing import Annotated
 
 import orjson
+from fastapi import Header, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cradle.auth.actor import Actor
 from cradle.db import session_scope
-from cradle.services.actors import Actor
-from cradle.services.errors import Conflict, Invalid, ServiceError
+from cradle.errors import N_, Conflict, DomainError, Invalid
+from cradle.services import callers
 from cradle.services.models import IdempotentRequest
+from cradle.services.offices import ref
+
+Who = Actor | str  # the actor, or how the services name them (`offices.ref`)
 
 
 def request_hash(payload) -> str:
@@ -32,35 +46,40 @@ _STORED = select(
 )
 
 
-def _stored(session: Session, actor: Actor, key: str, digest: str) -> tuple[int, dict] | None:
-    row = session.execute(_STORED, {"actor": actor.ref, "key": key}).first()
+def _name(who: Who) -> str:
+    return who if isinstance(who, str) else who.ref
+
+
+def _stored(session: Session, who: Who, key: str, digest: str) -> tuple[int, dict] | None:
+    row = session.execute(_STORED, {"actor": _name(who), "key": key}).first()
     if row is None:
         return None
     if row.request_hash != digest:
-        raise Conflict("Idempotency-Key", "同一幂等键已用于另一个请求")
+        raise Conflict("Idempotency-Key", N_("The same idempotency key was used for another request"))
     return row.status_code, row.response
 
 
-def _who(actor, session: Session) -> Actor:
+def _who(actor, session: Session) -> Who:
     return actor(session) if callable(actor) else actor
 
 
 def run(
     url: str | None,
-    actor: Actor | Callable[[Session], Actor],
+    actor: Who | Callable[[Session], Who],
     key: str | None,
     payload,
     fn: Callable[[Session], tuple[int, dict]],
     look_first: bool = True,
 ) -> tuple[int, dict, bool]:
-    """(status, body, replayed). `fn` runs in the transaction that also stores its response. `actor` may be a
-    function of the session, called first in that transaction (a bearer token checked on the same connection).
+    """(status, body, replayed). `fn` runs in the transaction that also stores its response. `actor` (whose keys
+    these are) may be a function of the session, called first in that transaction (a bearer token checked on the
+    same connection).
 
     `look_first=False` skips the look-up before the action, for actions that write nothing outside the database
     (the busiest, an application, saves a statement): a replay then runs the action again, and its stored
     response is found when the action is refused or when the key's row clashes, which rolls the action back."""
     if key is not None and not (0 < len(key) <= 80):
-        raise Invalid("Idempotency-Key", "幂等键长度应为1到80个字符")
+        raise Invalid("Idempotency-Key", N_("The idempotency key should be 1 to 80 characters"))
     digest = request_hash(payload)
     if key is None:
         with session_scope(url) as s:
@@ -75,7 +94,7 @@ def run(
                 return found[0], found[1], True
             try:
                 status, body = fn(s)
-            except ServiceError:
+            except DomainError:
                 s.rollback()
                 found = _stored(s, actor, key, digest)  # a concurrent twin committed first
                 if found:
@@ -84,7 +103,7 @@ def run(
             s.execute(
                 insert(IdempotentRequest.__table__),  # Core: no unit of work for one row
                 {
-                    "actor": actor.ref,
+                    "actor": _name(actor),
                     "key": key,
                     "request_hash": digest,
                     "status_code": status,
@@ -98,3 +117,85 @@ def run(
         if found is None:
             raise
         return found[0], found[1], True
+
+
+# What the decorator gives the action; the other parameters are FastAPI's.
+GIVEN = ("db", "actor")
+
+
+def idempotent(*, look_first: bool = True, payload: Callable[..., object] | None = None):
+    """Declares a services or payments JSON action that takes an `Idempotency-Key` header (see `run`).
+
+        @router.post("/cases", status_code=201, response_model=CaseOut)
+        @idempotent(look_first=False)
+        def post_case(body: CaseIn, *, db: Session, actor: Actor) -> dict:
+            return case_json(applications.submit(db, actor, body_of(body)))
+
+    The action takes FastAPI's parameters (path, query, body, file) and `db` (the session of the transaction
+    that also stores its answer) and `actor` (the caller, `callers.caller`, checked in that transaction); it
+    returns the answer's body, sent with the route's status code and stored under the key. A replay is answered
+    with the stored status and body, and the header `Idempotent-Replayed: true`.
+
+    `payload`, a function of FastAPI's parameters, is what a replay must repeat: by default the request body,
+    or the route's parameters when it has none."""
+
+    def decorate(action: Callable[..., dict | list]):
+        hints = typing.get_type_hints(action, include_extras=True)
+        params = [
+            p.replace(annotation=hints.get(name, p.annotation))
+            for name, p in inspect.signature(action).parameters.items()
+            if name not in GIVEN
+        ]
+        params += [
+            inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
+            # refuses a caller it can refuse before the body is read; `callers.caller` gives the actor
+            inspect.Parameter(
+                "idempotency_caller", inspect.Parameter.KEYWORD_ONLY, annotation=callers.ApiCaller
+            ),
+            inspect.Parameter(
+                "idempotency_key",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[str | None, Header(alias="Idempotency-Key")],
+                default=None,
+            ),
+        ]
+
+        @functools.wraps(action)
+        def endpoint(
+            *, request: Request, idempotency_caller, idempotency_key: str | None, **given
+        ) -> Response:
+            status = request.scope["route"].status_code or 200
+
+            def act(s: Session) -> tuple[int, dict | list]:
+                return status, action(db=s, actor=callers.caller(request, s), **given)
+
+            answer, body, replayed = run(
+                getattr(request.app.state, "database_url", None),
+                lambda s: ref(callers.caller(request, s)),
+                idempotency_key,
+                payload(**given) if payload else _payload(given),
+                act,
+                look_first,
+            )
+            # orjson: the actions' answers (a case with its explanation) are the API's busiest JSON
+            return Response(
+                orjson.dumps(body, default=str, option=orjson.OPT_NON_STR_KEYS),
+                status_code=answer,
+                media_type="application/json",
+                headers={"Idempotent-Replayed": str(replayed).lower()},
+            )
+
+        endpoint.__signature__ = inspect.Signature(params, return_annotation=Response)
+        return endpoint
+
+    return decorate
+
+
+def body_of(model: BaseModel) -> dict:
+    """A request body as the client sent it (the fields it gave), for the key's hash and the service functions."""
+    return model.model_dump(exclude_unset=True)
+
+
+def _payload(given: dict) -> object:
+    bodies = [value for value in given.values() if isinstance(value, BaseModel)]
+    return body_of(bodies[0]) if bodies else given

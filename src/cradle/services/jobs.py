@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
+from cradle.auth.actor import SYSTEM
 from cradle.config import get_settings
+from cradle.errors import DomainError
 from cradle.jobs.registry import JobContext
-from cradle.services.actors import SYSTEM
 
 
 def candidates_dir() -> Path:
     """Where the data hub drops 免申即享 candidates: `<program>.jsonl`, one household a line, as `cradle services
     proactive` reads them (the registry holds no 乡镇, which a case needs, so the export supplies it)."""
-    configured = os.environ.get("CRADLE_PROACTIVE_DIR")
-    return Path(configured) if configured else get_settings().data_dir / "proactive"
+    return get_settings().proactive_dir
 
 
 def _read(path: Path) -> list[dict]:
@@ -39,7 +38,6 @@ def proactive(ctx: JobContext) -> dict:
     """Runs each candidate file through `proactive.run_program` in its own transaction and moves it to done/;
     a file that cannot be read or run stays where it is and fails the run, naming it."""
     from cradle.services import proactive as runs
-    from cradle.services.errors import ServiceError
 
     folder = candidates_dir()
     totals = {"files": 0, "examined": 0, "eligible": 0, "opened": 0, "existing": 0}
@@ -50,7 +48,7 @@ def proactive(ctx: JobContext) -> dict:
             with ctx.session() as s:
                 run = runs.run_program(s, SYSTEM, path.stem, rows, ctx.today)
                 counts = (run.examined, run.eligible, run.opened, run.existing)
-        except (ValueError, ServiceError) as exc:
+        except (ValueError, DomainError) as exc:
             problems.append(f"{path.name}: {exc}")
             continue
         done = folder / "done"

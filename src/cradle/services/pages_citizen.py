@@ -12,60 +12,61 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cradle.auth.actor import Actor
 from cradle.db import RequestSession
+from cradle.errors import N_, DomainError, NotFound
 from cradle.idcard import mask, sex_of
 from cradle.payments import entitlements
 from cradle.services import (
+    appeals,
     applications,
     bundle,
     certificates,
     forms,
     notifications,
     prefill,
+    proxy,
     registration,
     reminders,
+    review,
 )
-from cradle.services.errors import NotFound, ServiceError
 from cradle.services.models import IssuedDocument
-from cradle.services.web import error_list, form_data, guarded, page_actor, see_other
+from cradle.services.offices import office
+from cradle.services.web import OfficePage, error_list, form_data, label, see_other
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[dict, Depends(form_data)]
+Citizen = Annotated[Actor, Depends(OfficePage("citizen"))]
+AnyOffice = Annotated[Actor, Depends(OfficePage())]
+SERVICES = N_("Online services")
 
 
-def _citizen(request: Request):
-    return page_actor(request, "citizen")
+def _services(request: Request) -> tuple[str, str]:
+    return label(request, SERVICES), "/services"
 
 
 # --- hub --------------------------------------------------------------------------------------------------------
 @router.get("/services")
-@guarded
-def hub(request: Request, s: RequestSession) -> Response:
-    actor = page_actor(request)
-    if actor.role != "citizen":
-        return see_other("/payments" if actor.role == "finance" else "/staff")
+def hub(request: Request, s: RequestSession, actor: AnyOffice) -> Response:
+    if office(actor) != "citizen":
+        return see_other("/payments" if office(actor) == "finance" else "/staff")
     pid = actor.id_number
-    cases = applications.of_citizen(s, pid)
     return render(
         request,
         "services/hub.html",
         actor=actor,
         registrations=registration.of_person(s, pid),
         bundles=bundle.of_person(s, pid),
-        cases=cases,
-        status_text=applications.STATUS_TEXT,
+        cases=applications.of_citizen(s, pid),
         messages=notifications.inbox(s, pid, limit=5),
-        title_of=forms.program_title,
-        breadcrumbs=[("网上办事", None)],
+        breadcrumbs=[(label(request, SERVICES), None)],
     )
 
 
 # --- 生育登记 -----------------------------------------------------------------------------------------------------
 @router.get("/services/registration")
-@guarded
-def registration_form(request: Request) -> Response:
-    actor = _citizen(request)
+def registration_form(request: Request, actor: Citizen) -> Response:
     mine = "mother" if sex_of(actor.id_number) == "F" else "father"
     form = {f"{mine}_id_number": actor.id_number, f"{mine}_name": actor.name, "child_order": "1"}
     return _registration_page(request, form, [])
@@ -78,33 +79,24 @@ def _registration_page(request: Request, form: dict, errors: list, status_code: 
         status_code=status_code,
         form=form,
         errors=errors,
-        breadcrumbs=[("网上办事", "/services"), ("生育登记", None)],
+        breadcrumbs=[_services(request), (label(request, N_("Birth registration")), None)],
     )
 
 
 @router.post("/services/registration")
-@guarded
-def registration_submit(request: Request, s: RequestSession, form: FormDep) -> Response:
-    actor = _citizen(request)
+def registration_submit(request: Request, s: RequestSession, actor: Citizen, form: FormDep) -> Response:
     try:
         row = registration.register(s, actor, form)
         certificates.issue_registration(s, actor, row.reg_no)  # the receipt always has its PDF
-    except ServiceError as exc:
+    except DomainError as exc:
         s.rollback()
-        return _registration_page(request, form, error_list(exc), status_code=exc.status)
+        return _registration_page(request, form, error_list(request, exc), status_code=exc.status)
     return see_other(f"/services/registrations/{row.reg_no}")
 
 
 @router.get("/services/registrations/{reg_no}")
-@guarded
-def registration_receipt(request: Request, s: RequestSession, reg_no: str) -> Response:
-    actor = _citizen(request)
-    try:
-        row = registration.get(s, actor, reg_no)
-    except ServiceError as exc:
-        return render(
-            request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc)
-        )
+def registration_receipt(request: Request, s: RequestSession, reg_no: str, actor: Citizen) -> Response:
+    row = registration.get(s, actor, reg_no)
     docs = (
         s.execute(
             select(IssuedDocument)
@@ -120,22 +112,15 @@ def registration_receipt(request: Request, s: RequestSession, reg_no: str) -> Re
         r=row,
         mother=mask(row.mother_id_number),
         docs=[(d, certificates.verify_url(d)) for d in docs],
-        breadcrumbs=[("网上办事", "/services"), ("生育登记凭证", None)],
+        breadcrumbs=[_services(request), (label(request, N_("Birth registration receipt")), None)],
     )
 
 
 @router.get("/services/documents/{doc_no}.pdf")
-@guarded
-def document_pdf(request: Request, s: RequestSession, doc_no: str) -> Response:
-    actor = page_actor(request)
-    try:
-        doc = certificates.get_document(s, doc_no)
-        subject = doc.subject.split(":", 1)[1]
-        (registration.get if doc.kind == "registration" else applications.get)(s, actor, subject)
-    except ServiceError as exc:
-        return render(
-            request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc)
-        )
+def document_pdf(s: RequestSession, doc_no: str, actor: AnyOffice) -> Response:
+    doc = certificates.get_document(s, doc_no)
+    subject = doc.subject.split(":", 1)[1]
+    (registration.get if doc.kind == "registration" else applications.get)(s, actor, subject)
     return Response(
         certificates.pdf(doc),
         media_type="application/pdf",
@@ -144,10 +129,11 @@ def document_pdf(request: Request, s: RequestSession, doc_no: str) -> Response:
 
 
 # --- 出生一件事 ----------------------------------------------------------------------------------------------------
+BUNDLE = N_("Birth: one application for everything")
+
+
 @router.get("/services/bundle")
-@guarded
-def bundle_form(request: Request, s: RequestSession) -> Response:
-    actor = _citizen(request)
+def bundle_form(request: Request, s: RequestSession, actor: Citizen) -> Response:
     form = {"maternity_insured": ""}
     regs = [r for r in registration.of_person(s, actor.id_number) if r.status == "registered"]
     if regs:
@@ -173,43 +159,35 @@ def _bundle_page(request: Request, form: dict, errors: list, status_code: int = 
         status_code=status_code,
         form=form,
         errors=errors,
-        breadcrumbs=[("网上办事", "/services"), ("出生一件事", None)],
+        breadcrumbs=[_services(request), (label(request, BUNDLE), None)],
     )
 
 
 @router.post("/services/bundle")
-@guarded
-def bundle_submit(request: Request, s: RequestSession, form: FormDep) -> Response:
-    actor = _citizen(request)
+def bundle_submit(request: Request, s: RequestSession, actor: Citizen, form: FormDep) -> Response:
     data = {**form, "maternity_insured": bool(form.get("maternity_insured"))}
     try:
         b = bundle.apply(s, actor, data)
-    except ServiceError as exc:
+    except DomainError as exc:
         s.rollback()
-        return _bundle_page(request, form, error_list(exc), status_code=exc.status)
+        return _bundle_page(request, form, error_list(request, exc), status_code=exc.status)
     return see_other(f"/services/bundles/{b.bundle_no}")
 
 
 @router.get("/services/bundles/{bundle_no}")
-@guarded
-def bundle_timeline(request: Request, s: RequestSession, bundle_no: str) -> Response:
-    actor = _citizen(request)
-    try:
-        view = bundle.timeline(s, actor, bundle_no)
-    except ServiceError as exc:
-        return render(
-            request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc)
-        )
+def bundle_timeline(request: Request, s: RequestSession, bundle_no: str, actor: Citizen) -> Response:
     return render(
         request,
         "services/bundle.html",
-        b=view,
-        breadcrumbs=[("网上办事", "/services"), (f"出生一件事 {bundle_no}", None)],
+        b=bundle.timeline(s, actor, bundle_no),
+        task_titles=bundle.TITLES,
+        task_labels=bundle.STATUS_LABELS,
+        breadcrumbs=[_services(request), (f"{label(request, BUNDLE)} {bundle_no}", None)],
     )
 
 
 # --- applying for a program -------------------------------------------------------------------------------------
-def _apply_defaults(s: Session, actor, for_id: str = "") -> tuple[dict, str]:
+def _apply_defaults(s: Session, actor: Actor, for_id: str = "") -> tuple[dict, str]:
     """Form values: the registry's household where it knows the citizen, else what 出生一件事 already has.
     A proxy filing `for_id` gets that person's household (her consent was checked by the caller)."""
     pid = for_id or actor.id_number
@@ -266,24 +244,17 @@ def _apply_page(
         programs=forms.program_choices(locale_of(request)),
         slots=forms.SLOTS,
         mask=mask,
-        breadcrumbs=[("网上办事", "/services"), ("申请待遇", None)],
+        breadcrumbs=[_services(request), (label(request, N_("Apply for a benefit")), None)],
     )
 
 
 @router.get("/services/apply")
-@guarded
-def apply_form(request: Request, s: RequestSession, program: str = "", for_id: str = "") -> Response:
-    from cradle.services import proxy
-
-    actor = _citizen(request)
+def apply_form(
+    request: Request, s: RequestSession, actor: Citizen, program: str = "", for_id: str = ""
+) -> Response:
     for_id = for_id.strip().upper()
     if for_id and for_id != actor.id_number:
-        try:  # 亲情代办: only with the person's recorded consent
-            proxy.principal(s, actor, for_id, "application")
-        except ServiceError as exc:
-            return render(
-                request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc)
-            )
+        proxy.principal(s, actor, for_id, "application")  # 亲情代办: only with the person's recorded consent
     else:
         for_id = ""
     form, source = _apply_defaults(s, actor, for_id)
@@ -293,9 +264,7 @@ def apply_form(request: Request, s: RequestSession, program: str = "", for_id: s
 
 
 @router.post("/services/apply")
-@guarded
-def apply_submit(request: Request, s: RequestSession, form: FormDep) -> Response:
-    actor = _citizen(request)
+def apply_submit(request: Request, s: RequestSession, actor: Citizen, form: FormDep) -> Response:
     household = None
     try:
         household, identities = forms.household_from_form(form, dt.date.today())
@@ -315,46 +284,46 @@ def apply_submit(request: Request, s: RequestSession, form: FormDep) -> Response
             verdict = applications.evaluate(s, data["program"], household, beneficiary, dt.date.today())
             return _apply_page(request, form, [], form.get("source", "form"), verdict=verdict)
         case = applications.submit(s, actor, data)
-    except ServiceError as exc:
+    except DomainError as exc:
         s.rollback()
-        errors = [{**error_list(exc)[0], "field": forms.form_field(exc, household)}]
+        errors = [{**error_list(request, exc)[0], "field": forms.form_field(exc, household)}]
         return _apply_page(request, form, errors, form.get("source", "form"), status_code=exc.status)
     return see_other(f"/applications/{case.case_no}?new=1")
 
 
 # --- my applications --------------------------------------------------------------------------------------------
 @router.get("/applications")
-@guarded
-def my_applications(request: Request, s: RequestSession) -> Response:
-    actor = _citizen(request)
+def my_applications(request: Request, s: RequestSession, actor: Citizen) -> Response:
     return render(
         request,
         "services/applications.html",
         cases=applications.of_citizen(s, actor.id_number),
-        status_text=applications.STATUS_TEXT,
+        status_labels=applications.STATUS_LABELS,
         title_of=forms.program_title,
         mask=mask,
-        breadcrumbs=[("网上办事", "/services"), ("我的申请", None)],
+        breadcrumbs=[_services(request), (label(request, N_("My applications")), None)],
     )
 
 
 @router.get("/applications/{case_no}")
-@guarded
-def my_application(request: Request, s: RequestSession, case_no: str, new: str = "") -> Response:
-    actor = _citizen(request)
-    return _case_page(request, s, actor, case_no, [], new=bool(new))
+def my_application(
+    request: Request, s: RequestSession, case_no: str, actor: Citizen, new: str = ""
+) -> Response:
+    return case_page(request, s, actor, case_no, [], new=bool(new))
 
 
-def case_page(request, s, actor, case_no, errors, new=False, status_code=200, form=None) -> Response:
+def case_page(
+    request: Request,
+    s: Session,
+    actor: Actor,
+    case_no: str,
+    errors: list,
+    new: bool = False,
+    status_code: int = 200,
+    form: dict | None = None,
+) -> Response:
     """A citizen's application: status, explanation, steps, attachments, decision documents, appeals."""
-    from cradle.services import appeals, review
-
-    try:
-        case = applications.get(s, actor, case_no)
-    except ServiceError as exc:
-        return render(
-            request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc)
-        )
+    case = applications.get(s, actor, case_no)
     ident = case.identities or {}
     docs = (
         s.execute(
@@ -371,7 +340,7 @@ def case_page(request, s, actor, case_no, errors, new=False, status_code=200, fo
         status_code=status_code,
         c=case,
         steps=applications.steps(s, case),
-        status_text=applications.STATUS_TEXT,
+        status_labels=applications.STATUS_LABELS,
         title=forms.program_title(case.program),
         actions=review.allowed_actions(case.status, "citizen"),
         members=forms.masked_members(case.household, ident),
@@ -386,17 +355,14 @@ def case_page(request, s, actor, case_no, errors, new=False, status_code=200, fo
             for p in entitlements.payments_of(s, case.beneficiary_id_number)
             if p.program == case.program and p.beneficiary_id_number == case.beneficiary_id_number
         ],
-        breadcrumbs=[("我的申请", "/applications"), (case.case_no, None)],
+        breadcrumbs=[(label(request, N_("My applications")), "/applications"), (case.case_no, None)],
     )
 
 
-_case_page = case_page
-
-
 @router.post("/applications/{case_no}/act")
-@guarded
-def my_application_act(request: Request, s: RequestSession, form: FormDep, case_no: str) -> Response:
-    actor = _citizen(request)
+def my_application_act(
+    request: Request, s: RequestSession, actor: Citizen, form: FormDep, case_no: str
+) -> Response:
     try:
         version = int(form["version"]) if form.get("version", "").isdigit() else None
         applications.act(
@@ -407,36 +373,33 @@ def my_application_act(request: Request, s: RequestSession, form: FormDep, case_
             reason=form.get("reason") or None,
             expected_version=version,
         )
-    except ServiceError as exc:
+    except DomainError as exc:
         s.rollback()
-        return _case_page(request, s, actor, case_no, error_list(exc), status_code=exc.status)
+        return case_page(request, s, actor, case_no, error_list(request, exc), status_code=exc.status)
     return see_other(f"/applications/{case_no}")
 
 
 # --- payments, messages and deadlines ---------------------------------------------------------------------------
 @router.get("/services/payments")
-@guarded
-def my_payments(request: Request, s: RequestSession) -> Response:
-    actor = _citizen(request)
+def my_payments(request: Request, s: RequestSession, actor: Citizen) -> Response:
     return render(
         request,
         "services/payments.html",
         payments=entitlements.payments_of(s, actor.id_number),
         mask=mask,
         title_of=forms.program_title,
-        breadcrumbs=[("网上办事", "/services"), ("我的发放", None)],
+        breadcrumbs=[_services(request), (label(request, N_("My payments")), None)],
     )
 
 
 @router.get("/services/messages")
-@guarded
-def my_messages(request: Request, s: RequestSession) -> Response:
-    actor = _citizen(request)
+def my_messages(request: Request, s: RequestSession, actor: Citizen) -> Response:
     return render(
         request,
         "services/messages.html",
         messages=notifications.inbox(s, actor.id_number),
         deadlines=reminders.deadlines(s, actor.id_number),
+        task_titles=bundle.TITLES,
         today=dt.date.today(),
-        breadcrumbs=[("网上办事", "/services"), ("消息与期限", None)],
+        breadcrumbs=[_services(request), (label(request, N_("Messages and deadlines")), None)],
     )

@@ -14,13 +14,19 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from cradle.auth.actor import Actor
 from cradle.db import RequestSession
+from cradle.errors import N_, DomainError, Invalid
 from cradle.services import applications, certificates, files
-from cradle.services.errors import Invalid, ServiceError
-from cradle.services.web import error_list, guarded, page_actor, see_other
-from cradle.web.templating import render
+from cradle.services.offices import office
+from cradle.services.pages_citizen import case_page
+from cradle.services.pages_staff import staff_case_page
+from cradle.services.web import OfficePage, error_list, see_other
 
 router = APIRouter(include_in_schema=False)
+Citizen = Annotated[Actor, Depends(OfficePage("citizen"))]
+AnyOffice = Annotated[Actor, Depends(OfficePage())]
+CaseReader = Annotated[Actor, Depends(OfficePage("citizen", "town", "county"))]
 
 
 async def _chosen_file(request: Request) -> tuple[str, str, bytes] | None:
@@ -35,68 +41,49 @@ async def _chosen_file(request: Request) -> tuple[str, str, bytes] | None:
 ChosenFile = Annotated[tuple[str, str, bytes] | None, Depends(_chosen_file)]
 
 
-def _back(actor, case_no: str) -> str:
-    return f"/staff/cases/{case_no}" if actor.role in ("town", "county") else f"/applications/{case_no}"
+def _reviewer(actor: Actor) -> bool:
+    return office(actor) in ("town", "county")
 
 
-def _refused(request: Request, s: Session, actor, case_no: str, exc: ServiceError) -> Response:
-    from cradle.services.pages_citizen import case_page
-    from cradle.services.pages_staff import staff_case_page
-
+def _refused(request: Request, s: Session, actor: Actor, case_no: str, exc: DomainError) -> Response:
+    """The case's page with the refusal beside the file field; a case the actor may not read is the error page."""
     s.rollback()
     if exc.status == 404:
-        return render(request, "error.html", status_code=404, status=404, errors=error_list(exc))
-    show = staff_case_page if actor.role in ("town", "county") else case_page
-    return show(
-        request,
-        s,
-        actor,
-        case_no,
-        error_list(exc, {"content_type": "file", "name": "file"}),
-        status_code=exc.status,
-    )
+        raise exc
+    show = staff_case_page if _reviewer(actor) else case_page
+    errors = error_list(request, exc, {"content_type": "file", "name": "file"})
+    return show(request, s, actor, case_no, errors, status_code=exc.status)
 
 
 @router.post("/applications/{case_no}/attachments")
-@guarded
-def upload(request: Request, s: RequestSession, case_no: str, chosen: ChosenFile) -> Response:
-    actor = page_actor(request, "citizen")
+def upload(request: Request, s: RequestSession, actor: Citizen, case_no: str, chosen: ChosenFile) -> Response:
     try:
         if chosen is None:  # the form was sent without a file chosen
-            raise Invalid("file", "请选择要上传的文件")
+            raise Invalid("file", N_("Choose a file to upload"))
         applications.add_attachment(s, actor, case_no, *chosen)
-    except ServiceError as exc:
+    except DomainError as exc:
         return _refused(request, s, actor, case_no, exc)
     return see_other(f"/applications/{case_no}#attachments")
 
 
 @router.get("/services/cases/{case_no}/attachments/{attachment_id}")
-@guarded
-def download(request: Request, s: RequestSession, case_no: str, attachment_id: int) -> Response:
-    actor = page_actor(request)
-    try:
-        row = files.fetch(s, actor, case_no, attachment_id)
-    except ServiceError as exc:
-        return render(
-            request, "error.html", status_code=exc.status, status=exc.status, errors=error_list(exc)
-        )
-    name = quote(row.name)
+def download(s: RequestSession, case_no: str, attachment_id: int, actor: AnyOffice) -> Response:
+    row = files.fetch(s, actor, case_no, attachment_id)
     return Response(
         row.data,
         media_type=row.content_type,
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.name)}",
             "X-Content-Type-Options": "nosniff",
         },
     )
 
 
 @router.post("/services/cases/{case_no}/decision")
-@guarded
-def issue_decision(request: Request, s: RequestSession, case_no: str) -> Response:
-    actor = page_actor(request, "citizen", "town", "county")
+def issue_decision(request: Request, s: RequestSession, actor: CaseReader, case_no: str) -> Response:
     try:
         doc = certificates.issue_decision(s, actor, case_no)
-    except ServiceError as exc:
+    except DomainError as exc:
         return _refused(request, s, actor, case_no, exc)
-    return see_other(f"{_back(actor, case_no)}?doc={doc.doc_no}#documents")
+    back = f"/staff/cases/{case_no}" if _reviewer(actor) else f"/applications/{case_no}"
+    return see_other(f"{back}?doc={doc.doc_no}#documents")

@@ -12,14 +12,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from cradle.auth.actor import Actor
 from cradle.db import RequestSession
+from cradle.errors import N_, DomainError, Invalid
 from cradle.idcard import mask
 from cradle.services import proxy
-from cradle.services.errors import Invalid, ServiceError
-from cradle.services.web import error_list, guarded, page_actor, see_other
+from cradle.services.web import OfficePage, error_list, label, see_other
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+Citizen = Annotated[Actor, Depends(OfficePage("citizen"))]
 
 
 async def _form(request: Request) -> dict:
@@ -36,7 +38,7 @@ FormDep = Annotated[dict, Depends(_form)]
 def _page(
     request: Request,
     s: Session,
-    actor,
+    actor: Actor,
     errors: list,
     form: dict | None = None,
     done: str = "",
@@ -64,40 +66,38 @@ def _page(
         today=today,
         relations=proxy.RELATIONS,
         scopes=proxy.SCOPES,
-        breadcrumbs=[("网上办事", "/services"), ("亲情代办", None)],
+        breadcrumbs=[
+            (label(request, N_("Online services")), "/services"),
+            (label(request, N_("Acting for family members")), None),
+        ],
     )
 
 
 @router.get("/services/consents")
-@guarded
-def consents(request: Request, s: RequestSession, done: str = "") -> Response:
-    return _page(request, s, page_actor(request, "citizen"), [], done=done)
+def consents(request: Request, s: RequestSession, actor: Citizen, done: str = "") -> Response:
+    return _page(request, s, actor, [], done=done)
 
 
 @router.post("/services/consents")
-@guarded
-def grant(request: Request, s: RequestSession, form: FormDep) -> Response:
-    actor = page_actor(request, "citizen")
+def grant(request: Request, s: RequestSession, actor: Citizen, form: FormDep) -> Response:
     # The services ticked, never "*": consent covers what the person saw, and none ticked is not "everything".
     scope = form["scope"]
     data = {**form, "scope": scope, "proxy_id_number": form.get("proxy_id_number", "").upper()}
     try:
         if not scope:
-            raise Invalid("scope", "请至少选择一项可代办的业务")
+            raise Invalid("scope", N_("Choose at least one matter that may be handled for you"))
         row = proxy.grant(s, actor, data)
-    except ServiceError as exc:
+    except DomainError as exc:
         s.rollback()
-        return _page(request, s, actor, error_list(exc), form=form, status_code=exc.status)
+        return _page(request, s, actor, error_list(request, exc), form=form, status_code=exc.status)
     return see_other(f"/services/consents?done=granted:{row.id}")
 
 
 @router.post("/services/consents/{consent_id}/revoke")
-@guarded
-def revoke(request: Request, s: RequestSession, consent_id: int) -> Response:
-    actor = page_actor(request, "citizen")
+def revoke(request: Request, s: RequestSession, actor: Citizen, consent_id: int) -> Response:
     try:
         proxy.revoke(s, actor, consent_id)
-    except ServiceError as exc:
+    except DomainError as exc:
         s.rollback()
-        return _page(request, s, actor, error_list(exc), status_code=exc.status)
+        return _page(request, s, actor, error_list(request, exc), status_code=exc.status)
     return see_other(f"/services/consents?done=revoked:{consent_id}")

@@ -13,12 +13,11 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from cradle.errors import DomainError
-from cradle.services.errors import NotFound
+from cradle.errors import DomainError, NotFound
 
 
 def _builder():
-    try:
+    try:  # deferred: the registry is a domain a deployment may leave out
         from cradle.registry.household import build_household
     except ImportError:  # a deployment without the registry domain
         return None
@@ -39,8 +38,8 @@ def prefill(
         return None
     try:
         household = copy.deepcopy(build(session, id_number, as_of))
-    except DomainError as exc:  # the registry's refusal (no such person, no household on the date)
-        raise NotFound(field, exc.message) from None
+    except DomainError as exc:  # the registry's refusal (no such person, no household on the date), its words
+        raise NotFound(field, exc.message_id, code=exc.code, **exc.params) from None
     identities = {}
     for member in household.get("members", []):
         number, name = member.pop("id_number", None), member.pop("name", None)

@@ -18,16 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import audit
-from cradle.errors import Problems
+from cradle.auth.actor import SYSTEM, Actor
+from cradle.errors import N_, DomainError, Forbidden, Invalid, Problems
 from cradle.ops.runs import record_run
 from cradle.policy.engine import run
 from cradle.policy.household import parse_household
 from cradle.policy.population import Population
 from cradle.services import applications
-from cradle.services.actors import SYSTEM, Actor
 from cradle.services.catalogue import service_program
-from cradle.services.errors import Forbidden, Invalid, ServiceError
 from cradle.services.models import Case, ProactiveRun
+from cradle.services.offices import office, ref
 
 
 def screen(program: str, candidates: list[dict], as_of: dt.date) -> list[tuple[int, str]]:
@@ -57,11 +57,11 @@ def run_program(
 ) -> ProactiveRun:
     """Each candidate: {household, identities, applicant (ID number), town, account_no?, bank_code?, phone?}."""
     started = time.perf_counter()
-    if actor.role != "system":
-        raise Forbidden("actor.role", "免申即享由系统定时任务运行")
+    if office(actor) != "system":
+        raise Forbidden("actor.role", N_("Automatic benefits are run by the system's scheduled task"))
     sp = service_program(program)
     if sp.proactive is None:
-        raise Invalid("program", "该项目须本人申请，不在免申即享范围")
+        raise Invalid("program", N_("This programme must be applied for in person; it is not automatic"))
     as_of = as_of or dt.date.today()
     candidates = list(candidates)
     found = screen(program, candidates, as_of)
@@ -75,7 +75,7 @@ def run_program(
         eligible=len(found),
         opened=0,
         existing=0,
-        run_by=actor.ref,
+        run_by=ref(actor),
     )
     for i, member in found:
         c = candidates[i]
@@ -103,7 +103,7 @@ def run_program(
                 case = applications.submit(session, SYSTEM, data, origin="proactive", as_of=as_of)
                 if sp.proactive == "direct" and case.account_no and case.amount is not None:
                     applications.act(session, SYSTEM, case.case_no, "grant_direct")
-        except ServiceError:
+        except DomainError:
             continue  # a record the registry cannot yet fill (no town, no identities) stays for an official
         existing.add(case.beneficiary_id_number)
         record.opened += 1
@@ -111,7 +111,7 @@ def run_program(
     session.flush()
     audit.record(
         session,
-        actor,
+        record.run_by,
         "proactive.run",
         f"proactive:{record.id}",
         {

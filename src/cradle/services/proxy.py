@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.auth.actor import Actor
+from cradle.errors import N_, Forbidden, Invalid, NotFound
 from cradle.idcard import mask
 from cradle.services import validate as v
-from cradle.services.actors import Actor
-from cradle.services.errors import Forbidden, Invalid, NotFound
 from cradle.services.models import Consent
+from cradle.services.offices import office, ref
 
 RELATIONS = ("spouse", "parent", "child", "sibling", "grandparent", "grandchild", "other_relative")
 SCOPES = ("registration", "bundle", "application", "appeal")
@@ -25,21 +26,23 @@ SCOPES = ("registration", "bundle", "application", "appeal")
 
 def grant(session: Session, actor: Actor, data: dict) -> Consent:
     """The grantor records consent for a named family member (scope: some or all services)."""
-    if actor.role != "citizen":
-        raise Forbidden("actor.role", "只有本人可以授权代办")
+    if office(actor) != "citizen":
+        raise Forbidden("actor.role", N_("Only the person themselves can authorise someone to act for them"))
     proxy_id = v.id_number(data, "proxy_id_number")
     if proxy_id == actor.id_number:
-        raise Invalid("proxy_id_number", "不能授权给本人")
+        raise Invalid("proxy_id_number", N_("You cannot authorise yourself"))
     proxy_name = v.text(data, "proxy_name")
     relation = v.text(data, "relation", max_len=16)
     if relation not in RELATIONS:
-        raise Invalid("relation", f"亲属关系应为 {', '.join(RELATIONS)} 之一")
+        raise Invalid(
+            "relation", N_("The relationship should be one of %(choices)s"), choices=", ".join(RELATIONS)
+        )
     scope = data.get("scope") or "*"
     if scope != "*":
         parts = [p.strip() for p in (scope if isinstance(scope, list) else str(scope).split(","))]
         bad = [p for p in parts if p not in SCOPES]
         if bad or not parts:
-            raise Invalid("scope", f"授权范围应为 * 或 {', '.join(SCOPES)}")
+            raise Invalid("scope", N_("The scope should be * or %(choices)s"), choices=", ".join(SCOPES))
         scope = ",".join(parts)
     today = dt.date.today()
     valid_until = v.date(data, "valid_until", earliest=today, latest=today + dt.timedelta(days=3 * 366))
@@ -58,7 +61,7 @@ def grant(session: Session, actor: Actor, data: dict) -> Consent:
     session.flush()
     audit.record(
         session,
-        actor,
+        ref(actor),
         "consent.grant",
         f"consent:{row.id}",
         {
@@ -74,11 +77,11 @@ def grant(session: Session, actor: Actor, data: dict) -> Consent:
 
 def revoke(session: Session, actor: Actor, consent_id: int) -> Consent:
     row = session.get(Consent, consent_id)
-    if row is None or actor.role != "citizen" or row.grantor_id_number != actor.id_number:
-        raise NotFound("consent_id", "没有这项授权")
+    if row is None or office(actor) != "citizen" or row.grantor_id_number != actor.id_number:
+        raise NotFound("consent_id", N_("No such authorisation"))
     if row.revoked_at is None:
         row.revoked_at = v.now()
-        audit.record(session, actor, "consent.revoke", f"consent:{row.id}", {})
+        audit.record(session, ref(actor), "consent.revoke", f"consent:{row.id}", {})
     return row
 
 
@@ -101,17 +104,20 @@ def principal(
     session: Session, actor: Actor, for_id_number: str | None, scope: str
 ) -> tuple[str, str | None]:
     """(the person acted for, the audit's on_behalf_of) — or Forbidden when the actor may not act for them."""
-    if actor.role == "system":
+    name = office(actor)
+    if name == "system":
         if not for_id_number:
-            raise Invalid("for_id_number", "系统代为办理时须指明当事人")
+            raise Invalid("for_id_number", N_("Acting through the system needs the person concerned"))
         return for_id_number, f"citizen:{mask(for_id_number)}"
-    if actor.role != "citizen":
-        raise Forbidden("actor.role", "工作人员不能以群众身份申请")
+    if name != "citizen":
+        raise Forbidden("actor.role", N_("Staff cannot apply as citizens"))
     if not for_id_number or for_id_number == actor.id_number:
         return actor.id_number, None
     consent = active_consent(session, for_id_number, actor.id_number, scope)
     if consent is None:
-        raise Forbidden("for_id_number", "没有当事人的有效授权，不能代办")
+        raise Forbidden(
+            "for_id_number", N_("No valid authorisation from the person concerned: cannot act for them")
+        )
     return for_id_number, f"citizen:{mask(for_id_number)}:{consent.grantor_name}"
 
 

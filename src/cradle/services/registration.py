@@ -14,12 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cradle import audit, regions
+from cradle.auth.actor import Actor
+from cradle.errors import N_, Conflict, Invalid, NotFound
 from cradle.idcard import mask
 from cradle.services import notifications, proxy
 from cradle.services import validate as v
-from cradle.services.actors import Actor
-from cradle.services.errors import Conflict, Invalid, NotFound
 from cradle.services.models import BirthRegistration
+from cradle.services.offices import office, ref
 
 SAME_PREGNANCY_DAYS = 180
 
@@ -34,13 +35,13 @@ def register(session: Session, actor: Actor, data: dict) -> BirthRegistration:
     mother = v.id_number(data, "mother_id_number", sex="F")
     mother_name = v.text(data, "mother_name")
     father = v.id_number(data, "father_id_number", required=False, sex="M")
-    if actor.role == "citizen" and actor.id_number in (mother, father):
+    if office(actor) == "citizen" and actor.id_number in (mother, father):
         behalf = None
     else:  # anyone else files for the mother with her recorded consent (亲情代办)
         _, behalf = proxy.principal(session, actor, mother, "registration")
     father_name = v.text(data, "father_name", required=bool(father))
     hukou = v.region(data, "hukou_region")
-    residence = v.region(data, "residence_region", level="county")
+    residence = v.region(data, "residence_region", county=True)
     today = dt.date.today()
     expected = v.date(
         data, "expected_birth", earliest=today - dt.timedelta(days=365), latest=today + dt.timedelta(days=300)
@@ -63,7 +64,11 @@ def register(session: Session, actor: Actor, data: dict) -> BirthRegistration:
         .first()
     )
     if dup is not None:
-        raise Conflict("expected_birth", f"该母亲已有本次生育的登记（登记号 {dup.reg_no}）")
+        raise Conflict(
+            "expected_birth",
+            N_("The mother already has a registration for this birth (registration %(reg)s)"),
+            reg=dup.reg_no,
+        )
     row = BirthRegistration(
         reg_no=v.reference("SY", today),
         mother_id_number=mother,
@@ -75,7 +80,7 @@ def register(session: Session, actor: Actor, data: dict) -> BirthRegistration:
         expected_birth=expected,
         child_order=order,
         phone=phone,
-        filed_by=actor.ref,
+        filed_by=ref(actor),
         on_behalf_of=behalf,
     )
     session.add(row)
@@ -83,7 +88,7 @@ def register(session: Session, actor: Actor, data: dict) -> BirthRegistration:
     cross = regions.province_of(hukou) != regions.province_of(residence)
     audit.record(
         session,
-        actor,
+        ref(actor),
         "registration.create",
         f"registration:{row.reg_no}",
         {
@@ -112,31 +117,32 @@ def get(session: Session, actor: Actor, reg_no: str) -> BirthRegistration:
         select(BirthRegistration).where(BirthRegistration.reg_no == reg_no)
     ).scalar_one_or_none()
     if row is None or not _may_read(session, actor, row):
-        raise NotFound("reg_no", "没有这条登记")
+        raise NotFound("reg_no", N_("No such registration"))
     return row
 
 
 def _may_read(session: Session, actor: Actor, row: BirthRegistration) -> bool:
-    if actor.role == "system":
+    name = office(actor)
+    if name == "system":
         return True
-    if actor.role == "citizen":
+    if name == "citizen":
         return (
             actor.id_number in (row.mother_id_number, row.father_id_number)
             or proxy.active_consent(session, row.mother_id_number, actor.id_number, "registration")
             is not None
         )
-    return actor.role in ("county", "town") and actor.county == row.residence_region
+    return name in ("county", "town") and actor.county == row.residence_region
 
 
 def cancel(session: Session, actor: Actor, reg_no: str, reason: str) -> BirthRegistration:
     row = get(session, actor, reg_no)
     proxy.principal(session, actor, row.mother_id_number, "registration")
     if row.status != "registered":
-        raise Conflict("reg_no", "该登记已注销")
+        raise Conflict("reg_no", N_("This registration is cancelled"))
     if not (reason or "").strip():
-        raise Invalid("reason", "请说明注销原因")
+        raise Invalid("reason", N_("Give the reason for cancelling"))
     row.status = "cancelled"
-    audit.record(session, actor, "registration.cancel", f"registration:{row.reg_no}", {"reason": reason})
+    audit.record(session, ref(actor), "registration.cancel", f"registration:{row.reg_no}", {"reason": reason})
     return row
 
 

@@ -35,19 +35,20 @@ def _engine_deadlines(household: dict, on: dt.date) -> list[dict]:
 
 def deadlines(session: Session, id_number: str, today: dt.date | None = None) -> list[dict]:
     """Every coming deadline for this person, soonest first: `title` says it in Chinese (for SMS), `what`,
-    `who` and `why` are its parts, for pages in another language."""
+    `who` and `why` are its parts, for pages in another language (a task's `kind` is `task.<its kind>`)."""
     today = today or dt.date.today()
     out: list[dict] = []
     for b in bundles.of_person(session, id_number):
         for t in bundles.tasks(session, b):
             if t.deadline and t.status not in ("done",) and t.deadline >= today:
+                what = bundles.title_text(t.kind)
                 out.append(
                     {
                         "kind": f"task.{t.kind}",
                         "subject": f"bundle:{b.bundle_no}",
                         "due": t.deadline,
-                        "title": f"{bundles.KINDS[t.kind].title}：请于 {t.deadline.isoformat()} 前办理",
-                        "what": bundles.KINDS[t.kind].title,
+                        "title": f"{what}：请于 {t.deadline.isoformat()} 前办理",
+                        "what": what,
                     }
                 )
     seen: set[str] = set()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cradle.services.errors import IllegalTransition, Invalid
+from cradle.errors import N_, IllegalTransition, Invalid
 
 STATES = (
     "offered",
@@ -61,21 +61,30 @@ ACTIONS = tuple(sorted({action for _, action in TABLE}))
 SLA_DAYS = {"submitted": 3, "town_review": 10, "county_confirmation": 10, "offered": 30, "returned": 30}
 
 
-def next_state(state: str, action: str, role: str, reason: str | None = None) -> str:
-    """The state after `action`, or IllegalTransition / Invalid naming why not."""
+def next_state(state: str, action: str, role: str | None, reason: str | None = None) -> str:
+    """The state after `action` by an actor of office `role` (`cradle.services.offices`), or IllegalTransition /
+    Invalid naming why not."""
     if state not in STATES:
-        raise Invalid("status", f"未知状态 {state!r}")
+        raise Invalid("status", N_("Unknown status %(status)s"), status=repr(state))
     if action not in ACTIONS:
-        raise Invalid("action", f"未知操作 {action!r}")
+        raise Invalid("action", N_("Unknown operation %(action)s"), action=repr(action))
     t = TABLE.get((state, action))
     if t is None:
-        raise IllegalTransition("action", f"状态“{state}”下不能执行“{action}”")
+        raise IllegalTransition(
+            "action", N_("“%(action)s” cannot be done in state “%(state)s”"), action=action, state=state
+        )
     if role not in t.roles:
-        raise IllegalTransition("actor.role", f"“{action}”须由 {'/'.join(t.roles)} 执行，不能由 {role} 执行")
+        raise IllegalTransition(
+            "actor.role",
+            N_("“%(action)s” is for %(roles)s, not %(role)s"),
+            action=action,
+            roles="/".join(t.roles),
+            role=role,
+        )
     if t.reason_required and not (reason and reason.strip()):
-        raise Invalid("reason", f"“{action}”须说明理由")
+        raise Invalid("reason", N_("“%(action)s” needs a reason"), action=action)
     return t.to
 
 
-def allowed_actions(state: str, role: str) -> list[str]:
+def allowed_actions(state: str, role: str | None) -> list[str]:
     return sorted(a for (s, a), t in TABLE.items() if s == state and role in t.roles)

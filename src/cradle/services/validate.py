@@ -7,25 +7,37 @@ import re
 import secrets
 
 from cradle import regions
+from cradle.errors import N_, Invalid
 from cradle.idcard import check_id_number, sex_of
-from cradle.services.errors import Invalid
 
 _PHONE = re.compile(r"^1\d{10}$")
 _ACCOUNT = re.compile(r"^\d{12,32}$")
-_LEVEL_NAMES = {"county": "县级", "city": "市级", "province": "省级"}
+# What `cradle.idcard.check_id_number` finds wrong, by its code.
+ID_PROBLEMS = {
+    "length": N_("The ID number should have 18 characters"),
+    "format": N_("The ID number's format is wrong"),
+    "checksum": N_("The ID number's check digit is wrong"),
+    "birth_date": N_("The birth date inside the ID number is not a valid date"),
+    "region": N_("The region code inside the ID number is not valid"),
+    "birth_date_mismatch": N_("The birth date inside the ID number does not match the date of birth"),
+}
+WRONG_SEX = {
+    "F": N_("The ID number's sex does not match (it should be a woman's)"),
+    "M": N_("The ID number's sex does not match (it should be a man's)"),
+}
 
 
 def text(data: dict, field: str, *, required: bool = True, max_len: int = 64) -> str | None:
     value = data.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise Invalid(field, "必填")
+            raise Invalid(field, N_("Required"))
         return None
     if not isinstance(value, str):
-        raise Invalid(field, "应为文字")
+        raise Invalid(field, N_("Should be text"))
     value = value.strip()
     if len(value) > max_len:
-        raise Invalid(field, f"不能超过{max_len}个字")
+        raise Invalid(field, N_("No more than %(n)s characters"), n=max_len)
     return value
 
 
@@ -34,12 +46,17 @@ def id_number(data: dict, field: str, *, required: bool = True, sex: str | None 
     if value is None:
         return None
     value = value.upper()
-    problem = check_id_number(value)
-    if problem is not None:
-        raise Invalid(field, problem.message)
-    if sex and sex_of(value) != sex:
-        raise Invalid(field, "身份证号码的性别不符" + ("（应为女性）" if sex == "F" else "（应为男性）"))
+    check_id(field, value, sex)
     return value
+
+
+def check_id(field: str, number: str, sex: str | None = None) -> None:
+    """Refuses an invalid ID number, or one of the other sex than `sex` ("F" or "M")."""
+    problem = check_id_number(number)
+    if problem is not None:
+        raise Invalid(field, ID_PROBLEMS[problem.code])
+    if sex and sex_of(number) != sex:
+        raise Invalid(field, WRONG_SEX[sex])
 
 
 def date(
@@ -53,7 +70,7 @@ def date(
     value = data.get(field)
     if value in (None, ""):
         if required:
-            raise Invalid(field, "必填")
+            raise Invalid(field, N_("Required"))
         return None
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -61,22 +78,23 @@ def date(
         try:
             value = dt.date.fromisoformat(str(value))
         except ValueError:
-            raise Invalid(field, "日期格式应为 YYYY-MM-DD") from None
+            raise Invalid(field, N_("Enter the date as YYYY-MM-DD")) from None
     if earliest and value < earliest:
-        raise Invalid(field, f"不能早于 {earliest.isoformat()}")
+        raise Invalid(field, N_("Cannot be earlier than %(date)s"), date=earliest.isoformat())
     if latest and value > latest:
-        raise Invalid(field, f"不能晚于 {latest.isoformat()}")
+        raise Invalid(field, N_("Cannot be later than %(date)s"), date=latest.isoformat())
     return value
 
 
-def region(data: dict, field: str, *, required: bool = True, level: str | None = None) -> str | None:
+def region(data: dict, field: str, *, required: bool = True, county: bool = False) -> str | None:
+    """A GB/T 2260 code; with `county`, a county-level one."""
     value = text(data, field, required=required, max_len=6)
     if value is None:
         return None
     if not regions.exists(value):
-        raise Invalid(field, f"未知的行政区划代码 {value}")
-    if level and regions.get(value).level != level:
-        raise Invalid(field, f"应为{_LEVEL_NAMES[level]}行政区划代码")
+        raise Invalid(field, N_("Unknown region code %(code)s"), code=value)
+    if county and regions.get(value).level != "county":
+        raise Invalid(field, N_("Should be a county-level region code"))
     return value
 
 
@@ -85,7 +103,9 @@ def town(data: dict, field: str, county: str, *, required: bool = False) -> str 
     if value is None:
         return None
     if not (len(value) == 9 and value.isdigit() and value.startswith(county)):
-        raise Invalid(field, f"乡镇（街道）代码应为9位并属于 {county}")
+        raise Invalid(
+            field, N_("The town (street) code should have 9 digits and belong to %(county)s"), county=county
+        )
     return value
 
 
@@ -93,30 +113,30 @@ def integer(data: dict, field: str, lo: int, hi: int, *, required: bool = True) 
     value = data.get(field)
     if value in (None, ""):
         if required:
-            raise Invalid(field, "必填")
+            raise Invalid(field, N_("Required"))
         return None
     if isinstance(value, bool):
-        raise Invalid(field, "应为整数")
+        raise Invalid(field, N_("Should be a whole number"))
     try:
         value = int(value)
     except (TypeError, ValueError):
-        raise Invalid(field, "应为整数") from None
+        raise Invalid(field, N_("Should be a whole number")) from None
     if not lo <= value <= hi:
-        raise Invalid(field, f"应在 {lo} 到 {hi} 之间")
+        raise Invalid(field, N_("Should be between %(lo)s and %(hi)s"), lo=lo, hi=hi)
     return value
 
 
 def phone(data: dict, field: str = "phone", *, required: bool = False) -> str | None:
     value = text(data, field, required=required, max_len=11)
     if value is not None and not _PHONE.match(value):
-        raise Invalid(field, "手机号码应为11位数字")
+        raise Invalid(field, N_("Mobile number should be 11 digits"))
     return value
 
 
 def account(data: dict, field: str = "account_no", *, required: bool = False) -> str | None:
     value = text(data, field, required=required, max_len=32)
     if value is not None and not _ACCOUNT.match(value):
-        raise Invalid(field, "一卡通账号应为12到32位数字")
+        raise Invalid(field, N_("The one-card account should be 12 to 32 digits"))
     return value
 
 

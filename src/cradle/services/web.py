@@ -1,37 +1,33 @@
-"""What the services and payments pages share: the signed-in person as a services `Actor`, the form as a dict,
-a database session per request, and a service error placed beside the form field it names."""
+"""What the services and payments pages share: their guard (`OfficePage`), the form as a dict, a refusal placed
+beside the form field it names, labels in the reader's language, the redirect after a post."""
 
 from __future__ import annotations
 
-import functools
-from urllib.parse import quote
-
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 
-from cradle.services.actors import Actor
-from cradle.services.errors import ServiceError
-from cradle.web.templating import render
-
-
-class PageRefusal(Exception):
-    """Raised by `page_actor`: the response to send instead of the page (sign-in redirect or 403)."""
-
-    def __init__(self, response: Response):
-        self.response = response
+from cradle.auth.actor import Actor
+from cradle.auth.deps import PageActor
+from cradle.errors import N_, DomainError, Forbidden
+from cradle.services.offices import office
+from cradle.web.i18n import gettext
+from cradle.web.templating import locale_of
 
 
-def guarded(fn):
-    """A page function whose `page_actor` refusal becomes the response."""
+def OfficePage(*offices: str):  # noqa: N802 (a dependency factory, read like a type, as PageActor)
+    """`PageActor` for a services or payments page: a visitor who is not signed in goes to the sign-in page and
+    back, a forged form gets the error page; then a signed-in account without one of `offices`
+    (`cradle.services.offices`; any office when none are given) gets the error page (403)."""
+    signed_in = PageActor()
 
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except PageRefusal as refusal:
-            return refusal.response
+    def dependency(request: Request) -> Actor:
+        actor = signed_in(request)
+        name = office(actor)
+        if name is None or (offices and name not in offices):
+            raise Forbidden(None, N_("Your role cannot handle this matter."), code="forbidden_role")
+        return actor
 
-    return wrapper
+    return dependency
 
 
 async def form_data(request: Request) -> dict:
@@ -39,39 +35,24 @@ async def form_data(request: Request) -> dict:
     return {k: v.strip() for k, v in form.multi_items() if isinstance(v, str)}
 
 
-def page_actor(request: Request, *roles: str) -> Actor:
-    """The signed-in account as a services Actor with one of `roles`; anonymous visitors are sent to sign in."""
-    from cradle.auth.deps import current_actor
-
-    who = current_actor(request)
-    if not who.authenticated:
-        if getattr(request.state, "csrf_failed", False):
-            raise PageRefusal(refused(request, 403, "表单已过期或不是从本站提交的，请刷新页面后重试。"))
-        raise PageRefusal(RedirectResponse(f"/auth/login?next={quote(request.url.path)}", status_code=303))
-    actor = who.service_actor()
-    if actor is None or (roles and actor.role not in roles):
-        raise PageRefusal(refused(request, 403, "您的角色不能办理此项业务。"))
-    return actor
-
-
-def refused(request: Request, status: int, message: str, field: str | None = None) -> Response:
-    return render(
-        request,
-        "error.html",
-        status_code=status,
-        status=status,
-        errors=[{"field": field, "code": "refused", "message": message}],
-    )
+def error_list(request: Request, exc: DomainError, rename: dict[str, str] | None = None) -> list[dict]:
+    """The error as the form macros want it, in the reader's language; `rename` maps a service field (or its
+    prefix) to the form's name."""
+    out = []
+    for problem in exc.items():
+        error = problem.as_dict(locale_of(request))
+        field = error["field"] or ""
+        for prefix, name in (rename or {}).items():
+            if field == prefix or field.startswith(prefix + "."):
+                error["field"] = name
+                break
+        out.append(error)
+    return out
 
 
-def error_list(exc: ServiceError, rename: dict[str, str] | None = None) -> list[dict]:
-    """The error as the form macros want it; `rename` maps a service field (or its prefix) to the form's name."""
-    field = exc.field
-    for prefix, name in (rename or {}).items():
-        if field == prefix or field.startswith(prefix + "."):
-            field = name
-            break
-    return [{"field": field, "message": exc.message, "code": exc.code}]
+def label(request: Request, message_id: str) -> str:
+    """A label (a breadcrumb, a page's name) in the reader's language."""
+    return gettext(locale_of(request), message_id)
 
 
 def see_other(path: str) -> RedirectResponse:

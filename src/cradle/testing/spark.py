@@ -16,6 +16,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cradle.batch import spark_driver
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -120,7 +122,6 @@ class Standalone:
 
     def submit(self, *cradle_args: str, timeout: float = 600) -> subprocess.CompletedProcess:
         """`spark-submit --master spark://… <cradle> ARGS` in client mode."""
-        from cradle.batch import spark_driver
 
         cmd = [
             str(spark_home() / "bin" / "spark-submit"),

@@ -23,6 +23,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 # another router) comes first.
 ROUTER_MODULES = [
     "cradle.services.api",
+    "cradle.payments.api",
     "cradle.auth.api",
     "cradle.auth.pages",
     "cradle.childcare.api",

@@ -20,33 +20,8 @@ from cradle.web.i18n import po_path, translations
 from cradle.web.nav import N_
 
 TERMS = [
-    # services/applications.py and bundle.py: case and task statuses, the departments' tasks
-    N_("Awaiting your confirmation"),
-    N_("Under town review"),
-    N_("Under county confirmation"),
-    N_("Returned for correction"),
-    N_("Approved"),
-    N_("Not approved"),
-    N_("Withdrawn"),
-    N_("Declined"),
-    N_("Received"),
-    N_("In progress"),
-    N_("Completed"),
-    N_("Sent back"),
-    N_("Birth medical certificate"),
-    N_("Vaccination certificate"),
-    N_("Hukou registration"),
-    N_("Medical insurance enrolment (within 6 months of birth; costs before enrolment are reimbursed)"),
-    N_("Social security card"),
-    N_("Maternity insurance reimbursement"),
-    N_("Maternity allowance"),
-    # menu and page names the page modules pass as breadcrumbs and titles
-    N_("Workbench"),
-    N_("Disbursement"),
-    N_("Appeal answers"),
-    N_("Messages and deadlines"),
-    N_("Acting for family members"),
-    # monitoring: the plan's task statuses (plan.STATUSES), the projection's scenarios (scenarios.py)
+    # monitoring: the plan's task statuses (plan.STATUSES), the projection's scenarios (scenarios.py), the scope
+    # of the childcare capacity count (childcare/capacity.py)
     N_("Not started"),
     N_("Under way"),
     N_("Blocked"),
