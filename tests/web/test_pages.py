@@ -77,7 +77,7 @@ def test_results_are_cards_with_amounts_periods_and_clause_links(client):
     card = html[html.index('data-program="zibo.nursery_fee_subsidy"') :]
     card = card[: card.index("</li>\n")]
     assert "<h3>保育费补助</h3>" in card
-    assert "¥300 / 月" in card
+    assert "每月 300 元" in card
     assert "子女 2" in card  # beneficiary c2 is the second child
     assert "2025年3月10日 起" in card
     assert "二孩在备案普惠托育机构入托" in card
@@ -149,7 +149,7 @@ def test_programs_page_lists_parameters_values_and_verification(client):
     assert "张店区：共 1 个政策项目" in html
     assert "保育费补助" in html and "zibo.nursery_fee_subsidy" in html
     assert "市级 · 淄博市" in html  # level and place by name, not code
-    assert "二孩每人每月" in html and "¥300 / 月" in html and "2023年9月20日" in html
+    assert "二孩每人每月" in html and "每月 300 元" in html and "2023年9月20日" in html
     assert "已核实" in html and "待核实" in html and "由县区核定" in html
     assert f'href="{CLAUSE_LINK}"' in html
 
