@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from cradle.auth.testing import bearer_for
 from cradle.childcare.importer import import_file
-from cradle.childcare.models import CreditRecord, ImportQuarantine, QualityGrade
+from cradle.childcare.models import CreditRecord, Facility, ImportQuarantine, QualityGrade
 from cradle.db import session_scope
 from cradle.web.app import create_app
 
-from .helpers import filed_facility
+from .helpers import credit_code, filed_facility
 from .test_import import _row, _write_csv
 
 MODULES = ["cradle.childcare.api", "cradle.childcare.pages"]
@@ -165,3 +165,48 @@ def test_quarantined_import_rows_are_corrected_and_resubmitted_by_form(client, m
         f"/childcare/official/quarantine/{row_id}", data={"field": "name", "value": "x"}, headers=other
     )
     assert r.status_code == 404
+
+
+def _registration_form(**overrides) -> dict:
+    form = {
+        "credit_code": credit_code("370303", 7),
+        "name": "登记托育园",
+        "type": "inclusive_private",
+        "address": "登记路7号",
+        "region_code": "370303",
+        "floor_area_m2": "500",
+        "rooms": "5",
+        "opening_date": "2025-01-01",
+        "slots_toddler": "30",
+        "classes_toddler": "2",
+        "fee_monthly_toddler": "1500",
+        "staff": "王园长，机构负责人\n李丽, caregiver, 保育师\n张敏，Health staff",
+    }
+    return {**form, **overrides}
+
+
+def test_an_institution_is_registered_by_form(client, migrated_db_url):
+    r = client.post("/childcare/official/register", data=_registration_form(), follow_redirects=False)
+    assert r.status_code == 303
+    facility_id = int(r.headers["location"].rsplit("/", 1)[1])
+    with session_scope(migrated_db_url) as s:
+        f = s.get(Facility, facility_id)
+        assert f.name == "登记托育园" and [(g.age_group, g.slots, g.fee_monthly) for g in f.slots] == [
+            ("toddler", 30, 1500)
+        ]
+        assert [(p.name, p.role) for p in f.staff] == [
+            ("王园长", "director"),
+            ("李丽", "caregiver"),
+            ("张敏", "health"),
+        ]
+
+
+def test_a_refused_registration_comes_back_filled_and_stores_nothing(client, migrated_db_url):
+    r = client.post("/childcare/official/register", data=_registration_form(credit_code="123"))
+    assert r.status_code == 422 and "credit_code" in r.text and 'value="登记托育园"' in r.text
+    r = client.post("/childcare/official/register", data=_registration_form(staff="王芳，校长"))
+    assert r.status_code == 422 and "staff[0].role" in r.text
+    other = bearer_for(migrated_db_url, "county_official", "370304")
+    r = client.post("/childcare/official/register", data=_registration_form(), headers=other)
+    assert r.status_code == 422 and "register-error" in r.text
+    assert _count(migrated_db_url, Facility) == 0

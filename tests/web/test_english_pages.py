@@ -68,6 +68,7 @@ COUNTY = [
     "/childcare/official/facilities/{facility}/history",
     "/childcare/official/planning?communities_total=40&planned_population=3001",
     "/childcare/official/quarantine?status=all",
+    "/childcare/official/register",
     "/monitoring/entry",
     "/monitoring/upload",
     "/staff",

@@ -29,9 +29,16 @@ from cradle.childcare import (
     subsidies,
 )
 from cradle.childcare.deps import PAYMENT_ROLES, PageCaller, PageScope, today
-from cradle.childcare.facilities import facility_dict, get_facility, latest_filing, list_facilities
+from cradle.childcare.facilities import (
+    facility_dict,
+    get_facility,
+    latest_filing,
+    list_facilities,
+    register_facility,
+)
 from cradle.childcare.history import facility_history
 from cradle.childcare.models import Finding
+from cradle.childcare.registration_form import record_from_form
 from cradle.childcare.standards import CHECKLIST
 from cradle.childcare.subsidy_desk import describe, register_and_describe
 from cradle.childcare.vocab import CHECK_RESULTS, INSPECTION_KINDS, INSPECTION_RESULTS, LABELS, SEVERITIES
@@ -642,3 +649,38 @@ async def quarantine_action(
         session.rollback()
         return _back(request, back, exc)
     return _back(request, back)
+
+
+# --- registration (officials) -----------------------------------------------------------------------------
+def _registration(request: Request, form: dict, error: str | None = None, status_code: int = 200) -> Response:
+    return render(
+        request,
+        "childcare/register.html",
+        status_code=status_code,
+        title=_t(request, N_("Register an institution")),
+        labels=LABELS,
+        form=form,
+        error=error,
+        breadcrumbs=[
+            (_t(request, SUPERVISION), "/childcare/official"),
+            (_t(request, N_("Registration")), None),
+        ],
+    )
+
+
+@router.get("/official/register")
+def register_page(request: Request, scope: PageScope) -> Response:
+    return _registration(request, {"region_code": scope if scope and len(scope) == 6 else ""})
+
+
+@router.post("/official/register")
+async def register_action(request: Request, session: RequestSession, scope: PageScope) -> Response:
+    """登记: the institution is stored when the record passes the domain's checks (inside the caller's scope);
+    otherwise the form comes back as filled, with the first problem named."""
+    form = await request.form()
+    try:
+        facility = register_facility(session, record_from_form(form), scope)
+    except (*FORM_ERRORS, OutOfScope) as exc:
+        session.rollback()
+        return _registration(request, dict(form), _error_text(request, exc), status_code=422)
+    return _back(request, f"/childcare/official/facilities/{facility.id}")
