@@ -78,6 +78,9 @@ def test_an_official_sees_the_desks_of_the_role_and_each_opens(
     headers = bearer_for(migrated_db_url, role, region, **fields)
     seen = _sees(client, headers)
     assert seen == PUBLIC | desks
+    home = client.get("/home", headers=headers).text
+    links = re.search(r'<ul class="home-links">.*?</ul>', home, re.S).group(0)
+    assert set(re.findall(r'href="([^"]+)"', links)) & STAFF_DESKS == desks  # the home offers the same desks
     for path in STAFF_DESKS:
         status = client.get(path, headers=headers).status_code
         assert (status == 200) == (path in desks), f"{role} {fields} GET {path}: {status}"

@@ -89,6 +89,12 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
 ]
 
 
+def fits(path: str, actor: Actor) -> bool:
+    """Whether the menu would offer `path` to `actor` (a path the menu does not list: yes)."""
+    found = [link for _label, links in AUDIENCES for link in links if link.path == path]
+    return all(link.fits(actor) for link in found)
+
+
 @dataclass(frozen=True)
 class NavGroup:
     label: str
