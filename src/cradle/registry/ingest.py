@@ -51,7 +51,7 @@ from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import FEEDS, Feed, get_feed
 from cradle.registry.models import IngestRun, QuarantineRow
 from cradle.registry.pipeline import prepared_ahead
-from cradle.registry.reader import ROW_NO, count_rows, read_batches
+from cradle.registry.reader import MALFORMED, ROW_NO, count_rows, read_batches
 from cradle.registry.scratch import MAX_ATTACHED, Scratch
 from cradle.registry.validation import FIELD, MESSAGE, REASON, REASONS, check_header, row_hash, validate
 
@@ -74,6 +74,7 @@ class Prepared:
     payload: bytes | str | None  # PostgreSQL: CSV for COPY; SQLite: the scratch table holding `good`
     region: str | None  # the run's region once this batch is in (`Ingester._regions`)
     refused: list[tuple]  # the bad rows as the quarantine stores them (`Ingester._refused`)
+    malformed: int = 0  # lines that could not be read as a row (among `refused`, not in `raw`)
 
 
 @dataclass
@@ -301,6 +302,10 @@ class Ingester:
         """Everything a batch needs before the database: validate, split, settle repeats inside the batch,
         encrypt and sort the good rows and serialise them for the bulk load. Touches no connection of the
         run's transaction, so it runs in the preparing thread while the previous batch is written."""
+        broken = []
+        if MALFORMED in raw.columns:  # lines that could not be a row: quarantined as read, the rest go on
+            broken = self._malformed(raw.filter(pl.col(MALFORMED).is_not_null()))
+            raw = raw.filter(pl.col(MALFORMED).is_null()).drop(MALFORMED)
         check_header(self.feed, raw.columns)
         for c in self.raw_columns:
             if c not in raw.columns:
@@ -329,14 +334,16 @@ class Ingester:
         if good.height:
             payload = _csv(good) if self.pg else self.scratch.fill(good)
         region = self._regions(raw)
-        return Prepared(raw, good, duplicates, payload, region, self._refused(bad, region))
+        return Prepared(
+            raw, good, duplicates, payload, region, broken + self._refused(bad, region), len(broken)
+        )
 
     def process(self, raw: pl.DataFrame) -> None:
         self.write(self.prepare(raw))
 
     def write(self, p: Prepared) -> None:
         s, conn = self.summary, self.conn
-        s.rows_read += p.raw.height
+        s.rows_read += p.raw.height + p.malformed
         s.duplicates += p.duplicates
         if p.region != self.region:
             self.region = p.region
@@ -443,6 +450,29 @@ class Ingester:
             {"dept": self.feed.dept},
         )
         return refused
+
+    def _malformed(self, lines: pl.DataFrame) -> list[tuple]:
+        """Lines that could not be a row, as the quarantine stores them: every column empty and `_line`, the
+        line as read; the region is the run's so far (the line's own cannot be read)."""
+        empty = dict.fromkeys(self.raw_columns)
+        return [
+            (
+                self.run_id,
+                self.feed.dept,
+                self.file_name,
+                r[ROW_NO],
+                None,
+                int.from_bytes(hashlib.blake2b(r[MALFORMED].encode(), digest_size=8).digest()) >> 1,
+                "line",
+                "malformed_line",
+                REASONS["malformed_line"],
+                self._store_raw({**empty, "_line": r[MALFORMED]}),
+                "open",
+                self.region,
+                None,
+            )
+            for r in lines.iter_rows(named=True)
+        ]
 
     def _refused(self, bad: pl.DataFrame, region: str | None) -> list[tuple]:
         """Refused rows as the quarantine stores them (`QUARANTINE` order; the row as read encrypted by its

@@ -1,7 +1,10 @@
 """Streaming readers: CSV (UTF-8 or GB18030), Excel and Parquet, yielded as all-text Polars batches.
 
 Every batch carries `_row_no`, the spreadsheet line of the row (the header is line 1), so quarantine can point
-an official at the exact line. Memory stays flat: no reader holds more than one batch.
+an official at the exact line. A CSV line that cannot be a row (more fields than the header, bytes that are not
+UTF-8) comes as a row of empty fields with `_malformed`, the line as read (invalid bytes as \\x escapes), for the
+quarantine; the good lines around it are read as usual. Only a file whose header is unreadable is refused whole.
+Memory stays flat: no reader holds more than one batch.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from cradle.errors import N_, Invalid
 
 ROW_NO = "_row_no"
+MALFORMED = "_malformed"  # a line that cannot be a row, as read (see the module's docstring)
 _CHUNK = 1 << 20
 
 
@@ -33,7 +38,20 @@ def sniff_encoding(path: Path) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _CHUNK)
         return "utf-8"
     except UnicodeDecodeError:
-        return "gb18030"
+        pass
+    # A GB18030 file with Chinese names fails on nearly every line; a UTF-8 file with a cut character on one
+    # or two (those lines go to quarantine rather than the whole file being misread as GB18030).
+    lines = head.split(b"\n")[:-1] if len(head) == _CHUNK else head.split(b"\n")
+    bad = sum(1 for line in lines if not _is_utf8(line))
+    return "utf-8" if bad <= max(1, len(lines) // 100) else "gb18030"
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 @contextmanager
@@ -127,11 +145,62 @@ def _csv_batches(path: Path, batch_rows: int, encoding: str | None) -> Iterator[
         )
     with _utf8_path(path, enc) as utf8:
         lf = pl.scan_csv(utf8, infer_schema=False)
+        read = 0  # data rows yielded before a malformed line stops Polars
         try:
-            yield from lf.collect_batches(chunk_size=batch_rows)
+            for batch in lf.collect_batches(chunk_size=batch_rows):
+                read += batch.height
+                yield batch
             yield pl.DataFrame(schema=lf.collect_schema())  # the header, for a file without data rows
+            return
         except pl.exceptions.PolarsError as exc:
-            raise csv_problem(path.name, utf8) or _unreadable(path.name, exc) from None
+            bad = malformed_lines(utf8)
+            if not bad:
+                raise csv_problem(path.name, utf8) or _unreadable(path.name, exc) from None
+        yield from _around_malformed(utf8, bad, read, batch_rows)
+
+
+def malformed_lines(utf8: Path) -> dict[int, bytes] | None:
+    """The lines (1 is the header) that cannot be a row: not UTF-8, or more fields than the header; None when
+    the header itself is unreadable. Read line by line with the csv module: only on Polars' error path."""
+    out: dict[int, bytes] = {}
+    with open(utf8, "rb") as fh:
+        header = fh.readline()
+        if not _is_utf8(header):
+            return None
+        width = len(next(csv.reader([header.decode("utf-8-sig")]), []))
+        for n, line in enumerate(fh, 2):
+            if not _is_utf8(line) or len(next(csv.reader([line.decode("utf-8")]), [])) > width:
+                out[n] = line.rstrip(b"\r\n")
+    return out
+
+
+def _around_malformed(
+    utf8: Path, bad: dict[int, bytes], skip: int, batch_rows: int
+) -> Iterator[pl.DataFrame]:
+    """The file again with each malformed line an empty row marked `_malformed`, from data row `skip` on (the
+    rows before it were yielded already)."""
+    fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="cradle-malformed-")
+    try:
+        with open(utf8, "rb") as src, os.fdopen(fd, "wb") as dst:
+            header = src.readline()
+            dst.write(header)
+            empty = b"," * (len(next(csv.reader([header.decode("utf-8-sig")]), [])) - 1) + b"\n"
+            for n, line in enumerate(src, 2):
+                dst.write(empty if n in bad else line)
+        lf = pl.scan_csv(tmp, infer_schema=False).slice(skip)
+        lines = np.array(sorted(bad), dtype=np.int64)
+        texts = [bad[n].decode("utf-8", "backslashreplace") for n in lines.tolist()]
+        first = skip + 2  # the line of the next data row
+        for batch in lf.collect_batches(chunk_size=batch_rows):
+            at = np.searchsorted(lines, [first, first + batch.height])
+            marks = [None] * batch.height
+            for i in range(at[0], at[1]):
+                marks[int(lines[i]) - first] = texts[i]
+            yield batch.with_columns(pl.Series(MALFORMED, marks, dtype=pl.String))
+            first += batch.height
+        yield pl.DataFrame(schema=lf.collect_schema())
+    finally:
+        os.unlink(tmp)
 
 
 def _unreadable(file: str, exc: Exception) -> Invalid:

@@ -43,6 +43,7 @@ REASONS = {
     "mother_too_young": "生育时母亲不满12周岁",
     "mother_not_female": "母亲的身份证号码为男性",
     "record_conflict": "业务记录号已存在且内容不同",
+    "malformed_line": "该行无法读作一条记录（字段数多于表头，或含非UTF-8字符）",
 }
 REASON_MESSAGES = {
     "missing": N_("Required field missing"),
@@ -65,6 +66,9 @@ REASON_MESSAGES = {
     "mother_too_young": N_("The mother was under 12 at the birth"),
     "mother_not_female": N_("The mother's ID number is a man's"),
     "record_conflict": N_("The record number is already stored with different content"),
+    "malformed_line": N_(
+        "The line cannot be read as a row (more fields than the header, or bytes not UTF-8)"
+    ),
 }
 
 
