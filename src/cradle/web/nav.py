@@ -46,12 +46,13 @@ class Link:
 # Who each desk admits; the pages' own guards decide (these only keep the menu to what they would admit):
 # services' staff pages (cradle.services.offices: town and county offices, the 出生一件事 departments and 财政),
 # the childcare pages (cradle.childcare.deps: officials, 卫健 and 教育, auditors), the registry's readers
-# (cradle.registry.access), payments (county offices and 财政).
+# (cradle.registry.access), payments (county offices and 财政), the parameter desk.
 STAFF_DESK = (roles.TOWN, roles.COUNTY)
 STAFF_DESK_DEPTS = ("weijian", "gongan", "yibao", "renshe", "caizheng")
 CHILDCARE_DESK = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE, roles.AUDITOR, roles.ADMIN)
 CHILDCARE_DEPTS = ("weijian", "jiaoyu")
 REGISTRY_DESK = (*roles.OFFICIALS, roles.AUDITOR, roles.ADMIN)
+PARAMS_DESK = (roles.COUNTY, roles.CITY, roles.PROVINCE)  # the officials who decide a parameter (params.desk)
 
 # (audience label, links); a domain adds its page here when it adds the route.
 AUDIENCES: list[tuple[str, list[Link]]] = [
@@ -84,6 +85,7 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
             Link("/payments", N_("Payments"), (roles.COUNTY,), ("caizheng",)),
             Link("/auth/admin/accounts", N_("Accounts"), (roles.ADMIN,)),
             Link("/admin/jobs", N_("Scheduled jobs"), (roles.ADMIN,)),
+            Link("/params", N_("Parameter desk"), PARAMS_DESK),
         ],
     ),
 ]

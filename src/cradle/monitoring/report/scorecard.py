@@ -22,6 +22,7 @@ from cradle import regions
 from cradle.monitoring import catalogue, values
 from cradle.monitoring.catalogue import Indicator
 from cradle.monitoring.warnings import _trend
+from cradle.policy import published
 from cradle.policy.targets import Target
 
 STATUS_LABELS = {
@@ -52,7 +53,7 @@ class TargetView:
 
     @property
     def citation(self) -> str:
-        return f"{self.target.document[:3]} {self.target.clause}"
+        return f"{published.title(self.target.document)} {self.target.clause}"
 
 
 @dataclass(frozen=True)
