@@ -117,6 +117,7 @@ COMMAND_MODULES = [
     "cradle.ops.cli",
     "cradle.jobs.cli",
     "cradle.assistance.cli",
+    "cradle.params.cli",
 ]
 
 for _name in COMMAND_MODULES:

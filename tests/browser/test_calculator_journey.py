@@ -76,7 +76,7 @@ def test_desktop_journey(desktop: Page, base_url, screenshot_dir):
     page.goto(base_url + "/")
     expect(page.locator("h1")).to_have_text("待遇测算")
     fill_household(page, ZH_BUTTONS)
-    compute_and_follow_citation(page, "¥300 / 月", "开始测算")
+    compute_and_follow_citation(page, "每月 300 元", "开始测算")
     expect(page.locator(NURSERY)).to_contain_text("子女 2")
     page.screenshot(path=screenshot_dir / "calculator-desktop.png", full_page=True)
 
@@ -90,7 +90,7 @@ def test_phone_journey(phone: Page, base_url, screenshot_dir):
     page = phone
     page.goto(base_url + "/")
     fill_household(page, ZH_BUTTONS)
-    compute_and_follow_citation(page, "¥300 / 月", "开始测算")
+    compute_and_follow_citation(page, "每月 300 元", "开始测算")
     # Nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=screenshot_dir / "calculator-phone.png", full_page=True)

@@ -47,6 +47,8 @@ ROUTER_MODULES = [
     "cradle.jobs.pages",
     "cradle.assistance.api",
     "cradle.assistance.pages",
+    "cradle.params.api",
+    "cradle.params.pages",
 ]
 
 

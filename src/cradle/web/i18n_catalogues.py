@@ -31,6 +31,7 @@ EXTRA_DIRS = [
         "policy",
         "jobs",
         "assistance",
+        "params",
     )
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
