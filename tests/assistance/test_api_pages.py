@@ -72,7 +72,7 @@ def test_the_posted_list_its_objections_and_the_steps_over_the_api(client, url):
     page = client.get(f"/assistance/{COUNTY}/{year}", headers=county_h)
     assert page.status_code == 200 and "户籍不在本村" in page.text and 'id="countdown"' in page.text
     assert "公示" in page.text and mother(1) not in page.text
-    english = client.get(f"/assistance/{COUNTY}/{year}", headers={**county_h, "Accept-Language": "en"})
+    english = client.get(f"/assistance/{COUNTY}/{year}", params={"lang": "en"}, headers=county_h)
     assert "Posted for public comment" in english.text and "Objections" in english.text
     assert client.get(f"/assistance/{COUNTY}/{year}", headers=other_h).status_code == 403
 
