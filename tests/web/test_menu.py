@@ -23,8 +23,9 @@ STAFF_DESKS = {
     "/auth/admin/accounts",
     "/admin/jobs",
     "/params",
+    "/whatif",
 }
-HOME_DESKS = STAFF_DESKS - {"/params"}  # the staff home lists every desk but the parameter desk
+HOME_DESKS = STAFF_DESKS - {"/params", "/whatif"}  # the staff home lists every desk but these two
 PUBLIC = {"/", "/programs", "/documents", "/monitoring", "/childcare", "/home"}
 
 
@@ -63,13 +64,28 @@ def test_a_citizen_sees_her_services_and_nothing_of_the_staff(client, migrated_d
 
 ROLES = [
     ("town_official", "370303001", {}, {"/staff", "/childcare/official", "/registry"}),
-    ("county_official", "370303", {}, {"/staff", "/childcare/official", "/registry", "/payments", "/params"}),
-    ("city_official", "370300", {}, {"/childcare/official", "/registry", "/params"}),
-    ("dept_clerk", "370303", {"department": "jiaoyu"}, {"/childcare/official", "/registry"}),
-    ("dept_clerk", "370303", {"department": "caizheng"}, {"/staff", "/registry", "/payments"}),
-    ("dept_clerk", "370303", {"department": "weijian"}, {"/staff", "/childcare/official", "/registry"}),
-    ("auditor", "370303", {}, {"/childcare/official", "/registry"}),
-    ("administrator", "cn", {}, {"/childcare/official", "/registry", "/auth/admin/accounts", "/admin/jobs"}),
+    (
+        "county_official",
+        "370303",
+        {},
+        {"/staff", "/childcare/official", "/registry", "/payments", "/params", "/whatif"},
+    ),
+    ("city_official", "370300", {}, {"/childcare/official", "/registry", "/params", "/whatif"}),
+    ("dept_clerk", "370303", {"department": "jiaoyu"}, {"/childcare/official", "/registry", "/whatif"}),
+    ("dept_clerk", "370303", {"department": "caizheng"}, {"/staff", "/registry", "/payments", "/whatif"}),
+    (
+        "dept_clerk",
+        "370303",
+        {"department": "weijian"},
+        {"/staff", "/childcare/official", "/registry", "/whatif"},
+    ),
+    ("auditor", "370303", {}, {"/childcare/official", "/registry", "/whatif"}),
+    (
+        "administrator",
+        "cn",
+        {},
+        {"/childcare/official", "/registry", "/auth/admin/accounts", "/admin/jobs", "/whatif"},
+    ),
 ]
 
 
