@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from cradle.assistance import families, jobs
 from cradle.assistance.county_settings import set_setting
-from cradle.assistance.models import Contact, Family, Reminder, Task, Visit
+from cradle.assistance.models import Contact, Cycle, Family, Reminder, Task, Visit
 from cradle.audit import AuditEntry
 from cradle.db import session_scope
 from cradle.errors import Forbidden, Invalid
@@ -139,3 +139,12 @@ def test_doctor_contract_and_the_hospitals_yes_or_no(approved):
         )
     assert [c.detail for c in checks] == [{"answer": True}, {"answer": False}]
     assert all(father(0) not in c.subject and mother(1) not in c.subject for c in checks)
+
+
+def test_the_yearly_job_finds_the_new_years_list_once(approved):
+    ctx = JobContext(approved, day("2026-01-02"))
+    assert jobs.yearly_candidates(ctx) == {"counties": 1, "already_listed": 0}
+    with session_scope(approved) as s:
+        listed = s.execute(select(Cycle).where(Cycle.county == COUNTY, Cycle.year == 2026)).scalar_one()
+        assert (listed.status, listed.created_by) == ("open", "system:system@")
+    assert jobs.yearly_candidates(ctx) == {"counties": 0, "already_listed": 1}

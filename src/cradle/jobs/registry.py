@@ -73,6 +73,14 @@ JOBS: tuple[Job, ...] = (
     ),
     Job("backup", "cradle.backup.jobs:backup", "*-*-* 03:00", N_("Encrypted backup of the database")),
     Job(
+        "assistance-candidates",
+        "cradle.assistance.jobs:yearly_candidates",
+        "*-01-02 02:00",
+        N_(
+            "The new year's 奖励扶助 and 特别扶助 candidate lists of the counties that ran last year's review"
+        ),
+    ),
+    Job(
         "visit-reminders",
         "cradle.assistance.jobs:visit_reminders",
         "*-*-* 08:00",
