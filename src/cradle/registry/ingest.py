@@ -51,7 +51,7 @@ from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import FEEDS, Feed, get_feed
 from cradle.registry.models import IngestRun, QuarantineRow
 from cradle.registry.pipeline import prepared_ahead
-from cradle.registry.reader import ROW_NO, count_rows, read_batches
+from cradle.registry.reader import LINE, MALFORMED, ROW_NO, count_rows, read_batches
 from cradle.registry.scratch import MAX_ATTACHED, Scratch
 from cradle.registry.validation import FIELD, MESSAGE, REASON, REASONS, check_header, row_hash, validate
 
@@ -74,6 +74,7 @@ class Prepared:
     payload: bytes | str | None  # PostgreSQL: CSV for COPY; SQLite: the scratch table holding `good`
     region: str | None  # the run's region once this batch is in (`Ingester._regions`)
     refused: list[tuple]  # the bad rows as the quarantine stores them (`Ingester._refused`)
+    malformed: int = 0  # lines the reader could not read, among `refused` and not in `raw`
 
 
 @dataclass
@@ -302,6 +303,7 @@ class Ingester:
         encrypt and sort the good rows and serialise them for the bulk load. Touches no connection of the
         run's transaction, so it runs in the preparing thread while the previous batch is written."""
         check_header(self.feed, raw.columns)
+        raw, malformed = _split_malformed(raw)
         for c in self.raw_columns:
             if c not in raw.columns:
                 raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(c))
@@ -329,14 +331,15 @@ class Ingester:
         if good.height:
             payload = _csv(good) if self.pg else self.scratch.fill(good)
         region = self._regions(raw)
-        return Prepared(raw, good, duplicates, payload, region, self._refused(bad, region))
+        refused = self._refused(bad, region) + self._malformed(malformed, region)
+        return Prepared(raw, good, duplicates, payload, region, refused, malformed.height)
 
     def process(self, raw: pl.DataFrame) -> None:
         self.write(self.prepare(raw))
 
     def write(self, p: Prepared) -> None:
         s, conn = self.summary, self.conn
-        s.rows_read += p.raw.height
+        s.rows_read += p.raw.height + p.malformed
         s.duplicates += p.duplicates
         if p.region != self.region:
             self.region = p.region
@@ -468,6 +471,28 @@ class Ingester:
             for r in bad.iter_rows(named=True)
         ]
 
+    def _malformed(self, lines: pl.DataFrame, region: str | None) -> list[tuple]:
+        """Lines the reader could not split into the header's fields, quarantined as read (the row's region is
+        the file's: nothing in the line can be trusted to say more)."""
+        return [
+            (
+                self.run_id,
+                self.feed.dept,
+                self.file_name,
+                r[ROW_NO],
+                None,
+                r[HASH],
+                "line",
+                r[MALFORMED],
+                REASONS[r[MALFORMED]],
+                self._store_raw({LINE: r[LINE]}),
+                "open",
+                row_region({}, region),
+                None,
+            )
+            for r in lines.iter_rows(named=True)
+        ]
+
     def _quarantine(self, refused: list[tuple]) -> None:
         if not refused:
             return
@@ -534,6 +559,17 @@ class Ingester:
         for sql in FACT_SQL[self.feed.dept]:
             conn.execute(text(sql.replace("{S}", S)), params)
         s.accepted += staged
+
+
+def _split_malformed(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The batch without the records the reader marked malformed (`cradle.registry.reader.MALFORMED`), and
+    those records (row number, reason, the line as read, a hash of the line so a repeat is filed once)."""
+    if MALFORMED not in raw.columns:
+        return raw, raw.clear().select(ROW_NO)
+    marked = raw[MALFORMED].is_not_null()
+    lines = raw.filter(marked).select(ROW_NO, MALFORMED, LINE)
+    lines = lines.with_columns(row_hash(lines, [LINE]))
+    return raw.filter(~marked).drop(MALFORMED, LINE), lines
 
 
 def _begin_run(engine: Engine, dept: str, file_name: str, sha: str | None, kind: str = "file") -> int:

@@ -20,6 +20,8 @@ import polars as pl
 from cradle.errors import N_, Invalid
 
 ROW_NO = "_row_no"
+# a record the CSV reader could not read: why (a validation reason code), and the line as read
+MALFORMED, LINE = "_malformed", "_line"
 _CHUNK = 1 << 20
 
 
@@ -38,33 +40,18 @@ def sniff_encoding(path: Path) -> str:
 
 @contextmanager
 def _utf8_path(path: Path, encoding: str) -> Iterator[Path]:
-    """Polars reads UTF-8 only: transcode other encodings chunk by chunk into a temporary file."""
+    """Polars reads UTF-8 only: transcode other encodings chunk by chunk into a temporary file (a byte the
+    encoding cannot read raises UnicodeDecodeError: the caller then salvages the file line by line)."""
     if encoding in ("utf-8", "utf8"):
         yield path
         return
     decoder = codecs.getincrementaldecoder(encoding)()
     fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="cradle-transcode-")
-    lines = 1
     try:
         with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
-            try:
-                while chunk := src.read(_CHUNK):
-                    dst.write(decoder.decode(chunk).encode("utf-8"))
-                    lines += chunk.count(b"\n")
-                dst.write(decoder.decode(b"", final=True).encode("utf-8"))
-            except UnicodeDecodeError as exc:
-                at = lines + chunk[: max(exc.start, 0)].count(b"\n") if chunk else lines
-                raise Invalid(
-                    "file",
-                    N_(
-                        "%(file)s line %(line)s: not valid %(encoding)s (%(reason)s); save it as UTF-8 or "
-                        "GB18030 and import it again"
-                    ),
-                    file=path.name,
-                    line=at,
-                    encoding=encoding,
-                    reason=exc.reason,
-                ) from None
+            while chunk := src.read(_CHUNK):
+                dst.write(decoder.decode(chunk).encode("utf-8"))
+            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
         yield Path(tmp)
     finally:
         os.unlink(tmp)
@@ -116,22 +103,32 @@ def _text(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _csv_batches(path: Path, batch_rows: int, encoding: str | None) -> Iterator[pl.DataFrame]:
+    """Polars reads the file; if it refuses a line (more fields than the header, bytes that are not text in the
+    file's encoding), the rest of the file is read again line by line (`salvage`), the malformed lines marked."""
     enc = encoding or sniff_encoding(path)
-    if enc == "utf-8-sig":
-        enc = "utf-8"  # polars strips the BOM itself
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if len(head) < 4096 and not head.replace(codecs.BOM_UTF8, b"").strip():
         raise Invalid(
             "file", N_("%(file)s: the file is empty, with no header and no data rows"), file=path.name
         )
-    with _utf8_path(path, enc) as utf8:
-        lf = pl.scan_csv(utf8, infer_schema=False)
+    done = 0
+    try:
+        with _utf8_path(path, "utf-8" if enc == "utf-8-sig" else enc) as utf8:  # polars strips a BOM itself
+            lf = pl.scan_csv(utf8, infer_schema=False)
+            for df in lf.collect_batches(chunk_size=batch_rows):
+                done += df.height
+                yield df
+            yield pl.DataFrame(schema=lf.collect_schema())  # the header, for a file without data rows
+        return
+    except (pl.exceptions.PolarsError, UnicodeDecodeError):
+        pass
+    with _salvaged(path, enc) as clean:
+        lf = pl.scan_csv(clean, infer_schema=False).slice(done)  # the rows before the bad line were read
         try:
             yield from lf.collect_batches(chunk_size=batch_rows)
-            yield pl.DataFrame(schema=lf.collect_schema())  # the header, for a file without data rows
         except pl.exceptions.PolarsError as exc:
-            raise csv_problem(path.name, utf8) or _unreadable(path.name, exc) from None
+            raise _unreadable(path.name, exc) from None
 
 
 def _unreadable(file: str, exc: Exception) -> Invalid:
@@ -139,39 +136,66 @@ def _unreadable(file: str, exc: Exception) -> Invalid:
     return Invalid("file", N_("%(file)s: could not read the CSV (%(detail)s)"), file=file, detail=detail)
 
 
-def csv_problem(file: str, utf8: Path) -> Invalid | None:
-    """Where a CSV that Polars refused goes wrong, named by line: a line that is not UTF-8, or a line with more
-    fields than the header (read again with the csv module; only on this error path)."""
-    with open(utf8, "rb") as fh:
-        for n, line in enumerate(fh, 1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                return Invalid(
+def _records(fh, encoding: str) -> Iterator[tuple[bytes, str | None]]:
+    """The file's CSV records as (raw bytes, text); text is None when the bytes are not `encoding`. A record
+    spans lines while a quoted field is open (an odd count of quotes so far)."""
+    raw = b""
+    for line in fh:
+        raw += line
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            yield raw, None
+            raw = b""
+            continue
+        if text.count('"') % 2 == 0:
+            yield raw, text
+            raw = b""
+    if raw:
+        yield raw, None if _undecodable(raw, encoding) else raw.decode(encoding)
+
+
+def _undecodable(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+@contextmanager
+def _salvaged(path: Path, encoding: str) -> Iterator[Path]:
+    """A UTF-8 copy of the file with two more columns: MALFORMED (`malformed_fields` or `malformed_encoding`)
+    and LINE (the line as read, undecodable bytes as \\x escapes) for each record that cannot be read; its
+    other cells are empty, so every record keeps its place (and its line number). A header that cannot be read
+    refuses the file."""
+    fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="cradle-salvage-")
+    try:
+        with open(path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
+            records = _records(src, encoding)
+            raw, text = next(records, (b"", ""))
+            if text is None:
+                raise Invalid(
                     "file",
-                    N_(
-                        "%(file)s: line %(line)s is not valid UTF-8 text; save it as UTF-8 or GB18030 and import it again"
-                    ),
-                    file=file,
-                    line=n,
+                    N_("%(file)s: the header is not valid %(encoding)s text; save it as UTF-8 or GB18030"),
+                    file=path.name,
+                    encoding=encoding,
                 )
-    with open(utf8, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, [])
-        for row in reader:
-            if len(row) > len(header):
-                return Invalid(
-                    "file",
-                    N_(
-                        "%(file)s: line %(line)s has %(fields)s fields, more than the header's %(columns)s "
-                        "columns (an extra comma or a comma outside quotes); correct it and import it again"
-                    ),
-                    file=file,
-                    line=reader.line_num,
-                    fields=len(row),
-                    columns=len(header),
-                )
-    return None
+            header = next(csv.reader([text.lstrip("\ufeff")]), [])
+            out = csv.writer(dst)
+            out.writerow([*header, MALFORMED, LINE])
+            blank = [""] * len(header)
+            for raw, text in records:
+                fields = next(csv.reader([text]), []) if text is not None else None
+                if fields is not None and len(fields) <= len(header):
+                    out.writerow([*fields, *blank[len(fields) :], "", ""])
+                    continue
+                shown = raw.decode(encoding, errors="backslashreplace").rstrip("\r\n")
+                reason = "malformed_encoding" if fields is None else "malformed_fields"
+                out.writerow([*blank, reason, shown])
+        yield Path(tmp)
+    finally:
+        os.unlink(tmp)
 
 
 def _parquet_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
