@@ -61,7 +61,7 @@ def test_a_cut_chinese_character_is_quarantined_with_its_bytes(migrated_db_url, 
     lines[1] = cut
     path = tmp_path / "gongan.csv"
     path.write_bytes(b"\n".join([HEADER.encode(), *lines]) + b"\n")
-    s, rows, stored = _ingest(migrated_db_url, path, encoding=encoding)
+    s, rows, stored = _ingest(migrated_db_url, path)  # the encoding is found from the file
     assert (s.accepted, s.quarantined, dict(s.reasons)) == (3, 1, {"malformed_encoding": 1})
     [(row_no, reason, field, raw)] = rows
     assert (row_no, reason, field) == (3, "malformed_encoding", "line")

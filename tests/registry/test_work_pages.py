@@ -189,3 +189,20 @@ def test_identity_matches_are_confirmed_with_a_reason_and_merges_split(pages):
         assert split.reason == "核实为不同人"
     other = bearer_for(url, roles.COUNTY, "370304")
     assert REG_NAMES[0] not in client.get("/registry/identity", headers=other).text
+
+
+def test_the_api_dismisses_with_the_same_rules(pages):
+    client, url, ids = pages
+    body = {"ids": [ids["row_id"]], "reason": "重复报送"}
+    weijian = bearer_for(url, roles.DEPT, "370303", department="weijian")
+    r = client.post("/api/v1/registry/quarantine/dismiss", json=body, headers=weijian)
+    assert r.status_code == 404  # a clerk sees only their own department's rows
+    county = bearer_for(url, roles.COUNTY, "370303")
+    r = client.post("/api/v1/registry/quarantine/dismiss", json={**body, "reason": " "}, headers=county)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason"
+    with session_scope(url) as s:
+        assert s.get(m.QuarantineRow, ids["row_id"]).status == "open"
+    r = client.post("/api/v1/registry/quarantine/dismiss", json=body, headers=county)
+    assert r.status_code == 200 and r.json() == {"dismissed": 1}
+    again = client.post("/api/v1/registry/quarantine/dismiss", json=body, headers=county)
+    assert again.status_code == 422 and again.json()["errors"][0]["field"] == "ids[0]"

@@ -73,11 +73,22 @@ COUNTY = [
     "/payments",
     "/payments/batches/{batch}",
     "/registry",
+    "/registry/uploads",
+    "/registry/quarantine",
+    "/registry/identity",
 ]
 TOWN = ["/home", "/staff", "/staff/cases/{case}"]
 OPERATOR = ["/home", "/childcare/operator/{facility}"]
 ADMIN = ["/home", "/auth/admin/accounts", "/admin/jobs"]
-CLERK = ["/staff", "/registry", "/registry/runs/{run}", "/registry/persons", "/registry/persons/{person}"]
+CLERK = [
+    "/staff",
+    "/registry",
+    "/registry/runs/{run}",
+    "/registry/persons",
+    "/registry/persons/{person}",
+    "/registry/uploads",
+    "/registry/quarantine",
+]
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import FEEDS, Feed, get_feed
 from cradle.registry.models import IngestRun, QuarantineRow
 from cradle.registry.pipeline import prepared_ahead
-from cradle.registry.reader import LINE, MALFORMED, ROW_NO, count_rows, read_batches
+from cradle.registry.reader import LINE, MALFORMED, ROW_NO, count_rows, read_batches, split_malformed
 from cradle.registry.scratch import MAX_ATTACHED, Scratch
 from cradle.registry.validation import FIELD, MESSAGE, REASON, REASONS, check_header, row_hash, validate
 
@@ -303,7 +303,8 @@ class Ingester:
         encrypt and sort the good rows and serialise them for the bulk load. Touches no connection of the
         run's transaction, so it runs in the preparing thread while the previous batch is written."""
         check_header(self.feed, raw.columns)
-        raw, malformed = _split_malformed(raw)
+        raw, malformed = split_malformed(raw)
+        malformed = malformed.with_columns(row_hash(malformed, [LINE]))  # a repeat of the line is filed once
         for c in self.raw_columns:
             if c not in raw.columns:
                 raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(c))
@@ -559,17 +560,6 @@ class Ingester:
         for sql in FACT_SQL[self.feed.dept]:
             conn.execute(text(sql.replace("{S}", S)), params)
         s.accepted += staged
-
-
-def _split_malformed(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The batch without the records the reader marked malformed (`cradle.registry.reader.MALFORMED`), and
-    those records (row number, reason, the line as read, a hash of the line so a repeat is filed once)."""
-    if MALFORMED not in raw.columns:
-        return raw, raw.clear().select(ROW_NO)
-    marked = raw[MALFORMED].is_not_null()
-    lines = raw.filter(marked).select(ROW_NO, MALFORMED, LINE)
-    lines = lines.with_columns(row_hash(lines, [LINE]))
-    return raw.filter(~marked).drop(MALFORMED, LINE), lines
 
 
 def _begin_run(engine: Engine, dept: str, file_name: str, sha: str | None, kind: str = "file") -> int:

@@ -91,6 +91,8 @@ async def quarantine_bulk(request: Request, db: RequestSession, actor: Writer) -
         if action == "dismiss":
             n = browse.dismiss(db, actor, ids, reason)
             return RedirectResponse(f"/registry/quarantine?dismissed={n}", status_code=303)
+        if action != "resubmit":
+            raise Invalid("action", N_("Choose to submit again or to dismiss"))
         runs = browse.resubmit(db, actor, ids, engine=db.get_bind())
     except Invalid as exc:
         return _listing(request, db, actor, params, _errors(request, exc), status_code=exc.status)

@@ -26,7 +26,9 @@ _CHUNK = 1 << 20
 
 
 def sniff_encoding(path: Path) -> str:
-    """utf-8 unless the first megabyte fails to decode as UTF-8, in which case GB18030 (its superset of GBK)."""
+    """utf-8 unless the first megabyte fails to decode as UTF-8; then GB18030 (its superset of GBK) when most of
+    its lines with non-ASCII bytes are not UTF-8, else UTF-8 with a few damaged lines (a cut character), which the
+    reader quarantines."""
     with open(path, "rb") as fh:
         head = fh.read(_CHUNK)
     if head.startswith(codecs.BOM_UTF8):
@@ -35,7 +37,18 @@ def sniff_encoding(path: Path) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _CHUNK)
         return "utf-8"
     except UnicodeDecodeError:
-        return "gb18030"
+        pass
+    lines = head.split(b"\n")[:-1] if len(head) == _CHUNK else head.split(b"\n")  # whole lines only
+    utf8 = damaged = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            damaged += 1
+    return "utf-8" if utf8 > damaged else "gb18030"
 
 
 @contextmanager
@@ -196,6 +209,14 @@ def _salvaged(path: Path, encoding: str) -> Iterator[Path]:
         yield Path(tmp)
     finally:
         os.unlink(tmp)
+
+
+def split_malformed(batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The batch without the records `_salvaged` marked malformed, and those records (ROW_NO, MALFORMED, LINE)."""
+    if MALFORMED not in batch.columns:
+        return batch, pl.DataFrame(schema={ROW_NO: pl.Int64, MALFORMED: pl.String, LINE: pl.String})
+    marked = batch[MALFORMED].is_not_null()
+    return batch.filter(~marked).drop(MALFORMED, LINE), batch.filter(marked).select(ROW_NO, MALFORMED, LINE)
 
 
 def _parquet_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
