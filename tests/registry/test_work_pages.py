@@ -5,8 +5,10 @@ reason. On both databases; refusals name the field and change nothing."""
 
 import datetime as dt
 
+import polars as pl
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import Workbook
 from sqlalchemy import select
 from tests.auth.seed import REG_BAD_ID, REG_ID, REG_NAMES, seed_registry
 
@@ -206,3 +208,34 @@ def test_the_api_dismisses_with_the_same_rules(pages):
     assert r.status_code == 200 and r.json() == {"dismissed": 1}
     again = client.post("/api/v1/registry/quarantine/dismiss", json=body, headers=county)
     assert again.status_code == 422 and again.json()["errors"][0]["field"] == "ids[0]"
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
+def test_excel_and_parquet_files_upload_like_csv(pages, tmp_path, suffix):
+    client, url, _ = pages
+    clerk = bearer_for(url, roles.DEPT, "370303", department="gongan")
+    values = [
+        ["P1", NEW_ID, "格式测试甲", "2", "1990-02-03", "register", "1990-02-03", "370303", "HP", "02"],
+        ["P2", "370303", "格式测试乙", "2", "1990-02-03", "register", "1990-02-03", "370303", "HP", "20"],
+    ]
+    columns = HEAD.strip().split(",")
+    path = tmp_path / f"gongan{suffix}"
+    if suffix == ".parquet":
+        pl.DataFrame(values, schema=dict.fromkeys(columns, pl.String), orient="row").write_parquet(path)
+    else:
+        book = Workbook()
+        for row in [columns, *values]:
+            book.active.append(row)
+        book.save(path)
+    r = client.post(
+        "/registry/uploads",
+        files={"file": (path.name, path.read_bytes(), "application/octet-stream")},
+        headers=clerk,
+    )
+    assert r.status_code == 303, r.text[-500:]
+    run = client.get(r.headers["location"], headers=clerk).text
+    assert path.name in run and "格式测试乙" in run  # the bad row (a six-digit ID number) is quarantined
+    with session_scope(url) as s:
+        assert (
+            s.execute(select(m.Person.name).where(m.Person.id_number == NEW_ID)).scalar_one() == "格式测试甲"
+        )

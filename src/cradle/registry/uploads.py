@@ -15,17 +15,20 @@ from cradle.registry.feeds import get_feed
 from cradle.registry.ingest import IngestSummary, ingest_file
 from cradle.registry.reader import MALFORMED, ROW_NO, read_batches
 
+REGION_COLUMNS = ("hukou_region", "region")
+
 
 def outside_scope(actor: Actor, path: Path) -> tuple[int, str] | None:
-    """The first row (line number, region) of the file lying outside the actor's scope; a row naming no known
-    region is left to the ingest's own checks."""
+    """The first row (line number, region) of the file whose region column names a region outside the actor's
+    scope. A row naming none is left to the ingest (its ID number's prefix is where the person was born, not
+    where they live now)."""
     if actor.scope is None:
         return None
     for batch in read_batches(path, 50_000):
         for row in batch.iter_rows(named=True):
             if row.get(MALFORMED):
                 continue
-            region = access.row_region(row)
+            region = next((row[k] for k in REGION_COLUMNS if access.known(row.get(k))), None)
             if region and not actor.can_see(region):
                 return row[ROW_NO], region
     return None
