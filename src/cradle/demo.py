@@ -6,7 +6,7 @@ import importlib
 
 from sqlalchemy import inspect
 
-from cradle.db import get_engine, upgrade
+from cradle.db import get_engine, session_scope, upgrade
 
 # Each module exposes `load_demo(session) -> None`; called in order on a new database.
 DEMO_LOADERS: list[str] = [
@@ -23,8 +23,6 @@ def init_database(load_demo: bool = True, url: str | None = None) -> bool:
     is_new = "alembic_version" not in inspect(engine).get_table_names()
     upgrade(url)
     if is_new and load_demo:
-        from cradle.db import session_scope
-
         for name in DEMO_LOADERS:
             with session_scope(url) as session:
                 importlib.import_module(name).load_demo(session)

@@ -1,5 +1,6 @@
 """Catalogue households (what the registry's builder returns) into the batch layout and back."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -141,3 +142,67 @@ def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path)
     assert sum(len(h["events"]) for h in bulk) > 0
     assert bulk == reference
     assert len(statements) < 40, len(statements)
+
+
+def _twins(county: str) -> dict:
+    born = "2025-03-10"
+    kids = [
+        {
+            "id": k,
+            "relation": "child",
+            "sex": "M",
+            "birth_date": born,
+            "medical_insurance": "none",
+            "care": {"type": "nursery", "registered": True, "left": "2025-06-20"},
+        }
+        for k in ("t1", "t2")
+    ]
+    return {
+        "jurisdiction": county,
+        "members": [
+            {
+                "id": "m",
+                "relation": "mother",
+                "sex": "F",
+                "birth_date": "1992-01-01",
+                "employment": "employee",
+                "medical_insurance": "employee",
+                "maternity_insurance": True,
+                "employer_avg_monthly_wage": 8000,
+            },
+            {
+                "id": "f",
+                "relation": "father",
+                "sex": "M",
+                "birth_date": "1990-01-01",
+                "employment": "employee",
+            },
+            {"id": "c1", "relation": "child", "sex": "F", "birth_date": "2020-01-05"},
+            *kids,
+        ],
+        "events": [
+            {"type": "birth", "children": ["t1", "t2"], "date": born, "in_policy_delivery_cost": 5000}
+        ],
+    }
+
+
+def test_twins_are_one_delivery_in_the_batch_path_as_in_calc(tmp_path):
+    """The batch layout has a births row per newborn; the vectorised path reads the two rows of one date as one
+    delivery, as calc does, and a nursery leaving date travels with the child."""
+    on = "2025-06-30"
+    households = [_twins(c) for c in ("140105", "370303", "441523")]
+    frames = to_frames(households, ON)
+    frames.write(tmp_path)
+    back = [pl.read_parquet(tmp_path / f"{n}.parquet") for n in ("households", "persons", "births")]
+    assert back[2].height == 6  # two newborn rows per household
+    day = dt.date.fromisoformat(on)
+    table = entitlements(Population.from_frames(*back), day)
+    for hid, household in enumerate(households, 1):
+        rows = table.filter(pl.col("household") == str(hid)).with_columns(
+            pl.col("beneficiary").str.replace(r"^\d+:", "")
+        )
+        assert batch_rows(rows.to_dicts()) == calc_rows(calc_household(household, day))
+    programs = table["program"].to_list()
+    assert programs.count("sx.paternity_leave") == 1 and programs.count("cn.maternity_leave") == 3
+    assert programs.count("luhe.newborn_insurance_window") == 2
+    assert programs.count("zibo.nursery_fee_subsidy") == 2  # the second and third child, until July

@@ -123,9 +123,13 @@ def test_feeds_for_policy_engine_and_registry(session):
         "facility_credit_code": fac.credit_code,
     }
     assert care_of_child(session, number, dt.date(2025, 2, 1)) is None
-    leave(session, e.id, "2025-06-30")
+    leave(session, e.id, "2025-06-10")
+    # the rest of June still has the nursery, marked left on the last day attended; July has none
+    assert "left" not in care_of_child(session, number, dt.date(2025, 6, 10))
+    assert care_of_child(session, number, dt.date(2025, 6, 30))["left"] == "2025-06-10"
+    assert care_of_child(session, number, dt.date(2025, 7, 1)) is None
     rows = registry_feed_rows(session)
-    assert [(r["event"], r["event_date"]) for r in rows] == [("enrol", "2025-03-01"), ("leave", "2025-06-30")]
+    assert [(r["event"], r["event_date"]) for r in rows] == [("enrol", "2025-03-01"), ("leave", "2025-06-10")]
     assert rows[0]["institution_code"] == fac.credit_code and rows[0]["registered"] == "1"
     assert registry_feed_rows(session, since=dt.date(2025, 6, 1))[0]["event"] == "leave"
     text = registry_feed_csv(rows)

@@ -166,21 +166,31 @@ def test_a_pack_names_its_place_through_its_region():
     assert national.within_pack(codes).all()
 
 
-def test_the_highest_birth_order_is_the_largest_given_or_the_living_children_counted():
+def test_the_highest_birth_order_counts_every_child_and_those_a_given_order_counts():
+    d = np.datetime64
     persons = {
-        "hh": np.array([0, 0, 0, 1, 1, 1, 2, 2, 3]),
-        "relation": np.array([1, 3, 3, 1, 3, 3, 3, 3, 1], dtype=np.int8),
-        "birth_order": np.array([0, 1, 4, 0, 0, 0, 2, 0, 0], dtype=np.int16),  # 0: not given
-        "deceased": np.array([False, False, True, False, False, False, False, False, False]),
+        "hh": np.array([0, 0, 0, 1, 1, 1, 2, 2, 3, 4, 4]),
+        "relation": np.array([1, 3, 3, 1, 3, 3, 3, 3, 1, 3, 3], dtype=np.int8),
+        "birth_order": np.array([0, 1, 4, 0, 0, 0, 2, 0, 0, 2, 0], dtype=np.int16),  # 0: not given
+        "birth_date": np.array(
+            [d("1990-01-01"), d("2015-01-01"), d("2022-01-01"), d("1990-01-01"), d("2018-01-01")]
+            + [d("2016-01-01"), d("2019-01-01"), d("2023-01-01"), d("1990-01-01"), d("2020-01-01")]
+            + [d("2017-01-01")],
+            dtype="datetime64[D]",
+        ),
+        "deceased": np.array([False, False, True, False, False, False, False, False, False, False, False]),
     }
     ctx = Ctx(
         persons,
-        {"jurisdiction": np.zeros(4, dtype=np.int64)},
+        {"jurisdiction": np.zeros(5, dtype=np.int64)},
         {},
         np.datetime64("2025-07-01"),
         {},
         "t",
         layer=layer_parameter,
     )
-    # a fourth child who died still counts; two children without orders count 2; a mother alone has 0
-    assert ctx.max_birth_order.tolist() == [4, 2, 2, 0]
+    # a fourth child who died still counts; two children without orders count 2; a child born after a second
+    # child (whose elder sibling is not listed) is the third; a child born before one given 2 is the first;
+    # a mother alone has 0
+    assert ctx.max_birth_order.tolist() == [4, 2, 3, 0, 2]
+    assert ctx.birth_order.tolist() == [0, 1, 4, 0, 2, 1, 2, 3, 0, 2, 1]

@@ -13,7 +13,7 @@ from cradle.db import make_engine, upgrade
 from cradle.errors import NotFound
 from cradle.policy.household import parse_household
 from cradle.registry import models as m
-from cradle.registry.household import build_household
+from cradle.registry.household import _Builder, build_household
 from cradle.registry.ingest import ingest_directory
 
 ON = dt.date(2025, 7, 1)
@@ -92,3 +92,19 @@ def test_household_feeds_calc_end_to_end(county_db, monkeypatch):
         e["beneficiary"] in {x["id"] for x in json.loads(built.stdout)["members"]} | {None}
         for e in result["entitlements"]
     )
+
+
+def test_a_child_who_left_the_nursery_keeps_it_until_the_month_after(migrated_db_url):
+    """淄博 保育费补助 is monthly: the 教育/托育 leaving record ends it from the month after the child left."""
+    with Session(make_engine(migrated_db_url)) as s:
+        child = m.Person(name="小明", sex="M", birth_date=dt.date(2023, 5, 1))
+        s.add(child)
+        s.flush()
+        common = {"person_id": child.id, "care_type": "nursery", "registered": True, "inclusive": True}
+        s.add(m.CareEnrolment(source_id=1, event="enrol", valid_from=dt.date(2024, 9, 1), **common))
+        s.add(m.CareEnrolment(source_id=2, event="leave", valid_from=dt.date(2025, 6, 15), **common))
+        s.flush()
+        before = _Builder(s, dt.date(2025, 6, 14)).care(child.id)
+        assert before == {"type": "nursery", "public": False, "inclusive": True, "registered": True}
+        assert _Builder(s, dt.date(2025, 6, 30)).care(child.id) == dict(before, left="2025-06-15")
+        assert _Builder(s, dt.date(2025, 7, 1)).care(child.id) is None

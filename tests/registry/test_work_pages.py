@@ -14,10 +14,12 @@ from tests.auth.seed import REG_BAD_ID, REG_ID, REG_NAMES, seed_registry
 
 from cradle import audit
 from cradle.auth import roles
+from cradle.auth.actor import Actor
 from cradle.auth.testing import bearer_for
 from cradle.db import session_scope
 from cradle.idcard import make_id_number, mask
 from cradle.registry import models as m
+from cradle.registry.exposure import LINE, shown_raw
 from cradle.web.app import create_app
 
 HEAD = "record_no,id_number,name,sex,birth_date,event,event_date,hukou_region,household_no,relation_to_head\n"
@@ -65,7 +67,7 @@ def test_a_clerk_uploads_a_file_corrects_the_bad_row_and_finds_the_person(pages)
             select(m.QuarantineRow).where(m.QuarantineRow.run_id == run_id).order_by(m.QuarantineRow.row_no)
         ).scalars()
         bad_id, line_id = bad.id, line.id
-        assert (bad.row_no, bad.reason, line.row_no, line.reason) == (3, "id_format", 4, "malformed_fields")
+        assert (bad.row_no, bad.reason, line.row_no, line.reason) == (3, "id_format", 4, "malformed_line")
     page = client.get(f"/registry/quarantine/{bad_id}", headers=clerk).text
     # the reason stands beside the field it names
     assert 'id="id_number-error"' in page and "身份证号码应为17位数字加1位数字或X" in page
@@ -239,3 +241,13 @@ def test_excel_and_parquet_files_upload_like_csv(pages, tmp_path, suffix):
         assert (
             s.execute(select(m.Person.name).where(m.Person.id_number == NEW_ID)).scalar_one() == "格式测试甲"
         )
+
+
+def test_a_malformed_line_is_shown_with_its_id_numbers_masked():
+    row = m.QuarantineRow(region="370303", town=None, dept="gongan")
+    line = f"U3,{REG_ID},上传测试丙,2,1991-05-06,register,1991-05-06,370303,H9,02,extra"
+    city = Actor(id="account:1", role=roles.CITY, region="370300", account_id=1)
+    shown = shown_raw(city, row, {"name": None, LINE: line})
+    assert REG_ID not in shown[LINE] and mask(REG_ID) in shown[LINE] and "上传测试丙" in shown[LINE]
+    county = Actor(id="account:2", role=roles.COUNTY, region="370303", account_id=2)
+    assert shown_raw(county, row, {LINE: line})[LINE] == line  # a role that handles cases reads it whole

@@ -14,6 +14,7 @@ from cradle.auth.models import Account, utcnow
 from cradle.auth.scope import region_problem
 from cradle.errors import Conflict, Forbidden, Invalid, TooMany, Unauthenticated
 from cradle.idcard import check_id_number, mask
+from cradle.registry.lookup import find_person
 from cradle.web.nav import N_
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -26,13 +27,8 @@ def normalise_id(number: str) -> str:
 
 
 def registry_status(session: Session, id_number: str, name: str) -> str:
-    """ "verified" when the population registry knows the person under this name. The registry domain has no
-    person lookup yet (`cradle.registry.lookup.find_person(session, id_number)`), so until it has one every
-    citizen account is recorded as "pending" after the GB 11643 check digit passed."""
-    try:
-        from cradle.registry.lookup import find_person  # type: ignore[import-not-found]
-    except ImportError:
-        return PENDING
+    """ "verified" when the population registry knows the person under this name, else "pending" (the GB 11643
+    check digit passed, the registry does not confirm the name)."""
     person = find_person(session, id_number)
     return VERIFIED if person is not None and getattr(person, "name", None) == name else PENDING
 

@@ -48,6 +48,7 @@ def list_accounts() -> None:
     """Every non-citizen account."""
     from sqlalchemy import select
 
+    # deferred: `cradle --help` imports every command module; the command's work loads when it runs
     from cradle.auth.models import Account
     from cradle.db import session_scope
 
@@ -62,6 +63,7 @@ def set_active(username: str, active: bool = typer.Option(..., "--active/--disab
     """Enable or disable an account (disabling ends its sessions)."""
     from sqlalchemy import select
 
+    # deferred: `cradle --help` imports every command module; the command's work loads when it runs
     from cradle import audit
     from cradle.auth import sessions
     from cradle.auth.models import Account

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from cradle import audit
+from cradle.auth.actor import from_account
 from cradle.auth.models import Account, ApiToken, utcnow
 from cradle.config import get_settings
 from cradle.errors import Forbidden, Invalid
@@ -124,7 +125,6 @@ def check(conn, token: str | None) -> tuple[int, object] | None:
     by the caller, or in autocommit): what `lookup` does, without the ORM's unit of work on every request's first
     use. The secret's digest is compared in SQL, which tells a timing observer nothing usable (a 256-bit random
     secret's SHA-256, never the secret)."""
-    from cradle.auth.actor import from_account
 
     if not token or not token.startswith(PREFIX):
         return None

@@ -75,20 +75,23 @@ def household_json(household: dict, persons: list[dict], births: list[dict]) -> 
                 "inclusive": bool(p["care_inclusive"]),
                 "registered": bool(p["care_registered"]),
             }
+            if p.get("care_left") is not None:
+                m["care"]["left"] = p["care_left"].isoformat()
         members.append(m)
     events: list[dict] = []
+    deliveries: dict = {}  # date -> the birth event: the batch's rows per newborn of one date are one delivery
     for b in births:
-        e = {
-            "type": "birth",
-            "child": str(b["child_id"]),
-            "date": b["date"].isoformat(),
-            "babies": int(b["babies"]),
-            "dystocia": bool(b["dystocia"]),
-        }
+        e = deliveries.get(b["date"])
+        if e is None:
+            e = deliveries[b["date"]] = {"type": "birth", "children": [], "date": b["date"].isoformat()}
+            e.update(babies=0, dystocia=False)
+            events.append(e)
+        e["children"].append(str(b["child_id"]))
+        e["babies"] = max(e["babies"], int(b["babies"]), len(e["children"]))
+        e["dystocia"] |= bool(b["dystocia"])
         cost = _num(b["delivery_cost"])
         if cost is not None:
-            e["in_policy_delivery_cost"] = cost
-        events.append(e)
+            e["in_policy_delivery_cost"] = max(cost, e.get("in_policy_delivery_cost", cost))
     if household["purchase_date"] is not None:
         e = {
             "type": "home_purchase",

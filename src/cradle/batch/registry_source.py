@@ -21,7 +21,14 @@ from cradle.batch.synth import Frames
 from cradle.db import session_scope
 from cradle.errors import N_, Invalid
 from cradle.policy.household import parse_household
-from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Population
+from cradle.policy.population import (
+    BIRTH_COLUMNS,
+    HOUSEHOLD_COLUMNS,
+    PERSON_COLUMNS,
+    RELATION,
+    Population,
+    newborns,
+)
 from cradle.registry import models as m
 from cradle.registry.household import household_of
 
@@ -35,8 +42,11 @@ def to_frames(households: list[dict], on: dt.date) -> Frames:
     )
     persons = {"household_id": hh_ids[pop.persons["hh"]], "person_id": pid}
     persons.update({k: pop.persons[k] for k in PERSON_COLUMNS if k != "hh"})
-    births = {"household_id": hh_ids[pop.births["hh"]], "child_id": pid[pop.births["child"]]}
-    births.update({k: pop.births[k] for k in BIRTH_COLUMNS if k not in ("hh", "child", "mother")})
+    # a row per newborn of each delivery, as the layout has them
+    p, b = pop.persons, pop.births
+    child, of = newborns(p["hh"], p["birth_date"], p["relation"] == RELATION["child"], b["hh"], b["date"])
+    births = {"household_id": hh_ids[b["hh"][of]], "child_id": pid[child]}
+    births.update({k: b[k][of] for k in BIRTH_COLUMNS if k not in ("hh", "child", "mother")})
     house = {"household_id": hh_ids, **{k: pop.households[k] for k in HOUSEHOLD_COLUMNS}}
     return Frames(pl.DataFrame(house), pl.DataFrame(persons), pl.DataFrame(births))
 

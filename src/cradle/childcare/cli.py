@@ -47,21 +47,28 @@ def _table(rows: list[dict]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    facilities = typer.Typer(help="托育机构：列表、导入、托位与目标、入托数据推送。", no_args_is_help=False)
+    facilities = typer.Typer(
+        help="Childcare institutions (托育机构): list, import, places against targets, enrolment feed.",
+        no_args_is_help=False,
+    )
 
     @facilities.callback(invoke_without_command=True)
     def list_cmd(
         ctx: typer.Context,
-        region: str | None = typer.Option(None, "--region", help="行政区划代码（省、市或县）"),
-        fmt: str = typer.Option("table", "--format", help="json 或 table"),
-        on: str | None = typer.Option(None, "--on", help="统计日期 YYYY-MM-DD，默认今天"),
-        filed_only: bool = typer.Option(False, "--filed-only", help="只列已备案且在营的机构"),
+        region: str | None = typer.Option(
+            None, "--region", help="region code (行政区划代码) of a province, city or county"
+        ),
+        fmt: str = typer.Option("table", "--format", help="json or table"),
+        on: str | None = typer.Option(None, "--on", help="count date YYYY-MM-DD, default today"),
+        filed_only: bool = typer.Option(
+            False, "--filed-only", help="only filed (已备案) institutions in operation"
+        ),
     ) -> None:
         """List facilities with slots, vacancies and 备案 status."""
         if ctx.invoked_subcommand is not None:
             return
         if fmt not in ("json", "table"):
-            raise typer.BadParameter("--format 应为 json 或 table")
+            raise typer.BadParameter("--format should be json or table")
         # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.facilities import facility_dict, list_facilities
 
@@ -80,8 +87,8 @@ def register(app: typer.Typer) -> None:
 
     @facilities.command("import")
     def import_cmd(
-        file: Path = typer.Argument(..., help="CSV (UTF-8/GB18030)、Excel (.xlsx) 或 JSON"),
-        strict: bool = typer.Option(False, "--strict", help="有任何错误行则整个文件不入库"),
+        file: Path = typer.Argument(..., help="CSV (UTF-8/GB18030), Excel (.xlsx) or JSON"),
+        strict: bool = typer.Option(False, "--strict", help="store nothing of the file if any row is wrong"),
     ) -> None:
         """Load a department's facility list; bad rows go to quarantine with their errors."""
         # deferred: `cradle` loads every command module at start; a command imports its work when it runs
@@ -105,7 +112,7 @@ def register(app: typer.Typer) -> None:
         on: str | None = typer.Option(None, "--on"),
         fmt: str = typer.Option("table", "--format"),
     ) -> None:
-        """Slots per 1000 population and 普惠 share against the document's target."""
+        """Places per 1000 population and the inclusive (普惠) share against the document's target."""
         # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle.childcare.capacity import capacity_report
 
@@ -131,11 +138,11 @@ def register(app: typer.Typer) -> None:
 
     @facilities.command("export-enrolments")
     def export_cmd(
-        out: Path = typer.Argument(..., help="输出 CSV（人口库 jiaoyu 格式）"),
+        out: Path = typer.Argument(..., help="output CSV (the registry's jiaoyu format)"),
         since: str | None = typer.Option(None, "--since"),
         until: str | None = typer.Option(None, "--until"),
     ) -> None:
-        """Write enrolments and leavings as the registry's 教育 (jiaoyu) feed: `cradle ingest jiaoyu FILE`."""
+        """Write enrolments and leavings as the registry's education (jiaoyu) feed: `cradle ingest jiaoyu FILE`."""
         # deferred: `cradle` loads every command module at start; a command imports its work when it runs
         from cradle import atomicfile
         from cradle.childcare.feeds import registry_feed_csv, registry_feed_rows

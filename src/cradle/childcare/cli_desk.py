@@ -33,10 +33,16 @@ def _parse_changes(pairs: list[str]) -> dict:
 def register(facilities: typer.Typer) -> None:
     @facilities.command("subsidy-pay")
     def subsidy_pay(
-        application_id: int = typer.Argument(..., help="补助申请编号（审核通过、待支付）"),
-        account_no: str = typer.Option(..., "--account-no", help="机构对公账号（12–32位数字）"),
-        bank_code: str = typer.Option(..., "--bank-code", help="开户行代码"),
-        account_name: str | None = typer.Option(None, "--account-name", help="账户名称，默认机构名称"),
+        application_id: int = typer.Argument(
+            ..., help="subsidy application number (approved, awaiting payment)"
+        ),
+        account_no: str = typer.Option(
+            ..., "--account-no", help="the institution's corporate account (12–32 digits)"
+        ),
+        bank_code: str = typer.Option(..., "--bank-code", help="bank code (开户行代码)"),
+        account_name: str | None = typer.Option(
+            None, "--account-name", help="account name, default the institution's name"
+        ),
     ) -> None:
         """Register an approved facility subsidy for the county's one-off payment batch."""
         # deferred: `cradle` loads every command module at start; a command imports its work when it runs
@@ -59,13 +65,15 @@ def register(facilities: typer.Typer) -> None:
         )
         typer.echo(f"生成批次：{desk['batch_command']}")
 
-    quarantine = typer.Typer(help="导入隔离区：列出、导出、更正、重新提交。", no_args_is_help=True)
+    quarantine = typer.Typer(
+        help="Import quarantine (隔离区): list, export, correct, resubmit.", no_args_is_help=True
+    )
 
     @quarantine.command("list")
     def list_cmd(
-        status: str = typer.Option("open", "--status", help="open、resolved 或 all"),
+        status: str = typer.Option("open", "--status", help="open, resolved or all"),
         batch: str | None = typer.Option(None, "--batch"),
-        fmt: str = typer.Option("table", "--format", help="json 或 table"),
+        fmt: str = typer.Option("table", "--format", help="json or table"),
     ) -> None:
         """Quarantined rows with their errors."""
         # deferred: `cradle` loads every command module at start; a command imports its work when it runs
@@ -100,8 +108,10 @@ def register(facilities: typer.Typer) -> None:
 
     @quarantine.command("correct")
     def correct_cmd(
-        row_id: int = typer.Argument(..., help="隔离记录编号"),
-        changes: list[str] = typer.Argument(..., help="字段=值，如 credit_code=… 托大班托位=20"),
+        row_id: int = typer.Argument(..., help="quarantined row number"),
+        changes: list[str] = typer.Argument(
+            ..., help="FIELD=VALUE, e.g. credit_code=… or a class's places (托大班托位=20)"
+        ),
     ) -> None:
         """Record corrections beside the row as read (an empty value removes the field)."""
         # deferred: `cradle` loads every command module at start; a command imports its work when it runs
@@ -117,7 +127,7 @@ def register(facilities: typer.Typer) -> None:
 
     @quarantine.command("resubmit")
     def resubmit_cmd(
-        row_ids: list[int] = typer.Argument(None, help="隔离记录编号；不写则提交全部已更正的记录"),
+        row_ids: list[int] = typer.Argument(None, help="quarantined row numbers; none: every corrected row"),
         batch: str | None = typer.Option(None, "--batch"),
     ) -> None:
         """Check and store the rows again: good ones are stored and marked resolved, bad ones stay with new errors."""

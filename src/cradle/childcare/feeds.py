@@ -43,11 +43,15 @@ JIAOYU_COLUMNS = [
 
 
 def care_of_child(session: Session, id_number: str, on: dt.date) -> dict | None:
+    """The child's nursery on `on`; after the last day attended, until the month after it (a monthly subsidy
+    still covers that month), the same with `left`, the last day."""
     number = (id_number or "").strip().upper()
     for e in session.scalars(select(Enrolment).where(Enrolment.child_id_number == number)):
-        if active_on(e, on):
+        left = e.end_on is not None and e.end_on < on
+        month_after = e.end_on and (e.end_on.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        if active_on(e, on) or (left and e.start_on <= on < month_after):
             facility = session.get(Facility, e.facility_id)
-            return {
+            care = {
                 "type": "nursery",
                 "inclusive": bool(facility.inclusive),
                 "registered": facility.id in filed_ids(session),
@@ -55,6 +59,7 @@ def care_of_child(session: Session, id_number: str, on: dt.date) -> dict | None:
                 "facility_id": facility.id,
                 "facility_credit_code": facility.credit_code,
             }
+            return dict(care, left=e.end_on.isoformat()) if left else care
     return None
 
 

@@ -12,6 +12,7 @@ Labels in answers (`*_label`, a subsidy's `title`) are in Chinese; the pages sho
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema, create_model
@@ -328,6 +329,7 @@ class Care(BaseModel):
     public: bool
     facility_id: int
     facility_credit_code: str
+    left: dt.date | None = Field(None, description="the last day attended, in the month the child left")
 
 
 class CareOut(BaseModel):

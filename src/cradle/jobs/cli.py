@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
     @jobs_app.command("list")
     def list_cmd(as_json: bool = typer.Option(False, "--json", help="one JSON object per job")) -> None:
         """Each job's schedule, last run and result, and next run (the host's local time)."""
+        # deferred: `cradle --help` imports every command module; the command's work loads when it runs
         from cradle.config import get_settings
         from cradle.jobs.runner import status
         from cradle.jobs.schedule import ScheduleError
@@ -85,6 +86,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run job NAME now, under its lock. Exit 0 done, 1 failed, 2 unknown job, 75 not run (another
         process holds the job, or the timer's firing was already served)."""
+        # deferred: `cradle --help` imports every command module; the command's work loads when it runs
         from cradle.config import get_settings
         from cradle.jobs.locks import JobBusy
         from cradle.jobs.registry import UnknownJob
@@ -117,6 +119,7 @@ def register(app: typer.Typer) -> None:
         working_dir: str = typer.Option("/opt/cradle", "--working-dir"),
     ) -> None:
         """Write a systemd service and timer per job (install them in /etc/systemd/system)."""
+        # deferred: `cradle --help` imports every command module; the command's work loads when it runs
         from cradle.jobs.schedule import ScheduleError
         from cradle.jobs.systemd import Deployment, write
 

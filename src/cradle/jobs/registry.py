@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from cradle.config import get_settings
+from cradle.db import session_scope
 from cradle.jobs.schedule import Calendar, ScheduleError, parse
 from cradle.web.nav import N_
 
@@ -32,7 +33,6 @@ class JobContext:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        from cradle.db import session_scope
 
         with session_scope(self.url) as s:
             yield s

@@ -11,7 +11,7 @@ import typer
 from cradle import atomicfile, regions
 
 monitoring = typer.Typer(
-    help="监测评估: indicators, projection, plan tracker, early warning.", no_args_is_help=True
+    help="Monitoring (监测评估): indicators, projection, plan tracker, early warning.", no_args_is_help=True
 )
 
 

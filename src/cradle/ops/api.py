@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from cradle.config import get_settings
 from cradle.ops import checks
+from cradle.ops.metrics import exposition
 from cradle.web.errors import error, refuse
 from cradle.web.i18n import gettext
 from cradle.web.nav import N_
@@ -58,7 +59,6 @@ def metrics(request: Request) -> Response:
     if not may_read_metrics(request):
         message = N_("Metrics are served to the metrics token only, or to a caller on this machine.")
         refuse(403, [error(None, "forbidden", gettext(getattr(request.state, "locale", "zh"), message))])
-    from cradle.ops.metrics import exposition
 
     body, content_type = exposition()
     return Response(body, media_type=content_type)

@@ -17,8 +17,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from cradle import fieldcrypt
+from cradle.auth.sessions import cookie_secure
+from cradle.backup.service import describe
 from cradle.config import DEV_SECRET_KEY, PROJECT_ROOT, Settings
+from cradle.db import get_engine
 from cradle.errors import DomainError
+from cradle.services.certificates import public_url
 
 PDF_FONT = "Noto Sans CJK SC"  # the family the PDF reports and certificates name (tests/test_system_deps.py)
 MAX_CLOCK_SKEW = 30  # seconds between this host and the database server
@@ -54,7 +59,6 @@ def database(url: str) -> list[Problem]:
     path = _sqlite_file(url)
     if path is not None and not path.exists():  # connecting would create an empty file
         return [Problem("database", f"SQLite 数据库文件不存在：{path}；请先运行 cradle init-db")]
-    from cradle.db import get_engine
 
     try:
         with get_engine(url).connect() as conn:
@@ -79,8 +83,6 @@ def migrations(url: str) -> list[Problem]:
     """The database is at the newest revision of every branch (run after `database` found it reachable)."""
     from alembic.runtime.migration import MigrationContext
 
-    from cradle.db import get_engine
-
     try:
         with get_engine(url).connect() as conn:
             current = frozenset(MigrationContext.configure(conn).get_current_heads())
@@ -101,7 +103,6 @@ def migrations(url: str) -> list[Problem]:
 
 def field_keys(settings: Settings) -> list[Problem]:
     """The field-encryption keyring loads (in production: from CRADLE_FIELD_KEYS, not the development key)."""
-    from cradle import fieldcrypt
 
     try:
         ring = fieldcrypt.keyring()
@@ -148,8 +149,6 @@ def production_settings(settings: Settings) -> list[Problem]:
     """Development conveniences that production must not keep."""
     if not settings.production:
         return []
-    from cradle.auth.sessions import cookie_secure
-    from cradle.services.certificates import public_url
 
     out = []
     if not settings.backup_key:
@@ -208,8 +207,6 @@ def clock(url: str, now=time.time) -> list[Problem]:
         return [Problem("clock", f"系统时间 {dt.datetime.fromtimestamp(local, dt.UTC):%Y-%m-%d} 显然未校准")]
     out = []
     if make_url(url).get_backend_name() == "postgresql":
-        from cradle.db import get_engine
-
         try:
             with get_engine(url).connect() as conn:
                 server = conn.execute(text("SELECT extract(epoch FROM clock_timestamp())")).scalar_one()
@@ -236,7 +233,6 @@ def clock(url: str, now=time.time) -> list[Problem]:
 
 def backups(settings: Settings, now=time.time) -> list[Problem]:
     """The newest file `cradle backup` wrote in the backup directory is younger than the limit."""
-    from cradle.backup.service import describe
 
     folder = settings.backup_dir or settings.data_dir / "backups"
     files = sorted(

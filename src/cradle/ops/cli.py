@@ -14,6 +14,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check this deployment: production settings (CRADLE_ENV=production), database, migrations, keys,
         fonts, workers, clock, disk and backups."""
+        # deferred: `cradle --help` imports every command module; the command's work loads when it runs
         from cradle.config import get_settings
         from cradle.ops import checks
 

@@ -31,6 +31,13 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import Pool
 
+from cradle.db import get_engine
+from cradle.ops.runs import last_runs
+from cradle.payments.models import Batch
+from cradle.registry.models import MatchCandidate, QuarantineRow
+from cradle.services import review
+from cradle.services.models import Case
+
 log = logging.getLogger("cradle.ops")
 
 OWN = CollectorRegistry()  # this process's figures; not prometheus-client's global registry
@@ -96,7 +103,6 @@ class QueueDepths:
     and only to count them, so that the metrics stay one module."""
 
     def collect(self):
-        from cradle.db import get_engine
 
         try:
             with get_engine().connect() as conn:
@@ -110,10 +116,6 @@ class QueueDepths:
 
 
 def _queue_families(conn) -> list[GaugeMetricFamily]:
-    from cradle.payments.models import Batch
-    from cradle.registry.models import MatchCandidate, QuarantineRow
-    from cradle.services import review
-    from cradle.services.models import Case
 
     waiting = GaugeMetricFamily(
         "cradle_applications_waiting",
@@ -161,7 +163,6 @@ def _queue_families(conn) -> list[GaugeMetricFamily]:
 
 
 def _run_families(conn) -> list[GaugeMetricFamily]:
-    from cradle.ops.runs import last_runs
 
     seconds = GaugeMetricFamily("cradle_last_run_seconds", "Duration of the last run", labels=["kind"])
     rows = GaugeMetricFamily("cradle_last_run_rows", "Rows the last run handled", labels=["kind"])

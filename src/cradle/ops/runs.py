@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from cradle.db import get_engine
 from cradle.ops.models import OpsRun
 
 KINDS = ("ingest", "batch", "proactive", "payment")
@@ -35,7 +36,6 @@ def record_run(
     if session is not None:
         session.execute(insert(OpsRun), [values])
         return
-    from cradle.db import get_engine
 
     engine = engine or get_engine()
     if _missing_sqlite_file(

@@ -6,8 +6,9 @@ entitlements they must and must not get. Run by pytest and by `cradle cases`.
       on: 2025-07-01
       household: {jurisdiction: "370303", members: [...], events: [...]}
       expect:   # each entry must match an entitlement on every key given (period keys too); `explains`: words
-                # the explanation must contain
+                # the explanation must contain; `times`: exactly that many entitlements match (twins' one delivery)
         - {program: zibo.nursery_fee_subsidy, beneficiary: c2, amount: 300, period: {end: "2028-03-10"}}
+        - {program: sx.paternity_leave, beneficiary: f, times: 1}
       absent:   # no entitlement may match these keys
         - {program: zibo.nursery_fee_subsidy, beneficiary: c1}
       errors: [members[2].birth_date]   # instead of expect: the input must be refused naming these fields
@@ -83,6 +84,8 @@ def _stringify_dates(value):
 
 def _matches(ent: dict, want: dict) -> bool:
     for key, value in want.items():
+        if key == "times":
+            continue
         have = ent.get(key)
         if key == "explains":
             if str(value) not in ent.get("explanation", ""):
@@ -116,9 +119,10 @@ def check_case(case: Case) -> list[str]:
     problems = []
     ents = result["entitlements"]
     for want in case.expect:
-        if not any(_matches(e, want) for e in ents):
+        hits = sum(_matches(e, want) for e in ents)
+        if not hits or hits != want.get("times", hits):
             same = [e for e in ents if e["program"] == want.get("program")]
-            problems.append(f"missing {want}; got for that program: {same or 'nothing'}")
+            problems.append(f"missing {want} (matched {hits}); got for that program: {same or 'nothing'}")
     for bad in case.absent:
         hits = [e for e in ents if _matches(e, bad)]
         if hits:

@@ -54,9 +54,7 @@ def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
 
 
 def _entity(program: Program, ctx: Ctx) -> Columns:
-    return {"person": ctx.persons, "birth": ctx.births, "facility": ctx.facilities}.get(
-        program.entity, ctx.households
-    )
+    return ctx.entity(program.entity)
 
 
 def _n_rows(program: Program, ctx: Ctx) -> int:
@@ -93,11 +91,13 @@ def _households_and_beneficiaries(
     program: Program, ctx: Ctx, idx: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """At the eligible rows `idx`: the household row, and the default beneficiary (the person, the birth's
-    mother, or -1 for the household)."""
+    mother, the newborn, or -1 for the household)."""
     if program.entity == "person":
         return ctx.persons.hh[idx], idx
     if program.entity == "birth":
         return ctx.births.hh[idx], ctx.births.mother[idx]
+    if program.entity == "newborn":
+        return ctx.newborns.hh[idx], ctx.newborns.child[idx]
     return idx, np.full(len(idx), -1, dtype=np.int64)
 
 

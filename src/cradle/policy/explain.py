@@ -40,13 +40,8 @@ class RowFacts(dict):
             if callable(v):  # a fact only sentences need (see Rule.facts): computed when the first is written
                 v = facts[key] = v()
             return fmt(v[self._row] if np.ndim(v) else v)
-        entity = {
-            "person": self._result.ctx.persons,
-            "birth": self._result.ctx.births,
-            "household": self._result.ctx.households,
-            "facility": self._result.ctx.facilities,
-        }.get(self._result.program.entity)
-        if entity is not None and key in entity:
+        entity = self._result.ctx.entity(self._result.program.entity)
+        if key in entity:
             return fmt(getattr(entity, key)[self._row])
         raise KeyError(key)
 
@@ -132,6 +127,12 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     }
     if note:
         out["note"] = note
+    if (
+        rule.encouraged or note == "encouraged"
+    ):  # the document only encourages (鼓励): the employer or county decides
+        out["encouraged"] = True
+    if prog.draft:
+        out["draft"] = True
     if not verified:
         out["verified"] = False
     return out
@@ -143,6 +144,7 @@ def not_applicable(result: ProgramResult) -> dict:
     if result.n_rows == 0:
         reason = {
             "birth": "没有生育事件",
+            "newborn": "没有新生儿",
             "person": "没有家庭成员",
             "household": "没有家庭",
             "facility": "没有托育机构",

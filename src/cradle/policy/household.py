@@ -37,6 +37,7 @@ class Care(_Model):
     public: bool = False
     inclusive: bool = False
     registered: bool = False
+    left: dt.date | None = None  # the day the child left this nursery or kindergarten (its enrolment record)
 
 
 class Member(_Model):
@@ -77,12 +78,22 @@ class Housing(_Model):
 
 
 class BirthEvent(_Model):
+    """One delivery: its newborns (`children`, member ids), or one of them in the earlier one-child form
+    (`child`, with `babies` counting the others). Birth events on one date are one delivery (the old form gave
+    twins as two events)."""
+
     type: Literal["birth"]
-    child: str
     date: dt.date
-    babies: Annotated[int, Field(ge=1, le=9)] = 1
+    children: Annotated[list[str], Field(min_length=1, max_length=9)] | None = None
+    child: str | None = None
+    babies: Annotated[int, Field(ge=1, le=9)] | None = None  # default: the children named
     dystocia: bool = False
     in_policy_delivery_cost: Annotated[float, Field(ge=0)] | None = None
+
+    @property
+    def newborns(self) -> list[str]:
+        """The member ids this event names, in either form."""
+        return list(self.children or ([self.child] if self.child else []))
 
 
 class HomePurchaseEvent(_Model):
@@ -294,50 +305,14 @@ def _check_facts(h: Household, as_of: dt.date | None) -> list[Invalid]:
                         code="mother_too_young",
                     )
                 )
-    by_id = {m.id: (i, m) for i, m in enumerate(h.members)}
-    births = set()
     for j, ev in enumerate(h.events):
         if as_of and getattr(ev, "date", None) and ev.date > as_of:
             add(
                 Invalid(f"events[{j}].date", N_("The event date is after the as-of date"), code="after_as_of")
             )
-        if isinstance(ev, BirthEvent):
-            if ev.child not in by_id:
-                add(
-                    Invalid(
-                        f"events[{j}].child",
-                        N_("No member has the id %(id)s"),
-                        code="unknown_member",
-                        id=ev.child,
-                    )
-                )
-                continue
-            i, m = by_id[ev.child]
-            if m.relation != "child":
-                add(
-                    Invalid(
-                        f"events[{j}].child",
-                        N_("%(member)s is not a child and cannot have a birth event"),
-                        code="not_a_child",
-                        member=f"members[{i}]",
-                    )
-                )
-            elif ev.date != m.birth_date:
-                add(
-                    Invalid(
-                        f"events[{j}].date",
-                        N_("The birth event's date differs from %(field)s"),
-                        code="date_mismatch",
-                        field=f"members[{i}].birth_date",
-                    )
-                )
-            if ev.child in births:
-                add(
-                    Invalid(
-                        f"events[{j}].child", N_("A child can have only one birth event"), code="duplicate"
-                    )
-                )
-            births.add(ev.child)
+    problems += _check_births(h)
+    problems += _check_birth_order(h, {p.field for p in problems})
+    problems += _check_person_facts(h, as_of)
     for kind in ("home_purchase", "renting"):
         idx = [j for j, ev in enumerate(h.events) if ev.type == kind]
         for j in idx[1:]:
@@ -349,6 +324,172 @@ def _check_facts(h: Household, as_of: dt.date | None) -> list[Invalid]:
                 )
             )
     return problems
+
+
+def _check_births(h: Household) -> list[Invalid]:
+    """Each birth event names its newborns in one form, each a child born on its date and in no other event;
+    events on one date are one delivery, so they cannot give it two different costs."""
+    problems: list[Invalid] = []
+    add = problems.append
+    by_id = {m.id: (i, m) for i, m in enumerate(h.members)}
+    named: set[str] = set()
+    delivery: dict[dt.date, int] = {}  # date -> the first event of that delivery
+    for j, ev in enumerate(h.events):
+        if not isinstance(ev, BirthEvent):
+            continue
+        if ev.child is not None and ev.children is not None:
+            message = N_("Name the newborns in children or in child, not in both")
+            add(Invalid(f"events[{j}].child", message, code="both_forms"))
+            continue
+        if not ev.newborns:
+            add(Invalid(f"events[{j}].children", _MESSAGES["missing"], code="missing"))
+            continue
+        if ev.children is None:
+            fields = [f"events[{j}].child"]
+        else:
+            fields = [f"events[{j}].children[{k}]" for k in range(len(ev.children))]
+        for field, kid in zip(fields, ev.newborns, strict=True):
+            if kid not in by_id:
+                add(Invalid(field, N_("No member has the id %(id)s"), code="unknown_member", id=kid))
+                continue
+            i, m = by_id[kid]
+            if m.relation != "child":
+                message = N_("%(member)s is not a child and cannot have a birth event")
+                add(Invalid(field, message, code="not_a_child", member=f"members[{i}]"))
+            elif ev.date != m.birth_date:
+                message = N_("The birth event's date differs from %(field)s")
+                add(
+                    Invalid(
+                        f"events[{j}].date", message, code="date_mismatch", field=f"members[{i}].birth_date"
+                    )
+                )
+            if kid in named:
+                add(Invalid(field, N_("A child can have only one birth event"), code="duplicate"))
+            named.add(kid)
+        if ev.babies is not None and ev.babies < len(ev.newborns):
+            message = N_("Fewer babies than the children named (%(count)s)")
+            add(Invalid(f"events[{j}].babies", message, code="too_few", count=len(ev.newborns)))
+        first = delivery.setdefault(ev.date, j)
+        other = h.events[first].in_policy_delivery_cost
+        cost = ev.in_policy_delivery_cost
+        if first != j and cost is not None and other is not None and cost != other:
+            message = N_("A birth on the same day (%(other)s) is the same delivery: give its cost once")
+            add(
+                Invalid(
+                    f"events[{j}].in_policy_delivery_cost",
+                    message,
+                    code="same_delivery",
+                    other=f"events[{first}]",
+                )
+            )
+    return problems
+
+
+def _check_birth_order(h: Household, refused: set[str]) -> list[Invalid]:
+    """A given birth order agrees with the dates: it is above every order the elder children listed have (given,
+    or counted one after the other), so a child born later never comes first. It may leave gaps: the parents'
+    children not listed (an adult living elsewhere) count too. Children born on one day take their orders in
+    either sequence. A child whose birth date is already refused is left out."""
+    problems = []
+    kids = sorted(
+        (m.birth_date, m.birth_order or 99, i)
+        for i, m in enumerate(h.members)
+        if m.relation == "child" and f"members[{i}].birth_date" not in refused
+    )
+    before = 0  # the order of the child before, given or counted
+    for _born, _order, i in kids:
+        given = h.members[i].birth_order
+        if given is not None and given <= before:
+            message = N_(
+                "The birth order does not agree with the birth dates: it should be at least %(least)s"
+            )
+            problems.append(
+                Invalid(f"members[{i}].birth_order", message, code="order_mismatch", least=before + 1)
+            )
+        before = max(before + 1, given or 0)
+    return problems
+
+
+# the least age at which a marriage can be registered (婚姻法 1950: 20 and 18; from 1981-01-01, 22 and 20)
+_MARRIAGE_AGE = ((dt.date(1981, 1, 1), {"M": 22, "F": 20}), (dt.date.min, {"M": 20, "F": 18}))
+# the least age for 企业职工 or 机关事业单位 insurance, which come with employment (劳动法 第十五条: 16)
+_WORKING_AGE = 16
+
+
+def _years(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _check_person_facts(h: Household, as_of: dt.date | None) -> list[Invalid]:
+    """The optional person facts against the member: pregnancy, marriage, treatment and employee insurance."""
+    problems = []
+    add = problems.append
+    youngest = max((m.birth_date for m in h.members if m.relation == "child"), default=None)
+    for i, m in enumerate(h.members):
+        where = f"members[{i}]"
+        if m.pregnancy_months is not None:
+            if m.sex != "F":
+                add(
+                    Invalid(
+                        f"{where}.pregnancy_months", N_("Only a woman can be pregnant"), code="not_a_woman"
+                    )
+                )
+            elif m.relation == "child":
+                message = N_("A member listed as a child cannot be recorded as pregnant")
+                add(Invalid(f"{where}.pregnancy_months", message, code="child"))
+            elif m.deceased:
+                message = N_("A deceased member cannot be recorded as pregnant")
+                add(Invalid(f"{where}.pregnancy_months", message, code="deceased"))
+            elif (
+                as_of
+                and m.relation == "mother"
+                and youngest
+                and _months(youngest, as_of) < m.pregnancy_months
+            ):
+                message = N_("%(months)s months pregnant, but a child was born on %(date)s")
+                add(
+                    Invalid(
+                        f"{where}.pregnancy_months",
+                        message,
+                        code="after_birth",
+                        months=m.pregnancy_months,
+                        date=youngest,
+                    )
+                )
+        if m.marriage_date is not None:
+            least = next(ages[m.sex] for since, ages in _MARRIAGE_AGE if m.marriage_date >= since)
+            if m.marriage_date <= m.birth_date:
+                message = N_("The marriage date is before the person's birth")
+                add(Invalid(f"{where}.marriage_date", message, code="before_birth"))
+            elif _years(m.birth_date, m.marriage_date) < least:
+                message = N_("A marriage can be registered from age %(age)s only")
+                add(Invalid(f"{where}.marriage_date", message, code="under_age", age=least))
+            elif as_of and m.marriage_date > as_of:
+                message = N_("The marriage date is after the as-of date")
+                add(Invalid(f"{where}.marriage_date", message, code="after_as_of"))
+        if m.assisted_reproduction:
+            if m.deceased:
+                message = N_("A deceased member cannot be in assisted reproduction treatment")
+                add(Invalid(f"{where}.assisted_reproduction", message, code="deceased"))
+            elif as_of and _years(m.birth_date, as_of) < 18:
+                message = N_("A member under 18 cannot be in assisted reproduction treatment")
+                add(Invalid(f"{where}.assisted_reproduction", message, code="minor"))
+        if m.care is not None and m.care.left is not None:
+            if m.care.left < m.birth_date:
+                message = N_("The child cannot leave care before being born")
+                add(Invalid(f"{where}.care.left", message, code="before_birth"))
+            elif as_of and m.care.left > as_of:
+                add(Invalid(f"{where}.care.left", N_("The date is after the as-of date"), code="after_as_of"))
+        employee_scheme = m.social_insurance in ("enterprise", "public_institution")
+        if employee_scheme and as_of and _years(m.birth_date, as_of) < _WORKING_AGE:
+            message = N_("Employees' social insurance is for members aged %(age)s or more")
+            add(Invalid(f"{where}.social_insurance", message, code="under_age", age=_WORKING_AGE))
+    return problems
+
+
+def _months(since: dt.date, on: dt.date) -> int:
+    """Whole months from `since` to `on`."""
+    return (on.year - since.year) * 12 + on.month - since.month - (on.day < since.day)
 
 
 def json_object(data: dict | str | bytes, not_an_object: str) -> dict:

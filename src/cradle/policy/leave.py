@@ -58,7 +58,7 @@ def extension(c: Ctx, *, law: str) -> Rule:
     """Extra maternity leave, taken after the national leave."""
     b, p = c.births, c.persons
     mother = np.maximum(b.mother, 0)
-    order = c.birth_order[np.maximum(b.child, 0)]
+    order = c.delivery_order
     days = np.where(
         order >= 2,
         c.param("maternity_leave_extension.later_child_days", on=b.date),
@@ -86,7 +86,7 @@ def paternity(c: Ctx, *, law: str, name: str = "护理假") -> Rule:
     b, p = c.births, c.persons
     father = c.father_of[b.hh]
     f = np.maximum(father, 0)
-    order = c.birth_order[np.maximum(b.child, 0)]
+    order = c.delivery_order
     days = c.param("paternity_leave.days", on=b.date)
     return Rule(
         conditions=[
@@ -125,7 +125,9 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return n, start, end
 
 
-def _parent_rule(c: Ctx, key: str, facts: dict, explanation: str, note: str | None = None) -> Rule:
+def _parent_rule(
+    c: Ctx, key: str, facts: dict, explanation: str, note: str | None = None, encouraged: bool = False
+) -> Rule:
     p = c.persons
     n, start, end = c.memo(
         "young_children", lambda: _young_children(c)
@@ -141,6 +143,7 @@ def _parent_rule(c: Ctx, key: str, facts: dict, explanation: str, note: str | No
         start=start,
         end=end,
         note=note,
+        encouraged=encouraged,
         facts={"n": n, "role": lambda: np.where(p.relation == c.RELATION["mother"], "母亲", "父亲"), **facts},
         explanation=explanation,
     )
@@ -164,7 +167,8 @@ def employer_allowance(c: Ctx, *, law: str) -> Rule:
         {"law": law},
         "家中有{n}名不满3周岁的子女，按{law}，{role}所在单位可以每月发放不低于{amount}元的婴幼儿保教费"
         "（由单位决定，非强制），至{end}最小子女满3周岁止",
-        note="encouraged",
+        note="at least",  # “不低于”: the amount is a floor
+        encouraged=True,
     )
 
 

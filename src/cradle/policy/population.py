@@ -3,7 +3,9 @@
 Three entities, each a dict of NumPy arrays of equal length:
 - persons:    one row per member; `hh` is the row of its household
 - households: one row per household
-- births:     one row per birth event; `child` and `mother` are person rows (-1 when absent)
+- births:     one row per delivery; `child` (its first newborn listed) and `mother` are person rows (-1 when
+              absent), `babies` counts its newborns. Its newborns are the household's children born on its
+              date (`newborns`): twins are one delivery, whether given as one event or one row per child.
 Enumerations are small integers (see the *_CODES maps) so that formulas are plain array comparisons.
 """
 
@@ -50,6 +52,7 @@ PERSON_COLUMNS = {
     "social_insurance": np.int8,
     "marriage_date": "datetime64[D]",
     "assisted_reproduction": bool,
+    "care_left": "datetime64[D]",
 }
 # Person columns a batch table may lack (added after the batch layout was fixed): read as "not given".
 OPTIONAL_PERSON_COLUMNS = (
@@ -58,6 +61,7 @@ OPTIONAL_PERSON_COLUMNS = (
     "social_insurance",
     "marriage_date",
     "assisted_reproduction",
+    "care_left",
 )
 HOUSEHOLD_COLUMNS = {
     "jurisdiction": np.int64,
@@ -160,15 +164,12 @@ class Population:
     def from_households(cls, households: list[Household], ids: list[str] | None = None) -> Population:
         p: dict[str, list] = {k: [] for k in PERSON_COLUMNS}
         h: dict[str, list] = {k: [] for k in HOUSEHOLD_COLUMNS}
-        b: dict[str, list] = {k: [] for k in BIRTH_COLUMNS}
+        b: dict[str, list] = {k: [] for k in BIRTH_COLUMNS if k != "mother"}
         person_ids: list[str] = []
         for row, hh in enumerate(households):
             index = {}
-            mother = -1
             for m in hh.members:
                 index[m.id] = len(person_ids)
-                if m.relation == "mother":
-                    mother = len(person_ids)
                 person_ids.append(m.id)
                 care = m.care
                 p["hh"].append(row)
@@ -195,6 +196,7 @@ class Population:
                 p["social_insurance"].append(SOCIAL_INSURANCE[m.social_insurance])
                 p["marriage_date"].append(m.marriage_date)
                 p["assisted_reproduction"].append(m.assisted_reproduction)
+                p["care_left"].append(care.left if care else None)
             fp = hh.family_planning
             h["jurisdiction"].append(int(hh.jurisdiction))
             h["only_child_certificate"].append(fp.only_child_certificate)
@@ -215,19 +217,22 @@ class Population:
             h["monthly_rent"].append(renting.monthly_rent if renting else np.nan)
             for e in hh.events:
                 if isinstance(e, BirthEvent):
-                    b["hh"].append(row)
-                    b["child"].append(index[e.child])
-                    b["mother"].append(mother)
-                    b["date"].append(e.date)
-                    b["babies"].append(e.babies)
-                    b["dystocia"].append(e.dystocia)
-                    b["delivery_cost"].append(
-                        np.nan if e.in_policy_delivery_cost is None else e.in_policy_delivery_cost
-                    )
+                    for kid in e.newborns:  # a row per newborn, as the batch tables have them
+                        b["hh"].append(row)
+                        b["child"].append(index[kid])
+                        b["date"].append(e.date)
+                        b["babies"].append(e.babies or 1)
+                        b["dystocia"].append(e.dystocia)
+                        b["delivery_cost"].append(
+                            np.nan if e.in_policy_delivery_cost is None else e.in_policy_delivery_cost
+                        )
+        persons = _arrays(p, PERSON_COLUMNS)
+        per_newborn = _arrays(b, {k: v for k, v in BIRTH_COLUMNS.items() if k != "mother"})
+        mother_of = first_mothers(persons["relation"], persons["hh"], len(households))
         return cls(
-            persons=_arrays(p, PERSON_COLUMNS),
+            persons=persons,
             households=_arrays(h, HOUSEHOLD_COLUMNS),
-            births=_arrays(b, BIRTH_COLUMNS),
+            births=deliveries(per_newborn, persons, mother_of),
             person_ids=np.array(person_ids, dtype=object),
             household_ids=np.array(
                 ids if ids is not None else [str(i) for i in range(len(households))], dtype=object
@@ -267,7 +272,7 @@ class Population:
             if col != "hh":
                 p[col] = person_column(persons, col, dtype)
         h = {col: column_array(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
-        pidx = persons.select("household_id", "person_id", "relation").with_row_index("_p")
+        pidx = persons.select("household_id", "person_id").with_row_index("_p")
         b_frame = births.join(hh_index, on="household_id", how="left", maintain_order="left")
         b_frame = b_frame.join(
             pidx.select("household_id", pl.col("person_id").alias("child_id"), pl.col("_p").alias("_child")),
@@ -275,20 +280,14 @@ class Population:
             how="left",
             maintain_order="left",
         )
-        mothers = (
-            pidx.filter(pl.col("relation") == RELATION["mother"])
-            .group_by("household_id")
-            .agg(pl.col("_p").first().alias("_mother"))
-        )
-        b_frame = b_frame.join(mothers, on="household_id", how="left", maintain_order="left")
         b = {
             "hh": b_frame["_hh"].to_numpy(),
             "child": b_frame["_child"].fill_null(-1).cast(pl.Int64).to_numpy(),
-            "mother": b_frame["_mother"].fill_null(-1).cast(pl.Int64).to_numpy(),
         }
         for col, dtype in BIRTH_COLUMNS.items():
-            if col not in b:
+            if col not in b and col != "mother":
                 b[col] = column_array(b_frame, col, dtype)
+        b = deliveries(b, p, first_mothers(p["relation"], p["hh"], len(hh_ids)))
         return cls(
             p, h, b, persons["person_id"].cast(pl.String).to_numpy(), hh_ids.cast(pl.String).to_numpy()
         )
@@ -316,14 +315,84 @@ class Population:
         order = np.argsort(pkey, kind="stable")
         pos = np.minimum(np.searchsorted(pkey[order], bkey), max(len(pkey) - 1, 0))
         child = np.where((len(pkey) > 0) & (pkey[order][pos] == bkey), order[pos], -1) if len(bkey) else bkey
-        mother_of = np.full(len(hh_ids), -1, dtype=np.int64)
-        mothers = np.flatnonzero(p["relation"] == RELATION["mother"])[::-1]
-        mother_of[person_hh[mothers]] = mothers  # the first listed wins
-        b = {"hh": birth_hh, "child": child.astype(np.int64), "mother": mother_of[birth_hh]}
+        b = {"hh": birth_hh, "child": child.astype(np.int64)}
         for col, dtype in BIRTH_COLUMNS.items():
-            if col not in b:
+            if col not in b and col != "mother":
                 b[col] = column_array(births, col, dtype)
+        b = deliveries(b, p, first_mothers(p["relation"], person_hh, len(hh_ids)))
         return cls(p, h, b, person_ids, hh_ids)
+
+
+def first_mothers(relation: np.ndarray, person_hh: np.ndarray, n_households: int) -> np.ndarray:
+    """Per household: the first listed mother's person row, -1 when none is listed."""
+    out = np.full(n_households, -1, dtype=np.int64)
+    mothers = np.flatnonzero(relation == RELATION["mother"])[::-1]
+    out[person_hh[mothers]] = mothers  # the first listed wins
+    return out
+
+
+# (household row, day) as one int64: days from 1970 within ±2**16 (1790-2149), households below 2**46
+_DAY_SPAN = np.int64(1 << 17)
+
+
+def _day_key(hh: np.ndarray, days: np.ndarray) -> np.ndarray:
+    return hh.astype(np.int64) * _DAY_SPAN + (
+        days.astype("datetime64[D]").astype(np.int64) + (_DAY_SPAN >> 1)
+    )
+
+
+def newborns(
+    person_hh: np.ndarray,
+    birth_date: np.ndarray,
+    is_child: np.ndarray,
+    birth_hh: np.ndarray,
+    birth_day: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The newborns of each delivery: (person rows, their delivery rows), the household's children born on a
+    delivery's date. One sort of the deliveries and a binary search per child."""
+    kids = np.flatnonzero(is_child & ~np.isnat(birth_date))
+    if not len(kids) or not len(birth_hh):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    bkey = _day_key(birth_hh, birth_day)
+    order = np.argsort(bkey, kind="stable")
+    pkey = _day_key(person_hh[kids], birth_date[kids])
+    pos = np.minimum(np.searchsorted(bkey[order], pkey), len(bkey) - 1)
+    hit = bkey[order][pos] == pkey
+    return kids[hit], order[pos[hit]].astype(np.int64)
+
+
+def deliveries(
+    rows: Mapping[str, np.ndarray], persons: Mapping[str, np.ndarray], mother_of: np.ndarray
+) -> dict:
+    """The births table, one row per delivery, from rows per newborn (the batch's births table, one event's
+    newborns): rows of a household on one date are one delivery. Its `child` is its first newborn listed,
+    `babies` the most of the babies given, the rows and the household's children born that day, `dystocia`
+    any row's, `delivery_cost` the largest given; `mother` the household's first listed mother."""
+    hh = np.asarray(rows["hh"], dtype=np.int64)
+    day = np.asarray(rows["date"], dtype="datetime64[D]")
+    if not len(hh):
+        return {k: np.empty(0, dtype=dtype) for k, dtype in BIRTH_COLUMNS.items()}
+    child = np.asarray(rows["child"], dtype=np.int64)
+    order = np.lexsort((np.where(child >= 0, child, np.iinfo(np.int64).max), _day_key(hh, day)))
+    key = _day_key(hh, day)[order]
+    starts = np.r_[0, np.flatnonzero(key[1:] != key[:-1]) + 1]
+    first = order[starts]
+    out_hh, out_day = hh[first], day[first]
+    _, of = newborns(
+        persons["hh"], persons["birth_date"], persons["relation"] == RELATION["child"], out_hh, out_day
+    )
+    babies = np.maximum.reduceat(np.asarray(rows["babies"], dtype=np.int64)[order], starts)
+    babies = np.maximum(babies, np.diff(np.r_[starts, len(order)]))
+    babies = np.maximum(babies, np.bincount(of, minlength=len(starts)))
+    return {
+        "hh": out_hh,
+        "child": child[first],
+        "mother": mother_of[out_hh],
+        "date": out_day,
+        "babies": babies.astype(BIRTH_COLUMNS["babies"]),
+        "dystocia": np.logical_or.reduceat(np.asarray(rows["dystocia"], dtype=bool)[order], starts),
+        "delivery_cost": np.fmax.reduceat(np.asarray(rows["delivery_cost"], dtype=float)[order], starts),
+    }
 
 
 def _rows_of(keys: np.ndarray, wanted: np.ndarray, what: str) -> np.ndarray:

@@ -6,9 +6,10 @@
         p = c.persons
         end = add_years(p.birth_date, 3)
         return Rule(
-            conditions=[("是子女", c.is_child), ("第二孩及以上", p.birth_order >= 2), ...],
-            amount=np.where(p.birth_order >= 3, c.param("nursery_fee_subsidy.third"), c.param(...second)),
+            conditions=[("是子女", c.is_child), ("第二孩及以上", c.birth_order >= 2), ...],
+            amount=np.where(c.birth_order >= 3, c.param("nursery_fee_subsidy.third"), c.param(...second)),
             start=p.birth_date, end=end,
+            facts={"birth_order": c.birth_order},
             explanation="第{birth_order}孩在备案托育机构入托，每月{amount}元")
 
 The same function serves one household and a whole province: every value is an array over the entity's rows
@@ -30,13 +31,22 @@ import numpy as np
 
 from cradle.policy import dates
 from cradle.policy.parameters import Parameter
-from cradle.policy.population import CARE, DIAGNOSIS, EMPLOYMENT, INSURANCE, RELATION, SOCIAL_INSURANCE
+from cradle.policy.population import (
+    CARE,
+    DIAGNOSIS,
+    EMPLOYMENT,
+    INSURANCE,
+    RELATION,
+    SOCIAL_INSURANCE,
+    newborns,
+)
 
-ENTITIES = ("person", "household", "birth", "facility")
+ENTITIES = ("person", "household", "birth", "newborn", "facility")
 # The event dates a program may be judged on instead of the as-of date (`in_force_on`), and how the in-force
 # condition names them. A birth program is judged on its birth's date unless it says "as_of".
 EVENT_DATES = {
     ("birth", "date"): "生育时",
+    ("newborn", "date"): "出生时",
     ("household", "purchase_date"): "购房时",
     ("person", "marriage_date"): "结婚时",
 }
@@ -80,7 +90,8 @@ class Rule:
     # Extra per-row values named in the explanation. A value may be a function of no arguments, called only when
     # a sentence is written: facts that cost work (texts per row, month counts) cost a batch run nothing.
     facts: dict[str, Any] = field(default_factory=dict)
-    note: str | None = None  # a fixed note, e.g. "encouraged" for leave an employer may grant
+    note: str | None = None  # a fixed note, e.g. "encouraged" for leave an employer may grant, "at least"
+    encouraged: bool = False  # the document only encourages it (鼓励), when the note says something else
     beneficiary: Any = None  # person rows; default: the person, the birth's mother, or the household (-1)
 
 
@@ -107,6 +118,13 @@ class Program:
     def jurisdiction(self) -> str:
         return self.pack.region if self.pack else "cn"
 
+    @property
+    def draft(self) -> bool:
+        """The entitlement comes from a draft for comment (征求意见稿): the clause is in the pack's own document
+        and that document is a draft."""
+        documents = self.pack.documents if self.pack else []
+        return self.clause is not None and bool(documents) and "draft" in documents[0].status
+
 
 def program(
     *,
@@ -132,7 +150,7 @@ def program(
         raise ValueError(f"{id}: kind must be one of {KINDS}")
     if unit not in UNITS:
         raise ValueError(f"{id}: unit must be one of {UNITS}")
-    if in_force_on is None and in_force is not None and entity == "birth":
+    if in_force_on is None and in_force is not None and entity in ("birth", "newborn"):
         in_force_on = "date"
     if in_force_on == "as_of":
         in_force_on = None
@@ -279,11 +297,16 @@ class Ctx:
         self._program = prog
         if prog is None or not isinstance(prog.in_force, str) or not self.has_param(prog.in_force):
             return
-        entity = {"person": self.persons, "birth": self.births, "facility": self.facilities}.get(
-            prog.entity, self.households
-        )
-        on = self.as_of if prog.in_force_on is None else getattr(entity, prog.in_force_on)
+        on = self.as_of if prog.in_force_on is None else getattr(self.entity(prog.entity), prog.in_force_on)
         self.uses.append(ParamUse(self.parameter(prog.in_force), on, None))
+
+    def entity(self, name: str) -> Columns:
+        """The columns of an entity (ENTITIES) by name."""
+        if name == "newborn":
+            return self.newborns
+        return {"person": self.persons, "birth": self.births, "facility": self.facilities}.get(
+            name, self.households
+        )
 
     # --- parameters ---------------------------------------------------------------------------------------
 
@@ -406,41 +429,80 @@ class Ctx:
 
     @_per_household
     def max_birth_order(self) -> np.ndarray:
-        """Per household: the highest birth order given (children counted by the parents, 1, 2, 3 …), or the
-        number of living children when that is more."""
+        """Per household: the highest birth order among its children (`birth_order`: every child the parents
+        have had, living or not, and those not listed that a given order counts), 0 without children."""
         # Level by level (a household reaches level k when a child's order is k or more): a few counts over
         # fewer and fewer children, instead of np.maximum.at over every person (several times slower).
-        kids = np.flatnonzero(self.is_child & (self.persons.birth_order > 0))
-        hh, order = self.persons.hh[kids], self.persons.birth_order[kids]
+        kids = np.flatnonzero(self.is_child)
+        hh, order = self.persons.hh[kids], self.birth_order[kids]
         out = np.zeros(len(self.households), dtype=np.int64)
-        level = 1
+        level = 0
         while len(hh):
             out += np.bincount(hh, minlength=len(out)) > 0
+            level += 1
             above = order > level
-            hh, order, level = hh[above], order[above], level + 1
-        return np.maximum(out, self.n_children)
+            hh, order = hh[above], order[above]
+        return out
 
     @shared_property
     def birth_order(self) -> np.ndarray:
-        """Per person: the birth order given, or else the child's rank by birth date among the household's
-        children (1 for the eldest); 0 for adults."""
+        """Per person: the child's birth order, 0 for adults. The order given, else one more than the child
+        born before it (given or counted; 1 for the eldest listed): children in birth-date order, those born on
+        one day in the order listed. Every child listed counts, living or not (docs/packs.md, "Birth order");
+        a given order counts the children not listed too, and parse_household refuses one that disagrees
+        with the dates, so leaving the orders out of a household that lists every child changes nothing."""
         p = self.persons
-        rank = np.zeros(len(p), dtype=np.int64)
         kids = np.flatnonzero(self.is_child)
         unknown = p.birth_order[kids] <= 0
-        if not unknown.any():  # every child's order is given (the registry's usual case): nothing to rank
+        if not unknown.any():  # every child's order is given (the registry's usual case): nothing to count
             return np.where(self.is_child, p.birth_order, 0).astype(np.int64)
-        if not unknown.all():  # rank only the children of households with a child of unknown order
-            ranked = np.zeros(len(self.households), dtype=bool)
-            ranked[p.hh[kids[unknown]]] = True
-            kids = kids[ranked[p.hh[kids]]]
+        if not unknown.all():  # count only in households with a child of unknown order
+            counted = np.zeros(len(self.households), dtype=bool)
+            counted[p.hh[kids[unknown]]] = True
+            kids = kids[counted[p.hh[kids]]]
+        out = np.where(self.is_child, p.birth_order, 0).astype(np.int64)
         if len(kids):
-            order = kids[np.lexsort((p.birth_date[kids], p.hh[kids]))]
-            hh = p.hh[order]
+            given = p.birth_order[kids].astype(np.int64)
+            # per household: children by date, a given order before an unknown one on the same day
+            order = np.lexsort((np.where(given > 0, given, 1 << 20), p.birth_date[kids], p.hh[kids]))
+            kids, given, hh = kids[order], given[order], p.hh[kids[order]]
             starts = np.r_[0, np.flatnonzero(np.diff(hh)) + 1]
-            pos = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-            rank[order] = pos + 1
-        return np.where(self.is_child, np.where(p.birth_order > 0, p.birth_order, rank), 0)
+            lengths = np.diff(np.r_[starts, len(kids)])
+            rank = np.arange(len(kids)) - np.repeat(starts, lengths) + 1
+            # a child's order is its rank plus the most that a given order at or before it runs ahead of its
+            # rank (the children not listed): a running maximum within each household
+            ahead = np.where(given > 0, given - rank, 0)
+            base = np.repeat(np.arange(len(starts), dtype=np.int64) * (1 << 24), lengths)
+            ahead = np.maximum.accumulate(ahead + base) - base
+            out[kids] = np.where(given > 0, given, rank + ahead)
+        return out
+
+    @_uncut
+    def newborns(self) -> Columns:
+        """A row per newborn of each delivery (the household's children born on a birth's date): `child` (its
+        person row), `birth` (the delivery's row in `births`), `hh`, `date`, `mother`. The rows of entity
+        "newborn" programs, which reach each child of twins."""
+        b = self.births
+        child, birth = newborns(self.persons.hh, self.persons.birth_date, self.is_child, b.hh, b.date)
+        return Columns(
+            {
+                "child": child,
+                "birth": birth,
+                "hh": b.hh[birth],
+                "date": b.date[birth],
+                "mother": b.mother[birth],
+            }
+        )
+
+    @_uncut
+    def delivery_order(self) -> np.ndarray:
+        """Per birth: the birth order of its first newborn (twins born second: 2; the other is 3), 0 when no
+        newborn is listed. Per-delivery rules that turn on the order (extra leave, “生育第三孩”) read this, so a
+        multiple birth counts as one birth within the policy."""
+        n = self.newborns
+        out = np.full(len(self.births), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(out, n.birth, self.birth_order[n.child])
+        return np.where(out == np.iinfo(np.int64).max, 0, out)
 
     def _member_of(self, relation: str) -> np.ndarray:
         out = np.full(len(self.households), -1, dtype=np.int64)

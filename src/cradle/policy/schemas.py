@@ -2,8 +2,8 @@
 `/docs` shows them: the entitlement output of POLICY_CATALOGUE.md ("Entitlement output (JSON)") and the catalogue
 listings. The request bodies are the engine's own input models (`household.Household`, `facility.Facility`).
 
-Keys the engine leaves out when they say nothing (an entitlement's `note`, `verified: false`, a parameter's
-`by_region`) are optional here and stay left out of the answers."""
+Keys the engine leaves out when they say nothing (an entitlement's `note`, `verified: false`, `encouraged: true`,
+`draft: true`, a parameter's `by_region`) are optional here and stay left out of the answers."""
 
 from __future__ import annotations
 
@@ -53,6 +53,10 @@ class Entitlement(Out):
         description='"encouraged", "amount set by county", "amount unconfirmed: regulation not loaded", …',
     )
     verified: bool = Field(True, description="false when a value rests on a text not yet loaded (待核实)")
+    encouraged: bool = Field(
+        False, description="true when the document only encourages it (鼓励): not a right"
+    )
+    draft: bool = Field(False, description="true when it comes from a draft for comment (征求意见稿)")
 
 
 class NotApplicable(Out):

@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("household")
     def household(
-        id_number: str = typer.Argument(..., help="公民身份号码 of any member"),
+        id_number: str = typer.Argument(..., help="citizen ID number (公民身份号码) of any member"),
         on: str = typer.Option(None, "--on", help="date YYYY-MM-DD (default today)"),
     ) -> None:
         """Print the catalogue's household JSON built from the registry (feed it to `cradle calc -`)."""
@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("synth")
     def synth(
-        region: str = typer.Option(..., "--region", help="county code, e.g. 441523 陆河县"),
+        region: str = typer.Option(..., "--region", help="county code, e.g. 441523 (陆河县)"),
         persons: int = typer.Option(..., "--persons", min=10),
         seed: int = typer.Option(1, "--seed"),
         out: Path = typer.Option(..., "--out"),
@@ -145,10 +145,12 @@ def register(app: typer.Typer) -> None:
         err.print(t)
         err.print(f"manifest: {out / 'manifest.json'}")
 
-    q = typer.Typer(help="隔离区：列出、导出、更正、重新提交", no_args_is_help=True)
+    q = typer.Typer(help="Quarantine (隔离区): list, export, correct, resubmit.", no_args_is_help=True)
     app.add_typer(q, name="quarantine")
 
-    town_opt = typer.Option(None, "--town", help="9-digit 乡镇/街道 code: only the rows naming that town")
+    town_opt = typer.Option(
+        None, "--town", help="9-digit town (乡镇/街道) code: only the rows naming that town"
+    )
 
     def _town_where(town: str | None):
         # deferred: the command's work
@@ -235,7 +237,9 @@ def register(app: typer.Typer) -> None:
         for s in results:
             _print_summary(s)
 
-    ident = typer.Typer(help="身份识别：待确认、确认/否决、合并/拆分", no_args_is_help=True)
+    ident = typer.Typer(
+        help="Identity matching (身份识别): pending, confirm/reject, merge/split.", no_args_is_help=True
+    )
     app.add_typer(ident, name="identity")
 
     @ident.command("pending")

@@ -13,8 +13,8 @@ from cradle.auth import masking
 from cradle.idcard import mask
 from cradle.registry.access import row_scope
 from cradle.registry.models import QuarantineRow
-from cradle.registry.reader import LINE
 
+LINE = "_line"  # a line the reader could not read as a row, as read (cradle.registry.ingest)
 ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 

@@ -179,15 +179,27 @@ class _Builder:
         return out
 
     def care(self, pid: int) -> dict | None:
+        """The child's care on the date: the latest enrolment; after a leaving record, that enrolment with the
+        day it ended (`left`) until the month after it, which a monthly subsidy still covers (淄博 保育费补助)."""
         ev = self.latest(m.CareEnrolment, pid)
-        if ev is None or ev.event != "enrol":
+        left = None
+        if ev is not None and ev.event == "leave":
+            month_after = (ev.valid_from.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+            if self.on >= month_after:
+                return None
+            left = ev.valid_from
+            ev = self.latest(m.CareEnrolment, pid, event="enrol", care_type=ev.care_type)
+        if ev is None:
             return None
-        return {
+        out = {
             "type": ev.care_type,
             "public": bool(ev.public),
             "inclusive": bool(ev.inclusive),
             "registered": bool(ev.registered),
         }
+        if left is not None:
+            out["left"] = left.isoformat()
+        return out
 
     def birth(self, pid: int) -> m.Birth | None:
         return self.s.execute(
@@ -236,13 +248,18 @@ def household_of(b: _Builder, person: m.Person) -> dict:
             relation = "other"
         keys[p] = {"mother": "m", "father": "f"}.get(relation, f"o{len(keys)}")
         members.append(b.member(p, relation, keys[p]))
-    ordered = sorted(kids, key=lambda k: (b.identity(k)[2], k))
-    births: dict[int, m.Birth | None] = {k: b.birth(k) for k in ordered}
+    births: dict[int, m.Birth | None] = {k: b.birth(k) for k in kids}
+    # by birth date; twins by their recorded order
+    ordered = sorted(kids, key=lambda k: (b.identity(k)[2], getattr(births[k], "birth_order", None) or 0, k))
+    before = 0  # the order of the child listed before
     for n, k in enumerate(ordered, 1):
         keys[k] = f"c{n}"
         child = b.member(k, "child", keys[k])
         rec = births[k]
-        child["birth_order"] = rec.birth_order if rec and rec.birth_order else n
+        # The order counts the parents' children: the birth record's (the mother's count, which may count
+        # children not listed), but never below the children listed before (a father's child from an earlier
+        # marriage, a record that counts from a later year), as parse_household requires.
+        before = child["birth_order"] = max(rec.birth_order if rec and rec.birth_order else n, before + 1)
         care = b.care(k)
         if care:
             child["care"] = care

@@ -51,7 +51,7 @@ from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import FEEDS, Feed, get_feed
 from cradle.registry.models import IngestRun, QuarantineRow
 from cradle.registry.pipeline import prepared_ahead
-from cradle.registry.reader import LINE, MALFORMED, ROW_NO, count_rows, read_batches, split_malformed
+from cradle.registry.reader import MALFORMED, ROW_NO, count_rows, read_batches
 from cradle.registry.scratch import MAX_ATTACHED, Scratch
 from cradle.registry.validation import FIELD, MESSAGE, REASON, REASONS, check_header, row_hash, validate
 
@@ -74,7 +74,7 @@ class Prepared:
     payload: bytes | str | None  # PostgreSQL: CSV for COPY; SQLite: the scratch table holding `good`
     region: str | None  # the run's region once this batch is in (`Ingester._regions`)
     refused: list[tuple]  # the bad rows as the quarantine stores them (`Ingester._refused`)
-    malformed: int = 0  # lines the reader could not read, among `refused` and not in `raw`
+    malformed: int = 0  # lines that could not be read as a row (among `refused`, not in `raw`)
 
 
 @dataclass
@@ -302,9 +302,11 @@ class Ingester:
         """Everything a batch needs before the database: validate, split, settle repeats inside the batch,
         encrypt and sort the good rows and serialise them for the bulk load. Touches no connection of the
         run's transaction, so it runs in the preparing thread while the previous batch is written."""
+        lines = None
+        if MALFORMED in raw.columns:  # lines that could not be a row: quarantined as read, the rest go on
+            lines = raw.filter(pl.col(MALFORMED).is_not_null())
+            raw = raw.filter(pl.col(MALFORMED).is_null()).drop(MALFORMED)
         check_header(self.feed, raw.columns)
-        raw, malformed = split_malformed(raw)
-        malformed = malformed.with_columns(row_hash(malformed, [LINE]))  # a repeat of the line is filed once
         for c in self.raw_columns:
             if c not in raw.columns:
                 raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(c))
@@ -332,8 +334,10 @@ class Ingester:
         if good.height:
             payload = _csv(good) if self.pg else self.scratch.fill(good)
         region = self._regions(raw)
-        refused = self._refused(bad, region) + self._malformed(malformed, region)
-        return Prepared(raw, good, duplicates, payload, region, refused, malformed.height)
+        broken = self._malformed(lines, region) if lines is not None else []
+        return Prepared(
+            raw, good, duplicates, payload, region, broken + self._refused(bad, region), len(broken)
+        )
 
     def process(self, raw: pl.DataFrame) -> None:
         self.write(self.prepare(raw))
@@ -448,6 +452,30 @@ class Ingester:
         )
         return refused
 
+    def _malformed(self, lines: pl.DataFrame, region: str | None) -> list[tuple]:
+        """Lines that could not be a row, as the quarantine stores them: every column empty and `_line`, the
+        line as read; the region is the run's once this batch is in (the line's own cannot be read), so the
+        officials of the file's region see it, also in a first batch."""
+        empty = dict.fromkeys(self.raw_columns)
+        return [
+            (
+                self.run_id,
+                self.feed.dept,
+                self.file_name,
+                r[ROW_NO],
+                None,
+                int.from_bytes(hashlib.blake2b(r[MALFORMED].encode(), digest_size=8).digest()) >> 1,
+                "line",
+                "malformed_line",
+                REASONS["malformed_line"],
+                self._store_raw({**empty, "_line": r[MALFORMED]}),
+                "open",
+                row_region({}, region),
+                None,
+            )
+            for r in lines.iter_rows(named=True)
+        ]
+
     def _refused(self, bad: pl.DataFrame, region: str | None) -> list[tuple]:
         """Refused rows as the quarantine stores them (`QUARANTINE` order; the row as read encrypted by its
         column's own type), made in the preparing thread: built per row in the writing thread, they and their
@@ -470,28 +498,6 @@ class Ingester:
                 row_town(r, region),
             )
             for r in bad.iter_rows(named=True)
-        ]
-
-    def _malformed(self, lines: pl.DataFrame, region: str | None) -> list[tuple]:
-        """Lines the reader could not split into the header's fields, quarantined as read (the row's region is
-        the file's: nothing in the line can be trusted to say more)."""
-        return [
-            (
-                self.run_id,
-                self.feed.dept,
-                self.file_name,
-                r[ROW_NO],
-                None,
-                r[HASH],
-                "line",
-                r[MALFORMED],
-                REASONS[r[MALFORMED]],
-                self._store_raw({LINE: r[LINE]}),
-                "open",
-                row_region({}, region),
-                None,
-            )
-            for r in lines.iter_rows(named=True)
         ]
 
     def _quarantine(self, refused: list[tuple]) -> None:

@@ -16,8 +16,8 @@ from cradle.auth.deps import PageActor
 from cradle.db import RequestSession
 from cradle.errors import N_, Invalid, OutOfScope
 from cradle.registry import access, browse
+from cradle.registry.exposure import LINE
 from cradle.registry.feeds import FEEDS, get_feed
-from cradle.registry.reader import LINE
 from cradle.registry.validation import REASON_MESSAGES
 from cradle.web.templating import locale_of, render
 

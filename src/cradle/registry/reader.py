@@ -1,7 +1,10 @@
 """Streaming readers: CSV (UTF-8 or GB18030), Excel and Parquet, yielded as all-text Polars batches.
 
 Every batch carries `_row_no`, the spreadsheet line of the row (the header is line 1), so quarantine can point
-an official at the exact line. Memory stays flat: no reader holds more than one batch.
+an official at the exact line. A CSV line that cannot be a row (more fields than the header, bytes that are not
+UTF-8) comes as a row of empty fields with `_malformed`, the line as read (invalid bytes as \\x escapes), for the
+quarantine; the good lines around it are read as usual. Only a file whose header is unreadable is refused whole.
+Memory stays flat: no reader holds more than one batch.
 """
 
 from __future__ import annotations
@@ -15,20 +18,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from cradle.errors import N_, Invalid
 
 ROW_NO = "_row_no"
-# a record the CSV reader could not read: why (a validation reason code), and the line as read
-MALFORMED, LINE = "_malformed", "_line"
+MALFORMED = "_malformed"  # a line that cannot be a row, as read (see the module's docstring)
 _CHUNK = 1 << 20
 
 
 def sniff_encoding(path: Path) -> str:
-    """utf-8 unless the first megabyte fails to decode as UTF-8; then GB18030 (its superset of GBK) when most of
-    its lines with non-ASCII bytes are not UTF-8, else UTF-8 with a few damaged lines (a cut character), which the
-    reader quarantines."""
+    """utf-8 unless the first megabyte fails to decode as UTF-8, in which case GB18030 (its superset of GBK)."""
     with open(path, "rb") as fh:
         head = fh.read(_CHUNK)
     if head.startswith(codecs.BOM_UTF8):
@@ -38,33 +39,50 @@ def sniff_encoding(path: Path) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    lines = head.split(b"\n")[:-1] if len(head) == _CHUNK else head.split(b"\n")  # whole lines only
-    utf8 = damaged = 0
-    for line in lines:
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            utf8 += 1
-        except UnicodeDecodeError:
-            damaged += 1
-    return "utf-8" if utf8 > damaged else "gb18030"
+    # A GB18030 file with Chinese names fails on nearly every line; a UTF-8 file with a cut character on one
+    # or two (those lines go to quarantine rather than the whole file being misread as GB18030).
+    lines = head.split(b"\n")[:-1] if len(head) == _CHUNK else head.split(b"\n")
+    bad = sum(1 for line in lines if not _is_utf8(line))
+    return "utf-8" if bad <= max(1, len(lines) // 100) else "gb18030"
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 @contextmanager
 def _utf8_path(path: Path, encoding: str) -> Iterator[Path]:
-    """Polars reads UTF-8 only: transcode other encodings chunk by chunk into a temporary file (a byte the
-    encoding cannot read raises UnicodeDecodeError: the caller then salvages the file line by line)."""
+    """Polars reads UTF-8 only: transcode other encodings chunk by chunk into a temporary file."""
     if encoding in ("utf-8", "utf8"):
         yield path
         return
     decoder = codecs.getincrementaldecoder(encoding)()
     fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="cradle-transcode-")
+    lines = 1
     try:
         with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
-            while chunk := src.read(_CHUNK):
-                dst.write(decoder.decode(chunk).encode("utf-8"))
-            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+            try:
+                while chunk := src.read(_CHUNK):
+                    dst.write(decoder.decode(chunk).encode("utf-8"))
+                    lines += chunk.count(b"\n")
+                dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+            except UnicodeDecodeError as exc:
+                at = lines + chunk[: max(exc.start, 0)].count(b"\n") if chunk else lines
+                raise Invalid(
+                    "file",
+                    N_(
+                        "%(file)s line %(line)s: not valid %(encoding)s (%(reason)s); save it as UTF-8 or "
+                        "GB18030 and import it again"
+                    ),
+                    file=path.name,
+                    line=at,
+                    encoding=encoding,
+                    reason=exc.reason,
+                ) from None
         yield Path(tmp)
     finally:
         os.unlink(tmp)
@@ -116,32 +134,73 @@ def _text(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _csv_batches(path: Path, batch_rows: int, encoding: str | None) -> Iterator[pl.DataFrame]:
-    """Polars reads the file; if it refuses a line (more fields than the header, bytes that are not text in the
-    file's encoding), the rest of the file is read again line by line (`salvage`), the malformed lines marked."""
     enc = encoding or sniff_encoding(path)
+    if enc == "utf-8-sig":
+        enc = "utf-8"  # polars strips the BOM itself
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if len(head) < 4096 and not head.replace(codecs.BOM_UTF8, b"").strip():
         raise Invalid(
             "file", N_("%(file)s: the file is empty, with no header and no data rows"), file=path.name
         )
-    done = 0
-    try:
-        with _utf8_path(path, "utf-8" if enc == "utf-8-sig" else enc) as utf8:  # polars strips a BOM itself
-            lf = pl.scan_csv(utf8, infer_schema=False)
-            for df in lf.collect_batches(chunk_size=batch_rows):
-                done += df.height
-                yield df
-            yield pl.DataFrame(schema=lf.collect_schema())  # the header, for a file without data rows
-        return
-    except (pl.exceptions.PolarsError, UnicodeDecodeError):
-        pass
-    with _salvaged(path, enc) as clean:
-        lf = pl.scan_csv(clean, infer_schema=False).slice(done)  # the rows before the bad line were read
+    with _utf8_path(path, enc) as utf8:
+        lf = pl.scan_csv(utf8, infer_schema=False)
+        read = 0  # data rows yielded before a malformed line stops Polars
         try:
-            yield from lf.collect_batches(chunk_size=batch_rows)
+            for batch in lf.collect_batches(chunk_size=batch_rows):
+                read += batch.height
+                yield batch
+            yield pl.DataFrame(schema=lf.collect_schema())  # the header, for a file without data rows
+            return
         except pl.exceptions.PolarsError as exc:
-            raise _unreadable(path.name, exc) from None
+            bad = malformed_lines(utf8)
+            if not bad:
+                raise csv_problem(path.name, utf8) or _unreadable(path.name, exc) from None
+        yield from _around_malformed(utf8, bad, read, batch_rows)
+
+
+def malformed_lines(utf8: Path) -> dict[int, bytes] | None:
+    """The lines (1 is the header) that cannot be a row: not UTF-8, or more fields than the header; None when
+    the header itself is unreadable. Read line by line with the csv module: only on Polars' error path."""
+    out: dict[int, bytes] = {}
+    with open(utf8, "rb") as fh:
+        header = fh.readline()
+        if not _is_utf8(header):
+            return None
+        width = len(next(csv.reader([header.decode("utf-8-sig")]), []))
+        for n, line in enumerate(fh, 2):
+            if not _is_utf8(line) or len(next(csv.reader([line.decode("utf-8")]), [])) > width:
+                out[n] = line.rstrip(b"\r\n")
+    return out
+
+
+def _around_malformed(
+    utf8: Path, bad: dict[int, bytes], skip: int, batch_rows: int
+) -> Iterator[pl.DataFrame]:
+    """The file again with each malformed line an empty row marked `_malformed`, from data row `skip` on (the
+    rows before it were yielded already)."""
+    fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="cradle-malformed-")
+    try:
+        with open(utf8, "rb") as src, os.fdopen(fd, "wb") as dst:
+            header = src.readline()
+            dst.write(header)
+            empty = b"," * (len(next(csv.reader([header.decode("utf-8-sig")]), [])) - 1) + b"\n"
+            for n, line in enumerate(src, 2):
+                dst.write(empty if n in bad else line)
+        lf = pl.scan_csv(tmp, infer_schema=False).slice(skip)
+        lines = np.array(sorted(bad), dtype=np.int64)
+        texts = [bad[n].decode("utf-8", "backslashreplace") for n in lines.tolist()]
+        first = skip + 2  # the line of the next data row
+        for batch in lf.collect_batches(chunk_size=batch_rows):
+            at = np.searchsorted(lines, [first, first + batch.height])
+            marks = [None] * batch.height
+            for i in range(at[0], at[1]):
+                marks[int(lines[i]) - first] = texts[i]
+            yield batch.with_columns(pl.Series(MALFORMED, marks, dtype=pl.String))
+            first += batch.height
+        yield pl.DataFrame(schema=lf.collect_schema())
+    finally:
+        os.unlink(tmp)
 
 
 def _unreadable(file: str, exc: Exception) -> Invalid:
@@ -149,74 +208,39 @@ def _unreadable(file: str, exc: Exception) -> Invalid:
     return Invalid("file", N_("%(file)s: could not read the CSV (%(detail)s)"), file=file, detail=detail)
 
 
-def _records(fh, encoding: str) -> Iterator[tuple[bytes, str | None]]:
-    """The file's CSV records as (raw bytes, text); text is None when the bytes are not `encoding`. A record
-    spans lines while a quoted field is open (an odd count of quotes so far)."""
-    raw = b""
-    for line in fh:
-        raw += line
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            yield raw, None
-            raw = b""
-            continue
-        if text.count('"') % 2 == 0:
-            yield raw, text
-            raw = b""
-    if raw:
-        yield raw, None if _undecodable(raw, encoding) else raw.decode(encoding)
-
-
-def _undecodable(raw: bytes, encoding: str) -> bool:
-    try:
-        raw.decode(encoding)
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
-@contextmanager
-def _salvaged(path: Path, encoding: str) -> Iterator[Path]:
-    """A UTF-8 copy of the file with two more columns: MALFORMED (`malformed_fields` or `malformed_encoding`)
-    and LINE (the line as read, undecodable bytes as \\x escapes) for each record that cannot be read; its
-    other cells are empty, so every record keeps its place (and its line number). A header that cannot be read
-    refuses the file."""
-    fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="cradle-salvage-")
-    try:
-        with open(path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
-            records = _records(src, encoding)
-            raw, text = next(records, (b"", ""))
-            if text is None:
-                raise Invalid(
+def csv_problem(file: str, utf8: Path) -> Invalid | None:
+    """Where a CSV that Polars refused goes wrong, named by line: a line that is not UTF-8, or a line with more
+    fields than the header (read again with the csv module; only on this error path)."""
+    with open(utf8, "rb") as fh:
+        for n, line in enumerate(fh, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return Invalid(
                     "file",
-                    N_("%(file)s: the header is not valid %(encoding)s text; save it as UTF-8 or GB18030"),
-                    file=path.name,
-                    encoding=encoding,
+                    N_(
+                        "%(file)s: line %(line)s is not valid UTF-8 text; save it as UTF-8 or GB18030 and import it again"
+                    ),
+                    file=file,
+                    line=n,
                 )
-            header = next(csv.reader([text.lstrip("\ufeff")]), [])
-            out = csv.writer(dst)
-            out.writerow([*header, MALFORMED, LINE])
-            blank = [""] * len(header)
-            for raw, text in records:
-                fields = next(csv.reader([text]), []) if text is not None else None
-                if fields is not None and len(fields) <= len(header):
-                    out.writerow([*fields, *blank[len(fields) :], "", ""])
-                    continue
-                shown = raw.decode(encoding, errors="backslashreplace").rstrip("\r\n")
-                reason = "malformed_encoding" if fields is None else "malformed_fields"
-                out.writerow([*blank, reason, shown])
-        yield Path(tmp)
-    finally:
-        os.unlink(tmp)
-
-
-def split_malformed(batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The batch without the records `_salvaged` marked malformed, and those records (ROW_NO, MALFORMED, LINE)."""
-    if MALFORMED not in batch.columns:
-        return batch, pl.DataFrame(schema={ROW_NO: pl.Int64, MALFORMED: pl.String, LINE: pl.String})
-    marked = batch[MALFORMED].is_not_null()
-    return batch.filter(~marked).drop(MALFORMED, LINE), batch.filter(marked).select(ROW_NO, MALFORMED, LINE)
+    with open(utf8, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        for row in reader:
+            if len(row) > len(header):
+                return Invalid(
+                    "file",
+                    N_(
+                        "%(file)s: line %(line)s has %(fields)s fields, more than the header's %(columns)s "
+                        "columns (an extra comma or a comma outside quotes); correct it and import it again"
+                    ),
+                    file=file,
+                    line=reader.line_num,
+                    fields=len(row),
+                    columns=len(header),
+                )
+    return None
 
 
 def _parquet_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:

@@ -43,8 +43,7 @@ REASONS = {
     "mother_too_young": "生育时母亲不满12周岁",
     "mother_not_female": "母亲的身份证号码为男性",
     "record_conflict": "业务记录号已存在且内容不同",
-    "malformed_fields": "该行字段数多于表头的列数（多余的逗号或引号外的逗号）",
-    "malformed_encoding": "该行含有无法识别的字符（编码错误或被截断的汉字）",
+    "malformed_line": "该行无法读作一条记录（字段数多于表头，或含非UTF-8字符）",
 }
 REASON_MESSAGES = {
     "missing": N_("Required field missing"),
@@ -67,11 +66,8 @@ REASON_MESSAGES = {
     "mother_too_young": N_("The mother was under 12 at the birth"),
     "mother_not_female": N_("The mother's ID number is a man's"),
     "record_conflict": N_("The record number is already stored with different content"),
-    "malformed_fields": N_(
-        "The line has more fields than the header has columns (an extra comma or a comma outside quotes)"
-    ),
-    "malformed_encoding": N_(
-        "The line has characters that cannot be read (a wrong encoding or a cut Chinese character)"
+    "malformed_line": N_(
+        "The line cannot be read as a row (more fields than the header, or bytes not UTF-8)"
     ),
 }
 

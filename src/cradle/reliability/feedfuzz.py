@@ -1,7 +1,7 @@
 """The feed parsers on arbitrary input: a department file (bytes) read, header-checked and validated the way
 `cradle ingest` does, without a database. The property: the file is refused with an error `cradle ingest`
 reports (a `cradle.errors` refusal, ValueError, UnicodeDecodeError: one line, exit code 2), or every row either passes or
-names the failing field and a known reason (a line the reader could not read: the reason it was marked with)."""
+names the failing field and a known reason."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import polars as pl
 
 from cradle.errors import DomainError
 from cradle.registry.feeds import FEEDS
-from cradle.registry.reader import MALFORMED, read_batches, split_malformed
+from cradle.registry.reader import read_batches
 from cradle.registry.validation import FIELD, REASON, REASONS, check_header, validate
 
 # What `cradle ingest` turns into a one-line refusal (see cradle.registry.cli).
@@ -84,13 +84,6 @@ def check_file(dept: str, data: bytes, suffix: str = ".csv") -> str:
         try:
             for batch in read_batches(Path(name), batch_rows=1000):
                 check_header(FEEDS[dept], batch.columns)
-                batch, lines = split_malformed(
-                    batch
-                )  # quarantined by ingest as they are, with a known reason
-                if not set(lines[MALFORMED]) <= set(REASONS):
-                    raise PropertyBroken(
-                        f"a malformed line without a known reason: {lines[MALFORMED].to_list()}"
-                    )
                 check_rows(dept, batch)
         except REFUSALS:
             return "refused"

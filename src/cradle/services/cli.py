@@ -23,9 +23,11 @@ def _finance(county: str) -> Actor:
 
 def register(app: typer.Typer) -> None:
     audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
-    services_app = typer.Typer(help="Citizen services: 免申即享 runs, reminders, SMS.", no_args_is_help=True)
+    services_app = typer.Typer(
+        help="Citizen services: automatic benefits (免申即享), reminders, SMS.", no_args_is_help=True
+    )
     payments_app = typer.Typer(
-        help="一卡通 payments: batches, bank files, reconciliation.", no_args_is_help=True
+        help="One-card payments (一卡通): batches, bank files, reconciliation.", no_args_is_help=True
     )
     app.add_typer(audit_app, name="audit")
     app.add_typer(services_app, name="services")
@@ -51,7 +53,7 @@ def register(app: typer.Typer) -> None:
         candidates: Path = typer.Argument(..., help="JSON lines: one household each"),
         on: str | None = None,
     ) -> None:
-        """免申即享: open cases for eligible households that have none."""
+        """Automatic benefits (免申即享): open cases for eligible households that have none."""
         # deferred: the command's work is loaded when it runs
         from cradle.services import proactive
 

@@ -11,6 +11,10 @@ from cradle.auth.actor import SYSTEM
 from cradle.config import get_settings
 from cradle.errors import DomainError
 from cradle.jobs.registry import JobContext
+from cradle.services import escalation as sla
+from cradle.services import notifications
+from cradle.services import proactive as runs
+from cradle.services import reminders as daily
 
 
 def candidates_dir() -> Path:
@@ -37,7 +41,6 @@ def _read(path: Path) -> list[dict]:
 def proactive(ctx: JobContext) -> dict:
     """Runs each candidate file through `proactive.run_program` in its own transaction and moves it to done/;
     a file that cannot be read or run stays where it is and fails the run, naming it."""
-    from cradle.services import proactive as runs
 
     folder = candidates_dir()
     totals = {"files": 0, "examined": 0, "eligible": 0, "opened": 0, "existing": 0}
@@ -63,21 +66,18 @@ def proactive(ctx: JobContext) -> dict:
 
 
 def escalation(ctx: JobContext) -> dict:
-    from cradle.services import escalation as sla
 
     with ctx.session() as s:
         return sla.escalate(s, ctx.today)
 
 
 def reminders(ctx: JobContext) -> dict:
-    from cradle.services import reminders as daily
 
     with ctx.session() as s:
         return daily.run_daily(s, ctx.today)
 
 
 def dispatch(ctx: JobContext) -> dict:
-    from cradle.services import notifications
 
     with ctx.session() as s:
         return notifications.dispatch(s)

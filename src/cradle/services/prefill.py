@@ -17,7 +17,8 @@ from cradle.errors import DomainError, NotFound
 
 
 def _builder():
-    try:  # deferred: the registry is a domain a deployment may leave out
+    try:
+        # deferred: the registry is a domain a deployment may leave out
         from cradle.registry.household import build_household
     except ImportError:  # a deployment without the registry domain
         return None

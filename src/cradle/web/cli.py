@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
         metrics_host: str = typer.Option("127.0.0.1", help="The address of --metrics-port."),
     ) -> None:
         """Serve the web app and the JSON API."""
+        # deferred: `cradle --help` imports every command module; the command's work loads when it runs
         from cradle.config import get_settings
         from cradle.ops import logs, multiproc
 
@@ -28,6 +29,7 @@ def register(app: typer.Typer) -> None:
         multiproc.prepare(port)  # before anything imports prometheus-client: the workers share its files
         metrics_server = None
         if metrics_port:
+            # deferred: `cradle --help` imports every command module; the command's work loads when it runs
             from cradle.ops.metrics import serve_port
 
             try:
@@ -47,6 +49,7 @@ def register(app: typer.Typer) -> None:
                     "cradle.web.app:serve_app", factory=True, host=host, port=port, reload=reload, **options
                 )
                 return
+            # deferred: `cradle --help` imports every command module; the command's work loads when it runs
             from cradle.web.serving import serve as serve_workers
 
             try:
@@ -63,6 +66,7 @@ def register(app: typer.Typer) -> None:
     @app.command("i18n-update")
     def i18n_update() -> None:
         """Extract the web app's messages into its zh and en catalogues; list what still needs translating."""
+        # deferred: `cradle --help` imports every command module; the command's work loads when it runs
         from cradle.web.i18n_catalogues import update
 
         for locale, missing in update().items():
@@ -73,6 +77,7 @@ def register(app: typer.Typer) -> None:
     @app.command("init-db")
     def init_db(demo: bool = typer.Option(True, help="Load demo data when the database is new.")) -> None:
         """Create or upgrade the database; load demo data into a new one."""
+        # deferred: `cradle --help` imports every command module; the command's work loads when it runs
         from cradle.demo import init_database
 
         created = init_database(load_demo=demo)

@@ -34,6 +34,8 @@ def describe(note: str | None, locale: str) -> str | None:
     t = translations(locale)
     if note == "encouraged":
         return t.gettext("Encouraged by the policy: the employer decides whether to grant it.")
+    if note == "at least":
+        return t.gettext("The document sets this amount as a minimum: at least this much.")
     if note == UNCONFIRMED:
         return t.gettext(
             "The regulation that holds this figure is not loaded yet; the value is to be confirmed."

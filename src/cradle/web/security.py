@@ -16,6 +16,7 @@ import json
 import time
 
 from cradle.config import get_settings
+from cradle.web.i18n import choose_locale, gettext
 
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
@@ -90,7 +91,6 @@ class SecurityMiddleware:
 
 
 async def _too_many(scope, send, wait: int, extra) -> None:
-    from cradle.web.i18n import choose_locale, gettext
 
     headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
     locale = choose_locale(None, None, headers.get("accept-language"))

@@ -16,7 +16,7 @@ def report_cmd(
     today: str = typer.Option(None, help="judge plan deadlines and late data on this date (YYYY-MM-DD)"),
     html_only: bool = typer.Option(False, "--html-only", help="skip the PDF"),
 ) -> None:
-    """年度监测评估报告: the year's report in Chinese, HTML and PDF."""
+    """The year's monitoring report (年度监测评估报告) in Chinese, HTML and PDF."""
     from cradle import atomicfile, regions
     from cradle.db import session_scope
     from cradle.monitoring.report import annual, render

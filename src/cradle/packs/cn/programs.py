@@ -36,7 +36,7 @@ def extension_days(c: Ctx) -> np.ndarray:
     """Per birth: the province's extra maternity leave in force at the birth (0 where none is known), for
     births within the province's policy (its `policy.max_birth_order`, when it sets one)."""
     b = c.births
-    order = c.birth_order[np.maximum(b.child, 0)]
+    order = c.delivery_order
     first = c.layered("maternity_leave_extension.first_child_days", on=b.date, hh=b.hh)
     later = c.layered("maternity_leave_extension.later_child_days", on=b.date, hh=b.hh)
     limit = c.layered("policy.max_birth_order", on=b.date, hh=b.hh)

@@ -21,7 +21,7 @@ TWO_CHILD_POLICY = np.datetime64("2016-01-01")  # 全面两孩政策 in force
 @program(
     id="luhe.newborn_insurance_window",
     title="新生儿参加居民医保期限",
-    entity="birth",
+    entity="newborn",
     kind="deadline",
     unit="date",
     clause="加大医疗和生育保险保障力度",
@@ -29,22 +29,20 @@ TWO_CHILD_POLICY = np.datetime64("2016-01-01")  # 全面两孩政策 in force
     in_force_on="as_of",
 )
 def newborn_insurance_window(c: Ctx) -> Rule:
-    b = c.births
+    """Per newborn (each child of twins has its own window)."""
+    n = c.newborns
     p = c.persons
     months = c.param("newborn_insurance_window.months")
-    deadline = add_months(b.date, int(np.nan_to_num(months)))
-    child = np.maximum(b.child, 0)
+    deadline = add_months(n.date, int(np.nan_to_num(months)))
     return Rule(
         conditions=[
-            ("有新生儿信息", b.child >= 0),
-            ("新生儿在世", c.alive[child]),
-            ("新生儿尚未参加基本医疗保险", p.medical_insurance[child] == c.INSURANCE["none"]),
+            ("新生儿在世", c.alive[n.child]),
+            ("新生儿尚未参加基本医疗保险", p.medical_insurance[n.child] == c.INSURANCE["none"]),
             ("未过参保期限", c.as_of <= deadline),
         ],
         amount=deadline,
-        start=b.date,
+        start=n.date,
         end=deadline,
-        beneficiary=b.child,
         explanation="新生儿于{date}出生，可在出生后六个月内（截至{amount}）参加居民医保，参保前发生的医疗费用按规定支付"
         + DRAFT,
     )

@@ -23,6 +23,12 @@ def _insured(c: Ctx, rows: np.ndarray) -> np.ndarray:
     return p.maternity_insurance[rows] | (p.medical_insurance[rows] == c.INSURANCE["employee"])
 
 
+def _brings_third(c: Ctx) -> np.ndarray:
+    """Per birth: the delivery brings the third child (twins born second are the second and third)."""
+    first = c.delivery_order
+    return (first >= 1) & (first <= 3) & (first + c.births.babies - 1 >= 3)
+
+
 @program(
     id="shaoxing.maternity_insurance_flexible",
     title="灵活就业人员生育保险待遇",
@@ -35,7 +41,7 @@ def maternity_insurance_flexible(c: Ctx) -> Rule:
     b = c.births
     p = c.persons
     mother = np.maximum(b.mother, 0)
-    order = np.maximum(c.birth_order[b.child], 1)
+    order = np.maximum(c.delivery_order, 1)
     return Rule(
         conditions=[
             ("有母亲信息", b.mother >= 0),
@@ -93,7 +99,7 @@ def maternity_insurance_third_child(c: Ctx) -> Rule:
         conditions=[
             ("有母亲信息", b.mother >= 0),
             ("母亲参加生育保险", _insured(c, mother)),
-            ("生育第三孩", c.birth_order[np.maximum(b.child, 0)] == 3),
+            ("生育第三孩", _brings_third(c)),
         ],
         start=b.date,
         facts={

@@ -418,10 +418,16 @@ def public_rental_priority(c: Ctx) -> Rule:
     in_force="nursery_fee_subsidy.second_child",
 )
 def nursery_fee_subsidy(c: Ctx) -> Rule:
+    """A monthly subsidy “对符合条件的托育服务机构入托的……婴幼儿”: it is paid while the child is enrolled, so it
+    stops at the third birthday or from the month after the child leaves the registered nursery (the 托育
+    registry's or the 教育 feed's leaving record, `care.left`), whichever comes first."""
     p = c.persons
     third = c.birthday(3)
     window = c.param("nursery_fee_subsidy.window_open")
     order = c.birth_order
+    after_leaving = (p.care_left.astype("datetime64[M]") + 1).astype("datetime64[D]")  # NaT: still enrolled
+    left = ~np.isnat(after_leaving)
+    end = np.where(left & (after_leaving < third), after_leaving, third)
     return Rule(
         conditions=[
             ("是子女", c.is_child),
@@ -433,6 +439,7 @@ def nursery_fee_subsidy(c: Ctx) -> Rule:
             ),
             ("在相关政策规定期限内", np.broadcast_to(window == 1, p.hh.shape)),
             ("未满3周岁", c.as_of < third),
+            ("未离开托育机构（离托次月起停发）", ~left | (c.as_of < after_leaving)),
         ],
         amount=np.where(
             order >= 3,
@@ -440,9 +447,12 @@ def nursery_fee_subsidy(c: Ctx) -> Rule:
             c.param("nursery_fee_subsidy.second_child"),
         ),
         start=p.birth_date,
-        end=third,
-        facts={"tier": lambda: _tier(order)},
-        explanation="{tier}婴幼儿在已备案的托育服务机构入托，区县按每人每月{amount}元给予保育费补助，至{end}满3周岁止",
+        end=end,
+        facts={
+            "tier": lambda: _tier(order),
+            "until": lambda: np.where(left & (end < third), "离托次月起停发", "满3周岁止"),
+        },
+        explanation="{tier}婴幼儿在已备案的托育服务机构入托，区县按每人每月{amount}元给予保育费补助，至{end}{until}",
     )
 
 
