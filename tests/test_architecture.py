@@ -12,26 +12,7 @@ import io
 import tokenize
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parents[1] / "src"
-
-# Modules whose function-level imports of cradle moved to the top or say why they are deferred; the rest of the
-# tree joins as each domain is rewritten in issue 18, and then the xfail below passes.
-CONVERTED = (
-    "cradle.cli",
-    "cradle.db",
-    "cradle.backup",
-    "cradle.batch",
-    "cradle.reliability",
-    "cradle.synth",
-    "cradle.testing",
-    "cradle.keys_cli",
-    "cradle.keyrotation",
-    "cradle.fieldcrypt",
-    "cradle.audit",
-    "cradle.childcare",
-)
 
 
 def modules(src: Path, top: str = "cradle") -> dict[str, Path]:
@@ -198,12 +179,6 @@ def test_no_import_cycles_among_cradle_modules():
     assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
 
 
-def test_converted_modules_say_why_each_function_level_import_is_deferred():
-    found = unexplained_deferred_imports(SRC, within=CONVERTED)
-    assert not found, "function-level imports with no reason:\n" + "\n".join(found)
-
-
-@pytest.mark.xfail(strict=False, reason="domains convert in issue 18's later commits")
 def test_every_function_level_import_of_cradle_says_why_it_is_deferred():
     found = unexplained_deferred_imports(SRC)
     assert not found, "function-level imports with no reason:\n" + "\n".join(found)

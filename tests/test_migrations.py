@@ -243,7 +243,7 @@ def test_a_database_from_before_the_move_upgrades(db_url, tmp_path):
     before_the_move = {
         "0016_registry_kinship_scope",
         "0010_childcare_field_encryption",
-        "0003_monitoring",
+        "monitoring_0002",
         "0012_services_bundle_crypt",
         "0015_payments_entitlement_period",
         "0010_auth_field_encryption",

@@ -71,6 +71,10 @@ class Settings:
     proactive_dir_text: str = _env(
         "PROACTIVE_DIR", doc="where the data hub drops 免申即享 candidates (default <data_dir>/proactive)"
     )
+    # The parameter desk (docs/params.md): how stale another process's published values may be.
+    params_refresh_text: str = _env(
+        "PARAMS_REFRESH_MS", "1000", doc="how often a process asks whether the parameter desk published (ms)"
+    )
 
     @property
     def data_dir(self) -> Path:
@@ -111,6 +115,10 @@ class Settings:
     @property
     def proactive_dir(self) -> Path:
         return Path(self.proactive_dir_text) if self.proactive_dir_text else self.data_dir / "proactive"
+
+    @property
+    def params_refresh_seconds(self) -> float:
+        return int(self.params_refresh_text) / 1000
 
     @property
     def threadpool(self) -> int | None:

@@ -7,6 +7,7 @@ import cradle.childcare.models  # noqa: F401
 import cradle.jobs.models  # noqa: F401
 import cradle.monitoring.models  # noqa: F401
 import cradle.ops.models  # noqa: F401
+import cradle.params.models  # noqa: F401
 import cradle.payments.models  # noqa: F401
 import cradle.registry.models  # noqa: F401
 import cradle.services.models  # noqa: F401

@@ -22,6 +22,8 @@ FACILITY_NAME = "范围测试托育园"
 REG_ID = make_id_number("370303", dt.date(1991, 5, 6), 8, "F")
 REG_BAD_ID = REG_ID[:-1] + ("0" if REG_ID[-1] != "0" else "1")
 REG_NAMES = ("范围测试户主", "范围测试隔离人", "范围测试待核人", "范围测试合并人")
+# 370303's monitoring: a plan report (its progress text, its evidence file's name), a survey and a what-if run
+MON_MARKERS = ("范围测试托班进展", "范围测试佐证.pdf", "范围测试抽样员", "范围测试模拟人")
 
 
 def credit_code(region: str, n: int) -> str:
@@ -89,7 +91,58 @@ def seed(url: str) -> dict:
             "finding_id": finding_id,
             "credit_code": f.credit_code,
         }
-    return {**ids, **seed_registry(url)}
+    registry = seed_registry(url)
+    return {**ids, **registry, **seed_monitoring(url)}
+
+
+def seed_monitoring(url: str) -> dict:
+    """A 370303 教育局 report on its plan task with an evidence file, a survey of 370303's households (the registry
+    rows above) and a what-if run of 370303."""
+    from cradle.auth.actor import Actor
+    from cradle.monitoring import plan, survey_store
+    from cradle.monitoring.models import Run
+
+    edu = Actor(
+        id="account:0", role="dept_clerk", region="370303", dept="jiaoyu", name="范围测试", account_id=None
+    )
+    surveyor = Actor(id="account:0", role="county_official", region="370303", name=MON_MARKERS[2])
+    with session_scope(url) as s:
+        report = plan.submit(
+            s,
+            edu,
+            "370303",
+            "zibo.3-2.1",
+            "2025",
+            MON_MARKERS[0],
+            dt.date(2025, 12, 1),
+            files=[(MON_MARKERS[1], "application/pdf", b"%PDF-1.4 scope")],
+            today=dt.date(2026, 1, 5),
+        )
+        sample = survey_store.draw(s, surveyor, "370303", 2024, 1.0, seed=1)
+        run = Run(
+            kind="whatif",
+            region="370303",
+            settings={
+                "parameter": "x",
+                "value": 1,
+                "years": [2025],
+                "source": "synthetic",
+                "persons": 10,
+                "on": "2025-06-30",
+            },
+            status="failed",
+            done=0,
+            total=3,
+            started_by=MON_MARKERS[3],
+        )
+        s.add(run)
+        s.flush()
+        return {
+            "report_id": report.id,
+            "evidence_id": report.evidence[0].id,
+            "survey_id": sample.id,
+            "monitoring_run_id": run.id,
+        }
 
 
 def seed_registry(url: str) -> dict:
@@ -143,4 +196,5 @@ def markers(ids: dict) -> list[str]:
         REG_ID,
         REG_BAD_ID,
         *REG_NAMES,
+        *MON_MARKERS,
     ]

@@ -97,13 +97,17 @@ def fill(path: str, ids: dict) -> str:
         "indicator_id": "newborn_hearing_screening_rate",
         "document": "003_9583e153e8ef1680.txt",
         "clause": "二（四）2",
-        "measure_id": "zibo.1",
-        "run_id": ids["run_id"],
+        "report_id": ids["report_id"],
+        "evidence_id": ids["evidence_id"],
+        "survey_id": ids["survey_id"],
+        "run_id": ids["monitoring_run_id"] if path.startswith("/whatif/") else ids["run_id"],
         "person_id": ids["person_id"],
         "row_id": ids["row_id"],
         "candidate_id": ids["candidate_id"],
         "merge_id": ids["merge_id"],
     }
+    if "monitoring" in path:  # a plan task's id (a services task's id is a number)
+        values["task_id"] = "zibo.3-2.1"
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values.get(m.group(1), 1)), path)
 
 

@@ -30,6 +30,9 @@ ASKED = {
     "/monitoring/upload/template.xlsx": [{"region": "370303", "year": "2024"}],
     "/monitoring/{code}/report": [{}],
     "/monitoring/{code}/report.pdf": [{}],
+    "/monitoring/{code}/plan/scorecard.xlsx": [{}],
+    "/monitoring/{code}/survey/{survey_id}/sheet.xlsx": [{}],
+    "/whatif/runs/{run_id}/result.csv": [{}],
     "/api/v1/services/documents/{doc_no}.pdf": [{}],
     "/services/documents/{doc_no}.pdf": [{}],
 }
@@ -61,6 +64,9 @@ def test_370304_gets_nothing_of_370303_from_exports_reports_and_searches(app_cli
     shown_to_own = set()
     for path, queries in ASKED.items():
         url = path.replace("{code}", "370303").replace("{doc_no}", "X")
+        url = url.replace("{survey_id}", str(ids["survey_id"])).replace(
+            "{run_id}", str(ids["monitoring_run_id"])
+        )
         for query in queries:
             theirs = app_client.get(url, params=query, headers=other)
             # what the caller typed is echoed in the search box: not a leak

@@ -20,7 +20,9 @@ def client(sqlite_url, monkeypatch):
     return client
 
 
-def test_entry_series_plan_warnings_projection(client):
+def test_entry_series_plan_warnings_projection(client, sqlite_url):
+    from cradle.auth.testing import bearer_for
+
     body = {
         "indicator_id": "newborn_hearing_screening_rate",
         "region": "441523",
@@ -44,13 +46,29 @@ def test_entry_series_plan_warnings_projection(client):
         data={"department": "d", "entered_by": "u"},
     )
     assert up.status_code == 422 and up.json()["errors"][0]["field"] == "file"  # nothing filled in
-    upd = client.post(
-        "/api/v1/monitoring/plan/measures/baiyin.13",
-        json={"region": "620400", "department": "市公安局", "status": "in_progress", "updated_by": "u"},
+    report = {"period": "2025", "progress": "育儿补贴申领系统上线", "reported_on": "2025-12-01"}
+    # the administrator is no unit: reports come from the units' own accounts
+    assert (
+        client.post("/api/v1/monitoring/plan/620400/tasks/baiyin.13.1/reports", json=report).status_code
+        == 403
     )
-    assert upd.status_code == 201
-    board = client.get("/api/v1/monitoring/plan/620400").json()["measures"]
-    assert next(m for m in board if m["id"] == "baiyin.13")["status"] == "in_progress"
+    unit = bearer_for(sqlite_url, "dept_clerk", "620400", department="weijian")
+    upd = client.post(
+        "/api/v1/monitoring/plan/620400/tasks/baiyin.13.1/reports",
+        json={**report, "department": "gongan"},  # the department is the account's, never the body's
+        headers=unit,
+    )
+    assert upd.status_code == 422 and upd.json()["errors"][0]["field"] == "department"
+    upd = client.post("/api/v1/monitoring/plan/620400/tasks/baiyin.13.1/reports", json=report, headers=unit)
+    assert upd.status_code == 201 and upd.json()["department"] == "weijian"
+    review = client.post(
+        f"/api/v1/monitoring/plan/620400/reports/{upd.json()['id']}/review",
+        json={"action": "accept"},
+        headers=unit,
+    )
+    assert review.status_code == 200 and review.json()["status"] == "accepted"
+    board = client.get("/api/v1/monitoring/plan/620400").json()["tasks"]
+    assert next(t for t in board if t["id"] == "baiyin.13.1")["items"][0]["state"] == "accepted"
     w = client.get("/api/v1/monitoring/warnings", params={"region": "441523", "year": 2024}).json()
     assert any(x["kind"] == "late" for x in w["warnings"])
     p = client.get(

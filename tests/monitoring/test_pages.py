@@ -225,4 +225,10 @@ def test_dashboard_and_indicator_page_in_english(client):
         "/monitoring/370300/indicators/childcare_places_per_1000", params={"year": 2024, "lang": "en"}
     ).text
     assert "<h2>Trend by year</h2>" in page and "<h2>Rank among peers</h2>" in page and "历年趋势" not in page
+    # the unit in the page's language (catalogue.UNITS), the definition's own words in Chinese
+    assert '<th scope="row">places per 1,000 people</th>' in page and "个/千人" not in page
+    zh = client.get(
+        "/monitoring/370300/indicators/childcare_places_per_1000", params={"year": 2024, "lang": "zh"}
+    ).text
+    assert '<th scope="row">个/千人</th>' in zh
     assert "Monitoring" in client.get("/monitoring", params={"lang": "en"}).text

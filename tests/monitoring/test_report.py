@@ -165,7 +165,8 @@ def test_annual_report_pdf_pages_text_and_benefits(db, tmp_path):
     ]
     assert any(w.kind == "band" and w.indicator == "births" for w in rep.warnings)  # 30,000 → 26,000
     assert rep.projection is not None and rep.projection.years[0] == 2025
-    assert len(rep.plan) == 16  # 淄博's measures
+    tasks = {r.task.id for r in rep.plan}  # 淄博's tasks less the four each 区县 carries out
+    assert len(tasks) == 34 and "zibo.3-2.1" in tasks and "zibo.3-3.1" not in tasks
     pdf = render.pdf(rep)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) > 1
@@ -196,8 +197,8 @@ def test_report_without_payments_says_so(db):
     english = render.html(rep, locale="en")
     assert '<html lang="en"' in english and "1. Overview" in english and "No payments this year" in english
     assert "No benefit payments this year." in english and "indicators monitored" in english
-    assert "Medium variant" in english and "Not started" in english and "总体情况" not in english
-    assert "无发放记录" not in english and "未启动" not in english and "中方案" not in english
+    assert "Medium variant" in english and "Overdue items" in english and "总体情况" not in english
+    assert "无发放记录" not in english and "逾期事项" not in english and "中方案" not in english
     assert rep.projection.population["中方案"]  # the data keys stay Chinese
 
 

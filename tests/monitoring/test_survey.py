@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cradle.errors import Invalid
 from cradle.monitoring import survey
 
 
@@ -47,7 +48,7 @@ def test_confidence_intervals_cover_the_truth():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="fraction"):
+    with pytest.raises(Invalid, match="fraction"):
         survey.draw(np.array([1, 2]), 0)
     s = survey.draw(np.array(["a"] * 10), 0.5, seed=0)
     with pytest.raises(ValueError, match="y"):

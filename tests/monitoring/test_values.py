@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from cradle.db import session_scope
+from cradle.errors import DomainError
 from cradle.monitoring import values
-from cradle.monitoring.errors import MonitoringError
 from cradle.monitoring.models import IndicatorValue
 
 GOOD = {
@@ -65,9 +65,9 @@ def test_bad_entry_names_the_field_and_stores_nothing(sqlite_url, change, field)
     from cradle.db import upgrade
 
     upgrade(sqlite_url)
-    with pytest.raises(MonitoringError) as exc, session_scope(sqlite_url) as s:
+    with pytest.raises(DomainError) as exc, session_scope(sqlite_url) as s:
         values.enter(s, {**GOOD, **change}, department="d", entered_by="u")
-    assert field in [f for f, _ in exc.value.errors]
+    assert field in [p.field for p in exc.value.items()]
     assert count(sqlite_url) == 0
 
 
@@ -113,9 +113,9 @@ def test_excel_template_round_trip(sqlite_url):
             4: {"value": 3, "source": "", "source_date": "2025-01-20"},
         },
     )
-    with pytest.raises(MonitoringError) as exc, session_scope(sqlite_url) as s:
+    with pytest.raises(DomainError) as exc, session_scope(sqlite_url) as s:
         excel.upload(s, bad, department="d", entered_by="u")
-    assert [f for f, _ in exc.value.errors] == ["rows[3].value", "rows[4].source"]
+    assert [p.field for p in exc.value.items()] == ["rows[3].value", "rows[4].source"]
     assert count(sqlite_url) == 2
-    with pytest.raises(MonitoringError, match="file"), session_scope(sqlite_url) as s:
+    with pytest.raises(DomainError, match="file"), session_scope(sqlite_url) as s:
         excel.upload(s, b"not a workbook", department="d", entered_by="u")

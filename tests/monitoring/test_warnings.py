@@ -50,3 +50,13 @@ def test_warnings(sqlite_url):
     late = {w.indicator for w in later if w.kind == "late"}
     assert {"maternal_mortality", "childcare_places_per_1000", "inclusive_kindergarten_coverage"} <= late
     assert "infant_mortality" not in late
+
+
+def test_a_warning_says_its_reason_in_the_readers_language():
+    from cradle.monitoring.warnings import TFR_LOW, Warning
+
+    w = Warning(
+        "370303", "band", "total_fertility_rate", 2024, TFR_LOW, {"year": 2024, "tfr": "0.95", "line": "1.0"}
+    )
+    assert w.reason == "2024年总和生育率0.95，低于1.0的预警线"
+    assert w.text("en") == "2024: total fertility rate 0.95, below the 1.0 warning line"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from cradle.auth.actor import Actor
 from cradle.childcare import capacity
 from cradle.db import session_scope
 from cradle.monitoring import catalogue, plan
@@ -118,9 +119,11 @@ def test_its_targets_and_measures_appear_in_monitoring_and_childcare(with_files)
     assert all(t.document == "005_0123456789abcdef.txt" and t.jurisdiction == COUNTY for t in targets)
     measures = plan.for_region(COUNTY)
     assert [m.id for m in measures] == ["example.01", "example.02"]
-    assert plan.may_update(measures[0], "区财政局", COUNTY) and not plan.may_update(
-        measures[1], "区财政局", COUNTY
-    )
+    tasks = plan.tasks_for(COUNTY)
+    assert [(t.id, t.lead, t.support) for t in tasks] == [
+        ("example.01.1", ("weijian",), ("caizheng",)),
+        ("example.02.1", ("weijian",), ()),
+    ]
     row = capacity.indicator(None, COUNTY, [], ON)
     assert row["target"]["slots_per_1000"] == 4.5 and row["target"]["clause"] == "一、主要目标"
     page = TestClient(create_app(["cradle.monitoring.pages"])).get("/monitoring")
@@ -129,12 +132,16 @@ def test_its_targets_and_measures_appear_in_monitoring_and_childcare(with_files)
 
 def test_its_measures_take_progress_reports(with_files, migrated_db_url):
     with_files(example_files())
+    unit = Actor(id="account:1", role="dept_clerk", region=COUNTY, dept="weijian", name="u1", account_id=1)
+    today = dt.date(2026, 1, 5)
     with session_scope(migrated_db_url) as s:
-        plan.update(s, "example.02", COUNTY, "区卫生健康局", "in_progress", "u1", progress=30)
+        plan.submit(
+            s, unit, COUNTY, "example.02.1", "2025", "托育服务进展", dt.date(2025, 12, 1), today=today
+        )
     with session_scope(migrated_db_url) as s:
-        board = {r.measure.id: r for r in plan.board(s, COUNTY, today=dt.date(2026, 1, 5))}
-    assert board["example.02"].progress == 30 and board["example.02"].overdue
-    assert board["example.01"].status == "not_started"
+        board = {r.task.id: r for r in plan.board(s, COUNTY, today)}
+    assert board["example.02.1"].items[0].state == "submitted"
+    assert board["example.01.1"].items[0].overdue(today)
 
 
 @pytest.mark.parametrize(
@@ -154,9 +161,9 @@ def test_its_measures_take_progress_reports(with_files, migrated_db_url):
         ),
         (
             "targets.yaml",
-            "per_1000: 4.5",
-            "per_1000: 四点五",
-            r"example/targets\.yaml: childcare\.slots\.per_1000",
+            "slots: {clause",
+            "slots: {per_1000: 4.5, clause",
+            r"example/targets\.yaml: childcare\.slots\.per_1000: kept once",
         ),
         (
             "measures.yaml",

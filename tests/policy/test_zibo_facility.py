@@ -21,7 +21,11 @@ def test_inclusive_registered_nursery_gets_1500_per_slot_once():
     )
     ent = _ents(r)["zibo.nursery_construction_subsidy"]
     assert ent["amount"] == 60000 and ent["unit"] == "CNY" and ent["beneficiary"] == "facility"
-    assert {"document": "003_9583e153e8ef1680.txt", "clause": "二（三）1"} in ent["citations"]
+    assert {
+        "document": "003_9583e153e8ef1680.txt",
+        "title": "淄博市优化生育政策促进人口长期均衡发展实施方案",
+        "clause": "二（三）1",
+    } in ent["citations"]
     assert "40" in ent["explanation"] and "1500" in ent["explanation"]
     assert "zibo.demo_nursery_award" not in _ents(r)
 

@@ -36,6 +36,7 @@ HOME_LINKS = {
         ("/auth/account", N_("My account")),
     ],
     "staff": [
+        ("/monitoring", N_("Monitoring")),
         ("/childcare/official", N_("Childcare filings")),
         ("/staff", N_("Workbench")),
         ("/registry", N_("Population registry")),

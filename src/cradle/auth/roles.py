@@ -27,7 +27,8 @@ ROLE_LABELS = {
     ADMIN: N_("Administrator"),
 }
 
-# Department codes (pinyin of the usual short names).
+# Department codes (pinyin of the usual short names): the data hub's feeds and every unit the implementation plans
+# name as 责任单位 (cradle.monitoring.units names their offices by level).
 DEPARTMENTS = {
     "gongan": N_("Public security"),
     "weijian": N_("Health commission"),
@@ -37,6 +38,30 @@ DEPARTMENTS = {
     "jiaoyu": N_("Education"),
     "tongji": N_("Statistics"),
     "caizheng": N_("Finance"),
+    "fagai": N_("Development and reform"),
+    "zhujian": N_("Housing and urban-rural development"),
+    "shuiwu": N_("Taxation"),
+    "gonghui": N_("Trade union federation"),
+    "fulian": N_("Women's federation"),
+    "jishengxie": N_("Family planning association"),
+    "shichang": N_("Market regulation"),
+    "ziyuan": N_("Natural resources"),
+    "jinrong": N_("Financial affairs"),
+    "sifa": N_("Justice"),
+    "gongxin": N_("Industry and information technology"),
+    "wenlv": N_("Culture and tourism"),
+    "nongye": N_("Agriculture and rural affairs"),
+    "shangwu": N_("Commerce"),
+    "yingji": N_("Emergency management"),
+    "xiaofang": N_("Fire and rescue"),
+    "canlian": N_("Disabled persons' federation"),
+    "tuanwei": N_("Communist Youth League"),
+    "bianban": N_("Staffing commission office"),
+    "gongjijin": N_("Housing provident fund"),
+    "renhang": N_("People's Bank of China"),
+    "jinjian": N_("Financial regulation"),
+    "xuanchuan": N_("Publicity department"),
+    "zhengfu": N_("Party committee and government"),
 }
 
 # Officials scoped to a region; they see persons, cases, facilities and payments only inside it.

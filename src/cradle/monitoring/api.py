@@ -1,21 +1,36 @@
-"""JSON API for monitoring under /api/v1/monitoring (thin: every route calls a service function)."""
+"""JSON API for monitoring under /api/v1/monitoring (thin: every route calls a service function). Refusals are
+`cradle.errors` errors, answered by the app's one handler."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import NoReturn
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel
 
-from cradle import regions
 from cradle.auth import roles
+from cradle.auth.actor import Actor
 from cradle.auth.deps import check_scope, require
-from cradle.db import session_scope
+from cradle.db import RequestSession
 from cradle.monitoring import catalogue, excel, plan, scenarios, values, warnings
-from cradle.monitoring.errors import MonitoringError
-from cradle.web.errors import refuse
+from cradle.monitoring.access import ENTRY_ROLES
+from cradle.monitoring.areas import checked
+from cradle.monitoring.models import PlanReport
+from cradle.monitoring.schemas import (
+    IndicatorsOut,
+    PlanOut,
+    ProjectionOut,
+    ReportIn,
+    ReportOut,
+    ReviewIn,
+    SeriesOut,
+    StoredOut,
+    ValueIn,
+    ValueOut,
+    WarningsOut,
+)
+from cradle.monitoring.service import counties_of, project_area
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 # The catalogue is put together when the app starts, as the packs are: a pack's target naming an indicator that
@@ -23,169 +38,147 @@ router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 catalogue.load()
 # Reading published indicators, plans, warnings and projections is public; entering data takes an official
 # (or a department's clerk) whose region scope holds every region written.
-ENTRY_ROLES = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE, roles.DEPT, roles.ADMIN)
 entry = require(*ENTRY_ROLES)
+Entry = Annotated[Actor, Depends(entry)]
+# Plan reports are the units' (department accounts); the plan service says which unit may do what.
+Unit = Annotated[Actor, Depends(require(roles.DEPT))]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _region(code: str) -> str:
-    if not regions.exists(code):
-        raise HTTPException(
-            422,
-            detail={
-                "errors": [{"field": "region", "code": "unknown_code", "message": f"unknown region {code!r}"}]
-            },
-        )
-    return code
-
-
-def _errors(exc: MonitoringError) -> NoReturn:
-    refuse(422, exc.as_dict()["errors"])  # the one handler says it in the request's language
-
-
-@router.get("/indicators")
+@router.get("/indicators", response_model=IndicatorsOut)
 def list_indicators(region: str | None = None) -> dict:
     cat = catalogue.load()
-    targets = cat.targets_for(_region(region), inherit=True) if region else list(cat.targets)
+    targets = cat.targets_for(checked(region), inherit=True) if region else list(cat.targets)
     return {"indicators": [vars(i) for i in cat.indicators.values()], "targets": [vars(t) for t in targets]}
 
 
-class ValueIn(BaseModel):
-    indicator_id: str
-    region: str
-    year: int
-    value: float
-    source: str
-    source_date: str
-    numerator: float | None = None
-    denominator: float | None = None
-    note: str | None = None
-    department: str
-    entered_by: str
-
-
-@router.post("/values", status_code=201)
-def post_value(body: ValueIn, request: Request, actor=Depends(entry)):
+@router.post("/values", status_code=201, response_model=ValueOut)
+def post_value(body: ValueIn, db: RequestSession, actor: Entry) -> dict:
     check_scope(actor, body.region)
-    try:
-        with session_scope() as s:
-            row = values.enter(
-                s, body.model_dump(exclude={"department", "entered_by"}), body.department, body.entered_by
-            )
-            return {
-                "id": row.id,
-                "indicator_id": row.indicator_id,
-                "region": row.region,
-                "year": row.year,
-                "value": row.value,
-            }
-    except MonitoringError as exc:
-        return _errors(exc)
+    row = values.enter(
+        db, body.model_dump(exclude={"department", "entered_by"}), body.department, body.entered_by
+    )
+    return {
+        "id": row.id,
+        "indicator_id": row.indicator_id,
+        "region": row.region,
+        "year": row.year,
+        "value": row.value,
+    }
 
 
-@router.get("/values/{indicator_id}/{region}")
-def get_series(indicator_id: str, region: str) -> dict:
-    try:
-        catalogue.load().indicator(indicator_id)
-    except KeyError as exc:
-        raise HTTPException(404, detail=str(exc)) from None
-    with session_scope() as s:
-        return {
-            "indicator_id": indicator_id,
-            "region": _region(region),
-            "series": values.series(s, indicator_id, region),
-        }
+@router.get("/values/{indicator_id}/{region}", response_model=SeriesOut)
+def get_series(indicator_id: str, region: str, db: RequestSession) -> dict:
+    catalogue.load().indicator(indicator_id)
+    return {
+        "indicator_id": indicator_id,
+        "region": checked(region),
+        "series": values.series(db, indicator_id, region),
+    }
 
 
-@router.get("/template.xlsx", dependencies=[Depends(entry)])
+@router.get("/template.xlsx", dependencies=[Depends(entry)], response_class=Response)
 def get_template(
-    region: list[str] = Query(...), year: int = Query(...), indicator: list[str] = Query(None)
+    db: RequestSession,
+    region: Annotated[list[str], Query()],
+    year: Annotated[int, Query()],
+    indicator: Annotated[list[str] | None, Query()] = None,
 ) -> Response:
     ids = indicator or [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
     for code in region:
-        _region(code)
-    try:
-        data = excel.template(ids, region, year)
-    except KeyError as exc:
-        raise HTTPException(422, detail=str(exc)) from None
+        checked(code)
     return Response(
-        data,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        excel.template(ids, region, year, db),
+        media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="monitoring_{year}.xlsx"'},
     )
 
 
-@router.post("/upload", status_code=201)
+@router.post("/upload", status_code=201, response_model=StoredOut)
 async def upload(
-    request: Request,
-    file: UploadFile = File(...),
-    department: str = Form(...),
-    entered_by: str = Form(...),
-    actor=Depends(entry),
-):
-    data = await file.read()
-    try:
-        with session_scope() as s:
-            rows = excel.upload(s, data, department, entered_by)
-            for row in rows:  # raising here rolls the whole upload back
-                check_scope(actor, row.region, "file")
-            return {"stored": len(rows)}
-    except MonitoringError as exc:
-        return _errors(exc)
+    db: RequestSession,
+    actor: Entry,
+    file: Annotated[UploadFile, File()],
+    department: Annotated[str, Form()],
+    entered_by: Annotated[str, Form()],
+) -> dict:
+    rows = excel.upload(db, await file.read(), department, entered_by)
+    for row in rows:  # raising here rolls the whole upload back
+        check_scope(actor, row.region, "file")
+    return {"stored": len(rows)}
 
 
-@router.get("/plan/{region}")
-def get_plan(region: str) -> dict:
-    with session_scope() as s:
-        board = plan.board(s, _region(region))
-        return {
-            "region": region,
-            "measures": [
-                {
-                    "id": r.measure.id,
-                    "title": r.measure.title,
-                    "clause": r.measure.clause,
-                    "document": r.measure.document,
-                    "owners": list(r.measure.owners),
-                    "owners_text": r.measure.owners_text,
-                    "status": r.status,
-                    "progress": r.progress,
-                    "evidence": r.evidence,
-                    "due": r.due.isoformat() if r.due else None,
-                    "overdue": r.overdue,
-                }
-                for r in board
-            ],
-        }
+def task_dict(row: plan.TaskStatus, today: dt.date) -> dict:
+    t = row.task
+    return {
+        "id": t.id,
+        "measure_id": t.measure.id,
+        "title": t.task.title,
+        "measure_title": t.measure.title,
+        "clause": t.measure.clause,
+        "document": t.measure.document,
+        "section": t.measure.section,
+        "lead": list(t.lead),
+        "support": list(t.support),
+        "basis": t.basis,
+        "recurring": t.task.recurring,
+        "items": [
+            {"period": i.period, "due": i.due, "state": i.state, "overdue": i.overdue(today)}
+            for i in row.items
+        ],
+    }
 
 
-class MeasureIn(BaseModel):
-    region: str
-    department: str
-    status: str
-    updated_by: str
-    progress: int | None = None
-    evidence: str | None = None
-    due_date: dt.date | None = None
+def report_dict(row: PlanReport) -> dict:
+    return {
+        "id": row.id,
+        "task_id": row.task_id,
+        "region": row.region,
+        "period": row.period,
+        "department": row.department,
+        "progress": row.progress,
+        "figures": row.figures or [],
+        "reported_on": row.reported_on,
+        "status": row.status,
+        "reported_by": row.reported_by,
+        "reviewed_by": row.reviewed_by,
+        "reason": row.reason,
+        "evidence": [
+            {"id": e.id, "name": e.name, "content_type": e.content_type, "size": e.size} for e in row.evidence
+        ],
+    }
 
 
-@router.post("/plan/measures/{measure_id}", status_code=201)
-def post_measure(measure_id: str, body: MeasureIn, request: Request, actor=Depends(entry)):
-    check_scope(actor, body.region)
-    try:
-        with session_scope() as s:
-            row = plan.update(s, measure_id, **body.model_dump())
-            return {"id": row.id, "measure_id": measure_id, "status": row.status}
-    except MonitoringError as exc:
-        return _errors(exc)
+@router.get("/plan/{region}", response_model=PlanOut)
+def get_plan(region: str, db: RequestSession) -> dict:
+    today = dt.date.today()
+    return {"region": region, "tasks": [task_dict(r, today) for r in plan.board(db, checked(region), today)]}
 
 
-@router.get("/warnings")
-def get_warnings(region: str, year: int) -> dict:
-    from cradle.monitoring.service import counties_of
+@router.post("/plan/{region}/tasks/{task_id}/reports", status_code=201, response_model=ReportOut)
+def post_report(region: str, task_id: str, body: ReportIn, db: RequestSession, actor: Unit) -> dict:
+    row = plan.submit(
+        db,
+        actor,
+        checked(region),
+        task_id,
+        body.period,
+        body.progress,
+        body.reported_on,
+        [f.model_dump() for f in body.figures],
+    )
+    return report_dict(row)
 
-    codes = list(dict.fromkeys([_region(region), *counties_of(region)]))
-    with session_scope() as s:
-        ws = warnings.warnings_for(s, codes, year)
+
+@router.post("/plan/{region}/reports/{report_id}/review", response_model=ReportOut)
+def review_report(region: str, report_id: int, body: ReviewIn, db: RequestSession, actor: Unit) -> dict:
+    return report_dict(plan.review(db, actor, checked(region), report_id, body.action, body.reason))
+
+
+@router.get("/warnings", response_model=WarningsOut)
+def get_warnings(region: str, year: int, db: RequestSession) -> dict:
+    codes = list(dict.fromkeys([checked(region), *counties_of(region)]))
+    ws = warnings.warnings_for(db, codes, year)
     return {
         "warnings": [
             {
@@ -201,23 +194,18 @@ def get_warnings(region: str, year: int) -> dict:
     }
 
 
-@router.get("/projection")
+@router.get("/projection", response_model=ProjectionOut)
 def get_projection(
     region: str,
-    years: int = Query(30, ge=1, le=100),
+    db: RequestSession,
+    years: Annotated[int, Query(ge=1, le=100)] = 30,
     scenario: str = "medium",
     tfr_effect: float | None = None,
-    base_year: int | None = Query(None, ge=1950, le=2100),
+    base_year: Annotated[int | None, Query(ge=1950, le=2100)] = None,
 ) -> dict:
-    from cradle.monitoring.service import project_area
-
     base = dt.date(base_year or dt.date.today().year, 1, 1)
-    try:
-        sc = scenarios.policy_scenario(tfr_effect) if tfr_effect is not None else scenarios.get(scenario)
-        with session_scope() as s:
-            p = project_area(s, _region(region), base, [base.year - 1], years=years, scenario=sc)
-    except (KeyError, ValueError) as exc:
-        raise HTTPException(422, detail=str(exc)) from None
+    sc = scenarios.policy_scenario(tfr_effect) if tfr_effect is not None else scenarios.get(scenario)
+    p = project_area(db, checked(region), base, [base.year - 1], years=years, scenario=sc)
     r = p.result
     return {
         "region": region,

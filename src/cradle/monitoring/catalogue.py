@@ -10,12 +10,32 @@ from importlib import resources
 import yaml
 
 from cradle import regions
+from cradle.errors import N_, NotFound, translate
+from cradle.monitoring.areas import checked
 from cradle.policy.errors import PackError
 from cradle.policy.packs import Pack, load_packs
 from cradle.policy.targets import Target
 
 DIRECTIONS = ("higher", "lower", "band", "none")
-SOURCES = ("registry", "entered")
+SOURCES = ("registry", "childcare", "entered")  # where the values come from (the computations: sources)
+# The units the definitions write in Chinese, as other languages say them (message ids; the zh catalogue holds the
+# unit). "%" and "‰" read the same in every language; a count (个, 所, 家) is a count.
+UNITS = {
+    "人": N_("people"),
+    "个/千人": N_("places per 1,000 people"),
+    "1/10万": N_("per 100,000"),
+    "平方米": N_("square metres"),
+    "女婴=100": N_("boys per 100 girls"),
+    "孩/妇女": N_("children per woman"),
+    "个": N_("count"),
+    "所": N_("count"),
+    "家": N_("count"),
+}
+
+
+def unit_text(unit: str, locale: str) -> str:
+    """An indicator's unit in ``locale`` (the definitions' own words in Chinese)."""
+    return unit if locale == "zh" or unit not in UNITS else translate(UNITS[unit], {}, locale)
 
 
 @dataclass(frozen=True)
@@ -42,14 +62,15 @@ class Catalogue:
         try:
             return self.indicators[indicator_id]
         except KeyError:
-            raise KeyError(f"indicator: unknown id {indicator_id!r}") from None
+            raise NotFound(
+                "indicator_id", N_("Unknown indicator %(indicator)s"), indicator=repr(indicator_id)
+            ) from None
 
     def targets_for(self, code: str, indicator_id: str | None = None, inherit: bool = False) -> list[Target]:
         """Targets that apply to region ``code``: its own (applies_to jurisdiction), those an ancestor sets for
         each county or each city below it, and with ``inherit`` the area-wide targets of its ancestors (a
         county measured against its city's or province's target as a benchmark)."""
-        if not regions.exists(code):
-            raise KeyError(f"region: unknown code {code!r}")
+        checked(code)
         level = regions.get(code).level
         above = set(regions.ancestors(code))
         out = []

@@ -1,4 +1,8 @@
-"""`cradle monitoring …`: indicators, entry, registry refresh, projection, plan, warnings."""
+"""`cradle monitoring …`: indicators, entry, registry refresh, projection, plan, warnings.
+
+Refusals of the monitoring code (`cradle.errors`) are answered by the `cradle` command: one line naming the field,
+exit 2 for bad input. Each command imports its work when it runs, since `cradle` loads every command module at
+start."""
 
 from __future__ import annotations
 
@@ -9,20 +13,24 @@ from pathlib import Path
 import typer
 
 from cradle import atomicfile, regions
+from cradle.errors import N_, Invalid
 
 monitoring = typer.Typer(
     help="Monitoring (监测评估): indicators, projection, plan tracker, early warning.", no_args_is_help=True
 )
 
 
-def _fail(exc: Exception) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(2)
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(option, N_("A date is expected (YYYY-MM-DD): %(value)s"), value=repr(value)) from None
 
 
 @monitoring.command("indicators")
 def indicators_cmd(region: str = typer.Option(None, help="only targets that apply to this region")) -> None:
     """List indicators and their cited targets."""
+    # deferred: the command's work (the packs and the catalogue)
     from cradle.monitoring import catalogue
 
     cat = catalogue.load()
@@ -45,17 +53,16 @@ def project_cmd(
     out: Path = typer.Option(None, help="write the yearly table as JSON"),
 ) -> None:
     """Cohort-component projection of every county in REGION."""
+    # deferred: the command's work (NumPy, the registry's tables)
     from cradle.db import session_scope
     from cradle.monitoring import scenarios
+    from cradle.monitoring.areas import checked
     from cradle.monitoring.service import project_area
 
-    day = dt.date.fromisoformat(base_date) if base_date else dt.date(dt.date.today().year, 1, 1)
-    try:
-        sc = scenarios.policy_scenario(tfr_effect) if tfr_effect is not None else scenarios.get(scenario)
-        with session_scope() as s:
-            p = project_area(s, region, day, [day.year - 1], years=years, scenario=sc)
-    except (KeyError, ValueError) as exc:
-        _fail(exc)
+    day = _date(base_date, "--base-date") if base_date else dt.date(dt.date.today().year, 1, 1)
+    sc = scenarios.policy_scenario(tfr_effect) if tfr_effect is not None else scenarios.get(scenario)
+    with session_scope() as s:
+        p = project_area(s, checked(region, "--region"), day, [day.year - 1], years=years, scenario=sc)
     r = p.result
     total, under3, births = r.total().sum(1), r.under(3).sum(1), r.births_total().sum(1)
     typer.echo(
@@ -84,6 +91,7 @@ def refresh_cmd(
     region: list[str] = typer.Option(..., help="codes (repeat)"), year: int = typer.Option(...)
 ) -> None:
     """Compute the registry indicators for REGION and YEAR and store them."""
+    # deferred: the command's work (the registry's tables)
     from cradle.db import session_scope
     from cradle.monitoring.refresh import refresh
 
@@ -102,55 +110,63 @@ def template_cmd(
     indicator: list[str] = typer.Option(None, help="default: every entered indicator"),
 ) -> None:
     """Write the Excel entry template."""
+    # deferred: the command's work (openpyxl, the catalogue)
     from cradle.monitoring import catalogue, excel
 
     ids = list(indicator or []) or [
         i.id for i in catalogue.load().indicators.values() if i.source == "entered"
     ]
-    try:
-        atomicfile.write_bytes(out, excel.template(ids, list(region), year))
-    except KeyError as exc:
-        _fail(exc)
+    atomicfile.write_bytes(out, excel.template(ids, list(region), year))
     typer.echo(f"wrote {out}")
 
 
 @monitoring.command("upload")
 def upload_cmd(file: Path, department: str = typer.Option(...), user: str = typer.Option(...)) -> None:
     """Load a filled template: every row or none."""
+    # deferred: the command's work (openpyxl, the catalogue)
     from cradle.db import session_scope
     from cradle.monitoring import excel
-    from cradle.monitoring.errors import MonitoringError
 
-    try:
-        with session_scope() as s:
-            rows = excel.upload(s, file.read_bytes(), department, user)
-            typer.echo(f"{len(rows)} values stored")
-    except MonitoringError as exc:
-        for field, message in exc.errors:
-            typer.echo(f"{field}: {message}", err=True)
-        raise typer.Exit(2) from None
+    with session_scope() as s:
+        rows = excel.upload(s, file.read_bytes(), department, user)
+        typer.echo(f"{len(rows)} values stored")
 
 
 @monitoring.command("plan")
-def plan_cmd(region: str = typer.Option(...), overdue: bool = False) -> None:
-    """The measures binding REGION with their current status."""
+def plan_cmd(
+    region: str = typer.Option(...),
+    overdue: bool = typer.Option(False, help="only the items past their due date and not reported"),
+    scorecard: Path = typer.Option(
+        None, help="write the assessment (考核) scorecard, by unit and by chapter, as Excel"
+    ),
+) -> None:
+    """The tasks binding REGION, their lead units and each due item's state."""
+    # deferred: the command's work (the packs, the plan's tables, openpyxl)
     from cradle.db import session_scope
-    from cradle.monitoring import plan
+    from cradle.errors import translate
+    from cradle.monitoring import plan, plan_score, units
+    from cradle.monitoring.areas import checked
 
+    today = dt.date.today()
     with session_scope() as s:
-        for r in plan.board(s, region):
-            if overdue and not r.overdue:
+        rows = plan.board(s, checked(region, "--region"), today)
+    for r in rows:
+        lead = "、".join(units.office(c, region) for c in r.task.lead)
+        for i in r.items:
+            if overdue and not i.overdue(today):
                 continue
-            flag = "逾期" if r.overdue else ""
-            typer.echo(
-                f"{r.measure.id}\t{r.measure.title}\t{plan.STATUSES[r.status]}\t{r.progress}%\t{r.due}\t{flag}\t"
-                f"{r.measure.owners_text or '、'.join(r.measure.owners)}"
-            )
+            state = translate(plan.STATES[i.state], {})
+            flag = "逾期" if i.overdue(today) else ""
+            typer.echo(f"{r.task.id}\t{r.task.task.title}\t{lead}\t{i.period}\t{i.due}\t{state}\t{flag}")
+    if scorecard:
+        atomicfile.write_bytes(scorecard, plan_score.workbook(region, rows, today))
+        typer.echo(f"wrote {scorecard}")
 
 
 @monitoring.command("warnings")
 def warnings_cmd(region: str = typer.Option(...), year: int = typer.Option(...)) -> None:
     """Early warnings for the counties of REGION (and REGION itself)."""
+    # deferred: the command's work (the catalogue, the values' tables)
     from cradle.db import session_scope
     from cradle.monitoring import warnings
     from cradle.monitoring.service import counties_of
@@ -173,15 +189,13 @@ def survey_cmd(
     out: Path = typer.Option(None, help="write the sampled households and weights as CSV"),
 ) -> None:
     """1% household sample of the registry (户号), stratified by county × urban/rural, with 95% CIs."""
+    # deferred: the command's work (NumPy, the registry's tables)
     from cradle.db import session_scope
     from cradle.monitoring import household_survey as hs
 
-    try:
-        with session_scope() as s:
-            frame = hs.load_frame(s, region, year, dt.date.fromisoformat(as_of) if as_of else None)
-        sample, results = hs.estimate(frame, fraction, seed)
-    except (KeyError, ValueError) as exc:
-        _fail(exc)
+    with session_scope() as s:
+        frame = hs.load_frame(s, region, year, _date(as_of, "--as-of") if as_of else None)
+    sample, results = hs.estimate(frame, fraction, seed)
     typer.echo(
         f"{regions.name(region)}: {frame.household.size} 户 in {len(sample.N_h)} strata, "
         f"{sample.index.size} sampled (seed {seed}); {frame.unnumbered} persons without 户号 left out"

@@ -12,10 +12,14 @@ import datetime as dt
 from collections.abc import Callable
 
 import numpy as np
+from sqlalchemy import select
 
 from cradle import regions
 from cradle.monitoring.estimate import Records, age_on, estimate
+from cradle.monitoring.registry_source import load_records
 from cradle.monitoring.schedules import DEFAULT_TFR
+from cradle.monitoring.sources import Computation, Context
+from cradle.registry.models import HukouEvent, Residence
 
 Result = tuple[float, float, float] | None
 MIN_EXPECTED_BIRTHS = 20.0
@@ -124,8 +128,48 @@ def compute(rec: Records, indicator_id: str, code: str, year: int) -> Result:
     """The value of a registry-computed indicator for ``code`` in ``year``."""
     if indicator_id == "total_fertility_rate":
         return total_fertility_rate(rec, code, year)
-    try:
-        fn = COMPUTERS[indicator_id]
-    except KeyError:
-        raise KeyError(f"indicator: {indicator_id!r} is not computed from the registry") from None
-    return fn(rec.arrays(), code, year)
+    return COMPUTERS[indicator_id](rec.arrays(), code, year)
+
+
+SOURCE = "全员人口数据库 (cradle registry)"
+
+
+def registry_records(ctx: Context) -> Records:
+    return ctx.once("registry.records", lambda: load_records(ctx.session, ctx.as_of))
+
+
+def registry_arrays(ctx: Context) -> dict[str, np.ndarray]:
+    return ctx.once("registry.arrays", lambda: registry_records(ctx).arrays())
+
+
+def registry_regions(ctx: Context) -> set[str]:
+    """The regions where the registry places somebody (户籍 or 常住地)."""
+
+    def load() -> set[str]:
+        found = set(ctx.session.scalars(select(HukouEvent.region).distinct()))
+        return found | set(ctx.session.scalars(select(Residence.region).distinct()))
+
+    return ctx.once("registry.regions", load)
+
+
+def holds(ctx: Context, code: str, year: int) -> bool:
+    """The registry holds a region's data when it places somebody there."""
+    return any(c == code or (regions.exists(c) and regions.is_within(c, code)) for c in registry_regions(ctx))
+
+
+def _computation(indicator_id: str) -> Computation:
+    if indicator_id == "total_fertility_rate":
+        return Computation(
+            indicator_id,
+            SOURCE,
+            lambda ctx, c, y: total_fertility_rate(registry_records(ctx), c, y),
+            holds,
+            "registry",
+        )
+    fn = COMPUTERS[indicator_id]
+    return Computation(
+        indicator_id, SOURCE, lambda ctx, c, y: fn(registry_arrays(ctx), c, y), holds, "registry"
+    )
+
+
+COMPUTATIONS = [_computation(i) for i in [*COMPUTERS, "total_fertility_rate"]]

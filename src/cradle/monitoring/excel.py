@@ -8,8 +8,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy.orm import Session
 
 from cradle import regions
-from cradle.monitoring import catalogue, values
-from cradle.monitoring.errors import MonitoringError
+from cradle.errors import N_, Invalid, Problems
+from cradle.monitoring import catalogue, sources, values
 from cradle.monitoring.models import IndicatorValue
 
 COLUMNS = [
@@ -29,17 +29,26 @@ COLUMNS = [
 SHEET = "填报"
 
 
-def template(indicator_ids: list[str], region_codes: list[str], year: int) -> bytes:
-    """A workbook with one row per indicator and region to fill in, and a sheet of definitions."""
+def template(
+    indicator_ids: list[str], region_codes: list[str], year: int, session: Session | None = None
+) -> bytes:
+    """A workbook with one row per indicator and region to fill in, and a sheet of definitions. With
+    ``session``, the rows the platform computes (closed to typed entry, `sources`) are left out."""
     cat = catalogue.load()
+    for ind_id in indicator_ids:
+        if ind_id not in cat.indicators:
+            raise Invalid("indicator", N_("Unknown indicator %(indicator)s"), indicator=repr(ind_id))
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
     ws.append([label for _, label in COLUMNS])
     ws.append([key for key, _ in COLUMNS])
+    ctx = sources.context(session) if session is not None else None
     for ind_id in indicator_ids:
         ind = cat.indicator(ind_id)
         for code in region_codes:
+            if ctx is not None and sources.computed_here(ctx, ind_id, code, year):
+                continue
             ws.append(
                 [
                     ind.id,
@@ -73,9 +82,11 @@ def read(data: bytes) -> list[tuple[int, dict]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a file that is not a workbook
-        raise MonitoringError.one("file", f"不是有效的 Excel 文件 (not an .xlsx workbook): {exc}") from None
+        raise Invalid(
+            "file", N_("Not a valid Excel file (not an .xlsx workbook): %(detail)s"), detail=str(exc)
+        ) from None
     if SHEET not in wb.sheetnames:
-        raise MonitoringError.one("file", f"缺少工作表 “{SHEET}” (sheet missing)")
+        raise Invalid("file", N_("Sheet “%(sheet)s” missing"), sheet=SHEET)
     rows = wb[SHEET].iter_rows(values_only=True)
     next(rows, None)
     keys = [str(k).strip() if k is not None else "" for k in (next(rows, None) or [])]
@@ -83,7 +94,7 @@ def read(data: bytes) -> list[tuple[int, dict]]:
         k for k, _ in COLUMNS if k not in keys and k not in ("indicator_name", "unit", "region_name", "note")
     ]
     if missing:
-        raise MonitoringError.one("file", f"第2行缺少列 (row 2 lacks columns): {', '.join(missing)}")
+        raise Invalid("file", N_("Row 2 lacks columns: %(columns)s"), columns=", ".join(missing))
     out = []
     for n, row in enumerate(rows, start=3):
         raw = dict(zip(keys, row, strict=False))
@@ -95,14 +106,16 @@ def read(data: bytes) -> list[tuple[int, dict]]:
 
 def upload(session: Session, data: bytes, department: str, entered_by: str) -> list[IndicatorValue]:
     """Check every filled row; store them all, or none and raise naming each bad ``rows[N].field``."""
-    entries, errors = [], []
+    entries: list[values.Entry] = []
+    errors: list[Invalid] = []
+    ctx = sources.context(session)
     for n, raw in read(data):
-        entry, errs = values.parse_entry(raw, prefix=f"rows[{n}].")
+        entry, errs = values.parse_entry(raw, prefix=f"rows[{n}].", ctx=ctx)
         errors.extend(errs)
         if entry is not None:
             entries.append(entry)
     if errors:
-        raise MonitoringError(errors)
+        raise Problems(errors)
     if not entries:
-        raise MonitoringError.one("file", "没有填写任何数值 (no values filled in)")
+        raise Invalid("file", N_("No values filled in (no values filled in)"))
     return values.record(session, entries, department, entered_by)

@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from cradle import regions
 from cradle.atomicfile import atomic_open
+from cradle.errors import N_, Invalid
 from cradle.monitoring import survey
+from cradle.monitoring.areas import checked
 from cradle.registry.models import Birth, Death, HukouEvent, Person
 
 
@@ -42,7 +44,7 @@ def _within(code: str, region: str) -> bool:
 
 def load_frame(session: Session, region: str, year: int, as_of: dt.date | None = None) -> Frame:
     """Households registered in ``region`` (a province, city or county code) on ``as_of`` (default 31 Dec)."""
-    regions.get(region)
+    checked(region)
     as_of = as_of or dt.date(year, 12, 31)
     live = {
         pid: birth
@@ -101,7 +103,9 @@ def load_frame(session: Session, region: str, year: int, as_of: dt.date | None =
         under3 = sum(three_ago < live[pid] <= as_of for pid, _, _ in people)
         rows.append((no, f"{county}/{kind}", len(people), births, under3))
     if not rows:
-        raise ValueError(f"region: no household registered in {region} on {as_of}")
+        raise Invalid(
+            "region", N_("No household registered in %(region)s on %(date)s"), region=region, date=as_of
+        )
     cols = list(zip(*rows, strict=True))
     return Frame(
         np.array(cols[0], dtype=object),

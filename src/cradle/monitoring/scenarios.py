@@ -18,11 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cradle.errors import N_, Invalid
+
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    label: str
+    label: str  # the Chinese label (the CLI's words)
     kind: str = "medium"  # medium, variant, policy
     sign: int = 0  # variant: -1 low, +1 high
     tfr_effect: float = 0.0  # policy: TFR change when fully phased in
@@ -42,14 +44,22 @@ LOW = Scenario("low", "低方案", kind="variant", sign=-1)
 MEDIUM = Scenario("medium", "中方案")
 HIGH = Scenario("high", "高方案", kind="variant", sign=+1)
 STANDARD = {s.name: s for s in (LOW, MEDIUM, HIGH)}
+# how the pages and the report name each scenario (message ids; the zh catalogue holds the labels above)
+TITLES = {
+    "low": N_("Low variant"),
+    "medium": N_("Medium variant"),
+    "high": N_("High variant"),
+    "policy": N_("Policy variant"),
+}
+TITLE_OF_LABEL = {s.label: TITLES[s.name] for s in STANDARD.values()}
 
 
 def policy_scenario(tfr_effect: float, phase_in_years: int = 5, label: str = "政策方案") -> Scenario:
     """A scenario from a what-if's estimated effect on the TFR (children per woman)."""
     if not np.isfinite(tfr_effect):
-        raise ValueError("tfr_effect: must be a finite number")
+        raise Invalid("tfr_effect", N_("Must be a finite number"))
     if phase_in_years < 1:
-        raise ValueError("phase_in_years: must be at least 1")
+        raise Invalid("phase_in_years", N_("Must be at least 1"))
     return Scenario(
         "policy", label, kind="policy", tfr_effect=float(tfr_effect), phase_in_years=phase_in_years
     )
@@ -59,8 +69,11 @@ def get(name: str) -> Scenario:
     try:
         return STANDARD[name]
     except KeyError:
-        raise KeyError(
-            f"scenario: unknown {name!r}; one of {', '.join(STANDARD)} or a policy scenario"
+        raise Invalid(
+            "scenario",
+            N_("Unknown scenario %(name)s; one of %(choices)s or a policy scenario"),
+            name=repr(name),
+            choices=", ".join(STANDARD),
         ) from None
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from cradle import regions
 from cradle.census import resident_population
+from cradle.errors import N_, Invalid
 from cradle.monitoring import scenarios
 from cradle.monitoring.estimate import estimate
 from cradle.monitoring.projection import ProjectionResult, project
@@ -68,7 +69,7 @@ def project_scenarios(
     """Several scenarios from one reading of the registry (same inputs as :func:`project_area`)."""
     counties = counties_of(code)
     if not counties:
-        raise ValueError(f"region: {code} has no county-level units")
+        raise Invalid("region", N_("There are no county-level units in %(region)s"), region=code)
     est = estimate(load_records(session, base_date), counties, base_date, history_years)
     base = est.base.copy()
     empty = base.sum(axis=(1, 2)) == 0
@@ -76,7 +77,11 @@ def project_scenarios(
     for i in np.flatnonzero(empty):
         total = census_split(counties[i])
         if total is None:
-            raise ValueError(f"region: no registry population and no census figure for {counties[i]}")
+            raise Invalid(
+                "region",
+                N_("No registry population and no census figure for %(county)s"),
+                county=counties[i],
+            )
         base[i] = default_base(np.array([total]))[0]
         defaulted.append(counties[i])
     out = []

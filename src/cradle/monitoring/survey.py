@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cradle.errors import N_, Invalid
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -29,10 +31,10 @@ class Sample:
 def draw(strata: np.ndarray, fraction: float = 0.01, seed: int | None = None) -> Sample:
     """Stratified random sample of the frame whose households are in ``strata`` (one label each)."""
     if not 0 < fraction <= 1:
-        raise ValueError("fraction: must be in (0, 1]")
+        raise Invalid("fraction", N_("The sampling fraction must be above 0 and at most 1"))
     strata = np.asarray(strata)
     if strata.size == 0:
-        raise ValueError("strata: the frame is empty")
+        raise Invalid("region", N_("The frame is empty: no household to sample"))
     rng = np.random.default_rng(seed)
     idx, lab, wts, N_h, n_h = [], [], [], {}, {}
     for h in np.unique(strata):

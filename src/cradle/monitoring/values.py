@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import regions
-from cradle.monitoring import catalogue
-from cradle.monitoring.errors import MonitoringError
+from cradle.errors import N_, Invalid, Problems
+from cradle.monitoring import catalogue, sources
 from cradle.monitoring.models import IndicatorValue
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+REQUIRED = N_("This value is required")
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,15 @@ class Entry:
 def _number(raw, field: str, errors: list, required: bool = True) -> float | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
-            errors.append((field, "必填 (required)"))
+            errors.append(Invalid(field, REQUIRED))
         return None
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        errors.append((field, f"不是数字 (not a number): {raw!r}"))
+        errors.append(Invalid(field, N_("Not a number: %(value)s"), value=repr(raw)))
         return None
     if not math.isfinite(value):
-        errors.append((field, "不是有限数 (not finite)"))
+        errors.append(Invalid(field, N_("Not a finite number")))
         return None
     return value
 
@@ -57,53 +58,84 @@ def _date(raw, field: str, errors: list) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(raw).strip())
     except (TypeError, ValueError):
-        errors.append((field, f"日期格式应为 YYYY-MM-DD (date expected): {raw!r}"))
+        errors.append(Invalid(field, N_("A date is expected (YYYY-MM-DD): %(value)s"), value=repr(raw)))
         return None
 
 
-def parse_entry(raw: dict, prefix: str = "", today: dt.date | None = None) -> tuple[Entry | None, list]:
-    """Check one raw entry (form fields or a template row); returns the entry or the errors."""
+def parse_entry(
+    raw: dict, prefix: str = "", today: dt.date | None = None, ctx: sources.Context | None = None
+) -> tuple[Entry | None, list[Invalid]]:
+    """Check one raw entry (form fields or a template row); returns the entry or the problems, each naming its
+    field. With ``ctx``, an indicator the platform computes for the region (`sources`) is closed to typed entry:
+    its one source is the computation."""
     today = today or dt.date.today()
-    errors: list[tuple[str, str]] = []
+    errors: list[Invalid] = []
     cat = catalogue.load()
     ind_id = str(raw.get("indicator_id") or "").strip()
     ind = cat.indicators.get(ind_id)
     if ind is None:
-        errors.append((f"{prefix}indicator_id", f"未知指标 (unknown indicator) {ind_id!r}"))
+        errors.append(
+            Invalid(f"{prefix}indicator_id", N_("Unknown indicator %(indicator)s"), indicator=repr(ind_id))
+        )
     region = str(raw.get("region") or "").strip()
     if not regions.exists(region):
-        errors.append((f"{prefix}region", f"未知的行政区划代码 (unknown region) {region!r}"))
+        errors.append(Invalid(f"{prefix}region", N_("Unknown region %(region)s"), region=repr(region)))
     year = _number(raw.get("year"), f"{prefix}year", errors)
     if year is not None and (year != int(year) or not MIN_YEAR <= year <= MAX_YEAR):
-        errors.append((f"{prefix}year", f"年份应在 {MIN_YEAR}–{MAX_YEAR} (year out of range): {year:g}"))
+        errors.append(
+            Invalid(
+                f"{prefix}year",
+                N_("The year should be in %(first)s–%(last)s: %(year)s"),
+                first=MIN_YEAR,
+                last=MAX_YEAR,
+                year=f"{year:g}",
+            )
+        )
     value = _number(raw.get("value"), f"{prefix}value", errors)
     num = _number(raw.get("numerator"), f"{prefix}numerator", errors, required=False)
     den = _number(raw.get("denominator"), f"{prefix}denominator", errors, required=False)
     source = str(raw.get("source") or "").strip()
     if not source:
-        errors.append((f"{prefix}source", "请注明数据来源 (source required)"))
+        errors.append(Invalid(f"{prefix}source", N_("Name the data source")))
     elif len(source) > 300:
-        errors.append((f"{prefix}source", "不超过300字 (at most 300 characters)"))
+        errors.append(Invalid(f"{prefix}source", N_("At most 300 characters")))
     source_date = _date(raw.get("source_date"), f"{prefix}source_date", errors)
     if source_date is not None and source_date > today:
-        errors.append((f"{prefix}source_date", f"不能晚于今天 (in the future): {source_date}"))
+        errors.append(
+            Invalid(
+                f"{prefix}source_date", N_("The source date is in the future: %(date)s"), date=source_date
+            )
+        )
     if value is not None:
         if value < 0:
-            errors.append((f"{prefix}value", f"不能为负 (negative): {value:g}"))
+            errors.append(Invalid(f"{prefix}value", N_("Cannot be negative: %(value)s"), value=f"{value:g}"))
         elif ind is not None and ind.unit == "%" and value > 100:
-            errors.append((f"{prefix}value", f"百分比不能超过100 (percent over 100): {value:g}"))
+            errors.append(
+                Invalid(f"{prefix}value", N_("A percentage cannot exceed 100: %(value)s"), value=f"{value:g}")
+            )
     for field, n in (("numerator", num), ("denominator", den)):
         if n is not None and n < 0:
-            errors.append((f"{prefix}{field}", f"不能为负 (negative): {n:g}"))
+            errors.append(Invalid(f"{prefix}{field}", N_("Cannot be negative: %(value)s"), value=f"{n:g}"))
     if ind is not None and value is not None and num is not None and den:
         implied = num / den * ind.scale
         if abs(implied - value) > max(0.005 * abs(value), 0.01):
             errors.append(
-                (
+                Invalid(
                     f"{prefix}value",
-                    f"与分子/分母不符 (numerator/denominator give {implied:.4g}, not {value:g})",
+                    N_("Does not match the numerator and denominator (they give %(implied)s, not %(value)s)"),
+                    implied=f"{implied:.4g}",
+                    value=f"{value:g}",
                 )
             )
+    if not errors and ctx is not None and sources.computed_here(ctx, ind_id, region, int(year)):
+        errors.append(
+            Invalid(
+                f"{prefix}indicator_id",
+                N_("%(indicator)s is computed by the platform and cannot be typed in"),
+                indicator=ind.name,
+                code="computed",
+            )
+        )
     if errors:
         return None, errors
     note = raw.get("note")
@@ -125,9 +157,9 @@ def record(
 ) -> list[IndicatorValue]:
     """Store checked entries (one transaction: the caller's session)."""
     if not department.strip():
-        raise MonitoringError.one("department", "必填 (required)")
+        raise Invalid("department", REQUIRED)
     if not entered_by.strip():
-        raise MonitoringError.one("entered_by", "必填 (required)")
+        raise Invalid("entered_by", REQUIRED)
     rows = [
         IndicatorValue(
             indicator_id=e.indicator_id,
@@ -151,10 +183,10 @@ def record(
 
 
 def enter(session: Session, raw: dict, department: str, entered_by: str) -> IndicatorValue:
-    """Check and store one value typed into the form; raises MonitoringError naming the fields."""
-    entry, errors = parse_entry(raw)
+    """Check and store one value typed into the form; raises the problems, each naming its field."""
+    entry, errors = parse_entry(raw, ctx=sources.context(session))
     if errors:
-        raise MonitoringError(errors)
+        raise Problems(errors)
     return record(session, [entry], department, entered_by)[0]
 
 
@@ -217,3 +249,13 @@ def series_many(
     for ind, region, year, value in session.execute(stmt):
         out.setdefault((ind, region), {})[year] = value
     return {key: dict(sorted(s.items())) for key, s in out.items()}
+
+
+def current_rows(session: Session, region: str, year: int) -> dict[str, IndicatorValue]:
+    """``{indicator: current row}`` of one region and year (who recorded it, how and when)."""
+    stmt = (
+        select(IndicatorValue)
+        .where(IndicatorValue.region == region, IndicatorValue.year == year)
+        .order_by(IndicatorValue.id)
+    )
+    return {row.indicator_id: row for row in session.scalars(stmt)}

@@ -1,15 +1,17 @@
 """Early warning: counties whose births, TFR or sex ratio at birth leave a band, whose indicator will miss
-its target at the current trend, or whose data are late. Each warning says why, in Chinese."""
+its target at the current trend, or whose data are late. Each warning says why: a message id with its
+parameters, said in the reader's language (``reason`` is the Chinese)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from cradle import regions
+from cradle.errors import N_, translate
 from cradle.monitoring import catalogue, values
 
 
@@ -23,17 +25,50 @@ class Bands:
     srb_min_births: float = 500  # below this, a sex ratio is too noisy to judge
 
 
+KINDS = {
+    "band": N_("Out of band"),
+    "trend": N_("Trend"),
+    "missed": N_("Target missed"),
+    "late": N_("Late data"),
+}
+BIRTHS_DROP = N_(
+    "%(year)s: %(births)s births, down %(drop)s on the year before, beyond the %(line)s warning line"
+)
+TFR_LOW = N_("%(year)s: total fertility rate %(tfr)s, below the %(line)s warning line")
+SRB_OUT = N_("%(year)s: sex ratio at birth %(srb)s, outside the normal range %(range)s")
+MISSED = N_("%(indicator)s was %(value)s in %(year)s, short of the target%(source)s")
+TREND = N_(
+    "On recent trends %(indicator)s will be about %(value)s in %(year)s, short of the target%(source)s"
+)
+LATE = N_("%(indicator)s data for %(year)s were due by %(due)s (%(who)s) and have not been reported")
+TARGET_SOURCE = N_(" (%(document)s %(clause)s, target %(target)s)")
+COMPUTED_BY_SYSTEM = N_("Population database (computed by the system)")
+
+
 @dataclass(frozen=True)
 class Warning:
     region: str
     kind: str  # band | trend | missed | late
     indicator: str
     year: int | None
-    reason: str
+    message: str  # English message id
+    params: dict = field(default_factory=dict)
+    translated: tuple[str, ...] = ()  # params that are message ids themselves
 
     @property
     def region_name(self) -> str:
         return regions.name(self.region)
+
+    def text(self, locale: str = "zh") -> str:
+        params = {k: translate(v, {}, locale) if k in self.translated else v for k, v in self.params.items()}
+        if "source" in params and isinstance(params["source"], dict):
+            params["source"] = translate(TARGET_SOURCE, params["source"], locale)
+        return translate(self.message, params, locale)
+
+    @property
+    def reason(self) -> str:
+        """The reason in Chinese (the API's and the CLI's words)."""
+        return self.text()
 
 
 def _trend(series: dict[int, float], year: int) -> float | None:
@@ -58,7 +93,13 @@ def band_warnings(session: Session, code: str, year: int, bands: Bands) -> list[
                     "band",
                     "births",
                     year,
-                    f"{year}年出生{births[year]:.0f}人，比上年下降{-change:.1%}，超过{bands.births_drop:.0%}的预警线",
+                    BIRTHS_DROP,
+                    {
+                        "year": year,
+                        "births": f"{births[year]:.0f}",
+                        "drop": f"{-change:.1%}",
+                        "line": f"{bands.births_drop:.0%}",
+                    },
                 )
             )
     tfr = values.series(session, "total_fertility_rate", code)
@@ -69,7 +110,8 @@ def band_warnings(session: Session, code: str, year: int, bands: Bands) -> list[
                 "band",
                 "total_fertility_rate",
                 year,
-                f"{year}年总和生育率{tfr[year]:.2f}，低于{bands.tfr_low:.1f}的预警线",
+                TFR_LOW,
+                {"year": year, "tfr": f"{tfr[year]:.2f}", "line": f"{bands.tfr_low:.1f}"},
             )
         )
     srb_row = values.current(session, "sex_ratio_at_birth", code, year)
@@ -83,7 +125,8 @@ def band_warnings(session: Session, code: str, year: int, bands: Bands) -> list[
                     "band",
                     "sex_ratio_at_birth",
                     year,
-                    f"{year}年出生人口性别比{srb_row.value:.1f}，超出正常范围{low:g}–{high:g}",
+                    SRB_OUT,
+                    {"year": year, "srb": f"{srb_row.value:.1f}", "range": f"{low:g}–{high:g}"},
                 )
             )
     return out
@@ -98,7 +141,7 @@ def target_warnings(session: Session, code: str, year: int) -> list[Warning]:
         if not series:
             continue
         ind = catalogue.load().indicator(t.indicator)
-        source = f"（{t.document[:3]} {t.clause}，目标{t.describe()}{ind.unit}）"
+        source = {"document": t.document[:3], "clause": t.clause, "target": f"{t.describe()}{ind.unit}"}
         last_year = max(series)
         if t.year is not None and last_year >= t.year:
             if t.year in series and not t.met(series[t.year]):
@@ -108,7 +151,13 @@ def target_warnings(session: Session, code: str, year: int) -> list[Warning]:
                         "missed",
                         t.indicator,
                         t.year,
-                        f"{ind.name}{t.year}年为{series[t.year]:g}{ind.unit}，未达到目标{source}",
+                        MISSED,
+                        {
+                            "indicator": ind.name,
+                            "year": t.year,
+                            "value": f"{series[t.year]:g}{ind.unit}",
+                            "source": source,
+                        },
                     )
                 )
             continue
@@ -120,7 +169,13 @@ def target_warnings(session: Session, code: str, year: int) -> list[Warning]:
                         "missed",
                         t.indicator,
                         last_year,
-                        f"{ind.name}{last_year}年为{series[last_year]:g}{ind.unit}，未达到目标{source}",
+                        MISSED,
+                        {
+                            "indicator": ind.name,
+                            "year": last_year,
+                            "value": f"{series[last_year]:g}{ind.unit}",
+                            "source": source,
+                        },
                     )
                 )
             continue
@@ -132,7 +187,13 @@ def target_warnings(session: Session, code: str, year: int) -> list[Warning]:
                     "trend",
                     t.indicator,
                     t.year,
-                    f"按近年趋势，{ind.name}{t.year}年约为{projected:.3g}{ind.unit}，将达不到目标{source}",
+                    TREND,
+                    {
+                        "indicator": ind.name,
+                        "year": t.year,
+                        "value": f"{projected:.3g}{ind.unit}",
+                        "source": source,
+                    },
                 )
             )
     return out
@@ -152,14 +213,21 @@ def late_warnings(session: Session, code: str, today: dt.date) -> list[Warning]:
         month, day = (int(p) for p in ind.due.split("-"))
         due = dt.date(today.year, month, day)
         if today > due and values.current(session, ind.id, code, year) is None:
-            who = "全员人口数据库（系统计算）" if ind.source == "registry" else ind.department
+            computed = ind.source != "entered"
             out.append(
                 Warning(
                     code,
                     "late",
                     ind.id,
                     year,
-                    f"{ind.name}{year}年数据应于{due.isoformat()}前报送（{who}），尚未报送",
+                    LATE,
+                    {
+                        "indicator": ind.name,
+                        "year": year,
+                        "due": due.isoformat(),
+                        "who": COMPUTED_BY_SYSTEM if computed else ind.department,
+                    },
+                    ("who",) if computed else (),
                 )
             )
     return out

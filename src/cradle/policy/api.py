@@ -12,11 +12,12 @@ from pydantic import BaseModel
 
 from cradle import regions
 from cradle.errors import N_, Invalid, NotFound
+from cradle.policy import published
 from cradle.policy.calc import calc_household
 from cradle.policy.facility import Facility, calc_facility
 from cradle.policy.household import Household, json_object
 from cradle.policy.listing import list_programs
-from cradle.policy.packs import find_clause, load_packs
+from cradle.policy.packs import load_packs
 from cradle.policy.schemas import CalcOut, ClauseOut, DocumentOut, ProgramOut, RegionOut
 
 router = APIRouter(prefix="/api/v1", tags=["policy"])
@@ -114,12 +115,28 @@ def served_regions():
     ]
 
 
-@router.get("/documents", summary="The loaded policy documents", response_model=list[DocumentOut])
+@router.get(
+    "/documents",
+    summary="The policy documents: the release's, and those registered on the parameter desk",
+    response_model=list[DocumentOut],
+)
 def documents():
     return [
-        {"document": d.file, "title": d.title, "jurisdiction": p.region, "status": d.status, "pack": p.id}
-        for p in load_packs()
-        for d in p.documents
+        {
+            "document": d.key,
+            "title": d.title,
+            "jurisdiction": d.jurisdiction,
+            "status": d.status,
+            "pack": d.pack,
+            "issuer": d.issuer,
+            "doc_number": d.doc_number,
+            "issued": d.issued,
+            "in_force_from": d.in_force_from,
+            "in_force_to": d.in_force_to,
+            "source_url": d.source_url,
+            "registered": d.registered,
+        }
+        for d in published.documents()
     ]
 
 
@@ -128,7 +145,7 @@ def documents():
 )
 def clause(document: str, clause: str):
     try:
-        c = find_clause(document, clause)
+        c = published.clause(document, clause)
     except KeyError:
         raise NotFound(
             "clause", N_("Clause %(clause)s of %(document)s not found"), document=document, clause=clause

@@ -93,6 +93,12 @@ def _matches(ent: dict, want: dict) -> bool:
         elif isinstance(value, dict):
             if not isinstance(have, dict) or not _matches(have, value):
                 return False
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            # e.g. citations: each listed one names the keys it checks (a citation's title is not restated)
+            if not isinstance(have, list) or len(have) != len(value):
+                return False
+            if not all(_matches(h, w) for h, w in zip(have, value, strict=True)):
+                return False
         elif isinstance(value, dt.date):
             if have != value.isoformat():
                 return False

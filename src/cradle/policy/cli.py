@@ -21,6 +21,15 @@ class Format(StrEnum):
     table = "table"
 
 
+def _desk(source: dict) -> str:
+    """Where a value published on the parameter desk comes from; nothing for the release's."""
+    if source["source"] != "desk":
+        return ""
+    return f" ({source['office']} {source['published_at'][:10]} 参数台 {source['doc_number']})".replace(
+        " )", ")"
+    )
+
+
 def _date(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
@@ -108,10 +117,10 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             params = "\n".join(
                 f"{p['name'].split('.', 1)[1]} = {p['value'] if p['value'] is not None else '—'} {p['unit']}"
-                f"{'' if p['verified'] else ' (待核实)'}"
+                f"{'' if p['verified'] else ' (待核实)'}{_desk(p['provenance'])}"
                 for p in r["parameters"]
             )
-            cites = "\n".join(f"{c['document']} {c['clause']}" for c in r["citations"])
+            cites = "\n".join(f"《{c['title']}》{c['clause']}" for c in r["citations"])
             table.add_row(r["id"], r["title"], f"{r['kind']} {r['unit'] or ''}", params, cites)
         Console(width=200).print(table)
 

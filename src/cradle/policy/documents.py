@@ -8,6 +8,7 @@ leads to real text.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,26 @@ class Clause:
     offset: int
 
 
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document as readers see it: by title, never by file name. The release's documents come from the packs'
+    pack.yaml; the parameter desk registers new ones (`key` "reg-<n>") and may add the 发文机关, 文号 and dates
+    of a release document (`key` its file)."""
+
+    key: str  # the file of a release document, "reg-<n>" for one registered on the desk
+    title: str
+    status: str  # "issued YYYY-MM-DD", "issued", "draft" or "superseded"
+    jurisdiction: str = ""  # GB/T 2260 code, or "cn"
+    pack: str = ""  # the pack whose pack.yaml lists it ("" for a registered document)
+    issuer: str = ""  # 发文机关
+    doc_number: str = ""  # 文号
+    issued: dt.date | None = None
+    in_force_from: dt.date | None = None
+    in_force_to: dt.date | None = None
+    source_url: str = ""
+    registered: bool = False  # registered on the parameter desk
+
+
 def is_loaded(document: str) -> bool:
     return (DOCUMENTS_DIR / document).is_file()
 
@@ -39,7 +60,11 @@ def document_text(document: str) -> str:
 
 def parse_clauses(document: str, spec: dict, source: str) -> dict[str, Clause]:
     """Locates each clause of `spec` ({clause: {starts: str, ends: str?}}) in the document's text."""
-    text = document_text(document)
+    return locate_clauses(document, document_text(document), spec, source)
+
+
+def locate_clauses(document: str, text: str, spec: dict, source: str) -> dict[str, Clause]:
+    """Locates each clause of `spec` in `text` (a loaded document's, or one registered on the desk)."""
     found = []
     for clause, anchor in spec.items():
         if not isinstance(anchor, dict) or "starts" not in anchor:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cradle.policy import dates
+from cradle.policy import dates, published
 from cradle.policy.packs import Pack, layer_parameter, load_packs
 from cradle.policy.population import Population
 from cradle.policy.program import Columns, Ctx, ParamUse, Program, Rule
@@ -164,7 +164,9 @@ def run(
     explain: bool = False,
     only: set[str] | None = None,
 ) -> list[ProgramResult]:
-    """Every program of every pack serving each household, as of `as_of`."""
+    """Every program of every pack serving each household, as of `as_of`, with the values the parameter desk
+    has published (`published.refresh()`: a check of a clock, and now and then of one database row)."""
+    published.refresh()
     as_of = np.datetime64(as_of, "D")
     results: list[ProgramResult] = []
     whole: dict = {}

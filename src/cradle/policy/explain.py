@@ -1,10 +1,12 @@
 """Turns one eligible row of a ProgramResult into the entitlement of the public output format, with its
-citations and a Chinese sentence saying which facts made it apply and how the amount follows."""
+citations (by title), a Chinese sentence saying which facts made it apply and how the amount follows, and the
+provenance of each figure it read (the release, or the parameter desk)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from cradle.policy import published
 from cradle.policy.engine import ProgramResult
 from cradle.policy.parameters import LEVEL_NAMES, Value
 
@@ -54,26 +56,39 @@ def _entry(use, row: int) -> Value | None:
     return use.parameter.entry(on, region)
 
 
-def _entries(result: ProgramResult, row: int) -> list[Value | None]:
-    """The parameter values behind one row (the same for every row when read on one date, so kept)."""
+def _entries(result: ProgramResult, row: int) -> list[tuple[str, Value | None]]:
+    """(parameter, value) behind one row (the same for every row when read on one date, so kept)."""
     cached = result.__dict__.get("_entries")
     if cached is not None:
         return cached
     if all(np.ndim(u.on) == 0 and u.regions is None for u in result.uses):
-        cached = result.__dict__["_entries"] = [_entry(u, 0) for u in result.uses]
+        cached = result.__dict__["_entries"] = [(u.parameter.name, _entry(u, 0)) for u in result.uses]
         return cached
-    return [_entry(u, row) for u in result.uses]
+    return [(u.parameter.name, _entry(u, row)) for u in result.uses]
+
+
+def _desk_sentence(sources: list[dict]) -> str:
+    """The figures published on the parameter desk: which office, when, on which document."""
+    parts = [
+        f"{p['office']}于{p['published_at'][:10]}在参数台发布，依据{p['doc_number']}《{p['title']}》{p['clause']}"
+        for p in sources
+        if p["source"] == "desk"
+    ]
+    return f"（{'；'.join(dict.fromkeys(parts))}）" if parts else ""
 
 
 def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     """The i-th eligible row of `result` in the output format."""
     prog, rule = result.program, result.rule
     row = int(result.rows[i])
-    entries = [e for e in _entries(result, row) if e is not None]
-    citations = [c.as_dict() for c in prog.citations]
+    used = [(name, e) for name, e in _entries(result, row) if e is not None]
+    entries = [e for _, e in used]
+    citations = [published.cite(c.document, c.clause) for c in prog.citations]
     for e in entries:
-        if {"document": e.document, "clause": e.clause} not in citations:
-            citations.append({"document": e.document, "clause": e.clause})
+        cited = published.cite(e.document, e.clause)
+        if cited not in citations:
+            citations.append(cited)
+    sources = list({(name, e): published.provenance(name, e) for name, e in used}.values())
     note = rule.note
     amount = None
     extra = {}
@@ -103,6 +118,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     sentence = rule.explanation.format_map(RowFacts(result, row, extra))
     if "amount_note" in extra and "{amount_note}" not in rule.explanation:
         sentence += "，" + extra["amount_note"]
+    sentence += _desk_sentence(sources)
     verified = all(e.verified for e in entries)
     if not verified and note != "amount unconfirmed: regulation not loaded":  # already says 待核实
         sentence += UNVERIFIED
@@ -124,6 +140,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
         },
         "citations": citations,
         "explanation": sentence,
+        "provenance": sources,
     }
     if note:
         out["note"] = note

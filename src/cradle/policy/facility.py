@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cradle import regions
 from cradle.errors import N_, Invalid, Problems
+from cradle.policy import published
 from cradle.policy.engine import ProgramResult, evaluate, period
 from cradle.policy.explain import entitlement, not_applicable
 from cradle.policy.household import pydantic_problems
@@ -41,6 +42,7 @@ def parse_facility(data: dict) -> Facility:
 
 def calc_facility(data: dict | Facility, on: dt.date, explain: bool = False) -> dict:
     facility = data if isinstance(data, Facility) else parse_facility(data)
+    published.refresh()
     cols = {
         "jurisdiction": np.array([int(facility.jurisdiction)]),
         "inclusive": np.array([facility.inclusive]),

@@ -3,18 +3,33 @@ its text has been checked against a loaded document (`verified`).
 
 A value of `null` means the document leaves the figure to a lower level ("标准由各县区自行核定"): the engine
 reports such an entitlement with no amount and a note, never a made-up figure.
+
+A parameter's dated history is the release's values (the pack's parameters.yaml) with the values officials
+published on the parameter desk laid over them (`republish`, called by `cradle.policy.published`): a published
+value carries its `Publication` (which office published it, when, under which 文号).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from cradle.policy.errors import PackError
 
 LEVEL_NAMES = {"national": "国家", "province": "省", "city": "市", "county": "县区", "employer": "用人单位"}
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where a value published on the desk comes from (`cradle.params`)."""
+
+    proposal: int  # the desk's proposal number
+    office: str  # the jurisdiction whose officials published it, e.g. 陆河县
+    published_at: dt.datetime
+    doc_number: str  # the evidence's 文号 ("" for a document without one)
+    end: dt.date | None = None  # the last day it was published for (None: until a newer value)
 
 
 @dataclass(frozen=True)
@@ -26,81 +41,183 @@ class Value:
     verified: bool
     note: str = ""
     set_by: str | None = None  # who sets a value the document leaves open: county, city, employer
+    published: Publication | None = None  # None: the value came with the release
 
 
-@dataclass
-class Parameter:
-    name: str  # "<pack>.<key>", e.g. zibo.nursery_fee_subsidy.second_child
-    description: str
-    unit: str
-    values: list[Value]  # sorted by start
-    by_region: dict[str, list[Value]] = field(default_factory=dict)  # a county's own values
-    _starts: np.ndarray = field(init=False, repr=False)
-    _values: np.ndarray = field(init=False, repr=False)
-    _scalar_cache: dict = field(init=False, repr=False, default_factory=dict)
+@dataclass(frozen=True)
+class Published:
+    """One value published on the desk for a parameter: for the parameter itself (`region` None) or for one
+    county's own value (`region`, the parameter's `by_region`)."""
 
-    def __post_init__(self) -> None:
-        self.values.sort(key=lambda v: v.start)
-        self._starts = np.array([v.start for v in self.values], dtype="datetime64[D]")
+    parameter: str
+    region: str | None
+    value: Value
+
+
+class _Timeline:
+    """One dated series of values, with the arrays the engine reads; replaced whole, never changed, so a reader
+    in another thread sees either the old series or the new one."""
+
+    __slots__ = ("values", "starts", "array", "is_date", "cache")
+
+    def __init__(self, values: list[Value]):
+        self.values = sorted(values, key=lambda v: v.start)
+        self.starts = np.array([v.start for v in self.values], dtype="datetime64[D]")
+        self.is_date = any(isinstance(v.value, dt.date) for v in self.values)
         if self.is_date:
-            self._values = np.array(
+            self.array = np.array(
                 [np.datetime64("NaT", "D") if v.value is None else v.value for v in self.values],
                 dtype="datetime64[D]",
             )
         else:
-            self._values = np.array(
-                [np.nan if v.value is None else v.value for v in self.values], dtype=float
-            )
+            self.array = np.array([np.nan if v.value is None else v.value for v in self.values], dtype=float)
+        self.cache: dict = {}
 
     @property
-    def is_date(self) -> bool:
-        return any(isinstance(v.value, dt.date) for v in self.values)
-
-    @property
-    def _missing(self):
+    def missing(self):
         return np.datetime64("NaT", "D") if self.is_date else np.nan
 
-    def entry(self, on: dt.date | np.datetime64, region: str | None = None) -> Value | None:
-        """The value in force on `on` (a county's own value first), or None before the first start."""
-        values = self.by_region.get(region, self.values) if region else self.values
-        if isinstance(on, np.datetime64):
-            if np.isnat(on):
-                return None
-            on = on.astype("datetime64[D]").item()
+    def entry(self, on: dt.date) -> Value | None:
         found = None
-        for v in values:
+        for v in self.values:
             if v.start <= on:
                 found = v
         return found
 
     def at(self, on) -> np.ndarray | float:
-        """Vectorised value on each date of `on` (NaN before the first start or where the value is null)."""
         if np.ndim(on) == 0:  # one date: the usual case (the as-of date), looked up once and remembered
             key = np.datetime64(on, "D")
-            cached = self._scalar_cache.get(key)
+            cached = self.cache.get(key)
             if cached is None:
-                idx = int(np.searchsorted(self._starts, key, side="right")) - 1
+                idx = int(np.searchsorted(self.starts, key, side="right")) - 1
                 if idx < 0:
-                    cached = self._missing
+                    cached = self.missing
                 else:
-                    cached = self._values[idx] if self.is_date else float(self._values[idx])
-                self._scalar_cache[key] = cached
+                    cached = self.array[idx] if self.is_date else float(self.array[idx])
+                self.cache[key] = cached
             return cached
         on = np.asarray(on, dtype="datetime64[D]")
         if on.size == 1:  # one household's one birth: the scalar path, kept as an array
-            return np.full(on.shape, self.at(on.reshape(())), dtype=self._values.dtype)
-        idx = np.searchsorted(self._starts, on, side="right") - 1
-        return np.where(idx >= 0, self._values[np.maximum(idx, 0)], self._missing)
+            return np.full(on.shape, self.at(on.reshape(())), dtype=self.array.dtype)
+        idx = np.searchsorted(self.starts, on, side="right") - 1
+        return np.where(idx >= 0, self.array[np.maximum(idx, 0)], self.missing)
+
+
+class _History:
+    """A parameter's values and its counties' own values, swapped as one object."""
+
+    __slots__ = ("own", "regions")
+
+    def __init__(self, values: list[Value], by_region: dict[str, list[Value]]):
+        self.own = _Timeline(values)
+        self.regions = {code: _Timeline(vs) for code, vs in by_region.items()}
+
+
+class Parameter:
+    """`<pack>.<key>`: its dated values and the per-county values of a figure each county sets."""
+
+    def __init__(
+        self,
+        name: str,  # "<pack>.<key>", e.g. zibo.nursery_fee_subsidy.second_child
+        description: str,
+        unit: str,
+        values: list[Value],
+        by_region: dict[str, list[Value]] | None = None,
+        *,
+        per_region: bool | None = None,
+    ):
+        self.name, self.description, self.unit = name, description, unit
+        # the release's history, kept so that published values are always laid over it afresh
+        self.release = (sorted(values, key=lambda v: v.start), dict(by_region or {}))
+        # whether the pack reads a county's own value (its parameters.yaml declares `by_region`)
+        self.per_region = bool(by_region) if per_region is None else per_region
+        self._history = _History(*self.release)
+
+    def __repr__(self) -> str:
+        return f"Parameter({self.name!r})"
+
+    @property
+    def values(self) -> list[Value]:
+        """The dated values, sorted by start (the release's, with published ones laid over)."""
+        return self._history.own.values
+
+    @property
+    def by_region(self) -> dict[str, list[Value]]:
+        """A county's own dated values, by county code."""
+        return {code: t.values for code, t in self._history.regions.items()}
+
+    @property
+    def is_date(self) -> bool:
+        return self._history.own.is_date
+
+    @property
+    def _missing(self):
+        return self._history.own.missing
+
+    def republish(self, published: list[Published]) -> None:
+        """The release's history with `published` (this parameter's, oldest publication first) laid over it.
+        A county's own series starts from the release's values for it, or else from the parameter's own."""
+        release_values, release_regions = self.release
+        own = _laid_over(release_values, [p.value for p in published if p.region is None])
+        regions = dict(release_regions)
+        for code in dict.fromkeys(p.region for p in published if p.region is not None):
+            base = release_regions.get(code) or own
+            regions[code] = _laid_over(base, [p.value for p in published if p.region == code])
+        self._history = _History(own, regions)
+
+    def entry(self, on: dt.date | np.datetime64, region: str | None = None) -> Value | None:
+        """The value in force on `on` (a county's own value first), or None before the first start."""
+        history = self._history
+        timeline = history.regions.get(region, history.own) if region else history.own
+        if isinstance(on, np.datetime64):
+            if np.isnat(on):
+                return None
+            on = on.astype("datetime64[D]").item()
+        return timeline.entry(on)
+
+    def at(self, on) -> np.ndarray | float:
+        """Vectorised value on each date of `on` (NaN before the first start or where the value is null)."""
+        return self._history.own.at(on)
 
     def at_regions(self, on, regions: np.ndarray) -> np.ndarray:
         """Per-row values where rows carry their own region code (int array); region entries override."""
-        base = np.broadcast_to(np.asarray(self.at(on), dtype=self._values.dtype), regions.shape).copy()
-        for code, values in self.by_region.items():
+        history = self._history
+        dtype = history.own.array.dtype
+        base = np.broadcast_to(np.asarray(history.own.at(on), dtype=dtype), regions.shape).copy()
+        for code, timeline in history.regions.items():
             rows = regions == int(code)
             if rows.any():
-                sub = Parameter(self.name, self.description, self.unit, list(values))
-                base[rows] = np.broadcast_to(sub.at(on), regions.shape)[rows]
+                base[rows] = np.broadcast_to(timeline.at(on), regions.shape)[rows]
         return base
+
+
+def _laid_over(base: list[Value], published: list[Value]) -> list[Value]:
+    """`published` (oldest publication first) laid over the dated series `base`: each holds from its start (to
+    its last day, when it has one, after which the value the series had then holds again); a later
+    publication wins where two cover the same days."""
+    series = sorted(base, key=lambda v: v.start)
+    for value in published:
+        end = value.published.end if value.published else None
+        after = end + dt.timedelta(days=1) if end else None
+        resumes = _entry_on(series, after) if after else None
+        series = [
+            v
+            for v in series
+            if not (v.start == value.start or (after is not None and value.start < v.start < after))
+        ]
+        series.append(value)
+        if resumes is not None and all(v.start != after for v in series):
+            series.append(replace(resumes, start=after))
+        series.sort(key=lambda v: v.start)
+    return series
+
+
+def _entry_on(series: list[Value], on: dt.date) -> Value | None:
+    found = None
+    for v in series:
+        if v.start <= on:
+            found = v
+    return found
 
 
 def _value(raw: dict, where: str, default_document: str) -> Value:
@@ -162,5 +279,17 @@ def load_parameters(pack_id: str, raw: dict, default_document: str, source: str)
             unit=str(spec.get("unit", "")),
             values=values,
             by_region=by_region,
+            per_region="by_region" in spec,
         )
     return params
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the parameter desk has published, as read from the database at one `version`: the values (oldest
+    publication first), the documents registered there, and their located clauses."""
+
+    version: int | None  # None: no desk in this database (not created, or not migrated yet)
+    values: tuple[Published, ...] = ()
+    documents: dict = field(default_factory=dict)  # key -> documents.DocumentInfo
+    clauses: dict = field(default_factory=dict)  # (key, clause) -> documents.Clause

@@ -27,8 +27,24 @@ class Out(BaseModel):
 
 
 class Citation(Out):
-    document: str = Field(description="file name of the policy document (GET /api/v1/documents)")
+    document: str = Field(description="the document's key in GET /api/v1/documents (kept for compatibility)")
+    title: str = Field(description="the document's title, as readers are shown it")
     clause: str = Field(description="the clause's number in the document, e.g. 二（四）2")
+
+
+class Provenance(Out):
+    """Where one figure an answer read comes from: the release, or the parameter desk."""
+
+    parameter: str = Field(examples=["luhe.reward_assistance.amount"])
+    start: dt.date = Field(description="the day the value took effect")
+    document: str
+    title: str
+    clause: str
+    source: Literal["release", "desk"]
+    office: str | None = Field(None, description="desk: the jurisdiction whose officials published it")
+    published_at: dt.datetime | None = Field(None, description="desk: when it was published")
+    doc_number: str | None = Field(None, description="desk: the 文号 of the document it rests on")
+    proposal: int | None = Field(None, description="desk: the proposal's number")
 
 
 class Period(Out):
@@ -48,6 +64,7 @@ class Entitlement(Out):
     period: Period
     citations: list[Citation]
     explanation: str = Field(description="which facts made it apply and how the amount follows, in Chinese")
+    provenance: list[Provenance] = Field(description="where each figure the answer read comes from")
     note: str | None = Field(
         None,
         description='"encouraged", "amount set by county", "amount unconfirmed: regulation not loaded", …',
@@ -81,10 +98,12 @@ class ParameterOut(Out):
     value: int | float | dt.date | None = Field(description="in force on the date asked; null when not set")
     start: dt.date
     document: str
+    title: str
     clause: str
     verified: bool
     note: str | None
     by_region: list[str] | None = Field(None, description="counties with values of their own")
+    provenance: Provenance
 
 
 class ProgramOut(Out):
@@ -110,11 +129,20 @@ class RegionOut(Out):
 
 
 class DocumentOut(Out):
-    document: str
+    document: str = Field(
+        description="the document's key: a release document's, or reg-<n> for one registered"
+    )
     title: str
     jurisdiction: str
-    status: str = Field(examples=["issued 2023-09-20", "draft"])
-    pack: str
+    status: str = Field(examples=["issued 2023-09-20", "draft", "superseded"])
+    pack: str = Field(description='the pack listing it ("" for one registered on the parameter desk)')
+    issuer: str = Field("", description="发文机关")
+    doc_number: str = Field("", description="文号")
+    issued: dt.date | None = None
+    in_force_from: dt.date | None = None
+    in_force_to: dt.date | None = None
+    source_url: str = ""
+    registered: bool = Field(False, description="registered on the parameter desk")
 
 
 class ClauseOut(Out):

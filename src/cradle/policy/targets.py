@@ -4,7 +4,10 @@
       - {indicator: childcare_places_per_1000, applies_to: jurisdiction, comparator: ">=", value: 4.7,
          year: 2025, clause: 一、总体目标, quote: 每千人口拥有3岁以下婴幼儿托位数达到4.7个}
     childcare:   # the 托育 standards childcare's capacity checks apply, cited as those checks show them
-      slots: {per_1000: 4.7, year: 2025, clause: 一、总体目标, text: 每千人口拥有3岁以下婴幼儿托位数达到4.7个}
+      slots: {clause: 一、总体目标, text: 每千人口拥有3岁以下婴幼儿托位数达到4.7个}
+
+A figure that is both a 托育 standard and an indicator target (FROM_TARGETS) is kept once, as the target: the
+standard takes it (and the target's year) from `targets`, and writing it under `childcare` is an error.
 
 A target belongs to the pack's region (the issuing government) and, unless it names another of the pack's
 documents, to its first document. Errors name the file and the field and stop start-up, like the other pack
@@ -161,7 +164,42 @@ def _target(raw, region: str, level: str, documents: list[str], where: str) -> T
     )
 
 
-def _childcare(raw, documents: list[str], where: str) -> dict[str, dict]:
+# standard → {field: (the indicator whose jurisdiction-wide target holds the figure, its unit per the field's)};
+# `year` is the first field's target's year.
+FROM_TARGETS = {
+    "slots": {
+        "per_1000": ("childcare_places_per_1000", 1),
+        "inclusive_share": ("inclusive_places_share", 100),
+    },
+    "residential": {
+        "new_per_1000": ("new_residential_places_per_1000", 1),
+        "existing_per_1000": ("existing_residential_places_per_1000", 1),
+    },
+    "community_site": {"min_m2": ("community_childcare_site_area", 1)},
+    "stations": {"share": ("community_childcare_station_share", 100)},
+}
+
+
+def _from_targets(kind: str, spec: dict, targets: list[Target], at: str) -> dict:
+    """`spec` with the figures its pack keeps as indicator targets (and the year of the first)."""
+    fields = FROM_TARGETS.get(kind, {})
+    dated = "year" in CHILDCARE[kind][0]
+    for name in [*fields, *(["year"] if dated else [])]:
+        if name in spec:
+            indicator = fields.get(name, next(iter(fields.values())))[0]
+            raise PackError(f"{at}.{name}: kept once, as the {indicator} target under targets")
+    by_indicator = {t.indicator: t for t in targets if t.applies_to == "jurisdiction" and t.value is not None}
+    out = dict(spec)
+    for n, (name, (indicator, scale)) in enumerate(fields.items()):
+        target = by_indicator.get(indicator)
+        if target is not None:
+            out[name] = target.value if scale == 1 else target.value / scale
+            if n == 0 and dated:
+                out["year"] = target.year
+    return out
+
+
+def _childcare(raw, targets: list[Target], documents: list[str], where: str) -> dict[str, dict]:
     if not isinstance(raw, dict):
         raise PackError(f"{where}: must be a mapping")
     out = {}
@@ -171,6 +209,7 @@ def _childcare(raw, documents: list[str], where: str) -> dict[str, dict]:
             raise PackError(f"{at}: unknown standard; one of {sorted(CHILDCARE)}")
         if not isinstance(spec, dict):
             raise PackError(f"{at}: must be a mapping")
+        spec = _from_targets(kind, spec, targets, at)
         required, optional = CHILDCARE[kind]
         unknown = set(spec) - set(required) - set(optional) - {"document"}
         if unknown:
@@ -178,6 +217,9 @@ def _childcare(raw, documents: list[str], where: str) -> dict[str, dict]:
         for key, check in {**required, **optional}.items():
             if key not in spec and key in optional:
                 continue
+            if key in FROM_TARGETS.get(kind, {}) and key not in spec:
+                indicator = FROM_TARGETS[kind][key][0]
+                raise PackError(f"{at}.{key}: needs a jurisdiction-wide {indicator} target under targets")
             if not check(spec.get(key)):
                 raise PackError(f"{at}.{key}: missing or not valid: {spec.get(key)!r}")
         out[kind] = {**spec, "document": _document(spec, documents, at)}
@@ -197,4 +239,4 @@ def load_targets(
         _target(t, region, level, documents, f"{source}: targets[{i}]")
         for i, t in enumerate(raw.get("targets") or [])
     ]
-    return targets, _childcare(raw.get("childcare") or {}, documents, f"{source}: childcare")
+    return targets, _childcare(raw.get("childcare") or {}, targets, documents, f"{source}: childcare")

@@ -23,27 +23,13 @@ MESSAGES = [
     N_("Unknown region code %(code)s"),
     N_("Should be between %(lo)s and %(hi)s"),
     N_("No more than %(n)s characters"),
-    N_("No values filled in (no values filled in)"),
     # services/bundle.py: the applicant's in-app and SMS texts (SMS go out in Chinese, the default)
     N_(
         "Your birth bundle has been received (%(bundle)s); each department handles its part, and you can follow progress under “My matters”."
     ),
     N_("Birth bundle · %(task)s: %(status)s. Reason: %(reason)s"),
     N_("Birth bundle · %(task)s: %(status)s"),
-    # monitoring/warnings.py: warning reasons
-    N_("%(year)s: %(births)s births, down %(drop)s on the year before, beyond the %(line)s warning line"),
-    N_("%(year)s: total fertility rate %(tfr)s, below the %(line)s warning line"),
-    N_("%(year)s: sex ratio at birth %(srb)s, outside the normal range %(range)s"),
-    N_("%(indicator)s was %(value)s in %(year)s, short of the target%(source)s"),
-    N_("On recent trends %(indicator)s will be about %(value)s in %(year)s, short of the target%(source)s"),
-    N_("%(indicator)s data for %(year)s were due by %(due)s (%(who)s) and have not been reported"),
-    N_(" (%(document)s %(clause)s, target %(target)s)"),
-    N_("Population database (computed by the system)"),
     N_("Should be one of %(choices)s"),
     N_("Should be a %(level)s region code"),
     N_("Unknown payment frequency %(frequency)s"),
-    N_("Sheet “%(sheet)s” missing"),
-    N_("Row 2 lacks columns: %(columns)s"),
-    N_("Not a valid Excel file (not an .xlsx workbook): %(detail)s"),
-    N_("Unknown measure %(measure)s"),
 ]

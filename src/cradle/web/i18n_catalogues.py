@@ -30,6 +30,7 @@ EXTRA_DIRS = [
         "ops",
         "policy",
         "jobs",
+        "params",
     )
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}

@@ -42,12 +42,14 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
     (
         N_("Staff"),
         [
+            Link("/whatif", N_("What-if")),
             Link("/staff", N_("Workbench")),
             Link("/childcare/official", N_("Childcare filings")),
             Link("/registry", N_("Population registry")),
             Link("/payments", N_("Payments")),
             Link("/auth/admin/accounts", N_("Accounts")),
             Link("/admin/jobs", N_("Scheduled jobs")),
+            Link("/params", N_("Parameter desk")),
         ],
     ),
 ]

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cradle import regions as gbt2260
+from cradle.policy import published
 from cradle.web import formatting, notes, terms
 from cradle.web.i18n import HTML_LANG, LOCALES, translations
 from cradle.web.nav import is_served, navigation
@@ -43,6 +44,7 @@ def environment(locale: str) -> Environment:
         describe_note=lambda note: notes.describe(note, locale),
         document_status=lambda status: notes.document_status(status, locale),
         is_draft=notes.is_draft,
+        document_title=published.title,  # citations show a document by its title, never its file
         is_served=is_served,
         region_name=lambda code: gbt2260.local_name(code, locale) if gbt2260.exists(code) else code,
     )

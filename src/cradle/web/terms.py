@@ -1,10 +1,9 @@
-"""Domain labels that the services store and return in Chinese (case and task statuses, menu names), declared
-here by their English message ids so that English pages can show them.
+"""Chinese text still stored or returned by code that predates message ids (the services' notifications, a page
+module's Chinese breadcrumb), shown in English by reading the zh catalogue backwards.
 
-The zh catalogue maps each id to the exact Chinese label the domain code uses; `english_for` reads that mapping
-backwards (these terms first, then every other message of the catalogue, so a page module's Chinese breadcrumb
-"网上办事" also finds "Online services"). Templates need nothing special: the Jinja environment's `finalize` passes every printed value through
-`localize`, which swaps a value that is exactly one of these labels for its translation (see templating.py).
+`english_for` finds the message id whose zh translation is exactly a given Chinese text. Templates need nothing
+special: the Jinja environment's `finalize` passes every printed value through `localize`, which swaps a value that
+is exactly such a text for its translation (see templating.py).
 """
 
 from __future__ import annotations
@@ -17,25 +16,13 @@ from babel.messages.pofile import read_po
 from cradle import regions
 from cradle.web import domain_messages
 from cradle.web.i18n import po_path, translations
-from cradle.web.nav import N_
-
-TERMS = [
-    # monitoring: the plan's task statuses (plan.STATUSES), the projection's scenarios (scenarios.py), the scope
-    # of the childcare capacity count (childcare/capacity.py)
-    N_("Not started"),
-    N_("Under way"),
-    N_("Blocked"),
-    N_("Low variant"),
-    N_("Medium variant"),
-    N_("High variant"),
-]
 
 
 @cache
 def _by_chinese() -> dict[str, str]:
     zh = translations("zh")
     found: dict[str, str] = {}
-    for message_id in [*TERMS, *_catalogue_ids()]:
+    for message_id in _catalogue_ids():
         chinese = zh.gettext(message_id)
         if chinese != message_id and "%(" not in message_id:
             found.setdefault(chinese, message_id)

@@ -7,31 +7,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from cradle import regions
-from cradle.monitoring import plan, scenarios, warnings
+from cradle.childcare import capacity
+from cradle.errors import N_, Invalid
+from cradle.monitoring import plan, plan_score, scenarios, warnings
+from cradle.monitoring.areas import found
+from cradle.monitoring.outlook import Projection, outlook
 from cradle.monitoring.report import benefits, scorecard
-from cradle.monitoring.service import counties_of, project_scenarios
-from cradle.web.nav import N_
+from cradle.monitoring.service import counties_of
 
-PROJECTION_YEARS = 30
 # indicators named in the summary when the scorecard has them
 HEADLINE = ("births", "total_fertility_rate", "sex_ratio_at_birth", "childcare_places_per_1000")
-
-
-@dataclass
-class Projection:
-    years: list[int]
-    population: dict[str, list[float]]  # scenario label → totals by year
-    births: dict[str, list[float]]
-    under3: list[float]  # medium
-    slots_needed: list[float] | None  # medium population × the region's 托位 per-1000 target
-    slots_standard: float | None
-    counties: int
-    defaulted: int
-    tfr: float  # population-weighted starting TFR
+SCORE_KEYS = ("due", "accepted", "on_time", "submitted", "returned", "overdue")
 
 
 @dataclass
@@ -46,20 +35,25 @@ class AnnualReport:
     capacity_note: str | None
     benefits: list[benefits.ProgramCounty]
     benefit_programs: list[dict]
-    plan: list[plan.MeasureStatus]
+    plan: list[plan.TaskStatus]  # every task with its due items, judged on generated_on
     warnings: list[warnings.Warning]
     projection: Projection | None
-    projection_note: str | None
+    projection_note: Invalid | None  # why there is no projection
     summary: list[str] = field(default_factory=list)
     sentences: list = field(default_factory=list)  # the summary as Sentence, for other languages
 
     @property
-    def plan_counts(self) -> dict[str, int]:
-        out = dict.fromkeys(plan.STATUSES, 0)
-        for m in self.plan:
-            out[m.status] += 1
-        out["overdue"] = sum(m.overdue for m in self.plan)
-        return out
+    def plan_units(self) -> list[plan_score.Score]:
+        """The 考核 scorecard by unit: the items that fell due in the report's year."""
+        return plan_score.by_unit(self.plan, self.generated_on, self.year)
+
+    @property
+    def plan_chapters(self) -> list[plan_score.Score]:
+        return plan_score.by_chapter(self.plan, self.generated_on, self.year)
+
+    @property
+    def plan_overdue(self) -> list[plan.DueItem]:
+        return plan.overdue_items(self.plan, self.generated_on)
 
     @property
     def benefits_total(self) -> Decimal:
@@ -67,37 +61,10 @@ class AnnualReport:
 
 
 def _capacity(session: Session, code: str, on: dt.date) -> tuple[dict | None, str | None]:
-    from cradle.childcare import capacity
-    from cradle.errors import Invalid
-
     try:
         return capacity.capacity_report(session, code, on), None
     except Invalid as exc:
         return None, str(exc)
-
-
-def _projection(session: Session, code: str, year: int) -> tuple[Projection | None, str | None]:
-    base = dt.date(year + 1, 1, 1)
-    runs = project_scenarios(
-        session, code, base, [year], PROJECTION_YEARS, [scenarios.LOW, scenarios.MEDIUM, scenarios.HIGH]
-    )
-    medium = runs[1].result
-    target = scorecard.choose_target(code, "childcare_places_per_1000")
-    per_1000 = target.target.value if target and target.target.comparator in (">=", ">") else None
-    total = medium.total().sum(1)
-    weights = medium.total()[0]
-    tfr = float(np.average(runs[1].tfr, weights=weights)) if weights.sum() > 0 else float(runs[1].tfr.mean())
-    return Projection(
-        years=list(medium.years),
-        population={r.scenario.label: r.result.total().sum(1).round().tolist() for r in runs},
-        births={r.scenario.label: r.result.births_total().sum(1).round().tolist() for r in runs},
-        under3=medium.under(3).sum(1).round().tolist(),
-        slots_needed=(total * per_1000 / 1000).round().tolist() if per_1000 else None,
-        slots_standard=per_1000,
-        counties=len(medium.regions),
-        defaulted=len(runs[1].defaulted),
-        tfr=tfr,
-    ), None
 
 
 # The summary's sentences: (English message id for the web page, the Chinese the report and the PDF print).
@@ -114,11 +81,11 @@ SENTENCES = {
     ),
     "plan": (
         N_(
-            "%(total)s tasks and measures in the implementation plan: %(done)s done, %(in_progress)s in progress, "
-            "%(blocked)s blocked, %(not_started)s not started; %(overdue)s overdue and not done."
+            "%(due)s items of the implementation plan fell due in %(year)s: %(accepted)s accepted (%(on_time)s on "
+            "time), %(submitted)s awaiting review, %(returned)s returned, %(overdue)s overdue."
         ),
-        "实施方案任务措施%(total)s项：已完成%(done)s项，推进中%(in_progress)s项，"
-        "受阻%(blocked)s项，未启动%(not_started)s项；逾期未完成%(overdue)s项。",
+        "%(year)s年实施方案到期事项%(due)s项：已验收%(accepted)s项（按期%(on_time)s项），待审核%(submitted)s项，"
+        "退回%(returned)s项，逾期未报%(overdue)s项。",
     ),
     "paid": (
         N_("%(count)s birth-support payments made in the year, %(amount)s yuan in all."),
@@ -158,11 +125,8 @@ class Sentence:
 def _summary_sentences(r: AnnualReport) -> list[Sentence]:
     out = []
     facts = []
-    for ind_id in HEADLINE:
-        try:
-            row = r.scorecard.row(ind_id)
-        except KeyError:
-            continue
+    rows = {row.indicator.id: row for row in r.scorecard.rows}
+    for row in (rows[i] for i in HEADLINE if i in rows):
         if row.value is not None:
             unit = "" if row.indicator.unit in ("%", "‰") else row.indicator.unit
             facts.append(
@@ -173,7 +137,11 @@ def _summary_sentences(r: AnnualReport) -> list[Sentence]:
     counts = r.scorecard.counts()
     judged = counts["on_track"] + counts["at_risk"] + counts["missed"]
     out.append(Sentence("indicators", {"rows": len(r.scorecard.rows), "judged": judged, **counts}))
-    out.append(Sentence("plan", {"total": len(r.plan), **r.plan_counts}))
+    total = plan_score.Score("")
+    for u in r.plan_chapters:
+        for k in SCORE_KEYS:
+            setattr(total, k, getattr(total, k) + getattr(u, k))
+    out.append(Sentence("plan", {"year": r.year, **{k: getattr(total, k) for k in SCORE_KEYS}}))
     if r.benefits:
         paid = sum(b.paid_count for b in r.benefits)
         out.append(Sentence("paid", {"count": paid, "amount": f"{r.benefits_total:,.2f}"}))
@@ -182,7 +150,7 @@ def _summary_sentences(r: AnnualReport) -> list[Sentence]:
     out.append(Sentence("warnings", {"count": len(r.warnings)}) if r.warnings else Sentence("no_warnings"))
     if r.projection:
         p = r.projection
-        medium = p.population["中方案"]
+        medium = p.population[scenarios.MEDIUM.label]
         if medium[0]:
             out.append(
                 Sentence(
@@ -211,8 +179,7 @@ def summary_text(sentences: list[Sentence], say=None, join: str = "，") -> list
 
 def build(session: Session, code: str, year: int, today: dt.date | None = None) -> AnnualReport:
     """Gather the report of ``code`` for ``year`` (plan status and late data judged on ``today``)."""
-    if not regions.exists(code):
-        raise KeyError(f"region: unknown code {code!r}")
+    found(code)
     today = today or dt.date.today()
     region = regions.get(code)
     card = scorecard.build(session, code, year)
@@ -220,9 +187,9 @@ def build(session: Session, code: str, year: int, today: dt.date | None = None) 
     paid = benefits.paid_by_program_county(session, code, year)
     codes = list(dict.fromkeys([code, *counties_of(code)]))
     try:
-        projection, projection_note = _projection(session, code, year)
-    except ValueError as exc:
-        projection, projection_note = None, str(exc)
+        projection, projection_note = outlook(session, code, year), None
+    except Invalid as exc:
+        projection, projection_note = None, exc
     report = AnnualReport(
         region=code,
         name=region.name,

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import regions
+from cradle.payments.models import Batch, Payment
+from cradle.policy.packs import find_program
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,6 @@ class ProgramCounty:
 
 
 def program_title(program_id: str) -> str:
-    from cradle.policy.packs import find_program
-
     try:
         return find_program(program_id).title
     except KeyError:
@@ -47,8 +47,6 @@ def _year_of(period: str, exported_at, created_at) -> int | None:
 
 def paid_by_program_county(session: Session, code: str, year: int) -> list[ProgramCounty]:
     """Rows for every (program, county within ``code``) with a payment in ``year``, program then county order."""
-    from cradle.payments.models import Batch, Payment
-
     stmt = select(
         Payment.program,
         Batch.county,

@@ -17,13 +17,13 @@ def report_cmd(
     html_only: bool = typer.Option(False, "--html-only", help="skip the PDF"),
 ) -> None:
     """The year's monitoring report (年度监测评估报告) in Chinese, HTML and PDF."""
-    from cradle import atomicfile, regions
+    # deferred: the command's work (every domain's tables, WeasyPrint)
+    from cradle import atomicfile
     from cradle.db import session_scope
+    from cradle.monitoring.areas import checked
     from cradle.monitoring.report import annual, render
 
-    if not regions.exists(region):
-        typer.echo(f"error: region: unknown code {region!r}", err=True)
-        raise typer.Exit(2)
+    checked(region, "--region")
     day = dt.date.fromisoformat(today) if today else None
     t0 = time.perf_counter()
     with session_scope() as s:

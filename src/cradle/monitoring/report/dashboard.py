@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from cradle import regions
 from cradle.monitoring.models import IndicatorValue
-from cradle.monitoring.report.scorecard import NUMERIC, IndicatorRow
+from cradle.monitoring.report.scorecard import NUMERIC, IndicatorRow, rank_key
 
 STATUS_COLOURS = {
     "on_track": "#1e7b34",
@@ -69,9 +69,7 @@ def years_with_data(session: Session, code: str) -> list[int]:
 
 def peer_table(row: IndicatorRow, data_rows: list[tuple[str, float | None]]) -> list[dict]:
     """Peers with their values, best first (same ranking as the scorecard), those without data last."""
-    from cradle.monitoring.report.scorecard import _rank_key
-
-    known = sorted(((_rank_key(row.indicator, v), c, v) for c, v in data_rows if v is not None))
+    known = sorted(((rank_key(row.indicator, v), c, v) for c, v in data_rows if v is not None))
     out = [
         {"region": c, "name": regions.name(c), "value": v, "rank": i + 1}
         for i, (_k, c, v) in enumerate(known)

@@ -9,10 +9,11 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from markupsafe import Markup
 
 from cradle import regions
-from cradle.monitoring import catalogue, plan
+from cradle.monitoring import catalogue, plan, units
 from cradle.monitoring.report import annual, charts
 from cradle.monitoring.report.annual import AnnualReport
-from cradle.monitoring.report.scorecard import STATUS_LABELS, format_value
+from cradle.monitoring.report.scorecard import STATUS_MESSAGES, format_value
+from cradle.monitoring.scenarios import MEDIUM, TITLE_OF_LABEL
 from cradle.web import terms
 from cradle.web.i18n import HTML_LANG, translations
 from cradle.web.nav import N_
@@ -48,9 +49,12 @@ def environment(locale: str = "zh") -> Environment:
     env.install_gettext_translations(translations(locale), newstyle=True)
     env.globals.update(
         fmt=format_value,
-        STATUS_LABELS=STATUS_LABELS,
+        STATUS_LABELS={k: translations(locale).gettext(m) for k, m in STATUS_MESSAGES.items()},
         STATUS_COLOURS=STATUS_COLOURS,
-        PLAN_STATUSES=plan.STATUSES,
+        PLAN_STATES=plan.STATES,
+        office=lambda code, region: units.office(code, region, locale),
+        SCENARIO_TITLES=TITLE_OF_LABEL,
+        MEDIUM=MEDIUM.label,
         LEVEL_NAMES=LEVEL_NAMES,
         html_lang=HTML_LANG[locale],
         list_sep="、" if locale == "zh" else ", ",
@@ -59,6 +63,7 @@ def environment(locale: str = "zh") -> Environment:
     )
     env.filters["term"] = lambda value: terms.localize(value, locale)
     env.filters["place"] = lambda value: terms.localize(value, locale)
+    env.filters["unit"] = lambda unit: catalogue.unit_text(unit, locale)
     return env
 
 
@@ -79,7 +84,7 @@ def _trend_charts(report: AnnualReport, locale: str = "zh") -> list[dict]:
         t = row.target.target if row.target else None
         goal = t.value if t is not None and t.comparator in (">=", ">", "<=", "<") else None
         name, unit = row.indicator.name, row.indicator.unit
-        title = f"{name}（{unit}）" if locale == "zh" else f"{name} ({terms.localize(unit, locale)})"
+        title = f"{name}（{unit}）" if locale == "zh" else f"{name} ({catalogue.unit_text(unit, locale)})"
         out.append(
             {
                 "row": row,
@@ -131,10 +136,9 @@ def _projection_charts(report: AnnualReport, locale: str = "zh") -> dict:
     p = report.projection
     if p is None:
         return {}
-    # The scenarios' data keys stay Chinese ("中方案"); their labels are translated for display only.
-    pop = {terms.localize(k, locale): dict(zip(p.years, v, strict=True)) for k, v in p.population.items()}
-    births = {terms.localize(k, locale): dict(zip(p.years, v, strict=False)) for k, v in p.births.items()}
     say, words = _say(locale), _chart_words(locale)
+    pop = {say(TITLE_OF_LABEL[k]): dict(zip(p.years, v, strict=True)) for k, v in p.population.items()}
+    births = {say(TITLE_OF_LABEL[k]): dict(zip(p.years, v, strict=False)) for k, v in p.births.items()}
     return {
         "population": Markup(
             charts.line_chart(pop, title=say(N_("Total population (people)")), height=220, words=words)
@@ -160,6 +164,7 @@ def html(report: AnnualReport, for_pdf: bool = False, locale: str = "zh") -> str
         for_pdf=for_pdf,
         trend_charts=_trend_charts(report, locale),
         summary=summary,
+        summary_plan=summary[[x.key for x in report.sentences].index("plan")],
         unit_charts=_unit_charts(report, locale),
         projection_charts=_projection_charts(report, locale),
         other_warnings=[w for w in report.warnings if w.kind != "late"],
@@ -169,9 +174,11 @@ def html(report: AnnualReport, for_pdf: bool = False, locale: str = "zh") -> str
 
 def _localized(sentence: annual.Sentence, locale: str) -> annual.Sentence:
     """A summary sentence with its region name and units in ``locale`` (indicator names are catalogue data)."""
-    params = {
-        k: terms.localize(v, locale) if k in ("name", "unit") else v for k, v in sentence.params.items()
-    }
+    params = dict(sentence.params)
+    if "name" in params:
+        params["name"] = terms.localize(params["name"], locale)
+    if "unit" in params:
+        params["unit"] = catalogue.unit_text(params["unit"], locale)
     if "facts" in params:
         params["facts"] = [_localized(f, locale) for f in params["facts"]]
     return annual.Sentence(sentence.key, params)

@@ -19,18 +19,22 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from cradle import regions
+from cradle.errors import N_, NotFound, translate
 from cradle.monitoring import catalogue, values
+from cradle.monitoring.areas import found
 from cradle.monitoring.catalogue import Indicator
 from cradle.monitoring.warnings import _trend
+from cradle.policy import published
 from cradle.policy.targets import Target
 
-STATUS_LABELS = {
-    "on_track": "达标/进度正常",
-    "at_risk": "有风险",
-    "missed": "未达标",
-    "no_data": "无数据",
-    "unjudged": "无法判定",
-    "no_target": "无目标",
+# the statuses as the dashboards and the report say them (English message ids; the zh catalogue has the Chinese)
+STATUS_MESSAGES = {
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "missed": N_("Missed"),
+    "no_data": N_("No data"),
+    "unjudged": N_("Cannot be judged"),
+    "no_target": N_("No target"),
 }
 NUMERIC = (">=", ">", "<=", "<")
 
@@ -52,7 +56,7 @@ class TargetView:
 
     @property
     def citation(self) -> str:
-        return f"{self.target.document[:3]} {self.target.clause}"
+        return f"{published.title(self.target.document)} {self.target.clause}"
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,8 @@ class IndicatorRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        """The status in Chinese, as the printed report and the exports say it."""
+        return translate(STATUS_MESSAGES[self.status], {})
 
     @property
     def value_text(self) -> str:
@@ -112,10 +117,15 @@ class Scorecard:
         for r in self.rows:
             if r.indicator.id == indicator_id:
                 return r
-        raise KeyError(f"indicator: {indicator_id!r} not on the scorecard of {self.region}")
+        raise NotFound(
+            "indicator_id",
+            N_("%(indicator)s is not on the scorecard of %(region)s"),
+            indicator=repr(indicator_id),
+            region=self.region,
+        )
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(STATUS_LABELS, 0)
+        out = dict.fromkeys(STATUS_MESSAGES, 0)
         for r in self.rows:
             out[r.status] += 1
         return out
@@ -191,7 +201,7 @@ def judge(target: TargetView | None, series: dict[int, float], year: int) -> Jud
     return Judgement("unjudged", "文件未给出目标数值（控制在规划目标之内）")
 
 
-def _rank_key(ind: Indicator, value: float) -> float:
+def rank_key(ind: Indicator, value: float) -> float:
     if ind.direction == "lower":
         return value
     if ind.direction == "band":
@@ -215,9 +225,7 @@ def units_of(code: str) -> list[str]:
 
 def rank_among(ind: Indicator, code: str, year: int, data: dict, peers: list[str]) -> tuple[int | None, int]:
     """(rank of ``code`` among ``peers`` with a value for ``year``, number of such peers); best is 1."""
-    scored = [
-        (_rank_key(ind, data[(ind.id, p)][year]), p) for p in peers if year in data.get((ind.id, p), {})
-    ]
+    scored = [(rank_key(ind, data[(ind.id, p)][year]), p) for p in peers if year in data.get((ind.id, p), {})]
     scored.sort()
     for i, (_key, p) in enumerate(scored):
         if p == code:
@@ -228,8 +236,7 @@ def rank_among(ind: Indicator, code: str, year: int, data: dict, peers: list[str
 def build(session: Session, code: str, year: int) -> Scorecard:
     """The scorecard of ``code`` for ``year``: every indicator with a target binding ``code`` or with a value
     for it or for a unit below it, in catalogue order."""
-    if not regions.exists(code):
-        raise KeyError(f"region: unknown code {code!r}")
+    found(code)
     cat = catalogue.load()
     region = regions.get(code)
     peers, units = peers_of(code), units_of(code)

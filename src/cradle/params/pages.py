@@ -1,0 +1,168 @@
+"""The parameter desk's pages for officials (`/params`): the parameters of their jurisdiction with the value in
+force and where it comes from, the proposals waiting, a proposal with its cost preview (approve or return), a
+parameter's whole dated history. Chinese by default, English through the catalogues; phone width."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cradle.auth.actor import Actor
+from cradle.auth.deps import PageActor
+from cradle.db import RequestSession
+from cradle.errors import N_, DomainError, Invalid
+from cradle.params import desk, views
+from cradle.params.preview import preview
+from cradle.policy import published
+from cradle.web.citations import clause_url
+from cradle.web.i18n import gettext
+from cradle.web.templating import locale_of, render
+
+router = APIRouter(include_in_schema=False)
+Official = Annotated[Actor, Depends(PageActor(*desk.DECIDING_ROLE.values()))]
+DESK = N_("Parameter desk")
+STATES = {"proposed": N_("Waiting for approval"), "approved": N_("Published"), "returned": N_("Returned")}
+
+
+def _error(request: Request, exc: DomainError) -> str:
+    locale = locale_of(request)
+    parts = []
+    for problem in exc.items():
+        error = problem.as_dict(locale)
+        parts.append(f"{error['field']}: {error['message']}" if error["field"] else error["message"])
+    return "; ".join(parts)
+
+
+def _back(path: str, request: Request, exc: DomainError | None = None) -> RedirectResponse:
+    if exc is not None:
+        path += "?error=" + quote(_error(request, exc))
+    return RedirectResponse(path, status_code=303)
+
+
+@router.get("/params")
+def desk_page(request: Request, db: RequestSession, actor: Official) -> Response:
+    return render(
+        request,
+        "params/desk.html",
+        parameters=views.parameter_rows(actor, dt.date.today()),
+        proposals=[views.proposal_dict(p) for p in desk.proposals(db, actor, None)][::-1][:30],
+        documents=[d for d in published.documents()],
+        states=STATES,
+        error=request.query_params.get("error"),
+        clause_url=clause_url,
+        office=desk.office_name(actor.region),
+    )
+
+
+@router.post("/params/propose")
+def propose(
+    request: Request,
+    db: RequestSession,
+    actor: Official,
+    parameter: Annotated[str, Form()],
+    value: Annotated[str, Form()] = "",
+    unit: Annotated[str, Form()] = "",
+    effective_from: Annotated[str, Form()] = "",
+    effective_to: Annotated[str, Form()] = "",
+    document: Annotated[str, Form()] = "",
+    clause: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        start = _date("effective_from", effective_from)
+        end = _date("effective_to", effective_to) if effective_to else None
+        _, prm = desk.parameter(parameter)
+        p = desk.propose(
+            db,
+            actor,
+            parameter,
+            value=value,
+            unit=unit,
+            effective_from=start,
+            effective_to=end,
+            document=document,
+            clause=clause,
+            region=actor.county if prm.per_region else None,
+            note=note,
+        )
+    except DomainError as exc:
+        db.rollback()
+        return _back("/params", request, exc)
+    return _back(f"/params/proposals/{p.id}", request)
+
+
+def _date(field: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(field, N_("Expected a date YYYY-MM-DD, got %(value)s"), value=text) from None
+
+
+@router.get("/params/proposals/{proposal_id}")
+def proposal_page(proposal_id: int, request: Request, db: RequestSession, actor: Official) -> Response:
+    p = desk.get(db, actor, proposal_id)
+    shown = views.proposal_dict(p)
+    cost = preview(db, p) if p.state == "proposed" else p.preview
+    return render(
+        request,
+        "params/proposal.html",
+        p=shown,
+        cost=cost,
+        mine=p.proposer_account == actor.account_id,
+        states=STATES,
+        error=request.query_params.get("error"),
+        clause_url=clause_url,
+        breadcrumbs=[(gettext(locale_of(request), DESK), "/params"), (f"#{p.id}", None)],
+    )
+
+
+@router.post("/params/proposals/{proposal_id}/approve")
+def approve(
+    proposal_id: int,
+    request: Request,
+    db: RequestSession,
+    actor: Official,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        shown = preview(db, desk.decidable(db, actor, proposal_id))
+        desk.approve(db, actor, proposal_id, shown, reason)
+    except DomainError as exc:
+        db.rollback()
+        return _back(f"/params/proposals/{proposal_id}", request, exc)
+    return _back(f"/params/proposals/{proposal_id}", request)
+
+
+@router.post("/params/proposals/{proposal_id}/return")
+def return_(
+    proposal_id: int,
+    request: Request,
+    db: RequestSession,
+    actor: Official,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        desk.return_(db, actor, proposal_id, reason)
+    except DomainError as exc:
+        db.rollback()
+        return _back(f"/params/proposals/{proposal_id}", request, exc)
+    return _back(f"/params/proposals/{proposal_id}", request)
+
+
+@router.get("/params/history/{name}")
+def history_page(name: str, request: Request, actor: Official, region: str | None = None) -> Response:
+    _, prm = desk.parameter(name)
+    return render(
+        request,
+        "params/history.html",
+        name=name,
+        description=prm.description,
+        region=region,
+        history=desk.history(name, region),
+        clause_url=clause_url,
+        breadcrumbs=[(gettext(locale_of(request), DESK), "/params"), (name, None)],
+    )
