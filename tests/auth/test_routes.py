@@ -105,6 +105,11 @@ def fill(path: str, ids: dict) -> str:
         "row_id": ids["row_id"],
         "candidate_id": ids["candidate_id"],
         "merge_id": ids["merge_id"],
+        "year": 2024,
+        "entry_id": ids["entry_id"],
+        "objection_id": ids["objection_id"],
+        "family_id": ids["family_id"],
+        "task_id": ids["task_id"],
     }
     if "monitoring" in path:  # a plan task's id (a services task's id is a number)
         values["task_id"] = "zibo.3-2.1"

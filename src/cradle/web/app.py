@@ -48,6 +48,8 @@ ROUTER_MODULES = [
     "cradle.monitoring.pages",
     "cradle.ops.api",
     "cradle.jobs.pages",
+    "cradle.assistance.api",
+    "cradle.assistance.pages",
     "cradle.params.api",
     "cradle.params.pages",
 ]
