@@ -85,6 +85,9 @@ COUNTY = [
     "/payments",
     "/payments/batches/{batch}",
     "/registry",
+    "/registry/uploads",
+    "/registry/quarantine",
+    "/registry/identity",
 ]
 TOWN = ["/home", "/staff", "/staff/cases/{case}", "/assistance/370303/{year}"]
 OPERATOR = ["/home", "/childcare/operator/{facility}"]
@@ -95,6 +98,8 @@ CLERK = [
     "/registry/runs/{run}",
     "/registry/persons",
     "/registry/persons/{person}",
+    "/registry/uploads",
+    "/registry/quarantine",
     "/monitoring/370303/plan",
     "/monitoring/370303/plan/tasks/zibo.3-2.2",
 ]
