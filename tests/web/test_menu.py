@@ -89,7 +89,9 @@ ROLES = [
 ]
 
 
-@pytest.mark.parametrize(("role", "region", "fields", "desks"), ROLES, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("role", "region", "fields", "desks"), ROLES, ids=lambda v: str(sorted(v) if isinstance(v, set) else v)
+)
 def test_an_official_sees_the_desks_of_the_role_and_each_opens(
     client, migrated_db_url, role, region, fields, desks
 ):
