@@ -117,6 +117,7 @@ COMMAND_MODULES = [
     "cradle.keys_cli",
     "cradle.ops.cli",
     "cradle.jobs.cli",
+    "cradle.assistance.cli",
     "cradle.params.cli",
 ]
 

@@ -15,6 +15,7 @@ DEMO_LOADERS: list[str] = [
     "cradle.monitoring.demo",  # indicator values computed from the registry demo
     "cradle.childcare.demo",
     "cradle.services.demo",
+    "cradle.assistance.demo",
 ]
 
 

@@ -1,5 +1,6 @@
 """Imports every domain's tables so that `Base.metadata` (Alembic, tests) sees them all."""
 
+import cradle.assistance.models  # noqa: F401
 import cradle.audit  # noqa: F401
 import cradle.auth.models  # noqa: F401
 import cradle.batch.models  # noqa: F401

@@ -25,6 +25,8 @@ REG_NAMES = ("范围测试户主", "范围测试隔离人", "范围测试待核�
 HEALTH_ID = make_id_number("370303", dt.date(1993, 3, 3), 9, "F")
 HEALTH_NAME = "范围测试孕妇"
 HEALTH_CHILD_ID = make_id_number("370303", dt.date(2024, 8, 8), 11, "M")
+ASSIST_NAME = "范围测试扶助人"
+ASSIST_ID = make_id_number("370303", dt.date(1990, 3, 3), 9, "F")
 # 370303's monitoring: a plan report (its progress text, its evidence file's name), a survey and a what-if run
 MON_MARKERS = ("范围测试托班进展", "范围测试佐证.pdf", "范围测试抽样员", "范围测试模拟人")
 
@@ -95,7 +97,73 @@ def seed(url: str) -> dict:
             "credit_code": f.credit_code,
         }
     registry = seed_registry(url)
-    return {**ids, **registry, **seed_monitoring(url), **seed_health(url)}
+    return {**ids, **registry, **seed_monitoring(url), **seed_assistance(url), **seed_health(url)}
+
+
+def seed_assistance(url: str) -> dict:
+    """A 370303 assistance list of 2024 with an objection, and a special family with a contact and a task."""
+    from cradle.assistance.models import Contact, Cycle, Entry, Family, Objection, Task, Visit
+
+    with session_scope(url) as s:
+        c = Cycle(county="370303", year=2024, status="publicized", created_by="seed")
+        s.add(c)
+        s.flush()
+        e = Entry(
+            cycle_id=c.id,
+            program="zibo.special_assistance_bereaved",
+            id_number=ASSIST_ID,
+            name=ASSIST_NAME,
+            household=ASSIST_ID,
+            source="registry",
+            reason="x",
+            frequency="monthly",
+            status="posted",
+        )
+        f = Family(
+            household=ASSIST_ID,
+            name=ASSIST_NAME,
+            county="370303",
+            kind="bereaved",
+            joined_on=dt.date(2024, 3, 1),
+        )
+        s.add_all([e, f])
+        s.flush()
+        o = Objection(
+            entry_id=e.id, raised_on=dt.date(2024, 3, 2), raised_by="seed", grounds=ASSIST_NAME, status="open"
+        )
+        v = Visit(
+            family_id=f.id,
+            visited_on=dt.date(2024, 3, 3),
+            visitor=ASSIST_NAME,
+            done="x",
+            needs=[],
+            recorded_by="seed",
+        )
+        s.add_all(
+            [
+                o,
+                v,
+                Contact(
+                    family_id=f.id,
+                    kind="official",
+                    name=ASSIST_NAME,
+                    since=dt.date(2024, 3, 1),
+                    set_by="seed",
+                ),
+            ]
+        )
+        s.flush()
+        t = Task(
+            family_id=f.id,
+            visit_id=v.id,
+            county="370303",
+            need="housing",
+            department="zhujian",
+            deadline=dt.date(2024, 5, 1),
+        )
+        s.add(t)
+        s.flush()
+        return {"entry_id": e.id, "objection_id": o.id, "family_id": f.id, "task_id": t.id}
 
 
 def seed_monitoring(url: str) -> dict:
@@ -285,6 +353,8 @@ def markers(ids: dict) -> list[str]:
         REG_ID,
         REG_BAD_ID,
         *REG_NAMES,
+        ASSIST_NAME,
+        ASSIST_ID,
         *MON_MARKERS,
         HEALTH_ID,
         HEALTH_NAME,

@@ -112,6 +112,11 @@ def fill(path: str, ids: dict) -> str:
         "guidance_id": ids["guidance_id"],
         "institution_code": ids["institution_code"],
         "action": "visits",
+        "year": 2024,
+        "entry_id": ids["entry_id"],
+        "objection_id": ids["objection_id"],
+        "family_id": ids["family_id"],
+        "task_id": ids["task_id"],
     }
     if "monitoring" in path:  # a plan task's id (a services task's id is a number)
         values["task_id"] = "zibo.3-2.1"

@@ -23,6 +23,9 @@ ASKED = {
     "/api/v1/childcare/care": [{"id_number": CHILD_ID, "on": "2025-06-01"}],
     "/api/v1/registry/quarantine": [{}, {"status": "open"}],
     "/api/v1/registry/quarantine.csv": [{}, {"status": "open"}, {"dept": "gongan"}],
+    "/registry/quarantine": [{}, {"status": "all"}, {"dept": "gongan"}, {"reason": "id_checksum"}],
+    "/registry/identity": [{}],
+    "/registry/uploads": [{}],
     "/api/v1/monitoring/template.xlsx": [{"region": "370303", "year": "2024"}],
     "/monitoring/upload/template.xlsx": [{"region": "370303", "year": "2024"}],
     "/monitoring/{code}/report": [{}],
@@ -73,5 +76,7 @@ def test_370304_gets_nothing_of_370303_from_exports_reports_and_searches(app_cli
             mine = app_client.get(url, params=query, headers=own)
             shown_to_own |= {path for m in markers(ids) if m in readable(mine) and m not in query.values()}
     # the same requests find the rows for 370303's official: the searches and the quarantine export
-    assert {*SEARCHES, "/api/v1/registry/quarantine.csv"} <= shown_to_own
+    assert {*SEARCHES, "/api/v1/registry/quarantine.csv", "/registry/quarantine", "/registry/identity"} <= (
+        shown_to_own
+    )
     assert REG_BAD_ID in readable(app_client.get("/api/v1/registry/quarantine.csv", headers=own))

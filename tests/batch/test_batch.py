@@ -49,6 +49,27 @@ def test_random_households_equal_cradle_calc(full_run, zibo_frames):
     assert checked >= 15
 
 
+def test_family_planning_households_equal_cradle_calc(full_run, zibo_frames):
+    """The synthetic older couples (only child, two daughters, 失独, disabled child, deaths and moves in the
+    year): the batch gives each 奖励扶助 / 特别扶助 / special-family entitlement that calc gives."""
+    _, table = full_run
+    f = zibo_frames
+    fp = f.households.filter(
+        pl.col("only_child_certificate") | pl.col("rural_two_daughters") | (pl.col("special_family") > 0)
+    )
+    ids = fp["household_id"].to_list()[::3][:50]
+    ids += f.persons.filter(pl.col("death_date").is_not_null())["household_id"].head(10).to_list()
+    ids += fp.filter(pl.col("special_family") > 0)["household_id"].to_list()
+    programs = set()
+    for hid, household in households_json(f.households, f.persons, f.births, ids).items():
+        expected = calc_rows(calc_household(household, ON))
+        got = batch_rows(table.filter(pl.col("household") == str(hid)).to_dicts())
+        assert got == expected, hid
+        programs |= {row[0] for row in expected}
+    assert {"zibo.reward_assistance", "zibo.jinhui_volunteer_priority"} <= programs
+    assert programs & {"zibo.special_assistance_bereaved", "zibo.special_assistance_disabled"}
+
+
 def test_resume_skips_finished_partitions_without_duplicates(zibo_source, tmp_path, full_run):
     spec = BatchSpec("370300", ON, str(zibo_source), max_households=300)
     first = run_batch(spec, tmp_path, workers=1, limit=3)

@@ -76,7 +76,7 @@ def test_desktop_journey(desktop: Page, base_url, screenshot_dir):
     page.goto(base_url + "/")
     expect(page.locator("h1")).to_have_text("待遇测算")
     fill_household(page, ZH_BUTTONS)
-    compute_and_follow_citation(page, "¥300 / 月", "开始测算")
+    compute_and_follow_citation(page, "每月 300 元", "开始测算")
     expect(page.locator(NURSERY)).to_contain_text("子女 2")
     page.screenshot(path=screenshot_dir / "calculator-desktop.png", full_page=True)
 
@@ -90,7 +90,7 @@ def test_phone_journey(phone: Page, base_url, screenshot_dir):
     page = phone
     page.goto(base_url + "/")
     fill_household(page, ZH_BUTTONS)
-    compute_and_follow_citation(page, "¥300 / 月", "开始测算")
+    compute_and_follow_citation(page, "每月 300 元", "开始测算")
     # Nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=screenshot_dir / "calculator-phone.png", full_page=True)
@@ -143,3 +143,36 @@ def test_keyboard_skip_link_and_programs_page(desktop: Page, base_url, screensho
     expect(page.locator("#zibo\\.nursery_fee_subsidy")).to_contain_text("保育费补助")
     page.evaluate("document.activeElement.blur()")
     page.screenshot(path=screenshot_dir / "programs-desktop.png", full_page=False)
+
+
+def test_family_planning_journey(desktop: Page, base_url):
+    """A 淄博 couple whose only child died: the page asks for the facts 特别扶助 turns on (the child's date of death,
+    the mother's age) and answers with the special assistance; a death date without 已故 is refused beside it."""
+    page = desktop
+    page.goto(base_url + "/")
+    page.select_option("#f-jurisdiction", "370305")
+    page.fill("#f-on", "2025-07-01")
+    page.get_by_role("button", name=ZH_BUTTONS["mother"]).click()
+    field(page, "members[0].birth_date").fill("1966-07-01")
+    field(page, "members[0].hukou_type").select_option("rural")
+    page.get_by_role("button", name=ZH_BUTTONS["father"]).click()
+    field(page, "members[1].birth_date").fill("1964-02-01")
+    page.get_by_role("button", name=ZH_BUTTONS["child"]).click()
+    field(page, "members[2].sex").select_option("M")
+    field(page, "members[2].birth_date").fill("1990-05-01")
+    field(page, "members[2].deceased").check()
+    field(page, "members[2].death_date").fill("2020-03-01")
+    field(page, "family_planning.special_family").select_option("bereaved")
+    field(page, "family_planning.only_child_certificate").check()
+    field(page, "family_planning.certificate_date").fill("1991-03-01")
+    page.get_by_role("button", name="开始测算").click()
+    card = page.locator('[data-program="zibo.special_assistance_bereaved"]').first
+    expect(card).to_be_visible()
+    expect(card.locator(".citations")).to_contain_text("二（五）1")
+    expect(page.locator('[data-program="zibo.bereaved_lump_sum"]')).to_be_visible()
+
+    field(page, "family_planning.certificate_date").fill("2026-03-01")  # after the as-of date
+    page.get_by_role("button", name="开始测算").click()
+    expect(page.locator("#f-family_planning-certificate_date-error")).to_have_text(
+        "光荣证领取日期晚于参考日期"
+    )

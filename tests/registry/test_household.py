@@ -94,6 +94,45 @@ def test_household_feeds_calc_end_to_end(county_db, monkeypatch):
     )
 
 
+def test_family_planning_parent_from_the_registry_gets_reward_assistance(county_db):
+    """The 卫健 family-planning record and the 公安 户口性质 reach the household (certificate date, hukou type),
+    and the engine decides 陆河's reward assistance on them: each living certificate holder aged 60+."""
+    from cradle.policy.calc import calc_household
+
+    with Session(make_engine(county_db)) as s:
+        holders = s.execute(
+            select(m.Person.id_number)
+            .join(m.FamilyPlanning, m.FamilyPlanning.person_id == m.Person.id)
+            .where(
+                m.FamilyPlanning.status == "only_child_certificate",
+                m.Person.birth_date <= dt.date(1960, 1, 1),
+            )
+            .distinct()
+        ).scalars()
+        checked = 0
+        for id_number in holders:
+            h = build_household(s, id_number, ON)
+            parse_household(h, ON)
+            me = next(x for x in h["members"] if x.get("id_number") == id_number)
+            if me["relation"] not in ("mother", "father") or me.get("deceased"):
+                continue
+            assert h["family_planning"]["only_child_certificate"]
+            assert dt.date.fromisoformat(h["family_planning"]["certificate_date"]) <= ON
+            assert me.get("hukou_type") in ("rural", "urban")
+            got = {
+                e["beneficiary"]
+                for e in calc_household(h, ON)["entitlements"]
+                if e["program"] == "luhe.reward_assistance"
+            }
+            born_2016 = any(
+                x["relation"] == "child" and x["birth_date"] >= "2016-01-01" for x in h["members"]
+            )
+            before_2016 = h["family_planning"]["certificate_date"] < "2016-01-01"
+            assert (me["id"] in got) == (before_2016 and not born_2016), id_number
+            checked += 1
+        assert checked > 0
+
+
 def test_a_child_who_left_the_nursery_keeps_it_until_the_month_after(migrated_db_url):
     """淄博 保育费补助 is monthly: the 教育/托育 leaving record ends it from the month after the child left."""
     with Session(make_engine(migrated_db_url)) as s:

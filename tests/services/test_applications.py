@@ -7,7 +7,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from cradle import audit
+from cradle.auth import roles
+from cradle.auth.actor import Actor
 from cradle.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
+from cradle.idcard import make_id_number
 from cradle.payments import entitlements, rates
 from cradle.services import applications
 from cradle.services.models import Case
@@ -196,13 +199,23 @@ def test_sla_and_overdue(session):
 
 
 def test_attachments_required_before_town_pass(session):
+    # a 失独 couple: 特别扶助 asks the mother to be 49 or more (the national rule)
+    widow = make_id_number("620000", dt.date(1968, 4, 2), 21, "F")  # codes issued in the 1960s
+    husband = make_id_number("620000", dt.date(1966, 1, 1), 22, "M")
     data = application(program="baiyin.special_assistance_bereaved", beneficiary="m")
     hh = household()
     hh["family_planning"] = {"special_family": "bereaved"}
-    hh["members"] = hh["members"][:2]
+    hh["members"] = [
+        dict(hh["members"][0], birth_date="1968-04-02"),
+        dict(hh["members"][1], birth_date="1966-01-01"),
+    ]
     hh["events"] = []
     data["household"] = hh
-    data["identities"] = {k: val for k, val in data["identities"].items() if k in ("m", "f")}
+    data["identities"] = {
+        "m": {"id_number": widow, "name": "李梅"},
+        "f": {"id_number": husband, "name": "王强"},
+    }
+    mother = Actor(id="w", role=roles.CITIZEN, id_number=widow, name="李梅")
     case = applications.submit(session, mother, data)
     assert case.amount == Decimal("1000.00")
     applications.act(session, town, case.case_no, "town_accept")

@@ -18,7 +18,7 @@ from cradle.services import (
     registration,
     reminders,
 )
-from cradle.services.models import Notification
+from cradle.services.models import IssuedDocument, Notification
 
 from .helpers import COUNTY, MOTHER, application, county, finance, mother, other_town, town
 from .test_bundle import data as bundle_data
@@ -177,3 +177,18 @@ def test_decision_document(session):
     assert certificates.verify(session, doc.doc_no, doc.signature)["valid"]
     applications.act(session, mother, case.case_no, "decline")
     assert not certificates.verify(session, doc.doc_no, doc.signature)["valid"]
+
+
+def test_a_decision_from_a_draft_for_comment_says_so_on_the_document():
+    draft = IssuedDocument(
+        doc_no="JD-draft",
+        kind="decision",
+        subject="case:x",
+        payload={"title": "审核决定书", "draft": True},
+        signature="s",
+    )
+    plain = IssuedDocument(
+        doc_no="JD-plain", kind="decision", subject="case:y", payload={"title": "审核决定书"}, signature="s"
+    )
+    assert "【征求意见稿】" in certificates.html(draft) and "征求意见稿" not in certificates.html(plain)
+    assert certificates.pdf(draft).startswith(b"%PDF")

@@ -87,7 +87,9 @@ def test_proxy_files_with_consent_and_is_refused_without(url):
         assert case.applicant_id_number == MOTHER and mask(SISTER) in case.filed_by
         entry = s.query(AuditEntry).filter_by(action="case.submit", subject=f"case:{case_no}").one()
         assert mask(SISTER) in entry.actor and mask(MOTHER) in entry.on_behalf_of
-    assert 'id="case-proxy"' in me.get(f"/applications/{case_no}").text  # the mother sees who filed it
+    page = me.get(f"/applications/{case_no}").text  # the mother sees who filed it, by name
+    proxy = page[page.index('id="case-proxy"') :].split("</p>")[0]
+    assert "刘静" in proxy and "citizen:" not in proxy
     assert sister.get(f"/applications/{case_no}").status_code == 200
     pdf = b"%PDF-1.4\n%%EOF\n"
     assert (

@@ -9,6 +9,7 @@ mark, the link to the Chinese page) is Chinese on purpose.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from importlib import resources
@@ -47,6 +48,7 @@ PUBLIC = [
 ]
 CITIZEN = [
     "/home",
+    "/assistance/mine",
     "/services",
     "/services/registration",
     "/services/registrations/{registration}",
@@ -63,9 +65,15 @@ CITIZEN = [
 ]
 COUNTY = [
     "/home",
+    "/assistance/370303/{year}",
+    "/assistance/370303/families",
     "/childcare/official?region=370303",
     "/childcare/official/filings/{filing}",
     "/childcare/official/facilities/{facility}",
+    "/childcare/official/facilities/{facility}/history",
+    "/childcare/official/planning?communities_total=40&planned_population=3001",
+    "/childcare/official/quarantine?status=all",
+    "/childcare/official/register",
     "/monitoring/entry",
     "/monitoring/upload",
     "/monitoring/370303/plan",
@@ -77,8 +85,11 @@ COUNTY = [
     "/payments",
     "/payments/batches/{batch}",
     "/registry",
+    "/registry/uploads",
+    "/registry/quarantine",
+    "/registry/identity",
 ]
-TOWN = ["/home", "/staff", "/staff/cases/{case}"]
+TOWN = ["/home", "/staff", "/staff/cases/{case}", "/assistance/370303/{year}"]
 OPERATOR = ["/home", "/childcare/operator/{facility}"]
 ADMIN = ["/home", "/auth/admin/accounts", "/admin/jobs"]
 CLERK = [
@@ -87,6 +98,8 @@ CLERK = [
     "/registry/runs/{run}",
     "/registry/persons",
     "/registry/persons/{person}",
+    "/registry/uploads",
+    "/registry/quarantine",
     "/monitoring/370303/plan",
     "/monitoring/370303/plan/tasks/zibo.3-2.2",
 ]
@@ -209,7 +222,8 @@ def _ids(url: str) -> dict[str, str]:
         "person": "SELECT id FROM registry_person",
     }
     with session_scope(url) as s:
-        return {key: str(s.execute(text(f"{sql} ORDER BY id")).scalar()) for key, sql in queries.items()}
+        found = {key: str(s.execute(text(f"{sql} ORDER BY id")).scalar()) for key, sql in queries.items()}
+    return {**found, "year": str(dt.date.today().year)}  # the demo's assistance list is this year's
 
 
 def _staff_account(url: str, username: str, role: str, **fields) -> str:

@@ -17,5 +17,9 @@ def test_a_time_stamp_to_the_minute_in_each_locale():
 
 
 def test_payment_amounts_in_each_locale():
-    assert formatting.money("1234.5", "zh") == "¥1,234.50"
+    # Chinese pages write the number and 元, as the documents do (issue 23 item 5: 每月 300 元, not 300.00 CNY/month)
+    assert formatting.money("1234.5", "zh") == "1,234.50 元"
+    assert formatting.money(300, "zh") == "300 元"
+    assert formatting.amount_with_unit(300, "CNY/month", "zh") == "每月 300 元"
     assert formatting.money(300, "en").endswith("¥300")
+    assert formatting.amount_with_unit(300, "CNY/month", "en").endswith("¥300 per month")

@@ -10,6 +10,7 @@ from cradle.web.i18n_catalogues import extract, load, untranslated
 
 
 def test_locale_order_query_cookie_header_default():
+    """The order; the middleware gives the header only for the JSON API (pages: test_pages)."""
     assert choose_locale("en", "zh", "zh-CN") == "en"
     assert choose_locale(None, "en", "zh-CN") == "en"
     assert choose_locale("xx", None, "en-US,en;q=0.9") == "en"
@@ -35,9 +36,9 @@ def test_catalogues_load_from_po_files():
 @pytest.mark.parametrize(
     ("amount", "unit", "zh", "en"),
     [
-        (300, "CNY/month", "¥300 / 月", "CN¥300 per month"),
-        (1000, "CNY/year", "¥1,000 / 年", "CN¥1,000 per year"),
-        (7200.5, "CNY", "¥7,200.50", "CN¥7,200.50"),
+        (300, "CNY/month", "每月 300 元", "CN¥300 per month"),
+        (1000, "CNY/year", "每年 1,000 元", "CN¥1,000 per year"),
+        (7200.5, "CNY", "7,200.50 元", "CN¥7,200.50"),
         (98, "days", "98 天", "98 days"),
         (1, "days", "1 天", "1 day"),
         (5, "days/year", "每年 5 天", "5 days per year"),

@@ -42,18 +42,22 @@ def test_calculator_page_is_chinese_by_default_with_counties_grouped(client):
     assert 'href="#main"' in html and 'id="main"' in html  # skip link
 
 
-def test_calculator_page_in_english_by_query_cookie_and_header(client):
-    page = client.get("/?lang=en")
+def test_calculator_page_in_english_by_query_and_cookie_never_the_browser(client):
+    # A browser asking for English still gets Chinese until the person picks English.
+    english_browser = {"Accept-Language": "en-GB,en;q=0.8"}
+    page = client.get("/", headers=english_browser)
+    assert '<html lang="zh-CN">' in page.text and "<h1>待遇测算</h1>" in page.text
+    page = client.get("/?lang=en", headers=english_browser)
     assert '<html lang="en">' in page.text
     assert "<h1>Benefit calculator</h1>" in page.text
     assert page.cookies.get("lang") == "en"
     # The cookie now carries the choice.
     assert "<h1>Benefit calculator</h1>" in client.get("/").text
     client.cookies.clear()
-    assert (
-        "<h1>Benefit calculator</h1>" in client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"}).text
-    )
-    assert "<h1>待遇测算</h1>" in client.get("/", headers={"Accept-Language": "fr-FR,de;q=0.5"}).text
+    assert "<h1>待遇测算</h1>" in client.get("/", headers=english_browser).text
+    # The JSON API still answers a client in the language its header asks for.
+    refusal = client.get("/api/v1/programs", params={"on": "x"}, headers=english_browser)
+    assert refusal.status_code == 422 and refusal.headers["content-language"] == "en"
     # ?lang= wins over the cookie.
     client.cookies.set("lang", "en")
     assert "<h1>待遇测算</h1>" in client.get("/?lang=zh").text
@@ -73,7 +77,7 @@ def test_results_are_cards_with_amounts_periods_and_clause_links(client):
     card = html[html.index('data-program="zibo.nursery_fee_subsidy"') :]
     card = card[: card.index("</li>\n")]
     assert "<h3>保育费补助</h3>" in card
-    assert "¥300 / 月" in card
+    assert "每月 300 元" in card
     assert "子女 2" in card  # beneficiary c2 is the second child
     assert "2025年3月10日 起" in card
     assert "二孩在备案普惠托育机构入托" in card
@@ -145,7 +149,7 @@ def test_programs_page_lists_parameters_values_and_verification(client):
     assert "张店区：共 1 个政策项目" in html
     assert "保育费补助" in html and "zibo.nursery_fee_subsidy" in html
     assert "市级 · 淄博市" in html  # level and place by name, not code
-    assert "二孩每人每月" in html and "¥300 / 月" in html and "2023年9月20日" in html
+    assert "二孩每人每月" in html and "每月 300 元" in html and "2023年9月20日" in html
     assert "已核实" in html and "待核实" in html and "由县区核定" in html
     assert f'href="{CLAUSE_LINK}"' in html
 

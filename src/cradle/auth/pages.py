@@ -13,7 +13,7 @@ from cradle.auth.actor import Actor
 from cradle.auth.deps import CSRF_MESSAGE, PageActor, current_actor
 from cradle.db import RequestSession
 from cradle.errors import DomainError, Forbidden, Invalid
-from cradle.web.nav import N_, is_served
+from cradle.web.nav import N_, fits, is_served
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +48,6 @@ HOME_LINKS = {
         ("/auth/account", N_("My account")),
     ],
 }
-ADMIN_ONLY = ("/auth/admin/accounts", "/admin/jobs")
 
 
 def audience(actor: Actor) -> str:
@@ -84,7 +83,7 @@ def home(request: Request, actor: ActorDep) -> Response:
     links = [
         (path, label)
         for path, label in HOME_LINKS[who]
-        if is_served(request.app, path) and (path not in ADMIN_ONLY or actor.role == roles.ADMIN)
+        if is_served(request.app, path) and fits(path, actor)  # the desks the role opens, as the menu
     ]
     return render(
         request,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cradle.web.nav import N_
+from cradle.errors import N_
 
 CITIZEN = "citizen"
 TOWN = "town_official"

@@ -14,6 +14,7 @@ from cradle.policy.population import (
     CARE,
     DIAGNOSIS,
     EMPLOYMENT,
+    HUKOU_TYPE,
     INSURANCE,
     RELATION,
     SOCIAL_INSURANCE,
@@ -27,6 +28,7 @@ _CARE = {v: k for k, v in CARE.items()}
 _SPECIAL = {v: k for k, v in SPECIAL_FAMILY.items()}
 _SOCIAL_INSURANCE = {v: k for k, v in SOCIAL_INSURANCE.items()}
 _DIAGNOSIS = {v: k for k, v in DIAGNOSIS.items()}
+_HUKOU_TYPE = {v: k for k, v in HUKOU_TYPE.items()}
 
 
 def _num(v):
@@ -68,6 +70,15 @@ def household_json(household: dict, persons: list[dict], births: list[dict]) -> 
             m["marriage_date"] = p["marriage_date"].isoformat()
         if p.get("assisted_reproduction"):
             m["assisted_reproduction"] = True
+        if p.get("hukou_type"):
+            m["hukou_type"] = _HUKOU_TYPE[p["hukou_type"]]
+        if p.get("death_date") is not None:
+            m["death_date"] = p["death_date"].isoformat()
+        if p.get("disability_grade"):
+            m["disability_grade"] = int(p["disability_grade"])
+        for flag in ("adopted", "cannot_self_care", "hospitalized"):
+            if p.get(flag):
+                m[flag] = True
         if p["care_type"]:
             m["care"] = {
                 "type": _CARE[p["care_type"]],
@@ -112,6 +123,7 @@ def household_json(household: dict, persons: list[dict], births: list[dict]) -> 
             "only_child_certificate": bool(household["only_child_certificate"]),
             "rural_two_daughters": bool(household["rural_two_daughters"]),
             "special_family": _SPECIAL[household["special_family"]],
+            **_family_planning_dates(household),
         },
         "low_income": bool(household["low_income"]),
         "housing": {
@@ -120,6 +132,16 @@ def household_json(household: dict, persons: list[dict], births: list[dict]) -> 
         },
         "events": events,
     }
+
+
+def _family_planning_dates(household: dict) -> dict:
+    """The optional family-planning columns a household table may carry, when given."""
+    out = {}
+    if household.get("certificate_date") is not None:
+        out["certificate_date"] = household["certificate_date"].isoformat()
+    if household.get("lump_sum_received"):
+        out["lump_sum_received"] = True
+    return out
 
 
 def households_json(

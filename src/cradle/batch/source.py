@@ -16,10 +16,16 @@ import polars as pl
 
 from cradle.batch.synth import TABLES, counties
 from cradle.errors import N_, Invalid
-from cradle.policy.population import BIRTH_COLUMNS, HOUSEHOLD_COLUMNS, OPTIONAL_PERSON_COLUMNS, PERSON_COLUMNS
+from cradle.policy.population import (
+    BIRTH_COLUMNS,
+    HOUSEHOLD_COLUMNS,
+    OPTIONAL_HOUSEHOLD_COLUMNS,
+    OPTIONAL_PERSON_COLUMNS,
+    PERSON_COLUMNS,
+)
 
 REQUIRED = {
-    "households": ["household_id", *HOUSEHOLD_COLUMNS],
+    "households": ["household_id", *(c for c in HOUSEHOLD_COLUMNS if c not in OPTIONAL_HOUSEHOLD_COLUMNS)],
     "persons": [
         "household_id",
         "person_id",

@@ -18,10 +18,27 @@ from markupsafe import Markup
 
 from cradle.auth.actor import Actor
 from cradle.auth.deps import current_actor
-from cradle.childcare import capacity, disclosure, enrolment, filing, inspections, places, subsidies
+from cradle.childcare import (
+    capacity,
+    disclosure,
+    enrolment,
+    filing,
+    inspections,
+    places,
+    quarantine,
+    subsidies,
+)
 from cradle.childcare.deps import PAYMENT_ROLES, PageCaller, PageScope, today
-from cradle.childcare.facilities import facility_dict, get_facility, latest_filing
+from cradle.childcare.facilities import (
+    facility_dict,
+    get_facility,
+    latest_filing,
+    list_facilities,
+    register_facility,
+)
+from cradle.childcare.history import facility_history
 from cradle.childcare.models import Finding
+from cradle.childcare.registration_form import record_from_form
 from cradle.childcare.standards import CHECKLIST
 from cradle.childcare.subsidy_desk import describe, register_and_describe
 from cradle.childcare.vocab import CHECK_RESULTS, INSPECTION_KINDS, INSPECTION_RESULTS, LABELS, SEVERITIES
@@ -268,6 +285,7 @@ def official_page(
         region=target or "",
         queue=[filing.filing_dict(session, f) for f in filing.queue(session, scope)],
         overdue=inspections.overdue(session, day, scope),
+        facilities=list_facilities(session, scope=scope),
         report=report,
         error=error,
         subsidies=[
@@ -409,6 +427,7 @@ def inspect_page(
         kinds=INSPECTION_KINDS,
         results=INSPECTION_RESULTS,
         severities=SEVERITIES,
+        quality=inspections.quality_summary(session, f.id, today()),
         day=today().isoformat(),
         breadcrumbs=[(_t(request, SUPERVISION), "/childcare/official"), (f.name, None)],
     )
@@ -457,3 +476,211 @@ async def followup_action(
         session.rollback()
         return _back(request, back, exc)
     return _back(request, back)
+
+
+# --- quality grade, credit list and history (officials) ---------------------------------------------------
+@router.post("/official/facilities/{facility_id}/grades")
+async def grade_action(
+    facility_id: int, request: Request, session: RequestSession, scope: PageScope, who: PageCaller
+) -> Response:
+    """质量评估: the assessed grade; the latest by date is the one the public page shows."""
+    form = await request.form()
+    back = f"/childcare/official/facilities/{facility_id}"
+    try:
+        inspections.set_grade(
+            session,
+            facility_id,
+            str(form.get("grade") or ""),
+            str(form.get("assessed_on") or ""),
+            str(form.get("assessor") or ""),
+            form.get("note") or None,
+            scope,
+            recorded_by=who.ref,
+        )
+    except FORM_ERRORS as exc:
+        session.rollback()
+        return _back(request, back, exc)
+    return _back(request, back)
+
+
+@router.post("/official/facilities/{facility_id}/credit")
+async def credit_action(
+    facility_id: int, request: Request, session: RequestSession, scope: PageScope, who: PageCaller
+) -> Response:
+    """A red-list (守信激励) or black-list (失信惩戒) record, in force from its start until its end."""
+    form = await request.form()
+    fields = ("list_type", "reason", "decision_ref", "start_on", "end_on")
+    data = {k: form.get(k) for k in fields if form.get(k)}
+    back = f"/childcare/official/facilities/{facility_id}"
+    try:
+        inspections.add_credit_record(session, facility_id, data, scope, recorded_by=who.ref)
+    except FORM_ERRORS as exc:
+        session.rollback()
+        return _back(request, back, exc)
+    return _back(request, back)
+
+
+@router.get("/official/facilities/{facility_id}/history")
+def history_page(facility_id: int, request: Request, session: RequestSession, scope: PageScope) -> Response:
+    f = _in_scope(lambda: get_facility(session, facility_id, scope))
+    return render(
+        request,
+        "childcare/history.html",
+        title=_t(request, N_("%(name)s · History"), name=f.name),
+        facility_id=f.id,
+        labels=LABELS,
+        events=facility_history(session, f.id, scope),
+        breadcrumbs=[
+            (_t(request, SUPERVISION), "/childcare/official"),
+            (f.name, f"/childcare/official/facilities/{f.id}"),
+            (_t(request, N_("History")), None),
+        ],
+    )
+
+
+@router.get("/official/planning")
+def planning_page(
+    request: Request,
+    session: RequestSession,
+    scope: PageScope,
+    region: str | None = None,
+    communities_total: str | None = None,
+    planned_population: str | None = None,
+    existing: bool = False,
+    on: str | None = None,
+) -> Response:
+    """公办托育 coverage by county and city, 托育驿站 coverage of urban communities, and the 托位 a residential area
+    must provide: each asked of the domain as the API does, refusals said beside the form that asked."""
+    day = today(on)
+    target = region or scope  # a national account names the region it asks about
+    results: dict = {"coverage": None, "stations": None, "residential": None}
+    errors: dict = {}
+    asked = [  # (what, asked for, how the domain answers it)
+        ("coverage", True, lambda: capacity.coverage(session, target, day, scope)),
+        (
+            "stations",
+            communities_total,
+            lambda: capacity.station_coverage(
+                session, target, _whole(communities_total, "communities_total"), day, scope
+            ),
+        ),
+        (
+            "residential",
+            planned_population,
+            lambda: capacity.residential_requirement(
+                target, _whole(planned_population, "planned_population"), existing
+            ),
+        ),
+    ]
+    for key, wanted, ask in asked:
+        if not target or not wanted:
+            continue
+        try:
+            results[key] = ask()
+        except (Invalid, OutOfScope) as exc:
+            errors[key] = _error_text(request, exc)
+    return render(
+        request,
+        "childcare/planning.html",
+        title=_t(request, N_("Coverage, stations and residential areas")),
+        region=target or "",
+        communities_total=communities_total or "",
+        planned_population=planned_population or "",
+        existing=existing,
+        errors=errors,
+        labels=LABELS,
+        **results,
+        breadcrumbs=[(_t(request, SUPERVISION), "/childcare/official"), (_t(request, N_("Planning")), None)],
+    )
+
+
+def _whole(text: str | None, field: str) -> int:
+    """A form's whole number; anything else is refused naming the field (the domain checks the range)."""
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise Invalid(field, N_("Should be a non-negative whole number")) from None
+
+
+# --- the facility-import quarantine (officials) -----------------------------------------------------------
+@router.get("/official/quarantine")
+def quarantine_page(
+    request: Request,
+    session: RequestSession,
+    scope: PageScope,
+    status: str = "open",
+    error: str | None = None,
+) -> Response:
+    """Rows of a department's facility list that failed the import's checks, with their errors; each can be
+    corrected field by field and re-submitted (the row as read is kept; corrections sit beside it)."""
+    try:
+        rows = [quarantine.row_dict(r) for r in quarantine.list_rows(session, status, scope=scope)]
+    except Invalid as exc:
+        rows, status, error = [], "open", _error_text(request, exc)
+    return render(
+        request,
+        "childcare/quarantine.html",
+        title=_t(request, N_("Facility import quarantine")),
+        rows=rows,
+        status=status,
+        error=error,
+        breadcrumbs=[
+            (_t(request, SUPERVISION), "/childcare/official"),
+            (_t(request, N_("Quarantine")), None),
+        ],
+    )
+
+
+@router.post("/official/quarantine/{row_id}")
+async def quarantine_action(
+    row_id: int, request: Request, session: RequestSession, scope: PageScope, who: PageCaller
+) -> Response:
+    """Correct one field of the row (an empty value removes it), or re-submit the row through the checks."""
+    form = await request.form()
+    back = "/childcare/official/quarantine"
+    try:
+        _in_scope(lambda: quarantine.get_row(session, row_id, scope))
+        if form.get("action") == "resubmit":
+            quarantine.resubmit(session, who, [row_id], scope=scope)
+        else:
+            field = str(form.get("field") or "").strip()
+            quarantine.correct(session, row_id, {field: form.get("value")} if field else {}, who, scope)
+    except FORM_ERRORS as exc:
+        session.rollback()
+        return _back(request, back, exc)
+    return _back(request, back)
+
+
+# --- registration (officials) -----------------------------------------------------------------------------
+def _registration(request: Request, form: dict, error: str | None = None, status_code: int = 200) -> Response:
+    return render(
+        request,
+        "childcare/register.html",
+        status_code=status_code,
+        title=_t(request, N_("Register an institution")),
+        labels=LABELS,
+        form=form,
+        error=error,
+        breadcrumbs=[
+            (_t(request, SUPERVISION), "/childcare/official"),
+            (_t(request, N_("Registration")), None),
+        ],
+    )
+
+
+@router.get("/official/register")
+def register_page(request: Request, scope: PageScope) -> Response:
+    return _registration(request, {"region_code": scope if scope and len(scope) == 6 else ""})
+
+
+@router.post("/official/register")
+async def register_action(request: Request, session: RequestSession, scope: PageScope) -> Response:
+    """登记: the institution is stored when the record passes the domain's checks (inside the caller's scope);
+    otherwise the form comes back as filled, with the first problem named."""
+    form = await request.form()
+    try:
+        facility = register_facility(session, record_from_form(form), scope)
+    except (*FORM_ERRORS, OutOfScope) as exc:
+        session.rollback()
+        return _registration(request, dict(form), _error_text(request, exc), status_code=422)
+    return _back(request, f"/childcare/official/facilities/{facility.id}")

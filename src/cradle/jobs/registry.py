@@ -6,8 +6,6 @@ The function takes a `JobContext` (database URL, today's date) and returns a sma
 record (never personal data); it raises to fail the run. The schedule is the default (cradle.jobs.schedule's
 syntax); `CRADLE_JOB_SCHEDULES="name=schedule;name=schedule"` overrides it per deployment, and the systemd timer
 units are generated from the result (`cradle jobs systemd`), so the two never disagree.
-
-The yearly 计划生育 assistance cycle (奖励扶助/特别扶助) registers itself here the same way when it is built.
 """
 
 from __future__ import annotations
@@ -74,6 +72,20 @@ JOBS: tuple[Job, ...] = (
         N_("Payment batches of the month just ended (and of the year, in January)"),
     ),
     Job("backup", "cradle.backup.jobs:backup", "*-*-* 03:00", N_("Encrypted backup of the database")),
+    Job(
+        "assistance-candidates",
+        "cradle.assistance.jobs:yearly_candidates",
+        "*-01-02 02:00",
+        N_(
+            "The new year's 奖励扶助 and 特别扶助 candidate lists of the counties that ran last year's review"
+        ),
+    ),
+    Job(
+        "visit-reminders",
+        "cradle.assistance.jobs:visit_reminders",
+        "*-*-* 08:00",
+        N_("Reminders for special families overdue for a visit"),
+    ),
     Job(
         "health-sync",
         "cradle.health.jobs:sync",

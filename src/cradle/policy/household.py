@@ -64,12 +64,21 @@ class Member(_Model):
     social_insurance: Literal["enterprise", "public_institution", "resident", "none"] = "none"
     marriage_date: dt.date | None = None  # 结婚登记日
     assisted_reproduction: bool = False  # in 辅助生殖技术 treatment
+    # what the family-planning families' support turns on (optional; absent: not given)
+    hukou_type: Literal["rural", "urban"] | None = None  # 户口性质 (农村/城镇)
+    death_date: dt.date | None = None  # with deceased: true
+    disability_grade: Annotated[int, Field(ge=1, le=4)] | None = None  # 残疾等级 一级…四级, with disability
+    adopted: bool = False  # a child adopted (合法收养)
+    cannot_self_care: bool = False  # 生活长期不能自理
+    hospitalized: bool = False  # in hospital on the as-of date
 
 
 class FamilyPlanning(_Model):
     only_child_certificate: bool = False
     rural_two_daughters: bool = False
     special_family: Literal["bereaved", "disabled_child"] | None = None
+    certificate_date: dt.date | None = None  # 独生子女父母光荣证 issued on, with only_child_certificate
+    lump_sum_received: bool = False  # the 失独 family had its 一次性抚慰（扶助）金
 
 
 class Housing(_Model):
@@ -244,6 +253,28 @@ def pydantic_problems(exc: ValidationError) -> list[Invalid]:
     return problems
 
 
+def _family_planning_facts(m: Member, where: str, as_of: dt.date | None) -> list[Invalid]:
+    """A member's death date, disability grade and adoption agree with the rest of the member."""
+    problems = []
+    if m.death_date:
+        if not m.deceased:
+            message = N_("A death date needs deceased: true")
+            problems.append(Invalid(f"{where}.death_date", message, code="not_deceased"))
+        elif m.death_date < m.birth_date:
+            message = N_("The death date is before the birth date")
+            problems.append(Invalid(f"{where}.death_date", message, code="before_birth"))
+        elif as_of and m.death_date > as_of:
+            message = N_("The death date is after the as-of date")
+            problems.append(Invalid(f"{where}.death_date", message, code="after_as_of"))
+    if m.disability_grade and not m.disability:
+        message = N_("A disability grade needs disability: true")
+        problems.append(Invalid(f"{where}.disability_grade", message, code="not_disabled"))
+    if m.adopted and m.relation != "child":
+        message = N_("Only a child can be adopted")
+        problems.append(Invalid(f"{where}.adopted", message, code="not_a_child"))
+    return problems
+
+
 def _check_facts(h: Household, as_of: dt.date | None) -> list[Invalid]:
     problems: list[Invalid] = []
     add = problems.append
@@ -280,6 +311,24 @@ def _check_facts(h: Household, as_of: dt.date | None) -> list[Invalid]:
                     code="not_a_child",
                 )
             )
+        problems.extend(_family_planning_facts(m, where, as_of))
+    fp = h.family_planning
+    if fp.certificate_date and not fp.only_child_certificate:
+        add(
+            Invalid(
+                "family_planning.certificate_date",
+                N_("A certificate date needs only_child_certificate: true"),
+                code="without_certificate",
+            )
+        )
+    if fp.certificate_date and as_of and fp.certificate_date > as_of:
+        add(
+            Invalid(
+                "family_planning.certificate_date",
+                N_("The certificate date is after the as-of date"),
+                code="after_as_of",
+            )
+        )
     for rel in ("mother", "father"):
         idx = [i for i, m in enumerate(h.members) if m.relation == rel]
         for i in idx[1:]:

@@ -27,6 +27,7 @@ CARE = {"none": 0, "home": 1, "nursery": 2, "kindergarten": 3}
 SPECIAL_FAMILY = {None: 0, "bereaved": 1, "disabled_child": 2}
 SOCIAL_INSURANCE = {"none": 0, "enterprise": 1, "public_institution": 2, "resident": 3}
 DIAGNOSIS = {None: 0, "cerebral_palsy": 1, "autism": 2}
+HUKOU_TYPE = {None: 0, "rural": 1, "urban": 2}
 
 # Column name -> NumPy dtype, per entity. Dates are datetime64[D]; missing numbers are NaN.
 PERSON_COLUMNS = {
@@ -53,6 +54,12 @@ PERSON_COLUMNS = {
     "marriage_date": "datetime64[D]",
     "assisted_reproduction": bool,
     "care_left": "datetime64[D]",
+    "hukou_type": np.int8,
+    "death_date": "datetime64[D]",
+    "disability_grade": np.int8,  # 0: not given
+    "adopted": bool,
+    "cannot_self_care": bool,
+    "hospitalized": bool,
 }
 # Person columns a batch table may lack (added after the batch layout was fixed): read as "not given".
 OPTIONAL_PERSON_COLUMNS = (
@@ -62,6 +69,12 @@ OPTIONAL_PERSON_COLUMNS = (
     "marriage_date",
     "assisted_reproduction",
     "care_left",
+    "hukou_type",
+    "death_date",
+    "disability_grade",
+    "adopted",
+    "cannot_self_care",
+    "hospitalized",
 )
 HOUSEHOLD_COLUMNS = {
     "jurisdiction": np.int64,
@@ -77,7 +90,11 @@ HOUSEHOLD_COLUMNS = {
     "deed_tax_paid": float,
     "renting": bool,
     "monthly_rent": float,
+    "certificate_date": "datetime64[D]",
+    "lump_sum_received": bool,
 }
+# Household columns a batch table may lack, as OPTIONAL_PERSON_COLUMNS.
+OPTIONAL_HOUSEHOLD_COLUMNS = ("certificate_date", "lump_sum_received")
 BIRTH_COLUMNS = {
     "hh": np.int64,
     "child": np.int64,
@@ -197,6 +214,12 @@ class Population:
                 p["marriage_date"].append(m.marriage_date)
                 p["assisted_reproduction"].append(m.assisted_reproduction)
                 p["care_left"].append(care.left if care else None)
+                p["hukou_type"].append(HUKOU_TYPE[m.hukou_type])
+                p["death_date"].append(m.death_date)
+                p["disability_grade"].append(m.disability_grade or 0)
+                p["adopted"].append(m.adopted)
+                p["cannot_self_care"].append(m.cannot_self_care)
+                p["hospitalized"].append(m.hospitalized)
             fp = hh.family_planning
             h["jurisdiction"].append(int(hh.jurisdiction))
             h["only_child_certificate"].append(fp.only_child_certificate)
@@ -215,6 +238,8 @@ class Population:
             )
             h["renting"].append(renting is not None)
             h["monthly_rent"].append(renting.monthly_rent if renting else np.nan)
+            h["certificate_date"].append(fp.certificate_date)
+            h["lump_sum_received"].append(fp.lump_sum_received)
             for e in hh.events:
                 if isinstance(e, BirthEvent):
                     for kid in e.newborns:  # a row per newborn, as the batch tables have them
@@ -273,6 +298,8 @@ class Population:
                 p[col] = person_column(persons, col, dtype)
         h = {col: column_array(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
         pidx = persons.select("household_id", "person_id").with_row_index("_p")
+        h = {col: household_column(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
+        pidx = persons.select("household_id", "person_id", "relation").with_row_index("_p")
         b_frame = births.join(hh_index, on="household_id", how="left", maintain_order="left")
         b_frame = b_frame.join(
             pidx.select("household_id", pl.col("person_id").alias("child_id"), pl.col("_p").alias("_child")),
@@ -305,7 +332,7 @@ class Population:
         for col, dtype in PERSON_COLUMNS.items():
             if col != "hh":
                 p[col] = person_column(persons, col, dtype)
-        h = {col: column_array(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
+        h = {col: household_column(households, col, dtype) for col, dtype in HOUSEHOLD_COLUMNS.items()}
         person_ids = persons["person_id"].to_numpy()
         # a person's key within its household: (household row, person id) -> person row
         stride = np.int64(person_ids.max() + 1) if len(person_ids) else np.int64(1)
@@ -437,9 +464,18 @@ def _arrays(cols: dict[str, list], schema: dict) -> dict[str, np.ndarray]:
 
 def person_column(persons: pl.DataFrame, col: str, dtype) -> np.ndarray:
     """A person column of a batch table; an optional one the table lacks is "not given" for everyone."""
-    if col in OPTIONAL_PERSON_COLUMNS and col not in persons.columns:
-        return np.full(persons.height, NAT) if dtype == "datetime64[D]" else np.zeros(persons.height, dtype)
-    return column_array(persons, col, dtype)
+    return _optional_column(persons, col, dtype, OPTIONAL_PERSON_COLUMNS)
+
+
+def household_column(households: pl.DataFrame, col: str, dtype) -> np.ndarray:
+    """A household column of a batch table; an optional one the table lacks is "not given" for everyone."""
+    return _optional_column(households, col, dtype, OPTIONAL_HOUSEHOLD_COLUMNS)
+
+
+def _optional_column(frame: pl.DataFrame, col: str, dtype, optional: tuple[str, ...]) -> np.ndarray:
+    if col in optional and col not in frame.columns:
+        return np.full(frame.height, NAT) if dtype == "datetime64[D]" else np.zeros(frame.height, dtype)
+    return column_array(frame, col, dtype)
 
 
 def column_array(frame: pl.DataFrame, col: str, dtype) -> np.ndarray:

@@ -17,6 +17,8 @@ from cradle.registry import models as m
 READERS = (*roles.OFFICIALS, roles.AUDITOR, roles.ADMIN)
 # Correcting and re-submitting a department's rows: the case-handling officials, and that department's clerks.
 WRITERS = (roles.TOWN, roles.COUNTY, roles.DEPT)
+# Uploading a department's feed file: that department's clerks, and county officials for any department.
+UPLOADERS = (roles.COUNTY, roles.DEPT)
 
 
 def known(code) -> bool:
@@ -148,3 +150,10 @@ def may_decide_identity(actor) -> bool:
     return actor.role in roles.UNMASKED_ROLES or (
         actor.role == roles.DEPT and actor.dept in roles.UNMASKED_DEPARTMENTS
     )
+
+
+def may_upload(actor, dept: str) -> bool:
+    """Upload a feed file of `dept` (a clerk only their own department's)."""
+    if actor.role not in UPLOADERS:
+        return False
+    return actor.role != roles.DEPT or actor.dept == dept

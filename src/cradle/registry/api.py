@@ -19,6 +19,8 @@ from cradle.registry.schemas import (
     CorrectIn,
     DecideIn,
     DecisionOut,
+    DismissIn,
+    DismissOut,
     HouseholdOut,
     PendingOut,
     PersonHistoryOut,
@@ -157,6 +159,15 @@ def correct(row_id: Id, body: CorrectIn, db: RequestSession, actor: Writer):
 )
 def resubmit(body: ResubmitIn, db: RequestSession, actor: Writer):
     return {"runs": browse.resubmit(db, actor, body.ids, engine=db.get_bind())}
+
+
+@router.post(
+    "/quarantine/dismiss",
+    summary="Close quarantined rows without storing them, with a reason",
+    response_model=DismissOut,
+)
+def dismiss(body: DismissIn, db: RequestSession, actor: Writer):
+    return {"dismissed": browse.dismiss(db, actor, body.ids, body.reason)}
 
 
 @router.get(

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from cradle import audit
 from cradle.auth import masking
 from cradle.auth.actor import Actor
 from cradle.errors import N_, Forbidden, Invalid, NotFound, OutOfScope
@@ -263,6 +264,21 @@ def quarantine_csv(
     return data
 
 
+def quarantine_row(session: Session, actor: Actor, row_id: int) -> dict:
+    """One quarantined row inside the actor's scope, with the person stored under its record number (if any)."""
+    q = session.get(m.QuarantineRow, row_id)
+    if q is None or not access.sees_row(actor, q):
+        raise NotFound(
+            "row_id",
+            N_("Quarantined row does not exist or is outside your jurisdiction: %(row)s"),
+            row=row_id,
+        )
+    row = _quarantine_list(session, actor, [q], "registry quarantine row")[0]
+    record_no = (q.corrected or {}).get("record_no") or q.raw.get("record_no")
+    person = stored_persons(session, q.dept, [record_no]).get(record_no) if record_no else None
+    return {**row, "person_id": person}
+
+
 def _writable_rows(session: Session, actor: Actor, ids: list[int], field: str) -> list[m.QuarantineRow]:
     rows = []
     for i, row_id in enumerate(ids):
@@ -302,6 +318,25 @@ def resubmit(session: Session, actor: Actor, ids: list[int], engine: Engine) -> 
     _writable_rows(session, actor, ids, "ids")
     session.commit()
     return [s.as_dict() for s in quarantine.resubmit(ids, engine=engine)]
+
+
+def dismiss(session: Session, actor: Actor, ids: list[int], reason: str) -> int:
+    """Closes quarantined rows without storing them, with the reason in the audit log."""
+    if not ids:
+        raise Invalid("ids", N_("Choose at least one row"), code="missing")
+    if not reason.strip():
+        raise Invalid("reason", N_("Give a reason"), code="missing")
+    rows = _writable_rows(session, actor, ids, "ids")
+    quarantine.dismiss(session, ids)
+    for region in sorted({r.region or "unknown" for r in rows}):
+        audit.record(
+            session,
+            actor,
+            "dismiss_quarantined",
+            f"registry:quarantine:{region}",
+            {"rows": [r.id for r in rows if (r.region or "unknown") == region], "reason": reason.strip()},
+        )
+    return len(rows)
 
 
 def pending(session: Session, actor: Actor, limit: int = 50, offset: int = 0) -> list[dict]:
@@ -367,3 +402,30 @@ def split(session: Session, actor: Actor, merge_id: int, reason: str) -> dict:
         )
     a = identity.split(session, merge_id, actor=actor.ref, reason=reason)
     return {"id": a.id, "action": a.action, "reverses_id": a.reverses_id}
+
+
+def merges(session: Session, actor: Actor, limit: int = 50) -> list[dict]:
+    """Merges not undone whose two persons lie inside the actor's scope, newest first: what may be split."""
+    undone = select(m.MergeAudit.reverses_id).where(m.MergeAudit.reverses_id.is_not(None))
+    q = (
+        select(m.MergeAudit)
+        .where(m.MergeAudit.action == "merge", m.MergeAudit.id.not_in(undone))
+        .order_by(m.MergeAudit.id.desc())
+    )
+    out = []
+    for a in session.execute(q.execution_options(yield_per=200)).scalars():  # until `limit` are in scope
+        merged, survivor = session.get(m.Person, a.merged_id), session.get(m.Person, a.survivor_id)
+        if access.sees_person(session, actor, merged) and access.sees_person(session, actor, survivor):
+            out.append(
+                {
+                    "id": a.id,
+                    "merged": shown_person(session, actor, merged),
+                    "survivor": shown_person(session, actor, survivor),
+                    "actor": a.actor,
+                    "reason": a.reason,
+                    "at": a.at.isoformat() if a.at else None,
+                }
+            )
+        if len(out) == limit:
+            break
+    return out

@@ -3,6 +3,7 @@ region (docs/security.md), and every unmasked list, view or export appended to t
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from sqlalchemy.orm import Session
@@ -13,16 +14,30 @@ from cradle.idcard import mask
 from cradle.registry.access import row_scope
 from cradle.registry.models import QuarantineRow
 
+LINE = "_line"  # a line the reader could not read as a row, as read (cradle.registry.ingest)
+ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+
 
 def id_fields(values: dict) -> list[str]:
-    return [k for k in values if k.endswith("id_number")]
+    """The keys holding ID numbers: the ID columns, and a malformed line as read (which may hold any)."""
+    return [
+        k for k in values if k.endswith("id_number") or (k == LINE and ID_IN_TEXT.search(values[k] or ""))
+    ]
+
+
+def _masked(key: str, value):
+    if not value:
+        return value
+    if key == LINE:
+        return ID_IN_TEXT.sub(lambda m: mask(m.group()), value)
+    return mask(value) if key.endswith("id_number") else value
 
 
 def shown_raw(actor, row: QuarantineRow, values: dict | None) -> dict | None:
     """`values` (the row as read, or its correction) with ID numbers masked unless the actor may see them."""
     if values is None or masking.may_unmask(actor, row_scope(row)):
         return values
-    return {k: (mask(v) if k.endswith("id_number") and v else v) for k, v in values.items()}
+    return {k: _masked(k, v) for k, v in values.items()}
 
 
 def audit_unmasked(session: Session, actor, rows: list[QuarantineRow], purpose: str) -> None:

@@ -129,10 +129,6 @@ class _Builder:
             return fact.name, fact.sex, fact.birth_date, p.id_number
         return p.name, p.sex, p.birth_date, p.id_number
 
-    def hukou(self, pid: int) -> str | None:
-        ev = self.latest(m.HukouEvent, pid, event=("register", "move_in", "move_out"))
-        return ev.region if ev and ev.event != "move_out" else None
-
     def insurance(self, pid: int) -> tuple[str, bool]:
         active = set()
         for scheme in ("employee_medical", "resident_medical", "maternity"):
@@ -159,9 +155,12 @@ class _Builder:
         }
         if id_number:
             out["id_number"] = id_number
-        hukou = self.hukou(pid)
-        if hukou and regions.exists(hukou):
-            out["hukou"] = hukou
+        registered = self.latest(m.HukouEvent, pid, event=("register", "move_in", "move_out"))
+        if registered and registered.event != "move_out":
+            if regions.exists(registered.region):
+                out["hukou"] = registered.region
+            if registered.hukou_type in ("rural", "urban"):
+                out["hukou_type"] = registered.hukou_type  # 户口性质 decides 农村二女户, 金晖助老
         if relation != "child" or (self.on - birth).days >= 16 * 365:
             job = self.latest(m.Employment, pid)
             out["employment"] = job.status if job else "none"
@@ -278,6 +277,8 @@ def household_of(b: _Builder, person: m.Person) -> dict:
         if row.event == "revoke":
             fp = {"only_child_certificate": False, "rural_two_daughters": False, "special_family": None}
         elif row.status in ("only_child_certificate", "rural_two_daughters"):
+            if row.status == "only_child_certificate" and not fp["only_child_certificate"]:
+                fp["certificate_date"] = row.valid_from.isoformat()  # issued before 全面两孩 or not
             fp[row.status] = True
         elif row.status == "special_bereaved":
             fp["special_family"] = "bereaved"

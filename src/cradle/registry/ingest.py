@@ -308,9 +308,9 @@ class Ingester:
         """Everything a batch needs before the database: validate, split, settle repeats inside the batch,
         encrypt and sort the good rows and serialise them for the bulk load. Touches no connection of the
         run's transaction, so it runs in the preparing thread while the previous batch is written."""
-        broken = []
+        lines = None
         if MALFORMED in raw.columns:  # lines that could not be a row: quarantined as read, the rest go on
-            broken = self._malformed(raw.filter(pl.col(MALFORMED).is_not_null()))
+            lines = raw.filter(pl.col(MALFORMED).is_not_null())
             raw = raw.filter(pl.col(MALFORMED).is_null()).drop(MALFORMED)
         check_header(self.feed, raw.columns)
         for c in self.raw_columns:
@@ -340,6 +340,7 @@ class Ingester:
         if good.height:
             payload = _csv(good) if self.pg else self.scratch.fill(good)
         region = self._regions(raw)
+        broken = self._malformed(lines, region) if lines is not None else []
         return Prepared(
             raw, good, duplicates, payload, region, broken + self._refused(bad, region), len(broken)
         )
@@ -457,9 +458,10 @@ class Ingester:
         )
         return refused
 
-    def _malformed(self, lines: pl.DataFrame) -> list[tuple]:
+    def _malformed(self, lines: pl.DataFrame, region: str | None) -> list[tuple]:
         """Lines that could not be a row, as the quarantine stores them: every column empty and `_line`, the
-        line as read; the region is the run's so far (the line's own cannot be read)."""
+        line as read; the region is the run's once this batch is in (the line's own cannot be read), so the
+        officials of the file's region see it, also in a first batch."""
         empty = dict.fromkeys(self.raw_columns)
         return [
             (
@@ -474,7 +476,7 @@ class Ingester:
                 REASONS["malformed_line"],
                 self._store_raw({**empty, "_line": r[MALFORMED]}),
                 "open",
-                self.region,
+                row_region({}, region),
                 None,
             )
             for r in lines.iter_rows(named=True)

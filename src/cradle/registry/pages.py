@@ -34,7 +34,14 @@ def _file_name(path: str) -> str:
 def index(request: Request, db: RequestSession, actor: Reader) -> Response:
     runs = browse.runs(db, actor, limit=20)
     queue = browse.pending(db, actor, limit=20)
-    return render(request, "registry/index.html", runs=runs, queue=queue, q="")
+    return render(
+        request,
+        "registry/index.html",
+        runs=runs,
+        queue=queue,
+        q="",
+        may_upload=actor.role in access.UPLOADERS,
+    )
 
 
 @router.get("/persons")

@@ -120,6 +120,23 @@ def correct(session: Session, row_id: int, changes: dict[str, str | None]) -> Qu
     return row
 
 
+def dismiss(session: Session, row_ids: list[int]) -> list[QuarantineRow]:
+    """Closes open rows without storing them (the department sends the record again, or it was never valid)."""
+    rows = [session.get(QuarantineRow, i) for i in row_ids]
+    for i, (row_id, row) in enumerate(zip(row_ids, rows, strict=True)):
+        if row is None or row.status != "open":
+            raise Invalid(
+                f"ids[{i}]",
+                N_("These quarantined rows do not exist or are already handled: %(rows)s"),
+                rows=[row_id],
+            )
+    now = dt.datetime.now()
+    for row in rows:
+        row.status, row.updated_at = "dismissed", now
+    session.flush()
+    return rows
+
+
 def resubmit(
     row_ids: list[int] | None = None,
     *,

@@ -26,6 +26,11 @@ class ResubmitIn(Body):
     ids: list[int] = Field(min_length=1, description="quarantined rows to run through ingest again")
 
 
+class DismissIn(Body):
+    ids: list[int] = Field(min_length=1, description="open quarantined rows to close without storing them")
+    reason: str = Field(description="why (kept in the audit log)")
+
+
 class DecideIn(Body):
     confirm: bool = Field(description="true merges the record into the candidate, false rejects the match")
     reason: str = ""
@@ -176,6 +181,10 @@ class IngestSummaryOut(BaseModel):
 
 class ResubmitOut(BaseModel):
     runs: list[IngestSummaryOut]
+
+
+class DismissOut(BaseModel):
+    dismissed: int
 
 
 class PendingPairOut(BaseModel):

@@ -487,3 +487,17 @@ def of_citizen(session: Session, id_number: str) -> list[Case]:
             .order_by(Case.id.desc())
         ).scalars()
     )
+
+
+def pending_or_approved(session: Session, programs: set[str], county: str) -> list[Case]:
+    """The county's applications for `programs` that are not refused, withdrawn or declined (the assistance
+    cycle's applicants)."""
+    return list(
+        session.execute(
+            select(Case).where(
+                Case.program.in_(programs),
+                Case.county == county,
+                Case.status.not_in(("rejected", "withdrawn", "declined")),
+            )
+        ).scalars()
+    )

@@ -41,6 +41,27 @@ PROGRAMS = {
             ("独生子女父母光荣证或二女户证明",),
             rate_parameter="luhe.reward_assistance.amount",
         ),
+        *(
+            ServiceProgram(
+                f"{j}.special_assistance_{kind}",
+                "monthly",
+                "open",
+                (proof,),
+                rate_parameter=f"{j}.special_assistance.{kind}_monthly",
+            )
+            for j in ("luhe", "zibo", "sx")
+            for kind, proof in (("bereaved", "独生子女死亡证明"), ("disabled", "残疾证"))
+        ),
+        *(
+            ServiceProgram(
+                f"{j}.reward_assistance",
+                "yearly",
+                "open",
+                ("独生子女父母光荣证或二女户证明",),
+                rate_parameter=f"{j}.reward_assistance.yearly",
+            )
+            for j in ("zibo", "sx", "shaoxing")
+        ),
         ServiceProgram("zibo.nursery_fee_subsidy", "monthly", "direct"),
         ServiceProgram("zibo.home_purchase_subsidy", "once", None, ("购房合同", "不动产权证书")),
         ServiceProgram("zibo.deed_tax_subsidy", "once", None, ("契税完税凭证",)),

@@ -90,6 +90,8 @@ def issue_decision(session: Session, actor: Actor, case_no: str) -> IssuedDocume
         "decided_by": last.actor,
         "decided_at": last.at.isoformat(timespec="seconds"),
         "explanation": ent.get("explanation"),
+        # an entitlement from a draft for comment (征求意见稿) says so on the document itself (issue 20)
+        **({"draft": True} if ent.get("draft") else {}),
     }
     return _issue(session, actor, "decision", f"case:{case.case_no}", payload)
 
@@ -155,6 +157,9 @@ _LABELS = {
 }
 
 
+DRAFT_NOTICE = '<p class="draft">【征求意见稿】本决定依据的政策文件为征求意见稿，以正式印发的文件为准。</p>'
+
+
 def html(doc: IssuedDocument) -> str:
     rows = "".join(
         f"<tr><th>{escape(_LABELS[k])}</th><td>{escape(str(val))}</td></tr>"
@@ -167,9 +172,10 @@ def html(doc: IssuedDocument) -> str:
 body {{ font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif; font-size: 11pt; }}
 h1 {{ text-align: center; font-size: 20pt; }} table {{ width: 100%; border-collapse: collapse; }}
 th, td {{ border: 1px solid #999; padding: 6px; text-align: left; }} th {{ width: 28%; background: #f3f3f3; }}
+.draft {{ border: 2px solid #b45309; color: #b45309; padding: 6px; font-weight: bold; }}
 .qr {{ margin-top: 16px; }} .small {{ font-size: 8pt; color: #555; word-break: break-all; }}
 </style></head><body><h1>{escape(doc.payload.get("title", ""))}</h1>
-<p>文书编号：{escape(doc.doc_no)}</p><table>{rows}</table>
+<p>文书编号：{escape(doc.doc_no)}</p>{DRAFT_NOTICE if doc.payload.get("draft") else ""}<table>{rows}</table>
 <div class="qr">{qr_svg(url)}<p class="small">扫码核验：{escape(url)}</p>
 <p class="small">签名（HMAC-SHA256）：{escape(doc.signature)}</p></div></body></html>"""
 

@@ -1,5 +1,7 @@
 """A synthetic county: persons with ages from the census shape, mothers chosen by age-specific fertility and
-birth order, husbands, households, deaths, hukou moves, work and special families. Deterministic for a seed.
+birth order, husbands, households, deaths, hukou moves, work and special families (only-child and rural
+two-daughter parents, 失独 and disabled-child families, and those of them who died or moved away in the last
+year). Deterministic for a seed.
 
 Arrays are NumPy (index = person number) so that millions of persons take seconds, not minutes.
 """
@@ -249,6 +251,8 @@ def generate(county: str, persons: int, seed: int, as_of: dt.date) -> Population
     low_income[heads[rng.random(len(heads)) < 0.03]] = True
 
     fp_status = _family_planning(rng, n, sex, birth, death, mother, spouse, rural, parity, today)
+    # A stream of its own, so that adding these changes left every other draw as it was.
+    _year_of_changes(np.random.default_rng([seed, 22]), fp_status, birth, death, moved_out, today)
 
     surname = names.surnames(rng, n)
     for k in np.flatnonzero(father >= 0)[np.argsort(birth[father >= 0])]:  # fathers before their children
@@ -313,6 +317,20 @@ def _family_planning(rng, n, sex, birth, death, mother, spouse, rural, parity, t
     has = np.flatnonzero(status != "")
     status[spouse[has]] = status[has]
     return status
+
+
+def _year_of_changes(rng, fp_status, birth, death, moved_out, today) -> None:
+    """Family-planning parents who died or moved their hukou away during the year before the as-of date (the
+    people the yearly review of 奖励扶助 and 特别扶助 takes off its list): deaths more likely with age, from about
+    1% a year at 60 to a fifth at 90, and 2% moves; test inputs of a plausible size, not estimates."""
+    fp = np.flatnonzero((fp_status != "") & np.isnat(death) & np.isnat(moved_out))
+    age = (today - birth[fp]).astype(int) / 365.25
+    dies = rng.random(len(fp)) < np.clip(0.01 * np.exp((age - 60) / 10.5), 0, 0.2)
+    dead = fp[dies]
+    death[dead] = np.maximum(today - rng.integers(0, 365, len(dead)) * DAY, birth[dead] + DAY)
+    rest = fp[~dies]
+    moves = rest[rng.random(len(rest)) < 0.02]
+    moved_out[moves] = today - rng.integers(0, 365, len(moves)) * DAY
 
 
 def _credit_codes(rng: np.random.Generator, county: str, k: int) -> np.ndarray:

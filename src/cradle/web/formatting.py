@@ -47,14 +47,18 @@ def moment(value: str | dt.datetime | None, locale: str) -> str:
 
 
 def money(amount: float, locale: str) -> str:
-    """CNY; whole amounts without the decimals (300 元 rather than 300.00)."""
+    """CNY; whole amounts without the decimals. Chinese writes the number and 元 ("300 元", "1,234.50 元"), as
+    the documents and forms do; English the currency sign ("CN¥300")."""
     whole = float(amount).is_integer()
+    if locale == "zh":
+        number = format_decimal(amount, "#,##0" if whole else "#,##0.00", locale=_babel(locale))
+        return translations(locale).gettext("%(number)s yuan") % {"number": number}
     pattern = "¤#,##0" if whole else "¤#,##0.00"
     return format_currency(amount, "CNY", format=pattern, currency_digits=False, locale=_babel(locale))
 
 
 def amount_with_unit(amount, unit: str | None, locale: str) -> str | None:
-    """'¥300 / month', '98 days', '90%'; None when the amount is not set (the caller says who sets it)."""
+    """'每月 300 元' / 'CN¥300 per month', '98 days', '90%'; None when the amount is not set (the caller says who sets it)."""
     if amount is None:
         return None
     t = translations(locale)

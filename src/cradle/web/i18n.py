@@ -22,6 +22,7 @@ from cradle.config import get_settings
 CATALOGUE_DIR = Path(__file__).parent / "i18n"
 LOCALES = ("zh", "en")
 COOKIE = "lang"
+API_PREFIX = "/api/"  # JSON routes: the only ones that negotiate Accept-Language
 # Babel locale used for number and date formats; HTML lang attribute.
 BABEL_LOCALE = {"zh": "zh_Hans_CN", "en": "en"}
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -59,7 +60,9 @@ def parse_accept_language(header: str) -> list[str]:
 
 
 def choose_locale(query: str | None, cookie: str | None, accept_language: str | None) -> str:
-    """`?lang=` first, then the cookie, then Accept-Language, then the configured default (zh)."""
+    """`?lang=` first, then the cookie, then Accept-Language, then the configured default (zh). The middleware
+    passes Accept-Language for the JSON API only: a page is in the default language whatever the browser asks,
+    until the person picks another (remembered in the cookie)."""
     for explicit in (query, cookie):
         if explicit in LOCALES:
             return explicit
@@ -87,7 +90,9 @@ def _lang_query(raw: bytes) -> str | None:
 
 class LocaleMiddleware:
     """Pure ASGI (a `@app.middleware("http")` function costs a task and a body stream per request): negotiates
-    the locale into `request.state.locale`, adds Content-Language, and remembers `?lang=` in a cookie."""
+    the locale into `request.state.locale`, adds Content-Language, and remembers `?lang=` in a cookie. Pages
+    ignore Accept-Language (a browser's setting is not the person's choice); API clients, which have no cookie
+    to keep a choice in, ask with it."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -97,10 +102,11 @@ class LocaleMiddleware:
             return await self.app(scope, receive, send)
         query = _lang_query(scope.get("query_string", b""))
         cookie = accept = None
+        api = scope.get("path", "").startswith(API_PREFIX)
         for k, v in scope.get("headers", ()):  # raw headers: no Request object on the busiest path
             if k == b"cookie" and b"lang=" in v:
                 cookie = Request(scope).cookies.get(COOKIE)
-            elif k == b"accept-language":
+            elif k == b"accept-language" and api:
                 accept = v.decode("latin-1")
         locale = choose_locale(query, cookie, accept)
         scope.setdefault("state", {})["locale"] = locale

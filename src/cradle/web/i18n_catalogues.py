@@ -30,6 +30,7 @@ EXTRA_DIRS = [
         "ops",
         "policy",
         "jobs",
+        "assistance",
         "params",
         "health",
     )

@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cradle import regions as gbt2260
+from cradle.auth.actor import ANONYMOUS
 from cradle.policy import published
-from cradle.web import formatting, notes, terms
+from cradle.web import formatting, names, notes, terms
 from cradle.web.i18n import HTML_LANG, LOCALES, translations
 from cradle.web.nav import is_served, navigation
 
@@ -39,6 +40,7 @@ def environment(locale: str) -> Environment:
         format_amount=lambda amount, unit: formatting.amount_with_unit(amount, unit, locale),
         format_moment=lambda value: formatting.moment(value, locale),
         format_money=lambda amount: "" if amount is None else formatting.money(amount, locale),
+        actor_name=lambda ref: names.actor_name(ref, locale),
         format_period=lambda start, end: formatting.period(start, end, locale),
         unset_amount=lambda note: notes.unset_amount(note, locale),
         describe_note=lambda note: notes.describe(note, locale),
@@ -77,7 +79,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     context.setdefault("breadcrumbs", [])
     html = env.get_template(template).render(
         request=request,
-        nav=navigation(request.app, request.url.path),
+        nav=navigation(request.app, request.url.path, getattr(request.state, "actor", None) or ANONYMOUS),
         lang_urls={code: lang_url(request, code) for code in LOCALES},
         **context,
     )

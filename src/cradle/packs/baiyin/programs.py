@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cradle.policy import family_planning
 from cradle.policy.population import SPECIAL_FAMILY
 from cradle.policy.program import Ctx, Rule, pack_document, program
 
@@ -222,20 +223,6 @@ def elderly_care_priority_three_child(c: Ctx) -> Rule:
     )
 
 
-def _special(c: Ctx, kind: str, key: str, label: str, sentence: str) -> Rule:
-    h = c.households
-    return Rule(
-        conditions=[
-            ("是父母", c.is_parent),
-            ("在世", c.alive),
-            (label, c.to_persons(h.special_family == SPECIAL_FAMILY[kind])),
-        ],
-        amount=c.param(key),
-        facts={"who": lambda: np.where(c.persons.female, "母亲", "父亲")},
-        explanation=sentence,
-    )
-
-
 @program(
     id="baiyin.special_assistance_bereaved",
     title="失独家庭特别扶助金",
@@ -243,15 +230,16 @@ def _special(c: Ctx, kind: str, key: str, label: str, sentence: str) -> Rule:
     kind="cash",
     unit="CNY/month",
     clause="二、21",
+    citations=[family_planning.SPECIAL_LAW],
     in_force="special_assistance.bereaved_monthly",
 )
 def special_assistance_bereaved(c: Ctx) -> Rule:
-    return _special(
+    return family_planning.special(
         c,
         "bereaved",
-        "special_assistance.bereaved_monthly",
-        "失独家庭",
-        "家庭为符合条件的失独家庭，夫妻每人每月发放特别扶助金{amount}元，在世的{who}按月领取",
+        amount="special_assistance.bereaved_monthly",
+        sentence="家庭为符合条件的失独家庭（女方{mother_age}岁，{min_age}岁以上），夫妻每人每月发放特别扶助金{amount}元，"
+        "在世的{who}按月领取",
     )
 
 
@@ -262,15 +250,16 @@ def special_assistance_bereaved(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY/month",
     clause="二、21",
+    citations=[family_planning.SPECIAL_LAW],
     in_force="special_assistance.disabled_monthly",
 )
 def special_assistance_disabled(c: Ctx) -> Rule:
-    return _special(
+    return family_planning.special(
         c,
         "disabled_child",
-        "special_assistance.disabled_monthly",
-        "独生子女伤（病）残家庭",
-        "家庭为独生子女伤（病）残家庭，夫妻每人每月发放特别扶助金{amount}元，在世的{who}按月领取",
+        amount="special_assistance.disabled_monthly",
+        sentence="家庭为独生子女伤（病）残家庭（女方{mother_age}岁，{min_age}岁以上），夫妻每人每月发放特别扶助金{amount}元，"
+        "在世的{who}按月领取",
     )
 
 
@@ -281,24 +270,113 @@ def special_assistance_disabled(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY/year",
     clause="二、21",
+    citations=[family_planning.REWARD_LAW],
     in_force="plan.issued",
 )
 def reward_assistance(c: Ctx) -> Rule:
     # 是否“符合条件”由计生部门认定，输入以独生子女证、农村二女户标记表达；不从子女人数反推（反推会使
     # 删去一名子女反而产生待遇）。
+    return family_planning.reward(
+        c,
+        amount="reward_assistance.yearly",
+        sentence="全面两孩政策实施前的{family}，{age}岁（{min_age}岁以上），继续实行现行各项奖励扶助制度和优惠政策，"
+        "扶助资金通过财政补贴资金“一卡通”平台直接发放",
+    )
+
+
+@program(
+    id="baiyin.special_family_lump_sum",
+    title="计划生育特殊家庭一次性补助",
+    entity="household",
+    kind="cash",
+    unit="CNY",
+    clause="二、21",
+    in_force="special_family_lump_sum.amount",
+)
+def special_family_lump_sum(c: Ctx) -> Rule:
+    """“落实……计划生育特殊家庭一次性补助制度”: once per special family; the document names the system, not its
+    figure, so the amount is left to the county."""
     h = c.households
-    only = h.only_child_certificate
-    two_daughters = h.rural_two_daughters
+    return Rule(
+        conditions=[("计划生育特殊家庭", h.special_family != SPECIAL_FAMILY[None])],
+        amount=c.param("special_family_lump_sum.amount", regions=h.jurisdiction),
+        facts={
+            "kind": lambda: np.where(
+                h.special_family == SPECIAL_FAMILY["bereaved"], "失独家庭", "独生子女伤残家庭"
+            )
+        },
+        explanation="计划生育特殊家庭（{kind}）：落实计划生育特殊家庭一次性补助制度",
+    )
+
+
+@program(
+    id="baiyin.elderly_couple_hospital_care_subsidy",
+    title="计划生育特殊家庭老年夫妻住院护理补助",
+    entity="person",
+    kind="cash",
+    unit="CNY",
+    clause="二、21",
+    in_force="elderly_couple_hospital_care_subsidy.amount",
+)
+def elderly_couple_hospital_care_subsidy(c: Ctx) -> Rule:
+    """“落实……计划生育特殊家庭老年夫妻住院护理补助制度”: a parent of a special family, 60 or more, in hospital."""
+    elder, min_age = family_planning.special_elder(c)
     return Rule(
         conditions=[
             ("是父母", c.is_parent),
-            ("在世", c.alive),
-            ("全面两孩政策实施前的独生子女家庭或农村二女户家庭", c.to_persons(only | two_daughters)),
+            ("计划生育特殊家庭老年人（年满60周岁）", elder),
+            ("住院", c.persons.hospitalized),
         ],
-        amount=c.param("reward_assistance.yearly"),
-        facts={"what": lambda: c.to_persons(np.where(only, "持独生子女证的独生子女家庭", "农村二女户家庭"))},
-        explanation="全面两孩政策实施前的{what}，继续实行现行各项奖励扶助制度和优惠政策，"
-        "扶助资金通过财政补贴资金“一卡通”平台直接发放",
+        amount=c.param("elderly_couple_hospital_care_subsidy.amount", regions=c.jurisdiction),
+        facts={"age": c.age, "min_age": min_age},
+        explanation="计划生育特殊家庭的老年夫妻一方（{age}岁，{min_age}岁以上）住院：落实住院护理补助制度，标准由县区确定",
+    )
+
+
+@program(
+    id="baiyin.special_family_care_home_priority",
+    title="计划生育特殊家庭老年人优先入住公办养老机构",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二、22",
+    in_force="plan.issued",
+)
+def special_family_care_home_priority(c: Ctx) -> Rule:
+    return family_planning.care_home_priority(
+        c,
+        sentence="计划生育特殊家庭老年人（{age}岁，{min_age}岁以上），优先安排入住公办养老机构，提供无偿或低收费的托养服务",
+    )
+
+
+@program(
+    id="baiyin.special_family_housing_priority",
+    title="计划生育特殊家庭住房困难优先纳入住房保障",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二、22",
+    in_force="plan.issued",
+)
+def special_family_housing_priority(c: Ctx) -> Rule:
+    return family_planning.housing_priority(
+        c, sentence="计划生育特殊家庭（{kind}）成员住房困难，优先纳入住房保障"
+    )
+
+
+@program(
+    id="baiyin.special_family_social_assistance",
+    title="计划生育特殊困难家庭纳入低保、特困救助供养",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二、22",
+    in_force="plan.issued",
+)
+def special_family_social_assistance(c: Ctx) -> Rule:
+    return family_planning.social_assistance(
+        c,
+        sentence="计划生育特殊家庭（{kind}）成员符合最低生活保障、特困人员救助供养条件，按规定纳入相应保障范围",
     )
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from cradle.policy import family_planning
 from cradle.policy.dates import add_months, add_years
 from cradle.policy.program import Ctx, Rule, program
 
 DRAFT = "（征求意见稿）"
-TWO_CHILD_POLICY = np.datetime64("2016-01-01")  # 全面两孩政策 in force
+SPECIAL = "加强计划生育特殊家庭保障"
 
 
 @program(
@@ -149,25 +150,101 @@ def public_rental_by_minor_children(c: Ctx) -> Rule:
 @program(
     id="luhe.reward_assistance",
     title="计划生育家庭奖励扶助",
-    entity="household",
+    entity="person",
     kind="cash",
-    unit=None,
+    unit="CNY/year",
     clause="维护计划生育家庭合法权益",
+    citations=[family_planning.REWARD_LAW],
 )
 def reward_assistance(c: Ctx) -> Rule:
-    h = c.households
-    p = c.persons
-    kids = c.is_child & ~np.isnat(p.birth_date)
-    latest = np.full(len(h), np.iinfo(np.int64).min, dtype=np.int64)
-    np.maximum.at(latest, p.hh[kids], p.birth_date[kids].astype(np.int64))
-    family = h.only_child_certificate | h.rural_two_daughters
-    return Rule(
-        conditions=[
-            ("独生子女家庭或农村计划生育双女家庭", family),
-            ("全面两孩政策调整前的家庭（2016-01-01后未再生育）", latest < TWO_CHILD_POLICY.astype(np.int64)),
-        ],
-        amount=c.param("reward_assistance.amount"),
-        facts={"family": lambda: np.where(h.only_child_certificate, "独生子女家庭", "农村计划生育双女家庭")},
-        explanation="全面两孩政策调整前的{family}，继续享受现行各项奖励扶助制度和优惠政策，由镇审核资格、县确认后发放"
+    return family_planning.reward(
+        c,
+        amount="reward_assistance.amount",
+        sentence="全面两孩政策调整前的{family}，{age}岁（{min_age}岁以上），继续享受现行各项奖励扶助制度和优惠政策，"
+        "由镇审核资格、县确认后发放" + DRAFT,
+    )
+
+
+@program(
+    id="luhe.special_assistance_bereaved",
+    title="失独家庭特别扶助金",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause=SPECIAL,
+    citations=[family_planning.SPECIAL_LAW],
+)
+def special_assistance_bereaved(c: Ctx) -> Rule:
+    return family_planning.special(
+        c,
+        "bereaved",
+        amount="special_assistance.bereaved_monthly",
+        sentence="家庭为符合条件的失独家庭（女方{mother_age}岁，{min_age}岁以上），在世的{who}按月领取特别扶助金，"
+        "标准动态调整" + DRAFT,
+    )
+
+
+@program(
+    id="luhe.special_assistance_disabled",
+    title="独生子女伤残家庭特别扶助金",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause=SPECIAL,
+    citations=[family_planning.SPECIAL_LAW],
+)
+def special_assistance_disabled(c: Ctx) -> Rule:
+    return family_planning.special(
+        c,
+        "disabled_child",
+        amount="special_assistance.disabled_monthly",
+        sentence="家庭为独生子女伤（病）残家庭（女方{mother_age}岁，{min_age}岁以上），在世的{who}按月领取特别扶助金，"
+        "标准动态调整" + DRAFT,
+    )
+
+
+@program(
+    id="luhe.special_family_nursing_allowance",
+    title="计划生育特殊家庭老年人护理补贴",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause=SPECIAL,
+)
+def special_family_nursing_allowance(c: Ctx) -> Rule:
+    return family_planning.nursing_allowance(
+        c,
+        amount="special_family_nursing_allowance.monthly",
+        sentence="计划生育特殊家庭老年人（{age}岁，{min_age}岁以上）生活长期不能自理、经济困难：探索建立的护理补贴，"
+        "标准由县确定" + DRAFT,
+    )
+
+
+@program(
+    id="luhe.special_family_care_home_priority",
+    title="计划生育特殊家庭老年人优先入住公办养老机构",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause=SPECIAL,
+)
+def special_family_care_home_priority(c: Ctx) -> Rule:
+    return family_planning.care_home_priority(
+        c,
+        sentence="计划生育特殊家庭老年人（{age}岁，{min_age}岁以上），优先安排入住公办养老机构，提供无偿或低收费托养服务"
         + DRAFT,
+    )
+
+
+@program(
+    id="luhe.special_family_housing_priority",
+    title="计划生育特殊家庭住房困难优先纳入住房保障",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause=SPECIAL,
+)
+def special_family_housing_priority(c: Ctx) -> Rule:
+    return family_planning.housing_priority(
+        c, sentence="计划生育特殊家庭（{kind}）成员住房困难，优先纳入住房保障" + DRAFT
     )

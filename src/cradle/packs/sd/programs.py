@@ -7,6 +7,8 @@ The extension days are `maternity_leave_extension.first_child_days` / `.later_ch
 
 from __future__ import annotations
 
+import numpy as np
+
 from cradle.policy import leave
 from cradle.policy.program import Ctx, Rule, pack_document, program
 
@@ -51,3 +53,37 @@ def paternity_leave(c: Ctx) -> Rule:
 )
 def parental_leave(c: Ctx) -> Rule:
     return leave.parental(c, law=LAW)
+
+
+@program(
+    id="sd.elderly_parent_hospital_care_leave",
+    title="老年人患病住院子女护理假",
+    entity="person",
+    kind="leave",
+    unit="days/year",
+    citations=[(LAW, "老年人患病住院子女护理假条款（条号待核实）"), (pack_document("zibo"), "二（五）1")],
+    in_force="elderly_parent_hospital_care_leave.days_per_year",
+)
+def elderly_parent_hospital_care_leave(c: Ctx) -> Rule:
+    """淄博 二（五）1 “落实《山东省人口与计划生育条例》中老年人患病住院子女护理假相关规定”: an employed adult child
+    of a parent aged 60 or more who is in hospital; the days are in the regulation, not loaded (null)."""
+    p = c.persons
+    elders = np.flatnonzero(
+        c.is_parent
+        & c.alive
+        & p.hospitalized
+        & (c.age >= c.to_persons(c.layered("family_planning.elderly_min_age")))
+    )
+    parent_in_hospital = np.zeros(len(c.households), dtype=bool)
+    parent_in_hospital[p.hh[elders]] = True
+    return Rule(
+        conditions=[
+            ("是子女", c.is_child),
+            ("在世", c.alive),
+            ("已成年", c.age >= 18),
+            ("为职工", p.employment == c.EMPLOYMENT["employee"]),
+            ("父母年满60周岁且患病住院", c.to_persons(parent_in_hospital)),
+        ],
+        amount=c.param("elderly_parent_hospital_care_leave.days_per_year"),
+        explanation="父亲或母亲（60周岁以上）患病住院，子女所在单位按山东省人口与计划生育条例给予护理假",
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cradle.policy import family_planning
 from cradle.policy.program import Ctx, Rule, program
 
 DRAFT = "（征求意见稿）"
@@ -233,5 +234,24 @@ def preschool_financial_aid(c: Ctx) -> Rule:
         ],
         amount=c.param("preschool_financial_aid.yearly"),
         explanation="家庭经济困难儿童在公办或普惠性幼儿园接受普惠性学前教育，依法依规落实学前教育资助政策"
+        + DRAFT,
+    )
+
+
+@program(
+    id="shaoxing.reward_assistance",
+    title="计划生育家庭奖励扶助",
+    entity="person",
+    kind="cash",
+    unit="CNY/year",
+    clause="（十四）",
+    citations=[family_planning.REWARD_LAW],
+    in_force="reward_assistance.yearly",
+)
+def reward_assistance(c: Ctx) -> Rule:
+    return family_planning.reward(
+        c,
+        amount="reward_assistance.yearly",
+        sentence="全面两孩政策调整前的{family}（{age}岁，{min_age}岁以上），继续实行现行各项奖励扶助制度和优惠政策"
         + DRAFT,
     )

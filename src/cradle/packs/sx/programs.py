@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy import leave
+from cradle.policy import family_planning, leave
 from cradle.policy.dates import NAT
 from cradle.policy.program import Ctx, Rule, pack_document, program
 
@@ -190,4 +190,115 @@ def nursery_operating_subsidy(c: Ctx) -> Rule:
         note="encouraged",
         facts={"inclusive": lambda: np.where(f.inclusive, "普惠性托育机构（财政加大支持）", "托育机构")},
         explanation="已备案的{inclusive}：方案鼓励各地通过发放运营补贴等措施支持托育机构发展（是否发放由各地确定）",
+    )
+
+
+# --- 二（五）21–22 计划生育家庭奖励扶助、特别扶助与特殊家庭帮扶（国家制度的条件，cradle.policy.family_planning） ---
+
+
+@program(
+    id="sx.reward_assistance",
+    title="计划生育家庭奖励扶助",
+    entity="person",
+    kind="cash",
+    unit="CNY/year",
+    clause="二（五）21",
+    citations=[family_planning.REWARD_LAW],
+    in_force="plan.in_force_from",
+)
+def reward_assistance(c: Ctx) -> Rule:
+    return family_planning.reward(
+        c,
+        amount="reward_assistance.yearly",
+        sentence="全面两孩政策调整前的{family}（{age}岁，{min_age}岁以上），继续实行现行各项奖励扶助制度和优惠政策",
+    )
+
+
+@program(
+    id="sx.special_assistance_bereaved",
+    title="失独家庭特别扶助金",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause="二（五）22",
+    citations=[family_planning.SPECIAL_LAW],
+    in_force="plan.in_force_from",
+)
+def special_assistance_bereaved(c: Ctx) -> Rule:
+    return family_planning.special(
+        c,
+        "bereaved",
+        amount="special_assistance.bereaved_monthly",
+        sentence="家庭为符合条件的失独家庭（女方{mother_age}岁，{min_age}岁以上），在世的{who}按月领取特别扶助金，"
+        "扶助标准动态调整",
+    )
+
+
+@program(
+    id="sx.special_assistance_disabled",
+    title="独生子女伤残家庭特别扶助金",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause="二（五）22",
+    citations=[family_planning.SPECIAL_LAW],
+    in_force="plan.in_force_from",
+)
+def special_assistance_disabled(c: Ctx) -> Rule:
+    return family_planning.special(
+        c,
+        "disabled_child",
+        amount="special_assistance.disabled_monthly",
+        sentence="家庭为独生子女伤（病）残家庭（女方{mother_age}岁，{min_age}岁以上），在世的{who}按月领取特别扶助金，"
+        "扶助标准动态调整",
+    )
+
+
+@program(
+    id="sx.special_family_nursing_allowance",
+    title="计划生育特殊家庭老年人护理补贴",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause="二（五）22",
+    in_force="plan.in_force_from",
+)
+def special_family_nursing_allowance(c: Ctx) -> Rule:
+    return family_planning.nursing_allowance(
+        c,
+        amount="special_family_nursing_allowance.monthly",
+        sentence="计划生育特殊家庭老年人（{age}岁，{min_age}岁以上）生活长期不能自理、经济困难：有条件的地方发放护理补贴"
+        "（是否发放及标准由当地确定）",
+    )
+
+
+@program(
+    id="sx.special_family_care_home_priority",
+    title="计划生育特殊家庭老年人优先入住公办养老机构",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二（五）22",
+    in_force="plan.in_force_from",
+)
+def special_family_care_home_priority(c: Ctx) -> Rule:
+    return family_planning.care_home_priority(
+        c,
+        sentence="计划生育特殊家庭老年人（{age}岁，{min_age}岁以上），县级民政部门优先安排入住公办养老机构，"
+        "提供无偿或低收费托养服务",
+    )
+
+
+@program(
+    id="sx.special_family_housing_priority",
+    title="计划生育特殊家庭住房困难优先纳入住房保障",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二（五）22",
+    in_force="plan.in_force_from",
+)
+def special_family_housing_priority(c: Ctx) -> Rule:
+    return family_planning.housing_priority(
+        c, sentence="计划生育特殊家庭（{kind}）成员住房困难，县级住房城乡建设部门优先纳入住房保障"
     )

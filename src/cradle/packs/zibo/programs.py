@@ -21,8 +21,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from cradle.policy import family_planning
 from cradle.policy.dates import add_years
-from cradle.policy.population import SPECIAL_FAMILY
+from cradle.policy.population import HUKOU_TYPE, SPECIAL_FAMILY
 from cradle.policy.program import Ctx, Rule, pack_document, program
 
 # --- shared derivations ---------------------------------------------------------------------------------------
@@ -619,6 +620,223 @@ def special_family_medical_fee_waiver(c: Ctx) -> Rule:
         facts={"kind": kind, "ordinary": ordinary, "expert": expert},
         explanation="计划生育特殊家庭（{kind}）成员在市及区县定点医疗机构就医，免收普通门诊挂号费和诊查费（减免{ordinary}%），"
         "专家诊查费和大型设备检查费减半收取（减免{expert}%）",
+    )
+
+
+# --- 二（五） 计划生育家庭奖励扶助、特别扶助（国家制度的条件，cradle.policy.family_planning） -----------------------
+
+
+@program(
+    id="zibo.reward_assistance",
+    title="计划生育家庭奖励扶助",
+    entity="person",
+    kind="cash",
+    unit="CNY/year",
+    clause="二（五）1",
+    citations=[family_planning.REWARD_LAW],
+    in_force="reward_assistance.yearly",
+)
+def reward_assistance(c: Ctx) -> Rule:
+    return family_planning.reward(
+        c,
+        amount="reward_assistance.yearly",
+        sentence="{family}父母（{age}岁，{min_age}岁以上），继续实行现行计划生育奖励扶助制度，"
+        "奖励扶助金由市及区县财政充分保障、及时足额发放",
+    )
+
+
+@program(
+    id="zibo.special_assistance_bereaved",
+    title="失独家庭特别扶助金",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause="二（五）1",
+    citations=[family_planning.SPECIAL_LAW],
+    in_force="special_assistance.bereaved_monthly",
+)
+def special_assistance_bereaved(c: Ctx) -> Rule:
+    return family_planning.special(
+        c,
+        "bereaved",
+        amount="special_assistance.bereaved_monthly",
+        sentence="家庭为符合条件的失独家庭（女方{mother_age}岁，{min_age}岁以上），在世的{who}按月领取特别扶助金，"
+        "由市及区县财政充分保障",
+    )
+
+
+@program(
+    id="zibo.special_assistance_disabled",
+    title="独生子女伤残家庭特别扶助金",
+    entity="person",
+    kind="cash",
+    unit="CNY/month",
+    clause="二（五）1",
+    citations=[family_planning.SPECIAL_LAW],
+    in_force="special_assistance.disabled_monthly",
+)
+def special_assistance_disabled(c: Ctx) -> Rule:
+    return family_planning.special(
+        c,
+        "disabled_child",
+        amount="special_assistance.disabled_monthly",
+        sentence="家庭为独生子女伤（病）残家庭（女方{mother_age}岁，{min_age}岁以上），在世的{who}按月领取特别扶助金，"
+        "由市及区县财政充分保障",
+    )
+
+
+@program(
+    id="zibo.bereaved_lump_sum",
+    title="失独家庭一次性抚慰（扶助）金",
+    entity="household",
+    kind="cash",
+    unit="CNY",
+    clause="二（五）2",
+    in_force="bereaved_lump_sum.amount",
+)
+def bereaved_lump_sum(c: Ctx) -> Rule:
+    """“对未享受到一次性抚慰（扶助）金的计划生育失独家庭，各区县及时稳妥处置”: the county sets the figure."""
+    h = c.households
+    return Rule(
+        conditions=[
+            ("失独家庭", h.special_family == SPECIAL_FAMILY["bereaved"]),
+            ("未享受到一次性抚慰（扶助）金", ~h.lump_sum_received),
+        ],
+        amount=c.param("bereaved_lump_sum.amount", regions=h.jurisdiction),
+        explanation="计划生育失独家庭尚未享受到一次性抚慰（扶助）金，由所在区县及时稳妥处置（标准由区县确定）",
+    )
+
+
+@program(
+    id="zibo.special_family_hospital_care_insurance",
+    title="计划生育特殊家庭住院护理补贴保险",
+    entity="person",
+    kind="service",
+    unit=None,
+    clause="二（五）2",
+    in_force="plan.issued",
+)
+def special_family_hospital_care_insurance(c: Ctx) -> Rule:
+    member, kind = family_planning.special_member(c)
+    return Rule(
+        conditions=[("是父母", c.is_parent), ("计划生育特殊家庭成员", member)],
+        facts={"kind": kind},
+        explanation="计划生育特殊家庭（{kind}）夫妻纳入住院护理补贴保险制度，由各区县落实",
+    )
+
+
+@program(
+    id="zibo.special_family_care_home_priority",
+    title="计划生育特殊家庭成员优先入住公办养老机构",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二（五）2",
+    in_force="plan.issued",
+)
+def special_family_care_home_priority(c: Ctx) -> Rule:
+    return family_planning.care_home_priority(
+        c,
+        sentence="计划生育特殊家庭老年人（{age}岁，{min_age}岁以上），优先安排入住各区县指定的公办养老机构，"
+        "享受免费或者低收费托养服务",
+    )
+
+
+@program(
+    id="zibo.special_family_housing_priority",
+    title="计划生育特殊家庭住房困难优先纳入住房保障",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二（五）2",
+    in_force="plan.issued",
+)
+def special_family_housing_priority(c: Ctx) -> Rule:
+    return family_planning.housing_priority(
+        c, sentence="计划生育特殊家庭（{kind}）成员住房困难，优先纳入住房保障"
+    )
+
+
+@program(
+    id="zibo.special_family_social_assistance",
+    title="计划生育特殊家庭成员纳入救助保障",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二（五）2",
+    in_force="plan.issued",
+)
+def special_family_social_assistance(c: Ctx) -> Rule:
+    return family_planning.social_assistance(
+        c,
+        sentence="计划生育特殊家庭（{kind}）成员符合低保、特困人员救助供养等条件，及时纳入相应救助保障范围和关爱服务体系",
+    )
+
+
+@program(
+    id="zibo.special_family_assisted_reproduction_help",
+    title="计划生育特殊家庭再生育辅助生殖帮助",
+    entity="person",
+    kind="service",
+    unit=None,
+    clause="二（五）2",
+    in_force="plan.issued",
+)
+def special_family_assisted_reproduction_help(c: Ctx) -> Rule:
+    member, kind = family_planning.special_member(c)
+    return Rule(
+        conditions=[
+            ("是母亲", c.persons.relation == c.RELATION["mother"]),
+            ("计划生育特殊家庭成员", member),
+            ("确需实施辅助生殖技术", c.persons.assisted_reproduction),
+        ],
+        facts={"kind": kind},
+        explanation="计划生育特殊家庭（{kind}）科学指导再生育，确需实施辅助生殖技术的，给予必要的帮助",
+    )
+
+
+@program(
+    id="zibo.special_family_adoption_help",
+    title="计划生育特殊家庭收养登记",
+    entity="person",
+    kind="service",
+    unit=None,
+    clause="二（五）2",
+    in_force="plan.issued",
+)
+def special_family_adoption_help(c: Ctx) -> Rule:
+    member, kind = family_planning.special_member(c)
+    return Rule(
+        conditions=[("是父母", c.is_parent), ("计划生育特殊家庭成员", member)],
+        facts={"kind": kind},
+        explanation="计划生育特殊家庭（{kind}）夫妻有收养意愿、符合收养条件的，依法办理收养登记",
+    )
+
+
+@program(
+    id="zibo.jinhui_volunteer_priority",
+    title="“金晖助老”志愿者优先服务农村计划生育家庭老年人",
+    entity="person",
+    kind="priority",
+    unit=None,
+    clause="二（五）3",
+    in_force="jinhui_volunteer_priority.min_age",
+)
+def jinhui_volunteer_priority(c: Ctx) -> Rule:
+    h, p = c.households, c.persons
+    min_age = c.param("jinhui_volunteer_priority.min_age")
+    family = h.only_child_certificate | h.rural_two_daughters | (h.special_family != SPECIAL_FAMILY[None])
+    return Rule(
+        conditions=[
+            ("是父母", c.is_parent),
+            ("在世", c.alive),
+            ("计划生育家庭", c.to_persons(family)),
+            ("农村户籍", p.hukou_type == HUKOU_TYPE["rural"]),
+            ("年满65周岁", c.age >= min_age),
+        ],
+        start=c.birthday(min_age),
+        facts={"age": c.age, "min_age": min_age},
+        explanation="农村计划生育家庭老年人（{age}岁，{min_age}岁以上），“金晖助老”青年志愿者优先为其服务",
     )
 
 

@@ -8,6 +8,7 @@ document.addEventListener("alpine:init", () => {
     birth_date: "", hukou: "", employment: "", medical_insurance: "", maternity_insurance: false,
     employer_avg_monthly_wage: "", birth_order: birthOrder || "", care_type: "", care_public: false,
     care_inclusive: false, care_registered: false, deceased: false, disability: false, orphan: false,
+    hukou_type: "", death_date: "", disability_grade: "", adopted: false, cannot_self_care: false, hospitalized: false,
   });
 
   const newEvent = (type) => ({
@@ -23,7 +24,10 @@ document.addEventListener("alpine:init", () => {
     asOf: config.today,
     members: [],
     events: [],
-    family: { only_child_certificate: false, rural_two_daughters: false, special_family: "" },
+    family: {
+      only_child_certificate: false, rural_two_daughters: false, special_family: "", certificate_date: "",
+      lump_sum_received: false,
+    },
     lowIncome: false,
     housing: { owns_home: false, public_rental_eligible: false },
     errors: {},
@@ -86,14 +90,24 @@ document.addEventListener("alpine:init", () => {
             }
           }
           if (m.orphan) out.orphan = true;
+          if (m.adopted) out.adopted = true;
         } else {
+          if (m.cannot_self_care) out.cannot_self_care = true;
           put(out, "employment", m.employment);
           put(out, "medical_insurance", m.medical_insurance);
           if (m.sex === "F") out.maternity_insurance = m.maternity_insurance;
           if (m.employment === "employee") put(out, "employer_avg_monthly_wage", num(m.employer_avg_monthly_wage));
         }
-        if (m.deceased) out.deceased = true;
-        if (m.disability) out.disability = true;
+        put(out, "hukou_type", m.hukou_type);
+        if (m.deceased) {
+          out.deceased = true;
+          put(out, "death_date", m.death_date);
+        }
+        if (m.disability) {
+          out.disability = true;
+          put(out, "disability_grade", num(m.disability_grade));
+        }
+        if (m.hospitalized) out.hospitalized = true;
         return out;
       });
       const events = this.events.map((e) => {
@@ -117,15 +131,23 @@ document.addEventListener("alpine:init", () => {
       return {
         jurisdiction: this.jurisdiction,
         members,
-        family_planning: {
-          only_child_certificate: this.family.only_child_certificate,
-          rural_two_daughters: this.family.rural_two_daughters,
-          special_family: this.family.special_family || null,
-        },
+        family_planning: this.familyPlanning(),
         low_income: this.lowIncome,
         housing: { ...this.housing },
         events,
       };
+    },
+
+    familyPlanning() {
+      const f = this.family;
+      const out = {
+        only_child_certificate: f.only_child_certificate,
+        rural_two_daughters: f.rural_two_daughters,
+        special_family: f.special_family || null,
+      };
+      if (f.only_child_certificate) put(out, "certificate_date", f.certificate_date);
+      if (f.special_family === "bereaved" && f.lump_sum_received) out.lump_sum_received = true;
+      return out;
     },
 
     showErrors(list) {

@@ -1,0 +1,558 @@
+"""A county's yearly cycle: candidates, 公示 and objections, the town's review, the county's approval, the city's
+confirmation and the province's filing. Every step checks the level and area of who takes it, refuses (with the
+field) what is out of turn, and is audited; a refused step stores nothing.
+
+The yearly review is dynamic: a year's candidates are found afresh, last year's approved people found again carry
+their account over, new qualifiers join, and the rest leave with the reason (died, moved away, had or adopted a
+child, or now receive special assistance instead); their payments are stopped when the county approves the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from cradle import audit, regions
+from cradle.assistance import access, detection, families, rows
+from cradle.assistance import programs as P
+from cradle.assistance.county_settings import setting
+from cradle.assistance.models import Cycle, Entry, Objection
+from cradle.auth.actor import Actor
+from cradle.errors import N_, Conflict, IllegalTransition, Invalid, NotFound
+from cradle.idcard import is_valid_id_number, mask
+from cradle.payments import entitlements
+from cradle.services.offices import ref
+
+STATES = ("open", "publicized", "reviewed", "approved", "confirmed", "filed")
+# why a person leaves the list -> the payments domain's stop reason
+LEAVE_REASONS = {
+    "death": "death",
+    "moved_away": "moved_away",
+    "new_child": "ended",
+    "to_special": "ended",
+    "not_eligible": "ended",
+    "objection": None,  # never paid: removed during the 公示
+}
+LEAVE_TEXT = {
+    "death": "本人已死亡",
+    "moved_away": "户籍已迁出本县",
+    "new_child": "再生育或收养子女",
+    "to_special": "转为特别扶助对象",
+    "not_eligible": "不再符合条件",
+}
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def _county(county: str) -> str:
+    if not (isinstance(county, str) and regions.exists(county) and regions.get(county).level == "county"):
+        raise Invalid("region", N_("Should be a county-level region code"))
+    return county
+
+
+def _year(year) -> int:
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise Invalid("year", N_("The year should be between 2000 and 2100"))
+    return year
+
+
+def get_cycle(session: Session, actor: Actor, county: str, year: int, *, lock: bool = False) -> Cycle:
+    county, year = _county(county), _year(year)
+    if not access.may_read(actor, county):
+        access.require(actor, county, "town", "county", "city", "province")
+    q = select(Cycle).where(Cycle.county == county, Cycle.year == year)
+    row = session.execute(q.with_for_update() if lock else q).scalar_one_or_none()
+    if row is None:
+        raise NotFound("year", N_("No assistance cycle for %(region)s in %(year)s"), region=county, year=year)
+    return row
+
+
+def entries(session: Session, cycle: Cycle, status: str | None = None) -> list[Entry]:
+    q = select(Entry).where(Entry.cycle_id == cycle.id)
+    if status:
+        q = q.where(Entry.status == status)
+    return list(session.execute(q.order_by(Entry.program, Entry.id)).scalars())
+
+
+def counts(session: Session, cycle: Cycle) -> dict[str, int]:
+    rows = session.execute(
+        select(Entry.status, func.count()).where(Entry.cycle_id == cycle.id).group_by(Entry.status)
+    ).all()
+    return {status: n for status, n in rows}
+
+
+def _move(cycle: Cycle, to: str, allowed: tuple[str, ...]) -> None:
+    if cycle.status not in allowed:
+        raise IllegalTransition(
+            "status",
+            N_("The %(year)s cycle is %(status)s: it cannot become %(to)s"),
+            year=cycle.year,
+            status=cycle.status,
+            to=to,
+        )
+    cycle.status = to
+
+
+def _subject(cycle: Cycle) -> str:
+    return f"asst_cycle:{cycle.county}:{cycle.year}"
+
+
+def _previous(session: Session, county: str, year: int) -> dict[tuple[str, str], dict]:
+    """Last year's approved list, by (program, ID number)."""
+    prev = session.execute(select(Cycle).where(Cycle.county == county, Cycle.year == year - 1)).scalar()
+    if prev is None:
+        return {}
+    return {
+        (e["program"], e["id_number"]): e for e in rows.read(session, prev.id, Entry.status == "approved")
+    }
+
+
+def _leave_reason(entry: dict, standing: detection.Standing | None, special: set[str], since: dt.date) -> str:
+    if standing is None:
+        return "moved_away"
+    if standing.deceased:
+        return "death"
+    if not P.is_special(entry["program"]) and entry["id_number"] in special:
+        return "to_special"
+    if standing.adopted or (standing.newest_child is not None and standing.newest_child >= since):
+        return "new_child"
+    return "not_eligible"
+
+
+def find_candidates(
+    session: Session,
+    actor: Actor,
+    county: str,
+    year: int,
+    households: list[dict],
+    *,
+    as_of: dt.date | None = None,
+    applications: list[dict] = (),
+) -> Cycle:
+    """The year's list from the county's registry households and its applications (each {program, id_number,
+    name, town?, account_no?, bank_code?, reason}), against last year's approved list. Found again while the
+    cycle is still open, the list is rebuilt; once it is posted, refused."""
+    access.require(actor, _county(county), "county")
+    year = _year(year)
+    as_of = as_of or dt.date(year, 1, 1)
+    progs = {p.id for p in P.for_county(county)}
+    cycle = session.execute(
+        select(Cycle).where(Cycle.county == county, Cycle.year == year).with_for_update()
+    ).scalar_one_or_none()
+    if cycle is None:
+        cycle = Cycle(county=county, year=year, status="open", created_by=ref(actor))
+        session.add(cycle)
+        session.flush()
+    elif cycle.status != "open":
+        raise IllegalTransition(
+            "status",
+            N_("The %(year)s list has been posted: candidates can no longer be found again"),
+            year=year,
+        )
+    kept = {(e["program"], e["id_number"]) for e in rows.read(session, cycle.id, Entry.source == "manual")}
+    session.execute(delete(Entry).where(Entry.cycle_id == cycle.id, Entry.source != "manual"))
+    previous = _previous(session, county, year)
+    listed: dict[tuple[str, str], dict] = {}
+    for f in detection.detect(households, as_of, progs):
+        listed.setdefault(
+            (f.program, f.id_number),
+            {
+                "program": f.program,
+                "id_number": f.id_number,
+                "name": f.name,
+                "household": f.household,
+                "reason": f.reason,
+                "amount": None if f.amount is None else Decimal(str(f.amount)),
+                "source": "registry",
+            },
+        )
+    for a in applications:
+        key = (a.get("program"), a.get("id_number"))
+        if key[0] not in progs:
+            continue
+        row = listed.setdefault(
+            key,
+            {
+                "program": key[0],
+                "id_number": key[1],
+                "name": a.get("name") or "",
+                "household": a.get("household") or key[1],
+                "reason": a.get("reason") or "",
+                "amount": a.get("amount"),
+                "source": "application",
+            },
+        )
+        for field in ("town", "account_no", "bank_code"):
+            row[field] = row.get(field) or a.get(field)
+    for key, row in listed.items():
+        before = previous.get(key)
+        if before is not None:
+            row["source"] = "carried"
+            for field in ("town", "account_no", "bank_code"):
+                row[field] = row.get(field) or before[field]
+    # special assistance replaces reward assistance: one person is on one of them
+    special_now = {k[1] for k in listed if P.is_special(k[0])}
+    for key in [k for k in listed if not P.is_special(k[0]) and k[1] in special_now]:
+        del listed[key]
+    standing = detection.index(households)
+    leavers = []
+    for key, before in previous.items():
+        if key in listed or key in kept:
+            continue
+        why = _leave_reason(before, standing.get(before["id_number"]), special_now, dt.date(year - 1, 1, 1))
+        leavers.append(
+            {
+                **before,
+                "cycle_id": cycle.id,
+                "reason": LEAVE_TEXT[why],
+                "source": "carried",
+                "status": "left",
+                "leave_reason": why,
+            }
+        )
+    new = [
+        {"cycle_id": cycle.id, "frequency": P.frequency_of(r["program"]), "status": "candidate", **r}
+        for k, r in listed.items()
+        if k not in kept
+    ]
+    new += leavers
+    rows.write(session, new)
+    tally = counts(session, cycle)
+    audit.record(
+        session,
+        ref(actor),
+        "assistance.candidates",
+        _subject(cycle),
+        {
+            "as_of": as_of,
+            "households": len(households),
+            "registry": sum(1 for r in new if r["source"] == "registry"),
+            "applications": sum(1 for r in new if r["source"] == "application"),
+            "carried": sum(1 for r in new if r["source"] == "carried" and r["status"] != "left"),
+            "left": {why: sum(1 for r in leavers if r["leave_reason"] == why) for why in LEAVE_TEXT},
+            "counts": tally,
+        },
+    )
+    return cycle
+
+
+def add_candidate(
+    session: Session,
+    actor: Actor,
+    county: str,
+    year: int,
+    *,
+    program: str,
+    household: dict,
+    beneficiary: str,
+    town: str | None = None,
+    account_no: str | None = None,
+    bank_code: str | None = None,
+    as_of: dt.date | None = None,
+) -> Entry:
+    """A person added by hand (a town or the county): checked by the rules engine first, and refused with the
+    failing condition when they do not qualify."""
+    # deferred: eligibility imports the whole services form machinery, which a CLI --help does not need
+    from cradle.services import eligibility
+
+    access.require(actor, _county(county), "town", "county")
+    cycle = get_cycle(session, actor, county, year, lock=True)
+    if cycle.status != "open":
+        raise IllegalTransition(
+            "status", N_("The %(year)s list has been posted: no candidate can be added"), year=cycle.year
+        )
+    if program not in {p.id for p in P.for_county(county)}:
+        raise Invalid(
+            "program",
+            N_("%(program)s is not an assistance programme of %(region)s"),
+            program=program,
+            region=county,
+        )
+    if town is not None and (len(town) != 9 or town[:6] != county):
+        raise Invalid("town", N_("The town code should be a 9-digit code of %(region)s"), region=county)
+    verdict = eligibility.check(household, program, beneficiary, as_of or dt.date(cycle.year, 1, 1))
+    if not verdict["eligible"]:
+        raise Invalid(
+            "beneficiary",
+            N_("Checked by the rules engine, not eligible: %(reason)s"),
+            reason=verdict["reason"],
+        )
+    member = next((m for m in household.get("members", []) if m.get("id") == beneficiary), {})
+    id_number = member.get("id_number")
+    if not id_number or not is_valid_id_number(id_number):
+        raise Invalid(
+            f"household.members[{beneficiary}].id_number", N_("A valid citizen ID number is needed")
+        )
+    exists = session.execute(
+        select(Entry.id).where(
+            Entry.cycle_id == cycle.id, Entry.program == program, Entry.id_number == id_number
+        )
+    ).first()
+    if exists:
+        raise Conflict("beneficiary", N_("This person is already on the %(year)s list"), year=cycle.year)
+    amount = verdict["entitlement"]["amount"]
+    row = Entry(
+        cycle_id=cycle.id,
+        program=program,
+        id_number=id_number,
+        name=member.get("name") or "",
+        household=detection.family_key(household) or id_number,
+        town=town,
+        source="manual",
+        reason=verdict["entitlement"]["explanation"],
+        amount=None if amount is None else Decimal(str(amount)),
+        frequency=P.frequency_of(program),
+        account_no=account_no,
+        bank_code=bank_code,
+        status="candidate",
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        ref(actor),
+        "assistance.add",
+        f"asst_entry:{row.id}",
+        {"program": program, "person": mask(id_number)},
+    )
+    return row
+
+
+def set_accounts(session: Session, actor: Actor, county: str, year: int, rows_in: list[dict]) -> int:
+    """The village's check: each listed person's 一卡通 account (and town). All rows or none."""
+    access.require(actor, _county(county), "town", "county")
+    cycle = get_cycle(session, actor, county, year)
+    if cycle.status not in ("open", "publicized"):
+        raise IllegalTransition("status", N_("Accounts are entered before the list is reviewed"))
+    found: dict[str, list[int]] = {}
+    for e in rows.read(session, cycle.id):
+        found.setdefault(e["id_number"], []).append(e["id"])
+    changes = []
+    for i, r in enumerate(rows_in):
+        number, account = (r.get("id_number") or "").strip(), (r.get("account_no") or "").strip()
+        if number not in found:
+            raise Invalid(
+                f"rows[{i}].id_number", N_("%(id)s is not on the %(year)s list"), id=mask(number), year=year
+            )
+        if not (account.isdigit() and 12 <= len(account) <= 32):
+            raise Invalid(f"rows[{i}].account_no", N_("The one-card account should be 12–32 digits"))
+        town = (r.get("town") or "").strip() or None
+        if town is not None and (len(town) != 9 or town[:6] != county):
+            raise Invalid(
+                f"rows[{i}].town", N_("The town code should be a 9-digit code of %(region)s"), region=county
+            )
+        bank = (r.get("bank_code") or "").strip() or None
+        changes += [{"eid": eid, "acc": account, "bank": bank, "town": town} for eid in found[number]]
+    if changes:
+        t = Entry.__table__
+        session.flush()
+        session.connection().execute(
+            update(t)
+            .where(t.c.id == bindparam("eid"))
+            .values(
+                account_no=bindparam("acc"),
+                bank_code=func.coalesce(bindparam("bank"), t.c.bank_code),
+                town=func.coalesce(bindparam("town"), t.c.town),
+            ),
+            changes,
+        )
+        session.expire_all()
+    audit.record(session, ref(actor), "assistance.accounts", _subject(cycle), {"rows": len(rows_in)})
+    return len(rows_in)
+
+
+def publicize(
+    session: Session,
+    actor: Actor,
+    county: str,
+    year: int,
+    *,
+    start: dt.date | None = None,
+    days: int | None = None,
+) -> Cycle:
+    """Posts the list (公示) from `start` for the county's number of days; objections are taken until the end."""
+    access.require(actor, _county(county), "town", "county")
+    cycle = get_cycle(session, actor, county, year, lock=True)
+    days = days if days is not None else setting(session, county).publicity_days
+    if not isinstance(days, int) or not 5 <= days <= 30:
+        raise Invalid("days", N_("The public notice should run 5 to 30 days"))
+    _move(cycle, "publicized", ("open",))
+    start = _today(start)
+    cycle.publicity_start, cycle.publicity_end = start, start + dt.timedelta(days=days - 1)
+    session.flush()
+    posted = session.execute(
+        update(Entry).where(Entry.cycle_id == cycle.id, Entry.status == "candidate").values(status="posted")
+    ).rowcount
+    audit.record(
+        session,
+        ref(actor),
+        "assistance.publicize",
+        _subject(cycle),
+        {"start": start, "end": cycle.publicity_end, "posted": posted},
+    )
+    return cycle
+
+
+def object_to(
+    session: Session, actor: Actor, entry_id: int, grounds: str, *, today: dt.date | None = None
+) -> Objection:
+    """An objection to a posted person, recorded by the town or county that took it."""
+    entry = session.get(Entry, entry_id)
+    if entry is None:
+        raise NotFound("entry", N_("No such person on the list"))
+    cycle = session.get(Cycle, entry.cycle_id)
+    access.require(actor, cycle.county, "town", "county")
+    today = _today(today)
+    if cycle.status != "publicized" or cycle.publicity_end is None:
+        raise IllegalTransition("status", N_("The list is not being posted: no objection can be taken"))
+    if today > cycle.publicity_end:
+        raise IllegalTransition(
+            "raised_on",
+            N_("The public notice closed on %(date)s: the objection is too late"),
+            date=cycle.publicity_end,
+        )
+    if today < cycle.publicity_start:
+        raise Invalid("raised_on", N_("The public notice starts on %(date)s"), date=cycle.publicity_start)
+    if entry.status != "posted":
+        raise Conflict("entry", N_("This person is not on the posted list"))
+    grounds = (grounds or "").strip()
+    if not 2 <= len(grounds) <= 1000:
+        raise Invalid("grounds", N_("Say what the objection is (2 to 1000 characters)"))
+    row = Objection(entry_id=entry.id, raised_on=today, raised_by=ref(actor), grounds=grounds, status="open")
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        ref(actor),
+        "assistance.object",
+        f"asst_entry:{entry.id}",
+        {"objection": row.id, "person": mask(entry.id_number)},
+    )
+    return row
+
+
+def decide(session: Session, actor: Actor, objection_id: int, upheld: bool, decision: str) -> Objection:
+    """An objection upheld takes the person off the list; dismissed, they stay."""
+    row = session.get(Objection, objection_id)
+    if row is None:
+        raise NotFound("objection", N_("No such objection"))
+    entry = session.get(Entry, row.entry_id)
+    cycle = session.get(Cycle, entry.cycle_id)
+    access.require(actor, cycle.county, "town", "county")
+    if row.status != "open":
+        raise IllegalTransition("objection", N_("The objection has already been decided"))
+    if cycle.status != "publicized":
+        raise IllegalTransition("status", N_("Objections are decided before the town's review"))
+    decision = (decision or "").strip()
+    if not decision:
+        raise Invalid("decision", N_("Give the reason for the decision"))
+    row.status, row.decided_by, row.decision = ("upheld" if upheld else "dismissed"), ref(actor), decision
+    if upheld:
+        entry.status, entry.leave_reason = "removed", "objection"
+    session.flush()
+    audit.record(
+        session,
+        ref(actor),
+        "assistance.decide",
+        f"asst_entry:{entry.id}",
+        {"objection": row.id, "upheld": upheld, "person": mask(entry.id_number)},
+    )
+    return row
+
+
+def _publicity_over(session: Session, cycle: Cycle, today: dt.date) -> None:
+    if cycle.publicity_end is None or today <= cycle.publicity_end:
+        raise IllegalTransition(
+            "status",
+            N_("The public notice runs until %(date)s: wait until it has ended"),
+            date=cycle.publicity_end or "-",
+        )
+    open_ = session.execute(
+        select(func.count())
+        .select_from(Objection)
+        .join(Entry, Entry.id == Objection.entry_id)
+        .where(Entry.cycle_id == cycle.id, Objection.status == "open")
+    ).scalar_one()
+    if open_:
+        raise IllegalTransition("objections", N_("%(n)s objection(s) are still to be decided"), n=open_)
+
+
+def review(session: Session, actor: Actor, county: str, year: int, *, today: dt.date | None = None) -> Cycle:
+    access.require(actor, _county(county), "town")
+    cycle = get_cycle(session, actor, county, year, lock=True)
+    _publicity_over(session, cycle, _today(today))
+    _move(cycle, "reviewed", ("publicized",))
+    cycle.reviewed_by = ref(actor)
+    audit.record(session, ref(actor), "assistance.review", _subject(cycle), counts(session, cycle))
+    return cycle
+
+
+def approve(session: Session, actor: Actor, county: str, year: int, *, today: dt.date | None = None) -> Cycle:
+    """The county approves and posts the final list; last year's people who left stop being paid."""
+    access.require(actor, _county(county), "county")
+    cycle = get_cycle(session, actor, county, year, lock=True)
+    today = _today(today)
+    if cycle.status == "publicized":
+        _publicity_over(session, cycle, today)
+    _move(cycle, "approved", ("reviewed",))
+    cycle.approved_by, cycle.approved_on = ref(actor), today
+    session.flush()
+    approved = session.execute(
+        update(Entry).where(Entry.cycle_id == cycle.id, Entry.status == "posted").values(status="approved")
+    ).rowcount
+    stopped = 0
+    for e in rows.read(session, cycle.id, Entry.status == "left"):
+        reason = LEAVE_REASONS[e["leave_reason"]]
+        try:
+            stopped += len(
+                entitlements.stop(
+                    session, actor, e["program"], e["id_number"], reason, dt.date(cycle.year, 1, 1)
+                )
+            )
+        except NotFound:
+            continue  # stopped already (a death recorded during the year)
+    joined = families.join(session, cycle)
+    audit.record(
+        session,
+        ref(actor),
+        "assistance.approve",
+        _subject(cycle),
+        {"approved": approved, "stopped": stopped, "families_joined": joined},
+    )
+    return cycle
+
+
+def confirm(session: Session, actor: Actor, county: str, year: int) -> Cycle:
+    access.require(actor, _county(county), "city")
+    cycle = get_cycle(session, actor, county, year, lock=True)
+    _move(cycle, "confirmed", ("approved",))
+    cycle.confirmed_by = ref(actor)
+    audit.record(session, ref(actor), "assistance.confirm", _subject(cycle), {})
+    return cycle
+
+
+def file(session: Session, actor: Actor, county: str, year: int) -> Cycle:
+    access.require(actor, _county(county), "province")
+    cycle = get_cycle(session, actor, county, year, lock=True)
+    _move(cycle, "filed", ("confirmed",))
+    cycle.filed_by = ref(actor)
+    audit.record(session, ref(actor), "assistance.file", _subject(cycle), {})
+    return cycle
+
+
+def cycle_of_entry(session: Session, entry_id: int) -> Cycle | None:
+    return session.execute(
+        select(Cycle).join(Entry, Entry.cycle_id == Cycle.id).where(Entry.id == entry_id)
+    ).scalar_one_or_none()
+
+
+def objection(session: Session, objection_id: int) -> Objection:
+    row = session.get(Objection, objection_id)
+    if row is None:
+        raise NotFound("objection", N_("No such objection"))
+    return row

@@ -1,0 +1,34 @@
+"""Demo data for `make run`: 张店区's assistance list of this year in its 公示 (posted three days ago, one objection
+waiting for a decision), from sixty synthetic family-planning families; the demo town and county accounts
+(cradle.services.demo) take its next steps at /assistance/370303/<year>."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from cradle.assistance import cycle, rows, sample
+from cradle.auth import roles
+from cradle.auth.actor import Actor
+
+COUNTY, TOWN = "370303", "370303001"
+town = Actor(id="demo-town", role=roles.TOWN, region=TOWN, name="马站街道 乡镇专干")
+county = Actor(id="demo-county", role=roles.COUNTY, region=COUNTY, name="张店区卫健局")
+
+
+def load_demo(session: Session) -> None:
+    today = dt.date.today()
+    year = today.year
+    c = cycle.find_candidates(session, county, COUNTY, year, sample.county(COUNTY, 60, start=5000))
+    listed = rows.read(session, c.id)
+    numbers = sorted({e["id_number"] for e in listed})
+    cycle.set_accounts(
+        session,
+        town,
+        COUNTY,
+        year,
+        [{"id_number": n, "account_no": f"6217001{i:012d}", "town": TOWN} for i, n in enumerate(numbers)],
+    )
+    cycle.publicize(session, town, COUNTY, year, start=today - dt.timedelta(days=3), days=7)
+    cycle.object_to(session, town, listed[0]["id"], "群众反映其子女已于去年回乡生育二孩", today=today)

@@ -1,0 +1,69 @@
+"""Set-based reading and writing of a cycle's list. A county's list runs to tens of thousands of people, each
+with two encrypted columns: loading them as ORM objects decrypts value by value (the key ring looked up each
+time), so the cycle's bulk steps read the stored text and decrypt it with one ring, and write rows encrypted
+with one ring in one executemany."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, select, text, type_coerce
+from sqlalchemy.orm import Session
+
+from cradle.assistance.models import Entry
+from cradle.fieldcrypt import keyring
+
+ENCRYPTED = ("id_number", "household")
+COLUMNS = (
+    "cycle_id",
+    "program",
+    "id_number",
+    "name",
+    "household",
+    "town",
+    "source",
+    "reason",
+    "amount",
+    "frequency",
+    "account_no",
+    "bank_code",
+    "status",
+    "leave_reason",
+)
+_INSERT = text(
+    f"INSERT INTO asst_entry ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})"
+)
+
+
+def raw(column):
+    """The column's stored (encrypted) text."""
+    return type_coerce(column, String())
+
+
+def read(session: Session, cycle_id: int, *where) -> list[dict]:
+    """The cycle's entries as dicts (id and every column), ID numbers decrypted with one ring."""
+    cols = [Entry.id, *(raw(getattr(Entry, c)) if c in ENCRYPTED else getattr(Entry, c) for c in COLUMNS)]
+    rows = session.execute(select(*cols).where(Entry.cycle_id == cycle_id, *where)).all()
+    ring = keyring()
+    out = []
+    for r in rows:
+        d = dict(zip(("id", *COLUMNS), r, strict=True))
+        for c in ENCRYPTED:
+            d[c] = ring.decrypt(d[c])
+        out.append(d)
+    return out
+
+
+def write(session: Session, rows: list[dict]) -> None:
+    """Inserts entries (each a dict of COLUMNS, ID numbers in plain text) in one statement."""
+    if not rows:
+        return
+    ring = keyring()
+    params = []
+    for r in rows:
+        p = {c: r.get(c) for c in COLUMNS}
+        for c in ENCRYPTED:
+            p[c] = ring.encrypt(p[c])
+        if p["amount"] is not None:
+            p["amount"] = str(p["amount"])
+        params.append(p)
+    session.flush()
+    session.execute(_INSERT, params)

@@ -1,0 +1,1 @@
+"""The assistance tests use the migrated-database fixtures of tests/conftest.py."""
