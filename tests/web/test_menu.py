@@ -24,6 +24,7 @@ STAFF_DESKS = {
     "/admin/jobs",
     "/params",
     "/whatif",
+    "/health",
 }
 HOME_DESKS = STAFF_DESKS - {"/params", "/whatif"}  # the staff home lists every desk but these two
 PUBLIC = {"/", "/programs", "/documents", "/monitoring", "/childcare", "/home"}
@@ -59,32 +60,32 @@ def test_a_visitor_sees_the_public_pages_and_how_to_register_nothing_of_the_staf
 
 def test_a_citizen_sees_her_services_and_nothing_of_the_staff(client, migrated_db_url):
     seen = _sees(client, citizen_bearer(migrated_db_url, CITIZEN_ID, "刘芳"))
-    assert seen == PUBLIC | {"/services", "/applications"}
+    assert seen == PUBLIC | {"/services", "/applications", "/health/my"}
 
 
 ROLES = [
-    ("town_official", "370303001", {}, {"/staff", "/childcare/official", "/registry"}),
+    ("town_official", "370303001", {}, {"/staff", "/childcare/official", "/registry", "/health"}),
     (
         "county_official",
         "370303",
         {},
-        {"/staff", "/childcare/official", "/registry", "/payments", "/params", "/whatif"},
+        {"/staff", "/childcare/official", "/registry", "/payments", "/params", "/whatif", "/health"},
     ),
-    ("city_official", "370300", {}, {"/childcare/official", "/registry", "/params", "/whatif"}),
+    ("city_official", "370300", {}, {"/childcare/official", "/registry", "/params", "/whatif", "/health"}),
     ("dept_clerk", "370303", {"department": "jiaoyu"}, {"/childcare/official", "/registry", "/whatif"}),
     ("dept_clerk", "370303", {"department": "caizheng"}, {"/staff", "/registry", "/payments", "/whatif"}),
     (
         "dept_clerk",
         "370303",
         {"department": "weijian"},
-        {"/staff", "/childcare/official", "/registry", "/whatif"},
+        {"/staff", "/childcare/official", "/registry", "/whatif", "/health"},
     ),
-    ("auditor", "370303", {}, {"/childcare/official", "/registry", "/whatif"}),
+    ("auditor", "370303", {}, {"/childcare/official", "/registry", "/whatif", "/health"}),
     (
         "administrator",
         "cn",
         {},
-        {"/childcare/official", "/registry", "/auth/admin/accounts", "/admin/jobs", "/whatif"},
+        {"/childcare/official", "/registry", "/auth/admin/accounts", "/admin/jobs", "/whatif", "/health"},
     ),
 ]
 
