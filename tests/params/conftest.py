@@ -34,7 +34,7 @@ def luhe_household() -> dict:
         "jurisdiction": LUHE,
         "members": [
             {"id": "m", "relation": "mother", "sex": "F", "birth_date": "1968-04-02", "hukou": LUHE},
-            {"id": "f", "relation": "father", "sex": "M", "birth_date": "1966-08-20", "hukou": LUHE},
+            {"id": "f", "relation": "father", "sex": "M", "birth_date": "1960-08-20", "hukou": LUHE},
             {"id": "c1", "relation": "child", "sex": "F", "birth_date": "1995-05-01", "birth_order": 1},
         ],
         "family_planning": {
@@ -43,3 +43,9 @@ def luhe_household() -> dict:
             "special_family": None,
         },
     }
+
+
+def amount_source(entitlement: dict) -> dict:
+    """Where the entitlement's amount comes from (its provenance lists every parameter the rule read)."""
+    (source,) = [p for p in entitlement["provenance"] if p["parameter"] == REWARD]
+    return source

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from cradle.cli import app
 from cradle.policy.calc import calc_household
 
-from .conftest import LUHE_CLAUSE, LUHE_DOC, REWARD, official
+from .conftest import LUHE_CLAUSE, LUHE_DOC, REWARD, amount_source, official
 
 
 def _cradle(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -66,7 +66,7 @@ def test_propose_and_approve_from_another_process_reach_this_one(desk_url, luhe_
     path.write_text(json.dumps(luhe_household, ensure_ascii=False), encoding="utf-8")
     calc = _cradle("calc", str(path), "--on", "2026-06-01", env=env)
     ent = _reward(json.loads(calc.stdout))
-    assert ent["amount"] == 1440 and ent["provenance"][0]["source"] == "desk"
+    assert ent["amount"] == 1440 and amount_source(ent)["source"] == "desk"
     assert _reward(calc_household(luhe_household, dt.date(2025, 6, 1)))["amount"] is None
     history = runner.invoke(app, ["params", "history", REWARD])
     assert history.exit_code == 0, history.output

@@ -22,7 +22,7 @@ from cradle.registry.ingest import ingest_directory
 from cradle.synth.feeds import write_feeds
 from cradle.synth.population import generate
 
-from .conftest import LUHE, REWARD, official
+from .conftest import LUHE, REWARD, amount_source, official
 
 MONTHLY, BAIYIN_DOC = "baiyin.childcare_allowance.monthly", "002_1981582cf3246a7b.txt"
 TODAY = dt.date(2026, 7, 1)
@@ -127,7 +127,7 @@ def test_a_registered_document_carries_a_new_dated_value(desk_url, luhe_househol
     ]
     assert ent["amount"] == 1800
     assert {"document": key, "title": SPEC["title"], "clause": "一"} in ent["citations"]
-    (source,) = ent["provenance"]
+    source = amount_source(ent)
     assert source["doc_number"] == "陆卫〔2026〕7号" and source["title"] == SPEC["title"]
     assert "陆卫〔2026〕7号《陆河县卫生健康局关于调整计划生育家庭奖励扶助标准的通知》一" in ent["explanation"]
 
