@@ -91,8 +91,14 @@ def test_init_db_upgrades_the_previous_release_and_keeps_every_row_readable(rele
     assert done.stdout.strip() == "database up to date"  # upgraded in place, no demo data loaded over it
 
     after = manifest.table_counts(release_db)
-    kept = {t: after.get(t) for t in before if t != "alembic_version"}
-    assert kept == {t: n for t, n in before.items() if t != "alembic_version"}
+    # tables a later migration folds into another, with the table that holds their rows now
+    folded = {
+        "monitoring_measure_update": "monitoring_plan_report"
+    }  # monitoring_0002: updates become reports
+    kept = {t: after.get(t) for t in before if t != "alembic_version" and t not in folded}
+    assert kept == {t: n for t, n in before.items() if t != "alembic_version" and t not in folded}
+    for old, new in folded.items():
+        assert old not in after and after[new] >= before[old]
     assert set(Base.metadata.tables) - set(after) == set()  # today's tables were made
 
     columns = {}

@@ -73,7 +73,10 @@ def test_a_whatif_on_a_synthetic_population_costs_the_change(svc_url, data_dir):
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     changed = [r for r in rows if r["program"] == "zibo.nursery_fee_subsidy"]
-    assert changed and all(float(r["cost_scenario"]) == 2 * float(r["cost_base"]) for r in changed)
+    # the second children's 300 doubles, a third child's 500 stays: dearer, at most twice the base
+    assert changed and all(
+        float(r["cost_base"]) < float(r["cost_scenario"]) <= 2 * float(r["cost_base"]) for r in changed
+    )
 
 
 def test_a_batch_run_counts_its_partitions_and_writes_the_entitlements(svc_url, data_dir):

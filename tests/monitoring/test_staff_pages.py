@@ -212,7 +212,7 @@ def test_a_whatif_is_run_charted_and_downloaded(client, svc_sqlite_url):
         and 'id="whatif-chart"' in page
         and "&#34;kind&#34;: &#34;bars&#34;" in page
     )
-    assert "¥" in re.search(r'id="whatif-table".*?</table>', page, re.S).group(0)
+    assert " 元<" in re.search(r'id="whatif-table".*?</table>', page, re.S).group(0)
     csv = client.get(f"{run}/result.csv", headers=county)
     assert csv.status_code == 200 and csv.text.startswith("county,program,unit")
     assert client.get(run, headers=bearer_for(svc_sqlite_url, "county_official", "370304")).status_code == 404
