@@ -49,7 +49,7 @@ def test_propose_approve_and_the_calculator_shows_the_figure(browser, phone: Pag
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     desktop = context.new_page()
     desktop.set_default_timeout(20_000)
-    _sign_in(desktop, base_url, "luhe-desk-b", officials, "Sign in")
+    _sign_in(desktop, base_url, "luhe-desk-b", officials, "登录")  # pages are Chinese until English is picked
     desktop.goto(proposal + "?lang=en")
     expect(desktop.locator("h2").first).to_have_text("Cost preview")
     expect(desktop.locator("#preview tbody tr")).to_have_count(3)
@@ -63,7 +63,7 @@ def test_propose_approve_and_the_calculator_shows_the_figure(browser, phone: Pag
     phone.get_by_role("button", name="＋ 母亲").click()
     phone.locator("#f-members-0-birth_date").fill("1968-04-02")
     phone.get_by_role("button", name="＋ 父亲").click()
-    phone.locator("#f-members-1-birth_date").fill("1966-08-20")
+    phone.locator("#f-members-1-birth_date").fill("1960-08-20")  # reward assistance from 60
     phone.get_by_role("button", name="＋ 子女").click()
     phone.locator("#f-members-2-sex").select_option("F")
     phone.locator("#f-members-2-birth_date").fill("1995-05-01")
