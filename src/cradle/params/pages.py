@@ -1,6 +1,6 @@
 """The parameter desk's pages for officials (`/params`): the parameters of their jurisdiction with the value in
 force and where it comes from, the proposals waiting, a proposal with its cost preview (approve or return), a
-parameter's whole dated history. Chinese by default, English through the catalogues; phone width."""
+parameter's whole dated history, and the form that registers a new document. Chinese by default, English through the catalogues; phone width."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor
 from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid
-from cradle.params import desk, views
+from cradle.params import desk, document_form, views
 from cradle.params.preview import preview
+from cradle.params.register import register
 from cradle.policy import published
 from cradle.web.citations import clause_url
 from cradle.web.i18n import gettext
@@ -166,3 +167,63 @@ def history_page(name: str, request: Request, actor: Official, region: str | Non
         clause_url=clause_url,
         breadcrumbs=[(gettext(locale_of(request), DESK), "/params"), (name, None)],
     )
+
+
+def _document_page(
+    request: Request, actor: Actor, form: dict[str, str], exc: DomainError | None = None
+) -> Response:
+    locale = locale_of(request)
+    errors, error = document_form.errors(exc, locale) if exc is not None else ({}, None)
+    return render(
+        request,
+        "params/document.html",
+        status_code=exc.status if exc is not None else 200,
+        form=form,
+        errors=errors,
+        error=error,
+        statuses=document_form.STATUSES,
+        jurisdictions=document_form.jurisdictions(actor, locale),
+        breadcrumbs=[(gettext(locale, DESK), "/params"), (gettext(locale, N_("Register a document")), None)],
+    )
+
+
+@router.get("/params/documents/new")
+def document_page(request: Request, actor: Official) -> Response:
+    return _document_page(request, actor, {"jurisdiction": actor.region[:6], "status": "issued"})
+
+
+@router.post("/params/documents")
+def register_document(
+    request: Request,
+    db: RequestSession,
+    actor: Official,
+    title: Annotated[str, Form()] = "",
+    jurisdiction: Annotated[str, Form()] = "",
+    issuer: Annotated[str, Form()] = "",
+    doc_number: Annotated[str, Form()] = "",
+    issued: Annotated[str, Form()] = "",
+    in_force_from: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    clauses: Annotated[str, Form()] = "",
+    text_file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    form = dict(
+        title=title,
+        jurisdiction=jurisdiction,
+        issuer=issuer,
+        doc_number=doc_number,
+        issued=issued,
+        in_force_from=in_force_from,
+        status=status,
+        text=text,
+        clauses=clauses,
+    )
+    upload = text_file.file.read() if text_file is not None and text_file.filename else None
+    try:
+        doc = register(db, actor, **document_form.arguments(form, upload))
+    except DomainError as exc:
+        db.rollback()
+        return _document_page(request, actor, form, exc)
+    first = next(iter(document_form.clauses(clauses)))
+    return RedirectResponse(clause_url(doc.key, first), status_code=303)
