@@ -1,6 +1,7 @@
 """The parameter desk's pages for officials (`/params`): the parameters of their jurisdiction with the value in
 force and where it comes from, the proposals waiting, a proposal with its cost preview (approve or return), a
-parameter's whole dated history, and the form that registers a new document. Chinese by default, English through the catalogues; phone width."""
+parameter's whole dated history, and the form that registers a new document. Chinese by default, English
+through the catalogues; phone width."""
 
 from __future__ import annotations
 
