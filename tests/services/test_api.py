@@ -131,7 +131,8 @@ def test_cli_audit_verify(svc_sqlite_url, monkeypatch):
             },
         )
     result = CliRunner().invoke(app, ["audit", "verify"])
-    assert result.exit_code == 0 and "1 条" in result.output
+    # the registration and the 生育咨询指导 follow-up it opens (cradle.health)
+    assert result.exit_code == 0 and "2 条" in result.output
 
 
 def test_attachments_appeals_and_consents_through_the_api(svc_sqlite_url):

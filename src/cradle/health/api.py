@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cradle.auth import roles
 from cradle.auth.actor import Actor
@@ -64,6 +64,9 @@ from cradle.health.schemas import (
     WomenOut,
 )
 from cradle.web.i18n import LOCALES
+
+# a calendar year the records can hold (an out-of-range year is refused naming it, never a date overflow)
+Year = Annotated[int, Query(ge=1900, le=2100)]
 
 router = APIRouter(prefix="/api/v1/health", tags=["health"])
 Reader = Annotated[Actor, Depends(require(*access.READERS))]
@@ -230,7 +233,7 @@ def review_death(death_id: int, body: ReviewIn, db: RequestSession, actor: Revie
 
 @router.get("/interviews", response_model=InterviewsOut)
 def list_interviews(
-    db: RequestSession, actor: Annotated[Actor, Depends(require(*access.OFFICIALS))], year: int
+    db: RequestSession, actor: Annotated[Actor, Depends(require(*access.OFFICIALS))], year: Year
 ) -> dict:
     listed = interviews.for_actor(db, actor, year)
     return {"year": year, "institutions": [item.__dict__ for item in listed]}
@@ -283,7 +286,7 @@ def list_warnings(request: Request, db: RequestSession, actor: Reader) -> dict:
 
 @router.get("/indicators", response_model=IndicatorsOut)
 def list_indicators(
-    db: RequestSession, actor: Annotated[Actor, Depends(require(*access.OFFICIALS))], region: str, year: int
+    db: RequestSession, actor: Annotated[Actor, Depends(require(*access.OFFICIALS))], region: str, year: Year
 ) -> dict:
     access.check_region(actor, region[:6], region if len(region) == 9 else None)
     values = indicators.compute(db, region, year, dt.date.today())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Body(BaseModel):
@@ -136,7 +136,7 @@ class ReviewIn(Body):
 
 class InterviewIn(Body):
     institution_code: str
-    year: int
+    year: int = Field(ge=1900, le=2100)
     held_on: dt.date
     note: str | None = None
 
