@@ -16,7 +16,7 @@ NEEDS=(
 present() {
   local probe=$1
   case "$probe" in
-    font:*) fc-list 2>/dev/null | grep -qiF "${probe#font:}" ;;
+    font:*) fc-list 2>/dev/null | grep -iF "${probe#font:}" >/dev/null ;;  # not -q: an early exit fails the pipe
     /*) [ -x "$probe" ] ;;
     initdb) command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ;;
     *) command -v "$probe" >/dev/null 2>&1 ;;
