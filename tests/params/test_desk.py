@@ -15,7 +15,7 @@ from cradle.params import desk
 from cradle.params.models import Proposal, PublishedValue
 from cradle.policy.calc import calc_household
 
-from .conftest import LUHE_CLAUSE, LUHE_DOC, REWARD, amount_source, official
+from .conftest import LUHE, LUHE_CLAUSE, LUHE_DOC, REWARD, amount_source, official
 
 PROPOSAL = dict(
     value="1440", unit="CNY", effective_from=dt.date(2026, 1, 1), document=LUHE_DOC, clause=LUHE_CLAUSE
@@ -199,3 +199,27 @@ def test_a_desk_that_cannot_be_read_answers_with_the_values_last_read(desk_url, 
     assert _reward(luhe_household, dt.date(2026, 6, 1))["amount"] == 1440
     monkeypatch.setenv("CRADLE_DATABASE_URL", "postgresql+psycopg://nobody:x@127.0.0.1:1/none")
     assert _reward(luhe_household, dt.date(2026, 6, 1))["amount"] == 1440  # no error, nothing forgotten
+
+
+def test_a_desk_value_wins_over_the_rate_a_county_entered_for_payments(desk_url, luhe_household):
+    from cradle.payments import rates
+    from cradle.services.applications import evaluate
+
+    a, b = official(desk_url), official(desk_url)
+    with session_scope(desk_url) as s:
+        rates.set_rate(s, a, "luhe.reward_assistance", LUHE, dt.date(2025, 1, 1), 1000, "陆卫〔2025〕1号")
+    on = dt.date(2026, 6, 1)
+    with session_scope(desk_url) as s:
+        assert (
+            evaluate(s, "luhe.reward_assistance", luhe_household, None, on)["entitlement"]["amount"] == 1000
+        )
+        pid = desk.propose(s, a, REWARD, **PROPOSAL).id
+    with session_scope(desk_url) as s:
+        desk.approve(s, b, pid, {"years": []})
+    with session_scope(desk_url) as s:
+        verdict = evaluate(s, "luhe.reward_assistance", luhe_household, None, on)
+        assert (
+            verdict["entitlement"]["amount"] == 1440
+        )  # published on the desk: new applications get it at once
+        earlier = evaluate(s, "luhe.reward_assistance", luhe_household, None, dt.date(2025, 6, 1))
+        assert earlier["entitlement"]["amount"] == 1000  # before the desk value's start, the county's rate

@@ -91,15 +91,25 @@ def _sla(status: str, on: dt.date) -> dt.date | None:
 def evaluate(
     session: Session, program: str, household: dict, beneficiary: str | None, as_of: dt.date
 ) -> dict:
-    """The engine's verdict, with a county-set amount (pay_rate) filled in where the document leaves it open."""
+    """The engine's verdict. Where the document leaves the amount to the county and the county has published none
+    on the parameter desk, the rate it entered for payments (pay_rate) is filled in; a desk value wins, so a
+    publication reaches new applications at once."""
+    verdict = eligibility.check(household, program, beneficiary, as_of)
     sp = service_program(program)
     county = household.get("jurisdiction") if isinstance(household, dict) else None
-    overrides = {}
-    if sp.rate_parameter and isinstance(county, str) and regions.exists(county):
-        amount = rates.rate_on(session, program, county, as_of)
-        if amount is not None:
-            overrides[sp.rate_parameter] = float(amount)
-    return eligibility.check(household, program, beneficiary, as_of, overrides)
+    if not sp.rate_parameter or not isinstance(county, str) or not regions.exists(county):
+        return verdict
+    if _published_on_desk(verdict, sp.rate_parameter):
+        return verdict
+    amount = rates.rate_on(session, program, county, as_of)
+    if amount is None:
+        return verdict
+    return eligibility.check(household, program, beneficiary, as_of, {sp.rate_parameter: float(amount)})
+
+
+def _published_on_desk(verdict: dict, parameter: str) -> bool:
+    provenance = (verdict.get("entitlement") or {}).get("provenance") or []
+    return any(p.get("parameter") == parameter and p.get("source") == "desk" for p in provenance)
 
 
 def submit(
