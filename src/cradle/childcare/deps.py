@@ -98,7 +98,7 @@ def today(on: str | None = None) -> dt.date:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(on)
-    except ValueError:
+    except (TypeError, ValueError):  # a JSON body may send a number or a list where the date goes
         raise Invalid("on", N_("Enter the date as YYYY-MM-DD"), code="date") from None
 
 
