@@ -104,7 +104,10 @@ def test_an_official_confirms_a_match_with_a_reason(base_url, browser, phone, sc
 
     phone.fill(f"#reason-{candidate}", walk["reason"])
     phone.locator(f"#candidate-{candidate}").get_by_role("button", name=walk["confirm"]).click()
-    expect(phone.get_by_role("status")).to_have_text(f"{walk['confirmed']} {candidate}")
+    # the confirmation names the two records (the one without a number, then the person), not an internal number
+    expect(phone.get_by_role("status")).to_have_text(
+        f"{walk['confirmed']} {walk['name']} {walk['no_number']} · {walk['name']} {id_number}"
+    )
     expect(phone.locator(f"#candidate-{candidate}")).to_have_count(0)
     assert _waiting(phone, walk["queue"]) == waiting - 1
     merge = phone.locator("article[id^=merge-]", has_text=walk["reason"])

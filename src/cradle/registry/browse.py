@@ -357,6 +357,26 @@ def pending(session: Session, actor: Actor, limit: int = 50, offset: int = 0) ->
     return out
 
 
+def decided(session: Session, actor: Actor, kind: str, ref: int) -> dict | None:
+    """The two persons of a match just decided (`kind` "candidate") or a merge just split ("merge"), as the
+    page's confirmation line names them; None when either is outside the actor's scope or the id is unknown."""
+    if kind == "candidate":
+        row = session.get(m.MatchCandidate, ref)
+        ids = (row.person_id, row.candidate_id) if row else None
+    else:
+        row = session.get(m.MergeAudit, ref)
+        ids = (row.merged_id, row.survivor_id) if row else None
+    if ids is None:
+        return None
+    persons = [session.get(m.Person, pid) for pid in ids]
+    if not all(p is not None and access.sees_person(session, actor, p) for p in persons):
+        return None
+    return {
+        "first": shown_person(session, actor, persons[0]),
+        "second": shown_person(session, actor, persons[1]),
+    }
+
+
 def _may_decide(actor: Actor, field: str) -> None:
     if not access.may_decide_identity(actor):
         raise Forbidden(

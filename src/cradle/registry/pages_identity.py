@@ -25,6 +25,11 @@ PAGE = 50
 
 def _page(request: Request, db, actor: Actor, offset: int = 0, errors=None, status_code: int = 200):
     """`errors`: {(kind, id): {field: message}} for the one form that was refused."""
+    done = None  # the decision just made, named by its two persons (the redirect carries its id)
+    for key, kind in (("confirmed", "candidate"), ("rejected", "candidate"), ("split", "merge")):
+        ref = request.query_params.get(key, "")
+        if ref.isdigit() and (pair := browse.decided(db, actor, kind, int(ref))):
+            done = {"key": key, **pair}
     return render(
         request,
         "registry/identity.html",
@@ -33,6 +38,7 @@ def _page(request: Request, db, actor: Actor, offset: int = 0, errors=None, stat
         merges=browse.merges(db, actor, PAGE),
         may_decide=access.may_decide_identity(actor),
         errors=errors or {},
+        done=done,
         offset=offset,
         page=PAGE,
     )
