@@ -68,7 +68,7 @@ def test_an_official_registers_a_document_on_the_page(desk_url):
     done = c.post(
         "/params/documents",
         params={"csrf_token": c.csrf},
-        data=_form(c, text=""),
+        data=_form(c, text="", in_force_to="2030-12-31", source_url="https://www.luhe.gov.cn/wjk/7.html"),
         files={"text_file": ("notice.txt", NOTICE.encode("utf-8"), "text/plain")},
         follow_redirects=False,
     )
@@ -80,10 +80,18 @@ def test_an_official_registers_a_document_on_the_page(desk_url):
     assert TITLE in c.get("/documents").text
     with session_scope(desk_url) as s:
         doc = s.scalar(select(Document).where(Document.key == key))
-        assert (doc.doc_number, doc.issued.isoformat(), doc.in_force_from.isoformat()) == (
+        assert (
+            doc.doc_number,
+            doc.issued.isoformat(),
+            doc.in_force_from.isoformat(),
+            doc.in_force_to.isoformat(),
+            doc.source_url,
+        ) == (
             "陆卫〔2026〕7号",
             "2026-02-20",
             "2026-03-01",
+            "2030-12-31",
+            "https://www.luhe.gov.cn/wjk/7.html",
         )
         ends = dict(s.execute(select(DocumentClause.clause, DocumentClause.ends)).all())
         assert ends == {"一": "1800元。", "二": None}
@@ -97,6 +105,8 @@ def test_an_official_registers_a_document_on_the_page(desk_url):
         ({"title": "  "}, "title", "文件须有标题"),
         ({"clauses": "一 一、自2026年"}, "clauses", "第 1 行"),
         ({"clauses": "三|三、不存在"}, "clauses", "三:"),
+        ({"in_force_to": "2026-01-31"}, "in_force_to", "2026-01-31"),
+        ({"source_url": "luhe.gov.cn/7.html"}, "source_url", "https://"),
     ],
 )
 def test_a_bad_form_comes_back_filled_in_beside_the_field(desk_url, changes, field, message):

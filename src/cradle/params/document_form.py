@@ -17,12 +17,14 @@ FIELDS = (
     "doc_number",
     "issued",
     "in_force_from",
+    "in_force_to",
+    "source_url",
     "status",
     "text",
     "clauses",
 )
 STATUSES = {"issued": N_("Issued (final)"), "draft": N_("Draft for comment")}
-DATES = ("issued", "in_force_from")
+DATES = ("issued", "in_force_from", "in_force_to")
 
 
 def jurisdictions(actor: Actor, locale: str) -> list[tuple[str, str]]:
@@ -56,7 +58,10 @@ def arguments(form: dict[str, str], upload: bytes | None) -> dict:
     """`register`'s keyword arguments from the form (the upload, when given, is the text and replaces what the
     textarea held in `form`); every problem of the form's own reading is refused at once."""
     problems: list[DomainError] = []
-    data = {k: form.get(k, "").strip() for k in ("title", "jurisdiction", "issuer", "doc_number", "status")}
+    data = {
+        k: form.get(k, "").strip()
+        for k in ("title", "jurisdiction", "issuer", "doc_number", "status", "source_url")
+    }
     if upload:
         try:
             form["text"] = upload.decode("utf-8-sig")

@@ -5,6 +5,7 @@ docs/packs.md says where the line runs)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from sqlalchemy import select
@@ -18,6 +19,8 @@ from cradle.params.desk import DECIDING_ROLE, bump
 from cradle.params.models import DOCUMENT_STATUSES, Document, DocumentClause, utcnow
 from cradle.policy.documents import locate_clauses
 from cradle.policy.errors import PackError
+
+WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*")  # where the document is published: a web page, not a path
 
 
 def register(
@@ -54,6 +57,9 @@ def register(
         raise Invalid("text", N_("A document is registered with its text"))
     if not clauses:
         raise Invalid("clauses", N_("Name at least one clause and its opening words"))
+    source_url = source_url.strip()
+    if source_url and (len(source_url) > 500 or not WEB_ADDRESS.fullmatch(source_url)):
+        raise Invalid("source_url", N_("Expected a web address starting with http:// or https://"))
     if in_force_from and in_force_to and in_force_to < in_force_from:
         raise Invalid("in_force_to", N_("%(date)s is before the start"), date=in_force_to.isoformat())
     for clause, anchor in clauses.items():
