@@ -139,7 +139,10 @@ def test_doctor_contract_and_the_hospitals_yes_or_no(approved):
             .scalars()
             .all()
         )
-    assert [c.detail for c in checks] == [{"answer": True, "institution": 1}, {"answer": False, "institution": 1}]
+    assert [c.detail for c in checks] == [
+        {"answer": True, "institution": 1},
+        {"answer": False, "institution": 1},
+    ]
     assert all(father(0) not in c.subject and mother(1) not in c.subject for c in checks)
 
 
