@@ -125,7 +125,7 @@ def _leave_reason(entry: dict, standing: detection.Standing | None, special: set
         return "death"
     if not P.is_special(entry["program"]) and entry["id_number"] in special:
         return "to_special"
-    if standing.adopted or (standing.newest_child is not None and standing.newest_child >= since):
+    if standing.new_child_since(since):
         return "new_child"
     return "not_eligible"
 
