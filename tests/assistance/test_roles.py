@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from cradle.assistance import cycle, report
+from cradle.assistance import cycle, families, report
 from cradle.assistance.models import Cycle, Entry, Notice, Objection
 from cradle.audit import AuditEntry
 from cradle.auth import roles
@@ -143,6 +143,9 @@ def test_a_village_sees_checks_posts_and_objects_for_its_own_people_only(svc_url
             with pytest.raises(Forbidden) as refused:
                 step()
             assert refused.value.field == "actor.role"
+    # no special families' records for a village
+    with session_scope(url) as s, pytest.raises(Forbidden):
+        families.families(s, village, COUNTY)
     # a village of another county sees nothing of this one
     stranger = Actor(id="v9", role=roles.VILLAGE, region="620403001001")
     with session_scope(url) as s, pytest.raises(Forbidden) as outside:

@@ -62,8 +62,9 @@ def get_family(session: Session, actor: Actor, family_id: int) -> Family:
     row = session.get(Family, family_id)
     if row is None or not access.may_read(actor, row.county):
         raise NotFound("family", N_("No such family"))
-    if access.level_of(actor, row.county) == "town" and row.town not in (None, actor.town):
-        raise NotFound("family", N_("No such family"))
+    level = access.level_of(actor, row.county)
+    if level == "village" or (level == "town" and row.town not in (None, actor.town)):
+        raise NotFound("family", N_("No such family"))  # a village keeps no families' records
     return row
 
 
