@@ -17,7 +17,12 @@ other_county = Actor(id="c2", role=roles.COUNTY, region="620403")
 city = Actor(id="ci", role=roles.CITY, region="620400")
 province = Actor(id="pr", role=roles.PROVINCE, region="620000")
 finance = Actor(id="fin", role=roles.DEPT, region=COUNTY, dept="caizheng")
-hospital = Actor(id="h1", role=roles.DEPT, region=COUNTY, dept="weijian")
+# the 卫健 feed's desk (family-doctor contracts) and a hospital's account (the priority question)
+weijian = Actor(id="h1", role=roles.DEPT, region=COUNTY, dept="weijian")
+hospital = Actor(id="h2", role=roles.HEALTH, region=COUNTY, institution_id=1, name="区人民医院")
+VILLAGE, OTHER_VILLAGE = f"{TOWN}001", f"{TOWN}002"
+village = Actor(id="v1", role=roles.VILLAGE, region=VILLAGE, name="一村村委")
+other_village = Actor(id="v2", role=roles.VILLAGE, region=OTHER_VILLAGE, name="二村村委")
 civil = Actor(id="mz", role=roles.DEPT, region=COUNTY, dept="minzheng")
 
 SPECIAL = "baiyin.special_assistance_bereaved"
@@ -68,9 +73,11 @@ def year_2026() -> list[dict]:
     return out
 
 
-def accounts(ids: list[str], town: str = TOWN) -> list[dict]:
+def accounts(ids: list[str], town: str = TOWN, villages: dict[str, str] | None = None) -> list[dict]:
+    """The account check's rows; `villages` gives a person's 村/社区 code."""
     return [
         {"id_number": n, "account_no": f"6217000{i:012d}", "bank_code": "GSBANK", "town": town}
+        | ({"village": villages[n]} if villages and n in villages else {})
         for i, n in enumerate(ids)
     ]
 

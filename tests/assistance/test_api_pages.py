@@ -13,6 +13,7 @@ from cradle.assistance import cycle, families, payment
 from cradle.assistance.models import Family
 from cradle.auth.testing import bearer_for, citizen_bearer
 from cradle.db import session_scope
+from cradle.health import institutions
 from cradle.testing.postgres import copy_sqlite
 from cradle.web.app import create_app
 
@@ -83,7 +84,10 @@ def test_the_hospital_the_families_page_and_the_familys_own_view(client, url, tm
         payment.pay(s, county, COUNTY, 2025, "2025-01")
         fam = s.query(Family).filter(Family.household == mother(0)).one()
         families.set_contact(s, town, fam.id, "doctor", "李医生", since=day("2025-03-10"))
-    hospital_h = bearer_for(url, "dept_clerk", COUNTY, department="weijian")
+    with session_scope(url) as s:
+        inst = institutions.register(s, "cli", "HASST1", "白银区人民医院", COUNTY, "hospital", False)
+        inst_id = inst.id
+    hospital_h = bearer_for(url, "health_worker", COUNTY, institution_id=inst_id)
     r = client.post("/api/v1/assistance/priority", json={"id_number": father(0)}, headers=hospital_h)
     assert r.status_code == 200 and r.json() == {"priority": True}
     assert (
@@ -93,12 +97,22 @@ def test_the_hospital_the_families_page_and_the_familys_own_view(client, url, tm
         == "id_number"
     )
     county_h = bearer_for(url, "county_official", COUNTY)
-    assert (
-        client.post(
-            "/api/v1/assistance/priority", json={"id_number": father(0)}, headers=county_h
-        ).status_code
-        == 403
-    )
+    weijian_h = bearer_for(url, "dept_clerk", COUNTY, department="weijian")
+    for other in (county_h, weijian_h):
+        r = client.post("/api/v1/assistance/priority", json={"id_number": father(0)}, headers=other)
+        assert r.status_code == 403
+    # the hospital's page: yes or no, and nothing else of assistance opens for it
+    page = client.get("/assistance/priority", headers=hospital_h)
+    assert page.status_code == 200
+    asked = client.post("/assistance/priority", data={"id_number": father(0)}, headers=hospital_h)
+    assert asked.status_code == 200 and 'data-answer="yes"' in asked.text and father(0) not in asked.text
+    asked = client.post("/assistance/priority", data={"id_number": mother(1)}, headers=hospital_h)
+    assert 'data-answer="no"' in asked.text
+    for path in (f"/assistance/{COUNTY}/2025", f"/assistance/{COUNTY}/families", "/assistance"):
+        assert client.get(path, headers=hospital_h).status_code == 403, path
+    for path in (f"/api/v1/assistance/cycles/{COUNTY}/2025", f"/api/v1/assistance/families/{COUNTY}"):
+        assert client.get(path, headers=hospital_h).status_code == 403, path
+    assert client.get("/assistance/priority", headers=county_h).status_code == 403
     page = client.get(f"/assistance/{COUNTY}/families", headers=county_h)
     assert page.status_code == 200 and "李医生" in page.text and mother(0) not in page.text
     own = citizen_bearer(url, mother(0), "母0")

@@ -16,7 +16,7 @@ from cradle.db import session_scope
 from cradle.errors import Forbidden, Invalid
 from cradle.jobs.registry import JobContext
 
-from .helpers import COUNTY, city, civil, county, day, father, finance, hospital, mother, town
+from .helpers import COUNTY, city, civil, county, day, father, finance, hospital, mother, town, weijian
 from .test_cycle import run_2025
 
 
@@ -124,12 +124,14 @@ def test_reminders_when_overdue_for_the_countys_interval(approved):
 def test_doctor_contract_and_the_hospitals_yes_or_no(approved):
     url = approved
     with session_scope(url) as s:
-        families.record_doctor_contract(s, hospital, mother(0), "signed", day("2025-04-01"))
+        families.record_doctor_contract(s, weijian, mother(0), "signed", day("2025-04-01"))
         assert _family(s, 0).doctor_contract == "signed"
         assert families.has_priority(s, hospital, father(0)) is True
         assert families.has_priority(s, hospital, mother(1)) is False  # reward assistance only
         with pytest.raises(Forbidden):
             families.has_priority(s, finance, mother(0))
+        with pytest.raises(Forbidden):
+            families.has_priority(s, weijian, mother(0))  # a department's desk is no hospital
         with pytest.raises(Forbidden):
             families.has_priority(s, city, mother(0))
         checks = (
@@ -137,7 +139,10 @@ def test_doctor_contract_and_the_hospitals_yes_or_no(approved):
             .scalars()
             .all()
         )
-    assert [c.detail for c in checks] == [{"answer": True}, {"answer": False}]
+    assert [c.detail for c in checks] == [
+        {"answer": True, "institution": 1},
+        {"answer": False, "institution": 1},
+    ]
     assert all(father(0) not in c.subject and mother(1) not in c.subject for c in checks)
 
 

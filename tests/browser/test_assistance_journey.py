@@ -1,5 +1,6 @@
-"""The yearly assistance cycle through the pages, in Debian's chromium: the town posts this year's list and
-records an objection, which it upholds; for last year (its 公示 over), the town reviews, the county approves and
+"""The yearly assistance cycle through the pages, in Debian's chromium: the town posts this year's list; the
+village official, from the menu, sees only the own village's people, posts its part on the notice board and
+records an objection, which the town upholds; for last year (its 公示 over), the town reviews, the county approves and
 pays January's special assistance; the bereaved mother sees the payment and her contact person."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from cradle.db import session_scope
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 PASSWORD = "Journey-Passw0rd!"
 COUNTY, TOWN = "620402", "620402001"
+VILLAGE = f"{TOWN}001"
 county = Actor(id="seed", role="county_official", region=COUNTY)
 town = Actor(id="seed-t", role="town_official", region=TOWN)
 
@@ -33,7 +35,14 @@ def sign_in(page: Page, base_url: str, username: str) -> None:
     page.wait_for_url(re.compile(r"/home$"))
 
 
-def _seed(url: str, year: int, families_: list[dict], posted_days_ago: int | None) -> None:
+def _seed(
+    url: str,
+    year: int,
+    families_: list[dict],
+    posted_days_ago: int | None,
+    homes: dict[str, str] | None = None,
+) -> None:
+    """`homes`: ID number -> village."""
     with session_scope(url) as s:
         cycle.find_candidates(s, county, COUNTY, year, families_, as_of=dt.date(2025, 1, 1))
         ids = sorted(
@@ -44,7 +53,11 @@ def _seed(url: str, year: int, families_: list[dict], posted_days_ago: int | Non
             town,
             COUNTY,
             year,
-            [{"id_number": x, "account_no": f"62170009{i:011d}", "town": TOWN} for i, x in enumerate(ids)],
+            [
+                {"id_number": x, "account_no": f"62170009{i:011d}", "town": TOWN}
+                | ({"village": homes[x]} if homes and x in homes else {})
+                for i, x in enumerate(ids)
+            ],
         )
         if posted_days_ago is not None:
             cycle.publicize(
@@ -55,25 +68,45 @@ def _seed(url: str, year: int, families_: list[dict], posted_days_ago: int | Non
 def test_the_cycle_in_the_browser(base_url, browser):
     url = os.environ["CRADLE_DATABASE_URL"]
     year = dt.date.today().year
-    _seed(url, year, [sample.family(COUNTY, 900 + n, "reward") for n in range(2)], None)
+    this_year = [sample.family(COUNTY, 900 + n, "reward") for n in range(2)]
+    homes = {m["id_number"]: f"{TOWN}00{n + 1}" for n, f in enumerate(this_year) for m in f["members"][:2]}
+    _seed(url, year, this_year, None, homes)
     bereaved = sample.family(COUNTY, 950, "bereaved")
     _seed(url, year - 1, [bereaved], 10)
     users = {
         role: make_account(url, role, region, password=PASSWORD).username
-        for role, region in (("town_official", TOWN), ("county_official", COUNTY))
+        for role, region in (
+            ("village_official", VILLAGE),
+            ("town_official", TOWN),
+            ("county_official", COUNTY),
+        )
     }
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     ctx.set_default_timeout(15_000)
     page = ctx.new_page()
-    # the town posts this year's list and takes an objection, then upholds it
+    # the town posts this year's list
     sign_in(page, base_url, users["town_official"])
     page.goto(f"{base_url}/assistance/{COUNTY}/{year}")
     page.locator('form[data-step="publicize"] button').click()
     expect(page.locator("#cycle-status")).to_have_text("公示中")
     expect(page.locator("#countdown")).to_contain_text("7")
+    ctx.clear_cookies()
+    # the village: its own two people only, its notice posted, an objection taken; no step of the town's
+    sign_in(page, base_url, users["village_official"])
+    page.locator("#site-menu").get_by_role("link", name="计划生育家庭扶助").click()
+    expect(page.locator("#list tr[data-entry]")).to_have_count(2)
+    expect(page.locator('form[data-step="publicize"]')).to_have_count(0)
+    page.locator('form[data-step="notice"] button').click()
+    expect(page.locator("#notices tr[data-notice]")).to_have_count(1)
     first = page.locator("#list tr[data-status=posted]").first
     first.locator("input[name=grounds]").fill("已迁往外省")
     first.get_by_role("button", name="登记异议").click()
+    expect(page.locator("#objections tr[data-objection]")).to_have_count(1)
+    expect(page.locator("#objections select[name=upheld]")).to_have_count(0)  # the town decides
+    ctx.clear_cookies()
+    # the town upholds it
+    sign_in(page, base_url, users["town_official"])
+    page.goto(f"{base_url}/assistance/{COUNTY}/{year}")
     page.locator("#objections select[name=upheld]").select_option("1")
     page.locator("#objections input[name=decision]").fill("经核实属实")
     page.locator("#objections").get_by_role("button", name="审核决定").click()

@@ -90,6 +90,8 @@ COUNTY = [
     "/registry/identity",
 ]
 TOWN = ["/home", "/staff", "/staff/cases/{case}", "/assistance/370303/{year}"]
+VILLAGE = ["/home", "/assistance", "/assistance/370303/{year}"]
+HOSPITAL = ["/home", "/assistance/priority", "/health"]
 OPERATOR = ["/home", "/childcare/operator/{facility}"]
 ADMIN = ["/home", "/auth/admin/accounts", "/admin/jobs"]
 CLERK = [
@@ -249,7 +251,9 @@ def _operator(url: str) -> str:
     return _staff_account(url, "test-operator", "facility_operator", region=region, facility_id=facility)
 
 
-@pytest.mark.parametrize("who", ["public", "citizen", "county", "town", "clerk", "operator", "admin"])
+@pytest.mark.parametrize(
+    "who", ["public", "citizen", "county", "town", "village", "hospital", "clerk", "operator", "admin"]
+)
 def test_english_pages_show_no_chinese_but_data(demo, data_values, who):
     url, app = demo
     username, paths = {
@@ -257,6 +261,8 @@ def test_english_pages_show_no_chinese_but_data(demo, data_values, who):
         "citizen": (_demo_mother(url), CITIZEN),
         "county": ("demo-county", COUNTY),
         "town": ("demo-town", TOWN),
+        "village": ("demo-village", VILLAGE),
+        "hospital": ("demo-fuyou", HOSPITAL),
         "clerk": ("demo-weijian", CLERK),
         "operator": (_operator(url) if who == "operator" else None, OPERATOR),
         "admin": (

@@ -25,6 +25,8 @@ STAFF_DESKS = {
     "/params",
     "/whatif",
     "/health",
+    "/assistance",
+    "/assistance/priority",
 }
 HOME_DESKS = STAFF_DESKS - {"/params", "/whatif"}  # the staff home lists every desk but these two
 PUBLIC = {"/", "/programs", "/documents", "/monitoring", "/childcare", "/home"}
@@ -64,12 +66,27 @@ def test_a_citizen_sees_her_services_and_nothing_of_the_staff(client, migrated_d
 
 
 ROLES = [
-    ("town_official", "370303001", {}, {"/staff", "/childcare/official", "/registry", "/health"}),
+    ("village_official", "370303001001", {}, {"/assistance"}),
+    (
+        "town_official",
+        "370303001",
+        {},
+        {"/staff", "/childcare/official", "/registry", "/health", "/assistance"},
+    ),
     (
         "county_official",
         "370303",
         {},
-        {"/staff", "/childcare/official", "/registry", "/payments", "/params", "/whatif", "/health"},
+        {
+            "/staff",
+            "/childcare/official",
+            "/registry",
+            "/payments",
+            "/params",
+            "/whatif",
+            "/health",
+            "/assistance",
+        },
     ),
     ("city_official", "370300", {}, {"/childcare/official", "/registry", "/params", "/whatif", "/health"}),
     ("dept_clerk", "370303", {"department": "jiaoyu"}, {"/childcare/official", "/registry", "/whatif"}),

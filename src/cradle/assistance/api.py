@@ -40,7 +40,7 @@ from cradle.db import RequestSession
 from cradle.errors import N_, Invalid
 
 router = APIRouter(prefix="/api/v1/assistance", tags=["assistance"])
-LEVELS = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE)
+LEVELS = (roles.VILLAGE, roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE)
 
 
 def in_area(*allowed: str):
@@ -61,7 +61,8 @@ def in_area(*allowed: str):
 
 Official = Annotated[Actor, Depends(in_area(*LEVELS))]
 Staff = Annotated[Actor, Depends(require(*LEVELS, roles.DEPT))]
-Hospital = Annotated[Actor, Depends(require(roles.DEPT))]
+Hospital = Annotated[Actor, Depends(require(roles.HEALTH))]  # a hospital's account: the yes/no alone
+HealthFeed = Annotated[Actor, Depends(require(roles.DEPT))]  # the 卫健 feed
 Citizen = Annotated[Actor, Depends(require(roles.CITIZEN))]
 
 
@@ -75,7 +76,9 @@ def _date(value: str | None, field: str) -> dt.date | None:
 
 
 def _status(db, actor: Actor, region: str, year: int) -> dict:
-    return report.status(db, cycle.get_cycle(db, actor, region, year))
+    """The cycle as the caller may see it: a village official, the own village's part."""
+    found = cycle.get_cycle(db, actor, region, year)
+    return report.status(db, found, village=access.village_of(actor, region))
 
 
 @router.get("/cycles/{region}/{year}", response_model=CycleOut, summary="A county's cycle: state, 公示, list")
@@ -131,6 +134,17 @@ def post_accounts(region: str, year: int, body: AccountsIn, db: RequestSession, 
 @router.post("/cycles/{region}/{year}/publicize", response_model=CycleOut, summary="Post the list (公示)")
 def post_publicize(region: str, year: int, body: PublicizeIn, db: RequestSession, actor: Official) -> dict:
     cycle.publicize(db, actor, region, year, start=_date(body.start, "start"), days=body.days)
+    return _status(db, actor, region, year)
+
+
+@router.post(
+    "/cycles/{region}/{year}/notices",
+    response_model=CycleOut,
+    status_code=201,
+    summary="A village posts its part of the list (公示) on its notice board",
+)
+def post_notice(region: str, year: int, db: RequestSession, actor: Official) -> dict:
+    cycle.post_notice(db, actor, region, year)
     return _status(db, actor, region, year)
 
 
@@ -237,7 +251,7 @@ def post_priority(body: PriorityIn, db: RequestSession, actor: Hospital) -> dict
 @router.post(
     "/doctor-contracts", response_model=Done, summary="The 卫健 feed's family-doctor contract status"
 )
-def post_contract(body: ContractIn, db: RequestSession, actor: Hospital) -> dict:
+def post_contract(body: ContractIn, db: RequestSession, actor: HealthFeed) -> dict:
     row = families.record_doctor_contract(db, actor, body.id_number, body.status, _date(body.on, "on"))
     return {"id": row.id, "status": row.doctor_contract}
 

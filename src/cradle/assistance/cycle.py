@@ -19,9 +19,9 @@ from cradle import audit, regions
 from cradle.assistance import access, detection, families, rows
 from cradle.assistance import programs as P
 from cradle.assistance.county_settings import setting
-from cradle.assistance.models import Cycle, Entry, Objection
+from cradle.assistance.models import Cycle, Entry, Notice, Objection
 from cradle.auth.actor import Actor
-from cradle.errors import N_, Conflict, IllegalTransition, Invalid, NotFound
+from cradle.errors import N_, Conflict, IllegalTransition, Invalid, NotFound, OutOfScope
 from cradle.idcard import is_valid_id_number, mask
 from cradle.payments import entitlements
 from cradle.services.offices import ref
@@ -72,17 +72,23 @@ def get_cycle(session: Session, actor: Actor, county: str, year: int, *, lock: b
     return row
 
 
-def entries(session: Session, cycle: Cycle, status: str | None = None) -> list[Entry]:
+def entries(
+    session: Session, cycle: Cycle, status: str | None = None, *, village: str | None = None
+) -> list[Entry]:
+    """The cycle's list (one village's part of it when `village` is given)."""
     q = select(Entry).where(Entry.cycle_id == cycle.id)
     if status:
         q = q.where(Entry.status == status)
+    if village:
+        q = q.where(Entry.village == village)
     return list(session.execute(q.order_by(Entry.program, Entry.id)).scalars())
 
 
-def counts(session: Session, cycle: Cycle) -> dict[str, int]:
-    rows = session.execute(
-        select(Entry.status, func.count()).where(Entry.cycle_id == cycle.id).group_by(Entry.status)
-    ).all()
+def counts(session: Session, cycle: Cycle, *, village: str | None = None) -> dict[str, int]:
+    q = select(Entry.status, func.count()).where(Entry.cycle_id == cycle.id)
+    if village:
+        q = q.where(Entry.village == village)
+    rows = session.execute(q.group_by(Entry.status)).all()
     return {status: n for status, n in rows}
 
 
@@ -119,7 +125,7 @@ def _leave_reason(entry: dict, standing: detection.Standing | None, special: set
         return "death"
     if not P.is_special(entry["program"]) and entry["id_number"] in special:
         return "to_special"
-    if standing.adopted or (standing.newest_child is not None and standing.newest_child >= since):
+    if standing.new_child_since(since):
         return "new_child"
     return "not_eligible"
 
@@ -193,7 +199,7 @@ def find_candidates(
         before = previous.get(key)
         if before is not None:
             row["source"] = "carried"
-            for field in ("town", "account_no", "bank_code"):
+            for field in ("town", "village", "account_no", "bank_code"):
                 row[field] = row.get(field) or before[field]
     # special assistance replaces reward assistance: one person is on one of them
     special_now = {k[1] for k in listed if P.is_special(k[0])}
@@ -323,18 +329,37 @@ def add_candidate(
     return row
 
 
+def _village_code(value, county: str, town: str | None, field: str) -> str | None:
+    village = (value or "").strip() or None
+    if village is None:
+        return None
+    if not (len(village) == 12 and village.isdigit() and village.startswith(county)):
+        raise Invalid(field, N_("The village code should be a 12-digit code of %(region)s"), region=county)
+    if town is not None and village[:9] != town:
+        raise Invalid(
+            field, N_("The village %(village)s is not in the town %(town)s"), village=village, town=town
+        )
+    return village
+
+
 def set_accounts(session: Session, actor: Actor, county: str, year: int, rows_in: list[dict]) -> int:
-    """The village's check: each listed person's 一卡通 account (and town). All rows or none."""
-    access.require(actor, _county(county), "town", "county")
+    """The village's check: each listed person's 一卡通 account (and town and village). All rows or none. A village
+    official checks only the people of the own village."""
+    access.require(actor, _county(county), "village", "town", "county")
+    mine = access.village_of(actor, county)
     cycle = get_cycle(session, actor, county, year)
     if cycle.status not in ("open", "publicized"):
         raise IllegalTransition("status", N_("Accounts are entered before the list is reviewed"))
     found: dict[str, list[int]] = {}
+    villages: dict[str, set[str | None]] = {}
     for e in rows.read(session, cycle.id):
         found.setdefault(e["id_number"], []).append(e["id"])
+        villages.setdefault(e["id_number"], set()).add(e["village"])
     changes = []
     for i, r in enumerate(rows_in):
         number, account = (r.get("id_number") or "").strip(), (r.get("account_no") or "").strip()
+        if mine is not None and villages.get(number) != {mine}:
+            raise OutOfScope(f"rows[{i}].id_number", N_("This person is not on your village's list"))
         if number not in found:
             raise Invalid(
                 f"rows[{i}].id_number", N_("%(id)s is not on the %(year)s list"), id=mask(number), year=year
@@ -346,8 +371,15 @@ def set_accounts(session: Session, actor: Actor, county: str, year: int, rows_in
             raise Invalid(
                 f"rows[{i}].town", N_("The town code should be a 9-digit code of %(region)s"), region=county
             )
+        village = _village_code(r.get("village"), county, town, f"rows[{i}].village")
+        if mine is not None and village not in (None, mine):
+            raise OutOfScope(f"rows[{i}].village", N_("This person is not on your village's list"))
+        town = town or (village[:9] if village else None)
         bank = (r.get("bank_code") or "").strip() or None
-        changes += [{"eid": eid, "acc": account, "bank": bank, "town": town} for eid in found[number]]
+        changes += [
+            {"eid": eid, "acc": account, "bank": bank, "town": town, "village": village}
+            for eid in found[number]
+        ]
     if changes:
         t = Entry.__table__
         session.flush()
@@ -358,12 +390,34 @@ def set_accounts(session: Session, actor: Actor, county: str, year: int, rows_in
                 account_no=bindparam("acc"),
                 bank_code=func.coalesce(bindparam("bank"), t.c.bank_code),
                 town=func.coalesce(bindparam("town"), t.c.town),
+                village=func.coalesce(bindparam("village"), t.c.village),
             ),
             changes,
         )
         session.expire_all()
     audit.record(session, ref(actor), "assistance.accounts", _subject(cycle), {"rows": len(rows_in)})
     return len(rows_in)
+
+
+def set_entry_account(
+    session: Session, actor: Actor, entry_id: int, account_no: str, bank_code: str | None = None
+) -> Entry:
+    """One listed person's account, entered on the list page (the check of `set_accounts` for one row)."""
+    entry = session.get(Entry, entry_id)
+    if entry is None:
+        raise NotFound("entry", N_("No such person on the list"))
+    c = session.get(Cycle, entry.cycle_id)
+    access.require(actor, c.county, "village", "town", "county")
+    access.require_village(actor, c.county, entry.village, "entry")
+    row = {"id_number": entry.id_number, "account_no": account_no, "bank_code": bank_code}
+    try:
+        set_accounts(session, actor, c.county, c.year, [row])
+    except Invalid as exc:  # the one row's field, as the form names it
+        if exc.field and exc.field.startswith("rows[0]."):
+            raise Invalid(exc.field.removeprefix("rows[0]."), exc.message_id, **exc.params) from None
+        raise
+    session.refresh(entry)
+    return entry
 
 
 def publicize(
@@ -398,6 +452,58 @@ def publicize(
     return cycle
 
 
+def post_notice(
+    session: Session, actor: Actor, county: str, year: int, *, today: dt.date | None = None
+) -> Notice:
+    """A village posts its own part of the list (names and ID numbers masked) on its notice board during the
+    county's 公示 and records it; objections to its people are taken until the 公示 ends. Once per village."""
+    access.require(actor, _county(county), "village")
+    village = access.village_of(actor, county)
+    cycle = get_cycle(session, actor, county, year, lock=True)
+    today = _today(today)
+    if cycle.status != "publicized" or cycle.publicity_end is None:
+        raise IllegalTransition(
+            "status", N_("The town has not opened the public notice: the list cannot be posted yet")
+        )
+    if not cycle.publicity_start <= today <= cycle.publicity_end:
+        raise IllegalTransition(
+            "posted_on",
+            N_("The public notice runs from %(start)s to %(end)s"),
+            start=cycle.publicity_start,
+            end=cycle.publicity_end,
+        )
+    done = session.execute(
+        select(Notice).where(Notice.cycle_id == cycle.id, Notice.village == village)
+    ).scalar_one_or_none()
+    if done is not None:
+        raise Conflict("village", N_("Your village posted its list on %(date)s"), date=done.posted_on)
+    people = counts(session, cycle, village=village).get("posted", 0)
+    row = Notice(
+        cycle_id=cycle.id,
+        village=village,
+        posted_on=today,
+        until=cycle.publicity_end,
+        people=people,
+        posted_by=ref(actor),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        ref(actor),
+        "assistance.notice",
+        _subject(cycle),
+        {"village": village, "posted_on": today, "until": cycle.publicity_end, "people": people},
+    )
+    return row
+
+
+def notices(session: Session, cycle: Cycle) -> list[Notice]:
+    return list(
+        session.execute(select(Notice).where(Notice.cycle_id == cycle.id).order_by(Notice.village)).scalars()
+    )
+
+
 def object_to(
     session: Session, actor: Actor, entry_id: int, grounds: str, *, today: dt.date | None = None
 ) -> Objection:
@@ -406,7 +512,8 @@ def object_to(
     if entry is None:
         raise NotFound("entry", N_("No such person on the list"))
     cycle = session.get(Cycle, entry.cycle_id)
-    access.require(actor, cycle.county, "town", "county")
+    access.require(actor, cycle.county, "village", "town", "county")
+    access.require_village(actor, cycle.county, entry.village, "entry")
     today = _today(today)
     if cycle.status != "publicized" or cycle.publicity_end is None:
         raise IllegalTransition("status", N_("The list is not being posted: no objection can be taken"))

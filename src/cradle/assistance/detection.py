@@ -78,7 +78,16 @@ def detect(households: list[dict], as_of: dt.date, programs: set[str]) -> list[F
 class Standing:
     deceased: bool
     newest_child: dt.date | None  # the youngest child's birth date
-    adopted: bool  # a child adopted (the registry keeps no adoption date)
+    adopted: bool  # a child adopted with no date given (a household entered by hand)
+    adopted_on: dt.date | None = None  # the newest adoption's date (the registry's, from 民政's 收养登记)
+
+    def new_child_since(self, day: dt.date) -> bool:
+        """A child born or adopted on or after `day` (an undated adoption counts: it cannot be placed)."""
+        return (
+            self.adopted
+            or (self.newest_child is not None and self.newest_child >= day)
+            or (self.adopted_on is not None and self.adopted_on >= day)
+        )
 
 
 def index(households: list[dict]) -> dict[str, Standing]:
@@ -87,8 +96,16 @@ def index(households: list[dict]) -> dict[str, Standing]:
     for h in households:
         kids = [m for m in h.get("members", []) if m.get("relation") == "child" and m.get("birth_date")]
         newest = max((dt.date.fromisoformat(m["birth_date"]) for m in kids), default=None)
-        adopted = any(m.get("adopted") for m in kids)
+        adopted = any(m.get("adopted") and not m.get("adopted_on") for m in kids)
+        adopted_on = max(
+            (
+                dt.date.fromisoformat(str(m["adopted_on"]))
+                for m in kids
+                if m.get("adopted") and m.get("adopted_on")
+            ),
+            default=None,
+        )
         for m in h.get("members", []):
             if m.get("relation") in PARENTS and m.get("id_number"):
-                out[m["id_number"]] = Standing(bool(m.get("deceased")), newest, adopted)
+                out[m["id_number"]] = Standing(bool(m.get("deceased")), newest, adopted, adopted_on)
     return out

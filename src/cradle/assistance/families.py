@@ -32,8 +32,6 @@ NEEDS = {
     "psychological": ("weijian", 15),
 }
 CONTRACT = ("signed", "unsigned", "unknown")
-# the hospitals' desks: a 卫健 or 医保 account asks the priority question
-HOSPITAL_DEPARTMENTS = ("weijian", "yibao")
 
 
 def join(session: Session, cycle: Cycle) -> int:
@@ -64,8 +62,9 @@ def get_family(session: Session, actor: Actor, family_id: int) -> Family:
     row = session.get(Family, family_id)
     if row is None or not access.may_read(actor, row.county):
         raise NotFound("family", N_("No such family"))
-    if access.level_of(actor, row.county) == "town" and row.town not in (None, actor.town):
-        raise NotFound("family", N_("No such family"))
+    level = access.level_of(actor, row.county)
+    if level == "village" or (level == "town" and row.town not in (None, actor.town)):
+        raise NotFound("family", N_("No such family"))  # a village keeps no families' records
     return row
 
 
@@ -249,9 +248,10 @@ def record_doctor_contract(
 
 def has_priority(session: Session, actor: Actor, id_number: str) -> bool:
     """就医绿色通道: whether the person is on a current special-assistance list. Yes or no, nothing else; every
-    question is audited."""
-    if not (actor.role == roles.DEPT and actor.dept in HOSPITAL_DEPARTMENTS):
-        raise Forbidden("actor.role", N_("Only hospital desks may ask about priority"))
+    question is audited. Asked by a hospital's account: the health domain's health worker (`roles.HEALTH`) of one
+    医疗机构, the only thing that role may do in assistance."""
+    if actor.role != roles.HEALTH or not actor.institution_id:
+        raise Forbidden("actor.role", N_("Only hospital accounts may ask about priority"))
     id_number = (id_number or "").strip().upper()
     if not is_valid_id_number(id_number):
         raise Invalid("id_number", N_("A valid citizen ID number is needed"))
@@ -264,7 +264,11 @@ def has_priority(session: Session, actor: Actor, id_number: str) -> bool:
     special = [status for status, program in newest if P.is_special(program)]
     answer = bool(special) and special[0] == "approved"
     audit.record(
-        session, ref(actor), "assistance.priority_check", f"person:{mask(id_number)}", {"answer": answer}
+        session,
+        ref(actor),
+        "assistance.priority_check",
+        f"person:{mask(id_number)}",
+        {"answer": answer, "institution": actor.institution_id},
     )
     return answer
 

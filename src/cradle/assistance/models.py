@@ -71,6 +71,7 @@ class Entry(Base):
     __table_args__ = (
         UniqueConstraint("cycle_id", "program", "id_number", name="uq_asst_entry_cycle_program_person"),
         Index("ix_asst_entry_cycle_status", "cycle_id", "status"),
+        Index("ix_asst_entry_cycle_village", "cycle_id", "village"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -80,6 +81,8 @@ class Entry(Base):
     name: Mapped[str] = mapped_column(String(64))
     household: Mapped[str] = mapped_column(EncryptedString())  # the family: its first parent's ID number
     town: Mapped[str | None] = mapped_column(String(9))
+    # the 村/社区 (12-digit code) whose official checks and posts the person's line; set by the account check
+    village: Mapped[str | None] = mapped_column(String(12))
     source: Mapped[str] = mapped_column(String(12))  # registry | application | manual | carried
     reason: Mapped[str] = mapped_column(Text)  # the engine's explanation, or why the person leaves
     amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # null: the county's rate, read at payment
@@ -88,6 +91,21 @@ class Entry(Base):
     bank_code: Mapped[str | None] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(10), default="candidate")
     leave_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class Notice(Base):
+    """A village's posting of its own part of the list on its notice board during the county's 公示."""
+
+    __tablename__ = "asst_notice"
+    __table_args__ = (UniqueConstraint("cycle_id", "village", name="uq_asst_notice_cycle_village"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("asst_cycle.id"))
+    village: Mapped[str] = mapped_column(String(12))
+    posted_on: Mapped[dt.date] = mapped_column(Date)
+    until: Mapped[dt.date] = mapped_column(Date)  # the county's 公示 end: objections are taken until then
+    people: Mapped[int] = mapped_column(Integer)  # how many of the village's people the notice lists
+    posted_by: Mapped[str] = mapped_column(String(120))
 
 
 class Objection(Base):

@@ -23,9 +23,12 @@ from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[dict, Depends(form_data)]
-LEVELS = (roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE)
+LEVELS = (roles.VILLAGE, roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE)
 Official = Annotated[Actor, Depends(PageActor(*LEVELS))]
+# the officials of one county (a village's, a town's, the county's own): the menu's way to their county's year
+Local = Annotated[Actor, Depends(PageActor(roles.VILLAGE, roles.TOWN, roles.COUNTY))]
 Citizen = Annotated[Actor, Depends(PageActor(roles.CITIZEN))]
+Hospital = Annotated[Actor, Depends(PageActor(roles.HEALTH))]  # the 就医绿色通道 question, nothing else
 TITLE = N_("Family-planning family assistance")
 STATUS = {
     "open": N_("Finding candidates"),
@@ -65,6 +68,7 @@ NEEDS = {
 # the steps each level takes on the cycle page, in order
 STEPS = {
     "candidates": ("county",),
+    "notice": ("village",),
     "publicize": ("town", "county"),
     "review": ("town",),
     "approve": ("county",),
@@ -86,7 +90,7 @@ def cycle_page(
     level = _scope(actor, region)
     try:
         c = cycle.get_cycle(s, actor, region, year)
-        shown = report.status(s, c)
+        shown = report.status(s, c, village=access.village_of(actor, region))
     except NotFound:
         shown = None
     return render(
@@ -105,6 +109,12 @@ def cycle_page(
         form=form or {},
         breadcrumbs=[(label(request, TITLE), None)],
     )
+
+
+@router.get("/assistance")
+def own_cycle_view(request: Request, s: RequestSession, actor: Local) -> Response:
+    """This year's list of the official's own county (a village official: the village's part of it)."""
+    return cycle_page(request, s, actor, actor.county, dt.date.today().year)
 
 
 @router.get("/assistance/{region}/{year:int}")
@@ -131,6 +141,8 @@ def _step(s: Session, actor: Actor, region: str, year: int, step: str, form: dic
         if days is not None and not days.isdigit():
             raise Invalid("days", N_("The public notice should run 5 to 30 days"))
         cycle.publicize(s, actor, region, year, start=today, days=int(days) if days else None)
+    elif step == "notice":
+        cycle.post_notice(s, actor, region, year, today=today)
     elif step in ("review", "approve"):
         getattr(cycle, step)(s, actor, region, year, today=today)
     elif step in ("confirm", "file"):
@@ -164,6 +176,17 @@ def objection(request: Request, entry_id: int, s: RequestSession, actor: Officia
         s.rollback()
         return cycle_page(request, s, actor, c.county, c.year, error_list(request, exc), form, exc.status)
     return see_other(f"/assistance/{c.county}/{c.year}#objections")
+
+
+@router.post("/assistance/entries/{entry_id}/account")
+def account(request: Request, entry_id: int, s: RequestSession, actor: Official, form: FormDep) -> Response:
+    c = _cycle_of(s, actor, entry_id)
+    try:
+        cycle.set_entry_account(s, actor, entry_id, form.get("account_no", ""), form.get("bank_code") or None)
+    except DomainError as exc:
+        s.rollback()
+        return cycle_page(request, s, actor, c.county, c.year, error_list(request, exc), form, exc.status)
+    return see_other(f"/assistance/{c.county}/{c.year}#list")
 
 
 @router.post("/assistance/objections/{objection_id}/decision")
@@ -265,6 +288,36 @@ async def visit(request: Request, family_id: int, s: RequestSession, actor: Offi
         s.rollback()
         return families_page(request, s, actor, region, error_list(request, exc), form, exc.status)
     return see_other(f"/assistance/{region}/families")
+
+
+def priority_page(
+    request: Request, actor: Actor, answer=None, errors=(), form=None, status_code=200
+) -> Response:
+    return render(
+        request,
+        "assistance/priority.html",
+        status_code=status_code,
+        actor=actor,
+        answer=answer,
+        errors=list(errors),
+        form=form or {},
+        breadcrumbs=[(label(request, N_("Special-family priority")), None)],
+    )
+
+
+@router.get("/assistance/priority")
+def priority_view(request: Request, actor: Hospital) -> Response:
+    return priority_page(request, actor)
+
+
+@router.post("/assistance/priority")
+def priority_ask(request: Request, s: RequestSession, actor: Hospital, form: FormDep) -> Response:
+    try:
+        answer = families.has_priority(s, actor, form.get("id_number", ""))
+    except DomainError as exc:
+        s.rollback()
+        return priority_page(request, actor, None, error_list(request, exc), form, exc.status)
+    return priority_page(request, actor, answer)  # the number is not echoed back
 
 
 @router.get("/assistance/mine")

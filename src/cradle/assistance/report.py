@@ -1,5 +1,6 @@
 """What a page, the API and the CLI show of a cycle: its state, the 公示's countdown, the list by status (ID numbers
-masked), the objections, and the payment batches of its programs."""
+masked), the objections, the villages' notices and the payment batches of its programs. A village official is
+shown the village's own part of the list and its objections."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle.assistance.county_settings import setting
-from cradle.assistance.cycle import counts, entries
+from cradle.assistance.cycle import counts, entries, notices
 from cradle.assistance.families import contacts
 from cradle.assistance.models import Contact, Cycle, Entry, Family, Objection, Task
 from cradle.idcard import mask
@@ -31,6 +32,7 @@ def entry_row(e: Entry) -> dict:
         "id_number": mask(e.id_number),
         "name": e.name,
         "town": e.town,
+        "village": e.village,
         "source": e.source,
         "reason": e.reason,
         "amount": None if e.amount is None else str(e.amount),
@@ -41,13 +43,11 @@ def entry_row(e: Entry) -> dict:
     }
 
 
-def objections(session: Session, cycle: Cycle) -> list[dict]:
-    rows = session.execute(
-        select(Objection, Entry)
-        .join(Entry, Entry.id == Objection.entry_id)
-        .where(Entry.cycle_id == cycle.id)
-        .order_by(Objection.id)
-    ).all()
+def objections(session: Session, cycle: Cycle, *, village: str | None = None) -> list[dict]:
+    q = select(Objection, Entry).join(Entry, Entry.id == Objection.entry_id).where(Entry.cycle_id == cycle.id)
+    if village:
+        q = q.where(Entry.village == village)
+    rows = session.execute(q.order_by(Objection.id)).all()
     return [
         {
             "id": o.id,
@@ -64,7 +64,12 @@ def objections(session: Session, cycle: Cycle) -> list[dict]:
 
 
 def status(
-    session: Session, cycle: Cycle, today: dt.date | None = None, *, with_entries: bool = True
+    session: Session,
+    cycle: Cycle,
+    today: dt.date | None = None,
+    *,
+    with_entries: bool = True,
+    village: str | None = None,
 ) -> dict:
     programs = sorted({e.program for e in entries(session, cycle)})
     batches = session.execute(
@@ -79,13 +84,24 @@ def status(
         "publicity_start": cycle.publicity_start.isoformat() if cycle.publicity_start else None,
         "publicity_end": cycle.publicity_end.isoformat() if cycle.publicity_end else None,
         "days_left": days_left(cycle, today or dt.date.today()),
-        "counts": counts(session, cycle),
-        "objections": objections(session, cycle),
+        "village": village,
+        "counts": counts(session, cycle, village=village),
+        "objections": objections(session, cycle, village=village),
+        "notices": [
+            {
+                "village": n.village,
+                "posted_on": n.posted_on.isoformat(),
+                "until": n.until.isoformat(),
+                "people": n.people,
+            }
+            for n in notices(session, cycle)
+            if village in (None, n.village)
+        ],
         "batches": [
             {"batch_no": b.batch_no, "status": b.status, "count": b.count, "total": str(b.total)}
             for b in batches
         ],
-        "entries": [entry_row(e) for e in entries(session, cycle)] if with_entries else [],
+        "entries": [entry_row(e) for e in entries(session, cycle, village=village)] if with_entries else [],
     }
 
 

@@ -19,6 +19,7 @@ COLUMNS = (
     "name",
     "household",
     "town",
+    "village",
     "source",
     "reason",
     "amount",

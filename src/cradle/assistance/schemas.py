@@ -32,6 +32,7 @@ class AccountRow(Body):
     account_no: str
     bank_code: str | None = None
     town: str | None = None
+    village: str | None = Field(None, description="the 村/社区's 12-digit code (its first nine: the town)")
 
 
 class AccountsIn(Body):
@@ -63,6 +64,7 @@ class EntryOut(BaseModel):
     id_number: str  # masked
     name: str
     town: str | None
+    village: str | None
     source: str
     reason: str
     amount: str | None
@@ -90,6 +92,13 @@ class BatchOut(BaseModel):
     total: str
 
 
+class NoticeOut(BaseModel):
+    village: str
+    posted_on: str
+    until: str
+    people: int
+
+
 class CycleOut(BaseModel):
     county: str
     year: int
@@ -97,8 +106,12 @@ class CycleOut(BaseModel):
     publicity_start: str | None
     publicity_end: str | None
     days_left: int | None = Field(description="days of the 公示 still to run, today included")
+    village: str | None = Field(
+        description="the village whose part of the list is shown; None: the whole list"
+    )
     counts: dict[str, int]
     objections: list[ObjectionOut]
+    notices: list[NoticeOut] = Field(description="the villages' postings of their part of the list")
     batches: list[BatchOut]
     entries: list[EntryOut]
 

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from cradle import audit
 from cradle.auth import passwords, ratelimit, roles
+from cradle.auth.actor import Actor, from_account
 from cradle.auth.models import Account, utcnow
 from cradle.auth.scope import region_problem
-from cradle.errors import Conflict, Forbidden, Invalid, TooMany, Unauthenticated
+from cradle.errors import Conflict, Forbidden, Invalid, NotFound, TooMany, Unauthenticated
 from cradle.idcard import check_id_number, mask
 from cradle.registry.lookup import find_person
 from cradle.web.nav import N_
@@ -200,3 +201,12 @@ def visible_accounts(session: Session, viewer) -> list[Account]:
         raise Forbidden("role", N_("Only administrators manage accounts."), code="forbidden")
     rows = session.scalars(select(Account).where(Account.role != roles.CITIZEN).order_by(Account.id)).all()
     return [a for a in rows if viewer.region == "cn" or viewer.can_see(a.region)]
+
+
+def acting_for(session: Session, username: str, field: str = "--actor") -> Actor:
+    """The actor of a command run on behalf of an active account (`--actor USERNAME`): its role and scope are
+    checked as on the pages, and the audit log names that account."""
+    account = session.scalar(select(Account).where(Account.username == username, Account.active.is_(True)))
+    if account is None:
+        raise NotFound(field, N_("No active account %(username)s"), username=username)
+    return from_account(account, "cli")

@@ -17,7 +17,7 @@ from cradle.idcard import mask
 class Actor:
     id: str  # "account:<n>", or "anonymous"
     role: str | None  # None for anonymous
-    region: str | None = None  # scope: 6- or 9-digit code, "cn", or None (citizens, anonymous)
+    region: str | None = None  # scope: 6-, 9- or 12-digit code, "cn", or None (citizens, anonymous)
     dept: str | None = None
     id_number: str | None = None  # a citizen's own
     name: str = ""
@@ -40,13 +40,18 @@ class Actor:
             self.region[:6]
             if self.region
             and self.region != regions.NATIONAL
-            and (len(self.region) == 9 or regions.get(self.region).level == "county")
+            and (len(self.region) in (9, 12) or regions.get(self.region).level == "county")
             else None
         )
 
     @property
     def town(self) -> str | None:
-        return self.region if self.region and len(self.region) == 9 else None
+        """The 乡镇/街道 of a town official, or the one a village official's village lies in."""
+        return self.region[:9] if self.region and len(self.region) in (9, 12) else None
+
+    @property
+    def village(self) -> str | None:
+        return self.region if self.region and len(self.region) == 12 else None
 
     @property
     def scope(self) -> str | None:

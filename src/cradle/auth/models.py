@@ -22,7 +22,8 @@ class Account(Base):
     # encrypted at rest (cradle.fieldcrypt): a citizen's user name is their ID number
     username: Mapped[str] = mapped_column(EncryptedString(160), unique=True)
     role: Mapped[str] = mapped_column(String(24), index=True)
-    region: Mapped[str | None] = mapped_column(String(9), index=True)  # scope: 6-digit, 9-digit town, or "cn"
+    # scope: 6-digit, 9-digit town, 12-digit village (村/社区), or "cn"
+    region: Mapped[str | None] = mapped_column(String(12), index=True)
     department: Mapped[str | None] = mapped_column(String(16))
     facility_id: Mapped[int | None] = mapped_column(Integer)  # a facility operator's 托育机构
     institution_id: Mapped[int | None] = mapped_column(

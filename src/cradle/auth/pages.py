@@ -43,6 +43,8 @@ HOME_LINKS = {
         ("/registry", N_("Population registry")),
         ("/payments", N_("Payments")),
         ("/health", N_("Maternal and child health")),
+        ("/assistance", N_("Family-planning family assistance")),
+        ("/assistance/priority", N_("Special-family priority")),
         ("/auth/admin/accounts", N_("Accounts")),
         ("/admin/jobs", N_("Scheduled jobs")),
         ("/auth/account", N_("My account")),

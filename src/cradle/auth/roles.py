@@ -5,6 +5,7 @@ from __future__ import annotations
 from cradle.errors import N_
 
 CITIZEN = "citizen"
+VILLAGE = "village_official"  # 村/社区: a 12-digit code (its town's 9 digits and 3 more)
 TOWN = "town_official"
 COUNTY = "county_official"
 CITY = "city_official"
@@ -15,9 +16,10 @@ AUDITOR = "auditor"
 HEALTH = "health_worker"  # 妇幼 doctor or nurse of one 医疗机构/妇幼保健院 (Account.institution_id)
 ADMIN = "administrator"
 
-ROLES = (CITIZEN, TOWN, COUNTY, CITY, PROVINCE, DEPT, OPERATOR, HEALTH, AUDITOR, ADMIN)
+ROLES = (CITIZEN, VILLAGE, TOWN, COUNTY, CITY, PROVINCE, DEPT, OPERATOR, HEALTH, AUDITOR, ADMIN)
 ROLE_LABELS = {
     CITIZEN: N_("Citizen"),
+    VILLAGE: N_("Village official"),
     TOWN: N_("Town official"),
     COUNTY: N_("County official"),
     CITY: N_("City official"),
@@ -68,9 +70,13 @@ DEPARTMENTS = {
 
 # Officials scoped to a region; they see persons, cases, facilities and payments only inside it.
 OFFICIALS = (TOWN, COUNTY, CITY, PROVINCE, DEPT)
-STAFF = (*OFFICIALS, OPERATOR, HEALTH, AUDITOR, ADMIN)
-# The level a role's region code must have ("town" is a 9-digit 乡镇/街道 code); None: any level or "cn".
+# A village (村/社区) official works on the lists of the one village only (the assistance cycle's check, 公示 and
+# objections), none of the officials' desks over persons and cases.
+STAFF = (*OFFICIALS, VILLAGE, OPERATOR, HEALTH, AUDITOR, ADMIN)
+# The level a role's region code must have ("town" is a 9-digit 乡镇/街道 code, "village" a 12-digit 村/社区 code);
+# None: any level or "cn".
 REGION_LEVEL = {
+    VILLAGE: "village",
     TOWN: "town",
     COUNTY: "county",
     CITY: "city",

@@ -1,4 +1,6 @@
-"""Region scope: GB/T 2260 codes (6 digits), 乡镇/街道 codes (9 digits, the first 6 a county) and "cn"."""
+"""Region scope: GB/T 2260 codes (6 digits), 乡镇/街道 codes (9 digits, the first 6 a county), 村/社区 codes (12
+digits, the first 9 its town: the statistical division code) and "cn". Towns and villages have no table of
+names here: a code of either is valid when its first six digits are a county."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ def valid_region(code: str | None) -> bool:
         return False
     if code == regions.NATIONAL:
         return True
-    if len(code) == 9 and code.isdigit():
+    if len(code) in (9, 12) and code.isdigit():
         return regions.exists(code[:6]) and regions.get(code[:6]).level == "county"
     return regions.exists(code)
 
@@ -20,7 +22,7 @@ def valid_region(code: str | None) -> bool:
 def level(code: str) -> str:
     if code == regions.NATIONAL:
         return "national"
-    return "town" if len(code) == 9 else regions.get(code).level
+    return {9: "town", 12: "village"}.get(len(code)) or regions.get(code).level
 
 
 def in_scope(code: str | None, scope: str | None) -> bool:
@@ -29,8 +31,8 @@ def in_scope(code: str | None, scope: str | None) -> bool:
         return True
     if not code or not scope or not valid_region(code) or not valid_region(scope):
         return False
-    if len(scope) == 9:
-        return code[:9] == scope
+    if len(scope) in (9, 12):
+        return code[: len(scope)] == scope
     return regions.is_within(code[:6], scope)
 
 

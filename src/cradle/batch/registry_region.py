@@ -205,6 +205,11 @@ class RegionFacts(_Builder):
     def children(self, pid: int) -> set[int]:
         return {self.root(r.person_id) for i in self.ids(pid) for r in self._to.get(i, ())}
 
+    def adopted_on(self, child: int, parents: list[int]) -> dt.date | None:
+        ids = {i for p in parents for i in self.ids(p)}
+        found = [r.adopted_on for i in self.ids(child) for r in self._of.get(i, ()) if r.relative_id in ids]
+        return max((d for d in found if d is not None and d <= self.on), default=None)
+
     def spouse(self, pid: int) -> int | None:
         ids = set(self.ids(pid))
         row = _newest({r.source_id: r for i in ids for r in self._married.get(i, ())}.values())

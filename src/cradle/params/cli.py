@@ -18,17 +18,10 @@ ACTOR = typer.Option(..., "--actor", help="The account (user name) on whose beha
 
 
 def _actor(session, username: str):
-    from sqlalchemy import select
-
     # deferred: `cradle --help` imports every command module; the work loads when it runs
-    from cradle.auth.actor import from_account
-    from cradle.auth.models import Account
-    from cradle.errors import N_, NotFound
+    from cradle.auth.accounts import acting_for
 
-    account = session.scalar(select(Account).where(Account.username == username, Account.active.is_(True)))
-    if account is None:
-        raise NotFound("--actor", N_("No active account %(username)s"), username=username)
-    return from_account(account, "cli")
+    return acting_for(session, username)
 
 
 def _echo(data) -> None:

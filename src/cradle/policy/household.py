@@ -69,6 +69,7 @@ class Member(_Model):
     death_date: dt.date | None = None  # with deceased: true
     disability_grade: Annotated[int, Field(ge=1, le=4)] | None = None  # 残疾等级 一级…四级, with disability
     adopted: bool = False  # a child adopted (合法收养)
+    adopted_on: dt.date | None = None  # the adoption's date (民政 收养登记), with adopted: true
     cannot_self_care: bool = False  # 生活长期不能自理
     hospitalized: bool = False  # in hospital on the as-of date
 
@@ -272,6 +273,16 @@ def _family_planning_facts(m: Member, where: str, as_of: dt.date | None) -> list
     if m.adopted and m.relation != "child":
         message = N_("Only a child can be adopted")
         problems.append(Invalid(f"{where}.adopted", message, code="not_a_child"))
+    if m.adopted_on:
+        if not m.adopted:
+            message = N_("An adoption date needs adopted: true")
+            problems.append(Invalid(f"{where}.adopted_on", message, code="not_adopted"))
+        elif m.adopted_on < m.birth_date:
+            message = N_("The adoption date is before the birth date")
+            problems.append(Invalid(f"{where}.adopted_on", message, code="before_birth"))
+        elif as_of and m.adopted_on > as_of:
+            message = N_("The adoption date is after the as-of date")
+            problems.append(Invalid(f"{where}.adopted_on", message, code="after_as_of"))
     return problems
 
 

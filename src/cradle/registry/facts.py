@@ -57,6 +57,11 @@ FACT_SQL: dict[str, list[str]] = {
             JOIN registry_person sp ON sp.id_number = s.spouse_id_number WHERE s.event = 'marriage'""",
         """INSERT INTO registry_death (source_id, person_id, death_date, region)
             SELECT s._source_id, s._person_id, s.event_date, s.region FROM {S} s WHERE s.event = 'death'""",
+        # 收养登记: the child's relation to the parent who adopted it, dated
+        """INSERT INTO registry_relation (source_id, relation, person_id, relative_id, valid_from, adopted_on)
+            SELECT s._source_id, CASE WHEN s.adopter_sex = 'F' THEN 'mother' ELSE 'father' END, s._person_id, ad.id,
+                   s.event_date, s.event_date FROM {S} s
+            JOIN registry_person ad ON ad.id_number = s.adopter_id_number WHERE s.event = 'adoption'""",
         f"""INSERT INTO registry_assistance (source_id, person_id, kind, event, valid_from)
             SELECT s._source_id, s._person_id, CASE WHEN s.event = 'orphan' THEN 'orphan' ELSE 'low_income' END,
                    CASE WHEN s.event = 'low_income_end' THEN 'end' ELSE 'start' END, s.event_date

@@ -110,6 +110,7 @@ MINZHENG_EVENTS = {
     "low_income_start": "纳入低保/低收入",
     "low_income_end": "退出低保/低收入",
     "orphan": "孤儿认定",
+    "adoption": "收养登记（本行为被收养的子女，生效日期为收养日期）",
 }
 JIAOYU_EVENTS = {"enrol": "入托/入园", "leave": "离托/离园"}
 YIBAO_EVENTS = {"enrol": "参保", "stop": "停保"}
@@ -159,12 +160,14 @@ FEEDS: dict[str, Feed] = {
         _common(MINZHENG_EVENTS)
         + (Column("region", "region", "登记地行政区划代码"),)
         + _person("spouse_", "配偶", required_for=("marriage", "divorce"))
+        + (Column("spouse_sex", "enum", "配偶性别", codes=SEX, required_for=("marriage", "divorce")),)
+        + _person("adopter_", "收养人", required_for=("adoption",))
         + (
-            Column("spouse_sex", "enum", "配偶性别", codes=SEX, required_for=("marriage", "divorce")),
+            Column("adopter_sex", "enum", "收养人性别", codes=SEX, required_for=("adoption",)),
             _town(),
         ),
         MINZHENG_EVENTS,
-        people=("spouse_",),
+        people=("spouse_", "adopter_"),
     ),
     "jiaoyu": Feed(
         "jiaoyu",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from cradle import regions
@@ -95,6 +95,18 @@ class _Builder:
             )
         ).scalars()
         return {self.root(c) for c in rows}
+
+    def adopted_on(self, child: int, parents: list[int]) -> dt.date | None:
+        """When one of `parents` adopted `child` (民政 收养登记) by the date; None if neither did."""
+        ids = [i for p in parents for i in self.ids(p)]
+        return self.s.execute(
+            select(func.max(m.Relation.adopted_on)).where(
+                m.Relation.person_id.in_(self.ids(child)),
+                m.Relation.relative_id.in_(ids),
+                m.Relation.adopted_on.is_not(None),
+                m.Relation.valid_from <= self.on,
+            )
+        ).scalar()
 
     def spouse(self, pid: int) -> int | None:
         ids = self.ids(pid)
@@ -254,6 +266,9 @@ def household_of(b: _Builder, person: m.Person) -> dict:
     for n, k in enumerate(ordered, 1):
         keys[k] = f"c{n}"
         child = b.member(k, "child", keys[k])
+        adopted = b.adopted_on(k, parents)
+        if adopted is not None:  # 合法收养, with its date: the yearly family-planning review asks when
+            child["adopted"], child["adopted_on"] = True, adopted.isoformat()
         rec = births[k]
         # The order counts the parents' children: the birth record's (the mother's count, which may count
         # children not listed), but never below the children listed before (a father's child from an earlier

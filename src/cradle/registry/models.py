@@ -159,7 +159,8 @@ class Residence(Base):
 
 
 class Relation(Base):
-    """person → relative: mother, father or spouse. Children and grandparents are read the other way round."""
+    """person → relative: mother, father or spouse. Children and grandparents are read the other way round.
+    A child's relation to a parent who adopted it (民政 收养登记) carries the adoption date in `adopted_on`."""
 
     __tablename__ = "registry_relation"
 
@@ -168,6 +169,7 @@ class Relation(Base):
     person_id: Mapped[int] = _person_fk()
     relative_id: Mapped[int] = _person_fk()
     valid_from: Mapped[dt.date] = mapped_column(Date)
+    adopted_on: Mapped[dt.date | None] = mapped_column(Date)  # set when the relative adopted the person
 
 
 class Birth(Base):

@@ -40,6 +40,7 @@ REASONS = {
     "number": "应为非负数",
     "death_before_birth": "死亡日期早于出生日期",
     "event_before_birth": "生效日期早于出生日期",
+    "adopter_is_child": "收养人与被收养人为同一人",
     "mother_too_young": "生育时母亲不满12周岁",
     "mother_not_female": "母亲的身份证号码为男性",
     "record_conflict": "业务记录号已存在且内容不同",
@@ -63,6 +64,7 @@ REASON_MESSAGES = {
     "number": N_("Should be a non-negative number"),
     "death_before_birth": N_("The death date is before the birth date"),
     "event_before_birth": N_("The effective date is before the birth date"),
+    "adopter_is_child": N_("The adopter is the adopted child"),
     "mother_too_young": N_("The mother was under 12 at the birth"),
     "mother_not_female": N_("The mother's ID number is a man's"),
     "record_conflict": N_("The record number is already stored with different content"),
@@ -222,6 +224,9 @@ def validate(feed: Feed, batch: pl.DataFrame, today: dt.date | None = None) -> p
     birth, when = h("d", "birth_date"), h("d", "event_date")
     checks.append(((event == "death") & (when < birth), "event_date", "death_before_birth"))
     checks.append(((event != "death") & (when < birth), "event_date", "event_before_birth"))
+    if "adopter_" in feed.people:  # 收养登记: the date is the adoption's (checked above), the adopter another
+        same = (event == "adoption") & (pl.col("adopter_id_number") == pl.col("id_number"))
+        checks.append((same, "adopter_id_number", "adopter_is_child"))
     if "mother_" in feed.people:
         mother_bd = pl.coalesce(h("d", "mother_birth_date"), h("idbirth_date", "mother_id_number"))
         checks.append(

@@ -152,6 +152,12 @@ def _apply(s: Session, f: dict, n: int) -> str:
 def _accounts(s: Session, mother: dict) -> None:
     register_citizen(s, mother["mother"], mother["name"], "13800000000", DEMO_PASSWORD, "demo")
     for username, role, region, dept in (
+        (
+            "demo-village",
+            roles.VILLAGE,
+            f"{TOWN}001",
+            None,
+        ),  # the assistance list's 村 (cradle.assistance.demo)
         ("demo-town", roles.TOWN, TOWN, None),
         ("demo-county", roles.COUNTY, COUNTY, None),
         ("demo-weijian", roles.DEPT, COUNTY, "weijian"),

@@ -18,6 +18,7 @@ _CITIZEN = re.compile(r"^citizen:[^:]*:(?P<name>.*)$")
 
 # The officer of each level, said after the place ("张店区 区县经办人"); the services domain's role names too.
 OFFICERS = {
+    roles.VILLAGE: N_("village officer"),
     roles.TOWN: N_("town officer"),
     "town": N_("town officer"),
     roles.COUNTY: N_("county officer"),

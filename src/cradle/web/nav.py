@@ -55,6 +55,8 @@ REGISTRY_DESK = (*roles.OFFICIALS, roles.AUDITOR, roles.ADMIN)
 PARAMS_DESK = (roles.COUNTY, roles.CITY, roles.PROVINCE)  # the officials who decide a parameter (params.desk)
 # 妇幼 doctors and the officials over them, 卫健 among the departments (cradle.health.access)
 HEALTH_DESK = (roles.HEALTH, roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE, roles.AUDITOR, roles.ADMIN)
+# the officials of one county's assistance list (cradle.assistance.pages: the own county's year; a village's part)
+ASSISTANCE_DESK = (roles.VILLAGE, roles.TOWN, roles.COUNTY)
 WHATIF_DESK = (
     roles.COUNTY,
     roles.CITY,
@@ -96,6 +98,8 @@ AUDIENCES: list[tuple[str, list[Link]]] = [
             Link("/registry", N_("Population registry"), REGISTRY_DESK),
             Link("/payments", N_("Payments"), (roles.COUNTY,), ("caizheng",)),
             Link("/health", N_("Maternal and child health"), HEALTH_DESK, ("weijian",)),
+            Link("/assistance", N_("Family-planning family assistance"), ASSISTANCE_DESK),
+            Link("/assistance/priority", N_("Special-family priority"), (roles.HEALTH,)),
             Link("/auth/admin/accounts", N_("Accounts"), (roles.ADMIN,)),
             Link("/admin/jobs", N_("Scheduled jobs"), (roles.ADMIN,)),
             Link("/params", N_("Parameter desk"), PARAMS_DESK),
