@@ -85,3 +85,21 @@ def test_population_reasons_are_the_sentences_row_by_row(seed):
     ]
     assert got == expected
     assert len(got) > 50
+
+
+def test_province_detection_names_the_layout_ids(tmp_path):
+    frames = generate(COUNTY, 8_000, 3, AS_OF)
+    frames.write(tmp_path)
+    programs = {p.id for p in for_county(COUNTY)}
+    table = detection.province(tmp_path, COUNTY, AS_OF, programs, workers=1, max_households=1_000)
+    pop = Population.from_frames(frames.households, frames.persons, frames.births)
+    whole = detection.found(pop, AS_OF, programs)
+    assert sorted(zip(table["program"], table["person_id"], table["reason"], strict=True)) == sorted(
+        zip(
+            whole["program"],
+            [str(pop.person_ids[i]) for i in whole["person"]],
+            whole["reason"],
+            strict=True,
+        )
+    )
+    assert table.height > 10

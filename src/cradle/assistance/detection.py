@@ -9,12 +9,16 @@ review, where each person of those households stands (alive, still here, a child
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+import os
 import string
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from cradle.batch.source import plan, read_partition
 from cradle.errors import Problems
 from cradle.policy.engine import run
 from cradle.policy.explain import entitlement
@@ -76,6 +80,49 @@ def found(pop: Population, as_of: dt.date, programs: set[str]) -> pl.DataFrame:
     if not frames:
         return pl.DataFrame(schema=FOUND_SCHEMA)
     return pl.concat(frames).cast(FOUND_SCHEMA)
+
+
+def province(
+    source: Path,
+    region: str,
+    as_of: dt.date,
+    programs: set[str],
+    *,
+    workers: int | None = None,
+    max_households: int = 200_000,
+) -> pl.DataFrame:
+    """Who qualifies in a whole region from the batch layout (`cradle batch`'s three tables in `source`): the
+    rows of `found` with the layout's person_id and household_id, partition by partition (the batch's plan),
+    in `workers` processes (spawned, as the batch runner's, so Polars' threads are never forked)."""
+    jobs = [
+        (str(source), part, as_of, sorted(programs)) for part in plan(Path(source), region, max_households)
+    ]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    if workers == 1:
+        tables = [_partition(job) for job in jobs]
+    else:
+        with mp.get_context("spawn").Pool(workers, initializer=_one_thread) as pool:
+            tables = pool.map(_partition, jobs, chunksize=1)
+    tables = [t for t in tables if t.height]
+    return pl.concat(tables) if tables else pl.DataFrame(schema={**FOUND_SCHEMA, **_IDS})
+
+
+_IDS = {"person_id": pl.String, "household_id": pl.String}
+
+
+def _one_thread() -> None:
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")  # two processes on two cores, not two pools of threads
+
+
+def _partition(job) -> pl.DataFrame:
+    source, part, as_of, programs = job
+    households, persons, births = read_partition(Path(source), part)
+    pop = Population.from_frames(households, persons, births)
+    table = found(pop, as_of, set(programs))
+    return table.with_columns(
+        person_id=pl.Series(pop.person_ids).cast(pl.String).gather(table["person"]),
+        household_id=pl.Series(pop.household_ids).cast(pl.String).gather(table["household"]),
+    )
 
 
 def _codes(values: np.ndarray) -> np.ndarray:

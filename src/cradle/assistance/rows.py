@@ -5,6 +5,8 @@ with one ring in one executemany."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import String, select, text, type_coerce
 from sqlalchemy.orm import Session
 
@@ -42,12 +44,15 @@ def read(session: Session, cycle_id: int, *where) -> list[dict]:
     """The cycle's entries as dicts (id and every column), ID numbers decrypted with one ring."""
     cols = [Entry.id, *(raw(getattr(Entry, c)) if c in ENCRYPTED else getattr(Entry, c) for c in COLUMNS)]
     rows = session.execute(select(*cols).where(Entry.cycle_id == cycle_id, *where)).all()
-    ring = keyring()
+    # equal stored texts are equal plain texts (deterministic encryption): a family's two parents share their
+    # household key, so each distinct text is decrypted once
+    decrypt = lru_cache(maxsize=None)(keyring().decrypt)
+    names = ("id", *COLUMNS)
     out = []
     for r in rows:
-        d = dict(zip(("id", *COLUMNS), r, strict=True))
+        d = dict(zip(names, r, strict=True))
         for c in ENCRYPTED:
-            d[c] = ring.decrypt(d[c])
+            d[c] = decrypt(d[c])
         out.append(d)
     return out
 
