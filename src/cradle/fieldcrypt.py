@@ -40,7 +40,7 @@ from sqlalchemy import String, Text, type_coerce
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
-from cradle.config import get_settings
+from cradle.config import Settings, get_settings
 
 ALGORITHMS = {"aes": "a", "sm": "s"}
 DEV_KEY_ID = "dev"
@@ -59,7 +59,11 @@ class FieldIntegrityError(ValueError):
 
 
 def crypto_mode() -> str:
-    mode = get_settings().crypto.strip().lower() or "aes"
+    return _mode(get_settings())
+
+
+def _mode(settings: Settings) -> str:
+    mode = settings.crypto.strip().lower() or "aes"
     if mode not in ALGORITHMS:
         raise FieldKeyError(f"CRADLE_CRYPTO must be one of {', '.join(ALGORITHMS)}, got {mode!r}")
     return mode
@@ -212,10 +216,19 @@ def parse_keys(text: str) -> tuple[tuple[str, bytes], ...]:
     return tuple(keys)
 
 
+_last: tuple[Settings, Keyring] | None = None  # the ring of the settings asked last (each value asks again)
+
+
 def keyring() -> Keyring:
     """The ring from the environment (read each time, parsed once per distinct setting)."""
+    global _last
     settings = get_settings()
-    return _ring(settings.field_keys, crypto_mode(), settings.production)
+    last = _last
+    if last is not None and last[0] is settings:  # the same environment gives the same Settings object
+        return last[1]
+    ring = _ring(settings.field_keys, _mode(settings), settings.production)
+    _last = (settings, ring)
+    return ring
 
 
 @lru_cache(maxsize=8)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,10 +28,16 @@ def _place_known(prefix: str, year: int) -> bool:
     return True
 
 
+# an ID number as typed plainly (ASCII digits, the check character X in either case): stdnum's compact() only
+# upper-cases it, so its Unicode clean-up (a third of the check's cost) is skipped
+_PLAIN = re.compile(r"[0-9]{17}[0-9Xx]", re.ASCII)
+
+
 def check_id_number(number: str, *, birth_date: dt.date | None = None) -> IdProblem | None:
     """None when `number` is a valid 18-digit ID number (and agrees with `birth_date` when given).
     The checks and their order are python-stdnum's `ric.validate`, with the place look-up cached."""
-    value = ric.compact(number or "")
+    plain = isinstance(number, str) and _PLAIN.fullmatch(number) is not None
+    value = number.upper() if plain else ric.compact(number or "")
     if len(value) != 18:
         return IdProblem("length", "身份证号码应为18位")
     if not value[:-1].isdigit() or not (value[-1].isdigit() or value[-1] == "X"):
@@ -38,8 +45,8 @@ def check_id_number(number: str, *, birth_date: dt.date | None = None) -> IdProb
     if value[-1] != ric.calc_check_digit(value):
         return IdProblem("checksum", "身份证号码校验位错误")
     try:
-        born = ric.get_birth_date(value)
-    except ValidationError:
+        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))  # ric.get_birth_date's reading
+    except ValueError:
         return IdProblem("birth_date", "身份证号码中的出生日期无效")
     if not _place_known(value[:6], born.year):
         return IdProblem("region", "身份证号码中的地区代码无效")

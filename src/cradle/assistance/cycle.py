@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from cradle import audit, regions
@@ -381,19 +381,8 @@ def set_accounts(session: Session, actor: Actor, county: str, year: int, rows_in
             for eid in found[number]
         ]
     if changes:
-        t = Entry.__table__
         session.flush()
-        session.connection().execute(
-            update(t)
-            .where(t.c.id == bindparam("eid"))
-            .values(
-                account_no=bindparam("acc"),
-                bank_code=func.coalesce(bindparam("bank"), t.c.bank_code),
-                town=func.coalesce(bindparam("town"), t.c.town),
-                village=func.coalesce(bindparam("village"), t.c.village),
-            ),
-            changes,
-        )
+        rows.set_accounts(session, changes)
         session.expire_all()
     audit.record(session, ref(actor), "assistance.accounts", _subject(cycle), {"rows": len(rows_in)})
     return len(rows_in)

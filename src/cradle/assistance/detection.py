@@ -9,8 +9,16 @@ review, where each person of those households stands (alive, still here, a child
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+import os
+import string
 from dataclasses import dataclass
+from pathlib import Path
 
+import numpy as np
+import polars as pl
+
+from cradle.batch.source import plan, read_partition
 from cradle.errors import Problems
 from cradle.policy.engine import run
 from cradle.policy.explain import entitlement
@@ -38,6 +46,136 @@ def family_key(household: dict) -> str | None:
     return None
 
 
+FOUND_SCHEMA = {
+    "program": pl.String,
+    "person": pl.Int64,  # the person's row in the population
+    "household": pl.Int64,  # the household's row
+    "reason": pl.String,
+    "amount": pl.Float64,  # null: left to the county's rate
+}
+
+
+def found(pop: Population, as_of: dt.date, programs: set[str]) -> pl.DataFrame:
+    """Every person of `pop` the programs pay (FOUND_SCHEMA), each with the engine's explanation, computed once
+    per distinct set of facts the sentence reads (`reasons`): for a county or a province of persons."""
+    frames = []
+    for res in run(pop, as_of, only=programs):
+        keep = np.flatnonzero(res.beneficiary >= 0)  # a household row has nobody to pay
+        if not len(keep):
+            continue
+        amount = (
+            np.full(len(keep), np.nan) if res.amount is None else np.asarray(res.amount[keep], dtype=float)
+        )
+        frames.append(
+            pl.DataFrame(
+                {
+                    "program": pl.repeat(res.program.id, len(keep), dtype=pl.String, eager=True),
+                    "person": res.beneficiary[keep].astype(np.int64),
+                    "household": res.household[keep].astype(np.int64),
+                    "reason": pl.Series(reasons(res, keep, pop.person_ids), dtype=pl.String),
+                    "amount": pl.Series(amount, dtype=pl.Float64, nan_to_null=True),
+                }
+            )
+        )
+    if not frames:
+        return pl.DataFrame(schema=FOUND_SCHEMA)
+    return pl.concat(frames).cast(FOUND_SCHEMA)
+
+
+def province(
+    source: Path,
+    region: str,
+    as_of: dt.date,
+    programs: set[str],
+    *,
+    workers: int | None = None,
+    max_households: int = 200_000,
+) -> pl.DataFrame:
+    """Who qualifies in a whole region from the batch layout (`cradle batch`'s three tables in `source`): the
+    rows of `found` with the layout's person_id and household_id, partition by partition (the batch's plan),
+    in `workers` processes (spawned, as the batch runner's, so Polars' threads are never forked)."""
+    jobs = [
+        (str(source), part, as_of, sorted(programs)) for part in plan(Path(source), region, max_households)
+    ]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    if workers == 1:
+        tables = [_partition(job) for job in jobs]
+    else:
+        with mp.get_context("spawn").Pool(workers, initializer=_one_thread) as pool:
+            tables = pool.map(_partition, jobs, chunksize=1)
+    tables = [t for t in tables if t.height]
+    return pl.concat(tables) if tables else pl.DataFrame(schema={**FOUND_SCHEMA, **_IDS})
+
+
+_IDS = {"person_id": pl.String, "household_id": pl.String}
+
+
+def _one_thread() -> None:
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")  # two processes on two cores, not two pools of threads
+
+
+def _partition(job) -> pl.DataFrame:
+    source, part, as_of, programs = job
+    households, persons, births = read_partition(Path(source), part)
+    pop = Population.from_frames(households, persons, births)
+    table = found(pop, as_of, set(programs))
+    return table.with_columns(
+        person_id=pl.Series(pop.person_ids).cast(pl.String).gather(table["person"]),
+        household_id=pl.Series(pop.household_ids).cast(pl.String).gather(table["household"]),
+    )
+
+
+def _codes(values: np.ndarray) -> np.ndarray:
+    """Small integers naming each distinct value (equal values, NaN and NaT included, share one)."""
+    try:
+        return np.unique(values, return_inverse=True)[1].reshape(-1)
+    except TypeError:  # mixed objects (text and None): a dict names them
+        seen: dict = {}
+        return np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
+
+
+def reasons(res, keep: np.ndarray, person_ids: np.ndarray) -> list[str]:
+    """The explanation `entitlement()` writes for each of the eligible rows `keep` of `res`, asked once per
+    distinct combination of what the sentence reads: its facts and entity columns, the amount and the period
+    it names, and the parameter values behind the row (the desk's sources and 待核实). A province's hundreds
+    of thousands of rows share a few thousand sentences."""
+    rule = res.rule
+    rows = res.rows[keep]
+    keys: list[np.ndarray] = [np.isnan(np.asarray(res.amount[keep], dtype=float))] if _float(res) else []
+    fields = [f for _, f, _, _ in string.Formatter().parse(rule.explanation) if f is not None]
+    if any(not f.isidentifier() for f in fields):  # an index or attribute in the sentence: row by row
+        return [entitlement(res, int(i), person_ids)["explanation"] for i in keep]
+    entity = res.ctx.entity(res.program.entity)
+    for f in dict.fromkeys(fields):
+        if f == "amount":
+            keys.append(np.asarray(res.amount[keep]) if res.amount is not None else np.zeros(len(keep)))
+        elif f in ("start", "end"):
+            keys.append(getattr(res, f)[keep])
+        elif f in rule.facts:
+            v = rule.facts[f]
+            if callable(v):  # computed once, as the sentence writer does (RowFacts)
+                v = rule.facts[f] = v()
+            if np.ndim(v):
+                keys.append(np.asarray(v)[rows])
+        elif f in entity:
+            keys.append(np.asarray(getattr(entity, f))[rows])
+    for use in res.uses:  # the parameter values each row was read with
+        for by in (use.on, use.regions):
+            if by is not None and np.ndim(by):
+                keys.append(np.asarray(by)[rows])
+    if not keys:
+        return [entitlement(res, int(keep[0]), person_ids)["explanation"]] * len(keep)
+    groups, first, inverse = np.unique(
+        np.stack([_codes(k) for k in keys], axis=1), axis=0, return_index=True, return_inverse=True
+    )
+    said = np.array([entitlement(res, int(keep[i]), person_ids)["explanation"] for i in first], dtype=object)
+    return said[inverse.reshape(-1)].tolist()
+
+
+def _float(res) -> bool:
+    return res.amount is not None and np.asarray(res.amount).dtype.kind == "f"
+
+
 def detect(households: list[dict], as_of: dt.date, programs: set[str]) -> list[Found]:
     parsed, kept = [], []
     for h in households:
@@ -49,29 +187,34 @@ def detect(households: list[dict], as_of: dt.date, programs: set[str]) -> list[F
     if not parsed:
         return []
     pop = Population.from_households(parsed)
-    found: list[Found] = []
-    for res in run(pop, as_of, only=programs):
-        for i in range(len(res.rows)):
-            person = int(res.beneficiary[i])
-            if person < 0:
-                continue  # the assistance programs pay persons; a household row has nobody to pay
-            household = kept[int(res.household[i])]
-            member_id = str(pop.person_ids[person])
-            member = next(m for m in household["members"] if m["id"] == member_id)
-            if not member.get("id_number"):
-                continue
-            out = entitlement(res, i, pop.person_ids)
-            found.append(
-                Found(
-                    program=res.program.id,
-                    id_number=member["id_number"],
-                    name=member.get("name") or "",
-                    household=family_key(household) or member["id_number"],
-                    reason=out["explanation"],
-                    amount=out["amount"],
-                )
+    out: list[Found] = []
+    members: dict[int, dict] = {}  # household row -> its members by id
+    for program, person, row, reason, amount in found(pop, as_of, programs).iter_rows():
+        household = kept[row]
+        by_id = members.get(row)
+        if by_id is None:
+            by_id = members[row] = {m["id"]: m for m in reversed(household["members"])}  # the first wins
+        member = by_id[str(pop.person_ids[person])]
+        if not member.get("id_number"):
+            continue
+        out.append(
+            Found(
+                program=program,
+                id_number=member["id_number"],
+                name=member.get("name") or "",
+                household=family_key(household) or member["id_number"],
+                reason=reason,
+                amount=_amount(amount),
             )
-    return found
+        )
+    return out
+
+
+def _amount(value: float | None) -> float | None:
+    """As `entitlement()` gives it: whole figures as int, others to the fen."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 2)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cradle import audit
@@ -38,24 +38,25 @@ def join(session: Session, cycle: Cycle) -> int:
     """Families of the cycle's approved special-assistance people (paid monthly) that are not yet followed."""
     ring = keyring()
     have = {ring.decrypt(h) for h in session.execute(select(rows.raw(Family.household))).scalars()}
-    added = 0
+    new = []
     for e in rows.read(session, cycle.id, Entry.status == "approved", Entry.frequency == "monthly"):
         if not P.is_special(e["program"]) or e["household"] in have:
             continue
-        session.add(
-            Family(
-                household=e["household"],
-                name=e["name"],
-                county=cycle.county,
-                town=e["town"],
-                kind=P.kind_of(e["program"]),
-                joined_on=cycle.approved_on,
-            )
+        new.append(
+            {
+                "household": e["household"],
+                "name": e["name"],
+                "county": cycle.county,
+                "town": e["town"],
+                "kind": P.kind_of(e["program"]),
+                "joined_on": cycle.approved_on,
+            }
         )
         have.add(e["household"])
-        added += 1
-    session.flush()
-    return added
+    if new:  # one executemany, not an ORM object per family
+        session.flush()
+        session.execute(insert(Family), new)
+    return len(new)
 
 
 def get_family(session: Session, actor: Actor, family_id: int) -> Family:
