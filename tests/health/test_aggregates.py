@@ -77,8 +77,9 @@ def _feeds(url: str, folder) -> None:
             for n in range(2)
         ),
     ]
-    child = [
-        _row("FC1", FED_CHILD, "赵小宝", "1", "2024-08-01", "metabolic", "2024-08-04", result="1", **region)
+    child = [  # two rows of one county: its change number raised once (PostgreSQL refuses a row upserted twice)
+        _row("FC1", FED_CHILD, "赵小宝", "1", "2024-08-01", "metabolic", "2024-08-04", result="1", **region),
+        _row("FC2", FED_CHILD, "赵小宝", "1", "2024-08-01", "hearing", "2024-08-04", result="1", **region),
     ]
     women = [
         _row("FW1", SCREENED, "钱芳", "2", "1980-02-01", "cervical", "2024-05-01", result="1", **region),

@@ -246,7 +246,7 @@ def _changed(*also: str) -> str:
     the rows' own regions, and the regions `also` selects."""
     regions = " UNION ".join(("SELECT s.region FROM {S} s", *also))
     return f"""INSERT INTO health_count_change (region, change)
-            SELECT r.region, 1 FROM ({regions}) r WHERE r.region IS NOT NULL
+            SELECT DISTINCT r.region, 1 FROM ({regions}) r WHERE r.region IS NOT NULL
             ON CONFLICT (region) DO UPDATE SET change = health_count_change.change + 1"""
 
 
