@@ -1,5 +1,5 @@
-"""health: the 妇幼 indicators' counts kept per county and year, and each county's change number
-(cradle.health.aggregates); filled by counting the records already stored.
+"""health: the 妇幼 indicators' counts kept per county and year, and each county's change number of each group of
+indicators (cradle.health.aggregates); filled by counting the records already stored.
 
 Revision ID: health_0003
 Revises: health_0002
@@ -30,8 +30,9 @@ def upgrade() -> None:
     op.create_table(
         "health_count_change",
         sa.Column("region", sa.String(length=6), nullable=False),
+        sa.Column("part", sa.String(length=12), nullable=False),
         sa.Column("change", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("region", name=op.f("pk_health_count_change")),
+        sa.PrimaryKeyConstraint("region", "part", name=op.f("pk_health_count_change")),
     )
     _fill(op.get_bind())
 

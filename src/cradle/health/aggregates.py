@@ -1,10 +1,11 @@
 """The 妇幼 indicators from counts kept per county and year (`health_indicator_count`), so that a city's or a
 province's indicators add a few hundred stored rows instead of reading every record of the year.
 
-`indicators.parts` of one county and year are stored with the county's change number (`models.CountChange`,
-raised in the same transaction as every write of a record they count: the pages' through the session, the feeds'
-by their SQL) and the day they were counted on. Reading a region, a county's rows of an older change number or
-another day are counted again from its records and stored; the others are read as stored. The region's parts
+`indicators.parts` of one county and year are stored with the county's change number of their group of indicators
+(`models.CountChange`, raised in the same transaction as every write of a record the group counts: the pages'
+through the session, the feeds' by their SQL) and the day they were counted on. Reading a region, a county's
+groups of an older change number or another day are counted again from its records and stored (a 0–6 check
+entered recounts the births and children groups, not the women's); the others are read as stored. The region's parts
 are the sums of its counties' (counts of deliveries, deaths, records and persons), and `indicators.results` makes
 the ratios, asking the registry its denominators as the reference does. The change number is read before the
 records are counted, so a record written meanwhile leaves the stored rows of an older number: recounted next time.
@@ -45,16 +46,24 @@ def _chunks(values: list[str]) -> list[list[str]]:
     return [values[i : i + indicators.MAX_BATCH] for i in range(0, len(values), indicators.MAX_BATCH)]
 
 
-def _changes(session: Session, counties: list[str]) -> dict[str, int]:
-    got: dict[str, int] = {}
+def _changes(session: Session, counties: list[str]) -> dict[tuple[str, str], int]:
+    """{(county, group of indicators): its change number}."""
+    got: dict[tuple[str, str], int] = {}
     for part in _chunks(sorted(counties)):
-        query = select(CountChange.region, CountChange.change).where(CountChange.region.in_(part))
-        got.update((region, change) for region, change in session.execute(query))
+        query = select(CountChange.region, CountChange.part, CountChange.change).where(
+            CountChange.region.in_(part)
+        )
+        got.update(((region, group), change) for region, group, change in session.execute(query))
     return got
 
 
 def _store(
-    session: Session, county: str, year: int, on: dt.date, change: int, parts: dict[str, Part]
+    session: Session,
+    county: str,
+    year: int,
+    on: dt.date,
+    changes: dict[tuple[str, str], int],
+    parts: dict[str, Part],
 ) -> None:
     rows = [
         {
@@ -65,7 +74,7 @@ def _store(
             "denominator": den,
             "held": held,
             "counted_on": on,
-            "change": change,
+            "change": changes.get((county, indicators.GROUP_OF[key]), 0),
         }
         for key, (num, den, held) in parts.items()
     ]
@@ -82,18 +91,25 @@ def _store(
 
 
 def count(
-    session: Session, county: str, year: int, on: dt.date, change: int | None = None
+    session: Session,
+    county: str,
+    year: int,
+    on: dt.date,
+    changes: dict[tuple[str, str], int] | None = None,
+    groups: tuple[str, ...] | None = None,
 ) -> dict[str, Part]:
-    """Count one county's year from its records and store the counts."""
-    if change is None:
-        change = _changes(session, [county]).get(county, 0)
-    parts = indicators.parts(session, [county], year, on)
-    _store(session, county, year, on, change, parts)
+    """Count one county's year from its records (the indicators of `groups`, default all) and store the counts
+    with the change numbers `changes` (read before counting)."""
+    if changes is None:
+        changes = _changes(session, [county])
+    parts = indicators.parts(session, [county], year, on, groups)
+    _store(session, county, year, on, changes, parts)
     return parts
 
 
 def county_parts(session: Session, counties: list[str], year: int, on: dt.date) -> dict[str, dict[str, Part]]:
-    """{county: its parts of `year` counted on `on`}: as stored where current, else counted again and stored."""
+    """{county: its parts of `year` counted on `on`}: as stored where current, else (the groups of indicators
+    whose records changed) counted again and stored."""
     changes = _changes(session, counties)
     stored: dict[str, dict[str, Part]] = {}
     for part in _chunks(sorted(counties)):
@@ -108,13 +124,19 @@ def county_parts(session: Session, counties: list[str], year: int, on: dt.date) 
                 IndicatorCount.change,
             ).where(IndicatorCount.region.in_(part), IndicatorCount.year == year)
         ):
-            if row.counted_on == on and row.change == changes.get(row.region, 0):
+            group = indicators.GROUP_OF.get(row.indicator)
+            if group and row.counted_on == on and row.change == changes.get((row.region, group), 0):
                 stored.setdefault(row.region, {})[row.indicator] = (row.numerator, row.denominator, row.held)
     out = {}
     for county in counties:
         got = stored.get(county, {})
-        if set(got) != set(indicators.DEFINITIONS):
-            got = count(session, county, year, on, changes.get(county, 0))
+        stale = tuple(
+            g
+            for g in indicators.GROUPS
+            if any(indicators.GROUP_OF[k] == g and k not in got for k in indicators.DEFINITIONS)
+        )
+        if stale:
+            got = got | count(session, county, year, on, changes, stale)
         out[county] = got
     return out
 
@@ -186,5 +208,5 @@ def rebuild(
     for year in years:
         on = indicators.as_of(year, today)
         for county in counties:
-            count(session, county, year, on, changes.get(county, 0))
+            count(session, county, year, on, changes)
     return {"counties": len(counties), "years": len(years)}

@@ -241,13 +241,16 @@ _INSTITUTIONS = """INSERT INTO health_institution (code, name, region, kind, cri
 _WHO = "s._source_id, s._person_id, s.id_number, s.name"
 
 
-def _changed(*also: str) -> str:
-    """Raise the change number of the counties whose indicators the batch's rows count in (`models.CountChange`):
-    the rows' own regions, and the regions `also` selects."""
+def _changed(groups: tuple[str, ...], *also: str) -> list[str]:
+    """Raise the change number of the counties and groups of indicators the batch's rows count in
+    (`models.CountChange`): the rows' own regions, and the regions `also` selects."""
     regions = " UNION ".join(("SELECT s.region FROM {S} s", *also))
-    return f"""INSERT INTO health_count_change (region, change)
-            SELECT DISTINCT r.region, 1 FROM ({regions}) r WHERE r.region IS NOT NULL
-            ON CONFLICT (region) DO UPDATE SET change = health_count_change.change + 1"""
+    return [
+        f"""INSERT INTO health_count_change (region, part, change)
+            SELECT DISTINCT r.region, '{group}', 1 FROM ({regions}) r WHERE r.region IS NOT NULL
+            ON CONFLICT (region, part) DO UPDATE SET change = health_count_change.change + 1"""
+        for group in groups
+    ]
 
 
 # a pregnancy's records count where she delivers, a treatment where she tested positive
@@ -293,7 +296,7 @@ FACT_SQL: dict[str, list[str]] = {
                    s.event_date, s.region, s.institution_code, s.hiv_result, s.syphilis_result, s.hbv_result,
                    s.infection, s.child_result
             FROM {{S}} s WHERE {_in(("test", "treat", "exposed_child"))}""",
-        _changed(*_PREGNANCY_REGIONS),
+        *_changed(("births", "infections", "women"), *_PREGNANCY_REGIONS),
     ],
     "fuyou_child": [
         _INSTITUTIONS,
@@ -301,7 +304,7 @@ FACT_SQL: dict[str, list[str]] = {
                                              recorded_on, result, diagnosis, region, town, institution_code)
             SELECT {_WHO}, s.sex, s.birth_date, s.event, s.event_date, s.result, s.diagnosis, {_WHERE}
             FROM {{S}} s""",
-        _changed(),
+        *_changed(("births", "children")),
     ],
     "fuyou_death": [
         _INSTITUTIONS,
@@ -310,7 +313,7 @@ FACT_SQL: dict[str, list[str]] = {
             SELECT {_WHO}, s.sex, s.birth_date, s.death_kind, s.event_date, s.cause, s.place, s.pregnancy_no,
                    {_WHERE}, 'pending'
             FROM {{S}} s""",
-        _changed(),
+        *_changed(("births",)),
     ],
     "fuyou_women": [
         _INSTITUTIONS,
@@ -318,6 +321,6 @@ FACT_SQL: dict[str, list[str]] = {
                                               served_on, result, dose, region, town, institution_code)
             SELECT {_WHO}, s.sex, s.birth_date, s.event, s.event_date, s.result, s.dose, {_WHERE}
             FROM {{S}} s""",
-        _changed(_PRECONCEPTION_REGIONS),
+        *_changed(("women",), _PRECONCEPTION_REGIONS),
     ],
 }

@@ -100,6 +100,40 @@ DEFINITIONS: dict[str, Definition] = {
         "年内满13周岁的女孩中已接种HPV疫苗（至少1剂）的人数", "年内满13周岁的常住（户籍）女孩数"
     ),
 }
+# The indicators by the records they read (`parts` counts a group at a time; a record's change reaches the groups
+# that read its table, `models.COUNTED_GROUPS`).
+GROUP_OF: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "maternal_system_management_rate",
+            "early_booking_rate",
+            "prenatal_hiv_syphilis_hbv_testing_rate",
+            "maternal_mortality",
+            "neonatal_mortality",
+            "infant_mortality",
+            "infant_toddler_mortality",
+            "under5_mortality",
+            "newborn_metabolic_screening_rate",
+            "newborn_hearing_screening_rate",
+        ),
+        "births",
+    ),
+    "hiv_syphilis_treatment_rate": "infections",
+    "hiv_mother_to_child_transmission_rate": "infections",
+    **dict.fromkeys(
+        (
+            "premarital_check_rate",
+            "preconception_check_coverage",
+            "cervical_cancer_screening_rate",
+            "two_cancer_screening_rate",
+            "hpv_vaccination_coverage",
+        ),
+        "women",
+    ),
+    "child_health_management_rate": "children",
+    "under3_system_management_rate": "children",
+}
+GROUPS = ("births", "infections", "women", "children")
 SCALE = {
     "maternal_mortality": 100_000,
     "neonatal_mortality": 1000,
@@ -439,14 +473,22 @@ def as_of(year: int, today: dt.date | None = None) -> dt.date:
     return min(dt.date(year, 12, 31), today or dt.date.today())
 
 
-def parts(session: Session, counties: list[str], year: int, on: dt.date) -> dict[str, Part]:
-    """What the records of `counties` give each indicator of `year` counted on `on`, read from the records."""
+def parts(
+    session: Session, counties: list[str], year: int, on: dt.date, groups: tuple[str, ...] | None = None
+) -> dict[str, Part]:
+    """What the records of `counties` give each indicator of `year` counted on `on`, read from the records (of
+    the indicators of `groups`, default all)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     out: dict[str, Part] = {}
-    _births(session, counties, start, end, out)
-    _infections(session, counties, start, end, out)
-    _women(session, counties, year, on, out)
-    _children(session, counties, year, on, out)
+    wanted = GROUPS if groups is None else groups
+    if "births" in wanted:
+        _births(session, counties, start, end, out)
+    if "infections" in wanted:
+        _infections(session, counties, start, end, out)
+    if "women" in wanted:
+        _women(session, counties, year, on, out)
+    if "children" in wanted:
+        _children(session, counties, year, on, out)
     return out
 
 

@@ -370,23 +370,34 @@ class IndicatorCount(Base):
 
 
 class CountChange(Base):
-    """A county's change number: raised in the same transaction as every write of a record its indicators
-    count (the pages' through `_counted_change`, the feeds' by their SQL, `health.feeds`), so its stored counts
-    of an older number are recounted when read."""
+    """A county's change number of one group of indicators (`indicators.GROUP_OF`: births, infections, women,
+    children): raised in the same transaction as every write of a record they count (the pages' through
+    `_counted_change`, the feeds' by their SQL, `health.feeds`), so their stored counts of an older number are
+    counted again when read."""
 
     __tablename__ = "health_count_change"
 
     region: Mapped[str] = mapped_column(String(6), primary_key=True)
+    part: Mapped[str] = mapped_column(String(12), primary_key=True)
     change: Mapped[int] = mapped_column(Integer)
 
 
-# Records the indicators count, and which of their regions' counts a change of them reaches: its own region's;
-# for a pregnancy's records, the regions of its file, delivery and tests (they are counted where she delivers,
-# and a treatment where she tested positive); for a 孕前优生 check, the regions of the woman's pregnancies.
-_COUNTED = (Pregnancy, MaternalVisit, Delivery, InfectionRecord, ChildRecord, WomenService, DeathReport)
+# Records the indicators count, the groups of indicators reading them, and which regions' counts a change of them
+# reaches: its own region's; for a pregnancy's records, the regions of its file, delivery and tests (they are
+# counted where she delivers, and a treatment where she tested positive); for a 孕前优生 check, the regions of the
+# woman's pregnancies.
+COUNTED_GROUPS: dict[type, tuple[str, ...]] = {
+    Pregnancy: ("births", "women"),
+    MaternalVisit: ("births",),
+    Delivery: ("births",),
+    InfectionRecord: ("births", "infections"),
+    ChildRecord: ("births", "children"),
+    WomenService: ("women",),
+    DeathReport: ("births",),
+}
 _BY_PREGNANCY = (Pregnancy, MaternalVisit, Delivery, InfectionRecord)
-RAISE_CHANGE = """INSERT INTO health_count_change (region, change) VALUES (:region, 1)
-    ON CONFLICT (region) DO UPDATE SET change = health_count_change.change + 1"""
+RAISE_CHANGE = """INSERT INTO health_count_change (region, part, change) VALUES (:region, :part, 1)
+    ON CONFLICT (region, part) DO UPDATE SET change = health_count_change.change + 1"""
 
 
 def _values(obj, name: str) -> set:
@@ -394,15 +405,17 @@ def _values(obj, name: str) -> set:
 
 
 def _counted_change(session: Session, flush_context, instances) -> None:
-    """Raise the change number of every county whose indicators a record being written, changed or deleted
-    counts in (before the flush: the rows' old and new values are both at hand)."""
+    """Raise the change number of every county and group of indicators a record being written, changed or
+    deleted counts in (before the flush: the rows' old and new values are both at hand)."""
     regions: set[str] = set()
+    groups: set[str] = set()
     numbers: set[str] = set()
     women: set[str] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if not isinstance(obj, _COUNTED) or (obj in session.dirty and not session.is_modified(obj)):
+        if type(obj) not in COUNTED_GROUPS or (obj in session.dirty and not session.is_modified(obj)):
             continue
         regions |= _values(obj, "region")
+        groups.update(COUNTED_GROUPS[type(obj)])
         if isinstance(obj, _BY_PREGNANCY):
             numbers |= _values(obj, "pregnancy_no")
         if isinstance(obj, WomenService) and "preconception" in _values(obj, "kind"):
@@ -417,7 +430,8 @@ def _counted_change(session: Session, flush_context, instances) -> None:
             session.scalars(select(Pregnancy.region).where(Pregnancy.id_number.in_(sorted(women))))
         )
     if regions:
-        session.execute(text(RAISE_CHANGE), [{"region": r} for r in sorted(regions)])
+        rows = [{"region": r, "part": g} for r in sorted(regions) for g in sorted(groups)]
+        session.execute(text(RAISE_CHANGE), rows)
 
 
 event.listen(Session, "before_flush", _counted_change)
