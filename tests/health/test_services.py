@@ -101,7 +101,14 @@ def test_the_scheduled_sync_offers_the_checks_and_keeps_its_counts(hurl, workers
     _marriages(hurl, tmp_path / "minzheng.csv")
     record = runner.run("health-sync", hurl, today=dt.date(2025, 6, 1))
     assert (record.result, record.error) == ("ok", None)
-    assert record.summary == {"cases_opened": 0, "cases_closed": 0, "offers_made": 4, "offers_done": 0}
+    assert record.summary == {
+        "cases_opened": 0,
+        "cases_closed": 0,
+        "offers_made": 4,
+        "offers_done": 0,
+        "counted_counties": 0,
+        "counted_years": 0,
+    }
     with session_scope(hurl) as s:
         assert s.scalar(select(func.count()).select_from(Offer)) == 4
         (stored,) = s.scalars(select(JobRun).where(JobRun.name == "health-sync")).all()

@@ -14,6 +14,7 @@ from cradle.auth.deps import require
 from cradle.db import RequestSession
 from cradle.health import (
     access,
+    aggregates,
     cases,
     deaths,
     export,
@@ -289,7 +290,7 @@ def list_indicators(
     db: RequestSession, actor: Annotated[Actor, Depends(require(*access.OFFICIALS))], region: str, year: Year
 ) -> dict:
     access.check_region(actor, region[:6], region if len(region) == 9 else None)
-    values = indicators.compute(db, region, year, dt.date.today())
+    values = aggregates.compute(db, region, year, dt.date.today())
     return {
         "region": region,
         "year": year,

@@ -12,7 +12,7 @@ import typer
 from cradle.errors import N_, Invalid
 
 health = typer.Typer(
-    help="Maternal and child health (妇幼健康): sync, institutions, warnings, interviews (约谈通报), synthetic feeds.",
+    help="Maternal and child health (妇幼健康): sync, indicator counts, institutions, interviews (约谈通报), synthetic feeds.",
     no_args_is_help=True,
 )
 
@@ -35,6 +35,23 @@ def sync_cmd(today: str = typer.Option(None, help="the day to run as (YYYY-MM-DD
     with session_scope() as s:
         done = sync.run(s, _day(today))
     typer.echo("  ".join(f"{k}={v}" for k, v in done.items()))
+
+
+@health.command("rebuild-aggregates")
+def rebuild_aggregates_cmd(
+    region: str = typer.Option(None, "--region", help="GB/T 2260 code (default: every county with records)"),
+    year: list[int] = typer.Option(None, "--year", help="repeatable (default: from the first record's year)"),
+    today: str = typer.Option(None, help="the day to count as (YYYY-MM-DD, default today)"),
+) -> None:
+    """Count the maternal and child health indicators (妇幼指标) again from the records and store the counts
+    kept per county and year (recovery; run nightly by the health-sync job for this year and last)."""
+    # deferred: `cradle --help` imports every command module; the command's work loads when it runs
+    from cradle.db import session_scope
+    from cradle.health import aggregates
+
+    with session_scope() as s:
+        done = aggregates.rebuild(s, region, list(year) if year else None, _day(today))
+    typer.echo(f"counted={done['counties']} counties x {done['years']} years")
 
 
 @health.command("institution")

@@ -239,6 +239,28 @@ _INSTITUTIONS = """INSERT INTO health_institution (code, name, region, kind, cri
     FROM {S} s WHERE s.institution_code IS NOT NULL GROUP BY s.institution_code
     ON CONFLICT (code) DO NOTHING"""
 _WHO = "s._source_id, s._person_id, s.id_number, s.name"
+
+
+def _changed(groups: tuple[str, ...], *also: str) -> list[str]:
+    """Raise the change number of the counties and groups of indicators the batch's rows count in
+    (`models.CountChange`): the rows' own regions, and the regions `also` selects."""
+    regions = " UNION ".join(("SELECT s.region FROM {S} s", *also))
+    return [
+        f"""INSERT INTO health_count_change (region, part, change)
+            SELECT DISTINCT r.region, '{group}', 1 FROM ({regions}) r WHERE r.region IS NOT NULL
+            ON CONFLICT (region, part) DO UPDATE SET change = health_count_change.change + 1"""
+        for group in groups
+    ]
+
+
+# a pregnancy's records count where she delivers, a treatment where she tested positive
+_PREGNANCY_REGIONS = tuple(
+    f"SELECT t.region FROM {table} t WHERE t.pregnancy_no IN (SELECT s.pregnancy_no FROM {{S}} s)"
+    for table in ("health_pregnancy", "health_delivery", "health_infection_record")
+)
+# a 孕前优生 check counts for the woman's pregnancies
+_PRECONCEPTION_REGIONS = """SELECT t.region FROM health_pregnancy t
+    WHERE t.id_number IN (SELECT s.id_number FROM {S} s WHERE s.event = 'preconception')"""
 _WHERE = "s.region, s.town, s.institution_code"
 
 FACT_SQL: dict[str, list[str]] = {
@@ -274,6 +296,7 @@ FACT_SQL: dict[str, list[str]] = {
                    s.event_date, s.region, s.institution_code, s.hiv_result, s.syphilis_result, s.hbv_result,
                    s.infection, s.child_result
             FROM {{S}} s WHERE {_in(("test", "treat", "exposed_child"))}""",
+        *_changed(("births", "infections", "women"), *_PREGNANCY_REGIONS),
     ],
     "fuyou_child": [
         _INSTITUTIONS,
@@ -281,6 +304,7 @@ FACT_SQL: dict[str, list[str]] = {
                                              recorded_on, result, diagnosis, region, town, institution_code)
             SELECT {_WHO}, s.sex, s.birth_date, s.event, s.event_date, s.result, s.diagnosis, {_WHERE}
             FROM {{S}} s""",
+        *_changed(("births", "children")),
     ],
     "fuyou_death": [
         _INSTITUTIONS,
@@ -289,6 +313,7 @@ FACT_SQL: dict[str, list[str]] = {
             SELECT {_WHO}, s.sex, s.birth_date, s.death_kind, s.event_date, s.cause, s.place, s.pregnancy_no,
                    {_WHERE}, 'pending'
             FROM {{S}} s""",
+        *_changed(("births",)),
     ],
     "fuyou_women": [
         _INSTITUTIONS,
@@ -296,5 +321,6 @@ FACT_SQL: dict[str, list[str]] = {
                                               served_on, result, dose, region, town, institution_code)
             SELECT {_WHO}, s.sex, s.birth_date, s.event, s.event_date, s.result, s.dose, {_WHERE}
             FROM {{S}} s""",
+        *_changed(("women",), _PRECONCEPTION_REGIONS),
     ],
 }

@@ -33,6 +33,9 @@ from cradle.health.models import (
 from cradle.registry import roster
 
 Result = tuple[float, float, float]
+# What a region's records give an indicator, before the ratio: (numerator, denominator or None where the registry
+# gives it, held: whether the records hold it there). Counts, so a region's parts are the sums of its counties'.
+Part = tuple[int, int | None, bool]
 EARLY_WEEKS = 13  # 早孕: filed and first checked before the 13th week
 CHECKS = 5  # 系统管理: at least five antenatal checks (the filing's counts as the first)
 POSTPARTUM_DAYS = 28  # 产后访视 within 28 days of the delivery
@@ -97,6 +100,40 @@ DEFINITIONS: dict[str, Definition] = {
         "年内满13周岁的女孩中已接种HPV疫苗（至少1剂）的人数", "年内满13周岁的常住（户籍）女孩数"
     ),
 }
+# The indicators by the records they read (`parts` counts a group at a time; a record's change reaches the groups
+# that read its table, `models.COUNTED_GROUPS`).
+GROUP_OF: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "maternal_system_management_rate",
+            "early_booking_rate",
+            "prenatal_hiv_syphilis_hbv_testing_rate",
+            "maternal_mortality",
+            "neonatal_mortality",
+            "infant_mortality",
+            "infant_toddler_mortality",
+            "under5_mortality",
+            "newborn_metabolic_screening_rate",
+            "newborn_hearing_screening_rate",
+        ),
+        "births",
+    ),
+    "hiv_syphilis_treatment_rate": "infections",
+    "hiv_mother_to_child_transmission_rate": "infections",
+    **dict.fromkeys(
+        (
+            "premarital_check_rate",
+            "preconception_check_coverage",
+            "cervical_cancer_screening_rate",
+            "two_cancer_screening_rate",
+            "hpv_vaccination_coverage",
+        ),
+        "women",
+    ),
+    "child_health_management_rate": "children",
+    "under3_system_management_rate": "children",
+}
+GROUPS = ("births", "infections", "women", "children")
 SCALE = {
     "maternal_mortality": 100_000,
     "neonatal_mortality": 1000,
@@ -109,6 +146,10 @@ SCALE = {
 def _ratio(out: dict, key: str, num: float, den: float) -> None:
     if den > 0:
         out[key] = (num / den * SCALE.get(key, 100), float(num), float(den))
+
+
+def _part(out: dict, key: str, num: int, den: int | None, held: bool) -> None:
+    out[key] = (int(num), None if den is None else int(den), bool(held))
 
 
 def _years(born: dt.date, on: dt.date) -> int:
@@ -127,7 +168,8 @@ def _chunks(values: list) -> list[list]:
 
 
 def _births(session: Session, counties: list[str], start: dt.date, end: dt.date, out: dict) -> None:
-    """Indicators over the year's deliveries: 系统管理, 早孕建册, testing, mortality, newborn screening."""
+    """Indicators over the year's deliveries: 系统管理, 早孕建册, testing, mortality, newborn screening. Held where
+    the year's deliveries have live births."""
     d = Delivery
     born = list(
         session.execute(
@@ -137,65 +179,65 @@ def _births(session: Session, counties: list[str], start: dt.date, end: dt.date,
         )
     )
     live = sum(b.live_births for b in born)
-    if not born or live == 0:
-        return
-    born_here = select(d.pregnancy_no).where(d.region.in_(counties), d.delivered_on.between(start, end))
-    weeks = dict(
-        session.execute(
-            select(Pregnancy.pregnancy_no, Pregnancy.weeks_at_filing).where(
-                Pregnancy.pregnancy_no.in_(born_here)
-            )
-        ).all()
-    )
-    checks, postpartum, tested = defaultdict(int), {}, defaultdict(set)
-    v = MaternalVisit
-    for no, kind, n, first in session.execute(
-        select(v.pregnancy_no, v.kind, func.count(), func.min(v.visited_on))
-        .where(v.pregnancy_no.in_(born_here))
-        .group_by(v.pregnancy_no, v.kind)
-    ):
-        if kind == "antenatal":
-            checks[no] = n
-        else:
-            postpartum[no] = first
-    i = InfectionRecord
-    for no, hiv, syph, hbv in session.execute(
-        select(
-            i.pregnancy_no,
-            type_coerce(i.hiv, String),  # present or not is all that counts here: no decryption
-            type_coerce(i.syphilis, String),
-            type_coerce(i.hbv, String),
-        ).where(i.kind == "test", i.pregnancy_no.in_(born_here))
-    ):
-        tested[no].update(k for k, value in (("hiv", hiv), ("syphilis", syph), ("hbv", hbv)) if value)
+    held = live > 0
     early = managed = all_three = 0
-    for b in born:
-        w = weeks.get(b.pregnancy_no)
-        is_early = w is not None and w < EARLY_WEEKS
-        early += is_early
-        visited = postpartum.get(b.pregnancy_no)
-        managed += (
-            is_early
-            and 1 + checks.get(b.pregnancy_no, 0) >= CHECKS
-            and b.new_method
-            and visited is not None
-            and (visited - b.delivered_on).days <= POSTPARTUM_DAYS
+    if born:
+        born_here = select(d.pregnancy_no).where(d.region.in_(counties), d.delivered_on.between(start, end))
+        weeks = dict(
+            session.execute(
+                select(Pregnancy.pregnancy_no, Pregnancy.weeks_at_filing).where(
+                    Pregnancy.pregnancy_no.in_(born_here)
+                )
+            ).all()
         )
-        all_three += len(tested.get(b.pregnancy_no, ())) == 3
-    _ratio(out, "maternal_system_management_rate", managed, live)
-    _ratio(out, "early_booking_rate", early, live)
-    _ratio(out, "prenatal_hiv_syphilis_hbv_testing_rate", all_three, len(born))
+        checks, postpartum, tested = defaultdict(int), {}, defaultdict(set)
+        v = MaternalVisit
+        for no, kind, n, first in session.execute(
+            select(v.pregnancy_no, v.kind, func.count(), func.min(v.visited_on))
+            .where(v.pregnancy_no.in_(born_here))
+            .group_by(v.pregnancy_no, v.kind)
+        ):
+            if kind == "antenatal":
+                checks[no] = n
+            else:
+                postpartum[no] = first
+        i = InfectionRecord
+        for no, hiv, syph, hbv in session.execute(
+            select(
+                i.pregnancy_no,
+                type_coerce(i.hiv, String),  # present or not is all that counts here: no decryption
+                type_coerce(i.syphilis, String),
+                type_coerce(i.hbv, String),
+            ).where(i.kind == "test", i.pregnancy_no.in_(born_here))
+        ):
+            tested[no].update(k for k, value in (("hiv", hiv), ("syphilis", syph), ("hbv", hbv)) if value)
+        for b in born:
+            w = weeks.get(b.pregnancy_no)
+            is_early = w is not None and w < EARLY_WEEKS
+            early += is_early
+            visited = postpartum.get(b.pregnancy_no)
+            managed += bool(
+                is_early
+                and 1 + checks.get(b.pregnancy_no, 0) >= CHECKS
+                and b.new_method
+                and visited is not None
+                and (visited - b.delivered_on).days <= POSTPARTUM_DAYS
+            )
+            all_three += len(tested.get(b.pregnancy_no, ())) == 3
+    _part(out, "maternal_system_management_rate", managed, live, held)
+    _part(out, "early_booking_rate", early, live, held)
+    _part(out, "prenatal_hiv_syphilis_hbv_testing_rate", all_three, len(born), held)
 
     deaths = session.execute(
         select(DeathReport.kind, DeathReport.birth_date, DeathReport.died_on).where(
             DeathReport.region.in_(counties), DeathReport.died_on.between(start, end)
         )
     ).all()
-    _ratio(out, "maternal_mortality", sum(k == "maternal" for k, _, _ in deaths), live)
+    _part(out, "maternal_mortality", sum(k == "maternal" for k, _, _ in deaths), live, held)
     children = [(b, on) for k, b, on in deaths if k == "child"]
-    _ratio(out, "neonatal_mortality", sum((on - b).days < 28 for b, on in children), live)
+    _part(out, "neonatal_mortality", sum((on - b).days < 28 for b, on in children), live, held)
     for key, years in (("infant_mortality", 1), ("infant_toddler_mortality", 3), ("under5_mortality", 5)):
-        _ratio(out, key, sum(_years(b, on) < years for b, on in children), live)
+        _part(out, key, sum(_years(b, on) < years for b, on in children), live, held)
 
     c = ChildRecord
     for kind, key in (
@@ -210,7 +252,7 @@ def _births(session: Session, counties: list[str], start: dt.date, end: dt.date,
             c.region.in_(counties),
             c.birth_date.between(start, end),
         )
-        _ratio(out, key, screened, live)
+        _part(out, key, screened, live, held)
 
 
 def _infections(session: Session, counties: list[str], start: dt.date, end: dt.date, out: dict) -> None:
@@ -234,13 +276,16 @@ def _infections(session: Session, counties: list[str], start: dt.date, end: dt.d
                     select(i.pregnancy_no, i.infection).where(i.kind == "treat", i.pregnancy_no.in_(part))
                 )
             }
-        _ratio(out, "hiv_syphilis_treatment_rate", len(positive & treated), len(positive))
+    else:
+        treated = set()
+    _part(out, "hiv_syphilis_treatment_rate", len(positive & treated), len(positive), bool(positive))
     results = session.scalars(
         select(i.result).where(
             i.kind == "child", i.infection == "hiv", i.region.in_(counties), i.recorded_on.between(start, end)
         )
     ).all()
-    _ratio(out, "hiv_mother_to_child_transmission_rate", sum(r == "positive" for r in results), len(results))
+    infected = sum(r == "positive" for r in results)
+    _part(out, "hiv_mother_to_child_transmission_rate", infected, len(results), bool(results))
 
 
 _RESIDENTS: dict[tuple, dict] = {}  # the registry's answers, by what was asked and the registry's version
@@ -304,15 +349,18 @@ def _distinct(session: Session, model, date_col, kinds, counties, start, end, bo
 
 
 def _women(session: Session, counties: list[str], year: int, on: dt.date, out: dict) -> None:
+    """Women's records; the denominators of premarital checks, screenings and HPV are the registry's
+    (`_denominator`)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     w = WomenService
-    if _kept(session, w, w.served_on, ("premarital",), counties, start, end):
-        wed = roster.marriages_registered(session, counties, start, end)
+    checked, kept = 0, _kept(session, w, w.served_on, ("premarital",), counties, start, end)
+    if kept:
         checked = _persons(
             session, w, w.kind == "premarital", w.region.in_(counties), w.served_on.between(start, end)
         )
-        _ratio(out, "premarital_check_rate", checked, 2 * wed)
+    _part(out, "premarital_check_rate", checked, None, kept)
 
+    seen: dict[int, bool] = {}
     kept = _kept(session, w, w.served_on, ("preconception",), counties, dt.date(year - 1, 1, 1), end)
     if kept:  # each pregnancy filed in the year, with its woman's preconception checks of the two years
         p = Pregnancy
@@ -321,7 +369,6 @@ def _women(session: Session, counties: list[str], year: int, on: dt.date, out: d
             .where(w.kind == "preconception", w.served_on.between(dt.date(year - 1, 1, 1), end))
             .subquery()
         )
-        seen: dict[int, bool] = {}
         for pid, filed_on, served in session.execute(
             select(p.id, p.filed_on, checks.c.served_on)
             .outerjoin(checks, checks.c.id_number == type_coerce(p.id_number, String))
@@ -329,7 +376,7 @@ def _women(session: Session, counties: list[str], year: int, on: dt.date, out: d
         ):
             before = served is not None and filed_on - dt.timedelta(days=365) <= served <= filed_on
             seen[pid] = seen.get(pid, False) or before
-        _ratio(out, "preconception_check_coverage", sum(seen.values()), len(seen))
+    _part(out, "preconception_check_coverage", sum(seen.values()), len(seen), kept)
 
     screened = _kept(
         session,
@@ -340,9 +387,8 @@ def _women(session: Session, counties: list[str], year: int, on: dt.date, out: d
         dt.date(year - CERVICAL_YEARS + 1, 1, 1),
         end,
     )
-    pop = residents(session, counties, year, on)
-    women = screened and _people(pop, dt.date(year - 64, 1, 1), dt.date(year - 35, 12, 31), "F")
-    if women:
+    cervical = both = 0
+    if screened:
         cervical = _distinct(
             session,
             w,
@@ -354,70 +400,115 @@ def _women(session: Session, counties: list[str], year: int, on: dt.date, out: d
             dt.date(year - 64, 1, 1),
             dt.date(year - 35, 12, 31),
         )
-        _ratio(out, "cervical_cancer_screening_rate", cervical, women)
-        both = session.execute(
-            select(type_coerce(w.id_number, String))
-            .where(
-                w.kind.in_(("cervical", "breast")),
-                w.region.in_(counties),
-                w.served_on.between(dt.date(year - TWO_CANCER_YEARS + 1, 1, 1), end),
-                w.birth_date.between(dt.date(year - 64, 1, 1), dt.date(year - 35, 12, 31)),
-            )
-            .group_by(type_coerce(w.id_number, String))
-            .having(func.min(w.kind) != func.max(w.kind))  # both kinds
-        ).all()
-        _ratio(out, "two_cancer_screening_rate", len(both), women)
-    girls_born = dt.date(year - HPV_AGE, 1, 1), dt.date(year - HPV_AGE, 12, 31)
-    girls = _kept(session, w, w.served_on, ("hpv",), counties, start, end) and _people(
-        residents(session, counties, year, on), *girls_born, "F"
-    )
-    if girls:
+        both = len(
+            session.execute(
+                select(type_coerce(w.id_number, String))
+                .where(
+                    w.kind.in_(("cervical", "breast")),
+                    w.region.in_(counties),
+                    w.served_on.between(dt.date(year - TWO_CANCER_YEARS + 1, 1, 1), end),
+                    w.birth_date.between(dt.date(year - 64, 1, 1), dt.date(year - 35, 12, 31)),
+                )
+                .group_by(type_coerce(w.id_number, String))
+                .having(func.min(w.kind) != func.max(w.kind))  # both kinds
+            ).all()
+        )
+    _part(out, "cervical_cancer_screening_rate", cervical, None, screened)
+    _part(out, "two_cancer_screening_rate", both, None, screened)
+    jabbed, kept = 0, _kept(session, w, w.served_on, ("hpv",), counties, start, end)
+    if kept:
+        girls_born = dt.date(year - HPV_AGE, 1, 1), dt.date(year - HPV_AGE, 12, 31)
         jabbed = _distinct(session, w, w.served_on, ("hpv",), counties, dt.date(1900, 1, 1), end, *girls_born)
-        _ratio(out, "hpv_vaccination_coverage", jabbed, girls)
+    _part(out, "hpv_vaccination_coverage", jabbed, None, kept)
 
 
 def _children(session: Session, counties: list[str], year: int, on: dt.date, out: dict) -> None:
+    """Children's health checks; the denominators are the registry's (`_denominator`)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     c = ChildRecord
-    if not _kept(session, c, c.recorded_on, ("visit",), counties, start, end):
-        return
-    pop = residents(session, counties, year, on)
-    young = _people(pop, dt.date(year - 6, 1, 1), end)
-    if young:
+    seen = complete = 0
+    kept = _kept(session, c, c.recorded_on, ("visit",), counties, start, end)
+    if kept:
         seen = _distinct(
             session, c, c.recorded_on, ("visit",), counties, start, end, dt.date(year - 6, 1, 1), end
         )
-        _ratio(out, "child_health_management_rate", seen, young)
-    last_born = dt.date(year, 11, 30)
-    under3 = _people(pop, dt.date(year - 2, 1, 1), last_born)
-    if under3:
         visits: dict[tuple[str, dt.date], int] = defaultdict(int)
         for number, born in session.execute(
             select(type_coerce(c.id_number, String), c.birth_date).where(
                 c.kind == "visit",
                 c.region.in_(counties),
                 c.recorded_on.between(start, end),
-                c.birth_date.between(dt.date(year - 2, 1, 1), last_born),
+                c.birth_date.between(dt.date(year - 2, 1, 1), dt.date(year, 11, 30)),
             )
         ):
             visits[(number, born)] += 1
-        complete = 0
         for (_, born), n in visits.items():
             due = sum(start <= _add_months(born, months) <= on for months in UNDER3_MONTHS)
             complete += due > 0 and n >= due
-        _ratio(out, "under3_system_management_rate", complete, under3)
+    _part(out, "child_health_management_rate", seen, None, kept)
+    _part(out, "under3_system_management_rate", complete, None, kept)
+
+
+def _denominator(session: Session, counties: list[str], year: int, on: dt.date, key: str) -> int:
+    """The registry's count an indicator divides by: residents of the age on `on` (asked once per registry
+    version, `residents`), or the persons registering marriage in the year (2 a couple)."""
+    if key == "premarital_check_rate":
+        return 2 * roster.marriages_registered(session, counties, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    pop = residents(session, counties, year, on)
+    if key in ("cervical_cancer_screening_rate", "two_cancer_screening_rate"):
+        return _people(pop, dt.date(year - 64, 1, 1), dt.date(year - 35, 12, 31), "F")
+    if key == "hpv_vaccination_coverage":
+        return _people(pop, dt.date(year - HPV_AGE, 1, 1), dt.date(year - HPV_AGE, 12, 31), "F")
+    if key == "child_health_management_rate":
+        return _people(pop, dt.date(year - 6, 1, 1), dt.date(year, 12, 31))
+    return _people(pop, dt.date(year - 2, 1, 1), dt.date(year, 11, 30))  # under 3, born before 1 December
+
+
+def counties_of(code: str) -> list[str]:
+    return access.counties_within(code)
+
+
+def as_of(year: int, today: dt.date | None = None) -> dt.date:
+    """The day a year's indicators are counted on: its last day, or today within it."""
+    return min(dt.date(year, 12, 31), today or dt.date.today())
+
+
+def parts(
+    session: Session, counties: list[str], year: int, on: dt.date, groups: tuple[str, ...] | None = None
+) -> dict[str, Part]:
+    """What the records of `counties` give each indicator of `year` counted on `on`, read from the records (of
+    the indicators of `groups`, default all)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    out: dict[str, Part] = {}
+    wanted = GROUPS if groups is None else groups
+    if "births" in wanted:
+        _births(session, counties, start, end, out)
+    if "infections" in wanted:
+        _infections(session, counties, start, end, out)
+    if "women" in wanted:
+        _women(session, counties, year, on, out)
+    if "children" in wanted:
+        _children(session, counties, year, on, out)
+    return out
+
+
+def results(
+    session: Session, counties: list[str], year: int, on: dt.date, given: dict[str, Part]
+) -> dict[str, Result]:
+    """The indicators `given` parts make: those the records hold, over their denominator (the registry's where
+    the records leave it), when it is not zero."""
+    out: dict[str, Result] = {}
+    for key, (num, den, held) in given.items():
+        if held:
+            _ratio(out, key, num, _denominator(session, counties, year, on, key) if den is None else den)
+    return out
 
 
 def compute(session: Session, code: str, year: int, today: dt.date | None = None) -> dict[str, Result]:
-    """Every 妇幼 indicator the records give for region `code` in `year`."""
-    counties = access.counties_within(code)
+    """Every 妇幼 indicator the records give for region `code` in `year`, read from the records (the reference
+    `cradle.health.aggregates` keeps its counts equal to)."""
+    counties = counties_of(code)
     if not counties:
         return {}
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    on = min(end, today or dt.date.today())
-    out: dict[str, Result] = {}
-    _births(session, counties, start, end, out)
-    _infections(session, counties, start, end, out)
-    _women(session, counties, year, on, out)
-    _children(session, counties, year, on, out)
-    return out
+    on = as_of(year, today)
+    return results(session, counties, year, on, parts(session, counties, year, on))

@@ -1,6 +1,7 @@
 """Tables of the 妇幼 domain: institutions, pregnancy files and their visits, risk assessments, deliveries and
 infection records, child and women's health records, deaths and their reviews, 高危专案 with follow-ups,
-referrals and rescues, 约谈 held, 婚育 offers and 生育咨询指导 follow-ups.
+referrals and rescues, 约谈 held, 婚育 offers and 生育咨询指导 follow-ups; the indicators' counts kept per county
+and year, and each county's change number.
 
 Rows from the feeds carry the source record they came from (`source_id`, the registry's provenance) and the
 registry's person (`person_id`); rows entered on the pages carry who entered them. Health results, diagnoses,
@@ -12,8 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    event,
+    func,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cradle.db import Base
 from cradle.fieldcrypt import EncryptedString
@@ -335,3 +350,88 @@ class Guidance(Base):
     done_on: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = _secret(TEXT)
     done_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class IndicatorCount(Base):
+    """The records' counts of one 妇幼 indicator for a county and year (`cradle.health.aggregates`): numerator,
+    denominator (none where the registry gives it), whether the records hold the indicator there, the day it was
+    counted on, and the county's change number it was counted at. A region's indicators add its counties' rows."""
+
+    __tablename__ = "health_indicator_count"
+
+    region: Mapped[str] = mapped_column(String(6), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(48), primary_key=True)
+    numerator: Mapped[int] = mapped_column(Integer)
+    denominator: Mapped[int | None] = mapped_column(Integer)
+    held: Mapped[bool] = mapped_column(Boolean)
+    counted_on: Mapped[dt.date] = mapped_column(Date)
+    change: Mapped[int] = mapped_column(Integer)
+
+
+class CountChange(Base):
+    """A county's change number of one group of indicators (`indicators.GROUP_OF`: births, infections, women,
+    children): raised in the same transaction as every write of a record they count (the pages' through
+    `_counted_change`, the feeds' by their SQL, `health.feeds`), so their stored counts of an older number are
+    counted again when read."""
+
+    __tablename__ = "health_count_change"
+
+    region: Mapped[str] = mapped_column(String(6), primary_key=True)
+    part: Mapped[str] = mapped_column(String(12), primary_key=True)
+    change: Mapped[int] = mapped_column(Integer)
+
+
+# Records the indicators count, the groups of indicators reading them, and which regions' counts a change of them
+# reaches: its own region's; for a pregnancy's records, the regions of its file, delivery and tests (they are
+# counted where she delivers, and a treatment where she tested positive); for a 孕前优生 check, the regions of the
+# woman's pregnancies.
+COUNTED_GROUPS: dict[type, tuple[str, ...]] = {
+    Pregnancy: ("births", "women"),
+    MaternalVisit: ("births",),
+    Delivery: ("births",),
+    InfectionRecord: ("births", "infections"),
+    ChildRecord: ("births", "children"),
+    WomenService: ("women",),
+    DeathReport: ("births",),
+}
+_BY_PREGNANCY = (Pregnancy, MaternalVisit, Delivery, InfectionRecord)
+RAISE_CHANGE = """INSERT INTO health_count_change (region, part, change) VALUES (:region, :part, 1)
+    ON CONFLICT (region, part) DO UPDATE SET change = health_count_change.change + 1"""
+
+
+def _values(obj, name: str) -> set:
+    return {v for v in inspect(obj).attrs[name].load_history().sum() if v is not None}
+
+
+def _counted_change(session: Session, flush_context, instances) -> None:
+    """Raise the change number of every county and group of indicators a record being written, changed or
+    deleted counts in (before the flush: the rows' old and new values are both at hand)."""
+    regions: set[str] = set()
+    groups: set[str] = set()
+    numbers: set[str] = set()
+    women: set[str] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if type(obj) not in COUNTED_GROUPS or (obj in session.dirty and not session.is_modified(obj)):
+            continue
+        regions |= _values(obj, "region")
+        groups.update(COUNTED_GROUPS[type(obj)])
+        if isinstance(obj, _BY_PREGNANCY):
+            numbers |= _values(obj, "pregnancy_no")
+        if isinstance(obj, WomenService) and "preconception" in _values(obj, "kind"):
+            women |= _values(obj, "id_number")
+    if numbers:
+        for model in (Pregnancy, Delivery, InfectionRecord):
+            regions.update(
+                session.scalars(select(model.region).where(model.pregnancy_no.in_(sorted(numbers))))
+            )
+    if women:
+        regions.update(
+            session.scalars(select(Pregnancy.region).where(Pregnancy.id_number.in_(sorted(women))))
+        )
+    if regions:
+        rows = [{"region": r, "part": g} for r in sorted(regions) for g in sorted(groups)]
+        session.execute(text(RAISE_CHANGE), rows)
+
+
+event.listen(Session, "before_flush", _counted_change)

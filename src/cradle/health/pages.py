@@ -19,6 +19,7 @@ from cradle.db import RequestSession
 from cradle.errors import N_, DomainError
 from cradle.health import (
     access,
+    aggregates,
     cases,
     deaths,
     guidance,
@@ -273,10 +274,10 @@ def _done(path: str) -> RedirectResponse:
 
 # -- the workbench ------------------------------------------------------------------------------------------------
 def _scorecard(db, code: str, year: int) -> list[dict]:
-    """The year's 妇幼 indicators from the records, each against the target that binds the region."""
+    """The year's 妇幼 indicators from the records (their kept counts), each against the target that binds the region."""
     cat = catalogue.load()
     rows = []
-    for key, (value, num, den) in indicators.compute(db, code, year).items():
+    for key, (value, num, den) in aggregates.compute(db, code, year).items():
         if key not in cat.indicators:
             continue
         target = scorecard.choose_target(code, key)

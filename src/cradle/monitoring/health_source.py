@@ -1,4 +1,5 @@
-"""The 妇幼 indicators, computed where the platform holds the 妇幼 records (`cradle.health.indicators`).
+"""The 妇幼 indicators, computed where the platform holds the 妇幼 records (`cradle.health.indicators`), from the
+counts kept per county and year (`cradle.health.aggregates`).
 
 The records hold a region's indicator when they have what it counts there in the year (deliveries; for the
 screenings and checks, records of that kind); all of a region's indicators are computed once per refresh. The
@@ -8,7 +9,7 @@ births and deaths elsewhere (the stored source says which), so this module offer
 
 from __future__ import annotations
 
-from cradle.health import indicators
+from cradle.health import aggregates, indicators
 from cradle.monitoring import compute as registry
 from cradle.monitoring.sources import Computation, Context, Result
 
@@ -18,7 +19,7 @@ SHARED = registry.CHILD_MORTALITY
 
 
 def _records(ctx: Context, code: str, year: int) -> dict:
-    return ctx.once(("health", code, year), lambda: indicators.compute(ctx.session, code, year, ctx.as_of))
+    return ctx.once(("health", code, year), lambda: aggregates.compute(ctx.session, code, year, ctx.as_of))
 
 
 def holds(ctx: Context, code: str, year: int, indicator_id: str) -> bool:
