@@ -92,3 +92,31 @@ def test_an_adoption_is_dated_on_the_childs_relation_and_bad_rows_are_quarantine
         region = household_of(RegionFacts(s, dt.date(2026, 1, 1), (p.id for p in persons)), mother)
         kids = [x for x in region["members"] if x["relation"] == "child"]
         assert [(k["adopted"], k["adopted_on"]) for k in kids] == [(True, "2025-06-01")]
+
+
+def test_a_minzheng_file_from_before_adoptions_still_loads(migrated_db_url, tmp_path):
+    """The adopter columns came later: a file without them loads its other rows, and an adoption row in such a
+    file is quarantined naming the adopter's ID number."""
+    names = [c.name for c in FEEDS["minzheng"].columns if not c.name.startswith("adopter_")]
+    death = {
+        "record_no": "MZB1",
+        "id_number": OTHER,
+        "name": "旧格式",
+        "sex": "2",
+        "birth_date": "2016-07-01",
+        "event": "death",
+        "event_date": "2025-01-02",
+        "region": COUNTY,
+    }
+    adoption = {k: v for k, v in _row("MZB2", CHILD, "2015-05-01", "2025-06-01").items() if k in names}
+    path = tmp_path / "minzheng.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=names)
+        w.writeheader()
+        for r in (death, adoption):
+            w.writerow({k: r.get(k, "") for k in names})
+    summary = ingest_file("minzheng", path, url=migrated_db_url)
+    assert (summary.accepted, summary.quarantined) == (1, 1)
+    with Session(make_engine(migrated_db_url)) as s:
+        q = s.execute(select(m.QuarantineRow)).scalar_one()
+        assert (q.record_no, q.field) == ("MZB2", "adopter_id_number")

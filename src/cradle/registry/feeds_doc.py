@@ -32,7 +32,8 @@ def _required(feed: Feed, c) -> str:
     if c.required:
         return "是"
     if c.required_for:
-        return f"{', '.join(c.required_for)} 时必填"
+        later = "；无此类记录的文件可不含此列" if c.later else ""
+        return f"{', '.join(c.required_for)} 时必填{later}"
     return "否"
 
 

@@ -91,7 +91,11 @@ def id_region_codes() -> pl.Series:
 
 
 def check_header(feed: Feed, columns: list[str]) -> None:
-    missing = [c.name for c in feed.columns if c.name not in columns and (c.required or c.required_for)]
+    missing = [
+        c.name
+        for c in feed.columns
+        if c.name not in columns and (c.required or c.required_for) and not c.later
+    ]
     if missing:
         raise Invalid(
             "file",
