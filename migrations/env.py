@@ -21,6 +21,11 @@ def run_migrations() -> None:
     engine = make_engine(url)
     engine.pool = pool.NullPool(engine.pool._creator)
     with engine.connect() as connection:
+        # The new pool skipped the dialect's first-connect set-up, which batch operations (SQLite reflection)
+        # need; its queries begin a transaction, so it is committed: alembic's own must be the outermost.
+        if connection.dialect.server_version_info is None:
+            connection.dialect.initialize(connection)
+            connection.commit()
         context.configure(
             connection=connection, target_metadata=target_metadata, render_as_batch=url.startswith("sqlite")
         )

@@ -57,6 +57,15 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        @event.listens_for(engine, "savepoint")
+        def _begin_before_savepoint(conn, _name):
+            # pysqlite opens a transaction only before a write: a SAVEPOINT outside one would start its own, and
+            # releasing it (the end of `session.begin_nested()`) would commit the session's work so far. So the
+            # outer transaction is begun first; reads outside savepoints still see each commit as before.
+            driver = conn.connection.driver_connection
+            if not driver.in_transaction:
+                driver.execute("BEGIN")
+
         return engine
     engine = create_engine(url, pool_size=10, max_overflow=20, json_serializer=_json)
     _ping_when_idle(engine)

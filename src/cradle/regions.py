@@ -46,7 +46,6 @@ class UnknownRegion(KeyError):
 class _Table:
     by_code: dict[str, Region]
     children: dict[str, tuple[Region, ...]]
-    english_by_name: dict[str, str]  # "" where one Chinese name has several English names
 
 
 @lru_cache(maxsize=1)
@@ -63,12 +62,7 @@ def _table() -> _Table:
     for region in sorted(by_code.values(), key=lambda r: r.code):
         if region.parent is not None:
             children.setdefault(region.parent, []).append(region)
-    english: dict[str, str] = {}
-    for region in by_code.values():
-        english[region.name] = (
-            region.name_en if english.get(region.name, region.name_en) == region.name_en else ""
-        )
-    return _Table(by_code, {code: tuple(kids) for code, kids in children.items()}, english)
+    return _Table(by_code, {code: tuple(kids) for code, kids in children.items()})
 
 
 def get(code: str) -> Region:
@@ -91,13 +85,6 @@ def local_name(code: str, locale: str) -> str:
     """The region's name for a reader of `locale`: the English name for "en", the Chinese one otherwise."""
     region = get(code)
     return region.name_en or region.name if locale == "en" else region.name
-
-
-def english_name_of(chinese: str) -> str | None:
-    """The English name of a region known by its Chinese name (None if no region has it, or the name is shared
-    by regions whose English names differ)."""
-    found = _table().english_by_name.get(chinese)
-    return found or None
 
 
 def chain(code: str) -> list[Region]:

@@ -54,7 +54,8 @@ def test_a_married_couple_is_offered_both_checks_books_and_is_done(hurl, workers
         }
         for number, spouse in ((WIFE, "王强"), (HUSBAND, "李娜")):
             (note,) = notifications.inbox(s, number)
-            assert note.kind == "health.offer" and spouse in note.text and "婚前医学检查" in note.text
+            said = notifications.text(note)  # a message id with its parameters, said in Chinese
+            assert note.kind == "health.offer" and spouse in said and "婚前医学检查" in said
         assert notifications.inbox(s, OLD_WIFE) == []
         wife_offer = next(o.id for o in rows if o.id_number == WIFE and o.kind == "premarital")
     wife = Actor(id="account:9", role="citizen", id_number=WIFE, name="李娜", account_id=9)
@@ -75,7 +76,7 @@ def test_a_married_couple_is_offered_both_checks_books_and_is_done(hurl, workers
         offers.book(s, wife, wife_offer, {"appointment_on": "2025-06-10"}, today=dt.date(2025, 6, 1))
     with session_scope(hurl) as s:
         assert s.get(Offer, wife_offer).status == "booked"
-        assert "2025-06-10" in notifications.inbox(s, WIFE)[0].text
+        assert "2025-06-10" in notifications.text(notifications.inbox(s, WIFE)[0])
         booked = offers.at_institution(s, workers["H37030301"])
         assert [(b["offer_id"], b["name"]) for b in booked] == [(wife_offer, "李娜")]
         screenings.record_women(

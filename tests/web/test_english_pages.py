@@ -321,31 +321,39 @@ def test_errors_in_english(demo, data_values):
 
 
 def test_every_quarantine_reason_reads_in_english():
-    """The run page shows a quarantined row's stored (Chinese) message; each reason has its English."""
-    from cradle.registry.validation import REASONS
-    from cradle.web.terms import CJK, translate
+    """The run page shows a quarantined row's reason by its code; each reason has its message id, in English."""
+    from cradle.registry.validation import REASON_MESSAGES, REASONS
+    from cradle.web.i18n import gettext
 
-    untranslated = {code: text for code, text in REASONS.items() if CJK.search(translate(text, "en"))}
+    assert set(REASON_MESSAGES) == set(REASONS)
+    untranslated = {code: m for code, m in REASON_MESSAGES.items() if CJK.search(gettext("en", m))}
     assert not untranslated
-    assert translate(REASONS["id_checksum"], "en") == "The ID number's check digit is wrong"
+    assert {code: gettext("zh", m) for code, m in REASON_MESSAGES.items()} == REASONS
+    assert gettext("en", REASON_MESSAGES["id_checksum"]) == "The ID number's check digit is wrong"
 
 
-def test_domain_messages_translate_with_their_parts():
-    from cradle.web.terms import translate
+def test_domain_messages_are_said_with_their_parts():
+    """Refusals and notifications are message ids with parameters, said in the reader's language."""
+    from cradle.errors import Conflict, Invalid
+    from cradle.services import bundle, notifications
+    from cradle.services.applications import NOT_ATTACHABLE
 
+    assert Conflict("case_no", NOT_ATTACHABLE["approved"]).text("en") == (
+        "The application is “Approved”: no more materials can be added"
+    )
+    refusal = Invalid("frequency", "Unknown payment frequency %(frequency)s", frequency="weekly")
+    assert (refusal.text("en"), refusal.text()) == (
+        "Unknown payment frequency weekly",
+        "未知的发放频率 weekly",
+    )
+    params = {
+        "task": notifications.label(bundle.KINDS["hukou_registration"].title),
+        "status": notifications.label(bundle.STATUS_LABELS["rejected"]),
+        "reason": "材料不全",
+    }
     assert (
-        translate("申请状态为“已批准”，不能再补充材料", "en")
-        == "The application is “Approved”: no more materials can be added"
+        notifications.say(bundle.TASK_MESSAGE_REASON, params) == "出生一件事·户口登记：已退回。原因：材料不全"
     )
-    assert (
-        translate("members[0].id_number：公民身份号码无效", "en")
-        == "members[0].id_number: Invalid citizen ID number"
+    assert notifications.say(bundle.TASK_MESSAGE_REASON, params, "en") == (
+        "Birth bundle · Hukou registration: Sent back. Reason: 材料不全"  # the reason: data, as entered
     )
-    assert translate("出生一件事·户口登记：已退回。原因：材料不全", "en").startswith(
-        "Birth bundle · Hukou registration: "
-    )
-    # Importer file-format messages, their parts carried over.
-    assert translate("未知的发放频率 weekly", "en") == "Unknown payment frequency weekly"
-    # Data are left alone, separators and all; Chinese requests are not touched.
-    assert translate("第一条：总则", "en") == "第一条：总则"
-    assert translate("公民身份号码无效", "zh") == "公民身份号码无效"

@@ -22,12 +22,12 @@ from cradle.services import notifications
 SYSTEM = "system:health"
 RECENT_DAYS = 365  # marriages registered within a year before the run are offered the checks
 BOOK_AHEAD_DAYS = 180
-OFFER_TEXT = (
-    "您与{spouse}已办理结婚登记。按照婚育一件事，您可享受免费婚前医学检查和孕前优生健康检查，"
-    "请登录后在“我的健康服务”中预约。"
+OFFER_MESSAGE = N_(
+    "You and %(spouse)s have registered your marriage. Under the marriage-and-birth bundle you can have a free "
+    "premarital medical check and a free preconception health check: sign in and book them under “My health "
+    "services”."
 )
-BOOKED_TEXT = "您已预约{kind}：{place}，{date}。"
-KIND_TEXT = {"premarital": "婚前医学检查", "preconception": "孕前优生健康检查"}
+BOOKED_MESSAGE = N_("You have booked the %(kind)s: %(place)s, %(date)s.")
 
 
 def _region(code: str | None, id_number: str | None) -> str | None:
@@ -82,7 +82,8 @@ def offer_new_marriages(session: Session, today: dt.date | None = None, limit: i
                 me.id_number,
                 "health.offer",
                 f"marriage:{reg.source_id}",
-                OFFER_TEXT.format(spouse=other.name),
+                OFFER_MESSAGE,
+                params={"spouse": other.name},
             )
         audit.record(session, SYSTEM, "health.offer", f"marriage:{reg.source_id}", {"on": today})
     session.flush()
@@ -132,7 +133,12 @@ def book(session: Session, actor, offer_id: int, data: dict, today: dt.date | No
         offer.id_number,
         "health.booked",
         f"offer:{offer.id}",
-        BOOKED_TEXT.format(kind=KIND_TEXT[offer.kind], place=place.name, date=on.isoformat()),
+        BOOKED_MESSAGE,
+        params={
+            "kind": notifications.label(vocab.WOMEN_KINDS[offer.kind]),
+            "place": place.name,
+            "date": on.isoformat(),
+        },
     )
     return offer
 

@@ -72,7 +72,7 @@ def _units(request: Request):
 
 
 def _crumbs(request: Request, code: str, year: int, last_link: bool = False) -> list[tuple[str, str | None]]:
-    out = dashboard.crumbs(code, year, last_link)
+    out = dashboard.crumbs(code, year, last_link, locale_of(request))
     return [(say(request, N_("Monitoring")), out[0][1]), *out[1:]]
 
 
@@ -156,7 +156,7 @@ async def entry_submit(request: Request, db: RequestSession, actor: Official) ->
     stored = {
         "indicator": catalogue.load().indicator(row.indicator_id).name,
         "region": row.region,
-        "region_name": regions.name(row.region),
+        "region_name": regions.local_name(row.region, locale_of(request)),
         "year": row.year,
         "value": scorecard.format_value(row.value),
         "id": row.id,
@@ -286,7 +286,9 @@ def region_dashboard(code: str, request: Request, db: RequestSession, year: int 
     years = dashboard.years_with_data(db, code)
     charts = {r.indicator.id: dashboard.trend_chart(r) for r in card.rows if r.series}
     unit_cols = [r for r in card.rows if any(u.value is not None for u in r.units)]
-    title = say(request, N_("%(region)s monitoring dashboard"), region=card.name)
+    title = say(
+        request, N_("%(region)s monitoring dashboard"), region=regions.local_name(code, locale_of(request))
+    )
     found_warnings = warnings.warnings_for(db, [code, *card.units], year)
     late: dict[str, list[warnings.Warning]] = {}
     for w in found_warnings:
@@ -305,7 +307,7 @@ def region_dashboard(code: str, request: Request, db: RequestSession, year: int 
         years=sorted(set(years) | {year}, reverse=True),
         charts=charts,
         unit_cols=unit_cols,
-        unit_names=[(u, regions.name(u)) for u in card.units],
+        unit_names=[(u, regions.local_name(u, locale_of(request))) for u in card.units],
         STATUS_COLOURS=dashboard.STATUS_COLOURS,
         LABELS=_labels(request),
         unit_text=_units(request),
@@ -353,7 +355,7 @@ def indicator_page(
     return render_page(
         request,
         "monitoring/indicator.html",
-        title=f"{card.name} · {row.indicator.name}",
+        title=f"{regions.local_name(code, locale_of(request))} · {row.indicator.name}",
         card=card,
         row=row,
         peers=peers,

@@ -9,14 +9,14 @@ import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from cradle import audit
 from cradle.auth.actor import Actor
 from cradle.db import RequestSession
-from cradle.errors import N_, Invalid
+from cradle.errors import DEFAULT_LOCALE, N_, Invalid
 from cradle.idcard import mask
 from cradle.payments import entitlements
 from cradle.services import (
@@ -443,9 +443,11 @@ def get_appeals(db: RequestSession, actor: Reader) -> list[dict]:
     response_model=MyServicesOut,
     summary="A citizen's page: registrations, bundles, cases, payments, deadlines, messages",
 )
-def me(db: RequestSession, actor: Reader) -> dict:
+def me(request: Request, db: RequestSession, actor: Reader) -> dict:
+    """Messages in the request's language (`?lang=` or Accept-Language; Chinese by default)."""
     _citizen_only(actor)
     pid = actor.id_number
+    locale = getattr(request.state, "locale", DEFAULT_LOCALE)
     return {
         "registrations": [registration_json(r) for r in registration.of_person(db, pid)],
         "bundles": [bundle.timeline(db, actor, b.bundle_no) for b in bundle.of_person(db, pid)],
@@ -456,7 +458,13 @@ def me(db: RequestSession, actor: Reader) -> dict:
         ],
         "deadlines": [{**d, "due": _iso(d["due"])} for d in reminders.deadlines(db, pid)],
         "messages": [
-            {"id": n.id, "kind": n.kind, "text": n.text, "status": n.status, "at": _iso(n.created_at)}
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "text": notifications.text(n, locale),
+                "status": n.status,
+                "at": _iso(n.created_at),
+            }
             for n in notifications.inbox(db, pid)
         ],
         "appeals": [

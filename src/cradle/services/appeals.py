@@ -19,6 +19,10 @@ from cradle.services.models import Appeal, Case
 from cradle.services.offices import office, ref, require_office
 
 RESPONSE_DAYS = 15
+# The appellant's notifications (message ids; see cradle.services.notifications).
+APPEAL_RECEIVED = N_("Your appeal has been received (%(appeal)s); you will have an answer by %(due)s.")
+APPEAL_UPHELD = N_("Your appeal %(appeal)s is upheld: %(outcome)s")
+APPEAL_NOT_UPHELD = N_("Your appeal %(appeal)s is not upheld: %(outcome)s")
 KINDS = ("rejection", "missing_payment")
 ANSWERED_BY = {
     "town": N_("This appeal is answered by the town"),
@@ -86,8 +90,9 @@ def file(
         case.applicant_id_number,
         "appeal.filed",
         f"appeal:{appeal.appeal_no}",
-        f"您的申诉已受理（{appeal.appeal_no}），将于 {appeal.due.isoformat()} 前答复。",
-        case.phone,
+        APPEAL_RECEIVED,
+        params={"appeal": appeal.appeal_no, "due": appeal.due.isoformat()},
+        phone=case.phone,
     )
     return appeal
 
@@ -123,8 +128,9 @@ def decide(session: Session, actor: Actor, appeal_no: str, upheld: bool, outcome
         appeal.citizen_id_number,
         f"appeal.{appeal.status}",
         f"appeal:{appeal.appeal_no}",
-        f"您的申诉 {appeal.appeal_no} {'成立' if upheld else '不成立'}：{outcome}",
-        case.phone,
+        APPEAL_UPHELD if upheld else APPEAL_NOT_UPHELD,
+        params={"appeal": appeal.appeal_no, "outcome": outcome},
+        phone=case.phone,
     )
     return appeal
 

@@ -54,6 +54,13 @@ NOT_ATTACHABLE = {
 }
 
 
+# The applicant's notifications (message ids; see cradle.services.notifications).
+SUBMITTED_MESSAGE = N_("%(program)s: application submitted (%(case)s). %(explanation)s")
+OFFERED_MESSAGE = N_("%(program)s: opened for you; please confirm or decline (%(case)s). %(explanation)s")
+CHANGED_MESSAGE = N_("Your application %(case)s: %(status)s")
+CHANGED_REASON_MESSAGE = N_("Your application %(case)s: %(status)s. Reason: %(reason)s")
+
+
 def status_text(status: str) -> str:
     """The status in Chinese, as the API answers it and the citizen's messages (SMS) say it."""
     return translate(STATUS_LABELS[status], {})
@@ -171,13 +178,16 @@ def submit(
     )
     case.version = 1  # what the column's default stores; the object is answered without a reload
     _insert_case(session, case, as_of)
-    text = (
-        f"{ent['title']}：{'已为您主动开通，请确认或放弃' if status == 'offered' else '申请已提交'}"
-        f"（{case.case_no}）。{ent['explanation']}"
-    )
     session.execute(
         _INSERT_NOTIFICATION,
-        notifications.rows(applicant, f"case.{status}", f"case:{case.case_no}", text, phone),
+        notifications.rows(
+            applicant,
+            f"case.{status}",
+            f"case:{case.case_no}",
+            OFFERED_MESSAGE if status == "offered" else SUBMITTED_MESSAGE,
+            phone,
+            {"program": ent["title"], "case": case.case_no, "explanation": ent["explanation"]},
+        ),
     )
     # Last, so the audit chain's head is held only for the entry and the commit.
     _step(session, case, actor, "submit" if status == "submitted" else "offer", None, status, None, behalf)
@@ -372,9 +382,18 @@ def act(
         pay_entitlements.stop(
             session, actor, case.program, case.beneficiary_id_number, "declined", dt.date.today()
         )
-    text = f"您的申请 {case.case_no} 状态：{status_text(to)}" + (f"。理由：{reason}" if reason else "")
     notifications.notify(
-        session, case.applicant_id_number, f"case.{to}", f"case:{case.case_no}", text, case.phone
+        session,
+        case.applicant_id_number,
+        f"case.{to}",
+        f"case:{case.case_no}",
+        CHANGED_REASON_MESSAGE if reason else CHANGED_MESSAGE,
+        params={
+            "case": case.case_no,
+            "status": notifications.label(STATUS_LABELS[to]),
+            **({"reason": reason} if reason else {}),
+        },
+        phone=case.phone,
     )
     return case
 

@@ -127,6 +127,15 @@ NOT_NOW = {
 }
 
 
+# The mother's notifications (message ids; see cradle.services.notifications).
+RECEIVED_MESSAGE = N_(
+    "Your birth bundle has been received (%(bundle)s); each department handles its part, and you can follow "
+    "progress under “My matters”."
+)
+TASK_MESSAGE = N_("Birth bundle · %(task)s: %(status)s")
+TASK_MESSAGE_REASON = N_("Birth bundle · %(task)s: %(status)s. Reason: %(reason)s")
+
+
 def title_text(kind: str) -> str:
     """A task's title in Chinese (the API's answers, the citizen's messages and SMS)."""
     return translate(KINDS[kind].title, {})
@@ -231,8 +240,9 @@ def apply(session: Session, actor: Actor, data: dict) -> BirthBundle:
         mother,
         "bundle.received",
         f"bundle:{bundle.bundle_no}",
-        f"出生一件事已受理（{bundle.bundle_no}），各部门将分别办理，进度可在“我的事项”查看。",
-        clean["phone"],
+        RECEIVED_MESSAGE,
+        params={"bundle": bundle.bundle_no},
+        phone=clean["phone"],
     )
     return bundle
 
@@ -308,9 +318,13 @@ def move(
             bundle.mother_id_number,
             f"task.{to}",
             f"bundle:{bundle.bundle_no}",
-            f"出生一件事·{title_text(task.kind)}：{status_text(to)}"
-            + (f"。原因：{reason}" if reason else ""),
-            bundle.data.get("phone"),
+            TASK_MESSAGE_REASON if reason else TASK_MESSAGE,
+            params={
+                "task": notifications.label(KINDS[task.kind].title),
+                "status": notifications.label(STATUS_LABELS[to]),
+                **({"reason": reason} if reason else {}),
+            },
+            phone=bundle.data.get("phone"),
         )
     return task
 

@@ -181,7 +181,9 @@ class Consent(Base):
 
 
 class Notification(Base):
-    """The outbox: an in-app message, and an SMS that `dispatch()` hands to the configured sender."""
+    """The outbox: an in-app message, and an SMS that `dispatch()` hands to the configured sender. What it says is
+    a message id with its parameters (`notifications.text` says it in a language); `text` is the Chinese of a
+    row written before message ids."""
 
     __tablename__ = "svc_notification"
     __table_args__ = (Index("ix_svc_notification_out", "channel", "status"),)
@@ -191,7 +193,9 @@ class Notification(Base):
     channel: Mapped[str] = mapped_column(String(8))  # inapp | sms
     kind: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(80))
-    text: Mapped[str] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)  # an English message id
+    params: Mapped[dict | None] = mapped_column(JSON)  # its parameters; a label is {"message": id}
+    text: Mapped[str | None] = mapped_column(Text)  # a literal, for rows from before message ids
     phone: Mapped[str | None] = mapped_column(EncryptedString())
     status: Mapped[str] = mapped_column(String(8), default="pending")  # pending | sent | failed | read
     attempts: Mapped[int] = mapped_column(Integer, default=0)

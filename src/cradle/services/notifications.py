@@ -1,6 +1,12 @@
 """Notifications: every state change a citizen cares about goes to the outbox as an in-app message and, when a
 phone number is known, an SMS that `dispatch()` hands to the configured sender.
 
+A notification is stored as an English message id and its parameters (`message`, `params`), like an error of
+`cradle.errors`, and said in the reader's language when shown: `text(row, locale)`. An SMS goes out in Chinese, the
+default. A parameter that is itself a label (a status, a task's title) is stored as `label(id)` and translated
+too; names, numbers and free text entered by staff are stored as said. Rows written before message ids keep their
+Chinese in `text` and are shown as stored.
+
 The sender is pluggable: `CRADLE_SMS_SENDER` is `file` (default: JSON lines in `<data_dir>/sms/outbox.jsonl`, so
 nothing leaves the machine in a test) or `module:Class` with a `send(phone, text)` method.
 """
@@ -15,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle.config import get_settings
+from cradle.errors import DEFAULT_LOCALE, translate
 from cradle.idcard import mask
 from cradle.services.models import Notification
 from cradle.services.validate import now
@@ -40,18 +47,47 @@ def configured_sender():
     return getattr(importlib.import_module(module), name)()
 
 
+def label(message_id: str) -> dict:
+    """A parameter that is a label in the message catalogue (a status, a task's title): translated when shown."""
+    return {"message": message_id}
+
+
+def say(message_id: str, params: dict | None, locale: str = DEFAULT_LOCALE) -> str:
+    """A stored message in `locale`, its label parameters translated first."""
+    resolved = {
+        name: say(value["message"], value.get("params"), locale) if isinstance(value, dict) else value
+        for name, value in (params or {}).items()
+    }
+    return translate(message_id, resolved, locale)
+
+
+def text(row: Notification, locale: str = DEFAULT_LOCALE) -> str:
+    """What the notification says to a reader of `locale` (an SMS: the default, Chinese)."""
+    if row.message:
+        return say(row.message, row.params, locale)
+    return row.text or ""  # written before message ids: shown as stored
+
+
 def rows(
-    recipient_id_number: str, kind: str, subject: str, text: str, phone: str | None = None
+    recipient_id_number: str,
+    kind: str,
+    subject: str,
+    message: str,
+    phone: str | None = None,
+    params: dict | None = None,
 ) -> list[dict]:
     """The outbox rows for one change: the in-app message, and the SMS when a phone number is known (for a
-    Core `insert(Notification)`, as the busiest writes use)."""
+    Core `insert(Notification)`, as the busiest writes use). `message` is an English message id (`N_`),
+    `params` its `%(name)s` values: plain JSON values, or `label(id)` for a label."""
     out = [
         {
             "recipient_id_number": recipient_id_number,
             "channel": "inapp",
             "kind": kind,
             "subject": subject,
-            "text": text,
+            "message": message,
+            "params": params or None,
+            "text": None,
             "phone": None,
         }
     ]
@@ -61,9 +97,16 @@ def rows(
 
 
 def notify(
-    session: Session, recipient_id_number: str, kind: str, subject: str, text: str, phone: str | None = None
+    session: Session,
+    recipient_id_number: str,
+    kind: str,
+    subject: str,
+    message: str,
+    phone: str | None = None,
+    *,
+    params: dict | None = None,
 ) -> list[Notification]:
-    found = [Notification(**row) for row in rows(recipient_id_number, kind, subject, text, phone)]
+    found = [Notification(**row) for row in rows(recipient_id_number, kind, subject, message, phone, params)]
     session.add_all(found)  # flushed with the caller's next statement (one flush for the whole change)
     return found
 
@@ -107,7 +150,7 @@ def dispatch(session: Session, sender=None, limit: int = 1000) -> dict:
     for row in rows:
         row.attempts += 1
         try:
-            sender.send(row.phone, row.text)
+            sender.send(row.phone, text(row))
         except Exception as exc:  # a sender's failure must not lose the message
             row.status, row.error = "failed", f"{type(exc).__name__}: {exc}"[:200]
             failed += 1

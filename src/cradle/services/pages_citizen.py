@@ -59,7 +59,7 @@ def hub(request: Request, s: RequestSession, actor: AnyOffice) -> Response:
         registrations=registration.of_person(s, pid),
         bundles=bundle.of_person(s, pid),
         cases=applications.of_citizen(s, pid),
-        messages=notifications.inbox(s, pid, limit=5),
+        messages=_said(notifications.inbox(s, pid, limit=5), locale_of(request)),
         breadcrumbs=[(label(request, SERVICES), None)],
     )
 
@@ -397,9 +397,14 @@ def my_messages(request: Request, s: RequestSession, actor: Citizen) -> Response
     return render(
         request,
         "services/messages.html",
-        messages=notifications.inbox(s, actor.id_number),
+        messages=_said(notifications.inbox(s, actor.id_number), locale_of(request)),
         deadlines=reminders.deadlines(s, actor.id_number),
         task_titles=bundle.TITLES,
         today=dt.date.today(),
         breadcrumbs=[_services(request), (label(request, N_("Messages and deadlines")), None)],
     )
+
+
+def _said(rows: list, locale: str) -> list[dict]:
+    """The inbox's notifications as the reader reads them (their message ids in the page's language)."""
+    return [{"id": n.id, "created_at": n.created_at, "text": notifications.text(n, locale)} for n in rows]

@@ -24,6 +24,10 @@ from cradle.services.models import BirthRegistration
 from cradle.services.offices import office, ref
 
 SAME_PREGNANCY_DAYS = 180
+REGISTERED = N_(
+    "Your birth registration is complete, registration number %(reg_no)s (no approval needed; you can download "
+    "and print the registration certificate)."
+)
 
 
 def lock_person(session: Session, namespace: int, id_number: str) -> None:
@@ -107,8 +111,9 @@ def register(session: Session, actor: Actor, data: dict) -> BirthRegistration:
         mother,
         "registration.created",
         f"registration:{row.reg_no}",
-        f"您的生育登记已完成，登记号 {row.reg_no}（无需审批，可下载打印登记凭证）。",
-        phone,
+        REGISTERED,
+        params={"reg_no": row.reg_no},
+        phone=phone,
     )
     guidance.for_registration(session, row)  # the town's 生育咨询指导 follow-up (cradle.health)
     return row

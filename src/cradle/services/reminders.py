@@ -16,13 +16,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cradle.errors import Problems
+from cradle.errors import N_, Problems
 from cradle.policy.calc import calc_household
 from cradle.services import bundle as bundles
 from cradle.services import notifications
 from cradle.services.models import BirthBundle, BundleTask, Case, Reminder
 
 HORIZON_DAYS = 30
+# What a deadline says (message ids, with their parameters kept beside `title`), and the reminder around it.
+TASK_DUE = N_("%(task)s: to be done by %(due)s")
+SUBSIDY_ENDS = N_("%(program)s is paid until %(due)s (when %(who)s turns 3)")
+ENGINE_DUE = N_("%(program)s: deadline %(due)s. %(explanation)s")
+REMINDER = N_("Reminder: %(deadline)s")
+
+
+def _said(message: str, params: dict) -> dict:
+    return {"message": message, "params": params, "title": notifications.say(message, params)}
 
 
 def _engine_deadlines(household: dict, on: dt.date) -> list[dict]:
@@ -34,7 +43,8 @@ def _engine_deadlines(household: dict, on: dt.date) -> list[dict]:
 
 
 def deadlines(session: Session, id_number: str, today: dt.date | None = None) -> list[dict]:
-    """Every coming deadline for this person, soonest first: `title` says it in Chinese (for SMS), `what`,
+    """Every coming deadline for this person, soonest first: `title` says it in Chinese (for SMS), from
+    `message` and `params` (a message id and its values), `what`,
     `who` and `why` are its parts, for pages in another language (a task's `kind` is `task.<its kind>`)."""
     today = today or dt.date.today()
     out: list[dict] = []
@@ -42,12 +52,16 @@ def deadlines(session: Session, id_number: str, today: dt.date | None = None) ->
         for t in bundles.tasks(session, b):
             if t.deadline and t.status not in ("done",) and t.deadline >= today:
                 what = bundles.title_text(t.kind)
+                params = {
+                    "task": notifications.label(bundles.KINDS[t.kind].title),
+                    "due": t.deadline.isoformat(),
+                }
                 out.append(
                     {
                         "kind": f"task.{t.kind}",
                         "subject": f"bundle:{b.bundle_no}",
                         "due": t.deadline,
-                        "title": f"{what}：请于 {t.deadline.isoformat()} 前办理",
+                        **_said(TASK_DUE, params),
                         "what": what,
                     }
                 )
@@ -59,8 +73,14 @@ def deadlines(session: Session, id_number: str, today: dt.date | None = None) ->
                     "kind": "subsidy_end",
                     "subject": f"case:{c.case_no}",
                     "due": c.period_end,
-                    "title": f"{c.eligibility['entitlement']['title']}发放至 {c.period_end.isoformat()}"
-                    f"（{c.beneficiary_name}满3周岁）止",
+                    **_said(
+                        SUBSIDY_ENDS,
+                        {
+                            "program": c.eligibility["entitlement"]["title"],
+                            "due": c.period_end.isoformat(),
+                            "who": c.beneficiary_name,
+                        },
+                    ),
                     "what": c.eligibility["entitlement"]["title"],
                     "who": c.beneficiary_name,
                 }
@@ -77,7 +97,10 @@ def deadlines(session: Session, id_number: str, today: dt.date | None = None) ->
                         "kind": e["program"],
                         "subject": f"case:{c.case_no}",
                         "due": due,
-                        "title": f"{e['title']}：{due.isoformat()} 截止。{e['explanation']}",
+                        **_said(
+                            ENGINE_DUE,
+                            {"program": e["title"], "due": due.isoformat(), "explanation": e["explanation"]},
+                        ),
                         "what": e["title"],
                         "why": e["explanation"],
                     }
@@ -119,6 +142,9 @@ def run_daily(session: Session, today: dt.date | None = None, horizon: int = HOR
                     session.flush()
             except IntegrityError:
                 continue  # already reminded
-            notifications.notify(session, person, "reminder", d["subject"], f"提醒：{d['title']}")
+            deadline = {"message": d["message"], "params": d["params"]}
+            notifications.notify(
+                session, person, "reminder", d["subject"], REMINDER, params={"deadline": deadline}
+            )
             sent += 1
     return {"people": len(people), "sent": sent}

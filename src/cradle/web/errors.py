@@ -20,7 +20,6 @@ from cradle.errors import DomainError, Unauthenticated
 from cradle.web.i18n import LOCALES, gettext
 from cradle.web.nav import N_
 from cradle.web.templating import render
-from cradle.web.terms import translate_errors
 
 # Pydantic error types whose message we say in our own words (the others keep pydantic's English text).
 MESSAGES = {
@@ -175,8 +174,6 @@ def database_unavailable(exc: BaseException) -> bool:
 
 
 def _answer(request: Request, status_code: int, errors: list[dict], headers=None) -> Response:
-
-    errors = translate_errors(errors, _locale(request))  # domain messages are raised in Chinese
     if _wants_html(request):
         return render(request, "error.html", status_code=status_code, status=status_code, errors=errors)
     return JSONResponse({"errors": errors}, status_code=status_code, headers=headers)

@@ -53,10 +53,12 @@ def name_of(regions: list[dict], code: str | None) -> str | None:
 
 
 def localized(regions: list[dict], locale: str) -> list[dict]:
-    """The regions with `name` in the reader's language: the API's `name_en`, else the GB/T 2260 table's English
-    name for that Chinese name, else the Chinese name."""
+    """The regions with `name` in the reader's language: the API's `name_en`, else the GB/T 2260 table's name
+    for that code, else the name as given."""
     if locale != "en":
         return regions
-    return [
-        {**r, "name": r.get("name_en") or gbt2260.english_name_of(r["name"]) or r["name"]} for r in regions
-    ]
+    return [{**r, "name": r.get("name_en") or _local_name(r["code"], r["name"], locale)} for r in regions]
+
+
+def _local_name(code, name: str, locale: str) -> str:
+    return gbt2260.local_name(code, locale) if gbt2260.exists(str(code)) else name

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from cradle import regions as gbt2260
 from cradle.auth.actor import ANONYMOUS
 from cradle.policy import published
-from cradle.web import formatting, names, notes, terms
+from cradle.web import formatting, names, notes
 from cradle.web.i18n import HTML_LANG, LOCALES, translations
 from cradle.web.nav import is_served, navigation
 
@@ -28,8 +28,6 @@ def environment(locale: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
-        # Domain labels the services return in Chinese ("已提交", "托小班") are shown in the page's language.
-        finalize=lambda value: terms.localize(value, locale),
     )
     env.install_gettext_translations(translations(locale), newstyle=True)
     env.globals.update(
@@ -50,16 +48,7 @@ def environment(locale: str) -> Environment:
         is_served=is_served,
         region_name=lambda code: gbt2260.local_name(code, locale) if gbt2260.exists(code) else code,
     )
-    env.filters["place"] = lambda name: _place(name, locale)
-    env.filters["term"] = lambda value: terms.localize(value, locale)  # for a label inside a message
     return env
-
-
-def _place(name, locale: str):
-    """A region's Chinese name in the page's language (the GB/T 2260 table's English name in English pages)."""
-    if locale != "en" or not isinstance(name, str):
-        return name
-    return gbt2260.english_name_of(name) or name
 
 
 def locale_of(request: Request) -> str:

@@ -32,7 +32,7 @@ class AnnualReport:
     generated_on: dt.date
     scorecard: scorecard.Scorecard
     capacity: dict | None
-    capacity_note: str | None
+    capacity_note: Invalid | None  # why there is no capacity table, said in the reader's language
     benefits: list[benefits.ProgramCounty]
     benefit_programs: list[dict]
     plan: list[plan.TaskStatus]  # every task with its due items, judged on generated_on
@@ -60,11 +60,11 @@ class AnnualReport:
         return sum((r.paid_amount for r in self.benefits), Decimal(0))
 
 
-def _capacity(session: Session, code: str, on: dt.date) -> tuple[dict | None, str | None]:
+def _capacity(session: Session, code: str, on: dt.date) -> tuple[dict | None, Invalid | None]:
     try:
         return capacity.capacity_report(session, code, on), None
     except Invalid as exc:
-        return None, str(exc)
+        return None, exc
 
 
 # The summary's sentences: (English message id for the web page, the Chinese the report and the PDF print).

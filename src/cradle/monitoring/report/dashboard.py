@@ -52,13 +52,13 @@ def units_chart(row: IndicatorRow) -> dict:
     }
 
 
-def crumbs(code: str, year: int, last_link: bool = False) -> list[tuple[str, str | None]]:
-    """监测评估 › 省 › 市 › 县, each a link to its dashboard for ``year``."""
+def crumbs(code: str, year: int, last_link: bool = False, locale: str = "zh") -> list[tuple[str, str | None]]:
+    """监测评估 › 省 › 市 › 县, each a link to its dashboard for ``year`` (the regions named in ``locale``)."""
     out: list[tuple[str, str | None]] = [("监测评估", "/monitoring")]
     chain = regions.chain(code)
     for i, r in enumerate(chain):
         link = f"/monitoring/{r.code}?year={year}" if (i < len(chain) - 1 or last_link) else None
-        out.append((r.name, link))
+        out.append((regions.local_name(r.code, locale), link))
     return out
 
 

@@ -14,7 +14,6 @@ from cradle.monitoring.report import annual, charts
 from cradle.monitoring.report.annual import AnnualReport
 from cradle.monitoring.report.scorecard import STATUS_MESSAGES, format_value
 from cradle.monitoring.scenarios import MEDIUM, TITLE_OF_LABEL
-from cradle.web import terms
 from cradle.web.i18n import HTML_LANG, translations
 from cradle.web.nav import N_
 from cradle.web.templating import TEMPLATE_DIR
@@ -35,8 +34,8 @@ MAX_UNIT_CHARTS = 6
 
 @cache
 def environment(locale: str = "zh") -> Environment:
-    """The report's fixed text is English message ids (the zh catalogue holds the Chinese the PDF prints); the
-    domain's Chinese labels and region names are shown in the reader's language by `finalize`, as on the pages."""
+    """The report's fixed text is English message ids (the zh catalogue holds the Chinese the PDF prints); regions
+    are named by code (`region_name`), in the reader's language, as on the pages."""
     # The web templates too: the dashboard's words for a target and its assessment (monitoring/_target.html).
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(TEMPLATE_DIR)]),
@@ -44,7 +43,6 @@ def environment(locale: str = "zh") -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
-        finalize=lambda value: terms.localize(value, locale),
     )
     env.install_gettext_translations(translations(locale), newstyle=True)
     env.globals.update(
@@ -59,12 +57,29 @@ def environment(locale: str = "zh") -> Environment:
         html_lang=HTML_LANG[locale],
         list_sep="、" if locale == "zh" else ", ",
         locale=locale,
-        region_name=lambda code: terms.localize(regions.name(code), locale),
+        region_name=lambda code: regions.local_name(code, locale) if regions.exists(code) else code,
+        population_note=lambda population: _population_note(population, locale),
     )
-    env.filters["term"] = lambda value: terms.localize(value, locale)
-    env.filters["place"] = lambda value: terms.localize(value, locale)
     env.filters["unit"] = lambda unit: catalogue.unit_text(unit, locale)
     return env
+
+
+# Where a region's resident population comes from (childcare.population's `source`), for readers not of Chinese.
+POPULATION_SOURCES = {
+    "census2020": N_("2020 census resident population"),
+    "census2020_equal_split": N_(
+        "2020 census population of the city split equally among its counties (estimate)"
+    ),
+    "registry": N_("resident population in the population register"),
+    "none": N_("no population in the register or the census table"),
+}
+
+
+def _population_note(population: dict, locale: str) -> str:
+    """The note on a population figure: as the data say it in Chinese, by its source otherwise."""
+    if locale == "zh" or population["source"] not in POPULATION_SOURCES:
+        return population["note"]
+    return _say(locale)(POPULATION_SOURCES[population["source"]])
 
 
 def _say(locale: str):
@@ -112,14 +127,14 @@ def _unit_charts(report: AnnualReport, locale: str = "zh") -> list[dict]:
             continue
         t = row.target.target if row.target else None
         goal = t.value if t is not None and t.comparator in (">=", ">", "<=", "<") else None
-        bars = [(terms.localize(u.name, locale), u.value, STATUS_COLOURS[u.status]) for u in row.units]
+        bars = [(regions.local_name(u.region, locale), u.value, STATUS_COLOURS[u.status]) for u in row.units]
         out.append({"row": row, "svg": Markup(charts.bar_chart(bars, goal, words=_chart_words(locale)))})
         if len(out) == MAX_UNIT_CHARTS:
             break
     return out
 
 
-def _late_groups(report: AnnualReport) -> list[dict]:
+def _late_groups(report: AnnualReport, locale: str = "zh") -> list[dict]:
     """Late-data warnings grouped by indicator (one line each, the regions named), the others kept whole."""
     groups: dict[str, dict] = {}
     for w in report.warnings:
@@ -128,7 +143,7 @@ def _late_groups(report: AnnualReport) -> list[dict]:
                 w.indicator,
                 {"indicator": catalogue.load().indicator(w.indicator), "year": w.year, "regions": []},
             )
-            g["regions"].append(w.region_name)
+            g["regions"].append(regions.local_name(w.region, locale))
     return list(groups.values())
 
 
@@ -156,7 +171,9 @@ def html(report: AnnualReport, for_pdf: bool = False, locale: str = "zh") -> str
     summary = (
         report.summary
         if locale == "zh"
-        else annual.summary_text([_localized(s, locale) for s in report.sentences], _say(locale), join=", ")
+        else annual.summary_text(
+            [_localized(s, locale, report.region) for s in report.sentences], _say(locale), join=", "
+        )
     )
     return env.get_template("annual.html").render(
         r=report,
@@ -168,19 +185,20 @@ def html(report: AnnualReport, for_pdf: bool = False, locale: str = "zh") -> str
         unit_charts=_unit_charts(report, locale),
         projection_charts=_projection_charts(report, locale),
         other_warnings=[w for w in report.warnings if w.kind != "late"],
-        late_groups=_late_groups(report),
+        late_groups=_late_groups(report, locale),
     )
 
 
-def _localized(sentence: annual.Sentence, locale: str) -> annual.Sentence:
-    """A summary sentence with its region name and units in ``locale`` (indicator names are catalogue data)."""
+def _localized(sentence: annual.Sentence, locale: str, region: str) -> annual.Sentence:
+    """A summary sentence with its region (the report's, ``region``) named and its units in ``locale`` (indicator
+    names are catalogue data)."""
     params = dict(sentence.params)
     if "name" in params:
-        params["name"] = terms.localize(params["name"], locale)
+        params["name"] = regions.local_name(region, locale)
     if "unit" in params:
         params["unit"] = catalogue.unit_text(params["unit"], locale)
     if "facts" in params:
-        params["facts"] = [_localized(f, locale) for f in params["facts"]]
+        params["facts"] = [_localized(f, locale, region) for f in params["facts"]]
     return annual.Sentence(sentence.key, params)
 
 
