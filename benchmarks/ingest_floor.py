@@ -129,6 +129,7 @@ def floor(label: str, url: str, path: Path, batch_rows: int, data_dir: Path | No
         "prepare_s": prepare_s,
         "load_s": load_s,
         "bound_s": bound,
+        "cpu": prepare_cpu + load_cpu,  # on PostgreSQL with the server's
         "rate": rows / bound,
     }
 

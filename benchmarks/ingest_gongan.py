@@ -159,7 +159,9 @@ def main() -> None:
                     f"{label:10s} {rate:,.0f} rows/s = {rate / fl['rate']:.0%} of the floor measured just before "
                     f"({fl['rate']:,.0f} rows/s: prepare {fl['prepare_s']:.1f} s, bare load {fl['load_s']:.1f} s);"
                     f" target {TARGET_SHARE:.0%}: {'met' if rate >= TARGET_SHARE * fl['rate'] else 'NOT met'};"
-                    f" peak RSS {'under' if r['peak_rss_mib'] < 2048 else 'OVER'} 2 GiB",
+                    f" peak RSS {'under' if r['peak_rss_mib'] < 2048 else 'OVER'} 2 GiB; CPU seconds (move less"
+                    f" with load than wall time): floor {fl['cpu']:.0f} s, ingest {r['cpu'] + r['server_cpu']:.0f} s"
+                    f" (floor/ingest {fl['cpu'] / (r['cpu'] + r['server_cpu']):.0%})",
                     flush=True,
                 )
     finally:
