@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable
 from decimal import Decimal
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, exists, insert, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -189,10 +189,10 @@ def submit(
         "reason": None,
     }
     if session.get_bind().dialect.name == "postgresql":
-        # The case, its notification and its step in one statement: a round trip less for each, and each of a
-        # busy server's round trips waits for a core twice.
-        _insert_case(session, case, as_of, notes, step)
-        _audit_step(session, case, actor, action, None, status, None, behalf)
+        # The case, its notifications, its step and its audit chain's head in one statement: a round trip less
+        # for each, and each of a busy server's round trips waits for a core twice.
+        head = _insert_case(session, case, as_of, notes, step)
+        _audit_step(session, case, actor, action, None, status, None, behalf, head)
         return case
     _insert_case(session, case, as_of)
     session.execute(_INSERT_NOTIFICATION, notes(case.case_no))
@@ -257,7 +257,9 @@ def _with_followers(notes: int):
             )
             .cte(f"new_note{i}")
         )
-    return select(new.c.id).add_cte(*followers)
+    # The audit chain's head, read and locked here only if the case was inserted: a taken number holds no lock
+    head = audit.head_pg(exists(select(new.c.id))).cte("head")
+    return select(new.c.id, *head.c).select_from(new.outerjoin(head, true())).add_cte(*followers)
 
 
 _CASE_WITH_FOLLOWERS = {n: _with_followers(n) for n in (1, 2)}  # built once: the in-app message, and the SMS
@@ -270,14 +272,16 @@ def _insert_case(
     as_of: dt.date,
     notes: Callable[[str], list[dict]] | None = None,
     step: dict | None = None,
-) -> None:
+) -> tuple | None:
     """The case, numbered here, as one Core INSERT … ON CONFLICT DO NOTHING RETURNING id (no ORM flush on the
     busiest write); the database's unique (program, beneficiary) decides between twins, even ones submitted at the
     same instant, and a taken case number is drawn again. The object then joins the session as if loaded, so
     callers (and later changes to it) work as with `add`. On PostgreSQL, `notes` (the notification rows of a case
-    number) and `step` (its step's columns but `at`) are inserted by the same statement."""
+    number) and `step` (its step's columns but `at`) are inserted by the same statement, which also reads and
+    locks the head of the case's audit chain: returned, for `audit.record(head=...)`."""
     statement = _INSERT_CASE[session.get_bind().dialect.name]
     values = {c.key: getattr(case, c.key) for c in _CASE_COLUMNS}
+    head = None
     for _ in range(3):
         values["case_no"] = case.case_no = v.reference("SQ", as_of)
         if notes is not None and step is not None:
@@ -285,7 +289,11 @@ def _insert_case(
             params = {**values, **{f"s_{k}": x for k, x in {**step, "at": v.now()}.items()}}
             for i, row in enumerate(rows):
                 params.update({f"n{i}_{k}": x for k, x in {**_NOTE_DEFAULTS, **row}.items()})
-            case.id = session.execute(_CASE_WITH_FOLLOWERS[len(rows)], params).scalar()
+            params["audit_chain"] = audit.chain_of(f"case:{case.case_no}")
+            row = session.execute(_CASE_WITH_FOLLOWERS[len(rows)], params).first()
+            case.id, head = (row[0], tuple(row[1:])) if row else (None, None)
+            if head is not None and head[0] is None:  # no head row: `audit.record` reads it (and says so)
+                head = None
         else:
             case.id = session.execute(statement, values).scalar()
         if case.id is not None:
@@ -308,6 +316,7 @@ def _insert_case(
         )
     make_transient_to_detached(case)
     session.add(case)
+    return head
 
 
 def _step(
@@ -345,6 +354,7 @@ def _audit_step(
     after: str,
     reason: str | None,
     behalf: str | None,
+    head: tuple | None = None,
 ) -> None:
     audit.record(
         session,
@@ -360,6 +370,7 @@ def _audit_step(
             "version": case.version,
         },
         on_behalf_of=behalf,
+        head=head,
     )
 
 
