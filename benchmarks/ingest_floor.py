@@ -81,7 +81,8 @@ def _load(ing: Ingester, payload, good: pl.DataFrame) -> None:
         conn.exec_driver_sql(f"INSERT INTO {table} {select} FROM {source}")
 
 
-def floor(label: str, url: str, path: Path, batch_rows: int, data_dir: Path | None) -> None:
+def floor(label: str, url: str, path: Path, batch_rows: int, data_dir: Path | None) -> dict:
+    """Prints the two bounds and returns them: rows, prepare and load seconds, the bound's seconds and rows/s."""
     upgrade(url)
     engine = make_engine(url)
     ing = Ingester(engine, get_feed("gongan"), 0, str(path), commit_batches=1)
@@ -123,6 +124,14 @@ def floor(label: str, url: str, path: Path, batch_rows: int, data_dir: Path | No
         f"{rows / TARGETS[label]:.1f} s",
         flush=True,
     )
+    return {
+        "rows": int(rows),
+        "prepare_s": prepare_s,
+        "load_s": load_s,
+        "bound_s": bound,
+        "cpu": prepare_cpu + load_cpu,  # on PostgreSQL with the server's
+        "rate": rows / bound,
+    }
 
 
 def main() -> None:

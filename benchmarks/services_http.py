@@ -4,8 +4,17 @@ throw-away PostgreSQL, from a load generator in its own process, at several conc
     .venv/bin/python benchmarks/services_http.py [submissions per level] [levels, e.g. 4,8,16] [--wrk]
         [--workers=N] [--threadpool=N]   (uvicorn workers, 2 by default; worker threads per process: CRADLE_THREADPOOL)
         [--shared-socket]   (uvicorn's own workers, one listening socket for all, instead of `cradle serve`)
-        [--durable]   (PostgreSQL with fsync, synchronous_commit and full_page_writes on, as in production;
-                       otherwise off, as in the test suite's throw-away servers)
+        [--unsafe]   (PostgreSQL with fsync, synchronous_commit and full_page_writes OFF, as in the test suite's
+                      throw-away servers: fast, but an acknowledged application may be lost in a power cut. By
+                      default they are on, as in production: `--durable` is accepted and changes nothing)
+        [--commit-delay=MICROSECONDS] [--commit-siblings=N]   (PostgreSQL's group commit; see docs/deploy.md)
+        [--default-settings]   (PostgreSQL's own sizes instead of cradle.testing.postgres.PRODUCTION_SETTINGS:
+                                shared_buffers, WAL size, as a production server is given)
+
+Before the levels it measures this disk's floor on the same server: durable one-row commits from one connection
+(each waits for its own WAL flush: the fsync cost) and from as many connections as the level's clients (what
+PostgreSQL's own grouping of flushes gives). Each level prints its rate against the target (500/s with p99 <
+100 ms at 8 clients) and against that floor.
 
 Each submission is a different mother's second child in 白银区 (her own citizen account and bearer token, her own Idempotency-Key).
 After each level every request is sent again with the same key (must answer the first case, marked replayed) and
@@ -33,6 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from cradle.testing.postgres import PRODUCTION_SETTINGS  # noqa: E402
 from services_submissions import application, prepared_database  # noqa: E402
 
 PATH = "/api/v1/services/cases"
@@ -42,6 +52,7 @@ DURABLE = {
     "synchronous_commit": "on",
     "full_page_writes": "on",
 }  # each commit waits for its WAL
+TARGET_RATE, TARGET_P99_MS = 500, 100
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -281,6 +292,33 @@ def start_server(
     raise RuntimeError("uvicorn did not start")
 
 
+def _commits(dsn: str, clients: int, seconds: float) -> float:
+    """One-row commits per second from `clients` connections at once, each committing in a loop (psycopg waits
+    outside the GIL, so threads are enough): the least a durable write costs on this server and disk."""
+    import threading
+
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_commit (id bigserial PRIMARY KEY, at timestamptz)")
+    counts = [0] * clients
+    stop = time.perf_counter() + seconds
+
+    def loop(k: int) -> None:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            while time.perf_counter() < stop:
+                conn.execute("INSERT INTO bench_commit (at) VALUES (now())")
+                counts[k] += 1
+
+    threads = [threading.Thread(target=loop, args=(k,)) for k in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.perf_counter() - t0)
+
+
 def _pct(lat: list[float], q: float) -> float:
     return lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
 
@@ -291,8 +329,9 @@ def main(
     use_wrk: bool = False,
     workers: int = 2,
     threadpool: int | None = None,
-    durable: bool = False,
+    durable: bool = True,
     shared_socket: bool = False,
+    server_settings: dict[str, str] | None = None,
 ) -> None:
 
     from sqlalchemy import func, select
@@ -302,7 +341,8 @@ def main(
     from cradle.testing.postgres import start_temp_postgres
 
     os.environ["CRADLE_SECRET_KEY"] = SECRET
-    pg = start_temp_postgres(DURABLE if durable else None)
+    settings = {**(DURABLE if durable else {}), **(server_settings or {})}
+    pg = start_temp_postgres(settings or None)
     server = None
     try:
         url = prepared_database(pg, "bench_http")
@@ -312,11 +352,26 @@ def main(
         base = 0
         warm = build_requests(url, 900_000, 900_000 + 40, port)
         drive(port, warm, 8)  # connections, packs, caches
+        extra = {k: v for k, v in settings.items() if k not in DURABLE and k not in PRODUCTION_SETTINGS}
         print(
             f"POST {PATH}, "
             f"{'uvicorn --workers' if shared_socket else 'cradle serve --workers'} {workers} (httptools, uvloop)"
             f"{f', {threadpool} threads each' if threadpool else ''}; {os.cpu_count()} cores; PostgreSQL "
-            f"{'durable (fsync, synchronous_commit on)' if durable else 'fsync and synchronous_commit off'}"
+            + (
+                "durable (fsync, synchronous_commit, full_page_writes on)"
+                if durable
+                else "UNSAFE (fsync, synchronous_commit off: acknowledged applications can be lost)"
+            )
+            + ("; production sizes" if set(PRODUCTION_SETTINGS) <= set(settings) else "; default sizes")
+            + (f"; {', '.join(f'{k}={v}' for k, v in extra.items())}" if extra else "")
+        )
+        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        floor = {k: _commits(dsn, k, 3.0) for k in sorted({1, *levels})}
+        print(
+            "floor, one-row commits on this server and disk: "
+            + ", ".join(f"{v:.0f}/s from {k} connection{'s' if k > 1 else ''}" for k, v in floor.items())
+            + (f" ({1000 / floor[1]:.2f} ms a durable commit)" if durable else "")
+            + f"; loadavg {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
         )
         for c in levels:
             reqs = [] if use_wrk else build_requests(url, base, base + n, port)
@@ -372,6 +427,16 @@ def main(
                 f"replays accepted {replays_ok}; duplicate groups {dups}; cases {cases}; "
                 f"loadavg before {' '.join(load)}"
             )
+            rate = count / wall
+            print(
+                f"{c:>3} clients: {rate / floor[c]:.0%} of the floor ({floor[c]:.0f} one-row commits/s)"
+                + (
+                    f"; target {TARGET_RATE}/s with p99 < {TARGET_P99_MS} ms: {rate / TARGET_RATE:.2f}× the rate, "
+                    f"p99 {'met' if p99 < TARGET_P99_MS else 'NOT met'}"
+                    if c == 8
+                    else ""
+                )
+            )
             base += n
         get_engine(url).dispose()
     finally:
@@ -390,6 +455,10 @@ if __name__ == "__main__":
         use_wrk="--wrk" in sys.argv,
         workers=int(opts.get("workers", 2)),
         threadpool=int(opts["threadpool"]) if "threadpool" in opts else None,
-        durable="--durable" in sys.argv,
+        durable="--unsafe" not in sys.argv,
         shared_socket="--shared-socket" in sys.argv,
+        server_settings={
+            **({} if "--default-settings" in sys.argv else PRODUCTION_SETTINGS),
+            **{k.replace("-", "_"): opts[k] for k in ("commit-delay", "commit-siblings") if k in opts},
+        },
     )

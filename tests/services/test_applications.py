@@ -13,7 +13,8 @@ from cradle.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFo
 from cradle.idcard import make_id_number
 from cradle.payments import entitlements, rates
 from cradle.services import applications
-from cradle.services.models import Case
+from cradle.services.models import Case, CaseStep, Notification
+from cradle.services.offices import ref
 
 from .helpers import (
     CHILD2,
@@ -131,6 +132,41 @@ def test_taken_case_number_is_drawn_again(any_session, monkeypatch):
     s.commit()
     assert second.case_no != first.case_no and len(second.case_no) == 22
     assert s.execute(select(func.count()).select_from(Case)).scalar() == 2
+
+
+def test_a_submission_stores_its_step_and_notifications_once_whatever_the_draws(any_session, monkeypatch):
+    """The case, its step and its notifications (in-app and SMS) are written together: a taken case number and a
+    twin application leave no step or notification behind (on PostgreSQL they are one statement)."""
+    s = any_session
+    first = applications.submit(s, mother, application())
+    s.execute(update(Case).where(Case.id == first.id).values(program="other.program"))
+    draws = iter([first.case_no])
+    real = applications.v.reference
+    monkeypatch.setattr(applications.v, "reference", lambda *a: next(draws, None) or real(*a))
+    second = applications.submit(s, mother, application(phone="13800138000"))
+    with pytest.raises(Conflict):
+        applications.submit(s, mother, application(phone="13800138000"))
+    s.commit()
+    steps = s.execute(select(CaseStep.case_id, CaseStep.action, CaseStep.to_status, CaseStep.actor)).all()
+    assert sorted(steps) == sorted(
+        [(first.id, "submit", "submitted", ref(mother)), (second.id, "submit", "submitted", ref(mother))]
+    )
+    notes = s.execute(
+        select(Notification.subject, Notification.channel, Notification.phone, Notification.status)
+        .where(Notification.subject == f"case:{second.case_no}")
+        .order_by(Notification.channel)
+    ).all()
+    assert notes == [
+        (f"case:{second.case_no}", "inapp", None, "pending"),
+        (f"case:{second.case_no}", "sms", "13800138000", "pending"),
+    ]
+    text = s.execute(
+        select(Notification.text).where(Notification.subject == f"case:{second.case_no}")
+    ).scalars()
+    assert all(second.case_no in t and "申请已提交" in t for t in text)
+    subjects = s.execute(select(Notification.subject)).scalars().all()
+    assert set(subjects) == {f"case:{first.case_no}", f"case:{second.case_no}"}  # nothing of the refused twin
+    assert audit.verify(s).ok
 
 
 def test_return_for_correction_and_resubmit(session):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, exists, insert, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -177,20 +178,36 @@ def submit(
         updated_at=v.now(),
     )
     case.version = 1  # what the column's default stores; the object is answered without a reload
-    _insert_case(session, case, as_of)
-    session.execute(
-        _INSERT_NOTIFICATION,
-        notifications.rows(
+    action = "submit" if status == "submitted" else "offer"
+
+    def notes(case_no: str) -> list[dict]:
+        return notifications.rows(
             applicant,
             f"case.{status}",
-            f"case:{case.case_no}",
+            f"case:{case_no}",
             OFFERED_MESSAGE if status == "offered" else SUBMITTED_MESSAGE,
             phone,
-            {"program": ent["title"], "case": case.case_no, "explanation": ent["explanation"]},
-        ),
-    )
+            {"program": ent["title"], "case": case_no, "explanation": ent["explanation"]},
+        )
+
+    step = {
+        "action": action,
+        "from_status": None,
+        "to_status": status,
+        "actor": ref(actor),
+        "on_behalf_of": behalf,
+        "reason": None,
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        # The case, its notifications, its step and its audit chain's head in one statement: a round trip less
+        # for each, and each of a busy server's round trips waits for a core twice.
+        head = _insert_case(session, case, as_of, notes, step)
+        _audit_step(session, case, actor, action, None, status, None, behalf, head)
+        return case
+    _insert_case(session, case, as_of)
+    session.execute(_INSERT_NOTIFICATION, notes(case.case_no))
     # Last, so the audit chain's head is held only for the entry and the commit.
-    _step(session, case, actor, "submit" if status == "submitted" else "offer", None, status, None, behalf)
+    _step(session, case, actor, action, None, status, None, behalf)
     return case
 
 
@@ -214,18 +231,81 @@ _INSERT_STEP = insert(CaseStep.__table__).inline()
 _INSERT_NOTIFICATION = insert(Notification.__table__).inline()
 
 
-def _insert_case(session: Session, case: Case, as_of: dt.date) -> None:
+_CASE_COLUMNS = [c for c in Case.__table__.columns if c.key not in ("id", "created_at")]
+_STEP_COLUMNS = [c for c in CaseStep.__table__.columns if c.key not in ("id", "case_id")]
+_NOTE_COLUMNS = [
+    c for c in Notification.__table__.columns if c.key not in ("id", "error", "created_at", "sent_at")
+]
+
+
+def _with_followers(notes: int):
+    """PostgreSQL: the case INSERT … ON CONFLICT DO NOTHING RETURNING id, and in the same statement its `notes`
+    notification rows and its step, each inserted only if the case was (a taken number or a twin inserts
+    nothing). Parameters: the case's columns, `s_<column>` for the step, `n<i>_<column>` for notification i."""
+    t = Case.__table__
+    new = (
+        pg_insert(t)
+        .values({c.key: bindparam(c.key, type_=c.type) for c in _CASE_COLUMNS})
+        .on_conflict_do_nothing()
+        .returning(t.c.id)
+        .cte("new_case")
+    )
+    followers = [
+        insert(CaseStep.__table__)
+        .from_select(
+            ["case_id", *(c.key for c in _STEP_COLUMNS)],
+            select(new.c.id, *(bindparam(f"s_{c.key}", type_=c.type) for c in _STEP_COLUMNS)),
+        )
+        .cte("new_step")
+    ]
+    for i in range(notes):
+        followers.append(
+            insert(Notification.__table__)
+            .from_select(
+                [c.key for c in _NOTE_COLUMNS],
+                select(*(bindparam(f"n{i}_{c.key}", type_=c.type) for c in _NOTE_COLUMNS)).select_from(new),
+            )
+            .cte(f"new_note{i}")
+        )
+    # The audit chain's head, read and locked here only if the case was inserted: a taken number holds no lock
+    head = audit.head_pg(exists(select(new.c.id))).cte("head")
+    return select(new.c.id, *head.c).select_from(new.outerjoin(head, true())).add_cte(*followers)
+
+
+_CASE_WITH_FOLLOWERS = {n: _with_followers(n) for n in (1, 2)}  # built once: the in-app message, and the SMS
+_NOTE_DEFAULTS = {"status": Notification.__table__.c.status.default.arg, "attempts": 0}
+
+
+def _insert_case(
+    session: Session,
+    case: Case,
+    as_of: dt.date,
+    notes: Callable[[str], list[dict]] | None = None,
+    step: dict | None = None,
+) -> tuple | None:
     """The case, numbered here, as one Core INSERT … ON CONFLICT DO NOTHING RETURNING id (no ORM flush on the
     busiest write); the database's unique (program, beneficiary) decides between twins, even ones submitted at the
     same instant, and a taken case number is drawn again. The object then joins the session as if loaded, so
-    callers (and later changes to it) work as with `add`."""
+    callers (and later changes to it) work as with `add`. On PostgreSQL, `notes` (the notification rows of a case
+    number) and `step` (its step's columns but `at`) are inserted by the same statement, which also reads and
+    locks the head of the case's audit chain: returned, for `audit.record(head=...)`."""
     statement = _INSERT_CASE[session.get_bind().dialect.name]
-    values = {
-        c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key not in ("id", "created_at")
-    }
+    values = {c.key: getattr(case, c.key) for c in _CASE_COLUMNS}
+    head = None
     for _ in range(3):
         values["case_no"] = case.case_no = v.reference("SQ", as_of)
-        case.id = session.execute(statement, values).scalar()
+        if notes is not None and step is not None:
+            rows = notes(case.case_no)
+            params = {**values, **{f"s_{k}": x for k, x in {**step, "at": v.now()}.items()}}
+            for i, row in enumerate(rows):
+                params.update({f"n{i}_{k}": x for k, x in {**_NOTE_DEFAULTS, **row}.items()})
+            params["audit_chain"] = audit.chain_of(f"case:{case.case_no}")
+            row = session.execute(_CASE_WITH_FOLLOWERS[len(rows)], params).first()
+            case.id, head = (row[0], tuple(row[1:])) if row else (None, None)
+            if head is not None and head[0] is None:  # no head row: `audit.record` reads it (and says so)
+                head = None
+        else:
+            case.id = session.execute(statement, values).scalar()
         if case.id is not None:
             break
         existing = session.execute(
@@ -246,6 +326,7 @@ def _insert_case(session: Session, case: Case, as_of: dt.date) -> None:
         )
     make_transient_to_detached(case)
     session.add(case)
+    return head
 
 
 def _step(
@@ -258,7 +339,6 @@ def _step(
     reason: str | None,
     behalf: str | None,
 ) -> None:
-    name = ref(actor)
     session.execute(
         _INSERT_STEP,
         {
@@ -266,15 +346,29 @@ def _step(
             "action": action,
             "from_status": before,
             "to_status": after,
-            "actor": name,
+            "actor": ref(actor),
             "on_behalf_of": behalf,
             "reason": reason,
             "at": v.now(),
         },
     )
+    _audit_step(session, case, actor, action, before, after, reason, behalf)
+
+
+def _audit_step(
+    session: Session,
+    case: Case,
+    actor: Actor,
+    action: str,
+    before: str | None,
+    after: str,
+    reason: str | None,
+    behalf: str | None,
+    head: tuple | None = None,
+) -> None:
     audit.record(
         session,
-        name,
+        ref(actor),
         f"case.{action}",
         f"case:{case.case_no}",
         {
@@ -286,6 +380,7 @@ def _step(
             "version": case.version,
         },
         on_behalf_of=behalf,
+        head=head,
     )
 
 
