@@ -243,7 +243,9 @@ def main() -> None:
                 c = level(port, server.pid, calc, clients, args.seconds)
                 print(show("GET /healthz", f))
                 print(show("POST /api/v1/calc", c))
-                print(f"calc / floor: {c['rps'] / f['rps']:.2f} of the req/s this server and client reach at all")
+                print(
+                    f"calc / floor: {c['rps'] / f['rps']:.2f} of the req/s this server and client reach at all"
+                )
                 rate, p99 = TARGETS.get(clients, (None, None))
                 if rate:
                     print(f"target >= {rate} req/s: ratio {c['rps'] / rate:.2f}x", end="; ")

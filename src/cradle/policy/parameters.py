@@ -85,6 +85,10 @@ class _Timeline:
         return found
 
     def at(self, on) -> np.ndarray | float:
+        if type(on) is np.datetime64:  # the as-of date, already looked up: the value remembered for it
+            cached = self.cache.get(on)
+            if cached is not None:
+                return cached
         if np.ndim(on) == 0:  # one date: the usual case (the as-of date), looked up once and remembered
             key = np.datetime64(on, "D")
             cached = self.cache.get(key)
