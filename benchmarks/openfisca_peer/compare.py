@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import time
 
 import numpy as np
@@ -28,6 +29,7 @@ from cradle.policy.population import RELATION, Population
 
 AS_OF = dt.date(2026, 7, 1)  # OpenFisca evaluates a month from its first day
 PERIOD = "2026-07"
+TARGET = 20  # times openfisca-core's persons/s (issue 25)
 SHARES = {"370300": 0.4, "620400": 0.2, "140000": 0.4}
 
 
@@ -198,9 +200,11 @@ def main() -> None:
             f"{name + ':':10} best {r[name + '_s']:.3f} s wall ({n / r[name + '_s']:,.0f} persons/s), "
             f"{r[name + '_cpu']:.3f} s CPU ({n / r[name + '_cpu']:,.0f} persons/s); runs: {runs}"
         )
+    wall, cpu = r["openfisca_s"] / r["cradle_s"], r["openfisca_cpu"] / r["cradle_cpu"]
     print(
-        f"ratio: cradle is {r['openfisca_s'] / r['cradle_s']:.1f}x openfisca-core's persons/s "
-        f"(wall; {r['openfisca_cpu'] / r['cradle_cpu']:.1f}x in CPU time)"
+        f"ratio: cradle is {wall:.1f}x openfisca-core's persons/s (wall; {cpu:.1f}x in CPU time)   "
+        f"target >= {TARGET:.0f}x: {wall / TARGET:.2f} of it (wall), {cpu / TARGET:.2f} (CPU)   "
+        f"load average {os.getloadavg()[0]:.2f}"
     )
 
 

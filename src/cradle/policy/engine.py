@@ -48,6 +48,8 @@ def _broadcast(value, n: int, dtype) -> np.ndarray:
 
 def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
     """`value` (an array over the n rows, or a scalar) at the rows `idx`."""
+    if not len(idx):  # no eligible row (most programs, for one household): nothing to pick
+        return np.empty(0, dtype=dtype)
     if np.ndim(value) == 0:
         return np.full(len(idx), value, dtype=dtype)
     return _broadcast(value, n, dtype)[idx]
@@ -76,6 +78,8 @@ def period(program: Program, rule: Rule, n: int, idx: np.ndarray) -> tuple[np.nd
     """Start and end of the period at the eligible rows `idx`. A program in force from a day starts no period
     before it (its default start when the rule gives none), except a deadline: its period is the window the
     event opened."""
+    if not len(idx):
+        return _NO_DAY, _NO_DAY
     start = _at(dates.NAT if rule.start is None else rule.start, n, idx, "datetime64[D]")
     end = _at(dates.NAT if rule.end is None else rule.end, n, idx, "datetime64[D]")
     if not np.isnat(program.in_force_from) and program.kind != "deadline":
@@ -139,14 +143,18 @@ def evaluate(program: Program, ctx: Ctx, explain: bool = False) -> tuple[Rule, n
     n = _n_rows(program, ctx)
     ctx.program = program
     rule = program.formula(ctx)
-    if not np.isnat(program.in_force_from):  # the engine's, before the formula's own conditions
+    if program.in_force_from == program.in_force_from:  # not NaT: the engine's, before the formula's own
         rule.conditions.insert(0, (program.in_force_label, _in_force(program, ctx)))
     eligible = None
     failed = np.full(n, -1, dtype=np.int64) if explain else None
     for i, (_label, cond) in enumerate(rule.conditions):
-        if np.ndim(cond) == 0 and cond:  # holds for every row (in force on the as-of date): nothing to do
-            continue
-        cond = _broadcast(cond, n, bool)
+        kind = type(cond)
+        if kind is np.ndarray and cond.shape == (n,) and cond.dtype == bool:
+            pass  # the common case: a formula's own column
+        elif (kind is bool or kind is np.bool_ or np.ndim(cond) == 0) and cond:
+            continue  # holds for every row (in force on the as-of date): nothing to do
+        else:
+            cond = _broadcast(cond, n, bool)
         if explain:
             failed = np.where((failed < 0) & ~cond, i, failed)
         if eligible is None:
@@ -202,7 +210,7 @@ def run(
                 )
                 continue
             rule, eligible, failed = evaluate(prog, ctx, explain)
-            idx = np.flatnonzero(eligible)
+            idx = eligible.nonzero()[0]
             hh_rows, ben_rows = _households_and_beneficiaries(prog, ctx, idx)
             if rule.beneficiary is not None:
                 ben_rows = _at(rule.beneficiary, n, idx, np.int64)

@@ -67,6 +67,11 @@ def _entries(result: ProgramResult, row: int) -> list[tuple[str, Value | None]]:
     return [(u.parameter.name, _entry(u, row)) for u in result.uses]
 
 
+def _day(d: np.datetime64) -> str | None:
+    """A day as YYYY-MM-DD, None for NaT."""
+    return None if d != d else str(d)  # NaT is the one day unequal to itself
+
+
 def _desk_sentence(sources: list[dict]) -> str:
     """The figures published on the parameter desk: which office, when, on which document."""
     parts = [
@@ -109,12 +114,8 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
                 extra["amount_note"] = "金额暂无法确定"
         else:
             amount = int(a) if float(a).is_integer() else round(float(a), 2)
-    start, end = result.start[i], result.end[i]
-    extra.update(
-        amount=fmt(amount),
-        start=fmt(None if np.isnat(start) else str(start)),
-        end=fmt(None if np.isnat(end) else str(end)),
-    )
+    start, end = _day(result.start[i]), _day(result.end[i])
+    extra.update(amount=fmt(amount), start=fmt(start), end=fmt(end))
     sentence = rule.explanation.format_map(RowFacts(result, row, extra))
     if "amount_note" in extra and "{amount_note}" not in rule.explanation:
         sentence += "，" + extra["amount_note"]
@@ -134,10 +135,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
         "kind": prog.kind,
         "amount": amount,
         "unit": prog.unit,
-        "period": {
-            "start": None if np.isnat(start) else str(start),
-            "end": None if np.isnat(end) else str(end),
-        },
+        "period": {"start": start, "end": end},
         "citations": citations,
         "explanation": sentence,
         "provenance": sources,

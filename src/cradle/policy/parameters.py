@@ -18,6 +18,7 @@ import numpy as np
 
 from cradle.policy.errors import PackError
 
+_UNSEEN = object()
 LEVEL_NAMES = {"national": "国家", "province": "省", "city": "市", "county": "县区", "employer": "用人单位"}
 
 
@@ -58,7 +59,7 @@ class _Timeline:
     """One dated series of values, with the arrays the engine reads; replaced whole, never changed, so a reader
     in another thread sees either the old series or the new one."""
 
-    __slots__ = ("values", "starts", "array", "is_date", "cache")
+    __slots__ = ("values", "starts", "array", "is_date", "cache", "entries")
 
     def __init__(self, values: list[Value]):
         self.values = sorted(values, key=lambda v: v.start)
@@ -72,6 +73,7 @@ class _Timeline:
         else:
             self.array = np.array([np.nan if v.value is None else v.value for v in self.values], dtype=float)
         self.cache: dict = {}
+        self.entries: dict = {}  # date (or datetime64) -> the Value in force, as `entry_on` found it
 
     @property
     def missing(self):
@@ -84,7 +86,25 @@ class _Timeline:
                 found = v
         return found
 
+    def entry_on(self, on: dt.date | np.datetime64) -> Value | None:
+        """`entry` of a date or a datetime64 (None for NaT), remembered: an explanation asks the same few dates
+        (the as-of date, a birth's) for every entitlement."""
+        found = self.entries.get(on, _UNSEEN)
+        if found is _UNSEEN:
+            day = on
+            if isinstance(on, np.datetime64):
+                day = None if np.isnat(on) else on.astype("datetime64[D]").item()
+            found = None if day is None else self.entry(day)
+            if len(self.entries) >= 10_000:  # dates of a whole population's births: start again
+                self.entries.clear()
+            self.entries[on] = found
+        return found
+
     def at(self, on) -> np.ndarray | float:
+        if type(on) is np.datetime64:  # the as-of date, already looked up: the value remembered for it
+            cached = self.cache.get(on)
+            if cached is not None:
+                return cached
         if np.ndim(on) == 0:  # one date: the usual case (the as-of date), looked up once and remembered
             key = np.datetime64(on, "D")
             cached = self.cache.get(key)
@@ -169,11 +189,7 @@ class Parameter:
         """The value in force on `on` (a county's own value first), or None before the first start."""
         history = self._history
         timeline = history.regions.get(region, history.own) if region else history.own
-        if isinstance(on, np.datetime64):
-            if np.isnat(on):
-                return None
-            on = on.astype("datetime64[D]").item()
-        return timeline.entry(on)
+        return timeline.entry_on(on)
 
     def at(self, on) -> np.ndarray | float:
         """Vectorised value on each date of `on` (NaN before the first start or where the value is null)."""

@@ -302,11 +302,15 @@ class Ctx:
 
     def entity(self, name: str) -> Columns:
         """The columns of an entity (ENTITIES) by name."""
+        if name == "person":
+            return self.persons
+        if name == "birth":
+            return self.births
         if name == "newborn":
             return self.newborns
-        return {"person": self.persons, "birth": self.births, "facility": self.facilities}.get(
-            name, self.households
-        )
+        if name == "facility":
+            return self.facilities
+        return self.households
 
     # --- parameters ---------------------------------------------------------------------------------------
 

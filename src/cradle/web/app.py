@@ -19,16 +19,17 @@ from cradle.web import errors, i18n, security
 STATIC_DIR = Path(__file__).parent / "static"
 
 # Each module exposes `router` (a fastapi.APIRouter); order matters only for overlapping paths. A request is
-# matched against the routes in this order, so the busiest API (services: applications, no path shared with
-# another router) comes first.
+# matched against the routes in this order (each route's pattern tried in turn: about 3 µs a route, a hundred
+# before the calculator's otherwise), so the busiest APIs come first: the public calculator (/api/v1/calc,
+# programs, regions, documents) and services (applications), neither sharing a path with another router.
 ROUTER_MODULES = [
+    "cradle.policy.api",
     "cradle.services.api",
     "cradle.payments.api",
     "cradle.auth.api",
     "cradle.auth.pages",
     "cradle.childcare.api",
     "cradle.childcare.pages",
-    "cradle.policy.api",
     "cradle.registry.api",
     "cradle.registry.pages",
     "cradle.registry.pages_uploads",
