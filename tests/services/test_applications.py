@@ -12,7 +12,7 @@ from cradle.auth.actor import Actor
 from cradle.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from cradle.idcard import make_id_number
 from cradle.payments import entitlements, rates
-from cradle.services import applications
+from cradle.services import applications, notifications
 from cradle.services.models import Case, CaseStep, Notification
 from cradle.services.offices import ref
 
@@ -160,10 +160,13 @@ def test_a_submission_stores_its_step_and_notifications_once_whatever_the_draws(
         (f"case:{second.case_no}", "inapp", None, "pending"),
         (f"case:{second.case_no}", "sms", "13800138000", "pending"),
     ]
-    text = s.execute(
-        select(Notification.text).where(Notification.subject == f"case:{second.case_no}")
-    ).scalars()
-    assert all(second.case_no in t and "申请已提交" in t for t in text)
+    said = [
+        notifications.text(n)
+        for n in s.execute(
+            select(Notification).where(Notification.subject == f"case:{second.case_no}")
+        ).scalars()
+    ]
+    assert len(said) == 2 and all(second.case_no in t and "申请已提交" in t for t in said)
     subjects = s.execute(select(Notification.subject)).scalars().all()
     assert set(subjects) == {f"case:{first.case_no}", f"case:{second.case_no}"}  # nothing of the refused twin
     assert audit.verify(s).ok
