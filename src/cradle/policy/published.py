@@ -76,6 +76,12 @@ def invalidate() -> None:
     _checked = -math.inf
 
 
+def has_published(parameter: str) -> bool:
+    """Whether the desk holds any published value of `parameter` (any date, any county)."""
+    refresh()
+    return parameter in _touched
+
+
 def _apply(found: Snapshot) -> None:
     global _snapshot, _touched, _titles, _citations, _provenance
     by_parameter = defaultdict(list)

@@ -23,6 +23,7 @@ from cradle.errors import N_, Conflict, Forbidden, Invalid, NotFound, translate
 from cradle.idcard import mask
 from cradle.payments import entitlements as pay_entitlements
 from cradle.payments import rates
+from cradle.policy import published
 from cradle.services import eligibility, notifications, proxy, review
 from cradle.services import validate as v
 from cradle.services.catalogue import service_program
@@ -102,16 +103,20 @@ def evaluate(
     """The engine's verdict. Where the document leaves the amount to the county and the county has published none
     on the parameter desk, the rate it entered for payments (pay_rate) is filled in; a desk value wins, so a
     publication reaches new applications at once."""
-    verdict = eligibility.check(household, program, beneficiary, as_of)
     sp = service_program(program)
     county = household.get("jurisdiction") if isinstance(household, dict) else None
     if not sp.rate_parameter or not isinstance(county, str) or not regions.exists(county):
-        return verdict
-    if _published_on_desk(verdict, sp.rate_parameter):
-        return verdict
+        return eligibility.check(household, program, beneficiary, as_of)
+    verdict = None
+    if published.has_published(sp.rate_parameter):
+        # whether the desk's value is the one the program reads shows in the answer's provenance
+        verdict = eligibility.check(household, program, beneficiary, as_of)
+        if _published_on_desk(verdict, sp.rate_parameter):
+            return verdict
     amount = rates.rate_on(session, program, county, as_of)
     if amount is None:
-        return verdict
+        return verdict or eligibility.check(household, program, beneficiary, as_of)
+    # nothing on the desk for it: one run of the engine with the county's rate
     return eligibility.check(household, program, beneficiary, as_of, {sp.rate_parameter: float(amount)})
 
 
