@@ -1,5 +1,6 @@
 """health: the 妇幼 indicators' counts kept per county and year, and each county's change number of each group of
-indicators (cradle.health.aggregates); filled by counting the records already stored.
+indicators (cradle.health.aggregates). Created empty: a county's counts are made from its records when first read,
+and by the nightly `health-sync` job (`cradle health rebuild-aggregates`), so this revision runs no domain code.
 
 Revision ID: health_0003
 Revises: health_0002
@@ -34,18 +35,6 @@ def upgrade() -> None:
         sa.Column("change", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("region", "part", name=op.f("pk_health_count_change")),
     )
-    _fill(op.get_bind())
-
-
-def _fill(conn) -> None:
-    """Count the records already stored: every county with records, every year from the first record's."""
-    # deferred: the counting is the domain's own code, loaded only when this revision runs
-    from sqlalchemy.orm import Session
-
-    from cradle.health import aggregates
-
-    with Session(bind=conn) as session:
-        aggregates.rebuild(session)
 
 
 def downgrade() -> None:
