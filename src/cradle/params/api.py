@@ -11,8 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from cradle.auth.actor import Actor
 from cradle.auth.deps import require
 from cradle.db import RequestSession
-from cradle.params import desk, views
-from cradle.params.preview import preview
+from cradle.params import desk, preview, views
 from cradle.params.register import register
 from cradle.params.schemas import (
     DecisionIn,
@@ -67,7 +66,7 @@ def show_proposal(proposal_id: int, db: RequestSession, actor: Official) -> dict
     response_model=PreviewOut,
 )
 def cost_preview(proposal_id: int, db: RequestSession, actor: Official) -> dict:
-    return preview(db, desk.get(db, actor, proposal_id))
+    return preview.current(db, desk.get(db, actor, proposal_id))
 
 
 @router.post(
@@ -76,7 +75,7 @@ def cost_preview(proposal_id: int, db: RequestSession, actor: Official) -> dict:
     response_model=ProposalOut,
 )
 def approve(proposal_id: int, body: DecisionIn, db: RequestSession, actor: Official) -> dict:
-    shown = preview(db, desk.decidable(db, actor, proposal_id))
+    shown = preview.current(db, desk.decidable(db, actor, proposal_id))
     desk.approve(db, actor, proposal_id, shown, body.reason)
     return views.proposal_dict(desk.get(db, actor, proposal_id))
 

@@ -116,10 +116,10 @@ def preview(proposal: int, actor: str = ACTOR) -> None:
     # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.db import session_scope
     from cradle.params import desk
-    from cradle.params.preview import preview as cost
+    from cradle.params.preview import current
 
     with session_scope() as s:
-        _echo(cost(s, desk.get(s, _actor(s, actor), proposal)))
+        _echo(current(s, desk.get(s, _actor(s, actor), proposal)))
 
 
 @params.command("approve")
@@ -130,11 +130,11 @@ def approve(
     # deferred: `cradle --help` imports every command module; the work loads when it runs
     from cradle.db import session_scope
     from cradle.params import desk
-    from cradle.params.preview import preview as cost
+    from cradle.params.preview import current
 
     with session_scope() as s:
         who = _actor(s, actor)
-        shown = cost(s, desk.decidable(s, who, proposal))  # four eyes checked before the preview is costed
+        shown = current(s, desk.decidable(s, who, proposal))  # four eyes checked before the preview is costed
         for y in shown["years"]:
             typer.echo(
                 f"{y['year']}: {y['beneficiaries_current']} → {y['beneficiaries_proposed']} beneficiaries, "

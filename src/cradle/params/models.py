@@ -123,3 +123,18 @@ class Version(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CostPreview(Base):
+    """The cost preview computed for a proposal as things stood (`key`: the day, the desk's version, the registry's
+    version): computed once in the background and shown until one of them moves. `result` is None while it is
+    being computed; `error` says why a computation failed."""
+
+    __tablename__ = "params_preview"
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("params_proposal.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -15,9 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor
 from cradle.db import RequestSession
-from cradle.errors import N_, DomainError, Invalid
-from cradle.params import desk, document_form, views
-from cradle.params.preview import preview
+from cradle.errors import N_, Conflict, DomainError, Invalid
+from cradle.params import desk, document_form, preview, views
 from cradle.params.register import register
 from cradle.policy import published
 from cradle.web.citations import clause_url
@@ -108,12 +107,15 @@ def _date(field: str, text: str) -> dt.date:
 def proposal_page(proposal_id: int, request: Request, db: RequestSession, actor: Official) -> Response:
     p = desk.get(db, actor, proposal_id)
     shown = views.proposal_dict(p)
-    cost = preview(db, p) if p.state == "proposed" else p.preview
+    cost, computing = p.preview, None
+    if p.state == "proposed":
+        cost, computing = preview.shown(db, p, db.get_bind().url.render_as_string(hide_password=False))
     return render(
         request,
         "params/proposal.html",
         p=shown,
         cost=cost,
+        computing=computing,
         mine=p.proposer_account == actor.account_id,
         states=STATES,
         error=request.query_params.get("error"),
@@ -131,7 +133,12 @@ def approve(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        shown = preview(db, desk.decidable(db, actor, proposal_id))
+        p = desk.decidable(db, actor, proposal_id)
+        shown = preview.kept(db, p)
+        if shown is None:  # the registry or the desk moved since the page was shown: it must be seen again
+            raise Conflict(
+                "preview", N_("The cost preview is being computed again: approve once it is shown")
+            )
         desk.approve(db, actor, proposal_id, shown, reason)
     except DomainError as exc:
         db.rollback()
