@@ -23,7 +23,9 @@ def upgrade() -> None:
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["proposal_id"], ["params_proposal.id"], name=op.f("fk_params_preview_proposal_id_params_proposal")
+            ["proposal_id"],
+            ["params_proposal.id"],
+            name=op.f("fk_params_preview_proposal_id_params_proposal"),
         ),
         sa.PrimaryKeyConstraint("proposal_id", name=op.f("pk_params_preview")),
     )
