@@ -30,10 +30,15 @@ SHEET = "填报"
 
 
 def template(
-    indicator_ids: list[str], region_codes: list[str], year: int, session: Session | None = None
+    indicator_ids: list[str],
+    region_codes: list[str],
+    year: int,
+    session: Session | None = None,
+    locale: str = "zh",
 ) -> bytes:
-    """A workbook with one row per indicator and region to fill in, and a sheet of definitions. With
-    ``session``, the rows the platform computes (closed to typed entry, `sources`) are left out."""
+    """A workbook with one row per indicator and region to fill in, and a sheet of definitions, the indicators,
+    their units, departments and the regions said in ``locale``. With ``session``, the rows the platform computes
+    (closed to typed entry, `sources`) are left out."""
     cat = catalogue.load()
     for ind_id in indicator_ids:
         if ind_id not in cat.indicators:
@@ -52,10 +57,10 @@ def template(
             ws.append(
                 [
                     ind.id,
-                    ind.name,
-                    ind.unit,
+                    ind.text("name", locale),
+                    catalogue.unit_text(ind.unit, locale),
                     code,
-                    regions.name(code),
+                    regions.local_name(code, locale),
                     year,
                     None,
                     None,
@@ -70,7 +75,15 @@ def template(
     for ind_id in indicator_ids:
         ind = cat.indicator(ind_id)
         defs.append(
-            [ind.id, ind.name, ind.numerator, ind.denominator or "", ind.scale, ind.unit, ind.department]
+            [
+                ind.id,
+                ind.text("name", locale),
+                ind.text("numerator", locale),
+                ind.text("denominator", locale) or "",
+                ind.scale,
+                catalogue.unit_text(ind.unit, locale),
+                ind.department_text(locale),
+            ]
         )
     buf = io.BytesIO()
     wb.save(buf)
