@@ -204,3 +204,21 @@ def test_the_refusal_of_a_computed_indicator_names_it_in_the_readers_language():
     )
     assert exc.as_dict("en")["message"] == exc.text("en")
     assert str(exc) == f"indicator_id: {exc.text('zh')}"
+
+
+def test_the_cli_says_indicators_in_the_configured_language(monkeypatch):
+    from typer.testing import CliRunner
+
+    from cradle.cli import app
+
+    zh = CliRunner().invoke(app, ["monitoring", "indicators", "--region", "370300"])
+    assert zh.exit_code == 0, zh.output
+    assert "\t每千人口拥有3岁以下婴幼儿托位数\t>= 4.7 个/千人\t" in zh.output  # Chinese unless set, as before
+    monkeypatch.setenv("CRADLE_LOCALE", "en")
+    en = CliRunner().invoke(app, ["monitoring", "indicators", "--region", "370300"])
+    assert en.exit_code == 0, en.output
+    assert (
+        "\tChildcare places for children under 3 per 1,000 population\t>= 4.7 places per 1,000 people\t"
+        in en.output
+    )
+    assert "\tMaternal mortality ratio\t< 8 per 100,000\t" in en.output

@@ -313,3 +313,38 @@ def test_the_annual_report_names_its_indicators_in_the_readers_language(client):
         in summary
     )
     assert "出生人口数" in re.search(r'<section id="summary">(.*?)</section>', zh, re.S).group(1)
+
+
+def test_the_excel_template_says_its_indicators_in_the_readers_language(client):
+    def sheets(locale: str) -> tuple[list, list]:
+        t = client.get(
+            "/monitoring/upload/template.xlsx", params={"region": "370303", "year": 2024, "lang": locale}
+        )
+        wb = load_workbook(io.BytesIO(t.content))
+        fill = [r for r in wb["填报"].iter_rows(values_only=True) if r[0] == "maternal_mortality"]
+        return fill, [r for r in wb["指标口径"].iter_rows(values_only=True) if r[0] == "maternal_mortality"]
+
+    fill, definitions = sheets("en")
+    assert fill[0][:5] == (
+        "maternal_mortality",
+        "Maternal mortality ratio",
+        "per 100,000",
+        "370303",
+        "Zhangdian District",
+    )
+    assert definitions == [
+        (
+            "maternal_mortality",
+            "Maternal mortality ratio",
+            "Maternal deaths",
+            "Live births",
+            100000,
+            "per 100,000",
+            "Health Commission",
+        )
+    ]
+    fill, definitions = sheets("zh")  # the Chinese template as before
+    assert fill[0][:5] == ("maternal_mortality", "孕产妇死亡率", "1/10万", "370303", "张店区")
+    assert definitions == [
+        ("maternal_mortality", "孕产妇死亡率", "孕产妇死亡数", "活产数", 100000, "1/10万", "卫生健康委")
+    ]
