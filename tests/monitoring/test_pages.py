@@ -321,9 +321,14 @@ def test_the_excel_template_says_its_indicators_in_the_readers_language(client):
             "/monitoring/upload/template.xlsx", params={"region": "370303", "year": 2024, "lang": locale}
         )
         wb = load_workbook(io.BytesIO(t.content))
-        fill = [r for r in wb["填报"].iter_rows(values_only=True) if r[0] == "maternal_mortality"]
-        return fill, [r for r in wb["指标口径"].iter_rows(values_only=True) if r[0] == "maternal_mortality"]
+        assert wb.sheetnames[0] == "填报"  # the sheet the upload reads
+        fill, defs = (list(ws.iter_rows(values_only=True)) for ws in wb.worksheets)
+        headers[locale] = (wb.sheetnames[1], fill[0], defs[0])
+        return [r for r in fill if r[0] == "maternal_mortality"], [
+            r for r in defs if r[0] == "maternal_mortality"
+        ]
 
+    headers = {}
     fill, definitions = sheets("en")
     assert fill[0][:5] == (
         "maternal_mortality",
@@ -343,7 +348,32 @@ def test_the_excel_template_says_its_indicators_in_the_readers_language(client):
             "Health Commission",
         )
     ]
+    sheet, columns, definition_columns = headers["en"]
+    assert sheet == "Indicator definitions" and columns[:3] == (
+        "Indicator code",
+        "Indicator name",
+        "Unit of measure",
+    )
+    assert definition_columns[-3:] == ("Multiplier", "Unit of measure", "Responsible department")
     fill, definitions = sheets("zh")  # the Chinese template as before
+    assert headers["zh"] == (
+        "指标口径",
+        (
+            "指标代码",
+            "指标名称",
+            "单位",
+            "行政区划代码",
+            "地区",
+            "年度",
+            "数值",
+            "分子",
+            "分母",
+            "数据来源",
+            "来源日期(YYYY-MM-DD)",
+            "备注",
+        ),
+        ("指标代码", "指标名称", "分子", "分母", "倍数", "单位", "责任部门"),
+    )
     assert fill[0][:5] == ("maternal_mortality", "孕产妇死亡率", "1/10万", "370303", "张店区")
     assert definitions == [
         ("maternal_mortality", "孕产妇死亡率", "孕产妇死亡数", "活产数", 100000, "1/10万", "卫生健康委")
