@@ -76,3 +76,11 @@ def test_entry_series_plan_warnings_projection(client, sqlite_url):
     ).json()
     assert len(p["population"]) == 6 and p["defaulted"] == ["441523"]
     assert client.get("/api/v1/monitoring/indicators", params={"region": "999999"}).status_code == 422
+    listed = {i["id"]: i for i in client.get("/api/v1/monitoring/indicators").json()["indicators"]}
+    mmr = listed["maternal_mortality"]  # the definitions' Chinese and their English
+    assert (mmr["name"], mmr["numerator"], mmr["denominator"]) == ("孕产妇死亡率", "孕产妇死亡数", "活产数")
+    assert mmr["en"] == {
+        "name": "Maternal mortality ratio",
+        "numerator": "Maternal deaths",
+        "denominator": "Live births",
+    }

@@ -225,10 +225,156 @@ def test_dashboard_and_indicator_page_in_english(client):
         "/monitoring/370300/indicators/childcare_places_per_1000", params={"year": 2024, "lang": "en"}
     ).text
     assert "<h2>Trend by year</h2>" in page and "<h2>Rank among peers</h2>" in page and "历年趋势" not in page
-    # the unit in the page's language (catalogue.UNITS), the definition's own words in Chinese
+    # the unit in the page's language (catalogue.UNITS)
     assert '<th scope="row">places per 1,000 people</th>' in page and "个/千人" not in page
     zh = client.get(
         "/monitoring/370300/indicators/childcare_places_per_1000", params={"year": 2024, "lang": "zh"}
     ).text
     assert '<th scope="row">个/千人</th>' in zh
     assert "Monitoring" in client.get("/monitoring", params={"lang": "en"}).text
+
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+# (indicator, its name in Chinese, in English)
+NAMES = [
+    (
+        "childcare_places_per_1000",
+        "每千人口拥有3岁以下婴幼儿托位数",
+        "Childcare places for children under 3 per 1,000 population",
+    ),
+    ("infant_mortality", "婴儿死亡率", "Infant mortality rate"),
+    ("maternal_mortality", "孕产妇死亡率", "Maternal mortality ratio"),
+    ("births", "出生人口数", "Births"),
+]
+
+
+def _heading(card: str) -> str:
+    return re.search(r"<h3><a [^>]+>([^<]+)</a></h3>", card).group(1)
+
+
+def test_indicators_are_named_in_the_readers_language(client):
+    en = client.get("/monitoring/370300", params={"year": 2024, "lang": "en"}).text
+    zh = client.get("/monitoring/370300", params={"year": 2024, "lang": "zh"}).text
+    for indicator, chinese, english in NAMES:
+        assert _heading(_card(en, indicator)) == english
+        assert _heading(_card(zh, indicator)) == chinese  # the Chinese page as before
+    headings = re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", en)
+    assert len(headings) >= 8 and not [h for h in headings if HAN.search(h)]
+    columns = re.search(r"<thead><tr><th>Region</th>(.*?)</tr></thead>", en).group(1)
+    assert "Childcare places for children under 3 per 1,000 population" in columns and not HAN.search(columns)
+    assert "&#34;name&#34;: &#34;Infant mortality rate&#34;" in _card(
+        en, "infant_mortality"
+    )  # the chart's series
+    assert 'aria-label="Infant mortality rate: trend by year"' in _card(en, "infant_mortality")
+    assert 'aria-label="婴儿死亡率历年趋势"' in _card(zh, "infant_mortality")
+
+    path = "/monitoring/370300/indicators/childcare_places_per_1000"
+    page = client.get(path, params={"year": 2024, "lang": "en"}).text
+    name = NAMES[0][2]
+    assert f"<title>Zibo City · {name} · " in page
+    assert f"<h1>{name} <small>" in page
+    assert f'<span aria-current="page">{name}</span>' in page  # the last crumb
+    definition = re.search(r'<div id="definition"><dt>Definition</dt><dd>(.*?)</dd>', page).group(1)
+    assert definition == (
+        "Childcare places for children under 3 (places in registered childcare institutions and in kindergarten "
+        "nursery classes) ÷ Resident population × 1000"
+    )
+    assert (
+        "&#34;labels&#34;: [&#34;Zichuan District&#34;, &#34;Zhangdian District&#34;" in page
+    )  # units' chart
+    page_zh = client.get(path, params={"year": 2024, "lang": "zh"}).text
+    assert f"<h1>{NAMES[0][1]} <small>" in page_zh
+    assert f'<span aria-current="page">{NAMES[0][1]}</span>' in page_zh
+    assert "<dd>3岁以下婴幼儿托位数（备案托育机构托位与幼儿园托班学位） ÷ 常住人口 × 1000</dd>" in page_zh
+    form = client.get("/monitoring/entry", params={"lang": "en"}).text
+    assert '<option value="maternal_mortality">Maternal mortality ratio (per 100,000)</option>' in form
+    assert (
+        '<option value="maternal_mortality">孕产妇死亡率 (1/10万)</option>'
+        in client.get("/monitoring/entry", params={"lang": "zh"}).text
+    )
+
+
+def test_the_annual_report_names_its_indicators_in_the_readers_language(client):
+    en = client.get("/monitoring/370300/report", params={"year": 2024, "lang": "en"}).text
+    zh = client.get("/monitoring/370300/report", params={"year": 2024, "lang": "zh"}).text
+    table = re.search(r'<table class="indicators">(.*?)</table>', en, re.S).group(1)
+    names = re.findall(r"<td>([^<]+)<br><small>", table)
+    assert len(names) >= 8 and not [n for n in names if HAN.search(n)]
+    for _indicator, chinese, english in NAMES:
+        assert f"<td>{english}<br><small>" in en
+        assert f"<td>{chinese}<br><small>" in zh  # the Chinese report as before
+    assert (
+        "<td>Childcare places for children under 3 per 1,000 population<br><small>places per 1,000 people"
+        in en
+    )
+    summary = re.search(r'<section id="summary">(.*?)</section>', en, re.S).group(1)
+    assert (
+        "In 2024, Zibo City: Births 26,000 people, Childcare places for children under 3 per 1,000 population 4.1 "
+        in summary
+    )
+    assert "出生人口数" in re.search(r'<section id="summary">(.*?)</section>', zh, re.S).group(1)
+
+
+def test_the_excel_template_says_its_indicators_in_the_readers_language(client):
+    def sheets(locale: str) -> tuple[list, list]:
+        t = client.get(
+            "/monitoring/upload/template.xlsx", params={"region": "370303", "year": 2024, "lang": locale}
+        )
+        wb = load_workbook(io.BytesIO(t.content))
+        assert wb.sheetnames[0] == "填报"  # the sheet the upload reads
+        fill, defs = (list(ws.iter_rows(values_only=True)) for ws in wb.worksheets)
+        headers[locale] = (wb.sheetnames[1], fill[0], defs[0])
+        return [r for r in fill if r[0] == "maternal_mortality"], [
+            r for r in defs if r[0] == "maternal_mortality"
+        ]
+
+    headers = {}
+    fill, definitions = sheets("en")
+    assert fill[0][:5] == (
+        "maternal_mortality",
+        "Maternal mortality ratio",
+        "per 100,000",
+        "370303",
+        "Zhangdian District",
+    )
+    assert definitions == [
+        (
+            "maternal_mortality",
+            "Maternal mortality ratio",
+            "Maternal deaths",
+            "Live births",
+            100000,
+            "per 100,000",
+            "Health Commission",
+        )
+    ]
+    sheet, columns, definition_columns = headers["en"]
+    assert sheet == "Indicator definitions" and columns[:3] == (
+        "Indicator code",
+        "Indicator name",
+        "Unit of measure",
+    )
+    assert definition_columns[-3:] == ("Multiplier", "Unit of measure", "Responsible department")
+    fill, definitions = sheets("zh")  # the Chinese template as before
+    assert headers["zh"] == (
+        "指标口径",
+        (
+            "指标代码",
+            "指标名称",
+            "单位",
+            "行政区划代码",
+            "地区",
+            "年度",
+            "数值",
+            "分子",
+            "分母",
+            "数据来源",
+            "来源日期(YYYY-MM-DD)",
+            "备注",
+        ),
+        ("指标代码", "指标名称", "分子", "分母", "倍数", "单位", "责任部门"),
+    )
+    assert fill[0][:5] == ("maternal_mortality", "孕产妇死亡率", "1/10万", "370303", "张店区")
+    assert definitions == [
+        ("maternal_mortality", "孕产妇死亡率", "孕产妇死亡数", "活产数", 100000, "1/10万", "卫生健康委")
+    ]

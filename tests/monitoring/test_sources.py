@@ -12,7 +12,7 @@ import pytest
 from cradle.childcare.models import Facility
 from cradle.db import session_scope
 from cradle.errors import DomainError
-from cradle.monitoring import refresh, sources, values
+from cradle.monitoring import catalogue, refresh, sources, values
 from cradle.monitoring.childcare_source import residents
 
 SEED = Path(__file__).resolve().parents[1] / "auth" / "seed.py"
@@ -63,6 +63,10 @@ def test_typed_entry_is_closed_where_computed_and_open_elsewhere(svc_url, indica
         values.enter(s, entry(indicator, "370303"), "张店区卫生健康局", "u1")
     assert [(p.field, p.code) for p in exc.value.items()] == [("indicator_id", "computed")]
     assert "由平台根据其掌握的数据计算" in str(exc.value)
+    problem = exc.value.items()[0]  # the indicator said by its name in the reader's language
+    name = catalogue.load().indicator(indicator)
+    assert problem.text("zh").startswith(f"{name.name}由平台")
+    assert problem.text("en") == f"{name.en.name} is computed by the platform and cannot be typed in"
     with session_scope(svc_url) as s:
         row = values.enter(s, {**entry(indicator, "620400"), "value": "4"}, "白银市卫生健康委", "u1")
         assert row.method == "entered"

@@ -49,7 +49,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def list_indicators(region: str | None = None) -> dict:
     cat = catalogue.load()
     targets = cat.targets_for(checked(region), inherit=True) if region else list(cat.targets)
-    return {"indicators": [vars(i) for i in cat.indicators.values()], "targets": [vars(t) for t in targets]}
+    return {
+        "indicators": [{**vars(i), "en": vars(i.en)} for i in cat.indicators.values()],
+        "targets": [vars(t) for t in targets],
+    }
 
 
 @router.post("/values", status_code=201, response_model=ValueOut)

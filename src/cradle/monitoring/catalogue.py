@@ -3,6 +3,7 @@ the cited targets each document sets for them (its pack's targets.yaml, read thr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -10,7 +11,8 @@ from importlib import resources
 import yaml
 
 from cradle import regions
-from cradle.errors import N_, NotFound, translate
+from cradle.errors import DEFAULT_LOCALE, N_, Invalid, NotFound, translate
+from cradle.monitoring import units
 from cradle.monitoring.areas import checked
 from cradle.policy.errors import PackError
 from cradle.policy.packs import Pack, load_packs
@@ -33,9 +35,29 @@ UNITS = {
 }
 
 
+FIELDS = ("name", "numerator", "denominator")  # the words of a definition, in Chinese and in English (`en`)
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def unit_text(unit: str, locale: str) -> str:
     """An indicator's unit in ``locale`` (the definitions' own words in Chinese)."""
     return unit if locale == "zh" or unit not in UNITS else translate(UNITS[unit], {}, locale)
+
+
+def with_unit(number: str, unit: str, locale: str) -> str:
+    """A number written with the indicator's unit: 4.5个/千人, 4.5 places per 1,000 people, 95%."""
+    if locale == "zh" or unit in ("%", "‰"):
+        return f"{number}{unit}"
+    return f"{number} {unit_text(unit, locale)}"
+
+
+@dataclass(frozen=True)
+class English:
+    """The English of an indicator's definition (what English pages, reports and exports say)."""
+
+    name: str
+    numerator: str
+    denominator: str | None
 
 
 @dataclass(frozen=True)
@@ -44,12 +66,41 @@ class Indicator:
     name: str
     numerator: str
     denominator: str | None
+    en: English
     scale: float
     unit: str
     direction: str
     source: str
-    department: str
+    department: str  # as the definitions say it (卫生健康委); `department_text` in other languages
     due: str  # MM-DD of the following year
+
+    def text(self, field: str, locale: str = DEFAULT_LOCALE) -> str | None:
+        """The definition's ``field`` (name, numerator or denominator) in ``locale``: the definitions' Chinese, or
+        their English."""
+        if field not in FIELDS:
+            raise ValueError(f"{field!r} not one of {FIELDS}")
+        return getattr(self, field) if locale == "zh" else getattr(self.en, field)
+
+    def department_text(self, locale: str = DEFAULT_LOCALE) -> str:
+        """The department that reports the indicator: the definitions' words in Chinese (卫生健康委), the office
+        as a city names it in other languages (Health Commission)."""
+        if locale == "zh":
+            return self.department
+        return translate(units.OFFICES[units.code_of(self.department)]["city"], {}, locale)
+
+
+def indicator_text(indicator_id: str, field: str = "name", locale: str = DEFAULT_LOCALE) -> str | None:
+    """An indicator named by its id, in ``locale`` (a stored message keeps the id and says the name when shown)."""
+    return load().indicator(indicator_id).text(field, locale)
+
+
+class IndicatorInvalid(Invalid):
+    """A refusal whose ``indicator`` parameter is an indicator's id, said by its name in the reader's language."""
+
+    def text(self, locale: str = DEFAULT_LOCALE) -> str:
+        params = dict(self.params)
+        params["indicator"] = indicator_text(params["indicator"], "name", locale)
+        return translate(self.message_id, params, locale)
 
 
 @dataclass(frozen=True)
@@ -85,12 +136,33 @@ class Catalogue:
         return out
 
 
+def _english(row: dict, where: str) -> English:
+    """The indicator's ``en`` mapping: the English of each of its words, none left out, none in Chinese."""
+    en = row.get("en")
+    if not isinstance(en, dict):
+        raise ValueError(f"{where}.en: the English of {', '.join(FIELDS)} is required")
+    extra = set(en) - set(FIELDS)
+    if extra:
+        raise ValueError(f"{where}.en: unknown fields {sorted(extra)}")
+    for field in FIELDS:
+        chinese, english = row.get(field), en.get(field)
+        if chinese is None:
+            if english is not None:
+                raise ValueError(f"{where}.en.{field}: null where {field} is null")
+            continue
+        if not isinstance(english, str) or not english.strip():
+            raise ValueError(f"{where}.en.{field}: the English of {chinese!r} is required")
+        if HAN.search(english):
+            raise ValueError(f"{where}.en.{field}: {english!r} is not English")
+    return English(en["name"], en["numerator"], en.get("denominator"))
+
+
 def _parse(data: dict) -> tuple[dict[str, Indicator], dict[str, tuple[float, float]]]:
     indicators: dict[str, Indicator] = {}
     for i, row in enumerate(data.get("indicators") or []):
         where = f"indicators[{i}]"
         try:
-            ind = Indicator(**row)
+            ind = Indicator(**{**row, "en": _english(row, where)})
         except TypeError as exc:
             raise ValueError(f"{where}: {exc}") from None
         if ind.id in indicators:
@@ -99,6 +171,10 @@ def _parse(data: dict) -> tuple[dict[str, Indicator], dict[str, tuple[float, flo
             raise ValueError(f"{where}.direction: {ind.direction!r} not one of {DIRECTIONS}")
         if ind.source not in SOURCES:
             raise ValueError(f"{where}.source: {ind.source!r} not one of {SOURCES}")
+        if units.code_of(ind.department) not in units.OFFICES:
+            raise ValueError(
+                f"{where}.department: {ind.department!r} is no department of cradle.monitoring.units"
+            )
         indicators[ind.id] = ind
     bands = {k: (float(v["low"]), float(v["high"])) for k, v in (data.get("bands") or {}).items()}
     return indicators, bands

@@ -13,11 +13,17 @@ from pathlib import Path
 import typer
 
 from cradle import atomicfile, regions
+from cradle.config import get_settings
 from cradle.errors import N_, Invalid
 
 monitoring = typer.Typer(
     help="Monitoring (监测评估): indicators, projection, plan tracker, early warning.", no_args_is_help=True
 )
+
+
+def _locale() -> str:
+    """The language the commands say indicators in: CRADLE_LOCALE (Chinese unless set)."""
+    return get_settings().default_locale
 
 
 def _date(value: str, option: str) -> dt.date:
@@ -33,13 +39,14 @@ def indicators_cmd(region: str = typer.Option(None, help="only targets that appl
     # deferred: the command's work (the packs and the catalogue)
     from cradle.monitoring import catalogue
 
+    locale = _locale()
     cat = catalogue.load()
     targets = cat.targets_for(region, inherit=True) if region else list(cat.targets)
     for t in targets:
         ind = cat.indicator(t.indicator)
         typer.echo(
-            f"{t.jurisdiction} {regions.name(t.jurisdiction)}\t{ind.name}\t{t.describe()} {ind.unit}\t"
-            f"{t.year or '每年'}\t{t.document[:3]} {t.clause}"
+            f"{t.jurisdiction} {regions.name(t.jurisdiction)}\t{ind.text('name', locale)}\t{t.describe()} "
+            f"{catalogue.unit_text(ind.unit, locale)}\t{t.year or '每年'}\t{t.document[:3]} {t.clause}"
         )
 
 
@@ -120,6 +127,7 @@ def values_cmd(
     if output not in ("table", "json"):
         raise typer.BadParameter(f"table or json, not {output!r}", param_hint="--format")
     rows = []
+    locale = _locale()
     with session_scope() as s:
         ctx = sources.context(s, min(dt.date(year, 12, 31), dt.date.today()))
         for ind in catalogue.load().indicators.values():
@@ -135,7 +143,7 @@ def values_cmd(
             rows.append(
                 {
                     "indicator": ind.id,
-                    "name": ind.name,
+                    "name": ind.text("name", locale),
                     "unit": ind.unit,
                     "value": value,
                     "numerator": num,
@@ -166,7 +174,7 @@ def template_cmd(
     ids = list(indicator or []) or [
         i.id for i in catalogue.load().indicators.values() if i.source == "entered"
     ]
-    atomicfile.write_bytes(out, excel.template(ids, list(region), year))
+    atomicfile.write_bytes(out, excel.template(ids, list(region), year, locale=_locale()))
     typer.echo(f"wrote {out}")
 
 
@@ -225,7 +233,7 @@ def warnings_cmd(region: str = typer.Option(...), year: int = typer.Option(...))
     with session_scope() as s:
         ws = warnings.warnings_for(s, codes, year)
     for w in ws:
-        typer.echo(f"{w.region} {w.region_name}\t{w.kind}\t{w.reason}")
+        typer.echo(f"{w.region} {w.region_name}\t{w.kind}\t{w.text(_locale())}")
     typer.echo(f"{len(ws)} warnings")
 
 

@@ -8,32 +8,48 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy.orm import Session
 
 from cradle import regions
-from cradle.errors import N_, Invalid, Problems
+from cradle.errors import N_, Invalid, Problems, translate
 from cradle.monitoring import catalogue, sources, values
 from cradle.monitoring.models import IndicatorValue
 
+# (field key in row 2, the label in row 1: a message id, said in the reader's language)
 COLUMNS = [
-    ("indicator_id", "指标代码"),
-    ("indicator_name", "指标名称"),
-    ("unit", "单位"),
-    ("region", "行政区划代码"),
-    ("region_name", "地区"),
-    ("year", "年度"),
-    ("value", "数值"),
-    ("numerator", "分子"),
-    ("denominator", "分母"),
-    ("source", "数据来源"),
-    ("source_date", "来源日期(YYYY-MM-DD)"),
-    ("note", "备注"),
+    ("indicator_id", N_("Indicator code")),
+    ("indicator_name", N_("Indicator name")),
+    ("unit", N_("Unit of measure")),
+    ("region", N_("Region code")),
+    ("region_name", N_("Region")),
+    ("year", N_("Year")),
+    ("value", N_("Value")),
+    ("numerator", N_("Numerator")),
+    ("denominator", N_("Denominator")),
+    ("source", N_("Data source")),
+    ("source_date", N_("Source date (YYYY-MM-DD)")),
+    ("note", N_("Note")),
 ]
-SHEET = "填报"
+SHEET = "填报"  # the sheet the upload reads, by this name in every language
+DEFINITIONS = N_("Indicator definitions")
+DEFINITION_COLUMNS = [
+    N_("Indicator code"),
+    N_("Indicator name"),
+    N_("Numerator"),
+    N_("Denominator"),
+    N_("Multiplier"),
+    N_("Unit of measure"),
+    N_("Responsible department"),
+]
 
 
 def template(
-    indicator_ids: list[str], region_codes: list[str], year: int, session: Session | None = None
+    indicator_ids: list[str],
+    region_codes: list[str],
+    year: int,
+    session: Session | None = None,
+    locale: str = "zh",
 ) -> bytes:
-    """A workbook with one row per indicator and region to fill in, and a sheet of definitions. With
-    ``session``, the rows the platform computes (closed to typed entry, `sources`) are left out."""
+    """A workbook with one row per indicator and region to fill in, and a sheet of definitions, the indicators,
+    their units, departments and the regions said in ``locale``. With ``session``, the rows the platform computes
+    (closed to typed entry, `sources`) are left out."""
     cat = catalogue.load()
     for ind_id in indicator_ids:
         if ind_id not in cat.indicators:
@@ -41,7 +57,7 @@ def template(
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append([label for _, label in COLUMNS])
+    ws.append([translate(label, {}, locale) for _, label in COLUMNS])
     ws.append([key for key, _ in COLUMNS])
     ctx = sources.context(session) if session is not None else None
     for ind_id in indicator_ids:
@@ -52,10 +68,10 @@ def template(
             ws.append(
                 [
                     ind.id,
-                    ind.name,
-                    ind.unit,
+                    ind.text("name", locale),
+                    catalogue.unit_text(ind.unit, locale),
                     code,
-                    regions.name(code),
+                    regions.local_name(code, locale),
                     year,
                     None,
                     None,
@@ -65,12 +81,20 @@ def template(
                     None,
                 ]
             )
-    defs = wb.create_sheet("指标口径")
-    defs.append(["指标代码", "指标名称", "分子", "分母", "倍数", "单位", "责任部门"])
+    defs = wb.create_sheet(translate(DEFINITIONS, {}, locale))
+    defs.append([translate(label, {}, locale) for label in DEFINITION_COLUMNS])
     for ind_id in indicator_ids:
         ind = cat.indicator(ind_id)
         defs.append(
-            [ind.id, ind.name, ind.numerator, ind.denominator or "", ind.scale, ind.unit, ind.department]
+            [
+                ind.id,
+                ind.text("name", locale),
+                ind.text("numerator", locale),
+                ind.text("denominator", locale) or "",
+                ind.scale,
+                catalogue.unit_text(ind.unit, locale),
+                ind.department_text(locale),
+            ]
         )
     buf = io.BytesIO()
     wb.save(buf)

@@ -71,6 +71,12 @@ def _units(request: Request):
     return lambda unit: catalogue.unit_text(unit, locale)
 
 
+def _indicator_text(request: Request):
+    """The templates' ``indicator_text(ind, field="name")``: an indicator's words in the request's language."""
+    locale = locale_of(request)
+    return lambda ind, field="name": ind.text(field, locale)
+
+
 def _crumbs(request: Request, code: str, year: int, last_link: bool = False) -> list[tuple[str, str | None]]:
     out = dashboard.crumbs(code, year, last_link, locale_of(request))
     return [(say(request, N_("Monitoring")), out[0][1]), *out[1:]]
@@ -124,6 +130,7 @@ def _entry_page(
         stored=stored,
         indicators=choices,
         unit_text=_units(request),
+        indicator_text=_indicator_text(request),
         breadcrumbs=_own(request, say(request, ENTRY_TITLE)),
     )
 
@@ -154,7 +161,7 @@ async def entry_submit(request: Request, db: RequestSession, actor: Official) ->
     check_scope(actor, entry.region)
     row = values.record(db, [entry], form["department"], form["entered_by"])[0]
     stored = {
-        "indicator": catalogue.load().indicator(row.indicator_id).name,
+        "indicator": catalogue.load().indicator(row.indicator_id).text("name", locale),
         "region": row.region,
         "region_name": regions.local_name(row.region, locale_of(request)),
         "year": row.year,
@@ -211,7 +218,7 @@ def upload_template(
         return _upload_page(request, 422, region=region, year=year or "", errors=errors)
     ids = [i.id for i in catalogue.load().indicators.values() if i.source == "entered"]
     return Response(
-        excel.template(ids, codes, year, db),
+        excel.template(ids, codes, year, db, locale_of(request)),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="monitoring_{codes[0]}_{year}.xlsx"'},
     )
@@ -284,7 +291,7 @@ def region_dashboard(code: str, request: Request, db: RequestSession, year: int 
     year = _year(db, code, year)
     card = scorecard.build(db, code, year)
     years = dashboard.years_with_data(db, code)
-    charts = {r.indicator.id: dashboard.trend_chart(r) for r in card.rows if r.series}
+    charts = {r.indicator.id: dashboard.trend_chart(r, locale_of(request)) for r in card.rows if r.series}
     unit_cols = [r for r in card.rows if any(u.value is not None for u in r.units)]
     title = say(
         request, N_("%(region)s monitoring dashboard"), region=regions.local_name(code, locale_of(request))
@@ -311,6 +318,7 @@ def region_dashboard(code: str, request: Request, db: RequestSession, year: int 
         STATUS_COLOURS=dashboard.STATUS_COLOURS,
         LABELS=_labels(request),
         unit_text=_units(request),
+        indicator_text=_indicator_text(request),
         fmt=scorecard.format_value,
         breadcrumbs=_crumbs(request, code, year),
         warnings=[w for w in found_warnings if w.kind != "late"],
@@ -351,20 +359,23 @@ def indicator_page(
     peers = dashboard.peer_table(
         row, [(c, peer_values.get((indicator_id, c), {}).get(year)) for c in card.peers]
     )
-    crumbs = _crumbs(request, code, year, last_link=True) + [(row.indicator.name, None)]
+    locale = locale_of(request)
+    name = row.indicator.text("name", locale)
+    crumbs = _crumbs(request, code, year, last_link=True) + [(name, None)]
     return render_page(
         request,
         "monitoring/indicator.html",
-        title=f"{regions.local_name(code, locale_of(request))} · {row.indicator.name}",
+        title=f"{regions.local_name(code, locale)} · {name}",
         card=card,
         row=row,
         peers=peers,
         source=source,
-        trend=dashboard.trend_chart(row),
-        units=dashboard.units_chart(row) if row.units else None,
+        trend=dashboard.trend_chart(row, locale),
+        units=dashboard.units_chart(row, locale) if row.units else None,
         computed=sources.computed_here(sources.context(db), indicator_id, code, year) is not None,
         LABELS=_labels(request),
         unit_text=_units(request),
+        indicator_text=_indicator_text(request),
         fmt=scorecard.format_value,
         breadcrumbs=crumbs,
     )

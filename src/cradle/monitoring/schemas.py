@@ -13,11 +13,20 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class EnglishOut(BaseModel):
+    """The English of an indicator's definition."""
+
+    name: str
+    numerator: str
+    denominator: str | None
+
+
 class IndicatorOut(BaseModel):
     id: str
     name: str
     numerator: str
     denominator: str | None
+    en: EnglishOut
     scale: float
     unit: str
     direction: str

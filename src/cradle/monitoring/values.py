@@ -129,10 +129,10 @@ def parse_entry(
             )
     if not errors and ctx is not None and sources.computed_here(ctx, ind_id, region, int(year)):
         errors.append(
-            Invalid(
+            catalogue.IndicatorInvalid(
                 f"{prefix}indicator_id",
                 N_("%(indicator)s is computed by the platform and cannot be typed in"),
-                indicator=ind.name,
+                indicator=ind.id,  # said by its name in the reader's language
                 code="computed",
             )
         )

@@ -1,6 +1,7 @@
 """Early warning: counties whose births, TFR or sex ratio at birth leave a band, whose indicator will miss
 its target at the current trend, or whose data are late. Each warning says why: a message id with its
-parameters, said in the reader's language (``reason`` is the Chinese)."""
+parameters, said in the reader's language (``reason`` is the Chinese). The indicator a warning names is kept as its
+id and said from the catalogue when shown, like its values' unit and its department."""
 
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ class Warning:
     indicator: str
     year: int | None
     message: str  # English message id
+    # The message's parameters. Those the catalogue says in the reader's language: "indicator" (an indicator id,
+    # said by its name), "value" and the "target" of "source" (numbers, said with the indicator's unit) and "who"
+    # of late data when it is not a message id (the indicator id, said as its responsible department).
     params: dict = field(default_factory=dict)
     translated: tuple[str, ...] = ()  # params that are message ids themselves
 
@@ -61,8 +65,18 @@ class Warning:
 
     def text(self, locale: str = "zh") -> str:
         params = {k: translate(v, {}, locale) if k in self.translated else v for k, v in self.params.items()}
+        cat = catalogue.load()
+        if "indicator" in params:
+            params["indicator"] = cat.indicator(params["indicator"]).text("name", locale)
+        if "who" in params and "who" not in self.translated:
+            params["who"] = cat.indicator(params["who"]).department_text(locale)
+        unit = cat.indicator(self.indicator).unit
+        if "value" in params:
+            params["value"] = catalogue.with_unit(params["value"], unit, locale)
         if "source" in params and isinstance(params["source"], dict):
-            params["source"] = translate(TARGET_SOURCE, params["source"], locale)
+            source = dict(params["source"])
+            source["target"] = catalogue.with_unit(source["target"], unit, locale)
+            params["source"] = translate(TARGET_SOURCE, source, locale)
         return translate(self.message, params, locale)
 
     @property
@@ -141,7 +155,7 @@ def target_warnings(session: Session, code: str, year: int) -> list[Warning]:
         if not series:
             continue
         ind = catalogue.load().indicator(t.indicator)
-        source = {"document": t.document[:3], "clause": t.clause, "target": f"{t.describe()}{ind.unit}"}
+        source = {"document": t.document[:3], "clause": t.clause, "target": t.describe()}
         last_year = max(series)
         if t.year is not None and last_year >= t.year:
             if t.year in series and not t.met(series[t.year]):
@@ -153,9 +167,9 @@ def target_warnings(session: Session, code: str, year: int) -> list[Warning]:
                         t.year,
                         MISSED,
                         {
-                            "indicator": ind.name,
+                            "indicator": ind.id,
                             "year": t.year,
-                            "value": f"{series[t.year]:g}{ind.unit}",
+                            "value": f"{series[t.year]:g}",
                             "source": source,
                         },
                     )
@@ -171,9 +185,9 @@ def target_warnings(session: Session, code: str, year: int) -> list[Warning]:
                         last_year,
                         MISSED,
                         {
-                            "indicator": ind.name,
+                            "indicator": ind.id,
                             "year": last_year,
-                            "value": f"{series[last_year]:g}{ind.unit}",
+                            "value": f"{series[last_year]:g}",
                             "source": source,
                         },
                     )
@@ -189,9 +203,9 @@ def target_warnings(session: Session, code: str, year: int) -> list[Warning]:
                     t.year,
                     TREND,
                     {
-                        "indicator": ind.name,
+                        "indicator": ind.id,
                         "year": t.year,
-                        "value": f"{projected:.3g}{ind.unit}",
+                        "value": f"{projected:.3g}",
                         "source": source,
                     },
                 )
@@ -222,10 +236,10 @@ def late_warnings(session: Session, code: str, today: dt.date) -> list[Warning]:
                     year,
                     LATE,
                     {
-                        "indicator": ind.name,
+                        "indicator": ind.id,
                         "year": year,
                         "due": due.isoformat(),
-                        "who": COMPUTED_BY_SYSTEM if computed else ind.department,
+                        "who": COMPUTED_BY_SYSTEM if computed else ind.id,
                     },
                     ("who",) if computed else (),
                 )

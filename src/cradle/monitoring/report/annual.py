@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cradle import regions
 from cradle.childcare import capacity
 from cradle.errors import N_, Invalid
-from cradle.monitoring import plan, plan_score, scenarios, warnings
+from cradle.monitoring import catalogue, plan, plan_score, scenarios, warnings
 from cradle.monitoring.areas import found
 from cradle.monitoring.outlook import Projection, outlook
 from cradle.monitoring.report import benefits, scorecard
@@ -116,10 +116,14 @@ class Sentence:
     key: str
     params: dict = field(default_factory=dict)
 
-    def text(self, say=None) -> str:
-        """The sentence in Chinese, or through ``say`` (message id → translation) in another language."""
+    def text(self, say=None, locale: str = "zh") -> str:
+        """The sentence in Chinese, or through ``say`` (message id → translation) in ``locale``; an indicator is
+        kept as its id and said by its name in the sentence's language."""
         english, chinese = SENTENCES[self.key]
-        return (say(english) if say else chinese) % self.params
+        params = dict(self.params)
+        if "indicator" in params:
+            params["indicator"] = catalogue.indicator_text(params["indicator"], "name", locale)
+        return (say(english) if say else chinese) % params
 
 
 def _summary_sentences(r: AnnualReport) -> list[Sentence]:
@@ -130,7 +134,7 @@ def _summary_sentences(r: AnnualReport) -> list[Sentence]:
         if row.value is not None:
             unit = "" if row.indicator.unit in ("%", "‰") else row.indicator.unit
             facts.append(
-                Sentence("fact", {"indicator": row.indicator.name, "value": row.value_text, "unit": unit})
+                Sentence("fact", {"indicator": row.indicator.id, "value": row.value_text, "unit": unit})
             )
     if facts:
         out.append(Sentence("facts", {"year": r.year, "name": r.name, "facts": facts}))
@@ -166,14 +170,14 @@ def _summary_sentences(r: AnnualReport) -> list[Sentence]:
     return out
 
 
-def summary_text(sentences: list[Sentence], say=None, join: str = "，") -> list[str]:
-    """The summary's sentences as text: Chinese, or through ``say`` with facts joined by ``join``."""
+def summary_text(sentences: list[Sentence], say=None, join: str = "，", locale: str = "zh") -> list[str]:
+    """The summary's sentences as text: Chinese, or through ``say`` in ``locale`` with facts joined by ``join``."""
     out = []
     for s in sentences:
         if s.key == "facts":
-            facts = join.join(f.text(say) for f in s.params["facts"])
+            facts = join.join(f.text(say, locale) for f in s.params["facts"])
             s = Sentence("facts", {**s.params, "facts": facts})
-        out.append(s.text(say))
+        out.append(s.text(say, locale))
     return out
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle import regions
+from cradle.monitoring import catalogue
 from cradle.monitoring.models import IndicatorValue
 from cradle.monitoring.report.scorecard import NUMERIC, IndicatorRow, rank_key
 
@@ -25,12 +26,13 @@ def goal(row: IndicatorRow) -> float | None:
     return t.value if t is not None and t.comparator in NUMERIC else None
 
 
-def trend_chart(row: IndicatorRow) -> dict:
-    """Data for a line chart of the region's yearly values with the target as a dashed line."""
+def trend_chart(row: IndicatorRow, locale: str = "zh") -> dict:
+    """Data for a line chart of the region's yearly values with the target as a dashed line (its words in
+    ``locale``)."""
     return {
         "kind": "trend",
-        "name": row.indicator.name,
-        "unit": row.indicator.unit,
+        "name": row.indicator.text("name", locale),
+        "unit": catalogue.unit_text(row.indicator.unit, locale),
         "years": [str(y) for y in row.series],
         "values": list(row.series.values()),
         "goal": goal(row),
@@ -38,14 +40,14 @@ def trend_chart(row: IndicatorRow) -> dict:
     }
 
 
-def units_chart(row: IndicatorRow) -> dict:
-    """Data for a bar chart of the units below, coloured by their status."""
+def units_chart(row: IndicatorRow, locale: str = "zh") -> dict:
+    """Data for a bar chart of the units below, coloured by their status (its words in ``locale``)."""
     return {
         "kind": "units",
-        "name": row.indicator.name,
-        "unit": row.indicator.unit,
+        "name": row.indicator.text("name", locale),
+        "unit": catalogue.unit_text(row.indicator.unit, locale),
         "goal": goal(row),
-        "labels": [u.name for u in row.units],
+        "labels": [regions.local_name(u.region, locale) for u in row.units],
         "links": [f"/monitoring/{u.region}/indicators/{row.indicator.id}?year={row.year}" for u in row.units],
         "values": [u.value for u in row.units],
         "colours": [STATUS_COLOURS[u.status] for u in row.units],

@@ -61,6 +61,9 @@ def environment(locale: str = "zh") -> Environment:
         population_note=lambda population: _population_note(population, locale),
     )
     env.filters["unit"] = lambda unit: catalogue.unit_text(unit, locale)
+    # an indicator's words (name, numerator, denominator) and its responsible department in the reader's language
+    env.globals["indicator_text"] = lambda ind, field="name": ind.text(field, locale)
+    env.filters["department"] = lambda ind: ind.department_text(locale)
     return env
 
 
@@ -98,7 +101,7 @@ def _trend_charts(report: AnnualReport, locale: str = "zh") -> list[dict]:
             continue
         t = row.target.target if row.target else None
         goal = t.value if t is not None and t.comparator in (">=", ">", "<=", "<") else None
-        name, unit = row.indicator.name, row.indicator.unit
+        name, unit = row.indicator.text("name", locale), row.indicator.unit
         title = f"{name}（{unit}）" if locale == "zh" else f"{name} ({catalogue.unit_text(unit, locale)})"
         out.append(
             {
@@ -172,7 +175,7 @@ def html(report: AnnualReport, for_pdf: bool = False, locale: str = "zh") -> str
         report.summary
         if locale == "zh"
         else annual.summary_text(
-            [_localized(s, locale, report.region) for s in report.sentences], _say(locale), join=", "
+            [_localized(s, locale, report.region) for s in report.sentences], _say(locale), ", ", locale
         )
     )
     return env.get_template("annual.html").render(
@@ -190,13 +193,13 @@ def html(report: AnnualReport, for_pdf: bool = False, locale: str = "zh") -> str
 
 
 def _localized(sentence: annual.Sentence, locale: str, region: str) -> annual.Sentence:
-    """A summary sentence with its region (the report's, ``region``) named and its units in ``locale`` (indicator
-    names are catalogue data)."""
+    """A summary sentence with its region (the report's, ``region``) named and its units in ``locale`` (its
+    indicators are said by `annual.Sentence.text`)."""
     params = dict(sentence.params)
     if "name" in params:
         params["name"] = regions.local_name(region, locale)
     if "unit" in params:
-        params["unit"] = catalogue.unit_text(params["unit"], locale)
+        params["unit"] = " " + catalogue.unit_text(params["unit"], locale) if params["unit"] else ""
     if "facts" in params:
         params["facts"] = [_localized(f, locale, region) for f in params["facts"]]
     return annual.Sentence(sentence.key, params)
