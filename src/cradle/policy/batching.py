@@ -3,12 +3,14 @@
 The engine is vectorised: running several households as one Population costs little more than running one in
 the programs they share. A worker runs the engine on its event loop, so requests that arrive while it computes
 wait in their sockets; when the loop is free again it reads them all, and each is parsed and validated on its
-own (a bad household gets its own 422 naming the field, and affects no other), then queued here. The queue is
-computed at the loop's next turn: everything queued by then, for the same question (as-of date, explain), goes
-through one engine run (`calc_households`), and each request gets its own household's answer, the one it gets
-alone. Nothing waits for a batch to fill: a lone request is computed at the loop's next turn, and a batch is
-what concurrency already put in the queue. `CRADLE_CALC_BATCH_MAX` caps a batch (1: each request alone); the
-sizes are on /metrics (`cradle_calc_batch_size`).
+own (a bad household gets its own 422 naming the field, and affects no other), then queued here. The queue runs
+two turns of the loop after its first request: a request read from its socket reaches its route at the turn
+after the read (the loop runs the callbacks due before it polls the sockets again), so the one turn more lets
+the requests read together with the first join it. Everything queued by then for the same question (as-of
+date, explain) goes through one engine run (`calc_households`), and each request gets its own household's
+answer, the one it gets alone. Nothing waits for a batch to fill: a lone request costs two turns of an idle
+loop (microseconds), and a batch is what concurrency already put in the queue. `CRADLE_CALC_BATCH_MAX` caps a
+batch (1: each request alone); the sizes are on /metrics (`cradle_calc_batch_size`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class CalcBatcher:
         self._most = most
         self._queues: dict[Question, list[tuple[Household, asyncio.Future]]] = {}
         self._scheduled = False
+        self._waited = False
 
     @property
     def most(self) -> int:
@@ -50,6 +53,11 @@ class CalcBatcher:
     def _run(self) -> None:
         """One batch: the oldest question's queue, up to `most` households. What remains runs at the next turn,
         after the answers of this batch have gone out."""
+        if not self._waited:  # one turn more: the requests read from the sockets with the first join it
+            self._waited = True
+            asyncio.get_running_loop().call_soon(self._run)
+            return
+        self._waited = False
         self._scheduled = False
         question, waiting = next(iter(self._queues.items()))
         most = self.most
