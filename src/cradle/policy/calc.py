@@ -48,19 +48,21 @@ def calc_households(
         served = _Served([h.jurisdiction for h in households])
         codes = [int(h.jurisdiction) for h in households]
         for res in results:
-            given = np.zeros(len(households), dtype=bool)
-            seen: dict[int, ProgramResult] = {}
-            for i, hh in enumerate(res.household.tolist()):
-                code = codes[hh]
-                if code not in seen:
-                    seen[code] = _as_read_for(res, code)
-                answers[hh]["entitlements"].append(entitlement(seen[code], i, pop.person_ids))
-                given[hh] = True
+            given = set()
+            if len(res.household):
+                seen: dict[int, ProgramResult] = {}
+                for i, hh in enumerate(res.household.tolist()):
+                    code = codes[hh]
+                    if code not in seen:
+                        seen[code] = _as_read_for(res, code)
+                    answers[hh]["entitlements"].append(entitlement(seen[code], i, pop.person_ids))
+                    given.add(hh)
             if explain:
                 context = served.households(res.program.pack)  # context household row -> batch row
                 rows_hh = context[_entity_households(res)]
-                for hh in context[~given[context]].tolist():
-                    skipped[hh].append(not_applicable(_one_household(res, rows_hh == hh)))
+                for hh in context.tolist():
+                    if hh not in given:
+                        skipped[hh].append(not_applicable(_one_household(res, rows_hh == hh)))
     if explain:
         for answer, tested in zip(answers, skipped, strict=True):
             answer["not_applicable"] = tested
