@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 
 from cradle.config import get_settings
 from cradle.ops.metrics import CALC_BATCH
 from cradle.policy.calc import calc_households
 from cradle.policy.household import Household
 
+log = logging.getLogger("cradle.policy")
 Question = tuple[dt.date, bool]  # as-of date, explain
 
 
@@ -80,6 +82,7 @@ class CalcBatcher:
             if len(batch) == 1:
                 batch[0][1].set_exception(exc)
                 return
+            log.warning("a batch of %d households failed; computed one by one", len(batch), exc_info=True)
             for household, future in batch:  # one household's failure is its own: each is computed alone
                 _answer_alone(household, future, as_of, explain)
             return

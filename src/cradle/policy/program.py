@@ -237,9 +237,8 @@ class ParamUse:
     parameter: Parameter
     on: Any  # datetime64 scalar or per-row array
     regions: np.ndarray | None
-    codes: tuple[int, ...] | None = (
-        None  # a layer's figure: the jurisdictions it was read for; None: every row
-    )
+    # a layer's figure (Ctx.layered): the jurisdictions it was read for; None: every row
+    codes: tuple[int, ...] | None = None
 
 
 class Ctx:
