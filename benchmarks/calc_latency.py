@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/calc_latency.py [--seconds 10] [--clients 4 16] [--workers 2] [--calls 5000]
         [--shared-socket]   (uvicorn's own `--workers` with `create_app`, the layout this benchmark used before)
+        [--jurisdictions 5] (how many of the five jurisdictions the clients go round; 1: all of Zibo's 张店区)
         [--batch-max 1 0]   (a server for each CRADLE_CALC_BATCH_MAX: 1 each request computed alone, 0 the
                              default; each level measures every server in turn, and prints batched / alone)
 
@@ -17,7 +18,8 @@ the server, so each level measures in turn, in the same run:
 - `POST /api/v1/calc?on=2025-07-01` with one household, on a server computing each request alone
   (CRADLE_CALC_BATCH_MAX=1, as before batching) and on one with the default batches, each client going round
   the five jurisdictions' households (starting at its own), so that the households a worker computes together
-  (cradle.policy.batching) are of several jurisdictions, as a city's requests would be.
+  (cradle.policy.batching) are of several provinces: batching's hardest case, since they share only the
+  national pack's programs (`--jurisdictions 1`: a county's own requests, all served by the same packs).
 
 The servers' own log goes to a file, shown if a server does not start.
 
@@ -258,6 +260,7 @@ def main() -> None:
         default=[1, 0],
         help="a server for each CRADLE_CALC_BATCH_MAX (1: each request alone; 0: the default), measured in turn",
     )
+    ap.add_argument("--jurisdictions", type=int, default=len(COUNTIES), choices=range(1, len(COUNTIES) + 1))
     ap.add_argument("--no-http", action="store_true", help="the in-process figures only")
     args = ap.parse_args()
 
@@ -272,7 +275,8 @@ def main() -> None:
     if args.no_http:
         return
 
-    calc = [request_bytes("POST", "/api/v1/calc?on=2025-07-01", json.dumps(h).encode()) for h in households()]
+    chosen = households()[: args.jurisdictions]
+    calc = [request_bytes("POST", "/api/v1/calc?on=2025-07-01", json.dumps(h).encode()) for h in chosen]
     floor = [request_bytes("GET", "/healthz")]
     layout = "uvicorn --workers, create_app" if args.shared_socket else "cradle serve"
     servers: dict[str, tuple[int, subprocess.Popen]] = {}
@@ -289,7 +293,8 @@ def main() -> None:
                 drive(port, floor, max(args.clients), 1)
             for clients in args.clients:
                 print(
-                    f"\n{clients} clients, {args.seconds:.0f} s each, {layout} --workers {args.workers}, "
+                    f"\n{clients} clients, {len(chosen)} jurisdictions, {args.seconds:.0f} s each, {layout} "
+                    f"--workers {args.workers}, "
                     f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}",
                     flush=True,
                 )
