@@ -2,20 +2,30 @@
 
     .venv/bin/python benchmarks/calc_latency.py [--seconds 10] [--clients 4 16] [--workers 2] [--calls 5000]
         [--shared-socket]   (uvicorn's own `--workers` with `create_app`, the layout this benchmark used before)
+        [--jurisdictions 5] (how many of the five jurisdictions the clients go round; 1: all of Zibo's 张店区)
+        [--batch-max 1 0]   (a server for each CRADLE_CALC_BATCH_MAX: 1 each request computed alone, 0 the
+                             default; each level measures every server in turn, and prints batched / alone)
 
 In-process: p50/p99 of `calc_household` over five households in five jurisdictions (target p50 < 0.5 ms).
 
 Over HTTP: the server is `cradle serve --workers N` (a socket per worker, httptools, uvloop, as in production) on
 a throw-away SQLite database with the rate limit off. The load generator is a lean asyncio HTTP/1.1 client in its
 own process (keep-alive connections, the request bytes built once), which still shares the machine's cores with
-the server, so each level is measured twice in the same run, interleaved:
+the server, so each level measures in turn, in the same run:
 
 - the floor: `GET /healthz` on the same server, through the same middleware stack, with the same clients: what
   this machine serves at all with this client beside the server;
-- `POST /api/v1/calc?on=2025-07-01` with one household.
+- `POST /api/v1/calc?on=2025-07-01` with one household, on a server computing each request alone
+  (CRADLE_CALC_BATCH_MAX=1, as before batching) and on one with the default batches, each client going round
+  the five jurisdictions' households (starting at its own), so that the households a worker computes together
+  (cradle.policy.batching) are of several provinces: batching's hardest case, since they share only the
+  national pack's programs (`--jurisdictions 1`: a county's own requests, all served by the same packs).
+
+The servers' own log goes to a file, shown if a server does not start.
 
 Printed per level: req/s, p50/p99, errors, the client's and the server's CPU milliseconds per request, the calc's
-share of the floor's req/s, and the targets (>= 1,000 req/s with p99 < 50 ms at 16 clients; p99 < 20 ms at 4).
+share of the floor's req/s, the mean number of households computed in one engine run (`cradle_calc_batch_size`
+on the server's /metrics), and the targets (>= 1,000 req/s with p99 < 50 ms at 16 clients; p99 < 20 ms at 4).
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -79,16 +90,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int, db: Path, shared_socket: bool) -> subprocess.Popen:
+def start_server(
+    port: int, workers: int, db: Path, shared_socket: bool, batch_max: int | None = None
+) -> subprocess.Popen:
     # the per-client rate limit is off: every request comes from 127.0.0.1 and the app is what is measured
-    env = dict(os.environ, CRADLE_DATABASE_URL=f"sqlite:///{db}", CRADLE_API_RATE_PER_MINUTE="0")
+    env = dict(
+        os.environ,
+        CRADLE_DATABASE_URL=f"sqlite:///{db}",
+        CRADLE_API_RATE_PER_MINUTE="0",
+        CRADLE_METRICS_DIR=str(db.parent / "metrics"),
+    )
+    if batch_max is not None:
+        env["CRADLE_CALC_BATCH_MAX"] = str(batch_max)
     common = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log"]
     if shared_socket:
         command = [sys.executable, "-m", "uvicorn", "cradle.web.app:create_app", "--factory", *common]
         command += ["--log-level", "warning"]
     else:
         command = [str(Path(sys.executable).with_name("cradle")), "serve", *common]
-    proc = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    log = db.with_name("server.log")
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True, stderr=out, stdout=out)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         with socket.socket() as s:
@@ -97,7 +119,7 @@ def start_server(port: int, workers: int, db: Path, shared_socket: bool) -> subp
                 return proc
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
-    raise RuntimeError("server did not start")
+    raise RuntimeError("server did not start:\n" + log.read_text()[-3000:])
 
 
 def request_bytes(method: str, path: str, body: bytes = b"") -> bytes:
@@ -107,20 +129,22 @@ def request_bytes(method: str, path: str, body: bytes = b"") -> bytes:
     return head.encode() + b"\r\n" + body
 
 
-async def _drive(port: int, raw: bytes, clients: int, seconds: float) -> tuple[list[float], int]:
-    """`clients` keep-alive connections, each sending `raw` again as soon as its answer is in, for `seconds`."""
+async def _drive(port: int, raws: list[bytes], clients: int, seconds: float) -> tuple[list[float], int]:
+    """`clients` keep-alive connections, each sending the next of `raws` (client i starting at the i-th) as
+    soon as its answer is in, for `seconds`."""
     lat: list[float] = []
     errors = 0
     stop = time.perf_counter() + seconds
 
-    async def conn():
+    async def conn(i: int):
         nonlocal errors
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         while True:
             t = time.perf_counter()
             if t >= stop:
                 break
-            writer.write(raw)
+            writer.write(raws[i % len(raws)])
+            i += 1
             head = await reader.readuntil(b"\r\n\r\n")
             length = 0
             for line in head.split(b"\r\n"):
@@ -132,11 +156,11 @@ async def _drive(port: int, raw: bytes, clients: int, seconds: float) -> tuple[l
                 errors += 1
         writer.close()
 
-    await asyncio.gather(*(conn() for _ in range(clients)))
+    await asyncio.gather(*(conn(i) for i in range(clients)))
     return lat, errors
 
 
-def _client(port, raw, clients, seconds, out):
+def _client(port, raws, clients, seconds, out):
     try:  # the client's own loop is as fast as the server's
         import uvloop
 
@@ -144,15 +168,17 @@ def _client(port, raw, clients, seconds, out):
     except ImportError:
         pass
     t0, cpu = time.perf_counter(), time.process_time()
-    lat, errors = asyncio.run(_drive(port, raw, clients, seconds))
+    lat, errors = asyncio.run(_drive(port, raws, clients, seconds))
     out.put((time.perf_counter() - t0, time.process_time() - cpu, lat, errors))
 
 
-def drive(port: int, raw: bytes, clients: int, seconds: float) -> tuple[float, float, list[float], int]:
+def drive(
+    port: int, raws: list[bytes], clients: int, seconds: float
+) -> tuple[float, float, list[float], int]:
     """The load generator in its own process: (wall s, its CPU s, latencies s, non-200 answers)."""
     ctx = mp.get_context("fork")
     q = ctx.Queue()
-    p = ctx.Process(target=_client, args=(port, raw, clients, seconds, q))
+    p = ctx.Process(target=_client, args=(port, raws, clients, seconds, q))
     p.start()
     while True:
         try:
@@ -179,11 +205,26 @@ def cpu_ticks(root: int) -> int:
     return total
 
 
-def level(port: int, server: int, raw: bytes, clients: int, seconds: float) -> dict:
+def batches(port: int) -> tuple[float, float]:
+    """(households, engine runs) of the server's calc batches so far, summed over its workers (/metrics)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30) as answer:
+        text = answer.read().decode()
+    found = {"cradle_calc_batch_size_sum": 0.0, "cradle_calc_batch_size_count": 0.0}
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in found:
+            found[name] += float(value)
+    return found["cradle_calc_batch_size_sum"], found["cradle_calc_batch_size_count"]
+
+
+def level(port: int, server: int, raws: list[bytes], clients: int, seconds: float) -> dict:
     hz = os.sysconf("SC_CLK_TCK")
+    households_before, runs_before = batches(port)
     before = cpu_ticks(server)
-    wall, client_cpu, lat, errors = drive(port, raw, clients, seconds)
+    wall, client_cpu, lat, errors = drive(port, raws, clients, seconds)
     server_cpu = (cpu_ticks(server) - before) / hz
+    households, runs = batches(port)
+    runs -= runs_before
     lat_ms = np.array(lat) * 1000
     n = len(lat)
     return {
@@ -193,13 +234,15 @@ def level(port: int, server: int, raw: bytes, clients: int, seconds: float) -> d
         "errors": errors,
         "client_ms": client_cpu / n * 1000,
         "server_ms": server_cpu / n * 1000,
+        "batch": (households - households_before) / runs if runs else None,
     }
 
 
 def show(name: str, r: dict) -> str:
+    batch = f", {r['batch']:.2f} households an engine run" if r["batch"] else ""
     return (
         f"{name:16} {r['rps']:7.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:6.2f} ms  {r['errors']} errors  "
-        f"CPU per request: server {r['server_ms']:.2f} ms, client {r['client_ms']:.2f} ms"
+        f"CPU per request: server {r['server_ms']:.2f} ms, client {r['client_ms']:.2f} ms{batch}"
     )
 
 
@@ -210,6 +253,14 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--calls", type=int, default=5000)
     ap.add_argument("--shared-socket", action="store_true")
+    ap.add_argument(
+        "--batch-max",
+        type=int,
+        nargs="+",
+        default=[1, 0],
+        help="a server for each CRADLE_CALC_BATCH_MAX (1: each request alone; 0: the default), measured in turn",
+    )
+    ap.add_argument("--jurisdictions", type=int, default=len(COUNTIES), choices=range(1, len(COUNTIES) + 1))
     ap.add_argument("--no-http", action="store_true", help="the in-process figures only")
     args = ap.parse_args()
 
@@ -224,37 +275,61 @@ def main() -> None:
     if args.no_http:
         return
 
-    calc = request_bytes("POST", "/api/v1/calc?on=2025-07-01", json.dumps(households()[0]).encode())
-    floor = request_bytes("GET", "/healthz")
+    chosen = households()[: args.jurisdictions]
+    calc = [request_bytes("POST", "/api/v1/calc?on=2025-07-01", json.dumps(h).encode()) for h in chosen]
+    floor = [request_bytes("GET", "/healthz")]
     layout = "uvicorn --workers, create_app" if args.shared_socket else "cradle serve"
+    servers: dict[str, tuple[int, subprocess.Popen]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        server = start_server(port, args.workers, Path(tmp) / "bench.db", args.shared_socket)
         try:
-            drive(port, calc, max(args.clients), 2)  # warm every worker
-            drive(port, floor, max(args.clients), 1)
+            for most in args.batch_max:
+                port = free_port()
+                folder = Path(tmp) / str(port)
+                folder.mkdir()
+                proc = start_server(port, args.workers, folder / "bench.db", args.shared_socket, most or None)
+                servers["alone" if most == 1 else f"batches <= {most}" if most else "batched"] = (port, proc)
+            for port, _ in servers.values():
+                drive(port, calc, max(args.clients), 2)  # warm every worker
+                drive(port, floor, max(args.clients), 1)
             for clients in args.clients:
                 print(
-                    f"\n{clients} clients, {args.seconds:.0f} s each, {layout} --workers {args.workers}, "
+                    f"\n{clients} clients, {len(chosen)} jurisdictions, {args.seconds:.0f} s each, {layout} "
+                    f"--workers {args.workers}, "
                     f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}",
                     flush=True,
                 )
-                f = level(port, server.pid, floor, clients, args.seconds)
-                c = level(port, server.pid, calc, clients, args.seconds)
+                port, proc = next(iter(servers.values()))
+                f = level(port, proc.pid, floor, clients, args.seconds)
                 print(show("GET /healthz", f))
-                print(show("POST /api/v1/calc", c))
-                print(
-                    f"calc / floor: {c['rps'] / f['rps']:.2f} of the req/s this server and client reach at all"
-                )
                 rate, p99 = TARGETS.get(clients, (None, None))
-                if rate:
-                    print(f"target >= {rate} req/s: ratio {c['rps'] / rate:.2f}x", end="; ")
-                if p99:
-                    print(f"target p99 < {p99} ms: ratio {p99 / c['p99']:.2f}x", end="")
+                measured = {}
+                for name, (port, proc) in servers.items():
+                    c = measured[name] = level(port, proc.pid, calc, clients, args.seconds)
+                    print(show(f"POST /api/v1/calc, {name}", c))
+                    print(
+                        f"  calc / floor: {c['rps'] / f['rps']:.2f} of the req/s this server and client reach at all"
+                    )
+                    targets = []
+                    if rate:
+                        targets.append(f"target >= {rate} req/s: ratio {c['rps'] / rate:.2f}x")
+                    if p99:
+                        targets.append(f"target p99 < {p99} ms: ratio {p99 / c['p99']:.2f}x")
+                    if targets:
+                        print("  " + "; ".join(targets))
+                if "alone" in measured and len(measured) > 1:
+                    a = measured["alone"]
+                    for name, c in measured.items():
+                        if name != "alone":
+                            print(
+                                f"{name} / alone: req/s {c['rps'] / a['rps']:.2f}x, p99 {a['p99'] / c['p99']:.2f}x "
+                                f"lower, server CPU a request {a['server_ms'] / c['server_ms']:.2f}x lower"
+                            )
                 print(flush=True)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            for _, proc in servers.values():
+                os.killpg(proc.pid, signal.SIGTERM)
+            for _, proc in servers.values():
+                proc.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,11 @@ class Settings:
     # far above a person, well below a scraper loop
     api_rate_text: str = _env("API_RATE_PER_MINUTE", "300", doc="API requests per minute per client; 0: off")
     threadpool_text: str = _env("THREADPOOL", doc="sync endpoints at once per worker (default: anyio's 40)")
+    calc_batch_text: str = _env(
+        "CALC_BATCH_MAX",
+        "32",
+        doc="concurrent POST /api/v1/calc households run as one, per worker; 1: each alone",
+    )
     # Deployment (cradle.ops, docs/deploy.md)
     workers_text: str = _env(
         "WORKERS", "1", doc="processes `cradle serve` starts when --workers is not given"
@@ -119,6 +124,10 @@ class Settings:
     @property
     def params_refresh_seconds(self) -> float:
         return int(self.params_refresh_text) / 1000
+
+    @property
+    def calc_batch_max(self) -> int:
+        return max(1, int(self.calc_batch_text))
 
     @property
     def threadpool(self) -> int | None:

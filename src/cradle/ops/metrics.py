@@ -1,8 +1,9 @@
 """Prometheus metrics (`GET /metrics`, or `cradle serve --metrics-port`).
 
 Requests by method, route template and status, with latency histograms by route (cradle.ops.middleware counts
-them); database connections in use and open (pool events); at scrape time, a few COUNT queries for the queues
-officials watch, and the last ingest, batch, proactive and payment runs (`ops_run`, cradle.ops.runs).
+them); the calculator API's batch sizes (cradle.policy.batching); database connections in use and open (pool
+events); at scrape time, a few COUNT queries for the queues officials watch, and the last ingest, batch,
+proactive and payment runs (`ops_run`, cradle.ops.runs).
 
 Under `cradle serve` every worker writes its figures to memory-mapped files in one directory
 (prometheus-client's multiprocess mode, PROMETHEUS_MULTIPROC_DIR, set by `cradle serve` before any worker
@@ -49,6 +50,12 @@ LATENCY = Histogram(
     "Time from a request's arrival to the end of its answer",
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    registry=OWN,
+)
+CALC_BATCH = Histogram(
+    "cradle_calc_batch_size",
+    "Households of concurrent POST /api/v1/calc requests computed in one engine run (cradle.policy.batching)",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
     registry=OWN,
 )
 # livesum: the sum over the workers alive now (a replaced worker's files are dropped, cradle.web.serving)

@@ -13,9 +13,9 @@ from pydantic import BaseModel
 from cradle import regions
 from cradle.errors import N_, Invalid, NotFound
 from cradle.policy import published
-from cradle.policy.calc import calc_household
+from cradle.policy.batching import BATCHER
 from cradle.policy.facility import Facility, calc_facility
-from cradle.policy.household import Household, json_object
+from cradle.policy.household import Household, json_object, parse_household
 from cradle.policy.listing import list_programs
 from cradle.policy.packs import load_packs
 from cradle.policy.schemas import CalcOut, ClauseOut, DocumentOut, ProgramOut, RegionOut
@@ -69,8 +69,11 @@ async def calc(
     explain: bool = Query(False, description="also list programs tested that did not apply, with the reason"),
 ) -> Response:
     """Body: the household input format of POLICY_CATALOGUE.md. The body is read and validated here, once,
-    by the same parser as `cradle calc` (so both front doors give the same field errors)."""
-    return _json(calc_household(await request.body(), on or dt.date.today(), explain=explain))
+    by the same parser as `cradle calc` (so both front doors give the same field errors); the households of
+    concurrent requests are then computed together (cradle.policy.batching), each answered as if alone."""
+    as_of = on or dt.date.today()
+    household = parse_household(await request.body(), as_of)
+    return _json(await BATCHER.calc(household, as_of, explain))
 
 
 @router.post(

@@ -109,10 +109,11 @@ class _Jurisdictions:
     """The population's jurisdiction codes, found once per run, and the household rows each pack serves."""
 
     TABLE = 1_000_000  # GB/T 2260 codes have six digits: a flag per possible code
+    TABLE_FROM = 4096  # below, sorting the codes is quicker than clearing a table (a batch of API requests)
 
     def __init__(self, codes: np.ndarray):
         self.codes = codes
-        self.table = len(codes) > 1 and codes.min() >= 0 and codes.max() < self.TABLE
+        self.table = len(codes) >= self.TABLE_FROM and codes.min() >= 0 and codes.max() < self.TABLE
         if self.table:
             present = np.zeros(self.TABLE, dtype=bool)
             present[codes] = True

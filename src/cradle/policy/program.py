@@ -237,6 +237,8 @@ class ParamUse:
     parameter: Parameter
     on: Any  # datetime64 scalar or per-row array
     regions: np.ndarray | None
+    # a layer's figure (Ctx.layered): the jurisdictions it was read for; None: every row
+    codes: tuple[int, ...] | None = None
 
 
 class Ctx:
@@ -385,7 +387,7 @@ class Ctx:
                 by_param.setdefault(chosen.name, (chosen, []))[1].append(int(code))
         for chosen, members in by_param.values():
             rows = codes == members[0] if len(members) == 1 else np.isin(codes, members)
-            self.uses.append(ParamUse(chosen, on, None))
+            self.uses.append(ParamUse(chosen, on, None, tuple(members)))
             if chosen.name in self._overrides:
                 value = self._overrides[chosen.name]
                 out[rows] = np.nan if value is None else float(value)
