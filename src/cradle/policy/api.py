@@ -12,8 +12,7 @@ from pydantic import BaseModel
 
 from cradle import regions
 from cradle.errors import N_, Invalid, NotFound
-from cradle.policy import published
-from cradle.policy.batching import BATCHER
+from cradle.policy import batching, published
 from cradle.policy.facility import Facility, calc_facility
 from cradle.policy.household import Household, json_object, parse_household
 from cradle.policy.listing import list_programs
@@ -73,7 +72,7 @@ async def calc(
     concurrent requests are then computed together (cradle.policy.batching), each answered as if alone."""
     as_of = on or dt.date.today()
     household = parse_household(await request.body(), as_of)
-    return _json(await BATCHER.calc(household, as_of, explain))
+    return _json(await batching.calc(household, as_of, explain))
 
 
 @router.post(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import weakref
 
 from cradle.config import get_settings
 from cradle.ops.metrics import CALC_BATCH
@@ -29,7 +30,7 @@ Question = tuple[dt.date, bool]  # as-of date, explain
 
 
 class CalcBatcher:
-    """One per worker process (its event loop): `await batcher.calc(household, as_of, explain)`."""
+    """One per event loop (a worker process has one): `await batching.calc(household, as_of, explain)`."""
 
     def __init__(self, most: int | None = None):
         self._most = most
@@ -97,4 +98,14 @@ def _answer_alone(household: Household, future: asyncio.Future, as_of: dt.date, 
         future.set_exception(exc)
 
 
-BATCHER = CalcBatcher()
+_BATCHERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CalcBatcher] = weakref.WeakKeyDictionary()
+
+
+async def calc(household: Household, as_of: dt.date, explain: bool = False) -> dict:
+    """The answer of `calc_household(household, as_of, explain)`, batched with the requests of the same event
+    loop (a batcher per loop: a loop that ended with a batch due leaves no other loop's requests waiting)."""
+    loop = asyncio.get_running_loop()
+    batcher = _BATCHERS.get(loop)
+    if batcher is None:
+        batcher = _BATCHERS[loop] = CalcBatcher()
+    return await batcher.calc(household, as_of, explain)
