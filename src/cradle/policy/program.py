@@ -113,6 +113,8 @@ class Program:
     in_force_from: np.datetime64 = dates.NAT
     in_force_until: np.datetime64 = dates.NAT
     in_force_label: str = ""
+    # The engine's: whether in force on each as-of date asked (date -> (first day, last day, held))
+    held_on: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def jurisdiction(self) -> str:
@@ -176,6 +178,21 @@ def program(
     return mark
 
 
+_UNSET = object()
+# Per pack's parameters: what each key a formula names resolves to (`key` or `<pack>.<key>`, None when
+# neither is defined), found once per pack rather than once per household.
+_RESOLVED: dict[tuple[int, str], tuple[dict, dict]] = {}
+
+
+def _resolved(parameters: dict, pack_id: str) -> dict:
+    found = _RESOLVED.get((id(parameters), pack_id))
+    if found is None or found[0] is not parameters:
+        if len(_RESOLVED) >= 256:  # packs loaded again and again (tests): start afresh
+            _RESOLVED.clear()
+        found = _RESOLVED[(id(parameters), pack_id)] = (parameters, {})
+    return found[1]
+
+
 class shared_property:  # noqa: N801 (used like functools.cached_property)
     """A derivation computed once and kept in the context's shared store (see Ctx.__init__). `per` says what
     its rows are ("person" or "household"): a pack's sub-population then cuts it from the whole population's
@@ -189,13 +206,16 @@ class shared_property:  # noqa: N801 (used like functools.cached_property)
         if ctx is None:
             return self
         store = ctx._shared
-        if self.name not in store:
+        value = store.get(self.name, _UNSET)
+        if value is _UNSET:
             whole = ctx._whole
             if self.per is not None and whole is not None and self.name in whole[0]:
-                store[self.name] = whole[0][self.name][whole[1] if self.per == "person" else whole[2]]
+                value = whole[0][self.name][whole[1] if self.per == "person" else whole[2]]
             else:
-                store[self.name] = self.fn(ctx)
-        return store[self.name]
+                value = self.fn(ctx)
+            store[self.name] = value
+        ctx.__dict__[self.name] = value  # later reads in this context skip the descriptor
+        return value
 
 
 def _per_household(fn: Callable) -> shared_property:
@@ -275,12 +295,14 @@ class Ctx:
         self.region = region  # the pack's GB/T 2260 code, "cn" for the national layer
         self._program: Program | None = None  # the program being evaluated, set by the engine
         self._overrides = overrides or {}
+        self._code: int | None = None  # the household's jurisdiction code, when there is one household
         self._layer = layer  # `<pack>.<key>` of the most specific pack serving a region (the engine's packs)
         # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
         # date and the overrides, so every pack's context over the same population shares them.
         self._shared = {} if shared is None else shared
         # A pack's sub-population: (the whole population's shared store, its person rows, its household rows).
         self._whole = whole
+        self._keys = _resolved(parameters, pack_id)
         self._memo: dict = self._shared.setdefault("memo", {})
         self._birthdays: dict[int, np.ndarray] = self._shared.setdefault("birthdays", {})
         self.uses: list[ParamUse] = []
@@ -295,10 +317,13 @@ class Ctx:
         like any other (on the date each row is judged on): the in-force date is part of every answer, so its
         entry's `verified` flag and clause count in the explanation (a guessed start says 待核实)."""
         self._program = prog
-        if prog is None or not isinstance(prog.in_force, str) or not self.has_param(prog.in_force):
+        if prog is None or not isinstance(prog.in_force, str):
+            return
+        found = self._find(prog.in_force)
+        if found is None:
             return
         on = self.as_of if prog.in_force_on is None else getattr(self.entity(prog.entity), prog.in_force_on)
-        self.uses.append(ParamUse(self.parameter(prog.in_force), on, None))
+        self.uses.append(ParamUse(found, on, None))
 
     def entity(self, name: str) -> Columns:
         """The columns of an entity (ENTITIES) by name."""
@@ -314,8 +339,16 @@ class Ctx:
 
     # --- parameters ---------------------------------------------------------------------------------------
 
+    def _find(self, key: str) -> Parameter | None:
+        found = self._keys.get(key, _UNSET)
+        if found is _UNSET:
+            found = self._keys[key] = self._parameters.get(key) or self._parameters.get(
+                f"{self._pack_id}.{key}"
+            )
+        return found
+
     def parameter(self, key: str) -> Parameter:
-        found = self._parameters.get(key) or self._parameters.get(f"{self._pack_id}.{key}")
+        found = self._find(key)
         if found is None:
             raise KeyError(f"unknown parameter {self._pack_id}.{key}")
         return found
@@ -335,7 +368,7 @@ class Ctx:
         return hit[0]
 
     def has_param(self, key: str) -> bool:
-        return key in self._parameters or f"{self._pack_id}.{key}" in self._parameters
+        return self._find(key) is not None
 
     @property
     def in_force_from(self) -> np.datetime64:
@@ -345,10 +378,11 @@ class Ctx:
 
     def param(self, key: str, on=None, regions: np.ndarray | None = None):
         """The value in force `on` (default: the as-of date), per row when `on` or `regions` are arrays."""
-        p = self.parameter(key)
-        on = self.as_of if on is None else on
+        p = self._keys.get(key) or self.parameter(key)
+        if on is None:
+            on = self.as_of
         self.uses.append(ParamUse(p, on, regions))
-        if p.name in self._overrides:  # what-if: a changed value replaces the dated one
+        if self._overrides and p.name in self._overrides:  # what-if: a changed value replaces the dated one
             value = self._overrides[p.name]
             if value is None:
                 return p._missing
@@ -366,12 +400,15 @@ class Ctx:
         entity row, and then `on` may be a per-row date array (the law in force at each birth)."""
         on = self.as_of if on is None else on
         if len(self.households) == 1:  # one household (calc): one layer lookup, no masks
-            chosen = self._layer(key, int(self.households.jurisdiction[0]))
-            n = len(self.households) if hh is None else len(hh)
+            code = self._code
+            if code is None:
+                code = self._code = int(self.households.jurisdiction[0])
+            chosen = self._layer(key, code)
+            n = 1 if hh is None else len(hh)
             if chosen is None:
                 return np.full(n, np.nan)
             self.uses.append(ParamUse(chosen, on, None))
-            if chosen.name in self._overrides:
+            if self._overrides and chosen.name in self._overrides:
                 value = self._overrides[chosen.name]
                 return np.full(n, np.nan if value is None else float(value))
             return np.full(n, chosen.at(on)) if np.ndim(on) == 0 else np.asarray(chosen.at(on), dtype=float)
