@@ -23,6 +23,8 @@ or `in_force=("2023-09-20", None)` (first and last day; None: open). The engine 
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +43,7 @@ from cradle.policy.population import (
     newborns,
 )
 
+_DAY = np.dtype("datetime64[D]")
 ENTITIES = ("person", "household", "birth", "newborn", "facility")
 # The event dates a program may be judged on instead of the as-of date (`in_force_on`), and how the in-force
 # condition names them. A birth program is judged on its birth's date unless it says "as_of".
@@ -179,6 +182,44 @@ def program(
 
 
 _UNSET = object()
+_FEW = 16  # rows (one household's members or births) computed in Python rather than through NumPy's calls
+_NO_ORDER = int(np.iinfo(np.int64).max)
+
+
+def _small_age(birth: np.ndarray, on: np.datetime64) -> np.ndarray | None:
+    """dates.age of a few persons, in Python (None when a day is not a date of the calendar's years)."""
+    if birth.dtype != _DAY:
+        return None
+    today = on.item()
+    days = birth.tolist()
+    if type(today) is not dt.date or not all(d is None or type(d) is dt.date for d in days):
+        return None
+    return np.array(
+        [
+            -1 if d is None else today.year - d.year - ((today.month, today.day) < (d.month, d.day))
+            for d in days
+        ],
+        dtype=np.int64,
+    )
+
+
+def _small_add_years(birth: np.ndarray, years: int) -> np.ndarray | None:
+    """dates.add_years of a few days, in Python: the same day `years` later, clamped to the month's end (None
+    when a day or its result is not a date of the calendar's years)."""
+    if birth.dtype != _DAY:
+        return None
+    out = []
+    for d in birth.tolist():
+        if d is None:
+            out.append(None)
+            continue
+        if type(d) is not dt.date or not 1 <= d.year + years <= 9999:
+            return None
+        year = d.year + years
+        out.append(d.replace(year=year, day=min(d.day, calendar.monthrange(year, d.month)[1])))
+    return np.array(out, dtype=_DAY)
+
+
 # Per pack's parameters: what each key a formula names resolves to (`key` or `<pack>.<key>`, None when
 # neither is defined), found once per pack rather than once per household.
 _RESOLVED: dict[tuple[int, str], tuple[dict, dict]] = {}
@@ -443,7 +484,12 @@ class Ctx:
 
     @shared_property
     def age(self) -> np.ndarray:
-        return dates.age(self.persons.birth_date, self.as_of)
+        birth = self.persons.birth_date
+        if len(birth) <= _FEW and type(self.as_of) is np.datetime64:
+            found = _small_age(birth, self.as_of)
+            if found is not None:
+                return found
+        return dates.age(birth, self.as_of)
 
     @shared_property
     def is_child(self) -> np.ndarray:
@@ -541,9 +587,14 @@ class Ctx:
         newborn is listed. Per-delivery rules that turn on the order (extra leave, “生育第三孩”) read this, so a
         multiple birth counts as one birth within the policy."""
         n = self.newborns
-        out = np.full(len(self.births), np.iinfo(np.int64).max, dtype=np.int64)
+        if len(self.births) <= _FEW:  # a household's births: the least order of each in Python
+            least = [_NO_ORDER] * len(self.births)
+            for birth, order in zip(n.birth.tolist(), self.birth_order[n.child].tolist(), strict=True):
+                least[birth] = min(least[birth], order)
+            return np.array([0 if v == _NO_ORDER else v for v in least], dtype=np.int64)
+        out = np.full(len(self.births), _NO_ORDER, dtype=np.int64)
         np.minimum.at(out, n.birth, self.birth_order[n.child])
-        return np.where(out == np.iinfo(np.int64).max, 0, out)
+        return np.where(out == _NO_ORDER, 0, out)
 
     def _member_of(self, relation: str) -> np.ndarray:
         out = np.full(len(self.households), -1, dtype=np.int64)
@@ -573,11 +624,14 @@ class Ctx:
             found = self._birthdays.get(years)
             if found is None:
                 whole = self._whole[0].get("birthdays", {}).get(years) if self._whole else None
-                found = self._birthdays[years] = (
-                    dates.add_years(self.persons.birth_date, years)
-                    if whole is None
-                    else whole[self._whole[1]]
-                )
+                if whole is not None:
+                    found = whole[self._whole[1]]
+                else:
+                    birth = self.persons.birth_date
+                    found = _small_add_years(birth, years) if len(birth) <= _FEW else None
+                    if found is None:
+                        found = dates.add_years(birth, years)
+                self._birthdays[years] = found
             return found
         return dates.add_years(self.persons.birth_date, np.nan_to_num(years).astype(np.int64))
 
