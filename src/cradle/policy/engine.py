@@ -193,9 +193,13 @@ class _Jurisdictions:
         return np.flatnonzero(served[self.codes])
 
 
-def evaluate(program: Program, ctx: Ctx, explain: bool = False) -> tuple[Rule, np.ndarray, np.ndarray | None]:
-    """Runs one formula: (rule, eligible mask, first failing condition per row when `explain`)."""
-    n = _n_rows(program, ctx)
+def evaluate(
+    program: Program, ctx: Ctx, explain: bool = False, n: int | None = None
+) -> tuple[Rule, np.ndarray, np.ndarray | None]:
+    """Runs one formula: (rule, eligible mask, first failing condition per row when `explain`); `n`: the
+    entity's rows, when the caller has counted them."""
+    if n is None:
+        n = _n_rows(program, ctx)
     ctx.program = program
     rule = program.formula(ctx)
     held = _in_force(program, ctx)
@@ -275,7 +279,7 @@ def run(
                     ProgramResult(prog, ctx, [], None, 0, _NONE, _NONE, _NONE, None, _NO_DAY, _NO_DAY, None)
                 )
                 continue
-            rule, eligible, failed = evaluate(prog, ctx, explain)
+            rule, eligible, failed = evaluate(prog, ctx, explain, n)
             idx = eligible.nonzero()[0]
             amount = None
             if not len(idx):  # no row eligible (most programs, for one household): nothing to pick

@@ -113,7 +113,15 @@ def _entries(result: ProgramResult, row: int) -> list[tuple[str, Value | None]]:
     if all(np.ndim(u.on) == 0 and u.regions is None for u in result.uses):
         cached = result.__dict__["_entries"] = [(u.parameter.name, _entry(u, 0)) for u in result.uses]
         return cached
-    return [(u.parameter.name, _entry(u, row)) for u in result.uses]
+    # A figure read again (a derivation several programs share records its reads for each): looked up once.
+    found: dict = {}
+    out = []
+    for u in result.uses:
+        key = (u.parameter, id(u.on), id(u.regions))
+        if key not in found:
+            found[key] = _entry(u, row)
+        out.append((u.parameter.name, found[key]))
+    return out
 
 
 def _day(days: np.ndarray, i: int) -> str | None:
@@ -136,6 +144,15 @@ def _desk_sentence(sources: list[dict]) -> str:
     return f"（{'；'.join(dict.fromkeys(parts))}）" if parts else ""
 
 
+def _sources(used: list[tuple[str, Value]]) -> list[dict]:
+    """The provenance of each figure read, once per (parameter, value): the same value object read again is
+    set aside by identity, and values are compared (hashing every field) only when a parameter gave two."""
+    pairs = list({(name, id(e)): (name, e) for name, e in used}.values())
+    if len({name for name, _ in pairs}) < len(pairs):
+        return list({(name, e): published.provenance(name, e) for name, e in pairs}.values())
+    return [published.provenance(name, e) for name, e in pairs]
+
+
 def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     """The i-th eligible row of `result` in the output format."""
     prog, rule = result.program, result.rule
@@ -147,7 +164,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
         cited = published.cite(e.document, e.clause)
         if cited not in citations:
             citations.append(cited)
-    sources = list({(name, e): published.provenance(name, e) for name, e in used}.values())
+    sources = _sources(used)
     note = rule.note
     amount = None
     extra = {}

@@ -19,6 +19,7 @@ import numpy as np
 from cradle.policy.errors import PackError
 
 _UNSEEN = object()
+_DAY = np.dtype("datetime64[D]")
 LEVEL_NAMES = {"national": "国家", "province": "省", "city": "市", "county": "县区", "employer": "用人单位"}
 
 
@@ -109,7 +110,8 @@ class _Timeline:
             if cached is not None:
                 return cached
         if np.ndim(on) == 0:  # one date: the usual case (the as-of date), looked up once and remembered
-            key = np.datetime64(on, "D")
+            # kept under the object asked with when it is a day already (a dict keeps the first key stored)
+            key = on if type(on) is np.datetime64 and on.dtype == _DAY else np.datetime64(on, "D")
             cached = self.cache.get(key)
             if cached is None:
                 if key != key:  # NaT (unequal to itself, so never found again in the cache): no value
@@ -120,8 +122,6 @@ class _Timeline:
                 else:
                     cached = self.array[idx] if self.is_date else float(self.array[idx])
                 self.cache[key] = cached
-            if type(on) is np.datetime64 and len(self.cache) < 10_000:
-                self.cache[on] = cached  # the object asked with, found at once the next time
             return cached
         on = np.asarray(on, dtype="datetime64[D]")
         if on.size == 1:  # one household's one birth: the scalar path, a copy of the row remembered for it

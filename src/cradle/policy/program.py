@@ -326,9 +326,25 @@ class Ctx:
         *,
         layer: Callable[[str, int], Parameter | None],
     ):
-        self.persons = Columns(persons)
-        self.households = Columns(households)
-        self.births = Columns(births)
+        # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
+        # date and the overrides, so every pack's context over the same population shares them, and the
+        # columns' accessors too.
+        self._shared = {} if shared is None else shared
+        kept = self._shared.get("columns")
+        if kept is not None and kept[0] is persons and kept[1] is households and kept[2] is births:
+            self.persons, self.households, self.births = kept[3]
+        else:
+            self.persons, self.households, self.births = (
+                Columns(persons),
+                Columns(households),
+                Columns(births),
+            )
+            self._shared["columns"] = (
+                persons,
+                households,
+                births,
+                (self.persons, self.households, self.births),
+            )
         self.facilities = Columns(facilities or {})
         self.as_of = as_of
         self._parameters = parameters
@@ -338,9 +354,6 @@ class Ctx:
         self._overrides = overrides or {}
         self._code: int | None = None  # the household's jurisdiction code, when there is one household
         self._layer = layer  # `<pack>.<key>` of the most specific pack serving a region (the engine's packs)
-        # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
-        # date and the overrides, so every pack's context over the same population shares them.
-        self._shared = {} if shared is None else shared
         # A pack's sub-population: (the whole population's shared store, its person rows, its household rows).
         self._whole = whole
         self._keys = _resolved(parameters, pack_id)
