@@ -7,6 +7,9 @@
                              default; each level measures every server in turn, and prints batched / alone)
 
 In-process: p50/p99 of `calc_household` over five households in five jurisdictions (target p50 < 0.5 ms).
+With `--floor`, in the same run, what no change to the engine removes: validating the body (`parse_household`)
+and the packs' formulas as written, each called once on a context over the household (its shared derivations
+included), without the engine around them (in-force conditions, eligible rows, periods, sentences).
 
 Over HTTP: the server is `cradle serve --workers N` (a socket per worker, httptools, uvloop, as in production) on
 a throw-away SQLite database with the rate limit off. The load generator is a lean asyncio HTTP/1.1 client in its
@@ -82,6 +85,48 @@ def in_process(n: int) -> np.ndarray:
         calc_household(b, on)
         times[i] = time.perf_counter() - t
     return times * 1000
+
+
+def floor_parts(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Milliseconds of each of `n` validations of the body, and of the formulas alone on its household."""
+    from cradle.policy import packs as packs_module
+    from cradle.policy.household import parse_household
+    from cradle.policy.population import Population
+    from cradle.policy.program import Ctx
+
+    bodies = [json.dumps(h, ensure_ascii=False).encode() for h in households()]
+    on = dt.date(2025, 7, 1)
+    as_of = np.datetime64(on, "D")
+    parse, formulas = np.empty(n), np.empty(n)
+    for i in range(n + len(bodies)):  # the first round warms the caches
+        b = bodies[i % len(bodies)]
+        t = time.perf_counter()
+        household = parse_household(b, on)
+        t1 = time.perf_counter()
+        pop = Population.from_households([household])
+        t2 = time.perf_counter()
+        shared: dict = {}
+        for pack in packs_module.packs_for(household.jurisdiction):
+            ctx = Ctx(
+                pop.persons,
+                pop.households,
+                pop.births,
+                as_of,
+                pack.parameters,
+                pack.id,
+                region=pack.region,
+                shared=shared,
+                layer=packs_module.layer_parameter,
+            )
+            for prog in pack.programs:
+                if prog.entity != "facility" and len(ctx.entity(prog.entity)):
+                    ctx.uses = []
+                    ctx.program = prog
+                    prog.formula(ctx)
+        t3 = time.perf_counter()
+        if i >= len(bodies):
+            parse[i - len(bodies)], formulas[i - len(bodies)] = t1 - t, t3 - t2
+    return parse * 1000, formulas * 1000
 
 
 def free_port() -> int:
@@ -262,6 +307,7 @@ def main() -> None:
     )
     ap.add_argument("--jurisdictions", type=int, default=len(COUNTIES), choices=range(1, len(COUNTIES) + 1))
     ap.add_argument("--no-http", action="store_true", help="the in-process figures only")
+    ap.add_argument("--floor", action="store_true", help="also validation and the formulas alone (see above)")
     args = ap.parse_args()
 
     t = in_process(args.calls)
@@ -272,6 +318,15 @@ def main() -> None:
         f"   (load average {os.getloadavg()[0]:.2f})",
         flush=True,
     )
+    if args.floor:
+        parse, formulas = (np.percentile(x, 50) for x in floor_parts(args.calls))
+        print(
+            f"floor, same households: validating the body p50 {parse:.3f} ms + the formulas alone p50 "
+            f"{formulas:.3f} ms = {parse + formulas:.3f} ms ({(parse + formulas) / p50:.0%} of the calc; "
+            f"the rest is the engine, the columns and the sentences: {p50 - parse - formulas:.3f} ms)"
+            f"   (load average {os.getloadavg()[0]:.2f})",
+            flush=True,
+        )
     if args.no_http:
         return
 

@@ -34,7 +34,9 @@ class ProgramResult:
 
 
 _NONE = np.empty(0, dtype=np.int64)
+_BOOL = np.dtype(bool)
 _NO_DAY = np.empty(0, dtype="datetime64[D]")
+_NO_AMOUNT = np.empty(0, dtype=float)
 
 
 def _broadcast(value, n: int, dtype) -> np.ndarray:
@@ -55,6 +57,42 @@ def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
     return _broadcast(value, n, dtype)[idx]
 
 
+# One datetime64 object per as-of date: the caches keyed on the date (parameter values, whether a program is
+# in force) then find it by identity, without NumPy's comparison of two datetime64 objects.
+_DAYS: dict = {}
+
+
+def _day(as_of: dt.date | np.datetime64) -> np.datetime64:
+    found = _DAYS.get(as_of)
+    if found is None:
+        found = np.datetime64(as_of, "D")
+        if found == found and len(_DAYS) < 10_000:
+            _DAYS[as_of] = found
+    return found
+
+
+def _is_date(amount) -> bool:
+    """Whether a rule's amount is a day (a deadline) rather than a figure."""
+    kind = type(amount)
+    if kind is float or kind is int:
+        return False
+    return (amount.dtype if kind is np.ndarray else np.asarray(amount).dtype).kind == "M"
+
+
+# For the packs last loaded: each pack with the programs the engine runs over households (not facilities').
+_runnable_of: tuple = ((), [])
+
+
+def _runnable(packs: tuple[Pack, ...]) -> list[tuple[Pack, list[Program]]]:
+    global _runnable_of
+    if _runnable_of[0] is not packs:
+        _runnable_of = (
+            packs,
+            [(pack, [p for p in pack.programs if p.entity != "facility"]) for pack in packs],
+        )
+    return _runnable_of[1]
+
+
 def _entity(program: Program, ctx: Ctx) -> Columns:
     return ctx.entity(program.entity)
 
@@ -66,8 +104,25 @@ def _n_rows(program: Program, ctx: Ctx) -> int:
 def _in_force(program: Program, ctx: Ctx):
     """Whether the program is in force on the date each row is judged on: one comparison of the as-of date
     (a scalar) or of an event date column with the program's first (and last) day. A row without the event
-    (no purchase: NaT) passes, so that the program's own condition (有购房记录) is the reason it fails."""
+    (no purchase: NaT) passes, so that the program's own condition (有购房记录) is the reason it fails.
+    None when the program declares no first day (no condition)."""
+    first, last = program.in_force_from, program.in_force_until
+    if program.in_force_on is None and type(ctx.as_of) is np.datetime64:
+        # the same for every household asked about on that date: compared once per date
+        found = program.held_on.get(ctx.as_of)
+        if found is None or found[0] is not first or found[1] is not last:
+            if len(program.held_on) >= 10_000:
+                program.held_on.clear()
+            held = None if first != first else _held(program, ctx.as_of)  # NaT: no first day
+            found = program.held_on[ctx.as_of] = (first, last, held)
+        return found[2]
+    if first != first:
+        return None
     on = ctx.as_of if program.in_force_on is None else getattr(_entity(program, ctx), program.in_force_on)
+    return _held(program, on)
+
+
+def _held(program: Program, on):
     held = ~(on < program.in_force_from)
     if not np.isnat(program.in_force_until):
         held &= ~(on > program.in_force_until)
@@ -139,18 +194,23 @@ class _Jurisdictions:
         return np.flatnonzero(served[self.codes])
 
 
-def evaluate(program: Program, ctx: Ctx, explain: bool = False) -> tuple[Rule, np.ndarray, np.ndarray | None]:
-    """Runs one formula: (rule, eligible mask, first failing condition per row when `explain`)."""
-    n = _n_rows(program, ctx)
+def evaluate(
+    program: Program, ctx: Ctx, explain: bool = False, n: int | None = None
+) -> tuple[Rule, np.ndarray, np.ndarray | None]:
+    """Runs one formula: (rule, eligible mask, first failing condition per row when `explain`); `n`: the
+    entity's rows, when the caller has counted them."""
+    if n is None:
+        n = _n_rows(program, ctx)
     ctx.program = program
     rule = program.formula(ctx)
-    if program.in_force_from == program.in_force_from:  # not NaT: the engine's, before the formula's own
-        rule.conditions.insert(0, (program.in_force_label, _in_force(program, ctx)))
+    held = _in_force(program, ctx)
+    if held is not None:  # the engine's condition, before the formula's own
+        rule.conditions.insert(0, (program.in_force_label, held))
     eligible = None
     failed = np.full(n, -1, dtype=np.int64) if explain else None
     for i, (_label, cond) in enumerate(rule.conditions):
         kind = type(cond)
-        if kind is np.ndarray and cond.shape == (n,) and cond.dtype == bool:
+        if kind is np.ndarray and cond.dtype is _BOOL and cond.shape == (n,):
             pass  # the common case: a formula's own column
         elif (kind is bool or kind is np.bool_ or np.ndim(cond) == 0) and cond:
             continue  # holds for every row (in force on the as-of date): nothing to do
@@ -176,16 +236,26 @@ def run(
     """Every program of every pack serving each household, as of `as_of`, with the values the parameter desk
     has published (`published.refresh()`: a check of a clock, and now and then of one database row)."""
     published.refresh()
-    as_of = np.datetime64(as_of, "D")
+    as_of = _day(as_of)
     results: list[ProgramResult] = []
     whole: dict = {}
-    jurisdictions = _Jurisdictions(np.asarray(pop.households["jurisdiction"]))
-    for pack in load_packs():
-        programs = [p for p in pack.programs if p.entity != "facility" and (only is None or p.id in only)]
-        if not programs or pop.n_households == 0:
+    if pop.n_households == 0:
+        return results
+    codes = np.asarray(pop.households["jurisdiction"])
+    # one household (calc, a submission's check): the packs serving its code, without the masks
+    jurisdictions = None if len(codes) == 1 else _Jurisdictions(codes)
+    code = str(codes[0])
+    for pack, runnable in _runnable(load_packs()):
+        programs = runnable if only is None else [p for p in runnable if p.id in only]
+        if not programs:
             continue
-        rows = jurisdictions.rows(pack)
-        if rows is not None and len(rows) == 0:
+        if jurisdictions is not None:
+            rows = jurisdictions.rows(pack)
+            if rows is not None and len(rows) == 0:
+                continue
+        elif pack.applies_to(code):
+            rows = None
+        else:
             continue
         sub = pop if rows is None else pop.columns_of(rows)
         # One context per pack; packs over the whole population share its derivations (ages, child counts).
@@ -210,19 +280,24 @@ def run(
                     ProgramResult(prog, ctx, [], None, 0, _NONE, _NONE, _NONE, None, _NO_DAY, _NO_DAY, None)
                 )
                 continue
-            rule, eligible, failed = evaluate(prog, ctx, explain)
+            rule, eligible, failed = evaluate(prog, ctx, explain, n)
             idx = eligible.nonzero()[0]
-            hh_rows, ben_rows = _households_and_beneficiaries(prog, ctx, idx)
-            if rule.beneficiary is not None:
-                ben_rows = _at(rule.beneficiary, n, idx, np.int64)
-            if rows is not None:  # back to the caller's numbering
-                hh_rows = sub.household_origin[hh_rows]
-                ben_rows = np.where(ben_rows >= 0, sub.person_origin[np.maximum(ben_rows, 0)], -1)
             amount = None
-            if rule.amount is not None:
-                is_date = np.asarray(rule.amount).dtype.kind == "M"
-                amount = _at(rule.amount, n, idx, "datetime64[D]" if is_date else float)
-            start, end = period(prog, rule, n, idx)
+            if not len(idx):  # no row eligible (most programs, for one household): nothing to pick
+                hh_rows = ben_rows = _NONE
+                if rule.amount is not None:
+                    amount = _NO_DAY if _is_date(rule.amount) else _NO_AMOUNT
+                start, end = _NO_DAY, _NO_DAY
+            else:
+                hh_rows, ben_rows = _households_and_beneficiaries(prog, ctx, idx)
+                if rule.beneficiary is not None:
+                    ben_rows = _at(rule.beneficiary, n, idx, np.int64)
+                if rows is not None:  # back to the caller's numbering
+                    hh_rows = sub.household_origin[hh_rows]
+                    ben_rows = np.where(ben_rows >= 0, sub.person_origin[np.maximum(ben_rows, 0)], -1)
+                if rule.amount is not None:
+                    amount = _at(rule.amount, n, idx, "datetime64[D]" if _is_date(rule.amount) else float)
+                start, end = period(prog, rule, n, idx)
             results.append(
                 ProgramResult(
                     prog, ctx, ctx.uses, rule, n, idx, hh_rows, ben_rows, amount, start, end, failed

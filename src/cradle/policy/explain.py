@@ -4,28 +4,49 @@ provenance of each figure it read (the release, or the parameter desk)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from string import Formatter
+
 import numpy as np
 
 from cradle.policy import published
 from cradle.policy.engine import ProgramResult
 from cradle.policy.parameters import LEVEL_NAMES, Value
 
+_DAY = np.dtype("datetime64[D]")
 UNVERIFIED = "（所依据的规定文本尚未载入，数值待核实）"
 
 
 def fmt(value) -> str:
     """A fact as a reader expects it: 300 not 300.0, dates as YYYY-MM-DD, booleans as 是/否."""
+    if type(value) is str:
+        return value
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        if np.isnan(value):
+        if value != value:  # NaN
             return "—"
         return f"{value:.0f}" if value == round(value) else f"{value:.2f}"
     if value is None:
         return "—"
     return str(value)
+
+
+def _fact(result: ProgramResult, row: int, key: str) -> str:
+    """One value a sentence names: the rule's fact, else the entity's column, at the row."""
+    facts = result.rule.facts
+    if key in facts:
+        v = facts[key]
+        if callable(v):  # a fact only sentences need (see Rule.facts): computed when the first is written
+            v = facts[key] = v()
+        return fmt(v[row] if np.ndim(v) else v)
+    entity = result.ctx.entity(result.program.entity)
+    if key in entity:
+        return fmt(getattr(entity, key)[row])
+    raise KeyError(key)
 
 
 class RowFacts(dict):
@@ -36,20 +57,48 @@ class RowFacts(dict):
         self._result, self._row = result, row
 
     def __missing__(self, key):
-        facts = self._result.rule.facts
-        if key in facts:
-            v = facts[key]
-            if callable(v):  # a fact only sentences need (see Rule.facts): computed when the first is written
-                v = facts[key] = v()
-            return fmt(v[self._row] if np.ndim(v) else v)
-        entity = self._result.ctx.entity(self._result.program.entity)
-        if key in entity:
-            return fmt(getattr(entity, key)[self._row])
-        raise KeyError(key)
+        return _fact(self._result, self._row, key)
+
+
+# A sentence template -> the names its fields read, in order (None: a field str.format_map cannot name, e.g.
+# positional, or nested in a format spec: written through RowFacts).
+_FIELDS: dict[str, tuple[str, ...] | None] = {}
+
+
+def _fields(template: str) -> tuple[str, ...] | None:
+    found = _FIELDS.get(template, ())
+    if found == ():
+        names: list[str] | None = []
+        for _text, field, spec, _conversion in Formatter().parse(template):
+            if field is None:
+                continue
+            root = re.split(r"[.\[]", field, maxsplit=1)[0]
+            if not root or root.isdigit() or "{" in (spec or ""):
+                names = None
+                break
+            if root not in names:
+                names.append(root)
+        found = _FIELDS[template] = None if names is None else tuple(names)
+    return found
+
+
+def sentence(result: ProgramResult, row: int, extra: dict) -> str:
+    """The rule's explanation at one row: `extra` (amount, period), then the facts and columns it names."""
+    template = result.rule.explanation
+    names = _fields(template)
+    if names is None:
+        return template.format_map(RowFacts(result, row, extra))
+    values = dict(extra)
+    for key in names:
+        if key not in values:
+            values[key] = _fact(result, row, key)
+    return template.format_map(values)
 
 
 def _entry(use, row: int) -> Value | None:
-    on = use.on[row] if np.ndim(use.on) else use.on
+    on = use.on
+    if np.ndim(on):  # a day per row: as a date, a quicker key for the parameter's remembered entries
+        on = on.item(row) if on.dtype == _DAY else on[row]
     region = None
     if use.regions is not None:
         region = str(use.regions[row] if np.ndim(use.regions) else use.regions)
@@ -64,11 +113,24 @@ def _entries(result: ProgramResult, row: int) -> list[tuple[str, Value | None]]:
     if all(np.ndim(u.on) == 0 and u.regions is None for u in result.uses):
         cached = result.__dict__["_entries"] = [(u.parameter.name, _entry(u, 0)) for u in result.uses]
         return cached
-    return [(u.parameter.name, _entry(u, row)) for u in result.uses]
+    # A figure read again (a derivation several programs share records its reads for each): looked up once.
+    found: dict = {}
+    out = []
+    for u in result.uses:
+        key = (u.parameter, id(u.on), id(u.regions))
+        if key not in found:
+            found[key] = _entry(u, row)
+        out.append((u.parameter.name, found[key]))
+    return out
 
 
-def _day(d: np.datetime64) -> str | None:
-    """A day as YYYY-MM-DD, None for NaT."""
+def _day(days: np.ndarray, i: int) -> str | None:
+    """The i-th day as YYYY-MM-DD, None for NaT."""
+    if days.dtype == _DAY:
+        d = days.item(i)  # a date, None for NaT (an int beyond the years of a date)
+        if d is None or type(d) is dt.date:
+            return None if d is None else d.isoformat()
+    d = days[i]
     return None if d != d else str(d)  # NaT is the one day unequal to itself
 
 
@@ -82,6 +144,15 @@ def _desk_sentence(sources: list[dict]) -> str:
     return f"（{'；'.join(dict.fromkeys(parts))}）" if parts else ""
 
 
+def _sources(used: list[tuple[str, Value]]) -> list[dict]:
+    """The provenance of each figure read, once per (parameter, value): the same value object read again is
+    set aside by identity, and values are compared (hashing every field) only when a parameter gave two."""
+    pairs = list({(name, id(e)): (name, e) for name, e in used}.values())
+    if len({name for name, _ in pairs}) < len(pairs):
+        return list({(name, e): published.provenance(name, e) for name, e in pairs}.values())
+    return [published.provenance(name, e) for name, e in pairs]
+
+
 def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     """The i-th eligible row of `result` in the output format."""
     prog, rule = result.program, result.rule
@@ -93,15 +164,14 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
         cited = published.cite(e.document, e.clause)
         if cited not in citations:
             citations.append(cited)
-    sources = list({(name, e): published.provenance(name, e) for name, e in used}.values())
+    sources = _sources(used)
     note = rule.note
     amount = None
     extra = {}
     if result.amount is not None:
-        a = result.amount[i]
-        if isinstance(a, np.datetime64):
-            amount = None if np.isnat(a) else str(a)
-        elif np.isnan(a):
+        if result.amount.dtype.kind == "M":  # a deadline
+            amount = _day(result.amount, i)
+        elif (a := result.amount.item(i)) != a:  # NaN
             level = next((e.set_by for e in entries if e.value is None and e.set_by), None)
             if level == "unconfirmed":  # the regulation holding the figure is not loaded yet
                 note = "amount unconfirmed: regulation not loaded"
@@ -113,16 +183,17 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
                 note = "amount not determined"
                 extra["amount_note"] = "金额暂无法确定"
         else:
-            amount = int(a) if float(a).is_integer() else round(float(a), 2)
-    start, end = _day(result.start[i]), _day(result.end[i])
+            a = float(a)
+            amount = int(a) if a.is_integer() else round(a, 2)
+    start, end = _day(result.start, i), _day(result.end, i)
     extra.update(amount=fmt(amount), start=fmt(start), end=fmt(end))
-    sentence = rule.explanation.format_map(RowFacts(result, row, extra))
+    said = sentence(result, row, extra)
     if "amount_note" in extra and "{amount_note}" not in rule.explanation:
-        sentence += "，" + extra["amount_note"]
-    sentence += _desk_sentence(sources)
+        said += "，" + extra["amount_note"]
+    said += _desk_sentence(sources)
     verified = all(e.verified for e in entries)
     if not verified and note != "amount unconfirmed: regulation not loaded":  # already says 待核实
-        sentence += UNVERIFIED
+        said += UNVERIFIED
     ben = int(result.beneficiary[i])
     out = {
         "program": prog.id,
@@ -137,7 +208,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
         "unit": prog.unit,
         "period": {"start": start, "end": end},
         "citations": citations,
-        "explanation": sentence,
+        "explanation": said,
         "provenance": sources,
     }
     if note:

@@ -19,6 +19,7 @@ import numpy as np
 from cradle.policy.errors import PackError
 
 _UNSEEN = object()
+_DAY = np.dtype("datetime64[D]")
 LEVEL_NAMES = {"national": "国家", "province": "省", "city": "市", "county": "县区", "employer": "用人单位"}
 
 
@@ -59,7 +60,7 @@ class _Timeline:
     """One dated series of values, with the arrays the engine reads; replaced whole, never changed, so a reader
     in another thread sees either the old series or the new one."""
 
-    __slots__ = ("values", "starts", "array", "is_date", "cache", "entries")
+    __slots__ = ("values", "starts", "array", "is_date", "cache", "rows", "entries")
 
     def __init__(self, values: list[Value]):
         self.values = sorted(values, key=lambda v: v.start)
@@ -73,6 +74,7 @@ class _Timeline:
         else:
             self.array = np.array([np.nan if v.value is None else v.value for v in self.values], dtype=float)
         self.cache: dict = {}
+        self.rows: dict = {}  # date -> the value in force as a one-row array (one household's one birth)
         self.entries: dict = {}  # date (or datetime64) -> the Value in force, as `entry_on` found it
 
     @property
@@ -101,14 +103,19 @@ class _Timeline:
         return found
 
     def at(self, on) -> np.ndarray | float:
+        # A datetime64 key is found at once when it is the very object stored (the engine passes one object
+        # per as-of date); an equal but other object costs a NumPy comparison, several times the lookup.
         if type(on) is np.datetime64:  # the as-of date, already looked up: the value remembered for it
             cached = self.cache.get(on)
             if cached is not None:
                 return cached
         if np.ndim(on) == 0:  # one date: the usual case (the as-of date), looked up once and remembered
-            key = np.datetime64(on, "D")
+            # kept under the object asked with when it is a day already (a dict keeps the first key stored)
+            key = on if type(on) is np.datetime64 and on.dtype == _DAY else np.datetime64(on, "D")
             cached = self.cache.get(key)
             if cached is None:
+                if key != key:  # NaT (unequal to itself, so never found again in the cache): no value
+                    return self.missing
                 idx = int(np.searchsorted(self.starts, key, side="right")) - 1
                 if idx < 0:
                     cached = self.missing
@@ -117,8 +124,14 @@ class _Timeline:
                 self.cache[key] = cached
             return cached
         on = np.asarray(on, dtype="datetime64[D]")
-        if on.size == 1:  # one household's one birth: the scalar path, kept as an array
-            return np.full(on.shape, self.at(on.reshape(())), dtype=self.array.dtype)
+        if on.size == 1:  # one household's one birth: the scalar path, a copy of the row remembered for it
+            day = on.item()  # a date (None for NaT), a quick key
+            row = self.rows.get(day)
+            if row is None:
+                row = np.full(1, self.at(on.reshape(())), dtype=self.array.dtype)
+                if day is not None and len(self.rows) < 10_000:
+                    self.rows[day] = row
+            return row.reshape(on.shape).copy()
         idx = np.searchsorted(self.starts, on, side="right") - 1
         return np.where(idx >= 0, self.array[np.maximum(idx, 0)], self.missing)
 
@@ -126,11 +139,12 @@ class _Timeline:
 class _History:
     """A parameter's values and its counties' own values, swapped as one object."""
 
-    __slots__ = ("own", "regions")
+    __slots__ = ("own", "regions", "by_code")
 
     def __init__(self, values: list[Value], by_region: dict[str, list[Value]]):
         self.own = _Timeline(values)
         self.regions = {code: _Timeline(vs) for code, vs in by_region.items()}
+        self.by_code = {int(code): t for code, t in self.regions.items()}  # the same, by integer code
 
 
 class Parameter:
@@ -200,8 +214,14 @@ class Parameter:
         history = self._history
         dtype = history.own.array.dtype
         base = np.broadcast_to(np.asarray(history.own.at(on), dtype=dtype), regions.shape).copy()
-        for code, timeline in history.regions.items():
-            rows = regions == int(code)
+        if not history.regions:
+            return base
+        if regions.size <= 64:  # a household's members: only the codes they carry
+            codes = [(c, history.by_code[c]) for c in set(regions.ravel().tolist()) if c in history.by_code]
+        else:
+            codes = [(int(c), t) for c, t in history.regions.items()]
+        for code, timeline in codes:
+            rows = regions == code
             if rows.any():
                 base[rows] = np.broadcast_to(timeline.at(on), regions.shape)[rows]
         return base

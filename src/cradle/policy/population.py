@@ -11,6 +11,7 @@ Enumerations are small integers (see the *_CODES maps) so that formulas are plai
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -368,6 +369,9 @@ def _day_key(hh: np.ndarray, days: np.ndarray) -> np.ndarray:
     )
 
 
+_FEW = 16  # rows matched in Python rather than by sorting (one household's children and births)
+
+
 def newborns(
     person_hh: np.ndarray,
     birth_date: np.ndarray,
@@ -380,6 +384,17 @@ def newborns(
     kids = np.flatnonzero(is_child & ~np.isnat(birth_date))
     if not len(kids) or not len(birth_hh):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if len(kids) <= _FEW and len(birth_hh) <= _FEW:  # a household's: matched in Python, without the sorts
+        first: dict = {}
+        births = zip(birth_hh.tolist(), birth_day.astype("datetime64[D]").tolist(), strict=True)
+        for j, key in enumerate(births):
+            first.setdefault(key, j)
+        keys = zip(person_hh[kids].tolist(), birth_date[kids].astype("datetime64[D]").tolist(), strict=True)
+        found = [(kid, first.get(key, -1)) for kid, key in zip(kids.tolist(), keys, strict=True)]
+        return (
+            np.array([kid for kid, j in found if j >= 0], dtype=np.int64),
+            np.array([j for _, j in found if j >= 0], dtype=np.int64),
+        )
     bkey = _day_key(birth_hh, birth_day)
     order = np.argsort(bkey, kind="stable")
     pkey = _day_key(person_hh[kids], birth_date[kids])
@@ -400,6 +415,20 @@ def deliveries(
     if not len(hh):
         return {k: np.empty(0, dtype=dtype) for k, dtype in BIRTH_COLUMNS.items()}
     child = np.asarray(rows["child"], dtype=np.int64)
+    if len(hh) == 1:  # one newborn (one household's birth): it is the delivery
+        _, of = newborns(
+            persons["hh"], persons["birth_date"], persons["relation"] == RELATION["child"], hh, day
+        )
+        babies = max(int(rows["babies"][0]), 1, len(of))
+        return {
+            "hh": hh.copy(),
+            "child": child.copy(),
+            "mother": mother_of[hh],
+            "date": day.copy(),
+            "babies": np.array([babies], dtype=BIRTH_COLUMNS["babies"]),
+            "dystocia": np.array(rows["dystocia"], dtype=bool),
+            "delivery_cost": np.array(rows["delivery_cost"], dtype=float),
+        }
     order = np.lexsort((np.where(child >= 0, child, np.iinfo(np.int64).max), _day_key(hh, day)))
     key = _day_key(hh, day)[order]
     starts = np.r_[0, np.flatnonzero(key[1:] != key[:-1]) + 1]
@@ -455,10 +484,11 @@ class TakenColumns(Mapping):
 def _arrays(cols: dict[str, list], schema: dict) -> dict[str, np.ndarray]:
     out = {}
     for k, dtype in schema.items():
-        if dtype == "datetime64[D]":
-            out[k] = np.array([NAT if v is None else np.datetime64(v, "D") for v in cols[k]], dtype=dtype)
-        else:
-            out[k] = np.array(cols[k], dtype=dtype)
+        values = cols[k]
+        if dtype == "datetime64[D]" and not all(v is None or type(v) is dt.date for v in values):
+            out[k] = np.array([NAT if v is None else np.datetime64(v, "D") for v in values], dtype=dtype)
+        else:  # dates (None: NaT) and numbers convert in one call
+            out[k] = np.array(values, dtype=dtype)
     return out
 
 

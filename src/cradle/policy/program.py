@@ -23,6 +23,8 @@ or `in_force=("2023-09-20", None)` (first and last day; None: open). The engine 
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +43,7 @@ from cradle.policy.population import (
     newborns,
 )
 
+_DAY = np.dtype("datetime64[D]")
 ENTITIES = ("person", "household", "birth", "newborn", "facility")
 # The event dates a program may be judged on instead of the as-of date (`in_force_on`), and how the in-force
 # condition names them. A birth program is judged on its birth's date unless it says "as_of".
@@ -113,6 +116,8 @@ class Program:
     in_force_from: np.datetime64 = dates.NAT
     in_force_until: np.datetime64 = dates.NAT
     in_force_label: str = ""
+    # The engine's: whether in force on each as-of date asked (date -> (first day, last day, held))
+    held_on: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def jurisdiction(self) -> str:
@@ -176,6 +181,59 @@ def program(
     return mark
 
 
+_UNSET = object()
+_FEW = 16  # rows (one household's members or births) computed in Python rather than through NumPy's calls
+_NO_ORDER = int(np.iinfo(np.int64).max)
+
+
+def _small_age(birth: np.ndarray, on: np.datetime64) -> np.ndarray | None:
+    """dates.age of a few persons, in Python (None when a day is not a date of the calendar's years)."""
+    if birth.dtype != _DAY:
+        return None
+    today = on.item()
+    days = birth.tolist()
+    if type(today) is not dt.date or not all(d is None or type(d) is dt.date for d in days):
+        return None
+    return np.array(
+        [
+            -1 if d is None else today.year - d.year - ((today.month, today.day) < (d.month, d.day))
+            for d in days
+        ],
+        dtype=np.int64,
+    )
+
+
+def _small_add_years(birth: np.ndarray, years: int) -> np.ndarray | None:
+    """dates.add_years of a few days, in Python: the same day `years` later, clamped to the month's end (None
+    when a day or its result is not a date of the calendar's years)."""
+    if birth.dtype != _DAY:
+        return None
+    out = []
+    for d in birth.tolist():
+        if d is None:
+            out.append(None)
+            continue
+        if type(d) is not dt.date or not 1 <= d.year + years <= 9999:
+            return None
+        year = d.year + years
+        out.append(d.replace(year=year, day=min(d.day, calendar.monthrange(year, d.month)[1])))
+    return np.array(out, dtype=_DAY)
+
+
+# Per pack's parameters: what each key a formula names resolves to (`key` or `<pack>.<key>`, None when
+# neither is defined), found once per pack rather than once per household.
+_RESOLVED: dict[tuple[int, str], tuple[dict, dict]] = {}
+
+
+def _resolved(parameters: dict, pack_id: str) -> dict:
+    found = _RESOLVED.get((id(parameters), pack_id))
+    if found is None or found[0] is not parameters:
+        if len(_RESOLVED) >= 256:  # packs loaded again and again (tests): start afresh
+            _RESOLVED.clear()
+        found = _RESOLVED[(id(parameters), pack_id)] = (parameters, {})
+    return found[1]
+
+
 class shared_property:  # noqa: N801 (used like functools.cached_property)
     """A derivation computed once and kept in the context's shared store (see Ctx.__init__). `per` says what
     its rows are ("person" or "household"): a pack's sub-population then cuts it from the whole population's
@@ -189,13 +247,16 @@ class shared_property:  # noqa: N801 (used like functools.cached_property)
         if ctx is None:
             return self
         store = ctx._shared
-        if self.name not in store:
+        value = store.get(self.name, _UNSET)
+        if value is _UNSET:
             whole = ctx._whole
             if self.per is not None and whole is not None and self.name in whole[0]:
-                store[self.name] = whole[0][self.name][whole[1] if self.per == "person" else whole[2]]
+                value = whole[0][self.name][whole[1] if self.per == "person" else whole[2]]
             else:
-                store[self.name] = self.fn(ctx)
-        return store[self.name]
+                value = self.fn(ctx)
+            store[self.name] = value
+        ctx.__dict__[self.name] = value  # later reads in this context skip the descriptor
+        return value
 
 
 def _per_household(fn: Callable) -> shared_property:
@@ -267,9 +328,25 @@ class Ctx:
         *,
         layer: Callable[[str, int], Parameter | None],
     ):
-        self.persons = Columns(persons)
-        self.households = Columns(households)
-        self.births = Columns(births)
+        # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
+        # date and the overrides, so every pack's context over the same population shares them, and the
+        # columns' accessors too.
+        self._shared = {} if shared is None else shared
+        kept = self._shared.get("columns")
+        if kept is not None and kept[0] is persons and kept[1] is households and kept[2] is births:
+            self.persons, self.households, self.births = kept[3]
+        else:
+            self.persons, self.households, self.births = (
+                Columns(persons),
+                Columns(households),
+                Columns(births),
+            )
+            self._shared["columns"] = (
+                persons,
+                households,
+                births,
+                (self.persons, self.households, self.births),
+            )
         self.facilities = Columns(facilities or {})
         self.as_of = as_of
         self._parameters = parameters
@@ -277,12 +354,11 @@ class Ctx:
         self.region = region  # the pack's GB/T 2260 code, "cn" for the national layer
         self._program: Program | None = None  # the program being evaluated, set by the engine
         self._overrides = overrides or {}
+        self._code: int | None = None  # the household's jurisdiction code, when there is one household
         self._layer = layer  # `<pack>.<key>` of the most specific pack serving a region (the engine's packs)
-        # Derivations (ages, child counts, birthdays, national leave days) depend only on the population, the
-        # date and the overrides, so every pack's context over the same population shares them.
-        self._shared = {} if shared is None else shared
         # A pack's sub-population: (the whole population's shared store, its person rows, its household rows).
         self._whole = whole
+        self._keys = _resolved(parameters, pack_id)
         self._memo: dict = self._shared.setdefault("memo", {})
         self._birthdays: dict[int, np.ndarray] = self._shared.setdefault("birthdays", {})
         self.uses: list[ParamUse] = []
@@ -297,10 +373,13 @@ class Ctx:
         like any other (on the date each row is judged on): the in-force date is part of every answer, so its
         entry's `verified` flag and clause count in the explanation (a guessed start says 待核实)."""
         self._program = prog
-        if prog is None or not isinstance(prog.in_force, str) or not self.has_param(prog.in_force):
+        if prog is None or not isinstance(prog.in_force, str):
+            return
+        found = self._find(prog.in_force)
+        if found is None:
             return
         on = self.as_of if prog.in_force_on is None else getattr(self.entity(prog.entity), prog.in_force_on)
-        self.uses.append(ParamUse(self.parameter(prog.in_force), on, None))
+        self.uses.append(ParamUse(found, on, None))
 
     def entity(self, name: str) -> Columns:
         """The columns of an entity (ENTITIES) by name."""
@@ -316,8 +395,16 @@ class Ctx:
 
     # --- parameters ---------------------------------------------------------------------------------------
 
+    def _find(self, key: str) -> Parameter | None:
+        found = self._keys.get(key, _UNSET)
+        if found is _UNSET:
+            found = self._keys[key] = self._parameters.get(key) or self._parameters.get(
+                f"{self._pack_id}.{key}"
+            )
+        return found
+
     def parameter(self, key: str) -> Parameter:
-        found = self._parameters.get(key) or self._parameters.get(f"{self._pack_id}.{key}")
+        found = self._find(key)
         if found is None:
             raise KeyError(f"unknown parameter {self._pack_id}.{key}")
         return found
@@ -337,7 +424,7 @@ class Ctx:
         return hit[0]
 
     def has_param(self, key: str) -> bool:
-        return key in self._parameters or f"{self._pack_id}.{key}" in self._parameters
+        return self._find(key) is not None
 
     @property
     def in_force_from(self) -> np.datetime64:
@@ -347,10 +434,11 @@ class Ctx:
 
     def param(self, key: str, on=None, regions: np.ndarray | None = None):
         """The value in force `on` (default: the as-of date), per row when `on` or `regions` are arrays."""
-        p = self.parameter(key)
-        on = self.as_of if on is None else on
+        p = self._keys.get(key) or self.parameter(key)
+        if on is None:
+            on = self.as_of
         self.uses.append(ParamUse(p, on, regions))
-        if p.name in self._overrides:  # what-if: a changed value replaces the dated one
+        if self._overrides and p.name in self._overrides:  # what-if: a changed value replaces the dated one
             value = self._overrides[p.name]
             if value is None:
                 return p._missing
@@ -368,12 +456,15 @@ class Ctx:
         entity row, and then `on` may be a per-row date array (the law in force at each birth)."""
         on = self.as_of if on is None else on
         if len(self.households) == 1:  # one household (calc): one layer lookup, no masks
-            chosen = self._layer(key, int(self.households.jurisdiction[0]))
-            n = len(self.households) if hh is None else len(hh)
+            code = self._code
+            if code is None:
+                code = self._code = int(self.households.jurisdiction[0])
+            chosen = self._layer(key, code)
+            n = 1 if hh is None else len(hh)
             if chosen is None:
                 return np.full(n, np.nan)
             self.uses.append(ParamUse(chosen, on, None))
-            if chosen.name in self._overrides:
+            if self._overrides and chosen.name in self._overrides:
                 value = self._overrides[chosen.name]
                 return np.full(n, np.nan if value is None else float(value))
             return np.full(n, chosen.at(on)) if np.ndim(on) == 0 else np.asarray(chosen.at(on), dtype=float)
@@ -408,7 +499,12 @@ class Ctx:
 
     @shared_property
     def age(self) -> np.ndarray:
-        return dates.age(self.persons.birth_date, self.as_of)
+        birth = self.persons.birth_date
+        if len(birth) <= _FEW and type(self.as_of) is np.datetime64:
+            found = _small_age(birth, self.as_of)
+            if found is not None:
+                return found
+        return dates.age(birth, self.as_of)
 
     @shared_property
     def is_child(self) -> np.ndarray:
@@ -506,9 +602,14 @@ class Ctx:
         newborn is listed. Per-delivery rules that turn on the order (extra leave, “生育第三孩”) read this, so a
         multiple birth counts as one birth within the policy."""
         n = self.newborns
-        out = np.full(len(self.births), np.iinfo(np.int64).max, dtype=np.int64)
+        if len(self.births) <= _FEW:  # a household's births: the least order of each in Python
+            least = [_NO_ORDER] * len(self.births)
+            for birth, order in zip(n.birth.tolist(), self.birth_order[n.child].tolist(), strict=True):
+                least[birth] = min(least[birth], order)
+            return np.array([0 if v == _NO_ORDER else v for v in least], dtype=np.int64)
+        out = np.full(len(self.births), _NO_ORDER, dtype=np.int64)
         np.minimum.at(out, n.birth, self.birth_order[n.child])
-        return np.where(out == np.iinfo(np.int64).max, 0, out)
+        return np.where(out == _NO_ORDER, 0, out)
 
     def _member_of(self, relation: str) -> np.ndarray:
         out = np.full(len(self.households), -1, dtype=np.int64)
@@ -538,11 +639,14 @@ class Ctx:
             found = self._birthdays.get(years)
             if found is None:
                 whole = self._whole[0].get("birthdays", {}).get(years) if self._whole else None
-                found = self._birthdays[years] = (
-                    dates.add_years(self.persons.birth_date, years)
-                    if whole is None
-                    else whole[self._whole[1]]
-                )
+                if whole is not None:
+                    found = whole[self._whole[1]]
+                else:
+                    birth = self.persons.birth_date
+                    found = _small_add_years(birth, years) if len(birth) <= _FEW else None
+                    if found is None:
+                        found = dates.add_years(birth, years)
+                self._birthdays[years] = found
             return found
         return dates.add_years(self.persons.birth_date, np.nan_to_num(years).astype(np.int64))
 
