@@ -9,19 +9,28 @@ household id (as `cradle batch-synth` writes them); unsorted tables are still re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from cradle.batch.synth import TABLES, counties
 from cradle.errors import N_, Invalid
+from cradle.policy.dates import NAT
 from cradle.policy.population import (
     BIRTH_COLUMNS,
     HOUSEHOLD_COLUMNS,
     OPTIONAL_HOUSEHOLD_COLUMNS,
     OPTIONAL_PERSON_COLUMNS,
     PERSON_COLUMNS,
+    Population,
+    deliveries,
+    first_mothers,
 )
 
 REQUIRED = {
@@ -74,38 +83,68 @@ def check_layout(directory: Path) -> dict[str, Path]:
 def plan(directory: Path, region: str, max_households: int = 200_000) -> list[Partition]:
     """The partitions of the households of `region` (every county inside it), in county order."""
     paths = check_layout(directory)
-    wanted = [int(c) for c in counties(region)]
-    hh = (
-        pl.scan_parquet(paths["households"])
-        .select("household_id", "jurisdiction")
-        .filter(pl.col("jurisdiction").is_in(wanted))
-        .sort("jurisdiction", "household_id")
-        .collect()
-    )
+    wanted = np.array([int(c) for c in counties(region)], dtype=np.int64)
+    table = pq.read_table(paths["households"], columns=["household_id", "jurisdiction"])
+    county = pc.fill_null(table["jurisdiction"], -1).to_numpy()
+    ids = table["household_id"].to_numpy()
+    del table
+    inside = np.isin(county, wanted)
+    if not inside.all():
+        county, ids = county[inside], ids[inside]
+    if len(ids) > 1 and not _in_order(county, ids):  # sorted by county, then household id
+        order = np.lexsort((ids, county)) if ids.dtype.kind in "iuf" else _sort_order(county, ids)
+        county, ids = county[order], ids[order]
+    starts = np.flatnonzero(county[1:] != county[:-1]) + 1
+    bounds = list(zip(np.r_[0, starts].tolist(), np.r_[starts, len(ids)].tolist(), strict=True))
     out: list[Partition] = []
-    group: list[tuple[int, pl.Series]] = []  # small counties waiting to fill a partition
+    group: list[tuple[int, int, int]] = []  # small counties waiting to fill a partition: (county, start, end)
 
     def flush() -> None:
         if group:
-            ids = pl.concat([g[1] for g in group])
+            part = ids[group[0][1] : group[-1][2]]
             out.append(
-                Partition(f"{group[0][0]}-0", tuple(g[0] for g in group), ids.min(), ids.max(), len(ids))
+                Partition(
+                    f"{group[0][0]}-0",
+                    tuple(g[0] for g in group),
+                    _scalar(part.min()),
+                    _scalar(part.max()),
+                    len(part),
+                )
             )
             group.clear()
 
-    for (county,), rows in hh.group_by("jurisdiction", maintain_order=True):
-        ids = rows["household_id"]
-        if len(ids) > max_households:
+    for start, end in bounds if len(ids) else []:
+        code = int(county[start])
+        if end - start > max_households:
             flush()
-            for n, start in enumerate(range(0, len(ids), max_households)):
-                piece = ids.slice(start, max_households)
-                out.append(Partition(f"{county}-{n}", (int(county),), piece[0], piece[-1], len(piece)))
+            for n, first in enumerate(range(start, end, max_households)):
+                last = min(first + max_households, end) - 1
+                out.append(
+                    Partition(
+                        f"{code}-{n}", (code,), _scalar(ids[first]), _scalar(ids[last]), last - first + 1
+                    )
+                )
             continue
-        if sum(len(g[1]) for g in group) + len(ids) > max_households:
+        if sum(g[2] - g[1] for g in group) + end - start > max_households:
             flush()
-        group.append((int(county), ids))
+        group.append((code, start, end))
     flush()
     return out
+
+
+def _scalar(value):
+    """A NumPy scalar as the Python value (partition bounds are kept and compared as plain values)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _in_order(county: np.ndarray, ids: np.ndarray) -> bool:
+    same = county[1:] == county[:-1]
+    return bool(np.all((county[1:] > county[:-1]) | (same & (ids[1:] > ids[:-1]))))
+
+
+def _sort_order(county: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    keys = pa.table({"county": county, "id": pa.array(ids)})
+    return pc.sort_indices(keys, sort_keys=[("county", "ascending"), ("id", "ascending")]).to_numpy()
 
 
 def read_partition(directory: Path, part: Partition) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -131,3 +170,183 @@ def read_partition(directory: Path, part: Partition) -> tuple[pl.DataFrame, pl.D
         .join(keep, on="household_id", how="semi", maintain_order="left")
     )
     return households, persons, births
+
+
+# --- a partition as the engine's Population, read with Arrow ------------------------------------------------
+
+_files: dict[tuple, tuple[pq.FileMetaData, list]] = {}  # (path, size, mtime) -> footer, household-id ranges
+
+
+def _open(path: Path) -> tuple[pq.ParquetFile, list]:
+    """The file, its footer parsed once per process, and each row group's household-id (min, max) (None when
+    the file has no statistics)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    found = _files.get(key)
+    if found is None:
+        meta = pq.ParquetFile(path).metadata
+        at = meta.schema.to_arrow_schema().get_field_index("household_id")
+        ranges = []
+        for i in range(meta.num_row_groups):
+            stats = meta.row_group(i).column(at).statistics
+            ranges.append((stats.min, stats.max) if stats is not None and stats.has_min_max else None)
+        found = _files[key] = (meta, ranges)
+    return pq.ParquetFile(path, metadata=found[0]), found[1]
+
+
+class _Rows:
+    """One table's rows of a partition: the row groups that may hold its household-id range, read a column at
+    a time, and the rows kept among them (in file order)."""
+
+    def __init__(self, path: Path, part: Partition):
+        self.file, ranges = _open(path)
+        self.groups = [i for i, r in enumerate(ranges) if r is None or not (r[1] < part.lo or r[0] > part.hi)]
+        self.names = set(self.file.schema_arrow.names)
+        ids = self.raw("household_id")
+        self.ids = ids.to_numpy()
+        self.keep: np.ndarray | slice = _where((self.ids >= part.lo) & (self.ids <= part.hi))
+
+    def raw(self, column: str) -> pa.ChunkedArray:
+        return self.file.read_row_groups(self.groups, columns=[column], use_threads=False).column(0)
+
+    def only(self, mask: np.ndarray) -> None:
+        """Keeps, of the rows kept, those where `mask` holds."""
+        kept = np.zeros(len(self.ids), dtype=bool)
+        kept[np.arange(len(self.ids))[self.keep][mask]] = True
+        self.keep = _where(kept)
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        found = self.raw(name)
+        return (
+            found.slice(self.keep.start, self.keep.stop - self.keep.start)
+            if isinstance(self.keep, slice)
+            else found.take(pa.array(self.keep))
+        )
+
+    def numpy(self, name: str) -> np.ndarray:
+        found = self.ids if name == "household_id" else self.raw(name).to_numpy()
+        return found[self.keep]
+
+
+def _where(mask: np.ndarray) -> np.ndarray | slice:
+    """The rows where `mask` holds: a slice when they are one run (a table sorted by household id), else rows."""
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return slice(0, 0)
+    if rows[-1] - rows[0] + 1 == len(rows):
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
+def _array(column: pa.ChunkedArray | None, n: int, dtype) -> np.ndarray:
+    """One column as the engine's array, as `population.column_array` makes it from a Polars frame: dates as
+    days (null: NaT), numbers with null as NaN, flags with null as False, codes with null as 0. A column the
+    table lacks (an optional one) is "not given" for every row."""
+    if column is None:
+        return np.full(n, NAT) if dtype == "datetime64[D]" else np.zeros(n, dtype)
+    if dtype == "datetime64[D]":
+        return pc.cast(column, pa.date32(), safe=False).to_numpy().astype("datetime64[D]", copy=False)
+    if dtype is float:
+        return pc.fill_null(pc.cast(column, pa.float64()), np.nan).to_numpy()
+    if dtype is bool:
+        return pc.fill_null(pc.cast(column, pa.bool_()), False).to_numpy()
+    return pc.fill_null(column, 0).to_numpy().astype(dtype, copy=False)
+
+
+class _Columns(Mapping):
+    """A table's engine columns, each read from the file when first asked for (a pack's formulas read a few of
+    the columns; the others are never decoded); `given` columns are computed ones."""
+
+    def __init__(self, rows: _Rows, schema: dict, n: int, given: dict[str, np.ndarray]):
+        self._rows, self._schema, self._n, self._arrays = rows, schema, n, dict(given)
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        found = self._arrays.get(key)
+        if found is None:
+            if key not in self._schema:
+                raise KeyError(key)
+            column = self._rows.column(key) if key in self._rows.names else None
+            found = self._arrays[key] = _array(column, self._n, self._schema[key])
+        return found
+
+    def __iter__(self):
+        return iter(self._schema)
+
+    def __len__(self) -> int:
+        return len(self._schema)
+
+
+def _match(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Row of each `wanted` key among `keys` (unique), and where it was found (None: everywhere)."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    order = None
+    if len(keys) > 1 and not np.all(keys[1:] > keys[:-1]):
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    found = keys[pos] == wanted
+    rows = (pos if order is None else order[pos]).astype(np.int64)
+    return rows, None if found.all() else found
+
+
+def _codes(*columns: np.ndarray) -> list[np.ndarray]:
+    """Ids that are not integers (texts) as integer codes, equal where the ids are equal."""
+    values = pa.chunked_array([pa.array(c).cast(pa.string()) for c in columns], type=pa.string())
+    codes = pc.dictionary_encode(values).combine_chunks().indices.to_numpy(zero_copy_only=False)
+    out, at = [], 0
+    for c in columns:
+        out.append(codes[at : at + len(c)].astype(np.int64))
+        at += len(c)
+    return out
+
+
+def _texts(ids: np.ndarray) -> np.ndarray:
+    return pa.array(ids).cast(pa.string()).to_numpy(zero_copy_only=False)
+
+
+def read_population(directory: Path, part: Partition) -> Population:
+    """One partition as the engine's Population (what `Population.from_frames(*read_partition(...))` gives),
+    read with Arrow: only the row groups holding the partition's household ids, and of the person and
+    household columns only those a formula reads, when it first reads them."""
+    directory = Path(directory)
+    h, p, b = (_Rows(directory / f"{name}.parquet", part) for name in TABLES)
+    county = _array(h.raw("jurisdiction"), 0, np.int64)[h.keep]
+    in_counties = np.isin(county, np.array(part.counties, dtype=np.int64))
+    if not in_counties.all():
+        h.only(in_counties)
+        county = county[in_counties]
+    hh_ids = h.numpy("household_id")
+    person_hh_ids, birth_hh_ids = p.numpy("household_id"), b.numpy("household_id")
+    person_ids, child_ids = p.numpy("person_id"), b.numpy("child_id")
+    out_person_ids, out_hh_ids = person_ids, hh_ids
+    hh_keys = hh_ids
+    if not all(a.dtype.kind in "iu" for a in (hh_ids, person_hh_ids, birth_hh_ids, person_ids, child_ids)):
+        # text ids: matched through integer codes, written as text
+        hh_keys, person_hh_ids, birth_hh_ids = _codes(hh_ids, person_hh_ids, birth_hh_ids)
+        person_ids, child_ids = _codes(person_ids, child_ids)
+        out_person_ids, out_hh_ids = _texts(out_person_ids), _texts(hh_ids)
+    # the members and births of the households kept (others in the id range belong to other counties)
+    person_hh, found = _match(hh_keys, person_hh_ids)
+    if found is not None:
+        p.only(found)
+        person_hh, person_ids, out_person_ids = person_hh[found], person_ids[found], out_person_ids[found]
+    birth_hh, found = _match(hh_keys, birth_hh_ids)
+    if found is not None:
+        b.only(found)
+        birth_hh, child_ids = birth_hh[found], child_ids[found]
+    persons = _Columns(p, PERSON_COLUMNS, len(person_hh), {"hh": person_hh})
+    households = _Columns(h, HOUSEHOLD_COLUMNS, len(hh_ids), {"jurisdiction": county})
+    # a person's key within its household: (household row, person id) -> person row
+    stride = np.int64(person_ids.max() + 1) if len(person_ids) else np.int64(1)
+    pkey = person_hh * stride + person_ids
+    bkey = birth_hh * stride + child_ids
+    order = np.argsort(pkey, kind="stable")
+    pos = np.minimum(np.searchsorted(pkey[order], bkey), max(len(pkey) - 1, 0))
+    child = np.where((len(pkey) > 0) & (pkey[order][pos] == bkey), order[pos], -1) if len(bkey) else bkey
+    births = {"hh": birth_hh, "child": child.astype(np.int64)}
+    for col, dtype in BIRTH_COLUMNS.items():
+        if col not in births and col != "mother":
+            births[col] = _array(b.column(col) if col in b.names else None, len(birth_hh), dtype)
+    births = deliveries(births, persons, first_mothers(persons["relation"], person_hh, len(hh_ids)))
+    return Population(persons, households, births, out_person_ids, out_hh_ids)
