@@ -6,7 +6,8 @@
 The population is generated county by county (so each county's households are one household-id range in the
 Parquet files, as a registry export sorted by county would be) and written once; the timed part is
 `cradle batch` itself: reading partitions, the engine, writing the entitlements. Peak memory is the largest
-sum of resident memory over this process and its workers, sampled every 0.1 s.
+sum of proportional resident memory (PSS: a page shared by the forked workers counted once, not once per
+process) over this process and its workers, sampled every 0.25 s.
 
 The floor, measured right after in the same run with the same number of worker processes: every partition's rows
 of the three tables read (all their columns, the row groups holding the partition) and its entitlements written
@@ -89,11 +90,11 @@ class PeakMemory:
         me = psutil.Process()
         while not self._stop.is_set():
             try:
-                rss = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
+                rss = sum(p.memory_full_info().pss for p in (me, *me.children(recursive=True)))
             except psutil.Error:
                 continue
             self.peak = max(self.peak, rss)
-            time.sleep(0.1)
+            time.sleep(0.25)
 
     def __enter__(self):
         self._thread.start()

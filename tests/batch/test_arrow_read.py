@@ -91,9 +91,36 @@ def test_arrow_population_and_table_equal_the_frames_path(zibo_frames, tmp_path,
     assert (others > 0) == (how == "interleaved")
 
 
-def test_plan_of_unsorted_households_equals_the_sorted(zibo_frames, tmp_path):
-    sorted_src = _variant(zibo_frames, "sorted", tmp_path / "sorted")
-    shuffled_src = _variant(zibo_frames, "shuffled", tmp_path / "shuffled")
-    for region, size in (("370300", 400), ("370300", 5000), ("370303", 100)):
-        assert plan(sorted_src, region, size) == plan(shuffled_src, region, size)
-    assert pq.ParquetFile(shuffled_src / "households.parquet").metadata.num_row_groups > 1
+def _households_written(frames, out, how: str):
+    """The households table alone (plan reads no other), written one row group per county, in row groups that
+    cut across counties, or shuffled."""
+    households = frames.households.sort("jurisdiction", "household_id")
+    out.mkdir()
+    for name in TABLES[1:]:
+        getattr(frames, name).head(0).write_parquet(out / f"{name}.parquet")
+    if how == "a row group per county":
+        with pq.ParquetWriter(out / "households.parquet", households.to_arrow().schema) as writer:
+            for _, county in households.group_by("jurisdiction", maintain_order=True):
+                writer.write_table(county.to_arrow())
+    elif how == "row groups across counties":
+        households.write_parquet(out / "households.parquet", row_group_size=300)
+    else:
+        households.sample(fraction=1.0, shuffle=True, seed=2).write_parquet(
+            out / "households.parquet", row_group_size=700
+        )
+    return out
+
+
+def test_plan_is_the_same_however_the_households_are_cut_into_row_groups(zibo_frames, tmp_path):
+    """Counted from the statistics of row groups of one county, read where a row group holds several, or
+    sorted from a shuffled table: the same partitions, split counties included."""
+    hows = ("a row group per county", "row groups across counties", "shuffled")
+    sources = [_households_written(zibo_frames, tmp_path / str(i), how) for i, how in enumerate(hows)]
+    per_county = pq.ParquetFile(sources[0] / "households.parquet").metadata
+    assert per_county.num_row_groups == zibo_frames.households["jurisdiction"].n_unique() > 1
+    for region, size in (("370300", 400), ("370300", 5000), ("370303", 100), ("370300", 150)):
+        plans = [plan(src, region, size) for src in sources]
+        assert plans[0] == plans[1] == plans[2], (region, size)
+        assert sum(p.households for p in plans[0]) > 0
+    split = plan(sources[0], "370300", 150)
+    assert any(p.key.endswith("-1") for p in split)  # counties split into household-id ranges

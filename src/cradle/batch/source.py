@@ -9,7 +9,7 @@ household id (as `cradle batch-synth` writes them); unsorted tables are still re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,52 +83,112 @@ def check_layout(directory: Path) -> dict[str, Path]:
 def plan(directory: Path, region: str, max_households: int = 200_000) -> list[Partition]:
     """The partitions of the households of `region` (every county inside it), in county order."""
     paths = check_layout(directory)
-    wanted = np.array([int(c) for c in counties(region)], dtype=np.int64)
-    table = pq.read_table(paths["households"], columns=["household_id", "jurisdiction"])
-    county = pc.fill_null(table["jurisdiction"], -1).to_numpy()
-    ids = table["household_id"].to_numpy()
-    del table
-    inside = np.isin(county, wanted)
-    if not inside.all():
-        county, ids = county[inside], ids[inside]
-    if len(ids) > 1 and not _in_order(county, ids):  # sorted by county, then household id
-        order = np.lexsort((ids, county)) if ids.dtype.kind in "iuf" else _sort_order(county, ids)
-        county, ids = county[order], ids[order]
-    starts = np.flatnonzero(county[1:] != county[:-1]) + 1
-    bounds = list(zip(np.r_[0, starts].tolist(), np.r_[starts, len(ids)].tolist(), strict=True))
     out: list[Partition] = []
-    group: list[tuple[int, int, int]] = []  # small counties waiting to fill a partition: (county, start, end)
+    group: list[_County] = []  # small counties waiting to fill a partition
 
     def flush() -> None:
         if group:
-            part = ids[group[0][1] : group[-1][2]]
             out.append(
                 Partition(
-                    f"{group[0][0]}-0",
-                    tuple(g[0] for g in group),
-                    _scalar(part.min()),
-                    _scalar(part.max()),
-                    len(part),
+                    f"{group[0].code}-0",
+                    tuple(g.code for g in group),
+                    min(g.lo for g in group),
+                    max(g.hi for g in group),
+                    sum(g.n for g in group),
                 )
             )
             group.clear()
 
-    for start, end in bounds if len(ids) else []:
-        code = int(county[start])
-        if end - start > max_households:
+    for county in _counties(paths["households"], {int(c) for c in counties(region)}):
+        if county.n > max_households:
             flush()
-            for n, first in enumerate(range(start, end, max_households)):
-                last = min(first + max_households, end) - 1
+            ids = county.ids()
+            for n, first in enumerate(range(0, len(ids), max_households)):
+                piece = ids[first : first + max_households]
                 out.append(
                     Partition(
-                        f"{code}-{n}", (code,), _scalar(ids[first]), _scalar(ids[last]), last - first + 1
+                        f"{county.code}-{n}",
+                        (county.code,),
+                        _scalar(piece[0]),
+                        _scalar(piece[-1]),
+                        len(piece),
                     )
                 )
             continue
-        if sum(g[2] - g[1] for g in group) + end - start > max_households:
+        if sum(g.n for g in group) + county.n > max_households:
             flush()
-        group.append((code, start, end))
+        group.append(county)
     flush()
+    return out
+
+
+@dataclass
+class _County:
+    code: int
+    n: int  # households
+    lo: object  # household ids, smallest and largest
+    hi: object
+    ids: Callable[[], np.ndarray]  # its household ids in order (read only for a county to be split)
+
+
+def _complete(stats) -> bool:
+    return stats is not None and stats.has_min_max and stats.has_null_count and stats.null_count == 0
+
+
+def _counties(path: Path, wanted: set[int]) -> list[_County]:
+    """The counties of `wanted` among the households, in code order. A row group of one county (its
+    jurisdiction's statistics say so, as in a table written county by county) is counted from its statistics
+    without being read; the other row groups' two columns are read."""
+    file = pq.ParquetFile(path)
+    meta, schema = file.metadata, file.schema_arrow
+    at_id, at_county = schema.get_field_index("household_id"), schema.get_field_index("jurisdiction")
+    integer_ids = pa.types.is_integer(schema.field(at_id).type)  # text statistics may be cut short
+    counted: dict[int, list] = {}  # code -> [households, lo, hi, row groups]
+    rest = []
+    for i in range(meta.num_row_groups):
+        rg = meta.row_group(i)
+        by_id, by_county = rg.column(at_id).statistics, rg.column(at_county).statistics
+        if integer_ids and _complete(by_id) and _complete(by_county) and by_county.min == by_county.max:
+            if by_county.min in wanted:
+                c = counted.setdefault(int(by_county.min), [0, by_id.min, by_id.max, []])
+                c[0] += rg.num_rows
+                c[1], c[2] = min(c[1], by_id.min), max(c[2], by_id.max)
+                c[3].append(i)
+        else:
+            rest.append(i)
+    read: dict[int, np.ndarray] = {}  # code -> its ids in the row groups read, in order
+    if rest:
+        table = file.read_row_groups(rest, columns=["household_id", "jurisdiction"])
+        county = pc.fill_null(table["jurisdiction"], -1).to_numpy()
+        ids = table["household_id"].to_numpy()
+        del table
+        inside = np.isin(county, np.array(sorted(wanted), dtype=np.int64))
+        if not inside.all():
+            county, ids = county[inside], ids[inside]
+        if len(ids) > 1 and not _in_order(county, ids):  # sorted by county, then household id
+            order = np.lexsort((ids, county)) if ids.dtype.kind in "iuf" else _sort_order(county, ids)
+            county, ids = county[order], ids[order]
+        starts = np.r_[0, np.flatnonzero(county[1:] != county[:-1]) + 1] if len(ids) else np.empty(0, int)
+        for start, end in zip(starts.tolist(), np.r_[starts[1:], len(ids)].tolist(), strict=True):
+            read[int(county[start])] = ids[start:end]
+    out = []
+    for code in sorted(set(counted) | set(read)):
+        n, lo, hi, groups = counted.get(code, [0, None, None, []])
+        found = read.get(code)
+        if found is not None:
+            lo = _scalar(found[0]) if lo is None else min(lo, _scalar(found[0]))
+            hi = _scalar(found[-1]) if hi is None else max(hi, _scalar(found[-1]))
+            n += len(found)
+
+        def ids(groups=groups, found=found, code=code) -> np.ndarray:
+            if not groups:
+                return found
+            counted_ids = file.read_row_groups(groups, columns=["household_id"])["household_id"].to_numpy()
+            return np.sort(
+                counted_ids if found is None else np.concatenate([counted_ids, found]), kind="stable"
+            )
+
+        out.append(_County(code, n, lo, hi, ids))
     return out
 
 
@@ -191,7 +251,8 @@ def _open(path: Path) -> tuple[pq.ParquetFile, list]:
             stats = meta.row_group(i).column(at).statistics
             ranges.append((stats.min, stats.max) if stats is not None and stats.has_min_max else None)
         found = _files[key] = (meta, ranges)
-    return pq.ParquetFile(path, metadata=found[0]), found[1]
+    # mapped and read column by column without pre-buffering: the cheapest way to read a few columns
+    return pq.ParquetFile(path, metadata=found[0], memory_map=True, pre_buffer=False), found[1]
 
 
 class _Rows:
@@ -284,9 +345,21 @@ def _match(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray
     if len(keys) > 1 and not np.all(keys[1:] > keys[:-1]):
         order = np.argsort(keys, kind="stable")
         keys = keys[order]
-    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    found = keys[pos] == wanted
-    rows = (pos if order is None else order[pos]).astype(np.int64)
+    if len(wanted) > 1 and np.all(wanted[1:] >= wanted[:-1]):
+        # members listed household by household (a table sorted by household id): one search per household
+        starts = np.flatnonzero(np.r_[True, wanted[1:] != wanted[:-1]])
+        lengths = np.diff(np.r_[starts, len(wanted)])
+        values = wanted[starts]
+        if len(values) == len(keys) and np.array_equal(values, keys):
+            pos = np.arange(len(keys))
+        else:
+            pos = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
+        found = np.repeat(keys[pos] == values, lengths)
+        pos = np.repeat(pos, lengths)
+    else:
+        pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        found = keys[pos] == wanted
+    rows = (pos if order is None else order[pos]).astype(np.int64, copy=False)
     return rows, None if found.all() else found
 
 
@@ -341,9 +414,11 @@ def read_population(directory: Path, part: Partition) -> Population:
     stride = np.int64(person_ids.max() + 1) if len(person_ids) else np.int64(1)
     pkey = person_hh * stride + person_ids
     bkey = birth_hh * stride + child_ids
-    order = np.argsort(pkey, kind="stable")
-    pos = np.minimum(np.searchsorted(pkey[order], bkey), max(len(pkey) - 1, 0))
-    child = np.where((len(pkey) > 0) & (pkey[order][pos] == bkey), order[pos], -1) if len(bkey) else bkey
+    ordered = len(pkey) < 2 or bool(np.all(pkey[1:] > pkey[:-1]))  # members sorted by household, then id
+    order = np.arange(len(pkey)) if ordered else np.argsort(pkey, kind="stable")
+    sorted_keys = pkey if ordered else pkey[order]
+    pos = np.minimum(np.searchsorted(sorted_keys, bkey), max(len(pkey) - 1, 0))
+    child = np.where((len(pkey) > 0) & (sorted_keys[pos] == bkey), order[pos], -1) if len(bkey) else bkey
     births = {"hh": birth_hh, "child": child.astype(np.int64)}
     for col, dtype in BIRTH_COLUMNS.items():
         if col not in births and col != "mother":
