@@ -35,6 +35,7 @@ import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+import cradle.db  # noqa: F401  (loaded by the `cradle` command before it runs a batch: not timed here either)
 from cradle.batch.compute import entitlement_table
 from cradle.batch.runner import BatchSpec, run_batch, write_entitlements
 from cradle.batch.source import Partition, plan, read_population

@@ -97,15 +97,14 @@ def entitlement_table(
     household = joined([res.household for res in granted], np.empty(0, dtype=np.int64))
     amount = joined(amounts, np.empty(0))
     by_person = beneficiary >= 0
-    person_text = _texts(np.asarray(pop.person_ids)[beneficiary[by_person]])
-    if by_person.all():
-        beneficiary_text = person_text
-    else:  # a household's entitlement (row -1) is written "household"
-        positions = np.cumsum(by_person) - 1
+    person_ids = np.asarray(pop.person_ids)
+    if len(person_ids):
+        beneficiary_text = _texts(person_ids[np.maximum(beneficiary, 0)])
+    else:  # households without members listed: only household entitlements
+        beneficiary_text = pa.nulls(len(beneficiary), pa.string())
+    if not by_person.all():  # a household's entitlement (row -1) is written "household"
         beneficiary_text = pc.if_else(
-            pa.array(by_person),
-            person_text.take(pa.array(np.maximum(positions, 0))),
-            pa.scalar("household", pa.string()),
+            pa.array(by_person), beneficiary_text, pa.scalar("household", pa.string())
         )
     columns = {
         name: _repeated([getattr(res.program, attr) for res in granted], counts)

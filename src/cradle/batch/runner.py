@@ -108,7 +108,7 @@ def write_entitlements(table, path: Path) -> None:
         path,
         compression="snappy",
         use_dictionary=list(TEXTS),
-        write_statistics=[c for c in table.column_names if c not in ("beneficiary", "household")],
+        write_statistics=["amount", "deadline", "period_start", "period_end", "county"],
         store_schema=False,
     )
 
