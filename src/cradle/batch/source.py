@@ -306,12 +306,17 @@ def _array(column: pa.ChunkedArray | None, n: int, dtype) -> np.ndarray:
     if column is None:
         return np.full(n, NAT) if dtype == "datetime64[D]" else np.zeros(n, dtype)
     if dtype == "datetime64[D]":
-        return pc.cast(column, pa.date32(), safe=False).to_numpy().astype("datetime64[D]", copy=False)
-    if dtype is float:
-        return pc.fill_null(pc.cast(column, pa.float64()), np.nan).to_numpy()
-    if dtype is bool:
-        return pc.fill_null(pc.cast(column, pa.bool_()), False).to_numpy()
-    return pc.fill_null(column, 0).to_numpy().astype(dtype, copy=False)
+        if column.type != pa.date32():
+            column = pc.cast(column, pa.date32(), safe=False)
+        return column.to_numpy().astype("datetime64[D]", copy=False)  # null: NaT
+    fill = np.nan if dtype is float else False if dtype is bool else 0
+    wanted = pa.float64() if dtype is float else pa.bool_() if dtype is bool else None
+    if wanted is not None and column.type != wanted:
+        column = pc.cast(column, wanted)
+    if column.null_count:
+        column = pc.fill_null(column, fill)
+    found = column.to_numpy()
+    return found if wanted is not None else found.astype(dtype, copy=False)
 
 
 class _Columns(Mapping):
