@@ -250,6 +250,8 @@ def _open(path: Path) -> tuple[pq.ParquetFile, list]:
         for i in range(meta.num_row_groups):
             stats = meta.row_group(i).column(at).statistics
             ranges.append((stats.min, stats.max) if stats is not None and stats.has_min_max else None)
+        if len(_files) >= 64:  # a long-lived process reading many sources keeps the recent ones
+            _files.clear()
         found = _files[key] = (meta, ranges)
     # mapped and read column by column without pre-buffering: the cheapest way to read a few columns
     return pq.ParquetFile(path, metadata=found[0], memory_map=True, pre_buffer=False), found[1]
