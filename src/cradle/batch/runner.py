@@ -7,7 +7,10 @@ Output directory layout (`--out DIR`):
 A rerun with the same settings skips the partitions the manifest lists, so an interrupted run resumes without
 redoing or duplicating anything: a partition is in the manifest only after its file was renamed into place,
 and a part file that is not in the manifest (killed between rename and manifest) is simply rewritten.
-Partitions run in worker processes (spawned, so Polars' thread pool is never forked).
+Partitions run in worker processes forked once the parent has imported the engine, loaded the packs and read
+the parameter desk, so a worker starts at once with what the parent has. A worker reads, computes and writes
+with Arrow and NumPy and never calls Polars (whose thread pool does not survive a fork). Where fork is not the
+platform's way (not Linux), workers are spawned and load all of it themselves.
 """
 
 from __future__ import annotations
@@ -16,19 +19,22 @@ import datetime as dt
 import json
 import multiprocessing as mp
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from cradle import atomicfile
 from cradle.atomicfile import atomic_path
-from cradle.batch.compute import ENTITLEMENT_SCHEMA, entitlements
-from cradle.batch.source import Partition, plan, read_partition
+from cradle.batch.compute import ENTITLEMENT_SCHEMA, TEXTS, entitlement_table
+from cradle.batch.source import Partition, plan, read_population
 from cradle.errors import N_, Invalid
-from cradle.policy.population import Population
+from cradle.policy import published
+from cradle.policy.packs import load_packs
 
 MANIFEST = "manifest.json"
 
@@ -94,17 +100,29 @@ def load_manifest(out: Path, settings: dict) -> dict:
     return manifest
 
 
+def write_entitlements(table, path: Path) -> None:
+    """A partition's entitlements as Parquet (Snappy; the repeated texts dictionary-encoded). No Arrow schema
+    is stored, so readers see the texts as plain strings (ENTITLEMENT_SCHEMA), not as dictionaries."""
+    pq.write_table(
+        table,
+        path,
+        compression="snappy",
+        use_dictionary=list(TEXTS),
+        write_statistics=["amount", "deadline", "period_start", "period_end", "county"],
+        store_schema=False,
+    )
+
+
 def run_partition(spec: BatchSpec, part: Partition, out: Path) -> PartResult:
     """Computes one partition and renames its file into place."""
     t0 = time.perf_counter()
-    households, persons, births = read_partition(Path(spec.source), part)
-    pop = Population.from_frames(households, persons, births)
+    pop = read_population(Path(spec.source), part)
     only = set(spec.only) if spec.only is not None else None
-    table = entitlements(pop, spec.as_of, spec.overrides or None, only)
+    table = entitlement_table(pop, spec.as_of, spec.overrides or None, only)
     final = out / "parts" / f"{part.key}.parquet"
     with atomic_path(final) as tmp:  # a part appears whole or not at all (a rerun redoes a missing one)
-        table.write_parquet(tmp)
-    return PartResult(part.key, households.height, persons.height, table.height, time.perf_counter() - t0)
+        write_entitlements(table, tmp)
+    return PartResult(part.key, pop.n_households, pop.n_persons, table.num_rows, time.perf_counter() - t0)
 
 
 def _work(args) -> PartResult:
@@ -112,8 +130,20 @@ def _work(args) -> PartResult:
     return run_partition(spec, part, out)
 
 
-def _worker_init() -> None:
-    os.environ.setdefault("POLARS_MAX_THREADS", "1")
+def _forked_worker() -> None:
+    """A forked worker's own database connections: the parent's pooled ones are left to the parent."""
+    # deferred: the database layer loads when the parameter desk is first read, not with the batch
+    from cradle.db import get_engine
+
+    get_engine().dispose(close=False)
+
+
+def _pool(workers: int):
+    if sys.platform == "linux":
+        load_packs()  # what the workers would each load: loaded once, before the fork
+        published.refresh()
+        return mp.get_context("fork").Pool(workers, initializer=_forked_worker)
+    return mp.get_context("spawn").Pool(workers)
 
 
 def run_batch(
@@ -156,8 +186,7 @@ def run_batch(
         for part in todo:
             finish(run_partition(spec, part, out))
     else:
-        ctx = mp.get_context("spawn")
-        with ctx.Pool(workers, initializer=_worker_init) as pool:
+        with _pool(workers) as pool:
             for res in pool.imap_unordered(_work, [(spec, p, out) for p in todo]):
                 finish(res)
     return BatchSummary(
