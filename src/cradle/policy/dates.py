@@ -100,6 +100,8 @@ def add_months(d, months) -> np.ndarray:
         found = _index(d)
         if found is not None and (shift.size == 0 or np.abs(shift).max() <= MAX_MONTH_SHIFT):
             idx, nat = found
+            if shift.ndim == 0:  # one shift for every row (a birthday): one lookup per row
+                return _days_of(_shifted(int(shift))[idx], nat)
             cal = _calendar()
             target = cal["month_no"][idx] + (shift - _MONTH_FIRST)
             if nat is not None:
@@ -107,6 +109,18 @@ def add_months(d, months) -> np.ndarray:
             offset = np.minimum(cal["dom0"][idx], cal["month_len"][target] - 1)
             return _days_of(cal["month_first"][target] + offset, nat)
     return _add_months(d, months)
+
+
+@lru_cache(maxsize=16)
+def _shifted(months: int) -> np.ndarray:
+    """Per calendar day: its day number plus `months` months (clamped to the end of the target month), worked
+    out once for the whole calendar so that a long array is one lookup per row (birthdays, deadlines)."""
+    cal = _calendar()
+    target = cal["month_no"] + (months - _MONTH_FIRST)
+    offset = np.minimum(cal["dom0"], cal["month_len"][target] - 1)
+    out = cal["month_first"][target] + offset
+    out.flags.writeable = False  # shared by every call with this shift
+    return out
 
 
 def _add_months(d: np.ndarray, months) -> np.ndarray:

@@ -198,7 +198,7 @@ def run(
             region=pack.region,
             overrides=overrides,
             shared=whole if rows is None else None,
-            whole=None if rows is None else (whole, sub.person_origin, sub.household_origin),
+            whole=None if rows is None else (whole, sub.person_take, sub.household_take),
             layer=layer_parameter,
         )
         for prog in programs:

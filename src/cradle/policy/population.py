@@ -12,7 +12,7 @@ Enumerations are small integers (see the *_CODES maps) so that formulas are plai
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -115,6 +115,16 @@ class Part:
     births: Mapping[str, np.ndarray]
     person_origin: np.ndarray
     household_origin: np.ndarray
+    # What cuts a whole-population array down to these rows: the origins, or a slice when the rows are one
+    # run of the source's rows (then a cut is a view, not a copy).
+    person_take: np.ndarray | slice | None = None
+    household_take: np.ndarray | slice | None = None
+
+    def __post_init__(self):
+        if self.person_take is None:
+            self.person_take = self.person_origin
+        if self.household_take is None:
+            self.household_take = self.household_origin
 
 
 @dataclass
@@ -126,6 +136,7 @@ class Population:
     household_ids: np.ndarray  # household id (output only)
     person_origin: np.ndarray | None = None  # rows in the population this one was taken from
     household_origin: np.ndarray | None = None
+    _sorted: dict = field(default_factory=dict, repr=False, compare=False)  # entity -> rows ordered by `hh`
 
     @property
     def n_persons(self) -> int:
@@ -153,6 +164,9 @@ class Population:
         Person and birth indices are renumbered; other columns are cut when first read (TakenColumns), since
         a pack's formulas read a few of them."""
         rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) and rows[-1] - rows[0] + 1 == len(rows) and self._by_household():
+            if len(rows) == 1 or (np.diff(rows) == 1).all():
+                return self._run_of(int(rows[0]), int(rows[-1]) + 1)
         new_index = np.full(self.n_households, -1, dtype=np.int64)
         new_index[rows] = np.arange(len(rows))
         person_hh = new_index[self.persons["hh"]]
@@ -173,6 +187,38 @@ class Population:
             TakenColumns(self.births, brows, fixed_births),
             prows,
             rows,
+        )
+
+    def _by_household(self) -> bool:
+        """Whether persons and births are listed household by household in household order (the batch tables'
+        and the synthetic population's layout), checked once."""
+        found = self._sorted.get("all")
+        if found is None:
+            found = self._sorted["all"] = all(
+                len(hh) < 2 or bool((hh[1:] >= hh[:-1]).all())
+                for hh in (np.asarray(self.persons["hh"]), np.asarray(self.births["hh"]))
+            )
+        return found
+
+    def _run_of(self, first: int, stop: int) -> Part:
+        """columns_of for the households first..stop-1 of a population listed household by household: their
+        persons and births are runs of rows too, found by binary search, and every column is a view."""
+        person_hh, birth_hh = np.asarray(self.persons["hh"]), np.asarray(self.births["hh"])
+        p0, p1 = (int(i) for i in np.searchsorted(person_hh, [first, stop]))
+        b0, b1 = (int(i) for i in np.searchsorted(birth_hh, [first, stop]))
+        fixed_births = {"hh": birth_hh[b0:b1] - first}
+        for key in ("child", "mother"):  # members of the birth's household, so within p0..p1
+            old = np.asarray(self.births[key][b0:b1])
+            fixed_births[key] = np.where((old >= p0) & (old < p1), old - p0, -1)
+        persons, households = slice(p0, p1), slice(first, stop)
+        return Part(
+            TakenColumns(self.persons, persons, {"hh": person_hh[persons] - first}),
+            TakenColumns(self.households, households, {}),
+            TakenColumns(self.births, slice(b0, b1), fixed_births),
+            np.arange(p0, p1, dtype=np.int64),
+            np.arange(first, stop, dtype=np.int64),
+            persons,
+            households,
         )
 
     # --- construction -------------------------------------------------------------------------------------
@@ -436,7 +482,9 @@ def _rows_of(keys: np.ndarray, wanted: np.ndarray, what: str) -> np.ndarray:
 class TakenColumns(Mapping):
     """The columns of `source` at `rows`, each cut on first read and kept; `fixed` columns are given."""
 
-    def __init__(self, source: Mapping[str, np.ndarray], rows: np.ndarray, fixed: dict[str, np.ndarray]):
+    def __init__(
+        self, source: Mapping[str, np.ndarray], rows: np.ndarray | slice, fixed: dict[str, np.ndarray]
+    ):
         self._source, self._rows, self._taken = source, rows, dict(fixed)
 
     def __getitem__(self, key: str) -> np.ndarray:
