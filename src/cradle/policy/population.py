@@ -164,9 +164,9 @@ class Population:
         Person and birth indices are renumbered; other columns are cut when first read (TakenColumns), since
         a pack's formulas read a few of them."""
         rows = np.asarray(rows, dtype=np.int64)
-        if len(rows) and rows[-1] - rows[0] + 1 == len(rows) and self._by_household():
-            if len(rows) == 1 or (np.diff(rows) == 1).all():
-                return self._run_of(int(rows[0]), int(rows[-1]) + 1)
+        one_run = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows) and (np.diff(rows) == 1).all()
+        if one_run and self._by_household():
+            return self._run_of(int(rows[0]), int(rows[-1]) + 1)
         new_index = np.full(self.n_households, -1, dtype=np.int64)
         new_index[rows] = np.arange(len(rows))
         person_hh = new_index[self.persons["hh"]]
