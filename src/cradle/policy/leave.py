@@ -114,15 +114,23 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         else 3
     )
     until = c.birthday(limit)
-    young = c.is_child & c.alive & ~np.isnat(p.birth_date) & (c.as_of < until) & in_policy(c, c.birth_order)
+    # the few persons under the limit first, then the other tests on them alone
+    young = np.flatnonzero(c.as_of < until)
+    young = young[c.is_child[young] & c.alive[young] & ~np.isnat(p.birth_date[young])]
+    young = young[in_policy(c, c.birth_order[young])]
+    hh = p.hh[young]
+    count = np.bincount(hh, minlength=len(c.households))
     last = np.full(len(c.households), NO_DAY, dtype=np.int64)
     first = np.full(len(c.households), np.iinfo(np.int64).max, dtype=np.int64)
-    np.maximum.at(last, p.hh[young], until[young].astype(np.int64))
-    np.minimum.at(first, p.hh[young], p.birth_date[young].astype(np.int64))
-    n = c.to_persons(c.count_by_household(young))
-    start = np.where(n > 0, c.to_persons(first), NAT.astype(np.int64)).astype("datetime64[D]")
-    end = np.where(n > 0, c.to_persons(last), NAT.astype(np.int64)).astype("datetime64[D]")
-    return n, start, end
+    np.maximum.at(last, hh, until[young].astype(np.int64))
+    np.minimum.at(first, hh, p.birth_date[young].astype(np.int64))
+    none = count == 0
+    first[none] = last[none] = NAT.astype(np.int64)
+    return (
+        c.to_persons(count),
+        c.to_persons(first.view("datetime64[D]")),
+        c.to_persons(last.view("datetime64[D]")),
+    )
 
 
 def _parent_rule(

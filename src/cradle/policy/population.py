@@ -423,8 +423,13 @@ def newborns(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The newborns of each delivery: (person rows, their delivery rows), the household's children born on a
     delivery's date. One sort of the deliveries and a binary search per child."""
-    kids = np.flatnonzero(is_child & ~np.isnat(birth_date))
-    if not len(kids) or not len(birth_hh):
+    if not len(birth_hh):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if np.isnat(birth_day).any():
+        kids = np.flatnonzero(is_child & ~np.isnat(birth_date))
+    else:  # only children born between the first and the last delivery can be one's newborn
+        kids = np.flatnonzero(is_child & (birth_date >= birth_day.min()) & (birth_date <= birth_day.max()))
+    if not len(kids):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     bkey = _day_key(birth_hh, birth_day)
     order = np.argsort(bkey, kind="stable")
