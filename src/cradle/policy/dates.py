@@ -156,9 +156,7 @@ def age(birth, on) -> np.ndarray:
         found = _index(birth)
         if found is not None and not np.isnat(on):
             idx, nat = found
-            oy, om, od = (int(v[0]) for v in _ymd(np.array([on])))
-            # (on key - birth key) >> 9 is the difference in years, less one before the birthday
-            years = (oy * 512 + om * 32 + od - _calendar()["ymd_key"][idx]) >> 9
+            years = _ages_on(int(on.astype(np.int64)))[idx]
             if nat is not None:
                 years[nat] = -1
             return years
@@ -167,6 +165,16 @@ def age(birth, on) -> np.ndarray:
     oy, om, od = _ymd(np.broadcast_to(np.asarray(on, dtype="datetime64[D]"), birth.shape))
     years = oy - by - ((om < bm) | ((om == bm) & (od < bd)))
     return np.where(nat, -1, years)
+
+
+@lru_cache(maxsize=8)
+def _ages_on(on: int) -> np.ndarray:
+    """Per calendar day taken as a birth date: the age in completed years on the day numbered `on`."""
+    oy, om, od = (int(v[0]) for v in _ymd(np.array([on]).astype("datetime64[D]")))
+    # (on key - birth key) >> 9 is the difference in years, less one before the birthday
+    out = (oy * 512 + om * 32 + od - _calendar()["ymd_key"]) >> 9
+    out.flags.writeable = False  # shared by every call on this day
+    return out
 
 
 def months_between(start, end) -> np.ndarray:

@@ -215,8 +215,8 @@ def run(
             if rule.beneficiary is not None:
                 ben_rows = _at(rule.beneficiary, n, idx, np.int64)
             if rows is not None:  # back to the caller's numbering
-                hh_rows = sub.household_origin[hh_rows]
-                ben_rows = np.where(ben_rows >= 0, sub.person_origin[np.maximum(ben_rows, 0)], -1)
+                hh_rows = sub.households_in_whole(hh_rows)
+                ben_rows = np.where(ben_rows >= 0, sub.persons_in_whole(np.maximum(ben_rows, 0)), -1)
             amount = None
             if rule.amount is not None:
                 is_date = np.asarray(rule.amount).dtype.kind == "M"

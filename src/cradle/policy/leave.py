@@ -124,13 +124,15 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     first = np.full(len(c.households), np.iinfo(np.int64).max, dtype=np.int64)
     np.maximum.at(last, hh, until[young].astype(np.int64))
     np.minimum.at(first, hh, p.birth_date[young].astype(np.int64))
-    none = count == 0
-    first[none] = last[none] = NAT.astype(np.int64)
-    return (
-        c.to_persons(count),
-        c.to_persons(first.view("datetime64[D]")),
-        c.to_persons(last.view("datetime64[D]")),
-    )
+    # to the persons: the members of the few households with such a child, the others have none
+    members = np.flatnonzero((count > 0)[p.hh])
+    n = np.zeros(len(p.hh), dtype=np.int64)
+    start, end = np.full(len(p.hh), NAT), np.full(len(p.hh), NAT)
+    of = p.hh[members]
+    n[members] = count[of]
+    start[members] = first[of].view("datetime64[D]")
+    end[members] = last[of].view("datetime64[D]")
+    return n, start, end
 
 
 def _parent_rule(

@@ -108,23 +108,37 @@ BIRTH_COLUMNS = {
 
 @dataclass
 class Part:
-    """Some households' columns (Population.columns_of) and where their rows come from."""
+    """Some households' columns (Population.columns_of) and where their rows come from: `person_take` and
+    `household_take` cut a whole-population array down to them, an array of rows or, when they are one run
+    of the source's rows, a slice (then a cut is a view, not a copy)."""
 
     persons: Mapping[str, np.ndarray]
     households: Mapping[str, np.ndarray]
     births: Mapping[str, np.ndarray]
-    person_origin: np.ndarray
-    household_origin: np.ndarray
-    # What cuts a whole-population array down to these rows: the origins, or a slice when the rows are one
-    # run of the source's rows (then a cut is a view, not a copy).
-    person_take: np.ndarray | slice | None = None
-    household_take: np.ndarray | slice | None = None
+    person_take: np.ndarray | slice
+    household_take: np.ndarray | slice
 
-    def __post_init__(self):
-        if self.person_take is None:
-            self.person_take = self.person_origin
-        if self.household_take is None:
-            self.household_take = self.household_origin
+    @property
+    def person_origin(self) -> np.ndarray:
+        """Rows in the population this part was taken from."""
+        return _rows_of_take(self.person_take)
+
+    @property
+    def household_origin(self) -> np.ndarray:
+        return _rows_of_take(self.household_take)
+
+    def persons_in_whole(self, rows: np.ndarray) -> np.ndarray:
+        """The whole population's rows of some of this part's person rows."""
+        take = self.person_take
+        return rows + take.start if type(take) is slice else take[rows]
+
+    def households_in_whole(self, rows: np.ndarray) -> np.ndarray:
+        take = self.household_take
+        return rows + take.start if type(take) is slice else take[rows]
+
+
+def _rows_of_take(take: np.ndarray | slice) -> np.ndarray:
+    return np.arange(take.start, take.stop, dtype=np.int64) if type(take) is slice else take
 
 
 @dataclass
@@ -215,8 +229,6 @@ class Population:
             TakenColumns(self.persons, persons, {"hh": person_hh[persons] - first}),
             TakenColumns(self.households, households, {}),
             TakenColumns(self.births, slice(b0, b1), fixed_births),
-            np.arange(p0, p1, dtype=np.int64),
-            np.arange(first, stop, dtype=np.int64),
             persons,
             households,
         )
