@@ -100,6 +100,8 @@ def add_months(d, months) -> np.ndarray:
         found = _index(d)
         if found is not None and (shift.size == 0 or np.abs(shift).max() <= MAX_MONTH_SHIFT):
             idx, nat = found
+            if shift.ndim == 0:  # one shift for every row (a birthday): one lookup per row
+                return _days_of(_shifted(int(shift))[idx], nat)
             cal = _calendar()
             target = cal["month_no"][idx] + (shift - _MONTH_FIRST)
             if nat is not None:
@@ -107,6 +109,18 @@ def add_months(d, months) -> np.ndarray:
             offset = np.minimum(cal["dom0"][idx], cal["month_len"][target] - 1)
             return _days_of(cal["month_first"][target] + offset, nat)
     return _add_months(d, months)
+
+
+@lru_cache(maxsize=16)
+def _shifted(months: int) -> np.ndarray:
+    """Per calendar day: its day number plus `months` months (clamped to the end of the target month), worked
+    out once for the whole calendar so that a long array is one lookup per row (birthdays, deadlines)."""
+    cal = _calendar()
+    target = cal["month_no"] + (months - _MONTH_FIRST)
+    offset = np.minimum(cal["dom0"], cal["month_len"][target] - 1)
+    out = cal["month_first"][target] + offset
+    out.flags.writeable = False  # shared by every call with this shift
+    return out
 
 
 def _add_months(d: np.ndarray, months) -> np.ndarray:
@@ -142,9 +156,7 @@ def age(birth, on) -> np.ndarray:
         found = _index(birth)
         if found is not None and not np.isnat(on):
             idx, nat = found
-            oy, om, od = (int(v[0]) for v in _ymd(np.array([on])))
-            # (on key - birth key) >> 9 is the difference in years, less one before the birthday
-            years = (oy * 512 + om * 32 + od - _calendar()["ymd_key"][idx]) >> 9
+            years = _ages_on(int(on.astype(np.int64)))[idx]
             if nat is not None:
                 years[nat] = -1
             return years
@@ -153,6 +165,16 @@ def age(birth, on) -> np.ndarray:
     oy, om, od = _ymd(np.broadcast_to(np.asarray(on, dtype="datetime64[D]"), birth.shape))
     years = oy - by - ((om < bm) | ((om == bm) & (od < bd)))
     return np.where(nat, -1, years)
+
+
+@lru_cache(maxsize=8)
+def _ages_on(on: int) -> np.ndarray:
+    """Per calendar day taken as a birth date: the age in completed years on the day numbered `on`."""
+    oy, om, od = (int(v[0]) for v in _ymd(np.array([on]).astype("datetime64[D]")))
+    # (on key - birth key) >> 9 is the difference in years, less one before the birthday
+    out = (oy * 512 + om * 32 + od - _calendar()["ymd_key"]) >> 9
+    out.flags.writeable = False  # shared by every call on this day
+    return out
 
 
 def months_between(start, end) -> np.ndarray:

@@ -269,7 +269,7 @@ def run(
             region=pack.region,
             overrides=overrides,
             shared=whole if rows is None else None,
-            whole=None if rows is None else (whole, sub.person_origin, sub.household_origin),
+            whole=None if rows is None else (whole, sub.person_take, sub.household_take),
             layer=layer_parameter,
         )
         for prog in programs:
@@ -293,8 +293,8 @@ def run(
                 if rule.beneficiary is not None:
                     ben_rows = _at(rule.beneficiary, n, idx, np.int64)
                 if rows is not None:  # back to the caller's numbering
-                    hh_rows = sub.household_origin[hh_rows]
-                    ben_rows = np.where(ben_rows >= 0, sub.person_origin[np.maximum(ben_rows, 0)], -1)
+                    hh_rows = sub.households_in_whole(hh_rows)
+                    ben_rows = np.where(ben_rows >= 0, sub.persons_in_whole(np.maximum(ben_rows, 0)), -1)
                 if rule.amount is not None:
                     amount = _at(rule.amount, n, idx, "datetime64[D]" if _is_date(rule.amount) else float)
                 start, end = period(prog, rule, n, idx)

@@ -114,14 +114,24 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         else 3
     )
     until = c.birthday(limit)
-    young = c.is_child & c.alive & ~np.isnat(p.birth_date) & (c.as_of < until) & in_policy(c, c.birth_order)
+    # the few persons under the limit first, then the other tests on them alone
+    young = np.flatnonzero(c.as_of < until)
+    young = young[c.is_child[young] & c.alive[young] & ~np.isnat(p.birth_date[young])]
+    young = young[in_policy(c, c.birth_order[young])]
+    hh = p.hh[young]
+    count = np.bincount(hh, minlength=len(c.households))
     last = np.full(len(c.households), NO_DAY, dtype=np.int64)
     first = np.full(len(c.households), np.iinfo(np.int64).max, dtype=np.int64)
-    np.maximum.at(last, p.hh[young], until[young].astype(np.int64))
-    np.minimum.at(first, p.hh[young], p.birth_date[young].astype(np.int64))
-    n = c.to_persons(c.count_by_household(young))
-    start = np.where(n > 0, c.to_persons(first), NAT.astype(np.int64)).astype("datetime64[D]")
-    end = np.where(n > 0, c.to_persons(last), NAT.astype(np.int64)).astype("datetime64[D]")
+    np.maximum.at(last, hh, until[young].astype(np.int64))
+    np.minimum.at(first, hh, p.birth_date[young].astype(np.int64))
+    # to the persons: the members of the few households with such a child, the others have none
+    members = np.flatnonzero((count > 0)[p.hh])
+    n = np.zeros(len(p.hh), dtype=np.int64)
+    start, end = np.full(len(p.hh), NAT), np.full(len(p.hh), NAT)
+    of = p.hh[members]
+    n[members] = count[of]
+    start[members] = first[of].view("datetime64[D]")
+    end[members] = last[of].view("datetime64[D]")
     return n, start, end
 
 

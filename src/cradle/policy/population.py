@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -109,13 +109,37 @@ BIRTH_COLUMNS = {
 
 @dataclass
 class Part:
-    """Some households' columns (Population.columns_of) and where their rows come from."""
+    """Some households' columns (Population.columns_of) and where their rows come from: `person_take` and
+    `household_take` cut a whole-population array down to them, an array of rows or, when they are one run
+    of the source's rows, a slice (then a cut is a view, not a copy)."""
 
     persons: Mapping[str, np.ndarray]
     households: Mapping[str, np.ndarray]
     births: Mapping[str, np.ndarray]
-    person_origin: np.ndarray
-    household_origin: np.ndarray
+    person_take: np.ndarray | slice
+    household_take: np.ndarray | slice
+
+    @property
+    def person_origin(self) -> np.ndarray:
+        """Rows in the population this part was taken from."""
+        return _rows_of_take(self.person_take)
+
+    @property
+    def household_origin(self) -> np.ndarray:
+        return _rows_of_take(self.household_take)
+
+    def persons_in_whole(self, rows: np.ndarray) -> np.ndarray:
+        """The whole population's rows of some of this part's person rows."""
+        take = self.person_take
+        return rows + take.start if type(take) is slice else take[rows]
+
+    def households_in_whole(self, rows: np.ndarray) -> np.ndarray:
+        take = self.household_take
+        return rows + take.start if type(take) is slice else take[rows]
+
+
+def _rows_of_take(take: np.ndarray | slice) -> np.ndarray:
+    return np.arange(take.start, take.stop, dtype=np.int64) if type(take) is slice else take
 
 
 @dataclass
@@ -127,6 +151,7 @@ class Population:
     household_ids: np.ndarray  # household id (output only)
     person_origin: np.ndarray | None = None  # rows in the population this one was taken from
     household_origin: np.ndarray | None = None
+    _sorted: dict = field(default_factory=dict, repr=False, compare=False)  # entity -> rows ordered by `hh`
 
     @property
     def n_persons(self) -> int:
@@ -154,6 +179,9 @@ class Population:
         Person and birth indices are renumbered; other columns are cut when first read (TakenColumns), since
         a pack's formulas read a few of them."""
         rows = np.asarray(rows, dtype=np.int64)
+        one_run = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows) and (np.diff(rows) == 1).all()
+        if one_run and self._by_household():
+            return self._run_of(int(rows[0]), int(rows[-1]) + 1)
         new_index = np.full(self.n_households, -1, dtype=np.int64)
         new_index[rows] = np.arange(len(rows))
         person_hh = new_index[self.persons["hh"]]
@@ -174,6 +202,36 @@ class Population:
             TakenColumns(self.births, brows, fixed_births),
             prows,
             rows,
+        )
+
+    def _by_household(self) -> bool:
+        """Whether persons and births are listed household by household in household order (the batch tables'
+        and the synthetic population's layout), checked once."""
+        found = self._sorted.get("all")
+        if found is None:
+            found = self._sorted["all"] = all(
+                len(hh) < 2 or bool((hh[1:] >= hh[:-1]).all())
+                for hh in (np.asarray(self.persons["hh"]), np.asarray(self.births["hh"]))
+            )
+        return found
+
+    def _run_of(self, first: int, stop: int) -> Part:
+        """columns_of for the households first..stop-1 of a population listed household by household: their
+        persons and births are runs of rows too, found by binary search, and every column is a view."""
+        person_hh, birth_hh = np.asarray(self.persons["hh"]), np.asarray(self.births["hh"])
+        p0, p1 = (int(i) for i in np.searchsorted(person_hh, [first, stop]))
+        b0, b1 = (int(i) for i in np.searchsorted(birth_hh, [first, stop]))
+        fixed_births = {"hh": birth_hh[b0:b1] - first}
+        for key in ("child", "mother"):  # members of the birth's household, so within p0..p1
+            old = np.asarray(self.births[key][b0:b1])
+            fixed_births[key] = np.where((old >= p0) & (old < p1), old - p0, -1)
+        persons, households = slice(p0, p1), slice(first, stop)
+        return Part(
+            TakenColumns(self.persons, persons, {"hh": person_hh[persons] - first}),
+            TakenColumns(self.households, households, {}),
+            TakenColumns(self.births, slice(b0, b1), fixed_births),
+            persons,
+            households,
         )
 
     # --- construction -------------------------------------------------------------------------------------
@@ -381,8 +439,13 @@ def newborns(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The newborns of each delivery: (person rows, their delivery rows), the household's children born on a
     delivery's date. One sort of the deliveries and a binary search per child."""
-    kids = np.flatnonzero(is_child & ~np.isnat(birth_date))
-    if not len(kids) or not len(birth_hh):
+    if not len(birth_hh):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if np.isnat(birth_day).any():
+        kids = np.flatnonzero(is_child & ~np.isnat(birth_date))
+    else:  # only children born between the first and the last delivery can be one's newborn
+        kids = np.flatnonzero(is_child & (birth_date >= birth_day.min()) & (birth_date <= birth_day.max()))
+    if not len(kids):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     if len(kids) <= _FEW and len(birth_hh) <= _FEW:  # a household's: matched in Python, without the sorts
         first: dict = {}
@@ -465,7 +528,9 @@ def _rows_of(keys: np.ndarray, wanted: np.ndarray, what: str) -> np.ndarray:
 class TakenColumns(Mapping):
     """The columns of `source` at `rows`, each cut on first read and kept; `fixed` columns are given."""
 
-    def __init__(self, source: Mapping[str, np.ndarray], rows: np.ndarray, fixed: dict[str, np.ndarray]):
+    def __init__(
+        self, source: Mapping[str, np.ndarray], rows: np.ndarray | slice, fixed: dict[str, np.ndarray]
+    ):
         self._source, self._rows, self._taken = source, rows, dict(fixed)
 
     def __getitem__(self, key: str) -> np.ndarray:

@@ -33,10 +33,18 @@ def _children_by(c: Ctx, when) -> np.ndarray:
     """Per household: how many children the parents had on `when` (per household dates): living children born
     by then, or the highest birth order among them, whichever is larger."""
     p = c.persons
-    born = c.is_child & c.alive & (p.birth_date <= c.to_persons(np.broadcast_to(when, (len(c.households),))))
+    when = np.broadcast_to(when, (len(c.households),))
+    kids = c.is_child & c.alive
+    dated = ~np.isnat(when)
+    if not dated.all():  # a household without the date (no purchase) counts none: only the others' children
+        kids &= dated[p.hh]
+    kids = np.flatnonzero(kids)
+    hh = p.hh[kids]
+    born = p.birth_date[kids] <= when[hh]
+    kids, hh = kids[born], hh[born]
     order = np.zeros(len(c.households), dtype=np.int64)
-    np.maximum.at(order, p.hh, np.where(born, c.birth_order, 0))
-    return np.maximum(c.count_by_household(born), order)
+    np.maximum.at(order, hh, c.birth_order[kids])
+    return np.maximum(np.bincount(hh, minlength=len(c.households)), order)
 
 
 def _tier(n) -> np.ndarray:
@@ -426,9 +434,17 @@ def nursery_fee_subsidy(c: Ctx) -> Rule:
     third = c.birthday(3)
     window = c.param("nursery_fee_subsidy.window_open")
     order = c.birth_order
-    after_leaving = (p.care_left.astype("datetime64[M]") + 1).astype("datetime64[D]")  # NaT: still enrolled
-    left = ~np.isnat(after_leaving)
-    end = np.where(left & (after_leaving < third), after_leaving, third)
+    # the first day of the month after leaving (NaT: still enrolled), worked out for the children who left
+    left = ~np.isnat(p.care_left)
+    gone = np.flatnonzero(left)
+    after_leaving = (p.care_left[gone].astype("datetime64[M]") + 1).astype("datetime64[D]")
+    enrolled = ~left
+    enrolled[gone] = c.as_of < after_leaving
+    end = third
+    earlier = after_leaving < third[gone]
+    if earlier.any():
+        end = third.copy()
+        end[gone[earlier]] = after_leaving[earlier]
     return Rule(
         conditions=[
             ("是子女", c.is_child),
@@ -440,7 +456,7 @@ def nursery_fee_subsidy(c: Ctx) -> Rule:
             ),
             ("在相关政策规定期限内", np.broadcast_to(window == 1, p.hh.shape)),
             ("未满3周岁", c.as_of < third),
-            ("未离开托育机构（离托次月起停发）", ~left | (c.as_of < after_leaving)),
+            ("未离开托育机构（离托次月起停发）", enrolled),
         ],
         amount=np.where(
             order >= 3,
