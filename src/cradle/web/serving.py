@@ -5,8 +5,8 @@ accepts every connection waiting. Keep-alive connections opened together (a reve
 client's) then all stay on one process, so one core does the work while the others idle (measured: 8 clients,
 100 % of the server's CPU in one of two workers, 176 submissions/s). A socket per process (SO_REUSEPORT, the
 layout before this one) spreads them by a hash of their addresses, which is even only on average: 8 connections
-fell 5/3 or 6/2 over two workers in a run as often as 4/4, and the busier worker then set the rate (measured: one
-worker 66 % of the server's CPU). So the starting process accepts on the one listening socket and hands each
+fall 4/4 over two workers about one time in four, 5/3 or worse otherwise, and the busier worker then sets the rate
+(measured: one worker 66 % of the server's CPU). So the starting process accepts on the one listening socket and hands each
 connection to the next worker in turn (the descriptor passed over a Unix socket, SCM_RIGHTS); the worker serves it
 as its own. A connection costs the starting process an accept and a send once; its requests never pass through it."""
 
