@@ -62,12 +62,12 @@ def _worker(app: str, options: dict[str, Any], handoff: socket.socket, ready) ->
 
             def take() -> None:
                 try:
-                    _, fds, _, _ = socket.recv_fds(handoff, 16, 16)
+                    data, fds, _, _ = socket.recv_fds(handoff, 16, 16)
                 except BlockingIOError:
                     return
                 except OSError:
-                    fds = []
-                if not fds:  # the supervisor is gone: finish what is in flight and stop
+                    data, fds = b"", []
+                if not data:  # the supervisor is gone: finish what is in flight and stop
                     loop.remove_reader(handoff.fileno())
                     self.should_exit = True
                     return
@@ -91,12 +91,11 @@ class _Worker:
 
 
 def _give(workers: list[_Worker], turn: int, conn: socket.socket) -> int:
-    """Hands `conn` to the next serving worker from `turn`; the next turn. A worker that cannot take it (gone, or
-    its queue full) is passed over; if none can, the connection is closed (the client sees it refused)."""
+    """Hands `conn` to the worker whose turn it is; the next turn. A worker still starting takes its turn too (it
+    serves the connection once its app has started: the spread stays even from the first connection on); one that
+    cannot take it (gone, or its queue full) is passed over; if none can, the connection is closed."""
     for step in range(len(workers)):
         w = workers[(turn + step) % len(workers)]
-        if not w.ready.is_set():
-            continue
         try:
             socket.send_fds(w.handoff, [b"c"], [conn.fileno()])
         except OSError:
