@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
+from cradle import audit
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.db import get_engine, session_scope, upgrade
@@ -142,6 +143,7 @@ def main(n: int, threads: int, processes: int = 1) -> None:
                     .subquery()
                 )
             ).scalar()
+            check = audit.verify(s)
         print(
             f"{len(lat)} submissions, {processes} process(es) x {threads} threads: {len(lat) / wall:.0f}/s, "
             f"p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, mean {statistics.mean(lat) * 1000:.1f} ms; "
@@ -149,7 +151,8 @@ def main(n: int, threads: int, processes: int = 1) -> None:
         )
         print(
             f"replays accepted: {sum(o['replays_ok'] for o in out)} (must be 0); cases {cases} "
-            f"(expected {processes * (warm_n + share)}); duplicate (program, beneficiary) groups: {dups}"
+            f"(expected {processes * (warm_n + share)}); duplicate (program, beneficiary) groups: {dups}; "
+            f"audit log {check.entries} entries, {'verified' if check.ok else f'BROKEN: {check.problem}'}"
         )
         get_engine(url).dispose()
     finally:

@@ -27,7 +27,22 @@ import json
 import zlib
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, DateTime, Integer, String, bindparam, func, literal_column, select, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cradle.db import Base
@@ -151,9 +166,9 @@ def record(
         raise ValueError("action: required")
     if not subject:
         raise ValueError("subject: required")
-    detail = json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))  # what is stored is hashed
+    detail = _stored_form(detail)
     chain = chain_of(subject)
-    at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    at = _now()
     who, behalf = _who(actor), _who(on_behalf_of)
     if head is not None:
         chain_seq, prev, seq, algorithm = head
@@ -210,6 +225,95 @@ _HEAD_PG = text(
     "SELECT seq, hash, nextval('audit_log_seq_global'), algorithm FROM audit_chain WHERE chain = :c "
     "FOR UPDATE"
 )
+
+
+def _stored_form(detail: dict | None) -> dict:
+    return json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))  # what is stored is hashed
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# Stand-ins for the entry's global number and its place in its chain, which only the database knows when the
+# statement runs: the canonical form is made with them and cut around them (see `append_pg`).
+_SEQ_MARK, _CHAIN_SEQ_MARK = "-7351902468135792", "-7351902468135793"
+
+
+def append_params(
+    actor, action: str, subject: str, detail: dict | None = None, on_behalf_of=None
+) -> dict | None:
+    """The parameters (`audit_*`) of `append_pg`'s entry: everything of it but what its chain's head gives (the
+    previous hash, the place in the chain, the global number). None when its canonical form cannot be cut
+    around those (a detail holding the stand-ins' digits): then `record` writes it."""
+    if not action or not subject:
+        raise ValueError("action and subject: required")
+    detail = _stored_form(detail)
+    chain, at, who, behalf = chain_of(subject), _now(), _who(actor), _who(on_behalf_of)
+    text = _canonical(
+        int(_SEQ_MARK), at, who, behalf, action, subject, detail, chain, int(_CHAIN_SEQ_MARK)
+    ).decode()
+    if text.count(_SEQ_MARK) != 1 or text.count(_CHAIN_SEQ_MARK) != 1:
+        return None
+    a1, rest = text.split(_CHAIN_SEQ_MARK)
+    a2, a3 = rest.split(_SEQ_MARK)
+    return {
+        "audit_chain": chain,
+        "audit_a1": a1,
+        "audit_a2": a2,
+        "audit_a3": a3,
+        "audit_at": at,
+        "audit_actor": who,
+        "audit_on_behalf_of": behalf,
+        "audit_action": action,
+        "audit_subject": subject,
+        "audit_detail": detail,
+        "audit_alg": audit_hash_name(),
+        "audit_write": True,
+    }
+
+
+def append_pg(head) -> tuple:
+    """PostgreSQL: CTEs appending one entry (`append_params`) to the chain whose head `head` (a CTE of
+    `head_pg()`) read and locked, and moving the head, in the caller's statement: its hash is SHA-256 over the
+    same bytes `entry_hash` hashes, computed by the database (`sha256`, PostgreSQL 11+) from the head's hash and
+    the canonical form cut around the place and number the head gives. Only a SHA-256 chain is appended to (an
+    SM3 chain's entry is left to `record`, with the head read). Returns (the entry's CTE, the moved head's CTE:
+    one row when the entry was written)."""
+    t, c = AuditEntry.__table__, AuditChain.__table__
+    p = lambda name, type_=String: bindparam(f"audit_{name}", type_=type_)  # noqa: E731
+    canonical = p("a1") + cast(head.c.seq + 1, String) + p("a2") + cast(head.c.next_seq, String) + p("a3")
+    digest = func.encode(func.sha256(func.convert_to(head.c.hash + canonical, "UTF8")), "hex")
+    sha256 = case((head.c.seq == 0, p("alg")), else_=head.c.algorithm) == "sha256"
+    entry = (
+        insert(t)
+        .from_select(
+            list(_COLUMNS),
+            select(
+                head.c.next_seq,
+                p("at", DateTime),
+                p("actor"),
+                p("on_behalf_of"),
+                p("action"),
+                p("subject"),
+                p("detail", JSON),
+                head.c.hash,
+                digest,
+                bindparam("audit_chain", type_=Integer),
+                head.c.seq + 1,
+            ).where(p("write", Boolean), sha256),
+        )
+        .returning(t.c.seq, t.c.hash, t.c.chain, t.c.chain_seq)
+        .cte("audit_entry")
+    )
+    moved = (
+        update(c)
+        .values(seq=entry.c.chain_seq, last=entry.c.seq, hash=entry.c.hash, algorithm="sha256")
+        .where(c.c.chain == entry.c.chain)
+        .returning(c.c.chain)
+        .cte("audit_head_moved")
+    )
+    return entry, moved
 
 
 def head_pg(when=None):

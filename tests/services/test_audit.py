@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from cradle import audit
-from cradle.db import get_engine, session_factory
+from cradle.auth import roles
+from cradle.auth.actor import Actor
+from cradle.db import get_engine, session_factory, session_scope
+from cradle.idcard import make_id_number
+from cradle.services import applications
+
+from .helpers import COUNTY, IDENTITIES, application
 
 
 def test_chain_verifies_and_names_proxy(any_session):
@@ -175,3 +183,73 @@ def test_record_requires_action_and_subject(session):
         audit.record(session, "x", "", "s")
     with pytest.raises(ValueError, match="subject"):
         audit.record(session, "x", "a", "")
+
+
+def _submission(i: int) -> tuple[Actor, dict]:
+    mother = make_id_number(COUNTY, dt.date(1990, 1, 1) + dt.timedelta(days=i), 21, "F")
+    c1 = make_id_number(COUNTY, dt.date(2020, 1, 1) + dt.timedelta(days=i), 22, "M")
+    c2 = make_id_number(COUNTY, dt.date(2025, 1, 1) + dt.timedelta(days=i), 23, "M")
+    data = application(
+        identities={
+            "m": {"id_number": mother, "name": f"母{i}"},
+            "f": IDENTITIES["f"],
+            "c1": {"id_number": c1, "name": "甲"},
+            "c2": {"id_number": c2, "name": "乙"},
+        }
+    )
+    return Actor(id=f"m{i}", role=roles.CITIZEN, id_number=mother, name=f"母{i}"), data
+
+
+@pytest.mark.postgres
+def test_submissions_audited_in_their_own_statement_keep_every_chain_whole(svc_pg_url, monkeypatch):
+    """On PostgreSQL a submission's entry is hashed and appended by the statement that inserts its case (a SHA-256
+    chain's); a chain begun in SM3 gets it from `audit.record`. Eight threads submit at once, under either
+    setting: every chain verifies, with one entry per case in the chain its subject names."""
+    with session_factory(svc_pg_url)() as s:
+        before = audit.verify(s).entries
+        with monkeypatch.context() as m:
+            m.setenv("CRADLE_CRYPTO", "sm")
+            for chain in range(0, audit.CHAINS, 2):  # every other chain begun in SM3
+                subject = next(f"x:{i}" for i in itertools.count() if audit.chain_of(f"x:{i}") == chain)
+                audit.record(s, "x", "a", subject, {})
+        s.commit()
+    errors, numbers = [], []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(n, n - n % 8 + 80, 8):
+                actor, data = _submission(i)
+                with session_scope(svc_pg_url) as s:
+                    numbers.append(applications.submit(s, actor, data).case_no)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    for mode in ("aes", "sm"):
+        with monkeypatch.context() as m:
+            m.setenv("CRADLE_CRYPTO", mode)
+            threads = [
+                threading.Thread(target=work, args=(n + (80 if mode == "sm" else 0),)) for n in range(8)
+            ]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    assert not errors and len(numbers) == 160
+    with session_factory(svc_pg_url)() as s:
+        result = audit.verify(s)
+        assert result.ok and result.entries == before + audit.CHAINS // 2 + len(numbers)
+        algorithms = dict(s.execute(select(audit.AuditChain.chain, audit.AuditChain.algorithm)).all())
+        used = set()
+        for number in numbers:
+            (entry,) = audit.history(s, f"case:{number}")
+            assert entry.action == "case.submit" and entry.chain == audit.chain_of(f"case:{number}")
+            used.add(algorithms[entry.chain])
+        assert used == {"sha256", "sm3"}
+    get_engine(svc_pg_url).dispose()
+
+
+def test_an_entry_whose_detail_holds_the_stand_ins_is_left_to_record():
+    assert audit.append_params("x", "a", "case:1", {"n": int(audit._SEQ_MARK)}) is None
+    params = audit.append_params("x", "a", "case:1", {"n": 1}, on_behalf_of="y")
+    assert params["audit_chain"] == audit.chain_of("case:1") and params["audit_on_behalf_of"] == "y"
+    assert params["audit_a1"].endswith('"chain_seq":') and params["audit_a2"].endswith('"seq":')

@@ -204,10 +204,22 @@ def submit(
         "reason": None,
     }
     if session.get_bind().dialect.name == "postgresql":
-        # The case, its notifications, its step and its audit chain's head in one statement: a round trip less
-        # for each, and each of a busy server's round trips waits for a core twice.
-        head = _insert_case(session, case, as_of, notes, step)
-        _audit_step(session, case, actor, action, None, status, None, behalf, head)
+        # The case, its notifications, its step and its audit entry (with its chain's head) in one statement: a
+        # round trip less for each, and each of a busy server's round trips waits for a core twice.
+        def entry(case_no: str) -> dict | None:
+            return audit.append_params(
+                ref(actor),
+                f"case.{action}",
+                f"case:{case_no}",
+                _step_detail(case, None, status, None),
+                behalf,
+            )
+
+        head, audited = _insert_case(session, case, as_of, notes, step, entry)
+        if (
+            not audited
+        ):  # an SM3 chain (or a detail the statement cannot hash): the head is locked, write it here
+            _audit_step(session, case, actor, action, None, status, None, behalf, head)
         return case
     _insert_case(session, case, as_of)
     session.execute(_INSERT_NOTIFICATION, notes(case.case_no))
@@ -272,12 +284,26 @@ def _with_followers(notes: int):
             )
             .cte(f"new_note{i}")
         )
-    # The audit chain's head, read and locked here only if the case was inserted: a taken number holds no lock
+    # The audit chain's head, read and locked here only if the case was inserted: a taken number holds no lock;
+    # and the case's audit entry appended to it (a SHA-256 chain's; else `audit.record` writes it after)
     head = audit.head_pg(exists(select(new.c.id))).cte("head")
-    return select(new.c.id, *head.c).select_from(new.outerjoin(head, true())).add_cte(*followers)
+    entry, moved = audit.append_pg(head)
+    audited = exists(select(moved.c.chain)).label("audited")
+    return (
+        select(new.c.id, audited, *head.c)
+        .select_from(new.outerjoin(head, true()))
+        .add_cte(*followers, entry, moved)
+    )
 
 
 _CASE_WITH_FOLLOWERS = {n: _with_followers(n) for n in (1, 2)}  # built once: the in-app message, and the SMS
+# No entry for the statement to append (`audit.append_params` gave none): `audit.record` writes it
+_NO_ENTRY = {
+    **{f"audit_{k}": None for k in ("a1", "a2", "a3", "at", "actor", "on_behalf_of", "action", "subject")},
+    "audit_detail": {},
+    "audit_alg": "none",
+    "audit_write": False,
+}
 _NOTE_DEFAULTS = {"status": Notification.__table__.c.status.default.arg, "attempts": 0}
 
 
@@ -287,16 +313,18 @@ def _insert_case(
     as_of: dt.date,
     notes: Callable[[str], list[dict]] | None = None,
     step: dict | None = None,
-) -> tuple | None:
+    entry: Callable[[str], dict | None] | None = None,
+) -> tuple[tuple | None, bool]:
     """The case, numbered here, as one Core INSERT … ON CONFLICT DO NOTHING RETURNING id (no ORM flush on the
     busiest write); the database's unique (program, beneficiary) decides between twins, even ones submitted at the
     same instant, and a taken case number is drawn again. The object then joins the session as if loaded, so
     callers (and later changes to it) work as with `add`. On PostgreSQL, `notes` (the notification rows of a case
     number) and `step` (its step's columns but `at`) are inserted by the same statement, which also reads and
-    locks the head of the case's audit chain: returned, for `audit.record(head=...)`."""
+    locks the head of the case's audit chain and appends `entry` (`audit.append_params` of a case number) to it.
+    Returns (the head as it was read, for `audit.record(head=...)`; whether the entry was appended)."""
     statement = _INSERT_CASE[session.get_bind().dialect.name]
     values = {c.key: getattr(case, c.key) for c in _CASE_COLUMNS}
-    head = None
+    head, audited = None, False
     for _ in range(3):
         values["case_no"] = case.case_no = v.reference("SQ", as_of)
         if notes is not None and step is not None:
@@ -304,9 +332,11 @@ def _insert_case(
             params = {**values, **{f"s_{k}": x for k, x in {**step, "at": v.now()}.items()}}
             for i, row in enumerate(rows):
                 params.update({f"n{i}_{k}": x for k, x in {**_NOTE_DEFAULTS, **row}.items()})
+            appended = entry(case.case_no) if entry is not None else None
+            params.update(appended or _NO_ENTRY)
             params["audit_chain"] = audit.chain_of(f"case:{case.case_no}")
             row = session.execute(_CASE_WITH_FOLLOWERS[len(rows)], params).first()
-            case.id, head = (row[0], tuple(row[1:])) if row else (None, None)
+            case.id, audited, head = (row[0], row[1], tuple(row[2:])) if row else (None, False, None)
             if head is not None and head[0] is None:  # no head row: `audit.record` reads it (and says so)
                 head = None
         else:
@@ -331,7 +361,7 @@ def _insert_case(
         )
     make_transient_to_detached(case)
     session.add(case)
-    return head
+    return head, audited
 
 
 def _step(
@@ -376,17 +406,21 @@ def _audit_step(
         ref(actor),
         f"case.{action}",
         f"case:{case.case_no}",
-        {
-            "from": before,
-            "to": after,
-            "reason": reason,
-            "program": case.program,
-            "beneficiary": mask(case.beneficiary_id_number),
-            "version": case.version,
-        },
+        _step_detail(case, before, after, reason),
         on_behalf_of=behalf,
         head=head,
     )
+
+
+def _step_detail(case: Case, before: str | None, after: str, reason: str | None) -> dict:
+    return {
+        "from": before,
+        "to": after,
+        "reason": reason,
+        "program": case.program,
+        "beneficiary": mask(case.beneficiary_id_number),
+        "version": case.version,
+    }
 
 
 def get(session: Session, actor: Actor, case_no: str, *, for_update: bool = False) -> Case:

@@ -12,7 +12,7 @@ def register(app: typer.Typer) -> None:
         port: int = 8000,
         reload: bool = False,
         workers: int = typer.Option(
-            None, min=1, help="Processes, each with its own listening socket (default CRADLE_WORKERS, or 1)."
+            None, min=1, help="Processes, given connections in turn (default CRADLE_WORKERS, or 1)."
         ),
         access_log: bool = typer.Option(True, help="One JSON line per request (without it: only 5xx)."),
         metrics_port: int = typer.Option(

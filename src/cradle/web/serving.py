@@ -1,18 +1,25 @@
-"""`cradle serve --workers N`: N uvicorn processes, each accepting on its own SO_REUSEPORT socket.
+"""`cradle serve --workers N`: N uvicorn processes, given their connections in turn by the process that started them.
 
 Why not uvicorn's own `--workers`: its processes share one listening socket, and the process that wakes first
 accepts every connection waiting. Keep-alive connections opened together (a reverse proxy's pool, a busy
 client's) then all stay on one process, so one core does the work while the others idle (measured: 8 clients,
-100 % of the server's CPU in one of two workers, 176 submissions/s). With a socket per process the kernel spreads
-new connections over the processes by their addresses."""
+100 % of the server's CPU in one of two workers, 176 submissions/s). A socket per process (SO_REUSEPORT, the
+layout before this one) spreads them by a hash of their addresses, which is even only on average: 8 connections
+fall 4/4 over two workers about one time in four, 5/3 or worse otherwise, and the busier worker then sets the rate
+(measured: one worker 66 % of the server's CPU). So the starting process accepts on the one listening socket and hands each
+connection to the next worker in turn (the descriptor passed over a Unix socket, SCM_RIGHTS); the worker serves it
+as its own. A connection costs the starting process an accept and a send once; its requests never pass through it."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing as mp
+import select
 import signal
 import socket
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from cradle.ops import multiproc
@@ -22,48 +29,98 @@ log = logging.getLogger("cradle.serve")
 STARTUP_FAILURE = 3  # uvicorn's exit code when the app cannot start
 
 
-def _listener(host: str, port: int, reuse_port: bool) -> socket.socket:
+def _listener(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if reuse_port:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))  # a port in use is refused here (no SO_REUSEPORT: never shared by accident)
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
-def _worker(app: str, host: str, port: int, options: dict[str, Any], ready) -> None:
-    import threading
+def _worker(app: str, options: dict[str, Any], handoff: socket.socket, ready) -> None:
+    # deferred: each worker is a fresh interpreter (spawn); uvicorn loads in it, not in the supervisor's import
+    import asyncio
 
     import uvicorn
 
-    sock = _listener(host, port, reuse_port=True)
-    sock.listen(2048)
-    server = uvicorn.Server(uvicorn.Config(app, factory=True, **options))
+    class Server(uvicorn.Server):
+        """uvicorn serving the connections handed over on `handoff` (it listens on no socket of its own)."""
 
-    def tell_when_serving() -> None:
-        while not server.started and not server.should_exit:
-            time.sleep(0.05)
-        if server.started:
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets=[])
+            if not self.started:
+                return
+            loop, config = asyncio.get_running_loop(), self.config
+
+            def protocol():  # as uvicorn's own server makes one for each connection it accepts
+                return config.http_protocol_class(
+                    config=config, server_state=self.server_state, app_state=self.lifespan.state
+                )
+
+            def take() -> None:
+                try:
+                    data, fds, _, _ = socket.recv_fds(handoff, 16, 16)
+                except BlockingIOError:
+                    return
+                except OSError:
+                    data, fds = b"", []
+                if not data:  # the supervisor is gone: finish what is in flight and stop
+                    loop.remove_reader(handoff.fileno())
+                    self.should_exit = True
+                    return
+                for fd in fds:
+                    conn = socket.socket(fileno=fd)
+                    conn.setblocking(False)
+                    loop.create_task(loop.connect_accepted_socket(protocol, conn))
+
+            handoff.setblocking(False)
+            loop.add_reader(handoff.fileno(), take)
             ready.set()
 
-    threading.Thread(target=tell_when_serving, daemon=True).start()
-    server.run(sockets=[sock])
+    Server(uvicorn.Config(app, factory=True, **options)).run()
+
+
+@dataclass
+class _Worker:
+    process: mp.process.BaseProcess
+    ready: Any  # multiprocessing Event: set once the worker serves
+    handoff: socket.socket  # the supervisor's end of the worker's Unix socket pair
+
+
+def _give(workers: list[_Worker], turn: int, conn: socket.socket) -> int:
+    """Hands `conn` to the worker whose turn it is; the next turn. A worker still starting takes its turn too (it
+    serves the connection once its app has started: the spread stays even from the first connection on); one that
+    cannot take it (gone, or its queue full) is passed over; if none can, the connection is closed."""
+    for step in range(len(workers)):
+        w = workers[(turn + step) % len(workers)]
+        try:
+            socket.send_fds(w.handoff, [b"c"], [conn.fileno()])
+        except OSError:
+            continue
+        return (turn + step + 1) % len(workers)
+    return turn
 
 
 def serve(app: str, host: str, port: int, workers: int, **options: Any) -> int:
     """Run `workers` processes of the app factory `app` until SIGINT or SIGTERM; a worker that dies after it
     began serving is replaced. Returns the exit code: 0, or STARTUP_FAILURE when a worker exited before serving
     (the app cannot start: replacing it would only repeat the failure)."""
-    # The port must be free: without this, a second server of the same user would silently share it.
-    with _listener(host, port, reuse_port=False):
-        pass
+    listener = _listener(host, port)
+    listener.listen(2048)
+    listener.setblocking(False)
     ctx = mp.get_context("spawn")  # a fresh interpreter per worker, as uvicorn's own workers
 
-    def start() -> tuple[mp.process.BaseProcess, Any]:
+    def start() -> _Worker:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         ready = ctx.Event()
-        p = ctx.Process(target=_worker, args=(app, host, port, options, ready), daemon=False)
+        p = ctx.Process(target=_worker, args=(app, options, theirs, ready), daemon=False)
         p.start()
-        return p, ready
+        theirs.close()
+        ours.setblocking(False)
+        return _Worker(p, ready, ours)
 
     stopping: list[int] = []
     previous = {
@@ -71,30 +128,57 @@ def serve(app: str, host: str, port: int, workers: int, **options: Any) -> int:
         for s in (signal.SIGINT, signal.SIGTERM)
     }
     procs = [start() for _ in range(workers)]
-    code = 0
+    code, turn, checked = 0, 0, 0.0
     try:
         while not stopping:
-            for i, (p, ready) in enumerate(procs):
-                if p.is_alive():
+            if any(w.ready.is_set() for w in procs):
+                try:
+                    readable, _, _ = select.select([listener], [], [], 0.2)
+                except InterruptedError:  # a signal: the loop's condition decides
+                    readable = []
+                while readable:
+                    try:
+                        conn, _ = listener.accept()
+                    except (BlockingIOError, InterruptedError):
+                        break
+                    except OSError as exc:  # e.g. out of descriptors: wait, the backlog keeps them
+                        if exc.errno not in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                            raise
+                        log.warning("accept: %s", exc.strerror)
+                        time.sleep(0.1)
+                        break
+                    with conn:  # the worker holds its own copy
+                        turn = _give(procs, turn, conn)
+            else:
+                time.sleep(0.05)  # no worker serves yet: connections wait in the backlog
+            if time.monotonic() - checked < 0.2:
+                continue
+            checked = time.monotonic()
+            for i, w in enumerate(procs):
+                if w.process.is_alive():
                     continue
-                if not ready.is_set():
-                    log.error("worker %s exited with %s before serving; stopping", p.pid, p.exitcode)
+                if not w.ready.is_set():
+                    log.error(
+                        "worker %s exited with %s before serving; stopping", w.process.pid, w.process.exitcode
+                    )
                     code = STARTUP_FAILURE
                     stopping.append(0)
                     break
-                log.warning("worker %s exited with %s; starting another", p.pid, p.exitcode)
-                multiproc.worker_gone(p.pid)
+                log.warning("worker %s exited with %s; starting another", w.process.pid, w.process.exitcode)
+                multiproc.worker_gone(w.process.pid)
+                w.handoff.close()
                 procs[i] = start()
-            time.sleep(0.2)
     finally:
-        for p, _ in procs:
-            if p.is_alive():
-                p.terminate()  # SIGTERM: uvicorn finishes the requests in flight
-        for p, _ in procs:
-            p.join(timeout=30)
-            if p.is_alive():
-                p.kill()
-                p.join()
+        listener.close()  # new connections are refused while the workers finish theirs
+        for w in procs:
+            if w.process.is_alive():
+                w.process.terminate()  # SIGTERM: uvicorn finishes the requests in flight
+        for w in procs:
+            w.process.join(timeout=30)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join()
+            w.handoff.close()
         for s, handler in previous.items():
             signal.signal(s, handler)
     return code
