@@ -11,7 +11,8 @@ number, so it is built again (`restore([MATCH])`) before the first batch that ha
 persons by name and birth date, and a person's parents and children, by a scan: a first load, not a daily feed.
 
 A run that fails builds them again as it stops; one killed leaves them missing, and `restore`, at the start of
-every ingest (the only thing that sets them aside), builds every missing one.
+every ingest (the only thing that sets them aside), builds every missing one. The same holds for the two unique
+constraints a first load into an empty PostgreSQL registry sets aside (`set_aside_unique`, `restore_unique`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,40 @@ def worth_it(conn: Connection, expected_rows: int | None) -> bool:
         return False
     persons = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM registry_person")).scalar_one()
     return expected_rows >= persons
+
+
+# PostgreSQL, a first load only (cradle.registry.firstload): the run settles ID numbers and record numbers itself,
+# and adding the constraints back checks that it stored neither twice.
+UNIQUE = {
+    "uq_registry_person_id_number": ("registry_person", "id_number"),
+    "uq_registry_source_record_dept": ("registry_source_record", "dept, record_no"),
+}
+
+
+def set_aside_unique(conn: Connection) -> list[str]:
+    """Drop the two unique constraints on PostgreSQL (the caller commits); returns their names."""
+    if conn.dialect.name != "postgresql":
+        return []
+    for name, (table, _) in UNIQUE.items():
+        conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}"))
+    return sorted(UNIQUE)
+
+
+def restore_unique(conn: Connection) -> list[str]:
+    """Add back those of the two unique constraints that are missing; returns their names."""
+    if conn.dialect.name != "postgresql":
+        return []
+    insp = inspect(conn)
+    present = {
+        c["name"]
+        for t in ("registry_person", "registry_source_record")
+        for c in insp.get_unique_constraints(t)
+    }
+    missing = sorted(set(UNIQUE) - present)
+    for name in missing:
+        table, columns = UNIQUE[name]
+        conn.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({columns})"))
+    return missing
 
 
 def _present(conn: Connection) -> set[str]:
