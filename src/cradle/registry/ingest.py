@@ -569,6 +569,24 @@ class Ingester:
         s.quarantined += len(refused)
         s.reasons.update(r[_REASON] for r in refused)
         hashes = [r[_ROW_HASH] for r in refused]
+        if (
+            self.pg
+        ):  # one look-up, and COPY: 500-row INSERTs and look-ups took 5 of 42 s of a 1-million-row run
+            raw = self.conn.connection.driver_connection
+            with raw.cursor() as cur:
+                cur.execute(
+                    "SELECT row_hash FROM registry_quarantine WHERE dept = %s AND status = 'open' "
+                    "AND row_hash = ANY(%s)",
+                    (self.feed.dept, hashes),
+                )
+                known = {h for (h,) in cur.fetchall()}
+                with cur.copy(
+                    f"COPY {QuarantineRow.__tablename__} ({', '.join(QUARANTINE)}) FROM STDIN"
+                ) as cp:
+                    for r in refused:
+                        if r[_ROW_HASH] not in known:
+                            cp.write_row(r)
+            return
         known: set[int] = set()
         for i in range(0, len(hashes), 500):  # a row refused before and still open is not filed twice
             known.update(
