@@ -70,9 +70,13 @@ def restore_unique(conn: Connection) -> list[str]:
         for c in insp.get_unique_constraints(t)
     }
     missing = sorted(set(UNIQUE) - present)
+    # the index first (a SHARE lock: the register stays readable while it sorts), then the constraint over it
     for name in missing:
         table, columns = UNIQUE[name]
-        conn.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({columns})"))
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))  # a build that was stopped half way
+        conn.execute(text(f"CREATE UNIQUE INDEX {name} ON {table} ({columns})"))
+    for name in missing:
+        conn.execute(text(f"ALTER TABLE {UNIQUE[name][0]} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}"))
     return missing
 
 

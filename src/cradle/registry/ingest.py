@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -666,16 +667,39 @@ def _end_run(engine: Engine, s: IngestSummary, status: str, error: str | None = 
         )
 
 
-def _build_deferred(engine: Engine) -> None:
+def _build_deferred(engine: Engine, names: list[str] | None = None) -> None:
     """On a connection of its own, with SQLite's default page cache and temporary store: the ingest's made the
-    builds two to three times slower."""
+    builds two to three times slower. `names`: only those of the deferrable indexes and unique constraints."""
     with engine.begin() as conn:
-        bulk.restore(conn)
-        if bulk.restore_unique(
-            conn
-        ):  # a first load's tables, grown from nothing: the planner learns their size
+        bulk.restore(conn, names)
+        if names is not None and not set(names) & set(bulk.UNIQUE):
+            return
+        # a first load's tables, grown from nothing: the planner learns their size
+        if bulk.restore_unique(conn):
             for table in ("registry_person", "registry_source_record"):
                 conn.execute(text(f"ANALYZE {table}"))
+
+
+class _Builder(threading.Thread):
+    """The indexes the 户 derivation does not write to, built while it reads and judges the register: after the
+    last batch the preparing thread's core is idle. On SQLite the derivation waits for it (`join`) before it
+    writes its links, as a database has one writer; PostgreSQL builds them beside the derivation's insert."""
+
+    def __init__(self, engine: Engine, names: list[str]):
+        super().__init__(name="cradle-ingest-indexes", daemon=True)
+        self.engine, self.names, self.error = engine, names, None
+
+    def run(self) -> None:
+        try:
+            _build_deferred(self.engine, self.names)
+        except BaseException as exc:  # raised again by join, in the run's thread
+            self.error = exc
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 def ingest_frames(
@@ -712,6 +736,7 @@ def ingest_frames(
             deferred += bulk.set_aside_unique(conn)
     ing = Ingester(engine, feed, run_id, file_name, commit_batches)
     ing.deferred, ing.first = deferred, first
+    builder = None
     try:
         with closing(prepared_ahead(ing.prepare, frames)) as batches:  # on failure the worker stops first
             for p in batches:
@@ -719,11 +744,20 @@ def ingest_frames(
                 if on_batch:
                     on_batch(p.raw.height)
         ing.commit()
+        if ing.deferred and dept == "gongan":
+            builder = _Builder(engine, [n for n in ing.deferred if n not in bulk.RELATIVES])
+            builder.start()
         if dept == "gongan":  # a 户 is judged once the whole run is in (cradle.registry.kinship)
-            kinship.derive_parents(ing.conn, ing.run_id)
+            wait = builder.join if builder and not ing.pg else None
+            kinship.derive_parents(ing.conn, ing.run_id, before_write=wait)
             ing.commit()
+        if builder:
+            builder.join()
     except BaseException as exc:
         ing.conn.rollback()
+        if builder:
+            with suppress(BaseException):
+                builder.join()
         ing.close()
         if (
             ing.deferred
