@@ -127,7 +127,8 @@ def _committed_file(conn: Connection) -> str | None:
     if conn.connection.driver_connection.in_transaction:
         return None
     return (
-        next((row[2] for row in conn.exec_driver_sql("PRAGMA database_list").all() if row[1] == "main"), "") or None
+        next((row[2] for row in conn.exec_driver_sql("PRAGMA database_list").all() if row[1] == "main"), "")
+        or None
     )
 
 
