@@ -122,6 +122,10 @@ class FirstLoad:
         self._people.append(new)
         return staged, merged
 
+    def release(self) -> None:
+        self._people.clear()
+        self._records.clear()
+
     @staticmethod
     def _seen(parts: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
         """The parts as one frame, kept in one piece from then on."""
