@@ -59,22 +59,34 @@ def set_aside_unique(conn: Connection) -> list[str]:
     return sorted(UNIQUE)
 
 
-def restore_unique(conn: Connection) -> list[str]:
-    """Add back those of the two unique constraints that are missing; returns their names."""
+def _missing_unique(conn: Connection) -> list[str]:
+    insp = inspect(conn)
+    tables = ("registry_person", "registry_source_record")
+    return sorted(set(UNIQUE) - {c["name"] for t in tables for c in insp.get_unique_constraints(t)})
+
+
+def build_unique_indexes(conn: Connection) -> list[str]:
+    """The unique indexes of the missing constraints, not yet the constraints: a SHARE lock, so the register stays
+    readable while they sort (the 户 derivation reads it meanwhile); `restore_unique` puts the constraints over
+    them once nothing reads."""
     if conn.dialect.name != "postgresql":
         return []
-    insp = inspect(conn)
-    present = {
-        c["name"]
-        for t in ("registry_person", "registry_source_record")
-        for c in insp.get_unique_constraints(t)
-    }
-    missing = sorted(set(UNIQUE) - present)
-    # the index first (a SHARE lock: the register stays readable while it sorts), then the constraint over it
-    for name in missing:
-        table, columns = UNIQUE[name]
-        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))  # a build that was stopped half way
-        conn.execute(text(f"CREATE UNIQUE INDEX {name} ON {table} ({columns})"))
+    built = []
+    for name in _missing_unique(conn):
+        if conn.execute(text("SELECT to_regclass(:n)"), {"n": name}).scalar() is None:
+            table, columns = UNIQUE[name]
+            conn.execute(text(f"CREATE UNIQUE INDEX {name} ON {table} ({columns})"))
+            built.append(name)
+    return built
+
+
+def restore_unique(conn: Connection) -> list[str]:
+    """Add back those of the two unique constraints that are missing (over their index, built first if it is
+    not there yet); returns their names."""
+    if conn.dialect.name != "postgresql":
+        return []
+    missing = _missing_unique(conn)
+    build_unique_indexes(conn)
     for name in missing:
         conn.execute(text(f"ALTER TABLE {UNIQUE[name][0]} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}"))
     return missing

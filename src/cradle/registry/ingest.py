@@ -669,10 +669,14 @@ def _end_run(engine: Engine, s: IngestSummary, status: str, error: str | None = 
 
 def _build_deferred(engine: Engine, names: list[str] | None = None) -> None:
     """On a connection of its own, with SQLite's default page cache and temporary store: the ingest's made the
-    builds two to three times slower. `names`: only those of the deferrable indexes and unique constraints."""
+    builds two to three times slower. `names`: only those of the deferrable indexes, and of the unique
+    constraints only their indexes (`bulk.build_unique_indexes`): put over them, the constraints lock the
+    tables, which the 户 derivation may be reading."""
     with engine.begin() as conn:
         bulk.restore(conn, names)
-        if names is not None and not set(names) & set(bulk.UNIQUE):
+        if names is not None:
+            if set(names) & set(bulk.UNIQUE):
+                bulk.build_unique_indexes(conn)
             return
         # a first load's tables, grown from nothing: the planner learns their size
         if bulk.restore_unique(conn):
