@@ -66,7 +66,7 @@ def test_a_failed_run_builds_its_indexes_again(migrated_db_url, county_feeds, sp
     out, _ = county_feeds
     engine = make_engine(migrated_db_url)
 
-    def fail(conn, run_id=None):
+    def fail(conn, run_id=None, before_write=None):
         raise RuntimeError("kinship failed")
 
     monkeypatch.setattr(kinship, "derive_parents", fail)

@@ -11,7 +11,8 @@ number, so it is built again (`restore([MATCH])`) before the first batch that ha
 persons by name and birth date, and a person's parents and children, by a scan: a first load, not a daily feed.
 
 A run that fails builds them again as it stops; one killed leaves them missing, and `restore`, at the start of
-every ingest (the only thing that sets them aside), builds every missing one.
+every ingest (the only thing that sets them aside), builds every missing one. The same holds for the two unique
+constraints a first load into an empty PostgreSQL registry sets aside (`set_aside_unique`, `restore_unique`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,56 @@ def worth_it(conn: Connection, expected_rows: int | None) -> bool:
         return False
     persons = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM registry_person")).scalar_one()
     return expected_rows >= persons
+
+
+# PostgreSQL, a first load only (cradle.registry.firstload): the run settles ID numbers and record numbers itself,
+# and adding the constraints back checks that it stored neither twice.
+UNIQUE = {
+    "uq_registry_person_id_number": ("registry_person", "id_number"),
+    "uq_registry_source_record_dept": ("registry_source_record", "dept, record_no"),
+}
+
+
+def set_aside_unique(conn: Connection) -> list[str]:
+    """Drop the two unique constraints on PostgreSQL (the caller commits); returns their names."""
+    if conn.dialect.name != "postgresql":
+        return []
+    for name, (table, _) in UNIQUE.items():
+        conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}"))
+    return sorted(UNIQUE)
+
+
+def _missing_unique(conn: Connection) -> list[str]:
+    insp = inspect(conn)
+    tables = ("registry_person", "registry_source_record")
+    return sorted(set(UNIQUE) - {c["name"] for t in tables for c in insp.get_unique_constraints(t)})
+
+
+def build_unique_indexes(conn: Connection) -> list[str]:
+    """The unique indexes of the missing constraints, not yet the constraints: a SHARE lock, so the register stays
+    readable while they sort (the 户 derivation reads it meanwhile); `restore_unique` puts the constraints over
+    them once nothing reads."""
+    if conn.dialect.name != "postgresql":
+        return []
+    built = []
+    for name in _missing_unique(conn):
+        if conn.execute(text("SELECT to_regclass(:n)"), {"n": name}).scalar() is None:
+            table, columns = UNIQUE[name]
+            conn.execute(text(f"CREATE UNIQUE INDEX {name} ON {table} ({columns})"))
+            built.append(name)
+    return built
+
+
+def restore_unique(conn: Connection) -> list[str]:
+    """Add back those of the two unique constraints that are missing (over their index, built first if it is
+    not there yet); returns their names."""
+    if conn.dialect.name != "postgresql":
+        return []
+    missing = _missing_unique(conn)
+    build_unique_indexes(conn)
+    for name in missing:
+        conn.execute(text(f"ALTER TABLE {UNIQUE[name][0]} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}"))
+    return missing
 
 
 def _present(conn: Connection) -> set[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -49,6 +50,7 @@ from cradle.registry import bulk, identity, kinship
 from cradle.registry.access import covering_region, known, row_region, row_town
 from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import FEEDS, Feed, get_feed
+from cradle.registry.firstload import KEY, NEW, FirstLoad, id_key, qualifies
 from cradle.registry.models import IngestRun, QuarantineRow
 from cradle.registry.pipeline import prepared_ahead
 from cradle.registry.reader import MALFORMED, ROW_NO, count_rows, read_batches
@@ -75,6 +77,7 @@ class Prepared:
     region: str | None  # the run's region once this batch is in (`Ingester._regions`)
     refused: list[tuple]  # the bad rows as the quarantine stores them (`Ingester._refused`)
     malformed: int = 0  # lines that could not be read as a row (among `refused`, not in `raw`)
+    merged: int = 0  # a first load's rows naming a person an earlier batch created
 
 
 @dataclass
@@ -120,6 +123,7 @@ def _stage_table(feed: Feed, source_seq: str | None) -> Table:
         SOURCE, BigInteger, server_default=text(f"nextval('{source_seq}')") if source_seq else None
     )
     cols += [Column(ROW_NO, BigInteger), Column(HASH, BigInteger), Column(PERSON, BigInteger), source]
+    cols += [Column(NEW, Boolean)]  # a first load's row creating its person (cradle.registry.firstload)
     cols += [Column(_id_region(c.name), String) for c in feed.columns if c.kind == "id_number"]
     name = f"registry_stage_{feed.dept}"
     return Table(name, MetaData(), *cols, prefixes=["TEMPORARY"])
@@ -131,10 +135,11 @@ def _record_no_index(stage: Table) -> Index:
     return Index(f"ix_{stage.name}_record_no", stage.c.record_no)
 
 
-def _stage_frame(stage: Table, df: pl.DataFrame) -> pl.DataFrame:
+def _stage_frame(stage: Table, df: pl.DataFrame, keep: tuple[str, ...] = ()) -> pl.DataFrame:
     """The good rows as they will be staged: the one place file values are transformed for writing (ID numbers
-    encrypted). Runs in the preparing thread, so it overlaps the database's work on the previous batch."""
-    names = [c.name for c in stage.columns if c.name != SOURCE]
+    encrypted). Runs in the preparing thread, so it overlaps the database's work on the previous batch. `keep`:
+    more columns of `df` to carry along."""
+    names = [c.name for c in stage.columns if c.name not in (SOURCE, NEW)]
     df = _encrypt_ids(df, [n for n in names if _id_region(n) in names])
     secret = [c.name for c in stage.columns if c.info.get("encrypted")]
     if secret:  # health results and causes, stored encrypted like ID numbers
@@ -144,7 +149,7 @@ def _stage_frame(stage: Table, df: pl.DataFrame) -> pl.DataFrame:
         )
     # Sorted by ID number as stored, each batch's insertions walk the person index in order (stable, so the
     # file's first row still wins among rows naming the same person).
-    return df.select(names).sort("id_number", maintain_order=True, nulls_last=True)
+    return df.select(*names, *keep).sort("id_number", maintain_order=True, nulls_last=True)
 
 
 def _load_stage(conn: Connection, stage: Table, columns: list[str], payload: bytes | str) -> None:
@@ -274,6 +279,7 @@ class Ingester:
         self._rows_since_analyze, self._analyzed_at = 0, 0
         self._indexed = False
         self.deferred: list[str] = []  # indexes set aside for this run (cradle.registry.bulk)
+        self.first: FirstLoad | None = None  # a first load's settling (cradle.registry.firstload)
         self.raw_columns = feed.names
         self.regions: set[str] = set()  # the known region codes of the batches prepared so far
         self.region: str | None = None  # the run's region as recorded
@@ -335,14 +341,23 @@ class Ingester:
             same = repeats.select(pl.col(HASH) == pl.col("record_no").replace_strict(firsts)).to_series()
             duplicates = int(same.sum())
             bad = pl.concat([bad, self._conflicts(raw, repeats.filter(~same))], how="diagonal_relaxed")
-        good = _stage_frame(self.stage, good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON)))
+        merged = 0
+        if self.first:  # record numbers and persons settled against the run's earlier batches, here
+            good, stored, conflicts = self.first.records(good)
+            duplicates += stored
+            if conflicts.height:
+                bad = pl.concat([bad, self._conflicts(raw, conflicts)], how="diagonal_relaxed")
+            good = good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON), id_key("id_number"))
+            good, merged = self.first.settle(_stage_frame(self.stage, good, keep=(KEY,)))
+        else:
+            good = _stage_frame(self.stage, good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON)))
         payload = None
         if good.height:
             payload = _csv(good) if self.pg else self.scratch.fill(good)
         region = self._regions(raw)
         broken = self._malformed(lines, region) if lines is not None else []
         return Prepared(
-            raw, good, duplicates, payload, region, broken + self._refused(bad, region), len(broken)
+            raw, good, duplicates, payload, region, broken + self._refused(bad, region), len(broken), merged
         )
 
     def process(self, raw: pl.DataFrame) -> None:
@@ -355,6 +370,51 @@ class Ingester:
         if p.region != self.region:
             self.region = p.region
             conn.execute(update(IngestRun).where(IngestRun.id == self.run_id).values(region=p.region))
+        if self.first:
+            self._write_first(p)
+        else:
+            self._write(p)
+        self._uncommitted += 1
+        if self._uncommitted >= self.commit_batches:
+            self.commit()
+
+    def _write_first(self, p: Prepared) -> None:
+        """A first load's batch, settled in `prepare`: persons, source records and facts straight from the
+        staged rows (on SQLite, the scratch file the preparing thread filled)."""
+        conn, s = self.conn, self.summary
+        self._quarantine(p.refused)
+        if not p.good.height:
+            return
+        S = p.payload
+        if self.pg:
+            conn.execute(text(f"TRUNCATE {self.stage.name}"))
+            _load_stage(conn, self.stage, p.good.columns, p.payload)
+            S = self.stage.name
+        conn.execute(
+            text(f"""INSERT INTO registry_person (id, id_number, name, sex, birth_date, region)
+                     SELECT {PERSON}, id_number, COALESCE(name, ''), sex, birth_date, {_id_region("id_number")}
+                     FROM {S} WHERE {NEW}""")
+        )
+        self._insert_records(S)
+        s.merged += p.merged
+        s.accepted += p.good.height
+
+    def _insert_records(self, S: str) -> None:
+        params = {"dept": self.feed.dept, "run": self.run_id}
+        self.conn.execute(
+            text(
+                f"""INSERT INTO registry_source_record (id, dept, record_no, row_hash, run_id, row_no, event, valid_from,
+                                                    person_id)
+                SELECT s.{SOURCE}, :dept, s.record_no, s.{HASH}, :run, s.{ROW_NO}, s.event, s.event_date, s.{PERSON}
+                FROM {S} s"""
+            ),
+            params,
+        )
+        for sql in FACT_SQL[self.feed.dept]:
+            self.conn.execute(text(sql.replace("{S}", S)), params)
+
+    def _write(self, p: Prepared) -> None:
+        conn = self.conn
         refused = p.refused
         if self.pg:  # no dead rows left behind in the temp table
             conn.execute(text(f"TRUNCATE {self.stage.name}"))
@@ -375,9 +435,6 @@ class Ingester:
         self._quarantine(refused)
         if p.good.height:
             self._store()
-        self._uncommitted += 1
-        if self._uncommitted >= self.commit_batches:
-            self.commit()
 
     def commit(self) -> None:
         self.conn.commit()
@@ -513,6 +570,24 @@ class Ingester:
         s.quarantined += len(refused)
         s.reasons.update(r[_REASON] for r in refused)
         hashes = [r[_ROW_HASH] for r in refused]
+        if (
+            self.pg
+        ):  # one look-up, and COPY: 500-row INSERTs and look-ups took 5 of 42 s of a 1-million-row run
+            raw = self.conn.connection.driver_connection
+            with raw.cursor() as cur:
+                cur.execute(
+                    "SELECT row_hash FROM registry_quarantine WHERE dept = %s AND status = 'open' "
+                    "AND row_hash = ANY(%s)",
+                    (self.feed.dept, hashes),
+                )
+                known = {h for (h,) in cur.fetchall()}
+                with cur.copy(
+                    f"COPY {QuarantineRow.__tablename__} ({', '.join(QUARANTINE)}) FROM STDIN"
+                ) as cp:
+                    for r in refused:
+                        if r[_ROW_HASH] not in known:
+                            cp.write_row(r)
+            return
         known: set[int] = set()
         for i in range(0, len(hashes), 500):  # a row refused before and still open is not filed twice
             known.update(
@@ -548,7 +623,6 @@ class Ingester:
 
     def _store(self) -> None:
         conn, s, S = self.conn, self.summary, self.stage.name
-        params = {"dept": self.feed.dept, "run": self.run_id}
         staged = conn.execute(text(f"SELECT count(*) FROM {S}")).scalar_one()
         if staged == 0:
             return
@@ -560,17 +634,7 @@ class Ingester:
         ).scalar_one()
         s.queued += identity.queue_new_against_unnumbered(conn, before)
         s.queued += identity.resolve_unnumbered(conn, self.stage, self.feed)
-        conn.execute(
-            text(
-                f"""INSERT INTO registry_source_record (id, dept, record_no, row_hash, run_id, row_no, event, valid_from,
-                                                    person_id)
-                SELECT s.{SOURCE}, :dept, s.record_no, s.{HASH}, :run, s.{ROW_NO}, s.event, s.event_date, s.{PERSON}
-                FROM {S} s"""
-            ),
-            params,
-        )
-        for sql in FACT_SQL[self.feed.dept]:
-            conn.execute(text(sql.replace("{S}", S)), params)
+        self._insert_records(S)
         s.accepted += staged
 
 
@@ -603,11 +667,43 @@ def _end_run(engine: Engine, s: IngestSummary, status: str, error: str | None = 
         )
 
 
-def _build_deferred(engine: Engine) -> None:
+def _build_deferred(engine: Engine, names: list[str] | None = None) -> None:
     """On a connection of its own, with SQLite's default page cache and temporary store: the ingest's made the
-    builds two to three times slower."""
+    builds two to three times slower. `names`: only those of the deferrable indexes, and of the unique
+    constraints only their indexes (`bulk.build_unique_indexes`): put over them, the constraints lock the
+    tables, which the 户 derivation may be reading."""
     with engine.begin() as conn:
-        bulk.restore(conn)
+        bulk.restore(conn, names)
+        if names is not None:
+            if set(names) & set(bulk.UNIQUE):
+                bulk.build_unique_indexes(conn)
+            return
+        # a first load's tables, grown from nothing: the planner learns their size
+        if bulk.restore_unique(conn):
+            for table in ("registry_person", "registry_source_record"):
+                conn.execute(text(f"ANALYZE {table}"))
+
+
+class _Builder(threading.Thread):
+    """The indexes the 户 derivation does not write to, built while it reads and judges the register: after the
+    last batch the preparing thread's core is idle. On SQLite the derivation waits for it (`join`) before it
+    writes its links, as a database has one writer; PostgreSQL builds them beside the derivation's insert."""
+
+    def __init__(self, engine: Engine, names: list[str]):
+        super().__init__(name="cradle-ingest-indexes", daemon=True)
+        self.engine, self.names, self.error = engine, names, None
+
+    def run(self) -> None:
+        try:
+            _build_deferred(self.engine, self.names)
+        except BaseException as exc:  # raised again by join, in the run's thread
+            self.error = exc
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 def ingest_frames(
@@ -634,11 +730,17 @@ def ingest_frames(
         )
     run_id = _begin_run(engine, dept, file_name, sha, kind)
     started = time.perf_counter()
+    first = None
     with engine.begin() as conn:
         bulk.restore(conn)  # a run that died with its indexes set aside
+        bulk.restore_unique(conn)
         deferred = bulk.set_aside(conn) if bulk.worth_it(conn, expected_rows) else []
+        if deferred and qualifies(conn, feed):  # a first load (cradle.registry.firstload)
+            first = FirstLoad.start(conn, expected_rows)
+            deferred += bulk.set_aside_unique(conn)
     ing = Ingester(engine, feed, run_id, file_name, commit_batches)
-    ing.deferred = deferred
+    ing.deferred, ing.first = deferred, first
+    builder = None
     try:
         with closing(prepared_ahead(ing.prepare, frames)) as batches:  # on failure the worker stops first
             for p in batches:
@@ -646,11 +748,22 @@ def ingest_frames(
                 if on_batch:
                     on_batch(p.raw.height)
         ing.commit()
+        if ing.first:  # what it settled against (about 200 MiB at 5 million rows) is not needed any more
+            ing.first.release()
+        if ing.deferred and dept == "gongan":
+            builder = _Builder(engine, [n for n in ing.deferred if n not in bulk.RELATIVES])
+            builder.start()
         if dept == "gongan":  # a 户 is judged once the whole run is in (cradle.registry.kinship)
-            kinship.derive_parents(ing.conn, ing.run_id)
+            wait = builder.join if builder and not ing.pg else None
+            kinship.derive_parents(ing.conn, ing.run_id, before_write=wait)
             ing.commit()
+        if builder:
+            builder.join()
     except BaseException as exc:
         ing.conn.rollback()
+        if builder:
+            with suppress(BaseException):
+                builder.join()
         ing.close()
         if (
             ing.deferred

@@ -127,7 +127,8 @@ def _committed_file(conn: Connection) -> str | None:
     if conn.connection.driver_connection.in_transaction:
         return None
     return (
-        next((row[2] for row in conn.exec_driver_sql("PRAGMA database_list") if row[1] == "main"), "") or None
+        next((row[2] for row in conn.exec_driver_sql("PRAGMA database_list").all() if row[1] == "main"), "")
+        or None
     )
 
 
@@ -304,10 +305,12 @@ def _lean_cache(conn: Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(size)}")
 
 
-def _derive(conn: Connection, events: str) -> int:
+def _derive(conn: Connection, events: str, before_write=None) -> int:
     with _lean_cache(conn):
         members = _read(conn, _members_sql(events), MEMBERS, _household_key)
         found = links(members, _read(conn, _persons_sql(events), PERSONS))
+    if before_write:
+        before_write()
     if found.is_empty():
         return 0
     _stage(conn, found)
@@ -360,12 +363,15 @@ def _whole_in_parts(conn: Connection) -> list[str]:
     return [f"(SELECT * FROM registry_hukou_event WHERE {_LAST} IN ({', '.join(p)}))" for p in parts if p]
 
 
-def derive_parents(conn: Connection, run_id: int | None = None) -> int:
+def derive_parents(conn: Connection, run_id: int | None = None, before_write=None) -> int:
     """Write the 户-derived mother/father links not yet stored, over the households run `run_id` touched (None:
-    the whole register); returns how many (the caller commits)."""
+    the whole register); returns how many (the caller commits). `before_write` is called before the first write
+    (an ingest's index builds on SQLite, which has one writer)."""
     runs = [] if run_id is None else list(conn.execute(text(_RUNS), {"run": run_id}).scalars())
     if run_id is None or conn.execute(_RECORDS, {"runs": runs}).scalar_one() > WHOLE_BEYOND:
-        return sum(_derive(conn, events) for events in _whole_in_parts(conn))
+        return sum(_derive(conn, events, before_write) for events in _whole_in_parts(conn))
+    if before_write:  # the scope is written (and the register read) inside one transaction
+        before_write()
     conn.execute(text(f"DROP TABLE IF EXISTS {SCOPE}"))
     conn.execute(
         text(

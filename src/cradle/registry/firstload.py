@@ -1,0 +1,135 @@
+"""A large file into an empty registry (a first load): persons and record numbers settled in Polars, not probed
+in the database row by row.
+
+In a first load every person and every record number the run meets was either met earlier in the same run or
+is new: the registry held none. So the preparing thread (`Ingester.prepare`) keeps what the run has staged so
+far — each record number with its row hash, each ID number (as a 64-bit integer: 17 digits and the check
+character) with the person id the run gave it — and settles each batch against it before the database sees the
+batch: a record number staged before is a duplicate (same content) or a `record_conflict` (other content), as
+`Ingester._drop_stored` would find it; an ID number met before is that person (counted as merged, as before); a
+new one gets the next id of the range the run reserved, the first row naming it (in file order) giving its name,
+sex and birth date, as `ON CONFLICT DO NOTHING` did. The writing thread then inserts persons, source records and
+facts from the staged rows as they are: no look-up of a stored record, no `ON CONFLICT` probe, no `UPDATE` of
+the stage, and on SQLite no copy into a temporary stage either (the statements read the scratch file).
+
+On PostgreSQL the two unique constraints (a person's ID number; a department's record number) are also set aside
+for the run and added again at its end with one sort each (`cradle.registry.bulk.set_aside_unique`): adding
+them checks that the run stored no ID number and no record number twice. SQLite keeps them (a table's
+constraints cannot be dropped there), and refuses a row it would store twice.
+
+Only a feed whose every row names its own person by ID number and no related person (公安) qualifies, and only
+into a registry without persons or source records: a run into anything else takes the usual path. Ids are taken
+from ranges reserved at the start (PostgreSQL: the sequences are moved past them; SQLite: above the largest id,
+so a run writing persons meanwhile makes this one fail on its key rather than store anything twice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+from sqlalchemy import Connection, text
+
+from cradle.registry.feeds import Feed
+
+KEY = "_id_key"
+NEW = "_new_person"
+PERSON, SOURCE, HASH = "_person_id", "_source_id", "_row_hash"
+
+
+def qualifies(conn: Connection, feed: Feed) -> bool:
+    if feed.people or feed.id_optional_for:
+        return False
+    for table in ("registry_person", "registry_source_record"):
+        if conn.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first():
+            return False
+    return True
+
+
+def _reserve(conn: Connection, table: str, rows: int) -> int:
+    """The first id of the run's range of `rows` ids."""
+    if conn.dialect.name != "postgresql":
+        return conn.execute(text(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")).scalar_one()
+    seq = conn.execute(text(f"SELECT pg_get_serial_sequence('{table}', 'id')")).scalar_one()
+    base = conn.execute(text("SELECT nextval(:s)"), {"s": seq}).scalar_one()
+    conn.execute(text("SELECT setval(:s, :v)"), {"s": seq, "v": base + rows - 1})
+    return base
+
+
+def id_key(column: str) -> pl.Expr:
+    """A checked 18-character ID number as one Int64 (its 17 digits, times 11, plus the check character with X
+    as 10): equal keys are equal numbers, in 8 bytes instead of a string."""
+    c = pl.col(column)
+    last = pl.when(c.str.slice(17, 1) == "X").then(10).otherwise(c.str.slice(17, 1).cast(pl.Int64))
+    return (c.str.slice(0, 17).cast(pl.Int64) * 11 + last).alias(KEY)
+
+
+@dataclass
+class FirstLoad:
+    person_base: int
+    source_base: int
+    reserved: int
+    persons: int = 0  # ids given so far
+    sources: int = 0
+    _people: list[pl.DataFrame] = field(default_factory=list)  # KEY, PERSON of the persons created so far
+    _records: list[pl.DataFrame] = field(default_factory=list)  # record_no, HASH staged so far
+
+    @classmethod
+    def start(cls, conn: Connection, rows: int) -> FirstLoad:
+        return cls(
+            _reserve(conn, "registry_person", rows), _reserve(conn, "registry_source_record", rows), rows
+        )
+
+    def records(self, good: pl.DataFrame) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+        """`good` (record numbers already unique within the batch) without the record numbers staged by earlier
+        batches; returns it, the duplicates among those, and the conflicting rows (`_row_no`)."""
+        seen = self._seen(self._records, {"record_no": pl.String, "_old_hash": pl.Int64})
+        found = good.select("record_no", HASH, "_row_no").join(seen, on="record_no", how="inner")
+        duplicates = int((found[HASH] == found["_old_hash"]).sum())
+        conflicts = found.filter(pl.col(HASH) != pl.col("_old_hash")).select("_row_no")
+        if found.height:
+            good = good.join(found.select("record_no"), on="record_no", how="anti", maintain_order="left")
+        self._records.append(good.select("record_no", pl.col(HASH).alias("_old_hash")))
+        return good, duplicates, conflicts
+
+    def settle(self, staged: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+        """The staged batch (sorted as it is written, with `KEY`) with each row's person id, its source-record id
+        and whether it creates its person; returns it and the rows whose person an earlier batch created."""
+        seen = self._seen(self._people, {KEY: pl.Int64, PERSON: pl.Int64})
+        staged = staged.drop(PERSON).join(seen, on=KEY, how="left", maintain_order="left")
+        merged = staged.height - staged[PERSON].null_count()
+        first = staged[PERSON].is_null() & staged[KEY].is_first_distinct()
+        new = staged.filter(first).select(KEY)
+        new = new.with_columns(
+            (pl.int_range(0, new.height, dtype=pl.Int64) + self.person_base + self.persons).alias(PERSON)
+        )
+        self.persons += new.height
+        self.sources += staged.height
+        if max(self.persons, self.sources) > self.reserved:
+            raise RuntimeError("the file held more rows than were counted before the run")
+        staged = (
+            staged.with_columns(first.alias(NEW))
+            .join(new.rename({PERSON: "_new_id"}), on=KEY, how="left", maintain_order="left")
+            .with_columns(
+                pl.coalesce(PERSON, "_new_id").alias(PERSON),
+                (
+                    pl.int_range(0, staged.height, dtype=pl.Int64)
+                    + (self.source_base + self.sources - staged.height)
+                ).alias(SOURCE),
+            )
+            .drop("_new_id", KEY)
+        )
+        self._people.append(new)
+        return staged, merged
+
+    def release(self) -> None:
+        self._people.clear()
+        self._records.clear()
+
+    @staticmethod
+    def _seen(parts: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
+        """The parts as one frame of many chunks, not copied into one: a copy of the whole at every batch held
+        it twice for a moment, which took a 5-million-row run past 2 GiB."""
+        if not parts:
+            return pl.DataFrame(schema=schema)
+        return pl.concat(parts, rechunk=False)
