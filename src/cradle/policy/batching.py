@@ -27,6 +27,10 @@ from cradle.policy.household import Household
 
 log = logging.getLogger("cradle.policy")
 Question = tuple[dt.date, bool]  # as-of date, explain
+# Fewer households than this are computed one by one: measured (benchmarks/calc_latency.py, 4 clients), two or
+# three households of different jurisdictions cost more in one run than each alone (one household's packs are
+# found without the jurisdiction masks), and a batch's households wait for its slowest.
+TOGETHER = 4
 
 
 class CalcBatcher:
@@ -75,8 +79,13 @@ class CalcBatcher:
         batch = [(h, f) for h, f in batch if not f.done()]  # a request cancelled (its client left) is dropped
         if not batch:
             return
-        CALC_BATCH.observe(len(batch))
         as_of, explain = question
+        if len(batch) < TOGETHER:
+            for household, future in batch:
+                CALC_BATCH.observe(1)
+                _answer_alone(household, future, as_of, explain)
+            return
+        CALC_BATCH.observe(len(batch))
         try:
             answers = calc_households([h for h, _ in batch], as_of, explain=explain)
         except Exception as exc:
