@@ -4,6 +4,7 @@ cradle.policy.batching) get, byte for byte, the answer each gets alone."""
 import asyncio
 import copy
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import orjson
@@ -69,10 +70,17 @@ def test_a_household_cites_its_own_layer_of_a_figure_other_layers_set():
     assert "cn.maternity_leave.dystocia_days" not in parameters(answers[1])
 
 
-async def _post_together(app, requests: list[tuple[str, dict]]) -> list[httpx.Response]:
+async def _gather(app, requests: list[tuple[str, dict]]) -> list[httpx.Response]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         return await asyncio.gather(*(client.post(url, json=body) for url, body in requests))
+
+
+def _post_together(app, requests: list[tuple[str, dict]]) -> list[httpx.Response]:
+    """The requests sent at once, on an event loop of their own (in a thread: a test run before may have left
+    one running in this one, as Playwright's sync API does)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _gather(app, requests)).result()
 
 
 def _batched_households() -> float:
@@ -102,7 +110,7 @@ def test_concurrent_requests_are_computed_together_and_a_bad_household_gets_its_
     requests = [(url, h) for h in households[:4]] + [(url, bad)] + [(url, h) for h in households[4:]]
     requests += [(explained, h) for h in households[:3]] + [("/api/v1/calc?on=2026-01-01", households[0])]
     before = _batched_households()
-    answers = asyncio.run(_post_together(app, requests))
+    answers = _post_together(app, requests)
     assert _batched_households() - before >= len(households)  # they were computed together
 
     refused = answers[4]
@@ -130,7 +138,7 @@ def test_a_household_the_engine_fails_on_fails_alone(app, monkeypatch):
     monkeypatch.setattr(batching, "calc_households", failing)
     households = [in_county(c) for c in COUNTIES]
     before = _batched_households()
-    answers = asyncio.run(_post_together(app, [("/api/v1/calc?on=2025-07-01", h) for h in households]))
+    answers = _post_together(app, [("/api/v1/calc?on=2025-07-01", h) for h in households])
     assert _batched_households() - before == len(households)
     assert [a.status_code for a in answers] == [200, 200, 200, 500, 200]
     assert answers[0].content == orjson.dumps(calc_household(households[0], ON))

@@ -182,7 +182,15 @@ def test_results_do_not_depend_on_member_order(h, rnd: random.Random):
 # a child rightly opens them (every pack's 奖励扶助 is for families "全面两孩政策调整前", i.e. with no birth since
 # 2016-01-01; 陆河's worked case "2016年全面两孩后又生育的独生子女家庭" is refused for that birth; 特别扶助 is for
 # families with no child born or adopted after the only child's death or disability).
-FEWER_BIRTHS_QUALIFY = {"reward_assistance", "special_assistance_bereaved", "special_assistance_disabled"}
+# Programs a household may qualify for with fewer members: the 奖励扶助/特别扶助 ask for at most so many children,
+# and 绍兴's maternity insurance for the delivery that brings exactly the third child (one child fewer turns a
+# fourth into the third).
+FEWER_BIRTHS_QUALIFY = {
+    "reward_assistance",
+    "special_assistance_bereaved",
+    "special_assistance_disabled",
+    "maternity_insurance_third_child",
+}
 
 
 @SETTINGS

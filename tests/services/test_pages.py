@@ -159,10 +159,9 @@ def test_errors_are_shown_beside_their_fields_and_nothing_is_stored(url):
     assert r.status_code == 422 and "在符合条件（已备案）的托育服务机构入托" in field_error(r.text, "program")
     r = _post(me, "/services/apply", csrf, apply_form(town=OTHER_TOWN[:6] + "99"))
     assert r.status_code == 422 and field_error(r.text, "town")
-    assert (
-        "SQ" not in me.get("/applications").text
-        and "SY" not in me.get("/services").text.split("do-bundle")[0]
-    )
+    # no reference number (SQ/SY, the date, 12 hex digits) was given: a CSRF token may hold the letters
+    assert not re.search(r"SQ\d{8}[0-9A-F]{12}", me.get("/applications").text)
+    assert not re.search(r"SY\d{8}[0-9A-F]{12}", me.get("/services").text.split("do-bundle")[0])
 
 
 def test_refusals_of_the_review_pages(url):
