@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sqlalchemy import event  # noqa: E402
 
-from cradle.db import get_engine, session_scope, upgrade  # noqa: E402
+from cradle.db import get_engine, session_scope  # noqa: E402
 from services_http import SECRET, make_citizens  # noqa: E402
-from services_submissions import COUNTY, Actor, application, dt, prepared_database, rates, roles  # noqa: E402
+from services_submissions import application, prepared, prepared_database  # noqa: E402
 
 PATH = "/api/v1/services/cases"
 
@@ -204,18 +204,7 @@ def main() -> None:
     os.environ["CRADLE_SECRET_KEY"] = SECRET
     pg = None
     if "--sqlite" in sys.argv:
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='cradle-prof-')}/db.sqlite"
-        upgrade(url)
-        with session_scope(url) as s:
-            rates.set_rate(
-                s,
-                Actor(id="c", role=roles.COUNTY, region=COUNTY),
-                "baiyin.childcare_allowance",
-                COUNTY,
-                dt.date(2024, 1, 1),
-                200,
-                "bench",
-            )
+        url = prepared(f"sqlite:///{tempfile.mkdtemp(prefix='cradle-prof-')}/db.sqlite")
     else:
         from cradle.testing.postgres import start_temp_postgres
 

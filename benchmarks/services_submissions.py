@@ -98,7 +98,13 @@ def _worker(args) -> dict:
 
 def prepared_database(pg, name: str) -> str:
     """A migrated database on the throw-away server `pg`, with 白银区's 育儿补贴 standard set (200 a month); its URL."""
-    url = pg.create_database(name)
+    url = prepared(pg.create_database(name))
+    get_engine(url).dispose()
+    return url
+
+
+def prepared(url: str) -> str:
+    """The database at `url` migrated, with 白银区's 育儿补贴 standard set (200 a month); its URL."""
     upgrade(url)
     with session_scope(url) as s:
         rates.set_rate(
@@ -110,7 +116,6 @@ def prepared_database(pg, name: str) -> str:
             200,
             "bench",
         )
-    get_engine(url).dispose()
     return url
 
 

@@ -133,14 +133,13 @@ def shown(
             job = _running[(p.id, k)] = _EXECUTOR.submit(_compute, p.id, k, url)
             job.add_done_callback(lambda _f, done=(p.id, k): _running.pop(done, None))
     try:
-        result, error = job.result(timeout=wait)
+        result, _error = job.result(timeout=wait)
     except Pending:
-        session.expire_all()
-        return None, session.get(CostPreview, p.id)
-    if result is None:
-        session.expire_all()
-        return None, session.get(CostPreview, p.id)
-    return result, None
+        result = None
+    if result is not None:
+        return result, None
+    session.expire_all()  # the row as the computation left it: under way, or failed
+    return None, session.get(CostPreview, p.id)
 
 
 def _compute(proposal_id: int, k: str, url: str) -> tuple[dict | None, str | None]:
