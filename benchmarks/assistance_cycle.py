@@ -71,16 +71,19 @@ def county_cycle(url: str, families: int, folder: Path) -> None:
         ids = sorted({e["id_number"] for e in rows.read(s, c.id)})
     lap("candidates")
     with session_scope(url) as s:
-        cycle.set_accounts(
+        cycle.set_accounts(  # the county places each person in the town
             s,
-            town,
+            county,
             COUNTY,
             2025,
-            [{"id_number": x, "account_no": f"6217000{i:012d}"} for i, x in enumerate(ids)],
+            [
+                {"id_number": x, "account_no": f"6217000{i:012d}", "town": town.town}
+                for i, x in enumerate(ids)
+            ],
         )
     lap("accounts")
     with session_scope(url) as s:
-        cycle.publicize(s, town, COUNTY, 2025, start=dt.date(2025, 3, 1))
+        cycle.publicize(s, county, COUNTY, 2025, start=dt.date(2025, 3, 1))
         cycle.review(s, town, COUNTY, 2025, today=dt.date(2025, 3, 9))
         cycle.approve(s, county, COUNTY, 2025, today=dt.date(2025, 3, 9))
     lap("publicity+approval")

@@ -24,8 +24,8 @@ def test_accounts_are_set_and_what_a_row_leaves_out_is_kept(svc_url):
         cycle.find_candidates(s, county, COUNTY, 2025, year_2025())
     ids = sorted(_accounts(url))
     assert len(ids) > 4
-    with session_scope(url) as s:
-        cycle.set_accounts(s, town, COUNTY, 2025, accounts(ids))
+    with session_scope(url) as s:  # the county places each person in a town
+        cycle.set_accounts(s, county, COUNTY, 2025, accounts(ids))
     second = [{"id_number": n, "account_no": f"6228480{i:012d}"} for i, n in enumerate(ids[:3])]
     second[0]["bank_code"] = "ABC"
     with session_scope(url) as s:
@@ -36,5 +36,5 @@ def test_accounts_are_set_and_what_a_row_leaves_out_is_kept(svc_url):
     assert after[ids[3]] == ("6217000000000000003", "GSBANK", TOWN)
     with session_scope(url) as s:  # twice in one transaction: the staging table is made afresh
         cycle.set_accounts(s, town, COUNTY, 2025, second[:1])
-        cycle.set_accounts(s, town, COUNTY, 2025, [{**second[1], "town": f"{COUNTY}002"}])
+        cycle.set_accounts(s, county, COUNTY, 2025, [{**second[1], "town": f"{COUNTY}002"}])
     assert _accounts(url)[ids[1]] == ("6228480000000000001", "GSBANK", f"{COUNTY}002")

@@ -38,11 +38,16 @@ def test_the_posted_list_its_objections_and_the_steps_over_the_api(client, url):
     year = dt.date.today().year
     with session_scope(url) as s:
         cycle.find_candidates(s, county, COUNTY, year, year_2025(), as_of=dt.date(2025, 1, 1))
-        cycle.set_accounts(s, town, COUNTY, year, accounts([mother(1)]))
+        cycle.set_accounts(s, county, COUNTY, year, accounts([mother(1)]))
     town_h = bearer_for(url, "town_official", TOWN)
     county_h = bearer_for(url, "county_official", COUNTY)
     other_h = bearer_for(url, "county_official", "620403")
+    # the county opens the 公示 (its dates hold for every town); a town may not
     r = client.post(f"/api/v1/assistance/cycles/{COUNTY}/{year}/publicize", json={"days": 7}, headers=town_h)
+    assert r.status_code == 403 and r.json()["errors"][0]["field"] == "actor.role"
+    r = client.post(
+        f"/api/v1/assistance/cycles/{COUNTY}/{year}/publicize", json={"days": 7}, headers=county_h
+    )
     assert r.status_code == 200, r.text
     shown = r.json()
     assert shown["status"] == "publicized" and shown["days_left"] == 7

@@ -73,9 +73,9 @@ def run_2025(url, tmp_path):
         cycle.find_candidates(s, county, COUNTY, 2025, year_2025())
     found = _entries(url, 2025)
     with session_scope(url) as s:
-        cycle.set_accounts(s, town, COUNTY, 2025, accounts(sorted({k[1] for k in found})))
+        cycle.set_accounts(s, county, COUNTY, 2025, accounts(sorted({k[1] for k in found})))
         rates.set_rate(s, county, REWARD, COUNTY, day("2025-01-01"), "960", "白银区卫健发〔2025〕1号")
-        cycle.publicize(s, town, COUNTY, 2025, start=day("2025-03-01"), days=7)
+        cycle.publicize(s, county, COUNTY, 2025, start=day("2025-03-01"), days=7)
     with session_scope(url) as s:
         entry = s.execute(select(Entry).where(Entry.id_number == mother(2))).scalar_one()
         objection = cycle.object_to(s, town, entry.id, "已迁往外省居住多年", today=day("2025-03-03"))
@@ -152,7 +152,7 @@ def test_the_yearly_cycle_end_to_end(svc_url, tmp_path):
     assert nxt[(REWARD, mother(8))][:3] == ("candidate", None, "registry")
     assert nxt[(REWARD, mother(2))][2] == "registry"  # removed last year, listed afresh this year
     with session_scope(svc_url) as s:
-        cycle.publicize(s, town, COUNTY, 2026, start=day("2026-03-01"))
+        cycle.publicize(s, county, COUNTY, 2026, start=day("2026-03-01"))
         cycle.review(s, town, COUNTY, 2026, today=day("2026-03-09"))
         cycle.approve(s, county, COUNTY, 2026, today=day("2026-03-10"))
     with session_scope(svc_url) as s:
@@ -190,7 +190,7 @@ def test_the_yearly_cycle_end_to_end(svc_url, tmp_path):
 def test_the_status_masks_id_numbers_and_counts_down(svc_url, tmp_path):
     with session_scope(svc_url) as s:
         cycle.find_candidates(s, county, COUNTY, 2025, year_2025())
-        cycle.publicize(s, town, COUNTY, 2025, start=day("2025-03-01"), days=7)
+        cycle.publicize(s, county, COUNTY, 2025, start=day("2025-03-01"), days=7)
     with session_scope(svc_url) as s:
         c = cycle.get_cycle(s, county, COUNTY, 2025)
         shown = report.status(s, c, day("2025-03-05"))
@@ -229,11 +229,11 @@ def test_bad_input_is_refused_with_nothing_stored(svc_url, tmp_path):
         )
         assert row.source == "manual" and row.reason
     with session_scope(svc_url) as s:
-        cycle.publicize(s, town, COUNTY, 2025, start=day("2025-03-01"), days=7)
+        cycle.publicize(s, county, COUNTY, 2025, start=day("2025-03-01"), days=7)
         entry = s.execute(select(Entry).where(Entry.id_number == mother(1))).scalar_one()
     # an objection after the 公示 closed
     with pytest.raises(IllegalTransition) as exc, session_scope(svc_url) as s:
-        cycle.object_to(s, town, entry.id, "迟到的异议", today=day("2025-03-08"))
+        cycle.object_to(s, county, entry.id, "迟到的异议", today=day("2025-03-08"))
     assert exc.value.field == "raised_on" and _count(svc_url, Objection) == 0
     # approving before the 公示 ends (the town has not reviewed either)
     with pytest.raises(IllegalTransition), session_scope(svc_url) as s:
@@ -296,12 +296,12 @@ def test_a_zibo_county_runs_its_own_programs_at_its_own_rates(session):
     assert all(e.amount is None for e in listed.values())  # 淄博 leaves the amounts to the county
     cycle.set_accounts(
         session,
-        desk,
+        official,
         zibo,
         2025,
         accounts(sorted({e.id_number for e in cycle.entries(session, c)}), f"{zibo}001"),
     )
-    cycle.publicize(session, desk, zibo, 2025, start=day("2025-03-01"))
+    cycle.publicize(session, official, zibo, 2025, start=day("2025-03-01"))
     cycle.review(session, desk, zibo, 2025, today=day("2025-03-08"))
     cycle.approve(session, official, zibo, 2025, today=day("2025-03-08"))
     with pytest.raises(Invalid) as exc:

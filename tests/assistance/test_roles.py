@@ -37,7 +37,6 @@ from .helpers import (
     father,
     mother,
     other_village,
-    town,
     village,
     year_2025,
 )
@@ -58,7 +57,7 @@ def _open_2025(url: str) -> dict[str, int]:
         cycle.find_candidates(s, county, COUNTY, 2025, year_2025())
     listed = _listed(url)
     with session_scope(url) as s:
-        cycle.set_accounts(s, town, COUNTY, 2025, accounts(sorted(listed), villages=HOMES))
+        cycle.set_accounts(s, county, COUNTY, 2025, accounts(sorted(listed), villages=HOMES))
     return listed
 
 
@@ -103,7 +102,7 @@ def test_a_village_sees_checks_posts_and_objects_for_its_own_people_only(svc_url
         numbers = {e.id_number: (e.account_no, e.village) for e in s.execute(select(Entry)).scalars()}
     assert numbers[mother(1)] == ("621700000000009999", VILLAGE)
     assert numbers[mother(5)][0] != "621700000000008888" and numbers[mother(2)][1] == VILLAGE
-    # the town opens the 公示; posting before it is refused; the village posts its part once
+    # the county opens the 公示; posting before it is refused; the village posts its part once
     with session_scope(url) as s, pytest.raises(IllegalTransition) as early:
         cycle.post_notice(s, village, COUNTY, 2025, today=day("2025-03-01"))
     assert early.value.field == "status"
@@ -111,7 +110,7 @@ def test_a_village_sees_checks_posts_and_objects_for_its_own_people_only(svc_url
         cycle.publicize(s, village, COUNTY, 2025, start=day("2025-03-01"), days=7)
     assert not_theirs.value.field == "actor.role"
     with session_scope(url) as s:
-        cycle.publicize(s, town, COUNTY, 2025, start=day("2025-03-01"), days=7)
+        cycle.publicize(s, county, COUNTY, 2025, start=day("2025-03-01"), days=7)
     with session_scope(url) as s:
         notice = cycle.post_notice(s, village, COUNTY, 2025, today=day("2025-03-02"))
         assert (notice.village, notice.people, notice.until) == (VILLAGE, 8, day("2025-03-07"))
@@ -166,7 +165,7 @@ def url(_migrated_sqlite_template, tmp_path, monkeypatch) -> str:
 def test_a_village_official_over_the_api_the_pages_and_the_command_line(url):
     listed = _open_2025(url)
     with session_scope(url) as s:
-        cycle.publicize(s, town, COUNTY, 2025, start=day("2025-03-01"), days=7)
+        cycle.publicize(s, county, COUNTY, 2025, start=day("2025-03-01"), days=7)
     village_h = bearer_for(url, "village_official", VILLAGE)
     base = f"/api/v1/assistance/cycles/{COUNTY}/2025"
     with TestClient(create_app(), base_url="https://testserver", follow_redirects=False) as client:

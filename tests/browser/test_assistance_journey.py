@@ -50,7 +50,7 @@ def _seed(
         )
         cycle.set_accounts(
             s,
-            town,
+            county,
             COUNTY,
             year,
             [
@@ -61,7 +61,7 @@ def _seed(
         )
         if posted_days_ago is not None:
             cycle.publicize(
-                s, town, COUNTY, year, start=dt.date.today() - dt.timedelta(days=posted_days_ago), days=7
+                s, county, COUNTY, year, start=dt.date.today() - dt.timedelta(days=posted_days_ago), days=7
             )
 
 
@@ -84,8 +84,12 @@ def test_the_cycle_in_the_browser(base_url, browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     ctx.set_default_timeout(15_000)
     page = ctx.new_page()
-    # the town posts this year's list
+    # the county posts this year's list (a town may not: it would post every town's people)
     sign_in(page, base_url, users["town_official"])
+    page.goto(f"{base_url}/assistance/{COUNTY}/{year}")
+    expect(page.locator('form[data-step="publicize"]')).to_have_count(0)
+    ctx.clear_cookies()
+    sign_in(page, base_url, users["county_official"])
     page.goto(f"{base_url}/assistance/{COUNTY}/{year}")
     page.locator('form[data-step="publicize"] button').click()
     expect(page.locator("#cycle-status")).to_have_text("公示中")

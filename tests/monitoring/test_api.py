@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from cradle.cli import app
 from cradle.db import upgrade
 from cradle.web.app import create_app
 
@@ -84,3 +88,38 @@ def test_entry_series_plan_warnings_projection(client, sqlite_url):
         "numerator": "Maternal deaths",
         "denominator": "Live births",
     }
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_warnings_are_said_in_the_requests_language(client):
+    """A warning's reason is its message id and parameters, said in the request's language (Chinese by default,
+    English under ?lang=en or Accept-Language: en), with the indicator, its department and the region named in it."""
+    params = {"region": "441523", "year": 2024}
+    zh = client.get("/api/v1/monitoring/warnings", params=params).json()["warnings"]
+    late = [w for w in zh if w["kind"] == "late"]
+    assert late and all("尚未报送" in w["reason"] for w in late)
+    assert {w["region_name"] for w in late} == {"陆河县"} and late[0]["kind_label"] == "数据迟报"
+    for english in (
+        client.get("/api/v1/monitoring/warnings", params={**params, "lang": "en"}),
+        client.get("/api/v1/monitoring/warnings", params=params, headers={"Accept-Language": "en"}),
+    ):
+        en = english.json()["warnings"]
+        assert [(w["indicator"], w["kind"]) for w in en] == [(w["indicator"], w["kind"]) for w in zh]
+        for w in en:
+            assert not HAN.search(w["reason"] + w["region_name"] + w["kind_label"]), w
+        assert all("have not been reported" in w["reason"] for w in en if w["kind"] == "late")
+        assert {w["region_name"] for w in en if w["kind"] == "late"} == {"Luhe County"}
+        assert {w["message"] for w in en} == {w["message"] for w in zh}
+
+
+def test_the_warnings_command_says_them_in_its_language(client, monkeypatch):
+    args = ["monitoring", "warnings", "--region", "441523", "--year", "2024"]
+    zh = CliRunner().invoke(app, args)
+    assert zh.exit_code == 0, zh.output
+    assert "陆河县" in zh.output and "尚未报送" in zh.output
+    monkeypatch.setenv("CRADLE_LOCALE", "en")
+    en = CliRunner().invoke(app, args)
+    assert en.exit_code == 0, en.output
+    assert "Luhe County" in en.output and "have not been reported" in en.output and not HAN.search(en.output)

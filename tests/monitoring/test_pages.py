@@ -4,6 +4,7 @@ the dashboard."""
 
 from __future__ import annotations
 
+import html as html_
 import importlib.util
 import io
 import re
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from cradle.db import session_scope
-from cradle.monitoring import values
+from cradle.monitoring import catalogue, values
 from cradle.monitoring.report import scorecard
 from cradle.web.app import create_app
 
@@ -378,3 +379,28 @@ def test_the_excel_template_says_its_indicators_in_the_readers_language(client):
     assert definitions == [
         ("maternal_mortality", "孕产妇死亡率", "孕产妇死亡数", "活产数", 100000, "1/10万", "卫生健康委")
     ]
+
+
+def test_warnings_are_said_in_the_readers_language_on_the_page_and_the_api(client):
+    """A warning's reason is a message id with parameters said when shown: the dashboard and the JSON API give the
+    same words, in Chinese by default and in English under ?lang=en, with no stored Chinese left in the English."""
+    said = {}
+    for locale in ("zh", "en"):
+        api = client.get(
+            "/api/v1/monitoring/warnings", params={"region": "370300", "year": 2024, "lang": locale}
+        )
+        said[locale] = [w for w in api.json()["warnings"] if w["kind"] != "late"]
+        page = client.get("/monitoring/370300", params={"year": 2024, "lang": locale}).text
+        for w in said[locale]:
+            assert html_.escape(w["reason"], quote=False) in page, w["reason"]
+    assert said["en"] and len(said["en"]) == len(said["zh"])
+    assert all(HAN.search(w["reason"]) for w in said["zh"])
+    # the clause of the policy document a target cites is the document's own heading: data, shown as it is
+    clauses = sorted({t.clause for t in catalogue.load().targets if t.clause}, key=len, reverse=True)
+    words = []
+    for w in said["en"]:
+        text = w["reason"] + w["region_name"] + w["kind_label"]
+        for clause in clauses:
+            text = text.replace(clause, "")
+        words.append(text)
+    assert not [t for t in words if HAN.search(t)]

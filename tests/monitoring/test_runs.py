@@ -103,3 +103,12 @@ def test_a_refusal_of_the_batch_code_is_kept_and_the_run_is_out_of_other_countie
         with pytest.raises(DomainError) as exc:
             runs.get(s, neighbour, run_id)
         assert exc.value.status == 404 and runs.visible(s, neighbour) == []
+
+
+def test_an_unknown_parameter_names_the_region_in_the_readers_language(svc_sqlite_url):
+    with pytest.raises(DomainError) as exc, session_scope(svc_sqlite_url) as s:
+        runs.start_whatif(s, ZHANGDIAN, "370303", "sx.nope", "600", "2025-2026", "registry", None, ON)
+    (problem,) = exc.value.items()
+    assert problem.field == "parameter" and problem.params["region"] == "370303"  # the code, said when shown
+    assert "张店区" in problem.text("zh") and "Zhangdian District" in problem.text("en")
+    assert "张店区" not in problem.text("en")

@@ -19,6 +19,7 @@ from cradle.auth.testing import bearer_for
 from cradle.db import session_scope
 from cradle.idcard import make_id_number, mask
 from cradle.registry import models as m
+from cradle.registry import upload_jobs
 from cradle.registry.exposure import LINE, shown_raw
 from cradle.web.app import create_app
 
@@ -27,20 +28,33 @@ NEW_ID = make_id_number("370303", dt.date(1990, 2, 3), 5, "F")
 
 
 @pytest.fixture
-def pages(migrated_db_url, monkeypatch):
+def pages(migrated_db_url, monkeypatch, tmp_path):
     ids = seed_registry(migrated_db_url)
     monkeypatch.setenv("CRADLE_DATABASE_URL", migrated_db_url)
+    monkeypatch.setenv(
+        "CRADLE_DATA_DIR", str(tmp_path / "data")
+    )  # where uploaded files wait for their ingest
     with TestClient(create_app(), follow_redirects=False) as client:
         yield client, migrated_db_url, ids
 
 
+def _ingested(client, headers, r):
+    """The upload's page once its background ingest has ended (a refusal in the request itself as it came)."""
+    if r.status_code != 303:
+        return r
+    assert r.headers["location"].startswith("/registry/uploads/")
+    upload_jobs.drain()
+    return client.get(r.headers["location"], headers=headers)
+
+
 def _upload(client, headers, text: str, name="gongan.csv", dept="gongan"):
-    return client.post(
+    r = client.post(
         "/registry/uploads",
         data={"dept": dept},
         files={"file": (name, text.encode("utf-8"), "text/csv")},
         headers=headers,
     )
+    return _ingested(client, headers, r)
 
 
 def test_a_clerk_uploads_a_file_corrects_the_bad_row_and_finds_the_person(pages):
@@ -234,6 +248,7 @@ def test_excel_and_parquet_files_upload_like_csv(pages, tmp_path, suffix):
         files={"file": (path.name, path.read_bytes(), "application/octet-stream")},
         headers=clerk,
     )
+    r = _ingested(client, clerk, r)
     assert r.status_code == 303, r.text[-500:]
     run = client.get(r.headers["location"], headers=clerk).text
     assert path.name in run and "格式测试乙" in run  # the bad row (a six-digit ID number) is quarantined

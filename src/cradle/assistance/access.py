@@ -1,8 +1,14 @@
 """Who may act on a county's cycle: the level named, inside its own area. Village (村/社区) officials check their
 own village's people, post their part of the list and record objections to it, seeing nothing of other villages;
-town officials (乡镇/街道) open the 公示, decide objections and review; the county approves and pays with its
-finance desk; the city confirms; the province files. A hospital's account (the health worker of one 医疗机构)
-asks the priority question alone (`families.has_priority`)."""
+town officials (乡镇/街道) see and act on their own town's people alone (the list and its counts, the villages'
+notices and the objections of their town, the account check, objections, adding a person, the town's review of
+its own part), nothing of other towns; the county finds the candidates, opens the 公示 (its dates hold for every
+town and village), approves and pays with its finance desk; the city confirms; the province files. A hospital's
+account (the health worker of one 医疗机构) asks the priority question alone (`families.has_priority`).
+
+A listed person without a town yet (the registry's candidates name none) is the county's alone: no town sees
+them until the county assigns their town (the account check's `town` or `village`, or a manual addition), and a
+town cannot claim them; carried over from last year, a person keeps last year's town."""
 
 from __future__ import annotations
 
@@ -64,8 +70,27 @@ def village_of(actor: Actor, county: str) -> str | None:
     return actor.village if level_of(actor, county) == "village" else None
 
 
+def town_of(actor: Actor, county: str) -> str | None:
+    """The one town whose people `actor` sees and acts on, or None when it sees more (a village: less)."""
+    return actor.town if level_of(actor, county) == "town" else None
+
+
+def area(actor: Actor, county: str) -> dict[str, str | None]:
+    """The part of the county's list `actor` sees, as the list functions take it: `village=` and `town=`."""
+    return {"village": village_of(actor, county), "town": town_of(actor, county)}
+
+
 def require_village(actor: Actor, county: str, village: str | None, field: str) -> None:
     """Refuses a village official a person of another village (or of none yet), naming `field`."""
     mine = village_of(actor, county)
     if mine is not None and village != mine:
         raise OutOfScope(field, N_("This person is not on your village's list"))
+
+
+def require_part(actor: Actor, county: str, town: str | None, village: str | None, field: str) -> None:
+    """Refuses a village official a person of another village, a town official one of another town (or of none
+    yet: the county's), naming `field`."""
+    require_village(actor, county, village, field)
+    mine = town_of(actor, county)
+    if mine is not None and town != mine:
+        raise OutOfScope(field, N_("This person is not on your town's list"))

@@ -76,9 +76,9 @@ def _date(value: str | None, field: str) -> dt.date | None:
 
 
 def _status(db, actor: Actor, region: str, year: int) -> dict:
-    """The cycle as the caller may see it: a village official, the own village's part."""
+    """The cycle as the caller may see it: a village or town official, the own village's or town's part."""
     found = cycle.get_cycle(db, actor, region, year)
-    return report.status(db, found, village=access.village_of(actor, region))
+    return report.status(db, found, **access.area(actor, region))
 
 
 @router.get("/cycles/{region}/{year}", response_model=CycleOut, summary="A county's cycle: state, 公示, list")

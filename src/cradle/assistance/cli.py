@@ -2,7 +2,8 @@
 --region CODE --year Y`, and `cradle assistance priority`: a county's yearly cycle from the command line. Without
 `--actor`, a command acts for the office whose step it is (the county's staff, its towns, the city, the province),
 audited as `<office>:cli@<region>`; `--actor USERNAME` acts for that account instead, its role and scope checked
-as on the pages (a village official: the own village's people only), and the audit names it."""
+as on the pages (a village or town official: the own village's or town's people only), and the audit names it.
+The town's review is a town's own: it takes `--actor` (a town official's account)."""
 
 from __future__ import annotations
 
@@ -32,13 +33,14 @@ def _actor(level: str, county: str, session=None, username: str | None = None) -
     if not regions.exists(county) or regions.get(county).level != "county":
         raise Invalid("--region", N_("Should be a county-level region code"))
     chain = {r.level: r.code for r in regions.chain(county)}
+    if level == "town":  # a town's step is one town's: its account names which
+        raise Invalid("--actor", N_("A town's step needs --actor: a town official's account"))
     region = {
-        "town": f"{county}000",
         "county": county,
         "city": chain.get("city"),
         "province": chain.get("province"),
     }
-    role = {"town": roles.TOWN, "county": roles.COUNTY, "city": roles.CITY, "province": roles.PROVINCE}[level]
+    role = {"county": roles.COUNTY, "city": roles.CITY, "province": roles.PROVINCE}[level]
     return Actor(id="cli", role=role, region=region[level] or chain["province"])
 
 
@@ -91,7 +93,7 @@ def register(app: typer.Typer) -> None:
 
         who = who or _actor("county", county)
         c = cycle.get_cycle(s, who, county, year)
-        _out(report.status(s, c, with_entries=with_entries, village=access.village_of(who, county)), fmt)
+        _out(report.status(s, c, with_entries=with_entries, **access.area(who, county)), fmt)
 
     @a.command("candidates")
     def candidates(
@@ -142,7 +144,7 @@ def register(app: typer.Typer) -> None:
         from cradle.assistance import cycle
 
         with session_scope() as s, rows.open(encoding="utf-8-sig", newline="") as fh:
-            actor = _actor("town", county, s, username)
+            actor = _actor("county", county, s, username)
             cycle.set_accounts(s, actor, county, year, list(csv.DictReader(fh)))
             _status(s, county, year, fmt, who=actor)
 
@@ -177,7 +179,7 @@ def register(app: typer.Typer) -> None:
         from cradle.assistance import cycle
 
         with session_scope() as s:
-            actor = _actor("town", county, s, username)
+            actor = _actor("county", county, s, username)
             cycle.publicize(s, actor, county, year, start=_date(start, "--start"), days=days)
             _status(s, county, year, fmt, who=actor)
 
@@ -196,7 +198,7 @@ def register(app: typer.Typer) -> None:
         from cradle.assistance import cycle
 
         with session_scope() as s:
-            actor = _actor("town", county, s, username)
+            actor = _actor("county", county, s, username)
             row = cycle.object_to(s, actor, entry, grounds, today=_date(on, "--on"))
             _out({"objection": row.id, "entry": entry, "status": row.status}, fmt)
 
@@ -215,7 +217,7 @@ def register(app: typer.Typer) -> None:
         from cradle.assistance import cycle
 
         with session_scope() as s:
-            row = cycle.decide(s, _actor("town", county, s, username), objection, upheld, decision)
+            row = cycle.decide(s, _actor("county", county, s, username), objection, upheld, decision)
             _out({"objection": row.id, "status": row.status}, fmt)
 
     def _step(name: str, level: str, help_text: str, dated: bool) -> None:
@@ -244,7 +246,8 @@ def register(app: typer.Typer) -> None:
     _step(
         "review",
         "town",
-        "The town's review, once the public notice (公示) has ended and its objections are decided.",
+        "A town's review of its own people (--actor: the town official's account), once the public notice "
+        "(公示) has ended and its objections are decided.",
         True,
     )
     _step("approve", "county", "The county approves and posts the final list.", True)

@@ -2,6 +2,11 @@
 confirmation and the province's filing. Every step checks the level and area of who takes it, refuses (with the
 field) what is out of turn, and is audited; a refused step stores nothing.
 
+Each level sees and acts on its own part of the list (`access`): a village its village's people, a town its
+town's; a person with no town yet is the county's until it assigns one. Each town reviews its own part once the
+公示 has ended and its objections are decided; the cycle is reviewed when every town with people on the posted list
+has (with nobody placed in a town, the county approves straight after the 公示).
+
 The yearly review is dynamic: a year's candidates are found afresh, last year's approved people found again carry
 their account over, new qualifiers join, and the rest leave with the reason (died, moved away, had or adopted a
 child, or now receive special assistance instead); their payments are stopped when the county approves the list.
@@ -19,7 +24,7 @@ from cradle import audit, regions
 from cradle.assistance import access, detection, families, rows
 from cradle.assistance import programs as P
 from cradle.assistance.county_settings import setting
-from cradle.assistance.models import Cycle, Entry, Notice, Objection
+from cradle.assistance.models import Cycle, Entry, Notice, Objection, TownReview
 from cradle.auth.actor import Actor
 from cradle.errors import N_, Conflict, IllegalTransition, Invalid, NotFound, OutOfScope
 from cradle.idcard import is_valid_id_number, mask
@@ -72,22 +77,37 @@ def get_cycle(session: Session, actor: Actor, county: str, year: int, *, lock: b
     return row
 
 
+def within(q, *, village: str | None = None, town: str | None = None):
+    """`q` (over Entry) narrowed to one village's or one town's part of the list."""
+    if village:
+        q = q.where(Entry.village == village)
+    if town:
+        q = q.where(Entry.town == town)
+    return q
+
+
 def entries(
-    session: Session, cycle: Cycle, status: str | None = None, *, village: str | None = None
+    session: Session,
+    cycle: Cycle,
+    status: str | None = None,
+    *,
+    village: str | None = None,
+    town: str | None = None,
 ) -> list[Entry]:
-    """The cycle's list (one village's part of it when `village` is given)."""
+    """The cycle's list (one village's or one town's part of it when `village` or `town` is given)."""
     q = select(Entry).where(Entry.cycle_id == cycle.id)
     if status:
         q = q.where(Entry.status == status)
-    if village:
-        q = q.where(Entry.village == village)
+    q = within(q, village=village, town=town)
     return list(session.execute(q.order_by(Entry.program, Entry.id)).scalars())
 
 
-def counts(session: Session, cycle: Cycle, *, village: str | None = None) -> dict[str, int]:
-    q = select(Entry.status, func.count()).where(Entry.cycle_id == cycle.id)
-    if village:
-        q = q.where(Entry.village == village)
+def counts(
+    session: Session, cycle: Cycle, *, village: str | None = None, town: str | None = None
+) -> dict[str, int]:
+    q = within(
+        select(Entry.status, func.count()).where(Entry.cycle_id == cycle.id), village=village, town=town
+    )
     rows = session.execute(q.group_by(Entry.status)).all()
     return {status: n for status, n in rows}
 
@@ -262,7 +282,8 @@ def add_candidate(
     as_of: dt.date | None = None,
 ) -> Entry:
     """A person added by hand (a town or the county): checked by the rules engine first, and refused with the
-    failing condition when they do not qualify."""
+    failing condition when they do not qualify. A town adds people of its own town only (`town` its own when
+    not given)."""
     # deferred: eligibility imports the whole services form machinery, which a CLI --help does not need
     from cradle.services import eligibility
 
@@ -281,6 +302,11 @@ def add_candidate(
         )
     if town is not None and (len(town) != 9 or town[:6] != county):
         raise Invalid("town", N_("The town code should be a 9-digit code of %(region)s"), region=county)
+    mine = access.town_of(actor, county)
+    if mine is not None:
+        if town not in (None, mine):
+            raise OutOfScope("town", N_("A town adds people of its own town only"))
+        town = mine
     verdict = eligibility.check(household, program, beneficiary, as_of or dt.date(cycle.year, 1, 1))
     if not verdict["eligible"]:
         raise Invalid(
@@ -344,22 +370,28 @@ def _village_code(value, county: str, town: str | None, field: str) -> str | Non
 
 def set_accounts(session: Session, actor: Actor, county: str, year: int, rows_in: list[dict]) -> int:
     """The village's check: each listed person's 一卡通 account (and town and village). All rows or none. A village
-    official checks only the people of the own village."""
+    official checks only the people of the own village, a town official those of the own town (a person with
+    no town yet is the county's: the county assigns the town, here or through `village`)."""
     access.require(actor, _county(county), "village", "town", "county")
     mine = access.village_of(actor, county)
+    my_town = access.town_of(actor, county)
     cycle = get_cycle(session, actor, county, year)
     if cycle.status not in ("open", "publicized"):
         raise IllegalTransition("status", N_("Accounts are entered before the list is reviewed"))
     found: dict[str, list[int]] = {}
     villages: dict[str, set[str | None]] = {}
+    towns: dict[str, set[str | None]] = {}
     for e in rows.read(session, cycle.id):
         found.setdefault(e["id_number"], []).append(e["id"])
         villages.setdefault(e["id_number"], set()).add(e["village"])
+        towns.setdefault(e["id_number"], set()).add(e["town"])
     changes = []
     for i, r in enumerate(rows_in):
         number, account = (r.get("id_number") or "").strip(), (r.get("account_no") or "").strip()
         if mine is not None and villages.get(number) != {mine}:
             raise OutOfScope(f"rows[{i}].id_number", N_("This person is not on your village's list"))
+        if my_town is not None and towns.get(number) != {my_town}:
+            raise OutOfScope(f"rows[{i}].id_number", N_("This person is not on your town's list"))
         if number not in found:
             raise Invalid(
                 f"rows[{i}].id_number", N_("%(id)s is not on the %(year)s list"), id=mask(number), year=year
@@ -371,9 +403,24 @@ def set_accounts(session: Session, actor: Actor, county: str, year: int, rows_in
             raise Invalid(
                 f"rows[{i}].town", N_("The town code should be a 9-digit code of %(region)s"), region=county
             )
+        if my_town is not None and town not in (None, my_town):
+            raise OutOfScope(f"rows[{i}].town", N_("This person is not on your town's list"))
+        if mine is not None and town not in (None, mine[:9]):
+            raise OutOfScope(f"rows[{i}].town", N_("This person is not on your village's list"))
         village = _village_code(r.get("village"), county, town, f"rows[{i}].village")
+        placed = next((v for v in villages[number] if v), None)
+        if town is not None and village is None and placed is not None and placed[:9] != town:
+            # a person moved to another town leaves the village: the new town's village is named with it
+            raise Invalid(
+                f"rows[{i}].village",
+                N_("The village %(village)s is not in the town %(town)s"),
+                village=placed,
+                town=town,
+            )
         if mine is not None and village not in (None, mine):
             raise OutOfScope(f"rows[{i}].village", N_("This person is not on your village's list"))
+        if my_town is not None and village is not None and village[:9] != my_town:
+            raise OutOfScope(f"rows[{i}].village", N_("This person is not on your town's list"))
         town = town or (village[:9] if village else None)
         bank = (r.get("bank_code") or "").strip() or None
         changes += [
@@ -389,16 +436,22 @@ def set_accounts(session: Session, actor: Actor, county: str, year: int, rows_in
 
 
 def set_entry_account(
-    session: Session, actor: Actor, entry_id: int, account_no: str, bank_code: str | None = None
+    session: Session,
+    actor: Actor,
+    entry_id: int,
+    account_no: str,
+    bank_code: str | None = None,
+    town: str | None = None,
 ) -> Entry:
-    """One listed person's account, entered on the list page (the check of `set_accounts` for one row)."""
+    """One listed person's account, entered on the list page (the check of `set_accounts` for one row); the
+    county places the person in a town there too (`town`)."""
     entry = session.get(Entry, entry_id)
     if entry is None:
         raise NotFound("entry", N_("No such person on the list"))
     c = session.get(Cycle, entry.cycle_id)
     access.require(actor, c.county, "village", "town", "county")
-    access.require_village(actor, c.county, entry.village, "entry")
-    row = {"id_number": entry.id_number, "account_no": account_no, "bank_code": bank_code}
+    access.require_part(actor, c.county, entry.town, entry.village, "entry")
+    row = {"id_number": entry.id_number, "account_no": account_no, "bank_code": bank_code, "town": town}
     try:
         set_accounts(session, actor, c.county, c.year, [row])
     except Invalid as exc:  # the one row's field, as the form names it
@@ -418,8 +471,9 @@ def publicize(
     start: dt.date | None = None,
     days: int | None = None,
 ) -> Cycle:
-    """Posts the list (公示) from `start` for the county's number of days; objections are taken until the end."""
-    access.require(actor, _county(county), "town", "county")
+    """The county posts the list (公示) from `start` for its number of days, the same dates for every town and
+    village; objections are taken until the end."""
+    access.require(actor, _county(county), "county")
     cycle = get_cycle(session, actor, county, year, lock=True)
     days = days if days is not None else setting(session, county).publicity_days
     if not isinstance(days, int) or not 5 <= days <= 30:
@@ -452,7 +506,7 @@ def post_notice(
     today = _today(today)
     if cycle.status != "publicized" or cycle.publicity_end is None:
         raise IllegalTransition(
-            "status", N_("The town has not opened the public notice: the list cannot be posted yet")
+            "status", N_("The county has not opened the public notice: the list cannot be posted yet")
         )
     if not cycle.publicity_start <= today <= cycle.publicity_end:
         raise IllegalTransition(
@@ -502,7 +556,7 @@ def object_to(
         raise NotFound("entry", N_("No such person on the list"))
     cycle = session.get(Cycle, entry.cycle_id)
     access.require(actor, cycle.county, "village", "town", "county")
-    access.require_village(actor, cycle.county, entry.village, "entry")
+    access.require_part(actor, cycle.county, entry.town, entry.village, "entry")
     today = _today(today)
     if cycle.status != "publicized" or cycle.publicity_end is None:
         raise IllegalTransition("status", N_("The list is not being posted: no objection can be taken"))
@@ -540,6 +594,7 @@ def decide(session: Session, actor: Actor, objection_id: int, upheld: bool, deci
     entry = session.get(Entry, row.entry_id)
     cycle = session.get(Cycle, entry.cycle_id)
     access.require(actor, cycle.county, "town", "county")
+    access.require_part(actor, cycle.county, entry.town, entry.village, "objection")
     if row.status != "open":
         raise IllegalTransition("objection", N_("The objection has already been decided"))
     if cycle.status != "publicized":
@@ -561,41 +616,95 @@ def decide(session: Session, actor: Actor, objection_id: int, upheld: bool, deci
     return row
 
 
-def _publicity_over(session: Session, cycle: Cycle, today: dt.date) -> None:
+def _open_objections(session: Session, cycle: Cycle, town: str | None = None) -> None:
+    q = (
+        select(func.count())
+        .select_from(Objection)
+        .join(Entry, Entry.id == Objection.entry_id)
+        .where(Entry.cycle_id == cycle.id, Objection.status == "open")
+    )
+    open_ = session.execute(within(q, town=town)).scalar_one()
+    if open_:
+        raise IllegalTransition("objections", N_("%(n)s objection(s) are still to be decided"), n=open_)
+
+
+def _publicity_over(session: Session, cycle: Cycle, today: dt.date, town: str | None = None) -> None:
     if cycle.publicity_end is None or today <= cycle.publicity_end:
         raise IllegalTransition(
             "status",
             N_("The public notice runs until %(date)s: wait until it has ended"),
             date=cycle.publicity_end or "-",
         )
-    open_ = session.execute(
-        select(func.count())
-        .select_from(Objection)
-        .join(Entry, Entry.id == Objection.entry_id)
-        .where(Entry.cycle_id == cycle.id, Objection.status == "open")
-    ).scalar_one()
-    if open_:
-        raise IllegalTransition("objections", N_("%(n)s objection(s) are still to be decided"), n=open_)
+    _open_objections(session, cycle, town)
+
+
+ON_THE_LIST = ("posted", "removed")  # the people of the 公示 (removed: an objection upheld)
+
+
+def towns_on_list(session: Session, cycle: Cycle) -> set[str]:
+    """The towns with people on the posted list: each reviews its own part."""
+    q = select(Entry.town).where(
+        Entry.cycle_id == cycle.id, Entry.town.is_not(None), Entry.status.in_(ON_THE_LIST)
+    )
+    return set(session.execute(q.distinct()).scalars())
+
+
+def town_reviews(session: Session, cycle: Cycle, *, town: str | None = None) -> list[TownReview]:
+    q = select(TownReview).where(TownReview.cycle_id == cycle.id)
+    if town:
+        q = q.where(TownReview.town == town)
+    return list(session.execute(q.order_by(TownReview.town)).scalars())
 
 
 def review(session: Session, actor: Actor, county: str, year: int, *, today: dt.date | None = None) -> Cycle:
+    """A town reviews its own part of the posted list once the 公示 has ended and its objections are decided
+    (once); the cycle is reviewed when every town with people on the list has reviewed."""
     access.require(actor, _county(county), "town")
+    town = actor.town
     cycle = get_cycle(session, actor, county, year, lock=True)
-    _publicity_over(session, cycle, _today(today))
-    _move(cycle, "reviewed", ("publicized",))
-    cycle.reviewed_by = ref(actor)
-    audit.record(session, ref(actor), "assistance.review", _subject(cycle), counts(session, cycle))
+    if cycle.status != "publicized":
+        _move(cycle, "reviewed", ("publicized",))  # refused, naming the state: the list is not in its 公示
+    today = _today(today)
+    _publicity_over(session, cycle, today, town)
+    done = town_reviews(session, cycle, town=town)
+    if done:
+        raise Conflict("town", N_("Your town reviewed its list on %(date)s"), date=done[0].reviewed_on)
+    mine = counts(session, cycle, town=town)
+    people = sum(mine.get(st, 0) for st in ON_THE_LIST)
+    if not people:
+        raise Conflict("town", N_("Your town has nobody on the %(year)s list"), year=cycle.year)
+    session.add(
+        TownReview(cycle_id=cycle.id, town=town, reviewed_on=today, people=people, reviewed_by=ref(actor))
+    )
+    session.flush()
+    waiting = towns_on_list(session, cycle) - {r.town for r in town_reviews(session, cycle)}
+    if not waiting:
+        _move(cycle, "reviewed", ("publicized",))
+        cycle.reviewed_by = ref(actor)
+    audit.record(
+        session,
+        ref(actor),
+        "assistance.review",
+        _subject(cycle),
+        {"town": town, "counts": mine, "towns_waiting": sorted(waiting)},
+    )
     return cycle
 
 
 def approve(session: Session, actor: Actor, county: str, year: int, *, today: dt.date | None = None) -> Cycle:
-    """The county approves and posts the final list; last year's people who left stop being paid."""
+    """The county approves and posts the final list once every town with people on it has reviewed its part
+    (with nobody placed in a town, straight after the 公示); last year's people who left stop being paid."""
     access.require(actor, _county(county), "county")
     cycle = get_cycle(session, actor, county, year, lock=True)
     today = _today(today)
+    allowed: tuple[str, ...] = ("reviewed",)
     if cycle.status == "publicized":
         _publicity_over(session, cycle, today)
-    _move(cycle, "approved", ("reviewed",))
+        if not towns_on_list(session, cycle):
+            allowed = ("publicized", "reviewed")
+    elif cycle.status == "reviewed":
+        _open_objections(session, cycle)  # those of people the county holds without a town
+    _move(cycle, "approved", allowed)
     cycle.approved_by, cycle.approved_on = ref(actor), today
     session.flush()
     approved = session.execute(

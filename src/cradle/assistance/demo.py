@@ -1,8 +1,9 @@
 """Demo data for `make run`: 张店区's assistance list of this year in its 公示 (posted three days ago, one objection
 waiting for a decision), from sixty synthetic family-planning families living in two villages of one town; the
-first village has posted its part. The demo village, town and county accounts (cradle.services.demo) take the
-next steps at /assistance (the village: its own people only); the health demo's hospital doctor (demo-fuyou)
-asks the priority question at /assistance/priority."""
+first village has posted its part. The county has placed every family in the town and its villages and opened
+the 公示. The demo village, town and county accounts (cradle.services.demo) take the next steps at /assistance (the
+village: its own people only; the town: its own town's); the health demo's hospital doctor (demo-fuyou) asks the
+priority question at /assistance/priority."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from cradle.auth.actor import Actor
 
 COUNTY, TOWN = "370303", "370303001"
 VILLAGES = (f"{TOWN}001", f"{TOWN}002")
-town = Actor(id="demo-town", role=roles.TOWN, region=TOWN, name="马站街道 乡镇专干")
 village = Actor(id="demo-village", role=roles.VILLAGE, region=VILLAGES[0], name="马站街道 一村村委")
 county = Actor(id="demo-county", role=roles.COUNTY, region=COUNTY, name="张店区卫健局")
 
@@ -28,9 +28,9 @@ def load_demo(session: Session) -> None:
     listed = rows.read(session, c.id)
     numbers = sorted({e["id_number"] for e in listed})
     home = {n: VILLAGES[i % 2] for i, n in enumerate(numbers)}
-    cycle.set_accounts(
+    cycle.set_accounts(  # the county places each person in the town and a village
         session,
-        town,
+        county,
         COUNTY,
         year,
         [
@@ -38,7 +38,7 @@ def load_demo(session: Session) -> None:
             for i, n in enumerate(numbers)
         ],
     )
-    cycle.publicize(session, town, COUNTY, year, start=today - dt.timedelta(days=3), days=7)
+    cycle.publicize(session, county, COUNTY, year, start=today - dt.timedelta(days=3), days=7)
     cycle.post_notice(session, village, COUNTY, year, today=today - dt.timedelta(days=2))
     first = next(e for e in listed if home[e["id_number"]] == VILLAGES[0])
     cycle.object_to(session, village, first["id"], "群众反映其子女已于去年回乡生育二孩", today=today)

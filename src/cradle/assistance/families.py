@@ -64,8 +64,9 @@ def get_family(session: Session, actor: Actor, family_id: int) -> Family:
     if row is None or not access.may_read(actor, row.county):
         raise NotFound("family", N_("No such family"))
     level = access.level_of(actor, row.county)
-    if level == "village" or (level == "town" and row.town not in (None, actor.town)):
-        raise NotFound("family", N_("No such family"))  # a village keeps no families' records
+    if level == "village" or (level == "town" and row.town != actor.town):
+        # a village keeps no families' records; a town only its own town's (one without a town is the county's)
+        raise NotFound("family", N_("No such family"))
     return row
 
 
@@ -73,7 +74,7 @@ def families(session: Session, actor: Actor, county: str) -> list[Family]:
     access.require(actor, county, "town", "county", "city", "province")
     q = select(Family).where(Family.county == county)
     if access.level_of(actor, county) == "town":
-        q = q.where((Family.town == actor.town) | Family.town.is_(None))
+        q = q.where(Family.town == actor.town)
     return list(session.execute(q.order_by(Family.id)).scalars())
 
 
@@ -196,7 +197,8 @@ def visits(session: Session, family: Family) -> list[Visit]:
 
 
 def tasks(session: Session, actor: Actor, county: str, *, family: Family | None = None) -> list[Task]:
-    """A department clerk sees its own department's tasks; the county and towns every task of the county."""
+    """A department clerk sees its own department's tasks; a town its own town's families' tasks; the county
+    every task of the county."""
     q = select(Task).where(Task.county == county)
     if actor.role == roles.DEPT:
         if actor.county != county:
@@ -204,6 +206,9 @@ def tasks(session: Session, actor: Actor, county: str, *, family: Family | None 
         q = q.where(Task.department == actor.dept)
     else:
         access.require(actor, county, "town", "county", "city", "province")
+        mine = access.town_of(actor, county)
+        if mine is not None:
+            q = q.where(Task.family_id.in_(select(Family.id).where(Family.town == mine)))
     if family is not None:
         q = q.where(Task.family_id == family.id)
     return list(session.execute(q.order_by(Task.status.desc(), Task.deadline)).scalars())
@@ -298,13 +303,11 @@ def remind(session: Session, today: dt.date) -> dict:
 
 def reminders(session: Session, actor: Actor, county: str) -> list[Reminder]:
     access.require(actor, county, "town", "county", "city", "province")
-    return list(
-        session.execute(
-            select(Reminder)
-            .where(Reminder.county == county, Reminder.closed.is_(False))
-            .order_by(Reminder.due)
-        ).scalars()
-    )
+    q = select(Reminder).where(Reminder.county == county, Reminder.closed.is_(False))
+    mine = access.town_of(actor, county)
+    if mine is not None:  # a town: its own town's families
+        q = q.where(Reminder.family_id.in_(select(Family.id).where(Family.town == mine)))
+    return list(session.execute(q.order_by(Reminder.due)).scalars())
 
 
 def tasks_of_visit(session: Session, visit: Visit) -> list[Task]:

@@ -72,6 +72,7 @@ class Entry(Base):
         UniqueConstraint("cycle_id", "program", "id_number", name="uq_asst_entry_cycle_program_person"),
         Index("ix_asst_entry_cycle_status", "cycle_id", "status"),
         Index("ix_asst_entry_cycle_village", "cycle_id", "village"),
+        Index("ix_asst_entry_cycle_town", "cycle_id", "town"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -80,6 +81,8 @@ class Entry(Base):
     id_number: Mapped[str] = mapped_column(EncryptedString(), index=True)
     name: Mapped[str] = mapped_column(String(64))
     household: Mapped[str] = mapped_column(EncryptedString())  # the family: its first parent's ID number
+    # the 乡镇/街道 (9-digit code) whose official sees and reviews the person's line; none yet: the county's alone
+    # until it assigns one (the account check, a manual addition, or carried over from last year)
     town: Mapped[str | None] = mapped_column(String(9))
     # the 村/社区 (12-digit code) whose official checks and posts the person's line; set by the account check
     village: Mapped[str | None] = mapped_column(String(12))
@@ -106,6 +109,21 @@ class Notice(Base):
     until: Mapped[dt.date] = mapped_column(Date)  # the county's 公示 end: objections are taken until then
     people: Mapped[int] = mapped_column(Integer)  # how many of the village's people the notice lists
     posted_by: Mapped[str] = mapped_column(String(120))
+
+
+class TownReview(Base):
+    """A town's (乡镇/街道) review of its own part of the posted list, once the 公示 has ended; the cycle is
+    reviewed when every town with people on the list has reviewed its part."""
+
+    __tablename__ = "asst_town_review"
+    __table_args__ = (UniqueConstraint("cycle_id", "town", name="uq_asst_town_review_cycle_town"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("asst_cycle.id"))
+    town: Mapped[str] = mapped_column(String(9))
+    reviewed_on: Mapped[dt.date] = mapped_column(Date)
+    people: Mapped[int] = mapped_column(Integer)  # the town's people on the posted list when it reviewed
+    reviewed_by: Mapped[str] = mapped_column(String(120))
 
 
 class Objection(Base):

@@ -1,4 +1,5 @@
-"""Pages of the assistance cycle: a county's year for its village/town, county, city and province officials (the
+"""Pages of the assistance cycle: a county's year for its village/town, county, city and province officials (a
+village or town official sees and acts on its own part of the list alone; the
 list with its reasons, the 公示's countdown and objections, the review, approval and payment steps each level
 takes), its special families (contacts, visits, reminders, tasks), and the family's own view. The same service
 functions as the API and `cradle assistance`; a refusal is shown on the page beside the form that caused it."""
@@ -69,7 +70,7 @@ NEEDS = {
 STEPS = {
     "candidates": ("county",),
     "notice": ("village",),
-    "publicize": ("town", "county"),
+    "publicize": ("county",),
     "review": ("town",),
     "approve": ("county",),
     "confirm": ("city",),
@@ -90,9 +91,12 @@ def cycle_page(
     level = _scope(actor, region)
     try:
         c = cycle.get_cycle(s, actor, region, year)
-        shown = report.status(s, c, village=access.village_of(actor, region))
+        shown = report.status(s, c, **access.area(actor, region))
     except NotFound:
         shown = None
+    steps = [name for name, levels in STEPS.items() if level in levels]
+    if level == "town" and shown and shown["reviews"]:
+        steps.remove("review")  # the town's part is reviewed
     return render(
         request,
         "assistance/cycle.html",
@@ -102,7 +106,7 @@ def cycle_page(
         region=region,
         year=year,
         cycle=shown,
-        steps=[name for name, levels in STEPS.items() if level in levels],
+        steps=steps,
         labels=STATUS,
         leave=LEAVE,
         errors=list(errors),
@@ -182,7 +186,14 @@ def objection(request: Request, entry_id: int, s: RequestSession, actor: Officia
 def account(request: Request, entry_id: int, s: RequestSession, actor: Official, form: FormDep) -> Response:
     c = _cycle_of(s, actor, entry_id)
     try:
-        cycle.set_entry_account(s, actor, entry_id, form.get("account_no", ""), form.get("bank_code") or None)
+        cycle.set_entry_account(
+            s,
+            actor,
+            entry_id,
+            form.get("account_no", ""),
+            form.get("bank_code") or None,
+            form.get("town") or None,  # the county places a person in a town
+        )
     except DomainError as exc:
         s.rollback()
         return cycle_page(request, s, actor, c.county, c.year, error_list(request, exc), form, exc.status)

@@ -1,6 +1,7 @@
 """What a page, the API and the CLI show of a cycle: its state, the 公示's countdown, the list by status (ID numbers
-masked), the objections, the villages' notices and the payment batches of its programs. A village official is
-shown the village's own part of the list and its objections."""
+masked), the objections, the villages' notices, the towns' reviews and the payment batches of its programs. A
+village official is shown the village's own part of the list and its objections, a town official the town's own
+(its people, their objections, its villages' notices, its review)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle.assistance.county_settings import setting
-from cradle.assistance.cycle import counts, entries, notices
+from cradle.assistance.cycle import counts, entries, notices, town_reviews, within
 from cradle.assistance.families import contacts
 from cradle.assistance.models import Contact, Cycle, Entry, Family, Objection, Task
 from cradle.idcard import mask
@@ -43,10 +44,11 @@ def entry_row(e: Entry) -> dict:
     }
 
 
-def objections(session: Session, cycle: Cycle, *, village: str | None = None) -> list[dict]:
+def objections(
+    session: Session, cycle: Cycle, *, village: str | None = None, town: str | None = None
+) -> list[dict]:
     q = select(Objection, Entry).join(Entry, Entry.id == Objection.entry_id).where(Entry.cycle_id == cycle.id)
-    if village:
-        q = q.where(Entry.village == village)
+    q = within(q, village=village, town=town)
     rows = session.execute(q.order_by(Objection.id)).all()
     return [
         {
@@ -70,7 +72,9 @@ def status(
     *,
     with_entries: bool = True,
     village: str | None = None,
+    town: str | None = None,
 ) -> dict:
+    part = {"village": village, "town": town}
     programs = sorted({e.program for e in entries(session, cycle)})
     batches = session.execute(
         select(Batch)
@@ -85,8 +89,9 @@ def status(
         "publicity_end": cycle.publicity_end.isoformat() if cycle.publicity_end else None,
         "days_left": days_left(cycle, today or dt.date.today()),
         "village": village,
-        "counts": counts(session, cycle, village=village),
-        "objections": objections(session, cycle, village=village),
+        "town": town,
+        "counts": counts(session, cycle, **part),
+        "objections": objections(session, cycle, **part),
         "notices": [
             {
                 "village": n.village,
@@ -95,13 +100,17 @@ def status(
                 "people": n.people,
             }
             for n in notices(session, cycle)
-            if village in (None, n.village)
+            if village in (None, n.village) and town in (None, n.village[:9])
+        ],
+        "reviews": [
+            {"town": r.town, "reviewed_on": r.reviewed_on.isoformat(), "people": r.people}
+            for r in town_reviews(session, cycle, town=town or (village[:9] if village else None))
         ],
         "batches": [
             {"batch_no": b.batch_no, "status": b.status, "count": b.count, "total": str(b.total)}
             for b in batches
         ],
-        "entries": [entry_row(e) for e in entries(session, cycle, village=village)] if with_entries else [],
+        "entries": [entry_row(e) for e in entries(session, cycle, **part)] if with_entries else [],
     }
 
 

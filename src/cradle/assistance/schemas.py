@@ -99,6 +99,12 @@ class NoticeOut(BaseModel):
     people: int
 
 
+class TownReviewOut(BaseModel):
+    town: str
+    reviewed_on: str
+    people: int = Field(description="the town's people on the posted list when it reviewed")
+
+
 class CycleOut(BaseModel):
     county: str
     year: int
@@ -109,9 +115,15 @@ class CycleOut(BaseModel):
     village: str | None = Field(
         description="the village whose part of the list is shown; None: the whole list"
     )
+    town: str | None = Field(
+        None, description="the town whose part of the list is shown; None: the whole list (or a village's)"
+    )
     counts: dict[str, int]
     objections: list[ObjectionOut]
     notices: list[NoticeOut] = Field(description="the villages' postings of their part of the list")
+    reviews: list[TownReviewOut] = Field(
+        [], description="the towns' reviews of their parts (a town official: its own)"
+    )
     batches: list[BatchOut]
     entries: list[EntryOut]
 

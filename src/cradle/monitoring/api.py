@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
+from cradle import regions
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.deps import check_scope, require
 from cradle.db import RequestSession
+from cradle.errors import translate
 from cradle.monitoring import catalogue, excel, plan, scenarios, values, warnings
 from cradle.monitoring.access import ENTRY_ROLES
 from cradle.monitoring.areas import checked
@@ -31,6 +33,7 @@ from cradle.monitoring.schemas import (
     WarningsOut,
 )
 from cradle.monitoring.service import counties_of, project_area
+from cradle.web.templating import locale_of
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 # The catalogue is put together when the app starts, as the packs are: a pack's target naming an indicator that
@@ -179,18 +182,23 @@ def review_report(region: str, report_id: int, body: ReviewIn, db: RequestSessio
 
 
 @router.get("/warnings", response_model=WarningsOut)
-def get_warnings(region: str, year: int, db: RequestSession) -> dict:
+def get_warnings(request: Request, region: str, year: int, db: RequestSession) -> dict:
+    """The warnings said in the request's language (`?lang=en`, `Accept-Language`): each reason is its message id
+    and parameters, translated here; the region named in that language too."""
+    locale = locale_of(request)
     codes = list(dict.fromkeys([checked(region), *counties_of(region)]))
     ws = warnings.warnings_for(db, codes, year)
     return {
         "warnings": [
             {
                 "region": w.region,
-                "region_name": w.region_name,
+                "region_name": regions.local_name(w.region, locale),
                 "kind": w.kind,
+                "kind_label": translate(warnings.KINDS[w.kind], {}, locale),
                 "indicator": w.indicator,
                 "year": w.year,
-                "reason": w.reason,
+                "reason": w.text(locale),
+                "message": w.message,
             }
             for w in ws
         ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cradle import regions
-from cradle.errors import N_, Invalid, NotFound
+from cradle.errors import DEFAULT_LOCALE, N_, Invalid, NotFound, translate
 
 UNKNOWN = N_("Unknown region code %(region)s")
 
@@ -20,3 +20,12 @@ def found(code: str) -> str:
     if not regions.exists(code):
         raise NotFound("region", UNKNOWN, region=repr(code))
     return code
+
+
+class RegionInvalid(Invalid):
+    """A refusal whose ``region`` parameter is a region code, said by its name in the reader's language."""
+
+    def text(self, locale: str = DEFAULT_LOCALE) -> str:
+        params = dict(self.params)
+        params["region"] = regions.local_name(params["region"], locale)
+        return translate(self.message_id, params, locale)

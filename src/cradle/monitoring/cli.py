@@ -233,7 +233,7 @@ def warnings_cmd(region: str = typer.Option(...), year: int = typer.Option(...))
     with session_scope() as s:
         ws = warnings.warnings_for(s, codes, year)
     for w in ws:
-        typer.echo(f"{w.region} {w.region_name}\t{w.kind}\t{w.text(_locale())}")
+        typer.echo(f"{w.region} {regions.local_name(w.region, _locale())}\t{w.kind}\t{w.text(_locale())}")
     typer.echo(f"{len(ws)} warnings")
 
 

@@ -23,7 +23,6 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cradle import regions
 from cradle.auth.actor import Actor
 from cradle.auth.deps import check_scope
 from cradle.batch import report
@@ -34,7 +33,7 @@ from cradle.batch.whatif import Change, run_whatif
 from cradle.config import get_settings
 from cradle.db import session_scope
 from cradle.errors import N_, DomainError, Invalid, NotFound, Problems
-from cradle.monitoring.areas import checked
+from cradle.monitoring.areas import RegionInvalid, checked
 from cradle.monitoring.models import Run
 from cradle.policy.packs import packs_for
 
@@ -122,11 +121,11 @@ def start_whatif(
     problems: list[DomainError] = []
     if parameter not in parameters(region):
         problems.append(
-            Invalid(
+            RegionInvalid(
                 "parameter",
                 N_("%(parameter)s is not a parameter of the documents binding %(region)s"),
                 parameter=repr(parameter),
-                region=regions.name(region),
+                region=region,
             )
         )
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Body(BaseModel):
@@ -156,11 +156,13 @@ class ReportOut(BaseModel):
 
 class WarningOut(BaseModel):
     region: str
-    region_name: str
-    kind: str
+    region_name: str = Field(description="the region's name in the request's language")
+    kind: str = Field(description="band | trend | missed | late")
+    kind_label: str = Field(description="the kind in the request's language")
     indicator: str
     year: int | None
-    reason: str
+    reason: str = Field(description="why, in the request's language (?lang=en or Accept-Language)")
+    message: str = Field(description="the reason's message id (English), for clients that branch on it")
 
 
 class WarningsOut(BaseModel):

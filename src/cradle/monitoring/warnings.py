@@ -1,6 +1,7 @@
 """Early warning: counties whose births, TFR or sex ratio at birth leave a band, whose indicator will miss
 its target at the current trend, or whose data are late. Each warning says why: a message id with its
-parameters, said in the reader's language (``reason`` is the Chinese). The indicator a warning names is kept as its
+parameters, said in the reader's language when shown (`text(locale)`: the pages, the API under `?lang=en` or
+`Accept-Language`, the CLI; ``reason`` is the Chinese, the default). The indicator a warning names is kept as its
 id and said from the catalogue when shown, like its values' unit and its department."""
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy.orm import Session
 
-from cradle import regions
 from cradle.errors import N_, translate
 from cradle.monitoring import catalogue, values
 
@@ -59,10 +59,6 @@ class Warning:
     params: dict = field(default_factory=dict)
     translated: tuple[str, ...] = ()  # params that are message ids themselves
 
-    @property
-    def region_name(self) -> str:
-        return regions.name(self.region)
-
     def text(self, locale: str = "zh") -> str:
         params = {k: translate(v, {}, locale) if k in self.translated else v for k, v in self.params.items()}
         cat = catalogue.load()
@@ -81,7 +77,7 @@ class Warning:
 
     @property
     def reason(self) -> str:
-        """The reason in Chinese (the API's and the CLI's words)."""
+        """The reason in Chinese, the default language (a reader's language: `text(locale)`)."""
         return self.text()
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
 
+from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.deps import require
 from cradle.db import RequestSession
-from cradle.registry import access, browse
+from cradle.registry import access, browse, upload_jobs
+from cradle.registry.models import Upload
 from cradle.registry.schemas import (
     CorrectIn,
     DecideIn,
@@ -33,7 +35,9 @@ from cradle.registry.schemas import (
     RunWithRowsOut,
     SplitIn,
     SplitOut,
+    UploadOut,
 )
+from cradle.web.templating import locale_of
 
 router = APIRouter(prefix="/api/v1/registry", tags=["registry"])
 Official = Annotated[Actor, Depends(require(*access.READERS))]
@@ -191,3 +195,54 @@ def decide(candidate_id: Id, body: DecideIn, db: RequestSession, actor: Writer):
 @router.post("/identity/merges/{merge_id}/split", summary="Reverse a merge", response_model=SplitOut)
 def split(merge_id: Id, body: SplitIn, db: RequestSession, actor: Writer):
     return browse.split(db, actor, merge_id, body.reason)
+
+
+Uploader = Annotated[Actor, Depends(require(*access.UPLOADERS))]
+
+
+def _upload_out(request: Request, db, row: Upload) -> dict:
+    run = upload_jobs.progress(db, row) if row.status != "refused" else None
+    locale = locale_of(request)
+    return {
+        "id": row.id,
+        "dept": row.dept,
+        "file": row.file_name,
+        "status": row.status,
+        "run_id": row.run_id,
+        "rows_read": run.rows_read if run is not None else None,
+        "problems": [{"field": p.field, "message": p.text(locale)} for p in upload_jobs.problems(row)],
+    }
+
+
+def _url(db) -> str:
+    return db.get_bind().url.render_as_string(hide_password=False)
+
+
+@router.post(
+    "/uploads",
+    summary="Upload a feed file: stored and ingested in the background (202; read /uploads/{id})",
+    response_model=UploadOut,
+    status_code=202,
+)
+def post_upload(
+    request: Request,
+    db: RequestSession,
+    actor: Uploader,
+    dept: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    idempotency_key: Annotated[str | None, Header()] = None,
+):
+    dept = actor.dept if actor.role == roles.DEPT else dept
+    if file is None:
+        upload_jobs.check(actor, dept, "")
+    row = upload_jobs.store(db, actor, dept, file.filename or "", file.file, idempotency_key)
+    db.commit()  # the worker reads the upload on a connection of its own
+    upload_jobs.launch(row.id, _url(db))
+    return JSONResponse(_upload_out(request, db, row), status_code=202)
+
+
+@router.get("/uploads/{upload_id}", summary="An upload's progress and outcome", response_model=UploadOut)
+def get_upload(upload_id: Id, request: Request, db: RequestSession, actor: Uploader):
+    row = upload_jobs.get(db, actor, upload_id)
+    upload_jobs.resume(row, _url(db))
+    return _upload_out(request, db, row)

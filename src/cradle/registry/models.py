@@ -336,3 +336,25 @@ class MergeAudit(Base):
     reason: Mapped[str] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("registry_merge_audit.id"))
+
+
+class Upload(Base):
+    """A feed file uploaded through the pages or the API, stored under the data folder and ingested in the
+    background: queued → running → done (its ingest run) or refused (the problems, each a message id with its
+    field and parameters, said when shown). `token` is the form's (or the API's Idempotency-Key): the same
+    token again answers with this upload, never a second ingest."""
+
+    __tablename__ = "registry_upload"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(Integer)  # who uploaded: the ingest checks that account's scope
+    dept: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(String(500))
+    path: Mapped[str] = mapped_column(String(1000))  # the stored file (removed once ingested or refused)
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued | running | done | refused
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    problems: Mapped[list | None] = mapped_column(JSON)  # [{field, message, params}]
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

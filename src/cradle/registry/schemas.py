@@ -208,3 +208,22 @@ class SplitOut(BaseModel):
     id: int
     action: str
     reverses_id: int | None
+
+
+class UploadProblemOut(BaseModel):
+    field: str | None
+    message: str = Field(description="in the request's language")
+
+
+class UploadOut(BaseModel):
+    """A feed file uploaded and ingested in the background; read `/uploads/{id}` until it is done or refused."""
+
+    id: int
+    dept: str
+    file: str
+    status: str = Field(description="queued | running | done | refused")
+    run_id: int | None = Field(
+        description="the ingest run (its counts and quarantine: /runs/{run_id}) once done"
+    )
+    rows_read: int | None = Field(None, description="rows read so far (while running) or in all (done)")
+    problems: list[UploadProblemOut] = Field([], description="why the file was refused (nothing was stored)")

@@ -1,6 +1,6 @@
 """A feed file uploaded through the pages: who may upload which department's file, every row inside the
 uploader's scope (checked over the whole file before anything is stored), then the same ingest as
-`cradle ingest`."""
+`cradle ingest` (the pages and the API run it in the background: `upload_jobs`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 // The feed upload form (/registry/uploads): sent with XMLHttpRequest so the page can show the upload's progress,
-// then the server's answer (the run's summary page, or the form with its refusal) replaces the page. Without
-// JavaScript the form posts as usual.
+// then the server's answer (the upload's page, which refreshes until the file is ingested and then shows the
+// run's summary; or the form with its refusal) replaces the page. Without JavaScript the form posts as usual.
 (function () {
   const form = document.getElementById("upload-form");
   if (!form || !window.XMLHttpRequest) return;
