@@ -141,3 +141,28 @@ def test_an_upload_left_behind_is_started_again_and_ingested_once(client):
 def _claimed(url: str, upload_id: int) -> bool:
     with session_scope(url) as s:
         return upload_jobs._claim(s, upload_id)
+
+
+def test_the_uploads_job_ingests_what_a_worker_left_and_leaves_a_fresh_one_to_its_worker(client):
+    from cradle.jobs import runner
+
+    c, url = client
+    account = make_account(url, roles.DEPT, "370303", department="gongan")
+    actor = from_account(account, "session")
+    with session_scope(url) as s:  # two stored uploads whose worker went away, one just queued
+        left = upload_jobs.store(s, actor, "gongan", "g.csv", io.BytesIO(GOOD.encode()))
+        bad = upload_jobs.store(s, actor, "gongan", "b.csv", io.BytesIO(b"record_no,name\nX1,nobody\n"))
+        fresh = upload_jobs.store(s, actor, "gongan", "f.csv", io.BytesIO(GOOD.encode()))
+        s.flush()
+        long_ago = upload_jobs.utcnow() - upload_jobs.ABANDONED * 2
+        left.created_at, bad.status, bad.started_at = long_ago, "running", long_ago
+        ids = left.id, bad.id, fresh.id
+    run = runner.run("uploads", url)
+    assert run.result == "ok" and run.summary == {"resumed": 2, "ingested": 1, "refused": 1}
+    with session_scope(url) as s:
+        statuses = [s.get(m.Upload, i).status for i in ids]
+        assert statuses == ["done", "refused", "queued"]
+        assert s.get(m.Upload, ids[0]).run_id is not None and s.get(m.Upload, ids[1]).problems[0]["field"]
+    runs = _runs(url)
+    assert runner.run("uploads", url).summary == {"resumed": 0, "ingested": 0, "refused": 0}
+    assert _runs(url) == runs  # nothing ingested twice

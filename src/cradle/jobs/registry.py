@@ -92,6 +92,12 @@ JOBS: tuple[Job, ...] = (
         "*-*-* 02:30",
         N_("Maternal and child health: high-risk cases from the feeds, free checks offered to newlyweds"),
     ),
+    Job(
+        "uploads",
+        "cradle.registry.jobs:uploads",
+        "*-*-* *:0/15",
+        N_("Uploaded feed files whose ingest was left unfinished, ingested again"),
+    ),
 )
 
 

@@ -6,7 +6,7 @@ checks and ingest as before (`uploads.upload`, as `cradle ingest` does) and reco
 parameters (a bad row named by its line), said in the reader's language when shown.
 
 The file is kept until its ingest has ended, so an upload whose process went away is started again when its
-page is next read (`resume`); the form's token (the API's `Idempotency-Key`) makes a resubmitted form answer
+page is next read (`resume`) or by the `uploads` job (`resume_abandoned`), whichever comes first; the form's token (the API's `Idempotency-Key`) makes a resubmitted form answer
 with the upload it made, never a second ingest. `cradle ingest` is unchanged: it ingests in the command.
 """
 
@@ -159,6 +159,26 @@ def resume(row: Upload, url: str) -> None:
         row.status == "running" and row.started_at is not None and utcnow() - row.started_at > ABANDONED
     ):
         launch(row.id, url)
+
+
+def resume_abandoned(url: str) -> dict:
+    """Ingests here, one after another, the uploads left queued or running past `ABANDONED` (the `uploads` job:
+    a worker that went away with nobody reading the upload's page). The claim keeps a live worker's upload its own."""
+    cutoff = utcnow() - ABANDONED
+    with session_scope(url) as s:
+        ids = s.scalars(
+            select(Upload.id)
+            .where(
+                ((Upload.status == "queued") & (Upload.created_at < cutoff))
+                | ((Upload.status == "running") & (Upload.started_at < cutoff))
+            )
+            .order_by(Upload.id)
+        ).all()
+    for upload_id in ids:
+        _run(upload_id, url)
+    with session_scope(url) as s:
+        done = s.scalars(select(Upload.status).where(Upload.id.in_(ids))).all() if ids else []
+    return {"resumed": len(ids), "ingested": done.count("done"), "refused": done.count("refused")}
 
 
 def _said(value):
