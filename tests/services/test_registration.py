@@ -116,3 +116,22 @@ def test_scope_and_cancel(session):
         registration.cancel(session, mother, reg.reg_no, "again")
     # once cancelled, the same pregnancy may be registered again
     assert registration.register(session, mother, data()).status == "registered"
+
+
+def test_a_town_reads_only_the_registrations_whose_follow_up_is_its_own(any_session):
+    from cradle.health.models import Guidance
+
+    from .helpers import TOWN, other_town, town
+
+    s = any_session
+    reg = registration.register(s, mother, data())
+    s.flush()
+    for actor in (town, other_town):  # not yet placed in a town: the county's alone
+        with pytest.raises(NotFound):
+            registration.get(s, actor, reg.reg_no)
+    s.execute(select(Guidance).where(Guidance.registration_no == reg.reg_no)).scalar_one().town = TOWN
+    s.flush()
+    assert registration.get(s, town, reg.reg_no).id == reg.id
+    with pytest.raises(NotFound):
+        registration.get(s, other_town, reg.reg_no)
+    assert registration.get(s, county, reg.reg_no).id == reg.id

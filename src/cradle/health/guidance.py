@@ -48,6 +48,11 @@ def for_registration(session: Session, registration, today: dt.date | None = Non
     return row
 
 
+def town_of(session: Session, registration_no: str) -> str | None:
+    """The town whose follow-up the registration is (None while its county has not placed it)."""
+    return session.scalar(select(Guidance.town).where(Guidance.registration_no == registration_no))
+
+
 def _guide(actor) -> None:
     if actor.role not in access.GUIDES:
         raise Forbidden(None, N_("Towns and counties record their follow-ups."), code="forbidden_role")

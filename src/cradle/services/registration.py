@@ -138,7 +138,10 @@ def _may_read(session: Session, actor: Actor, row: BirthRegistration) -> bool:
             or proxy.active_consent(session, row.mother_id_number, actor.id_number, "registration")
             is not None
         )
-    return name in ("county", "town") and actor.county == row.residence_region
+    if actor.county != row.residence_region:
+        return False
+    # a town reads the registrations whose 生育咨询指导 follow-up is its own, not the whole county's
+    return name == "county" or (name == "town" and guidance.town_of(session, row.reg_no) == actor.region)
 
 
 def cancel(session: Session, actor: Actor, reg_no: str, reason: str) -> BirthRegistration:
