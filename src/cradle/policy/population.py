@@ -441,6 +441,23 @@ def newborns(
     delivery's date. One sort of the deliveries and a binary search per child."""
     if not len(birth_hh):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if (
+        len(person_hh) <= _FEW and len(birth_hh) <= _FEW
+    ):  # a household's: matched in Python, without the masks
+        first: dict = {}
+        for j, key in enumerate(
+            zip(birth_hh.tolist(), birth_day.astype("datetime64[D]").tolist(), strict=True)
+        ):
+            if key[1] is not None:  # a delivery without a date has no newborn
+                first.setdefault(key, j)
+        kids, of = [], []
+        days = birth_date.astype("datetime64[D]").tolist()
+        for kid, (hh, child, day) in enumerate(zip(person_hh.tolist(), is_child.tolist(), days, strict=True)):
+            j = first.get((hh, day), -1) if child and day is not None else -1
+            if j >= 0:
+                kids.append(kid)
+                of.append(j)
+        return np.array(kids, dtype=np.int64), np.array(of, dtype=np.int64)
     if np.isnat(birth_day).any():
         kids = np.flatnonzero(is_child & ~np.isnat(birth_date))
     else:  # only children born between the first and the last delivery can be one's newborn
