@@ -327,6 +327,17 @@ def main() -> None:
             f"   (load average {os.getloadavg()[0]:.2f})",
             flush=True,
         )
+        print(
+            f"calc / floor {p50 / (parse + formulas):.2f}x; the floor alone is "
+            f"{(parse + formulas) / TARGET_IN_PROCESS_P50:.2f}x the target p50 {TARGET_IN_PROCESS_P50} ms "
+            f"(target / floor {TARGET_IN_PROCESS_P50 / (parse + formulas):.2f}): "
+            + (
+                "the target is out of reach without cheaper formulas"
+                if parse + formulas >= TARGET_IN_PROCESS_P50
+                else "the floor leaves room for the target"
+            ),
+            flush=True,
+        )
     if args.no_http:
         return
 

@@ -567,11 +567,23 @@ def _arrays(cols: dict[str, list], schema: dict) -> dict[str, np.ndarray]:
     out = {}
     for k, dtype in schema.items():
         values = cols[k]
-        if dtype == "datetime64[D]" and not all(v is None or type(v) is dt.date for v in values):
-            out[k] = np.array([NAT if v is None else np.datetime64(v, "D") for v in values], dtype=dtype)
-        else:  # dates (None: NaT) and numbers convert in one call
+        if dtype == "datetime64[D]":
+            if all(v is None or type(v) is dt.date for v in values):
+                # day numbers: several times quicker than NumPy's conversion of each date object
+                out[k] = np.array(
+                    [_NAT_DAY if v is None else v.toordinal() - _EPOCH_ORDINAL for v in values],
+                    dtype=np.int64,
+                ).view(_DAY)
+            else:
+                out[k] = np.array([NAT if v is None else np.datetime64(v, "D") for v in values], dtype=dtype)
+        else:  # numbers convert in one call
             out[k] = np.array(values, dtype=dtype)
     return out
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # day 0 of datetime64[D]
+_NAT_DAY = np.iinfo(np.int64).min  # NaT's day number
+_DAY = np.dtype("datetime64[D]")
 
 
 def person_column(persons: pl.DataFrame, col: str, dtype) -> np.ndarray:

@@ -220,7 +220,14 @@ def _small_add_years(birth: np.ndarray, years: int) -> np.ndarray | None:
         except ValueError:  # 29 February into a year without one: the month's end
             year = d.year + years
             out.append(d.replace(year=year, day=calendar.monthrange(year, d.month)[1]))
-    return np.array(out, dtype=_DAY)
+    # as day numbers: several times quicker than NumPy's conversion of each date object
+    return np.array(
+        [_NAT_DAY if d is None else d.toordinal() - _EPOCH_ORDINAL for d in out], dtype=np.int64
+    ).view(_DAY)
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # day 0 of datetime64[D]
+_NAT_DAY = np.iinfo(np.int64).min  # NaT's day number
 
 
 _BIG = float(np.finfo(np.float64).max)
