@@ -35,6 +35,9 @@ class ProgramResult:
 
 _NONE = np.empty(0, dtype=np.int64)
 _BOOL = np.dtype(bool)
+_DAYS_DTYPE = np.dtype("datetime64[D]")
+_FLOAT = np.dtype(float)
+_INT = np.dtype(np.int64)
 _NO_DAY = np.empty(0, dtype="datetime64[D]")
 _NO_AMOUNT = np.empty(0, dtype=float)
 
@@ -52,7 +55,12 @@ def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
     """`value` (an array over the n rows, or a scalar) at the rows `idx`."""
     if not len(idx):  # no eligible row (most programs, for one household): nothing to pick
         return np.empty(0, dtype=dtype)
-    if np.ndim(value) == 0:
+    if type(value) is np.ndarray:
+        if value.ndim == 0:
+            return np.full(len(idx), value, dtype=dtype)
+        if value.shape == (n,) and value.dtype == dtype:  # the common case: a formula's own column
+            return value[idx]
+    elif np.ndim(value) == 0:
         return np.full(len(idx), value, dtype=dtype)
     return _broadcast(value, n, dtype)[idx]
 
@@ -135,8 +143,8 @@ def period(program: Program, rule: Rule, n: int, idx: np.ndarray) -> tuple[np.nd
     event opened."""
     if not len(idx):
         return _NO_DAY, _NO_DAY
-    start = _at(dates.NAT if rule.start is None else rule.start, n, idx, "datetime64[D]")
-    end = _at(dates.NAT if rule.end is None else rule.end, n, idx, "datetime64[D]")
+    start = _at(dates.NAT if rule.start is None else rule.start, n, idx, _DAYS_DTYPE)
+    end = _at(dates.NAT if rule.end is None else rule.end, n, idx, _DAYS_DTYPE)
     if not np.isnat(program.in_force_from) and program.kind != "deadline":
         start = (
             np.full(len(idx), program.in_force_from)
@@ -291,12 +299,12 @@ def run(
             else:
                 hh_rows, ben_rows = _households_and_beneficiaries(prog, ctx, idx)
                 if rule.beneficiary is not None:
-                    ben_rows = _at(rule.beneficiary, n, idx, np.int64)
+                    ben_rows = _at(rule.beneficiary, n, idx, _INT)
                 if rows is not None:  # back to the caller's numbering
                     hh_rows = sub.households_in_whole(hh_rows)
                     ben_rows = np.where(ben_rows >= 0, sub.persons_in_whole(np.maximum(ben_rows, 0)), -1)
                 if rule.amount is not None:
-                    amount = _at(rule.amount, n, idx, "datetime64[D]" if _is_date(rule.amount) else float)
+                    amount = _at(rule.amount, n, idx, _DAYS_DTYPE if _is_date(rule.amount) else _FLOAT)
                 start, end = period(prog, rule, n, idx)
             results.append(
                 ProgramResult(

@@ -35,6 +35,16 @@ def fmt(value) -> str:
     return str(value)
 
 
+def _ndim(v) -> int:
+    """np.ndim, without its call for the usual kinds (an array, a day, a figure)."""
+    kind = type(v)
+    if kind is np.ndarray:
+        return v.ndim
+    if kind is np.datetime64 or kind is float or kind is int or kind is str:
+        return 0
+    return np.ndim(v)
+
+
 def _fact(result: ProgramResult, row: int, key: str) -> str:
     """One value a sentence names: the rule's fact, else the entity's column, at the row."""
     facts = result.rule.facts
@@ -42,7 +52,9 @@ def _fact(result: ProgramResult, row: int, key: str) -> str:
         v = facts[key]
         if callable(v):  # a fact only sentences need (see Rule.facts): computed when the first is written
             v = facts[key] = v()
-        return fmt(v[row] if np.ndim(v) else v)
+        if type(v) is np.ndarray and v.ndim == 1:  # fmt reads a NumPy scalar as its Python value
+            return fmt(v.item(row))
+        return fmt(v[row] if _ndim(v) else v)
     entity = result.ctx.entity(result.program.entity)
     if key in entity:
         return fmt(getattr(entity, key)[row])
@@ -97,11 +109,11 @@ def sentence(result: ProgramResult, row: int, extra: dict) -> str:
 
 def _entry(use, row: int) -> Value | None:
     on = use.on
-    if np.ndim(on):  # a day per row: as a date, a quicker key for the parameter's remembered entries
+    if _ndim(on):  # a day per row: as a date, a quicker key for the parameter's remembered entries
         on = on.item(row) if on.dtype == _DAY else on[row]
     region = None
     if use.regions is not None:
-        region = str(use.regions[row] if np.ndim(use.regions) else use.regions)
+        region = str(use.regions[row] if _ndim(use.regions) else use.regions)
     return use.parameter.entry(on, region)
 
 
@@ -110,7 +122,7 @@ def _entries(result: ProgramResult, row: int) -> list[tuple[str, Value | None]]:
     cached = result.__dict__.get("_entries")
     if cached is not None:
         return cached
-    if all(np.ndim(u.on) == 0 and u.regions is None for u in result.uses):
+    if all(u.regions is None and _ndim(u.on) == 0 for u in result.uses):
         cached = result.__dict__["_entries"] = [(u.parameter.name, _entry(u, 0)) for u in result.uses]
         return cached
     # A figure read again (a derivation several programs share records its reads for each): looked up once.
@@ -124,12 +136,26 @@ def _entries(result: ProgramResult, row: int) -> list[tuple[str, Value | None]]:
     return out
 
 
+_ISO: dict[dt.date, str] = {}
+
+
+def _iso(d: dt.date) -> str:
+    """`d.isoformat()`, remembered: answers write the same few days (births, birthdays, the as-of date) again
+    and again, and formatting one costs several times a look-up."""
+    found = _ISO.get(d)
+    if found is None:
+        if len(_ISO) >= 100_000:
+            _ISO.clear()
+        found = _ISO[d] = d.isoformat()
+    return found
+
+
 def _day(days: np.ndarray, i: int) -> str | None:
     """The i-th day as YYYY-MM-DD, None for NaT."""
     if days.dtype == _DAY:
         d = days.item(i)  # a date, None for NaT (an int beyond the years of a date)
         if d is None or type(d) is dt.date:
-            return None if d is None else d.isoformat()
+            return None if d is None else _iso(d)
     d = days[i]
     return None if d != d else str(d)  # NaT is the one day unequal to itself
 
@@ -153,18 +179,47 @@ def _sources(used: list[tuple[str, Value]]) -> list[dict]:
     return [published.provenance(name, e) for name, e in pairs]
 
 
+# (id of the program, then each figure's parameter and the id of its value) -> what an entitlement says of
+# those figures; the program and the values are kept with it, so that an id is not taken again by another
+# object while the entry is kept.
+_BEHIND: dict[tuple, tuple] = {}
+_BEHIND_OF = [-1]  # the desk's generation the entries were written under
+
+
+def _behind(prog, used: list[tuple[str, Value]]) -> tuple[list, list[dict], list[dict], str, bool]:
+    """(the values, citations, provenance, the desk's sentence, whether every value is verified) of an
+    entitlement of `prog` reading the figures `used`: the same for every household reading those values, so
+    written once (until the desk lays its values over again)."""
+    if _BEHIND_OF[0] != published.generation() or len(_BEHIND) >= 10_000:
+        _BEHIND.clear()
+        _BEHIND_OF[0] = published.generation()
+    key = (id(prog), *[part for name, e in used for part in (name, id(e))])
+    found = _BEHIND.get(key)
+    if found is None or found[0] is not prog:
+        entries = [e for _, e in used]
+        citations = [published.cite(c.document, c.clause) for c in prog.citations]
+        for e in entries:
+            cited = published.cite(e.document, e.clause)
+            if cited not in citations:
+                citations.append(cited)
+        sources = _sources(used)
+        found = _BEHIND[key] = (
+            prog,
+            entries,
+            citations,
+            sources,
+            _desk_sentence(sources),
+            all(e.verified for e in entries),
+        )
+    return found[1:]
+
+
 def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     """The i-th eligible row of `result` in the output format."""
     prog, rule = result.program, result.rule
     row = int(result.rows[i])
     used = [(name, e) for name, e in _entries(result, row) if e is not None]
-    entries = [e for _, e in used]
-    citations = [published.cite(c.document, c.clause) for c in prog.citations]
-    for e in entries:
-        cited = published.cite(e.document, e.clause)
-        if cited not in citations:
-            citations.append(cited)
-    sources = _sources(used)
+    entries, citations, sources, desk, verified = _behind(prog, used)
     note = rule.note
     amount = None
     extra = {}
@@ -190,8 +245,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     said = sentence(result, row, extra)
     if "amount_note" in extra and "{amount_note}" not in rule.explanation:
         said += "，" + extra["amount_note"]
-    said += _desk_sentence(sources)
-    verified = all(e.verified for e in entries)
+    said += desk
     if not verified and note != "amount unconfirmed: regulation not loaded":  # already says 待核实
         said += UNVERIFIED
     ben = int(result.beneficiary[i])
@@ -207,9 +261,9 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
         "amount": amount,
         "unit": prog.unit,
         "period": {"start": start, "end": end},
-        "citations": citations,
+        "citations": list(citations),
         "explanation": said,
-        "provenance": sources,
+        "provenance": list(sources),
     }
     if note:
         out["note"] = note

@@ -17,9 +17,10 @@ from __future__ import annotations
 import numpy as np
 
 from cradle.policy.dates import NAT, add_days, add_years
-from cradle.policy.program import Ctx, Rule
+from cradle.policy.program import Ctx, Rule, nan_to_num
 
 NO_DAY = np.iinfo(np.int64).min
+_FEW = 16  # persons (one household's members) worked out in Python rather than through NumPy's calls
 # The parameter each function's program is in force from.
 IN_FORCE = {
     "extension": "maternity_leave_extension.first_child_days",
@@ -47,11 +48,11 @@ def in_policy(c: Ctx, order: np.ndarray, on=None) -> np.ndarray:
     """Births within the province's policy (`policy.max_birth_order`); every birth where it sets none."""
     if not c.has_param("policy.max_birth_order"):
         return np.ones(np.shape(order), dtype=bool)
-    return order <= np.nan_to_num(c.param("policy.max_birth_order", on=on), nan=-1)
+    return order <= nan_to_num(c.param("policy.max_birth_order", on=on), nan=-1)
 
 
 def _days(days) -> np.ndarray:
-    return np.nan_to_num(days).astype(np.int64)
+    return nan_to_num(days).astype(np.int64)
 
 
 def extension(c: Ctx, *, law: str) -> Rule:
@@ -109,7 +110,7 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     such child's birth date and the day the youngest reaches the limit."""
     p = c.persons
     limit = (
-        np.nan_to_num(c.param("parental_leave.child_age_limit"), nan=3).astype(np.int64)
+        nan_to_num(c.param("parental_leave.child_age_limit"), nan=3).astype(np.int64)
         if c.has_param("parental_leave.child_age_limit")
         else 3
     )
@@ -118,6 +119,8 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     young = np.flatnonzero(c.as_of < until)
     young = young[c.is_child[young] & c.alive[young] & ~np.isnat(p.birth_date[young])]
     young = young[in_policy(c, c.birth_order[young])]
+    if len(p.hh) <= _FEW:  # a household's members: the same per household in Python
+        return _young_children_few(p.hh, young, p.birth_date, until)
     hh = p.hh[young]
     count = np.bincount(hh, minlength=len(c.households))
     last = np.full(len(c.households), NO_DAY, dtype=np.int64)
@@ -132,6 +135,29 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n[members] = count[of]
     start[members] = first[of].view("datetime64[D]")
     end[members] = last[of].view("datetime64[D]")
+    return n, start, end
+
+
+def _young_children_few(
+    person_hh: np.ndarray, young: np.ndarray, birth: np.ndarray, until: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """_young_children's per-household count, first birth date and last day under the limit, for a few
+    persons: the same arrays without the masks and `ufunc.at`."""
+    count: dict[int, int] = {}
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    hh_of = person_hh.tolist()
+    rows = young.tolist()
+    for row, born, ends in zip(
+        rows, birth[young].astype(np.int64).tolist(), until[young].astype(np.int64).tolist(), strict=True
+    ):
+        hh = hh_of[row]
+        count[hh] = count.get(hh, 0) + 1
+        first[hh] = min(first.get(hh, born), born)
+        last[hh] = max(last.get(hh, ends), ends)
+    n = np.array([count.get(hh, 0) for hh in hh_of], dtype=np.int64)
+    start = np.array([first.get(hh, NO_DAY) for hh in hh_of], dtype=np.int64).view("datetime64[D]")
+    end = np.array([last.get(hh, NO_DAY) for hh in hh_of], dtype=np.int64).view("datetime64[D]")
     return n, start, end
 
 

@@ -105,11 +105,13 @@ class _Timeline:
     def at(self, on) -> np.ndarray | float:
         # A datetime64 key is found at once when it is the very object stored (the engine passes one object
         # per as-of date); an equal but other object costs a NumPy comparison, several times the lookup.
-        if type(on) is np.datetime64:  # the as-of date, already looked up: the value remembered for it
+        kind = type(on)
+        if kind is np.datetime64:  # the as-of date, already looked up: the value remembered for it
             cached = self.cache.get(on)
             if cached is not None:
                 return cached
-        if np.ndim(on) == 0:  # one date: the usual case (the as-of date), looked up once and remembered
+        # one date: the usual case (the as-of date), looked up once and remembered
+        if (on.ndim if kind is np.ndarray else np.ndim(on)) == 0:
             # kept under the object asked with when it is a day already (a dict keeps the first key stored)
             key = on if type(on) is np.datetime64 and on.dtype == _DAY else np.datetime64(on, "D")
             cached = self.cache.get(key)
@@ -123,7 +125,7 @@ class _Timeline:
                     cached = self.array[idx] if self.is_date else float(self.array[idx])
                 self.cache[key] = cached
             return cached
-        on = np.asarray(on, dtype="datetime64[D]")
+        on = np.asarray(on, dtype=_DAY)
         if on.size == 1:  # one household's one birth: the scalar path, a copy of the row remembered for it
             day = on.item()  # a date (None for NaT), a quick key
             row = self.rows.get(day)

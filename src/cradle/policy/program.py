@@ -215,9 +215,39 @@ def _small_add_years(birth: np.ndarray, years: int) -> np.ndarray | None:
             continue
         if type(d) is not dt.date or not 1 <= d.year + years <= 9999:
             return None
-        year = d.year + years
-        out.append(d.replace(year=year, day=min(d.day, calendar.monthrange(year, d.month)[1])))
-    return np.array(out, dtype=_DAY)
+        try:
+            out.append(d.replace(year=d.year + years))
+        except ValueError:  # 29 February into a year without one: the month's end
+            year = d.year + years
+            out.append(d.replace(year=year, day=calendar.monthrange(year, d.month)[1]))
+    # as day numbers: several times quicker than NumPy's conversion of each date object
+    return np.array(
+        [_NAT_DAY if d is None else d.toordinal() - _EPOCH_ORDINAL for d in out], dtype=np.int64
+    ).view(_DAY)
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # day 0 of datetime64[D]
+_NAT_DAY = np.iinfo(np.int64).min  # NaT's day number
+
+
+_BIG = float(np.finfo(np.float64).max)
+
+
+def nan_to_num(x, nan: float = 0.0):
+    """`np.nan_to_num(x, nan=nan)`, without its generic steps for the usual cases: a figure (as a NumPy
+    float, as NumPy gives it) or a float column. Infinities, other kinds and shapes go to NumPy's."""
+    kind = type(x)
+    if kind is float or kind is np.float64:
+        if x != x:
+            return np.float64(nan)
+        if -_BIG <= x <= _BIG:
+            return np.float64(x)
+    elif kind is np.ndarray and x.ndim == 1 and x.dtype == np.float64:
+        out = x.copy()
+        np.copyto(out, nan, where=np.isnan(out))
+        if not np.isinf(out).any():
+            return out
+    return np.nan_to_num(x, nan=nan)
 
 
 # Per pack's parameters: what each key a formula names resolves to (`key` or `<pack>.<key>`, None when
@@ -275,6 +305,8 @@ class Columns:
     def __init__(self, arrays: Mapping[str, np.ndarray]):
         self._arrays = arrays
         self._n = len(arrays[next(iter(arrays))]) if arrays else 0
+        if type(arrays) is dict:  # nothing to cut: every column an attribute at once (a first read through
+            self.__dict__.update(arrays)  # __getattr__ costs Python an AttributeError raised and caught)
 
     def __getattr__(self, name: str) -> np.ndarray:
         if name.startswith("_"):
@@ -648,7 +680,7 @@ class Ctx:
                         found = dates.add_years(birth, years)
                 self._birthdays[years] = found
             return found
-        return dates.add_years(self.persons.birth_date, np.nan_to_num(years).astype(np.int64))
+        return dates.add_years(self.persons.birth_date, nan_to_num(years).astype(np.int64))
 
     @_per_household
     def youngest_child_birth(self) -> np.ndarray:

@@ -37,6 +37,7 @@ _touched: set[str] = set()  # parameters holding published values
 _titles: dict[str, str] = {}
 _citations: dict[tuple[str, str], dict] = {}
 _provenance: dict[tuple[str, Value], dict] = {}
+_generation = 0  # counts the desk's values laid over (titles, citations and provenance may have changed)
 
 
 def refresh() -> None:
@@ -83,7 +84,7 @@ def has_published(parameter: str) -> bool:
 
 
 def _apply(found: Snapshot) -> None:
-    global _snapshot, _touched, _titles, _citations, _provenance
+    global _snapshot, _touched, _titles, _citations, _provenance, _generation
     by_parameter = defaultdict(list)
     for p in found.values:
         by_parameter[p.parameter].append(p)
@@ -94,6 +95,13 @@ def _apply(found: Snapshot) -> None:
     titles = _release_titles()
     titles.update({key: d.title for key, d in found.documents.items()})
     _snapshot, _touched, _titles, _citations, _provenance = found, set(by_parameter), titles, {}, {}
+    _generation += 1
+
+
+def generation() -> int:
+    """A number that changes whenever the desk's values are laid over again: what was written from `cite` and
+    `provenance` before it may have changed."""
+    return _generation
 
 
 def _release_titles() -> dict[str, str]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from cradle.policy import family_planning
 from cradle.policy.population import SPECIAL_FAMILY
-from cradle.policy.program import Ctx, Rule, pack_document, program
+from cradle.policy.program import Ctx, Rule, nan_to_num, pack_document, program
 
 THREE_CHILD_POLICY = (pack_document("baiyin"), "二、1")  # whose children make a 三孩家庭
 
@@ -40,7 +40,7 @@ def _three_child(c: Ctx, when=None) -> np.ndarray:
 )
 def childcare_allowance(c: Ctx) -> Rule:
     p = c.persons
-    limit = np.nan_to_num(c.param("childcare_allowance.age_limit"), nan=3).astype(np.int64)
+    limit = nan_to_num(c.param("childcare_allowance.age_limit"), nan=3).astype(np.int64)
     end = c.birthday(limit)
     return Rule(
         conditions=[

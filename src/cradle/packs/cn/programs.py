@@ -8,7 +8,7 @@ import numpy as np
 
 from cradle.policy import leave
 from cradle.policy.dates import add_days, months_between
-from cradle.policy.program import Ctx, Rule, pack_document, program
+from cradle.policy.program import Ctx, Rule, nan_to_num, pack_document, program
 
 # “落实3岁以下婴幼儿照护个人所得税专项附加扣除” and the like, in each document
 TAX_DEDUCTION_RESTATED = [
@@ -40,8 +40,8 @@ def extension_days(c: Ctx) -> np.ndarray:
     first = c.layered("maternity_leave_extension.first_child_days", on=b.date, hh=b.hh)
     later = c.layered("maternity_leave_extension.later_child_days", on=b.date, hh=b.hh)
     limit = c.layered("policy.max_birth_order", on=b.date, hh=b.hh)
-    within = np.isnan(limit) | (order <= np.nan_to_num(limit))
-    return np.where(within, np.nan_to_num(np.where(order >= 2, later, first)), 0)
+    within = np.isnan(limit) | (order <= nan_to_num(limit))
+    return np.where(within, nan_to_num(np.where(order >= 2, later, first)), 0)
 
 
 @program(

@@ -13,7 +13,7 @@ import numpy as np
 
 from cradle.policy import family_planning
 from cradle.policy.dates import add_months, add_years
-from cradle.policy.program import Ctx, Rule, program
+from cradle.policy.program import Ctx, Rule, nan_to_num, program
 
 DRAFT = "（征求意见稿）"
 SPECIAL = "加强计划生育特殊家庭保障"
@@ -34,7 +34,7 @@ def newborn_insurance_window(c: Ctx) -> Rule:
     n = c.newborns
     p = c.persons
     months = c.param("newborn_insurance_window.months")
-    deadline = add_months(n.date, int(np.nan_to_num(months)))
+    deadline = add_months(n.date, int(nan_to_num(months)))
     return Rule(
         conditions=[
             ("新生儿在世", c.alive[n.child]),
@@ -63,7 +63,7 @@ def maternity_claim_deadline(c: Ctx) -> Rule:
     b = c.births
     mother = np.maximum(b.mother, 0)
     years = c.param("maternity_claim_deadline.years")
-    deadline = add_years(b.date, int(np.nan_to_num(years)))
+    deadline = add_years(b.date, int(nan_to_num(years)))
     return Rule(
         conditions=[
             ("有母亲信息", b.mother >= 0),

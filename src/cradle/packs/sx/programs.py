@@ -16,7 +16,7 @@ import numpy as np
 
 from cradle.policy import family_planning, leave
 from cradle.policy.dates import NAT
-from cradle.policy.program import Ctx, Rule, pack_document, program
+from cradle.policy.program import Ctx, Rule, nan_to_num, pack_document, program
 
 LAW = "山西省实施方案"
 
@@ -102,7 +102,7 @@ def pregnancy_night_shift_protection(c: Ctx) -> Rule:
     under one; pregnancy is `pregnancy_months` (completed months on the as-of date), whose start is not known."""
     p = c.persons
     months = c.param("pregnancy_night_shift_protection.min_pregnancy_months")
-    limit = np.nan_to_num(c.param("pregnancy_night_shift_protection.infant_age_limit"), nan=1)
+    limit = nan_to_num(c.param("pregnancy_night_shift_protection.infant_age_limit"), nan=1)
     born, first_birthday = leave.infant(c, int(limit))
     nursing = (p.relation == c.RELATION["mother"]) & ~np.isnat(born)
     pregnant = p.pregnancy_months >= months

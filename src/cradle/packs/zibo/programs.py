@@ -24,7 +24,7 @@ import numpy as np
 from cradle.policy import family_planning
 from cradle.policy.dates import add_years
 from cradle.policy.population import HUKOU_TYPE, SPECIAL_FAMILY
-from cradle.policy.program import Ctx, Rule, pack_document, program
+from cradle.policy.program import Ctx, Rule, nan_to_num, pack_document, program
 
 # --- shared derivations ---------------------------------------------------------------------------------------
 
@@ -171,7 +171,7 @@ def extra_paternity_leave(c: Ctx) -> Rule:
 def extra_parental_leave(c: Ctx) -> Rule:
     p = c.persons
     days = c.param("extra_parental_leave.days_per_year")
-    limit = np.nan_to_num(c.param("extra_parental_leave.child_age_limit")).astype(np.int64)
+    limit = nan_to_num(c.param("extra_parental_leave.child_age_limit")).astype(np.int64)
     youngest = c.youngest_child_birth[p.hh]
     until = add_years(youngest, limit)
     return Rule(
@@ -512,8 +512,8 @@ def county_childcare_allowance(c: Ctx) -> Rule:
 )
 def kindergarten_priority_third_child(c: Ctx) -> Rule:
     order = c.param("kindergarten_priority_third_child.min_birth_order")
-    entry = np.nan_to_num(c.param("kindergarten_priority_third_child.entry_age")).astype(np.int64)
-    leaving = np.nan_to_num(c.param("kindergarten_priority_third_child.leaving_age")).astype(np.int64)
+    entry = nan_to_num(c.param("kindergarten_priority_third_child.entry_age")).astype(np.int64)
+    leaving = nan_to_num(c.param("kindergarten_priority_third_child.leaving_age")).astype(np.int64)
     end = c.birthday(leaving)
     return Rule(
         conditions=[

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cradle.policy import leave
-from cradle.policy.program import Ctx, Rule, pack_document, program
+from cradle.policy.program import Ctx, Rule, nan_to_num, pack_document, program
 
 LAW = "浙江省人口与计划生育条例"
 REGULATION = [(LAW, "全文"), (pack_document("shaoxing"), "（五）")]
@@ -96,7 +96,7 @@ def nursing_leave(c: Ctx) -> Rule:
     """The employed mother of a living child under one (`nursing_leave.infant_age_limit`); the days and the
     conditions beyond these are in the regulation (not loaded)."""
     p = c.persons
-    limit = np.nan_to_num(c.param("nursing_leave.infant_age_limit"), nan=1)
+    limit = nan_to_num(c.param("nursing_leave.infant_age_limit"), nan=1)
     born, until = leave.infant(c, int(limit))
     return Rule(
         conditions=[
