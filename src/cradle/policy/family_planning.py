@@ -43,7 +43,7 @@ def two_child_policy(c: Ctx) -> np.ndarray:
 def _born_since(c: Ctx, day: np.ndarray) -> np.ndarray:
     """Per household: a child (living or not, born or adopted) born on or after `day` (per household)."""
     p = c.persons
-    return c.count_by_household(c.is_child & (p.birth_date >= day[p.hh])) > 0
+    return c.count_by_household(c.is_child & (p.birth_date >= c.to_persons(day))) > 0
 
 
 def reward(c: Ctx, *, amount: str, sentence: str, note: str | None = None) -> Rule:

@@ -221,7 +221,7 @@ def infant(c: Ctx, years: int) -> tuple[np.ndarray, np.ndarray]:
     last = np.full(len(c.households), NO_DAY, dtype=np.int64)
     np.maximum.at(last, p.hh[young], p.birth_date[young].astype(np.int64))
     born = np.where(last == NO_DAY, NAT.astype(np.int64), last).astype("datetime64[D]")
-    return born[p.hh], add_years(born, years)[p.hh]
+    return c.to_persons(born), c.to_persons(add_years(born, years))
 
 
 def only_child_care(c: Ctx, *, law: str, key: str = "only_child_parent_care_leave.days") -> Rule:

@@ -184,6 +184,7 @@ def program(
 _UNSET = object()
 _FEW = 16  # rows (one household's members or births) computed in Python rather than through NumPy's calls
 _NO_ORDER = int(np.iinfo(np.int64).max)
+_MANY = 4096  # rows from which a population's derivations take the batch's ways (sorted runs, kept masks)
 
 
 def _small_age(birth: np.ndarray, on: np.datetime64) -> np.ndarray | None:
@@ -500,16 +501,29 @@ class Ctx:
                 value = self._overrides[chosen.name]
                 return np.full(n, np.nan if value is None else float(value))
             return np.full(n, chosen.at(on)) if np.ndim(on) == 0 else np.asarray(chosen.at(on), dtype=float)
-        codes = self.households.jurisdiction if hh is None else self.households.jurisdiction[hh]
-        out = np.full(len(codes), np.nan)
+        every = self.households.jurisdiction
+        distinct = self._distinct_codes(every)
+        if hh is None:
+            codes = every
+        elif len(distinct) == 1 and len(hh):
+            codes = None  # one county (a batch partition, usually): every row's code is that one
+        else:
+            codes = every[hh]
+            distinct = np.unique(codes)
+        out = np.full(len(every) if hh is None else len(hh), np.nan)
         # Counties that take the figure from the same layer (all of a province's, often) are filled at once.
         by_param: dict[str, tuple[Parameter, list[int]]] = {}
-        for code in np.unique(codes):
+        for code in distinct:
             chosen = self._layer(key, int(code))
             if chosen is not None:
                 by_param.setdefault(chosen.name, (chosen, []))[1].append(int(code))
         for chosen, members in by_param.values():
-            rows = codes == members[0] if len(members) == 1 else np.isin(codes, members)
+            if len(members) == len(distinct):  # every row takes the figure from this layer: no mask
+                rows = slice(None)
+            elif len(members) == 1:
+                rows = codes == members[0]
+            else:
+                rows = np.isin(codes, members)
             self.uses.append(ParamUse(chosen, on, None, tuple(members)))
             if chosen.name in self._overrides:
                 value = self._overrides[chosen.name]
@@ -520,14 +534,45 @@ class Ctx:
                 out[rows] = chosen.at(np.asarray(on)[rows])
         return out
 
+    def _distinct_codes(self, codes: np.ndarray) -> np.ndarray:
+        """The distinct jurisdiction codes of the households, found once per context's population."""
+        kept = self._shared.get("distinct_codes")
+        if kept is None or kept[0] is not codes:
+            kept = self._shared["distinct_codes"] = (codes, np.unique(codes))
+        return kept[1]
+
     # --- shared derivations (computed once per context) ---------------------------------------------------
 
     def to_persons(self, household_values):
         """A household column broadcast to its members."""
-        return np.asarray(household_values)[self.persons.hh]
+        values = np.asarray(household_values)
+        if values.ndim == 1 and len(values) > _FEW:
+            if len(values) > _MANY and values.dtype.kind in "biufM" and (values == values[0]).all():
+                # one figure for every household (a layer's figure over a county's partition): no gather
+                return np.full(len(self.persons.hh), values[0], dtype=values.dtype)
+            return values.take(self.persons.hh)  # a gather of many rows: `take` is the quicker call
+        return values[self.persons.hh]
 
     def count_by_household(self, mask) -> np.ndarray:
-        return np.bincount(self.persons.hh[np.asarray(mask, dtype=bool)], minlength=len(self.households))
+        mask = np.asarray(mask, dtype=bool)
+        bounds = self._member_bounds
+        if bounds is None or mask.shape != (len(self.persons.hh),):
+            return np.bincount(self.persons.hh[mask], minlength=len(self.households))
+        # members listed household by household: a running count read at each household's bounds (several
+        # times quicker than counting the rows that hold one by one)
+        running = np.empty(len(mask) + 1, dtype=np.int64)
+        running[0] = 0
+        np.cumsum(mask, dtype=np.int64, out=running[1:])
+        return running[bounds[1:]] - running[bounds[:-1]]
+
+    @_uncut
+    def _member_bounds(self) -> np.ndarray | None:
+        """Where each household's members start (and the last one ends) when the persons are listed household
+        by household and there are many (a population, not one household); None otherwise."""
+        hh = self.persons.hh
+        if len(hh) <= _MANY or not bool((hh[1:] >= hh[:-1]).all()):
+            return None
+        return np.searchsorted(hh, np.arange(len(self.households) + 1))
 
     @shared_property
     def age(self) -> np.ndarray:
@@ -703,7 +748,13 @@ class Ctx:
     def within_pack(self, codes: np.ndarray | None = None, *, province: bool = False) -> np.ndarray:
         """Region codes (default: each person's hukou) inside the pack's own region, or with `province` inside
         the province it belongs to: a pack names its place through pack.yaml, never by a literal code."""
-        codes = self.persons.hukou if codes is None else np.asarray(codes)
+        if codes is None and len(self.persons) > _MANY:  # the persons' own hukou: worked out once per pack
+            return self.memo(
+                f"within_pack.{province}", lambda: self._within_pack(self.persons.hukou, province)
+            )
+        return self._within_pack(self.persons.hukou if codes is None else np.asarray(codes), province)
+
+    def _within_pack(self, codes: np.ndarray, province: bool) -> np.ndarray:
         if self.region == "cn":
             return np.ones(codes.shape, dtype=bool)
         code = int(self.region)
