@@ -22,6 +22,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 # matched against the routes in this order (each route's pattern tried in turn: about 3 µs a route, a hundred
 # before the calculator's otherwise), so the busiest APIs come first: the public calculator (/api/v1/calc,
 # programs, regions, documents) and services (applications), neither sharing a path with another router.
+# A module may also name `fast_path`: an ASGI middleware answering its busiest route without the framework's
+# per-request work (cradle.policy.api's for POST /api/v1/calc), installed inside the app's own middlewares.
 ROUTER_MODULES = [
     "cradle.policy.api",
     "cradle.services.api",
@@ -60,15 +62,20 @@ ROUTER_MODULES = [
 
 def create_app(router_modules: list[str] | None = None) -> FastAPI:
     """The app with the routers of `router_modules` (default ROUTER_MODULES; tests may swap in their own)."""
+    names = ROUTER_MODULES if router_modules is None else router_modules
+    modules = [importlib.import_module(name) for name in names]
     app = FastAPI(title="cradle", version="0.1.0", docs_url="/docs", openapi_url="/openapi.json")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
+    for module in modules:  # innermost, inside every middleware below
+        if hasattr(module, "fast_path"):
+            app.add_middleware(module.fast_path)
     i18n.install(app)
     auth_middleware.install(app)  # request.state.actor / scope / csrf_token for every router, also tests' own
     security.install(app)  # outermost of the app's middlewares: headers on every answer, 429 before any work
     ops_middleware.install(app)  # around all of it: request id, metrics and the log line, crashes included
-    for name in ROUTER_MODULES if router_modules is None else router_modules:
-        app.include_router(importlib.import_module(name).router)
+    for module in modules:
+        app.include_router(module.router)
     return app
 
 
