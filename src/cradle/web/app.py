@@ -79,16 +79,25 @@ def create_app(router_modules: list[str] | None = None) -> FastAPI:
     return app
 
 
+# Allocations (less deallocations) of container objects between two of the cyclic collector's youngest
+# collections. At Python's default (700) one runs several times a calc request, each walking the objects the
+# request holds at that moment (the answer's dicts and lists, the engine's temporaries) and passing them on to
+# the older generations to be walked again; at 10,000 most of a request's objects are freed by reference
+# counting before any collection sees them (measured: a batch of seven households 5-6 % less CPU).
+GC_YOUNGEST = 10_000
+
+
 def serve_app() -> FastAPI:
     """The app for a server process (`cradle serve`, uvicorn's factory): after start-up everything loaded so far
     (packs, regions, catalogues, the app itself: long-lived) is moved out of the cyclic collector's sight, so its
-    full collections stop re-scanning it while requests run."""
+    full collections stop re-scanning it while requests run; and the collector runs less often (GC_YOUNGEST)."""
     app = create_app()
     threads = get_settings().threadpool
     if threads:
         _limit_threads(app, threads)
     gc.collect()
     gc.freeze()
+    gc.set_threshold(GC_YOUNGEST, *gc.get_threshold()[1:])
     return app
 
 
