@@ -109,8 +109,8 @@ def _plain_query(raw: bytes) -> tuple[dt.date | None, bool] | None:
 
 class CalcFastPath:
     """`POST /api/v1/calc` answered without the framework's per-request work (route matching over every
-    router, the query parameters' validation, the request and response objects, the exception layers): about
-    a tenth of the server's CPU a request at the calculator's busiest (docs/performance.md, "Calculator API").
+    router, the query parameters' validation, the request and response objects, the exception layers):
+    160 µs a request in process, about 7 % of the server's CPU a request at 16 clients (docs/performance.md).
     Installed inside the app's own middlewares (request id, metrics and log line, security headers, identity,
     locale), which see the request as before. It answers only what the route would answer in the same way
     without a doubt: a plain query string (`_plain_query`) and a household that validates and computes. Anything
