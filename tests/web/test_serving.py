@@ -3,7 +3,9 @@ together are spread evenly over the workers; the port must be free; SIGTERM stop
 
 from __future__ import annotations
 
+import asyncio
 import http.client
+import json
 import os
 import re
 import signal
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from cradle.testing.postgres import _free_port
+from cradle.web.serving import _OneSend
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "send_fds"), reason="needs SCM_RIGHTS (Unix)")
 
@@ -112,6 +115,66 @@ def test_connections_opened_together_are_spread_evenly_over_the_workers(tmp_path
         code = _stop(proc)
     assert code == 0
     assert not [p for p in _children(proc.pid)]  # no worker left behind
+
+
+class _Transport:
+    def __init__(self):
+        self.sent, self.closed = [], False
+
+    def write(self, data):
+        self.sent.append([data])
+
+    def writelines(self, chunks):
+        self.sent.append(list(chunks))
+
+    def is_closing(self):
+        return self.closed
+
+    def close(self):
+        self.closed = True
+
+    def get_extra_info(self, name):
+        return ("127.0.0.1", 1) if name == "peername" else None
+
+
+def test_an_answers_head_and_body_go_out_in_one_send_and_a_lone_write_at_the_next_turn():
+    async def run():
+        loop = asyncio.get_running_loop()
+        real = _Transport()
+        t = _OneSend(real, loop)
+        t.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        t.write(b"body")
+        assert real.sent == [[b"HTTP/1.1 200 OK\r\n\r\n", b"body"]]  # one send (writev)
+        t.write(b"head")
+        assert len(real.sent) == 1  # held until the body or the next turn
+        await asyncio.sleep(0)
+        assert real.sent[-1] == [b"head"]
+        t.write(b"")
+        t.write(b"last")
+        t.close()  # what is held goes out before the connection closes
+        assert real.sent[-1] == [b"last"] and real.closed
+        assert t.get_extra_info("peername") == ("127.0.0.1", 1)  # the rest is the transport's own
+
+    asyncio.run(run())
+
+
+def test_answers_follow_each_other_whole_on_a_kept_connection(tmp_path):
+    port = _free_port()
+    proc = _serve(tmp_path, port)
+    household = (Path(__file__).parents[1] / "policy" / "household_370303.json").read_bytes()
+    try:
+        _wait_serving(proc)
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(3):
+            c.request("POST", "/api/v1/calc?on=2025-07-01", body=household)
+            answer = c.getresponse()
+            assert answer.status == 200 and json.loads(answer.read())["jurisdiction"] == "370303"
+            c.request("GET", "/healthz")
+            answer = c.getresponse()
+            assert answer.status == 200 and answer.read()
+        c.close()
+    finally:
+        assert _stop(proc) == 0
 
 
 def test_a_port_in_use_is_refused_naming_it(tmp_path):

@@ -8,7 +8,11 @@ layout before this one) spreads them by a hash of their addresses, which is even
 fall 4/4 over two workers about one time in four, 5/3 or worse otherwise, and the busier worker then sets the rate
 (measured: one worker 66 % of the server's CPU). So the starting process accepts on the one listening socket and hands each
 connection to the next worker in turn (the descriptor passed over a Unix socket, SCM_RIGHTS); the worker serves it
-as its own. A connection costs the starting process an accept and a send once; its requests never pass through it."""
+as its own. A connection costs the starting process an accept and a send once; its requests never pass through it.
+
+A worker's connections write an answer's head and body in one send (`_OneSend`): uvicorn writes the head as soon as
+the app starts its answer and the body when the app sends it, each at once, so a JSON answer cost two system calls
+and woke its client twice, once for a head it cannot use without the body."""
 
 from __future__ import annotations
 
@@ -40,6 +44,58 @@ def _listener(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _OneSend:
+    """A connection's transport whose writes made in the same turn of the event loop go out in one send: the
+    first is held, the next joins it (uvloop's `writelines` is one `writev`), and what nothing joins goes out at
+    the loop's next turn. An answer's head and body are written one after the other without waiting (unless the
+    client reads too slowly, and then the head simply goes out a turn later); everything else is the
+    transport's own."""
+
+    __slots__ = ("_transport", "_held", "_loop")
+
+    def __init__(self, transport, loop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held = None
+
+    def write(self, data) -> None:
+        if self._held is None:
+            if data:
+                self._held = data
+                self._loop.call_soon(self._flush)
+            return
+        held, self._held = self._held, None
+        self._transport.writelines((held, data))
+
+    def writelines(self, chunks) -> None:
+        for data in chunks:
+            self.write(data)
+
+    def _flush(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            if not self._transport.is_closing():
+                self._transport.write(held)
+
+    def write_eof(self) -> None:
+        self._flush()
+        self._transport.write_eof()
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._held = None
+        self._transport.abort()
+
+    def get_write_buffer_size(self) -> int:
+        return self._transport.get_write_buffer_size() + (len(self._held) if self._held is not None else 0)
+
+    def __getattr__(self, name: str):
+        return getattr(self._transport, name)
+
+
 def _worker(app: str, options: dict[str, Any], handoff: socket.socket, ready) -> None:
     # deferred: each worker is a fresh interpreter (spawn); uvicorn loads in it, not in the supervisor's import
     import asyncio
@@ -56,9 +112,12 @@ def _worker(app: str, options: dict[str, Any], handoff: socket.socket, ready) ->
             loop, config = asyncio.get_running_loop(), self.config
 
             def protocol():  # as uvicorn's own server makes one for each connection it accepts
-                return config.http_protocol_class(
+                made = config.http_protocol_class(
                     config=config, server_state=self.server_state, app_state=self.lifespan.state
                 )
+                connection_made = made.connection_made
+                made.connection_made = lambda transport: connection_made(_OneSend(transport, loop))
+                return made
 
             def take() -> None:
                 try:
