@@ -14,7 +14,10 @@ throw-away PostgreSQL, from a load generator in its own process, at several conc
 Before the levels it measures this disk's floor on the same server: durable one-row commits from one connection
 (each waits for its own WAL flush: the fsync cost) and from as many connections as the level's clients (what
 PostgreSQL's own grouping of flushes gives). Each level prints its rate against the target (500/s with p99 <
-100 ms at 8 clients) and against that floor.
+100 ms at 8 clients) and against that floor, and two CPU floors of the same run: the HTTP stack's (`GET /healthz`
+from as many clients through the same server and middlewares: what this machine serves at all with this client
+beside it), and the ceiling the CPU a submission sets (the cores' time over the app's, PostgreSQL's and the load
+generator's CPU a submission): a rate above it needs less CPU, whatever the disk.
 
 Each submission is a different mother's second child in 白银区 (her own citizen account and bearer token, her own Idempotency-Key).
 After each level every request is sent again with the same key (must answer the first case, marked replayed) and
@@ -319,6 +322,17 @@ def _commits(dsn: str, clients: int, seconds: float) -> float:
     return sum(counts) / (time.perf_counter() - t0)
 
 
+def _stack_floor(server_pid: int, port: int, clients: int, n: int) -> tuple[float, float]:
+    """`GET /healthz` from `clients` keep-alive connections, `n` requests: (req/s, the server's CPU ms a request)."""
+    raw = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    drive(port, [raw] * 200, clients)  # warm: the route's first answers in each worker
+    hz, before = os.sysconf("SC_CLK_TCK"), _cpu_ticks(server_pid)
+    wall, res, _ = drive(port, [raw] * n, clients)
+    if any(r[1] != 200 for r in res):
+        raise RuntimeError("GET /healthz did not answer 200")
+    return n / wall, (_cpu_ticks(server_pid) - before) / hz / n * 1000
+
+
 def _pct(lat: list[float], q: float) -> float:
     return lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
 
@@ -428,6 +442,21 @@ def main(
                 f"loadavg before {' '.join(load)}"
             )
             rate = count / wall
+            ceiling = (os.cpu_count() or 1) * 1000 / (app_ms + pg_ms + (client_ms or 0))
+            stack = _stack_floor(server.pid, port, c, 3000)
+            print(
+                f"{c:>3} clients: CPU ceiling {ceiling:.0f}/s ({os.cpu_count()} cores over app {app_ms:.2f} + "
+                f"PostgreSQL {pg_ms:.2f}"
+                + (f" + load generator {client_ms:.2f}" if client_ms is not None else "")
+                + f" ms a submission; this rate is {rate / ceiling:.0%} of it); HTTP stack floor: GET /healthz "
+                f"{stack[0]:.0f}/s, server CPU {stack[1]:.2f} ms a request"
+                + (
+                    f"; the target needs {(os.cpu_count() or 1) * 1000 / TARGET_RATE:.2f} ms of CPU a submission "
+                    f"in all, {TARGET_RATE / ceiling:.2f}× this run's ceiling"
+                    if c == 8
+                    else ""
+                )
+            )
             print(
                 f"{c:>3} clients: {rate / floor[c]:.0%} of the floor ({floor[c]:.0f} one-row commits/s)"
                 + (

@@ -180,19 +180,46 @@ def through_app(url: str, lo: int, hi: int, stmts: Statements, profile: bool, to
 
 
 def _sqlite_citizens(url: str, lo: int, hi: int) -> dict[int, str]:
-    from cradle.auth import roles, tokens
-    from cradle.auth.accounts import create_account
-    from cradle.auth.actor import Actor, from_account
+    """`services_http.make_citizens` on SQLite: the same rows (a citizen account, its token's SHA-256), written
+    with Core inserts (`create_account` makes staff accounts only; a citizen's account comes from registration)."""
+    import hashlib
+    import secrets
 
-    out = {}
-    admin = Actor(id="bench", role=roles.ADMIN)
+    from sqlalchemy import insert
+
+    from cradle.auth.models import Account, ApiToken, utcnow
+
+    now, out = utcnow(), {}
     with session_scope(url) as s:
         for i in range(lo, hi):
             actor, _ = application(i)
-            acc = create_account(
-                s, admin, actor.id_number, "x" * 12, roles.CITIZEN, name=actor.name, id_number=actor.id_number
+            prefix, secret = f"b{i:09d}", secrets.token_urlsafe(32)
+            out[i] = f"cradle_{prefix}_{secret}"
+            account = s.execute(
+                insert(Account.__table__).returning(Account.__table__.c.id),
+                {
+                    "username": actor.id_number,
+                    "role": "citizen",
+                    "name": actor.name,
+                    "id_number": actor.id_number,
+                    "password_hash": "!benchmark",
+                    "registry_status": "pending",
+                    "active": True,
+                    "failed_logins": 0,
+                    "created_at": now,
+                    "created_by": "benchmark",
+                },
+            ).scalar_one()
+            s.execute(
+                insert(ApiToken.__table__),
+                {
+                    "prefix": prefix,
+                    "secret_hash": hashlib.sha256(secret.encode()).hexdigest(),
+                    "account_id": account,
+                    "name": "benchmark",
+                    "created_at": now,
+                },
             )
-            out[i], _ = tokens.issue(s, from_account(acc, "password"), "bench")
     return out
 
 

@@ -3,6 +3,7 @@ a replay still answers the first response and leaves nothing of its own run behi
 
 from __future__ import annotations
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -57,10 +58,39 @@ def test_a_replayed_application_makes_no_second_case_step_or_audit_entry(svc_url
     assert (_count(svc_url, Case), _count(svc_url, AuditEntry), _count(svc_url, Notification)) == before
 
 
+def _submit_storing_answer(s):
+    """What `POST /cases` does: on PostgreSQL the case's own statement stores the key with its answer."""
+    from cradle.services import applications
+    from cradle.services.api import case_json
+
+    case = applications.submit(
+        s, mother, application(), answer_row=lambda c: idempotency.answer_row(s, case_json(c))
+    )
+    return 201, case_json(case)
+
+
+def test_a_key_stored_for_another_request_refuses_the_application_and_leaves_no_case(svc_url):
+    """The key's row written by the case's own statement clashes with the stored one: the whole statement is
+    rolled back (no case, step, entry or message) and the key is refused as reused."""
+    idempotency.run(svc_url, mother, "k9", {"n": 1}, lambda s: _note(s, "first"))
+    before = (_count(svc_url, Case), _count(svc_url, AuditEntry), _count(svc_url, Notification))
+    with pytest.raises(Conflict) as refused:
+        idempotency.run(svc_url, mother, "k9", application(), _submit_storing_answer, False, status=201)
+    assert refused.value.field == "Idempotency-Key"
+    assert (_count(svc_url, Case), _count(svc_url, AuditEntry), _count(svc_url, Notification)) == before
+    first = idempotency.run(svc_url, mother, "k10", application(), _submit_storing_answer, False, status=201)
+    again = idempotency.run(svc_url, mother, "k10", application(), _submit_storing_answer, False, status=201)
+    assert first[0] == 201 and not first[2] and again[0] == 201 and again[2]
+    assert again[1] == orjson.loads(orjson.dumps(first[1], default=str))  # the answer as it was sent
+    assert _count(svc_url, Case) == before[0] + 1
+
+
 @pytest.mark.postgres
-def test_fifty_concurrent_replays_of_one_application_make_one_case(svc_pg_url):
+@pytest.mark.parametrize("in_statement", [False, True], ids=["key-stored-after", "key-in-case-statement"])
+def test_fifty_concurrent_replays_of_one_application_make_one_case(svc_pg_url, in_statement):
     """The same application sent 50 times at once with one key, without the look-up first: every answer is the
-    one case (49 of them replays), and the database holds one case, one submit step and one stored response."""
+    one case (49 of them replays), and the database holds one case, one submit step and one stored response;
+    whether `run` stores the key after the action or the case's own statement stores it."""
     import datetime as dt
     import threading
     from concurrent.futures import ThreadPoolExecutor
@@ -81,6 +111,10 @@ def test_fifty_concurrent_replays_of_one_application_make_one_case(svc_pg_url):
 
     def send(_i):
         barrier.wait()
+        if in_statement:
+            return idempotency.run(
+                svc_pg_url, mother, "same-key", application(), _submit_storing_answer, False, status=201
+            )
         return idempotency.run(
             svc_pg_url,
             mother,

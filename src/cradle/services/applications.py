@@ -27,7 +27,7 @@ from cradle.policy import published
 from cradle.services import eligibility, notifications, proxy, review
 from cradle.services import validate as v
 from cradle.services.catalogue import service_program
-from cradle.services.models import Attachment, Case, CaseStep, Notification
+from cradle.services.models import Attachment, Case, CaseStep, IdempotentRequest, Notification
 from cradle.services.offices import can_see, office, ref, require_office
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
@@ -126,8 +126,17 @@ def _published_on_desk(verdict: dict, parameter: str) -> bool:
 
 
 def submit(
-    session: Session, actor: Actor, data: dict, *, origin: str = "citizen", as_of: dt.date | None = None
+    session: Session,
+    actor: Actor,
+    data: dict,
+    *,
+    origin: str = "citizen",
+    as_of: dt.date | None = None,
+    answer_row: Callable[[Case], dict | None] | None = None,
 ) -> Case:
+    """A new application (or, from `proactive`, an offer), checked by the engine. `answer_row`, a function of the
+    new case giving a row of the request's idempotency key (`idempotency.answer_row`) or None, lets PostgreSQL's
+    one statement store the API's answer with the case."""
     as_of = as_of or dt.date.today()
     sp = service_program(v.text(data, "program", max_len=80))
     household = data.get("household")
@@ -215,7 +224,7 @@ def submit(
                 behalf,
             )
 
-        head, audited = _insert_case(session, case, as_of, notes, step, entry)
+        head, audited = _insert_case(session, case, as_of, notes, step, entry, answer_row)
         if (
             not audited
         ):  # an SM3 chain (or a detail the statement cannot hash): the head is locked, write it here
@@ -253,12 +262,15 @@ _STEP_COLUMNS = [c for c in CaseStep.__table__.columns if c.key not in ("id", "c
 _NOTE_COLUMNS = [
     c for c in Notification.__table__.columns if c.key not in ("id", "error", "created_at", "sent_at")
 ]
+_KEY_COLUMNS = [c for c in IdempotentRequest.__table__.columns if c.key != "created_at"]
 
 
-def _with_followers(notes: int):
+def _with_followers(notes: int, keyed: bool):
     """PostgreSQL: the case INSERT … ON CONFLICT DO NOTHING RETURNING id, and in the same statement its `notes`
-    notification rows and its step, each inserted only if the case was (a taken number or a twin inserts
-    nothing). Parameters: the case's columns, `s_<column>` for the step, `n<i>_<column>` for notification i."""
+    notification rows, its step and (`keyed`) the request's idempotency key with its answer, each inserted only
+    if the case was (a taken number or a twin inserts nothing; a key already stored raises, as its own INSERT
+    would). Parameters: the case's columns, `s_<column>` for the step, `n<i>_<column>` for notification i,
+    `k_<column>` for the key."""
     t = Case.__table__
     new = (
         pg_insert(t)
@@ -275,6 +287,15 @@ def _with_followers(notes: int):
         )
         .cte("new_step")
     ]
+    if keyed:  # the request's idempotency key and its answer, `k_<column>`
+        followers.append(
+            insert(IdempotentRequest.__table__)
+            .from_select(
+                [c.key for c in _KEY_COLUMNS],
+                select(*(bindparam(f"k_{c.key}", type_=c.type) for c in _KEY_COLUMNS)).select_from(new),
+            )
+            .cte("new_key")
+        )
     for i in range(notes):
         followers.append(
             insert(Notification.__table__)
@@ -296,7 +317,8 @@ def _with_followers(notes: int):
     )
 
 
-_CASE_WITH_FOLLOWERS = {n: _with_followers(n) for n in (1, 2)}  # built once: the in-app message, and the SMS
+# built once: the in-app message, and the SMS; with the request's idempotency key or without
+_CASE_WITH_FOLLOWERS = {(n, k): _with_followers(n, k) for n in (1, 2) for k in (False, True)}
 # No entry for the statement to append (`audit.append_params` gave none): `audit.record` writes it
 _NO_ENTRY = {
     **{f"audit_{k}": None for k in ("a1", "a2", "a3", "at", "actor", "on_behalf_of", "action", "subject")},
@@ -314,14 +336,16 @@ def _insert_case(
     notes: Callable[[str], list[dict]] | None = None,
     step: dict | None = None,
     entry: Callable[[str], dict | None] | None = None,
+    answer_row: Callable[[Case], dict | None] | None = None,
 ) -> tuple[tuple | None, bool]:
     """The case, numbered here, as one Core INSERT … ON CONFLICT DO NOTHING RETURNING id (no ORM flush on the
     busiest write); the database's unique (program, beneficiary) decides between twins, even ones submitted at the
     same instant, and a taken case number is drawn again. The object then joins the session as if loaded, so
     callers (and later changes to it) work as with `add`. On PostgreSQL, `notes` (the notification rows of a case
     number) and `step` (its step's columns but `at`) are inserted by the same statement, which also reads and
-    locks the head of the case's audit chain and appends `entry` (`audit.append_params` of a case number) to it.
-    Returns (the head as it was read, for `audit.record(head=...)`; whether the entry was appended)."""
+    locks the head of the case's audit chain and appends `entry` (`audit.append_params` of a case number) to it,
+    and `answer_row` (of the case as numbered) inserts the request's idempotency key with its answer. Returns
+    (the head as it was read, for `audit.record(head=...)`; whether the entry was appended)."""
     statement = _INSERT_CASE[session.get_bind().dialect.name]
     values = {c.key: getattr(case, c.key) for c in _CASE_COLUMNS}
     head, audited = None, False
@@ -335,7 +359,10 @@ def _insert_case(
             appended = entry(case.case_no) if entry is not None else None
             params.update(appended or _NO_ENTRY)
             params["audit_chain"] = audit.chain_of(f"case:{case.case_no}")
-            row = session.execute(_CASE_WITH_FOLLOWERS[len(rows)], params).first()
+            key = answer_row(case) if answer_row is not None else None
+            if key is not None:
+                params.update({f"k_{k}": x for k, x in key.items()})
+            row = session.execute(_CASE_WITH_FOLLOWERS[len(rows), key is not None], params).first()
             case.id, audited, head = (row[0], row[1], tuple(row[2:])) if row else (None, False, None)
             if head is not None and head[0] is None:  # no head row: `audit.record` reads it (and says so)
                 head = None

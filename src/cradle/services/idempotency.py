@@ -63,6 +63,29 @@ def _who(actor, session: Session) -> Who:
     return actor(session) if callable(actor) else actor
 
 
+def _stored_form(body) -> object:
+    """An answer as it is stored (and answered on a replay): its JSON, read back."""
+    return orjson.loads(orjson.dumps(body, default=str, option=orjson.OPT_NON_STR_KEYS))
+
+
+# session.info while the action runs: the key's row but its answer, offered to an action that writes it itself
+_PENDING, _WRITTEN = "cradle.idempotency.pending", "cradle.idempotency.written"
+
+
+def answer_row(session: Session, body) -> dict | None:
+    """For an action whose own statement can store its answer (one round trip less: the case's statement, see
+    `applications.submit`): the key's row (`IdempotentRequest`'s columns but `created_at`) with `body` as the
+    answer, or None when the request has no key (or `run` was not told the status). The action's statement must
+    insert it with what it writes: `run` then stores nothing itself, and the row commits (or clashes with a twin's,
+    which rolls the action back) with the action's writes. A statement that writes nothing inserts no row either
+    (the action then refuses, or asks again with its next attempt's answer)."""
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        return None
+    session.info[_WRITTEN] = True
+    return {**pending, "response": _stored_form(body)}
+
+
 def run(
     url: str | None,
     actor: Who | Callable[[Session], Who],
@@ -70,10 +93,12 @@ def run(
     payload,
     fn: Callable[[Session], tuple[int, dict]],
     look_first: bool = True,
+    status: int | None = None,
 ) -> tuple[int, dict, bool]:
     """(status, body, replayed). `fn` runs in the transaction that also stores its response. `actor` (whose keys
     these are) may be a function of the session, called first in that transaction (a bearer token checked on the
-    same connection).
+    same connection). With `status` (what `fn` answers when it succeeds), `fn` may store its answer itself in its
+    own statement (`answer_row`).
 
     `look_first=False` skips the look-up before the action, for actions that write nothing outside the database
     (the busiest, an application, saves a statement): a replay then runs the action again, and its stored
@@ -92,25 +117,39 @@ def run(
             found = _stored(s, actor, key, digest) if look_first else None
             if found:
                 return found[0], found[1], True
+            if status is not None:
+                s.info[_PENDING] = {
+                    "actor": _name(actor),
+                    "key": key,
+                    "request_hash": digest,
+                    "status_code": status,
+                }
             try:
-                status, body = fn(s)
+                answered, body = fn(s)
             except DomainError:
                 s.rollback()
                 found = _stored(s, actor, key, digest)  # a concurrent twin committed first
                 if found:
                     return found[0], found[1], True
                 raise
-            s.execute(
-                insert(IdempotentRequest.__table__),  # Core: no unit of work for one row
-                {
-                    "actor": _name(actor),
-                    "key": key,
-                    "request_hash": digest,
-                    "status_code": status,
-                    "response": orjson.loads(orjson.dumps(body, default=str, option=orjson.OPT_NON_STR_KEYS)),
-                },
-            )
-        return status, body, False
+            finally:
+                s.info.pop(_PENDING, None)
+            if s.info.pop(_WRITTEN, False):
+                # the row written says `status`: never store one answer and send another
+                if answered != status:
+                    raise RuntimeError(f"the action answered {answered}, its stored answer says {status}")
+            else:
+                s.execute(
+                    insert(IdempotentRequest.__table__),  # Core: no unit of work for one row
+                    {
+                        "actor": _name(actor),
+                        "key": key,
+                        "request_hash": digest,
+                        "status_code": answered,
+                        "response": _stored_form(body),
+                    },
+                )
+        return answered, body, False
     except IntegrityError:
         with session_scope(url) as s:  # a concurrent twin won: answer with its response
             found = _stored(s, actor, key, digest)
@@ -176,6 +215,7 @@ def idempotent(*, look_first: bool = True, payload: Callable[..., object] | None
                 payload(**given) if payload else _payload(given),
                 act,
                 look_first,
+                status,
             )
             # orjson: the actions' answers (a case with its explanation) are the API's busiest JSON
             return Response(
