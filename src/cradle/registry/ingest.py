@@ -63,6 +63,10 @@ HASH, PERSON, SOURCE = "_row_hash", "_person_id", "_source_id"
 # times (86 of 249 s); every 5 batches, 14 commits took 25 s. A killed run keeps what it committed. SQLite
 # reads each batch from its own scratch file (one more than this), at most 10 attached.
 COMMIT_BATCHES = 5
+# SQLite's page cache for a first load (KiB, negative), which keeps no unique index up as it goes: its rows land at
+# the end of each table and index, so the 512 MiB the daily path keeps for the ID-number index would only hold
+# written pages.
+FIRST_LOAD_CACHE = -65536
 _TYPES = {"date": Date, "int": BigInteger, "money": Float, "flag": Boolean}
 
 
@@ -349,6 +353,7 @@ class Ingester:
                 bad = pl.concat([bad, self._conflicts(raw, conflicts)], how="diagonal_relaxed")
             good = good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON), id_key("id_number"))
             good, merged = self.first.settle(_stage_frame(self.stage, good, keep=(KEY,)))
+            self.first.keep_households(good)
         else:
             good = _stage_frame(self.stage, good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON)))
         payload = None
@@ -669,17 +674,11 @@ def _end_run(engine: Engine, s: IngestSummary, status: str, error: str | None = 
 
 def _build_deferred(engine: Engine, names: list[str] | None = None) -> None:
     """On a connection of its own, with SQLite's default page cache and temporary store: the ingest's made the
-    builds two to three times slower. `names`: only those of the deferrable indexes, and of the unique
-    constraints only their indexes (`bulk.build_unique_indexes`): put over them, the constraints lock the
-    tables, which the 户 derivation may be reading."""
+    builds two to three times slower. `names`: only those of the indexes set aside (`cradle.registry.bulk`)."""
     with engine.begin() as conn:
-        bulk.restore(conn, names)
-        if names is not None:
-            if set(names) & set(bulk.UNIQUE):
-                bulk.build_unique_indexes(conn)
-            return
-        # a first load's tables, grown from nothing: the planner learns their size
-        if bulk.restore_unique(conn):
+        built = bulk.restore(conn, names)
+        if conn.dialect.name == "postgresql" and set(built) & set(bulk.UNIQUE):
+            # a first load's tables, grown from nothing: the planner learns their size
             for table in ("registry_person", "registry_source_record"):
                 conn.execute(text(f"ANALYZE {table}"))
 
@@ -733,13 +732,18 @@ def ingest_frames(
     first = None
     with engine.begin() as conn:
         bulk.restore(conn)  # a run that died with its indexes set aside
-        bulk.restore_unique(conn)
         deferred = bulk.set_aside(conn) if bulk.worth_it(conn, expected_rows) else []
         if deferred and qualifies(conn, feed):  # a first load (cradle.registry.firstload)
             first = FirstLoad.start(conn, expected_rows)
+            if dept == "gongan":
+                first.with_households()
             deferred += bulk.set_aside_unique(conn)
     ing = Ingester(engine, feed, run_id, file_name, commit_batches)
     ing.deferred, ing.first = deferred, first
+    if (
+        first and not ing.pg
+    ):  # no unique index kept up row by row: the pages written are the tables' last ones
+        ing.conn.exec_driver_sql(f"PRAGMA cache_size={FIRST_LOAD_CACHE}")
     builder = None
     try:
         with closing(prepared_ahead(ing.prepare, frames)) as batches:  # on failure the worker stops first
@@ -748,14 +752,20 @@ def ingest_frames(
                 if on_batch:
                     on_batch(p.raw.height)
         ing.commit()
+        households = None
         if ing.first:  # what it settled against (about 200 MiB at 5 million rows) is not needed any more
             ing.first.release()
+            households = ing.first.households()
         if ing.deferred and dept == "gongan":
             builder = _Builder(engine, [n for n in ing.deferred if n not in bulk.RELATIVES])
             builder.start()
         if dept == "gongan":  # a 户 is judged once the whole run is in (cradle.registry.kinship)
             wait = builder.join if builder and not ing.pg else None
-            kinship.derive_parents(ing.conn, ing.run_id, before_write=wait)
+            if households:  # a first load: the register is what the run staged
+                kinship.derive_first_load(ing.conn, *households, before_write=wait)
+            else:
+                kinship.derive_parents(ing.conn, ing.run_id, before_write=wait)
+            del households
             ing.commit()
         if builder:
             builder.join()
