@@ -75,7 +75,7 @@ class FirstLoad:
     _people: list[pl.DataFrame] = field(default_factory=list)  # KEY, PERSON of the persons created so far
     _records: list[pl.DataFrame] = field(default_factory=list)  # record_no, HASH staged so far
     # 公安: the members the staged rows place in their 户 and the persons they create, for the parents the 户
-    # imply (cradle.registry.kinship.derive_first_load); None: read back from the register instead
+    # imply (handed to cradle.registry.kinship.derive_parents); None: read back from the register instead
     _members: list[pl.DataFrame] | None = None
     _persons: list[pl.DataFrame] | None = None
 

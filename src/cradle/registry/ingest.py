@@ -762,14 +762,14 @@ def ingest_frames(
         if dept == "gongan":  # a 户 is judged once the whole run is in (cradle.registry.kinship)
             wait = builder.join if builder and not ing.pg else None
             if households:  # a first load: the register is what the run staged
-                kinship.derive_first_load(ing.conn, *households, before_write=wait)
-            else:
-                kinship.derive_parents(ing.conn, ing.run_id, before_write=wait)
+                kinship.hand_over(ing.conn, *households)
             del households
+            kinship.derive_parents(ing.conn, ing.run_id, before_write=wait)
             ing.commit()
         if builder:
             builder.join()
     except BaseException as exc:
+        kinship.take_back(ing.conn)
         ing.conn.rollback()
         if builder:
             with suppress(BaseException):

@@ -356,16 +356,20 @@ def staged_persons(created: pl.DataFrame, person: str) -> pl.DataFrame:
     )
 
 
-def derive_first_load(
-    conn: Connection, members: pl.DataFrame, persons: pl.DataFrame, before_write=None
-) -> int:
-    """`derive_parents` of a first load into an empty registry (cradle.registry.firstload), from the members and
-    persons its batches staged (`staged_members`, `staged_persons`): the whole register is what the run stored,
-    so it is not read back (a 5-million-row register took 11 s to read)."""
-    with _lean_cache(conn):
-        found = links(members, persons)
-    del members, persons
-    return _write(conn, found, before_write)
+# A first load into an empty registry (cradle.registry.firstload) leaves on its connection (`Connection.info`) the
+# members and persons its batches staged (`staged_members`, `staged_persons`): the register is what the run
+# stored, so `derive_parents` judges them instead of reading it back (11 s for a 5-million-row register).
+STAGED = "cradle.registry.kinship.staged"
+
+
+def hand_over(conn: Connection, members: pl.DataFrame, persons: pl.DataFrame) -> None:
+    """The whole register as a first load staged it, for the next `derive_parents` on `conn` (which takes it)."""
+    conn.info[STAGED] = (members, persons)
+
+
+def take_back(conn: Connection) -> None:
+    """What `hand_over` left, dropped (a run that failed before deriving): the pooled connection keeps `info`."""
+    conn.info.pop(STAGED, None)
 
 
 # The run's records, and those of 公安 runs that ended without deriving (failed, interrupted, killed): their
@@ -414,6 +418,12 @@ def derive_parents(conn: Connection, run_id: int | None = None, before_write=Non
     """Write the 户-derived mother/father links not yet stored, over the households run `run_id` touched (None:
     the whole register); returns how many (the caller commits). `before_write` is called before the first write
     (an ingest's index builds on SQLite, which has one writer)."""
+    staged = conn.info.pop(STAGED, None)
+    if staged is not None:  # the whole register, as a first load staged it
+        with _lean_cache(conn):
+            found = links(*staged)
+        del staged
+        return _write(conn, found, before_write)
     runs = [] if run_id is None else list(conn.execute(text(_RUNS), {"run": run_id}).scalars())
     if run_id is None or conn.execute(_RECORDS, {"runs": runs}).scalar_one() > WHOLE_BEYOND:
         return sum(_derive(conn, events, before_write) for events in _whole_in_parts(conn))
