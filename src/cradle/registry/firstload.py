@@ -25,6 +25,7 @@ so a run writing persons meanwhile makes this one fail on its key rather than st
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -160,3 +161,66 @@ class FirstLoad:
         if not parts:
             return pl.DataFrame(schema=schema)
         return pl.concat(parts, rechunk=False)
+
+
+# PostgreSQL: a first load's 公安 rows COPYed straight into their tables, with no stage: what
+# `Ingester._write_first`'s statements and `FACT_SQL["gongan"]` store from the stage, made here in Polars (in the
+# preparing thread). The stage's COPY and the five statements reading it back took most of the server's time.
+_ROW_NO, _REGION = "_row_no", "_id_number_region"
+
+
+def _gongan_facts(s: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    ids = (pl.col(SOURCE).alias("source_id"), pl.col(PERSON).alias("person_id"))
+    return {
+        "registry_hukou_event": s.select(
+            *ids,
+            "event",
+            pl.col("hukou_region").alias("region"),
+            "household_no",
+            "relation_to_head",
+            "hukou_type",
+            pl.col("event_date").alias("valid_from"),
+        ),
+        "registry_death": s.filter(pl.col("event") == "death").select(
+            *ids, pl.col("event_date").alias("death_date"), pl.col("hukou_region").alias("region")
+        ),
+        "registry_identity_fact": s.filter(pl.col("event") == "correct").select(
+            *ids, "name", "sex", "birth_date", pl.col("event_date").alias("valid_from")
+        ),
+    }
+
+
+FACTS = {"gongan": _gongan_facts}
+
+
+def copies(staged: pl.DataFrame, dept: str, run_id: int) -> dict[str, tuple[list[str], bytes]]:
+    """Each table's rows from a settled batch, as (columns, CSV for `COPY … (FORMAT csv)`)."""
+    tables = {
+        "registry_person": staged.filter(NEW).select(
+            pl.col(PERSON).alias("id"),
+            "id_number",
+            pl.col("name").fill_null(""),
+            "sex",
+            "birth_date",
+            pl.col(_REGION).alias("region"),
+        ),
+        "registry_source_record": staged.select(
+            pl.col(SOURCE).alias("id"),
+            pl.lit(dept).alias("dept"),
+            "record_no",
+            pl.col(HASH).alias("row_hash"),
+            pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
+            pl.col(_ROW_NO).alias("row_no"),
+            "event",
+            pl.col("event_date").alias("valid_from"),
+            pl.col(PERSON).alias("person_id"),
+        ),
+        **FACTS[dept](staged),
+    }
+    out = {}
+    for table, df in tables.items():
+        if df.height:
+            buf = io.BytesIO()
+            df.write_csv(buf, include_header=False, date_format="%Y-%m-%d")
+            out[table] = (df.columns, buf.getvalue())
+    return out

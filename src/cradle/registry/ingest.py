@@ -46,7 +46,7 @@ from cradle import fieldcrypt
 from cradle.db import get_engine
 from cradle.errors import N_, DomainError, Invalid
 from cradle.ops.runs import record_run
-from cradle.registry import bulk, identity, kinship
+from cradle.registry import bulk, firstload, identity, kinship
 from cradle.registry.access import covering_region, known, row_region, row_town
 from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import FEEDS, Feed, get_feed
@@ -357,7 +357,9 @@ class Ingester:
         else:
             good = _stage_frame(self.stage, good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON)))
         payload = None
-        if good.height:
+        if good.height and self.pg and self.first and self.feed.dept in firstload.FACTS:
+            payload = firstload.copies(good, self.feed.dept, self.run_id)  # straight into the tables
+        elif good.height:
             payload = _csv(good) if self.pg else self.scratch.fill(good)
         region = self._regions(raw)
         broken = self._malformed(lines, region) if lines is not None else []
@@ -390,6 +392,14 @@ class Ingester:
         self._quarantine(p.refused)
         if not p.good.height:
             return
+        s.merged += p.merged
+        s.accepted += p.good.height
+        if isinstance(p.payload, dict):  # PostgreSQL: COPY into the tables (`firstload.copies`)
+            with conn.connection.driver_connection.cursor() as cur:
+                for table, (columns, data) in p.payload.items():
+                    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as cp:
+                        cp.write(data)
+            return
         S = p.payload
         if self.pg:
             conn.execute(text(f"TRUNCATE {self.stage.name}"))
@@ -401,8 +411,6 @@ class Ingester:
                      FROM {S} WHERE {NEW}""")
         )
         self._insert_records(S)
-        s.merged += p.merged
-        s.accepted += p.good.height
 
     def _insert_records(self, S: str) -> None:
         params = {"dept": self.feed.dept, "run": self.run_id}
