@@ -10,12 +10,11 @@ batch: a record number staged before is a duplicate (same content) or a `record_
 new one gets the next id of the range the run reserved, the first row naming it (in file order) giving its name,
 sex and birth date, as `ON CONFLICT DO NOTHING` did. The writing thread then inserts persons, source records and
 facts from the staged rows as they are: no look-up of a stored record, no `ON CONFLICT` probe, no `UPDATE` of
-the stage, and on SQLite no copy into a temporary stage either (the statements read the scratch file).
+the stage; on SQLite no copy into a temporary stage either (the statements read the scratch file), and on
+PostgreSQL no stage at all for a 公安 batch (`copies`: each table's rows COPYed straight in).
 
-On PostgreSQL the two unique constraints (a person's ID number; a department's record number) are also set aside
-for the run and added again at its end with one sort each (`cradle.registry.bulk.set_aside_unique`): adding
-them checks that the run stored no ID number and no record number twice. SQLite keeps them (a table's
-constraints cannot be dropped there), and refuses a row it would store twice.
+The unique ID-number index (and on PostgreSQL the record-number one) is set aside for the run and built again at
+its end with one sort (`cradle.registry.bulk.set_aside_unique`), which checks that the run stored no number twice.
 
 Only a feed whose every row names its own person by ID number and no related person (公安) qualifies, and only
 into a registry without persons or source records: a run into anything else takes the usual path. Ids are taken
