@@ -110,7 +110,7 @@ class FirstLoad:
     def records(self, good: pl.DataFrame) -> tuple[pl.DataFrame, int, pl.DataFrame]:
         """`good` (record numbers already unique within the batch) without the record numbers staged by earlier
         batches; returns it, the duplicates among those, and the conflicting rows (`_row_no`)."""
-        seen = self._seen(self._records, {"record_no": pl.String, "_old_hash": pl.Int64})
+        seen = self._seen(self._records, {"record_no": pl.String, "_old_hash": pl.Int64}, good, "record_no")
         found = good.select("record_no", HASH, "_row_no").join(seen, on="record_no", how="inner")
         duplicates = int((found[HASH] == found["_old_hash"]).sum())
         conflicts = found.filter(pl.col(HASH) != pl.col("_old_hash")).select("_row_no")
@@ -122,7 +122,7 @@ class FirstLoad:
     def settle(self, staged: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         """The staged batch (sorted as it is written, with `KEY`) with each row's person id, its source-record id
         and whether it creates its person; returns it and the rows whose person an earlier batch created."""
-        seen = self._seen(self._people, {KEY: pl.Int64, PERSON: pl.Int64})
+        seen = self._seen(self._people, {KEY: pl.Int64, PERSON: pl.Int64}, staged, KEY)
         staged = staged.drop(PERSON).join(seen, on=KEY, how="left", maintain_order="left")
         merged = staged.height - staged[PERSON].null_count()
         first = staged[PERSON].is_null() & staged[KEY].is_first_distinct()
@@ -154,12 +154,15 @@ class FirstLoad:
         self._records.clear()
 
     @staticmethod
-    def _seen(parts: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
-        """The parts as one frame of many chunks, not copied into one: a copy of the whole at every batch held
-        it twice for a moment, which took a 5-million-row run past 2 GiB."""
+    def _seen(parts: list[pl.DataFrame], schema: dict, batch: pl.DataFrame, key: str) -> pl.DataFrame:
+        """The rows of the parts whose `key` the batch holds. The parts are one frame of many chunks, not copied
+        into one (a copy of the whole at every batch held it twice for a moment, which took a 5-million-row run
+        past 2 GiB), and are filtered by a semi join, which hashes the batch's keys and probes them with the
+        run's: joined whole, each batch hashed up to 5 million keys (1.0 s a batch for the persons, 0.6 s for
+        the record numbers at the end of a 5-million-row file; filtered first, 0.35 and 0.18 s)."""
         if not parts:
             return pl.DataFrame(schema=schema)
-        return pl.concat(parts, rechunk=False)
+        return pl.concat(parts, rechunk=False).join(batch.select(key), on=key, how="semi")
 
 
 # PostgreSQL: a first load's 公安 rows COPYed straight into their tables, with no stage: what
