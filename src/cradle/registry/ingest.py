@@ -748,9 +748,8 @@ def ingest_frames(
             deferred += bulk.set_aside_unique(conn)
     ing = Ingester(engine, feed, run_id, file_name, commit_batches)
     ing.deferred, ing.first = deferred, first
-    if (
-        first and not ing.pg
-    ):  # no unique index kept up row by row: the pages written are the tables' last ones
+    # a first load keeps no unique index up row by row on SQLite: the pages it writes are the tables' last ones
+    if first and not ing.pg:
         ing.conn.exec_driver_sql(f"PRAGMA cache_size={FIRST_LOAD_CACHE}")
     builder = None
     try:
