@@ -167,6 +167,8 @@ def main() -> None:
     finally:
         if server:
             server.stop()
+        for db in work.glob("*.db*"):  # a 5-million-row registry is 2-3 GB; the feed, if made here, stays
+            db.unlink()
     print(f"this process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
 

@@ -72,9 +72,10 @@ def main() -> None:
         upgrade(url)
         engine = make_engine(url)
         _hook(engine)
-        for module, name in ((kinship, "derive_parents"), (ingest, "_build_deferred")):
+        for module, name in ((kinship, "derive_parents"), (kinship, "links"), (ingest, "_build_deferred")):
             _phase(module, name)
-        _phase(ingest.Ingester, "prepare")
+        for name in ("prepare", "write", "commit"):
+            _phase(ingest.Ingester, name)
         t, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
         s = ingest_file("gongan", args.file, engine=engine, batch_rows=args.batch_rows)
         r1 = resource.getrusage(resource.RUSAGE_SELF)

@@ -159,7 +159,7 @@ def test_a_folder_alembic_does_not_read_and_a_number_out_of_turn_are_found(tmp_p
     copy = _copy(
         MIGRATIONS,
         tmp_path,
-        {"registry/0009_uploads.py": "registry/0010_uploads.py", "batch": "extra"},
+        {"registry/0010_unique_indexes.py": "registry/0011_unique_indexes.py", "batch": "extra"},
     )
     locations = [str(copy / Path(v).name) for v in _config().get_version_locations_list()]
     assert layout_problems(copy, locations) == [
@@ -169,7 +169,7 @@ def test_a_folder_alembic_does_not_read_and_a_number_out_of_turn_are_found(tmp_p
     locations = [str(copy / "extra") if loc.endswith("batch") else loc for loc in locations]
     assert layout_problems(copy, locations) == [
         "extra/0001_tables.py: first revision's branch label is not 'extra'",
-        "registry/0010_uploads.py: number 0009 expected (counted within the branch)",
+        "registry/0011_unique_indexes.py: number 0010 expected (counted within the branch)",
     ]
 
 

@@ -46,7 +46,7 @@ from cradle import fieldcrypt
 from cradle.db import get_engine
 from cradle.errors import N_, DomainError, Invalid
 from cradle.ops.runs import record_run
-from cradle.registry import bulk, identity, kinship
+from cradle.registry import bulk, firstload, identity, kinship
 from cradle.registry.access import covering_region, known, row_region, row_town
 from cradle.registry.facts import FACT_SQL
 from cradle.registry.feeds import FEEDS, Feed, get_feed
@@ -63,6 +63,10 @@ HASH, PERSON, SOURCE = "_row_hash", "_person_id", "_source_id"
 # times (86 of 249 s); every 5 batches, 14 commits took 25 s. A killed run keeps what it committed. SQLite
 # reads each batch from its own scratch file (one more than this), at most 10 attached.
 COMMIT_BATCHES = 5
+# SQLite's page cache for a first load (KiB, negative), which keeps no unique index up as it goes: its rows land at
+# the end of each table and index, so the 512 MiB the daily path keeps for the ID-number index would only hold
+# written pages.
+FIRST_LOAD_CACHE = -65536
 _TYPES = {"date": Date, "int": BigInteger, "money": Float, "flag": Boolean}
 
 
@@ -349,10 +353,13 @@ class Ingester:
                 bad = pl.concat([bad, self._conflicts(raw, conflicts)], how="diagonal_relaxed")
             good = good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON), id_key("id_number"))
             good, merged = self.first.settle(_stage_frame(self.stage, good, keep=(KEY,)))
+            self.first.keep_households(good)
         else:
             good = _stage_frame(self.stage, good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON)))
         payload = None
-        if good.height:
+        if good.height and self.pg and self.first and self.feed.dept in firstload.FACTS:
+            payload = firstload.copies(good, self.feed.dept, self.run_id)  # straight into the tables
+        elif good.height:
             payload = _csv(good) if self.pg else self.scratch.fill(good)
         region = self._regions(raw)
         broken = self._malformed(lines, region) if lines is not None else []
@@ -385,6 +392,14 @@ class Ingester:
         self._quarantine(p.refused)
         if not p.good.height:
             return
+        s.merged += p.merged
+        s.accepted += p.good.height
+        if isinstance(p.payload, dict):  # PostgreSQL: COPY into the tables (`firstload.copies`)
+            with conn.connection.driver_connection.cursor() as cur:
+                for table, (columns, data) in p.payload.items():
+                    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as cp:
+                        cp.write(data)
+            return
         S = p.payload
         if self.pg:
             conn.execute(text(f"TRUNCATE {self.stage.name}"))
@@ -396,8 +411,6 @@ class Ingester:
                      FROM {S} WHERE {NEW}""")
         )
         self._insert_records(S)
-        s.merged += p.merged
-        s.accepted += p.good.height
 
     def _insert_records(self, S: str) -> None:
         params = {"dept": self.feed.dept, "run": self.run_id}
@@ -669,17 +682,11 @@ def _end_run(engine: Engine, s: IngestSummary, status: str, error: str | None = 
 
 def _build_deferred(engine: Engine, names: list[str] | None = None) -> None:
     """On a connection of its own, with SQLite's default page cache and temporary store: the ingest's made the
-    builds two to three times slower. `names`: only those of the deferrable indexes, and of the unique
-    constraints only their indexes (`bulk.build_unique_indexes`): put over them, the constraints lock the
-    tables, which the 户 derivation may be reading."""
+    builds two to three times slower. `names`: only those of the indexes set aside (`cradle.registry.bulk`)."""
     with engine.begin() as conn:
-        bulk.restore(conn, names)
-        if names is not None:
-            if set(names) & set(bulk.UNIQUE):
-                bulk.build_unique_indexes(conn)
-            return
-        # a first load's tables, grown from nothing: the planner learns their size
-        if bulk.restore_unique(conn):
+        built = bulk.restore(conn, names)
+        if conn.dialect.name == "postgresql" and set(built) & set(bulk.UNIQUE):
+            # a first load's tables, grown from nothing: the planner learns their size
             for table in ("registry_person", "registry_source_record"):
                 conn.execute(text(f"ANALYZE {table}"))
 
@@ -733,13 +740,17 @@ def ingest_frames(
     first = None
     with engine.begin() as conn:
         bulk.restore(conn)  # a run that died with its indexes set aside
-        bulk.restore_unique(conn)
         deferred = bulk.set_aside(conn) if bulk.worth_it(conn, expected_rows) else []
         if deferred and qualifies(conn, feed):  # a first load (cradle.registry.firstload)
             first = FirstLoad.start(conn, expected_rows)
+            if dept == "gongan":
+                first.with_households()
             deferred += bulk.set_aside_unique(conn)
     ing = Ingester(engine, feed, run_id, file_name, commit_batches)
     ing.deferred, ing.first = deferred, first
+    # a first load keeps no unique index up row by row on SQLite: the pages it writes are the tables' last ones
+    if first and not ing.pg:
+        ing.conn.exec_driver_sql(f"PRAGMA cache_size={FIRST_LOAD_CACHE}")
     builder = None
     try:
         with closing(prepared_ahead(ing.prepare, frames)) as batches:  # on failure the worker stops first
@@ -748,18 +759,24 @@ def ingest_frames(
                 if on_batch:
                     on_batch(p.raw.height)
         ing.commit()
+        households = None
         if ing.first:  # what it settled against (about 200 MiB at 5 million rows) is not needed any more
             ing.first.release()
+            households = ing.first.households()
         if ing.deferred and dept == "gongan":
             builder = _Builder(engine, [n for n in ing.deferred if n not in bulk.RELATIVES])
             builder.start()
         if dept == "gongan":  # a 户 is judged once the whole run is in (cradle.registry.kinship)
             wait = builder.join if builder and not ing.pg else None
+            if households:  # a first load: the register is what the run staged
+                kinship.hand_over(ing.conn, *households)
+            del households
             kinship.derive_parents(ing.conn, ing.run_id, before_write=wait)
             ing.commit()
         if builder:
             builder.join()
     except BaseException as exc:
+        kinship.take_back(ing.conn)
         ing.conn.rollback()
         if builder:
             with suppress(BaseException):

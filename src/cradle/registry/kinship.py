@@ -309,6 +309,10 @@ def _derive(conn: Connection, events: str, before_write=None) -> int:
     with _lean_cache(conn):
         members = _read(conn, _members_sql(events), MEMBERS, _household_key)
         found = links(members, _read(conn, _persons_sql(events), PERSONS))
+    return _write(conn, found, before_write)
+
+
+def _write(conn: Connection, found: pl.DataFrame, before_write=None) -> int:
     if before_write:
         before_write()
     if found.is_empty():
@@ -319,6 +323,53 @@ def _derive(conn: Connection, events: str, before_write=None) -> int:
         return conn.execute(text(_INSERT)).rowcount or 0
     finally:
         conn.execute(text(f"DROP TABLE IF EXISTS {LINKS}"))
+
+
+def staged_members(staged: pl.DataFrame, source: str, person: str) -> pl.DataFrame:
+    """The members a batch of staged 公安 rows places in their 户, as `_members_sql` reads them back once stored
+    (each row's 户 event: its event, `hukou_region`, `household_no`, `relation_to_head`, `event_date`), keyed by
+    `_household_key`; `source` and `person` name the columns of its source-record and person ids."""
+    placed = staged.filter(
+        pl.col("event").is_in(["register", "move_in"])
+        & pl.col("household_no").is_not_null()
+        & pl.col("relation_to_head").is_in(HEAD + SPOUSE + CHILD + GRANDCHILD)
+    )
+    return _household_key(
+        placed.select(
+            pl.col(source).alias("source_id"),
+            pl.col(person).alias("person_id"),
+            pl.col("hukou_region").alias("region"),
+            pl.col("household_no").alias("hh"),
+            pl.col("relation_to_head").cast(MEMBERS["rel"]).alias("rel"),
+            pl.col("event_date").cast(pl.Date).alias("valid_from"),
+        )
+    )
+
+
+def staged_persons(created: pl.DataFrame, person: str) -> pl.DataFrame:
+    """The persons a batch of staged rows creates (`person`: the column of their ids), as `_persons_sql` reads
+    them back once stored."""
+    return created.select(
+        pl.col(person).alias("id"),
+        pl.col("sex").cast(PERSONS["sex"]),
+        pl.col("birth_date").cast(pl.Date),
+    )
+
+
+# A first load into an empty registry (cradle.registry.firstload) leaves on its connection (`Connection.info`) the
+# members and persons its batches staged (`staged_members`, `staged_persons`): the register is what the run
+# stored, so `derive_parents` judges them instead of reading it back (11 s for a 5-million-row register).
+STAGED = "cradle.registry.kinship.staged"
+
+
+def hand_over(conn: Connection, members: pl.DataFrame, persons: pl.DataFrame) -> None:
+    """The whole register as a first load staged it, for the next `derive_parents` on `conn` (which takes it)."""
+    conn.info[STAGED] = (members, persons)
+
+
+def take_back(conn: Connection) -> None:
+    """What `hand_over` left, dropped (a run that failed before deriving): the pooled connection keeps `info`."""
+    conn.info.pop(STAGED, None)
 
 
 # The run's records, and those of 公安 runs that ended without deriving (failed, interrupted, killed): their
@@ -367,6 +418,12 @@ def derive_parents(conn: Connection, run_id: int | None = None, before_write=Non
     """Write the 户-derived mother/father links not yet stored, over the households run `run_id` touched (None:
     the whole register); returns how many (the caller commits). `before_write` is called before the first write
     (an ingest's index builds on SQLite, which has one writer)."""
+    staged = conn.info.pop(STAGED, None)
+    if staged is not None:  # the whole register, as a first load staged it
+        with _lean_cache(conn):
+            found = links(*staged)
+        del staged
+        return _write(conn, found, before_write)
     runs = [] if run_id is None else list(conn.execute(text(_RUNS), {"run": run_id}).scalars())
     if run_id is None or conn.execute(_RECORDS, {"runs": runs}).scalar_one() > WHOLE_BEYOND:
         return sum(_derive(conn, events, before_write) for events in _whole_in_parts(conn))

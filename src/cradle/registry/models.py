@@ -88,10 +88,13 @@ class Person(Base):
             postgresql_where=text("id_number IS NULL"),
             sqlite_where=text("id_number IS NULL"),
         ),
+        # a unique index, not a table constraint: a first load sets it aside and builds it once at its end
+        # (cradle.registry.bulk), which SQLite could not do with a constraint
+        Index("uq_registry_person_id_number", "id_number", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    id_number: Mapped[str | None] = mapped_column(EncryptedString(), unique=True)  # cradle.fieldcrypt
+    id_number: Mapped[str | None] = mapped_column(EncryptedString())  # cradle.fieldcrypt; unique, above
     name: Mapped[str] = mapped_column(String(64))
     sex: Mapped[str] = mapped_column(String(1))  # F | M
     birth_date: Mapped[dt.date] = mapped_column(Date)
@@ -103,7 +106,8 @@ class SourceRecord(Base):
     """One accepted row of one department's feed: the provenance every fact points to."""
 
     __tablename__ = "registry_source_record"
-    __table_args__ = (UniqueConstraint("dept", "record_no"),)
+    # a unique index, as the person's ID number's
+    __table_args__ = (Index("uq_registry_source_record_dept", "dept", "record_no", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     dept: Mapped[str] = mapped_column(String(16))
