@@ -4,7 +4,6 @@ cradle.policy.batching) get, byte for byte, the answer each gets alone."""
 import asyncio
 import copy
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import orjson
@@ -15,6 +14,7 @@ from cradle.policy import batching
 from cradle.policy.calc import calc_household, calc_households
 from cradle.policy.cases import load_cases
 from cradle.policy.household import parse_household
+from cradle.testing.loops import run_alone
 from cradle.web.app import create_app
 
 from .conftest import EXAMPLE
@@ -79,8 +79,7 @@ async def _gather(app, requests: list[tuple[str, dict]]) -> list[httpx.Response]
 def _post_together(app, requests: list[tuple[str, dict]]) -> list[httpx.Response]:
     """The requests sent at once, on an event loop of their own (in a thread: a test run before may have left
     one running in this one, as Playwright's sync API does)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, _gather(app, requests)).result()
+    return run_alone(_gather(app, requests))
 
 
 def _batched_households() -> float:

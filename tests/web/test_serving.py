@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from cradle.testing.loops import run_alone
 from cradle.testing.postgres import _free_port
 from cradle.web.serving import _OneSend
 
@@ -155,7 +156,7 @@ def test_an_answers_head_and_body_go_out_in_one_send_and_a_lone_write_at_the_nex
         assert real.sent[-1] == [b"last"] and real.closed
         assert t.get_extra_info("peername") == ("127.0.0.1", 1)  # the rest is the transport's own
 
-    asyncio.run(run())
+    run_alone(run())
 
 
 def test_answers_follow_each_other_whole_on_a_kept_connection(tmp_path):
