@@ -14,18 +14,10 @@ from cradle.assistance.models import Family
 from cradle.auth.testing import bearer_for, citizen_bearer
 from cradle.db import session_scope
 from cradle.health import institutions
-from cradle.testing.postgres import copy_sqlite
 from cradle.web.app import create_app
 
 from .helpers import COUNTY, TOWN, accounts, county, day, father, mother, town, year_2025
 from .test_cycle import run_2025
-
-
-@pytest.fixture
-def url(_migrated_sqlite_template, tmp_path, monkeypatch) -> str:
-    url = copy_sqlite(_migrated_sqlite_template, tmp_path, "assist.db")
-    monkeypatch.setenv("CRADLE_DATABASE_URL", url)
-    return url
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from cradle.cli import app
 from cradle.db import session_scope
 from cradle.errors import Conflict, Forbidden, IllegalTransition, OutOfScope
 from cradle.health import institutions
-from cradle.testing.postgres import copy_sqlite
 from cradle.web.app import create_app
 
 from .helpers import (
@@ -153,13 +152,6 @@ def test_a_village_sees_checks_posts_and_objects_for_its_own_people_only(svc_url
     with session_scope(url) as s:
         posted = s.execute(select(AuditEntry).where(AuditEntry.action == "assistance.notice")).scalar_one()
     assert posted.actor.startswith(f"village_official:v1@{VILLAGE}") and posted.detail["people"] == 8
-
-
-@pytest.fixture
-def url(_migrated_sqlite_template, tmp_path, monkeypatch) -> str:
-    url = copy_sqlite(_migrated_sqlite_template, tmp_path, "roles.db")
-    monkeypatch.setenv("CRADLE_DATABASE_URL", url)
-    return url
 
 
 def test_a_village_official_over_the_api_the_pages_and_the_command_line(url):

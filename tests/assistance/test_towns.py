@@ -20,7 +20,6 @@ from cradle.auth.testing import bearer_for, make_account
 from cradle.cli import app
 from cradle.db import session_scope
 from cradle.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound, OutOfScope
-from cradle.testing.postgres import copy_sqlite
 from cradle.web.app import create_app
 
 from .helpers import (
@@ -190,13 +189,6 @@ def test_with_nobody_placed_in_a_town_the_county_approves_after_the_public_notic
     with session_scope(svc_url) as s:
         assert cycle.approve(s, county, COUNTY, 2025, today=day("2025-03-08")).status == "approved"
         assert s.execute(select(Objection)).first() is None
-
-
-@pytest.fixture
-def url(_migrated_sqlite_template, tmp_path, monkeypatch) -> str:
-    url = copy_sqlite(_migrated_sqlite_template, tmp_path, "towns.db")
-    monkeypatch.setenv("CRADLE_DATABASE_URL", url)
-    return url
 
 
 def test_a_town_official_over_the_api_the_pages_and_the_command_line(url):
