@@ -11,7 +11,6 @@ Needs `valgrind` (Debian package). Takes about 3 minutes: the start-up runs unde
 
 from __future__ import annotations
 
-import asyncio
 import glob
 import json
 import os
@@ -32,47 +31,18 @@ def driver(requests_file: str) -> None:
     """Runs under valgrind: warms up, waits for the counters to be zeroed, submits the rest, waits for the dump."""
     import uvloop
 
+    from asgi_post import post
     from cradle.web.app import serve_app
 
     reqs = pickle.loads(Path(requests_file).read_bytes())
     app = serve_app()
-
-    async def call(headers, body) -> int:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": PATH,
-            "raw_path": PATH.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": headers,
-            "client": ("127.0.0.1", 5000),
-            "server": ("127.0.0.1", 8000),
-        }
-        sent, out = False, []
-
-        async def receive():
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            await asyncio.sleep(3600)
-
-        async def send(message):
-            out.append(message)
-
-        await app(scope, receive, send)
-        return out[0]["status"]
 
     async def main():
         for i, (headers, body) in enumerate(reqs):
             if i == WARM:
                 print("READY", flush=True)
                 sys.stdin.readline()
-            status = await call(headers, body)
+            status = await post(app, PATH, headers, body)
             assert status == 201, status
         print("DONE", flush=True)
         sys.stdin.readline()

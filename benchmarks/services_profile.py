@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sqlalchemy import event  # noqa: E402
 
+from asgi_post import post  # noqa: E402
 from cradle.db import get_engine, session_scope  # noqa: E402
 from services_http import SECRET, make_citizens  # noqa: E402
 from services_submissions import application, prepared, prepared_database  # noqa: E402
@@ -118,40 +119,8 @@ def through_app(url: str, lo: int, hi: int, stmts: Statements, profile: bool, to
         ]
         requests.append((headers, body))
 
-    async def one(headers, body) -> int:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": PATH,
-            "raw_path": PATH.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": headers,
-            "client": ("127.0.0.1", 50000),
-            "server": ("127.0.0.1", 8000),
-        }
-        sent = False
-        status = []
-
-        async def receive():
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            await asyncio.sleep(3600)
-
-        async def send(message):
-            if message["type"] == "http.response.start":
-                status.append(message["status"])
-
-        await app(scope, receive, send)
-        return status[0]
-
     async def run(batch) -> list[int]:
-        return [await one(h, b) for h, b in batch]
+        return [await post(app, PATH, h, b) for h, b in batch]
 
     async def main() -> None:
         async with app.router.lifespan_context(app):
