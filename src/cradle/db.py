@@ -15,7 +15,7 @@ from typing import Annotated
 
 import orjson
 from fastapi import Depends
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -61,16 +61,25 @@ def make_engine(url: str) -> Engine:
         def _begin_before_savepoint(conn, _name):
             # pysqlite opens a transaction only before a write: a SAVEPOINT outside one would start its own, and
             # releasing it (the end of `session.begin_nested()`) would commit the session's work so far. So the
-            # outer transaction is begun first; reads outside savepoints still see each commit as before.
-            driver = conn.connection.driver_connection
-            if not driver.in_transaction:
-                driver.execute("BEGIN")
+            # outer transaction is begun first, for writing (`lock_for_write`: a savepoint is opened to write);
+            # reads outside savepoints still see each commit as before.
+            lock_for_write(conn)
 
         return engine
     _cache_long_queries()
     engine = create_engine(url, pool_size=10, max_overflow=20, json_serializer=_json)
     _ping_when_idle(engine)
     return engine
+
+
+def lock_for_write(conn: Connection) -> None:
+    """On SQLite, the transaction begun with the write lock (BEGIN IMMEDIATE), when none is open. A transaction
+    that reads and only then writes fails at its first write, without waiting, if another connection committed
+    in between (SQLITE_BUSY_SNAPSHOT in WAL mode): a citizen's submission during a daily ingest did. Holding the
+    lock from the start, the others wait for it (busy timeout) instead. PostgreSQL needs nothing."""
+    driver = conn.connection.driver_connection
+    if conn.dialect.name == "sqlite" and not driver.in_transaction:
+        driver.execute("BEGIN IMMEDIATE")
 
 
 def _cache_long_queries() -> None:

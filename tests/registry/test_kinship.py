@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import threading
 
 import polars as pl
 import pytest
@@ -315,3 +316,42 @@ def test_a_failed_read_of_the_register_names_the_file(tmp_path):
         db.execute("CREATE TABLE t (a INTEGER)")
     with pytest.raises(RuntimeError, match="(?s)register.db.*no such column: missing"):
         list(kinship._arrow_batches(str(path), "SELECT missing FROM t"))
+
+
+def test_a_commit_by_another_writer_while_a_run_derives_its_links_does_not_fail_the_run(
+    svc_sqlite_url, tmp_path, monkeypatch
+):
+    """SQLite: a run's links are judged from reads and written after them. Had the reads begun a transaction that
+    only later wrote, any commit by another connection meanwhile (a citizen's submission during the daily ingest)
+    would fail the write at once, without waiting (SQLITE_BUSY_SNAPSHOT). The write lock is taken first instead:
+    the other writer waits for the run, and both land."""
+    engine = make_engine(svc_sqlite_url)
+    _gongan(tmp_path / "gongan1.csv", [p for p in EVERYONE if p is not LILY])
+    ingest_file("gongan", tmp_path / "gongan1.csv", engine=engine)
+    other = make_engine(svc_sqlite_url)
+    landed = []
+    judge = kinship.links
+
+    def judged_while_another_writer_commits(members, persons):
+        def write():
+            with other.begin() as conn:
+                conn.execute(
+                    m.Person.__table__.update().where(m.Person.id_number == SUN["id"]).values(name="孙明明")
+                )
+                landed.append(True)
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(timeout=1)  # it waits for the run's lock (30 s busy timeout), so it is still waiting now
+        monkeypatch.setattr(kinship, "_late_writer", writer, raising=False)
+        return judge(members, persons)
+
+    monkeypatch.setattr(kinship, "links", judged_while_another_writer_commits)
+    _gongan(tmp_path / "gongan2.csv", [LILY])
+    ingest_file("gongan", tmp_path / "gongan2.csv", engine=engine)
+    kinship._late_writer.join(timeout=30)
+    assert landed == [True]
+    with Session(engine) as s:
+        assert _parents(s, LILY) == {"father": ("张伟", "gongan")}
+    engine.dispose()
+    other.dispose()

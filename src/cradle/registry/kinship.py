@@ -33,6 +33,7 @@ from urllib.parse import quote
 import polars as pl
 from sqlalchemy import Connection, bindparam, text
 
+from cradle.db import lock_for_write
 from cradle.registry.scratch import Scratch
 
 HEAD, SPOUSE, CHILD, GRANDCHILD = ("01", "02"), ("10", "11", "12"), ("20", "30"), ("40",)
@@ -429,6 +430,7 @@ def derive_parents(conn: Connection, run_id: int | None = None, before_write=Non
         return sum(_derive(conn, events, before_write) for events in _whole_in_parts(conn))
     if before_write:  # the scope is written (and the register read) inside one transaction
         before_write()
+    lock_for_write(conn)  # the register is read inside the transaction that writes the links
     conn.execute(text(f"DROP TABLE IF EXISTS {SCOPE}"))
     conn.execute(
         text(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -81,6 +82,13 @@ def _count(url: str, sql: str) -> list:
             return list(c.execute(text(sql)))
     finally:
         engine.dispose()
+
+
+def _why_failed(log: Path) -> str:
+    """A failed command's error line (a traceback's last `...Error: ...` line) and its log's end."""
+    lines = log.read_text(errors="replace").splitlines()
+    errors = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+    return " | ".join([*errors[-1:], "\n".join(lines)[-300:]])
 
 
 def run_curve(
@@ -171,9 +179,9 @@ def run_curve(
                 p.wait(timeout=30)
         server.stop()
     if batch_exit:
-        notes.append("batch: " + (workdir / "batch.log").read_text(errors="replace")[-300:])
+        notes.append("batch: " + _why_failed(workdir / "batch.log"))
     if ingest_exit:
-        notes.append("ingest: " + (workdir / "ingest.log").read_text(errors="replace")[-300:])
+        notes.append("ingest: " + _why_failed(workdir / "ingest.log"))
     regs = _count(url, "SELECT reg_no, mother_id_number FROM svc_birth_registration")
     stored_nos = {r[0] for r in regs}
     mothers_seen = [r[1] for r in regs]
