@@ -142,8 +142,21 @@ def test_every_batch_of_a_transaction_is_read_from_its_own_scratch_file(tmp_path
     url = f"sqlite:///{tmp_path / 'r.db'}"
     upgrade(url)
     engine = make_engine(url)
-    s = ingest_file("gongan", f, engine=engine, batch_rows=20, commit_batches=commit_batches)  # 12 batches
+    reader = make_engine(url)
+    seen = []  # the run's progress as another connection reads it after each batch
+
+    def progress(_rows: int) -> None:
+        with reader.connect() as conn:
+            seen.append(conn.exec_driver_sql("SELECT rows_read FROM registry_ingest_run").scalar_one())
+
+    s = ingest_file(
+        "gongan", f, engine=engine, batch_rows=20, commit_batches=commit_batches, on_batch=progress
+    )  # 12 batches
     assert (s.rows_read, s.accepted, s.duplicates, s.quarantined) == (230, 230, 0, 0)
+    # committed with each transaction: the rows read up to its first batch
+    first_of_last_commit = [((k + 1) // commit_batches - 1) * commit_batches for k in range(12)]
+    assert seen == [0 if b < 0 else min(20 * (b + 1), 230) for b in first_of_last_commit]
+    reader.dispose()
     with engine.connect() as conn:
         stored = conn.exec_driver_sql(
             "SELECT record_no FROM registry_source_record ORDER BY record_no"

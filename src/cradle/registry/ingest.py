@@ -374,6 +374,11 @@ class Ingester:
         s, conn = self.summary, self.conn
         s.rows_read += p.raw.height + p.malformed
         s.duplicates += p.duplicates
+        if not self._uncommitted:
+            # The run's progress (the upload's page shows it), committed with the batches it counts. Written
+            # first, it is also what takes SQLite's write lock before the batch reads the register: a transaction
+            # that reads first fails at its first write, not waits, when another connection commits meanwhile.
+            conn.execute(update(IngestRun).where(IngestRun.id == self.run_id).values(rows_read=s.rows_read))
         if p.region != self.region:
             self.region = p.region
             conn.execute(update(IngestRun).where(IngestRun.id == self.run_id).values(region=p.region))
