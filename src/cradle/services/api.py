@@ -217,11 +217,16 @@ def verify(doc_no: str, db: RequestSession, s: str = "") -> dict:
 )
 @idempotent(look_first=False)  # an application writes only rows: its replay needs no look-up first (see run)
 def post_case(body: CaseIn, *, db: Session, actor: Actor) -> dict:
-    # on PostgreSQL the case's own statement stores the key with this answer: a round trip less
-    case = applications.submit(
-        db, actor, body_of(body), answer_row=lambda c: idempotency.answer_row(db, case_json(c))
-    )
-    return case_json(case)
+    # on PostgreSQL the case's own statement stores the key with this answer (a round trip less), which is then
+    # the answer sent (made once: the case as numbered by its last draw)
+    answered: list[dict] = []
+
+    def answer_row(c) -> dict | None:
+        answered[:] = [case_json(c)]
+        return idempotency.answer_row(db, answered[0])
+
+    case = applications.submit(db, actor, body_of(body), answer_row=answer_row)
+    return answered[0] if answered else case_json(case)
 
 
 CASES_PATH = "/api/v1/services/cases"
