@@ -7,7 +7,8 @@ Every domain package declares its tables on `Base` and owns them; schema changes
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections import namedtuple
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -143,6 +144,85 @@ def session_factory(url: str | None = None) -> sessionmaker[Session]:
 def _factory_for(url: str) -> sessionmaker[Session]:
     # One per engine: a new sessionmaker makes a new Session subclass, whose event set-up cost ~0.5 ms a request.
     return sessionmaker(bind=_engine_for(url), expire_on_commit=False)
+
+
+class DriverStatement:
+    """A Core statement of the busiest path run on PostgreSQL's driver (psycopg) cursor in the session's own
+    transaction: compiled once, its parameters and result columns converted by their columns' types as SQLAlchemy
+    converts them (encrypted, JSON), without SQLAlchemy's per-statement execution context (its set-up, bind
+    processing, result metadata and row objects cost more than the driver's own work on a submission). Errors
+    are SQLAlchemy's as `Connection.execute` raises them (`IntegrityError`, a lost server invalidating the
+    connection), and the engine's `before_cursor_execute` listeners still see the statement. On any other
+    database (SQLite) it is `Connection.execute`. Only statements without expanding or Python-side default
+    parameters (checked when compiled)."""
+
+    def __init__(self, statement) -> None:
+        self.statement = statement
+        self._pg = None
+
+    def _compile(self, dialect):
+        compiled = self.statement.compile(dialect=dialect)
+        if (
+            compiled.positional
+            or compiled.insert_prefetch
+            or compiled.update_prefetch
+            or compiled.literal_execute_params
+            or compiled.post_compile_params
+        ):
+            raise ValueError(
+                "DriverStatement: a statement with parameters the driver cannot be given as they are"
+            )
+        fixed = compiled.construct_params(_check=False)  # the statement's own values (literals bound)
+        required = frozenset(
+            name for bind, name in compiled.bind_names.items() if bind.required and bind.value is None
+        )
+        binds = tuple(compiled._bind_processors.items())
+        columns = compiled._result_columns
+        results = tuple(
+            (i, proc)
+            for i, c in enumerate(columns)
+            if (proc := c[3]._cached_result_processor(dialect, None)) is not None
+        )
+        row = namedtuple("DriverRow", [c[0] for c in columns], rename=True) if columns else None
+        self._pg = (compiled.string, fixed, required, binds, results, row)
+        return self._pg
+
+    def first(self, conn: Connection | Session, params: Mapping):
+        """The first row (attributes by column label, and indexes), or None."""
+        if isinstance(conn, Session):
+            conn = conn.connection()
+        if conn.dialect.name != "postgresql":
+            return conn.execute(self.statement, params).first()
+        sql, fixed, required, binds, results, row = self._pg or self._compile(conn.dialect)
+        missing = required.difference(params)
+        if missing:
+            raise KeyError(f"missing parameters: {sorted(missing)}")
+        values = {**fixed, **params}
+        for name, proc in binds:
+            if name in values:
+                values[name] = proc(values[name])
+        if conn._has_events or conn.engine._has_events:
+            conn.dispatch.before_cursor_execute(conn, None, sql, values, None, False)
+        cursor = None
+        try:
+            cursor = conn.connection.dbapi_connection.cursor()
+            cursor.execute(sql, values)
+            found = cursor.fetchone() if cursor.description is not None else None
+        except conn.dialect.loaded_dbapi.Error as exc:
+            conn._handle_dbapi_exception(exc, sql, values, cursor, None)
+            raise  # not reached: the call above raises SQLAlchemy's error
+        finally:
+            if cursor is not None:
+                cursor.close()
+        if (
+            found is None or row is None
+        ):  # no row, or a text statement's (no column types: as the driver gives it)
+            return found
+        if results:
+            found = list(found)
+            for i, proc in results:
+                found[i] = proc(found[i])
+        return row._make(found)
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from cradle import audit
 from cradle.auth.actor import from_account
 from cradle.auth.models import Account, ApiToken, utcnow
 from cradle.config import get_settings
+from cradle.db import DriverStatement
 from cradle.errors import Forbidden, Invalid
 from cradle.web.nav import N_
 
@@ -110,7 +111,8 @@ def _check_statements() -> dict[str, tuple]:
     )
     touch = update(t).values(last_used_at=bindparam("now"))
     return {
-        "postgresql": (touch.where(t.c.account_id == a.c.id, *live).returning(*cols),),
+        # on the driver's cursor: the statement of every bearer-token request
+        "postgresql": (DriverStatement(touch.where(t.c.account_id == a.c.id, *live).returning(*cols)),),
         "sqlite": (
             select(*cols).join_from(t, a, a.c.id == t.c.account_id).where(*live),
             touch.where(t.c.id == bindparam("b_token_id")),
@@ -132,7 +134,10 @@ def check(conn, token: str | None) -> tuple[int, object] | None:
     prefix, _, secret = token[len(PREFIX) :].partition("_")
     params = {"b_prefix": prefix, "digest": _digest(secret), "now": utcnow()}
     statements = _CHECK[conn.dialect.name]
-    row = conn.execute(statements[0], params).first()
+    if len(statements) == 1:  # PostgreSQL
+        row = statements[0].first(conn, params)
+    else:
+        row = conn.execute(statements[0], params).first()
     if row is None:
         return None
     if len(statements) > 1:  # SQLite: stamp the row found

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from cradle import audit, regions
 from cradle.auth.actor import Actor
+from cradle.db import DriverStatement
 from cradle.errors import N_, Forbidden, Invalid
 from cradle.payments.models import Rate
 from cradle.policy.packs import programs_for
@@ -59,13 +60,16 @@ def set_rate(
     return row
 
 
-_RATE_ON = text(
-    "SELECT amount FROM pay_rate WHERE program = :p AND county = :c AND start <= :on "
-    "ORDER BY start DESC LIMIT 1"
+_RATE_ON = DriverStatement(  # on the driver's cursor on PostgreSQL
+    text(
+        "SELECT amount FROM pay_rate WHERE program = :p AND county = :c AND start <= :on "
+        "ORDER BY start DESC LIMIT 1"
+    )
 )
 
 
 def rate_on(session: Session, program: str, county: str, on: dt.date) -> Decimal | None:
     """The county's standard in force on `on` (one plain statement: it runs on every submission)."""
-    value = session.execute(_RATE_ON, {"p": program, "c": county, "on": on}).scalar()
+    row = _RATE_ON.first(session, {"p": program, "c": county, "on": on})
+    value = None if row is None else row[0]
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))

@@ -21,6 +21,7 @@ from cradle.policy.household import Household, json_object, parse_household
 from cradle.policy.listing import list_programs
 from cradle.policy.packs import load_packs
 from cradle.policy.schemas import CalcOut, ClauseOut, DocumentOut, ProgramOut, RegionOut
+from cradle.web.fastpath import read_body, replay
 
 router = APIRouter(prefix="/api/v1", tags=["policy"])
 
@@ -132,36 +133,18 @@ class CalcFastPath:
         query = _plain_query(scope.get("query_string", b""))
         if query is None:
             return await self.app(scope, receive, send)
-        messages, chunks = [], []
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":  # the client left: the route says so as before
-                return await self.app(scope, _replay(messages, receive), send)
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
+        messages, body = await read_body(receive)
+        if body is None:  # the client left: the route says so as before
+            return await self.app(scope, replay(messages, receive), send)
         on, explain = query
         as_of = on or dt.date.today()
         try:
-            household = parse_household(b"".join(chunks), as_of)
+            household = parse_household(body, as_of)
             answer = await batching.calc(household, as_of, explain)
         except (DomainError, HTTPException):
-            return await self.app(scope, _replay(messages, receive), send)
+            return await self.app(scope, replay(messages, receive), send)
         scope["route"], scope["endpoint"], scope["path_params"] = self.route, self.route.endpoint, {}
         await _json(answer)(scope, receive, send)
-
-
-def _replay(messages: list[dict], receive):
-    """`receive` giving `messages` again first: the request as the app would have read it."""
-    pending = list(messages)
-
-    async def replayed():
-        if pending:
-            return pending.pop(0)
-        return await receive()
-
-    return replayed
 
 
 fast_path = CalcFastPath

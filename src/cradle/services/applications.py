@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from cradle import audit, regions
 from cradle.auth.actor import Actor
+from cradle.db import DriverStatement
 from cradle.errors import N_, Conflict, Forbidden, Invalid, NotFound, translate
 from cradle.idcard import mask
 from cradle.payments import entitlements as pay_entitlements
@@ -310,7 +311,7 @@ def _with_followers(notes: int, keyed: bool):
     head = audit.head_pg(exists(select(new.c.id))).cte("head")
     entry, moved = audit.append_pg(head)
     audited = exists(select(moved.c.chain)).label("audited")
-    return (
+    return DriverStatement(  # on the driver's cursor: the busiest write
         select(new.c.id, audited, *head.c)
         .select_from(new.outerjoin(head, true()))
         .add_cte(*followers, entry, moved)
@@ -362,7 +363,7 @@ def _insert_case(
             key = answer_row(case) if answer_row is not None else None
             if key is not None:
                 params.update({f"k_{k}": x for k, x in key.items()})
-            row = session.execute(_CASE_WITH_FOLLOWERS[len(rows), key is not None], params).first()
+            row = _CASE_WITH_FOLLOWERS[len(rows), key is not None].first(session, params)
             case.id, audited, head = (row[0], row[1], tuple(row[2:])) if row else (None, False, None)
             if head is not None and head[0] is None:  # no head row: `audit.record` reads it (and says so)
                 head = None

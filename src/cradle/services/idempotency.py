@@ -199,10 +199,9 @@ def idempotent(*, look_first: bool = True, payload: Callable[..., object] | None
             ),
         ]
 
-        @functools.wraps(action)
-        def endpoint(
-            *, request: Request, idempotency_caller, idempotency_key: str | None, **given
-        ) -> Response:
+        def handle(request: Request, idempotency_key: str | None, given: dict) -> Response:
+            """The answer to `request` (the route's, in `request.scope["route"]`), given the action's
+            parameters: what the endpoint does once FastAPI has solved them (a route's fast path calls it)."""
             status = request.scope["route"].status_code or 200
 
             def act(s: Session) -> tuple[int, dict | list]:
@@ -225,6 +224,13 @@ def idempotent(*, look_first: bool = True, payload: Callable[..., object] | None
                 headers={"Idempotent-Replayed": str(replayed).lower()},
             )
 
+        @functools.wraps(action)
+        def endpoint(
+            *, request: Request, idempotency_caller, idempotency_key: str | None, **given
+        ) -> Response:
+            return handle(request, idempotency_key, given)
+
+        endpoint.handle = handle
         endpoint.__signature__ = inspect.Signature(params, return_annotation=Response)
         return endpoint
 

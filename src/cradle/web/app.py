@@ -23,7 +23,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 # before the calculator's otherwise), so the busiest APIs come first: the public calculator (/api/v1/calc,
 # programs, regions, documents) and services (applications), neither sharing a path with another router.
 # A module may also name `fast_path`: an ASGI middleware answering its busiest route without the framework's
-# per-request work (cradle.policy.api's for POST /api/v1/calc), installed inside the app's own middlewares.
+# per-request work (cradle.policy.api's for POST /api/v1/calc, cradle.services.api's for POST
+# /api/v1/services/cases), installed inside the app's own middlewares.
 ROUTER_MODULES = [
     "cradle.policy.api",
     "cradle.services.api",
