@@ -240,9 +240,14 @@ def run(
     overrides: dict | None = None,
     explain: bool = False,
     only: set[str] | None = None,
+    answers_only: bool = False,
 ) -> list[ProgramResult]:
     """Every program of every pack serving each household, as of `as_of`, with the values the parameter desk
-    has published (`published.refresh()`: a check of a clock, and now and then of one database row)."""
+    has published (`published.refresh()`: a check of a clock, and now and then of one database row).
+
+    `answers_only`: only the eligible rows are wanted (the calc without explanations), so a program whose gates
+    (`Program.requires`, cradle.policy.gates) let no row through is not run: its result has no rows, no rule and
+    no parameter uses, as when its entity has no rows."""
     published.refresh()
     as_of = _day(as_of)
     results: list[ProgramResult] = []
@@ -283,7 +288,8 @@ def run(
         for prog in programs:
             ctx.uses = []
             n = _n_rows(prog, ctx)
-            if n == 0:  # no births (or no rows of the entity): nothing to compute, and nothing granted
+            if n == 0 or (answers_only and prog.requires and not ctx.passes(prog.requires)):
+                # no births (or no rows of the entity, or none a gate lets through): nothing granted
                 results.append(
                     ProgramResult(prog, ctx, [], None, 0, _NONE, _NONE, _NONE, None, _NO_DAY, _NO_DAY, None)
                 )
