@@ -10,8 +10,8 @@ In-process: p50/p99 of `calc_household` over five households in five jurisdictio
 With `--floor`, in the same run (in turns of 250 calls with the calc's, so that a change of the load falls on both
 alike), what no change to the engine removes: validating the body (`parse_household`) and the packs' formulas as
 written, each called once on a context over the household (its shared derivations included), without the engine
-around them (in-force conditions, eligible rows, periods, sentences); then the calc against that floor and the
-floor against the target.
+around them (in-force conditions, eligible rows, periods, sentences), but, as in the calc, not those whose gates
+(`Program.requires`) turn the household away; then the calc against that floor and the floor against the target.
 
 Over HTTP: the server is `cradle serve --workers N` (a socket per worker, httptools, uvloop, as in production) on
 a throw-away SQLite database with the rate limit off. The load generator is a lean asyncio HTTP/1.1 client in its
@@ -121,7 +121,12 @@ def floor_parts(n: int) -> tuple[np.ndarray, np.ndarray]:
                 layer=packs_module.layer_parameter,
             )
             for prog in pack.programs:
-                if prog.entity != "facility" and len(ctx.entity(prog.entity)):
+                gates = getattr(prog, "requires", ())  # the calc runs no formula its gates turn away
+                if (
+                    prog.entity != "facility"
+                    and len(ctx.entity(prog.entity))
+                    and (not gates or ctx.passes(gates))
+                ):
                     ctx.uses = []
                     ctx.program = prog
                     prog.formula(ctx)

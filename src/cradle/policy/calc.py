@@ -31,7 +31,7 @@ def calc_households(
 ) -> list[dict]:
     """The answer of each of `households` (validated), computed in one engine run."""
     pop = Population.from_households(households)
-    results = run(pop, as_of, explain=explain, overrides=overrides)
+    results = run(pop, as_of, explain=explain, overrides=overrides, answers_only=not explain)
     answers = [
         {"as_of": as_of.isoformat(), "jurisdiction": h.jurisdiction, "entitlements": []} for h in households
     ]

@@ -51,17 +51,30 @@ def _broadcast(value, n: int, dtype) -> np.ndarray:
     return np.full(n, arr, dtype=dtype) if arr.ndim == 0 else np.broadcast_to(arr, (n,))
 
 
+# The kinds of a figure or a day a rule gives as one value for every row (np.ndim's call spared for them).
+_SCALARS = (float, int, np.float64, np.datetime64, np.int64, np.bool_, bool)
+
+
+def _filled(k: int, value, dtype) -> np.ndarray:
+    """`np.full(k, value, dtype=dtype)` for a scalar, without its Python steps (a few times quicker for the
+    one-to-four rows of a household)."""
+    out = np.empty(k, dtype=dtype)
+    out.fill(value)
+    return out
+
+
 def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
     """`value` (an array over the n rows, or a scalar) at the rows `idx`."""
     if not len(idx):  # no eligible row (most programs, for one household): nothing to pick
         return np.empty(0, dtype=dtype)
-    if type(value) is np.ndarray:
+    kind = type(value)
+    if kind is np.ndarray:
         if value.ndim == 0:
-            return np.full(len(idx), value, dtype=dtype)
+            return _filled(len(idx), value, dtype)
         if value.shape == (n,) and value.dtype == dtype:  # the common case: a formula's own column
             return value[idx]
-    elif np.ndim(value) == 0:
-        return np.full(len(idx), value, dtype=dtype)
+    elif kind in _SCALARS or np.ndim(value) == 0:
+        return _filled(len(idx), value, dtype)
     return _broadcast(value, n, dtype)[idx]
 
 
@@ -82,8 +95,10 @@ def _day(as_of: dt.date | np.datetime64) -> np.datetime64:
 def _is_date(amount) -> bool:
     """Whether a rule's amount is a day (a deadline) rather than a figure."""
     kind = type(amount)
-    if kind is float or kind is int:
+    if kind is float or kind is int or kind is np.float64:
         return False
+    if kind is np.datetime64:
+        return True
     return (amount.dtype if kind is np.ndarray else np.asarray(amount).dtype).kind == "M"
 
 
@@ -147,7 +162,7 @@ def period(program: Program, rule: Rule, n: int, idx: np.ndarray) -> tuple[np.nd
     end = _at(dates.NAT if rule.end is None else rule.end, n, idx, _DAYS_DTYPE)
     if not np.isnat(program.in_force_from) and program.kind != "deadline":
         start = (
-            np.full(len(idx), program.in_force_from)
+            _filled(len(idx), program.in_force_from, program.in_force_from.dtype)
             if rule.start is None
             else np.maximum(start, program.in_force_from)
         )
@@ -240,9 +255,14 @@ def run(
     overrides: dict | None = None,
     explain: bool = False,
     only: set[str] | None = None,
+    answers_only: bool = False,
 ) -> list[ProgramResult]:
     """Every program of every pack serving each household, as of `as_of`, with the values the parameter desk
-    has published (`published.refresh()`: a check of a clock, and now and then of one database row)."""
+    has published (`published.refresh()`: a check of a clock, and now and then of one database row).
+
+    `answers_only`: only the eligible rows are wanted (the calc without explanations), so a program whose gates
+    (`Program.requires`, cradle.policy.gates) let no row through is not run: its result has no rows, no rule and
+    no parameter uses, as when its entity has no rows."""
     published.refresh()
     as_of = _day(as_of)
     results: list[ProgramResult] = []
@@ -280,10 +300,14 @@ def run(
             whole=None if rows is None else (whole, sub.person_take, sub.household_take),
             layer=layer_parameter,
         )
+        sizes: dict[str, int] = {}  # rows of each entity in the context
         for prog in programs:
             ctx.uses = []
-            n = _n_rows(prog, ctx)
-            if n == 0:  # no births (or no rows of the entity): nothing to compute, and nothing granted
+            n = sizes.get(prog.entity)
+            if n is None:
+                n = sizes[prog.entity] = _n_rows(prog, ctx)
+            if n == 0 or (answers_only and prog.requires and not ctx.passes(prog.requires)):
+                # no births (or no rows of the entity, or none a gate lets through): nothing granted
                 results.append(
                     ProgramResult(prog, ctx, [], None, 0, _NONE, _NONE, _NONE, None, _NO_DAY, _NO_DAY, None)
                 )

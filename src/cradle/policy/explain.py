@@ -122,7 +122,10 @@ def _entries(result: ProgramResult, row: int) -> list[tuple[str, Value | None]]:
     cached = result.__dict__.get("_entries")
     if cached is not None:
         return cached
-    if all(u.regions is None and _ndim(u.on) == 0 for u in result.uses):
+    for u in result.uses:
+        if u.regions is not None or _ndim(u.on):
+            break
+    else:  # every figure read on one date for every row
         cached = result.__dict__["_entries"] = [(u.parameter.name, _entry(u, 0)) for u in result.uses]
         return cached
     # A figure read again (a derivation several programs share records its reads for each): looked up once.

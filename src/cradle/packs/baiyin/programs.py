@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy import family_planning
+from cradle.policy import family_planning, gates
 from cradle.policy.population import SPECIAL_FAMILY
 from cradle.policy.program import Ctx, Rule, nan_to_num, pack_document, program
 
@@ -106,6 +106,7 @@ def kindergarten_fee_waiver(c: Ctx) -> Rule:
     clause="二、17",
     citations=[THREE_CHILD_POLICY],
     in_force="plan.issued",
+    requires=gates.three_living_children,
 )
 def affordable_rental_three_child(c: Ctx) -> Rule:
     return Rule(
@@ -124,6 +125,7 @@ def affordable_rental_three_child(c: Ctx) -> Rule:
     unit=None,
     clause="二、17",
     in_force="plan.issued",
+    requires=gates.housing_support,
 )
 def public_rental_by_minor_children(c: Ctx) -> Rule:
     h = c.households
@@ -147,6 +149,7 @@ def public_rental_by_minor_children(c: Ctx) -> Rule:
     clause="二、17",
     citations=[THREE_CHILD_POLICY],
     in_force="plan.issued",
+    requires=gates.three_living_children,
 )
 def housing_fund_three_child(c: Ctx) -> Rule:
     h = c.households
@@ -180,6 +183,7 @@ def housing_fund_three_child(c: Ctx) -> Rule:
     citations=[THREE_CHILD_POLICY],
     in_force="three_child_home_purchase_subsidy.amount",
     in_force_on="purchase_date",
+    requires=gates.three_living_children,
 )
 def three_child_home_purchase_subsidy(c: Ctx) -> Rule:
     """“有条件的县区可向三孩家庭发放购房补助”: a county that has one sets its figure (by_region); the document
@@ -207,6 +211,7 @@ def three_child_home_purchase_subsidy(c: Ctx) -> Rule:
     clause="二、17",
     citations=[THREE_CHILD_POLICY],
     in_force="plan.issued",
+    requires=gates.three_living_children,
 )
 def elderly_care_priority_three_child(c: Ctx) -> Rule:
     p = c.persons
@@ -232,6 +237,7 @@ def elderly_care_priority_three_child(c: Ctx) -> Rule:
     clause="二、21",
     citations=[family_planning.SPECIAL_LAW],
     in_force="special_assistance.bereaved_monthly",
+    requires=gates.special_family,
 )
 def special_assistance_bereaved(c: Ctx) -> Rule:
     return family_planning.special(
@@ -252,6 +258,7 @@ def special_assistance_bereaved(c: Ctx) -> Rule:
     clause="二、21",
     citations=[family_planning.SPECIAL_LAW],
     in_force="special_assistance.disabled_monthly",
+    requires=gates.special_family,
 )
 def special_assistance_disabled(c: Ctx) -> Rule:
     return family_planning.special(
@@ -272,6 +279,7 @@ def special_assistance_disabled(c: Ctx) -> Rule:
     clause="二、21",
     citations=[family_planning.REWARD_LAW],
     in_force="plan.issued",
+    requires=gates.certified_family,
 )
 def reward_assistance(c: Ctx) -> Rule:
     # 是否“符合条件”由计生部门认定，输入以独生子女证、农村二女户标记表达；不从子女人数反推（反推会使
@@ -292,6 +300,7 @@ def reward_assistance(c: Ctx) -> Rule:
     unit="CNY",
     clause="二、21",
     in_force="special_family_lump_sum.amount",
+    requires=gates.special_family,
 )
 def special_family_lump_sum(c: Ctx) -> Rule:
     """“落实……计划生育特殊家庭一次性补助制度”: once per special family; the document names the system, not its
@@ -317,6 +326,7 @@ def special_family_lump_sum(c: Ctx) -> Rule:
     unit="CNY",
     clause="二、21",
     in_force="elderly_couple_hospital_care_subsidy.amount",
+    requires=gates.special_family,
 )
 def elderly_couple_hospital_care_subsidy(c: Ctx) -> Rule:
     """“落实……计划生育特殊家庭老年夫妻住院护理补助制度”: a parent of a special family, 60 or more, in hospital."""
@@ -341,6 +351,7 @@ def elderly_couple_hospital_care_subsidy(c: Ctx) -> Rule:
     unit=None,
     clause="二、22",
     in_force="plan.issued",
+    requires=gates.special_family,
 )
 def special_family_care_home_priority(c: Ctx) -> Rule:
     return family_planning.care_home_priority(
@@ -357,6 +368,7 @@ def special_family_care_home_priority(c: Ctx) -> Rule:
     unit=None,
     clause="二、22",
     in_force="plan.issued",
+    requires=(gates.special_family, gates.housing_support),
 )
 def special_family_housing_priority(c: Ctx) -> Rule:
     return family_planning.housing_priority(
@@ -372,6 +384,7 @@ def special_family_housing_priority(c: Ctx) -> Rule:
     unit=None,
     clause="二、22",
     in_force="plan.issued",
+    requires=gates.special_family,
 )
 def special_family_social_assistance(c: Ctx) -> Rule:
     return family_planning.social_assistance(

@@ -7,7 +7,7 @@ for dystocia replace the national 15 through `maternity_leave.dystocia_days` (re
 
 from __future__ import annotations
 
-from cradle.policy import leave
+from cradle.policy import gates, leave
 from cradle.policy.program import Ctx, Rule, pack_document, program
 
 REGULATION = "广东省人口与计划生育条例"
@@ -61,6 +61,7 @@ def parental_leave(c: Ctx) -> Rule:
     kind="leave",
     unit="days",
     citations=[(REGULATION, "全文"), LUHE],
+    requires=(gates.only_child_certificate, gates.adult_child),
 )
 def only_child_parent_care_leave(c: Ctx) -> Rule:
     return leave.only_child_care(c, law=REGULATION)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from cradle.policy import leave
+from cradle.policy import gates, leave
 from cradle.policy.program import Ctx, Rule, pack_document, program
 
 LAW = "甘肃省人口与计划生育条例"
@@ -60,6 +60,7 @@ def parental_leave(c: Ctx) -> Rule:
     kind="leave",
     unit="days/year",
     citations=[(LAW, "全文"), (pack_document("baiyin"), "二、21")],  # 白银 “落实独生子女父母陪护假”
+    requires=(gates.only_child_certificate, gates.adult_child),
 )
 def only_child_parent_care_leave(c: Ctx) -> Rule:
     return leave.only_child_care(c, law=LAW, key="only_child_parent_care_leave.days_per_year")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy import family_planning
+from cradle.policy import family_planning, gates
 from cradle.policy.dates import add_months, add_years
 from cradle.policy.program import Ctx, Rule, nan_to_num, program
 
@@ -135,6 +135,7 @@ def maternity_insurance_from_next_month(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause="促进支持政策优惠减免",
+    requires=gates.housing_support,
 )
 def public_rental_by_minor_children(c: Ctx) -> Rule:
     h = c.households
@@ -155,6 +156,7 @@ def public_rental_by_minor_children(c: Ctx) -> Rule:
     unit="CNY/year",
     clause="维护计划生育家庭合法权益",
     citations=[family_planning.REWARD_LAW],
+    requires=gates.certified_family,
 )
 def reward_assistance(c: Ctx) -> Rule:
     return family_planning.reward(
@@ -173,6 +175,7 @@ def reward_assistance(c: Ctx) -> Rule:
     unit="CNY/month",
     clause=SPECIAL,
     citations=[family_planning.SPECIAL_LAW],
+    requires=gates.special_family,
 )
 def special_assistance_bereaved(c: Ctx) -> Rule:
     return family_planning.special(
@@ -192,6 +195,7 @@ def special_assistance_bereaved(c: Ctx) -> Rule:
     unit="CNY/month",
     clause=SPECIAL,
     citations=[family_planning.SPECIAL_LAW],
+    requires=gates.special_family,
 )
 def special_assistance_disabled(c: Ctx) -> Rule:
     return family_planning.special(
@@ -210,6 +214,7 @@ def special_assistance_disabled(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY/month",
     clause=SPECIAL,
+    requires=gates.special_family,
 )
 def special_family_nursing_allowance(c: Ctx) -> Rule:
     return family_planning.nursing_allowance(
@@ -227,6 +232,7 @@ def special_family_nursing_allowance(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause=SPECIAL,
+    requires=gates.special_family,
 )
 def special_family_care_home_priority(c: Ctx) -> Rule:
     return family_planning.care_home_priority(
@@ -243,6 +249,7 @@ def special_family_care_home_priority(c: Ctx) -> Rule:
     kind="priority",
     unit=None,
     clause=SPECIAL,
+    requires=(gates.special_family, gates.housing_support),
 )
 def special_family_housing_priority(c: Ctx) -> Rule:
     return family_planning.housing_priority(

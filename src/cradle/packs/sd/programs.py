@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy import leave
+from cradle.policy import gates, leave
 from cradle.policy.program import Ctx, Rule, pack_document, program
 
 LAW = "山东省人口与计划生育条例"
@@ -63,6 +63,7 @@ def parental_leave(c: Ctx) -> Rule:
     unit="days/year",
     citations=[(LAW, "老年人患病住院子女护理假条款（条号待核实）"), (pack_document("zibo"), "二（五）1")],
     in_force="elderly_parent_hospital_care_leave.days_per_year",
+    requires=gates.adult_child,
 )
 def elderly_parent_hospital_care_leave(c: Ctx) -> Rule:
     """淄博 二（五）1 “落实《山东省人口与计划生育条例》中老年人患病住院子女护理假相关规定”: an employed adult child

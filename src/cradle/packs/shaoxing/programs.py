@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy import family_planning
+from cradle.policy import family_planning, gates
 from cradle.policy.program import Ctx, Rule, program
 
 DRAFT = "（征求意见稿）"
@@ -120,6 +120,7 @@ def maternity_insurance_third_child(c: Ctx) -> Rule:
     kind="priority",
     unit="CNY/month",
     clause="（九）",
+    requires=gates.housing_support,
 )
 def public_rental_three_child(c: Ctx) -> Rule:
     h = c.households
@@ -247,6 +248,7 @@ def preschool_financial_aid(c: Ctx) -> Rule:
     clause="（十四）",
     citations=[family_planning.REWARD_LAW],
     in_force="reward_assistance.yearly",
+    requires=gates.certified_family,
 )
 def reward_assistance(c: Ctx) -> Rule:
     return family_planning.reward(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy import family_planning, leave
+from cradle.policy import family_planning, gates, leave
 from cradle.policy.dates import NAT
 from cradle.policy.program import Ctx, Rule, nan_to_num, pack_document, program
 
@@ -81,6 +81,7 @@ def childcare_fee_allowance(c: Ctx) -> Rule:
     unit="days",
     clause="二（五）21",
     citations=[("山西省人口和计划生育条例", "独生子女父母照料假条款")],
+    requires=(gates.only_child_certificate, gates.adult_child),
 )
 def only_child_parent_care_leave(c: Ctx) -> Rule:
     return leave.only_child_care(c, law="山西省人口和计划生育条例")
@@ -134,6 +135,7 @@ def pregnancy_night_shift_protection(c: Ctx) -> Rule:
     unit=None,
     clause="二（四）17",
     in_force="plan.in_force_from",
+    requires=gates.housing_support,
 )
 def public_rental_by_minor_children(c: Ctx) -> Rule:
     return Rule(
@@ -205,6 +207,7 @@ def nursery_operating_subsidy(c: Ctx) -> Rule:
     clause="二（五）21",
     citations=[family_planning.REWARD_LAW],
     in_force="plan.in_force_from",
+    requires=gates.certified_family,
 )
 def reward_assistance(c: Ctx) -> Rule:
     return family_planning.reward(
@@ -223,6 +226,7 @@ def reward_assistance(c: Ctx) -> Rule:
     clause="二（五）22",
     citations=[family_planning.SPECIAL_LAW],
     in_force="plan.in_force_from",
+    requires=gates.special_family,
 )
 def special_assistance_bereaved(c: Ctx) -> Rule:
     return family_planning.special(
@@ -243,6 +247,7 @@ def special_assistance_bereaved(c: Ctx) -> Rule:
     clause="二（五）22",
     citations=[family_planning.SPECIAL_LAW],
     in_force="plan.in_force_from",
+    requires=gates.special_family,
 )
 def special_assistance_disabled(c: Ctx) -> Rule:
     return family_planning.special(
@@ -262,6 +267,7 @@ def special_assistance_disabled(c: Ctx) -> Rule:
     unit="CNY/month",
     clause="二（五）22",
     in_force="plan.in_force_from",
+    requires=gates.special_family,
 )
 def special_family_nursing_allowance(c: Ctx) -> Rule:
     return family_planning.nursing_allowance(
@@ -280,6 +286,7 @@ def special_family_nursing_allowance(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）22",
     in_force="plan.in_force_from",
+    requires=gates.special_family,
 )
 def special_family_care_home_priority(c: Ctx) -> Rule:
     return family_planning.care_home_priority(
@@ -297,6 +304,7 @@ def special_family_care_home_priority(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）22",
     in_force="plan.in_force_from",
+    requires=(gates.special_family, gates.housing_support),
 )
 def special_family_housing_priority(c: Ctx) -> Rule:
     return family_planning.housing_priority(

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from cradle.policy import family_planning
+from cradle.policy import family_planning, gates
 from cradle.policy.dates import add_years
 from cradle.policy.population import HUKOU_TYPE, SPECIAL_FAMILY
 from cradle.policy.program import Ctx, Rule, nan_to_num, pack_document, program
@@ -403,6 +403,7 @@ def housing_fund_rent_withdrawal(c: Ctx) -> Rule:
     unit=None,
     clause="二（四）2",
     in_force="public_rental_priority.min_minor_children",
+    requires=gates.housing_support,
 )
 def public_rental_priority(c: Ctx) -> Rule:
     h = c.households
@@ -573,6 +574,7 @@ def preschool_financial_aid(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）1",
     in_force="special_family_ticket_waiver.min_age",
+    requires=gates.special_family,
 )
 def special_family_ticket_waiver(c: Ctx) -> Rule:
     special, kind = _special_family(c)
@@ -597,6 +599,7 @@ def special_family_ticket_waiver(c: Ctx) -> Rule:
     unit="CNY/year",
     clause="二（五）2",
     in_force="special_family_health_check.min_age",
+    requires=gates.special_family,
 )
 def special_family_health_check(c: Ctx) -> Rule:
     special, kind = _special_family(c)
@@ -623,6 +626,7 @@ def special_family_health_check(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）2",
     in_force="special_family_medical_fee_waiver.ordinary_waived",
+    requires=gates.special_family,
 )
 def special_family_medical_fee_waiver(c: Ctx) -> Rule:
     special, kind = _special_family(c)
@@ -651,6 +655,7 @@ def special_family_medical_fee_waiver(c: Ctx) -> Rule:
     clause="二（五）1",
     citations=[family_planning.REWARD_LAW],
     in_force="reward_assistance.yearly",
+    requires=gates.certified_family,
 )
 def reward_assistance(c: Ctx) -> Rule:
     return family_planning.reward(
@@ -670,6 +675,7 @@ def reward_assistance(c: Ctx) -> Rule:
     clause="二（五）1",
     citations=[family_planning.SPECIAL_LAW],
     in_force="special_assistance.bereaved_monthly",
+    requires=gates.special_family,
 )
 def special_assistance_bereaved(c: Ctx) -> Rule:
     return family_planning.special(
@@ -690,6 +696,7 @@ def special_assistance_bereaved(c: Ctx) -> Rule:
     clause="二（五）1",
     citations=[family_planning.SPECIAL_LAW],
     in_force="special_assistance.disabled_monthly",
+    requires=gates.special_family,
 )
 def special_assistance_disabled(c: Ctx) -> Rule:
     return family_planning.special(
@@ -709,6 +716,7 @@ def special_assistance_disabled(c: Ctx) -> Rule:
     unit="CNY",
     clause="二（五）2",
     in_force="bereaved_lump_sum.amount",
+    requires=gates.special_family,
 )
 def bereaved_lump_sum(c: Ctx) -> Rule:
     """“对未享受到一次性抚慰（扶助）金的计划生育失独家庭，各区县及时稳妥处置”: the county sets the figure."""
@@ -731,6 +739,7 @@ def bereaved_lump_sum(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）2",
     in_force="plan.issued",
+    requires=gates.special_family,
 )
 def special_family_hospital_care_insurance(c: Ctx) -> Rule:
     member, kind = family_planning.special_member(c)
@@ -749,6 +758,7 @@ def special_family_hospital_care_insurance(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）2",
     in_force="plan.issued",
+    requires=gates.special_family,
 )
 def special_family_care_home_priority(c: Ctx) -> Rule:
     return family_planning.care_home_priority(
@@ -766,6 +776,7 @@ def special_family_care_home_priority(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）2",
     in_force="plan.issued",
+    requires=(gates.special_family, gates.housing_support),
 )
 def special_family_housing_priority(c: Ctx) -> Rule:
     return family_planning.housing_priority(
@@ -781,6 +792,7 @@ def special_family_housing_priority(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）2",
     in_force="plan.issued",
+    requires=gates.special_family,
 )
 def special_family_social_assistance(c: Ctx) -> Rule:
     return family_planning.social_assistance(
@@ -797,6 +809,7 @@ def special_family_social_assistance(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）2",
     in_force="plan.issued",
+    requires=gates.special_family,
 )
 def special_family_assisted_reproduction_help(c: Ctx) -> Rule:
     member, kind = family_planning.special_member(c)
@@ -819,6 +832,7 @@ def special_family_assisted_reproduction_help(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）2",
     in_force="plan.issued",
+    requires=gates.special_family,
 )
 def special_family_adoption_help(c: Ctx) -> Rule:
     member, kind = family_planning.special_member(c)
@@ -837,6 +851,7 @@ def special_family_adoption_help(c: Ctx) -> Rule:
     unit=None,
     clause="二（五）3",
     in_force="jinhui_volunteer_priority.min_age",
+    requires=gates.planned_family,
 )
 def jinhui_volunteer_priority(c: Ctx) -> Rule:
     h, p = c.households, c.persons

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy import leave
+from cradle.policy import gates, leave
 from cradle.policy.program import Ctx, Rule, nan_to_num, pack_document, program
 
 LAW = "浙江省人口与计划生育条例"
@@ -65,6 +65,7 @@ def parental_leave(c: Ctx) -> Rule:
     citations=REGULATION,
     in_force="marriage_leave.days",
     in_force_on="marriage_date",
+    requires=gates.married,
 )
 def marriage_leave(c: Ctx) -> Rule:
     """An employee's leave on registering a marriage (`marriage_date`), judged on that day; the days are in the
