@@ -11,7 +11,7 @@ number, so it is built again (`restore([MATCH])`) before the first batch that ha
 persons by name and birth date, and a person's parents and children, by a scan: a first load, not a daily feed.
 
 A first load into an empty registry also sets aside the two unique indexes (a person's ID number, a department's
-record number; `set_aside_first_load`, with on PostgreSQL the indexes on ids, `BY_ID`). A run that fails builds them all again as it stops; one killed leaves them
+record number; `set_aside_unique`). A run that fails builds them all again as it stops; one killed leaves them
 missing, and `restore`, at the start of every ingest (the only thing that sets them aside), builds every missing
 one.
 """
@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Index, inspect, text
 
-from cradle.registry.models import Death, HukouEvent, IdentityFact, Person, Relation, SourceRecord
+from cradle.registry.models import HukouEvent, Person, Relation, SourceRecord
 
 # Rows a run must bring, at least, and at least as many as the registry holds persons.
 MIN_ROWS = 500_000
@@ -31,33 +31,16 @@ MATCH, HOUSEHOLD = "ix_registry_person_match", "ix_registry_hukou_event_househol
 # Who a person's parents and children are (`cradle household`); the links a run writes are looked up by their
 # key alone. Inserting 2.6 million 户-derived links kept them in 11.0 s, building them took 3.6.
 RELATIVES = ("ix_registry_relation_person_id", "ix_registry_relation_relative_id")
-TABLES = (
-    Person.__table__,
-    SourceRecord.__table__,
-    HukouEvent.__table__,
-    Relation.__table__,
-    Death.__table__,
-    IdentityFact.__table__,
-)
+TABLES = (Person.__table__, SourceRecord.__table__, HukouEvent.__table__, Relation.__table__)
 # A first load only (cradle.registry.firstload): the run settles ID numbers and record numbers itself, and building
 # the two unique indexes at its end checks that it stored neither twice. On SQLite, keeping the ID-number index up
 # row by row (53-character encrypted numbers landing all over it) was most of a 5-million-row first load's writing
 # and what its 512 MiB page cache was for.
 UNIQUE = ("uq_registry_person_id_number", "uq_registry_source_record_dept")
-# A PostgreSQL first load also sets aside the indexes on the ids each row carries (a person's merge, a record's run,
-# a fact's person): the server kept them up entry by entry, with a WAL record each, for every row COPYed in, and
-# no statement of the run reads them. Built at the end beside the others, each is one sort of integers.
-BY_ID = (
-    "ix_registry_death_person_id",
-    "ix_registry_hukou_event_person_id",
-    "ix_registry_identity_fact_person_id",
-    "ix_registry_person_merged_into_id",
-    "ix_registry_source_record_run_id",
-)
 
 
 def _indexes() -> dict[str, Index]:
-    names = (MATCH, HOUSEHOLD, *RELATIVES, *UNIQUE, *BY_ID)
+    names = (MATCH, HOUSEHOLD, *RELATIVES, *UNIQUE)
     return {ix.name: ix for t in TABLES for ix in t.indexes if ix.name in names}
 
 
@@ -81,17 +64,15 @@ def _drop(conn: Connection, names: list[str]) -> list[str]:
 
 def set_aside(conn: Connection) -> list[str]:
     """Drop the deferrable indexes (the caller commits); returns their names."""
-    return _drop(conn, sorted(set(_indexes()) - set(UNIQUE) - set(BY_ID)))
+    return _drop(conn, sorted(set(_indexes()) - set(UNIQUE)))
 
 
-def set_aside_first_load(conn: Connection) -> list[str]:
-    """Drop the unique indexes for a first load, and on PostgreSQL the `BY_ID` ones (the caller commits); returns
-    their names. SQLite keeps the record numbers' up as it goes: a feed's record numbers come about in file order,
-    so its entries land at the index's right edge, and the writing thread, waiting on the preparing one, has the
-    time; built after the run, it took 9.7 s of the 5-million-row load's end, when nothing else runs beside the
-    builds (SQLite has one writer: there every build after the run is on the run's critical path, so it keeps the
-    `BY_ID` ones up too, their entries landing at their right edge)."""
-    names = (*UNIQUE, *BY_ID) if conn.dialect.name == "postgresql" else UNIQUE[:1]
+def set_aside_unique(conn: Connection) -> list[str]:
+    """Drop the unique indexes for a first load (the caller commits); returns their names. SQLite keeps the
+    record numbers' up as it goes: a feed's record numbers come about in file order, so its entries land at the
+    index's right edge, and the writing thread, waiting on the preparing one, has the time; built after the run,
+    it took 9.7 s of the 5-million-row load's end, when nothing else runs beside the builds."""
+    names = UNIQUE if conn.dialect.name == "postgresql" else UNIQUE[:1]
     return _drop(conn, sorted(names))
 
 

@@ -14,7 +14,7 @@ the stage; on SQLite no copy into a temporary stage either (the statements read 
 PostgreSQL no stage at all for a 公安 batch (`copies`: each table's rows COPYed straight in).
 
 The unique ID-number index (and on PostgreSQL the record-number one) is set aside for the run and built again at
-its end with one sort (`cradle.registry.bulk.set_aside_first_load`), which checks that the run stored no number twice.
+its end with one sort (`cradle.registry.bulk.set_aside_unique`), which checks that the run stored no number twice.
 
 Only a feed whose every row names its own person by ID number and no related person (公安) qualifies, and only
 into a registry without persons or source records: a run into anything else takes the usual path. Ids are taken

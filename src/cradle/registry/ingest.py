@@ -680,45 +680,15 @@ def _end_run(engine: Engine, s: IngestSummary, status: str, error: str | None = 
         )
 
 
-def _build_deferred(engine: Engine, names: list[str] | None = None, analyze: bool = True) -> None:
+def _build_deferred(engine: Engine, names: list[str] | None = None) -> None:
     """On a connection of its own, with SQLite's default page cache and temporary store: the ingest's made the
-    builds two to three times slower. `names`: only those of the indexes set aside (`cradle.registry.bulk`).
-    `analyze`: False in a builder beside others (`_builders`), whose ANALYZE would wait for their builds' locks
-    while they wait for its own."""
+    builds two to three times slower. `names`: only those of the indexes set aside (`cradle.registry.bulk`)."""
     with engine.begin() as conn:
         built = bulk.restore(conn, names)
-        if analyze and conn.dialect.name == "postgresql" and set(built) & set(bulk.UNIQUE):
-            _analyze_grown(conn)
-
-
-def _analyze_grown(conn: Connection) -> None:
-    """A first load's tables, grown from nothing: the planner learns their size."""
-    for table in ("registry_person", "registry_source_record"):
-        conn.execute(text(f"ANALYZE {table}"))
-
-
-# What each index set aside costs to build, relative to the others (5 million rows, PostgreSQL): how
-# `_builders` shares them between its connections.
-_BUILD_COST = {bulk.HOUSEHOLD: 6, bulk.UNIQUE[1]: 4, bulk.UNIQUE[0]: 3, bulk.MATCH: 3}
-
-
-def _builders(engine: Engine, names: list[str]) -> list[_Builder]:
-    """Threads building `names` after the last batch, started. SQLite: one, as it has one writer. PostgreSQL: two
-    connections sharing them, the costliest first: one connection built them one after the other on one core while
-    the other core, once the derivation had judged the 户, had nothing to do (5 million rows: 53 s after the last
-    batch, most of it the builds)."""
-    if engine.dialect.name != "postgresql":
-        shares = [names]
-    else:
-        shares, load = [[], []], [0, 0]
-        for name in sorted(names, key=lambda n: (-_BUILD_COST.get(n, 1), n)):
-            i = load.index(min(load))
-            shares[i].append(name)
-            load[i] += _BUILD_COST.get(name, 1)
-    builders = [_Builder(engine, share) for share in shares if share]
-    for b in builders:
-        b.start()
-    return builders
+        if conn.dialect.name == "postgresql" and set(built) & set(bulk.UNIQUE):
+            # a first load's tables, grown from nothing: the planner learns their size
+            for table in ("registry_person", "registry_source_record"):
+                conn.execute(text(f"ANALYZE {table}"))
 
 
 class _Builder(threading.Thread):
@@ -732,7 +702,7 @@ class _Builder(threading.Thread):
 
     def run(self) -> None:
         try:
-            _build_deferred(self.engine, self.names, analyze=False)
+            _build_deferred(self.engine, self.names)
         except BaseException as exc:  # raised again by join, in the run's thread
             self.error = exc
 
@@ -741,18 +711,6 @@ class _Builder(threading.Thread):
         if self.error is not None:
             error, self.error = self.error, None
             raise error
-
-
-def _join(builders: list[_Builder]) -> None:
-    """Wait for every builder, then raise the first one's error, if any."""
-    errors = []
-    for b in builders:
-        try:
-            b.join()
-        except BaseException as exc:
-            errors.append(exc)
-    if errors:
-        raise errors[0]
 
 
 def ingest_frames(
@@ -787,13 +745,13 @@ def ingest_frames(
             first = FirstLoad.start(conn, expected_rows)
             if dept == "gongan":
                 first.with_households()
-            deferred += bulk.set_aside_first_load(conn)
+            deferred += bulk.set_aside_unique(conn)
     ing = Ingester(engine, feed, run_id, file_name, commit_batches)
     ing.deferred, ing.first = deferred, first
     # a first load keeps no unique index up row by row on SQLite: the pages it writes are the tables' last ones
     if first and not ing.pg:
         ing.conn.exec_driver_sql(f"PRAGMA cache_size={FIRST_LOAD_CACHE}")
-    builders: list[_Builder] = []
+    builder = None
     try:
         with closing(prepared_ahead(ing.prepare, frames)) as batches:  # on failure the worker stops first
             for p in batches:
@@ -806,25 +764,23 @@ def ingest_frames(
             ing.first.release()
             households = ing.first.households()
         if ing.deferred and dept == "gongan":
-            builders = _builders(engine, [n for n in ing.deferred if n not in bulk.RELATIVES])
+            builder = _Builder(engine, [n for n in ing.deferred if n not in bulk.RELATIVES])
+            builder.start()
         if dept == "gongan":  # a 户 is judged once the whole run is in (cradle.registry.kinship)
-            wait = (lambda: _join(builders)) if builders and not ing.pg else None
+            wait = builder.join if builder and not ing.pg else None
             if households:  # a first load: the register is what the run staged
                 kinship.hand_over(ing.conn, *households)
             del households
             kinship.derive_parents(ing.conn, ing.run_id, before_write=wait)
             ing.commit()
-            if ing.pg and builders:  # the links are in: their indexes are built beside the others
-                builders += _builders(engine, [n for n in ing.deferred if n in bulk.RELATIVES])
-        _join(builders)
-        if ing.pg and set(ing.deferred) & set(bulk.UNIQUE):
-            with engine.begin() as conn:
-                _analyze_grown(conn)
+        if builder:
+            builder.join()
     except BaseException as exc:
         kinship.take_back(ing.conn)
         ing.conn.rollback()
-        with suppress(BaseException):
-            _join(builders)
+        if builder:
+            with suppress(BaseException):
+                builder.join()
         ing.close()
         if (
             ing.deferred
