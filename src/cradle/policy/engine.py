@@ -55,6 +55,8 @@ def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
     """`value` (an array over the n rows, or a scalar) at the rows `idx`."""
     if not len(idx):  # no eligible row (most programs, for one household): nothing to pick
         return np.empty(0, dtype=dtype)
+    if callable(value):  # worked out at the eligible rows only (a period's start or end)
+        return _broadcast(value(idx), len(idx), dtype)
     if type(value) is np.ndarray:
         if value.ndim == 0:
             return np.full(len(idx), value, dtype=dtype)
@@ -220,8 +222,19 @@ def evaluate(
         kind = type(cond)
         if kind is np.ndarray and cond.dtype is _BOOL and cond.shape == (n,):
             pass  # the common case: a formula's own column
-        elif (kind is bool or kind is np.bool_ or np.ndim(cond) == 0) and cond:
+        elif (kind is bool or kind is np.bool_) and cond:
             continue  # holds for every row (in force on the as-of date): nothing to do
+        elif callable(cond):  # checked only at the rows where every earlier condition holds
+            rows = np.arange(n) if eligible is None else eligible.nonzero()[0]
+            held = _broadcast(cond(rows), len(rows), bool)
+            if explain:  # the rows still eligible are those that have not failed
+                failed[rows[~held]] = i
+            if eligible is None:
+                eligible = np.zeros(n, dtype=bool)
+            eligible[rows] = held
+            continue
+        elif np.ndim(cond) == 0 and cond:
+            continue
         else:
             cond = _broadcast(cond, n, bool)
         if explain:

@@ -224,20 +224,23 @@ def infant(c: Ctx, years: int) -> tuple[np.ndarray, np.ndarray]:
     return c.to_persons(born), c.to_persons(add_years(born, years))
 
 
+_TWO_CHILD_POLICY = np.datetime64("2016-01-01", "D")
+
+
 def only_child_care(c: Ctx, *, law: str, key: str = "only_child_parent_care_leave.days") -> Rule:
     """The only child's leave to care for the parents: an adult, employed child of a household holding the
     独生子女父母光荣证 (a declared status, issued before 全面两孩 on 2016-01-01), with a living parent."""
     p = c.persons
-    parents_alive = c.count_by_household(c.is_parent & c.alive) > 0
+    is_parent, alive, age, hh = c.is_parent, c.alive, c.age, p.hh
     return Rule(
         conditions=[
             ("是子女", c.is_child),
-            ("在世", c.alive),
-            ("已成年", c.age >= 18),
-            ("家庭持有独生子女父母光荣证", c.to_persons(c.households.only_child_certificate)),
-            ("出生于全面两孩政策调整（2016-01-01）前", p.birth_date < np.datetime64("2016-01-01")),
-            ("本人为职工（由所在单位给予）", p.employment == c.EMPLOYMENT["employee"]),
-            ("父母在世", c.to_persons(parents_alive)),
+            ("在世", alive),
+            ("已成年", lambda rows: age[rows] >= 18),
+            ("家庭持有独生子女父母光荣证", c.of_household(c.households.only_child_certificate)),
+            ("出生于全面两孩政策调整（2016-01-01）前", lambda rows: p.birth_date[rows] < _TWO_CHILD_POLICY),
+            ("本人为职工（由所在单位给予）", lambda rows: p.employment[rows] == c.EMPLOYMENT["employee"]),
+            ("父母在世", lambda rows: c.count_members(hh[rows], lambda m: is_parent[m] & alive[m]) > 0),
         ],
         amount=c.param(key),
         facts={"law": law},

@@ -220,6 +220,13 @@ class Parameter:
             return base
         if regions.size <= 64:  # a household's members: only the codes they carry
             codes = [(c, history.by_code[c]) for c in set(regions.ravel().tolist()) if c in history.by_code]
+        elif regions.ndim == 1 and (regions == regions[0]).all():  # one county's rows (a batch partition)
+            first = int(regions[0])
+            if first not in history.by_code:
+                return base
+            return np.broadcast_to(
+                np.asarray(history.by_code[first].at(on), dtype=dtype), regions.shape
+            ).copy()
         else:
             codes = [(int(c), t) for c, t in history.regions.items()]
         for code, timeline in codes:

@@ -105,16 +105,18 @@ def pregnancy_night_shift_protection(c: Ctx) -> Rule:
     limit = nan_to_num(c.param("pregnancy_night_shift_protection.infant_age_limit"), nan=1)
     born, first_birthday = leave.infant(c, int(limit))
     nursing = (p.relation == c.RELATION["mother"]) & ~np.isnat(born)
-    pregnant = p.pregnancy_months >= months
     return Rule(
         conditions=[
             ("女性", p.female),
             ("在世", c.alive),
-            ("为用人单位职工", p.employment == c.EMPLOYMENT["employee"]),
-            ("怀孕7个月以上或哺乳未满1周岁婴儿", pregnant | nursing),
+            ("为用人单位职工", lambda rows: p.employment[rows] == c.EMPLOYMENT["employee"]),
+            (
+                "怀孕7个月以上或哺乳未满1周岁婴儿",
+                lambda rows: (p.pregnancy_months[rows] >= months) | nursing[rows],
+            ),
         ],
-        start=np.where(nursing, born, NAT),
-        end=np.where(nursing, first_birthday, NAT),
+        start=lambda rows: np.where(nursing[rows], born[rows], NAT),
+        end=lambda rows: np.where(nursing[rows], first_birthday[rows], NAT),
         facts={
             "why": lambda: np.where(
                 nursing,
