@@ -215,18 +215,15 @@ class Parameter:
         """Per-row values where rows carry their own region code (int array); region entries override."""
         history = self._history
         dtype = history.own.array.dtype
+        if history.regions and regions.size > 64 and regions.ndim == 1 and (regions == regions[0]).all():
+            # one county's rows (a batch partition): its own entry, or the general one
+            timeline = history.by_code.get(int(regions[0]), history.own)
+            return np.broadcast_to(np.asarray(timeline.at(on), dtype=dtype), regions.shape).copy()
         base = np.broadcast_to(np.asarray(history.own.at(on), dtype=dtype), regions.shape).copy()
         if not history.regions:
             return base
         if regions.size <= 64:  # a household's members: only the codes they carry
             codes = [(c, history.by_code[c]) for c in set(regions.ravel().tolist()) if c in history.by_code]
-        elif regions.ndim == 1 and (regions == regions[0]).all():  # one county's rows (a batch partition)
-            first = int(regions[0])
-            if first not in history.by_code:
-                return base
-            return np.broadcast_to(
-                np.asarray(history.by_code[first].at(on), dtype=dtype), regions.shape
-            ).copy()
         else:
             codes = [(int(c), t) for c, t in history.regions.items()]
         for code, timeline in codes:

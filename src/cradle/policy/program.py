@@ -733,6 +733,13 @@ class Ctx:
     def _member_of(self, relation: str) -> np.ndarray:
         out = np.full(len(self.households), -1, dtype=np.int64)
         rows = np.flatnonzero(self.persons.relation == RELATION[relation])
+        if self._member_bounds is not None and len(rows):  # listed household by household: each one's first
+            hh = self.persons.hh[rows]
+            first = np.empty(len(rows), dtype=bool)
+            first[0] = True
+            np.not_equal(hh[1:], hh[:-1], out=first[1:])
+            out[hh[first]] = rows[first]
+            return out
         out[self.persons.hh[rows[::-1]]] = rows[::-1]  # the first listed wins
         return out
 
