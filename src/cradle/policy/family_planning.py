@@ -81,7 +81,7 @@ def reward(c: Ctx, *, amount: str, sentence: str, note: str | None = None) -> Ru
             ("年满60周岁", lambda rows: age[rows] >= min_age[rows]),
         ],
         amount=c.param(amount),
-        start=c.birthday(min_age),
+        start=c.birthday_at(min_age),
         note=note,
         facts={
             "family": lambda: c.to_persons(np.where(only, "独生子女家庭", "农村计划生育双女家庭")),

@@ -210,9 +210,15 @@ def employer_allowance(c: Ctx, *, law: str) -> Rule:
 
 def infant(c: Ctx, years: int) -> tuple[np.ndarray, np.ndarray]:
     """Per person: the birth date of the youngest living child in the household under `years` on the as-of date
-    and the day it reaches that age (NaT where there is none), for 哺乳: the mother of such a child nurses it.
-    Only children born within the last `years` years and a day can be that young, so the birthdays are worked
-    out on those few rows (a batch has a child under one in about one household in a hundred)."""
+    and the day it reaches that age (NaT where there is none), for 哺乳: the mother of such a child nurses it."""
+    born, until = infant_by_household(c, years)
+    return c.to_persons(born), c.to_persons(until)
+
+
+def infant_by_household(c: Ctx, years: int) -> tuple[np.ndarray, np.ndarray]:
+    """`infant` per household. Only children born within the last `years` years and a day can be that young,
+    so the birthdays are worked out on those few rows (a batch has a child under one in about one household in
+    a hundred)."""
     p = c.persons
     recent = np.flatnonzero(
         c.is_child & c.alive & (p.birth_date > c.as_of - np.timedelta64(366 * years + 1, "D"))
@@ -221,7 +227,7 @@ def infant(c: Ctx, years: int) -> tuple[np.ndarray, np.ndarray]:
     last = np.full(len(c.households), NO_DAY, dtype=np.int64)
     np.maximum.at(last, p.hh[young], p.birth_date[young].astype(np.int64))
     born = np.where(last == NO_DAY, NAT.astype(np.int64), last).astype("datetime64[D]")
-    return c.to_persons(born), c.to_persons(add_years(born, years))
+    return born, add_years(born, years)
 
 
 _TWO_CHILD_POLICY = np.datetime64("2016-01-01", "D")

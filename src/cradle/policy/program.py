@@ -780,6 +780,21 @@ class Ctx:
             return found
         return dates.add_years(self.persons.birth_date, nan_to_num(years).astype(np.int64))
 
+    def birthday_at(self, years) -> Callable[[np.ndarray], np.ndarray]:
+        """`birthday(years)` as a function of person rows (a Rule's start or end): worked out at the eligible
+        rows only, unless the whole column is at hand already."""
+        birth = self.persons.birth_date
+
+        def at(rows: np.ndarray) -> np.ndarray:
+            if np.ndim(years) != 0:  # a figure per person
+                return dates.add_years(birth[rows], nan_to_num(years[rows]).astype(np.int64))
+            if np.isnan(years):
+                return np.full(len(rows), dates.NAT)
+            found = self._birthdays.get(int(years))
+            return found[rows] if found is not None else dates.add_years(birth[rows], int(years))
+
+        return at
+
     @_per_household
     def youngest_child_birth(self) -> np.ndarray:
         """Per household: the birth date of the youngest living child (NaT when there is none)."""
@@ -816,8 +831,12 @@ class Ctx:
     def hukou_within(self, code: int, hukou: np.ndarray | None = None) -> np.ndarray:
         """Hukou inside region `code` (a province, city or county code), by GB/T 2260 prefix."""
         hukou = self.persons.hukou if hukou is None else hukou
-        if code % 10000 == 0:
-            return hukou // 10000 == code // 10000
-        if code % 100 == 0:
-            return hukou // 100 == code // 100
-        return hukou == code
+        if code % 10000 == 0:  # the codes of the province: code // 10000 * 10000 up to the next province's
+            first, span = code // 10000 * 10000, 10000
+        elif code % 100 == 0:
+            first, span = code // 100 * 100, 100
+        else:
+            return hukou == code
+        if np.size(hukou) <= _FEW:
+            return hukou // span == first // span
+        return (hukou >= first) & (hukou < first + span)  # as the division, without dividing every code
