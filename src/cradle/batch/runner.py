@@ -16,6 +16,7 @@ platform's way (not Linux), workers are spawned and load all of it themselves.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -142,6 +143,7 @@ def _pool(workers: int):
     if sys.platform == "linux":
         load_packs()  # what the workers would each load: loaded once, before the fork
         published.refresh()
+        gc.freeze()  # and kept out of the garbage collector's passes with the rest (see run_batch)
         return mp.get_context("fork").Pool(workers, initializer=_forked_worker)
     return mp.get_context("spawn").Pool(workers)
 
@@ -182,13 +184,20 @@ def run_batch(
             progress(res, len(manifest["done"]), len(parts))
 
     _write_json_atomic(out / MANIFEST, manifest)
-    if workers == 1:
-        for part in todo:
-            finish(run_partition(spec, part, out))
-    else:
-        with _pool(workers) as pool:
-            for res in pool.imap_unordered(_work, [(spec, p, out) for p in todo]):
-                finish(res)
+    # What the process holds before the partitions (modules, packs, the desk's values) lives as long as the
+    # run: kept out of the garbage collector's passes, which otherwise walk all of it again and again while the
+    # formulas allocate (in a forked worker, touching and so copying the parent's pages as well)
+    gc.freeze()
+    try:
+        if workers == 1:
+            for part in todo:
+                finish(run_partition(spec, part, out))
+        else:
+            with _pool(workers) as pool:
+                for res in pool.imap_unordered(_work, [(spec, p, out) for p in todo]):
+                    finish(res)
+    finally:
+        gc.unfreeze()
     return BatchSummary(
         out,
         len(parts),

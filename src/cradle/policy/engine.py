@@ -67,6 +67,8 @@ def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
     """`value` (an array over the n rows, or a scalar) at the rows `idx`."""
     if not len(idx):  # no eligible row (most programs, for one household): nothing to pick
         return np.empty(0, dtype=dtype)
+    if callable(value):  # worked out at the eligible rows only (a period's start or end)
+        return _broadcast(value(idx), len(idx), dtype)
     kind = type(value)
     if kind is np.ndarray:
         if value.ndim == 0:
@@ -222,6 +224,14 @@ def evaluate(
 ) -> tuple[Rule, np.ndarray, np.ndarray | None]:
     """Runs one formula: (rule, eligible mask, first failing condition per row when `explain`); `n`: the
     entity's rows, when the caller has counted them."""
+    rule, eligible, failed, _rows = _evaluate(program, ctx, explain, n)
+    return rule, eligible, failed
+
+
+def _evaluate(
+    program: Program, ctx: Ctx, explain: bool, n: int | None
+) -> tuple[Rule, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """`evaluate`, and the eligible rows when the conditions already listed them (None: not listed)."""
     if n is None:
         n = _n_rows(program, ctx)
     ctx.program = program
@@ -230,13 +240,31 @@ def evaluate(
     if held is not None:  # the engine's condition, before the formula's own
         rule.conditions.insert(0, (program.in_force_label, held))
     eligible = None
+    rows = None  # the rows where every condition so far holds, once a condition checked only there lists them
     failed = np.full(n, -1, dtype=np.int64) if explain else None
     for i, (_label, cond) in enumerate(rule.conditions):
         kind = type(cond)
         if kind is np.ndarray and cond.dtype is _BOOL and cond.shape == (n,):
             pass  # the common case: a formula's own column
-        elif (kind is bool or kind is np.bool_ or np.ndim(cond) == 0) and cond:
+        elif (kind is bool or kind is np.bool_) and cond:
             continue  # holds for every row (in force on the as-of date): nothing to do
+        elif callable(cond):  # checked only at the rows where every earlier condition holds
+            if eligible is None:
+                eligible = np.ones(n, dtype=bool)
+                rows = np.arange(n)
+            elif rows is None:
+                rows = eligible.nonzero()[0]
+            held = _broadcast(cond(rows), len(rows), bool)
+            if not held.all():
+                # the rows still eligible are those that have not failed
+                fails = rows[~held]
+                if explain:
+                    failed[fails] = i
+                eligible[fails] = False
+                rows = rows[held]
+            continue
+        elif np.ndim(cond) == 0 and cond:
+            continue
         else:
             cond = _broadcast(cond, n, bool)
         if explain:
@@ -245,7 +273,8 @@ def evaluate(
             eligible = cond.copy()
         else:
             eligible &= cond
-    return rule, np.ones(n, dtype=bool) if eligible is None else eligible, failed
+        rows = None
+    return rule, np.ones(n, dtype=bool) if eligible is None else eligible, failed, rows
 
 
 def run(
@@ -312,8 +341,9 @@ def run(
                     ProgramResult(prog, ctx, [], None, 0, _NONE, _NONE, _NONE, None, _NO_DAY, _NO_DAY, None)
                 )
                 continue
-            rule, eligible, failed = evaluate(prog, ctx, explain, n)
-            idx = eligible.nonzero()[0]
+            rule, eligible, failed, idx = _evaluate(prog, ctx, explain, n)
+            if idx is None:
+                idx = eligible.nonzero()[0]
             amount = None
             if not len(idx):  # no row eligible (most programs, for one household): nothing to pick
                 hh_rows = ben_rows = _NONE

@@ -40,10 +40,16 @@ def two_child_policy(c: Ctx) -> np.ndarray:
     return c.layered("family_planning.two_child_policy_from").astype("datetime64[D]")
 
 
-def _born_since(c: Ctx, day: np.ndarray) -> np.ndarray:
-    """Per household: a child (living or not, born or adopted) born on or after `day` (per household)."""
+def _born_since(c: Ctx, day: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """At person rows: their household has a child (living or not, born or adopted) born on or after `day` (per
+    household)."""
     p = c.persons
-    return c.count_by_household(c.is_child & (p.birth_date >= c.to_persons(day))) > 0
+    is_child, hh = c.is_child, p.hh
+
+    def born_since(rows: np.ndarray) -> np.ndarray:
+        return c.count_members(hh[rows], lambda m: is_child[m] & (p.birth_date[m] >= day[hh[m]])) > 0
+
+    return born_since
 
 
 def reward(c: Ctx, *, amount: str, sentence: str, note: str | None = None) -> Rule:
@@ -55,20 +61,27 @@ def reward(c: Ctx, *, amount: str, sentence: str, note: str | None = None) -> Ru
     certified_before = np.isnat(h.certificate_date) | (h.certificate_date < cutoff)
     only = h.only_child_certificate & certified_before
     two_daughters = h.rural_two_daughters & ~h.only_child_certificate
-    urban = p.hukou_type == HUKOU_TYPE["urban"]
+    born_since = _born_since(c, cutoff)
+    hh, age = p.hh, c.age
     return Rule(
         conditions=[
             ("是父母", c.is_parent),
             ("在世", c.alive),
             ("户籍在本地", c.within_pack()),
-            ("独生子女家庭或农村二女户家庭", c.to_persons(h.only_child_certificate | h.rural_two_daughters)),
-            ("独生子女父母光荣证于全面两孩政策实施前领取", c.to_persons(only | two_daughters)),
-            ("全面两孩政策实施后未再生育", c.to_persons(~_born_since(c, cutoff))),
-            ("二女户为农村户籍", ~(c.to_persons(two_daughters) & urban)),
-            ("年满60周岁", c.age >= min_age),
+            (
+                "独生子女家庭或农村二女户家庭",
+                c.of_household(h.only_child_certificate | h.rural_two_daughters),
+            ),
+            ("独生子女父母光荣证于全面两孩政策实施前领取", c.of_household(only | two_daughters)),
+            ("全面两孩政策实施后未再生育", lambda rows: ~born_since(rows)),
+            (
+                "二女户为农村户籍",
+                lambda rows: ~(two_daughters[hh[rows]] & (p.hukou_type[rows] == HUKOU_TYPE["urban"])),
+            ),
+            ("年满60周岁", lambda rows: age[rows] >= min_age[rows]),
         ],
         amount=c.param(amount),
-        start=c.birthday(min_age),
+        start=c.birthday_at(min_age),
         note=note,
         facts={
             "family": lambda: c.to_persons(np.where(only, "独生子女家庭", "农村计划生育双女家庭")),
@@ -79,48 +92,65 @@ def reward(c: Ctx, *, amount: str, sentence: str, note: str | None = None) -> Ru
     )
 
 
-def _grade_ok(c: Ctx) -> np.ndarray:
-    """Per household: a disabled child's grade is three or worse (一级 is the worst), or no grade is given (the
-    family's certification as 伤残家庭 stands for it)."""
+def _grade_ok(c: Ctx, max_grade: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """At household rows: a disabled child's grade is three or worse (一级 is the worst), or no grade is given
+    (the family's certification as 伤残家庭 stands for it); `max_grade` per person."""
     p = c.persons
-    max_grade = _national(c, "special_max_disability_grade")
-    graded = c.is_child & p.disability & (p.disability_grade > 0)
-    return (c.count_by_household(graded) == 0) | (
-        c.count_by_household(graded & (p.disability_grade <= max_grade)) > 0
-    )
+    is_child = c.is_child
+
+    def ok(households: np.ndarray) -> np.ndarray:
+        def graded(m: np.ndarray) -> np.ndarray:
+            return is_child[m] & p.disability[m] & (p.disability_grade[m] > 0)
+
+        return (c.count_members(households, graded) == 0) | (
+            c.count_members(households, lambda m: graded(m) & (p.disability_grade[m] <= max_grade[m])) > 0
+        )
+
+    return ok
 
 
 def special(c: Ctx, kind: str, *, amount: str, sentence: str) -> Rule:
     """特别扶助 for each parent of a `kind` family (`bereaved` or `disabled_child`); `sentence` over the facts who,
     mother_age, min_age."""
     h, p = c.households, c.persons
-    living = c.is_child & c.alive
+    is_child, alive, hh, age = c.is_child, c.alive, p.hh, c.age
     mother = c.mother_of
-    mother_age = np.where(mother >= 0, c.age[np.maximum(mother, 0)], -1)
     min_age = _national(c, "special_mother_min_age")
+
+    def living(m: np.ndarray) -> np.ndarray:
+        return is_child[m] & alive[m]
+
     conditions = [
         ("是父母", c.is_parent),
         ("在世", c.alive),
         ("户籍在本地", c.within_pack()),
-        (KINDS[kind], c.to_persons(h.special_family == SPECIAL_FAMILY[kind])),
+        (KINDS[kind], c.of_household(h.special_family == SPECIAL_FAMILY[kind])),
     ]
     if kind == "bereaved":
         conditions.append(
-            ("独生子女死亡后未再生育或收养子女", c.to_persons(c.count_by_household(living) == 0))
+            ("独生子女死亡后未再生育或收养子女", lambda rows: c.count_members(hh[rows], living) == 0)
         )
     else:
-        other = c.count_by_household(living & ~p.disability) > 0
+        grade_ok = _grade_ok(c, _national(c, "special_max_disability_grade"))
         conditions += [
-            ("独生子女伤残等级达到三级以上", c.to_persons(_grade_ok(c))),
-            ("未再生育或收养其他子女", c.to_persons(~other)),
+            ("独生子女伤残等级达到三级以上", lambda rows: grade_ok(hh[rows])),
+            (
+                "未再生育或收养其他子女",
+                lambda rows: c.count_members(hh[rows], lambda m: living(m) & ~p.disability[m]) == 0,
+            ),
         ]
-    conditions.append(("女方年满49周岁", c.to_persons(mother_age) >= min_age))
+
+    def mother_age_at(rows: np.ndarray) -> np.ndarray:
+        at = mother[hh[rows]]
+        return np.where(at >= 0, age[np.maximum(at, 0)], -1)
+
+    conditions.append(("女方年满49周岁", lambda rows: mother_age_at(rows) >= min_age[rows]))
     return Rule(
         conditions=conditions,
         amount=c.param(amount),
         facts={
             "who": lambda: np.where(p.female, "母亲", "父亲"),
-            "mother_age": c.to_persons(mother_age),
+            "mother_age": lambda: mother_age_at(np.arange(len(hh))),
             "min_age": min_age,
         },
         explanation=sentence,
@@ -129,19 +159,25 @@ def special(c: Ctx, kind: str, *, amount: str, sentence: str) -> Rule:
 
 def special_member(c: Ctx) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
     """Per person: a living member of a 计划生育特殊家庭, and which kind (a fact for the explanation)."""
-    code = c.to_persons(c.households.special_family)
+    family = c.households.special_family
 
     def kind() -> np.ndarray:
+        code = c.to_persons(family)
         return np.where(code == SPECIAL_FAMILY["bereaved"], KINDS["bereaved"], KINDS["disabled_child"])
 
-    return (code != SPECIAL_FAMILY[None]) & c.alive, kind
+    member = np.zeros(len(c.persons), dtype=bool)
+    rows = c.members_of(np.flatnonzero(family != SPECIAL_FAMILY[None]))  # a few households in a thousand
+    member[rows] = c.alive[rows]
+    return member, kind
 
 
 def special_elder(c: Ctx) -> tuple[np.ndarray, np.ndarray]:
     """Per person: a living special-family member aged 60 or more (老年人), and the age limit."""
     member, _ = special_member(c)
     min_age = _national(c, "elderly_min_age")
-    return member & (c.age >= min_age), min_age
+    rows = np.flatnonzero(member)
+    member[rows] = c.age[rows] >= min_age[rows]
+    return member, min_age
 
 
 def care_home_priority(c: Ctx, *, sentence: str) -> Rule:
@@ -161,7 +197,7 @@ def housing_priority(c: Ctx, *, sentence: str) -> Rule:
     return Rule(
         conditions=[
             ("计划生育特殊家庭成员", member),
-            ("住房困难（符合当地住房保障条件）", c.to_persons(c.households.public_rental_eligible)),
+            ("住房困难（符合当地住房保障条件）", c.of_household(c.households.public_rental_eligible)),
         ],
         facts={"kind": kind},
         explanation=sentence,
@@ -174,7 +210,7 @@ def social_assistance(c: Ctx, *, sentence: str) -> Rule:
     return Rule(
         conditions=[
             ("计划生育特殊家庭成员", member),
-            ("符合最低生活保障或特困人员救助供养条件", c.to_persons(c.households.low_income)),
+            ("符合最低生活保障或特困人员救助供养条件", c.of_household(c.households.low_income)),
         ],
         facts={"kind": kind},
         explanation=sentence,
@@ -188,8 +224,8 @@ def nursing_allowance(c: Ctx, *, amount: str, sentence: str) -> Rule:
     return Rule(
         conditions=[
             ("计划生育特殊家庭老年人（年满60周岁）", elder),
-            ("生活长期不能自理", c.persons.cannot_self_care),
-            ("经济困难", c.to_persons(c.households.low_income)),
+            ("生活长期不能自理", lambda rows: c.persons.cannot_self_care[rows]),
+            ("经济困难", c.of_household(c.households.low_income)),
         ],
         amount=c.param(amount, regions=c.jurisdiction),
         facts={"age": c.age, "min_age": min_age},

@@ -210,9 +210,15 @@ def employer_allowance(c: Ctx, *, law: str) -> Rule:
 
 def infant(c: Ctx, years: int) -> tuple[np.ndarray, np.ndarray]:
     """Per person: the birth date of the youngest living child in the household under `years` on the as-of date
-    and the day it reaches that age (NaT where there is none), for 哺乳: the mother of such a child nurses it.
-    Only children born within the last `years` years and a day can be that young, so the birthdays are worked
-    out on those few rows (a batch has a child under one in about one household in a hundred)."""
+    and the day it reaches that age (NaT where there is none), for 哺乳: the mother of such a child nurses it."""
+    born, until = infant_by_household(c, years)
+    return c.to_persons(born), c.to_persons(until)
+
+
+def infant_by_household(c: Ctx, years: int) -> tuple[np.ndarray, np.ndarray]:
+    """`infant` per household. Only children born within the last `years` years and a day can be that young,
+    so the birthdays are worked out on those few rows (a batch has a child under one in about one household in
+    a hundred)."""
     p = c.persons
     recent = np.flatnonzero(
         c.is_child & c.alive & (p.birth_date > c.as_of - np.timedelta64(366 * years + 1, "D"))
@@ -221,23 +227,26 @@ def infant(c: Ctx, years: int) -> tuple[np.ndarray, np.ndarray]:
     last = np.full(len(c.households), NO_DAY, dtype=np.int64)
     np.maximum.at(last, p.hh[young], p.birth_date[young].astype(np.int64))
     born = np.where(last == NO_DAY, NAT.astype(np.int64), last).astype("datetime64[D]")
-    return c.to_persons(born), c.to_persons(add_years(born, years))
+    return born, add_years(born, years)
+
+
+_TWO_CHILD_POLICY = np.datetime64("2016-01-01", "D")
 
 
 def only_child_care(c: Ctx, *, law: str, key: str = "only_child_parent_care_leave.days") -> Rule:
     """The only child's leave to care for the parents: an adult, employed child of a household holding the
     独生子女父母光荣证 (a declared status, issued before 全面两孩 on 2016-01-01), with a living parent."""
     p = c.persons
-    parents_alive = c.count_by_household(c.is_parent & c.alive) > 0
+    is_parent, alive, age, hh = c.is_parent, c.alive, c.age, p.hh
     return Rule(
         conditions=[
             ("是子女", c.is_child),
-            ("在世", c.alive),
-            ("已成年", c.age >= 18),
-            ("家庭持有独生子女父母光荣证", c.to_persons(c.households.only_child_certificate)),
-            ("出生于全面两孩政策调整（2016-01-01）前", p.birth_date < np.datetime64("2016-01-01")),
-            ("本人为职工（由所在单位给予）", p.employment == c.EMPLOYMENT["employee"]),
-            ("父母在世", c.to_persons(parents_alive)),
+            ("在世", alive),
+            ("已成年", lambda rows: age[rows] >= 18),
+            ("家庭持有独生子女父母光荣证", c.of_household(c.households.only_child_certificate)),
+            ("出生于全面两孩政策调整（2016-01-01）前", lambda rows: p.birth_date[rows] < _TWO_CHILD_POLICY),
+            ("本人为职工（由所在单位给予）", lambda rows: p.employment[rows] == c.EMPLOYMENT["employee"]),
+            ("父母在世", lambda rows: c.count_members(hh[rows], lambda m: is_parent[m] & alive[m]) > 0),
         ],
         amount=c.param(key),
         facts={"law": law},

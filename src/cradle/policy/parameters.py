@@ -215,6 +215,10 @@ class Parameter:
         """Per-row values where rows carry their own region code (int array); region entries override."""
         history = self._history
         dtype = history.own.array.dtype
+        if history.regions and regions.size > 64 and regions.ndim == 1 and (regions == regions[0]).all():
+            # one county's rows (a batch partition): its own entry, or the general one
+            timeline = history.by_code.get(int(regions[0]), history.own)
+            return np.broadcast_to(np.asarray(timeline.at(on), dtype=dtype), regions.shape).copy()
         base = np.broadcast_to(np.asarray(history.own.at(on), dtype=dtype), regions.shape).copy()
         if not history.regions:
             return base

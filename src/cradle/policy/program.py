@@ -83,12 +83,16 @@ def pack_document(pack_id: str) -> PackDocument:
 
 @dataclass
 class Rule:
-    conditions: list[tuple[str, Any]]  # (label in Chinese, bool array or scalar), checked in order
+    # (label in Chinese, bool array or scalar, or a function of rows), checked in order. A function is called
+    # with the rows where every earlier condition holds (an int array) and gives its values there: a condition
+    # that costs work is then computed only for the rows still qualifying (a batch's few candidates, not its
+    # millions of persons). It reads nothing the explanation needs: parameters are read in the formula.
+    conditions: list[tuple[str, Any]]
     explanation: str  # str.format template over the row: entity columns, `facts`, amount, start, end
     amount: Any = (
         None  # float array/scalar (NaN: left to a lower level); datetime64 for deadlines; None: no amount
     )
-    start: Any = None  # datetime64 array/scalar
+    start: Any = None  # datetime64 array/scalar, or a function of the eligible rows giving their days
     end: Any = None
     # Extra per-row values named in the explanation. A value may be a function of no arguments, called only when
     # a sentence is written: facts that cost work (texts per row, month counts) cost a batch run nothing.
@@ -568,7 +572,8 @@ class Ctx:
         """The distinct jurisdiction codes of the households, found once per context's population."""
         kept = self._shared.get("distinct_codes")
         if kept is None or kept[0] is not codes:
-            kept = self._shared["distinct_codes"] = (codes, np.unique(codes))
+            one = len(codes) > _MANY and (codes == codes[0]).all()  # one county (a batch partition)
+            kept = self._shared["distinct_codes"] = (codes, codes[:1].copy() if one else np.unique(codes))
         return kept[1]
 
     # --- shared derivations (computed once per context) ---------------------------------------------------
@@ -582,6 +587,41 @@ class Ctx:
                 return np.full(len(self.persons.hh), values[0], dtype=values.dtype)
             return values.take(self.persons.hh)  # a gather of many rows: `take` is the quicker call
         return values[self.persons.hh]
+
+    def of_household(self, household_values) -> Callable[[np.ndarray], np.ndarray]:
+        """A household column as a condition on persons (Rule.conditions' function of rows): its value at
+        the person rows asked for, gathered only for those."""
+        values, hh = np.asarray(household_values), self.persons.hh
+        return lambda rows: values[hh[rows]]
+
+    def members_of(self, households: np.ndarray) -> np.ndarray:
+        """The person rows (in order) of the households at rows `households` (distinct, in order)."""
+        bounds = self._member_bounds
+        if bounds is None:
+            inside = np.zeros(len(self.households), dtype=bool)
+            inside[households] = True
+            return np.flatnonzero(inside[self.persons.hh])
+        first = bounds[households]
+        lengths = bounds[households + 1] - first
+        ends = np.cumsum(lengths)
+        return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(first - (ends - lengths), lengths)
+
+    def count_members(self, households: np.ndarray, holds: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """Per household row of `households` (repeats allowed): its members where `holds` (a function of person
+        rows) holds. The same as `count_by_household(holds(every row))[households]`, computed only over those
+        households' members when the persons are listed household by household."""
+        bounds = self._member_bounds
+        if bounds is None:
+            return self.count_by_household(holds(np.arange(len(self.persons.hh))))[households]
+        first = bounds[households]
+        lengths = bounds[households + 1] - first
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        members = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(first - starts, lengths)
+        running = np.empty(len(members) + 1, dtype=np.int64)
+        running[0] = 0
+        np.cumsum(holds(members), dtype=np.int64, out=running[1:])
+        return running[ends] - running[starts]
 
     def count_by_household(self, mask) -> np.ndarray:
         mask = np.asarray(mask, dtype=bool)
@@ -602,7 +642,9 @@ class Ctx:
         hh = self.persons.hh
         if len(hh) <= _MANY or not bool((hh[1:] >= hh[:-1]).all()):
             return None
-        return np.searchsorted(hh, np.arange(len(self.households) + 1))
+        bounds = np.zeros(len(self.households) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(hh, minlength=len(self.households)), out=bounds[1:])
+        return bounds
 
     @shared_property
     def age(self) -> np.ndarray:
@@ -721,6 +763,13 @@ class Ctx:
     def _member_of(self, relation: str) -> np.ndarray:
         out = np.full(len(self.households), -1, dtype=np.int64)
         rows = np.flatnonzero(self.persons.relation == RELATION[relation])
+        if self._member_bounds is not None and len(rows):  # listed household by household: each one's first
+            hh = self.persons.hh[rows]
+            first = np.empty(len(rows), dtype=bool)
+            first[0] = True
+            np.not_equal(hh[1:], hh[:-1], out=first[1:])
+            out[hh[first]] = rows[first]
+            return out
         out[self.persons.hh[rows[::-1]]] = rows[::-1]  # the first listed wins
         return out
 
@@ -739,6 +788,10 @@ class Ctx:
     def birthday(self, years) -> np.ndarray:
         """Per person: the date of the `years`-th birthday (clamped to month end: 29 Feb + 1 year = 28 Feb).
         Computed once per whole number of years, since several programs ask for the third birthday."""
+        if type(years) is np.ndarray and years.ndim == 1 and len(years) > _MANY and years.dtype.kind == "f":
+            first = years[0]
+            if first == first and (years == first).all():  # one figure for every person (a county's layer)
+                years = first
         if np.ndim(years) == 0:
             if np.isnan(years):
                 return np.full(len(self.persons), dates.NAT)
@@ -756,6 +809,21 @@ class Ctx:
                 self._birthdays[years] = found
             return found
         return dates.add_years(self.persons.birth_date, nan_to_num(years).astype(np.int64))
+
+    def birthday_at(self, years) -> Callable[[np.ndarray], np.ndarray]:
+        """`birthday(years)` as a function of person rows (a Rule's start or end): worked out at the eligible
+        rows only, unless the whole column is at hand already."""
+        birth = self.persons.birth_date
+
+        def at(rows: np.ndarray) -> np.ndarray:
+            if np.ndim(years) != 0:  # a figure per person
+                return dates.add_years(birth[rows], nan_to_num(years[rows]).astype(np.int64))
+            if np.isnan(years):
+                return np.full(len(rows), dates.NAT)
+            found = self._birthdays.get(int(years))
+            return found[rows] if found is not None else dates.add_years(birth[rows], int(years))
+
+        return at
 
     @_per_household
     def youngest_child_birth(self) -> np.ndarray:
@@ -793,8 +861,12 @@ class Ctx:
     def hukou_within(self, code: int, hukou: np.ndarray | None = None) -> np.ndarray:
         """Hukou inside region `code` (a province, city or county code), by GB/T 2260 prefix."""
         hukou = self.persons.hukou if hukou is None else hukou
-        if code % 10000 == 0:
-            return hukou // 10000 == code // 10000
-        if code % 100 == 0:
-            return hukou // 100 == code // 100
-        return hukou == code
+        if code % 10000 == 0:  # the codes of the province: code // 10000 * 10000 up to the next province's
+            first, span = code // 10000 * 10000, 10000
+        elif code % 100 == 0:
+            first, span = code // 100 * 100, 100
+        else:
+            return hukou == code
+        if np.size(hukou) <= _FEW:
+            return hukou // span == first // span
+        return (hukou >= first) & (hukou < first + span)  # as the division, without dividing every code

@@ -104,21 +104,27 @@ def pregnancy_night_shift_protection(c: Ctx) -> Rule:
     p = c.persons
     months = c.param("pregnancy_night_shift_protection.min_pregnancy_months")
     limit = nan_to_num(c.param("pregnancy_night_shift_protection.infant_age_limit"), nan=1)
-    born, first_birthday = leave.infant(c, int(limit))
-    nursing = (p.relation == c.RELATION["mother"]) & ~np.isnat(born)
-    pregnant = p.pregnancy_months >= months
+    born, first_birthday = leave.infant_by_household(c, int(limit))
+    hh, mother = p.hh, c.RELATION["mother"]
+
+    def nursing(rows: np.ndarray) -> np.ndarray:
+        return (p.relation[rows] == mother) & ~np.isnat(born[hh[rows]])
+
     return Rule(
         conditions=[
             ("女性", p.female),
             ("在世", c.alive),
-            ("为用人单位职工", p.employment == c.EMPLOYMENT["employee"]),
-            ("怀孕7个月以上或哺乳未满1周岁婴儿", pregnant | nursing),
+            ("为用人单位职工", p.employment == c.EMPLOYMENT["employee"]),  # half of the persons are left
+            (
+                "怀孕7个月以上或哺乳未满1周岁婴儿",
+                lambda rows: (p.pregnancy_months[rows] >= months) | nursing(rows),
+            ),
         ],
-        start=np.where(nursing, born, NAT),
-        end=np.where(nursing, first_birthday, NAT),
+        start=lambda rows: np.where(nursing(rows), born[hh[rows]], NAT),
+        end=lambda rows: np.where(nursing(rows), first_birthday[hh[rows]], NAT),
         facts={
             "why": lambda: np.where(
-                nursing,
+                nursing(np.arange(len(hh))),
                 "正在哺乳未满1周岁的婴儿",
                 np.char.add(np.char.add("怀孕", p.pregnancy_months.astype(str)), "个月"),
             )
