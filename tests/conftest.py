@@ -20,6 +20,12 @@ if os.environ.get("CI"):
 os.environ.setdefault("CRADLE_API_RATE_PER_MINUTE", "0")
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked `slow` (half a minute or more) first: one started near the end ran on one worker while the
+    other had nothing left to do. A stable sort, so every xdist worker collects the same order."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     server = start_temp_postgres()

@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 
+import pytest
 from pypdf import PdfReader
 
 from cradle.auth.testing import bearer_for
@@ -58,6 +59,7 @@ def test_every_export_report_and_search_route_is_asked(app_client):  # noqa: F81
     assert set(ASKED) <= gets
 
 
+@pytest.mark.slow
 def test_370304_gets_nothing_of_370303_from_exports_reports_and_searches(app_client, auth_url):  # noqa: F811
     ids = seed(auth_url)
     other = bearer_for(auth_url, "county_official", "370304")

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from cradle.batch.compute import entitlements
 from cradle.batch.registry_source import to_frames
@@ -96,6 +97,7 @@ def test_registry_source_equals_calc(tmp_path):
         assert got == expected
 
 
+@pytest.mark.slow
 def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path):
     """The region's households from facts loaded in bulk equal the registry's own builder asked person by
     person (the 免申即享 path), household for household; and the bulk load sends a few queries per table, not

@@ -168,6 +168,7 @@ def _scrape(url: str) -> dict:
     return samples(httpx.get(url, timeout=30).text)
 
 
+@pytest.mark.slow
 def test_the_workers_of_cradle_serve_are_summed(svc_sqlite_url, tmp_path):
     port, metrics_port = _free_port(), _free_port()
     env = {

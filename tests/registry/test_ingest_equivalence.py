@@ -70,6 +70,7 @@ def _ingest(url: str, path: Path, first_load: bool, monkeypatch) -> dict:
     return first, second
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("first_load", [False, True], ids=["daily", "first_load"])
 def test_the_stored_tables_are_those_stored_before(migrated_db_url, feed, first_load, monkeypatch):
     golden = json.loads(GOLDEN.read_text())

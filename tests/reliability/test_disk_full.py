@@ -16,6 +16,7 @@ from cradle.reliability import diskfull
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `from payments.helpers import …`
 
 
+@pytest.mark.slow
 def test_every_export_command_on_a_full_disk(migrated_sqlite):
     attempts = diskfull.run(migrated_sqlite)
     assert len(attempts) == len(diskfull.commands(Path("/x")))

@@ -50,10 +50,12 @@ def _check(r, workdir: Path):
     assert requests >= sum(r.statuses.values())  # every answer the users counted has its line
 
 
+@pytest.mark.slow
 def test_load_curve_sqlite(tmp_path):
     _check(run_curve(f"sqlite:///{tmp_path / 'load.db'}", tmp_path, label="SQLite", **SHORT), tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_load_curve_postgres(pg_url, tmp_path):
     _check(run_curve(pg_url, tmp_path, label="PostgreSQL", **SHORT), tmp_path)
