@@ -31,7 +31,7 @@ def driver(requests_file: str) -> None:
     """Runs under valgrind: warms up, waits for the counters to be zeroed, submits the rest, waits for the dump."""
     import uvloop
 
-    from asgi_post import post
+    from cradle.testing.asgi import call
     from cradle.web.app import serve_app
 
     reqs = pickle.loads(Path(requests_file).read_bytes())
@@ -42,7 +42,7 @@ def driver(requests_file: str) -> None:
             if i == WARM:
                 print("READY", flush=True)
                 sys.stdin.readline()
-            status = await post(app, PATH, headers, body)
+            status = (await call(app, "POST", PATH, [body], headers)).status
             assert status == 201, status
         print("DONE", flush=True)
         sys.stdin.readline()

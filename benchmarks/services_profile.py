@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sqlalchemy import event  # noqa: E402
 
-from asgi_post import post  # noqa: E402
 from cradle.db import get_engine, session_scope  # noqa: E402
+from cradle.testing.asgi import call  # noqa: E402
 from services_http import SECRET, make_citizens  # noqa: E402
 from services_submissions import application, prepared, prepared_database  # noqa: E402
 
@@ -120,7 +120,7 @@ def through_app(url: str, lo: int, hi: int, stmts: Statements, profile: bool, to
         requests.append((headers, body))
 
     async def run(batch) -> list[int]:
-        return [await post(app, PATH, h, b) for h, b in batch]
+        return [(await call(app, "POST", PATH, [b], h)).status for h, b in batch]
 
     async def main() -> None:
         async with app.router.lifespan_context(app):

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cradle.assistance import sample
+from sqlalchemy import select
+
+from cradle.assistance import cycle, sample
+from cradle.assistance.models import Cycle
 from cradle.auth import roles
 from cradle.auth.actor import Actor
+from cradle.db import session_scope
 
 COUNTY = "620402"  # 白银区
 TOWN = "620402001"
@@ -84,3 +88,10 @@ def accounts(ids: list[str], town: str = TOWN, villages: dict[str, str] | None =
 
 def day(s: str) -> dt.date:
     return dt.date.fromisoformat(s)
+
+
+def entries_2025(url: str) -> dict[str, int]:
+    """ID number -> entry id of the county's 2025 list (one program per person in 2025)."""
+    with session_scope(url) as s:
+        c = s.execute(select(Cycle).where(Cycle.county == COUNTY, Cycle.year == 2025)).scalar_one()
+        return {e.id_number: e.id for e in cycle.entries(s, c)}

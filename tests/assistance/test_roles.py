@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from cradle.assistance import cycle, families, report
-from cradle.assistance.models import Cycle, Entry, Notice, Objection
+from cradle.assistance.models import Entry, Notice, Objection
 from cradle.audit import AuditEntry
 from cradle.auth import roles
 from cradle.auth.actor import Actor
@@ -33,6 +33,7 @@ from .helpers import (
     accounts,
     county,
     day,
+    entries_2025,
     father,
     mother,
     other_village,
@@ -44,17 +45,10 @@ from .helpers import (
 HOMES = {p(n): VILLAGE if n < 4 else OTHER_VILLAGE for n in range(8) for p in (mother, father)}
 
 
-def _listed(url: str) -> dict[str, int]:
-    """ID number -> entry id (one program per person in 2025)."""
-    with session_scope(url) as s:
-        c = s.execute(select(Cycle).where(Cycle.county == COUNTY, Cycle.year == 2025)).scalar_one()
-        return {e.id_number: e.id for e in cycle.entries(s, c)}
-
-
 def _open_2025(url: str) -> dict[str, int]:
     with session_scope(url) as s:
         cycle.find_candidates(s, county, COUNTY, 2025, year_2025())
-    listed = _listed(url)
+    listed = entries_2025(url)
     with session_scope(url) as s:
         cycle.set_accounts(s, county, COUNTY, 2025, accounts(sorted(listed), villages=HOMES))
     return listed

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from cradle.assistance import cycle, families, report, sample
-from cradle.assistance.models import Cycle, Entry, Objection, TownReview
+from cradle.assistance.models import Entry, Objection, TownReview
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.testing import bearer_for, make_account
@@ -30,6 +30,7 @@ from .helpers import (
     accounts,
     county,
     day,
+    entries_2025,
     father,
     mother,
     town,
@@ -51,12 +52,6 @@ def _names(families_: tuple[int, ...]) -> set[str]:
     return {f"{r}{n}" for n in families_ for r in ("母", "父")}
 
 
-def _listed(url: str) -> dict[str, int]:
-    with session_scope(url) as s:
-        c = s.execute(select(Cycle).where(Cycle.county == COUNTY, Cycle.year == 2025)).scalar_one()
-        return {e.id_number: e.id for e in cycle.entries(s, c)}
-
-
 def _open_2025(url: str) -> dict[str, int]:
     """The county finds the candidates and places families 0-2 and 4-5 in their towns (3, 6, 7 in none)."""
     with session_scope(url) as s:
@@ -65,7 +60,7 @@ def _open_2025(url: str) -> dict[str, int]:
     placed += accounts(sorted(_people(THEIRS)), OTHER_TOWN)
     with session_scope(url) as s:
         cycle.set_accounts(s, county, COUNTY, 2025, placed)
-    return _listed(url)
+    return entries_2025(url)
 
 
 def test_a_town_sees_and_acts_on_its_own_people_and_reviews_its_own_part(svc_url):

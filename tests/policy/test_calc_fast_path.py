@@ -2,16 +2,16 @@
 status, headers and bytes, the same route on the request's log line and metrics; anything it is not sure of goes
 to the route."""
 
-import asyncio
 import copy
 import datetime as dt
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from cradle.ops.metrics import route_of
 from cradle.policy.api import CalcFastPath, _plain_query
+from cradle.testing.asgi import call, served_by_fast_path
+from cradle.testing.loops import run_alone
 from cradle.web.app import create_app
 
 from .conftest import EXAMPLE
@@ -38,57 +38,11 @@ def _body(doc) -> bytes:
     return doc if isinstance(doc, bytes) else json.dumps(doc, ensure_ascii=False).encode()
 
 
-async def _call(
-    app, method: str, target: str, chunks: list[bytes], headers: list
-) -> tuple[dict, int, list, bytes]:
-    """(scope after the call, status, headers without the request id, body) of one request sent to `app`."""
-    path, _, query = target.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": query.encode(),
-        "headers": [(b"host", b"test"), *headers],
-        "client": ("127.0.0.1", 5000),
-        "server": ("test", 80),
-    }
-    messages = [
-        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)
-    ]
-
-    async def receive():
-        if messages:
-            return messages.pop(0)
-        await asyncio.sleep(3600)
-
-    sent = []
-
-    async def send(message):
-        sent.append(message)
-
-    await app(scope, receive, send)
-    start = sent[0]
-    kept = [(k, v) for k, v in start["headers"] if k != b"x-request-id"]
-    return scope, start["status"], kept, b"".join(m.get("body", b"") for m in sent[1:])
-
-
 def _both(apps, method, target, chunks, headers=()):
     async def run():
-        return [await _call(app, method, target, chunks, list(headers)) for app in apps]
+        return [await call(app, method, target, chunks, list(headers)) for app in apps]
 
-    with ThreadPoolExecutor(
-        1
-    ) as pool:  # an event loop of its own (a browser test may leave one running here)
-        return pool.submit(asyncio.run, run()).result()
-
-
-def _served_by_fast_path(scope) -> bool:
-    return "fastapi_middleware_astack" not in scope  # the framework's layers were not entered
+    return run_alone(run())
 
 
 REQUESTS = [
@@ -125,8 +79,8 @@ def test_the_fast_path_answers_what_the_route_answers(apps, query, doc, headers,
     )
     assert answer == route_answer
     assert route_of(scope) == route_of(route_scope) == "/api/v1/calc"  # the log line's and the metrics' route
-    assert _served_by_fast_path(scope) is fast
-    assert not _served_by_fast_path(route_scope)
+    assert served_by_fast_path(scope) is fast
+    assert not served_by_fast_path(route_scope)
 
 
 def test_a_body_sent_in_parts_and_no_date_given(apps):
@@ -135,14 +89,14 @@ def test_a_body_sent_in_parts_and_no_date_given(apps):
     (scope, *answer), (_, *route_answer) = _both(apps, "POST", "/api/v1/calc", parts)
     assert answer == route_answer and answer[0] == 200
     assert json.loads(answer[2])["as_of"] == dt.date.today().isoformat()
-    assert _served_by_fast_path(scope)
+    assert served_by_fast_path(scope)
 
 
 def test_other_methods_and_paths_go_to_the_routes(apps):
     for method, target in [("GET", "/api/v1/calc?on=2025-07-01"), ("POST", "/api/v1/calc/?on=2025-07-01")]:
         (scope, *answer), (_, *route_answer) = _both(apps, method, target, [_body(EXAMPLE)])
         assert answer == route_answer and answer[0] in (404, 405, 307)
-        assert not _served_by_fast_path(scope)
+        assert not served_by_fast_path(scope)
 
 
 def test_plain_query_strings():

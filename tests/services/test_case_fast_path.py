@@ -6,10 +6,8 @@ with the fast path and one without it, with the same case number drawn in both."
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -22,6 +20,8 @@ from cradle.ops.metrics import route_of
 from cradle.services import validate
 from cradle.services.api import CaseFastPath
 from cradle.services.models import Case, IdempotentRequest
+from cradle.testing.asgi import call, served_by_fast_path
+from cradle.testing.loops import run_alone
 from cradle.testing.postgres import copy_sqlite, database_from_template
 from cradle.web.app import create_app
 
@@ -56,45 +56,6 @@ def _apps(urls):
     for app, url in zip((fast, route), urls, strict=True):
         app.state.database_url = url
     return fast, route
-
-
-async def _call(app, target: str, body: bytes, headers: list) -> tuple[dict, int, list, bytes]:
-    """(scope after the call, status, headers without the request id, body) of one POST sent to `app`."""
-    path, _, query = target.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": query.encode(),
-        "headers": [(b"host", b"test"), *headers],
-        "client": ("127.0.0.1", 5000),
-        "server": ("test", 80),
-    }
-    messages = [{"type": "http.request", "body": body[:50], "more_body": True}]
-    messages.append({"type": "http.request", "body": body[50:], "more_body": False})
-
-    async def receive():
-        if messages:
-            return messages.pop(0)
-        await asyncio.sleep(3600)
-
-    sent = []
-
-    async def send(message):
-        sent.append(message)
-
-    await app(scope, receive, send)
-    kept = [(k, v) for k, v in sent[0]["headers"] if k != b"x-request-id"]
-    return scope, sent[0]["status"], kept, b"".join(m.get("body", b"") for m in sent[1:])
-
-
-def _served_by_fast_path(scope) -> bool:
-    return "fastapi_middleware_astack" not in scope  # the framework's layers were not entered
 
 
 def _bearer(url: str, id_number: str, name: str) -> tuple[bytes, bytes]:
@@ -159,23 +120,21 @@ def test_the_fast_path_answers_what_the_route_answers(twin_urls):
         out = []
         for i, (target, doc, headers, who, _) in enumerate(STEPS):
             _step[0], pair = i, []
+            body = _json_body(doc)
             for app, tokens in zip(apps, callers, strict=True):
                 sent = [*headers, tokens[who]] if who else list(headers)
-                pair.append(await _call(app, target, _json_body(doc), sent))
+                pair.append(await call(app, "POST", target, [body[:50], body[50:]], sent))
             out.append(pair)
         return out
 
-    with ThreadPoolExecutor(
-        1
-    ) as pool:  # an event loop of its own (a browser test may leave one running here)
-        answers = pool.submit(asyncio.run, run()).result()
+    answers = run_alone(run())
     for (target, _, _, _, fast), ((scope, *answer), (route_scope, *route_answer)) in zip(
         STEPS, answers, strict=True
     ):
         assert answer == route_answer, (target, answer[0], answer[2][:300])
         assert route_of(scope) == route_of(route_scope)  # the log line's and the metrics' route
-        assert _served_by_fast_path(scope) is fast, (target, answer[0], answer[2][:300])
-        assert not _served_by_fast_path(route_scope)
+        assert served_by_fast_path(scope) is fast, (target, answer[0], answer[2][:300])
+        assert not served_by_fast_path(route_scope)
     statuses = [a[0][1] for a in answers]
     assert statuses[:2] == [201, 201] and statuses[5] == 201 and 201 not in statuses[6:]
     assert dict(answers[1][0][2])[b"idempotent-replayed"] == b"true"
