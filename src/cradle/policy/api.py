@@ -9,7 +9,6 @@ import re
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
@@ -21,7 +20,7 @@ from cradle.policy.household import Household, json_object, parse_household
 from cradle.policy.listing import list_programs
 from cradle.policy.packs import load_packs
 from cradle.policy.schemas import CalcOut, ClauseOut, DocumentOut, ProgramOut, RegionOut
-from cradle.web.fastpath import read_body, replay
+from cradle.web.fastpath import is_post_to, post_route, read_body, replay
 
 router = APIRouter(prefix="/api/v1", tags=["policy"])
 
@@ -120,15 +119,10 @@ class CalcFastPath:
 
     def __init__(self, app) -> None:
         self.app = app
-        self.route = next(r for r in router.routes if isinstance(r, APIRoute) and r.path == CALC_PATH)
+        self.route = post_route(router, CALC_PATH)
 
     async def __call__(self, scope, receive, send):
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "POST"
-            or scope["path"] != CALC_PATH
-            or scope.get("root_path")
-        ):
+        if not is_post_to(scope, CALC_PATH):
             return await self.app(scope, receive, send)
         query = _plain_query(scope.get("query_string", b""))
         if query is None:

@@ -13,7 +13,6 @@ from urllib.parse import quote
 import anyio.to_thread
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -68,7 +67,7 @@ from cradle.services.schemas import (
     TaskOut,
     VerifyOut,
 )
-from cradle.web.fastpath import read_body, replay
+from cradle.web.fastpath import is_post_to, post_route, read_body, replay
 
 router = APIRouter(prefix="/api/v1/services", tags=["services"])
 PDF = {200: {"content": {"application/pdf": {}}}}
@@ -248,20 +247,10 @@ class CaseFastPath:
 
     def __init__(self, app) -> None:
         self.app = app
-        self.route = next(
-            r
-            for r in router.routes
-            if isinstance(r, APIRoute) and r.path == CASES_PATH and "POST" in r.methods
-        )
+        self.route = post_route(router, CASES_PATH)
 
     async def __call__(self, scope, receive, send):
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "POST"
-            or scope["path"] != CASES_PATH
-            or scope.get("root_path")
-            or scope.get("query_string")
-        ):
+        if not is_post_to(scope, CASES_PATH) or scope.get("query_string"):
             return await self.app(scope, receive, send)
         content_type, keys = None, []
         for name, value in scope["headers"]:
