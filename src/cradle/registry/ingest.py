@@ -139,10 +139,12 @@ def _record_no_index(stage: Table) -> Index:
     return Index(f"ix_{stage.name}_record_no", stage.c.record_no)
 
 
-def _stage_frame(stage: Table, df: pl.DataFrame, keep: tuple[str, ...] = ()) -> pl.DataFrame:
+def _stage_frame(
+    stage: Table, df: pl.DataFrame, keep: tuple[str, ...] = (), by_id_number: bool = True
+) -> pl.DataFrame:
     """The good rows as they will be staged: the one place file values are transformed for writing (ID numbers
     encrypted). Runs in the preparing thread, so it overlaps the database's work on the previous batch. `keep`:
-    more columns of `df` to carry along."""
+    more columns of `df` to carry along. `by_id_number` False (a first load): in file order."""
     names = [c.name for c in stage.columns if c.name not in (SOURCE, NEW)]
     df = _encrypt_ids(df, [n for n in names if _id_region(n) in names])
     secret = [c.name for c in stage.columns if c.info.get("encrypted")]
@@ -152,8 +154,10 @@ def _stage_frame(stage: Table, df: pl.DataFrame, keep: tuple[str, ...] = ()) -> 
             pl.Series(n, ring.encrypt_many(df[n].to_list()), dtype=pl.String) for n in secret
         )
     # Sorted by ID number as stored, each batch's insertions walk the person index in order (stable, so the
-    # file's first row still wins among rows naming the same person).
-    return df.select(*names, *keep).sort("id_number", maintain_order=True, nulls_last=True)
+    # file's first row still wins among rows naming the same person). A first load keeps no ID-number index up
+    # and leaves the rows in file order, so record numbers and ids arrive in order (`Ingester.prepare`).
+    df = df.select(*names, *keep)
+    return df.sort("id_number", maintain_order=True, nulls_last=True) if by_id_number else df
 
 
 def _load_stage(conn: Connection, stage: Table, columns: list[str], payload: bytes | str) -> None:
@@ -352,7 +356,10 @@ class Ingester:
             if conflicts.height:
                 bad = pl.concat([bad, self._conflicts(raw, conflicts)], how="diagonal_relaxed")
             good = good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON), id_key("id_number"))
-            good, merged = self.first.settle(_stage_frame(self.stage, good, keep=(KEY,)))
+            # In file order: the ids the run gives (source records and persons) then follow the record numbers,
+            # so each batch's entries land at the right edge of the record-number index SQLite keeps up, rather
+            # than at random over the batch's span (sorted by ID number, its insert took 2.6 times the person's)
+            good, merged = self.first.settle(_stage_frame(self.stage, good, keep=(KEY,), by_id_number=False))
             self.first.keep_households(good)
         else:
             good = _stage_frame(self.stage, good.with_columns(pl.lit(None, dtype=pl.Int64).alias(PERSON)))
