@@ -16,6 +16,7 @@ several as-of dates. A household the checkout refuses gives its problems as its 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import datetime as dt
 import json
@@ -42,10 +43,10 @@ def _moved(household: dict, code: str) -> dict:
 def cases(path: Path, generated: int) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     sys.path.insert(0, str(ROOT / "tests" / "policy"))
-    import calc_latency  # noqa: PLC0415 (the benchmark's households)
     from hypothesis import HealthCheck, given, settings  # noqa: PLC0415
     from test_properties import households as strategy  # noqa: PLC0415
 
+    import calc_latency  # noqa: PLC0415 (the benchmark's households)
     from cradle.policy.cases import load_cases  # noqa: PLC0415
 
     out: list[dict] = []
@@ -95,10 +96,8 @@ def answers(path: Path, out_path: Path) -> None:
             except Problems as exc:
                 answer = {"problems": [p.as_dict("en") for p in exc.problems]}
             lines.append(b"%d alone explain=%d " % (k, explain) + orjson.dumps(answer))
-        try:
+        with contextlib.suppress(Problems):  # a refused household is answered alone only
             valid.setdefault(item["on"], []).append((k, parse_household(body, on)))
-        except Problems:
-            pass
     for on, found in valid.items():
         for start in range(0, len(found), BATCH):
             group = found[start : start + BATCH]

@@ -17,6 +17,7 @@ import numpy as np
 
 NAT = np.datetime64("NaT", "D")
 _NAT_INT = np.iinfo(np.int64).min  # NaT's integer day number
+_FEW = 16  # days (one household's members) worked out in Python rather than through NumPy's calls
 
 
 def day(value: dt.date | str | np.datetime64 | None) -> np.datetime64:
@@ -140,12 +141,41 @@ def add_days(d, n) -> np.ndarray:
     """`d` plus `n` days; NaT where `n` is NaN (an unknown number of days gives no date)."""
     n = np.asarray(n)
     if n.dtype.kind == "f":
+        if (
+            n.ndim == 1
+            and len(n) <= _FEW
+            and type(d) is np.ndarray
+            and d.shape == n.shape
+            and d.dtype == _DAY
+        ):
+            found = _few_add_days(d, n)
+            if found is not None:
+                return found
         unknown = np.isnan(n)
         out = np.asarray(d, dtype="datetime64[D]") + np.where(unknown, 0, n).astype(np.int64).astype(
             "timedelta64[D]"
         )
         return np.where(unknown, NAT, out)
     return np.asarray(d, dtype="datetime64[D]") + n.astype(np.int64).astype("timedelta64[D]")
+
+
+_DAY = np.dtype("datetime64[D]")
+_FEW_SPAN = 1 << 40  # day numbers and shifts well inside int64 (no overflow to mimic)
+
+
+def _few_add_days(d: np.ndarray, n: np.ndarray) -> np.ndarray | None:
+    """add_days of a few days and figures, in Python (NumPy's where, casts and sum cost about a microsecond a
+    call whatever the length): NaT where the figure is NaN or the day NaT, the figure's whole days (towards
+    zero) added otherwise. None for an infinite or huge figure (left to NumPy)."""
+    out = []
+    for day, k in zip(d.view(np.int64).tolist(), n.tolist(), strict=True):
+        if k != k or day == _NAT_INT:
+            out.append(_NAT_INT)
+        elif -_FEW_SPAN < k < _FEW_SPAN and -_FEW_SPAN < day < _FEW_SPAN:
+            out.append(day + int(k))
+        else:
+            return None
+    return np.array(out, dtype=np.int64).view(_DAY)
 
 
 def age(birth, on) -> np.ndarray:
@@ -189,9 +219,6 @@ def months_between(start, end) -> np.ndarray:
     em, ed = _month_and_day(end)
     n = em - sm + (ed > sd)
     return np.maximum(n, 0)
-
-
-_FEW = 16  # days (one household's members) worked out in Python rather than through NumPy's conversions
 
 
 def _few_months_between(start: np.ndarray, end: np.ndarray) -> np.ndarray | None:
