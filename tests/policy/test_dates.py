@@ -109,10 +109,15 @@ def test_a_few_days_in_python_equal_the_arrays_of_many():
     figures = rng.choice([0.0, 15.0, 98.5, -3.7, 158.0, np.nan], 400)
     later = (days + rng.integers(-400, 2000, 400)).astype("datetime64[D]")
     later[::23] = dates.NAT
+    shifts = rng.integers(-30, 80, 400)
     many_days = dates.add_days(days, figures)
     many_months = dates.months_between(days, later)
+    many_shifted = dates.add_months(days, shifts)
+    many_birthdays = dates.add_years(days, 3)
     for i in range(0, 400, 4):
         few = slice(i, i + 4)
+        assert np.array_equal(dates.add_months(days[few], shifts[few]), many_shifted[few], equal_nan=True)
+        assert np.array_equal(dates.add_years(days[few], 3), many_birthdays[few], equal_nan=True)
         assert np.array_equal(dates.add_days(days[few], figures[few]), many_days[few], equal_nan=True)
         assert dates.add_days(days[few], figures[few]).dtype == many_days.dtype
         if not np.isnat(days[few]).any() and not np.isnat(later[few]).any():

@@ -10,6 +10,7 @@ conversions, which are the slow part. Dates outside the calendar's years take th
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import lru_cache
 
@@ -18,6 +19,7 @@ import numpy as np
 NAT = np.datetime64("NaT", "D")
 _NAT_INT = np.iinfo(np.int64).min  # NaT's integer day number
 _FEW = 16  # days (one household's members) worked out in Python rather than through NumPy's calls
+_DAY = np.dtype("datetime64[D]")
 
 
 def day(value: dt.date | str | np.datetime64 | None) -> np.datetime64:
@@ -109,7 +111,35 @@ def add_months(d, months) -> np.ndarray:
                 target[nat] = 0
             offset = np.minimum(cal["dom0"][idx], cal["month_len"][target] - 1)
             return _days_of(cal["month_first"][target] + offset, nat)
+    if d.ndim == 1 and len(d) <= _FEW:
+        shift = np.asarray(months, dtype=np.int64)
+        if shift.ndim == 0 or shift.shape == d.shape:
+            found = _few_add_months(d, shift)
+            if found is not None:
+                return found
     return _add_months(d, months)
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # day 0 of datetime64[D]
+
+
+def _few_add_months(d: np.ndarray, shift: np.ndarray) -> np.ndarray | None:
+    """add_months of a few days, in Python (NumPy's conversions to months and back cost several microseconds a
+    call whatever the length): None when a day or its result is not a date of the calendar's years."""
+    shifts = [int(shift)] * len(d) if shift.ndim == 0 else shift.tolist()
+    out = []
+    for day, k in zip(d.tolist(), shifts, strict=True):
+        if day is None:  # NaT stays NaT
+            out.append(_NAT_INT)
+            continue
+        if type(day) is not dt.date:
+            return None
+        year, month0 = divmod(day.year * 12 + day.month - 1 + k, 12)
+        if not 1 <= year <= 9999:
+            return None
+        last = calendar.monthrange(year, month0 + 1)[1]
+        out.append(dt.date(year, month0 + 1, min(day.day, last)).toordinal() - _EPOCH_ORDINAL)
+    return np.array(out, dtype=np.int64).view(_DAY)
 
 
 @lru_cache(maxsize=16)
@@ -159,7 +189,6 @@ def add_days(d, n) -> np.ndarray:
     return np.asarray(d, dtype="datetime64[D]") + n.astype(np.int64).astype("timedelta64[D]")
 
 
-_DAY = np.dtype("datetime64[D]")
 _FEW_SPAN = 1 << 40  # day numbers and shifts well inside int64 (no overflow to mimic)
 
 
