@@ -558,21 +558,30 @@ def json_object(data: dict | str | bytes, not_an_object: str) -> dict:
     """`data` (a JSON text, or already a dict) as a dict, or `Problems` naming where a broken text breaks off, or
     the root "$" with the message id `not_an_object` for a document that is not an object."""
     if isinstance(data, str | bytes):
-        # orjson first (a few times quicker), unless a number may be past 64 bits (orjson reads it as a float,
-        # json as an integer); what orjson refuses is read by json, whose answer (or refusal) stands
-        if (_LONG_BYTES if isinstance(data, bytes) else _LONG_TEXT).search(data) is None:
-            try:
-                data = orjson.loads(data)
-            except orjson.JSONDecodeError:
-                data = _json_loads(data)
-        else:
-            data = _json_loads(data)
+        data = _loads(data)
     if not isinstance(data, dict):
         raise Problems([Invalid(ROOT, not_an_object, code="model_type")])
     return data
 
 
-_LONG_BYTES, _LONG_TEXT = re.compile(rb"\d{19}"), re.compile(r"\d{19}")  # 19 digits: maybe past 64 bits
+# Digits as "0", so that 19 digits in a row (a number maybe past 64 bits) are found as a run of "0"s
+_DIGITS_AS_ZERO, _NINETEEN_DIGITS = bytes.maketrans(b"123456789", b"0" * 9), b"0" * 19
+
+
+def _loads(data: str | bytes):
+    """The JSON text read by orjson (a few times quicker than json), unless a number may be past 64 bits (orjson
+    reads it as a float, json as an integer); what orjson refuses is read by json, whose answer or refusal
+    stands."""
+    try:
+        raw = data if isinstance(data, bytes) else data.encode()
+    except UnicodeEncodeError:  # text that is no Unicode (a lone surrogate): json's
+        return _json_loads(data)
+    if _NINETEEN_DIGITS in raw.translate(_DIGITS_AS_ZERO):
+        return _json_loads(data)
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _json_loads(data)
 
 
 def _json_loads(data: str | bytes):
