@@ -460,13 +460,11 @@ def newborns(
         len(person_hh) <= _FEW and len(birth_hh) <= _FEW
     ):  # a household's: matched in Python, without the masks
         first: dict = {}
-        for j, key in enumerate(
-            zip(birth_hh.tolist(), birth_day.astype("datetime64[D]").tolist(), strict=True)
-        ):
+        for j, key in enumerate(zip(birth_hh.tolist(), _as_days(birth_day).tolist(), strict=True)):
             if key[1] is not None:  # a delivery without a date has no newborn
                 first.setdefault(key, j)
         kids, of = [], []
-        days = birth_date.astype("datetime64[D]").tolist()
+        days = _as_days(birth_date).tolist()
         for kid, (hh, child, day) in enumerate(zip(person_hh.tolist(), is_child.tolist(), days, strict=True)):
             j = first.get((hh, day), -1) if child and day is not None else -1
             if j >= 0:
@@ -496,6 +494,11 @@ def newborns(
     pos = np.minimum(np.searchsorted(bkey[order], pkey), len(bkey) - 1)
     hit = bkey[order][pos] == pkey
     return kids[hit], order[pos[hit]].astype(np.int64)
+
+
+def _as_days(days: np.ndarray) -> np.ndarray:
+    """`days` as datetime64[D] (itself when it is already: no copy to read it)."""
+    return days if days.dtype == _DAY else days.astype(_DAY)
 
 
 def deliveries(

@@ -344,6 +344,9 @@ class Columns:
         return self._n
 
 
+_NO_FACILITIES = Columns({})  # a context over households (no columns to read, so one serves every context)
+
+
 @dataclass
 class ParamUse:
     parameter: Parameter
@@ -398,7 +401,7 @@ class Ctx:
                 births,
                 (self.persons, self.households, self.births),
             )
-        self.facilities = Columns(facilities or {})
+        self.facilities = _NO_FACILITIES if not facilities else Columns(facilities)
         self.as_of = as_of
         self._parameters = parameters
         self._pack_id = pack_id
