@@ -142,9 +142,19 @@ def _in_force(program: Program, ctx: Ctx):
             held = None if first != first else _held(program, ctx.as_of)  # NaT: no first day
             found = program.held_on[ctx.as_of] = (first, last, held)
         return found[2]
+    on = ctx.as_of if program.in_force_on is None else getattr(_entity(program, ctx), program.in_force_on)
+    if type(on) is np.ndarray and on.shape == (1,):
+        # one event (one household's birth or purchase): whether in force on its day, kept per program and day
+        key = ("day", on.dtype, on.item())
+        found = program.held_on.get(key)
+        if found is None or found[0] is not first or found[1] is not last:
+            if len(program.held_on) >= 10_000:
+                program.held_on.clear()
+            held = None if first != first else _held(program, on)
+            found = program.held_on[key] = (first, last, held)
+        return None if found[2] is None else found[2].copy()
     if first != first:
         return None
-    on = ctx.as_of if program.in_force_on is None else getattr(_entity(program, ctx), program.in_force_on)
     return _held(program, on)
 
 
