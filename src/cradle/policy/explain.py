@@ -57,7 +57,9 @@ def _fact(result: ProgramResult, row: int, key: str) -> str:
         return fmt(v[row] if _ndim(v) else v)
     entity = result.ctx.entity(result.program.entity)
     if key in entity:
-        return fmt(getattr(entity, key)[row])
+        column = getattr(entity, key)
+        # fmt reads a NumPy scalar as its Python value: `item` gives that value at once
+        return fmt(column.item(row) if type(column) is np.ndarray and column.ndim == 1 else column[row])
     raise KeyError(key)
 
 
