@@ -147,6 +147,13 @@ def childcare_subsidy(c: Ctx) -> Rule:
     end = c.birthday(limit)
     start = np.maximum(p.birth_date, c.in_force_from)  # the months counted in the explanation
     yearly = c.param("childcare_subsidy.yearly")
+    counted: list[np.ndarray] = []
+
+    def months() -> np.ndarray:  # the months counted, for the explanation: worked out once, when written
+        if not counted:
+            counted.append(months_between(start, end))
+        return counted[0]
+
     return Rule(
         conditions=[
             ("是子女", c.is_child),
@@ -156,9 +163,6 @@ def childcare_subsidy(c: Ctx) -> Rule:
         amount=yearly,
         start=start,
         end=end,
-        facts={
-            "months": lambda: months_between(start, end),
-            "total": lambda: yearly / 12 * months_between(start, end),
-        },
+        facts={"months": months, "total": lambda: yearly / 12 * months()},
         explanation="3周岁以下婴幼儿按每孩每年{amount}元发放育儿补贴，自{start}至{end}满3周岁共{months}个月，合计{total}元",
     )
