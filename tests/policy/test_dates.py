@@ -98,3 +98,27 @@ def test_calendar_days_agree_with_the_direct_reading_and_far_dates_fall_back():
             [dates.months_between(days[i : i + 10], other[i : i + 10]) for i in range(0, len(days), 10)]
         )
         assert (dates.months_between(days, other[: len(days)])[known] == chunked[known]).all()
+
+
+def test_a_few_days_in_python_equal_the_arrays_of_many():
+    """One household's few days take a Python path (add_days, months_between): the same days and counts as
+    the NumPy path a long array takes, NaT and NaN included."""
+    rng = np.random.default_rng(7)
+    days = (np.datetime64("1990-01-01", "D") + rng.integers(0, 20000, 400)).astype("datetime64[D]")
+    days[::17] = dates.NAT
+    figures = rng.choice([0.0, 15.0, 98.5, -3.7, 158.0, np.nan], 400)
+    later = (days + rng.integers(-400, 2000, 400)).astype("datetime64[D]")
+    later[::23] = dates.NAT
+    shifts = rng.integers(-30, 80, 400)
+    many_days = dates.add_days(days, figures)
+    many_months = dates.months_between(days, later)
+    many_shifted = dates.add_months(days, shifts)
+    many_birthdays = dates.add_years(days, 3)
+    for i in range(0, 400, 4):
+        few = slice(i, i + 4)
+        assert np.array_equal(dates.add_months(days[few], shifts[few]), many_shifted[few], equal_nan=True)
+        assert np.array_equal(dates.add_years(days[few], 3), many_birthdays[few], equal_nan=True)
+        assert np.array_equal(dates.add_days(days[few], figures[few]), many_days[few], equal_nan=True)
+        assert dates.add_days(days[few], figures[few]).dtype == many_days.dtype
+        if not np.isnat(days[few]).any() and not np.isnat(later[few]).any():
+            assert np.array_equal(dates.months_between(days[few], later[few]), many_months[few])

@@ -94,3 +94,24 @@ def test_messages_are_chinese(household):
     with pytest.raises(Problems) as e:
         parse_household(json.dumps(household), ON)
     assert "子女出生日期早于母亲" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "number, code",
+    [("123456789012345678901234", "less_than_equal"), ("1e999", "finite_number"), ("NaN", "finite_number")],
+)
+def test_numbers_json_reads_its_own_way_are_refused_as_json_reads_them(household, number, code):
+    """A number past 64 bits stays an integer (too large an order), infinities and NaN are read as json reads
+    them: the quicker reader leaves these texts to json."""
+    text = json.dumps(household).replace('"birth_order": 1', f'"birth_order": {number}', 1)
+    assert text != json.dumps(household)
+    for body in (text, text.encode()):
+        with pytest.raises(Problems) as err:
+            parse_household(body, dt.date(2025, 7, 1))
+        assert [p.code for p in err.value.problems] == [code]
+
+
+def test_text_and_bytes_give_the_same_household(household):
+    text = json.dumps(household, ensure_ascii=False)
+    on = dt.date(2025, 7, 1)
+    assert parse_household(text, on) == parse_household(text.encode(), on) == parse_household(household, on)

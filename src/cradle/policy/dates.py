@@ -10,6 +10,7 @@ conversions, which are the slow part. Dates outside the calendar's years take th
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import lru_cache
 
@@ -17,6 +18,8 @@ import numpy as np
 
 NAT = np.datetime64("NaT", "D")
 _NAT_INT = np.iinfo(np.int64).min  # NaT's integer day number
+_FEW = 16  # days (one household's members) worked out in Python rather than through NumPy's calls
+_DAY = np.dtype("datetime64[D]")
 
 
 def day(value: dt.date | str | np.datetime64 | None) -> np.datetime64:
@@ -108,7 +111,35 @@ def add_months(d, months) -> np.ndarray:
                 target[nat] = 0
             offset = np.minimum(cal["dom0"][idx], cal["month_len"][target] - 1)
             return _days_of(cal["month_first"][target] + offset, nat)
+    if d.ndim == 1 and len(d) <= _FEW:
+        shift = np.asarray(months, dtype=np.int64)
+        if shift.ndim == 0 or shift.shape == d.shape:
+            found = _few_add_months(d, shift)
+            if found is not None:
+                return found
     return _add_months(d, months)
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # day 0 of datetime64[D]
+
+
+def _few_add_months(d: np.ndarray, shift: np.ndarray) -> np.ndarray | None:
+    """add_months of a few days, in Python (NumPy's conversions to months and back cost several microseconds a
+    call whatever the length): None when a day or its result is not a date of the calendar's years."""
+    shifts = [int(shift)] * len(d) if shift.ndim == 0 else shift.tolist()
+    out = []
+    for day, k in zip(d.tolist(), shifts, strict=True):
+        if day is None:  # NaT stays NaT
+            out.append(_NAT_INT)
+            continue
+        if type(day) is not dt.date:
+            return None
+        year, month0 = divmod(day.year * 12 + day.month - 1 + k, 12)
+        if not 1 <= year <= 9999:
+            return None
+        last = calendar.monthrange(year, month0 + 1)[1]
+        out.append(dt.date(year, month0 + 1, min(day.day, last)).toordinal() - _EPOCH_ORDINAL)
+    return np.array(out, dtype=np.int64).view(_DAY)
 
 
 @lru_cache(maxsize=16)
@@ -140,12 +171,40 @@ def add_days(d, n) -> np.ndarray:
     """`d` plus `n` days; NaT where `n` is NaN (an unknown number of days gives no date)."""
     n = np.asarray(n)
     if n.dtype.kind == "f":
+        if (
+            n.ndim == 1
+            and len(n) <= _FEW
+            and type(d) is np.ndarray
+            and d.shape == n.shape
+            and d.dtype == _DAY
+        ):
+            found = _few_add_days(d, n)
+            if found is not None:
+                return found
         unknown = np.isnan(n)
         out = np.asarray(d, dtype="datetime64[D]") + np.where(unknown, 0, n).astype(np.int64).astype(
             "timedelta64[D]"
         )
         return np.where(unknown, NAT, out)
     return np.asarray(d, dtype="datetime64[D]") + n.astype(np.int64).astype("timedelta64[D]")
+
+
+_FEW_SPAN = 1 << 40  # day numbers and shifts well inside int64 (no overflow to mimic)
+
+
+def _few_add_days(d: np.ndarray, n: np.ndarray) -> np.ndarray | None:
+    """add_days of a few days and figures, in Python (NumPy's where, casts and sum cost about a microsecond a
+    call whatever the length): NaT where the figure is NaN or the day NaT, the figure's whole days (towards
+    zero) added otherwise. None for an infinite or huge figure (left to NumPy)."""
+    out = []
+    for day, k in zip(d.view(np.int64).tolist(), n.tolist(), strict=True):
+        if k != k or day == _NAT_INT:
+            out.append(_NAT_INT)
+        elif -_FEW_SPAN < k < _FEW_SPAN and -_FEW_SPAN < day < _FEW_SPAN:
+            out.append(day + int(k))
+        else:
+            return None
+    return np.array(out, dtype=np.int64).view(_DAY)
 
 
 def age(birth, on) -> np.ndarray:
@@ -181,10 +240,26 @@ def months_between(start, end) -> np.ndarray:
     """Whole months from `start` to `end` (partial months count as whole): the number of monthly payments."""
     start = np.asarray(start, dtype="datetime64[D]")
     end = np.asarray(end, dtype="datetime64[D]")
+    if start.ndim == 1 and start.shape == end.shape and len(start) <= _FEW:
+        found = _few_months_between(start, end)
+        if found is not None:
+            return found
     sm, sd = _month_and_day(start)
     em, ed = _month_and_day(end)
     n = em - sm + (ed > sd)
     return np.maximum(n, 0)
+
+
+def _few_months_between(start: np.ndarray, end: np.ndarray) -> np.ndarray | None:
+    """months_between of a few days, in Python: NumPy's conversions to months cost several microseconds a
+    call whatever the length (None when a day is NaT or not a date of the calendar's years)."""
+    out = []
+    for s, e in zip(start.tolist(), end.tolist(), strict=True):
+        if type(s) is not dt.date or type(e) is not dt.date:
+            return None
+        n = (e.year - s.year) * 12 + e.month - s.month + (e.day > s.day)
+        out.append(n if n > 0 else 0)
+    return np.array(out, dtype=np.int64)
 
 
 def _month_and_day(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -74,7 +74,8 @@ def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
         if value.ndim == 0:
             return _filled(len(idx), value, dtype)
         if value.shape == (n,) and value.dtype == dtype:  # the common case: a formula's own column
-            return value[idx]
+            # every row eligible (`idx` is then 0..n-1: one household's one birth): a copy, quicker than a take
+            return value.copy() if len(idx) == n else value[idx]
     elif kind in _SCALARS or np.ndim(value) == 0:
         return _filled(len(idx), value, dtype)
     return _broadcast(value, n, dtype)[idx]
@@ -141,9 +142,19 @@ def _in_force(program: Program, ctx: Ctx):
             held = None if first != first else _held(program, ctx.as_of)  # NaT: no first day
             found = program.held_on[ctx.as_of] = (first, last, held)
         return found[2]
+    on = ctx.as_of if program.in_force_on is None else getattr(_entity(program, ctx), program.in_force_on)
+    if type(on) is np.ndarray and on.shape == (1,):
+        # one event (one household's birth or purchase): whether in force on its day, kept per program and day
+        key = ("day", on.dtype, on.item())
+        found = program.held_on.get(key)
+        if found is None or found[0] is not first or found[1] is not last:
+            if len(program.held_on) >= 10_000:
+                program.held_on.clear()
+            held = None if first != first else _held(program, on)
+            found = program.held_on[key] = (first, last, held)
+        return None if found[2] is None else found[2].copy()
     if first != first:
         return None
-    on = ctx.as_of if program.in_force_on is None else getattr(_entity(program, ctx), program.in_force_on)
     return _held(program, on)
 
 
@@ -162,7 +173,7 @@ def period(program: Program, rule: Rule, n: int, idx: np.ndarray) -> tuple[np.nd
         return _NO_DAY, _NO_DAY
     start = _at(dates.NAT if rule.start is None else rule.start, n, idx, _DAYS_DTYPE)
     end = _at(dates.NAT if rule.end is None else rule.end, n, idx, _DAYS_DTYPE)
-    if not np.isnat(program.in_force_from) and program.kind != "deadline":
+    if _starts_from(program):
         start = (
             _filled(len(idx), program.in_force_from, program.in_force_from.dtype)
             if rule.start is None
@@ -171,18 +182,47 @@ def period(program: Program, rule: Rule, n: int, idx: np.ndarray) -> tuple[np.nd
     return start, end
 
 
+# id of a program -> (the program, its first day, whether its periods start no earlier than that day)
+_STARTS_FROM: dict[int, tuple] = {}
+
+
+def _starts_from(program: Program) -> bool:
+    """Whether the program starts no period before its first day in force (it has one and is no deadline),
+    kept per program and first day (np.isnat of a day costs more than the look-up)."""
+    found = _STARTS_FROM.get(id(program))
+    if found is None or found[0] is not program or found[1] is not program.in_force_from:
+        if len(_STARTS_FROM) >= 10_000:  # programs loaded again and again (tests): start afresh
+            _STARTS_FROM.clear()
+        first = program.in_force_from
+        found = _STARTS_FROM[id(program)] = (
+            program,
+            first,
+            not np.isnat(first) and program.kind != "deadline",
+        )
+    return found[2]
+
+
 def _households_and_beneficiaries(
     program: Program, ctx: Ctx, idx: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """At the eligible rows `idx`: the household row, and the default beneficiary (the person, the birth's
     mother, the newborn, or -1 for the household)."""
-    if program.entity == "person":
-        return ctx.persons.hh[idx], idx
-    if program.entity == "birth":
-        return ctx.births.hh[idx], ctx.births.mother[idx]
-    if program.entity == "newborn":
-        return ctx.newborns.hh[idx], ctx.newborns.child[idx]
-    return idx, np.full(len(idx), -1, dtype=np.int64)
+    entity = program.entity
+    if entity == "person":
+        columns = ctx.persons
+    elif entity == "birth":
+        columns = ctx.births
+    elif entity == "newborn":
+        columns = ctx.newborns
+    else:
+        return idx, _filled(len(idx), -1, _INT)
+    if len(idx) == len(columns):  # every row eligible (`idx` is 0..n-1): copies, quicker than takes
+        if entity == "person":
+            return columns.hh.copy(), idx
+        return columns.hh.copy(), (columns.mother if entity == "birth" else columns.child).copy()
+    if entity == "person":
+        return columns.hh[idx], idx
+    return columns.hh[idx], (columns.mother if entity == "birth" else columns.child)[idx]
 
 
 class _Jurisdictions:

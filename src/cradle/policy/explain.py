@@ -57,7 +57,9 @@ def _fact(result: ProgramResult, row: int, key: str) -> str:
         return fmt(v[row] if _ndim(v) else v)
     entity = result.ctx.entity(result.program.entity)
     if key in entity:
-        return fmt(getattr(entity, key)[row])
+        column = getattr(entity, key)
+        # fmt reads a NumPy scalar as its Python value: `item` gives that value at once
+        return fmt(column.item(row) if type(column) is np.ndarray and column.ndim == 1 else column[row])
     raise KeyError(key)
 
 
@@ -119,14 +121,18 @@ def _entry(use, row: int) -> Value | None:
 
 def _entries(result: ProgramResult, row: int) -> list[tuple[str, Value | None]]:
     """(parameter, value) behind one row (the same for every row when read on one date, so kept)."""
-    cached = result.__dict__.get("_entries")
+    kept = result.__dict__
+    cached = kept.get("_entries")
     if cached is not None:
         return cached
+    cached = []
     for u in result.uses:
-        if u.regions is not None or _ndim(u.on):
+        on = u.on
+        if u.regions is not None or (type(on) is not np.datetime64 and _ndim(on)):
             break
+        cached.append((u.parameter.name, u.parameter.entry(on)))  # _entry of a figure read on one date
     else:  # every figure read on one date for every row
-        cached = result.__dict__["_entries"] = [(u.parameter.name, _entry(u, 0)) for u in result.uses]
+        kept["_entries"] = cached
         return cached
     # A figure read again (a derivation several programs share records its reads for each): looked up once.
     found: dict = {}
@@ -155,7 +161,7 @@ def _iso(d: dt.date) -> str:
 
 def _day(days: np.ndarray, i: int) -> str | None:
     """The i-th day as YYYY-MM-DD, None for NaT."""
-    if days.dtype == _DAY:
+    if days.dtype is _DAY or days.dtype == _DAY:
         d = days.item(i)  # a date, None for NaT (an int beyond the years of a date)
         if d is None or type(d) is dt.date:
             return None if d is None else _iso(d)
@@ -189,10 +195,10 @@ _BEHIND: dict[tuple, tuple] = {}
 _BEHIND_OF = [-1]  # the desk's generation the entries were written under
 
 
-def _behind(prog, used: list[tuple[str, Value]]) -> tuple[list, list[dict], list[dict], str, bool]:
-    """(the values, citations, provenance, the desk's sentence, whether every value is verified) of an
-    entitlement of `prog` reading the figures `used`: the same for every household reading those values, so
-    written once (until the desk lays its values over again)."""
+def _behind(prog, used: list[tuple[str, Value]]) -> tuple[list, list[dict], list[dict], str, bool, bool]:
+    """(the values, citations, provenance, the desk's sentence, whether every value is verified, whether the
+    program comes from a draft) of an entitlement of `prog` reading the figures `used`: the same for every
+    household reading those values, so written once (until the desk lays its values over again)."""
     if _BEHIND_OF[0] != published.generation() or len(_BEHIND) >= 10_000:
         _BEHIND.clear()
         _BEHIND_OF[0] = published.generation()
@@ -213,6 +219,7 @@ def _behind(prog, used: list[tuple[str, Value]]) -> tuple[list, list[dict], list
             sources,
             _desk_sentence(sources),
             all(e.verified for e in entries),
+            prog.draft,
         )
     return found[1:]
 
@@ -222,7 +229,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     prog, rule = result.program, result.rule
     row = int(result.rows[i])
     used = [(name, e) for name, e in _entries(result, row) if e is not None]
-    entries, citations, sources, desk, verified = _behind(prog, used)
+    entries, citations, sources, desk, verified, draft = _behind(prog, used)
     note = rule.note
     amount = None
     extra = {}
@@ -244,7 +251,9 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
             a = float(a)
             amount = int(a) if a.is_integer() else round(a, 2)
     start, end = _day(result.start, i), _day(result.end, i)
-    extra.update(amount=fmt(amount), start=fmt(start), end=fmt(end))
+    extra["amount"] = fmt(amount)
+    extra["start"] = "—" if start is None else start  # fmt of a day's text, or of no day
+    extra["end"] = "—" if end is None else end
     said = sentence(result, row, extra)
     if "amount_note" in extra and "{amount_note}" not in rule.explanation:
         said += "，" + extra["amount_note"]
@@ -274,7 +283,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
         rule.encouraged or note == "encouraged"
     ):  # the document only encourages (鼓励): the employer or county decides
         out["encouraged"] = True
-    if prog.draft:
+    if draft:
         out["draft"] = True
     if not verified:
         out["verified"] = False

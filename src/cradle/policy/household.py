@@ -12,6 +12,7 @@ import json
 import re
 from typing import Annotated, Literal
 
+import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
@@ -557,24 +558,45 @@ def json_object(data: dict | str | bytes, not_an_object: str) -> dict:
     """`data` (a JSON text, or already a dict) as a dict, or `Problems` naming where a broken text breaks off, or
     the root "$" with the message id `not_an_object` for a document that is not an object."""
     if isinstance(data, str | bytes):
-        try:
-            data = json.loads(data)
-        except json.JSONDecodeError as e:
-            malformed = N_("JSON format error: line %(line)s, column %(column)s, %(reason)s")
-            where = json_path_at(e.doc, e.pos)
-            raise Problems(
-                [
-                    Invalid(
-                        where, malformed, code="malformed_json", line=e.lineno, column=e.colno, reason=e.msg
-                    )
-                ]
-            ) from None
-        except (UnicodeDecodeError, RecursionError):  # bytes in no UTF-8/16/32 encoding; nesting too deep
-            message = N_("JSON format error: use JSON encoded in UTF-8")
-            raise Problems([Invalid(ROOT, message, code="malformed_json")]) from None
+        data = _loads(data)
     if not isinstance(data, dict):
         raise Problems([Invalid(ROOT, not_an_object, code="model_type")])
     return data
+
+
+# Digits as "0", so that 19 digits in a row (a number maybe past 64 bits) are found as a run of "0"s
+_DIGITS_AS_ZERO, _NINETEEN_DIGITS = bytes.maketrans(b"123456789", b"0" * 9), b"0" * 19
+
+
+def _loads(data: str | bytes):
+    """The JSON text read by orjson (a few times quicker than json), unless a number may be past 64 bits (orjson
+    reads it as a float, json as an integer); what orjson refuses is read by json, whose answer or refusal
+    stands."""
+    try:
+        raw = data if isinstance(data, bytes) else data.encode()
+    except UnicodeEncodeError:  # text that is no Unicode (a lone surrogate): json's
+        return _json_loads(data)
+    if _NINETEEN_DIGITS in raw.translate(_DIGITS_AS_ZERO):
+        return _json_loads(data)
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _json_loads(data)
+
+
+def _json_loads(data: str | bytes):
+    """`json.loads(data)`, or `Problems` naming where a broken text breaks off."""
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as e:
+        malformed = N_("JSON format error: line %(line)s, column %(column)s, %(reason)s")
+        where = json_path_at(e.doc, e.pos)
+        raise Problems(
+            [Invalid(where, malformed, code="malformed_json", line=e.lineno, column=e.colno, reason=e.msg)]
+        ) from None
+    except (UnicodeDecodeError, RecursionError):  # bytes in no UTF-8/16/32 encoding; nesting too deep
+        message = N_("JSON format error: use JSON encoded in UTF-8")
+        raise Problems([Invalid(ROOT, message, code="malformed_json")]) from None
 
 
 def parse_household(data: dict | str | bytes, as_of: dt.date | None = None) -> Household:

@@ -238,47 +238,55 @@ class Population:
 
     @classmethod
     def from_households(cls, households: list[Household], ids: list[str] | None = None) -> Population:
-        p: dict[str, list] = {k: [] for k in PERSON_COLUMNS}
+        people: list[tuple] = []  # a row per member, in PERSON_COLUMNS' order
         h: dict[str, list] = {k: [] for k in HOUSEHOLD_COLUMNS}
         b: dict[str, list] = {k: [] for k in BIRTH_COLUMNS if k != "mother"}
         person_ids: list[str] = []
+        nan = np.nan
+        mothers: list[int] = []  # per household: its first listed mother's person row, -1 when none is
         for row, hh in enumerate(households):
             index = {}
+            mothers.append(-1)
             for m in hh.members:
+                if mothers[-1] < 0 and m.relation == "mother":
+                    mothers[-1] = len(person_ids)
                 index[m.id] = len(person_ids)
                 person_ids.append(m.id)
                 care = m.care
-                p["hh"].append(row)
-                p["relation"].append(RELATION[m.relation])
-                p["female"].append(m.sex == "F")
-                p["birth_date"].append(m.birth_date)
-                p["hukou"].append(int(m.hukou or hh.jurisdiction))
-                p["employment"].append(EMPLOYMENT[m.employment])
-                p["medical_insurance"].append(INSURANCE[m.medical_insurance])
-                p["maternity_insurance"].append(m.maternity_insurance)
-                p["employer_avg_monthly_wage"].append(
-                    np.nan if m.employer_avg_monthly_wage is None else m.employer_avg_monthly_wage
+                wage = m.employer_avg_monthly_wage
+                people.append(
+                    (
+                        row,
+                        RELATION[m.relation],
+                        m.sex == "F",
+                        m.birth_date,
+                        int(m.hukou or hh.jurisdiction),
+                        EMPLOYMENT[m.employment],
+                        INSURANCE[m.medical_insurance],
+                        m.maternity_insurance,
+                        nan if wage is None else wage,
+                        m.birth_order or 0,
+                        CARE[care.type] if care else 0,
+                        bool(care and care.public),
+                        bool(care and care.inclusive),
+                        bool(care and care.registered),
+                        m.deceased,
+                        m.disability,
+                        m.orphan,
+                        DIAGNOSIS[m.diagnosis],
+                        m.pregnancy_months or 0,
+                        SOCIAL_INSURANCE[m.social_insurance],
+                        m.marriage_date,
+                        m.assisted_reproduction,
+                        care.left if care else None,
+                        HUKOU_TYPE[m.hukou_type],
+                        m.death_date,
+                        m.disability_grade or 0,
+                        m.adopted,
+                        m.cannot_self_care,
+                        m.hospitalized,
+                    )
                 )
-                p["birth_order"].append(m.birth_order or 0)
-                p["care_type"].append(CARE[care.type] if care else 0)
-                p["care_public"].append(bool(care and care.public))
-                p["care_inclusive"].append(bool(care and care.inclusive))
-                p["care_registered"].append(bool(care and care.registered))
-                p["deceased"].append(m.deceased)
-                p["disability"].append(m.disability)
-                p["orphan"].append(m.orphan)
-                p["diagnosis"].append(DIAGNOSIS[m.diagnosis])
-                p["pregnancy_months"].append(m.pregnancy_months or 0)
-                p["social_insurance"].append(SOCIAL_INSURANCE[m.social_insurance])
-                p["marriage_date"].append(m.marriage_date)
-                p["assisted_reproduction"].append(m.assisted_reproduction)
-                p["care_left"].append(care.left if care else None)
-                p["hukou_type"].append(HUKOU_TYPE[m.hukou_type])
-                p["death_date"].append(m.death_date)
-                p["disability_grade"].append(m.disability_grade or 0)
-                p["adopted"].append(m.adopted)
-                p["cannot_self_care"].append(m.cannot_self_care)
-                p["hospitalized"].append(m.hospitalized)
             fp = hh.family_planning
             h["jurisdiction"].append(int(hh.jurisdiction))
             h["only_child_certificate"].append(fp.only_child_certificate)
@@ -310,9 +318,16 @@ class Population:
                         b["delivery_cost"].append(
                             np.nan if e.in_policy_delivery_cost is None else e.in_policy_delivery_cost
                         )
+        p = dict(
+            zip(
+                PERSON_COLUMNS,
+                zip(*people, strict=True) if people else [()] * len(PERSON_COLUMNS),
+                strict=True,
+            )
+        )
         persons = _arrays(p, PERSON_COLUMNS)
         per_newborn = _arrays(b, {k: v for k, v in BIRTH_COLUMNS.items() if k != "mother"})
-        mother_of = first_mothers(persons["relation"], persons["hh"], len(households))
+        mother_of = np.array(mothers, dtype=np.int64)  # as first_mothers finds them
         return cls(
             persons=persons,
             households=_arrays(h, HOUSEHOLD_COLUMNS),
@@ -445,13 +460,11 @@ def newborns(
         len(person_hh) <= _FEW and len(birth_hh) <= _FEW
     ):  # a household's: matched in Python, without the masks
         first: dict = {}
-        for j, key in enumerate(
-            zip(birth_hh.tolist(), birth_day.astype("datetime64[D]").tolist(), strict=True)
-        ):
+        for j, key in enumerate(zip(birth_hh.tolist(), _as_days(birth_day).tolist(), strict=True)):
             if key[1] is not None:  # a delivery without a date has no newborn
                 first.setdefault(key, j)
         kids, of = [], []
-        days = birth_date.astype("datetime64[D]").tolist()
+        days = _as_days(birth_date).tolist()
         for kid, (hh, child, day) in enumerate(zip(person_hh.tolist(), is_child.tolist(), days, strict=True)):
             j = first.get((hh, day), -1) if child and day is not None else -1
             if j >= 0:
@@ -481,6 +494,11 @@ def newborns(
     pos = np.minimum(np.searchsorted(bkey[order], pkey), len(bkey) - 1)
     hit = bkey[order][pos] == pkey
     return kids[hit], order[pos[hit]].astype(np.int64)
+
+
+def _as_days(days: np.ndarray) -> np.ndarray:
+    """`days` as datetime64[D] (itself when it is already: no copy to read it)."""
+    return days if days.dtype == _DAY else days.astype(_DAY)
 
 
 def deliveries(

@@ -123,7 +123,8 @@ class Program:
     in_force_from: np.datetime64 = dates.NAT
     in_force_until: np.datetime64 = dates.NAT
     in_force_label: str = ""
-    # The engine's: whether in force on each as-of date asked (date -> (first day, last day, held))
+    # The engine's: whether in force on each as-of date asked (date -> (first day, last day, held)), and on the
+    # day of one household's event (("day", dtype, day) -> the same)
     held_on: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -344,6 +345,9 @@ class Columns:
         return self._n
 
 
+_NO_FACILITIES = Columns({})  # a context over households (no columns to read, so one serves every context)
+
+
 @dataclass
 class ParamUse:
     parameter: Parameter
@@ -398,7 +402,7 @@ class Ctx:
                 births,
                 (self.persons, self.households, self.births),
             )
-        self.facilities = Columns(facilities or {})
+        self.facilities = _NO_FACILITIES if not facilities else Columns(facilities)
         self.as_of = as_of
         self._parameters = parameters
         self._pack_id = pack_id
