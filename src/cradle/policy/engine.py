@@ -296,6 +296,8 @@ def run(
     as_of = _day(as_of)
     results: list[ProgramResult] = []
     whole: dict = {}
+    if pop.mothers is not None:  # found when the population was read (the births' mothers): not again
+        whole["mother_of"] = pop.mothers
     if pop.n_households == 0:
         return results
     codes = np.asarray(pop.households["jurisdiction"])

@@ -31,8 +31,12 @@ KINDS = {"bereaved": "失独家庭", "disabled_child": "独生子女伤残家庭
 
 
 def _national(c: Ctx, key: str) -> np.ndarray:
-    """Per person: a national-rule figure (a lower layer may replace it)."""
-    return c.to_persons(c.layered(f"family_planning.{key}"))
+    """Per person: a national-rule figure (a lower layer may replace it). Read at rows only, never written:
+    one figure for every household (a county's partition) is a read-only view of it, not a column filled."""
+    per_household = c.layered(f"family_planning.{key}")
+    if len(per_household) > 1 and (per_household == per_household[0]).all():
+        return np.broadcast_to(per_household[:1], (len(c.persons),))
+    return c.to_persons(per_household)
 
 
 def two_child_policy(c: Ctx) -> np.ndarray:

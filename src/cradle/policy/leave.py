@@ -130,7 +130,8 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # to the persons: the members of the few households with such a child, the others have none
     members = np.flatnonzero((count > 0)[p.hh])
     n = np.zeros(len(p.hh), dtype=np.int64)
-    start, end = np.full(len(p.hh), NAT), np.full(len(p.hh), NAT)
+    start = np.full(len(p.hh), NO_DAY, dtype=np.int64).view(NAT.dtype)  # NaT, filled as its day number
+    end = np.full(len(p.hh), NO_DAY, dtype=np.int64).view(NAT.dtype)
     of = p.hh[members]
     n[members] = count[of]
     start[members] = first[of].view("datetime64[D]")

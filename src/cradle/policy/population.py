@@ -152,6 +152,9 @@ class Population:
     person_origin: np.ndarray | None = None  # rows in the population this one was taken from
     household_origin: np.ndarray | None = None
     _sorted: dict = field(default_factory=dict, repr=False, compare=False)  # entity -> rows ordered by `hh`
+    # Per household: the first listed mother's person row (`first_mothers`), when the births' mothers were
+    # found with it: the engine's `Ctx.mother_of` for the whole population, not searched for again
+    mothers: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_persons(self) -> int:

@@ -592,7 +592,7 @@ class Ctx:
         """A household column as a condition on persons (Rule.conditions' function of rows): its value at
         the person rows asked for, gathered only for those."""
         values, hh = np.asarray(household_values), self.persons.hh
-        return lambda rows: values[hh[rows]]
+        return lambda rows: values.take(hh.take(rows))  # `take`: the quicker gather of many rows
 
     def members_of(self, households: np.ndarray) -> np.ndarray:
         """The person rows (in order) of the households at rows `households` (distinct, in order)."""
