@@ -49,9 +49,18 @@ def _born_since(c: Ctx, day: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     household)."""
     p = c.persons
     is_child, hh = c.is_child, p.hh
+    if len(day) > 1 and (day == day[0]).all():  # one day for every household (a county's): compared as it is
+        one = day[0]
+
+        def since(m: np.ndarray) -> np.ndarray:
+            return is_child[m] & (p.birth_date[m] >= one)
+    else:
+
+        def since(m: np.ndarray) -> np.ndarray:
+            return is_child[m] & (p.birth_date[m] >= day[hh[m]])
 
     def born_since(rows: np.ndarray) -> np.ndarray:
-        return c.count_members(hh[rows], lambda m: is_child[m] & (p.birth_date[m] >= day[hh[m]])) > 0
+        return c.count_members(hh[rows], since) > 0
 
     return born_since
 

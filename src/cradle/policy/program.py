@@ -613,6 +613,16 @@ class Ctx:
         bounds = self._member_bounds
         if bounds is None:
             return self.count_by_household(holds(np.arange(len(self.persons.hh))))[households]
+        if len(households) > 1:
+            # a household asked for again right after itself (both parents of one, as the candidates come in
+            # person order): its members counted once, the count repeated
+            new = np.empty(len(households), dtype=bool)
+            new[0] = True
+            np.not_equal(households[1:], households[:-1], out=new[1:])
+            if not new.all():
+                firsts = np.flatnonzero(new)
+                counts = self.count_members(households[firsts], holds)
+                return np.repeat(counts, np.diff(np.r_[firsts, len(households)]))
         first = bounds[households]
         lengths = bounds[households + 1] - first
         ends = np.cumsum(lengths)
@@ -676,7 +686,10 @@ class Ctx:
     @_per_household
     def n_minor_children(self) -> np.ndarray:
         """Per household: living children under 18 on the as-of date."""
-        return self.count_by_household(self.is_child & self.alive & (self.age < 18))
+        minor = np.less(self.age, 18)  # the mask built in place: one full-length array rather than three
+        minor &= self.is_child
+        minor &= self.alive
+        return self.count_by_household(minor)
 
     @_per_household
     def max_birth_order(self) -> np.ndarray:
@@ -840,8 +853,12 @@ class Ctx:
 
     @shared_property
     def jurisdiction(self) -> np.ndarray:
-        """Per person: the household's jurisdiction code."""
-        return self.to_persons(self.households.jurisdiction)
+        """Per person: the household's jurisdiction code (read, never written: one county's code for every
+        household, as in a batch partition, is a read-only view of it rather than a column filled)."""
+        codes = self.households.jurisdiction
+        if len(codes) > _MANY and len(self._distinct_codes(codes)) == 1:
+            return np.broadcast_to(codes[:1], (len(self.persons.hh),))
+        return self.to_persons(codes)
 
     def within_pack(self, codes: np.ndarray | None = None, *, province: bool = False) -> np.ndarray:
         """Region codes (default: each person's hukou) inside the pack's own region, or with `province` inside
