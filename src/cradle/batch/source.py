@@ -431,5 +431,14 @@ def read_population(directory: Path, part: Partition) -> Population:
         if col not in births and col != "mother":
             births[col] = _array(b.column(col) if col in b.names else None, len(birth_hh), dtype)
     mothers = first_mothers(persons["relation"], person_hh, len(hh_ids))
-    births = deliveries(births, persons, mothers)
-    return Population(persons, households, births, out_person_ids, out_hh_ids, mothers=mothers)
+    found: dict = {}
+    births = deliveries(births, persons, mothers, found)
+    return Population(
+        persons,
+        households,
+        births,
+        out_person_ids,
+        out_hh_ids,
+        mothers=mothers,
+        newborns=found.get("newborns"),
+    )

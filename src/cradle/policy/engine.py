@@ -310,6 +310,8 @@ def run(
     whole: dict = {}
     if pop.mothers is not None:  # found when the population was read (the births' mothers): not again
         whole["mother_of"] = pop.mothers
+    if pop.newborns is not None:  # matched when the deliveries were read: not again
+        whole["newborn_rows"] = pop.newborns
     if pop.n_households == 0:
         return results
     codes = np.asarray(pop.households["jurisdiction"])

@@ -741,7 +741,11 @@ class Ctx:
         person row), `birth` (the delivery's row in `births`), `hh`, `date`, `mother`. The rows of entity
         "newborn" programs, which reach each child of twins."""
         b = self.births
-        child, birth = newborns(self.persons.hh, self.persons.birth_date, self.is_child, b.hh, b.date)
+        found = self._shared.get("newborn_rows")  # matched when the population's deliveries were read
+        if found is not None:
+            child, birth = found
+        else:
+            child, birth = newborns(self.persons.hh, self.persons.birth_date, self.is_child, b.hh, b.date)
         return Columns(
             {
                 "child": child,
