@@ -52,11 +52,41 @@ ARROW_SCHEMA = pa.schema(
 _NO_DAY = np.empty(0, dtype="datetime64[D]")
 
 
+# "00" to "99" as two bytes each: a number's decimal text is written two digits at a time
+_PAIRS = np.frombuffer("".join(f"{i:02d}" for i in range(100)).encode(), dtype=np.uint16)
+
+
 def _texts(ids: np.ndarray) -> pa.Array:
     """Ids as text: integers written in decimal (as Polars casts them), texts as they are."""
     if ids.dtype.kind in "iu":
-        return pc.cast(pa.array(ids, type=pa.int64()), pa.string())
+        found = _decimal(ids)
+        return found if found is not None else pc.cast(pa.array(ids, type=pa.int64()), pa.string())
     return pc.cast(pa.array(ids), pa.string())
+
+
+def _decimal(ids: np.ndarray) -> pa.Array | None:
+    """Integers of one number of digits (a partition's ids, usually) as decimal text, written into the text
+    array's buffers two digits at a time (about twice as quick as Arrow's cast); None for other ids."""
+    if len(ids) < 2:
+        return None
+    lo, hi = int(ids.min()), int(ids.max())
+    if lo < 0 or len(str(lo)) != len(str(hi)):
+        return None
+    digits = len(str(hi))
+    n = len(ids)
+    out = np.empty((n, digits), dtype=np.uint8)
+    odd = digits % 2  # an odd count: the leading digit alone, the others in pairs
+    pairs = out[:, odd:].view(np.uint16)
+    rest = ids.astype(np.uint32 if hi < 2**32 else np.uint64)
+    for j in range(pairs.shape[1] - 1, -1, -1):
+        ahead = rest // 100
+        pairs[:, j] = _PAIRS[rest - ahead * 100]
+        rest = ahead
+    if odd:
+        out[:, 0] = rest + ord("0")
+    data = out.reshape(-1)
+    offsets = np.arange(0, (n + 1) * digits, digits, dtype=np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def _dates(days: np.ndarray) -> pa.Array:

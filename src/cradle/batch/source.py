@@ -430,5 +430,15 @@ def read_population(directory: Path, part: Partition) -> Population:
     for col, dtype in BIRTH_COLUMNS.items():
         if col not in births and col != "mother":
             births[col] = _array(b.column(col) if col in b.names else None, len(birth_hh), dtype)
-    births = deliveries(births, persons, first_mothers(persons["relation"], person_hh, len(hh_ids)))
-    return Population(persons, households, births, out_person_ids, out_hh_ids)
+    mothers = first_mothers(persons["relation"], person_hh, len(hh_ids))
+    found: dict = {}
+    births = deliveries(births, persons, mothers, found)
+    return Population(
+        persons,
+        households,
+        births,
+        out_person_ids,
+        out_hh_ids,
+        mothers=mothers,
+        newborns=found.get("newborns"),
+    )

@@ -269,9 +269,10 @@ def evaluate(
 
 
 def _evaluate(
-    program: Program, ctx: Ctx, explain: bool, n: int | None
-) -> tuple[Rule, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """`evaluate`, and the eligible rows when the conditions already listed them (None: not listed)."""
+    program: Program, ctx: Ctx, explain: bool, n: int | None, mask: bool = True
+) -> tuple[Rule, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """`evaluate`, and the eligible rows when the conditions already listed them (None: not listed). Without
+    `mask` the eligible mask is left out (None) when the rows are listed: the engine needs only them."""
     if n is None:
         n = _n_rows(program, ctx)
     ctx.program = program
@@ -281,6 +282,7 @@ def _evaluate(
         rule.conditions.insert(0, (program.in_force_label, held))
     eligible = None
     rows = None  # the rows where every condition so far holds, once a condition checked only there lists them
+    behind = False  # rows failed a condition checked at rows since `eligible` was last brought up to date
     failed = np.full(n, -1, dtype=np.int64) if explain else None
     for i, (_label, cond) in enumerate(rule.conditions):
         kind = type(cond)
@@ -289,19 +291,16 @@ def _evaluate(
         elif (kind is bool or kind is np.bool_) and cond:
             continue  # holds for every row (in force on the as-of date): nothing to do
         elif callable(cond):  # checked only at the rows where every earlier condition holds
-            if eligible is None:
-                eligible = np.ones(n, dtype=bool)
-                rows = np.arange(n)
-            elif rows is None:
-                rows = eligible.nonzero()[0]
+            if rows is None:
+                rows = np.arange(n) if eligible is None else eligible.nonzero()[0]
             held = _broadcast(cond(rows), len(rows), bool)
             if not held.all():
-                # the rows still eligible are those that have not failed
-                fails = rows[~held]
+                # the rows still eligible are those that have not failed (the mask is brought up to date
+                # only if a column condition or the caller needs it)
                 if explain:
-                    failed[fails] = i
-                eligible[fails] = False
+                    failed[rows[~held]] = i
                 rows = rows[held]
+                behind = True
             continue
         elif np.ndim(cond) == 0 and cond:
             continue
@@ -309,12 +308,25 @@ def _evaluate(
             cond = _broadcast(cond, n, bool)
         if explain:
             failed = np.where((failed < 0) & ~cond, i, failed)
+        if behind:
+            eligible = _mask(rows, n)
+            behind = False
         if eligible is None:
             eligible = cond.copy()
         else:
             eligible &= cond
         rows = None
-    return rule, np.ones(n, dtype=bool) if eligible is None else eligible, failed, rows
+    if behind:
+        eligible = _mask(rows, n) if mask else None
+    elif eligible is None:
+        eligible = np.ones(n, dtype=bool)
+    return rule, eligible, failed, rows
+
+
+def _mask(rows: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    out[rows] = True
+    return out
 
 
 def run(
@@ -336,6 +348,10 @@ def run(
     as_of = _day(as_of)
     results: list[ProgramResult] = []
     whole: dict = {}
+    if pop.mothers is not None:  # found when the population was read (the births' mothers): not again
+        whole["mother_of"] = pop.mothers
+    if pop.newborns is not None:  # matched when the deliveries were read: not again
+        whole["newborn_rows"] = pop.newborns
     if pop.n_households == 0:
         return results
     codes = np.asarray(pop.households["jurisdiction"])
@@ -381,7 +397,7 @@ def run(
                     ProgramResult(prog, ctx, [], None, 0, _NONE, _NONE, _NONE, None, _NO_DAY, _NO_DAY, None)
                 )
                 continue
-            rule, eligible, failed, idx = _evaluate(prog, ctx, explain, n)
+            rule, eligible, failed, idx = _evaluate(prog, ctx, explain, n, mask=False)
             if idx is None:
                 idx = eligible.nonzero()[0]
             amount = None

@@ -31,8 +31,12 @@ KINDS = {"bereaved": "失独家庭", "disabled_child": "独生子女伤残家庭
 
 
 def _national(c: Ctx, key: str) -> np.ndarray:
-    """Per person: a national-rule figure (a lower layer may replace it)."""
-    return c.to_persons(c.layered(f"family_planning.{key}"))
+    """Per person: a national-rule figure (a lower layer may replace it). Read at rows only, never written:
+    one figure for every household (a county's partition) is a read-only view of it, not a column filled."""
+    per_household = c.layered(f"family_planning.{key}")
+    if len(per_household) > 1 and (per_household == per_household[0]).all():
+        return np.broadcast_to(per_household[:1], (len(c.persons),))
+    return c.to_persons(per_household)
 
 
 def two_child_policy(c: Ctx) -> np.ndarray:
@@ -45,9 +49,18 @@ def _born_since(c: Ctx, day: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     household)."""
     p = c.persons
     is_child, hh = c.is_child, p.hh
+    if len(day) > 1 and (day == day[0]).all():  # one day for every household (a county's): compared as it is
+        one = day[0]
+
+        def since(m: np.ndarray) -> np.ndarray:
+            return is_child[m] & (p.birth_date[m] >= one)
+    else:
+
+        def since(m: np.ndarray) -> np.ndarray:
+            return is_child[m] & (p.birth_date[m] >= day[hh[m]])
 
     def born_since(rows: np.ndarray) -> np.ndarray:
-        return c.count_members(hh[rows], lambda m: is_child[m] & (p.birth_date[m] >= day[hh[m]])) > 0
+        return c.count_members(hh[rows], since) > 0
 
     return born_since
 

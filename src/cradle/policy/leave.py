@@ -109,8 +109,8 @@ def paternity(c: Ctx, *, law: str, name: str = "护理假") -> Rule:
 
 
 def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per person: living children in the household under the age limit and born within the policy, the first
-    such child's birth date and the day the youngest reaches the limit."""
+    """Per household: living children under the age limit and born within the policy, the first such child's
+    birth date and the day the youngest reaches the limit (NaT without such a child)."""
     p = c.persons
     limit = (
         nan_to_num(c.param("parental_leave.child_age_limit"), nan=3).astype(np.int64)
@@ -123,26 +123,19 @@ def _young_children(c: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     young = young[c.is_child[young] & c.alive[young] & ~np.isnat(p.birth_date[young])]
     young = young[in_policy(c, c.birth_order[young])]
     if len(p.hh) <= _FEW:  # a household's members: the same per household in Python
-        return _young_children_few(p.hh, young, p.birth_date, until)
+        return _young_children_few(p.hh, young, p.birth_date, until, len(c.households))
     hh = p.hh[young]
     count = np.bincount(hh, minlength=len(c.households))
     last = np.full(len(c.households), NO_DAY, dtype=np.int64)
     first = np.full(len(c.households), np.iinfo(np.int64).max, dtype=np.int64)
     np.maximum.at(last, hh, until[young].astype(np.int64))
     np.minimum.at(first, hh, p.birth_date[young].astype(np.int64))
-    # to the persons: the members of the few households with such a child, the others have none
-    members = np.flatnonzero((count > 0)[p.hh])
-    n = np.zeros(len(p.hh), dtype=np.int64)
-    start, end = np.full(len(p.hh), NAT), np.full(len(p.hh), NAT)
-    of = p.hh[members]
-    n[members] = count[of]
-    start[members] = first[of].view("datetime64[D]")
-    end[members] = last[of].view("datetime64[D]")
-    return n, start, end
+    first[count == 0] = NO_DAY  # NaT's day number
+    return count, first.view("datetime64[D]"), last.view("datetime64[D]")
 
 
 def _young_children_few(
-    person_hh: np.ndarray, young: np.ndarray, birth: np.ndarray, until: np.ndarray
+    person_hh: np.ndarray, young: np.ndarray, birth: np.ndarray, until: np.ndarray, n_households: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """_young_children's per-household count, first birth date and last day under the limit, for a few
     persons: the same arrays without the masks and `ufunc.at`."""
@@ -158,9 +151,10 @@ def _young_children_few(
         count[hh] = count.get(hh, 0) + 1
         first[hh] = min(first.get(hh, born), born)
         last[hh] = max(last.get(hh, ends), ends)
-    n = np.array([count.get(hh, 0) for hh in hh_of], dtype=np.int64)
-    start = np.array([first.get(hh, NO_DAY) for hh in hh_of], dtype=np.int64).view("datetime64[D]")
-    end = np.array([last.get(hh, NO_DAY) for hh in hh_of], dtype=np.int64).view("datetime64[D]")
+    households = range(n_households)
+    n = np.array([count.get(hh, 0) for hh in households], dtype=np.int64)
+    start = np.array([first.get(hh, NO_DAY) for hh in households], dtype=np.int64).view("datetime64[D]")
+    end = np.array([last.get(hh, NO_DAY) for hh in households], dtype=np.int64).view("datetime64[D]")
     return n, start, end
 
 
@@ -168,22 +162,28 @@ def _parent_rule(
     c: Ctx, key: str, facts: dict, explanation: str, note: str | None = None, encouraged: bool = False
 ) -> Rule:
     p = c.persons
-    n, start, end = c.memo(
+    count, first, last = c.memo(
         "young_children", lambda: _young_children(c)
     )  # 育儿假 and 保教费: the same children
+    hh = p.hh
     return Rule(
         conditions=[
             ("是父母", c.is_parent),
             ("在世", c.alive),
             ("为职工（由所在单位给予）", p.employment == c.EMPLOYMENT["employee"]),
-            ("有符合政策规定生育且未满3周岁的子女", n > 0),
+            # the household's children, read at the parents still qualifying (a batch's few)
+            ("有符合政策规定生育且未满3周岁的子女", lambda rows: count[hh[rows]] > 0),
         ],
         amount=c.param(key),
-        start=start,
-        end=end,
+        start=lambda rows: first[hh[rows]],
+        end=lambda rows: last[hh[rows]],
         note=note,
         encouraged=encouraged,
-        facts={"n": n, "role": lambda: ROLE[(p.relation == c.RELATION["mother"]).astype(np.intp)], **facts},
+        facts={
+            "n": lambda: count[hh],
+            "role": lambda: ROLE[(p.relation == c.RELATION["mother"]).astype(np.intp)],
+            **facts,
+        },
         explanation=explanation,
     )
 

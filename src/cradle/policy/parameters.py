@@ -215,13 +215,13 @@ class Parameter:
         """Per-row values where rows carry their own region code (int array); region entries override."""
         history = self._history
         dtype = history.own.array.dtype
-        if history.regions and regions.size > 64 and regions.ndim == 1 and (regions == regions[0]).all():
-            # one county's rows (a batch partition): its own entry, or the general one
+        if not history.regions:  # one timeline for every region: its value, a read-only view over the rows
+            return np.broadcast_to(np.asarray(history.own.at(on), dtype=dtype), regions.shape)
+        if regions.size > 64 and regions.ndim == 1 and (regions == regions[0]).all():
+            # one county's rows (a batch partition): its own entry, or the general one (a read-only view)
             timeline = history.by_code.get(int(regions[0]), history.own)
-            return np.broadcast_to(np.asarray(timeline.at(on), dtype=dtype), regions.shape).copy()
+            return np.broadcast_to(np.asarray(timeline.at(on), dtype=dtype), regions.shape)
         base = np.broadcast_to(np.asarray(history.own.at(on), dtype=dtype), regions.shape).copy()
-        if not history.regions:
-            return base
         if regions.size <= 64:  # a household's members: only the codes they carry
             codes = [(c, history.by_code[c]) for c in set(regions.ravel().tolist()) if c in history.by_code]
         else:

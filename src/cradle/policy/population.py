@@ -152,6 +152,12 @@ class Population:
     person_origin: np.ndarray | None = None  # rows in the population this one was taken from
     household_origin: np.ndarray | None = None
     _sorted: dict = field(default_factory=dict, repr=False, compare=False)  # entity -> rows ordered by `hh`
+    # Per household: the first listed mother's person row (`first_mothers`), when the births' mothers were
+    # found with it: the engine's `Ctx.mother_of` for the whole population, not searched for again
+    mothers: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # (person rows, delivery rows) of the newborns (`newborns`), when the deliveries were found with them: the
+    # engine's `Ctx.newborns` for the whole population, not matched again
+    newborns: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_persons(self) -> int:
@@ -502,12 +508,16 @@ def _as_days(days: np.ndarray) -> np.ndarray:
 
 
 def deliveries(
-    rows: Mapping[str, np.ndarray], persons: Mapping[str, np.ndarray], mother_of: np.ndarray
+    rows: Mapping[str, np.ndarray],
+    persons: Mapping[str, np.ndarray],
+    mother_of: np.ndarray,
+    found: dict | None = None,
 ) -> dict:
     """The births table, one row per delivery, from rows per newborn (the batch's births table, one event's
     newborns): rows of a household on one date are one delivery. Its `child` is its first newborn listed,
     `babies` the most of the babies given, the rows and the household's children born that day, `dystocia`
-    any row's, `delivery_cost` the largest given; `mother` the household's first listed mother."""
+    any row's, `delivery_cost` the largest given; `mother` the household's first listed mother. `found`, when
+    given, receives the newborns matched on the way ("newborns": their person rows and delivery rows)."""
     hh = np.asarray(rows["hh"], dtype=np.int64)
     day = np.asarray(rows["date"], dtype="datetime64[D]")
     if not len(hh):
@@ -532,9 +542,11 @@ def deliveries(
     starts = np.r_[0, np.flatnonzero(key[1:] != key[:-1]) + 1]
     first = order[starts]
     out_hh, out_day = hh[first], day[first]
-    _, of = newborns(
+    kids, of = newborns(
         persons["hh"], persons["birth_date"], persons["relation"] == RELATION["child"], out_hh, out_day
     )
+    if found is not None:
+        found["newborns"] = (kids, of)
     babies = np.maximum.reduceat(np.asarray(rows["babies"], dtype=np.int64)[order], starts)
     babies = np.maximum(babies, np.diff(np.r_[starts, len(order)]))
     babies = np.maximum(babies, np.bincount(of, minlength=len(starts)))
