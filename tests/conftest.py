@@ -85,6 +85,12 @@ def _svc_pg_template(pg_server):
 
 
 @pytest.fixture
+def migrated_sqlite_url(_migrated_sqlite_template, tmp_path) -> str:
+    """`sqlite_url` (the same file), migrated: a copy of the session's migrated SQLite."""
+    return copy_sqlite(_migrated_sqlite_template, tmp_path)
+
+
+@pytest.fixture
 def svc_sqlite_url(_migrated_sqlite_template, tmp_path) -> str:
     return copy_sqlite(_migrated_sqlite_template, tmp_path, "svc.db")
 
