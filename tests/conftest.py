@@ -21,10 +21,29 @@ if os.environ.get("CI"):
 os.environ.setdefault("CRADLE_API_RATE_PER_MINUTE", "0")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Tests marked `slow` (half a minute or more) first: one started near the end ran on one worker while the
     other had nothing left to do. A stable sort, so every xdist worker collects the same order."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if config.getoption("loadgroup", default=False):
+        _xdist_groups(items)
+
+
+def _xdist_groups(items) -> None:
+    """`--dist loadgroup` sends the tests of one `xdist_group` to one worker by the `@group` its node ids end with.
+    pytest-xdist 3.8 adds it to `item._nodeid`, which pytest 9 no longer reads (the id is `item._id`): without
+    this every group was split across the workers, each doing the group's setup (a browser, a Spark JVM)."""
+    from _pytest.nodeid import NodeId  # deferred: pytest's own, needed only with --dist loadgroup
+
+    for item in items:
+        groups = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        if groups and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
 
 
 @pytest.fixture(scope="session")
