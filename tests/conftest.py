@@ -42,8 +42,9 @@ def _xdist_groups(items) -> None:
                 for m in item.iter_markers("xdist_group")
             }
         )
-        if groups and "@" not in item.nodeid:
-            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):  # (a later xdist may add it itself)
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture(scope="session")
