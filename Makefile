@@ -16,8 +16,12 @@ $(BIN)/python:
 system-deps:
 	./scripts/system-deps.sh
 
+# Byte-compiled once here: otherwise every interpreter (each test process, each spawned worker, each `cradle`
+# subprocess) compiles what it imports, and writes nothing back where PYTHONDONTWRITEBYTECODE is set (importing
+# the app took 3.6 s of CPU instead of 1.2 s). compileall skips what is up to date.
 install: system-deps $(BIN)/python
 	$(UV) pip install --quiet --python $(BIN)/python -e '.[$(EXTRAS)]'
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib src
 	$(MAKE) assets
 
 # Front-end libraries pinned in package-lock.json, copied into src/cradle/web/static/vendor/ (served locally).

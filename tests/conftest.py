@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -20,10 +21,30 @@ if os.environ.get("CI"):
 os.environ.setdefault("CRADLE_API_RATE_PER_MINUTE", "0")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Tests marked `slow` (half a minute or more) first: one started near the end ran on one worker while the
     other had nothing left to do. A stable sort, so every xdist worker collects the same order."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if config.getoption("loadgroup", default=False):
+        _xdist_groups(items)
+
+
+def _xdist_groups(items) -> None:
+    """`--dist loadgroup` sends the tests of one `xdist_group` to one worker by the `@group` its node ids end with.
+    pytest-xdist 3.8 adds it to `item._nodeid`, which pytest 9 no longer reads (the id is `item._id`): without
+    this every group was split across the workers, each doing the group's setup (a browser, a Spark JVM)."""
+    from _pytest.nodeid import NodeId  # deferred: pytest's own, needed only with --dist loadgroup
+
+    for item in items:
+        groups = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):  # (a later xdist may add it itself)
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture(scope="session")
@@ -53,12 +74,14 @@ def db_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
-def migrated_db_url(db_url) -> str:
-    """`db_url`, upgraded to the newest schema."""
-    from cradle.db import upgrade
-
-    upgrade(db_url)
-    return db_url
+def migrated_db_url(request, db_url) -> str:
+    """`db_url`, at the newest schema: under `db_url`'s own name, a copy of the database migrated once per session
+    (each of some 300 tests migrating its own took half a second or more)."""
+    if db_url.startswith("sqlite:///"):
+        path = Path(db_url.removeprefix("sqlite:///"))
+        return copy_sqlite(request.getfixturevalue("_migrated_sqlite_template"), path.parent, path.name)
+    server, template = request.getfixturevalue("pg_server"), request.getfixturevalue("_svc_pg_template")
+    return database_from_template(server, template, name=db_url.rsplit("/", 1)[1])
 
 
 # Migrated databases copied from a template made once per session (services, payments, childcare, auth).
@@ -79,6 +102,12 @@ def _svc_pg_template(pg_server):
     upgrade(url)
     get_engine(url).dispose()  # a template database must have no open connections
     return name
+
+
+@pytest.fixture
+def migrated_sqlite_url(_migrated_sqlite_template, tmp_path) -> str:
+    """`sqlite_url` (the same file), migrated: a copy of the session's migrated SQLite."""
+    return copy_sqlite(_migrated_sqlite_template, tmp_path)
 
 
 @pytest.fixture

@@ -66,14 +66,14 @@ def test_optional_person_facts_travel_through_the_batch_layout_and_may_be_missin
     assert older.persons["marriage_date"].dtype == "datetime64[D]"
 
 
-def test_registry_source_equals_calc(tmp_path):
+def test_registry_source_equals_calc(tmp_path, migrated_sqlite_url):
     """A small 陆河县 registry (the registry's own synthetic feeds, ingested), exported and run as a batch."""
     import datetime as dt
 
     from cradle.batch.household import households_json
     from cradle.batch.registry_source import export_region
     from cradle.batch.runner import BatchSpec, read_output, run_batch
-    from cradle.db import make_engine, upgrade
+    from cradle.db import make_engine
     from cradle.registry.ingest import ingest_directory
     from cradle.synth.feeds import write_feeds
     from cradle.synth.population import generate as registry_synth
@@ -81,8 +81,7 @@ def test_registry_source_equals_calc(tmp_path):
     on = dt.date(2025, 7, 1)
     feeds = tmp_path / "feeds"
     write_feeds(registry_synth("441523", 300, 5, dt.date(2025, 6, 30)), feeds, seed=5, dirty_rate=0.0)
-    url = f"sqlite:///{tmp_path / 'r.db'}"
-    upgrade(url)
+    url = migrated_sqlite_url
     ingest_directory(feeds, engine=make_engine(url))
     src = export_region("441523", on, tmp_path / "src", url)
     frames = [pl.read_parquet(src / f"{n}.parquet") for n in ("households", "persons", "births")]
@@ -98,7 +97,7 @@ def test_registry_source_equals_calc(tmp_path):
 
 
 @pytest.mark.slow
-def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path):
+def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path, migrated_sqlite_url):
     """The region's households from facts loaded in bulk equal the registry's own builder asked person by
     person (the 免申即享 path), household for household; and the bulk load sends a few queries per table, not
     some per person. The feeds carry dirty rows (corrections, duplicates), so the newest-fact rules matter."""
@@ -107,7 +106,7 @@ def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path)
     from sqlalchemy import event
 
     from cradle.batch.registry_source import region_persons, registry_households
-    from cradle.db import make_engine, session_scope, upgrade
+    from cradle.db import make_engine, session_scope
     from cradle.errors import Invalid
     from cradle.registry.household import build_household
     from cradle.registry.ingest import ingest_directory
@@ -117,8 +116,7 @@ def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path)
     on = dt.date(2025, 7, 1)
     feeds = tmp_path / "feeds"
     write_feeds(registry_synth("441523", 400, 7, dt.date(2025, 6, 30)), feeds, seed=7, dirty_rate=0.05)
-    url = f"sqlite:///{tmp_path / 'r.db'}"
-    upgrade(url)
+    url = migrated_sqlite_url
     engine = make_engine(url)
     ingest_directory(feeds, engine=engine)
     statements = []

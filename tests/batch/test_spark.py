@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from cradle.batch.runner import BatchSpec, read_output, run_batch
+from cradle.batch.runner import BatchSpec
 
 from .conftest import ON
 
@@ -15,10 +15,11 @@ pytest.importorskip("pyspark", reason="PySpark is not installed (pip install -e 
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java (java not on PATH)", allow_module_level=True)
 
-pytestmark = pytest.mark.slow
+# one test process runs both Spark tests: they share the local reference run, and two JVMs do not fight for the cores
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
 
-def test_spark_equals_local_row_for_row(zibo_source, tmp_path):
+def test_spark_equals_local_row_for_row(zibo_source, zibo_local_370302, tmp_path):
     from cradle.batch.spark import read_spark_output, run_spark, session
 
     spec = BatchSpec("370302", ON, str(zibo_source), max_households=200)
@@ -27,8 +28,7 @@ def test_spark_equals_local_row_for_row(zibo_source, tmp_path):
         n = run_spark(spec, tmp_path / "spark-run", spark=spark)
     finally:
         spark.stop()
-    run_batch(spec, tmp_path / "local-run", workers=1)
-    local = read_output(tmp_path / "local-run")
+    local = zibo_local_370302
     remote = read_spark_output(tmp_path / "spark-run")
     assert n == remote.height == local.height > 0
     assert remote.sort(remote.columns).equals(local.sort(local.columns))

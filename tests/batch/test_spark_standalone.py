@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-from cradle.batch.runner import BatchSpec, read_output, run_batch
-
 from .conftest import ON
 
 pytest.importorskip("pyspark", reason="PySpark is not installed (pip install -e '.[spark]')")
@@ -19,10 +17,11 @@ from cradle.testing.spark import Standalone, java_available  # noqa: E402
 if not java_available():
     pytest.skip("Spark needs Java (java not on PATH)", allow_module_level=True)
 
-pytestmark = pytest.mark.slow
+# one test process runs both Spark tests: they share the local reference run, and two JVMs do not fight for the cores
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
 
-def test_spark_submit_to_a_standalone_cluster_equals_local(zibo_source, tmp_path):
+def test_spark_submit_to_a_standalone_cluster_equals_local(zibo_source, zibo_local_370302, tmp_path):
     from cradle.batch.spark import read_spark_output
 
     (tmp_path / "cluster").mkdir()
@@ -53,9 +52,7 @@ def test_spark_submit_to_a_standalone_cluster_equals_local(zibo_source, tmp_path
     assert list((tmp_path / "cluster" / "work").glob("app-*/*/stderr"))
     written = int(re.search(r"^(\d+) entitlements -> ", done.stdout, re.M).group(1))
 
-    spec = BatchSpec("370302", ON, str(zibo_source), max_households=200)
-    run_batch(spec, tmp_path / "local-run", workers=1)
-    local = read_output(tmp_path / "local-run")
+    local = zibo_local_370302
     remote = read_spark_output(tmp_path / "spark-run")
     assert written == remote.height == local.height > 0
     assert remote.sort(remote.columns).equals(local.sort(local.columns))

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from cradle.db import make_engine, session_scope, upgrade
+from cradle.db import make_engine, session_scope
 from cradle.errors import DomainError
 from cradle.health import deaths, indicators, pregnancies, screenings
 from cradle.idcard import make_id_number
@@ -26,6 +26,7 @@ from cradle.registry.ingest import ingest_directory, ingest_file
 from cradle.synth.feeds import FORMATS, write_feeds
 from cradle.synth.health import HealthRates
 from cradle.synth.population import generate
+from cradle.testing.postgres import copy_sqlite
 from cradle.web.app import create_app
 
 from .conftest import COUNTY
@@ -279,11 +280,10 @@ COUNTIES = {
 
 
 @pytest.fixture(scope="module")
-def five_documents(tmp_path_factory):
+def five_documents(tmp_path_factory, _migrated_sqlite_template):
     """A synthetic county in each document's jurisdiction (陆河, 淄博, 白银, 山西; 绍兴 sets no health target),
     every feed ingested, monitoring refreshed for 2024."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('five') / 'cradle.db'}"
-    upgrade(url)
+    url = copy_sqlite(_migrated_sqlite_template, tmp_path_factory.mktemp("five"))  # migrated
     engine = make_engine(url)
     rates = HealthRates(years=3, maternal_death=0.01)
     for n, county in enumerate(COUNTIES.values()):

@@ -9,14 +9,14 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from cradle.cli import app
-from cradle.db import upgrade
+from cradle.testing.postgres import copy_sqlite
 from cradle.web.app import create_app
 
 
 @pytest.fixture
-def client(sqlite_url, monkeypatch):
+def client(sqlite_url, monkeypatch, _migrated_sqlite_template, tmp_path):
     monkeypatch.setenv("CRADLE_DATABASE_URL", sqlite_url)
-    upgrade(sqlite_url)
+    copy_sqlite(_migrated_sqlite_template, tmp_path)  # sqlite_url's file, migrated
     from cradle.auth.testing import bearer_for
 
     client = TestClient(create_app(["cradle.monitoring.api"]))

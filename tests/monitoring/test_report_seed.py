@@ -66,13 +66,12 @@ def seeded_copy(tmp_path_factory, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
-def test_seed_is_read_back(sqlite_url):
-    from cradle.db import session_scope, upgrade
+def test_seed_is_read_back(migrated_sqlite_url):
+    from cradle.db import session_scope
 
-    upgrade(sqlite_url)
-    with session_scope(sqlite_url) as s:
+    with session_scope(migrated_sqlite_url) as s:
         seed(s)
-    with session_scope(sqlite_url) as s:
+    with session_scope(migrated_sqlite_url) as s:
         assert values.series(s, "childcare_places_per_1000", CITY) == {2022: 3.1, 2023: 3.6, 2024: 4.1}
         many = values.series_many(s, [CITY, *DISTRICTS])
         assert many[("childcare_places_per_1000", CITY)] == values.series(

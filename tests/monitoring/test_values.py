@@ -61,14 +61,12 @@ def test_enter_and_correct(migrated_db_url):
         ({"denominator": "-1"}, "denominator"),
     ],
 )
-def test_bad_entry_names_the_field_and_stores_nothing(sqlite_url, change, field):
-    from cradle.db import upgrade
+def test_bad_entry_names_the_field_and_stores_nothing(migrated_sqlite_url, change, field):
 
-    upgrade(sqlite_url)
-    with pytest.raises(DomainError) as exc, session_scope(sqlite_url) as s:
+    with pytest.raises(DomainError) as exc, session_scope(migrated_sqlite_url) as s:
         values.enter(s, {**GOOD, **change}, department="d", entered_by="u")
     assert field in [p.field for p in exc.value.items()]
-    assert count(sqlite_url) == 0
+    assert count(migrated_sqlite_url) == 0
 
 
 def _fill(data: bytes, rows: dict[int, dict]) -> bytes:
@@ -87,11 +85,9 @@ def _fill(data: bytes, rows: dict[int, dict]) -> bytes:
     return buf.getvalue()
 
 
-def test_excel_template_round_trip(sqlite_url):
-    from cradle.db import upgrade
+def test_excel_template_round_trip(migrated_sqlite_url):
     from cradle.monitoring import excel
 
-    upgrade(sqlite_url)
     blank = excel.template(["newborn_hearing_screening_rate", "maternal_mortality"], ["441523"], 2024)
     filled = _fill(
         blank,
@@ -100,7 +96,7 @@ def test_excel_template_round_trip(sqlite_url):
             4: {"value": 0, "source": "县卫健局", "source_date": dt.date(2025, 1, 15)},
         },
     )
-    with session_scope(sqlite_url) as s:
+    with session_scope(migrated_sqlite_url) as s:
         rows = excel.upload(s, filled, department="陆河县卫生健康局", entered_by="luhe01")
         assert sorted((r.indicator_id, r.value) for r in rows) == [
             ("maternal_mortality", 0.0),
@@ -113,9 +109,9 @@ def test_excel_template_round_trip(sqlite_url):
             4: {"value": 3, "source": "", "source_date": "2025-01-20"},
         },
     )
-    with pytest.raises(DomainError) as exc, session_scope(sqlite_url) as s:
+    with pytest.raises(DomainError) as exc, session_scope(migrated_sqlite_url) as s:
         excel.upload(s, bad, department="d", entered_by="u")
     assert [p.field for p in exc.value.items()] == ["rows[3].value", "rows[4].source"]
-    assert count(sqlite_url) == 2
-    with pytest.raises(DomainError, match="file"), session_scope(sqlite_url) as s:
+    assert count(migrated_sqlite_url) == 2
+    with pytest.raises(DomainError, match="file"), session_scope(migrated_sqlite_url) as s:
         excel.upload(s, b"not a workbook", department="d", entered_by="u")

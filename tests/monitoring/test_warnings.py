@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cradle.db import session_scope, upgrade
+from cradle.db import session_scope
 from cradle.monitoring import values, warnings
 from cradle.monitoring.values import Entry
 
@@ -13,9 +13,8 @@ def put(s, ind, code, year, value, num=None, den=None):
     values.record(s, [Entry(ind, code, year, value, "test", dt.date(2025, 1, 1), num, den)], "d", "u")
 
 
-def test_warnings(sqlite_url):
-    upgrade(sqlite_url)
-    with session_scope(sqlite_url) as s:
+def test_warnings(migrated_sqlite_url):
+    with session_scope(migrated_sqlite_url) as s:
         # 张店区 (370303): births fell 20%; sex ratio 112 on 1200 births; infant mortality rising towards 2025
         put(s, "births", "370303", 2023, 1500)
         put(s, "births", "370303", 2024, 1200)
@@ -29,7 +28,7 @@ def test_warnings(sqlite_url):
         put(s, "births", "370302", 2024, 980)
         for y, v in ((2022, 3.0), (2023, 2.8), (2024, 2.6)):
             put(s, "infant_mortality", "370302", y, v)
-    with session_scope(sqlite_url) as s:
+    with session_scope(migrated_sqlite_url) as s:
         ws = warnings.warnings_for(s, ["370303", "370302"], 2024, today=dt.date(2025, 2, 1))
     by = {(w.region, w.kind, w.indicator) for w in ws}
     assert ("370303", "band", "births") in by
@@ -45,7 +44,7 @@ def test_warnings(sqlite_url):
     assert ("370302", "births") not in late
     assert ("370302", "sex_ratio_at_birth") not in late  # SRB has no numeric target for 淄博 counties
     assert ("370302", "infant_mortality") not in late
-    with session_scope(sqlite_url) as s:
+    with session_scope(migrated_sqlite_url) as s:
         later = warnings.warnings_for(s, ["370302"], 2024, today=dt.date(2025, 4, 1))
     late = {w.indicator for w in later if w.kind == "late"}
     assert {"maternal_mortality", "childcare_places_per_1000", "inclusive_kindergarten_coverage"} <= late
@@ -127,9 +126,8 @@ def test_a_warning_names_its_indicator_unit_and_department_in_the_readers_langua
     assert computed.reason.startswith("出生人口数2024年数据应于2025-01-31前报送")
 
 
-def test_the_warnings_found_keep_the_indicator_and_say_it_when_shown(sqlite_url):
-    upgrade(sqlite_url)
-    with session_scope(sqlite_url) as s:
+def test_the_warnings_found_keep_the_indicator_and_say_it_when_shown(migrated_sqlite_url):
+    with session_scope(migrated_sqlite_url) as s:
         put(s, "maternal_system_management_rate", "370303", 2024, 88.0)  # every-year target ≥90
         ws = warnings.warnings_for(s, ["370303"], 2024, today=dt.date(2025, 4, 1))
     missed = next(w for w in ws if w.kind == "missed")

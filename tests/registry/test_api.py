@@ -7,15 +7,15 @@ from sqlalchemy.orm import Session
 
 from cradle.auth import roles
 from cradle.auth.testing import bearer_for
-from cradle.db import make_engine, upgrade
+from cradle.db import make_engine
 from cradle.registry import models as m
 from cradle.registry.ingest import ingest_directory
+from cradle.testing.postgres import copy_sqlite
 
 
 @pytest.fixture(scope="module")
-def api(county_feeds, tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'cradle.db'}"
-    upgrade(url)
+def api(county_feeds, tmp_path_factory, _migrated_sqlite_template):
+    url = copy_sqlite(_migrated_sqlite_template, tmp_path_factory.mktemp("api"))  # migrated
     ingest_directory(county_feeds[0], engine=make_engine(url))
     mp = pytest.MonkeyPatch()
     mp.setenv("CRADLE_DATABASE_URL", url)

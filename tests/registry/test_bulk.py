@@ -89,14 +89,14 @@ def test_indexes_a_killed_run_left_aside_are_built_by_the_next_run(
     engine.dispose()
 
 
-def test_the_ingest_connection_goes_back_to_the_pool_with_sqlites_own_settings(sqlite_url, county_feeds):
+def test_the_ingest_connection_goes_back_to_the_pool_with_sqlites_own_settings(
+    migrated_sqlite_url, county_feeds
+):
     """Its 512 MiB cache and in-memory temporary store made the next user of it, the index builds at the end of
     a bulk load, three times slower."""
-    from cradle.db import upgrade
 
-    upgrade(sqlite_url)
     out, _ = county_feeds
-    engine = make_engine(sqlite_url)
+    engine = make_engine(migrated_sqlite_url)
     with engine.connect() as fresh:
         before = [fresh.exec_driver_sql(f"PRAGMA {p}").scalar_one() for p in ("cache_size", "temp_store")]
     ingest_file("gongan", out / "gongan.csv", engine=engine, batch_rows=700)

@@ -9,20 +9,20 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from cradle.cli import app
-from cradle.db import make_engine, upgrade
+from cradle.db import make_engine
 from cradle.errors import NotFound
 from cradle.policy.household import parse_household
 from cradle.registry import models as m
 from cradle.registry.household import _Builder, build_household
 from cradle.registry.ingest import ingest_directory
+from cradle.testing.postgres import copy_sqlite
 
 ON = dt.date(2025, 7, 1)
 
 
 @pytest.fixture(scope="module")
-def county_db(county_feeds, tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('hh') / 'cradle.db'}"
-    upgrade(url)
+def county_db(county_feeds, tmp_path_factory, _migrated_sqlite_template):
+    url = copy_sqlite(_migrated_sqlite_template, tmp_path_factory.mktemp("hh"))  # migrated
     ingest_directory(county_feeds[0], engine=make_engine(url))
     return url
 

@@ -279,12 +279,10 @@ def test_a_run_judges_only_the_households_it_touched(migrated_db_url, tmp_path, 
 
 
 def test_sqlite_reads_the_register_through_a_child_process_as_its_cursor_would(
-    sqlite_url, tmp_path, monkeypatch
+    migrated_sqlite_url, tmp_path, monkeypatch
 ):
-    from cradle.db import upgrade
 
-    upgrade(sqlite_url)
-    engine = make_engine(sqlite_url)
+    engine = make_engine(migrated_sqlite_url)
     _gongan(tmp_path / "gongan.csv", EVERYONE)
     ingest_file("gongan", tmp_path / "gongan.csv", engine=engine)
     with engine.connect() as conn:

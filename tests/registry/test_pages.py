@@ -6,15 +6,14 @@ from tests.auth.seed import REG_BAD_ID, REG_ID, REG_NAMES, seed_registry
 
 from cradle.auth import roles
 from cradle.auth.testing import bearer_for
-from cradle.db import upgrade
 from cradle.idcard import mask
+from cradle.testing.postgres import copy_sqlite
 from cradle.web.app import create_app
 
 
 @pytest.fixture
-def pages(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cradle.db'}"
-    upgrade(url)
+def pages(tmp_path, monkeypatch, _migrated_sqlite_template):
+    url = copy_sqlite(_migrated_sqlite_template, tmp_path)  # migrated
     ids = seed_registry(url)
     monkeypatch.setenv("CRADLE_DATABASE_URL", url)
     with TestClient(create_app(), follow_redirects=False) as client:

@@ -109,10 +109,12 @@ def test_scratch_of_a_killed_run_is_removed_by_the_next(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("commit_batches", [1, 3, 9])
-def test_every_batch_of_a_transaction_is_read_from_its_own_scratch_file(tmp_path, commit_batches):
+def test_every_batch_of_a_transaction_is_read_from_its_own_scratch_file(
+    tmp_path, commit_batches, migrated_sqlite_url
+):
     """Several batches per transaction: a scratch file filled again before the commit would be read as SQLite
     cached it (the earlier batch twice, this one never)."""
-    from cradle.db import make_engine, upgrade
+    from cradle.db import make_engine
     from cradle.idcard import make_id_number
     from cradle.registry.ingest import ingest_file
 
@@ -139,8 +141,7 @@ def test_every_batch_of_a_transaction_is_read_from_its_own_scratch_file(tmp_path
         )
     f = tmp_path / "gongan.csv"
     _gongan(f, rows)
-    url = f"sqlite:///{tmp_path / 'r.db'}"
-    upgrade(url)
+    url = migrated_sqlite_url
     engine = make_engine(url)
     reader = make_engine(url)
     seen = []  # the run's progress as another connection reads it after each batch
@@ -165,12 +166,11 @@ def test_every_batch_of_a_transaction_is_read_from_its_own_scratch_file(tmp_path
     engine.dispose()
 
 
-def test_batches_per_transaction_beyond_the_scratch_files_are_refused(tmp_path):
-    from cradle.db import make_engine, upgrade
+def test_batches_per_transaction_beyond_the_scratch_files_are_refused(tmp_path, migrated_sqlite_url):
+    from cradle.db import make_engine
     from cradle.registry.ingest import ingest_frames
 
-    url = f"sqlite:///{tmp_path / 'r.db'}"
-    upgrade(url)
+    url = migrated_sqlite_url
     engine = make_engine(url)
     with pytest.raises(Invalid, match="commit_batches"):
         ingest_frames(engine, "gongan", [], file_name="x.csv", commit_batches=10)

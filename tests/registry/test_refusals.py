@@ -10,16 +10,15 @@ from typer.testing import CliRunner
 from cradle.auth import roles
 from cradle.auth.testing import bearer_for
 from cradle.cli import app
-from cradle.db import upgrade
+from cradle.testing.postgres import copy_sqlite
 from cradle.web.app import create_app
 
 API = "/api/v1/registry"
 
 
 @pytest.fixture
-def reg(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cradle.db'}"
-    upgrade(url)
+def reg(tmp_path, monkeypatch, _migrated_sqlite_template):
+    url = copy_sqlite(_migrated_sqlite_template, tmp_path)  # migrated
     ids = seed_registry(url)
     monkeypatch.setenv("CRADLE_DATABASE_URL", url)
     with TestClient(create_app(["cradle.registry.api"])) as client:

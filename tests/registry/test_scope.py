@@ -10,16 +10,16 @@ from tests.auth.seed import REG_BAD_ID, REG_NAMES, seed_registry
 from cradle.audit import AuditEntry
 from cradle.auth import roles
 from cradle.auth.testing import bearer_for
-from cradle.db import session_scope, upgrade
+from cradle.db import session_scope
+from cradle.testing.postgres import copy_sqlite
 from cradle.web.app import create_app
 
 API = "/api/v1/registry"
 
 
 @pytest.fixture
-def reg(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cradle.db'}"
-    upgrade(url)
+def reg(tmp_path, monkeypatch, _migrated_sqlite_template):
+    url = copy_sqlite(_migrated_sqlite_template, tmp_path)  # migrated
     ids = seed_registry(url)
     monkeypatch.setenv("CRADLE_DATABASE_URL", url)
     with TestClient(create_app(["cradle.registry.api"])) as client:

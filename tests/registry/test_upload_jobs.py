@@ -18,6 +18,7 @@ from cradle.db import session_scope
 from cradle.idcard import make_id_number
 from cradle.registry import models as m
 from cradle.registry import upload_jobs
+from cradle.testing.postgres import copy_sqlite
 from cradle.web.app import create_app
 
 HEAD = "record_no,id_number,name,sex,birth_date,event,event_date,hukou_region,household_no,relation_to_head\n"
@@ -26,10 +27,8 @@ GOOD = HEAD + f"B1,{NEW_ID},后台测试甲,2,1990-02-03,register,1990-02-03,370
 
 
 @pytest.fixture
-def client(sqlite_url, monkeypatch, tmp_path):
-    from cradle.db import upgrade
-
-    upgrade(sqlite_url)
+def client(sqlite_url, monkeypatch, tmp_path, _migrated_sqlite_template):
+    copy_sqlite(_migrated_sqlite_template, tmp_path)  # sqlite_url's file, migrated
     monkeypatch.setenv("CRADLE_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("CRADLE_DATA_DIR", str(tmp_path / "data"))
     with TestClient(create_app(), follow_redirects=False) as c:

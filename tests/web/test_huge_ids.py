@@ -3,12 +3,11 @@
 from fastapi.testclient import TestClient
 
 from cradle.auth.testing import bearer_for
-from cradle.db import upgrade
 from cradle.web.app import create_app
 
 
-def test_a_30_digit_task_id_is_not_found_not_a_crash(db_url, monkeypatch):
-    upgrade(db_url)
+def test_a_30_digit_task_id_is_not_found_not_a_crash(migrated_db_url, monkeypatch):
+    db_url = migrated_db_url
     monkeypatch.setenv("CRADLE_DATABASE_URL", db_url)
     client = TestClient(create_app(), raise_server_exceptions=False)
     headers = bearer_for(db_url, "county_official", "370303")

@@ -76,12 +76,12 @@ def _describe(case) -> str:
     return " ".join(parts)
 
 
-def _one_operation(
-    operation, mode, headers: dict, principal: str, examples: int, seed: int, result: ApiFuzzResult
-) -> None:
-    label = f"{operation.method.upper()} {operation.path}"
+def _draw(operation, mode, examples: int, seed: int) -> list:
+    """The requests hypothesis draws for one operation in one mode. Seeded: the same seed draws the same requests,
+    so CI is repeatable (`make reliability` draws a new seed). Drawn once and sent as every principal: drawing
+    (most draws of a negative case are refused and drawn again) costs several times what sending does."""
+    cases = []
 
-    # Seeded: the same seed draws the same requests, so CI is repeatable; `make reliability` draws a new seed.
     @hypothesis_seed(seed)
     @settings(
         max_examples=examples,
@@ -93,32 +93,37 @@ def _one_operation(
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
-        result.requests += 1
-        try:
-            response = case.call(headers=headers)
-        except Exception as exc:  # the app raised: the client would have seen a 500
-            result.server_errors += 1
-            result.statuses["exception"] += 1
-            result.findings.append(
-                Finding(principal, label, f"exception {type(exc).__name__}: {exc}"[:300], _describe(case))
-            )
-            return
-        status = response.status_code
-        result.statuses[status] += 1
-        if status >= 500:
-            result.server_errors += 1
-        problem = answer_problem(
-            status,
-            response.headers.get("content-type", [""])[0]
-            if isinstance(response.headers.get("content-type"), list)
-            else response.headers.get("content-type", ""),
-            response.text,
-        )
-        problem = problem or field_problem(label, status, response.text)
-        if problem:
-            result.findings.append(Finding(principal, label, problem, _describe(case)))
+        cases.append(case)
 
     run()
+    return cases
+
+
+def _send(case, headers: dict, principal: str, label: str, result: ApiFuzzResult) -> None:
+    result.requests += 1
+    try:
+        response = case.call(headers=headers)
+    except Exception as exc:  # the app raised: the client would have seen a 500
+        result.server_errors += 1
+        result.statuses["exception"] += 1
+        result.findings.append(
+            Finding(principal, label, f"exception {type(exc).__name__}: {exc}"[:300], _describe(case))
+        )
+        return
+    status = response.status_code
+    result.statuses[status] += 1
+    if status >= 500:
+        result.server_errors += 1
+    problem = answer_problem(
+        status,
+        response.headers.get("content-type", [""])[0]
+        if isinstance(response.headers.get("content-type"), list)
+        else response.headers.get("content-type", ""),
+        response.text,
+    )
+    problem = problem or field_problem(label, status, response.text)
+    if problem:
+        result.findings.append(Finding(principal, label, problem, _describe(case)))
 
 
 def fuzz_api(
@@ -153,16 +158,18 @@ def fuzz_api(
                 continue
             result.operations += 1
             started = time.perf_counter()
+            label = f"{operation.method.upper()} {operation.path}"
             for mode in modes:
+                try:
+                    cases = _draw(operation, GenerationMode(mode), examples, seed)
+                except Unsatisfiable:  # nothing can break the schema (no parameters, or only free text)
+                    result.skipped.append(f"{label} {mode}")
+                    continue
+                except Exception as exc:  # generation itself failed
+                    result.errors.append(f"{label} {mode}: {type(exc).__name__}: {exc}"[:300])
+                    continue
                 for name, headers in who.items():
-                    try:
-                        _one_operation(operation, GenerationMode(mode), headers, name, examples, seed, result)
-                    except Unsatisfiable:  # nothing can break the schema (no parameters, or only free text)
-                        result.skipped.append(f"{operation.method.upper()} {operation.path} {mode}")
-                    except Exception as exc:  # generation itself failed
-                        result.errors.append(
-                            f"{operation.method.upper()} {operation.path} {mode}: "
-                            f"{type(exc).__name__}: {exc}"[:300]
-                        )
-            result.seconds[f"{operation.method.upper()} {operation.path}"] = time.perf_counter() - started
+                    for case in cases:
+                        _send(case, headers, name, label, result)
+            result.seconds[label] = time.perf_counter() - started
     return result

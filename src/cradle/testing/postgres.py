@@ -113,16 +113,18 @@ class TempPostgres:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{name}"
 
 
-def database_from_template(server: TempPostgres, template: str) -> str:
-    """A new database copied from `template` (CREATE DATABASE … TEMPLATE): a migrated schema in milliseconds."""
+def database_from_template(server: TempPostgres, template: str, name: str | None = None) -> str:
+    """A new database copied from `template` (CREATE DATABASE … TEMPLATE): a migrated schema in milliseconds.
+    `name` (default a new one) replaces the database of that name, if there is one."""
     import uuid
 
     import psycopg
 
-    name = "s_" + uuid.uuid4().hex[:12]
+    name = name or "s_" + uuid.uuid4().hex[:12]
     with psycopg.connect(
         f"host=127.0.0.1 port={server.port} user={server.user} dbname=postgres", autocommit=True
     ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return f"postgresql+psycopg://{server.user}@127.0.0.1:{server.port}/{name}"
 
