@@ -110,7 +110,8 @@ class Standalone:
             try:
                 if self.state().get("aliveworkers", 0) >= 1:
                     return self
-            except OSError:
+            # not listening yet, or the UI's root page answering before its /json/ is attached (HTML, not JSON)
+            except (OSError, ValueError):
                 pass
             time.sleep(0.5)
         raise RuntimeError(f"the Spark master saw no worker within {timeout:.0f}s: {self.logs()}")
