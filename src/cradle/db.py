@@ -12,10 +12,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
 
 import orjson
-from fastapi import Depends
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -237,19 +235,6 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
-
-
-def request_session() -> Iterator[Session]:
-    """FastAPI dependency: one session per request on the configured database, committed when the endpoint
-    returns normally and rolled back when it raises."""
-    with session_scope() as session:
-        yield session
-
-
-# scope="function": the commit runs before the response is sent. With FastAPI's default ("request") it runs
-# after, so a browser following a 303 could ask for the new case before it was committed, and a failed commit
-# would follow an answer that already said "saved".
-RequestSession = Annotated[Session, Depends(request_session, scope="function")]
 
 
 def upgrade(url: str | None = None) -> None:

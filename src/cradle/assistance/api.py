@@ -36,8 +36,8 @@ from cradle.assistance.schemas import (
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.deps import out_of_scope, path_region, require
-from cradle.db import RequestSession
 from cradle.errors import N_, Invalid
+from cradle.web.session import RequestSession
 
 router = APIRouter(prefix="/api/v1/assistance", tags=["assistance"])
 LEVELS = (roles.VILLAGE, roles.TOWN, roles.COUNTY, roles.CITY, roles.PROVINCE)

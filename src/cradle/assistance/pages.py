@@ -17,9 +17,9 @@ from cradle.assistance import access, cycle, families, payment, programs, report
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor, out_of_scope
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid, NotFound
 from cradle.services.web import error_list, form_data, label, see_other
+from cradle.web.session import RequestSession
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)

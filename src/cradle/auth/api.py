@@ -27,8 +27,8 @@ from cradle.auth.schemas import (
     TokenOut,
     TokensOut,
 )
-from cradle.db import RequestSession
 from cradle.errors import DomainError
+from cradle.web.session import RequestSession
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 SignedIn = Annotated[Actor, Depends(require())]

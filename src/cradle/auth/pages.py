@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from cradle.auth import accounts, roles, service, sessions, tokens
 from cradle.auth.actor import Actor
 from cradle.auth.deps import CSRF_MESSAGE, PageActor, current_actor
-from cradle.db import RequestSession
 from cradle.errors import DomainError, Forbidden, Invalid
 from cradle.web.nav import N_, fits, is_served
+from cradle.web.session import RequestSession
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)

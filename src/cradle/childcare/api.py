@@ -59,10 +59,10 @@ from cradle.childcare.schemas import (
     SubsidyIn,
 )
 from cradle.childcare.subsidy_desk import describe, register_and_describe
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid
 from cradle.services import idempotency
 from cradle.web.errors import refuse
+from cradle.web.session import RequestSession
 
 router = APIRouter(prefix="/api/v1/childcare", tags=["childcare"])
 

@@ -42,7 +42,6 @@ from cradle.childcare.registration_form import record_from_form
 from cradle.childcare.standards import CHECKLIST
 from cradle.childcare.subsidy_desk import describe, register_and_describe
 from cradle.childcare.vocab import CHECK_RESULTS, INSPECTION_KINDS, INSPECTION_RESULTS, LABELS, SEVERITIES
-from cradle.db import RequestSession
 from cradle.errors import (
     N_,
     Conflict,
@@ -55,6 +54,7 @@ from cradle.errors import (
 )
 from cradle.web.errors import mark_page
 from cradle.web.i18n import gettext
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 T = TypeVar("T")

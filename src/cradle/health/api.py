@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.deps import require
-from cradle.db import RequestSession
 from cradle.health import (
     access,
     aggregates,
@@ -65,6 +64,7 @@ from cradle.health.schemas import (
     WomenOut,
 )
 from cradle.web.i18n import LOCALES
+from cradle.web.session import RequestSession
 
 # a calendar year the records can hold (an out-of-range year is refused naming it, never a date overflow)
 Year = Annotated[int, Query(ge=1900, le=2100)]

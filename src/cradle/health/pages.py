@@ -15,7 +15,6 @@ from fastapi.responses import RedirectResponse, Response
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError
 from cradle.health import (
     access,
@@ -35,6 +34,7 @@ from cradle.health import (
 from cradle.monitoring import catalogue
 from cradle.monitoring.report import scorecard
 from cradle.web.i18n import gettext
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(prefix="/health", include_in_schema=False)

@@ -13,7 +13,6 @@ from cradle import regions
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.deps import check_scope, require
-from cradle.db import RequestSession
 from cradle.errors import translate
 from cradle.monitoring import catalogue, excel, plan, scenarios, values, warnings
 from cradle.monitoring.access import ENTRY_ROLES
@@ -33,6 +32,7 @@ from cradle.monitoring.schemas import (
     WarningsOut,
 )
 from cradle.monitoring.service import counties_of, project_area
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])

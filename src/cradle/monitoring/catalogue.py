@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
-from cradle import regions
+from cradle import regions, yamltext
 from cradle.errors import DEFAULT_LOCALE, N_, Invalid, NotFound, translate
 from cradle.monitoring import units
 from cradle.monitoring.areas import checked
@@ -183,7 +181,7 @@ def _parse(data: dict) -> tuple[dict[str, Indicator], dict[str, tuple[float, flo
 @lru_cache(maxsize=1)
 def _definitions() -> tuple[dict[str, Indicator], dict[str, tuple[float, float]]]:
     text = (resources.files("cradle.monitoring") / "data" / "indicators.yaml").read_text(encoding="utf-8")
-    return _parse(yaml.safe_load(text))
+    return _parse(yamltext.parse(text))
 
 
 def load() -> Catalogue:

@@ -15,7 +15,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from cradle import regions
 from cradle.auth.deps import check_scope, current_actor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid
 from cradle.monitoring import (
     catalogue,
@@ -36,6 +35,7 @@ from cradle.monitoring.report import annual, dashboard, render, scorecard
 from cradle.monitoring.scenarios import MEDIUM, TITLE_OF_LABEL
 from cradle.policy import packs
 from cradle.web.errors import mark_page
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of
 from cradle.web.templating import render as render_page
 

@@ -14,10 +14,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from cradle.auth import roles
 from cradle.auth.actor import Actor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid
 from cradle.monitoring import plan, plan_score, units
 from cradle.monitoring.pagekit import Staff, crumbs, errors_by_field, in_scope, place, say, uploaded
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(prefix="/monitoring/{code}/plan")

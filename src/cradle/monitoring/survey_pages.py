@@ -13,11 +13,11 @@ from starlette.datastructures import UploadFile
 
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid
 from cradle.monitoring import survey_store
 from cradle.monitoring.access import SURVEY_ROLES
 from cradle.monitoring.pagekit import Staff, crumbs, errors_by_field, in_scope, say
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(prefix="/monitoring/{code}/survey")

@@ -14,11 +14,11 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from cradle import regions
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid, NotFound, translate
 from cradle.monitoring import runs
 from cradle.monitoring.access import SURVEY_ROLES
 from cradle.monitoring.pagekit import Staff, errors_by_field, say
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(prefix="/whatif")

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Query
 
 from cradle.auth.actor import Actor
 from cradle.auth.deps import require
-from cradle.db import RequestSession
 from cradle.params import desk, preview, views
 from cradle.params.register import register
 from cradle.params.schemas import (
@@ -24,6 +23,7 @@ from cradle.params.schemas import (
     ProposalsOut,
     RegisteredOut,
 )
+from cradle.web.session import RequestSession
 
 router = APIRouter(prefix="/api/v1", tags=["params"])
 Official = Annotated[Actor, Depends(require(*desk.DECIDING_ROLE.values()))]

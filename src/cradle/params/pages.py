@@ -14,13 +14,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor
-from cradle.db import RequestSession
 from cradle.errors import N_, Conflict, DomainError, Invalid
 from cradle.params import desk, document_form, preview, views
 from cradle.params.register import register
 from cradle.policy import published
 from cradle.web.citations import clause_url
 from cradle.web.i18n import gettext
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(include_in_schema=False)

@@ -15,12 +15,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from cradle.auth.actor import Actor
-from cradle.db import RequestSession
 from cradle.idcard import mask
 from cradle.payments import bankfile, batches, stops
 from cradle.payments.schemas import BatchIn, BatchSummary, ReturnApplied, StopIn, Stopped
 from cradle.services.callers import Reader
 from cradle.services.idempotency import body_of, idempotent
+from cradle.web.session import RequestSession
 
 router = APIRouter(prefix="/api/v1/services/payments", tags=["payments"])
 CSV = {200: {"content": {"text/csv": {}}}}

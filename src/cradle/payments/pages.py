@@ -15,7 +15,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from cradle.auth.actor import Actor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid
 from cradle.idcard import mask
 from cradle.payments import bankfile, batches, rates
@@ -23,6 +22,7 @@ from cradle.services import forms, validate
 from cradle.services.catalogue import PROGRAMS
 from cradle.services.offices import office
 from cradle.services.web import OfficePage, error_list, form_data, label, see_other
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(include_in_schema=False)

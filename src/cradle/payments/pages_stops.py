@@ -6,11 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from cradle.db import RequestSession
 from cradle.errors import DomainError
 from cradle.payments import stops
 from cradle.payments.pages import FormDep, Payer, index_page
 from cradle.services.web import error_list, see_other
+from cradle.web.session import RequestSession
 
 router = APIRouter(include_in_schema=False)
 # The service's field names → the form's ("nothing being paid" names the person).

@@ -19,8 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import yaml
-
+from cradle import yamltext
 from cradle.errors import Problems
 from cradle.policy.calc import calc_household
 from cradle.policy.errors import PackError
@@ -49,7 +48,7 @@ def load_cases(pack: str | None = None) -> list[Case]:
         path = p.path / "tests.yaml"
         if (pack and p.id != pack) or not path.exists():
             continue
-        for i, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+        for i, raw in enumerate(yamltext.parse(path.read_text(encoding="utf-8")) or []):
             if True in raw:  # YAML 1.1 reads a bare `on:` key as the boolean true
                 raw["on"] = raw.pop(True)
             unknown = set(raw) - {"name", "source", "on", "household", "expect", "absent", "errors"}

@@ -14,9 +14,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
-from cradle import regions
+from cradle import regions, yamltext
 from cradle.policy import dates
 from cradle.policy.documents import Clause, document_text, is_loaded, parse_clauses
 from cradle.policy.errors import PackError
@@ -57,7 +56,7 @@ class Pack:
 
 
 def _yaml(path: Path):
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return yamltext.parse(path.read_text(encoding="utf-8")) or {}
 
 
 def _programs_module(folder: Path, pack_id: str):
@@ -76,7 +75,7 @@ def _programs_module(folder: Path, pack_id: str):
 @cache  # once per folder: loading annotates the Program objects programs.py defines
 def _load_pack(folder: Path) -> Pack:
     meta_path = folder / "pack.yaml"
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+    meta = yamltext.parse(meta_path.read_text(encoding="utf-8")) or {}
     for key in ("id", "name", "region", "level"):
         if key not in meta:
             raise PackError(f"{meta_path}: missing '{key}'")
@@ -97,7 +96,7 @@ def _load_pack(folder: Path) -> Pack:
     default_doc = documents[0].file if documents else ""
     params_path = folder / "parameters.yaml"
     if params_path.exists():
-        raw = yaml.safe_load(params_path.read_text(encoding="utf-8")) or {}
+        raw = yamltext.parse(params_path.read_text(encoding="utf-8")) or {}
         pack.parameters = load_parameters(pack.id, raw, default_doc, str(params_path))
     module = _programs_module(folder, pack.id)
     for obj in vars(module).values():
@@ -118,7 +117,7 @@ def _load_pack(folder: Path) -> Pack:
         pack.programs.append(prog)
     clauses_path = folder / "clauses.yaml"
     if clauses_path.exists():
-        raw = yaml.safe_load(clauses_path.read_text(encoding="utf-8")) or {}
+        raw = yamltext.parse(clauses_path.read_text(encoding="utf-8")) or {}
         for document, spec in raw.items():
             if not is_loaded(document):
                 raise PackError(f"{clauses_path}: document {document} is not loaded")
@@ -178,7 +177,7 @@ def _resolve_citation(citation: Citation, packs_dir: Path, where: str) -> Citati
     meta_path = packs_dir / ref.pack / "pack.yaml"
     if not meta_path.exists():
         raise PackError(f"{where}: cites the document of unknown pack '{ref.pack}'")
-    documents = (yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}).get("documents") or []
+    documents = (yamltext.parse(meta_path.read_text(encoding="utf-8")) or {}).get("documents") or []
     if not documents:
         raise PackError(f"{where}: pack '{ref.pack}' has no document to cite")
     return Citation(str(documents[0]["file"]), citation.clause)

@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse, Response
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.deps import require
-from cradle.db import RequestSession
 from cradle.registry import access, browse, upload_jobs
 from cradle.registry.models import Upload
 from cradle.registry.schemas import (
@@ -37,6 +36,7 @@ from cradle.registry.schemas import (
     SplitOut,
     UploadOut,
 )
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of
 
 router = APIRouter(prefix="/api/v1/registry", tags=["registry"])

@@ -14,9 +14,9 @@ from fastapi.responses import Response
 
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor
-from cradle.db import RequestSession
 from cradle.registry import access, browse
 from cradle.registry.validation import REASON_MESSAGES
+from cradle.web.session import RequestSession
 from cradle.web.templating import render
 
 router = APIRouter(prefix="/registry", include_in_schema=False)

@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor
-from cradle.db import RequestSession
 from cradle.errors import N_, Invalid
 from cradle.registry import access, browse
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(prefix="/registry/identity", include_in_schema=False)

@@ -13,12 +13,12 @@ from fastapi.responses import RedirectResponse, Response
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor
-from cradle.db import RequestSession
 from cradle.errors import N_, Invalid, OutOfScope
 from cradle.registry import access, browse
 from cradle.registry.exposure import LINE
 from cradle.registry.feeds import FEEDS, get_feed
 from cradle.registry.validation import REASON_MESSAGES
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(prefix="/registry/quarantine", include_in_schema=False)

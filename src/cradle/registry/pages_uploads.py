@@ -17,10 +17,10 @@ from fastapi.responses import RedirectResponse, Response
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.auth.deps import PageActor
-from cradle.db import RequestSession
 from cradle.errors import DomainError
 from cradle.registry import access, browse, upload_jobs
 from cradle.registry.feeds import FEEDS
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(prefix="/registry", include_in_schema=False)

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from cradle import audit
 from cradle.auth.actor import Actor
-from cradle.db import RequestSession
 from cradle.errors import DEFAULT_LOCALE, N_, DomainError, Invalid
 from cradle.idcard import mask
 from cradle.payments import entitlements
@@ -68,6 +67,7 @@ from cradle.services.schemas import (
     VerifyOut,
 )
 from cradle.web.fastpath import is_post_to, post_route, read_body, replay
+from cradle.web.session import RequestSession
 
 router = APIRouter(prefix="/api/v1/services", tags=["services"])
 PDF = {200: {"content": {"application/pdf": {}}}}

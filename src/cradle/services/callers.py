@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from cradle.auth import tokens
 from cradle.auth.actor import ANONYMOUS, Actor
 from cradle.auth.deps import current_actor, require
-from cradle.db import RequestSession
 from cradle.errors import N_, Forbidden
 from cradle.services.offices import office
+from cradle.web.session import RequestSession
 
 _signed_in = require()
 

@@ -13,13 +13,13 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from cradle.auth.actor import Actor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError
 from cradle.idcard import mask
 from cradle.services import appeals, applications, forms
 from cradle.services.models import Case
 from cradle.services.pages_citizen import case_page
 from cradle.services.web import OfficePage, error_list, form_data, label, see_other
+from cradle.web.session import RequestSession
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)

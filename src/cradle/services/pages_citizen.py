@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle.auth.actor import Actor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, NotFound
 from cradle.idcard import mask, sex_of
 from cradle.payments import entitlements
@@ -33,6 +32,7 @@ from cradle.services import (
 from cradle.services.models import IssuedDocument
 from cradle.services.offices import office
 from cradle.services.web import OfficePage, error_list, form_data, label, see_other
+from cradle.web.session import RequestSession
 from cradle.web.templating import locale_of, render
 
 router = APIRouter(include_in_schema=False)

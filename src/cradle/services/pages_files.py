@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from cradle.auth.actor import Actor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid
 from cradle.services import applications, certificates, files
 from cradle.services.offices import office
 from cradle.services.pages_citizen import case_page
 from cradle.services.pages_staff import staff_case_page
 from cradle.services.web import OfficePage, error_list, see_other
+from cradle.web.session import RequestSession
 
 router = APIRouter(include_in_schema=False)
 Citizen = Annotated[Actor, Depends(OfficePage("citizen"))]

@@ -13,11 +13,11 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from cradle.auth.actor import Actor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError, Invalid
 from cradle.idcard import mask
 from cradle.services import proxy
 from cradle.services.web import OfficePage, error_list, label, see_other
+from cradle.web.session import RequestSession
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)

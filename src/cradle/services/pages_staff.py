@@ -12,13 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradle.auth.actor import Actor
-from cradle.db import RequestSession
 from cradle.errors import N_, DomainError
 from cradle.idcard import mask
 from cradle.services import applications, bundle, escalation, forms, review
 from cradle.services.models import IssuedDocument
 from cradle.services.offices import office
 from cradle.services.web import OfficePage, error_list, form_data, label, see_other
+from cradle.web.session import RequestSession
 from cradle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
