@@ -74,8 +74,7 @@ def _at(value, n: int, idx: np.ndarray, dtype) -> np.ndarray:
         if value.ndim == 0:
             return _filled(len(idx), value, dtype)
         if value.shape == (n,) and value.dtype == dtype:  # the common case: a formula's own column
-            # every row eligible (`idx` is then 0..n-1: one household's one birth): a copy, quicker than a take
-            return value.copy() if len(idx) == n else value[idx]
+            return _rows(value, idx)
     elif kind in _SCALARS or np.ndim(value) == 0:
         return _filled(len(idx), value, dtype)
     return _broadcast(value, n, dtype)[idx]
@@ -132,30 +131,20 @@ def _in_force(program: Program, ctx: Ctx):
     (a scalar) or of an event date column with the program's first (and last) day. A row without the event
     (no purchase: NaT) passes, so that the program's own condition (有购房记录) is the reason it fails.
     None when the program declares no first day (no condition)."""
-    first, last = program.in_force_from, program.in_force_until
     if program.in_force_on is None and type(ctx.as_of) is np.datetime64:
         # the same for every household asked about on that date: compared once per date
-        found = program.held_on.get(ctx.as_of)
-        if found is None or found[0] is not first or found[1] is not last:
-            if len(program.held_on) >= 10_000:
-                program.held_on.clear()
-            held = None if first != first else _held(program, ctx.as_of)  # NaT: no first day
-            found = program.held_on[ctx.as_of] = (first, last, held)
-        return found[2]
+        return _kept(program, ctx.as_of, _held_if_dated, ctx.as_of)
     on = ctx.as_of if program.in_force_on is None else getattr(_entity(program, ctx), program.in_force_on)
     if type(on) is np.ndarray and on.shape == (1,):
         # one event (one household's birth or purchase): whether in force on its day, kept per program and day
-        key = ("day", on.dtype, on.item())
-        found = program.held_on.get(key)
-        if found is None or found[0] is not first or found[1] is not last:
-            if len(program.held_on) >= 10_000:
-                program.held_on.clear()
-            held = None if first != first else _held(program, on)
-            found = program.held_on[key] = (first, last, held)
-        return None if found[2] is None else found[2].copy()
-    if first != first:
-        return None
-    return _held(program, on)
+        held = _kept(program, ("day", on.dtype, on.item()), _held_if_dated, on)
+        return None if held is None else held.copy()
+    return _held_if_dated(program, on)
+
+
+def _held_if_dated(program: Program, on):
+    first = program.in_force_from
+    return None if first != first else _held(program, on)  # NaT: no first day
 
 
 def _held(program: Program, on):
@@ -163,6 +152,18 @@ def _held(program: Program, on):
     if not np.isnat(program.in_force_until):
         held &= ~(on > program.in_force_until)
     return held
+
+
+def _kept(program: Program, key, compute, on):
+    """`compute(program, on)`, kept in `program.held_on` under `key` until the program's first or last day
+    changes (the desk lays new values over)."""
+    first, last = program.in_force_from, program.in_force_until
+    found = program.held_on.get(key)
+    if found is None or found[0] is not first or found[1] is not last:
+        if len(program.held_on) >= 10_000:
+            program.held_on.clear()
+        found = program.held_on[key] = (first, last, compute(program, on))
+    return found[2]
 
 
 def period(program: Program, rule: Rule, n: int, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -182,24 +183,14 @@ def period(program: Program, rule: Rule, n: int, idx: np.ndarray) -> tuple[np.nd
     return start, end
 
 
-# id of a program -> (the program, its first day, whether its periods start no earlier than that day)
-_STARTS_FROM: dict[int, tuple] = {}
-
-
 def _starts_from(program: Program) -> bool:
     """Whether the program starts no period before its first day in force (it has one and is no deadline),
-    kept per program and first day (np.isnat of a day costs more than the look-up)."""
-    found = _STARTS_FROM.get(id(program))
-    if found is None or found[0] is not program or found[1] is not program.in_force_from:
-        if len(_STARTS_FROM) >= 10_000:  # programs loaded again and again (tests): start afresh
-            _STARTS_FROM.clear()
-        first = program.in_force_from
-        found = _STARTS_FROM[id(program)] = (
-            program,
-            first,
-            not np.isnat(first) and program.kind != "deadline",
-        )
-    return found[2]
+    kept per program (np.isnat of a day costs more than the look-up)."""
+    return _kept(program, "starts_from", _starts_from_day, None)
+
+
+def _starts_from_day(program: Program, _on) -> bool:
+    return not np.isnat(program.in_force_from) and program.kind != "deadline"
 
 
 def _households_and_beneficiaries(
@@ -209,20 +200,18 @@ def _households_and_beneficiaries(
     mother, the newborn, or -1 for the household)."""
     entity = program.entity
     if entity == "person":
-        columns = ctx.persons
-    elif entity == "birth":
-        columns = ctx.births
-    elif entity == "newborn":
-        columns = ctx.newborns
-    else:
-        return idx, _filled(len(idx), -1, _INT)
-    if len(idx) == len(columns):  # every row eligible (`idx` is 0..n-1): copies, quicker than takes
-        if entity == "person":
-            return columns.hh.copy(), idx
-        return columns.hh.copy(), (columns.mother if entity == "birth" else columns.child).copy()
-    if entity == "person":
-        return columns.hh[idx], idx
-    return columns.hh[idx], (columns.mother if entity == "birth" else columns.child)[idx]
+        return _rows(ctx.persons.hh, idx), idx
+    if entity == "birth":
+        return _rows(ctx.births.hh, idx), _rows(ctx.births.mother, idx)
+    if entity == "newborn":
+        return _rows(ctx.newborns.hh, idx), _rows(ctx.newborns.child, idx)
+    return idx, _filled(len(idx), -1, _INT)
+
+
+def _rows(column: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """`column` at the eligible rows `idx`; when every row is eligible (`idx` is then 0..n-1: one household's
+    one birth), a copy, quicker than a take."""
+    return column.copy() if len(idx) == len(column) else column[idx]
 
 
 class _Jurisdictions:

@@ -123,8 +123,9 @@ class Program:
     in_force_from: np.datetime64 = dates.NAT
     in_force_until: np.datetime64 = dates.NAT
     in_force_label: str = ""
-    # The engine's: whether in force on each as-of date asked (date -> (first day, last day, held)), and on the
-    # day of one household's event (("day", dtype, day) -> the same)
+    # The engine's (`engine._kept`): whether in force on each as-of date asked (date -> (first day, last day,
+    # held)), on the day of one household's event (("day", dtype, day) -> the same), and whether its periods start
+    # at its first day ("starts_from")
     held_on: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property

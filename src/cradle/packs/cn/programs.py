@@ -4,6 +4,8 @@ beside it (through their packs): each of the five restates the 个税 deduction 
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from cradle.policy import leave
@@ -147,13 +149,8 @@ def childcare_subsidy(c: Ctx) -> Rule:
     end = c.birthday(limit)
     start = np.maximum(p.birth_date, c.in_force_from)  # the months counted in the explanation
     yearly = c.param("childcare_subsidy.yearly")
-    counted: list[np.ndarray] = []
-
-    def months() -> np.ndarray:  # the months counted, for the explanation: worked out once, when written
-        if not counted:
-            counted.append(months_between(start, end))
-        return counted[0]
-
+    # the months counted, for the explanation: worked out once, when written, for both figures that name them
+    months = cache(lambda: months_between(start, end))
     return Rule(
         conditions=[
             ("是子女", c.is_child),
