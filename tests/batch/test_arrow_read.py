@@ -124,3 +124,27 @@ def test_plan_is_the_same_however_the_households_are_cut_into_row_groups(zibo_fr
         assert sum(p.households for p in plans[0]) > 0
     split = plan(sources[0], "370300", 150)
     assert any(p.key.endswith("-1") for p in split)  # counties split into household-id ranges
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [0, 9, 3],
+        [10, 99, 42],
+        [100, 999],
+        [1, 10, 100],  # more than one number of digits: Arrow's cast
+        [2**32 - 2, 2**32 - 1, 2**32],
+        [10**18, 2**63 - 1],
+        [-5, 7],
+        [12345],
+    ],
+)
+def test_ids_written_as_text_are_what_arrows_cast_writes(ids):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from cradle.batch.compute import _texts
+
+    values = np.array(ids, dtype=np.int64)
+    assert _texts(values).equals(pc.cast(pa.array(values), pa.string()))
+    assert _texts(values).to_pylist() == [str(i) for i in ids]
