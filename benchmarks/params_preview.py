@@ -3,8 +3,8 @@ from the registry, measured in the same run.
 
     flock /tmp/bench.lock .venv/bin/python benchmarks/params_preview.py [--persons 250000] [--db sqlite|postgres]
 
-Set-up (not timed): a synthetic 陆河县 of `--persons` (`cradle.synth`), its 公安 and 民政 feeds ingested through
-`cradle ingest`'s code. Timed: the floor, `registry_households` (the households the preview reads, as the batch
+Set-up (not timed): a synthetic 陆河县 of `--persons` (`cradle.synth`), its 公安, 卫健 and 民政 feeds ingested
+through `cradle ingest`'s code. Timed: the floor, `registry_households` (the households the preview reads, as the batch
 and what-if read them), then `params.preview.preview` for a proposed 奖励扶助 rate (those households checked and
 run through the engine for this year and the next two, current value against proposed), as the approving
 official's page and `GET /api/v1/params/proposals/{id}/preview` call it. No speed figure is named by the issue;
@@ -32,6 +32,9 @@ from cradle.testing.postgres import start_temp_postgres
 COUNTY = "441523"
 PARAMETER = "luhe.reward_assistance.amount"
 TODAY = dt.date(2026, 6, 30)
+# 公安 for the persons and their 户, 卫健 for births and the family-planning facts 奖励扶助 reads (without them the
+# preview found no beneficiary at all), 民政 for marriages
+FEEDS_READ = ("gongan", "weijian", "minzheng")
 
 
 def loadavg() -> str:
@@ -45,12 +48,12 @@ def build(url: str, persons: int, folder: Path) -> None:
         folder,
         seed=1,
         dirty_rate=0.0,
-        depts=["gongan", "minzheng"],
+        depts=list(FEEDS_READ),
         formats=dict.fromkeys(FORMATS, ("csv", "utf-8")),
     )
     upgrade(url)
     engine = make_engine(url)
-    for dept in ("gongan", "minzheng"):
+    for dept in FEEDS_READ:
         s = ingest_file(dept, folder / f"{dept}.csv", engine=engine, batch_rows=200_000)
         print(f"  ingest {dept:9s} {s.accepted:>9,} rows", flush=True)
     with engine.begin() as conn:

@@ -13,7 +13,7 @@ and parents): as far as a household reaches.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 
 from sqlalchemy import or_, select
@@ -46,6 +46,24 @@ def _newest(rows):
     return max(rows, key=lambda r: (r.valid_from, r.source_id), default=None)
 
 
+_SHAPES: dict[type, type] = {}
+
+
+def shape(model) -> type:
+    """The named tuple a row of `model`'s table is read as, rather than an ORM object: the builder reads their
+    attributes, never changes them, and making a tracked object of each was most of the loading (a named
+    tuple's attribute is also read several times quicker than a result row's)."""
+    found = _SHAPES.get(model)
+    if found is None:
+        found = _SHAPES[model] = namedtuple(model.__name__, [c.key for c in model.__table__.columns])
+    return found
+
+
+def _rows(session: Session, model, *where) -> list:
+    make = shape(model)._make
+    return [make(r) for r in session.execute(select(*model.__table__.columns).where(*where))]
+
+
 class RegionFacts(_Builder):
     """A household builder over facts loaded in bulk; the same answers as the query-per-question builder."""
 
@@ -59,6 +77,7 @@ class RegionFacts(_Builder):
         self.facts: dict[type, dict[int, list]] = {}
         self.deaths: set[int] = set()
         self.births: dict[int, list[m.Birth]] = defaultdict(list)
+        self._identities: dict[int, tuple] = {}
         self._load(set(seeds))
 
     # --- loading ----------------------------------------------------------------------------------------------
@@ -70,9 +89,9 @@ class RegionFacts(_Builder):
             self._asked |= missing
             new: list[m.Person] = []
             for chunk in _chunks(missing):
-                for p in self.s.execute(
-                    select(m.Person).where(or_(m.Person.id.in_(chunk), m.Person.merged_into_id.in_(chunk)))
-                ).scalars():
+                for p in _rows(
+                    self.s, m.Person, or_(m.Person.id.in_(chunk), m.Person.merged_into_id.in_(chunk))
+                ):
                     if p.id not in self.persons:
                         self.persons[p.id] = p
                         new.append(p)
@@ -94,26 +113,18 @@ class RegionFacts(_Builder):
             ids = self._cluster_ids(frontier)
             found: set[int] = set()
             for chunk in _chunks(ids):
-                rel = (
-                    self.s.execute(
-                        select(m.Relation).where(
-                            or_(m.Relation.person_id.in_(chunk), m.Relation.relative_id.in_(chunk)),
-                            m.Relation.relation.in_(PARENT),
-                            m.Relation.valid_from <= self.on,
-                        )
-                    )
-                    .scalars()
-                    .all()
+                rel = _rows(
+                    self.s,
+                    m.Relation,
+                    or_(m.Relation.person_id.in_(chunk), m.Relation.relative_id.in_(chunk)),
+                    m.Relation.relation.in_(PARENT),
+                    m.Relation.valid_from <= self.on,
                 )
-                mar = (
-                    self.s.execute(
-                        select(m.Marriage).where(
-                            or_(m.Marriage.person_id.in_(chunk), m.Marriage.spouse_id.in_(chunk)),
-                            m.Marriage.valid_from <= self.on,
-                        )
-                    )
-                    .scalars()
-                    .all()
+                mar = _rows(
+                    self.s,
+                    m.Marriage,
+                    or_(m.Marriage.person_id.in_(chunk), m.Marriage.spouse_id.in_(chunk)),
+                    m.Marriage.valid_from <= self.on,
                 )
                 self.relations += rel
                 self.marriages += mar
@@ -142,9 +153,7 @@ class RegionFacts(_Builder):
         for model in DATED:
             by_person: dict[int, list] = defaultdict(list)
             for chunk in _chunks(ids):
-                for row in self.s.execute(
-                    select(model).where(model.person_id.in_(chunk), model.valid_from <= self.on)
-                ).scalars():
+                for row in _rows(self.s, model, model.person_id.in_(chunk), model.valid_from <= self.on):
                     by_person[row.person_id].append(row)
             self.facts[model] = by_person
         for chunk in _chunks(ids):
@@ -155,7 +164,7 @@ class RegionFacts(_Builder):
                     )
                 ).scalars()
             )
-            for row in self.s.execute(select(m.Birth).where(m.Birth.child_id.in_(chunk))).scalars():
+            for row in _rows(self.s, m.Birth, m.Birth.child_id.in_(chunk)):
                 self.births[row.child_id].append(row)
 
     # --- the builder's questions, answered from memory ----------------------------------------------------------
@@ -182,6 +191,13 @@ class RegionFacts(_Builder):
 
     def person(self, pid: int) -> m.Person:
         return self.persons[pid]
+
+    def identity(self, pid: int) -> tuple[str, str, dt.date, str | None]:
+        # asked several times for each member of each household found (who is a parent, the children's order)
+        found = self._identities.get(pid)
+        if found is None:
+            found = self._identities[pid] = super().identity(pid)
+        return found
 
     def latest(self, model, pid: int, **equal):
         rows = [r for i in self.ids(pid) for r in self.facts[model].get(i, ())]

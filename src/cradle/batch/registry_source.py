@@ -2,7 +2,8 @@
 
 Every person with a citizen ID whose hukou on the date lies in the region gives a household through the
 registry's own household rules (`cradle.registry.household.household_of`, the basis of 免申即享); households
-found from several members are kept once. The facts are loaded set-based, one query per table and chunk of
+found from several members are kept once, and built once: who is in a person's household is found first
+(`family_of`), and a family already built is not built again. The facts are loaded set-based, one query per table and chunk of
 ids for the whole region (`cradle.batch.registry_region.RegionFacts`), not person by person.
 """
 
@@ -16,7 +17,7 @@ import polars as pl
 from sqlalchemy import func, select
 
 from cradle import regions
-from cradle.batch.registry_region import RegionFacts
+from cradle.batch.registry_region import RegionFacts, shape
 from cradle.batch.synth import Frames
 from cradle.db import session_scope
 from cradle.errors import N_, Invalid
@@ -30,7 +31,7 @@ from cradle.policy.population import (
     newborns,
 )
 from cradle.registry import models as m
-from cradle.registry.household import household_of
+from cradle.registry.household import family_of, household_of
 
 
 def to_frames(households: list[dict], on: dt.date) -> Frames:
@@ -52,7 +53,8 @@ def to_frames(households: list[dict], on: dt.date) -> Frames:
 
 
 def region_persons(session, region: str, on: dt.date) -> list:
-    """Persons (unmerged, with a citizen ID) whose newest hukou event on the date places them in `region`."""
+    """Persons (unmerged, with a citizen ID) whose newest hukou event on the date places them in `region`, as
+    read-only rows (`registry_region.shape`)."""
     latest = (
         select(m.HukouEvent.person_id, func.max(m.HukouEvent.valid_from).label("d"))
         .where(m.HukouEvent.valid_from <= on)
@@ -60,17 +62,17 @@ def region_persons(session, region: str, on: dt.date) -> list:
         .subquery()
     )
     rows = session.execute(
-        select(m.Person, m.HukouEvent.region, m.HukouEvent.event)
+        select(*m.Person.__table__.columns, m.HukouEvent.region, m.HukouEvent.event)
         .join(
             latest, (latest.c.person_id == m.HukouEvent.person_id) & (latest.c.d == m.HukouEvent.valid_from)
         )
         .join(m.Person, m.Person.id == m.HukouEvent.person_id)
         .where(m.Person.id_number.is_not(None), m.Person.merged_into_id.is_(None))
     ).all()
-    out = {}
-    for person, code, event in rows:
+    make, out = shape(m.Person)._make, {}
+    for *person, code, event in rows:
         if event != "move_out" and regions.exists(code) and regions.is_within(code, region):
-            out[person.id] = person
+            out[person[0]] = make(person)
     return list(out.values())
 
 
@@ -78,11 +80,16 @@ def registry_households(session, region: str, on: dt.date) -> list[dict]:
     persons = region_persons(session, region, on)
     facts = RegionFacts(session, on, (p.id for p in persons))
     seen, out = set(), []
+    built: set[frozenset[int]] = set()  # the families whose household is in `out` or was kept out as a repeat
     for person in persons:
         try:
-            household = household_of(facts, person)
+            family = family_of(facts, person)
+            if family.persons in built:  # the same members, so a repeat (the first one found is kept)
+                continue
+            household = household_of(facts, person, family)
         except Invalid:  # no household on the date (not yet born, no known hukou): that person gives none
             continue
+        built.add(family.persons)
         key = frozenset(
             mem.get("id_number") or f"{mem['name']}|{mem['birth_date']}" for mem in household["members"]
         )

@@ -10,6 +10,7 @@ delivery costs, claims within three years, childcare subsidy to age three) lies 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
@@ -232,8 +233,25 @@ def build_household(session: Session, id_number: str, on: dt.date) -> dict:
     return household_of(_Builder(session, on), person)
 
 
-def household_of(b: _Builder, person: m.Person) -> dict:
-    """The household of `person`, asking `b` (the date is b.on)."""
+@dataclass(frozen=True)
+class Family:
+    """Who is in a person's household: the parents (the mother first), the children by birth, their birth
+    records, and the living grandparents. The household is made of these persons' facts alone, so two persons
+    of one family give the same household (up to the region it falls back to when no member has a hukou)."""
+
+    parents: list[int]
+    sexes: dict[int, str]
+    children: list[int]
+    births: dict[int, m.Birth | None]
+    grandparents: list[int]
+
+    @property
+    def persons(self) -> frozenset[int]:
+        return frozenset((*self.parents, *self.children, *self.grandparents))
+
+
+def family_of(b: _Builder, person: m.Person) -> Family:
+    """Who is in the household of `person`, asking `b` (the date is b.on)."""
     on = b.on
     me = b.root(person.id)
     if b.identity(me)[2] > on:
@@ -251,7 +269,22 @@ def household_of(b: _Builder, person: m.Person) -> dict:
     kids = {k for k in kids if b.identity(k)[2] <= on}
     if me not in parents and me not in kids:
         kids.add(me)
+    births: dict[int, m.Birth | None] = {k: b.birth(k) for k in kids}
+    # by birth date; twins by their recorded order
+    ordered = sorted(kids, key=lambda k: (b.identity(k)[2], getattr(births[k], "birth_order", None) or 0, k))
+    grandparents: list[int] = []
+    for p in parents:
+        for gp in b.parents(p).values():
+            if gp not in sexes and gp not in kids and gp not in grandparents and not b.dead(gp):
+                grandparents.append(gp)
+    return Family(parents, sexes, ordered, births, grandparents)
 
+
+def household_of(b: _Builder, person: m.Person, family: Family | None = None) -> dict:
+    """The household of `person`, asking `b` (the date is b.on); `family`: who is in it, when already found."""
+    on = b.on
+    family = family or family_of(b, person)
+    parents, sexes, ordered, births = family.parents, family.sexes, family.children, family.births
     members, keys = [], {}
     for p in parents:
         relation = "mother" if sexes[p] == "F" else "father"
@@ -259,9 +292,6 @@ def household_of(b: _Builder, person: m.Person) -> dict:
             relation = "other"
         keys[p] = {"mother": "m", "father": "f"}.get(relation, f"o{len(keys)}")
         members.append(b.member(p, relation, keys[p]))
-    births: dict[int, m.Birth | None] = {k: b.birth(k) for k in kids}
-    # by birth date; twins by their recorded order
-    ordered = sorted(kids, key=lambda k: (b.identity(k)[2], getattr(births[k], "birth_order", None) or 0, k))
     before = 0  # the order of the child listed before
     for n, k in enumerate(ordered, 1):
         keys[k] = f"c{n}"
@@ -278,13 +308,9 @@ def household_of(b: _Builder, person: m.Person) -> dict:
         if care:
             child["care"] = care
         members.append(child)
-    g = 0
-    for p in parents:
-        for gp in b.parents(p).values():
-            if gp not in keys and not b.dead(gp):
-                g += 1
-                keys[gp] = f"g{g}"
-                members.append(b.member(gp, "grandparent", keys[gp]))
+    for g, gp in enumerate(family.grandparents, 1):
+        keys[gp] = f"g{g}"
+        members.append(b.member(gp, "grandparent", keys[gp]))
 
     fp = {"only_child_certificate": False, "rural_two_daughters": False, "special_family": None}
     parent_ids = [i for p in parents for i in b.ids(p)]
