@@ -97,10 +97,11 @@ def test_registry_source_equals_calc(tmp_path, migrated_sqlite_url):
 
 
 @pytest.mark.slow
-def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path, migrated_sqlite_url):
+def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path, migrated_db_url):
     """The region's households from facts loaded in bulk equal the registry's own builder asked person by
-    person (the 免申即享 path), household for household; and the bulk load sends a few queries per table, not
-    some per person. The feeds carry dirty rows (corrections, duplicates), so the newest-fact rules matter."""
+    person (the 免申即享 path), household for household, on both databases (PostgreSQL is sent each chunk of
+    ids as an array); and the bulk load sends a few queries per table, not some per person. The feeds carry
+    dirty rows (corrections, duplicates), so the newest-fact rules matter."""
     import datetime as dt
 
     from sqlalchemy import event
@@ -116,7 +117,7 @@ def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path,
     on = dt.date(2025, 7, 1)
     feeds = tmp_path / "feeds"
     write_feeds(registry_synth("441523", 400, 7, dt.date(2025, 6, 30)), feeds, seed=7, dirty_rate=0.05)
-    url = migrated_sqlite_url
+    url = migrated_db_url
     engine = make_engine(url)
     ingest_directory(feeds, engine=engine)
     statements = []

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import ARRAY, any_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from cradle.registry import models as m
@@ -78,9 +78,18 @@ class RegionFacts(_Builder):
         self.deaths: set[int] = set()
         self.births: dict[int, list[m.Birth]] = defaultdict(list)
         self._identities: dict[int, tuple] = {}
+        self._pg = session.get_bind().dialect.name == "postgresql"
         self._load(set(seeds))
 
     # --- loading ----------------------------------------------------------------------------------------------
+
+    def _in(self, column, ids: list[int]):
+        """`column IN ids`, a chunk of them. PostgreSQL is sent the chunk as one array (`= ANY`): binding and
+        planning 5,000 parameters took four times the query itself (a 100,000-person county's 户籍 events:
+        1.24 s against 0.26 s)."""
+        if self._pg:
+            return column == any_(bindparam(None, ids, type_=ARRAY(column.type)))
+        return column.in_(ids)
 
     def _load_persons(self, wanted: set[int]) -> None:
         """Person rows of `wanted`, of the records they were merged into, and of the records merged into them."""
@@ -90,7 +99,9 @@ class RegionFacts(_Builder):
             new: list[m.Person] = []
             for chunk in _chunks(missing):
                 for p in _rows(
-                    self.s, m.Person, or_(m.Person.id.in_(chunk), m.Person.merged_into_id.in_(chunk))
+                    self.s,
+                    m.Person,
+                    or_(self._in(m.Person.id, chunk), self._in(m.Person.merged_into_id, chunk)),
                 ):
                     if p.id not in self.persons:
                         self.persons[p.id] = p
@@ -116,14 +127,14 @@ class RegionFacts(_Builder):
                 rel = _rows(
                     self.s,
                     m.Relation,
-                    or_(m.Relation.person_id.in_(chunk), m.Relation.relative_id.in_(chunk)),
+                    or_(self._in(m.Relation.person_id, chunk), self._in(m.Relation.relative_id, chunk)),
                     m.Relation.relation.in_(PARENT),
                     m.Relation.valid_from <= self.on,
                 )
                 mar = _rows(
                     self.s,
                     m.Marriage,
-                    or_(m.Marriage.person_id.in_(chunk), m.Marriage.spouse_id.in_(chunk)),
+                    or_(self._in(m.Marriage.person_id, chunk), self._in(m.Marriage.spouse_id, chunk)),
                     m.Marriage.valid_from <= self.on,
                 )
                 self.relations += rel
@@ -153,18 +164,20 @@ class RegionFacts(_Builder):
         for model in DATED:
             by_person: dict[int, list] = defaultdict(list)
             for chunk in _chunks(ids):
-                for row in _rows(self.s, model, model.person_id.in_(chunk), model.valid_from <= self.on):
+                for row in _rows(
+                    self.s, model, self._in(model.person_id, chunk), model.valid_from <= self.on
+                ):
                     by_person[row.person_id].append(row)
             self.facts[model] = by_person
         for chunk in _chunks(ids):
             self.deaths |= set(
                 self.s.execute(
                     select(m.Death.person_id).where(
-                        m.Death.person_id.in_(chunk), m.Death.death_date <= self.on
+                        self._in(m.Death.person_id, chunk), m.Death.death_date <= self.on
                     )
                 ).scalars()
             )
-            for row in _rows(self.s, m.Birth, m.Birth.child_id.in_(chunk)):
+            for row in _rows(self.s, m.Birth, self._in(m.Birth.child_id, chunk)):
                 self.births[row.child_id].append(row)
 
     # --- the builder's questions, answered from memory ----------------------------------------------------------
