@@ -3,8 +3,8 @@
 Every person with a citizen ID whose hukou on the date lies in the region gives a household through the
 registry's own household rules (`cradle.registry.household.household_of`, the basis of 免申即享); households
 found from several members are kept once, and built once: who is in a person's household is found first
-(`family_of`), and a family already built is not built again. The facts are loaded set-based, one query per table and chunk of
-ids for the whole region (`cradle.batch.registry_region.RegionFacts`), not person by person.
+(`family_of`), and a family already built is not built again. The facts are loaded set-based, one query per
+table and chunk of ids for the whole region (`cradle.batch.registry_region.RegionFacts`), not person by person.
 """
 
 from __future__ import annotations
