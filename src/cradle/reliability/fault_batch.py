@@ -111,7 +111,7 @@ def kill_and_rerun(
         raise RuntimeError("uninterrupted run failed: " + clean.stderr[-2000:])
     got, expected = _rows(killed), _rows(workdir / "clean")
     got_keys, expected_keys = _keys(got), _keys(expected)
-    lost = expected_keys.filter(~expected_keys.is_in(got_keys)).len()
+    lost = expected_keys.filter(~expected_keys.is_in(got_keys.implode())).len()
     duplicated = got_keys.len() - got_keys.n_unique()
     if lost == 0 and duplicated == 0 and not got.sort(got.columns).equals(expected.sort(got.columns)):
         lost = -1  # same keys but different amounts: report it as a failure rather than hide it
