@@ -44,7 +44,9 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 
 def _newest(rows):
-    return max(rows, key=lambda r: (r.valid_from, r.source_id), default=None)
+    if len(rows) < 2:  # most persons have one fact of a kind, or none
+        return next(iter(rows), None)
+    return max(rows, key=lambda r: (r.valid_from, r.source_id))
 
 
 _SHAPES: dict[type, type] = {}
@@ -216,7 +218,8 @@ class RegionFacts(_Builder):
         return found
 
     def latest(self, model, pid: int, **equal):
-        rows = [r for i in self.ids(pid) for r in self.facts[model].get(i, ())]
+        ids, of = self.ids(pid), self.facts[model]
+        rows = of.get(ids[0], ()) if len(ids) == 1 else [r for i in ids for r in of.get(i, ())]
         for k, v in equal.items():
             rows = [r for r in rows if (getattr(r, k) in v if isinstance(v, tuple) else getattr(r, k) == v)]
         return _newest(rows)
