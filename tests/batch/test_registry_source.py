@@ -207,3 +207,79 @@ def test_twins_are_one_delivery_in_the_batch_path_as_in_calc(tmp_path):
     assert programs.count("sx.paternity_leave") == 1 and programs.count("cn.maternity_leave") == 3
     assert programs.count("luhe.newborn_insurance_window") == 2
     assert programs.count("zibo.nursery_fee_subsidy") == 2  # the second and third child, until July
+
+
+def test_region_persons_are_those_whose_newest_hukou_event_on_the_date_lies_in_the_region(migrated_db_url):
+    """Movers out and in, a move after the date, other counties and cities, a merged record and a person without
+    an ID number: the persons of a county, a city and a province are those whose newest 户籍 event on the date
+    places them there, as judged from every event (the query looks only among persons with some event there)."""
+    import datetime as dt
+    import itertools
+
+    from cradle import regions
+    from cradle.batch.registry_source import region_persons
+    from cradle.db import session_scope
+    from cradle.registry.models import HukouEvent, IngestRun, Person, SourceRecord
+
+    D, on = dt.date, dt.date(2025, 7, 1)
+    histories = {  # person -> (event, region, day), oldest first
+        "stays": [("register", "441523", D(2000, 1, 1))],
+        "moved_out": [("register", "441523", D(2000, 1, 1)), ("move_out", "441523", D(2020, 5, 1))],
+        "moved_in": [("register", "441521", D(2000, 1, 1)), ("move_in", "441523", D(2021, 3, 1))],
+        "moved_away": [("register", "441523", D(2000, 1, 1)), ("move_in", "441521", D(2022, 8, 1))],
+        "moves_later": [("register", "441523", D(2000, 1, 1)), ("move_in", "441521", D(2026, 1, 1))],
+        "born_later": [("register", "441523", D(2025, 9, 1))],
+        "other_city": [("register", "440303", D(2001, 1, 1))],
+        "came_from_city": [("register", "440303", D(2001, 1, 1)), ("move_in", "441581", D(2019, 1, 1))],
+        "merged": [("register", "441523", D(2000, 1, 1))],
+        "no_id_number": [("register", "441523", D(2000, 1, 1))],
+    }
+    with session_scope(migrated_db_url) as s:
+        run = IngestRun(dept="gongan", file_name="t.csv")
+        s.add(run)
+        s.flush()
+        seq, ids = itertools.count(1), {}
+        for n, (who, events) in enumerate(histories.items()):
+            p = Person(
+                name=who,
+                sex="F",
+                birth_date=D(1990, 1, 1),
+                id_number=None if who == "no_id_number" else f"4415231990010{n:04d}",
+            )
+            s.add(p)
+            s.flush()
+            ids[who] = p.id
+            for event, region, day in events:
+                k = next(seq)
+                r = SourceRecord(
+                    dept="gongan",
+                    record_no=str(k),
+                    row_hash=k,
+                    run_id=run.id,
+                    row_no=k,
+                    event=event,
+                    valid_from=day,
+                )
+                s.add(r)
+                s.flush()
+                s.add(HukouEvent(source_id=r.id, person_id=p.id, event=event, region=region, valid_from=day))
+        s.flush()
+        s.get(Person, ids["merged"]).merged_into_id = ids["stays"]
+
+    def expected(region: str) -> set[str]:
+        out = set()
+        for who, events in histories.items():
+            newest = max((e for e in events if e[2] <= on), key=lambda e: e[2], default=None)
+            if who in ("merged", "no_id_number") or newest is None or newest[0] == "move_out":
+                continue
+            if regions.is_within(newest[1], region):
+                out.add(who)
+        return out
+
+    names = {v: k for k, v in ids.items()}
+    with session_scope(migrated_db_url) as s:
+        for region in ("441523", "441521", "441581", "441500", "440303", "440000"):
+            got = {names[p.id] for p in region_persons(s, region, on)}
+            assert got == expected(region), region
+    assert expected("441523") == {"stays", "moved_in", "moves_later"}
+    assert expected("441500") == {"stays", "moved_in", "moves_later", "moved_away", "came_from_city"}

@@ -55,24 +55,33 @@ def to_frames(households: list[dict], on: dt.date) -> Frames:
 def region_persons(session, region: str, on: dt.date) -> list:
     """Persons (unmerged, with a citizen ID) whose newest hukou event on the date places them in `region`, as
     read-only rows (`registry_region.shape`)."""
+    # The newest events are looked for only among persons with some event in the region by the date (its index),
+    # not among the whole registry's (a province's, for each county), and only the region's are read back: a
+    # person is theirs when one of their newest events (all of one day are kept) places them there.
+    codes = [region, *(r.code for r in regions.descendants(region))]
+    ev = m.HukouEvent
+    placed = select(ev.person_id).where(ev.region.in_(codes), ev.valid_from <= on)
     latest = (
-        select(m.HukouEvent.person_id, func.max(m.HukouEvent.valid_from).label("d"))
-        .where(m.HukouEvent.valid_from <= on)
-        .group_by(m.HukouEvent.person_id)
+        select(ev.person_id, func.max(ev.valid_from).label("d"))
+        .where(ev.valid_from <= on, ev.person_id.in_(placed))
+        .group_by(ev.person_id)
         .subquery()
     )
     rows = session.execute(
-        select(*m.Person.__table__.columns, m.HukouEvent.region, m.HukouEvent.event)
-        .join(
-            latest, (latest.c.person_id == m.HukouEvent.person_id) & (latest.c.d == m.HukouEvent.valid_from)
+        select(*m.Person.__table__.columns)
+        .select_from(ev)
+        .join(latest, (latest.c.person_id == ev.person_id) & (latest.c.d == ev.valid_from))
+        .join(m.Person, m.Person.id == ev.person_id)
+        .where(
+            ev.region.in_(codes),
+            ev.event != "move_out",
+            m.Person.id_number.is_not(None),
+            m.Person.merged_into_id.is_(None),
         )
-        .join(m.Person, m.Person.id == m.HukouEvent.person_id)
-        .where(m.Person.id_number.is_not(None), m.Person.merged_into_id.is_(None))
     ).all()
     make, out = shape(m.Person)._make, {}
-    for *person, code, event in rows:
-        if event != "move_out" and regions.exists(code) and regions.is_within(code, region):
-            out[person[0]] = make(person)
+    for person in rows:
+        out[person[0]] = make(person)
     return list(out.values())
 
 
