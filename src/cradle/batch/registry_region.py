@@ -68,7 +68,9 @@ def _rows(session: Session, model, *where) -> list:
 
 
 class RegionFacts(_Builder):
-    """A household builder over facts loaded in bulk; the same answers as the query-per-question builder."""
+    """A household builder over facts loaded in bulk; the same answers as the query-per-question builder. Its
+    rows (typed below by the tables they come from) are named tuples of those tables' columns (`shape`), read as
+    the other builder's ORM objects are."""
 
     def __init__(self, session: Session, on: dt.date, seeds: Iterable[int]):
         super().__init__(session, on)

@@ -75,7 +75,7 @@ def _programs_module(folder: Path, pack_id: str):
 @cache  # once per folder: loading annotates the Program objects programs.py defines
 def _load_pack(folder: Path) -> Pack:
     meta_path = folder / "pack.yaml"
-    meta = yamltext.parse(meta_path.read_text(encoding="utf-8")) or {}
+    meta = _yaml(meta_path)
     for key in ("id", "name", "region", "level"):
         if key not in meta:
             raise PackError(f"{meta_path}: missing '{key}'")
@@ -96,7 +96,7 @@ def _load_pack(folder: Path) -> Pack:
     default_doc = documents[0].file if documents else ""
     params_path = folder / "parameters.yaml"
     if params_path.exists():
-        raw = yamltext.parse(params_path.read_text(encoding="utf-8")) or {}
+        raw = _yaml(params_path)
         pack.parameters = load_parameters(pack.id, raw, default_doc, str(params_path))
     module = _programs_module(folder, pack.id)
     for obj in vars(module).values():
@@ -117,7 +117,7 @@ def _load_pack(folder: Path) -> Pack:
         pack.programs.append(prog)
     clauses_path = folder / "clauses.yaml"
     if clauses_path.exists():
-        raw = yamltext.parse(clauses_path.read_text(encoding="utf-8")) or {}
+        raw = _yaml(clauses_path)
         for document, spec in raw.items():
             if not is_loaded(document):
                 raise PackError(f"{clauses_path}: document {document} is not loaded")
@@ -177,7 +177,7 @@ def _resolve_citation(citation: Citation, packs_dir: Path, where: str) -> Citati
     meta_path = packs_dir / ref.pack / "pack.yaml"
     if not meta_path.exists():
         raise PackError(f"{where}: cites the document of unknown pack '{ref.pack}'")
-    documents = (yamltext.parse(meta_path.read_text(encoding="utf-8")) or {}).get("documents") or []
+    documents = _yaml(meta_path).get("documents") or []
     if not documents:
         raise PackError(f"{where}: pack '{ref.pack}' has no document to cite")
     return Citation(str(documents[0]["file"]), citation.clause)
