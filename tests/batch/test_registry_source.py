@@ -111,6 +111,7 @@ def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path,
     from cradle.errors import Invalid
     from cradle.registry.household import build_household
     from cradle.registry.ingest import ingest_directory
+    from cradle.registry.models import Employment, Person, SourceRecord
     from cradle.synth.feeds import write_feeds
     from cradle.synth.population import generate as registry_synth
 
@@ -120,6 +121,27 @@ def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path,
     url = migrated_db_url
     engine = make_engine(url)
     ingest_directory(feeds, engine=engine)
+    with session_scope(url) as session:
+        # A record merged into an adult of the region (identity resolution) holding their newest job: read with
+        # the survivor, whom the region's read already gave (`RegionFacts(read=…)`).
+        adult = next(p for p in region_persons(session, "441523", on) if on.year - p.birth_date.year > 30)
+        source = SourceRecord(
+            dept="renshe", record_no="merged-1", row_hash=0, run_id=0, row_no=1, event="employment"
+        )
+        session.add(source)
+        session.flush()
+        merged = Person(name="merged", sex=adult.sex, birth_date=adult.birth_date, merged_into_id=adult.id)
+        session.add(merged)
+        session.flush()
+        session.add(
+            Employment(
+                source_id=source.id,
+                person_id=merged.id,
+                status="employee",
+                employer_avg_monthly_wage=12345,
+                valid_from=on - dt.timedelta(days=1),
+            )
+        )
     statements = []
     with session_scope(url) as session:
         persons = region_persons(session, "441523", on)
@@ -141,6 +163,7 @@ def test_set_based_registry_source_equals_the_builder_person_by_person(tmp_path,
                 reference.append(household)
     assert len(persons) > 100 and len(bulk) > 50
     assert sum(len(h["events"]) for h in bulk) > 0
+    assert any(m.get("employer_avg_monthly_wage") == 12345 for h in bulk for m in h["members"])
     assert bulk == reference
     assert len(statements) < 40, len(statements)
 

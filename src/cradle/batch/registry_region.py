@@ -72,7 +72,9 @@ class RegionFacts(_Builder):
     rows (typed below by the tables they come from) are named tuples of those tables' columns (`shape`), read as
     the other builder's ORM objects are."""
 
-    def __init__(self, session: Session, on: dt.date, seeds: Iterable[int]):
+    def __init__(self, session: Session, on: dt.date, seeds: Iterable[int], read: Iterable[m.Person] = ()):
+        """`read`: person rows the caller has read already (`registry_source.region_persons`), not read again:
+        reading one decrypts its ID number."""
         super().__init__(session, on)
         self.persons: dict[int, m.Person] = {}
         self._asked: set[int] = set()
@@ -84,6 +86,10 @@ class RegionFacts(_Builder):
         self.births: dict[int, list[m.Birth]] = defaultdict(list)
         self._identities: dict[int, tuple] = {}
         self._pg = session.get_bind().dialect.name == "postgresql"
+        for p in read:
+            self.persons[p.id] = p
+            if p.merged_into_id is not None:
+                self._merged[p.merged_into_id].append(p.id)
         self._load(set(seeds))
 
     # --- loading ----------------------------------------------------------------------------------------------
@@ -103,13 +109,18 @@ class RegionFacts(_Builder):
         missing = wanted - self._asked
         while missing:
             self._asked |= missing
-            new: list[m.Person] = []
-            for chunk in _chunks(missing):
-                for p in _rows(
-                    self.s,
-                    m.Person,
-                    or_(self._in(m.Person.id, chunk), self._in(m.Person.merged_into_id, chunk)),
-                ):
+            given = {
+                i for i in missing if i in self.persons
+            }  # read already: only the records merged into them
+            new: list[m.Person] = [self.persons[i] for i in given]
+            for where in [
+                *(self._in(m.Person.merged_into_id, c) for c in _chunks(given)),
+                *(
+                    or_(self._in(m.Person.id, c), self._in(m.Person.merged_into_id, c))
+                    for c in _chunks(missing - given)
+                ),
+            ]:
+                for p in _rows(self.s, m.Person, where):
                     if p.id not in self.persons:
                         self.persons[p.id] = p
                         new.append(p)

@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 from sqlalchemy import func, select
 
-from cradle import regions
+from cradle import gcpause, regions
 from cradle.batch.registry_region import RegionFacts, shape
 from cradle.batch.synth import Frames
 from cradle.db import session_scope
@@ -59,6 +59,11 @@ def region_persons(session, region: str, on: dt.date) -> list:
     # not among the whole registry's (a province's, for each county), and only the region's are read back: a
     # person is theirs when one of their newest events (all of one day are kept) places them there.
     codes = [region, *(r.code for r in regions.descendants(region))]
+    with gcpause.paused():  # a row each, alive until returned
+        return _persons(session, codes, on)
+
+
+def _persons(session, codes: list[str], on: dt.date) -> list:
     ev = m.HukouEvent
     placed = select(ev.person_id).where(ev.region.in_(codes), ev.valid_from <= on)
     latest = (
@@ -86,8 +91,13 @@ def region_persons(session, region: str, on: dt.date) -> list:
 
 
 def registry_households(session, region: str, on: dt.date) -> list[dict]:
+    with gcpause.paused():  # a few million rows and dicts, alive until the households are built
+        return _households(session, region, on)
+
+
+def _households(session, region: str, on: dt.date) -> list[dict]:
     persons = region_persons(session, region, on)
-    facts = RegionFacts(session, on, (p.id for p in persons))
+    facts = RegionFacts(session, on, (p.id for p in persons), read=persons)
     seen, out = set(), []
     built: set[frozenset[int]] = set()  # the families whose household is in `out` or was kept out as a repeat
     for person in persons:
@@ -113,10 +123,15 @@ def export_region(region: str, on: dt.date, directory: Path, url: str | None = N
     """Writes the region's households from the registry database into `directory` (the batch layout)."""
     if not regions.exists(region):
         raise Invalid("--region", N_("unknown region code %(region)s"), region=region)
-    with session_scope(url) as session:
-        households = registry_households(session, region, on)
-    if not households:
-        raise Invalid(
-            "--source", N_("no households of %(region)s in the registry on %(date)s"), region=region, date=on
-        )
-    return to_frames(households, on).write(directory)
+    with gcpause.paused():  # the households and their validated forms, alive until the tables are built
+        with session_scope(url) as session:
+            households = registry_households(session, region, on)
+        if not households:
+            raise Invalid(
+                "--source",
+                N_("no households of %(region)s in the registry on %(date)s"),
+                region=region,
+                date=on,
+            )
+        frames = to_frames(households, on)
+    return frames.write(directory)

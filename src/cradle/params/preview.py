@@ -22,6 +22,7 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cradle import gcpause
 from cradle.batch.compute import entitlements
 from cradle.batch.cost import summarise
 from cradle.batch.registry_source import registry_households
@@ -53,8 +54,9 @@ def preview(session: Session, p: Proposal, today: dt.date | None = None) -> dict
     """{"households", "years": [{year, beneficiaries_current, cost_current, beneficiaries_proposed,
     cost_proposed, cost_change}]} for the proposal's jurisdiction."""
     today = today or dt.date.today()
-    households = registry_households(session, p.scope, today)
-    pop = Population.from_households([parse_household(h, today) for h in households])
+    with gcpause.paused():  # the households and their validated forms, alive until the population is built
+        households = registry_households(session, p.scope, today)
+        pop = Population.from_households([parse_household(h, today) for h in households])
     only = programs_reading(p.parameter)
     value = parse_value(p.value)
     years = []
