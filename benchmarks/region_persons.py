@@ -88,10 +88,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cradle-region-") as d:
         folder = Path(d)
         t = time.perf_counter()
-        write_feeds(
-            generate(args.county, args.persons, 1, ON),
+        write_feeds(  # another seed than the large feed's (`ingest_gongan.py`'s 1), or the ID numbers repeat it
+            generate(args.county, args.persons, 2, ON),
             folder,
-            seed=1,
+            seed=2,
             dirty_rate=0.0,
             depts=["gongan"],
             formats={"gongan": ("csv", "utf-8")},
@@ -100,7 +100,9 @@ def main() -> None:
         # its own record numbers: the generator numbers every county's records from 1, and a registry takes a
         # record number it holds already as a repeat of that record
         feed = pl.read_csv(small, infer_schema=False)
-        feed.with_columns(pl.lit(f"{args.county}-") + pl.col("record_no")).write_csv(small)
+        feed.with_columns((pl.lit(f"{args.county}-") + pl.col("record_no")).alias("record_no")).write_csv(
+            small
+        )
         print(f"set-up: {args.county}'s feed of {args.persons:,} persons in {time.perf_counter() - t:.1f} s")
         if args.db in ("sqlite", "both"):
             urls = (f"sqlite:///{folder / 'alone.db'}", f"sqlite:///{folder / 'shared.db'}")

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from cradle import gcpause
 from cradle.batch.source import plan, read_partition
 from cradle.errors import Problems
 from cradle.policy.engine import run
@@ -178,15 +179,16 @@ def _float(res) -> bool:
 
 def detect(households: list[dict], as_of: dt.date, programs: set[str]) -> list[Found]:
     parsed, kept = [], []
-    for h in households:
-        try:
-            parsed.append(parse_household(h, as_of))
-            kept.append(h)
-        except (Problems, KeyError, TypeError):
-            continue  # a broken registry record is no reason to stop the county's run
-    if not parsed:
-        return []
-    pop = Population.from_households(parsed)
+    with gcpause.paused():  # every household's validated form, alive until the population is built
+        for h in households:
+            try:
+                parsed.append(parse_household(h, as_of))
+                kept.append(h)
+            except (Problems, KeyError, TypeError):
+                continue  # a broken registry record is no reason to stop the county's run
+        if not parsed:
+            return []
+        pop = Population.from_households(parsed)
     out: list[Found] = []
     members: dict[int, dict] = {}  # household row -> its members by id
     for program, person, row, reason, amount in found(pop, as_of, programs).iter_rows():
