@@ -88,7 +88,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cradle-region-") as d:
         folder = Path(d)
         t = time.perf_counter()
-        write_feeds(  # another seed than the large feed's (`ingest_gongan.py`'s 1), or the ID numbers repeat it
+        write_feeds(  # another seed than `ingest_gongan.py`'s feed (1)
             generate(args.county, args.persons, 2, ON),
             folder,
             seed=2,
