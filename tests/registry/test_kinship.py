@@ -353,3 +353,17 @@ def test_a_commit_by_another_writer_while_a_run_derives_its_links_does_not_fail_
         assert _parents(s, LILY) == {"father": ("张伟", "gongan")}
     engine.dispose()
     other.dispose()
+
+
+def test_a_run_is_judged_whole_only_when_it_is_large_against_the_register(migrated_db_url):
+    """A day's feed into a large register derives its own 户 (scoped); a run of as many records as the register
+    has persons, or more, judges the whole register; a small run never does."""
+    engine = make_engine(migrated_db_url)
+    with Session(engine) as s:
+        # the register's size is read from its highest person id
+        s.add(m.Person(id=1_000_000, name="甲", sex="F", birth_date=dt.date(1990, 1, 1)))
+        s.commit()
+    with engine.connect() as conn:
+        assert not kinship._judged_whole(conn, 15_000)  # within WHOLE_BEYOND
+        assert not kinship._judged_whole(conn, 60_000)  # a day's feed into a million persons
+        assert kinship._judged_whole(conn, 600_000)  # more than half as many records as persons

@@ -5,8 +5,9 @@ On SQLite, a 5-million-row 公安 file into an empty registry spent 98 of 290 s 
 (birth date, name) and the 户 index (region, 户号) up to date row by row; building both afterwards took 15 s.
 The relation's person and relative indexes cost its 2.6 million 户-derived links 11.0 s, built afterwards 3.6 s.
 Only indexes no statement of the run reads are set aside: the 户 index serves a run that judges only its own 户,
-and a run this large judges the whole register (`kinship.WHOLE_BEYOND`); the relation indexes serve `cradle
-household`, not an ingest, which finds a stored link by its key; the match index serves rows without an ID
+and a run this large (at least as many rows as the register has persons) judges the whole register unless most
+of its rows were repeats (`kinship.WHOLE_SHARE`); the relation indexes serve `cradle household`, not an ingest,
+which finds a stored link by its key; the match index serves rows without an ID
 number, so it is built again (`restore([MATCH])`) before the first batch that has one. Readers meanwhile find
 persons by name and birth date, and a person's parents and children, by a scan: a first load, not a daily feed.
 

@@ -43,9 +43,13 @@ _PLACED = (
     f"({', '.join(repr(c) for c in HEAD + SPOUSE + CHILD + GRANDCHILD)})"
 )
 WHOLE = "registry_hukou_event"
-# Records of a run beyond which the whole register is judged at once (the same links): building the scope and
-# probing it cost more than one pass over all the events (benchmarks/kinship_derive.py).
+# A run's records beyond which the whole register is judged at once (the same links), if they are also more than
+# WHOLE_SHARE of the register's persons: for a run as large as its register, building the scope and probing it
+# cost more than one pass over all the events (benchmarks/kinship_derive.py, 1 million into 1 million), but a day's
+# feed into a province's register touches a sliver of it (51,614 records into 5 million persons: whole 11.2-11.9
+# s, scoped 2.0-2.2 s on SQLite; docs/ingest.md).
 WHOLE_BEYOND = 20_000
+WHOLE_SHARE = 0.5
 SCOPE = "kinship_scope"  # temporary: the (region, 户号) pairs a run touched
 # The touched 户's events, found through ix_registry_hukou_event_household (one probe per 户).
 SCOPED = (
@@ -419,6 +423,15 @@ def _whole_in_parts(conn: Connection) -> list[str]:
     return [f"(SELECT * FROM registry_hukou_event WHERE {_LAST} IN ({', '.join(p)}))" for p in parts if p]
 
 
+def _judged_whole(conn: Connection, records: int) -> bool:
+    if records <= WHOLE_BEYOND:
+        return False
+    persons = (
+        conn.execute(text("SELECT MAX(id) FROM registry_person")).scalar() or 0
+    )  # the key's top: no scan
+    return records > WHOLE_SHARE * persons
+
+
 def derive_parents(conn: Connection, run_id: int | None = None, before_write=None) -> int:
     """Write the 户-derived mother/father links not yet stored, over the households run `run_id` touched (None:
     the whole register); returns how many (the caller commits). `before_write` is called before the first write
@@ -430,7 +443,7 @@ def derive_parents(conn: Connection, run_id: int | None = None, before_write=Non
         del staged
         return _write(conn, found, before_write)
     runs = [] if run_id is None else list(conn.execute(text(_RUNS), {"run": run_id}).scalars())
-    if run_id is None or conn.execute(_RECORDS, {"runs": runs}).scalar_one() > WHOLE_BEYOND:
+    if run_id is None or _judged_whole(conn, conn.execute(_RECORDS, {"runs": runs}).scalar_one()):
         return sum(_derive(conn, events, before_write) for events in _whole_in_parts(conn))
     if before_write:  # the scope is written (and the register read) inside one transaction
         before_write()
