@@ -109,9 +109,8 @@ class RegionFacts(_Builder):
         missing = wanted - self._asked
         while missing:
             self._asked |= missing
-            given = {
-                i for i in missing if i in self.persons
-            }  # read already: only the records merged into them
+            # read already (`read`): only the records merged into them are asked for
+            given = {i for i in missing if i in self.persons}
             new: list[m.Person] = [self.persons[i] for i in given]
             for where in [
                 *(self._in(m.Person.merged_into_id, c) for c in _chunks(given)),

@@ -426,9 +426,8 @@ def _whole_in_parts(conn: Connection) -> list[str]:
 def _judged_whole(conn: Connection, records: int) -> bool:
     if records <= WHOLE_BEYOND:
         return False
-    persons = (
-        conn.execute(text("SELECT MAX(id) FROM registry_person")).scalar() or 0
-    )  # the key's top: no scan
+    # the register's size from the top of its key: no scan
+    persons = conn.execute(text("SELECT MAX(id) FROM registry_person")).scalar() or 0
     return records > WHOLE_SHARE * persons
 
 
