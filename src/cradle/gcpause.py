@@ -23,7 +23,8 @@ _was_enabled = False
 
 @contextmanager
 def paused() -> Iterator[None]:
-    """No cyclic collection inside; pauses nest, and across threads the outermost one decides."""
+    """No cyclic collection inside (`with paused():`, or `@paused()` over a function); pauses nest, and across
+    threads the outermost one decides."""
     global _depth, _was_enabled
     with _lock:
         if _depth == 0:

@@ -112,13 +112,12 @@ class RegionFacts(_Builder):
             # read already (`read`): only the records merged into them are asked for
             given = {i for i in missing if i in self.persons}
             new: list[m.Person] = [self.persons[i] for i in given]
-            for where in [
-                *(self._in(m.Person.merged_into_id, c) for c in _chunks(given)),
-                *(
-                    or_(self._in(m.Person.id, c), self._in(m.Person.merged_into_id, c))
-                    for c in _chunks(missing - given)
-                ),
-            ]:
+            wheres = [self._in(m.Person.merged_into_id, c) for c in _chunks(given)]
+            wheres += [
+                or_(self._in(m.Person.id, c), self._in(m.Person.merged_into_id, c))
+                for c in _chunks(missing - given)
+            ]
+            for where in wheres:
                 for p in _rows(self.s, m.Person, where):
                     if p.id not in self.persons:
                         self.persons[p.id] = p

@@ -52,6 +52,7 @@ def to_frames(households: list[dict], on: dt.date) -> Frames:
     return Frames(pl.DataFrame(house), pl.DataFrame(persons), pl.DataFrame(births))
 
 
+@gcpause.paused()  # a row each, alive until returned
 def region_persons(session, region: str, on: dt.date) -> list:
     """Persons (unmerged, with a citizen ID) whose newest hukou event on the date places them in `region`, as
     read-only rows (`registry_region.shape`)."""
@@ -59,11 +60,6 @@ def region_persons(session, region: str, on: dt.date) -> list:
     # not among the whole registry's (a province's, for each county), and only the region's are read back: a
     # person is theirs when one of their newest events (all of one day are kept) places them there.
     codes = [region, *(r.code for r in regions.descendants(region))]
-    with gcpause.paused():  # a row each, alive until returned
-        return _persons(session, codes, on)
-
-
-def _persons(session, codes: list[str], on: dt.date) -> list:
     ev = m.HukouEvent
     placed = select(ev.person_id).where(ev.region.in_(codes), ev.valid_from <= on)
     latest = (
@@ -90,12 +86,8 @@ def _persons(session, codes: list[str], on: dt.date) -> list:
     return list(out.values())
 
 
+@gcpause.paused()  # a few million rows and dicts, alive until the households are built
 def registry_households(session, region: str, on: dt.date) -> list[dict]:
-    with gcpause.paused():  # a few million rows and dicts, alive until the households are built
-        return _households(session, region, on)
-
-
-def _households(session, region: str, on: dt.date) -> list[dict]:
     persons = region_persons(session, region, on)
     facts = RegionFacts(session, on, (p.id for p in persons), read=persons)
     seen, out = set(), []

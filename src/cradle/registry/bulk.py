@@ -7,9 +7,9 @@ The relation's person and relative indexes cost its 2.6 million 户-derived link
 Only indexes no statement of the run reads are set aside: the 户 index serves a run that judges only its own 户,
 and a run this large (at least as many rows as the register has persons) judges the whole register unless most
 of its rows were repeats (`kinship.WHOLE_SHARE`); the relation indexes serve `cradle household`, not an ingest,
-which finds a stored link by its key; the match index serves rows without an ID
-number, so it is built again (`restore([MATCH])`) before the first batch that has one. Readers meanwhile find
-persons by name and birth date, and a person's parents and children, by a scan: a first load, not a daily feed.
+which finds a stored link by its key; the match index serves rows without an ID number, so it is built again
+(`restore([MATCH])`) before the first batch that has one. Readers meanwhile find persons by name and birth date,
+and a person's parents and children, by a scan: a first load, not a daily feed.
 
 A first load into an empty registry also sets aside the two unique indexes (a person's ID number, a department's
 record number; `set_aside_unique`). A run that fails builds them all again as it stops; one killed leaves them

@@ -407,7 +407,7 @@ def _whole_in_parts(conn: Connection) -> list[str]:
     """The whole register as one event set, or, past PART_MEMBERS persons, as parts of at most about that many
     placed members each, split by the last character of the 户号: a 户 lies wholly in one part, so the parts give
     the links the whole would."""
-    if (conn.execute(text("SELECT MAX(id) FROM registry_person")).scalar() or 0) <= PART_MEMBERS:
+    if _register_size(conn) <= PART_MEMBERS:
         return [WHOLE]
     counts = conn.execute(
         text(f"SELECT {_LAST}, COUNT(*) FROM registry_hukou_event ev WHERE {_PLACED} GROUP BY 1")
@@ -423,12 +423,13 @@ def _whole_in_parts(conn: Connection) -> list[str]:
     return [f"(SELECT * FROM registry_hukou_event WHERE {_LAST} IN ({', '.join(p)}))" for p in parts if p]
 
 
+def _register_size(conn: Connection) -> int:
+    """The register's size, from the top of its key: no scan."""
+    return conn.execute(text("SELECT MAX(id) FROM registry_person")).scalar() or 0
+
+
 def _judged_whole(conn: Connection, records: int) -> bool:
-    if records <= WHOLE_BEYOND:
-        return False
-    # the register's size from the top of its key: no scan
-    persons = conn.execute(text("SELECT MAX(id) FROM registry_person")).scalar() or 0
-    return records > WHOLE_SHARE * persons
+    return records > WHOLE_BEYOND and records > WHOLE_SHARE * _register_size(conn)
 
 
 def derive_parents(conn: Connection, run_id: int | None = None, before_write=None) -> int:
