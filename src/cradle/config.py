@@ -4,6 +4,7 @@ install. Code asks `get_settings().<field>`; tests and tools that need another v
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
@@ -150,6 +151,15 @@ def get_settings() -> Settings:
     if _ENVIRON is not None:
         return _settings_for(tuple(map(_ENVIRON.get, _KEYS)))
     return _settings_for(tuple(os.environ.get(k) for k in ENV_NAMES))
+
+
+def env_reader(*names: str) -> Callable[[], tuple]:
+    """A reader of a few settings' variables (`FIELD_KEYS`, …) as they are now, for a caller that asks per value
+    and rebuilds only when one changes: three look-ups, where `get_settings` reads the thirty."""
+    if _ENVIRON is not None:
+        keys, get = tuple(os.environ.encodekey(f"CRADLE_{n}") for n in names), _ENVIRON.get
+        return lambda: tuple(map(get, keys))
+    return lambda: tuple(os.environ.get(f"CRADLE_{n}") for n in names)
 
 
 @lru_cache(maxsize=32)

@@ -22,13 +22,14 @@ Configuration: `CRADLE_FIELD_KEYS` = `id:base64key,id:base64key,…` (32-byte ke
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
 import os
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -40,7 +41,7 @@ from sqlalchemy import String, Text, type_coerce
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
-from cradle.config import Settings, get_settings
+from cradle.config import Settings, env_reader, get_settings
 
 ALGORITHMS = {"aes": "a", "sm": "s"}
 DEV_KEY_ID = "dev"
@@ -128,10 +129,17 @@ class _Sm4Siv:
 _CIPHERS = {"a": _AesSiv, "s": _Sm4Siv}
 
 
+# A value's base64url body as standard base64 bytes, and the padding its length lacks
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
+_PAD = ("", "===", "==", "=")
+
+
 @dataclass(frozen=True)
 class Keyring:
     keys: tuple[tuple[str, bytes], ...]  # (id, 32-byte key), current first
     alg: str  # "a" | "s": the algorithm new values are written with
+    # (alg, key id) -> cipher, found once: a read decrypts every value it returns
+    _ciphers: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     @property
     def current(self) -> str:
@@ -143,7 +151,10 @@ class Keyring:
         return f"${self.alg}${self.current}$"
 
     def _cipher(self, alg: str, kid: str):
-        return _cipher(alg, kid, dict(self.keys).get(kid) or _missing(kid))
+        found = self._ciphers.get((alg, kid))
+        if found is None:
+            found = self._ciphers[alg, kid] = _cipher(alg, kid, dict(self.keys).get(kid) or _missing(kid))
+        return found
 
     def encrypt(self, value: str, alg: str | None = None, kid: str | None = None) -> str:
         alg, kid = alg or self.alg, kid or self.current
@@ -155,7 +166,8 @@ class Keyring:
             return stored  # written before encryption; the migration or `cradle keys rotate` encrypts it
         try:
             _, alg, kid, body = stored.split("$", 3)
-            blob = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            # base64.urlsafe_b64decode, without its generic steps (half the cost); the same bytes and refusals
+            blob = binascii.a2b_base64((body + _PAD[len(body) % 4]).encode("ascii").translate(_URLSAFE))
             return self._cipher(alg, kid).open(blob).decode()
         except (InvalidTag, ValueError, KeyError) as e:
             if isinstance(e, FieldKeyError):
@@ -175,8 +187,25 @@ class Keyring:
         return [None if v is None else pre + b64(seal(v.encode())).rstrip(b"=").decode() for v in values]
 
     def decrypt_many(self, values) -> list[str | None]:
-        dec = self.decrypt
-        return [None if v is None else dec(v) for v in values]
+        """A column of stored values at once, for bulk reads (`as_stored`): the same text `decrypt` gives, a
+        value under the current key and algorithm opened with the cipher looked up once (half the cost)."""
+        pre, dec = self.prefix, self.decrypt
+        skip, open_ = len(pre), self._cipher(self.alg, self.current).open
+        a2b, pad, urlsafe = binascii.a2b_base64, _PAD, _URLSAFE
+        out: list[str | None] = []
+        add = out.append
+        for v in values:
+            if v is None:
+                add(None)
+            elif v.startswith(pre):
+                body = v[skip:]
+                try:
+                    add(open_(a2b((body + pad[len(body) % 4]).encode("ascii").translate(urlsafe))).decode())
+                except (InvalidTag, ValueError):
+                    add(dec(v))  # raises FieldIntegrityError, as a read of the one value does
+            else:
+                add(dec(v))
+        return out
 
 
 def _missing(kid: str):
@@ -216,18 +245,22 @@ def parse_keys(text: str) -> tuple[tuple[str, bytes], ...]:
     return tuple(keys)
 
 
-_last: tuple[Settings, Keyring] | None = None  # the ring of the settings asked last (each value asks again)
+# The variables a ring is made from, and the ring of those asked last: each value read asks again, and reading
+# these three costs a fifth of reading every setting
+_RING_VARIABLES = env_reader("FIELD_KEYS", "CRYPTO", "ENV")
+_last: tuple[tuple, Keyring] | None = None
 
 
 def keyring() -> Keyring:
     """The ring from the environment (read each time, parsed once per distinct setting)."""
     global _last
-    settings = get_settings()
+    now = _RING_VARIABLES()
     last = _last
-    if last is not None and last[0] is settings:  # the same environment gives the same Settings object
+    if last is not None and last[0] == now:
         return last[1]
+    settings = get_settings()
     ring = _ring(settings.field_keys, _mode(settings), settings.production)
-    _last = (settings, ring)
+    _last = (now, ring)
     return ring
 
 
@@ -274,6 +307,15 @@ class EncryptedString(TypeDecorator):
                 stored = [c for v in other[0] for c in ring.candidates(v)]
                 return raw.in_(stored) if op is operators.in_op else raw.not_in(stored)
             return super().operate(op, *other, **kw)
+
+
+def as_stored(column):
+    """`column` read as stored: an encrypted column's text undecrypted, under its own name; any other column as
+    it is. For a read of many rows that decrypts the column at once (`Keyring.decrypt_many`): through the
+    column type each value costs a look-up of the ring and SQLAlchemy's call of the type besides."""
+    if isinstance(column.type, EncryptedString):
+        return type_coerce(column, String(column.type.impl.length)).label(column.key)
+    return column
 
 
 class EncryptedJSON(TypeDecorator):

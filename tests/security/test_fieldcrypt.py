@@ -59,6 +59,25 @@ def test_round_trip_is_deterministic_and_authenticated(crypto):
         ring.decrypt(stored.replace("$k1$", "$k9$"))
 
 
+def test_a_column_decrypted_at_once_reads_as_each_value_alone(crypto, monkeypatch):
+    """`decrypt_many` (bulk reads): values under the current key, under an older key and the other algorithm,
+    plain values written before encryption and NULLs read as `decrypt` reads each; a tampered value refuses."""
+    old = fieldcrypt.keyring()
+    numbers = [make_id_number("370303", dt.date(1990, 1, 1), i, "F") for i in range(1, 40)]
+    older = [old.encrypt(n, alg) for n, alg in zip(numbers[:10], "as" * 5, strict=True)]
+    monkeypatch.setenv("CRADLE_FIELD_KEYS", f"{K2},{K1}")  # the ring follows the environment at once
+    ring = fieldcrypt.keyring()
+    assert ring is not old and ring.current == "k2"
+    stored = [*older, *ring.encrypt_many(numbers[10:30]), *numbers[30:], None]
+    assert ring.decrypt_many(stored) == [*numbers, None] == [None if v is None else ring.decrypt(v) for v in stored]
+    body = stored[15].rsplit("$", 1)[1]
+    tampered = stored[15][: -len(body)] + ("B" if body[0] != "B" else "C") + body[1:]
+    with pytest.raises(fieldcrypt.FieldIntegrityError):
+        ring.decrypt_many([stored[0], tampered])
+    with pytest.raises(fieldcrypt.FieldIntegrityError):
+        ring.decrypt_many([stored[15][:-1] + "\u00e9"])  # not base64 at all
+
+
 def test_keys_are_checked_and_production_refuses_the_development_key(monkeypatch):
     monkeypatch.delenv("CRADLE_FIELD_KEYS", raising=False)
     assert fieldcrypt.keyring().current == fieldcrypt.DEV_KEY_ID

@@ -21,6 +21,7 @@ from cradle.batch.registry_region import RegionFacts, shape
 from cradle.batch.synth import Frames
 from cradle.db import session_scope
 from cradle.errors import N_, Invalid
+from cradle.fieldcrypt import as_stored, keyring
 from cradle.policy.household import parse_household
 from cradle.policy.population import (
     BIRTH_COLUMNS,
@@ -68,8 +69,9 @@ def region_persons(session, region: str, on: dt.date) -> list:
         .group_by(ev.person_id)
         .subquery()
     )
+    columns = m.Person.__table__.columns
     rows = session.execute(
-        select(*m.Person.__table__.columns)
+        select(*map(as_stored, columns))
         .select_from(ev)
         .join(latest, (latest.c.person_id == ev.person_id) & (latest.c.d == ev.valid_from))
         .join(m.Person, m.Person.id == ev.person_id)
@@ -80,9 +82,11 @@ def region_persons(session, region: str, on: dt.date) -> list:
             m.Person.merged_into_id.is_(None),
         )
     ).all()
+    at = columns.keys().index("id_number")  # decrypted as one column (a province's county: millions)
+    numbers = keyring().decrypt_many([person[at] for person in rows])
     make, out = shape(m.Person)._make, {}
-    for person in rows:
-        out[person[0]] = make(person)
+    for person, number in zip(rows, numbers, strict=True):
+        out[person[0]] = make((*person[:at], number, *person[at + 1 :]))
     return list(out.values())
 
 
