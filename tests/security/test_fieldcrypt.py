@@ -69,7 +69,11 @@ def test_a_column_decrypted_at_once_reads_as_each_value_alone(crypto, monkeypatc
     ring = fieldcrypt.keyring()
     assert ring is not old and ring.current == "k2"
     stored = [*older, *ring.encrypt_many(numbers[10:30]), *numbers[30:], None]
-    assert ring.decrypt_many(stored) == [*numbers, None] == [None if v is None else ring.decrypt(v) for v in stored]
+    assert (
+        ring.decrypt_many(stored)
+        == [*numbers, None]
+        == [None if v is None else ring.decrypt(v) for v in stored]
+    )
     body = stored[15].rsplit("$", 1)[1]
     tampered = stored[15][: -len(body)] + ("B" if body[0] != "B" else "C") + body[1:]
     with pytest.raises(fieldcrypt.FieldIntegrityError):
