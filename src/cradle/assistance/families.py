@@ -18,7 +18,7 @@ from cradle.assistance.models import Contact, Cycle, Entry, Family, Reminder, Ta
 from cradle.auth import roles
 from cradle.auth.actor import Actor
 from cradle.errors import N_, Forbidden, IllegalTransition, Invalid, NotFound
-from cradle.fieldcrypt import keyring
+from cradle.fieldcrypt import as_stored, keyring
 from cradle.idcard import is_valid_id_number, mask
 from cradle.services.offices import office, ref
 
@@ -37,7 +37,7 @@ CONTRACT = ("signed", "unsigned", "unknown")
 def join(session: Session, cycle: Cycle) -> int:
     """Families of the cycle's approved special-assistance people (paid monthly) that are not yet followed."""
     ring = keyring()
-    have = {ring.decrypt(h) for h in session.execute(select(rows.raw(Family.household))).scalars()}
+    have = {ring.decrypt(h) for h in session.execute(select(as_stored(Family.household))).scalars()}
     new = []
     for e in rows.read(session, cycle.id, Entry.status == "approved", Entry.frequency == "monthly"):
         if not P.is_special(e["program"]) or e["household"] in have:

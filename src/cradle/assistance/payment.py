@@ -16,7 +16,7 @@ from cradle.assistance.cycle import get_cycle
 from cradle.assistance.models import Entry
 from cradle.auth.actor import Actor
 from cradle.errors import N_, Conflict, IllegalTransition, Invalid
-from cradle.fieldcrypt import keyring
+from cradle.fieldcrypt import as_stored, keyring
 from cradle.idcard import mask
 from cradle.payments import batches, entitlements, rates
 from cradle.payments.models import Entitlement
@@ -75,7 +75,7 @@ def pay(
     existing = {
         (program, ring.decrypt(number))
         for program, number in session.execute(
-            select(Entitlement.program, rows.raw(Entitlement.beneficiary_id_number)).where(
+            select(Entitlement.program, as_stored(Entitlement.beneficiary_id_number)).where(
                 Entitlement.county == county, Entitlement.program.in_(programs)
             )
         )

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import String, bindparam, func, select, text, type_coerce, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from cradle.assistance.models import Entry
-from cradle.fieldcrypt import keyring
+from cradle.fieldcrypt import as_stored, keyring
 
 ENCRYPTED = ("id_number", "household")
 COLUMNS = (
@@ -36,14 +36,12 @@ _INSERT = text(
 )
 
 
-def raw(column):
-    """The column's stored (encrypted) text."""
-    return type_coerce(column, String())
-
-
 def read(session: Session, cycle_id: int, *where) -> list[dict]:
     """The cycle's entries as dicts (id and every column), ID numbers decrypted with one ring."""
-    cols = [Entry.id, *(raw(getattr(Entry, c)) if c in ENCRYPTED else getattr(Entry, c) for c in COLUMNS)]
+    cols = [
+        Entry.id,
+        *(as_stored(getattr(Entry, c)) if c in ENCRYPTED else getattr(Entry, c) for c in COLUMNS),
+    ]
     rows = session.execute(select(*cols).where(Entry.cycle_id == cycle_id, *where)).all()
     # equal stored texts are equal plain texts (deterministic encryption): a family's two parents share their
     # household key, so each distinct text is decrypted once

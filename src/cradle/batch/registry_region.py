@@ -17,9 +17,10 @@ import json
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 
-from sqlalchemy import ARRAY, any_, bindparam, func, literal_column, or_, select
+from sqlalchemy import ARRAY, Select, any_, bindparam, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
+from cradle.fieldcrypt import EncryptedString, as_stored, keyring
 from cradle.registry import models as m
 from cradle.registry.household import _Builder
 
@@ -62,9 +63,26 @@ def shape(model) -> type:
     return found
 
 
-def _rows(session: Session, model, *where) -> list:
+def select_rows(model) -> Select:
+    """A select of `model`'s columns, its encrypted ones as stored: read it with `read_rows`."""
+    return select(*map(as_stored, model.__table__.columns))
+
+
+def read_rows(session: Session, model, query: Select) -> list:
+    """The rows of `query` (`select_rows(model)`, narrowed) as `shape(model)` tuples, each encrypted column
+    decrypted at once (a county's persons are millions in a province's registry)."""
+    rows = session.execute(query).all()
+    ring = keyring()
+    for i, column in enumerate(model.__table__.columns):
+        if isinstance(column.type, EncryptedString) and rows:
+            plain = ring.decrypt_many([r[i] for r in rows])
+            rows = [(*r[:i], v, *r[i + 1 :]) for r, v in zip(rows, plain, strict=True)]
     make = shape(model)._make
-    return [make(r) for r in session.execute(select(*model.__table__.columns).where(*where))]
+    return [make(r) for r in rows]
+
+
+def _rows(session: Session, model, *where) -> list:
+    return read_rows(session, model, select_rows(model).where(*where))
 
 
 class RegionFacts(_Builder):

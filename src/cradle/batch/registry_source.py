@@ -17,11 +17,10 @@ import polars as pl
 from sqlalchemy import func, select
 
 from cradle import gcpause, regions
-from cradle.batch.registry_region import RegionFacts, shape
+from cradle.batch.registry_region import RegionFacts, read_rows, select_rows
 from cradle.batch.synth import Frames
 from cradle.db import session_scope
 from cradle.errors import N_, Invalid
-from cradle.fieldcrypt import as_stored, keyring
 from cradle.policy.household import parse_household
 from cradle.policy.population import (
     BIRTH_COLUMNS,
@@ -69,9 +68,10 @@ def region_persons(session, region: str, on: dt.date) -> list:
         .group_by(ev.person_id)
         .subquery()
     )
-    columns = m.Person.__table__.columns
-    rows = session.execute(
-        select(*map(as_stored, columns))
+    rows = read_rows(
+        session,
+        m.Person,
+        select_rows(m.Person)
         .select_from(ev)
         .join(latest, (latest.c.person_id == ev.person_id) & (latest.c.d == ev.valid_from))
         .join(m.Person, m.Person.id == ev.person_id)
@@ -80,14 +80,9 @@ def region_persons(session, region: str, on: dt.date) -> list:
             ev.event != "move_out",
             m.Person.id_number.is_not(None),
             m.Person.merged_into_id.is_(None),
-        )
-    ).all()
-    at = columns.keys().index("id_number")  # decrypted as one column (a province's county: millions)
-    numbers = keyring().decrypt_many([person[at] for person in rows])
-    make, out = shape(m.Person)._make, {}
-    for person, number in zip(rows, numbers, strict=True):
-        out[person[0]] = make((*person[:at], number, *person[at + 1 :]))
-    return list(out.values())
+        ),
+    )
+    return list({person.id: person for person in rows}.values())  # a person once (events of one day)
 
 
 @gcpause.paused()  # a few million rows and dicts, alive until the households are built
