@@ -15,16 +15,18 @@ from sqlalchemy import create_engine, text
 from cradle.backup.crypto import new_key
 from cradle.backup.service import backup, restore, table_counts
 from cradle.db import get_engine, session_scope, upgrade
+from cradle.testing.postgres import PRODUCTION_SETTINGS, start_temp_postgres
 from cradle.web.app import create_app
 
 pytestmark = pytest.mark.postgres
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
 
 
-def guide_sql(part: int) -> list[str]:
-    """The statements of the guide's SQL block that starts `-- cradle roles, part N`."""
+def guide_sql(part: int | str) -> list[str]:
+    """The statements of the guide's SQL block that starts `-- cradle roles, part N` (or `-- cradle <part>`)."""
+    heading = f"-- cradle roles, part {part}" if isinstance(part, int) else f"-- cradle {part}"
     blocks = re.findall(r"```sql\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
-    (block,) = [b for b in blocks if b.startswith(f"-- cradle roles, part {part}")]
+    (block,) = [b for b in blocks if b.startswith(heading)]
     body = "\n".join(line for line in block.splitlines() if not line.startswith("--"))
     return [s.strip() for s in body.split(";") if s.strip()]
 
@@ -85,3 +87,20 @@ def test_the_app_role_serves_but_cannot_change_the_schema(pg_server, tmp_path, m
     restored = restore(tmp_path / "nightly.bak", drill, key)
     assert restored["tables"] == header["tables"] == table_counts(drill)
     assert header["tables"]["svc_case"] > 0 and header["tables"]["registry_person"] > 0
+
+
+def test_the_guides_server_settings_take_effect_and_are_the_benchmarks():
+    """The guide's ALTER SYSTEM block, run as written on a server of its own and restarted, leaves each setting
+    as `PRODUCTION_SETTINGS` has it (what every PostgreSQL benchmark measures with)."""
+    statements = guide_sql("server settings")
+    named = dict(re.fullmatch(r"ALTER SYSTEM SET (\w+) = '([^']*)'", s).groups() for s in statements)
+    assert named == PRODUCTION_SETTINGS
+    server = start_temp_postgres()
+    try:
+        _run(server.port, "postgres", statements)
+        server.restart()
+        with psycopg.connect(f"host=127.0.0.1 port={server.port} user=cradle dbname=postgres") as conn:
+            shown = {name: conn.execute(f"SHOW {name}").fetchone()[0] for name in named}
+    finally:
+        server.stop()
+    assert shown == PRODUCTION_SETTINGS
