@@ -187,8 +187,8 @@ class Keyring:
         return [None if v is None else pre + b64(seal(v.encode())).rstrip(b"=").decode() for v in values]
 
     def decrypt_many(self, values) -> list[str | None]:
-        """A column of stored values at once, for bulk reads (`as_stored`): the same text `decrypt` gives, a
-        value under the current key and algorithm opened with the cipher looked up once (half the cost)."""
+        """A column of stored values at once, for bulk reads (`as_stored`): the same text and refusals `decrypt`
+        gives; a value under the current key and algorithm is opened with the cipher looked up once."""
         pre, dec = self.prefix, self.decrypt
         skip, open_ = len(pre), self._cipher(self.alg, self.current).open
         a2b, pad, urlsafe = binascii.a2b_base64, _PAD, _URLSAFE
