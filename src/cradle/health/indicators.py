@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from cradle.fieldcrypt import as_stored
 from cradle.health import access
 from cradle.health.models import (
     ChildRecord,
@@ -365,7 +366,7 @@ def _women(session: Session, counties: list[str], year: int, on: dt.date, out: d
     if kept:  # each pregnancy filed in the year, with its woman's preconception checks of the two years
         p = Pregnancy
         checks = (
-            select(type_coerce(w.id_number, String).label("id_number"), w.served_on)
+            select(as_stored(w.id_number), w.served_on)
             .where(w.kind == "preconception", w.served_on.between(dt.date(year - 1, 1, 1), end))
             .subquery()
         )
@@ -434,7 +435,7 @@ def _children(session: Session, counties: list[str], year: int, on: dt.date, out
         )
         visits: dict[tuple[str, dt.date], int] = defaultdict(int)
         for number, born in session.execute(
-            select(type_coerce(c.id_number, String), c.birth_date).where(
+            select(as_stored(c.id_number), c.birth_date).where(
                 c.kind == "visit",
                 c.region.in_(counties),
                 c.recorded_on.between(start, end),
