@@ -79,6 +79,9 @@ def _index(d: np.ndarray) -> tuple[np.ndarray, np.ndarray | None] | None:
     day falls outside the calendar."""
     raw = d.view(np.int64)
     idx = raw - CAL_FIRST
+    # every day in the calendar, checked in one pass: a day before it (NaT too) wraps round to a high unsigned
+    if idx.view(np.uint64).max(initial=0) < CAL_DAYS:
+        return idx, None
     if idx.max(initial=0) >= CAL_DAYS:
         return None
     low = idx < 0
@@ -104,7 +107,7 @@ def add_months(d, months) -> np.ndarray:
         if found is not None and (shift.size == 0 or np.abs(shift).max() <= MAX_MONTH_SHIFT):
             idx, nat = found
             if shift.ndim == 0:  # one shift for every row (a birthday): one lookup per row
-                return _days_of(_shifted(int(shift))[idx], nat)
+                return _days_of(_shifted(int(shift)).take(idx), nat)  # `take`: the quicker gather
             cal = _calendar()
             target = cal["month_no"][idx] + (shift - _MONTH_FIRST)
             if nat is not None:
@@ -215,7 +218,7 @@ def age(birth, on) -> np.ndarray:
         found = _index(birth)
         if found is not None and not np.isnat(on):
             idx, nat = found
-            years = _ages_on(int(on.astype(np.int64)))[idx]
+            years = _ages_on(int(on.astype(np.int64))).take(idx)  # `take`: the quicker gather
             if nat is not None:
                 years[nat] = -1
             return years

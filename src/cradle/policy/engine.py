@@ -14,7 +14,16 @@ import numpy as np
 from cradle.policy import dates, published
 from cradle.policy.packs import Pack, layer_parameter, load_packs
 from cradle.policy.population import Population
-from cradle.policy.program import Columns, Ctx, ParamUse, Program, Rule
+from cradle.policy.program import (
+    CODE_TABLE,
+    Columns,
+    Ctx,
+    ParamUse,
+    Program,
+    Rule,
+    codes_tabled,
+    distinct_codes,
+)
 
 
 @dataclass
@@ -217,20 +226,11 @@ def _rows(column: np.ndarray, idx: np.ndarray) -> np.ndarray:
 class _Jurisdictions:
     """The population's jurisdiction codes, found once per run, and the household rows each pack serves."""
 
-    TABLE = 1_000_000  # GB/T 2260 codes have six digits: a flag per possible code
-    TABLE_FROM = 4096  # below, sorting the codes is quicker than clearing a table (a batch of API requests)
-
     def __init__(self, codes: np.ndarray):
         self.codes = codes
-        self.table = len(codes) >= self.TABLE_FROM and codes.min() >= 0 and codes.max() < self.TABLE
-        if self.table:
-            present = np.zeros(self.TABLE, dtype=bool)
-            present[codes] = True
-            self.distinct = np.flatnonzero(present)
-        elif len(codes) == 1:  # one household (a submission's check): its code is the distinct set
-            self.distinct = codes
-        else:
-            self.distinct = np.unique(codes)
+        self.table = codes_tabled(codes)  # few (a batch of API requests): sorting them is quicker
+        # one household (a submission's check): its code is the distinct set
+        self.distinct = codes if len(codes) == 1 else distinct_codes(codes, self.table)
 
     def rows(self, pack: Pack) -> np.ndarray | None:
         """Household rows the pack serves; None means all of them."""
@@ -243,7 +243,7 @@ class _Jurisdictions:
             return _NONE
         if not self.table:
             return np.flatnonzero(np.isin(self.codes, self.distinct[inside]))
-        served = np.zeros(self.TABLE, dtype=bool)
+        served = np.zeros(CODE_TABLE, dtype=bool)
         served[self.distinct[inside]] = True
         return np.flatnonzero(served[self.codes])
 
