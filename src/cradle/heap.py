@@ -6,7 +6,7 @@ them, and gives back the free memory above its heap's top once 2 × that thresho
 the next arrays' pages are faulted in and zeroed anew. Over a million persons that was 8,600–10,900 page
 faults a run and a third of its time; over five million, 20,000. With arrays up to 32 MiB (glibc's own largest
 threshold) taken from the heap from the start, and up to 1 GiB of free memory kept at its top, the same runs
-fault none, with the same peak resident set (within 2%). Set once per process, when cradle is imported; a C
+fault none, and the peak resident set moved by 5% or less either way. Set once per process, when cradle is imported; a C
 library without `mallopt` is left as it is.
 """
 
