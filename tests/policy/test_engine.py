@@ -10,8 +10,10 @@ from cradle.policy.calc import calc_household
 from cradle.policy.engine import run
 from cradle.policy.errors import PackError
 from cradle.policy.household import parse_household
+from cradle.policy.packs import layer_parameter
 from cradle.policy.parameters import load_parameters
 from cradle.policy.population import Population
+from cradle.policy.program import Ctx
 
 
 def _ent(result, program, beneficiary):
@@ -56,6 +58,17 @@ a.b:
     before = prm.at_regions(np.datetime64("2024-05-01"), np.array([620402]))
     assert np.isnan(before[0])
     assert np.isnan(prm.at(np.datetime64("2023-12-31")))
+
+
+def test_a_household_column_as_a_condition_reads_each_persons_household():
+    """`Ctx.of_household` at every person (a first condition checked at rows is given them all) and at some."""
+    persons = {"hh": np.array([0, 0, 1, 2, 2, 2])}
+    ctx = Ctx(
+        persons, {"hh_flag": np.zeros(3)}, {}, np.datetime64("2025-07-01"), {}, "cn", layer=layer_parameter
+    )
+    at = ctx.of_household(np.array([True, False, True]))
+    assert at(np.arange(6)).tolist() == [True, True, False, True, True, True]
+    assert at(np.array([1, 2, 5])).tolist() == [True, False, True]
 
 
 def test_overrides_replace_a_value(household):

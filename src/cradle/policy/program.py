@@ -84,9 +84,10 @@ def pack_document(pack_id: str) -> PackDocument:
 @dataclass
 class Rule:
     # (label in Chinese, bool array or scalar, or a function of rows), checked in order. A function is called
-    # with the rows where every earlier condition holds (an int array) and gives its values there: a condition
-    # that costs work is then computed only for the rows still qualifying (a batch's few candidates, not its
-    # millions of persons). It reads nothing the explanation needs: parameters are read in the formula.
+    # with the rows where every earlier condition holds (an int array, ascending, each row once) and gives its
+    # values there: a condition that costs work is then computed only for the rows still qualifying (a batch's
+    # few candidates, not its millions of persons). It reads nothing the explanation needs: parameters are read
+    # in the formula.
     conditions: list[tuple[str, Any]]
     explanation: str  # str.format template over the row: entity columns, `facts`, amount, start, end
     amount: Any = (
@@ -616,7 +617,12 @@ class Ctx:
         """A household column as a condition on persons (Rule.conditions' function of rows): its value at
         the person rows asked for, gathered only for those."""
         values, hh = np.asarray(household_values), self.persons.hh
-        return lambda rows: values.take(hh.take(rows))  # `take`: the quicker gather of many rows
+
+        def at(rows: np.ndarray) -> np.ndarray:
+            # as many rows as persons are every person in order (Rule.conditions): their households at once
+            return values.take(hh if len(rows) == len(hh) else hh.take(rows))  # `take`: the quicker gather
+
+        return at
 
     def members_of(self, households: np.ndarray) -> np.ndarray:
         """The person rows (in order) of the households at rows `households` (distinct, in order)."""
