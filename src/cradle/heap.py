@@ -27,7 +27,7 @@ def keep_freed_memory() -> bool:
     whether the C library took both settings."""
     try:
         mallopt = ctypes.CDLL(None).mallopt  # the process's own C library
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no such function (macOS), no library by None (Windows)
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
