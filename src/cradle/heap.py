@@ -3,11 +3,11 @@
 The engine's columns are NumPy arrays of up to tens of megabytes, made and freed again and again in a run.
 glibc's malloc serves the larger ones by `mmap` and gives them back on free until its threshold has grown past
 them, and gives back the free memory above its heap's top once 2 × that threshold of it is free; each time,
-the next arrays' pages are faulted in and zeroed anew. Over a million persons that was 8,600–10,900 page
-faults a run and a third of its time; over five million, 20,000. With arrays up to 32 MiB (glibc's own largest
+the next arrays' pages are faulted in and zeroed anew. Over a million persons that was 9,000–11,000 page faults
+a run and a third of its time; over five million, 20,000–24,000. With arrays up to 32 MiB (glibc's own largest
 threshold) taken from the heap from the start, and up to 1 GiB of free memory kept at its top, the same runs
-fault none, and the peak resident set moved by 5% or less either way. Set once per process, when cradle is imported; a C
-library without `mallopt` is left as it is.
+fault none, and the peak resident set moved by 5% or less either way. Set once per process, when cradle is
+imported; a C library without `mallopt` is left as it is.
 """
 
 from __future__ import annotations
