@@ -16,6 +16,10 @@ Beside it, the same floor with the household's columns the formulas read (`Popul
 same turns): what the engine as written, one implementation for one household and for millions, pays before any
 of its own steps.
 
+With `--instructions N`: the instructions one calc executes, counted by valgrind's callgrind over N calls after
+20 warm ones (`benchmarks/callgrind.py`). Unlike time, the count does not move with the machine's speed, so a
+change to the code can be compared across runs at different loads.
+
 Over HTTP: the server is `cradle serve --workers N` (a socket per worker, httptools, uvloop, as in production) on
 a throw-away SQLite database with the rate limit off. The load generator is a lean asyncio HTTP/1.1 client in its
 own process (keep-alive connections, the request bytes built once), which still shares the machine's cores with
@@ -90,6 +94,32 @@ def in_process(n: int) -> np.ndarray:
         calc_household(b, on)
         times[i] = time.perf_counter() - t
     return times * 1000
+
+
+# Run under callgrind (benchmarks/callgrind.py): 20 warm calls, then `argv[1]` counted ones
+_COUNTED = """
+import datetime as dt, json, sys
+sys.path.insert(0, sys.argv[2])
+from benchmarks.calc_latency import households
+from cradle.policy.calc import calc_household
+bodies = [json.dumps(h, ensure_ascii=False).encode() for h in households()]
+on = dt.date(2025, 7, 1)
+for i in range(20):
+    calc_household(bodies[i % len(bodies)], on)
+print("READY", flush=True)
+sys.stdin.readline()
+for i in range(int(sys.argv[1])):
+    calc_household(bodies[i % len(bodies)], on)
+print("DONE", flush=True)
+sys.stdin.readline()
+"""
+
+
+def instructions(calls: int) -> float:
+    """Instructions one calc executes, counted by callgrind over `calls` calls after 20 warm ones."""
+    from callgrind import count
+
+    return count([sys.executable, "-c", _COUNTED, str(calls), str(ROOT)]) / calls
 
 
 def floor_parts(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -325,6 +355,7 @@ def main() -> None:
     ap.add_argument("--jurisdictions", type=int, default=len(COUNTIES), choices=range(1, len(COUNTIES) + 1))
     ap.add_argument("--no-http", action="store_true", help="the in-process figures only")
     ap.add_argument("--floor", action="store_true", help="also validation and the formulas alone (see above)")
+    ap.add_argument("--instructions", type=int, metavar="N", help="also the instructions a calc executes")
     args = ap.parse_args()
 
     if args.floor:  # in turns of a few hundred calls each, so that a change of the load falls on both alike
@@ -370,6 +401,11 @@ def main() -> None:
                 else f"{TARGET_IN_PROCESS_P50 - needed:.3f} ms left for the engine's steps and the answer"
             ),
             flush=True,
+        )
+    if args.instructions:
+        per_call = instructions(args.instructions)
+        print(
+            f"instructions a calc executes (callgrind, {args.instructions} calls): {per_call / 1e6:.3f} million"
         )
     if args.no_http:
         return

@@ -1,27 +1,27 @@
-"""Instructions per application submission, counted by valgrind's callgrind: the app (`serve_app`, every
-middleware, the token check, the endpoint) called as ASGI in one process, on a throw-away PostgreSQL. Unlike CPU
-time on a shared virtual machine (the same code measured 3.4 to 8.9 ms from run to run), the count repeats within
-about 1 %, so it shows what a change saves.
+"""Instructions per application submission, counted by valgrind's callgrind (`benchmarks/callgrind.py`): the app
+(`serve_app`, every middleware, the token check, the endpoint) called as ASGI in one process, on a throw-away
+PostgreSQL. Unlike CPU time on a shared virtual machine (the same code measured 3.4 to 8.9 ms from run to run),
+the count repeats within about 1 %, so it shows what a change saves.
 
     .venv/bin/python benchmarks/services_instructions.py [submissions, default 130]
 
-The first 30 submissions warm up (connections, packs, caches) before the count is zeroed; the rest are counted.
+The first 30 submissions warm up (connections, packs, caches) before instructions are counted; the rest are counted.
 Needs `valgrind` (Debian package). Takes about 3 minutes: the start-up runs under valgrind too.
 """
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import pickle
-import re
-import subprocess
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from callgrind import count  # noqa: E402 - a sibling script, found through the path above
 
 WARM = 30
 PATH = "/api/v1/services/cases"
@@ -83,35 +83,7 @@ def main(n: int) -> None:
             "CRADLE_API_RATE_PER_MINUTE": "0",
             "PYTHONMALLOC": "malloc",
         }
-        proc = subprocess.Popen(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                f"--callgrind-out-file={folder}/callgrind.%p",
-                "-q",
-                sys.executable,
-                __file__,
-                "--driver",
-                str(folder / "requests.pickle"),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        assert proc.stdout.readline().strip() == "READY"
-        subprocess.run(["callgrind_control", "--zero", str(proc.pid)], check=True, capture_output=True)
-        proc.stdin.write("\n")
-        proc.stdin.flush()
-        assert proc.stdout.readline().strip() == "DONE"
-        subprocess.run(["callgrind_control", "--dump", str(proc.pid)], check=True, capture_output=True)
-        proc.stdin.write("\n")
-        proc.stdin.flush()
-        proc.wait()
-        dump = next(
-            f for f in glob.glob(f"{folder}/callgrind.*") if re.search(r"\.\d+\.1$", f)
-        )  # the first dump
-        total = int(re.search(r"^(?:summary|totals): (\d+)", Path(dump).read_text(), re.M).group(1))
+        total = count([sys.executable, __file__, "--driver", str(folder / "requests.pickle")], env)
         counted = n - WARM
         print(
             f"{PATH}: {counted} submissions counted, {total / counted / 1e6:.2f} million instructions each "
@@ -119,6 +91,7 @@ def main(n: int) -> None:
         )
     finally:
         pg.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cradle.policy.population import SPECIAL_FAMILY
+from cradle.policy.population import CARE, DIAGNOSIS, EMPLOYMENT, SOCIAL_INSURANCE, SPECIAL_FAMILY
 from cradle.policy.program import Ctx
 
 
@@ -60,3 +60,44 @@ def adult_child(c: Ctx) -> bool:
 def married(c: Ctx) -> bool:
     """A person with a marriage registration date."""
     return not bool(np.isnat(c.persons.marriage_date).all())
+
+
+def renting(c: Ctx) -> bool:
+    """A household renting its home (提取住房公积金支付房租)."""
+    return bool(c.households.renting.any())
+
+
+def in_kindergarten(c: Ctx) -> bool:
+    """A person in kindergarten (幼儿园 fees and 学前教育资助)."""
+    return bool((c.persons.care_type == CARE["kindergarten"]).any())
+
+
+def pregnant(c: Ctx) -> bool:
+    """A person in pregnancy (产前检查)."""
+    return bool((c.persons.pregnancy_months >= 1).any())
+
+
+def assisted_reproduction(c: Ctx) -> bool:
+    """A person in 辅助生殖 treatment."""
+    return bool(c.persons.assisted_reproduction.any())
+
+
+def disability_or_diagnosis(c: Ctx) -> bool:
+    """A person with a disability, or diagnosed with cerebral palsy or autism (康复治疗)."""
+    p = c.persons
+    return bool(p.disability.any() or (p.diagnosis != DIAGNOSIS[None]).any())
+
+
+def delivery_cost(c: Ctx) -> bool:
+    """A birth whose in-policy delivery cost is given (住院分娩 paid by 医保)."""
+    return bool((~np.isnan(c.births.delivery_cost)).any())
+
+
+def flexible_worker(c: Ctx) -> bool:
+    """A person in flexible employment (灵活就业人员)."""
+    return bool((c.persons.employment == EMPLOYMENT["flexible"]).any())
+
+
+def enterprise_insured(c: Ctx) -> bool:
+    """A person in the enterprise employees' social insurance (企业职工社会保险)."""
+    return bool((c.persons.social_insurance == SOCIAL_INSURANCE["enterprise"]).any())

@@ -68,6 +68,7 @@ def childcare_allowance(c: Ctx) -> Rule:
     unit="CNY/year",
     clause="二、18",
     in_force="kindergarten_fee_waiver.yearly",
+    requires=gates.in_kindergarten,
 )
 def kindergarten_fee_waiver(c: Ctx) -> Rule:
     p = c.persons

@@ -37,6 +37,7 @@ def _brings_third(c: Ctx) -> np.ndarray:
     kind="reimbursement",
     unit=None,
     clause="（四）",
+    requires=gates.flexible_worker,
 )
 def maternity_insurance_flexible(c: Ctx) -> Rule:
     b = c.births
@@ -68,6 +69,7 @@ def maternity_insurance_flexible(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY",
     clause="（四）",
+    requires=gates.enterprise_insured,
 )
 def maternity_social_insurance_subsidy(c: Ctx) -> Rule:
     b = c.births
@@ -200,6 +202,7 @@ def siblings_same_school(c: Ctx) -> Rule:
     kind="waiver",
     unit="CNY",
     clause="（六）",
+    requires=gates.assisted_reproduction,
 )
 def assisted_reproduction_cost_relief(c: Ctx) -> Rule:
     """“对开展辅助生殖技术治疗的家庭治疗自费部分按照一定标准进行减免”: a household with a living member in
@@ -219,6 +222,7 @@ def assisted_reproduction_cost_relief(c: Ctx) -> Rule:
     kind="cash",
     unit="CNY/year",
     clause="（八）",
+    requires=gates.in_kindergarten,
 )
 def preschool_financial_aid(c: Ctx) -> Rule:
     """“依法依规落实学前教育资助政策，切实保障家庭经济困难儿童接受普惠性学前教育”: a child of a household in

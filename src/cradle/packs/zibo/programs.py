@@ -73,6 +73,7 @@ def _special_family(c: Ctx) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
     unit="CNY",
     clause="二（二）1",
     in_force="prenatal_check_insurance.amount",
+    requires=gates.pregnant,
 )
 def prenatal_check_insurance(c: Ctx) -> Rule:
     """“将符合规定的职工生育产前检查费纳入职工基本医疗保险基金支付范围”: a pregnant woman in employee medical
@@ -99,6 +100,7 @@ def prenatal_check_insurance(c: Ctx) -> Rule:
     unit="CNY",
     clause="二（二）1",
     in_force="child_rehabilitation_insurance.amount",
+    requires=gates.disability_or_diagnosis,
 )
 def child_rehabilitation_insurance(c: Ctx) -> Rule:
     """“将0—17岁脑瘫、残疾儿童和孤独症儿童符合规定的康复治疗费纳入城乡居民基本医疗保险支付范围”: a child under
@@ -234,6 +236,7 @@ def employee_delivery_reimbursement(c: Ctx) -> Rule:
     unit="CNY",
     clause="二（四）1",
     in_force="resident_delivery_payment.minimum",
+    requires=gates.delivery_cost,
 )
 def resident_delivery_payment(c: Ctx) -> Rule:
     b, p = c.births, c.persons
@@ -378,6 +381,7 @@ def housing_fund_loan_uplift(c: Ctx) -> Rule:
     unit="CNY/month",
     clause="二（四）2",
     in_force="housing_fund_rent_withdrawal.share",
+    requires=gates.renting,
 )
 def housing_fund_rent_withdrawal(c: Ctx) -> Rule:
     h = c.households
@@ -540,6 +544,7 @@ def kindergarten_priority_third_child(c: Ctx) -> Rule:
     unit="CNY/year",
     clause="二（四）3",
     in_force="plan.issued",
+    requires=gates.in_kindergarten,
 )
 def preschool_financial_aid(c: Ctx) -> Rule:
     """“落实家庭经济困难儿童、孤儿和残疾儿童等学前教育资助制度”: a kindergarten child who is from a household in
