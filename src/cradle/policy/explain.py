@@ -16,6 +16,7 @@ from cradle.policy.parameters import LEVEL_NAMES, Value
 
 _DAY = np.dtype("datetime64[D]")
 UNVERIFIED = "（所依据的规定文本尚未载入，数值待核实）"
+_UNSEEN = object()
 
 
 def fmt(value) -> str:
@@ -119,29 +120,31 @@ def _entry(use, row: int) -> Value | None:
     return use.parameter.entry(on, region)
 
 
-def _entries(result: ProgramResult, row: int) -> list[tuple[str, Value | None]]:
-    """(parameter, value) behind one row (the same for every row when read on one date, so kept)."""
+def _entries(result: ProgramResult, row: int) -> list[tuple[str, Value]]:
+    """(parameter, value) of each figure read behind one row, those without a value left out (the same for every
+    row when every figure was read on one date, so kept)."""
     kept = result.__dict__
     cached = kept.get("_entries")
     if cached is not None:
         return cached
-    cached = []
+    out = []
+    found: dict | None = None  # figures read per row: one read again (a derivation several programs share
+    # records its reads for each) is looked up once
     for u in result.uses:
         on = u.on
-        if u.regions is not None or (type(on) is not np.datetime64 and _ndim(on)):
-            break
-        cached.append((u.parameter.name, u.parameter.entry(on)))  # _entry of a figure read on one date
-    else:  # every figure read on one date for every row
-        kept["_entries"] = cached
-        return cached
-    # A figure read again (a derivation several programs share records its reads for each): looked up once.
-    found: dict = {}
-    out = []
-    for u in result.uses:
-        key = (u.parameter, id(u.on), id(u.regions))
-        if key not in found:
-            found[key] = _entry(u, row)
-        out.append((u.parameter.name, found[key]))
+        if u.regions is None and (type(on) is np.datetime64 or not _ndim(on)):
+            e = u.parameter.entry(on)  # _entry of a figure read on one date
+        else:
+            if found is None:
+                found = {}
+            key = (u.parameter, id(on), id(u.regions))
+            e = found.get(key, _UNSEEN)
+            if e is _UNSEEN:
+                e = found[key] = _entry(u, row)
+        if e is not None:
+            out.append((u.parameter.name, e))
+    if found is None:  # every figure read on one date for every row
+        kept["_entries"] = out
     return out
 
 
@@ -228,7 +231,7 @@ def entitlement(result: ProgramResult, i: int, person_ids: np.ndarray) -> dict:
     """The i-th eligible row of `result` in the output format."""
     prog, rule = result.program, result.rule
     row = int(result.rows[i])
-    used = [(name, e) for name, e in _entries(result, row) if e is not None]
+    used = _entries(result, row)
     entries, citations, sources, desk, verified, draft = _behind(prog, used)
     note = rule.note
     amount = None
