@@ -79,17 +79,22 @@ def households() -> list[dict]:
     return out
 
 
+def bodies() -> list[bytes]:
+    """The five households' bodies, as the API receives them (JSON bytes)."""
+    return [json.dumps(h, ensure_ascii=False).encode() for h in households()]
+
+
 def in_process(n: int) -> np.ndarray:
     """Milliseconds of each of `n` calls, the body given as the API receives it (JSON bytes)."""
     from cradle.policy.calc import calc_household
 
-    bodies = [json.dumps(h, ensure_ascii=False).encode() for h in households()]
+    sent = bodies()
     on = dt.date(2025, 7, 1)
-    for b in bodies:
+    for b in sent:
         calc_household(b, on)  # warm: packs loaded, caches filled
     times = np.empty(n)
     for i in range(n):
-        b = bodies[i % len(bodies)]
+        b = sent[i % len(sent)]
         t = time.perf_counter()
         calc_household(b, on)
         times[i] = time.perf_counter() - t
@@ -98,18 +103,18 @@ def in_process(n: int) -> np.ndarray:
 
 # Run under callgrind (benchmarks/callgrind.py): 20 warm calls, then `argv[1]` counted ones
 _COUNTED = """
-import datetime as dt, json, sys
+import datetime as dt, sys
 sys.path.insert(0, sys.argv[2])
-from benchmarks.calc_latency import households
+from benchmarks.calc_latency import bodies
 from cradle.policy.calc import calc_household
-bodies = [json.dumps(h, ensure_ascii=False).encode() for h in households()]
+sent = bodies()
 on = dt.date(2025, 7, 1)
 for i in range(20):
-    calc_household(bodies[i % len(bodies)], on)
+    calc_household(sent[i % len(sent)], on)
 print("READY", flush=True)
 sys.stdin.readline()
 for i in range(int(sys.argv[1])):
-    calc_household(bodies[i % len(bodies)], on)
+    calc_household(sent[i % len(sent)], on)
 print("DONE", flush=True)
 sys.stdin.readline()
 """
@@ -130,12 +135,12 @@ def floor_parts(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from cradle.policy.population import Population
     from cradle.policy.program import Ctx
 
-    bodies = [json.dumps(h, ensure_ascii=False).encode() for h in households()]
+    sent = bodies()
     on = dt.date(2025, 7, 1)
     as_of = np.datetime64(on, "D")
     parse, columns, formulas = np.empty(n), np.empty(n), np.empty(n)
-    for i in range(n + len(bodies)):  # the first round warms the caches
-        b = bodies[i % len(bodies)]
+    for i in range(n + len(sent)):  # the first round warms the caches
+        b = sent[i % len(sent)]
         t = time.perf_counter()
         household = parse_household(b, on)
         t1 = time.perf_counter()
@@ -165,8 +170,8 @@ def floor_parts(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                     ctx.program = prog
                     prog.formula(ctx)
         t3 = time.perf_counter()
-        if i >= len(bodies):
-            k = i - len(bodies)
+        if i >= len(sent):
+            k = i - len(sent)
             parse[k], columns[k], formulas[k] = t1 - t, t2 - t1, t3 - t2
     return parse * 1000, columns * 1000, formulas * 1000
 

@@ -1,6 +1,6 @@
 """Instructions a driver process executes between two points, counted by valgrind's callgrind: how the benchmarks
-count instructions. On this shared virtual machine CPU time moves 2× from run to run; the count repeats within
-about 1–2 %, so it shows what a change saves.
+count instructions. On this shared virtual machine CPU time moves 2× from run to run; the count repeats within a
+fraction of a percent (5.590 and 5.587 million for one calc), so it shows what a change saves.
 
 The driver runs under callgrind with instrumentation off (`--instr-atstart=no`, so its start-up costs little):
 it warms up, prints READY and reads a line; instrumentation is switched on (`callgrind_control -i on`); it does
