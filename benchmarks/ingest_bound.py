@@ -3,8 +3,8 @@
     flock /tmp/bench.lock .venv/bin/python benchmarks/ingest_bound.py --file gongan_5m.csv
 
 For a file of at least `cradle.registry.bulk.MIN_ROWS` rows, which an ingest into an empty registry takes as a
-first load (cradle.registry.firstload). A first load prepares its batches in one thread, one after another, and SQLite has
-one writer. So, however well the writing overlaps the preparing, no first load of the file ends before
+first load (cradle.registry.firstload). A first load prepares its batches in one thread, one after another, and
+SQLite has one writer. So, however well the writing overlaps the preparing, no first load of the file ends before
 
 - its preparation alone (`Ingester.prepare` over every batch, settling each against the batches before it:
   the last batch cannot be written before it is prepared), and then
