@@ -16,7 +16,9 @@ SQLite has one writer. So, however well the writing overlaps the preparing, no f
 Printed in the same run, each in a child process of its own one after another: the floor
 (`benchmarks/ingest_floor.py`, bare), the ingest (`benchmarks/ingest_gongan.py`'s child), and that bound; then
 the bound's and the ingest's shares of the floor beside the target (60%). A bound below the target's allowance
-says the design leaves room, and how much; above it, that no scheduling of these parts reaches the target.
+says the design leaves room, and how much; above it, that no scheduling of these parts reaches the target. The
+parts are measured minutes apart and the machine's speed drifts between them (the bound moved from 9% within to
+10% beyond the allowance over four runs of one evening), so read several runs, not one.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ def main() -> None:
         f"floor {floor['bound_s']:.1f} s; {TARGET_SHARE:.0%} of it allows {allowed:.1f} s. The bound is "
         f"{floor['bound_s'] / bound:.0%} of the floor, the ingest {floor['bound_s'] / ingest['seconds']:.0%}: "
         + (
-            f"the target is beyond this design by {bound / allowed - 1:.0%}"
+            f"this run's bound is {bound / allowed - 1:.0%} beyond the allowance"
             if bound > allowed
             else f"the design leaves {allowed - bound:.1f} s; the ingest is {ingest['seconds'] - bound:.1f} s "
             "above its bound"
