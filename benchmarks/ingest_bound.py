@@ -24,14 +24,11 @@ parts are measured minutes apart and the machine's speed drifts between them (th
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from ingest_gongan import CHILD, FLOOR_CHILD, TARGET_SHARE, loadavg
+from ingest_gongan import TARGET_SHARE, child, loadavg, run, run_floor
 
 BATCH_ROWS = 100_000
 
@@ -90,14 +87,6 @@ print(json.dumps(out))
 """
 
 
-def _child(code: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
-    if out.returncode:
-        print(out.stderr[-3000:], file=sys.stderr, flush=True)
-        out.check_returncode()
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def _remove(db: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -109,22 +98,17 @@ def main() -> None:
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cradle-bound-"))
     url = {name: f"sqlite:///{work / name}.db" for name in ("floor", "ingest", "fresh")}
-    here = str(Path(__file__).resolve().parent)
 
     print(f"load average {loadavg()}", flush=True)
-    floor = _child(FLOOR_CHILD, here, "SQLite", url["floor"], str(args.file), str(BATCH_ROWS), "")
-    print(
-        f"floor: prepare {floor['prepare_s']:.1f} s, bare load {floor['load_s']:.1f} s; at best "
-        f"{floor['bound_s']:.1f} s; load average {loadavg()}",
-        flush=True,
-    )
+    floor = run_floor("SQLite", url["floor"], args.file, BATCH_ROWS, None)  # prints the floor's own line
+    print(f"load average {loadavg()}", flush=True)
     _remove(work / "floor.db")  # its 2 GB, before the next database is written
-    ingest = _child(CHILD, url["ingest"], str(args.file), "gongan", str(BATCH_ROWS))
+    ingest = run(url["ingest"], args.file, BATCH_ROWS, None)
     print(
         f"ingest: {ingest['seconds']:.1f} s, {ingest['cpu']:.0f} CPU s; load average {loadavg()}",
         flush=True,
     )
-    b = _child(BOUND_CHILD, url["fresh"], url["ingest"], str(args.file), str(BATCH_ROWS))
+    b = child(BOUND_CHILD, url["fresh"], url["ingest"], str(args.file), str(BATCH_ROWS))
     beside = max(b["builds"], b["judge"] + b["stage"])
     tail = beside + b["insert"] + b["relation_indexes"]
     bound = b["prepare"] + tail

@@ -68,15 +68,18 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def run(url: str, path: Path, batch: int, data_dir: Path | None, dept: str = "gongan") -> dict:
-    before = server_cpu_seconds(data_dir)
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, url, str(path), dept, str(batch)], capture_output=True, text=True
-    )
+def child(code: str, *args: str) -> dict:
+    """`python -c code args…` in a child process of its own; the JSON of its last line."""
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
     if out.returncode:  # the child's own error says why (a full disk, say)
         print(out.stderr[-3000:], file=sys.stderr, flush=True)
         out.check_returncode()
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(url: str, path: Path, batch: int, data_dir: Path | None, dept: str = "gongan") -> dict:
+    before = server_cpu_seconds(data_dir)
+    r = child(CHILD, url, str(path), dept, str(batch))
     r["server_cpu"] = server_cpu_seconds(data_dir) - before
     return r
 
